@@ -1,0 +1,97 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Mandate.Core.Audit;
+
+/// <summary>
+/// The one serialisation of an <see cref="AuditEvent"/> that the chain hashes: fixed property order,
+/// nulls omitted, evidence keys sorted ordinally, times as UTC round-trip strings.
+/// </summary>
+public static class AuditCanonicalJson
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
+
+    public static string Serialize(AuditEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", e.Kind);
+            w.WriteString("time", e.Time.UtcDateTime.ToString("O"));
+            w.WriteString("outcome", e.Outcome);
+            WriteOptional(w, "agent", e.Agent);
+            WriteOptional(w, "tenant", e.Tenant);
+            WriteOptional(w, "user", e.User);
+            WriteOptional(w, "run", e.Run);
+            WriteOptional(w, "tool", e.Tool);
+            WriteOptional(w, "scope", e.Scope);
+            WriteOptional(w, "jti", e.Jti);
+            WriteOptional(w, "decision_id", e.DecisionId);
+            WriteOptional(w, "policy_version", e.PolicyVersion);
+            WriteOptional(w, "rule", e.Rule);
+            WriteOptional(w, "reason", e.Reason);
+            WriteOptional(w, "node", e.Node);
+            if (e.Evidence.Count > 0)
+            {
+                w.WriteStartObject("evidence");
+                foreach (var (key, value) in e.Evidence.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    w.WriteString(key, value);
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    public static AuditEvent Parse(string payload)
+    {
+        using var doc = JsonDocument.Parse(payload);
+        var root = doc.RootElement;
+        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (root.TryGetProperty("evidence", out var ev))
+        {
+            foreach (var p in ev.EnumerateObject())
+            {
+                evidence[p.Name] = p.Value.GetString() ?? "";
+            }
+        }
+
+        return new AuditEvent
+        {
+            Kind = root.GetProperty("kind").GetString()!,
+            Time = DateTimeOffset.Parse(root.GetProperty("time").GetString()!, null, System.Globalization.DateTimeStyles.RoundtripKind),
+            Outcome = root.GetProperty("outcome").GetString()!,
+            Agent = Optional(root, "agent"),
+            Tenant = Optional(root, "tenant"),
+            User = Optional(root, "user"),
+            Run = Optional(root, "run"),
+            Tool = Optional(root, "tool"),
+            Scope = Optional(root, "scope"),
+            Jti = Optional(root, "jti"),
+            DecisionId = Optional(root, "decision_id"),
+            PolicyVersion = Optional(root, "policy_version"),
+            Rule = Optional(root, "rule"),
+            Reason = Optional(root, "reason"),
+            Node = Optional(root, "node"),
+            Evidence = evidence,
+        };
+    }
+
+    private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static string? Optional(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) ? v.GetString() : null;
+}

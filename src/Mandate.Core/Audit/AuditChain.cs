@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Mandate.Core.Audit;
+
+/// <summary>The last record of the chain: where the next one links on.</summary>
+public readonly record struct AuditTail(long Sequence, string Hash)
+{
+    /// <summary>The tail of an empty log.</summary>
+    public static AuditTail Genesis { get; } = new(0, AuditChain.GenesisHash);
+}
+
+/// <summary>
+/// Hash chain over audit records: hash = SHA-256(sequence ‖ previous hash ‖ canonical payload).
+/// Editing, deleting or reordering any record breaks every hash after it.
+/// </summary>
+public static class AuditChain
+{
+    public static readonly string GenesisHash = new('0', 64);
+
+    /// <summary>Chains <paramref name="events"/> after <paramref name="tail"/>, in order.</summary>
+    public static IReadOnlyList<AuditRecord> Link(AuditTail tail, IReadOnlyList<AuditEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var records = new List<AuditRecord>(events.Count);
+        var (sequence, previous) = (tail.Sequence, tail.Hash);
+        foreach (var e in events)
+        {
+            sequence++;
+            var payload = AuditCanonicalJson.Serialize(e);
+            var hash = ComputeHash(sequence, previous, payload);
+            records.Add(new AuditRecord(sequence, payload, previous, hash));
+            previous = hash;
+        }
+
+        return records;
+    }
+
+    public static string ComputeHash(long sequence, string previousHash, string payload)
+    {
+        var bytes = Encoding.UTF8.GetBytes($"{sequence}\n{previousHash}\n{payload}");
+        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+    }
+}

@@ -1,0 +1,34 @@
+namespace Mandate.Core.Audit;
+
+/// <summary>
+/// One fact for the audit trail, before it is chained. Holds identities, outcomes and token ids,
+/// never a token, secret or key. <see cref="Evidence"/> carries what the decision rested on
+/// (issuer, selected claims, key id, expiry, node) as flat string pairs.
+/// </summary>
+public sealed record AuditEvent
+{
+    /// <summary>What happened; see <see cref="AuditKinds"/>.</summary>
+    public required string Kind { get; init; }
+
+    public required DateTimeOffset Time { get; init; }
+
+    /// <summary>allow, deny, issued, accepted, rejected, revoked, rotated, …</summary>
+    public required string Outcome { get; init; }
+
+    public string? Agent { get; init; }
+    public string? Tenant { get; init; }
+    public string? User { get; init; }
+    public string? Run { get; init; }
+    public string? Tool { get; init; }
+    public string? Scope { get; init; }
+    public string? Jti { get; init; }
+    public string? DecisionId { get; init; }
+    public string? PolicyVersion { get; init; }
+    public string? Rule { get; init; }
+    public string? Reason { get; init; }
+
+    /// <summary>The broker node that recorded the event.</summary>
+    public string? Node { get; init; }
+
+    public IReadOnlyDictionary<string, string> Evidence { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+}

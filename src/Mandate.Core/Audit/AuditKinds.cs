@@ -1,0 +1,12 @@
+namespace Mandate.Core.Audit;
+
+/// <summary>The kinds of audit events Mandate writes.</summary>
+public static class AuditKinds
+{
+    public const string Decision = "decision";
+    public const string Issuance = "issuance";
+    public const string Introspection = "introspection";
+    public const string Revocation = "revocation";
+    public const string KeyRotation = "key_rotation";
+    public const string PolicyLoaded = "policy_loaded";
+}

@@ -1,0 +1,20 @@
+namespace Mandate.Core.Audit;
+
+/// <summary>Filters for reading the audit trail; null means "any". Results are in sequence order.</summary>
+public sealed record AuditQuery
+{
+    public string? Agent { get; init; }
+    public string? Tenant { get; init; }
+    public string? User { get; init; }
+    public string? Run { get; init; }
+    public string? Jti { get; init; }
+    public string? Kind { get; init; }
+    public DateTimeOffset? Since { get; init; }
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>Only records with a sequence number greater than this (for paging).</summary>
+    public long AfterSequence { get; init; }
+
+    /// <summary>At most this many records; 0 means no limit.</summary>
+    public int Limit { get; init; }
+}

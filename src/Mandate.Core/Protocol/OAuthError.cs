@@ -1,0 +1,16 @@
+namespace Mandate.Core.Protocol;
+
+/// <summary>
+/// An RFC 6749 §5.2 error as data. <see cref="Description"/> is client-safe: it names the check that
+/// refused and what would make it pass, and never echoes token contents. The host picks the HTTP status.
+/// </summary>
+public sealed record OAuthError(string Error, string Description)
+{
+    public static OAuthError InvalidRequest(string description) => new(OAuthConstants.Errors.InvalidRequest, description);
+    public static OAuthError InvalidClient(string description) => new(OAuthConstants.Errors.InvalidClient, description);
+    public static OAuthError InvalidTarget(string description) => new(OAuthConstants.Errors.InvalidTarget, description);
+    public static OAuthError InvalidScope(string description) => new(OAuthConstants.Errors.InvalidScope, description);
+    public static OAuthError AccessDenied(string description) => new(OAuthConstants.Errors.AccessDenied, description);
+    public static OAuthError UnauthorizedClient(string description) => new(OAuthConstants.Errors.UnauthorizedClient, description);
+    public static OAuthError TemporarilyUnavailable(string description) => new(OAuthConstants.Errors.TemporarilyUnavailable, description);
+}

@@ -1,0 +1,36 @@
+namespace Mandate.Core.Revocation;
+
+/// <summary>What a revocation covers.</summary>
+public enum RevocationTarget
+{
+    /// <summary>One credential, by <c>jti</c>.</summary>
+    Token,
+    /// <summary>Every credential an agent (SPIFFE ID) holds that was issued up to the revocation time.</summary>
+    Agent,
+    /// <summary>Every credential issued for a tenant up to the revocation time.</summary>
+    Tenant,
+    /// <summary>Every credential issued on behalf of a user (<c>issuer|subject</c>) up to the revocation time.</summary>
+    User,
+    /// <summary>Every credential of one run up to the revocation time.</summary>
+    Run,
+}
+
+/// <summary>
+/// A durable revocation. Anything but <see cref="RevocationTarget.Token"/> covers credentials issued at
+/// or before <see cref="RevokedAt"/>, so revoking is one row however many credentials it kills.
+/// </summary>
+public sealed record Revocation
+{
+    public required string Id { get; init; }
+    public required RevocationTarget Target { get; init; }
+    public required string Value { get; init; }
+    public required DateTimeOffset RevokedAt { get; init; }
+
+    /// <summary>After this time nothing it covers can still be valid, so it may be purged.</summary>
+    public required DateTimeOffset KeepUntil { get; init; }
+
+    /// <summary>Who revoked: an admin, or the SPIFFE ID of the workload that called RFC 7009 revocation.</summary>
+    public required string RevokedBy { get; init; }
+
+    public string? Reason { get; init; }
+}

@@ -1,0 +1,19 @@
+namespace Mandate.Core.Storage;
+
+/// <summary>The store could not make a write durable. Callers fail closed: nothing is issued.</summary>
+public sealed class StoreUnavailableException : Exception
+{
+    public StoreUnavailableException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+
+    public StoreUnavailableException()
+    {
+    }
+
+    public StoreUnavailableException(string message)
+        : base(message)
+    {
+    }
+}
