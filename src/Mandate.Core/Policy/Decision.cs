@@ -27,5 +27,8 @@ public sealed record Decision
     /// <summary>Content hash of the policy that decided, e.g. <c>sha256:9f2c…</c>.</summary>
     public required string PolicyVersion { get; init; }
 
+    /// <summary>True when the refusal is about the requested scopes (reported as invalid_scope).</summary>
+    public bool ScopeDenied { get; init; }
+
     public bool IsAllowed => Effect == DecisionEffect.Allow;
 }

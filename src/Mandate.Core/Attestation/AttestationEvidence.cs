@@ -1,0 +1,4 @@
+namespace Mandate.Core.Attestation;
+
+/// <summary>What an identity was accepted on, for the audit record (R6). Never the token itself.</summary>
+public sealed record AttestationEvidence(string IssuerName, string Issuer, string? KeyId, string Algorithm, DateTimeOffset ExpiresAt, string? TokenId);

@@ -1,0 +1,197 @@
+using Mandate.Core.Configuration;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.Core.Attestation;
+
+/// <summary>
+/// Validates identity JWTs from trusted issuers per RFC 8725: the issuer is looked up by exact
+/// <c>iss</c>; algorithms, audience and keys come from configuration; <c>typ</c> and <c>exp</c> are
+/// checked with a small leeway; keys offered in the header are never used.
+/// </summary>
+public sealed class JwtAttestor
+{
+    /// <summary>Longest identity token accepted, in characters; anything bigger is refused unparsed.</summary>
+    public const int MaxTokenLength = 16 * 1024;
+
+    private static readonly string[] HeaderKeyParameters = ["jwk", "jku", "x5u", "x5c"];
+    private readonly Dictionary<string, TrustedIssuer> _byIssuer;
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly TimeProvider _time;
+
+    public JwtAttestor(IEnumerable<TrustedIssuer> issuers, TimeProvider time)
+    {
+        _byIssuer = issuers.ToDictionary(i => i.Options.Issuer, StringComparer.Ordinal);
+        _time = time;
+    }
+
+    public async Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(string token, string parameter, CancellationToken cancellationToken)
+    {
+        var (jwt, issuer, failure) = await ValidateAsync(token, IssuerKind.Workload, parameter, cancellationToken);
+        if (failure is not null)
+        {
+            return new AttestationResult<WorkloadIdentity> { Failure = failure.Value.Failure, Detail = failure.Value.Detail };
+        }
+
+        // JWT-SVID: sub is the workload's SPIFFE ID.
+        if (!jwt!.TryGetPayloadValue<string>("sub", out var sub) || !SpiffeId.IsValid(sub))
+        {
+            return new AttestationResult<WorkloadIdentity> { Failure = $"{parameter} 'sub' is not a SPIFFE ID (spiffe://<trust-domain>/<path>); workload tokens must name the workload" };
+        }
+
+        return new AttestationResult<WorkloadIdentity> { Identity = new WorkloadIdentity(sub, Evidence(jwt, issuer!)) };
+    }
+
+    public async Task<AttestationResult<UserIdentity>> AttestUserAsync(string token, string parameter, CancellationToken cancellationToken)
+    {
+        var (jwt, issuer, failure) = await ValidateAsync(token, IssuerKind.User, parameter, cancellationToken);
+        if (failure is not null)
+        {
+            return new AttestationResult<UserIdentity> { Failure = failure.Value.Failure, Detail = failure.Value.Detail };
+        }
+
+        if (!jwt!.TryGetPayloadValue<string>("sub", out var sub) || string.IsNullOrEmpty(sub))
+        {
+            return new AttestationResult<UserIdentity> { Failure = $"{parameter} has no 'sub' claim; user tokens must name the user" };
+        }
+
+        var claim = issuer!.Options.TenantClaim;
+        if (!jwt.TryGetPayloadValue<string>(claim, out var tenant) || string.IsNullOrEmpty(tenant))
+        {
+            return new AttestationResult<UserIdentity> { Failure = $"{parameter} has no '{claim}' claim (a string): the user's tenant must come from their token (trusted issuer '{issuer.Options.Name}', tenant_claim)" };
+        }
+
+        return new AttestationResult<UserIdentity> { Identity = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) };
+    }
+
+    /// <summary>True when <paramref name="token"/> claims to come from an issuer configured as <paramref name="kind"/> (signature not checked).</summary>
+    public bool ClaimsIssuerOfKind(string token, IssuerKind kind) =>
+        TryRead(token, out var jwt) && jwt.TryGetPayloadValue<string>("iss", out var iss) && iss is not null
+        && _byIssuer.TryGetValue(iss, out var issuer) && issuer.Options.Kind == kind;
+
+    private async Task<(JsonWebToken? Jwt, TrustedIssuer? Issuer, (string Failure, string? Detail)? Error)> ValidateAsync(
+        string token, IssuerKind kind, string parameter, CancellationToken cancellationToken)
+    {
+        if (!TryRead(token, out var jwt))
+        {
+            return (null, null, ($"{parameter} is not a well-formed signed JWT (compact JWS, at most {MaxTokenLength} characters)", null));
+        }
+
+        foreach (var header in HeaderKeyParameters)
+        {
+            // RFC 8725 §3.10 / §2.4: keys named in the token cannot vouch for the token.
+            if (jwt.TryGetHeaderValue<object>(header, out _))
+            {
+                return (null, null, ($"{parameter} carries a '{header}' header; keys supplied by a token are never trusted, Mandate uses the issuer's configured JWKS", null));
+            }
+        }
+
+        if (!jwt.TryGetPayloadValue<string>("iss", out var iss) || iss is null || !_byIssuer.TryGetValue(iss, out var issuer))
+        {
+            return (null, null, ($"{parameter} comes from an issuer that is not trusted; add it under issuers in the broker configuration", null));
+        }
+
+        if (issuer.Options.Kind != kind)
+        {
+            var expected = kind == IssuerKind.Workload ? "workload" : "user";
+            return (null, null, ($"{parameter} comes from issuer '{issuer.Options.Name}', which is trusted for {issuer.Options.Kind.ToString().ToLowerInvariant()} identities, not {expected} identities", null));
+        }
+
+        if (!issuer.Options.Algorithms.Contains(jwt.Alg, StringComparer.Ordinal))
+        {
+            // RFC 8725 §3.1: the algorithm comes from configuration, never from the token ("none", HS256 with a public key, ...).
+            return (null, null, ($"{parameter} is signed with an algorithm issuer '{issuer.Options.Name}' is not allowed to use (allowed: {string.Join(", ", issuer.Options.Algorithms)})", null));
+        }
+
+        var typ = jwt.Typ;
+        var typeOk = string.IsNullOrEmpty(typ) ? issuer.Options.AllowMissingType : issuer.Options.Types.Contains(typ, StringComparer.OrdinalIgnoreCase);
+        if (!typeOk)
+        {
+            // RFC 8725 §3.11: explicit typing keeps one kind of JWT from being used as another.
+            return (null, null, ($"{parameter} has a JOSE 'typ' issuer '{issuer.Options.Name}' does not accept (accepted: {string.Join(", ", issuer.Options.Types)})", null));
+        }
+
+        IReadOnlyList<SecurityKey> keys;
+        try
+        {
+            keys = await issuer.Keys.GetKeysAsync(jwt.Kid, cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            return (null, null, ($"the keys of issuer '{issuer.Options.Name}' cannot be read; an operator must fix its JWKS", e.Message));
+        }
+
+        var parameters = new TokenValidationParameters
+        {
+            ValidIssuer = issuer.Options.Issuer,
+            ValidAudience = issuer.RequiredAudience,
+            ValidAlgorithms = issuer.Options.Algorithms,
+            IssuerSigningKeys = keys,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateLifetime = true,
+            ValidateIssuerSigningKey = false,
+            ClockSkew = issuer.Options.ClockSkew,
+            LifetimeValidator = (nbf, exp, _, p) => ValidLifetime(nbf, exp, p.ClockSkew),
+            TryAllIssuerSigningKeys = string.IsNullOrEmpty(jwt.Kid),
+        };
+        var result = await _handler.ValidateTokenAsync(jwt, parameters);
+        if (!result.IsValid)
+        {
+            return (null, null, (Describe(result.Exception, parameter, issuer), result.Exception?.Message));
+        }
+
+        return (jwt, issuer, null);
+    }
+
+    private bool ValidLifetime(DateTime? notBefore, DateTime? expires, TimeSpan skew)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (expires is null || expires.Value.ToUniversalTime() + skew <= now)
+        {
+            throw new SecurityTokenExpiredException("expired") { Expires = expires ?? DateTime.MinValue };
+        }
+
+        if (notBefore is not null && notBefore.Value.ToUniversalTime() - skew > now)
+        {
+            throw new SecurityTokenNotYetValidException("not yet valid") { NotBefore = notBefore.Value };
+        }
+
+        return true;
+    }
+
+    private static string Describe(Exception? e, string parameter, TrustedIssuer issuer) => e switch
+    {
+        SecurityTokenExpiredException => $"{parameter} has expired; obtain a fresh token from issuer '{issuer.Options.Name}'",
+        SecurityTokenNotYetValidException => $"{parameter} is not yet valid (nbf is in the future); check the issuer's clock",
+        SecurityTokenNoExpirationException => $"{parameter} has no 'exp'; identity tokens must expire",
+        SecurityTokenInvalidAudienceException => $"{parameter} is not addressed to Mandate; its 'aud' must be '{issuer.RequiredAudience}'",
+        SecurityTokenInvalidIssuerException => $"{parameter} 'iss' does not match issuer '{issuer.Options.Name}' exactly",
+        SecurityTokenInvalidAlgorithmException => $"{parameter} uses an algorithm issuer '{issuer.Options.Name}' is not allowed to use",
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
+            $"{parameter} signature does not verify with the keys of issuer '{issuer.Options.Name}'",
+        _ => $"{parameter} failed validation for issuer '{issuer.Options.Name}'",
+    };
+
+    private AttestationEvidence Evidence(JsonWebToken jwt, TrustedIssuer issuer) =>
+        new(issuer.Options.Name, issuer.Options.Issuer, string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid, jwt.Alg, jwt.ValidTo == DateTime.MinValue ? _time.GetUtcNow() : new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), string.IsNullOrEmpty(jwt.Id) ? null : jwt.Id);
+
+    private bool TryRead(string token, out JsonWebToken jwt)
+    {
+        jwt = null!;
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength || token.Count(c => c == '.') != 2 || !_handler.CanReadToken(token))
+        {
+            return false;
+        }
+
+        try
+        {
+            jwt = _handler.ReadJsonWebToken(token);
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or System.Text.Json.JsonException or FormatException)
+        {
+            return false;
+        }
+    }
+}

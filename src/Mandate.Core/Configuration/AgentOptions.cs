@@ -1,0 +1,20 @@
+namespace Mandate.Core.Configuration;
+
+/// <summary>A registered agent workload: who it is, which tenants it serves and which tools it declared.</summary>
+public sealed record AgentOptions
+{
+    /// <summary>The agent's SPIFFE ID; must be in the broker's trust domain.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Tenants this agent may act in. An exchange for any other tenant is refused before policy runs.</summary>
+    public required IReadOnlyList<string> Tenants { get; init; }
+
+    /// <summary>Tool names this agent declared; anything else is refused (R12).</summary>
+    public required IReadOnlyList<string> Tools { get; init; }
+
+    /// <summary>Longest credential this agent may hold; capped by the global maximum.</summary>
+    public TimeSpan? MaxLifetime { get; init; }
+
+    /// <summary>Who owns the agent (team or person), for audit and operators.</summary>
+    public string? Owner { get; init; }
+}

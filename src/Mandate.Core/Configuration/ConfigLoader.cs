@@ -1,0 +1,222 @@
+using Mandate.Core.Attestation;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Mandate.Core.Configuration;
+
+/// <summary>
+/// Reads mandate.yaml into <see cref="MandateOptions"/>. Every problem is collected with its
+/// file:line:column, so an operator fixes the file in one pass; any problem refuses start-up.
+/// </summary>
+public static class ConfigLoader
+{
+    /// <summary>Loads and validates a configuration file. Throws <see cref="MandateConfigException"/> listing every problem.</summary>
+    public static MandateOptions LoadFile(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new MandateConfigException([new ConfigProblem(path, 0, 0, "", "configuration file not found")]);
+        }
+
+        return Parse(File.ReadAllText(fullPath), fullPath);
+    }
+
+    /// <summary>Parses configuration text; relative paths resolve against <paramref name="fileName"/>'s folder.</summary>
+    public static MandateOptions Parse(string yaml, string fileName)
+    {
+        var problems = new List<ConfigProblem>();
+        var baseDir = Path.GetDirectoryName(Path.GetFullPath(fileName)) ?? Directory.GetCurrentDirectory();
+        var root = ReadRoot(yaml, fileName, problems);
+        var options = root is null ? new MandateOptions() : Read(new YamlMapping(root, "", fileName, problems), baseDir);
+
+        if (problems.Count > 0)
+        {
+            throw new MandateConfigException(problems);
+        }
+
+        return options;
+    }
+
+    private static YamlMappingNode? ReadRoot(string yaml, string fileName, List<ConfigProblem> problems)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yaml));
+            if (stream.Documents.Count == 0)
+            {
+                return new YamlMappingNode();
+            }
+
+            if (stream.Documents[0].RootNode is YamlMappingNode map)
+            {
+                return map;
+            }
+
+            problems.Add(new ConfigProblem(fileName, 1, 1, "", "the file must be a YAML mapping (key: value)"));
+        }
+        catch (YamlException e)
+        {
+            problems.Add(new ConfigProblem(fileName, (int)e.Start.Line, (int)e.Start.Column, "", $"not valid YAML: {e.Message}"));
+        }
+
+        return null;
+    }
+
+    private static MandateOptions Read(YamlMapping root, string baseDir)
+    {
+        var defaults = new MandateOptions();
+        var tools = root.List("tools", ReadTool);
+        var toolNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tool in tools)
+        {
+            if (!toolNames.Add(tool.Name))
+            {
+                root.Problem("tools", $"tool '{tool.Name}' is defined twice");
+            }
+        }
+
+        var dataDir = Resolve(baseDir, root.String("data_dir") ?? defaults.DataDirectory);
+        var options = new MandateOptions
+        {
+            BaseDirectory = baseDir,
+            Issuer = root.String("issuer") ?? defaults.Issuer,
+            TrustDomain = root.String("trust_domain", required: true) ?? defaults.TrustDomain,
+            Environment = root.String("environment") ?? defaults.Environment,
+            Node = root.String("node") ?? defaults.Node,
+            Listen = root.String("listen") ?? defaults.Listen,
+            DataDirectory = dataDir,
+            StorePath = Resolve(baseDir, root.String("store") ?? Path.Combine(dataDir, "mandate.db")),
+            AdminSocket = Resolve(baseDir, root.String("admin_socket") ?? Path.Combine(dataDir, "admin.sock")),
+            PolicyPath = Resolve(baseDir, root.String("policy", required: true) ?? defaults.PolicyPath),
+            Lifetimes = root.Map("lifetimes", m => new LifetimeOptions
+            {
+                Default = m.Duration("default") ?? defaults.Lifetimes.Default,
+                Max = m.Duration("max") ?? defaults.Lifetimes.Max,
+            }),
+            Keys = root.Map("keys", m => new KeyOptions
+            {
+                RotateEvery = m.Duration("rotate_every") ?? defaults.Keys.RotateEvery,
+                KekEnvironmentVariable = m.String("kek_env") ?? defaults.Keys.KekEnvironmentVariable,
+                KekFile = Resolve(baseDir, m.String("kek_file") ?? Path.Combine(dataDir, "kek")),
+            }),
+            Issuers = root.List("issuers", m => ReadIssuer(m, baseDir), required: true),
+            Agents = root.List("agents", m => ReadAgent(m, toolNames)),
+            Tools = tools,
+        };
+        root.Finish();
+        ConfigRules.Check(options, root);
+        return options;
+    }
+
+    private static TrustedIssuerOptions? ReadIssuer(YamlMapping m, string baseDir)
+    {
+        var name = m.String("name", required: true);
+        var kindText = m.String("kind", required: true);
+        var issuer = m.String("issuer", required: true);
+        var jwksFile = m.String("jwks_file");
+        var jwksUrl = m.String("jwks_url");
+        var audience = m.String("audience");
+        var algorithms = m.StringList("algorithms");
+        var types = m.StringList("types");
+        var allowMissingType = m.Bool("allow_missing_typ");
+        var skew = m.Duration("clock_skew");
+        var tenantClaim = m.String("tenant_claim");
+        var devSigner = m.Bool("dev_signer") ?? false;
+
+        IssuerKind? kind = kindText switch
+        {
+            "workload" => IssuerKind.Workload,
+            "user" => IssuerKind.User,
+            null => null,
+            _ => null,
+        };
+        if (kindText is not null && kind is null)
+        {
+            m.Problem("kind", $"'{kindText}' is not a kind; use 'workload' (agents and tools) or 'user' (people)");
+        }
+
+        Uri? url = null;
+        if (jwksUrl is not null && (!Uri.TryCreate(jwksUrl, UriKind.Absolute, out url) || url.Scheme is not ("https" or "http")))
+        {
+            m.Problem("jwks_url", "must be an absolute https URL");
+            url = null;
+        }
+
+        if ((jwksFile is null) == (jwksUrl is null))
+        {
+            m.Problem("jwks_file", "give exactly one of jwks_file or jwks_url");
+        }
+
+        foreach (var alg in (algorithms ?? []).Where(a => !ConfigRules.AsymmetricAlgorithms.Contains(a)))
+        {
+            // RFC 8725 §3.1/§3.2: only asymmetric algorithms, so a public key can never act as an HMAC secret.
+            m.Problem("algorithms", $"'{alg}' is not allowed; use asymmetric algorithms ({string.Join(", ", ConfigRules.AsymmetricAlgorithms)})");
+        }
+
+        if (name is null || kind is null || issuer is null)
+        {
+            return null;
+        }
+
+        var defaults = new TrustedIssuerOptions { Name = name, Kind = kind.Value, Issuer = issuer };
+        return defaults with
+        {
+            JwksFile = jwksFile is null ? null : Resolve(baseDir, jwksFile),
+            JwksUrl = url,
+            Audience = audience,
+            Algorithms = algorithms ?? defaults.Algorithms,
+            Types = types ?? defaults.Types,
+            AllowMissingType = allowMissingType ?? defaults.AllowMissingType,
+            ClockSkew = skew ?? defaults.ClockSkew,
+            TenantClaim = tenantClaim ?? defaults.TenantClaim,
+            DevSigner = devSigner,
+        };
+    }
+
+    private static AgentOptions? ReadAgent(YamlMapping m, HashSet<string> toolNames)
+    {
+        var id = m.String("id", required: true);
+        var tenants = m.StringList("tenants", required: true);
+        var tools = m.StringList("tools", required: true);
+        var max = m.Duration("max_lifetime");
+        var owner = m.String("owner");
+        if (id is not null && !SpiffeId.IsValid(id))
+        {
+            m.Problem("id", $"'{id}' is not a SPIFFE ID; write spiffe://<trust-domain>/<path>");
+        }
+
+        foreach (var tool in (tools ?? []).Where(t => !toolNames.Contains(t)))
+        {
+            m.Problem("tools", $"tool '{tool}' is not defined under tools");
+        }
+
+        return id is null || tenants is null || tools is null
+            ? null
+            : new AgentOptions { Id = id, Tenants = tenants, Tools = tools, MaxLifetime = max, Owner = owner };
+    }
+
+    private static ToolOptions? ReadTool(YamlMapping m)
+    {
+        var name = m.String("name", required: true);
+        var resource = m.String("resource", required: true);
+        var scopes = m.StringList("scopes", required: true);
+        var workloads = m.StringList("workloads") ?? [];
+        if (resource is not null && !Uri.TryCreate(resource, UriKind.Absolute, out _))
+        {
+            m.Problem("resource", "must be an absolute URI (it becomes the credential's aud)");
+        }
+
+        foreach (var w in workloads.Where(w => !SpiffeId.IsValid(w)))
+        {
+            m.Problem("workloads", $"'{w}' is not a SPIFFE ID");
+        }
+
+        return name is null || resource is null || scopes is null
+            ? null
+            : new ToolOptions { Name = name, Resource = resource, Scopes = scopes, Workloads = workloads };
+    }
+
+    private static string Resolve(string baseDir, string path) => Path.GetFullPath(Path.Combine(baseDir, path));
+}

@@ -1,0 +1,78 @@
+using Mandate.Core.Attestation;
+
+namespace Mandate.Core.Configuration;
+
+/// <summary>Checks that span several settings, run after the file was read.</summary>
+internal static class ConfigRules
+{
+    public static readonly IReadOnlySet<string> AsymmetricAlgorithms =
+        new SortedSet<string>(StringComparer.Ordinal) { "ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512" };
+
+    public static void Check(MandateOptions o, YamlMapping root)
+    {
+        if (!SpiffeId.IsValidTrustDomain(o.TrustDomain))
+        {
+            root.Problem("trust_domain", "must be a lowercase DNS-like name such as acme.example");
+        }
+
+        if (!Uri.TryCreate(o.Issuer, UriKind.Absolute, out var issuer) || issuer.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(issuer.Query) || !string.IsNullOrEmpty(issuer.Fragment))
+        {
+            // RFC 8414 §2: the issuer is an https URL without query or fragment (http only on loopback for development).
+            root.Problem("issuer", "must be an absolute https URL without query or fragment");
+        }
+        else if (issuer.Scheme == "http" && !issuer.IsLoopback)
+        {
+            root.Problem("issuer", "plain http is only allowed on loopback; use https");
+        }
+
+        if (o.Lifetimes.Default > o.Lifetimes.Max)
+        {
+            root.Problem("lifetimes", $"default ({Duration.Format(o.Lifetimes.Default)}) exceeds max ({Duration.Format(o.Lifetimes.Max)})");
+        }
+
+        if (o.Lifetimes.Max > TimeSpan.FromHours(1))
+        {
+            root.Problem("lifetimes", "max may not exceed 1h: short credentials are the point");
+        }
+
+        if (o.Keys.RotateEvery < TimeSpan.FromMinutes(5))
+        {
+            root.Problem("keys", "rotate_every must be at least 5m");
+        }
+
+        CheckUnique(root, "issuers", o.Issuers.Select(i => i.Issuer), "issuer");
+        CheckUnique(root, "agents", o.Agents.Select(a => a.Id), "agent");
+        CheckUnique(root, "tools", o.Tools.Select(t => t.Resource), "tool resource");
+
+        if (!o.Issuers.Any(i => i.Kind == IssuerKind.Workload))
+        {
+            root.Problem("issuers", "at least one issuer of kind 'workload' is needed: agents authenticate with workload identities");
+        }
+
+        if (o.Issuers.Any(i => i.DevSigner) && o.Environment is "prod" or "production")
+        {
+            root.Problem("issuers", "dev_signer is for development only and is refused when environment is prod");
+        }
+
+        foreach (var agent in o.Agents)
+        {
+            if (SpiffeId.TryGetTrustDomain(agent.Id, out var td) && td != o.TrustDomain)
+            {
+                root.Problem("agents", $"agent '{agent.Id}' is outside the trust domain '{o.TrustDomain}'");
+            }
+
+            if (agent.MaxLifetime > o.Lifetimes.Max)
+            {
+                root.Problem("agents", $"agent '{agent.Id}' max_lifetime exceeds lifetimes.max ({Duration.Format(o.Lifetimes.Max)})");
+            }
+        }
+    }
+
+    private static void CheckUnique(YamlMapping root, string key, IEnumerable<string> values, string what)
+    {
+        foreach (var dup in values.GroupBy(v => v, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            root.Problem(key, $"{what} '{dup.Key}' appears more than once");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace Mandate.Core.Configuration;
+
+/// <summary>
+/// The broker's whole configuration, read from one YAML file (see docs/configuration.md). Immutable:
+/// a request reads one snapshot. Relative paths are resolved against the configuration file's folder.
+/// </summary>
+public sealed record MandateOptions
+{
+    /// <summary>The <c>iss</c> of every token Mandate issues and the audience workloads address. Default <c>http://127.0.0.1:8080</c>.</summary>
+    public string Issuer { get; init; } = "http://127.0.0.1:8080";
+
+    /// <summary>SPIFFE trust domain of the agents, e.g. <c>acme.example</c>.</summary>
+    public string TrustDomain { get; init; } = "example.org";
+
+    /// <summary>Deployment environment policies can match on (<c>dev</c>, <c>prod</c>, …). Default <c>dev</c>.</summary>
+    public string Environment { get; init; } = "dev";
+
+    /// <summary>Name of this broker node in audit records and key ids. Default: the host name.</summary>
+    public string Node { get; init; } = System.Environment.MachineName.ToLowerInvariant();
+
+    /// <summary>Kestrel URL for the OAuth endpoints. Default <c>http://127.0.0.1:8080</c>.</summary>
+    public string Listen { get; init; } = "http://127.0.0.1:8080";
+
+    /// <summary>Folder for the SQLite file, the admin socket and generated development keys. Default <c>.mandate</c>.</summary>
+    public string DataDirectory { get; init; } = ".mandate";
+
+    /// <summary>SQLite database file. Default <c>{data_dir}/mandate.db</c>.</summary>
+    public string StorePath { get; init; } = ".mandate/mandate.db";
+
+    /// <summary>Unix socket of the admin API (file permissions 0600 are its access control). Default <c>{data_dir}/admin.sock</c>.</summary>
+    public string AdminSocket { get; init; } = ".mandate/admin.sock";
+
+    /// <summary>The policy file. Required.</summary>
+    public string PolicyPath { get; init; } = "policy.yaml";
+
+    public LifetimeOptions Lifetimes { get; init; } = new();
+    public KeyOptions Keys { get; init; } = new();
+    public IReadOnlyList<TrustedIssuerOptions> Issuers { get; init; } = [];
+    public IReadOnlyList<AgentOptions> Agents { get; init; } = [];
+    public IReadOnlyList<ToolOptions> Tools { get; init; } = [];
+
+    /// <summary>Folder the configuration file lives in; relative paths were resolved against it.</summary>
+    public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
+}

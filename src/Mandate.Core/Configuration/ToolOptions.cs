@@ -1,0 +1,17 @@
+namespace Mandate.Core.Configuration;
+
+/// <summary>A downstream tool: the audience of its credentials and the operations it understands.</summary>
+public sealed record ToolOptions
+{
+    /// <summary>Short name used in policy and audit, e.g. <c>refunds</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Resource URI (RFC 8707); becomes the credential's <c>aud</c>.</summary>
+    public required string Resource { get; init; }
+
+    /// <summary>Every operation (scope) the tool defines; requests for others are invalid_scope.</summary>
+    public required IReadOnlyList<string> Scopes { get; init; }
+
+    /// <summary>SPIFFE IDs of the tool's own workloads, allowed to introspect and revoke credentials addressed to it.</summary>
+    public IReadOnlyList<string> Workloads { get; init; } = [];
+}

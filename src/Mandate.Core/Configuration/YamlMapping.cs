@@ -1,0 +1,206 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Mandate.Core.Configuration;
+
+/// <summary>
+/// Reads one YAML mapping with positions, so every problem can say file:line:column. Collects
+/// problems instead of throwing; <see cref="Finish"/> reports keys nobody asked for (typos).
+/// </summary>
+internal sealed class YamlMapping
+{
+    private readonly YamlMappingNode _node;
+    private readonly string _path;
+    private readonly ICollection<ConfigProblem> _problems;
+    private readonly string _file;
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
+    public YamlMapping(YamlMappingNode node, string path, string file, ICollection<ConfigProblem> problems)
+    {
+        _node = node;
+        _path = path;
+        _file = file;
+        _problems = problems;
+    }
+
+    public YamlNode Node => _node;
+
+    public string? String(string key, bool required = false)
+    {
+        var value = Get(key, required);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value is YamlScalarNode { Value: { } s } && s.Length > 0)
+        {
+            return s;
+        }
+
+        Report(value, Join(key), "must be a non-empty string");
+        return null;
+    }
+
+    public TimeSpan? Duration(string key)
+    {
+        var text = String(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Configuration.Duration.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        Report(_node.Children[new YamlScalarNode(key)], Join(key), $"'{text}' is not a duration; write a number and a unit, e.g. 90s, 5m, 1h");
+        return null;
+    }
+
+    public bool? Bool(string key)
+    {
+        var text = String(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (bool.TryParse(text, out var b))
+        {
+            return b;
+        }
+
+        Report(_node.Children[new YamlScalarNode(key)], Join(key), "must be true or false");
+        return null;
+    }
+
+    /// <summary>A list of strings; a single scalar is accepted as a one-item list.</summary>
+    public IReadOnlyList<string>? StringList(string key, bool required = false)
+    {
+        var value = Get(key, required);
+        switch (value)
+        {
+            case null:
+                return null;
+            case YamlScalarNode { Value: { Length: > 0 } one }:
+                return [one];
+            case YamlSequenceNode seq:
+                var items = new List<string>();
+                var i = 0;
+                foreach (var item in seq)
+                {
+                    if (item is YamlScalarNode { Value: { Length: > 0 } s })
+                    {
+                        items.Add(s);
+                    }
+                    else
+                    {
+                        Report(item, $"{Join(key)}[{i}]", "must be a non-empty string");
+                    }
+
+                    i++;
+                }
+
+                return items;
+            default:
+                Report(value, Join(key), "must be a list of strings");
+                return null;
+        }
+    }
+
+    /// <summary>A list of mappings, each read by <paramref name="read"/>.</summary>
+    public List<T> List<T>(string key, Func<YamlMapping, T?> read, bool required = false)
+        where T : class
+    {
+        var result = new List<T>();
+        var value = Get(key, required);
+        if (value is null)
+        {
+            return result;
+        }
+
+        if (value is not YamlSequenceNode seq)
+        {
+            Report(value, Join(key), "must be a list");
+            return result;
+        }
+
+        var i = 0;
+        foreach (var item in seq)
+        {
+            var itemPath = $"{Join(key)}[{i++}]";
+            if (item is not YamlMappingNode map)
+            {
+                Report(item, itemPath, "must be a mapping");
+                continue;
+            }
+
+            var reader = new YamlMapping(map, itemPath, _file, _problems);
+            var parsed = read(reader);
+            reader.Finish();
+            if (parsed is not null)
+            {
+                result.Add(parsed);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>A nested mapping, read by <paramref name="read"/>; absent gives <paramref name="read"/> an empty mapping so defaults apply.</summary>
+    public T Map<T>(string key, Func<YamlMapping, T> read)
+    {
+        var value = Get(key, required: false);
+        var map = value as YamlMappingNode;
+        if (value is not null && map is null)
+        {
+            Report(value, Join(key), "must be a mapping");
+        }
+
+        var reader = new YamlMapping(map ?? new YamlMappingNode(), Join(key), _file, _problems);
+        var result = read(reader);
+        reader.Finish();
+        return result;
+    }
+
+    /// <summary>Reports a problem at <paramref name="key"/> (or at this mapping when the key is absent).</summary>
+    public void Problem(string key, string message)
+    {
+        YamlNode at = _node.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : _node;
+        Report(at, Join(key), message);
+    }
+
+    public void Finish()
+    {
+        foreach (var (k, _) in _node.Children)
+        {
+            if (k is YamlScalarNode { Value: { } name } && !_read.Contains(name))
+            {
+                Report(k, Join(name), "unknown key (check the spelling; see docs/configuration.md)");
+            }
+        }
+    }
+
+    private YamlNode? Get(string key, bool required)
+    {
+        _read.Add(key);
+        if (_node.Children.TryGetValue(new YamlScalarNode(key), out var value)
+            && !(value is YamlScalarNode { Value: null or "" or "~" or "null" } s && s.Style == YamlDotNet.Core.ScalarStyle.Plain))
+        {
+            return value;
+        }
+
+        if (required)
+        {
+            Report(_node, Join(key), "is required");
+        }
+
+        return null;
+    }
+
+    private string Join(string key) => string.IsNullOrEmpty(_path) ? key : $"{_path}.{key}";
+
+    private void Report(YamlNode node, string path, string message) =>
+        _problems.Add(new ConfigProblem(_file, (int)node.Start.Line, (int)node.Start.Column, path, message));
+}

@@ -1,0 +1,48 @@
+using Mandate.Core.Attestation;
+using Mandate.Core.Configuration;
+using Mandate.Core.Protocol;
+using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
+
+namespace Mandate.Core.Exchange.Steps;
+
+/// <summary>Attests the agent from <c>actor_token</c> and requires it to be a registered agent of this trust domain.</summary>
+public sealed class AttestActorToken : IExchangeStep
+{
+    private readonly JwtAttestor _attestor;
+    private readonly Registry _registry;
+    private readonly string _trustDomain;
+
+    public AttestActorToken(JwtAttestor attestor, Registry registry, MandateOptions options)
+    {
+        _attestor = attestor;
+        _registry = registry;
+        _trustDomain = options.TrustDomain;
+    }
+
+    public async ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
+    {
+        var result = await _attestor.AttestWorkloadAsync(context.Request[P.ActorToken]!, P.ActorToken, cancellationToken);
+        if (result.Identity is null)
+        {
+            // RFC 8693 §2.2.2: an invalid subject or actor token is invalid_request.
+            context.Reject(OAuthError.InvalidRequest(result.Failure!));
+            return;
+        }
+
+        if (!SpiffeId.TryGetTrustDomain(result.Identity.SpiffeId, out var domain) || domain != _trustDomain)
+        {
+            context.Reject(OAuthError.InvalidRequest($"actor_token names a workload outside the trust domain '{_trustDomain}'"));
+            return;
+        }
+
+        var agent = _registry.FindAgent(result.Identity.SpiffeId);
+        if (agent is null)
+        {
+            context.Reject(OAuthError.UnauthorizedClient($"workload '{result.Identity.SpiffeId}' is not a registered agent; add it under agents in the broker configuration"));
+            return;
+        }
+
+        context.Actor = result.Identity;
+        context.Agent = agent;
+    }
+}

@@ -1,0 +1,25 @@
+using Mandate.Core.Revocation;
+
+namespace Mandate.Core.Introspection;
+
+/// <summary>The verified claims of a token Mandate issued.</summary>
+public sealed record IssuedToken
+{
+    public required string Jti { get; init; }
+    public required string Agent { get; init; }
+    public required string Subject { get; init; }
+    public required string Audience { get; init; }
+    public required string Scope { get; init; }
+    public required string Tenant { get; init; }
+    public required string Run { get; init; }
+    public required string PolicyVersion { get; init; }
+    public required string DecisionId { get; init; }
+    public required string Kid { get; init; }
+    public required DateTimeOffset IssuedAt { get; init; }
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>The user the token acts for; null for background work (subject is the agent itself).</summary>
+    public string? User => Subject == Agent ? null : Subject;
+
+    public CredentialFacts Facts => new(Jti, Agent, Tenant, Run, User, IssuedAt);
+}

@@ -1,0 +1,106 @@
+using Mandate.Core.Configuration;
+using Mandate.Core.Keys;
+using Mandate.Core.Protocol;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using C = Mandate.Core.Protocol.OAuthConstants.Claims;
+
+namespace Mandate.Core.Introspection;
+
+/// <summary>Verifies that a token is one Mandate issued: our key, our issuer, <c>typ at+jwt</c>, all claims present.</summary>
+public sealed class IssuedTokenValidator
+{
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly SigningKeyRing _keys;
+    private readonly string _issuer;
+    private readonly TimeProvider _time;
+
+    public IssuedTokenValidator(SigningKeyRing keys, MandateOptions options, TimeProvider time)
+    {
+        _keys = keys;
+        _issuer = options.Issuer;
+        _time = time;
+    }
+
+    /// <summary>The verified token, or null with a reason (for the audit record, not for the token holder).</summary>
+    public async Task<(IssuedToken? Token, string Reason)> ValidateAsync(string token, bool allowExpired)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 16 * 1024 || !_handler.CanReadToken(token))
+        {
+            return (null, "malformed");
+        }
+
+        JsonWebToken jwt;
+        try
+        {
+            jwt = _handler.ReadJsonWebToken(token);
+        }
+        catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or System.Text.Json.JsonException or FormatException)
+        {
+            return (null, "malformed");
+        }
+
+        if (!_keys.Current.ByKid.TryGetValue(jwt.Kid ?? "", out var key))
+        {
+            return (null, "unknown signing key");
+        }
+
+        var result = await _handler.ValidateTokenAsync(jwt, new TokenValidationParameters
+        {
+            ValidIssuer = _issuer,
+            ValidateAudience = false,
+            ValidAlgorithms = ["ES256"],
+            ValidTypes = [OAuthConstants.JwtTypes.AccessToken],
+            IssuerSigningKey = key,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateLifetime = false,
+        });
+        if (!result.IsValid)
+        {
+            return (null, "signature or issuer invalid");
+        }
+
+        var issued = Read(jwt);
+        if (issued is null)
+        {
+            return (null, "missing claims");
+        }
+
+        if (!allowExpired && issued.ExpiresAt <= _time.GetUtcNow())
+        {
+            return (issued, "expired");
+        }
+
+        return (issued, "");
+    }
+
+    private static IssuedToken? Read(JsonWebToken jwt)
+    {
+        string? S(string name) => jwt.TryGetPayloadValue<string>(name, out var v) ? v : null;
+        long? N(string name) => jwt.TryGetPayloadValue<long>(name, out var v) ? v : null;
+        var aud = jwt.Audiences.FirstOrDefault();
+        if (S(C.JwtId) is not { } jti || S(C.ClientId) is not { } agent || S(C.Subject) is not { } sub || aud is null
+            || S(C.Scope) is not { } scope || S(C.Tenant) is not { } tenant || S(C.Run) is not { } run
+            || S(C.PolicyVersion) is not { } pol || S(C.DecisionId) is not { } dec || N(C.IssuedAt) is not { } iat || N(C.Expires) is not { } exp)
+        {
+            return null;
+        }
+
+        return new IssuedToken
+        {
+            Jti = jti,
+            Agent = agent,
+            Subject = sub,
+            Audience = aud,
+            Scope = scope,
+            Tenant = tenant,
+            Run = run,
+            PolicyVersion = pol,
+            DecisionId = dec,
+            Kid = jwt.Kid,
+            IssuedAt = DateTimeOffset.FromUnixTimeSeconds(iat),
+            ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(exp),
+        };
+    }
+}

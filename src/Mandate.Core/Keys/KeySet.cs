@@ -1,0 +1,14 @@
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.Core.Keys;
+
+/// <summary>
+/// One immutable view of the keys: the key this node signs with now, and every public key that may
+/// still verify a live token (this node's and other nodes'). Swapped atomically on rotation.
+/// </summary>
+public sealed record KeySet(SigningKey Active, IReadOnlyList<JsonWebKey> Published, string JwksJson)
+{
+    /// <summary>Public keys by kid, for verifying Mandate's own tokens.</summary>
+    public IReadOnlyDictionary<string, JsonWebKey> ByKid { get; } =
+        Published.Where(k => k.KeyId is not null).ToDictionary(k => k.KeyId, StringComparer.Ordinal);
+}

@@ -1,0 +1,29 @@
+namespace Mandate.Core.Minting;
+
+/// <summary>
+/// What one issued access token says (RFC 9068 plus Mandate's claims). Everything the audit record
+/// needs to attribute the credential is here; the signed token itself is never stored.
+/// </summary>
+public sealed record CredentialClaims
+{
+    public required string Jti { get; init; }
+
+    /// <summary>The user the agent acts for, or the agent's SPIFFE ID for background work.</summary>
+    public required string Subject { get; init; }
+
+    /// <summary>The tool's resource URI.</summary>
+    public required string Audience { get; init; }
+
+    /// <summary>The agent (RFC 9068 §2.2 client_id), also the <c>act.sub</c>.</summary>
+    public required string Agent { get; init; }
+
+    public required IReadOnlyList<string> Scopes { get; init; }
+    public required string Tenant { get; init; }
+    public required string Run { get; init; }
+    public required string PolicyVersion { get; init; }
+    public required string DecisionId { get; init; }
+    public required DateTimeOffset IssuedAt { get; init; }
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    public string Scope => string.Join(' ', Scopes);
+}

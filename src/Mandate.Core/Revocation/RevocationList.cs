@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+
+namespace Mandate.Core.Revocation;
+
+/// <summary>
+/// The in-memory view of every live revocation, consulted on each introspection. Loaded from the
+/// store at start and updated as revocations commit, so a revocation bites on the next request.
+/// </summary>
+public sealed class RevocationList
+{
+    private readonly ConcurrentDictionary<(RevocationTarget, string), Revocation> _entries = new();
+
+    public int Count => _entries.Count;
+
+    public void Add(Revocation revocation)
+    {
+        ArgumentNullException.ThrowIfNull(revocation);
+        _entries.AddOrUpdate((revocation.Target, revocation.Value), revocation,
+            (_, existing) => existing.RevokedAt >= revocation.RevokedAt ? existing : revocation);
+    }
+
+    /// <summary>The revocation that covers a credential with these facts, if any.</summary>
+    public Revocation? Find(CredentialFacts c)
+    {
+        if (_entries.TryGetValue((RevocationTarget.Token, c.Jti), out var byToken))
+        {
+            return byToken;
+        }
+
+        return Covers(RevocationTarget.Run, c.Run, c.IssuedAt)
+            ?? Covers(RevocationTarget.Agent, c.Agent, c.IssuedAt)
+            ?? Covers(RevocationTarget.Tenant, c.Tenant, c.IssuedAt)
+            ?? (c.User is null ? null : Covers(RevocationTarget.User, c.User, c.IssuedAt));
+    }
+
+    private Revocation? Covers(RevocationTarget target, string value, DateTimeOffset issuedAt) =>
+        _entries.TryGetValue((target, value), out var r) && issuedAt <= r.RevokedAt ? r : null;
+}
