@@ -1,0 +1,54 @@
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Mandate.Client;
+
+/// <summary>
+/// The operator API on the broker's admin Unix socket (revocations, status). Access is controlled by
+/// the socket file's permissions, so this runs as the broker's user on the broker's host.
+/// </summary>
+public sealed class MandateAdminClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public MandateAdminClient(string socketPath)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        _http = new HttpClient(handler) { BaseAddress = new Uri("http://mandate-admin/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>Revokes every credential matching the target (token, run, agent, tenant, user); returns the revocation record.</summary>
+    public async Task<JsonElement> RevokeAsync(string target, string value, string? reason, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsJsonAsync("admin/revocations", new { target, value, reason, by = $"admin:{Environment.UserName}" }, cancellationToken);
+        using var json = await MandateClient.ReadAsync(response, cancellationToken);
+        return json.RootElement.Clone();
+    }
+
+    /// <summary>The broker's node, issuer, policy version and keys.</summary>
+    public async Task<JsonElement> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync("admin/status", cancellationToken);
+        using var json = await MandateClient.ReadAsync(response, cancellationToken);
+        return json.RootElement.Clone();
+    }
+
+    public void Dispose() => _http.Dispose();
+}

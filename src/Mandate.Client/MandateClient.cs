@@ -1,0 +1,105 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Mandate.Client;
+
+/// <summary>
+/// Talks to a Mandate broker's OAuth endpoints: exchange (RFC 8693), introspect (RFC 7662) and
+/// revoke (RFC 7009). Holds no credentials itself; callers pass identities per call.
+/// </summary>
+public sealed class MandateClient
+{
+    private readonly HttpClient _http;
+
+    /// <param name="http">An HttpClient whose BaseAddress is the broker, e.g. http://127.0.0.1:8080/.</param>
+    public MandateClient(HttpClient http) => _http = http ?? throw new ArgumentNullException(nameof(http));
+
+    /// <summary>Exchanges identities for a tool credential. Throws <see cref="MandateErrorException"/> on refusal.</summary>
+    public async Task<IssuedCredential> ExchangeAsync(CredentialRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"),
+            new("subject_token", request.SubjectToken),
+            new("subject_token_type", "urn:ietf:params:oauth:token-type:jwt"),
+            new("actor_token", request.ActorToken),
+            new("actor_token_type", "urn:ietf:params:oauth:token-type:jwt"),
+            new(Uri.IsWellFormedUriString(request.Tool, UriKind.Absolute) ? "resource" : "audience", request.Tool),
+            new("scope", string.Join(' ', request.Scopes)),
+        };
+        if (request.Tenant is not null)
+        {
+            form.Add(new("tenant", request.Tenant));
+        }
+
+        if (request.Run is not null)
+        {
+            form.Add(new("run", request.Run));
+        }
+
+        using var response = await _http.PostAsync("oauth2/token", new FormUrlEncodedContent(form), cancellationToken);
+        using var json = await ReadAsync(response, cancellationToken);
+        var root = json.RootElement;
+        return new IssuedCredential(
+            root.GetProperty("access_token").GetString()!,
+            root.GetProperty("issued_token_type").GetString()!,
+            root.GetProperty("token_type").GetString()!,
+            root.GetProperty("expires_in").GetInt32(),
+            root.GetProperty("scope").GetString()!);
+    }
+
+    /// <summary>Asks whether <paramref name="token"/> is active; <paramref name="callerToken"/> is the asking tool's workload identity.</summary>
+    public async Task<IntrospectionResponse> IntrospectAsync(string token, string callerToken, CancellationToken cancellationToken = default)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, "oauth2/introspect")
+        {
+            Content = new FormUrlEncodedContent([new("token", token)]),
+        };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", callerToken);
+        using var response = await _http.SendAsync(message, cancellationToken);
+        using var json = await ReadAsync(response, cancellationToken);
+        return new IntrospectionResponse(json.RootElement.GetProperty("active").GetBoolean(), json.RootElement.Clone());
+    }
+
+    /// <summary>Revokes <paramref name="token"/>; <paramref name="callerToken"/> is the workload identity of its agent or tool.</summary>
+    public async Task RevokeAsync(string token, string callerToken, CancellationToken cancellationToken = default)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, "oauth2/revoke")
+        {
+            Content = new FormUrlEncodedContent([new("token", token)]),
+        };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", callerToken);
+        using var response = await _http.SendAsync(message, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            (await ReadAsync(response, cancellationToken)).Dispose();
+        }
+    }
+
+    internal static async Task<JsonDocument> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        JsonDocument json;
+        try
+        {
+            json = JsonDocument.Parse(body.Length == 0 ? "{}" : body);
+        }
+        catch (JsonException)
+        {
+            throw new MandateErrorException("invalid_response", $"the broker answered HTTP {(int)response.StatusCode} with a body that is not JSON", (int)response.StatusCode);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            using (json)
+            {
+                var root = json.RootElement;
+                string? S(string n) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(n, out var v) ? v.GetString() : null;
+                throw new MandateErrorException(S("error") ?? S("title") ?? "http_error", S("error_description") ?? S("detail") ?? $"HTTP {(int)response.StatusCode}", (int)response.StatusCode);
+            }
+        }
+
+        return json;
+    }
+}

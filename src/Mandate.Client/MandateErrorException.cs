@@ -1,0 +1,39 @@
+namespace Mandate.Client;
+
+/// <summary>The broker refused: carries the OAuth <c>error</c> and the <c>error_description</c> that says which rule refused and how to fix it.</summary>
+public sealed class MandateErrorException : Exception
+{
+    public MandateErrorException(string error, string description, int status)
+        : base($"{error}: {description}")
+    {
+        Error = error;
+        Description = description;
+        Status = status;
+    }
+
+    public MandateErrorException()
+        : this("unknown", "", 0)
+    {
+    }
+
+    public MandateErrorException(string message)
+        : this("unknown", message, 0)
+    {
+    }
+
+    public MandateErrorException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Error = "unknown";
+        Description = message;
+    }
+
+    /// <summary>The RFC 6749 §5.2 error code, e.g. <c>invalid_target</c>.</summary>
+    public string Error { get; }
+
+    /// <summary>Human-readable reason naming the refusing rule and the remedy.</summary>
+    public string Description { get; }
+
+    /// <summary>HTTP status of the response.</summary>
+    public int Status { get; }
+}

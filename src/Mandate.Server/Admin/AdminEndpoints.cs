@@ -1,0 +1,80 @@
+using System.Net.Sockets;
+using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
+using Mandate.Core.Keys;
+using Mandate.Core.Policy;
+using Mandate.Core.Revocation;
+using Mandate.Core.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Mandate.Server.Admin;
+
+/// <summary>
+/// The operator API behind <c>mandate revoke</c> and friends. Served only on the admin Unix socket,
+/// whose file mode (0600) is the access control; the TCP listener answers 404 for these paths.
+/// </summary>
+public static class AdminEndpoints
+{
+    public const string Prefix = "/admin";
+
+    public static void MapAdmin(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup(Prefix).AddEndpointFilter(async (context, next) =>
+            IsAdminSocket(context.HttpContext) ? await next(context) : Results.NotFound());
+        admin.MapPost("/revocations", RevokeAsync);
+        admin.MapGet("/audit", QueryAudit);
+        admin.MapGet("/status", Status);
+    }
+
+    private static bool IsAdminSocket(HttpContext http) =>
+        http.Features.Get<IConnectionEndPointFeature>()?.LocalEndPoint is UnixDomainSocketEndPoint;
+
+    private static async Task<IResult> RevokeAsync(RevocationRequest? request, RevocationService revocations, CancellationToken cancellationToken)
+    {
+        if (request is null || string.IsNullOrWhiteSpace(request.Value) || !Enum.TryParse<RevocationTarget>(request.Target, ignoreCase: true, out var target)
+            || !Enum.IsDefined(target))
+        {
+            return Results.Problem(
+                title: "invalid revocation",
+                detail: "send {\"target\": \"token|run|agent|tenant|user\", \"value\": \"…\", \"reason\": \"…\"}",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        try
+        {
+            var r = await revocations.RevokeAsync(target, request.Value, request.By ?? "admin", request.Reason, null, cancellationToken);
+            return Results.Json(new { id = r.Id, target = r.Target.ToString().ToLowerInvariant(), value = r.Value, revoked_at = r.RevokedAt }, statusCode: StatusCodes.Status201Created);
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Results.Problem(title: "store unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async IAsyncEnumerable<object> QueryAudit(
+        IMandateStore store, string? agent, string? tenant, string? user, string? run, string? jti, string? kind, int? limit,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = new AuditQuery { Agent = agent, Tenant = tenant, User = user, Run = run, Jti = jti, Kind = kind, Limit = Math.Clamp(limit ?? 1000, 1, 10_000) };
+        await foreach (var record in store.ReadAuditAsync(query, cancellationToken))
+        {
+            yield return new { seq = record.Sequence, hash = record.Hash, prev_hash = record.PreviousHash, @event = System.Text.Json.JsonDocument.Parse(record.Payload).RootElement };
+        }
+    }
+
+    private static IResult Status(MandateOptions options, SigningKeyRing keys, PolicyProvider policy, RevocationList revocations) =>
+        Results.Json(new
+        {
+            node = options.Node,
+            issuer = options.Issuer,
+            trust_domain = options.TrustDomain,
+            environment = options.Environment,
+            policy_version = policy.Current.Version,
+            active_kid = keys.Current.Active.Kid,
+            published_kids = keys.Current.Published.Select(k => k.Kid),
+            live_revocations = revocations.Count,
+        });
+}

@@ -1,0 +1,76 @@
+using Mandate.Core.Introspection;
+using Mandate.Core.Protocol;
+using Mandate.Core.Storage;
+using Mandate.Server.Http;
+using Microsoft.AspNetCore.Http;
+using C = Mandate.Core.Protocol.OAuthConstants.Claims;
+
+namespace Mandate.Server.Endpoints;
+
+/// <summary>POST /oauth2/introspect: RFC 7662, for tools authenticating with their workload identity.</summary>
+public static class IntrospectionEndpoint
+{
+    public const string Path = "/oauth2/introspect";
+
+    public static async Task HandleAsync(HttpContext http, WorkloadAuthentication auth, IntrospectionHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(auth);
+        ArgumentNullException.ThrowIfNull(handler);
+        var (caller, authError) = await auth.AuthenticateAsync(http.Request, http.RequestAborted);
+        if (authError is not null)
+        {
+            await OAuthResponses.WriteErrorAsync(http, authError);
+            return;
+        }
+
+        var (form, formError, status) = await FormReader.ReadAsync(http.Request, http.RequestAborted);
+        if (formError is not null)
+        {
+            await OAuthResponses.WriteErrorAsync(http, formError, status);
+            return;
+        }
+
+        if (!form!.TryGetValue(OAuthConstants.Parameters.Token, out var token))
+        {
+            await OAuthResponses.WriteErrorAsync(http, OAuthError.InvalidRequest("token is required"));
+            return;
+        }
+
+        IntrospectionResult result;
+        try
+        {
+            result = await handler.IntrospectAsync(caller!, token, http.RequestAborted);
+        }
+        catch (StoreUnavailableException)
+        {
+            await OAuthResponses.WriteErrorAsync(http, OAuthError.TemporarilyUnavailable("the audit store is unavailable; treat the token as inactive and retry shortly"));
+            return;
+        }
+
+        await OAuthResponses.WriteJsonAsync(http, StatusCodes.Status200OK, w =>
+        {
+            w.WriteBoolean("active", result.Active);
+            if (result.Token is not { } t)
+            {
+                return;
+            }
+
+            w.WriteString(C.Scope, t.Scope);
+            w.WriteString(C.ClientId, t.Agent);
+            w.WriteString("token_type", "Bearer");
+            w.WriteNumber(C.Expires, t.ExpiresAt.ToUnixTimeSeconds());
+            w.WriteNumber(C.IssuedAt, t.IssuedAt.ToUnixTimeSeconds());
+            w.WriteString(C.Subject, t.Subject);
+            w.WriteString(C.Audience, t.Audience);
+            w.WriteString(C.JwtId, t.Jti);
+            w.WriteStartObject(C.Actor);
+            w.WriteString(C.Subject, t.Agent);
+            w.WriteEndObject();
+            w.WriteString(C.Tenant, t.Tenant);
+            w.WriteString(C.Run, t.Run);
+            w.WriteString(C.PolicyVersion, t.PolicyVersion);
+            w.WriteString(C.DecisionId, t.DecisionId);
+        });
+    }
+}

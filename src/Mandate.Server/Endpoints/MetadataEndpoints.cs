@@ -1,0 +1,46 @@
+using Mandate.Core.Configuration;
+using Mandate.Core.Keys;
+using Mandate.Core.Protocol;
+using Microsoft.AspNetCore.Http;
+
+namespace Mandate.Server.Endpoints;
+
+/// <summary>GET /.well-known/oauth-authorization-server (RFC 8414) and the JWKS that verifies Mandate's tokens.</summary>
+public static class MetadataEndpoints
+{
+    public const string MetadataPath = "/.well-known/oauth-authorization-server";
+    public const string JwksPath = "/.well-known/jwks.json";
+
+    public static IResult Metadata(MandateOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var issuer = options.Issuer.TrimEnd('/');
+        return Results.Json(new Dictionary<string, object>
+        {
+            // RFC 8414 §2: issuer must equal the iss of tokens, character for character.
+            ["issuer"] = options.Issuer,
+            ["token_endpoint"] = issuer + TokenEndpoint.Path,
+            ["introspection_endpoint"] = issuer + IntrospectionEndpoint.Path,
+            ["revocation_endpoint"] = issuer + RevocationEndpoint.Path,
+            ["jwks_uri"] = issuer + JwksPath,
+            ["grant_types_supported"] = new[] { OAuthConstants.GrantTypes.TokenExchange },
+            ["token_endpoint_auth_methods_supported"] = new[] { "none" },
+            ["introspection_endpoint_auth_methods_supported"] = new[] { "bearer" },
+            ["revocation_endpoint_auth_methods_supported"] = new[] { "bearer" },
+            ["scopes_supported"] = options.Tools.SelectMany(t => t.Scopes).Distinct().Order(StringComparer.Ordinal).ToArray(),
+            ["response_types_supported"] = Array.Empty<string>(),
+            ["token_endpoint_auth_signing_alg_values_supported"] = new[] { "ES256" },
+            ["access_token_signing_alg_values_supported"] = new[] { "ES256" },
+            ["mandate_trust_domain"] = options.TrustDomain,
+        });
+    }
+
+    public static IResult Jwks(HttpContext http, SigningKeyRing keys)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(keys);
+        // Short cache: verifiers pick up a rotation within a minute, long before the old key leaves the set.
+        http.Response.Headers.CacheControl = "public, max-age=60";
+        return Results.Content(keys.Current.JwksJson, "application/jwk-set+json");
+    }
+}

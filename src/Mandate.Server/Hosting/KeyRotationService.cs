@@ -1,0 +1,53 @@
+using Mandate.Core.Keys;
+using Mandate.Core.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Server.Hosting;
+
+/// <summary>
+/// Rotates this node's signing key when due and picks up other nodes' keys, once a minute. Rotation is
+/// invisible to clients: the new key is published before it signs, the old one stays until its tokens expire.
+/// </summary>
+internal sealed partial class KeyRotationService : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    private readonly SigningKeyRing _keys;
+    private readonly TimeProvider _time;
+    private readonly ILogger<KeyRotationService> _logger;
+
+    public KeyRotationService(SigningKeyRing keys, TimeProvider time, ILogger<KeyRotationService> logger)
+    {
+        _keys = keys;
+        _time = time;
+        _logger = logger;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, _time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var before = _keys.Current.Active.Kid;
+                await _keys.RefreshAsync(stoppingToken);
+                if (_keys.Current.Active.Kid != before)
+                {
+                    LogRotated(_logger, before, _keys.Current.Active.Kid);
+                }
+            }
+            catch (StoreUnavailableException e)
+            {
+                // The current key keeps signing; rotation is retried on the next tick.
+                LogRotationFailed(_logger, e.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Signing key rotated: {OldKid} -> {NewKid}")]
+    private static partial void LogRotated(ILogger logger, string oldKid, string newKid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Signing key refresh failed, will retry: {Error}")]
+    private static partial void LogRotationFailed(ILogger logger, string error);
+}

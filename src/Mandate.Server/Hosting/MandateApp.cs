@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mandate.Server.Hosting;
+
+/// <summary>A built broker: the web app and the runtime it owns. Dispose stops both.</summary>
+public sealed class MandateApp : IAsyncDisposable
+{
+    public MandateApp(WebApplication app, MandateRuntime runtime)
+    {
+        App = app;
+        Runtime = runtime;
+    }
+
+    public WebApplication App { get; }
+    public MandateRuntime Runtime { get; }
+
+    /// <summary>The bound TCP address (useful with port 0).</summary>
+    public Uri BaseAddress => new(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+        .First(a => !a.Contains("unix:", StringComparison.Ordinal)));
+
+    public Task StartAsync(CancellationToken cancellationToken = default) => App.StartAsync(cancellationToken);
+
+    public Task RunAsync(CancellationToken cancellationToken = default) => App.RunAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Runtime.DisposeAsync();
+    }
+}

@@ -1,0 +1,26 @@
+namespace Mandate.Server.Hosting;
+
+/// <summary>How the broker process is hosted (as opposed to what it does, which is <c>MandateOptions</c>).</summary>
+public sealed record MandateHostOptions
+{
+    /// <summary>The clock. Tests pass a fake one; production uses the system clock.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Reads environment variables (the key-encryption key). Tests pass their own.</summary>
+    public Func<string, string?> GetEnvironment { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>Overrides the configured listen URL, e.g. <c>http://127.0.0.1:0</c> in tests.</summary>
+    public string? ListenUrl { get; init; }
+
+    /// <summary>Serve the admin API on the configured Unix socket. Default true.</summary>
+    public bool AdminSocket { get; init; } = true;
+
+    /// <summary>Busy timeout of the SQLite store; how long a write waits for a lock before failing closed. Default 5 s.</summary>
+    public TimeSpan StoreBusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Watch the policy file and reload on change. Default true.</summary>
+    public bool WatchPolicy { get; init; } = true;
+
+    /// <summary>Minimum log level for console logs. Default Information.</summary>
+    public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+}

@@ -1,0 +1,113 @@
+using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
+using Mandate.Core.Development;
+using Mandate.Core.Keys;
+using Mandate.Core.Policy;
+using Mandate.Core.Revocation;
+using Mandate.Core.Storage;
+using Mandate.Storage.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Server.Hosting;
+
+/// <summary>
+/// The broker's long-lived parts, opened in order at start: store (migrated), key-encryption key,
+/// signing keys, policy, revocations, audit writer. Anything wrong stops start-up with a clear message.
+/// </summary>
+public sealed class MandateRuntime : IAsyncDisposable
+{
+    private MandateRuntime(MandateOptions options, TimeProvider time, IMandateStore store, KeyEncryptionKey kek, SigningKeyRing keys, PolicyProvider policy, RevocationList revocations, AuditWriter auditWriter)
+    {
+        Options = options;
+        Time = time;
+        Store = store;
+        Kek = kek;
+        Keys = keys;
+        Policy = policy;
+        Revocations = revocations;
+        AuditWriter = auditWriter;
+    }
+
+    public MandateOptions Options { get; }
+    public TimeProvider Time { get; }
+    public IMandateStore Store { get; }
+    public KeyEncryptionKey Kek { get; }
+    public SigningKeyRing Keys { get; }
+    public PolicyProvider Policy { get; }
+    public RevocationList Revocations { get; }
+    public AuditWriter AuditWriter { get; }
+
+    public static async Task<MandateRuntime> OpenAsync(MandateOptions options, MandateHostOptions host, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(loggers);
+        foreach (var issuer in options.Issuers.Where(i => i.DevSigner))
+        {
+            DevIssuer.Ensure(issuer, options.DataDirectory).Dispose();
+        }
+
+        var policy = await PolicyProvider.LoadAsync(options.PolicyPath, host.Time, loggers.CreateLogger<PolicyProvider>(), cancellationToken);
+        var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = options.StorePath, BusyTimeout = host.StoreBusyTimeout }, host.Time);
+        try
+        {
+            await store.MigrateAsync(cancellationToken);
+            var kek = KeyEncryptionKey.Load(options.Keys, host.GetEnvironment);
+            var keys = new SigningKeyRing(store, kek, options, host.Time);
+            await keys.RefreshAsync(cancellationToken);
+            var revocations = new RevocationList();
+            foreach (var r in await store.ListRevocationsAsync(host.Time.GetUtcNow(), cancellationToken))
+            {
+                revocations.Add(r);
+            }
+
+            var writer = new AuditWriter(store);
+            var runtime = new MandateRuntime(options, host.Time, store, kek, keys, policy, revocations, writer);
+            await runtime.RecordPolicyAsync(policy.Current.Version, null, cancellationToken);
+            policy.Changed += (_, e) => _ = runtime.RecordPolicyAsync(e.NewVersion, e.OldVersion, CancellationToken.None);
+            if (host.WatchPolicy)
+            {
+                policy.StartWatching();
+            }
+
+            return runtime;
+        }
+        catch
+        {
+            policy.Dispose();
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Records which policy version is in force, so every later decision's version can be traced to a load.</summary>
+    private async Task RecordPolicyAsync(string version, string? previous, CancellationToken cancellationToken)
+    {
+        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["path"] = Options.PolicyPath };
+        if (previous is not null)
+        {
+            evidence["previous_version"] = previous;
+        }
+
+        try
+        {
+            await AuditWriter.WriteAsync(new StoreBatch
+            {
+                AuditEvents = [new AuditEvent { Kind = AuditKinds.PolicyLoaded, Time = Time.GetUtcNow(), Outcome = "loaded", PolicyVersion = version, Node = Options.Node, Evidence = evidence }],
+            }, cancellationToken);
+        }
+        catch (StoreUnavailableException) when (previous is not null)
+        {
+            // A reload is already in force; its version still appears on every decision it makes.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Policy.Dispose();
+        await AuditWriter.DisposeAsync();
+        Keys.Dispose();
+        Kek.Dispose();
+        await Store.DisposeAsync();
+    }
+}

@@ -1,0 +1,104 @@
+using Mandate.Core.Configuration;
+using Mandate.Server.Admin;
+using Mandate.Server.Endpoints;
+using Mandate.Server.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Server.Hosting;
+
+/// <summary>Builds the broker's web application: Kestrel listeners, endpoints, error handling.</summary>
+public static class MandateServer
+{
+    /// <summary>Opens the runtime and builds the app; call <c>StartAsync</c>/<c>RunAsync</c> on the result.</summary>
+    public static async Task<MandateApp> CreateAsync(MandateOptions options, MandateHostOptions host, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(host);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Mandate" });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(host.LogLevel);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        using var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(host.LogLevel));
+        var runtime = await MandateRuntime.OpenAsync(options, host, startupLoggers, cancellationToken);
+
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = FormReader.MaxBodyBytes;
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        });
+        builder.WebHost.UseUrls(host.ListenUrl ?? options.Listen);
+        if (host.AdminSocket)
+        {
+            PrepareSocket(options.AdminSocket);
+            builder.WebHost.ConfigureKestrel(k =>
+            {
+                k.ListenUnixSocket(options.AdminSocket);
+                // UseUrls is ignored once endpoints are configured in code, so listen on the public URL here too.
+                var url = new Uri(host.ListenUrl ?? options.Listen);
+                k.Listen(System.Net.IPAddress.Parse(url.Host == "localhost" ? "127.0.0.1" : url.Host), url.Port);
+            });
+        }
+
+        builder.Services.AddMandate(runtime);
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+
+        var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = InternalFaultAsync });
+        app.UseStatusCodePages();
+        MapEndpoints(app);
+        app.Lifetime.ApplicationStarted.Register(() => RestrictSocket(options.AdminSocket, host.AdminSocket));
+        return new MandateApp(app, runtime);
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.MapPost(TokenEndpoint.Path, TokenEndpoint.HandleAsync);
+        app.MapPost(IntrospectionEndpoint.Path, IntrospectionEndpoint.HandleAsync);
+        app.MapPost(RevocationEndpoint.Path, RevocationEndpoint.HandleAsync);
+        foreach (var path in new[] { TokenEndpoint.Path, IntrospectionEndpoint.Path, RevocationEndpoint.Path })
+        {
+            app.MapMethods(path, ["GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"], MethodNotAllowedAsync);
+        }
+
+        app.MapGet(MetadataEndpoints.MetadataPath, MetadataEndpoints.Metadata);
+        app.MapGet(MetadataEndpoints.JwksPath, MetadataEndpoints.Jwks);
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapAdmin();
+    }
+
+    private static Task MethodNotAllowedAsync(HttpContext http)
+    {
+        http.Response.Headers.Allow = "POST";
+        return OAuthResponses.WriteErrorAsync(http, Core.Protocol.OAuthError.InvalidRequest("use POST with an application/x-www-form-urlencoded body"), StatusCodes.Status405MethodNotAllowed);
+    }
+
+    /// <summary>A genuine internal fault: fail closed with a generic body; the detail goes to the log only.</summary>
+    private static Task InternalFaultAsync(HttpContext http) =>
+        OAuthResponses.WriteErrorAsync(http, new Core.Protocol.OAuthError(Core.Protocol.OAuthConstants.Errors.ServerError, "internal error; nothing was issued"), StatusCodes.Status500InternalServerError);
+
+    private static void PrepareSocket(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (File.Exists(path))
+        {
+            // A socket file left by a previous run would make bind fail.
+            File.Delete(path);
+        }
+    }
+
+    private static void RestrictSocket(string path, bool enabled)
+    {
+        if (enabled && !OperatingSystem.IsWindows() && File.Exists(path))
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Mandate.Core.Attestation;
+using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
+using Mandate.Core.Exchange;
+using Mandate.Core.Exchange.Steps;
+using Mandate.Core.Introspection;
+using Mandate.Core.Keys;
+using Mandate.Core.Minting;
+using Mandate.Core.Policy;
+using Mandate.Core.Revocation;
+using Mandate.Core.Storage;
+using Mandate.Server.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mandate.Server.Hosting;
+
+/// <summary>The one composition root: wires the stages in pipeline order (attest → decide → record → mint → revoke).</summary>
+public static class MandateServiceCollectionExtensions
+{
+    /// <summary>Registers the broker around components that were opened and loaded at start-up.</summary>
+    public static IServiceCollection AddMandate(this IServiceCollection services, MandateRuntime runtime)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        services.AddSingleton(runtime.Options);
+        services.AddSingleton(runtime.Time);
+        services.AddSingleton<IMandateStore>(runtime.Store);
+        services.AddSingleton(runtime.Keys);
+        services.AddSingleton(runtime.Policy);
+        services.AddSingleton(runtime.Revocations);
+        services.AddSingleton(runtime.AuditWriter);
+        services.AddSingleton<IAuditTrail>(runtime.AuditWriter);
+        services.AddSingleton(new Registry(runtime.Options));
+        services.AddSingleton<IPolicyDecisionPoint, CurrentPolicyDecisionPoint>();
+        services.AddSingleton(sp => new JwtAttestor(TrustedIssuers.Create(runtime.Options, sp.GetRequiredService<IHttpClientFactory>()), runtime.Time));
+        services.AddHttpClient();
+
+        // attest
+        services.AddSingleton<ValidateExchangeParameters>();
+        services.AddSingleton<AttestActorToken>();
+        services.AddSingleton<AttestSubjectToken>();
+        services.AddSingleton<ResolveTool>();
+        services.AddSingleton<ResolveScopes>();
+        services.AddSingleton<ResolveTenantAndRun>();
+        // decide
+        services.AddSingleton<DecideByPolicy>();
+        // record + mint
+        services.AddSingleton(sp => new AccessTokenMinter(runtime.Keys, runtime.Options.Issuer));
+        services.AddSingleton<IssueCredential>();
+        services.AddSingleton(sp => new TokenExchangeHandler(
+        [
+            sp.GetRequiredService<ValidateExchangeParameters>(),
+            sp.GetRequiredService<AttestActorToken>(),
+            sp.GetRequiredService<AttestSubjectToken>(),
+            sp.GetRequiredService<ResolveTool>(),
+            sp.GetRequiredService<ResolveScopes>(),
+            sp.GetRequiredService<ResolveTenantAndRun>(),
+            sp.GetRequiredService<DecideByPolicy>(),
+            sp.GetRequiredService<IssueCredential>(),
+        ], runtime.Time));
+
+        // use / revoke
+        services.AddSingleton<IssuedTokenValidator>();
+        services.AddSingleton<IntrospectionHandler>();
+        services.AddSingleton<RevocationService>();
+        services.AddSingleton<TokenRevocationHandler>();
+        services.AddSingleton<WorkloadAuthentication>();
+        services.AddHostedService<KeyRotationService>();
+        return services;
+    }
+}

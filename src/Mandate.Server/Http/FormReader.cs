@@ -1,0 +1,138 @@
+using System.Text;
+using Mandate.Core.Protocol;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Mandate.Server.Http;
+
+/// <summary>
+/// Strict application/x-www-form-urlencoded parsing for the OAuth endpoints: bounded size, UTF-8 only
+/// (invalid sequences are refused, not replaced), no repeated parameters (RFC 6749 §3.1), empty values
+/// treated as absent (RFC 6749 §3.1).
+/// </summary>
+public static class FormReader
+{
+    /// <summary>Largest accepted body, in bytes. Tokens are at most 16 KiB each; three fit with room to spare.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static async Task<(Dictionary<string, string>? Form, OAuthError? Error, int Status)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            || !mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, OAuthError.InvalidRequest("the body must be application/x-www-form-urlencoded"), StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        if (mediaType.Charset.HasValue && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, OAuthError.InvalidRequest("only charset=utf-8 is accepted"), StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return (null, OAuthError.InvalidRequest($"the body exceeds {MaxBodyBytes} bytes"), StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var body = await ReadBoundedAsync(request.Body, cancellationToken);
+        if (body is null)
+        {
+            return (null, OAuthError.InvalidRequest($"the body exceeds {MaxBodyBytes} bytes"), StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pair in body.AsSpan().Split((byte)'&'))
+        {
+            var bytes = body.AsSpan(pair);
+            var eq = bytes.IndexOf((byte)'=');
+            var name = Decode(eq < 0 ? bytes : bytes[..eq]);
+            var value = eq < 0 ? "" : Decode(bytes[(eq + 1)..]);
+            if (name is null || value is null)
+            {
+                return (null, OAuthError.InvalidRequest("the body is not valid UTF-8 form encoding"), StatusCodes.Status400BadRequest);
+            }
+
+            if (name.Length == 0)
+            {
+                continue;
+            }
+
+            if (!seen.Add(name))
+            {
+                return (null, OAuthError.InvalidRequest($"parameter '{Printable(name)}' appears more than once; OAuth parameters must not repeat"), StatusCodes.Status400BadRequest);
+            }
+
+            // RFC 6749 §3.1: parameters sent without a value are treated as if omitted.
+            if (value.Length > 0)
+            {
+                form[name] = value;
+            }
+        }
+
+        return (form, null, StatusCodes.Status200OK);
+    }
+
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string? Decode(ReadOnlySpan<byte> encoded)
+    {
+        var bytes = new byte[encoded.Length];
+        var n = 0;
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            var b = encoded[i];
+            if (b == '+')
+            {
+                bytes[n++] = (byte)' ';
+            }
+            else if (b == '%')
+            {
+                if (i + 2 >= encoded.Length || !IsHex(encoded[i + 1]) || !IsHex(encoded[i + 2]))
+                {
+                    return null;
+                }
+
+                bytes[n++] = (byte)((HexValue(encoded[i + 1]) << 4) | HexValue(encoded[i + 2]));
+                i += 2;
+            }
+            else
+            {
+                bytes[n++] = b;
+            }
+        }
+
+        try
+        {
+            var text = StrictUtf8.GetString(bytes, 0, n);
+            return text.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r')) ? null : text;
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsHex(byte b) => b is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'f' or >= (byte)'A' and <= (byte)'F';
+
+    private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
+
+    private static string Printable(string name) => name.Length > 40 ? name[..40] + "…" : name;
+}

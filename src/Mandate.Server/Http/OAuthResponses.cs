@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Mandate.Core.Protocol;
+using Microsoft.AspNetCore.Http;
+
+namespace Mandate.Server.Http;
+
+/// <summary>Writes OAuth JSON responses. Status codes are chosen here and only here.</summary>
+public static class OAuthResponses
+{
+    /// <summary>RFC 6749 §5.2 status: 401 for invalid_client, 503 when the broker cannot record, 400 otherwise.</summary>
+    public static int StatusFor(OAuthError error) => error.Error switch
+    {
+        OAuthConstants.Errors.InvalidClient => StatusCodes.Status401Unauthorized,
+        OAuthConstants.Errors.TemporarilyUnavailable => StatusCodes.Status503ServiceUnavailable,
+        OAuthConstants.Errors.ServerError => StatusCodes.Status500InternalServerError,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    public static Task WriteErrorAsync(HttpContext http, OAuthError error, int? status = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(error);
+        var code = status ?? StatusFor(error);
+        if (code == StatusCodes.Status401Unauthorized)
+        {
+            // RFC 6750 §3: tell the caller how to authenticate.
+            http.Response.Headers.WWWAuthenticate = $"Bearer error=\"{error.Error}\"";
+        }
+
+        if (code == StatusCodes.Status503ServiceUnavailable)
+        {
+            http.Response.Headers.RetryAfter = "1";
+        }
+
+        return WriteJsonAsync(http, code, w =>
+        {
+            w.WriteString("error", error.Error);
+            w.WriteString("error_description", error.Description);
+        });
+    }
+
+    /// <summary>Writes a JSON object with no-store caching (RFC 6749 §5.1: token responses must not be cached).</summary>
+    public static async Task WriteJsonAsync(HttpContext http, int status, Action<Utf8JsonWriter> body)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(body);
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.Pragma = "no-cache";
+        await using var writer = new Utf8JsonWriter(http.Response.Body);
+        writer.WriteStartObject();
+        body(writer);
+        writer.WriteEndObject();
+        await writer.FlushAsync(http.RequestAborted);
+    }
+}
