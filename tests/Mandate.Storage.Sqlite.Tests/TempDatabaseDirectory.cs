@@ -7,7 +7,7 @@ internal sealed class TempDatabaseDirectory : IDisposable
 
     public TempDatabaseDirectory()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mandate-sqlite-tests", Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mandate-sqlite-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
