@@ -38,6 +38,7 @@ internal static class SqliteMigrator
 
             if (current >= migration.Version)
             {
+                // Already applied; disposing the transaction releases the write lock without changes.
                 continue;
             }
 
