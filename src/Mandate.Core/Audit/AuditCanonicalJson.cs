@@ -19,7 +19,7 @@ public static class AuditCanonicalJson
         {
             w.WriteStartObject();
             w.WriteString("kind", e.Kind);
-            w.WriteString("time", e.Time.UtcDateTime.ToString("O"));
+            w.WriteString("time", FormatTime(e.Time));
             w.WriteString("outcome", e.Outcome);
             WriteOptional(w, "agent", e.Agent);
             WriteOptional(w, "tenant", e.Tenant);
@@ -49,6 +49,13 @@ public static class AuditCanonicalJson
 
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
+
+    /// <summary>
+    /// The one text form of an audit time: UTC, round-trip ("O"), fixed width, so stores that keep it as
+    /// text can compare it as text and it always equals the time inside the payload.
+    /// </summary>
+    public static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
     public static AuditEvent Parse(string payload)
     {

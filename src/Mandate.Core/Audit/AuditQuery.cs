@@ -9,7 +9,11 @@ public sealed record AuditQuery
     public string? Run { get; init; }
     public string? Jti { get; init; }
     public string? Kind { get; init; }
+
+    /// <summary>Only events at or after this time (inclusive).</summary>
     public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Only events before this time (exclusive), so consecutive windows never overlap.</summary>
     public DateTimeOffset? Until { get; init; }
 
     /// <summary>Only records with a sequence number greater than this (for paging).</summary>

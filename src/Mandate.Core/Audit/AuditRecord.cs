@@ -9,4 +9,11 @@ public sealed record AuditRecord(long Sequence, string Payload, string PreviousH
 {
     /// <summary>The event this record holds, parsed from <see cref="Payload"/>.</summary>
     public AuditEvent Event => AuditCanonicalJson.Parse(Payload);
+
+    /// <summary>
+    /// The index columns exactly as the store holds them beside the payload, or null when the record did
+    /// not come from a store. <see cref="AuditVerifier"/> checks them against the payload, because a
+    /// query answers from these columns and an edited column would hide or invent records.
+    /// </summary>
+    public AuditIndexColumns? Columns { get; init; }
 }

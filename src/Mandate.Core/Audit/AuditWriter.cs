@@ -1,0 +1,133 @@
+using System.Threading.Channels;
+using Mandate.Core.Storage;
+
+namespace Mandate.Core.Audit;
+
+/// <summary>
+/// Makes audit writes durable with group commit: callers enqueue, one background loop drains whatever
+/// is queued (up to <see cref="AuditWriterOptions.MaxBatchSize"/>), commits it in one store transaction
+/// and completes every caller at once. Under load many requests share one fsync, which is what keeps
+/// "audit before credential" cheap.
+/// </summary>
+/// <remarks>
+/// A caller whose token is cancelled stops waiting, but a write already queued may still become durable;
+/// such a caller must treat the write as failed and issue nothing, so an extra record is the only effect.
+/// </remarks>
+public sealed class AuditWriter : IAsyncDisposable
+{
+    private readonly IMandateStore _store;
+    private readonly int _maxBatchSize;
+    private readonly Channel<PendingWrite> _queue;
+    private readonly Task _loop;
+    private long _commits;
+    private long _failedCommits;
+    private long _batches;
+    private long _events;
+
+    public AuditWriter(IMandateStore store, AuditWriterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        options ??= new AuditWriterOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options));
+
+        _store = store;
+        _maxBatchSize = options.MaxBatchSize;
+        _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Store commits that succeeded.</summary>
+    public long CommitCount => Interlocked.Read(ref _commits);
+
+    /// <summary>Store commits that failed (all their callers were faulted).</summary>
+    public long FailedCommitCount => Interlocked.Read(ref _failedCommits);
+
+    /// <summary>Caller batches made durable.</summary>
+    public long BatchCount => Interlocked.Read(ref _batches);
+
+    /// <summary>Audit events made durable.</summary>
+    public long EventCount => Interlocked.Read(ref _events);
+
+    /// <summary>
+    /// Completes when <paramref name="batch"/> is durable. Faults with <see cref="StoreUnavailableException"/>
+    /// when the commit that carried it failed; then none of it was written and the caller must fail closed.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The writer is disposed.</exception>
+    public Task WriteAsync(StoreBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+
+        // Enqueue before returning, so a caller holding the task knows its write is in line.
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queued = _queue.Writer.TryWrite(new PendingWrite(batch, completion));
+        ObjectDisposedException.ThrowIf(!queued, this);
+
+        return cancellationToken.CanBeCanceled ? completion.Task.WaitAsync(cancellationToken) : completion.Task;
+    }
+
+    /// <summary>Stops accepting writes, commits everything already queued, then stops the loop.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var group = new List<PendingWrite>(_maxBatchSize);
+        while (await reader.WaitToReadAsync())
+        {
+            while (group.Count < _maxBatchSize && reader.TryRead(out var write))
+            {
+                group.Add(write);
+            }
+
+            await CommitGroupAsync(group);
+            group.Clear();
+        }
+    }
+
+    private async Task CommitGroupAsync(List<PendingWrite> group)
+    {
+        var batches = new StoreBatch[group.Count];
+        for (var i = 0; i < group.Count; i++)
+        {
+            batches[i] = group[i].Batch;
+        }
+
+        var combined = StoreBatch.Combine(batches);
+        try
+        {
+            // Not cancellable: once a group is in the store's hands the outcome must be known to every caller.
+            await _store.CommitAsync(combined, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // Any failure, not only an outage: the loop must outlive it and every caller must fail closed.
+            Interlocked.Increment(ref _failedCommits);
+            var failure = ex as StoreUnavailableException
+                ?? new StoreUnavailableException($"The audit commit to {_store.Description} failed unexpectedly.", ex);
+            foreach (var write in group)
+            {
+                write.Completion.TrySetException(failure);
+            }
+
+            return;
+        }
+
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _batches, group.Count);
+        Interlocked.Add(ref _events, combined.AuditEvents.Count);
+        foreach (var write in group)
+        {
+            write.Completion.TrySetResult();
+        }
+    }
+
+    private readonly record struct PendingWrite(StoreBatch Batch, TaskCompletionSource Completion);
+}

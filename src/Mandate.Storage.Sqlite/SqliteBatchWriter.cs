@@ -1,0 +1,135 @@
+using Mandate.Core.Audit;
+using Mandate.Core.Keys;
+using Mandate.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Mandate.Storage.Sqlite;
+
+/// <summary>Writes one <see cref="StoreBatch"/> inside the caller's write transaction.</summary>
+internal static class SqliteBatchWriter
+{
+    private const string InsertAudit = """
+        INSERT INTO audit (seq, time, kind, outcome, agent, tenant, "user", run, jti, payload, prev_hash, hash)
+        VALUES ($seq, $time, $kind, $outcome, $agent, $tenant, $user, $run, $jti, $payload, $prevHash, $hash);
+        """;
+
+    // Revocations are immutable facts; a retried revocation with the same id is the same revocation.
+    private const string InsertRevocation = """
+        INSERT INTO revocations (id, target, value, revoked_at, keep_until, revoked_by, reason)
+        VALUES ($id, $target, $value, $revokedAt, $keepUntil, $revokedBy, $reason)
+        ON CONFLICT (id) DO NOTHING;
+        """;
+
+    private const string UpsertKey = """
+        INSERT INTO keys (kid, purpose, algorithm, sealed_private_key, public_jwk, created_at, retired_at, publish_until, node)
+        VALUES ($kid, $purpose, $algorithm, $sealed, $jwk, $createdAt, $retiredAt, $publishUntil, $node)
+        ON CONFLICT (kid) DO UPDATE SET
+            purpose = excluded.purpose,
+            algorithm = excluded.algorithm,
+            sealed_private_key = excluded.sealed_private_key,
+            public_jwk = excluded.public_jwk,
+            created_at = excluded.created_at,
+            retired_at = excluded.retired_at,
+            publish_until = excluded.publish_until,
+            node = excluded.node;
+        """;
+
+    public static async Task WriteAsync(SqliteConnection connection, StoreBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.AuditEvents.Count > 0)
+        {
+            // The tail is read inside the write transaction, so no other writer can link to it meanwhile.
+            var tail = await ReadTailAsync(connection, cancellationToken);
+            await WriteAuditAsync(connection, batch.AuditEvents, AuditChain.Link(tail, batch.AuditEvents), cancellationToken);
+        }
+
+        foreach (var revocation in batch.Revocations)
+        {
+            await WriteRevocationAsync(connection, revocation, cancellationToken);
+        }
+
+        foreach (var key in batch.Keys)
+        {
+            await WriteKeyAsync(connection, key, cancellationToken);
+        }
+    }
+
+    public static async Task<AuditTail> ReadTailAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1;";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new AuditTail(reader.GetInt64(0), reader.GetString(1))
+            : AuditTail.Genesis;
+    }
+
+    private static async Task WriteAuditAsync(
+        SqliteConnection connection,
+        IReadOnlyList<AuditEvent> events,
+        IReadOnlyList<AuditRecord> records,
+        CancellationToken cancellationToken)
+    {
+        // One command for the whole batch: the statement is prepared once and rebound per record.
+        await using var command = connection.CreateCommand();
+        command.CommandText = InsertAudit;
+        var p = command.Parameters;
+        string[] names = ["$seq", "$time", "$kind", "$outcome", "$agent", "$tenant", "$user", "$run", "$jti", "$payload", "$prevHash", "$hash"];
+        foreach (var name in names)
+        {
+            p.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            var columns = AuditIndexColumns.From(events[i]);
+            p["$seq"].Value = record.Sequence;
+            p["$time"].Value = columns.Time;
+            p["$kind"].Value = columns.Kind;
+            p["$outcome"].Value = columns.Outcome;
+            p["$agent"].Value = SqliteValues.Nullable(columns.Agent);
+            p["$tenant"].Value = SqliteValues.Nullable(columns.Tenant);
+            p["$user"].Value = SqliteValues.Nullable(columns.User);
+            p["$run"].Value = SqliteValues.Nullable(columns.Run);
+            p["$jti"].Value = SqliteValues.Nullable(columns.Jti);
+            p["$payload"].Value = record.Payload;
+            p["$prevHash"].Value = record.PreviousHash;
+            p["$hash"].Value = record.Hash;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static async Task WriteRevocationAsync(
+        SqliteConnection connection, Core.Revocation.Revocation revocation, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = InsertRevocation;
+        var p = command.Parameters;
+        p.AddWithValue("$id", SqliteValues.Nullable(revocation.Id));
+        p.AddWithValue("$target", SqliteValues.Target(revocation.Target));
+        p.AddWithValue("$value", SqliteValues.Nullable(revocation.Value));
+        p.AddWithValue("$revokedAt", SqliteValues.Time(revocation.RevokedAt));
+        p.AddWithValue("$keepUntil", SqliteValues.Time(revocation.KeepUntil));
+        p.AddWithValue("$revokedBy", SqliteValues.Nullable(revocation.RevokedBy));
+        p.AddWithValue("$reason", SqliteValues.Nullable(revocation.Reason));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task WriteKeyAsync(SqliteConnection connection, StoredKey key, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = UpsertKey;
+        var p = command.Parameters;
+        p.AddWithValue("$kid", SqliteValues.Nullable(key.Kid));
+        p.AddWithValue("$purpose", SqliteValues.Nullable(key.Purpose));
+        p.AddWithValue("$algorithm", SqliteValues.Nullable(key.Algorithm));
+        p.AddWithValue("$sealed", SqliteValues.Nullable(key.SealedPrivateKey));
+        p.AddWithValue("$jwk", SqliteValues.Nullable(key.PublicJwk));
+        p.AddWithValue("$createdAt", SqliteValues.Time(key.CreatedAt));
+        p.AddWithValue("$retiredAt", SqliteValues.Time(key.RetiredAt));
+        p.AddWithValue("$publishUntil", SqliteValues.Time(key.PublishUntil));
+        p.AddWithValue("$node", SqliteValues.Nullable(key.Node));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

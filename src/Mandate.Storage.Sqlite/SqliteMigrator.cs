@@ -1,0 +1,82 @@
+using System.Globalization;
+using Mandate.Core.Audit;
+using Mandate.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Mandate.Storage.Sqlite;
+
+/// <summary>
+/// Applies the embedded migrations in order, each once, each in its own write transaction. The version
+/// is re-read inside every transaction, so two processes migrating the same file at once still apply
+/// each script exactly once.
+/// </summary>
+internal static class SqliteMigrator
+{
+    private const string CreateHistory = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        ) STRICT;
+        """;
+
+    public static async Task MigrateAsync(
+        SqliteConnection connection, string description, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        foreach (var migration in SqliteMigration.Embedded)
+        {
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await ExecuteAsync(connection, CreateHistory, cancellationToken);
+            var current = await CurrentVersionAsync(connection, cancellationToken);
+            if (current > SqliteMigration.LatestVersion)
+            {
+                throw new StoreSchemaException(
+                    $"The database {description} has schema version {current}, but this build of Mandate knows versions up to "
+                    + $"{SqliteMigration.LatestVersion}. It was migrated by a newer Mandate; run that version, or restore a backup "
+                    + "taken before the upgrade.");
+            }
+
+            if (current >= migration.Version)
+            {
+                // Already applied; disposing the transaction releases the write lock without changes.
+                continue;
+            }
+
+            if (current != migration.Version - 1)
+            {
+                throw new StoreSchemaException(
+                    $"The database {description} is at schema version {current}, which cannot be followed by version {migration.Version}.");
+            }
+
+            await ExecuteAsync(connection, migration.Sql, cancellationToken);
+            await RecordAsync(connection, migration, timeProvider.GetUtcNow(), cancellationToken);
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>The highest applied version, or 0 for a new database.</summary>
+    public static async Task<long> CurrentVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task RecordAsync(
+        SqliteConnection connection, SqliteMigration migration, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($version, $name, $appliedAt);";
+        command.Parameters.AddWithValue("$version", migration.Version);
+        command.Parameters.AddWithValue("$name", migration.Name);
+        command.Parameters.AddWithValue("$appliedAt", AuditCanonicalJson.FormatTime(now));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,139 @@
+using Mandate.Core.Audit;
+using Mandate.Storage.ContractTests;
+using Xunit;
+
+namespace Mandate.Storage.Sqlite.Tests;
+
+/// <summary>Someone with the database file edits the audit table behind the store; the verifier must say where.</summary>
+public sealed class SqliteAuditTamperTests : SqliteTestBase
+{
+    // Whoever tampers with the file can drop the append-only triggers first; the chain must still tell.
+    private const string DropGuards = "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;";
+
+    [Fact]
+    public async Task VerifyAsync_PayloadEdited_ReportsHashMismatchAtThatRecord()
+    {
+        var (path, _) = await CreateLogAsync();
+
+        await ExecuteRawAsync(path, DropGuards + "UPDATE audit SET payload = replace(payload, '\"deny\"', '\"allow\"') WHERE seq = 3;");
+
+        var result = await VerifyAsync(path);
+        Assert.Equal(AuditProblemKind.HashMismatch, result.Problem);
+        Assert.Equal(3, result.Sequence);
+        Assert.Equal(2, result.RecordCount);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_MiddleRecordDeleted_ReportsGapWithMissingSequence()
+    {
+        var (path, _) = await CreateLogAsync();
+
+        await ExecuteRawAsync(path, DropGuards + "DELETE FROM audit WHERE seq = 3;");
+
+        var result = await VerifyAsync(path);
+        Assert.Equal(AuditProblemKind.SequenceGap, result.Problem);
+        Assert.Equal(3, result.Sequence);
+        Assert.Equal((3L, 3L), result.Missing);
+        Assert.Contains("Record 3 is missing", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_TwoRecordsSwapped_ReportsFirstSwappedPosition()
+    {
+        var (path, _) = await CreateLogAsync();
+
+        await ExecuteRawAsync(path, DropGuards + """
+            UPDATE audit SET seq = -2 WHERE seq = 2;
+            UPDATE audit SET seq = 2 WHERE seq = 4;
+            UPDATE audit SET seq = 4 WHERE seq = -2;
+            """);
+
+        var result = await VerifyAsync(path);
+        Assert.Equal(AuditProblemKind.HashMismatch, result.Problem);
+        Assert.Equal(2, result.Sequence);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_IndexColumnEdited_ReportsColumnMismatchNamingIt()
+    {
+        var (path, _) = await CreateLogAsync();
+
+        await ExecuteRawAsync(path, DropGuards + "UPDATE audit SET agent = 'spiffe://acme.example/agents/innocent' WHERE seq = 4;");
+
+        var result = await VerifyAsync(path);
+        Assert.Equal(AuditProblemKind.ColumnMismatch, result.Problem);
+        Assert.Equal(4, result.Sequence);
+        Assert.Contains("agent", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_RecordRelinkedWithSelfConsistentHash_ReportsBrokenLink()
+    {
+        var (path, records) = await CreateLogAsync();
+        var forgedPrevious = new string('f', 64);
+        var forgedHash = AuditChain.ComputeHash(3, forgedPrevious, records[2].Payload);
+
+        await ExecuteRawAsync(path, DropGuards + $"UPDATE audit SET prev_hash = '{forgedPrevious}', hash = '{forgedHash}' WHERE seq = 3;");
+
+        var result = await VerifyAsync(path);
+        Assert.Equal(AuditProblemKind.BrokenLink, result.Problem);
+        Assert.Equal(3, result.Sequence);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_TailTruncated_OnlyACheckpointCatchesIt()
+    {
+        var (path, records) = await CreateLogAsync();
+        var checkpoint = new AuditTail(5, records[4].Hash);
+
+        await ExecuteRawAsync(path, DropGuards + "DELETE FROM audit WHERE seq = 5;");
+
+        var withoutCheckpoint = await VerifyAsync(path);
+        var withCheckpoint = await VerifyAsync(path, checkpoint);
+        Assert.True(withoutCheckpoint.IsValid, withoutCheckpoint.Message);
+        Assert.Equal(4, withoutCheckpoint.RecordCount);
+        Assert.Equal(AuditProblemKind.Truncated, withCheckpoint.Problem);
+        Assert.Equal(5, withCheckpoint.Sequence);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_ChainRecomputedAfterEdit_OnlyACheckpointCatchesIt()
+    {
+        var (path, records) = await CreateLogAsync();
+        var checkpoint = new AuditTail(5, records[4].Hash);
+        var previous = records[0].Hash;
+        var rewrite = DropGuards;
+        for (var i = 1; i < records.Count; i++)
+        {
+            var payload = i == 1 ? records[i].Payload.Replace("repo:read", "repo:admin", StringComparison.Ordinal) : records[i].Payload;
+            var hash = AuditChain.ComputeHash(records[i].Sequence, previous, payload);
+            rewrite += $"UPDATE audit SET payload = '{payload}', prev_hash = '{previous}', hash = '{hash}' WHERE seq = {records[i].Sequence};";
+            previous = hash;
+        }
+
+        await ExecuteRawAsync(path, rewrite);
+
+        var withoutCheckpoint = await VerifyAsync(path);
+        var withCheckpoint = await VerifyAsync(path, checkpoint);
+        Assert.True(withoutCheckpoint.IsValid, withoutCheckpoint.Message);
+        Assert.Equal(AuditProblemKind.CheckpointMismatch, withCheckpoint.Problem);
+        Assert.Equal(5, withCheckpoint.Sequence);
+    }
+
+    /// <summary>Five records, committed through the store and verified intact before any tampering.</summary>
+    private async Task<(string Path, List<AuditRecord> Records)> CreateLogAsync()
+    {
+        var path = NewDatabasePath();
+        await using var store = await OpenMigratedStoreAsync(path);
+        await store.CommitAsync(StoreTestData.Events(1, 5), Cancellation);
+        var intact = await AuditVerifier.VerifyAsync(store, null, Cancellation);
+        Assert.True(intact.IsValid, intact.Message);
+        return (path, await ReadAllAsync(store));
+    }
+
+    private async Task<AuditVerificationResult> VerifyAsync(string path, AuditTail? checkpoint = null)
+    {
+        await using var store = OpenStore(path);
+        return await AuditVerifier.VerifyAsync(store, checkpoint, Cancellation);
+    }
+}
