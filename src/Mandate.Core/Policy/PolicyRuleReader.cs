@@ -78,10 +78,10 @@ internal sealed class PolicyRuleReader
                 _agents = ReadAgents(value);
                 break;
             case "tools":
-                _tools = ReadNames(value, PolicyNames.ToolError);
+                _tools = ReadNames(value, "list tool names, or ['*'] for every tool", PolicyNames.ToolError);
                 break;
             case "scopes":
-                _scopes = ReadNames(value, PolicyNames.ScopeError);
+                _scopes = ReadNames(value, "omit 'scopes' to mean any scope", PolicyNames.ScopeError);
                 break;
             case "tenant":
                 _tenantNode = value;
@@ -98,7 +98,7 @@ internal sealed class PolicyRuleReader
                 });
                 break;
             case "environments":
-                _environments = ReadNames(value, PolicyNames.PlainNameError);
+                _environments = ReadNames(value, "omit 'environments' to mean every environment", PolicyNames.PlainNameError);
                 break;
             case "max_lifetime":
                 _maxLifetimeNode = value;
@@ -128,7 +128,9 @@ internal sealed class PolicyRuleReader
             _problems.Add(PolicyYamlValues.At(_maxLifetimeNode, "a deny rule issues no credential, so max_lifetime does not apply; remove it"));
         }
 
-        if (_effect == DecisionEffect.Allow && subject == SubjectMatch.Agent && tenant == TenantMatch.SameAsUser)
+        // Only when tenant was omitted or valid: an invalid tenant was already reported on its own.
+        var tenantKnown = _tenantNode is null || _tenant is not null;
+        if (_effect == DecisionEffect.Allow && subject == SubjectMatch.Agent && tenant == TenantMatch.SameAsUser && tenantKnown)
         {
             var node = _tenantNode ?? _subjectNode ?? _mapping;
             var how = _tenantNode is null ? "tenant defaults to same_as_user" : "tenant is same_as_user";
@@ -196,12 +198,7 @@ internal sealed class PolicyRuleReader
 
     private List<AgentPattern>? ReadAgents(PolicyYamlNode node)
     {
-        var items = PolicyYamlValues.ReadList(node, _problems);
-        if (items is null)
-        {
-            return null;
-        }
-
+        var items = PolicyYamlValues.ReadList(node, "list at least one agent SPIFFE ID or pattern", _problems, out var complete);
         var patterns = new List<AgentPattern>(items.Count);
         foreach (var item in items)
         {
@@ -215,17 +212,12 @@ internal sealed class PolicyRuleReader
             }
         }
 
-        return patterns.Count == items.Count ? patterns : null;
+        return complete && patterns.Count == items.Count ? patterns : null;
     }
 
-    private List<string>? ReadNames(PolicyYamlNode node, Func<string, string?> validate)
+    private List<string>? ReadNames(PolicyYamlNode node, string emptyHint, Func<string, string?> validate)
     {
-        var items = PolicyYamlValues.ReadList(node, _problems);
-        if (items is null)
-        {
-            return null;
-        }
-
+        var items = PolicyYamlValues.ReadList(node, emptyHint, _problems, out var complete);
         var names = new List<string>(items.Count);
         foreach (var item in items)
         {
@@ -240,14 +232,14 @@ internal sealed class PolicyRuleReader
             }
         }
 
-        return names.Count == items.Count ? names : null;
+        return complete && names.Count == items.Count ? names : null;
     }
 
     private void ReadTenant(PolicyYamlNode node)
     {
         if (node is PolicyYamlSequence)
         {
-            var tenants = ReadNames(node, PolicyNames.PlainNameError);
+            var tenants = ReadNames(node, "write 'any' or 'same_as_user', or list tenant ids", PolicyNames.PlainNameError);
             if (tenants is not null)
             {
                 _tenant = TenantMatch.Listed;

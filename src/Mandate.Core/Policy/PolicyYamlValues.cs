@@ -20,26 +20,32 @@ internal static class PolicyYamlValues
     }
 
     /// <summary>
-    /// A non-empty list of non-empty single values, or null after reporting why not. An empty
-    /// list is always a mistake here: it would make the rule match nothing, silently.
+    /// Reads a non-empty list of non-empty single values. Returns the good items, reporting each
+    /// bad one, so callers can check the good ones too; <paramref name="complete"/> is false when
+    /// anything was reported. An empty list is always a mistake here: it would silently match nothing.
     /// </summary>
-    public static List<PolicyYamlScalar>? ReadList(PolicyYamlNode node, List<PolicyProblem> problems)
+    /// <param name="node">The value to read.</param>
+    /// <param name="emptyHint">What to write instead of an empty list.</param>
+    /// <param name="problems">Where problems go.</param>
+    /// <param name="complete">False when a problem was reported.</param>
+    public static List<PolicyYamlScalar> ReadList(
+        PolicyYamlNode node, string emptyHint, List<PolicyProblem> problems, out bool complete)
     {
+        complete = false;
         if (node is not PolicyYamlSequence sequence)
         {
             var example = node is PolicyYamlScalar { IsNull: false } scalar ? $"; write [{scalar.Value}] for one item" : string.Empty;
             problems.Add(At(node, $"must be a list, found {node.Kind}{example}"));
-            return null;
+            return [];
         }
 
         if (sequence.Items.Count == 0)
         {
-            problems.Add(At(node, "must not be an empty list; omit the key to mean 'any', where that is allowed"));
-            return null;
+            problems.Add(At(node, $"must not be an empty list, which would match nothing; {emptyHint}"));
+            return [];
         }
 
         var items = new List<PolicyYamlScalar>(sequence.Items.Count);
-        var ok = true;
         foreach (var item in sequence.Items)
         {
             if (item is PolicyYamlScalar { IsNull: false } scalar && !string.IsNullOrWhiteSpace(scalar.Value))
@@ -48,12 +54,13 @@ internal static class PolicyYamlValues
             }
             else
             {
-                problems.Add(At(item, $"list items must be non-empty single values, found {(item is PolicyYamlScalar { IsNull: false } ? "an empty value" : item.Kind)}"));
-                ok = false;
+                var found = item is PolicyYamlScalar { IsNull: false } ? "an empty value" : item.Kind;
+                problems.Add(At(item, $"list items must be non-empty single values, found {found}"));
             }
         }
 
-        return ok ? items : null;
+        complete = items.Count == sequence.Items.Count;
+        return items;
     }
 
     /// <summary>Reports a key that is not part of the format, suggesting the one probably meant.</summary>
@@ -67,7 +74,8 @@ internal static class PolicyYamlValues
             .Select(c => c.Key)
             .FirstOrDefault();
         var hint = suggestion is null ? $"known keys: {string.Join(", ", known)}" : $"did you mean '{suggestion}'?";
-        problems.Add(new(key.Path, key.Line, key.Column, $"unknown key '{key.Value}' ({hint})"));
+        var path = key.Path.Length == 0 ? key.Value : $"{key.Path}.{key.Value}";
+        problems.Add(new(path, key.Line, key.Column, $"unknown key '{key.Value}' ({hint})"));
     }
 
     public static PolicyProblem At(PolicyYamlNode node, string message) => new(node.Path, node.Line, node.Column, message);
