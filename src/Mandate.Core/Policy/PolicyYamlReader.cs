@@ -38,7 +38,11 @@ internal static class PolicyYamlReader
         }
         catch (YamlException e)
         {
-            problems.Add(Problem(string.Empty, e.Start, $"malformed YAML: {e.Message}"));
+            // A bare '*' (as in tools: [*]) starts a YAML alias; say what was probably meant.
+            var hint = e.Message.Contains("anchor or alias", StringComparison.Ordinal)
+                ? " (a bare '*' starts a YAML alias; quote it, '*', to mean every tool)"
+                : string.Empty;
+            problems.Add(Problem(string.Empty, e.Start, $"malformed YAML: {e.Message}{hint}"));
             return null;
         }
         catch (InvalidOperationException)

@@ -120,6 +120,7 @@ public sealed class PolicyLoaderTests
     [InlineData("rules:\n  - id: a\n    tools: [x\n", "", 4, 1, "malformed YAML")]
     [InlineData("rules:\n  - id: a\n\t  reason: b\n", "", 0, 0, "malformed YAML")]
     [InlineData("rules: 'unterminated\n", "", 1, 8, "malformed YAML")]
+    [InlineData("rules:\n  - tools: [*]\n", "", 2, 13, "quote it, '*', to mean every tool")]
     [InlineData("rules: []\n---\nrules: []\n", "", 2, 1, "one YAML document")]
     [InlineData("- a\n", "", 1, 1, "must be a mapping with a 'rules' list, found a list")]
     [InlineData("Rules: []\n", "Rules", 1, 1, "unknown key 'Rules' (did you mean 'rules'?)")]
