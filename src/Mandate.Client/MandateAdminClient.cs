@@ -12,6 +12,7 @@ public sealed class MandateAdminClient : IDisposable
 {
     private readonly HttpClient _http;
 
+    /// <summary>Connects to the admin socket at <paramref name="socketPath"/> (the broker's admin_socket setting).</summary>
     public MandateAdminClient(string socketPath)
     {
         var handler = new SocketsHttpHandler
@@ -50,5 +51,6 @@ public sealed class MandateAdminClient : IDisposable
         return json.RootElement.Clone();
     }
 
+    /// <summary>Closes the connection pool.</summary>
     public void Dispose() => _http.Dispose();
 }

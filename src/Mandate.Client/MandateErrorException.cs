@@ -3,6 +3,7 @@ namespace Mandate.Client;
 /// <summary>The broker refused: carries the OAuth <c>error</c> and the <c>error_description</c> that says which rule refused and how to fix it.</summary>
 public sealed class MandateErrorException : Exception
 {
+    /// <summary>A refusal with its OAuth error code, description and HTTP status.</summary>
     public MandateErrorException(string error, string description, int status)
         : base($"{error}: {description}")
     {
@@ -11,16 +12,19 @@ public sealed class MandateErrorException : Exception
         Status = status;
     }
 
+    /// <summary>An unspecified refusal.</summary>
     public MandateErrorException()
         : this("unknown", "", 0)
     {
     }
 
+    /// <summary>A refusal described only by a message.</summary>
     public MandateErrorException(string message)
         : this("unknown", message, 0)
     {
     }
 
+    /// <summary>A failure caused by another exception (e.g. the broker was unreachable).</summary>
     public MandateErrorException(string message, Exception innerException)
         : base(message, innerException)
     {

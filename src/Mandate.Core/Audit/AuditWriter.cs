@@ -13,7 +13,7 @@ namespace Mandate.Core.Audit;
 /// A caller whose token is cancelled stops waiting, but a write already queued may still become durable;
 /// such a caller must treat the write as failed and issue nothing, so an extra record is the only effect.
 /// </remarks>
-public sealed class AuditWriter : IAsyncDisposable
+public sealed class AuditWriter : IAuditTrail, IAsyncDisposable
 {
     private readonly IMandateStore _store;
     private readonly int _maxBatchSize;

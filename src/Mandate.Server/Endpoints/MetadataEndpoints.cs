@@ -11,6 +11,11 @@ public static class MetadataEndpoints
     public const string MetadataPath = "/.well-known/oauth-authorization-server";
     public const string JwksPath = "/.well-known/jwks.json";
 
+    private static readonly string[] GrantTypes = [OAuthConstants.GrantTypes.TokenExchange];
+    private static readonly string[] NoAuthentication = ["none"];
+    private static readonly string[] BearerAuthentication = ["bearer"];
+    private static readonly string[] SigningAlgorithms = ["ES256"];
+
     public static IResult Metadata(MandateOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -23,14 +28,14 @@ public static class MetadataEndpoints
             ["introspection_endpoint"] = issuer + IntrospectionEndpoint.Path,
             ["revocation_endpoint"] = issuer + RevocationEndpoint.Path,
             ["jwks_uri"] = issuer + JwksPath,
-            ["grant_types_supported"] = new[] { OAuthConstants.GrantTypes.TokenExchange },
-            ["token_endpoint_auth_methods_supported"] = new[] { "none" },
-            ["introspection_endpoint_auth_methods_supported"] = new[] { "bearer" },
-            ["revocation_endpoint_auth_methods_supported"] = new[] { "bearer" },
+            ["grant_types_supported"] = GrantTypes,
+            ["token_endpoint_auth_methods_supported"] = NoAuthentication,
+            ["introspection_endpoint_auth_methods_supported"] = BearerAuthentication,
+            ["revocation_endpoint_auth_methods_supported"] = BearerAuthentication,
             ["scopes_supported"] = options.Tools.SelectMany(t => t.Scopes).Distinct().Order(StringComparer.Ordinal).ToArray(),
             ["response_types_supported"] = Array.Empty<string>(),
-            ["token_endpoint_auth_signing_alg_values_supported"] = new[] { "ES256" },
-            ["access_token_signing_alg_values_supported"] = new[] { "ES256" },
+            ["token_endpoint_auth_signing_alg_values_supported"] = SigningAlgorithms,
+            ["access_token_signing_alg_values_supported"] = SigningAlgorithms,
             ["mandate_trust_domain"] = options.TrustDomain,
         });
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Mandate.Server.Hosting;
 
@@ -23,7 +24,12 @@ public sealed class MandateApp : IAsyncDisposable
 
     public Task StartAsync(CancellationToken cancellationToken = default) => App.StartAsync(cancellationToken);
 
-    public Task RunAsync(CancellationToken cancellationToken = default) => App.RunAsync(cancellationToken);
+    /// <summary>Starts and serves until shutdown is requested (Ctrl+C, SIGTERM or <paramref name="cancellationToken"/>).</summary>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        await App.StartAsync(cancellationToken);
+        await App.WaitForShutdownAsync(cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {
