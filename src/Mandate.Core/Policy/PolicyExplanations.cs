@@ -23,7 +23,7 @@ internal static class PolicyExplanations
             policy,
             rule.Id,
             $"{rule.DeniedReason} (denied {noun} {Quoted(denied)})",
-            $"request without {noun} {Quoted(denied)}");
+            $"request without {noun} {Quoted(denied)}") with { ScopeDenied = true };
     }
 
     public static Decision NoRule(PolicySnapshot policy, PolicyInput input) => Deny(
@@ -43,7 +43,7 @@ internal static class PolicyExplanations
         };
 
         // Default deny: no rule decided, so RuleId stays null even though the text names the nearest rule.
-        return Deny(policy, ruleId: null, reason, remedy);
+        return Deny(policy, ruleId: null, reason, remedy) with { ScopeDenied = failed == RuleCheck.Scopes };
     }
 
     private static (string Reason, string Remedy) Environment(PolicyRule rule, PolicyInput input)

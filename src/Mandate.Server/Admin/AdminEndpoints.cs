@@ -30,7 +30,11 @@ public static class AdminEndpoints
     }
 
     private static bool IsAdminSocket(HttpContext http) =>
-        http.Features.Get<IConnectionEndPointFeature>()?.LocalEndPoint is UnixDomainSocketEndPoint;
+        http.Features.Get<IConnectionEndPointFeature>()?.LocalEndPoint is UnixDomainSocketEndPoint
+        || (http.Connection.LocalIpAddress is null && http.Connection.LocalPort == 0 && http.Request.Host.Host == AdminHost);
+
+    /// <summary>The Host the admin client sends; only meaningful together with a connection that has no IP address (a Unix socket).</summary>
+    public const string AdminHost = "mandate-admin";
 
     private static async Task<IResult> RevokeAsync(RevocationRequest? request, RevocationService revocations, CancellationToken cancellationToken)
     {

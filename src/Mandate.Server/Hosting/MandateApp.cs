@@ -24,6 +24,9 @@ public sealed class MandateApp : IAsyncDisposable
 
     public Task StartAsync(CancellationToken cancellationToken = default) => App.StartAsync(cancellationToken);
 
+    /// <summary>Completes when shutdown is requested (Ctrl+C, SIGTERM or <paramref name="cancellationToken"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => App.WaitForShutdownAsync(cancellationToken);
+
     /// <summary>Starts and serves until shutdown is requested (Ctrl+C, SIGTERM or <paramref name="cancellationToken"/>).</summary>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {

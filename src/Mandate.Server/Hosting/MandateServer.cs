@@ -33,18 +33,20 @@ public static class MandateServer
             k.Limits.MaxRequestBodySize = FormReader.MaxBodyBytes;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
-        builder.WebHost.UseUrls(host.ListenUrl ?? options.Listen);
+        var listen = ListenAddress.Parse(host.ListenUrl ?? options.Listen);
         if (host.AdminSocket)
         {
             PrepareSocket(options.AdminSocket);
-            builder.WebHost.ConfigureKestrel(k =>
+        }
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(listen.Address, listen.Port);
+            if (host.AdminSocket)
             {
                 k.ListenUnixSocket(options.AdminSocket);
-                // UseUrls is ignored once endpoints are configured in code, so listen on the public URL here too.
-                var url = new Uri(host.ListenUrl ?? options.Listen);
-                k.Listen(System.Net.IPAddress.Parse(url.Host == "localhost" ? "127.0.0.1" : url.Host), url.Port);
-            });
-        }
+            }
+        });
 
         builder.Services.AddMandate(runtime);
         builder.Services.AddProblemDetails();

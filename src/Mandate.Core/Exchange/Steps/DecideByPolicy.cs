@@ -56,9 +56,11 @@ public sealed partial class DecideByPolicy : IExchangeStep
         }
 
         var rule = decision.RuleId is null ? "no policy rule allows this request" : $"policy rule '{decision.RuleId}' denied";
-        var description = $"{rule}: {decision.Reason}" + (decision.Remedy is null ? "" : $" To fix: {decision.Remedy}") + $" (decision {context.DecisionId}, policy {decision.PolicyVersion})";
+        var description = $"{rule}: {Sentence(decision.Reason)}" + (decision.Remedy is null ? "" : $" To fix: {Sentence(decision.Remedy)}") + $" (decision {context.DecisionId}, policy {decision.PolicyVersion})";
         context.Reject(decision.ScopeDenied ? OAuthError.InvalidScope(description) : OAuthError.InvalidTarget(description));
     }
+
+    private static string Sentence(string text) => text.EndsWith('.') ? text : text + ".";
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Denied decision {DecisionId} could not be recorded: {Error}")]
     private static partial void LogDenyNotRecorded(ILogger logger, string decisionId, string error);

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Mandate.Core.Configuration;
+
+namespace Mandate.Cli.Commands;
+
+/// <summary>Options several commands share, so they are spelled and documented once.</summary>
+internal static class CommonOptions
+{
+    public static Option<string> Config() => new("--config", "-c")
+    {
+        Description = "Broker configuration file (YAML). Default: $MANDATE_CONFIG, else ./mandate.yaml",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MANDATE_CONFIG") ?? "mandate.yaml",
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of a table" };
+
+    /// <summary>Loads configuration, printing every problem and returning null when it is invalid.</summary>
+    public static MandateOptions? LoadConfig(string path)
+    {
+        try
+        {
+            return ConfigLoader.LoadFile(path);
+        }
+        catch (MandateConfigException e)
+        {
+            Output.Error($"configuration {path} is invalid:");
+            foreach (var p in e.Problems)
+            {
+                Output.ErrorLine("  " + p);
+            }
+
+            return null;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Mandate.Core.Policy;
+using Spectre.Console;
+
+namespace Mandate.Cli.Commands;
+
+/// <summary><c>mandate policy check</c>: validates a policy file and prints its version.</summary>
+internal static class PolicyCommands
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "Policy file (YAML)" };
+        var check = new Command("check", "Validate a policy file, list every problem with its line, and print its version") { file };
+        check.SetAction(parse =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!File.Exists(path))
+            {
+                Output.Error($"{path}: file not found");
+                return 2;
+            }
+
+            var result = PolicyLoader.LoadFile(path);
+            if (!result.IsValid)
+            {
+                Output.Error($"{path} is invalid ({result.Problems.Count} problem{(result.Problems.Count == 1 ? "" : "s")}):");
+                foreach (var p in result.Problems)
+                {
+                    Output.ErrorLine("  " + p);
+                }
+
+                return 1;
+            }
+
+            var snapshot = result.Snapshot!;
+            Output.Line($"[green]valid[/] {Markup.Escape(path)}");
+            Output.Line($"  version {Markup.Escape(snapshot.Version)}");
+            var table = new Table().AddColumns("rule", "effect", "tools", "reason");
+            foreach (var rule in snapshot.Rules)
+            {
+                table.AddRow(Markup.Escape(rule.Id), rule.Effect.ToString().ToLowerInvariant(), Markup.Escape(string.Join(", ", rule.Tools)), Markup.Escape(rule.Reason));
+            }
+
+            Output.Console.Write(table);
+            return 0;
+        });
+        return new Command("policy", "Work with policy files") { check };
+    }
+}

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Mandate.Core.Configuration;
+using Mandate.Core.Policy;
+using Mandate.Core.Storage;
+using Mandate.Server.Hosting;
+using Spectre.Console;
+
+namespace Mandate.Cli.Commands;
+
+/// <summary><c>mandate serve</c>: runs the broker.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var config = CommonOptions.Config();
+        var listen = new Option<string?>("--listen") { Description = "Override the listen URL from the configuration, e.g. http://127.0.0.1:9090" };
+        var command = new Command("serve", "Run the broker: token exchange, introspection, revocation, JWKS and the admin socket")
+        {
+            config,
+            listen,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = CommonOptions.LoadConfig(parse.GetValue(config)!);
+            if (options is null)
+            {
+                return 2;
+            }
+
+            try
+            {
+                await using var app = await MandateServer.CreateAsync(options, new MandateHostOptions { ListenUrl = parse.GetValue(listen) }, ct);
+                await app.StartAsync(ct);
+                PrintBanner(options, app);
+                await app.WaitForShutdownAsync(ct);
+                return 0;
+            }
+            catch (Exception e) when (e is MandateConfigException or PolicyLoadException or StoreUnavailableException or StoreSchemaException or IOException)
+            {
+                Output.Error(e.Message);
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static void PrintBanner(MandateOptions options, MandateApp app)
+    {
+        Output.Line($"[bold]Mandate[/] broker [green]listening[/] on {Markup.Escape(app.BaseAddress.ToString())}");
+        Output.Line($"  issuer        {Markup.Escape(options.Issuer)}");
+        Output.Line($"  trust domain  {Markup.Escape(options.TrustDomain)} ({Markup.Escape(options.Environment)})");
+        Output.Line($"  policy        {Markup.Escape(app.Runtime.Policy.Current.Version)} ({app.Runtime.Policy.Current.Rules.Length} rules) from {Markup.Escape(options.PolicyPath)}");
+        Output.Line($"  store         {Markup.Escape(app.Runtime.Store.Description)}");
+        Output.Line($"  signing key   {Markup.Escape(app.Runtime.Keys.Current.Active.Kid)} (sealed with {Markup.Escape(app.Runtime.Kek.Source)})");
+        Output.Line($"  admin socket  {Markup.Escape(options.AdminSocket)}");
+        Output.Line("[grey]Press Ctrl+C to stop.[/]");
+    }
+}

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Spectre.Console;
+
+namespace Mandate.Cli.Commands;
+
+/// <summary><c>mandate token inspect</c>: decodes a Mandate credential and verifies it against a broker's JWKS.</summary>
+internal static class TokenCommands
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var token = new Argument<string>("token") { Description = "The access token (or - to read it from standard input)" };
+        var broker = new Option<string>("--broker", "-b")
+        {
+            Description = "Broker base URL whose metadata and JWKS to verify against",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MANDATE_URL") ?? "http://127.0.0.1:8080",
+        };
+        var inspect = new Command("inspect", "Decode a credential and verify its signature, issuer and expiry against a running broker") { token, broker };
+        inspect.SetAction(async (parse, ct) =>
+        {
+            var raw = parse.GetValue(token)!;
+            if (raw == "-")
+            {
+                raw = (await Console.In.ReadToEndAsync(ct)).Trim();
+            }
+
+            var handler = new JsonWebTokenHandler { MapInboundClaims = false };
+            if (!handler.CanReadToken(raw))
+            {
+                Output.Error("not a JWT");
+                return 2;
+            }
+
+            var jwt = handler.ReadJsonWebToken(raw);
+            using var http = new HttpClient { BaseAddress = new Uri(parse.GetValue(broker)!.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(10) };
+            string issuer;
+            JsonWebKeySet jwks;
+            try
+            {
+                using var metadata = JsonDocument.Parse(await http.GetStringAsync(".well-known/oauth-authorization-server", ct));
+                issuer = metadata.RootElement.GetProperty("issuer").GetString()!;
+                jwks = new JsonWebKeySet(await http.GetStringAsync(metadata.RootElement.GetProperty("jwks_uri").GetString(), ct));
+            }
+            catch (HttpRequestException e)
+            {
+                Output.Error($"cannot fetch the broker's metadata from {http.BaseAddress}: {e.Message}");
+                return 2;
+            }
+
+            var result = await handler.ValidateTokenAsync(raw, new TokenValidationParameters
+            {
+                ValidIssuer = issuer,
+                ValidateAudience = false,
+                ValidAlgorithms = ["ES256"],
+                ValidTypes = ["at+jwt"],
+                IssuerSigningKeys = jwks.Keys,
+                ClockSkew = TimeSpan.Zero,
+            });
+            Output.Line($"header   {Markup.Escape(Base64UrlEncoder.Decode(jwt.EncodedHeader))}");
+            Output.Plain(JsonSerializer.Serialize(JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload)).RootElement, Indented));
+            if (result.IsValid)
+            {
+                Output.Line($"[green]valid[/]: signed by {Markup.Escape(issuer)} key {Markup.Escape(jwt.Kid)}, expires {jwt.ValidTo:u}");
+                return 0;
+            }
+
+            Output.Line($"[red]invalid[/]: {Markup.Escape(result.Exception?.GetType().Name.Replace("SecurityToken", "", StringComparison.Ordinal).Replace("Exception", "", StringComparison.Ordinal) ?? "unknown")}");
+            return 1;
+        });
+        return new Command("token", "Work with issued credentials") { inspect };
+    }
+}
