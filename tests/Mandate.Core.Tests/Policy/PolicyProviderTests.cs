@@ -1,5 +1,5 @@
 using Mandate.Core.Policy;
-using Mandate.Core.Tests.Fakes;
+using Mandate.Testing;
 using static Mandate.Core.Tests.Policy.PolicyTestData;
 
 namespace Mandate.Core.Tests.Policy;

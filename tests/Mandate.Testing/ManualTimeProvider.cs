@@ -1,4 +1,4 @@
-namespace Mandate.Core.Tests.Fakes;
+namespace Mandate.Testing;
 
 /// <summary>
 /// A clock that moves only when a test calls <see cref="Advance"/>; timers fire during that call.
