@@ -7,6 +7,7 @@ internal static class Output
 {
     private static IAnsiConsole? _console;
     private static IAnsiConsole? _errors;
+    private static TextWriter? _plain;
 
     public static IAnsiConsole Console => _console ??= Create(System.Console.Out, System.Console.IsOutputRedirected);
 
@@ -17,11 +18,13 @@ internal static class Output
     {
         _console = Create(writer, redirected: true);
         _errors = _console;
+        _plain = writer;
     }
 
     public static void Line(string markup) => Console.MarkupLine(markup);
 
-    public static void Plain(string text) => Console.WriteLine(text);
+    /// <summary>Machine-readable output (tokens, JSON): written as is, never wrapped or styled.</summary>
+    public static void Plain(string text) => (_plain ?? System.Console.Out).WriteLine(text);
 
     public static void Error(string text) => Errors.MarkupLine($"[red]error:[/] {Markup.Escape(text)}");
 
@@ -30,11 +33,18 @@ internal static class Output
     private static IAnsiConsole Create(TextWriter writer, bool redirected)
     {
         var plain = redirected || Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 };
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = plain ? AnsiSupport.No : AnsiSupport.Detect,
             ColorSystem = plain ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
             Out = new AnsiConsoleOutput(writer),
         });
+        if (redirected)
+        {
+            // Logs and pipes want one record per line, not text wrapped at an imagined 80 columns.
+            console.Profile.Width = 240;
+        }
+
+        return console;
     }
 }

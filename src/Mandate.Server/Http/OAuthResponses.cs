@@ -7,6 +7,9 @@ namespace Mandate.Server.Http;
 /// <summary>Writes OAuth JSON responses. Status codes are chosen here and only here.</summary>
 public static class OAuthResponses
 {
+    // Error descriptions are read by people; JSON escaping of quotes as \u0027 only gets in their way (no HTML context here).
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>RFC 6749 §5.2 status: 401 for invalid_client, 503 when the broker cannot record, 400 otherwise.</summary>
     public static int StatusFor(OAuthError error) => error.Error switch
     {
@@ -48,7 +51,7 @@ public static class OAuthResponses
         http.Response.ContentType = "application/json; charset=utf-8";
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.Pragma = "no-cache";
-        await using var writer = new Utf8JsonWriter(http.Response.Body);
+        await using var writer = new Utf8JsonWriter(http.Response.Body, WriterOptions);
         writer.WriteStartObject();
         body(writer);
         writer.WriteEndObject();
