@@ -1,0 +1,87 @@
+using Mandate.Core.Audit;
+using Mandate.Core.Storage;
+using Mandate.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Mandate.Cli.Tests;
+
+public sealed class AuditCommandTests
+{
+    [Fact]
+    public async Task AuditVerify_IntactChain_ExitsZeroAndPrintsTheHead()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("audit chain intact: 3 records", output);
+    }
+
+    [Fact]
+    public async Task AuditVerify_EditedRecord_ExitsOneAndNamesTheRecord()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var db = Path.Combine(dir.Path, "data", "mandate.db");
+        await SeedAsync(db);
+        await using (var connection = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DROP TRIGGER audit_no_update; UPDATE audit SET payload = replace(payload, '\"deny\"', '\"allow\"') WHERE seq = 2;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("record #2", output);
+    }
+
+    [Fact]
+    public async Task AuditQuery_ByUser_ListsOnlyThatUsersRecords()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--user", "bob", "--json");
+
+        Assert.Equal(0, exit);
+        var lines = output.Trim().Split('\n');
+        Assert.Single(lines);
+        Assert.Contains("\"user\":\"bob\"", lines[0]);
+    }
+
+    [Fact]
+    public async Task AuditVerify_NoStore_ExitsTwo()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("no store", output);
+    }
+
+    private static async Task SeedAsync(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = path });
+        await store.MigrateAsync(CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+        await store.CommitAsync(new StoreBatch
+        {
+            AuditEvents =
+            [
+                new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", User = "alice", Tenant = "acme" },
+                new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "deny", Agent = "spiffe://acme.example/agents/a", User = "alice", Tenant = "globex" },
+                new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", User = "bob", Tenant = "acme" },
+            ],
+        }, CancellationToken.None);
+    }
+}

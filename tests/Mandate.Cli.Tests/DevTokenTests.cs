@@ -1,0 +1,43 @@
+namespace Mandate.Cli.Tests;
+
+public sealed class DevTokenTests
+{
+    [Fact]
+    public async Task DevToken_DevSignerIssuer_PrintsOneSignedJwtOnOneLine()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+
+        var (exit, output) = await CliRunner.RunAsync("dev", "token", "-c", config, "--issuer", "workloads", "--sub", "spiffe://acme.example/agents/a");
+
+        Assert.Equal(0, exit);
+        var token = output.Trim();
+        Assert.DoesNotContain('\n', token);
+        Assert.Equal(3, token.Split('.').Length);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "data", "workloads.jwks.json")));
+    }
+
+    [Fact]
+    public async Task DevToken_IssuerWithoutDevSigner_ExitsTwoAndNamesTheDevIssuers()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+
+        var (exit, output) = await CliRunner.RunAsync("dev", "token", "-c", config, "--issuer", "idp", "--sub", "alice");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("not a dev_signer issuer", output);
+        Assert.Contains("workloads", output);
+    }
+
+    [Fact]
+    public async Task DevToken_BadTtl_ExitsTwo()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+
+        var (exit, _) = await CliRunner.RunAsync("dev", "token", "-c", config, "--issuer", "workloads", "--sub", "spiffe://acme.example/agents/a", "--ttl", "soon");
+
+        Assert.Equal(2, exit);
+    }
+}

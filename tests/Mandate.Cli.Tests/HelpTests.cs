@@ -1,0 +1,20 @@
+namespace Mandate.Cli.Tests;
+
+public sealed class HelpTests
+{
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("demo")]
+    [InlineData("audit")]
+    [InlineData("revoke")]
+    [InlineData("policy")]
+    [InlineData("token")]
+    [InlineData("dev")]
+    public async Task Help_EveryCommand_IsListedWithADescription(string command)
+    {
+        var (exit, output) = await CliRunner.RunAsync("--help");
+
+        Assert.Equal(0, exit);
+        Assert.Matches($@"\n\s+{command}\s+\S", output);
+    }
+}
