@@ -1,4 +1,5 @@
 using Mandate.Core.Configuration;
+using Mandate.Core.Protocol;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -61,7 +62,19 @@ public sealed class JwtAttestor
             return new AttestationResult<UserIdentity> { Failure = $"{parameter} has no '{claim}' claim (a string): the user's tenant must come from their token (trusted issuer '{issuer.Options.Name}', tenant_claim)" };
         }
 
-        return new AttestationResult<UserIdentity> { Identity = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) };
+        string? mayAct = null;
+        if (jwt.TryGetPayloadValue<System.Text.Json.JsonElement>(OAuthConstants.Claims.MayAct, out var mayActClaim))
+        {
+            if (mayActClaim.ValueKind != System.Text.Json.JsonValueKind.Object || !mayActClaim.TryGetProperty("sub", out var mayActSub)
+                || mayActSub.ValueKind != System.Text.Json.JsonValueKind.String)
+            {
+                return new AttestationResult<UserIdentity> { Failure = $"{parameter} has a 'may_act' claim that is not an object with a 'sub' (RFC 8693 §4.4)" };
+            }
+
+            mayAct = mayActSub.GetString();
+        }
+
+        return new AttestationResult<UserIdentity> { Identity = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) { MayAct = mayAct } };
     }
 
     /// <summary>True when <paramref name="token"/> claims to come from an issuer configured as <paramref name="kind"/> (signature not checked).</summary>

@@ -1,4 +1,10 @@
 namespace Mandate.Core.Attestation;
 
-/// <summary>An attested user: issuer, subject and the tenant their token names.</summary>
-public sealed record UserIdentity(string Issuer, string Subject, string Tenant, AttestationEvidence Evidence);
+/// <summary>
+/// An attested user: issuer, subject and the tenant their token names. <see cref="MayAct"/> is the
+/// token's RFC 8693 §4.4 <c>may_act.sub</c>, when present: the only party allowed to act for the user.
+/// </summary>
+public sealed record UserIdentity(string Issuer, string Subject, string Tenant, AttestationEvidence Evidence)
+{
+    public string? MayAct { get; init; }
+}

@@ -95,6 +95,11 @@ public static class ConfigLoader
                 Default = m.Duration("default") ?? defaults.Lifetimes.Default,
                 Max = m.Duration("max") ?? defaults.Lifetimes.Max,
             }),
+            Runs = root.Map("runs", m => new RunOptions
+            {
+                TokenLifetime = m.Duration("token_lifetime") ?? defaults.Runs.TokenLifetime,
+                MaxDuration = m.Duration("max_duration") ?? defaults.Runs.MaxDuration,
+            }),
             Keys = root.Map("keys", m => new KeyOptions
             {
                 RotateEvery = m.Duration("rotate_every") ?? defaults.Keys.RotateEvery,
@@ -182,6 +187,7 @@ public static class ConfigLoader
         var tools = m.StringList("tools", required: true);
         var max = m.Duration("max_lifetime");
         var owner = m.String("owner");
+        var maxDepth = m.Integer("max_delegation_depth", 0, 8);
         if (id is not null && !SpiffeId.IsValid(id))
         {
             m.Problem("id", $"'{id}' is not a SPIFFE ID; write spiffe://<trust-domain>/<path>");
@@ -194,7 +200,7 @@ public static class ConfigLoader
 
         return id is null || tenants is null || tools is null
             ? null
-            : new AgentOptions { Id = id, Tenants = tenants, Tools = tools, MaxLifetime = max, Owner = owner };
+            : new AgentOptions { Id = id, Tenants = tenants, Tools = tools, MaxLifetime = max, Owner = owner, MaxDelegationDepth = maxDepth ?? 0 };
     }
 
     private static ToolOptions? ReadTool(YamlMapping m)

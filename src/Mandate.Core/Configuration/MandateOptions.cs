@@ -34,6 +34,7 @@ public sealed record MandateOptions
     public string PolicyPath { get; init; } = "policy.yaml";
 
     public LifetimeOptions Lifetimes { get; init; } = new();
+    public RunOptions Runs { get; init; } = new();
     public KeyOptions Keys { get; init; } = new();
     public IReadOnlyList<TrustedIssuerOptions> Issuers { get; init; } = [];
     public IReadOnlyList<AgentOptions> Agents { get; init; } = [];

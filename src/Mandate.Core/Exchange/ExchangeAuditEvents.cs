@@ -1,44 +1,29 @@
 using Mandate.Core.Audit;
 using Mandate.Core.Minting;
 using Mandate.Core.Policy;
+using Mandate.Core.Runs;
 
 namespace Mandate.Core.Exchange;
 
 /// <summary>Builds the audit events of an exchange from its context: the evidence used, never a token.</summary>
 internal static class ExchangeAuditEvents
 {
-    public static AuditEvent Decision(ExchangeContext c, string node)
+    public static AuditEvent Decision(ExchangeContext c, ToolDecision td, string node)
     {
-        var d = c.Decision!;
-        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["actor_issuer"] = c.Actor!.Evidence.Issuer,
-            ["actor_alg"] = c.Actor.Evidence.Algorithm,
-            ["actor_exp"] = c.Actor.Evidence.ExpiresAt.ToUnixTimeSeconds().ToString(),
-            ["subject_kind"] = c.Subject == SubjectKind.User ? "user" : "agent",
-            ["requested_scope"] = string.Join(' ', c.Scopes),
-        };
-        Add(evidence, "actor_kid", c.Actor.Evidence.KeyId);
-        Add(evidence, "actor_jti", c.Actor.Evidence.TokenId);
-        if (c.User is { } user)
-        {
-            evidence["user_issuer"] = user.Issuer;
-            evidence["user_tenant"] = user.Tenant;
-            evidence["user_exp"] = user.Evidence.ExpiresAt.ToUnixTimeSeconds().ToString();
-            Add(evidence, "user_kid", user.Evidence.KeyId);
-        }
-
+        var d = td.Decision;
+        var evidence = Evidence(c);
+        evidence["requested_scope"] = string.Join(' ', td.Scopes);
         Add(evidence, "remedy", d.Remedy);
         return new AuditEvent
         {
             Kind = AuditKinds.Decision,
             Time = c.Now,
             Outcome = d.IsAllowed ? "allow" : "deny",
-            Agent = c.Actor.SpiffeId,
+            Agent = c.Actor!.SpiffeId,
             Tenant = c.Tenant,
             User = c.User?.Subject,
             Run = c.Run,
-            Tool = c.Tool!.Name,
+            Tool = td.Tool,
             Scope = d.IsAllowed ? string.Join(' ', d.GrantedScopes) : null,
             DecisionId = c.DecisionId,
             PolicyVersion = d.PolicyVersion,
@@ -49,23 +34,9 @@ internal static class ExchangeAuditEvents
         };
     }
 
-    public static AuditEvent Issuance(ExchangeContext c, CredentialClaims claims, string kid, string issuer, string node) => new()
+    public static AuditEvent Issuance(ExchangeContext c, CredentialClaims claims, string kid, string issuer, string node)
     {
-        Kind = AuditKinds.Issuance,
-        Time = c.Now,
-        Outcome = "issued",
-        Agent = claims.Agent,
-        Tenant = claims.Tenant,
-        User = c.User?.Subject,
-        Run = claims.Run,
-        Tool = c.Tool!.Name,
-        Scope = claims.Scope,
-        Jti = claims.Jti,
-        DecisionId = claims.DecisionId,
-        PolicyVersion = claims.PolicyVersion,
-        Rule = c.Decision!.RuleId,
-        Node = node,
-        Evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["aud"] = claims.Audience,
             ["exp"] = claims.ExpiresAt.ToUnixTimeSeconds().ToString(),
@@ -74,8 +45,86 @@ internal static class ExchangeAuditEvents
             ["iss"] = issuer,
             ["sub"] = claims.Subject,
             ["credential_kind"] = "jwt",
-        },
-    };
+            ["actors"] = string.Join(" > ", claims.Actors),
+        };
+        return new AuditEvent
+        {
+            Kind = AuditKinds.Issuance,
+            Time = c.Now,
+            Outcome = "issued",
+            Agent = claims.Agent,
+            Tenant = claims.Tenant,
+            User = c.User?.Subject,
+            Run = claims.Run,
+            Tool = c.Tool!.Name,
+            Scope = claims.Scope,
+            Jti = claims.Jti,
+            DecisionId = claims.DecisionId,
+            PolicyVersion = claims.PolicyVersion,
+            Rule = c.Decisions[0].Decision.RuleId,
+            Node = node,
+            Evidence = evidence,
+        };
+    }
+
+    /// <summary>A run started, renewed or delegated, with the run token's id and expiry.</summary>
+    public static AuditEvent Run(ExchangeContext c, RunRecord run, string jti, DateTimeOffset expires, string kid, string node)
+    {
+        var evidence = Evidence(c);
+        evidence["run_token_jti"] = jti;
+        evidence["exp"] = expires.ToUnixTimeSeconds().ToString();
+        evidence["kid"] = kid;
+        evidence["depth"] = run.Depth.ToString();
+        evidence["max_depth"] = run.MaxDepth.ToString();
+        evidence["actors"] = string.Join(" > ", run.Actors);
+        evidence["envelope"] = run.Envelope.ToJson();
+        evidence["run_expires"] = run.ExpiresAt.ToUnixTimeSeconds().ToString();
+        Add(evidence, "parent_run", run.ParentId);
+        return new AuditEvent
+        {
+            Kind = AuditKinds.Run,
+            Time = c.Now,
+            Outcome = c.RunMode switch { RunRequestMode.Start => "started", RunRequestMode.Renew => "renewed", _ => "delegated" },
+            Agent = run.Agent,
+            Tenant = run.Tenant,
+            User = run.User,
+            Run = run.Id,
+            Scope = run.Envelope.Scope,
+            Jti = jti,
+            DecisionId = c.DecisionId,
+            PolicyVersion = c.Decisions.Count > 0 ? c.Decisions[0].Decision.PolicyVersion : run.PolicyVersion,
+            Node = node,
+            Evidence = evidence,
+        };
+    }
+
+    private static SortedDictionary<string, string> Evidence(ExchangeContext c)
+    {
+        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["actor_issuer"] = c.Actor!.Evidence.Issuer,
+            ["actor_alg"] = c.Actor.Evidence.Algorithm,
+            ["actor_exp"] = c.Actor.Evidence.ExpiresAt.ToUnixTimeSeconds().ToString(),
+            ["subject_kind"] = c.SubjectRun is not null ? "run" : c.Subject == SubjectKind.User ? "user" : "agent",
+            ["delegation_depth"] = c.DelegationDepth.ToString(),
+        };
+        Add(evidence, "actor_kid", c.Actor.Evidence.KeyId);
+        Add(evidence, "actor_jti", c.Actor.Evidence.TokenId);
+        if (c.SubjectRun is { } run)
+        {
+            evidence["subject_run"] = run.Run.Id;
+            evidence["subject_run_token_jti"] = run.Jti;
+        }
+        else if (c.User is { } user)
+        {
+            evidence["user_issuer"] = user.Issuer;
+            evidence["user_tenant"] = user.Tenant;
+            evidence["user_exp"] = user.Evidence.ExpiresAt.ToUnixTimeSeconds().ToString();
+            Add(evidence, "user_kid", user.Evidence.KeyId);
+        }
+
+        return evidence;
+    }
 
     private static void Add(SortedDictionary<string, string> evidence, string key, string? value)
     {

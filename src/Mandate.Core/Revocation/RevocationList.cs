@@ -16,8 +16,12 @@ public sealed class RevocationList
     {
         ArgumentNullException.ThrowIfNull(revocation);
         _entries.AddOrUpdate((revocation.Target, revocation.Value), revocation,
-            (_, existing) => existing.RevokedAt >= revocation.RevokedAt ? existing : revocation);
+            (_, existing) => existing.RevokedAt > revocation.RevokedAt ? existing : revocation);
     }
+
+    /// <summary>The agent revocation that disables <paramref name="agent"/> (kill switch), unless it was lifted.</summary>
+    public Revocation? DisabledBy(string agent) =>
+        _entries.TryGetValue((RevocationTarget.Agent, agent), out var r) && r.LiftedAt is null ? r : null;
 
     /// <summary>The revocation that covers a credential with these facts, if any.</summary>
     public Revocation? Find(CredentialFacts c)

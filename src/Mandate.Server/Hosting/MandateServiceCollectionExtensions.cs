@@ -8,6 +8,7 @@ using Mandate.Core.Keys;
 using Mandate.Core.Minting;
 using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
+using Mandate.Core.Runs;
 using Mandate.Core.Storage;
 using Mandate.Server.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,10 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton(sp => new JwtAttestor(TrustedIssuers.Create(runtime.Options, sp.GetRequiredService<IHttpClientFactory>()), runtime.Time));
         services.AddHttpClient();
 
+        services.AddSingleton<RunTokenValidator>();
+        services.AddSingleton<RunTokenMinter>();
+        services.AddSingleton<RunService>();
+
         // attest
         services.AddSingleton<ValidateExchangeParameters>();
         services.AddSingleton<AttestActorToken>();
@@ -41,11 +46,13 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<ResolveTool>();
         services.AddSingleton<ResolveScopes>();
         services.AddSingleton<ResolveTenantAndRun>();
+        services.AddSingleton<ResolveRunEnvelope>();
         // decide
         services.AddSingleton<DecideByPolicy>();
         // record + mint
         services.AddSingleton(sp => new AccessTokenMinter(runtime.Keys, runtime.Options.Issuer));
         services.AddSingleton<IssueCredential>();
+        services.AddSingleton<IssueRunToken>();
         services.AddSingleton(sp => new TokenExchangeHandler(
         [
             sp.GetRequiredService<ValidateExchangeParameters>(),
@@ -54,8 +61,10 @@ public static class MandateServiceCollectionExtensions
             sp.GetRequiredService<ResolveTool>(),
             sp.GetRequiredService<ResolveScopes>(),
             sp.GetRequiredService<ResolveTenantAndRun>(),
+            sp.GetRequiredService<ResolveRunEnvelope>(),
             sp.GetRequiredService<DecideByPolicy>(),
             sp.GetRequiredService<IssueCredential>(),
+            sp.GetRequiredService<IssueRunToken>(),
         ], runtime.Time));
 
         // use / revoke
