@@ -12,6 +12,8 @@ internal static class MandateCli
             DemoCommand.Create(),
             AuditCommands.Create(),
             RevokeCommand.Create(),
+            RunCommands.Create(),
+            RunCommands.Agents(),
             PolicyCommands.Create(),
             TokenCommands.Create(),
             DevCommands.Create(),

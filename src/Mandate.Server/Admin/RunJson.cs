@@ -5,7 +5,7 @@ using Mandate.Core.Runs;
 namespace Mandate.Server.Admin;
 
 /// <summary>JSON shapes of runs and traces for the admin API.</summary>
-internal static class RunJson
+public static class RunJson
 {
     public static object Run(RunRecord r) => new
     {
