@@ -72,6 +72,20 @@ public sealed class MalformedRequestTests : BrokerTest
         AssertError(reply, HttpStatusCode.RequestEntityTooLarge, "invalid_request");
     }
 
+    [Fact]
+    public async Task Token_OversizedBodyRefusedUnread_AnnouncesConnectionCloseAndNextRequestSucceeds()
+    {
+        // Refused for its content type before the body is read; the body is over the limit, so it cannot be drained.
+        var body = Encoding.UTF8.GetBytes(new string('a', 100 * 1024));
+
+        var refused = await RawRequests.SendAsync(Broker, HttpMethod.Post, "oauth2/token", body, "text/plain");
+        var next = await Broker.ExchangeAsync(Broker.RefundRequest());
+
+        AssertError(refused, HttpStatusCode.UnsupportedMediaType, "invalid_request");
+        Assert.Equal("close", refused.Header("Connection"));
+        Expect.Issued(next);
+    }
+
     [Theory]
     [InlineData("%FF")]
     [InlineData("%C0%AF")]
