@@ -27,7 +27,6 @@ public sealed class BrokerHarness : IAsyncDisposable
         Clock = clock;
         App = app;
         Http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        Client = new MandateClient(Http);
         Workloads = DevIssuer.Ensure(options.Issuers[0], options.DataDirectory);
         Users = DevIssuer.Ensure(options.Issuers[1], options.DataDirectory);
         WorkloadKey = IssuerKey.Load(TestBroker.WorkloadIssuer, options.DataDirectory, "workloads", options.Issuers[0].JwksFile!);
@@ -38,10 +37,9 @@ public sealed class BrokerHarness : IAsyncDisposable
     public string Directory { get; }
     public MandateOptions Options { get; }
     public ManualTimeProvider Clock { get; }
-    public MandateApp App { get; }
+    public MandateApp App { get; private set; }
     public MandateRuntime Runtime => App.Runtime;
-    public HttpClient Http { get; }
-    public MandateClient Client { get; }
+    public HttpClient Http { get; private set; }
     public DevIssuer Workloads { get; }
     public DevIssuer Users { get; }
     internal IssuerKey WorkloadKey { get; }
@@ -54,34 +52,50 @@ public sealed class BrokerHarness : IAsyncDisposable
         // Short on purpose: the admin socket lives here and Unix socket paths are limited to ~100 bytes.
         var directory = Path.Combine(Path.GetTempPath(), "mdt-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
-        MandateApp? app = null;
         try
         {
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), policy);
             await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), TestBroker.Configuration);
             var options = ConfigLoader.LoadFile(Path.Combine(directory, "mandate.yaml"));
             var clock = new ManualTimeProvider();
-            app = await MandateServer.CreateAsync(options, new MandateHostOptions
-            {
-                ListenUrl = "http://127.0.0.1:0",
-                Time = clock,
-                // No MANDATE_KEK: the key-encryption key is generated into the data folder.
-                GetEnvironment = _ => null,
-                WatchPolicy = false,
-                StoreBusyTimeout = TimeSpan.FromSeconds(1),
-                LogLevel = LogLevel.Warning,
-            });
-            await app.StartAsync();
-            return new BrokerHarness(directory, options, clock, app);
+            return new BrokerHarness(directory, options, clock, await StartAppAsync(options, clock));
         }
         catch
         {
-            if (app is not null)
-            {
-                await app.DisposeAsync();
-            }
-
             System.IO.Directory.Delete(directory, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Stops the broker and starts a new process-equivalent over the same folder, store and clock.</summary>
+    public async Task RestartAsync()
+    {
+        Http.Dispose();
+        await App.DisposeAsync();
+        App = await StartAppAsync(Options, Clock);
+        Http = new HttpClient { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    private static async Task<MandateApp> StartAppAsync(MandateOptions options, ManualTimeProvider clock)
+    {
+        var app = await MandateServer.CreateAsync(options, new MandateHostOptions
+        {
+            ListenUrl = "http://127.0.0.1:0",
+            Time = clock,
+            // No MANDATE_KEK: the key-encryption key is generated into the data folder.
+            GetEnvironment = _ => null,
+            WatchPolicy = false,
+            StoreBusyTimeout = TimeSpan.FromSeconds(1),
+            LogLevel = LogLevel.Warning,
+        });
+        try
+        {
+            await app.StartAsync();
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
             throw;
         }
     }
