@@ -39,6 +39,20 @@ public sealed class AuditBeforeCredentialTests : BrokerTest
     }
 
     [Fact]
+    public async Task Invariant2_FiftyConcurrentExchanges_EveryCredentialHasItsOwnIssuanceRecord()
+    {
+        var requests = Enumerable.Range(0, 50).Select(i => Broker.RefundRequest() with { Run = $"run_{i}" }).ToList();
+
+        var tokens = await Task.WhenAll(requests.Select(r => Broker.IssueAsync(r)));
+
+        var jtis = tokens.Select(t => IssuedTokens.Read(t).Id).Order(StringComparer.Ordinal);
+        var recorded = (await Broker.AuditEventsAsync(AuditKinds.Issuance)).Select(e => e.Jti!).Order(StringComparer.Ordinal);
+        Assert.Equal(jtis, recorded);
+        var verified = await AuditVerifier.VerifyAsync(Broker.Runtime.Store, null, CancellationToken.None);
+        Assert.True(verified.IsValid, verified.Message);
+    }
+
+    [Fact]
     public async Task Exchange_StoreLockedDuringPolicyDenial_StillRefusedWithThePolicysReason()
     {
         var reply = await WhileStoreLockedAsync(() => Broker.ExchangeAsync(Broker.RefundRequest() with { Tenant = "globex" }));
