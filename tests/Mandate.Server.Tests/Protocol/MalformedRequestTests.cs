@@ -191,7 +191,7 @@ public sealed class MalformedRequestTests : BrokerTest
 
         Assert.Equal(HttpStatusCode.NotFound, reply.Status);
         Assert.Equal(0, Broker.Runtime.Revocations.Count);
-        Assert.Equal("true", (await Broker.IntrospectAsync(token, Broker.Svid(TestBroker.RefundsWorkload))).Json.GetProperty("active").ToString().ToLowerInvariant());
+        Assert.True(IntrospectionReply.Active(await Broker.IntrospectAsync(token, Broker.Svid(TestBroker.RefundsWorkload))));
     }
 
     /// <summary>Runs <paramref name="send"/> and asserts the audit trail holds exactly the records it held before.</summary>
