@@ -58,6 +58,7 @@ public sealed class SubjectTokenTests : BrokerTest
     public async Task Exchange_UserTokenFromPartnerIssuer_IsAttestedWithItsOwnKey()
     {
         // The control for the key-confusion test: partner-idp's key is good for partner-idp's own users.
+        // (Nothing limits which tenants an issuer may assert; see the report on issuer/tenant binding.)
         var claims = Broker.UserClaims();
         claims["iss"] = PartnerIssuer;
 
