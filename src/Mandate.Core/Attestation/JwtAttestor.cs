@@ -160,12 +160,14 @@ public sealed class JwtAttestor
     private bool ValidLifetime(DateTime? notBefore, DateTime? expires, TimeSpan skew)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        if (expires is null || expires.Value.ToUniversalTime() + skew <= now)
+        // Skew is applied to 'now', never to the token's times: a library may pass DateTime.MinValue/MaxValue
+        // (e.g. after a kid miss), and MinValue - skew would throw instead of answering.
+        if (expires is null || expires.Value.ToUniversalTime() <= now - skew)
         {
             throw new SecurityTokenExpiredException("expired") { Expires = expires ?? DateTime.MinValue };
         }
 
-        if (notBefore is not null && notBefore.Value.ToUniversalTime() - skew > now)
+        if (notBefore is not null && notBefore.Value.ToUniversalTime() > now + skew)
         {
             throw new SecurityTokenNotYetValidException("not yet valid") { NotBefore = notBefore.Value };
         }

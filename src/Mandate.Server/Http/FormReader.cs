@@ -35,7 +35,20 @@ public static class FormReader
             return (null, OAuthError.InvalidRequest($"the body exceeds {MaxBodyBytes} bytes"), StatusCodes.Status413PayloadTooLarge);
         }
 
-        var body = await ReadBoundedAsync(request.Body, cancellationToken);
+        byte[]? body;
+        try
+        {
+            body = await ReadBoundedAsync(request.Body, cancellationToken);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel refuses a body it cannot accept while we read it (a chunked body over its limit,
+            // broken chunk framing, a stalled upload): the client's fault, never a 500.
+            return e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? (null, OAuthError.InvalidRequest($"the body exceeds {MaxBodyBytes} bytes"), StatusCodes.Status413PayloadTooLarge)
+                : (null, OAuthError.InvalidRequest("the request body could not be read"), e.StatusCode);
+        }
+
         if (body is null)
         {
             return (null, OAuthError.InvalidRequest($"the body exceeds {MaxBodyBytes} bytes"), StatusCodes.Status413PayloadTooLarge);

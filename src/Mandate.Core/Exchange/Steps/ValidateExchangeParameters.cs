@@ -115,7 +115,7 @@ public sealed partial class ValidateExchangeParameters : IExchangeStep
             return OAuthError.InvalidTarget("name the tool with resource (its URI) or audience (its name)");
         }
 
-        if (r[P.Resource] is { } resource && !Uri.TryCreate(resource, UriKind.Absolute, out _))
+        if (r[P.Resource] is { } resource && !IsAbsoluteUri(resource))
         {
             // RFC 8707 §2: resource is an absolute URI.
             return OAuthError.InvalidTarget("resource must be an absolute URI");
@@ -138,6 +138,13 @@ public sealed partial class ValidateExchangeParameters : IExchangeStep
 
         return null;
     }
+
+    /// <summary>
+    /// An absolute URI with its scheme written out. <see cref="Uri.TryCreate(string, UriKind, out Uri)"/> alone also
+    /// accepts '/path' on Unix, reading it as an implicit file: URI.
+    /// </summary>
+    private static bool IsAbsoluteUri(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && value.StartsWith(uri.Scheme + ":", StringComparison.OrdinalIgnoreCase);
 
     [GeneratedRegex(@"^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$")]
     private static partial Regex ScopePattern();
