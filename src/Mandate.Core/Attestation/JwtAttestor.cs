@@ -147,12 +147,20 @@ public sealed class JwtAttestor
     private bool ValidLifetime(DateTime? notBefore, DateTime? expires, TimeSpan skew)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        if (expires is null || expires.Value.ToUniversalTime() + skew <= now)
+
+        // IdentityModel passes DateTime.MinValue rather than null for an absent claim on some paths (e.g. unknown kid).
+        if (expires is null || expires.Value == DateTime.MinValue)
         {
-            throw new SecurityTokenExpiredException("expired") { Expires = expires ?? DateTime.MinValue };
+            throw new SecurityTokenNoExpirationException("no exp");
         }
 
-        if (notBefore is not null && notBefore.Value.ToUniversalTime() - skew > now)
+        if (expires.Value.ToUniversalTime() <= now - skew)
+        {
+            throw new SecurityTokenExpiredException("expired") { Expires = expires.Value };
+        }
+
+        // Skew is added to now, not subtracted from nbf: DateTime.MinValue - skew would overflow.
+        if (notBefore is not null && notBefore.Value != DateTime.MinValue && notBefore.Value.ToUniversalTime() > now + skew)
         {
             throw new SecurityTokenNotYetValidException("not yet valid") { NotBefore = notBefore.Value };
         }
