@@ -1,4 +1,5 @@
 using Mandate.Core.Attestation;
+using Mandate.Core.Protocol;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -203,9 +204,9 @@ public static class ConfigLoader
         var resource = m.String("resource", required: true);
         var scopes = m.StringList("scopes", required: true);
         var workloads = m.StringList("workloads") ?? [];
-        if (resource is not null && !Uri.TryCreate(resource, UriKind.Absolute, out _))
+        if (resource is not null && !ResourceUri.IsValid(resource))
         {
-            m.Problem("resource", "must be an absolute URI (it becomes the credential's aud)");
+            m.Problem("resource", "must be an absolute URI without a fragment (it becomes the credential's aud)");
         }
 
         foreach (var w in workloads.Where(w => !SpiffeId.IsValid(w)))

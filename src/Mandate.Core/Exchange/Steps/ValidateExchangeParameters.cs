@@ -67,10 +67,10 @@ public sealed partial class ValidateExchangeParameters : IExchangeStep
             return OAuthError.InvalidTarget("name the tool with resource (its URI) or audience (its name)");
         }
 
-        if (r[P.Resource] is { } resource && !Uri.TryCreate(resource, UriKind.Absolute, out _))
+        if (r[P.Resource] is { } resource && !ResourceUri.IsValid(resource))
         {
-            // RFC 8707 §2: resource is an absolute URI.
-            return OAuthError.InvalidTarget("resource must be an absolute URI");
+            // RFC 8707 §2: resource is an absolute URI without a fragment.
+            return OAuthError.InvalidTarget("resource must be an absolute URI without a fragment");
         }
 
         if (r[P.Resource] is { } res && r[P.Audience] is { } aud && res != aud)
