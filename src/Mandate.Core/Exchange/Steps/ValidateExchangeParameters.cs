@@ -102,9 +102,10 @@ public sealed partial class ValidateExchangeParameters : IExchangeStep
         return null;
     }
 
-    [GeneratedRegex(@"^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$")]
+    // \z, not $: in .NET, $ also matches before a final "\n", which would let "read\n" through.
+    [GeneratedRegex(@"^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*\z")]
     private static partial Regex ScopePattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,128}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,128}\z")]
     private static partial Regex NamePattern();
 }
