@@ -137,6 +137,18 @@ public sealed class ConfigProblemTests
         AssertProblem(problem, "tools", 9, 3, "tool 'refunds' is defined twice");
     }
 
+    [Theory]
+    [InlineData("refunds")]
+    [InlineData("/refunds")]
+    [InlineData("//refunds.acme.example/api")]
+    [InlineData("https://refunds.acme.example/#admin")]
+    public void Parse_ToolResourceNotAnAbsoluteUri_IsRefused(string resource)
+    {
+        var problem = SingleProblem(WithRefunds.Replace("https://refunds.acme.example", resource, StringComparison.Ordinal));
+
+        AssertProblem(problem, "tools[0].resource", 10, 15, "must be an absolute URI without a fragment");
+    }
+
     [Fact]
     public void Parse_IssuerWithBothJwksFileAndUrl_IsRefused()
     {
