@@ -144,6 +144,12 @@ public static class ConfigLoader
             m.Problem("jwks_url", "must be an absolute https URL");
             url = null;
         }
+        else if (url is { Scheme: "http", IsLoopback: false })
+        {
+            // Keys fetched over plain http from another host can be swapped in transit, and with them every identity.
+            m.Problem("jwks_url", "plain http is only allowed on loopback; use https");
+            url = null;
+        }
 
         if ((jwksFile is null) == (jwksUrl is null))
         {
