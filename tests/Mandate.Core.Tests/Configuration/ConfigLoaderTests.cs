@@ -211,6 +211,17 @@ public sealed class ConfigLoaderTests
         Assert.Equal(issuer, Parse($"issuer: {issuer}\n" + Minimal).Issuer);
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:8081/keys")]
+    [InlineData("http://localhost/keys")]
+    [InlineData("https://spire.acme.example/keys")]
+    public void Parse_JwksUrlOnLoopbackOrHttps_IsAccepted(string url)
+    {
+        var options = Parse(Minimal.Replace("jwks_file: workloads.jwks.json", $"jwks_url: {url}", StringComparison.Ordinal));
+
+        Assert.Equal(new Uri(url), Assert.Single(options.Issuers).JwksUrl);
+    }
+
     [Fact]
     public void Parse_DevSignerOutsideProd_IsAccepted()
     {

@@ -173,6 +173,27 @@ public sealed class ConfigProblemTests
     }
 
     [Theory]
+    [InlineData("http://spire.acme.example/keys")]
+    [InlineData("http://10.0.0.7/keys")]
+    public void Parse_HttpJwksUrlOffLoopback_IsRefused(string url)
+    {
+        var problem = SingleProblem(Minimal.Replace("jwks_file: workloads.jwks.json", $"jwks_url: {url}", StringComparison.Ordinal));
+
+        AssertProblem(problem, "issuers[0].jwks_url", 7, 15, "plain http is only allowed on loopback; use https");
+    }
+
+    [Theory]
+    [InlineData("spire.acme.example/keys")]
+    [InlineData("ftp://spire.acme.example/keys")]
+    [InlineData("/keys")]
+    public void Parse_JwksUrlNotAnHttpUrl_IsRefused(string url)
+    {
+        var problem = SingleProblem(Minimal.Replace("jwks_file: workloads.jwks.json", $"jwks_url: {url}", StringComparison.Ordinal));
+
+        AssertProblem(problem, "issuers[0].jwks_url", 7, 15, "must be an absolute https URL");
+    }
+
+    [Theory]
     [InlineData("HS256")]
     [InlineData("HS512")]
     [InlineData("none")]
