@@ -74,6 +74,3 @@ internal sealed class TestIssuer : IDisposable
 
     public void Dispose() => Key.Dispose();
 }
-
-/// <summary>The JOSE header and claims of a token under construction.</summary>
-internal sealed record TokenParts(Dictionary<string, object> Header, Dictionary<string, object> Payload);

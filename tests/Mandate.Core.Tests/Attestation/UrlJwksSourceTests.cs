@@ -1,4 +1,5 @@
 using Mandate.Core.Attestation;
+using Mandate.Core.Configuration;
 using Mandate.Testing;
 using static Mandate.Core.Tests.Attestation.AttestorEnvironment;
 
@@ -154,10 +155,10 @@ public sealed class UrlJwksSourceTests : IDisposable
     {
         await using var server = await JwksServer.StartAsync(TestIssuer.Jwks(_first), Ct);
         using var source = new UrlJwksSource(server.Url, _http, _clock);
-        var options = new Core.Configuration.TrustedIssuerOptions
+        var options = new TrustedIssuerOptions
         {
             Name = "spire",
-            Kind = Core.Configuration.IssuerKind.Workload,
+            Kind = IssuerKind.Workload,
             Issuer = _first.Issuer,
             JwksUrl = server.Url,
         };

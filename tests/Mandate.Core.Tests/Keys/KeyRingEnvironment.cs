@@ -57,6 +57,13 @@ internal sealed class KeyRingEnvironment : IAsyncDisposable
         return ring;
     }
 
+    /// <summary>Opens a stored key's sealed private part with this environment's key-encryption key.</summary>
+    public byte[] Unseal(StoredKey key)
+    {
+        using var kek = new KeyEncryptionKey(_kekBytes);
+        return kek.Open(key.SealedPrivateKey, key.Kid);
+    }
+
     public async Task<IReadOnlyList<StoredKey>> StoredKeysAsync() => await Store.ListKeysAsync(SigningKeyRing.Purpose, Ct);
 
     public async Task<List<AuditEvent>> RotationEventsAsync()

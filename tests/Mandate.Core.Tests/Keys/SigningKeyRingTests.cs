@@ -49,7 +49,7 @@ public sealed class SigningKeyRingTests
     }
 
     [Fact]
-    public async Task RefreshAsync_EmptyStore_SealsThePrivateKey()
+    public async Task RefreshAsync_EmptyStore_SealsThePrivateKeyUnderItsKid()
     {
         await using var env = await KeyRingEnvironment.StartAsync();
         var ring = env.NewRing();
@@ -57,8 +57,11 @@ public sealed class SigningKeyRingTests
 
         var stored = Assert.Single(await env.StoredKeysAsync());
 
-        var pkcs8 = ring.Current.Active.Ecdsa.ExportPkcs8PrivateKey();
-        Assert.NotEqual(pkcs8, stored.SealedPrivateKey);
+        var d = ring.Current.Active.Ecdsa.ExportParameters(includePrivateParameters: true).D!;
+        Assert.False(stored.SealedPrivateKey.AsSpan().IndexOf(d) >= 0, "the private scalar must not be stored in the clear");
+        using var unsealed = ECDsa.Create();
+        unsealed.ImportPkcs8PrivateKey(env.Unseal(stored), out _);
+        Assert.Equal(d, unsealed.ExportParameters(includePrivateParameters: true).D);
         Assert.DoesNotContain("\"d\"", stored.PublicJwk, StringComparison.Ordinal);
     }
 
