@@ -160,14 +160,20 @@ public sealed class JwtAttestor
     private bool ValidLifetime(DateTime? notBefore, DateTime? expires, TimeSpan skew)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        // Skew is applied to 'now', never to the token's times: a library may pass DateTime.MinValue/MaxValue
-        // (e.g. after a kid miss), and MinValue - skew would throw instead of answering.
-        if (expires is null || expires.Value.ToUniversalTime() <= now - skew)
+
+        // IdentityModel passes DateTime.MinValue rather than null for an absent claim on some paths (e.g. unknown kid).
+        if (expires is null || expires.Value == DateTime.MinValue)
         {
-            throw new SecurityTokenExpiredException("expired") { Expires = expires ?? DateTime.MinValue };
+            throw new SecurityTokenNoExpirationException("no exp");
         }
 
-        if (notBefore is not null && notBefore.Value.ToUniversalTime() > now + skew)
+        if (expires.Value.ToUniversalTime() <= now - skew)
+        {
+            throw new SecurityTokenExpiredException("expired") { Expires = expires.Value };
+        }
+
+        // Skew is added to now, not subtracted from nbf: DateTime.MinValue - skew would overflow.
+        if (notBefore is not null && notBefore.Value != DateTime.MinValue && notBefore.Value.ToUniversalTime() > now + skew)
         {
             throw new SecurityTokenNotYetValidException("not yet valid") { NotBefore = notBefore.Value };
         }

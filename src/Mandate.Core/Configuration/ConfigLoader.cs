@@ -1,4 +1,5 @@
 using Mandate.Core.Attestation;
+using Mandate.Core.Protocol;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -148,6 +149,12 @@ public static class ConfigLoader
             m.Problem("jwks_url", "must be an absolute https URL");
             url = null;
         }
+        else if (url is { Scheme: "http", IsLoopback: false })
+        {
+            // Keys fetched over plain http from another host can be swapped in transit, and with them every identity.
+            m.Problem("jwks_url", "plain http is only allowed on loopback; use https");
+            url = null;
+        }
 
         if ((jwksFile is null) == (jwksUrl is null))
         {
@@ -209,9 +216,9 @@ public static class ConfigLoader
         var resource = m.String("resource", required: true);
         var scopes = m.StringList("scopes", required: true);
         var workloads = m.StringList("workloads") ?? [];
-        if (resource is not null && !Uri.TryCreate(resource, UriKind.Absolute, out _))
+        if (resource is not null && !ResourceUri.IsValid(resource))
         {
-            m.Problem("resource", "must be an absolute URI (it becomes the credential's aud)");
+            m.Problem("resource", "must be an absolute URI without a fragment (it becomes the credential's aud)");
         }
 
         foreach (var w in workloads.Where(w => !SpiffeId.IsValid(w)))

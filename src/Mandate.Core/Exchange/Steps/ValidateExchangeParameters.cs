@@ -115,10 +115,10 @@ public sealed partial class ValidateExchangeParameters : IExchangeStep
             return OAuthError.InvalidTarget("name the tool with resource (its URI) or audience (its name)");
         }
 
-        if (r[P.Resource] is { } resource && !IsAbsoluteUri(resource))
+        if (r[P.Resource] is { } resource && !ResourceUri.IsValid(resource))
         {
-            // RFC 8707 §2: resource is an absolute URI.
-            return OAuthError.InvalidTarget("resource must be an absolute URI");
+            // RFC 8707 §2: resource is an absolute URI without a fragment.
+            return OAuthError.InvalidTarget("resource must be an absolute URI without a fragment");
         }
 
         if (r[P.Resource] is { } res && r[P.Audience] is { } aud && res != aud)
@@ -139,16 +139,10 @@ public sealed partial class ValidateExchangeParameters : IExchangeStep
         return null;
     }
 
-    /// <summary>
-    /// An absolute URI with its scheme written out. <see cref="Uri.TryCreate(string, UriKind, out Uri)"/> alone also
-    /// accepts '/path' on Unix, reading it as an implicit file: URI.
-    /// </summary>
-    private static bool IsAbsoluteUri(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && value.StartsWith(uri.Scheme + ":", StringComparison.OrdinalIgnoreCase);
-
-    [GeneratedRegex(@"^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$")]
+    // \z, not $: in .NET, $ also matches before a final "\n", which would let "read\n" through.
+    [GeneratedRegex(@"^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*\z")]
     private static partial Regex ScopePattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,128}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,128}\z")]
     private static partial Regex NamePattern();
 }
