@@ -7,7 +7,8 @@ namespace Mandate.Server.Tests.Introspection;
 
 /// <summary>
 /// Invariant 6: revocation is one command on the admin socket, bites on the next introspection, and
-/// covers everything its target was issued up to that moment (so later credentials are unaffected).
+/// covers everything its target was issued up to that moment. Revoking an agent is also a kill switch:
+/// it gets nothing new until an operator enables it again.
 /// </summary>
 [Trait("Invariant", "6")]
 public sealed class AdminRevocationTests : BrokerTest
@@ -80,14 +81,20 @@ public sealed class AdminRevocationTests : BrokerTest
     }
 
     [Fact]
-    public async Task AdminRevoke_Agent_CredentialIssuedAfterwardsIsActive()
+    public async Task AdminRevoke_Agent_IsAKillSwitchUntilEnabledAgain()
     {
         var before = await Broker.IssueAsync();
         await RevokeAsync("agent", SupportAgent);
         Broker.Clock.Advance(TimeSpan.FromSeconds(1));
 
-        var after = await Broker.IssueAsync();
+        Expect.Refused(await Broker.ExchangeAsync(Broker.RefundRequest()), "unauthorized_client", "is disabled", "mandate agents enable");
 
+        using (var admin = Broker.Admin())
+        {
+            await admin.EnableAgentAsync(SupportAgent, "incident closed");
+        }
+
+        var after = await Broker.IssueAsync();
         Assert.False(await ActiveAsync(before, RefundsWorkload));
         Assert.True(await ActiveAsync(after, RefundsWorkload));
     }

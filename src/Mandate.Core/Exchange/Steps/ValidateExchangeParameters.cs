@@ -73,7 +73,7 @@ public sealed partial class ValidateExchangeParameters : IExchangeStep
             return OAuthError.InvalidRequest("requested_token_type must be urn:ietf:params:oauth:token-type:access_token (a tool credential, the default) or :txn_token (a run token)");
         }
 
-        if (r[P.Scope] is { } scope && !ScopePattern().IsMatch(scope))
+        if (r[P.Scope] is { } scope && !string.IsNullOrWhiteSpace(scope) && !ScopePattern().IsMatch(scope))
         {
             // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), space-delimited.
             return OAuthError.InvalidScope("scope must be space-separated tokens of printable ASCII without quotes or backslashes");
