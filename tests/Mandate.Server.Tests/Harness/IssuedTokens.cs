@@ -6,7 +6,8 @@ namespace Mandate.Server.Tests.Harness;
 /// <summary>Verifies broker-issued credentials the way a tool would: with the published JWKS only.</summary>
 internal static class IssuedTokens
 {
-    public static async Task<TokenValidationResult> ValidateWithJwksAsync(BrokerHarness broker, string token, string audience)
+    /// <summary>Checks signature, issuer, audience, lifetime and <paramref name="type"/> (<c>at+jwt</c> for tool credentials, <c>txntoken+jwt</c> for run tokens).</summary>
+    public static async Task<TokenValidationResult> ValidateWithJwksAsync(BrokerHarness broker, string token, string audience, string type = "at+jwt")
     {
         var jwks = new JsonWebKeySet(await broker.Http.GetStringAsync(".well-known/jwks.json"));
         var now = broker.Now.UtcDateTime;
@@ -15,12 +16,12 @@ internal static class IssuedTokens
             ValidIssuer = TestBroker.Issuer,
             ValidAudience = audience,
             IssuerSigningKeys = jwks.GetSigningKeys(),
-            ValidTypes = ["at+jwt"],
+            ValidTypes = [type],
             ValidAlgorithms = ["ES256"],
             RequireExpirationTime = true,
             RequireSignedTokens = true,
-            // The broker's clock is the test's manual clock, not the machine's.
-            LifetimeValidator = (notBefore, expires, _, _) => notBefore <= now && now < expires,
+            // The broker's clock is the test's manual clock, not the machine's. Run tokens carry no nbf.
+            LifetimeValidator = (notBefore, expires, _, _) => (notBefore ?? now) <= now && now < expires,
         });
     }
 

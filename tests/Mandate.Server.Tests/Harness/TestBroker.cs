@@ -2,7 +2,8 @@ namespace Mandate.Server.Tests.Harness;
 
 /// <summary>
 /// The broker every integration test runs: one trust domain, a workload issuer, two user issuers,
-/// two tools and two agents. Names are constants so a test reads like the scenario it checks.
+/// two tools, two agents and, for runs, the sub-agents they delegate to. Names are constants so a
+/// test reads like the scenario it checks.
 /// </summary>
 internal static class TestBroker
 {
@@ -16,6 +17,14 @@ internal static class TestBroker
     public const string SupportAgent = "spiffe://acme.example/agents/support";
     public const string ResearchAgent = "spiffe://acme.example/agents/research/market";
     public const string UnregisteredAgent = "spiffe://acme.example/agents/unregistered";
+
+    /// <summary>A root agent whose run trees may be two levels deep (the support agent's only one).</summary>
+    public const string OrchestratorAgent = "spiffe://acme.example/agents/orchestrator";
+
+    /// <summary>Sub-agents: the executor writes refunds, the checker only reads them, the intern has no rule.</summary>
+    public const string ExecutorAgent = "spiffe://acme.example/agents/refund-executor";
+    public const string CheckerAgent = "spiffe://acme.example/agents/refund-checker";
+    public const string InternAgent = "spiffe://acme.example/agents/intern";
 
     public const string Refunds = "https://refunds.acme.example";
     public const string Crm = "https://crm.acme.example";
@@ -46,8 +55,12 @@ internal static class TestBroker
           - { name: refunds, resource: {{Refunds}}, scopes: [refunds:read, refunds:write, refunds:admin], workloads: [{{RefundsWorkload}}] }
           - { name: crm, resource: {{Crm}}, scopes: [crm:read, crm:write], workloads: [{{CrmWorkload}}] }
         agents:
-          - { id: {{SupportAgent}}, tenants: [acme, globex], tools: [refunds, crm], max_lifetime: 3m }
+          - { id: {{SupportAgent}}, tenants: [acme, globex], tools: [refunds, crm], max_lifetime: 3m, max_delegation_depth: 1 }
           - { id: {{ResearchAgent}}, tenants: [acme], tools: [crm] }
+          - { id: {{OrchestratorAgent}}, tenants: [acme], tools: [refunds, crm], max_delegation_depth: 2 }
+          - { id: {{ExecutorAgent}}, tenants: [acme], tools: [refunds] }
+          - { id: {{CheckerAgent}}, tenants: [acme], tools: [refunds] }
+          - { id: {{InternAgent}}, tenants: [acme], tools: [refunds] }
         """;
 
     public const string Policy = """
@@ -76,5 +89,26 @@ internal static class TestBroker
             tools: [crm]
             scopes: [crm:read]
             max_lifetime: 1h
+
+          - id: orchestrator-refunds
+            reason: The orchestrator plans refunds for the user it serves and hands them to sub-agents.
+            effect: allow
+            agents: ["spiffe://acme.example/agents/orchestrator"]
+            tools: [refunds]
+            scopes: [refunds:read, refunds:write]
+
+          - id: executor-refunds-for-supervisor
+            reason: The refund executor carries out refunds a supervisor delegated, for the same user and tenant.
+            effect: allow
+            agents: ["spiffe://acme.example/agents/refund-executor"]
+            tools: [refunds]
+            scopes: [refunds:read, refunds:write]
+
+          - id: checker-reads-refunds
+            reason: The refund checker verifies refunds; it never writes.
+            effect: allow
+            agents: ["spiffe://acme.example/agents/refund-checker"]
+            tools: [refunds]
+            scopes: [refunds:read]
         """;
 }
