@@ -9,7 +9,8 @@ namespace Mandate.Core.Keys;
 
 /// <summary>
 /// ES256 signing keys: generated on first start, sealed in the store, rotated on schedule. A retired
-/// key stays in the JWKS until every token it signed has expired (retired + lifetimes.max + skew).
+/// key stays in the JWKS until every token it signed has expired (retired + the longer of lifetimes.max
+/// and runs.token_lifetime + skew).
 /// Each node signs with its own key; all nodes' live public keys are published together.
 /// </summary>
 public sealed class SigningKeyRing : IDisposable
@@ -90,7 +91,9 @@ public sealed class SigningKeyRing : IDisposable
         var changes = new List<StoredKey> { key };
         if (previous is not null)
         {
-            changes.Add(previous with { RetiredAt = now, PublishUntil = now + _options.Lifetimes.Max + PublishSlack });
+            // Run tokens are signed with the same key and may outlive every credential.
+            var longest = _options.Lifetimes.Max > _options.Runs.TokenLifetime ? _options.Lifetimes.Max : _options.Runs.TokenLifetime;
+            changes.Add(previous with { RetiredAt = now, PublishUntil = now + longest + PublishSlack });
         }
 
         var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["kid"] = kid, ["alg"] = "ES256" };
