@@ -57,10 +57,12 @@ public sealed class TokenRevocationHandler
     /// <summary>Revoking a run token ends the run, its sub-agents' runs and every credential in them.</summary>
     private async Task<OAuthError?> EndRunAsync(WorkloadIdentity caller, string token, CancellationToken cancellationToken)
     {
-        var (presented, _) = await _runTokens.ValidateAsync(token, "token", cancellationToken);
+        // An expired run token still ends its run: the run and its sub-agents' runs outlive any one run
+        // token, so an agent that waited past its token's expiry must still be able to end what it started.
+        var (presented, _) = await _runTokens.ValidateAsync(token, "token", allowExpired: true, cancellationToken);
         if (presented is null)
         {
-            // Already ended, expired or not ours: nothing left to revoke (RFC 7009 §2.2).
+            // Already ended, past its maximum duration or not ours: nothing left to revoke (RFC 7009 §2.2).
             return null;
         }
 

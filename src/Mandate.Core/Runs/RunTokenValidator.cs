@@ -35,7 +35,14 @@ public sealed class RunTokenValidator
     }
 
     /// <summary>The verified run token, or a client-safe reason it is not acceptable.</summary>
-    public async Task<(PresentedRunToken? Token, string? Failure)> ValidateAsync(string token, string parameter, CancellationToken cancellationToken)
+    public Task<(PresentedRunToken? Token, string? Failure)> ValidateAsync(string token, string parameter, CancellationToken cancellationToken) =>
+        ValidateAsync(token, parameter, allowExpired: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ValidateAsync(string, string, CancellationToken)"/>; with <paramref name="allowExpired"/> an
+    /// expired run token of an open run is accepted, which only ending the run may do.
+    /// </summary>
+    public async Task<(PresentedRunToken? Token, string? Failure)> ValidateAsync(string token, string parameter, bool allowExpired, CancellationToken cancellationToken)
     {
         if (token.Length > 16 * 1024 || !_handler.CanReadToken(token))
         {
@@ -80,7 +87,7 @@ public sealed class RunTokenValidator
 
         var now = _time.GetUtcNow();
         var expires = DateTimeOffset.FromUnixTimeSeconds(jwt.TryGetPayloadValue<long>(C.Expires, out var exp) ? exp : 0);
-        if (expires <= now)
+        if (expires <= now && !allowExpired)
         {
             return (null, $"{parameter} has expired; renew it while the run is open");
         }
