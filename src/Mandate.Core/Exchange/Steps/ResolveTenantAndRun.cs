@@ -1,5 +1,6 @@
 using Mandate.Core.Policy;
 using Mandate.Core.Protocol;
+using Mandate.Core.Storage;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 
 namespace Mandate.Core.Exchange.Steps;
@@ -7,19 +8,45 @@ namespace Mandate.Core.Exchange.Steps;
 /// <summary>
 /// Settles the tenant, the run and the actor chain. Inside a run they come from the run token and
 /// cannot be changed by the request. Otherwise the tenant defaults to the one in the user's token,
-/// never to the request alone; an agent may only act in the tenants it is registered for.
+/// never to the request alone; an agent may only act in the tenants it is registered for. A run
+/// Mandate recorded is named only by its run token, never by the bare <c>run</c> parameter.
 /// </summary>
 public sealed class ResolveTenantAndRun : IExchangeStep
 {
-    public ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
+    private readonly IMandateStore _store;
+
+    public ResolveTenantAndRun(IMandateStore store) => _store = store;
+
+    public async ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
         var error = context.SubjectRun is null ? OutsideRun(context) : InsideRun(context);
+        if (error is null && context.SubjectRun is null && context.Request[P.Run] is { } named)
+        {
+            error = await RejectRecordedRunAsync(named, cancellationToken);
+        }
+
         if (error is not null)
         {
             context.Reject(error);
         }
+    }
 
-        return ValueTask.CompletedTask;
+    /// <summary>
+    /// Without its run token a credential could claim a recorded run: another user's, one whose envelope
+    /// it exceeds, or one already ended (whose run revocation covers only what was issued before the end).
+    /// </summary>
+    private async Task<OAuthError?> RejectRecordedRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _store.GetRunAsync(runId, cancellationToken) is null
+                ? null
+                : OAuthError.InvalidRequest($"run '{runId}' is a run Mandate started; credentials in it are issued only for its run token: present it as subject_token with subject_token_type urn:ietf:params:oauth:token-type:txn_token");
+        }
+        catch (StoreUnavailableException)
+        {
+            return OAuthError.TemporarilyUnavailable("the store could not be read to check the run parameter; retry shortly");
+        }
     }
 
     private static OAuthError? OutsideRun(ExchangeContext context)
