@@ -139,6 +139,20 @@ public sealed class RunEndTests : BrokerTest
         Assert.NotNull((await ForgedRunTokens.RecordOfAsync(Broker, child)).EndedAt);
     }
 
+    [Fact]
+    public async Task EndRun_CredentialClaimingTheEndedRunByParameter_IsRefused()
+    {
+        // The run revocation covers what was issued up to the end; a later credential must not join the run.
+        var runToken = await Broker.StartRunAsync();
+        await Broker.EndRunAsync(runToken, SupportAgent);
+        Broker.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { Run = RunId(runToken) });
+
+        Expect.Refused(reply, "invalid_request", $"run '{RunId(runToken)}' is a run Mandate started");
+        await Broker.AssertNothingIssuedAsync();
+    }
+
     /// <summary>orchestrator → executor → checker, each holding a refunds credential.</summary>
     private async Task<(string Root, string RootCredential, string Child, string ChildCredential, string Grandchild, string GrandchildCredential)> ThreeLevelTreeAsync()
     {
