@@ -63,9 +63,12 @@ public sealed class JwtAttestor
         }
 
         string? mayAct = null;
-        if (jwt.TryGetPayloadValue<System.Text.Json.JsonElement>(OAuthConstants.Claims.MayAct, out var mayActClaim))
+        // Presence first: reading a string or number as a JsonElement fails, and a may_act that cannot be
+        // read must refuse the token, not be ignored (that would let any workload act for the user).
+        if (jwt.TryGetClaim(OAuthConstants.Claims.MayAct, out _))
         {
-            if (mayActClaim.ValueKind != System.Text.Json.JsonValueKind.Object || !mayActClaim.TryGetProperty("sub", out var mayActSub)
+            if (!jwt.TryGetPayloadValue<System.Text.Json.JsonElement>(OAuthConstants.Claims.MayAct, out var mayActClaim)
+                || mayActClaim.ValueKind != System.Text.Json.JsonValueKind.Object || !mayActClaim.TryGetProperty("sub", out var mayActSub)
                 || mayActSub.ValueKind != System.Text.Json.JsonValueKind.String)
             {
                 return new AttestationResult<UserIdentity> { Failure = $"{parameter} has a 'may_act' claim that is not an object with a 'sub' (RFC 8693 §4.4)" };
