@@ -52,6 +52,8 @@ internal static class SqliteBatchWriter
         {
             await WriteKeyAsync(connection, key, cancellationToken);
         }
+
+        await SqlitePolicyStateWriter.WriteAsync(connection, batch, cancellationToken);
     }
 
     public static async Task<AuditTail> ReadTailAsync(SqliteConnection connection, CancellationToken cancellationToken)
