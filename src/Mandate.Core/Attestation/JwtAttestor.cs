@@ -61,7 +61,7 @@ public sealed class JwtAttestor
             return new AttestationResult<UserIdentity> { Failure = $"{parameter} has no '{claim}' claim (a string): the user's tenant must come from their token (trusted issuer '{issuer.Options.Name}', tenant_claim)" };
         }
 
-        return new AttestationResult<UserIdentity> { Identity = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) };
+        return new AttestationResult<UserIdentity> { Identity = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) { Claims = UserClaims.From(jwt) } };
     }
 
     /// <summary>True when <paramref name="token"/> claims to come from an issuer configured as <paramref name="kind"/> (signature not checked).</summary>

@@ -203,6 +203,7 @@ public static class ConfigLoader
         var resource = m.String("resource", required: true);
         var scopes = m.StringList("scopes", required: true);
         var workloads = m.StringList("workloads") ?? [];
+        var detailTypes = m.List("authorization_details_types", AuthorizationDetailsConfig.ReadType);
         if (resource is not null && !Uri.TryCreate(resource, UriKind.Absolute, out _))
         {
             m.Problem("resource", "must be an absolute URI (it becomes the credential's aud)");
@@ -215,7 +216,7 @@ public static class ConfigLoader
 
         return name is null || resource is null || scopes is null
             ? null
-            : new ToolOptions { Name = name, Resource = resource, Scopes = scopes, Workloads = workloads };
+            : new ToolOptions { Name = name, Resource = resource, Scopes = scopes, Workloads = workloads, AuthorizationDetailsTypes = detailTypes };
     }
 
     private static string Resolve(string baseDir, string path) => Path.GetFullPath(Path.Combine(baseDir, path));

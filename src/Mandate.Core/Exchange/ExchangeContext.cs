@@ -9,7 +9,7 @@ namespace Mandate.Core.Exchange;
 /// One token request as it flows through the steps. Each step reads what earlier steps established
 /// and either adds to it, rejects (sets <see cref="Error"/>) or completes (sets <see cref="Response"/>).
 /// </summary>
-public sealed class ExchangeContext
+public sealed partial class ExchangeContext
 {
     public ExchangeContext(TokenExchangeRequest request, DateTimeOffset now)
     {

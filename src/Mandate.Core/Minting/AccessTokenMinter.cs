@@ -47,6 +47,16 @@ public sealed class AccessTokenMinter
                 [C.DecisionId] = c.DecisionId,
             },
         };
+        if (c.AuthorizationDetails is { Count: > 0 } details)
+        {
+            descriptor.Claims[C.AuthorizationDetails] = ClaimValues.ToClaim(details);
+        }
+
+        if (c.ApprovalId is not null)
+        {
+            descriptor.Claims[C.Approval] = new Dictionary<string, object> { ["id"] = c.ApprovalId, ["approver"] = c.Approver ?? "" };
+        }
+
         return (_handler.CreateToken(descriptor), key.Kid);
     }
 }

@@ -1,3 +1,4 @@
+using Mandate.Core.Approvals;
 using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
@@ -41,8 +42,13 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<ResolveTool>();
         services.AddSingleton<ResolveScopes>();
         services.AddSingleton<ResolveTenantAndRun>();
+        services.AddSingleton<ParseAuthorizationDetails>();
+        services.AddSingleton<LoadPolicyState>();
         // decide
         services.AddSingleton<DecideByPolicy>();
+        services.AddSingleton<RequestApproval>();
+        services.AddSingleton<ApprovalPollHandler>();
+        services.AddSingleton<ApprovalService>();
         // record + mint
         services.AddSingleton(sp => new AccessTokenMinter(runtime.Keys, runtime.Options.Issuer));
         services.AddSingleton<IssueCredential>();
@@ -53,8 +59,11 @@ public static class MandateServiceCollectionExtensions
             sp.GetRequiredService<AttestSubjectToken>(),
             sp.GetRequiredService<ResolveTool>(),
             sp.GetRequiredService<ResolveScopes>(),
+            sp.GetRequiredService<ParseAuthorizationDetails>(),
             sp.GetRequiredService<ResolveTenantAndRun>(),
+            sp.GetRequiredService<LoadPolicyState>(),
             sp.GetRequiredService<DecideByPolicy>(),
+            sp.GetRequiredService<RequestApproval>(),
             sp.GetRequiredService<IssueCredential>(),
         ], runtime.Time));
 

@@ -28,7 +28,7 @@ public sealed partial class DecideByPolicy : IExchangeStep
 
     public async ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
-        var decision = _policy.Evaluate(new PolicyInput
+        var decision = _policy.Evaluate(context.WithPolicyState(new PolicyInput
         {
             Agent = context.Actor!.SpiffeId,
             Tool = context.Tool!.Name,
@@ -38,9 +38,9 @@ public sealed partial class DecideByPolicy : IExchangeStep
             UserTenant = context.User?.Tenant,
             User = context.User?.Subject,
             Environment = _options.Environment,
-        });
+        }));
         context.Decision = decision;
-        if (decision.IsAllowed)
+        if (decision.IsAllowed || decision.RequiresApproval)
         {
             return;
         }

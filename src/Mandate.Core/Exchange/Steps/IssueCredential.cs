@@ -39,6 +39,7 @@ public sealed class IssueCredential : IExchangeStep
             DecisionId = context.DecisionId,
             IssuedAt = context.Now,
             ExpiresAt = context.Now + Lifetime(context),
+            AuthorizationDetails = context.AuthorizationDetails,
         };
         var (token, kid) = _minter.Mint(claims);
         try
@@ -51,6 +52,7 @@ public sealed class IssueCredential : IExchangeStep
                     ExchangeAuditEvents.Decision(context, _options.Node),
                     ExchangeAuditEvents.Issuance(context, claims, kid, _options.Issuer, _options.Node),
                 ],
+                RateIncrements = context.RateIncrements(),
             }, cancellationToken);
         }
         catch (StoreUnavailableException)
