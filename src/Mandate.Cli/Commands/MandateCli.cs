@@ -12,6 +12,7 @@ internal static class MandateCli
             DemoCommand.Create(),
             AuditCommands.Create(),
             RevokeCommand.Create(),
+            ApprovalCommands.Create(),
             PolicyCommands.Create(),
             TokenCommands.Create(),
             DevCommands.Create(),
