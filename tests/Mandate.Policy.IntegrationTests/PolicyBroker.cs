@@ -22,6 +22,7 @@ internal sealed class PolicyBroker : IAsyncDisposable
     private MandateApp _app;
     private DevIssuer _workloads;
     private DevIssuer _users;
+    private DevIssuer _ci;
 
     private PolicyBroker(string directory, MandateOptions options, MandateApp app, ManualTimeProvider time)
     {
@@ -31,6 +32,7 @@ internal sealed class PolicyBroker : IAsyncDisposable
         Time = time;
         _workloads = DevIssuer.Ensure(options.Issuers[0], options.DataDirectory);
         _users = DevIssuer.Ensure(options.Issuers[1], options.DataDirectory);
+        _ci = DevIssuer.Ensure(options.Issuers[2], options.DataDirectory);
         Http = new HttpClient { BaseAddress = app.BaseAddress };
     }
 
@@ -53,6 +55,7 @@ internal sealed class PolicyBroker : IAsyncDisposable
             issuers:
               - { name: workloads, kind: workload, issuer: https://spire.acme.example, jwks_file: workloads.jwks.json, dev_signer: true }
               - { name: idp, kind: user, issuer: https://idp.acme.example, jwks_file: idp.jwks.json, dev_signer: true }
+              - { name: ci, kind: ci, issuer: https://token.actions.example, jwks_file: ci.jwks.json, dev_signer: true }
             tools:
               - name: refunds
                 resource: https://refunds.acme.example
@@ -85,6 +88,19 @@ internal sealed class PolicyBroker : IAsyncDisposable
 
     public string AgentToken(string agent = Support) =>
         _workloads.CreateToken(agent, Options.Issuer, TimeSpan.FromMinutes(10), null, Time.GetUtcNow());
+
+    /// <summary>A CI workload's OIDC token (GitHub Actions style subject).</summary>
+    public string CiToken(string sub = "repo:acme/shop:ref:refs/heads/main") =>
+        _ci.CreateToken(sub, Options.Issuer, TimeSpan.FromMinutes(10), null, Time.GetUtcNow());
+
+    /// <summary>Posts evidence with <paramref name="bearer"/> as the poster's identity.</summary>
+    public async Task<(int Status, JsonElement Body)> PostEvidenceAsync(string bearer, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/evidence") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        using var response = await Http.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+    }
 
     public string UserToken(string user = "alice", string tenant = "acme", IReadOnlyDictionary<string, object>? claims = null)
     {
@@ -139,6 +155,7 @@ internal sealed class PolicyBroker : IAsyncDisposable
         await _app.DisposeAsync();
         _workloads.Dispose();
         _users.Dispose();
+        _ci.Dispose();
         try
         {
             Directory.Delete(_directory, recursive: true);

@@ -38,4 +38,14 @@ internal static class PolicyTexts
             tools: [refunds]
             when: has(user.claims.tier) && user.claims.tier == "gold"
         """;
+
+    public const string EvalGate = """
+        rules:
+          - id: write-needs-green-eval
+            reason: Writes need a passing eval for the change the agent works on.
+            effect: allow
+            agents: ["spiffe://acme.example/agents/support"]
+            tools: [refunds]
+            when: has(evidence.eval) && evidence.eval == "pass"
+        """;
 }

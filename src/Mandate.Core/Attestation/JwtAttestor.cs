@@ -64,6 +64,20 @@ public sealed class JwtAttestor
         return new AttestationResult<UserIdentity> { Identity = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) { Claims = UserClaims.From(jwt) } };
     }
 
+    /// <summary>Attests a poster of evidence: a token from an issuer of kind <c>ci</c>; its <c>sub</c> names the poster.</summary>
+    public async Task<AttestationResult<WorkloadIdentity>> AttestEvidencePosterAsync(string token, CancellationToken cancellationToken)
+    {
+        var (jwt, issuer, failure) = await ValidateAsync(token, IssuerKind.Ci, "the bearer token", cancellationToken);
+        if (failure is not null)
+        {
+            return new AttestationResult<WorkloadIdentity> { Failure = failure.Value.Failure, Detail = failure.Value.Detail };
+        }
+
+        return jwt!.TryGetPayloadValue<string>("sub", out var sub) && !string.IsNullOrEmpty(sub)
+            ? new AttestationResult<WorkloadIdentity> { Identity = new WorkloadIdentity(sub, Evidence(jwt, issuer!)) }
+            : new AttestationResult<WorkloadIdentity> { Failure = "the bearer token has no 'sub' claim naming the poster" };
+    }
+
     /// <summary>True when <paramref name="token"/> claims to come from an issuer configured as <paramref name="kind"/> (signature not checked).</summary>
     public bool ClaimsIssuerOfKind(string token, IssuerKind kind) =>
         TryRead(token, out var jwt) && jwt.TryGetPayloadValue<string>("iss", out var iss) && iss is not null
@@ -93,7 +107,7 @@ public sealed class JwtAttestor
 
         if (issuer.Options.Kind != kind)
         {
-            var expected = kind == IssuerKind.Workload ? "workload" : "user";
+            var expected = kind.ToString().ToLowerInvariant();
             return (null, null, ($"{parameter} comes from issuer '{issuer.Options.Name}', which is trusted for {issuer.Options.Kind.ToString().ToLowerInvariant()} identities, not {expected} identities", null));
         }
 

@@ -129,12 +129,13 @@ public static class ConfigLoader
         {
             "workload" => IssuerKind.Workload,
             "user" => IssuerKind.User,
+            "ci" => IssuerKind.Ci,
             null => null,
             _ => null,
         };
         if (kindText is not null && kind is null)
         {
-            m.Problem("kind", $"'{kindText}' is not a kind; use 'workload' (agents and tools) or 'user' (people)");
+            m.Problem("kind", $"'{kindText}' is not a kind; use 'workload' (agents and tools), 'user' (people) or 'ci' (evidence posters such as CI)");
         }
 
         Uri? url = null;

@@ -5,6 +5,9 @@ public enum IssuerKind
 {
     Workload,
     User,
+
+    /// <summary>A CI or automation issuer (GitHub-Actions-style OIDC) whose workloads may post evidence; any <c>sub</c>.</summary>
+    Ci,
 }
 
 /// <summary>

@@ -66,6 +66,7 @@ public static class MandateServer
         app.MapPost(TokenEndpoint.Path, TokenEndpoint.HandleAsync);
         app.MapPost(IntrospectionEndpoint.Path, IntrospectionEndpoint.HandleAsync);
         app.MapPost(RevocationEndpoint.Path, RevocationEndpoint.HandleAsync);
+        app.MapPost(EvidenceEndpoint.Path, EvidenceEndpoint.HandleAsync);
         foreach (var path in new[] { TokenEndpoint.Path, IntrospectionEndpoint.Path, RevocationEndpoint.Path })
         {
             app.MapMethods(path, ["GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"], MethodNotAllowedAsync);

@@ -49,6 +49,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<RequestApproval>();
         services.AddSingleton<ApprovalPollHandler>();
         services.AddSingleton<ApprovalService>();
+        services.AddSingleton<Mandate.Core.Evidence.EvidenceService>();
         // record + mint
         services.AddSingleton(sp => new AccessTokenMinter(runtime.Keys, runtime.Options.Issuer));
         services.AddSingleton<IssueCredential>();
