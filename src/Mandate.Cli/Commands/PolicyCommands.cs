@@ -44,6 +44,6 @@ internal static class PolicyCommands
             Output.Console.Write(table);
             return 0;
         });
-        return new Command("policy", "Work with policy files") { check };
+        return new Command("policy", "Work with policy files") { check, PolicyTestCommands.Test(), PolicyTestCommands.Explain() };
     }
 }
