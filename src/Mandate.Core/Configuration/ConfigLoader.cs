@@ -90,6 +90,7 @@ public static class ConfigLoader
             StorePath = Resolve(baseDir, root.String("store") ?? Path.Combine(dataDir, "mandate.db")),
             AdminSocket = Resolve(baseDir, root.String("admin_socket") ?? Path.Combine(dataDir, "admin.sock")),
             PolicyPath = Resolve(baseDir, root.String("policy", required: true) ?? defaults.PolicyPath),
+            ShadowPolicyPath = root.String("shadow_policy") is { } shadow ? Resolve(baseDir, shadow) : null,
             Lifetimes = root.Map("lifetimes", m => new LifetimeOptions
             {
                 Default = m.Duration("default") ?? defaults.Lifetimes.Default,
