@@ -87,6 +87,18 @@ public sealed class ApprovalFlowTests
     }
 
     [Fact]
+    public async Task An_approved_request_not_collected_in_time_expires()
+    {
+        await using var broker = await PolicyBroker.StartAsync(PolicyTexts.Approvals);
+        var id = (await broker.ExchangeAsync(BigRefund)).Body.GetProperty("auth_req_id").GetString()!;
+        await broker.Get<ApprovalService>().DecideAsync(id, approve: true, "admin:carol", null, CancellationToken.None);
+
+        broker.Time.Advance(TimeSpan.FromMinutes(11));
+
+        Assert.Equal("expired_token", (await broker.PollAsync(id)).Body.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task A_different_amount_cannot_use_the_approval()
     {
         await using var broker = await PolicyBroker.StartAsync(PolicyTexts.Approvals);

@@ -23,6 +23,7 @@ internal sealed class PolicyBroker : IAsyncDisposable
     private DevIssuer _workloads;
     private DevIssuer _users;
     private DevIssuer _ci;
+    private bool _adminSocket;
 
     private PolicyBroker(string directory, MandateOptions options, MandateApp app, ManualTimeProvider time)
     {
@@ -41,7 +42,7 @@ internal sealed class PolicyBroker : IAsyncDisposable
     public HttpClient Http { get; private set; }
     public IServiceProvider Services => _app.App.Services;
 
-    public static async Task<PolicyBroker> StartAsync(string policy, ManualTimeProvider? time = null)
+    public static async Task<PolicyBroker> StartAsync(string policy, ManualTimeProvider? time = null, bool adminSocket = false)
     {
         var directory = Path.Combine(Path.GetTempPath(), "mandate-pit-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
@@ -73,8 +74,8 @@ internal sealed class PolicyBroker : IAsyncDisposable
         }
 
         time ??= new ManualTimeProvider();
-        var app = await CreateAppAsync(options, time);
-        return new PolicyBroker(directory, options, app, time);
+        var app = await CreateAppAsync(options, time, adminSocket);
+        return new PolicyBroker(directory, options, app, time) { _adminSocket = adminSocket };
     }
 
     /// <summary>Stops this broker and starts a new instance on the same store and keys.</summary>
@@ -82,7 +83,7 @@ internal sealed class PolicyBroker : IAsyncDisposable
     {
         Http.Dispose();
         await _app.DisposeAsync();
-        _app = await CreateAppAsync(Options, Time);
+        _app = await CreateAppAsync(Options, Time, _adminSocket);
         Http = new HttpClient { BaseAddress = _app.BaseAddress };
     }
 
@@ -166,13 +167,13 @@ internal sealed class PolicyBroker : IAsyncDisposable
         }
     }
 
-    private static async Task<MandateApp> CreateAppAsync(MandateOptions options, ManualTimeProvider time)
+    private static async Task<MandateApp> CreateAppAsync(MandateOptions options, ManualTimeProvider time, bool adminSocket)
     {
         var app = await MandateServer.CreateAsync(options, new MandateHostOptions
         {
             Time = time,
             ListenUrl = "http://127.0.0.1:0",
-            AdminSocket = false,
+            AdminSocket = adminSocket,
             WatchPolicy = false,
             LogLevel = LogLevel.Warning,
             GetEnvironment = _ => null,

@@ -98,6 +98,8 @@ public sealed class ApprovalPollHandler
 
                 await _store.TouchApprovalAsync(id, now, cancellationToken);
                 return Fail(new OAuthError(E.AuthorizationPending, $"approval '{id}' is still waiting for a human: {approval.BindingMessage}"));
+            case ApprovalStatus.Approved when now >= PickupDeadline(approval):
+                return Fail(new OAuthError(E.ExpiredToken, $"approval '{id}' was approved but not collected in time; make a new token request"));
             default:
                 return await IssueAsync(approval, now, cancellationToken);
         }
@@ -173,6 +175,13 @@ public sealed class ApprovalPollHandler
             Node = _options.Node,
             Evidence = evidence,
         };
+    }
+
+    /// <summary>An approved request is collected by the expiry, or within two minutes of a late approval.</summary>
+    internal static DateTimeOffset PickupDeadline(Approval approval)
+    {
+        var late = (approval.DecidedAt ?? approval.ExpiresAt) + TimeSpan.FromMinutes(2);
+        return late > approval.ExpiresAt ? late : approval.ExpiresAt;
     }
 
     private static bool SameDetails(string json, Approval approval)

@@ -8,7 +8,7 @@ namespace Mandate.Core.Policy.Expressions;
 /// every element iterated costs one step; past <see cref="CelLimits.MaxSteps"/> evaluation stops with a limit
 /// error that nothing absorbs. Recursion is bounded by the parser's tree-depth limit.
 /// </summary>
-internal sealed class CelEvaluator
+internal sealed partial class CelEvaluator
 {
     private readonly IReadOnlyDictionary<string, object?> _variables;
     private readonly CelLimits _limits;
@@ -146,96 +146,6 @@ internal sealed class CelEvaluator
         return CelFunctions.Invoke(c, all, _limits);
     }
 
-    private object? Comprehension(CelComprehension m)
-    {
-        var range = Evaluate(m.Range);
-        IEnumerable<object?> items;
-        switch (range)
-        {
-            case CelError:
-                return range;
-            case IReadOnlyList<object?> list:
-                items = list;
-                break;
-            case IReadOnlyDictionary<string, object?> map:
-                items = map.Keys;
-                break;
-            default:
-                return new CelError($"{m.Macro}() needs a list or map, found {CelValues.TypeName(range)}");
-        }
-
-        var results = m.Macro is "map" or "filter" ? new List<object?>() : null;
-        CelError? error = null;
-        var count = 0;
-        _locals.Add((m.Variable, null));
-        var slot = _locals.Count - 1;
-        try
-        {
-            foreach (var item in items)
-            {
-                if (!Charge(1))
-                {
-                    return _stopped;
-                }
-
-                _locals[slot] = (m.Variable, item);
-                var value = Evaluate(m.Body);
-                if (value is CelError { IsLimit: true })
-                {
-                    return value;
-                }
-
-                switch (m.Macro)
-                {
-                    case "exists" when value is true:
-                        return true;
-                    case "all" when value is false:
-                        return false;
-                    case "exists" or "all" when value is not bool:
-                        error ??= value as CelError ?? new CelError($"the condition of {m.Macro}() gave {CelValues.TypeName(value)}, not a bool");
-                        break;
-                    case "exists_one" when value is CelError:
-                        return value;
-                    case "exists_one" when value is true:
-                        count++;
-                        break;
-                    case "map":
-                        if (value is CelError)
-                        {
-                            return value;
-                        }
-
-                        results!.Add(value);
-                        break;
-                    case "filter":
-                        if (value is not bool keep)
-                        {
-                            return value as CelError ?? new CelError($"the condition of filter() gave {CelValues.TypeName(value)}, not a bool");
-                        }
-
-                        if (keep)
-                        {
-                            results!.Add(item);
-                        }
-
-                        break;
-                }
-            }
-        }
-        finally
-        {
-            _locals.RemoveAt(slot);
-        }
-
-        return m.Macro switch
-        {
-            "exists" => (object?)error ?? false,
-            "all" => (object?)error ?? true,
-            "exists_one" => count == 1,
-            _ => results,
-        };
-    }
-
     private object? Unary(CelUnary u)
     {
         var operand = Evaluate(u.Operand);
@@ -246,94 +156,6 @@ internal sealed class CelEvaluator
             _ when u.Operator == K.Not => new CelError($"no such overload: !{CelValues.TypeName(operand)}"),
             _ => CelArithmetic.Negate(operand),
         };
-    }
-
-    private object? Logical(CelBinary b)
-    {
-        var isAnd = b.Operator == K.And;
-        var left = Evaluate(b.Left);
-        if (left is bool l && l != isAnd)
-        {
-            // false && x == false; true || x == true: the right side is not evaluated.
-            return l;
-        }
-
-        if (left is CelError { IsLimit: true })
-        {
-            return left;
-        }
-
-        var right = Evaluate(b.Right);
-        if (right is CelError { IsLimit: true })
-        {
-            return right;
-        }
-
-        if (right is bool r && r != isAnd)
-        {
-            // Error absorption (CEL): error && false == false; error || true == true.
-            return r;
-        }
-
-        if (left is CelError)
-        {
-            return left;
-        }
-
-        if (right is CelError)
-        {
-            return right;
-        }
-
-        return left is bool && right is bool
-            ? isAnd
-            : new CelError($"no such overload: {CelValues.TypeName(left)} {CelChecker.Symbol(b.Operator)} {CelValues.TypeName(right)}");
-    }
-
-    private object? Binary(CelBinary b)
-    {
-        var left = Evaluate(b.Left);
-        if (left is CelError)
-        {
-            return left;
-        }
-
-        var right = Evaluate(b.Right);
-        if (right is CelError)
-        {
-            return right;
-        }
-
-        switch (b.Operator)
-        {
-            case K.Equal:
-                return CelValues.Equal(left, right);
-            case K.NotEqual:
-                return !CelValues.Equal(left, right);
-            case K.Less or K.LessEqual or K.Greater or K.GreaterEqual:
-                if (CelValues.Compare(left, right) is not { } order)
-                {
-                    return new CelError($"cannot order {CelValues.TypeName(left)} and {CelValues.TypeName(right)}");
-                }
-
-                return b.Operator switch
-                {
-                    K.Less => order < 0,
-                    K.LessEqual => order <= 0,
-                    K.Greater => order > 0,
-                    _ => order >= 0,
-                };
-            case K.In:
-                return right switch
-                {
-                    IReadOnlyList<object?> list => Charge(list.Count / 16) ? list.Any(item => CelValues.Equal(left, item)) : _stopped,
-                    IReadOnlyDictionary<string, object?> map => left is string key && map.ContainsKey(key),
-                    _ => new CelError($"'in' needs a list or map, found {CelValues.TypeName(right)}"),
-                };
-            default:
-                var result = CelArithmetic.Apply(b.Operator, left, right, _limits);
-                return result is CelError { IsLimit: true } limit ? Stop(limit) : result;
-        }
     }
 
     private object? Conditional(CelConditional c) => Evaluate(c.Condition) switch
