@@ -167,5 +167,5 @@ public sealed partial class PolicyRule
         return false;
     }
 
-    public override string ToString() => $"{Effect.ToString().ToLowerInvariant()} rule '{Id}' (line {Line})";
+    public override string ToString() => $"{(Effect == DecisionEffect.RequireApproval ? "require_approval" : Effect.ToString().ToLowerInvariant())} rule '{Id}' (line {Line})";
 }
