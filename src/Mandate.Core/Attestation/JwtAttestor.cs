@@ -62,6 +62,11 @@ public sealed class JwtAttestor
             return new AttestationResult<UserIdentity> { Failure = $"{parameter} has no '{claim}' claim (a string): the user's tenant must come from their token (trusted issuer '{issuer.Options.Name}', tenant_claim)" };
         }
 
+        if (issuer.Options.Tenants.Count > 0 && !issuer.Options.Tenants.Contains(tenant, StringComparer.Ordinal))
+        {
+            return new AttestationResult<UserIdentity> { Failure = $"{parameter} names a tenant issuer '{issuer.Options.Name}' may not speak for (issuers[].tenants)" };
+        }
+
         string? mayAct = null;
         if (jwt.TryGetPayloadValue<System.Text.Json.JsonElement>(OAuthConstants.Claims.MayAct, out var mayActClaim))
         {

@@ -129,6 +129,7 @@ public static class ConfigLoader
         var allowMissingType = m.Bool("allow_missing_typ");
         var skew = m.Duration("clock_skew");
         var tenantClaim = m.String("tenant_claim");
+        var tenants = m.StringList("tenants");
         var devSigner = m.Bool("dev_signer") ?? false;
 
         IssuerKind? kind = kindText switch
@@ -183,6 +184,7 @@ public static class ConfigLoader
             AllowMissingType = allowMissingType ?? defaults.AllowMissingType,
             ClockSkew = skew ?? defaults.ClockSkew,
             TenantClaim = tenantClaim ?? defaults.TenantClaim,
+            Tenants = tenants ?? defaults.Tenants,
             DevSigner = devSigner,
         };
     }

@@ -61,5 +61,12 @@ public sealed class ExchangeContext
 
     public bool IsDone => Error is not null || Response is not null;
 
-    public void Reject(OAuthError error) => Error = error;
+    /// <summary>Server-only detail about a refusal (e.g. the validation library's message) for the log; never sent to the client.</summary>
+    public string? RejectionDetail { get; private set; }
+
+    public void Reject(OAuthError error, string? detail = null)
+    {
+        Error = error;
+        RejectionDetail = detail;
+    }
 }

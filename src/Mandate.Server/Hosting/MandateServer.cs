@@ -25,6 +25,7 @@ public static class MandateServer
         builder.Logging.SetMinimumLevel(host.LogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        host.ConfigureLogging?.Invoke(builder.Logging);
         using var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(host.LogLevel));
         var runtime = await MandateRuntime.OpenAsync(options, host, startupLoggers, cancellationToken);
 

@@ -65,7 +65,7 @@ public static class MandateServiceCollectionExtensions
             sp.GetRequiredService<DecideByPolicy>(),
             sp.GetRequiredService<IssueCredential>(),
             sp.GetRequiredService<IssueRunToken>(),
-        ], runtime.Time));
+        ], runtime.Time, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TokenExchangeHandler>>()));
 
         // use / revoke
         services.AddSingleton<IssuedTokenValidator>();
@@ -73,7 +73,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<RevocationService>();
         services.AddSingleton<TokenRevocationHandler>();
         services.AddSingleton<WorkloadAuthentication>();
-        services.AddHostedService<KeyRotationService>();
+        services.AddHostedService<MaintenanceService>();
         return services;
     }
 }

@@ -36,7 +36,7 @@ public sealed class AttestSubjectToken : IExchangeStep
             var workload = await _attestor.AttestWorkloadAsync(token, P.SubjectToken, cancellationToken);
             if (workload.Identity is null)
             {
-                context.Reject(OAuthError.InvalidRequest(workload.Failure!));
+                context.Reject(OAuthError.InvalidRequest(workload.Failure!), workload.Detail);
                 return;
             }
 
@@ -53,7 +53,7 @@ public sealed class AttestSubjectToken : IExchangeStep
         var user = await _attestor.AttestUserAsync(token, P.SubjectToken, cancellationToken);
         if (user.Identity is null)
         {
-            context.Reject(OAuthError.InvalidRequest(user.Failure!));
+            context.Reject(OAuthError.InvalidRequest(user.Failure!), user.Detail);
             return;
         }
 

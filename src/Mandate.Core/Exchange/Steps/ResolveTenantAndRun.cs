@@ -1,5 +1,7 @@
 using Mandate.Core.Policy;
 using Mandate.Core.Protocol;
+using Mandate.Core.Revocation;
+using Mandate.Core.Storage;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 
 namespace Mandate.Core.Exchange.Steps;
@@ -11,15 +13,43 @@ namespace Mandate.Core.Exchange.Steps;
 /// </summary>
 public sealed class ResolveTenantAndRun : IExchangeStep
 {
-    public ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
+    private readonly IMandateStore _store;
+    private readonly RevocationList _revocations;
+
+    public ResolveTenantAndRun(IMandateStore store, RevocationList revocations)
+    {
+        _store = store;
+        _revocations = revocations;
+    }
+
+    public async ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
         var error = context.SubjectRun is null ? OutsideRun(context) : InsideRun(context);
+        if (error is null && context.SubjectRun is null && context.Request[P.Run] is { } run)
+        {
+            error = await CheckCallerNamedRunAsync(run, cancellationToken);
+        }
+
         if (error is not null)
         {
             context.Reject(error);
         }
+    }
 
-        return ValueTask.CompletedTask;
+    /// <summary>
+    /// A caller-named run outside a run token is only a label for the audit trail; it must not be a run
+    /// Mandate recorded (those are used through their run token) nor one an operator revoked.
+    /// </summary>
+    private async Task<OAuthError?> CheckCallerNamedRunAsync(string run, CancellationToken cancellationToken)
+    {
+        if (_revocations.ForRun(run) is { } revoked)
+        {
+            return OAuthError.InvalidRequest($"run '{run}' was revoked ({revoked.Id}); use a new run id");
+        }
+
+        return await _store.GetRunAsync(run, cancellationToken) is not null
+            ? OAuthError.InvalidRequest($"run '{run}' is a recorded run; present its run token as subject_token instead of naming it")
+            : null;
     }
 
     private static OAuthError? OutsideRun(ExchangeContext context)
