@@ -305,4 +305,19 @@ DIRTY=$(git -C "$REPO" status --porcelain -- src bench 2>/dev/null | grep -q . &
     echo "Raw wrk output: \`bench/results/raw/$STAMP/\` (not committed)."
 } >"$RESULTS/latest.md"
 cp "$RESULTS/latest.md" "$RAW/$STAMP/summary.md"
-log "wrote bench/results/latest.md: broker/bare throughput $RATIO (target $TARGET $MET), per CPU-s $CPU_RATIO"
+
+# The README quotes the headline of the latest run between its latest:begin/end markers.
+{
+    echo "\`bash bench/run.sh\` on $(date -u '+%Y-%m-%d') at commit $COMMIT$DIRTY: $CPU_MODEL, nproc $(nproc), load average $LOAD_BEFORE before and $LOAD_AFTER after;"
+    echo "$CONNECTIONS connections, $ROUNDS rounds of $DURATION per target, medians."
+    echo
+    sed -n '/^| target | exchanges/,/^| bare/p' "$RESULTS/latest.md"
+    echo
+    echo "Throughput ratio broker/bare **$RATIO** (target ≥ $TARGET: **$MET**); requests per server CPU-second broker/bare **$CPU_RATIO**."
+} >"$WORK/readme-latest.md"
+awk -v snippet="$WORK/readme-latest.md" '
+    /<!-- latest:end -->/ { skipping = 0 }
+    !skipping { print }
+    /<!-- latest:begin -->/ { while ((getline line < snippet) > 0) print line; skipping = 1 }
+' "$BENCH/README.md" >"$WORK/README.md" && cp "$WORK/README.md" "$BENCH/README.md"
+log "wrote bench/results/latest.md and the README figures: broker/bare throughput $RATIO (target $TARGET $MET), per CPU-s $CPU_RATIO"
