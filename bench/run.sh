@@ -268,6 +268,7 @@ CPU_RATIO=$(awk -v a="${M[broker.percpu]}" -v b="${M[bare.percpu]}" 'BEGIN { pri
 MET=$(awk -v r="$RATIO" -v t="$TARGET" 'BEGIN { print (r >= t) ? "met" : "NOT met" }')
 
 CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+BUSY=$(awk -v a="${LOAD_BEFORE%% *}" -v b="${LOAD_AFTER%% *}" -v n="$(nproc)" 'BEGIN { if (a > n || b > n) print "**The machine was busy (load average above nproc): other processes took CPU from the runs. Compare ratios only, and re-run on a quiet machine for absolute figures.**" }')
 COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git -C "$REPO" status --porcelain -- src bench 2>/dev/null | grep -q . && echo " (uncommitted changes)" || true)
 {
@@ -285,6 +286,7 @@ DIRTY=$(git -C "$REPO" status --porcelain -- src bench 2>/dev/null | grep -q . &
     echo "| wrk | $(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }') |"
     echo "| load average before / after | $LOAD_BEFORE / $LOAD_AFTER |"
     echo
+    [[ -z $BUSY ]] || { echo "$BUSY"; echo; }
     echo "## Medians over $ROUNDS rounds"
     echo
     echo "| target | exchanges/s | p50 ms | p99 ms | server CPU s per run | server cores busy | requests per server CPU-s |"
@@ -314,6 +316,7 @@ cp "$RESULTS/latest.md" "$RAW/$STAMP/summary.md"
     sed -n '/^| target | exchanges/,/^| bare/p' "$RESULTS/latest.md"
     echo
     echo "Throughput ratio broker/bare **$RATIO** (target ≥ $TARGET: **$MET**); requests per server CPU-second broker/bare **$CPU_RATIO**."
+    [[ -z $BUSY ]] || { echo; echo "$BUSY"; }
 } >"$WORK/readme-latest.md"
 awk -v snippet="$WORK/readme-latest.md" '
     /<!-- latest:end -->/ { skipping = 0 }
