@@ -46,6 +46,10 @@ fi
 command -v curl >/dev/null || die "curl is required"
 CLK_TCK=$(getconf CLK_TCK)
 
+# What is measured: the commit, and whether src/ or the bench itself differ from it (results and README excluded).
+COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+DIRTY=$(git -C "$REPO" status --porcelain -- src bench ':!bench/results' ':!bench/README.md' 2>/dev/null | grep -q . && echo " (uncommitted changes)" || true)
+
 log "building Release (broker CLI and bare endpoint)"
 dotnet build "$REPO/src/Mandate.Cli/Mandate.Cli.csproj" -c Release -nologo -v quiet >/dev/null || die "build of src/Mandate.Cli failed"
 dotnet build "$BENCH/Mandate.Bench.Bare/Mandate.Bench.Bare.csproj" -c Release -nologo -v quiet >/dev/null || die "build of bench/Mandate.Bench.Bare failed"
@@ -269,8 +273,6 @@ MET=$(awk -v r="$RATIO" -v t="$TARGET" 'BEGIN { print (r >= t) ? "met" : "NOT me
 
 CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 BUSY=$(awk -v a="${LOAD_BEFORE%% *}" -v b="${LOAD_AFTER%% *}" -v n="$(nproc)" 'BEGIN { if (a > n || b > n) print "**The machine was busy (load average above nproc): other processes took CPU from the runs. Compare ratios only, and re-run on a quiet machine for absolute figures.**" }')
-COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
-DIRTY=$(git -C "$REPO" status --porcelain -- src bench 2>/dev/null | grep -q . && echo " (uncommitted changes)" || true)
 {
     echo "# Latest load benchmark"
     echo
