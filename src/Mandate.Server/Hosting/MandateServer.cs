@@ -19,7 +19,11 @@ public static class MandateServer
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(host);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Mandate" });
+        // The content root is the binary's folder and ASP.NET's own configuration sources are dropped: Mandate is
+        // configured by its YAML file, and the default file watchers would otherwise watch the working directory
+        // recursively (including the store's WAL file, waking on every commit).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Mandate", ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(host.LogLevel);

@@ -56,14 +56,10 @@ public sealed class IssueCredential : IExchangeStep
         var (token, kid) = _minter.Mint(claims);
         try
         {
-            // Invariant 2: audit before credential.
+            // Invariant 2: audit before credential. The one record holds the decision and the credential's metadata.
             await _trail.WriteAsync(new StoreBatch
             {
-                AuditEvents =
-                [
-                    ExchangeAuditEvents.Decision(context, context.Decisions[0], _options.Node),
-                    ExchangeAuditEvents.Issuance(context, claims, kid, _options.Issuer, _options.Node),
-                ],
+                AuditEvents = [ExchangeAuditEvents.Issuance(context, context.Decisions[0], claims, kid, _options.Issuer, _options.Node)],
             }, cancellationToken);
         }
         catch (StoreUnavailableException)
