@@ -43,6 +43,21 @@ public sealed class MandateAdminClient : IDisposable
         return json.RootElement.Clone();
     }
 
+    /// <summary>Ends a run and every run below it; returns the ids of the runs that were still open.</summary>
+    public async Task<IReadOnlyList<string>> EndRunAsync(string runId, string? reason, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsJsonAsync($"admin/runs/{Uri.EscapeDataString(runId)}/end", new { reason, by = $"admin:{Environment.UserName}" }, cancellationToken);
+        using var json = await MandateClient.ReadAsync(response, cancellationToken);
+        return json.RootElement.GetProperty("ended").EnumerateArray().Select(e => e.GetString()!).ToList();
+    }
+
+    /// <summary>Lifts an agent's kill switch.</summary>
+    public async Task EnableAgentAsync(string agent, string? reason, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsJsonAsync("admin/agents/enable", new { agent, reason, by = $"admin:{Environment.UserName}" }, cancellationToken);
+        (await MandateClient.ReadAsync(response, cancellationToken)).Dispose();
+    }
+
     /// <summary>The broker's node, issuer, policy version and keys.</summary>
     public async Task<JsonElement> StatusAsync(CancellationToken cancellationToken = default)
     {

@@ -9,10 +9,48 @@ namespace Mandate.Client;
 /// </summary>
 public sealed class MandateClient
 {
+    internal const string TxnTokenType = "urn:ietf:params:oauth:token-type:txn_token";
+    internal const string JwtTokenType = "urn:ietf:params:oauth:token-type:jwt";
     private readonly HttpClient _http;
+    private readonly IWorkloadIdentitySource? _identity;
+    private readonly TimeProvider _time;
 
     /// <param name="http">An HttpClient whose BaseAddress is the broker, e.g. http://127.0.0.1:8080/.</param>
-    public MandateClient(HttpClient http) => _http = http ?? throw new ArgumentNullException(nameof(http));
+    public MandateClient(HttpClient http)
+        : this(http, null, null)
+    {
+    }
+
+    /// <param name="http">An HttpClient whose BaseAddress is the broker.</param>
+    /// <param name="identity">This agent's workload identity, for runs.</param>
+    /// <param name="time">The clock used to refresh cached tokens; default the system clock.</param>
+    public MandateClient(HttpClient http, IWorkloadIdentitySource? identity, TimeProvider? time = null)
+    {
+        _http = http ?? throw new ArgumentNullException(nameof(http));
+        _identity = identity;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// Starts a run for a user (or, with <paramref name="userToken"/> null, background work that policy
+    /// allows) that may use at most <paramref name="scopes"/>. Dispose the run to end it.
+    /// </summary>
+    public async Task<MandateRun> StartRunAsync(string? userToken, IReadOnlyList<string> scopes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        var identity = _identity ?? throw new InvalidOperationException("construct MandateClient with an IWorkloadIdentitySource to start runs");
+        var actor = await identity.GetTokenAsync(cancellationToken);
+        var runToken = await PostTokenAsync(
+        [
+            new("subject_token", userToken ?? actor),
+            new("subject_token_type", JwtTokenType),
+            new("actor_token", actor),
+            new("actor_token_type", JwtTokenType),
+            new("requested_token_type", TxnTokenType),
+            new("scope", string.Join(' ', scopes)),
+        ], cancellationToken);
+        return new MandateRun(this, identity, runToken, _time);
+    }
 
     /// <summary>Exchanges identities for a tool credential. Throws <see cref="MandateErrorException"/> on refusal.</summary>
     public async Task<IssuedCredential> ExchangeAsync(CredentialRequest request, CancellationToken cancellationToken = default)
@@ -20,7 +58,6 @@ public sealed class MandateClient
         ArgumentNullException.ThrowIfNull(request);
         var form = new List<KeyValuePair<string, string>>
         {
-            new("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"),
             new("subject_token", request.SubjectToken),
             new("subject_token_type", "urn:ietf:params:oauth:token-type:jwt"),
             new("actor_token", request.ActorToken),
@@ -38,7 +75,13 @@ public sealed class MandateClient
             form.Add(new("run", request.Run));
         }
 
-        using var response = await _http.PostAsync("oauth2/token", new FormUrlEncodedContent(form), cancellationToken);
+        return await PostTokenAsync(form, cancellationToken);
+    }
+
+    internal async Task<IssuedCredential> PostTokenAsync(IEnumerable<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
+    {
+        var body = new FormUrlEncodedContent(form.Prepend(new("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")));
+        using var response = await _http.PostAsync("oauth2/token", body, cancellationToken);
         using var json = await ReadAsync(response, cancellationToken);
         var root = json.RootElement;
         return new IssuedCredential(

@@ -14,10 +14,12 @@ internal static class SqliteBatchWriter
         """;
 
     // Revocations are immutable facts; a retried revocation with the same id is the same revocation.
+    // Only lifting an agent's kill switch (and the retention that goes with it) may change later.
     private const string InsertRevocation = """
-        INSERT INTO revocations (id, target, value, revoked_at, keep_until, revoked_by, reason)
-        VALUES ($id, $target, $value, $revokedAt, $keepUntil, $revokedBy, $reason)
-        ON CONFLICT (id) DO NOTHING;
+        INSERT INTO revocations (id, target, value, revoked_at, keep_until, revoked_by, reason, lifted_at)
+        VALUES ($id, $target, $value, $revokedAt, $keepUntil, $revokedBy, $reason, $liftedAt)
+        ON CONFLICT (id) DO UPDATE SET lifted_at = excluded.lifted_at, keep_until = excluded.keep_until
+        WHERE revocations.lifted_at IS NULL;
         """;
 
     private const string UpsertKey = """
@@ -54,6 +56,10 @@ internal static class SqliteBatchWriter
         }
 
         await SqlitePolicyStateWriter.WriteAsync(connection, batch, cancellationToken);
+        foreach (var run in batch.Runs)
+        {
+            await SqliteRunStore.WriteAsync(connection, run, cancellationToken);
+        }
     }
 
     public static async Task<AuditTail> ReadTailAsync(SqliteConnection connection, CancellationToken cancellationToken)
@@ -115,6 +121,7 @@ internal static class SqliteBatchWriter
         p.AddWithValue("$keepUntil", SqliteValues.Time(revocation.KeepUntil));
         p.AddWithValue("$revokedBy", SqliteValues.Nullable(revocation.RevokedBy));
         p.AddWithValue("$reason", SqliteValues.Nullable(revocation.Reason));
+        p.AddWithValue("$liftedAt", SqliteValues.Time(revocation.LiftedAt));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -63,7 +63,7 @@ public sealed partial class SqliteMandateStore : IMandateStore
     public async Task CommitAsync(StoreBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.AuditEvents.Count == 0 && batch.Revocations.Count == 0 && batch.Keys.Count == 0 && !batch.HasPolicyState)
+        if (batch.AuditEvents.Count == 0 && batch.Revocations.Count == 0 && batch.Keys.Count == 0 && batch.Runs.Count == 0 && !batch.HasPolicyState)
         {
             return;
         }
@@ -103,6 +103,18 @@ public sealed partial class SqliteMandateStore : IMandateStore
             "list revocations",
             connection => SqliteStateReader.ListRevocationsAsync(connection, now, cancellationToken),
             cancellationToken);
+
+    public Task<Core.Runs.RunRecord?> GetRunAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return ReadAsync("read a run", connection => SqliteRunStore.GetAsync(connection, id, cancellationToken), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<Core.Runs.RunRecord>> ListRunsAsync(Core.Runs.RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return ReadAsync("list runs", connection => SqliteRunStore.ListAsync(connection, query, cancellationToken), cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {

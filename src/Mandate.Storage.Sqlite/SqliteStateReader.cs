@@ -41,7 +41,7 @@ internal static class SqliteStateReader
     {
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT id, target, value, revoked_at, keep_until, revoked_by, reason
+            SELECT id, target, value, revoked_at, keep_until, revoked_by, reason, lifted_at
             FROM revocations WHERE keep_until > $now ORDER BY revoked_at, id;
             """;
         command.Parameters.AddWithValue("$now", SqliteValues.Time(now));
@@ -58,6 +58,7 @@ internal static class SqliteStateReader
                 KeepUntil = SqliteValues.ParseTime(reader.GetString(4)),
                 RevokedBy = reader.GetString(5),
                 Reason = reader.IsDBNull(6) ? null : reader.GetString(6),
+                LiftedAt = OptionalTime(reader, 7),
             });
         }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
+using Mandate.Core.Runs;
 using Mandate.Core.Storage;
 using Mandate.Storage.Sqlite;
 using Spectre.Console;
@@ -14,7 +15,45 @@ namespace Mandate.Cli.Commands;
 /// </summary>
 internal static class AuditCommands
 {
-    public static Command Create() => new("audit", "Verify and query the tamper-evident audit trail") { Verify(), Query() };
+    public static Command Create() => new("audit", "Verify, query and trace the tamper-evident audit trail") { Verify(), Query(), Trace() };
+
+    private static Command Trace()
+    {
+        var config = CommonOptions.Config();
+        var run = new Option<string>("--run") { Description = "Run id (any run of the tree)", Required = true };
+        var json = CommonOptions.Json();
+        var command = new Command("trace", "The delegation tree of a run: per node the agent, user, tenant, decisions (rule, policy version), credentials and where they were accepted") { config, run, json };
+        command.SetAction(async (parse, ct) => await TraceAsync(parse.GetValue(config)!, parse.GetValue(run)!, parse.GetValue(json), ct));
+        return command;
+    }
+
+    internal static async Task<int> TraceAsync(string configPath, string runId, bool json, CancellationToken ct)
+    {
+        var options = CommonOptions.LoadConfig(configPath);
+        await using var store = options is null ? null : await OpenAsync(options, ct);
+        if (store is null)
+        {
+            return 2;
+        }
+
+        var trace = await RunTraceBuilder.BuildAsync(store, runId, ct);
+        if (trace is null)
+        {
+            Output.Error($"no run '{runId}' is recorded; 'mandate runs list' shows recent runs");
+            return 1;
+        }
+
+        if (json)
+        {
+            Output.Plain(JsonSerializer.Serialize(Server.Admin.RunJson.Trace(trace)));
+        }
+        else
+        {
+            RunTraceView.Write(trace, DateTimeOffset.UtcNow);
+        }
+
+        return 0;
+    }
 
     private static Command Verify()
     {

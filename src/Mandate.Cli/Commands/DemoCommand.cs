@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Mandate.Cli.Demo;
-using Mandate.Client;
 using Mandate.Server.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -25,7 +24,17 @@ internal static class DemoCommand
             await app.StartAsync(ct);
             Output.Line($"[grey]Broker listening on {app.BaseAddress}; policy {app.Runtime.Policy.Current.Version[..19]}…[/]");
             using var http = new HttpClient { BaseAddress = app.BaseAddress };
-            var ok = await new DemoScenario(env, new MandateClient(http), app).RunAsync(ct);
+            bool ok;
+            try
+            {
+                ok = await new DemoScenario(env, http, app).RunAsync(ct);
+            }
+            catch (Mandate.Client.MandateErrorException e)
+            {
+                Output.Error($"the broker refused a step the script expected to succeed: {e.Message}");
+                ok = false;
+            }
+
             Output.Line(ok ? "\n[green]Demo complete.[/] Next: README.md quickstart runs the same against 'mandate serve'." : "\n[red]The demo did not go as scripted.[/]");
             return ok ? 0 : 1;
         });

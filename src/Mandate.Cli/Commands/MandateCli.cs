@@ -13,6 +13,8 @@ internal static class MandateCli
             AuditCommands.Create(),
             RevokeCommand.Create(),
             ApprovalCommands.Create(),
+            RunCommands.Create(),
+            RunCommands.Agents(),
             PolicyCommands.Create(),
             TokenCommands.Create(),
             DevCommands.Create(),

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Net.Sockets;
-using Mandate.Client;
 using Spectre.Console;
 
 namespace Mandate.Cli.Commands;
@@ -12,8 +10,8 @@ internal static class RevokeCommand
     {
         var config = CommonOptions.Config();
         var jti = new Option<string?>("--jti") { Description = "Revoke one credential by its jti" };
-        var run = new Option<string?>("--run") { Description = "Revoke every credential of a run" };
-        var agent = new Option<string?>("--agent") { Description = "Revoke every credential an agent (SPIFFE ID) holds now" };
+        var run = new Option<string?>("--run") { Description = "Revoke every credential of a run (to end the run and its sub-agents, use 'mandate runs end')" };
+        var agent = new Option<string?>("--agent") { Description = "Kill switch: revoke everything an agent (SPIFFE ID) holds and refuse it anything new until 'mandate agents enable'" };
         var tenant = new Option<string?>("--tenant") { Description = "Revoke every credential issued for a tenant so far" };
         var user = new Option<string?>("--user") { Description = "Revoke every credential issued on behalf of a user (token subject) so far" };
         var reason = new Option<string?>("--reason", "-r") { Description = "Why; recorded in the audit trail" };
@@ -34,29 +32,13 @@ internal static class RevokeCommand
                 return 2;
             }
 
-            var options = CommonOptions.LoadConfig(parse.GetValue(config)!);
-            if (options is null)
+            var (name, value) = targets[0];
+            return await RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
             {
-                return 2;
-            }
-
-            try
-            {
-                using var admin = new MandateAdminClient(options.AdminSocket);
-                var result = await admin.RevokeAsync(targets[0].Name, targets[0].Value!, parse.GetValue(reason), ct);
-                Output.Line($"[green]revoked[/] {targets[0].Name} [bold]{Markup.Escape(targets[0].Value!)}[/] ({Markup.Escape(result.GetProperty("id").GetString()!)}); introspection answers inactive from now on");
-                return 0;
-            }
-            catch (HttpRequestException e) when (e.InnerException is SocketException)
-            {
-                Output.Error($"cannot reach the broker's admin socket {options.AdminSocket}: is 'mandate serve' running with this configuration, as this user?");
-                return 1;
-            }
-            catch (MandateErrorException e)
-            {
-                Output.Error(e.Message);
-                return 1;
-            }
+                var result = await admin.RevokeAsync(name, value!, parse.GetValue(reason), ct);
+                Output.Line($"[green]revoked[/] {name} [bold]{Markup.Escape(value!)}[/] ({Markup.Escape(result.GetProperty("id").GetString()!)}); introspection answers inactive from now on"
+                    + (name == "agent" ? "; the agent gets nothing new until 'mandate agents enable'" : ""));
+            });
         });
         return command;
     }

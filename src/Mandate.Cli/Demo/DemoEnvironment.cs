@@ -13,6 +13,7 @@ internal sealed class DemoEnvironment : IDisposable
     public const string SupportAgent = "spiffe://acme.example/agents/support";
     public const string ResearchAgent = "spiffe://acme.example/agents/research/market";
     public const string RefundsTool = "spiffe://acme.example/tools/refunds";
+    public const string RefundExecutor = "spiffe://acme.example/agents/refund-executor";
 
     private DemoEnvironment(string directory, MandateOptions options, DevIssuer workloads, DevIssuer users)
     {
@@ -50,7 +51,8 @@ internal sealed class DemoEnvironment : IDisposable
               - { name: refunds, resource: https://refunds.acme.example, scopes: [refunds:read, refunds:write], workloads: [{{RefundsTool}}] }
               - { name: crm, resource: https://crm.acme.example, scopes: [crm:read, crm:write], workloads: [spiffe://acme.example/tools/crm] }
             agents:
-              - { id: {{SupportAgent}}, tenants: [acme, globex], tools: [refunds, crm], max_lifetime: 5m }
+              - { id: {{SupportAgent}}, tenants: [acme, globex], tools: [refunds, crm], max_lifetime: 5m, max_delegation_depth: 1 }
+              - { id: {{RefundExecutor}}, tenants: [acme, globex], tools: [refunds] }
               - { id: {{ResearchAgent}}, tenants: [acme], tools: [crm] }
             """);
         var options = ConfigLoader.LoadFile(Path.Combine(dir, "mandate.yaml"));
@@ -58,6 +60,9 @@ internal sealed class DemoEnvironment : IDisposable
             DevIssuer.Ensure(options.Issuers[0], options.DataDirectory),
             DevIssuer.Ensure(options.Issuers[1], options.DataDirectory));
     }
+
+    /// <summary>A workload identity source that mints a fresh JWT-SVID on every call, like a SPIRE agent would.</summary>
+    public Mandate.Client.IWorkloadIdentitySource Identity(string spiffeId) => Mandate.Client.WorkloadIdentity.From(_ => ValueTask.FromResult(Svid(spiffeId)));
 
     /// <summary>A JWT-SVID for a workload, addressed to the broker.</summary>
     public string Svid(string spiffeId) => Workloads.CreateToken(spiffeId, Options.Issuer, TimeSpan.FromMinutes(10), null, DateTimeOffset.UtcNow);

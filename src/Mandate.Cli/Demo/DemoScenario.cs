@@ -1,6 +1,7 @@
 using Mandate.Cli.Commands;
 using Mandate.Client;
 using Mandate.Core.Audit;
+using Mandate.Core.Runs;
 using Mandate.Server.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Spectre.Console;
@@ -8,90 +9,100 @@ using Spectre.Console;
 namespace Mandate.Cli.Demo;
 
 /// <summary>
-/// The scripted walk-through behind <c>mandate demo</c>. Every step is a real HTTP call to a real broker;
-/// a step whose outcome differs from the script fails the demo (exit code 1).
+/// The scripted walk-through behind <c>mandate demo</c>. Every step is a real HTTP call to a real broker
+/// through the SDK an agent runtime would use; a step whose outcome differs from the script fails the
+/// demo (exit code 1).
 /// </summary>
 internal sealed class DemoScenario
 {
     private readonly DemoEnvironment _env;
-    private readonly MandateClient _client;
+    private readonly HttpClient _http;
     private readonly MandateApp _app;
-    private readonly string _run = "run_demo_" + Guid.NewGuid().ToString("N")[..8];
     private int _step;
 
-    public DemoScenario(DemoEnvironment env, MandateClient client, MandateApp app)
+    public DemoScenario(DemoEnvironment env, HttpClient http, MandateApp app)
     {
         _env = env;
-        _client = client;
+        _http = http;
         _app = app;
     }
 
     public async Task<bool> RunAsync(CancellationToken ct)
     {
         var alice = _env.UserToken("alice", "acme");
-        var support = _env.Svid(DemoEnvironment.SupportAgent);
+        var support = new MandateClient(_http, _env.Identity(DemoEnvironment.SupportAgent));
+        var tool = _env.Svid(DemoEnvironment.RefundsTool);
+        var ok = true;
 
-        Step("Alice (tenant acme) asks the support agent for a refund. The agent exchanges its workload identity and Alice's token for a refunds credential.");
-        var credential = await _client.ExchangeAsync(new CredentialRequest
-        {
-            ActorToken = support, SubjectToken = alice, Tool = "https://refunds.acme.example", Scopes = ["refunds:write"], Run = _run,
-        }, ct);
-        var claims = new JsonWebTokenHandler().ReadJsonWebToken(credential.AccessToken);
-        Output.Line($"  [green]issued[/] {credential.TokenType} token, scope [bold]{Markup.Escape(credential.Scope)}[/], expires in {credential.ExpiresIn}s");
-        Output.Line($"  aud={Markup.Escape(claims.GetClaim("aud").Value)} tenant={Markup.Escape(claims.GetClaim("tenant").Value)} sub={Markup.Escape(claims.Subject)} act.sub={Markup.Escape(DemoEnvironment.SupportAgent)}");
-        Output.Line($"  jti={Markup.Escape(claims.Id)} pol={Markup.Escape(claims.GetClaim("pol").Value[..19])}… dec={Markup.Escape(claims.GetClaim("dec").Value)}");
+        Step("Alice (tenant acme) asks the support agent for a refund. The agent starts a run for her: its workload identity + her token -> a run token whose envelope lists what the run may ever do.");
+        var run = await support.StartRunAsync(alice, ["refunds:read", "refunds:write"], ct);
+        Output.Line($"  [green]run started[/] {Markup.Escape(run.Id)}, envelope: {Markup.Escape(run.Scope)}");
+
+        Step("For the refund call the agent exchanges the run token for a credential scoped to one tool and one operation.");
+        var credential = await run.GetCredentialAsync("https://refunds.acme.example", ["refunds:write"], ct);
+        var claims = new JsonWebTokenHandler().ReadJsonWebToken(credential);
+        Output.Line($"  [green]issued[/] aud={Markup.Escape(claims.GetClaim("aud").Value)} scope={Markup.Escape(claims.GetClaim("scope").Value)} tenant={Markup.Escape(claims.GetClaim("tenant").Value)} sub={Markup.Escape(claims.Subject)} run={Markup.Escape(claims.GetClaim("run").Value)}");
+        Output.Line($"  jti={Markup.Escape(claims.Id)} expires {claims.ValidTo:HH:mm:ss} pol={Markup.Escape(claims.GetClaim("pol").Value[..19])}… dec={Markup.Escape(claims.GetClaim("dec").Value)}");
 
         Step("The same agent tries to refund in tenant globex while serving Alice (prompt injection, or a bug).");
-        var ok = await ExpectRefusalAsync(new CredentialRequest
+        ok &= await ExpectRefusalAsync(() => new MandateClient(_http).ExchangeAsync(new CredentialRequest
         {
-            ActorToken = support, SubjectToken = alice, Tool = "refunds", Scopes = ["refunds:write"], Tenant = "globex", Run = _run,
-        }, "invalid_target", ct);
+            ActorToken = _env.Svid(DemoEnvironment.SupportAgent), SubjectToken = alice, Tool = "refunds", Scopes = ["refunds:write"], Tenant = "globex",
+        }, ct), "invalid_target");
 
         Step("A research agent that only reads the CRM asks for write access.");
-        ok &= await ExpectRefusalAsync(new CredentialRequest
+        ok &= await ExpectRefusalAsync(() => new MandateClient(_http).ExchangeAsync(new CredentialRequest
         {
-            ActorToken = _env.Svid(DemoEnvironment.ResearchAgent), SubjectToken = alice, Tool = "crm", Scopes = ["crm:write"], Run = _run,
-        }, "invalid_scope", ct);
+            ActorToken = _env.Svid(DemoEnvironment.ResearchAgent), SubjectToken = alice, Tool = "crm", Scopes = ["crm:write"],
+        }, ct), "invalid_scope");
 
-        Step("The refunds tool checks the credential it was handed (RFC 7662 introspection, authenticated as the tool).");
-        var tool = _env.Svid(DemoEnvironment.RefundsTool);
-        var before = await _client.IntrospectAsync(credential.AccessToken, tool, ct);
-        Output.Line($"  active: {(before.Active ? "[green]true[/]" : "[red]false[/]")}");
-        ok &= before.Active;
+        Step("The supervisor hands the refund to a sub-agent: a child run with refunds:write only, the same user and tenant, no longer than its parent.");
+        var child = await run.DelegateAsync(_env.Identity(DemoEnvironment.RefundExecutor), ["refunds:write"], ct);
+        var childCredential = await child.GetCredentialAsync("refunds", ["refunds:write"], ct);
+        Output.Line($"  [green]child run[/] {Markup.Escape(child.Id)}, envelope: {Markup.Escape(child.Scope)}; its credential's act chain: {Markup.Escape(ActChain(childCredential))}");
 
-        Step($"An operator revokes the credential: mandate revoke --jti {claims.Id}");
+        Step("The sub-agent tries to read refunds too, which its run was not given.");
+        ok &= await ExpectRefusalAsync(() => child.GetCredentialAsync("refunds", ["refunds:read"], ct), "invalid_scope");
+
+        Step("The refunds tool checks both credentials (RFC 7662 introspection, authenticated as the tool).");
+        ok &= await ExpectActiveAsync(credential, tool, true, ct);
+        ok &= await ExpectActiveAsync(childCredential, tool, true, ct);
+
+        Step($"An operator revokes the supervisor's credential: mandate revoke --jti {claims.Id}");
         using (var admin = new MandateAdminClient(_env.Options.AdminSocket))
         {
-            await admin.RevokeAsync("token", claims.Id, "demo: refund flow finished", ct);
+            await admin.RevokeAsync("token", claims.Id, "demo: refund reviewed", ct);
         }
 
-        var after = await _client.IntrospectAsync(credential.AccessToken, tool, ct);
-        Output.Line($"  active: {(after.Active ? "[red]true[/]" : "[green]false[/]")} (revocation bites on the next request)");
-        ok &= !after.Active;
+        ok &= await ExpectActiveAsync(credential, tool, false, ct);
 
-        Step($"The audit trail of run {_run}: who had authority, under which policy, for which user.");
-        var records = new List<AuditRecord>();
-        await foreach (var r in _app.Runtime.Store.ReadAuditAsync(new AuditQuery(), ct))
-        {
-            if (r.Event.Run == _run || r.Event.Jti == claims.Id)
-            {
-                records.Add(r);
-            }
-        }
+        Step("The supervisor finishes and ends its run; the sub-agent's run and credential die with it.");
+        await run.EndAsync(ct);
+        ok &= await ExpectActiveAsync(childCredential, tool, false, ct);
 
-        AuditTable.Write(records);
+        Step($"mandate audit trace --run {run.Id}: who granted access, for which user, under which policy, and which sub-agent inherited what.");
+        var trace = await RunTraceBuilder.BuildAsync(_app.Runtime.Store, run.Id, ct);
+        RunTraceView.Write(trace!, DateTimeOffset.UtcNow);
         var verified = await AuditVerifier.VerifyAsync(_app.Runtime.Store, null, ct);
         Output.Line(verified.IsValid
             ? $"  [green]audit chain verified[/]: {verified.RecordCount} records, head {Markup.Escape(verified.Head.Hash[..16])}…"
             : $"  [red]audit chain broken[/]: {Markup.Escape(verified.Message)}");
-        return ok && verified.IsValid;
+        return ok && verified.IsValid && trace!.Children.Count == 1;
     }
 
-    private async Task<bool> ExpectRefusalAsync(CredentialRequest request, string expected, CancellationToken ct)
+    private async Task<bool> ExpectActiveAsync(string credential, string tool, bool expected, CancellationToken ct)
+    {
+        var result = await new MandateClient(_http).IntrospectAsync(credential, tool, ct);
+        var jti = new JsonWebTokenHandler().ReadJsonWebToken(credential).Id;
+        Output.Line($"  {Markup.Escape(jti)} active: {(result.Active == expected ? "[green]" : "[red]")}{result.Active.ToString().ToLowerInvariant()}[/]");
+        return result.Active == expected;
+    }
+
+    private static async Task<bool> ExpectRefusalAsync(Func<Task> call, string expected)
     {
         try
         {
-            await _client.ExchangeAsync(request, ct);
+            await call();
             Output.Line("  [red]unexpectedly issued[/]");
             return false;
         }
@@ -100,6 +111,12 @@ internal sealed class DemoScenario
             Output.Line($"  [red]refused[/] [bold]{Markup.Escape(e.Error)}[/]: {Markup.Escape(e.Description)}");
             return e.Error == expected;
         }
+    }
+
+    private static string ActChain(string credential)
+    {
+        var act = new JsonWebTokenHandler().ReadJsonWebToken(credential).GetPayloadValue<System.Text.Json.JsonElement>("act");
+        return string.Join(" acting for ", ActorChain.FromClaim(act)!.Reverse());
     }
 
     private void Step(string text) => Output.Line($"\n[bold yellow]{++_step}.[/] {Markup.Escape(text)}");

@@ -119,6 +119,7 @@ public sealed class ApprovalPollHandler
             Subject = approval.User ?? approval.Agent,
             Audience = tool.Resource,
             Agent = approval.Agent,
+            Actors = [approval.Agent],
             Scopes = approval.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries),
             Tenant = approval.Tenant,
             Run = approval.Run,

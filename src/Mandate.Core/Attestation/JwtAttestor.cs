@@ -1,4 +1,5 @@
 using Mandate.Core.Configuration;
+using Mandate.Core.Protocol;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -61,7 +62,24 @@ public sealed class JwtAttestor
             return new AttestationResult<UserIdentity> { Failure = $"{parameter} has no '{claim}' claim (a string): the user's tenant must come from their token (trusted issuer '{issuer.Options.Name}', tenant_claim)" };
         }
 
-        return new AttestationResult<UserIdentity> { Identity = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) { Claims = UserClaims.From(jwt) } };
+        if (issuer.Options.Tenants.Count > 0 && !issuer.Options.Tenants.Contains(tenant, StringComparer.Ordinal))
+        {
+            return new AttestationResult<UserIdentity> { Failure = $"{parameter} names a tenant issuer '{issuer.Options.Name}' may not speak for (issuers[].tenants)" };
+        }
+
+        string? mayAct = null;
+        if (jwt.TryGetPayloadValue<System.Text.Json.JsonElement>(OAuthConstants.Claims.MayAct, out var mayActClaim))
+        {
+            if (mayActClaim.ValueKind != System.Text.Json.JsonValueKind.Object || !mayActClaim.TryGetProperty("sub", out var mayActSub)
+                || mayActSub.ValueKind != System.Text.Json.JsonValueKind.String)
+            {
+                return new AttestationResult<UserIdentity> { Failure = $"{parameter} has a 'may_act' claim that is not an object with a 'sub' (RFC 8693 §4.4)" };
+            }
+
+            mayAct = mayActSub.GetString();
+        }
+
+        return new AttestationResult<UserIdentity> { Identity = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) { MayAct = mayAct, Claims = UserClaims.From(jwt) } };
     }
 
     /// <summary>Attests a poster of evidence: a token from an issuer of kind <c>ci</c>; its <c>sub</c> names the poster.</summary>
@@ -161,12 +179,20 @@ public sealed class JwtAttestor
     private bool ValidLifetime(DateTime? notBefore, DateTime? expires, TimeSpan skew)
     {
         var now = _time.GetUtcNow().UtcDateTime;
-        if (expires is null || expires.Value.ToUniversalTime() + skew <= now)
+
+        // IdentityModel passes DateTime.MinValue rather than null for an absent claim on some paths (e.g. unknown kid).
+        if (expires is null || expires.Value == DateTime.MinValue)
         {
-            throw new SecurityTokenExpiredException("expired") { Expires = expires ?? DateTime.MinValue };
+            throw new SecurityTokenNoExpirationException("no exp");
         }
 
-        if (notBefore is not null && notBefore.Value.ToUniversalTime() - skew > now)
+        if (expires.Value.ToUniversalTime() <= now - skew)
+        {
+            throw new SecurityTokenExpiredException("expired") { Expires = expires.Value };
+        }
+
+        // Skew is added to now, not subtracted from nbf: DateTime.MinValue - skew would overflow.
+        if (notBefore is not null && notBefore.Value != DateTime.MinValue && notBefore.Value.ToUniversalTime() > now + skew)
         {
             throw new SecurityTokenNotYetValidException("not yet valid") { NotBefore = notBefore.Value };
         }

@@ -55,7 +55,6 @@ public sealed class UrlJwksSource : IJwksSource, IDisposable
     private async Task FetchAsync(CancellationToken cancellationToken)
     {
         FetchCount++;
-        _fetchedAt = _time.GetUtcNow();
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -66,6 +65,12 @@ public sealed class UrlJwksSource : IJwksSource, IDisposable
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException)
         {
             // Keep the last good keys: an issuer outage must not turn into accepting nothing forever, nor into a crash.
+        }
+        finally
+        {
+            // Stamped once the fetch is over: callers that arrived during it wait on the lock and then see its keys,
+            // instead of skipping the fetch and getting the keys from before it (none, on a cold start).
+            _fetchedAt = _time.GetUtcNow();
         }
     }
 

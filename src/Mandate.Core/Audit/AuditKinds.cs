@@ -7,6 +7,9 @@ public static class AuditKinds
     public const string Issuance = "issuance";
     public const string Introspection = "introspection";
     public const string Revocation = "revocation";
+
+    /// <summary>A run started, was renewed, was delegated to a sub-agent, or ended.</summary>
+    public const string Run = "run";
     public const string KeyRotation = "key_rotation";
     public const string PolicyLoaded = "policy_loaded";
     public const string ApprovalRequested = "approval_requested";

@@ -15,6 +15,12 @@ public sealed record AgentOptions
     /// <summary>Longest credential this agent may hold; capped by the global maximum.</summary>
     public TimeSpan? MaxLifetime { get; init; }
 
+    /// <summary>
+    /// How many levels of sub-agents a run this agent starts may create below itself. Default 0: the
+    /// agent cannot delegate. Sub-agent runs inherit the limit of their tree and can never raise it.
+    /// </summary>
+    public int MaxDelegationDepth { get; init; }
+
     /// <summary>Who owns the agent (team or person), for audit and operators.</summary>
     public string? Owner { get; init; }
 }

@@ -1,4 +1,5 @@
 using Mandate.Core.Attestation;
+using Mandate.Core.Protocol;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -96,6 +97,11 @@ public static class ConfigLoader
                 Default = m.Duration("default") ?? defaults.Lifetimes.Default,
                 Max = m.Duration("max") ?? defaults.Lifetimes.Max,
             }),
+            Runs = root.Map("runs", m => new RunOptions
+            {
+                TokenLifetime = m.Duration("token_lifetime") ?? defaults.Runs.TokenLifetime,
+                MaxDuration = m.Duration("max_duration") ?? defaults.Runs.MaxDuration,
+            }),
             Keys = root.Map("keys", m => new KeyOptions
             {
                 RotateEvery = m.Duration("rotate_every") ?? defaults.Keys.RotateEvery,
@@ -124,6 +130,7 @@ public static class ConfigLoader
         var allowMissingType = m.Bool("allow_missing_typ");
         var skew = m.Duration("clock_skew");
         var tenantClaim = m.String("tenant_claim");
+        var tenants = m.StringList("tenants");
         var devSigner = m.Bool("dev_signer") ?? false;
 
         IssuerKind? kind = kindText switch
@@ -143,6 +150,12 @@ public static class ConfigLoader
         if (jwksUrl is not null && (!Uri.TryCreate(jwksUrl, UriKind.Absolute, out url) || url.Scheme is not ("https" or "http")))
         {
             m.Problem("jwks_url", "must be an absolute https URL");
+            url = null;
+        }
+        else if (url is { Scheme: "http", IsLoopback: false })
+        {
+            // Keys fetched over plain http from another host can be swapped in transit, and with them every identity.
+            m.Problem("jwks_url", "plain http is only allowed on loopback; use https");
             url = null;
         }
 
@@ -173,6 +186,7 @@ public static class ConfigLoader
             AllowMissingType = allowMissingType ?? defaults.AllowMissingType,
             ClockSkew = skew ?? defaults.ClockSkew,
             TenantClaim = tenantClaim ?? defaults.TenantClaim,
+            Tenants = tenants ?? defaults.Tenants,
             DevSigner = devSigner,
         };
     }
@@ -184,6 +198,7 @@ public static class ConfigLoader
         var tools = m.StringList("tools", required: true);
         var max = m.Duration("max_lifetime");
         var owner = m.String("owner");
+        var maxDepth = m.Integer("max_delegation_depth", 0, 8);
         if (id is not null && !SpiffeId.IsValid(id))
         {
             m.Problem("id", $"'{id}' is not a SPIFFE ID; write spiffe://<trust-domain>/<path>");
@@ -196,7 +211,7 @@ public static class ConfigLoader
 
         return id is null || tenants is null || tools is null
             ? null
-            : new AgentOptions { Id = id, Tenants = tenants, Tools = tools, MaxLifetime = max, Owner = owner };
+            : new AgentOptions { Id = id, Tenants = tenants, Tools = tools, MaxLifetime = max, Owner = owner, MaxDelegationDepth = maxDepth ?? 0 };
     }
 
     private static ToolOptions? ReadTool(YamlMapping m)
@@ -206,9 +221,9 @@ public static class ConfigLoader
         var scopes = m.StringList("scopes", required: true);
         var workloads = m.StringList("workloads") ?? [];
         var detailTypes = m.List("authorization_details_types", AuthorizationDetailsConfig.ReadType);
-        if (resource is not null && !Uri.TryCreate(resource, UriKind.Absolute, out _))
+        if (resource is not null && !ResourceUri.IsValid(resource))
         {
-            m.Problem("resource", "must be an absolute URI (it becomes the credential's aud)");
+            m.Problem("resource", "must be an absolute URI without a fragment (it becomes the credential's aud)");
         }
 
         foreach (var w in workloads.Where(w => !SpiffeId.IsValid(w)))

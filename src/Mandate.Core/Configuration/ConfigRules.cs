@@ -35,6 +35,11 @@ internal static class ConfigRules
             root.Problem("lifetimes", "max may not exceed 1h: short credentials are the point");
         }
 
+        if (o.Runs.TokenLifetime > o.Runs.MaxDuration)
+        {
+            root.Problem("runs", "token_lifetime exceeds max_duration");
+        }
+
         if (o.Keys.RotateEvery < TimeSpan.FromMinutes(5))
         {
             root.Problem("keys", "rotate_every must be at least 5m");

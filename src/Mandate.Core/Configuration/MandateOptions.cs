@@ -37,6 +37,7 @@ public sealed record MandateOptions
     public string? ShadowPolicyPath { get; init; }
 
     public LifetimeOptions Lifetimes { get; init; } = new();
+    public RunOptions Runs { get; init; } = new();
     public KeyOptions Keys { get; init; } = new();
     public IReadOnlyList<TrustedIssuerOptions> Issuers { get; init; } = [];
     public IReadOnlyList<AgentOptions> Agents { get; init; } = [];

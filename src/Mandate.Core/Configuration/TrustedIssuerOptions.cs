@@ -47,6 +47,13 @@ public sealed record TrustedIssuerOptions
     public string TenantClaim { get; init; } = "tenant";
 
     /// <summary>
+    /// User issuers: the tenants this issuer may speak for. Empty (the default) trusts any tenant it
+    /// names; set it whenever several identity providers are trusted, so a partner's IdP cannot assert
+    /// your tenant.
+    /// </summary>
+    public IReadOnlyList<string> Tenants { get; init; } = [];
+
+    /// <summary>
     /// Development only: Mandate generates this issuer's key pair in the data folder and writes the JWKS
     /// file, so <c>mandate dev token</c> can sign test tokens. Refused when the environment is <c>prod</c>.
     /// </summary>

@@ -58,6 +58,24 @@ internal sealed class YamlMapping
         return null;
     }
 
+    /// <summary>An integer within [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public int? Integer(string key, int min, int max)
+    {
+        var text = String(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
+        {
+            return n;
+        }
+
+        Report(_node.Children[new YamlScalarNode(key)], Join(key), $"must be a whole number from {min} to {max}");
+        return null;
+    }
+
     public bool? Bool(string key)
     {
         var text = String(key);

@@ -37,6 +37,9 @@ public sealed partial class ExchangeContext
         };
     }
 
+    /// <summary>The decision for a single tool credential (the first and only one); null before the decision.</summary>
+    public Decision? Decision => Decisions.Count > 0 ? Decisions[0].Decision : null;
+
     /// <summary>The counter increment for the deciding rule's rate limit, written with the issuance records.</summary>
     public IReadOnlyList<RateIncrement> RateIncrements()
     {

@@ -2,6 +2,7 @@ using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
 using Mandate.Core.Protocol;
 using Mandate.Core.Revocation;
+using Mandate.Core.Runs;
 
 namespace Mandate.Core.Introspection;
 
@@ -12,19 +13,28 @@ namespace Mandate.Core.Introspection;
 public sealed class TokenRevocationHandler
 {
     private readonly IssuedTokenValidator _validator;
+    private readonly RunTokenValidator _runTokens;
     private readonly RevocationService _revocations;
+    private readonly RunService _runs;
     private readonly Registry _registry;
 
-    public TokenRevocationHandler(IssuedTokenValidator validator, RevocationService revocations, Registry registry)
+    public TokenRevocationHandler(IssuedTokenValidator validator, RunTokenValidator runTokens, RevocationService revocations, RunService runs, Registry registry)
     {
         _validator = validator;
+        _runTokens = runTokens;
         _revocations = revocations;
+        _runs = runs;
         _registry = registry;
     }
 
     public async Task<OAuthError?> RevokeAsync(WorkloadIdentity caller, string token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
+        if (IsRunToken(token))
+        {
+            return await EndRunAsync(caller, token, cancellationToken);
+        }
+
         var (issued, _) = await _validator.ValidateAsync(token, allowExpired: true);
         if (issued is null)
         {
@@ -42,5 +52,42 @@ public sealed class TokenRevocationHandler
 
         await _revocations.RevokeAsync(RevocationTarget.Token, issued.Jti, caller.SpiffeId, "revoked via RFC 7009", issued.ExpiresAt, cancellationToken);
         return null;
+    }
+
+    /// <summary>Revoking a run token ends the run, its sub-agents' runs and every credential in them.</summary>
+    private async Task<OAuthError?> EndRunAsync(WorkloadIdentity caller, string token, CancellationToken cancellationToken)
+    {
+        var (presented, _) = await _runTokens.ValidateAsync(token, "token", cancellationToken);
+        if (presented is null)
+        {
+            // Already ended, expired or not ours: nothing left to revoke (RFC 7009 §2.2).
+            return null;
+        }
+
+        if (!presented.Run.Actors.Contains(caller.SpiffeId, StringComparer.Ordinal))
+        {
+            return OAuthError.UnauthorizedClient("only the run's agent or an agent above it in the delegation chain may end a run; operators use 'mandate runs end'");
+        }
+
+        await _runs.EndAsync(presented.Run.Id, caller.SpiffeId, "ended by its agent", cancellationToken);
+        return null;
+    }
+
+    private static bool IsRunToken(string token)
+    {
+        var handler = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler();
+        if (token.Length > 16 * 1024 || !handler.CanReadToken(token))
+        {
+            return false;
+        }
+
+        try
+        {
+            return handler.ReadJsonWebToken(token).Typ == OAuthConstants.JwtTypes.RunToken;
+        }
+        catch (Exception e) when (e is ArgumentException or Microsoft.IdentityModel.Tokens.SecurityTokenMalformedException or System.Text.Json.JsonException or FormatException)
+        {
+            return false;
+        }
     }
 }

@@ -8,7 +8,7 @@ namespace Mandate.Core.Keys;
 /// </summary>
 public sealed record KeySet(SigningKey Active, IReadOnlyList<JsonWebKey> Published, string JwksJson)
 {
-    /// <summary>Public keys by kid, for verifying Mandate's own tokens.</summary>
+    /// <summary>Public keys by kid, for verifying Mandate's own tokens. Computed at construction: build a new KeySet rather than copy one with <c>with</c>.</summary>
     public IReadOnlyDictionary<string, JsonWebKey> ByKid { get; } =
         Published.Where(k => k.KeyId is not null).ToDictionary(k => k.KeyId, StringComparer.Ordinal);
 }

@@ -23,6 +23,7 @@ public sealed class SigningKeyRing : IDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _rotateLock = new(1, 1);
     private volatile KeySet? _current;
+    private SigningKey? _retired;
 
     public SigningKeyRing(IMandateStore store, KeyEncryptionKey kek, MandateOptions options, TimeProvider time)
     {
@@ -46,19 +47,24 @@ public sealed class SigningKeyRing : IDisposable
             var mine = stored.LastOrDefault(k => k.Node == _options.Node && k.RetiredAt is null);
             if (mine is null || now - mine.CreatedAt >= _options.Keys.RotateEvery)
             {
-                stored = await RotateAsync(mine, now, cancellationToken);
-                mine = stored[^1];
+                string kid;
+                (stored, kid) = await RotateAsync(mine, now, cancellationToken);
+
+                // By kid, not position: another node's key may sort after ours (same instant, or its clock runs ahead).
+                mine = stored.Single(k => k.Kid == kid);
             }
 
             if (_current?.Active.Kid != mine.Kid)
             {
-                var old = _current;
+                // A request may still be signing with the old key it read a moment ago; free it one rotation later.
+                _retired?.Dispose();
+                _retired = _current?.Active;
                 _current = Build(Unseal(mine), stored, now);
-                old?.Active.Dispose();
             }
             else
             {
-                _current = _current with { Published = Publishable(stored, now), JwksJson = ToJwks(Publishable(stored, now)) };
+                // A new KeySet, not 'with': ByKid is computed when a KeySet is constructed and 'with' would copy it stale.
+                _current = Build(_current.Active, stored, now);
             }
         }
         finally
@@ -67,7 +73,7 @@ public sealed class SigningKeyRing : IDisposable
         }
     }
 
-    private async Task<IReadOnlyList<StoredKey>> RotateAsync(StoredKey? previous, DateTimeOffset now, CancellationToken ct)
+    private async Task<(IReadOnlyList<StoredKey> Stored, string Kid)> RotateAsync(StoredKey? previous, DateTimeOffset now, CancellationToken ct)
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ecdsa));
@@ -100,7 +106,7 @@ public sealed class SigningKeyRing : IDisposable
             Keys = changes,
             AuditEvents = [new AuditEvent { Kind = AuditKinds.KeyRotation, Time = now, Outcome = "rotated", Node = _options.Node, Evidence = evidence }],
         }, ct);
-        return await _store.ListKeysAsync(Purpose, ct);
+        return (await _store.ListKeysAsync(Purpose, ct), kid);
     }
 
     private SigningKey Unseal(StoredKey key)
@@ -146,6 +152,7 @@ public sealed class SigningKeyRing : IDisposable
     public void Dispose()
     {
         _current?.Active.Dispose();
+        _retired?.Dispose();
         _rotateLock.Dispose();
     }
 }

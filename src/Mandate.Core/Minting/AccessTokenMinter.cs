@@ -39,8 +39,8 @@ public sealed class AccessTokenMinter
                 [C.JwtId] = c.Jti,
                 [C.ClientId] = c.Agent,
                 [C.Scope] = c.Scope,
-                // RFC 8693 §4.1: the acting party; a later delegation nests earlier actors inside.
-                [C.Actor] = new Dictionary<string, object> { [C.Subject] = c.Agent },
+                // RFC 8693 §4.1: the acting party outermost, earlier actors of the delegation nested inside.
+                [C.Actor] = Runs.ActorChain.ToClaim(c.Actors),
                 [C.Tenant] = c.Tenant,
                 [C.Run] = c.Run,
                 [C.PolicyVersion] = c.PolicyVersion,

@@ -17,6 +17,9 @@ public sealed record CredentialClaims
     /// <summary>The agent (RFC 9068 §2.2 client_id), also the <c>act.sub</c>.</summary>
     public required string Agent { get; init; }
 
+    /// <summary>The delegation chain, root agent first, <see cref="Agent"/> last (the nested <c>act</c> claim).</summary>
+    public required IReadOnlyList<string> Actors { get; init; }
+
     public required IReadOnlyList<string> Scopes { get; init; }
     public required string Tenant { get; init; }
     public required string Run { get; init; }

@@ -46,8 +46,7 @@ public static class PolicyExpressionContext
         return new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["agent"] = new Dictionary<string, object?> { ["id"] = input.Agent },
-            // Delegation depth arrives with runs (issue 3); until then every run is a root run.
-            ["run"] = new Dictionary<string, object?> { ["id"] = input.RunId ?? "", ["depth"] = 0L },
+            ["run"] = new Dictionary<string, object?> { ["id"] = input.RunId ?? "", ["depth"] = (long)input.DelegationDepth },
             ["tenant"] = input.Tenant,
             ["subject"] = input.Subject == SubjectKind.User ? "user" : "agent",
             ["user"] = new Dictionary<string, object?>

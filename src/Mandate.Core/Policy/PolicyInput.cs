@@ -34,6 +34,9 @@ public sealed partial record PolicyInput
     /// <summary>The user as <c>issuer|subject</c>; null for background work.</summary>
     public string? User { get; init; }
 
+    /// <summary>0 for an agent's own run; 1 for a sub-agent it delegated to; and so on.</summary>
+    public int DelegationDepth { get; init; }
+
     /// <summary>The broker's environment (e.g. <c>dev</c>, <c>prod</c>) from configuration.</summary>
     public required string Environment { get; init; }
 }

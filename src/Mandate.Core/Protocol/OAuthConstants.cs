@@ -16,6 +16,9 @@ public static class OAuthConstants
         public const string Jwt = "urn:ietf:params:oauth:token-type:jwt";
         public const string AccessToken = "urn:ietf:params:oauth:token-type:access_token";
         public const string IdToken = "urn:ietf:params:oauth:token-type:id_token";
+
+        /// <summary>A run token, shaped after the IETF Transaction Tokens draft.</summary>
+        public const string TxnToken = "urn:ietf:params:oauth:token-type:txn_token";
     }
 
     public static class Parameters
@@ -41,6 +44,9 @@ public static class OAuthConstants
         public const string EvidenceSubject = "evidence_subject";
         /// <summary>OpenID CIBA §7.1: the id of a pending authentication (here: approval) request.</summary>
         public const string AuthReqId = "auth_req_id";
+
+        /// <summary>Mandate extension: the lifetime the caller wants, in seconds; more than policy allows is refused, never granted.</summary>
+        public const string RequestedLifetime = "requested_lifetime";
     }
 
     public static class Errors
@@ -86,11 +92,21 @@ public static class OAuthConstants
         public const string AuthorizationDetails = "authorization_details";
         /// <summary>Mandate: the human approval the credential was issued on, <c>{id, approver}</c>.</summary>
         public const string Approval = "approval";
+        public const string MayAct = "may_act";
+
+        /// <summary>Transaction Tokens draft: the transaction (here: run) id.</summary>
+        public const string Transaction = "txn";
+        public const string Purpose = "purp";
+        public const string AuthorizationContext = "azd";
+        public const string RequesterContext = "rctx";
     }
 
     public static class JwtTypes
     {
         /// <summary>RFC 9068 §2.1: access tokens in JWT format carry typ "at+jwt".</summary>
         public const string AccessToken = "at+jwt";
+
+        /// <summary>Transaction Tokens draft: run tokens carry typ "txntoken+jwt".</summary>
+        public const string RunToken = "txntoken+jwt";
     }
 }

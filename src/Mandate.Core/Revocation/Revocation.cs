@@ -33,4 +33,10 @@ public sealed record Revocation
     public required string RevokedBy { get; init; }
 
     public string? Reason { get; init; }
+
+    /// <summary>
+    /// Agent revocations only: when the agent was enabled again. Until then the agent gets nothing new
+    /// (kill switch); credentials issued up to <see cref="RevokedAt"/> stay revoked either way.
+    /// </summary>
+    public DateTimeOffset? LiftedAt { get; init; }
 }

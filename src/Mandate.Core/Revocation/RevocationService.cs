@@ -11,6 +11,7 @@ namespace Mandate.Core.Revocation;
 public sealed class RevocationService
 {
     private static readonly TimeSpan Slack = TimeSpan.FromMinutes(1);
+    private static readonly DateTimeOffset KeptUntilLifted = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
     private readonly IAuditTrail _trail;
     private readonly RevocationList _list;
     private readonly MandateOptions _options;
@@ -34,8 +35,9 @@ public sealed class RevocationService
             Target = target,
             Value = value,
             RevokedAt = now,
-            // Once every credential it could cover has expired, the row has nothing left to do.
-            KeepUntil = (tokenExpiresAt ?? now + _options.Lifetimes.Max) + Slack,
+            // Once every credential it could cover has expired, the row has nothing left to do; an agent
+            // revocation is also a kill switch, kept until an operator lifts it.
+            KeepUntil = target == RevocationTarget.Agent ? KeptUntilLifted : (tokenExpiresAt ?? now + _options.Runs.MaxDuration) + Slack,
             RevokedBy = revokedBy,
             Reason = reason,
         };
@@ -63,5 +65,30 @@ public sealed class RevocationService
         await _trail.WriteAsync(new StoreBatch { Revocations = [revocation], AuditEvents = [audit] }, cancellationToken);
         _list.Add(revocation);
         return revocation;
+    }
+
+    /// <summary>Re-enables a disabled agent: new requests may succeed again; what it held before stays revoked.</summary>
+    public async Task<Revocation?> EnableAgentAsync(string agent, string enabledBy, string? reason, CancellationToken cancellationToken)
+    {
+        if (_list.DisabledBy(agent) is not { } disabled)
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        var lifted = disabled with { LiftedAt = now, KeepUntil = now + _options.Lifetimes.Max + Slack };
+        var audit = new AuditEvent
+        {
+            Kind = AuditKinds.Revocation,
+            Time = now,
+            Outcome = "lifted",
+            Node = _options.Node,
+            Agent = agent,
+            Reason = reason,
+            Evidence = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["revocation_id"] = disabled.Id, ["lifted_by"] = enabledBy },
+        };
+        await _trail.WriteAsync(new StoreBatch { Revocations = [lifted], AuditEvents = [audit] }, cancellationToken);
+        _list.Add(lifted);
+        return lifted;
     }
 }

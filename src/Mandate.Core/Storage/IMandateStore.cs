@@ -29,6 +29,12 @@ public partial interface IMandateStore : IAsyncDisposable
     /// <summary>All keys of a purpose, oldest first.</summary>
     Task<IReadOnlyList<StoredKey>> ListKeysAsync(string purpose, CancellationToken cancellationToken);
 
+    /// <summary>The run with this id, or null.</summary>
+    Task<Runs.RunRecord?> GetRunAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Runs matching the query, newest first.</summary>
+    Task<IReadOnlyList<Runs.RunRecord>> ListRunsAsync(Runs.RunQuery query, CancellationToken cancellationToken);
+
     /// <summary>Revocations whose <see cref="Revocation.Revocation.KeepUntil"/> is after <paramref name="now"/>.</summary>
     Task<IReadOnlyList<Revocation.Revocation>> ListRevocationsAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -4,8 +4,8 @@ using Mandate.Core.Keys;
 namespace Mandate.Core.Storage;
 
 /// <summary>
-/// Writes that must become durable together: audit events (chained in order), revocations and key
-/// changes. A batch commits entirely or not at all.
+/// Writes that must become durable together: audit events (chained in order), revocations, key
+/// changes and runs. A batch commits entirely or not at all.
 /// </summary>
 public sealed partial record StoreBatch
 {
@@ -14,6 +14,9 @@ public sealed partial record StoreBatch
 
     /// <summary>Keys to insert, or to replace by <see cref="StoredKey.Kid"/> (e.g. to retire).</summary>
     public IReadOnlyList<StoredKey> Keys { get; init; } = [];
+
+    /// <summary>Runs to insert, or to replace by id (e.g. to end).</summary>
+    public IReadOnlyList<Runs.RunRecord> Runs { get; init; } = [];
 
     /// <summary>Concatenates batches so one transaction can carry many requests' writes (group commit).</summary>
     public static StoreBatch Combine(IReadOnlyList<StoreBatch> batches)
@@ -31,6 +34,7 @@ public sealed partial record StoreBatch
             RateIncrements = batches.SelectMany(b => b.RateIncrements).ToList(),
             Approvals = batches.SelectMany(b => b.Approvals).ToList(),
             Evidence = batches.SelectMany(b => b.Evidence).ToList(),
+            Runs = batches.SelectMany(b => b.Runs).ToList(),
         };
     }
 }

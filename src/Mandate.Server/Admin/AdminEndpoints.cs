@@ -28,6 +28,8 @@ public static class AdminEndpoints
         admin.MapGet("/audit", QueryAudit);
         admin.MapGet("/status", Status);
         admin.MapApprovals();
+        admin.MapPost("/agents/enable", EnableAgentAsync);
+        admin.MapRuns();
     }
 
     private static bool IsAdminSocket(HttpContext http) =>
@@ -52,6 +54,26 @@ public static class AdminEndpoints
         {
             var r = await revocations.RevokeAsync(target, request.Value, request.By ?? "admin", request.Reason, null, cancellationToken);
             return Results.Json(new { id = r.Id, target = r.Target.ToString().ToLowerInvariant(), value = r.Value, revoked_at = r.RevokedAt }, statusCode: StatusCodes.Status201Created);
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Results.Problem(title: "store unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async Task<IResult> EnableAgentAsync(EnableAgentRequest? request, RevocationService revocations, CancellationToken cancellationToken)
+    {
+        if (request?.Agent is not { Length: > 0 } agent)
+        {
+            return Results.Problem(title: "invalid request", detail: "send {\"agent\": \"spiffe://…\", \"reason\": \"…\"}", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        try
+        {
+            var lifted = await revocations.EnableAgentAsync(agent, request.By ?? "admin", request.Reason, cancellationToken);
+            return lifted is null
+                ? Results.Problem(title: "agent not disabled", detail: $"agent '{agent}' is not disabled", statusCode: StatusCodes.Status409Conflict)
+                : Results.Json(new { agent, lifted = lifted.Id });
         }
         catch (StoreUnavailableException e)
         {

@@ -9,6 +9,7 @@ using Mandate.Core.Keys;
 using Mandate.Core.Minting;
 using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
+using Mandate.Core.Runs;
 using Mandate.Core.Storage;
 using Mandate.Server.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,10 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton(sp => new JwtAttestor(TrustedIssuers.Create(runtime.Options, sp.GetRequiredService<IHttpClientFactory>()), runtime.Time));
         services.AddHttpClient();
 
+        services.AddSingleton<RunTokenValidator>();
+        services.AddSingleton<RunTokenMinter>();
+        services.AddSingleton<RunService>();
+
         // attest
         services.AddSingleton<ValidateExchangeParameters>();
         services.AddSingleton<AttestActorToken>();
@@ -44,6 +49,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<ResolveTenantAndRun>();
         services.AddSingleton<ParseAuthorizationDetails>();
         services.AddSingleton<LoadPolicyState>();
+        services.AddSingleton<ResolveRunEnvelope>();
         // decide
         services.AddSingleton<DecideByPolicy>();
         services.AddSingleton<RequestApproval>();
@@ -53,6 +59,7 @@ public static class MandateServiceCollectionExtensions
         // record + mint
         services.AddSingleton(sp => new AccessTokenMinter(runtime.Keys, runtime.Options.Issuer));
         services.AddSingleton<IssueCredential>();
+        services.AddSingleton<IssueRunToken>();
         services.AddSingleton(sp => new TokenExchangeHandler(
         [
             sp.GetRequiredService<ValidateExchangeParameters>(),
@@ -63,10 +70,12 @@ public static class MandateServiceCollectionExtensions
             sp.GetRequiredService<ParseAuthorizationDetails>(),
             sp.GetRequiredService<ResolveTenantAndRun>(),
             sp.GetRequiredService<LoadPolicyState>(),
+            sp.GetRequiredService<ResolveRunEnvelope>(),
             sp.GetRequiredService<DecideByPolicy>(),
             sp.GetRequiredService<RequestApproval>(),
             sp.GetRequiredService<IssueCredential>(),
-        ], runtime.Time));
+            sp.GetRequiredService<IssueRunToken>(),
+        ], runtime.Time, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TokenExchangeHandler>>()));
 
         // use / revoke
         services.AddSingleton<IssuedTokenValidator>();
@@ -74,7 +83,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<RevocationService>();
         services.AddSingleton<TokenRevocationHandler>();
         services.AddSingleton<WorkloadAuthentication>();
-        services.AddHostedService<KeyRotationService>();
+        services.AddHostedService<MaintenanceService>();
         return services;
     }
 }

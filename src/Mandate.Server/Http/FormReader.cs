@@ -35,7 +35,20 @@ public static class FormReader
             return (null, OAuthError.InvalidRequest($"the body exceeds {MaxBodyBytes} bytes"), StatusCodes.Status413PayloadTooLarge);
         }
 
-        var body = await ReadBoundedAsync(request.Body, cancellationToken);
+        byte[]? body;
+        try
+        {
+            body = await ReadBoundedAsync(request.Body, cancellationToken);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel refuses a body it cannot accept while we read it (a chunked body over its limit,
+            // broken chunk framing, a stalled upload): the client's fault, never a 500.
+            return e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? (null, OAuthError.InvalidRequest($"the body exceeds {MaxBodyBytes} bytes"), StatusCodes.Status413PayloadTooLarge)
+                : (null, OAuthError.InvalidRequest("the request body could not be read"), e.StatusCode);
+        }
+
         if (body is null)
         {
             return (null, OAuthError.InvalidRequest($"the body exceeds {MaxBodyBytes} bytes"), StatusCodes.Status413PayloadTooLarge);
@@ -122,7 +135,15 @@ public static class FormReader
         try
         {
             var text = StrictUtf8.GetString(bytes, 0, n);
-            return text.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r')) ? null : text;
+            foreach (var c in text)
+            {
+                if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))
+                {
+                    return null;
+                }
+            }
+
+            return text;
         }
         catch (DecoderFallbackException)
         {

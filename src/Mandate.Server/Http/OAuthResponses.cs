@@ -35,6 +35,13 @@ public static class OAuthResponses
             http.Response.Headers.RetryAfter = "1";
         }
 
+        if (UnreadBodyMayRemain(http.Request))
+        {
+            // Kestrel cannot drain a body over its limit after a refusal and drops the connection; RFC 9112 §9.6:
+            // say so, or a keep-alive client sends its next request into a connection that is closing.
+            http.Response.Headers.Connection = "close";
+        }
+
         return WriteJsonAsync(http, code, w =>
         {
             w.WriteString("error", error.Error);
@@ -52,6 +59,9 @@ public static class OAuthResponses
             }
         });
     }
+
+    private static bool UnreadBodyMayRemain(HttpRequest request) =>
+        request.ContentLength > FormReader.MaxBodyBytes || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
 
     /// <summary>Writes a JSON object with no-store caching (RFC 6749 §5.1: token responses must not be cached).</summary>
     public static async Task WriteJsonAsync(HttpContext http, int status, Action<Utf8JsonWriter> body)

@@ -54,5 +54,10 @@ internal sealed class ScriptedStore : IMandateStore
     public Task<IReadOnlyList<Revocation.Revocation>> ListRevocationsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Revocation.Revocation>>([]);
 
+    public Task<Runs.RunRecord?> GetRunAsync(string id, CancellationToken cancellationToken) => Task.FromResult<Runs.RunRecord?>(null);
+
+    public Task<IReadOnlyList<Runs.RunRecord>> ListRunsAsync(Runs.RunQuery query, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Runs.RunRecord>>([]);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

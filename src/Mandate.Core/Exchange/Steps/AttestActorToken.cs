@@ -1,6 +1,7 @@
 using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
 using Mandate.Core.Protocol;
+using Mandate.Core.Revocation;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 
 namespace Mandate.Core.Exchange.Steps;
@@ -10,12 +11,14 @@ public sealed class AttestActorToken : IExchangeStep
 {
     private readonly JwtAttestor _attestor;
     private readonly Registry _registry;
+    private readonly RevocationList _revocations;
     private readonly string _trustDomain;
 
-    public AttestActorToken(JwtAttestor attestor, Registry registry, MandateOptions options)
+    public AttestActorToken(JwtAttestor attestor, Registry registry, RevocationList revocations, MandateOptions options)
     {
         _attestor = attestor;
         _registry = registry;
+        _revocations = revocations;
         _trustDomain = options.TrustDomain;
     }
 
@@ -25,7 +28,7 @@ public sealed class AttestActorToken : IExchangeStep
         if (result.Identity is null)
         {
             // RFC 8693 §2.2.2: an invalid subject or actor token is invalid_request.
-            context.Reject(OAuthError.InvalidRequest(result.Failure!));
+            context.Reject(OAuthError.InvalidRequest(result.Failure!), result.Detail);
             return;
         }
 
@@ -39,6 +42,13 @@ public sealed class AttestActorToken : IExchangeStep
         if (agent is null)
         {
             context.Reject(OAuthError.UnauthorizedClient($"workload '{result.Identity.SpiffeId}' is not a registered agent; add it under agents in the broker configuration"));
+            return;
+        }
+
+        if (_revocations.DisabledBy(agent.Id) is { } disabled)
+        {
+            // Kill switch: a disabled agent gets nothing new until an operator lifts the revocation.
+            context.Reject(OAuthError.UnauthorizedClient($"agent '{agent.Id}' is disabled (revocation {disabled.Id}{(disabled.Reason is null ? "" : $": {disabled.Reason}")}); an operator re-enables it with 'mandate agents enable'"));
             return;
         }
 

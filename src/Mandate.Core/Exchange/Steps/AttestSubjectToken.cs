@@ -2,29 +2,41 @@ using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
 using Mandate.Core.Policy;
 using Mandate.Core.Protocol;
+using Mandate.Core.Runs;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 
 namespace Mandate.Core.Exchange.Steps;
 
 /// <summary>
-/// Attests whom the credential is for: a user's token from a trusted user issuer, or, for background
-/// work, the agent's own workload identity (which must be the same workload as the actor).
+/// Attests whom the request is for: a run token Mandate issued (the run's user or agent), a user's
+/// token from a trusted user issuer, or, for background work, the agent's own workload identity.
 /// </summary>
 public sealed class AttestSubjectToken : IExchangeStep
 {
     private readonly JwtAttestor _attestor;
+    private readonly RunTokenValidator _runTokens;
 
-    public AttestSubjectToken(JwtAttestor attestor) => _attestor = attestor;
+    public AttestSubjectToken(JwtAttestor attestor, RunTokenValidator runTokens)
+    {
+        _attestor = attestor;
+        _runTokens = runTokens;
+    }
 
     public async ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
         var token = context.Request[P.SubjectToken]!;
+        if (context.Request[P.SubjectTokenType] == OAuthConstants.TokenTypes.TxnToken)
+        {
+            await AttestRunTokenAsync(context, token, cancellationToken);
+            return;
+        }
+
         if (_attestor.ClaimsIssuerOfKind(token, IssuerKind.Workload))
         {
             var workload = await _attestor.AttestWorkloadAsync(token, P.SubjectToken, cancellationToken);
             if (workload.Identity is null)
             {
-                context.Reject(OAuthError.InvalidRequest(workload.Failure!));
+                context.Reject(OAuthError.InvalidRequest(workload.Failure!), workload.Detail);
                 return;
             }
 
@@ -41,11 +53,37 @@ public sealed class AttestSubjectToken : IExchangeStep
         var user = await _attestor.AttestUserAsync(token, P.SubjectToken, cancellationToken);
         if (user.Identity is null)
         {
-            context.Reject(OAuthError.InvalidRequest(user.Failure!));
+            context.Reject(OAuthError.InvalidRequest(user.Failure!), user.Detail);
+            return;
+        }
+
+        // RFC 8693 §4.4: may_act names the party allowed to act for the subject.
+        if (user.Identity.MayAct is { } mayAct && mayAct != context.Actor!.SpiffeId)
+        {
+            context.Reject(OAuthError.InvalidRequest("subject_token's may_act claim names another party; only that workload may act for this user"));
             return;
         }
 
         context.User = user.Identity;
         context.Subject = SubjectKind.User;
+    }
+
+    private async Task AttestRunTokenAsync(ExchangeContext context, string token, CancellationToken cancellationToken)
+    {
+        var (presented, failure) = await _runTokens.ValidateAsync(token, P.SubjectToken, cancellationToken);
+        if (presented is null)
+        {
+            context.Reject(OAuthError.InvalidRequest(failure!));
+            return;
+        }
+
+        var run = presented.Run;
+        context.SubjectRun = presented;
+        context.Subject = run.User is null ? SubjectKind.Agent : SubjectKind.User;
+        if (run.User is not null)
+        {
+            context.User = new UserIdentity(run.UserIssuer!, run.User, run.Tenant,
+                new AttestationEvidence("run token", run.UserIssuer!, null, "ES256", presented.ExpiresAt, presented.Jti));
+        }
     }
 }

@@ -7,8 +7,8 @@ using Mandate.Core.Storage;
 namespace Mandate.Core.Exchange.Steps;
 
 /// <summary>
-/// Mints the credential, then makes the decision and issuance records durable, and only then hands the
-/// token back. If the store cannot commit, the signed token is dropped and the request fails closed.
+/// Mints the tool credential, then makes the decision and issuance records durable, and only then hands
+/// the token back. If the store cannot commit, the signed token is dropped and the request fails closed.
 /// </summary>
 public sealed class IssueCredential : IExchangeStep
 {
@@ -25,33 +25,42 @@ public sealed class IssueCredential : IExchangeStep
 
     public async ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
-        var decision = context.Decision!;
+        if (context.Kind != ExchangeKind.ToolCredential)
+        {
+            return;
+        }
+
+        var decision = context.Decisions[0].Decision;
+        var lifetime = Lifetimes.ForCredential(context, _options, decision.MaxLifetime);
+        if (lifetime.Error is not null)
+        {
+            context.Reject(lifetime.Error);
+            return;
+        }
+
         var claims = new CredentialClaims
         {
             Jti = Ids.New("jti"),
             Subject = context.User?.Subject ?? context.Actor!.SpiffeId,
             Audience = context.Tool!.Resource,
             Agent = context.Actor!.SpiffeId,
+            Actors = context.Actors,
             Scopes = decision.GrantedScopes,
             Tenant = context.Tenant!,
             Run = context.Run,
             PolicyVersion = decision.PolicyVersion,
             DecisionId = context.DecisionId,
             IssuedAt = context.Now,
-            ExpiresAt = context.Now + Lifetime(context),
+            ExpiresAt = context.Now + lifetime.Value,
             AuthorizationDetails = context.AuthorizationDetails,
         };
         var (token, kid) = _minter.Mint(claims);
         try
         {
-            // Invariant 2: audit before credential.
+            // Invariant 2: audit before credential. The one record holds the decision and the credential's metadata.
             await _trail.WriteAsync(new StoreBatch
             {
-                AuditEvents =
-                [
-                    ExchangeAuditEvents.Decision(context, _options.Node),
-                    ExchangeAuditEvents.Issuance(context, claims, kid, _options.Issuer, _options.Node),
-                ],
+                AuditEvents = [ExchangeAuditEvents.Issuance(context, context.Decisions[0], claims, kid, _options.Issuer, _options.Node)],
                 RateIncrements = context.RateIncrements(),
             }, cancellationToken);
         }
@@ -67,20 +76,5 @@ public sealed class IssueCredential : IExchangeStep
             "Bearer",
             (int)(claims.ExpiresAt - claims.IssuedAt).TotalSeconds,
             claims.Scope);
-    }
-
-    /// <summary>Invariant 4: the global cap bounds everything; the agent and the rule can only shorten.</summary>
-    private TimeSpan Lifetime(ExchangeContext context)
-    {
-        var lifetime = _options.Lifetimes.Default;
-        foreach (var cap in new[] { _options.Lifetimes.Max, context.Agent!.MaxLifetime, context.Decision!.MaxLifetime })
-        {
-            if (cap is { } c && c < lifetime)
-            {
-                lifetime = c;
-            }
-        }
-
-        return lifetime;
     }
 }

@@ -28,6 +28,11 @@ public sealed class LoadPolicyState : IExchangeStep
                 context.Evidence = evidence.ToDictionary(e => e.Kind, e => e.Result, StringComparer.Ordinal);
             }
 
+            if (context.Kind != ExchangeKind.ToolCredential || context.Tool is null)
+            {
+                return;
+            }
+
             var input = context.RateInput();
             var keys = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var rule in _policy.Current.Rules)

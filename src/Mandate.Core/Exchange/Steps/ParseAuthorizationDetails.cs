@@ -15,7 +15,13 @@ public sealed partial class ParseAuthorizationDetails : IExchangeStep
     {
         if (context.Request[P.AuthorizationDetails] is { } json)
         {
-            var (details, error) = AuthorizationDetailsParser.Parse(json, context.Tool!);
+            if (context.Tool is null)
+            {
+                context.Reject(new OAuthError(OAuthConstants.Errors.InvalidAuthorizationDetails, "authorization_details apply to a credential for one tool; a run-token request cannot carry them"));
+                return ValueTask.CompletedTask;
+            }
+
+            var (details, error) = AuthorizationDetailsParser.Parse(json, context.Tool);
             if (error is not null)
             {
                 // RFC 9396 §5: unknown types or malformed objects are invalid_authorization_details.

@@ -28,14 +28,13 @@ public sealed class RequestApproval : IExchangeStep
 
     public async ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
-        var decision = context.Decision!;
-        if (!decision.RequiresApproval)
+        if (context.Kind != ExchangeKind.ToolCredential || context.Decision is not { RequiresApproval: true } decision)
         {
             return;
         }
 
         var approval = Create(context);
-        var decided = ExchangeAuditEvents.Decision(context, _options.Node) with { Outcome = "pending", Scope = approval.Scope };
+        var decided = ExchangeAuditEvents.Decision(context, context.Decisions[0], _options.Node) with { Outcome = "pending", Scope = approval.Scope };
         try
         {
             await _trail.WriteAsync(new StoreBatch

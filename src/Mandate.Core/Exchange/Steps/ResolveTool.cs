@@ -13,6 +13,11 @@ public sealed class ResolveTool : IExchangeStep
 
     public ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
+        if (context.Kind != ExchangeKind.ToolCredential)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         var target = context.Request[P.Resource] ?? context.Request[P.Audience]!;
         var tool = _registry.FindTool(target);
         if (tool is null)
@@ -25,6 +30,12 @@ public sealed class ResolveTool : IExchangeStep
         if (!context.Agent!.Tools.Contains(tool.Name, StringComparer.Ordinal))
         {
             context.Reject(OAuthError.InvalidTarget($"tool '{tool.Name}' is not in the declared tools of agent '{context.Agent.Id}'; declare it under agents[].tools if the agent should use it"));
+            return ValueTask.CompletedTask;
+        }
+
+        if (context.SubjectRun is { } presented && !presented.Run.Envelope.Tools.Contains(tool.Name, StringComparer.Ordinal))
+        {
+            context.Reject(OAuthError.InvalidTarget($"tool '{tool.Name}' is outside the envelope of run '{presented.Run.Id}' (it may use {string.Join(", ", presented.Run.Envelope.Tools)}); start a run that includes it"));
             return ValueTask.CompletedTask;
         }
 

@@ -8,20 +8,31 @@ namespace Mandate.Core.Exchange.Steps;
 /// <summary>Rejects requests that are not a well-formed RFC 8693 token exchange before any token is parsed.</summary>
 public sealed partial class ValidateExchangeParameters : IExchangeStep
 {
-    private static readonly string[] IdentityTokenTypes = [T.Jwt, T.AccessToken, T.IdToken];
+    private static readonly string[] SubjectTokenTypes = [T.Jwt, T.AccessToken, T.IdToken, T.TxnToken];
+
+    /// <summary>Longest lifetime a caller may even ask for; the policy and the caps decide what it gets.</summary>
+    private const int MaxRequestedLifetimeSeconds = 86_400;
 
     public ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
-        var error = Check(context.Request);
+        var r = context.Request;
+        var error = CheckCommon(r) ?? (r[P.RequestedTokenType] == T.TxnToken ? CheckRunToken(r) : CheckToolCredential(r));
         if (error is not null)
         {
             context.Reject(error);
+            return ValueTask.CompletedTask;
+        }
+
+        context.Kind = r[P.RequestedTokenType] == T.TxnToken ? ExchangeKind.RunToken : ExchangeKind.ToolCredential;
+        if (r[P.RequestedLifetime] is { } lifetime)
+        {
+            context.RequestedLifetime = TimeSpan.FromSeconds(int.Parse(lifetime, System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return ValueTask.CompletedTask;
     }
 
-    private static OAuthError? Check(TokenExchangeRequest r)
+    private static OAuthError? CheckCommon(TokenExchangeRequest r)
     {
         var grantType = r[P.GrantType];
         if (grantType is null)
@@ -40,9 +51,9 @@ public sealed partial class ValidateExchangeParameters : IExchangeStep
             return OAuthError.InvalidRequest("subject_token and subject_token_type are required: the user's token, or the agent's own identity for background work");
         }
 
-        if (!IdentityTokenTypes.Contains(r[P.SubjectTokenType]))
+        if (!SubjectTokenTypes.Contains(r[P.SubjectTokenType]))
         {
-            return OAuthError.InvalidRequest("subject_token_type must be urn:ietf:params:oauth:token-type:jwt, :access_token or :id_token");
+            return OAuthError.InvalidRequest("subject_token_type must be urn:ietf:params:oauth:token-type:jwt, :access_token, :id_token or :txn_token (a run token)");
         }
 
         // Mandate requires the agent's workload identity on every exchange: no anonymous callers, no shared keys.
@@ -57,20 +68,57 @@ public sealed partial class ValidateExchangeParameters : IExchangeStep
             return OAuthError.InvalidRequest("actor_token_type must be urn:ietf:params:oauth:token-type:jwt");
         }
 
-        if (r[P.RequestedTokenType] is { } requested && requested is not (T.AccessToken or T.Jwt))
+        if (r[P.RequestedTokenType] is { } requested && requested is not (T.AccessToken or T.Jwt or T.TxnToken))
         {
-            return OAuthError.InvalidRequest("requested_token_type must be urn:ietf:params:oauth:token-type:access_token (or omitted)");
+            return OAuthError.InvalidRequest("requested_token_type must be urn:ietf:params:oauth:token-type:access_token (a tool credential, the default) or :txn_token (a run token)");
         }
 
+        if (r[P.Scope] is { } scope && !string.IsNullOrWhiteSpace(scope) && !ScopePattern().IsMatch(scope))
+        {
+            // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), space-delimited.
+            return OAuthError.InvalidScope("scope must be space-separated tokens of printable ASCII without quotes or backslashes");
+        }
+
+        if (r[P.Tenant] is { } tenant && !NamePattern().IsMatch(tenant))
+        {
+            return OAuthError.InvalidRequest("tenant must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
+        }
+
+        if (r[P.RequestedLifetime] is { } lifetime
+            && (!int.TryParse(lifetime, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds < 1 || seconds > MaxRequestedLifetimeSeconds))
+        {
+            return OAuthError.InvalidRequest($"requested_lifetime must be a whole number of seconds from 1 to {MaxRequestedLifetimeSeconds}");
+        }
+
+        return null;
+    }
+
+    private static OAuthError? CheckRunToken(TokenExchangeRequest r)
+    {
+        if (r[P.Resource] is not null || r[P.Audience] is not null)
+        {
+            return OAuthError.InvalidTarget("a run token is not for one tool; omit resource and audience and list the run's operations in scope");
+        }
+
+        if (r[P.Run] is not null)
+        {
+            return OAuthError.InvalidRequest("run ids are assigned by Mandate when a run starts; omit the run parameter");
+        }
+
+        return null;
+    }
+
+    private static OAuthError? CheckToolCredential(TokenExchangeRequest r)
+    {
         if (r[P.Resource] is null && r[P.Audience] is null)
         {
             return OAuthError.InvalidTarget("name the tool with resource (its URI) or audience (its name)");
         }
 
-        if (r[P.Resource] is { } resource && !Uri.TryCreate(resource, UriKind.Absolute, out _))
+        if (r[P.Resource] is { } resource && !ResourceUri.IsValid(resource))
         {
-            // RFC 8707 §2: resource is an absolute URI.
-            return OAuthError.InvalidTarget("resource must be an absolute URI");
+            // RFC 8707 §2: resource is an absolute URI without a fragment.
+            return OAuthError.InvalidTarget("resource must be an absolute URI without a fragment");
         }
 
         if (r[P.Resource] is { } res && r[P.Audience] is { } aud && res != aud)
@@ -83,17 +131,6 @@ public sealed partial class ValidateExchangeParameters : IExchangeStep
             return OAuthError.InvalidScope("scope is required: name the operations this tool call needs (least privilege, no implicit defaults)");
         }
 
-        // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), space-delimited.
-        if (!ScopePattern().IsMatch(r[P.Scope]!))
-        {
-            return OAuthError.InvalidScope("scope must be space-separated tokens of printable ASCII without quotes or backslashes");
-        }
-
-        if (r[P.Tenant] is { } tenant && !NamePattern().IsMatch(tenant))
-        {
-            return OAuthError.InvalidRequest("tenant must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
-        }
-
         if (r[P.Run] is { } run && !NamePattern().IsMatch(run))
         {
             return OAuthError.InvalidRequest("run must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
@@ -102,9 +139,10 @@ public sealed partial class ValidateExchangeParameters : IExchangeStep
         return null;
     }
 
-    [GeneratedRegex(@"^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$")]
+    // \z, not $: in .NET, $ also matches before a final "\n", which would let "read\n" through.
+    [GeneratedRegex(@"^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*\z")]
     private static partial Regex ScopePattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,128}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,128}\z")]
     private static partial Regex NamePattern();
 }

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using Mandate.Client;
+using Mandate.Core.Runs;
+using Spectre.Console;
+
+namespace Mandate.Cli.Commands;
+
+/// <summary><c>mandate runs list|show|end</c> and <c>mandate agents enable</c>.</summary>
+internal static class RunCommands
+{
+    public static Command Create() => new("runs", "Agent runs: list, show, end (ending a run revokes its credentials and its sub-agents' runs)") { List(), Show(), End() };
+
+    public static Command Agents()
+    {
+        var config = CommonOptions.Config();
+        var agent = new Argument<string>("agent") { Description = "The agent's SPIFFE ID" };
+        var reason = new Option<string?>("--reason", "-r") { Description = "Why; recorded in the audit trail" };
+        var enable = new Command("enable", "Lift the kill switch ('mandate revoke --agent') so the agent can get new credentials") { config, agent, reason };
+        enable.SetAction(async (parse, ct) => await WithAdminAsync(parse.GetValue(config)!, async admin =>
+        {
+            await admin.EnableAgentAsync(parse.GetValue(agent)!, parse.GetValue(reason), ct);
+            Output.Line($"[green]enabled[/] {Markup.Escape(parse.GetValue(agent)!)}; credentials it held before stay revoked");
+        }));
+        return new Command("agents", "Registered agents") { enable };
+    }
+
+    private static Command List()
+    {
+        var config = CommonOptions.Config();
+        var agent = new Option<string?>("--agent") { Description = "Agent SPIFFE ID" };
+        var tenant = new Option<string?>("--tenant") { Description = "Tenant" };
+        var user = new Option<string?>("--user") { Description = "User (token subject)" };
+        var open = new Option<bool>("--open") { Description = "Only runs that have not ended" };
+        var limit = new Option<int>("--limit", "-n") { Description = "At most this many runs", DefaultValueFactory = _ => 50 };
+        var command = new Command("list", "List recent runs, newest first") { config, agent, tenant, user, open, limit };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = CommonOptions.LoadConfig(parse.GetValue(config)!);
+            await using var store = options is null ? null : await AuditCommands.OpenAsync(options, ct);
+            if (store is null)
+            {
+                return 2;
+            }
+
+            var runs = await store.ListRunsAsync(new RunQuery
+            {
+                Agent = parse.GetValue(agent), Tenant = parse.GetValue(tenant), User = parse.GetValue(user),
+                OpenOnly = parse.GetValue(open), Limit = Math.Max(1, parse.GetValue(limit)),
+            }, ct);
+            var now = DateTimeOffset.UtcNow;
+            foreach (var r in runs)
+            {
+                var state = r.EndedAt is not null ? "[red]ended  [/]" : r.IsOpen(now) ? "[green]open   [/]" : "[grey]expired[/]";
+                Output.Line($"{Markup.Escape(r.Id)}  {state}  depth {r.Depth}  {Markup.Escape(r.Agent)}  tenant={Markup.Escape(r.Tenant)}  user={Markup.Escape(r.User ?? "-")}  started {r.StartedAt:u}");
+            }
+
+            if (runs.Count == 0)
+            {
+                Output.Line("[grey]no matching runs[/]");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var config = CommonOptions.Config();
+        var id = new Argument<string>("run") { Description = "Run id" };
+        var command = new Command("show", "Show a run's delegation tree, decisions and credentials (same as 'mandate audit trace --run')") { config, id };
+        command.SetAction(async (parse, ct) => await AuditCommands.TraceAsync(parse.GetValue(config)!, parse.GetValue(id)!, json: false, ct));
+        return command;
+    }
+
+    private static Command End()
+    {
+        var config = CommonOptions.Config();
+        var id = new Argument<string>("run") { Description = "Run id" };
+        var reason = new Option<string?>("--reason", "-r") { Description = "Why; recorded in the audit trail" };
+        var command = new Command("end", "End a run now: its run token, every credential issued in it and every sub-agent run below it stop working") { config, id, reason };
+        command.SetAction(async (parse, ct) => await WithAdminAsync(parse.GetValue(config)!, async admin =>
+        {
+            var ended = await admin.EndRunAsync(parse.GetValue(id)!, parse.GetValue(reason), ct);
+            Output.Line(ended.Count == 0
+                ? $"run {Markup.Escape(parse.GetValue(id)!)} had already ended"
+                : $"[green]ended[/] {ended.Count} run(s): {Markup.Escape(string.Join(", ", ended))}");
+        }));
+        return command;
+    }
+
+    internal static async Task<int> WithAdminAsync(string configPath, Func<MandateAdminClient, Task> action)
+    {
+        var options = CommonOptions.LoadConfig(configPath);
+        if (options is null)
+        {
+            return 2;
+        }
+
+        try
+        {
+            using var admin = new MandateAdminClient(options.AdminSocket);
+            await action(admin);
+            return 0;
+        }
+        catch (HttpRequestException e) when (e.InnerException is SocketException)
+        {
+            Output.Error($"cannot reach the broker's admin socket {options.AdminSocket}: is 'mandate serve' running with this configuration, as this user?");
+            return 1;
+        }
+        catch (MandateErrorException e)
+        {
+            Output.Error(e.Message);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using Mandate.Core.Audit;
+using Mandate.Core.Runs;
+using Spectre.Console;
+
+namespace Mandate.Cli.Commands;
+
+/// <summary>
+/// Renders a run's delegation tree so an operator can answer: who granted access, for which user and
+/// tenant, under which policy version and rule, on which broker node and key, which tool accepted each
+/// credential, which sub-agent inherited what, and whether anything is still usable.
+/// </summary>
+internal static class RunTraceView
+{
+    public static void Write(RunTrace trace, DateTimeOffset now)
+    {
+        var tree = new Tree(Node(trace.Run, now));
+        Add(tree, trace, now);
+        Output.Console.Write(tree);
+    }
+
+    private static void Add(IHasTreeNodes parent, RunTrace t, DateTimeOffset now)
+    {
+        foreach (var d in t.Decisions)
+        {
+            var e = d.Event;
+            var outcome = e.Outcome == "allow" ? "[green]allow[/]" : "[red]deny[/]";
+            parent.AddNode($"decision {outcome} {Esc(e.Tool)} {Esc(e.Scope ?? e.Evidence.GetValueOrDefault("requested_scope"))} rule={Esc(e.Rule ?? "(none)")} policy={Esc(Short(e.PolicyVersion))} {Esc(e.DecisionId)}");
+        }
+
+        foreach (var c in t.Credentials)
+        {
+            var e = c.Issuance.Event;
+            var exp = DateTimeOffset.FromUnixTimeSeconds(long.Parse(e.Evidence.GetValueOrDefault("exp", "0"), System.Globalization.CultureInfo.InvariantCulture));
+            var state = c.Revocation is not null ? "[red]revoked[/]" : !t.Run.IsOpen(now) ? "[red]dead (run ended)[/]" : exp <= now ? "[grey]expired[/]" : "[green]usable[/]";
+            var node = parent.AddNode($"credential {Esc(c.Jti)} for {Esc(e.Tool)} (aud {Esc(e.Evidence.GetValueOrDefault("aud"))} only) scope={Esc(e.Scope)} exp={exp:HH:mm:ss} {state}");
+            node.AddNode($"allowed by rule {Esc(e.Rule)} (policy {Esc(Short(e.PolicyVersion))}, {Esc(e.DecisionId)}); issued by node {Esc(e.Node)} with key {Esc(Short(e.Evidence.GetValueOrDefault("kid")))} for {Esc(e.User ?? "(no user)")} in {Esc(e.Tenant)}; chain {Esc(e.Evidence.GetValueOrDefault("actors"))}");
+            foreach (var i in c.Introspections)
+            {
+                var by = i.Event.Evidence.GetValueOrDefault("by", "?");
+                node.AddNode(i.Event.Outcome == "accepted" ? $"[green]accepted[/] by {Esc(by)} at {i.Event.Time:HH:mm:ss}" : $"[red]rejected[/] by {Esc(by)} at {i.Event.Time:HH:mm:ss}: {Esc(i.Event.Reason)}");
+            }
+
+            if (c.Revocation is { } r)
+            {
+                node.AddNode($"[red]revoked[/] at {r.Event.Time:HH:mm:ss} by {Esc(r.Event.Evidence.GetValueOrDefault("revoked_by"))}: {Esc(r.Event.Reason)}");
+            }
+        }
+
+        foreach (var l in t.Lifecycle.Where(l => l.Event.Outcome is "ended"))
+        {
+            parent.AddNode($"[red]ended[/] at {l.Event.Time:HH:mm:ss} by {Esc(l.Event.Evidence.GetValueOrDefault("ended_by"))}{(l.Event.Reason is null ? "" : ": " + Esc(l.Event.Reason))}");
+        }
+
+        foreach (var child in t.Children)
+        {
+            var node = parent.AddNode(Node(child.Run, now));
+            Add(node, child, now);
+        }
+    }
+
+    private static string Node(RunRecord r, DateTimeOffset now)
+    {
+        var state = r.EndedAt is not null ? "[red]ended[/]" : r.IsOpen(now) ? "[green]open[/]" : "[grey]expired[/]";
+        var who = r.Depth == 0 ? "run" : $"sub-agent run (depth {r.Depth}, delegated from {Esc(r.ParentId)})";
+        return $"[bold]{who} {Esc(r.Id)}[/] {state}: agent {Esc(r.Agent)} for {Esc(r.User ?? "(background)")} in tenant {Esc(r.Tenant)}; may use {Esc(r.Envelope.Scope)}; policy {Esc(Short(r.PolicyVersion))}";
+    }
+
+    private static string Short(string? value) => value is { Length: > 19 } ? value[..19] + "…" : value ?? "";
+
+    private static string Esc(string? value) => Markup.Escape(value ?? "");
+}

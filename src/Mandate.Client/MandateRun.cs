@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+
+namespace Mandate.Client;
+
+/// <summary>
+/// One agent run: holds the run token (renewed before it expires) and hands out tool credentials,
+/// each cached until shortly before its expiry and never shared with another run or user. Disposing
+/// ends the run, which revokes every credential issued in it and every sub-agent run below it.
+/// </summary>
+public sealed class MandateRun : IAsyncDisposable
+{
+    /// <summary>Credentials and run tokens are refreshed this long before they expire.</summary>
+    public static readonly TimeSpan RefreshMargin = TimeSpan.FromSeconds(30);
+
+    private readonly MandateClient _client;
+    private readonly IWorkloadIdentitySource _identity;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, IssuedCredentialLease> _credentials = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _renewLock = new(1, 1);
+    private IssuedCredentialLease _runToken;
+    private bool _ended;
+
+    internal MandateRun(MandateClient client, IWorkloadIdentitySource identity, IssuedCredential runToken, TimeProvider time)
+    {
+        _client = client;
+        _identity = identity;
+        _time = time;
+        _runToken = new IssuedCredentialLease(runToken, time.GetUtcNow());
+        Id = RunTokenClaims.RunId(runToken.AccessToken);
+        Scope = runToken.Scope;
+    }
+
+    /// <summary>The run id (the run token's <c>txn</c>), as it appears in audit records and credentials.</summary>
+    public string Id { get; }
+
+    /// <summary>The run's envelope: every operation it may ask for.</summary>
+    public string Scope { get; }
+
+    /// <summary>
+    /// A credential for <paramref name="tool"/> (resource URI or name) with exactly <paramref name="scopes"/>.
+    /// Throws <see cref="MandateErrorException"/> when the broker refuses (the description names the rule).
+    /// </summary>
+    public async Task<string> GetCredentialAsync(string tool, IReadOnlyList<string> scopes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        ObjectDisposedException.ThrowIf(_ended, this);
+        var key = tool + "\n" + string.Join(' ', scopes.Order(StringComparer.Ordinal));
+        if (_credentials.TryGetValue(key, out var cached) && cached.IsFresh(_time.GetUtcNow()))
+        {
+            return cached.Credential.AccessToken;
+        }
+
+        var runToken = await RunTokenAsync(cancellationToken);
+        var issued = await _client.PostTokenAsync(
+        [
+            new("subject_token", runToken),
+            new("subject_token_type", MandateClient.TxnTokenType),
+            new("actor_token", await _identity.GetTokenAsync(cancellationToken)),
+            new("actor_token_type", MandateClient.JwtTokenType),
+            new(Uri.IsWellFormedUriString(tool, UriKind.Absolute) ? "resource" : "audience", tool),
+            new("scope", string.Join(' ', scopes)),
+        ], cancellationToken);
+        _credentials[key] = new IssuedCredentialLease(issued, _time.GetUtcNow());
+        return issued.AccessToken;
+    }
+
+    /// <summary>
+    /// Hands work to a sub-agent: a child run for <paramref name="subAgent"/> with at most
+    /// <paramref name="scopes"/> (default: what the sub-agent can use of this run's envelope).
+    /// </summary>
+    public async Task<MandateRun> DelegateAsync(IWorkloadIdentitySource subAgent, IReadOnlyList<string>? scopes = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subAgent);
+        ObjectDisposedException.ThrowIf(_ended, this);
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("subject_token", await RunTokenAsync(cancellationToken)),
+            new("subject_token_type", MandateClient.TxnTokenType),
+            new("actor_token", await subAgent.GetTokenAsync(cancellationToken)),
+            new("actor_token_type", MandateClient.JwtTokenType),
+            new("requested_token_type", MandateClient.TxnTokenType),
+        };
+        if (scopes is { Count: > 0 })
+        {
+            form.Add(new("scope", string.Join(' ', scopes)));
+        }
+
+        return new MandateRun(_client, subAgent, await _client.PostTokenAsync(form, cancellationToken), _time);
+    }
+
+    /// <summary>Ends the run at the broker (RFC 7009 on the run token): its credentials and sub-agent runs die with it.</summary>
+    public async Task EndAsync(CancellationToken cancellationToken = default)
+    {
+        if (_ended)
+        {
+            return;
+        }
+
+        _ended = true;
+        _credentials.Clear();
+        await _client.RevokeAsync(_runToken.Credential.AccessToken, await _identity.GetTokenAsync(cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Ends the run (see <see cref="EndAsync"/>); never throws.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await EndAsync();
+        }
+        catch (Exception e) when (e is MandateErrorException or HttpRequestException)
+        {
+            // Disposal must not throw; the run still ends by itself at its maximum duration.
+        }
+
+        _renewLock.Dispose();
+    }
+
+    private async Task<string> RunTokenAsync(CancellationToken cancellationToken)
+    {
+        if (_runToken.IsFresh(_time.GetUtcNow()))
+        {
+            return _runToken.Credential.AccessToken;
+        }
+
+        await _renewLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_runToken.IsFresh(_time.GetUtcNow()))
+            {
+                var renewed = await _client.PostTokenAsync(
+                [
+                    new("subject_token", _runToken.Credential.AccessToken),
+                    new("subject_token_type", MandateClient.TxnTokenType),
+                    new("actor_token", await _identity.GetTokenAsync(cancellationToken)),
+                    new("actor_token_type", MandateClient.JwtTokenType),
+                    new("requested_token_type", MandateClient.TxnTokenType),
+                ], cancellationToken);
+                _runToken = new IssuedCredentialLease(renewed, _time.GetUtcNow());
+            }
+
+            return _runToken.Credential.AccessToken;
+        }
+        finally
+        {
+            _renewLock.Release();
+        }
+    }
+
+    private sealed record IssuedCredentialLease(IssuedCredential Credential, DateTimeOffset ObtainedAt)
+    {
+        public bool IsFresh(DateTimeOffset now) => now < ObtainedAt + TimeSpan.FromSeconds(Credential.ExpiresIn) - RefreshMargin;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Mandate.Core.Configuration;
+using Mandate.Core.Keys;
+using Mandate.Core.Protocol;
+using Mandate.Core.Revocation;
+using Mandate.Core.Storage;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using C = Mandate.Core.Protocol.OAuthConstants.Claims;
+
+namespace Mandate.Core.Runs;
+
+/// <summary>
+/// Verifies a presented run token: Mandate's signature and issuer, <c>typ txntoken+jwt</c>, this trust
+/// domain as audience, not expired; then that its run exists, is open, is not revoked, and that every
+/// claim (agent, tenant, user, depth, actor chain) matches the stored run. A chain is trusted only as
+/// Mandate signed and recorded it, so forged or spliced chains fail here.
+/// </summary>
+public sealed class RunTokenValidator
+{
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly SigningKeyRing _keys;
+    private readonly IMandateStore _store;
+    private readonly RevocationList _revocations;
+    private readonly MandateOptions _options;
+    private readonly TimeProvider _time;
+
+    public RunTokenValidator(SigningKeyRing keys, IMandateStore store, RevocationList revocations, MandateOptions options, TimeProvider time)
+    {
+        _keys = keys;
+        _store = store;
+        _revocations = revocations;
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>The verified run token, or a client-safe reason it is not acceptable.</summary>
+    public async Task<(PresentedRunToken? Token, string? Failure)> ValidateAsync(string token, string parameter, CancellationToken cancellationToken)
+    {
+        if (token.Length > 16 * 1024 || !_handler.CanReadToken(token))
+        {
+            return (null, $"{parameter} is not a well-formed run token");
+        }
+
+        JsonWebToken jwt;
+        try
+        {
+            jwt = _handler.ReadJsonWebToken(token);
+        }
+        catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or JsonException or FormatException)
+        {
+            return (null, $"{parameter} is not a well-formed run token");
+        }
+
+        if (!_keys.Current.ByKid.TryGetValue(jwt.Kid ?? "", out var key))
+        {
+            return (null, $"{parameter} is not signed by this broker's keys; run tokens come only from Mandate");
+        }
+
+        var result = await _handler.ValidateTokenAsync(jwt, new TokenValidationParameters
+        {
+            ValidIssuer = _options.Issuer,
+            ValidateAudience = false,
+            ValidAlgorithms = ["ES256"],
+            ValidTypes = [OAuthConstants.JwtTypes.RunToken],
+            IssuerSigningKey = key,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateLifetime = false,
+        });
+        if (!result.IsValid)
+        {
+            return (null, $"{parameter} is not a valid run token (signature, issuer or typ)");
+        }
+
+        if (!jwt.Audiences.Contains(RunTokenMinter.AudienceFor(_options.TrustDomain), StringComparer.Ordinal))
+        {
+            return (null, $"{parameter} was issued for another trust domain; run tokens are valid only in '{_options.TrustDomain}'");
+        }
+
+        var now = _time.GetUtcNow();
+        var expires = DateTimeOffset.FromUnixTimeSeconds(jwt.TryGetPayloadValue<long>(C.Expires, out var exp) ? exp : 0);
+        if (expires <= now)
+        {
+            return (null, $"{parameter} has expired; renew it while the run is open");
+        }
+
+        if (!jwt.TryGetPayloadValue<string>(C.Transaction, out var runId) || runId is null)
+        {
+            return (null, $"{parameter} names no run");
+        }
+
+        var run = await _store.GetRunAsync(runId, cancellationToken);
+        if (run is null || !MatchesRecord(jwt, run))
+        {
+            return (null, $"{parameter} does not match any run this broker recorded; its delegation chain cannot be trusted");
+        }
+
+        if (run.EndedAt is not null)
+        {
+            return (null, $"run '{run.Id}' has ended; start a new run");
+        }
+
+        if (now >= run.ExpiresAt)
+        {
+            return (null, $"run '{run.Id}' reached its maximum duration; start a new run");
+        }
+
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(jwt.TryGetPayloadValue<long>(C.IssuedAt, out var iat) ? iat : 0);
+        if (_revocations.Find(new CredentialFacts(jwt.Id, run.Agent, run.Tenant, run.Id, run.User, issuedAt)) is { } revocation)
+        {
+            return (null, $"{parameter} was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id})");
+        }
+
+        return (new PresentedRunToken(run, jwt.Id, issuedAt, expires), null);
+    }
+
+    private static bool MatchesRecord(JsonWebToken jwt, RunRecord run)
+    {
+        if (!jwt.TryGetPayloadValue<JsonElement>(C.AuthorizationContext, out var azd) || azd.ValueKind != JsonValueKind.Object
+            || !jwt.TryGetPayloadValue<JsonElement>(C.RequesterContext, out var rctx) || rctx.ValueKind != JsonValueKind.Object
+            || !jwt.TryGetPayloadValue<JsonElement>(C.Actor, out var act))
+        {
+            return false;
+        }
+
+        var actors = ActorChain.FromClaim(act);
+        return actors is not null
+            && actors.SequenceEqual(run.Actors, StringComparer.Ordinal)
+            && Str(rctx, "req_wl") == run.Agent
+            && Str(azd, "tenant") == run.Tenant
+            && Str(azd, "user") == run.User
+            && Str(azd, "parent_run") == run.ParentId
+            && azd.TryGetProperty("depth", out var depth) && depth.ValueKind == JsonValueKind.Number && depth.GetInt32() == run.Depth
+            && jwt.Subject == (run.User ?? run.Agent);
+    }
+
+    private static string? Str(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}

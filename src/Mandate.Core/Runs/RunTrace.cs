@@ -1,0 +1,19 @@
+using Mandate.Core.Audit;
+
+namespace Mandate.Core.Runs;
+
+/// <summary>
+/// One node of a run's delegation tree with everything the audit trail knows about it: the decisions
+/// (rule, policy version), the credentials issued in it, where they were accepted or rejected, and how
+/// the run and its credentials ended.
+/// </summary>
+public sealed record RunTrace(RunRecord Run, IReadOnlyList<AuditRecord> Decisions, IReadOnlyList<CredentialTrace> Credentials, IReadOnlyList<AuditRecord> Lifecycle, IReadOnlyList<RunTrace> Children);
+
+/// <summary>One credential as the audit trail tells it.</summary>
+public sealed record CredentialTrace(AuditRecord Issuance, IReadOnlyList<AuditRecord> Introspections, AuditRecord? Revocation)
+{
+    public string Jti => Issuance.Event.Jti!;
+
+    /// <summary>The tool workloads that accepted it at introspection.</summary>
+    public IEnumerable<string> AcceptedBy => Introspections.Where(r => r.Event.Outcome == "accepted").Select(r => r.Event.Evidence.GetValueOrDefault("by", "?")).Distinct();
+}

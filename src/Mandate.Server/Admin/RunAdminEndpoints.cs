@@ -1,0 +1,47 @@
+using Mandate.Core.Runs;
+using Mandate.Core.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Mandate.Server.Admin;
+
+/// <summary>Runs on the admin socket: list, show, trace, end.</summary>
+internal static class RunAdminEndpoints
+{
+    public static void MapRuns(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/runs", ListAsync);
+        admin.MapGet("/runs/{id}", ShowAsync);
+        admin.MapGet("/runs/{id}/trace", TraceAsync);
+        admin.MapPost("/runs/{id}/end", EndAsync);
+    }
+
+    private static async Task<IResult> ListAsync(IMandateStore store, string? agent, string? tenant, string? user, bool? open, int? limit, CancellationToken ct)
+    {
+        var runs = await store.ListRunsAsync(new RunQuery { Agent = agent, Tenant = tenant, User = user, OpenOnly = open ?? false, Limit = Math.Clamp(limit ?? 100, 1, 1000) }, ct);
+        return Results.Json(runs.Select(RunJson.Run));
+    }
+
+    private static async Task<IResult> ShowAsync(IMandateStore store, string id, CancellationToken ct) =>
+        await store.GetRunAsync(id, ct) is { } run ? Results.Json(RunJson.Run(run)) : NotFound(id);
+
+    private static async Task<IResult> TraceAsync(IMandateStore store, string id, CancellationToken ct) =>
+        await RunTraceBuilder.BuildAsync(store, id, ct) is { } trace ? Results.Json(RunJson.Trace(trace)) : NotFound(id);
+
+    private static async Task<IResult> EndAsync(RunService runs, string id, EndRunRequest? request, CancellationToken ct)
+    {
+        try
+        {
+            var ended = await runs.EndAsync(id, request?.By ?? "admin", request?.Reason, ct);
+            return ended is null ? NotFound(id) : Results.Json(new { ended = ended.Select(r => r.Id) });
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Results.Problem(title: "store unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static IResult NotFound(string id) =>
+        Results.Problem(title: "unknown run", detail: $"no run '{id}' is recorded; 'mandate runs list' shows recent runs", statusCode: StatusCodes.Status404NotFound);
+}

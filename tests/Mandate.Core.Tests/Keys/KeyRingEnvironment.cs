@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
+using Mandate.Core.Keys;
+using Mandate.Storage.Sqlite;
+using Mandate.Testing;
+
+namespace Mandate.Core.Tests.Keys;
+
+/// <summary>A migrated SQLite store in a temp folder, a manual clock and one key-encryption key, for key ring tests.</summary>
+internal sealed class KeyRingEnvironment : IAsyncDisposable
+{
+    public static readonly TimeSpan RotateEvery = TimeSpan.FromHours(24);
+    public static readonly TimeSpan LifetimeMax = TimeSpan.FromMinutes(15);
+
+    private readonly TempDirectory _dir = new();
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
+    private readonly byte[] _kekBytes = RandomNumberGenerator.GetBytes(32);
+    private readonly List<IDisposable> _owned = [];
+
+    private KeyRingEnvironment()
+    {
+        Store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = _dir.File("mandate.db") });
+    }
+
+    public SqliteMandateStore Store { get; }
+
+    public ManualTimeProvider Clock { get; } = new();
+
+    public MandateOptions Options { get; } = new()
+    {
+        Node = "node-a",
+        Lifetimes = new LifetimeOptions { Max = LifetimeMax },
+        Keys = new KeyOptions { RotateEvery = RotateEvery },
+    };
+
+    public CancellationToken Ct => _timeout.Token;
+
+    public static async Task<KeyRingEnvironment> StartAsync()
+    {
+        var environment = new KeyRingEnvironment();
+        await environment.Store.MigrateAsync(environment.Ct);
+        return environment;
+    }
+
+    /// <summary>A ring as a (re)started broker node would build it: same store, same key-encryption key, node and clock unless given.</summary>
+    public SigningKeyRing NewRing(KeyEncryptionKey? kek = null, string? node = null, TimeProvider? clock = null)
+    {
+        if (kek is null)
+        {
+            kek = new KeyEncryptionKey(_kekBytes);
+            _owned.Add(kek);
+        }
+
+        var ring = new SigningKeyRing(Store, kek, node is null ? Options : Options with { Node = node }, clock ?? Clock);
+        _owned.Add(ring);
+        return ring;
+    }
+
+    /// <summary>Opens a stored key's sealed private part with this environment's key-encryption key.</summary>
+    public byte[] Unseal(StoredKey key)
+    {
+        using var kek = new KeyEncryptionKey(_kekBytes);
+        return kek.Open(key.SealedPrivateKey, key.Kid);
+    }
+
+    public async Task<IReadOnlyList<StoredKey>> StoredKeysAsync() => await Store.ListKeysAsync(SigningKeyRing.Purpose, Ct);
+
+    public async Task<List<AuditEvent>> RotationEventsAsync()
+    {
+        var events = new List<AuditEvent>();
+        await foreach (var record in Store.ReadAuditAsync(new AuditQuery { Kind = AuditKinds.KeyRotation }, Ct))
+        {
+            events.Add(record.Event);
+        }
+
+        return events;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _owned.ForEach(d => d.Dispose());
+        await Store.DisposeAsync();
+        _timeout.Dispose();
+        _dir.Dispose();
+    }
+}

@@ -1,0 +1,260 @@
+using System.Net.Http.Headers;
+using Mandate.Client;
+using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
+using Mandate.Core.Development;
+using Mandate.Server.Hosting;
+using Mandate.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Server.Tests.Harness;
+
+/// <summary>
+/// A real broker on Kestrel at 127.0.0.1 (port 0) over a temp folder holding mandate.yaml, policy.yaml,
+/// the SQLite file, the generated key-encryption key, the development issuers' keys and the admin socket.
+/// The clock is manual and the policy reloads only when a test says so. Dispose stops it and deletes the folder.
+/// </summary>
+public sealed class BrokerHarness : IAsyncDisposable
+{
+    /// <summary>Lifetime of the identity tokens tests present (SVIDs, user tokens).</summary>
+    public static readonly TimeSpan IdentityLifetime = TimeSpan.FromMinutes(10);
+
+    private BrokerHarness(string directory, MandateOptions options, ManualTimeProvider clock, MandateApp app, CapturedLogs logs)
+    {
+        Logs = logs;
+        Directory = directory;
+        Options = options;
+        Clock = clock;
+        App = app;
+        Http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Workloads = DevIssuer.Ensure(options.Issuers[0], options.DataDirectory);
+        Users = DevIssuer.Ensure(options.Issuers[1], options.DataDirectory);
+        WorkloadKey = IssuerKey.Load(TestBroker.WorkloadIssuer, options.DataDirectory, "workloads", options.Issuers[0].JwksFile!);
+        UserKey = IssuerKey.Load(TestBroker.UserIssuer, options.DataDirectory, "acme-idp", options.Issuers[1].JwksFile!);
+        PartnerKey = IssuerKey.Load(TestBroker.PartnerIssuer, options.DataDirectory, "partner-idp", options.Issuers[2].JwksFile!);
+    }
+
+    /// <summary>Everything the broker logged, at every level, across restarts.</summary>
+    public CapturedLogs Logs { get; }
+
+    public string Directory { get; }
+    public MandateOptions Options { get; }
+    public ManualTimeProvider Clock { get; }
+    public MandateApp App { get; private set; }
+    public MandateRuntime Runtime => App.Runtime;
+    public HttpClient Http { get; private set; }
+    public DevIssuer Workloads { get; }
+    public DevIssuer Users { get; }
+    internal IssuerKey WorkloadKey { get; }
+    internal IssuerKey UserKey { get; }
+    internal IssuerKey PartnerKey { get; }
+    public DateTimeOffset Now => Clock.GetUtcNow();
+
+    public static async Task<BrokerHarness> StartAsync(string policy = TestBroker.Policy)
+    {
+        // Short on purpose: the admin socket lives here and Unix socket paths are limited to ~100 bytes.
+        var directory = Path.Combine(Path.GetTempPath(), "mdt-" + Guid.NewGuid().ToString("N")[..10]);
+        System.IO.Directory.CreateDirectory(directory);
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), policy);
+            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), TestBroker.Configuration);
+            var options = ConfigLoader.LoadFile(Path.Combine(directory, "mandate.yaml"));
+            var clock = new ManualTimeProvider();
+            var logs = new CapturedLogs();
+            return new BrokerHarness(directory, options, clock, await StartAppAsync(options, clock, logs), logs);
+        }
+        catch
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Stops the broker and starts a new process-equivalent over the same folder, store and clock.</summary>
+    public async Task RestartAsync()
+    {
+        Http.Dispose();
+        await App.DisposeAsync();
+        App = await StartAppAsync(Options, Clock, Logs);
+        Http = new HttpClient { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    private static async Task<MandateApp> StartAppAsync(MandateOptions options, ManualTimeProvider clock, CapturedLogs logs)
+    {
+        var app = await MandateServer.CreateAsync(options, new MandateHostOptions
+        {
+            ConfigureLogging = builder =>
+            {
+                builder.AddProvider(logs);
+                builder.AddFilter<CapturedLogs>(null, LogLevel.Trace);
+            },
+            ListenUrl = "http://127.0.0.1:0",
+            Time = clock,
+            // No MANDATE_KEK: the key-encryption key is generated into the data folder.
+            GetEnvironment = _ => null,
+            WatchPolicy = false,
+            StoreBusyTimeout = TimeSpan.FromSeconds(1),
+            LogLevel = LogLevel.Warning,
+        });
+        try
+        {
+            await app.StartAsync();
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    // --- identities -------------------------------------------------------------------------------
+
+    /// <summary>A JWT-SVID for <paramref name="spiffeId"/> from the workload issuer, addressed to the broker.</summary>
+    public string Svid(string spiffeId) => Workloads.CreateToken(spiffeId, Options.Issuer, IdentityLifetime, null, Now);
+
+    /// <summary>A user's token from the acme identity provider, naming their tenant.</summary>
+    public string UserToken(string user = "alice", string tenant = "acme") =>
+        Users.CreateToken(user, Options.Issuer, IdentityLifetime, new Dictionary<string, object> { ["tenant"] = tenant }, Now);
+
+    /// <summary>The claims of a valid workload token, for hand-built variants.</summary>
+    public Dictionary<string, object> WorkloadClaims(string spiffeId) => IdentityClaims(TestBroker.WorkloadIssuer, spiffeId);
+
+    /// <summary>The claims of a valid user token, for hand-built variants.</summary>
+    public Dictionary<string, object> UserClaims(string user = "alice", string tenant = "acme")
+    {
+        var claims = IdentityClaims(TestBroker.UserIssuer, user);
+        claims["tenant"] = tenant;
+        return claims;
+    }
+
+    private Dictionary<string, object> IdentityClaims(string issuer, string subject) => new()
+    {
+        ["iss"] = issuer,
+        ["sub"] = subject,
+        ["aud"] = Options.Issuer,
+        ["iat"] = Now.ToUnixTimeSeconds(),
+        ["exp"] = (Now + IdentityLifetime).ToUnixTimeSeconds(),
+        ["jti"] = Guid.NewGuid().ToString("N"),
+    };
+
+    // --- OAuth endpoints --------------------------------------------------------------------------
+
+    /// <summary>The support agent refunding for alice in her tenant: the request the policy allows.</summary>
+    public ExchangeRequest RefundRequest() => new()
+    {
+        ActorToken = Svid(TestBroker.SupportAgent),
+        SubjectToken = UserToken(),
+        Resource = TestBroker.Refunds,
+        Scope = "refunds:write",
+    };
+
+    public Task<OAuthReply> ExchangeAsync(ExchangeRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return PostFormAsync("oauth2/token", request.ToForm());
+    }
+
+    /// <summary>Exchanges and requires success; returns the access token.</summary>
+    public async Task<string> IssueAsync(ExchangeRequest? request = null)
+    {
+        var reply = await ExchangeAsync(request ?? RefundRequest());
+        return Expect.Issued(reply);
+    }
+
+    public Task<OAuthReply> IntrospectAsync(string token, string callerToken) =>
+        PostFormAsync("oauth2/introspect", [new("token", token)], callerToken);
+
+    public Task<OAuthReply> RevokeAsync(string token, string callerToken) =>
+        PostFormAsync("oauth2/revoke", [new("token", token)], callerToken);
+
+    public async Task<OAuthReply> PostFormAsync(string path, IEnumerable<KeyValuePair<string, string>> form, string? bearer = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return await SendAsync(request);
+    }
+
+    public async Task<OAuthReply> SendAsync(HttpRequestMessage request)
+    {
+        using var response = await Http.SendAsync(request);
+        return await OAuthReply.ReadAsync(response);
+    }
+
+    /// <summary>The operator API on the admin Unix socket.</summary>
+    public MandateAdminClient Admin() => new(Options.AdminSocket);
+
+    // --- state ------------------------------------------------------------------------------------
+
+    public async Task<List<AuditRecord>> ReadAuditAsync(AuditQuery? query = null)
+    {
+        var records = new List<AuditRecord>();
+        await foreach (var record in Runtime.Store.ReadAuditAsync(query ?? new AuditQuery(), CancellationToken.None))
+        {
+            records.Add(record);
+        }
+
+        return records;
+    }
+
+    public async Task<List<AuditEvent>> AuditEventsAsync(string kind) =>
+        [.. (await ReadAuditAsync(new AuditQuery { Kind = kind })).Select(r => r.Event)];
+
+    /// <summary>Invariant 2's witness: no issuance was ever recorded, so no credential left the broker.</summary>
+    public async Task AssertNothingIssuedAsync() => Assert.Empty(await AuditEventsAsync(AuditKinds.Issuance));
+
+    /// <summary>A connection that bypasses the store, as an operator or attacker with the file would have.</summary>
+    public async Task<SqliteConnection> OpenDatabaseAsync()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Options.StorePath, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = await OpenDatabaseAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Every column of every audit row as text, for searching the table for what must not be there.</summary>
+    public async Task<string> AuditTableTextAsync()
+    {
+        await using var connection = await OpenDatabaseAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM audit ORDER BY seq;";
+        await using var reader = await command.ExecuteReaderAsync();
+        var text = new System.Text.StringBuilder();
+        while (await reader.ReadAsync())
+        {
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                text.Append(reader.IsDBNull(i) ? "" : reader.GetValue(i).ToString()).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public Task WritePolicyAsync(string yaml) => File.WriteAllTextAsync(Options.PolicyPath, yaml);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.DisposeAsync();
+        Workloads.Dispose();
+        Users.Dispose();
+        WorkloadKey.Dispose();
+        UserKey.Dispose();
+        PartnerKey.Dispose();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}

@@ -1,0 +1,22 @@
+namespace Mandate.Server.Tests.Harness;
+
+/// <summary>Starts a fresh broker for every test, so no test sees another's audit records, revocations or clock.</summary>
+public abstract class BrokerTest : IAsyncLifetime
+{
+    private BrokerHarness? _broker;
+
+    protected BrokerHarness Broker => _broker ?? throw new InvalidOperationException("the broker is not started");
+
+    /// <summary>The policy the broker starts with.</summary>
+    protected virtual string Policy => TestBroker.Policy;
+
+    public async Task InitializeAsync() => _broker = await BrokerHarness.StartAsync(Policy);
+
+    public async Task DisposeAsync()
+    {
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
+        }
+    }
+}
