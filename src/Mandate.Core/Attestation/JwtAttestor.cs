@@ -26,7 +26,35 @@ public sealed class JwtAttestor
         _time = time;
     }
 
-    public async Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(string token, string parameter, CancellationToken cancellationToken)
+    public Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(string token, string parameter, CancellationToken cancellationToken) =>
+        TryRead(token, out var jwt)
+            ? AttestWorkloadAsync(jwt, parameter, cancellationToken)
+            : Task.FromResult(new AttestationResult<WorkloadIdentity> { Failure = Malformed(parameter) });
+
+    public Task<AttestationResult<UserIdentity>> AttestUserAsync(string token, string parameter, CancellationToken cancellationToken) =>
+        TryRead(token, out var jwt)
+            ? AttestUserAsync(jwt, parameter, cancellationToken)
+            : Task.FromResult(new AttestationResult<UserIdentity> { Failure = Malformed(parameter) });
+
+    /// <summary>
+    /// Attests a subject token that may be a workload's own identity (background work) or a user's token,
+    /// told apart by the kind of its (trusted) issuer; the token is parsed once.
+    /// </summary>
+    public async Task<(AttestationResult<WorkloadIdentity>? Workload, AttestationResult<UserIdentity>? User)> AttestSubjectAsync(string token, string parameter, CancellationToken cancellationToken)
+    {
+        if (!TryRead(token, out var jwt))
+        {
+            return (null, new AttestationResult<UserIdentity> { Failure = Malformed(parameter) });
+        }
+
+        var isWorkload = jwt.TryGetPayloadValue<string>("iss", out var iss) && iss is not null
+            && _byIssuer.TryGetValue(iss, out var issuer) && issuer.Options.Kind == IssuerKind.Workload;
+        return isWorkload
+            ? (await AttestWorkloadAsync(jwt, parameter, cancellationToken), null)
+            : (null, await AttestUserAsync(jwt, parameter, cancellationToken));
+    }
+
+    private async Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(JsonWebToken token, string parameter, CancellationToken cancellationToken)
     {
         var (jwt, issuer, failure) = await ValidateAsync(token, IssuerKind.Workload, parameter, cancellationToken);
         if (failure is not null)
@@ -43,7 +71,7 @@ public sealed class JwtAttestor
         return new AttestationResult<WorkloadIdentity> { Identity = new WorkloadIdentity(sub, Evidence(jwt, issuer!)) };
     }
 
-    public async Task<AttestationResult<UserIdentity>> AttestUserAsync(string token, string parameter, CancellationToken cancellationToken)
+    private async Task<AttestationResult<UserIdentity>> AttestUserAsync(JsonWebToken token, string parameter, CancellationToken cancellationToken)
     {
         var (jwt, issuer, failure) = await ValidateAsync(token, IssuerKind.User, parameter, cancellationToken);
         if (failure is not null)
@@ -82,10 +110,20 @@ public sealed class JwtAttestor
         return new AttestationResult<UserIdentity> { Identity = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) { MayAct = mayAct, Claims = UserClaims.From(jwt) } };
     }
 
+    /// <summary>True when <paramref name="token"/> claims to come from an issuer configured as <paramref name="kind"/> (signature not checked).</summary>
+    public bool ClaimsIssuerOfKind(string token, IssuerKind kind) =>
+        TryRead(token, out var jwt) && jwt.TryGetPayloadValue<string>("iss", out var iss) && iss is not null
+        && _byIssuer.TryGetValue(iss, out var issuer) && issuer.Options.Kind == kind;
+
     /// <summary>Attests a poster of evidence: a token from an issuer of kind <c>ci</c>; its <c>sub</c> names the poster.</summary>
     public async Task<AttestationResult<WorkloadIdentity>> AttestEvidencePosterAsync(string token, CancellationToken cancellationToken)
     {
-        var (jwt, issuer, failure) = await ValidateAsync(token, IssuerKind.Ci, "the bearer token", cancellationToken);
+        if (!TryRead(token, out var read))
+        {
+            return new AttestationResult<WorkloadIdentity> { Failure = Malformed("the bearer token") };
+        }
+
+        var (jwt, issuer, failure) = await ValidateAsync(read, IssuerKind.Ci, "the bearer token", cancellationToken);
         if (failure is not null)
         {
             return new AttestationResult<WorkloadIdentity> { Failure = failure.Value.Failure, Detail = failure.Value.Detail };
@@ -96,19 +134,11 @@ public sealed class JwtAttestor
             : new AttestationResult<WorkloadIdentity> { Failure = "the bearer token has no 'sub' claim naming the poster" };
     }
 
-    /// <summary>True when <paramref name="token"/> claims to come from an issuer configured as <paramref name="kind"/> (signature not checked).</summary>
-    public bool ClaimsIssuerOfKind(string token, IssuerKind kind) =>
-        TryRead(token, out var jwt) && jwt.TryGetPayloadValue<string>("iss", out var iss) && iss is not null
-        && _byIssuer.TryGetValue(iss, out var issuer) && issuer.Options.Kind == kind;
+    private static string Malformed(string parameter) => $"{parameter} is not a well-formed signed JWT (compact JWS, at most {MaxTokenLength} characters)";
 
     private async Task<(JsonWebToken? Jwt, TrustedIssuer? Issuer, (string Failure, string? Detail)? Error)> ValidateAsync(
-        string token, IssuerKind kind, string parameter, CancellationToken cancellationToken)
+        JsonWebToken jwt, IssuerKind kind, string parameter, CancellationToken cancellationToken)
     {
-        if (!TryRead(token, out var jwt))
-        {
-            return (null, null, ($"{parameter} is not a well-formed signed JWT (compact JWS, at most {MaxTokenLength} characters)", null));
-        }
-
         foreach (var header in HeaderKeyParameters)
         {
             // RFC 8725 §3.10 / §2.4: keys named in the token cannot vouch for the token.
