@@ -66,6 +66,24 @@ public sealed class MandateAdminClient : IDisposable
         return json.RootElement.Clone();
     }
 
+    /// <summary>Approvals, newest first; <paramref name="status"/> filters (pending, approved, denied, consumed).</summary>
+    public async Task<JsonElement> ListApprovalsAsync(string? status, CancellationToken cancellationToken = default)
+    {
+        var query = status is null ? "" : "?status=" + Uri.EscapeDataString(status);
+        using var response = await _http.GetAsync("admin/approvals" + query, cancellationToken);
+        using var json = await MandateClient.ReadAsync(response, cancellationToken);
+        return json.RootElement.Clone();
+    }
+
+    /// <summary>Approves (or denies) a pending approval as <paramref name="approver"/>, with an optional reason.</summary>
+    public async Task<JsonElement> DecideApprovalAsync(string id, bool approve, string approver, string? reason, CancellationToken cancellationToken = default)
+    {
+        var path = $"admin/approvals/{Uri.EscapeDataString(id)}/{(approve ? "approve" : "deny")}";
+        using var response = await _http.PostAsJsonAsync(path, new { approver, reason }, cancellationToken);
+        using var json = await MandateClient.ReadAsync(response, cancellationToken);
+        return json.RootElement.Clone();
+    }
+
     /// <summary>Closes the connection pool.</summary>
     public void Dispose() => _http.Dispose();
 }

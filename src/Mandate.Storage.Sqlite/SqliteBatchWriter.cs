@@ -55,6 +55,7 @@ internal static class SqliteBatchWriter
             await WriteKeyAsync(connection, key, cancellationToken);
         }
 
+        await SqlitePolicyStateWriter.WriteAsync(connection, batch, cancellationToken);
         foreach (var run in batch.Runs)
         {
             await SqliteRunStore.WriteAsync(connection, run, cancellationToken);

@@ -12,7 +12,7 @@ namespace Mandate.Storage.Sqlite;
 /// file: every commit takes SQLite's write lock (<c>BEGIN IMMEDIATE</c>) and links to the tail it reads
 /// under that lock.
 /// </summary>
-public sealed class SqliteMandateStore : IMandateStore
+public sealed partial class SqliteMandateStore : IMandateStore
 {
     private readonly SqliteConnectionFactory _connections;
     private readonly TimeProvider _timeProvider;
@@ -63,7 +63,7 @@ public sealed class SqliteMandateStore : IMandateStore
     public async Task CommitAsync(StoreBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.AuditEvents.Count == 0 && batch.Revocations.Count == 0 && batch.Keys.Count == 0 && batch.Runs.Count == 0)
+        if (batch.AuditEvents.Count == 0 && batch.Revocations.Count == 0 && batch.Keys.Count == 0 && batch.Runs.Count == 0 && !batch.HasPolicyState)
         {
             return;
         }

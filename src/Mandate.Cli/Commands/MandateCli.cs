@@ -12,6 +12,7 @@ internal static class MandateCli
             DemoCommand.Create(),
             AuditCommands.Create(),
             RevokeCommand.Create(),
+            ApprovalCommands.Create(),
             RunCommands.Create(),
             RunCommands.Agents(),
             PolicyCommands.Create(),

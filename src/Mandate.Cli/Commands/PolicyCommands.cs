@@ -38,12 +38,12 @@ internal static class PolicyCommands
             var table = new Table().AddColumns("rule", "effect", "tools", "reason");
             foreach (var rule in snapshot.Rules)
             {
-                table.AddRow(Markup.Escape(rule.Id), rule.Effect.ToString().ToLowerInvariant(), Markup.Escape(string.Join(", ", rule.Tools)), Markup.Escape(rule.Reason));
+                table.AddRow(Markup.Escape(rule.Id), (rule.Effect == DecisionEffect.RequireApproval ? "require_approval" : rule.Effect.ToString().ToLowerInvariant()), Markup.Escape(string.Join(", ", rule.Tools)), Markup.Escape(rule.Reason));
             }
 
             Output.Console.Write(table);
             return 0;
         });
-        return new Command("policy", "Work with policy files") { check };
+        return new Command("policy", "Work with policy files") { check, PolicyTestCommands.Test(), PolicyTestCommands.Explain() };
     }
 }

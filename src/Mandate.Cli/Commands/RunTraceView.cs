@@ -33,7 +33,7 @@ internal static class RunTraceView
             var exp = DateTimeOffset.FromUnixTimeSeconds(long.Parse(e.Evidence.GetValueOrDefault("exp", "0"), System.Globalization.CultureInfo.InvariantCulture));
             var state = c.Revocation is not null ? "[red]revoked[/]" : !t.Run.IsOpen(now) ? "[red]dead (run ended)[/]" : exp <= now ? "[grey]expired[/]" : "[green]usable[/]";
             var node = parent.AddNode($"credential {Esc(c.Jti)} for {Esc(e.Tool)} (aud {Esc(e.Evidence.GetValueOrDefault("aud"))} only) scope={Esc(e.Scope)} exp={exp:HH:mm:ss} {state}");
-            node.AddNode($"issued by node {Esc(e.Node)} with key {Esc(Short(e.Evidence.GetValueOrDefault("kid")))} for {Esc(e.User ?? "(no user)")} in {Esc(e.Tenant)}; chain {Esc(e.Evidence.GetValueOrDefault("actors"))}");
+            node.AddNode($"allowed by rule {Esc(e.Rule)} (policy {Esc(Short(e.PolicyVersion))}, {Esc(e.DecisionId)}); issued by node {Esc(e.Node)} with key {Esc(Short(e.Evidence.GetValueOrDefault("kid")))} for {Esc(e.User ?? "(no user)")} in {Esc(e.Tenant)}; chain {Esc(e.Evidence.GetValueOrDefault("actors"))}");
             foreach (var i in c.Introspections)
             {
                 var by = i.Event.Evidence.GetValueOrDefault("by", "?");

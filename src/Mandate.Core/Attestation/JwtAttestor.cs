@@ -26,7 +26,35 @@ public sealed class JwtAttestor
         _time = time;
     }
 
-    public async Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(string token, string parameter, CancellationToken cancellationToken)
+    public Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(string token, string parameter, CancellationToken cancellationToken) =>
+        TryRead(token, out var jwt)
+            ? AttestWorkloadAsync(jwt, parameter, cancellationToken)
+            : Task.FromResult(new AttestationResult<WorkloadIdentity> { Failure = Malformed(parameter) });
+
+    public Task<AttestationResult<UserIdentity>> AttestUserAsync(string token, string parameter, CancellationToken cancellationToken) =>
+        TryRead(token, out var jwt)
+            ? AttestUserAsync(jwt, parameter, cancellationToken)
+            : Task.FromResult(new AttestationResult<UserIdentity> { Failure = Malformed(parameter) });
+
+    /// <summary>
+    /// Attests a subject token that may be a workload's own identity (background work) or a user's token,
+    /// told apart by the kind of its (trusted) issuer; the token is parsed once.
+    /// </summary>
+    public async Task<(AttestationResult<WorkloadIdentity>? Workload, AttestationResult<UserIdentity>? User)> AttestSubjectAsync(string token, string parameter, CancellationToken cancellationToken)
+    {
+        if (!TryRead(token, out var jwt))
+        {
+            return (null, new AttestationResult<UserIdentity> { Failure = Malformed(parameter) });
+        }
+
+        var isWorkload = jwt.TryGetPayloadValue<string>("iss", out var iss) && iss is not null
+            && _byIssuer.TryGetValue(iss, out var issuer) && issuer.Options.Kind == IssuerKind.Workload;
+        return isWorkload
+            ? (await AttestWorkloadAsync(jwt, parameter, cancellationToken), null)
+            : (null, await AttestUserAsync(jwt, parameter, cancellationToken));
+    }
+
+    private async Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(JsonWebToken token, string parameter, CancellationToken cancellationToken)
     {
         var (jwt, issuer, failure) = await ValidateAsync(token, IssuerKind.Workload, parameter, cancellationToken);
         if (failure is not null)
@@ -43,7 +71,7 @@ public sealed class JwtAttestor
         return new AttestationResult<WorkloadIdentity> { Identity = new WorkloadIdentity(sub, Evidence(jwt, issuer!)) };
     }
 
-    public async Task<AttestationResult<UserIdentity>> AttestUserAsync(string token, string parameter, CancellationToken cancellationToken)
+    private async Task<AttestationResult<UserIdentity>> AttestUserAsync(JsonWebToken token, string parameter, CancellationToken cancellationToken)
     {
         var (jwt, issuer, failure) = await ValidateAsync(token, IssuerKind.User, parameter, cancellationToken);
         if (failure is not null)
@@ -62,6 +90,11 @@ public sealed class JwtAttestor
             return new AttestationResult<UserIdentity> { Failure = $"{parameter} has no '{claim}' claim (a string): the user's tenant must come from their token (trusted issuer '{issuer.Options.Name}', tenant_claim)" };
         }
 
+        if (issuer.Options.Tenants.Count > 0 && !issuer.Options.Tenants.Contains(tenant, StringComparer.Ordinal))
+        {
+            return new AttestationResult<UserIdentity> { Failure = $"{parameter} names a tenant issuer '{issuer.Options.Name}' may not speak for (issuers[].tenants)" };
+        }
+
         string? mayAct = null;
         // Presence first: reading a string or number as a JsonElement fails, and a may_act that cannot be
         // read must refuse the token, not be ignored (that would let any workload act for the user).
@@ -77,7 +110,7 @@ public sealed class JwtAttestor
             mayAct = mayActSub.GetString();
         }
 
-        return new AttestationResult<UserIdentity> { Identity = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) { MayAct = mayAct } };
+        return new AttestationResult<UserIdentity> { Identity = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) { MayAct = mayAct, Claims = UserClaims.From(jwt) } };
     }
 
     /// <summary>True when <paramref name="token"/> claims to come from an issuer configured as <paramref name="kind"/> (signature not checked).</summary>
@@ -85,14 +118,30 @@ public sealed class JwtAttestor
         TryRead(token, out var jwt) && jwt.TryGetPayloadValue<string>("iss", out var iss) && iss is not null
         && _byIssuer.TryGetValue(iss, out var issuer) && issuer.Options.Kind == kind;
 
-    private async Task<(JsonWebToken? Jwt, TrustedIssuer? Issuer, (string Failure, string? Detail)? Error)> ValidateAsync(
-        string token, IssuerKind kind, string parameter, CancellationToken cancellationToken)
+    /// <summary>Attests a poster of evidence: a token from an issuer of kind <c>ci</c>; its <c>sub</c> names the poster.</summary>
+    public async Task<AttestationResult<WorkloadIdentity>> AttestEvidencePosterAsync(string token, CancellationToken cancellationToken)
     {
-        if (!TryRead(token, out var jwt))
+        if (!TryRead(token, out var read))
         {
-            return (null, null, ($"{parameter} is not a well-formed signed JWT (compact JWS, at most {MaxTokenLength} characters)", null));
+            return new AttestationResult<WorkloadIdentity> { Failure = Malformed("the bearer token") };
         }
 
+        var (jwt, issuer, failure) = await ValidateAsync(read, IssuerKind.Ci, "the bearer token", cancellationToken);
+        if (failure is not null)
+        {
+            return new AttestationResult<WorkloadIdentity> { Failure = failure.Value.Failure, Detail = failure.Value.Detail };
+        }
+
+        return jwt!.TryGetPayloadValue<string>("sub", out var sub) && !string.IsNullOrEmpty(sub)
+            ? new AttestationResult<WorkloadIdentity> { Identity = new WorkloadIdentity(sub, Evidence(jwt, issuer!)) }
+            : new AttestationResult<WorkloadIdentity> { Failure = "the bearer token has no 'sub' claim naming the poster" };
+    }
+
+    private static string Malformed(string parameter) => $"{parameter} is not a well-formed signed JWT (compact JWS, at most {MaxTokenLength} characters)";
+
+    private async Task<(JsonWebToken? Jwt, TrustedIssuer? Issuer, (string Failure, string? Detail)? Error)> ValidateAsync(
+        JsonWebToken jwt, IssuerKind kind, string parameter, CancellationToken cancellationToken)
+    {
         foreach (var header in HeaderKeyParameters)
         {
             // RFC 8725 §3.10 / §2.4: keys named in the token cannot vouch for the token.
@@ -109,7 +158,7 @@ public sealed class JwtAttestor
 
         if (issuer.Options.Kind != kind)
         {
-            var expected = kind == IssuerKind.Workload ? "workload" : "user";
+            var expected = kind.ToString().ToLowerInvariant();
             return (null, null, ($"{parameter} comes from issuer '{issuer.Options.Name}', which is trusted for {issuer.Options.Kind.ToString().ToLowerInvariant()} identities, not {expected} identities", null));
         }
 

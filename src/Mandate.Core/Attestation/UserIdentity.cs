@@ -7,4 +7,7 @@ namespace Mandate.Core.Attestation;
 public sealed record UserIdentity(string Issuer, string Subject, string Tenant, AttestationEvidence Evidence)
 {
     public string? MayAct { get; init; }
+
+    /// <summary>The token's claims other than the registered JWT ones, as expression values for policy conditions.</summary>
+    public IReadOnlyDictionary<string, object?> Claims { get; init; } = new Dictionary<string, object?>();
 }

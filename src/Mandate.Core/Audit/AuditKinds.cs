@@ -12,4 +12,8 @@ public static class AuditKinds
     public const string Run = "run";
     public const string KeyRotation = "key_rotation";
     public const string PolicyLoaded = "policy_loaded";
+    public const string ApprovalRequested = "approval_requested";
+    public const string ApprovalDecided = "approval_decided";
+    public const string EvidencePosted = "evidence_posted";
+    public const string ShadowDecision = "shadow_decision";
 }

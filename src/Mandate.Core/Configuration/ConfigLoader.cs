@@ -91,6 +91,7 @@ public static class ConfigLoader
             StorePath = Resolve(baseDir, root.String("store") ?? Path.Combine(dataDir, "mandate.db")),
             AdminSocket = Resolve(baseDir, root.String("admin_socket") ?? Path.Combine(dataDir, "admin.sock")),
             PolicyPath = Resolve(baseDir, root.String("policy", required: true) ?? defaults.PolicyPath),
+            ShadowPolicyPath = root.String("shadow_policy") is { } shadow ? Resolve(baseDir, shadow) : null,
             Lifetimes = root.Map("lifetimes", m => new LifetimeOptions
             {
                 Default = m.Duration("default") ?? defaults.Lifetimes.Default,
@@ -129,18 +130,20 @@ public static class ConfigLoader
         var allowMissingType = m.Bool("allow_missing_typ");
         var skew = m.Duration("clock_skew");
         var tenantClaim = m.String("tenant_claim");
+        var tenants = m.StringList("tenants");
         var devSigner = m.Bool("dev_signer") ?? false;
 
         IssuerKind? kind = kindText switch
         {
             "workload" => IssuerKind.Workload,
             "user" => IssuerKind.User,
+            "ci" => IssuerKind.Ci,
             null => null,
             _ => null,
         };
         if (kindText is not null && kind is null)
         {
-            m.Problem("kind", $"'{kindText}' is not a kind; use 'workload' (agents and tools) or 'user' (people)");
+            m.Problem("kind", $"'{kindText}' is not a kind; use 'workload' (agents and tools), 'user' (people) or 'ci' (evidence posters such as CI)");
         }
 
         Uri? url = null;
@@ -183,6 +186,7 @@ public static class ConfigLoader
             AllowMissingType = allowMissingType ?? defaults.AllowMissingType,
             ClockSkew = skew ?? defaults.ClockSkew,
             TenantClaim = tenantClaim ?? defaults.TenantClaim,
+            Tenants = tenants ?? defaults.Tenants,
             DevSigner = devSigner,
         };
     }
@@ -216,6 +220,7 @@ public static class ConfigLoader
         var resource = m.String("resource", required: true);
         var scopes = m.StringList("scopes", required: true);
         var workloads = m.StringList("workloads") ?? [];
+        var detailTypes = m.List("authorization_details_types", AuthorizationDetailsConfig.ReadType);
         if (resource is not null && !ResourceUri.IsValid(resource))
         {
             m.Problem("resource", "must be an absolute URI without a fragment (it becomes the credential's aud)");
@@ -228,7 +233,7 @@ public static class ConfigLoader
 
         return name is null || resource is null || scopes is null
             ? null
-            : new ToolOptions { Name = name, Resource = resource, Scopes = scopes, Workloads = workloads };
+            : new ToolOptions { Name = name, Resource = resource, Scopes = scopes, Workloads = workloads, AuthorizationDetailsTypes = detailTypes };
     }
 
     private static string Resolve(string baseDir, string path) => Path.GetFullPath(Path.Combine(baseDir, path));

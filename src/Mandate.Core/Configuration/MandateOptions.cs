@@ -33,6 +33,9 @@ public sealed record MandateOptions
     /// <summary>The policy file. Required.</summary>
     public string PolicyPath { get; init; } = "policy.yaml";
 
+    /// <summary>A candidate policy evaluated beside the active one and never enforced; differences are audited as <c>shadow_decision</c>. Optional.</summary>
+    public string? ShadowPolicyPath { get; init; }
+
     public LifetimeOptions Lifetimes { get; init; } = new();
     public RunOptions Runs { get; init; } = new();
     public KeyOptions Keys { get; init; } = new();

@@ -14,4 +14,7 @@ public sealed record ToolOptions
 
     /// <summary>SPIFFE IDs of the tool's own workloads, allowed to introspect and revoke credentials addressed to it.</summary>
     public IReadOnlyList<string> Workloads { get; init; } = [];
+
+    /// <summary>RFC 9396 authorization_details types the tool accepts; empty means the tool accepts none.</summary>
+    public IReadOnlyList<AuthorizationDetails.AuthorizationDetailsType> AuthorizationDetailsTypes { get; init; } = [];
 }

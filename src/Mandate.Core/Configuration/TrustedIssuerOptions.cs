@@ -5,6 +5,9 @@ public enum IssuerKind
 {
     Workload,
     User,
+
+    /// <summary>A CI or automation issuer (GitHub-Actions-style OIDC) whose workloads may post evidence; any <c>sub</c>.</summary>
+    Ci,
 }
 
 /// <summary>
@@ -42,6 +45,13 @@ public sealed record TrustedIssuerOptions
 
     /// <summary>User issuers: the claim holding the user's tenant. Default <c>tenant</c>.</summary>
     public string TenantClaim { get; init; } = "tenant";
+
+    /// <summary>
+    /// User issuers: the tenants this issuer may speak for. Empty (the default) trusts any tenant it
+    /// names; set it whenever several identity providers are trusted, so a partner's IdP cannot assert
+    /// your tenant.
+    /// </summary>
+    public IReadOnlyList<string> Tenants { get; init; } = [];
 
     /// <summary>
     /// Development only: Mandate generates this issuer's key pair in the data folder and writes the JWKS

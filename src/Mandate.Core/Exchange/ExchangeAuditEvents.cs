@@ -34,19 +34,22 @@ internal static class ExchangeAuditEvents
         };
     }
 
-    public static AuditEvent Issuance(ExchangeContext c, CredentialClaims claims, string kid, string issuer, string node)
+    /// <summary>
+    /// One record for an allowed exchange: the decision (rule, policy, reason, evidence) and the credential
+    /// it produced (jti, audience, expiry, signing key). One row per exchange keeps durable audit cheap.
+    /// </summary>
+    public static AuditEvent Issuance(ExchangeContext c, ToolDecision td, CredentialClaims claims, string kid, string issuer, string node)
     {
-        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["aud"] = claims.Audience,
-            ["exp"] = claims.ExpiresAt.ToUnixTimeSeconds().ToString(),
-            ["iat"] = claims.IssuedAt.ToUnixTimeSeconds().ToString(),
-            ["kid"] = kid,
-            ["iss"] = issuer,
-            ["sub"] = claims.Subject,
-            ["credential_kind"] = "jwt",
-            ["actors"] = string.Join(" > ", claims.Actors),
-        };
+        var evidence = Evidence(c);
+        evidence["requested_scope"] = string.Join(' ', td.Scopes);
+        evidence["aud"] = claims.Audience;
+        evidence["exp"] = claims.ExpiresAt.ToUnixTimeSeconds().ToString();
+        evidence["iat"] = claims.IssuedAt.ToUnixTimeSeconds().ToString();
+        evidence["kid"] = kid;
+        evidence["iss"] = issuer;
+        evidence["sub"] = claims.Subject;
+        evidence["credential_kind"] = "jwt";
+        evidence["actors"] = string.Join(" > ", claims.Actors);
         return new AuditEvent
         {
             Kind = AuditKinds.Issuance,
@@ -56,12 +59,13 @@ internal static class ExchangeAuditEvents
             Tenant = claims.Tenant,
             User = c.User?.Subject,
             Run = claims.Run,
-            Tool = c.Tool!.Name,
+            Tool = td.Tool,
             Scope = claims.Scope,
             Jti = claims.Jti,
             DecisionId = claims.DecisionId,
             PolicyVersion = claims.PolicyVersion,
-            Rule = c.Decisions[0].Decision.RuleId,
+            Rule = td.Decision.RuleId,
+            Reason = td.Decision.Reason,
             Node = node,
             Evidence = evidence,
         };

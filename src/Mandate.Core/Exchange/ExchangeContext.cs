@@ -10,7 +10,7 @@ namespace Mandate.Core.Exchange;
 /// One token request as it flows through the steps. Each step reads what earlier steps established
 /// and either adds to it, rejects (sets <see cref="Error"/>) or completes (sets <see cref="Response"/>).
 /// </summary>
-public sealed class ExchangeContext
+public sealed partial class ExchangeContext
 {
     public ExchangeContext(TokenExchangeRequest request, DateTimeOffset now)
     {
@@ -61,5 +61,12 @@ public sealed class ExchangeContext
 
     public bool IsDone => Error is not null || Response is not null;
 
-    public void Reject(OAuthError error) => Error = error;
+    /// <summary>Server-only detail about a refusal (e.g. the validation library's message) for the log; never sent to the client.</summary>
+    public string? RejectionDetail { get; private set; }
+
+    public void Reject(OAuthError error, string? detail = null)
+    {
+        Error = error;
+        RejectionDetail = detail;
+    }
 }

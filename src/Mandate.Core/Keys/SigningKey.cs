@@ -11,7 +11,11 @@ public sealed class SigningKey : IDisposable
         Kid = kid;
         Ecdsa = ecdsa;
         CreatedAt = createdAt;
-        Credentials = new SigningCredentials(new ECDsaSecurityKey(ecdsa) { KeyId = kid }, SecurityAlgorithms.EcdsaSha256);
+        // A factory per key: the default one caches signature providers process-wide by kid, so a second key
+        // object for the same kid (a broker reopened in the same process) would sign with a disposed ECDsa.
+        Credentials = new SigningCredentials(
+            new ECDsaSecurityKey(ecdsa) { KeyId = kid, CryptoProviderFactory = new CryptoProviderFactory() },
+            SecurityAlgorithms.EcdsaSha256);
     }
 
     public string Kid { get; }

@@ -24,6 +24,7 @@ public sealed class SigningKeyRing : IDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _rotateLock = new(1, 1);
     private volatile KeySet? _current;
+    private SigningKey? _retired;
 
     public SigningKeyRing(IMandateStore store, KeyEncryptionKey kek, MandateOptions options, TimeProvider time)
     {
@@ -56,9 +57,10 @@ public sealed class SigningKeyRing : IDisposable
 
             if (_current?.Active.Kid != mine.Kid)
             {
-                var old = _current;
+                // A request may still be signing with the old key it read a moment ago; free it one rotation later.
+                _retired?.Dispose();
+                _retired = _current?.Active;
                 _current = Build(Unseal(mine), stored, now);
-                old?.Active.Dispose();
             }
             else
             {
@@ -153,6 +155,7 @@ public sealed class SigningKeyRing : IDisposable
     public void Dispose()
     {
         _current?.Active.Dispose();
+        _retired?.Dispose();
         _rotateLock.Dispose();
     }
 }

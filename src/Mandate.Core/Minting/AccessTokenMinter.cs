@@ -19,11 +19,17 @@ public sealed class AccessTokenMinter
         _issuer = issuer;
     }
 
+    /// <summary>The key the next token will be signed with (its kid goes into the audit record).</summary>
+    public SigningKey ActiveKey => _keys.Current.Active;
+
     /// <summary>Signs the token; returns it with the kid that signed it (for the audit record).</summary>
-    public (string Token, string Kid) Mint(CredentialClaims c)
+    public (string Token, string Kid) Mint(CredentialClaims c) => Mint(c, ActiveKey);
+
+    /// <summary>Signs the token with <paramref name="key"/>.</summary>
+    public (string Token, string Kid) Mint(CredentialClaims c, SigningKey key)
     {
         ArgumentNullException.ThrowIfNull(c);
-        var key = _keys.Current.Active;
+        ArgumentNullException.ThrowIfNull(key);
         var descriptor = new SecurityTokenDescriptor
         {
             TokenType = OAuthConstants.JwtTypes.AccessToken,
@@ -47,6 +53,16 @@ public sealed class AccessTokenMinter
                 [C.DecisionId] = c.DecisionId,
             },
         };
+        if (c.AuthorizationDetails is { Count: > 0 } details)
+        {
+            descriptor.Claims[C.AuthorizationDetails] = ClaimValues.ToClaim(details);
+        }
+
+        if (c.ApprovalId is not null)
+        {
+            descriptor.Claims[C.Approval] = new Dictionary<string, object> { ["id"] = c.ApprovalId, ["approver"] = c.Approver ?? "" };
+        }
+
         return (_handler.CreateToken(descriptor), key.Kid);
     }
 }

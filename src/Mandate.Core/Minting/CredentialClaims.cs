@@ -28,5 +28,14 @@ public sealed record CredentialClaims
     public required DateTimeOffset IssuedAt { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
 
+    /// <summary>RFC 9396 §9.1: granted authorization details (expression values), or null for none.</summary>
+    public IReadOnlyList<object?>? AuthorizationDetails { get; init; }
+
+    /// <summary>The human approval the credential rests on, or null.</summary>
+    public string? ApprovalId { get; init; }
+
+    /// <summary>Who approved (e.g. <c>admin:alice</c>).</summary>
+    public string? Approver { get; init; }
+
     public string Scope => string.Join(' ', Scopes);
 }

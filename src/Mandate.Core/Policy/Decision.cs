@@ -4,6 +4,9 @@ public enum DecisionEffect
 {
     Allow,
     Deny,
+
+    /// <summary>A human must approve first; the request is answered with <c>authorization_pending</c>.</summary>
+    RequireApproval,
 }
 
 /// <summary>
@@ -11,7 +14,7 @@ public enum DecisionEffect
 /// null when nothing matched (default deny). <see cref="Reason"/> and <see cref="Remedy"/> are
 /// written for the person reading a refusal: what refused, and what would make it yes.
 /// </summary>
-public sealed record Decision
+public sealed partial record Decision
 {
     public required DecisionEffect Effect { get; init; }
     public string? RuleId { get; init; }

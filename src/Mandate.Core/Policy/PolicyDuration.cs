@@ -58,4 +58,10 @@ internal static class PolicyDuration
         value = TimeSpan.FromSeconds(seconds);
         return true;
     }
+
+    /// <summary>The shortest exact spelling: <c>1h</c>, <c>15m</c>, <c>90s</c>.</summary>
+    public static string Format(TimeSpan value) =>
+        value.Ticks % TimeSpan.TicksPerHour == 0 ? $"{(long)value.TotalHours}h"
+        : value.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{(long)value.TotalMinutes}m"
+        : $"{(long)value.TotalSeconds}s";
 }

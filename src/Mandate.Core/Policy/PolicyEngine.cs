@@ -5,9 +5,10 @@ namespace Mandate.Core.Policy;
 /// snapshot and input always give the same decision.
 /// </summary>
 /// <remarks>
-/// Semantics: any matching deny rule denies, wherever it sits in the file. Otherwise the first
-/// allow rule in file order that matches agent, tool, environment, subject, tenant and scopes
-/// allows. Otherwise the request is denied by default, with an explanation built from the allow
+/// Semantics: any matching deny rule denies, wherever it sits in the file (a deny whose condition
+/// errs applies: fail closed). Otherwise the first allow or require_approval rule in file order that
+/// matches agent, tool, environment, subject, tenant, scopes, its condition (an error is "not
+/// matching") and its rate limit decides. Otherwise the request is denied by default, with an explanation built from the allow
 /// rule that came nearest to matching.
 /// </remarks>
 public static class PolicyEngine
@@ -23,6 +24,7 @@ public static class PolicyEngine
         ArgumentNullException.ThrowIfNull(input);
 
         var candidates = policy.Index.Find(input.Tool, input.Agent);
+        IReadOnlyDictionary<string, object?>? variables = null;
         foreach (var rule in candidates.Denies)
         {
             if (rule.MatchesAgent(input.Agent)
@@ -31,7 +33,17 @@ public static class PolicyEngine
                 && rule.MatchesTenant(input)
                 && rule.ListsAnyScope(input.Scopes))
             {
-                return PolicyExplanations.DeniedByRule(policy, rule, input);
+                if (rule.Condition is null)
+                {
+                    return PolicyExplanations.DeniedByRule(policy, rule, input);
+                }
+
+                // A deny whose condition cannot be evaluated applies anyway: fail closed.
+                var result = rule.EvaluateCondition(variables ??= PolicyExpressionContext.Build(input));
+                if (result.IsTrue || result.IsError)
+                {
+                    return PolicyExplanations.DeniedByRule(policy, rule, input, result.Error);
+                }
             }
         }
 
@@ -45,16 +57,29 @@ public static class PolicyEngine
             }
 
             var failed = FirstFailedCheck(rule, input);
+            if (failed == RuleCheck.Passed && rule.Condition is not null
+                && !rule.EvaluateCondition(variables ??= PolicyExpressionContext.Build(input)).IsTrue)
+            {
+                failed = RuleCheck.Condition;
+            }
+
+            if (failed == RuleCheck.Passed && rule.RateLimit is { } limit && input.RateCounts.GetValueOrDefault(rule.Id) >= limit.Max)
+            {
+                failed = RuleCheck.Rate;
+            }
+
             if (failed == RuleCheck.Passed)
             {
                 return new Decision
                 {
-                    Effect = DecisionEffect.Allow,
+                    Effect = rule.Effect,
                     RuleId = rule.Id,
                     Reason = rule.Reason,
-                    GrantedScopes = input.Scopes,
+                    GrantedScopes = rule.Grant(input.Scopes),
                     MaxLifetime = rule.MaxLifetime,
                     PolicyVersion = policy.Version,
+                    RateLimit = rule.RateLimit,
+                    ApprovalExpiresIn = rule.Effect == DecisionEffect.RequireApproval ? rule.ApprovalExpiresIn : null,
                 };
             }
 
@@ -87,6 +112,9 @@ public static class PolicyEngine
             return RuleCheck.Tenant;
         }
 
-        return rule.AllowsAllScopes(input.Scopes) ? RuleCheck.Passed : RuleCheck.Scopes;
+        // grant_scopes that leave nothing of the request would issue an empty credential: a scope miss.
+        return rule.AllowsAllScopes(input.Scopes) && (rule.GrantScopeSet is null || input.Scopes.Any(rule.GrantScopeSet.Contains))
+            ? RuleCheck.Passed
+            : RuleCheck.Scopes;
     }
 }

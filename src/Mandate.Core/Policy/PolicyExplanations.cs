@@ -6,8 +6,17 @@ namespace Mandate.Core.Policy;
 /// </summary>
 internal static class PolicyExplanations
 {
-    public static Decision DeniedByRule(PolicySnapshot policy, PolicyRule rule, PolicyInput input)
+    public static Decision DeniedByRule(PolicySnapshot policy, PolicyRule rule, PolicyInput input, Expressions.CelError? conditionError = null)
     {
+        if (conditionError is not null)
+        {
+            return Deny(
+                policy,
+                rule.Id,
+                $"{rule.DeniedReason} (its condition could not be evaluated: {conditionError.Message}; a deny rule fails closed)",
+                $"fix the condition of rule '{rule.Id}' or supply what it reads");
+        }
+
         if (rule.ScopeSet is null)
         {
             return Deny(
@@ -39,6 +48,9 @@ internal static class PolicyExplanations
             RuleCheck.Environment => Environment(rule, input),
             RuleCheck.Subject => Subject(rule, input),
             RuleCheck.Tenant => Tenant(rule, input),
+            RuleCheck.Condition => PolicyConditionExplanations.Condition(rule, input),
+            RuleCheck.Rate => PolicyConditionExplanations.Rate(rule, input),
+            _ when rule.ScopeSet is null || rule.AllowsAllScopes(input.Scopes) => PolicyConditionExplanations.NothingGranted(rule, input),
             _ => Scopes(rule, input),
         };
 

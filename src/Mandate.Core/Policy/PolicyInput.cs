@@ -11,7 +11,7 @@ public enum SubjectKind
 /// Everything a policy may look at for one exchange. Built by the exchange pipeline from attested
 /// identities and the validated request only; the policy never sees raw tokens and does no I/O.
 /// </summary>
-public sealed record PolicyInput
+public sealed partial record PolicyInput
 {
     /// <summary>The actor's SPIFFE ID, e.g. <c>spiffe://acme.example/agents/support</c>.</summary>
     public required string Agent { get; init; }

@@ -7,7 +7,7 @@ namespace Mandate.Core.Policy;
 /// One validated rule of a policy file. Immutable; built only by <see cref="PolicyLoader"/>, so
 /// every instance has passed validation (patterns compile, lists are non-empty, ids are unique).
 /// </summary>
-public sealed class PolicyRule
+public sealed partial class PolicyRule
 {
     /// <summary>The tool name that matches every tool.</summary>
     public const string AnyTool = "*";
@@ -167,5 +167,5 @@ public sealed class PolicyRule
         return false;
     }
 
-    public override string ToString() => $"{Effect.ToString().ToLowerInvariant()} rule '{Id}' (line {Line})";
+    public override string ToString() => $"{(Effect == DecisionEffect.RequireApproval ? "require_approval" : Effect.ToString().ToLowerInvariant())} rule '{Id}' (line {Line})";
 }

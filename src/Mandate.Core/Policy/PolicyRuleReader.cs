@@ -4,10 +4,10 @@ namespace Mandate.Core.Policy;
 /// Validates one entry of <c>rules</c> and builds the <see cref="PolicyRule"/>. Every key is read
 /// even after a problem, so a rule with three mistakes yields three problems.
 /// </summary>
-internal sealed class PolicyRuleReader
+internal sealed partial class PolicyRuleReader
 {
     internal static readonly string[] Keys =
-        ["id", "reason", "effect", "agents", "tools", "scopes", "tenant", "subject", "environments", "max_lifetime"];
+        ["id", "reason", "effect", "agents", "tools", "scopes", "tenant", "subject", "environments", "max_lifetime", "when", "grant_scopes", "rate_limit", "approval_expires_in"];
 
     private readonly PolicyYamlMapping _mapping;
     private readonly List<PolicyProblem> _problems;
@@ -67,10 +67,11 @@ internal sealed class PolicyRuleReader
                 _reason = PolicyYamlValues.ReadString(value, _problems);
                 break;
             case "effect":
-                _effect = ReadEnum(value, "'allow' or 'deny'", v => v switch
+                _effect = ReadEnum(value, "'allow', 'deny' or 'require_approval'", v => v switch
                 {
                     "allow" => DecisionEffect.Allow,
                     "deny" => DecisionEffect.Deny,
+                    "require_approval" => DecisionEffect.RequireApproval,
                     _ => (DecisionEffect?)null,
                 });
                 break;
@@ -105,7 +106,11 @@ internal sealed class PolicyRuleReader
                 _maxLifetime = ReadDuration(value);
                 break;
             default:
-                PolicyYamlValues.ReportUnknownKey(key, Keys, _problems);
+                if (!ReadExtensionEntry(key, value))
+                {
+                    PolicyYamlValues.ReportUnknownKey(key, Keys, _problems);
+                }
+
                 break;
         }
     }
@@ -137,13 +142,14 @@ internal sealed class PolicyRuleReader
             _problems.Add(PolicyYamlValues.At(node, $"this rule can never match: background work (subject: agent) has no user tenant, and {how}; set tenant to 'any' or a list of tenants"));
         }
 
+        CheckExtensions(isDeny);
         if (_problems.Count > _problemsBefore)
         {
             return null;
         }
 
-        return new PolicyRule(
-            _id!, _reason!, _effect!.Value, _agents!, _tools!, _scopes, tenant, _tenants, subject, _environments, _maxLifetime, _mapping.Line);
+        return WithExtensions(new PolicyRule(
+            _id!, _reason!, _effect!.Value, _agents!, _tools!, _scopes, tenant, _tenants, subject, _environments, _maxLifetime, _mapping.Line));
     }
 
     private void RequirePresent(object? value, string key, string expected)

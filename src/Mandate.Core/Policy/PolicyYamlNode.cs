@@ -18,10 +18,16 @@ internal abstract class PolicyYamlNode(string path, int line, int column)
     public abstract string Kind { get; }
 }
 
-internal sealed class PolicyYamlScalar(string path, int line, int column, string value, bool isNull)
+internal sealed class PolicyYamlScalar(string path, int line, int column, string value, bool isNull, PolicyScalarStyle style = PolicyScalarStyle.Plain, int blockIndent = 0)
     : PolicyYamlNode(path, line, column)
 {
     public string Value { get; } = value;
+
+    /// <summary>How the value was written; expressions use it to map their positions back to the file.</summary>
+    public PolicyScalarStyle Style { get; } = style;
+
+    /// <summary>For block scalars (<c>|</c>, <c>&gt;</c>): the 0-based column where content lines start.</summary>
+    public int BlockIndent { get; } = blockIndent;
 
     /// <summary>True for an unquoted empty value, <c>~</c> or <c>null</c> (YAML core schema).</summary>
     public bool IsNull { get; } = isNull;
@@ -45,4 +51,12 @@ internal sealed class PolicyYamlMapping(
     public IReadOnlyList<KeyValuePair<PolicyYamlScalar, PolicyYamlNode>> Entries { get; } = entries;
 
     public override string Kind => "a mapping";
+}
+
+/// <summary>How a scalar was written in the YAML source.</summary>
+internal enum PolicyScalarStyle
+{
+    Plain,
+    Quoted,
+    Block,
 }

@@ -15,6 +15,7 @@ internal static class PolicyYamlReader
 
     public static PolicyYamlNode? Read(string text, List<PolicyProblem> problems)
     {
+        var lines = text.Split('\n');
         var parser = new Parser(new StringReader(text));
         try
         {
@@ -26,7 +27,7 @@ internal static class PolicyYamlReader
             }
 
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, string.Empty, 0, problems);
+            var root = ReadNode(parser, lines, string.Empty, 0, problems);
             parser.Consume<DocumentEnd>();
             if (parser.Current is DocumentStart extra)
             {
@@ -54,7 +55,7 @@ internal static class PolicyYamlReader
         }
     }
 
-    private static PolicyYamlNode? ReadNode(IParser parser, string path, int depth, List<PolicyProblem> problems)
+    private static PolicyYamlNode? ReadNode(IParser parser, string[] lines, string path, int depth, List<PolicyProblem> problems)
     {
         var current = parser.Current ?? throw new YamlException("unexpected end of the YAML stream");
         if (current is AnchorAlias alias)
@@ -80,25 +81,25 @@ internal static class PolicyYamlReader
         {
             case Scalar scalar:
                 parser.MoveNext();
-                return new PolicyYamlScalar(path, Line(scalar.Start), Column(scalar.Start), scalar.Value, IsNull(scalar));
+                return new PolicyYamlScalar(path, Line(scalar.Start), Column(scalar.Start), scalar.Value, IsNull(scalar), StyleOf(scalar), BlockIndent(scalar, lines));
             case SequenceStart start:
                 parser.MoveNext();
-                return ReadSequence(parser, path, start, depth, problems);
+                return ReadSequence(parser, lines, path, start, depth, problems);
             case MappingStart start:
                 parser.MoveNext();
-                return ReadMapping(parser, path, start, depth, problems);
+                return ReadMapping(parser, lines, path, start, depth, problems);
             default:
                 throw new YamlException(current.Start, current.End, $"unexpected YAML event {current.GetType().Name}");
         }
     }
 
     private static PolicyYamlSequence ReadSequence(
-        IParser parser, string path, SequenceStart start, int depth, List<PolicyProblem> problems)
+        IParser parser, string[] lines, string path, SequenceStart start, int depth, List<PolicyProblem> problems)
     {
         var items = new List<PolicyYamlNode>();
         while (!parser.TryConsume<SequenceEnd>(out _))
         {
-            var item = ReadNode(parser, $"{path}[{items.Count}]", depth + 1, problems);
+            var item = ReadNode(parser, lines, $"{path}[{items.Count}]", depth + 1, problems);
             if (item is not null)
             {
                 items.Add(item);
@@ -109,16 +110,16 @@ internal static class PolicyYamlReader
     }
 
     private static PolicyYamlMapping ReadMapping(
-        IParser parser, string path, MappingStart start, int depth, List<PolicyProblem> problems)
+        IParser parser, string[] lines, string path, MappingStart start, int depth, List<PolicyProblem> problems)
     {
         var entries = new List<KeyValuePair<PolicyYamlScalar, PolicyYamlNode>>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         while (!parser.TryConsume<MappingEnd>(out _))
         {
-            var keyNode = ReadNode(parser, path, depth + 1, problems);
+            var keyNode = ReadNode(parser, lines, path, depth + 1, problems);
             var key = keyNode as PolicyYamlScalar;
             var childPath = key is null ? path : Join(path, key.Value);
-            var value = ReadNode(parser, childPath, depth + 1, problems);
+            var value = ReadNode(parser, lines, childPath, depth + 1, problems);
             if (key is null)
             {
                 if (keyNode is not null)
@@ -143,6 +144,33 @@ internal static class PolicyYamlReader
         }
 
         return new PolicyYamlMapping(path, Line(start.Start), Column(start.Start), entries);
+    }
+
+    private static PolicyScalarStyle StyleOf(Scalar scalar) => scalar.Style switch
+    {
+        ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted => PolicyScalarStyle.Quoted,
+        ScalarStyle.Literal or ScalarStyle.Folded => PolicyScalarStyle.Block,
+        _ => PolicyScalarStyle.Plain,
+    };
+
+    // A block scalar's content starts on the line after its indicator; its indentation is that of the first non-blank line.
+    private static int BlockIndent(Scalar scalar, string[] lines)
+    {
+        if (scalar.Style is not (ScalarStyle.Literal or ScalarStyle.Folded))
+        {
+            return 0;
+        }
+
+        for (var i = (int)Math.Min(scalar.Start.Line, int.MaxValue); i < lines.Length; i++)
+        {
+            var line = lines[i].TrimEnd('\r');
+            if (line.Trim().Length > 0)
+            {
+                return line.Length - line.TrimStart(' ').Length;
+            }
+        }
+
+        return 0;
     }
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";

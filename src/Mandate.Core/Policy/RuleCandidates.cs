@@ -5,5 +5,6 @@ internal sealed class RuleCandidates(IReadOnlyCollection<PolicyRule> rules)
 {
     public PolicyRule[] Denies { get; } = [.. rules.Where(r => r.Effect == DecisionEffect.Deny)];
 
-    public PolicyRule[] Allows { get; } = [.. rules.Where(r => r.Effect == DecisionEffect.Allow)];
+    /// <summary>Allow and require_approval rules: the first that matches decides.</summary>
+    public PolicyRule[] Allows { get; } = [.. rules.Where(r => r.Effect != DecisionEffect.Deny)];
 }

@@ -10,5 +10,7 @@ internal enum RuleCheck
     Subject = 2,
     Tenant = 3,
     Scopes = 4,
-    Passed = 5,
+    Condition = 5,
+    Rate = 6,
+    Passed = 7,
 }

@@ -6,6 +6,9 @@ public static class OAuthConstants
     public static class GrantTypes
     {
         public const string TokenExchange = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+        /// <summary>OpenID CIBA §10.1: poll for the result of a pending request (Mandate: a human approval).</summary>
+        public const string Ciba = "urn:openid:params:grant-type:ciba";
     }
 
     public static class TokenTypes
@@ -35,6 +38,12 @@ public static class OAuthConstants
         public const string Tenant = "tenant";
         /// <summary>Mandate extension: the agent invocation this credential belongs to (generated when absent).</summary>
         public const string Run = "run";
+        /// <summary>RFC 9396 §2: fine-grained authorization data (a JSON array of objects with a type).</summary>
+        public const string AuthorizationDetails = "authorization_details";
+        /// <summary>Mandate extension: what the request works on (e.g. repo@commit), for evidence gates.</summary>
+        public const string EvidenceSubject = "evidence_subject";
+        /// <summary>OpenID CIBA §7.1: the id of a pending authentication (here: approval) request.</summary>
+        public const string AuthReqId = "auth_req_id";
 
         /// <summary>Mandate extension: the lifetime the caller wants, in seconds; more than policy allows is refused, never granted.</summary>
         public const string RequestedLifetime = "requested_lifetime";
@@ -53,6 +62,14 @@ public static class OAuthConstants
         public const string UnsupportedTokenType = "unsupported_token_type";
         public const string TemporarilyUnavailable = "temporarily_unavailable";
         public const string ServerError = "server_error";
+        /// <summary>RFC 9396 §5: authorization_details malformed or not acceptable for the tool.</summary>
+        public const string InvalidAuthorizationDetails = "invalid_authorization_details";
+        /// <summary>CIBA §11: the human has not answered yet; poll again after the interval.</summary>
+        public const string AuthorizationPending = "authorization_pending";
+        /// <summary>CIBA §11: polling faster than the interval; add 5 seconds to it.</summary>
+        public const string SlowDown = "slow_down";
+        /// <summary>CIBA §11: the auth_req_id has expired.</summary>
+        public const string ExpiredToken = "expired_token";
     }
 
     public static class Claims
@@ -71,6 +88,10 @@ public static class OAuthConstants
         public const string Run = "run";
         public const string PolicyVersion = "pol";
         public const string DecisionId = "dec";
+        /// <summary>RFC 9396 §9.1: the granted authorization details.</summary>
+        public const string AuthorizationDetails = "authorization_details";
+        /// <summary>Mandate: the human approval the credential was issued on, <c>{id, approver}</c>.</summary>
+        public const string Approval = "approval";
         public const string MayAct = "may_act";
 
         /// <summary>Transaction Tokens draft: the transaction (here: run) id.</summary>

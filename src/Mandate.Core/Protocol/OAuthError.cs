@@ -13,4 +13,7 @@ public sealed record OAuthError(string Error, string Description)
     public static OAuthError AccessDenied(string description) => new(OAuthConstants.Errors.AccessDenied, description);
     public static OAuthError UnauthorizedClient(string description) => new(OAuthConstants.Errors.UnauthorizedClient, description);
     public static OAuthError TemporarilyUnavailable(string description) => new(OAuthConstants.Errors.TemporarilyUnavailable, description);
+
+    /// <summary>Further response members, e.g. CIBA's <c>auth_req_id</c>, <c>expires_in</c> and <c>interval</c> (string or int values).</summary>
+    public IReadOnlyDictionary<string, object>? Extra { get; init; }
 }

@@ -19,6 +19,24 @@ public sealed class RevocationList
             (_, existing) => existing.RevokedAt > revocation.RevokedAt ? existing : revocation);
     }
 
+    /// <summary>The revocation of run <paramref name="run"/>, if any.</summary>
+    public Revocation? ForRun(string run) => _entries.GetValueOrDefault((RevocationTarget.Run, run));
+
+    /// <summary>Forgets revocations that can no longer cover a live credential (their KeepUntil has passed).</summary>
+    public int Purge(DateTimeOffset now)
+    {
+        var purged = 0;
+        foreach (var (key, revocation) in _entries)
+        {
+            if (revocation.KeepUntil <= now && _entries.TryRemove(new KeyValuePair<(RevocationTarget, string), Revocation>(key, revocation)))
+            {
+                purged++;
+            }
+        }
+
+        return purged;
+    }
+
     /// <summary>The agent revocation that disables <paramref name="agent"/> (kill switch), unless it was lifted.</summary>
     public Revocation? DisabledBy(string agent) =>
         _entries.TryGetValue((RevocationTarget.Agent, agent), out var r) && r.LiftedAt is null ? r : null;

@@ -7,7 +7,7 @@ namespace Mandate.Core.Storage;
 /// The one store contract. SQLite is the embedded default; PostgreSQL serves several broker nodes.
 /// Both pass the same contract test suite.
 /// </summary>
-public interface IMandateStore : IAsyncDisposable
+public partial interface IMandateStore : IAsyncDisposable
 {
     /// <summary>A short name for logs and errors, e.g. <c>sqlite:/var/lib/mandate/mandate.db</c>.</summary>
     string Description { get; }

@@ -7,7 +7,7 @@ namespace Mandate.Core.Storage;
 /// Writes that must become durable together: audit events (chained in order), revocations, key
 /// changes and runs. A batch commits entirely or not at all.
 /// </summary>
-public sealed record StoreBatch
+public sealed partial record StoreBatch
 {
     public IReadOnlyList<AuditEvent> AuditEvents { get; init; } = [];
     public IReadOnlyList<Revocation.Revocation> Revocations { get; init; } = [];
@@ -31,6 +31,9 @@ public sealed record StoreBatch
             AuditEvents = batches.SelectMany(b => b.AuditEvents).ToList(),
             Revocations = batches.SelectMany(b => b.Revocations).ToList(),
             Keys = batches.SelectMany(b => b.Keys).ToList(),
+            RateIncrements = batches.SelectMany(b => b.RateIncrements).ToList(),
+            Approvals = batches.SelectMany(b => b.Approvals).ToList(),
+            Evidence = batches.SelectMany(b => b.Evidence).ToList(),
             Runs = batches.SelectMany(b => b.Runs).ToList(),
         };
     }

@@ -27,6 +27,7 @@ public static class AdminEndpoints
         admin.MapPost("/revocations", RevokeAsync);
         admin.MapGet("/audit", QueryAudit);
         admin.MapGet("/status", Status);
+        admin.MapApprovals();
         admin.MapPost("/agents/enable", EnableAgentAsync);
         admin.MapRuns();
     }

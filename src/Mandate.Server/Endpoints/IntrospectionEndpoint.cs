@@ -14,33 +14,16 @@ public static class IntrospectionEndpoint
 
     public static async Task HandleAsync(HttpContext http, WorkloadAuthentication auth, IntrospectionHandler handler)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(auth);
         ArgumentNullException.ThrowIfNull(handler);
-        var (caller, authError) = await auth.AuthenticateAsync(http.Request, http.RequestAborted);
-        if (authError is not null)
+        if (await WorkloadTokenRequest.ReadAsync(http, auth) is not var (caller, token, form))
         {
-            await OAuthResponses.WriteErrorAsync(http, authError);
-            return;
-        }
-
-        var (form, formError, status) = await FormReader.ReadAsync(http.Request, http.RequestAborted);
-        if (formError is not null)
-        {
-            await OAuthResponses.WriteErrorAsync(http, formError, status);
-            return;
-        }
-
-        if (!form!.TryGetValue(OAuthConstants.Parameters.Token, out var token))
-        {
-            await OAuthResponses.WriteErrorAsync(http, OAuthError.InvalidRequest("token is required"));
             return;
         }
 
         IntrospectionResult result;
         try
         {
-            result = await handler.IntrospectAsync(caller!, token, http.RequestAborted);
+            result = await handler.IntrospectAsync(caller, token, http.RequestAborted);
         }
         catch (StoreUnavailableException)
         {

@@ -13,26 +13,9 @@ public static class RevocationEndpoint
 
     public static async Task HandleAsync(HttpContext http, WorkloadAuthentication auth, TokenRevocationHandler handler)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(auth);
         ArgumentNullException.ThrowIfNull(handler);
-        var (caller, authError) = await auth.AuthenticateAsync(http.Request, http.RequestAborted);
-        if (authError is not null)
+        if (await WorkloadTokenRequest.ReadAsync(http, auth) is not var (caller, token, form))
         {
-            await OAuthResponses.WriteErrorAsync(http, authError);
-            return;
-        }
-
-        var (form, formError, status) = await FormReader.ReadAsync(http.Request, http.RequestAborted);
-        if (formError is not null)
-        {
-            await OAuthResponses.WriteErrorAsync(http, formError, status);
-            return;
-        }
-
-        if (!form!.TryGetValue(OAuthConstants.Parameters.Token, out var token))
-        {
-            await OAuthResponses.WriteErrorAsync(http, OAuthError.InvalidRequest("token is required"));
             return;
         }
 
@@ -46,7 +29,7 @@ public static class RevocationEndpoint
         OAuthError? error;
         try
         {
-            error = await handler.RevokeAsync(caller!, token, http.RequestAborted);
+            error = await handler.RevokeAsync(caller, token, http.RequestAborted);
         }
         catch (StoreUnavailableException)
         {

@@ -1,4 +1,6 @@
+using Mandate.Core.Approvals;
 using Mandate.Core.Exchange;
+using Mandate.Core.Protocol;
 using Mandate.Server.Http;
 using Microsoft.AspNetCore.Http;
 
@@ -9,7 +11,7 @@ public static class TokenEndpoint
 {
     public const string Path = "/oauth2/token";
 
-    public static async Task HandleAsync(HttpContext http, TokenExchangeHandler handler)
+    public static async Task HandleAsync(HttpContext http, TokenExchangeHandler handler, ApprovalPollHandler polls)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(handler);
@@ -20,14 +22,27 @@ public static class TokenEndpoint
             return;
         }
 
-        var context = await handler.HandleAsync(new TokenExchangeRequest(form!), http.RequestAborted);
+        var parameters = form!;
+        if (parameters.GetValueOrDefault(OAuthConstants.Parameters.GrantType) == OAuthConstants.GrantTypes.Ciba)
+        {
+            ArgumentNullException.ThrowIfNull(polls);
+            var (response, error) = await polls.HandleAsync(parameters, http.RequestAborted);
+            await (error is not null ? OAuthResponses.WriteErrorAsync(http, error) : WriteTokenAsync(http, response!));
+            return;
+        }
+
+        var context = await handler.HandleAsync(new TokenExchangeRequest(parameters), http.RequestAborted);
         if (context.Error is not null)
         {
             await OAuthResponses.WriteErrorAsync(http, context.Error);
             return;
         }
 
-        var r = context.Response!;
+        await WriteTokenAsync(http, context.Response!);
+    }
+
+    private static async Task WriteTokenAsync(HttpContext http, TokenExchangeResponse r)
+    {
         // RFC 8693 §2.2.1 response fields.
         await OAuthResponses.WriteJsonAsync(http, StatusCodes.Status200OK, w =>
         {

@@ -21,6 +21,9 @@ public sealed record MandateHostOptions
     /// <summary>Watch the policy file and reload on change. Default true.</summary>
     public bool WatchPolicy { get; init; } = true;
 
+    /// <summary>Adds log providers beside the console (tests capture logs to prove no secret reaches them).</summary>
+    public Action<Microsoft.Extensions.Logging.ILoggingBuilder>? ConfigureLogging { get; init; }
+
     /// <summary>Minimum log level for console logs. Default Information.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 }

@@ -19,12 +19,17 @@ public static class MandateServer
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(host);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Mandate" });
+        // The content root is the binary's folder and ASP.NET's own configuration sources are dropped: Mandate is
+        // configured by its YAML file, and the default file watchers would otherwise watch the working directory
+        // recursively (including the store's WAL file, waking on every commit).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Mandate", ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(host.LogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        host.ConfigureLogging?.Invoke(builder.Logging);
         using var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(host.LogLevel));
         var runtime = await MandateRuntime.OpenAsync(options, host, startupLoggers, cancellationToken);
 
@@ -66,6 +71,7 @@ public static class MandateServer
         app.MapPost(TokenEndpoint.Path, TokenEndpoint.HandleAsync);
         app.MapPost(IntrospectionEndpoint.Path, IntrospectionEndpoint.HandleAsync);
         app.MapPost(RevocationEndpoint.Path, RevocationEndpoint.HandleAsync);
+        app.MapPost(EvidenceEndpoint.Path, EvidenceEndpoint.HandleAsync);
         foreach (var path in new[] { TokenEndpoint.Path, IntrospectionEndpoint.Path, RevocationEndpoint.Path })
         {
             app.MapMethods(path, ["GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"], MethodNotAllowedAsync);

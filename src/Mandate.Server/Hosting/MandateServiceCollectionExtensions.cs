@@ -1,3 +1,4 @@
+using Mandate.Core.Approvals;
 using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
@@ -31,7 +32,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton(runtime.AuditWriter);
         services.AddSingleton<IAuditTrail>(runtime.AuditWriter);
         services.AddSingleton(new Registry(runtime.Options));
-        services.AddSingleton<IPolicyDecisionPoint, CurrentPolicyDecisionPoint>();
+        services.AddSingleton<IPolicyDecisionPoint>(sp => ShadowPolicy.Wrap(new CurrentPolicyDecisionPoint(runtime.Policy), runtime, sp));
         services.AddSingleton(sp => new JwtAttestor(TrustedIssuers.Create(runtime.Options, sp.GetRequiredService<IHttpClientFactory>()), runtime.Time));
         services.AddHttpClient();
 
@@ -46,9 +47,15 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<ResolveTool>();
         services.AddSingleton<ResolveScopes>();
         services.AddSingleton<ResolveTenantAndRun>();
+        services.AddSingleton<ParseAuthorizationDetails>();
+        services.AddSingleton<LoadPolicyState>();
         services.AddSingleton<ResolveRunEnvelope>();
         // decide
         services.AddSingleton<DecideByPolicy>();
+        services.AddSingleton<RequestApproval>();
+        services.AddSingleton<ApprovalPollHandler>();
+        services.AddSingleton<ApprovalService>();
+        services.AddSingleton<Mandate.Core.Evidence.EvidenceService>();
         // record + mint
         services.AddSingleton(sp => new AccessTokenMinter(runtime.Keys, runtime.Options.Issuer));
         services.AddSingleton<IssueCredential>();
@@ -60,12 +67,15 @@ public static class MandateServiceCollectionExtensions
             sp.GetRequiredService<AttestSubjectToken>(),
             sp.GetRequiredService<ResolveTool>(),
             sp.GetRequiredService<ResolveScopes>(),
+            sp.GetRequiredService<ParseAuthorizationDetails>(),
             sp.GetRequiredService<ResolveTenantAndRun>(),
+            sp.GetRequiredService<LoadPolicyState>(),
             sp.GetRequiredService<ResolveRunEnvelope>(),
             sp.GetRequiredService<DecideByPolicy>(),
+            sp.GetRequiredService<RequestApproval>(),
             sp.GetRequiredService<IssueCredential>(),
             sp.GetRequiredService<IssueRunToken>(),
-        ], runtime.Time));
+        ], runtime.Time, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TokenExchangeHandler>>()));
 
         // use / revoke
         services.AddSingleton<IssuedTokenValidator>();
@@ -73,7 +83,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<RevocationService>();
         services.AddSingleton<TokenRevocationHandler>();
         services.AddSingleton<WorkloadAuthentication>();
-        services.AddHostedService<KeyRotationService>();
+        services.AddHostedService<MaintenanceService>();
         return services;
     }
 }

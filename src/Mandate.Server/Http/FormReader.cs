@@ -135,7 +135,15 @@ public static class FormReader
         try
         {
             var text = StrictUtf8.GetString(bytes, 0, n);
-            return text.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r')) ? null : text;
+            foreach (var c in text)
+            {
+                if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))
+                {
+                    return null;
+                }
+            }
+
+            return text;
         }
         catch (DecoderFallbackException)
         {

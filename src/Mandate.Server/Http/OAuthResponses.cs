@@ -46,6 +46,17 @@ public static class OAuthResponses
         {
             w.WriteString("error", error.Error);
             w.WriteString("error_description", error.Description);
+            foreach (var (name, value) in error.Extra ?? new Dictionary<string, object>())
+            {
+                if (value is int number)
+                {
+                    w.WriteNumber(name, number);
+                }
+                else
+                {
+                    w.WriteString(name, value.ToString());
+                }
+            }
         });
     }
 

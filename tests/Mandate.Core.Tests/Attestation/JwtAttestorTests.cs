@@ -216,16 +216,20 @@ public sealed class JwtAttestorTests
     }
 
     [Fact]
-    public void ClaimsIssuerOfKind_ReadsIssWithoutVerifying()
+    public async Task AttestSubjectAsync_ToldApartByTheIssuersKind()
     {
         using var env = new AttestorEnvironment();
         var attestor = env.Attestor();
         using var stranger = new TestIssuer("https://evil.example");
 
-        Assert.True(attestor.ClaimsIssuerOfKind(env.WorkloadToken(), IssuerKind.Workload));
-        Assert.False(attestor.ClaimsIssuerOfKind(env.WorkloadToken(), IssuerKind.User));
-        Assert.True(attestor.ClaimsIssuerOfKind(env.UserToken(), IssuerKind.User));
-        Assert.False(attestor.ClaimsIssuerOfKind(stranger.Token(Agent, Audience, env.Now), IssuerKind.Workload));
-        Assert.False(attestor.ClaimsIssuerOfKind("not a token", IssuerKind.Workload));
+        var workload = await attestor.AttestSubjectAsync(env.WorkloadToken(), "subject_token", CancellationToken.None);
+        var user = await attestor.AttestSubjectAsync(env.UserToken(), "subject_token", CancellationToken.None);
+        var unknown = await attestor.AttestSubjectAsync(stranger.Token(Agent, Audience, env.Now), "subject_token", CancellationToken.None);
+        var garbage = await attestor.AttestSubjectAsync("not a token", "subject_token", CancellationToken.None);
+
+        Assert.NotNull(workload.Workload?.Identity);
+        Assert.NotNull(user.User?.Identity);
+        Assert.Contains("not trusted", unknown.User!.Failure, StringComparison.Ordinal);
+        Assert.Contains("not a well-formed", garbage.User!.Failure, StringComparison.Ordinal);
     }
 }

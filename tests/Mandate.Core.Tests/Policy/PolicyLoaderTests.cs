@@ -37,7 +37,7 @@ public sealed class PolicyLoaderTests
         Assert.Null(result.Snapshot);
         Assert.Collection(
             result.Problems,
-            p => AssertProblem(p, "rules[0].effect", 5, 13, "must be 'allow' or 'deny', found 'permit'"),
+            p => AssertProblem(p, "rules[0].effect", 5, 13, "must be 'allow', 'deny' or 'require_approval', found 'permit'"),
             p => AssertProblem(p, "rules[0].agents[0]", 6, 14, "has '*' inside segment 'support-*'"),
             p => AssertProblem(p, "rules[0].max_lifetime", 8, 19, "'5 minutes' is not a duration"),
             p => AssertProblem(p, "rules[0].tenants", 9, 5, "unknown key 'tenants' (did you mean 'tenant'?)"),
@@ -54,7 +54,7 @@ public sealed class PolicyLoaderTests
     {
         var problem = PolicyLoader.Parse(SeveralMistakes, "policy.yaml").Problems[0];
 
-        Assert.Equal("policy.yaml:5:13: rules[0].effect: must be 'allow' or 'deny', found 'permit'", problem.ToString());
+        Assert.Equal("policy.yaml:5:13: rules[0].effect: must be 'allow', 'deny' or 'require_approval', found 'permit'", problem.ToString());
     }
 
     [Fact]
@@ -203,8 +203,8 @@ public sealed class PolicyLoaderTests
     }
 
     [Theory]
-    [InlineData("effect: permit", "must be 'allow' or 'deny', found 'permit'")]
-    [InlineData("effect: Allow", "must be 'allow' or 'deny', found 'Allow'")]
+    [InlineData("effect: permit", "must be 'allow', 'deny' or 'require_approval', found 'permit'")]
+    [InlineData("effect: Allow", "must be 'allow', 'deny' or 'require_approval', found 'Allow'")]
     [InlineData("id: 'a b'", "rule id 'a b' may contain only")]
     [InlineData("id: -lead", "must start with a letter or digit")]
     [InlineData("agents: []", "must not be an empty list, which would match nothing; list at least one agent")]

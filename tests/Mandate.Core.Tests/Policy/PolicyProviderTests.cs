@@ -38,7 +38,7 @@ public sealed class PolicyProviderTests : IDisposable
 
         Assert.Equal(4, error.Problems.Count);
         Assert.Contains("has 4 problems", error.Message, StringComparison.Ordinal);
-        Assert.Contains($"{PolicyPath}:3:13: rules[0].effect: must be 'allow' or 'deny', found 'permit'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"{PolicyPath}:3:13: rules[0].effect: must be 'allow', 'deny' or 'require_approval', found 'permit'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,16 +9,14 @@ namespace Mandate.Server.Tests.Audit;
 public sealed class AttributionTests : BrokerTest
 {
     [Fact]
-    public async Task Invariant5_IssuedCredential_MapsToDecisionAndIssuanceRecordsCarryingEveryAttribute()
+    public async Task Invariant5_IssuedCredential_MapsToOneIssuanceRecordCarryingTheDecisionAndEveryAttribute()
     {
         var token = await Broker.IssueAsync(Broker.RefundRequest() with { Run = "run_attr" });
         var jwt = IssuedTokens.Read(token);
 
         var records = await Broker.ReadAuditAsync(new AuditQuery { Run = "run_attr" });
 
-        Assert.Equal([AuditKinds.Decision, AuditKinds.Issuance], records.Select(r => r.Event.Kind));
-        Assert.Equal(records[0].Sequence + 1, records[1].Sequence);
-        Assert.Equal(records[0].Hash, records[1].PreviousHash);
+        Assert.Equal([AuditKinds.Issuance], records.Select(r => r.Event.Kind));
         foreach (var e in records.Select(r => r.Event))
         {
             Assert.Equal(SupportAgent, e.Agent);
@@ -33,7 +31,7 @@ public sealed class AttributionTests : BrokerTest
             Assert.Equal("node-a", e.Node);
         }
 
-        var issuance = records[1].Event;
+        var issuance = records[0].Event;
         Assert.Equal(jwt.Id, issuance.Jti);
         Assert.Equal(jwt.Kid, issuance.Evidence["kid"]);
         Assert.Equal(jwt.GetPayloadValue<long>("exp").ToString(System.Globalization.CultureInfo.InvariantCulture), issuance.Evidence["exp"]);
@@ -44,9 +42,10 @@ public sealed class AttributionTests : BrokerTest
     {
         await Broker.IssueAsync(Broker.RefundRequest() with { Run = "run_attr" });
 
-        var decision = (await Broker.ReadAuditAsync(new AuditQuery { Run = "run_attr", Kind = AuditKinds.Decision })).Single().Event;
+        var decision = (await Broker.ReadAuditAsync(new AuditQuery { Run = "run_attr", Kind = AuditKinds.Issuance })).Single().Event;
 
-        Assert.Equal("allow", decision.Outcome);
+        Assert.Equal("issued", decision.Outcome);
+        Assert.Equal("support-refunds-own-tenant", decision.Rule);
         Assert.Equal(WorkloadIssuer, decision.Evidence["actor_issuer"]);
         Assert.Equal("ES256", decision.Evidence["actor_alg"]);
         Assert.Equal(UserIssuer, decision.Evidence["user_issuer"]);

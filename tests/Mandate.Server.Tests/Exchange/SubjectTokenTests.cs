@@ -57,13 +57,25 @@ public sealed class SubjectTokenTests : BrokerTest
     [Fact]
     public async Task Exchange_UserTokenFromPartnerIssuer_IsAttestedWithItsOwnKey()
     {
-        // The control for the key-confusion test: partner-idp's key is good for partner-idp's own users.
-        // (Nothing limits which tenants an issuer may assert; see the report on issuer/tenant binding.)
+        // The control for the key-confusion test: partner-idp's key is good for partner-idp's own users,
+        // in the tenants it is configured to speak for (issuers[].tenants).
         var claims = Broker.UserClaims();
         claims["iss"] = PartnerIssuer;
 
         var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { SubjectToken = Broker.PartnerKey.Sign(claims) });
 
         Expect.Issued(reply);
+    }
+
+    [Fact]
+    public async Task Exchange_UserTokenFromIssuerNamingATenantItMayNotSpeakFor_ReturnsInvalidRequest()
+    {
+        var claims = Broker.UserClaims(tenant: "globex");
+        claims["iss"] = PartnerIssuer;
+
+        var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { SubjectToken = Broker.PartnerKey.Sign(claims), Tenant = "globex" });
+
+        Expect.Refused(reply, "invalid_request", "issuer 'partner-idp' may not speak for", "issuers[].tenants");
+        await Broker.AssertNothingIssuedAsync();
     }
 }

@@ -20,8 +20,9 @@ public sealed class BrokerHarness : IAsyncDisposable
     /// <summary>Lifetime of the identity tokens tests present (SVIDs, user tokens).</summary>
     public static readonly TimeSpan IdentityLifetime = TimeSpan.FromMinutes(10);
 
-    private BrokerHarness(string directory, MandateOptions options, ManualTimeProvider clock, MandateApp app)
+    private BrokerHarness(string directory, MandateOptions options, ManualTimeProvider clock, MandateApp app, CapturedLogs logs)
     {
+        Logs = logs;
         Directory = directory;
         Options = options;
         Clock = clock;
@@ -33,6 +34,9 @@ public sealed class BrokerHarness : IAsyncDisposable
         UserKey = IssuerKey.Load(TestBroker.UserIssuer, options.DataDirectory, "acme-idp", options.Issuers[1].JwksFile!);
         PartnerKey = IssuerKey.Load(TestBroker.PartnerIssuer, options.DataDirectory, "partner-idp", options.Issuers[2].JwksFile!);
     }
+
+    /// <summary>Everything the broker logged, at every level, across restarts.</summary>
+    public CapturedLogs Logs { get; }
 
     public string Directory { get; }
     public MandateOptions Options { get; }
@@ -58,7 +62,8 @@ public sealed class BrokerHarness : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), TestBroker.Configuration);
             var options = ConfigLoader.LoadFile(Path.Combine(directory, "mandate.yaml"));
             var clock = new ManualTimeProvider();
-            return new BrokerHarness(directory, options, clock, await StartAppAsync(options, clock));
+            var logs = new CapturedLogs();
+            return new BrokerHarness(directory, options, clock, await StartAppAsync(options, clock, logs), logs);
         }
         catch
         {
@@ -72,14 +77,19 @@ public sealed class BrokerHarness : IAsyncDisposable
     {
         Http.Dispose();
         await App.DisposeAsync();
-        App = await StartAppAsync(Options, Clock);
+        App = await StartAppAsync(Options, Clock, Logs);
         Http = new HttpClient { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    private static async Task<MandateApp> StartAppAsync(MandateOptions options, ManualTimeProvider clock)
+    private static async Task<MandateApp> StartAppAsync(MandateOptions options, ManualTimeProvider clock, CapturedLogs logs)
     {
         var app = await MandateServer.CreateAsync(options, new MandateHostOptions
         {
+            ConfigureLogging = builder =>
+            {
+                builder.AddProvider(logs);
+                builder.AddFilter<CapturedLogs>(null, LogLevel.Trace);
+            },
             ListenUrl = "http://127.0.0.1:0",
             Time = clock,
             // No MANDATE_KEK: the key-encryption key is generated into the data folder.

@@ -50,7 +50,7 @@ internal static class TestBroker
         issuers:
           - { name: workloads, kind: workload, issuer: {{WorkloadIssuer}}, jwks_file: workloads.jwks.json, dev_signer: true }
           - { name: acme-idp, kind: user, issuer: {{UserIssuer}}, jwks_file: acme-idp.jwks.json, dev_signer: true }
-          - { name: partner-idp, kind: user, issuer: {{PartnerIssuer}}, jwks_file: partner-idp.jwks.json, dev_signer: true }
+          - { name: partner-idp, kind: user, issuer: {{PartnerIssuer}}, jwks_file: partner-idp.jwks.json, dev_signer: true, tenants: [acme, partner] }
         tools:
           - { name: refunds, resource: {{Refunds}}, scopes: [refunds:read, refunds:write, refunds:admin], workloads: [{{RefundsWorkload}}] }
           - { name: crm, resource: {{Crm}}, scopes: [crm:read, crm:write], workloads: [{{CrmWorkload}}] }

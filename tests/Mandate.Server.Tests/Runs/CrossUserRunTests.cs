@@ -54,7 +54,7 @@ public sealed class CrossUserRunTests : BrokerTest
 
         var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { SubjectToken = Broker.UserToken("bob"), Run = RunId(alice) });
 
-        Expect.Refused(reply, "invalid_request", $"run '{RunId(alice)}' is a run Mandate started; credentials in it are issued only for its run token");
+        Expect.Refused(reply, "invalid_request", $"run '{RunId(alice)}' is a recorded run; present its run token as subject_token instead of naming it");
         await Broker.AssertNothingIssuedAsync();
     }
 

@@ -149,7 +149,7 @@ public sealed class RunEndTests : BrokerTest
 
         var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { Run = RunId(runToken) });
 
-        Expect.Refused(reply, "invalid_request", $"run '{RunId(runToken)}' is a run Mandate started");
+        Expect.Refused(reply, "invalid_request", $"run '{RunId(runToken)}' was revoked", "use a new run id");
         await Broker.AssertNothingIssuedAsync();
     }
 

@@ -97,15 +97,17 @@ public sealed class RunTraceTests : BrokerTest
         Assert.Equal(agent, node.Run.Agent);
         Assert.Equal("alice", node.Run.User);
         Assert.Equal("acme", node.Run.Tenant);
-        Assert.Equal(2, node.Decisions.Count);
-        Assert.All(node.Decisions, d =>
-        {
-            Assert.Equal("allow", d.Event.Outcome);
-            Assert.Equal(rule, d.Event.Rule);
-            Assert.Equal(Broker.Runtime.Policy.Current.Version, d.Event.PolicyVersion);
-            Assert.Equal(agent, d.Event.Agent);
-        });
+        // The decision that started or delegated the run is its own record; an allowed credential's
+        // decision travels in its issuance record (one audit record per allowed exchange).
+        var decision = Assert.Single(node.Decisions);
+        Assert.Equal("allow", decision.Event.Outcome);
+        Assert.Equal(rule, decision.Event.Rule);
+        Assert.Equal(Broker.Runtime.Policy.Current.Version, decision.Event.PolicyVersion);
+        Assert.Equal(agent, decision.Event.Agent);
         var issued = Assert.Single(node.Credentials);
+        Assert.Equal(rule, issued.Issuance.Event.Rule);
+        Assert.Equal(Broker.Runtime.Policy.Current.Version, issued.Issuance.Event.PolicyVersion);
+        Assert.Equal(IssuedTokens.Read(credential).GetPayloadValue<string>("dec"), issued.Issuance.Event.DecisionId);
         Assert.Equal(IssuedTokens.Read(credential).Id, issued.Jti);
         Assert.Equal([RefundsWorkload], issued.AcceptedBy);
         Assert.Equal(Broker.Runtime.Keys.Current.Active.Kid, issued.Issuance.Event.Evidence["kid"]);

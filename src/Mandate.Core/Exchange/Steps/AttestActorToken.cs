@@ -28,7 +28,7 @@ public sealed class AttestActorToken : IExchangeStep
         if (result.Identity is null)
         {
             // RFC 8693 §2.2.2: an invalid subject or actor token is invalid_request.
-            context.Reject(OAuthError.InvalidRequest(result.Failure!));
+            context.Reject(OAuthError.InvalidRequest(result.Failure!), result.Detail);
             return;
         }
 

@@ -1,5 +1,4 @@
 using Mandate.Core.Attestation;
-using Mandate.Core.Configuration;
 using Mandate.Core.Policy;
 using Mandate.Core.Protocol;
 using Mandate.Core.Runs;
@@ -31,12 +30,12 @@ public sealed class AttestSubjectToken : IExchangeStep
             return;
         }
 
-        if (_attestor.ClaimsIssuerOfKind(token, IssuerKind.Workload))
+        var (workload, user) = await _attestor.AttestSubjectAsync(token, P.SubjectToken, cancellationToken);
+        if (workload is not null)
         {
-            var workload = await _attestor.AttestWorkloadAsync(token, P.SubjectToken, cancellationToken);
             if (workload.Identity is null)
             {
-                context.Reject(OAuthError.InvalidRequest(workload.Failure!));
+                context.Reject(OAuthError.InvalidRequest(workload.Failure!), workload.Detail);
                 return;
             }
 
@@ -50,10 +49,9 @@ public sealed class AttestSubjectToken : IExchangeStep
             return;
         }
 
-        var user = await _attestor.AttestUserAsync(token, P.SubjectToken, cancellationToken);
-        if (user.Identity is null)
+        if (user!.Identity is null)
         {
-            context.Reject(OAuthError.InvalidRequest(user.Failure!));
+            context.Reject(OAuthError.InvalidRequest(user.Failure!), user.Detail);
             return;
         }
 

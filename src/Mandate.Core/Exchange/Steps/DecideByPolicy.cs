@@ -35,7 +35,7 @@ public sealed partial class DecideByPolicy : IExchangeStep
             : context.Envelope!.Tools.Select(t => (t, (IReadOnlyList<string>)context.Envelope.ScopesOf(t).ToList())).ToList();
         foreach (var (tool, scopes) in asks)
         {
-            var decision = _policy.Evaluate(new PolicyInput
+            var decision = _policy.Evaluate(context.WithPolicyState(new PolicyInput
             {
                 Agent = context.Actor!.SpiffeId,
                 Tool = tool,
@@ -46,9 +46,11 @@ public sealed partial class DecideByPolicy : IExchangeStep
                 User = context.User?.Subject,
                 DelegationDepth = context.DelegationDepth,
                 Environment = _options.Environment,
-            });
+            }));
             context.Decisions.Add(new ToolDecision(tool, scopes, decision));
-            if (!decision.IsAllowed)
+
+            // require_approval is answered by RequestApproval, for single tool credentials only.
+            if (!decision.IsAllowed && !(decision.RequiresApproval && context.Kind == ExchangeKind.ToolCredential))
             {
                 await RecordRefusalAsync(context, cancellationToken);
                 context.Reject(Describe(decision, context.DecisionId));

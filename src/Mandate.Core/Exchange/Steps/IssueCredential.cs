@@ -52,19 +52,20 @@ public sealed class IssueCredential : IExchangeStep
             DecisionId = context.DecisionId,
             IssuedAt = context.Now,
             ExpiresAt = context.Now + lifetime.Value,
+            AuthorizationDetails = context.AuthorizationDetails,
         };
-        var (token, kid) = _minter.Mint(claims);
+        // Invariant 2: audit before credential. The one record holds the decision and the credential's
+        // metadata; signing overlaps the durable commit, but the token is returned only once it is durable.
+        var key = _minter.ActiveKey;
+        var durable = _trail.WriteAsync(new StoreBatch
+        {
+            AuditEvents = [ExchangeAuditEvents.Issuance(context, context.Decisions[0], claims, key.Kid, _options.Issuer, _options.Node)],
+            RateIncrements = context.RateIncrements(),
+        }, cancellationToken);
+        var (token, _) = _minter.Mint(claims, key);
         try
         {
-            // Invariant 2: audit before credential.
-            await _trail.WriteAsync(new StoreBatch
-            {
-                AuditEvents =
-                [
-                    ExchangeAuditEvents.Decision(context, context.Decisions[0], _options.Node),
-                    ExchangeAuditEvents.Issuance(context, claims, kid, _options.Issuer, _options.Node),
-                ],
-            }, cancellationToken);
+            await durable;
         }
         catch (StoreUnavailableException)
         {

@@ -1,5 +1,6 @@
 using Mandate.Core.Policy;
 using Mandate.Core.Protocol;
+using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 
@@ -8,21 +9,25 @@ namespace Mandate.Core.Exchange.Steps;
 /// <summary>
 /// Settles the tenant, the run and the actor chain. Inside a run they come from the run token and
 /// cannot be changed by the request. Otherwise the tenant defaults to the one in the user's token,
-/// never to the request alone; an agent may only act in the tenants it is registered for. A run
-/// Mandate recorded is named only by its run token, never by the bare <c>run</c> parameter.
+/// never to the request alone; an agent may only act in the tenants it is registered for.
 /// </summary>
 public sealed class ResolveTenantAndRun : IExchangeStep
 {
     private readonly IMandateStore _store;
+    private readonly RevocationList _revocations;
 
-    public ResolveTenantAndRun(IMandateStore store) => _store = store;
+    public ResolveTenantAndRun(IMandateStore store, RevocationList revocations)
+    {
+        _store = store;
+        _revocations = revocations;
+    }
 
     public async ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
         var error = context.SubjectRun is null ? OutsideRun(context) : InsideRun(context);
-        if (error is null && context.SubjectRun is null && context.Request[P.Run] is { } named)
+        if (error is null && context.SubjectRun is null && context.Request[P.Run] is { } run)
         {
-            error = await RejectRecordedRunAsync(named, cancellationToken);
+            error = await CheckCallerNamedRunAsync(run, cancellationToken);
         }
 
         if (error is not null)
@@ -32,21 +37,19 @@ public sealed class ResolveTenantAndRun : IExchangeStep
     }
 
     /// <summary>
-    /// Without its run token a credential could claim a recorded run: another user's, one whose envelope
-    /// it exceeds, or one already ended (whose run revocation covers only what was issued before the end).
+    /// A caller-named run outside a run token is only a label for the audit trail; it must not be a run
+    /// Mandate recorded (those are used through their run token) nor one an operator revoked.
     /// </summary>
-    private async Task<OAuthError?> RejectRecordedRunAsync(string runId, CancellationToken cancellationToken)
+    private async Task<OAuthError?> CheckCallerNamedRunAsync(string run, CancellationToken cancellationToken)
     {
-        try
+        if (_revocations.ForRun(run) is { } revoked)
         {
-            return await _store.GetRunAsync(runId, cancellationToken) is null
-                ? null
-                : OAuthError.InvalidRequest($"run '{runId}' is a run Mandate started; credentials in it are issued only for its run token: present it as subject_token with subject_token_type urn:ietf:params:oauth:token-type:txn_token");
+            return OAuthError.InvalidRequest($"run '{run}' was revoked ({revoked.Id}); use a new run id");
         }
-        catch (StoreUnavailableException)
-        {
-            return OAuthError.TemporarilyUnavailable("the store could not be read to check the run parameter; retry shortly");
-        }
+
+        return await _store.GetRunAsync(run, cancellationToken) is not null
+            ? OAuthError.InvalidRequest($"run '{run}' is a recorded run; present its run token as subject_token instead of naming it")
+            : null;
     }
 
     private static OAuthError? OutsideRun(ExchangeContext context)

@@ -1,4 +1,5 @@
 using Mandate.Core.Keys;
+using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -6,19 +7,22 @@ using Microsoft.Extensions.Logging;
 namespace Mandate.Server.Hosting;
 
 /// <summary>
-/// Rotates this node's signing key when due and picks up other nodes' keys, once a minute. Rotation is
-/// invisible to clients: the new key is published before it signs, the old one stays until its tokens expire.
+/// Once a minute: rotates this node's signing key when due and picks up other nodes' keys (invisible to
+/// clients: a new key is published before it signs, an old one stays until its tokens expire), and
+/// forgets revocations that can no longer cover a live credential.
 /// </summary>
-internal sealed partial class KeyRotationService : BackgroundService
+internal sealed partial class MaintenanceService : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
     private readonly SigningKeyRing _keys;
+    private readonly RevocationList _revocations;
     private readonly TimeProvider _time;
-    private readonly ILogger<KeyRotationService> _logger;
+    private readonly ILogger<MaintenanceService> _logger;
 
-    public KeyRotationService(SigningKeyRing keys, TimeProvider time, ILogger<KeyRotationService> logger)
+    public MaintenanceService(SigningKeyRing keys, RevocationList revocations, TimeProvider time, ILogger<MaintenanceService> logger)
     {
         _keys = keys;
+        _revocations = revocations;
         _time = time;
         _logger = logger;
     }
@@ -28,6 +32,7 @@ internal sealed partial class KeyRotationService : BackgroundService
         using var timer = new PeriodicTimer(Interval, _time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            _revocations.Purge(_time.GetUtcNow());
             try
             {
                 var before = _keys.Current.Active.Kid;

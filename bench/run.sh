@@ -1,0 +1,328 @@
+#!/usr/bin/env bash
+# Load benchmark: the full token exchange (policy + group-committed SQLite audit) against the crypto
+# floor (verify two ES256 JWTs, sign one), interleaved, at the same concurrency. See bench/README.md.
+#
+#   bash bench/run.sh                      # 3 rounds x (broker 10s, bare 10s) at 64 connections
+#   ROUNDS=5 DURATION=20s CONNECTIONS=128 bash bench/run.sh
+#
+# Knobs: DURATION (10s), CONNECTIONS (64), ROUNDS (3), THREADS (wrk threads, 2), WARMUP (20s per server,
+# long enough for tiered JIT to settle), TARGET (0.85, the broker/bare throughput ratio to meet),
+# VERIFY (1: run `mandate audit verify` on the whole chain at the end).
+set -euo pipefail
+
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+ROUNDS=${ROUNDS:-3}
+THREADS=${THREADS:-2}
+WARMUP=${WARMUP:-20s}
+TARGET=${TARGET:-0.85}
+VERIFY=${VERIFY:-1}
+
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BENCH/.." && pwd)
+RESULTS=$BENCH/results
+RAW=$RESULTS/raw
+MANDATE=$REPO/src/Mandate.Cli/bin/Release/net10.0/mandate
+BARE=$REPO/bench/Mandate.Bench.Bare/bin/Release/net10.0/Mandate.Bench.Bare
+
+# The quickstart's identities; the first-response check fails loudly if the quickstart changes them.
+AGENT=spiffe://acme.example/agents/support
+USER_SUB=alice
+TENANT=acme
+RESOURCE=https://refunds.acme.example
+SCOPE=refunds:write
+WORKLOAD_ISSUER=https://spire.acme.example
+USER_ISSUER=https://idp.acme.example
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+
+# --- tools -------------------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null; then
+    [[ $(id -u) == 0 ]] || die "wrk is not installed; run: sudo apt-get install -y wrk"
+    log "installing wrk"
+    apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+fi
+command -v curl >/dev/null || die "curl is required"
+CLK_TCK=$(getconf CLK_TCK)
+
+# What is measured: the commit, and whether src/ or the bench itself differ from it (results and README excluded).
+COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+DIRTY=$(git -C "$REPO" status --porcelain -- src bench ':!bench/results' ':!bench/README.md' 2>/dev/null | grep -q . && echo " (uncommitted changes)" || true)
+
+log "building Release (broker CLI and bare endpoint)"
+dotnet build "$REPO/src/Mandate.Cli/Mandate.Cli.csproj" -c Release -nologo -v quiet >/dev/null || die "build of src/Mandate.Cli failed"
+dotnet build "$BENCH/Mandate.Bench.Bare/Mandate.Bench.Bare.csproj" -c Release -nologo -v quiet >/dev/null || die "build of bench/Mandate.Bench.Bare failed"
+[[ -x $MANDATE && -x $BARE ]] || die "built binaries not found at $MANDATE and $BARE"
+
+# --- servers -----------------------------------------------------------------------------------------
+WORK=$(mktemp -d /tmp/mandate-bench.XXXXXX)
+BROKER_PID=""
+BARE_PID=""
+stop_servers() {
+    for pid in $BROKER_PID $BARE_PID; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in $BROKER_PID $BARE_PID; do
+        wait "$pid" 2>/dev/null || true
+    done
+    BROKER_PID=""
+    BARE_PID=""
+}
+cleanup() {
+    stop_servers
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A free loopback port: one nothing answers on, chosen at random from the ephemeral-free range.
+free_port() {
+    local port
+    for _ in $(seq 1 100); do
+        port=$((20000 + RANDOM % 30000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+    die "no free port found"
+}
+
+wait_ready() { # name pid url log
+    for _ in $(seq 1 120); do
+        kill -0 "$2" 2>/dev/null || { cat "$4" >&2; die "$1 exited during start-up (log above)"; }
+        if curl -fsS -o /dev/null "$3/healthz" 2>/dev/null; then
+            return
+        fi
+        sleep 0.25
+    done
+    cat "$4" >&2
+    die "$1 not ready at $3 after 30s (log above)"
+}
+
+BROKER_PORT=$(free_port)
+BROKER_URL=http://127.0.0.1:$BROKER_PORT
+CONFIG=$WORK/mandate.yaml
+cp "$REPO/examples/quickstart/policy.yaml" "$WORK/policy.yaml"
+sed -e "s#^issuer: .*#issuer: $BROKER_URL#" \
+    -e "s#^listen: .*#listen: $BROKER_URL#" \
+    -e "s#^environment: .*#environment: dev#" \
+    -e "s#\.\./\.\./\.mandate/quickstart#$WORK/data#g" \
+    "$REPO/examples/quickstart/mandate.yaml" >"$CONFIG"
+grep -q "^issuer: $BROKER_URL" "$CONFIG" && grep -q "^data_dir: $WORK/data" "$CONFIG" \
+    && grep -q "jwks_file: $WORK/data/dev-issuers/workloads.jwks.json" "$CONFIG" \
+    || die "could not rewrite examples/quickstart/mandate.yaml into a bench config (has its layout changed?)"
+
+# Both servers run in an empty folder: the ASP.NET Core host watches its working directory recursively
+# for appsettings changes, and from the repository root that is ~400 inotify watches (see README).
+mkdir -p "$WORK/cwd"
+log "starting mandate serve on $BROKER_URL (data in $WORK/data)"
+(cd "$WORK/cwd" && exec "$MANDATE" serve --config "$CONFIG" --listen "$BROKER_URL") >"$WORK/broker.log" 2>&1 &
+BROKER_PID=$!
+wait_ready broker "$BROKER_PID" "$BROKER_URL" "$WORK/broker.log"
+
+# The broker wrote the dev issuers' JWKS files at start; the bare endpoint verifies with the same ones.
+BARE_PORT=$(free_port)
+BARE_URL=http://127.0.0.1:$BARE_PORT
+log "starting the bare endpoint on $BARE_URL"
+(cd "$WORK/cwd" && exec "$BARE" --Listen "$BARE_URL" --Audience "$BROKER_URL" \
+    --WorkloadIssuer "$WORKLOAD_ISSUER" --WorkloadJwks "$WORK/data/dev-issuers/workloads.jwks.json" \
+    --UserIssuer "$USER_ISSUER" --UserJwks "$WORK/data/dev-issuers/acme-idp.jwks.json") >"$WORK/bare.log" 2>&1 &
+BARE_PID=$!
+wait_ready bare "$BARE_PID" "$BARE_URL" "$WORK/bare.log"
+
+# --- request -----------------------------------------------------------------------------------------
+# `mandate dev token` output is wrapped at 80 columns when redirected; a JWT has no newlines of its own.
+ACTOR_TOKEN=$("$MANDATE" dev token --config "$CONFIG" --issuer workloads --sub "$AGENT" --ttl 1h | tr -d '\n')
+USER_TOKEN=$("$MANDATE" dev token --config "$CONFIG" --issuer acme-idp --sub "$USER_SUB" --tenant "$TENANT" --ttl 1h | tr -d '\n')
+[[ $ACTOR_TOKEN == *.*.* && $USER_TOKEN == *.*.* ]] || die "mandate dev token did not print JWTs"
+
+urlencode() { local s=$1; s=${s//%/%25}; s=${s//:/%3A}; s=${s//\//%2F}; s=${s// /+}; printf '%s' "$s"; }
+BODY="grant_type=$(urlencode urn:ietf:params:oauth:grant-type:token-exchange)"
+BODY+="&subject_token=$USER_TOKEN&subject_token_type=$(urlencode urn:ietf:params:oauth:token-type:jwt)"
+BODY+="&actor_token=$ACTOR_TOKEN&actor_token_type=$(urlencode urn:ietf:params:oauth:token-type:jwt)"
+BODY+="&resource=$(urlencode "$RESOURCE")&scope=$(urlencode "$SCOPE")"
+printf '%s' "$BODY" >"$WORK/body.form"
+cat >"$WORK/post.lua" <<EOF
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.body = "$BODY"
+EOF
+
+first_response() { # name url
+    local status
+    status=$(curl -sS -o "$WORK/first-$1.json" -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
+        --data-binary "@$WORK/body.form" "$2/oauth2/token") || die "$1: request failed"
+    if [[ $status != 200 ]] || ! grep -q '"access_token"' "$WORK/first-$1.json"; then
+        cat "$WORK/first-$1.json" >&2
+        echo >&2
+        die "$1 answered HTTP $status to the exchange, not 200 with an access_token (body above)"
+    fi
+}
+first_response broker "$BROKER_URL"
+first_response bare "$BARE_URL"
+log "both answer 200 with an access_token"
+
+# --- measurement -------------------------------------------------------------------------------------
+cpu_ticks() { # utime + stime of every thread of the process; fields 14 and 15 of /proc/PID/stat
+    local stat
+    stat=$(<"/proc/$1/stat")
+    stat=${stat##*) }
+    awk '{ print $12 + $13 }' <<<"$stat"
+}
+
+# Latency from wrk's distribution ("  99%   12.34ms") in milliseconds.
+latency_ms() { # file percentile
+    awk -v p="$2%" '$1 == p {
+        v = $2; u = v; gsub(/[0-9.]/, "", u); sub(/[a-z]+$/, "", v)
+        if (u == "us") v /= 1000; else if (u == "s") v *= 1000; else if (u == "m") v *= 60000
+        printf "%.2f", v; exit }' "$1"
+}
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$RAW/$STAMP"
+ROWS=$WORK/rows.tsv
+: >"$ROWS"
+BROKER_RESPONSES=1 # the first-response check
+BROKER_NON2XX=0
+
+measure() { # target round duration
+    local target=$1 round=$2 duration=$3 pid url
+    if [[ $target == broker ]]; then pid=$BROKER_PID url=$BROKER_URL; else pid=$BARE_PID url=$BARE_URL; fi
+    local out=$RAW/$STAMP/$target-$round.txt before after
+    before=$(cpu_ticks "$pid")
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --latency -s "$WORK/post.lua" "$url/oauth2/token" >"$out" \
+        || die "wrk failed against $target ($out)"
+    after=$(cpu_ticks "$pid")
+    kill -0 "$pid" 2>/dev/null || die "$target died during the run"
+
+    local rps requests non2xx errors p50 p99 elapsed cpu cores per_cpu
+    rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
+    requests=$(awk '/ requests in / { print $1 }' "$out")
+    non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
+    non2xx=${non2xx:-0}
+    errors=$(awk -F'[ ,]+' '/Socket errors:/ { print $5 + $7 + $9 + $11 }' "$out")
+    errors=${errors:-0}
+    p50=$(latency_ms "$out" 50)
+    p99=$(latency_ms "$out" 99)
+    [[ -n $rps && -n $requests && -n $p50 && -n $p99 ]] || die "could not parse wrk output $out"
+    elapsed=$(awk '/ requests in / { sub(/s,$/, "", $4); print $4 }' "$out")
+    cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
+    cores=$(awk -v c="$cpu" -v e="$elapsed" 'BEGIN { printf "%.2f", c / e }')
+    per_cpu=$(awk -v r="$requests" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? r / c : 0) }')
+    if [[ $target == broker ]]; then
+        BROKER_RESPONSES=$((BROKER_RESPONSES + requests))
+        BROKER_NON2XX=$((BROKER_NON2XX + non2xx))
+    fi
+    if [[ $round != warmup ]]; then
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+            "$target" "$round" "$rps" "$p50" "$p99" "$requests" "$non2xx" "$errors" "$cpu" "$per_cpu" "$cores" >>"$ROWS"
+    fi
+    log "$(printf '%-6s %-6s %8s req/s  p50 %6s ms  p99 %7s ms  non-2xx %s  socket errors %s  server CPU %5s s (%s cores)  %5s req/CPU-s' \
+        "$target" "$round" "$rps" "$p50" "$p99" "$non2xx" "$errors" "$cpu" "$cores" "$per_cpu")"
+    [[ $non2xx == 0 && $errors == 0 ]] || log "WARNING: $target had $non2xx non-2xx responses and $errors socket errors ($out)"
+}
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+log "warm-up: $WARMUP each at $CONNECTIONS connections"
+measure broker warmup "$WARMUP"
+measure bare warmup "$WARMUP"
+for round in $(seq 1 "$ROUNDS"); do
+    # Alternate which target goes first, so neither always follows the other's GC or page-cache debris.
+    if ((round % 2)); then order="broker bare"; else order="bare broker"; fi
+    for target in $order; do
+        measure "$target" "$round" "$DURATION"
+    done
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# --- durability check --------------------------------------------------------------------------------
+# Every 2xx from the broker is a credential whose issuance record was committed before the response.
+BROKER_OK=$((BROKER_RESPONSES - BROKER_NON2XX))
+DB=$WORK/data/mandate.db
+if command -v sqlite3 >/dev/null; then
+    ISSUED=$(sqlite3 -readonly "$DB" "SELECT count(*) FROM audit WHERE kind = 'issuance';")
+else
+    ISSUED=$("$MANDATE" audit query --config "$CONFIG" --kind issuance --limit 100000000 --json | tr -d '\n' | grep -o '{"seq":' | wc -l)
+fi
+log "broker 2xx responses seen by wrk and curl: $BROKER_OK; issuance records in the store: $ISSUED"
+((ISSUED >= BROKER_OK)) || die "only $ISSUED issuance records for $BROKER_OK issued credentials: audit is not durable"
+VERIFIED="not run (VERIFY=0)"
+if [[ $VERIFY == 1 ]]; then
+    stop_servers # the chain is read by the CLI straight from the file
+    VERIFIED=$("$MANDATE" audit verify --config "$CONFIG" | tr '\n' ' ' | sed 's/ *$//') || die "audit verify failed: $VERIFIED"
+    log "$VERIFIED"
+fi
+
+# --- report ------------------------------------------------------------------------------------------
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+col() { awk -F'\t' -v t="$1" -v c="$2" '$1 == t { print $c }' "$ROWS" | median; }
+declare -A M
+for target in broker bare; do
+    M[$target.rps]=$(col "$target" 3)
+    M[$target.p50]=$(col "$target" 4)
+    M[$target.p99]=$(col "$target" 5)
+    M[$target.cpu]=$(col "$target" 9)
+    M[$target.percpu]=$(col "$target" 10)
+    M[$target.cores]=$(col "$target" 11)
+done
+RATIO=$(awk -v a="${M[broker.rps]}" -v b="${M[bare.rps]}" 'BEGIN { printf "%.3f", a / b }')
+CPU_RATIO=$(awk -v a="${M[broker.percpu]}" -v b="${M[bare.percpu]}" 'BEGIN { printf "%.3f", a / b }')
+MET=$(awk -v r="$RATIO" -v t="$TARGET" 'BEGIN { print (r >= t) ? "met" : "NOT met" }')
+
+CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+BUSY=$(awk -v a="${LOAD_BEFORE%% *}" -v b="${LOAD_AFTER%% *}" -v n="$(nproc)" 'BEGIN { if (a > n || b > n) print "**The machine was busy (load average above nproc): other processes took CPU from the runs. Compare ratios only, and re-run on a quiet machine for absolute figures.**" }')
+{
+    echo "# Latest load benchmark"
+    echo
+    echo "\`bash bench/run.sh\` (DURATION=$DURATION CONNECTIONS=$CONNECTIONS ROUNDS=$ROUNDS THREADS=$THREADS WARMUP=$WARMUP)"
+    echo
+    echo "| | |"
+    echo "|---|---|"
+    echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
+    echo "| commit | $COMMIT$DIRTY |"
+    echo "| CPU | $CPU_MODEL, nproc $(nproc) |"
+    echo "| kernel | $(uname -sr) |"
+    echo "| .NET | $(dotnet --version) |"
+    echo "| wrk | $(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }') |"
+    echo "| load average before / after | $LOAD_BEFORE / $LOAD_AFTER |"
+    echo
+    [[ -z $BUSY ]] || { echo "$BUSY"; echo; }
+    echo "## Medians over $ROUNDS rounds"
+    echo
+    echo "| target | exchanges/s | p50 ms | p99 ms | server CPU s per run | server cores busy | requests per server CPU-s |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "| broker (full exchange, durable audit) | ${M[broker.rps]} | ${M[broker.p50]} | ${M[broker.p99]} | ${M[broker.cpu]} | ${M[broker.cores]} | ${M[broker.percpu]} |"
+    echo "| bare (crypto floor) | ${M[bare.rps]} | ${M[bare.p50]} | ${M[bare.p99]} | ${M[bare.cpu]} | ${M[bare.cores]} | ${M[bare.percpu]} |"
+    echo
+    echo "- throughput ratio broker/bare: **$RATIO** (target ≥ $TARGET at $CONNECTIONS connections: **$MET**)"
+    echo "- requests per server CPU-second, broker/bare: **$CPU_RATIO**"
+    echo "- durability: $ISSUED issuance records in the store for $BROKER_OK successful exchanges; $VERIFIED"
+    echo
+    echo "## Every run"
+    echo
+    echo "| target | round | req/s | p50 ms | p99 ms | requests | non-2xx | socket errors | server CPU s | cores busy | req per CPU-s |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10 }' "$ROWS"
+    echo
+    echo "Raw wrk output: \`bench/results/raw/$STAMP/\` (not committed)."
+} >"$RESULTS/latest.md"
+cp "$RESULTS/latest.md" "$RAW/$STAMP/summary.md"
+
+# The README quotes the headline of the latest run between its latest:begin/end markers.
+{
+    echo "\`bash bench/run.sh\` on $(date -u '+%Y-%m-%d') at commit $COMMIT$DIRTY: $CPU_MODEL, nproc $(nproc), load average $LOAD_BEFORE before and $LOAD_AFTER after;"
+    echo "$CONNECTIONS connections, $ROUNDS rounds of $DURATION per target, medians."
+    echo
+    sed -n '/^| target | exchanges/,/^| bare/p' "$RESULTS/latest.md"
+    echo
+    echo "Throughput ratio broker/bare **$RATIO** (target ≥ $TARGET: **$MET**); requests per server CPU-second broker/bare **$CPU_RATIO**."
+    [[ -z $BUSY ]] || { echo; echo "$BUSY"; }
+} >"$WORK/readme-latest.md"
+awk -v snippet="$WORK/readme-latest.md" '
+    /<!-- latest:end -->/ { skipping = 0 }
+    !skipping { print }
+    /<!-- latest:begin -->/ { while ((getline line < snippet) > 0) print line; skipping = 1 }
+' "$BENCH/README.md" >"$WORK/README.md" && cp "$WORK/README.md" "$BENCH/README.md"
+log "wrote bench/results/latest.md and the README figures: broker/bare throughput $RATIO (target $TARGET $MET), per CPU-s $CPU_RATIO"

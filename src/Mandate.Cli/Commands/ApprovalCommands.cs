@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using System.Text.Json;
+using Mandate.Client;
+using Spectre.Console;
+
+namespace Mandate.Cli.Commands;
+
+/// <summary><c>mandate approvals list|approve|deny</c>: a human answers require_approval decisions on the running broker.</summary>
+internal static class ApprovalCommands
+{
+    public static Command Create()
+    {
+        var list = new Command("list", "List approvals, newest first (default: pending ones)");
+        var config = CommonOptions.Config();
+        var status = new Option<string?>("--status") { Description = "pending (default), approved, denied, consumed or all" };
+        var json = CommonOptions.Json();
+        list.Options.Add(config);
+        list.Options.Add(status);
+        list.Options.Add(json);
+        list.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, async admin =>
+        {
+            var filter = parse.GetValue(status) ?? "pending";
+            var items = await admin.ListApprovalsAsync(filter == "all" ? null : filter, ct);
+            if (parse.GetValue(json))
+            {
+                Output.Plain(items.GetRawText());
+                return 0;
+            }
+
+            var table = new Table().AddColumns("id", "status", "rule", "request", "expires");
+            foreach (var a in items.EnumerateArray())
+            {
+                table.AddRow(Text(a, "id"), Text(a, "status"), Text(a, "rule"), Text(a, "binding_message"), Text(a, "expires_at"));
+            }
+
+            Output.Console.Write(table);
+            return 0;
+        }));
+
+        return new Command("approvals", "Answer human approvals (require_approval rules) on the running broker")
+        {
+            list,
+            Decide("approve", approve: true),
+            Decide("deny", approve: false),
+        };
+    }
+
+    private static Command Decide(string name, bool approve)
+    {
+        var config = CommonOptions.Config();
+        var id = new Argument<string>("id") { Description = "The approval id (auth_req_id)" };
+        var reason = new Option<string?>("--reason", "-r") { Description = "Why; recorded in the audit trail and shown to the agent on deny" };
+        var approver = new Option<string?>("--approver") { Description = "Who decides; default admin:<OS user>" };
+        var command = new Command(name, approve ? "Approve a pending approval; the agent's next poll gets the credential" : "Deny a pending approval; the agent's next poll gets access_denied")
+        {
+            config, id, reason, approver,
+        };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, async admin =>
+        {
+            var who = parse.GetValue(approver) ?? $"admin:{Environment.UserName}";
+            var result = await admin.DecideApprovalAsync(parse.GetValue(id)!, approve, who, parse.GetValue(reason), ct);
+            Output.Line($"[green]{(approve ? "approved" : "denied")}[/] {Markup.Escape(Text(result, "id"))} by {Markup.Escape(who)}: {Markup.Escape(Text(result, "binding_message"))}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string configPath, Func<MandateAdminClient, Task<int>> action)
+    {
+        var options = CommonOptions.LoadConfig(configPath);
+        if (options is null)
+        {
+            return 2;
+        }
+
+        try
+        {
+            using var admin = new MandateAdminClient(options.AdminSocket);
+            return await action(admin);
+        }
+        catch (HttpRequestException e) when (e.InnerException is SocketException)
+        {
+            Output.Error($"cannot reach the broker's admin socket {options.AdminSocket}: is 'mandate serve' running with this configuration, as this user?");
+            return 1;
+        }
+        catch (MandateErrorException e)
+        {
+            Output.Error(e.Message);
+            return 1;
+        }
+    }
+
+    private static string Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.ToString() : "";
+}

@@ -1,0 +1,64 @@
+namespace Mandate.Core.Approvals;
+
+/// <summary>Where an approval stands. Pending → approved | denied | expired; approved → consumed (single use).</summary>
+public enum ApprovalStatus
+{
+    Pending,
+    Approved,
+    Denied,
+    Consumed,
+}
+
+/// <summary>
+/// A require_approval decision waiting for (or holding) a human's answer, bound to exactly one tool call:
+/// agent, run, tool, scopes, tenant, user and the SHA-256 of the canonical authorization_details.
+/// Holds what is needed to mint once approved, never a token.
+/// </summary>
+public sealed record Approval
+{
+    /// <summary>The <c>auth_req_id</c> the agent polls with.</summary>
+    public required string Id { get; init; }
+
+    public required ApprovalStatus Status { get; init; }
+    public required string Agent { get; init; }
+    public required string Run { get; init; }
+    public required string Tool { get; init; }
+    public required string Tenant { get; init; }
+
+    /// <summary>The user's subject, or null for background work.</summary>
+    public string? User { get; init; }
+
+    /// <summary>Space-separated scopes the credential will carry once approved.</summary>
+    public required string Scope { get; init; }
+
+    /// <summary>Canonical JSON of the authorization_details (<c>[]</c> when none).</summary>
+    public required string AuthorizationDetails { get; init; }
+
+    /// <summary>Lowercase hex SHA-256 over the binding (see <see cref="ApprovalBinding"/>).</summary>
+    public required string BindingHash { get; init; }
+
+    /// <summary>Who the approver is shown: a summary of the tool call.</summary>
+    public required string BindingMessage { get; init; }
+
+    public required string Rule { get; init; }
+    public required string PolicyVersion { get; init; }
+    public required string DecisionId { get; init; }
+
+    /// <summary>Credential lifetime granted once approved, in seconds.</summary>
+    public required int LifetimeSeconds { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>When the agent may poll next (CIBA §7.3 <c>slow_down</c>).</summary>
+    public DateTimeOffset? LastPolledAt { get; init; }
+
+    public string? Approver { get; init; }
+    public string? DecidedReason { get; init; }
+    public DateTimeOffset? DecidedAt { get; init; }
+
+    /// <summary>The credential minted from the approval, once consumed.</summary>
+    public string? Jti { get; init; }
+
+    public bool IsExpired(DateTimeOffset now) => Status == ApprovalStatus.Pending && now >= ExpiresAt;
+}

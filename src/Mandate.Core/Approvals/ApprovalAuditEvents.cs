@@ -1,0 +1,52 @@
+using Mandate.Core.Audit;
+
+namespace Mandate.Core.Approvals;
+
+/// <summary>Audit events of the approval life cycle: requested, decided (approved/denied), and issuance evidence.</summary>
+public static class ApprovalAuditEvents
+{
+    public static AuditEvent Requested(Approval a, string node) => new()
+    {
+        Kind = AuditKinds.ApprovalRequested,
+        Time = a.CreatedAt,
+        Outcome = "pending",
+        Agent = a.Agent,
+        Tenant = a.Tenant,
+        User = a.User,
+        Run = a.Run,
+        Tool = a.Tool,
+        Scope = a.Scope,
+        DecisionId = a.DecisionId,
+        PolicyVersion = a.PolicyVersion,
+        Rule = a.Rule,
+        Reason = a.BindingMessage,
+        Node = node,
+        Evidence = Evidence(a),
+    };
+
+    public static AuditEvent Decided(Approval a, ApprovalStatus outcome, string approver, string? reason, DateTimeOffset at, string node) => new()
+    {
+        Kind = AuditKinds.ApprovalDecided,
+        Time = at,
+        Outcome = outcome == ApprovalStatus.Approved ? "approved" : "denied",
+        Agent = a.Agent,
+        Tenant = a.Tenant,
+        User = a.User,
+        Run = a.Run,
+        Tool = a.Tool,
+        Scope = a.Scope,
+        DecisionId = a.DecisionId,
+        PolicyVersion = a.PolicyVersion,
+        Rule = a.Rule,
+        Reason = reason,
+        Node = node,
+        Evidence = new SortedDictionary<string, string>(Evidence(a), StringComparer.Ordinal) { ["approver"] = approver },
+    };
+
+    public static SortedDictionary<string, string> Evidence(Approval a) => new(StringComparer.Ordinal)
+    {
+        ["approval_id"] = a.Id,
+        ["binding_hash"] = a.BindingHash,
+        ["approval_expires_at"] = a.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

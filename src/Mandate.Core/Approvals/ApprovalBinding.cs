@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Mandate.Core.Policy.Expressions;
+
+namespace Mandate.Core.Approvals;
+
+/// <summary>
+/// What an approval is bound to, hashed: agent, run, tool, scope, tenant, user and the canonical
+/// authorization_details (object keys sorted, no whitespace). Any difference, e.g. another refund amount,
+/// gives another hash, so an approval can never be reused for a different tool call.
+/// </summary>
+public static class ApprovalBinding
+{
+    /// <summary>Canonical JSON of expression values (maps with sorted keys, lists in order).</summary>
+    public static string CanonicalJson(IReadOnlyList<object?> details)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, details);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    public static string Hash(string agent, string run, string tool, string scope, string tenant, string? user, string canonicalDetails)
+    {
+        // Unit separators keep field boundaries unambiguous ("a" + "bc" differs from "ab" + "c").
+        var text = string.Join('\u001f', agent, run, tool, scope, tenant, user ?? "", canonicalDetails);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    /// <summary>The line an approver reads: who wants what, for whom, with which details (bounded length).</summary>
+    public static string Message(string agent, string tool, string scope, string tenant, string? user, IReadOnlyList<object?> details)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        var who = user is null ? "background work" : $"user '{user}'";
+        var text = $"agent '{agent}' requests {scope} on tool '{tool}' in tenant '{tenant}' for {who}";
+        if (details.Count > 0)
+        {
+            text += ": " + string.Join("; ", details.Select(CelValues.Format));
+        }
+
+        return text.Length > 500 ? text[..497] + "…" : text;
+    }
+
+    internal static void Write(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case bool b:
+                writer.WriteBooleanValue(b);
+                break;
+            case long l:
+                writer.WriteNumberValue(l);
+                break;
+            case double d:
+                writer.WriteNumberValue(d);
+                break;
+            case string s:
+                writer.WriteStringValue(s);
+                break;
+            case IReadOnlyList<object?> list:
+                writer.WriteStartArray();
+                foreach (var item in list)
+                {
+                    Write(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case IReadOnlyDictionary<string, object?> map:
+                writer.WriteStartObject();
+                foreach (var (key, item) in map.OrderBy(e => e.Key, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(key);
+                    Write(writer, item);
+                }
+
+                writer.WriteEndObject();
+                break;
+            default:
+                writer.WriteStringValue(CelValues.Format(value));
+                break;
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using System.Text.Json;
+using Mandate.Core.Attestation;
+using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
+using Mandate.Core.Exchange;
+using Mandate.Core.Minting;
+using Mandate.Core.Policy.Expressions;
+using Mandate.Core.Protocol;
+using Mandate.Core.Storage;
+using E = Mandate.Core.Protocol.OAuthConstants.Errors;
+using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
+
+namespace Mandate.Core.Approvals;
+
+/// <summary>
+/// The CIBA poll (grant_type <c>urn:openid:params:grant-type:ciba</c>, OpenID CIBA §10.1, §11): the agent that
+/// asked presents <c>auth_req_id</c> and its actor_token. Pending → authorization_pending, too fast → slow_down,
+/// denied → access_denied, expired → expired_token, approved → the credential, minted now and recorded (with
+/// the approval consumed) in one transaction before it is returned. A second poll finds it consumed: invalid_grant.
+/// </summary>
+public sealed class ApprovalPollHandler
+{
+    private readonly JwtAttestor _attestor;
+    private readonly IMandateStore _store;
+    private readonly AccessTokenMinter _minter;
+    private readonly Registry _registry;
+    private readonly MandateOptions _options;
+    private readonly TimeProvider _time;
+
+    public ApprovalPollHandler(JwtAttestor attestor, IMandateStore store, AccessTokenMinter minter, Registry registry, MandateOptions options, TimeProvider time)
+    {
+        _attestor = attestor;
+        _store = store;
+        _minter = minter;
+        _registry = registry;
+        _options = options;
+        _time = time;
+    }
+
+    public async Task<(TokenExchangeResponse? Response, OAuthError? Error)> HandleAsync(IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        if (!form.TryGetValue(P.AuthReqId, out var id) || string.IsNullOrEmpty(id) || id.Length > 128)
+        {
+            return Fail(OAuthError.InvalidRequest("auth_req_id is required: the id from the authorization_pending answer"));
+        }
+
+        if (!form.TryGetValue(P.ActorToken, out var actorToken) || form.GetValueOrDefault(P.ActorTokenType) != OAuthConstants.TokenTypes.Jwt)
+        {
+            return Fail(OAuthError.InvalidRequest("actor_token (the agent's JWT-SVID) and actor_token_type=urn:ietf:params:oauth:token-type:jwt are required"));
+        }
+
+        var actor = await _attestor.AttestWorkloadAsync(actorToken, P.ActorToken, cancellationToken);
+        if (actor.Identity is null)
+        {
+            return Fail(OAuthError.InvalidRequest(actor.Failure!));
+        }
+
+        try
+        {
+            return await PollAsync(id, actor.Identity.SpiffeId, form.GetValueOrDefault(P.AuthorizationDetails), cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            return Fail(OAuthError.TemporarilyUnavailable("the store is unavailable, so nothing was issued; poll again shortly"));
+        }
+    }
+
+    private async Task<(TokenExchangeResponse?, OAuthError?)> PollAsync(string id, string agent, string? details, CancellationToken cancellationToken)
+    {
+        var approval = await _store.GetApprovalAsync(id, cancellationToken);
+
+        // The same answer for unknown and foreign ids: an agent learns nothing about other agents' approvals.
+        if (approval is null || approval.Agent != agent)
+        {
+            return Fail(new OAuthError(E.InvalidGrant, "auth_req_id is unknown or was issued to another agent"));
+        }
+
+        if (details is not null && !SameDetails(details, approval))
+        {
+            return Fail(new OAuthError(E.InvalidGrant, $"authorization_details differ from those approval '{id}' was requested for; an approval covers exactly one tool call, so make a new token request"));
+        }
+
+        var now = _time.GetUtcNow();
+        switch (approval.Status)
+        {
+            case ApprovalStatus.Consumed:
+                return Fail(new OAuthError(E.InvalidGrant, $"approval '{id}' was already used; approvals are single use, so make a new token request"));
+            case ApprovalStatus.Denied:
+                return Fail(OAuthError.AccessDenied($"{approval.Approver} denied approval '{id}'" + (approval.DecidedReason is { } r ? $": {r}" : "")));
+            case ApprovalStatus.Pending when approval.IsExpired(now):
+                return Fail(new OAuthError(E.ExpiredToken, $"approval '{id}' expired unanswered at {approval.ExpiresAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}; make a new token request"));
+            case ApprovalStatus.Pending:
+                if (approval.LastPolledAt is { } last && now - last < TimeSpan.FromSeconds(Exchange.Steps.RequestApproval.PollInterval))
+                {
+                    return Fail(new OAuthError(E.SlowDown, $"poll at most every {Exchange.Steps.RequestApproval.PollInterval} seconds (CIBA §11); add 5 seconds to your interval"));
+                }
+
+                await _store.TouchApprovalAsync(id, now, cancellationToken);
+                return Fail(new OAuthError(E.AuthorizationPending, $"approval '{id}' is still waiting for a human: {approval.BindingMessage}"));
+            case ApprovalStatus.Approved when now >= PickupDeadline(approval):
+                return Fail(new OAuthError(E.ExpiredToken, $"approval '{id}' was approved but not collected in time; make a new token request"));
+            default:
+                return await IssueAsync(approval, now, cancellationToken);
+        }
+    }
+
+    private async Task<(TokenExchangeResponse?, OAuthError?)> IssueAsync(Approval approval, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var tool = _registry.FindTool(approval.Tool);
+        if (tool is null)
+        {
+            return Fail(OAuthError.InvalidTarget($"tool '{approval.Tool}' is no longer registered; nothing was issued"));
+        }
+
+        var claims = new CredentialClaims
+        {
+            Jti = Ids.New("jti"),
+            Subject = approval.User ?? approval.Agent,
+            Audience = tool.Resource,
+            Agent = approval.Agent,
+            Actors = [approval.Agent],
+            Scopes = approval.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            Tenant = approval.Tenant,
+            Run = approval.Run,
+            PolicyVersion = approval.PolicyVersion,
+            DecisionId = approval.DecisionId,
+            IssuedAt = now,
+            ExpiresAt = now + TimeSpan.FromSeconds(approval.LifetimeSeconds),
+            AuthorizationDetails = ParseDetails(approval.AuthorizationDetails),
+            ApprovalId = approval.Id,
+            Approver = approval.Approver,
+        };
+        var (token, kid) = _minter.Mint(claims);
+
+        // Invariant 2 and single use together: the consume and the issuance record commit in one transaction.
+        var consumed = await _store.TryTransitionApprovalAsync(
+            new ApprovalTransition { Id = approval.Id, From = ApprovalStatus.Approved, To = ApprovalStatus.Consumed, At = now, Jti = claims.Jti },
+            [Issuance(approval, claims, kid)],
+            cancellationToken);
+        if (!consumed)
+        {
+            return Fail(new OAuthError(E.InvalidGrant, $"approval '{approval.Id}' was already used; approvals are single use"));
+        }
+
+        var expiresIn = (int)(claims.ExpiresAt - claims.IssuedAt).TotalSeconds;
+        return (new TokenExchangeResponse(token, OAuthConstants.TokenTypes.AccessToken, "Bearer", expiresIn, claims.Scope), null);
+    }
+
+    private AuditEvent Issuance(Approval approval, CredentialClaims claims, string kid)
+    {
+        var evidence = ApprovalAuditEvents.Evidence(approval);
+        evidence["approver"] = approval.Approver ?? "";
+        evidence["aud"] = claims.Audience;
+        evidence["exp"] = claims.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        evidence["kid"] = kid;
+        evidence["iss"] = _options.Issuer;
+        evidence["sub"] = claims.Subject;
+        evidence["credential_kind"] = "jwt";
+        return new AuditEvent
+        {
+            Kind = AuditKinds.Issuance,
+            Time = claims.IssuedAt,
+            Outcome = "issued",
+            Agent = claims.Agent,
+            Tenant = claims.Tenant,
+            User = approval.User,
+            Run = claims.Run,
+            Tool = approval.Tool,
+            Scope = claims.Scope,
+            Jti = claims.Jti,
+            DecisionId = claims.DecisionId,
+            PolicyVersion = claims.PolicyVersion,
+            Rule = approval.Rule,
+            Reason = $"approved by {approval.Approver}",
+            Node = _options.Node,
+            Evidence = evidence,
+        };
+    }
+
+    /// <summary>An approved request is collected by the expiry, or within two minutes of a late approval.</summary>
+    internal static DateTimeOffset PickupDeadline(Approval approval)
+    {
+        var late = (approval.DecidedAt ?? approval.ExpiresAt) + TimeSpan.FromMinutes(2);
+        return late > approval.ExpiresAt ? late : approval.ExpiresAt;
+    }
+
+    private static bool SameDetails(string json, Approval approval)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 });
+            return CelValues.FromJson(document.RootElement) is IReadOnlyList<object?> list
+                && ApprovalBinding.CanonicalJson(list) == approval.AuthorizationDetails;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static IReadOnlyList<object?>? ParseDetails(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return CelValues.FromJson(document.RootElement) as IReadOnlyList<object?> is { Count: > 0 } list ? list : null;
+    }
+
+    private static (TokenExchangeResponse?, OAuthError?) Fail(OAuthError error) => (null, error);
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Mandate.Core.Configuration;
+using Mandate.Core.Policy.Expressions;
+
+namespace Mandate.Core.AuthorizationDetails;
+
+/// <summary>
+/// Validates the <c>authorization_details</c> request parameter (RFC 9396 §2): a JSON array of objects, each
+/// with a <c>type</c> the tool declares and exactly the declared fields, of the declared kinds.
+/// </summary>
+public static class AuthorizationDetailsParser
+{
+    /// <summary>Most detail objects accepted in one request.</summary>
+    public const int MaxItems = 16;
+
+    /// <summary>Longest parameter accepted, in characters.</summary>
+    public const int MaxLength = 8 * 1024;
+
+    /// <summary>Parses and validates; returns the details as expression values, or the problem to report.</summary>
+    public static (IReadOnlyList<object?>? Details, string? Error) Parse(string json, ToolOptions tool)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(tool);
+        if (json.Length > MaxLength)
+        {
+            return (null, $"authorization_details is longer than {MaxLength} characters");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 4 });
+        }
+        catch (JsonException)
+        {
+            return (null, "authorization_details must be a JSON array of objects, each with a \"type\" (RFC 9396 §2)");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Array || root.GetArrayLength() is 0 or > MaxItems)
+            {
+                return (null, $"authorization_details must be a JSON array of 1 to {MaxItems} objects (RFC 9396 §2)");
+            }
+
+            var details = new List<object?>();
+            var index = 0;
+            foreach (var item in root.EnumerateArray())
+            {
+                var error = Check(item, index, tool);
+                if (error is not null)
+                {
+                    return (null, error);
+                }
+
+                details.Add(CelValues.FromJson(item));
+                index++;
+            }
+
+            return (details, null);
+        }
+    }
+
+    private static string? Check(JsonElement item, int index, ToolOptions tool)
+    {
+        var at = $"authorization_details[{index}]";
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return $"{at} must be an object";
+        }
+
+        // RFC 9396 §2: type is REQUIRED and identifies the schema of the object.
+        if (!item.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+        {
+            return $"{at} needs a string \"type\"";
+        }
+
+        var typeName = typeElement.GetString()!;
+        var declared = tool.AuthorizationDetailsTypes.FirstOrDefault(t => t.Type == typeName);
+        if (declared is null)
+        {
+            var known = tool.AuthorizationDetailsTypes.Count == 0 ? "none" : string.Join(", ", tool.AuthorizationDetailsTypes.Select(t => t.Type));
+            return $"{at} has type '{Short(typeName)}', which tool '{tool.Name}' does not accept (it accepts {known}; see tools[].authorization_details_types)";
+        }
+
+        foreach (var property in item.EnumerateObject())
+        {
+            if (property.Name == "type")
+            {
+                continue;
+            }
+
+            if (!declared.Fields.TryGetValue(property.Name, out var field))
+            {
+                return $"{at} has field '{Short(property.Name)}', which type '{typeName}' does not declare (it declares {string.Join(", ", declared.Fields.Keys)})";
+            }
+
+            var ok = field.Kind switch
+            {
+                DetailFieldKind.Text => property.Value.ValueKind == JsonValueKind.String,
+                DetailFieldKind.Number => property.Value.ValueKind == JsonValueKind.Number,
+                _ => property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+            };
+            if (!ok)
+            {
+                return $"{at}.{property.Name} must be a {field.Kind switch { DetailFieldKind.Text => "string", DetailFieldKind.Number => "number", _ => "bool" }}";
+            }
+        }
+
+        var missing = declared.Fields.Where(f => f.Value.Required && !item.TryGetProperty(f.Key, out _)).Select(f => f.Key).ToList();
+        return missing.Count > 0 ? $"{at} (type '{typeName}') is missing required field(s) {string.Join(", ", missing)}" : null;
+    }
+
+    private static string Short(string text) => text.Length > 40 ? text[..40] + "…" : text;
+}

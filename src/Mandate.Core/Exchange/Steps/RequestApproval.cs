@@ -1,0 +1,92 @@
+using Mandate.Core.Approvals;
+using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
+using Mandate.Core.Minting;
+using Mandate.Core.Protocol;
+using Mandate.Core.Storage;
+
+namespace Mandate.Core.Exchange.Steps;
+
+/// <summary>
+/// For a require_approval decision: records a pending approval bound to this one tool call and answers
+/// CIBA-style (OpenID CIBA §7.3, §11): <c>authorization_pending</c> with <c>auth_req_id</c>, <c>expires_in</c>
+/// and <c>interval</c>. The agent then polls the token endpoint with grant_type ciba.
+/// </summary>
+public sealed class RequestApproval : IExchangeStep
+{
+    /// <summary>Seconds an agent must wait between polls (CIBA §7.3 <c>interval</c>).</summary>
+    public const int PollInterval = 5;
+
+    private readonly IAuditTrail _trail;
+    private readonly MandateOptions _options;
+
+    public RequestApproval(IAuditTrail trail, MandateOptions options)
+    {
+        _trail = trail;
+        _options = options;
+    }
+
+    public async ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
+    {
+        if (context.Kind != ExchangeKind.ToolCredential || context.Decision is not { RequiresApproval: true } decision)
+        {
+            return;
+        }
+
+        var approval = Create(context);
+        var decided = ExchangeAuditEvents.Decision(context, context.Decisions[0], _options.Node) with { Outcome = "pending", Scope = approval.Scope };
+        try
+        {
+            await _trail.WriteAsync(new StoreBatch
+            {
+                AuditEvents = [decided, ApprovalAuditEvents.Requested(approval, _options.Node)],
+                Approvals = [approval],
+            }, cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            context.Reject(OAuthError.TemporarilyUnavailable($"the approval for decision {context.DecisionId} could not be recorded; retry shortly"));
+            return;
+        }
+
+        var expiresIn = (int)(approval.ExpiresAt - approval.CreatedAt).TotalSeconds;
+        context.Reject(new OAuthError(OAuthConstants.Errors.AuthorizationPending, approval.BindingMessage + $" — waiting for a human to approve (rule '{decision.RuleId}')")
+        {
+            Extra = new Dictionary<string, object>
+            {
+                [OAuthConstants.Parameters.AuthReqId] = approval.Id,
+                ["expires_in"] = expiresIn,
+                ["interval"] = PollInterval,
+            },
+        });
+    }
+
+    private Approval Create(ExchangeContext context)
+    {
+        var decision = context.Decision!;
+        var scope = string.Join(' ', decision.GrantedScopes);
+        var details = ApprovalBinding.CanonicalJson(context.AuthorizationDetails);
+        var agent = context.Actor!.SpiffeId;
+        var user = context.User?.Subject;
+        return new Approval
+        {
+            Id = Ids.New("areq"),
+            Status = ApprovalStatus.Pending,
+            Agent = agent,
+            Run = context.Run,
+            Tool = context.Tool!.Name,
+            Tenant = context.Tenant!,
+            User = user,
+            Scope = scope,
+            AuthorizationDetails = details,
+            BindingHash = ApprovalBinding.Hash(agent, context.Run, context.Tool.Name, scope, context.Tenant!, user, details),
+            BindingMessage = ApprovalBinding.Message(agent, context.Tool.Name, scope, context.Tenant!, user, context.AuthorizationDetails),
+            Rule = decision.RuleId!,
+            PolicyVersion = decision.PolicyVersion,
+            DecisionId = context.DecisionId,
+            LifetimeSeconds = (int)CredentialLifetime.For(_options, context.Agent!, decision).TotalSeconds,
+            CreatedAt = context.Now,
+            ExpiresAt = context.Now + (decision.ApprovalExpiresIn ?? TimeSpan.FromMinutes(10)),
+        };
+    }
+}

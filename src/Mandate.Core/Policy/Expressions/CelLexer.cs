@@ -1,0 +1,306 @@
+using System.Globalization;
+using System.Text;
+
+namespace Mandate.Core.Policy.Expressions;
+
+/// <summary>
+/// Splits an expression into tokens. Follows CEL's lexical rules for the subset Mandate supports:
+/// decimal and hex ints, doubles with fraction or exponent, single- or double-quoted strings with the
+/// usual escapes, raw strings (<c>r"..."</c>), identifiers, and the operators of the grammar.
+/// </summary>
+internal sealed class CelLexer
+{
+    private readonly string _source;
+    private int _position;
+
+    public CelLexer(string source) => _source = source;
+
+    public List<CelToken> Tokenize()
+    {
+        var tokens = new List<CelToken>();
+        while (true)
+        {
+            var token = Next();
+            tokens.Add(token);
+            if (token.Kind == CelTokenKind.End)
+            {
+                return tokens;
+            }
+        }
+    }
+
+    private CelToken Next()
+    {
+        SkipSpaceAndComments();
+        if (_position >= _source.Length)
+        {
+            return new CelToken(CelTokenKind.End, _source.Length, string.Empty);
+        }
+
+        var start = _position;
+        var c = _source[_position];
+        if (char.IsAsciiDigit(c) || (c == '.' && Peek(1) is >= '0' and <= '9'))
+        {
+            return Number(start);
+        }
+
+        if ((c is 'r' or 'R') && Peek(1) is '"' or '\'')
+        {
+            _position++;
+            return String(start, raw: true);
+        }
+
+        if (c is '"' or '\'')
+        {
+            return String(start, raw: false);
+        }
+
+        if (char.IsAsciiLetter(c) || c == '_')
+        {
+            while (_position < _source.Length && (char.IsAsciiLetterOrDigit(_source[_position]) || _source[_position] == '_'))
+            {
+                _position++;
+            }
+
+            var text = _source[start.._position];
+            var kind = text switch
+            {
+                "true" => CelTokenKind.True,
+                "false" => CelTokenKind.False,
+                "null" => CelTokenKind.Null,
+                "in" => CelTokenKind.In,
+                _ => CelTokenKind.Identifier,
+            };
+            return new CelToken(kind, start, text, text);
+        }
+
+        var two = _position + 1 < _source.Length ? _source.Substring(_position, 2) : string.Empty;
+        CelTokenKind? pair = two switch
+        {
+            "==" => CelTokenKind.Equal,
+            "!=" => CelTokenKind.NotEqual,
+            "<=" => CelTokenKind.LessEqual,
+            ">=" => CelTokenKind.GreaterEqual,
+            "&&" => CelTokenKind.And,
+            "||" => CelTokenKind.Or,
+            _ => null,
+        };
+        if (pair is { } p)
+        {
+            _position += 2;
+            return new CelToken(p, start, two);
+        }
+
+        CelTokenKind? single = c switch
+        {
+            '(' => CelTokenKind.LParen,
+            ')' => CelTokenKind.RParen,
+            '[' => CelTokenKind.LBracket,
+            ']' => CelTokenKind.RBracket,
+            '{' => CelTokenKind.LBrace,
+            '}' => CelTokenKind.RBrace,
+            '.' => CelTokenKind.Dot,
+            ',' => CelTokenKind.Comma,
+            ':' => CelTokenKind.Colon,
+            '?' => CelTokenKind.Question,
+            '!' => CelTokenKind.Not,
+            '-' => CelTokenKind.Minus,
+            '+' => CelTokenKind.Plus,
+            '*' => CelTokenKind.Star,
+            '/' => CelTokenKind.Slash,
+            '%' => CelTokenKind.Percent,
+            '<' => CelTokenKind.Less,
+            '>' => CelTokenKind.Greater,
+            _ => null,
+        };
+        if (single is { } s)
+        {
+            _position++;
+            return new CelToken(s, start, c.ToString());
+        }
+
+        var hint = c switch
+        {
+            '=' => "; compare with '=='",
+            '&' => "; write '&&' for logical and",
+            '|' => "; write '||' for logical or",
+            _ => string.Empty,
+        };
+        throw new CelSyntaxException(start, $"unexpected character '{Printable(c)}'{hint}");
+    }
+
+    private void SkipSpaceAndComments()
+    {
+        while (_position < _source.Length)
+        {
+            var c = _source[_position];
+            if (c is ' ' or '\t' or '\r' or '\n' or '\f')
+            {
+                _position++;
+            }
+            else if (c == '/' && Peek(1) == '/')
+            {
+                while (_position < _source.Length && _source[_position] != '\n')
+                {
+                    _position++;
+                }
+            }
+            else
+            {
+                return;
+            }
+        }
+    }
+
+    private CelToken Number(int start)
+    {
+        if (_source[_position] == '0' && Peek(1) is 'x' or 'X')
+        {
+            _position += 2;
+            var digitsStart = _position;
+            while (_position < _source.Length && char.IsAsciiHexDigit(_source[_position]))
+            {
+                _position++;
+            }
+
+            var hex = _source[digitsStart.._position];
+            if (hex.Length == 0 || !long.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hv) || hv < 0)
+            {
+                throw new CelSyntaxException(start, $"'{_source[start.._position]}' is not a valid 64-bit hex integer");
+            }
+
+            return new CelToken(CelTokenKind.Int, start, _source[start.._position], hv);
+        }
+
+        var isDouble = false;
+        SkipDigits();
+        if (_position < _source.Length && _source[_position] == '.' && Peek(1) is >= '0' and <= '9')
+        {
+            isDouble = true;
+            _position++;
+            SkipDigits();
+        }
+
+        if (_position < _source.Length && _source[_position] is 'e' or 'E')
+        {
+            var save = _position;
+            _position++;
+            if (_position < _source.Length && _source[_position] is '+' or '-')
+            {
+                _position++;
+            }
+
+            if (_position < _source.Length && char.IsAsciiDigit(_source[_position]))
+            {
+                isDouble = true;
+                SkipDigits();
+            }
+            else
+            {
+                _position = save;
+            }
+        }
+
+        var text = _source[start.._position];
+        if (isDouble)
+        {
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || double.IsInfinity(d))
+            {
+                throw new CelSyntaxException(start, $"'{text}' is not a valid number");
+            }
+
+            return new CelToken(CelTokenKind.Double, start, text, d);
+        }
+
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new CelSyntaxException(start, $"integer '{text}' does not fit in 64 bits");
+        }
+
+        return new CelToken(CelTokenKind.Int, start, text, value);
+    }
+
+    private void SkipDigits()
+    {
+        while (_position < _source.Length && char.IsAsciiDigit(_source[_position]))
+        {
+            _position++;
+        }
+    }
+
+    private CelToken String(int start, bool raw)
+    {
+        var quote = _source[_position];
+        _position++;
+        var value = new StringBuilder();
+        while (true)
+        {
+            if (_position >= _source.Length || _source[_position] is '\n' or '\r')
+            {
+                throw new CelSyntaxException(start, $"string is not closed; end it with {quote}");
+            }
+
+            var c = _source[_position];
+            if (c == quote)
+            {
+                _position++;
+                return new CelToken(CelTokenKind.String, start, _source[start.._position], value.ToString());
+            }
+
+            if (c == '\\' && !raw)
+            {
+                value.Append(Escape());
+                continue;
+            }
+
+            value.Append(c);
+            _position++;
+        }
+    }
+
+    private string Escape()
+    {
+        var at = _position;
+        _position++;
+        if (_position >= _source.Length)
+        {
+            throw new CelSyntaxException(at, "string ends inside an escape sequence");
+        }
+
+        var c = _source[_position++];
+        switch (c)
+        {
+            case 'n': return "\n";
+            case 't': return "\t";
+            case 'r': return "\r";
+            case '\\': return "\\";
+            case '"': return "\"";
+            case '\'': return "'";
+            case '`': return "`";
+            case '?': return "?";
+            case 'a': return "\a";
+            case 'b': return "\b";
+            case 'f': return "\f";
+            case 'v': return "\v";
+            case 'u':
+            case 'U':
+            case 'x':
+                var length = c switch { 'u' => 4, 'U' => 8, _ => 2 };
+                if (_position + length > _source.Length
+                    || !int.TryParse(_source.AsSpan(_position, length), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code)
+                    || code > 0x10FFFF || code is >= 0xD800 and <= 0xDFFF)
+                {
+                    throw new CelSyntaxException(at, $"'\\{c}' must be followed by {length} hex digits naming a Unicode scalar value");
+                }
+
+                _position += length;
+                return char.ConvertFromUtf32(code);
+            default:
+                throw new CelSyntaxException(at, $"unknown escape sequence '\\{Printable(c)}'");
+        }
+    }
+
+    private char? Peek(int ahead) => _position + ahead < _source.Length ? _source[_position + ahead] : null;
+
+    private static string Printable(char c) => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString();
+}

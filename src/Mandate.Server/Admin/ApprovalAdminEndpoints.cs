@@ -1,0 +1,80 @@
+using Mandate.Core.Approvals;
+using Mandate.Core.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Mandate.Server.Admin;
+
+/// <summary>
+/// Approvals on the admin socket: list them, approve or deny one. Behind <c>mandate approvals</c>; the approver
+/// is whoever the client says (the CLI sends <c>admin:&lt;OS user&gt;</c>), trusted because the socket is 0600.
+/// </summary>
+public static class ApprovalAdminEndpoints
+{
+    public static void MapApprovals(this RouteGroupBuilder admin)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        admin.MapGet("/approvals", ListAsync);
+        admin.MapPost("/approvals/{id}/approve", (string id, ApprovalDecisionRequest? body, ApprovalService service, CancellationToken ct) => DecideAsync(id, true, body, service, ct));
+        admin.MapPost("/approvals/{id}/deny", (string id, ApprovalDecisionRequest? body, ApprovalService service, CancellationToken ct) => DecideAsync(id, false, body, service, ct));
+    }
+
+    private static async Task<IResult> ListAsync(IMandateStore store, TimeProvider time, string? status, int? limit, CancellationToken cancellationToken)
+    {
+        ApprovalStatus? filter = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<ApprovalStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                return Results.Problem(title: "invalid status", detail: "status is pending, approved, denied or consumed", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            filter = parsed;
+        }
+
+        var now = time.GetUtcNow();
+        var approvals = await store.ListApprovalsAsync(filter, limit ?? 100, cancellationToken);
+        return Results.Json(approvals.Select(a => View(a, now)));
+    }
+
+    private static async Task<IResult> DecideAsync(string id, bool approve, ApprovalDecisionRequest? body, ApprovalService service, CancellationToken cancellationToken)
+    {
+        var approver = string.IsNullOrWhiteSpace(body?.Approver) ? "admin" : body.Approver;
+        try
+        {
+            var (approval, error) = await service.DecideAsync(id, approve, approver, body?.Reason, cancellationToken);
+            if (error is not null)
+            {
+                return Results.Problem(title: "approval not changed", detail: error, statusCode: approval is null ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict);
+            }
+
+            return Results.Json(View(approval!, approval!.DecidedAt ?? DateTimeOffset.MinValue));
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Results.Problem(title: "store unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static object View(Approval a, DateTimeOffset now) => new
+    {
+        id = a.Id,
+        status = a.IsExpired(now) ? "expired" : a.Status.ToString().ToLowerInvariant(),
+        agent = a.Agent,
+        run = a.Run,
+        tool = a.Tool,
+        tenant = a.Tenant,
+        user = a.User,
+        scope = a.Scope,
+        authorization_details = a.AuthorizationDetails,
+        binding_message = a.BindingMessage,
+        binding_hash = a.BindingHash,
+        rule = a.Rule,
+        created_at = a.CreatedAt,
+        expires_at = a.ExpiresAt,
+        approver = a.Approver,
+        reason = a.DecidedReason,
+        jti = a.Jti,
+    };
+}

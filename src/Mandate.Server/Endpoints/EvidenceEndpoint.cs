@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Mandate.Core.Attestation;
+using Mandate.Core.Configuration;
+using Mandate.Core.Evidence;
+using Mandate.Core.Protocol;
+using Mandate.Core.Storage;
+using Mandate.Server.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace Mandate.Server.Endpoints;
+
+/// <summary>
+/// POST /evidence: a workload from an issuer of kind <c>ci</c> (e.g. GitHub Actions OIDC) posts a fact such as
+/// "evals passed for acme/shop@4f2a9c1". Policies read the latest result per kind for a request's evidence_subject.
+/// </summary>
+public static class EvidenceEndpoint
+{
+    public const string Path = "/evidence";
+
+    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
+
+    public static async Task HandleAsync(HttpContext http, JwtAttestor attestor, EvidenceService evidence)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(attestor);
+        ArgumentNullException.ThrowIfNull(evidence);
+        var header = http.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            await OAuthResponses.WriteErrorAsync(http, new OAuthError("invalid_token", "send the poster's identity token as 'Authorization: Bearer <jwt>' from an issuer trusted for evidence (kind: ci)"), StatusCodes.Status401Unauthorized);
+            return;
+        }
+
+        var token = header["Bearer ".Length..].Trim();
+        if (!attestor.ClaimsIssuerOfKind(token, IssuerKind.Ci))
+        {
+            // RFC 6750 §3.1: a valid-looking caller without the right to do this is 403.
+            await OAuthResponses.WriteErrorAsync(http, new OAuthError("insufficient_scope", "the token's issuer is not trusted to post evidence; add it under issuers with kind: ci"), StatusCodes.Status403Forbidden);
+            return;
+        }
+
+        var poster = await attestor.AttestEvidencePosterAsync(token, http.RequestAborted);
+        if (poster.Identity is null)
+        {
+            await OAuthResponses.WriteErrorAsync(http, new OAuthError("invalid_token", poster.Failure!), StatusCodes.Status401Unauthorized);
+            return;
+        }
+
+        EvidenceRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<EvidenceRequest>(http.Request.Body, Json, http.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            request = null;
+        }
+
+        var problem = request is null ? "send a JSON object {\"kind\": \"eval\", \"subject\": \"repo@commit\", \"result\": \"pass\"|\"fail\", \"details\": {…}}" : request.Validate();
+        if (problem is not null)
+        {
+            await OAuthResponses.WriteErrorAsync(http, OAuthError.InvalidRequest(problem));
+            return;
+        }
+
+        try
+        {
+            var record = await evidence.RecordAsync(poster.Identity, request!, http.RequestAborted);
+            await OAuthResponses.WriteJsonAsync(http, StatusCodes.Status201Created, w =>
+            {
+                w.WriteString("id", record.Id);
+                w.WriteString("kind", record.Kind);
+                w.WriteString("subject", record.Subject);
+                w.WriteString("result", record.Result);
+                w.WriteString("posted_by", record.PostedBy);
+            });
+        }
+        catch (StoreUnavailableException)
+        {
+            await OAuthResponses.WriteErrorAsync(http, OAuthError.TemporarilyUnavailable("the evidence could not be recorded; retry shortly"));
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Mandate.Core.Attestation;
+using Mandate.Core.Protocol;
+using Microsoft.AspNetCore.Http;
+
+namespace Mandate.Server.Http;
+
+/// <summary>
+/// The shared front of introspection and revocation: authenticate the calling workload, read the form,
+/// require <c>token</c>. On any failure the error has been written and null is returned.
+/// </summary>
+public static class WorkloadTokenRequest
+{
+    public static async Task<(WorkloadIdentity Caller, string Token, IReadOnlyDictionary<string, string> Form)?> ReadAsync(HttpContext http, WorkloadAuthentication auth)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(auth);
+        var (caller, authError) = await auth.AuthenticateAsync(http.Request, http.RequestAborted);
+        if (authError is not null)
+        {
+            await OAuthResponses.WriteErrorAsync(http, authError);
+            return null;
+        }
+
+        var (form, formError, status) = await FormReader.ReadAsync(http.Request, http.RequestAborted);
+        if (formError is not null)
+        {
+            await OAuthResponses.WriteErrorAsync(http, formError, status);
+            return null;
+        }
+
+        if (!form!.TryGetValue(OAuthConstants.Parameters.Token, out var token))
+        {
+            await OAuthResponses.WriteErrorAsync(http, OAuthError.InvalidRequest("token is required"));
+            return null;
+        }
+
+        return (caller!, token, form);
+    }
+}

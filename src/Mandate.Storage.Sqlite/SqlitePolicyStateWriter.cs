@@ -1,0 +1,94 @@
+using Mandate.Core.Approvals;
+using Mandate.Core.Audit;
+using Mandate.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Mandate.Storage.Sqlite;
+
+/// <summary>Writes rate counters, approvals and evidence inside the caller's write transaction.</summary>
+internal static class SqlitePolicyStateWriter
+{
+    private const string Increment = """
+        INSERT INTO rate_counters (key, count, keep_until) VALUES ($key, 1, $keepUntil)
+        ON CONFLICT (key) DO UPDATE SET count = count + 1;
+        """;
+
+    private const string InsertApproval = """
+        INSERT INTO approvals (id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash,
+            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at)
+        VALUES ($id, $status, $agent, $run, $tool, $tenant, $user, $scope, $details, $hash,
+            $message, $rule, $policyVersion, $decisionId, $lifetime, $createdAt, $expiresAt);
+        """;
+
+    private const string InsertEvidence = """
+        INSERT INTO evidence (id, kind, subject, result, details, posted_by, issuer, posted_at)
+        VALUES ($id, $kind, $subject, $result, $details, $postedBy, $issuer, $postedAt);
+        """;
+
+    public static async Task WriteAsync(SqliteConnection connection, StoreBatch batch, CancellationToken cancellationToken)
+    {
+        foreach (var increment in batch.RateIncrements)
+        {
+            await ExecuteAsync(connection, Increment, cancellationToken, ("$key", increment.Key), ("$keepUntil", SqliteValues.Time(increment.KeepUntil)));
+        }
+
+        foreach (var a in batch.Approvals)
+        {
+            await ExecuteAsync(connection, InsertApproval, cancellationToken,
+                ("$id", a.Id), ("$status", Status(a.Status)), ("$agent", a.Agent), ("$run", a.Run), ("$tool", a.Tool), ("$tenant", a.Tenant),
+                ("$user", SqliteValues.Nullable(a.User)), ("$scope", a.Scope), ("$details", a.AuthorizationDetails), ("$hash", a.BindingHash),
+                ("$message", a.BindingMessage), ("$rule", a.Rule), ("$policyVersion", a.PolicyVersion), ("$decisionId", a.DecisionId),
+                ("$lifetime", a.LifetimeSeconds), ("$createdAt", SqliteValues.Time(a.CreatedAt)), ("$expiresAt", SqliteValues.Time(a.ExpiresAt)));
+        }
+
+        foreach (var e in batch.Evidence)
+        {
+            await ExecuteAsync(connection, InsertEvidence, cancellationToken,
+                ("$id", e.Id), ("$kind", e.Kind), ("$subject", e.Subject), ("$result", e.Result), ("$details", SqliteValues.Nullable(e.Details)),
+                ("$postedBy", e.PostedBy), ("$issuer", e.Issuer), ("$postedAt", SqliteValues.Time(e.PostedAt)));
+        }
+    }
+
+    /// <summary>The conditional update of <see cref="IMandateStore.TryTransitionApprovalAsync"/>; true when a row changed.</summary>
+    public static async Task<bool> TransitionAsync(SqliteConnection connection, ApprovalTransition t, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
+    {
+        // Deciding a pending approval also requires it not to have expired; consuming requires it approved.
+        var sql = """
+            UPDATE approvals SET status = $to,
+                approver = COALESCE($approver, approver), decided_reason = COALESCE($reason, decided_reason),
+                decided_at = CASE WHEN $from = 'pending' THEN $at ELSE decided_at END, jti = COALESCE($jti, jti)
+            WHERE id = $id AND status = $from AND ($from <> 'pending' OR expires_at > $at);
+            """;
+        var changed = await ExecuteAsync(connection, sql, cancellationToken,
+            ("$to", Status(t.To)), ("$from", Status(t.From)), ("$id", t.Id), ("$at", SqliteValues.Time(t.At)),
+            ("$approver", SqliteValues.Nullable(t.Approver)), ("$reason", SqliteValues.Nullable(t.Reason)), ("$jti", SqliteValues.Nullable(t.Jti)));
+        if (changed != 1)
+        {
+            return false;
+        }
+
+        await SqliteBatchWriter.WriteAsync(connection, new StoreBatch { AuditEvents = events }, cancellationToken);
+        return true;
+    }
+
+    public static string Status(ApprovalStatus status) => status switch
+    {
+        ApprovalStatus.Pending => "pending",
+        ApprovalStatus.Approved => "approved",
+        ApprovalStatus.Denied => "denied",
+        ApprovalStatus.Consumed => "consumed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown approval status."),
+    };
+
+    public static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

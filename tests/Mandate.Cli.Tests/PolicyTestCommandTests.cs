@@ -1,0 +1,47 @@
+namespace Mandate.Cli.Tests;
+
+public sealed class PolicyTestCommandTests
+{
+    private static readonly string Examples = Path.Combine(AppContext.BaseDirectory, "examples", "policy-tests");
+
+    [Fact]
+    public async Task The_shipped_boundary_suite_passes()
+    {
+        var (exit, output) = await CliRunner.RunAsync("policy", "test", Examples);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("research agent fails when it asks for write", output, StringComparison.Ordinal);
+        Assert.Contains("0 failed", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failing_case_exits_1_and_says_what_differed()
+    {
+        using var dir = new TempFolder();
+        File.Copy(Path.Combine(Examples, "policy.yaml"), Path.Combine(dir.Path, "policy.yaml"));
+        dir.Write("wrong.yaml", """
+            policy: policy.yaml
+            cases:
+              - name: research agent may write (it may not)
+                request: {agent: "spiffe://acme.example/agents/research/market", tool: crm, scopes: [crm:write], tenant: acme, user: alice}
+                expect: allow
+            """);
+
+        var (exit, output) = await CliRunner.RunAsync("policy", "test", dir.Path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("FAIL", output, StringComparison.Ordinal);
+        Assert.Contains("expected allow, got deny", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Explain_shows_the_failed_condition_and_the_decision()
+    {
+        var (exit, output) = await CliRunner.RunAsync(
+            "policy", "explain", "--policy", Path.Combine(Examples, "policy.yaml"), "--request", Path.Combine(Examples, "explain-request.yaml"));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("fail when:", output, StringComparison.Ordinal);
+        Assert.Contains("decision: deny", output, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,46 @@
+using Mandate.Server.Tests.Harness;
+
+namespace Mandate.Server.Tests.Exchange;
+
+/// <summary>
+/// A run named by the caller (no run token) is only a label: it cannot be a run an operator revoked, or a
+/// recorded run whose run token the caller does not present.
+/// </summary>
+public sealed class CallerNamedRunTests : BrokerTest
+{
+    [Fact]
+    public async Task Exchange_NamingARevokedRun_ReturnsInvalidRequestAndIssuesNothingNew()
+    {
+        await Broker.IssueAsync(Broker.RefundRequest() with { Run = "run-incident-7" });
+        using (var admin = Broker.Admin())
+        {
+            await admin.RevokeAsync("run", "run-incident-7", "compromised");
+        }
+
+        Broker.Clock.Advance(TimeSpan.FromSeconds(1));
+        var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { Run = "run-incident-7" });
+
+        Expect.Refused(reply, "invalid_request", "run 'run-incident-7' was revoked");
+        Assert.Single(await Broker.AuditEventsAsync(Core.Audit.AuditKinds.Issuance));
+    }
+
+    [Fact]
+    public async Task Exchange_NamingARecordedRunWithoutItsRunToken_ReturnsInvalidRequest()
+    {
+        var started = await Broker.PostFormAsync("/oauth2/token",
+        [
+            new("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"),
+            new("requested_token_type", "urn:ietf:params:oauth:token-type:txn_token"),
+            new("subject_token", Broker.UserToken()),
+            new("subject_token_type", "urn:ietf:params:oauth:token-type:jwt"),
+            new("actor_token", Broker.Svid(TestBroker.SupportAgent)),
+            new("actor_token_type", "urn:ietf:params:oauth:token-type:jwt"),
+            new("scope", "refunds:write"),
+        ]);
+        var runId = IssuedTokens.Read(Expect.Issued(started)).GetClaim("txn").Value;
+
+        var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { Run = runId });
+
+        Expect.Refused(reply, "invalid_request", "is a recorded run", "present its run token");
+    }
+}

@@ -1,0 +1,118 @@
+using Mandate.Core.Approvals;
+using Mandate.Core.Evidence;
+using Mandate.Core.RateLimits;
+using Mandate.Core.Storage;
+using Xunit;
+
+namespace Mandate.Storage.ContractTests;
+
+/// <summary>Rate counters, approvals and evidence.</summary>
+public abstract partial class StoreContractTests
+{
+    [Fact]
+    public async Task RateIncrements_AddUpPerKey_AndReadBack()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+        var keep = StoreTestData.Epoch.AddHours(1);
+        await store.CommitAsync(new StoreBatch { RateIncrements = [new RateIncrement("r|user:a|0", keep), new RateIncrement("r|user:a|0", keep)] }, Cancellation);
+        await store.CommitAsync(new StoreBatch { RateIncrements = [new RateIncrement("r|user:b|0", keep)], AuditEvents = [StoreTestData.Event(1)] }, Cancellation);
+
+        var counts = await store.ReadRateCountsAsync(["r|user:a|0", "r|user:b|0", "r|user:c|0"], Cancellation);
+
+        Assert.Equal(2, counts["r|user:a|0"]);
+        Assert.Equal(1, counts["r|user:b|0"]);
+        Assert.False(counts.ContainsKey("r|user:c|0"));
+    }
+
+    [Fact]
+    public async Task Approval_RoundTrips_AndTransitionsOnlyFromItsState()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+        var approval = Approval("areq-1");
+        await store.CommitAsync(new StoreBatch { Approvals = [approval] }, Cancellation);
+
+        Assert.Equal(approval, await store.GetApprovalAsync("areq-1", Cancellation));
+        Assert.Null(await store.GetApprovalAsync("missing", Cancellation));
+
+        var approve = new ApprovalTransition { Id = "areq-1", From = ApprovalStatus.Pending, To = ApprovalStatus.Approved, At = StoreTestData.Epoch.AddMinutes(1), Approver = "admin:carol", Reason = "ok" };
+        Assert.True(await store.TryTransitionApprovalAsync(approve, [StoreTestData.Event(1)], Cancellation));
+        Assert.False(await store.TryTransitionApprovalAsync(approve, [StoreTestData.Event(2)], Cancellation));
+
+        var consume = new ApprovalTransition { Id = "areq-1", From = ApprovalStatus.Approved, To = ApprovalStatus.Consumed, At = StoreTestData.Epoch.AddMinutes(2), Jti = "jti-9" };
+        Assert.True(await store.TryTransitionApprovalAsync(consume, [StoreTestData.Event(3)], Cancellation));
+        Assert.False(await store.TryTransitionApprovalAsync(consume, [StoreTestData.Event(4)], Cancellation));
+
+        var stored = await store.GetApprovalAsync("areq-1", Cancellation);
+        Assert.Equal(ApprovalStatus.Consumed, stored!.Status);
+        Assert.Equal("admin:carol", stored.Approver);
+        Assert.Equal("jti-9", stored.Jti);
+
+        // Only the successful transitions appended their audit events.
+        Assert.Equal(2, (await ReadAllAsync(store)).Count);
+    }
+
+    [Fact]
+    public async Task ExpiredPendingApproval_CannotBeDecided()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+        await store.CommitAsync(new StoreBatch { Approvals = [Approval("areq-2")] }, Cancellation);
+
+        var late = new ApprovalTransition { Id = "areq-2", From = ApprovalStatus.Pending, To = ApprovalStatus.Approved, At = StoreTestData.Epoch.AddMinutes(11), Approver = "admin:carol" };
+
+        Assert.False(await store.TryTransitionApprovalAsync(late, [], Cancellation));
+    }
+
+    [Fact]
+    public async Task ListApprovals_FiltersByStatus_NewestFirst_AndTouchRecordsPolls()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+        await store.CommitAsync(new StoreBatch { Approvals = [Approval("a1"), Approval("a2") with { CreatedAt = StoreTestData.Epoch.AddSeconds(1) }] }, Cancellation);
+        await store.TryTransitionApprovalAsync(new ApprovalTransition { Id = "a1", From = ApprovalStatus.Pending, To = ApprovalStatus.Denied, At = StoreTestData.Epoch, Approver = "x" }, [], Cancellation);
+        await store.TouchApprovalAsync("a2", StoreTestData.Epoch.AddSeconds(5), Cancellation);
+
+        var all = await store.ListApprovalsAsync(null, 10, Cancellation);
+        var pending = await store.ListApprovalsAsync(ApprovalStatus.Pending, 10, Cancellation);
+
+        Assert.Equal(["a2", "a1"], all.Select(a => a.Id));
+        Assert.Equal("a2", Assert.Single(pending).Id);
+        Assert.Equal(StoreTestData.Epoch.AddSeconds(5), pending[0].LastPolledAt);
+    }
+
+    [Fact]
+    public async Task LatestEvidence_IsTheNewestPerKind()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+        EvidenceRecord Record(string id, string kind, string result, int second) => new()
+        {
+            Id = id, Kind = kind, Subject = "acme/shop@4f2a", Result = result, PostedBy = "ci", Issuer = "https://ci", PostedAt = StoreTestData.Epoch.AddSeconds(second),
+        };
+        await store.CommitAsync(new StoreBatch { Evidence = [Record("e1", "eval", "pass", 1), Record("e2", "eval", "fail", 2), Record("e3", "lint", "pass", 1)] }, Cancellation);
+
+        var latest = await store.LatestEvidenceAsync("acme/shop@4f2a", Cancellation);
+
+        Assert.Equal("fail", Assert.Single(latest, e => e.Kind == "eval").Result);
+        Assert.Equal("pass", Assert.Single(latest, e => e.Kind == "lint").Result);
+        Assert.Empty(await store.LatestEvidenceAsync("other", Cancellation));
+    }
+
+    private static Approval Approval(string id) => new()
+    {
+        Id = id,
+        Status = ApprovalStatus.Pending,
+        Agent = "spiffe://acme.example/agents/support",
+        Run = "run-1",
+        Tool = "refunds",
+        Tenant = "acme",
+        User = "alice",
+        Scope = "refunds:write",
+        AuthorizationDetails = """[{"amount":250,"type":"refund"}]""",
+        BindingHash = "ab12",
+        BindingMessage = "agent wants a refund",
+        Rule = "big-refunds",
+        PolicyVersion = "sha256:9f2c",
+        DecisionId = "dec-1",
+        LifetimeSeconds = 300,
+        CreatedAt = StoreTestData.Epoch,
+        ExpiresAt = StoreTestData.Epoch.AddMinutes(10),
+    };
+}
