@@ -108,6 +108,12 @@ public sealed class RunTokenValidator
             return (null, $"run '{run.Id}' has ended; start a new run");
         }
 
+        // Kill switch cascades down the tree: a sub-agent cannot keep working for a supervisor that was disabled.
+        if (run.Actors.Select(_revocations.DisabledBy).FirstOrDefault(r => r is not null) is { } disabled)
+        {
+            return (null, $"agent '{disabled.Value}' in this run's delegation chain is disabled (revocation {disabled.Id}); an operator re-enables it with 'mandate agents enable'");
+        }
+
         if (now >= run.ExpiresAt)
         {
             return (null, $"run '{run.Id}' reached its maximum duration; start a new run");
