@@ -7,7 +7,7 @@ namespace Mandate.Core.Tests.Keys;
 
 public sealed class KeyEncryptionKeyTests : IDisposable
 {
-    private static readonly byte[] Secret = Encoding.UTF8.GetBytes("-----BEGIN PRIVATE KEY----- pretend pkcs8");
+    private static readonly byte[] Secret = Encoding.UTF8.GetBytes("plaintext standing in for PKCS#8 key bytes");
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
