@@ -59,5 +59,22 @@ internal sealed class ScriptedStore : IMandateStore
     public Task<IReadOnlyList<Runs.RunRecord>> ListRunsAsync(Runs.RunQuery query, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Runs.RunRecord>>([]);
 
+    // The audit writer never reads policy state; these answer "nothing stored".
+    public Task<IReadOnlyDictionary<string, long>> ReadRateCountsAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());
+
+    public Task<Core.Approvals.Approval?> GetApprovalAsync(string id, CancellationToken cancellationToken) => Task.FromResult<Core.Approvals.Approval?>(null);
+
+    public Task<IReadOnlyList<Core.Approvals.Approval>> ListApprovalsAsync(Core.Approvals.ApprovalStatus? status, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Core.Approvals.Approval>>([]);
+
+    public Task<bool> TryTransitionApprovalAsync(Core.Approvals.ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken) =>
+        Task.FromResult(false);
+
+    public Task TouchApprovalAsync(string id, DateTimeOffset polledAt, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<Core.Evidence.EvidenceRecord>> LatestEvidenceAsync(string subject, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Core.Evidence.EvidenceRecord>>([]);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
