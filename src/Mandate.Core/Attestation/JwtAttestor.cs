@@ -13,7 +13,7 @@ namespace Mandate.Core.Attestation;
 public sealed class JwtAttestor
 {
     /// <summary>Longest identity token accepted, in characters; anything bigger is refused unparsed.</summary>
-    public const int MaxTokenLength = 16 * 1024;
+    public const int MaxTokenLength = CompactJwt.MaxLength;
 
     private static readonly string[] HeaderKeyParameters = ["jwk", "jku", "x5u", "x5c"];
     private readonly Dictionary<string, TrustedIssuer> _byIssuer;
@@ -27,12 +27,12 @@ public sealed class JwtAttestor
     }
 
     public Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(string token, string parameter, CancellationToken cancellationToken) =>
-        TryRead(token, out var jwt)
+        CompactJwt.TryRead(token, out var jwt)
             ? AttestWorkloadAsync(jwt, parameter, cancellationToken)
             : Task.FromResult(new AttestationResult<WorkloadIdentity> { Failure = Malformed(parameter) });
 
     public Task<AttestationResult<UserIdentity>> AttestUserAsync(string token, string parameter, CancellationToken cancellationToken) =>
-        TryRead(token, out var jwt)
+        CompactJwt.TryRead(token, out var jwt)
             ? AttestUserAsync(jwt, parameter, cancellationToken)
             : Task.FromResult(new AttestationResult<UserIdentity> { Failure = Malformed(parameter) });
 
@@ -42,7 +42,7 @@ public sealed class JwtAttestor
     /// </summary>
     public async Task<(AttestationResult<WorkloadIdentity>? Workload, AttestationResult<UserIdentity>? User)> AttestSubjectAsync(string token, string parameter, CancellationToken cancellationToken)
     {
-        if (!TryRead(token, out var jwt))
+        if (!CompactJwt.TryRead(token, out var jwt))
         {
             return (null, new AttestationResult<UserIdentity> { Failure = Malformed(parameter) });
         }
@@ -115,13 +115,13 @@ public sealed class JwtAttestor
 
     /// <summary>True when <paramref name="token"/> claims to come from an issuer configured as <paramref name="kind"/> (signature not checked).</summary>
     public bool ClaimsIssuerOfKind(string token, IssuerKind kind) =>
-        TryRead(token, out var jwt) && jwt.TryGetPayloadValue<string>("iss", out var iss) && iss is not null
+        CompactJwt.TryRead(token, out var jwt) && jwt.TryGetPayloadValue<string>("iss", out var iss) && iss is not null
         && _byIssuer.TryGetValue(iss, out var issuer) && issuer.Options.Kind == kind;
 
     /// <summary>Attests a poster of evidence: a token from an issuer of kind <c>ci</c>; its <c>sub</c> names the poster.</summary>
     public async Task<AttestationResult<WorkloadIdentity>> AttestEvidencePosterAsync(string token, CancellationToken cancellationToken)
     {
-        if (!TryRead(token, out var read))
+        if (!CompactJwt.TryRead(token, out var read))
         {
             return new AttestationResult<WorkloadIdentity> { Failure = Malformed("the bearer token") };
         }
@@ -248,23 +248,4 @@ public sealed class JwtAttestor
 
     private AttestationEvidence Evidence(JsonWebToken jwt, TrustedIssuer issuer) =>
         new(issuer.Options.Name, issuer.Options.Issuer, string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid, jwt.Alg, jwt.ValidTo == DateTime.MinValue ? _time.GetUtcNow() : new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), string.IsNullOrEmpty(jwt.Id) ? null : jwt.Id);
-
-    private bool TryRead(string token, out JsonWebToken jwt)
-    {
-        jwt = null!;
-        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength || token.Count(c => c == '.') != 2 || !_handler.CanReadToken(token))
-        {
-            return false;
-        }
-
-        try
-        {
-            jwt = _handler.ReadJsonWebToken(token);
-            return true;
-        }
-        catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or System.Text.Json.JsonException or FormatException)
-        {
-            return false;
-        }
-    }
 }

@@ -25,17 +25,7 @@ public sealed class IssuedTokenValidator
     /// <summary>The verified token, or null with a reason (for the audit record, not for the token holder).</summary>
     public async Task<(IssuedToken? Token, string Reason)> ValidateAsync(string token, bool allowExpired)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 16 * 1024 || !_handler.CanReadToken(token))
-        {
-            return (null, "malformed");
-        }
-
-        JsonWebToken jwt;
-        try
-        {
-            jwt = _handler.ReadJsonWebToken(token);
-        }
-        catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or System.Text.Json.JsonException or FormatException)
+        if (!CompactJwt.TryRead(token, out var jwt))
         {
             return (null, "malformed");
         }

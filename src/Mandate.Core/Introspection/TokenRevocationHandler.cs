@@ -75,21 +75,6 @@ public sealed class TokenRevocationHandler
         return null;
     }
 
-    private static bool IsRunToken(string token)
-    {
-        var handler = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler();
-        if (token.Length > 16 * 1024 || !handler.CanReadToken(token))
-        {
-            return false;
-        }
-
-        try
-        {
-            return handler.ReadJsonWebToken(token).Typ == OAuthConstants.JwtTypes.RunToken;
-        }
-        catch (Exception e) when (e is ArgumentException or Microsoft.IdentityModel.Tokens.SecurityTokenMalformedException or System.Text.Json.JsonException or FormatException)
-        {
-            return false;
-        }
-    }
+    private static bool IsRunToken(string token) =>
+        CompactJwt.TryRead(token, out var jwt) && jwt.Typ == OAuthConstants.JwtTypes.RunToken;
 }

@@ -44,17 +44,7 @@ public sealed class RunTokenValidator
     /// </summary>
     public async Task<(PresentedRunToken? Token, string? Failure)> ValidateAsync(string token, string parameter, bool allowExpired, CancellationToken cancellationToken)
     {
-        if (token.Length > 16 * 1024 || !_handler.CanReadToken(token))
-        {
-            return (null, $"{parameter} is not a well-formed run token");
-        }
-
-        JsonWebToken jwt;
-        try
-        {
-            jwt = _handler.ReadJsonWebToken(token);
-        }
-        catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or JsonException or FormatException)
+        if (!CompactJwt.TryRead(token, out var jwt))
         {
             return (null, $"{parameter} is not a well-formed run token");
         }

@@ -1,0 +1,34 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.Core.Protocol;
+
+/// <summary>
+/// Reads (never verifies) a compact JWS: bounded size, exactly three parts, parse errors answered as
+/// "not a token" instead of exceptions. Every place that looks inside a presented token starts here.
+/// </summary>
+public static class CompactJwt
+{
+    /// <summary>Longest token accepted, in characters; anything bigger is refused unparsed.</summary>
+    public const int MaxLength = 16 * 1024;
+
+    public static bool TryRead(string? token, [NotNullWhen(true)] out JsonWebToken? jwt)
+    {
+        jwt = null;
+        if (string.IsNullOrEmpty(token) || token.Length > MaxLength || token.AsSpan().Count('.') != 2)
+        {
+            return false;
+        }
+
+        try
+        {
+            jwt = new JsonWebToken(token);
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or System.Text.Json.JsonException or FormatException)
+        {
+            return false;
+        }
+    }
+}
