@@ -35,10 +35,10 @@ public sealed class LoadPolicyState : IExchangeStep
 
             var input = context.RateInput();
             var keys = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var rule in _policy.Current.Rules)
+            // The policy's (tool, agent) index narrows the rules; only allow rules carry rate limits.
+            foreach (var rule in _policy.Current.Index.Find(input.Tool, input.Agent).Allows)
             {
-                if (rule.RateLimit is { } limit && rule.MatchesAgent(input.Agent)
-                    && (rule.Tools.Contains(input.Tool) || rule.Tools.Contains(PolicyRule.AnyTool)))
+                if (rule.RateLimit is { } limit && rule.MatchesAgent(input.Agent))
                 {
                     keys[rule.Id] = limit.CounterKey(rule.Id, input, context.Now);
                 }
