@@ -68,7 +68,7 @@ public static class ConfigLoader
     private static MandateOptions Read(YamlMapping root, string baseDir)
     {
         var defaults = new MandateOptions();
-        var tools = root.List("tools", ReadTool);
+        var tools = root.List("tools", m => ToolConfigReader.Read(m, baseDir));
         var toolNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var tool in tools)
         {
@@ -108,87 +108,13 @@ public static class ConfigLoader
                 KekEnvironmentVariable = m.String("kek_env") ?? defaults.Keys.KekEnvironmentVariable,
                 KekFile = Resolve(baseDir, m.String("kek_file") ?? Path.Combine(dataDir, "kek")),
             }),
-            Issuers = root.List("issuers", m => ReadIssuer(m, baseDir), required: true),
+            Issuers = root.List("issuers", m => IssuerConfigReader.Read(m, baseDir), required: true),
             Agents = root.List("agents", m => ReadAgent(m, toolNames)),
             Tools = tools,
         };
         root.Finish();
         ConfigRules.Check(options, root);
         return options;
-    }
-
-    private static TrustedIssuerOptions? ReadIssuer(YamlMapping m, string baseDir)
-    {
-        var name = m.String("name", required: true);
-        var kindText = m.String("kind", required: true);
-        var issuer = m.String("issuer", required: true);
-        var jwksFile = m.String("jwks_file");
-        var jwksUrl = m.String("jwks_url");
-        var audience = m.String("audience");
-        var algorithms = m.StringList("algorithms");
-        var types = m.StringList("types");
-        var allowMissingType = m.Bool("allow_missing_typ");
-        var skew = m.Duration("clock_skew");
-        var tenantClaim = m.String("tenant_claim");
-        var tenants = m.StringList("tenants");
-        var devSigner = m.Bool("dev_signer") ?? false;
-
-        IssuerKind? kind = kindText switch
-        {
-            "workload" => IssuerKind.Workload,
-            "user" => IssuerKind.User,
-            "ci" => IssuerKind.Ci,
-            null => null,
-            _ => null,
-        };
-        if (kindText is not null && kind is null)
-        {
-            m.Problem("kind", $"'{kindText}' is not a kind; use 'workload' (agents and tools), 'user' (people) or 'ci' (evidence posters such as CI)");
-        }
-
-        Uri? url = null;
-        if (jwksUrl is not null && (!Uri.TryCreate(jwksUrl, UriKind.Absolute, out url) || url.Scheme is not ("https" or "http")))
-        {
-            m.Problem("jwks_url", "must be an absolute https URL");
-            url = null;
-        }
-        else if (url is { Scheme: "http", IsLoopback: false })
-        {
-            // Keys fetched over plain http from another host can be swapped in transit, and with them every identity.
-            m.Problem("jwks_url", "plain http is only allowed on loopback; use https");
-            url = null;
-        }
-
-        if ((jwksFile is null) == (jwksUrl is null))
-        {
-            m.Problem("jwks_file", "give exactly one of jwks_file or jwks_url");
-        }
-
-        foreach (var alg in (algorithms ?? []).Where(a => !ConfigRules.AsymmetricAlgorithms.Contains(a)))
-        {
-            // RFC 8725 §3.1/§3.2: only asymmetric algorithms, so a public key can never act as an HMAC secret.
-            m.Problem("algorithms", $"'{alg}' is not allowed; use asymmetric algorithms ({string.Join(", ", ConfigRules.AsymmetricAlgorithms)})");
-        }
-
-        if (name is null || kind is null || issuer is null)
-        {
-            return null;
-        }
-
-        var defaults = new TrustedIssuerOptions { Name = name, Kind = kind.Value, Issuer = issuer };
-        return defaults with
-        {
-            JwksFile = jwksFile is null ? null : Resolve(baseDir, jwksFile),
-            JwksUrl = url,
-            Audience = audience,
-            Algorithms = algorithms ?? defaults.Algorithms,
-            Types = types ?? defaults.Types,
-            AllowMissingType = allowMissingType ?? defaults.AllowMissingType,
-            ClockSkew = skew ?? defaults.ClockSkew,
-            TenantClaim = tenantClaim ?? defaults.TenantClaim,
-            Tenants = tenants ?? defaults.Tenants,
-            DevSigner = devSigner,
-        };
     }
 
     private static AgentOptions? ReadAgent(YamlMapping m, HashSet<string> toolNames)
@@ -214,27 +140,5 @@ public static class ConfigLoader
             : new AgentOptions { Id = id, Tenants = tenants, Tools = tools, MaxLifetime = max, Owner = owner, MaxDelegationDepth = maxDepth ?? 0 };
     }
 
-    private static ToolOptions? ReadTool(YamlMapping m)
-    {
-        var name = m.String("name", required: true);
-        var resource = m.String("resource", required: true);
-        var scopes = m.StringList("scopes", required: true);
-        var workloads = m.StringList("workloads") ?? [];
-        var detailTypes = m.List("authorization_details_types", AuthorizationDetailsConfig.ReadType);
-        if (resource is not null && !ResourceUri.IsValid(resource))
-        {
-            m.Problem("resource", "must be an absolute URI without a fragment (it becomes the credential's aud)");
-        }
-
-        foreach (var w in workloads.Where(w => !SpiffeId.IsValid(w)))
-        {
-            m.Problem("workloads", $"'{w}' is not a SPIFFE ID");
-        }
-
-        return name is null || resource is null || scopes is null
-            ? null
-            : new ToolOptions { Name = name, Resource = resource, Scopes = scopes, Workloads = workloads, AuthorizationDetailsTypes = detailTypes };
-    }
-
-    private static string Resolve(string baseDir, string path) => Path.GetFullPath(Path.Combine(baseDir, path));
+    internal static string Resolve(string baseDir, string path) => Path.GetFullPath(Path.Combine(baseDir, path));
 }

@@ -17,4 +17,7 @@ public sealed record ToolOptions
 
     /// <summary>RFC 9396 authorization_details types the tool accepts; empty means the tool accepts none.</summary>
     public IReadOnlyList<AuthorizationDetails.AuthorizationDetailsType> AuthorizationDetailsTypes { get; init; } = [];
+
+    /// <summary>What the tool accepts; decides what an allowed exchange hands out. Default <see cref="CredentialKind.Jwt"/>.</summary>
+    public CredentialKind Kind { get; init; } = CredentialKind.Jwt;
 }

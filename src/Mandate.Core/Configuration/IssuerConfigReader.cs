@@ -1,0 +1,82 @@
+using Mandate.Core.Attestation;
+using Mandate.Core.Protocol;
+
+namespace Mandate.Core.Configuration;
+
+/// <summary>Reads one entry of <c>issuers:</c> (a trust source) from mandate.yaml.</summary>
+internal static class IssuerConfigReader
+{
+    public static TrustedIssuerOptions? Read(YamlMapping m, string baseDir)
+    {
+        var name = m.String("name", required: true);
+        var kindText = m.String("kind", required: true);
+        var issuer = m.String("issuer", required: true);
+        var jwksFile = m.String("jwks_file");
+        var jwksUrl = m.String("jwks_url");
+        var audience = m.String("audience");
+        var algorithms = m.StringList("algorithms");
+        var types = m.StringList("types");
+        var allowMissingType = m.Bool("allow_missing_typ");
+        var skew = m.Duration("clock_skew");
+        var tenantClaim = m.String("tenant_claim");
+        var tenants = m.StringList("tenants");
+        var devSigner = m.Bool("dev_signer") ?? false;
+
+        IssuerKind? kind = kindText switch
+        {
+            "workload" => IssuerKind.Workload,
+            "user" => IssuerKind.User,
+            "ci" => IssuerKind.Ci,
+            null => null,
+            _ => null,
+        };
+        if (kindText is not null && kind is null)
+        {
+            m.Problem("kind", $"'{kindText}' is not a kind; use 'workload' (agents and tools), 'user' (people) or 'ci' (evidence posters such as CI)");
+        }
+
+        Uri? url = null;
+        if (jwksUrl is not null && (!Uri.TryCreate(jwksUrl, UriKind.Absolute, out url) || url.Scheme is not ("https" or "http")))
+        {
+            m.Problem("jwks_url", "must be an absolute https URL");
+            url = null;
+        }
+        else if (url is { Scheme: "http", IsLoopback: false })
+        {
+            // Keys fetched over plain http from another host can be swapped in transit, and with them every identity.
+            m.Problem("jwks_url", "plain http is only allowed on loopback; use https");
+            url = null;
+        }
+
+        if ((jwksFile is null) == (jwksUrl is null))
+        {
+            m.Problem("jwks_file", "give exactly one of jwks_file or jwks_url");
+        }
+
+        foreach (var alg in (algorithms ?? []).Where(a => !ConfigRules.AsymmetricAlgorithms.Contains(a)))
+        {
+            // RFC 8725 §3.1/§3.2: only asymmetric algorithms, so a public key can never act as an HMAC secret.
+            m.Problem("algorithms", $"'{alg}' is not allowed; use asymmetric algorithms ({string.Join(", ", ConfigRules.AsymmetricAlgorithms)})");
+        }
+
+        if (name is null || kind is null || issuer is null)
+        {
+            return null;
+        }
+
+        var defaults = new TrustedIssuerOptions { Name = name, Kind = kind.Value, Issuer = issuer };
+        return defaults with
+        {
+            JwksFile = jwksFile is null ? null : ConfigLoader.Resolve(baseDir, jwksFile),
+            JwksUrl = url,
+            Audience = audience,
+            Algorithms = algorithms ?? defaults.Algorithms,
+            Types = types ?? defaults.Types,
+            AllowMissingType = allowMissingType ?? defaults.AllowMissingType,
+            ClockSkew = skew ?? defaults.ClockSkew,
+            TenantClaim = tenantClaim ?? defaults.TenantClaim,
+            Tenants = tenants ?? defaults.Tenants,
+            DevSigner = devSigner,
+        };
+    }
+}

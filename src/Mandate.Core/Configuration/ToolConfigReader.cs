@@ -1,0 +1,51 @@
+using Mandate.Core.Attestation;
+using Mandate.Core.Protocol;
+
+namespace Mandate.Core.Configuration;
+
+/// <summary>Reads one entry of <c>tools:</c> (the tool registry) from mandate.yaml.</summary>
+internal static class ToolConfigReader
+{
+    public static ToolOptions? Read(YamlMapping m, string baseDir)
+    {
+        var name = m.String("name", required: true);
+        var resource = m.String("resource", required: true);
+        var scopes = m.StringList("scopes", required: true);
+        var workloads = m.StringList("workloads") ?? [];
+        var detailTypes = m.List("authorization_details_types", AuthorizationDetailsConfig.ReadType);
+        var kind = ReadKind(m);
+        if (resource is not null && !ResourceUri.IsValid(resource))
+        {
+            m.Problem("resource", "must be an absolute URI without a fragment (it becomes the credential's aud)");
+        }
+
+        foreach (var w in workloads.Where(w => !SpiffeId.IsValid(w)))
+        {
+            m.Problem("workloads", $"'{w}' is not a SPIFFE ID");
+        }
+
+        return name is null || resource is null || scopes is null
+            ? null
+            : new ToolOptions { Name = name, Resource = resource, Scopes = scopes, Workloads = workloads, AuthorizationDetailsTypes = detailTypes, Kind = kind };
+    }
+
+    private static CredentialKind ReadKind(YamlMapping m)
+    {
+        var text = m.String("kind");
+        CredentialKind? kind = text switch
+        {
+            null or "jwt" => CredentialKind.Jwt,
+            "postgres" => CredentialKind.Postgres,
+            "secret" => CredentialKind.Secret,
+            "x509" => CredentialKind.X509,
+            "oidc-federation" => CredentialKind.OidcFederation,
+            _ => null,
+        };
+        if (kind is null)
+        {
+            m.Problem("kind", $"'{text}' is not a credential kind; use jwt (default), postgres, secret, x509 or oidc-federation");
+        }
+
+        return kind ?? CredentialKind.Jwt;
+    }
+}
