@@ -10,7 +10,7 @@ namespace Mandate.Core.Attestation;
 /// <c>iss</c>; algorithms, audience and keys come from configuration; <c>typ</c> and <c>exp</c> are
 /// checked with a small leeway; keys offered in the header are never used.
 /// </summary>
-public sealed class JwtAttestor
+public sealed partial class JwtAttestor
 {
     /// <summary>Longest identity token accepted, in characters; anything bigger is refused unparsed.</summary>
     public const int MaxTokenLength = CompactJwt.MaxLength;
@@ -62,13 +62,7 @@ public sealed class JwtAttestor
             return new AttestationResult<WorkloadIdentity> { Failure = failure.Value.Failure, Detail = failure.Value.Detail };
         }
 
-        // JWT-SVID: sub is the workload's SPIFFE ID.
-        if (!jwt!.TryGetPayloadValue<string>("sub", out var sub) || !SpiffeId.IsValid(sub))
-        {
-            return new AttestationResult<WorkloadIdentity> { Failure = $"{parameter} 'sub' is not a SPIFFE ID (spiffe://<trust-domain>/<path>); workload tokens must name the workload" };
-        }
-
-        return new AttestationResult<WorkloadIdentity> { Identity = new WorkloadIdentity(sub, Evidence(jwt, issuer!)) };
+        return MapWorkload(jwt!, issuer!, issuer!.Options.Profile ?? IssuerProfile.JwtSvid, parameter);
     }
 
     private async Task<AttestationResult<UserIdentity>> AttestUserAsync(JsonWebToken token, string parameter, CancellationToken cancellationToken)
@@ -132,8 +126,14 @@ public sealed class JwtAttestor
             return new AttestationResult<WorkloadIdentity> { Failure = failure.Value.Failure, Detail = failure.Value.Detail };
         }
 
+        if (issuer!.Options.Profile is { } profile)
+        {
+            // A CI issuer with a profile names its poster the way it names workloads (e.g. spiffe://acme.example/ci/github/org/repo).
+            return MapWorkload(jwt!, issuer, profile, "the bearer token");
+        }
+
         return jwt!.TryGetPayloadValue<string>("sub", out var sub) && !string.IsNullOrEmpty(sub)
-            ? new AttestationResult<WorkloadIdentity> { Identity = new WorkloadIdentity(sub, Evidence(jwt, issuer!)) }
+            ? new AttestationResult<WorkloadIdentity> { Identity = new WorkloadIdentity(sub, Evidence(jwt, issuer)) }
             : new AttestationResult<WorkloadIdentity> { Failure = "the bearer token has no 'sub' claim naming the poster" };
     }
 
@@ -206,6 +206,11 @@ public sealed class JwtAttestor
             return (null, null, (Describe(result.Exception, parameter, issuer), result.Exception?.Message));
         }
 
+        if (Profiles.RequiredClaims.Check(jwt, issuer, parameter) is { } unmet)
+        {
+            return (null, null, (unmet, null));
+        }
+
         return (jwt, issuer, null);
     }
 
@@ -246,6 +251,9 @@ public sealed class JwtAttestor
         _ => $"{parameter} failed validation for issuer '{issuer.Options.Name}'",
     };
 
-    private AttestationEvidence Evidence(JsonWebToken jwt, TrustedIssuer issuer) =>
-        new(issuer.Options.Name, issuer.Options.Issuer, string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid, jwt.Alg, jwt.ValidTo == DateTime.MinValue ? _time.GetUtcNow() : new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), string.IsNullOrEmpty(jwt.Id) ? null : jwt.Id);
+    private AttestationEvidence Evidence(JsonWebToken jwt, TrustedIssuer issuer, string? profile = null) =>
+        new(issuer.Options.Name, issuer.Options.Issuer, string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid, jwt.Alg, jwt.ValidTo == DateTime.MinValue ? _time.GetUtcNow() : new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), string.IsNullOrEmpty(jwt.Id) ? null : jwt.Id)
+        {
+            Profile = profile,
+        };
 }

@@ -46,6 +46,7 @@ internal static class ConfigRules
         }
 
         CheckUnique(root, "issuers", o.Issuers.Select(i => i.Issuer), "issuer");
+        IssuerProfileConfigReader.Check(o, root);
         CheckUnique(root, "agents", o.Agents.Select(a => a.Id), "agent");
         CheckUnique(root, "tools", o.Tools.Select(t => t.Resource), "tool resource");
 

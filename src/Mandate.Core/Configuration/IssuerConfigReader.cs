@@ -21,6 +21,8 @@ internal static class IssuerConfigReader
         var tenantClaim = m.String("tenant_claim");
         var tenants = m.StringList("tenants");
         var devSigner = m.Bool("dev_signer") ?? false;
+        var refresh = m.Duration("jwks_refresh");
+        var minRefresh = m.Duration("jwks_min_refresh_interval");
 
         IssuerKind? kind = kindText switch
         {
@@ -59,14 +61,33 @@ internal static class IssuerConfigReader
             m.Problem("algorithms", $"'{alg}' is not allowed; use asymmetric algorithms ({string.Join(", ", ConfigRules.AsymmetricAlgorithms)})");
         }
 
+        if (jwksUrl is null && (refresh is not null || minRefresh is not null))
+        {
+            m.Problem(refresh is not null ? "jwks_refresh" : "jwks_min_refresh_interval", "applies to jwks_url only; a jwks_file is re-read whenever it changes");
+        }
+
+        var defaults = new TrustedIssuerOptions { Name = name ?? "", Kind = kind ?? IssuerKind.Workload, Issuer = issuer ?? "" };
+        if (minRefresh is { } min && min < TimeSpan.FromSeconds(1))
+        {
+            m.Problem("jwks_min_refresh_interval", "must be at least 1s, so unknown key ids cannot make Mandate hammer the issuer");
+        }
+
+        if ((refresh ?? defaults.JwksRefresh) < (minRefresh ?? defaults.JwksMinRefreshInterval) || refresh > TimeSpan.FromHours(24))
+        {
+            m.Problem("jwks_refresh", "must be at least jwks_min_refresh_interval and at most 24h");
+        }
+
+        var profile = IssuerProfileConfigReader.Read(m, kind);
         if (name is null || kind is null || issuer is null)
         {
             return null;
         }
 
-        var defaults = new TrustedIssuerOptions { Name = name, Kind = kind.Value, Issuer = issuer };
-        return defaults with
+        return profile with
         {
+            Name = name,
+            Kind = kind.Value,
+            Issuer = issuer,
             JwksFile = jwksFile is null ? null : ConfigLoader.Resolve(baseDir, jwksFile),
             JwksUrl = url,
             Audience = audience,
@@ -77,6 +98,8 @@ internal static class IssuerConfigReader
             TenantClaim = tenantClaim ?? defaults.TenantClaim,
             Tenants = tenants ?? defaults.Tenants,
             DevSigner = devSigner,
+            JwksRefresh = refresh ?? defaults.JwksRefresh,
+            JwksMinRefreshInterval = minRefresh ?? defaults.JwksMinRefreshInterval,
         };
     }
 }

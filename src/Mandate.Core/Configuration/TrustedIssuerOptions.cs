@@ -58,4 +58,41 @@ public sealed record TrustedIssuerOptions
     /// file, so <c>mandate dev token</c> can sign test tokens. Refused when the environment is <c>prod</c>.
     /// </summary>
     public bool DevSigner { get; init; }
+
+    /// <summary>
+    /// How a token's claims become a workload identity (see docs/trust-sources.md). Workload issuers default to
+    /// <see cref="IssuerProfile.JwtSvid"/>; user issuers have none; CI issuers may use
+    /// <see cref="IssuerProfile.GitHubActions"/> or <see cref="IssuerProfile.Oidc"/> and otherwise name the poster by <c>sub</c>.
+    /// </summary>
+    public IssuerProfile? Profile { get; init; }
+
+    /// <summary>The trust domain this issuer speaks for. Default (null): Mandate's <c>trust_domain</c>.</summary>
+    public string? TrustDomain { get; init; }
+
+    /// <summary>
+    /// <see cref="IssuerProfile.GitHubActions"/> and <see cref="IssuerProfile.Oidc"/>: the SPIFFE ID built from
+    /// claims, e.g. <c>spiffe://acme.example/ci/github/{repository}</c>; each <c>{claim}</c> is replaced by that claim.
+    /// </summary>
+    public string? SpiffeIdTemplate { get; init; }
+
+    /// <summary>
+    /// Claims a token must carry, each with its allowed values (exact, or a prefix ending in <c>*</c>).
+    /// Empty (the default) requires nothing beyond the profile's own checks.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> RequiredClaims { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary><see cref="IssuerProfile.Kubernetes"/>: namespaces whose service accounts may authenticate. Empty (the default) allows any.</summary>
+    public IReadOnlyList<string> Namespaces { get; init; } = [];
+
+    /// <summary>
+    /// <see cref="IssuerProfile.Kubernetes"/>: require the pod-bound claims (<c>kubernetes.io.pod</c>), i.e. a projected
+    /// token that dies with its pod rather than a long-lived secret-based token. Default true.
+    /// </summary>
+    public bool RequirePodBinding { get; init; } = true;
+
+    /// <summary>JWKS URL: how long fetched keys are served before they are fetched again. Default 5 minutes.</summary>
+    public TimeSpan JwksRefresh { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>JWKS URL: the least time between two fetches, however many unknown <c>kid</c>s arrive. Default 30 seconds.</summary>
+    public TimeSpan JwksMinRefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

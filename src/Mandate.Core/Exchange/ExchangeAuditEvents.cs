@@ -114,6 +114,8 @@ internal static class ExchangeAuditEvents
         };
         Add(evidence, "actor_kid", c.Actor.Evidence.KeyId);
         Add(evidence, "actor_jti", c.Actor.Evidence.TokenId);
+        evidence["actor_issuer_name"] = c.Actor.Evidence.IssuerName;
+        Add(evidence, "actor_profile", c.Actor.Evidence.Profile);
         if (c.SubjectRun is { } run)
         {
             evidence["subject_run"] = run.Run.Id;

@@ -6,9 +6,14 @@ namespace Mandate.Server.Hosting;
 /// <summary>Builds the trusted issuers with their key sources from configuration.</summary>
 internal static class TrustedIssuers
 {
-    public static List<TrustedIssuer> Create(MandateOptions options, IHttpClientFactory http) =>
-        options.Issuers.Select(i => new TrustedIssuer(
-            i,
-            i.JwksFile is not null ? new FileJwksSource(i.JwksFile) : new UrlJwksSource(i.JwksUrl!, http.CreateClient("jwks"), TimeProvider.System),
-            i.Audience ?? options.Issuer)).ToList();
+    public static List<TrustedIssuer> Create(MandateOptions options, IHttpClientFactory http, TimeProvider time) =>
+        options.Issuers.Select(i => new TrustedIssuer(i, Keys(i, http, time), i.Audience ?? options.Issuer)
+        {
+            DefaultTrustDomain = options.TrustDomain,
+        }).ToList();
+
+    private static IJwksSource Keys(TrustedIssuerOptions issuer, IHttpClientFactory http, TimeProvider time) =>
+        issuer.JwksFile is not null
+            ? new FileJwksSource(issuer.JwksFile, time)
+            : new UrlJwksSource(issuer.JwksUrl!, http.CreateClient("jwks"), time, issuer.JwksRefresh, issuer.JwksMinRefreshInterval);
 }

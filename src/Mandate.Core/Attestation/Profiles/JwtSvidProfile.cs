@@ -1,0 +1,28 @@
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Mandate.Core.Attestation.Profiles;
+
+/// <summary>
+/// JWT-SVID (SPIFFE JWT-SVID spec §3): <c>sub</c> is the workload's SPIFFE ID and must lie in the trust
+/// domain the issuer speaks for, so one domain's SPIRE server cannot mint identities of another.
+/// </summary>
+internal sealed class JwtSvidProfile : IIdentityProfile
+{
+    public string Name => "jwt-svid";
+
+    public ProfileMapping Map(JsonWebToken jwt, TrustedIssuer issuer, string parameter)
+    {
+        if (!jwt.TryGetPayloadValue<string>("sub", out var sub) || !SpiffeId.TryGetTrustDomain(sub, out var domain))
+        {
+            return ProfileMapping.Refuse($"{parameter} 'sub' is not a SPIFFE ID (spiffe://<trust-domain>/<path>); workload tokens must name the workload (issuer '{issuer.Options.Name}', profile jwt-svid)");
+        }
+
+        if (issuer.TrustDomain is { } expected && domain != expected)
+        {
+            // JWT-SVID §3: the trust domain of sub is the authority of the SVID's issuer; no other domain's IDs.
+            return ProfileMapping.Refuse($"{parameter} 'sub' names trust domain '{domain}', but issuer '{issuer.Options.Name}' speaks only for '{expected}'; add a separate issuer for that trust domain (issuers[].trust_domain)");
+        }
+
+        return ProfileMapping.To(sub);
+    }
+}
