@@ -32,8 +32,7 @@ public sealed class UrlJwksSource : IJwksSource, IDisposable
     {
     }
 
-    /// <param name="refresh">How long fetched keys are served before the next fetch.</param>
-    /// <param name="minInterval">Least time between two fetches, whatever the callers ask for.</param>
+    /// <summary>A source with its own refresh period and the least time between two fetches (issuers[].jwks_refresh, jwks_min_refresh_interval).</summary>
     public UrlJwksSource(Uri url, HttpClient http, TimeProvider time, TimeSpan refresh, TimeSpan minInterval)
     {
         _url = url;
