@@ -99,4 +99,20 @@ public sealed class FileJwksSourceTests
 
         Assert.Equal([env.Workloads.Kid], keys.Select(k => k.KeyId));
     }
+
+    [Fact]
+    public async Task AttestWorkload_JwksFileCaughtHalfWritten_KeepsVerifyingWithTheLastGoodKeys()
+    {
+        using var env = new AttestorEnvironment();
+        var attestor = env.Attestor();
+        Assert.NotNull((await attestor.AttestWorkloadAsync(env.WorkloadToken(), Parameter, CancellationToken.None)).Identity);
+
+        // A rollover that is not an atomic rename: the reader sees a truncated document for a moment.
+        await File.WriteAllTextAsync(env.WorkloadJwksPath, "{ \"keys\": [ { \"kty\": ");
+        var during = await attestor.AttestWorkloadAsync(env.WorkloadToken(t => t.Header["kid"] = "rolling-" + Guid.NewGuid().ToString("N")), Parameter, CancellationToken.None);
+        var known = await attestor.AttestWorkloadAsync(env.WorkloadToken(), Parameter, CancellationToken.None);
+
+        Assert.Null(during.Identity);
+        Assert.Equal(Agent, known.Identity?.SpiffeId);
+    }
 }

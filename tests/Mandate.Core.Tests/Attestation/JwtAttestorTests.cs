@@ -23,7 +23,7 @@ public sealed class JwtAttestorTests
         Assert.Null(result.Failure);
         var identity = Assert.IsType<WorkloadIdentity>(result.Identity);
         Assert.Equal(Agent, identity.SpiffeId);
-        Assert.Equal(new AttestationEvidence("workloads", env.Workloads.Issuer, env.Workloads.Kid, "ES256", env.Now + TimeSpan.FromMinutes(5), jti), identity.Evidence);
+        Assert.Equal(new AttestationEvidence("workloads", env.Workloads.Issuer, env.Workloads.Kid, "ES256", env.Now + TimeSpan.FromMinutes(5), jti) { Profile = "jwt-svid" }, identity.Evidence);
     }
 
     [Fact]

@@ -14,12 +14,21 @@ internal static class ClaimText
 
     public static string? Read(JsonWebToken jwt, string name)
     {
-        if (jwt.TryGetPayloadValue<string>(name, out var text))
+        // Objects and arrays are not values a rule or a SPIFFE path can compare; treat them as missing
+        // (TryGetClaim alone would hand back an array's first element and let ["evil", "push"] pass as "push").
+        try
         {
-            return text;
+            if (jwt.TryGetPayloadValue<System.Text.Json.JsonElement>(name, out var element)
+                && element.ValueKind is System.Text.Json.JsonValueKind.Array or System.Text.Json.JsonValueKind.Object)
+            {
+                return null;
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            // Scalars cannot be read as a JsonElement on every IdentityModel path; they are handled below.
         }
 
-        // Objects and arrays are not values a rule or a SPIFFE path can compare; treat them as missing.
         return jwt.TryGetClaim(name, out var claim) && ScalarTypes.Contains(claim.ValueType) ? claim.Value : null;
     }
 }
