@@ -67,11 +67,6 @@ internal static class IssuerConfigReader
         }
 
         var defaults = new TrustedIssuerOptions { Name = name ?? "", Kind = kind ?? IssuerKind.Workload, Issuer = issuer ?? "" };
-        if (minRefresh is { } min && min < TimeSpan.FromSeconds(1))
-        {
-            m.Problem("jwks_min_refresh_interval", "must be at least 1s, so unknown key ids cannot make Mandate hammer the issuer");
-        }
-
         if ((refresh ?? defaults.JwksRefresh) < (minRefresh ?? defaults.JwksMinRefreshInterval) || refresh > TimeSpan.FromHours(24))
         {
             m.Problem("jwks_refresh", "must be at least jwks_min_refresh_interval and at most 24h");
