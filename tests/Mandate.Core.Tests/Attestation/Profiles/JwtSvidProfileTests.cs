@@ -34,7 +34,7 @@ public sealed class JwtSvidProfileTests : IDisposable
     {
         var token = _f.Token("spiffe://evil.example/agents/support");
 
-        AssertRefused(await _f.AttestAsync(Svid, token), token, "speaks only for 'acme.example'");
+        AssertRefused(await _f.AttestAsync(Svid, token), token, "outside the trust domain 'acme.example' that issuer 'test-issuer' speaks for");
     }
 
     [Fact]
