@@ -1,4 +1,5 @@
 using Mandate.Core.Attestation;
+using Mandate.Core.Policy;
 using Mandate.SenderConstraint;
 
 namespace Mandate.Core.Exchange;

@@ -1,3 +1,5 @@
+using Mandate.Core.Policy;
+
 namespace Mandate.Core.Exchange;
 
 /// <summary>Audit evidence of how a request was bound to its sender: thumbprints only, never keys or certificates.</summary>

@@ -1,4 +1,4 @@
-namespace Mandate.Core.Exchange;
+namespace Mandate.Core.Policy;
 
 /// <summary>How a request (and the credential issued to it) is bound to its sender.</summary>
 public enum SenderConstraintKind
