@@ -39,13 +39,9 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
                 return AuthenticateResult.NoResult();
             }
 
-            var identity = await ValidateAsync(presented);
-            if (Logger.IsEnabled(LogLevel.Debug))
-            {
-                MandateTokenLog.Accepted(Logger, identity.FindFirst(MandateClaimTypes.CredentialId)!.Value, identity.FindFirst(MandateClaimTypes.Agent)!.Value,
-                    identity.FindFirst(MandateClaimTypes.Tenant)!.Value, identity.FindFirst(MandateClaimTypes.Binding)!.Value);
-            }
-
+            var (claims, binding) = await ValidateAsync(presented);
+            MandateTokenLog.Accepted(Logger, claims.Jti, claims.Agent, claims.Tenant, binding);
+            var identity = claims.ToIdentity(Scheme.Name, binding);
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
         }
         catch (MandateTokenFailure failure)
@@ -60,7 +56,7 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
         }
     }
 
-    private async Task<ClaimsIdentity> ValidateAsync(PresentedCredential presented)
+    private async Task<(CredentialClaims Claims, string Binding)> ValidateAsync(PresentedCredential presented)
     {
         var ct = Context.RequestAborted;
         JsonWebToken token;
@@ -112,7 +108,7 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
         var claims = CredentialClaims.Read(token, Options.Audience);
         var binding = await ConfirmationState.CheckAsync(Context, token, presented, Shared, TimeProvider);
         await IntrospectIfNeededAsync(presented.Token, claims, token.ValidTo, ct);
-        return claims.ToIdentity(Scheme.Name, binding);
+        return (claims, binding);
     }
 
     private async Task IntrospectIfNeededAsync(string token, CredentialClaims claims, DateTime expires, CancellationToken ct)
