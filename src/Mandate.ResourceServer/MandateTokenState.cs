@@ -17,6 +17,9 @@ internal sealed class MandateTokenState : IDisposable
     public Entry For(string scheme, MandateTokenOptions options, TimeProvider time) =>
         _schemes.GetOrAdd(scheme, _ => new Entry(options, time, _loggers.CreateLogger<MandateTokenHandler>()));
 
+    /// <summary>The scheme's caches if a request has created them.</summary>
+    public Entry? Find(string scheme) => _schemes.GetValueOrDefault(scheme);
+
     public void Dispose()
     {
         foreach (var entry in _schemes.Values)

@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace Mandate.ResourceServer.Tests.Harness;
+
+/// <summary>A tool's answer: status, challenges and body, with the RFC 6750 parameters pulled out.</summary>
+public sealed record ToolReply(int Status, IReadOnlyList<string> Challenges, string Body)
+{
+    public static async Task<ToolReply> ReadAsync(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var challenges = response.Headers.TryGetValues("WWW-Authenticate", out var values) ? values.ToList() : [];
+        return new ToolReply((int)response.StatusCode, challenges, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The Bearer challenge.</summary>
+    public string Bearer => Challenges.SingleOrDefault(c => c.StartsWith("Bearer ", StringComparison.Ordinal)) ?? "";
+
+    /// <summary>The RFC 6750 error code in the Bearer challenge, or null.</summary>
+    public string? Error => Parameter("error");
+
+    /// <summary>The error_description in the Bearer challenge, or null.</summary>
+    public string? Description => Parameter("error_description");
+
+    public string? Parameter(string name)
+    {
+        var marker = $"{name}=\"";
+        var start = Bearer.IndexOf(", " + marker, StringComparison.Ordinal);
+        start = start < 0 ? (Bearer.StartsWith("Bearer " + marker, StringComparison.Ordinal) ? "Bearer ".Length : -1) : start + 2;
+        if (start < 0)
+        {
+            return null;
+        }
+
+        start += marker.Length;
+        var end = Bearer.IndexOf('"', start);
+        return Bearer[start..end];
+    }
+
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
+}
