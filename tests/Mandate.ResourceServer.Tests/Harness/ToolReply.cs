@@ -3,13 +3,14 @@ using System.Text.Json;
 namespace Mandate.ResourceServer.Tests.Harness;
 
 /// <summary>A tool's answer: status, challenges and body, with the RFC 6750 parameters pulled out.</summary>
-public sealed record ToolReply(int Status, IReadOnlyList<string> Challenges, string Body)
+public sealed record ToolReply(int Status, IReadOnlyList<string> Challenges, string Body, IReadOnlyList<string> Headers)
 {
     public static async Task<ToolReply> ReadAsync(HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
         var challenges = response.Headers.TryGetValues("WWW-Authenticate", out var values) ? values.ToList() : [];
-        return new ToolReply((int)response.StatusCode, challenges, await response.Content.ReadAsStringAsync());
+        var headers = response.Headers.Concat(response.Content.Headers).Select(h => h.Key).ToList();
+        return new ToolReply((int)response.StatusCode, challenges, await response.Content.ReadAsStringAsync(), headers);
     }
 
     /// <summary>The Bearer challenge.</summary>
