@@ -16,4 +16,7 @@ public static class AuditKinds
     public const string ApprovalDecided = "approval_decided";
     public const string EvidencePosted = "evidence_posted";
     public const string ShadowDecision = "shadow_decision";
+
+    /// <summary>A workload's client certificate (X.509-SVID) was refused at an OAuth endpoint.</summary>
+    public const string ClientAuthentication = "client_authentication";
 }

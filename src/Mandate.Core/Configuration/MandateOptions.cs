@@ -43,6 +43,9 @@ public sealed record MandateOptions
     public IReadOnlyList<AgentOptions> Agents { get; init; } = [];
     public IReadOnlyList<ToolOptions> Tools { get; init; } = [];
 
+    /// <summary>mTLS listener, X.509-SVID trust bundles and DPoP (docs/sender-constraint.md).</summary>
+    public SenderConstraintOptions SenderConstraint { get; init; } = new();
+
     /// <summary>Folder the configuration file lives in; relative paths were resolved against it.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 }

@@ -113,6 +113,7 @@ internal static class ExchangeAuditEvents
             ["delegation_depth"] = c.DelegationDepth.ToString(),
         };
         Add(evidence, "actor_kid", c.Actor.Evidence.KeyId);
+        SenderBindingEvidence.Add(evidence, c.Request.Binding);
         Add(evidence, "actor_jti", c.Actor.Evidence.TokenId);
         if (c.SubjectRun is { } run)
         {

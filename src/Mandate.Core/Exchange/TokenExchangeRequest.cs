@@ -4,4 +4,7 @@ namespace Mandate.Core.Exchange;
 public sealed record TokenExchangeRequest(IReadOnlyDictionary<string, string> Parameters)
 {
     public string? this[string name] => Parameters.GetValueOrDefault(name);
+
+    /// <summary>The client certificate and DPoP proof the host validated for this request (docs/sender-constraint.md).</summary>
+    public SenderBinding Binding { get; init; } = SenderBinding.None;
 }

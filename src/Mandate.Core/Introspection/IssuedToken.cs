@@ -18,6 +18,9 @@ public sealed record IssuedToken
     public required DateTimeOffset IssuedAt { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
 
+    /// <summary>The token's <c>cnf</c> (RFC 8705 §3 / RFC 9449 §6), or null for a bearer token.</summary>
+    public Mandate.SenderConstraint.ConfirmationClaim? Confirmation { get; init; }
+
     /// <summary>The user the token acts for; null for background work (subject is the agent itself).</summary>
     public string? User => Subject == Agent ? null : Subject;
 

@@ -91,6 +91,7 @@ public sealed class IssuedTokenValidator
             Kid = jwt.Kid,
             IssuedAt = DateTimeOffset.FromUnixTimeSeconds(iat),
             ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(exp),
+            Confirmation = Mandate.SenderConstraint.ConfirmationClaim.FromToken(jwt),
         };
     }
 }

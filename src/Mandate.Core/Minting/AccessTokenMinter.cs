@@ -58,6 +58,11 @@ public sealed class AccessTokenMinter
             descriptor.Claims[C.AuthorizationDetails] = ClaimValues.ToClaim(details);
         }
 
+        if (c.Confirmation is { IsEmpty: false } cnf)
+        {
+            descriptor.Claims[Mandate.SenderConstraint.ConfirmationNames.Cnf] = cnf.ToClaimValue();
+        }
+
         if (c.ApprovalId is not null)
         {
             descriptor.Claims[C.Approval] = new Dictionary<string, object> { ["id"] = c.ApprovalId, ["approver"] = c.Approver ?? "" };

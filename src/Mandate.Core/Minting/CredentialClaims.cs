@@ -37,5 +37,8 @@ public sealed record CredentialClaims
     /// <summary>Who approved (e.g. <c>admin:alice</c>).</summary>
     public string? Approver { get; init; }
 
+    /// <summary>RFC 8705 §3 / RFC 9449 §6: the holder binding (<c>cnf</c>), or null for a bearer token.</summary>
+    public Mandate.SenderConstraint.ConfirmationClaim? Confirmation { get; init; }
+
     public string Scope => string.Join(' ', Scopes);
 }

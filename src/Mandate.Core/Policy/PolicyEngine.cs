@@ -113,8 +113,11 @@ public static class PolicyEngine
         }
 
         // grant_scopes that leave nothing of the request would issue an empty credential: a scope miss.
-        return rule.AllowsAllScopes(input.Scopes) && (rule.GrantScopeSet is null || input.Scopes.Any(rule.GrantScopeSet.Contains))
-            ? RuleCheck.Passed
-            : RuleCheck.Scopes;
+        if (!rule.AllowsAllScopes(input.Scopes) || (rule.GrantScopeSet is not null && !input.Scopes.Any(rule.GrantScopeSet.Contains)))
+        {
+            return RuleCheck.Scopes;
+        }
+
+        return rule.MatchesSenderConstraint(input) ? RuleCheck.Passed : RuleCheck.SenderConstraint;
     }
 }

@@ -50,6 +50,7 @@ internal static class PolicyExplanations
             RuleCheck.Tenant => Tenant(rule, input),
             RuleCheck.Condition => PolicyConditionExplanations.Condition(rule, input),
             RuleCheck.Rate => PolicyConditionExplanations.Rate(rule, input),
+            RuleCheck.SenderConstraint => rule.ExplainSenderConstraint(input),
             _ when rule.ScopeSet is null || rule.AllowsAllScopes(input.Scopes) => PolicyConditionExplanations.NothingGranted(rule, input),
             _ => Scopes(rule, input),
         };

@@ -2,7 +2,7 @@ using Mandate.Core.Policy.Expressions;
 
 namespace Mandate.Core.Policy;
 
-/// <summary>Reads the keys beyond matching: <c>when</c>, <c>grant_scopes</c>, <c>rate_limit</c>, <c>approval_expires_in</c>.</summary>
+/// <summary>Reads the keys beyond matching: <c>when</c>, <c>grant_scopes</c>, <c>rate_limit</c>, <c>approval_expires_in</c>, <c>sender_constraint</c>.</summary>
 internal sealed partial class PolicyRuleReader
 {
     private static readonly string[] RateLimitKeys = ["per", "max", "window"];
@@ -14,6 +14,8 @@ internal sealed partial class PolicyRuleReader
     private PolicyYamlNode? _rateLimitNode;
     private TimeSpan? _approvalExpiresIn;
     private PolicyYamlNode? _approvalNode;
+    private SenderConstraintRequirement? _senderConstraint;
+    private PolicyYamlNode? _senderConstraintNode;
 
     private bool ReadExtensionEntry(PolicyYamlScalar key, PolicyYamlNode value)
     {
@@ -29,6 +31,16 @@ internal sealed partial class PolicyRuleReader
             case "rate_limit":
                 _rateLimitNode = value;
                 _rateLimit = ReadRateLimit(value);
+                return true;
+            case "sender_constraint":
+                _senderConstraintNode = value;
+                _senderConstraint = ReadEnum(value, "mtls, dpop or any", v => v switch
+                {
+                    "mtls" => SenderConstraintRequirement.Mtls,
+                    "dpop" => SenderConstraintRequirement.Dpop,
+                    "any" => SenderConstraintRequirement.Any,
+                    _ => (SenderConstraintRequirement?)null,
+                });
                 return true;
             case "approval_expires_in":
                 _approvalNode = value;
@@ -51,6 +63,11 @@ internal sealed partial class PolicyRuleReader
             _problems.Add(PolicyYamlValues.At(_rateLimitNode, "a deny rule issues nothing to count, so rate_limit does not apply; remove it"));
         }
 
+        if (isDeny && _senderConstraintNode is not null)
+        {
+            _problems.Add(PolicyYamlValues.At(_senderConstraintNode, "a deny rule issues nothing to bind, so sender_constraint does not apply; remove it"));
+        }
+
         if (_effect != DecisionEffect.RequireApproval && _approvalNode is not null)
         {
             _problems.Add(PolicyYamlValues.At(_approvalNode, "approval_expires_in applies only to rules with effect: require_approval; remove it"));
@@ -71,6 +88,7 @@ internal sealed partial class PolicyRuleReader
         GrantScopes = _grantScopes,
         RateLimit = _rateLimit,
         ApprovalExpiresIn = _approvalExpiresIn ?? TimeSpan.FromMinutes(10),
+        SenderConstraint = _senderConstraint ?? SenderConstraintRequirement.None,
     };
 
     private CelProgram? ReadCondition(PolicyYamlNode node)

@@ -10,7 +10,8 @@ internal enum RuleCheck
     Subject = 2,
     Tenant = 3,
     Scopes = 4,
-    Condition = 5,
-    Rate = 6,
-    Passed = 7,
+    SenderConstraint = 5,
+    Condition = 6,
+    Rate = 7,
+    Passed = 8,
 }

@@ -1,6 +1,7 @@
 using Mandate.Core.Introspection;
 using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
+using Mandate.SenderConstraint;
 using Mandate.Server.Http;
 using Microsoft.AspNetCore.Http;
 using C = Mandate.Core.Protocol.OAuthConstants.Claims;
@@ -41,7 +42,14 @@ public static class IntrospectionEndpoint
 
             w.WriteString(C.Scope, t.Scope);
             w.WriteString(C.ClientId, t.Agent);
-            w.WriteString("token_type", "Bearer");
+            // RFC 9449 §6.2 / RFC 8705 §3.2: the binding and the matching token type.
+            w.WriteString("token_type", t.Confirmation?.Jkt is not null ? ConfirmationNames.DpopTokenType : "Bearer");
+            if (t.Confirmation is { IsEmpty: false } cnf)
+            {
+                w.WritePropertyName(ConfirmationNames.Cnf);
+                cnf.WriteTo(w);
+            }
+
             w.WriteNumber(C.Expires, t.ExpiresAt.ToUnixTimeSeconds());
             w.WriteNumber(C.IssuedAt, t.IssuedAt.ToUnixTimeSeconds());
             w.WriteString(C.Subject, t.Subject);

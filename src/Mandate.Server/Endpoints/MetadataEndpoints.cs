@@ -14,6 +14,7 @@ public static class MetadataEndpoints
     private static readonly string[] GrantTypes = [OAuthConstants.GrantTypes.TokenExchange];
     private static readonly string[] NoAuthentication = ["none"];
     private static readonly string[] BearerAuthentication = ["bearer"];
+    private static readonly string[] TlsAuthentication = ["none", "tls_client_auth"];
     private static readonly string[] SigningAlgorithms = ["ES256"];
 
     public static IResult Metadata(MandateOptions options)
@@ -29,7 +30,7 @@ public static class MetadataEndpoints
             ["revocation_endpoint"] = issuer + RevocationEndpoint.Path,
             ["jwks_uri"] = issuer + JwksPath,
             ["grant_types_supported"] = GrantTypes,
-            ["token_endpoint_auth_methods_supported"] = NoAuthentication,
+            ["token_endpoint_auth_methods_supported"] = options.SenderConstraint.X509TrustBundles.Count > 0 ? TlsAuthentication : NoAuthentication,
             ["introspection_endpoint_auth_methods_supported"] = BearerAuthentication,
             ["revocation_endpoint_auth_methods_supported"] = BearerAuthentication,
             ["scopes_supported"] = options.Tools.SelectMany(t => t.Scopes).Distinct().Order(StringComparer.Ordinal).ToArray(),
@@ -37,6 +38,9 @@ public static class MetadataEndpoints
             ["token_endpoint_auth_signing_alg_values_supported"] = SigningAlgorithms,
             ["access_token_signing_alg_values_supported"] = SigningAlgorithms,
             ["mandate_trust_domain"] = options.TrustDomain,
+            // RFC 9449 §5.1 and RFC 8705 §3.3.
+            ["dpop_signing_alg_values_supported"] = options.SenderConstraint.Dpop.AllowedAlgorithms,
+            ["tls_client_certificate_bound_access_tokens"] = options.SenderConstraint.Tls is not null && options.SenderConstraint.X509TrustBundles.Count > 0,
         });
     }
 

@@ -1,7 +1,9 @@
 using Mandate.Core.Approvals;
 using Mandate.Core.Exchange;
 using Mandate.Core.Protocol;
+using Mandate.SenderConstraint;
 using Mandate.Server.Http;
+using Mandate.Server.SenderConstraint;
 using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Endpoints;
@@ -11,7 +13,7 @@ public static class TokenEndpoint
 {
     public const string Path = "/oauth2/token";
 
-    public static async Task HandleAsync(HttpContext http, TokenExchangeHandler handler, ApprovalPollHandler polls)
+    public static async Task HandleAsync(HttpContext http, TokenExchangeHandler handler, ApprovalPollHandler polls, TokenRequestBinding binding)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(handler);
@@ -31,7 +33,20 @@ public static class TokenEndpoint
             return;
         }
 
-        var context = await handler.HandleAsync(new TokenExchangeRequest(parameters), http.RequestAborted);
+        ArgumentNullException.ThrowIfNull(binding);
+        var (sender, bindingError, nonce) = await binding.ReadAsync(http, http.RequestAborted);
+        if (bindingError is not null)
+        {
+            if (nonce is not null)
+            {
+                http.Response.Headers[ConfirmationNames.DpopNonceHeader] = nonce;
+            }
+
+            await OAuthResponses.WriteErrorAsync(http, bindingError);
+            return;
+        }
+
+        var context = await handler.HandleAsync(new TokenExchangeRequest(parameters) { Binding = sender }, http.RequestAborted);
         if (context.Error is not null)
         {
             await OAuthResponses.WriteErrorAsync(http, context.Error);

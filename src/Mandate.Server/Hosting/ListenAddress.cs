@@ -3,14 +3,19 @@ using Mandate.Core.Configuration;
 
 namespace Mandate.Server.Hosting;
 
-/// <summary>The TCP address the OAuth endpoints listen on, from an <c>http://host:port</c> URL.</summary>
-internal sealed record ListenAddress(IPAddress Address, int Port)
+/// <summary>The TCP address the OAuth endpoints listen on, from an <c>http://host:port</c> or (with <c>tls:</c>) <c>https://host:port</c> URL.</summary>
+internal sealed record ListenAddress(IPAddress Address, int Port, bool Https)
 {
-    public static ListenAddress Parse(string url)
+    public static ListenAddress Parse(string url, bool tlsConfigured = false)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != "http")
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            throw new MandateConfigException($"listen '{url}' must be an http://address:port URL (terminate TLS at a proxy, or use mTLS once configured)");
+            throw new MandateConfigException($"listen '{url}' must be an http://address:port or https://address:port URL");
+        }
+
+        if (uri.Scheme == "https" && !tlsConfigured)
+        {
+            throw new MandateConfigException($"listen '{url}' is https but no tls: certificate is configured; add tls: {{ certificate_file, key_file }} (docs/sender-constraint.md)");
         }
 
         var address = uri.Host switch
@@ -20,6 +25,6 @@ internal sealed record ListenAddress(IPAddress Address, int Port)
             _ when IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) => ip,
             _ => throw new MandateConfigException($"listen '{url}' must name an IP address, localhost or 0.0.0.0"),
         };
-        return new ListenAddress(address, uri.Port);
+        return new ListenAddress(address, uri.Port, uri.Scheme == "https");
     }
 }

@@ -39,7 +39,7 @@ public static class MandateServer
             k.Limits.MaxRequestBodySize = FormReader.MaxBodyBytes;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
-        var listen = ListenAddress.Parse(host.ListenUrl ?? options.Listen);
+        var listen = ListenAddress.Parse(host.ListenUrl ?? options.Listen, options.SenderConstraint.Tls is not null);
         if (host.AdminSocket)
         {
             PrepareSocket(options.AdminSocket);
@@ -47,7 +47,7 @@ public static class MandateServer
 
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(listen.Address, listen.Port);
+            k.Listen(listen.Address, listen.Port, l => { if (listen.Https) { SenderConstraint.TlsListener.Configure(l, options.SenderConstraint.Tls!); } });
             if (host.AdminSocket)
             {
                 k.ListenUnixSocket(options.AdminSocket);

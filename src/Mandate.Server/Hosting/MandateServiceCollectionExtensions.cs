@@ -12,6 +12,7 @@ using Mandate.Core.Revocation;
 using Mandate.Core.Runs;
 using Mandate.Core.Storage;
 using Mandate.Server.Http;
+using Mandate.Server.SenderConstraint;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Mandate.Server.Hosting;
@@ -83,6 +84,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<RevocationService>();
         services.AddSingleton<TokenRevocationHandler>();
         services.AddSingleton<WorkloadAuthentication>();
+        services.AddSenderConstraint(runtime);
         services.AddHostedService<MaintenanceService>();
         return services;
     }

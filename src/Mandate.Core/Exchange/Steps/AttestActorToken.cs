@@ -24,7 +24,7 @@ public sealed class AttestActorToken : IExchangeStep
 
     public async ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
     {
-        var result = await _attestor.AttestWorkloadAsync(context.Request[P.ActorToken]!, P.ActorToken, cancellationToken);
+        var result = await AttestAsync(context, cancellationToken);
         if (result.Identity is null)
         {
             // RFC 8693 §2.2.2: an invalid subject or actor token is invalid_request.
@@ -54,5 +54,30 @@ public sealed class AttestActorToken : IExchangeStep
 
         context.Actor = result.Identity;
         context.Agent = agent;
+    }
+
+    /// <summary>
+    /// The agent is the actor_token's subject, or over mutual TLS the X.509-SVID's SPIFFE ID (the host
+    /// validated it); when both are given they must name the same workload.
+    /// </summary>
+    private async Task<AttestationResult<WorkloadIdentity>> AttestAsync(ExchangeContext context, CancellationToken cancellationToken)
+    {
+        var certificate = context.Request.Binding.CertificateIdentity;
+        if (string.IsNullOrEmpty(context.Request[P.ActorToken]))
+        {
+            return new AttestationResult<WorkloadIdentity> { Identity = certificate };
+        }
+
+        var result = await _attestor.AttestWorkloadAsync(context.Request[P.ActorToken]!, P.ActorToken, cancellationToken);
+        if (result.Identity is not null && certificate is not null && certificate.SpiffeId != result.Identity.SpiffeId)
+        {
+            return new AttestationResult<WorkloadIdentity>
+            {
+                Failure = $"actor_token names '{result.Identity.SpiffeId}' but the client certificate (X.509-SVID) is '{certificate.SpiffeId}'; "
+                    + "over mutual TLS the actor_token must name the same workload as the certificate, or be omitted",
+            };
+        }
+
+        return result;
     }
 }

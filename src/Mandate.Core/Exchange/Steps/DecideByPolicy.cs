@@ -46,6 +46,7 @@ public sealed partial class DecideByPolicy : IExchangeStep
                 User = context.User?.Subject,
                 DelegationDepth = context.DelegationDepth,
                 Environment = _options.Environment,
+                SenderConstraint = context.Kind == ExchangeKind.ToolCredential ? context.Request.Binding.Kind : null,
             }));
             context.Decisions.Add(new ToolDecision(tool, scopes, decision));
 

@@ -53,6 +53,7 @@ public sealed class IssueCredential : IExchangeStep
             IssuedAt = context.Now,
             ExpiresAt = context.Now + lifetime.Value,
             AuthorizationDetails = context.AuthorizationDetails,
+            Confirmation = context.Request.Binding.Confirmation,
         };
         // Invariant 2: audit before credential. The one record holds the decision and the credential's
         // metadata; signing overlaps the durable commit, but the token is returned only once it is durable.
@@ -76,7 +77,7 @@ public sealed class IssueCredential : IExchangeStep
         context.Response = new TokenExchangeResponse(
             token,
             OAuthConstants.TokenTypes.AccessToken,
-            "Bearer",
+            context.Request.Binding.TokenType,
             (int)(claims.ExpiresAt - claims.IssuedAt).TotalSeconds,
             claims.Scope);
     }

@@ -57,13 +57,14 @@ public sealed partial class ValidateExchangeParameters : IExchangeStep
         }
 
         // Mandate requires the agent's workload identity on every exchange: no anonymous callers, no shared keys.
-        if (string.IsNullOrEmpty(r[P.ActorToken]))
+        // Over mutual TLS the X.509-SVID is that identity (RFC 8705 §2), so actor_token may be omitted.
+        if (string.IsNullOrEmpty(r[P.ActorToken]) && r.Binding.CertificateIdentity is null)
         {
-            return OAuthError.InvalidRequest("actor_token is required: present the agent's workload identity (a JWT-SVID)");
+            return OAuthError.InvalidRequest("actor_token is required: present the agent's workload identity (a JWT-SVID), or call over mutual TLS with its X.509-SVID");
         }
 
         // RFC 8693 §2.1: actor_token_type is REQUIRED when actor_token is present.
-        if (r[P.ActorTokenType] != T.Jwt)
+        if (!string.IsNullOrEmpty(r[P.ActorToken]) && r[P.ActorTokenType] != T.Jwt)
         {
             return OAuthError.InvalidRequest("actor_token_type must be urn:ietf:params:oauth:token-type:jwt");
         }

@@ -95,6 +95,13 @@ public static class PolicyTestLoader
             AuthorizationDetails = r.Children.TryGetValue("authorization_details", out var details) && YamlValues.ToValue(details) is IReadOnlyList<object?> l ? l : [],
             EvidenceSubject = Scalar(r, "evidence_subject"),
             Evidence = Map(r, "evidence").ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal),
+            SenderConstraint = Scalar(r, "sender_constraint") switch
+            {
+                null or "none" or "bearer" => SenderConstraintKind.None,
+                "mtls" => SenderConstraintKind.Mtls,
+                "dpop" => SenderConstraintKind.Dpop,
+                var other => throw new FormatException($"sender_constraint '{other}' must be bearer, mtls or dpop"),
+            },
             RateCounts = Map(r, "rate_counts").ToDictionary(e => e.Key, e => long.Parse(e.Value, CultureInfo.InvariantCulture), StringComparer.Ordinal),
         };
     }

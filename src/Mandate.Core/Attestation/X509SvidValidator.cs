@@ -1,0 +1,167 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Mandate.Core.Configuration;
+using Mandate.SenderConstraint;
+
+namespace Mandate.Core.Attestation;
+
+/// <summary>
+/// Validates an X.509-SVID presented as a TLS client certificate (SPIFFE X509-SVID spec): exactly one
+/// URI SAN holding a SPIFFE ID, a trust domain with a configured bundle, a chain to that bundle only,
+/// a leaf that is not a CA, within validity, fit for client authentication. Kestrel's own validation is
+/// off, so this is the only check a client certificate passes.
+/// </summary>
+public sealed class X509SvidValidator
+{
+    private const string SanOid = "2.5.29.17";
+    private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
+    private static readonly Asn1Tag UriTag = new(TagClass.ContextSpecific, 6);
+
+    private readonly Dictionary<string, X509Certificate2Collection> _bundles;
+    private readonly TimeProvider _time;
+
+    public X509SvidValidator(IEnumerable<X509TrustBundleOptions> bundles, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(bundles);
+        _bundles = bundles.ToDictionary(b => b.TrustDomain, b => b.Authorities, StringComparer.Ordinal);
+        _time = time;
+    }
+
+    /// <summary>True when at least one trust bundle is configured (otherwise client certificates are ignored).</summary>
+    public bool IsEnabled => _bundles.Count > 0;
+
+    /// <summary>The workload identity of <paramref name="leaf"/>, or which check refused it (client-safe).</summary>
+    public AttestationResult<WorkloadIdentity> Validate(X509Certificate2 leaf, X509Certificate2Collection? presentedIntermediates = null)
+    {
+        ArgumentNullException.ThrowIfNull(leaf);
+        var uris = ReadUriSans(leaf, out var sanError);
+        if (sanError is not null)
+        {
+            return Fail(sanError);
+        }
+
+        // X509-SVID §2: exactly one URI SAN, and it is the SPIFFE ID.
+        if (uris.Count != 1)
+        {
+            return Fail($"the client certificate has {uris.Count} URI SANs; an X.509-SVID carries exactly one, its SPIFFE ID (X509-SVID §2)");
+        }
+
+        var spiffeId = uris[0];
+        if (!SpiffeId.TryGetTrustDomain(spiffeId, out var domain))
+        {
+            return Fail("the client certificate's URI SAN is not a SPIFFE ID (spiffe://<trust-domain>/<path>)");
+        }
+
+        if (!_bundles.TryGetValue(domain, out var authorities))
+        {
+            return Fail($"the client certificate belongs to trust domain '{domain}', which has no x509_trust_bundles entry here; present an SVID of a configured trust domain");
+        }
+
+        // X509-SVID §4.1: a leaf SVID must not be a CA.
+        if (leaf.Extensions["2.5.29.19"] is X509BasicConstraintsExtension { CertificateAuthority: true })
+        {
+            return Fail("the client certificate has the CA flag set (basicConstraints cA=true); a leaf X.509-SVID must not be a CA (X509-SVID §4.1)");
+        }
+
+        var now = _time.GetUtcNow();
+        if (now < leaf.NotBefore.ToUniversalTime() || now >= leaf.NotAfter.ToUniversalTime())
+        {
+            return Fail($"the client certificate is outside its validity ({leaf.NotBefore.ToUniversalTime():u} to {leaf.NotAfter.ToUniversalTime():u}); renew the X.509-SVID");
+        }
+
+        // X509-SVID §4.3: digitalSignature is required when key usage is present; keyCertSign/cRLSign are forbidden.
+        if (leaf.Extensions["2.5.29.15"] is X509KeyUsageExtension usage
+            && (!usage.KeyUsages.HasFlag(X509KeyUsageFlags.DigitalSignature)
+                || usage.KeyUsages.HasFlag(X509KeyUsageFlags.KeyCertSign) || usage.KeyUsages.HasFlag(X509KeyUsageFlags.CrlSign)))
+        {
+            return Fail("the client certificate's key usage must include digitalSignature and exclude keyCertSign and cRLSign (X509-SVID §4.3)");
+        }
+
+        if (leaf.Extensions["2.5.29.37"] is X509EnhancedKeyUsageExtension eku
+            && !eku.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == ClientAuthOid))
+        {
+            return Fail("the client certificate's extended key usage does not allow clientAuth; issue the SVID with id-kp-clientAuth");
+        }
+
+        var chainError = CheckChain(leaf, authorities, presentedIntermediates, now);
+        if (chainError is not null)
+        {
+            return Fail(chainError.Value.Failure, chainError.Value.Detail);
+        }
+
+        var evidence = new AttestationEvidence(
+            "x509-svid",
+            leaf.Issuer,
+            CertificateThumbprint.X5tS256(leaf),
+            leaf.SignatureAlgorithm.FriendlyName ?? leaf.SignatureAlgorithm.Value ?? "unknown",
+            leaf.NotAfter.ToUniversalTime(),
+            leaf.SerialNumber);
+        return new AttestationResult<WorkloadIdentity> { Identity = new WorkloadIdentity(spiffeId, evidence) };
+    }
+
+    private static (string Failure, string Detail)? CheckChain(X509Certificate2 leaf, X509Certificate2Collection authorities, X509Certificate2Collection? intermediates, DateTimeOffset now)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        // Only this trust domain's bundle: an SVID of domain A signed by domain B's CA is refused.
+        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+        if (intermediates is not null)
+        {
+            chain.ChainPolicy.ExtraStore.AddRange(intermediates);
+        }
+
+        // SPIFFE SVIDs are short-lived and carry no CRL/OCSP pointers; revocation is by expiry and bundle rotation.
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
+        chain.ChainPolicy.VerificationTimeIgnored = false;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        if (chain.Build(leaf))
+        {
+            return null;
+        }
+
+        var statuses = string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
+        return ("the client certificate does not chain to the trust bundle of its trust domain; present an SVID issued by that domain's CA", statuses);
+    }
+
+    /// <summary>Reads the uniformResourceIdentifier ([6] IA5String) entries of the SAN extension (RFC 5280 §4.2.1.6).</summary>
+    internal static List<string> ReadUriSans(X509Certificate2 certificate, out string? error)
+    {
+        error = null;
+        var uris = new List<string>();
+        var extension = certificate.Extensions[SanOid];
+        if (extension is null)
+        {
+            return uris;
+        }
+
+        try
+        {
+            var reader = new AsnReader(extension.RawData, AsnEncodingRules.DER);
+            var names = reader.ReadSequence();
+            reader.ThrowIfNotEmpty();
+            while (names.HasData)
+            {
+                var tag = names.PeekTag();
+                if (tag.HasSameClassAndValue(UriTag))
+                {
+                    uris.Add(names.ReadCharacterString(UniversalTagNumber.IA5String, UriTag));
+                }
+                else
+                {
+                    names.ReadEncodedValue();
+                }
+            }
+        }
+        catch (AsnContentException)
+        {
+            error = "the client certificate's subjectAltName extension is not valid DER";
+        }
+
+        return uris;
+    }
+
+    private static AttestationResult<WorkloadIdentity> Fail(string failure, string? detail = null) =>
+        new() { Failure = "X.509-SVID refused: " + failure, Detail = detail };
+}

@@ -1,0 +1,256 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.SenderConstraint;
+
+/// <summary>
+/// Validates DPoP proofs (RFC 9449 §4.3) for the broker's token endpoint and for resource servers.
+/// The signature is verified by <see cref="JsonWebTokenHandler"/> with the proof's own public key;
+/// the result carries that key's RFC 7638 thumbprint for <c>cnf.jkt</c>. One instance (and its
+/// replay cache) should serve all requests of an endpoint: it is thread-safe.
+/// </summary>
+public sealed class DpopProofValidator
+{
+    // RFC 7517 §6.2.2 / §6.3.2 / §6.4: members that only a private or symmetric key has.
+    private static readonly string[] PrivateMembers = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
+
+    private readonly DpopValidationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly DpopReplayCache _replayCache;
+    private readonly HashSet<string> _algorithms;
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+
+    /// <param name="options">Allowed algorithms and the iat window.</param>
+    /// <param name="time">Clock for <c>iat</c> and replay-cache expiry.</param>
+    /// <param name="replayCache">Shared <c>jti</c> cache; a private one with default capacity when null.</param>
+    public DpopProofValidator(DpopValidationOptions options, TimeProvider time, DpopReplayCache? replayCache = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        _options = options;
+        _time = time;
+        _replayCache = replayCache ?? new DpopReplayCache();
+        // RFC 9449 §4.3 step 6: "none" and symmetric (MAC) algorithms are never acceptable.
+        _algorithms = new HashSet<string>(
+            options.AllowedAlgorithms.Where(a => !string.Equals(a, "none", StringComparison.OrdinalIgnoreCase)
+                && !a.StartsWith("HS", StringComparison.OrdinalIgnoreCase)),
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>The algorithms actually accepted (for <c>dpop_signing_alg_values_supported</c>).</summary>
+    public IReadOnlyCollection<string> Algorithms => _algorithms;
+
+    /// <summary>Runs every check of RFC 9449 §4.3 against <paramref name="request"/>; the replay check last.</summary>
+    public async Task<DpopValidationResult> ValidateAsync(DpopProofRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (string.IsNullOrEmpty(request.Proof) || request.Proof.Length > _options.MaxProofLength)
+        {
+            return DpopValidationResult.Invalid($"the DPoP header must hold one compact JWS of at most {_options.MaxProofLength} characters");
+        }
+
+        // Step 2: a well-formed JWT.
+        JsonWebToken jwt;
+        JsonElement header;
+        JsonElement payload;
+        try
+        {
+            jwt = new JsonWebToken(request.Proof);
+            header = ParseSegment(jwt.EncodedHeader);
+            payload = ParseSegment(jwt.EncodedPayload);
+        }
+        catch (Exception e) when (e is ArgumentException or JsonException or FormatException or SecurityTokenException)
+        {
+            return DpopValidationResult.Invalid("the DPoP proof is not a well-formed JWT (RFC 9449 §4.3 step 2)");
+        }
+
+        var headerCheck = CheckHeader(header, out var key, out var algorithm);
+        if (headerCheck is not null)
+        {
+            return DpopValidationResult.Invalid(headerCheck);
+        }
+
+        // Step 7: the signature verifies with the public key in the jwk header.
+        var validation = await _handler.ValidateTokenAsync(request.Proof, new TokenValidationParameters
+        {
+            IssuerSigningKey = key,
+            ValidAlgorithms = [algorithm!],
+            ValidTypes = [ConfirmationNames.DpopJwtType],
+            ValidateIssuer = false,
+            ValidateAudience = false,
+            ValidateLifetime = false,
+            RequireExpirationTime = false,
+            ValidateIssuerSigningKey = false,
+            RequireSignedTokens = true,
+        });
+        if (!validation.IsValid)
+        {
+            return DpopValidationResult.Invalid("the DPoP proof's signature does not verify with the key in its jwk header (RFC 9449 §4.3 step 7)");
+        }
+
+        var claimCheck = CheckClaims(payload, request, out var jti, out var iat);
+        if (claimCheck is not null)
+        {
+            return claimCheck;
+        }
+
+        var thumbprint = Base64UrlEncoder.Encode(key!.ComputeJwkThumbprint());
+
+        // Step 11 / §11.1: each proof is accepted once while its iat is within the window.
+        var expiresAt = iat + _options.IatWindow;
+        var outcome = _replayCache.TryAdd(thumbprint + " " + jti, expiresAt, _time.GetUtcNow());
+        return outcome switch
+        {
+            ReplayCacheOutcome.Added => new DpopValidationResult(DpopFailure.None, null, thumbprint, jti),
+            ReplayCacheOutcome.Replayed => DpopValidationResult.Invalid("the DPoP proof was already used (jti replay, RFC 9449 §11.1); create a fresh proof with a new jti for every request"),
+            _ => DpopValidationResult.Invalid("the DPoP replay cache is full; retry shortly with a fresh proof"),
+        };
+    }
+
+    private string? CheckHeader(JsonElement header, out JsonWebKey? key, out string? algorithm)
+    {
+        key = null;
+        algorithm = null;
+        if (header.ValueKind != JsonValueKind.Object)
+        {
+            return "the DPoP proof header is not a JSON object (RFC 9449 §4.3 step 2)";
+        }
+
+        // Step 4: typ is dpop+jwt.
+        if (ReadString(header, "typ") != ConfirmationNames.DpopJwtType)
+        {
+            return "the DPoP proof's typ header must be dpop+jwt (RFC 9449 §4.3 step 4)";
+        }
+
+        // Steps 5-6: an asymmetric algorithm this server supports.
+        algorithm = ReadString(header, "alg");
+        if (algorithm is null || !_algorithms.Contains(algorithm))
+        {
+            return $"the DPoP proof's alg must be one of {string.Join(", ", _algorithms)} (RFC 9449 §4.3 steps 5-6; none and MAC algorithms are refused)";
+        }
+
+        // Step 7: jwk is a public key.
+        if (!header.TryGetProperty("jwk", out var jwk) || jwk.ValueKind != JsonValueKind.Object)
+        {
+            return "the DPoP proof must carry its public key as a jwk header object (RFC 9449 §4.2)";
+        }
+
+        foreach (var member in PrivateMembers)
+        {
+            if (jwk.TryGetProperty(member, out _))
+            {
+                return "the DPoP proof's jwk header contains private or symmetric key material; send the public key only (RFC 9449 §4.3 step 7)";
+            }
+        }
+
+        try
+        {
+            key = new JsonWebKey(jwk.GetRawText());
+        }
+        catch (ArgumentException)
+        {
+            return "the DPoP proof's jwk header is not a valid JWK (RFC 9449 §4.3 step 7)";
+        }
+
+        if (key.Kty is not (JsonWebAlgorithmsKeyTypes.EllipticCurve or JsonWebAlgorithmsKeyTypes.RSA))
+        {
+            return "the DPoP proof's jwk must be an EC or RSA public key (RFC 9449 §4.3 step 7)";
+        }
+
+        // Attacker-chosen keys must not fill the process-wide signature-provider cache.
+        key.CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false };
+        return null;
+    }
+
+    private DpopValidationResult? CheckClaims(JsonElement payload, DpopProofRequest request, out string jti, out DateTimeOffset iat)
+    {
+        jti = string.Empty;
+        iat = default;
+        if (payload.ValueKind != JsonValueKind.Object)
+        {
+            return DpopValidationResult.Invalid("the DPoP proof payload is not a JSON object (RFC 9449 §4.3 step 2)");
+        }
+
+        // Step 3: required claims.
+        var jtiValue = ReadString(payload, "jti");
+        if (jtiValue is null or { Length: > 256 })
+        {
+            return DpopValidationResult.Invalid("the DPoP proof needs a jti of 1 to 256 characters (RFC 9449 §4.2)");
+        }
+
+        jti = jtiValue;
+
+        // Step 8: htm matches the method.
+        if (ReadString(payload, "htm") != request.HttpMethod)
+        {
+            return DpopValidationResult.Invalid($"the DPoP proof's htm must be {request.HttpMethod} for this request (RFC 9449 §4.3 step 8)");
+        }
+
+        // Step 9: htu matches the URI without query and fragment.
+        var expectedHtu = NormalizeHtu(request.RequestUri);
+        var htu = ReadString(payload, "htu");
+        if (htu is null || !Uri.TryCreate(htu, UriKind.Absolute, out var htuUri)
+            || (htuUri.Scheme != Uri.UriSchemeHttps && htuUri.Scheme != Uri.UriSchemeHttp) || NormalizeHtu(htuUri) != expectedHtu)
+        {
+            return DpopValidationResult.Invalid($"the DPoP proof's htu must be {expectedHtu} for this request (RFC 9449 §4.3 step 9)");
+        }
+
+        // Step 11: iat within the window (either side, for clock skew).
+        if (!payload.TryGetProperty("iat", out var iatElement) || iatElement.ValueKind != JsonValueKind.Number
+            || !iatElement.TryGetInt64(out var iatSeconds) || iatSeconds < 0 || iatSeconds > 253402300799)
+        {
+            return DpopValidationResult.Invalid("the DPoP proof needs a numeric iat (RFC 9449 §4.2)");
+        }
+
+        iat = DateTimeOffset.FromUnixTimeSeconds(iatSeconds);
+        var now = _time.GetUtcNow();
+        if (iat < now - _options.IatWindow || iat > now + _options.IatWindow)
+        {
+            return DpopValidationResult.Invalid($"the DPoP proof's iat is more than {(int)_options.IatWindow.TotalSeconds}s from the server clock; create a fresh proof for each request (RFC 9449 §4.3 step 11)");
+        }
+
+        // Step 12: ath binds the proof to the presented access token.
+        if (request.AccessToken is not null)
+        {
+            var ath = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(request.AccessToken)));
+            if (!string.Equals(ReadString(payload, "ath"), ath, StringComparison.Ordinal))
+            {
+                return DpopValidationResult.Invalid("the DPoP proof's ath must be base64url(SHA-256) of the access token sent with it (RFC 9449 §4.3 step 12)");
+            }
+        }
+
+        // Step 10: the server's nonce, when it asks for one.
+        if (request.AcceptNonce is not null)
+        {
+            var nonce = ReadString(payload, "nonce");
+            if (nonce is null || !request.AcceptNonce(nonce))
+            {
+                return DpopValidationResult.NonceRequired("this server requires a DPoP nonce; retry with the nonce from the DPoP-Nonce response header (RFC 9449 §8)");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// RFC 9449 §4.3 step 9: compare without query and fragment, after RFC 3986 §6.2.2/§6.2.3
+    /// normalisation (case of scheme and host, default port, empty path as "/").
+    /// </summary>
+    internal static string NormalizeHtu(Uri uri) =>
+        uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+
+    private static JsonElement ParseSegment(string encoded)
+    {
+        using var document = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(encoded));
+        return document.RootElement.Clone();
+    }
+
+    private static string? ReadString(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } s
+            ? s
+            : null;
+}

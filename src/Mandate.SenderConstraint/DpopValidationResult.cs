@@ -1,0 +1,16 @@
+namespace Mandate.SenderConstraint;
+
+/// <summary>Outcome of <see cref="DpopProofValidator.ValidateAsync"/>.</summary>
+/// <param name="Failure">Why the proof was refused; <see cref="DpopFailure.None"/> when valid.</param>
+/// <param name="FailureReason">Client-safe text naming the check that failed and how to fix it.</param>
+/// <param name="JwkThumbprint">RFC 7638 thumbprint of the proof's key (the <c>cnf.jkt</c> to bind or check).</param>
+/// <param name="Jti">The proof's <c>jti</c> (safe to log).</param>
+public sealed record DpopValidationResult(DpopFailure Failure, string? FailureReason, string? JwkThumbprint, string? Jti)
+{
+    /// <summary>True when every check passed.</summary>
+    public bool IsValid => Failure == DpopFailure.None;
+
+    internal static DpopValidationResult Invalid(string reason) => new(DpopFailure.InvalidProof, reason, null, null);
+
+    internal static DpopValidationResult NonceRequired(string reason) => new(DpopFailure.UseNonce, reason, null, null);
+}

@@ -1,0 +1,100 @@
+using System.Security.Cryptography.X509Certificates;
+using Mandate.Core.Attestation;
+using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
+using Mandate.Core.Protocol;
+using Mandate.Core.Storage;
+using Mandate.SenderConstraint;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Server.SenderConstraint;
+
+/// <summary>
+/// Authenticates a workload by the X.509-SVID it presented in the TLS handshake (RFC 8705 §2.1.2 style,
+/// with SPIFFE rules instead of a registered subject). Kestrel accepts any client certificate; this is
+/// where it is judged. A refused certificate is invalid_client (RFC 6749 §5.2) and is audited.
+/// </summary>
+public sealed partial class ClientCertificateAuthenticator
+{
+    private readonly X509SvidValidator _validator;
+    private readonly IAuditTrail _trail;
+    private readonly MandateOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ClientCertificateAuthenticator> _logger;
+
+    public ClientCertificateAuthenticator(X509SvidValidator validator, IAuditTrail trail, MandateOptions options, TimeProvider time, ILogger<ClientCertificateAuthenticator> logger)
+    {
+        _validator = validator;
+        _trail = trail;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// No certificate (or no trust bundles configured): no identity and no error. A valid SVID: its
+    /// identity. Anything else: invalid_client naming the check that failed.
+    /// </summary>
+    public async Task<(WorkloadIdentity? Identity, X509Certificate2? Certificate, OAuthError? Error)> AuthenticateAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var certificate = http.Connection.ClientCertificate;
+        if (certificate is null || !_validator.IsEnabled)
+        {
+            return (null, null, null);
+        }
+
+        var result = _validator.Validate(certificate);
+        if (result.Identity is not null)
+        {
+            return (result.Identity, certificate, null);
+        }
+
+        await RecordRefusalAsync(http, certificate, result.Failure!, result.Detail, cancellationToken);
+        return (null, null, OAuthError.InvalidClient(result.Failure! + "; see docs/sender-constraint.md"));
+    }
+
+    private async Task RecordRefusalAsync(HttpContext http, X509Certificate2 certificate, string failure, string? detail, CancellationToken cancellationToken)
+    {
+        var path = http.Request.Path.ToString();
+        var thumbprint = CertificateThumbprint.X5tS256(certificate);
+        LogRefused(_logger, path, thumbprint, failure, detail ?? "");
+        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["endpoint"] = path,
+            ["client_cert_x5t_s256"] = thumbprint,
+            ["client_cert_issuer"] = certificate.Issuer,
+            ["client_cert_not_after"] = certificate.NotAfter.ToUniversalTime().ToString("O"),
+        };
+        try
+        {
+            await _trail.WriteAsync(new StoreBatch
+            {
+                AuditEvents =
+                [
+                    new AuditEvent
+                    {
+                        Kind = AuditKinds.ClientAuthentication,
+                        Time = _time.GetUtcNow(),
+                        Outcome = "refused",
+                        Reason = failure,
+                        Node = _options.Node,
+                        Evidence = evidence,
+                    },
+                ],
+            }, cancellationToken);
+        }
+        catch (StoreUnavailableException e)
+        {
+            // The refusal stands either way; losing its record is worth an operator's attention.
+            LogNotRecorded(_logger, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused client certificate {Thumbprint} at {Path}: {Failure} {Detail}")]
+    private static partial void LogRefused(ILogger logger, string path, string thumbprint, string failure, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refused client certificate could not be recorded: {Error}")]
+    private static partial void LogNotRecorded(ILogger logger, string error);
+}

@@ -1,0 +1,143 @@
+using System.Security.Cryptography;
+using Mandate.Testing;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.SenderConstraint.Tests;
+
+public sealed class DpopProofValidatorTests : IDisposable
+{
+    private const string Url = "https://mandate.example/token";
+    private readonly ManualTimeProvider _time = new();
+    private readonly DpopProofs _client = new();
+    private readonly DpopProofValidator _validator;
+
+    public DpopProofValidatorTests() => _validator = new DpopProofValidator(new DpopValidationOptions(), _time);
+
+    public void Dispose() => _client.Dispose();
+
+    private Task<DpopValidationResult> Validate(string proof, string method = "POST", string url = Url, string? accessToken = null, Func<string, bool>? nonce = null) =>
+        _validator.ValidateAsync(new DpopProofRequest(proof, method, new Uri(url)) { AccessToken = accessToken, AcceptNonce = nonce });
+
+    private static void AssertRefused(DpopValidationResult result, string reasonFragment)
+    {
+        Assert.False(result.IsValid);
+        Assert.Equal(DpopFailure.InvalidProof, result.Failure);
+        Assert.Contains(reasonFragment, result.FailureReason, StringComparison.Ordinal);
+        Assert.Null(result.JwkThumbprint);
+    }
+
+    [Fact]
+    public async Task Validate_FreshProof_ReturnsKeyThumbprint()
+    {
+        var result = await Validate(_client.Create("POST", Url, _time.GetUtcNow()));
+        Assert.True(result.IsValid, result.FailureReason);
+        Assert.Equal(_client.Thumbprint, result.JwkThumbprint);
+    }
+
+    [Fact]
+    public async Task Validate_ReplayedProof_IsRefused()
+    {
+        var proof = _client.Create("POST", Url, _time.GetUtcNow());
+        Assert.True((await Validate(proof)).IsValid);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        AssertRefused(await Validate(proof), "jti replay");
+    }
+
+    [Fact]
+    public async Task Validate_SameJtiAfterWindow_IsRefusedAsStale()
+    {
+        var proof = _client.Create("POST", Url, _time.GetUtcNow());
+        Assert.True((await Validate(proof)).IsValid);
+        _time.Advance(TimeSpan.FromSeconds(61));
+        AssertRefused(await Validate(proof), "iat");
+    }
+
+    [Fact]
+    public async Task Validate_SignedWithAnotherKeyThanItsJwk_IsRefused()
+    {
+        using var other = new DpopProofs();
+        var proof = _client.Create("POST", Url, _time.GetUtcNow(), signWith: new SigningCredentials(other.Key, SecurityAlgorithms.EcdsaSha256));
+        AssertRefused(await Validate(proof), "signature");
+    }
+
+    [Fact]
+    public async Task Validate_PrivateKeyInJwk_IsRefused() =>
+        AssertRefused(await Validate(_client.Create("POST", Url, _time.GetUtcNow(), jwk: _client.PrivateJwkMembers())), "private");
+
+    [Fact]
+    public async Task Validate_AlgNone_IsRefused() =>
+        AssertRefused(await Validate(_client.CreateUnsigned("POST", Url, _time.GetUtcNow())), "alg");
+
+    [Fact]
+    public async Task Validate_Hs256_IsRefused()
+    {
+        var secret = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32));
+        var proof = _client.Create("POST", Url, _time.GetUtcNow(), signWith: new SigningCredentials(secret, SecurityAlgorithms.HmacSha256));
+        AssertRefused(await Validate(proof), "alg");
+    }
+
+    [Fact]
+    public async Task Validate_AlgorithmNotConfigured_IsRefused()
+    {
+        var validator = new DpopProofValidator(new DpopValidationOptions { AllowedAlgorithms = [SecurityAlgorithms.RsaSha256] }, _time);
+        var result = await validator.ValidateAsync(new DpopProofRequest(_client.Create("POST", Url, _time.GetUtcNow()), "POST", new Uri(Url)));
+        AssertRefused(result, "alg");
+    }
+
+    [Fact]
+    public async Task Validate_WrongTyp_IsRefused() =>
+        AssertRefused(await Validate(_client.Create("POST", Url, _time.GetUtcNow(), typ: "JWT")), "typ");
+
+    [Fact]
+    public async Task Validate_WrongMethod_IsRefused() =>
+        AssertRefused(await Validate(_client.Create("GET", Url, _time.GetUtcNow())), "htm");
+
+    [Fact]
+    public async Task Validate_WrongUri_IsRefused() =>
+        AssertRefused(await Validate(_client.Create("POST", "https://mandate.example/other", _time.GetUtcNow())), "htu");
+
+    [Fact]
+    public async Task Validate_UriDiffersOnlyInCaseDefaultPortAndQuery_IsAccepted()
+    {
+        var proof = _client.Create("POST", "HTTPS://Mandate.Example:443/token", _time.GetUtcNow());
+        var result = await Validate(proof, url: "https://mandate.example/token?x=1#f");
+        Assert.True(result.IsValid, result.FailureReason);
+    }
+
+    [Theory]
+    [InlineData(-61)]
+    [InlineData(61)]
+    public async Task Validate_IatOutsideWindow_IsRefused(int offsetSeconds) =>
+        AssertRefused(await Validate(_client.Create("POST", Url, _time.GetUtcNow().AddSeconds(offsetSeconds))), "iat");
+
+    [Fact]
+    public async Task Validate_AthMissingOrWrong_IsRefusedAtResource()
+    {
+        AssertRefused(await Validate(_client.Create("GET", Url, _time.GetUtcNow()), "GET", accessToken: "token-a"), "ath");
+        AssertRefused(await Validate(_client.Create("GET", Url, _time.GetUtcNow(), accessToken: "token-b"), "GET", accessToken: "token-a"), "ath");
+        Assert.True((await Validate(_client.Create("GET", Url, _time.GetUtcNow(), accessToken: "token-a"), "GET", accessToken: "token-a")).IsValid);
+    }
+
+    [Fact]
+    public async Task Validate_NonceRequiredAndMissing_AsksForNonce()
+    {
+        var nonces = new DpopNonces(RandomNumberGenerator.GetBytes(32), _time);
+        var missing = await Validate(_client.Create("POST", Url, _time.GetUtcNow()), nonce: nonces.IsAcceptable);
+        Assert.Equal(DpopFailure.UseNonce, missing.Failure);
+
+        var stale = nonces.Current();
+        _time.Advance(TimeSpan.FromMinutes(11));
+        var old = await Validate(_client.Create("POST", Url, _time.GetUtcNow(), nonce: stale), nonce: nonces.IsAcceptable);
+        Assert.Equal(DpopFailure.UseNonce, old.Failure);
+
+        var ok = await Validate(_client.Create("POST", Url, _time.GetUtcNow(), nonce: nonces.Current()), nonce: nonces.IsAcceptable);
+        Assert.True(ok.IsValid, ok.FailureReason);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not-a-jwt")]
+    [InlineData("e30.e30.")]
+    public async Task Validate_Garbage_IsRefusedWithoutThrowing(string proof) =>
+        Assert.Equal(DpopFailure.InvalidProof, (await Validate(proof)).Failure);
+}

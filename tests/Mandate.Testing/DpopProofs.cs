@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.Testing;
+
+/// <summary>
+/// A client's DPoP key and a builder of proofs (RFC 9449 §4.2) signed with it; every knob that a
+/// negative test needs (wrong key, private jwk, other alg, stale iat) is a parameter.
+/// </summary>
+public sealed class DpopProofs : IDisposable
+{
+    private readonly ECDsa _ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    public DpopProofs()
+    {
+        Key = new ECDsaSecurityKey(_ecdsa);
+        PublicJwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ECDsa.Create(_ecdsa.ExportParameters(false))));
+        Thumbprint = Base64UrlEncoder.Encode(PublicJwk.ComputeJwkThumbprint());
+    }
+
+    public ECDsaSecurityKey Key { get; }
+
+    public JsonWebKey PublicJwk { get; }
+
+    /// <summary>RFC 7638 thumbprint of the public key: the expected <c>cnf.jkt</c>.</summary>
+    public string Thumbprint { get; }
+
+    /// <summary>A proof for <paramref name="method"/> <paramref name="uri"/>; optional members override defaults.</summary>
+    public string Create(
+        string method,
+        string uri,
+        DateTimeOffset issuedAt,
+        string? jti = null,
+        string? accessToken = null,
+        string? nonce = null,
+        SigningCredentials? signWith = null,
+        IDictionary<string, object>? jwk = null,
+        string typ = "dpop+jwt")
+    {
+        var claims = new Dictionary<string, object>
+        {
+            ["jti"] = jti ?? Guid.NewGuid().ToString("N"),
+            ["htm"] = method,
+            ["htu"] = uri,
+            ["iat"] = issuedAt.ToUnixTimeSeconds(),
+        };
+        if (accessToken is not null)
+        {
+            claims["ath"] = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(accessToken)));
+        }
+
+        if (nonce is not null)
+        {
+            claims["nonce"] = nonce;
+        }
+
+        var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
+        return handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = claims,
+            SigningCredentials = signWith ?? new SigningCredentials(Key, SecurityAlgorithms.EcdsaSha256),
+            TokenType = typ,
+            AdditionalHeaderClaims = new Dictionary<string, object> { ["jwk"] = jwk ?? PublicJwkMembers() },
+        });
+    }
+
+    /// <summary>The public JWK as header members (kty, crv, x, y).</summary>
+    public Dictionary<string, object> PublicJwkMembers() => new()
+    {
+        ["kty"] = PublicJwk.Kty,
+        ["crv"] = PublicJwk.Crv,
+        ["x"] = PublicJwk.X,
+        ["y"] = PublicJwk.Y,
+    };
+
+    /// <summary>The JWK with the private scalar <c>d</c> included: a proof must never carry it.</summary>
+    public Dictionary<string, object> PrivateJwkMembers()
+    {
+        var members = PublicJwkMembers();
+        members["d"] = Base64UrlEncoder.Encode(_ecdsa.ExportParameters(true).D!);
+        return members;
+    }
+
+    /// <summary>An unsigned proof with <c>alg: none</c>.</summary>
+    public string CreateUnsigned(string method, string uri, DateTimeOffset issuedAt)
+    {
+        var header = JsonSerializer.Serialize(new Dictionary<string, object> { ["typ"] = "dpop+jwt", ["alg"] = "none", ["jwk"] = PublicJwkMembers() });
+        var payload = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["jti"] = Guid.NewGuid().ToString("N"), ["htm"] = method, ["htu"] = uri, ["iat"] = issuedAt.ToUnixTimeSeconds(),
+        });
+        return Base64UrlEncoder.Encode(header) + "." + Base64UrlEncoder.Encode(payload) + ".";
+    }
+
+    public void Dispose() => _ecdsa.Dispose();
+}
