@@ -15,7 +15,8 @@ internal static class MandateChallenge
 
         var response = http.Response;
         response.StatusCode = status;
-        var parameters = new List<string> { $"realm=\"{Quote(options.Audience)}\"" };
+        var realm = $"realm=\"{Quote(options.Audience)}\"";
+        var parameters = new List<string>();
         if (error is not null and not MandateTokenFailure.TemporarilyUnavailable)
         {
             // RFC 6750 §3.1: a request without any credential gets no error code, only the challenge.
@@ -27,14 +28,11 @@ internal static class MandateChallenge
             }
         }
 
-        var challenge = string.Join(", ", parameters);
-        // RFC 9449 §7.1: offer DPoP beside Bearer, with the algorithms a proof may use.
-        response.Headers.Append("WWW-Authenticate", "Bearer " + challenge);
-        if (ConfirmationState.SupportsDpop)
-        {
-            response.Headers.Append("WWW-Authenticate", $"DPoP algs=\"{string.Join(' ', options.ValidAlgorithms)}\", " + challenge);
-        }
-
+        var details = parameters.Count == 0 ? "" : ", " + string.Join(", ", parameters);
+        var dpopError = error == MandateTokenFailure.InvalidDpopProof;
+        // RFC 9449 §7.1: offer DPoP beside Bearer, with the algorithms a proof may use; a proof error belongs to the DPoP challenge only.
+        response.Headers.Append("WWW-Authenticate", "Bearer " + realm + (dpopError ? "" : details));
+        response.Headers.Append("WWW-Authenticate", $"DPoP algs=\"{string.Join(' ', options.DpopAlgorithms)}\", " + realm + details);
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             response.Headers.RetryAfter = "5";

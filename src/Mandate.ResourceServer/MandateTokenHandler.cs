@@ -106,7 +106,7 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
         CheckLifetime(token);
 
         var claims = CredentialClaims.Read(token, Options.Audience);
-        var binding = await ConfirmationState.CheckAsync(Context, token, presented, Shared, TimeProvider);
+        var binding = await Shared.Confirmation.CheckAsync(Context, token, presented);
         await IntrospectIfNeededAsync(presented.Token, claims, token.ValidTo, ct);
         return (claims, binding);
     }

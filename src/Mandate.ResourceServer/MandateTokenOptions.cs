@@ -54,6 +54,18 @@ public sealed class MandateTokenOptions : AuthenticationSchemeOptions
     /// </summary>
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How far a DPoP proof's <c>iat</c> may be from this service's clock, and how long its jti is remembered. Default 60 s.</summary>
+    public TimeSpan DpopProofWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Algorithms a DPoP proof may be signed with (asymmetric only). Default ES256, PS256, RS256.</summary>
+    public IList<string> DpopAlgorithms { get; } = ["ES256", "PS256", "RS256"];
+
+    /// <summary>
+    /// The scheme and host clients use to reach this service (e.g. https://refunds.acme.example behind a proxy), for
+    /// the DPoP proof's <c>htu</c> (RFC 9449 §4.3 step 9). Default: the request's own scheme and Host.
+    /// </summary>
+    public Uri? PublicOrigin { get; set; }
+
     /// <summary>Optional revocation check at the broker (RFC 7662).</summary>
     public MandateIntrospectionOptions Introspection { get; set; } = new();
 

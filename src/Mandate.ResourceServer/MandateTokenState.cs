@@ -38,7 +38,7 @@ internal sealed class MandateTokenState : IDisposable
             var http = options.Backchannel ?? (_ownedHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) });
             Keys = new BrokerKeyCache(http, options, time, logger);
             Introspection = new IntrospectionCache(http, options.Introspection, time);
-            Confirmation = new ConfirmationState();
+            Confirmation = new ConfirmationState(options, time);
         }
 
         public BrokerKeyCache Keys { get; }

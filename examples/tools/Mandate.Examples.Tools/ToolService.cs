@@ -1,6 +1,7 @@
 using Mandate.ResourceServer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
@@ -22,6 +23,18 @@ public static class ToolService
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ToolService).Assembly.GetName().Name });
         builder.WebHost.UseUrls(options.Url);
         builder.Logging.SetMinimumLevel(logLevel);
+        if (options.ServerCertificate is { } certificate)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificate = certificate;
+                // Any client certificate may be presented; the handler accepts it only if a credential's cnf names it.
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.AllowAnyClientCertificate();
+            }));
+        }
+
         if (options.Time is { } time)
         {
             builder.Services.AddSingleton(time);

@@ -26,6 +26,12 @@ public sealed record ToolServiceOptions
     /// <summary>The clock (tests pass a manual one).</summary>
     public TimeProvider? Time { get; init; }
 
+    /// <summary>
+    /// Serve HTTPS with this certificate and accept (not require) client certificates, so certificate-bound
+    /// credentials (cnf x5t#S256, RFC 8705) can be checked. <see cref="Url"/> must then be https.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCertificate { get; init; }
+
     /// <summary>Further handler settings, applied last.</summary>
     public Action<MandateTokenOptions>? Configure { get; init; }
 }

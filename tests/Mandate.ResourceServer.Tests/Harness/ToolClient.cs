@@ -11,11 +11,14 @@ public sealed class ToolClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public ToolClient(WebApplication app)
+    public ToolClient(WebApplication app, HttpMessageHandler? handler = null)
     {
         App = app;
-        _http = new HttpClient { BaseAddress = app.Address(), Timeout = TimeSpan.FromSeconds(30) };
+        _http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = app.Address(), Timeout = TimeSpan.FromSeconds(30) };
     }
+
+    /// <summary>The service's base address.</summary>
+    public Uri Address => _http.BaseAddress!;
 
     public WebApplication App { get; }
 

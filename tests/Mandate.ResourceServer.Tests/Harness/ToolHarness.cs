@@ -68,7 +68,7 @@ public sealed class ToolHarness : IAsyncDisposable
     }
 
     /// <summary>Starts an example tool service against this broker; <paramref name="configure"/> adjusts the handler.</summary>
-    public async Task<ToolClient> StartToolAsync(ToolKind tool, Action<MandateTokenOptions>? configure = null, MandateIntrospectionOptions? introspection = null, IReadOnlyList<string>? tenants = null)
+    public async Task<ToolClient> StartToolAsync(ToolKind tool, Action<MandateTokenOptions>? configure = null, MandateIntrospectionOptions? introspection = null, IReadOnlyList<string>? tenants = null, System.Security.Cryptography.X509Certificates.X509Certificate2? serverCertificate = null)
     {
         var app = ToolService.Build(new ToolServiceOptions
         {
@@ -79,11 +79,35 @@ public sealed class ToolHarness : IAsyncDisposable
             Introspection = introspection,
             Tenants = tenants,
             Configure = configure,
+            ServerCertificate = serverCertificate,
+            Url = serverCertificate is null ? "http://127.0.0.1:0" : "https://127.0.0.1:0",
         }, LogLevel.Warning);
         await app.StartAsync();
-        var client = new ToolClient(app);
+        var client = new ToolClient(app, serverCertificate is null ? null : TlsClient(serverCertificate, null));
         _tools.Add(client);
         return client;
+    }
+
+    /// <summary>Another client of a running tool, over TLS presenting <paramref name="clientCertificate"/> (or none).</summary>
+    public ToolClient Connect(ToolClient tool, System.Security.Cryptography.X509Certificates.X509Certificate2 serverCertificate, System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate)
+    {
+        var client = new ToolClient(tool.App, TlsClient(serverCertificate, clientCertificate));
+        _tools.Add(client);
+        return client;
+    }
+
+    private static SocketsHttpHandler TlsClient(System.Security.Cryptography.X509Certificates.X509Certificate2 server, System.Security.Cryptography.X509Certificates.X509Certificate2? client)
+    {
+        var handler = new SocketsHttpHandler();
+        // Trust exactly the test server's certificate, nothing else.
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == server.GetCertHashString();
+        if (client is not null)
+        {
+            handler.SslOptions.ClientCertificates = [client];
+            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => client;
+        }
+
+        return handler;
     }
 
     /// <summary>Introspection as the tool's own workload, on every request.</summary>
@@ -131,6 +155,32 @@ public sealed class ToolHarness : IAsyncDisposable
         return json.RootElement.GetProperty("access_token").GetString()!;
     }
 
+    /// <summary>A DPoP-bound credential (cnf.jkt of <paramref name="key"/>): the token request carries a proof for the broker's token endpoint.</summary>
+    public async Task<string> DpopCredentialAsync(DpopProofs key, ToolKind tool, string scope)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "oauth2/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "urn:ietf:params:oauth:grant-type:token-exchange",
+                ["subject_token"] = UserToken(),
+                ["subject_token_type"] = "urn:ietf:params:oauth:token-type:jwt",
+                ["actor_token"] = Svid(ToolBroker.SupportAgent),
+                ["actor_token_type"] = "urn:ietf:params:oauth:token-type:jwt",
+                ["resource"] = tool.Resource,
+                ["scope"] = scope,
+            }),
+        };
+        // htu is the token endpoint under the broker's issuer, as its metadata says (RFC 9449 §4.3 step 9).
+        request.Headers.Add("DPoP", key.Create("POST", ToolBroker.Issuer + "/oauth2/token", Clock.GetUtcNow()));
+        using var response = await BrokerHttp.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Equal("DPoP", json.RootElement.GetProperty("token_type").GetString());
+        return json.RootElement.GetProperty("access_token").GetString()!;
+    }
+
     /// <summary>An SDK client for <paramref name="agent"/>, for runs.</summary>
     public MandateClient Agent(string agent) => new(BrokerHttp, WorkloadIdentity.From(_ => ValueTask.FromResult(Svid(agent))), Clock);
 
@@ -146,8 +196,12 @@ public sealed class ToolHarness : IAsyncDisposable
         foreach (var tool in _tools)
         {
             tool.Dispose();
-            await tool.App.StopAsync();
-            await tool.App.DisposeAsync();
+        }
+
+        foreach (var app in _tools.Select(t => t.App).Distinct())
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
         }
 
         BrokerHttp.Dispose();

@@ -16,6 +16,12 @@ public sealed record ToolReply(int Status, IReadOnlyList<string> Challenges, str
     /// <summary>The Bearer challenge.</summary>
     public string Bearer => Challenges.SingleOrDefault(c => c.StartsWith("Bearer ", StringComparison.Ordinal)) ?? "";
 
+    /// <summary>The DPoP challenge (RFC 9449 §7.1).</summary>
+    public string Dpop => Challenges.SingleOrDefault(c => c.StartsWith("DPoP ", StringComparison.Ordinal)) ?? "";
+
+    /// <summary>The error code in the DPoP challenge, or null.</summary>
+    public string? DpopError => Dpop.Contains("error=\"", StringComparison.Ordinal) ? Dpop.Split("error=\"")[1].Split('"')[0] : null;
+
     /// <summary>The RFC 6750 error code in the Bearer challenge, or null.</summary>
     public string? Error => Parameter("error");
 
