@@ -12,7 +12,6 @@ internal static class SenderConstraintConfigReader
     {
         var present = (YamlMappingNode)root.Node;
         var hasTls = present.Children.ContainsKey(new YamlScalarNode("tls"));
-        // Only when present: YamlMapping.Map reads an absent key as an empty mapping, whose required members would be reported.
         var tls = hasTls ? root.Map("tls", m => ReadTls(m, baseDir)) : null;
         var bundles = root.List("x509_trust_bundles", m => ReadBundle(m, baseDir));
         var dpop = root.Map("dpop", ReadDpop);

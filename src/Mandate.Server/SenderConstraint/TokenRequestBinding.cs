@@ -55,8 +55,8 @@ public sealed class TokenRequestBinding
             return (new SenderBinding(identity, thumbprint, null), null, null);
         }
 
-        // RFC 9449 §4.3 step 1: exactly one DPoP header.
-        if (headers.Count > 1)
+        // RFC 9449 §4.3 step 1: exactly one DPoP header (a comma means several were folded into one line).
+        if (headers.Count > 1 || headers[0]?.Contains(',', StringComparison.Ordinal) == true)
         {
             return (SenderBinding.None, InvalidProof("send exactly one DPoP header (RFC 9449 §4.3)"), null);
         }

@@ -20,6 +20,9 @@ public sealed class BrokerHarness : IAsyncDisposable
     /// <summary>Lifetime of the identity tokens tests present (SVIDs, user tokens).</summary>
     public static readonly TimeSpan IdentityLifetime = TimeSpan.FromMinutes(10);
 
+    private const string DefaultListenUrl = "http://127.0.0.1:0";
+    private string _listenUrl = DefaultListenUrl;
+
     private BrokerHarness(string directory, MandateOptions options, ManualTimeProvider clock, MandateApp app, CapturedLogs logs)
     {
         Logs = logs;
@@ -51,7 +54,12 @@ public sealed class BrokerHarness : IAsyncDisposable
     internal IssuerKey PartnerKey { get; }
     public DateTimeOffset Now => Clock.GetUtcNow();
 
-    public static async Task<BrokerHarness> StartAsync(string policy = TestBroker.Policy)
+    /// <param name="policy">policy.yaml.</param>
+    /// <param name="extraConfiguration">YAML appended to <see cref="TestBroker.Configuration"/> (e.g. tls:).</param>
+    /// <param name="listenUrl">Overrides the listener, e.g. https://127.0.0.1:0.</param>
+    /// <param name="prepare">Writes files the configuration names (certificates) into the folder before it is loaded.</param>
+    public static async Task<BrokerHarness> StartAsync(
+        string policy = TestBroker.Policy, string? extraConfiguration = null, string listenUrl = DefaultListenUrl, Func<string, Task>? prepare = null)
     {
         // Short on purpose: the admin socket lives here and Unix socket paths are limited to ~100 bytes.
         var directory = Path.Combine(Path.GetTempPath(), "mdt-" + Guid.NewGuid().ToString("N")[..10]);
@@ -59,11 +67,16 @@ public sealed class BrokerHarness : IAsyncDisposable
         try
         {
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), policy);
-            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), TestBroker.Configuration);
+            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), TestBroker.Configuration + "\n" + extraConfiguration);
+            if (prepare is not null)
+            {
+                await prepare(directory);
+            }
+
             var options = ConfigLoader.LoadFile(Path.Combine(directory, "mandate.yaml"));
             var clock = new ManualTimeProvider();
             var logs = new CapturedLogs();
-            return new BrokerHarness(directory, options, clock, await StartAppAsync(options, clock, logs), logs);
+            return new BrokerHarness(directory, options, clock, await StartAppAsync(options, clock, logs, listenUrl), logs) { _listenUrl = listenUrl };
         }
         catch
         {
@@ -77,11 +90,11 @@ public sealed class BrokerHarness : IAsyncDisposable
     {
         Http.Dispose();
         await App.DisposeAsync();
-        App = await StartAppAsync(Options, Clock, Logs);
+        App = await StartAppAsync(Options, Clock, Logs, _listenUrl);
         Http = new HttpClient { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    private static async Task<MandateApp> StartAppAsync(MandateOptions options, ManualTimeProvider clock, CapturedLogs logs)
+    private static async Task<MandateApp> StartAppAsync(MandateOptions options, ManualTimeProvider clock, CapturedLogs logs, string listenUrl)
     {
         var app = await MandateServer.CreateAsync(options, new MandateHostOptions
         {
@@ -90,7 +103,7 @@ public sealed class BrokerHarness : IAsyncDisposable
                 builder.AddProvider(logs);
                 builder.AddFilter<CapturedLogs>(null, LogLevel.Trace);
             },
-            ListenUrl = "http://127.0.0.1:0",
+            ListenUrl = listenUrl,
             Time = clock,
             // No MANDATE_KEK: the key-encryption key is generated into the data folder.
             GetEnvironment = _ => null,
