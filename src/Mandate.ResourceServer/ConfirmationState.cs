@@ -27,6 +27,12 @@ internal sealed class ConfirmationState
     public async Task<string> CheckAsync(HttpContext http, JsonWebToken token, PresentedCredential presented)
     {
         var cnf = ConfirmationClaim.FromToken(token);
+        if (cnf is null && token.TryGetClaim(ConfirmationNames.Cnf, out _))
+        {
+            // RFC 7800 §3.1: cnf is an object naming the key; one we cannot read may have meant a binding, so fail closed.
+            throw MandateTokenFailure.Token("the credential's cnf claim binds nothing this service can check; it is refused rather than treated as a bearer credential");
+        }
+
         if (cnf is null)
         {
             if (presented.IsDpop)

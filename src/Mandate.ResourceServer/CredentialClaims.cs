@@ -16,9 +16,13 @@ internal sealed record CredentialClaims(string Jti, string Agent, string Subject
 
     public static CredentialClaims Read(JsonWebToken token, string audience)
     {
-        string Required(string name) => token.TryGetPayloadValue<string>(name, out var value) && !string.IsNullOrEmpty(value)
+        // Read the payload as JSON so a claim of the wrong type is refused, not converted (an object's text is not a tenant).
+        using var document = JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(token.EncodedPayload));
+        var payload = document.RootElement;
+        string? Optional(string name) => payload.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        string Required(string name) => Optional(name) is { Length: > 0 } value
             ? value
-            : throw MandateTokenFailure.Token($"the credential has no '{name}' claim; it is not a Mandate tool credential");
+            : throw MandateTokenFailure.Token($"the credential has no '{name}' string claim; it is not a Mandate tool credential");
 
         // A credential is for one tool (docs/token-format.md): several audiences mean it could be replayed elsewhere.
         if (token.Audiences.Count() != 1 || token.Audiences.Single() != audience)
@@ -27,10 +31,16 @@ internal sealed record CredentialClaims(string Jti, string Agent, string Subject
         }
 
         var actors = new List<string>();
-        if (token.TryGetPayloadValue<JsonElement>("act", out var act))
+        if (payload.TryGetProperty("act", out var act))
         {
-            while (act.ValueKind == JsonValueKind.Object && act.TryGetProperty("sub", out var sub) && sub.ValueKind == JsonValueKind.String)
+            // RFC 8693 §4.1: act is an object with sub, possibly nesting earlier actors; anything else is not a chain we can attribute.
+            while (true)
             {
+                if (act.ValueKind != JsonValueKind.Object || !act.TryGetProperty("sub", out var sub) || sub.ValueKind != JsonValueKind.String)
+                {
+                    throw MandateTokenFailure.Token("the credential's act claim is not a chain of {\"sub\": …} objects");
+                }
+
                 if (actors.Count == MaxActorDepth)
                 {
                     throw MandateTokenFailure.Token("the credential's act chain is deeper than any delegation Mandate issues");
@@ -46,8 +56,8 @@ internal sealed record CredentialClaims(string Jti, string Agent, string Subject
 
         return new CredentialClaims(Required("jti"), Required("client_id"), Required("sub"), Required("tenant"), Required("run"), Required("scope"), actors)
         {
-            PolicyVersion = token.TryGetPayloadValue<string>("pol", out var pol) ? pol : null,
-            DecisionId = token.TryGetPayloadValue<string>("dec", out var dec) ? dec : null,
+            PolicyVersion = Optional("pol"),
+            DecisionId = Optional("dec"),
         };
     }
 

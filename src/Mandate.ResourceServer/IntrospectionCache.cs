@@ -65,7 +65,17 @@ internal sealed class IntrospectionCache
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.Timeout);
-        var workloadToken = await _options.WorkloadToken!(timeout.Token);
+        string workloadToken;
+        try
+        {
+            workloadToken = await _options.WorkloadToken!(timeout.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // The tool's own identity source failed (file missing, agent down): refuse, never accept unconfirmed.
+            throw new BrokerUnavailableException($"the tool's workload identity could not be read: {e.GetType().Name}", e);
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
             Content = new FormUrlEncodedContent([new("token", token), new("token_type_hint", "access_token")]),

@@ -21,6 +21,8 @@ public static class MandateTokenExtensions
         builder.Services.TryAddSingleton<MandateTokenState>();
         // Last registration wins: refusals by Mandate requirements become RFC 6750 403s; all else keeps the default.
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, MandateAuthorizationResultHandler>();
+        // Validate when the host starts (AddScheme registers MandateTokenOptions.Validate), so a misconfiguration stops startup, not requests.
+        builder.Services.AddOptions<MandateTokenOptions>(scheme).ValidateOnStart();
         return builder.AddScheme<MandateTokenOptions, MandateTokenHandler>(scheme, configure);
     }
 

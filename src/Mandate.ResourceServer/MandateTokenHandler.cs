@@ -49,6 +49,14 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
             MandateTokenLog.Refused(Logger, failure.Error, failure.Description);
             return AuthenticateResult.Fail(failure);
         }
+        catch (Exception e) when (e is ArgumentException or FormatException or JsonException or SecurityTokenException or InvalidCastException)
+        {
+            // Hostile shapes (wrong claim types, odd encodings) that slipped past the checks above are refusals, never 500s.
+            // The exception is not logged: its message may quote parts of the credential.
+            var failure = MandateTokenFailure.Token("the credential is malformed; get one from the broker's token endpoint");
+            MandateTokenLog.Malformed(Logger);
+            return AuthenticateResult.Fail(failure);
+        }
         catch (BrokerUnavailableException e)
         {
             MandateTokenLog.BrokerUnavailable(Logger, e.Message);

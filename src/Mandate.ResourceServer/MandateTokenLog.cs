@@ -17,6 +17,9 @@ internal static partial class MandateTokenLog
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Could not refresh the broker's keys; keeping the last good ones: {Reason}")]
     public static partial void KeyRefreshFailed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Refused a malformed Mandate credential")]
+    public static partial void Malformed(ILogger logger);
+
     [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Accepted Mandate credential {Jti} of agent {Agent} in tenant {Tenant} ({Binding})")]
     public static partial void Accepted(ILogger logger, string jti, string agent, string tenant, string binding);
 }
