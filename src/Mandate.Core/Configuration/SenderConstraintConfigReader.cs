@@ -26,7 +26,7 @@ internal static class SenderConstraintConfigReader
             root.Problem("tls", "tls is configured but listen is not an https:// URL; write listen: https://address:port");
         }
 
-        if (bundles.Count > 0 && !hasTls)
+        if (present.Children.ContainsKey(new YamlScalarNode("x509_trust_bundles")) && !hasTls)
         {
             root.Problem("x509_trust_bundles", "X.509-SVIDs are presented over mutual TLS; configure tls: and an https:// listener");
         }

@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Mandate.Core.Attestation;
+using Mandate.Core.Configuration;
+using Mandate.Testing;
+
+namespace Mandate.Core.Tests.Attestation;
+
+public sealed class X509SvidValidatorTests : IDisposable
+{
+    private readonly ManualTimeProvider _time = new();
+    private readonly ECDsa _caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly X509Certificate2 _ca;
+    private readonly X509SvidValidator _validator;
+
+    public X509SvidValidatorTests()
+    {
+        var request = new CertificateRequest("CN=acme CA", _caKey, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        _ca = request.CreateSelfSigned(_time.GetUtcNow().AddDays(-1), _time.GetUtcNow().AddDays(30));
+        _validator = new X509SvidValidator([new X509TrustBundleOptions("acme.example", "ca.pem", [_ca])], _time);
+    }
+
+    public void Dispose()
+    {
+        _ca.Dispose();
+        _caKey.Dispose();
+    }
+
+    private X509Certificate2 Leaf(Action<CertificateRequest> extensions)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("O=SPIRE", key, HashAlgorithmName.SHA256);
+        extensions(request);
+        return request.Create(_ca, _time.GetUtcNow().AddMinutes(-1), _time.GetUtcNow().AddHours(1), RandomNumberGenerator.GetBytes(8));
+    }
+
+    private static void San(CertificateRequest request, params string[] uris)
+    {
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("agent.acme.example");
+        foreach (var uri in uris)
+        {
+            san.AddUri(new Uri(uri));
+        }
+
+        request.CertificateExtensions.Add(san.Build());
+    }
+
+    [Fact]
+    public void Validate_SvidWithDnsAndOneUriSan_ReturnsItsSpiffeIdAndThumbprintEvidence()
+    {
+        using var leaf = Leaf(r => San(r, "spiffe://acme.example/agents/support"));
+        var result = _validator.Validate(leaf);
+        Assert.Equal("spiffe://acme.example/agents/support", result.Identity?.SpiffeId);
+        Assert.Equal(Mandate.SenderConstraint.CertificateThumbprint.X5tS256(leaf), result.Identity?.Evidence.KeyId);
+    }
+
+    [Fact]
+    public void Validate_NoUriSan_IsRefused()
+    {
+        using var leaf = Leaf(r => San(r));
+        Assert.Contains("0 URI SANs", _validator.Validate(leaf).Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_UriSanThatIsNotSpiffe_IsRefused()
+    {
+        using var leaf = Leaf(r => San(r, "https://acme.example/agents/support"));
+        Assert.Contains("not a SPIFFE ID", _validator.Validate(leaf).Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_KeyCertSignOnLeaf_IsRefused()
+    {
+        using var leaf = Leaf(r =>
+        {
+            San(r, "spiffe://acme.example/agents/support");
+            r.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign, true));
+        });
+        Assert.Contains("key usage", _validator.Validate(leaf).Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_AfterNotAfter_IsRefused()
+    {
+        using var leaf = Leaf(r => San(r, "spiffe://acme.example/agents/support"));
+        _time.Advance(TimeSpan.FromHours(2));
+        Assert.Contains("outside its validity", _validator.Validate(leaf).Failure, StringComparison.Ordinal);
+    }
+}
