@@ -15,5 +15,13 @@ public sealed class DemoTests
         Assert.Contains("invalid_scope", output);
         Assert.Contains("active: false", output);
         Assert.Contains("audit chain verified", output);
+
+        // The tools: accepted, refused for another tool (401), for missing scope (403), after revocation and run end (401).
+        Assert.Contains("/refunds -> 201 refund rf_1 created in tenant acme for alice by spiffe://acme.example/agents/support", output);
+        Assert.Contains("by spiffe://acme.example/agents/refund-executor acting for spiffe://acme.example/agents/support", output);
+        Assert.Contains("/customers/c-100 -> 401 invalid_token: the credential is for another tool", output);
+        Assert.Contains("/refunds -> 403 insufficient_scope", output);
+        Assert.Equal(2, output.Split("/refunds -> 401 invalid_token: the broker reports credential").Length - 1);
+        Assert.Contains("accepted by spiffe://acme.example/tools/refunds", output);
     }
 }

@@ -10,7 +10,7 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var command = new Command("demo", "Start a throw-away broker and walk through the first boundary: issue, refuse the wrong tenant, refuse write, revoke, audit");
+        var command = new Command("demo", "Start a throw-away broker and two tools, and walk through the first boundary: issue, call the tool, refuse the wrong tool, scope and tenant, revoke, audit");
         command.SetAction(async (_, ct) =>
         {
             using var env = DemoEnvironment.Create();
@@ -23,11 +23,13 @@ internal static class DemoCommand
             }, ct);
             await app.StartAsync(ct);
             Output.Line($"[grey]Broker listening on {app.BaseAddress}; policy {app.Runtime.Policy.Current.Version[..19]}…[/]");
+            await using var tools = await DemoTools.StartAsync(env, app.BaseAddress, ct);
+            Output.Line($"[grey]Tools accepting Mandate credentials: refunds API on {tools.Refunds}, CRM on {tools.Crm}[/]");
             using var http = new HttpClient { BaseAddress = app.BaseAddress };
             bool ok;
             try
             {
-                ok = await new DemoScenario(env, http, app).RunAsync(ct);
+                ok = await new DemoScenario(env, http, app, tools).RunAsync(ct);
             }
             catch (Mandate.Client.MandateErrorException e)
             {

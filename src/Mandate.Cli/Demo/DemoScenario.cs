@@ -18,14 +18,19 @@ internal sealed class DemoScenario
     private readonly DemoEnvironment _env;
     private readonly HttpClient _http;
     private readonly MandateApp _app;
+    private readonly DemoTools _tools;
     private int _step;
 
-    public DemoScenario(DemoEnvironment env, HttpClient http, MandateApp app)
+    public DemoScenario(DemoEnvironment env, HttpClient http, MandateApp app, DemoTools tools)
     {
         _env = env;
         _http = http;
         _app = app;
+        _tools = tools;
     }
+
+    private const string RefundsResource = "https://refunds.acme.example";
+    private static readonly object Refund = new { order = "o-1001", amount = 25.50m, currency = "EUR" };
 
     public async Task<bool> RunAsync(CancellationToken ct)
     {
@@ -39,10 +44,26 @@ internal sealed class DemoScenario
         Output.Line($"  [green]run started[/] {Markup.Escape(run.Id)}, envelope: {Markup.Escape(run.Scope)}");
 
         Step("For the refund call the agent exchanges the run token for a credential scoped to one tool and one operation.");
-        var credential = await run.GetCredentialAsync("https://refunds.acme.example", ["refunds:write"], ct);
+        var credential = await run.GetCredentialAsync(RefundsResource, ["refunds:write"], ct);
         var claims = new JsonWebTokenHandler().ReadJsonWebToken(credential);
         Output.Line($"  [green]issued[/] aud={Markup.Escape(claims.GetClaim("aud").Value)} scope={Markup.Escape(claims.GetClaim("scope").Value)} tenant={Markup.Escape(claims.GetClaim("tenant").Value)} sub={Markup.Escape(claims.Subject)} run={Markup.Escape(claims.GetClaim("run").Value)}");
         Output.Line($"  jti={Markup.Escape(claims.Id)} expires {claims.ValidTo:HH:mm:ss} pol={Markup.Escape(claims.GetClaim("pol").Value[..19])}… dec={Markup.Escape(claims.GetClaim("dec").Value)}");
+
+        Step("The agent calls the refunds API. MandateCredentialHandler attaches the credential; the tool checks it against the broker's JWKS (audience, tenant, scope) and, for a write, asks the broker whether it is still active.");
+        using var refunds = DemoTools.Client(run, RefundsResource, ["refunds:write"], _tools.Refunds);
+        ok &= await DemoTools.CallAsync(refunds, HttpMethod.Post, "/refunds", Refund, 201, ct);
+
+        Step("A prompt injection makes the agent send the refunds credential to the CRM: the CRM refuses a credential issued for another tool.");
+        using (var misdirected = DemoTools.Client(run, RefundsResource, ["refunds:write"], _tools.Crm))
+        {
+            ok &= await DemoTools.CallAsync(misdirected, HttpMethod.Patch, "/customers/c-100", new { tier = "platinum" }, 401, ct);
+        }
+
+        Step("A read-only credential on the refund endpoint: valid, but it does not grant refunds:write.");
+        using (var readOnly = DemoTools.Client(run, RefundsResource, ["refunds:read"], _tools.Refunds))
+        {
+            ok &= await DemoTools.CallAsync(readOnly, HttpMethod.Post, "/refunds", Refund, 403, ct);
+        }
 
         Step("The same agent tries to refund in tenant globex while serving Alice (prompt injection, or a bug).");
         ok &= await ExpectRefusalAsync(() => new MandateClient(_http).ExchangeAsync(new CredentialRequest
@@ -60,6 +81,8 @@ internal sealed class DemoScenario
         var child = await run.DelegateAsync(_env.Identity(DemoEnvironment.RefundExecutor), ["refunds:write"], ct);
         var childCredential = await child.GetCredentialAsync("refunds", ["refunds:write"], ct);
         Output.Line($"  [green]child run[/] {Markup.Escape(child.Id)}, envelope: {Markup.Escape(child.Scope)}; its credential's act chain: {Markup.Escape(ActChain(childCredential))}");
+        using var childRefunds = DemoTools.Client(child, "refunds", ["refunds:write"], _tools.Refunds);
+        ok &= await DemoTools.CallAsync(childRefunds, HttpMethod.Post, "/refunds", Refund, 201, ct);
 
         Step("The sub-agent tries to read refunds too, which its run was not given.");
         ok &= await ExpectRefusalAsync(() => child.GetCredentialAsync("refunds", ["refunds:read"], ct), "invalid_scope");
@@ -75,10 +98,14 @@ internal sealed class DemoScenario
         }
 
         ok &= await ExpectActiveAsync(credential, tool, false, ct);
+        Output.Line("  The refunds API refuses it at once (its writes are confirmed at the broker):");
+        ok &= await DemoTools.CallAsync(refunds, HttpMethod.Post, "/refunds", Refund, 401, ct);
 
         Step("The supervisor finishes and ends its run; the sub-agent's run and credential die with it.");
         await run.EndAsync(ct);
         ok &= await ExpectActiveAsync(childCredential, tool, false, ct);
+        Output.Line("  The sub-agent still holds its credential, unexpired; the refunds API refuses it:");
+        ok &= await DemoTools.CallAsync(childRefunds, HttpMethod.Post, "/refunds", Refund, 401, ct);
 
         Step($"mandate audit trace --run {run.Id}: who granted access, for which user, under which policy, and which sub-agent inherited what.");
         var trace = await RunTraceBuilder.BuildAsync(_app.Runtime.Store, run.Id, ct);

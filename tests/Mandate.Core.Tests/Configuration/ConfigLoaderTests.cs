@@ -174,8 +174,8 @@ public sealed class ConfigLoaderTests
         Assert.Equal("dev", options.Environment);
         Assert.Equal(["workloads", "acme-idp"], options.Issuers.Select(i => i.Name));
         Assert.All(options.Issuers, i => Assert.True(i.DevSigner));
-        Assert.Equal(["refunds", "crm", "billing"], options.Tools.Select(t => t.Name));
-        Assert.Equal(4, options.Agents.Count);
+        Assert.Equal(["refunds", "crm", "billing", "code"], options.Tools.Select(t => t.Name));
+        Assert.Equal(5, options.Agents.Count);
         // The policy it names sits beside it (the test project copies both), so the pair loads together.
         Assert.Equal(Path.Combine(AppContext.BaseDirectory, "examples", "policy.yaml"), options.PolicyPath);
         Assert.True(File.Exists(options.PolicyPath));

@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Mandate.ResourceServer;
+
+/// <summary>
+/// RFC 7662 introspection at the broker, authenticated as the tool's workload. An inactive answer is
+/// remembered until the credential expires (it can never become active again); an active one for
+/// <see cref="MandateIntrospectionOptions.ActiveCacheDuration"/> only. Keyed by the signed <c>jti</c>.
+/// </summary>
+internal sealed class IntrospectionCache
+{
+    /// <summary>Bounds memory under a flood of distinct credentials; beyond it, expired entries are swept first.</summary>
+    private const int MaxEntries = 100_000;
+
+    private readonly HttpClient _http;
+    private readonly MandateIntrospectionOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _inactiveUntil = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _activeUntil = new(StringComparer.Ordinal);
+    private int _calls;
+
+    public IntrospectionCache(HttpClient http, MandateIntrospectionOptions options, TimeProvider time)
+    {
+        _http = http;
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>How many introspection calls reached the broker; for tests and diagnostics.</summary>
+    public int CallCount => Volatile.Read(ref _calls);
+
+    /// <summary>True when the broker says the credential is active; throws <see cref="BrokerUnavailableException"/> when it cannot say.</summary>
+    public async Task<bool> IsActiveAsync(Uri endpoint, string token, string jti, string audience, DateTimeOffset expiresAt, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        if (_inactiveUntil.TryGetValue(jti, out var inactive) && now < inactive)
+        {
+            return false;
+        }
+
+        if (_activeUntil.TryGetValue(jti, out var active) && now < active)
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _calls);
+        var isActive = await AskAsync(endpoint, token, jti, audience, ct);
+        Sweep(now);
+        if (!isActive)
+        {
+            _activeUntil.TryRemove(jti, out _);
+            _inactiveUntil[jti] = expiresAt;
+        }
+        else if (_options.ActiveCacheDuration > TimeSpan.Zero)
+        {
+            _activeUntil[jti] = now + _options.ActiveCacheDuration;
+        }
+
+        return isActive;
+    }
+
+    private async Task<bool> AskAsync(Uri endpoint, string token, string jti, string audience, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.Timeout);
+        string workloadToken;
+        try
+        {
+            workloadToken = await _options.WorkloadToken!(timeout.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // The tool's own identity source failed (file missing, agent down): refuse, never accept unconfirmed.
+            throw new BrokerUnavailableException($"the tool's workload identity could not be read: {e.GetType().Name}", e);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Content = new FormUrlEncodedContent([new("token", token), new("token_type_hint", "access_token")]),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", workloadToken);
+        try
+        {
+            using var response = await _http.SendAsync(request, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                // 401 here means the broker did not accept the tool's own workload identity: a deployment problem, not the caller's.
+                throw new BrokerUnavailableException($"introspection answered HTTP {(int)response.StatusCode}; check the tool's workload identity and that it is listed under the tool's workloads at the broker");
+            }
+
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("active", out var activeElement)
+                || activeElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                throw new BrokerUnavailableException("introspection answered without a boolean 'active' (RFC 7662 §2.2)");
+            }
+
+            if (!activeElement.GetBoolean())
+            {
+                return false;
+            }
+
+            // An active answer must be about this credential and this tool; anything else is not an answer we can use.
+            return Is(root, "jti", jti) && Is(root, "aud", audience);
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            throw new BrokerUnavailableException($"introspection failed: {e.GetType().Name}", e);
+        }
+    }
+
+    private static bool Is(JsonElement root, string name, string expected) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() == expected;
+
+    private void Sweep(DateTimeOffset now)
+    {
+        if (_inactiveUntil.Count + _activeUntil.Count < MaxEntries)
+        {
+            return;
+        }
+
+        foreach (var (key, until) in _inactiveUntil)
+        {
+            if (until <= now)
+            {
+                _inactiveUntil.TryRemove(key, out _);
+            }
+        }
+
+        _activeUntil.Clear();
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Mandate.ResourceServer;
+
+/// <summary>Writes RFC 6750 §3 refusals: status, <c>WWW-Authenticate</c> and a small JSON body. Never the credential.</summary>
+internal static class MandateChallenge
+{
+    public static async Task WriteAsync(HttpContext http, MandateTokenOptions options, int status, string? error, string description, string? scope = null)
+    {
+        if (http.Response.HasStarted)
+        {
+            return;
+        }
+
+        var response = http.Response;
+        response.StatusCode = status;
+        var realm = $"realm=\"{Quote(options.Audience)}\"";
+        var parameters = new List<string>();
+        if (error is not null and not MandateTokenFailure.TemporarilyUnavailable)
+        {
+            // RFC 6750 §3.1: a request without any credential gets no error code, only the challenge.
+            parameters.Add($"error=\"{error}\"");
+            parameters.Add($"error_description=\"{Quote(description)}\"");
+            if (scope is not null)
+            {
+                parameters.Add($"scope=\"{Quote(scope)}\"");
+            }
+        }
+
+        var details = parameters.Count == 0 ? "" : ", " + string.Join(", ", parameters);
+        var dpopError = error == MandateTokenFailure.InvalidDpopProof;
+        // RFC 9449 §7.1: offer DPoP beside Bearer, with the algorithms a proof may use; a proof error belongs to the DPoP challenge only.
+        response.Headers.Append("WWW-Authenticate", "Bearer " + realm + (dpopError ? "" : details));
+        response.Headers.Append("WWW-Authenticate", $"DPoP algs=\"{string.Join(' ', options.DpopAlgorithms)}\", " + realm + details);
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            response.Headers.RetryAfter = "5";
+        }
+
+        response.Headers.CacheControl = "no-store";
+        response.ContentType = "application/json; charset=utf-8";
+        await using var writer = new Utf8JsonWriter(response.Body, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        writer.WriteStartObject();
+        if (error is not null)
+        {
+            writer.WriteString("error", error);
+        }
+
+        writer.WriteString("error_description", description);
+        if (scope is not null)
+        {
+            writer.WriteString("scope", scope);
+        }
+
+        writer.WriteEndObject();
+        await writer.FlushAsync(http.RequestAborted);
+    }
+
+    /// <summary>RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E; replace anything else.</summary>
+    private static string Quote(string value) =>
+        new(value.Select(c => c is >= ' ' and <= '~' and not '"' and not '\\' ? c : '\'').ToArray());
+}

@@ -1,0 +1,195 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.ResourceServer;
+
+/// <summary>
+/// Authenticates a request by the Mandate credential it presents: an RFC 9068 JWT access token signed by the broker
+/// (keys from its JWKS), for this tool, not expired, bound to this caller when it carries <c>cnf</c>, and, when
+/// configured, still active at the broker. Refusals follow RFC 6750 §3 and never echo the credential.
+/// </summary>
+internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOptions>
+{
+    private static readonly JsonWebTokenHandler Jwt = new() { MapInboundClaims = false };
+    private readonly MandateTokenState _state;
+
+    /// <summary>Created per request by ASP.NET Core authentication.</summary>
+    public MandateTokenHandler(IOptionsMonitor<MandateTokenOptions> options, ILoggerFactory logger, UrlEncoder encoder, MandateTokenState state)
+        : base(options, logger, encoder)
+    {
+        _state = state;
+    }
+
+    internal MandateTokenState.Entry Shared => _state.For(Scheme.Name, Options, TimeProvider);
+
+    /// <inheritdoc />
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        try
+        {
+            var presented = PresentedCredential.Read(Request);
+            if (presented is null)
+            {
+                return AuthenticateResult.NoResult();
+            }
+
+            var (claims, binding) = await ValidateAsync(presented);
+            MandateTokenLog.Accepted(Logger, claims.Jti, claims.Agent, claims.Tenant, binding);
+            var identity = claims.ToIdentity(Scheme.Name, binding);
+            return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+        }
+        catch (MandateTokenFailure failure)
+        {
+            MandateTokenLog.Refused(Logger, failure.Error, failure.Description);
+            return AuthenticateResult.Fail(failure);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or JsonException or SecurityTokenException or InvalidCastException)
+        {
+            // Hostile shapes (wrong claim types, odd encodings) that slipped past the checks above are refusals, never 500s.
+            // The exception is not logged: its message may quote parts of the credential.
+            var failure = MandateTokenFailure.Token("the credential is malformed; get one from the broker's token endpoint");
+            MandateTokenLog.Malformed(Logger);
+            return AuthenticateResult.Fail(failure);
+        }
+        catch (BrokerUnavailableException e)
+        {
+            MandateTokenLog.BrokerUnavailable(Logger, e.Message);
+            return AuthenticateResult.Fail(MandateTokenFailure.Unavailable("the credential cannot be checked right now (the broker is unreachable); retry shortly"));
+        }
+    }
+
+    private async Task<(CredentialClaims Claims, string Binding)> ValidateAsync(PresentedCredential presented)
+    {
+        var ct = Context.RequestAborted;
+        JsonWebToken token;
+        try
+        {
+            token = Jwt.ReadJsonWebToken(presented.Token);
+        }
+        catch (ArgumentException)
+        {
+            throw MandateTokenFailure.Token("the credential is not a well-formed JWT; get one from the broker's token endpoint");
+        }
+
+        // Cheap header checks first, so forged tokens never trigger a key fetch.
+        if (!Options.ValidAlgorithms.Contains(token.Alg, StringComparer.Ordinal))
+        {
+            throw MandateTokenFailure.Token($"alg '{Printable(token.Alg)}' is not accepted; Mandate credentials are signed with {string.Join(", ", Options.ValidAlgorithms)}");
+        }
+
+        if (!IsAccessTokenType(token.Typ))
+        {
+            throw MandateTokenFailure.Token("typ must be 'at+jwt' (RFC 9068 §4); this is not a Mandate access token (an identity token or run token is not a tool credential)");
+        }
+
+        var keys = await Shared.Keys.GetAsync(token.Kid ?? "", ct);
+        var key = keys.Find(token.Kid ?? "")
+            ?? throw MandateTokenFailure.Token("the credential's signing key (kid) is not in the broker's JWKS; it was not issued by this broker, or its key was retired");
+
+        var result = await Jwt.ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = Options.Issuer,
+            ValidAudience = Options.Audience,
+            IgnoreTrailingSlashWhenValidatingAudience = false,
+            ValidAlgorithms = Options.ValidAlgorithms,
+            ValidTypes = [MandateTokenDefaults.AccessTokenType, "application/" + MandateTokenDefaults.AccessTokenType],
+            IssuerSigningKey = key,
+            TryAllIssuerSigningKeys = false,
+            RequireSignedTokens = true,
+            RequireAudience = true,
+            // Lifetime is checked below on the handler's TimeProvider (this IdentityModel build reads the system clock).
+            ValidateLifetime = false,
+        });
+        if (!result.IsValid)
+        {
+            throw Describe(result.Exception);
+        }
+
+        CheckLifetime(token);
+
+        var claims = CredentialClaims.Read(token, Options.Audience);
+        var binding = await Shared.Confirmation.CheckAsync(Context, token, presented);
+        await IntrospectIfNeededAsync(presented.Token, claims, token.ValidTo, ct);
+        return (claims, binding);
+    }
+
+    private async Task IntrospectIfNeededAsync(string token, CredentialClaims claims, DateTime expires, CancellationToken ct)
+    {
+        var introspection = Options.Introspection;
+        var wanted = introspection.Mode switch
+        {
+            IntrospectionMode.Always => true,
+            IntrospectionMode.OnlyForWrites => introspection.IsWrite(Request),
+            _ => false,
+        };
+        if (!wanted)
+        {
+            return;
+        }
+
+        var endpoints = await Shared.Keys.EndpointsAsync(ct);
+        var active = await Shared.Introspection.IsActiveAsync(endpoints.IntrospectionEndpoint!, token, claims.Jti, Options.Audience,
+            new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc)), ct);
+        if (!active)
+        {
+            throw MandateTokenFailure.Token($"the broker reports credential {claims.Jti} inactive: revoked, its run ended, or its agent disabled; get a new credential (mandate audit query --jti {claims.Jti} says why)");
+        }
+    }
+
+    private void CheckLifetime(JsonWebToken token)
+    {
+        var now = TimeProvider.GetUtcNow();
+        if (!token.TryGetPayloadValue<long>("exp", out var exp))
+        {
+            throw MandateTokenFailure.Token("the credential has no exp; Mandate credentials always expire");
+        }
+
+        // RFC 7519 §4.1.4: reject on or after exp (allowing the configured skew).
+        if (now >= DateTimeOffset.FromUnixTimeSeconds(exp) + Options.ClockSkew)
+        {
+            throw MandateTokenFailure.Token("the credential has expired; get a fresh one from the broker (credentials live minutes by design)");
+        }
+
+        if (token.TryGetPayloadValue<long>("nbf", out var nbf) && now + Options.ClockSkew < DateTimeOffset.FromUnixTimeSeconds(nbf))
+        {
+            throw MandateTokenFailure.Token("the credential is not valid yet (nbf); check the clocks of the broker and this service");
+        }
+    }
+
+    /// <summary>RFC 6750 §3: 401 with a WWW-Authenticate challenge (and a DPoP one, RFC 9449 §7.1).</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        var failure = result.Failure as MandateTokenFailure;
+        await MandateChallenge.WriteAsync(Context, Options, failure?.Status ?? 401, failure?.Error, failure?.Description
+            ?? "this API needs a Mandate credential: send 'Authorization: Bearer <credential>' for audience " + Options.Audience);
+    }
+
+    /// <summary>RFC 6750 §3.1: 403 insufficient_scope when authorization refused an authenticated credential.</summary>
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        MandateChallenge.WriteAsync(Context, Options, 403, MandateTokenFailure.InsufficientScope, "the credential does not allow this operation");
+
+    private MandateTokenFailure Describe(Exception? e) => e switch
+    {
+        SecurityTokenInvalidAudienceException => MandateTokenFailure.Token($"the credential is for another tool; this service accepts audience '{Options.Audience}': ask the broker with resource={Options.Audience}"),
+        SecurityTokenInvalidIssuerException => MandateTokenFailure.Token($"the credential was not issued by '{Options.Issuer}'"),
+        SecurityTokenInvalidTypeException => MandateTokenFailure.Token("typ must be 'at+jwt' (RFC 9068 §4)"),
+        SecurityTokenInvalidAlgorithmException => MandateTokenFailure.Token($"the signature algorithm is not accepted; expected {string.Join(", ", Options.ValidAlgorithms)}"),
+        SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => MandateTokenFailure.Token("the credential's signature does not verify with the broker's key; it was altered or forged"),
+        _ => MandateTokenFailure.Token("the credential failed validation; get a fresh one from the broker"),
+    };
+
+    private static bool IsAccessTokenType(string? typ) =>
+        string.Equals(typ, MandateTokenDefaults.AccessTokenType, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(typ, "application/" + MandateTokenDefaults.AccessTokenType, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Attacker-controlled header values go into descriptions only short and printable.</summary>
+    internal static string Printable(string? value) =>
+        value is null ? "" : new string(value.Take(16).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '+' ? c : '?').ToArray());
+}
