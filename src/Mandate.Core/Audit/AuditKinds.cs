@@ -16,4 +16,7 @@ public static class AuditKinds
     public const string ApprovalDecided = "approval_decided";
     public const string EvidencePosted = "evidence_posted";
     public const string ShadowDecision = "shadow_decision";
+
+    /// <summary>A dynamic database login was dropped (expired or revoked) or could not be dropped yet.</summary>
+    public const string LeaseDropped = "lease_dropped";
 }
