@@ -51,7 +51,7 @@ public sealed class BrokerHarness : IAsyncDisposable
     internal IssuerKey PartnerKey { get; }
     public DateTimeOffset Now => Clock.GetUtcNow();
 
-    public static async Task<BrokerHarness> StartAsync(string policy = TestBroker.Policy)
+    public static async Task<BrokerHarness> StartAsync(string policy = TestBroker.Policy, string configuration = TestBroker.Configuration)
     {
         // Short on purpose: the admin socket lives here and Unix socket paths are limited to ~100 bytes.
         var directory = Path.Combine(Path.GetTempPath(), "mdt-" + Guid.NewGuid().ToString("N")[..10]);
@@ -59,7 +59,7 @@ public sealed class BrokerHarness : IAsyncDisposable
         try
         {
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), policy);
-            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), TestBroker.Configuration);
+            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), configuration);
             var options = ConfigLoader.LoadFile(Path.Combine(directory, "mandate.yaml"));
             var clock = new ManualTimeProvider();
             var logs = new CapturedLogs();
@@ -72,11 +72,16 @@ public sealed class BrokerHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the broker and starts a new process-equivalent over the same folder, store and clock.</summary>
-    public async Task RestartAsync()
+    /// <summary>Stops the broker, runs <paramref name="whileStopped"/>, and starts a new process-equivalent over the same folder, store and clock.</summary>
+    public async Task RestartAsync(Func<Task>? whileStopped = null)
     {
         Http.Dispose();
         await App.DisposeAsync();
+        if (whileStopped is not null)
+        {
+            await whileStopped();
+        }
+
         App = await StartAppAsync(Options, Clock, Logs);
         Http = new HttpClient { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
