@@ -62,6 +62,8 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton(sp => new AccessTokenMinter(runtime.Keys, runtime.Options.Issuer));
         services.AddSingleton<PostgresAdminConnections>();
         services.AddSingleton<ICredentialIssuer, PostgresCredentialIssuer>();
+        services.AddSingleton(sp => new Core.Credentials.Federation.FederationKeys(runtime.Store, runtime.Kek, runtime.Options, runtime.Time));
+        services.AddSingleton<ICredentialIssuer, Core.Credentials.Federation.OidcFederationIssuer>();
         services.AddSingleton<CredentialIssuers>();
         services.AddSingleton<IssueCredential>();
         services.AddSingleton<IssueRunToken>();
