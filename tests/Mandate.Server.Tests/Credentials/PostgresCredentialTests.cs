@@ -107,5 +107,22 @@ public sealed class PostgresCredentialTests : CredentialKindTest
         Assert.DoesNotContain("admin-secret-never-shown", Broker.Logs.Text, StringComparison.Ordinal);
     }
 
+    [PostgresFact]
+    public async Task Sdk_ExposesConnectionUri_ThatLogsIn()
+    {
+        var credential = await new Mandate.Client.MandateClient(Broker.Http).ExchangeAsync(new Mandate.Client.CredentialRequest
+        {
+            ActorToken = Broker.Svid(TestBroker.SupportAgent),
+            SubjectToken = Broker.UserToken(),
+            Tool = "warehouse",
+            Scopes = ["warehouse:read"],
+        });
+
+        Assert.Null(credential.IdToken);
+        await using var connection = await TestPostgres.ConnectAsync(credential.ConnectionUri!);
+        await using var select = new NpgsqlCommand($"SELECT count(*) FROM {Pg.Sales}.orders", connection);
+        Assert.Equal(2L, await select.ExecuteScalarAsync());
+    }
+
     private DatabaseLeaseReaper Reaper => Broker.App.App.Services.GetRequiredService<DatabaseLeaseReaper>();
 }
