@@ -108,6 +108,30 @@ public sealed class PostgresCredentialTests : CredentialKindTest
     }
 
     [PostgresFact]
+    public async Task Invariant2_StoreLocked_RoleDroppedAgain_NothingIssued()
+    {
+        await using var blocker = await Broker.OpenDatabaseAsync();
+        await using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN EXCLUSIVE;";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var reply = await Broker.ExchangeAsync(Request(CredentialKindsBroker.Warehouse, "warehouse:read"));
+        await using (var rollback = blocker.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK;";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        Expect.Refused(reply, "temporarily_unavailable", "could not record decision", "no credential was issued");
+        // The role existed only between CREATE ROLE and the failed commit; it must not outlive the refusal.
+        Assert.Equal(0, await Pg.RoleCountAsync());
+        await Broker.AssertNothingIssuedAsync();
+        Assert.Empty(await Broker.Runtime.Store.ListDatabaseLeasesAsync(liveOnly: false, CancellationToken.None));
+    }
+
+    [PostgresFact]
     public async Task Sdk_ExposesConnectionUri_ThatLogsIn()
     {
         var credential = await new Mandate.Client.MandateClient(Broker.Http).ExchangeAsync(new Mandate.Client.CredentialRequest
