@@ -22,7 +22,7 @@ start_test_postgres() {
   PG_ROOT=$(mktemp -d /tmp/mandate-pg.XXXXXX)
   chown postgres:postgres "$PG_ROOT"
   local password
-  password=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32)
+  password=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
   (umask 077; printf '%s\n' "$password" > "$PG_ROOT/pwfile")
   chown postgres:postgres "$PG_ROOT/pwfile"
   su postgres -s /bin/sh -c "'$PG_BIN/initdb' -D '$PG_ROOT/data' -U postgres -E UTF8 --locale=C.UTF-8 --no-sync \

@@ -89,6 +89,12 @@ public sealed partial class PostgresCredentialIssuer : ICredentialIssuer
             var batch = IssuanceRecords.Batch(context, claims, _options, "postgres", null, evidence);
             await _trail.WriteAsync(batch with { DatabaseLeases = [lease] }, cancellationToken);
         }
+        catch (OperationCanceledException)
+        {
+            // The caller left: whether or not the batch still commits, the password exists nowhere else now.
+            await UndoAsync(admin, tool.Name, role);
+            throw;
+        }
         catch (StoreUnavailableException)
         {
             await UndoAsync(admin, tool.Name, role);

@@ -27,7 +27,8 @@ internal static class PostgresRoles
             await ExecuteAsync(connection, transaction, grant, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        // Not cancellable: a commit cut short would leave it unknown whether the role exists.
+        await transaction.CommitAsync(CancellationToken.None);
     }
 
     /// <summary>
