@@ -86,6 +86,32 @@ public sealed class OidcFederationTests : CredentialKindTest
     }
 
     [Fact]
+    public async Task FederationKey_RotatesOnSchedule_RetiredKeyStaysPublished()
+    {
+        var before = await Broker.IssueAsync(Request(CredentialKindsBroker.Aws, "aws:assume"));
+
+        Broker.Clock.Advance(TestBroker.RotateEvery);
+        var after = await Broker.IssueAsync(Request(CredentialKindsBroker.Aws, "aws:assume"));
+
+        Assert.NotEqual(new JsonWebToken(before).Kid, new JsonWebToken(after).Kid);
+        var jwks = new JsonWebKeySet(await Broker.Http.GetStringAsync(new Uri("federation/jwks", UriKind.Relative)));
+        Assert.Equal(new[] { new JsonWebToken(before).Kid, new JsonWebToken(after).Kid }.Order(), jwks.Keys.Select(k => k.Kid).Order());
+        Assert.True((await ValidateAsRelyingPartyAsync(after, CredentialKindsBroker.AwsAudience)).IsValid);
+        var rotation = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.KeyRotation), e => e.Evidence.GetValueOrDefault("purpose") == "federation-signing" && e.Outcome == "rotated");
+        Assert.Equal(new JsonWebToken(before).Kid, rotation.Evidence["retired_kid"]);
+    }
+
+    [Fact]
+    public async Task IdToken_PastItsToolLifetime_RejectedByRelyingParty()
+    {
+        var token = await Broker.IssueAsync(Request(CredentialKindsBroker.Aws, "aws:assume"));
+
+        Broker.Clock.Advance(TimeSpan.FromMinutes(2));
+
+        Assert.IsType<SecurityTokenInvalidLifetimeException>((await ValidateAsRelyingPartyAsync(token, CredentialKindsBroker.AwsAudience)).Exception);
+    }
+
+    [Fact]
     public async Task ScopeOfAnotherTool_IsRefusedForFederationTool()
     {
         var reply = await Broker.ExchangeAsync(Request(CredentialKindsBroker.Aws, "gcp:impersonate"));
@@ -111,6 +137,8 @@ public sealed class OidcFederationTests : CredentialKindTest
             ValidAlgorithms = root.GetProperty("id_token_signing_alg_values_supported").EnumerateArray().Select(e => e.GetString()!).ToList(),
             RequireSignedTokens = true,
             ValidateLifetime = true,
+            // The cloud's clock is the broker's (manual) clock here.
+            LifetimeValidator = (notBefore, expires, _, _) => notBefore <= Broker.Now.UtcDateTime && Broker.Now.UtcDateTime < expires,
         });
     }
 }

@@ -11,8 +11,8 @@ namespace Mandate.Core.Credentials.Federation;
 /// <summary>
 /// The RS256 keys that sign federation ID tokens: a purpose of their own (never the access-token key), because
 /// every cloud accepts RS256 (Azure accepts only RSA) while Mandate's tokens are ES256. Each node creates one
-/// RSA-2048 key on first use, sealed under the key-encryption key like the signing keys; all nodes' public
-/// keys are published together.
+/// RSA-2048 key on first use, sealed under the key-encryption key like the signing keys and rotated on their
+/// schedule; all nodes' public keys are published together.
 /// </summary>
 public sealed class FederationKeys : IDisposable
 {
@@ -23,7 +23,9 @@ public sealed class FederationKeys : IDisposable
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private static readonly TimeSpan PublishSlack = TimeSpan.FromMinutes(1);
     private volatile FederationKeySet? _current;
+    private SigningCredentials? _retired;
 
     public FederationKeys(IMandateStore store, KeyEncryptionKey kek, MandateOptions options, TimeProvider time)
     {
@@ -40,10 +42,13 @@ public sealed class FederationKeys : IDisposable
         return options.Issuer.TrimEnd('/') + "/federation";
     }
 
-    /// <summary>The signing key and published JWKS, created and stored on first use.</summary>
+    /// <summary>
+    /// The signing key and published JWKS. Created on first use and rotated on the signing keys' schedule
+    /// (<c>keys.rotate_every</c>); a retired key stays published until every token it signed has expired.
+    /// </summary>
     public async Task<FederationKeySet> GetAsync(CancellationToken cancellationToken)
     {
-        if (_current is { } current)
+        if (_current is { } current && !IsDue(current.CreatedAt))
         {
             return current;
         }
@@ -51,20 +56,23 @@ public sealed class FederationKeys : IDisposable
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            if (_current is { } loaded)
+            if (_current is { } loaded && !IsDue(loaded.CreatedAt))
             {
                 return loaded;
             }
 
             var stored = await _store.ListKeysAsync(Purpose, cancellationToken);
             var mine = stored.LastOrDefault(k => k.Node == _options.Node && k.RetiredAt is null);
-            if (mine is null)
+            if (mine is null || IsDue(mine.CreatedAt))
             {
-                mine = await CreateAsync(cancellationToken);
+                mine = await CreateAsync(mine, cancellationToken);
                 stored = await _store.ListKeysAsync(Purpose, cancellationToken);
             }
 
-            _current = new FederationKeySet(Unseal(mine), ToJwks(stored, _time.GetUtcNow()));
+            // A request may still sign with the key it read a moment ago; free it one rotation later.
+            (_retired?.Key as RsaSecurityKey)?.Rsa?.Dispose();
+            _retired = _current?.Signing;
+            _current = new FederationKeySet(Unseal(mine), ToJwks(stored, _time.GetUtcNow()), mine.CreatedAt);
             return _current;
         }
         finally
@@ -73,7 +81,9 @@ public sealed class FederationKeys : IDisposable
         }
     }
 
-    private async Task<StoredKey> CreateAsync(CancellationToken cancellationToken)
+    private bool IsDue(DateTimeOffset createdAt) => _time.GetUtcNow() - createdAt >= _options.Keys.RotateEvery;
+
+    private async Task<StoredKey> CreateAsync(StoredKey? previous, CancellationToken cancellationToken)
     {
         using var rsa = RSA.Create(2048);
         var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)));
@@ -90,10 +100,18 @@ public sealed class FederationKeys : IDisposable
             Node = _options.Node,
         };
         var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["kid"] = kid, ["alg"] = Algorithm, ["purpose"] = Purpose };
+        var changes = new List<StoredKey> { key };
+        if (previous is not null)
+        {
+            // Federation tokens never outlive lifetimes.max.
+            changes.Add(previous with { RetiredAt = now, PublishUntil = now + _options.Lifetimes.Max + PublishSlack });
+            evidence["retired_kid"] = previous.Kid;
+        }
+
         await _store.CommitAsync(new StoreBatch
         {
-            Keys = [key],
-            AuditEvents = [new AuditEvent { Kind = AuditKinds.KeyRotation, Time = now, Outcome = "created", Node = _options.Node, Evidence = evidence }],
+            Keys = changes,
+            AuditEvents = [new AuditEvent { Kind = AuditKinds.KeyRotation, Time = now, Outcome = previous is null ? "created" : "rotated", Node = _options.Node, Evidence = evidence }],
         }, cancellationToken);
         return key;
     }
@@ -130,6 +148,7 @@ public sealed class FederationKeys : IDisposable
     public void Dispose()
     {
         (_current?.Signing.Key as RsaSecurityKey)?.Rsa?.Dispose();
+        (_retired?.Key as RsaSecurityKey)?.Rsa?.Dispose();
         _lock.Dispose();
     }
 }
