@@ -19,4 +19,7 @@ public static class AuditKinds
 
     /// <summary>A workload's client certificate (X.509-SVID) was refused at an OAuth endpoint.</summary>
     public const string ClientAuthentication = "client_authentication";
+
+    /// <summary>A dynamic database login was dropped (expired or revoked) or could not be dropped yet.</summary>
+    public const string LeaseDropped = "lease_dropped";
 }

@@ -20,4 +20,10 @@ public sealed record ToolOptions
 
     /// <summary>What the tool accepts; decides what an allowed exchange hands out. Default <see cref="CredentialKind.Jwt"/>.</summary>
     public CredentialKind Kind { get; init; } = CredentialKind.Jwt;
+
+    /// <summary>Kind postgres: how roles are created and what they are granted; null for other kinds.</summary>
+    public PostgresToolOptions? Postgres { get; init; }
+
+    /// <summary>Kind oidc-federation: the ID token's audience and subject; null for other kinds.</summary>
+    public OidcFederationToolOptions? OidcFederation { get; init; }
 }

@@ -10,16 +10,18 @@ namespace Mandate.Core.Introspection;
 /// RFC 7009 revocation by the workloads involved: the agent the token was issued to, or a workload of
 /// the tool it is addressed to. Unknown or invalid tokens are answered as success (§2.2).
 /// </summary>
-public sealed class TokenRevocationHandler
+public sealed partial class TokenRevocationHandler
 {
     private readonly IssuedTokenValidator _validator;
     private readonly RunTokenValidator _runTokens;
     private readonly RevocationService _revocations;
     private readonly RunService _runs;
     private readonly Registry _registry;
+    private readonly Storage.IMandateStore _store;
 
-    public TokenRevocationHandler(IssuedTokenValidator validator, RunTokenValidator runTokens, RevocationService revocations, RunService runs, Registry registry)
+    public TokenRevocationHandler(IssuedTokenValidator validator, RunTokenValidator runTokens, RevocationService revocations, RunService runs, Registry registry, Storage.IMandateStore store)
     {
+        _store = store;
         _validator = validator;
         _runTokens = runTokens;
         _revocations = revocations;
@@ -33,6 +35,11 @@ public sealed class TokenRevocationHandler
         if (IsRunToken(token))
         {
             return await EndRunAsync(caller, token, cancellationToken);
+        }
+
+        if (IsDatabaseLogin(token))
+        {
+            return await RevokeDatabaseLoginAsync(caller, token, cancellationToken);
         }
 
         var (issued, _) = await _validator.ValidateAsync(token, allowExpired: true);

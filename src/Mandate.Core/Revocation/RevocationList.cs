@@ -12,11 +12,15 @@ public sealed class RevocationList
 
     public int Count => _entries.Count;
 
+    /// <summary>Raised after a revocation was added, so what holds live credentials (e.g. database logins) can act at once.</summary>
+    public event EventHandler<Revocation>? Added;
+
     public void Add(Revocation revocation)
     {
         ArgumentNullException.ThrowIfNull(revocation);
         _entries.AddOrUpdate((revocation.Target, revocation.Value), revocation,
             (_, existing) => existing.RevokedAt > revocation.RevokedAt ? existing : revocation);
+        Added?.Invoke(this, revocation);
     }
 
     /// <summary>The revocation of run <paramref name="run"/>, if any.</summary>

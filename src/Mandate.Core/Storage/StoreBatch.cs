@@ -35,6 +35,7 @@ public sealed partial record StoreBatch
             Approvals = batches.SelectMany(b => b.Approvals).ToList(),
             Evidence = batches.SelectMany(b => b.Evidence).ToList(),
             Runs = batches.SelectMany(b => b.Runs).ToList(),
+            DatabaseLeases = batches.SelectMany(b => b.DatabaseLeases).ToList(),
         };
     }
 }

@@ -79,6 +79,7 @@ public static class MandateServer
 
         app.MapGet(MetadataEndpoints.MetadataPath, MetadataEndpoints.Metadata);
         app.MapGet(MetadataEndpoints.JwksPath, MetadataEndpoints.Jwks);
+        app.MapFederation();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapAdmin();
     }

@@ -2,6 +2,7 @@ using Mandate.Core.Approvals;
 using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
+using Mandate.Core.Credentials;
 using Mandate.Core.Exchange;
 using Mandate.Core.Exchange.Steps;
 using Mandate.Core.Introspection;
@@ -11,6 +12,7 @@ using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
 using Mandate.Core.Runs;
 using Mandate.Core.Storage;
+using Mandate.Credentials.Postgres;
 using Mandate.Server.Http;
 using Mandate.Server.SenderConstraint;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,6 +61,11 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<Mandate.Core.Evidence.EvidenceService>();
         // record + mint
         services.AddSingleton(sp => new AccessTokenMinter(runtime.Keys, runtime.Options.Issuer));
+        services.AddSingleton<PostgresAdminConnections>();
+        services.AddSingleton<ICredentialIssuer, PostgresCredentialIssuer>();
+        services.AddSingleton(sp => new Core.Credentials.Federation.FederationKeys(runtime.Store, runtime.Kek, runtime.Options, runtime.Time));
+        services.AddSingleton<ICredentialIssuer, Core.Credentials.Federation.OidcFederationIssuer>();
+        services.AddSingleton<CredentialIssuers>();
         services.AddSingleton<IssueCredential>();
         services.AddSingleton<IssueRunToken>();
         services.AddSingleton(sp => new TokenExchangeHandler(
@@ -86,6 +93,8 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<WorkloadAuthentication>();
         services.AddSenderConstraint(runtime);
         services.AddHostedService<MaintenanceService>();
+        services.AddSingleton<DatabaseLeaseReaper>();
+        services.AddHostedService<DatabaseLeaseReaperService>();
         return services;
     }
 }

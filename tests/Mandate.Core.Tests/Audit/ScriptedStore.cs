@@ -32,6 +32,9 @@ internal sealed class ScriptedStore : IMandateStore
 
     public Task MigrateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public Task<IReadOnlyList<Mandate.Core.Credentials.DatabaseLease>> ListDatabaseLeasesAsync(bool liveOnly, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Mandate.Core.Credentials.DatabaseLease>>([]);
+
     public async Task CommitAsync(StoreBatch batch, CancellationToken cancellationToken)
     {
         await OnCommit(Interlocked.Increment(ref _calls), batch);

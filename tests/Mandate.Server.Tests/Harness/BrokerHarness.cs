@@ -57,9 +57,11 @@ public sealed class BrokerHarness : IAsyncDisposable
     /// <param name="policy">policy.yaml.</param>
     /// <param name="extraConfiguration">YAML appended to <see cref="TestBroker.Configuration"/> (e.g. tls:).</param>
     /// <param name="listenUrl">Overrides the listener, e.g. https://127.0.0.1:0.</param>
+    /// <param name="configuration">mandate.yaml before <paramref name="extraConfiguration"/>; default <see cref="TestBroker.Configuration"/>.</param>
     /// <param name="prepare">Writes files the configuration names (certificates) into the folder before it is loaded.</param>
     public static async Task<BrokerHarness> StartAsync(
-        string policy = TestBroker.Policy, string? extraConfiguration = null, string listenUrl = DefaultListenUrl, Func<string, Task>? prepare = null)
+        string policy = TestBroker.Policy, string? extraConfiguration = null, string listenUrl = DefaultListenUrl, Func<string, Task>? prepare = null,
+        string configuration = TestBroker.Configuration)
     {
         // Short on purpose: the admin socket lives here and Unix socket paths are limited to ~100 bytes.
         var directory = Path.Combine(Path.GetTempPath(), "mdt-" + Guid.NewGuid().ToString("N")[..10]);
@@ -67,7 +69,7 @@ public sealed class BrokerHarness : IAsyncDisposable
         try
         {
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), policy);
-            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), TestBroker.Configuration + "\n" + extraConfiguration);
+            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), configuration + "\n" + extraConfiguration);
             if (prepare is not null)
             {
                 await prepare(directory);
@@ -85,11 +87,16 @@ public sealed class BrokerHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the broker and starts a new process-equivalent over the same folder, store and clock.</summary>
-    public async Task RestartAsync()
+    /// <summary>Stops the broker, runs <paramref name="whileStopped"/>, and starts a new process-equivalent over the same folder, store and clock.</summary>
+    public async Task RestartAsync(Func<Task>? whileStopped = null)
     {
         Http.Dispose();
         await App.DisposeAsync();
+        if (whileStopped is not null)
+        {
+            await whileStopped();
+        }
+
         App = await StartAppAsync(Options, Clock, Logs, _listenUrl);
         Http = new HttpClient { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }

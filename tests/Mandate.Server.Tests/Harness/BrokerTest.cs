@@ -10,7 +10,10 @@ public abstract class BrokerTest : IAsyncLifetime
     /// <summary>The policy the broker starts with.</summary>
     protected virtual string Policy => TestBroker.Policy;
 
-    public async Task InitializeAsync() => _broker = await BrokerHarness.StartAsync(Policy);
+    /// <summary>The mandate.yaml the broker starts with.</summary>
+    protected virtual string Configuration => TestBroker.Configuration;
+
+    public virtual async Task InitializeAsync() => _broker = await BrokerHarness.StartAsync(Policy, configuration: Configuration);
 
     public async Task DisposeAsync()
     {

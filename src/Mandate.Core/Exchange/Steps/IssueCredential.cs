@@ -15,12 +15,14 @@ public sealed class IssueCredential : IExchangeStep
     private readonly AccessTokenMinter _minter;
     private readonly IAuditTrail _trail;
     private readonly MandateOptions _options;
+    private readonly Credentials.CredentialIssuers _issuers;
 
-    public IssueCredential(AccessTokenMinter minter, IAuditTrail trail, MandateOptions options)
+    public IssueCredential(AccessTokenMinter minter, IAuditTrail trail, MandateOptions options, Credentials.CredentialIssuers issuers)
     {
         _minter = minter;
         _trail = trail;
         _options = options;
+        _issuers = issuers;
     }
 
     public async ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
@@ -55,6 +57,13 @@ public sealed class IssueCredential : IExchangeStep
             AuthorizationDetails = context.AuthorizationDetails,
             Confirmation = context.Request.Binding.Confirmation,
         };
+        if (_issuers.For(context.Tool.Kind) is { } issuer)
+        {
+            // Other kinds (database logins, federation ID tokens, ...) mint and record through their own issuer.
+            await issuer.IssueAsync(context, claims, cancellationToken);
+            return;
+        }
+
         // Invariant 2: audit before credential. The one record holds the decision and the credential's
         // metadata; signing overlaps the durable commit, but the token is returned only once it is durable.
         var key = _minter.ActiveKey;

@@ -1,0 +1,44 @@
+# Sourced by .ci/run: a private PostgreSQL cluster for the postgres credential kind's tests.
+# Installs PostgreSQL with apt when its binaries are missing, initialises a throwaway cluster in a temp
+# folder, starts it on 127.0.0.1:${MANDATE_TEST_PG_PORT:-55432} and exports MANDATE_TEST_PG. Auth is
+# scram-sha-256 over TCP with a generated superuser password (not trust): the tests prove that a dropped
+# or expired role cannot log in, which only means something when the server checks passwords.
+# The Unix socket lives in the private folder and uses peer auth, so no other local user gets in.
+
+start_test_postgres() {
+  if [ -n "${MANDATE_TEST_PG:-}" ]; then
+    echo "postgres: using MANDATE_TEST_PG from the environment"
+    return 0
+  fi
+  local port="${MANDATE_TEST_PG_PORT:-55432}"
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
+    echo "postgres: installing PostgreSQL (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq postgresql >/dev/null
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  fi
+  PG_ROOT=$(mktemp -d /tmp/mandate-pg.XXXXXX)
+  chown postgres:postgres "$PG_ROOT"
+  local password
+  password=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
+  (umask 077; printf '%s\n' "$password" > "$PG_ROOT/pwfile")
+  chown postgres:postgres "$PG_ROOT/pwfile"
+  su postgres -s /bin/sh -c "'$PG_BIN/initdb' -D '$PG_ROOT/data' -U postgres -E UTF8 --locale=C.UTF-8 --no-sync \
+    --auth-host=scram-sha-256 --auth-local=peer --pwfile='$PG_ROOT/pwfile'" >/dev/null
+  rm -f "$PG_ROOT/pwfile"
+  su postgres -s /bin/sh -c "'$PG_BIN/pg_ctl' -D '$PG_ROOT/data' -l '$PG_ROOT/server.log' -w -o \
+    \"-p $port -k '$PG_ROOT' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start" >/dev/null
+  PGPASSWORD="$password" "$PG_BIN/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -c 'CREATE DATABASE mandate_test' >/dev/null
+  export MANDATE_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Password=$password;Database=mandate_test"
+  export PG_BIN PG_ROOT
+  echo "postgres: private cluster on 127.0.0.1:$port ($PG_ROOT)"
+}
+
+stop_test_postgres() {
+  if [ -n "${PG_ROOT:-}" ] && [ -d "$PG_ROOT/data" ]; then
+    su postgres -s /bin/sh -c "'$PG_BIN/pg_ctl' -D '$PG_ROOT/data' -m fast -w stop" >/dev/null 2>&1 || true
+    rm -rf "$PG_ROOT"
+  fi
+}

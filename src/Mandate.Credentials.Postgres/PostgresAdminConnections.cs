@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using Mandate.Core.Configuration;
+using Npgsql;
+
+namespace Mandate.Credentials.Postgres;
+
+/// <summary>
+/// One pooled admin data source per postgres tool, built on first use from the tool's
+/// <c>admin_connection_env</c> or <c>admin_connection_file</c>. The connection string stays in this
+/// process: it is never logged, audited or handed to an agent.
+/// </summary>
+public sealed class PostgresAdminConnections : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, NpgsqlDataSource> _sources = new(StringComparer.Ordinal);
+    private readonly Func<string, string?> _getEnvironment;
+
+    public PostgresAdminConnections()
+        : this(Environment.GetEnvironmentVariable)
+    {
+    }
+
+    public PostgresAdminConnections(Func<string, string?> getEnvironment)
+    {
+        _getEnvironment = getEnvironment;
+    }
+
+    /// <summary>The admin data source of <paramref name="tool"/>; throws <see cref="PostgresAdminUnavailableException"/> when it has none.</summary>
+    public NpgsqlDataSource For(ToolOptions tool)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        if (_sources.TryGetValue(tool.Name, out var existing))
+        {
+            return existing;
+        }
+
+        var pg = tool.Postgres ?? throw new PostgresAdminUnavailableException($"tool '{tool.Name}' has no postgres settings");
+        var connectionString = Resolve(tool.Name, pg);
+        NpgsqlDataSource created;
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "mandate-broker" };
+            created = NpgsqlDataSource.Create(builder);
+        }
+        catch (ArgumentException e)
+        {
+            // ArgumentException messages name the bad keyword, not its value.
+            throw new PostgresAdminUnavailableException($"the admin connection string of tool '{tool.Name}' is not valid: {e.Message}");
+        }
+
+        var winner = _sources.GetOrAdd(tool.Name, created);
+        if (!ReferenceEquals(winner, created))
+        {
+            created.Dispose();
+        }
+
+        return winner;
+    }
+
+    private string Resolve(string tool, PostgresToolOptions pg)
+    {
+        if (pg.AdminConnectionEnv is { } env)
+        {
+            return _getEnvironment(env) is { Length: > 0 } value
+                ? value
+                : throw new PostgresAdminUnavailableException($"environment variable {env} (admin connection of tool '{tool}') is not set");
+        }
+
+        var file = pg.AdminConnectionFile ?? throw new PostgresAdminUnavailableException($"tool '{tool}' names no admin connection");
+        try
+        {
+            return File.ReadAllText(file).Trim();
+        }
+        catch (IOException e)
+        {
+            throw new PostgresAdminUnavailableException($"cannot read the admin connection file of tool '{tool}': {e.GetType().Name}");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new PostgresAdminUnavailableException($"no permission to read the admin connection file of tool '{tool}'");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var source in _sources.Values)
+        {
+            await source.DisposeAsync();
+        }
+
+        _sources.Clear();
+    }
+}

@@ -1,0 +1,91 @@
+using Mandate.Core.Revocation;
+using Mandate.Credentials.Postgres;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Server.Hosting;
+
+/// <summary>
+/// Runs the database lease reaper at start-up (leases left by a stopped broker), every 15 seconds (expiry),
+/// and at once whenever a revocation is added on this node, so revoked logins go within seconds.
+/// </summary>
+internal sealed partial class DatabaseLeaseReaperService : BackgroundService
+{
+    /// <summary>Upper bound between a credential's expiry (or another node's revocation) and its role being dropped, plus the drop itself.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
+    private readonly DatabaseLeaseReaper _reaper;
+    private readonly RevocationList _revocations;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DatabaseLeaseReaperService> _logger;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    public DatabaseLeaseReaperService(DatabaseLeaseReaper reaper, RevocationList revocations, TimeProvider time, ILogger<DatabaseLeaseReaperService> logger)
+    {
+        _reaper = reaper;
+        _revocations = revocations;
+        _time = time;
+        _logger = logger;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_reaper.HasWork)
+        {
+            return;
+        }
+
+        _revocations.Added += OnRevoked;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await _reaper.RunOnceAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A store outage must not end the loop; the next pass retries.
+                    LogPassFailed(_logger, e.GetType().Name, e.Message);
+                }
+
+                using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var delay = Task.Delay(Interval, _time, tick.Token);
+                await Task.WhenAny(delay, _wake.WaitAsync(tick.Token));
+                await tick.CancelAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            _revocations.Added -= OnRevoked;
+        }
+    }
+
+    private void OnRevoked(object? sender, Revocation revocation)
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already woken.
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database lease reaper pass failed, will retry: {Kind} {Error}")]
+    private static partial void LogPassFailed(ILogger logger, string kind, string error);
+}
