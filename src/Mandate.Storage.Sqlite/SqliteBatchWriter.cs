@@ -60,6 +60,8 @@ internal static class SqliteBatchWriter
         {
             await SqliteRunStore.WriteAsync(connection, run, cancellationToken);
         }
+
+        await SqliteEntryStore.WriteAsync(connection, batch, cancellationToken);
     }
 
     public static async Task<AuditTail> ReadTailAsync(SqliteConnection connection, CancellationToken cancellationToken)

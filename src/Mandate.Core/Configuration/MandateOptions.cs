@@ -43,6 +43,9 @@ public sealed record MandateOptions
     public IReadOnlyList<AgentOptions> Agents { get; init; } = [];
     public IReadOnlyList<ToolOptions> Tools { get; init; } = [];
 
+    /// <summary>Mandate as the SPIFFE issuer of its trust domain (CA, bundle, workload endpoint). Off by default.</summary>
+    public SpiffeOptions Spiffe { get; init; } = new();
+
     /// <summary>Folder the configuration file lives in; relative paths were resolved against it.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 }

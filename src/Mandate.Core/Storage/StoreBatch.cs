@@ -35,6 +35,8 @@ public sealed partial record StoreBatch
             Approvals = batches.SelectMany(b => b.Approvals).ToList(),
             Evidence = batches.SelectMany(b => b.Evidence).ToList(),
             Runs = batches.SelectMany(b => b.Runs).ToList(),
+            RegistrationEntries = batches.SelectMany(b => b.RegistrationEntries).ToList(),
+            DeletedRegistrationEntries = batches.SelectMany(b => b.DeletedRegistrationEntries).ToList(),
         };
     }
 }
