@@ -20,7 +20,7 @@ public static class MetadataEndpoints
     {
         ArgumentNullException.ThrowIfNull(options);
         var issuer = options.Issuer.TrimEnd('/');
-        return Results.Json(new Dictionary<string, object>
+        var metadata = new Dictionary<string, object>
         {
             // RFC 8414 §2: issuer must equal the iss of tokens, character for character.
             ["issuer"] = options.Issuer,
@@ -37,7 +37,13 @@ public static class MetadataEndpoints
             ["token_endpoint_auth_signing_alg_values_supported"] = SigningAlgorithms,
             ["access_token_signing_alg_values_supported"] = SigningAlgorithms,
             ["mandate_trust_domain"] = options.TrustDomain,
-        });
+        };
+        if (options.Spiffe.Enabled)
+        {
+            metadata["spiffe_bundle_endpoint"] = issuer + SpiffeBundleEndpoint.Path;
+        }
+
+        return Results.Json(metadata);
     }
 
     public static IResult Jwks(HttpContext http, SigningKeyRing keys)

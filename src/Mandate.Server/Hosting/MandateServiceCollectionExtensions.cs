@@ -33,7 +33,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<IAuditTrail>(runtime.AuditWriter);
         services.AddSingleton(new Registry(runtime.Options));
         services.AddSingleton<IPolicyDecisionPoint>(sp => ShadowPolicy.Wrap(new CurrentPolicyDecisionPoint(runtime.Policy), runtime, sp));
-        services.AddSingleton(sp => new JwtAttestor(TrustedIssuers.Create(runtime.Options, sp.GetRequiredService<IHttpClientFactory>()), runtime.Time));
+        services.AddSingleton(sp => new JwtAttestor(TrustedIssuers.Create(runtime.Options, sp.GetRequiredService<IHttpClientFactory>(), runtime.Spiffe), runtime.Time));
         services.AddHttpClient();
 
         services.AddSingleton<RunTokenValidator>();
@@ -84,6 +84,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<TokenRevocationHandler>();
         services.AddSingleton<WorkloadAuthentication>();
         services.AddHostedService<MaintenanceService>();
+        services.AddMandateSpiffe(runtime);
         return services;
     }
 }
