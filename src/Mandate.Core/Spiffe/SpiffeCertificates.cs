@@ -26,9 +26,7 @@ public static class SpiffeCertificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddUri(new Uri("spiffe://" + trustDomain));
-        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(UriSan("spiffe://" + trustDomain));
         return request.CreateSelfSigned(now - Backdate, now + lifetime);
     }
 
@@ -47,9 +45,7 @@ public static class SpiffeCertificates
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ClientAuth, ServerAuth], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(publicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerial: false));
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddUri(new Uri(spiffeId));
-        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(UriSan(spiffeId));
 
         var notAfter = now + lifetime;
         var caNotAfter = new DateTimeOffset(ca.NotAfter.ToUniversalTime(), TimeSpan.Zero);
@@ -63,6 +59,21 @@ public static class SpiffeCertificates
         serial[0] &= 0x7F;
         serial[0] |= 0x01;
         return request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), now - Backdate, notAfter, serial);
+    }
+
+    /// <summary>
+    /// A SAN holding exactly <paramref name="uri"/>, written as is: System.Uri would normalise it (a trust domain's
+    /// ID would gain a trailing '/'), and SPIFFE IDs are compared as strings.
+    /// </summary>
+    private static X509Extension UriSan(string uri)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteCharacterString(UniversalTagNumber.IA5String, uri, new Asn1Tag(TagClass.ContextSpecific, 6));
+        }
+
+        return new X509Extension(new Oid("2.5.29.17"), writer.Encode(), false);
     }
 
     /// <summary>The only URI SAN of <paramref name="certificate"/>, or null when it has none or several (then it is no SVID).</summary>

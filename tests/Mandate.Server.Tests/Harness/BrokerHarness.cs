@@ -51,7 +51,9 @@ public sealed class BrokerHarness : IAsyncDisposable
     internal IssuerKey PartnerKey { get; }
     public DateTimeOffset Now => Clock.GetUtcNow();
 
-    public static async Task<BrokerHarness> StartAsync(string policy = TestBroker.Policy)
+    /// <param name="policy">The policy the broker starts with.</param>
+    /// <param name="extraConfiguration">YAML appended to the test configuration (top-level keys such as <c>spiffe:</c>).</param>
+    public static async Task<BrokerHarness> StartAsync(string policy = TestBroker.Policy, string extraConfiguration = "")
     {
         // Short on purpose: the admin socket lives here and Unix socket paths are limited to ~100 bytes.
         var directory = Path.Combine(Path.GetTempPath(), "mdt-" + Guid.NewGuid().ToString("N")[..10]);
@@ -59,7 +61,7 @@ public sealed class BrokerHarness : IAsyncDisposable
         try
         {
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), policy);
-            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), TestBroker.Configuration);
+            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), TestBroker.Configuration + "\n" + extraConfiguration);
             var options = ConfigLoader.LoadFile(Path.Combine(directory, "mandate.yaml"));
             var clock = new ManualTimeProvider();
             var logs = new CapturedLogs();
