@@ -58,6 +58,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<Mandate.Core.Evidence.EvidenceService>();
         // record + mint
         services.AddSingleton(sp => new AccessTokenMinter(runtime.Keys, runtime.Options.Issuer));
+        services.AddSingleton(sp => new IssueX509Credential(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>(), sp.GetRequiredService<IAuditTrail>(), runtime.Options));
         services.AddSingleton<IssueCredential>();
         services.AddSingleton<IssueRunToken>();
         services.AddSingleton(sp => new TokenExchangeHandler(
@@ -73,6 +74,7 @@ public static class MandateServiceCollectionExtensions
             sp.GetRequiredService<ResolveRunEnvelope>(),
             sp.GetRequiredService<DecideByPolicy>(),
             sp.GetRequiredService<RequestApproval>(),
+            sp.GetRequiredService<IssueX509Credential>(),
             sp.GetRequiredService<IssueCredential>(),
             sp.GetRequiredService<IssueRunToken>(),
         ], runtime.Time, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TokenExchangeHandler>>()));

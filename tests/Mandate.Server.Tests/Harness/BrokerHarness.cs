@@ -52,8 +52,8 @@ public sealed class BrokerHarness : IAsyncDisposable
     public DateTimeOffset Now => Clock.GetUtcNow();
 
     /// <param name="policy">The policy the broker starts with.</param>
-    /// <param name="extraConfiguration">YAML appended to the test configuration (top-level keys such as <c>spiffe:</c>).</param>
-    public static async Task<BrokerHarness> StartAsync(string policy = TestBroker.Policy, string extraConfiguration = "")
+    /// <param name="configuration">mandate.yaml; default <see cref="TestBroker.Configuration"/> (tests append keys such as <c>spiffe:</c>).</param>
+    public static async Task<BrokerHarness> StartAsync(string policy = TestBroker.Policy, string configuration = TestBroker.Configuration)
     {
         // Short on purpose: the admin socket lives here and Unix socket paths are limited to ~100 bytes.
         var directory = Path.Combine(Path.GetTempPath(), "mdt-" + Guid.NewGuid().ToString("N")[..10]);
@@ -61,7 +61,7 @@ public sealed class BrokerHarness : IAsyncDisposable
         try
         {
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), policy);
-            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), TestBroker.Configuration + "\n" + extraConfiguration);
+            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), configuration);
             var options = ConfigLoader.LoadFile(Path.Combine(directory, "mandate.yaml"));
             var clock = new ManualTimeProvider();
             var logs = new CapturedLogs();
