@@ -60,6 +60,20 @@ public sealed class X509ToolCredentialTests : IAsyncLifetime
         Assert.Equal("crm", issued.Tool);
     }
 
+    [Theory]
+    [InlineData("pem")]
+    [InlineData("base64")]
+    public async Task Exchange_X509ToolWithPemOrPaddedBase64Csr_IsAccepted(string encoding)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256);
+        var csr = encoding == "pem" ? request.CreateSigningRequestPem() : Convert.ToBase64String(request.CreateSigningRequest());
+
+        var reply = await ExchangeAsync(csr);
+
+        Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
+    }
+
     [Fact]
     public async Task Exchange_X509ToolWithoutCsr_IsInvalidRequestAndIssuesNothing()
     {

@@ -139,7 +139,8 @@ public sealed class IssueX509Credential : IExchangeStep
                 return text[pem.Label] == "CERTIFICATE REQUEST" ? Convert.FromBase64String(text[pem.Base64Data]) : null;
             }
 
-            return Base64UrlEncoder.DecodeBytes(text.Trim());
+            // base64url (padded or not) or plain base64 of the DER.
+            return Base64UrlEncoder.DecodeBytes(text.Trim().TrimEnd('=').Replace('+', '-').Replace('/', '_'));
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
