@@ -28,9 +28,15 @@ internal static class SpiffeConfigReader
     /// <summary>The <c>iss</c> of Mandate's JWT-SVIDs: the broker's issuer followed by <c>/spiffe</c>.</summary>
     public static string JwtSvidIssuer(MandateOptions options) => options.Issuer.TrimEnd('/') + JwtSvidIssuerSuffix;
 
-    /// <summary>Checks that need the whole file: no configured issuer may claim the JWT-SVID issuer.</summary>
+    /// <summary>Checks that need the whole file: no configured issuer may claim the JWT-SVID issuer; the sockets differ.</summary>
     public static void CheckIssuers(MandateOptions options, YamlMapping root)
     {
+        if (options.Spiffe.Enabled && string.Equals(options.Spiffe.WorkloadSocket, options.AdminSocket, StringComparison.Ordinal))
+        {
+            // The workload socket is world-writable; sharing it would hand the admin API to every local process.
+            root.Problem("spiffe", "workload_socket must differ from admin_socket");
+        }
+
         var own = JwtSvidIssuer(options);
         if (options.Spiffe.Enabled && options.Issuers.Any(i => string.Equals(i.Issuer, own, StringComparison.Ordinal)))
         {

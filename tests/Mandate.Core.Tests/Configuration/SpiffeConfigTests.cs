@@ -55,6 +55,15 @@ public sealed class SpiffeConfigTests
     }
 
     [Fact]
+    public void Parse_WorkloadSocketIsTheAdminSocket_IsRefused()
+    {
+        var e = Assert.Throws<MandateConfigException>(() => ConfigLoader.Parse(
+            ConfigTestData.Minimal + "\nadmin_socket: run/a.sock\nspiffe: { enabled: true, workload_socket: run/a.sock }", ConfigTestData.FileName));
+
+        Assert.Contains(e.Problems, p => p.Path == "spiffe" && p.Message.Contains("must differ from admin_socket", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Parse_IssuerClaimsTheJwtSvidIssuer_IsRefused()
     {
         var e = Assert.Throws<MandateConfigException>(() => ConfigLoader.Parse("""
