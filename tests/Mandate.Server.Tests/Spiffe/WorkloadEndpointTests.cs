@@ -139,6 +139,26 @@ public sealed class WorkloadEndpointTests : SpiffeBrokerTest
         Assert.Single(await Broker.Runtime.Store.ListKeysAsync(SpiffeKeyPurposes.Ca, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task JwtKeyRotation_OldSvidStillVerifiesNewOnesUseTheNewKidAndBothAreInTheBundle()
+    {
+        await RegisterThisProcessAsync(Agent);
+        Broker.Clock.Advance(TimeSpan.FromMinutes(8));
+        var before = await JwtSvidAsync(Broker.Options.Issuer);
+        var oldKid = Broker.Runtime.Spiffe!.Current.JwtActive.Kid;
+
+        Broker.Clock.Advance(TimeSpan.FromMinutes(2));
+        await Broker.Runtime.Spiffe.RefreshAsync(CancellationToken.None);
+        var after = await JwtSvidAsync(Broker.Options.Issuer);
+
+        Assert.NotEqual(oldKid, Broker.Runtime.Spiffe.Current.JwtActive.Kid);
+        Assert.Equal(Broker.Runtime.Spiffe.Current.JwtActive.Kid, new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(after).Kid);
+        using var bundle = JsonDocument.Parse(await Broker.Http.GetStringAsync(".well-known/spiffe-bundle"));
+        Assert.Equal(2, bundle.RootElement.GetProperty("keys").EnumerateArray().Count(k => k.GetProperty("use").GetString() == "jwt-svid"));
+        await Broker.IssueAsync(Broker.RefundRequest() with { ActorToken = before });
+        await Broker.IssueAsync(Broker.RefundRequest() with { ActorToken = after });
+    }
+
     private async Task RegisterThisProcessAsync(string spiffeId)
     {
         var uid = await ChildProcess.CurrentUidAsync();
