@@ -84,6 +84,31 @@ public sealed class MandateAdminClient : IDisposable
         return json.RootElement.Clone();
     }
 
+    /// <summary>Creates a SPIFFE registration entry: processes matching ALL <paramref name="selectors"/> get SVIDs for <paramref name="spiffeId"/>.</summary>
+    public async Task<JsonElement> CreateEntryAsync(string spiffeId, IReadOnlyList<string> selectors, string? x509Ttl, string? jwtTtl, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsJsonAsync("admin/entries", new { spiffe_id = spiffeId, selectors, x509_ttl = x509Ttl, jwt_ttl = jwtTtl, by = $"admin:{Environment.UserName}" }, cancellationToken);
+        using var json = await MandateClient.ReadAsync(response, cancellationToken);
+        return json.RootElement.Clone();
+    }
+
+    /// <summary>All registration entries, oldest first.</summary>
+    public async Task<JsonElement> ListEntriesAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync("admin/entries", cancellationToken);
+        using var json = await MandateClient.ReadAsync(response, cancellationToken);
+        return json.RootElement.Clone();
+    }
+
+    /// <summary>Deletes a registration entry; processes it matched get no new SVIDs (ones already issued expire on their own).</summary>
+    public async Task<JsonElement> DeleteEntryAsync(string id, string? reason, CancellationToken cancellationToken = default)
+    {
+        var query = $"?by={Uri.EscapeDataString($"admin:{Environment.UserName}")}" + (reason is null ? "" : "&reason=" + Uri.EscapeDataString(reason));
+        using var response = await _http.DeleteAsync($"admin/entries/{Uri.EscapeDataString(id)}{query}", cancellationToken);
+        using var json = await MandateClient.ReadAsync(response, cancellationToken);
+        return json.RootElement.Clone();
+    }
+
     /// <summary>Closes the connection pool.</summary>
     public void Dispose() => _http.Dispose();
 }

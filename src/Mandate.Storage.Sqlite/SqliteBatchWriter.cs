@@ -62,6 +62,7 @@ internal static class SqliteBatchWriter
         }
 
         await SqliteMandateStore.WriteLeasesAsync(connection, batch.DatabaseLeases, cancellationToken);
+        await SqliteEntryStore.WriteAsync(connection, batch, cancellationToken);
     }
 
     public static async Task<AuditTail> ReadTailAsync(SqliteConnection connection, CancellationToken cancellationToken)

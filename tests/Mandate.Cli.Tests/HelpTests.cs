@@ -10,6 +10,7 @@ public sealed class HelpTests
     [InlineData("policy")]
     [InlineData("token")]
     [InlineData("dev")]
+    [InlineData("entries")]
     public async Task Help_EveryCommand_IsListedWithADescription(string command)
     {
         var (exit, output) = await CliRunner.RunAsync("--help");

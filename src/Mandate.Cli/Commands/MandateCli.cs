@@ -15,6 +15,7 @@ internal static class MandateCli
             ApprovalCommands.Create(),
             RunCommands.Create(),
             RunCommands.Agents(),
+            EntryCommands.Create(),
             PolicyCommands.Create(),
             TokenCommands.Create(),
             DevCommands.Create(),

@@ -53,6 +53,11 @@ internal static class ServeCommand
         Output.Line($"  store         {Markup.Escape(app.Runtime.Store.Description)}");
         Output.Line($"  signing key   {Markup.Escape(app.Runtime.Keys.Current.Active.Kid)} (sealed with {Markup.Escape(app.Runtime.Kek.Source)})");
         Output.Line($"  admin socket  {Markup.Escape(options.AdminSocket)}");
+        if (app.Runtime.Spiffe is { } spiffe)
+        {
+            Output.Line($"  spiffe CA     spiffe://{Markup.Escape(options.TrustDomain)} serial {Markup.Escape(spiffe.CaCertificate.SerialNumber)}, expires {spiffe.CaCertificate.NotAfter.ToUniversalTime():u}");
+            Output.Line($"  workload api  {Markup.Escape(options.Spiffe.WorkloadSocket)} (bundle at {Markup.Escape(options.Issuer.TrimEnd('/'))}/.well-known/spiffe-bundle)");
+        }
         Output.Line("[grey]Press Ctrl+C to stop.[/]");
     }
 }

@@ -112,6 +112,7 @@ public static class ConfigLoader
             Agents = root.List("agents", m => ReadAgent(m, toolNames)),
             Tools = tools,
             SenderConstraint = SenderConstraintConfigReader.Read(root, baseDir, root.String("listen") ?? defaults.Listen),
+            Spiffe = SpiffeConfigReader.Read(root, baseDir, dataDir),
         };
         root.Finish();
         ConfigRules.Check(options, root);

@@ -49,6 +49,7 @@ internal static class ConfigRules
         IssuerProfileConfigReader.Check(o, root);
         CheckUnique(root, "agents", o.Agents.Select(a => a.Id), "agent");
         CheckUnique(root, "tools", o.Tools.Select(t => t.Resource), "tool resource");
+        SpiffeConfigReader.CheckIssuers(o, root);
 
         if (!o.Issuers.Any(i => i.Kind == IssuerKind.Workload))
         {

@@ -46,6 +46,9 @@ public sealed record MandateOptions
     /// <summary>mTLS listener, X.509-SVID trust bundles and DPoP (docs/sender-constraint.md).</summary>
     public SenderConstraintOptions SenderConstraint { get; init; } = new();
 
+    /// <summary>Mandate as the SPIFFE issuer of its trust domain (CA, bundle, workload endpoint). Off by default.</summary>
+    public SpiffeOptions Spiffe { get; init; } = new();
+
     /// <summary>Folder the configuration file lives in; relative paths were resolved against it.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 }

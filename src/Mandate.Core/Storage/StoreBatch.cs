@@ -36,6 +36,8 @@ public sealed partial record StoreBatch
             Evidence = batches.SelectMany(b => b.Evidence).ToList(),
             Runs = batches.SelectMany(b => b.Runs).ToList(),
             DatabaseLeases = batches.SelectMany(b => b.DatabaseLeases).ToList(),
+            RegistrationEntries = batches.SelectMany(b => b.RegistrationEntries).ToList(),
+            DeletedRegistrationEntries = batches.SelectMany(b => b.DeletedRegistrationEntries).ToList(),
         };
     }
 }

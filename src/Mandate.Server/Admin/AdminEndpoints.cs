@@ -30,11 +30,14 @@ public static class AdminEndpoints
         admin.MapApprovals();
         admin.MapPost("/agents/enable", EnableAgentAsync);
         admin.MapRuns();
+        admin.MapEntries();
     }
 
+    // The workload socket is world-writable: its connections never reach the admin API, whatever they send.
     private static bool IsAdminSocket(HttpContext http) =>
-        http.Features.Get<IConnectionEndPointFeature>()?.LocalEndPoint is UnixDomainSocketEndPoint
-        || (http.Connection.LocalIpAddress is null && http.Connection.LocalPort == 0 && http.Request.Host.Host == AdminHost);
+        http.Features.Get<WorkloadApi.WorkloadConnection>() is null
+        && (http.Features.Get<IConnectionEndPointFeature>()?.LocalEndPoint is UnixDomainSocketEndPoint
+        || (http.Connection.LocalIpAddress is null && http.Connection.LocalPort == 0 && http.Request.Host.Host == AdminHost));
 
     /// <summary>The Host the admin client sends; only meaningful together with a connection that has no IP address (a Unix socket).</summary>
     public const string AdminHost = "mandate-admin";

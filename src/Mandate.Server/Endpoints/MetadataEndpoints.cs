@@ -21,7 +21,7 @@ public static class MetadataEndpoints
     {
         ArgumentNullException.ThrowIfNull(options);
         var issuer = options.Issuer.TrimEnd('/');
-        return Results.Json(new Dictionary<string, object>
+        var metadata = new Dictionary<string, object>
         {
             // RFC 8414 §2: issuer must equal the iss of tokens, character for character.
             ["issuer"] = options.Issuer,
@@ -41,7 +41,13 @@ public static class MetadataEndpoints
             // RFC 9449 §5.1 and RFC 8705 §3.3.
             ["dpop_signing_alg_values_supported"] = options.SenderConstraint.Dpop.AllowedAlgorithms,
             ["tls_client_certificate_bound_access_tokens"] = options.SenderConstraint.Tls is not null && options.SenderConstraint.X509TrustBundles.Count > 0,
-        });
+        };
+        if (options.Spiffe.Enabled)
+        {
+            metadata["spiffe_bundle_endpoint"] = issuer + SpiffeBundleEndpoint.Path;
+        }
+
+        return Results.Json(metadata);
     }
 
     public static IResult Jwks(HttpContext http, SigningKeyRing keys)

@@ -15,6 +15,9 @@ public sealed record MandateHostOptions
     /// <summary>Serve the admin API on the configured Unix socket. Default true.</summary>
     public bool AdminSocket { get; init; } = true;
 
+    /// <summary>Serve the workload endpoint on <c>spiffe.workload_socket</c> when <c>spiffe.enabled</c>. Default true.</summary>
+    public bool WorkloadSocket { get; init; } = true;
+
     /// <summary>Busy timeout of the SQLite store; how long a write waits for a lock before failing closed. Default 5 s.</summary>
     public TimeSpan StoreBusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

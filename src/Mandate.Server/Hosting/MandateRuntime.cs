@@ -4,6 +4,7 @@ using Mandate.Core.Development;
 using Mandate.Core.Keys;
 using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
+using Mandate.Core.Spiffe;
 using Mandate.Core.Storage;
 using Mandate.Storage.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -37,6 +38,9 @@ public sealed class MandateRuntime : IAsyncDisposable
     public RevocationList Revocations { get; }
     public AuditWriter AuditWriter { get; }
 
+    /// <summary>The SPIFFE issuer (CA, JWT-SVID key, bundle) when <c>spiffe.enabled</c>; otherwise null.</summary>
+    public SpiffeAuthority? Spiffe { get; private set; }
+
     public static async Task<MandateRuntime> OpenAsync(MandateOptions options, MandateHostOptions host, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -63,6 +67,11 @@ public sealed class MandateRuntime : IAsyncDisposable
 
             var writer = new AuditWriter(store);
             var runtime = new MandateRuntime(options, host.Time, store, kek, keys, policy, revocations, writer);
+            if (options.Spiffe.Enabled)
+            {
+                runtime.Spiffe = new SpiffeAuthority(store, kek, options, host.Time);
+                await runtime.Spiffe.RefreshAsync(cancellationToken);
+            }
             await runtime.RecordPolicyAsync(policy.Current.Version, null, cancellationToken);
             policy.Changed += (_, e) => _ = runtime.RecordPolicyAsync(e.NewVersion, e.OldVersion, CancellationToken.None);
             if (host.WatchPolicy)
@@ -107,6 +116,7 @@ public sealed class MandateRuntime : IAsyncDisposable
         Policy.Dispose();
         await AuditWriter.DisposeAsync();
         Keys.Dispose();
+        Spiffe?.Dispose();
         Kek.Dispose();
         await Store.DisposeAsync();
     }

@@ -2,6 +2,7 @@ using Mandate.Core.Configuration;
 using Mandate.Server.Admin;
 using Mandate.Server.Endpoints;
 using Mandate.Server.Http;
+using Mandate.Server.WorkloadApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -45,12 +46,24 @@ public static class MandateServer
             PrepareSocket(options.AdminSocket);
         }
 
+        var workloadSocket = options.Spiffe.Enabled && host.WorkloadSocket;
+        if (workloadSocket)
+        {
+            PrepareSocket(options.Spiffe.WorkloadSocket);
+        }
+
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(listen.Address, listen.Port, l => { if (listen.Https) { SenderConstraint.TlsListener.Configure(l, options.SenderConstraint.Tls!); } });
             if (host.AdminSocket)
             {
                 k.ListenUnixSocket(options.AdminSocket);
+            }
+
+            if (workloadSocket)
+            {
+                // A separate listener: its connections are marked (with the caller's peer credentials) so only the workload API answers them.
+                k.ListenUnixSocket(options.Spiffe.WorkloadSocket, l => l.Use(WorkloadConnection.Mark));
             }
         });
 
@@ -63,6 +76,7 @@ public static class MandateServer
         app.UseStatusCodePages();
         MapEndpoints(app);
         app.Lifetime.ApplicationStarted.Register(() => RestrictSocket(options.AdminSocket, host.AdminSocket));
+        app.Lifetime.ApplicationStarted.Register(() => OpenSocket(options.Spiffe.WorkloadSocket, workloadSocket));
         return new MandateApp(app, runtime);
     }
 
@@ -82,6 +96,11 @@ public static class MandateServer
         app.MapFederation();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapAdmin();
+        if (app.Services.GetService<Core.Spiffe.SpiffeAuthority>() is not null)
+        {
+            app.MapGet(SpiffeBundleEndpoint.Path, SpiffeBundleEndpoint.Handle);
+            app.MapWorkloadApi();
+        }
     }
 
     private static Task MethodNotAllowedAsync(HttpContext http)
@@ -101,6 +120,15 @@ public static class MandateServer
         {
             // A socket file left by a previous run would make bind fail.
             File.Delete(path);
+        }
+    }
+
+    /// <summary>Any local process may ask the workload endpoint (0666); attestation, not the file mode, decides what it gets.</summary>
+    private static void OpenSocket(string path, bool enabled)
+    {
+        if (enabled && !OperatingSystem.IsWindows() && File.Exists(path))
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
         }
     }
 

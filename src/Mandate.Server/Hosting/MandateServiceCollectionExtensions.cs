@@ -36,7 +36,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<IAuditTrail>(runtime.AuditWriter);
         services.AddSingleton(new Registry(runtime.Options));
         services.AddSingleton<IPolicyDecisionPoint>(sp => ShadowPolicy.Wrap(new CurrentPolicyDecisionPoint(runtime.Policy), runtime, sp));
-        services.AddSingleton(sp => new JwtAttestor(TrustedIssuers.Create(runtime.Options, sp.GetRequiredService<IHttpClientFactory>(), runtime.Time), runtime.Time));
+        services.AddSingleton(sp => new JwtAttestor(TrustedIssuers.Create(runtime.Options, sp.GetRequiredService<IHttpClientFactory>(), runtime.Time, runtime.Spiffe), runtime.Time));
         services.AddHttpClient();
 
         services.AddSingleton<RunTokenValidator>();
@@ -66,6 +66,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton(sp => new Core.Credentials.Federation.FederationKeys(runtime.Store, runtime.Kek, runtime.Options, runtime.Time));
         services.AddSingleton<ICredentialIssuer, Core.Credentials.Federation.OidcFederationIssuer>();
         services.AddSingleton<CredentialIssuers>();
+        services.AddSingleton(sp => new IssueX509Credential(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>(), sp.GetRequiredService<IAuditTrail>(), runtime.Options));
         services.AddSingleton<IssueCredential>();
         services.AddSingleton<IssueRunToken>();
         services.AddSingleton(sp => new TokenExchangeHandler(
@@ -81,6 +82,7 @@ public static class MandateServiceCollectionExtensions
             sp.GetRequiredService<ResolveRunEnvelope>(),
             sp.GetRequiredService<DecideByPolicy>(),
             sp.GetRequiredService<RequestApproval>(),
+            sp.GetRequiredService<IssueX509Credential>(),
             sp.GetRequiredService<IssueCredential>(),
             sp.GetRequiredService<IssueRunToken>(),
         ], runtime.Time, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TokenExchangeHandler>>()));
@@ -95,6 +97,7 @@ public static class MandateServiceCollectionExtensions
         services.AddHostedService<MaintenanceService>();
         services.AddSingleton<DatabaseLeaseReaper>();
         services.AddHostedService<DatabaseLeaseReaperService>();
+        services.AddMandateSpiffe(runtime);
         return services;
     }
 }

@@ -62,6 +62,9 @@ internal sealed class ScriptedStore : IMandateStore
     public Task<IReadOnlyList<Runs.RunRecord>> ListRunsAsync(Runs.RunQuery query, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Runs.RunRecord>>([]);
 
+    public Task<IReadOnlyList<Core.Spiffe.RegistrationEntry>> ListRegistrationEntriesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Core.Spiffe.RegistrationEntry>>([]);
+
     // The audit writer never reads policy state; these answer "nothing stored".
     public Task<IReadOnlyDictionary<string, long>> ReadRateCountsAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>());

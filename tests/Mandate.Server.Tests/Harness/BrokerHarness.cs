@@ -55,7 +55,7 @@ public sealed class BrokerHarness : IAsyncDisposable
     public DateTimeOffset Now => Clock.GetUtcNow();
 
     /// <param name="policy">policy.yaml.</param>
-    /// <param name="extraConfiguration">YAML appended to <see cref="TestBroker.Configuration"/> (e.g. tls:).</param>
+    /// <param name="extraConfiguration">YAML appended to <see cref="TestBroker.Configuration"/> (e.g. tls:, spiffe:).</param>
     /// <param name="listenUrl">Overrides the listener, e.g. https://127.0.0.1:0.</param>
     /// <param name="configuration">mandate.yaml before <paramref name="extraConfiguration"/>; default <see cref="TestBroker.Configuration"/>.</param>
     /// <param name="prepare">Writes files the configuration names (certificates) into the folder before it is loaded.</param>

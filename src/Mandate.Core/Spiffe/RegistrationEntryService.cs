@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using Mandate.Core.Attestation;
+using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
+using Mandate.Core.Storage;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.Core.Spiffe;
+
+/// <summary>Creates, lists and deletes registration entries; every change is audited in the same commit.</summary>
+public sealed class RegistrationEntryService
+{
+    private const int MaxSelectors = 16;
+    private readonly IMandateStore _store;
+    private readonly IAuditTrail _audit;
+    private readonly MandateOptions _options;
+    private readonly TimeProvider _time;
+
+    public RegistrationEntryService(IMandateStore store, IAuditTrail audit, MandateOptions options, TimeProvider time)
+    {
+        _store = store;
+        _audit = audit;
+        _options = options;
+        _time = time;
+    }
+
+    public Task<IReadOnlyList<RegistrationEntry>> ListAsync(CancellationToken cancellationToken) => _store.ListRegistrationEntriesAsync(cancellationToken);
+
+    /// <summary>Validates and stores a new entry; returns the problems (and stores nothing) when the request is invalid.</summary>
+    public async Task<(RegistrationEntry? Entry, IReadOnlyList<string> Problems)> CreateAsync(
+        string? spiffeId, IReadOnlyList<string>? selectors, TimeSpan? x509Ttl, TimeSpan? jwtTtl, string createdBy, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        if (!SpiffeId.TryGetTrustDomain(spiffeId, out var td) || spiffeId!.Length <= SpiffeId.Scheme.Length + td.Length)
+        {
+            problems.Add($"spiffe_id '{spiffeId}' is not a workload SPIFFE ID; write spiffe://{_options.TrustDomain}/<path>");
+        }
+        else if (td != _options.TrustDomain)
+        {
+            problems.Add($"spiffe_id '{spiffeId}' is outside Mandate's trust domain '{_options.TrustDomain}'; Mandate only issues SVIDs for its own trust domain");
+        }
+
+        var canonical = new List<string>();
+        if (selectors is not { Count: > 0 } || selectors.Count > MaxSelectors)
+        {
+            problems.Add($"give 1 to {MaxSelectors} selectors; {Selector.Help}");
+        }
+        else
+        {
+            foreach (var text in selectors)
+            {
+                if (Selector.TryParse(text, out var selector, out var error))
+                {
+                    canonical.Add(selector!.ToString());
+                }
+                else
+                {
+                    problems.Add(error!);
+                }
+            }
+        }
+
+        if (x509Ttl is { } x && (x <= TimeSpan.Zero || x > SpiffeOptions.MaxX509SvidTtl))
+        {
+            problems.Add("x509_ttl must be more than 0 and at most 24h");
+        }
+
+        if (jwtTtl is { } j && (j <= TimeSpan.Zero || j > SpiffeOptions.MaxJwtSvidTtl))
+        {
+            problems.Add("jwt_ttl must be more than 0 and at most 1h");
+        }
+
+        if (problems.Count > 0)
+        {
+            return (null, problems);
+        }
+
+        var now = _time.GetUtcNow();
+        var entry = new RegistrationEntry
+        {
+            Id = "ent_" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
+            SpiffeId = spiffeId!,
+            Selectors = canonical.Distinct(StringComparer.Ordinal).ToList(),
+            X509Ttl = x509Ttl,
+            JwtTtl = jwtTtl,
+            CreatedAt = now,
+            CreatedBy = createdBy,
+        };
+        await _audit.WriteAsync(new StoreBatch { RegistrationEntries = [entry], AuditEvents = [Event(entry, "created", createdBy, null, now)] }, cancellationToken);
+        return (entry, []);
+    }
+
+    /// <summary>Deletes the entry; returns it, or null when there is no such entry (then nothing is written).</summary>
+    public async Task<RegistrationEntry?> DeleteAsync(string id, string deletedBy, string? reason, CancellationToken cancellationToken)
+    {
+        var entry = (await _store.ListRegistrationEntriesAsync(cancellationToken)).FirstOrDefault(e => e.Id == id);
+        if (entry is null)
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        await _audit.WriteAsync(new StoreBatch { DeletedRegistrationEntries = [id], AuditEvents = [Event(entry, "deleted", deletedBy, reason, now)] }, cancellationToken);
+        return entry;
+    }
+
+    private AuditEvent Event(RegistrationEntry entry, string outcome, string by, string? reason, DateTimeOffset now) => new()
+    {
+        Kind = SpiffeAuditKinds.RegistrationEntry,
+        Time = now,
+        Outcome = outcome,
+        Agent = entry.SpiffeId,
+        Reason = reason,
+        Node = _options.Node,
+        Evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["entry"] = entry.Id,
+            ["selectors"] = string.Join(" ", entry.Selectors),
+            ["by"] = by,
+        },
+    };
+}

@@ -1,0 +1,186 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Mandate.Core.Attestation;
+using Mandate.Core.Configuration;
+using Mandate.Core.Keys;
+using Mandate.Core.Storage;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.Core.Spiffe;
+
+/// <summary>
+/// Mandate as the SPIFFE issuer of its trust domain: issues X.509-SVIDs (for a key it generates, a public
+/// key or a PKCS#10 CSR) and JWT-SVIDs, and publishes the trust bundle. Keys are sealed in the store and
+/// renewed on <see cref="RefreshAsync"/>. Issuing does not audit: callers record what they hand out.
+/// </summary>
+public sealed class SpiffeAuthority : IDisposable
+{
+    private readonly SpiffeKeyStore _keyStore;
+    private readonly MandateOptions _options;
+    private readonly TimeProvider _time;
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly SemaphoreSlim _refreshLock = new(1, 1);
+    private volatile SpiffeKeys? _current;
+    private SpiffeKeys? _previous;
+
+    public SpiffeAuthority(IMandateStore store, KeyEncryptionKey kek, MandateOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _keyStore = new SpiffeKeyStore(store, kek, options);
+        _options = options;
+        _time = time;
+        JwtIssuer = SpiffeConfigReader.JwtSvidIssuer(options);
+    }
+
+    /// <summary>The <c>iss</c> of JWT-SVIDs: Mandate's issuer + <c>/spiffe</c>, distinct from every configured issuer.</summary>
+    public string JwtIssuer { get; }
+
+    public string TrustDomain => _options.TrustDomain;
+
+    /// <summary>The current keys. Throws before <see cref="RefreshAsync"/> has run once.</summary>
+    public SpiffeKeys Current => _current ?? throw new InvalidOperationException("SPIFFE keys are not loaded yet");
+
+    /// <summary>The CA certificate that signs now (public part: what relying parties pin).</summary>
+    public X509Certificate2 CaCertificate => Current.Ca;
+
+    /// <summary>The bundle in the SPIFFE bundle format (JWKS with <c>x509-svid</c> and <c>jwt-svid</c> keys).</summary>
+    public string BundleJson => SpiffeBundle.ToJson(Current, _options.Spiffe.BundleRefreshHint);
+
+    /// <summary>The bundle's CA certificates as PEM.</summary>
+    public string BundlePem => SpiffeBundle.ToPem(Current);
+
+    /// <summary>Loads the keys, creating the CA and the JWT-SVID key on first start and renewing them when due.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _refreshLock.WaitAsync(cancellationToken);
+        try
+        {
+            var next = await _keyStore.LoadAsync(_time.GetUtcNow(), cancellationToken);
+
+            // A request may still hold the previous snapshot; free it one refresh later.
+            Release(_previous);
+            _previous = _current;
+            _current = next;
+        }
+        finally
+        {
+            _refreshLock.Release();
+        }
+    }
+
+    /// <summary>An X.509-SVID over a fresh P-256 key pair generated here (SPIRE-style); the caller gets the key once.</summary>
+    public X509Svid IssueX509Svid(string spiffeId, TimeSpan lifetime)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        try
+        {
+            using var publicKey = ECDsa.Create(key.ExportParameters(false));
+            var leaf = IssueLeaf(spiffeId, new PublicKey(publicKey), lifetime);
+            return new X509Svid(spiffeId, leaf, key, [leaf]);
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A leaf for <paramref name="spiffeId"/> over the public key of a PKCS#10 request whose signature verifies; the requester keeps its key.</summary>
+    /// <exception cref="CryptographicException">The CSR is malformed, its signature does not verify, or its key is not EC P-256/P-384.</exception>
+    public X509Svid IssueX509SvidForCsr(string spiffeId, ReadOnlySpan<byte> pkcs10Der, TimeSpan lifetime)
+    {
+        // Proof of possession: the CSR's self-signature must verify; only its key is used, never its names or extensions.
+        var csr = CertificateRequest.LoadSigningRequest(pkcs10Der.ToArray(), HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
+        using var ec = csr.PublicKey.GetECDsaPublicKey()
+            ?? throw new CryptographicException("the CSR's key is not an EC key; send a P-256 or P-384 key");
+        if (ec.KeySize is not (256 or 384))
+        {
+            throw new CryptographicException("the CSR's key must be on P-256 or P-384");
+        }
+
+        var leaf = IssueLeaf(spiffeId, csr.PublicKey, lifetime);
+        return new X509Svid(spiffeId, leaf, null, [leaf]);
+    }
+
+    /// <summary>Signs a leaf certificate for <paramref name="spiffeId"/> over <paramref name="publicKey"/>.</summary>
+    public X509Certificate2 IssueLeaf(string spiffeId, PublicKey publicKey, TimeSpan lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(publicKey);
+        RequireInDomain(spiffeId);
+        if (lifetime <= TimeSpan.Zero || lifetime > SpiffeOptions.MaxX509SvidTtl)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, "X.509-SVID lifetime must be more than 0 and at most 24h");
+        }
+
+        var keys = Current;
+        using var caKey = keys.Ca.GetECDsaPrivateKey() ?? throw new InvalidOperationException("the SPIFFE CA has no private key loaded");
+        return SpiffeCertificates.IssueLeaf(keys.Ca, caKey, spiffeId, publicKey, _time.GetUtcNow(), lifetime);
+    }
+
+    /// <summary>A JWT-SVID (ES256, <c>typ</c> JWT) for <paramref name="spiffeId"/>, addressed to <paramref name="audience"/>.</summary>
+    public JwtSvid IssueJwtSvid(string spiffeId, string audience, TimeSpan lifetime)
+    {
+        RequireInDomain(spiffeId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(audience);
+        if (lifetime <= TimeSpan.Zero || lifetime > SpiffeOptions.MaxJwtSvidTtl)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, "JWT-SVID lifetime must be more than 0 and at most 1h");
+        }
+
+        var key = Current.JwtActive;
+        var now = _time.GetUtcNow();
+        var expires = now + lifetime;
+        var jti = "svid_" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16));
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            // JWT-SVID spec §2: typ JWT (or JOSE), alg from the key; §3: sub is the SPIFFE ID, aud required, exp required.
+            TokenType = "JWT",
+            SigningCredentials = key.Credentials,
+            Claims = new Dictionary<string, object>
+            {
+                ["iss"] = JwtIssuer,
+                ["sub"] = spiffeId,
+                ["aud"] = audience,
+                ["exp"] = expires.ToUnixTimeSeconds(),
+                ["iat"] = now.ToUnixTimeSeconds(),
+                ["jti"] = jti,
+            },
+        });
+        return new JwtSvid(spiffeId, token, audience, jti, key.Kid, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
+    }
+
+    /// <summary>True when <paramref name="spiffeId"/> is a workload ID (with a path) in Mandate's trust domain.</summary>
+    public bool IsInTrustDomain(string? spiffeId) =>
+        SpiffeId.TryGetTrustDomain(spiffeId, out var td) && td == _options.TrustDomain && spiffeId!.Length > SpiffeId.Scheme.Length + td.Length;
+
+    private void RequireInDomain(string spiffeId)
+    {
+        if (!IsInTrustDomain(spiffeId))
+        {
+            throw new ArgumentException($"'{spiffeId}' is not a workload SPIFFE ID in trust domain '{_options.TrustDomain}'", nameof(spiffeId));
+        }
+    }
+
+    private static void Release(SpiffeKeys? keys)
+    {
+        if (keys is null)
+        {
+            return;
+        }
+
+        keys.Ca.Dispose();
+        keys.JwtActive.Dispose();
+        foreach (var cert in keys.BundleCertificates)
+        {
+            cert.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        Release(_previous);
+        Release(_current);
+        _refreshLock.Dispose();
+    }
+}

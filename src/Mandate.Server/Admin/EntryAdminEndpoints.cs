@@ -1,0 +1,93 @@
+using Mandate.Core.Configuration;
+using Mandate.Core.Spiffe;
+using Mandate.Core.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Mandate.Server.Admin;
+
+/// <summary>SPIFFE registration entries on the admin socket: create, list, delete (each change audited).</summary>
+internal static class EntryAdminEndpoints
+{
+    public static void MapEntries(this RouteGroupBuilder admin)
+    {
+        admin.MapPost("/entries", CreateAsync);
+        admin.MapGet("/entries", ListAsync);
+        admin.MapDelete("/entries/{id}", DeleteAsync);
+    }
+
+    public static object Json(RegistrationEntry e) => new
+    {
+        id = e.Id,
+        spiffe_id = e.SpiffeId,
+        selectors = e.Selectors,
+        x509_ttl = e.X509Ttl is { } x ? Duration.Format(x) : null,
+        jwt_ttl = e.JwtTtl is { } j ? Duration.Format(j) : null,
+        created_at = e.CreatedAt,
+        created_by = e.CreatedBy,
+    };
+
+    private static async Task<IResult> CreateAsync(CreateEntryRequest? request, RegistrationEntryService entries, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return Invalid(["send {\"spiffe_id\": \"spiffe://…\", \"selectors\": [\"unix:uid:1000\"], \"x509_ttl\": \"1h\", \"jwt_ttl\": \"5m\"}"]);
+        }
+
+        var problems = new List<string>();
+        var x509 = ParseTtl(request.X509Ttl, "x509_ttl", problems);
+        var jwt = ParseTtl(request.JwtTtl, "jwt_ttl", problems);
+        if (problems.Count > 0)
+        {
+            return Invalid(problems);
+        }
+
+        try
+        {
+            var (entry, invalid) = await entries.CreateAsync(request.SpiffeId, request.Selectors, x509, jwt, request.By ?? "admin", ct);
+            return entry is null ? Invalid(invalid) : Results.Json(Json(entry), statusCode: StatusCodes.Status201Created);
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Results.Problem(title: "store unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static async Task<IResult> ListAsync(RegistrationEntryService entries, CancellationToken ct) =>
+        Results.Json((await entries.ListAsync(ct)).Select(Json));
+
+    private static async Task<IResult> DeleteAsync(string id, string? by, string? reason, RegistrationEntryService entries, CancellationToken ct)
+    {
+        try
+        {
+            var deleted = await entries.DeleteAsync(id, by ?? "admin", reason, ct);
+            return deleted is null
+                ? Results.Problem(title: "unknown entry", detail: $"no registration entry '{id}'; 'mandate entries list' shows them", statusCode: StatusCodes.Status404NotFound)
+                : Results.Json(Json(deleted));
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Results.Problem(title: "store unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private static TimeSpan? ParseTtl(string? text, string name, List<string> problems)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Duration.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        problems.Add($"{name} '{text}' is not a duration; write a number and a unit, e.g. 90s, 5m, 1h");
+        return null;
+    }
+
+    private static IResult Invalid(IReadOnlyList<string> problems) =>
+        Results.Problem(title: "invalid registration entry", detail: string.Join("; ", problems), statusCode: StatusCodes.Status400BadRequest);
+}

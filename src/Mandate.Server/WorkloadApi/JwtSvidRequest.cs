@@ -1,0 +1,4 @@
+namespace Mandate.Server.WorkloadApi;
+
+/// <summary>Body of <c>POST /v1/svid/jwt</c>: the audience the JWT-SVID is for (required).</summary>
+internal sealed record JwtSvidRequest(string? Audience);

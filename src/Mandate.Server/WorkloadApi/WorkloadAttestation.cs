@@ -1,0 +1,97 @@
+using System.Globalization;
+using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
+using Mandate.Core.Spiffe;
+using Mandate.Core.Storage;
+
+namespace Mandate.Server.WorkloadApi;
+
+/// <summary>
+/// Attests a workload-endpoint caller (kernel peer credentials → executable path and hash) and finds its
+/// registration entry; records every issuance and every refusal in the audit trail.
+/// </summary>
+internal sealed class WorkloadAttestation
+{
+    private readonly UnixProcessAttestor _attestor;
+    private readonly IMandateStore _store;
+    private readonly IAuditTrail _audit;
+    private readonly MandateOptions _options;
+    private readonly TimeProvider _time;
+
+    public WorkloadAttestation(UnixProcessAttestor attestor, IMandateStore store, IAuditTrail audit, MandateOptions options, TimeProvider time)
+    {
+        _attestor = attestor;
+        _store = store;
+        _audit = audit;
+        _options = options;
+        _time = time;
+    }
+
+    public async Task<WorkloadCaller> AttestAsync(WorkloadConnection connection, CancellationToken cancellationToken)
+    {
+        if (connection.Peer is not { } peer)
+        {
+            return new WorkloadCaller(null, null, null, connection.Failure ?? "the caller's peer credentials are unavailable");
+        }
+
+        var process = _attestor.Attest(peer.Pid, peer.Uid, peer.Gid, out var failure);
+        if (process is null)
+        {
+            return new WorkloadCaller(peer, null, null, failure);
+        }
+
+        var entry = EntryMatcher.Match(await _store.ListRegistrationEntriesAsync(cancellationToken), process);
+        return entry is not null
+            ? new WorkloadCaller(peer, process, entry, null)
+            : new WorkloadCaller(peer, process, null,
+                $"no registration entry matches this process ({process.Describe()}); create one with "
+                + $"`mandate entries create --spiffe-id spiffe://{_options.TrustDomain}/<path> --selector unix:uid:{peer.Uid}`");
+    }
+
+    /// <summary>Records a refusal (nothing was issued).</summary>
+    public Task RecordRefusalAsync(WorkloadCaller caller, string svidType, CancellationToken cancellationToken) =>
+        _audit.WriteAsync(new StoreBatch { AuditEvents = [Event(caller, svidType, "refused", null, null, caller.Refusal)] }, cancellationToken);
+
+    /// <summary>Records an issuance; must complete before the SVID leaves the process.</summary>
+    public Task RecordIssuanceAsync(WorkloadCaller caller, string svidType, string? jti, IDictionary<string, string> details, CancellationToken cancellationToken) =>
+        _audit.WriteAsync(new StoreBatch { AuditEvents = [Event(caller, svidType, "issued", jti, details, null)] }, cancellationToken);
+
+    private AuditEvent Event(WorkloadCaller caller, string svidType, string outcome, string? jti, IDictionary<string, string>? details, string? reason)
+    {
+        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["svid_type"] = svidType };
+        if (caller.Peer is { } peer)
+        {
+            evidence["pid"] = peer.Pid.ToString(CultureInfo.InvariantCulture);
+            evidence["uid"] = peer.Uid.ToString(CultureInfo.InvariantCulture);
+            evidence["gid"] = peer.Gid.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (caller.Process is { } p)
+        {
+            evidence["exe_path"] = p.ExecutablePath ?? "";
+            evidence["exe_sha256"] = p.ExecutableSha256 ?? "";
+        }
+
+        if (caller.Entry is { } entry)
+        {
+            evidence["entry"] = entry.Id;
+        }
+
+        foreach (var (k, v) in details ?? new Dictionary<string, string>())
+        {
+            evidence[k] = v;
+        }
+
+        return new AuditEvent
+        {
+            Kind = SpiffeAuditKinds.Svid,
+            Time = _time.GetUtcNow(),
+            Outcome = outcome,
+            Agent = caller.Entry?.SpiffeId,
+            Jti = jti,
+            Reason = reason,
+            Node = _options.Node,
+            Evidence = evidence,
+        };
+    }
+}

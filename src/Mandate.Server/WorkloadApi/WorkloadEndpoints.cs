@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Mandate.Core.Configuration;
+using Mandate.Core.Spiffe;
+using Mandate.Core.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Mandate.Server.WorkloadApi;
+
+/// <summary>
+/// The local workload endpoint, served only on the workload Unix socket: a caller is attested from kernel
+/// peer credentials, matched to a registration entry, and gets that entry's SVIDs; unmatched callers get
+/// a 403 and nothing else. Every issuance and refusal is audited before the answer is sent.
+/// </summary>
+internal static class WorkloadEndpoints
+{
+    public const string X509Path = "/v1/svid/x509";
+    public const string JwtPath = "/v1/svid/jwt";
+    public const string BundlePath = "/v1/bundle";
+    private const int MaxAudienceLength = 1024;
+    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web);
+
+    public static void MapWorkloadApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1").AddEndpointFilter(async (context, next) =>
+            context.HttpContext.Features.Get<WorkloadConnection>() is null ? Results.NotFound() : await next(context));
+        group.MapGet("/svid/x509", X509Async);
+        group.MapPost("/svid/jwt", JwtAsync);
+        group.MapGet("/bundle", (SpiffeAuthority authority) => Results.Content(authority.BundleJson, "application/json"));
+    }
+
+    private static async Task<IResult> X509Async(HttpContext http, WorkloadAttestation attestation, SpiffeAuthority authority, MandateOptions options, CancellationToken ct)
+    {
+        try
+        {
+            var caller = await attestation.AttestAsync(http.Features.Get<WorkloadConnection>()!, ct);
+            if (caller.Entry is not { } entry)
+            {
+                await attestation.RecordRefusalAsync(caller, "x509", ct);
+                return Refused(caller);
+            }
+
+            using var svid = authority.IssueX509Svid(entry.SpiffeId, entry.X509Ttl ?? options.Spiffe.X509SvidTtl);
+            await attestation.RecordIssuanceAsync(caller, "x509", null, new Dictionary<string, string>
+            {
+                ["serial"] = svid.Serial,
+                ["expires_at"] = Core.Audit.AuditCanonicalJson.FormatTime(svid.ExpiresAt),
+                ["ca"] = authority.CaCertificate.SerialNumber,
+            }, ct);
+            NoStore(http);
+            return Results.Json(new
+            {
+                spiffe_id = svid.SpiffeId,
+                certificate_chain_pem = svid.CertificateChainPem(),
+                private_key_pem = svid.PrivateKeyPem(),
+                bundle_pem = authority.BundlePem,
+                expires_at = svid.ExpiresAt,
+            });
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Unavailable(e);
+        }
+    }
+
+    private static async Task<IResult> JwtAsync(HttpContext http, WorkloadAttestation attestation, SpiffeAuthority authority, MandateOptions options, CancellationToken ct)
+    {
+        JwtSvidRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<JwtSvidRequest>(http.Request.Body, BodyJson, ct);
+        }
+        catch (JsonException)
+        {
+            request = null;
+        }
+
+        if (request?.Audience is not { Length: > 0 and <= MaxAudienceLength } audience || string.IsNullOrWhiteSpace(audience))
+        {
+            // JWT-SVID spec §3: aud is required; the workload names who the token is for.
+            return Results.Problem(title: "invalid request", detail: "send a JSON body {\"audience\": \"<who the token is for>\"}; audience is required (JWT-SVID spec §3)", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        try
+        {
+            var caller = await attestation.AttestAsync(http.Features.Get<WorkloadConnection>()!, ct);
+            if (caller.Entry is not { } entry)
+            {
+                await attestation.RecordRefusalAsync(caller, "jwt", ct);
+                return Refused(caller);
+            }
+
+            var svid = authority.IssueJwtSvid(entry.SpiffeId, audience, entry.JwtTtl ?? options.Spiffe.JwtSvidTtl);
+            await attestation.RecordIssuanceAsync(caller, "jwt", svid.Jti, new Dictionary<string, string>
+            {
+                ["audience"] = audience,
+                ["kid"] = svid.Kid,
+                ["expires_at"] = Core.Audit.AuditCanonicalJson.FormatTime(svid.ExpiresAt),
+            }, ct);
+            NoStore(http);
+            return Results.Json(new { spiffe_id = svid.SpiffeId, token = svid.Token, expires_at = svid.ExpiresAt });
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Unavailable(e);
+        }
+    }
+
+    private static IResult Refused(WorkloadCaller caller) =>
+        Results.Problem(title: "no SVID for this process", detail: caller.Refusal, statusCode: StatusCodes.Status403Forbidden);
+
+    private static IResult Unavailable(StoreUnavailableException e) =>
+        Results.Problem(title: "store unavailable", detail: e.Message + " Nothing was issued.", statusCode: StatusCodes.Status503ServiceUnavailable);
+
+    private static void NoStore(HttpContext http)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        http.Response.Headers.Pragma = "no-cache";
+    }
+}

@@ -1,3 +1,0 @@
--- Reserved: schema version 4 belongs to another branch's migration. This placeholder only keeps the
--- numbering contiguous on the credential-kinds branch; delete it when that migration is merged.
-SELECT 1;

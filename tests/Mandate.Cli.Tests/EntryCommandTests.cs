@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using Mandate.Core.Configuration;
+using Mandate.Server.Hosting;
+
+namespace Mandate.Cli.Tests;
+
+/// <summary><c>mandate entries</c> against a real broker over its admin socket.</summary>
+public sealed partial class EntryCommandTests : IAsyncLifetime, IDisposable
+{
+    private readonly TempFolder _dir = new();
+    private string _config = "";
+    private MandateApp? _app;
+
+    public async Task InitializeAsync()
+    {
+        _config = TestConfig.Write(_dir);
+        File.AppendAllText(_config, "\nspiffe: { enabled: true }\n");
+        _app = await MandateServer.CreateAsync(ConfigLoader.LoadFile(_config), new MandateHostOptions
+        {
+            ListenUrl = "http://127.0.0.1:0",
+            GetEnvironment = _ => null,
+            WatchPolicy = false,
+            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+        });
+        await _app.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Entries_CreateListDelete_RoundTrip()
+    {
+        var (created, createOutput) = await CliRunner.RunAsync("entries", "create", "-c", _config,
+            "--spiffe-id", "spiffe://acme.example/agents/a", "--selector", "unix:uid:1000", "--selector", "unix:path:/usr/bin/agent", "--x509-ttl", "30m");
+        var id = EntryId().Match(createOutput).Value;
+        var (listed, listOutput) = await CliRunner.RunAsync("entries", "list", "-c", _config);
+        var (deleted, deleteOutput) = await CliRunner.RunAsync("entries", "delete", id, "-c", _config, "--reason", "retired");
+        var (_, emptyOutput) = await CliRunner.RunAsync("entries", "list", "-c", _config);
+
+        Assert.True(created == 0, createOutput);
+        Assert.StartsWith("ent_", id, StringComparison.Ordinal);
+        Assert.Equal(0, listed);
+        Assert.Contains(id, listOutput, StringComparison.Ordinal);
+        Assert.Contains("spiffe://acme.example/agents/a", listOutput, StringComparison.Ordinal);
+        Assert.Contains("unix:uid:1000 unix:path:/usr/bin/agent", listOutput, StringComparison.Ordinal);
+        Assert.Contains("30m", listOutput, StringComparison.Ordinal);
+        Assert.Equal(0, deleted);
+        Assert.Contains($"deleted {id}", deleteOutput, StringComparison.Ordinal);
+        Assert.Contains("no registration entries", emptyOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EntriesCreate_BadSelector_ExitsOneNamingTheSelectorForms()
+    {
+        var (exit, output) = await CliRunner.RunAsync("entries", "create", "-c", _config, "--spiffe-id", "spiffe://acme.example/agents/a", "--selector", "unix:pid:1");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("unix:uid:<n>", output, StringComparison.Ordinal);
+        Assert.Contains("no registration entries", (await CliRunner.RunAsync("entries", "list", "-c", _config)).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EntriesCreate_OutsideTheTrustDomain_ExitsOne()
+    {
+        var (exit, output) = await CliRunner.RunAsync("entries", "create", "-c", _config, "--spiffe-id", "spiffe://evil.example/a", "--selector", "unix:uid:0");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("outside Mandate's trust domain", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EntriesCreate_NoSelector_ExitsOne()
+    {
+        var (exit, output) = await CliRunner.RunAsync("entries", "create", "-c", _config, "--spiffe-id", "spiffe://acme.example/agents/a");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--selector", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EntriesDelete_Unknown_ExitsOne()
+    {
+        var (exit, output) = await CliRunner.RunAsync("entries", "delete", "ent_missing", "-c", _config);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("mandate entries list", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EntriesList_BrokerNotRunning_ExitsOneAndNamesTheSocket()
+    {
+        using var other = new TempFolder();
+
+        var (exit, output) = await CliRunner.RunAsync("entries", "list", "-c", TestConfig.Write(other));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("admin socket", output, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("ent_[A-Za-z0-9_-]+")]
+    private static partial Regex EntryId();
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Mandate.Core.Exchange.Steps;
+using Mandate.Core.Spiffe;
+using Mandate.Server.Tests.Harness;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.Server.Tests.Spiffe;
+
+/// <summary>Tools of kind x509: the agent sends a CSR in the token exchange and gets a short-lived client certificate for its own SPIFFE ID.</summary>
+public sealed class X509ToolCredentialTests : IAsyncLifetime
+{
+    private BrokerHarness? _broker;
+
+    private BrokerHarness Broker => _broker!;
+
+    public async Task InitializeAsync()
+    {
+        // The crm tool becomes an mTLS tool: same resource and scopes, credential kind x509.
+        var configuration = TestBroker.Configuration.Replace(
+            $"workloads: [{TestBroker.CrmWorkload}] }}", $"workloads: [{TestBroker.CrmWorkload}], kind: x509 }}", StringComparison.Ordinal);
+        Assert.Contains("kind: x509", configuration, StringComparison.Ordinal);
+        _broker = await BrokerHarness.StartAsync(TestBroker.Policy, configuration + "\n" + SpiffeBrokerTest.SpiffeConfiguration);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Exchange_X509ToolWithCsr_IssuesAClientCertificateForTheAgentChainingToTheBundle()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = Base64UrlEncoder.Encode(new CertificateRequest("CN=ignored", key, HashAlgorithmName.SHA256).CreateSigningRequest());
+
+        var reply = await ExchangeAsync(csr);
+
+        Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
+        Assert.Equal(IssueX509Credential.X509TokenType, reply.Member("issued_token_type"));
+        Assert.Equal("N_A", reply.Member("token_type"));
+        Assert.Equal(90, reply.Json.GetProperty("expires_in").GetInt32());
+        using var cert = X509Certificate2.CreateFromPem(reply.AccessToken);
+        Assert.Equal(TestBroker.SupportAgent, SpiffeCertificates.SpiffeIdOf(cert));
+        Assert.Equal(key.ExportSubjectPublicKeyInfo(), cert.PublicKey.ExportSubjectPublicKeyInfo());
+        Assert.Equal(Broker.Now.UtcDateTime.AddSeconds(90), cert.NotAfter.ToUniversalTime());
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = Broker.Now.UtcDateTime;
+        chain.ChainPolicy.CustomTrustStore.Add(Broker.Runtime.Spiffe!.CaCertificate);
+        Assert.True(chain.Build(cert));
+        var issued = Assert.Single(await Broker.AuditEventsAsync("issuance"));
+        Assert.Equal("x509", issued.Evidence["credential_kind"]);
+        Assert.Equal(cert.SerialNumber, issued.Evidence["serial"]);
+        Assert.Equal("crm", issued.Tool);
+    }
+
+    [Theory]
+    [InlineData("pem")]
+    [InlineData("base64")]
+    public async Task Exchange_X509ToolWithPemOrPaddedBase64Csr_IsAccepted(string encoding)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256);
+        var csr = encoding == "pem" ? request.CreateSigningRequestPem() : Convert.ToBase64String(request.CreateSigningRequest());
+
+        var reply = await ExchangeAsync(csr);
+
+        Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
+    }
+
+    [Fact]
+    public async Task Exchange_X509ToolWithoutCsr_IsInvalidRequestAndIssuesNothing()
+    {
+        var reply = await ExchangeAsync(null);
+
+        Expect.Refused(reply, "invalid_request", "mandate_csr");
+        await Broker.AssertNothingIssuedAsync();
+    }
+
+    [Theory]
+    [InlineData("not-base64-!!")]
+    [InlineData("tampered")]
+    [InlineData("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----")]
+    public async Task Exchange_X509ToolWithBadCsr_IsInvalidRequestAndIssuesNothing(string csr)
+    {
+        if (csr == "tampered")
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var der = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).CreateSigningRequest();
+            der[^3] ^= 0x5A;
+            csr = Base64UrlEncoder.Encode(der);
+        }
+
+        var reply = await ExchangeAsync(csr);
+
+        Expect.Refused(reply, "invalid_request", "mandate_csr");
+        await Broker.AssertNothingIssuedAsync();
+    }
+
+    [Fact]
+    public async Task Exchange_X509ToolScopeThePolicyDenies_IsRefusedBeforeAnyCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = Base64UrlEncoder.Encode(new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).CreateSigningRequest());
+
+        var reply = await ExchangeAsync(csr, "crm:write");
+
+        Assert.NotEqual(HttpStatusCode.OK, reply.Status);
+        Assert.DoesNotContain("CERTIFICATE", reply.Body, StringComparison.Ordinal);
+        await Broker.AssertNothingIssuedAsync();
+    }
+
+    private Task<OAuthReply> ExchangeAsync(string? csr, string scope = "crm:read")
+    {
+        var form = (Broker.RefundRequest() with { Resource = TestBroker.Crm, Scope = scope }).ToForm().ToList();
+        if (csr is not null)
+        {
+            form.Add(new(IssueX509Credential.CsrParameter, csr));
+        }
+
+        return Broker.PostFormAsync("oauth2/token", form);
+    }
+}
