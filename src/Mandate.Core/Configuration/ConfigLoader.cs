@@ -111,6 +111,7 @@ public static class ConfigLoader
             Issuers = root.List("issuers", m => IssuerConfigReader.Read(m, baseDir), required: true),
             Agents = root.List("agents", m => ReadAgent(m, toolNames)),
             Tools = tools,
+            Proxy = root.Map("proxy", ProxyConfigReader.Read),
         };
         root.Finish();
         ConfigRules.Check(options, root);

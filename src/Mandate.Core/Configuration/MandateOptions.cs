@@ -43,6 +43,9 @@ public sealed record MandateOptions
     public IReadOnlyList<AgentOptions> Agents { get; init; } = [];
     public IReadOnlyList<ToolOptions> Tools { get; init; } = [];
 
+    /// <summary>The egress injection proxy; disabled unless <c>proxy.listen</c> is set.</summary>
+    public ProxyOptions Proxy { get; init; } = new();
+
     /// <summary>Folder the configuration file lives in; relative paths were resolved against it.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 }

@@ -14,6 +14,7 @@ internal static class ToolConfigReader
         var workloads = m.StringList("workloads") ?? [];
         var detailTypes = m.List("authorization_details_types", AuthorizationDetailsConfig.ReadType);
         var kind = ReadKind(m);
+        var (upstream, secret) = ToolProxyConfigReader.Read(m, kind);
         if (resource is not null && !ResourceUri.IsValid(resource))
         {
             m.Problem("resource", "must be an absolute URI without a fragment (it becomes the credential's aud)");
@@ -26,7 +27,7 @@ internal static class ToolConfigReader
 
         return name is null || resource is null || scopes is null
             ? null
-            : new ToolOptions { Name = name, Resource = resource, Scopes = scopes, Workloads = workloads, AuthorizationDetailsTypes = detailTypes, Kind = kind };
+            : new ToolOptions { Name = name, Resource = resource, Scopes = scopes, Workloads = workloads, AuthorizationDetailsTypes = detailTypes, Kind = kind, Upstream = upstream, Secret = secret };
     }
 
     private static CredentialKind ReadKind(YamlMapping m)

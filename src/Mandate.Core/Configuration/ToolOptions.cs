@@ -20,4 +20,10 @@ public sealed record ToolOptions
 
     /// <summary>What the tool accepts; decides what an allowed exchange hands out. Default <see cref="CredentialKind.Jwt"/>.</summary>
     public CredentialKind Kind { get; init; } = CredentialKind.Jwt;
+
+    /// <summary>The real base URL the egress proxy forwards this tool's calls to; null when the tool is not proxied.</summary>
+    public string? Upstream { get; init; }
+
+    /// <summary>Where the proxy injects the vaulted secret (<c>kind: secret</c> only).</summary>
+    public SecretInjectionOptions? Secret { get; init; }
 }

@@ -35,12 +35,13 @@ internal sealed partial class PolicyRuleReader
                 _approvalExpiresIn = ReadDuration(value);
                 return true;
             default:
-                return false;
+                return ReadHttpEntry(key, value);
         }
     }
 
     private void CheckExtensions(bool isDeny)
     {
+        CheckHttp(isDeny);
         if (isDeny && _grantScopesNode is not null)
         {
             _problems.Add(PolicyYamlValues.At(_grantScopesNode, "a deny rule grants nothing, so grant_scopes does not apply; remove it"));
@@ -71,6 +72,7 @@ internal sealed partial class PolicyRuleReader
         GrantScopes = _grantScopes,
         RateLimit = _rateLimit,
         ApprovalExpiresIn = _approvalExpiresIn ?? TimeSpan.FromMinutes(10),
+        Http = _http,
     };
 
     private CelProgram? ReadCondition(PolicyYamlNode node)
