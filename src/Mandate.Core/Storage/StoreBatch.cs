@@ -35,6 +35,8 @@ public sealed partial record StoreBatch
             Approvals = batches.SelectMany(b => b.Approvals).ToList(),
             Evidence = batches.SelectMany(b => b.Evidence).ToList(),
             Runs = batches.SelectMany(b => b.Runs).ToList(),
+            Secrets = batches.SelectMany(b => b.Secrets).ToList(),
+            DeletedSecrets = batches.SelectMany(b => b.DeletedSecrets).ToList(),
         };
     }
 }

@@ -1,0 +1,3 @@
+-- Reserved: schema version 5 belongs to another branch's migration. This placeholder only keeps the
+-- numbering contiguous on the egress-proxy branch; delete it when that migration is merged.
+SELECT 1;
