@@ -18,5 +18,6 @@ internal static class MandateCli
             PolicyCommands.Create(),
             TokenCommands.Create(),
             DevCommands.Create(),
+            SecretCommands.Create(),
         };
 }

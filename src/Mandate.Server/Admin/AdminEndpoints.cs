@@ -30,6 +30,7 @@ public static class AdminEndpoints
         admin.MapApprovals();
         admin.MapPost("/agents/enable", EnableAgentAsync);
         admin.MapRuns();
+        admin.MapSecrets();
     }
 
     private static bool IsAdminSocket(HttpContext http) =>

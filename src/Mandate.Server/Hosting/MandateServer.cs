@@ -2,6 +2,7 @@ using Mandate.Core.Configuration;
 using Mandate.Server.Admin;
 using Mandate.Server.Endpoints;
 using Mandate.Server.Http;
+using Mandate.Server.Proxy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -45,6 +46,7 @@ public static class MandateServer
             PrepareSocket(options.AdminSocket);
         }
 
+        var proxyListener = new Proxy.ProxyListener();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(listen.Address, listen.Port);
@@ -52,6 +54,8 @@ public static class MandateServer
             {
                 k.ListenUnixSocket(options.AdminSocket);
             }
+
+            proxyListener.Listen(k, options.Proxy, host.ProxyListenUrl);
         });
 
         builder.Services.AddMandate(runtime);
@@ -59,11 +63,12 @@ public static class MandateServer
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 
         var app = builder.Build();
+        app.UseEgressProxy();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = InternalFaultAsync });
         app.UseStatusCodePages();
         MapEndpoints(app);
         app.Lifetime.ApplicationStarted.Register(() => RestrictSocket(options.AdminSocket, host.AdminSocket));
-        return new MandateApp(app, runtime);
+        return new MandateApp(app, runtime) { ProxyListener = proxyListener };
     }
 
     private static void MapEndpoints(WebApplication app)

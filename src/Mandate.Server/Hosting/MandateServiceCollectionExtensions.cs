@@ -84,6 +84,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<TokenRevocationHandler>();
         services.AddSingleton<WorkloadAuthentication>();
         services.AddHostedService<MaintenanceService>();
+        Proxy.ProxyHosting.AddEgressProxy(services, runtime);
         return services;
     }
 }
