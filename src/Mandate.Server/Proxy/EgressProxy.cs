@@ -88,7 +88,8 @@ internal sealed partial class EgressProxy
 
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
-            size.MaxRequestBodySize = _options.MaxRequestBody;
+            // Kestrel's own cap is only a backstop (it may count chunk framing); the exact limit is enforced while streaming.
+            size.MaxRequestBodySize = (_options.MaxRequestBody * 2) + (64 * 1024);
         }
 
         var tool = _registry.FindTool(target.Tool);
@@ -139,7 +140,7 @@ internal sealed partial class EgressProxy
 
         var upstream = new Uri(tool.Upstream.TrimEnd('/') + target.UpstreamPathAndQuery, UriKind.Absolute);
         call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
-        return await _forwarder.ForwardAsync(http, call, upstream, header, value, new SecretScrubber(secret));
+        return await _forwarder.ForwardAsync(http, call, new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody), new SecretScrubber(secret));
     }
 
     private ProxyRefusal? AllowList(string? ruleId, string method, ProxyTarget target)

@@ -123,6 +123,8 @@ internal sealed class ProxyCredentialResolver
         return error.Error switch
         {
             E.InvalidClient or E.InvalidGrant or E.UnsupportedTokenType => ProxyRefusal.InvalidToken(detail),
+            // A presented token that is bad, expired or revoked is the caller's credential problem (RFC 6750 §3.1), not a malformed call.
+            E.InvalidRequest when error.Description.StartsWith("subject_token", StringComparison.Ordinal) || error.Description.StartsWith("actor_token", StringComparison.Ordinal) => ProxyRefusal.InvalidToken(detail),
             E.TemporarilyUnavailable => ProxyRefusal.Unavailable(detail),
             E.InvalidRequest => ProxyRefusal.BadRequest(detail),
             E.AuthorizationPending => ProxyRefusal.Forbidden(detail + "; a human must approve first: poll /oauth2/token, then present the credential as Authorization: Bearer"),

@@ -1,7 +1,6 @@
 using System.Net;
 using Mandate.Core.Configuration;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Mandate.Server.Proxy;
 
@@ -38,12 +37,12 @@ internal sealed class ProxyForwarder : IDisposable
         };
     }
 
-    public async Task<ProxyRefusal?> ForwardAsync(HttpContext http, ProxyCall call, Uri upstream, string injectHeader, string injectValue, SecretScrubber scrubber)
+    public async Task<ProxyRefusal?> ForwardAsync(HttpContext http, ProxyCall call, ProxyUpstreamCall upstream, SecretScrubber scrubber)
     {
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, http.RequestAborted);
         var ct = linked.Token;
-        using var message = CreateRequest(http.Request, upstream, injectHeader, injectValue, out var body);
+        using var message = CreateRequest(http.Request, upstream, out var body);
         HttpResponseMessage response;
         try
         {
@@ -82,15 +81,14 @@ internal sealed class ProxyForwarder : IDisposable
         return null;
     }
 
-    private static HttpRequestMessage CreateRequest(HttpRequest request, Uri upstream, string injectHeader, string injectValue, out LimitedReadStream? body)
+    private static HttpRequestMessage CreateRequest(HttpRequest request, ProxyUpstreamCall upstream, out LimitedReadStream? body)
     {
-        var message = new HttpRequestMessage(new HttpMethod(request.Method), upstream) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+        var message = new HttpRequestMessage(new HttpMethod(request.Method), upstream.Uri) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         body = null;
         var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
         if (hasBody)
         {
-            var limit = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? long.MaxValue;
-            body = new LimitedReadStream(request.Body, limit);
+            body = new LimitedReadStream(request.Body, upstream.MaxRequestBody);
             message.Content = new StreamContent(body, 64 * 1024);
             if (request.ContentLength is { } length)
             {
@@ -101,7 +99,7 @@ internal sealed class ProxyForwarder : IDisposable
         var listed = ProxyHeaders.ListedInConnection(request.Headers.Connection);
         foreach (var (name, values) in request.Headers)
         {
-            if (!ProxyHeaders.ForwardRequest(name, listed, injectHeader))
+            if (!ProxyHeaders.ForwardRequest(name, listed, upstream.InjectHeader))
             {
                 continue;
             }
@@ -112,7 +110,7 @@ internal sealed class ProxyForwarder : IDisposable
             }
         }
 
-        message.Headers.TryAddWithoutValidation(injectHeader, injectValue);
+        message.Headers.TryAddWithoutValidation(upstream.InjectHeader, upstream.InjectValue);
         return message;
     }
 

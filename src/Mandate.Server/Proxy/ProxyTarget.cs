@@ -63,9 +63,9 @@ internal sealed record ProxyTarget(string Tool, IReadOnlyList<string> Segments, 
         }
 
         var tool = segments[0];
-        if (tool.Length == 0 || tool.Length > 64 || !tool.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (raw[0].Contains('%') || tool.Length == 0 || tool.Length > 64 || !tool.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
-            error = "the first path segment must name a tool (letters, digits, '-', '_', '.')";
+            error = "the first path segment must name a tool (letters, digits, '-', '_', '.'), written without percent-escapes";
             return null;
         }
 

@@ -51,7 +51,8 @@ public sealed class BrokerHarness : IAsyncDisposable
     internal IssuerKey PartnerKey { get; }
     public DateTimeOffset Now => Clock.GetUtcNow();
 
-    public static async Task<BrokerHarness> StartAsync(string policy = TestBroker.Policy)
+    /// <summary>Starts a broker over <paramref name="policy"/> and <paramref name="configuration"/> (default <see cref="TestBroker.Configuration"/>).</summary>
+    public static async Task<BrokerHarness> StartAsync(string policy = TestBroker.Policy, string? configuration = null)
     {
         // Short on purpose: the admin socket lives here and Unix socket paths are limited to ~100 bytes.
         var directory = Path.Combine(Path.GetTempPath(), "mdt-" + Guid.NewGuid().ToString("N")[..10]);
@@ -59,7 +60,7 @@ public sealed class BrokerHarness : IAsyncDisposable
         try
         {
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), policy);
-            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), TestBroker.Configuration);
+            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), configuration ?? TestBroker.Configuration);
             var options = ConfigLoader.LoadFile(Path.Combine(directory, "mandate.yaml"));
             var clock = new ManualTimeProvider();
             var logs = new CapturedLogs();
@@ -91,6 +92,7 @@ public sealed class BrokerHarness : IAsyncDisposable
                 builder.AddFilter<CapturedLogs>(null, LogLevel.Trace);
             },
             ListenUrl = "http://127.0.0.1:0",
+            ProxyListenUrl = options.Proxy.Enabled ? "http://127.0.0.1:0" : null,
             Time = clock,
             // No MANDATE_KEK: the key-encryption key is generated into the data folder.
             GetEnvironment = _ => null,
