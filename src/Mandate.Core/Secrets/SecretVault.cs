@@ -16,6 +16,9 @@ public sealed class SecretVault
     /// <summary>Largest secret accepted, in bytes (API keys are far smaller; this bounds header size).</summary>
     public const int MaxSecretBytes = 4096;
 
+    /// <summary>Shortest secret accepted, in bytes (the proxy masks it in responses; short values would mask ordinary text).</summary>
+    public const int MinSecretBytes = 8;
+
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
     private readonly IMandateStore _store;
     private readonly IAuditTrail _trail;

@@ -48,6 +48,12 @@ internal static class SecretAdminEndpoints
             return Invalid("send the secret as the request body (mandate secrets set reads it from stdin)");
         }
 
+        // The proxy masks the value wherever a response repeats it; a very short value would mask ordinary text.
+        if (value.Length < SecretVault.MinSecretBytes)
+        {
+            return Invalid($"the secret is shorter than {SecretVault.MinSecretBytes} characters; vendor API keys are longer");
+        }
+
         // It travels in an HTTP header: RFC 9110 §5.5 field values are visible ASCII, space and tab; no CR/LF.
         if (value.Any(b => b is < 0x20 and not 0x09 or >= 0x7f))
         {

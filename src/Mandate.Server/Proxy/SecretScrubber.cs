@@ -14,7 +14,7 @@ internal sealed class SecretScrubber
 
     public SecretScrubber(string? secret)
     {
-        // Very short values would mask ordinary text; vaulted keys are long, and short ones are refused at set time anyway.
+        // Vaulted values are at least SecretVault.MinSecretBytes long (checked when set), so masking never hits ordinary text by chance.
         _secret = string.IsNullOrEmpty(secret) ? null : secret;
         _secretBytes = _secret is null ? [] : Encoding.UTF8.GetBytes(_secret);
     }

@@ -192,6 +192,27 @@ public sealed class ProxyBoundaryTests : ProxyTest
         Assert.Empty(Upstream.Received);
     }
 
+    [Fact]
+    public async Task Proxy_SenderConstrainedCredential_401FailsClosedNotForwarded()
+    {
+        var issued = IssuedTokens.Read(await StripeCredentialAsync());
+        var payload = System.Text.Json.JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(issued.EncodedPayload)).RootElement;
+        var claims = payload.EnumerateObject().ToDictionary(p => p.Name, p => (object)p.Value.Clone());
+        claims["cnf"] = new Dictionary<string, object> { ["jkt"] = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" };
+        var key = Broker.Runtime.Keys.Current.Active;
+        var bound = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Claims = claims,
+            SigningCredentials = key.Credentials,
+            TokenType = "at+jwt",
+        });
+
+        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", bound);
+
+        Assert.Contains("sender-constrained (cnf)", await ProblemAsync(response, HttpStatusCode.Unauthorized), StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
     /// <summary>A body whose length is not announced, so it goes out with Transfer-Encoding: chunked.</summary>
     private sealed class ChunkedContent(byte[] body) : HttpContent
     {

@@ -115,6 +115,16 @@ public sealed class ProxySecretTests : ProxyTest
     }
 
     [Fact]
+    public async Task AdminSecrets_TooShortValue_IsRefused()
+    {
+        using var admin = Broker.Admin();
+
+        var e = await Assert.ThrowsAsync<Mandate.Client.MandateErrorException>(() => admin.SetSecretAsync("stripe", Encoding.UTF8.GetBytes("k")));
+
+        Assert.Contains("shorter than 8", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Proxy_SecretDeleted_NextCallRefused503NotForwarded()
     {
         var credential = await StripeCredentialAsync();
