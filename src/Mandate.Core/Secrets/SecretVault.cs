@@ -87,8 +87,9 @@ public sealed class SecretVault
     public Task<IReadOnlyList<SecretMetadata>> ListAsync(CancellationToken cancellationToken) => _store.ListSecretsAsync(cancellationToken);
 
     /// <summary>
-    /// The plaintext for the proxy, or null when none is set. The sealed row is cached for a few seconds (so a
-    /// change on another node bites within that); a row that fails to open (wrong key, moved row) is treated as absent.
+    /// The plaintext for the proxy; <c>Value</c> is null when none is set, and <c>Version</c> is -1 when the row
+    /// exists but does not open (another key-encryption key, or a row altered or moved from another tool). The
+    /// sealed row is cached for a few seconds, so a change made on another node bites within that.
     /// </summary>
     public async Task<(string? Value, int Version)> OpenAsync(string tool, CancellationToken cancellationToken)
     {
@@ -111,7 +112,7 @@ public sealed class SecretVault
         }
         catch (CryptographicException)
         {
-            return (null, 0);
+            return (null, -1);
         }
     }
 

@@ -126,7 +126,9 @@ internal sealed partial class EgressProxy
             var (opened, version) = await _vault.OpenAsync(tool.Name, http.RequestAborted);
             if (opened is null)
             {
-                return ProxyRefusal.Unavailable($"tool '{tool.Name}' has no vaulted secret; an operator stores one with: mandate secrets set {tool.Name}");
+                return ProxyRefusal.Unavailable(version < 0
+                    ? $"the vaulted secret of tool '{tool.Name}' does not open (another key-encryption key, or the stored row was altered); an operator sets it again with: mandate secrets set {tool.Name}"
+                    : $"tool '{tool.Name}' has no vaulted secret; an operator stores one with: mandate secrets set {tool.Name}");
             }
 
             (secret, call.SecretVersion) = (opened, version);

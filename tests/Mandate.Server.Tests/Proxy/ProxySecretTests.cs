@@ -75,7 +75,7 @@ public sealed class ProxySecretTests : ProxyTest
 
         // Moving the row to another tool must not make it usable there: the tool name is the associated data.
         await Broker.ExecuteSqlAsync("UPDATE secrets SET tool = 'other' WHERE tool = 'stripe'; INSERT INTO secrets SELECT 'stripe', version, nonce, tag, ciphertext, created_at, created_by FROM secrets WHERE tool = 'other';");
-        Assert.Equal((null, 0), await Broker.App.App.Services.GetService<Mandate.Core.Secrets.SecretVault>()!.OpenAsync("other", CancellationToken.None));
+        Assert.Equal((null, -1), await Broker.App.App.Services.GetService<Mandate.Core.Secrets.SecretVault>()!.OpenAsync("other", CancellationToken.None));
     }
 
     [Fact]
