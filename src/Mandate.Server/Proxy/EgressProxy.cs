@@ -67,8 +67,7 @@ internal sealed partial class EgressProxy
         }
         finally
         {
-            // The agent gets its answer first; the record (which needs the final status and byte counts) follows.
-            await CompleteResponseAsync(http);
+            // The record needs the final status and byte counts; the response completes only once it is durable.
             await _audit.RecordAsync(call, clock.Elapsed);
             LogCall(_logger, call.Method, call.Tool ?? "-", call.Status, call.Credential?.Jti ?? "-", call.Refusal?.Title ?? "forwarded");
         }
@@ -166,23 +165,6 @@ internal sealed partial class EgressProxy
         return rule.AllowsHttp(method, target.Segments) is null
             ? ProxyRefusal.Forbidden($"{method} {target.Path} is not in the http allow-list of rule '{rule.Id}' ({string.Join(", ", rule.Http)}); if this call is intended, add \"{method} {target.Path}\" (or a pattern) to that rule's http list")
             : null;
-    }
-
-    private static async Task CompleteResponseAsync(HttpContext http)
-    {
-        if (http.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-
-        try
-        {
-            await http.Response.CompleteAsync();
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException)
-        {
-            // The connection is gone; the audit record still says what happened.
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Proxy {Method} tool={Tool} status={Status} jti={Jti}: {Outcome}")]

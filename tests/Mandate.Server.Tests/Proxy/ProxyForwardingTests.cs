@@ -39,6 +39,22 @@ public sealed class ProxyForwardingTests : ProxyTest
     }
 
     [Fact]
+    public async Task Proxy_ConcurrentCalls_EachGetsTheSecretInjected()
+    {
+        var credential = await StripeCredentialAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 32).Select(i => CallAsync(HttpMethod.Get, $"stripe/v1/charges/ch_{i}", credential)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(32, Upstream.Received.Count);
+        Assert.All(Upstream.Received, r => Assert.Equal(Secret, r.Headers["X-Api-Key"]));
+        foreach (var r in responses)
+        {
+            r.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Proxy_LargeResponse_StreamsThroughWhole()
     {
         var credential = await StripeCredentialAsync();
