@@ -69,6 +69,11 @@ internal sealed partial class EgressProxy
         {
             // The record needs the final status and byte counts; the response completes only once it is durable.
             await _audit.RecordAsync(call, clock.Elapsed);
+            if (call.CutOff)
+            {
+                http.Abort();
+            }
+
             LogCall(_logger, call.Method, call.Tool ?? "-", call.Status, call.Credential?.Jti ?? "-", call.Refusal?.Title ?? "forwarded");
         }
     }

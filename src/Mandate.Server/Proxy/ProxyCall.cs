@@ -24,4 +24,7 @@ internal sealed class ProxyCall
 
     /// <summary>Set when the upstream answered and the response was relayed (even a 4xx/5xx from the tool).</summary>
     public bool Forwarded { get; set; }
+
+    /// <summary>The relay broke after the response started; the connection is aborted once the call is audited.</summary>
+    public bool CutOff { get; set; }
 }

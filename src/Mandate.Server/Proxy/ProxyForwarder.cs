@@ -72,8 +72,8 @@ internal sealed class ProxyForwarder : IDisposable
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
             {
-                // Headers are already on their way: the only honest signal left is to cut the connection.
-                http.Abort();
+                // Headers are already on their way: the only honest signal left is to cut the connection (after the audit).
+                call.CutOff = true;
                 call.Refusal = Failure(e, timeout.IsCancellationRequested, http.RequestAborted.IsCancellationRequested);
             }
         }

@@ -20,10 +20,12 @@ public abstract class ProxyTest : IAsyncLifetime
 
     protected virtual string Policy => ProxyTestBroker.Policy;
 
+    protected virtual string Configuration(Uri upstream) => ProxyTestBroker.Configuration(upstream);
+
     public async Task InitializeAsync()
     {
         Upstream = await UpstreamServer.StartAsync();
-        Broker = await BrokerHarness.StartAsync(Policy, ProxyTestBroker.Configuration(Upstream.Address));
+        Broker = await BrokerHarness.StartAsync(Policy, Configuration(Upstream.Address));
         Proxy = new HttpClient { BaseAddress = Broker.App.ProxyListener.Address, Timeout = TimeSpan.FromSeconds(30) };
         using var admin = Broker.Admin();
         await admin.SetSecretAsync("stripe", Encoding.UTF8.GetBytes(Secret));

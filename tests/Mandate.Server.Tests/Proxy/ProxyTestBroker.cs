@@ -37,6 +37,7 @@ internal static class ProxyTestBroker
               - POST /v1/echo
               - GET /v1/echo-secret
               - GET /v1/big
+              - GET /v1/big-known
               - GET /v1/slow
               - GET /v1/hop
               - GET /v1/missing

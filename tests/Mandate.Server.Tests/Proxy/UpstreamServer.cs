@@ -70,9 +70,10 @@ public sealed class UpstreamServer : IAsyncDisposable
             http.Response.Headers["WWW-Authenticate"] = $"Bearer realm=\"{injected}\"";
             await http.Response.WriteAsync("{\"echo\":\"" + injected + "\",\"again\":\"" + injected + "\"}");
         }
-        else if (path.EndsWith("/v1/big", StringComparison.Ordinal))
+        else if (path.EndsWith("/v1/big", StringComparison.Ordinal) || path.EndsWith("/v1/big-known", StringComparison.Ordinal))
         {
             http.Response.ContentType = "application/octet-stream";
+            http.Response.ContentLength = path.EndsWith("-known", StringComparison.Ordinal) ? BigBytes : null;
             var chunk = new byte[64 * 1024];
             Array.Fill(chunk, (byte)'x');
             for (var sent = 0; sent < BigBytes; sent += chunk.Length)
