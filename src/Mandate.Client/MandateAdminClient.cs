@@ -92,10 +92,28 @@ public sealed class MandateAdminClient : IDisposable
         return json.RootElement.Clone();
     }
 
+    /// <summary>Stores <paramref name="value"/> as the tool's vaulted secret; returns metadata only (tool, version, created_at).</summary>
+    public async Task<JsonElement> SetSecretAsync(string tool, byte[] value, CancellationToken cancellationToken = default)
+    {
+        using var content = new ByteArrayContent(value);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        using var response = await _http.PutAsync($"admin/secrets/{Uri.EscapeDataString(tool)}?by={Uri.EscapeDataString($"admin:{Environment.UserName}")}", content, cancellationToken);
+        using var json = await MandateClient.ReadAsync(response, cancellationToken);
+        return json.RootElement.Clone();
+    }
+
     /// <summary>All registration entries, oldest first.</summary>
     public async Task<JsonElement> ListEntriesAsync(CancellationToken cancellationToken = default)
     {
         using var response = await _http.GetAsync("admin/entries", cancellationToken);
+        using var json = await MandateClient.ReadAsync(response, cancellationToken);
+        return json.RootElement.Clone();
+    }
+
+    /// <summary>Metadata of every vaulted secret (never a value).</summary>
+    public async Task<JsonElement> ListSecretsAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.GetAsync("admin/secrets", cancellationToken);
         using var json = await MandateClient.ReadAsync(response, cancellationToken);
         return json.RootElement.Clone();
     }
@@ -105,6 +123,14 @@ public sealed class MandateAdminClient : IDisposable
     {
         var query = $"?by={Uri.EscapeDataString($"admin:{Environment.UserName}")}" + (reason is null ? "" : "&reason=" + Uri.EscapeDataString(reason));
         using var response = await _http.DeleteAsync($"admin/entries/{Uri.EscapeDataString(id)}{query}", cancellationToken);
+        using var json = await MandateClient.ReadAsync(response, cancellationToken);
+        return json.RootElement.Clone();
+    }
+
+    /// <summary>Deletes the tool's vaulted secret; the proxy refuses its calls from then on.</summary>
+    public async Task<JsonElement> DeleteSecretAsync(string tool, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.DeleteAsync($"admin/secrets/{Uri.EscapeDataString(tool)}?by={Uri.EscapeDataString($"admin:{Environment.UserName}")}", cancellationToken);
         using var json = await MandateClient.ReadAsync(response, cancellationToken);
         return json.RootElement.Clone();
     }

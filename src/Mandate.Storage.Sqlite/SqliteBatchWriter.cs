@@ -56,6 +56,7 @@ internal static class SqliteBatchWriter
         }
 
         await SqlitePolicyStateWriter.WriteAsync(connection, batch, cancellationToken);
+        await SqliteSecretStore.WriteAsync(connection, batch, cancellationToken);
         foreach (var run in batch.Runs)
         {
             await SqliteRunStore.WriteAsync(connection, run, cancellationToken);

@@ -63,7 +63,7 @@ public sealed partial class SqliteMandateStore : IMandateStore
     public async Task CommitAsync(StoreBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.AuditEvents.Count == 0 && batch.Revocations.Count == 0 && batch.Keys.Count == 0 && batch.Runs.Count == 0 && batch.DatabaseLeases.Count == 0 && !batch.HasPolicyState && !batch.HasRegistrationEntries)
+        if (batch.AuditEvents.Count == 0 && batch.Revocations.Count == 0 && batch.Keys.Count == 0 && batch.Runs.Count == 0 && batch.DatabaseLeases.Count == 0 && !batch.HasPolicyState && !batch.HasRegistrationEntries && !batch.HasSecrets)
         {
             return;
         }

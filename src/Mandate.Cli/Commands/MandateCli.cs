@@ -19,5 +19,6 @@ internal static class MandateCli
             PolicyCommands.Create(),
             TokenCommands.Create(),
             DevCommands.Create(),
+            SecretCommands.Create(),
         };
 }

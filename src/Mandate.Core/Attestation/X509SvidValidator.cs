@@ -21,15 +21,24 @@ public sealed class X509SvidValidator
     private readonly Dictionary<string, X509Certificate2Collection> _bundles;
     private readonly TimeProvider _time;
 
-    public X509SvidValidator(IEnumerable<X509TrustBundleOptions> bundles, TimeProvider time)
+    private readonly string? _ownTrustDomain;
+    private readonly Func<X509Certificate2Collection>? _ownAuthorities;
+
+    /// <param name="bundles">Configured trust bundles, one per trust domain.</param>
+    /// <param name="time">The clock validity is judged by.</param>
+    /// <param name="ownTrustDomain">Mandate's trust domain when Mandate is its SPIFFE CA; SVIDs of it chain to <paramref name="ownAuthorities"/>.</param>
+    /// <param name="ownAuthorities">The CA certificates of Mandate's current bundle, read per call so CA renewal needs no restart.</param>
+    public X509SvidValidator(IEnumerable<X509TrustBundleOptions> bundles, TimeProvider time, string? ownTrustDomain = null, Func<X509Certificate2Collection>? ownAuthorities = null)
     {
         ArgumentNullException.ThrowIfNull(bundles);
         _bundles = bundles.ToDictionary(b => b.TrustDomain, b => b.Authorities, StringComparer.Ordinal);
         _time = time;
+        _ownTrustDomain = ownAuthorities is null ? null : ownTrustDomain;
+        _ownAuthorities = ownAuthorities;
     }
 
-    /// <summary>True when at least one trust bundle is configured (otherwise client certificates are ignored).</summary>
-    public bool IsEnabled => _bundles.Count > 0;
+    /// <summary>True when at least one trust bundle is known (otherwise client certificates are ignored).</summary>
+    public bool IsEnabled => _bundles.Count > 0 || _ownAuthorities is not null;
 
     /// <summary>The workload identity of <paramref name="leaf"/>, or which check refused it (client-safe).</summary>
     public AttestationResult<WorkloadIdentity> Validate(X509Certificate2 leaf, X509Certificate2Collection? presentedIntermediates = null)
@@ -53,7 +62,13 @@ public sealed class X509SvidValidator
             return Fail("the client certificate's URI SAN is not a SPIFFE ID (spiffe://<trust-domain>/<path>)");
         }
 
-        if (!_bundles.TryGetValue(domain, out var authorities))
+        // A configured bundle for Mandate's own domain wins; otherwise Mandate's own CA vouches for it.
+        if (!_bundles.TryGetValue(domain, out var authorities) && domain == _ownTrustDomain)
+        {
+            authorities = _ownAuthorities!();
+        }
+
+        if (authorities is null)
         {
             return Fail($"the client certificate belongs to trust domain '{domain}', which has no x509_trust_bundles entry here; present an SVID of a configured trust domain");
         }

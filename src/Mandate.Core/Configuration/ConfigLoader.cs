@@ -113,6 +113,7 @@ public static class ConfigLoader
             Tools = tools,
             SenderConstraint = SenderConstraintConfigReader.Read(root, baseDir, root.String("listen") ?? defaults.Listen),
             Spiffe = SpiffeConfigReader.Read(root, baseDir, dataDir),
+            Proxy = root.Map("proxy", ProxyConfigReader.Read),
         };
         root.Finish();
         ConfigRules.Check(options, root);

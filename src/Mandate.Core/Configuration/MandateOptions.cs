@@ -49,6 +49,9 @@ public sealed record MandateOptions
     /// <summary>Mandate as the SPIFFE issuer of its trust domain (CA, bundle, workload endpoint). Off by default.</summary>
     public SpiffeOptions Spiffe { get; init; } = new();
 
+    /// <summary>The egress injection proxy; disabled unless <c>proxy.listen</c> is set.</summary>
+    public ProxyOptions Proxy { get; init; } = new();
+
     /// <summary>Folder the configuration file lives in; relative paths were resolved against it.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 }

@@ -26,4 +26,10 @@ public sealed record ToolOptions
 
     /// <summary>Kind oidc-federation: the ID token's audience and subject; null for other kinds.</summary>
     public OidcFederationToolOptions? OidcFederation { get; init; }
+
+    /// <summary>The real base URL the egress proxy forwards this tool's calls to; null when the tool is not proxied.</summary>
+    public string? Upstream { get; init; }
+
+    /// <summary>Where the proxy injects the vaulted secret (<c>kind: secret</c> only).</summary>
+    public SecretInjectionOptions? Secret { get; init; }
 }

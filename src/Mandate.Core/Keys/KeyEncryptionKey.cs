@@ -13,6 +13,9 @@ public sealed class KeyEncryptionKey : IDisposable
     private const int TagSize = 16;
     private readonly AesGcm _aes;
 
+    // AesGcm instances are not thread-safe, and the vault opens secrets on concurrent proxied calls.
+    private readonly Lock _lock = new();
+
     public KeyEncryptionKey(byte[] key)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -58,7 +61,11 @@ public sealed class KeyEncryptionKey : IDisposable
         var output = new byte[NonceSize + TagSize + plaintext.Length];
         var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        _aes.Encrypt(nonce, plaintext, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), System.Text.Encoding.UTF8.GetBytes(associatedData));
+        lock (_lock)
+        {
+            _aes.Encrypt(nonce, plaintext, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), System.Text.Encoding.UTF8.GetBytes(associatedData));
+        }
+
         return output;
     }
 
@@ -71,7 +78,11 @@ public sealed class KeyEncryptionKey : IDisposable
         }
 
         var plaintext = new byte[sealedData.Length - NonceSize - TagSize];
-        _aes.Decrypt(sealedData[..NonceSize], sealedData[(NonceSize + TagSize)..], sealedData.Slice(NonceSize, TagSize), plaintext, System.Text.Encoding.UTF8.GetBytes(associatedData));
+        lock (_lock)
+        {
+            _aes.Decrypt(sealedData[..NonceSize], sealedData[(NonceSize + TagSize)..], sealedData.Slice(NonceSize, TagSize), plaintext, System.Text.Encoding.UTF8.GetBytes(associatedData));
+        }
+
         return plaintext;
     }
 

@@ -47,12 +47,13 @@ internal sealed partial class PolicyRuleReader
                 _approvalExpiresIn = ReadDuration(value);
                 return true;
             default:
-                return false;
+                return ReadHttpEntry(key, value);
         }
     }
 
     private void CheckExtensions(bool isDeny)
     {
+        CheckHttp(isDeny);
         if (isDeny && _grantScopesNode is not null)
         {
             _problems.Add(PolicyYamlValues.At(_grantScopesNode, "a deny rule grants nothing, so grant_scopes does not apply; remove it"));
@@ -89,6 +90,7 @@ internal sealed partial class PolicyRuleReader
         RateLimit = _rateLimit,
         ApprovalExpiresIn = _approvalExpiresIn ?? TimeSpan.FromMinutes(10),
         SenderConstraint = _senderConstraint ?? SenderConstraintRequirement.None,
+        Http = _http,
     };
 
     private CelProgram? ReadCondition(PolicyYamlNode node)

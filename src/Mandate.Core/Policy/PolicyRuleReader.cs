@@ -7,7 +7,7 @@ namespace Mandate.Core.Policy;
 internal sealed partial class PolicyRuleReader
 {
     internal static readonly string[] Keys =
-        ["id", "reason", "effect", "agents", "tools", "scopes", "tenant", "subject", "environments", "max_lifetime", "when", "grant_scopes", "rate_limit", "approval_expires_in", "sender_constraint"];
+        ["id", "reason", "effect", "agents", "tools", "scopes", "tenant", "subject", "environments", "max_lifetime", "when", "grant_scopes", "rate_limit", "approval_expires_in", "sender_constraint", "http"];
 
     private readonly PolicyYamlMapping _mapping;
     private readonly List<PolicyProblem> _problems;

@@ -38,6 +38,8 @@ public sealed partial record StoreBatch
             DatabaseLeases = batches.SelectMany(b => b.DatabaseLeases).ToList(),
             RegistrationEntries = batches.SelectMany(b => b.RegistrationEntries).ToList(),
             DeletedRegistrationEntries = batches.SelectMany(b => b.DeletedRegistrationEntries).ToList(),
+            Secrets = batches.SelectMany(b => b.Secrets).ToList(),
+            DeletedSecrets = batches.SelectMany(b => b.DeletedSecrets).ToList(),
         };
     }
 }

@@ -31,6 +31,7 @@ public static class AdminEndpoints
         admin.MapPost("/agents/enable", EnableAgentAsync);
         admin.MapRuns();
         admin.MapEntries();
+        admin.MapSecrets();
     }
 
     // The workload socket is world-writable: its connections never reach the admin API, whatever they send.

@@ -21,6 +21,7 @@ public static class MetadataEndpoints
     {
         ArgumentNullException.ThrowIfNull(options);
         var issuer = options.Issuer.TrimEnd('/');
+        var svidAuthentication = options.SenderConstraint.X509TrustBundles.Count > 0 || options.Spiffe.Enabled;
         var metadata = new Dictionary<string, object>
         {
             // RFC 8414 §2: issuer must equal the iss of tokens, character for character.
@@ -30,7 +31,7 @@ public static class MetadataEndpoints
             ["revocation_endpoint"] = issuer + RevocationEndpoint.Path,
             ["jwks_uri"] = issuer + JwksPath,
             ["grant_types_supported"] = GrantTypes,
-            ["token_endpoint_auth_methods_supported"] = options.SenderConstraint.X509TrustBundles.Count > 0 ? TlsAuthentication : NoAuthentication,
+            ["token_endpoint_auth_methods_supported"] = svidAuthentication ? TlsAuthentication : NoAuthentication,
             ["introspection_endpoint_auth_methods_supported"] = BearerAuthentication,
             ["revocation_endpoint_auth_methods_supported"] = BearerAuthentication,
             ["scopes_supported"] = options.Tools.SelectMany(t => t.Scopes).Distinct().Order(StringComparer.Ordinal).ToArray(),
@@ -40,7 +41,7 @@ public static class MetadataEndpoints
             ["mandate_trust_domain"] = options.TrustDomain,
             // RFC 9449 §5.1 and RFC 8705 §3.3.
             ["dpop_signing_alg_values_supported"] = options.SenderConstraint.Dpop.AllowedAlgorithms,
-            ["tls_client_certificate_bound_access_tokens"] = options.SenderConstraint.Tls is not null && options.SenderConstraint.X509TrustBundles.Count > 0,
+            ["tls_client_certificate_bound_access_tokens"] = options.SenderConstraint.Tls is not null && svidAuthentication,
         };
         if (options.Spiffe.Enabled)
         {

@@ -20,7 +20,10 @@ public sealed class MandateApp : IAsyncDisposable
 
     /// <summary>The bound TCP address (useful with port 0).</summary>
     public Uri BaseAddress => new(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-        .First(a => !a.Contains("unix:", StringComparison.Ordinal)));
+        .First(a => !a.Contains("unix:", StringComparison.Ordinal) && (ProxyListener.Address is not { } p || new Uri(a).Port != p.Port)));
+
+    /// <summary>The egress proxy's listener (its <c>Address</c> is null when the proxy is disabled).</summary>
+    public Proxy.ProxyListener ProxyListener { get; init; } = new();
 
     public Task StartAsync(CancellationToken cancellationToken = default) => App.StartAsync(cancellationToken);
 

@@ -12,6 +12,9 @@ public sealed record MandateHostOptions
     /// <summary>Overrides the configured listen URL, e.g. <c>http://127.0.0.1:0</c> in tests.</summary>
     public string? ListenUrl { get; init; }
 
+    /// <summary>Overrides <c>proxy.listen</c>, e.g. <c>http://127.0.0.1:0</c> in tests; enables the egress proxy.</summary>
+    public string? ProxyListenUrl { get; init; }
+
     /// <summary>Serve the admin API on the configured Unix socket. Default true.</summary>
     public bool AdminSocket { get; init; } = true;
 

@@ -3,6 +3,7 @@ using Mandate.Server.Admin;
 using Mandate.Server.Endpoints;
 using Mandate.Server.Http;
 using Mandate.Server.WorkloadApi;
+using Mandate.Server.Proxy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -52,6 +53,7 @@ public static class MandateServer
             PrepareSocket(options.Spiffe.WorkloadSocket);
         }
 
+        var proxyListener = new Proxy.ProxyListener();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(listen.Address, listen.Port, l => { if (listen.Https) { SenderConstraint.TlsListener.Configure(l, options.SenderConstraint.Tls!); } });
@@ -65,6 +67,8 @@ public static class MandateServer
                 // A separate listener: its connections are marked (with the caller's peer credentials) so only the workload API answers them.
                 k.ListenUnixSocket(options.Spiffe.WorkloadSocket, l => l.Use(WorkloadConnection.Mark));
             }
+
+            proxyListener.Listen(k, options.Proxy, host.ProxyListenUrl);
         });
 
         builder.Services.AddMandate(runtime);
@@ -72,12 +76,13 @@ public static class MandateServer
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 
         var app = builder.Build();
+        app.UseEgressProxy();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = InternalFaultAsync });
         app.UseStatusCodePages();
         MapEndpoints(app);
         app.Lifetime.ApplicationStarted.Register(() => RestrictSocket(options.AdminSocket, host.AdminSocket));
         app.Lifetime.ApplicationStarted.Register(() => OpenSocket(options.Spiffe.WorkloadSocket, workloadSocket));
-        return new MandateApp(app, runtime);
+        return new MandateApp(app, runtime) { ProxyListener = proxyListener };
     }
 
     private static void MapEndpoints(WebApplication app)

@@ -98,6 +98,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<DatabaseLeaseReaper>();
         services.AddHostedService<DatabaseLeaseReaperService>();
         services.AddMandateSpiffe(runtime);
+        Proxy.ProxyHosting.AddEgressProxy(services, runtime);
         return services;
     }
 }

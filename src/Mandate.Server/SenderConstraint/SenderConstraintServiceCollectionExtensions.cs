@@ -13,7 +13,13 @@ public static class SenderConstraintServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(runtime);
         var options = runtime.Options.SenderConstraint;
-        services.AddSingleton(new X509SvidValidator(options.X509TrustBundles, runtime.Time));
+        // With Mandate as the SPIFFE CA, SVIDs it issued authenticate without a bundle file for its own domain.
+        var spiffe = runtime.Spiffe;
+        services.AddSingleton(new X509SvidValidator(
+            options.X509TrustBundles,
+            runtime.Time,
+            runtime.Options.TrustDomain,
+            spiffe is null ? null : () => [.. spiffe.Current.BundleCertificates]));
         services.AddSingleton<ClientCertificateAuthenticator>();
         // One validator per process: its replay cache must see every proof this node accepts.
         services.AddSingleton(new DpopProofValidator(

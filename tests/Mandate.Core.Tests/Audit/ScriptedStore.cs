@@ -83,4 +83,9 @@ internal sealed class ScriptedStore : IMandateStore
         Task.FromResult<IReadOnlyList<Core.Evidence.EvidenceRecord>>([]);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    public Task<Secrets.StoredSecret?> GetSecretAsync(string tool, CancellationToken cancellationToken) => Task.FromResult<Secrets.StoredSecret?>(null);
+
+    public Task<IReadOnlyList<Secrets.SecretMetadata>> ListSecretsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Secrets.SecretMetadata>>([]);
 }

@@ -111,6 +111,7 @@ public sealed class BrokerHarness : IAsyncDisposable
                 builder.AddFilter<CapturedLogs>(null, LogLevel.Trace);
             },
             ListenUrl = listenUrl,
+            ProxyListenUrl = options.Proxy.Enabled ? "http://127.0.0.1:0" : null,
             Time = clock,
             // No MANDATE_KEK: the key-encryption key is generated into the data folder.
             GetEnvironment = _ => null,

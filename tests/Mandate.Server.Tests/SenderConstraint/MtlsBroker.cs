@@ -37,12 +37,14 @@ internal sealed class MtlsBroker : IAsyncDisposable
     /// <summary>Another trust domain's CA, also configured (for partner.example IDs only).</summary>
     public TestPki Partner { get; }
 
-    public static async Task<MtlsBroker> StartAsync(string policy = TestBroker.Policy)
+    /// <param name="policy">policy.yaml.</param>
+    /// <param name="configuration">The TLS part of mandate.yaml; default <see cref="Configuration"/> (two configured bundles).</param>
+    public static async Task<MtlsBroker> StartAsync(string policy = TestBroker.Policy, string configuration = Configuration)
     {
         var acme = new TestPki("acme.example");
         var partner = new TestPki("partner.example");
         var serverCa = new TestPki("listener");
-        var broker = await BrokerHarness.StartAsync(policy, Configuration + "\nlisten: https://127.0.0.1:0\n", "https://127.0.0.1:0", async dir =>
+        var broker = await BrokerHarness.StartAsync(policy, configuration + "\nlisten: https://127.0.0.1:0\n", "https://127.0.0.1:0", async dir =>
         {
             await File.WriteAllTextAsync(Path.Combine(dir, "acme-ca.pem"), acme.AuthorityPem);
             await File.WriteAllTextAsync(Path.Combine(dir, "partner-ca.pem"), partner.AuthorityPem);

@@ -21,7 +21,7 @@ public abstract class SpiffeBrokerTest : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _broker = await BrokerHarness.StartAsync(TestBroker.Policy, TestBroker.Configuration + "\n" + SpiffeConfiguration);
+        _broker = await BrokerHarness.StartAsync(TestBroker.Policy, extraConfiguration: SpiffeConfiguration);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(_broker.Directory, (UnixFileMode)0b111_101_101);

@@ -21,7 +21,7 @@ public sealed class X509ToolCredentialTests : IAsyncLifetime
         var configuration = TestBroker.Configuration.Replace(
             $"workloads: [{TestBroker.CrmWorkload}] }}", $"workloads: [{TestBroker.CrmWorkload}], kind: x509 }}", StringComparison.Ordinal);
         Assert.Contains("kind: x509", configuration, StringComparison.Ordinal);
-        _broker = await BrokerHarness.StartAsync(TestBroker.Policy, configuration + "\n" + SpiffeBrokerTest.SpiffeConfiguration);
+        _broker = await BrokerHarness.StartAsync(TestBroker.Policy, SpiffeBrokerTest.SpiffeConfiguration, configuration: configuration);
     }
 
     public async Task DisposeAsync()

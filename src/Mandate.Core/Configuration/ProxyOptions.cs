@@ -1,0 +1,25 @@
+namespace Mandate.Core.Configuration;
+
+/// <summary>
+/// The egress injection proxy (<c>proxy:</c> in mandate.yaml): a separate listener through which agents
+/// call tools; Mandate checks the agent's credential and injects the tool's secret on the way out.
+/// </summary>
+public sealed record ProxyOptions
+{
+    /// <summary>Kestrel URL of the proxy listener, e.g. <c>http://127.0.0.1:8081</c>. Null (the default) disables the proxy.</summary>
+    public string? Listen { get; init; }
+
+    /// <summary>Largest request body forwarded, in bytes. Default 1 MiB.</summary>
+    public long MaxRequestBody { get; init; } = 1024 * 1024;
+
+    /// <summary>Largest response body relayed, in bytes; null (the default) relays any size, streamed.</summary>
+    public long? MaxResponseBody { get; init; }
+
+    /// <summary>Whole-call timeout towards the upstream (connect, send, response headers and body). Default 30 s.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout for opening a TCP/TLS connection to the upstream. Default 5 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public bool Enabled => Listen is not null;
+}

@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
+using Mandate.Core.Keys;
+using Mandate.Core.Storage;
+
+namespace Mandate.Core.Secrets;
+
+/// <summary>
+/// Tools' static secrets (R11: the agent asks for capability, not secrets). Set and deleted by operators,
+/// opened only by the egress proxy. Every change is audited with metadata only; the value never leaves
+/// except into the proxied request's header.
+/// </summary>
+public sealed class SecretVault
+{
+    /// <summary>Largest secret accepted, in bytes (API keys are far smaller; this bounds header size).</summary>
+    public const int MaxSecretBytes = 4096;
+
+    /// <summary>Shortest secret accepted, in bytes (the proxy masks it in responses; short values would mask ordinary text).</summary>
+    public const int MinSecretBytes = 8;
+
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
+    private readonly IMandateStore _store;
+    private readonly IAuditTrail _trail;
+    private readonly KeyEncryptionKey _kek;
+    private readonly Registry _registry;
+    private readonly MandateOptions _options;
+    private readonly TimeProvider _time;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (StoredSecret? Secret, DateTimeOffset ReadAt)> _cache = new(StringComparer.Ordinal);
+
+    public SecretVault(IMandateStore store, IAuditTrail trail, KeyEncryptionKey kek, Registry registry, MandateOptions options, TimeProvider time)
+    {
+        _store = store;
+        _trail = trail;
+        _kek = kek;
+        _registry = registry;
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>Why <paramref name="tool"/> cannot hold a secret, or null when it can.</summary>
+    public string? CannotHold(string tool) => _registry.FindTool(tool) switch
+    {
+        null => $"no tool named '{tool}' is configured under tools",
+        { Kind: not CredentialKind.Secret } t when t.Name == tool => $"tool '{tool}' is kind {t.Kind.ToString().ToLowerInvariant()}; only kind: secret tools hold a vaulted secret",
+        { } t when t.Name != tool => $"name the tool by its name ('{t.Name}'), not its resource",
+        _ => null,
+    };
+
+    /// <summary>Seals and stores <paramref name="value"/> as the next version of the tool's secret. Throws <see cref="StoreUnavailableException"/>.</summary>
+    public async Task<SecretMetadata> SetAsync(string tool, ReadOnlyMemory<byte> value, string by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        var previous = await _store.GetSecretAsync(tool, cancellationToken);
+        var sealedBlob = _kek.Seal(value.Span, AssociatedData(tool));
+        var secret = new StoredSecret
+        {
+            Tool = tool,
+            Version = (previous?.Version ?? 0) + 1,
+            Nonce = sealedBlob[..12],
+            Tag = sealedBlob[12..28],
+            Ciphertext = sealedBlob[28..],
+            CreatedAt = _time.GetUtcNow(),
+            CreatedBy = by,
+        };
+        await _trail.WriteAsync(new StoreBatch { AuditEvents = [Event("set", secret.Metadata, previous?.Version)], Secrets = [secret] }, cancellationToken);
+        _cache.TryRemove(tool, out _);
+        return secret.Metadata;
+    }
+
+    /// <summary>Deletes the tool's secret; returns what was deleted, or null when there was none.</summary>
+    public async Task<SecretMetadata?> DeleteAsync(string tool, string by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        var previous = await _store.GetSecretAsync(tool, cancellationToken);
+        if (previous is null)
+        {
+            return null;
+        }
+
+        var deleted = previous.Metadata with { CreatedBy = by, CreatedAt = _time.GetUtcNow() };
+        await _trail.WriteAsync(new StoreBatch { AuditEvents = [Event("deleted", deleted, previous.Version)], DeletedSecrets = [tool] }, cancellationToken);
+        _cache.TryRemove(tool, out _);
+        return previous.Metadata;
+    }
+
+    public Task<IReadOnlyList<SecretMetadata>> ListAsync(CancellationToken cancellationToken) => _store.ListSecretsAsync(cancellationToken);
+
+    /// <summary>
+    /// The plaintext for the proxy; <c>Value</c> is null when none is set, and <c>Version</c> is -1 when the row
+    /// exists but does not open (another key-encryption key, or a row altered or moved from another tool). The
+    /// sealed row is cached for a few seconds, so a change made on another node bites within that.
+    /// </summary>
+    public async Task<(string? Value, int Version)> OpenAsync(string tool, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (!_cache.TryGetValue(tool, out var cached) || now - cached.ReadAt >= CacheFor || now < cached.ReadAt)
+        {
+            cached = (await _store.GetSecretAsync(tool, cancellationToken), now);
+            _cache[tool] = cached;
+        }
+
+        if (cached.Secret is not { } s)
+        {
+            return (null, 0);
+        }
+
+        try
+        {
+            var plain = _kek.Open([.. s.Nonce, .. s.Tag, .. s.Ciphertext], AssociatedData(tool));
+            return (System.Text.Encoding.UTF8.GetString(plain), s.Version);
+        }
+        catch (CryptographicException)
+        {
+            return (null, -1);
+        }
+    }
+
+    // Domain-separated from key sealing (whose associated data is a kid), and bound to the tool.
+    private static string AssociatedData(string tool) => "secret:" + tool;
+
+    private AuditEvent Event(string outcome, SecretMetadata m, int? previousVersion)
+    {
+        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["version"] = m.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), ["by"] = m.CreatedBy };
+        if (previousVersion is { } p)
+        {
+            evidence["previous_version"] = p.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return new AuditEvent { Kind = EgressAuditKinds.Secret, Time = _time.GetUtcNow(), Outcome = outcome, Tool = m.Tool, Node = _options.Node, Evidence = evidence };
+    }
+}

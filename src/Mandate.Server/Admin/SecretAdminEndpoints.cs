@@ -1,0 +1,87 @@
+using Mandate.Core.Secrets;
+using Mandate.Core.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Mandate.Server.Admin;
+
+/// <summary>
+/// The vault on the admin socket. PUT takes the value as the raw request body and answers with metadata
+/// only; no endpoint ever returns a value, so nothing on this API can leak one.
+/// </summary>
+internal static class SecretAdminEndpoints
+{
+    public static void MapSecrets(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/secrets", ListAsync);
+        admin.MapPut("/secrets/{tool}", SetAsync);
+        admin.MapDelete("/secrets/{tool}", DeleteAsync);
+    }
+
+    private static async Task<IResult> ListAsync(SecretVault vault, CancellationToken ct) =>
+        await Guard(async () => Results.Json((await vault.ListAsync(ct)).Select(Json)));
+
+    private static async Task<IResult> SetAsync(HttpContext http, SecretVault vault, string tool, string? by, CancellationToken ct)
+    {
+        if (vault.CannotHold(tool) is { } why)
+        {
+            return Results.Problem(title: "not a secret tool", detail: why, statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var body = new MemoryStream();
+        var buffer = new byte[1024];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(buffer, ct)) > 0)
+        {
+            if (body.Length + read > SecretVault.MaxSecretBytes)
+            {
+                return Invalid($"the secret is larger than {SecretVault.MaxSecretBytes} bytes");
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
+        var value = body.ToArray();
+        if (value.Length == 0)
+        {
+            return Invalid("send the secret as the request body (mandate secrets set reads it from stdin)");
+        }
+
+        // The proxy masks the value wherever a response repeats it; a very short value would mask ordinary text.
+        if (value.Length < SecretVault.MinSecretBytes)
+        {
+            return Invalid($"the secret is shorter than {SecretVault.MinSecretBytes} characters; vendor API keys are longer");
+        }
+
+        // It travels in an HTTP header: RFC 9110 §5.5 field values are visible ASCII, space and tab; no CR/LF.
+        if (value.Any(b => b is < 0x20 and not 0x09 or >= 0x7f))
+        {
+            return Invalid("the secret must be printable ASCII on one line (it is sent in an HTTP header)");
+        }
+
+        return await Guard(async () => Results.Json(Json(await vault.SetAsync(tool, value, by ?? "admin", ct)), statusCode: StatusCodes.Status201Created));
+    }
+
+    private static async Task<IResult> DeleteAsync(SecretVault vault, string tool, string? by, CancellationToken ct) =>
+        await Guard(async () => await vault.DeleteAsync(tool, by ?? "admin", ct) is { } deleted
+            ? Results.Json(Json(deleted))
+            : Results.Problem(title: "no secret", detail: $"tool '{tool}' has no vaulted secret; 'mandate secrets list' shows those that do", statusCode: StatusCodes.Status404NotFound));
+
+    private static object Json(SecretMetadata m) => new { tool = m.Tool, version = m.Version, created_at = m.CreatedAt, created_by = m.CreatedBy };
+
+    private static IResult Invalid(string detail) =>
+        Results.Problem(title: "invalid secret", detail: detail + "; the value was not stored", statusCode: StatusCodes.Status400BadRequest);
+
+    private static async Task<IResult> Guard(Func<Task<IResult>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Results.Problem(title: "store unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+}

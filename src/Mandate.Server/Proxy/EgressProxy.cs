@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using Mandate.Core.Configuration;
+using Mandate.Core.Policy;
+using Mandate.Core.Secrets;
+using Mandate.Core.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Server.Proxy;
+
+/// <summary>
+/// The egress injection proxy's one handler: <c>/{tool}/{path}</c> → check the request, the credential and the
+/// granting rule's HTTP allow-list → inject the tool's secret (or credential) → forward → relay with the secret
+/// scrubbed → audit. Nothing is forwarded unless every check passed.
+/// </summary>
+internal sealed partial class EgressProxy
+{
+    private readonly Registry _registry;
+    private readonly PolicyProvider _policy;
+    private readonly ProxyCredentialResolver _credentials;
+    private readonly SecretVault _vault;
+    private readonly ProxyForwarder _forwarder;
+    private readonly ProxyAudit _audit;
+    private readonly ProxyOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<EgressProxy> _logger;
+
+    public EgressProxy(Registry registry, PolicyProvider policy, ProxyCredentialResolver credentials, SecretVault vault, ProxyForwarder forwarder, ProxyAudit audit, MandateOptions options, TimeProvider time, ILogger<EgressProxy> logger)
+    {
+        _registry = registry;
+        _policy = policy;
+        _credentials = credentials;
+        _vault = vault;
+        _forwarder = forwarder;
+        _audit = audit;
+        _options = options.Proxy;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var call = new ProxyCall { Method = http.Request.Method, Started = _time.GetUtcNow() };
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var refusal = await CheckAndForwardAsync(http, call);
+            if (refusal is not null)
+            {
+                call.Refusal = refusal;
+                call.Status = refusal.Status;
+                if (!http.Response.HasStarted && refusal.Status != 499)
+                {
+                    await ProxyProblem.WriteAsync(http, refusal);
+                }
+            }
+        }
+        catch (StoreUnavailableException)
+        {
+            call.Refusal = ProxyRefusal.Unavailable("the broker's store is unavailable, so the call could not be checked; retry shortly");
+            call.Status = call.Refusal.Status;
+            if (!http.Response.HasStarted)
+            {
+                await ProxyProblem.WriteAsync(http, call.Refusal);
+            }
+        }
+        finally
+        {
+            // The record needs the final status and byte counts; the response completes only once it is durable.
+            await _audit.RecordAsync(call, clock.Elapsed);
+            if (call.CutOff)
+            {
+                http.Abort();
+            }
+
+            LogCall(_logger, call.Method, call.Tool ?? "-", call.Status, call.Credential?.Jti ?? "-", call.Refusal?.Title ?? "forwarded");
+        }
+    }
+
+    private async Task<ProxyRefusal?> CheckAndForwardAsync(HttpContext http, ProxyCall call)
+    {
+        var rawTarget = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.Value ?? "";
+        if (ProxyTarget.TryParse(rawTarget, out var error) is not { } target)
+        {
+            return ProxyRefusal.BadRequest(error);
+        }
+
+        call.Target = target;
+        if (http.Request.ContentLength > _options.MaxRequestBody)
+        {
+            return ProxyRefusal.TooLarge($"Content-Length {http.Request.ContentLength} exceeds proxy.max_request_body ({_options.MaxRequestBody} bytes); nothing was forwarded");
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            // Kestrel's own cap is only a backstop (it may count chunk framing); the exact limit is enforced while streaming.
+            size.MaxRequestBodySize = (_options.MaxRequestBody * 2) + (64 * 1024);
+        }
+
+        var tool = _registry.FindTool(target.Tool);
+        if (tool is null || tool.Name != target.Tool || tool.Upstream is null)
+        {
+            return ProxyRefusal.NotFound($"no proxied tool is named '{target.Tool}'; a tool is reachable here when mandate.yaml gives it an upstream");
+        }
+
+        call.Tool = tool.Name;
+        if (tool.Kind is not (CredentialKind.Secret or CredentialKind.Jwt))
+        {
+            return ProxyRefusal.NotFound($"tool '{tool.Name}' is kind {tool.Kind.ToString().ToLowerInvariant()}, which the egress proxy does not inject; only secret and jwt tools are proxied");
+        }
+
+        var (credential, refusal) = await _credentials.ResolveAsync(http.Request, tool, call, http.RequestAborted);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        call.Rule = credential!.Rule;
+        if (AllowList(credential.Rule, http.Request.Method, target) is { } denied)
+        {
+            return denied;
+        }
+
+        string header;
+        string value;
+        string? secret = null;
+        if (tool.Kind == CredentialKind.Secret)
+        {
+            var (opened, version) = await _vault.OpenAsync(tool.Name, http.RequestAborted);
+            if (opened is null)
+            {
+                return ProxyRefusal.Unavailable(version < 0
+                    ? $"the vaulted secret of tool '{tool.Name}' does not open (another key-encryption key, or the stored row was altered); an operator sets it again with: mandate secrets set {tool.Name}"
+                    : $"tool '{tool.Name}' has no vaulted secret; an operator stores one with: mandate secrets set {tool.Name}");
+            }
+
+            (secret, call.SecretVersion) = (opened, version);
+            var injection = tool.Secret ?? new SecretInjectionOptions();
+            (header, value) = (injection.Header, injection.Render(opened));
+        }
+        else
+        {
+            // kind jwt: the tool trusts Mandate's JWKS; it gets the (checked, audience-bound) credential itself.
+            (header, value) = ("Authorization", "Bearer " + credential.Token);
+            secret = credential.Token;
+        }
+
+        var upstream = new Uri(tool.Upstream.TrimEnd('/') + target.UpstreamPathAndQuery, UriKind.Absolute);
+        call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
+        return await _forwarder.ForwardAsync(http, call, new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody), new SecretScrubber(secret));
+    }
+
+    private ProxyRefusal? AllowList(string? ruleId, string method, ProxyTarget target)
+    {
+        var policy = _policy.Current;
+        var rule = ruleId is null ? null : policy.Rules.FirstOrDefault(r => r.Id == ruleId);
+        if (rule is null)
+        {
+            return ProxyRefusal.Forbidden(ruleId is null
+                ? "the rule that granted this credential is not on record; request a new credential"
+                : $"rule '{ruleId}', which granted this credential, is not in the current policy ({policy.Version}); request a new credential");
+        }
+
+        if (rule.Http is null)
+        {
+            return ProxyRefusal.Forbidden($"rule '{rule.Id}' has no http allow-list, so no call is proxied for it; add e.g. http: [\"{method} {target.Path}\"] to the rule");
+        }
+
+        return rule.AllowsHttp(method, target.Segments) is null
+            ? ProxyRefusal.Forbidden($"{method} {target.Path} is not in the http allow-list of rule '{rule.Id}' ({string.Join(", ", rule.Http)}); if this call is intended, add \"{method} {target.Path}\" (or a pattern) to that rule's http list")
+            : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy {Method} tool={Tool} status={Status} jti={Jti}: {Outcome}")]
+    private static partial void LogCall(ILogger logger, string method, string tool, int status, string jti, string outcome);
+}

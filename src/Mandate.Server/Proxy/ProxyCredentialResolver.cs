@@ -1,0 +1,146 @@
+using System.Text.Json;
+using Mandate.Core.Configuration;
+using Mandate.Core.Exchange;
+using Mandate.Core.Introspection;
+using Mandate.Core.Protocol;
+using Mandate.Core.Revocation;
+using Microsoft.AspNetCore.Http;
+using E = Mandate.Core.Protocol.OAuthConstants.Errors;
+using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
+
+namespace Mandate.Server.Proxy;
+
+/// <summary>
+/// Establishes the credential for one proxied call: either the Mandate credential the agent presents
+/// (Authorization: Bearer), or one the proxy obtains by exchanging the agent's run token through the
+/// normal token-exchange pipeline (decided, recorded and audited like any other exchange). Either way the
+/// credential is then verified here: signature and issuer, expiry, audience = this tool, not revoked (checked
+/// on every call), and no sender constraint the proxy cannot satisfy.
+/// </summary>
+internal sealed class ProxyCredentialResolver
+{
+    private readonly IssuedTokenValidator _validator;
+    private readonly RevocationList _revocations;
+    private readonly TokenExchangeHandler _exchange;
+    private readonly ProxyGrantingRules _rules;
+
+    public ProxyCredentialResolver(IssuedTokenValidator validator, RevocationList revocations, TokenExchangeHandler exchange, ProxyGrantingRules rules)
+    {
+        _validator = validator;
+        _revocations = revocations;
+        _exchange = exchange;
+        _rules = rules;
+    }
+
+    public async Task<(ProxyCredential? Credential, ProxyRefusal? Refusal)> ResolveAsync(HttpRequest request, ToolOptions tool, ProxyCall call, CancellationToken cancellationToken)
+    {
+        string token;
+        string? rule = null;
+        if (request.Headers.ContainsKey(ProxyHeaders.RunToken))
+        {
+            call.Mode = "run_token";
+            var (minted, mintedRule, refusal) = await ExchangeRunTokenAsync(request, tool, cancellationToken);
+            if (refusal is not null)
+            {
+                return (null, refusal);
+            }
+
+            (token, rule) = (minted!, mintedRule);
+        }
+        else if (Bearer(request) is { } presented)
+        {
+            token = presented;
+        }
+        else
+        {
+            return (null, ProxyRefusal.InvalidToken("send the tool credential as 'Authorization: Bearer <credential>', or your run token as 'Mandate-Run-Token' with 'Mandate-Actor-Token' and 'Mandate-Scope'"));
+        }
+
+        var (issued, reason) = await _validator.ValidateAsync(token, allowExpired: false);
+        if (issued is null || reason.Length > 0)
+        {
+            return (null, ProxyRefusal.InvalidToken($"the credential is not a valid Mandate credential ({(reason.Length > 0 ? reason : "invalid")}); obtain a fresh one from /oauth2/token"));
+        }
+
+        call.Credential = issued;
+        if (!string.Equals(issued.Audience, tool.Resource, StringComparison.Ordinal))
+        {
+            return (null, ProxyRefusal.InvalidToken($"the credential's audience is not tool '{tool.Name}' ({tool.Resource}); request a credential with resource={tool.Resource}"));
+        }
+
+        // Revocation bites on the next request: the in-memory list is updated as revocations commit.
+        if (_revocations.Find(issued.Facts) is { } revocation)
+        {
+            return (null, ProxyRefusal.InvalidToken($"the credential was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id}); start a new run or ask an operator"));
+        }
+
+        // Fail closed on sender-constrained credentials until the proxy can verify proofs (RFC 9449 / RFC 8705).
+        if (HasConfirmation(token))
+        {
+            return (null, ProxyRefusal.InvalidToken("the credential is sender-constrained (cnf), and the egress proxy cannot verify the binding yet; request an unbound credential for proxied calls"));
+        }
+
+        rule ??= await _rules.FindAsync(issued, cancellationToken);
+        return (new ProxyCredential(token, issued, rule), null);
+    }
+
+    private async Task<(string? Token, string? Rule, ProxyRefusal? Refusal)> ExchangeRunTokenAsync(HttpRequest request, ToolOptions tool, CancellationToken cancellationToken)
+    {
+        var runToken = Single(request, ProxyHeaders.RunToken);
+        var actor = Single(request, ProxyHeaders.ActorToken);
+        var scope = Single(request, ProxyHeaders.Scope);
+        if (runToken is null || actor is null || scope is null)
+        {
+            return (null, null, ProxyRefusal.InvalidToken("run-token mode needs exactly one each of Mandate-Run-Token, Mandate-Actor-Token (your JWT-SVID) and Mandate-Scope"));
+        }
+
+        var context = await _exchange.HandleAsync(new TokenExchangeRequest(new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [P.GrantType] = OAuthConstants.GrantTypes.TokenExchange,
+            [P.SubjectToken] = runToken,
+            [P.SubjectTokenType] = OAuthConstants.TokenTypes.TxnToken,
+            [P.ActorToken] = actor,
+            [P.ActorTokenType] = OAuthConstants.TokenTypes.Jwt,
+            [P.Resource] = tool.Resource,
+            [P.Scope] = scope,
+        }), cancellationToken);
+        if (context.Error is { } error)
+        {
+            return (null, null, FromExchange(error));
+        }
+
+        if (context.Response is not { } response || context.Decisions.Count == 0)
+        {
+            return (null, null, ProxyRefusal.Forbidden("the exchange did not issue a tool credential"));
+        }
+
+        return (response.AccessToken, context.Decisions[0].Decision.RuleId, null);
+    }
+
+    private static ProxyRefusal FromExchange(OAuthError error)
+    {
+        var detail = $"the broker refused the credential for this call ({error.Error}): {error.Description}";
+        return error.Error switch
+        {
+            E.InvalidClient or E.InvalidGrant or E.UnsupportedTokenType => ProxyRefusal.InvalidToken(detail),
+            // A presented token that is bad, expired or revoked is the caller's credential problem (RFC 6750 §3.1), not a malformed call.
+            E.InvalidRequest when error.Description.StartsWith("subject_token", StringComparison.Ordinal) || error.Description.StartsWith("actor_token", StringComparison.Ordinal) => ProxyRefusal.InvalidToken(detail),
+            E.TemporarilyUnavailable => ProxyRefusal.Unavailable(detail),
+            E.InvalidRequest => ProxyRefusal.BadRequest(detail),
+            E.AuthorizationPending => ProxyRefusal.Forbidden(detail + "; a human must approve first: poll /oauth2/token, then present the credential as Authorization: Bearer"),
+            _ => ProxyRefusal.Forbidden(detail),
+        };
+    }
+
+    private static string? Bearer(HttpRequest request)
+    {
+        var values = request.Headers.Authorization;
+        return values.Count == 1 && values[0] is { } v && v.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && v.Length > 7 ? v[7..].Trim() : null;
+    }
+
+    private static string? Single(HttpRequest request, string name) =>
+        request.Headers.TryGetValue(name, out var v) && v.Count == 1 && !string.IsNullOrWhiteSpace(v[0]) ? v[0]!.Trim() : null;
+
+    private static bool HasConfirmation(string token) =>
+        CompactJwt.TryRead(token, out var jwt) && jwt.TryGetPayloadValue<JsonElement>("cnf", out var cnf) && cnf.ValueKind != JsonValueKind.Undefined;
+}

@@ -1,0 +1,55 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Primitives;
+
+namespace Mandate.Server.Proxy;
+
+/// <summary>Which headers cross the proxy, in either direction.</summary>
+internal static class ProxyHeaders
+{
+    /// <summary>The agent presents its run token here (run-token mode).</summary>
+    public const string RunToken = "Mandate-Run-Token";
+
+    /// <summary>The agent's workload identity (JWT-SVID) in run-token mode.</summary>
+    public const string ActorToken = "Mandate-Actor-Token";
+
+    /// <summary>The scopes to request in run-token mode, space-separated.</summary>
+    public const string Scope = "Mandate-Scope";
+
+    // RFC 9110 §7.6.1: connection-specific fields are not forwarded; nor are Proxy-* and Host (set from the upstream URL).
+    private static readonly FrozenSet<string> HopByHop = new[]
+    {
+        "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    // The agent's own credentials never travel upstream: the proxy injects what the tool expects instead.
+    private static readonly FrozenSet<string> AgentOnly = new[]
+    {
+        "Authorization", "DPoP", RunToken, ActorToken, Scope, "Host", "Expect", "Content-Length",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether a request header goes upstream.</summary>
+    public static bool ForwardRequest(string name, ISet<string> listedInConnection, string injectedHeader) =>
+        !HopByHop.Contains(name) && !AgentOnly.Contains(name) && !listedInConnection.Contains(name)
+        && !name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase) && !string.Equals(name, injectedHeader, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether a response header comes back to the agent.</summary>
+    public static bool ForwardResponse(string name, ISet<string> listedInConnection) =>
+        !HopByHop.Contains(name) && !listedInConnection.Contains(name) && !name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Header names listed in Connection (RFC 9110 §7.6.1), which are hop-by-hop too.</summary>
+    public static HashSet<string> ListedInConnection(IEnumerable<string> connectionValues)
+    {
+        var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var value in connectionValues)
+        {
+            foreach (var name in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                set.Add(name);
+            }
+        }
+
+        return set;
+    }
+
+    public static HashSet<string> ListedInConnection(StringValues connection) => ListedInConnection(connection.Where(v => v is not null).Select(v => v!));
+}

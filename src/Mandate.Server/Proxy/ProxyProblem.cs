@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Mandate.Server.Proxy;
+
+/// <summary>Writes a refusal as RFC 9457 Problem Details (with RFC 6750 WWW-Authenticate on 401).</summary>
+internal static class ProxyProblem
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static async Task WriteAsync(HttpContext http, ProxyRefusal refusal)
+    {
+        var response = http.Response;
+        response.Clear();
+        response.StatusCode = refusal.Status;
+        response.ContentType = "application/problem+json";
+        response.Headers.CacheControl = "no-store";
+        if (refusal.Status == StatusCodes.Status401Unauthorized)
+        {
+            response.Headers.WWWAuthenticate = $"Bearer error=\"{refusal.Error ?? "invalid_token"}\"";
+        }
+
+        if (http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0)
+        {
+            // The unread body cannot be trusted to drain (RFC 9112 §9.6): close rather than read an attacker's megabytes.
+            response.Headers.Connection = "close";
+        }
+
+        await using var writer = new Utf8JsonWriter(response.Body, WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("type", "https://mandate.dev/problems/proxy");
+        writer.WriteString("title", refusal.Title);
+        writer.WriteNumber("status", refusal.Status);
+        writer.WriteString("detail", refusal.Detail);
+        if (refusal.Error is not null)
+        {
+            writer.WriteString("error", refusal.Error);
+        }
+
+        writer.WriteEndObject();
+        await writer.FlushAsync(CancellationToken.None);
+    }
+}

@@ -1,0 +1,233 @@
+using System.Net;
+using Mandate.Core.Audit;
+using Mandate.Server.Tests.Harness;
+
+namespace Mandate.Server.Tests.Proxy;
+
+/// <summary>What the proxy refuses, and that a refused call never reaches the tool.</summary>
+public sealed class ProxyBoundaryTests : ProxyTest
+{
+    [Fact]
+    public async Task Proxy_RevokedByJti_NextRequest401NotForwarded()
+    {
+        var credential = await StripeCredentialAsync();
+        using (var first = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", credential))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        using (var admin = Broker.Admin())
+        {
+            await admin.RevokeAsync("token", IssuedTokens.Read(credential).Id, "test");
+        }
+
+        using var second = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", credential);
+
+        Assert.Contains("revoked", await ProblemAsync(second, HttpStatusCode.Unauthorized), StringComparison.Ordinal);
+        Assert.Single(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_RevokedByRun_NextRequest401NotForwarded()
+    {
+        var credential = await StripeCredentialAsync();
+        using (var admin = Broker.Admin())
+        {
+            await admin.RevokeAsync("run", IssuedTokens.Read(credential).GetPayloadValue<string>("run"), "test");
+        }
+
+        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", credential);
+
+        Assert.Contains("run revocation", await ProblemAsync(response, HttpStatusCode.Unauthorized), StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+        var refused = Assert.Single(await Broker.AuditEventsAsync(EgressAuditKinds.ProxyCall));
+        Assert.Equal(("refused", "401"), (refused.Outcome, refused.Evidence["status"]));
+    }
+
+    [Theory]
+    [InlineData("DELETE", "stripe/v1/charges/ch_1")]
+    [InlineData("GET", "stripe/v1/refunds")]
+    [InlineData("GET", "stripe/v1/charges/ch_1/capture")]
+    [InlineData("GET", "stripe/v1/charges")]
+    public async Task Proxy_OutsideAllowList_403NamesRuleNotForwarded(string method, string path)
+    {
+        var credential = await StripeCredentialAsync();
+
+        using var response = await CallAsync(new HttpMethod(method), path, credential);
+
+        var problem = await ProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.Contains("rule 'support-stripe'", problem, StringComparison.Ordinal);
+        Assert.Contains($"add \\\"{method} ", problem, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_RuleWithoutHttpList_403NotForwarded()
+    {
+        var credential = await Broker.IssueAsync(Broker.RefundRequest() with { Resource = ProxyTestBroker.Ledger, Scope = "ledger:read" });
+
+        using var response = await CallAsync(HttpMethod.Get, "ledger/entries/1", credential);
+
+        Assert.Contains("rule 'support-ledger-no-http' has no http allow-list", await ProblemAsync(response, HttpStatusCode.Forbidden), StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_ContentLengthOverLimit_413NotForwarded()
+    {
+        var credential = await StripeCredentialAsync("refunds:write");
+
+        using var response = await CallAsync(HttpMethod.Post, "stripe/v1/refunds", credential, new ByteArrayContent(new byte[ProxyTestBroker.MaxRequestBody + 1]));
+
+        Assert.Contains("max_request_body", await ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge), StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_ChunkedBodyOverLimit_413AndUpstreamNeverGetsTheWholeBody()
+    {
+        var credential = await StripeCredentialAsync("refunds:write");
+
+        using var response = await CallAsync(HttpMethod.Post, "stripe/v1/refunds", credential, new ChunkedContent(new byte[ProxyTestBroker.MaxRequestBody * 2]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_ChunkedBodyWithinLimit_IsStreamedThrough()
+    {
+        var credential = await StripeCredentialAsync("refunds:write");
+
+        using var response = await CallAsync(HttpMethod.Post, "stripe/v1/refunds", credential, new ChunkedContent(new byte[ProxyTestBroker.MaxRequestBody - 1]));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Assert.Equal(ProxyTestBroker.MaxRequestBody - 1, Assert.Single(Upstream.Received).BodyBytes);
+        var audited = Assert.Single(await Broker.AuditEventsAsync(EgressAuditKinds.ProxyCall));
+        Assert.Equal((ProxyTestBroker.MaxRequestBody - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), audited.Evidence["request_bytes"]);
+    }
+
+    [Theory]
+    [InlineData("/stripe/v1/charges/../refunds")]
+    [InlineData("/stripe/v1/charges/%2e%2e/refunds")]
+    [InlineData("/stripe/v1/charges/%2E%2E/%2e%2e/x")]
+    [InlineData("/stripe/v1/charges/ch_1%2F..%2Frefunds")]
+    [InlineData("/stripe/v1/charges/ch_1%5c..")]
+    [InlineData("/stripe/v1/charges/./ch_1")]
+    [InlineData("/stripe//v1/charges/ch_1")]
+    [InlineData("/stripe/v1/charges/%zz")]
+    [InlineData("/stripe/v1/charges/%c0%ae%c0%ae")]
+    [InlineData("/str%69pe/v1/charges/ch_1")]
+    [InlineData("/nosuchtool/v1/charges/ch_1")]
+    [InlineData("/crm/v1/charges/ch_1")]
+    [InlineData("/")]
+    public async Task Proxy_MalformedOrTraversingTarget_4xxNotForwarded(string target)
+    {
+        var credential = await StripeCredentialAsync();
+
+        var (status, text) = await RawAsync(target, credential);
+
+        Assert.InRange(status, 400, 499);
+        Assert.Contains("application/problem+json", text, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_MissingToken_401NotForwarded()
+    {
+        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", null);
+
+        Assert.Contains("Authorization: Bearer", await ProblemAsync(response, HttpStatusCode.Unauthorized), StringComparison.Ordinal);
+        Assert.Equal("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")]
+    public async Task Proxy_GarbageToken_401NotForwarded(string token)
+    {
+        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", token);
+
+        var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.DoesNotContain(token, problem, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_CredentialForAnotherTool_401NotForwarded()
+    {
+        var refunds = await Broker.IssueAsync();
+
+        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", refunds);
+
+        Assert.Contains("audience is not tool 'stripe'", await ProblemAsync(response, HttpStatusCode.Unauthorized), StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_ExpiredCredential_401NotForwarded()
+    {
+        var credential = await StripeCredentialAsync();
+        Broker.Clock.Advance(TestBroker.MaxLifetime + TimeSpan.FromSeconds(1));
+
+        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", credential);
+
+        Assert.Contains("expired", await ProblemAsync(response, HttpStatusCode.Unauthorized), StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_BrokerPort_DoesNotProxyAndProxyPort_DoesNotServeBrokerEndpoints()
+    {
+        var credential = await StripeCredentialAsync();
+
+        using var onBroker = await Broker.Http.GetAsync("stripe/v1/charges/ch_1");
+        using var tokenOnProxy = await CallAsync(HttpMethod.Get, "oauth2/token", credential);
+        using var adminOnProxy = await CallAsync(HttpMethod.Get, "admin/secrets", credential);
+
+        Assert.Equal(HttpStatusCode.NotFound, onBroker.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, tokenOnProxy.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, adminOnProxy.StatusCode);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_SenderConstrainedCredential_401FailsClosedNotForwarded()
+    {
+        var issued = IssuedTokens.Read(await StripeCredentialAsync());
+        var payload = System.Text.Json.JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(issued.EncodedPayload)).RootElement;
+        var claims = payload.EnumerateObject().ToDictionary(p => p.Name, p => (object)p.Value.Clone());
+        claims["cnf"] = new Dictionary<string, object> { ["jkt"] = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" };
+        var key = Broker.Runtime.Keys.Current.Active;
+        var bound = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Claims = claims,
+            SigningCredentials = key.Credentials,
+            TokenType = "at+jwt",
+        });
+
+        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", bound);
+
+        Assert.Contains("sender-constrained (cnf)", await ProblemAsync(response, HttpStatusCode.Unauthorized), StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
+    /// <summary>A body whose length is not announced, so it goes out with Transfer-Encoding: chunked.</summary>
+    private sealed class ChunkedContent(byte[] body) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            for (var i = 0; i < body.Length; i += 8192)
+            {
+                await stream.WriteAsync(body.AsMemory(i, Math.Min(8192, body.Length - i)));
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Server.Tests.Proxy;
+
+/// <summary>What the upstream received: only requests whose body arrived completely are recorded.</summary>
+public sealed record UpstreamRequest(string Method, string Target, IReadOnlyDictionary<string, string> Headers, long BodyBytes);
+
+/// <summary>
+/// A real tool on Kestrel at 127.0.0.1:0 that records what reaches it. Paths choose its behaviour:
+/// <c>/v1/echo-secret</c> echoes the injected header back in headers and body, <c>/v1/big</c> streams 8 MiB,
+/// <c>/v1/slow</c> waits until the call is abandoned, <c>/v1/hop</c> sends hop-by-hop headers; anything else answers 200 "ok".
+/// </summary>
+public sealed class UpstreamServer : IAsyncDisposable
+{
+    public const int BigBytes = 8 * 1024 * 1024;
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<UpstreamRequest> _received = new();
+
+    private UpstreamServer(WebApplication app) => _app = app;
+
+    public IReadOnlyList<UpstreamRequest> Received => [.. _received];
+
+    /// <summary>Completes when a request reached <c>/v1/slow</c>.</summary>
+    public TaskCompletionSource SlowStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The header the upstream treats as the injected secret (echoed by /v1/echo-secret).</summary>
+    public string SecretHeader { get; init; } = "X-Api-Key";
+
+    public Uri Address => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    public static async Task<UpstreamServer> StartAsync(string secretHeader = "X-Api-Key")
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Limits.MaxRequestBodySize = null).UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var server = new UpstreamServer(app) { SecretHeader = secretHeader };
+        app.Run(server.HandleAsync);
+        await app.StartAsync();
+        return server;
+    }
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        var target = http.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        long bytes = 0;
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
+        {
+            bytes += read;
+        }
+
+        var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        _received.Enqueue(new UpstreamRequest(http.Request.Method, target, headers, bytes));
+        var path = http.Request.Path.Value ?? "";
+        if (path.EndsWith("/v1/echo-secret", StringComparison.Ordinal))
+        {
+            var injected = headers.GetValueOrDefault(SecretHeader, "");
+            http.Response.Headers["X-Echo"] = "you sent " + injected;
+            http.Response.Headers.SetCookie = "session=" + injected + "; HttpOnly";
+            http.Response.Headers["WWW-Authenticate"] = $"Bearer realm=\"{injected}\"";
+            await http.Response.WriteAsync("{\"echo\":\"" + injected + "\",\"again\":\"" + injected + "\"}");
+        }
+        else if (path.EndsWith("/v1/big", StringComparison.Ordinal) || path.EndsWith("/v1/big-known", StringComparison.Ordinal))
+        {
+            http.Response.ContentType = "application/octet-stream";
+            http.Response.ContentLength = path.EndsWith("-known", StringComparison.Ordinal) ? BigBytes : null;
+            var chunk = new byte[64 * 1024];
+            Array.Fill(chunk, (byte)'x');
+            for (var sent = 0; sent < BigBytes; sent += chunk.Length)
+            {
+                await http.Response.Body.WriteAsync(chunk, http.RequestAborted);
+            }
+        }
+        else if (path.EndsWith("/v1/slow", StringComparison.Ordinal))
+        {
+            SlowStarted.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, http.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The proxy gave up: exactly what the test waits for.
+            }
+        }
+        else if (path.EndsWith("/v1/hop", StringComparison.Ordinal))
+        {
+            http.Response.Headers["X-Up-Hop"] = "must not pass";
+            http.Response.Headers["Keep-Alive"] = "timeout=5";
+            http.Response.Headers.Connection = "X-Up-Hop";
+            http.Response.Headers["X-Up-Normal"] = "passes";
+            await http.Response.WriteAsync("ok");
+        }
+        else
+        {
+            http.Response.StatusCode = path.EndsWith("/v1/missing", StringComparison.Ordinal) ? 404 : 200;
+            await http.Response.WriteAsync("ok");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
