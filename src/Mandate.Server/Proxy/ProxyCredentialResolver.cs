@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Mandate.Core.Configuration;
 using Mandate.Core.Exchange;
 using Mandate.Core.Introspection;
@@ -15,7 +14,7 @@ namespace Mandate.Server.Proxy;
 /// (Authorization: Bearer), or one the proxy obtains by exchanging the agent's run token through the
 /// normal token-exchange pipeline (decided, recorded and audited like any other exchange). Either way the
 /// credential is then verified here: signature and issuer, expiry, audience = this tool, not revoked (checked
-/// on every call), and no sender constraint the proxy cannot satisfy.
+/// on every call), and presented by its holder when it is sender-constrained.
 /// </summary>
 internal sealed class ProxyCredentialResolver
 {
@@ -23,19 +22,22 @@ internal sealed class ProxyCredentialResolver
     private readonly RevocationList _revocations;
     private readonly TokenExchangeHandler _exchange;
     private readonly ProxyGrantingRules _rules;
+    private readonly ProxySenderConstraint _senderConstraint;
 
-    public ProxyCredentialResolver(IssuedTokenValidator validator, RevocationList revocations, TokenExchangeHandler exchange, ProxyGrantingRules rules)
+    public ProxyCredentialResolver(IssuedTokenValidator validator, RevocationList revocations, TokenExchangeHandler exchange, ProxyGrantingRules rules, ProxySenderConstraint senderConstraint)
     {
         _validator = validator;
         _revocations = revocations;
         _exchange = exchange;
         _rules = rules;
+        _senderConstraint = senderConstraint;
     }
 
     public async Task<(ProxyCredential? Credential, ProxyRefusal? Refusal)> ResolveAsync(HttpRequest request, ToolOptions tool, ProxyCall call, CancellationToken cancellationToken)
     {
         string token;
         string? rule = null;
+        var presentedAsDpop = false;
         if (request.Headers.ContainsKey(ProxyHeaders.RunToken))
         {
             call.Mode = "run_token";
@@ -47,13 +49,13 @@ internal sealed class ProxyCredentialResolver
 
             (token, rule) = (minted!, mintedRule);
         }
-        else if (Bearer(request) is { } presented)
+        else if (Presented(request) is { } presented)
         {
-            token = presented;
+            (token, presentedAsDpop) = presented;
         }
         else
         {
-            return (null, ProxyRefusal.InvalidToken("send the tool credential as 'Authorization: Bearer <credential>', or your run token as 'Mandate-Run-Token' with 'Mandate-Actor-Token' and 'Mandate-Scope'"));
+            return (null, ProxyRefusal.InvalidToken("send the tool credential as 'Authorization: Bearer <credential>' (or 'DPoP <credential>' with a DPoP proof when it is DPoP-bound), or your run token as 'Mandate-Run-Token' with 'Mandate-Actor-Token' and 'Mandate-Scope'"));
         }
 
         var (issued, reason) = await _validator.ValidateAsync(token, allowExpired: false);
@@ -74,10 +76,9 @@ internal sealed class ProxyCredentialResolver
             return (null, ProxyRefusal.InvalidToken($"the credential was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id}); start a new run or ask an operator"));
         }
 
-        // Fail closed on sender-constrained credentials until the proxy can verify proofs (RFC 9449 / RFC 8705).
-        if (HasConfirmation(token))
+        if (await _senderConstraint.CheckAsync(request, token, presentedAsDpop, cancellationToken) is { } notHolder)
         {
-            return (null, ProxyRefusal.InvalidToken("the credential is sender-constrained (cnf), and the egress proxy cannot verify the binding yet; request an unbound credential for proxied calls"));
+            return (null, ProxyRefusal.InvalidToken(notHolder));
         }
 
         rule ??= await _rules.FindAsync(issued, cancellationToken);
@@ -132,15 +133,26 @@ internal sealed class ProxyCredentialResolver
         };
     }
 
-    private static string? Bearer(HttpRequest request)
+    /// <summary>The credential from <c>Authorization: Bearer</c> or <c>Authorization: DPoP</c> (RFC 9449 §7.1), and which scheme carried it.</summary>
+    private static (string Token, bool IsDpop)? Presented(HttpRequest request)
     {
         var values = request.Headers.Authorization;
-        return values.Count == 1 && values[0] is { } v && v.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && v.Length > 7 ? v[7..].Trim() : null;
+        if (values.Count != 1 || values[0] is not { } v)
+        {
+            return null;
+        }
+
+        foreach (var (scheme, isDpop) in new[] { ("Bearer ", false), ("DPoP ", true) })
+        {
+            if (v.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && v.Length > scheme.Length)
+            {
+                return (v[scheme.Length..].Trim(), isDpop);
+            }
+        }
+
+        return null;
     }
 
     private static string? Single(HttpRequest request, string name) =>
         request.Headers.TryGetValue(name, out var v) && v.Count == 1 && !string.IsNullOrWhiteSpace(v[0]) ? v[0]!.Trim() : null;
-
-    private static bool HasConfirmation(string token) =>
-        CompactJwt.TryRead(token, out var jwt) && jwt.TryGetPayloadValue<JsonElement>("cnf", out var cnf) && cnf.ValueKind != JsonValueKind.Undefined;
 }

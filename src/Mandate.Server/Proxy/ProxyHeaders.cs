@@ -9,6 +9,9 @@ internal static class ProxyHeaders
     /// <summary>The agent presents its run token here (run-token mode).</summary>
     public const string RunToken = "Mandate-Run-Token";
 
+    /// <summary>The DPoP proof of a DPoP-bound credential (RFC 9449 §4.1); never forwarded.</summary>
+    public const string Dpop = "DPoP";
+
     /// <summary>The agent's workload identity (JWT-SVID) in run-token mode.</summary>
     public const string ActorToken = "Mandate-Actor-Token";
 
@@ -24,7 +27,7 @@ internal static class ProxyHeaders
     // The agent's own credentials never travel upstream: the proxy injects what the tool expects instead.
     private static readonly FrozenSet<string> AgentOnly = new[]
     {
-        "Authorization", "DPoP", RunToken, ActorToken, Scope, "Host", "Expect", "Content-Length",
+        "Authorization", Dpop, RunToken, ActorToken, Scope, "Host", "Expect", "Content-Length",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Whether a request header goes upstream.</summary>

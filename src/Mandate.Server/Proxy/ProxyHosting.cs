@@ -15,6 +15,7 @@ public static class ProxyHosting
         services.AddSingleton(runtime.Kek);
         services.AddSingleton<SecretVault>();
         services.AddSingleton<ProxyGrantingRules>();
+        services.AddSingleton<ProxySenderConstraint>();
         services.AddSingleton<ProxyCredentialResolver>();
         services.AddSingleton<ProxyForwarder>();
         services.AddSingleton<ProxyAudit>();

@@ -193,24 +193,30 @@ public sealed class ProxyBoundaryTests : ProxyTest
     }
 
     [Fact]
-    public async Task Proxy_SenderConstrainedCredential_401FailsClosedNotForwarded()
+    public async Task Proxy_CertificateBoundCredential_401NotForwarded()
     {
-        var issued = IssuedTokens.Read(await StripeCredentialAsync());
-        var payload = System.Text.Json.JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(issued.EncodedPayload)).RootElement;
-        var claims = payload.EnumerateObject().ToDictionary(p => p.Name, p => (object)p.Value.Clone());
-        claims["cnf"] = new Dictionary<string, object> { ["jkt"] = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" };
-        var key = Broker.Runtime.Keys.Current.Active;
-        var bound = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
-        {
-            Claims = claims,
-            SigningCredentials = key.Credentials,
-            TokenType = "at+jwt",
-        });
+        // The proxy has no TLS listener, so a certificate binding can never be proven to it.
+        var bound = ResignWith(await StripeCredentialAsync(), new Dictionary<string, object> { ["x5t#S256"] = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" });
 
         using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", bound);
 
-        Assert.Contains("sender-constrained (cnf)", await ProblemAsync(response, HttpStatusCode.Unauthorized), StringComparison.Ordinal);
+        Assert.Contains("client certificate", await ProblemAsync(response, HttpStatusCode.Unauthorized), StringComparison.Ordinal);
         Assert.Empty(Upstream.Received);
+    }
+
+    /// <summary>The credential with <paramref name="cnf"/> added, signed with the broker's real key so only the binding differs.</summary>
+    private string ResignWith(string credential, Dictionary<string, object> cnf)
+    {
+        var issued = IssuedTokens.Read(credential);
+        var payload = System.Text.Json.JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(issued.EncodedPayload)).RootElement;
+        var claims = payload.EnumerateObject().ToDictionary(p => p.Name, p => (object)p.Value.Clone());
+        claims["cnf"] = cnf;
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Claims = claims,
+            SigningCredentials = Broker.Runtime.Keys.Current.Active.Credentials,
+            TokenType = "at+jwt",
+        });
     }
 
     /// <summary>A body whose length is not announced, so it goes out with Transfer-Encoding: chunked.</summary>

@@ -1,0 +1,69 @@
+using Mandate.Core.Configuration;
+using Mandate.SenderConstraint;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Mandate.Server.Proxy;
+
+/// <summary>
+/// Holder checks at the proxy (RFC 9449 §7): a DPoP-bound credential is accepted only with
+/// <c>Authorization: DPoP</c> and a fresh proof for this method and URL, carrying <c>ath</c> of this credential,
+/// signed by the key <c>cnf.jkt</c> names. The proxy listens without TLS, so it cannot see a client certificate:
+/// certificate-bound credentials (RFC 8705) are refused rather than treated as bearer credentials.
+/// </summary>
+internal sealed class ProxySenderConstraint
+{
+    // Its own replay cache: a proof accepted here can never be replayed here, whatever the broker saw.
+    private readonly DpopProofValidator _dpop;
+
+    public ProxySenderConstraint(MandateOptions options, TimeProvider time)
+    {
+        var dpop = options.SenderConstraint.Dpop;
+        _dpop = new DpopProofValidator(new DpopValidationOptions { AllowedAlgorithms = [.. dpop.AllowedAlgorithms], IatWindow = dpop.IatWindow }, time);
+    }
+
+    /// <summary>Null when the caller is the credential's holder; otherwise why not (client-safe).</summary>
+    public async Task<string?> CheckAsync(HttpRequest request, string token, bool presentedAsDpop, CancellationToken cancellationToken)
+    {
+        var jwt = new JsonWebToken(token);
+        var cnf = ConfirmationClaim.FromToken(jwt);
+        if (cnf is null)
+        {
+            if (jwt.TryGetClaim("cnf", out _))
+            {
+                return "the credential's cnf claim binds nothing the proxy can check; it is refused rather than treated as a bearer credential";
+            }
+
+            // RFC 9449 §7.1: the DPoP scheme is for DPoP-bound credentials only.
+            return presentedAsDpop ? "this credential is not DPoP-bound; send it as 'Authorization: Bearer <credential>'" : null;
+        }
+
+        if (cnf.X5tS256 is not null)
+        {
+            return "the credential is bound to a client certificate (cnf x5t#S256), and the egress proxy listens without TLS so it cannot see one; call the tool directly over mTLS, or request a DPoP-bound or unbound credential for proxied calls";
+        }
+
+        if (!presentedAsDpop)
+        {
+            // RFC 9449 §7.2: a DPoP-bound credential sent as a bearer credential is refused, proof or not.
+            return "this credential is DPoP-bound; send 'Authorization: DPoP <credential>' with a DPoP proof header signed by the bound key";
+        }
+
+        var proofs = request.Headers[ProxyHeaders.Dpop];
+        if (proofs.Count != 1 || string.IsNullOrEmpty(proofs[0]))
+        {
+            return "send exactly one DPoP proof header, signed by the key this credential is bound to, for this method and proxy URL";
+        }
+
+        var uri = new Uri(UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path));
+        var result = await _dpop.ValidateAsync(new DpopProofRequest(proofs[0]!, request.Method, uri) { AccessToken = token }, cancellationToken);
+        if (!result.IsValid)
+        {
+            return result.FailureReason ?? "the DPoP proof is invalid";
+        }
+
+        var binding = ConfirmationClaim.IsBoundTo(cnf, null, result.JwkThumbprint);
+        return binding.Satisfied ? null : binding.FailureReason;
+    }
+}

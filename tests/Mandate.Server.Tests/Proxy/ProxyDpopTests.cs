@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Mandate.Server.Tests.Harness;
+using Mandate.Testing;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.Server.Tests.Proxy;
+
+/// <summary>DPoP-bound credentials at the egress proxy (RFC 9449 §7): only their holder, with a fresh proof per call, gets through.</summary>
+public sealed class ProxyDpopTests : ProxyTest, IDisposable
+{
+    private readonly DpopProofs _key = new();
+
+    private string CallUrl => new Uri(Proxy.BaseAddress!, "stripe/v1/charges/ch_1").ToString();
+
+    /// <summary>A stripe credential bound to <see cref="_key"/> by a DPoP proof at the real token endpoint.</summary>
+    private async Task<string> BoundCredentialAsync()
+    {
+        var exchange = Broker.RefundRequest() with { Resource = ProxyTestBroker.Stripe, Scope = "charges:read" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "oauth2/token") { Content = new FormUrlEncodedContent(exchange.ToForm()) };
+        request.Headers.Add("DPoP", _key.Create("POST", Broker.Options.Issuer.TrimEnd('/') + "/oauth2/token", Broker.Now));
+        var reply = await Broker.SendAsync(request);
+        Assert.Equal("DPoP", reply.Member("token_type"));
+        return Expect.Issued(reply);
+    }
+
+    private Task<HttpResponseMessage> CallWithProofAsync(string credential, string? proof, string scheme = "DPoP") =>
+        CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", null, configure: r =>
+        {
+            r.Headers.Authorization = new AuthenticationHeaderValue(scheme, credential);
+            if (proof is not null)
+            {
+                r.Headers.Add("DPoP", proof);
+            }
+        });
+
+    [Fact]
+    public async Task Proxy_DpopBoundCredentialWithFreshProof_IsForwardedWithoutTheProof()
+    {
+        var credential = await BoundCredentialAsync();
+
+        using var response = await CallWithProofAsync(credential, _key.Create("GET", CallUrl, Broker.Now, accessToken: credential));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var seen = Assert.Single(Upstream.Received);
+        Assert.False(seen.Headers.ContainsKey("DPoP"));
+    }
+
+    [Fact]
+    public async Task Proxy_DpopBoundCredentialAsBearer_401NotForwarded()
+    {
+        var credential = await BoundCredentialAsync();
+
+        using var response = await CallWithProofAsync(credential, _key.Create("GET", CallUrl, Broker.Now, accessToken: credential), scheme: "Bearer");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_DpopBoundCredentialWithoutProof_401NotForwarded()
+    {
+        using var response = await CallWithProofAsync(await BoundCredentialAsync(), proof: null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_ReplayedProof_401SecondCallNotForwarded()
+    {
+        var credential = await BoundCredentialAsync();
+        var proof = _key.Create("GET", CallUrl, Broker.Now, accessToken: credential);
+        using var first = await CallWithProofAsync(credential, proof);
+
+        using var replay = await CallWithProofAsync(credential, proof);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+        Assert.Single(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_ProofFromAnotherKey_401NotForwarded()
+    {
+        var credential = await BoundCredentialAsync();
+        using var thief = new DpopProofs();
+
+        using var response = await CallWithProofAsync(credential, thief.Create("GET", CallUrl, Broker.Now, accessToken: credential));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_ProofForAnotherUrlOrCredential_401NotForwarded()
+    {
+        var credential = await BoundCredentialAsync();
+        var other = await BoundCredentialAsync();
+
+        using var otherUrl = await CallWithProofAsync(credential, _key.Create("GET", CallUrl.Replace("ch_1", "ch_2", StringComparison.Ordinal), Broker.Now, accessToken: credential));
+        using var otherToken = await CallWithProofAsync(credential, _key.Create("GET", CallUrl, Broker.Now, accessToken: other));
+        using var signedWrong = await CallWithProofAsync(credential, _key.Create("GET", CallUrl, Broker.Now, accessToken: credential, signWith: new SigningCredentials(new DpopProofs().Key, SecurityAlgorithms.EcdsaSha256)));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, otherUrl.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, otherToken.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, signedWrong.StatusCode);
+        Assert.Empty(Upstream.Received);
+    }
+
+    public void Dispose() => _key.Dispose();
+}
