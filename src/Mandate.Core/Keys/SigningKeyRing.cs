@@ -60,7 +60,7 @@ public sealed class SigningKeyRing : IDisposable
                 // A request may still be signing with the old key it read a moment ago; free it one rotation later.
                 _retired?.Dispose();
                 _retired = _current?.Active;
-                _current = Build(Unseal(mine), stored, now);
+                _current = Build(new SigningKey(mine.Kid, _kek.OpenEcdsa(mine), mine.CreatedAt), stored, now);
             }
             else
             {
@@ -110,31 +110,6 @@ public sealed class SigningKeyRing : IDisposable
             AuditEvents = [new AuditEvent { Kind = AuditKinds.KeyRotation, Time = now, Outcome = "rotated", Node = _options.Node, Evidence = evidence }],
         }, ct);
         return (await _store.ListKeysAsync(Purpose, ct), kid);
-    }
-
-    private SigningKey Unseal(StoredKey key)
-    {
-        byte[] pkcs8;
-        try
-        {
-            pkcs8 = _kek.Open(key.SealedPrivateKey, key.Kid);
-        }
-        catch (CryptographicException e)
-        {
-            throw new MandateConfigException($"cannot unseal signing key {key.Kid}: the key-encryption key ({_kek.Source}) is not the one it was sealed with", e);
-        }
-
-        var ecdsa = ECDsa.Create();
-        try
-        {
-            ecdsa.ImportPkcs8PrivateKey(pkcs8, out _);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(pkcs8);
-        }
-
-        return new SigningKey(key.Kid, ecdsa, key.CreatedAt);
     }
 
     private static KeySet Build(SigningKey active, IReadOnlyList<StoredKey> stored, DateTimeOffset now)

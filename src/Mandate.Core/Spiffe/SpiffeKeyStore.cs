@@ -54,13 +54,13 @@ internal sealed class SpiffeKeyStore
 
         bool Live(StoredKey k) => k.PublishUntil is null || k.PublishUntil > now;
         using var caCert = CertificateOf(ca);
-        using var caKey = Unseal(ca);
+        using var caKey = _kek.OpenEcdsa(ca);
         var bundle = cas.Where(Live).Select(CertificateOf).Where(c => c.NotAfter.ToUniversalTime() > now.UtcDateTime).ToList();
         var sequence = cas.Concat(jwts).Max(k => Math.Max(k.CreatedAt.ToUnixTimeSeconds(), k.RetiredAt?.ToUnixTimeSeconds() ?? 0));
         return new SpiffeKeys(
             caCert.CopyWithPrivateKey(caKey),
             bundle,
-            new SigningKey(jwt.Kid, Unseal(jwt), jwt.CreatedAt),
+            new SigningKey(jwt.Kid, _kek.OpenEcdsa(jwt), jwt.CreatedAt),
             jwts.Where(Live).Select(k => new JsonWebKey(k.PublicJwk)).ToList(),
             sequence);
     }
@@ -135,28 +135,4 @@ internal sealed class SpiffeKeyStore
         return X509CertificateLoader.LoadCertificate(der);
     }
 
-    private ECDsa Unseal(StoredKey key)
-    {
-        byte[] pkcs8;
-        try
-        {
-            pkcs8 = _kek.Open(key.SealedPrivateKey, key.Kid);
-        }
-        catch (CryptographicException e)
-        {
-            throw new MandateConfigException($"cannot unseal {key.Purpose} key {key.Kid}: the key-encryption key ({_kek.Source}) is not the one it was sealed with", e);
-        }
-
-        var ecdsa = ECDsa.Create();
-        try
-        {
-            ecdsa.ImportPkcs8PrivateKey(pkcs8, out _);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(pkcs8);
-        }
-
-        return ecdsa;
-    }
 }

@@ -66,7 +66,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton(sp => new Core.Credentials.Federation.FederationKeys(runtime.Store, runtime.Kek, runtime.Options, runtime.Time));
         services.AddSingleton<ICredentialIssuer, Core.Credentials.Federation.OidcFederationIssuer>();
         services.AddSingleton<CredentialIssuers>();
-        services.AddSingleton(sp => new IssueX509Credential(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>(), sp.GetRequiredService<IAuditTrail>(), runtime.Options));
+        services.AddSingleton<ICredentialIssuer>(sp => new Core.Credentials.X509.X509CredentialIssuer(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>(), sp.GetRequiredService<IAuditTrail>(), runtime.Options));
         services.AddSingleton<IssueCredential>();
         services.AddSingleton<IssueRunToken>();
         services.AddSingleton(sp => new TokenExchangeHandler(
@@ -82,7 +82,6 @@ public static class MandateServiceCollectionExtensions
             sp.GetRequiredService<ResolveRunEnvelope>(),
             sp.GetRequiredService<DecideByPolicy>(),
             sp.GetRequiredService<RequestApproval>(),
-            sp.GetRequiredService<IssueX509Credential>(),
             sp.GetRequiredService<IssueCredential>(),
             sp.GetRequiredService<IssueRunToken>(),
         ], runtime.Time, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TokenExchangeHandler>>()));

@@ -1,7 +1,7 @@
+using Mandate.Core.Credentials.X509;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Mandate.Core.Exchange.Steps;
 using Mandate.Core.Spiffe;
 using Mandate.Server.Tests.Harness;
 using Microsoft.IdentityModel.Tokens;
@@ -41,7 +41,7 @@ public sealed class X509ToolCredentialTests : IAsyncLifetime
         var reply = await ExchangeAsync(csr);
 
         Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
-        Assert.Equal(IssueX509Credential.X509TokenType, reply.Member("issued_token_type"));
+        Assert.Equal(X509CredentialIssuer.X509TokenType, reply.Member("issued_token_type"));
         Assert.Equal("N_A", reply.Member("token_type"));
         Assert.Equal(90, reply.Json.GetProperty("expires_in").GetInt32());
         using var cert = X509Certificate2.CreateFromPem(reply.AccessToken);
@@ -121,7 +121,7 @@ public sealed class X509ToolCredentialTests : IAsyncLifetime
         var form = (Broker.RefundRequest() with { Resource = TestBroker.Crm, Scope = scope }).ToForm().ToList();
         if (csr is not null)
         {
-            form.Add(new(IssueX509Credential.CsrParameter, csr));
+            form.Add(new(X509CredentialIssuer.CsrParameter, csr));
         }
 
         return Broker.PostFormAsync("oauth2/token", form);

@@ -118,26 +118,7 @@ public sealed class FederationKeys : IDisposable
 
     private SigningCredentials Unseal(StoredKey key)
     {
-        byte[] pkcs8;
-        try
-        {
-            pkcs8 = _kek.Open(key.SealedPrivateKey, key.Kid);
-        }
-        catch (CryptographicException e)
-        {
-            throw new MandateConfigException($"cannot unseal federation key {key.Kid}: the key-encryption key ({_kek.Source}) is not the one it was sealed with", e);
-        }
-
-        var rsa = RSA.Create();
-        try
-        {
-            rsa.ImportPkcs8PrivateKey(pkcs8, out _);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(pkcs8);
-        }
-
+        var rsa = _kek.OpenRsa(key);
         // Own factory: the default one caches providers process-wide by kid (see SigningKey).
         return new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = key.Kid, CryptoProviderFactory = new CryptoProviderFactory() }, SecurityAlgorithms.RsaSha256);
     }
