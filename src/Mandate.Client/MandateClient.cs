@@ -17,7 +17,7 @@ public sealed class MandateClient
 
     /// <param name="http">An HttpClient whose BaseAddress is the broker, e.g. http://127.0.0.1:8080/.</param>
     public MandateClient(HttpClient http)
-        : this(http, null, null)
+        : this(http, new MandateClientOptions())
     {
     }
 
@@ -25,11 +25,23 @@ public sealed class MandateClient
     /// <param name="identity">This agent's workload identity, for runs.</param>
     /// <param name="time">The clock used to refresh cached tokens; default the system clock.</param>
     public MandateClient(HttpClient http, IWorkloadIdentitySource? identity, TimeProvider? time = null)
+        : this(http, new MandateClientOptions { Identity = identity, Time = time })
     {
-        _http = http ?? throw new ArgumentNullException(nameof(http));
-        _identity = identity;
-        _time = time ?? TimeProvider.System;
     }
+
+    /// <param name="http">An HttpClient whose BaseAddress is the broker.</param>
+    /// <param name="options">Identity, clock and (opt-in) DPoP key.</param>
+    public MandateClient(HttpClient http, MandateClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _http = http ?? throw new ArgumentNullException(nameof(http));
+        _identity = options.Identity;
+        _time = options.Time ?? TimeProvider.System;
+        Dpop = options.DpopKey is null ? null : new DpopSession(options.DpopKey, _time, options.TokenEndpoint);
+    }
+
+    /// <summary>The DPoP state when a <see cref="MandateClientOptions.DpopKey"/> is set; null for bearer clients.</summary>
+    internal DpopSession? Dpop { get; }
 
     /// <summary>
     /// Starts a run for a user (or, with <paramref name="userToken"/> null, background work that policy
@@ -52,7 +64,9 @@ public sealed class MandateClient
         return new MandateRun(this, identity, runToken, _time);
     }
 
-    /// <summary>Exchanges identities for a tool credential. Throws <see cref="MandateErrorException"/> on refusal.</summary>
+    /// <summary>
+    /// Exchanges identities for a tool credential (DPoP-bound when a <see cref="MandateClientOptions.DpopKey"/> is set).
+    /// Throws <see cref="MandateErrorException"/> on refusal.</summary>
     public async Task<IssuedCredential> ExchangeAsync(CredentialRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -80,8 +94,10 @@ public sealed class MandateClient
 
     internal async Task<IssuedCredential> PostTokenAsync(IEnumerable<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
     {
-        var body = new FormUrlEncodedContent(form.Prepend(new("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")));
-        using var response = await _http.PostAsync("oauth2/token", body, cancellationToken);
+        var fields = form.Prepend(new("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")).ToList();
+        using var response = Dpop is null
+            ? await _http.PostAsync("oauth2/token", new FormUrlEncodedContent(fields), cancellationToken)
+            : await Dpop.PostTokenAsync(_http, fields, cancellationToken);
         using var json = await ReadAsync(response, cancellationToken);
         var root = json.RootElement;
         return new IssuedCredential(

@@ -33,6 +33,9 @@ public sealed class MandateRun : IAsyncDisposable
     /// <summary>The run id (the run token's <c>txn</c>), as it appears in audit records and credentials.</summary>
     public string Id { get; }
 
+    /// <summary>The client the run belongs to (its DPoP key signs proofs for the run's credentials).</summary>
+    internal MandateClient Client => _client;
+
     /// <summary>The run's envelope: every operation it may ask for.</summary>
     public string Scope { get; }
 
@@ -40,14 +43,21 @@ public sealed class MandateRun : IAsyncDisposable
     /// A credential for <paramref name="tool"/> (resource URI or name) with exactly <paramref name="scopes"/>.
     /// Throws <see cref="MandateErrorException"/> when the broker refuses (the description names the rule).
     /// </summary>
-    public async Task<string> GetCredentialAsync(string tool, IReadOnlyList<string> scopes, CancellationToken cancellationToken = default)
+    public async Task<string> GetCredentialAsync(string tool, IReadOnlyList<string> scopes, CancellationToken cancellationToken = default) =>
+        (await GetIssuedCredentialAsync(tool, scopes, cancellationToken)).AccessToken;
+
+    /// <summary>
+    /// Like <see cref="GetCredentialAsync"/>, with the token type: a DPoP-bound credential
+    /// (<see cref="IssuedCredential.IsDpopBound"/>) needs a proof by the client's key on every call.
+    /// </summary>
+    public async Task<IssuedCredential> GetIssuedCredentialAsync(string tool, IReadOnlyList<string> scopes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scopes);
         ObjectDisposedException.ThrowIf(_ended, this);
         var key = tool + "\n" + string.Join(' ', scopes.Order(StringComparer.Ordinal));
         if (_credentials.TryGetValue(key, out var cached) && cached.IsFresh(_time.GetUtcNow()))
         {
-            return cached.Credential.AccessToken;
+            return cached.Credential;
         }
 
         var runToken = await RunTokenAsync(cancellationToken);
@@ -61,7 +71,7 @@ public sealed class MandateRun : IAsyncDisposable
             new("scope", string.Join(' ', scopes)),
         ], cancellationToken);
         _credentials[key] = new IssuedCredentialLease(issued, _time.GetUtcNow());
-        return issued.AccessToken;
+        return issued;
     }
 
     /// <summary>
