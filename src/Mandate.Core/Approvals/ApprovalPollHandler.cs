@@ -113,6 +113,11 @@ public sealed class ApprovalPollHandler
             return Fail(OAuthError.InvalidTarget($"tool '{approval.Tool}' is no longer registered; nothing was issued"));
         }
 
+        if (!Exchange.Steps.RequestApproval.ApprovalIssuable(tool.Kind))
+        {
+            return Fail(OAuthError.InvalidTarget($"tool '{approval.Tool}' now takes credentials of kind {tool.Kind}, which cannot be issued through an approval; nothing was issued"));
+        }
+
         var claims = new CredentialClaims
         {
             Jti = Ids.New("jti"),

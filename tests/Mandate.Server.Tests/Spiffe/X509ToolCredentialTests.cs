@@ -1,7 +1,7 @@
-using Mandate.Core.Credentials.X509;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Mandate.Core.Credentials.X509;
 using Mandate.Core.Spiffe;
 using Mandate.Server.Tests.Harness;
 using Microsoft.IdentityModel.Tokens;
@@ -15,14 +15,20 @@ public sealed class X509ToolCredentialTests : IAsyncLifetime
 
     private BrokerHarness Broker => _broker!;
 
-    public async Task InitializeAsync()
+    /// <summary>The test broker with the crm tool as an mTLS tool: same resource and scopes, credential kind x509.</summary>
+    private static string X509CrmConfiguration
     {
-        // The crm tool becomes an mTLS tool: same resource and scopes, credential kind x509.
-        var configuration = TestBroker.Configuration.Replace(
-            $"workloads: [{TestBroker.CrmWorkload}] }}", $"workloads: [{TestBroker.CrmWorkload}], kind: x509 }}", StringComparison.Ordinal);
-        Assert.Contains("kind: x509", configuration, StringComparison.Ordinal);
-        _broker = await BrokerHarness.StartAsync(TestBroker.Policy, SpiffeBrokerTest.SpiffeConfiguration, configuration: configuration);
+        get
+        {
+            var configuration = TestBroker.Configuration.Replace(
+                $"workloads: [{TestBroker.CrmWorkload}] }}", $"workloads: [{TestBroker.CrmWorkload}], kind: x509 }}", StringComparison.Ordinal);
+            Assert.Contains("kind: x509", configuration, StringComparison.Ordinal);
+            return configuration;
+        }
     }
+
+    public async Task InitializeAsync() =>
+        _broker = await BrokerHarness.StartAsync(TestBroker.Policy, SpiffeBrokerTest.SpiffeConfiguration, configuration: X509CrmConfiguration);
 
     public async Task DisposeAsync()
     {
@@ -114,6 +120,24 @@ public sealed class X509ToolCredentialTests : IAsyncLifetime
         Assert.NotEqual(HttpStatusCode.OK, reply.Status);
         Assert.DoesNotContain("CERTIFICATE", reply.Body, StringComparison.Ordinal);
         await Broker.AssertNothingIssuedAsync();
+    }
+
+    [Fact]
+    public async Task Exchange_X509ToolUnderRequireApproval_RefusedNamingTheRuleAndNoApprovalRecorded()
+    {
+        // The approval poll mints access tokens; an mTLS tool would get the wrong credential, so the request is refused up front.
+        var rule = TestBroker.Policy.IndexOf("id: support-reads-crm", StringComparison.Ordinal);
+        var effect = TestBroker.Policy.IndexOf("effect: allow", rule, StringComparison.Ordinal);
+        var policy = string.Concat(TestBroker.Policy.AsSpan(0, effect), "effect: require_approval", TestBroker.Policy.AsSpan(effect + "effect: allow".Length));
+        await using var broker = await BrokerHarness.StartAsync(policy, SpiffeBrokerTest.SpiffeConfiguration, configuration: X509CrmConfiguration);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var form = (broker.RefundRequest() with { Resource = TestBroker.Crm, Scope = "crm:read" }).ToForm().ToList();
+        form.Add(new(X509CredentialIssuer.CsrParameter, Base64UrlEncoder.Encode(new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).CreateSigningRequest())));
+
+        var reply = await broker.PostFormAsync("oauth2/token", form);
+
+        Expect.Refused(reply, "invalid_target", "support-reads-crm", "cannot be issued through an approval");
+        Assert.Empty(await broker.AuditEventsAsync("approval_requested"));
     }
 
     private Task<OAuthReply> ExchangeAsync(string? csr, string scope = "crm:read")

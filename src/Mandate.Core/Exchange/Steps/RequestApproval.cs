@@ -33,6 +33,15 @@ public sealed class RequestApproval : IExchangeStep
             return;
         }
 
+        if (!ApprovalIssuable(context.Tool!.Kind))
+        {
+            // The approval poll hands out a Mandate access token; a tool that takes another kind would get the wrong credential.
+            context.Reject(OAuthError.InvalidTarget(
+                $"rule '{decision.RuleId}' requires human approval, but tool '{context.Tool.Name}' takes credentials of kind {context.Tool.Kind}, which cannot be issued through an approval yet; " +
+                "an operator must drop require_approval for this tool or allow the request without it"));
+            return;
+        }
+
         var approval = Create(context);
         var decided = ExchangeAuditEvents.Decision(context, context.Decisions[0], _options.Node) with { Outcome = "pending", Scope = approval.Scope };
         try
@@ -60,6 +69,9 @@ public sealed class RequestApproval : IExchangeStep
             },
         });
     }
+
+    /// <summary>Kinds whose approved credential is the Mandate access token the poll mints (a <c>secret</c> tool's credential is one, used at the proxy).</summary>
+    public static bool ApprovalIssuable(CredentialKind kind) => kind is CredentialKind.Jwt or CredentialKind.Secret;
 
     private Approval Create(ExchangeContext context)
     {
