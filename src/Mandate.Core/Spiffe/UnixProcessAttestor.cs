@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 
@@ -12,8 +11,6 @@ namespace Mandate.Core.Spiffe;
 /// </summary>
 public sealed class UnixProcessAttestor
 {
-    private const int MaxCacheEntries = 1024;
-    private readonly ConcurrentDictionary<(string Path, long Length, DateTime Modified), string> _hashes = new();
     private readonly string _procRoot;
     private readonly string _passwdPath;
 
@@ -41,7 +38,7 @@ public sealed class UnixProcessAttestor
         {
             var exe = Path.Combine(proc, "exe");
             path = new FileInfo(exe).LinkTarget;
-            hash = path is null ? null : Hash(exe, path);
+            hash = path is null ? null : Hash(exe);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -59,24 +56,14 @@ public sealed class UnixProcessAttestor
         return new ProcessAttributes(pid, uid, gid, path, hash) { UserName = UserName(uid) };
     }
 
-    private string Hash(string exe, string path)
+    /// <summary>
+    /// Hashed on every attestation, never cached by path, size or time: a file renamed over the path with the
+    /// same size and a reset mtime would otherwise inherit the trusted program's hash.
+    /// </summary>
+    private static string Hash(string exe)
     {
-        var info = new FileInfo(exe);
-        var key = (path, info.Length, info.LastWriteTimeUtc);
-        if (_hashes.TryGetValue(key, out var cached))
-        {
-            return cached;
-        }
-
         using var stream = new FileStream(exe, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(stream));
-        if (_hashes.Count >= MaxCacheEntries)
-        {
-            _hashes.Clear();
-        }
-
-        _hashes[key] = hash;
-        return hash;
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     /// <summary>Field 22 of /proc/&lt;pid&gt;/stat (start time in clock ticks since boot), or null when the process is gone.</summary>

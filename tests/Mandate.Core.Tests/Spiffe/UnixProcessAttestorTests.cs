@@ -66,6 +66,30 @@ public sealed class UnixProcessAttestorTests
         Assert.Contains("exited or was replaced while it was being attested", failure, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Attest_BinaryRenamedOverThePathWithSameSizeAndMtime_GetsItsOwnHash()
+    {
+        // The attacker's program takes the trusted one's path, size and mtime; only its content differs.
+        using var dir = new TempDirectory();
+        var proc = Directory.CreateDirectory(Path.Combine(dir.Path, "77")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(proc, "stat"), Stat(startTime: 1000));
+        var binary = Path.Combine(dir.Path, "agent");
+        await File.WriteAllTextAsync(binary, "trusted!");
+        var mtime = File.GetLastWriteTimeUtc(binary);
+        File.CreateSymbolicLink(Path.Combine(proc, "exe"), binary);
+        var attestor = new UnixProcessAttestor(dir.Path, "/nonexistent");
+        var trusted = attestor.Attest(77, 1000, 1000, out _)!.ExecutableSha256;
+
+        var replacement = Path.Combine(dir.Path, "agent.new");
+        await File.WriteAllTextAsync(replacement, "evil!!!!");
+        File.SetLastWriteTimeUtc(replacement, mtime);
+        File.Move(replacement, binary, overwrite: true);
+        var replaced = attestor.Attest(77, 1000, 1000, out _)!.ExecutableSha256;
+
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData("evil!!!!"u8)), replaced);
+        Assert.NotEqual(trusted, replaced);
+    }
+
     // Fields 3..22 of /proc/<pid>/stat; field 22 is the start time.
     private static string Stat(int startTime) => "77 (my agent) S " + string.Join(' ', Enumerable.Range(4, 18)) + " " + startTime;
 }
