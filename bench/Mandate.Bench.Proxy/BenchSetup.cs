@@ -84,7 +84,8 @@ internal sealed class BenchSetup : IAsyncDisposable
         });
         await broker.StartAsync();
         var vault = broker.App.Services.GetRequiredService<SecretVault>();
-        await vault.SetAsync("stripe", "sk_live_bench_0123456789abcdef"u8.ToArray(), "bench", CancellationToken.None);
+        // A random stand-in for a vendor key, generated per run.
+        await vault.SetAsync("stripe", System.Text.Encoding.ASCII.GetBytes("bench_" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))), "bench", CancellationToken.None);
         return new BenchSetup(folder, upstream, broker, DevIssuer.Ensure(options.Issuers[0], options.DataDirectory), DevIssuer.Ensure(options.Issuers[1], options.DataDirectory));
     }
 
