@@ -1,6 +1,5 @@
 using Mandate.Core.Audit;
 using Mandate.Server.Tests.Harness;
-using Microsoft.Data.Sqlite;
 using static Mandate.Server.Tests.Harness.TestBroker;
 
 namespace Mandate.Server.Tests.Audit;
@@ -85,24 +84,6 @@ public sealed class AuditBeforeCredentialTests : BrokerTest
     }
 
     /// <summary>Runs <paramref name="send"/> while a second connection holds an exclusive transaction on the database file.</summary>
-    private async Task<OAuthReply> WhileStoreLockedAsync(Func<Task<OAuthReply>> send)
-    {
-        await using var blocker = await Broker.OpenDatabaseAsync();
-        await ExecuteAsync(blocker, "BEGIN EXCLUSIVE;");
-        try
-        {
-            return await send();
-        }
-        finally
-        {
-            await ExecuteAsync(blocker, "ROLLBACK;");
-        }
-    }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task<OAuthReply> WhileStoreLockedAsync(Func<Task<OAuthReply>> send) => Broker.WhileStoreLockedAsync(send);
 }

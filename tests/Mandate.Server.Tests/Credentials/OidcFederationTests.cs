@@ -14,6 +14,15 @@ public sealed class OidcFederationTests : CredentialKindTest
     protected override bool UsesPostgres => false;
 
     [Fact]
+    public async Task Invariant2_StoreLocked_NoIdTokenIssued()
+    {
+        var reply = await Broker.WhileStoreLockedAsync(() => Broker.ExchangeAsync(Request(CredentialKindsBroker.Aws, "aws:assume")));
+
+        Expect.Refused(reply, "temporarily_unavailable");
+        Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.Issuance));
+    }
+
+    [Fact]
     public async Task IdToken_ValidatesWithOnlyPublishedDiscoveryAndJwks()
     {
         var reply = await Broker.ExchangeAsync(Request(CredentialKindsBroker.Aws, "aws:assume"));

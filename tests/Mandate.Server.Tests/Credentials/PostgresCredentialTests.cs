@@ -110,19 +110,7 @@ public sealed class PostgresCredentialTests : CredentialKindTest
     [PostgresFact]
     public async Task Invariant2_StoreLocked_RoleDroppedAgain_NothingIssued()
     {
-        await using var blocker = await Broker.OpenDatabaseAsync();
-        await using (var begin = blocker.CreateCommand())
-        {
-            begin.CommandText = "BEGIN EXCLUSIVE;";
-            await begin.ExecuteNonQueryAsync();
-        }
-
-        var reply = await Broker.ExchangeAsync(Request(CredentialKindsBroker.Warehouse, "warehouse:read"));
-        await using (var rollback = blocker.CreateCommand())
-        {
-            rollback.CommandText = "ROLLBACK;";
-            await rollback.ExecuteNonQueryAsync();
-        }
+        var reply = await Broker.WhileStoreLockedAsync(() => Broker.ExchangeAsync(Request(CredentialKindsBroker.Warehouse, "warehouse:read")));
 
         Expect.Refused(reply, "temporarily_unavailable", "could not record decision", "no credential was issued");
         // The role existed only between CREATE ROLE and the failed commit; it must not outlive the refusal.

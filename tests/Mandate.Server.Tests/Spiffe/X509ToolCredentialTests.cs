@@ -140,6 +140,18 @@ public sealed class X509ToolCredentialTests : IAsyncLifetime
         Assert.Empty(await broker.AuditEventsAsync("approval_requested"));
     }
 
+    [Fact]
+    public async Task Invariant2_StoreLocked_NoCertificateIssued()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = Base64UrlEncoder.Encode(new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).CreateSigningRequest());
+
+        var reply = await Broker.WhileStoreLockedAsync(() => ExchangeAsync(csr));
+
+        Expect.Refused(reply, "temporarily_unavailable", "no certificate was issued");
+        Assert.Empty(await Broker.AuditEventsAsync("issuance"));
+    }
+
     private Task<OAuthReply> ExchangeAsync(string? csr, string scope = "crm:read")
     {
         var form = (Broker.RefundRequest() with { Resource = TestBroker.Crm, Scope = scope }).ToForm().ToList();
