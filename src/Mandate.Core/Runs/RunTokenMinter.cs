@@ -27,8 +27,12 @@ public sealed class RunTokenMinter
     /// <summary>The <c>aud</c> of every run token: this broker's trust domain.</summary>
     public static string AudienceFor(string trustDomain) => "spiffe://" + trustDomain;
 
-    /// <summary>Signs a run token for <paramref name="run"/>; returns it with its jti and the signing kid.</summary>
-    public (string Token, string Jti, string Kid) Mint(RunRecord run, DateTimeOffset issuedAt, DateTimeOffset expiresAt)
+    /// <summary>
+    /// Signs a run token for <paramref name="run"/>; returns it with its jti and the signing kid. With
+    /// <paramref name="confirmation"/> the token is sender-constrained (<c>cnf</c>, RFC 7800): it is honoured only
+    /// from the holder of that DPoP key or client certificate.
+    /// </summary>
+    public (string Token, string Jti, string Kid) Mint(RunRecord run, DateTimeOffset issuedAt, DateTimeOffset expiresAt, Mandate.SenderConstraint.ConfirmationClaim? confirmation = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         var jti = Ids.New("rt");
@@ -70,6 +74,11 @@ public sealed class RunTokenMinter
                 [C.Actor] = ActorChain.ToClaim(run.Actors),
             },
         };
+        if (confirmation is not null)
+        {
+            descriptor.Claims[Mandate.SenderConstraint.ConfirmationNames.Cnf] = confirmation.ToClaimValue();
+        }
+
         return (_handler.CreateToken(descriptor), jti, key.Kid);
     }
 }

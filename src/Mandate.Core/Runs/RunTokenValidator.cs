@@ -115,7 +115,14 @@ public sealed class RunTokenValidator
             return (null, $"{parameter} was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id})");
         }
 
-        return (new PresentedRunToken(run, jwt.Id, issuedAt, expires), null);
+        // A cnf this broker cannot read may have meant a binding: refuse rather than treat the token as bearer (RFC 7800 §3.1).
+        var confirmation = Mandate.SenderConstraint.ConfirmationClaim.FromToken(jwt);
+        if (confirmation is null && jwt.TryGetClaim(Mandate.SenderConstraint.ConfirmationNames.Cnf, out _))
+        {
+            return (null, $"{parameter}'s cnf claim binds nothing this broker can check");
+        }
+
+        return (new PresentedRunToken(run, jwt.Id, issuedAt, expires, confirmation), null);
     }
 
     private static bool MatchesRecord(JsonWebToken jwt, RunRecord run)

@@ -39,6 +39,21 @@ public sealed class X509SvidAuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InRun_RunStartedOverMtls_OnlyTheSameCertificateMayUseItsRunToken()
+    {
+        var svid = Mtls.Svid(TestBroker.SupportAgent);
+        var runToken = Expect.Issued(await Mtls.ExchangeAsync(svid, Broker.StartRunRequest() with { ActorToken = null, ActorTokenType = null }));
+        var inRun = Broker.InRunRequest(runToken) with { ActorToken = null, ActorTokenType = null };
+
+        var fromAnother = await Mtls.ExchangeAsync(Mtls.Svid(TestBroker.SupportAgent), inRun);
+        var fromHolder = await Mtls.ExchangeAsync(svid, inRun);
+
+        Assert.Equal(CertificateThumbprint.X5tS256(svid), ConfirmationClaim.FromToken(IssuedTokens.Read(runToken))?.X5tS256);
+        Expect.Refused(fromAnother, "invalid_request", "bound to a client certificate");
+        Expect.Issued(fromHolder);
+    }
+
+    [Fact]
     public async Task Introspect_CertificateBoundCredential_ReturnsCnf()
     {
         var svid = Mtls.Svid(TestBroker.SupportAgent);

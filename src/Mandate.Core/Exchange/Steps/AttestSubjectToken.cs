@@ -75,6 +75,12 @@ public sealed class AttestSubjectToken : IExchangeStep
             return;
         }
 
+        if (HolderFailure(presented.Confirmation, context.Request.Binding) is { } notHolder)
+        {
+            context.Reject(OAuthError.InvalidRequest(notHolder));
+            return;
+        }
+
         var run = presented.Run;
         context.SubjectRun = presented;
         context.Subject = run.User is null ? SubjectKind.Agent : SubjectKind.User;
@@ -83,5 +89,24 @@ public sealed class AttestSubjectToken : IExchangeStep
             context.User = new UserIdentity(run.UserIssuer!, run.User, run.Tenant,
                 new AttestationEvidence("run token", run.UserIssuer!, null, "ES256", presented.ExpiresAt, presented.Jti));
         }
+    }
+
+    /// <summary>
+    /// A sender-constrained run token counts only from its holder (RFC 9449 §7, RFC 8705 §3): this request must
+    /// carry a DPoP proof by the bound key, or come over mTLS with the bound certificate. Null when it does.
+    /// </summary>
+    private static string? HolderFailure(Mandate.SenderConstraint.ConfirmationClaim? cnf, SenderBinding binding)
+    {
+        if (cnf?.Jkt is { } jkt && !string.Equals(jkt, binding.DpopJkt, StringComparison.Ordinal))
+        {
+            return "subject_token is a run token bound to a DPoP key (cnf.jkt); send a DPoP proof signed by that key with this request";
+        }
+
+        if (cnf?.X5tS256 is { } x5t && !string.Equals(x5t, binding.CertificateThumbprint, StringComparison.Ordinal))
+        {
+            return "subject_token is a run token bound to a client certificate (cnf x5t#S256); call over mutual TLS with that certificate";
+        }
+
+        return null;
     }
 }

@@ -49,7 +49,7 @@ public sealed class IssueRunToken : IExchangeStep
         }
 
         var expires = context.Now + lifetime;
-        var (token, jti, kid) = _minter.Mint(run, context.Now, expires);
+        var (token, jti, kid) = _minter.Mint(run, context.Now, expires, context.Request.Binding.Confirmation);
         var events = context.Decisions.Select(d => ExchangeAuditEvents.Decision(context, d, _options.Node)).ToList();
         events.Add(ExchangeAuditEvents.Run(context, run, jti, expires, kid, _options.Node));
         try
