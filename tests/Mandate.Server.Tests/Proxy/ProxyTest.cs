@@ -10,7 +10,7 @@ namespace Mandate.Server.Tests.Proxy;
 public abstract class ProxyTest : IAsyncLifetime
 {
     /// <summary>The vaulted key. Random per test so a leak cannot be a coincidence of fixed text.</summary>
-    protected string Secret { get; } = "sk_live_" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    protected string Secret { get; } = "vendor_key_" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     protected UpstreamServer Upstream { get; private set; } = null!;
 
