@@ -42,7 +42,7 @@ internal sealed class ProxyForwarder : IDisposable
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, http.RequestAborted);
         var ct = linked.Token;
-        using var message = CreateRequest(http.Request, upstream, out var body);
+        using var message = CreateRequest(http.Request, upstream, scrubber.Active, out var body);
         HttpResponseMessage response;
         try
         {
@@ -81,7 +81,7 @@ internal sealed class ProxyForwarder : IDisposable
         return null;
     }
 
-    private static HttpRequestMessage CreateRequest(HttpRequest request, ProxyUpstreamCall upstream, out LimitedReadStream? body)
+    private static HttpRequestMessage CreateRequest(HttpRequest request, ProxyUpstreamCall upstream, bool scrubbing, out LimitedReadStream? body)
     {
         var message = new HttpRequestMessage(new HttpMethod(request.Method), upstream.Uri) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         body = null;
@@ -99,7 +99,8 @@ internal sealed class ProxyForwarder : IDisposable
         var listed = ProxyHeaders.ListedInConnection(request.Headers.Connection);
         foreach (var (name, values) in request.Headers)
         {
-            if (!ProxyHeaders.ForwardRequest(name, listed, upstream.InjectHeader))
+            if (!ProxyHeaders.ForwardRequest(name, listed, upstream.InjectHeader)
+                || (scrubbing && name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
@@ -108,6 +109,12 @@ internal sealed class ProxyForwarder : IDisposable
             {
                 message.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
             }
+        }
+
+        if (scrubbing)
+        {
+            // Ask for an uncompressed body: the scrubber can only find the secret in bytes it can read.
+            message.Headers.TryAddWithoutValidation("Accept-Encoding", "identity");
         }
 
         message.Headers.TryAddWithoutValidation(upstream.InjectHeader, upstream.InjectValue);

@@ -31,6 +31,18 @@ public sealed class ProxySecretTests : ProxyTest
     }
 
     [Fact]
+    public async Task Proxy_SecretInjected_AsksUpstreamForAnUncompressedBodyItCanScrub()
+    {
+        var credential = await StripeCredentialAsync();
+
+        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_123", credential, configure: r =>
+            r.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, br"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("identity", Assert.Single(Upstream.Received).Headers["Accept-Encoding"]);
+    }
+
+    [Fact]
     public async Task Proxy_UpstreamEchoesSecret_AgentSeesItInNoHeaderAndNoBody()
     {
         var credential = await StripeCredentialAsync();
