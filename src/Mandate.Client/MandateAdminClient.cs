@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Mandate.Client;
@@ -15,24 +14,7 @@ public sealed class MandateAdminClient : IDisposable
     /// <summary>Connects to the admin socket at <paramref name="socketPath"/> (the broker's admin_socket setting).</summary>
     public MandateAdminClient(string socketPath)
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, ct) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        _http = new HttpClient(handler) { BaseAddress = new Uri("http://mandate-admin/"), Timeout = TimeSpan.FromSeconds(30) };
+        _http = UnixSocketHttpClient.Create(socketPath, "mandate-admin");
     }
 
     /// <summary>Revokes every credential matching the target (token, run, agent, tenant, user); returns the revocation record.</summary>

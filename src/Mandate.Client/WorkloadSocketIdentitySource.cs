@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Mandate.Client;
@@ -32,25 +31,7 @@ public sealed class WorkloadSocketIdentitySource : IWorkloadIdentitySource, IDis
         _socketPath = socketPath;
         _audience = audience;
         _time = time ?? TimeProvider.System;
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, ct) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        // The host name is not used for routing; the socket is the address.
-        _http = new HttpClient(handler) { BaseAddress = new Uri("http://localhost/"), Timeout = TimeSpan.FromSeconds(30) };
+        _http = UnixSocketHttpClient.Create(socketPath);
     }
 
     /// <summary>The SPIFFE ID of the last JWT-SVID obtained; null before the first.</summary>

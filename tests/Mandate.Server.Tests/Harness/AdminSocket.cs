@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Net.Sockets;
 
 namespace Mandate.Server.Tests.Harness;
 
@@ -25,24 +24,6 @@ internal static class AdminSocket
 
     private static HttpClient Connect(BrokerHarness broker)
     {
-        var socketPath = broker.Options.AdminSocket;
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, ct) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = new Uri("http://mandate-admin/"), Timeout = TimeSpan.FromSeconds(30) };
+        return Mandate.Client.UnixSocketHttpClient.Create(broker.Options.AdminSocket, "mandate-admin");
     }
 }

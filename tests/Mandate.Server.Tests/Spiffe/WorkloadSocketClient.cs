@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 
 namespace Mandate.Server.Tests.Spiffe;
 
@@ -7,23 +6,6 @@ internal static class WorkloadSocketClient
 {
     public static HttpClient Connect(string socketPath, string host = "localhost")
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, ct) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = new Uri($"http://{host}/"), Timeout = TimeSpan.FromSeconds(30) };
+        return Mandate.Client.UnixSocketHttpClient.Create(socketPath, host);
     }
 }
