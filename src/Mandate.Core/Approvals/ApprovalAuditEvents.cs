@@ -43,6 +43,36 @@ public static class ApprovalAuditEvents
         Evidence = new SortedDictionary<string, string>(Evidence(a), StringComparer.Ordinal) { ["approver"] = approver },
     };
 
+    /// <summary>Collecting the approval was refused by <paramref name="check"/> (an attestation or standing check id); nothing was issued.</summary>
+    public static AuditEvent Refused(Approval a, string check, string reason, string? revocation, DateTimeOffset at, string node)
+    {
+        var evidence = Evidence(a);
+        evidence["check"] = check;
+        if (revocation is not null)
+        {
+            evidence["revocation"] = revocation;
+        }
+
+        return new AuditEvent
+        {
+            Kind = AuditKinds.ApprovalRefused,
+            Time = at,
+            Outcome = "refused",
+            Agent = a.Agent,
+            Tenant = a.Tenant,
+            User = a.User,
+            Run = a.Run,
+            Tool = a.Tool,
+            Scope = a.Scope,
+            DecisionId = a.DecisionId,
+            PolicyVersion = a.PolicyVersion,
+            Rule = a.Rule,
+            Reason = reason,
+            Node = node,
+            Evidence = evidence,
+        };
+    }
+
     public static SortedDictionary<string, string> Evidence(Approval a) => new(StringComparer.Ordinal)
     {
         ["approval_id"] = a.Id,

@@ -6,7 +6,9 @@ using Mandate.Core.Exchange;
 using Mandate.Core.Minting;
 using Mandate.Core.Policy.Expressions;
 using Mandate.Core.Protocol;
+using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
+using Microsoft.Extensions.Logging;
 using E = Mandate.Core.Protocol.OAuthConstants.Errors;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 
@@ -17,24 +19,35 @@ namespace Mandate.Core.Approvals;
 /// asked presents <c>auth_req_id</c> and its actor_token. Pending → authorization_pending, too fast → slow_down,
 /// denied → access_denied, expired → expired_token, approved → the credential, minted now and recorded (with
 /// the approval consumed) in one transaction before it is returned. A second poll finds it consumed: invalid_grant.
+/// The caller is attested like every other grant's (<see cref="ActorAttestor"/>: registry, trust domain, kill
+/// switch), and collecting re-checks that the agent, run, tenant and user are still allowed at that moment
+/// (<see cref="PrincipalStanding"/>); a refusal is audited and nothing is issued.
 /// </summary>
-public sealed class ApprovalPollHandler
+public sealed partial class ApprovalPollHandler
 {
-    private readonly JwtAttestor _attestor;
+    private readonly ActorAttestor _actors;
+    private readonly PrincipalStanding _standing;
     private readonly IMandateStore _store;
+    private readonly IAuditTrail _trail;
     private readonly AccessTokenMinter _minter;
     private readonly Registry _registry;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
-    public ApprovalPollHandler(JwtAttestor attestor, IMandateStore store, AccessTokenMinter minter, Registry registry, MandateOptions options, TimeProvider time)
+    public ApprovalPollHandler(
+        ActorAttestor actors, PrincipalStanding standing, IMandateStore store, IAuditTrail trail, AccessTokenMinter minter,
+        Registry registry, MandateOptions options, TimeProvider time, ILogger<ApprovalPollHandler> logger)
     {
-        _attestor = attestor;
+        _actors = actors;
+        _standing = standing;
         _store = store;
+        _trail = trail;
         _minter = minter;
         _registry = registry;
         _options = options;
         _time = time;
+        _logger = logger;
     }
 
     public async Task<(TokenExchangeResponse? Response, OAuthError? Error)> HandleAsync(IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken)
@@ -50,15 +63,20 @@ public sealed class ApprovalPollHandler
             return Fail(OAuthError.InvalidRequest("actor_token (the agent's JWT-SVID) and actor_token_type=urn:ietf:params:oauth:token-type:jwt are required"));
         }
 
-        var actor = await _attestor.AttestWorkloadAsync(actorToken, P.ActorToken, cancellationToken);
-        if (actor.Identity is null)
-        {
-            return Fail(OAuthError.InvalidRequest(actor.Failure!));
-        }
-
         try
         {
-            return await PollAsync(id, actor.Identity.SpiffeId, form.GetValueOrDefault(P.AuthorizationDetails), cancellationToken);
+            var actor = await _actors.AttestAsync(actorToken, certificate: null, cancellationToken);
+            if (actor.Error is { } refused)
+            {
+                if (actor.Identity is { } identity)
+                {
+                    await RecordAttestationRefusalAsync(id, identity.SpiffeId, actor.CheckId!, refused, cancellationToken);
+                }
+
+                return Fail(refused);
+            }
+
+            return await PollAsync(id, actor.Identity!.SpiffeId, form.GetValueOrDefault(P.AuthorizationDetails), cancellationToken);
         }
         catch (StoreUnavailableException)
         {
@@ -101,11 +119,37 @@ public sealed class ApprovalPollHandler
             case ApprovalStatus.Approved when now >= PickupDeadline(approval):
                 return Fail(new OAuthError(E.ExpiredToken, $"approval '{id}' was approved but not collected in time; make a new token request"));
             default:
-                return await IssueAsync(approval, now, cancellationToken);
+                return await CollectAsync(approval, now, cancellationToken);
         }
     }
 
-    private async Task<(TokenExchangeResponse?, OAuthError?)> IssueAsync(Approval approval, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Invariant 6: an approval is no way around a revocation made after it was asked for.</summary>
+    private async Task<(TokenExchangeResponse?, OAuthError?)> CollectAsync(Approval approval, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var principal = new GrantPrincipal(approval.Agent, approval.Tenant, approval.User, approval.Run, approval.CreatedAt);
+        var (run, refusal) = await _standing.CheckAsync(principal, "the approved request", now, cancellationToken);
+        if (refusal is not null)
+        {
+            // RFC 6749 §5.2: a grant that was revoked is invalid_grant.
+            var error = new OAuthError(E.InvalidGrant, $"approval '{approval.Id}' can no longer be collected: {refusal.Description}; nothing was issued");
+            await RecordRefusalAsync(ApprovalAuditEvents.Refused(approval, refusal.CheckId, error.Description, refusal.Revocation?.Id, now, _options.Node), cancellationToken);
+            return Fail(error);
+        }
+
+        // Invariant 4: what the approval granted still cannot outlive the global cap or the run.
+        var expiresAt = now + TimeSpan.FromSeconds(approval.LifetimeSeconds);
+        foreach (var cap in new DateTimeOffset?[] { now + _options.Lifetimes.Max, run?.ExpiresAt })
+        {
+            if (cap is { } c && c < expiresAt)
+            {
+                expiresAt = c;
+            }
+        }
+
+        return await IssueAsync(approval, now, expiresAt, cancellationToken);
+    }
+
+    private async Task<(TokenExchangeResponse?, OAuthError?)> IssueAsync(Approval approval, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         var tool = _registry.FindTool(approval.Tool);
         if (tool is null)
@@ -131,7 +175,7 @@ public sealed class ApprovalPollHandler
             PolicyVersion = approval.PolicyVersion,
             DecisionId = approval.DecisionId,
             IssuedAt = now,
-            ExpiresAt = now + TimeSpan.FromSeconds(approval.LifetimeSeconds),
+            ExpiresAt = expiresAt,
             AuthorizationDetails = ParseDetails(approval.AuthorizationDetails),
             ApprovalId = approval.Id,
             Approver = approval.Approver,
@@ -182,6 +226,32 @@ public sealed class ApprovalPollHandler
             Evidence = evidence,
         };
     }
+
+    /// <summary>A caller the shared attestation refused polled for an approval it had asked for: recorded against that approval.</summary>
+    private async Task RecordAttestationRefusalAsync(string id, string agent, string check, OAuthError error, CancellationToken cancellationToken)
+    {
+        var approval = await _store.GetApprovalAsync(id, cancellationToken);
+        if (approval is not null && approval.Agent == agent)
+        {
+            await RecordRefusalAsync(ApprovalAuditEvents.Refused(approval, check, error.Description, null, _time.GetUtcNow(), _options.Node), cancellationToken);
+        }
+    }
+
+    private async Task RecordRefusalAsync(AuditEvent refusal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _trail.WriteAsync(new StoreBatch { AuditEvents = [refusal] }, cancellationToken);
+        }
+        catch (StoreUnavailableException e)
+        {
+            // The refusal stands either way; losing its record is worth an operator's attention.
+            LogRefusalNotRecorded(_logger, refusal.Evidence.GetValueOrDefault("approval_id", "?"), e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refused collection of approval {ApprovalId} could not be recorded: {Error}")]
+    private static partial void LogRefusalNotRecorded(ILogger logger, string approvalId, string error);
 
     /// <summary>An approved request is collected by the expiry, or within two minutes of a late approval.</summary>
     internal static DateTimeOffset PickupDeadline(Approval approval)

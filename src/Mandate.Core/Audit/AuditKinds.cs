@@ -14,6 +14,9 @@ public static class AuditKinds
     public const string PolicyLoaded = "policy_loaded";
     public const string ApprovalRequested = "approval_requested";
     public const string ApprovalDecided = "approval_decided";
+
+    /// <summary>Collecting an approved credential was refused: the agent, run, tenant or user was no longer allowed.</summary>
+    public const string ApprovalRefused = "approval_refused";
     public const string EvidencePosted = "evidence_posted";
     public const string ShadowDecision = "shadow_decision";
 

@@ -21,15 +21,15 @@ public sealed class RunTokenValidator
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly SigningKeyRing _keys;
     private readonly IMandateStore _store;
-    private readonly RevocationList _revocations;
+    private readonly PrincipalStanding _standing;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
 
-    public RunTokenValidator(SigningKeyRing keys, IMandateStore store, RevocationList revocations, MandateOptions options, TimeProvider time)
+    public RunTokenValidator(SigningKeyRing keys, IMandateStore store, PrincipalStanding standing, MandateOptions options, TimeProvider time)
     {
         _keys = keys;
         _store = store;
-        _revocations = revocations;
+        _standing = standing;
         _options = options;
         _time = time;
     }
@@ -93,26 +93,11 @@ public sealed class RunTokenValidator
             return (null, $"{parameter} does not match any run this broker recorded; its delegation chain cannot be trusted");
         }
 
-        if (run.EndedAt is not null)
-        {
-            return (null, $"run '{run.Id}' has ended; start a new run");
-        }
-
-        // Kill switch cascades down the tree: a sub-agent cannot keep working for a supervisor that was disabled.
-        if (run.Actors.Select(_revocations.DisabledBy).FirstOrDefault(r => r is not null) is { } disabled)
-        {
-            return (null, $"agent '{disabled.Value}' in this run's delegation chain is disabled (revocation {disabled.Id}); an operator re-enables it with 'mandate agents enable'");
-        }
-
-        if (now >= run.ExpiresAt)
-        {
-            return (null, $"run '{run.Id}' reached its maximum duration; start a new run");
-        }
-
+        // The run, its delegation chain and every revocation since this token was issued: the check every grant shares.
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(jwt.TryGetPayloadValue<long>(C.IssuedAt, out var iat) ? iat : 0);
-        if (_revocations.Find(new CredentialFacts(jwt.Id, run.Agent, run.Tenant, run.Id, run.User, issuedAt)) is { } revocation)
+        if (_standing.Check(run, jwt.Id, issuedAt, parameter, now) is { } refusal)
         {
-            return (null, $"{parameter} was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id})");
+            return (null, refusal.Description);
         }
 
         // A cnf this broker cannot read may have meant a binding: refuse rather than treat the token as bearer (RFC 7800 §3.1).

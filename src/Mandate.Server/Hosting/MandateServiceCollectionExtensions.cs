@@ -39,6 +39,8 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton(sp => new JwtAttestor(TrustedIssuers.Create(runtime.Options, sp.GetRequiredService<IHttpClientFactory>(), runtime.Time, runtime.Spiffe), runtime.Time));
         services.AddHttpClient();
 
+        services.AddSingleton<PrincipalStanding>();
+        services.AddSingleton<ActorAttestor>();
         services.AddSingleton<RunTokenValidator>();
         services.AddSingleton<RunTokenMinter>();
         services.AddSingleton<RunService>();

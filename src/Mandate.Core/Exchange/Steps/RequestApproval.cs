@@ -42,7 +42,15 @@ public sealed class RequestApproval : IExchangeStep
             return;
         }
 
-        var approval = Create(context);
+        // The same lifetime rule as a credential issued at once: requested_lifetime, the run and its run token bound it.
+        var (lifetime, lifetimeError) = Lifetimes.ForCredential(context, _options, decision.MaxLifetime);
+        if (lifetimeError is not null)
+        {
+            context.Reject(lifetimeError);
+            return;
+        }
+
+        var approval = Create(context, lifetime);
         var decided = ExchangeAuditEvents.Decision(context, context.Decisions[0], _options.Node) with { Outcome = "pending", Scope = approval.Scope };
         try
         {
@@ -73,7 +81,7 @@ public sealed class RequestApproval : IExchangeStep
     /// <summary>Kinds whose approved credential is the Mandate access token the poll mints (a <c>secret</c> tool's credential is one, used at the proxy).</summary>
     public static bool ApprovalIssuable(CredentialKind kind) => kind is CredentialKind.Jwt or CredentialKind.Secret;
 
-    private Approval Create(ExchangeContext context)
+    private static Approval Create(ExchangeContext context, TimeSpan lifetime)
     {
         var decision = context.Decision!;
         var scope = string.Join(' ', decision.GrantedScopes);
@@ -96,7 +104,7 @@ public sealed class RequestApproval : IExchangeStep
             Rule = decision.RuleId!,
             PolicyVersion = decision.PolicyVersion,
             DecisionId = context.DecisionId,
-            LifetimeSeconds = (int)CredentialLifetime.For(_options, context.Agent!, decision).TotalSeconds,
+            LifetimeSeconds = (int)lifetime.TotalSeconds,
             CreatedAt = context.Now,
             ExpiresAt = context.Now + (decision.ApprovalExpiresIn ?? TimeSpan.FromMinutes(10)),
         };

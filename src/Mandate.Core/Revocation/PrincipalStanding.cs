@@ -1,0 +1,73 @@
+using Mandate.Core.Runs;
+using Mandate.Core.Storage;
+
+namespace Mandate.Core.Revocation;
+
+/// <summary>
+/// The one answer to "is this principal still allowed right now?", asked whenever something granted earlier
+/// is used: a run token presented again, an approved credential collected. The run must be open (not ended,
+/// not past its maximum duration), no agent of its delegation chain disabled, and no revocation of the
+/// token, run, agent, tenant or user made since the grant (invariant 6: revocation has no way around it).
+/// </summary>
+public sealed class PrincipalStanding
+{
+    private readonly IMandateStore _store;
+    private readonly RevocationList _revocations;
+
+    public PrincipalStanding(IMandateStore store, RevocationList revocations)
+    {
+        _store = store;
+        _revocations = revocations;
+    }
+
+    /// <summary>
+    /// Checks a grant made for <paramref name="principal"/>. When its run is a recorded run (started with a
+    /// run token) the run's state counts too; the run is returned so callers can bound lifetimes by it.
+    /// </summary>
+    public async Task<(RunRecord? Run, StandingRefusal? Refusal)> CheckAsync(GrantPrincipal principal, string subject, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var run = await _store.GetRunAsync(principal.Run, cancellationToken);
+        if (run is not null && RunRefusal(run, now) is { } closed)
+        {
+            return (run, closed);
+        }
+
+        var facts = new CredentialFacts("", principal.Agent, principal.Tenant, principal.Run, principal.User, principal.GrantedAt);
+        return (run, Revoked(subject, facts));
+    }
+
+    /// <summary>
+    /// Checks a recorded run and a token of it (<paramref name="jti"/>, issued at <paramref name="issuedAt"/>).
+    /// <paramref name="subject"/> names what was presented, for the description (e.g. <c>subject_token</c>).
+    /// </summary>
+    public StandingRefusal? Check(RunRecord run, string jti, DateTimeOffset issuedAt, string subject, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return RunRefusal(run, now) ?? Revoked(subject, new CredentialFacts(jti, run.Agent, run.Tenant, run.Id, run.User, issuedAt));
+    }
+
+    private StandingRefusal? RunRefusal(RunRecord run, DateTimeOffset now)
+    {
+        if (run.EndedAt is not null)
+        {
+            return new StandingRefusal(StandingChecks.RunEnded, $"run '{run.Id}' has ended; start a new run");
+        }
+
+        // Kill switch cascades down the tree: a sub-agent cannot keep working for a supervisor that was disabled.
+        if (run.Actors.Select(_revocations.DisabledBy).FirstOrDefault(r => r is not null) is { } disabled)
+        {
+            return new StandingRefusal(StandingChecks.ChainAgentDisabled,
+                $"agent '{disabled.Value}' in this run's delegation chain is disabled (revocation {disabled.Id}); an operator re-enables it with 'mandate agents enable'", disabled);
+        }
+
+        return now >= run.ExpiresAt
+            ? new StandingRefusal(StandingChecks.RunExpired, $"run '{run.Id}' reached its maximum duration; start a new run")
+            : null;
+    }
+
+    private StandingRefusal? Revoked(string subject, CredentialFacts facts) =>
+        _revocations.Find(facts) is { } revocation
+            ? new StandingRefusal(StandingChecks.For(revocation.Target), $"{subject} was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id})", revocation)
+            : null;
+}

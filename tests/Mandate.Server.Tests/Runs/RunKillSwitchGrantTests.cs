@@ -1,0 +1,71 @@
+using Mandate.Server.Tests.Harness;
+using static Mandate.Server.Tests.Harness.RunExchanges;
+using static Mandate.Server.Tests.Harness.TestBroker;
+
+namespace Mandate.Server.Tests.Runs;
+
+/// <summary>
+/// Invariant 6 across the run grants: after `mandate revoke --agent`, renewing, delegating and asking for a
+/// credential inside the run are refused, each through the one shared attestation of the caller and the
+/// one check that the run's principals are still allowed. Nothing is issued.
+/// </summary>
+public sealed class RunKillSwitchGrantTests : BrokerTest
+{
+    [Fact]
+    public async Task Invariant6_Renewal_AgentDisabled_RefusedUnauthorizedClientNothingIssued()
+    {
+        var runToken = await Broker.StartRunAsync();
+        await RevokeAgentAsync(SupportAgent);
+        var before = await Broker.ReadAuditAsync();
+
+        var reply = await Broker.ExchangeAsync(Broker.RunTokenRequest(runToken, SupportAgent));
+
+        Expect.Refused(reply, "unauthorized_client", $"agent '{SupportAgent}' is disabled");
+        Assert.Equal(before.Count, (await Broker.ReadAuditAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Invariant6_Delegation_SupervisorDisabled_SubAgentCannotDelegateFromItsRunToken()
+    {
+        var parent = await Broker.StartRunAsync(OrchestratorAgent);
+        await RevokeAgentAsync(OrchestratorAgent);
+        var before = await Broker.ReadAuditAsync();
+
+        var reply = await Broker.ExchangeAsync(Broker.RunTokenRequest(parent, ExecutorAgent, "refunds:write"));
+
+        // RFC 8693 §2.2.2: the subject_token (the supervisor's run token) is no longer acceptable.
+        Expect.Refused(reply, "invalid_request", $"agent '{OrchestratorAgent}' in this run's delegation chain is disabled");
+        Assert.Equal(before.Count, (await Broker.ReadAuditAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Invariant6_Delegation_SubAgentDisabled_RefusedUnauthorizedClientNothingIssued()
+    {
+        var parent = await Broker.StartRunAsync(OrchestratorAgent);
+        await RevokeAgentAsync(ExecutorAgent);
+
+        var reply = await Broker.ExchangeAsync(Broker.RunTokenRequest(parent, ExecutorAgent, "refunds:write"));
+
+        Expect.Refused(reply, "unauthorized_client", $"agent '{ExecutorAgent}' is disabled");
+        await Broker.AssertNothingIssuedAsync();
+    }
+
+    [Fact]
+    public async Task Invariant6_ToolCredentialInRun_SupervisorDisabled_SubAgentGetsNothing()
+    {
+        var parent = await Broker.StartRunAsync(OrchestratorAgent);
+        var child = await Broker.DelegateAsync(parent, ExecutorAgent, "refunds:write");
+        await RevokeAgentAsync(OrchestratorAgent);
+
+        var reply = await Broker.ExchangeAsync(Broker.InRunRequest(child, ExecutorAgent));
+
+        Expect.Refused(reply, "invalid_request", $"agent '{OrchestratorAgent}' in this run's delegation chain is disabled");
+        await Broker.AssertNothingIssuedAsync();
+    }
+
+    private async Task RevokeAgentAsync(string agent)
+    {
+        using var admin = Broker.Admin();
+        await admin.RevokeAsync("agent", agent, "kill switch");
+    }
+}
