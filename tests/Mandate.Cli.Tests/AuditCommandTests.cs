@@ -68,6 +68,52 @@ public sealed class AuditCommandTests
         Assert.Contains("no store", output);
     }
 
+    [Fact]
+    public async Task AuditTrace_RunIdOfPlainExchanges_ShowsTheRunAndItsCredential()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var db = Path.Combine(dir.Path, "data", "mandate.db");
+        await SeedAsync(db);
+        await using (var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = db }))
+        {
+            var exp = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await store.CommitAsync(new StoreBatch
+            {
+                AuditEvents =
+                [
+                    new AuditEvent
+                    {
+                        Kind = AuditKinds.Issuance, Time = DateTimeOffset.UtcNow, Outcome = "issued", Agent = "spiffe://acme.example/agents/a", User = "alice",
+                        Tenant = "acme", Run = "run_plain_1", Tool = "refunds", Scope = "refunds:write", Jti = "jti_plain_1", DecisionId = "dec_1",
+                        Evidence = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["exp"] = exp, ["aud"] = "https://refunds.acme.example" },
+                    },
+                ],
+            }, CancellationToken.None);
+        }
+
+        var (trace, traced) = await CliRunner.RunAsync("audit", "trace", "-c", config, "--run", "run_plain_1");
+        var (show, shown) = await CliRunner.RunAsync("runs", "show", "-c", config, "run_plain_1");
+
+        Assert.Equal((0, 0), (trace, show));
+        Assert.Contains("plain exchanges (no run token)", traced, StringComparison.Ordinal);
+        Assert.Contains("jti_plain_1", traced, StringComparison.Ordinal);
+        Assert.Contains("jti_plain_1", shown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditTrace_RunIdNothingCarries_ExitsOneAndSaysSo()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "trace", "-c", config, "--run", "run_never_seen");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("no audit record carries it", output, StringComparison.Ordinal);
+    }
+
     private static async Task SeedAsync(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -39,7 +39,7 @@ internal static class AuditCommands
         var trace = await RunTraceBuilder.BuildAsync(store, runId, ct);
         if (trace is null)
         {
-            Output.Error($"no run '{runId}' is recorded; 'mandate runs list' shows recent runs");
+            Output.Error($"no run '{runId}' is recorded and no audit record carries it; 'mandate runs list' shows recent runs");
             return 1;
         }
 

@@ -13,7 +13,7 @@ internal static class RunTraceView
 {
     public static void Write(RunTrace trace, DateTimeOffset now)
     {
-        var tree = new Tree(Node(trace.Run, now));
+        var tree = new Tree(trace.Implicit ? ImplicitNode(trace.Run, now) : Node(trace.Run, now));
         Add(tree, trace, now);
         Output.Console.Write(tree);
     }
@@ -63,6 +63,13 @@ internal static class RunTraceView
         var state = r.EndedAt is not null ? "[red]ended[/]" : r.IsOpen(now) ? "[green]open[/]" : "[grey]expired[/]";
         var who = r.Depth == 0 ? "run" : $"sub-agent run (depth {r.Depth}, delegated from {Esc(r.ParentId)})";
         return $"[bold]{who} {Esc(r.Id)}[/] {state}: agent {Esc(r.Agent)} for {Esc(r.User ?? "(background)")} in tenant {Esc(r.Tenant)}; may use {Esc(r.Envelope.Scope)}; policy {Esc(Short(r.PolicyVersion))}";
+    }
+
+    /// <summary>A plain exchange's run id: no run token was issued for it, so it has no envelope or end of its own.</summary>
+    private static string ImplicitNode(RunRecord r, DateTimeOffset now)
+    {
+        var state = r.EndedAt is not null ? "[red]revoked[/]" : r.IsOpen(now) ? "[green]credentials may be live[/]" : "[grey]expired[/]";
+        return $"[bold]run {Esc(r.Id)}[/] {state}: plain exchanges (no run token) by agent {Esc(r.Agent)} for {Esc(r.User ?? "(background)")} in tenant {Esc(r.Tenant)}; first seen {r.StartedAt:u}; 'mandate revoke --run' revokes its credentials";
     }
 
     private static string Short(string? value) => value is { Length: > 19 } ? value[..19] + "…" : value ?? "";

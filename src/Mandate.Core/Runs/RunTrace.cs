@@ -7,7 +7,14 @@ namespace Mandate.Core.Runs;
 /// (rule, policy version), the credentials issued in it, where they were accepted or rejected, and how
 /// the run and its credentials ended.
 /// </summary>
-public sealed record RunTrace(RunRecord Run, IReadOnlyList<AuditRecord> Decisions, IReadOnlyList<CredentialTrace> Credentials, IReadOnlyList<AuditRecord> Lifecycle, IReadOnlyList<RunTrace> Children);
+public sealed record RunTrace(RunRecord Run, IReadOnlyList<AuditRecord> Decisions, IReadOnlyList<CredentialTrace> Credentials, IReadOnlyList<AuditRecord> Lifecycle, IReadOnlyList<RunTrace> Children)
+{
+    /// <summary>
+    /// True for the run id of plain exchanges: no run token and no run row, so <see cref="Run"/> is read back
+    /// from the audit records carrying the id (see <see cref="ImplicitRun"/>).
+    /// </summary>
+    public bool Implicit { get; init; }
+}
 
 /// <summary>One credential as the audit trail tells it.</summary>
 public sealed record CredentialTrace(AuditRecord Issuance, IReadOnlyList<AuditRecord> Introspections, AuditRecord? Revocation)

@@ -6,14 +6,19 @@ namespace Mandate.Core.Runs;
 /// <summary>Builds the <see cref="RunTrace"/> of the whole tree a run belongs to, from the store alone.</summary>
 public static class RunTraceBuilder
 {
-    /// <summary>The tree rooted at the root of <paramref name="runId"/>'s lineage, or null for an unknown run.</summary>
+    /// <summary>
+    /// The tree rooted at the root of <paramref name="runId"/>'s lineage; for the run id of plain exchanges (no
+    /// run token, so no run row) the run as its audit records tell it; null when nothing carries the id.
+    /// </summary>
     public static async Task<RunTrace?> BuildAsync(IMandateStore store, string runId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var run = await store.GetRunAsync(runId, cancellationToken);
         if (run is null)
         {
-            return null;
+            return ImplicitRun.FromAudit(runId, await ReadAsync(store, new AuditQuery { Run = runId }, cancellationToken)) is { } plain
+                ? await NodeAsync(store, plain, Array.Empty<RunRecord>().ToLookup(r => r.Id), cancellationToken) with { Implicit = true }
+                : null;
         }
 
         var rootId = run.Lineage.Split('/')[0];

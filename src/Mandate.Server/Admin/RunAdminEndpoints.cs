@@ -23,8 +23,9 @@ internal static class RunAdminEndpoints
         return Results.Json(runs.Select(RunJson.Run));
     }
 
+    /// <summary>A recorded run, or the run id of plain exchanges as the audit records carrying it tell it.</summary>
     private static async Task<IResult> ShowAsync(IMandateStore store, string id, CancellationToken ct) =>
-        await store.GetRunAsync(id, ct) is { } run ? Results.Json(RunJson.Run(run)) : NotFound(id);
+        (await store.GetRunAsync(id, ct) ?? (await RunTraceBuilder.BuildAsync(store, id, ct))?.Run) is { } run ? Results.Json(RunJson.Run(run)) : NotFound(id);
 
     private static async Task<IResult> TraceAsync(IMandateStore store, string id, CancellationToken ct) =>
         await RunTraceBuilder.BuildAsync(store, id, ct) is { } trace ? Results.Json(RunJson.Trace(trace)) : NotFound(id);
@@ -43,5 +44,5 @@ internal static class RunAdminEndpoints
     }
 
     private static IResult NotFound(string id) =>
-        Results.Problem(title: "unknown run", detail: $"no run '{id}' is recorded; 'mandate runs list' shows recent runs", statusCode: StatusCodes.Status404NotFound);
+        Results.Problem(title: "unknown run", detail: $"no run '{id}' is recorded and no audit record carries it; 'mandate runs list' shows recent runs", statusCode: StatusCodes.Status404NotFound);
 }

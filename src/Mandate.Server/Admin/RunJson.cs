@@ -32,6 +32,8 @@ public static class RunJson
     public static object Trace(RunTrace t) => new
     {
         run = Run(t.Run),
+        // The run id of plain exchanges: read back from the audit records carrying it; no run token was issued.
+        @implicit = t.Implicit,
         decisions = t.Decisions.Select(Record),
         credentials = t.Credentials.Select(c => new
         {
