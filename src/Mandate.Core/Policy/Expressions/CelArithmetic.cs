@@ -5,7 +5,7 @@ namespace Mandate.Core.Policy.Expressions;
 /// <summary>
 /// <c>+ - * / %</c> for the checker and at run time. Int arithmetic is checked (overflow is an error, as in
 /// CEL); an int mixed with a double gives a double; strings and lists concatenate within the size limits;
-/// timestamps and durations add and subtract.
+/// timestamps and durations add and subtract, and leaving their range is an error.
 /// </summary>
 internal static class CelArithmetic
 {
@@ -55,12 +55,12 @@ internal static class CelArithmetic
                 (K.Plus, IReadOnlyList<object?> x, IReadOnlyList<object?> y) => x.Count + y.Count > limits.MaxListSize
                     ? new CelError($"list longer than {limits.MaxListSize} items", isLimit: true)
                     : (object)x.Concat(y).ToList(),
-                (K.Plus, DateTimeOffset t, TimeSpan d) => t + d,
-                (K.Plus, TimeSpan d, DateTimeOffset t) => t + d,
-                (K.Minus, DateTimeOffset t, TimeSpan d) => t - d,
-                (K.Minus, DateTimeOffset t, DateTimeOffset u) => t - u,
-                (K.Plus, TimeSpan d, TimeSpan e) => d + e,
-                (K.Minus, TimeSpan d, TimeSpan e) => d - e,
+                (K.Plus, CelTimestamp t, CelDuration d) => t.Add(d),
+                (K.Plus, CelDuration d, CelTimestamp t) => t.Add(d),
+                (K.Minus, CelTimestamp t, CelDuration d) => t.Subtract(d),
+                (K.Minus, CelTimestamp t, CelTimestamp u) => t.Subtract(u),
+                (K.Plus, CelDuration d, CelDuration e) => CelDuration.Create((Int128)d.Nanoseconds + e.Nanoseconds),
+                (K.Minus, CelDuration d, CelDuration e) => CelDuration.Create((Int128)d.Nanoseconds - e.Nanoseconds),
                 _ => new CelError($"no such overload: {CelValues.TypeName(left)} {CelChecker.Symbol(op)} {CelValues.TypeName(right)}"),
             };
         }
@@ -75,8 +75,7 @@ internal static class CelArithmetic
         long l when l == long.MinValue => new CelError("'-' overflowed"),
         long l => -l,
         double d => -d,
-        TimeSpan t when t == TimeSpan.MinValue => new CelError("'-' overflowed"),
-        TimeSpan t => -t,
+        CelDuration d => CelDuration.Create(-(Int128)d.Nanoseconds),
         _ => new CelError($"no such overload: -{CelValues.TypeName(value)}"),
     };
 

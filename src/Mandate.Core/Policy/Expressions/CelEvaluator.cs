@@ -65,7 +65,7 @@ internal sealed partial class CelEvaluator
             }
         }
 
-        return _variables.TryGetValue(name, out var value) ? value : new CelError($"no value for '{name}'");
+        return _variables.TryGetValue(name, out var value) ? CelValues.FromHost(value) : new CelError($"no value for '{name}'");
     }
 
     private object? Select(CelSelect s)
@@ -82,7 +82,7 @@ internal sealed partial class CelEvaluator
                     return present && value is not null;
                 }
 
-                return present ? value : new CelError($"no such key '{s.Field}'");
+                return present ? CelValues.FromHost(value) : new CelError($"no such key '{s.Field}'");
             default:
                 return new CelError($"cannot select '{s.Field}' from {CelValues.TypeName(operand)}");
         }
@@ -109,7 +109,7 @@ internal sealed partial class CelEvaluator
             case (IReadOnlyList<object?> list, double d) when d == Math.Floor(d):
                 return d >= 0 && d < list.Count ? list[(int)d] : new CelError($"index {d} out of range (list has {list.Count} items)");
             case (IReadOnlyDictionary<string, object?> map, string key):
-                return map.TryGetValue(key, out var value) ? value : new CelError($"no such key '{key}'");
+                return map.TryGetValue(key, out var value) ? CelValues.FromHost(value) : new CelError($"no such key '{key}'");
             default:
                 return new CelError($"cannot index {CelValues.TypeName(operand)} with {CelValues.TypeName(index)}");
         }

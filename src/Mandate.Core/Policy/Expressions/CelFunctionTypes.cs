@@ -44,12 +44,12 @@ internal static class CelFunctionTypes
             case "timestamp":
                 Arity(checker, call, all, 1);
                 Expect(checker, nodes, all, 0, "timestamp()", CelKind.String, CelKind.Timestamp);
-                CheckLiteral(checker, nodes, 0, s => CelTime.TryParseTimestamp(s, out _), "is not an RFC 3339 timestamp, e.g. \"2026-01-31T09:00:00Z\"");
+                CheckLiteral(checker, nodes, 0, s => CelTime.TryParseTimestamp(s, out _), "is not an RFC 3339 timestamp in years 0001-9999, e.g. \"2026-01-31T09:00:00Z\"");
                 return CelType.Timestamp;
             case "duration":
                 Arity(checker, call, all, 1);
                 Expect(checker, nodes, all, 0, "duration()", CelKind.String, CelKind.Duration);
-                CheckLiteral(checker, nodes, 0, s => CelTime.TryParseDuration(s, out _), "is not a duration; write e.g. \"90s\", \"15m\", \"1h30m\"");
+                CheckLiteral(checker, nodes, 0, s => CelTime.TryParseDuration(s, out _), "is not a duration within ±292 years; write e.g. \"90s\", \"15m\", \"1h30m\"");
                 return CelType.Duration;
             case "int":
                 Arity(checker, call, all, 1);

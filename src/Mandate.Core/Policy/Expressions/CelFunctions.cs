@@ -33,14 +33,14 @@ internal static class CelFunctions
             case ("timestamp", 1):
                 return all[0] switch
                 {
-                    DateTimeOffset t => t,
+                    CelTimestamp t => t,
                     string s when CelTime.TryParseTimestamp(s, out var t) => t,
                     var v => new CelError($"timestamp() cannot parse {CelValues.Format(v)}"),
                 };
             case ("duration", 1):
                 return all[0] switch
                 {
-                    TimeSpan d => d,
+                    CelDuration d => d,
                     string s when CelTime.TryParseDuration(s, out var d) => d,
                     var v => new CelError($"duration() cannot parse {CelValues.Format(v)}"),
                 };
@@ -61,8 +61,8 @@ internal static class CelFunctions
                     long l => l.ToString(CultureInfo.InvariantCulture),
                     double d => d.ToString("R", CultureInfo.InvariantCulture),
                     bool b => b ? "true" : "false",
-                    DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                    TimeSpan d => ((long)d.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s",
+                    CelTimestamp t => t.ToString(),
+                    CelDuration d => d.ToString(),
                     var v => new CelError($"string() cannot convert {CelValues.TypeName(v)}"),
                 };
             default:
@@ -99,14 +99,16 @@ internal static class CelFunctions
         {
             case long l:
                 return l;
-            case double d when double.IsFinite(d) && d >= long.MinValue && d < long.MaxValue:
+            // CEL: the double must lie strictly inside the int range. Both bounds are exclusive because
+            // (double)long.MinValue and (double)long.MaxValue are -2^63 and 2^63 exactly.
+            case double d when double.IsFinite(d) && d > long.MinValue && d < long.MaxValue:
                 return (long)Math.Truncate(d);
             case string s when long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l):
                 return l;
-            case DateTimeOffset t:
-                return t.ToUnixTimeSeconds();
-            case TimeSpan d:
-                return (long)d.TotalSeconds;
+            case CelTimestamp t:
+                return t.Seconds;
+            case CelDuration d:
+                return d.Nanoseconds / CelDuration.NanosecondsPerSecond;
             default:
                 return new CelError($"int() cannot convert {CelValues.Format(value)}");
         }
@@ -114,22 +116,25 @@ internal static class CelFunctions
 
     private static object TimePart(CelCall call, IReadOnlyList<object?> all)
     {
-        if (all[0] is TimeSpan d && all.Count == 1)
+        if (all[0] is CelDuration d && all.Count == 1)
         {
+            // Hours, minutes and seconds are whole totals; milliseconds is the part within the second (CEL).
             return call.Function switch
             {
-                "getHours" => (long)d.TotalHours,
-                "getMinutes" => (long)d.TotalMinutes,
-                "getSeconds" => (long)d.TotalSeconds,
-                "getMilliseconds" => (long)d.Milliseconds,
+                "getHours" => d.Nanoseconds / (3600 * CelDuration.NanosecondsPerSecond),
+                "getMinutes" => d.Nanoseconds / (60 * CelDuration.NanosecondsPerSecond),
+                "getSeconds" => d.Nanoseconds / CelDuration.NanosecondsPerSecond,
+                "getMilliseconds" => d.Nanoseconds % CelDuration.NanosecondsPerSecond / 1_000_000,
                 _ => NoOverload(call, d),
             };
         }
 
-        if (all[0] is not DateTimeOffset t)
+        if (all[0] is not CelTimestamp timestamp)
         {
             return NoOverload(call, all[0]);
         }
+
+        var t = timestamp.ToDateTimeOffset();
 
         if (all.Count == 2)
         {
@@ -151,7 +156,7 @@ internal static class CelFunctions
             "getHours" => (long)t.Hour,
             "getMinutes" => (long)t.Minute,
             "getSeconds" => (long)t.Second,
-            "getMilliseconds" => (long)t.Millisecond,
+            "getMilliseconds" => (long)timestamp.Nanos / 1_000_000,
             "getDayOfWeek" => (long)t.DayOfWeek,
             "getFullYear" => (long)t.Year,
             "getMonth" => (long)t.Month - 1,

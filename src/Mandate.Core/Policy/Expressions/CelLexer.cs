@@ -152,6 +152,9 @@ internal sealed class CelLexer
         }
     }
 
+    /// <summary>The value of the int literal 9223372036854775808, which is valid only as <c>-9223372036854775808</c>.</summary>
+    public static readonly object NegatableOnly = 9_223_372_036_854_775_808UL;
+
     private CelToken Number(int start)
     {
         if (_source[_position] == '0' && Peek(1) is 'x' or 'X')
@@ -214,7 +217,10 @@ internal sealed class CelLexer
 
         if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
         {
-            throw new CelSyntaxException(start, $"integer '{text}' does not fit in 64 bits");
+            // 2^63 is only valid negated (the smallest int); the parser checks that it follows a '-'.
+            return text.TrimStart('0') == "9223372036854775808"
+                ? new CelToken(CelTokenKind.Int, start, text, NegatableOnly)
+                : throw new CelSyntaxException(start, $"integer '{text}' does not fit in 64 bits");
         }
 
         return new CelToken(CelTokenKind.Int, start, text, value);

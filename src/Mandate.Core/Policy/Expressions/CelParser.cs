@@ -95,13 +95,20 @@ internal sealed class CelParser
     private CelNode Unary()
     {
         var token = Current;
+        if (token.Kind == CelTokenKind.Minus && ReferenceEquals(_tokens[_position + 1].Value, CelLexer.NegatableOnly))
+        {
+            // CEL's grammar makes the sign part of an int literal, so the smallest int can be written.
+            _position += 2;
+            return Postfix(new CelLiteral(token.Offset, long.MinValue));
+        }
+
         if (token.Kind is CelTokenKind.Not or CelTokenKind.Minus)
         {
             _position++;
             Enter();
             var operand = Unary();
             _depth--;
-            if (token.Kind == CelTokenKind.Minus && operand is CelLiteral { Value: long l })
+            if (token.Kind == CelTokenKind.Minus && operand is CelLiteral { Value: long l } && l != long.MinValue)
             {
                 return new CelLiteral(token.Offset, -l);
             }
@@ -167,6 +174,8 @@ internal sealed class CelParser
         _position++;
         switch (token.Kind)
         {
+            case CelTokenKind.Int when ReferenceEquals(token.Value, CelLexer.NegatableOnly):
+                throw new CelSyntaxException(token.Offset, $"integer '{token.Text}' does not fit in 64 bits");
             case CelTokenKind.Int:
             case CelTokenKind.Double:
             case CelTokenKind.String:

@@ -4,8 +4,7 @@ using System.Text.Json;
 namespace Mandate.Core.Policy.Expressions;
 
 /// <summary>
-/// Run-time values: null, bool, long, double, string, <see cref="DateTimeOffset"/> (timestamp),
-/// <see cref="TimeSpan"/> (duration), <see cref="IReadOnlyList{T}"/> of values and string-keyed
+/// Run-time values: null, bool, long, double, string, <see cref="CelTimestamp"/>, <see cref="CelDuration"/>, <see cref="IReadOnlyList{T}"/> of values and string-keyed
 /// <see cref="IReadOnlyDictionary{TKey, TValue}"/> (maps and objects). Ints and doubles compare and mix
 /// numerically, unlike strict CEL, because JSON (claims, authorization_details) does not tell them apart.
 /// </summary>
@@ -22,8 +21,8 @@ public static class CelValues
         long => "int",
         double => "double",
         string => "string",
-        DateTimeOffset => "timestamp",
-        TimeSpan => "duration",
+        CelTimestamp => "timestamp",
+        CelDuration => "duration",
         IReadOnlyList<object?> => "list",
         IReadOnlyDictionary<string, object?> => "map",
         CelError => "error",
@@ -106,8 +105,8 @@ public static class CelValues
         (long or double, long or double) => ToDouble(a).CompareTo(ToDouble(b)),
         (string x, string y) => string.CompareOrdinal(x, y),
         (bool x, bool y) => x.CompareTo(y),
-        (DateTimeOffset x, DateTimeOffset y) => x.CompareTo(y),
-        (TimeSpan x, TimeSpan y) => x.CompareTo(y),
+        (CelTimestamp x, CelTimestamp y) => x.CompareTo(y),
+        (CelDuration x, CelDuration y) => x.CompareTo(y),
         _ => null,
     };
 
@@ -121,8 +120,8 @@ public static class CelValues
             long l => l.ToString(CultureInfo.InvariantCulture),
             double d => d.ToString("R", CultureInfo.InvariantCulture),
             string s => "\"" + s + "\"",
-            DateTimeOffset t => $"timestamp(\"{t.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\")",
-            TimeSpan t => $"duration(\"{(long)t.TotalSeconds}s\")",
+            CelTimestamp t => $"timestamp(\"{t}\")",
+            CelDuration d => $"duration(\"{d}\")",
             IReadOnlyList<object?> list => "[" + string.Join(", ", list.Take(5).Select(Format)) + (list.Count > 5 ? ", …" : "") + "]",
             IReadOnlyDictionary<string, object?> map => "{" + string.Join(", ", map.Take(5).Select(e => $"\"{e.Key}\": {Format(e.Value)}")) + (map.Count > 5 ? ", …" : "") + "}",
             CelError e => "error(" + e.Message + ")",
@@ -130,6 +129,17 @@ public static class CelValues
         };
         return text.Length > 80 ? text[..77] + "…" : text;
     }
+
+    /// <summary>
+    /// A value from the host (variables, claims) as a run-time value: instants and spans of time become
+    /// <see cref="CelTimestamp"/> and <see cref="CelDuration"/>; everything else is already one.
+    /// </summary>
+    internal static object? FromHost(object? value) => value switch
+    {
+        DateTimeOffset t => CelTimestamp.FromDateTimeOffset(t),
+        TimeSpan d => CelDuration.FromTimeSpan(d),
+        _ => value,
+    };
 
     internal static double ToDouble(object? value) => value switch
     {

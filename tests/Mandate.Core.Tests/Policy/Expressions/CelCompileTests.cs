@@ -14,6 +14,7 @@ public sealed class CelCompileTests
     [InlineData("n > 1 1", 1, 7, "after a complete expression")]
     [InlineData("'\\q'", 1, 2, "unknown escape")]
     [InlineData("99999999999999999999 > n", 1, 1, "does not fit")]
+    [InlineData("9223372036854775808 > n", 1, 1, "does not fit")]
     public void Syntax_errors_report_line_and_column(string source, int line, int column, string message)
     {
         var (program, problems) = CelProgram.Compile(source, CelTestContext.Environment);
@@ -38,6 +39,8 @@ public sealed class CelCompileTests
     [InlineData("duration('5 minutes') > duration('1m')", 1, 10, "not a duration")]
     [InlineData("'x' in n", 1, 8, "'in' needs a list or map")]
     [InlineData("n + 1", 1, 1, "must be a bool")]
+    [InlineData("now > timestamp('10000-01-01T00:00:00Z')", 1, 17, "years 0001-9999")]
+    [InlineData("duration('320000000000s') > duration('1m')", 1, 10, "within ±292 years")]
     public void Type_errors_report_line_and_column(string source, int line, int column, string message)
     {
         var (program, problems) = CelProgram.Compile(source, CelTestContext.Environment);

@@ -39,6 +39,14 @@ public sealed class CelEvaluationTests
     [InlineData("xs.all(x, x < 3)")]
     [InlineData("null == null")]
     [InlineData("'ÄB'.lowerAscii() == 'Äb'")]
+    [InlineData("-9223372036854775808 < -9223372036854775807 && -9223372036854775808 == -9223372036854775807 - 1")]
+    [InlineData("int(-9223372036854774784.0) == -9223372036854774784")]
+    [InlineData("timestamp('2026-01-01T00:00:00Z') + duration('1ns') != timestamp('2026-01-01T00:00:00Z')")]
+    [InlineData("timestamp('2026-01-01T00:00:00.000000001Z') - timestamp('2026-01-01T00:00:00Z') == duration('1ns')")]
+    [InlineData("string(timestamp('2026-01-31T09:00:00.120Z')) == '2026-01-31T09:00:00.12Z'")]
+    [InlineData("string(duration('1.5s')) == '1.5s' && string(duration('-1ns')) == '-0.000000001s'")]
+    [InlineData("timestamp('2026-01-05T10:30:00+01:00') == now")]
+    [InlineData("timestamp('9999-12-31T23:59:59.999999999Z') > timestamp('0001-01-01T00:00:00Z')")]
     public void Evaluates_true(string source)
     {
         var result = Run(source);
@@ -64,6 +72,14 @@ public sealed class CelEvaluationTests
     [InlineData("9223372036854775807 + n > 0", "overflowed")]
     [InlineData("user.claims.tier < 3", "cannot order")]
     [InlineData("int('x') == 1", "cannot convert")]
+    [InlineData("int(-9223372036854775808.0) < 0", "cannot convert")]
+    [InlineData("int(9223372036854775807.0) > 0", "cannot convert")]
+    [InlineData("-(-9223372036854775808) > 0", "overflowed")]
+    [InlineData("timestamp('9999-12-31T23:59:59.999999999Z') + duration('1ns') > now", "timestamp out of range")]
+    [InlineData("timestamp('0001-01-01T00:00:00Z') - duration('1ns') < now", "timestamp out of range")]
+    [InlineData("now - timestamp('0001-01-01T00:00:00Z') > duration('1s')", "duration out of range")]
+    [InlineData("duration('9000000000s') + duration('9000000000s') > duration('1s')", "duration out of range")]
+    [InlineData("-duration('-9223372036854775808ns') > duration('1s')", "duration out of range")]
     public void Runtime_failures_are_errors_not_exceptions(string source, string message)
     {
         var result = Run(source);
