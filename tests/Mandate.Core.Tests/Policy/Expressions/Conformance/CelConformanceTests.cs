@@ -13,11 +13,10 @@ public sealed class CelConformanceTests
 
     public CelConformanceTests(ITestOutputHelper output) => _output = output;
 
-    [CelConformanceFact]
+    [Fact]
     public void Every_accepted_cel_spec_case_gives_the_specified_result_or_is_a_documented_difference()
     {
-        var folder = CelSpecData.TestDataFolder()
-            ?? throw new Xunit.Sdk.XunitException($"CI=true but the cel-spec conformance files are missing at {CelSpecData.ExpectedRoot}: CI must run the conformance check (clone google/cel-spec there)");
+        var folder = CelSpecData.TestDataFolder();
 
         var cases = CelConformanceCase.LoadAll(folder);
         Assert.True(cases.Count > 1000, $"only {cases.Count} cases read from {folder}; the files did not parse as expected");

@@ -1,31 +1,17 @@
 namespace Mandate.Core.Tests.Policy.Expressions.Conformance;
 
 /// <summary>
-/// Where the google/cel-spec conformance files are: <c>../shared/cel-spec</c> beside the repository root
-/// (the folder holding Mandate.slnx), either as the bare <c>testdata</c> folder or in the upstream layout
-/// (<c>tests/simple/testdata</c>).
+/// Where the google/cel-spec conformance files are: a copy of its <c>tests/simple/testdata</c> kept beside
+/// this test (<c>cel-spec/</c>, Apache-2.0, with its LICENSE and the upstream commit in its README), so the
+/// check runs on every clone and in CI without fetching anything.
 /// </summary>
 internal static class CelSpecData
 {
-    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The folder searched, for messages: <c>&lt;repo&gt;/../shared/cel-spec</c>.</summary>
-    public static string ExpectedRoot =>
-        Path.GetFullPath(Path.Combine(RepositoryRoot() ?? AppContext.BaseDirectory, "..", "shared", "cel-spec"));
-
-    /// <summary>The folder of <c>*.textproto</c> files, or null when there is none.</summary>
-    public static string? TestDataFolder()
+    /// <summary>The folder of <c>*.textproto</c> files.</summary>
+    public static string TestDataFolder()
     {
-        foreach (var candidate in new[] { "testdata", Path.Combine("tests", "simple", "testdata") })
-        {
-            var folder = Path.Combine(ExpectedRoot, candidate);
-            if (Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.textproto").Any())
-            {
-                return folder;
-            }
-        }
-
-        return null;
+        var root = RepositoryRoot() ?? throw new InvalidOperationException($"Mandate.slnx not found above {AppContext.BaseDirectory}");
+        return Path.Combine(root, "tests", "Mandate.Core.Tests", "Policy", "Expressions", "Conformance", "cel-spec", "testdata");
     }
 
     private static string? RepositoryRoot()
