@@ -139,6 +139,7 @@ public static class ToolService
             // One line per event; the framework's request chatter only when something is wrong, so the tool's refusals stand out.
             Logging = logging => logging.AddSimpleConsole(o => o.SingleLine = true)
                 .AddFilter("Microsoft", LogLevel.Warning)
+                .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information)
                 .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error),
             Identity = tokenFile is not null
                 ? ToolIdentity.FromFile(tokenFile)
