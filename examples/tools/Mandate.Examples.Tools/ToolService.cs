@@ -123,6 +123,7 @@ public static class ToolService
     {
         var config = new ConfigurationBuilder().AddCommandLine(args).Build();
         var issuer = config["issuer"] ?? "http://127.0.0.1:8080";
+        _ = AbsoluteUri("--issuer", issuer);
         var socket = config["workload-socket"];
         var tokenFile = config["workload-token-file"];
         if (socket is not null && tokenFile is not null)
@@ -135,7 +136,7 @@ public static class ToolService
             Tool = tool,
             Url = config["urls"] ?? "http://127.0.0.1:0",
             Issuer = issuer,
-            BrokerAddress = config["broker"] is { } broker ? new Uri(broker) : null,
+            BrokerAddress = config["broker"] is { } broker ? AbsoluteUri("--broker", broker) : null,
             // One line per event; the framework's request chatter only when something is wrong, so the tool's refusals stand out.
             Logging = logging => logging.AddSimpleConsole(o => o.SingleLine = true)
                 .AddFilter("Microsoft", LogLevel.Warning)
@@ -146,4 +147,9 @@ public static class ToolService
                 : ToolIdentity.FromWorkloadSocket(socket ?? ToolIdentity.QuickstartWorkloadSocket, issuer),
         };
     }
+
+    private static Uri AbsoluteUri(string option, string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new ToolStartupException($"{option} must be an absolute http(s) URL such as http://127.0.0.1:8080");
 }
