@@ -1,6 +1,6 @@
 # Sourced by .ci/run: a private PostgreSQL cluster for the postgres credential kind's tests.
-# Installs PostgreSQL with apt when its binaries are missing, initialises a throwaway cluster in a temp
-# folder, starts it on 127.0.0.1:${MANDATE_TEST_PG_PORT:-55432} and exports MANDATE_TEST_PG. Auth is
+# Installs PostgreSQL with apt when its binaries are missing (that needs root), initialises a throwaway
+# cluster in a temp folder (as the postgres user under root, as the current user otherwise), starts it on 127.0.0.1:${MANDATE_TEST_PG_PORT:-55432} and exports MANDATE_TEST_PG. Auth is
 # scram-sha-256 over TCP with a generated superuser password (not trust): the tests prove that a dropped
 # or expired role cannot log in, which only means something when the server checks passwords.
 # The Unix socket lives in the private folder and uses peer auth, so no other local user gets in.
@@ -13,6 +13,11 @@ start_test_postgres() {
   local port="${MANDATE_TEST_PG_PORT:-55432}"
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
   if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
+    if [ "$(id -u)" != 0 ]; then
+      echo "postgres: PostgreSQL is not installed and installing it needs root. Install it once (sudo apt-get install postgresql)," >&2
+      echo "          or set MANDATE_TEST_PG to a connection string of a server you may create databases and roles on." >&2
+      return 1
+    fi
     echo "postgres: installing PostgreSQL (apt-get)"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
@@ -20,15 +25,17 @@ start_test_postgres() {
     PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   fi
   PG_ROOT=$(mktemp -d /tmp/mandate-pg.XXXXXX)
-  chown postgres:postgres "$PG_ROOT"
   local password
   password=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
   (umask 077; printf '%s\n' "$password" > "$PG_ROOT/pwfile")
-  chown postgres:postgres "$PG_ROOT/pwfile"
-  su postgres -s /bin/sh -c "'$PG_BIN/initdb' -D '$PG_ROOT/data' -U postgres -E UTF8 --locale=C.UTF-8 --no-sync \
+  if [ "$(id -u)" = 0 ]; then
+    # PostgreSQL refuses to run as root: the cluster belongs to the postgres user.
+    chown postgres:postgres "$PG_ROOT" "$PG_ROOT/pwfile"
+  fi
+  as_pg_owner "'$PG_BIN/initdb' -D '$PG_ROOT/data' -U postgres -E UTF8 --locale=C.UTF-8 --no-sync \
     --auth-host=scram-sha-256 --auth-local=peer --pwfile='$PG_ROOT/pwfile'" >/dev/null
   rm -f "$PG_ROOT/pwfile"
-  su postgres -s /bin/sh -c "'$PG_BIN/pg_ctl' -D '$PG_ROOT/data' -l '$PG_ROOT/server.log' -w -o \
+  as_pg_owner "'$PG_BIN/pg_ctl' -D '$PG_ROOT/data' -l '$PG_ROOT/server.log' -w -o \
     \"-p $port -k '$PG_ROOT' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start" >/dev/null
   PGPASSWORD="$password" "$PG_BIN/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -c 'CREATE DATABASE mandate_test' >/dev/null
   export MANDATE_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Password=$password;Database=mandate_test"
@@ -36,9 +43,18 @@ start_test_postgres() {
   echo "postgres: private cluster on 127.0.0.1:$port ($PG_ROOT)"
 }
 
+# Runs a shell command as the owner of the private cluster: postgres under root, the current user otherwise.
+as_pg_owner() {
+  if [ "$(id -u)" = 0 ]; then
+    su postgres -s /bin/sh -c "$1"
+  else
+    sh -c "$1"
+  fi
+}
+
 stop_test_postgres() {
   if [ -n "${PG_ROOT:-}" ] && [ -d "$PG_ROOT/data" ]; then
-    su postgres -s /bin/sh -c "'$PG_BIN/pg_ctl' -D '$PG_ROOT/data' -m fast -w stop" >/dev/null 2>&1 || true
+    as_pg_owner "'$PG_BIN/pg_ctl' -D '$PG_ROOT/data' -m fast -w stop" >/dev/null 2>&1 || true
     rm -rf "$PG_ROOT"
   fi
 }

@@ -16,4 +16,7 @@ internal sealed class BrokerUnavailableException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>The broker was reached but refused the tool's own workload identity (or the tool has none): a deployment fault.</summary>
+    public bool IdentityRefused { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
@@ -72,8 +73,9 @@ internal sealed class IntrospectionCache
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // The tool's own identity source failed (file missing, agent down): refuse, never accept unconfirmed.
-            throw new BrokerUnavailableException($"the tool's workload identity could not be read: {e.GetType().Name}", e);
+            // The tool's own identity source failed (file missing, no registration entry): refuse, never accept unconfirmed.
+            // The source's message is meant for the operator (it names the path or the missing entry), never a token.
+            throw new BrokerUnavailableException($"this tool's workload identity could not be obtained: {e.Message}", e) { IdentityRefused = true };
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
@@ -84,10 +86,19 @@ internal sealed class IntrospectionCache
         try
         {
             using var response = await _http.SendAsync(request, timeout.Token);
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                // RFC 7662 §2.3: 401 (invalid_client) is about the tool's own workload identity, never the caller's credential:
+                // expired, signed by an issuer the broker does not trust, or not addressed to the broker.
+                var reason = await BrokerReasonAsync(response, timeout.Token);
+                throw new BrokerUnavailableException(
+                    $"the broker refused this tool's identity: HTTP {(int)response.StatusCode} {reason}; give the tool a fresh workload identity "
+                    + "(a JWT-SVID for one of this tool's workloads at the broker, addressed to its issuer)") { IdentityRefused = true };
+            }
+
             if (!response.IsSuccessStatusCode)
             {
-                // 401 here means the broker did not accept the tool's own workload identity: a deployment problem, not the caller's.
-                throw new BrokerUnavailableException($"introspection answered HTTP {(int)response.StatusCode}; check the tool's workload identity and that it is listed under the tool's workloads at the broker");
+                throw new BrokerUnavailableException($"introspection answered HTTP {(int)response.StatusCode} {await BrokerReasonAsync(response, timeout.Token)}");
             }
 
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
@@ -109,6 +120,25 @@ internal sealed class IntrospectionCache
         catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             throw new BrokerUnavailableException($"introspection failed: {e.GetType().Name}", e);
+        }
+    }
+
+    /// <summary>The broker's own error and description (RFC 6749 §5.2), shortened and printable, for the tool's log.</summary>
+    private static async Task<string> BrokerReasonAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            var root = json.RootElement;
+            string Text(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+                ? new string(v.GetString()!.Take(300).Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray())
+                : "";
+            var error = Text("error");
+            return error.Length == 0 ? "(no OAuth error in the answer)" : $"{error}: {Text("error_description")}";
+        }
+        catch (JsonException)
+        {
+            return "(the answer is not JSON)";
         }
     }
 

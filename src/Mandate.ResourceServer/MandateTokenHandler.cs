@@ -57,6 +57,12 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
             MandateTokenLog.Malformed(Logger);
             return AuthenticateResult.Fail(failure);
         }
+        catch (BrokerUnavailableException e) when (e.IdentityRefused)
+        {
+            // The broker answered, so "unreachable" would mislead whoever reads the log: say it refused this service's identity.
+            MandateTokenLog.IdentityRefused(Logger, e.Message);
+            return AuthenticateResult.Fail(MandateTokenFailure.Unavailable("the credential cannot be confirmed at the broker right now; retry shortly"));
+        }
         catch (BrokerUnavailableException e)
         {
             MandateTokenLog.BrokerUnavailable(Logger, e.Message);

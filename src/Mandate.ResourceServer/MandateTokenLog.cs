@@ -11,6 +11,9 @@ internal static partial class MandateTokenLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Refused a Mandate credential because the broker could not be used: {Reason}")]
     public static partial void BrokerUnavailable(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Refused a Mandate credential because it could not be confirmed at the broker: {Reason}")]
+    public static partial void IdentityRefused(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Fetched {Count} broker keys from {JwksUri}")]
     public static partial void KeysFetched(ILogger logger, int count, Uri jwksUri);
 

@@ -1,11 +1,134 @@
 using Mandate.Examples.Tools;
 using Mandate.ResourceServer.Tests.Harness;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Mandate.ResourceServer.Tests;
 
-/// <summary>The CRM and code host examples enforce their scopes and tenants like the refunds API.</summary>
+/// <summary>
+/// The example tools enforce scopes and tenants, and, run as the README runs them, get their own workload identity from
+/// Mandate's workload endpoint and confirm every credential at the broker, so the kill switch bites at the tool.
+/// </summary>
 public sealed class ExampleToolsTests : ToolTest
 {
+    protected override string ExtraBrokerConfiguration => ToolHarness.WorkloadEndpointConfiguration;
+
+    [Fact]
+    public async Task Invariant6_AgentRevoked_ExampleToolRefusesItsEarlierCredentialWith401_AndLogsWhy()
+    {
+        await Harness.RegisterThisProcessAsync(ToolKind.Refunds.Workload);
+        var identity = ToolIdentity.FromWorkloadSocket(Harness.WorkloadSocket, ToolBroker.Issuer, Harness.Clock);
+        Assert.Equal(ToolKind.Refunds.Workload, await identity.ObtainAsync(ToolKind.Refunds, CancellationToken.None));
+        using var logs = new CapturedLogs();
+        var tool = await Harness.StartToolAsync(ToolKind.Refunds, identity: identity, logs: logs);
+        var credential = await Harness.CredentialAsync(ToolKind.Refunds, "refunds:read refunds:write");
+        var jti = (string)ForgedTokens.Claims(credential)["jti"];
+        var before = await tool.PostAsync("/refunds", credential, RefundBody);
+
+        using (var admin = Harness.Admin())
+        {
+            await admin.RevokeAsync("agent", ToolBroker.SupportAgent, "incident 42");
+        }
+
+        var write = await tool.PostAsync("/refunds", credential, RefundBody);
+        var read = await tool.GetAsync("/refunds/" + before.Json.GetProperty("id").GetString(), credential);
+
+        Assert.Equal(201, before.Status);
+        // RFC 7662 §2.2 active:false → RFC 6750 §3.1 invalid_token, for reads as well: the tool asks on every request.
+        CredentialValidationTests.AssertInvalidToken(write, "inactive");
+        CredentialValidationTests.AssertInvalidToken(read, "inactive");
+        Assert.Contains($"Refused a Mandate credential: invalid_token: the broker reports credential {jti} inactive", logs.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ToolIdentityFromTheWorkloadEndpoint_IsRenewed_SoIntrospectionKeepsWorkingPastTheFirstSvidsExpiry()
+    {
+        await Harness.RegisterThisProcessAsync(ToolKind.Refunds.Workload);
+        var identity = ToolIdentity.FromWorkloadSocket(Harness.WorkloadSocket, ToolBroker.Issuer, Harness.Clock);
+        using var logs = new CapturedLogs();
+        var tool = await Harness.StartToolAsync(ToolKind.Refunds, identity: identity, logs: logs);
+        var first = await tool.PostAsync("/refunds", await Harness.CredentialAsync(ToolKind.Refunds, "refunds:write"), RefundBody);
+        var firstSvid = await identity.Source.GetTokenAsync(CancellationToken.None);
+
+        // Past the 5-minute JWT-SVID (and any clock skew the broker allows): only a renewed identity is accepted now.
+        Harness.Clock.Advance(TimeSpan.FromMinutes(12));
+        var later = await tool.PostAsync("/refunds", await Harness.CredentialAsync(ToolKind.Refunds, "refunds:write"), RefundBody);
+
+        Assert.Equal(201, first.Status);
+        Assert.True(later.Status == 201, later.Body + "\n" + logs.Text);
+        Assert.NotEqual(firstSvid, await identity.Source.GetTokenAsync(CancellationToken.None));
+        Assert.Equal(2, tool.State!.Introspection.CallCount);
+    }
+
+    [Fact]
+    public async Task ExpiredToolIdentity_IsLoggedAsTheBrokerRefusingTheToolsIdentity_NotAsUnreachable()
+    {
+        var file = Path.Combine(Harness.Directory, "refunds.svid");
+        await File.WriteAllTextAsync(file, Harness.Svid(ToolKind.Refunds.Workload));
+        using var logs = new CapturedLogs();
+        var tool = await Harness.StartToolAsync(ToolKind.Refunds, identity: ToolIdentity.FromFile(file), logs: logs);
+        var first = await tool.PostAsync("/refunds", await Harness.CredentialAsync(ToolKind.Refunds, "refunds:write"), RefundBody);
+
+        // The file is never rewritten: its 10-minute JWT-SVID expires, and the broker answers 401 invalid_client (RFC 7662 §2.3).
+        Harness.Clock.Advance(TimeSpan.FromMinutes(12));
+        var later = await tool.PostAsync("/refunds", await Harness.CredentialAsync(ToolKind.Refunds, "refunds:write"), RefundBody);
+
+        Assert.Equal(201, first.Status);
+        Assert.Equal(503, later.Status);
+        Assert.Equal("temporarily_unavailable", later.Json.GetProperty("error").GetString());
+        Assert.DoesNotContain("unreachable", later.Body, StringComparison.Ordinal);
+        Assert.Contains("Error Mandate.ResourceServer.MandateTokenHandler: Refused a Mandate credential because it could not be confirmed at the broker: the broker refused this tool's identity: HTTP 401 invalid_client:", logs.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("unreachable", logs.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StandaloneTool_WithNoIdentityOption_UsesTheQuickstartWorkloadEndpoint_AndIntrospectsEveryRequest()
+    {
+        var options = ToolService.FromArgs(ToolKind.Crm, ["--urls", "http://127.0.0.1:0"]);
+        await using var app = ToolService.Build(options);
+
+        var handler = app.Services.GetRequiredService<IOptionsMonitor<MandateTokenOptions>>().Get(MandateTokenDefaults.AuthenticationScheme);
+
+        Assert.Equal(Path.GetFullPath(ToolIdentity.QuickstartWorkloadSocket), options.Identity!.SocketPath);
+        Assert.Equal(IntrospectionMode.Always, handler.Introspection.Mode);
+        Assert.NotNull(handler.Introspection.WorkloadToken);
+    }
+
+    [Fact]
+    public async Task StandaloneTool_WithoutAWorkloadEndpoint_DoesNotStart_AndSaysHowToGiveItAnIdentity()
+    {
+        var missing = Path.Combine(Harness.Directory, "no-such.sock");
+
+        var failure = await Assert.ThrowsAsync<ToolStartupException>(() =>
+            ToolIdentity.FromWorkloadSocket(missing, ToolBroker.Issuer, Harness.Clock).ObtainAsync(ToolKind.Refunds, CancellationToken.None));
+
+        Assert.Contains(missing, failure.Message, StringComparison.Ordinal);
+        Assert.Contains("--workload-socket", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("--workload-token-file", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(ToolKind.Refunds.Workload, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StandaloneTool_WithoutARegistrationEntry_DoesNotStart_AndPrintsTheEntryToCreate()
+    {
+        var failure = await Assert.ThrowsAsync<ToolStartupException>(() =>
+            ToolIdentity.FromWorkloadSocket(Harness.WorkloadSocket, ToolBroker.Issuer, Harness.Clock).ObtainAsync(ToolKind.Refunds, CancellationToken.None));
+
+        Assert.Contains($"mandate entries create -c examples/quickstart/mandate.yaml --spiffe-id {ToolKind.Refunds.Workload}", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"--selector unix:path:{ToolIdentity.ExecutablePath()}", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StandaloneTool_AttestedAsAnotherWorkload_DoesNotStart_NamingBothIdentities()
+    {
+        await Harness.RegisterThisProcessAsync(ToolKind.Crm.Workload);
+
+        var failure = await Assert.ThrowsAsync<ToolStartupException>(() =>
+            ToolIdentity.FromWorkloadSocket(Harness.WorkloadSocket, ToolBroker.Issuer, Harness.Clock).ObtainAsync(ToolKind.Refunds, CancellationToken.None));
+
+        Assert.Contains(ToolKind.Crm.Workload, failure.Message, StringComparison.Ordinal);
+        Assert.Contains(ToolKind.Refunds.Workload, failure.Message, StringComparison.Ordinal);
+    }
     [Fact]
     public async Task Crm_ReadCredentialReadsItsTenantsCustomer_ButCannotPatchOrSeeAnotherTenant()
     {

@@ -23,6 +23,7 @@ public static class ToolService
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ToolService).Assembly.GetName().Name });
         builder.WebHost.UseUrls(options.Url);
         builder.Logging.SetMinimumLevel(logLevel);
+        options.Logging?.Invoke(builder.Logging);
         if (options.ServerCertificate is { } certificate)
         {
             builder.WebHost.UseKestrelHttpsConfiguration();
@@ -51,6 +52,11 @@ public static class ToolService
             if (options.Introspection is { } introspection)
             {
                 o.Introspection = introspection;
+            }
+            else if (options.Identity is { } identity)
+            {
+                // Every request, reads included: `mandate revoke` bites on the very next call.
+                o.Introspection = new MandateIntrospectionOptions { Mode = IntrospectionMode.Always, WorkloadToken = identity.Source.GetTokenAsync };
             }
 
             options.Configure?.Invoke(o);
@@ -83,24 +89,67 @@ public static class ToolService
     }
 
     /// <summary>
+    /// Runs a tool standalone until Ctrl+C: reads the command line (<see cref="FromArgs"/>), obtains the tool's workload
+    /// identity before it listens (a tool that cannot check revocation does not start), then serves. Returns the exit code.
+    /// </summary>
+    public static async Task<int> RunAsync(ToolKind tool, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        ToolServiceOptions options;
+        string spiffeId;
+        try
+        {
+            options = FromArgs(tool, args);
+            spiffeId = await options.Identity!.ObtainAsync(tool, CancellationToken.None);
+        }
+        catch (ToolStartupException e)
+        {
+            await Console.Error.WriteLineAsync($"{tool.Name}: cannot start: {e.Message}");
+            return 2;
+        }
+
+        await using var app = Build(options);
+        ToolServiceLog.Started(app.Logger, tool.Name, tool.Resource, options.Issuer, spiffeId, options.Identity.Origin);
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>
     /// Options from the command line: <c>--urls</c>, <c>--issuer</c> (default the quickstart's http://127.0.0.1:8080),
-    /// <c>--broker</c>, and <c>--workload-token-file</c> (the tool's JWT-SVID; turns on introspection for writes).
+    /// <c>--broker</c>, and the tool's own identity: <c>--workload-socket</c> (default the quickstart's
+    /// <see cref="ToolIdentity.QuickstartWorkloadSocket"/>) or <c>--workload-token-file</c>. Every request is checked at the broker.
     /// </summary>
     public static ToolServiceOptions FromArgs(ToolKind tool, string[] args)
     {
         var config = new ConfigurationBuilder().AddCommandLine(args).Build();
+        var issuer = config["issuer"] ?? "http://127.0.0.1:8080";
+        _ = AbsoluteUri("--issuer", issuer);
+        var socket = config["workload-socket"];
         var tokenFile = config["workload-token-file"];
+        if (socket is not null && tokenFile is not null)
+        {
+            throw new ToolStartupException("pass --workload-socket or --workload-token-file, not both: the tool has one identity");
+        }
+
         return new ToolServiceOptions
         {
             Tool = tool,
             Url = config["urls"] ?? "http://127.0.0.1:0",
-            Issuer = config["issuer"] ?? "http://127.0.0.1:8080",
-            BrokerAddress = config["broker"] is { } broker ? new Uri(broker) : null,
-            Introspection = tokenFile is null ? null : new MandateIntrospectionOptions
-            {
-                Mode = IntrospectionMode.OnlyForWrites,
-                WorkloadToken = async ct => (await File.ReadAllTextAsync(tokenFile, ct)).Trim(),
-            },
+            Issuer = issuer,
+            BrokerAddress = config["broker"] is { } broker ? AbsoluteUri("--broker", broker) : null,
+            // One line per event; the framework's request chatter only when something is wrong, so the tool's refusals stand out.
+            Logging = logging => logging.AddSimpleConsole(o => o.SingleLine = true)
+                .AddFilter("Microsoft", LogLevel.Warning)
+                .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information)
+                .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error),
+            Identity = tokenFile is not null
+                ? ToolIdentity.FromFile(tokenFile)
+                : ToolIdentity.FromWorkloadSocket(socket ?? ToolIdentity.QuickstartWorkloadSocket, issuer),
         };
     }
+
+    private static Uri AbsoluteUri(string option, string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new ToolStartupException($"{option} must be an absolute http(s) URL such as http://127.0.0.1:8080");
 }

@@ -17,8 +17,14 @@ public sealed record ToolServiceOptions
     /// <summary>Listen URL; default http://127.0.0.1:0 (any free port).</summary>
     public string Url { get; init; } = "http://127.0.0.1:0";
 
-    /// <summary>Revocation checks at the broker; default none (signature and expiry only).</summary>
+    /// <summary>
+    /// Revocation checks at the broker. Default: on every request with <see cref="Identity"/> when that is set,
+    /// otherwise none (signature and expiry only; in-process tests that study that trade-off).
+    /// </summary>
     public MandateIntrospectionOptions? Introspection { get; init; }
+
+    /// <summary>The tool's own workload identity, with which it asks the broker whether a credential is still active.</summary>
+    public ToolIdentity? Identity { get; init; }
 
     /// <summary>Tenants the service serves; default any.</summary>
     public IReadOnlyList<string>? Tenants { get; init; }
@@ -31,6 +37,9 @@ public sealed record ToolServiceOptions
     /// credentials (cnf x5t#S256, RFC 8705) can be checked. <see cref="Url"/> must then be https.
     /// </summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCertificate { get; init; }
+
+    /// <summary>Extra logging set-up (tests add a capturing provider).</summary>
+    public Action<Microsoft.Extensions.Logging.ILoggingBuilder>? Logging { get; init; }
 
     /// <summary>Further handler settings, applied last.</summary>
     public Action<MandateTokenOptions>? Configure { get; init; }

@@ -19,7 +19,11 @@ internal static class TokenCommands
             Description = "Broker base URL whose metadata and JWKS to verify against",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MANDATE_URL") ?? "http://127.0.0.1:8080",
         };
-        var inspect = new Command("inspect", "Decode a credential and verify its signature, issuer and expiry against a running broker") { token, broker };
+        var claim = new Option<string?>("--claim")
+        {
+            Description = "Print only this claim's value once the token verifies, for scripts: txn (a run token's run id), run, jti, scope, ...",
+        };
+        var inspect = new Command("inspect", "Decode a credential or run token and verify its signature, issuer and expiry against a running broker") { token, broker, claim };
         inspect.SetAction(async (parse, ct) =>
         {
             var raw = parse.GetValue(token)!;
@@ -56,10 +60,16 @@ internal static class TokenCommands
                 ValidIssuer = issuer,
                 ValidateAudience = false,
                 ValidAlgorithms = ["ES256"],
-                ValidTypes = ["at+jwt"],
+                // Tool credentials (RFC 9068) and run tokens (Transaction Tokens draft): both are Mandate's own tokens.
+                ValidTypes = ["at+jwt", "txntoken+jwt"],
                 IssuerSigningKeys = jwks.Keys,
                 ClockSkew = TimeSpan.Zero,
             });
+            if (parse.GetValue(claim) is { } name)
+            {
+                return PrintClaim(jwt, name, result.IsValid);
+            }
+
             Output.Line($"header   {Markup.Escape(Base64UrlEncoder.Decode(jwt.EncodedHeader))}");
             Output.Plain(JsonSerializer.Serialize(JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload)).RootElement, Indented));
             if (result.IsValid)
@@ -72,5 +82,25 @@ internal static class TokenCommands
             return 1;
         });
         return new Command("token", "Work with issued credentials") { inspect };
+    }
+
+    /// <summary>Only the value on standard output (nothing when the token does not verify), so <c>$(...)</c> captures exactly it.</summary>
+    private static int PrintClaim(JsonWebToken jwt, string name, bool valid)
+    {
+        if (!valid)
+        {
+            Output.Error("the token does not verify against the broker; run 'mandate token inspect' without --claim to see why");
+            return 1;
+        }
+
+        using var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload));
+        if (!payload.RootElement.TryGetProperty(name, out var value))
+        {
+            Output.Error($"the token has no '{name}' claim; its claims: {string.Join(", ", payload.RootElement.EnumerateObject().Select(p => p.Name))}");
+            return 1;
+        }
+
+        Output.Plain(value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText());
+        return 0;
     }
 }

@@ -91,7 +91,7 @@ public sealed class PolicyLoaderTests
 
         Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Problems));
         Assert.Equal(
-            ["support-refunds-own-tenant", "refund-executor-for-support", "research-reads-crm", "code-agent-writes-after-green-eval", "nightly-report-background", "no-experimental-writes-in-prod"],
+            ["support-refunds-own-tenant", "support-crm-changes-need-approval", "refund-executor-for-support", "research-reads-crm", "code-agent-writes-after-green-eval", "nightly-report-background", "no-experimental-writes-in-prod"],
             result.Snapshot.Rules.Select(r => r.Id));
         var rule = result.Snapshot.Rules[0];
         Assert.Equal(DecisionEffect.Allow, rule.Effect);

@@ -39,14 +39,23 @@ public sealed class ToolHarness : IAsyncDisposable
     public DevIssuer Workloads { get; }
     public DevIssuer Users { get; }
 
-    public static async Task<ToolHarness> StartAsync()
+    /// <summary>Mandate's SPIFFE issuer and workload endpoint on (socket {data_dir}/workload.sock), as in the quickstart.</summary>
+    public const string WorkloadEndpointConfiguration = """
+
+        spiffe:
+          enabled: true
+          jwt_svid_ttl: 5m
+        """;
+
+    /// <param name="extraConfiguration">YAML appended to <see cref="ToolBroker.Configuration"/>.</param>
+    public static async Task<ToolHarness> StartAsync(string extraConfiguration = "")
     {
         var directory = Path.Combine(Path.GetTempPath(), "mrs-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
         try
         {
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), ToolBroker.Policy);
-            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), ToolBroker.Configuration);
+            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), ToolBroker.Configuration + extraConfiguration);
             var options = ConfigLoader.LoadFile(Path.Combine(directory, "mandate.yaml"));
             var clock = new ManualTimeProvider();
             var broker = await MandateServer.CreateAsync(options, new MandateHostOptions
@@ -68,10 +77,12 @@ public sealed class ToolHarness : IAsyncDisposable
     }
 
     /// <summary>Starts an example tool service against this broker; <paramref name="configure"/> adjusts the handler.</summary>
-    public async Task<ToolClient> StartToolAsync(ToolKind tool, Action<MandateTokenOptions>? configure = null, MandateIntrospectionOptions? introspection = null, IReadOnlyList<string>? tenants = null, System.Security.Cryptography.X509Certificates.X509Certificate2? serverCertificate = null)
+    public async Task<ToolClient> StartToolAsync(ToolKind tool, Action<MandateTokenOptions>? configure = null, MandateIntrospectionOptions? introspection = null, IReadOnlyList<string>? tenants = null, System.Security.Cryptography.X509Certificates.X509Certificate2? serverCertificate = null, ToolIdentity? identity = null, ILoggerProvider? logs = null)
     {
         var app = ToolService.Build(new ToolServiceOptions
         {
+            Identity = identity,
+            Logging = logs is null ? null : logging => logging.AddProvider(logs),
             Tool = tool,
             Issuer = ToolBroker.Issuer,
             BrokerAddress = Broker.BaseAddress,
@@ -81,7 +92,7 @@ public sealed class ToolHarness : IAsyncDisposable
             Configure = configure,
             ServerCertificate = serverCertificate,
             Url = serverCertificate is null ? "http://127.0.0.1:0" : "https://127.0.0.1:0",
-        }, LogLevel.Warning);
+        }, logs is null ? LogLevel.Warning : LogLevel.Information);
         await app.StartAsync();
         var client = new ToolClient(app, serverCertificate is null ? null : TlsClient(serverCertificate, null));
         _tools.Add(client);
@@ -116,6 +127,16 @@ public sealed class ToolHarness : IAsyncDisposable
         Mode = mode,
         WorkloadToken = _ => ValueTask.FromResult(Svid(tool.Workload)),
     };
+
+    /// <summary>The broker's workload socket (with <see cref="WorkloadEndpointConfiguration"/>).</summary>
+    public string WorkloadSocket => Options.Spiffe.WorkloadSocket;
+
+    /// <summary>Registers this test process at the workload endpoint as <paramref name="spiffeId"/> (kernel-attested by uid and executable).</summary>
+    public async Task RegisterThisProcessAsync(string spiffeId)
+    {
+        using var admin = Admin();
+        await admin.CreateEntryAsync(spiffeId, [$"unix:uid:{ToolIdentity.CurrentUid()}", $"unix:path:{ToolIdentity.ExecutablePath()}"], null, null);
+    }
 
     /// <summary>A JWT-SVID for <paramref name="spiffeId"/>, addressed to the broker.</summary>
     public string Svid(string spiffeId) => Workloads.CreateToken(spiffeId, Options.Issuer, TimeSpan.FromMinutes(10), null, Clock.GetUtcNow());

@@ -19,9 +19,12 @@ public abstract class ToolTest : IAsyncLifetime
     {
     }
 
+    /// <summary>YAML appended to the broker's configuration (e.g. <see cref="ToolHarness.WorkloadEndpointConfiguration"/>).</summary>
+    protected virtual string ExtraBrokerConfiguration => "";
+
     public async Task InitializeAsync()
     {
-        _harness = await ToolHarness.StartAsync();
+        _harness = await ToolHarness.StartAsync(ExtraBrokerConfiguration);
         _refunds = await _harness.StartToolAsync(ToolKind.Refunds, ConfigureRefunds);
     }
 
