@@ -13,7 +13,10 @@ public static class OAuthTextRules
     public static bool IsAllowed(char c) => c is (>= '\x20' and <= '\x21') or (>= '\x23' and <= '\x5B') or (>= '\x5D' and <= '\x7E');
 
     /// <summary>Checks the members of a JSON error body that carry error text (OAuth and Problem Details).</summary>
-    public static string? BodyViolation(string? mediaType, string body)
+    /// <param name="mediaType">The answer's media type; only JSON bodies are checked.</param>
+    /// <param name="body">The answer's body.</param>
+    /// <param name="echoChecked">False when the hostile text came from a claim the broker itself signed (not the caller's raw input).</param>
+    public static string? BodyViolation(string? mediaType, string body, bool echoChecked = true)
     {
         if (mediaType is not ("application/json" or "application/problem+json") || body.Length == 0)
         {
@@ -38,7 +41,7 @@ public static class OAuthTextRules
 
         foreach (var member in new[] { "error", "error_description", "detail", "title" })
         {
-            if (root.TryGetProperty(member, out var value) && value.ValueKind == JsonValueKind.String && TextViolation(member, value.GetString()!) is { } problem)
+            if (root.TryGetProperty(member, out var value) && value.ValueKind == JsonValueKind.String && TextViolation(member, value.GetString()!, echoChecked) is { } problem)
             {
                 return problem;
             }
@@ -48,7 +51,9 @@ public static class OAuthTextRules
     }
 
     /// <summary>One WWW-Authenticate value: visible ASCII and spaces only, no backslash, balanced quotes, each quoted value in the set.</summary>
-    public static string? ChallengeViolation(string challenge)
+    /// <param name="challenge">One WWW-Authenticate value.</param>
+    /// <param name="echoChecked">False when the hostile text came from a claim the broker itself signed (not the caller's raw input).</param>
+    public static string? ChallengeViolation(string challenge, bool echoChecked = true)
     {
         ArgumentNullException.ThrowIfNull(challenge);
         if (challenge.Any(c => c is < '\x20' or > '\x7E' or '\\'))
@@ -64,7 +69,7 @@ public static class OAuthTextRules
         var quoted = challenge.Split('"');
         for (var i = 1; i < quoted.Length; i += 2)
         {
-            if (TextViolation("a quoted WWW-Authenticate value", quoted[i]) is { } problem)
+            if (TextViolation("a quoted WWW-Authenticate value", quoted[i], echoChecked) is { } problem)
             {
                 return problem;
             }
@@ -74,7 +79,7 @@ public static class OAuthTextRules
     }
 
     /// <summary>Text a client reads: within the set, and without the client's own hostile input.</summary>
-    public static string? TextViolation(string what, string text)
+    public static string? TextViolation(string what, string text, bool echoChecked = true)
     {
         ArgumentNullException.ThrowIfNull(text);
         foreach (var c in text)
@@ -85,7 +90,7 @@ public static class OAuthTextRules
             }
         }
 
-        return text.Contains(HostileText.Marker, StringComparison.Ordinal) ? $"{what} echoes the client's input: {text}" : null;
+        return echoChecked && text.Contains(HostileText.Marker, StringComparison.Ordinal) ? $"{what} echoes the client's input: {text}" : null;
     }
 
     private static string Printable(string text) => string.Concat(text.Select(c => c is >= ' ' and <= '~' ? c.ToString() : $"\\u{(int)c:X4}"));
