@@ -38,7 +38,7 @@ internal sealed record CredentialClaims(string Jti, string Agent, string Subject
             {
                 if (act.ValueKind != JsonValueKind.Object || !act.TryGetProperty("sub", out var sub) || sub.ValueKind != JsonValueKind.String)
                 {
-                    throw MandateTokenFailure.Token("the credential's act claim is not a chain of {\"sub\": …} objects");
+                    throw MandateTokenFailure.Token("the credential's act claim is not a chain of {\"sub\": ...} objects");
                 }
 
                 if (actors.Count == MaxActorDepth)

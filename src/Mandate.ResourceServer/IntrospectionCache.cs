@@ -106,7 +106,7 @@ internal sealed class IntrospectionCache
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("active", out var activeElement)
                 || activeElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
             {
-                throw new BrokerUnavailableException("introspection answered without a boolean 'active' (RFC 7662 §2.2)");
+                throw new BrokerUnavailableException("introspection answered without a boolean 'active' (RFC 7662 section 2.2)");
             }
 
             if (!activeElement.GetBoolean())

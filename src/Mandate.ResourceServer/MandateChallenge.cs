@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mandate.SenderConstraint;
 using Microsoft.AspNetCore.Http;
 
 namespace Mandate.ResourceServer;
@@ -20,7 +21,7 @@ internal static class MandateChallenge
         if (error is not null and not MandateTokenFailure.TemporarilyUnavailable)
         {
             // RFC 6750 §3.1: a request without any credential gets no error code, only the challenge.
-            parameters.Add($"error=\"{error}\"");
+            parameters.Add($"error=\"{Quote(error)}\"");
             parameters.Add($"error_description=\"{Quote(description)}\"");
             if (scope is not null)
             {
@@ -44,10 +45,10 @@ internal static class MandateChallenge
         writer.WriteStartObject();
         if (error is not null)
         {
-            writer.WriteString("error", error);
+            writer.WriteString("error", Quote(error));
         }
 
-        writer.WriteString("error_description", description);
+        writer.WriteString("error_description", Quote(description));
         if (scope is not null)
         {
             writer.WriteString("scope", scope);
@@ -57,7 +58,6 @@ internal static class MandateChallenge
         await writer.FlushAsync(http.RequestAborted);
     }
 
-    /// <summary>RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E; replace anything else.</summary>
-    private static string Quote(string value) =>
-        new(value.Select(c => c is >= ' ' and <= '~' and not '"' and not '\\' ? c : '\'').ToArray());
+    /// <summary>RFC 6750 §3: quoted values (error_description, scope, realm) stay within %x20-21 / %x23-5B / %x5D-7E.</summary>
+    private static string Quote(string value) => OAuthErrorText.Sanitize(value);
 }

@@ -91,7 +91,7 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
 
         if (!IsAccessTokenType(token.Typ))
         {
-            throw MandateTokenFailure.Token("typ must be 'at+jwt' (RFC 9068 §4); this is not a Mandate access token (an identity token or run token is not a tool credential)");
+            throw MandateTokenFailure.Token("typ must be 'at+jwt' (RFC 9068 section 4); this is not a Mandate access token (an identity token or run token is not a tool credential)");
         }
 
         var keys = await Shared.Keys.GetAsync(token.Kid ?? "", ct);
@@ -185,7 +185,7 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
     {
         SecurityTokenInvalidAudienceException => MandateTokenFailure.Token($"the credential is for another tool; this service accepts audience '{Options.Audience}': ask the broker with resource={Options.Audience}"),
         SecurityTokenInvalidIssuerException => MandateTokenFailure.Token($"the credential was not issued by '{Options.Issuer}'"),
-        SecurityTokenInvalidTypeException => MandateTokenFailure.Token("typ must be 'at+jwt' (RFC 9068 §4)"),
+        SecurityTokenInvalidTypeException => MandateTokenFailure.Token("typ must be 'at+jwt' (RFC 9068 section 4)"),
         SecurityTokenInvalidAlgorithmException => MandateTokenFailure.Token($"the signature algorithm is not accepted; expected {string.Join(", ", Options.ValidAlgorithms)}"),
         SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => MandateTokenFailure.Token("the credential's signature does not verify with the broker's key; it was altered or forged"),
         _ => MandateTokenFailure.Token("the credential failed validation; get a fresh one from the broker"),

@@ -56,7 +56,7 @@ internal sealed record PresentedCredential(string Scheme, string Token)
 
         if (token!.Length == 0 || token.Length > MaxTokenLength || !IsToken68(token))
         {
-            throw MandateTokenFailure.Request($"the {scheme} credential is empty, too long or not token68 (RFC 6750 §2.1); send 'Authorization: {scheme} <credential from the broker>'");
+            throw MandateTokenFailure.Request($"the {scheme} credential is empty, too long or not token68 (RFC 6750 section 2.1); send 'Authorization: {scheme} <credential from the broker>'");
         }
 
         return new PresentedCredential(scheme, token);

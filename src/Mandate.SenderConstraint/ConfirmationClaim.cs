@@ -121,7 +121,7 @@ public sealed record ConfirmationClaim(string? X5tS256, string? Jkt)
             if (!FixedEquals(cnf.X5tS256, CertificateThumbprint.X5tS256(presentedCertificate)))
             {
                 return BindingCheckResult.Fail(
-                    "the token is bound to a different client certificate (cnf.x5t#S256 does not match the presented certificate, RFC 8705 §3)");
+                    "the token is bound to a different client certificate (cnf.x5t#S256 does not match the presented certificate, RFC 8705 section 3)");
             }
         }
 
@@ -136,7 +136,7 @@ public sealed record ConfirmationClaim(string? X5tS256, string? Jkt)
             if (!FixedEquals(cnf.Jkt, dpopJkt))
             {
                 return BindingCheckResult.Fail(
-                    "the DPoP proof was signed with another key than the one the token is bound to (cnf.jkt mismatch, RFC 9449 §7.1)");
+                    "the DPoP proof was signed with another key than the one the token is bound to (cnf.jkt mismatch, RFC 9449 section 7.1)");
             }
         }
 

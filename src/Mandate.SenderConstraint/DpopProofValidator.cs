@@ -65,7 +65,7 @@ public sealed class DpopProofValidator
         }
         catch (Exception e) when (e is ArgumentException or JsonException or FormatException or SecurityTokenException)
         {
-            return DpopValidationResult.Invalid("the DPoP proof is not a well-formed JWT (RFC 9449 §4.3 step 2)");
+            return DpopValidationResult.Invalid("the DPoP proof is not a well-formed JWT (RFC 9449 section 4.3 step 2)");
         }
 
         var headerCheck = CheckHeader(header, out var key, out var algorithm);
@@ -89,7 +89,7 @@ public sealed class DpopProofValidator
         });
         if (!validation.IsValid)
         {
-            return DpopValidationResult.Invalid("the DPoP proof's signature does not verify with the key in its jwk header (RFC 9449 §4.3 step 7)");
+            return DpopValidationResult.Invalid("the DPoP proof's signature does not verify with the key in its jwk header (RFC 9449 section 4.3 step 7)");
         }
 
         var claimCheck = CheckClaims(payload, request, out var jti, out var iat);
@@ -106,7 +106,7 @@ public sealed class DpopProofValidator
         return outcome switch
         {
             ReplayCacheOutcome.Added => new DpopValidationResult(DpopFailure.None, null, thumbprint, jti),
-            ReplayCacheOutcome.Replayed => DpopValidationResult.Invalid("the DPoP proof was already used (jti replay, RFC 9449 §11.1); create a fresh proof with a new jti for every request"),
+            ReplayCacheOutcome.Replayed => DpopValidationResult.Invalid("the DPoP proof was already used (jti replay, RFC 9449 section 11.1); create a fresh proof with a new jti for every request"),
             _ => DpopValidationResult.Invalid("the DPoP replay cache is full; retry shortly with a fresh proof"),
         };
     }
@@ -117,33 +117,33 @@ public sealed class DpopProofValidator
         algorithm = null;
         if (header.ValueKind != JsonValueKind.Object)
         {
-            return "the DPoP proof header is not a JSON object (RFC 9449 §4.3 step 2)";
+            return "the DPoP proof header is not a JSON object (RFC 9449 section 4.3 step 2)";
         }
 
         // Step 4: typ is dpop+jwt.
         if (ReadString(header, "typ") != ConfirmationNames.DpopJwtType)
         {
-            return "the DPoP proof's typ header must be dpop+jwt (RFC 9449 §4.3 step 4)";
+            return "the DPoP proof's typ header must be dpop+jwt (RFC 9449 section 4.3 step 4)";
         }
 
         // Steps 5-6: an asymmetric algorithm this server supports.
         algorithm = ReadString(header, "alg");
         if (algorithm is null || !_algorithms.Contains(algorithm))
         {
-            return $"the DPoP proof's alg must be one of {string.Join(", ", _algorithms)} (RFC 9449 §4.3 steps 5-6; none and MAC algorithms are refused)";
+            return $"the DPoP proof's alg must be one of {string.Join(", ", _algorithms)} (RFC 9449 section 4.3 steps 5-6; none and MAC algorithms are refused)";
         }
 
         // Step 7: jwk is a public key.
         if (!header.TryGetProperty("jwk", out var jwk) || jwk.ValueKind != JsonValueKind.Object)
         {
-            return "the DPoP proof must carry its public key as a jwk header object (RFC 9449 §4.2)";
+            return "the DPoP proof must carry its public key as a jwk header object (RFC 9449 section 4.2)";
         }
 
         foreach (var member in PrivateMembers)
         {
             if (jwk.TryGetProperty(member, out _))
             {
-                return "the DPoP proof's jwk header contains private or symmetric key material; send the public key only (RFC 9449 §4.3 step 7)";
+                return "the DPoP proof's jwk header contains private or symmetric key material; send the public key only (RFC 9449 section 4.3 step 7)";
             }
         }
 
@@ -153,12 +153,12 @@ public sealed class DpopProofValidator
         }
         catch (ArgumentException)
         {
-            return "the DPoP proof's jwk header is not a valid JWK (RFC 9449 §4.3 step 7)";
+            return "the DPoP proof's jwk header is not a valid JWK (RFC 9449 section 4.3 step 7)";
         }
 
         if (key.Kty is not (JsonWebAlgorithmsKeyTypes.EllipticCurve or JsonWebAlgorithmsKeyTypes.RSA))
         {
-            return "the DPoP proof's jwk must be an EC or RSA public key (RFC 9449 §4.3 step 7)";
+            return "the DPoP proof's jwk must be an EC or RSA public key (RFC 9449 section 4.3 step 7)";
         }
 
         // Attacker-chosen keys must not fill the process-wide signature-provider cache.
@@ -172,14 +172,14 @@ public sealed class DpopProofValidator
         iat = default;
         if (payload.ValueKind != JsonValueKind.Object)
         {
-            return DpopValidationResult.Invalid("the DPoP proof payload is not a JSON object (RFC 9449 §4.3 step 2)");
+            return DpopValidationResult.Invalid("the DPoP proof payload is not a JSON object (RFC 9449 section 4.3 step 2)");
         }
 
         // Step 3: required claims.
         var jtiValue = ReadString(payload, "jti");
         if (jtiValue is null or { Length: > 256 })
         {
-            return DpopValidationResult.Invalid("the DPoP proof needs a jti of 1 to 256 characters (RFC 9449 §4.2)");
+            return DpopValidationResult.Invalid("the DPoP proof needs a jti of 1 to 256 characters (RFC 9449 section 4.2)");
         }
 
         jti = jtiValue;
@@ -187,7 +187,7 @@ public sealed class DpopProofValidator
         // Step 8: htm matches the method.
         if (ReadString(payload, "htm") != request.HttpMethod)
         {
-            return DpopValidationResult.Invalid($"the DPoP proof's htm must be {request.HttpMethod} for this request (RFC 9449 §4.3 step 8)");
+            return DpopValidationResult.Invalid($"the DPoP proof's htm must be {request.HttpMethod} for this request (RFC 9449 section 4.3 step 8)");
         }
 
         // Step 9: htu matches the URI without query and fragment.
@@ -196,21 +196,21 @@ public sealed class DpopProofValidator
         if (htu is null || !Uri.TryCreate(htu, UriKind.Absolute, out var htuUri)
             || (htuUri.Scheme != Uri.UriSchemeHttps && htuUri.Scheme != Uri.UriSchemeHttp) || NormalizeHtu(htuUri) != expectedHtu)
         {
-            return DpopValidationResult.Invalid($"the DPoP proof's htu must be {expectedHtu} for this request (RFC 9449 §4.3 step 9)");
+            return DpopValidationResult.Invalid($"the DPoP proof's htu must be {expectedHtu} for this request (RFC 9449 section 4.3 step 9)");
         }
 
         // Step 11: iat within the window (either side, for clock skew).
         if (!payload.TryGetProperty("iat", out var iatElement) || iatElement.ValueKind != JsonValueKind.Number
             || !iatElement.TryGetInt64(out var iatSeconds) || iatSeconds < 0 || iatSeconds > 253402300799)
         {
-            return DpopValidationResult.Invalid("the DPoP proof needs a numeric iat (RFC 9449 §4.2)");
+            return DpopValidationResult.Invalid("the DPoP proof needs a numeric iat (RFC 9449 section 4.2)");
         }
 
         iat = DateTimeOffset.FromUnixTimeSeconds(iatSeconds);
         var now = _time.GetUtcNow();
         if (iat < now - _options.IatWindow || iat > now + _options.IatWindow)
         {
-            return DpopValidationResult.Invalid($"the DPoP proof's iat is more than {(int)_options.IatWindow.TotalSeconds}s from the server clock; create a fresh proof for each request (RFC 9449 §4.3 step 11)");
+            return DpopValidationResult.Invalid($"the DPoP proof's iat is more than {(int)_options.IatWindow.TotalSeconds}s from the server clock; create a fresh proof for each request (RFC 9449 section 4.3 step 11)");
         }
 
         // Step 12: ath binds the proof to the presented access token.
@@ -219,7 +219,7 @@ public sealed class DpopProofValidator
             var ath = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(request.AccessToken)));
             if (!string.Equals(ReadString(payload, "ath"), ath, StringComparison.Ordinal))
             {
-                return DpopValidationResult.Invalid("the DPoP proof's ath must be base64url(SHA-256) of the access token sent with it (RFC 9449 §4.3 step 12)");
+                return DpopValidationResult.Invalid("the DPoP proof's ath must be base64url(SHA-256) of the access token sent with it (RFC 9449 section 4.3 step 12)");
             }
         }
 
@@ -229,7 +229,7 @@ public sealed class DpopProofValidator
             var nonce = ReadString(payload, "nonce");
             if (nonce is null || !request.AcceptNonce(nonce))
             {
-                return DpopValidationResult.NonceRequired("this server requires a DPoP nonce; retry with the nonce from the DPoP-Nonce response header (RFC 9449 §8)");
+                return DpopValidationResult.NonceRequired("this server requires a DPoP nonce; retry with the nonce from the DPoP-Nonce response header (RFC 9449 section 8)");
             }
         }
 

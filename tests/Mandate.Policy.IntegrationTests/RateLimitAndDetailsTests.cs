@@ -26,7 +26,7 @@ public sealed class RateLimitAndDetailsTests
 
     [Theory]
     [InlineData("""[{"type":"wire","amount":1}]""", "does not accept")]
-    [InlineData("""[{"amount":1}]""", "needs a string \"type\"")]
+    [InlineData("""[{"amount":1}]""", "needs a string 'type'")]
     [InlineData("""[{"type":"refund","amount":"lots","currency":"EUR"}]""", "must be a number")]
     [InlineData("""[{"type":"refund","currency":"EUR"}]""", "missing required field(s) amount")]
     [InlineData("""[{"type":"refund","amount":1,"currency":"EUR","iban":"x"}]""", "does not declare")]

@@ -33,7 +33,7 @@ public static class AuthorizationDetailsParser
         }
         catch (JsonException)
         {
-            return (null, "authorization_details must be a JSON array of objects, each with a \"type\" (RFC 9396 §2)");
+            return (null, "authorization_details must be a JSON array of objects, each with a 'type' (RFC 9396 section 2)");
         }
 
         using (document)
@@ -41,7 +41,7 @@ public static class AuthorizationDetailsParser
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Array || root.GetArrayLength() is 0 or > MaxItems)
             {
-                return (null, $"authorization_details must be a JSON array of 1 to {MaxItems} objects (RFC 9396 §2)");
+                return (null, $"authorization_details must be a JSON array of 1 to {MaxItems} objects (RFC 9396 section 2)");
             }
 
             var details = new List<object?>();
@@ -73,7 +73,7 @@ public static class AuthorizationDetailsParser
         // RFC 9396 §2: type is REQUIRED and identifies the schema of the object.
         if (!item.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
         {
-            return $"{at} needs a string \"type\"";
+            return $"{at} needs a string 'type'";
         }
 
         var typeName = typeElement.GetString()!;
@@ -81,7 +81,7 @@ public static class AuthorizationDetailsParser
         if (declared is null)
         {
             var known = tool.AuthorizationDetailsTypes.Count == 0 ? "none" : string.Join(", ", tool.AuthorizationDetailsTypes.Select(t => t.Type));
-            return $"{at} has type '{Short(typeName)}', which tool '{tool.Name}' does not accept (it accepts {known}; see tools[].authorization_details_types)";
+            return $"{at} has a type which tool '{tool.Name}' does not accept (it accepts {known}; see tools[].authorization_details_types)";
         }
 
         foreach (var property in item.EnumerateObject())
@@ -93,7 +93,7 @@ public static class AuthorizationDetailsParser
 
             if (!declared.Fields.TryGetValue(property.Name, out var field))
             {
-                return $"{at} has field '{Short(property.Name)}', which type '{typeName}' does not declare (it declares {string.Join(", ", declared.Fields.Keys)})";
+                return $"{at} has a field which type '{typeName}' does not declare (it declares {string.Join(", ", declared.Fields.Keys)})";
             }
 
             var ok = field.Kind switch
@@ -111,6 +111,4 @@ public static class AuthorizationDetailsParser
         var missing = declared.Fields.Where(f => f.Value.Required && !item.TryGetProperty(f.Key, out _)).Select(f => f.Key).ToList();
         return missing.Count > 0 ? $"{at} (type '{typeName}') is missing required field(s) {string.Join(", ", missing)}" : null;
     }
-
-    private static string Short(string text) => text.Length > 40 ? text[..40] + "…" : text;
 }

@@ -56,7 +56,7 @@ public static class EvidenceEndpoint
             request = null;
         }
 
-        var problem = request is null ? "send a JSON object {\"kind\": \"eval\", \"subject\": \"repo@commit\", \"result\": \"pass\"|\"fail\", \"details\": {…}}" : request.Validate();
+        var problem = request is null ? "send a JSON object {\"kind\": \"eval\", \"subject\": \"repo@commit\", \"result\": \"pass\"|\"fail\", \"details\": {...}}" : request.Validate();
         if (problem is not null)
         {
             await OAuthResponses.WriteErrorAsync(http, OAuthError.InvalidRequest(problem));

@@ -76,6 +76,7 @@ public static class MandateServer
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 
         var app = builder.Build();
+        app.UseClientRequestBody();
         app.UseEgressProxy();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = InternalFaultAsync });
         app.UseStatusCodePages();
@@ -114,9 +115,18 @@ public static class MandateServer
         return OAuthResponses.WriteErrorAsync(http, Core.Protocol.OAuthError.InvalidRequest("use POST with an application/x-www-form-urlencoded body"), StatusCodes.Status405MethodNotAllowed);
     }
 
-    /// <summary>A genuine internal fault: fail closed with a generic body; the detail goes to the log only.</summary>
-    private static Task InternalFaultAsync(HttpContext http) =>
-        OAuthResponses.WriteErrorAsync(http, new Core.Protocol.OAuthError(Core.Protocol.OAuthConstants.Errors.ServerError, "internal error; nothing was issued"), StatusCodes.Status500InternalServerError);
+    /// <summary>
+    /// A request the client could not send properly (broken framing, a body cut short, over a limit) is answered
+    /// with its 4xx status. Anything else is a genuine internal fault: fail closed with a generic body; the detail
+    /// goes to the log only.
+    /// </summary>
+    private static Task InternalFaultAsync(HttpContext http)
+    {
+        var error = http.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+        return ClientRequestBody.ClientStatus(error) is { } status
+            ? OAuthResponses.WriteErrorAsync(http, Core.Protocol.OAuthError.InvalidRequest(ClientRequestBody.Description(status)), status)
+            : OAuthResponses.WriteErrorAsync(http, new Core.Protocol.OAuthError(Core.Protocol.OAuthConstants.Errors.ServerError, "internal error; nothing was issued"), StatusCodes.Status500InternalServerError);
+    }
 
     private static void PrepareSocket(string path)
     {

@@ -7,7 +7,7 @@ namespace Mandate.Server.Http;
 
 /// <summary>
 /// Strict application/x-www-form-urlencoded parsing for the OAuth endpoints: bounded size, UTF-8 only
-/// (invalid sequences are refused, not replaced), no repeated parameters (RFC 6749 §3.1), empty values
+/// (invalid sequences are refused, not replaced), no repeated parameters (RFC 6749 §3.2), empty values
 /// treated as absent (RFC 6749 §3.1).
 /// </summary>
 public static class FormReader
@@ -16,6 +16,11 @@ public static class FormReader
     public const int MaxBodyBytes = 64 * 1024;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The parameters Mandate defines; only these may be named back to a caller.</summary>
+    private static readonly HashSet<string> KnownParameters = new(
+        typeof(OAuthConstants.Parameters).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!),
+        StringComparer.Ordinal);
 
     public static async Task<(Dictionary<string, string>? Form, OAuthError? Error, int Status)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -40,13 +45,13 @@ public static class FormReader
         {
             body = await ReadBoundedAsync(request.Body, cancellationToken);
         }
-        catch (BadHttpRequestException e)
+        catch (BadHttpRequestException e) when (ClientRequestBody.ClientStatus(e) is { } status)
         {
-            // Kestrel refuses a body it cannot accept while we read it (a chunked body over its limit,
-            // broken chunk framing, a stalled upload): the client's fault, never a 500.
-            return e.StatusCode == StatusCodes.Status413PayloadTooLarge
+            // Kestrel (or ClientRequestBodyStream) refuses a body it cannot accept while we read it (a chunked body
+            // over its limit, broken chunk framing, a stalled upload): the client's fault, never a 500.
+            return status == StatusCodes.Status413PayloadTooLarge
                 ? (null, OAuthError.InvalidRequest($"the body exceeds {MaxBodyBytes} bytes"), StatusCodes.Status413PayloadTooLarge)
-                : (null, OAuthError.InvalidRequest("the request body could not be read"), e.StatusCode);
+                : (null, OAuthError.InvalidRequest(ClientRequestBody.Description(status)), status);
         }
 
         if (body is null)
@@ -74,7 +79,8 @@ public static class FormReader
 
             if (!seen.Add(name))
             {
-                return (null, OAuthError.InvalidRequest($"parameter '{Printable(name)}' appears more than once; OAuth parameters must not repeat"), StatusCodes.Status400BadRequest);
+                // RFC 6749 §3.2: "Request and response parameters MUST NOT be included more than once."
+                return (null, OAuthError.InvalidRequest(RepeatedParameter(name)), StatusCodes.Status400BadRequest);
             }
 
             // RFC 6749 §3.1: parameters sent without a value are treated as if omitted.
@@ -155,5 +161,9 @@ public static class FormReader
 
     private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
 
-    private static string Printable(string name) => name.Length > 40 ? name[..40] + "…" : name;
+    /// <summary>Names the repeated parameter only when it is one Mandate defines: a caller's own text is never echoed.</summary>
+    private static string RepeatedParameter(string name) => KnownParameters.Contains(name)
+        ? $"parameter '{name}' appears more than once; OAuth parameters must not repeat (RFC 6749 section 3.2)"
+        : "a parameter appears more than once; OAuth parameters must not repeat (RFC 6749 section 3.2)";
+
 }

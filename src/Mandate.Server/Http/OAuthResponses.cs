@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Mandate.Core.Protocol;
+using Mandate.SenderConstraint;
 using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Http;
 
-/// <summary>Writes OAuth JSON responses. Status codes are chosen here and only here.</summary>
+/// <summary>Writes OAuth JSON responses. Status codes are chosen here and only here; so is the text of every OAuth error.</summary>
 public static class OAuthResponses
 {
     // Error descriptions are read by people; JSON escaping of quotes as \u0027 only gets in their way (no HTML context here).
@@ -27,7 +28,7 @@ public static class OAuthResponses
         if (code == StatusCodes.Status401Unauthorized)
         {
             // RFC 6750 §3: tell the caller how to authenticate.
-            http.Response.Headers.WWWAuthenticate = $"Bearer error=\"{error.Error}\"";
+            http.Response.Headers.WWWAuthenticate = $"Bearer error=\"{OAuthErrorText.Sanitize(error.Error)}\"";
         }
 
         if (code == StatusCodes.Status503ServiceUnavailable)
@@ -44,8 +45,9 @@ public static class OAuthResponses
 
         return WriteJsonAsync(http, code, w =>
         {
-            w.WriteString("error", error.Error);
-            w.WriteString("error_description", error.Description);
+            // RFC 6749 §5.2: both within %x20-21 / %x23-5B / %x5D-7E, whatever the description was built from.
+            w.WriteString("error", OAuthErrorText.Sanitize(error.Error));
+            w.WriteString("error_description", OAuthErrorText.Sanitize(error.Description));
             foreach (var (name, value) in error.Extra ?? new Dictionary<string, object>())
             {
                 if (value is int number)

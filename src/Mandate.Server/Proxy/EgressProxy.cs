@@ -101,7 +101,7 @@ internal sealed partial class EgressProxy
         var tool = _registry.FindTool(target.Tool);
         if (tool is null || tool.Name != target.Tool || tool.Upstream is null)
         {
-            return ProxyRefusal.NotFound($"no proxied tool is named '{target.Tool}'; a tool is reachable here when mandate.yaml gives it an upstream");
+            return ProxyRefusal.NotFound("no proxied tool has the name in the first path segment; a tool is reachable here when mandate.yaml gives it an upstream");
         }
 
         call.Tool = tool.Name;
@@ -164,11 +164,11 @@ internal sealed partial class EgressProxy
 
         if (rule.Http is null)
         {
-            return ProxyRefusal.Forbidden($"rule '{rule.Id}' has no http allow-list, so no call is proxied for it; add e.g. http: [\"{method} {target.Path}\"] to the rule");
+            return ProxyRefusal.Forbidden($"rule '{rule.Id}' has no http allow-list, so no call is proxied for it; add the calls it needs (e.g. http: ['GET /v1/items/*']) to the rule");
         }
 
         return rule.AllowsHttp(method, target.Segments) is null
-            ? ProxyRefusal.Forbidden($"{method} {target.Path} is not in the http allow-list of rule '{rule.Id}' ({string.Join(", ", rule.Http)}); if this call is intended, add \"{method} {target.Path}\" (or a pattern) to that rule's http list")
+            ? ProxyRefusal.Forbidden($"the call's method and path are not in the http allow-list of rule '{rule.Id}' ({string.Join(", ", rule.Http)}); if this call is intended, add it (or a pattern) to that rule's http list; the audit record names the exact method and path")
             : null;
     }
 

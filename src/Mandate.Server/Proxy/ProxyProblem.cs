@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mandate.SenderConstraint;
 using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Proxy;
@@ -17,7 +18,8 @@ internal static class ProxyProblem
         response.Headers.CacheControl = "no-store";
         if (refusal.Status == StatusCodes.Status401Unauthorized)
         {
-            response.Headers.WWWAuthenticate = $"Bearer error=\"{refusal.Error ?? "invalid_token"}\"";
+            // RFC 6750 §3: quoted values within %x20-21 / %x23-5B / %x5D-7E.
+            response.Headers.WWWAuthenticate = $"Bearer error=\"{OAuthErrorText.Sanitize(refusal.Error ?? "invalid_token")}\"";
         }
 
         if (http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0)
@@ -31,10 +33,11 @@ internal static class ProxyProblem
         writer.WriteString("type", "https://mandate.dev/problems/proxy");
         writer.WriteString("title", refusal.Title);
         writer.WriteNumber("status", refusal.Status);
-        writer.WriteString("detail", refusal.Detail);
+        // The same character rule as an OAuth error_description: the detail may be built from what the caller sent.
+        writer.WriteString("detail", OAuthErrorText.Sanitize(refusal.Detail));
         if (refusal.Error is not null)
         {
-            writer.WriteString("error", refusal.Error);
+            writer.WriteString("error", OAuthErrorText.Sanitize(refusal.Error));
         }
 
         writer.WriteEndObject();

@@ -58,7 +58,7 @@ public sealed class TokenRequestBinding
         // RFC 9449 §4.3 step 1: exactly one DPoP header (a comma means several were folded into one line).
         if (headers.Count > 1 || headers[0]?.Contains(',', StringComparison.Ordinal) == true)
         {
-            return (SenderBinding.None, InvalidProof("send exactly one DPoP header (RFC 9449 §4.3)"), null);
+            return (SenderBinding.None, InvalidProof("send exactly one DPoP header (RFC 9449 section 4.3)"), null);
         }
 
         var result = await _dpop.ValidateAsync(

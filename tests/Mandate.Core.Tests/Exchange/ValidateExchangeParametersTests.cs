@@ -1,3 +1,4 @@
+using Mandate.Core.Attestation;
 using Mandate.Core.Exchange;
 using Mandate.Core.Exchange.Steps;
 using Mandate.Core.Protocol;
@@ -124,6 +125,81 @@ public sealed class ValidateExchangeParametersTests
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task Invariant7_ActorTokenTypeWithoutActorToken_IsInvalidRequest(string? actorToken)
+    {
+        // RFC 8693 §2.1: actor_token_type "MUST NOT be included" unless actor_token is; an empty value is absent (RFC 6749 §3.2).
+        await AssertRejectedAsync(
+            p =>
+            {
+                if (actorToken is null)
+                {
+                    p.Remove(P.ActorToken);
+                }
+                else
+                {
+                    p[P.ActorToken] = actorToken;
+                }
+            },
+            E.InvalidRequest,
+            "actor_token",
+            certificate: true);
+    }
+
+    [Fact]
+    public async Task Invariant7_ActorTokenTypeWithoutActorTokenOverMtls_IsInvalidRequestNamingTheRule()
+    {
+        await AssertRejectedAsync(p => p.Remove(P.ActorToken), E.InvalidRequest, "actor_token_type was sent without actor_token", certificate: true);
+    }
+
+    [Fact]
+    public async Task Execute_NeitherActorTokenNorTypeOverMtls_Continues()
+    {
+        var context = await RunAsync(
+            p =>
+            {
+                p.Remove(P.ActorToken);
+                p.Remove(P.ActorTokenType);
+            },
+            certificate: true);
+
+        Assert.Null(context.Error);
+    }
+
+    [Fact]
+    public async Task Invariant7_ActorTokenWithoutActorTokenTypeOverMtls_IsInvalidRequest()
+    {
+        // RFC 8693 §2.1: actor_token_type is REQUIRED when actor_token is present, whatever else identifies the agent.
+        await AssertRejectedAsync(p => p.Remove(P.ActorTokenType), E.InvalidRequest, "actor_token_type must be", certificate: true);
+    }
+
+    [Theory]
+    [InlineData(P.SubjectToken, null)]
+    [InlineData(P.SubjectToken, "")]
+    [InlineData(P.SubjectTokenType, null)]
+    [InlineData(P.SubjectTokenType, "")]
+    public async Task Invariant7_SubjectTokenWithoutItsTypeOrTypeWithoutToken_IsInvalidRequest(string parameter, string? value)
+    {
+        // RFC 8693 §2.1: subject_token and subject_token_type are both REQUIRED; one without the other is malformed.
+        await AssertRejectedAsync(
+            p =>
+            {
+                if (value is null)
+                {
+                    p.Remove(parameter);
+                }
+                else
+                {
+                    p[parameter] = value;
+                }
+            },
+            E.InvalidRequest,
+            "subject_token and subject_token_type are required",
+            certificate: true);
+    }
+
+    [Theory]
     [InlineData("urn:ietf:params:oauth:token-type:refresh_token")]
     [InlineData(T.IdToken)]
     [InlineData("access_token")]
@@ -221,6 +297,12 @@ public sealed class ValidateExchangeParametersTests
         await AssertRejectedAsync(p => p[parameter] = new string('a', 129), E.InvalidRequest, $"{parameter} must be 1-128 characters");
     }
 
+    /// <summary>What the host hands over after a valid X.509-SVID on mutual TLS (RFC 8705 §2).</summary>
+    private static SenderBinding CertificateBinding() => new(
+        new WorkloadIdentity("spiffe://acme.example/agents/support", new AttestationEvidence("x509-svid", "spiffe://acme.example", null, "ES256", new DateTimeOffset(2026, 1, 1, 1, 0, 0, TimeSpan.Zero), null)),
+        "x5t-of-the-client-certificate",
+        null);
+
     /// <summary>A well-formed token exchange: user token as subject, workload identity as actor, one tool, one scope.</summary>
     private static Dictionary<string, string> WellFormed() => new()
     {
@@ -233,18 +315,19 @@ public sealed class ValidateExchangeParametersTests
         [P.Scope] = "refunds:read",
     };
 
-    private static async Task<ExchangeContext> RunAsync(Action<Dictionary<string, string>> edit)
+    private static async Task<ExchangeContext> RunAsync(Action<Dictionary<string, string>> edit, bool certificate = false)
     {
         var parameters = WellFormed();
         edit(parameters);
-        var context = new ExchangeContext(new TokenExchangeRequest(parameters), new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var request = new TokenExchangeRequest(parameters) { Binding = certificate ? CertificateBinding() : SenderBinding.None };
+        var context = new ExchangeContext(request, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await new ValidateExchangeParameters().ExecuteAsync(context, CancellationToken.None);
         return context;
     }
 
-    private static async Task AssertRejectedAsync(Action<Dictionary<string, string>> edit, string error, string description)
+    private static async Task AssertRejectedAsync(Action<Dictionary<string, string>> edit, string error, string description, bool certificate = false)
     {
-        var context = await RunAsync(edit);
+        var context = await RunAsync(edit, certificate);
 
         Assert.True(context.IsDone);
         var actual = Assert.IsType<OAuthError>(context.Error);

@@ -56,9 +56,12 @@ public sealed class ProxyBoundaryTests : ProxyTest
         using var response = await CallAsync(new HttpMethod(method), path, credential);
 
         var problem = await ProblemAsync(response, HttpStatusCode.Forbidden);
-        Assert.Contains("rule 'support-stripe'", problem, StringComparison.Ordinal);
-        Assert.Contains($"add \\\"{method} ", problem, StringComparison.Ordinal);
+        Assert.Contains("not in the http allow-list of rule 'support-stripe'", problem, StringComparison.Ordinal);
         Assert.Empty(Upstream.Received);
+        // The agent's path is not repeated back to it; the operator finds the exact call in the audit record.
+        var refused = Assert.Single(await Broker.AuditEventsAsync(EgressAuditKinds.ProxyCall));
+        Assert.Equal(method, refused.Evidence["method"]);
+        Assert.EndsWith(path["stripe".Length..], refused.Evidence["path"], StringComparison.Ordinal);
     }
 
     [Fact]

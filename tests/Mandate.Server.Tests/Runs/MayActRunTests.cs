@@ -53,7 +53,7 @@ public sealed class MayActRunTests : BrokerTest
 
         var reply = await Broker.ExchangeAsync(Broker.StartRunRequest(subjectToken: Broker.UserKey.Sign(claims)));
 
-        Expect.Refused(reply, "invalid_request", "subject_token has a 'may_act' claim that is not an object with a 'sub' (RFC 8693 §4.4)");
+        Expect.Refused(reply, "invalid_request", "subject_token has a 'may_act' claim that is not an object with a 'sub'");
     }
 
     private string UserTokenMayAct(string agent)

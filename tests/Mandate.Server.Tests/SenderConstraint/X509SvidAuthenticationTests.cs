@@ -105,6 +105,20 @@ public sealed class X509SvidAuthenticationTests : IAsyncLifetime
         await Broker.AssertNothingIssuedAsync();
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task Invariant7_ActorTokenTypeWithoutActorTokenOverMtls_IsInvalidRequestAndNothingIssued(string? actorToken)
+    {
+        // RFC 8693 §2.1: actor_token_type MUST NOT be included without actor_token; an empty value is an absent one (RFC 6749 §3.2).
+        var request = CertificateOnlyRefund() with { ActorToken = actorToken, ActorTokenType = ExchangeRequest.JwtType };
+
+        var reply = await Mtls.ExchangeAsync(Mtls.Svid(TestBroker.SupportAgent), request);
+
+        Expect.Refused(reply, "invalid_request", "actor_token_type was sent without actor_token");
+        await Broker.AssertNothingIssuedAsync();
+    }
+
     [Fact]
     public async Task Exchange_JwtSvidWithoutCertificate_StillWorksAndIsBearer()
     {

@@ -67,7 +67,7 @@ public sealed class RequestApproval : IExchangeStep
         }
 
         var expiresIn = (int)(approval.ExpiresAt - approval.CreatedAt).TotalSeconds;
-        context.Reject(new OAuthError(OAuthConstants.Errors.AuthorizationPending, approval.BindingMessage + $" — waiting for a human to approve (rule '{decision.RuleId}')")
+        context.Reject(new OAuthError(OAuthConstants.Errors.AuthorizationPending, approval.BindingMessage + $" - waiting for a human to approve (rule '{decision.RuleId}')")
         {
             Extra = new Dictionary<string, object>
             {

@@ -45,7 +45,7 @@ public sealed partial class ValidateExchangeParameters : IExchangeStep
             return new OAuthError(OAuthConstants.Errors.UnsupportedGrantType, "Mandate supports only grant_type=urn:ietf:params:oauth:grant-type:token-exchange (RFC 8693)");
         }
 
-        // RFC 8693 §2.1: subject_token and subject_token_type are REQUIRED.
+        // RFC 8693 §2.1: subject_token and subject_token_type are both REQUIRED; an empty value counts as absent.
         if (string.IsNullOrEmpty(r[P.SubjectToken]) || string.IsNullOrEmpty(r[P.SubjectTokenType]))
         {
             return OAuthError.InvalidRequest("subject_token and subject_token_type are required: the user's token, or the agent's own identity for background work");
@@ -63,10 +63,17 @@ public sealed partial class ValidateExchangeParameters : IExchangeStep
             return OAuthError.InvalidRequest("actor_token is required: present the agent's workload identity (a JWT-SVID), or call over mutual TLS with its X.509-SVID");
         }
 
-        // RFC 8693 §2.1: actor_token_type is REQUIRED when actor_token is present.
+        // RFC 8693 §2.1: actor_token_type is REQUIRED when actor_token is present "but MUST NOT be included
+        // otherwise". An empty actor_token counts as absent (RFC 6749 §3.2), also when a client certificate
+        // identifies the agent: a type naming no token is a malformed request, not a harmless extra.
+        if (string.IsNullOrEmpty(r[P.ActorToken]) && !string.IsNullOrEmpty(r[P.ActorTokenType]))
+        {
+            return OAuthError.InvalidRequest("actor_token_type was sent without actor_token; send both, or neither when the client certificate identifies the agent (RFC 8693 section 2.1)");
+        }
+
         if (!string.IsNullOrEmpty(r[P.ActorToken]) && r[P.ActorTokenType] != T.Jwt)
         {
-            return OAuthError.InvalidRequest("actor_token_type must be urn:ietf:params:oauth:token-type:jwt");
+            return OAuthError.InvalidRequest("actor_token_type must be urn:ietf:params:oauth:token-type:jwt when actor_token is sent (RFC 8693 section 2.1)");
         }
 
         if (r[P.RequestedTokenType] is { } requested && requested is not (T.AccessToken or T.Jwt or T.TxnToken))

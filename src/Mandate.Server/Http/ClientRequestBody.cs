@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Mandate.Server.Http;
+
+/// <summary>
+/// Makes every failure to read a request body the client's: a broken chunked framing, an overflowing
+/// chunk size ("Bad chunk size data", surfaced by Kestrel as a bare <see cref="IOException"/>), a body cut
+/// short or a reset connection all become <see cref="BadHttpRequestException"/> with a 4xx status, on every
+/// listener (OAuth endpoints, evidence, admin and workload sockets, proxy). The exception handler, minimal
+/// API binding and the proxy already answer that type with its status, so no endpoint needs its own catch.
+/// </summary>
+public static class ClientRequestBody
+{
+    /// <summary>First in the pipeline, so every branch (the proxy's too) reads through it.</summary>
+    public static void UseClientRequestBody(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Use((http, next) =>
+        {
+            http.Request.Body = new ClientRequestBodyStream(http.Request.Body);
+            return next(http);
+        });
+    }
+
+    /// <summary>
+    /// The status for a request that failed with <paramref name="exception"/> if the client caused it (400, 408
+    /// or 413), or null for a genuine fault. Kestrel's own rejections carry their status; anything else a 4xx.
+    /// </summary>
+    public static int? ClientStatus(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException bad)
+            {
+                return bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A client-safe description for a request refused with <paramref name="status"/> while it was read.</summary>
+    public static string Description(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "the request body is larger than the server accepts; nothing was done",
+        StatusCodes.Status408RequestTimeout => "the request body arrived too slowly; nothing was done, send it again",
+        _ => "the request could not be read (malformed framing, a broken chunked body or a body that ended early); nothing was done",
+    };
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text;
+using Mandate.Core.Audit;
+using Mandate.Core.Development;
+using Mandate.Server.Tests.Harness;
+using Mandate.Server.Tests.Proxy;
+using Mandate.Server.Tests.Spiffe;
+
+namespace Mandate.Server.Tests.Protocol;
+
+/// <summary>
+/// Invariant 7: a request whose body cannot be read (RFC 9112 §7.1 chunked framing broken, a chunk size that
+/// overflows) is the client's fault: 400, never 5xx, on every
+/// listener (the OAuth endpoints, evidence, the proxy, the admin and workload sockets), and nothing changes.
+/// Sent over raw sockets to the real Kestrel server, because no HTTP client writes such framing.
+/// </summary>
+[Trait("Invariant", "7")]
+public sealed class MalformedBodyTests : ProxyTest
+{
+    private const string CiIssuer = "https://token.actions.example";
+
+    /// <summary>Chunked bodies (RFC 9112 §7.1) whose framing breaks while the endpoint reads them.</summary>
+    private static readonly (string Name, string Body)[] BrokenBodies =
+    [
+        ("overflowing chunk size", "FFFFFFFFFFFFFFFFFFFFFFFF\r\n{}\r\n0\r\n\r\n"),
+        ("chunk size overflowing after valid data", "2\r\n{}\r\n7FFFFFFFFFFFFFFFFF\r\n{}\r\n0\r\n\r\n"),
+        ("chunk size not hex", "zz\r\n{}\r\n0\r\n\r\n"),
+        ("chunk data without its CRLF", "2\r\n{}XX0\r\n\r\n"),
+        ("chunk size followed by garbage", "2z\r\n{}\r\n0\r\n\r\n"),
+    ];
+
+    public static TheoryData<string> Endpoints => ["token", "introspect", "revoke", "evidence", "proxy", "admin revocations", "admin secrets", "workload jwt"];
+
+    protected override string Configuration(Uri upstream) =>
+        ProxyTestBroker.Configuration(upstream).Replace(
+            "tenants: [acme, partner] }\n",
+            $"tenants: [acme, partner] }}\n  - {{ name: ci, kind: ci, issuer: {CiIssuer}, jwks_file: ci.jwks.json, dev_signer: true }}\n",
+            StringComparison.Ordinal)
+        + "\n" + SpiffeBrokerTest.SpiffeConfiguration + "\n";
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Invariant7_UnreadableBody_Returns400AndChangesNothing(string endpoint)
+    {
+        var (target, head) = await RequestAsync(endpoint);
+        var auditBefore = (await Broker.ReadAuditAsync()).Select(r => r.Hash).ToList();
+        var issuedBefore = (await Broker.AuditEventsAsync(AuditKinds.Issuance)).Count;
+
+        foreach (var (name, body) in BrokenBodies)
+        {
+            var reply = await RawHttp.SendAsync(target, head + "Transfer-Encoding: chunked\r\n", Encoding.ASCII.GetBytes(body));
+
+            Assert.True(reply.Status == (int)HttpStatusCode.BadRequest, $"{endpoint}, {name}: expected HTTP 400, got {reply}");
+            if (endpoint is "token" or "introspect" or "revoke" or "evidence")
+            {
+                Assert.Contains("\"error\":\"invalid_request\"", reply.Text, StringComparison.Ordinal);
+            }
+        }
+
+        // Only the proxy's own credential (issued to get past authentication) was ever issued.
+        Assert.Equal(issuedBefore, (await Broker.AuditEventsAsync(AuditKinds.Issuance)).Count);
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+        if (endpoint != "proxy")
+        {
+            // The proxy audits every call it refuses; everywhere else a refused request leaves no record at all.
+            Assert.Equal(auditBefore, (await Broker.ReadAuditAsync()).Select(r => r.Hash));
+        }
+    }
+
+    [Fact]
+    public async Task Invariant7_UnreadableBody_NextRequestOnTheBrokerStillSucceeds()
+    {
+        var (target, head) = await RequestAsync("token");
+        await RawHttp.SendAsync(target, head + "Transfer-Encoding: chunked\r\n", Encoding.ASCII.GetBytes("FFFFFFFFFFFFFFFFFFFFFFFF\r\n"));
+
+        Expect.Issued(await Broker.ExchangeAsync(Broker.RefundRequest()));
+    }
+
+    /// <summary>Where to send, and a request head that gets past authentication so the body is really read.</summary>
+    private async Task<(EndPoint Target, string Head)> RequestAsync(string endpoint)
+    {
+        var broker = RawHttp.Tcp(Broker.App.BaseAddress);
+        var tool = $"Authorization: Bearer {Broker.Svid(TestBroker.RefundsWorkload)}\r\n";
+        const string Form = "Content-Type: application/x-www-form-urlencoded\r\n";
+        const string Json = "Content-Type: application/json\r\n";
+        return endpoint switch
+        {
+            "token" => (broker, "POST /oauth2/token HTTP/1.1\r\nHost: broker\r\n" + Form),
+            "introspect" => (broker, "POST /oauth2/introspect HTTP/1.1\r\nHost: broker\r\n" + Form + tool),
+            "revoke" => (broker, "POST /oauth2/revoke HTTP/1.1\r\nHost: broker\r\n" + Form + tool),
+            "evidence" => (broker, "POST /evidence HTTP/1.1\r\nHost: broker\r\n" + Json + $"Authorization: Bearer {CiToken()}\r\n"),
+            "proxy" => (RawHttp.Tcp(Broker.App.ProxyListener.Address!),
+                "POST /stripe/v1/echo HTTP/1.1\r\nHost: proxy\r\n" + Json + $"Authorization: Bearer {await StripeCredentialAsync("refunds:write")}\r\n"),
+            "admin revocations" => (RawHttp.Unix(Broker.Options.AdminSocket), "POST /admin/revocations HTTP/1.1\r\nHost: mandate-admin\r\n" + Json),
+            "admin secrets" => (RawHttp.Unix(Broker.Options.AdminSocket), "PUT /admin/secrets/stripe HTTP/1.1\r\nHost: mandate-admin\r\nContent-Type: application/octet-stream\r\n"),
+            "workload jwt" => (RawHttp.Unix(Broker.Options.Spiffe.WorkloadSocket), "POST /v1/svid/jwt HTTP/1.1\r\nHost: localhost\r\n" + Json),
+            _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
+        };
+    }
+
+    private string CiToken()
+    {
+        using var ci = DevIssuer.Ensure(Broker.Options.Issuers.Single(i => i.Issuer == CiIssuer), Broker.Options.DataDirectory);
+        return ci.CreateToken("repo:acme/shop:ref:refs/heads/main", Broker.Options.Issuer, TimeSpan.FromMinutes(10), null, Broker.Now);
+    }
+}
