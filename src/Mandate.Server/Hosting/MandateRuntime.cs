@@ -53,7 +53,7 @@ public sealed class MandateRuntime : IAsyncDisposable
             DevIssuer.Ensure(issuer, options.DataDirectory).Dispose();
         }
 
-        var policy = await PolicyProvider.LoadAsync(options.PolicyPath, host.Time, loggers.CreateLogger<PolicyProvider>(), cancellationToken);
+        var policy = await PolicyProvider.LoadAsync(options.PolicyPath, host.Time, options.ToolNames(), loggers.CreateLogger<PolicyProvider>(), cancellationToken);
         var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = options.StorePath, BusyTimeout = host.StoreBusyTimeout }, host.Time);
         try
         {
