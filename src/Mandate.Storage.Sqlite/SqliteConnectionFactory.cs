@@ -38,12 +38,8 @@ internal sealed class SqliteConnectionFactory
     /// <summary>The one connection that writes: WAL, and an fsync at every commit.</summary>
     public async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
     {
-        var directory = Path.GetDirectoryName(FullPath);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
+        // The store and its WAL hold the audit trail and sealed keys: owner-only from the first byte.
+        Core.Keys.PrivateFile.PrepareDatabaseFile(FullPath);
         var connection = new SqliteConnection(_writerConnectionString);
         try
         {

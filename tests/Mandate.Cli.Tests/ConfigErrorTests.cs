@@ -37,6 +37,77 @@ public sealed class ConfigErrorTests
     }
 
     [Fact]
+    public async Task Invariant7_MissingConfigurationByRelativePath_NamesTheAbsolutePathAndHowToPointAtTheFile()
+    {
+        using var dir = new TempFolder();
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), Path.Combine(dir.Path, "absent.yaml"));
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", relative);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(Path.Combine(dir.Path, "absent.yaml") + ": configuration file not found", output);
+        Assert.Contains("-c", output);
+        Assert.Contains("MANDATE_CONFIG", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("audit verify")]
+    [InlineData("audit query")]
+    [InlineData("revoke --jti x")]
+    public async Task Invariant7_UnclosedBracketInConfiguration_ReportsFileLineColumnInsteadOfAStackTrace(string command)
+    {
+        using var dir = new TempFolder();
+        var config = dir.Write("mandate.yaml", """
+            trust_domain: acme.example
+            policy: policy.yaml
+            tools:
+              - name: crm
+                resource: https://crm.acme.example
+                scopes: [a, b
+            """);
+
+        var (exit, output) = await CliRunner.RunAsync([.. command.Split(' '), "-c", config]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("mandate.yaml:6:13: not valid YAML: this '[' is never closed", output);
+        Assert.Contains("not valid YAML", output);
+        Assert.Contains("'['", output);
+        Assert.DoesNotContain("YamlDotNet", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public async Task Invariant7_ConfigurationTypos_GetDidYouMeanSortedByLine()
+    {
+        using var dir = new TempFolder();
+        var config = dir.Write("mandate.yaml", """
+            trust_domain: acme.example
+            policy: policy.yaml
+            lifetimes: { defualt: 5m }
+            issuers:
+              - { name: w, kind: workload, issuer: https://w.example, jwks_file: w.json, algorithm: [ES256] }
+            tools:
+              - { name: crm, resource: https://crm.acme.example, scopes: [crm:read] }
+            agents:
+              - { id: spiffe://acme.example/a, tenants: [acme], tools: [crn] }
+            polcy_reload: true
+            """);
+
+        var (exit, output) = await CliRunner.RunAsync("serve", "-c", config);
+
+        Assert.Equal(2, exit);
+        var lines = output.Split('\n').Where(l => l.Contains("mandate.yaml:", StringComparison.Ordinal)).ToList();
+        Assert.Contains(lines, l => l.Contains("mandate.yaml:3:", StringComparison.Ordinal) && l.Contains("lifetimes.defualt: unknown key (did you mean 'default'?)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("mandate.yaml:5:", StringComparison.Ordinal) && l.Contains("issuers[0].algorithm: unknown key (did you mean 'algorithms'?)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("tool 'crn' is not defined under tools; did you mean 'crm'?", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("mandate.yaml:10:", StringComparison.Ordinal) && l.Contains("polcy_reload: unknown key", StringComparison.Ordinal));
+        var numbers = lines.Select(l => int.Parse(System.Text.RegularExpressions.Regex.Match(l, @"mandate\.yaml:(\d+):").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(numbers.Order(), numbers);
+    }
+
+    [Fact]
     public async Task QuickstartConfiguration_Parses()
     {
         var (exit, output) = await CliRunner.RunAsync("policy", "check", Path.Combine(AppContext.BaseDirectory, "examples", "policy.yaml"));

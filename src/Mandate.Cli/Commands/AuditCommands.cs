@@ -94,7 +94,7 @@ internal static class AuditCommands
         var user = new Option<string?>("--user") { Description = "User (token subject)" };
         var run = new Option<string?>("--run") { Description = "Run id" };
         var jti = new Option<string?>("--jti") { Description = "Credential id" };
-        var kind = new Option<string?>("--kind") { Description = "decision, issuance, introspection, revocation, key_rotation, policy_loaded" };
+        var kind = AuditKindOption.Create();
         var limit = new Option<int>("--limit", "-n") { Description = "At most this many records", DefaultValueFactory = _ => 100 };
         var json = CommonOptions.Json();
         var command = new Command("query", "List audit records matching every filter given")

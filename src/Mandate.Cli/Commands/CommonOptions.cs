@@ -23,7 +23,14 @@ internal static class CommonOptions
         }
         catch (MandateConfigException e)
         {
-            Output.Error($"configuration {path} is invalid:");
+            if (e.Problems is [{ Line: 0 } whole])
+            {
+                // Missing or unreadable: one line that names the file and what to do.
+                Output.Error(whole.ToString());
+                return null;
+            }
+
+            Output.Error($"configuration {Path.GetFullPath(path)} is invalid:");
             foreach (var p in e.Problems)
             {
                 Output.ErrorLine("  " + p);

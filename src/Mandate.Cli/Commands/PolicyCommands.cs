@@ -10,17 +10,34 @@ internal static class PolicyCommands
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "Policy file (YAML)" };
-        var check = new Command("check", "Validate a policy file, list every problem with its line, and print its version") { file };
+        var config = new Option<string?>("--config", "-c")
+        {
+            Description = "Broker configuration (default: $MANDATE_CONFIG when set): also checks that every tool a rule names is configured",
+        };
+        var check = new Command("check", "Validate a policy file, list every problem with its line, and print its version") { file, config };
         check.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
             if (!File.Exists(path))
             {
-                Output.Error($"{path}: file not found");
+                Output.Error($"{Path.GetFullPath(path)}: file not found");
                 return 2;
             }
 
-            var result = PolicyLoader.LoadFile(path);
+            // Tool names live in the configuration, not the policy: without one they cannot be checked, and the output says so.
+            var configPath = parse.GetValue(config) ?? Environment.GetEnvironmentVariable("MANDATE_CONFIG");
+            IReadOnlySet<string>? tools = null;
+            if (!string.IsNullOrEmpty(configPath))
+            {
+                if (CommonOptions.LoadConfig(configPath) is not { } options)
+                {
+                    return 2;
+                }
+
+                tools = options.ToolNames();
+            }
+
+            var result = PolicyLoader.LoadFile(path, tools);
             if (!result.IsValid)
             {
                 Output.Error($"{path} is invalid ({result.Problems.Count} problem{(result.Problems.Count == 1 ? "" : "s")}):");
@@ -35,6 +52,9 @@ internal static class PolicyCommands
             var snapshot = result.Snapshot!;
             Output.Line($"[green]valid[/] {Markup.Escape(path)}");
             Output.Line($"  version {Markup.Escape(snapshot.Version)}");
+            Output.Line(tools is null
+                ? "  [yellow]tool names not checked[/]: run with -c mandate.yaml to check them against the configured tools (serve refuses unknown ones)"
+                : $"  tool names checked against {tools.Count} configured tool{(tools.Count == 1 ? "" : "s")} in {Markup.Escape(Path.GetFullPath(configPath!))}");
             var table = new Table().AddColumns("rule", "effect", "tools", "reason");
             foreach (var rule in snapshot.Rules)
             {

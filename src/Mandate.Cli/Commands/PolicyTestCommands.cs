@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Mandate.Core.Configuration;
 using Mandate.Core.Policy;
 using Mandate.Core.Policy.Testing;
 using Spectre.Console;
@@ -13,31 +14,55 @@ internal static class PolicyTestCommands
     {
         var target = new Argument<string>("path") { Description = "A test file (YAML) or a folder of them (*.yaml, *.yml, recursively)" };
         var command = new Command("test", "Run policy test cases (request → expected allow/deny/pending and deciding rule); exit 1 on any failure") { target };
-        command.SetAction(parse =>
-        {
-            var path = parse.GetValue(target)!;
-            var files = Directory.Exists(path)
-                ? Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)).Where(PolicyTestLoader.IsTestFile).Order(StringComparer.Ordinal).ToList()
-                : File.Exists(path) ? [path] : [];
-            if (files.Count == 0)
-            {
-                Output.Error($"{path}: no test files found (*.yaml)");
-                return 2;
-            }
-
-            var (passed, failed) = (0, 0);
-            foreach (var file in files)
-            {
-                var (p, f) = RunFile(file);
-                passed += p;
-                failed += f;
-            }
-
-            var summary = $"{passed + failed} case{(passed + failed == 1 ? "" : "s")}: {passed} passed, {failed} failed";
-            Output.Line(failed == 0 ? $"[green]{summary}[/]" : $"[red]{summary}[/]");
-            return failed == 0 ? 0 : 1;
-        });
+        command.SetAction(parse => Run(parse.GetValue(target)!));
         return command;
+    }
+
+    private static int Run(string path)
+    {
+        // A file named directly is always a test file; in a folder, valid YAML without 'cases' (the policy itself) is skipped.
+        var candidates = Directory.Exists(path)
+            ? Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories)
+                .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .Select(f => (File: f, Probe: PolicyTestLoader.Probe(f)))
+                .Where(c => c.Probe.Kind != PolicyTestFileKind.Other)
+                .ToList()
+            : File.Exists(path) ? [(path, new PolicyTestProbe(PolicyTestFileKind.Tests, null))] : [];
+        if (candidates.Count == 0)
+        {
+            Output.Error($"{Path.GetFullPath(path)}: no test files found (YAML files with a top-level 'cases' list)");
+            return 2;
+        }
+
+        var (passed, failed, unreadable) = (0, 0, 0);
+        foreach (var (file, probe) in candidates)
+        {
+            if (probe.Kind == PolicyTestFileKind.Unreadable)
+            {
+                // Unparseable YAML may be a test file with a slip: a failure, never a skip.
+                Output.Error(probe.Problem!);
+                unreadable++;
+                continue;
+            }
+
+            var (p, f, loaded) = RunFile(file);
+            passed += p;
+            failed += f;
+            unreadable += loaded ? 0 : 1;
+        }
+
+        var read = candidates.Count - unreadable;
+        var files = $"{read} of {candidates.Count} test file{(candidates.Count == 1 ? "" : "s")} loaded";
+        var summary = $"{files}; {passed + failed} case{(passed + failed == 1 ? "" : "s")}: {passed} passed, {failed} failed";
+        var ok = failed == 0 && unreadable == 0;
+        Output.Line(ok ? $"[green]{summary}[/]" : $"[red]{Markup.Escape(summary)}[/]");
+        if (unreadable > 0)
+        {
+            Output.Error($"{unreadable} test file{(unreadable == 1 ? "" : "s")} could not be loaded; fix the problems above (file:line:column)");
+        }
+
+        return ok ? 0 : 1;
     }
 
     public static Command Explain()
@@ -53,9 +78,12 @@ internal static class PolicyTestCommands
                 return 2;
             }
 
-            var stream = new YamlStream();
-            stream.Load(new StringReader(File.ReadAllText(parse.GetValue(request)!)));
-            var root = (YamlMappingNode)stream.Documents[0].RootNode;
+            var requestPath = parse.GetValue(request)!;
+            if (ReadRequestFile(requestPath) is not { } root)
+            {
+                return 2;
+            }
+
             var input = PolicyTestLoader.ReadRequest(root.Children.TryGetValue("request", out var inner) && inner is YamlMappingNode m ? m : root, "dev");
             var (decision, rules) = PolicyExplainer.Explain(snapshot, input);
             foreach (var rule in rules)
@@ -80,7 +108,8 @@ internal static class PolicyTestCommands
         return command;
     }
 
-    private static (int Passed, int Failed) RunFile(string file)
+    /// <summary>Runs one test file; <c>Loaded</c> is false when the file or its policy could not be read.</summary>
+    private static (int Passed, int Failed, bool Loaded) RunFile(string file)
     {
         var tests = PolicyTestLoader.Load(file);
         foreach (var problem in tests.Problems)
@@ -91,7 +120,7 @@ internal static class PolicyTestCommands
         var policy = tests.PolicyPath is null ? null : LoadPolicy(tests.PolicyPath);
         if (policy is null || tests.Problems.Count > 0)
         {
-            return (0, Math.Max(1, tests.Cases.Count));
+            return (0, tests.Cases.Count, false);
         }
 
         Output.Line($"[bold]{Markup.Escape(file)}[/] (policy {Markup.Escape(Path.GetFileName(tests.PolicyPath!))} {Markup.Escape(policy.Version[..15])}…)");
@@ -106,7 +135,36 @@ internal static class PolicyTestCommands
         }
 
         var failed = results.Count(r => !r.Passed);
-        return (results.Count - failed, failed);
+        return (results.Count - failed, failed, true);
+    }
+
+    private static YamlMappingNode? ReadRequestFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Output.Error($"{Path.GetFullPath(path)}: cannot read the request file: {e.Message}");
+            return null;
+        }
+
+        var stream = YamlText.TryLoad(text, out var error);
+        if (error is not null)
+        {
+            Output.Error($"{path}:{error.Line}:{error.Column}: not valid YAML: {error.Message}");
+            return null;
+        }
+
+        if (stream!.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            Output.Error($"{path}:1:1: a request file is a mapping (agent, tool, scopes, tenant, …)");
+            return null;
+        }
+
+        return root;
     }
 
     private static PolicySnapshot? LoadPolicy(string path)

@@ -50,6 +50,8 @@ internal sealed class DemoEnvironment : IDisposable
             tools:
               - { name: refunds, resource: https://refunds.acme.example, scopes: [refunds:read, refunds:write], workloads: [{{RefundsTool}}] }
               - { name: crm, resource: https://crm.acme.example, scopes: [crm:read, crm:write], workloads: [spiffe://acme.example/tools/crm] }
+              - { name: billing, resource: https://billing.acme.example, scopes: [billing:read, billing:write] }
+              - { name: code, resource: https://code.acme.example, scopes: [code:read, code:write] }
             agents:
               - { id: {{SupportAgent}}, tenants: [acme, globex], tools: [refunds, crm], max_lifetime: 5m, max_delegation_depth: 1 }
               - { id: {{RefundExecutor}}, tenants: [acme, globex], tools: [refunds] }

@@ -1,6 +1,5 @@
 using Mandate.Core.Attestation;
 using Mandate.Core.Protocol;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Mandate.Core.Configuration;
@@ -11,16 +10,30 @@ namespace Mandate.Core.Configuration;
 /// </summary>
 public static class ConfigLoader
 {
+    /// <summary>What to do when the configuration file is not where it was looked for.</summary>
+    public const string MissingFileHint =
+        "configuration file not found; name it with -c/--config PATH or set MANDATE_CONFIG (default: ./mandate.yaml in the current folder)";
+
     /// <summary>Loads and validates a configuration file. Throws <see cref="MandateConfigException"/> listing every problem.</summary>
     public static MandateOptions LoadFile(string path)
     {
         var fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
         {
-            throw new MandateConfigException([new ConfigProblem(path, 0, 0, "", "configuration file not found")]);
+            throw new MandateConfigException([new ConfigProblem(fullPath, 0, 0, "", MissingFileHint)]);
         }
 
-        return Parse(File.ReadAllText(fullPath), fullPath);
+        string text;
+        try
+        {
+            text = File.ReadAllText(fullPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new MandateConfigException([new ConfigProblem(fullPath, 0, 0, "", $"cannot read the configuration file: {e.Message}")]);
+        }
+
+        return Parse(text, fullPath);
     }
 
     /// <summary>Parses configuration text; relative paths resolve against <paramref name="fileName"/>'s folder.</summary>
@@ -33,7 +46,8 @@ public static class ConfigLoader
 
         if (problems.Count > 0)
         {
-            throw new MandateConfigException(problems);
+            // In file order, so an operator fixes them top to bottom; problems without a place come first.
+            throw new MandateConfigException([.. problems.OrderBy(p => p.Line).ThenBy(p => p.Column)]);
         }
 
         return options;
@@ -41,27 +55,24 @@ public static class ConfigLoader
 
     private static YamlMappingNode? ReadRoot(string yaml, string fileName, List<ConfigProblem> problems)
     {
-        try
+        var stream = YamlText.TryLoad(yaml, out var error);
+        if (stream is null)
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            if (stream.Documents.Count == 0)
-            {
-                return new YamlMappingNode();
-            }
-
-            if (stream.Documents[0].RootNode is YamlMappingNode map)
-            {
-                return map;
-            }
-
-            problems.Add(new ConfigProblem(fileName, 1, 1, "", "the file must be a YAML mapping (key: value)"));
-        }
-        catch (YamlException e)
-        {
-            problems.Add(new ConfigProblem(fileName, (int)e.Start.Line, (int)e.Start.Column, "", $"not valid YAML: {e.Message}"));
+            problems.Add(new ConfigProblem(fileName, error!.Line, error.Column, "", $"not valid YAML: {error.Message}"));
+            return null;
         }
 
+        if (stream.Documents.Count == 0)
+        {
+            return new YamlMappingNode();
+        }
+
+        if (stream.Documents[0].RootNode is YamlMappingNode map)
+        {
+            return map;
+        }
+
+        problems.Add(new ConfigProblem(fileName, 1, 1, "", "the file must be a YAML mapping (key: value)"));
         return null;
     }
 
@@ -135,7 +146,8 @@ public static class ConfigLoader
 
         foreach (var tool in (tools ?? []).Where(t => !toolNames.Contains(t)))
         {
-            m.Problem("tools", $"tool '{tool}' is not defined under tools");
+            var hint = NameSuggestions.Closest(tool, toolNames) is { } suggestion ? $"; did you mean '{suggestion}'?" : string.Empty;
+            m.Problem("tools", $"tool '{tool}' is not defined under tools{hint}");
         }
 
         return id is null || tenants is null || tools is null

@@ -54,4 +54,7 @@ public sealed record MandateOptions
 
     /// <summary>Folder the configuration file lives in; relative paths were resolved against it.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
+
+    /// <summary>The configured tools' names: what a policy rule may name.</summary>
+    public IReadOnlySet<string> ToolNames() => new HashSet<string>(Tools.Select(t => t.Name), StringComparer.Ordinal);
 }

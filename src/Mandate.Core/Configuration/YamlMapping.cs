@@ -195,7 +195,11 @@ internal sealed class YamlMapping
         {
             if (k is YamlScalarNode { Value: { } name } && !_read.Contains(name))
             {
-                Report(k, Join(name), "unknown key (check the spelling; see docs/configuration.md)");
+                // Every key this mapping understands was asked for before Finish, so _read is the list to suggest from.
+                var hint = NameSuggestions.Closest(name, _read) is { } suggestion
+                    ? $"did you mean '{suggestion}'?"
+                    : "check the spelling; see docs/configuration.md";
+                Report(k, Join(name), $"unknown key ({hint})");
             }
         }
     }

@@ -1,15 +1,72 @@
 namespace Mandate.Core.Keys;
 
-/// <summary>Writes files only the owner can read (0600), created that way so there is no readable window.</summary>
+/// <summary>
+/// Files only the owner can read (0600) in folders only the owner can enter (0700): keys, the store and its
+/// WAL hold credentials' metadata and sealed keys, so nothing the broker keeps is world-readable.
+/// </summary>
 public static class PrivateFile
 {
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>Creates <paramref name="path"/> (and missing parents) as 0700; an existing folder keeps its mode.</summary>
+    public static void CreateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+            return;
+        }
+
+        Directory.CreateDirectory(path, OwnerOnlyDirectory);
+    }
+
+    /// <summary>Narrows an existing file to 0600 (a no-op on Windows or when the file is absent).</summary>
+    public static void Restrict(string path)
+    {
+        if (!OperatingSystem.IsWindows() && File.Exists(path))
+        {
+            File.SetUnixFileMode(path, OwnerOnlyFile);
+        }
+    }
+
+    /// <summary>
+    /// Makes sure a SQLite database file exists as 0600 before SQLite opens it, and narrows an existing one
+    /// with its <c>-wal</c> and <c>-shm</c> files. SQLite gives the WAL and shared-memory files the mode of
+    /// the database file, so creating it 0600 (empty is a valid empty database) keeps all three private.
+    /// </summary>
+    public static void PrepareDatabaseFile(string path)
+    {
+        CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        try
+        {
+            using (new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnlyFile }))
+            {
+            }
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Already there: narrow it below.
+        }
+
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            Restrict(file);
+        }
+    }
+
     public static void WriteAllText(string path, string contents)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            options.UnixCreateMode = OwnerOnlyFile;
         }
 
         using var stream = new FileStream(path, options);

@@ -19,14 +19,20 @@ public static class PolicyLoader
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Parses policy text. The version hashes the text's UTF-8 encoding.</summary>
-    public static PolicyLoadResult Parse(string yaml, string? sourcePath = null)
+    /// <param name="yaml">The policy.</param>
+    /// <param name="sourcePath">The file it came from, for problem locations.</param>
+    /// <param name="knownTools">The configured tool names; when given, a rule naming any other tool is a problem.</param>
+    public static PolicyLoadResult Parse(string yaml, string? sourcePath = null, IReadOnlyCollection<string>? knownTools = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
-        return Parse(Encoding.UTF8.GetBytes(yaml), sourcePath);
+        return Parse(Encoding.UTF8.GetBytes(yaml), sourcePath, knownTools);
     }
 
     /// <summary>Parses policy bytes (UTF-8, optional BOM). The version hashes exactly these bytes.</summary>
-    public static PolicyLoadResult Parse(ReadOnlySpan<byte> utf8, string? sourcePath = null)
+    /// <param name="utf8">The policy.</param>
+    /// <param name="sourcePath">The file it came from, for problem locations.</param>
+    /// <param name="knownTools">The configured tool names; when given, a rule naming any other tool is a problem.</param>
+    public static PolicyLoadResult Parse(ReadOnlySpan<byte> utf8, string? sourcePath = null, IReadOnlyCollection<string>? knownTools = null)
     {
         var version = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(utf8));
         var problems = new List<PolicyProblem>();
@@ -38,6 +44,10 @@ public static class PolicyLoader
             if (root is not null)
             {
                 rules = PolicyDocumentReader.Read(root, problems);
+                if (knownTools is not null)
+                {
+                    PolicyToolReferences.Check(root, knownTools, problems);
+                }
             }
         }
 
@@ -54,8 +64,8 @@ public static class PolicyLoader
         };
     }
 
-    /// <summary>Reads and parses a policy file. For startup; reloads use <see cref="LoadFileAsync"/>.</summary>
-    public static PolicyLoadResult LoadFile(string path)
+    /// <summary>Reads and parses a policy file. For startup; reloads use <see cref="LoadFileAsync(string, IReadOnlyCollection{string}?, CancellationToken)"/>.</summary>
+    public static PolicyLoadResult LoadFile(string path, IReadOnlyCollection<string>? knownTools = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         try
@@ -74,7 +84,7 @@ public static class PolicyLoader
                 buffer.Write(chunk, 0, read);
             }
 
-            return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), path);
+            return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), path, knownTools);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -83,7 +93,11 @@ public static class PolicyLoader
     }
 
     /// <summary>Reads and parses a policy file without blocking a thread on I/O.</summary>
-    public static async Task<PolicyLoadResult> LoadFileAsync(string path, CancellationToken cancellationToken = default)
+    public static Task<PolicyLoadResult> LoadFileAsync(string path, CancellationToken cancellationToken = default) =>
+        LoadFileAsync(path, knownTools: null, cancellationToken);
+
+    /// <summary>Reads and parses a policy file, refusing rules that name a tool outside <paramref name="knownTools"/> (when given).</summary>
+    public static async Task<PolicyLoadResult> LoadFileAsync(string path, IReadOnlyCollection<string>? knownTools, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         try
@@ -102,7 +116,7 @@ public static class PolicyLoader
                 buffer.Write(chunk, 0, read);
             }
 
-            return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), path);
+            return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), path, knownTools);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

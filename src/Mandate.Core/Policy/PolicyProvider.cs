@@ -15,6 +15,9 @@ public sealed class PolicyProvider : IDisposable
     public static readonly TimeSpan DefaultDebounce = TimeSpan.FromMilliseconds(250);
 
     private readonly TimeProvider _timeProvider;
+
+    // The configured tool names a reload is checked against too (null: not checked).
+    private readonly IReadOnlyCollection<string>? _knownTools;
     private readonly ILogger _logger;
 
     // Serializes reloads so Changed events arrive in the order the versions took effect.
@@ -31,9 +34,10 @@ public sealed class PolicyProvider : IDisposable
     private TimeSpan _debounce = DefaultDebounce;
     private bool _disposed;
 
-    private PolicyProvider(string path, PolicySnapshot initial, TimeProvider timeProvider, ILogger logger)
+    private PolicyProvider(string path, PolicySnapshot initial, TimeProvider timeProvider, ILogger logger, IReadOnlyCollection<string>? knownTools)
     {
         Path = path;
+        _knownTools = knownTools;
         _current = initial;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -59,16 +63,33 @@ public sealed class PolicyProvider : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = System.IO.Path.GetFullPath(path);
-        return Create(fullPath, PolicyLoader.LoadFile(fullPath), timeProvider, logger);
+        return Create(fullPath, PolicyLoader.LoadFile(fullPath), timeProvider, logger, knownTools: null);
     }
 
-    /// <summary>Asynchronous <see cref="Load"/>.</summary>
+    /// <summary><see cref="Load(string, TimeProvider, ILogger{PolicyProvider}?)"/>, refusing rules (now and on reload) that name a tool outside <paramref name="knownTools"/>.</summary>
+    public static PolicyProvider Load(string path, TimeProvider timeProvider, IReadOnlyCollection<string> knownTools, ILogger<PolicyProvider>? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var fullPath = System.IO.Path.GetFullPath(path);
+        return Create(fullPath, PolicyLoader.LoadFile(fullPath, knownTools), timeProvider, logger, knownTools);
+    }
+
+    /// <summary>Asynchronous <see cref="Load(string, TimeProvider, ILogger{PolicyProvider}?)"/>.</summary>
     public static async Task<PolicyProvider> LoadAsync(
         string path, TimeProvider timeProvider, ILogger<PolicyProvider>? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = System.IO.Path.GetFullPath(path);
-        return Create(fullPath, await PolicyLoader.LoadFileAsync(fullPath, cancellationToken), timeProvider, logger);
+        return Create(fullPath, await PolicyLoader.LoadFileAsync(fullPath, cancellationToken), timeProvider, logger, knownTools: null);
+    }
+
+    /// <summary>Asynchronous <see cref="Load(string, TimeProvider, IReadOnlyCollection{string}, ILogger{PolicyProvider}?)"/>.</summary>
+    public static async Task<PolicyProvider> LoadAsync(
+        string path, TimeProvider timeProvider, IReadOnlyCollection<string> knownTools, ILogger<PolicyProvider>? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var fullPath = System.IO.Path.GetFullPath(path);
+        return Create(fullPath, await PolicyLoader.LoadFileAsync(fullPath, knownTools, cancellationToken), timeProvider, logger, knownTools);
     }
 
     /// <summary>
@@ -81,7 +102,7 @@ public sealed class PolicyProvider : IDisposable
         await _reloadGate.WaitAsync(cancellationToken);
         try
         {
-            var result = await PolicyLoader.LoadFileAsync(Path, cancellationToken);
+            var result = await PolicyLoader.LoadFileAsync(Path, _knownTools, cancellationToken);
             var old = _current;
             if (!result.IsValid)
             {
@@ -181,7 +202,7 @@ public sealed class PolicyProvider : IDisposable
         }
     }
 
-    private static PolicyProvider Create(string path, PolicyLoadResult result, TimeProvider timeProvider, ILogger? logger)
+    private static PolicyProvider Create(string path, PolicyLoadResult result, TimeProvider timeProvider, ILogger? logger, IReadOnlyCollection<string>? knownTools)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         if (!result.IsValid)
@@ -191,7 +212,7 @@ public sealed class PolicyProvider : IDisposable
 
         logger ??= NullLogger.Instance;
         PolicyLog.Loaded(logger, result.Snapshot.Version, path, result.Snapshot.Rules.Length);
-        return new PolicyProvider(path, result.Snapshot, timeProvider, logger);
+        return new PolicyProvider(path, result.Snapshot, timeProvider, logger, knownTools);
     }
 
     private async Task ReloadAfterFileChangeAsync()

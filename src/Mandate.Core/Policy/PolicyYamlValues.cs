@@ -66,42 +66,10 @@ internal static class PolicyYamlValues
     /// <summary>Reports a key that is not part of the format, suggesting the one probably meant.</summary>
     public static void ReportUnknownKey(PolicyYamlScalar key, IReadOnlyList<string> known, List<PolicyProblem> problems)
     {
-        // Short keys get a tighter bound, or every two-letter typo would "mean" 'id'.
-        var suggestion = known
-            .Select(k => (Key: k, Distance: Distance(k, key.Value)))
-            .Where(c => c.Distance <= (c.Key.Length <= 4 ? 1 : 2))
-            .OrderBy(c => c.Distance)
-            .Select(c => c.Key)
-            .FirstOrDefault();
-        var hint = suggestion is null ? $"known keys: {string.Join(", ", known)}" : $"did you mean '{suggestion}'?";
+        var hint = Configuration.NameSuggestions.Hint(key.Value, known);
         var path = key.Path.Length == 0 ? key.Value : $"{key.Path}.{key.Value}";
         problems.Add(new(path, key.Line, key.Column, $"unknown key '{key.Value}' ({hint})"));
     }
 
     public static PolicyProblem At(PolicyYamlNode node, string message) => new(node.Path, node.Line, node.Column, message);
-
-    // Levenshtein distance; keys are a dozen characters, so the quadratic table is trivial.
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
 }

@@ -25,7 +25,48 @@ public sealed class MandateApp : IAsyncDisposable
     /// <summary>The egress proxy's listener (its <c>Address</c> is null when the proxy is disabled).</summary>
     public Proxy.ProxyListener ProxyListener { get; init; } = new();
 
-    public Task StartAsync(CancellationToken cancellationToken = default) => App.StartAsync(cancellationToken);
+    /// <summary>Held for the process's life: no second broker on this data directory.</summary>
+    internal BrokerLock? Lock { get; init; }
+
+    /// <summary>The Unix sockets this broker serves, published under their paths once bound.</summary>
+    internal IReadOnlyList<(UnixSocketFile File, UnixFileMode Mode)> Sockets { get; init; } = [];
+
+    internal string ListenUrl { get; init; } = "";
+
+    /// <summary>
+    /// Binds every listener, publishes the sockets, then writes the start-up audit records and lets requests in.
+    /// A listener that cannot bind fails the start with one line saying what to do, and nothing is recorded.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var gate = App.Services.GetRequiredService<StartupGate>();
+        try
+        {
+            try
+            {
+                await App.StartAsync(cancellationToken);
+            }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                // Another process took a port between the check at create and the bind: the same one line.
+                var address = System.Text.RegularExpressions.Regex.Match(e.Message, @"address (\S+): ") is { Success: true } m ? m.Groups[1].Value : ListenUrl;
+                throw new ListenerInUseException(address, e);
+            }
+
+            foreach (var (file, mode) in Sockets)
+            {
+                file.Publish(mode);
+            }
+
+            await Runtime.RecordStartAsync(cancellationToken);
+            gate.Open();
+        }
+        catch (Exception e)
+        {
+            gate.Fail(e);
+            throw;
+        }
+    }
 
     /// <summary>Completes when shutdown is requested (Ctrl+C, SIGTERM or <paramref name="cancellationToken"/>).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => App.WaitForShutdownAsync(cancellationToken);
@@ -33,7 +74,7 @@ public sealed class MandateApp : IAsyncDisposable
     /// <summary>Starts and serves until shutdown is requested (Ctrl+C, SIGTERM or <paramref name="cancellationToken"/>).</summary>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
-        await App.StartAsync(cancellationToken);
+        await StartAsync(cancellationToken);
         await App.WaitForShutdownAsync(cancellationToken);
     }
 
@@ -41,6 +82,12 @@ public sealed class MandateApp : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
+        foreach (var (file, _) in Sockets)
+        {
+            file.DeleteIfOwned();
+        }
+
         await Runtime.DisposeAsync();
+        Lock?.Dispose();
     }
 }

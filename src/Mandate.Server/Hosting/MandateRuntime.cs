@@ -29,6 +29,8 @@ public sealed class MandateRuntime : IAsyncDisposable
         AuditWriter = auditWriter;
     }
 
+    private bool _watchPolicy;
+
     public MandateOptions Options { get; }
     public TimeProvider Time { get; }
     public IMandateStore Store { get; }
@@ -51,7 +53,7 @@ public sealed class MandateRuntime : IAsyncDisposable
             DevIssuer.Ensure(issuer, options.DataDirectory).Dispose();
         }
 
-        var policy = await PolicyProvider.LoadAsync(options.PolicyPath, host.Time, loggers.CreateLogger<PolicyProvider>(), cancellationToken);
+        var policy = await PolicyProvider.LoadAsync(options.PolicyPath, host.Time, options.ToolNames(), loggers.CreateLogger<PolicyProvider>(), cancellationToken);
         var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = options.StorePath, BusyTimeout = host.StoreBusyTimeout }, host.Time);
         try
         {
@@ -72,13 +74,7 @@ public sealed class MandateRuntime : IAsyncDisposable
                 runtime.Spiffe = new SpiffeAuthority(store, kek, options, host.Time);
                 await runtime.Spiffe.RefreshAsync(cancellationToken);
             }
-            await runtime.RecordPolicyAsync(policy.Current.Version, null, cancellationToken);
-            policy.Changed += (_, e) => _ = runtime.RecordPolicyAsync(e.NewVersion, e.OldVersion, CancellationToken.None);
-            if (host.WatchPolicy)
-            {
-                policy.StartWatching();
-            }
-
+            runtime._watchPolicy = host.WatchPolicy;
             return runtime;
         }
         catch
@@ -86,6 +82,20 @@ public sealed class MandateRuntime : IAsyncDisposable
             policy.Dispose();
             await store.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Records the start (the policy in force) and begins following policy changes. Called once the listeners
+    /// are bound, so a start that fails (port in use, socket taken) leaves nothing in the audit trail.
+    /// </summary>
+    public async Task RecordStartAsync(CancellationToken cancellationToken)
+    {
+        await RecordPolicyAsync(Policy.Current.Version, null, cancellationToken);
+        Policy.Changed += (_, e) => _ = RecordPolicyAsync(e.NewVersion, e.OldVersion, CancellationToken.None);
+        if (_watchPolicy)
+        {
+            Policy.StartWatching();
         }
     }
 

@@ -31,9 +31,44 @@ public static class MandateServer
         builder.Logging.SetMinimumLevel(host.LogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // The host's own "failed to start" entry is a stack trace; MandateApp.StartAsync turns the cause into one line instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         host.ConfigureLogging?.Invoke(builder.Logging);
-        using var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(host.LogLevel));
-        var runtime = await MandateRuntime.OpenAsync(options, host, startupLoggers, cancellationToken);
+        var listenUrl = host.ListenUrl ?? options.Listen;
+        var listen = ListenAddress.Parse(listenUrl, options.SenderConstraint.Tls is not null);
+
+        // Before anything is opened or written: one broker per data directory, and a port that is free.
+        var brokerLock = BrokerLock.Acquire(options.DataDirectory);
+        MandateRuntime? runtime = null;
+        try
+        {
+            EnsureFree(listen, listenUrl);
+            if ((host.ProxyListenUrl ?? options.Proxy.Listen) is { } proxyUrl)
+            {
+                EnsureFree(ListenAddress.Parse(proxyUrl), proxyUrl);
+            }
+
+            using var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(host.LogLevel));
+            runtime = await MandateRuntime.OpenAsync(options, host, startupLoggers, cancellationToken);
+            var app = Build(builder, options, host, listen, runtime, out var sockets, out var proxyListener);
+            return new MandateApp(app, runtime) { ProxyListener = proxyListener, Lock = brokerLock, Sockets = sockets, ListenUrl = listenUrl };
+        }
+        catch
+        {
+            if (runtime is not null)
+            {
+                await runtime.DisposeAsync();
+            }
+
+            brokerLock.Dispose();
+            throw;
+        }
+    }
+
+    private static WebApplication Build(
+        WebApplicationBuilder builder, MandateOptions options, MandateHostOptions host, ListenAddress listen, MandateRuntime runtime,
+        out IReadOnlyList<(UnixSocketFile File, UnixFileMode Mode)> sockets, out Proxy.ProxyListener proxyListener)
+    {
 
         builder.WebHost.UseKestrel(k =>
         {
@@ -41,49 +76,78 @@ public static class MandateServer
             k.Limits.MaxRequestBodySize = FormReader.MaxBodyBytes;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
-        var listen = ListenAddress.Parse(host.ListenUrl ?? options.Listen, options.SenderConstraint.Tls is not null);
-        if (host.AdminSocket)
-        {
-            PrepareSocket(options.AdminSocket);
-        }
-
-        var workloadSocket = options.Spiffe.Enabled && host.WorkloadSocket;
-        if (workloadSocket)
-        {
-            PrepareSocket(options.Spiffe.WorkloadSocket);
-        }
-
-        var proxyListener = new Proxy.ProxyListener();
+        var admin = host.AdminSocket ? UnixSocketFile.Prepare(options.AdminSocket) : null;
+        var workload = options.Spiffe.Enabled && host.WorkloadSocket ? UnixSocketFile.Prepare(options.Spiffe.WorkloadSocket) : null;
+        var proxy = new Proxy.ProxyListener();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(listen.Address, listen.Port, l => { if (listen.Https) { SenderConstraint.TlsListener.Configure(l, options.SenderConstraint.Tls!); } });
-            if (host.AdminSocket)
+            if (admin is not null)
             {
-                k.ListenUnixSocket(options.AdminSocket);
+                k.ListenUnixSocket(admin.BindPath);
             }
 
-            if (workloadSocket)
+            if (workload is not null)
             {
                 // A separate listener: its connections are marked (with the caller's peer credentials) so only the workload API answers them.
-                k.ListenUnixSocket(options.Spiffe.WorkloadSocket, l => l.Use(WorkloadConnection.Mark));
+                k.ListenUnixSocket(workload.BindPath, l => l.Use(WorkloadConnection.Mark));
             }
 
-            proxyListener.Listen(k, options.Proxy, host.ProxyListenUrl);
+            proxy.Listen(k, options.Proxy, host.ProxyListenUrl);
         });
+        proxyListener = proxy;
 
+        // Only the owner may use the admin API (0600); any local process may ask the workload endpoint (0666):
+        // attestation, not the file mode, decides what it gets.
+        var published = new List<(UnixSocketFile, UnixFileMode)>();
+        if (admin is not null)
+        {
+            published.Add((admin, UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        }
+
+        if (workload is not null)
+        {
+            published.Add((workload, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite));
+        }
+
+        sockets = published;
+
+        builder.Services.AddSingleton<StartupGate>();
         builder.Services.AddMandate(runtime);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 
         var app = builder.Build();
         app.UseClientRequestBody();
+        app.UseStartupGate();
         app.UseEgressProxy();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = InternalFaultAsync });
         app.UseStatusCodePages();
         MapEndpoints(app);
-        app.Lifetime.ApplicationStarted.Register(() => RestrictSocket(options.AdminSocket, host.AdminSocket));
-        app.Lifetime.ApplicationStarted.Register(() => OpenSocket(options.Spiffe.WorkloadSocket, workloadSocket));
-        return new MandateApp(app, runtime) { ProxyListener = proxyListener };
+        return app;
+    }
+
+    /// <summary>Finds a taken TCP port before anything is opened or recorded (port 0 always binds).</summary>
+    private static void EnsureFree(ListenAddress listen, string url)
+    {
+        if (listen.Port == 0)
+        {
+            return;
+        }
+
+        var probe = new System.Net.Sockets.TcpListener(listen.Address, listen.Port);
+        try
+        {
+            probe.Start();
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            throw new ListenerInUseException(url, e);
+        }
+        finally
+        {
+            probe.Stop();
+        }
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -126,32 +190,5 @@ public static class MandateServer
         return ClientRequestBody.ClientStatus(error) is { } status
             ? OAuthResponses.WriteErrorAsync(http, Core.Protocol.OAuthError.InvalidRequest(ClientRequestBody.Description(status)), status)
             : OAuthResponses.WriteErrorAsync(http, new Core.Protocol.OAuthError(Core.Protocol.OAuthConstants.Errors.ServerError, "internal error; nothing was issued"), StatusCodes.Status500InternalServerError);
-    }
-
-    private static void PrepareSocket(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (File.Exists(path))
-        {
-            // A socket file left by a previous run would make bind fail.
-            File.Delete(path);
-        }
-    }
-
-    /// <summary>Any local process may ask the workload endpoint (0666); attestation, not the file mode, decides what it gets.</summary>
-    private static void OpenSocket(string path, bool enabled)
-    {
-        if (enabled && !OperatingSystem.IsWindows() && File.Exists(path))
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
-        }
-    }
-
-    private static void RestrictSocket(string path, bool enabled)
-    {
-        if (enabled && !OperatingSystem.IsWindows() && File.Exists(path))
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
     }
 }

@@ -16,7 +16,7 @@ internal static class ShadowPolicy
         }
 
         var loggers = services.GetRequiredService<ILoggerFactory>();
-        var candidate = PolicyProvider.Load(path, runtime.Time, loggers.CreateLogger<PolicyProvider>());
+        var candidate = PolicyProvider.Load(path, runtime.Time, runtime.Options.ToolNames(), loggers.CreateLogger<PolicyProvider>());
         candidate.StartWatching();
         return new ShadowDecisionPoint(active, candidate, services.GetRequiredService<IAuditTrail>(), runtime.Time, runtime.Options.Node, loggers.CreateLogger<ShadowDecisionPoint>());
     }

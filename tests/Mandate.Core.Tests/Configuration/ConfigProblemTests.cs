@@ -21,10 +21,11 @@ public sealed class ConfigProblemTests
                 clock_skwe: 30s
             """);
 
+        // In file order, each with the key probably meant.
         Assert.Collection(
             problems,
-            p => AssertProblem(p, "issuers[0].clock_skwe", 9, 5, "unknown key"),
-            p => AssertProblem(p, "enviroment", 3, 1, "unknown key"));
+            p => AssertProblem(p, "enviroment", 3, 1, "unknown key (did you mean 'environment'?)"),
+            p => AssertProblem(p, "issuers[0].clock_skwe", 9, 5, "unknown key (did you mean 'clock_skew'?)"));
     }
 
     [Fact]

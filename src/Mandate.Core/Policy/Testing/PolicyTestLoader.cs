@@ -1,5 +1,5 @@
 using System.Globalization;
-using YamlDotNet.Core;
+using Mandate.Core.Configuration;
 using YamlDotNet.RepresentationModel;
 
 namespace Mandate.Core.Policy.Testing;
@@ -11,20 +11,22 @@ namespace Mandate.Core.Policy.Testing;
 /// </summary>
 public static class PolicyTestLoader
 {
-    /// <summary>True when the file is a mapping with a top-level <c>cases</c> key (so policies in the same folder are skipped).</summary>
-    public static bool IsTestFile(string path)
+    /// <summary>
+    /// What a YAML file in a test folder is: a test file (a mapping with a top-level <c>cases</c> key), something
+    /// else such as the policy under test (skipped), or a file that cannot be read or parsed, which is a failure:
+    /// a test file with a syntax slip must never be skipped silently.
+    /// </summary>
+    public static PolicyTestProbe Probe(string path)
     {
-        try
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var stream = Read(path, out var problem);
+        if (stream is null)
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(File.ReadAllText(path)));
-            return stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root && root.Children.ContainsKey("cases");
+            return new PolicyTestProbe(PolicyTestFileKind.Unreadable, problem);
         }
-        catch (Exception e) when (e is YamlException or IOException or UnauthorizedAccessException)
-        {
-            // Unreadable files are reported by Load when named directly; a folder scan only skips them.
-            return false;
-        }
+
+        var isTest = stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root && root.Children.ContainsKey("cases");
+        return new PolicyTestProbe(isTest ? PolicyTestFileKind.Tests : PolicyTestFileKind.Other, null);
     }
 
     public static PolicyTestFile Load(string path)
@@ -33,43 +35,66 @@ public static class PolicyTestLoader
         var problems = new List<string>();
         var cases = new List<PolicyTestCase>();
         string? policy = null;
-        try
+        var stream = Read(path, out var unreadable);
+        if (stream is null)
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(File.ReadAllText(path)));
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            {
-                return new PolicyTestFile { Path = path, Problems = [$"{path}: a test file is a mapping with 'policy' and 'cases'"] };
-            }
+            return new PolicyTestFile { Path = path, Problems = [unreadable!] };
+        }
 
-            policy = Scalar(root, "policy") is { } p ? System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, p)) : null;
-            if (policy is null)
-            {
-                problems.Add($"{path}: 'policy' is required (the policy file, relative to this file)");
-            }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            return new PolicyTestFile { Path = path, Problems = [$"{path}:1:1: a test file is a mapping with 'policy' and 'cases'"] };
+        }
 
-            if (root.Children.TryGetValue("cases", out var list) && list is YamlSequenceNode sequence)
+        policy = Scalar(root, "policy") is { } p ? System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, p)) : null;
+        if (policy is null)
+        {
+            problems.Add($"{path}:{root.Start.Line}:{root.Start.Column}: 'policy' is required (the policy file, relative to this file)");
+        }
+
+        if (root.Children.TryGetValue("cases", out var list) && list is YamlSequenceNode sequence)
+        {
+            foreach (var item in sequence)
             {
-                foreach (var item in sequence.OfType<YamlMappingNode>())
+                if (item is not YamlMappingNode mapping)
                 {
-                    var c = ReadCase(item, Scalar(root, "environment") ?? "dev", path, problems);
-                    if (c is not null)
-                    {
-                        cases.Add(c);
-                    }
+                    problems.Add($"{path}:{item.Start.Line}:{item.Start.Column}: each case is a mapping with 'name', 'request' and 'expect'");
+                    continue;
+                }
+
+                var c = ReadCase(mapping, Scalar(root, "environment") ?? "dev", path, problems);
+                if (c is not null)
+                {
+                    cases.Add(c);
                 }
             }
-            else
-            {
-                problems.Add($"{path}: 'cases' must be a list of test cases");
-            }
         }
-        catch (Exception e) when (e is YamlException or IOException or UnauthorizedAccessException)
+        else
         {
-            problems.Add($"{path}: {e.Message}");
+            var at = list ?? root;
+            problems.Add($"{path}:{at.Start.Line}:{at.Start.Column}: 'cases' must be a list of test cases");
         }
 
         return new PolicyTestFile { Path = path, PolicyPath = policy, Cases = cases, Problems = problems };
+    }
+
+    /// <summary>Reads and parses a file; on failure returns null with a <c>file:line:column</c> problem saying what to check.</summary>
+    private static YamlStream? Read(string path, out string? problem)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problem = $"{path}: cannot read the file: {e.Message}";
+            return null;
+        }
+
+        var stream = YamlText.TryLoad(text, out var error);
+        problem = error is null ? null : $"{path}:{error.Line}:{error.Column}: not valid YAML: {error.Message}";
+        return stream;
     }
 
     /// <summary>Reads one <c>request:</c> mapping into a policy input (also used by <c>mandate policy explain</c>).</summary>
@@ -109,6 +134,7 @@ public static class PolicyTestLoader
     private static PolicyTestCase? ReadCase(YamlMappingNode item, string environment, string path, List<string> problems)
     {
         var line = (int)item.Start.Line;
+        var at = $"{path}:{line}:{item.Start.Column}";
         var name = Scalar(item, "name") ?? $"case at line {line}";
         var expect = Scalar(item, "expect") switch
         {
@@ -119,7 +145,7 @@ public static class PolicyTestLoader
         };
         if (expect is null || !item.Children.TryGetValue("request", out var request) || request is not YamlMappingNode r)
         {
-            problems.Add($"{path}:{line}: case '{name}' needs 'request' (a mapping) and 'expect: allow|deny|pending'");
+            problems.Add($"{at}: case '{name}' needs 'request' (a mapping) and 'expect: allow|deny|pending'");
             return null;
         }
 
@@ -137,9 +163,9 @@ public static class PolicyTestLoader
                 Line = line,
             };
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
         {
-            problems.Add($"{path}:{line}: case '{name}': {e.Message}");
+            problems.Add($"{at}: case '{name}': {e.Message}");
             return null;
         }
     }

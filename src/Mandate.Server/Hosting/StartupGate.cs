@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mandate.Server.Hosting;
+
+/// <summary>
+/// Holds requests that arrive between the listeners binding and the start-up audit records being written, so
+/// every decision follows the record of the policy it was made under, and a start that fails records nothing.
+/// </summary>
+internal sealed class StartupGate
+{
+    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Open() => _open.TrySetResult();
+
+    /// <summary>Start-up failed: held requests are answered by the host as the app stops.</summary>
+    public void Fail(Exception reason) => _open.TrySetException(reason);
+
+    public Task WaitAsync(CancellationToken cancellationToken) => _open.Task.WaitAsync(cancellationToken);
+}
+
+internal static class StartupGateExtensions
+{
+    public static void UseStartupGate(this WebApplication app)
+    {
+        var gate = app.Services.GetRequiredService<StartupGate>();
+        app.Use(async (HttpContext http, RequestDelegate next) =>
+        {
+            await gate.WaitAsync(http.RequestAborted);
+            await next(http);
+        });
+    }
+}

@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Sockets;
+using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
+using Mandate.Server.Hosting;
+using Mandate.Storage.Sqlite;
+
+namespace Mandate.Cli.Tests;
+
+/// <summary>
+/// <c>mandate serve</c> start-up against real brokers: one broker per data directory, its admin socket never taken
+/// or deleted by another process, a failed start that says what to do in one line and records nothing.
+/// </summary>
+public sealed class ServeStartupTests
+{
+    [Fact]
+    public async Task Invariant6_SecondBrokerOnTheSameDataDirectory_IsRefusedNamingThePidAndTheFirstKeepsItsAdminSocket()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var options = ConfigLoader.LoadFile(config);
+        await using var first = await StartAsync(options);
+
+        var (exit, output) = await CliRunner.RunAsync("serve", "-c", config, "--listen", "http://127.0.0.1:0");
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"another broker (PID {Environment.ProcessId}) is running on data directory {options.DataDirectory}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(options.AdminSocket), "the first broker's admin socket was removed");
+
+        // The kill switch still reaches the running broker.
+        var (revoked, revokeOutput) = await CliRunner.RunAsync("revoke", "-c", config, "--jti", "jti_still_reachable", "--reason", "test");
+        Assert.True(revoked == 0, revokeOutput);
+    }
+
+    [Fact]
+    public async Task Invariant6_BrokerStopped_LockIsReleasedForTheNextBroker()
+    {
+        using var dir = new TempFolder();
+        var options = ConfigLoader.LoadFile(TestConfig.Write(dir));
+        await (await StartAsync(options)).DisposeAsync();
+
+        await using var second = await StartAsync(options);
+
+        Assert.True(File.Exists(options.AdminSocket));
+    }
+
+    [Fact]
+    public async Task Invariant6_AdminSocketReplacedWhileRunning_IsNotDeletedOnExit()
+    {
+        using var dir = new TempFolder();
+        var options = ConfigLoader.LoadFile(TestConfig.Write(dir));
+        var broker = await StartAsync(options);
+        File.Delete(options.AdminSocket);
+        using var other = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        other.Bind(new UnixDomainSocketEndPoint(options.AdminSocket));
+        other.Listen(1);
+
+        await broker.DisposeAsync();
+
+        Assert.True(File.Exists(options.AdminSocket), "the broker deleted a socket it did not create");
+    }
+
+    [Fact]
+    public async Task Invariant6_AdminSocketServedByAnotherProcess_IsNotTakenOver()
+    {
+        using var dir = new TempFolder();
+        var options = ConfigLoader.LoadFile(TestConfig.Write(dir));
+        Directory.CreateDirectory(Path.GetDirectoryName(options.AdminSocket)!);
+        using var other = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        other.Bind(new UnixDomainSocketEndPoint(options.AdminSocket));
+        other.Listen(1);
+
+        var error = await Assert.ThrowsAsync<IOException>(() => StartAsync(options));
+
+        Assert.Contains($"another process is serving the socket {options.AdminSocket}", error.Message, StringComparison.Ordinal);
+        Assert.True(File.Exists(options.AdminSocket));
+    }
+
+    [Fact]
+    public async Task Invariant2_PortInUse_OneLineWithTheFixAndNothingRecorded()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var options = ConfigLoader.LoadFile(config);
+        await (await StartAsync(options)).DisposeAsync();
+        var before = await AuditRecordsAsync(options);
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+
+        var (exit, output) = await CliRunner.RunAsync("serve", "-c", config, "--listen", url);
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"cannot listen on {url}: the address is already in use", line, StringComparison.Ordinal);
+        Assert.Contains("another broker running", line, StringComparison.Ordinal);
+        Assert.Contains("--listen", line, StringComparison.Ordinal);
+        Assert.Equal(before, await AuditRecordsAsync(options));
+        Assert.False(File.Exists(Path.Combine(options.DataDirectory, BrokerLock.PidFileName)), "the failed start kept the data directory");
+    }
+
+    [Fact]
+    public async Task Invariant2_ProxyPortInUse_FailsBeforeAnythingIsRecorded()
+    {
+        using var dir = new TempFolder();
+        var options = ConfigLoader.LoadFile(TestConfig.Write(dir));
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+
+        var error = await Assert.ThrowsAsync<ListenerInUseException>(() => StartAsync(options, proxyUrl: url));
+
+        Assert.Contains(url, error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(options.StorePath), "a start that could not listen opened the store");
+    }
+
+    [Fact]
+    public async Task DataDirectoryAndStoreFiles_AreOwnerOnly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var dir = new TempFolder();
+        var options = ConfigLoader.LoadFile(TestConfig.Write(dir));
+        await using var broker = await StartAsync(options);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(options.DataDirectory));
+        foreach (var file in new[] { options.StorePath, options.StorePath + "-wal", options.StorePath + "-shm", options.Keys.KekFile!, Path.Combine(options.DataDirectory, BrokerLock.LockFileName) })
+        {
+            Assert.True(File.Exists(file), file);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+    }
+
+    private static async Task<MandateApp> StartAsync(MandateOptions options, string? proxyUrl = null)
+    {
+        var app = await MandateServer.CreateAsync(options, new MandateHostOptions
+        {
+            ListenUrl = "http://127.0.0.1:0",
+            ProxyListenUrl = proxyUrl,
+            GetEnvironment = _ => null,
+            WatchPolicy = false,
+            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+        });
+        try
+        {
+            await app.StartAsync();
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<List<string>> AuditRecordsAsync(MandateOptions options)
+    {
+        await using var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = options.StorePath });
+        var kinds = new List<string>();
+        await foreach (var record in store.ReadAuditAsync(new AuditQuery { Limit = 1000 }, CancellationToken.None))
+        {
+            kinds.Add($"{record.Sequence}:{record.Hash}");
+        }
+
+        return kinds;
+    }
+}
