@@ -14,7 +14,7 @@ public static class IncomingJwtRules
 {
     private static readonly string[] NumericDateClaims = ["exp", "nbf", "iat"];
     private static readonly string[] StringHeaderParameters = ["alg", "typ", "cty", "kid"];
-    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false, MaxDepth = 32 };
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
 
     /// <summary>Checks <paramref name="token"/>'s header and claims; null when it meets every rule.</summary>
     public static JwtRuleViolation? Check(JsonWebToken token, IncomingJwtExpectations? expectations = null)
