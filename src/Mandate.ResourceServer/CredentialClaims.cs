@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Mandate.SenderConstraint.Jose;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Mandate.ResourceServer;
@@ -44,6 +45,11 @@ internal sealed record CredentialClaims(string Jti, string Agent, string Subject
                 if (actors.Count == MaxActorDepth)
                 {
                     throw MandateTokenFailure.Token("the credential's act chain is deeper than any delegation Mandate issues");
+                }
+
+                if (!IdentityText.IsAllowed(sub.GetString()))
+                {
+                    throw MandateTokenFailure.Token($"the credential's act chain names an actor that is not an identity value ({IdentityText.Rule})");
                 }
 
                 actors.Add(sub.GetString()!);

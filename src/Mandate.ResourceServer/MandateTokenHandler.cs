@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Mandate.SenderConstraint.Jose;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -92,6 +93,13 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
         if (!IsAccessTokenType(token.Typ))
         {
             throw MandateTokenFailure.Token("typ must be 'at+jwt' (RFC 9068 section 4); this is not a Mandate access token (an identity token or run token is not a tool credential)");
+        }
+
+        // RFC 7515 §4.1.11 (crit), claim types, identity text and iat, before any key is fetched.
+        var expectations = new IncomingJwtExpectations { IdentityClaims = ["client_id", "tenant", "run"], Now = TimeProvider.GetUtcNow(), ClockSkew = Options.ClockSkew };
+        if (IncomingJwtRules.Check(token, expectations) is { } broken)
+        {
+            throw MandateTokenFailure.Token("the credential " + broken.Problem);
         }
 
         var keys = await Shared.Keys.GetAsync(token.Kid ?? "", ct);

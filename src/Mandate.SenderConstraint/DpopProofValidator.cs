@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Mandate.SenderConstraint.Jose;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -66,6 +67,12 @@ public sealed class DpopProofValidator
         catch (Exception e) when (e is ArgumentException or JsonException or FormatException or SecurityTokenException)
         {
             return DpopValidationResult.Invalid("the DPoP proof is not a well-formed JWT (RFC 9449 section 4.3 step 2)");
+        }
+
+        // RFC 7515 §4.1.11 (crit) and the claim types every JWT meets; the iat window is step 11 below.
+        if (IncomingJwtRules.Check(jwt) is { } broken)
+        {
+            return DpopValidationResult.Invalid("the DPoP proof " + broken.Problem);
         }
 
         var headerCheck = CheckHeader(header, out var key, out var algorithm);

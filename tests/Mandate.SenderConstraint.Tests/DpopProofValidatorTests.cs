@@ -140,4 +140,29 @@ public sealed class DpopProofValidatorTests : IDisposable
     [InlineData("e30.e30.")]
     public async Task Validate_Garbage_IsRefusedWithoutThrowing(string proof) =>
         Assert.Equal(DpopFailure.InvalidProof, (await Validate(proof)).Failure);
+
+    [Fact]
+    public async Task Invariant7_CritHeaderUnknown_ProofRefused()
+    {
+        // RFC 7515 §4.1.11 applies to a DPoP proof like any JWS: an extension it must understand but does not is invalid.
+        var proof = _client.Create("POST", Url, _time.GetUtcNow(), extraHeader: new Dictionary<string, object> { ["crit"] = new List<string> { "ext" }, ["ext"] = true });
+
+        AssertRefused(await Validate(proof), "'crit'");
+    }
+
+    [Fact]
+    public async Task Invariant7_CritHeaderEmpty_ProofRefused()
+    {
+        var proof = _client.Create("POST", Url, _time.GetUtcNow(), extraHeader: new Dictionary<string, object> { ["crit"] = Array.Empty<string>() });
+
+        AssertRefused(await Validate(proof), "empty 'crit'");
+    }
+
+    [Fact]
+    public async Task Invariant7_JtiWithLineBreak_ProofRefused()
+    {
+        var proof = _client.Create("POST", Url, _time.GetUtcNow(), jti: "abc\r\ndef");
+
+        AssertRefused(await Validate(proof), "'jti' claim Mandate does not accept");
+    }
 }

@@ -38,7 +38,8 @@ public sealed class DpopProofs : IDisposable
         string? nonce = null,
         SigningCredentials? signWith = null,
         IDictionary<string, object>? jwk = null,
-        string typ = "dpop+jwt")
+        string typ = "dpop+jwt",
+        IDictionary<string, object>? extraHeader = null)
     {
         var claims = new Dictionary<string, object>
         {
@@ -57,13 +58,19 @@ public sealed class DpopProofs : IDisposable
             claims["nonce"] = nonce;
         }
 
+        var header = new Dictionary<string, object> { ["jwk"] = jwk ?? PublicJwkMembers() };
+        foreach (var (name, value) in extraHeader ?? new Dictionary<string, object>())
+        {
+            header[name] = value;
+        }
+
         var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
         return handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
             SigningCredentials = signWith ?? new SigningCredentials(Key, SecurityAlgorithms.EcdsaSha256),
             TokenType = typ,
-            AdditionalHeaderClaims = new Dictionary<string, object> { ["jwk"] = jwk ?? PublicJwkMembers() },
+            AdditionalHeaderClaims = header,
         });
     }
 

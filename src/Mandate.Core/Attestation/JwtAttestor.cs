@@ -1,5 +1,7 @@
 using Mandate.Core.Configuration;
+using Mandate.Core.Attestation.Profiles;
 using Mandate.Core.Protocol;
+using Mandate.SenderConstraint.Jose;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -8,7 +10,8 @@ namespace Mandate.Core.Attestation;
 /// <summary>
 /// Validates identity JWTs from trusted issuers per RFC 8725: the issuer is looked up by exact
 /// <c>iss</c>; algorithms, audience and keys come from configuration; <c>typ</c> and <c>exp</c> are
-/// checked with a small leeway; keys offered in the header are never used.
+/// checked with a small leeway; keys offered in the header are never used. Every token first meets
+/// <see cref="IncomingJwtRules"/> (crit, claim types, identity text, iat not in the future).
 /// </summary>
 public sealed partial class JwtAttestor
 {
@@ -102,6 +105,10 @@ public sealed partial class JwtAttestor
             }
 
             mayAct = mayActSub.GetString();
+            if (!IdentityText.IsAllowed(mayAct))
+            {
+                return new AttestationResult<UserIdentity> { Failure = $"{parameter} has a 'may_act' sub Mandate does not accept as an identity value; it must be {IdentityText.Rule}" };
+            }
         }
 
         return new AttestationResult<UserIdentity> { Identity = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) { MayAct = mayAct, Claims = UserClaims.From(jwt) } };
@@ -162,6 +169,11 @@ public sealed partial class JwtAttestor
             return (null, null, ($"{parameter} comes from issuer '{issuer.Options.Name}', which is trusted for {issuer.Options.Kind.ToString().ToLowerInvariant()} identities, not {expected} identities", null));
         }
 
+        if (IncomingJwtRules.Check(jwt, Expectations(issuer)) is { } broken)
+        {
+            return (null, null, ($"{parameter} {broken.Problem}", broken.Check));
+        }
+
         if (!issuer.Options.Algorithms.Contains(jwt.Alg, StringComparer.Ordinal))
         {
             // RFC 8725 §3.1: the algorithm comes from configuration, never from the token ("none", HS256 with a public key, ...).
@@ -190,6 +202,8 @@ public sealed partial class JwtAttestor
         {
             ValidIssuer = issuer.Options.Issuer,
             ValidAudience = issuer.RequiredAudience,
+            // RFC 7519 §4.1.3: audiences compare as exact strings; "https://mandate.example/" is another audience.
+            IgnoreTrailingSlashWhenValidatingAudience = false,
             ValidAlgorithms = issuer.Options.Algorithms,
             IssuerSigningKeys = keys,
             RequireExpirationTime = true,
@@ -212,6 +226,26 @@ public sealed partial class JwtAttestor
         }
 
         return (jwt, issuer, null);
+    }
+
+    /// <summary>
+    /// The token's claims that become principals: the user's tenant claim and the claims a SPIFFE ID template is built
+    /// from must be JSON strings of identity text, never converted (sub and jti always are).
+    /// </summary>
+    private IncomingJwtExpectations Expectations(TrustedIssuer issuer)
+    {
+        var claims = new List<string>();
+        if (issuer.Options.Kind == IssuerKind.User)
+        {
+            claims.Add(issuer.Options.TenantClaim);
+        }
+
+        if (issuer.Options.SpiffeIdTemplate is { } text && SpiffeIdTemplate.TryParse(text, out var template, out _))
+        {
+            claims.AddRange(template!.Claims);
+        }
+
+        return new IncomingJwtExpectations { IdentityClaims = claims, Now = _time.GetUtcNow(), ClockSkew = issuer.Options.ClockSkew };
     }
 
     private bool ValidLifetime(DateTime? notBefore, DateTime? expires, TimeSpan skew)

@@ -1,6 +1,7 @@
 using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Protocol;
+using Mandate.SenderConstraint.Jose;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using C = Mandate.Core.Protocol.OAuthConstants.Claims;
@@ -28,6 +29,12 @@ public sealed class IssuedTokenValidator
         if (!CompactJwt.TryRead(token, out var jwt))
         {
             return (null, "malformed");
+        }
+
+        var expectations = new IncomingJwtExpectations { IdentityClaims = [C.ClientId, C.Tenant, C.Run], Now = _time.GetUtcNow() };
+        if (IncomingJwtRules.Check(jwt, expectations) is { } broken)
+        {
+            return (null, broken.Check);
         }
 
         if (!_keys.Current.ByKid.TryGetValue(jwt.Kid ?? "", out var key))

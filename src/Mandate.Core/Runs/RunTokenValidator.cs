@@ -4,6 +4,7 @@ using Mandate.Core.Keys;
 using Mandate.Core.Protocol;
 using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
+using Mandate.SenderConstraint.Jose;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using C = Mandate.Core.Protocol.OAuthConstants.Claims;
@@ -47,6 +48,13 @@ public sealed class RunTokenValidator
         if (!CompactJwt.TryRead(token, out var jwt))
         {
             return (null, $"{parameter} is not a well-formed run token");
+        }
+
+        // The run id becomes the run every later credential names: a JSON string of identity text, never converted.
+        var expectations = new IncomingJwtExpectations { IdentityClaims = [C.Transaction], Now = _time.GetUtcNow() };
+        if (IncomingJwtRules.Check(jwt, expectations) is { } broken)
+        {
+            return (null, $"{parameter} {broken.Problem}");
         }
 
         if (!_keys.Current.ByKid.TryGetValue(jwt.Kid ?? "", out var key))

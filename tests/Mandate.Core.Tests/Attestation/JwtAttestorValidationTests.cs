@@ -174,7 +174,8 @@ public sealed class JwtAttestorValidationTests
         using var env = new AttestorEnvironment();
         var token = env.UserToken(t => t.Payload["tenant"] = "");
 
-        AssertRefused(await env.AttestUserAsync(token), token, "has no 'tenant' claim");
+        // An empty tenant is no identity value (IdentityText: 1 or more characters).
+        AssertRefused(await env.AttestUserAsync(token), token, "has a 'tenant' claim Mandate does not accept as an identity value");
     }
 
     [Fact]

@@ -21,7 +21,7 @@ internal sealed class TemplateProfile : IIdentityProfile
             return ProfileMapping.Refuse($"issuer '{name}' has no valid spiffe_id template; an operator must set one");
         }
 
-        if (!template!.TryExpand(claim => ClaimText.Read(jwt, claim), out var spiffeId, out var failed))
+        if (!template!.TryExpand(claim => ClaimText.ReadString(jwt, claim), out var spiffeId, out var failed))
         {
             return ProfileMapping.Refuse($"{parameter} claim '{failed}' is missing or is not a safe SPIFFE path value (letters, digits, '.', '-', '_', '/' between segments), so issuer '{name}' cannot map it through spiffe_id {text}; use a template over claims that name the workload safely");
         }

@@ -90,7 +90,8 @@ public sealed class TemplateProfileTests : IDisposable
     {
         var token = Token(p => p.Payload["repository"] = new Dictionary<string, object> { ["name"] = Repository });
 
-        AssertRefused(await _f.AttestAsync(GitHub, token), token, "has no 'repository' claim");
+        // repository is also what the SPIFFE ID is built from, so its type is checked before required_claims.
+        AssertRefused(await _f.AttestAsync(GitHub, token), token, "has a 'repository' claim that is not a JSON string");
     }
 
     [Fact]
@@ -111,13 +112,26 @@ public sealed class TemplateProfileTests : IDisposable
     }
 
     [Fact]
-    public async Task Attest_NumericClaimInTemplate_IsItsJsonText()
+    public async Task Attest_StringClaimInTemplate_IsUsedAsIs()
     {
+        // GitHub sends run_attempt as a JSON string, "1".
         var options = GitHub with { SpiffeIdTemplate = "spiffe://acme.example/ci/github/{repository}/attempt/{run_attempt}" };
 
-        var result = await _f.AttestAsync(options, Token());
+        var result = await _f.AttestAsync(options, Token(p => p.Payload["run_attempt"] = "1"));
 
         Assert.Equal("spiffe://acme.example/ci/github/acme/refund-bot/attempt/1", result.Identity?.SpiffeId);
+    }
+
+    [Theory]
+    [InlineData(1L)]
+    [InlineData(true)]
+    public async Task Invariant7_NonStringClaimInTemplate_IsRefusedNotConverted(object value)
+    {
+        // A claim a SPIFFE ID is built from becomes the agent's identity: a JSON string, never a converted number or boolean.
+        var options = GitHub with { SpiffeIdTemplate = "spiffe://acme.example/ci/github/{repository}/attempt/{run_attempt}" };
+        var token = Token(p => p.Payload["run_attempt"] = value);
+
+        AssertRefused(await _f.AttestAsync(options, token), token, "'run_attempt' claim that is not a JSON string");
     }
 
     [Fact]

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.SenderConstraint.Jose;
+
+/// <summary>
+/// The rules every JWT Mandate reads must meet before any of its contents is believed: identity, actor, run,
+/// evidence and user tokens at the broker, DPoP proofs, and credentials at resource servers. They read the
+/// header and claims as JSON, so a wrong type is refused instead of converted (a numeric <c>sub</c> never
+/// becomes "42", a string <c>exp</c> is never parsed). Signatures are verified elsewhere, by IdentityModel.
+/// </summary>
+public static class IncomingJwtRules
+{
+    private static readonly string[] NumericDateClaims = ["exp", "nbf", "iat"];
+    private static readonly string[] StringHeaderParameters = ["alg", "typ", "cty", "kid"];
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
+    /// <summary>Checks <paramref name="token"/>'s header and claims; null when it meets every rule.</summary>
+    public static JwtRuleViolation? Check(JsonWebToken token, IncomingJwtExpectations? expectations = null)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return Check(token.EncodedHeader, token.EncodedPayload, expectations);
+    }
+
+    /// <summary>Checks a compact JWS's base64url header and payload segments; null when they meet every rule.</summary>
+    public static JwtRuleViolation? Check(string encodedHeader, string encodedPayload, IncomingJwtExpectations? expectations = null)
+    {
+        expectations ??= IncomingJwtExpectations.None;
+        JsonDocument header;
+        JsonDocument payload;
+        try
+        {
+            header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(encodedHeader), StrictJson);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or ArgumentException)
+        {
+            return NotJsonObject();
+        }
+
+        using (header)
+        {
+            try
+            {
+                payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(encodedPayload), StrictJson);
+            }
+            catch (Exception e) when (e is JsonException or FormatException or ArgumentException)
+            {
+                return NotJsonObject();
+            }
+
+            using (payload)
+            {
+                if (header.RootElement.ValueKind != JsonValueKind.Object || payload.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    return NotJsonObject();
+                }
+
+                return CheckHeader(header.RootElement) ?? CheckClaims(payload.RootElement, expectations);
+            }
+        }
+    }
+
+    private static JwtRuleViolation? CheckHeader(JsonElement header)
+    {
+        foreach (var name in StringHeaderParameters)
+        {
+            if (header.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.String)
+            {
+                return new(JwtRuleChecks.ClaimType, $"has a '{name}' header parameter that is not a JSON string (RFC 7515 section 4.1); send it as a string");
+            }
+        }
+
+        // kid is copied into audit evidence, so it is held to the identity-text rule.
+        if (header.TryGetProperty("kid", out var kid) && !IdentityText.IsAllowed(kid.GetString()))
+        {
+            return new(JwtRuleChecks.IdentityText, $"has a 'kid' header parameter Mandate does not accept; a key id must be {IdentityText.Rule}");
+        }
+
+        return CriticalHeader.Check(header);
+    }
+
+    private static JwtRuleViolation? CheckClaims(JsonElement claims, IncomingJwtExpectations expectations)
+    {
+        foreach (var name in NumericDateClaims)
+        {
+            // RFC 7519 §2: a NumericDate is a JSON numeric value; "1767225600" is a string, not a date.
+            if (claims.TryGetProperty(name, out var value) && !IsNumericDate(value))
+            {
+                return new(JwtRuleChecks.ClaimType, $"has an '{name}' claim that is not a JSON number; exp, nbf and iat are NumericDates, seconds since the epoch written as a number (RFC 7519 section 2), and are never converted from strings");
+            }
+        }
+
+        if (claims.TryGetProperty("iss", out var iss) && iss.ValueKind != JsonValueKind.String)
+        {
+            return NotString("iss");
+        }
+
+        if (claims.TryGetProperty("aud", out var aud) && !IsStringOrStrings(aud))
+        {
+            return new(JwtRuleChecks.ClaimType, "has an 'aud' claim that is neither a string nor a non-empty array of strings (RFC 7519 section 4.1.3)");
+        }
+
+        // sub and jti name the principal and the token in every record made of it; the caller adds its own identity claims.
+        foreach (var name in expectations.IdentityClaims.Prepend("jti").Prepend("sub"))
+        {
+            if (!claims.TryGetProperty(name, out var value))
+            {
+                continue;
+            }
+
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                return NotString(name);
+            }
+
+            if (!IdentityText.IsAllowed(value.GetString()))
+            {
+                return new(JwtRuleChecks.IdentityText, $"has a '{name}' claim Mandate does not accept as an identity value; it must be {IdentityText.Rule}");
+            }
+        }
+
+        return CheckIssuedAt(claims, expectations);
+    }
+
+    /// <summary>RFC 7519 §4.1.6 allows any iat; RFC 8725 §3.10 practice refuses short-lived tokens issued "in the future".</summary>
+    private static JwtRuleViolation? CheckIssuedAt(JsonElement claims, IncomingJwtExpectations expectations)
+    {
+        if (expectations.Now is not { } now || !claims.TryGetProperty("iat", out var iat))
+        {
+            return null;
+        }
+
+        var latest = now.ToUnixTimeSeconds() + expectations.ClockSkew.TotalSeconds;
+        return iat.GetDouble() > latest
+            ? new(JwtRuleChecks.IssuedInFuture, $"was issued in the future (its 'iat' is more than {(long)expectations.ClockSkew.TotalSeconds}s ahead of this server's clock); check the issuer's clock (RFC 8725 section 3.10)")
+            : null;
+    }
+
+    private static bool IsNumericDate(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && double.IsFinite(seconds);
+
+    private static bool IsStringOrStrings(JsonElement aud) => aud.ValueKind switch
+    {
+        JsonValueKind.String => true,
+        JsonValueKind.Array => aud.GetArrayLength() > 0 && aud.EnumerateArray().All(a => a.ValueKind == JsonValueKind.String),
+        _ => false,
+    };
+
+    private static JwtRuleViolation NotString(string name) =>
+        new(JwtRuleChecks.ClaimType, $"has a '{name}' claim that is not a JSON string; identity claims are strings (RFC 7519 section 4.1) and are never converted from numbers, booleans, arrays or objects");
+
+    private static JwtRuleViolation NotJsonObject() =>
+        new(JwtRuleChecks.Malformed, "has a JOSE header or claims set that is not a JSON object with unique member names (RFC 7515 section 4, RFC 7519 section 4); issue it with a standard JWT library");
+}
