@@ -1,5 +1,5 @@
-using Mandate.Core.Configuration;
 using Mandate.Core.Attestation.Profiles;
+using Mandate.Core.Configuration;
 using Mandate.Core.Protocol;
 using Mandate.SenderConstraint.Jose;
 using Microsoft.IdentityModel.JsonWebTokens;
