@@ -23,8 +23,16 @@ internal readonly record struct FileIdentity(ulong Device, ulong Inode)
         }
 
         var buffer = new byte[StatBufferBytes];
-        if (NativeMethods.Stat(path, buffer) != 0)
+        try
         {
+            if (NativeMethods.Stat(path, buffer) != 0)
+            {
+                return null;
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A C library without stat under either name: the check cannot run here, writes still can.
             return null;
         }
 

@@ -85,7 +85,8 @@ public sealed class RevocationService
         _list.Add(revocation);
         try
         {
-            await _trail.WriteAsync(batch, cancellationToken);
+            // Not the caller's token: once in force, the write must end recorded or queued, never abandoned.
+            await _trail.WriteAsync(batch, CancellationToken.None);
             return new RevocationResult(revocation, Recorded: true);
         }
         catch (StoreUnavailableException)

@@ -56,7 +56,8 @@ internal sealed partial class PendingRevocationWriter : BackgroundService
                     continue;
                 }
 
-                var recorded = await _pending.RecordAsync(_trail, stoppingToken);
+                // Not cancellable: a write abandoned at shutdown may still commit, and the final attempt would then record it twice.
+                var recorded = await _pending.RecordAsync(_trail, CancellationToken.None);
                 if (recorded > 0)
                 {
                     LogRecorded(_logger, recorded);
