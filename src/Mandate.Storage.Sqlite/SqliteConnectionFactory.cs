@@ -6,14 +6,17 @@ namespace Mandate.Storage.Sqlite;
 /// <summary>Opens connections with the settings every connection to a Mandate database needs.</summary>
 internal sealed class SqliteConnectionFactory
 {
+    private readonly string _createConnectionString;
     private readonly string _writerConnectionString;
     private readonly string _readerConnectionString;
     private readonly int _busyTimeoutMilliseconds;
+    private readonly long _walSizeLimitBytes;
 
-    public SqliteConnectionFactory(string fullPath, TimeSpan busyTimeout)
+    public SqliteConnectionFactory(string fullPath, TimeSpan busyTimeout, long walSizeLimitBytes, bool readOnly)
     {
         FullPath = fullPath;
         _busyTimeoutMilliseconds = (int)Math.Ceiling(busyTimeout.TotalMilliseconds);
+        _walSizeLimitBytes = walSizeLimitBytes;
 
         // No pooling: the writer stays open for the store's life and readers are short, so pooling would
         // only keep file handles alive after dispose. DefaultTimeout is the driver's own busy-retry window
@@ -26,21 +29,40 @@ internal sealed class SqliteConnectionFactory
             ForeignKeys = true,
             DefaultTimeout = 1,
         };
-        _writerConnectionString = builder.ToString();
+        _createConnectionString = builder.ToString();
 
-        // Readers must not create an empty database where the real one is missing.
-        builder.Mode = SqliteOpenMode.ReadWrite;
+        // Once the store exists, neither a reopened writer nor a reader may create an empty database where
+        // the real one went missing. Offline commands open it read-only: no lock, no migration, no write.
+        builder.Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite;
+        _writerConnectionString = builder.ToString();
         _readerConnectionString = builder.ToString();
     }
 
     public string FullPath { get; }
 
-    /// <summary>The one connection that writes: WAL, and an fsync at every commit.</summary>
-    public async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    public string WalPath => FullPath + "-wal";
+
+    /// <summary>
+    /// The one connection that writes: WAL, an fsync at every commit, and a WAL brought back under the size
+    /// limit whenever SQLite restarts it. <paramref name="create"/> only for the store's first open.
+    /// </summary>
+    public async Task<SqliteConnection> OpenWriterAsync(bool create, CancellationToken cancellationToken)
     {
-        // The store and its WAL hold the audit trail and sealed keys: owner-only from the first byte.
-        Core.Keys.PrivateFile.PrepareDatabaseFile(FullPath);
-        var connection = new SqliteConnection(_writerConnectionString);
+        // The store and its WAL hold the audit trail and sealed keys: owner-only from the first byte. Only the
+        // first open may create the file; a later open of a missing file must fail, never start a new store.
+        if (create)
+        {
+            Core.Keys.PrivateFile.PrepareDatabaseFile(FullPath);
+        }
+        else
+        {
+            foreach (var file in new[] { FullPath, WalPath, FullPath + "-shm" })
+            {
+                Core.Keys.PrivateFile.Restrict(file);
+            }
+        }
+
+        var connection = new SqliteConnection(create ? _createConnectionString : _writerConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -53,7 +75,13 @@ internal sealed class SqliteConnectionFactory
             }
 
             // FULL: a commit returns only after the WAL is on disk, so a credential never outlives its audit record.
-            await ExecuteAsync(connection, "PRAGMA synchronous = FULL;", cancellationToken);
+            // journal_size_limit: each time the WAL restarts from its beginning it is truncated to this size, so a
+            // burst while checkpoints were blocked does not keep its disk space forever.
+            await ExecuteAsync(
+                connection,
+                "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000; "
+                + $"PRAGMA journal_size_limit = {_walSizeLimitBytes.ToString(CultureInfo.InvariantCulture)};",
+                cancellationToken);
             return connection;
         }
         catch
@@ -82,7 +110,7 @@ internal sealed class SqliteConnectionFactory
 
     private string BusyTimeout => _busyTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture);
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    internal static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

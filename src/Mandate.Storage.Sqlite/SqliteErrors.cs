@@ -20,19 +20,26 @@ internal static class SqliteErrors
 
     public static StoreUnavailableException Unavailable(string description, string action, Exception ex, string? consequence = null)
     {
-        var cause = ex switch
+        var (cause, text) = ex switch
         {
             SqliteException { SqliteErrorCode: Busy or Locked } =>
-                "the database is locked by another connection and stayed locked for the whole busy timeout",
-            SqliteException { SqliteErrorCode: ReadOnly } => "the database is read-only",
-            SqliteException { SqliteErrorCode: Full } => "the disk is full",
-            SqliteException { SqliteErrorCode: IoError } => "the disk reported an I/O error",
-            SqliteException { SqliteErrorCode: CantOpen } => "the database file cannot be opened",
-            SqliteException { SqliteErrorCode: Corrupt or NotADatabase } => "the file is damaged or is not a SQLite database",
-            SqliteException sqlite => sqlite.Message,
-            _ => ex.Message,
+                (StoreFailureCause.Locked, "the database is locked by another connection and stayed locked for the whole busy timeout"),
+            SqliteException { SqliteErrorCode: ReadOnly } => (StoreFailureCause.ReadOnly, "the database is read-only"),
+            SqliteException { SqliteErrorCode: Full } => (StoreFailureCause.DiskFull, "the disk is full"),
+            SqliteException { SqliteErrorCode: IoError } => (StoreFailureCause.IoError, "the disk reported an I/O error"),
+            SqliteException { SqliteErrorCode: CantOpen } => (StoreFailureCause.CannotOpen, "the database file cannot be opened"),
+            SqliteException { SqliteErrorCode: Corrupt or NotADatabase } => (StoreFailureCause.Damaged, "the file is damaged or is not a SQLite database"),
+            SqliteException sqlite => (StoreFailureCause.Unknown, sqlite.Message),
+            UnauthorizedAccessException => (StoreFailureCause.ReadOnly, ex.Message),
+            _ => (StoreFailureCause.Unknown, ex.Message),
         };
-        var message = $"The store {description} could not {action}: {cause}.";
-        return new StoreUnavailableException(consequence is null ? message : $"{message} {consequence}", ex);
+        return Unavailable(description, action, cause, text, consequence, ex);
+    }
+
+    public static StoreUnavailableException Unavailable(
+        string description, string action, StoreFailureCause cause, string text, string? consequence, Exception? ex = null)
+    {
+        var message = $"The store {description} could not {action}: {text}.";
+        return new StoreUnavailableException(consequence is null ? message : $"{message} {consequence}", cause, ex);
     }
 }

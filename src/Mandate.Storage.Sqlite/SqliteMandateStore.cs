@@ -16,10 +16,17 @@ public sealed partial class SqliteMandateStore : IMandateStore
 {
     private readonly SqliteConnectionFactory _connections;
     private readonly TimeProvider _timeProvider;
+    private readonly bool _readOnly;
+    private readonly StoreHealth? _health;
+    private readonly SqliteFileGuard _files;
+    private readonly SqliteWalBound _wal;
+    private readonly string _busyTimeout;
 
     // SQLite admits one writer at a time anyway; queueing here keeps callers off its busy-retry loop.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private SqliteConnection? _writer;
+    private bool _opened;
+    private bool _rescued;
     private bool _disposed;
 
     public SqliteMandateStore(SqliteStoreOptions options)
@@ -40,10 +47,36 @@ public sealed partial class SqliteMandateStore : IMandateStore
                 nameof(options), options.BusyTimeout, "BusyTimeout must be positive and under 24 days.");
         }
 
-        _connections = new SqliteConnectionFactory(Path.GetFullPath(options.FilePath), options.BusyTimeout);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.WalSizeLimitBytes, 0, nameof(options));
+        _connections = new SqliteConnectionFactory(Path.GetFullPath(options.FilePath), options.BusyTimeout, options.WalSizeLimitBytes, options.ReadOnly);
         _timeProvider = timeProvider;
+        _readOnly = options.ReadOnly;
+        _health = options.Health;
+        _files = new SqliteFileGuard(_connections.FullPath, _connections.WalPath);
+        _wal = new SqliteWalBound(_connections.WalPath, options.WalSizeLimitBytes, options.Health);
+        _busyTimeout = ((long)Math.Ceiling(options.BusyTimeout.TotalMilliseconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         Description = "sqlite:" + _connections.FullPath;
     }
+
+    /// <summary>Checkpoints of the WAL were blocked at the last attempt (e.g. by a long reader).</summary>
+    public bool CheckpointBlocked => _wal.Blocked;
+
+    /// <summary>
+    /// For a store opened <see cref="SqliteStoreOptions.ReadOnly"/>: succeeds when the database exists and its
+    /// schema is exactly the one this build reads; never migrates.
+    /// </summary>
+    /// <exception cref="StoreSchemaException">The schema is older or newer than this build's.</exception>
+    /// <exception cref="StoreUnavailableException">The file cannot be opened or read.</exception>
+    public Task CheckSchemaAsync(CancellationToken cancellationToken) =>
+        ReadAsync(
+            "read its schema version",
+            async connection =>
+            {
+                var current = await SqliteMigrator.ReadVersionAsync(connection, cancellationToken);
+                SqliteMigrator.RequireCurrent(current, Description);
+                return current;
+            },
+            cancellationToken);
 
     public string Description { get; }
 
@@ -85,6 +118,11 @@ public sealed partial class SqliteMandateStore : IMandateStore
     public IAsyncEnumerable<AuditRecord> ReadAuditAsync(AuditQuery query, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_files.Lost is { } lost)
+        {
+            throw lost;
+        }
+
         return SqliteAuditReader.ReadAsync(_connections, Description, query, cancellationToken);
     }
 
@@ -137,18 +175,45 @@ public sealed partial class SqliteMandateStore : IMandateStore
     private async Task WriteAsync(
         string action, string consequence, Func<SqliteConnection, Task> write, CancellationToken cancellationToken)
     {
+        if (_readOnly)
+        {
+            throw new InvalidOperationException($"The store {Description} was opened read-only; it cannot {action}.");
+        }
+
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _writer ??= await _connections.OpenWriterAsync(cancellationToken);
+            if (_writer is null)
+            {
+                // Only the first open may create the file; a reopen after a failure must find the same one.
+                _writer = await _connections.OpenWriterAsync(create: !_opened, cancellationToken);
+                _opened = true;
+                _files.Opened(Description);
+            }
+
+            if (_files.Check(Description) is { } lost)
+            {
+                await RescueWalAsync();
+                throw lost;
+            }
+
             await write(_writer);
+            _health?.ReportSuccess();
+            await _wal.AfterCommitAsync(_writer, _busyTimeout, cancellationToken);
+        }
+        catch (StoreUnavailableException failure)
+        {
+            _health?.ReportFailure(failure);
+            throw;
         }
         catch (Exception ex) when (SqliteErrors.IsStoreFailure(ex))
         {
             // After an I/O error the connection's state is unknown; the next write starts on a fresh one.
             await DropWriterAsync();
-            throw SqliteErrors.Unavailable(Description, action, ex, consequence);
+            var failure = SqliteErrors.Unavailable(Description, action, ex, consequence);
+            _health?.ReportFailure(failure);
+            throw failure;
         }
         finally
         {
@@ -156,9 +221,37 @@ public sealed partial class SqliteMandateStore : IMandateStore
         }
     }
 
+    /// <summary>
+    /// The WAL was deleted under the open writer: its frames are still readable through the open handle, so
+    /// copy them into the database file (which is still the one at the path) before stopping.
+    /// </summary>
+    private async Task RescueWalAsync()
+    {
+        if (!_files.OnlyWalLost || _writer is null || _rescued)
+        {
+            return;
+        }
+
+        _rescued = true;
+        try
+        {
+            await SqliteConnectionFactory.ExecuteAsync(_writer, "PRAGMA wal_checkpoint(FULL);", CancellationToken.None);
+        }
+        catch (SqliteException)
+        {
+            // Best effort: the store stops either way.
+        }
+    }
+
     private async Task<T> ReadAsync<T>(string action, Func<SqliteConnection, Task<T>> read, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_files.Lost is { } lost)
+        {
+            // The file at the path is not the store this broker wrote: its answers would be about another store.
+            throw lost;
+        }
+
         try
         {
             await using var connection = await _connections.OpenReaderAsync(cancellationToken);

@@ -62,6 +62,33 @@ internal static class SqliteMigrator
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The highest applied version without creating anything: 0 when the history table is missing.</summary>
+    public static async Task<long> ReadVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations';";
+        var exists = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
+        return exists ? await CurrentVersionAsync(connection, cancellationToken) : 0;
+    }
+
+    /// <summary>Read-only commands read only the schema they were built for; they never migrate.</summary>
+    public static void RequireCurrent(long current, string description)
+    {
+        if (current > SqliteMigration.LatestVersion)
+        {
+            throw new StoreSchemaException(
+                $"The database {description} has schema version {current}, newer than the {SqliteMigration.LatestVersion} this build reads; "
+                + "use the mandate CLI of the version that migrated it.");
+        }
+
+        if (current < SqliteMigration.LatestVersion)
+        {
+            throw new StoreSchemaException(
+                $"The database {description} has schema version {current}, older than the {SqliteMigration.LatestVersion} this build reads, "
+                + "and read commands never migrate; start 'mandate serve' of this version once (it migrates at start), or use the older CLI.");
+        }
+    }
+
     private static async Task RecordAsync(
         SqliteConnection connection, SqliteMigration migration, DateTimeOffset now, CancellationToken cancellationToken)
     {

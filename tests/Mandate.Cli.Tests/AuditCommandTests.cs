@@ -114,6 +114,86 @@ public sealed class AuditCommandTests
         Assert.Contains("no audit record carries it", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AuditVerify_AnotherProcessHoldsTheWriteLock_ReadsWithoutWaitingAndExitsZero()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var db = Path.Combine(dir.Path, "data", "mandate.db");
+        await SeedAsync(db);
+        await using var blocker = new SqliteConnection($"Data Source={db};Pooling=False");
+        await blocker.OpenAsync();
+        await using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "BEGIN EXCLUSIVE;";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config);
+        var (queried, queryOutput) = await CliRunner.RunAsync("audit", "query", "-c", config, "--json");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("audit chain intact: 3 records", output);
+        Assert.True(queried == 0, queryOutput);
+    }
+
+    [Fact]
+    public async Task AuditVerify_SchemaOlderThanTheCli_OneLineRefusalExitTwoAndNothingMigrated()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var db = Path.Combine(dir.Path, "data", "mandate.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+        await ExecuteAsync(db, "CREATE TABLE unrelated (x INTEGER);");
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config);
+
+        Assert.Equal(2, exit);
+        // One message (the console may wrap it), never a stack trace.
+        Assert.StartsWith("error: ", output.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.Contains("never migrate", output);
+        Assert.Equal(0L, await ScalarAsync(db, "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations';"));
+    }
+
+    [Fact]
+    public async Task AuditTrace_FileIsNotADatabase_OneLineErrorExitTwo()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var db = Path.Combine(dir.Path, "data", "mandate.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+        await File.WriteAllTextAsync(db, new string('x', 8192));
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "trace", "-c", config, "--run", "run_1");
+
+        Assert.Equal(2, exit);
+        // One message (the console may wrap it), never a stack trace.
+        Assert.StartsWith("error: ", output.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.Contains("not a SQLite database", output);
+    }
+
+    private static async Task ExecuteAsync(string path, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(string path, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+
     private static async Task SeedAsync(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -29,50 +29,34 @@ internal static class AuditCommands
 
     internal static async Task<int> TraceAsync(string configPath, string runId, bool json, CancellationToken ct)
     {
-        var options = CommonOptions.LoadConfig(configPath);
-        await using var store = options is null ? null : await OpenAsync(options, ct);
-        if (store is null)
+        return await ReadAsync(CommonOptions.LoadConfig(configPath), async store =>
         {
-            return 2;
-        }
+            var trace = await RunTraceBuilder.BuildAsync(store, runId, ct);
+            if (trace is null)
+            {
+                Output.Error($"no run '{runId}' is recorded and no audit record carries it; 'mandate runs list' shows recent runs");
+                return 1;
+            }
 
-        var trace = await RunTraceBuilder.BuildAsync(store, runId, ct);
-        if (trace is null)
-        {
-            Output.Error($"no run '{runId}' is recorded and no audit record carries it; 'mandate runs list' shows recent runs");
-            return 1;
-        }
+            if (json)
+            {
+                Output.Plain(JsonSerializer.Serialize(Server.Admin.RunJson.Trace(trace)));
+            }
+            else
+            {
+                RunTraceView.Write(trace, DateTimeOffset.UtcNow);
+            }
 
-        if (json)
-        {
-            Output.Plain(JsonSerializer.Serialize(Server.Admin.RunJson.Trace(trace)));
-        }
-        else
-        {
-            RunTraceView.Write(trace, DateTimeOffset.UtcNow);
-        }
-
-        return 0;
+            return 0;
+        }, ct);
     }
 
     private static Command Verify()
     {
         var config = CommonOptions.Config();
         var command = new Command("verify", "Check the hash chain: reports the first edited, deleted or reordered record") { config };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
         {
-            var options = CommonOptions.LoadConfig(parse.GetValue(config)!);
-            if (options is null)
-            {
-                return 2;
-            }
-
-            await using var store = await OpenAsync(options, ct);
-            if (store is null)
-            {
-                return 2;
-            }
-
             var result = await AuditVerifier.VerifyAsync(store, null, ct);
             if (result.IsValid)
             {
@@ -82,7 +66,7 @@ internal static class AuditCommands
 
             Output.Error($"audit chain broken at record #{result.Sequence}: {result.Message}");
             return 1;
-        });
+        }, ct));
         return command;
     }
 
@@ -101,20 +85,8 @@ internal static class AuditCommands
         {
             config, agent, tenant, user, run, jti, kind, limit, json,
         };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
         {
-            var options = CommonOptions.LoadConfig(parse.GetValue(config)!);
-            if (options is null)
-            {
-                return 2;
-            }
-
-            await using var store = await OpenAsync(options, ct);
-            if (store is null)
-            {
-                return 2;
-            }
-
             var query = new AuditQuery
             {
                 Agent = parse.GetValue(agent), Tenant = parse.GetValue(tenant), User = parse.GetValue(user),
@@ -139,10 +111,35 @@ internal static class AuditCommands
             }
 
             return 0;
-        });
+        }, ct));
         return command;
     }
 
+    /// <summary>
+    /// Opens the configured store read-only and runs <paramref name="read"/>. Read commands never migrate and
+    /// never take the write lock, so they work beside a running broker; a missing, locked or unreadable store,
+    /// or a schema this build does not read, is one line and exit code 2.
+    /// </summary>
+    internal static async Task<int> ReadAsync(MandateOptions? options, Func<IMandateStore, Task<int>> read, CancellationToken ct)
+    {
+        if (options is null)
+        {
+            return 2;
+        }
+
+        try
+        {
+            await using var store = await OpenAsync(options, ct);
+            return store is null ? 2 : await read(store);
+        }
+        catch (Exception e) when (e is StoreUnavailableException or StoreSchemaException)
+        {
+            Output.Error(e.Message);
+            return 2;
+        }
+    }
+
+    /// <summary>The configured store, read-only, after checking its schema is the one this build reads; null (reported) when there is none.</summary>
     internal static async Task<IMandateStore?> OpenAsync(MandateOptions options, CancellationToken ct)
     {
         if (!File.Exists(options.StorePath))
@@ -151,8 +148,17 @@ internal static class AuditCommands
             return null;
         }
 
-        var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = options.StorePath });
-        await store.MigrateAsync(ct);
-        return store;
+        var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = options.StorePath, ReadOnly = true });
+        try
+        {
+            await store.CheckSchemaAsync(ct);
+            return store;
+        }
+        catch (Exception e) when (e is StoreUnavailableException or StoreSchemaException)
+        {
+            await store.DisposeAsync();
+            Output.Error(e.Message);
+            return null;
+        }
     }
 }

@@ -36,7 +36,11 @@ internal static class RevokeCommand
             return await RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
             {
                 var result = await admin.RevokeAsync(name, value!, parse.GetValue(reason), ct);
-                Output.Line($"[green]revoked[/] {name} [bold]{Markup.Escape(value!)}[/] ({Markup.Escape(result.GetProperty("id").GetString()!)}); introspection answers inactive from now on"
+                var recorded = !result.TryGetProperty("recorded", out var r) || r.GetBoolean();
+                var status = recorded
+                    ? "[green]revoked and recorded[/]"
+                    : "[yellow]revoked in this broker now; will be recorded when the store returns[/] (the store is failing; the broker keeps retrying)";
+                Output.Line($"{status}: {name} [bold]{Markup.Escape(value!)}[/] ({Markup.Escape(result.GetProperty("id").GetString()!)}); introspection answers inactive from now on"
                     + (name == "agent" ? "; the agent gets nothing new until 'mandate agents enable'" : ""));
             });
         });

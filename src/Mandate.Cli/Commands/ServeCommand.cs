@@ -14,10 +14,12 @@ internal static class ServeCommand
     {
         var config = CommonOptions.Config();
         var listen = new Option<string?>("--listen") { Description = "Override the listen URL from the configuration, e.g. http://127.0.0.1:9090" };
+        var initNewStore = new Option<bool>("--init-new-store") { Description = "Create a new, empty store although the data directory holds a key-encryption key or WAL of an earlier one" };
         var command = new Command("serve", "Run the broker: token exchange, introspection, revocation, JWKS and the admin socket")
         {
             config,
             listen,
+            initNewStore,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -29,7 +31,7 @@ internal static class ServeCommand
 
             try
             {
-                await using var app = await MandateServer.CreateAsync(options, new MandateHostOptions { ListenUrl = parse.GetValue(listen) }, ct);
+                await using var app = await MandateServer.CreateAsync(options, new MandateHostOptions { ListenUrl = parse.GetValue(listen), InitNewStore = parse.GetValue(initNewStore) }, ct);
                 await app.StartAsync(ct);
                 PrintBanner(options, app);
                 await app.WaitForShutdownAsync(ct);

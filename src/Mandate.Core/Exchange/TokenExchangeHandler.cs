@@ -43,6 +43,6 @@ public sealed partial class TokenExchangeHandler
         return context;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Error} at {Step} for {Actor}: {Description} {Detail}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused {Error} at {Step} for {Actor}: {Description} {Detail}")]
     private static partial void LogRefused(ILogger logger, string error, string step, string actor, string description, string detail);
 }

@@ -30,7 +30,10 @@ public sealed class IntrospectionHandler
         _time = time;
     }
 
-    /// <summary>Throws <see cref="StoreUnavailableException"/> when the answer could not be recorded (the host answers 503).</summary>
+    /// <summary>
+    /// Throws <see cref="StoreUnavailableException"/> when an active answer could not be recorded (the host
+    /// answers 503). An inactive answer only withholds authority, so it stands even when the store fails.
+    /// </summary>
     public async Task<IntrospectionResult> IntrospectAsync(WorkloadIdentity caller, string token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -61,7 +64,7 @@ public sealed class IntrospectionHandler
         }
 
         // Only attribute the record to the token's principal when it is our token; otherwise it names nobody.
-        await _trail.WriteAsync(new StoreBatch
+        var record = _trail.WriteAsync(new StoreBatch
         {
             AuditEvents =
             [
@@ -85,6 +88,15 @@ public sealed class IntrospectionHandler
                 },
             ],
         }, cancellationToken);
+        try
+        {
+            await record;
+        }
+        catch (StoreUnavailableException) when (!active)
+        {
+            // Like a policy denial during an outage: refusing needs no record to be safe.
+        }
+
         return new IntrospectionResult(active, active ? issued : null, reason);
     }
 }

@@ -5,8 +5,10 @@ using Mandate.Core.Storage;
 namespace Mandate.Core.Revocation;
 
 /// <summary>
-/// Revokes by credential, run, agent, tenant or user: one durable row plus its audit record, then the
-/// in-memory list, so introspection answers inactive from the next request on.
+/// Revokes by credential, run, agent, tenant or user: the in-memory list first, so introspection, exchange
+/// and the proxy refuse from the next request on, then one durable row plus its audit record. When the
+/// store fails, the revocation stays in force and is written by <see cref="PendingRevocations"/> once the
+/// store returns: revoking only removes authority, so an outage must not stop it.
 /// </summary>
 public sealed class RevocationService
 {
@@ -16,17 +18,27 @@ public sealed class RevocationService
     private readonly RevocationList _list;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
+    private readonly PendingRevocations? _pending;
 
-    public RevocationService(IAuditTrail trail, RevocationList list, MandateOptions options, TimeProvider time)
+    /// <param name="trail">Where the revocation row and its audit record are written.</param>
+    /// <param name="list">The in-memory revocations every request consults.</param>
+    /// <param name="options">Node name and retention.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="pending">Where revocations wait while the store fails; without one, a failing store fails the revocation.</param>
+    public RevocationService(IAuditTrail trail, RevocationList list, MandateOptions options, TimeProvider time, PendingRevocations? pending = null)
     {
         _trail = trail;
         _list = list;
         _options = options;
         _time = time;
+        _pending = pending;
     }
 
-    /// <summary>Revokes; <paramref name="tokenExpiresAt"/> bounds how long a single-token revocation is kept.</summary>
-    public async Task<Revocation> RevokeAsync(RevocationTarget target, string value, string revokedBy, string? reason, DateTimeOffset? tokenExpiresAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Revokes; <paramref name="tokenExpiresAt"/> bounds how long a single-token revocation is kept. In force
+    /// at once; <see cref="RevocationResult.Recorded"/> says whether it is durable yet.
+    /// </summary>
+    public async Task<RevocationResult> RevokeAsync(RevocationTarget target, string value, string revokedBy, string? reason, DateTimeOffset? tokenExpiresAt, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var revocation = new Revocation
@@ -62,9 +74,26 @@ public sealed class RevocationService
             Run = target == RevocationTarget.Run ? value : null,
             Evidence = evidence,
         };
-        await _trail.WriteAsync(new StoreBatch { Revocations = [revocation], AuditEvents = [audit] }, cancellationToken);
+        var batch = new StoreBatch { Revocations = [revocation], AuditEvents = [audit] };
+        if (_pending is null)
+        {
+            await _trail.WriteAsync(batch, cancellationToken);
+            _list.Add(revocation);
+            return new RevocationResult(revocation, Recorded: true);
+        }
+
         _list.Add(revocation);
-        return revocation;
+        try
+        {
+            // Not the caller's token: once in force, the write must end recorded or queued, never abandoned.
+            await _trail.WriteAsync(batch, CancellationToken.None);
+            return new RevocationResult(revocation, Recorded: true);
+        }
+        catch (StoreUnavailableException)
+        {
+            _pending.Add(batch);
+            return new RevocationResult(revocation, Recorded: false);
+        }
     }
 
     /// <summary>Re-enables a disabled agent: new requests may succeed again; what it held before stays revoked.</summary>

@@ -8,6 +8,12 @@ public sealed class StoreUnavailableException : Exception
     {
     }
 
+    public StoreUnavailableException(string message, StoreFailureCause cause, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Cause = cause;
+    }
+
     public StoreUnavailableException()
     {
     }
@@ -16,4 +22,7 @@ public sealed class StoreUnavailableException : Exception
         : base(message)
     {
     }
+
+    /// <summary>Why, when the store could tell (locked, read-only, disk full, file deleted…).</summary>
+    public StoreFailureCause Cause { get; }
 }

@@ -56,8 +56,16 @@ public static class AdminEndpoints
 
         try
         {
-            var r = await revocations.RevokeAsync(target, request.Value, request.By ?? "admin", request.Reason, null, cancellationToken);
-            return Results.Json(new { id = r.Id, target = r.Target.ToString().ToLowerInvariant(), value = r.Value, revoked_at = r.RevokedAt }, statusCode: StatusCodes.Status201Created);
+            var (r, recorded) = await revocations.RevokeAsync(target, request.Value, request.By ?? "admin", request.Reason, null, cancellationToken);
+
+            // 201: in force and durable. 202: in force in this broker now, written when the store returns.
+            return Results.Json(
+                new
+                {
+                    id = r.Id, target = r.Target.ToString().ToLowerInvariant(), value = r.Value, revoked_at = r.RevokedAt, recorded,
+                    status = recorded ? RevocationStatus.Recorded : RevocationStatus.Pending,
+                },
+                statusCode: recorded ? StatusCodes.Status201Created : StatusCodes.Status202Accepted);
         }
         catch (StoreUnavailableException e)
         {

@@ -24,6 +24,16 @@ public sealed record MandateHostOptions
     /// <summary>Busy timeout of the SQLite store; how long a write waits for a lock before failing closed. Default 5 s.</summary>
     public TimeSpan StoreBusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Create a new, empty store even though the data directory holds a key-encryption key or WAL of an earlier
+    /// one (<c>mandate serve --init-new-store</c>). Default false: start-up refuses, because the store was
+    /// most likely deleted or moved by mistake.
+    /// </summary>
+    public bool InitNewStore { get; init; }
+
+    /// <summary>The size the SQLite WAL is brought back under once checkpoints can run. Default 64 MiB.</summary>
+    public long StoreWalSizeLimitBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>Watch the policy file and reload on change. Default true.</summary>
     public bool WatchPolicy { get; init; } = true;
 

@@ -40,6 +40,9 @@ public sealed class MandateRuntime : IAsyncDisposable
     public RevocationList Revocations { get; }
     public AuditWriter AuditWriter { get; }
 
+    /// <summary>Whether the store makes writes durable now; its transitions are logged once each.</summary>
+    public StoreHealth StoreHealth { get; private init; } = null!;
+
     /// <summary>The SPIFFE issuer (CA, JWT-SVID key, bundle) when <c>spiffe.enabled</c>; otherwise null.</summary>
     public SpiffeAuthority? Spiffe { get; private set; }
 
@@ -48,13 +51,17 @@ public sealed class MandateRuntime : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(loggers);
+        NewStoreGuard.Check(options, host);
         foreach (var issuer in options.Issuers.Where(i => i.DevSigner))
         {
             DevIssuer.Ensure(issuer, options.DataDirectory).Dispose();
         }
 
         var policy = await PolicyProvider.LoadAsync(options.PolicyPath, host.Time, options.ToolNames(), loggers.CreateLogger<PolicyProvider>(), cancellationToken);
-        var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = options.StorePath, BusyTimeout = host.StoreBusyTimeout }, host.Time);
+        var health = new StoreHealth(host.Time);
+        var store = new SqliteMandateStore(
+            new SqliteStoreOptions { FilePath = options.StorePath, BusyTimeout = host.StoreBusyTimeout, WalSizeLimitBytes = host.StoreWalSizeLimitBytes, Health = health },
+            host.Time);
         try
         {
             await store.MigrateAsync(cancellationToken);
@@ -68,7 +75,7 @@ public sealed class MandateRuntime : IAsyncDisposable
             }
 
             var writer = new AuditWriter(store);
-            var runtime = new MandateRuntime(options, host.Time, store, kek, keys, policy, revocations, writer);
+            var runtime = new MandateRuntime(options, host.Time, store, kek, keys, policy, revocations, writer) { StoreHealth = health };
             if (options.Spiffe.Enabled)
             {
                 runtime.Spiffe = new SpiffeAuthority(store, kek, options, host.Time);

@@ -91,6 +91,10 @@ public static class MandateServiceCollectionExtensions
         // use / revoke
         services.AddSingleton<IssuedTokenValidator>();
         services.AddSingleton<IntrospectionHandler>();
+        services.AddSingleton(runtime.StoreHealth);
+        services.AddHostedService<StoreHealthLog>();
+        services.AddSingleton<PendingRevocations>();
+        services.AddHostedService<PendingRevocationWriter>();
         services.AddSingleton<RevocationService>();
         services.AddSingleton<TokenRevocationHandler>();
         services.AddSingleton<WorkloadAuthentication>();

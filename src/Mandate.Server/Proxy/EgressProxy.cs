@@ -74,7 +74,15 @@ internal sealed partial class EgressProxy
                 http.Abort();
             }
 
-            LogCall(_logger, call.Method, call.Tool ?? "-", call.Status, call.Credential?.Jti ?? "-", call.Refusal?.Title ?? "forwarded");
+            // Forwarded calls are worth a line each; refusals are what a hostile client produces by the thousand.
+            if (call.Refusal is null)
+            {
+                LogCall(_logger, call.Method, call.Tool ?? "-", call.Status, call.Credential?.Jti ?? "-", "forwarded");
+            }
+            else
+            {
+                LogRefusedCall(_logger, call.Method, call.Tool ?? "-", call.Status, call.Credential?.Jti ?? "-", call.Refusal.Title);
+            }
         }
     }
 
@@ -174,4 +182,7 @@ internal sealed partial class EgressProxy
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Proxy {Method} tool={Tool} status={Status} jti={Jti}: {Outcome}")]
     private static partial void LogCall(ILogger logger, string method, string tool, int status, string jti, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Proxy {Method} tool={Tool} status={Status} jti={Jti}: refused, {Outcome}")]
+    private static partial void LogRefusedCall(ILogger logger, string method, string tool, int status, string jti, string outcome);
 }

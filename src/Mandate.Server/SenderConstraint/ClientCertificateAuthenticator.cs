@@ -87,14 +87,14 @@ public sealed partial class ClientCertificateAuthenticator
         }
         catch (StoreUnavailableException e)
         {
-            // The refusal stands either way; losing its record is worth an operator's attention.
+            // The refusal stands either way; the outage itself is logged once, at error level, by the store's health log.
             LogNotRecorded(_logger, e.Message);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Refused client certificate {Thumbprint} at {Path}: {Failure} {Detail}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused client certificate {Thumbprint} at {Path}: {Failure} {Detail}")]
     private static partial void LogRefused(ILogger logger, string path, string thumbprint, string failure, string detail);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Refused client certificate could not be recorded: {Error}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused client certificate could not be recorded: {Error}")]
     private static partial void LogNotRecorded(ILogger logger, string error);
 }

@@ -69,20 +69,6 @@ public sealed class AuditBeforeCredentialTests : BrokerTest
         Expect.Refused(reply, "temporarily_unavailable", "treat the token as inactive");
     }
 
-    [Fact]
-    public async Task Revoke_StoreLocked_Returns503AndTheClientMustRetry()
-    {
-        var token = await Broker.IssueAsync();
-
-        var reply = await WhileStoreLockedAsync(() => Broker.RevokeAsync(token, Broker.Svid(SupportAgent)));
-
-        Expect.Refused(reply, "temporarily_unavailable", "retry");
-        Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.Revocation));
-        var retried = await Broker.RevokeAsync(token, Broker.Svid(SupportAgent));
-        Assert.Equal(System.Net.HttpStatusCode.OK, retried.Status);
-        IntrospectionReply.AssertInactive(await Broker.IntrospectAsync(token, Broker.Svid(RefundsWorkload)));
-    }
-
     /// <summary>Runs <paramref name="send"/> while a second connection holds an exclusive transaction on the database file.</summary>
 
     private Task<OAuthReply> WhileStoreLockedAsync(Func<Task<OAuthReply>> send) => Broker.WhileStoreLockedAsync(send);

@@ -68,7 +68,7 @@ public sealed partial class DecideByPolicy : IExchangeStep
         }
         catch (StoreUnavailableException e)
         {
-            // The refusal stands either way; losing its record is worth an operator's attention.
+            // The refusal stands either way; the outage itself is logged once, at error level, by the store's health log.
             LogDenyNotRecorded(_logger, context.DecisionId, e.Message);
         }
     }
@@ -83,6 +83,6 @@ public sealed partial class DecideByPolicy : IExchangeStep
 
     private static string Sentence(string text) => text.EndsWith('.') ? text : text + ".";
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Denied decision {DecisionId} could not be recorded: {Error}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Denied decision {DecisionId} could not be recorded: {Error}")]
     private static partial void LogDenyNotRecorded(ILogger logger, string decisionId, string error);
 }

@@ -1,0 +1,29 @@
+namespace Mandate.Core.Storage;
+
+/// <summary>Why the store could not make a write durable, in terms an operator acts on.</summary>
+public enum StoreFailureCause
+{
+    /// <summary>Not classified; the exception message says more.</summary>
+    Unknown,
+
+    /// <summary>Another connection or process held the write lock past the busy timeout.</summary>
+    Locked,
+
+    /// <summary>The database, its WAL or its folder cannot be written.</summary>
+    ReadOnly,
+
+    /// <summary>The disk (or a size limit) is full.</summary>
+    DiskFull,
+
+    /// <summary>The disk reported an I/O error.</summary>
+    IoError,
+
+    /// <summary>The database file (or its WAL) was deleted, or another file was put in its place, while the broker ran.</summary>
+    FileDeletedOrReplaced,
+
+    /// <summary>The file is damaged or is not a database.</summary>
+    Damaged,
+
+    /// <summary>The database file cannot be opened.</summary>
+    CannotOpen,
+}
