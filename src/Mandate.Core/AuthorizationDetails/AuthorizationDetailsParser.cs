@@ -31,8 +31,9 @@ public static class AuthorizationDetailsParser
         {
             document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 4 });
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
+            // ArgumentException: text with a lone surrogate cannot be UTF-8, so it cannot be JSON either.
             return (null, "authorization_details must be a JSON array of objects, each with a \"type\" (RFC 9396 §2)");
         }
 
