@@ -13,11 +13,11 @@ internal static class FuzzSummary
         var text = new StringBuilder();
         text.AppendLine("# Fuzz summary");
         text.AppendLine();
-        text.AppendLine(c, $"Run seed **{seed}**, {reports.Sum(r => r.Inputs):N0} inputs in {duration.TotalSeconds:F0} s on {machine}.");
+        text.AppendLine(c, $"Run seed **{seed}**, {reports.Sum(r => r.Inputs):N0} inputs in {duration.TotalSeconds:F0} s (targets side by side, each one sequential) on {machine}.");
         text.AppendLine(c, $"Reproduce: `bash bench/fuzz/run.sh --seed {seed}` (same seed, same inputs). Each target derives its case seeds from the run seed.");
         text.AppendLine();
         text.AppendLine("Oracles: *unhandled* = an exception outside the parser's documented contract; *slow* = one input over the target's time bound");
-        text.AppendLine("(2 s, 10 s over HTTP); *oracle* = a contract broken without an exception; *5xx* = an HTTP answer of 500 or more;");
+        text.AppendLine("(5 s, 10 s over HTTP, on a shared machine); *oracle* = a contract broken without an exception; *5xx* = an HTTP answer of 500 or more;");
         text.AppendLine("*state changes* = a refused (non-2xx) request after which the store held more rows (issuance, runs, revocations,");
         text.AppendLine("approvals, evidence, rate counters, keys) than before. *Accepted* shows how many inputs got past every check.");
         text.AppendLine();

@@ -63,10 +63,11 @@ internal sealed class CelTarget : FuzzTarget<(string Source, string Claims, stri
     {
         try
         {
-            using var document = JsonDocument.Parse(json);
+            // Strictly encoded first, as the token's bytes are: text with a lone surrogate is no claim set.
+            using var document = JsonDocument.Parse(new System.Text.UTF8Encoding(false, true).GetBytes(json));
             return CelValues.FromJson(document.RootElement);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
             return null;
         }
