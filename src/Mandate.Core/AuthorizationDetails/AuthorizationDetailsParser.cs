@@ -51,16 +51,24 @@ public static class AuthorizationDetailsParser
 
             var details = new List<object?>();
             var index = 0;
-            foreach (var item in root.EnumerateArray())
+            try
             {
-                var error = Check(item, index, tool);
-                if (error is not null)
+                foreach (var item in root.EnumerateArray())
                 {
-                    return (null, error);
-                }
+                    var error = Check(item, index, tool);
+                    if (error is not null)
+                    {
+                        return (null, error);
+                    }
 
-                details.Add(CelValues.FromJson(item));
-                index++;
+                    details.Add(CelValues.FromJson(item));
+                    index++;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // RFC 8259 §8.2: an escaped unpaired surrogate ("\ud800") is no Unicode string; the reader throws on reading it.
+                return (null, "authorization_details holds a string with an unpaired surrogate escape; send valid Unicode text (RFC 8259 §8.2)");
             }
 
             return (details, null);

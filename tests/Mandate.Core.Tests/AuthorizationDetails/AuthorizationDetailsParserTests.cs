@@ -43,4 +43,14 @@ public sealed class AuthorizationDetailsParserTests
             Assert.Contains("must be a JSON array of objects", error, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void Invariant7_EscapedUnpairedSurrogate_RefusedNotThrown()
+    {
+        // ASCII on the wire, so the form reader lets it through; reading the string threw (found by the fuzz harness).
+        var (details, error) = AuthorizationDetailsParser.Parse("""[{"type":"refu\ud800nd","amount":1}]""", Refunds);
+
+        Assert.Null(details);
+        Assert.Contains("unpaired surrogate", error, StringComparison.Ordinal);
+    }
 }
