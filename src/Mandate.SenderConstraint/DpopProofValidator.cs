@@ -252,7 +252,16 @@ public sealed class DpopProofValidator
 
     private static JsonElement ParseSegment(string encoded)
     {
-        using var document = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(encoded));
+        var bytes = Base64UrlEncoder.DecodeBytes(encoded);
+
+        // RFC 8259 §8.1: JSON text is UTF-8. JsonDocument checks string contents only when they are read,
+        // which would throw later, outside this parse step.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw new FormatException("the segment is not UTF-8");
+        }
+
+        using var document = JsonDocument.Parse(bytes);
         return document.RootElement.Clone();
     }
 

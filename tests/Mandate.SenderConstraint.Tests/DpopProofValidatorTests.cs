@@ -27,6 +27,20 @@ public sealed class DpopProofValidatorTests : IDisposable
     }
 
     [Fact]
+    public async Task Invariant7_HeaderJsonNotUtf8_RefusedAsMalformedNotThrown()
+    {
+        // RFC 7515 §5.2 step 4 / RFC 8259 §8.1: the header is UTF-8 JSON. A byte that is not UTF-8 inside a
+        // string (0xC1 can never occur) made the validator throw while reading typ (found by the fuzz harness).
+        var jwk = System.Text.Json.JsonSerializer.Serialize(_client.PublicJwkMembers());
+        var header = System.Text.Encoding.Latin1.GetBytes("{\"typ\":\"dpop+jwt\u00C1\",\"alg\":\"ES256\",\"jwk\":" + jwk + "}");
+        var payload = System.Text.Encoding.UTF8.GetBytes($$"""{"jti":"j1","htm":"POST","htu":"{{Url}}","iat":{{_time.GetUtcNow().ToUnixTimeSeconds()}}}""");
+        var signingInput = Base64UrlEncoder.Encode(header) + "." + Base64UrlEncoder.Encode(payload);
+        var proof = signingInput + "." + Base64UrlEncoder.Encode(_client.Key.ECDsa.SignData(System.Text.Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256));
+
+        AssertRefused(await Validate(proof), "not a well-formed JWT");
+    }
+
+    [Fact]
     public async Task Validate_FreshProof_ReturnsKeyThumbprint()
     {
         var result = await Validate(_client.Create("POST", Url, _time.GetUtcNow()));

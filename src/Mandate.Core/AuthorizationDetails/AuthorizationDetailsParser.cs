@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Mandate.Core.Configuration;
 using Mandate.Core.Policy.Expressions;
@@ -16,6 +17,8 @@ public static class AuthorizationDetailsParser
     /// <summary>Longest parameter accepted, in characters.</summary>
     public const int MaxLength = 8 * 1024;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Parses and validates; returns the details as expression values, or the problem to report.</summary>
     public static (IReadOnlyList<object?>? Details, string? Error) Parse(string json, ToolOptions tool)
     {
@@ -29,9 +32,11 @@ public static class AuthorizationDetailsParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 4 });
+            // RFC 8259 §8.1: JSON text is UTF-8. Text with a lone surrogate has no UTF-8 form; encoding it strictly
+            // here refuses it now, where the JSON reader would throw later while reading the string.
+            document = JsonDocument.Parse(StrictUtf8.GetBytes(json), new JsonDocumentOptions { MaxDepth = 4 });
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or EncoderFallbackException)
         {
             return (null, "authorization_details must be a JSON array of objects, each with a 'type' (RFC 9396 section 2)");
         }
@@ -46,16 +51,24 @@ public static class AuthorizationDetailsParser
 
             var details = new List<object?>();
             var index = 0;
-            foreach (var item in root.EnumerateArray())
+            try
             {
-                var error = Check(item, index, tool);
-                if (error is not null)
+                foreach (var item in root.EnumerateArray())
                 {
-                    return (null, error);
-                }
+                    var error = Check(item, index, tool);
+                    if (error is not null)
+                    {
+                        return (null, error);
+                    }
 
-                details.Add(CelValues.FromJson(item));
-                index++;
+                    details.Add(CelValues.FromJson(item));
+                    index++;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // RFC 8259 §8.2: an escaped unpaired surrogate ("\ud800") is no Unicode string; the reader throws on reading it.
+                return (null, "authorization_details holds a string with an unpaired surrogate escape; send valid Unicode text (RFC 8259 §8.2)");
             }
 
             return (details, null);

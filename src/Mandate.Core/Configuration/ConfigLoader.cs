@@ -61,6 +61,11 @@ public static class ConfigLoader
             problems.Add(new ConfigProblem(fileName, error!.Line, error.Column, "", $"not valid YAML: {error.Message}"));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 16 throws this instead of a YamlException for some malformed scalars and flow collections.
+            problems.Add(new ConfigProblem(fileName, 1, 1, "", "not valid YAML (check quotes, brackets and control characters)"));
+        }
 
         if (stream.Documents.Count == 0)
         {
@@ -155,5 +160,6 @@ public static class ConfigLoader
             : new AgentOptions { Id = id, Tenants = tenants, Tools = tools, MaxLifetime = max, Owner = owner, MaxDelegationDepth = maxDepth ?? 0 };
     }
 
-    internal static string Resolve(string baseDir, string path) => Path.GetFullPath(Path.Combine(baseDir, path));
+    // A NUL cannot be in a path; it stays in the name so the file check reports it instead of GetFullPath throwing.
+    internal static string Resolve(string baseDir, string path) => Path.GetFullPath(Path.Combine(baseDir, path.Replace('\0', '\uFFFD')));
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Unicode;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -24,6 +25,15 @@ public static class CompactJwt
         try
         {
             jwt = new JsonWebToken(token);
+
+            // RFC 7515 §5.2 steps 2-4: header and payload are UTF-8 JSON. The JSON reader checks a string's
+            // UTF-8 only when the string is read, which would throw deep inside claim mapping instead of here.
+            if (!Utf8.IsValid(Base64UrlEncoder.DecodeBytes(jwt.EncodedHeader)) || !Utf8.IsValid(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload)))
+            {
+                jwt = null;
+                return false;
+            }
+
             return true;
         }
         catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or System.Text.Json.JsonException or FormatException)

@@ -91,9 +91,21 @@ public sealed class SpiffeAuthority : IDisposable
     public X509Svid IssueX509SvidForCsr(string spiffeId, ReadOnlySpan<byte> pkcs10Der, TimeSpan lifetime)
     {
         // Proof of possession: the CSR's self-signature must verify; only its key is used, never its names or extensions.
-        var csr = CertificateRequest.LoadSigningRequest(pkcs10Der.ToArray(), HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
-        using var ec = csr.PublicKey.GetECDsaPublicKey()
-            ?? throw new CryptographicException("the CSR's key is not an EC key; send a P-256 or P-384 key");
+        CertificateRequest csr;
+        ECDsa? key;
+        try
+        {
+            csr = CertificateRequest.LoadSigningRequest(pkcs10Der.ToArray(), HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
+            key = csr.PublicKey.GetECDsaPublicKey();
+        }
+        catch (NotSupportedException e)
+        {
+            // An unknown signature algorithm or curve (PlatformNotSupportedException too) is the requester's
+            // mistake like any other malformed CSR, so it surfaces as the one documented exception.
+            throw new CryptographicException("the CSR uses a signature algorithm or key type this CA does not know", e);
+        }
+
+        using var ec = key ?? throw new CryptographicException("the CSR's key is not an EC key; send a P-256 or P-384 key");
         if (ec.KeySize is not (256 or 384))
         {
             throw new CryptographicException("the CSR's key must be on P-256 or P-384");

@@ -109,6 +109,28 @@ public sealed class X509ToolCredentialTests : IAsyncLifetime
         await Broker.AssertNothingIssuedAsync();
     }
 
+    [Theory]
+    [InlineData("signature algorithm")]
+    [InlineData("curve")]
+    public async Task Invariant7_CsrWithUnknownAlgorithmOrCurve_InvalidRequestNot500AndNothingIssued(string unknown)
+    {
+        // Found by the fuzz harness: the CSR reader threw NotSupportedException for an OID it does not know, and the
+        // exchange answered 500. RFC 6749 §5.2: a malformed parameter is invalid_request.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var der = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).CreateSigningRequest();
+        byte[] oid = unknown == "curve"
+            ? [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07]  // prime256v1 -> 1.2.840.10045.3.1.99
+            : [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02]; // ecdsa-with-SHA256 -> 1.2.840.10045.4.3.99
+        var at = der.AsSpan().LastIndexOf(oid);
+        Assert.True(at > 0);
+        der[at + oid.Length - 1] = 0x63;
+
+        var reply = await ExchangeAsync(Base64UrlEncoder.Encode(der));
+
+        Expect.Refused(reply, "invalid_request", "mandate_csr");
+        await Broker.AssertNothingIssuedAsync();
+    }
+
     [Fact]
     public async Task Exchange_X509ToolScopeThePolicyDenies_IsRefusedBeforeAnyCertificate()
     {

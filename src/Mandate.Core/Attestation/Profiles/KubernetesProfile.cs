@@ -23,7 +23,7 @@ internal sealed class KubernetesProfile : IIdentityProfile
             return ProfileMapping.Refuse($"issuer '{name}' has no trust domain to map service accounts into; an operator must set trust_domain");
         }
 
-        if (!jwt.TryGetPayloadValue<string>("sub", out var sub) || !sub.StartsWith(SubjectPrefix, StringComparison.Ordinal)
+        if (!jwt.TryGetPayloadValue<string>("sub", out var sub) || sub is null || !sub.StartsWith(SubjectPrefix, StringComparison.Ordinal)
             || sub[SubjectPrefix.Length..].Split(':') is not [var ns, var sa]
             || !SpiffeIdTemplate.IsSafeSegment(ns) || !SpiffeIdTemplate.IsSafeSegment(sa))
         {

@@ -51,6 +51,15 @@ public sealed class KubernetesProfileTests : IDisposable
     }
 
     [Fact]
+    public async Task Invariant7_SubIsJsonNull_RefusedNotThrown()
+    {
+        // RFC 7519 §4.1.2: sub is a StringOrURI; a JSON null is not one (found by the fuzz harness: it threw).
+        var token = Token(p => p.Payload["sub"] = null!);
+
+        AssertRefused(await _f.AttestAsync(K8s, token), token, "is not system:serviceaccount:<namespace>:<name>");
+    }
+
+    [Fact]
     public async Task Attest_WrongAudience_IsRefused()
     {
         var token = Token(p => p.Payload["aud"] = "https://kubernetes.default.svc");

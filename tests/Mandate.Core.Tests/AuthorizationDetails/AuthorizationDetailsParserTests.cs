@@ -1,0 +1,56 @@
+using Mandate.Core.AuthorizationDetails;
+using Mandate.Core.Configuration;
+
+namespace Mandate.Core.Tests.AuthorizationDetails;
+
+/// <summary>RFC 9396 §2 authorization_details: text that is not a JSON array of typed objects is refused with a reason.</summary>
+public sealed class AuthorizationDetailsParserTests
+{
+    private static readonly ToolOptions Refunds = new()
+    {
+        Name = "refunds",
+        Resource = "https://refunds.acme.example",
+        Scopes = ["refunds:write"],
+        AuthorizationDetailsTypes =
+        [
+            new AuthorizationDetailsType
+            {
+                Type = "refund",
+                Fields = new Dictionary<string, DetailField> { ["amount"] = new(DetailFieldKind.Number, true) },
+            },
+        ],
+    };
+
+    [Fact]
+    public void Parse_DeclaredTypeAndField_ReturnsTheDetails()
+    {
+        var (details, error) = AuthorizationDetailsParser.Parse("""[{"type":"refund","amount":80}]""", Refunds);
+
+        Assert.Null(error);
+        Assert.Single(details!);
+    }
+
+    [Fact]
+    public void Invariant7_TextWithLoneSurrogate_RefusedAsNotJsonNotThrown()
+    {
+        // RFC 8259 §8.1: JSON text is UTF-8, and a lone surrogate has no UTF-8 form (found by the fuzz harness: it threw).
+        // Built in code: a lone surrogate does not survive theory data serialization.
+        foreach (var json in new[] { "[{\"type\":\"refund\",\"amount\":1}]" + '\ud800', "[{\"type\":\"ref" + '\udc00' + "und\",\"amount\":1}]", "[{\"type\":\"refund\",\"amo" + '\ud800' + "unt\":1}]" })
+        {
+            var (details, error) = AuthorizationDetailsParser.Parse(json, Refunds);
+
+            Assert.Null(details);
+            Assert.Contains("must be a JSON array of objects", error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Invariant7_EscapedUnpairedSurrogate_RefusedNotThrown()
+    {
+        // ASCII on the wire, so the form reader lets it through; reading the string threw (found by the fuzz harness).
+        var (details, error) = AuthorizationDetailsParser.Parse("""[{"type":"refu\ud800nd","amount":1}]""", Refunds);
+
+        Assert.Null(details);
+        Assert.Contains("unpaired surrogate", error, StringComparison.Ordinal);
+    }
+}

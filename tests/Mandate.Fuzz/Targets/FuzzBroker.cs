@@ -1,0 +1,91 @@
+using Mandate.Server.Tests.Harness;
+using Microsoft.Data.Sqlite;
+
+namespace Mandate.Fuzz.Targets;
+
+/// <summary>
+/// The integration tests' broker (Kestrel on 127.0.0.1, port 0, real SQLite store) with every client-facing
+/// parser switched on: authorization_details types on refunds, crm as an x509 tool (CSR in the exchange),
+/// the SPIFFE CA. Reads the store directly to prove refused requests change nothing.
+/// </summary>
+internal sealed class FuzzBroker : IAsyncDisposable
+{
+    /// <summary>Audit kinds that record a change of state; decisions, introspections and client authentications only log a look.</summary>
+    private const string StateSql = """
+        SELECT (SELECT count(*) FROM audit WHERE kind NOT IN ('decision', 'introspection', 'client_authentication', 'shadow_decision')),
+               (SELECT count(*) FROM runs), (SELECT count(*) FROM revocations), (SELECT count(*) FROM approvals),
+               (SELECT count(*) FROM evidence), (SELECT count(*) FROM rate_counters), (SELECT count(*) FROM keys),
+               (SELECT count(*) FROM registration_entries), (SELECT count(*) FROM secrets), (SELECT count(*) FROM database_leases);
+        """;
+
+    private const string Policy = TestBroker.Policy + """
+
+          - id: no-huge-refunds
+            reason: Refunds over 1000 are never automated.
+            effect: deny
+            agents: ["spiffe://acme.example/agents/support"]
+            tools: [refunds]
+            when: authorization_details.exists(d, d.amount > 1000) || (has(user.claims.tier) && user.claims.tier == "banned")
+        """;
+
+    private const string Spiffe = """
+        spiffe:
+          enabled: true
+          workload_socket: workload.sock
+          x509_svid_ttl: 1h
+          jwt_svid_ttl: 5m
+        """;
+
+    private readonly SqliteConnection _store;
+
+    private FuzzBroker(BrokerHarness broker, SqliteConnection store)
+    {
+        Broker = broker;
+        _store = store;
+    }
+
+    public BrokerHarness Broker { get; }
+
+    public string TokenUrl => Broker.Options.Issuer.TrimEnd('/') + "/oauth2/token";
+
+    public static async Task<FuzzBroker> StartAsync()
+    {
+        var configuration = TestBroker.Configuration
+            .Replace(
+                $"workloads: [{TestBroker.RefundsWorkload}] }}",
+                $"workloads: [{TestBroker.RefundsWorkload}], authorization_details_types: [{{ type: refund, fields: {{ amount: number, currency: string, note: string? }} }}] }}",
+                StringComparison.Ordinal)
+            .Replace($"workloads: [{TestBroker.CrmWorkload}] }}", $"workloads: [{TestBroker.CrmWorkload}], kind: x509 }}", StringComparison.Ordinal);
+        if (!configuration.Contains("authorization_details_types", StringComparison.Ordinal) || !configuration.Contains("kind: x509", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("the test broker's configuration changed shape; update FuzzBroker");
+        }
+
+        var broker = await BrokerHarness.StartAsync(Policy, Spiffe, configuration: configuration);
+        try
+        {
+            return new FuzzBroker(broker, await broker.OpenDatabaseAsync());
+        }
+        catch
+        {
+            await broker.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Row counts of everything a request could create; equal before and after a refused request.</summary>
+    public async Task<string> ReadStateAsync()
+    {
+        await using var command = _store.CreateCommand();
+        command.CommandText = StateSql;
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return string.Join(',', Enumerable.Range(0, reader.FieldCount).Select(reader.GetInt64));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        await Broker.DisposeAsync();
+    }
+}
