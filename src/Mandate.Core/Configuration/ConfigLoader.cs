@@ -61,12 +61,6 @@ public static class ConfigLoader
             problems.Add(new ConfigProblem(fileName, error!.Line, error.Column, "", $"not valid YAML: {error.Message}"));
             return null;
         }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet 16 throws this instead of a YamlException for some malformed scalars and flow collections.
-            problems.Add(new ConfigProblem(fileName, 1, 1, "", "not valid YAML (check quotes, brackets and control characters)"));
-        }
-
         if (stream.Documents.Count == 0)
         {
             return new YamlMappingNode();
