@@ -56,7 +56,7 @@ public sealed class KubernetesProfileTests : IDisposable
         // RFC 7519 §4.1.2: sub is a StringOrURI; a JSON null is not one (found by the fuzz harness: it threw).
         var token = Token(p => p.Payload["sub"] = null!);
 
-        AssertRefused(await _f.AttestAsync(K8s, token), token, "is not system:serviceaccount:<namespace>:<name>");
+        AssertRefused(await _f.AttestAsync(K8s, token), token, "'sub' claim that is not a JSON string");
     }
 
     [Fact]
