@@ -1,5 +1,6 @@
 using Mandate.Examples.Tools;
 using Mandate.ResourceServer.Tests.Harness;
+using Mandate.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -5,43 +5,18 @@ namespace Mandate.Core.Approvals;
 /// <summary>Audit events of the approval life cycle: requested, decided (approved/denied), and issuance evidence.</summary>
 public static class ApprovalAuditEvents
 {
-    public static AuditEvent Requested(Approval a, string node) => new()
-    {
-        Kind = AuditKinds.ApprovalRequested,
-        Time = a.CreatedAt,
-        Outcome = "pending",
-        Agent = a.Agent,
-        Tenant = a.Tenant,
-        User = a.User,
-        Run = a.Run,
-        Tool = a.Tool,
-        Scope = a.Scope,
-        DecisionId = a.DecisionId,
-        PolicyVersion = a.PolicyVersion,
-        Rule = a.Rule,
-        Reason = a.BindingMessage,
-        Node = node,
-        Evidence = Evidence(a),
-    };
+    public static AuditEvent Requested(Approval a, string node) =>
+        Event(a, AuditKinds.ApprovalRequested, a.CreatedAt, "pending", a.BindingMessage, node, Evidence(a));
 
-    public static AuditEvent Decided(Approval a, ApprovalStatus outcome, string approver, string? reason, DateTimeOffset at, string node) => new()
-    {
-        Kind = AuditKinds.ApprovalDecided,
-        Time = at,
-        Outcome = outcome == ApprovalStatus.Approved ? "approved" : "denied",
-        Agent = a.Agent,
-        Tenant = a.Tenant,
-        User = a.User,
-        Run = a.Run,
-        Tool = a.Tool,
-        Scope = a.Scope,
-        DecisionId = a.DecisionId,
-        PolicyVersion = a.PolicyVersion,
-        Rule = a.Rule,
-        Reason = reason,
-        Node = node,
-        Evidence = new SortedDictionary<string, string>(Evidence(a), StringComparer.Ordinal) { ["approver"] = approver },
-    };
+    public static AuditEvent Decided(Approval a, ApprovalStatus outcome, string approver, string? reason, DateTimeOffset at, string node) =>
+        Event(
+            a,
+            AuditKinds.ApprovalDecided,
+            at,
+            outcome == ApprovalStatus.Approved ? "approved" : "denied",
+            reason,
+            node,
+            new SortedDictionary<string, string>(Evidence(a), StringComparer.Ordinal) { ["approver"] = approver });
 
     /// <summary>Collecting the approval was refused by <paramref name="check"/> (an attestation or standing check id); nothing was issued.</summary>
     public static AuditEvent Refused(Approval a, string check, string reason, string? revocation, DateTimeOffset at, string node)
@@ -53,25 +28,28 @@ public static class ApprovalAuditEvents
             evidence["revocation"] = revocation;
         }
 
-        return new AuditEvent
-        {
-            Kind = AuditKinds.ApprovalRefused,
-            Time = at,
-            Outcome = "refused",
-            Agent = a.Agent,
-            Tenant = a.Tenant,
-            User = a.User,
-            Run = a.Run,
-            Tool = a.Tool,
-            Scope = a.Scope,
-            DecisionId = a.DecisionId,
-            PolicyVersion = a.PolicyVersion,
-            Rule = a.Rule,
-            Reason = reason,
-            Node = node,
-            Evidence = evidence,
-        };
+        return Event(a, AuditKinds.ApprovalRefused, at, "refused", reason, node, evidence);
     }
+
+    /// <summary>The approval's principal, tool, scope and decision, as every event of its life cycle records them.</summary>
+    private static AuditEvent Event(Approval a, string kind, DateTimeOffset at, string outcome, string? reason, string node, SortedDictionary<string, string> evidence) => new()
+    {
+        Kind = kind,
+        Time = at,
+        Outcome = outcome,
+        Agent = a.Agent,
+        Tenant = a.Tenant,
+        User = a.User,
+        Run = a.Run,
+        Tool = a.Tool,
+        Scope = a.Scope,
+        DecisionId = a.DecisionId,
+        PolicyVersion = a.PolicyVersion,
+        Rule = a.Rule,
+        Reason = reason,
+        Node = node,
+        Evidence = evidence,
+    };
 
     public static SortedDictionary<string, string> Evidence(Approval a) => new(StringComparer.Ordinal)
     {

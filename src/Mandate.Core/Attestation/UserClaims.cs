@@ -35,9 +35,10 @@ internal static class UserClaims
                 }
             }
         }
-        catch (Exception e) when (e is JsonException or FormatException or ArgumentException)
+        catch (Exception e) when (e is JsonException or FormatException or ArgumentException or InvalidOperationException)
         {
-            // The signature already verified; a payload we cannot re-read just yields no claims for conditions.
+            // The signature already verified; a payload we cannot re-read (e.g. a name escaping an unpaired surrogate)
+            // yields no claims for conditions, so a condition over them fails closed.
         }
 
         return claims;

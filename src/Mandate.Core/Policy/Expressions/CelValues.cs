@@ -29,8 +29,24 @@ public static class CelValues
         _ => value.GetType().Name,
     };
 
-    /// <summary>Converts JSON into run-time values (integral numbers become int, others double).</summary>
-    public static object? FromJson(JsonElement element, int depth = 0)
+    /// <summary>
+    /// Converts JSON into run-time values (integral numbers become int, others double). JSON that escapes an
+    /// unpaired surrogate (<c>"\ud800"</c>) is valid JSON but not Unicode text: it becomes an error value, so a
+    /// condition over it fails closed instead of the request failing.
+    /// </summary>
+    public static object? FromJson(JsonElement element)
+    {
+        try
+        {
+            return Convert(element, 0);
+        }
+        catch (InvalidOperationException)
+        {
+            return new CelError("a JSON string escapes an unpaired surrogate; it is not Unicode text");
+        }
+    }
+
+    private static object? Convert(JsonElement element, int depth)
     {
         if (depth > MaxJsonDepth)
         {
@@ -48,12 +64,12 @@ public static class CelValues
             case JsonValueKind.False:
                 return false;
             case JsonValueKind.Array:
-                return element.EnumerateArray().Select(e => FromJson(e, depth + 1)).ToList();
+                return element.EnumerateArray().Select(e => Convert(e, depth + 1)).ToList();
             case JsonValueKind.Object:
                 var map = new Dictionary<string, object?>(StringComparer.Ordinal);
                 foreach (var property in element.EnumerateObject())
                 {
-                    map[property.Name] = FromJson(property.Value, depth + 1);
+                    map[property.Name] = Convert(property.Value, depth + 1);
                 }
 
                 return map;

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Mandate.Server.Tests.Harness;
+namespace Mandate.Testing;
 
-/// <summary>Every log line the broker writes, at every level, so tests can prove no secret reaches the logs.</summary>
+/// <summary>Every log line a host writes, at every level, so tests can read what an operator would and prove no secret reaches the logs.</summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
