@@ -16,7 +16,7 @@ internal static class FuzzRunner
             await target.RunCaseAsync(seeds.Next(), report);
         }
 
-        report.Duration = watch.Elapsed;
+        report.Finish(watch.Elapsed);
         return report;
     }
 

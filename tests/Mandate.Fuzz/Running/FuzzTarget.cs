@@ -32,8 +32,7 @@ internal abstract class FuzzTarget<TInput> : FuzzTarget
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            report.Violations++;
-            report.Add(new FuzzFinding(Name, "generator bug", caseSeed, "(not generated)", e.ToString()));
+            report.Count(FuzzOutcome.Violation, new FuzzFinding(Name, "generator bug", caseSeed, "(not generated)", e.ToString()));
             return;
         }
 
@@ -47,41 +46,33 @@ internal abstract class FuzzTarget<TInput> : FuzzTarget
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            report.Unhandled++;
-            report.Add(new FuzzFinding(Name, "unhandled " + e.GetType().Name, caseSeed, Describe(input), e.ToString()));
+            report.CountUnhandled(new FuzzFinding(Name, "unhandled " + e.GetType().Name, caseSeed, Describe(input), e.ToString()));
             return;
         }
         finally
         {
             watch.Stop();
-            report.Inputs++;
-            report.Observe(watch.Elapsed);
+            report.CountInput(watch.Elapsed);
         }
 
         if (watch.Elapsed > SlowInput)
         {
-            report.Slow++;
-            report.Add(new FuzzFinding(Name, "slow", caseSeed, Describe(input), $"{watch.Elapsed.TotalMilliseconds:F0} ms"));
+            report.CountSlow(new FuzzFinding(Name, "slow", caseSeed, Describe(input), $"{watch.Elapsed.TotalMilliseconds:F0} ms"));
         }
 
-        switch (verdict.Outcome)
+        if (verdict.Outcome is FuzzOutcome.Accepted or FuzzOutcome.Refused)
         {
-            case FuzzOutcome.Accepted:
-                report.Accepted++;
-                break;
-            case FuzzOutcome.Violation:
-                report.Violations++;
-                report.Add(new FuzzFinding(Name, "oracle", caseSeed, Describe(input), verdict.Detail ?? ""));
-                break;
-            case FuzzOutcome.ServerError:
-                report.ServerErrors++;
-                report.Add(new FuzzFinding(Name, "5xx", caseSeed, Describe(input), verdict.Detail ?? ""));
-                break;
-            case FuzzOutcome.StateChange:
-                report.StateChanges++;
-                report.Add(new FuzzFinding(Name, "state change", caseSeed, Describe(input), verdict.Detail ?? ""));
-                break;
+            report.Count(verdict.Outcome);
+            return;
         }
+
+        var kind = verdict.Outcome switch
+        {
+            FuzzOutcome.ServerError => "5xx",
+            FuzzOutcome.StateChange => "state change",
+            _ => "oracle",
+        };
+        report.Count(verdict.Outcome, new FuzzFinding(Name, kind, caseSeed, Describe(input), verdict.Detail ?? ""));
     }
 
     protected abstract TInput Generate(Random random);
