@@ -15,14 +15,7 @@ public sealed partial class EntryCommandTests : IAsyncLifetime, IDisposable
     {
         _config = TestConfig.Write(_dir);
         File.AppendAllText(_config, "\nspiffe: { enabled: true }\n");
-        _app = await MandateServer.CreateAsync(ConfigLoader.LoadFile(_config), new MandateHostOptions
-        {
-            ListenUrl = "http://127.0.0.1:0",
-            GetEnvironment = _ => null,
-            WatchPolicy = false,
-            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-        });
-        await _app.StartAsync();
+        _app = await TestBroker.StartAsync(_config);
     }
 
     public async Task DisposeAsync()

@@ -14,15 +14,7 @@ public sealed class RevokeDuringOutageCommandTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         _config = TestConfig.Write(_dir);
-        _app = await MandateServer.CreateAsync(ConfigLoader.LoadFile(_config), new MandateHostOptions
-        {
-            ListenUrl = "http://127.0.0.1:0",
-            GetEnvironment = _ => null,
-            WatchPolicy = false,
-            StoreBusyTimeout = TimeSpan.FromMilliseconds(300),
-            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-        });
-        await _app.StartAsync();
+        _app = await TestBroker.StartAsync(_config, storeBusyTimeout: TimeSpan.FromMilliseconds(300));
     }
 
     public async Task DisposeAsync()

@@ -26,14 +26,7 @@ public sealed class SecretCommandTests : IAsyncLifetime, IDisposable
             agents:
               - { id: spiffe://acme.example/agents/a, tenants: [acme], tools: [crm, stripe] }
             """);
-        _broker = await MandateServer.CreateAsync(ConfigLoader.LoadFile(_config), new MandateHostOptions
-        {
-            ListenUrl = "http://127.0.0.1:0",
-            GetEnvironment = _ => null,
-            WatchPolicy = false,
-            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-        });
-        await _broker.StartAsync();
+        _broker = await TestBroker.StartAsync(_config);
     }
 
     public async Task DisposeAsync()

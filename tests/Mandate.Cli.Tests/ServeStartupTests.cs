@@ -137,14 +137,7 @@ public sealed class ServeStartupTests
 
     private static async Task<MandateApp> StartAsync(MandateOptions options, string? proxyUrl = null)
     {
-        var app = await MandateServer.CreateAsync(options, new MandateHostOptions
-        {
-            ListenUrl = "http://127.0.0.1:0",
-            ProxyListenUrl = proxyUrl,
-            GetEnvironment = _ => null,
-            WatchPolicy = false,
-            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-        });
+        var app = await MandateServer.CreateAsync(options, TestBroker.Options(proxyUrl));
         try
         {
             await app.StartAsync();

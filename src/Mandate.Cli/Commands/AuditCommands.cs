@@ -134,13 +134,14 @@ internal static class AuditCommands
         }
         catch (Exception e) when (e is StoreUnavailableException or StoreSchemaException)
         {
+            // An outage and a schema this build does not read are the two ways a read can fail: one line each.
             Output.Error(e.Message);
             return 2;
         }
     }
 
     /// <summary>The configured store, read-only, after checking its schema is the one this build reads; null (reported) when there is none.</summary>
-    internal static async Task<IMandateStore?> OpenAsync(MandateOptions options, CancellationToken ct)
+    private static async Task<IMandateStore?> OpenAsync(MandateOptions options, CancellationToken ct)
     {
         if (!File.Exists(options.StorePath))
         {
@@ -154,11 +155,10 @@ internal static class AuditCommands
             await store.CheckSchemaAsync(ct);
             return store;
         }
-        catch (Exception e) when (e is StoreUnavailableException or StoreSchemaException)
+        catch
         {
             await store.DisposeAsync();
-            Output.Error(e.Message);
-            return null;
+            throw;
         }
     }
 }

@@ -34,15 +34,8 @@ internal static class RunCommands
         var open = new Option<bool>("--open") { Description = "Only runs that have not ended" };
         var limit = new Option<int>("--limit", "-n") { Description = "At most this many runs", DefaultValueFactory = _ => 50 };
         var command = new Command("list", "List recent runs, newest first") { config, agent, tenant, user, open, limit };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => AuditCommands.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
         {
-            var options = CommonOptions.LoadConfig(parse.GetValue(config)!);
-            await using var store = options is null ? null : await AuditCommands.OpenAsync(options, ct);
-            if (store is null)
-            {
-                return 2;
-            }
-
             var runs = await store.ListRunsAsync(new RunQuery
             {
                 Agent = parse.GetValue(agent), Tenant = parse.GetValue(tenant), User = parse.GetValue(user),
@@ -61,7 +54,7 @@ internal static class RunCommands
             }
 
             return 0;
-        });
+        }, ct));
         return command;
     }
 
