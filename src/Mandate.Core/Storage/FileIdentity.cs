@@ -1,15 +1,16 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
-namespace Mandate.Storage.Sqlite;
+namespace Mandate.Core.Storage;
 
 /// <summary>
 /// A file's identity on Unix: device and inode, as <c>stat(2)</c> reports them for a path. Two equal
 /// identities are the same file; a path whose identity changed now names another file (the original was
-/// deleted or replaced, e.g. by <c>rm</c> or <c>mv backup.db mandate.db</c>). Windows refuses to delete a
+/// deleted or replaced, e.g. by <c>rm</c> or <c>mv backup.db mandate.db</c>): the store and the admin socket
+/// use it to tell their own file from one put in its place. Windows refuses to delete a
 /// file SQLite holds open, so there the check is not needed and <see cref="Of"/> returns null.
 /// </summary>
-internal readonly record struct FileIdentity(ulong Device, ulong Inode)
+public readonly record struct FileIdentity(ulong Device, ulong Inode)
 {
     // Larger than struct stat on every supported platform (144 bytes on Linux x64, 128 on arm64, 144 on macOS).
     private const int StatBufferBytes = 256;

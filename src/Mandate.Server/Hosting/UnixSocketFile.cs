@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using Mandate.Core.Storage;
 
 namespace Mandate.Server.Hosting;
 
@@ -10,7 +11,8 @@ namespace Mandate.Server.Hosting;
 /// </summary>
 internal sealed class UnixSocketFile
 {
-    private (DateTime Born, DateTime Changed)? _identity;
+    private FileIdentity? _identity;
+    private bool _published;
 
     private UnixSocketFile(string path)
     {
@@ -56,23 +58,21 @@ internal sealed class UnixSocketFile
 
         // Not overwrite: if another process took the path since Prepare, this broker must not take it from it.
         File.Move(BindPath, Path, overwrite: false);
-        _identity = IdentityOf(Path);
+        _identity = FileIdentity.Of(Path);
+        _published = true;
     }
 
     /// <summary>Deletes the socket file if it is still the one this process published.</summary>
     public void DeleteIfOwned()
     {
-        if (_identity is { } mine && File.Exists(Path) && IdentityOf(Path) == mine)
+        // Where the platform cannot tell files apart (null identities), the published path is taken as ours.
+        if (_published && File.Exists(Path) && FileIdentity.Of(Path) == _identity)
         {
             File.Delete(Path);
         }
 
-        _identity = null;
+        _published = false;
     }
-
-    // .NET exposes no inode; the birth time (statx, nanoseconds) with the change time tells a re-created file apart.
-    private static (DateTime Born, DateTime Changed) IdentityOf(string path) =>
-        (File.GetCreationTimeUtc(path), File.GetLastWriteTimeUtc(path));
 
     private static bool IsServed(string path)
     {
