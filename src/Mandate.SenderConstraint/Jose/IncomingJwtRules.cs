@@ -27,38 +27,36 @@ public static class IncomingJwtRules
     public static JwtRuleViolation? Check(string encodedHeader, string encodedPayload, IncomingJwtExpectations? expectations = null)
     {
         expectations ??= IncomingJwtExpectations.None;
-        JsonDocument header;
-        JsonDocument payload;
-        try
-        {
-            header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(encodedHeader), StrictJson);
-        }
-        catch (Exception e) when (e is JsonException or FormatException or ArgumentException)
+        using var header = ParseObject(encodedHeader);
+        using var payload = header is null ? null : ParseObject(encodedPayload);
+        if (header is null || payload is null)
         {
             return NotJsonObject();
         }
 
-        using (header)
+        return CheckHeader(header.RootElement) ?? CheckClaims(payload.RootElement, expectations);
+    }
+
+    /// <summary>A base64url segment holding one JSON object with no duplicate member names; null otherwise.</summary>
+    private static JsonDocument? ParseObject(string segment)
+    {
+        JsonDocument document;
+        try
         {
-            try
-            {
-                payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(encodedPayload), StrictJson);
-            }
-            catch (Exception e) when (e is JsonException or FormatException or ArgumentException)
-            {
-                return NotJsonObject();
-            }
-
-            using (payload)
-            {
-                if (header.RootElement.ValueKind != JsonValueKind.Object || payload.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    return NotJsonObject();
-                }
-
-                return CheckHeader(header.RootElement) ?? CheckClaims(payload.RootElement, expectations);
-            }
+            document = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(segment), StrictJson);
         }
+        catch (Exception e) when (e is JsonException or FormatException or ArgumentException)
+        {
+            return null;
+        }
+
+        if (document.RootElement.ValueKind == JsonValueKind.Object)
+        {
+            return document;
+        }
+
+        document.Dispose();
+        return null;
     }
 
     private static JwtRuleViolation? CheckHeader(JsonElement header)
