@@ -76,18 +76,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free loopback port: one nothing answers on, chosen at random from the ephemeral-free range.
-free_port() {
-    local port
-    for _ in $(seq 1 100); do
-        port=$((20000 + RANDOM % 30000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return
-        fi
-    done
-    die "no free port found"
-}
+# shellcheck source=lib.sh
+source "$BENCH/lib.sh"
 
 wait_ready() { # name pid url log
     for _ in $(seq 1 120); do
@@ -138,7 +128,6 @@ ACTOR_TOKEN=$("$MANDATE" dev token --config "$CONFIG" --issuer workloads --sub "
 USER_TOKEN=$("$MANDATE" dev token --config "$CONFIG" --issuer acme-idp --sub "$USER_SUB" --tenant "$TENANT" --ttl 1h | tr -d '\n')
 [[ $ACTOR_TOKEN == *.*.* && $USER_TOKEN == *.*.* ]] || die "mandate dev token did not print JWTs"
 
-urlencode() { local s=$1; s=${s//%/%25}; s=${s//:/%3A}; s=${s//\//%2F}; s=${s// /+}; printf '%s' "$s"; }
 BODY="grant_type=$(urlencode urn:ietf:params:oauth:grant-type:token-exchange)"
 BODY+="&subject_token=$USER_TOKEN&subject_token_type=$(urlencode urn:ietf:params:oauth:token-type:jwt)"
 BODY+="&actor_token=$ACTOR_TOKEN&actor_token_type=$(urlencode urn:ietf:params:oauth:token-type:jwt)"

@@ -62,17 +62,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-    local port
-    for _ in $(seq 1 100); do
-        port=$((20000 + RANDOM % 30000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return
-        fi
-    done
-    die "no free port found"
-}
+# shellcheck source=../lib.sh
+source "$BENCH/lib.sh"
 
 PORT=$(free_port)
 URL=http://127.0.0.1:$PORT
@@ -113,7 +104,6 @@ start_broker
 ACTOR_TOKEN=$("$MANDATE" dev token --config "$CONFIG" --issuer workloads --sub "$AGENT" --ttl 1h | tr -d '\n')
 USER_TOKEN=$("$MANDATE" dev token --config "$CONFIG" --issuer acme-idp --sub "$USER_SUB" --tenant "$TENANT" --ttl 1h | tr -d '\n')
 [[ $ACTOR_TOKEN == *.*.* && $USER_TOKEN == *.*.* ]] || die "mandate dev token did not print JWTs"
-urlencode() { local s=$1; s=${s//%/%25}; s=${s//:/%3A}; s=${s//\//%2F}; s=${s// /+}; printf '%s' "$s"; }
 {
     printf 'grant_type=%s' "$(urlencode urn:ietf:params:oauth:grant-type:token-exchange)"
     printf '&subject_token=%s&subject_token_type=%s' "$USER_TOKEN" "$(urlencode urn:ietf:params:oauth:token-type:jwt)"

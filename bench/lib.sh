@@ -1,0 +1,17 @@
+# Shared by the bench scripts (sourced, after they define die): loopback ports and form encoding.
+
+# A free loopback port: one nothing answers on, chosen at random from the ephemeral-free range.
+free_port() {
+    local port
+    for _ in $(seq 1 100); do
+        port=$((20000 + RANDOM % 30000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+    die "no free port found"
+}
+
+# Enough of application/x-www-form-urlencoded for SPIFFE IDs, URLs and scopes.
+urlencode() { local s=$1; s=${s//%/%25}; s=${s//:/%3A}; s=${s//\//%2F}; s=${s// /+}; printf '%s' "$s"; }
