@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Credentials;
-using Mandate.Core.Exchange;
-using Mandate.Core.Minting;
 using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -15,32 +12,35 @@ namespace Mandate.Credentials.Postgres;
 
 /// <summary>
 /// Kind <c>postgres</c>: creates a role with a random password, <c>VALID UNTIL</c> the credential's expiry
-/// and exactly the granted scopes' statements, records the lease with the issuance in one durable batch,
-/// and hands the agent a connection URI. Store down: the role is dropped again and nothing is issued.
+/// and exactly the granted scopes' statements, and returns the lease for the Issue stage to record with the issuance
+/// in one durable batch before the connection URI leaves. Store down: the role is dropped again and nothing is issued.
 /// </summary>
-public sealed partial class PostgresCredentialIssuer : ICredentialIssuer
+public sealed partial class PostgresCredentialIssuer : ICredentialKind
 {
     private readonly PostgresAdminConnections _connections;
-    private readonly IAuditTrail _trail;
-    private readonly MandateOptions _options;
     private readonly ILogger _logger;
 
-    public PostgresCredentialIssuer(PostgresAdminConnections connections, IAuditTrail trail, MandateOptions options, ILogger<PostgresCredentialIssuer> logger)
+    public PostgresCredentialIssuer(PostgresAdminConnections connections, ILogger<PostgresCredentialIssuer> logger)
     {
         _connections = connections;
-        _trail = trail;
-        _options = options;
         _logger = logger;
     }
 
     public CredentialKind Kind => CredentialKind.Postgres;
 
-    public async ValueTask IssueAsync(ExchangeContext context, CredentialClaims claims, CancellationToken cancellationToken)
+    /// <summary>Approvals hand out Mandate access tokens only.</summary>
+    public bool IssuableAfterApproval => false;
+
+    public async ValueTask<Result<MintedCredential>> MintAsync(CredentialRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(claims);
-        var tool = context.Tool!;
-        var pg = tool.Postgres!;
+        ArgumentNullException.ThrowIfNull(request);
+        var claims = request.Claims;
+        var tool = request.Tool;
+        if (tool.Postgres is not { } pg)
+        {
+            return OAuthError.InvalidTarget($"tool '{tool.Name}' has no postgres settings");
+        }
+
         // The name comes from randomness only, never from the request, so it needs no escaping beyond quoting.
         var role = pg.RolePrefix + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
         var password = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
@@ -57,10 +57,9 @@ public sealed partial class PostgresCredentialIssuer : ICredentialIssuer
         catch (Exception e) when (e is PostgresAdminUnavailableException or NpgsqlException or TimeoutException)
         {
             var reason = Describe(e);
-            LogCreateFailed(_logger, tool.Name, context.DecisionId, reason);
-            context.Reject(OAuthError.TemporarilyUnavailable(
-                $"the database of tool '{tool.Name}' could not create a login ({reason}), so no credential was issued; retry shortly, and if it persists an operator should check the tool's postgres settings"));
-            return;
+            LogCreateFailed(_logger, tool.Name, claims.DecisionId, reason);
+            return OAuthError.TemporarilyUnavailable(
+                $"the database of tool '{tool.Name}' could not create a login ({reason}), so no credential was issued; retry shortly, and if it persists an operator should check the tool's postgres settings");
         }
 
         var lease = new DatabaseLease
@@ -71,43 +70,28 @@ public sealed partial class PostgresCredentialIssuer : ICredentialIssuer
             Run = claims.Run,
             Tenant = claims.Tenant,
             Agent = claims.Agent,
-            User = context.User?.Subject,
+            User = request.User,
             IssuedAt = claims.IssuedAt,
             ExpiresAt = claims.ExpiresAt,
         };
-        var evidence = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["pg_role"] = role,
-            ["pg_host"] = pg.Host,
-            ["pg_port"] = pg.Port.ToString(CultureInfo.InvariantCulture),
-            ["pg_database"] = pg.Database,
-            ["pg_valid_until"] = claims.ExpiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
-        };
-        try
-        {
-            // Invariant 2: the login leaves the broker only once the issuance and its lease are durable.
-            var batch = IssuanceRecords.Batch(context, claims, _options, "postgres", null, evidence);
-            await _trail.WriteAsync(batch with { DatabaseLeases = [lease] }, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // The caller left: whether or not the batch still commits, the password exists nowhere else now.
-            await UndoAsync(admin, tool.Name, role);
-            throw;
-        }
-        catch (StoreUnavailableException)
-        {
-            await UndoAsync(admin, tool.Name, role);
-            context.Reject(OAuthError.TemporarilyUnavailable($"the audit store could not record decision {context.DecisionId}, so no credential was issued; retry shortly"));
-            return;
-        }
 
-        context.Response = new TokenExchangeResponse(
-            ConnectionUri(pg, role, password),
-            CredentialTokenTypes.PostgresCredentials,
-            CredentialTokenTypes.NotApplicable,
-            (int)(claims.ExpiresAt - claims.IssuedAt).TotalSeconds,
-            claims.Scope);
+        // Invariant 2: the Issue stage commits the issuance with the lease before the login leaves; if it cannot, the role is dropped again.
+        return new MintedCredential
+        {
+            Value = ConnectionUri(pg, role, password),
+            IssuedTokenType = CredentialTokenTypes.PostgresCredentials,
+            TokenType = CredentialTokenTypes.NotApplicable,
+            Evidence = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["pg_role"] = role,
+                ["pg_host"] = pg.Host,
+                ["pg_port"] = pg.Port.ToString(CultureInfo.InvariantCulture),
+                ["pg_database"] = pg.Database,
+                ["pg_valid_until"] = claims.ExpiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            },
+            SideRows = new StoreBatch { DatabaseLeases = [lease] },
+            Compensate = _ => UndoAsync(admin, tool.Name, role),
+        };
     }
 
     /// <summary>A libpq connection URI; role and password hold only URL-safe characters.</summary>

@@ -37,26 +37,26 @@ public sealed class ActorAttestor
         if (result.Identity is not { } identity)
         {
             // RFC 8693 §2.2.2: an invalid subject or actor token is invalid_request.
-            return Refuse(null, OAuthError.InvalidRequest(result.Failure ?? "actor_token is required: the agent's workload identity (JWT-SVID)"), AttestationChecks.ActorToken, result.Detail);
+            return Refuse(null, AttestChecks.ActorToken.Refuse(result.Failure ?? "actor_token is required: the agent's workload identity (JWT-SVID)", result.Detail));
         }
 
         if (!SpiffeId.TryGetTrustDomain(identity.SpiffeId, out var domain) || domain != _trustDomain)
         {
-            return Refuse(identity, OAuthError.InvalidRequest($"actor_token names a workload outside the trust domain '{_trustDomain}'"), AttestationChecks.TrustDomain);
+            return Refuse(identity, AttestChecks.TrustDomain.Refuse($"actor_token names a workload outside the trust domain '{_trustDomain}'"));
         }
 
         if (_registry.FindAgent(identity.SpiffeId) is not { } agent)
         {
-            return Refuse(identity, OAuthError.UnauthorizedClient($"workload '{identity.SpiffeId}' is not a registered agent; add it under agents in the broker configuration"), AttestationChecks.AgentUnregistered);
+            return Refuse(identity, AttestChecks.AgentUnregistered.Refuse($"workload '{identity.SpiffeId}' is not a registered agent; add it under agents in the broker configuration"));
         }
 
         if (_revocations.DisabledBy(agent.Id) is { } disabled)
         {
             // Kill switch: a disabled agent gets nothing new, by any grant, until an operator lifts the revocation.
-            return Refuse(identity, OAuthError.UnauthorizedClient($"agent '{agent.Id}' is disabled (revocation {disabled.Id}{(disabled.Reason is null ? "" : $": {disabled.Reason}")}); an operator re-enables it with 'mandate agents enable'"), AttestationChecks.AgentDisabled);
+            return Refuse(identity, AttestChecks.AgentDisabled.Refuse($"agent '{agent.Id}' is disabled (revocation {disabled.Id}{(disabled.Reason is null ? "" : $": {disabled.Reason}")}); an operator re-enables it with 'mandate agents enable'"));
         }
 
-        return new ActorAttestation { Identity = identity, Agent = agent };
+        return new ActorAttestation { Identity = identity, Agent = agent, Actor = new AttestedActor(identity, agent) };
     }
 
     private async Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(string? actorToken, WorkloadIdentity? certificate, CancellationToken cancellationToken)
@@ -79,6 +79,5 @@ public sealed class ActorAttestor
         return result;
     }
 
-    private static ActorAttestation Refuse(WorkloadIdentity? identity, OAuthError error, string check, string? detail = null) =>
-        new() { Identity = identity, Error = error, CheckId = check, Detail = detail };
+    private static ActorAttestation Refuse(WorkloadIdentity? identity, OAuthError error) => new() { Identity = identity, Error = error };
 }

@@ -18,6 +18,12 @@ public sealed record MintedCredential
     /// <summary>RFC 8693 §2.2.1 <c>token_type</c> (<c>Bearer</c>, <c>DPoP</c>, or <c>N_A</c>).</summary>
     public required string TokenType { get; init; }
 
+    /// <summary>
+    /// The claims as issued, when the kind narrowed them (its own id such as a certificate serial, a shorter expiry,
+    /// no <c>cnf</c>); null when issued as decided. The issuance record and <c>expires_in</c> follow these.
+    /// </summary>
+    public Minting.CredentialClaims? Claims { get; init; }
+
     /// <summary>The signing key's id, when the credential is signed by a Mandate key.</summary>
     public string? Kid { get; init; }
 

@@ -18,7 +18,7 @@ public sealed record EvidenceRequest(string? Kind, string? Subject, string? Resu
             return "kind is required: a short name such as 'eval' (letters, digits, '_', '-', '.')";
         }
 
-        if (Subject is null || !Exchange.Steps.ParseAuthorizationDetails.SubjectPattern().IsMatch(Subject))
+        if (Subject is null || !Resolution.ResolveStage.SubjectPattern().IsMatch(Subject))
         {
             return "subject is required: what was checked, e.g. 'acme/shop@4f2a9c1' (1-256 printable characters, no spaces)";
         }

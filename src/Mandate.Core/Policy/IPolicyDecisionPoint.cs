@@ -4,4 +4,7 @@ namespace Mandate.Core.Policy;
 public interface IPolicyDecisionPoint
 {
     Decision Evaluate(PolicyInput input);
+
+    /// <summary>Decides against <paramref name="policy"/>, the snapshot the request pinned when it loaded its state.</summary>
+    Decision Evaluate(PolicySnapshot policy, PolicyInput input) => PolicyEngine.Evaluate(policy, input);
 }

@@ -34,9 +34,13 @@ public sealed partial class ShadowDecisionPoint : IPolicyDecisionPoint, IDisposa
 
     private long _differences;
 
-    public Decision Evaluate(PolicyInput input)
+    public Decision Evaluate(PolicyInput input) => Compare(input, _active.Evaluate(input));
+
+    /// <summary>Decides against the request's pinned snapshot; the candidate is evaluated on the same input.</summary>
+    public Decision Evaluate(PolicySnapshot policy, PolicyInput input) => Compare(input, _active.Evaluate(policy, input));
+
+    private Decision Compare(PolicyInput input, Decision decision)
     {
-        var decision = _active.Evaluate(input);
         Decision shadow;
         try
         {

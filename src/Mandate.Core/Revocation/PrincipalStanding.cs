@@ -51,23 +51,23 @@ public sealed class PrincipalStanding
     {
         if (run.EndedAt is not null)
         {
-            return new StandingRefusal(StandingChecks.RunEnded, $"run '{run.Id}' has ended; start a new run");
+            return new StandingRefusal(Attestation.AttestChecks.RunEnded, $"run '{run.Id}' has ended; start a new run");
         }
 
         // Kill switch cascades down the tree: a sub-agent cannot keep working for a supervisor that was disabled.
         if (run.Actors.Select(_revocations.DisabledBy).FirstOrDefault(r => r is not null) is { } disabled)
         {
-            return new StandingRefusal(StandingChecks.ChainAgentDisabled,
+            return new StandingRefusal(Attestation.AttestChecks.ChainAgentDisabled,
                 $"agent '{disabled.Value}' in this run's delegation chain is disabled (revocation {disabled.Id}); an operator re-enables it with 'mandate agents enable'", disabled);
         }
 
         return now >= run.ExpiresAt
-            ? new StandingRefusal(StandingChecks.RunExpired, $"run '{run.Id}' reached its maximum duration; start a new run")
+            ? new StandingRefusal(Attestation.AttestChecks.RunExpired, $"run '{run.Id}' reached its maximum duration; start a new run")
             : null;
     }
 
     private StandingRefusal? Revoked(string subject, CredentialFacts facts) =>
         _revocations.Find(facts) is { } revocation
-            ? new StandingRefusal(StandingChecks.For(revocation.Target), $"{subject} was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id})", revocation)
+            ? new StandingRefusal(Attestation.AttestChecks.For(revocation.Target), $"{subject} was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id})", revocation)
             : null;
 }

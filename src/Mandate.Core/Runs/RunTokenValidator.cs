@@ -45,21 +45,31 @@ public sealed class RunTokenValidator
     /// </summary>
     public async Task<(PresentedRunToken? Token, string? Failure)> ValidateAsync(string token, string parameter, bool allowExpired, CancellationToken cancellationToken)
     {
+        var result = await CheckAsync(token, parameter, allowExpired, cancellationToken);
+        return result.Failed(out var error, out var presented) ? (null, error.Description) : (presented, null);
+    }
+
+    /// <summary>
+    /// The verified run token, or the refusal with its check: <c>attest.subject_token</c> for a token that is not a
+    /// valid run token of this broker, a <c>standing.*</c> check when its run or a revocation takes it away.
+    /// </summary>
+    public async Task<Result<PresentedRunToken>> CheckAsync(string token, string parameter, bool allowExpired, CancellationToken cancellationToken)
+    {
         if (!CompactJwt.TryRead(token, out var jwt))
         {
-            return (null, $"{parameter} is not a well-formed run token");
+            return Bad($"{parameter} is not a well-formed run token");
         }
 
         // The run id becomes the run every later credential names: a JSON string of identity text, never converted.
         var expectations = new IncomingJwtExpectations { IdentityClaims = [C.Transaction], Now = _time.GetUtcNow() };
         if (IncomingJwtRules.Check(jwt, expectations) is { } broken)
         {
-            return (null, $"{parameter} {broken.Problem}");
+            return Bad($"{parameter} {broken.Problem}");
         }
 
         if (!_keys.Current.ByKid.TryGetValue(jwt.Kid ?? "", out var key))
         {
-            return (null, $"{parameter} is not signed by this broker's keys; run tokens come only from Mandate");
+            return Bad($"{parameter} is not signed by this broker's keys; run tokens come only from Mandate");
         }
 
         var result = await _handler.ValidateTokenAsync(jwt, new TokenValidationParameters
@@ -75,48 +85,50 @@ public sealed class RunTokenValidator
         });
         if (!result.IsValid)
         {
-            return (null, $"{parameter} is not a valid run token (signature, issuer or typ)");
+            return Bad($"{parameter} is not a valid run token (signature, issuer or typ)");
         }
 
         if (!jwt.Audiences.Contains(RunTokenMinter.AudienceFor(_options.TrustDomain), StringComparer.Ordinal))
         {
-            return (null, $"{parameter} was issued for another trust domain; run tokens are valid only in '{_options.TrustDomain}'");
+            return Bad($"{parameter} was issued for another trust domain; run tokens are valid only in '{_options.TrustDomain}'");
         }
 
         var now = _time.GetUtcNow();
         var expires = DateTimeOffset.FromUnixTimeSeconds(jwt.TryGetPayloadValue<long>(C.Expires, out var exp) ? exp : 0);
         if (expires <= now && !allowExpired)
         {
-            return (null, $"{parameter} has expired; renew it while the run is open");
+            return Bad($"{parameter} has expired; renew it while the run is open");
         }
 
         if (!jwt.TryGetPayloadValue<string>(C.Transaction, out var runId) || runId is null)
         {
-            return (null, $"{parameter} names no run");
+            return Bad($"{parameter} names no run");
         }
 
         var run = await _store.GetRunAsync(runId, cancellationToken);
         if (run is null || !MatchesRecord(jwt, run))
         {
-            return (null, $"{parameter} does not match any run this broker recorded; its delegation chain cannot be trusted");
+            return Bad($"{parameter} does not match any run this broker recorded; its delegation chain cannot be trusted");
         }
 
         // The run, its delegation chain and every revocation since this token was issued: the check every grant shares.
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(jwt.TryGetPayloadValue<long>(C.IssuedAt, out var iat) ? iat : 0);
         if (_standing.Check(run, jwt.Id, issuedAt, parameter, now) is { } refusal)
         {
-            return (null, refusal.Description);
+            return refusal.Check.Refuse(refusal.Description);
         }
 
         // A cnf this broker cannot read may have meant a binding: refuse rather than treat the token as bearer (RFC 7800 §3.1).
         var confirmation = Mandate.SenderConstraint.ConfirmationClaim.FromToken(jwt);
         if (confirmation is null && jwt.TryGetClaim(Mandate.SenderConstraint.ConfirmationNames.Cnf, out _))
         {
-            return (null, $"{parameter}'s cnf claim binds nothing this broker can check");
+            return Bad($"{parameter}'s cnf claim binds nothing this broker can check");
         }
 
-        return (new PresentedRunToken(run, jwt.Id, issuedAt, expires, confirmation), null);
+        return new PresentedRunToken(run, jwt.Id, issuedAt, expires, confirmation);
     }
+
+    private static OAuthError Bad(string failure) => Attestation.AttestChecks.SubjectToken.Refuse(failure);
 
     private static bool MatchesRecord(JsonWebToken jwt, RunRecord run)
     {

@@ -1,6 +1,6 @@
-using Mandate.Core.Approvals;
-using Mandate.Core.Exchange;
+using Mandate.Core.Grants;
 using Mandate.Core.Protocol;
+using Mandate.Core.Storage;
 using Mandate.SenderConstraint;
 using Mandate.Server.Http;
 using Mandate.Server.SenderConstraint;
@@ -8,32 +8,30 @@ using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Endpoints;
 
-/// <summary>POST /oauth2/token: RFC 8693 token exchange.</summary>
+/// <summary>
+/// POST /oauth2/token: parses the request once (form, client certificate, DPoP proof) into a
+/// <see cref="TokenRequest"/>, hands it to the grant that takes it, and writes the answer.
+/// </summary>
 public static class TokenEndpoint
 {
     public const string Path = "/oauth2/token";
 
-    public static async Task HandleAsync(HttpContext http, TokenExchangeHandler handler, ApprovalPollHandler polls, TokenRequestBinding binding)
+    /// <summary>The store went away mid-request: nothing was issued (invariant 2), the caller may retry.</summary>
+    private static readonly OAuthError StoreUnavailable = new Check("store.unavailable", OAuthConstants.Errors.TemporarilyUnavailable)
+        .Refuse("the store is unavailable, so nothing was issued; retry shortly");
+
+    public static async Task HandleAsync(HttpContext http, GrantDispatcher grants, TokenRequestBinding binding)
     {
         ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(handler);
-        var (form, formError, status) = await FormReader.ReadAsync(http.Request, http.RequestAborted);
-        if (formError is not null)
-        {
-            await OAuthResponses.WriteErrorAsync(http, formError, status);
-            return;
-        }
-
-        var parameters = form!;
-        if (parameters.GetValueOrDefault(OAuthConstants.Parameters.GrantType) == OAuthConstants.GrantTypes.Ciba)
-        {
-            ArgumentNullException.ThrowIfNull(polls);
-            var (response, error) = await polls.HandleAsync(parameters, http.RequestAborted);
-            await (error is not null ? OAuthResponses.WriteErrorAsync(http, error) : WriteTokenAsync(http, response!));
-            return;
-        }
-
+        ArgumentNullException.ThrowIfNull(grants);
         ArgumentNullException.ThrowIfNull(binding);
+        var (form, formError, status) = await FormReader.ReadAsync(http.Request, http.RequestAborted);
+        if (formError is not null || form is null)
+        {
+            await OAuthResponses.WriteErrorAsync(http, formError ?? OAuthError.InvalidRequest("the request body is not a form"), status);
+            return;
+        }
+
         var (sender, bindingError, nonce) = await binding.ReadAsync(http, http.RequestAborted);
         if (bindingError is not null)
         {
@@ -46,17 +44,27 @@ public static class TokenEndpoint
             return;
         }
 
-        var context = await handler.HandleAsync(new TokenExchangeRequest(parameters) { Binding = sender }, http.RequestAborted);
-        if (context.Error is not null)
+        Result<TokenResponse> result;
+        try
         {
-            await OAuthResponses.WriteErrorAsync(http, context.Error);
+            result = await grants.DispatchAsync(new TokenRequest(form, sender), http.RequestAborted);
+        }
+        catch (StoreUnavailableException)
+        {
+            // Until the host translates store outages in one place for every endpoint.
+            result = StoreUnavailable;
+        }
+
+        if (result.Failed(out var error, out var response))
+        {
+            await OAuthResponses.WriteErrorAsync(http, error);
             return;
         }
 
-        await WriteTokenAsync(http, context.Response!);
+        await WriteTokenAsync(http, response);
     }
 
-    private static async Task WriteTokenAsync(HttpContext http, TokenExchangeResponse r)
+    private static async Task WriteTokenAsync(HttpContext http, TokenResponse r)
     {
         // RFC 8693 §2.2.1 response fields.
         await OAuthResponses.WriteJsonAsync(http, StatusCodes.Status200OK, w =>

@@ -3,8 +3,11 @@ using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Credentials;
-using Mandate.Core.Exchange;
-using Mandate.Core.Exchange.Steps;
+using Mandate.Core.Credentials.Jwt;
+using Mandate.Core.Decisions;
+using Mandate.Core.Grants;
+using Mandate.Core.Issuance;
+using Mandate.Core.Resolution;
 using Mandate.Core.Introspection;
 using Mandate.Core.Keys;
 using Mandate.Core.Minting;
@@ -45,48 +48,29 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<RunTokenMinter>();
         services.AddSingleton<RunService>();
 
-        // attest
-        services.AddSingleton<ValidateExchangeParameters>();
-        services.AddSingleton<AttestActorToken>();
-        services.AddSingleton<AttestSubjectToken>();
-        services.AddSingleton<ResolveTool>();
-        services.AddSingleton<ResolveScopes>();
-        services.AddSingleton<ResolveTenantAndRun>();
-        services.AddSingleton<ParseAuthorizationDetails>();
-        services.AddSingleton<LoadPolicyState>();
-        services.AddSingleton<ResolveRunEnvelope>();
-        // decide
-        services.AddSingleton<DecideByPolicy>();
-        services.AddSingleton<RequestApproval>();
-        services.AddSingleton<ApprovalPollHandler>();
+        // the request path: grants over the stages attest -> resolve -> load state -> decide -> issue
+        services.AddSingleton<AttestStage>();
+        services.AddSingleton<ResolveStage>();
+        services.AddSingleton<LoadStateStage>();
+        services.AddSingleton<DecideStage>();
+        services.AddSingleton<ApprovalRequests>();
         services.AddSingleton<ApprovalService>();
         services.AddSingleton<Mandate.Core.Evidence.EvidenceService>();
-        // record + mint
         services.AddSingleton(sp => new AccessTokenMinter(runtime.Keys, runtime.Options.Issuer));
+        services.AddSingleton<ICredentialKind>(sp => new JwtCredentialKind(sp.GetRequiredService<AccessTokenMinter>(), CredentialKind.Jwt));
+        services.AddSingleton<ICredentialKind>(sp => new JwtCredentialKind(sp.GetRequiredService<AccessTokenMinter>(), CredentialKind.Secret));
         services.AddSingleton<PostgresAdminConnections>();
-        services.AddSingleton<ICredentialIssuer, PostgresCredentialIssuer>();
+        services.AddSingleton<ICredentialKind, PostgresCredentialIssuer>();
         services.AddSingleton(sp => new Core.Credentials.Federation.FederationKeys(runtime.Store, runtime.Kek, runtime.Options, runtime.Time));
-        services.AddSingleton<ICredentialIssuer, Core.Credentials.Federation.OidcFederationIssuer>();
-        services.AddSingleton<CredentialIssuers>();
-        services.AddSingleton<ICredentialIssuer>(sp => new Core.Credentials.X509.X509CredentialIssuer(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>(), sp.GetRequiredService<IAuditTrail>(), runtime.Options));
-        services.AddSingleton<IssueCredential>();
-        services.AddSingleton<IssueRunToken>();
-        services.AddSingleton(sp => new TokenExchangeHandler(
-        [
-            sp.GetRequiredService<ValidateExchangeParameters>(),
-            sp.GetRequiredService<AttestActorToken>(),
-            sp.GetRequiredService<AttestSubjectToken>(),
-            sp.GetRequiredService<ResolveTool>(),
-            sp.GetRequiredService<ResolveScopes>(),
-            sp.GetRequiredService<ParseAuthorizationDetails>(),
-            sp.GetRequiredService<ResolveTenantAndRun>(),
-            sp.GetRequiredService<LoadPolicyState>(),
-            sp.GetRequiredService<ResolveRunEnvelope>(),
-            sp.GetRequiredService<DecideByPolicy>(),
-            sp.GetRequiredService<RequestApproval>(),
-            sp.GetRequiredService<IssueCredential>(),
-            sp.GetRequiredService<IssueRunToken>(),
-        ], runtime.Time, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TokenExchangeHandler>>()));
+        services.AddSingleton<ICredentialKind, Core.Credentials.Federation.OidcFederationIssuer>();
+        services.AddSingleton<ICredentialKind>(sp => new Core.Credentials.X509.X509CredentialIssuer(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>()));
+        services.AddSingleton<CredentialKinds>();
+        services.AddSingleton<IssueStage>();
+        services.AddSingleton<ToolCredentialGrant>();
+        services.AddSingleton<IGrantHandler>(sp => sp.GetRequiredService<ToolCredentialGrant>());
+        services.AddSingleton<IGrantHandler, RunTokenGrant>();
+        services.AddSingleton<IGrantHandler, ApprovalPollGrant>();
+        services.AddSingleton<GrantDispatcher>();
 
         // use / revoke
         services.AddSingleton<IssuedTokenValidator>();

@@ -1,5 +1,5 @@
 using Mandate.Core.Configuration;
-using Mandate.Core.Exchange;
+using Mandate.Core.Grants;
 using Mandate.Core.Introspection;
 using Mandate.Core.Protocol;
 using Mandate.Core.Revocation;
@@ -12,7 +12,7 @@ namespace Mandate.Server.Proxy;
 /// <summary>
 /// Establishes the credential for one proxied call: either the Mandate credential the agent presents
 /// (Authorization: Bearer), or one the proxy obtains by exchanging the agent's run token through the
-/// normal token-exchange pipeline (decided, recorded and audited like any other exchange). Either way the
+/// tool-credential grant (decided, recorded and audited like any other exchange). Either way the
 /// credential is then verified here: signature and issuer, expiry, audience = this tool, not revoked (checked
 /// on every call), and presented by its holder when it is sender-constrained.
 /// </summary>
@@ -20,11 +20,11 @@ internal sealed class ProxyCredentialResolver
 {
     private readonly IssuedTokenValidator _validator;
     private readonly RevocationList _revocations;
-    private readonly TokenExchangeHandler _exchange;
+    private readonly ToolCredentialGrant _exchange;
     private readonly ProxyGrantingRules _rules;
     private readonly ProxySenderConstraint _senderConstraint;
 
-    public ProxyCredentialResolver(IssuedTokenValidator validator, RevocationList revocations, TokenExchangeHandler exchange, ProxyGrantingRules rules, ProxySenderConstraint senderConstraint)
+    public ProxyCredentialResolver(IssuedTokenValidator validator, RevocationList revocations, ToolCredentialGrant exchange, ProxyGrantingRules rules, ProxySenderConstraint senderConstraint)
     {
         _validator = validator;
         _revocations = revocations;
@@ -95,7 +95,8 @@ internal sealed class ProxyCredentialResolver
             return (null, null, ProxyRefusal.InvalidToken("run-token mode needs exactly one each of Mandate-Run-Token, Mandate-Actor-Token (your JWT-SVID) and Mandate-Scope"));
         }
 
-        var context = await _exchange.HandleAsync(new TokenExchangeRequest(new Dictionary<string, string>(StringComparer.Ordinal)
+        // The tool-credential grant itself, with the request the proxy built: decided, recorded and audited like any exchange.
+        var result = await _exchange.HandleAsync(new TokenRequest(new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [P.GrantType] = OAuthConstants.GrantTypes.TokenExchange,
             [P.SubjectToken] = runToken,
@@ -105,17 +106,9 @@ internal sealed class ProxyCredentialResolver
             [P.Resource] = tool.Resource,
             [P.Scope] = scope,
         }), cancellationToken);
-        if (context.Error is { } error)
-        {
-            return (null, null, FromExchange(error));
-        }
-
-        if (context.Response is not { } response || context.Decisions.Count == 0)
-        {
-            return (null, null, ProxyRefusal.Forbidden("the exchange did not issue a tool credential"));
-        }
-
-        return (response.AccessToken, context.Decisions[0].Decision.RuleId, null);
+        return result.Failed(out var error, out var response)
+            ? (null, null, FromExchange(error))
+            : (response.AccessToken, response.Rule, null);
     }
 
     private static ProxyRefusal FromExchange(OAuthError error)

@@ -1,5 +1,5 @@
 using Mandate.Core.Configuration;
-using Mandate.Core.Exchange;
+using Mandate.Core.Grants;
 using Mandate.Core.Protocol;
 using Mandate.SenderConstraint;
 using Mandate.Server.Endpoints;

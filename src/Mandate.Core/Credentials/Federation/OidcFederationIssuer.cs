@@ -1,6 +1,4 @@
-using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
-using Mandate.Core.Exchange;
 using Mandate.Core.Minting;
 using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
@@ -16,35 +14,40 @@ namespace Mandate.Core.Credentials.Federation;
 /// AssumeRoleWithWebIdentity, GCP Workload Identity Federation, Azure federated credentials). The cloud
 /// validates it with the published discovery document and JWKS.
 /// </summary>
-public sealed class OidcFederationIssuer : ICredentialIssuer
+public sealed class OidcFederationIssuer : ICredentialKind
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly FederationKeys _keys;
-    private readonly IAuditTrail _trail;
     private readonly MandateOptions _options;
 
-    public OidcFederationIssuer(FederationKeys keys, IAuditTrail trail, MandateOptions options)
+    public OidcFederationIssuer(FederationKeys keys, MandateOptions options)
     {
         _keys = keys;
-        _trail = trail;
         _options = options;
     }
 
     public CredentialKind Kind => CredentialKind.OidcFederation;
 
-    public async ValueTask IssueAsync(ExchangeContext context, CredentialClaims claims, CancellationToken cancellationToken)
+    /// <summary>Approvals hand out Mandate access tokens only.</summary>
+    public bool IssuableAfterApproval => false;
+
+    public async ValueTask<Result<MintedCredential>> MintAsync(CredentialRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(claims);
-        var tool = context.Tool!;
-        var federation = tool.OidcFederation!;
+        ArgumentNullException.ThrowIfNull(request);
+        var claims = request.Claims;
+        var tool = request.Tool;
+        if (tool.OidcFederation is not { } federation)
+        {
+            return OAuthError.InvalidTarget($"tool '{tool.Name}' has no oidc_federation settings");
+        }
+
         if (federation.Lifetime is { } cap && claims.IssuedAt + cap < claims.ExpiresAt)
         {
             claims = claims with { ExpiresAt = claims.IssuedAt + cap };
         }
 
         var issuer = FederationKeys.IssuerOf(_options);
-        var subject = federation.RenderSubject(claims.Tenant, claims.Agent, claims.Run, tool.Name, context.User?.Subject);
+        var subject = federation.RenderSubject(claims.Tenant, claims.Agent, claims.Run, tool.Name, request.User);
         FederationKeySet keys;
         try
         {
@@ -52,8 +55,7 @@ public sealed class OidcFederationIssuer : ICredentialIssuer
         }
         catch (StoreUnavailableException)
         {
-            context.Reject(OAuthError.TemporarilyUnavailable("the federation signing key could not be loaded from the store, so no credential was issued; retry shortly"));
-            return;
+            return OAuthError.TemporarilyUnavailable("the federation signing key could not be loaded from the store, so no credential was issued; retry shortly");
         }
 
         var token = _handler.CreateToken(new SecurityTokenDescriptor
@@ -78,29 +80,20 @@ public sealed class OidcFederationIssuer : ICredentialIssuer
                 [C.DecisionId] = claims.DecisionId,
             },
         });
-        var evidence = new Dictionary<string, string>(StringComparer.Ordinal)
+        return new MintedCredential
         {
-            ["iss"] = issuer,
-            ["aud"] = federation.Audience,
-            ["sub"] = subject,
-            ["alg"] = FederationKeys.Algorithm,
+            Value = token,
+            IssuedTokenType = CredentialTokenTypes.IdToken,
+            TokenType = CredentialTokenTypes.NotApplicable,
+            Kid = keys.Signing.Key.KeyId,
+            Claims = claims,
+            Evidence = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["iss"] = issuer,
+                ["aud"] = federation.Audience,
+                ["sub"] = subject,
+                ["alg"] = FederationKeys.Algorithm,
+            },
         };
-        try
-        {
-            // Invariant 2: the ID token leaves only once its issuance record is durable.
-            await _trail.WriteAsync(IssuanceRecords.Batch(context, claims, _options, "oidc-federation", keys.Signing.Key.KeyId, evidence), cancellationToken);
-        }
-        catch (StoreUnavailableException)
-        {
-            context.Reject(OAuthError.TemporarilyUnavailable($"the audit store could not record decision {context.DecisionId}, so no credential was issued; retry shortly"));
-            return;
-        }
-
-        context.Response = new TokenExchangeResponse(
-            token,
-            CredentialTokenTypes.IdToken,
-            CredentialTokenTypes.NotApplicable,
-            (int)(claims.ExpiresAt - claims.IssuedAt).TotalSeconds,
-            claims.Scope);
     }
 }

@@ -1,21 +1,17 @@
 using System.Security.Cryptography;
-using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
-using Mandate.Core.Exchange;
-using Mandate.Core.Minting;
 using Mandate.Core.Protocol;
 using Mandate.Core.Spiffe;
-using Mandate.Core.Storage;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Mandate.Core.Credentials.X509;
 
 /// <summary>
 /// For tools of kind <c>x509</c>: signs a short-lived client certificate for the agent's own SPIFFE ID over
-/// the key of the PKCS#10 request it sent in <c>mandate_csr</c>, records it, and only then hands it back.
+/// the key of the PKCS#10 request it sent in <c>mandate_csr</c>; the Issue stage records it before it leaves.
 /// The certificate's lifetime is the decided credential lifetime; its serial is the credential's id in the audit.
 /// </summary>
-public sealed class X509CredentialIssuer : ICredentialIssuer
+public sealed class X509CredentialIssuer : ICredentialKind
 {
     /// <summary>Mandate-specific form parameter: the PKCS#10 request, PEM or base64url DER.</summary>
     public const string CsrParameter = "mandate_csr";
@@ -25,34 +21,36 @@ public sealed class X509CredentialIssuer : ICredentialIssuer
 
     private const int MaxCsrLength = 8 * 1024;
     private readonly SpiffeAuthority? _authority;
-    private readonly IAuditTrail _trail;
-    private readonly MandateOptions _options;
 
-    public X509CredentialIssuer(SpiffeAuthority? authority, IAuditTrail trail, MandateOptions options)
+    public X509CredentialIssuer(SpiffeAuthority? authority)
     {
         _authority = authority;
-        _trail = trail;
-        _options = options;
     }
 
     public CredentialKind Kind => CredentialKind.X509;
 
-    public async ValueTask IssueAsync(ExchangeContext context, CredentialClaims claims, CancellationToken cancellationToken)
+    /// <summary>The certificate request comes with the token request, so an approval cannot carry it.</summary>
+    public bool IssuableAfterApproval => false;
+
+    public ValueTask<Result<MintedCredential>> MintAsync(CredentialRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(claims);
-        var tool = context.Tool!.Name;
+        ArgumentNullException.ThrowIfNull(request);
+        return ValueTask.FromResult(Mint(request));
+    }
+
+    private Result<MintedCredential> Mint(CredentialRequest request)
+    {
+        var claims = request.Claims;
+        var tool = request.Tool.Name;
         if (_authority is null)
         {
-            context.Reject(OAuthError.InvalidTarget($"tool '{tool}' takes X.509 client certificates but Mandate's SPIFFE CA is off; an operator must set spiffe.enabled: true"));
-            return;
+            return OAuthError.InvalidTarget($"tool '{tool}' takes X.509 client certificates but Mandate's SPIFFE CA is off; an operator must set spiffe.enabled: true");
         }
 
-        var csr = ReadCsr(context.Request[CsrParameter]);
+        var csr = ReadCsr(request.Parameters.GetValueOrDefault(CsrParameter));
         if (csr is null)
         {
-            context.Reject(OAuthError.InvalidRequest($"tool '{tool}' takes an X.509 client certificate: send a PKCS#10 certificate request for a P-256 key in {CsrParameter} (PEM or base64url DER)"));
-            return;
+            return OAuthError.InvalidRequest($"tool '{tool}' takes an X.509 client certificate: send a PKCS#10 certificate request for a P-256 key in {CsrParameter} (PEM or base64url DER)");
         }
 
         X509Svid svid;
@@ -63,34 +61,26 @@ public sealed class X509CredentialIssuer : ICredentialIssuer
         }
         catch (CryptographicException)
         {
-            context.Reject(OAuthError.InvalidRequest($"{CsrParameter} is not a PKCS#10 request signed by its own P-256 or P-384 key"));
-            return;
+            return OAuthError.InvalidRequest($"{CsrParameter} is not a PKCS#10 request signed by its own P-256 or P-384 key");
         }
 
         using (svid)
         {
-            claims = claims with { Jti = "x509_" + svid.Serial.ToLowerInvariant(), ExpiresAt = svid.ExpiresAt, Confirmation = null };
-            var ca = _authority.CaCertificate;
-            var batch = IssuanceRecords.Batch(context, claims, _options, "x509", ca.SerialNumber, new Dictionary<string, string>
-            {
-                ["serial"] = svid.Serial,
-                ["spiffe_id"] = svid.SpiffeId,
-                ["public_key_sha256"] = Base64UrlEncoder.Encode(SHA256.HashData(svid.Certificate.PublicKey.ExportSubjectPublicKeyInfo())),
-            });
-            try
-            {
-                // Invariant 2: audit before credential.
-                await _trail.WriteAsync(batch, cancellationToken);
-            }
-            catch (StoreUnavailableException)
-            {
-                context.Reject(OAuthError.TemporarilyUnavailable($"the audit store could not record decision {context.DecisionId}, so no certificate was issued; retry shortly"));
-                return;
-            }
-
             // RFC 8693 §2.2.1: token_type N_A, the issued token is not an access token.
-            context.Response = new TokenExchangeResponse(
-                svid.CertificateChainPem(), X509TokenType, "N_A", (int)Math.Max(0, (svid.ExpiresAt - context.Now).TotalSeconds), claims.Scope);
+            return new MintedCredential
+            {
+                Value = svid.CertificateChainPem(),
+                IssuedTokenType = X509TokenType,
+                TokenType = CredentialTokenTypes.NotApplicable,
+                Kid = _authority.CaCertificate.SerialNumber,
+                Claims = claims with { Jti = "x509_" + svid.Serial.ToLowerInvariant(), ExpiresAt = svid.ExpiresAt, Confirmation = null },
+                Evidence = new Dictionary<string, string>
+                {
+                    ["serial"] = svid.Serial,
+                    ["spiffe_id"] = svid.SpiffeId,
+                    ["public_key_sha256"] = Base64UrlEncoder.Encode(SHA256.HashData(svid.Certificate.PublicKey.ExportSubjectPublicKeyInfo())),
+                },
+            };
         }
     }
 

@@ -1,0 +1,24 @@
+using Mandate.Core.Protocol;
+using E = Mandate.Core.Protocol.OAuthConstants.Errors;
+
+namespace Mandate.Core.Approvals;
+
+/// <summary>Stable ids of the checks of the approval poll (OpenID CIBA §11 answers).</summary>
+public static class ApprovalChecks
+{
+    public static readonly Check AuthReqIdMissing = new("approval.auth_req_id_missing", E.InvalidRequest);
+    public static readonly Check ActorTokenMissing = new("approval.actor_token_missing", E.InvalidRequest);
+
+    /// <summary>The same answer for unknown and foreign ids: an agent learns nothing about other agents' approvals.</summary>
+    public static readonly Check Unknown = new("approval.unknown", E.InvalidGrant);
+
+    public static readonly Check DetailsDiffer = new("approval.details_differ", E.InvalidGrant);
+    public static readonly Check Consumed = new("approval.consumed", E.InvalidGrant);
+    public static readonly Check Denied = new("approval.denied", E.AccessDenied);
+    public static readonly Check Expired = new("approval.expired", E.ExpiredToken);
+    public static readonly Check SlowDown = new("approval.slow_down", E.SlowDown);
+    public static readonly Check Pending = new("approval.pending", E.AuthorizationPending);
+    public static readonly Check NotCollected = new("approval.not_collected", E.ExpiredToken);
+    public static readonly Check ToolUnregistered = new("approval.tool_unregistered", E.InvalidTarget);
+    public static readonly Check KindNotIssuable = new("approval.kind_not_issuable", E.InvalidTarget);
+}

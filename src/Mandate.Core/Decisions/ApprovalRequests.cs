@@ -1,0 +1,93 @@
+using Mandate.Core.Approvals;
+using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
+using Mandate.Core.Grants;
+using Mandate.Core.Protocol;
+using Mandate.Core.Resolution;
+using Mandate.Core.Storage;
+
+namespace Mandate.Core.Decisions;
+
+/// <summary>
+/// For a require_approval decision: records a pending approval bound to this one tool call and answers
+/// CIBA-style (OpenID CIBA §7.3, §11): <c>authorization_pending</c> with <c>auth_req_id</c>, <c>expires_in</c>
+/// and <c>interval</c>. The agent then polls the token endpoint with grant_type ciba.
+/// </summary>
+public sealed class ApprovalRequests
+{
+    /// <summary>Seconds an agent must wait between polls (CIBA §7.3 <c>interval</c>).</summary>
+    public const int PollInterval = 5;
+
+    private readonly IAuditTrail _trail;
+    private readonly MandateOptions _options;
+
+    public ApprovalRequests(IAuditTrail trail, MandateOptions options)
+    {
+        _trail = trail;
+        _options = options;
+    }
+
+    /// <summary>Records the pending approval with its decision record; the answer is always a refusal (pending).</summary>
+    public async Task<OAuthError> RequestAsync(GrantFacts facts, ResolvedTool tool, RequestDetails details, ToolDecision decided, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(decided);
+        var approval = Create(facts, tool, details, decided.Decision, lifetime);
+        var pending = GrantAuditEvents.Decision(facts, decided, _options.Node) with { Outcome = "pending", Scope = approval.Scope };
+        await _trail.WriteAsync(new StoreBatch
+        {
+            AuditEvents = [pending, ApprovalAuditEvents.Requested(approval, _options.Node)],
+            Approvals = [approval],
+        }, cancellationToken);
+
+        var expiresIn = (int)(approval.ExpiresAt - approval.CreatedAt).TotalSeconds;
+        return DecideChecks.ApprovalPending.Refuse(approval.BindingMessage + $" - waiting for a human to approve (rule '{decided.Decision.RuleId}')") with
+        {
+            Extra = new Dictionary<string, object>
+            {
+                [OAuthConstants.Parameters.AuthReqId] = approval.Id,
+                ["expires_in"] = expiresIn,
+                ["interval"] = PollInterval,
+            },
+        };
+    }
+
+    /// <summary>The refusal when the tool's kind cannot be issued through the approval poll.</summary>
+    public static OAuthError KindNotIssuable(Policy.Decision decision, ToolOptions tool)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        ArgumentNullException.ThrowIfNull(tool);
+        return DecideChecks.ApprovalKind.Refuse(
+            $"rule '{decision.RuleId}' requires human approval, but tool '{tool.Name}' takes credentials of kind {tool.Kind}, which cannot be issued through an approval yet; " +
+            "an operator must drop require_approval for this tool or allow the request without it");
+    }
+
+    private static Approval Create(GrantFacts facts, ResolvedTool tool, RequestDetails details, Policy.Decision decision, TimeSpan lifetime)
+    {
+        var scope = string.Join(' ', decision.GrantedScopes);
+        var canonical = ApprovalBinding.CanonicalJson(details.AuthorizationDetails);
+        var agent = facts.Actor.SpiffeId;
+        var user = facts.User;
+        var (tenant, run, name) = (facts.Placement.Tenant, facts.Placement.Run, tool.Tool.Name);
+        return new Approval
+        {
+            Id = Ids.New("areq"),
+            Status = ApprovalStatus.Pending,
+            Agent = agent,
+            Run = run,
+            Tool = name,
+            Tenant = tenant,
+            User = user,
+            Scope = scope,
+            AuthorizationDetails = canonical,
+            BindingHash = ApprovalBinding.Hash(agent, run, name, scope, tenant, user, canonical),
+            BindingMessage = ApprovalBinding.Message(agent, name, scope, tenant, user, details.AuthorizationDetails),
+            Rule = decision.RuleId ?? "",
+            PolicyVersion = decision.PolicyVersion,
+            DecisionId = facts.DecisionId,
+            LifetimeSeconds = (int)lifetime.TotalSeconds,
+            CreatedAt = facts.Now,
+            ExpiresAt = facts.Now + (decision.ApprovalExpiresIn ?? TimeSpan.FromMinutes(10)),
+        };
+    }
+}

@@ -1,0 +1,153 @@
+using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
+using Mandate.Core.Grants;
+using Mandate.Core.Policy;
+using Mandate.Core.Protocol;
+using Mandate.Core.RateLimits;
+using Mandate.Core.Resolution;
+using Mandate.Core.Runs;
+using Mandate.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Core.Decisions;
+
+/// <summary>
+/// The Decide stage: asks the policy (against the request's pinned snapshot) about every tool the request
+/// touches: the one tool of a credential, or each tool of a run's envelope. Any refusal refuses the request, is
+/// recorded (R6: why a request was refused) and is returned with the rule and the remedy.
+/// </summary>
+public sealed partial class DecideStage
+{
+    private static readonly IReadOnlyDictionary<string, object?> NoClaims = new Dictionary<string, object?>();
+    private readonly IPolicyDecisionPoint _policy;
+    private readonly IAuditTrail _trail;
+    private readonly MandateOptions _options;
+    private readonly ILogger _logger;
+
+    public DecideStage(IPolicyDecisionPoint policy, IAuditTrail trail, MandateOptions options, ILogger<DecideStage> logger)
+    {
+        _policy = policy;
+        _trail = trail;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>The decision for a tool credential; a require_approval decision is returned for the approval request.</summary>
+    public async Task<Result<ToolDecision>> CredentialAsync(GrantFacts facts, ResolvedTool tool, RequestDetails details, PolicyState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(tool);
+        var decided = Decide(facts, tool.Tool.Name, tool.Scopes, details, state, facts.Binding.Kind);
+        if (!decided.Decision.IsAllowed && !decided.Decision.RequiresApproval)
+        {
+            return await RefuseAsync(facts, decided, cancellationToken);
+        }
+
+        return decided;
+    }
+
+    /// <summary>One decision per tool of a run's envelope; every one must allow (a run cannot wait for an approval).</summary>
+    public async Task<Result<IReadOnlyList<ToolDecision>>> RunAsync(GrantFacts facts, RunEnvelope envelope, RequestDetails details, PolicyState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(envelope);
+        var decisions = new List<ToolDecision>();
+        foreach (var tool in envelope.Tools)
+        {
+            var decided = Decide(facts, tool, envelope.ScopesOf(tool).ToList(), details, state, null);
+            if (!decided.Decision.IsAllowed)
+            {
+                return await RefuseAsync(facts, decided, cancellationToken);
+            }
+
+            decisions.Add(decided);
+        }
+
+        return decisions;
+    }
+
+    /// <summary>The identity part of a tool credential's policy input: enough to key rate-limit counters.</summary>
+    public static PolicyInput RateInput(GrantFacts facts, ResolvedTool tool)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(tool);
+        return new PolicyInput
+        {
+            Agent = facts.Actor.SpiffeId,
+            Tool = tool.Tool.Name,
+            Scopes = tool.Scopes,
+            Tenant = facts.Placement.Tenant,
+            Subject = facts.Subject.Kind,
+            UserTenant = facts.Subject.User?.Tenant,
+            User = facts.User,
+            Environment = "",
+            RunId = facts.Placement.Run,
+        };
+    }
+
+    /// <summary>The counter increment for the deciding rule's rate limit, committed with the issuance record.</summary>
+    public static IReadOnlyList<RateIncrement> RateIncrements(Decision decision, PolicyInput rateInput, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        if (decision is not { RuleId: { } rule, RateLimit: { } limit })
+        {
+            return [];
+        }
+
+        return [new RateIncrement(limit.CounterKey(rule, rateInput, now), limit.WindowStart(now) + limit.Window)];
+    }
+
+    private ToolDecision Decide(GrantFacts f, string tool, IReadOnlyList<string> scopes, RequestDetails details, PolicyState state, SenderConstraintKind? senderConstraint)
+    {
+        var decision = _policy.Evaluate(state.Policy, new PolicyInput
+        {
+            Agent = f.Actor.SpiffeId,
+            Tool = tool,
+            Scopes = scopes,
+            Tenant = f.Placement.Tenant,
+            Subject = f.Subject.Kind,
+            UserTenant = f.Subject.User?.Tenant,
+            User = f.User,
+            DelegationDepth = f.Placement.DelegationDepth,
+            Environment = _options.Environment,
+            SenderConstraint = senderConstraint,
+            Now = f.Now,
+            RunId = f.Placement.Run,
+            UserClaims = f.Subject.User?.Claims ?? NoClaims,
+            AuthorizationDetails = details.AuthorizationDetails,
+            EvidenceSubject = details.EvidenceSubject,
+            Evidence = state.Evidence,
+            RateCounts = state.RateCounts,
+        });
+        return new ToolDecision(tool, scopes, decision);
+    }
+
+    private async Task<OAuthError> RefuseAsync(GrantFacts facts, ToolDecision decided, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _trail.WriteAsync(new StoreBatch { AuditEvents = [GrantAuditEvents.Decision(facts, decided, _options.Node)] }, cancellationToken);
+        }
+        catch (StoreUnavailableException e)
+        {
+            // The refusal stands either way; the outage itself is logged once, at error level, by the store's health log.
+            LogDenyNotRecorded(_logger, facts.DecisionId, e.Message);
+        }
+
+        return Describe(decided.Decision, facts.DecisionId);
+    }
+
+    private static OAuthError Describe(Decision decision, string decisionId)
+    {
+        var rule = decision.RuleId is null ? "no policy rule allows this request" : $"policy rule '{decision.RuleId}' denied";
+        var description = $"{rule}: {Sentence(decision.Reason)}" + (decision.Remedy is null ? "" : $" To fix: {Sentence(decision.Remedy)}")
+            + $" (decision {decisionId}, policy {decision.PolicyVersion})";
+        var check = decision.ScopeDenied ? DecideChecks.ScopeDenied : decision.RuleId is null ? DecideChecks.NoRule : DecideChecks.RuleDenied;
+        return check.Refuse(description);
+    }
+
+    private static string Sentence(string text) => text.EndsWith('.') ? text : text + ".";
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Denied decision {DecisionId} could not be recorded: {Error}")]
+    private static partial void LogDenyNotRecorded(ILogger logger, string decisionId, string error);
+}

@@ -1,0 +1,218 @@
+using System.Text.Json;
+using Mandate.Core.Approvals;
+using Mandate.Core.Attestation;
+using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
+using Mandate.Core.Decisions;
+using Mandate.Core.Issuance;
+using Mandate.Core.Minting;
+using Mandate.Core.Policy.Expressions;
+using Mandate.Core.Protocol;
+using Mandate.Core.Revocation;
+using Mandate.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Core.Grants;
+
+/// <summary>
+/// The CIBA poll (grant_type <c>urn:openid:params:grant-type:ciba</c>, OpenID CIBA §10.1, §11): the agent that
+/// asked presents <c>auth_req_id</c> and its actor_token. Pending → authorization_pending, too fast → slow_down,
+/// denied → access_denied, expired → expired_token, approved → the credential, issued through the Issue stage with
+/// the approval consumed in the same transaction as its record. A second poll finds it consumed: invalid_grant.
+/// The caller is attested by the same Attest stage as every other grant, and collecting re-checks that the agent,
+/// run, tenant and user still stand at that moment; a refusal is audited and nothing is issued.
+/// </summary>
+public sealed partial class ApprovalPollGrant : IGrantHandler
+{
+    private readonly AttestStage _attest;
+    private readonly IssueStage _issue;
+    private readonly IMandateStore _store;
+    private readonly IAuditTrail _trail;
+    private readonly Registry _registry;
+    private readonly MandateOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public ApprovalPollGrant(
+        AttestStage attest, IssueStage issue, IMandateStore store, IAuditTrail trail, Registry registry, MandateOptions options, TimeProvider time, ILogger<ApprovalPollGrant> logger)
+    {
+        _attest = attest;
+        _issue = issue;
+        _store = store;
+        _trail = trail;
+        _registry = registry;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    public bool Accepts(TokenRequest request) => request?.GrantType == OAuthConstants.GrantTypes.Ciba;
+
+    public async ValueTask<Result<TokenResponse>> HandleAsync(TokenRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.AuthReqId is not { Length: > 0 and <= 128 } id)
+        {
+            return ApprovalChecks.AuthReqIdMissing.Refuse("auth_req_id is required: the id from the authorization_pending answer");
+        }
+
+        if (request.ActorToken is not { } actorToken || request.ActorTokenType != OAuthConstants.TokenTypes.Jwt)
+        {
+            return ApprovalChecks.ActorTokenMissing.Refuse("actor_token (the agent's JWT-SVID) and actor_token_type=urn:ietf:params:oauth:token-type:jwt are required");
+        }
+
+        var attested = await _attest.ActorAsync(actorToken, certificate: null, cancellationToken);
+        if (attested.Failed(out var refused, out var actor))
+        {
+            if (attested.Identity is { } identity)
+            {
+                await RecordAttestationRefusalAsync(id, identity.SpiffeId, refused, cancellationToken);
+            }
+
+            return refused;
+        }
+
+        return await PollAsync(id, actor.SpiffeId, request.AuthorizationDetails, cancellationToken);
+    }
+
+    private async Task<Result<TokenResponse>> PollAsync(string id, string agent, string? details, CancellationToken cancellationToken)
+    {
+        var approval = await _store.GetApprovalAsync(id, cancellationToken);
+
+        // The same answer for unknown and foreign ids: an agent learns nothing about other agents' approvals.
+        if (approval is null || approval.Agent != agent)
+        {
+            return ApprovalChecks.Unknown.Refuse("auth_req_id is unknown or was issued to another agent");
+        }
+
+        if (details is not null && !SameDetails(details, approval))
+        {
+            return ApprovalChecks.DetailsDiffer.Refuse($"authorization_details differ from those approval '{id}' was requested for; an approval covers exactly one tool call, so make a new token request");
+        }
+
+        var now = _time.GetUtcNow();
+        switch (approval.Status)
+        {
+            case ApprovalStatus.Consumed:
+                return ApprovalChecks.Consumed.Refuse($"approval '{id}' was already used; approvals are single use, so make a new token request");
+            case ApprovalStatus.Denied:
+                return ApprovalChecks.Denied.Refuse($"{approval.Approver} denied approval '{id}'" + (approval.DecidedReason is { } r ? $": {r}" : ""));
+            case ApprovalStatus.Pending when approval.IsExpired(now):
+                return ApprovalChecks.Expired.Refuse($"approval '{id}' expired unanswered at {approval.ExpiresAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}; make a new token request");
+            case ApprovalStatus.Pending:
+                if (approval.LastPolledAt is { } last && now - last < TimeSpan.FromSeconds(ApprovalRequests.PollInterval))
+                {
+                    return ApprovalChecks.SlowDown.Refuse($"poll at most every {ApprovalRequests.PollInterval} seconds (CIBA §11); add 5 seconds to your interval");
+                }
+
+                await _store.TouchApprovalAsync(id, now, cancellationToken);
+                return ApprovalChecks.Pending.Refuse($"approval '{id}' is still waiting for a human: {approval.BindingMessage}");
+            case ApprovalStatus.Approved when now >= PickupDeadline(approval):
+                return ApprovalChecks.NotCollected.Refuse($"approval '{id}' was approved but not collected in time; make a new token request");
+            default:
+                return await CollectAsync(approval, now, cancellationToken);
+        }
+    }
+
+    /// <summary>Invariant 6: an approval is no way around a revocation made after it was asked for.</summary>
+    private async Task<Result<TokenResponse>> CollectAsync(Approval approval, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var principal = new GrantPrincipal(approval.Agent, approval.Tenant, approval.User, approval.Run, approval.CreatedAt);
+        var (run, refusal) = await _attest.StandingAsync(principal, "the approved request", now, cancellationToken);
+        if (refusal is not null)
+        {
+            // RFC 6749 §5.2: a grant that was revoked is invalid_grant.
+            var error = refusal.Check.Refuse($"approval '{approval.Id}' can no longer be collected: {refusal.Description}; nothing was issued") with { Error = OAuthConstants.Errors.InvalidGrant };
+            await RecordRefusalAsync(ApprovalAuditEvents.Refused(approval, refusal.CheckId, error.Description, refusal.Revocation?.Id, now, _options.Node), cancellationToken);
+            return error;
+        }
+
+        var tool = _registry.FindTool(approval.Tool);
+        if (tool is null)
+        {
+            return ApprovalChecks.ToolUnregistered.Refuse($"tool '{approval.Tool}' is no longer registered; nothing was issued");
+        }
+
+        if (!_issue.IssuableAfterApproval(tool.Kind))
+        {
+            return ApprovalChecks.KindNotIssuable.Refuse($"tool '{approval.Tool}' now takes credentials of kind {tool.Kind}, which cannot be issued through an approval; nothing was issued");
+        }
+
+        var claims = new CredentialClaims
+        {
+            Jti = Ids.New("jti"),
+            Subject = approval.User ?? approval.Agent,
+            Audience = tool.Resource,
+            Agent = approval.Agent,
+            Actors = [approval.Agent],
+            Scopes = approval.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            Tenant = approval.Tenant,
+            Run = approval.Run,
+            PolicyVersion = approval.PolicyVersion,
+            DecisionId = approval.DecisionId,
+            IssuedAt = now,
+            ExpiresAt = Lifetimes.ForApproval(now, TimeSpan.FromSeconds(approval.LifetimeSeconds), _options, run),
+            AuthorizationDetails = ParseDetails(approval.AuthorizationDetails),
+            ApprovalId = approval.Id,
+            Approver = approval.Approver,
+        };
+        var evidence = ApprovalAuditEvents.Evidence(approval);
+        evidence["approver"] = approval.Approver ?? "";
+        var grounds = new IssuanceGrounds(evidence, approval.Tool, approval.User, approval.Rule, $"approved by {approval.Approver}");
+        var transition = new ApprovalTransition { Id = approval.Id, From = ApprovalStatus.Approved, To = ApprovalStatus.Consumed, At = now };
+        return await _issue.CredentialAsync(new CredentialIssue(claims, tool, grounds) { Consume = transition, Rule = approval.Rule }, cancellationToken);
+    }
+
+    /// <summary>A caller the Attest stage refused polled for an approval it had asked for: recorded against that approval.</summary>
+    private async Task RecordAttestationRefusalAsync(string id, string agent, OAuthError error, CancellationToken cancellationToken)
+    {
+        var approval = await _store.GetApprovalAsync(id, cancellationToken);
+        if (approval is not null && approval.Agent == agent)
+        {
+            await RecordRefusalAsync(ApprovalAuditEvents.Refused(approval, error.CheckId ?? "", error.Description, null, _time.GetUtcNow(), _options.Node), cancellationToken);
+        }
+    }
+
+    private async Task RecordRefusalAsync(AuditEvent refusal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _trail.WriteAsync(new StoreBatch { AuditEvents = [refusal] }, cancellationToken);
+        }
+        catch (StoreUnavailableException e)
+        {
+            // The refusal stands either way; losing its record is worth an operator's attention.
+            LogRefusalNotRecorded(_logger, refusal.Evidence.GetValueOrDefault("approval_id", "?"), e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refused collection of approval {ApprovalId} could not be recorded: {Error}")]
+    private static partial void LogRefusalNotRecorded(ILogger logger, string approvalId, string error);
+
+    /// <summary>An approved request is collected by the expiry, or within two minutes of a late approval.</summary>
+    internal static DateTimeOffset PickupDeadline(Approval approval)
+    {
+        var late = (approval.DecidedAt ?? approval.ExpiresAt) + TimeSpan.FromMinutes(2);
+        return late > approval.ExpiresAt ? late : approval.ExpiresAt;
+    }
+
+    private static bool SameDetails(string json, Approval approval)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 });
+            return CelValues.FromJson(document.RootElement) is IReadOnlyList<object?> list
+                && ApprovalBinding.CanonicalJson(list) == approval.AuthorizationDetails;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static IReadOnlyList<object?>? ParseDetails(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return CelValues.FromJson(document.RootElement) as IReadOnlyList<object?> is { Count: > 0 } list ? list : null;
+    }
+}

@@ -1,0 +1,52 @@
+using Mandate.Core.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Core.Grants;
+
+/// <summary>
+/// Picks the grant handler for a token request ("is this yours?") and logs every refusal with the check that
+/// refused (identity logs, R6) at debug level: refusals are what hostile callers cause, so they never flood the log.
+/// </summary>
+public sealed partial class GrantDispatcher
+{
+    private readonly IReadOnlyList<IGrantHandler> _handlers;
+    private readonly ILogger _logger;
+
+    public GrantDispatcher(IEnumerable<IGrantHandler> handlers, ILogger<GrantDispatcher> logger)
+    {
+        _handlers = handlers.ToList();
+        _logger = logger;
+    }
+
+    /// <summary>The handler's answer; unsupported_grant_type when no handler takes the request.</summary>
+    public async ValueTask<Result<TokenResponse>> DispatchAsync(TokenRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var result = Pick(request) is { } handler
+            ? await handler.HandleAsync(request, cancellationToken)
+            : ExchangeParameters.GrantTypeRefusal(request.GrantType);
+        if (result.Failed(out var error, out _))
+        {
+            // Descriptions never contain token text, so they are safe to log; the detail is the library's own reason.
+            LogRefused(_logger, error.Error, error.CheckId ?? "-", error.Description, error.Detail ?? "");
+        }
+
+        return result;
+    }
+
+    private IGrantHandler? Pick(TokenRequest request)
+    {
+        foreach (var handler in _handlers)
+        {
+            if (handler.Accepts(request))
+            {
+                return handler;
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused {Error} at {Check}: {Description} {Detail}")]
+    private static partial void LogRefused(ILogger logger, string error, string check, string description, string detail);
+}

@@ -1,0 +1,111 @@
+using Mandate.Core.Attestation;
+using Mandate.Core.Configuration;
+using Mandate.Core.Decisions;
+using Mandate.Core.Issuance;
+using Mandate.Core.Minting;
+using Mandate.Core.Protocol;
+using Mandate.Core.Resolution;
+
+namespace Mandate.Core.Grants;
+
+/// <summary>
+/// RFC 8693 token exchange for a tool credential (any <c>requested_token_type</c> but a run token):
+/// parameters → Attest → Resolve → Load state → Decide (require_approval → approval request) → Issue.
+/// The egress proxy's run-token mode calls it directly with the request it built.
+/// </summary>
+public sealed class ToolCredentialGrant : IGrantHandler
+{
+    private readonly AttestStage _attest;
+    private readonly ResolveStage _resolve;
+    private readonly LoadStateStage _state;
+    private readonly DecideStage _decide;
+    private readonly ApprovalRequests _approvals;
+    private readonly IssueStage _issue;
+    private readonly MandateOptions _options;
+    private readonly TimeProvider _time;
+
+    public ToolCredentialGrant(AttestStage attest, ResolveStage resolve, LoadStateStage state, DecideStage decide, ApprovalRequests approvals, IssueStage issue, MandateOptions options, TimeProvider time)
+    {
+        _attest = attest;
+        _resolve = resolve;
+        _state = state;
+        _decide = decide;
+        _approvals = approvals;
+        _issue = issue;
+        _options = options;
+        _time = time;
+    }
+
+    public bool Accepts(TokenRequest request) =>
+        request?.GrantType == OAuthConstants.GrantTypes.TokenExchange && !ExchangeParameters.AsksForRunToken(request);
+
+    public async ValueTask<Result<TokenResponse>> HandleAsync(TokenRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (ExchangeParameters.Check(request) is { } malformed)
+        {
+            return malformed;
+        }
+
+        var now = _time.GetUtcNow();
+        if ((await _attest.ActorAsync(request.ActorToken, request.Binding.CertificateIdentity, cancellationToken)).Failed(out var error, out var actor)
+            || (await _attest.SubjectAsync(request, actor, cancellationToken)).Failed(out error, out var subject)
+            || _resolve.Tool(request, actor, subject).Failed(out error, out var tool)
+            || ResolveStage.Details(request, tool.Tool).Failed(out error, out var details)
+            || (await _resolve.CredentialPlacementAsync(request, actor, subject, cancellationToken)).Failed(out error, out var placement))
+        {
+            return error;
+        }
+
+        var facts = new GrantFacts(now, Ids.New("dec"), actor, subject, request.Binding, placement);
+        var rateInput = DecideStage.RateInput(facts, tool);
+        var state = await _state.LoadAsync(details.EvidenceSubject, rateInput, now, cancellationToken);
+        if ((await _decide.CredentialAsync(facts, tool, details, state, cancellationToken)).Failed(out error, out var decided))
+        {
+            return error;
+        }
+
+        var decision = decided.Decision;
+        if (decision.RequiresApproval && !_issue.IssuableAfterApproval(tool.Tool.Kind))
+        {
+            // The approval poll can only hand out a kind that is issued without the request's own parameters.
+            return ApprovalRequests.KindNotIssuable(decision, tool.Tool);
+        }
+
+        if (Lifetimes.ForCredential(now, request.RequestedLifetime, _options, actor.Agent, decision.MaxLifetime, decision.RuleId, subject.Run).Failed(out error, out var lifetime))
+        {
+            return error;
+        }
+
+        if (decision.RequiresApproval)
+        {
+            return await _approvals.RequestAsync(facts, tool, details, decided, lifetime, cancellationToken);
+        }
+
+        var claims = new CredentialClaims
+        {
+            Jti = Ids.New("jti"),
+            Subject = facts.User ?? actor.SpiffeId,
+            Audience = tool.Tool.Resource,
+            Agent = actor.SpiffeId,
+            Actors = placement.Actors,
+            Scopes = decision.GrantedScopes,
+            Tenant = placement.Tenant,
+            Run = placement.Run,
+            PolicyVersion = decision.PolicyVersion,
+            DecisionId = facts.DecisionId,
+            IssuedAt = now,
+            ExpiresAt = now + lifetime,
+            AuthorizationDetails = details.AuthorizationDetails,
+            Confirmation = request.Binding.Confirmation,
+        };
+        var evidence = GrantAuditEvents.Evidence(facts);
+        evidence["requested_scope"] = string.Join(' ', decided.Scopes);
+        return await _issue.CredentialAsync(new CredentialIssue(claims, tool.Tool, new IssuanceGrounds(evidence, tool.Tool.Name, facts.User, decision.RuleId, decision.Reason))
+        {
+            RateIncrements = DecideStage.RateIncrements(decision, rateInput, now),
+            Parameters = request.Parameters,
+            Rule = decision.RuleId,
+        }, cancellationToken);
+    }
+}

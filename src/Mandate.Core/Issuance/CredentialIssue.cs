@@ -1,0 +1,22 @@
+using Mandate.Core.Approvals;
+using Mandate.Core.Configuration;
+using Mandate.Core.Minting;
+using Mandate.Core.RateLimits;
+
+namespace Mandate.Core.Issuance;
+
+/// <summary>A tool credential to issue: the decided claims, the tool, what it rests on, and what commits with its record.</summary>
+public sealed record CredentialIssue(CredentialClaims Claims, ToolOptions Tool, IssuanceGrounds Grounds)
+{
+    /// <summary>Rate-limit counter increments committed with the record.</summary>
+    public IReadOnlyList<RateIncrement> RateIncrements { get; init; } = [];
+
+    /// <summary>The approval consumed in the same transaction as the record (single use), or null.</summary>
+    public ApprovalTransition? Consume { get; init; }
+
+    /// <summary>The token request's parameters, for a kind's own parameter.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The rule that allowed it, handed back server-side with the response.</summary>
+    public string? Rule { get; init; }
+}
