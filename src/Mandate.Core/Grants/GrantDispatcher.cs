@@ -1,4 +1,5 @@
 using Mandate.Core.Protocol;
+using Mandate.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Mandate.Core.Grants;
@@ -22,9 +23,20 @@ public sealed partial class GrantDispatcher
     public async ValueTask<Result<TokenResponse>> DispatchAsync(TokenRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var result = Pick(request) is { } handler
-            ? await handler.HandleAsync(request, cancellationToken)
-            : ExchangeParameters.GrantTypeRefusal(request.GrantType);
+        Result<TokenResponse> result;
+        try
+        {
+            result = Pick(request) is { } handler
+                ? await handler.HandleAsync(request, cancellationToken)
+                : ExchangeParameters.GrantTypeRefusal(request.GrantType);
+        }
+        catch (StoreUnavailableException e)
+        {
+            // The host answers 503; the refusal is logged here like every other, the outage itself once by the store's health log.
+            LogRefused(_logger, OAuthConstants.Errors.TemporarilyUnavailable, "store.unavailable", "the store is unavailable", e.Message);
+            throw;
+        }
+
         if (result.Failed(out var error, out _))
         {
             // Descriptions never contain token text, so they are safe to log; the detail is the library's own reason.

@@ -60,6 +60,9 @@ public static class IssuanceRecord
         };
     }
 
+    /// <summary>What the kind hands out, for a refusal's description (a certificate, or a credential).</summary>
+    public static string Noun(CredentialKind kind) => kind == CredentialKind.X509 ? "certificate" : "credential";
+
     /// <summary>The kind's name in the record: a <c>secret</c> tool's credential is the Mandate JWT the proxy takes.</summary>
     public static string Name(CredentialKind kind) => kind switch
     {

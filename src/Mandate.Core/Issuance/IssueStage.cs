@@ -71,7 +71,7 @@ public sealed class IssueStage
         catch (StoreUnavailableException)
         {
             await CompensateAsync(minted);
-            return IssueChecks.NotRecorded.Refuse($"the audit store could not record decision {claims.DecisionId}, so no credential was issued; retry shortly");
+            return IssueChecks.NotRecorded.Refuse($"the audit store could not record decision {claims.DecisionId}, so no {IssuanceRecord.Noun(issue.Tool.Kind)} was issued; retry shortly");
         }
 
         var expiresIn = (int)Math.Max(0, (claims.ExpiresAt - claims.IssuedAt).TotalSeconds);

@@ -24,7 +24,7 @@ public sealed class ApprovalRevocationTests : ApprovalTest
         var reply = await PollAsync(id);
 
         Expect.Refused(reply, "unauthorized_client", $"agent '{SupportAgent}' is disabled", "mandate agents enable");
-        await AssertRefusedAndNothingIssuedAsync(id, AttestationChecks.AgentDisabled);
+        await AssertRefusedAndNothingIssuedAsync(id, AttestChecks.AgentDisabled.Id);
 
         // The kill switch and the approval's revocation are two things: lifting the first does not bring the approval back.
         using (var admin = Broker.Admin())
@@ -50,7 +50,7 @@ public sealed class ApprovalRevocationTests : ApprovalTest
         var reply = await PollAsync(id);
 
         Expect.Refused(reply, "invalid_grant", $"approval '{id}' can no longer be collected", $"run '{RunId(runToken)}' has ended");
-        await AssertRefusedAndNothingIssuedAsync(id, StandingChecks.RunEnded);
+        await AssertRefusedAndNothingIssuedAsync(id, AttestChecks.RunEnded.Id);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class ApprovalRevocationTests : ApprovalTest
         var reply = await PollAsync(id);
 
         Expect.Refused(reply, "invalid_grant", "run revocation");
-        await AssertRefusedAndNothingIssuedAsync(id, StandingChecks.RunRevoked);
+        await AssertRefusedAndNothingIssuedAsync(id, AttestChecks.RunRevoked.Id);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class ApprovalRevocationTests : ApprovalTest
         var reply = await PollAsync(id);
 
         Expect.Refused(reply, "invalid_grant", "user revocation");
-        await AssertRefusedAndNothingIssuedAsync(id, StandingChecks.UserRevoked);
+        await AssertRefusedAndNothingIssuedAsync(id, AttestChecks.UserRevoked.Id);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class ApprovalRevocationTests : ApprovalTest
         var reply = await PollAsync(id);
 
         Expect.Refused(reply, "invalid_grant", "tenant revocation");
-        await AssertRefusedAndNothingIssuedAsync(id, StandingChecks.TenantRevoked);
+        await AssertRefusedAndNothingIssuedAsync(id, AttestChecks.TenantRevoked.Id);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class ApprovalRevocationTests : ApprovalTest
         await RevokeAsync("user", "alice");
 
         Expect.Refused(await PollAsync(id), "invalid_grant", "user revocation");
-        await AssertRefusedAndNothingIssuedAsync(id, StandingChecks.UserRevoked);
+        await AssertRefusedAndNothingIssuedAsync(id, AttestChecks.UserRevoked.Id);
     }
 
     [Fact]

@@ -23,8 +23,8 @@ public sealed class NoSecretInLogsTests : BrokerTest
         await Broker.RevokeAsync(credential, actor);
 
         var logs = Broker.Logs.Text;
-        Assert.Contains("Refused invalid_request at AttestSubjectToken", logs, StringComparison.Ordinal);
-        Assert.Contains("Refused invalid_target at DecideByPolicy", logs, StringComparison.Ordinal);
+        Assert.Contains("Refused invalid_request at attest.subject_token", logs, StringComparison.Ordinal);
+        Assert.Contains("Refused invalid_target at decide.", logs, StringComparison.Ordinal);
         foreach (var token in new[] { credential, actor, user, tool, forged })
         {
             Assert.DoesNotContain(token.Split('.')[1], logs, StringComparison.Ordinal);

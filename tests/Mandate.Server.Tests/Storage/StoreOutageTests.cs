@@ -10,6 +10,7 @@ namespace Mandate.Server.Tests.Storage;
 public sealed class StoreOutageTests : BrokerTest
 {
     private const string HealthLog = "Mandate.Server.Hosting.StoreHealthLog";
+    private const string Dispatcher = "Mandate.Core.Grants.GrantDispatcher";
 
     [Fact]
     public async Task Invariant2_StoreFileDeletedUnderRunningBroker_Returns503IssuesNothingAndLogsOneError()
@@ -44,7 +45,7 @@ public sealed class StoreOutageTests : BrokerTest
         var failing = Assert.Single(LinesAt("Error", HealthLog));
         Assert.Contains("(locked by another process)", failing, StringComparison.Ordinal);
         Assert.Contains("healthy again", Assert.Single(LinesAt("Information", HealthLog)), StringComparison.Ordinal);
-        Assert.Equal(2, LinesAt("Debug", "Mandate.Core.Exchange.TokenExchangeHandler").Count(l => l.Contains("Refused temporarily_unavailable", StringComparison.Ordinal)));
+        Assert.Equal(2, LinesAt("Debug", Dispatcher).Count(l => l.Contains("Refused temporarily_unavailable", StringComparison.Ordinal)));
         Assert.DoesNotContain(Broker.Logs.Lines, l => l.StartsWith("Information", StringComparison.Ordinal) && l.Contains("Refused", StringComparison.Ordinal));
     }
 
@@ -56,7 +57,7 @@ public sealed class StoreOutageTests : BrokerTest
             Expect.Refused(await Broker.ExchangeAsync(Broker.RefundRequest() with { Tenant = "globex" }), "invalid_target");
         }
 
-        Assert.Equal(5, LinesAt("Debug", "Mandate.Core.Exchange.TokenExchangeHandler").Count);
+        Assert.Equal(5, LinesAt("Debug", Dispatcher).Count);
         Assert.DoesNotContain(Broker.Logs.Lines, l => (l.StartsWith("Information", StringComparison.Ordinal) || l.StartsWith("Warning", StringComparison.Ordinal)) && l.Contains("Refused", StringComparison.Ordinal));
     }
 

@@ -1,13 +1,12 @@
 using Mandate.Core.Attestation;
-using Mandate.Core.Exchange;
-using Mandate.Core.Exchange.Steps;
+using Mandate.Core.Grants;
 using Mandate.Core.Protocol;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 using T = Mandate.Core.Protocol.OAuthConstants.TokenTypes;
 
-namespace Mandate.Core.Tests.Exchange;
+namespace Mandate.Core.Tests.Grants;
 
-/// <summary>Runs <see cref="ValidateExchangeParameters"/> on a well-formed request edited by a test.</summary>
+/// <summary>Runs <see cref="ExchangeParameters"/> on a well-formed request edited by a test.</summary>
 internal static class ExchangeParameterRequests
 {
     public const string SubjectToken = "eyJzdWJqZWN0LXRva2VuLXRleHQ.eyJzdWJqZWN0LXBheWxvYWQ.c3ViamVjdC1zaWduYXR1cmU";
@@ -31,26 +30,23 @@ internal static class ExchangeParameterRequests
         [P.Scope] = "refunds:read",
     };
 
-    public static async Task<ExchangeContext> RunAsync(Action<Dictionary<string, string>> edit, bool certificate = false)
+    public static Task<OAuthError?> RunAsync(Action<Dictionary<string, string>> edit, bool certificate = false)
     {
         var parameters = WellFormed();
         edit(parameters);
-        var request = new TokenExchangeRequest(parameters) { Binding = certificate ? CertificateBinding() : SenderBinding.None };
-        var context = new ExchangeContext(request, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        await new ValidateExchangeParameters().ExecuteAsync(context, CancellationToken.None);
-        return context;
+        var request = new TokenRequest(parameters, certificate ? CertificateBinding() : SenderBinding.None);
+        return Task.FromResult(ExchangeParameters.Check(request));
     }
 
     public static async Task AssertRejectedAsync(Action<Dictionary<string, string>> edit, string error, string description, bool certificate = false)
     {
-        var context = await RunAsync(edit, certificate);
+        var actual = await RunAsync(edit, certificate);
 
-        Assert.True(context.IsDone);
-        var actual = Assert.IsType<OAuthError>(context.Error);
+        Assert.NotNull(actual);
         Assert.Equal(error, actual.Error);
+        Assert.StartsWith("request.", actual.CheckId, StringComparison.Ordinal);
         Assert.Contains(description, actual.Description, StringComparison.Ordinal);
         Assert.DoesNotContain(SubjectToken, actual.Description, StringComparison.Ordinal);
         Assert.DoesNotContain(ActorToken, actual.Description, StringComparison.Ordinal);
-        Assert.Null(context.Response);
     }
 }

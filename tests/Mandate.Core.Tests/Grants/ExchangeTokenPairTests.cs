@@ -1,27 +1,26 @@
 using Mandate.Core.Attestation;
-using Mandate.Core.Exchange;
-using Mandate.Core.Exchange.Steps;
+using Mandate.Core.Grants;
 using Mandate.Core.Protocol;
 using E = Mandate.Core.Protocol.OAuthConstants.Errors;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 using T = Mandate.Core.Protocol.OAuthConstants.TokenTypes;
-using static Mandate.Core.Tests.Exchange.ExchangeParameterRequests;
+using static Mandate.Core.Tests.Grants.ExchangeParameterRequests;
 
-namespace Mandate.Core.Tests.Exchange;
+namespace Mandate.Core.Tests.Grants;
 
 /// <summary>RFC 8693 section 2.1: subject_token with its type, actor_token with its type, and neither type alone.</summary>
-public sealed class ValidateExchangeTokenPairTests
+public sealed class ExchangeTokenPairTests
 {
     [Theory]
     [InlineData(P.SubjectToken)]
     [InlineData(P.SubjectTokenType)]
-    public async Task Execute_MissingSubjectTokenOrType_IsInvalidRequest(string parameter)
+    public async Task Check_MissingSubjectTokenOrType_IsInvalidRequest(string parameter)
     {
         await AssertRejectedAsync(p => p.Remove(parameter), E.InvalidRequest, "subject_token and subject_token_type are required");
     }
 
     [Fact]
-    public async Task Execute_EmptySubjectToken_IsInvalidRequest()
+    public async Task Check_EmptySubjectToken_IsInvalidRequest()
     {
         await AssertRejectedAsync(p => p[P.SubjectToken] = "", E.InvalidRequest, "subject_token and subject_token_type are required");
     }
@@ -31,13 +30,13 @@ public sealed class ValidateExchangeTokenPairTests
     [InlineData("urn:ietf:params:oauth:token-type:refresh_token")]
     [InlineData("jwt")]
     [InlineData("URN:IETF:PARAMS:OAUTH:TOKEN-TYPE:JWT")]
-    public async Task Execute_BadSubjectTokenType_IsInvalidRequest(string type)
+    public async Task Check_BadSubjectTokenType_IsInvalidRequest(string type)
     {
         await AssertRejectedAsync(p => p[P.SubjectTokenType] = type, E.InvalidRequest, "subject_token_type must be");
     }
 
     [Fact]
-    public async Task Execute_MissingActorToken_IsInvalidRequest()
+    public async Task Check_MissingActorToken_IsInvalidRequest()
     {
         await AssertRejectedAsync(p => p.Remove(P.ActorToken), E.InvalidRequest, "actor_token is required");
     }
@@ -46,13 +45,13 @@ public sealed class ValidateExchangeTokenPairTests
     [InlineData(T.AccessToken)]
     [InlineData(T.IdToken)]
     [InlineData("")]
-    public async Task Execute_WrongActorTokenType_IsInvalidRequest(string type)
+    public async Task Check_WrongActorTokenType_IsInvalidRequest(string type)
     {
         await AssertRejectedAsync(p => p[P.ActorTokenType] = type, E.InvalidRequest, "actor_token_type must be urn:ietf:params:oauth:token-type:jwt");
     }
 
     [Fact]
-    public async Task Execute_MissingActorTokenType_IsInvalidRequest()
+    public async Task Check_MissingActorTokenType_IsInvalidRequest()
     {
         await AssertRejectedAsync(p => p.Remove(P.ActorTokenType), E.InvalidRequest, "actor_token_type must be");
     }
@@ -87,9 +86,9 @@ public sealed class ValidateExchangeTokenPairTests
     }
 
     [Fact]
-    public async Task Execute_NeitherActorTokenNorTypeOverMtls_Continues()
+    public async Task Check_NeitherActorTokenNorTypeOverMtls_Continues()
     {
-        var context = await RunAsync(
+        var error = await RunAsync(
             p =>
             {
                 p.Remove(P.ActorToken);
@@ -97,7 +96,7 @@ public sealed class ValidateExchangeTokenPairTests
             },
             certificate: true);
 
-        Assert.Null(context.Error);
+        Assert.Null(error);
     }
 
     [Fact]

@@ -1,23 +1,21 @@
 using Mandate.Core.Attestation;
-using Mandate.Core.Exchange;
-using Mandate.Core.Exchange.Steps;
+using Mandate.Core.Grants;
 using Mandate.Core.Protocol;
 using E = Mandate.Core.Protocol.OAuthConstants.Errors;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 using T = Mandate.Core.Protocol.OAuthConstants.TokenTypes;
-using static Mandate.Core.Tests.Exchange.ExchangeParameterRequests;
+using static Mandate.Core.Tests.Grants.ExchangeParameterRequests;
 
-namespace Mandate.Core.Tests.Exchange;
+namespace Mandate.Core.Tests.Grants;
 
-public sealed class ValidateExchangeParametersTests
+public sealed class ExchangeParametersTests
 {
     [Fact]
-    public async Task Execute_WellFormedRequest_Continues()
+    public async Task Check_WellFormedRequest_Continues()
     {
-        var context = await RunAsync(_ => { });
+        var error = await RunAsync(_ => { });
 
-        Assert.Null(context.Error);
-        Assert.False(context.IsDone);
+        Assert.Null(error);
     }
 
     [Theory]
@@ -30,9 +28,9 @@ public sealed class ValidateExchangeParametersTests
     [InlineData(P.Scope, "refunds:read refunds:write")]
     [InlineData(P.Tenant, "acme-corp.eu_1:prod")]
     [InlineData(P.Run, "run_AbC-123")]
-    public async Task Execute_WellFormedVariant_Continues(string parameter, string value)
+    public async Task Check_WellFormedVariant_Continues(string parameter, string value)
     {
-        var context = await RunAsync(p =>
+        var error = await RunAsync(p =>
         {
             if (parameter == P.Audience)
             {
@@ -42,27 +40,27 @@ public sealed class ValidateExchangeParametersTests
             p[parameter] = value;
         });
 
-        Assert.Null(context.Error);
+        Assert.Null(error);
     }
 
     [Fact]
-    public async Task Execute_ResourceAndAudienceAlike_Continues()
+    public async Task Check_ResourceAndAudienceAlike_Continues()
     {
-        var context = await RunAsync(p => p[P.Audience] = p[P.Resource]);
+        var error = await RunAsync(p => p[P.Audience] = p[P.Resource]);
 
-        Assert.Null(context.Error);
+        Assert.Null(error);
     }
 
     [Fact]
-    public async Task Execute_NameOfMaximumLength_Continues()
+    public async Task Check_NameOfMaximumLength_Continues()
     {
-        var context = await RunAsync(p => p[P.Tenant] = new string('a', 128));
+        var error = await RunAsync(p => p[P.Tenant] = new string('a', 128));
 
-        Assert.Null(context.Error);
+        Assert.Null(error);
     }
 
     [Fact]
-    public async Task Execute_MissingGrantType_IsInvalidRequest()
+    public async Task Check_MissingGrantType_IsInvalidRequest()
     {
         await AssertRejectedAsync(p => p.Remove(P.GrantType), E.InvalidRequest, "grant_type is required");
     }
@@ -72,7 +70,7 @@ public sealed class ValidateExchangeParametersTests
     [InlineData("client_credentials")]
     [InlineData("urn:ietf:params:oauth:grant-type:jwt-bearer")]
     [InlineData("URN:IETF:PARAMS:OAUTH:GRANT-TYPE:TOKEN-EXCHANGE")]
-    public async Task Execute_OtherGrantType_IsUnsupportedGrantType(string grantType)
+    public async Task Check_OtherGrantType_IsUnsupportedGrantType(string grantType)
     {
         await AssertRejectedAsync(p => p[P.GrantType] = grantType, E.UnsupportedGrantType, "supports only grant_type=urn:ietf:params:oauth:grant-type:token-exchange");
     }
@@ -81,13 +79,13 @@ public sealed class ValidateExchangeParametersTests
     [InlineData("urn:ietf:params:oauth:token-type:refresh_token")]
     [InlineData(T.IdToken)]
     [InlineData("access_token")]
-    public async Task Execute_BadRequestedTokenType_IsInvalidRequest(string type)
+    public async Task Check_BadRequestedTokenType_IsInvalidRequest(string type)
     {
         await AssertRejectedAsync(p => p[P.RequestedTokenType] = type, E.InvalidRequest, "requested_token_type must be");
     }
 
     [Fact]
-    public async Task Execute_NoResourceNorAudience_IsInvalidTarget()
+    public async Task Check_NoResourceNorAudience_IsInvalidTarget()
     {
         await AssertRejectedAsync(p => p.Remove(P.Resource), E.InvalidTarget, "name the tool with resource (its URI) or audience (its name)");
     }
@@ -97,20 +95,20 @@ public sealed class ValidateExchangeParametersTests
     [InlineData("/refunds")]
     [InlineData("//refunds.acme.example/api")]
     [InlineData("refunds.acme.example/api")]
-    public async Task Execute_RelativeResource_IsInvalidTarget(string resource)
+    public async Task Check_RelativeResource_IsInvalidTarget(string resource)
     {
         await AssertRejectedAsync(p => p[P.Resource] = resource, E.InvalidTarget, "resource must be an absolute URI");
     }
 
     [Fact]
-    public async Task Execute_ResourceWithFragment_IsInvalidTarget()
+    public async Task Check_ResourceWithFragment_IsInvalidTarget()
     {
         // RFC 8707 §2: the resource MUST NOT include a fragment component.
         await AssertRejectedAsync(p => p[P.Resource] = "https://refunds.acme.example/#admin", E.InvalidTarget, "resource");
     }
 
     [Fact]
-    public async Task Execute_ResourceAndAudienceDiffer_IsInvalidTarget()
+    public async Task Check_ResourceAndAudienceDiffer_IsInvalidTarget()
     {
         await AssertRejectedAsync(p => p[P.Audience] = "crm", E.InvalidTarget, "resource and audience name different tools");
     }
@@ -119,7 +117,7 @@ public sealed class ValidateExchangeParametersTests
     [InlineData(null)]
     [InlineData("")]
     [InlineData("   ")]
-    public async Task Execute_MissingScope_IsInvalidScope(string? scope)
+    public async Task Check_MissingScope_IsInvalidScope(string? scope)
     {
         await AssertRejectedAsync(
             p =>
@@ -147,7 +145,7 @@ public sealed class ValidateExchangeParametersTests
     [InlineData("refunds:read\nrefunds:write")]
     [InlineData("refunds:read\n")]
     [InlineData("refunds:lecture-é")]
-    public async Task Execute_MalformedScope_IsInvalidScope(string scope)
+    public async Task Check_MalformedScope_IsInvalidScope(string scope)
     {
         await AssertRejectedAsync(p => p[P.Scope] = scope, E.InvalidScope, "scope must be space-separated tokens of printable ASCII");
     }
@@ -162,7 +160,7 @@ public sealed class ValidateExchangeParametersTests
     [InlineData(P.Run, "run 1")]
     [InlineData(P.Run, "run;drop")]
     [InlineData(P.Run, "run_1\n")]
-    public async Task Execute_BadTenantOrRunName_IsInvalidRequest(string parameter, string value)
+    public async Task Check_BadTenantOrRunName_IsInvalidRequest(string parameter, string value)
     {
         await AssertRejectedAsync(p => p[parameter] = value, E.InvalidRequest, $"{parameter} must be 1-128 characters");
     }
@@ -170,7 +168,7 @@ public sealed class ValidateExchangeParametersTests
     [Theory]
     [InlineData(P.Tenant)]
     [InlineData(P.Run)]
-    public async Task Execute_NameLongerThan128_IsInvalidRequest(string parameter)
+    public async Task Check_NameLongerThan128_IsInvalidRequest(string parameter)
     {
         await AssertRejectedAsync(p => p[parameter] = new string('a', 129), E.InvalidRequest, $"{parameter} must be 1-128 characters");
     }
