@@ -11,6 +11,7 @@ using T = Mandate.Core.Protocol.OAuthConstants.TokenTypes;
 namespace Mandate.Core.Tests.Stages;
 
 /// <summary>The Attest stage: the caller (trust domain, registry, kill switch) and the subject (user, own workload, run token).</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync")]
 public sealed class AttestStageTests : IAsyncLifetime
 {
     private readonly AttestorEnvironment _env = new();

@@ -9,6 +9,7 @@ using E = Mandate.Core.Protocol.OAuthConstants.Errors;
 namespace Mandate.Core.Tests.Stages;
 
 /// <summary>The Decide stage: decides on the request's pinned snapshot, records refusals, and keeps them when the record fails.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync")]
 public sealed class DecideStageTests : IAsyncLifetime
 {
     private const string Policy = """
@@ -93,7 +94,7 @@ public sealed class DecideStageTests : IAsyncLifetime
 
     private DecideStage Stage() => new(new PinnedOnly(), _f.Trail, _f.Options, NullLogger<DecideStage>.Instance);
 
-    private Task<Protocol.Result<ToolDecision>> DecideAsync(string tool, IReadOnlyList<string> scopes, PolicySnapshot policy)
+    private Task<Mandate.Core.Protocol.Result<ToolDecision>> DecideAsync(string tool, IReadOnlyList<string> scopes, PolicySnapshot policy)
     {
         var facts = _f.Facts(_f.UserSubject(), new Placement("acme", "run_9", [StageFixture.Support], 0));
         var resolved = new ResolvedTool(_f.Registry.FindTool(tool) ?? throw new InvalidOperationException(tool), scopes);

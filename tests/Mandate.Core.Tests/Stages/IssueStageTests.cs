@@ -18,6 +18,7 @@ namespace Mandate.Core.Tests.Stages;
 /// The Issue stage owns invariant 2: the one issuance record (with rate counters and side rows) commits before the
 /// credential leaves; when the commit fails the kind's compensation runs and nothing is released.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync")]
 public sealed class IssueStageTests : IAsyncLifetime
 {
     private StageFixture _f = new();

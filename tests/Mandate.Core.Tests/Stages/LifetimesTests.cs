@@ -4,6 +4,7 @@ using E = Mandate.Core.Protocol.OAuthConstants.Errors;
 namespace Mandate.Core.Tests.Stages;
 
 /// <summary>Invariant 4 in one place: every limit only shortens, and asking for more than a limit is refused naming it.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync")]
 public sealed class LifetimesTests : IAsyncLifetime
 {
     private StageFixture _f = new();
@@ -68,8 +69,8 @@ public sealed class LifetimesTests : IAsyncLifetime
     [Fact]
     public void ForApproval_RunEndsBeforeTheApprovedLifetime_ExpiresWithTheRun()
     {
-        _f.Clock.Advance(TimeSpan.FromMinutes(29));
         var run = _f.RunToken().Run;
+        _f.Clock.Advance(TimeSpan.FromMinutes(29));
 
         var expires = Lifetimes.ForApproval(_f.Now, TimeSpan.FromMinutes(5), _f.Options, run);
 

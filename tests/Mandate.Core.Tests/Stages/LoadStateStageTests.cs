@@ -7,6 +7,7 @@ using Mandate.Core.Storage;
 namespace Mandate.Core.Tests.Stages;
 
 /// <summary>The Load state stage: one pinned policy snapshot per request, and the counts of the rate limits that may apply.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync")]
 public sealed class LoadStateStageTests : IAsyncLifetime
 {
     private const string Policy = """
