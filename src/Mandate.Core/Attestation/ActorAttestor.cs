@@ -37,7 +37,7 @@ public sealed class ActorAttestor
         if (result.Identity is not { } identity)
         {
             // RFC 8693 §2.2.2: an invalid subject or actor token is invalid_request.
-            return Refuse(null, AttestChecks.ActorToken.Refuse(result.Failure ?? "actor_token is required: the agent's workload identity (JWT-SVID)", result.Detail));
+            return Refuse(null, (result.Check ?? AttestChecks.ActorToken).Refuse(result.Failure ?? "actor_token is required: the agent's workload identity (JWT-SVID)", result.Detail));
         }
 
         if (!SpiffeId.TryGetTrustDomain(identity.SpiffeId, out var domain) || domain != _trustDomain)

@@ -10,4 +10,7 @@ public sealed record AttestationResult<T>
     public T? Identity { get; init; }
     public string? Failure { get; init; }
     public string? Detail { get; init; }
+
+    /// <summary>The check that refused, when more specific than the token's own check (e.g. <see cref="AttestChecks.TrustDomain"/>).</summary>
+    public Protocol.Check? Check { get; init; }
 }

@@ -14,6 +14,6 @@ public sealed partial class JwtAttestor
         var mapping = mapper.Map(jwt, issuer, parameter);
         return mapping.SpiffeId is { } spiffeId
             ? new AttestationResult<WorkloadIdentity> { Identity = new WorkloadIdentity(spiffeId, Evidence(jwt, issuer, mapper.Name)) }
-            : new AttestationResult<WorkloadIdentity> { Failure = mapping.Failure };
+            : new AttestationResult<WorkloadIdentity> { Failure = mapping.Failure, Check = mapping.Check };
     }
 }

@@ -21,7 +21,7 @@ internal sealed class JwtSvidProfile : IIdentityProfile
         if (issuer.TrustDomain is { } expected && domain != expected)
         {
             // JWT-SVID §3: the trust domain of sub is the authority of the SVID's issuer; no other domain's IDs.
-            return ProfileMapping.Refuse($"{parameter} names a workload outside the trust domain '{expected}' that issuer '{issuer.Options.Name}' speaks for; a workload of another trust domain needs its own issuer entry (issuers[].trust_domain)");
+            return ProfileMapping.Refuse($"{parameter} names a workload outside the trust domain '{expected}' that issuer '{issuer.Options.Name}' speaks for; a workload of another trust domain needs its own issuer entry (issuers[].trust_domain)", AttestChecks.TrustDomain);
         }
 
         return ProfileMapping.To(sub);
