@@ -1,3 +1,4 @@
+using Mandate.Core.Minting;
 using Mandate.Core.Storage;
 
 namespace Mandate.Core.Credentials;
@@ -17,6 +18,13 @@ public sealed record MintedCredential
 
     /// <summary>RFC 8693 §2.2.1 <c>token_type</c> (<c>Bearer</c>, <c>DPoP</c>, or <c>N_A</c>).</summary>
     public required string TokenType { get; init; }
+
+    /// <summary>
+    /// The claims the credential carries when the kind changed the request's (its own id, e.g. a certificate's
+    /// serial; a shorter expiry); null when they are <see cref="CredentialRequest.Claims"/>. The issuance record
+    /// and <c>expires_in</c> follow these.
+    /// </summary>
+    public CredentialClaims? Claims { get; init; }
 
     /// <summary>The signing key's id, when the credential is signed by a Mandate key.</summary>
     public string? Kid { get; init; }

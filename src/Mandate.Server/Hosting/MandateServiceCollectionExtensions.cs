@@ -64,11 +64,11 @@ public static class MandateServiceCollectionExtensions
         // record + mint
         services.AddSingleton(sp => new AccessTokenMinter(runtime.Keys, runtime.Options.Issuer));
         services.AddSingleton<PostgresAdminConnections>();
-        services.AddSingleton<ICredentialIssuer, PostgresCredentialIssuer>();
+        services.AddSingleton<ICredentialKind, PostgresCredentialKind>();
         services.AddSingleton(sp => new Core.Credentials.Federation.FederationKeys(runtime.Store, runtime.Kek, runtime.Options, runtime.Time));
-        services.AddSingleton<ICredentialIssuer, Core.Credentials.Federation.OidcFederationIssuer>();
-        services.AddSingleton<CredentialIssuers>();
-        services.AddSingleton<ICredentialIssuer>(sp => new Core.Credentials.X509.X509CredentialIssuer(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>(), sp.GetRequiredService<IAuditTrail>(), runtime.Options));
+        services.AddSingleton<ICredentialKind, Core.Credentials.Federation.OidcFederationCredentialKind>();
+        services.AddSingleton<ICredentialKind>(sp => new Core.Credentials.X509.X509CredentialKind(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>()));
+        services.AddSingleton<CredentialKinds>();
         services.AddSingleton<IssueCredential>();
         services.AddSingleton<IssueRunToken>();
         services.AddSingleton(sp => new TokenExchangeHandler(

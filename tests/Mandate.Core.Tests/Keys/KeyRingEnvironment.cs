@@ -20,8 +20,12 @@ internal sealed class KeyRingEnvironment : IAsyncDisposable
 
     private KeyRingEnvironment()
     {
-        Store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = _dir.File("mandate.db") });
+        StorePath = _dir.File("mandate.db");
+        // A short busy timeout: tests that lock the database see the store outage in a second, not five.
+        Store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = StorePath, BusyTimeout = TimeSpan.FromSeconds(1) });
     }
+
+    public string StorePath { get; }
 
     public SqliteMandateStore Store { get; }
 

@@ -1,5 +1,7 @@
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
+using Mandate.Core.Credentials;
+using Mandate.Core.Credentials.X509;
 using Mandate.Core.Minting;
 using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
@@ -15,14 +17,14 @@ public sealed class IssueCredential : IExchangeStep
     private readonly AccessTokenMinter _minter;
     private readonly IAuditTrail _trail;
     private readonly MandateOptions _options;
-    private readonly Credentials.CredentialIssuers _issuers;
+    private readonly CredentialKinds _kinds;
 
-    public IssueCredential(AccessTokenMinter minter, IAuditTrail trail, MandateOptions options, Credentials.CredentialIssuers issuers)
+    public IssueCredential(AccessTokenMinter minter, IAuditTrail trail, MandateOptions options, CredentialKinds kinds)
     {
         _minter = minter;
         _trail = trail;
         _options = options;
-        _issuers = issuers;
+        _kinds = kinds;
     }
 
     public async ValueTask ExecuteAsync(ExchangeContext context, CancellationToken cancellationToken)
@@ -57,10 +59,10 @@ public sealed class IssueCredential : IExchangeStep
             AuthorizationDetails = context.AuthorizationDetails,
             Confirmation = context.Request.Binding.Confirmation,
         };
-        if (_issuers.For(context.Tool.Kind) is { } issuer)
+        if (_kinds.For(context.Tool.Kind) is { } kind)
         {
-            // Other kinds (database logins, federation ID tokens, ...) mint and record through their own issuer.
-            await issuer.IssueAsync(context, claims, cancellationToken);
+            // Other kinds (database logins, federation ID tokens, certificates) mint; the record is written here.
+            await IssueOtherKindAsync(context, kind, claims, cancellationToken);
             return;
         }
 
@@ -89,5 +91,48 @@ public sealed class IssueCredential : IExchangeStep
             context.Request.Binding.TokenType,
             (int)(claims.ExpiresAt - claims.IssuedAt).TotalSeconds,
             claims.Scope);
+    }
+
+    private async Task IssueOtherKindAsync(ExchangeContext context, ICredentialKind kind, CredentialClaims claims, CancellationToken cancellationToken)
+    {
+        var request = new CredentialRequest(claims, context.Tool!) { User = context.User?.Subject, Csr = context.Request[X509CredentialKind.CsrParameter] };
+        if ((await kind.MintAsync(request, cancellationToken)).Failed(out var error, out var minted))
+        {
+            context.Reject(error, error.Detail);
+            return;
+        }
+
+        claims = minted.Claims ?? claims;
+        var name = minted.Evidence.GetValueOrDefault("credential_kind", "jwt");
+        var batch = IssuanceRecords.Batch(context, claims, _options, name, minted.Kid, minted.Evidence);
+        try
+        {
+            // Invariant 2: the credential leaves only once its issuance record (and side rows) are durable.
+            await _trail.WriteAsync(StoreBatch.Combine([batch, minted.SideRows]), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller left: whether or not the batch still commits, the credential exists nowhere else now.
+            await CompensateAsync(minted);
+            throw;
+        }
+        catch (StoreUnavailableException)
+        {
+            await CompensateAsync(minted);
+            var what = kind.Kind == CredentialKind.X509 ? "certificate" : "credential";
+            context.Reject(OAuthError.TemporarilyUnavailable($"the audit store could not record decision {context.DecisionId}, so no {what} was issued; retry shortly"));
+            return;
+        }
+
+        context.Response = new TokenExchangeResponse(
+            minted.Value, minted.IssuedTokenType, minted.TokenType, (int)Math.Max(0, (claims.ExpiresAt - claims.IssuedAt).TotalSeconds), claims.Scope);
+    }
+
+    private static async Task CompensateAsync(MintedCredential minted)
+    {
+        if (minted.Compensate is { } compensate)
+        {
+            await compensate(CancellationToken.None);
+        }
     }
 }

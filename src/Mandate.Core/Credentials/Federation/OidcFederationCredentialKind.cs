@@ -1,7 +1,4 @@
-using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
-using Mandate.Core.Exchange;
-using Mandate.Core.Minting;
 using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -16,44 +13,45 @@ namespace Mandate.Core.Credentials.Federation;
 /// AssumeRoleWithWebIdentity, GCP Workload Identity Federation, Azure federated credentials). The cloud
 /// validates it with the published discovery document and JWKS.
 /// </summary>
-public sealed class OidcFederationIssuer : ICredentialIssuer
+public sealed class OidcFederationCredentialKind : ICredentialKind
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly FederationKeys _keys;
-    private readonly IAuditTrail _trail;
     private readonly MandateOptions _options;
 
-    public OidcFederationIssuer(FederationKeys keys, IAuditTrail trail, MandateOptions options)
+    public OidcFederationCredentialKind(FederationKeys keys, MandateOptions options)
     {
         _keys = keys;
-        _trail = trail;
         _options = options;
     }
 
     public CredentialKind Kind => CredentialKind.OidcFederation;
 
-    public async ValueTask IssueAsync(ExchangeContext context, CredentialClaims claims, CancellationToken cancellationToken)
+    public bool IssuableAfterApproval => false;
+
+    public async ValueTask<Result<MintedCredential>> MintAsync(CredentialRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(claims);
-        var tool = context.Tool!;
-        var federation = tool.OidcFederation!;
+        ArgumentNullException.ThrowIfNull(request);
+        var tool = request.Tool;
+        var federation = tool.OidcFederation ?? throw new InvalidOperationException($"tool '{tool.Name}' is not configured as kind oidc-federation");
+        var claims = request.Claims;
         if (federation.Lifetime is { } cap && claims.IssuedAt + cap < claims.ExpiresAt)
         {
             claims = claims with { ExpiresAt = claims.IssuedAt + cap };
         }
 
         var issuer = FederationKeys.IssuerOf(_options);
-        var subject = federation.RenderSubject(claims.Tenant, claims.Agent, claims.Run, tool.Name, context.User?.Subject);
+        var subject = federation.RenderSubject(claims.Tenant, claims.Agent, claims.Run, tool.Name, request.User);
         FederationKeySet keys;
         try
         {
             keys = await _keys.GetAsync(cancellationToken);
         }
-        catch (StoreUnavailableException)
+        catch (StoreUnavailableException e)
         {
-            context.Reject(OAuthError.TemporarilyUnavailable("the federation signing key could not be loaded from the store, so no credential was issued; retry shortly"));
-            return;
+            // Its own refusal, not the store outage of the record: no key, nothing was signed.
+            return CredentialChecks.FederationKeyUnavailable.Refuse(
+                "the federation signing key could not be loaded from the store, so no credential was issued; retry shortly", e.Message);
         }
 
         var token = _handler.CreateToken(new SecurityTokenDescriptor
@@ -78,29 +76,21 @@ public sealed class OidcFederationIssuer : ICredentialIssuer
                 [C.DecisionId] = claims.DecisionId,
             },
         });
-        var evidence = new Dictionary<string, string>(StringComparer.Ordinal)
+        return new MintedCredential
         {
-            ["iss"] = issuer,
-            ["aud"] = federation.Audience,
-            ["sub"] = subject,
-            ["alg"] = FederationKeys.Algorithm,
+            Value = token,
+            IssuedTokenType = CredentialTokenTypes.IdToken,
+            TokenType = CredentialTokenTypes.NotApplicable,
+            Claims = claims,
+            Kid = keys.Signing.Key.KeyId,
+            Evidence = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["credential_kind"] = "oidc-federation",
+                ["iss"] = issuer,
+                ["aud"] = federation.Audience,
+                ["sub"] = subject,
+                ["alg"] = FederationKeys.Algorithm,
+            },
         };
-        try
-        {
-            // Invariant 2: the ID token leaves only once its issuance record is durable.
-            await _trail.WriteAsync(IssuanceRecords.Batch(context, claims, _options, "oidc-federation", keys.Signing.Key.KeyId, evidence), cancellationToken);
-        }
-        catch (StoreUnavailableException)
-        {
-            context.Reject(OAuthError.TemporarilyUnavailable($"the audit store could not record decision {context.DecisionId}, so no credential was issued; retry shortly"));
-            return;
-        }
-
-        context.Response = new TokenExchangeResponse(
-            token,
-            CredentialTokenTypes.IdToken,
-            CredentialTokenTypes.NotApplicable,
-            (int)(claims.ExpiresAt - claims.IssuedAt).TotalSeconds,
-            claims.Scope);
     }
 }

@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Credentials;
-using Mandate.Core.Exchange;
-using Mandate.Core.Minting;
 using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -15,32 +12,29 @@ namespace Mandate.Credentials.Postgres;
 
 /// <summary>
 /// Kind <c>postgres</c>: creates a role with a random password, <c>VALID UNTIL</c> the credential's expiry
-/// and exactly the granted scopes' statements, records the lease with the issuance in one durable batch,
-/// and hands the agent a connection URI. Store down: the role is dropped again and nothing is issued.
+/// and exactly the granted scopes' statements, and returns a connection URI with the role's lease as a side
+/// row. When the issuance cannot be recorded, <see cref="MintedCredential.Compensate"/> drops the role again.
 /// </summary>
-public sealed partial class PostgresCredentialIssuer : ICredentialIssuer
+public sealed partial class PostgresCredentialKind : ICredentialKind
 {
     private readonly PostgresAdminConnections _connections;
-    private readonly IAuditTrail _trail;
-    private readonly MandateOptions _options;
     private readonly ILogger _logger;
 
-    public PostgresCredentialIssuer(PostgresAdminConnections connections, IAuditTrail trail, MandateOptions options, ILogger<PostgresCredentialIssuer> logger)
+    public PostgresCredentialKind(PostgresAdminConnections connections, ILogger<PostgresCredentialKind> logger)
     {
         _connections = connections;
-        _trail = trail;
-        _options = options;
         _logger = logger;
     }
 
     public CredentialKind Kind => CredentialKind.Postgres;
 
-    public async ValueTask IssueAsync(ExchangeContext context, CredentialClaims claims, CancellationToken cancellationToken)
+    public bool IssuableAfterApproval => false;
+
+    public async ValueTask<Result<MintedCredential>> MintAsync(CredentialRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(claims);
-        var tool = context.Tool!;
-        var pg = tool.Postgres!;
+        ArgumentNullException.ThrowIfNull(request);
+        var (claims, tool) = (request.Claims, request.Tool);
+        var pg = tool.Postgres ?? throw new InvalidOperationException($"tool '{tool.Name}' is not configured as kind postgres");
         // The name comes from randomness only, never from the request, so it needs no escaping beyond quoting.
         var role = pg.RolePrefix + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
         var password = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
@@ -57,10 +51,10 @@ public sealed partial class PostgresCredentialIssuer : ICredentialIssuer
         catch (Exception e) when (e is PostgresAdminUnavailableException or NpgsqlException or TimeoutException)
         {
             var reason = Describe(e);
-            LogCreateFailed(_logger, tool.Name, context.DecisionId, reason);
-            context.Reject(OAuthError.TemporarilyUnavailable(
-                $"the database of tool '{tool.Name}' could not create a login ({reason}), so no credential was issued; retry shortly, and if it persists an operator should check the tool's postgres settings"));
-            return;
+            LogCreateFailed(_logger, tool.Name, claims.DecisionId, reason);
+            return CredentialChecks.DatabaseUnavailable.Refuse(
+                $"the database of tool '{tool.Name}' could not create a login ({reason}), so no credential was issued; retry shortly, and if it persists an operator should check the tool's postgres settings",
+                reason);
         }
 
         var lease = new DatabaseLease
@@ -71,43 +65,29 @@ public sealed partial class PostgresCredentialIssuer : ICredentialIssuer
             Run = claims.Run,
             Tenant = claims.Tenant,
             Agent = claims.Agent,
-            User = context.User?.Subject,
+            User = request.User,
             IssuedAt = claims.IssuedAt,
             ExpiresAt = claims.ExpiresAt,
         };
-        var evidence = new Dictionary<string, string>(StringComparer.Ordinal)
+        return new MintedCredential
         {
-            ["pg_role"] = role,
-            ["pg_host"] = pg.Host,
-            ["pg_port"] = pg.Port.ToString(CultureInfo.InvariantCulture),
-            ["pg_database"] = pg.Database,
-            ["pg_valid_until"] = claims.ExpiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            Value = ConnectionUri(pg, role, password),
+            IssuedTokenType = CredentialTokenTypes.PostgresCredentials,
+            TokenType = CredentialTokenTypes.NotApplicable,
+            Evidence = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["credential_kind"] = "postgres",
+                ["pg_role"] = role,
+                ["pg_host"] = pg.Host,
+                ["pg_port"] = pg.Port.ToString(CultureInfo.InvariantCulture),
+                ["pg_database"] = pg.Database,
+                ["pg_valid_until"] = claims.ExpiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            },
+            // The lease commits with the issuance record, so the reaper drops the role even after a restart.
+            SideRows = new StoreBatch { DatabaseLeases = [lease] },
+            // Runs to the end even when the request was cancelled: the password exists nowhere else now.
+            Compensate = _ => DropAsync(admin, tool.Name, role),
         };
-        try
-        {
-            // Invariant 2: the login leaves the broker only once the issuance and its lease are durable.
-            var batch = IssuanceRecords.Batch(context, claims, _options, "postgres", null, evidence);
-            await _trail.WriteAsync(batch with { DatabaseLeases = [lease] }, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // The caller left: whether or not the batch still commits, the password exists nowhere else now.
-            await UndoAsync(admin, tool.Name, role);
-            throw;
-        }
-        catch (StoreUnavailableException)
-        {
-            await UndoAsync(admin, tool.Name, role);
-            context.Reject(OAuthError.TemporarilyUnavailable($"the audit store could not record decision {context.DecisionId}, so no credential was issued; retry shortly"));
-            return;
-        }
-
-        context.Response = new TokenExchangeResponse(
-            ConnectionUri(pg, role, password),
-            CredentialTokenTypes.PostgresCredentials,
-            CredentialTokenTypes.NotApplicable,
-            (int)(claims.ExpiresAt - claims.IssuedAt).TotalSeconds,
-            claims.Scope);
     }
 
     /// <summary>A libpq connection URI; role and password hold only URL-safe characters.</summary>
@@ -127,7 +107,7 @@ public sealed partial class PostgresCredentialIssuer : ICredentialIssuer
         _ => "cannot reach the database",
     };
 
-    private async Task UndoAsync(NpgsqlDataSource admin, string tool, string role)
+    private async Task DropAsync(NpgsqlDataSource admin, string tool, string role)
     {
         try
         {
@@ -143,6 +123,6 @@ public sealed partial class PostgresCredentialIssuer : ICredentialIssuer
     [LoggerMessage(Level = LogLevel.Warning, Message = "postgres tool {Tool}: could not create a login for decision {DecisionId}: {Reason}")]
     private static partial void LogCreateFailed(ILogger logger, string tool, string decisionId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "postgres tool {Tool}: the store refused the issuance and role {Role} could not be dropped again ({Reason}); it expires by VALID UNTIL")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "postgres tool {Tool}: the issuance was not recorded and role {Role} could not be dropped again ({Reason}); it expires by VALID UNTIL")]
     private static partial void LogUndoFailed(ILogger logger, string tool, string role, string reason);
 }
