@@ -65,7 +65,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton(sp => new AccessTokenMinter(runtime.Keys, runtime.Options.Issuer));
         services.AddSingleton<PostgresAdminConnections>();
         services.AddSingleton<ICredentialKind, PostgresCredentialKind>();
-        services.AddSingleton(sp => new Core.Credentials.Federation.FederationKeys(runtime.Store, runtime.Kek, runtime.Options, runtime.Time));
+        services.AddSingleton(sp => new Core.Credentials.Federation.FederationKeyRing(runtime.Store, runtime.Kek, runtime.Options, runtime.Time));
         services.AddSingleton<ICredentialKind, Core.Credentials.Federation.OidcFederationCredentialKind>();
         services.AddSingleton<ICredentialKind>(sp => new Core.Credentials.X509.X509CredentialKind(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>()));
         services.AddSingleton<CredentialKinds>();

@@ -16,14 +16,14 @@ public sealed class OidcFederationCredentialKindTests : IAsyncLifetime, IDisposa
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
     private readonly KeyEncryptionKey _kek = new(RandomNumberGenerator.GetBytes(32));
     private KeyRingEnvironment _env = null!;
-    private FederationKeys _keys = null!;
+    private FederationKeyRing _keys = null!;
 
     private MandateOptions Options => _env.Options with { Issuer = "https://mandate.example" };
 
     public async Task InitializeAsync()
     {
         _env = await KeyRingEnvironment.StartAsync();
-        _keys = new FederationKeys(_env.Store, _kek, Options, _env.Clock);
+        _keys = new FederationKeyRing(_env.Store, _kek, Options, _env.Clock);
     }
 
     public async Task DisposeAsync() => await _env.DisposeAsync();

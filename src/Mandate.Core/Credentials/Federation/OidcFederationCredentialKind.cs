@@ -1,4 +1,5 @@
 using Mandate.Core.Configuration;
+using Mandate.Core.Keys;
 using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -16,10 +17,10 @@ namespace Mandate.Core.Credentials.Federation;
 public sealed class OidcFederationCredentialKind : ICredentialKind
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
-    private readonly FederationKeys _keys;
+    private readonly FederationKeyRing _keys;
     private readonly MandateOptions _options;
 
-    public OidcFederationCredentialKind(FederationKeys keys, MandateOptions options)
+    public OidcFederationCredentialKind(FederationKeyRing keys, MandateOptions options)
     {
         _keys = keys;
         _options = options;
@@ -40,9 +41,9 @@ public sealed class OidcFederationCredentialKind : ICredentialKind
             claims = claims with { ExpiresAt = claims.IssuedAt + cap };
         }
 
-        var issuer = FederationKeys.IssuerOf(_options);
+        var issuer = FederationKeyRing.IssuerOf(_options);
         var subject = federation.RenderSubject(claims.Tenant, claims.Agent, claims.Run, tool.Name, request.User);
-        FederationKeySet keys;
+        KeySet keys;
         try
         {
             keys = await _keys.GetAsync(cancellationToken);
@@ -57,7 +58,7 @@ public sealed class OidcFederationCredentialKind : ICredentialKind
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             TokenType = "JWT",
-            SigningCredentials = keys.Signing,
+            SigningCredentials = keys.Active.Credentials,
             Claims = new Dictionary<string, object>
             {
                 [C.Issuer] = issuer,
@@ -82,14 +83,14 @@ public sealed class OidcFederationCredentialKind : ICredentialKind
             IssuedTokenType = CredentialTokenTypes.IdToken,
             TokenType = CredentialTokenTypes.NotApplicable,
             Claims = claims,
-            Kid = keys.Signing.Key.KeyId,
+            Kid = keys.Active.Kid,
             Evidence = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["credential_kind"] = "oidc-federation",
                 ["iss"] = issuer,
                 ["aud"] = federation.Audience,
                 ["sub"] = subject,
-                ["alg"] = FederationKeys.Algorithm,
+                ["alg"] = FederationKeyRing.Algorithm,
             },
         };
     }
