@@ -100,7 +100,7 @@ public sealed partial class DatabaseLeaseReaper : IDisposable
             var attempts = _backoff.TryGetValue(lease.Role, out var previous) ? previous.Attempts + 1 : 1;
             var delay = TimeSpan.FromTicks(Math.Min(LastRetry.Ticks, FirstRetry.Ticks << Math.Min(attempts - 1, 16)));
             _backoff[lease.Role] = (attempts, now + delay);
-            LogDropFailed(_logger, lease.Role, lease.Tool, attempts, PostgresCredentialIssuer.Describe(e), delay);
+            LogDropFailed(_logger, lease.Role, lease.Tool, attempts, PostgresCredentialKind.Describe(e), delay);
             return false;
         }
 

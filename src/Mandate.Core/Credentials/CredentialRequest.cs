@@ -9,6 +9,6 @@ public sealed record CredentialRequest(CredentialClaims Claims, ToolOptions Tool
     /// <summary>The user the credential acts for, or null for an agent's background work.</summary>
     public string? User { get; init; }
 
-    /// <summary>The token request's parameters, for a kind's own parameter (e.g. a certificate request); empty after an approval.</summary>
-    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+    /// <summary>The PKCS#10 certificate request the agent sent in <c>mandate_csr</c> (PEM or base64url DER), for kinds that certify the caller's own key; null when absent.</summary>
+    public string? Csr { get; init; }
 }

@@ -1,3 +1,4 @@
+using Mandate.Core.Minting;
 using Mandate.Core.Storage;
 
 namespace Mandate.Core.Credentials;
@@ -19,10 +20,11 @@ public sealed record MintedCredential
     public required string TokenType { get; init; }
 
     /// <summary>
-    /// The claims as issued, when the kind narrowed them (its own id such as a certificate serial, a shorter expiry,
-    /// no <c>cnf</c>); null when issued as decided. The issuance record and <c>expires_in</c> follow these.
+    /// The claims the credential carries when the kind changed the request's (its own id, e.g. a certificate's
+    /// serial; a shorter expiry); null when they are <see cref="CredentialRequest.Claims"/>. The issuance record
+    /// and <c>expires_in</c> follow these.
     /// </summary>
-    public Minting.CredentialClaims? Claims { get; init; }
+    public CredentialClaims? Claims { get; init; }
 
     /// <summary>The signing key's id, when the credential is signed by a Mandate key.</summary>
     public string? Kid { get; init; }

@@ -1,5 +1,6 @@
 using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
+using Mandate.Core.Credentials.X509;
 using Mandate.Core.Decisions;
 using Mandate.Core.Issuance;
 using Mandate.Core.Minting;
@@ -104,7 +105,7 @@ public sealed class ToolCredentialGrant : IGrantHandler
         return await _issue.CredentialAsync(new CredentialIssue(claims, tool.Tool, new IssuanceGrounds(evidence, tool.Tool.Name, facts.User, decision.RuleId, decision.Reason))
         {
             RateIncrements = DecideStage.RateIncrements(decision, rateInput, now),
-            Parameters = request.Parameters,
+            Csr = request[X509CredentialKind.CsrParameter],
             Rule = decision.RuleId,
         }, cancellationToken);
     }

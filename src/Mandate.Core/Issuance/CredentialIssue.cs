@@ -14,8 +14,8 @@ public sealed record CredentialIssue(CredentialClaims Claims, ToolOptions Tool, 
     /// <summary>The approval consumed in the same transaction as the record (single use), or null.</summary>
     public ApprovalTransition? Consume { get; init; }
 
-    /// <summary>The token request's parameters, for a kind's own parameter.</summary>
-    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+    /// <summary>The PKCS#10 request the agent sent in <c>mandate_csr</c>, for kinds that certify its own key; null when absent.</summary>
+    public string? Csr { get; init; }
 
     /// <summary>The rule that allowed it, handed back server-side with the response.</summary>
     public string? Rule { get; init; }

@@ -45,7 +45,7 @@ public sealed class IssueStage
             return IssueChecks.KindUnavailable.Refuse($"tool '{issue.Tool.Name}' takes credentials of kind {issue.Tool.Kind}, which this broker has no issuer for; an operator must register it");
         }
 
-        var request = new CredentialRequest(issue.Claims, issue.Tool) { User = issue.Grounds.User, Parameters = issue.Parameters };
+        var request = new CredentialRequest(issue.Claims, issue.Tool) { User = issue.Grounds.User, Csr = issue.Csr };
         var result = await kind.MintAsync(request, cancellationToken);
         if (result.Failed(out var refused, out var minted))
         {

@@ -3,10 +3,11 @@ using Microsoft.IdentityModel.Tokens;
 namespace Mandate.Core.Keys;
 
 /// <summary>
-/// One immutable view of the keys: the key this node signs with now, and every public key that may
-/// still verify a live token (this node's and other nodes'). Swapped atomically on rotation.
+/// One immutable view of a purpose's keys: the key this node signs with now, every public key that may
+/// still verify something it signed (this node's and other nodes'), that set as a JWKS document, and every
+/// stored row of the purpose. Swapped atomically on rotation.
 /// </summary>
-public sealed record KeySet(SigningKey Active, IReadOnlyList<JsonWebKey> Published, string JwksJson)
+public sealed record KeySet(SigningKey Active, IReadOnlyList<JsonWebKey> Published, string JwksJson, IReadOnlyList<StoredKey> Stored)
 {
     /// <summary>Public keys by kid, for verifying Mandate's own tokens. Computed at construction: build a new KeySet rather than copy one with <c>with</c>.</summary>
     public IReadOnlyDictionary<string, JsonWebKey> ByKid { get; } =

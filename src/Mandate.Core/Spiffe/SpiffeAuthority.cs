@@ -16,7 +16,8 @@ namespace Mandate.Core.Spiffe;
 /// </summary>
 public sealed class SpiffeAuthority : IDisposable
 {
-    private readonly SpiffeKeyStore _keyStore;
+    private readonly KeyRing _ca;
+    private readonly KeyRing _jwt;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
@@ -27,7 +28,8 @@ public sealed class SpiffeAuthority : IDisposable
     public SpiffeAuthority(IMandateStore store, KeyEncryptionKey kek, MandateOptions options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _keyStore = new SpiffeKeyStore(store, kek, options);
+        _ca = new KeyRing(KeyProfiles.SpiffeCa(options), store, kek, options.Node, time);
+        _jwt = new KeyRing(KeyProfiles.SpiffeJwt(options), store, kek, options.Node, time);
         _options = options;
         _time = time;
         JwtIssuer = SpiffeConfigReader.JwtSvidIssuer(options);
@@ -56,7 +58,9 @@ public sealed class SpiffeAuthority : IDisposable
         await _refreshLock.WaitAsync(cancellationToken);
         try
         {
-            var next = await _keyStore.LoadAsync(_time.GetUtcNow(), cancellationToken);
+            var ca = await _ca.RefreshAsync(cancellationToken);
+            var jwt = await _jwt.RefreshAsync(cancellationToken);
+            var next = Snapshot(ca, jwt, _time.GetUtcNow());
 
             // A request may still hold the previous snapshot; free it one refresh later.
             Release(_previous);
@@ -174,6 +178,29 @@ public sealed class SpiffeAuthority : IDisposable
         }
     }
 
+    /// <summary>The CA certificate with its private key, the bundle's CA certificates and the JWT-SVID keys, from the two rings.</summary>
+    private static SpiffeKeys Snapshot(KeySet ca, KeySet jwt, DateTimeOffset now)
+    {
+        using var caCertificate = StoredKeyCertificate.Load(ca.Stored.Single(k => k.Kid == ca.Active.Kid));
+        var bundle = new List<X509Certificate2>();
+        foreach (var published in ca.Published)
+        {
+            var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(published.X5c[0]));
+            if (certificate.NotAfter.ToUniversalTime() > now.UtcDateTime)
+            {
+                bundle.Add(certificate);
+            }
+            else
+            {
+                certificate.Dispose();
+            }
+        }
+
+        // spiffe_sequence grows whenever a key of either purpose is created or retired.
+        var sequence = ca.Stored.Concat(jwt.Stored).Max(k => Math.Max(k.CreatedAt.ToUnixTimeSeconds(), k.RetiredAt?.ToUnixTimeSeconds() ?? 0));
+        return new SpiffeKeys(caCertificate.CopyWithPrivateKey(ca.Active.Ecdsa), bundle, jwt.Active, jwt.Published, sequence);
+    }
+
     private static void Release(SpiffeKeys? keys)
     {
         if (keys is null)
@@ -181,8 +208,8 @@ public sealed class SpiffeAuthority : IDisposable
             return;
         }
 
+        // The JWT-SVID key belongs to its ring, which frees it one rotation after it stops signing.
         keys.Ca.Dispose();
-        keys.JwtActive.Dispose();
         foreach (var cert in keys.BundleCertificates)
         {
             cert.Dispose();
@@ -193,6 +220,8 @@ public sealed class SpiffeAuthority : IDisposable
     {
         Release(_previous);
         Release(_current);
+        _ca.Dispose();
+        _jwt.Dispose();
         _refreshLock.Dispose();
     }
 }

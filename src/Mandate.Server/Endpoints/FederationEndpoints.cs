@@ -16,7 +16,7 @@ public static class FederationEndpoints
     public const string DiscoveryPath = "/federation/.well-known/openid-configuration";
     public const string JwksPath = "/federation/jwks";
 
-    private static readonly string[] Algorithms = [FederationKeys.Algorithm];
+    private static readonly string[] Algorithms = [FederationKeyRing.Algorithm];
     private static readonly string[] SubjectTypes = ["public"];
     private static readonly string[] ResponseTypes = ["id_token"];
     private static readonly string[] Claims = ["iss", "sub", "aud", "exp", "iat", "nbf", "jti", "tenant", "run", "agent", "tool", "scope", "pol", "dec"];
@@ -31,7 +31,7 @@ public static class FederationEndpoints
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
-        var issuer = FederationKeys.IssuerOf(options);
+        var issuer = FederationKeyRing.IssuerOf(options);
         http.Response.Headers.CacheControl = "public, max-age=300";
         return Results.Json(new Dictionary<string, object>
         {
@@ -45,7 +45,7 @@ public static class FederationEndpoints
         });
     }
 
-    public static async Task<IResult> JwksAsync(HttpContext http, FederationKeys keys)
+    public static async Task<IResult> JwksAsync(HttpContext http, FederationKeyRing keys)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(keys);

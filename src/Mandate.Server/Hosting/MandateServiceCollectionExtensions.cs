@@ -60,10 +60,10 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<ICredentialKind>(sp => new JwtCredentialKind(sp.GetRequiredService<AccessTokenMinter>(), CredentialKind.Jwt));
         services.AddSingleton<ICredentialKind>(sp => new JwtCredentialKind(sp.GetRequiredService<AccessTokenMinter>(), CredentialKind.Secret));
         services.AddSingleton<PostgresAdminConnections>();
-        services.AddSingleton<ICredentialKind, PostgresCredentialIssuer>();
-        services.AddSingleton(sp => new Core.Credentials.Federation.FederationKeys(runtime.Store, runtime.Kek, runtime.Options, runtime.Time));
-        services.AddSingleton<ICredentialKind, Core.Credentials.Federation.OidcFederationIssuer>();
-        services.AddSingleton<ICredentialKind>(sp => new Core.Credentials.X509.X509CredentialIssuer(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>()));
+        services.AddSingleton<ICredentialKind, PostgresCredentialKind>();
+        services.AddSingleton(sp => new Core.Credentials.Federation.FederationKeyRing(runtime.Store, runtime.Kek, runtime.Options, runtime.Time));
+        services.AddSingleton<ICredentialKind, Core.Credentials.Federation.OidcFederationCredentialKind>();
+        services.AddSingleton<ICredentialKind>(sp => new Core.Credentials.X509.X509CredentialKind(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>()));
         services.AddSingleton<CredentialKinds>();
         services.AddSingleton<IssueStage>();
         services.AddSingleton<ToolCredentialGrant>();

@@ -20,8 +20,12 @@ internal sealed class KeyRingEnvironment : IAsyncDisposable
 
     private KeyRingEnvironment()
     {
-        Store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = _dir.File("mandate.db") });
+        StorePath = _dir.File("mandate.db");
+        // A short busy timeout: tests that lock the database see the store outage in a second, not five.
+        Store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = StorePath, BusyTimeout = TimeSpan.FromSeconds(1) });
     }
+
+    public string StorePath { get; }
 
     public SqliteMandateStore Store { get; }
 
@@ -57,6 +61,16 @@ internal sealed class KeyRingEnvironment : IAsyncDisposable
         return ring;
     }
 
+    /// <summary>A ring of <paramref name="profile"/> over this environment's store and key-encryption key, on <paramref name="clock"/>.</summary>
+    public KeyRing NewRing(KeyProfile profile, TimeProvider clock, string node = "node-a")
+    {
+        var kek = new KeyEncryptionKey(_kekBytes);
+        _owned.Add(kek);
+        var ring = new KeyRing(profile, Store, kek, node, clock);
+        _owned.Add(ring);
+        return ring;
+    }
+
     /// <summary>Opens a stored key's sealed private part with this environment's key-encryption key.</summary>
     public byte[] Unseal(StoredKey key)
     {
@@ -65,6 +79,8 @@ internal sealed class KeyRingEnvironment : IAsyncDisposable
     }
 
     public async Task<IReadOnlyList<StoredKey>> StoredKeysAsync() => await Store.ListKeysAsync(SigningKeyRing.Purpose, Ct);
+
+    public async Task<IReadOnlyList<StoredKey>> StoredKeysAsync(string purpose) => await Store.ListKeysAsync(purpose, Ct);
 
     public async Task<List<AuditEvent>> RotationEventsAsync()
     {

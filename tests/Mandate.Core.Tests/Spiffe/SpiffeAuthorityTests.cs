@@ -182,7 +182,7 @@ public sealed class SpiffeAuthorityTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(_authority.CaCertificate.RawData, again.CaCertificate.RawData);
         Assert.Equal(_authority.Current.JwtActive.Kid, again.Current.JwtActive.Kid);
-        var stored = Assert.Single(await _env.Store.ListKeysAsync(SpiffeKeyPurposes.Ca, _env.Ct));
+        var stored = Assert.Single(await _env.Store.ListKeysAsync(KeyPurposes.SpiffeCa, _env.Ct));
         var pkcs8 = _authority.CaCertificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKey();
         Assert.DoesNotContain(Convert.ToBase64String(pkcs8), Convert.ToBase64String(stored.SealedPrivateKey), StringComparison.Ordinal);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Mandate.Core.Keys;
 using Mandate.Core.Spiffe;
 using Mandate.Server.Tests.Harness;
 
@@ -18,6 +19,6 @@ public sealed class SpiffeDisabledTests : BrokerTest
         Assert.False(metadata.RootElement.TryGetProperty("spiffe_bundle_endpoint", out _));
         Assert.False(File.Exists(Broker.Options.Spiffe.WorkloadSocket));
         Assert.Null(Broker.Runtime.Spiffe);
-        Assert.Empty(await Broker.Runtime.Store.ListKeysAsync(SpiffeKeyPurposes.Ca, CancellationToken.None));
+        Assert.Empty(await Broker.Runtime.Store.ListKeysAsync(KeyPurposes.SpiffeCa, CancellationToken.None));
     }
 }

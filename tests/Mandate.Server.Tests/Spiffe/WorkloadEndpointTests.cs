@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Mandate.Core.Keys;
 using Mandate.Core.Spiffe;
 using Mandate.Server.Tests.Harness;
 
@@ -136,7 +137,7 @@ public sealed class WorkloadEndpointTests : SpiffeBrokerTest
         await Broker.RestartAsync();
 
         Assert.Equal(before, Broker.Runtime.Spiffe!.CaCertificate.RawData);
-        Assert.Single(await Broker.Runtime.Store.ListKeysAsync(SpiffeKeyPurposes.Ca, CancellationToken.None));
+        Assert.Single(await Broker.Runtime.Store.ListKeysAsync(KeyPurposes.SpiffeCa, CancellationToken.None));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class X509ToolCredentialTests : IAsyncLifetime
         var reply = await ExchangeAsync(csr);
 
         Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
-        Assert.Equal(X509CredentialIssuer.X509TokenType, reply.Member("issued_token_type"));
+        Assert.Equal(X509CredentialKind.X509TokenType, reply.Member("issued_token_type"));
         Assert.Equal("N_A", reply.Member("token_type"));
         Assert.Equal(90, reply.Json.GetProperty("expires_in").GetInt32());
         using var cert = X509Certificate2.CreateFromPem(reply.AccessToken);
@@ -154,7 +154,7 @@ public sealed class X509ToolCredentialTests : IAsyncLifetime
         await using var broker = await BrokerHarness.StartAsync(policy, SpiffeBrokerTest.SpiffeConfiguration, configuration: X509CrmConfiguration);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var form = (broker.RefundRequest() with { Resource = TestBroker.Crm, Scope = "crm:read" }).ToForm().ToList();
-        form.Add(new(X509CredentialIssuer.CsrParameter, Base64UrlEncoder.Encode(new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).CreateSigningRequest())));
+        form.Add(new(X509CredentialKind.CsrParameter, Base64UrlEncoder.Encode(new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).CreateSigningRequest())));
 
         var reply = await broker.PostFormAsync("oauth2/token", form);
 
@@ -179,7 +179,7 @@ public sealed class X509ToolCredentialTests : IAsyncLifetime
         var form = (Broker.RefundRequest() with { Resource = TestBroker.Crm, Scope = scope }).ToForm().ToList();
         if (csr is not null)
         {
-            form.Add(new(X509CredentialIssuer.CsrParameter, csr));
+            form.Add(new(X509CredentialKind.CsrParameter, csr));
         }
 
         return Broker.PostFormAsync("oauth2/token", form);

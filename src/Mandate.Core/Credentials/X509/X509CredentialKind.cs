@@ -7,29 +7,26 @@ using Microsoft.IdentityModel.Tokens;
 namespace Mandate.Core.Credentials.X509;
 
 /// <summary>
-/// For tools of kind <c>x509</c>: signs a short-lived client certificate for the agent's own SPIFFE ID over
-/// the key of the PKCS#10 request it sent in <c>mandate_csr</c>; the Issue stage records it before it leaves.
-/// The certificate's lifetime is the decided credential lifetime; its serial is the credential's id in the audit.
+/// Kind <c>x509</c>: signs a short-lived client certificate for the agent's own SPIFFE ID over the key of the
+/// PKCS#10 request it sent in <c>mandate_csr</c>. The certificate's lifetime is the decided credential lifetime;
+/// its serial is the credential's id in the audit, and the CA's serial stands in the record's <c>kid</c>.
 /// </summary>
-public sealed class X509CredentialIssuer : ICredentialKind
+public sealed class X509CredentialKind : ICredentialKind
 {
     /// <summary>Mandate-specific form parameter: the PKCS#10 request, PEM or base64url DER.</summary>
     public const string CsrParameter = "mandate_csr";
 
-    /// <summary>The <c>issued_token_type</c> of a certificate: the PEM leaf is in <c>access_token</c>.</summary>
+    /// <summary>The <c>issued_token_type</c> of a certificate: the PEM chain is in <c>access_token</c>.</summary>
     public const string X509TokenType = "urn:mandate:params:oauth:token-type:x509-certificate";
 
     private const int MaxCsrLength = 8 * 1024;
     private readonly SpiffeAuthority? _authority;
 
-    public X509CredentialIssuer(SpiffeAuthority? authority)
-    {
-        _authority = authority;
-    }
+    /// <param name="authority">Mandate's SPIFFE CA, or null when <c>spiffe.enabled</c> is off (every request is then refused).</param>
+    public X509CredentialKind(SpiffeAuthority? authority) => _authority = authority;
 
     public CredentialKind Kind => CredentialKind.X509;
 
-    /// <summary>The certificate request comes with the token request, so an approval cannot carry it.</summary>
     public bool IssuableAfterApproval => false;
 
     public ValueTask<Result<MintedCredential>> MintAsync(CredentialRequest request, CancellationToken cancellationToken)
@@ -40,42 +37,44 @@ public sealed class X509CredentialIssuer : ICredentialKind
 
     private Result<MintedCredential> Mint(CredentialRequest request)
     {
-        var claims = request.Claims;
         var tool = request.Tool.Name;
         if (_authority is null)
         {
-            return OAuthError.InvalidTarget($"tool '{tool}' takes X.509 client certificates but Mandate's SPIFFE CA is off; an operator must set spiffe.enabled: true");
+            return CredentialChecks.SpiffeCaDisabled.Refuse(
+                $"tool '{tool}' takes X.509 client certificates but Mandate's SPIFFE CA is off; an operator must set spiffe.enabled: true");
         }
 
-        var csr = ReadCsr(request.Parameters.GetValueOrDefault(CsrParameter));
-        if (csr is null)
+        if (ReadCsr(request.Csr) is not { } csr)
         {
-            return OAuthError.InvalidRequest($"tool '{tool}' takes an X.509 client certificate: send a PKCS#10 certificate request for a P-256 key in {CsrParameter} (PEM or base64url DER)");
+            return CredentialChecks.CsrMissing.Refuse(
+                $"tool '{tool}' takes an X.509 client certificate: send a PKCS#10 certificate request for a P-256 key in {CsrParameter} (PEM or base64url DER)");
         }
 
+        var claims = request.Claims;
         X509Svid svid;
         try
         {
             // Proof of possession: the request's own signature must verify; only its key is certified.
             svid = _authority.IssueX509SvidForCsr(claims.Agent, csr, claims.ExpiresAt - claims.IssuedAt);
         }
-        catch (CryptographicException)
+        catch (CryptographicException e)
         {
-            return OAuthError.InvalidRequest($"{CsrParameter} is not a PKCS#10 request signed by its own P-256 or P-384 key");
+            return CredentialChecks.CsrInvalid.Refuse($"{CsrParameter} is not a PKCS#10 request signed by its own P-256 or P-384 key", e.Message);
         }
 
         using (svid)
         {
-            // RFC 8693 §2.2.1: token_type N_A, the issued token is not an access token.
             return new MintedCredential
             {
                 Value = svid.CertificateChainPem(),
                 IssuedTokenType = X509TokenType,
+                // RFC 8693 §2.2.1: token_type N_A, the issued token is not an access token.
                 TokenType = CredentialTokenTypes.NotApplicable,
-                Kid = _authority.CaCertificate.SerialNumber,
                 Claims = claims with { Jti = "x509_" + svid.Serial.ToLowerInvariant(), ExpiresAt = svid.ExpiresAt, Confirmation = null },
-                Evidence = new Dictionary<string, string>
+                Kid = _authority.CaCertificate.SerialNumber,
+                Evidence = new Dictionary<string, string>(StringComparer.Ordinal)
                 {
+                    ["credential_kind"] = "x509",
                     ["serial"] = svid.Serial,
                     ["spiffe_id"] = svid.SpiffeId,
                     ["public_key_sha256"] = Base64UrlEncoder.Encode(SHA256.HashData(svid.Certificate.PublicKey.ExportSubjectPublicKeyInfo())),

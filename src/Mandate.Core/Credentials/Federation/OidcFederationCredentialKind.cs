@@ -1,5 +1,5 @@
 using Mandate.Core.Configuration;
-using Mandate.Core.Minting;
+using Mandate.Core.Keys;
 using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -14,13 +14,13 @@ namespace Mandate.Core.Credentials.Federation;
 /// AssumeRoleWithWebIdentity, GCP Workload Identity Federation, Azure federated credentials). The cloud
 /// validates it with the published discovery document and JWKS.
 /// </summary>
-public sealed class OidcFederationIssuer : ICredentialKind
+public sealed class OidcFederationCredentialKind : ICredentialKind
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
-    private readonly FederationKeys _keys;
+    private readonly FederationKeyRing _keys;
     private readonly MandateOptions _options;
 
-    public OidcFederationIssuer(FederationKeys keys, MandateOptions options)
+    public OidcFederationCredentialKind(FederationKeyRing keys, MandateOptions options)
     {
         _keys = keys;
         _options = options;
@@ -28,40 +28,37 @@ public sealed class OidcFederationIssuer : ICredentialKind
 
     public CredentialKind Kind => CredentialKind.OidcFederation;
 
-    /// <summary>Approvals hand out Mandate access tokens only.</summary>
     public bool IssuableAfterApproval => false;
 
     public async ValueTask<Result<MintedCredential>> MintAsync(CredentialRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var claims = request.Claims;
         var tool = request.Tool;
-        if (tool.OidcFederation is not { } federation)
-        {
-            return OAuthError.InvalidTarget($"tool '{tool.Name}' has no oidc_federation settings");
-        }
-
+        var federation = tool.OidcFederation ?? throw new InvalidOperationException($"tool '{tool.Name}' is not configured as kind oidc-federation");
+        var claims = request.Claims;
         if (federation.Lifetime is { } cap && claims.IssuedAt + cap < claims.ExpiresAt)
         {
             claims = claims with { ExpiresAt = claims.IssuedAt + cap };
         }
 
-        var issuer = FederationKeys.IssuerOf(_options);
+        var issuer = FederationKeyRing.IssuerOf(_options);
         var subject = federation.RenderSubject(claims.Tenant, claims.Agent, claims.Run, tool.Name, request.User);
-        FederationKeySet keys;
+        KeySet keys;
         try
         {
             keys = await _keys.GetAsync(cancellationToken);
         }
-        catch (StoreUnavailableException)
+        catch (StoreUnavailableException e)
         {
-            return OAuthError.TemporarilyUnavailable("the federation signing key could not be loaded from the store, so no credential was issued; retry shortly");
+            // Its own refusal, not the store outage of the record: no key, nothing was signed.
+            return CredentialChecks.FederationKeyUnavailable.Refuse(
+                "the federation signing key could not be loaded from the store, so no credential was issued; retry shortly", e.Message);
         }
 
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             TokenType = "JWT",
-            SigningCredentials = keys.Signing,
+            SigningCredentials = keys.Active.Credentials,
             Claims = new Dictionary<string, object>
             {
                 [C.Issuer] = issuer,
@@ -85,14 +82,15 @@ public sealed class OidcFederationIssuer : ICredentialKind
             Value = token,
             IssuedTokenType = CredentialTokenTypes.IdToken,
             TokenType = CredentialTokenTypes.NotApplicable,
-            Kid = keys.Signing.Key.KeyId,
             Claims = claims,
+            Kid = keys.Active.Kid,
             Evidence = new Dictionary<string, string>(StringComparer.Ordinal)
             {
+                ["credential_kind"] = "oidc-federation",
                 ["iss"] = issuer,
                 ["aud"] = federation.Audience,
                 ["sub"] = subject,
-                ["alg"] = FederationKeys.Algorithm,
+                ["alg"] = FederationKeyRing.Algorithm,
             },
         };
     }

@@ -12,15 +12,15 @@ namespace Mandate.Credentials.Postgres;
 
 /// <summary>
 /// Kind <c>postgres</c>: creates a role with a random password, <c>VALID UNTIL</c> the credential's expiry
-/// and exactly the granted scopes' statements, and returns the lease for the Issue stage to record with the issuance
-/// in one durable batch before the connection URI leaves. Store down: the role is dropped again and nothing is issued.
+/// and exactly the granted scopes' statements, and returns a connection URI with the role's lease as a side
+/// row. When the issuance cannot be recorded, <see cref="MintedCredential.Compensate"/> drops the role again.
 /// </summary>
-public sealed partial class PostgresCredentialIssuer : ICredentialKind
+public sealed partial class PostgresCredentialKind : ICredentialKind
 {
     private readonly PostgresAdminConnections _connections;
     private readonly ILogger _logger;
 
-    public PostgresCredentialIssuer(PostgresAdminConnections connections, ILogger<PostgresCredentialIssuer> logger)
+    public PostgresCredentialKind(PostgresAdminConnections connections, ILogger<PostgresCredentialKind> logger)
     {
         _connections = connections;
         _logger = logger;
@@ -28,19 +28,13 @@ public sealed partial class PostgresCredentialIssuer : ICredentialKind
 
     public CredentialKind Kind => CredentialKind.Postgres;
 
-    /// <summary>Approvals hand out Mandate access tokens only.</summary>
     public bool IssuableAfterApproval => false;
 
     public async ValueTask<Result<MintedCredential>> MintAsync(CredentialRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var claims = request.Claims;
-        var tool = request.Tool;
-        if (tool.Postgres is not { } pg)
-        {
-            return OAuthError.InvalidTarget($"tool '{tool.Name}' has no postgres settings");
-        }
-
+        var (claims, tool) = (request.Claims, request.Tool);
+        var pg = tool.Postgres ?? throw new InvalidOperationException($"tool '{tool.Name}' is not configured as kind postgres");
         // The name comes from randomness only, never from the request, so it needs no escaping beyond quoting.
         var role = pg.RolePrefix + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
         var password = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
@@ -58,8 +52,9 @@ public sealed partial class PostgresCredentialIssuer : ICredentialKind
         {
             var reason = Describe(e);
             LogCreateFailed(_logger, tool.Name, claims.DecisionId, reason);
-            return OAuthError.TemporarilyUnavailable(
-                $"the database of tool '{tool.Name}' could not create a login ({reason}), so no credential was issued; retry shortly, and if it persists an operator should check the tool's postgres settings");
+            return CredentialChecks.DatabaseUnavailable.Refuse(
+                $"the database of tool '{tool.Name}' could not create a login ({reason}), so no credential was issued; retry shortly, and if it persists an operator should check the tool's postgres settings",
+                reason);
         }
 
         var lease = new DatabaseLease
@@ -74,8 +69,6 @@ public sealed partial class PostgresCredentialIssuer : ICredentialKind
             IssuedAt = claims.IssuedAt,
             ExpiresAt = claims.ExpiresAt,
         };
-
-        // Invariant 2: the Issue stage commits the issuance with the lease before the login leaves; if it cannot, the role is dropped again.
         return new MintedCredential
         {
             Value = ConnectionUri(pg, role, password),
@@ -83,14 +76,17 @@ public sealed partial class PostgresCredentialIssuer : ICredentialKind
             TokenType = CredentialTokenTypes.NotApplicable,
             Evidence = new Dictionary<string, string>(StringComparer.Ordinal)
             {
+                ["credential_kind"] = "postgres",
                 ["pg_role"] = role,
                 ["pg_host"] = pg.Host,
                 ["pg_port"] = pg.Port.ToString(CultureInfo.InvariantCulture),
                 ["pg_database"] = pg.Database,
                 ["pg_valid_until"] = claims.ExpiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
             },
+            // The lease commits with the issuance record, so the reaper drops the role even after a restart.
             SideRows = new StoreBatch { DatabaseLeases = [lease] },
-            Compensate = _ => UndoAsync(admin, tool.Name, role),
+            // Runs to the end even when the request was cancelled: the password exists nowhere else now.
+            Compensate = _ => DropAsync(admin, tool.Name, role),
         };
     }
 
@@ -111,7 +107,7 @@ public sealed partial class PostgresCredentialIssuer : ICredentialKind
         _ => "cannot reach the database",
     };
 
-    private async Task UndoAsync(NpgsqlDataSource admin, string tool, string role)
+    private async Task DropAsync(NpgsqlDataSource admin, string tool, string role)
     {
         try
         {
@@ -127,6 +123,6 @@ public sealed partial class PostgresCredentialIssuer : ICredentialKind
     [LoggerMessage(Level = LogLevel.Warning, Message = "postgres tool {Tool}: could not create a login for decision {DecisionId}: {Reason}")]
     private static partial void LogCreateFailed(ILogger logger, string tool, string decisionId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "postgres tool {Tool}: the store refused the issuance and role {Role} could not be dropped again ({Reason}); it expires by VALID UNTIL")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "postgres tool {Tool}: the issuance was not recorded and role {Role} could not be dropped again ({Reason}); it expires by VALID UNTIL")]
     private static partial void LogUndoFailed(ILogger logger, string tool, string role, string reason);
 }

@@ -1,0 +1,17 @@
+namespace Mandate.Core.Keys;
+
+/// <summary>The <c>purpose</c> of each key in the store's keys table; one <see cref="KeyProfile"/> per purpose (see <see cref="KeyProfiles"/>).</summary>
+public static class KeyPurposes
+{
+    /// <summary>ES256, one per node: access tokens and run tokens, published at <c>/.well-known/jwks.json</c>.</summary>
+    public const string TokenSigning = "token-signing";
+
+    /// <summary>RS256, one per node: OIDC federation ID tokens, published at <c>/federation/jwks</c>.</summary>
+    public const string FederationSigning = "federation-signing";
+
+    /// <summary>The SPIFFE X.509 CA (ES256): the public JWK carries the CA certificate in <c>x5c</c>.</summary>
+    public const string SpiffeCa = "spiffe-ca";
+
+    /// <summary>The JWT-SVID signing key (ES256), published in the SPIFFE bundle.</summary>
+    public const string SpiffeJwt = "spiffe-jwt";
+}
