@@ -30,7 +30,7 @@ public static class WorkloadTokenRequest
 
         if (!form!.TryGetValue(OAuthConstants.Parameters.Token, out var token))
         {
-            await OAuthResponses.WriteErrorAsync(http, OAuthError.InvalidRequest("token is required"));
+            await OAuthResponses.WriteErrorAsync(http, FormChecks.TokenMissing.Refuse("token is required"));
             return null;
         }
 
