@@ -11,6 +11,9 @@ public static class ClientChecks
     /// <summary>Neither a client certificate nor exactly one <c>Authorization: Bearer</c> header.</summary>
     public static readonly Check CredentialsMissing = new("client.credentials_missing", OAuthConstants.Errors.InvalidClient);
 
+    /// <summary>The client certificate is not a valid X.509-SVID of a trusted domain (RFC 8705 §2.1.2 style).</summary>
+    public static readonly Check CertificateInvalid = new("client.certificate_invalid", OAuthConstants.Errors.InvalidClient);
+
     /// <summary>The bearer workload identity JWT did not attest (issuer, signature, expiry, audience...).</summary>
     public static readonly Check WorkloadTokenInvalid = new("client.workload_token_invalid", OAuthConstants.Errors.InvalidClient);
 }
