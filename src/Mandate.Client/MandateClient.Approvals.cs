@@ -27,7 +27,7 @@ public sealed partial class MandateClient
         while (true)
         {
             await Task.Delay(interval, _time, cancellationToken);
-            if (_time.GetUtcNow() > deadline + interval)
+            if (_time.GetUtcNow() > deadline)
             {
                 // The broker would answer expired_token; no need to ask it past the approval's lifetime.
                 throw new MandateErrorException("expired_token", $"approval '{pending.AuthReqId}' expired unanswered; make a new token request", 0);
