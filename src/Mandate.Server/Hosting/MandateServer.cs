@@ -177,7 +177,7 @@ public static class MandateServer
     private static Task MethodNotAllowedAsync(HttpContext http)
     {
         http.Response.Headers.Allow = "POST";
-        return OAuthResponses.WriteErrorAsync(http, FormChecks.MethodNotAllowed.Refuse("use POST with an application/x-www-form-urlencoded body"), StatusCodes.Status405MethodNotAllowed);
+        return OAuthResponses.WriteErrorAsync(http, FormChecks.MethodNotAllowed.Refuse("use POST with an application/x-www-form-urlencoded body"));
     }
 
     /// <summary>

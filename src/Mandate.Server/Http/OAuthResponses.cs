@@ -62,7 +62,7 @@ public static class OAuthResponses
 
         if (code == StatusCodes.Status503ServiceUnavailable)
         {
-            http.Response.Headers.RetryAfter = "1";
+            http.Response.Headers.RetryAfter = StoreOutages.RetryAfterSeconds;
         }
 
         if (UnreadBodyMayRemain(http.Request))
