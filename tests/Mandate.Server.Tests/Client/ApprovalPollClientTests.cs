@@ -19,7 +19,7 @@ public sealed class ApprovalPollClientTests : ApprovalTest
     {
         var client = new MandateClient(Broker.Http);
 
-        var pending = await Assert.ThrowsAsync<MandateApprovalPendingException>(() => client.ExchangeAsync(BigRefund()));
+        var pending = await Assert.ThrowsAsync<MandateApprovalPendingException>(() => client.ExchangeAsync(BigRefundRequest()));
 
         Assert.Equal("authorization_pending", pending.Error);
         Assert.StartsWith("areq_", pending.Pending.AuthReqId, StringComparison.Ordinal);
@@ -32,7 +32,7 @@ public sealed class ApprovalPollClientTests : ApprovalTest
     public async Task PollApprovalAsync_Approved_ReturnsTheCredentialAfterTheInterval()
     {
         var client = new MandateClient(Broker.Http, new MandateClientOptions { Time = Broker.Clock });
-        var pending = (await Assert.ThrowsAsync<MandateApprovalPendingException>(() => client.ExchangeAsync(BigRefund()))).Pending;
+        var pending = (await Assert.ThrowsAsync<MandateApprovalPendingException>(() => client.ExchangeAsync(BigRefundRequest()))).Pending;
         await ApproveAsync(pending.AuthReqId);
         var asked = Broker.Now;
 
@@ -48,7 +48,7 @@ public sealed class ApprovalPollClientTests : ApprovalTest
     public async Task PollApprovalAsync_Denied_ThrowsAccessDenied()
     {
         var client = new MandateClient(Broker.Http, new MandateClientOptions { Time = Broker.Clock });
-        var pending = (await Assert.ThrowsAsync<MandateApprovalPendingException>(() => client.ExchangeAsync(BigRefund()))).Pending;
+        var pending = (await Assert.ThrowsAsync<MandateApprovalPendingException>(() => client.ExchangeAsync(BigRefundRequest()))).Pending;
         using (var admin = Broker.Admin())
         {
             await admin.DecideApprovalAsync(pending.AuthReqId, approve: false, "admin:carol", "not this customer");
@@ -88,7 +88,7 @@ public sealed class ApprovalPollClientTests : ApprovalTest
         Assert.Equal((404, "admin.approval_unknown"), (unknown.Status, unknown.CheckId));
     }
 
-    private CredentialRequest BigRefund() => new()
+    private CredentialRequest BigRefundRequest() => new()
     {
         ActorToken = Broker.Svid(SupportAgent),
         SubjectToken = Broker.UserToken(),

@@ -19,7 +19,7 @@ namespace Mandate.Server.Tests.Storage;
 /// branch): a store outage escaping any endpoint family is a 503 with check id <c>store.unavailable</c> in that
 /// family's shape, with Retry-After, never a 500, and no stack trace in the log.
 /// </summary>
-public sealed class StoreOutageAnswerTests : IAsyncLifetime
+public sealed class StoreOutageAnswerTests : IAsyncLifetime, IDisposable
 {
     private readonly CapturedLogs _logs = new();
     private WebApplication? _app;
@@ -62,12 +62,17 @@ public sealed class StoreOutageAnswerTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _broker?.Dispose();
-        _proxy?.Dispose();
         if (_app is not null)
         {
             await _app.DisposeAsync();
         }
+    }
+
+    public void Dispose()
+    {
+        _broker?.Dispose();
+        _proxy?.Dispose();
+        _logs.Dispose();
     }
 
     [Theory]
