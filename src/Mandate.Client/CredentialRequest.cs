@@ -20,4 +20,7 @@ public sealed record CredentialRequest
 
     /// <summary>The agent invocation this belongs to; omitted means the broker assigns one.</summary>
     public string? Run { get; init; }
+
+    /// <summary>RFC 9396 <c>authorization_details</c> as a JSON array, e.g. the exact refund a rule may ask a human to approve.</summary>
+    public string? AuthorizationDetails { get; init; }
 }

@@ -7,7 +7,7 @@ namespace Mandate.Client;
 /// Talks to a Mandate broker's OAuth endpoints: exchange (RFC 8693), introspect (RFC 7662) and
 /// revoke (RFC 7009). Holds no credentials itself; callers pass identities per call.
 /// </summary>
-public sealed class MandateClient
+public sealed partial class MandateClient
 {
     internal const string TxnTokenType = "urn:ietf:params:oauth:token-type:txn_token";
     internal const string JwtTokenType = "urn:ietf:params:oauth:token-type:jwt";
@@ -89,6 +89,11 @@ public sealed class MandateClient
             form.Add(new("run", request.Run));
         }
 
+        if (request.AuthorizationDetails is not null)
+        {
+            form.Add(new("authorization_details", request.AuthorizationDetails));
+        }
+
         return await PostTokenAsync(form, cancellationToken);
     }
 
@@ -99,14 +104,17 @@ public sealed class MandateClient
             ? await _http.PostAsync("oauth2/token", new FormUrlEncodedContent(fields), cancellationToken)
             : await Dpop.PostTokenAsync(_http, fields, cancellationToken);
         using var json = await ReadAsync(response, cancellationToken);
-        var root = json.RootElement;
-        return new IssuedCredential(
+        return ReadCredential(json.RootElement);
+    }
+
+    /// <summary>RFC 8693 §2.2.1 response members.</summary>
+    private static IssuedCredential ReadCredential(System.Text.Json.JsonElement root) =>
+        new IssuedCredential(
             root.GetProperty("access_token").GetString()!,
             root.GetProperty("issued_token_type").GetString()!,
             root.GetProperty("token_type").GetString()!,
             root.GetProperty("expires_in").GetInt32(),
             root.GetProperty("scope").GetString()!);
-    }
 
     /// <summary>Asks whether <paramref name="token"/> is active; <paramref name="callerToken"/> is the asking tool's workload identity.</summary>
     public async Task<IntrospectionResponse> IntrospectAsync(string token, string callerToken, CancellationToken cancellationToken = default)
@@ -153,12 +161,29 @@ public sealed class MandateClient
         {
             using (json)
             {
-                var root = json.RootElement;
-                string? S(string n) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(n, out var v) ? v.GetString() : null;
-                throw new MandateErrorException(S("error") ?? S("title") ?? "http_error", S("error_description") ?? S("detail") ?? $"HTTP {(int)response.StatusCode}", (int)response.StatusCode);
+                throw Refusal(json.RootElement, (int)response.StatusCode);
             }
         }
 
         return json;
+    }
+
+    /// <summary>The refusal in an error answer: OAuth JSON or Problem Details, with its <c>check_id</c>; a pending approval typed.</summary>
+    private static MandateErrorException Refusal(JsonElement root, int status)
+    {
+        string? S(string n) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        int? N(string n) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(n, out var v) && v.TryGetInt32(out var i) ? i : null;
+        var error = S("error") ?? S("title") ?? "http_error";
+        var description = S("error_description") ?? S("detail") ?? $"HTTP {status}";
+        var checkId = S("check_id");
+
+        // OpenID CIBA §7.3 / §11: the approval's id, the poll interval and its lifetime (interval defaults to 5 s).
+        if (error == MandateApprovalPendingException.AuthorizationPending && S("auth_req_id") is { Length: > 0 } authReqId)
+        {
+            var pending = new ApprovalPending(authReqId, TimeSpan.FromSeconds(N("interval") ?? 5), TimeSpan.FromSeconds(N("expires_in") ?? 0), description);
+            return new MandateApprovalPendingException(pending, status, checkId);
+        }
+
+        return new MandateErrorException(error, description, status, checkId);
     }
 }

@@ -12,6 +12,12 @@ public sealed record BindingCheckResult(bool Satisfied, bool SenderConstrained, 
     /// <summary>The token is sender-constrained and the presentation proves possession.</summary>
     public static BindingCheckResult Bound { get; } = new(true, true, null);
 
+    /// <summary>The stable id of the check that failed (<see cref="BindingChecks"/>); null when satisfied.</summary>
+    public string? CheckId { get; init; }
+
     /// <summary>The token is sender-constrained and the presentation does not prove possession.</summary>
     public static BindingCheckResult Fail(string reason) => new(false, true, reason);
+
+    /// <summary>As <see cref="Fail(string)"/>, naming the failed check.</summary>
+    public static BindingCheckResult Fail(string checkId, string reason) => new(false, true, reason) { CheckId = checkId };
 }

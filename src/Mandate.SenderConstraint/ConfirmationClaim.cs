@@ -115,12 +115,14 @@ public sealed record ConfirmationClaim(string? X5tS256, string? Jkt)
             if (presentedCertificate is null)
             {
                 return BindingCheckResult.Fail(
+                    BindingChecks.CertificateMissing,
                     "the token is bound to a client certificate (cnf.x5t#S256, RFC 8705) but the request presented none; call over mutual TLS with that certificate");
             }
 
             if (!FixedEquals(cnf.X5tS256, CertificateThumbprint.X5tS256(presentedCertificate)))
             {
                 return BindingCheckResult.Fail(
+                    BindingChecks.CertificateMismatch,
                     "the token is bound to a different client certificate (cnf.x5t#S256 does not match the presented certificate, RFC 8705 section 3)");
             }
         }
@@ -130,12 +132,14 @@ public sealed record ConfirmationClaim(string? X5tS256, string? Jkt)
             if (dpopJkt is null)
             {
                 return BindingCheckResult.Fail(
+                    BindingChecks.DpopProofMissing,
                     "the token is DPoP-bound (cnf.jkt, RFC 9449) but the request carried no valid DPoP proof; send a DPoP header signed with the bound key");
             }
 
             if (!FixedEquals(cnf.Jkt, dpopJkt))
             {
                 return BindingCheckResult.Fail(
+                    BindingChecks.DpopKeyMismatch,
                     "the DPoP proof was signed with another key than the one the token is bound to (cnf.jkt mismatch, RFC 9449 section 7.1)");
             }
         }

@@ -51,7 +51,7 @@ public sealed class DpopProofValidator
         cancellationToken.ThrowIfCancellationRequested();
         if (string.IsNullOrEmpty(request.Proof) || request.Proof.Length > _options.MaxProofLength)
         {
-            return DpopValidationResult.Invalid($"the DPoP header must hold one compact JWS of at most {_options.MaxProofLength} characters");
+            return DpopValidationResult.Invalid(BindingChecks.DpopProofMalformed, $"the DPoP header must hold one compact JWS of at most {_options.MaxProofLength} characters");
         }
 
         // Step 2: a well-formed JWT.
@@ -66,19 +66,19 @@ public sealed class DpopProofValidator
         }
         catch (Exception e) when (e is ArgumentException or JsonException or FormatException or SecurityTokenException)
         {
-            return DpopValidationResult.Invalid("the DPoP proof is not a well-formed JWT (RFC 9449 section 4.3 step 2)");
+            return DpopValidationResult.Invalid(BindingChecks.DpopProofMalformed, "the DPoP proof is not a well-formed JWT (RFC 9449 section 4.3 step 2)");
         }
 
         // RFC 7515 §4.1.11 (crit) and the claim types every JWT meets; the iat window is step 11 below.
         if (IncomingJwtRules.Check(jwt) is { } broken)
         {
-            return DpopValidationResult.Invalid("the DPoP proof " + broken.Problem);
+            return DpopValidationResult.Invalid(BindingChecks.DpopProofMalformed, "the DPoP proof " + broken.Problem);
         }
 
         var headerCheck = CheckHeader(header, out var key, out var algorithm);
         if (headerCheck is not null)
         {
-            return DpopValidationResult.Invalid(headerCheck);
+            return DpopValidationResult.Invalid(BindingChecks.DpopProofMalformed, headerCheck);
         }
 
         // Step 7: the signature verifies with the public key in the jwk header.
@@ -96,7 +96,7 @@ public sealed class DpopProofValidator
         });
         if (!validation.IsValid)
         {
-            return DpopValidationResult.Invalid("the DPoP proof's signature does not verify with the key in its jwk header (RFC 9449 section 4.3 step 7)");
+            return DpopValidationResult.Invalid(BindingChecks.DpopSignatureInvalid, "the DPoP proof's signature does not verify with the key in its jwk header (RFC 9449 section 4.3 step 7)");
         }
 
         var claimCheck = CheckClaims(payload, request, out var jti, out var iat);
@@ -113,8 +113,8 @@ public sealed class DpopProofValidator
         return outcome switch
         {
             ReplayCacheOutcome.Added => new DpopValidationResult(DpopFailure.None, null, thumbprint, jti),
-            ReplayCacheOutcome.Replayed => DpopValidationResult.Invalid("the DPoP proof was already used (jti replay, RFC 9449 section 11.1); create a fresh proof with a new jti for every request"),
-            _ => DpopValidationResult.Invalid("the DPoP replay cache is full; retry shortly with a fresh proof"),
+            ReplayCacheOutcome.Replayed => DpopValidationResult.Invalid(BindingChecks.DpopProofReplayed, "the DPoP proof was already used (jti replay, RFC 9449 section 11.1); create a fresh proof with a new jti for every request"),
+            _ => DpopValidationResult.Invalid(BindingChecks.DpopReplayCacheFull, "the DPoP replay cache is full; retry shortly with a fresh proof"),
         };
     }
 
@@ -179,14 +179,14 @@ public sealed class DpopProofValidator
         iat = default;
         if (payload.ValueKind != JsonValueKind.Object)
         {
-            return DpopValidationResult.Invalid("the DPoP proof payload is not a JSON object (RFC 9449 section 4.3 step 2)");
+            return DpopValidationResult.Invalid(BindingChecks.DpopProofMalformed, "the DPoP proof payload is not a JSON object (RFC 9449 section 4.3 step 2)");
         }
 
         // Step 3: required claims.
         var jtiValue = ReadString(payload, "jti");
         if (jtiValue is null or { Length: > 256 })
         {
-            return DpopValidationResult.Invalid("the DPoP proof needs a jti of 1 to 256 characters (RFC 9449 section 4.2)");
+            return DpopValidationResult.Invalid(BindingChecks.DpopProofMalformed, "the DPoP proof needs a jti of 1 to 256 characters (RFC 9449 section 4.2)");
         }
 
         jti = jtiValue;
@@ -194,7 +194,7 @@ public sealed class DpopProofValidator
         // Step 8: htm matches the method.
         if (ReadString(payload, "htm") != request.HttpMethod)
         {
-            return DpopValidationResult.Invalid($"the DPoP proof's htm must be {request.HttpMethod} for this request (RFC 9449 section 4.3 step 8)");
+            return DpopValidationResult.Invalid(BindingChecks.DpopMethodMismatch, $"the DPoP proof's htm must be {request.HttpMethod} for this request (RFC 9449 section 4.3 step 8)");
         }
 
         // Step 9: htu matches the URI without query and fragment.
@@ -203,21 +203,21 @@ public sealed class DpopProofValidator
         if (htu is null || !Uri.TryCreate(htu, UriKind.Absolute, out var htuUri)
             || (htuUri.Scheme != Uri.UriSchemeHttps && htuUri.Scheme != Uri.UriSchemeHttp) || NormalizeHtu(htuUri) != expectedHtu)
         {
-            return DpopValidationResult.Invalid($"the DPoP proof's htu must be {expectedHtu} for this request (RFC 9449 section 4.3 step 9)");
+            return DpopValidationResult.Invalid(BindingChecks.DpopUrlMismatch, $"the DPoP proof's htu must be {expectedHtu} for this request (RFC 9449 section 4.3 step 9)");
         }
 
         // Step 11: iat within the window (either side, for clock skew).
         if (!payload.TryGetProperty("iat", out var iatElement) || iatElement.ValueKind != JsonValueKind.Number
             || !iatElement.TryGetInt64(out var iatSeconds) || iatSeconds < 0 || iatSeconds > 253402300799)
         {
-            return DpopValidationResult.Invalid("the DPoP proof needs a numeric iat (RFC 9449 section 4.2)");
+            return DpopValidationResult.Invalid(BindingChecks.DpopIatInvalid, "the DPoP proof needs a numeric iat (RFC 9449 section 4.2)");
         }
 
         iat = DateTimeOffset.FromUnixTimeSeconds(iatSeconds);
         var now = _time.GetUtcNow();
         if (iat < now - _options.IatWindow || iat > now + _options.IatWindow)
         {
-            return DpopValidationResult.Invalid($"the DPoP proof's iat is more than {(int)_options.IatWindow.TotalSeconds}s from the server clock; create a fresh proof for each request (RFC 9449 section 4.3 step 11)");
+            return DpopValidationResult.Invalid(BindingChecks.DpopIatInvalid, $"the DPoP proof's iat is more than {(int)_options.IatWindow.TotalSeconds}s from the server clock; create a fresh proof for each request (RFC 9449 section 4.3 step 11)");
         }
 
         // Step 12: ath binds the proof to the presented access token.
@@ -226,7 +226,7 @@ public sealed class DpopProofValidator
             var ath = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(request.AccessToken)));
             if (!string.Equals(ReadString(payload, "ath"), ath, StringComparison.Ordinal))
             {
-                return DpopValidationResult.Invalid("the DPoP proof's ath must be base64url(SHA-256) of the access token sent with it (RFC 9449 section 4.3 step 12)");
+                return DpopValidationResult.Invalid(BindingChecks.DpopAthMismatch, "the DPoP proof's ath must be base64url(SHA-256) of the access token sent with it (RFC 9449 section 4.3 step 12)");
             }
         }
 
@@ -236,7 +236,7 @@ public sealed class DpopProofValidator
             var nonce = ReadString(payload, "nonce");
             if (nonce is null || !request.AcceptNonce(nonce))
             {
-                return DpopValidationResult.NonceRequired("this server requires a DPoP nonce; retry with the nonce from the DPoP-Nonce response header (RFC 9449 section 8)");
+                return DpopValidationResult.NonceRequired(BindingChecks.DpopNonceRequired, "this server requires a DPoP nonce; retry with the nonce from the DPoP-Nonce response header (RFC 9449 section 8)");
             }
         }
 

@@ -10,7 +10,10 @@ public sealed record DpopValidationResult(DpopFailure Failure, string? FailureRe
     /// <summary>True when every check passed.</summary>
     public bool IsValid => Failure == DpopFailure.None;
 
-    internal static DpopValidationResult Invalid(string reason) => new(DpopFailure.InvalidProof, reason, null, null);
+    /// <summary>The stable id of the check that refused (<see cref="BindingChecks"/>); null when valid.</summary>
+    public string? CheckId { get; init; }
 
-    internal static DpopValidationResult NonceRequired(string reason) => new(DpopFailure.UseNonce, reason, null, null);
+    internal static DpopValidationResult Invalid(string checkId, string reason) => new(DpopFailure.InvalidProof, reason, null, null) { CheckId = checkId };
+
+    internal static DpopValidationResult NonceRequired(string checkId, string reason) => new(DpopFailure.UseNonce, reason, null, null) { CheckId = checkId };
 }

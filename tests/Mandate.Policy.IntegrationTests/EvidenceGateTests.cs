@@ -36,8 +36,9 @@ public sealed class EvidenceGateTests
         var (garbageStatus, _) = await broker.PostEvidenceAsync("not-a-token", body);
 
         Assert.Equal(403, agentStatus);
-        Assert.Contains("not trusted to post evidence", agentBody.GetProperty("error_description").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("insufficient_scope", "evidence.issuer_not_trusted"), (agentBody.GetProperty("error").GetString(), agentBody.GetProperty("check_id").GetString()));
         Assert.Equal(403, garbageStatus);
-        Assert.Equal(400, (await broker.PostEvidenceAsync(broker.CiToken(), """{"kind":"eval","subject":"x","result":"green"}""")).Status);
+        var (badStatus, badBody) = await broker.PostEvidenceAsync(broker.CiToken(), """{"kind":"eval","subject":"x","result":"green"}""");
+        Assert.Equal((400, "evidence.body_invalid"), (badStatus, badBody.GetProperty("check_id").GetString()));
     }
 }

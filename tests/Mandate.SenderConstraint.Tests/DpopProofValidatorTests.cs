@@ -24,6 +24,7 @@ public sealed class DpopProofValidatorTests : IDisposable
         Assert.Equal(DpopFailure.InvalidProof, result.Failure);
         Assert.Contains(reasonFragment, result.FailureReason, StringComparison.Ordinal);
         Assert.Null(result.JwkThumbprint);
+        Assert.StartsWith("binding.dpop_", result.CheckId, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,6 +56,7 @@ public sealed class DpopProofValidatorTests : IDisposable
         Assert.True((await Validate(proof)).IsValid);
         _time.Advance(TimeSpan.FromSeconds(5));
         AssertRefused(await Validate(proof), "jti replay");
+        Assert.Equal(BindingChecks.DpopProofReplayed, (await Validate(proof)).CheckId);
     }
 
     [Fact]

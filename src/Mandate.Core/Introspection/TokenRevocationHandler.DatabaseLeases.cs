@@ -28,7 +28,7 @@ public sealed partial class TokenRevocationHandler
         if (caller.SpiffeId != lease.Agent && !(tool?.Workloads.Contains(caller.SpiffeId, StringComparer.Ordinal) ?? false))
         {
             // RFC 7009 §2.1: only the client the credential was issued to (or its tool) may revoke it.
-            return OAuthError.UnauthorizedClient("only the agent holding the credential or its tool may revoke it; operators use 'mandate revoke'");
+            return TokenRevocationChecks.NotHolder.Refuse("only the agent holding the credential or its tool may revoke it; operators use 'mandate revoke'");
         }
 
         await _revocations.RevokeAsync(RevocationTarget.Token, lease.Jti, caller.SpiffeId, "revoked via RFC 7009", lease.ExpiresAt, cancellationToken);

@@ -54,7 +54,7 @@ public sealed partial class TokenRevocationHandler
         if (!mayRevoke)
         {
             // RFC 7009 §2.1: the server verifies the token was issued to the client making the request.
-            return OAuthError.UnauthorizedClient("only the agent holding the credential or its tool may revoke it; operators use 'mandate revoke'");
+            return TokenRevocationChecks.NotHolder.Refuse("only the agent holding the credential or its tool may revoke it; operators use 'mandate revoke'");
         }
 
         await _revocations.RevokeAsync(RevocationTarget.Token, issued.Jti, caller.SpiffeId, "revoked via RFC 7009", issued.ExpiresAt, cancellationToken);
@@ -75,7 +75,7 @@ public sealed partial class TokenRevocationHandler
 
         if (!presented.Run.Actors.Contains(caller.SpiffeId, StringComparer.Ordinal))
         {
-            return OAuthError.UnauthorizedClient("only the run's agent or an agent above it in the delegation chain may end a run; operators use 'mandate runs end'");
+            return TokenRevocationChecks.NotRunActor.Refuse("only the run's agent or an agent above it in the delegation chain may end a run; operators use 'mandate runs end'");
         }
 
         await _runs.EndAsync(presented.Run.Id, caller.SpiffeId, "ended by its agent", cancellationToken);

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Mandate.Server.Http;
 
 namespace Mandate.Server.Admin;
 
@@ -48,49 +49,36 @@ public static class AdminEndpoints
         if (request is null || string.IsNullOrWhiteSpace(request.Value) || !Enum.TryParse<RevocationTarget>(request.Target, ignoreCase: true, out var target)
             || !Enum.IsDefined(target))
         {
-            return Results.Problem(
-                title: "invalid revocation",
-                detail: "send {\"target\": \"token|run|agent|tenant|user\", \"value\": \"…\", \"reason\": \"…\"}",
-                statusCode: StatusCodes.Status400BadRequest);
+            return ProblemChecks.Problem(
+                AdminChecks.RevocationInvalid,
+                "invalid revocation",
+                "send {\"target\": \"token|run|agent|tenant|user\", \"value\": \"…\", \"reason\": \"…\"}",
+                StatusCodes.Status400BadRequest);
         }
 
-        try
-        {
-            var (r, recorded) = await revocations.RevokeAsync(target, request.Value, request.By ?? "admin", request.Reason, null, cancellationToken);
+        var (r, recorded) = await revocations.RevokeAsync(target, request.Value, request.By ?? "admin", request.Reason, null, cancellationToken);
 
-            // 201: in force and durable. 202: in force in this broker now, written when the store returns.
-            return Results.Json(
-                new
-                {
-                    id = r.Id, target = r.Target.ToString().ToLowerInvariant(), value = r.Value, revoked_at = r.RevokedAt, recorded,
-                    status = recorded ? RevocationStatus.Recorded : RevocationStatus.Pending,
-                },
-                statusCode: recorded ? StatusCodes.Status201Created : StatusCodes.Status202Accepted);
-        }
-        catch (StoreUnavailableException e)
-        {
-            return Results.Problem(title: "store unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+        // 201: in force and durable. 202: in force in this broker now, written when the store returns.
+        return Results.Json(
+            new
+            {
+                id = r.Id, target = r.Target.ToString().ToLowerInvariant(), value = r.Value, revoked_at = r.RevokedAt, recorded,
+                status = recorded ? RevocationStatus.Recorded : RevocationStatus.Pending,
+            },
+            statusCode: recorded ? StatusCodes.Status201Created : StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> EnableAgentAsync(EnableAgentRequest? request, RevocationService revocations, CancellationToken cancellationToken)
     {
         if (request?.Agent is not { Length: > 0 } agent)
         {
-            return Results.Problem(title: "invalid request", detail: "send {\"agent\": \"spiffe://…\", \"reason\": \"…\"}", statusCode: StatusCodes.Status400BadRequest);
+            return ProblemChecks.Problem(AdminChecks.EnableInvalid, "invalid request", "send {\"agent\": \"spiffe://…\", \"reason\": \"…\"}", StatusCodes.Status400BadRequest);
         }
 
-        try
-        {
-            var lifted = await revocations.EnableAgentAsync(agent, request.By ?? "admin", request.Reason, cancellationToken);
-            return lifted is null
-                ? Results.Problem(title: "agent not disabled", detail: $"agent '{agent}' is not disabled", statusCode: StatusCodes.Status409Conflict)
-                : Results.Json(new { agent, lifted = lifted.Id });
-        }
-        catch (StoreUnavailableException e)
-        {
-            return Results.Problem(title: "store unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+        var lifted = await revocations.EnableAgentAsync(agent, request.By ?? "admin", request.Reason, cancellationToken);
+        return lifted is null
+            ? ProblemChecks.Problem(AdminChecks.AgentNotDisabled, "agent not disabled", $"agent '{agent}' is not disabled", StatusCodes.Status409Conflict)
+            : Results.Json(new { agent, lifted = lifted.Id });
     }
 
     private static async IAsyncEnumerable<object> QueryAudit(

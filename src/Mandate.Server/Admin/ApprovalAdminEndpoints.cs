@@ -3,6 +3,7 @@ using Mandate.Core.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Mandate.Server.Http;
 
 namespace Mandate.Server.Admin;
 
@@ -27,7 +28,7 @@ public static class ApprovalAdminEndpoints
         {
             if (!Enum.TryParse<ApprovalStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
             {
-                return Results.Problem(title: "invalid status", detail: "status is pending, approved, denied or consumed", statusCode: StatusCodes.Status400BadRequest);
+                return ProblemChecks.Problem(AdminChecks.ApprovalStatusInvalid, "invalid status", "status is pending, approved, denied or consumed", StatusCodes.Status400BadRequest);
             }
 
             filter = parsed;
@@ -41,20 +42,18 @@ public static class ApprovalAdminEndpoints
     private static async Task<IResult> DecideAsync(string id, bool approve, ApprovalDecisionRequest? body, ApprovalService service, CancellationToken cancellationToken)
     {
         var approver = string.IsNullOrWhiteSpace(body?.Approver) ? "admin" : body.Approver;
-        try
+        var (approval, error) = await service.DecideAsync(id, approve, approver, body?.Reason, cancellationToken);
+        if (approval is null)
         {
-            var (approval, error) = await service.DecideAsync(id, approve, approver, body?.Reason, cancellationToken);
-            if (error is not null)
-            {
-                return Results.Problem(title: "approval not changed", detail: error, statusCode: approval is null ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict);
-            }
+            return ProblemChecks.Problem(AdminChecks.ApprovalUnknown, "approval not changed", error ?? $"no approval '{id}'", StatusCodes.Status404NotFound);
+        }
 
-            return Results.Json(View(approval!, approval!.DecidedAt ?? DateTimeOffset.MinValue));
-        }
-        catch (StoreUnavailableException e)
+        if (error is not null)
         {
-            return Results.Problem(title: "store unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return ProblemChecks.Problem(AdminChecks.ApprovalNotPending, "approval not changed", error, StatusCodes.Status409Conflict);
         }
+
+        return Results.Json(View(approval, approval.DecidedAt ?? DateTimeOffset.MinValue));
     }
 
     private static object View(Approval a, DateTimeOffset now) => new

@@ -1,6 +1,6 @@
 using Mandate.Core.Configuration;
 using Mandate.Core.Spiffe;
-using Mandate.Core.Storage;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -43,15 +43,8 @@ internal static class EntryAdminEndpoints
             return Invalid(problems);
         }
 
-        try
-        {
-            var (entry, invalid) = await entries.CreateAsync(request.SpiffeId, request.Selectors, x509, jwt, request.By ?? "admin", ct);
-            return entry is null ? Invalid(invalid) : Results.Json(Json(entry), statusCode: StatusCodes.Status201Created);
-        }
-        catch (StoreUnavailableException e)
-        {
-            return Results.Problem(title: "store unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+        var (entry, invalid) = await entries.CreateAsync(request.SpiffeId, request.Selectors, x509, jwt, request.By ?? "admin", ct);
+        return entry is null ? Invalid(invalid) : Results.Json(Json(entry), statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> ListAsync(RegistrationEntryService entries, CancellationToken ct) =>
@@ -59,17 +52,10 @@ internal static class EntryAdminEndpoints
 
     private static async Task<IResult> DeleteAsync(string id, string? by, string? reason, RegistrationEntryService entries, CancellationToken ct)
     {
-        try
-        {
-            var deleted = await entries.DeleteAsync(id, by ?? "admin", reason, ct);
-            return deleted is null
-                ? Results.Problem(title: "unknown entry", detail: $"no registration entry '{id}'; 'mandate entries list' shows them", statusCode: StatusCodes.Status404NotFound)
-                : Results.Json(Json(deleted));
-        }
-        catch (StoreUnavailableException e)
-        {
-            return Results.Problem(title: "store unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+        var deleted = await entries.DeleteAsync(id, by ?? "admin", reason, ct);
+        return deleted is null
+            ? ProblemChecks.Problem(AdminChecks.EntryUnknown, "unknown entry", $"no registration entry '{id}'; 'mandate entries list' shows them", StatusCodes.Status404NotFound)
+            : Results.Json(Json(deleted));
     }
 
     private static TimeSpan? ParseTtl(string? text, string name, List<string> problems)
@@ -89,5 +75,5 @@ internal static class EntryAdminEndpoints
     }
 
     private static IResult Invalid(IReadOnlyList<string> problems) =>
-        Results.Problem(title: "invalid registration entry", detail: string.Join("; ", problems), statusCode: StatusCodes.Status400BadRequest);
+        ProblemChecks.Problem(AdminChecks.EntryInvalid, "invalid registration entry", string.Join("; ", problems), StatusCodes.Status400BadRequest);
 }

@@ -3,6 +3,7 @@ using Mandate.Core.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Mandate.Server.Http;
 
 namespace Mandate.Server.Admin;
 
@@ -32,17 +33,10 @@ internal static class RunAdminEndpoints
 
     private static async Task<IResult> EndAsync(RunService runs, string id, EndRunRequest? request, CancellationToken ct)
     {
-        try
-        {
-            var ended = await runs.EndAsync(id, request?.By ?? "admin", request?.Reason, ct);
-            return ended is null ? NotFound(id) : Results.Json(new { ended = ended.Select(r => r.Id) });
-        }
-        catch (StoreUnavailableException e)
-        {
-            return Results.Problem(title: "store unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+        var ended = await runs.EndAsync(id, request?.By ?? "admin", request?.Reason, ct);
+        return ended is null ? NotFound(id) : Results.Json(new { ended = ended.Select(r => r.Id) });
     }
 
     private static IResult NotFound(string id) =>
-        Results.Problem(title: "unknown run", detail: $"no run '{id}' is recorded and no audit record carries it; 'mandate runs list' shows recent runs", statusCode: StatusCodes.Status404NotFound);
+        ProblemChecks.Problem(AdminChecks.RunUnknown, "unknown run", $"no run '{id}' is recorded and no audit record carries it; 'mandate runs list' shows recent runs", StatusCodes.Status404NotFound);
 }

@@ -1,5 +1,5 @@
 using Mandate.Core.Secrets;
-using Mandate.Core.Storage;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -20,13 +20,13 @@ internal static class SecretAdminEndpoints
     }
 
     private static async Task<IResult> ListAsync(SecretVault vault, CancellationToken ct) =>
-        await Guard(async () => Results.Json((await vault.ListAsync(ct)).Select(Json)));
+        Results.Json((await vault.ListAsync(ct)).Select(Json));
 
     private static async Task<IResult> SetAsync(HttpContext http, SecretVault vault, string tool, string? by, CancellationToken ct)
     {
         if (vault.CannotHold(tool) is { } why)
         {
-            return Results.Problem(title: "not a secret tool", detail: why, statusCode: StatusCodes.Status404NotFound);
+            return ProblemChecks.Problem(AdminChecks.SecretToolInvalid, "not a secret tool", why, StatusCodes.Status404NotFound);
         }
 
         var body = new MemoryStream();
@@ -60,28 +60,16 @@ internal static class SecretAdminEndpoints
             return Invalid("the secret must be printable ASCII on one line (it is sent in an HTTP header)");
         }
 
-        return await Guard(async () => Results.Json(Json(await vault.SetAsync(tool, value, by ?? "admin", ct)), statusCode: StatusCodes.Status201Created));
+        return Results.Json(Json(await vault.SetAsync(tool, value, by ?? "admin", ct)), statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> DeleteAsync(SecretVault vault, string tool, string? by, CancellationToken ct) =>
-        await Guard(async () => await vault.DeleteAsync(tool, by ?? "admin", ct) is { } deleted
+        await vault.DeleteAsync(tool, by ?? "admin", ct) is { } deleted
             ? Results.Json(Json(deleted))
-            : Results.Problem(title: "no secret", detail: $"tool '{tool}' has no vaulted secret; 'mandate secrets list' shows those that do", statusCode: StatusCodes.Status404NotFound));
+            : ProblemChecks.Problem(AdminChecks.SecretUnknown, "no secret", $"tool '{tool}' has no vaulted secret; 'mandate secrets list' shows those that do", StatusCodes.Status404NotFound);
 
     private static object Json(SecretMetadata m) => new { tool = m.Tool, version = m.Version, created_at = m.CreatedAt, created_by = m.CreatedBy };
 
     private static IResult Invalid(string detail) =>
-        Results.Problem(title: "invalid secret", detail: detail + "; the value was not stored", statusCode: StatusCodes.Status400BadRequest);
-
-    private static async Task<IResult> Guard(Func<Task<IResult>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (StoreUnavailableException e)
-        {
-            return Results.Problem(title: "store unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-    }
+        ProblemChecks.Problem(AdminChecks.SecretInvalid, "invalid secret", detail + "; the value was not stored", StatusCodes.Status400BadRequest);
 }

@@ -2,8 +2,6 @@ using System.Text.Json;
 using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
 using Mandate.Core.Evidence;
-using Mandate.Core.Protocol;
-using Mandate.Core.Storage;
 using Mandate.Server.Http;
 using Microsoft.AspNetCore.Http;
 
@@ -27,22 +25,22 @@ public static class EvidenceEndpoint
         var header = http.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
         {
-            await OAuthResponses.WriteErrorAsync(http, new OAuthError("invalid_token", "send the poster's identity token as 'Authorization: Bearer <jwt>' from an issuer trusted for evidence (kind: ci)"), StatusCodes.Status401Unauthorized);
+            await OAuthResponses.WriteErrorAsync(http, EvidenceChecks.TokenMissing.Refuse("send the poster's identity token as 'Authorization: Bearer <jwt>' from an issuer trusted for evidence (kind: ci)"));
             return;
         }
 
         var token = header["Bearer ".Length..].Trim();
         if (!attestor.ClaimsIssuerOfKind(token, IssuerKind.Ci))
         {
-            // RFC 6750 §3.1: a valid-looking caller without the right to do this is 403.
-            await OAuthResponses.WriteErrorAsync(http, new OAuthError("insufficient_scope", "the token's issuer is not trusted to post evidence; add it under issuers with kind: ci"), StatusCodes.Status403Forbidden);
+            // RFC 6750 §3.1: a valid-looking caller without the right to do this is 403 (OAuthResponses.StatusFor).
+            await OAuthResponses.WriteErrorAsync(http, EvidenceChecks.IssuerNotTrusted.Refuse("the token's issuer is not trusted to post evidence; add it under issuers with kind: ci"));
             return;
         }
 
         var poster = await attestor.AttestEvidencePosterAsync(token, http.RequestAborted);
-        if (poster.Identity is null)
+        if (poster.Identity is not { } identity)
         {
-            await OAuthResponses.WriteErrorAsync(http, new OAuthError("invalid_token", poster.Failure!), StatusCodes.Status401Unauthorized);
+            await OAuthResponses.WriteErrorAsync(http, EvidenceChecks.TokenInvalid.Refuse(poster.Failure ?? "the identity token is invalid"));
             return;
         }
 
@@ -57,27 +55,21 @@ public static class EvidenceEndpoint
         }
 
         var problem = request is null ? "send a JSON object {\"kind\": \"eval\", \"subject\": \"repo@commit\", \"result\": \"pass\"|\"fail\", \"details\": {...}}" : request.Validate();
-        if (problem is not null)
+        if (request is null || problem is not null)
         {
-            await OAuthResponses.WriteErrorAsync(http, OAuthError.InvalidRequest(problem));
+            await OAuthResponses.WriteErrorAsync(http, EvidenceChecks.BodyInvalid.Refuse(problem ?? "send a JSON object"));
             return;
         }
 
-        try
+        // A store outage escapes to the host (StoreOutages): 503 store.unavailable, nothing recorded.
+        var record = await evidence.RecordAsync(identity, request, http.RequestAborted);
+        await OAuthResponses.WriteJsonAsync(http, StatusCodes.Status201Created, w =>
         {
-            var record = await evidence.RecordAsync(poster.Identity, request!, http.RequestAborted);
-            await OAuthResponses.WriteJsonAsync(http, StatusCodes.Status201Created, w =>
-            {
-                w.WriteString("id", record.Id);
-                w.WriteString("kind", record.Kind);
-                w.WriteString("subject", record.Subject);
-                w.WriteString("result", record.Result);
-                w.WriteString("posted_by", record.PostedBy);
-            });
-        }
-        catch (StoreUnavailableException)
-        {
-            await OAuthResponses.WriteErrorAsync(http, OAuthError.TemporarilyUnavailable("the evidence could not be recorded; retry shortly"));
-        }
+            w.WriteString("id", record.Id);
+            w.WriteString("kind", record.Kind);
+            w.WriteString("subject", record.Subject);
+            w.WriteString("result", record.Result);
+            w.WriteString("posted_by", record.PostedBy);
+        });
     }
 }

@@ -1,6 +1,4 @@
 using Mandate.Core.Introspection;
-using Mandate.Core.Protocol;
-using Mandate.Core.Storage;
 using Mandate.SenderConstraint;
 using Mandate.Server.Http;
 using Microsoft.AspNetCore.Http;
@@ -21,16 +19,8 @@ public static class IntrospectionEndpoint
             return;
         }
 
-        IntrospectionResult result;
-        try
-        {
-            result = await handler.IntrospectAsync(caller, token, http.RequestAborted);
-        }
-        catch (StoreUnavailableException)
-        {
-            await OAuthResponses.WriteErrorAsync(http, OAuthError.TemporarilyUnavailable("the audit store is unavailable; treat the token as inactive and retry shortly"));
-            return;
-        }
+        // An active answer that cannot be recorded escapes to the host (StoreOutages): 503 store.unavailable.
+        var result = await handler.IntrospectAsync(caller, token, http.RequestAborted);
 
         await OAuthResponses.WriteJsonAsync(http, StatusCodes.Status200OK, w =>
         {

@@ -1,6 +1,5 @@
 using Mandate.Core.Introspection;
 using Mandate.Core.Protocol;
-using Mandate.Core.Storage;
 using Mandate.Server.Http;
 using Microsoft.AspNetCore.Http;
 
@@ -22,21 +21,12 @@ public static class RevocationEndpoint
         if (form.TryGetValue(OAuthConstants.Parameters.TokenTypeHint, out var hint) && hint is not ("access_token" or "refresh_token"))
         {
             // RFC 7009 §2.2.1: a hint the server does not understand.
-            await OAuthResponses.WriteErrorAsync(http, new OAuthError(OAuthConstants.Errors.UnsupportedTokenType, "token_type_hint must be access_token (Mandate issues no refresh tokens)"));
+            await OAuthResponses.WriteErrorAsync(http, TokenRevocationChecks.UnsupportedTokenType.Refuse("token_type_hint must be access_token (Mandate issues no refresh tokens)"));
             return;
         }
 
-        OAuthError? error;
-        try
-        {
-            error = await handler.RevokeAsync(caller, token, http.RequestAborted);
-        }
-        catch (StoreUnavailableException)
-        {
-            error = OAuthError.TemporarilyUnavailable("the revocation could not be made durable; retry");
-        }
-
-        if (error is not null)
+        // A revocation that cannot be made durable escapes to the host (StoreOutages): 503 store.unavailable.
+        if (await handler.RevokeAsync(caller, token, http.RequestAborted) is { } error)
         {
             await OAuthResponses.WriteErrorAsync(http, error);
             return;

@@ -122,6 +122,7 @@ public static class MandateServer
         app.UseStartupGate();
         app.UseEgressProxy();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = InternalFaultAsync });
+        app.UseStoreOutages();
         app.UseStatusCodePages();
         MapEndpoints(app);
         return app;
@@ -176,7 +177,7 @@ public static class MandateServer
     private static Task MethodNotAllowedAsync(HttpContext http)
     {
         http.Response.Headers.Allow = "POST";
-        return OAuthResponses.WriteErrorAsync(http, Core.Protocol.OAuthError.InvalidRequest("use POST with an application/x-www-form-urlencoded body"), StatusCodes.Status405MethodNotAllowed);
+        return OAuthResponses.WriteErrorAsync(http, FormChecks.MethodNotAllowed.Refuse("use POST with an application/x-www-form-urlencoded body"));
     }
 
     /// <summary>
@@ -188,7 +189,7 @@ public static class MandateServer
     {
         var error = http.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
         return ClientRequestBody.ClientStatus(error) is { } status
-            ? OAuthResponses.WriteErrorAsync(http, Core.Protocol.OAuthError.InvalidRequest(ClientRequestBody.Description(status)), status)
+            ? OAuthResponses.WriteErrorAsync(http, ClientRequestBody.Refusal(status), status)
             : OAuthResponses.WriteErrorAsync(http, new Core.Protocol.OAuthError(Core.Protocol.OAuthConstants.Errors.ServerError, "internal error; nothing was issued"), StatusCodes.Status500InternalServerError);
     }
 }

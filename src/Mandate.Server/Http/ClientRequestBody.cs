@@ -40,6 +40,14 @@ public static class ClientRequestBody
         return null;
     }
 
+    /// <summary>The refusal, with its check, of a request whose body failed to read with <paramref name="status"/>.</summary>
+    public static Core.Protocol.OAuthError Refusal(int status) => (status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => FormChecks.BodyTooLarge,
+        StatusCodes.Status408RequestTimeout => FormChecks.BodyTimeout,
+        _ => FormChecks.BodyUnreadable,
+    }).Refuse(Description(status));
+
     /// <summary>A client-safe description for a request refused with <paramref name="status"/> while it was read.</summary>
     public static string Description(int status) => status switch
     {

@@ -27,17 +27,17 @@ public static class FormReader
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, OAuthError.InvalidRequest("the body must be application/x-www-form-urlencoded"), StatusCodes.Status415UnsupportedMediaType);
+            return (null, FormChecks.UnsupportedMediaType.Refuse("the body must be application/x-www-form-urlencoded"), StatusCodes.Status415UnsupportedMediaType);
         }
 
         if (mediaType.Charset.HasValue && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, OAuthError.InvalidRequest("only charset=utf-8 is accepted"), StatusCodes.Status415UnsupportedMediaType);
+            return (null, FormChecks.UnsupportedCharset.Refuse("only charset=utf-8 is accepted"), StatusCodes.Status415UnsupportedMediaType);
         }
 
         if (request.ContentLength > MaxBodyBytes)
         {
-            return (null, OAuthError.InvalidRequest($"the body exceeds {MaxBodyBytes} bytes"), StatusCodes.Status413PayloadTooLarge);
+            return (null, TooLarge(), StatusCodes.Status413PayloadTooLarge);
         }
 
         byte[]? body;
@@ -50,13 +50,13 @@ public static class FormReader
             // Kestrel (or ClientRequestBodyStream) refuses a body it cannot accept while we read it (a chunked body
             // over its limit, broken chunk framing, a stalled upload): the client's fault, never a 500.
             return status == StatusCodes.Status413PayloadTooLarge
-                ? (null, OAuthError.InvalidRequest($"the body exceeds {MaxBodyBytes} bytes"), StatusCodes.Status413PayloadTooLarge)
-                : (null, OAuthError.InvalidRequest(ClientRequestBody.Description(status)), status);
+                ? (null, TooLarge(), StatusCodes.Status413PayloadTooLarge)
+                : (null, ClientRequestBody.Refusal(status), status);
         }
 
         if (body is null)
         {
-            return (null, OAuthError.InvalidRequest($"the body exceeds {MaxBodyBytes} bytes"), StatusCodes.Status413PayloadTooLarge);
+            return (null, TooLarge(), StatusCodes.Status413PayloadTooLarge);
         }
 
         var form = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -69,7 +69,7 @@ public static class FormReader
             var value = eq < 0 ? "" : Decode(bytes[(eq + 1)..]);
             if (name is null || value is null)
             {
-                return (null, OAuthError.InvalidRequest("the body is not valid UTF-8 form encoding"), StatusCodes.Status400BadRequest);
+                return (null, FormChecks.MalformedBody.Refuse("the body is not valid UTF-8 form encoding"), StatusCodes.Status400BadRequest);
             }
 
             if (name.Length == 0)
@@ -80,7 +80,7 @@ public static class FormReader
             if (!seen.Add(name))
             {
                 // RFC 6749 §3.2: "Request and response parameters MUST NOT be included more than once."
-                return (null, OAuthError.InvalidRequest(RepeatedParameter(name)), StatusCodes.Status400BadRequest);
+                return (null, FormChecks.DuplicateParameter.Refuse(RepeatedParameter(name)), StatusCodes.Status400BadRequest);
             }
 
             // RFC 6749 §3.1: parameters sent without a value are treated as if omitted.
@@ -92,6 +92,8 @@ public static class FormReader
 
         return (form, null, StatusCodes.Status200OK);
     }
+
+    private static OAuthError TooLarge() => FormChecks.BodyTooLarge.Refuse($"the body exceeds {MaxBodyBytes} bytes");
 
     private static async Task<byte[]?> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
     {
@@ -165,5 +167,4 @@ public static class FormReader
     private static string RepeatedParameter(string name) => KnownParameters.Contains(name)
         ? $"parameter '{name}' appears more than once; OAuth parameters must not repeat (RFC 6749 section 3.2)"
         : "a parameter appears more than once; OAuth parameters must not repeat (RFC 6749 section 3.2)";
-
 }

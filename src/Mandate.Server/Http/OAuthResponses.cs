@@ -1,4 +1,6 @@
+using System.Collections.Frozen;
 using System.Text.Json;
+using Mandate.Core.Evidence;
 using Mandate.Core.Protocol;
 using Mandate.SenderConstraint;
 using Microsoft.AspNetCore.Http;
@@ -11,15 +13,42 @@ public static class OAuthResponses
     // Error descriptions are read by people; JSON escaping of quotes as \u0027 only gets in their way (no HTML context here).
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>RFC 6749 §5.2 status: 401 for invalid_client, 503 when the broker cannot record, 400 otherwise.</summary>
-    public static int StatusFor(OAuthError error) => error.Error switch
+    /// <summary>
+    /// The HTTP status of an OAuth error, chosen here and only here. The checks of the request itself and of the
+    /// evidence endpoint's bearer authentication have their own status (415, 413, 408, 405; RFC 6750 §3.1 401 and
+    /// 403); otherwise RFC 6749 §5.2: 401 for invalid_client, 503 when the broker cannot record, 400 for the rest.
+    /// </summary>
+    public static int StatusFor(OAuthError error)
     {
-        OAuthConstants.Errors.InvalidClient => StatusCodes.Status401Unauthorized,
-        OAuthConstants.Errors.TemporarilyUnavailable => StatusCodes.Status503ServiceUnavailable,
-        OAuthConstants.Errors.ServerError => StatusCodes.Status500InternalServerError,
-        _ => StatusCodes.Status400BadRequest,
-    };
+        ArgumentNullException.ThrowIfNull(error);
+        return StatusForCheck(error.CheckId) ?? error.Error switch
+        {
+            OAuthConstants.Errors.InvalidClient => StatusCodes.Status401Unauthorized,
+            OAuthConstants.Errors.TemporarilyUnavailable => StatusCodes.Status503ServiceUnavailable,
+            OAuthConstants.Errors.ServerError => StatusCodes.Status500InternalServerError,
+            _ => StatusCodes.Status400BadRequest,
+        };
+    }
 
+    private static readonly FrozenDictionary<string, int> CheckStatus = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        [FormChecks.UnsupportedMediaType.Id] = StatusCodes.Status415UnsupportedMediaType,
+        [FormChecks.UnsupportedCharset.Id] = StatusCodes.Status415UnsupportedMediaType,
+        [FormChecks.BodyTooLarge.Id] = StatusCodes.Status413PayloadTooLarge,
+        [FormChecks.BodyTimeout.Id] = StatusCodes.Status408RequestTimeout,
+        [FormChecks.MethodNotAllowed.Id] = StatusCodes.Status405MethodNotAllowed,
+        [EvidenceChecks.TokenMissing.Id] = StatusCodes.Status401Unauthorized,
+        [EvidenceChecks.TokenInvalid.Id] = StatusCodes.Status401Unauthorized,
+        // RFC 6750 §3.1: a valid-looking caller without the right to do this is 403.
+        [EvidenceChecks.IssuerNotTrusted.Id] = StatusCodes.Status403Forbidden,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static int? StatusForCheck(string? checkId) => checkId is not null && CheckStatus.TryGetValue(checkId, out var status) ? status : null;
+
+    /// <summary>
+    /// Writes <paramref name="error"/> as RFC 6749 §5.2 JSON with its <c>check_id</c>. <paramref name="status"/> is
+    /// for callers that have not moved to a check yet; without it the status is <see cref="StatusFor"/>.
+    /// </summary>
     public static Task WriteErrorAsync(HttpContext http, OAuthError error, int? status = null)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -33,7 +62,7 @@ public static class OAuthResponses
 
         if (code == StatusCodes.Status503ServiceUnavailable)
         {
-            http.Response.Headers.RetryAfter = "1";
+            http.Response.Headers.RetryAfter = StoreOutages.RetryAfterSeconds;
         }
 
         if (UnreadBodyMayRemain(http.Request))
@@ -48,6 +77,12 @@ public static class OAuthResponses
             // RFC 6749 §5.2: both within %x20-21 / %x23-5B / %x5D-7E, whatever the description was built from.
             w.WriteString("error", OAuthErrorText.Sanitize(error.Error));
             w.WriteString("error_description", OAuthErrorText.Sanitize(error.Description));
+            if (error.CheckId is { Length: > 0 } checkId)
+            {
+                // The stable id clients and the proxy switch on; the same character rule as the other members.
+                w.WriteString("check_id", OAuthErrorText.Sanitize(checkId));
+            }
+
             foreach (var (name, value) in error.Extra ?? new Dictionary<string, object>())
             {
                 if (value is int number)

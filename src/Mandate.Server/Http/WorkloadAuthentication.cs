@@ -37,10 +37,10 @@ public sealed class WorkloadAuthentication
 
         if (header.Count != 1 || header[0] is not { } value || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, OAuthError.InvalidClient("authenticate with 'Authorization: Bearer <workload identity JWT>' (the caller's JWT-SVID)"));
+            return (null, ClientChecks.CredentialsMissing.Refuse("authenticate with 'Authorization: Bearer <workload identity JWT>' (the caller's JWT-SVID)"));
         }
 
         var result = await _attestor.AttestWorkloadAsync(value["Bearer ".Length..].Trim(), "the bearer workload token", cancellationToken);
-        return result.Identity is null ? (null, OAuthError.InvalidClient(result.Failure!)) : (result.Identity, null);
+        return result.Identity is { } caller ? (caller, null) : (null, ClientChecks.WorkloadTokenInvalid.Refuse(result.Failure ?? "the bearer workload token is invalid"));
     }
 }

@@ -24,13 +24,14 @@ public static class WorkloadTokenRequest
         var (form, formError, status) = await FormReader.ReadAsync(http.Request, http.RequestAborted);
         if (formError is not null)
         {
+            // The status Kestrel gave a body it could not read (any 4xx) stands; otherwise it follows the check.
             await OAuthResponses.WriteErrorAsync(http, formError, status);
             return null;
         }
 
         if (!form!.TryGetValue(OAuthConstants.Parameters.Token, out var token))
         {
-            await OAuthResponses.WriteErrorAsync(http, OAuthError.InvalidRequest("token is required"));
+            await OAuthResponses.WriteErrorAsync(http, FormChecks.TokenMissing.Refuse("token is required"));
             return null;
         }
 

@@ -58,12 +58,10 @@ internal sealed partial class EgressProxy
         }
         catch (StoreUnavailableException)
         {
-            call.Refusal = ProxyRefusal.Unavailable("the broker's store is unavailable, so the call could not be checked; retry shortly");
+            // Recorded below as refused; the host (StoreOutages) answers it, in this proxy's refusal shape.
+            call.Refusal = ProxyRefusal.StoreUnavailable;
             call.Status = call.Refusal.Status;
-            if (!http.Response.HasStarted)
-            {
-                await ProxyProblem.WriteAsync(http, call.Refusal);
-            }
+            throw;
         }
         finally
         {
@@ -91,7 +89,7 @@ internal sealed partial class EgressProxy
         var rawTarget = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.Value ?? "";
         if (ProxyTarget.TryParse(rawTarget, out var error) is not { } target)
         {
-            return ProxyRefusal.BadRequest(error);
+            return ProxyRefusal.BadRequest(ProxyChecks.TargetMalformed, error);
         }
 
         call.Target = target;
@@ -109,13 +107,13 @@ internal sealed partial class EgressProxy
         var tool = _registry.FindTool(target.Tool);
         if (tool is null || tool.Name != target.Tool || tool.Upstream is null)
         {
-            return ProxyRefusal.NotFound("no proxied tool has the name in the first path segment; a tool is reachable here when mandate.yaml gives it an upstream");
+            return ProxyRefusal.NotFound(ProxyChecks.ToolUnknown, "no proxied tool has the name in the first path segment; a tool is reachable here when mandate.yaml gives it an upstream");
         }
 
         call.Tool = tool.Name;
         if (tool.Kind is not (CredentialKind.Secret or CredentialKind.Jwt))
         {
-            return ProxyRefusal.NotFound($"tool '{tool.Name}' is kind {tool.Kind.ToString().ToLowerInvariant()}, which the egress proxy does not inject; only secret and jwt tools are proxied");
+            return ProxyRefusal.NotFound(ProxyChecks.ToolNotProxied, $"tool '{tool.Name}' is kind {tool.Kind.ToString().ToLowerInvariant()}, which the egress proxy does not inject; only secret and jwt tools are proxied");
         }
 
         var (credential, refusal) = await _credentials.ResolveAsync(http.Request, tool, call, http.RequestAborted);
@@ -138,9 +136,9 @@ internal sealed partial class EgressProxy
             var (opened, version) = await _vault.OpenAsync(tool.Name, http.RequestAborted);
             if (opened is null)
             {
-                return ProxyRefusal.Unavailable(version < 0
-                    ? $"the vaulted secret of tool '{tool.Name}' does not open (another key-encryption key, or the stored row was altered); an operator sets it again with: mandate secrets set {tool.Name}"
-                    : $"tool '{tool.Name}' has no vaulted secret; an operator stores one with: mandate secrets set {tool.Name}");
+                return version < 0
+                    ? ProxyRefusal.Unavailable(ProxyChecks.SecretUnreadable, $"the vaulted secret of tool '{tool.Name}' does not open (another key-encryption key, or the stored row was altered); an operator sets it again with: mandate secrets set {tool.Name}")
+                    : ProxyRefusal.Unavailable(ProxyChecks.SecretMissing, $"tool '{tool.Name}' has no vaulted secret; an operator stores one with: mandate secrets set {tool.Name}");
             }
 
             (secret, call.SecretVersion) = (opened, version);
@@ -165,18 +163,18 @@ internal sealed partial class EgressProxy
         var rule = ruleId is null ? null : policy.Rules.FirstOrDefault(r => r.Id == ruleId);
         if (rule is null)
         {
-            return ProxyRefusal.Forbidden(ruleId is null
+            return ProxyRefusal.Forbidden(ProxyChecks.RuleMissing, ruleId is null
                 ? "the rule that granted this credential is not on record; request a new credential"
                 : $"rule '{ruleId}', which granted this credential, is not in the current policy ({policy.Version}); request a new credential");
         }
 
         if (rule.Http is null)
         {
-            return ProxyRefusal.Forbidden($"rule '{rule.Id}' has no http allow-list, so no call is proxied for it; add the calls it needs (e.g. http: ['GET /v1/items/*']) to the rule");
+            return ProxyRefusal.Forbidden(ProxyChecks.RuleWithoutHttp, $"rule '{rule.Id}' has no http allow-list, so no call is proxied for it; add the calls it needs (e.g. http: ['GET /v1/items/*']) to the rule");
         }
 
         return rule.AllowsHttp(method, target.Segments) is null
-            ? ProxyRefusal.Forbidden($"the call's method and path are not in the http allow-list of rule '{rule.Id}' ({string.Join(", ", rule.Http)}); if this call is intended, add it (or a pattern) to that rule's http list; the audit record names the exact method and path")
+            ? ProxyRefusal.Forbidden(ProxyChecks.CallNotAllowed, $"the call's method and path are not in the http allow-list of rule '{rule.Id}' ({string.Join(", ", rule.Http)}); if this call is intended, add it (or a pattern) to that rule's http list; the audit record names the exact method and path")
             : null;
     }
 

@@ -4,7 +4,6 @@ using Mandate.Core.Introspection;
 using Mandate.Core.Protocol;
 using Mandate.Core.Revocation;
 using Microsoft.AspNetCore.Http;
-using E = Mandate.Core.Protocol.OAuthConstants.Errors;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 
 namespace Mandate.Server.Proxy;
@@ -55,30 +54,30 @@ internal sealed class ProxyCredentialResolver
         }
         else
         {
-            return (null, ProxyRefusal.InvalidToken("send the tool credential as 'Authorization: Bearer <credential>' (or 'DPoP <credential>' with a DPoP proof when it is DPoP-bound), or your run token as 'Mandate-Run-Token' with 'Mandate-Actor-Token' and 'Mandate-Scope'"));
+            return (null, ProxyRefusal.InvalidToken(ProxyChecks.CredentialMissing, "send the tool credential as 'Authorization: Bearer <credential>' (or 'DPoP <credential>' with a DPoP proof when it is DPoP-bound), or your run token as 'Mandate-Run-Token' with 'Mandate-Actor-Token' and 'Mandate-Scope'"));
         }
 
         var (issued, reason) = await _validator.ValidateAsync(token, allowExpired: false);
         if (issued is null || reason.Length > 0)
         {
-            return (null, ProxyRefusal.InvalidToken($"the credential is not a valid Mandate credential ({(reason.Length > 0 ? reason : "invalid")}); obtain a fresh one from /oauth2/token"));
+            return (null, ProxyRefusal.InvalidToken(ProxyChecks.CredentialInvalid, $"the credential is not a valid Mandate credential ({(reason.Length > 0 ? reason : "invalid")}); obtain a fresh one from /oauth2/token"));
         }
 
         call.Credential = issued;
         if (!string.Equals(issued.Audience, tool.Resource, StringComparison.Ordinal))
         {
-            return (null, ProxyRefusal.InvalidToken($"the credential's audience is not tool '{tool.Name}' ({tool.Resource}); request a credential with resource={tool.Resource}"));
+            return (null, ProxyRefusal.InvalidToken(ProxyChecks.AudienceMismatch, $"the credential's audience is not tool '{tool.Name}' ({tool.Resource}); request a credential with resource={tool.Resource}"));
         }
 
         // Revocation bites on the next request: the in-memory list is updated as revocations commit.
         if (_revocations.Find(issued.Facts) is { } revocation)
         {
-            return (null, ProxyRefusal.InvalidToken($"the credential was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id}); start a new run or ask an operator"));
+            return (null, ProxyRefusal.InvalidToken(ProxyChecks.CredentialRevoked, $"the credential was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id}); start a new run or ask an operator"));
         }
 
         if (await _senderConstraint.CheckAsync(request, token, presentedAsDpop, cancellationToken) is { } notHolder)
         {
-            return (null, ProxyRefusal.InvalidToken(notHolder));
+            return (null, ProxyRefusal.InvalidToken(ProxyChecks.NotHolder, notHolder));
         }
 
         rule ??= await _rules.FindAsync(issued, cancellationToken);
@@ -92,7 +91,7 @@ internal sealed class ProxyCredentialResolver
         var scope = Single(request, ProxyHeaders.Scope);
         if (runToken is null || actor is null || scope is null)
         {
-            return (null, null, ProxyRefusal.InvalidToken("run-token mode needs exactly one each of Mandate-Run-Token, Mandate-Actor-Token (your JWT-SVID) and Mandate-Scope"));
+            return (null, null, ProxyRefusal.InvalidToken(ProxyChecks.RunTokenHeaders, "run-token mode needs exactly one each of Mandate-Run-Token, Mandate-Actor-Token (your JWT-SVID) and Mandate-Scope"));
         }
 
         // The tool-credential grant itself, with the request the proxy built: decided, recorded and audited like any exchange.
@@ -107,23 +106,8 @@ internal sealed class ProxyCredentialResolver
             [P.Scope] = scope,
         }), cancellationToken);
         return result.Failed(out var error, out var response)
-            ? (null, null, FromExchange(error))
+            ? (null, null, ProxyRefusal.FromExchange(error))
             : (response.AccessToken, response.Rule, null);
-    }
-
-    private static ProxyRefusal FromExchange(OAuthError error)
-    {
-        var detail = $"the broker refused the credential for this call ({error.Error}): {error.Description}";
-        return error.Error switch
-        {
-            E.InvalidClient or E.InvalidGrant or E.UnsupportedTokenType => ProxyRefusal.InvalidToken(detail),
-            // A presented token that is bad, expired or revoked is the caller's credential problem (RFC 6750 §3.1), not a malformed call.
-            E.InvalidRequest when error.Description.StartsWith("subject_token", StringComparison.Ordinal) || error.Description.StartsWith("actor_token", StringComparison.Ordinal) => ProxyRefusal.InvalidToken(detail),
-            E.TemporarilyUnavailable => ProxyRefusal.Unavailable(detail),
-            E.InvalidRequest => ProxyRefusal.BadRequest(detail),
-            E.AuthorizationPending => ProxyRefusal.Forbidden(detail + "; a human must approve first: poll /oauth2/token, then present the credential as Authorization: Bearer"),
-            _ => ProxyRefusal.Forbidden(detail),
-        };
     }
 
     /// <summary>The credential from <c>Authorization: Bearer</c> or <c>Authorization: DPoP</c> (RFC 9449 §7.1), and which scheme carried it.</summary>

@@ -59,7 +59,7 @@ internal sealed class ProxyForwarder : IDisposable
             call.RequestBytes = body?.BytesRead ?? 0;
             if (_options.MaxResponseBody is { } max && response.Content.Headers.ContentLength > max)
             {
-                return ProxyRefusal.BadGateway($"the upstream response ({response.Content.Headers.ContentLength} bytes) is larger than proxy.max_response_body ({max} bytes); it was not relayed");
+                return ProxyRefusal.BadGateway(ProxyChecks.ResponseTooLarge, $"the upstream response ({response.Content.Headers.ContentLength} bytes) is larger than proxy.max_response_body ({max} bytes); it was not relayed");
             }
 
             call.Forwarded = true;
@@ -140,12 +140,12 @@ internal sealed class ProxyForwarder : IDisposable
         {
             if (inner is ProxyLimitException limit)
             {
-                return inner.Message.Contains("request", StringComparison.Ordinal) ? ProxyRefusal.TooLarge(limit.Message + "; nothing more was forwarded") : ProxyRefusal.BadGateway(limit.Message);
+                return inner.Message.Contains("request", StringComparison.Ordinal) ? ProxyRefusal.TooLarge(limit.Message + "; nothing more was forwarded") : ProxyRefusal.BadGateway(ProxyChecks.ResponseTooLarge, limit.Message);
             }
 
             if (inner is Microsoft.AspNetCore.Http.BadHttpRequestException bad)
             {
-                return bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ProxyRefusal.TooLarge("the request body is larger than proxy.max_request_body") : ProxyRefusal.BadRequest("the request body is malformed");
+                return bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ProxyRefusal.TooLarge("the request body is larger than proxy.max_request_body") : ProxyRefusal.BadRequest(ProxyChecks.BodyMalformed, "the request body is malformed");
             }
         }
 
@@ -156,11 +156,11 @@ internal sealed class ProxyForwarder : IDisposable
 
         if (clientGone)
         {
-            return new ProxyRefusal(499, "client closed request", "the agent closed the connection");
+            return new ProxyRefusal(499, "client closed request", "the agent closed the connection") { CheckId = ProxyChecks.ClientClosed };
         }
 
         // The exception text may name hosts and ports; it is not needed by the agent, and the audit gets the type.
-        return ProxyRefusal.BadGateway($"the upstream could not be reached or broke the connection ({e.GetType().Name})");
+        return ProxyRefusal.BadGateway(ProxyChecks.UpstreamFailed, $"the upstream could not be reached or broke the connection ({e.GetType().Name})");
     }
 
     public void Dispose() => _client.Dispose();

@@ -1,5 +1,6 @@
 using Mandate.Core.Secrets;
 using Mandate.Server.Hosting;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -31,6 +32,11 @@ public static class ProxyHosting
     {
         ArgumentNullException.ThrowIfNull(app);
         var proxy = app.Services.GetRequiredService<EgressProxy>();
-        app.MapWhen(ProxyListener.IsProxyConnection, branch => branch.Run(proxy.HandleAsync));
+        app.MapWhen(ProxyListener.IsProxyConnection, branch =>
+        {
+            // The branch never reaches the broker's pipeline, so it translates a store outage itself (in the proxy's shape).
+            branch.UseStoreOutages();
+            branch.Run(proxy.HandleAsync);
+        });
     }
 }

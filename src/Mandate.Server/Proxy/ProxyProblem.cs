@@ -40,6 +40,8 @@ internal static class ProxyProblem
             writer.WriteString("error", OAuthErrorText.Sanitize(refusal.Error));
         }
 
+        writer.WriteString(Http.ProblemChecks.Member, OAuthErrorText.Sanitize(refusal.CheckId));
+
         writer.WriteEndObject();
         await writer.FlushAsync(CancellationToken.None);
     }

@@ -1,27 +1,58 @@
+using Mandate.Core.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Proxy;
 
 /// <summary>
-/// Why the proxy did not forward (or could not complete) a call: an HTTP status, a short title and a
-/// detail that names the rule or check and how to fix it. Never contains a token or secret.
+/// Why the proxy did not forward (or could not complete) a call: an HTTP status, a short title, a detail that
+/// names the rule or check and how to fix it, and the check's stable id (<see cref="ProxyChecks"/>). Never
+/// contains a token or secret.
 /// </summary>
 internal sealed record ProxyRefusal(int Status, string Title, string Detail, string? Error = null)
 {
-    public static ProxyRefusal BadRequest(string detail) => new(StatusCodes.Status400BadRequest, "malformed proxied request", detail, "invalid_request");
+    /// <summary>The refusing check's stable id, sent as <c>check_id</c>.</summary>
+    public required string CheckId { get; init; }
+
+    /// <summary>The store failed: the call could not be checked or recorded, so it was not forwarded.</summary>
+    public static ProxyRefusal StoreUnavailable { get; } =
+        Unavailable(StoreChecks.Unavailable.Id, "the broker's store is unavailable, so the call could not be checked; retry shortly");
+
+    public static ProxyRefusal BadRequest(string checkId, string detail) => new(StatusCodes.Status400BadRequest, "malformed proxied request", detail, "invalid_request") { CheckId = checkId };
 
     /// <summary>RFC 6750 §3.1 invalid_token: missing, bad, expired, revoked or for another audience.</summary>
-    public static ProxyRefusal InvalidToken(string detail) => new(StatusCodes.Status401Unauthorized, "credential refused", detail, "invalid_token");
+    public static ProxyRefusal InvalidToken(string checkId, string detail) => new(StatusCodes.Status401Unauthorized, "credential refused", detail, "invalid_token") { CheckId = checkId };
 
-    public static ProxyRefusal Forbidden(string detail) => new(StatusCodes.Status403Forbidden, "call not allowed", detail, "insufficient_scope");
+    public static ProxyRefusal Forbidden(string checkId, string detail) => new(StatusCodes.Status403Forbidden, "call not allowed", detail, "insufficient_scope") { CheckId = checkId };
 
-    public static ProxyRefusal NotFound(string detail) => new(StatusCodes.Status404NotFound, "unknown tool", detail);
+    public static ProxyRefusal NotFound(string checkId, string detail) => new(StatusCodes.Status404NotFound, "unknown tool", detail) { CheckId = checkId };
 
-    public static ProxyRefusal TooLarge(string detail) => new(StatusCodes.Status413PayloadTooLarge, "request body too large", detail);
+    public static ProxyRefusal TooLarge(string detail) => new(StatusCodes.Status413PayloadTooLarge, "request body too large", detail) { CheckId = ProxyChecks.BodyTooLarge };
 
-    public static ProxyRefusal Unavailable(string detail) => new(StatusCodes.Status503ServiceUnavailable, "proxy unavailable", detail);
+    public static ProxyRefusal Unavailable(string checkId, string detail) => new(StatusCodes.Status503ServiceUnavailable, "proxy unavailable", detail) { CheckId = checkId };
 
-    public static ProxyRefusal BadGateway(string detail) => new(StatusCodes.Status502BadGateway, "upstream failed", detail);
+    public static ProxyRefusal BadGateway(string checkId, string detail) => new(StatusCodes.Status502BadGateway, "upstream failed", detail) { CheckId = checkId };
 
-    public static ProxyRefusal GatewayTimeout(string detail) => new(StatusCodes.Status504GatewayTimeout, "upstream timed out", detail);
+    public static ProxyRefusal GatewayTimeout(string detail) => new(StatusCodes.Status504GatewayTimeout, "upstream timed out", detail) { CheckId = ProxyChecks.UpstreamTimeout };
+
+    /// <summary>
+    /// The broker refused the exchange of a run token for this call. The proxy decides by the refusing check's id:
+    /// a store outage is 503; a presented token that is bad, expired, revoked or not the caller's is the caller's
+    /// credential problem (RFC 6750 §3.1, 401); a pending approval and every other refusal forbid the call (403).
+    /// The answer's <c>check_id</c> is the exchange's own, so the agent sees which check refused.
+    /// </summary>
+    public static ProxyRefusal FromExchange(Core.Protocol.OAuthError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var detail = $"the broker refused the credential for this call ({error.Error}): {error.Description}";
+        var id = error.CheckId;
+        var refusal = ProxyExchangeChecks.Classify(error) switch
+        {
+            ProxyExchangeChecks.Outcome.Unavailable => Unavailable(ProxyChecks.ExchangeRefused, detail),
+            ProxyExchangeChecks.Outcome.InvalidToken => InvalidToken(ProxyChecks.ExchangeRefused, detail),
+            ProxyExchangeChecks.Outcome.Malformed => BadRequest(ProxyChecks.ExchangeRefused, detail),
+            ProxyExchangeChecks.Outcome.ApprovalPending => Forbidden(ProxyChecks.ApprovalPending, detail + "; a human must approve first: poll /oauth2/token, then present the credential as Authorization: Bearer"),
+            _ => Forbidden(ProxyChecks.ExchangeRefused, detail),
+        };
+        return id is null ? refusal : refusal with { CheckId = id };
+    }
 }

@@ -52,7 +52,7 @@ public sealed partial class ClientCertificateAuthenticator
         }
 
         await RecordRefusalAsync(http, certificate, result.Failure!, result.Detail, cancellationToken);
-        return (null, null, OAuthError.InvalidClient(result.Failure! + "; see docs/sender-constraint.md"));
+        return (null, null, Http.ClientChecks.CertificateInvalid.Refuse(result.Failure + "; see docs/sender-constraint.md", result.Detail));
     }
 
     private async Task RecordRefusalAsync(HttpContext http, X509Certificate2 certificate, string failure, string? detail, CancellationToken cancellationToken)

@@ -58,7 +58,7 @@ public sealed class TokenRequestBinding
         // RFC 9449 §4.3 step 1: exactly one DPoP header (a comma means several were folded into one line).
         if (headers.Count > 1 || headers[0]?.Contains(',', StringComparison.Ordinal) == true)
         {
-            return (SenderBinding.None, InvalidProof("send exactly one DPoP header (RFC 9449 section 4.3)"), null);
+            return (SenderBinding.None, InvalidProof(BindingChecks.DpopHeaderRepeated, "send exactly one DPoP header (RFC 9449 section 4.3)"), null);
         }
 
         var result = await _dpop.ValidateAsync(
@@ -67,10 +67,14 @@ public sealed class TokenRequestBinding
         return result.Failure switch
         {
             DpopFailure.None => (new SenderBinding(identity, thumbprint, result.JwkThumbprint), null, null),
-            DpopFailure.UseNonce => (SenderBinding.None, new OAuthError(ConfirmationNames.UseDpopNonce, result.FailureReason!), _nonces.Current()),
-            _ => (SenderBinding.None, InvalidProof(result.FailureReason!), null),
+            DpopFailure.UseNonce => (SenderBinding.None, Refusal(ConfirmationNames.UseDpopNonce, result), _nonces.Current()),
+            _ => (SenderBinding.None, Refusal(ConfirmationNames.InvalidDpopProof, result), null),
         };
     }
 
-    private static OAuthError InvalidProof(string description) => new(ConfirmationNames.InvalidDpopProof, description);
+    // RFC 9449 §5.1 / §8: invalid_dpop_proof, or use_dpop_nonce with the nonce to retry with; the check id says which step failed.
+    private static OAuthError Refusal(string error, DpopValidationResult result) =>
+        new Check(result.CheckId ?? BindingChecks.DpopProofMalformed, error).Refuse(result.FailureReason ?? "the DPoP proof is invalid");
+
+    private static OAuthError InvalidProof(string checkId, string description) => new Check(checkId, ConfirmationNames.InvalidDpopProof).Refuse(description);
 }

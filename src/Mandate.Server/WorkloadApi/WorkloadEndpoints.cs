@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Mandate.Core.Configuration;
 using Mandate.Core.Spiffe;
-using Mandate.Core.Storage;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -32,36 +32,29 @@ internal static class WorkloadEndpoints
 
     private static async Task<IResult> X509Async(HttpContext http, WorkloadAttestation attestation, SpiffeAuthority authority, MandateOptions options, CancellationToken ct)
     {
-        try
+        var caller = await attestation.AttestAsync(http.Features.Get<WorkloadConnection>()!, ct);
+        if (caller.Entry is not { } entry)
         {
-            var caller = await attestation.AttestAsync(http.Features.Get<WorkloadConnection>()!, ct);
-            if (caller.Entry is not { } entry)
-            {
-                await attestation.RecordRefusalAsync(caller, "x509", ct);
-                return Refused(caller);
-            }
+            await attestation.RecordRefusalAsync(caller, "x509", ct);
+            return Refused(caller);
+        }
 
-            using var svid = authority.IssueX509Svid(entry.SpiffeId, entry.X509Ttl ?? options.Spiffe.X509SvidTtl);
-            await attestation.RecordIssuanceAsync(caller, "x509", null, new Dictionary<string, string>
-            {
-                ["serial"] = svid.Serial,
-                ["expires_at"] = Core.Audit.AuditCanonicalJson.FormatTime(svid.ExpiresAt),
-                ["ca"] = authority.CaCertificate.SerialNumber,
-            }, ct);
-            NoStore(http);
-            return Results.Json(new
-            {
-                spiffe_id = svid.SpiffeId,
-                certificate_chain_pem = svid.CertificateChainPem(),
-                private_key_pem = svid.PrivateKeyPem(),
-                bundle_pem = authority.BundlePem,
-                expires_at = svid.ExpiresAt,
-            });
-        }
-        catch (StoreUnavailableException e)
+        using var svid = authority.IssueX509Svid(entry.SpiffeId, entry.X509Ttl ?? options.Spiffe.X509SvidTtl);
+        await attestation.RecordIssuanceAsync(caller, "x509", null, new Dictionary<string, string>
         {
-            return Unavailable(e);
-        }
+            ["serial"] = svid.Serial,
+            ["expires_at"] = Core.Audit.AuditCanonicalJson.FormatTime(svid.ExpiresAt),
+            ["ca"] = authority.CaCertificate.SerialNumber,
+        }, ct);
+        NoStore(http);
+        return Results.Json(new
+        {
+            spiffe_id = svid.SpiffeId,
+            certificate_chain_pem = svid.CertificateChainPem(),
+            private_key_pem = svid.PrivateKeyPem(),
+            bundle_pem = authority.BundlePem,
+            expires_at = svid.ExpiresAt,
+        });
     }
 
     private static async Task<IResult> JwtAsync(HttpContext http, WorkloadAttestation attestation, SpiffeAuthority authority, MandateOptions options, CancellationToken ct)
@@ -79,39 +72,29 @@ internal static class WorkloadEndpoints
         if (request?.Audience is not { Length: > 0 and <= MaxAudienceLength } audience || string.IsNullOrWhiteSpace(audience))
         {
             // JWT-SVID spec §3: aud is required; the workload names who the token is for.
-            return Results.Problem(title: "invalid request", detail: "send a JSON body {\"audience\": \"<who the token is for>\"}; audience is required (JWT-SVID spec §3)", statusCode: StatusCodes.Status400BadRequest);
+            return ProblemChecks.Problem(WorkloadChecks.AudienceMissing, "invalid request", "send a JSON body {\"audience\": \"<who the token is for>\"}; audience is required (JWT-SVID spec §3)", StatusCodes.Status400BadRequest);
         }
 
-        try
+        var caller = await attestation.AttestAsync(http.Features.Get<WorkloadConnection>()!, ct);
+        if (caller.Entry is not { } entry)
         {
-            var caller = await attestation.AttestAsync(http.Features.Get<WorkloadConnection>()!, ct);
-            if (caller.Entry is not { } entry)
-            {
-                await attestation.RecordRefusalAsync(caller, "jwt", ct);
-                return Refused(caller);
-            }
+            await attestation.RecordRefusalAsync(caller, "jwt", ct);
+            return Refused(caller);
+        }
 
-            var svid = authority.IssueJwtSvid(entry.SpiffeId, audience, entry.JwtTtl ?? options.Spiffe.JwtSvidTtl);
-            await attestation.RecordIssuanceAsync(caller, "jwt", svid.Jti, new Dictionary<string, string>
-            {
-                ["audience"] = audience,
-                ["kid"] = svid.Kid,
-                ["expires_at"] = Core.Audit.AuditCanonicalJson.FormatTime(svid.ExpiresAt),
-            }, ct);
-            NoStore(http);
-            return Results.Json(new { spiffe_id = svid.SpiffeId, token = svid.Token, expires_at = svid.ExpiresAt });
-        }
-        catch (StoreUnavailableException e)
+        var svid = authority.IssueJwtSvid(entry.SpiffeId, audience, entry.JwtTtl ?? options.Spiffe.JwtSvidTtl);
+        await attestation.RecordIssuanceAsync(caller, "jwt", svid.Jti, new Dictionary<string, string>
         {
-            return Unavailable(e);
-        }
+            ["audience"] = audience,
+            ["kid"] = svid.Kid,
+            ["expires_at"] = Core.Audit.AuditCanonicalJson.FormatTime(svid.ExpiresAt),
+        }, ct);
+        NoStore(http);
+        return Results.Json(new { spiffe_id = svid.SpiffeId, token = svid.Token, expires_at = svid.ExpiresAt });
     }
 
     private static IResult Refused(WorkloadCaller caller) =>
-        Results.Problem(title: "no SVID for this process", detail: caller.Refusal, statusCode: StatusCodes.Status403Forbidden);
-
-    private static IResult Unavailable(StoreUnavailableException e) =>
-        Results.Problem(title: "store unavailable", detail: e.Message + " Nothing was issued.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        ProblemChecks.Problem(WorkloadChecks.NoEntry, "no SVID for this process", caller.Refusal ?? "no registration entry matches this process", StatusCodes.Status403Forbidden);
 
     private static void NoStore(HttpContext http)
     {

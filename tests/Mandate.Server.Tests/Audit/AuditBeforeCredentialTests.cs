@@ -67,6 +67,7 @@ public sealed class AuditBeforeCredentialTests : BrokerTest
         var reply = await WhileStoreLockedAsync(() => Broker.IntrospectAsync(token, Broker.Svid(RefundsWorkload)));
 
         Expect.Refused(reply, "temporarily_unavailable", "treat the token as inactive");
+        Assert.Equal("store.unavailable", reply.Member("check_id"));
     }
 
     /// <summary>Runs <paramref name="send"/> while a second connection holds an exclusive transaction on the database file.</summary>

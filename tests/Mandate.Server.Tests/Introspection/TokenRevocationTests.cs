@@ -47,6 +47,7 @@ public sealed class TokenRevocationTests : BrokerTest
 
         Expect.Refused(byResearch, "unauthorized_client", "only the agent holding the credential or its tool may revoke it");
         Expect.Refused(byCrm, "unauthorized_client");
+        Assert.Equal(("revoke.not_holder", "revoke.not_holder"), (byResearch.Member("check_id"), byCrm.Member("check_id")));
         Assert.True(IntrospectionReply.Active(await Broker.IntrospectAsync(token, Broker.Svid(RefundsWorkload))));
         Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.Revocation));
     }
@@ -70,6 +71,7 @@ public sealed class TokenRevocationTests : BrokerTest
         var reply = await Broker.PostFormAsync("oauth2/revoke", [new("token", token)]);
 
         Expect.Refused(reply, "invalid_client");
+        Assert.Equal("client.credentials_missing", reply.Member("check_id"));
         Assert.True(IntrospectionReply.Active(await Broker.IntrospectAsync(token, Broker.Svid(RefundsWorkload))));
     }
 
@@ -81,6 +83,7 @@ public sealed class TokenRevocationTests : BrokerTest
         var reply = await Broker.PostFormAsync("oauth2/revoke", [new("token", token), new("token_type_hint", "id_token")], Broker.Svid(SupportAgent));
 
         Expect.Refused(reply, "unsupported_token_type");
+        Assert.Equal("revoke.unsupported_token_type", reply.Member("check_id"));
         Assert.True(IntrospectionReply.Active(await Broker.IntrospectAsync(token, Broker.Svid(RefundsWorkload))));
     }
 

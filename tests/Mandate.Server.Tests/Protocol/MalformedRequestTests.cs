@@ -23,6 +23,7 @@ public sealed class MalformedRequestTests : BrokerTest
         var reply = await UnchangedAsync(() => RawRequests.SendAsync(Broker, new HttpMethod(method), path, null, null));
 
         AssertError(reply, HttpStatusCode.MethodNotAllowed, "invalid_request");
+        Assert.Equal("request.method_not_allowed", reply.Member("check_id"));
         Assert.Equal("POST", reply.Header("Allow"));
     }
 
@@ -40,6 +41,7 @@ public sealed class MalformedRequestTests : BrokerTest
         var reply = await UnchangedAsync(() => RawRequests.SendAsync(Broker, HttpMethod.Post, "oauth2/token", body, contentType));
 
         AssertError(reply, HttpStatusCode.UnsupportedMediaType, "invalid_request");
+        Assert.Equal(contentType?.Contains("charset", StringComparison.Ordinal) == true ? "request.unsupported_charset" : "request.unsupported_media_type", reply.Member("check_id"));
     }
 
     [Fact]
@@ -50,6 +52,7 @@ public sealed class MalformedRequestTests : BrokerTest
         var reply = await UnchangedAsync(() => RawRequests.PostAsync(Broker, "oauth2/token", body));
 
         AssertError(reply, HttpStatusCode.BadRequest, "invalid_request", "'scope' appears more than once");
+        Assert.Equal("request.duplicate_parameter", reply.Member("check_id"));
     }
 
     [Fact]
@@ -60,6 +63,7 @@ public sealed class MalformedRequestTests : BrokerTest
         var reply = await UnchangedAsync(() => RawRequests.PostAsync(Broker, "oauth2/token", body));
 
         AssertError(reply, HttpStatusCode.RequestEntityTooLarge, "invalid_request");
+        Assert.Equal("request.body_too_large", reply.Member("check_id"));
     }
 
     [Fact]
@@ -70,6 +74,7 @@ public sealed class MalformedRequestTests : BrokerTest
         var reply = await UnchangedAsync(() => RawRequests.SendAsync(Broker, HttpMethod.Post, "oauth2/token", body, Form, chunked: true));
 
         AssertError(reply, HttpStatusCode.RequestEntityTooLarge, "invalid_request");
+        Assert.Equal("request.body_too_large", reply.Member("check_id"));
     }
 
     [Fact]
@@ -100,6 +105,7 @@ public sealed class MalformedRequestTests : BrokerTest
         var reply = await UnchangedAsync(() => RawRequests.PostAsync(Broker, "oauth2/token", body));
 
         AssertError(reply, HttpStatusCode.BadRequest, "invalid_request", "not valid UTF-8 form encoding");
+        Assert.Equal("request.malformed_body", reply.Member("check_id"));
     }
 
     [Fact]
@@ -110,6 +116,7 @@ public sealed class MalformedRequestTests : BrokerTest
         var reply = await UnchangedAsync(() => RawRequests.SendAsync(Broker, HttpMethod.Post, "oauth2/token", body, Form));
 
         AssertError(reply, HttpStatusCode.BadRequest, "invalid_request", "not valid UTF-8 form encoding");
+        Assert.Equal("request.malformed_body", reply.Member("check_id"));
     }
 
     [Fact]

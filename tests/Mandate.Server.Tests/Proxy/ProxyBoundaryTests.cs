@@ -23,7 +23,8 @@ public sealed class ProxyBoundaryTests : ProxyTest
 
         using var second = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", credential);
 
-        Assert.Contains("revoked", await ProblemAsync(second, HttpStatusCode.Unauthorized), StringComparison.Ordinal);
+        var revoked = await ProblemAsync(second, HttpStatusCode.Unauthorized);
+        Assert.Equal("proxy.credential_revoked", CheckId(revoked));
         Assert.Single(Upstream.Received);
     }
 
@@ -57,6 +58,7 @@ public sealed class ProxyBoundaryTests : ProxyTest
 
         var problem = await ProblemAsync(response, HttpStatusCode.Forbidden);
         Assert.Contains("not in the http allow-list of rule 'support-stripe'", problem, StringComparison.Ordinal);
+        Assert.Equal("proxy.call_not_allowed", CheckId(problem));
         Assert.Empty(Upstream.Received);
         // The agent's path is not repeated back to it; the operator finds the exact call in the audit record.
         var refused = Assert.Single(await Broker.AuditEventsAsync(EgressAuditKinds.ProxyCall));
@@ -71,7 +73,9 @@ public sealed class ProxyBoundaryTests : ProxyTest
 
         using var response = await CallAsync(HttpMethod.Get, "ledger/entries/1", credential);
 
-        Assert.Contains("rule 'support-ledger-no-http' has no http allow-list", await ProblemAsync(response, HttpStatusCode.Forbidden), StringComparison.Ordinal);
+        var problem = await ProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.Contains("rule 'support-ledger-no-http' has no http allow-list", problem, StringComparison.Ordinal);
+        Assert.Equal("proxy.rule_without_http", CheckId(problem));
         Assert.Empty(Upstream.Received);
     }
 
@@ -82,7 +86,9 @@ public sealed class ProxyBoundaryTests : ProxyTest
 
         using var response = await CallAsync(HttpMethod.Post, "stripe/v1/refunds", credential, new ByteArrayContent(new byte[ProxyTestBroker.MaxRequestBody + 1]));
 
-        Assert.Contains("max_request_body", await ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge), StringComparison.Ordinal);
+        var problem = await ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains("max_request_body", problem, StringComparison.Ordinal);
+        Assert.Equal("proxy.body_too_large", CheckId(problem));
         Assert.Empty(Upstream.Received);
     }
 
@@ -140,7 +146,8 @@ public sealed class ProxyBoundaryTests : ProxyTest
     {
         using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", null);
 
-        Assert.Contains("Authorization: Bearer", await ProblemAsync(response, HttpStatusCode.Unauthorized), StringComparison.Ordinal);
+        var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal("proxy.credential_missing", CheckId(problem));
         Assert.Equal("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
         Assert.Empty(Upstream.Received);
     }
@@ -154,6 +161,7 @@ public sealed class ProxyBoundaryTests : ProxyTest
 
         var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.DoesNotContain(token, problem, StringComparison.Ordinal);
+        Assert.Equal("proxy.credential_invalid", CheckId(problem));
         Assert.Empty(Upstream.Received);
     }
 
@@ -164,7 +172,7 @@ public sealed class ProxyBoundaryTests : ProxyTest
 
         using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", refunds);
 
-        Assert.Contains("audience is not tool 'stripe'", await ProblemAsync(response, HttpStatusCode.Unauthorized), StringComparison.Ordinal);
+        Assert.Equal("proxy.audience_mismatch", CheckId(await ProblemAsync(response, HttpStatusCode.Unauthorized)));
         Assert.Empty(Upstream.Received);
     }
 

@@ -90,6 +90,13 @@ public abstract class ProxyTest : IAsyncLifetime
         }
     }
 
+    /// <summary>The refusal's stable check id (the problem's <c>check_id</c> member).</summary>
+    protected static string? CheckId(string problem)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(problem);
+        return json.RootElement.TryGetProperty("check_id", out var id) ? id.GetString() : null;
+    }
+
     protected static async Task<string> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         var body = await response.Content.ReadAsStringAsync();

@@ -25,6 +25,7 @@ public sealed class DpopNonceTests : IAsyncLifetime, IDisposable
     {
         var first = await DpopRequests.ExchangeAsync(Broker, Broker.RefundRequest(), _key.Create("POST", TokenUrl, Broker.Now));
         Expect.Refused(first, "use_dpop_nonce", "DPoP-Nonce");
+        Assert.Equal("binding.dpop_nonce_required", first.Member("check_id"));
         var nonce = first.Header("DPoP-Nonce");
         Assert.False(string.IsNullOrEmpty(nonce));
         await Broker.AssertNothingIssuedAsync();

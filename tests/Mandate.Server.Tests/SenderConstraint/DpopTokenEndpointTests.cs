@@ -47,7 +47,9 @@ public sealed class DpopTokenEndpointTests : BrokerTest, IDisposable
         var proof = _key.Create("POST", TokenUrl, Broker.Now);
         Expect.Issued(await ExchangeWithProofAsync(proof));
 
-        Expect.Refused(await ExchangeWithProofAsync(proof), "invalid_dpop_proof", "jti replay");
+        var replayed = await ExchangeWithProofAsync(proof);
+        Expect.Refused(replayed, "invalid_dpop_proof", "jti replay");
+        Assert.Equal("binding.dpop_proof_replayed", replayed.Member("check_id"));
         Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance));
     }
 
@@ -91,7 +93,9 @@ public sealed class DpopTokenEndpointTests : BrokerTest, IDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "oauth2/token") { Content = new FormUrlEncodedContent(Broker.RefundRequest().ToForm()) };
         request.Headers.TryAddWithoutValidation("DPoP", [_key.Create("POST", TokenUrl, Broker.Now), _key.Create("POST", TokenUrl, Broker.Now)]);
-        Expect.Refused(await Broker.SendAsync(request), "invalid_dpop_proof", "exactly one DPoP header");
+        var reply = await Broker.SendAsync(request);
+        Expect.Refused(reply, "invalid_dpop_proof", "exactly one DPoP header");
+        Assert.Equal("binding.dpop_header_repeated", reply.Member("check_id"));
         await Broker.AssertNothingIssuedAsync();
     }
 

@@ -1,0 +1,19 @@
+using Mandate.Core.Protocol;
+
+namespace Mandate.Server.Http;
+
+/// <summary>
+/// How a calling workload failed to authenticate on introspection and revocation (RFC 6749 §5.2
+/// <c>invalid_client</c>, 401): by its workload identity JWT as a bearer token, or its X.509-SVID over mTLS.
+/// </summary>
+public static class ClientChecks
+{
+    /// <summary>Neither a client certificate nor exactly one <c>Authorization: Bearer</c> header.</summary>
+    public static readonly Check CredentialsMissing = new("client.credentials_missing", OAuthConstants.Errors.InvalidClient);
+
+    /// <summary>The client certificate is not a valid X.509-SVID of a trusted domain (RFC 8705 §2.1.2 style).</summary>
+    public static readonly Check CertificateInvalid = new("client.certificate_invalid", OAuthConstants.Errors.InvalidClient);
+
+    /// <summary>The bearer workload identity JWT did not attest (issuer, signature, expiry, audience...).</summary>
+    public static readonly Check WorkloadTokenInvalid = new("client.workload_token_invalid", OAuthConstants.Errors.InvalidClient);
+}

@@ -1,0 +1,39 @@
+using Mandate.Core.Protocol;
+
+namespace Mandate.Server.Http;
+
+/// <summary>
+/// Refusals of a request before any grant sees it: the body's media type, size and encoding, repeated
+/// parameters (RFC 6749 §3.2), the method, and the <c>token</c> parameter introspection and revocation need.
+/// <see cref="OAuthResponses.StatusFor"/> maps the ones that are not 400 to their status.
+/// </summary>
+public static class FormChecks
+{
+    /// <summary>415: the body is not <c>application/x-www-form-urlencoded</c>.</summary>
+    public static readonly Check UnsupportedMediaType = new("request.unsupported_media_type", OAuthConstants.Errors.InvalidRequest);
+
+    /// <summary>415: a charset other than UTF-8.</summary>
+    public static readonly Check UnsupportedCharset = new("request.unsupported_charset", OAuthConstants.Errors.InvalidRequest);
+
+    /// <summary>413: the body is larger than the form reader accepts.</summary>
+    public static readonly Check BodyTooLarge = new("request.body_too_large", OAuthConstants.Errors.InvalidRequest);
+
+    /// <summary>408: the body arrived too slowly.</summary>
+    public static readonly Check BodyTimeout = new("request.body_timeout", OAuthConstants.Errors.InvalidRequest);
+
+    /// <summary>400: broken framing, a chunked body cut short, a reset connection.</summary>
+    public static readonly Check BodyUnreadable = new("request.body_unreadable", OAuthConstants.Errors.InvalidRequest);
+
+    /// <summary>400: invalid percent-encoding, UTF-8 or a control character in the form.</summary>
+    public static readonly Check MalformedBody = new("request.malformed_body", OAuthConstants.Errors.InvalidRequest);
+
+    /// <summary>400: RFC 6749 §3.2, a parameter sent more than once.</summary>
+    public static readonly Check DuplicateParameter = new("request.duplicate_parameter", OAuthConstants.Errors.InvalidRequest);
+
+    /// <summary>405: an OAuth endpoint called with another method than POST.</summary>
+    public static readonly Check MethodNotAllowed = new("request.method_not_allowed", OAuthConstants.Errors.InvalidRequest);
+
+    /// <summary>400: introspection or revocation without the <c>token</c> parameter.</summary>
+    public static readonly Check TokenMissing = new("request.token_missing", OAuthConstants.Errors.InvalidRequest);
+
+}

@@ -1,0 +1,76 @@
+namespace Mandate.Server.Proxy;
+
+/// <summary>
+/// Why the egress proxy did not forward (or could not complete) a call, sent as the Problem Details member
+/// <c>check_id</c> and written to the call's audit record. Ids only, not <see cref="Core.Protocol.Check"/> entries:
+/// a proxy refusal is an RFC 9457 problem whose <c>error</c> member (RFC 6750 §3.1) is optional. A store outage is
+/// <c>store.unavailable</c> (<see cref="Core.Storage.StoreChecks"/>).
+/// </summary>
+internal static class ProxyChecks
+{
+    /// <summary>400: the request target is not a clean origin-form <c>/{tool}/{path}</c>.</summary>
+    public const string TargetMalformed = "proxy.target_malformed";
+
+    /// <summary>400: the request body could not be read (framing).</summary>
+    public const string BodyMalformed = "proxy.body_malformed";
+
+    /// <summary>413: the request body is over <c>proxy.max_request_body</c>.</summary>
+    public const string BodyTooLarge = "proxy.body_too_large";
+
+    /// <summary>404: no proxied tool has the name.</summary>
+    public const string ToolUnknown = "proxy.tool_unknown";
+
+    /// <summary>404: the tool's kind is not injected by the proxy (only secret and jwt are).</summary>
+    public const string ToolNotProxied = "proxy.tool_not_proxied";
+
+    /// <summary>401: neither a credential nor a run token was presented.</summary>
+    public const string CredentialMissing = "proxy.credential_missing";
+
+    /// <summary>401: run-token mode without exactly one of each of its three headers.</summary>
+    public const string RunTokenHeaders = "proxy.run_token_headers";
+
+    /// <summary>401: not a valid Mandate credential (signature, issuer, expiry, claims).</summary>
+    public const string CredentialInvalid = "proxy.credential_invalid";
+
+    /// <summary>401: the credential is for another tool.</summary>
+    public const string AudienceMismatch = "proxy.audience_mismatch";
+
+    /// <summary>401: the credential, its run, agent, tenant or user is revoked.</summary>
+    public const string CredentialRevoked = "proxy.credential_revoked";
+
+    /// <summary>401: a sender-constrained credential not presented by its holder (RFC 9449 §7, RFC 8705).</summary>
+    public const string NotHolder = "proxy.not_holder";
+
+    /// <summary>The broker refused the run-token exchange; status after the exchange's own check (see <see cref="ProxyRefusal.FromExchange"/>).</summary>
+    public const string ExchangeRefused = "proxy.exchange_refused";
+
+    /// <summary>403: the exchange waits for a human's approval.</summary>
+    public const string ApprovalPending = "proxy.approval_pending";
+
+    /// <summary>403: the rule that granted the credential is not on record or not in the current policy.</summary>
+    public const string RuleMissing = "proxy.rule_missing";
+
+    /// <summary>403: the granting rule has no http allow-list.</summary>
+    public const string RuleWithoutHttp = "proxy.rule_without_http";
+
+    /// <summary>403: the method and path are not in the granting rule's http allow-list.</summary>
+    public const string CallNotAllowed = "proxy.call_not_allowed";
+
+    /// <summary>503: the tool has no vaulted secret.</summary>
+    public const string SecretMissing = "proxy.secret_missing";
+
+    /// <summary>503: the vaulted secret does not open (another key-encryption key, or an altered row).</summary>
+    public const string SecretUnreadable = "proxy.secret_unreadable";
+
+    /// <summary>502: the upstream response is over <c>proxy.max_response_body</c>.</summary>
+    public const string ResponseTooLarge = "proxy.response_too_large";
+
+    /// <summary>502: the upstream could not be reached or broke the connection.</summary>
+    public const string UpstreamFailed = "proxy.upstream_failed";
+
+    /// <summary>504: the upstream did not answer within <c>proxy.timeout</c>.</summary>
+    public const string UpstreamTimeout = "proxy.upstream_timeout";
+
+    /// <summary>499 (never sent): the agent closed the connection.</summary>
+    public const string ClientClosed = "proxy.client_closed";
+}

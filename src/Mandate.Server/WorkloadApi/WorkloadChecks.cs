@@ -1,0 +1,14 @@
+namespace Mandate.Server.WorkloadApi;
+
+/// <summary>
+/// The refusals of the workload socket, sent as the Problem Details member <c>check_id</c> (ids only: these
+/// answers carry no OAuth error code). A store outage is <c>store.unavailable</c>, answered by the host.
+/// </summary>
+internal static class WorkloadChecks
+{
+    /// <summary>400: a JWT-SVID request without an audience (JWT-SVID spec §3).</summary>
+    public const string AudienceMissing = "workload.audience_missing";
+
+    /// <summary>403: no registration entry matches the calling process.</summary>
+    public const string NoEntry = "workload.no_entry";
+}
