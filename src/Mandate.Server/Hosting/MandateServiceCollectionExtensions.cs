@@ -14,96 +14,119 @@ using Mandate.Core.Runs;
 using Mandate.Core.Storage;
 using Mandate.Credentials.Postgres;
 using Mandate.Server.Http;
-using Mandate.Server.SenderConstraint;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Mandate.Server.Hosting;
 
 /// <summary>The one composition root: wires the stages in pipeline order (attest → decide → record → mint → revoke).</summary>
 public static class MandateServiceCollectionExtensions
 {
-    /// <summary>Registers the broker around components that were opened and loaded at start-up.</summary>
-    public static IServiceCollection AddMandate(this IServiceCollection services, MandateRuntime runtime)
+    /// <summary>
+    /// The token-exchange steps in the order they run, declared once: each is registered and the handler
+    /// runs them in this order.
+    /// </summary>
+    internal static readonly Type[] ExchangeSteps =
+    [
+        // attest
+        typeof(ValidateExchangeParameters),
+        typeof(AttestActorToken),
+        typeof(AttestSubjectToken),
+        typeof(ResolveTool),
+        typeof(ResolveScopes),
+        typeof(ParseAuthorizationDetails),
+        typeof(ResolveTenantAndRun),
+        typeof(LoadPolicyState),
+        typeof(ResolveRunEnvelope),
+        // decide
+        typeof(DecideByPolicy),
+        typeof(RequestApproval),
+        // record + mint
+        typeof(IssueCredential),
+        typeof(IssueRunToken),
+    ];
+
+    /// <summary>
+    /// Registers the broker and returns its builder. Calling it again returns the same builder and registers nothing
+    /// twice. The parts opened at start-up (store, keys, policy, revocations) are added with
+    /// <see cref="MandateBuilder.UseRuntime"/> once <see cref="MandateRuntime.OpenAsync(MandateBuilder, Microsoft.Extensions.Logging.ILoggerFactory, CancellationToken)"/> has run.
+    /// </summary>
+    public static MandateBuilder AddMandate(this IServiceCollection services, MandateOptions options, MandateHostOptions? host = null)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
-        services.AddSingleton(runtime.Options);
-        services.AddSingleton(runtime.Time);
-        services.AddSingleton<IMandateStore>(runtime.Store);
-        services.AddSingleton(runtime.Keys);
-        services.AddSingleton(runtime.Policy);
-        services.AddSingleton(runtime.Revocations);
-        services.AddSingleton(runtime.AuditWriter);
-        services.AddSingleton<IAuditTrail>(runtime.AuditWriter);
-        services.AddSingleton(new Registry(runtime.Options));
-        services.AddSingleton<IPolicyDecisionPoint>(sp => ShadowPolicy.Wrap(new CurrentPolicyDecisionPoint(runtime.Policy), runtime, sp));
-        services.AddSingleton(sp => new JwtAttestor(TrustedIssuers.Create(runtime.Options, sp.GetRequiredService<IHttpClientFactory>(), runtime.Time, runtime.Spiffe), runtime.Time));
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(MandateBuilder))?.ImplementationInstance is MandateBuilder existing)
+        {
+            return existing;
+        }
+
+        host ??= new MandateHostOptions();
+        var builder = new MandateBuilder(services, options, host);
+        var time = host.Time;
+        services.AddSingleton(builder);
+        services.AddSingleton(builder.Grants);
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(time);
+        services.TryAddSingleton(new Registry(options));
+        services.TryAddSingleton<IPolicyDecisionPoint>(sp => ShadowPolicy.Wrap(new CurrentPolicyDecisionPoint(sp.GetRequiredService<PolicyProvider>()), sp));
         services.AddHttpClient();
 
-        services.AddSingleton<PrincipalStanding>();
-        services.AddSingleton<ActorAttestor>();
-        services.AddSingleton<RunTokenValidator>();
-        services.AddSingleton<RunTokenMinter>();
-        services.AddSingleton<RunService>();
+        // trust: every source's issuers, configured ones first
+        builder.AddTrustSource<ConfiguredTrustSource>();
+        services.TryAddSingleton(sp => new JwtAttestor(sp.GetServices<ITrustSource>().SelectMany(s => s.Issuers), time));
 
-        // attest
-        services.AddSingleton<ValidateExchangeParameters>();
-        services.AddSingleton<AttestActorToken>();
-        services.AddSingleton<AttestSubjectToken>();
-        services.AddSingleton<ResolveTool>();
-        services.AddSingleton<ResolveScopes>();
-        services.AddSingleton<ResolveTenantAndRun>();
-        services.AddSingleton<ParseAuthorizationDetails>();
-        services.AddSingleton<LoadPolicyState>();
-        services.AddSingleton<ResolveRunEnvelope>();
-        // decide
-        services.AddSingleton<DecideByPolicy>();
-        services.AddSingleton<RequestApproval>();
-        services.AddSingleton<ApprovalPollHandler>();
-        services.AddSingleton<ApprovalService>();
-        services.AddSingleton<Mandate.Core.Evidence.EvidenceService>();
-        // record + mint
-        services.AddSingleton(sp => new AccessTokenMinter(runtime.Keys, runtime.Options.Issuer));
-        services.AddSingleton<PostgresAdminConnections>();
-        services.AddSingleton<ICredentialIssuer, PostgresCredentialIssuer>();
-        services.AddSingleton(sp => new Core.Credentials.Federation.FederationKeys(runtime.Store, runtime.Kek, runtime.Options, runtime.Time));
-        services.AddSingleton<ICredentialIssuer, Core.Credentials.Federation.OidcFederationIssuer>();
-        services.AddSingleton<CredentialIssuers>();
-        services.AddSingleton<ICredentialIssuer>(sp => new Core.Credentials.X509.X509CredentialIssuer(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>(), sp.GetRequiredService<IAuditTrail>(), runtime.Options));
-        services.AddSingleton<IssueCredential>();
-        services.AddSingleton<IssueRunToken>();
-        services.AddSingleton(sp => new TokenExchangeHandler(
-        [
-            sp.GetRequiredService<ValidateExchangeParameters>(),
-            sp.GetRequiredService<AttestActorToken>(),
-            sp.GetRequiredService<AttestSubjectToken>(),
-            sp.GetRequiredService<ResolveTool>(),
-            sp.GetRequiredService<ResolveScopes>(),
-            sp.GetRequiredService<ParseAuthorizationDetails>(),
-            sp.GetRequiredService<ResolveTenantAndRun>(),
-            sp.GetRequiredService<LoadPolicyState>(),
-            sp.GetRequiredService<ResolveRunEnvelope>(),
-            sp.GetRequiredService<DecideByPolicy>(),
-            sp.GetRequiredService<RequestApproval>(),
-            sp.GetRequiredService<IssueCredential>(),
-            sp.GetRequiredService<IssueRunToken>(),
-        ], runtime.Time, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TokenExchangeHandler>>()));
+        services.TryAddSingleton<PrincipalStanding>();
+        services.TryAddSingleton<ActorAttestor>();
+        services.TryAddSingleton<RunTokenValidator>();
+        services.TryAddSingleton<RunTokenMinter>();
+        services.TryAddSingleton<RunService>();
+
+        // decide (beside the exchange steps)
+        services.TryAddSingleton<ApprovalPollHandler>();
+        services.TryAddSingleton<ApprovalService>();
+        services.TryAddSingleton<Mandate.Core.Evidence.EvidenceService>();
+        // record + mint: credential kinds
+        services.TryAddSingleton(sp => new AccessTokenMinter(sp.GetRequiredService<SigningKeyRing>(), options.Issuer));
+        services.TryAddSingleton<PostgresAdminConnections>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICredentialIssuer, PostgresCredentialIssuer>());
+        services.TryAddSingleton(sp => new Core.Credentials.Federation.FederationKeys(sp.GetRequiredService<IMandateStore>(), sp.GetRequiredService<KeyEncryptionKey>(), options, time));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICredentialIssuer, Core.Credentials.Federation.OidcFederationIssuer>());
+        services.TryAddSingleton<CredentialIssuers>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICredentialIssuer, Core.Credentials.X509.X509CredentialIssuer>(sp =>
+            new Core.Credentials.X509.X509CredentialIssuer(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>(), sp.GetRequiredService<IAuditTrail>(), options)));
+        services.TryAddSingleton<CredentialKinds>();
+
+        // the token exchange: its steps in ExchangeSteps order
+        foreach (var step in ExchangeSteps)
+        {
+            services.TryAdd(ServiceDescriptor.Singleton(step, step));
+        }
+
+        services.TryAddSingleton(sp => new TokenExchangeHandler(
+            ExchangeSteps.Select(step => (IExchangeStep)sp.GetRequiredService(step)),
+            time,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TokenExchangeHandler>>()));
 
         // use / revoke
-        services.AddSingleton<IssuedTokenValidator>();
-        services.AddSingleton<IntrospectionHandler>();
-        services.AddSingleton(runtime.StoreHealth);
+        services.TryAddSingleton<IssuedTokenValidator>();
+        services.TryAddSingleton<IntrospectionHandler>();
         services.AddHostedService<StoreHealthLog>();
-        services.AddSingleton<PendingRevocations>();
+        services.TryAddSingleton<PendingRevocations>();
         services.AddHostedService<PendingRevocationWriter>();
-        services.AddSingleton<RevocationService>();
-        services.AddSingleton<TokenRevocationHandler>();
-        services.AddSingleton<WorkloadAuthentication>();
-        services.AddSenderConstraint(runtime);
+        services.TryAddSingleton<RevocationService>();
+        services.TryAddSingleton<TokenRevocationHandler>();
+        services.TryAddSingleton<WorkloadAuthentication>();
+        SenderConstraintRegistrations.Add(services, options, time);
         services.AddHostedService<MaintenanceService>();
-        services.AddSingleton<DatabaseLeaseReaper>();
+        services.TryAddSingleton<DatabaseLeaseReaper>();
         services.AddHostedService<DatabaseLeaseReaperService>();
-        services.AddMandateSpiffe(runtime);
-        Proxy.ProxyHosting.AddEgressProxy(services, runtime);
-        return services;
+        SpiffeRegistrations.Add(builder, options);
+        ProxyRegistrations.Add(services);
+
+        // start-up's last step, once the listeners are bound: publish sockets, record the start, open the gate
+        services.TryAddSingleton<StartupGate>();
+        services.TryAddSingleton(new ServedSockets([]));
+        services.AddHostedService<MandateStartupService>();
+        return builder;
     }
 }
