@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Mandate.Cli.Commands;
 using Mandate.Client;
 using Mandate.Examples.Tools;
 using Mandate.ResourceServer;
@@ -8,7 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
-namespace Mandate.Cli.Demo;
+namespace Mandate.Examples.Demo;
 
 /// <summary>
 /// The refunds API and the CRM from examples/tools, running in-process on loopback and accepting Mandate credentials
@@ -73,7 +72,7 @@ internal sealed class DemoTools : IAsyncDisposable
             line += $" [bold]{Markup.Escape(error)}[/]: {Markup.Escape(description)}";
         }
 
-        Output.Line(line);
+        DemoOutput.Line(line);
         return status == expected;
     }
 
