@@ -1,3 +1,4 @@
+using Mandate.Cli.Commands;
 using Mandate.Server.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -14,11 +15,11 @@ public static class DemoProgram
     {
         if (transcript is not null)
         {
-            DemoOutput.RedirectTo(transcript);
+            Output.RedirectTo(transcript);
         }
 
         using var env = DemoEnvironment.Create();
-        DemoOutput.Line($"[grey]Starting a broker on a temporary SQLite store in {env.Directory}[/]");
+        Output.Line($"[grey]Starting a broker on a temporary SQLite store in {env.Directory}[/]");
         await using var app = await MandateServer.CreateAsync(env.Options, new MandateHostOptions
         {
             ListenUrl = "http://127.0.0.1:0",
@@ -26,9 +27,9 @@ public static class DemoProgram
             WatchPolicy = false,
         }, ct);
         await app.StartAsync(ct);
-        DemoOutput.Line($"[grey]Broker listening on {app.BaseAddress}; policy {app.Runtime.Policy.Current.Version[..19]}…[/]");
+        Output.Line($"[grey]Broker listening on {app.BaseAddress}; policy {app.Runtime.Policy.Current.Version[..19]}…[/]");
         await using var tools = await DemoTools.StartAsync(env, app.BaseAddress, ct);
-        DemoOutput.Line($"[grey]Tools accepting Mandate credentials: refunds API on {tools.Refunds}, CRM on {tools.Crm}[/]");
+        Output.Line($"[grey]Tools accepting Mandate credentials: refunds API on {tools.Refunds}, CRM on {tools.Crm}[/]");
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         bool ok;
         try
@@ -37,11 +38,11 @@ public static class DemoProgram
         }
         catch (Mandate.Client.MandateErrorException e)
         {
-            DemoOutput.Error($"the broker refused a step the script expected to succeed: {e.Message}");
+            Output.Error($"the broker refused a step the script expected to succeed: {e.Message}");
             ok = false;
         }
 
-        DemoOutput.Line(ok ? "\n[green]Demo complete.[/] Next: README.md quickstart runs the same against 'mandate serve'." : "\n[red]The demo did not go as scripted.[/]");
+        Output.Line(ok ? "\n[green]Demo complete.[/] Next: README.md quickstart runs the same against 'mandate serve'." : "\n[red]The demo did not go as scripted.[/]");
         return ok ? 0 : 1;
     }
 }

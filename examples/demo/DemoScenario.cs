@@ -1,3 +1,4 @@
+using Mandate.Cli.Commands;
 using Mandate.Client;
 using Mandate.Core.Audit;
 using Mandate.Core.Runs;
@@ -40,13 +41,13 @@ internal sealed class DemoScenario
 
         Step("Alice (tenant acme) asks the support agent for a refund. The agent starts a run for her: its workload identity + her token -> a run token whose envelope lists what the run may ever do.");
         var run = await support.StartRunAsync(alice, ["refunds:read", "refunds:write"], ct);
-        DemoOutput.Line($"  [green]run started[/] {Markup.Escape(run.Id)}, envelope: {Markup.Escape(run.Scope)}");
+        Output.Line($"  [green]run started[/] {Markup.Escape(run.Id)}, envelope: {Markup.Escape(run.Scope)}");
 
         Step("For the refund call the agent exchanges the run token for a credential scoped to one tool and one operation.");
         var credential = await run.GetCredentialAsync(RefundsResource, ["refunds:write"], ct);
         var claims = new JsonWebTokenHandler().ReadJsonWebToken(credential);
-        DemoOutput.Line($"  [green]issued[/] aud={Markup.Escape(claims.GetClaim("aud").Value)} scope={Markup.Escape(claims.GetClaim("scope").Value)} tenant={Markup.Escape(claims.GetClaim("tenant").Value)} sub={Markup.Escape(claims.Subject)} run={Markup.Escape(claims.GetClaim("run").Value)}");
-        DemoOutput.Line($"  jti={Markup.Escape(claims.Id)} expires {claims.ValidTo:HH:mm:ss} pol={Markup.Escape(claims.GetClaim("pol").Value[..19])}… dec={Markup.Escape(claims.GetClaim("dec").Value)}");
+        Output.Line($"  [green]issued[/] aud={Markup.Escape(claims.GetClaim("aud").Value)} scope={Markup.Escape(claims.GetClaim("scope").Value)} tenant={Markup.Escape(claims.GetClaim("tenant").Value)} sub={Markup.Escape(claims.Subject)} run={Markup.Escape(claims.GetClaim("run").Value)}");
+        Output.Line($"  jti={Markup.Escape(claims.Id)} expires {claims.ValidTo:HH:mm:ss} pol={Markup.Escape(claims.GetClaim("pol").Value[..19])}… dec={Markup.Escape(claims.GetClaim("dec").Value)}");
 
         Step("The agent calls the refunds API. MandateCredentialHandler attaches the credential; the tool checks it against the broker's JWKS (audience, tenant, scope) and, for a write, asks the broker whether it is still active.");
         using var refunds = DemoTools.Client(run, RefundsResource, ["refunds:write"], _tools.Refunds);
@@ -79,7 +80,7 @@ internal sealed class DemoScenario
         Step("The supervisor hands the refund to a sub-agent: a child run with refunds:write only, the same user and tenant, no longer than its parent.");
         var child = await run.DelegateAsync(_env.Identity(DemoEnvironment.RefundExecutor), ["refunds:write"], ct);
         var childCredential = await child.GetCredentialAsync("refunds", ["refunds:write"], ct);
-        DemoOutput.Line($"  [green]child run[/] {Markup.Escape(child.Id)}, envelope: {Markup.Escape(child.Scope)}; its credential's act chain: {Markup.Escape(ActChain(childCredential))}");
+        Output.Line($"  [green]child run[/] {Markup.Escape(child.Id)}, envelope: {Markup.Escape(child.Scope)}; its credential's act chain: {Markup.Escape(ActChain(childCredential))}");
         using var childRefunds = DemoTools.Client(child, "refunds", ["refunds:write"], _tools.Refunds);
         ok &= await DemoTools.CallAsync(childRefunds, HttpMethod.Post, "/refunds", Refund, 201, ct);
 
@@ -97,20 +98,20 @@ internal sealed class DemoScenario
         }
 
         ok &= await ExpectActiveAsync(credential, tool, false, ct);
-        DemoOutput.Line("  The refunds API refuses it at once (its writes are confirmed at the broker):");
+        Output.Line("  The refunds API refuses it at once (its writes are confirmed at the broker):");
         ok &= await DemoTools.CallAsync(refunds, HttpMethod.Post, "/refunds", Refund, 401, ct);
 
         Step("The supervisor finishes and ends its run; the sub-agent's run and credential die with it.");
         await run.EndAsync(ct);
         ok &= await ExpectActiveAsync(childCredential, tool, false, ct);
-        DemoOutput.Line("  The sub-agent still holds its credential, unexpired; the refunds API refuses it:");
+        Output.Line("  The sub-agent still holds its credential, unexpired; the refunds API refuses it:");
         ok &= await DemoTools.CallAsync(childRefunds, HttpMethod.Post, "/refunds", Refund, 401, ct);
 
         Step($"mandate audit trace --run {run.Id}: who granted access, for which user, under which policy, and which sub-agent inherited what.");
         var trace = await RunTraceBuilder.BuildAsync(_app.Runtime.Store, run.Id, ct);
         RunTraceView.Write(trace!, DateTimeOffset.UtcNow);
         var verified = await AuditVerifier.VerifyAsync(_app.Runtime.Store, null, ct);
-        DemoOutput.Line(verified.IsValid
+        Output.Line(verified.IsValid
             ? $"  [green]audit chain verified[/]: {verified.RecordCount} records, head {Markup.Escape(verified.Head.Hash[..16])}…"
             : $"  [red]audit chain broken[/]: {Markup.Escape(verified.Message)}");
         return ok && verified.IsValid && trace!.Children.Count == 1;
@@ -120,7 +121,7 @@ internal sealed class DemoScenario
     {
         var result = await new MandateClient(_http).IntrospectAsync(credential, tool, ct);
         var jti = new JsonWebTokenHandler().ReadJsonWebToken(credential).Id;
-        DemoOutput.Line($"  {Markup.Escape(jti)} active: {(result.Active == expected ? "[green]" : "[red]")}{result.Active.ToString().ToLowerInvariant()}[/]");
+        Output.Line($"  {Markup.Escape(jti)} active: {(result.Active == expected ? "[green]" : "[red]")}{result.Active.ToString().ToLowerInvariant()}[/]");
         return result.Active == expected;
     }
 
@@ -129,12 +130,12 @@ internal sealed class DemoScenario
         try
         {
             await call();
-            DemoOutput.Line("  [red]unexpectedly issued[/]");
+            Output.Line("  [red]unexpectedly issued[/]");
             return false;
         }
         catch (MandateErrorException e)
         {
-            DemoOutput.Line($"  [red]refused[/] [bold]{Markup.Escape(e.Error)}[/]: {Markup.Escape(e.Description)}");
+            Output.Line($"  [red]refused[/] [bold]{Markup.Escape(e.Error)}[/]: {Markup.Escape(e.Description)}");
             return e.Error == expected;
         }
     }
@@ -145,5 +146,5 @@ internal sealed class DemoScenario
         return string.Join(" acting for ", ActorChain.FromClaim(act)!.Reverse());
     }
 
-    private void Step(string text) => DemoOutput.Line($"\n[bold yellow]{++_step}.[/] {Markup.Escape(text)}");
+    private void Step(string text) => Output.Line($"\n[bold yellow]{++_step}.[/] {Markup.Escape(text)}");
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Mandate.Cli.Commands;
 using Mandate.Client;
 using Mandate.Examples.Tools;
 using Mandate.ResourceServer;
@@ -72,7 +73,7 @@ internal sealed class DemoTools : IAsyncDisposable
             line += $" [bold]{Markup.Escape(error)}[/]: {Markup.Escape(description)}";
         }
 
-        DemoOutput.Line(line);
+        Output.Line(line);
         return status == expected;
     }
 

@@ -35,7 +35,7 @@ public sealed class ReadCommandStoreTests
         var (exit, output) = await CliRunner.RunAsync([.. command.Split(' '), "-c", config]);
 
         Assert.True(exit == 0, output);
-        Assert.Equal(before, HashFiles(db));
+        AssertUnchanged(before, db);
     }
 
     [Theory]
@@ -57,7 +57,7 @@ public sealed class ReadCommandStoreTests
         Assert.StartsWith("error: ", output.Trim(), StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
         Assert.Contains("never migrate", output, StringComparison.Ordinal);
-        Assert.Equal(before, HashFiles(db));
+        AssertUnchanged(before, db);
         Assert.Equal(version, await SchemaVersionAsync(db));
     }
 
@@ -79,6 +79,26 @@ public sealed class ReadCommandStoreTests
         Assert.True(listed == 0, listOutput);
         Assert.True(revoked == 0, revokeOutput);
         Assert.Equal(version, await SchemaVersionAsync(options.StorePath));
+    }
+
+    /// <summary>
+    /// The database and its WAL hold every byte of the store: both as they were. SQLite itself gives any reader of a
+    /// WAL database, read-only ones included, an empty <c>-wal</c> and a <c>-shm</c> index when none exist (a read-only
+    /// connection cannot remove them at close); the WAL then holds no frame, so no content changed.
+    /// </summary>
+    private static void AssertUnchanged(SortedDictionary<string, string> before, string db)
+    {
+        var after = HashFiles(db);
+        var name = Path.GetFileName(db);
+        Assert.Equal(before[name], after[name]);
+        if (before.TryGetValue(name + "-wal", out var wal))
+        {
+            Assert.Equal(wal, after[name + "-wal"]);
+        }
+        else if (after.ContainsKey(name + "-wal"))
+        {
+            Assert.Equal(0L, new FileInfo(db + "-wal").Length);
+        }
     }
 
     /// <summary>Every file of the store (database, WAL, shared memory) by name, with its SHA-256.</summary>

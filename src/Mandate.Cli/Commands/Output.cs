@@ -13,7 +13,7 @@ internal static class Output
 
     private static IAnsiConsole Errors => _errors ??= Create(System.Console.Error, System.Console.IsErrorRedirected);
 
-    /// <summary>Sends output to a writer without colour (tests).</summary>
+    /// <summary>Sends output to a writer without colour (tests, the demo's transcript).</summary>
     public static void RedirectTo(TextWriter writer)
     {
         _console = Create(writer, redirected: true);
