@@ -96,6 +96,7 @@ public static class MandateServiceCollectionExtensions
             new Core.Credentials.X509.X509CredentialIssuer(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>(), sp.GetRequiredService<IAuditTrail>(), options)));
         services.TryAddSingleton<CredentialKinds>();
 
+        // grants, in the order they are asked "is this mine?": builder.AddGrant<T>() each, once
         // the token exchange: its steps in ExchangeSteps order
         foreach (var step in ExchangeSteps)
         {
