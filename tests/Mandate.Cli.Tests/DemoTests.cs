@@ -5,7 +5,9 @@ public sealed class DemoTests
     [Fact]
     public async Task Demo_ScriptedScenario_RunsAsScriptedAndVerifiesTheAuditChain()
     {
-        var (exit, output) = await CliRunner.RunAsync("demo");
+        using var transcript = new StringWriter();
+        var exit = await Mandate.Examples.Demo.DemoProgram.RunAsync(transcript, CancellationToken.None);
+        var output = transcript.ToString();
 
         Assert.True(exit == 0, output);
         Assert.Contains("run started", output);
@@ -23,5 +25,21 @@ public sealed class DemoTests
         Assert.Contains("/refunds -> 403 insufficient_scope", output);
         Assert.Equal(2, output.Split("/refunds -> 401 invalid_token: the broker reports credential").Length - 1);
         Assert.Contains("accepted by spiffe://acme.example/tools/refunds", output);
+    }
+
+    [Fact]
+    public void CliAssembly_ProductionBuild_ReferencesNoExampleProject()
+    {
+        var references = typeof(Mandate.Cli.Commands.MandateCli).Assembly.GetReferencedAssemblies().Select(a => a.Name ?? "");
+
+        Assert.DoesNotContain(references, name => name.StartsWith("Mandate.Examples", StringComparison.Ordinal) || name == "mandate-demo");
+    }
+
+    [Fact]
+    public async Task Demo_NotACliCommand_ExitsNonZero()
+    {
+        var (exit, _) = await CliRunner.RunAsync("demo");
+
+        Assert.NotEqual(0, exit);
     }
 }

@@ -4,7 +4,6 @@ public sealed class HelpTests
 {
     [Theory]
     [InlineData("serve")]
-    [InlineData("demo")]
     [InlineData("audit")]
     [InlineData("revoke")]
     [InlineData("policy")]

@@ -1,10 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Mandate.Core.Audit;
-using Mandate.Core.Configuration;
 using Mandate.Core.Runs;
-using Mandate.Core.Storage;
-using Mandate.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Mandate.Cli.Commands;
@@ -29,7 +26,7 @@ internal static class AuditCommands
 
     internal static async Task<int> TraceAsync(string configPath, string runId, bool json, CancellationToken ct)
     {
-        return await ReadAsync(CommonOptions.LoadConfig(configPath), async store =>
+        return await OfflineStore.ReadAsync(CommonOptions.LoadConfig(configPath), async store =>
         {
             var trace = await RunTraceBuilder.BuildAsync(store, runId, ct);
             if (trace is null)
@@ -55,7 +52,7 @@ internal static class AuditCommands
     {
         var config = CommonOptions.Config();
         var command = new Command("verify", "Check the hash chain: reports the first edited, deleted or reordered record") { config };
-        command.SetAction((parse, ct) => ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
+        command.SetAction((parse, ct) => OfflineStore.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
         {
             var result = await AuditVerifier.VerifyAsync(store, null, ct);
             if (result.IsValid)
@@ -85,7 +82,7 @@ internal static class AuditCommands
         {
             config, agent, tenant, user, run, jti, kind, limit, json,
         };
-        command.SetAction((parse, ct) => ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
+        command.SetAction((parse, ct) => OfflineStore.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
         {
             var query = new AuditQuery
             {
@@ -113,52 +110,5 @@ internal static class AuditCommands
             return 0;
         }, ct));
         return command;
-    }
-
-    /// <summary>
-    /// Opens the configured store read-only and runs <paramref name="read"/>. Read commands never migrate and
-    /// never take the write lock, so they work beside a running broker; a missing, locked or unreadable store,
-    /// or a schema this build does not read, is one line and exit code 2.
-    /// </summary>
-    internal static async Task<int> ReadAsync(MandateOptions? options, Func<IMandateStore, Task<int>> read, CancellationToken ct)
-    {
-        if (options is null)
-        {
-            return 2;
-        }
-
-        try
-        {
-            await using var store = await OpenAsync(options, ct);
-            return store is null ? 2 : await read(store);
-        }
-        catch (Exception e) when (e is StoreUnavailableException or StoreSchemaException)
-        {
-            // An outage and a schema this build does not read are the two ways a read can fail: one line each.
-            Output.Error(e.Message);
-            return 2;
-        }
-    }
-
-    /// <summary>The configured store, read-only, after checking its schema is the one this build reads; null (reported) when there is none.</summary>
-    private static async Task<IMandateStore?> OpenAsync(MandateOptions options, CancellationToken ct)
-    {
-        if (!File.Exists(options.StorePath))
-        {
-            Output.Error($"no store at {options.StorePath}; has the broker run with this configuration?");
-            return null;
-        }
-
-        var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = options.StorePath, ReadOnly = true });
-        try
-        {
-            await store.CheckSchemaAsync(ct);
-            return store;
-        }
-        catch
-        {
-            await store.DisposeAsync();
-            throw;
-        }
     }
 }

@@ -9,7 +9,6 @@ internal static class MandateCli
         new("Mandate: workload identity and credential broker for AI agents. The model proposes; Mandate decides whether the step gets a credential.")
         {
             ServeCommand.Create(),
-            DemoCommand.Create(),
             AuditCommands.Create(),
             RevokeCommand.Create(),
             ApprovalCommands.Create(),

@@ -34,7 +34,7 @@ internal static class RunCommands
         var open = new Option<bool>("--open") { Description = "Only runs that have not ended" };
         var limit = new Option<int>("--limit", "-n") { Description = "At most this many runs", DefaultValueFactory = _ => 50 };
         var command = new Command("list", "List recent runs, newest first") { config, agent, tenant, user, open, limit };
-        command.SetAction((parse, ct) => AuditCommands.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
+        command.SetAction((parse, ct) => OfflineStore.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
         {
             var runs = await store.ListRunsAsync(new RunQuery
             {

@@ -1,6 +1,5 @@
 using Mandate.Core.Grants;
 using Mandate.Core.Protocol;
-using Mandate.Core.Storage;
 using Mandate.SenderConstraint;
 using Mandate.Server.Http;
 using Mandate.Server.SenderConstraint;
@@ -15,10 +14,6 @@ namespace Mandate.Server.Endpoints;
 public static class TokenEndpoint
 {
     public const string Path = "/oauth2/token";
-
-    /// <summary>The store went away mid-request: nothing was issued (invariant 2), the caller may retry.</summary>
-    private static readonly OAuthError StoreUnavailable = new Check("store.unavailable", OAuthConstants.Errors.TemporarilyUnavailable)
-        .Refuse("the store is unavailable, so nothing was issued; retry shortly");
 
     public static async Task HandleAsync(HttpContext http, GrantDispatcher grants, TokenRequestBinding binding)
     {
@@ -44,17 +39,8 @@ public static class TokenEndpoint
             return;
         }
 
-        Result<TokenResponse> result;
-        try
-        {
-            result = await grants.DispatchAsync(new TokenRequest(form, sender), http.RequestAborted);
-        }
-        catch (StoreUnavailableException)
-        {
-            // Until the host translates store outages in one place for every endpoint.
-            result = StoreUnavailable;
-        }
-
+        // A store outage escaping the grant is answered by the host's StoreOutages: nothing was issued (invariant 2).
+        var result = await grants.DispatchAsync(new TokenRequest(form, sender), http.RequestAborted);
         if (result.Failed(out var error, out var response))
         {
             await OAuthResponses.WriteErrorAsync(http, error);

@@ -34,8 +34,9 @@ public sealed class MandateApp : IAsyncDisposable
     internal string ListenUrl { get; init; } = "";
 
     /// <summary>
-    /// Binds every listener, publishes the sockets, then writes the start-up audit records and lets requests in.
-    /// A listener that cannot bind fails the start with one line saying what to do, and nothing is recorded.
+    /// Starts the host: its hosted services, then every listener; once bound, <see cref="MandateStartupService"/> publishes
+    /// the sockets, writes the start-up audit records and lets requests in. A listener that cannot bind fails the start
+    /// with one line saying what to do, and nothing is recorded.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -52,14 +53,6 @@ public sealed class MandateApp : IAsyncDisposable
                 var address = System.Text.RegularExpressions.Regex.Match(e.Message, @"address (\S+): ") is { Success: true } m ? m.Groups[1].Value : ListenUrl;
                 throw new ListenerInUseException(address, e);
             }
-
-            foreach (var (file, mode) in Sockets)
-            {
-                file.Publish(mode);
-            }
-
-            await Runtime.RecordStartAsync(cancellationToken);
-            gate.Open();
         }
         catch (Exception e)
         {

@@ -6,7 +6,6 @@ using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
 using Mandate.Core.Spiffe;
 using Mandate.Core.Storage;
-using Mandate.Storage.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace Mandate.Server.Hosting;
@@ -46,11 +45,26 @@ public sealed class MandateRuntime : IAsyncDisposable
     /// <summary>The SPIFFE issuer (CA, JWT-SVID key, bundle) when <c>spiffe.enabled</c>; otherwise null.</summary>
     public SpiffeAuthority? Spiffe { get; private set; }
 
-    public static async Task<MandateRuntime> OpenAsync(MandateOptions options, MandateHostOptions host, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>Opens the runtime on the default SQLite store at <c>options.StorePath</c>.</summary>
+    public static Task<MandateRuntime> OpenAsync(MandateOptions options, MandateHostOptions host, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(host);
+        return OpenAsync(new MandateBuilder(new Microsoft.Extensions.DependencyInjection.ServiceCollection(), options, host), loggers, cancellationToken);
+    }
+
+    /// <summary>
+    /// The ordered start-up, declared once: (1) the new-store guard and development issuers, (2) the policy,
+    /// (3) the store the builder chose, opened and migrated, (4) the key-encryption key, (5) the signing keys,
+    /// (6) the revocation list, (7) the SPIFFE issuer. The first step that fails stops start-up with its one-line
+    /// message, and whatever was opened is closed again; nothing listens yet.
+    /// </summary>
+    public static async Task<MandateRuntime> OpenAsync(MandateBuilder builder, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(loggers);
+        var options = builder.Options;
+        var host = builder.Host;
         NewStoreGuard.Check(options, host);
         foreach (var issuer in options.Issuers.Where(i => i.DevSigner))
         {
@@ -59,9 +73,7 @@ public sealed class MandateRuntime : IAsyncDisposable
 
         var policy = await PolicyProvider.LoadAsync(options.PolicyPath, host.Time, options.ToolNames(), loggers.CreateLogger<PolicyProvider>(), cancellationToken);
         var health = new StoreHealth(host.Time);
-        var store = new SqliteMandateStore(
-            new SqliteStoreOptions { FilePath = options.StorePath, BusyTimeout = host.StoreBusyTimeout, WalSizeLimitBytes = host.StoreWalSizeLimitBytes, Health = health },
-            host.Time);
+        var store = builder.OpenStore(health);
         try
         {
             await store.MigrateAsync(cancellationToken);

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -48,9 +49,11 @@ public static class MandateServer
                 EnsureFree(ListenAddress.Parse(proxyUrl), proxyUrl);
             }
 
+            var mandate = builder.Services.AddMandate(options, host).UseSqliteStore();
             using var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(host.LogLevel));
-            runtime = await MandateRuntime.OpenAsync(options, host, startupLoggers, cancellationToken);
-            var app = Build(builder, options, host, listen, runtime, out var sockets, out var proxyListener);
+            runtime = await MandateRuntime.OpenAsync(mandate, startupLoggers, cancellationToken);
+            mandate.UseRuntime(runtime);
+            var app = Build(builder, options, host, listen, out var sockets, out var proxyListener);
             return new MandateApp(app, runtime) { ProxyListener = proxyListener, Lock = brokerLock, Sockets = sockets, ListenUrl = listenUrl };
         }
         catch
@@ -66,7 +69,7 @@ public static class MandateServer
     }
 
     private static WebApplication Build(
-        WebApplicationBuilder builder, MandateOptions options, MandateHostOptions host, ListenAddress listen, MandateRuntime runtime,
+        WebApplicationBuilder builder, MandateOptions options, MandateHostOptions host, ListenAddress listen,
         out IReadOnlyList<(UnixSocketFile File, UnixFileMode Mode)> sockets, out Proxy.ProxyListener proxyListener)
     {
 
@@ -111,9 +114,7 @@ public static class MandateServer
         }
 
         sockets = published;
-
-        builder.Services.AddSingleton<StartupGate>();
-        builder.Services.AddMandate(runtime);
+        builder.Services.Replace(ServiceDescriptor.Singleton(new ServedSockets(published)));
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 

@@ -17,77 +17,98 @@ using Mandate.Core.Runs;
 using Mandate.Core.Storage;
 using Mandate.Credentials.Postgres;
 using Mandate.Server.Http;
-using Mandate.Server.SenderConstraint;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Mandate.Server.Hosting;
 
 /// <summary>The one composition root: wires the stages in pipeline order (attest → decide → record → mint → revoke).</summary>
 public static class MandateServiceCollectionExtensions
 {
-    /// <summary>Registers the broker around components that were opened and loaded at start-up.</summary>
-    public static IServiceCollection AddMandate(this IServiceCollection services, MandateRuntime runtime)
+    /// <summary>
+    /// Registers the broker and returns its builder. Calling it again returns the same builder and registers nothing
+    /// twice. The parts opened at start-up (store, keys, policy, revocations) are added with
+    /// <see cref="MandateBuilder.UseRuntime"/> once <see cref="MandateRuntime.OpenAsync(MandateBuilder, Microsoft.Extensions.Logging.ILoggerFactory, CancellationToken)"/> has run.
+    /// </summary>
+    public static MandateBuilder AddMandate(this IServiceCollection services, MandateOptions options, MandateHostOptions? host = null)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
-        services.AddSingleton(runtime.Options);
-        services.AddSingleton(runtime.Time);
-        services.AddSingleton<IMandateStore>(runtime.Store);
-        services.AddSingleton(runtime.Keys);
-        services.AddSingleton(runtime.Policy);
-        services.AddSingleton(runtime.Revocations);
-        services.AddSingleton(runtime.AuditWriter);
-        services.AddSingleton<IAuditTrail>(runtime.AuditWriter);
-        services.AddSingleton(new Registry(runtime.Options));
-        services.AddSingleton<IPolicyDecisionPoint>(sp => ShadowPolicy.Wrap(new CurrentPolicyDecisionPoint(runtime.Policy), runtime, sp));
-        services.AddSingleton(sp => new JwtAttestor(TrustedIssuers.Create(runtime.Options, sp.GetRequiredService<IHttpClientFactory>(), runtime.Time, runtime.Spiffe), runtime.Time));
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(MandateBuilder))?.ImplementationInstance is MandateBuilder existing)
+        {
+            return existing;
+        }
+
+        host ??= new MandateHostOptions();
+        var builder = new MandateBuilder(services, options, host);
+        var time = host.Time;
+        services.AddSingleton(builder);
+        services.AddSingleton(builder.Grants);
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(time);
+        services.TryAddSingleton(new Registry(options));
+        services.TryAddSingleton<IPolicyDecisionPoint>(sp => ShadowPolicy.Wrap(new CurrentPolicyDecisionPoint(sp.GetRequiredService<PolicyProvider>()), sp));
         services.AddHttpClient();
 
-        services.AddSingleton<PrincipalStanding>();
-        services.AddSingleton<ActorAttestor>();
-        services.AddSingleton<RunTokenValidator>();
-        services.AddSingleton<RunTokenMinter>();
-        services.AddSingleton<RunService>();
+        // trust: every source's issuers, configured ones first
+        builder.AddTrustSource<ConfiguredTrustSource>();
+        services.TryAddSingleton(sp => new JwtAttestor(sp.GetServices<ITrustSource>().SelectMany(s => s.Issuers), time));
 
-        // the request path: grants over the stages attest -> resolve -> load state -> decide -> issue
-        services.AddSingleton<AttestStage>();
-        services.AddSingleton<ResolveStage>();
-        services.AddSingleton<LoadStateStage>();
-        services.AddSingleton<DecideStage>();
-        services.AddSingleton<ApprovalRequests>();
-        services.AddSingleton<ApprovalService>();
-        services.AddSingleton<Mandate.Core.Evidence.EvidenceService>();
-        services.AddSingleton(sp => new AccessTokenMinter(runtime.Keys, runtime.Options.Issuer));
+        services.TryAddSingleton<PrincipalStanding>();
+        services.TryAddSingleton<ActorAttestor>();
+        services.TryAddSingleton<RunTokenValidator>();
+        services.TryAddSingleton<RunTokenMinter>();
+        services.TryAddSingleton<RunService>();
+        services.TryAddSingleton<ApprovalService>();
+        services.TryAddSingleton<Mandate.Core.Evidence.EvidenceService>();
+
+        // the request path: each grant composes the stages attest -> resolve -> load state -> decide -> issue
+        services.TryAddSingleton<AttestStage>();
+        services.TryAddSingleton<ResolveStage>();
+        services.TryAddSingleton<LoadStateStage>();
+        services.TryAddSingleton<DecideStage>();
+        services.TryAddSingleton<ApprovalRequests>();
+        services.TryAddSingleton<IssueStage>();
+
+        // issue: one credential kind per tool kind
+        services.TryAddSingleton(sp => new AccessTokenMinter(sp.GetRequiredService<SigningKeyRing>(), options.Issuer));
+        // jwt and secret tools both get a Mandate access token (a secret tool's goes to the egress proxy, which injects the secret)
         services.AddSingleton<ICredentialKind>(sp => new JwtCredentialKind(sp.GetRequiredService<AccessTokenMinter>(), CredentialKind.Jwt));
         services.AddSingleton<ICredentialKind>(sp => new JwtCredentialKind(sp.GetRequiredService<AccessTokenMinter>(), CredentialKind.Secret));
-        services.AddSingleton<PostgresAdminConnections>();
-        services.AddSingleton<ICredentialKind, PostgresCredentialKind>();
-        services.AddSingleton(sp => new Core.Credentials.Federation.FederationKeyRing(runtime.Store, runtime.Kek, runtime.Options, runtime.Time));
-        services.AddSingleton<ICredentialKind, Core.Credentials.Federation.OidcFederationCredentialKind>();
-        services.AddSingleton<ICredentialKind>(sp => new Core.Credentials.X509.X509CredentialKind(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>()));
-        services.AddSingleton<CredentialKinds>();
-        services.AddSingleton<IssueStage>();
-        services.AddSingleton<ToolCredentialGrant>();
-        services.AddSingleton<IGrantHandler>(sp => sp.GetRequiredService<ToolCredentialGrant>());
-        services.AddSingleton<IGrantHandler, RunTokenGrant>();
-        services.AddSingleton<IGrantHandler, ApprovalPollGrant>();
-        services.AddSingleton<GrantDispatcher>();
+        services.TryAddSingleton<PostgresAdminConnections>();
+        builder.AddCredentialKind<PostgresCredentialKind>();
+        services.TryAddSingleton(sp => new Core.Credentials.Federation.FederationKeyRing(sp.GetRequiredService<IMandateStore>(), sp.GetRequiredService<KeyEncryptionKey>(), options, time));
+        builder.AddCredentialKind<Core.Credentials.Federation.OidcFederationCredentialKind>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICredentialKind, Core.Credentials.X509.X509CredentialKind>(sp =>
+            new Core.Credentials.X509.X509CredentialKind(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>())));
+        services.TryAddSingleton<CredentialKinds>();
+
+        // grants, in the order they are asked "is this mine?"
+        builder.AddGrant<ToolCredentialGrant>().AddGrant<RunTokenGrant>().AddGrant<ApprovalPollGrant>();
+        services.TryAddSingleton(sp => new GrantDispatcher(
+            sp.GetRequiredService<GrantRegistrations>().Resolve<IGrantHandler>(sp),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GrantDispatcher>>()));
 
         // use / revoke
-        services.AddSingleton<IssuedTokenValidator>();
-        services.AddSingleton<IntrospectionHandler>();
-        services.AddSingleton(runtime.StoreHealth);
+        services.TryAddSingleton<IssuedTokenValidator>();
+        services.TryAddSingleton<IntrospectionHandler>();
         services.AddHostedService<StoreHealthLog>();
-        services.AddSingleton<PendingRevocations>();
+        services.TryAddSingleton<PendingRevocations>();
         services.AddHostedService<PendingRevocationWriter>();
-        services.AddSingleton<RevocationService>();
-        services.AddSingleton<TokenRevocationHandler>();
-        services.AddSingleton<WorkloadAuthentication>();
-        services.AddSenderConstraint(runtime);
+        services.TryAddSingleton<RevocationService>();
+        services.TryAddSingleton<TokenRevocationHandler>();
+        services.TryAddSingleton<WorkloadAuthentication>();
+        SenderConstraintRegistrations.Add(services, options, time);
         services.AddHostedService<MaintenanceService>();
-        services.AddSingleton<DatabaseLeaseReaper>();
+        services.TryAddSingleton<DatabaseLeaseReaper>();
         services.AddHostedService<DatabaseLeaseReaperService>();
-        services.AddMandateSpiffe(runtime);
-        Proxy.ProxyHosting.AddEgressProxy(services, runtime);
-        return services;
+        SpiffeRegistrations.Add(builder, options);
+        ProxyRegistrations.Add(services);
+
+        // start-up's last step, once the listeners are bound: publish sockets, record the start, open the gate
+        services.TryAddSingleton<StartupGate>();
+        services.TryAddSingleton(new ServedSockets([]));
+        services.AddHostedService<MandateStartupService>();
+        return builder;
     }
 }

@@ -1,4 +1,5 @@
 using Mandate.Core.Audit;
+using Mandate.Core.Configuration;
 using Mandate.Core.Policy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,16 +9,18 @@ namespace Mandate.Server.Hosting;
 /// <summary>Wraps the decision point in shadow mode when <c>shadow_policy</c> is configured (an invalid candidate refuses start-up).</summary>
 internal static class ShadowPolicy
 {
-    public static IPolicyDecisionPoint Wrap(IPolicyDecisionPoint active, MandateRuntime runtime, IServiceProvider services)
+    public static IPolicyDecisionPoint Wrap(IPolicyDecisionPoint active, IServiceProvider services)
     {
-        if (runtime.Options.ShadowPolicyPath is not { } path)
+        var options = services.GetRequiredService<MandateOptions>();
+        if (options.ShadowPolicyPath is not { } path)
         {
             return active;
         }
 
+        var time = services.GetRequiredService<TimeProvider>();
         var loggers = services.GetRequiredService<ILoggerFactory>();
-        var candidate = PolicyProvider.Load(path, runtime.Time, runtime.Options.ToolNames(), loggers.CreateLogger<PolicyProvider>());
+        var candidate = PolicyProvider.Load(path, time, options.ToolNames(), loggers.CreateLogger<PolicyProvider>());
         candidate.StartWatching();
-        return new ShadowDecisionPoint(active, candidate, services.GetRequiredService<IAuditTrail>(), runtime.Time, runtime.Options.Node, loggers.CreateLogger<ShadowDecisionPoint>());
+        return new ShadowDecisionPoint(active, candidate, services.GetRequiredService<IAuditTrail>(), time, options.Node, loggers.CreateLogger<ShadowDecisionPoint>());
     }
 }

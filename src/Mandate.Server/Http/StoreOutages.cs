@@ -77,7 +77,7 @@ public static partial class StoreOutages
         IntrospectionEndpoint.Path => "the audit store is unavailable; treat the token as inactive and retry shortly",
         RevocationEndpoint.Path => "the revocation could not be made durable; retry",
         EvidenceEndpoint.Path => "the evidence could not be recorded; retry shortly",
-        _ => "the broker's store is unavailable, so nothing was issued; retry shortly",
+        _ => "the store is unavailable, so nothing was issued; retry shortly",
     };
 
     private static Task ProblemAsync(HttpContext http, string detail)

@@ -6,7 +6,7 @@ using Mandate.Server.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Spectre.Console;
 
-namespace Mandate.Cli.Demo;
+namespace Mandate.Examples.Demo;
 
 /// <summary>
 /// The scripted walk-through behind <c>mandate demo</c>. Every step is a real HTTP call to a real broker

@@ -1,7 +1,7 @@
 using Mandate.Core.Configuration;
 using Mandate.Core.Development;
 
-namespace Mandate.Cli.Demo;
+namespace Mandate.Examples.Demo;
 
 /// <summary>
 /// A throw-away broker setup for the demo: a temporary folder with a configuration, the quickstart's

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
-namespace Mandate.Cli.Demo;
+namespace Mandate.Examples.Demo;
 
 /// <summary>
 /// The refunds API and the CRM from examples/tools, running in-process on loopback and accepting Mandate credentials

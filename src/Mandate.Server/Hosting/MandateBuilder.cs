@@ -1,0 +1,119 @@
+using Mandate.Core.Attestation;
+using Mandate.Core.Configuration;
+using Mandate.Core.Credentials;
+using Mandate.Core.Storage;
+using Mandate.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Mandate.Server.Hosting;
+
+/// <summary>
+/// Returned by <see cref="MandateServiceCollectionExtensions.AddMandate"/>: chooses the store and adds the pluggable
+/// parts (credential kinds, trust sources, grants). Every method is idempotent: adding the same type twice registers it once.
+/// </summary>
+public sealed class MandateBuilder
+{
+    internal MandateBuilder(IServiceCollection services, MandateOptions options, MandateHostOptions host)
+    {
+        Services = services;
+        Options = options;
+        Host = host;
+        Grants = new GrantRegistrations();
+        OpenStore = DefaultSqliteStore;
+    }
+
+    /// <summary>The service collection the broker is registered in.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>The broker's configuration.</summary>
+    public MandateOptions Options { get; }
+
+    /// <summary>How the broker process is hosted.</summary>
+    public MandateHostOptions Host { get; }
+
+    /// <summary>The grant handlers, in the order they are asked "is this mine?".</summary>
+    public GrantRegistrations Grants { get; }
+
+    /// <summary>Creates the store start-up opens and migrates (SQLite at <c>options.StorePath</c> unless chosen otherwise).</summary>
+    internal Func<StoreHealth, IMandateStore> OpenStore { get; private set; }
+
+    /// <summary>
+    /// Keeps the broker's state in the SQLite file at <c>data_dir</c>/<c>mandate.db</c>, with the host's busy timeout
+    /// and WAL size limit; <paramref name="configure"/> may change any of them.
+    /// </summary>
+    public MandateBuilder UseSqliteStore(Func<SqliteStoreOptions, SqliteStoreOptions>? configure = null)
+    {
+        OpenStore = configure is null
+            ? DefaultSqliteStore
+            : health => new SqliteMandateStore(configure(SqliteOptions(health)) with { Health = health }, Host.Time);
+        return this;
+    }
+
+    /// <summary>Adds a credential kind; the Issue stage mints through the one registered for a tool's kind.</summary>
+    public MandateBuilder AddCredentialKind<T>()
+        where T : class, ICredentialKind
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICredentialKind, T>());
+        return this;
+    }
+
+    /// <summary>Adds a source of issuers whose tokens attest users or workloads.</summary>
+    public MandateBuilder AddTrustSource<T>()
+        where T : class, ITrustSource
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrustSource, T>());
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a grant handler after those already added: registered as itself (singleton) and asked, in
+    /// registration order, whether a token request is its own.
+    /// </summary>
+    public MandateBuilder AddGrant<T>()
+        where T : class
+    {
+        Services.TryAddSingleton<T>();
+        Grants.Add(typeof(T));
+        return this;
+    }
+
+    /// <summary>
+    /// Registers the parts start-up opened and loaded (store, keys, policy, revocations, audit writer, SPIFFE issuer).
+    /// The runtime keeps ownership: they are registered as instances, so the container never disposes them.
+    /// </summary>
+    public MandateBuilder UseRuntime(MandateRuntime runtime)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        if (Services.Any(d => d.ServiceType == typeof(MandateRuntime)))
+        {
+            return this;
+        }
+
+        Services.AddSingleton(runtime);
+        Services.AddSingleton(runtime.Store);
+        Services.AddSingleton(runtime.Kek);
+        Services.AddSingleton(runtime.Keys);
+        Services.AddSingleton(runtime.Policy);
+        Services.AddSingleton(runtime.Revocations);
+        Services.AddSingleton(runtime.AuditWriter);
+        Services.AddSingleton<Core.Audit.IAuditTrail>(runtime.AuditWriter);
+        Services.AddSingleton(runtime.StoreHealth);
+        if (runtime.Spiffe is { } authority)
+        {
+            Services.AddSingleton(authority);
+        }
+
+        return this;
+    }
+
+    private SqliteStoreOptions SqliteOptions(StoreHealth health) => new()
+    {
+        FilePath = Options.StorePath,
+        BusyTimeout = Host.StoreBusyTimeout,
+        WalSizeLimitBytes = Host.StoreWalSizeLimitBytes,
+        Health = health,
+    };
+
+    private SqliteMandateStore DefaultSqliteStore(StoreHealth health) => new(SqliteOptions(health), Host.Time);
+}

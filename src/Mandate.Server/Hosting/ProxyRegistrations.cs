@@ -1,0 +1,21 @@
+using Mandate.Core.Secrets;
+using Mandate.Server.Proxy;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Mandate.Server.Hosting;
+
+/// <summary>The vault (always: the admin API manages it) and the egress proxy's parts.</summary>
+internal static class ProxyRegistrations
+{
+    public static void Add(IServiceCollection services)
+    {
+        services.TryAddSingleton<SecretVault>();
+        services.TryAddSingleton<ProxyGrantingRules>();
+        services.TryAddSingleton<ProxySenderConstraint>();
+        services.TryAddSingleton<ProxyCredentialResolver>();
+        services.TryAddSingleton<ProxyForwarder>();
+        services.TryAddSingleton<ProxyAudit>();
+        services.TryAddSingleton<EgressProxy>();
+    }
+}
