@@ -1,7 +1,7 @@
 using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
 using Mandate.Core.Credentials;
-using Mandate.Core.Exchange;
+using Mandate.Core.Grants;
 using Mandate.Core.Protocol;
 using Mandate.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +36,7 @@ public sealed class MandateBuilderTests
 
         Assert.Same(first, second);
         Assert.Equal(count, services.Count);
-        Assert.Single(services, d => d.ServiceType == typeof(TokenExchangeHandler));
+        Assert.Single(services, d => d.ServiceType == typeof(GrantDispatcher));
         Assert.Single(services, d => d.ServiceType == typeof(ITrustSource) && d.ImplementationType == typeof(ConfiguredTrustSource));
     }
 
@@ -101,16 +101,15 @@ public sealed class MandateBuilderTests
     }
 
     [Fact]
-    public void ExchangeSteps_DeclaredOnce_EachStepRegisteredOnceInThatOrder()
+    public void AddMandate_BuiltInGrants_DeclaredOnceInTheOrderTheyAreAsked()
     {
         var services = new ServiceCollection();
-        services.AddMandate(Options());
+        var builder = services.AddMandate(Options());
+        builder.AddGrant<ToolCredentialGrant>();
 
-        var steps = MandateServiceCollectionExtensions.ExchangeSteps;
-
-        Assert.Equal(steps.Distinct().Count(), steps.Length);
-        Assert.All(steps, step => Assert.Single(services, d => d.ServiceType == step));
-        Assert.All(steps, step => Assert.True(typeof(IExchangeStep).IsAssignableFrom(step), step.Name));
+        Assert.Equal([typeof(ToolCredentialGrant), typeof(RunTokenGrant), typeof(ApprovalPollGrant)], builder.Grants.Types);
+        Assert.All(builder.Grants.Types, grant => Assert.Single(services, d => d.ServiceType == grant));
+        Assert.All(builder.Grants.Types, grant => Assert.True(typeof(IGrantHandler).IsAssignableFrom(grant), grant.Name));
     }
 
     private interface IFakeGrant
