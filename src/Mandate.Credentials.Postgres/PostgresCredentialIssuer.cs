@@ -21,11 +21,11 @@ namespace Mandate.Credentials.Postgres;
 public sealed partial class PostgresCredentialIssuer : ICredentialIssuer
 {
     private readonly PostgresAdminConnections _connections;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly MandateOptions _options;
     private readonly ILogger _logger;
 
-    public PostgresCredentialIssuer(PostgresAdminConnections connections, IAuditTrail trail, MandateOptions options, ILogger<PostgresCredentialIssuer> logger)
+    public PostgresCredentialIssuer(PostgresAdminConnections connections, IUnitOfWork trail, MandateOptions options, ILogger<PostgresCredentialIssuer> logger)
     {
         _connections = connections;
         _trail = trail;
@@ -87,7 +87,7 @@ public sealed partial class PostgresCredentialIssuer : ICredentialIssuer
         {
             // Invariant 2: the login leaves the broker only once the issuance and its lease are durable.
             var batch = IssuanceRecords.Batch(context, claims, _options, "postgres", null, evidence);
-            await _trail.WriteAsync(batch with { DatabaseLeases = [lease] }, cancellationToken);
+            await _trail.CommitAsync(batch.Append(lease), cancellationToken);
         }
         catch (OperationCanceledException)
         {

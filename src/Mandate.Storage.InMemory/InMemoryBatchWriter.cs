@@ -47,67 +47,56 @@ internal sealed class InMemoryBatchWriter
         _secrets = start.Secrets.ToBuilder();
     }
 
-    /// <summary>Applies every part of <paramref name="batch"/>, in the order the SQLite store writes them.</summary>
+    /// <summary>
+    /// Applies every change of <paramref name="batch"/> in order, each to its table; audit events are chained
+    /// last (see <see cref="ToState"/>), in their order.
+    /// </summary>
+    /// <exception cref="ArgumentException">The batch holds a change this store does not know.</exception>
     public void Write(StoreBatch batch)
     {
-        foreach (var revocation in batch.Revocations)
+        foreach (var change in batch.Changes)
         {
-            WriteRevocation(revocation);
-        }
-
-        foreach (var key in batch.Keys)
-        {
-            WriteKey(key);
-        }
-
-        foreach (var increment in batch.RateIncrements)
-        {
-            WriteRateIncrement(increment);
-        }
-
-        foreach (var approval in batch.Approvals)
-        {
-            WriteApproval(approval);
-        }
-
-        foreach (var record in batch.Evidence)
-        {
-            WriteEvidence(record);
-        }
-
-        foreach (var secret in batch.Secrets)
-        {
-            WriteSecret(secret);
-        }
-
-        foreach (var tool in batch.DeletedSecrets)
-        {
-            _secrets.Remove(Required(tool, "secrets.tool"));
-        }
-
-        foreach (var run in batch.Runs)
-        {
-            WriteRun(run);
-        }
-
-        foreach (var lease in batch.DatabaseLeases)
-        {
-            WriteLease(lease);
-        }
-
-        foreach (var entry in batch.RegistrationEntries)
-        {
-            WriteEntry(entry);
-        }
-
-        foreach (var id in batch.DeletedRegistrationEntries)
-        {
-            _entries.Remove(Required(id, "registration_entries.id"));
-        }
-
-        foreach (var e in batch.AuditEvents)
-        {
-            AppendAudit(e);
+            switch (change)
+            {
+                case AuditEvent e:
+                    AppendAudit(e);
+                    break;
+                case Core.Revocation.Revocation revocation:
+                    WriteRevocation(revocation);
+                    break;
+                case StoredKey key:
+                    WriteKey(key);
+                    break;
+                case RateIncrement increment:
+                    WriteRateIncrement(increment);
+                    break;
+                case Approval approval:
+                    WriteApproval(approval);
+                    break;
+                case EvidenceRecord evidence:
+                    WriteEvidence(evidence);
+                    break;
+                case StoredSecret secret:
+                    WriteSecret(secret);
+                    break;
+                case SecretDeletion deletion:
+                    _secrets.Remove(Required(deletion.Tool, "secrets.tool"));
+                    break;
+                case RunRecord run:
+                    WriteRun(run);
+                    break;
+                case DatabaseLease lease:
+                    WriteLease(lease);
+                    break;
+                case RegistrationEntry entry:
+                    WriteEntry(entry);
+                    break;
+                case RegistrationEntryDeletion deletion:
+                    _entries.Remove(Required(deletion.Id, "registration_entries.id"));
+                    break;
+                default:
+                    throw new ArgumentException($"The in-memory store cannot write a change of type {change.GetType().FullName}.", nameof(batch));
+            }
         }
     }
 

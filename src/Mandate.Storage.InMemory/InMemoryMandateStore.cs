@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Storage;
 

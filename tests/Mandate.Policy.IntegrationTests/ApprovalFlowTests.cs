@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mandate.Core;
 using Mandate.Core.Approvals;
 using Mandate.Core.Audit;
 using Mandate.Core.Storage;

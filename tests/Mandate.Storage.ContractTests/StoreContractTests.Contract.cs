@@ -22,11 +22,11 @@ public abstract partial class StoreContractTests
     {
         await using var store = await CreateMigratedStoreAsync();
         var kill = StoreTestData.Revocation("rev-agent", RevocationTarget.Agent, "spiffe://acme.example/agents/x", keepHours: 24);
-        await store.CommitAsync(new StoreBatch { Revocations = [kill] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(kill), Cancellation);
 
         var lifted = kill with { LiftedAt = StoreTestData.Epoch.AddHours(1), KeepUntil = StoreTestData.Epoch.AddHours(2), Reason = "changed" };
-        await store.CommitAsync(new StoreBatch { Revocations = [lifted] }, Cancellation);
-        await store.CommitAsync(new StoreBatch { Revocations = [kill with { LiftedAt = StoreTestData.Epoch.AddHours(5), KeepUntil = StoreTestData.Epoch.AddHours(9) }] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(lifted), Cancellation);
+        await store.CommitAsync(new StoreBatch(kill with { LiftedAt = StoreTestData.Epoch.AddHours(5), KeepUntil = StoreTestData.Epoch.AddHours(9) }), Cancellation);
 
         var read = Assert.Single(await store.ListRevocationsAsync(StoreTestData.Epoch, Cancellation));
         Assert.Equal(kill with { LiftedAt = lifted.LiftedAt, KeepUntil = lifted.KeepUntil }, read);
@@ -37,7 +37,7 @@ public abstract partial class StoreContractTests
     public async Task TryTransitionApprovalAsync_Changed_ChainsItsEventsAfterTheTail()
     {
         await using var store = await CreateMigratedStoreAsync();
-        await store.CommitAsync(StoreTestData.Events(1, 2) with { Approvals = [Approval("areq-1")] }, Cancellation);
+        await store.CommitAsync(StoreTestData.Events(1, 2).Append(Approval("areq-1")), Cancellation);
         var approve = new ApprovalTransition { Id = "areq-1", From = ApprovalStatus.Pending, To = ApprovalStatus.Approved, At = StoreTestData.Epoch.AddMinutes(1), Approver = "admin:carol" };
 
         Assert.True(await store.TryTransitionApprovalAsync(approve, [StoreTestData.Event(3), StoreTestData.Event(4)], Cancellation));
@@ -67,7 +67,7 @@ public abstract partial class StoreContractTests
     {
         await using var store = await CreateMigratedStoreAsync();
         await store.CommitAsync(
-            new StoreBatch { Approvals = [Approval("a1"), Approval("a2") with { CreatedAt = StoreTestData.Epoch.AddSeconds(2) }, Approval("a3") with { CreatedAt = StoreTestData.Epoch.AddSeconds(1) }] },
+            new StoreBatch(Approval("a1"), Approval("a2") with { CreatedAt = StoreTestData.Epoch.AddSeconds(2) }, Approval("a3") with { CreatedAt = StoreTestData.Epoch.AddSeconds(1) }),
             Cancellation);
 
         Assert.Equal(["a2", "a3"], (await store.ListApprovalsAsync(null, 2, Cancellation)).Select(a => a.Id));
@@ -80,7 +80,7 @@ public abstract partial class StoreContractTests
         await using var store = await CreateMigratedStoreAsync();
         var decided = Approval("a1") with { Approver = "admin:mallory", DecidedAt = StoreTestData.Epoch, Jti = "jti-x", LastPolledAt = StoreTestData.Epoch };
 
-        await store.CommitAsync(new StoreBatch { Approvals = [decided] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(decided), Cancellation);
 
         Assert.Equal(Approval("a1"), await store.GetApprovalAsync("a1", Cancellation));
     }
@@ -90,12 +90,48 @@ public abstract partial class StoreContractTests
     {
         await using var store = await CreateMigratedStoreAsync();
         var evidence = new EvidenceRecord { Id = "e1", Kind = "eval", Subject = "s", Result = "pass", PostedBy = "ci", Issuer = "https://ci", PostedAt = StoreTestData.Epoch };
-        await store.CommitAsync(new StoreBatch { Approvals = [Approval("a1")], Evidence = [evidence] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(Approval("a1"), evidence), Cancellation);
 
-        await Assert.ThrowsAnyAsync<Exception>(() => store.CommitAsync(StoreTestData.Events(1, 1) with { Approvals = [Approval("a1")] }, Cancellation));
-        await Assert.ThrowsAnyAsync<Exception>(() => store.CommitAsync(StoreTestData.Events(1, 1) with { Evidence = [evidence with { Result = "fail" }] }, Cancellation));
+        await Assert.ThrowsAnyAsync<Exception>(() => store.CommitAsync(StoreTestData.Events(1, 1).Append(Approval("a1")), Cancellation));
+        await Assert.ThrowsAnyAsync<Exception>(() => store.CommitAsync(StoreTestData.Events(1, 1).Append(evidence with { Result = "fail" }), Cancellation));
 
         Assert.Empty(await ReadAllAsync(store));
         Assert.Equal("pass", Assert.Single(await store.LatestEvidenceAsync("s", Cancellation)).Result);
     }
+
+    [Fact]
+    public async Task CommitAsync_UnknownChangeType_ThrowsAndWritesNothing()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CommitAsync(StoreTestData.Events(1, 1).Append(StoreTestData.Revocation("rev-1"), new UnknownChange()), Cancellation));
+
+        Assert.Empty(await ReadAllAsync(store));
+        Assert.Empty(await store.ListRevocationsAsync(StoreTestData.Epoch, Cancellation));
+    }
+
+    [Fact]
+    public async Task CommitAsync_AuditEventsFirstInBatch_StillChainedInTheirOrder()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+
+        await store.CommitAsync(new StoreBatch(StoreTestData.Event(1), StoreTestData.Key("k1"), StoreTestData.Event(2), StoreTestData.Revocation("rev-1"), StoreTestData.Event(3)), Cancellation);
+
+        Assert.Equal(["jti-1", "jti-2", "jti-3"], (await ReadAllAsync(store)).Select(r => r.Event.Jti));
+        Assert.Single(await store.ListKeysAsync("token-signing", Cancellation));
+    }
+
+    [Fact]
+    public void Combine_SeveralBatches_ConcatenatesChangesInOrder()
+    {
+        var first = StoreTestData.Events(1, 2);
+        var second = new StoreBatch(StoreTestData.Revocation("rev-1"), StoreTestData.Event(3));
+
+        var combined = StoreBatch.Combine([first, StoreBatch.Empty, second]);
+
+        Assert.Equal([.. first.Changes, .. second.Changes], combined.Changes);
+        Assert.Equal(["jti-1", "jti-2", "jti-3"], combined.Of<Core.Audit.AuditEvent>().Select(e => e.Jti));
+    }
+
+    private sealed record UnknownChange : IStoreChange;
 }

@@ -13,7 +13,7 @@ public abstract partial class StoreContractTests
         await using var store = await CreateMigratedStoreAsync();
         var written = Run("run-1", startedSeconds: 0) with { User = "alice", UserIssuer = "https://login.acme.example" };
 
-        await store.CommitAsync(new StoreBatch { Runs = [written], AuditEvents = [StoreTestData.Event(1)] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(written, StoreTestData.Event(1)), Cancellation);
 
         var read = await store.GetRunAsync("run-1", Cancellation);
         Assert.NotNull(read);
@@ -29,10 +29,10 @@ public abstract partial class StoreContractTests
     {
         await using var store = await CreateMigratedStoreAsync();
         var run = Run("run-1", startedSeconds: 0);
-        await store.CommitAsync(new StoreBatch { Runs = [run] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(run), Cancellation);
 
         var ended = run with { Agent = "spiffe://acme.example/agents/other", EndedAt = StoreTestData.Epoch.AddMinutes(3), EndedBy = "admin:carol", EndReason = "done" };
-        await store.CommitAsync(new StoreBatch { Runs = [ended] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(ended), Cancellation);
 
         var read = await store.GetRunAsync("run-1", Cancellation);
         Assert.NotNull(read);
@@ -45,16 +45,7 @@ public abstract partial class StoreContractTests
     {
         await using var store = await CreateMigratedStoreAsync();
         await store.CommitAsync(
-            new StoreBatch
-            {
-                Runs =
-                [
-                    Run("a", startedSeconds: 1),
-                    Run("b", startedSeconds: 3) with { Tenant = "globex" },
-                    Run("c", startedSeconds: 2) with { User = "bob" },
-                    Run("d", startedSeconds: 4) with { Agent = "spiffe://acme.example/agents/other" },
-                ],
-            },
+            new StoreBatch(Run("a", startedSeconds: 1), Run("b", startedSeconds: 3) with { Tenant = "globex" }, Run("c", startedSeconds: 2) with { User = "bob" }, Run("d", startedSeconds: 4) with { Agent = "spiffe://acme.example/agents/other" }),
             Cancellation);
 
         Assert.Equal(["d", "b", "c", "a"], (await store.ListRunsAsync(new RunQuery(), Cancellation)).Select(r => r.Id));
@@ -70,17 +61,7 @@ public abstract partial class StoreContractTests
     {
         await using var store = await CreateMigratedStoreAsync();
         await store.CommitAsync(
-            new StoreBatch
-            {
-                Runs =
-                [
-                    Run("r1", startedSeconds: 1),
-                    Run("r1c", startedSeconds: 2) with { ParentId = "r1", Lineage = "r1/r1c", Depth = 1 },
-                    Run("r1cc", startedSeconds: 3) with { ParentId = "r1c", Lineage = "r1/r1c/r1cc", Depth = 2 },
-                    Run("r10", startedSeconds: 4),
-                    Run("r2", startedSeconds: 5),
-                ],
-            },
+            new StoreBatch(Run("r1", startedSeconds: 1), Run("r1c", startedSeconds: 2) with { ParentId = "r1", Lineage = "r1/r1c", Depth = 1 }, Run("r1cc", startedSeconds: 3) with { ParentId = "r1c", Lineage = "r1/r1c/r1cc", Depth = 2 }, Run("r10", startedSeconds: 4), Run("r2", startedSeconds: 5)),
             Cancellation);
 
         Assert.Equal(["r1cc", "r1c", "r1"], (await store.ListRunsAsync(new RunQuery { SubtreeOf = "r1" }, Cancellation)).Select(r => r.Id));
@@ -93,7 +74,7 @@ public abstract partial class StoreContractTests
     {
         await using var store = await CreateMigratedStoreAsync();
         await store.CommitAsync(
-            new StoreBatch { Runs = [Run("open", 1), Run("ended", 2) with { EndedAt = StoreTestData.Epoch.AddMinutes(1), EndedBy = "x" }] },
+            new StoreBatch(Run("open", 1), Run("ended", 2) with { EndedAt = StoreTestData.Epoch.AddMinutes(1), EndedBy = "x" }),
             Cancellation);
 
         Assert.Equal(["open"], (await store.ListRunsAsync(new RunQuery { OpenOnly = true }, Cancellation)).Select(r => r.Id));

@@ -28,7 +28,7 @@ public sealed partial class ApprovalPollHandler
     private readonly ActorAttestor _actors;
     private readonly PrincipalStanding _standing;
     private readonly IMandateStore _store;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly AccessTokenMinter _minter;
     private readonly Registry _registry;
     private readonly MandateOptions _options;
@@ -36,7 +36,7 @@ public sealed partial class ApprovalPollHandler
     private readonly ILogger _logger;
 
     public ApprovalPollHandler(
-        ActorAttestor actors, PrincipalStanding standing, IMandateStore store, IAuditTrail trail, AccessTokenMinter minter,
+        ActorAttestor actors, PrincipalStanding standing, IMandateStore store, IUnitOfWork trail, AccessTokenMinter minter,
         Registry registry, MandateOptions options, TimeProvider time, ILogger<ApprovalPollHandler> logger)
     {
         _actors = actors;
@@ -241,7 +241,7 @@ public sealed partial class ApprovalPollHandler
     {
         try
         {
-            await _trail.WriteAsync(new StoreBatch { AuditEvents = [refusal] }, cancellationToken);
+            await _trail.CommitAsync(new StoreBatch(refusal), cancellationToken);
         }
         catch (StoreUnavailableException e)
         {

@@ -35,6 +35,6 @@ public static class IssuanceRecords
             merged[key] = value;
         }
 
-        return new StoreBatch { AuditEvents = [issuance with { Evidence = merged }], RateIncrements = context.RateIncrements() };
+        return new StoreBatch([issuance with { Evidence = merged }, .. context.RateIncrements()]);
     }
 }

@@ -104,11 +104,7 @@ public sealed class SigningKeyRing : IDisposable
             evidence["retired_kid"] = previous.Kid;
         }
 
-        await _store.CommitAsync(new StoreBatch
-        {
-            Keys = changes,
-            AuditEvents = [new AuditEvent { Kind = AuditKinds.KeyRotation, Time = now, Outcome = "rotated", Node = _options.Node, Evidence = evidence }],
-        }, ct);
+        await _store.CommitAsync(new StoreBatch([.. changes, new AuditEvent { Kind = AuditKinds.KeyRotation, Time = now, Outcome = "rotated", Node = _options.Node, Evidence = evidence }]), ct);
         return (await _store.ListKeysAsync(Purpose, ct), kid);
     }
 

@@ -107,11 +107,8 @@ internal sealed class SpiffeKeyStore
             evidence["retired_kid"] = retired.Kid;
         }
 
-        await _store.CommitAsync(new StoreBatch
-        {
-            Keys = retired is null ? [key] : [key, retired],
-            AuditEvents = [new AuditEvent { Kind = AuditKinds.KeyRotation, Time = now, Outcome = "rotated", Node = _options.Node, Evidence = evidence }],
-        }, ct);
+        var rotation = new AuditEvent { Kind = AuditKinds.KeyRotation, Time = now, Outcome = "rotated", Node = _options.Node, Evidence = evidence };
+        await _store.CommitAsync(retired is null ? new StoreBatch(key, rotation) : new StoreBatch(key, retired, rotation), ct);
     }
 
     private StoredKey Stored(string kid, string purpose, ECDsa key, string publicJwk, DateTimeOffset now) => new()

@@ -1,3 +1,4 @@
+using Mandate.Core;
 using Mandate.Core.Approvals;
 using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
@@ -33,7 +34,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton(runtime.Policy);
         services.AddSingleton(runtime.Revocations);
         services.AddSingleton(runtime.AuditWriter);
-        services.AddSingleton<IAuditTrail>(runtime.AuditWriter);
+        services.AddSingleton<IUnitOfWork>(runtime.AuditWriter);
         services.AddSingleton(new Registry(runtime.Options));
         services.AddSingleton<IPolicyDecisionPoint>(sp => ShadowPolicy.Wrap(new CurrentPolicyDecisionPoint(runtime.Policy), runtime, sp));
         services.AddSingleton(sp => new JwtAttestor(TrustedIssuers.Create(runtime.Options, sp.GetRequiredService<IHttpClientFactory>(), runtime.Time, runtime.Spiffe), runtime.Time));
@@ -68,7 +69,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton(sp => new Core.Credentials.Federation.FederationKeys(runtime.Store, runtime.Kek, runtime.Options, runtime.Time));
         services.AddSingleton<ICredentialIssuer, Core.Credentials.Federation.OidcFederationIssuer>();
         services.AddSingleton<CredentialIssuers>();
-        services.AddSingleton<ICredentialIssuer>(sp => new Core.Credentials.X509.X509CredentialIssuer(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>(), sp.GetRequiredService<IAuditTrail>(), runtime.Options));
+        services.AddSingleton<ICredentialIssuer>(sp => new Core.Credentials.X509.X509CredentialIssuer(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>(), sp.GetRequiredService<IUnitOfWork>(), runtime.Options));
         services.AddSingleton<IssueCredential>();
         services.AddSingleton<IssueRunToken>();
         services.AddSingleton(sp => new TokenExchangeHandler(

@@ -1,5 +1,6 @@
 using Mandate.Core.Audit;
 using Mandate.Core.Policy;
+using Mandate.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -18,6 +19,6 @@ internal static class ShadowPolicy
         var loggers = services.GetRequiredService<ILoggerFactory>();
         var candidate = PolicyProvider.Load(path, runtime.Time, runtime.Options.ToolNames(), loggers.CreateLogger<PolicyProvider>());
         candidate.StartWatching();
-        return new ShadowDecisionPoint(active, candidate, services.GetRequiredService<IAuditTrail>(), runtime.Time, runtime.Options.Node, loggers.CreateLogger<ShadowDecisionPoint>());
+        return new ShadowDecisionPoint(active, candidate, services.GetRequiredService<IUnitOfWork>(), runtime.Time, runtime.Options.Node, loggers.CreateLogger<ShadowDecisionPoint>());
     }
 }

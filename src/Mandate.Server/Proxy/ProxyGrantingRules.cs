@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Introspection;
 using Mandate.Core.Storage;

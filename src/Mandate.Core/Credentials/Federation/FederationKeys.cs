@@ -108,11 +108,7 @@ public sealed class FederationKeys : IDisposable
             evidence["retired_kid"] = previous.Kid;
         }
 
-        await _store.CommitAsync(new StoreBatch
-        {
-            Keys = changes,
-            AuditEvents = [new AuditEvent { Kind = AuditKinds.KeyRotation, Time = now, Outcome = previous is null ? "created" : "rotated", Node = _options.Node, Evidence = evidence }],
-        }, cancellationToken);
+        await _store.CommitAsync(new StoreBatch([.. changes, new AuditEvent { Kind = AuditKinds.KeyRotation, Time = now, Outcome = previous is null ? "created" : "rotated", Node = _options.Node, Evidence = evidence }]), cancellationToken);
         return key;
     }
 

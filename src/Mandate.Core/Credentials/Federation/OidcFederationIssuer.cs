@@ -20,10 +20,10 @@ public sealed class OidcFederationIssuer : ICredentialIssuer
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly FederationKeys _keys;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly MandateOptions _options;
 
-    public OidcFederationIssuer(FederationKeys keys, IAuditTrail trail, MandateOptions options)
+    public OidcFederationIssuer(FederationKeys keys, IUnitOfWork trail, MandateOptions options)
     {
         _keys = keys;
         _trail = trail;
@@ -88,7 +88,7 @@ public sealed class OidcFederationIssuer : ICredentialIssuer
         try
         {
             // Invariant 2: the ID token leaves only once its issuance record is durable.
-            await _trail.WriteAsync(IssuanceRecords.Batch(context, claims, _options, "oidc-federation", keys.Signing.Key.KeyId, evidence), cancellationToken);
+            await _trail.CommitAsync(IssuanceRecords.Batch(context, claims, _options, "oidc-federation", keys.Signing.Key.KeyId, evidence), cancellationToken);
         }
         catch (StoreUnavailableException)
         {

@@ -25,10 +25,10 @@ public sealed class X509CredentialIssuer : ICredentialIssuer
 
     private const int MaxCsrLength = 8 * 1024;
     private readonly SpiffeAuthority? _authority;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly MandateOptions _options;
 
-    public X509CredentialIssuer(SpiffeAuthority? authority, IAuditTrail trail, MandateOptions options)
+    public X509CredentialIssuer(SpiffeAuthority? authority, IUnitOfWork trail, MandateOptions options)
     {
         _authority = authority;
         _trail = trail;
@@ -80,7 +80,7 @@ public sealed class X509CredentialIssuer : ICredentialIssuer
             try
             {
                 // Invariant 2: audit before credential.
-                await _trail.WriteAsync(batch, cancellationToken);
+                await _trail.CommitAsync(batch, cancellationToken);
             }
             catch (StoreUnavailableException)
             {

@@ -16,11 +16,11 @@ namespace Mandate.Core.Exchange.Steps;
 public sealed partial class DecideByPolicy : IExchangeStep
 {
     private readonly IPolicyDecisionPoint _policy;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly MandateOptions _options;
     private readonly ILogger<DecideByPolicy> _logger;
 
-    public DecideByPolicy(IPolicyDecisionPoint policy, IAuditTrail trail, MandateOptions options, ILogger<DecideByPolicy> logger)
+    public DecideByPolicy(IPolicyDecisionPoint policy, IUnitOfWork trail, MandateOptions options, ILogger<DecideByPolicy> logger)
     {
         _policy = policy;
         _trail = trail;
@@ -64,7 +64,7 @@ public sealed partial class DecideByPolicy : IExchangeStep
     {
         try
         {
-            await _trail.WriteAsync(new StoreBatch { AuditEvents = [ExchangeAuditEvents.Decision(context, context.Decisions[^1], _options.Node)] }, cancellationToken);
+            await _trail.CommitAsync(new StoreBatch(ExchangeAuditEvents.Decision(context, context.Decisions[^1], _options.Node)), cancellationToken);
         }
         catch (StoreUnavailableException e)
         {

@@ -13,11 +13,11 @@ namespace Mandate.Core.Exchange.Steps;
 public sealed class IssueCredential : IExchangeStep
 {
     private readonly AccessTokenMinter _minter;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly MandateOptions _options;
     private readonly Credentials.CredentialIssuers _issuers;
 
-    public IssueCredential(AccessTokenMinter minter, IAuditTrail trail, MandateOptions options, Credentials.CredentialIssuers issuers)
+    public IssueCredential(AccessTokenMinter minter, IUnitOfWork trail, MandateOptions options, Credentials.CredentialIssuers issuers)
     {
         _minter = minter;
         _trail = trail;
@@ -67,11 +67,7 @@ public sealed class IssueCredential : IExchangeStep
         // Invariant 2: audit before credential. The one record holds the decision and the credential's
         // metadata; signing overlaps the durable commit, but the token is returned only once it is durable.
         var key = _minter.ActiveKey;
-        var durable = _trail.WriteAsync(new StoreBatch
-        {
-            AuditEvents = [ExchangeAuditEvents.Issuance(context, context.Decisions[0], claims, key.Kid, _options.Issuer, _options.Node)],
-            RateIncrements = context.RateIncrements(),
-        }, cancellationToken);
+        var durable = _trail.CommitAsync(new StoreBatch([ExchangeAuditEvents.Issuance(context, context.Decisions[0], claims, key.Kid, _options.Issuer, _options.Node), .. context.RateIncrements()]), cancellationToken);
         var (token, _) = _minter.Mint(claims, key);
         try
         {

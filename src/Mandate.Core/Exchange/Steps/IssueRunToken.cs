@@ -13,10 +13,10 @@ namespace Mandate.Core.Exchange.Steps;
 public sealed class IssueRunToken : IExchangeStep
 {
     private readonly RunTokenMinter _minter;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly MandateOptions _options;
 
-    public IssueRunToken(RunTokenMinter minter, IAuditTrail trail, MandateOptions options)
+    public IssueRunToken(RunTokenMinter minter, IUnitOfWork trail, MandateOptions options)
     {
         _minter = minter;
         _trail = trail;
@@ -54,11 +54,7 @@ public sealed class IssueRunToken : IExchangeStep
         events.Add(ExchangeAuditEvents.Run(context, run, jti, expires, kid, _options.Node));
         try
         {
-            await _trail.WriteAsync(new StoreBatch
-            {
-                Runs = context.RunMode == RunRequestMode.Renew ? [] : [run],
-                AuditEvents = events,
-            }, cancellationToken);
+            await _trail.CommitAsync(context.RunMode == RunRequestMode.Renew ? new StoreBatch(events) : new StoreBatch([run, .. events]), cancellationToken);
         }
         catch (StoreUnavailableException)
         {

@@ -17,10 +17,10 @@ public sealed class RequestApproval : IExchangeStep
     /// <summary>Seconds an agent must wait between polls (CIBA §7.3 <c>interval</c>).</summary>
     public const int PollInterval = 5;
 
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly MandateOptions _options;
 
-    public RequestApproval(IAuditTrail trail, MandateOptions options)
+    public RequestApproval(IUnitOfWork trail, MandateOptions options)
     {
         _trail = trail;
         _options = options;
@@ -54,11 +54,7 @@ public sealed class RequestApproval : IExchangeStep
         var decided = ExchangeAuditEvents.Decision(context, context.Decisions[0], _options.Node) with { Outcome = "pending", Scope = approval.Scope };
         try
         {
-            await _trail.WriteAsync(new StoreBatch
-            {
-                AuditEvents = [decided, ApprovalAuditEvents.Requested(approval, _options.Node)],
-                Approvals = [approval],
-            }, cancellationToken);
+            await _trail.CommitAsync(new StoreBatch(decided, ApprovalAuditEvents.Requested(approval, _options.Node), approval), cancellationToken);
         }
         catch (StoreUnavailableException)
         {
