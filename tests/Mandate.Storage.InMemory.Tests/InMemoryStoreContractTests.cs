@@ -1,5 +1,4 @@
 using Mandate.Core;
-using Mandate.Core.Storage;
 using Mandate.Storage.ContractTests;
 
 namespace Mandate.Storage.InMemory.Tests;

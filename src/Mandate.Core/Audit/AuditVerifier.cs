@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Mandate.Core.Storage;
 
 namespace Mandate.Core.Audit;
 

@@ -1,4 +1,3 @@
-using Mandate.Core.Audit;
 using Mandate.Core.Storage;
 
 namespace Mandate.Core.Revocation;

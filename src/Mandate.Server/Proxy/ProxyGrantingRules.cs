@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Introspection;
-using Mandate.Core.Storage;
 
 namespace Mandate.Server.Proxy;
 
