@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Credentials;
@@ -19,7 +20,7 @@ public sealed partial class DatabaseLeaseReaper : IDisposable
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LastRetry = TimeSpan.FromMinutes(5);
     private readonly IMandateStore _store;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly RevocationList _revocations;
     private readonly PostgresAdminConnections _connections;
     private readonly MandateOptions _options;
@@ -28,7 +29,7 @@ public sealed partial class DatabaseLeaseReaper : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<string, (int Attempts, DateTimeOffset NextAttempt)> _backoff = new(StringComparer.Ordinal);
 
-    public DatabaseLeaseReaper(IMandateStore store, IAuditTrail trail, RevocationList revocations, PostgresAdminConnections connections, MandateOptions options, TimeProvider time, ILogger<DatabaseLeaseReaper> logger)
+    public DatabaseLeaseReaper(IMandateStore store, IUnitOfWork trail, RevocationList revocations, PostgresAdminConnections connections, MandateOptions options, TimeProvider time, ILogger<DatabaseLeaseReaper> logger)
     {
         _store = store;
         _trail = trail;
@@ -127,11 +128,7 @@ public sealed partial class DatabaseLeaseReaper : IDisposable
         };
         try
         {
-            await _trail.WriteAsync(new StoreBatch
-            {
-                AuditEvents = [audit],
-                DatabaseLeases = [lease with { State = DatabaseLeaseState.Dropped, DroppedAt = now, DropReason = reason }],
-            }, cancellationToken);
+            await _trail.CommitAsync(new StoreBatch(audit, lease with { State = DatabaseLeaseState.Dropped, DroppedAt = now, DropReason = reason }), cancellationToken);
         }
         catch (StoreUnavailableException)
         {

@@ -84,7 +84,7 @@ public sealed partial class PostgresCredentialKind : ICredentialKind
                 ["pg_valid_until"] = claims.ExpiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
             },
             // The lease commits with the issuance record, so the reaper drops the role even after a restart.
-            SideRows = new StoreBatch { DatabaseLeases = [lease] },
+            SideRows = new StoreBatch(lease),
             // Runs to the end even when the request was cancelled: the password exists nowhere else now.
             Compensate = _ => DropAsync(admin, tool.Name, role),
         };

@@ -1,5 +1,12 @@
+using Mandate.Core.Approvals;
 using Mandate.Core.Audit;
+using Mandate.Core.Credentials;
+using Mandate.Core.Evidence;
 using Mandate.Core.Keys;
+using Mandate.Core.RateLimits;
+using Mandate.Core.Runs;
+using Mandate.Core.Secrets;
+using Mandate.Core.Spiffe;
 using Mandate.Core.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -36,34 +43,65 @@ internal static class SqliteBatchWriter
             node = excluded.node;
         """;
 
+    /// <summary>
+    /// Writes every change in batch order, each to its table, then chains the batch's audit events (in their
+    /// order) after the tail read under this transaction's write lock.
+    /// </summary>
+    /// <exception cref="ArgumentException">The batch holds a change this store does not know; the caller rolls back.</exception>
     public static async Task WriteAsync(SqliteConnection connection, StoreBatch batch, CancellationToken cancellationToken)
     {
-        if (batch.AuditEvents.Count > 0)
+        var events = new List<AuditEvent>();
+        foreach (var change in batch.Changes)
+        {
+            switch (change)
+            {
+                case AuditEvent e:
+                    events.Add(e);
+                    break;
+                case Core.Revocation.Revocation revocation:
+                    await WriteRevocationAsync(connection, revocation, cancellationToken);
+                    break;
+                case StoredKey key:
+                    await WriteKeyAsync(connection, key, cancellationToken);
+                    break;
+                case RateIncrement increment:
+                    await SqlitePolicyStateWriter.IncrementAsync(connection, increment, cancellationToken);
+                    break;
+                case Approval approval:
+                    await SqlitePolicyStateWriter.InsertApprovalAsync(connection, approval, cancellationToken);
+                    break;
+                case EvidenceRecord evidence:
+                    await SqlitePolicyStateWriter.InsertEvidenceAsync(connection, evidence, cancellationToken);
+                    break;
+                case StoredSecret secret:
+                    await SqliteSecretStore.UpsertAsync(connection, secret, cancellationToken);
+                    break;
+                case SecretDeletion deletion:
+                    await SqliteSecretStore.DeleteAsync(connection, deletion.Tool, cancellationToken);
+                    break;
+                case RunRecord run:
+                    await SqliteRunStore.WriteAsync(connection, run, cancellationToken);
+                    break;
+                case DatabaseLease lease:
+                    await SqliteMandateStore.WriteLeaseAsync(connection, lease, cancellationToken);
+                    break;
+                case RegistrationEntry entry:
+                    await SqliteEntryStore.InsertAsync(connection, entry, cancellationToken);
+                    break;
+                case RegistrationEntryDeletion deletion:
+                    await SqliteEntryStore.DeleteAsync(connection, deletion.Id, cancellationToken);
+                    break;
+                default:
+                    throw new ArgumentException($"The SQLite store cannot write a change of type {change.GetType().FullName}.", nameof(batch));
+            }
+        }
+
+        if (events.Count > 0)
         {
             // The tail is read inside the write transaction, so no other writer can link to it meanwhile.
             var tail = await ReadTailAsync(connection, cancellationToken);
-            await WriteAuditAsync(connection, batch.AuditEvents, AuditChain.Link(tail, batch.AuditEvents), cancellationToken);
+            await WriteAuditAsync(connection, events, AuditChain.Link(tail, events), cancellationToken);
         }
-
-        foreach (var revocation in batch.Revocations)
-        {
-            await WriteRevocationAsync(connection, revocation, cancellationToken);
-        }
-
-        foreach (var key in batch.Keys)
-        {
-            await WriteKeyAsync(connection, key, cancellationToken);
-        }
-
-        await SqlitePolicyStateWriter.WriteAsync(connection, batch, cancellationToken);
-        await SqliteSecretStore.WriteAsync(connection, batch, cancellationToken);
-        foreach (var run in batch.Runs)
-        {
-            await SqliteRunStore.WriteAsync(connection, run, cancellationToken);
-        }
-
-        await SqliteMandateStore.WriteLeasesAsync(connection, batch.DatabaseLeases, cancellationToken);
-        await SqliteEntryStore.WriteAsync(connection, batch, cancellationToken);
     }
 
     public static async Task<AuditTail> ReadTailAsync(SqliteConnection connection, CancellationToken cancellationToken)
@@ -78,7 +116,7 @@ internal static class SqliteBatchWriter
 
     private static async Task WriteAuditAsync(
         SqliteConnection connection,
-        IReadOnlyList<AuditEvent> events,
+        List<AuditEvent> events,
         IReadOnlyList<AuditRecord> records,
         CancellationToken cancellationToken)
     {

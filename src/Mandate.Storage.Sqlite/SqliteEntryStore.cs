@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Mandate.Core.Spiffe;
-using Mandate.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Mandate.Storage.Sqlite;
@@ -10,30 +9,27 @@ internal static class SqliteEntryStore
 {
     private const string Columns = "id, spiffe_id, selectors, x509_ttl_seconds, jwt_ttl_seconds, created_at, created_by";
 
-    public static async Task WriteAsync(SqliteConnection connection, StoreBatch batch, CancellationToken cancellationToken)
+    public static async Task InsertAsync(SqliteConnection connection, RegistrationEntry entry, CancellationToken cancellationToken)
     {
-        foreach (var entry in batch.RegistrationEntries)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"INSERT INTO registration_entries ({Columns}) VALUES ($id, $spiffeId, $selectors, $x509, $jwt, $createdAt, $createdBy);";
-            var p = command.Parameters;
-            p.AddWithValue("$id", entry.Id);
-            p.AddWithValue("$spiffeId", entry.SpiffeId);
-            p.AddWithValue("$selectors", JsonSerializer.Serialize(entry.Selectors));
-            p.AddWithValue("$x509", SqliteValues.Nullable(entry.X509Ttl is { } x ? (long)x.TotalSeconds : null));
-            p.AddWithValue("$jwt", SqliteValues.Nullable(entry.JwtTtl is { } j ? (long)j.TotalSeconds : null));
-            p.AddWithValue("$createdAt", SqliteValues.Time(entry.CreatedAt));
-            p.AddWithValue("$createdBy", SqliteValues.Nullable(entry.CreatedBy));
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO registration_entries ({Columns}) VALUES ($id, $spiffeId, $selectors, $x509, $jwt, $createdAt, $createdBy);";
+        var p = command.Parameters;
+        p.AddWithValue("$id", entry.Id);
+        p.AddWithValue("$spiffeId", entry.SpiffeId);
+        p.AddWithValue("$selectors", JsonSerializer.Serialize(entry.Selectors));
+        p.AddWithValue("$x509", SqliteValues.Nullable(entry.X509Ttl is { } x ? (long)x.TotalSeconds : null));
+        p.AddWithValue("$jwt", SqliteValues.Nullable(entry.JwtTtl is { } j ? (long)j.TotalSeconds : null));
+        p.AddWithValue("$createdAt", SqliteValues.Time(entry.CreatedAt));
+        p.AddWithValue("$createdBy", SqliteValues.Nullable(entry.CreatedBy));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
-        foreach (var id in batch.DeletedRegistrationEntries)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM registration_entries WHERE id = $id;";
-            command.Parameters.AddWithValue("$id", id);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+    public static async Task DeleteAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM registration_entries WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", id);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public static async Task<IReadOnlyList<RegistrationEntry>> ListAsync(SqliteConnection connection, CancellationToken cancellationToken)

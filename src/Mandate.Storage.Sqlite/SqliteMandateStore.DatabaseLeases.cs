@@ -19,27 +19,24 @@ public sealed partial class SqliteMandateStore
     public Task<IReadOnlyList<DatabaseLease>> ListDatabaseLeasesAsync(bool liveOnly, CancellationToken cancellationToken) =>
         ReadAsync("list database leases", c => ReadLeasesAsync(c, liveOnly, cancellationToken), cancellationToken);
 
-    internal static async Task WriteLeasesAsync(SqliteConnection connection, IReadOnlyList<DatabaseLease> leases, CancellationToken cancellationToken)
+    internal static async Task WriteLeaseAsync(SqliteConnection connection, DatabaseLease lease, CancellationToken cancellationToken)
     {
-        foreach (var lease in leases)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = UpsertLease;
-            var p = command.Parameters;
-            p.AddWithValue("$role", lease.Role);
-            p.AddWithValue("$tool", lease.Tool);
-            p.AddWithValue("$jti", lease.Jti);
-            p.AddWithValue("$run", lease.Run);
-            p.AddWithValue("$tenant", lease.Tenant);
-            p.AddWithValue("$agent", lease.Agent);
-            p.AddWithValue("$user", SqliteValues.Nullable(lease.User));
-            p.AddWithValue("$issuedAt", SqliteValues.Time(lease.IssuedAt));
-            p.AddWithValue("$expiresAt", SqliteValues.Time(lease.ExpiresAt));
-            p.AddWithValue("$state", lease.State == DatabaseLeaseState.Dropped ? "dropped" : "active");
-            p.AddWithValue("$droppedAt", SqliteValues.Time(lease.DroppedAt));
-            p.AddWithValue("$dropReason", SqliteValues.Nullable(lease.DropReason));
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await using var command = connection.CreateCommand();
+        command.CommandText = UpsertLease;
+        var p = command.Parameters;
+        p.AddWithValue("$role", lease.Role);
+        p.AddWithValue("$tool", lease.Tool);
+        p.AddWithValue("$jti", lease.Jti);
+        p.AddWithValue("$run", lease.Run);
+        p.AddWithValue("$tenant", lease.Tenant);
+        p.AddWithValue("$agent", lease.Agent);
+        p.AddWithValue("$user", SqliteValues.Nullable(lease.User));
+        p.AddWithValue("$issuedAt", SqliteValues.Time(lease.IssuedAt));
+        p.AddWithValue("$expiresAt", SqliteValues.Time(lease.ExpiresAt));
+        p.AddWithValue("$state", lease.State == DatabaseLeaseState.Dropped ? "dropped" : "active");
+        p.AddWithValue("$droppedAt", SqliteValues.Time(lease.DroppedAt));
+        p.AddWithValue("$dropReason", SqliteValues.Nullable(lease.DropReason));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<IReadOnlyList<DatabaseLease>> ReadLeasesAsync(SqliteConnection connection, bool liveOnly, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Keys;
 using Mandate.Core.Storage;
@@ -88,15 +89,15 @@ public sealed partial class SqliteMandateStore : IMandateStore
             cancellationToken);
 
     /// <summary>
-    /// Commits <paramref name="batch"/> in one <c>BEGIN IMMEDIATE</c> transaction: audit events chained to
-    /// the tail, revocations inserted (an existing id is kept), keys upserted by kid.
+    /// Commits <paramref name="batch"/> in one <c>BEGIN IMMEDIATE</c> transaction: each change written to its
+    /// table in batch order (see <see cref="SqliteBatchWriter"/>), then the audit events chained to the tail.
     /// </summary>
     /// <exception cref="StoreUnavailableException">Locked past the busy timeout, disk full, read-only, I/O
     /// error, or the schema is missing; nothing of the batch was written.</exception>
     public async Task CommitAsync(StoreBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.AuditEvents.Count == 0 && batch.Revocations.Count == 0 && batch.Keys.Count == 0 && batch.Runs.Count == 0 && batch.DatabaseLeases.Count == 0 && !batch.HasPolicyState && !batch.HasRegistrationEntries && !batch.HasSecrets)
+        if (batch.IsEmpty)
         {
             return;
         }

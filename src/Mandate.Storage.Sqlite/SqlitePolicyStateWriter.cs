@@ -1,5 +1,7 @@
 using Mandate.Core.Approvals;
 using Mandate.Core.Audit;
+using Mandate.Core.Evidence;
+using Mandate.Core.RateLimits;
 using Mandate.Core.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -25,31 +27,22 @@ internal static class SqlitePolicyStateWriter
         VALUES ($id, $kind, $subject, $result, $details, $postedBy, $issuer, $postedAt);
         """;
 
-    public static async Task WriteAsync(SqliteConnection connection, StoreBatch batch, CancellationToken cancellationToken)
-    {
-        foreach (var increment in batch.RateIncrements)
-        {
-            await ExecuteAsync(connection, Increment, cancellationToken, ("$key", increment.Key), ("$keepUntil", SqliteValues.Time(increment.KeepUntil)));
-        }
+    public static Task IncrementAsync(SqliteConnection connection, RateIncrement increment, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, Increment, cancellationToken, ("$key", increment.Key), ("$keepUntil", SqliteValues.Time(increment.KeepUntil)));
 
-        foreach (var a in batch.Approvals)
-        {
-            await ExecuteAsync(connection, InsertApproval, cancellationToken,
-                ("$id", a.Id), ("$status", Status(a.Status)), ("$agent", a.Agent), ("$run", a.Run), ("$tool", a.Tool), ("$tenant", a.Tenant),
-                ("$user", SqliteValues.Nullable(a.User)), ("$scope", a.Scope), ("$details", a.AuthorizationDetails), ("$hash", a.BindingHash),
-                ("$message", a.BindingMessage), ("$rule", a.Rule), ("$policyVersion", a.PolicyVersion), ("$decisionId", a.DecisionId),
-                ("$lifetime", a.LifetimeSeconds), ("$createdAt", SqliteValues.Time(a.CreatedAt)), ("$expiresAt", SqliteValues.Time(a.ExpiresAt)));
-        }
+    public static Task InsertApprovalAsync(SqliteConnection connection, Approval a, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, InsertApproval, cancellationToken,
+            ("$id", a.Id), ("$status", Status(a.Status)), ("$agent", a.Agent), ("$run", a.Run), ("$tool", a.Tool), ("$tenant", a.Tenant),
+            ("$user", SqliteValues.Nullable(a.User)), ("$scope", a.Scope), ("$details", a.AuthorizationDetails), ("$hash", a.BindingHash),
+            ("$message", a.BindingMessage), ("$rule", a.Rule), ("$policyVersion", a.PolicyVersion), ("$decisionId", a.DecisionId),
+            ("$lifetime", a.LifetimeSeconds), ("$createdAt", SqliteValues.Time(a.CreatedAt)), ("$expiresAt", SqliteValues.Time(a.ExpiresAt)));
 
-        foreach (var e in batch.Evidence)
-        {
-            await ExecuteAsync(connection, InsertEvidence, cancellationToken,
-                ("$id", e.Id), ("$kind", e.Kind), ("$subject", e.Subject), ("$result", e.Result), ("$details", SqliteValues.Nullable(e.Details)),
-                ("$postedBy", e.PostedBy), ("$issuer", e.Issuer), ("$postedAt", SqliteValues.Time(e.PostedAt)));
-        }
-    }
+    public static Task InsertEvidenceAsync(SqliteConnection connection, EvidenceRecord e, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, InsertEvidence, cancellationToken,
+            ("$id", e.Id), ("$kind", e.Kind), ("$subject", e.Subject), ("$result", e.Result), ("$details", SqliteValues.Nullable(e.Details)),
+            ("$postedBy", e.PostedBy), ("$issuer", e.Issuer), ("$postedAt", SqliteValues.Time(e.PostedAt)));
 
-    /// <summary>The conditional update of <see cref="IMandateStore.TryTransitionApprovalAsync"/>; true when a row changed.</summary>
+    /// <summary>The conditional update of <see cref="IApprovalStore.TryTransitionApprovalAsync"/>; true when a row changed.</summary>
     public static async Task<bool> TransitionAsync(SqliteConnection connection, ApprovalTransition t, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
     {
         // Deciding a pending approval also requires it not to have expired; consuming requires it approved.
@@ -67,7 +60,7 @@ internal static class SqlitePolicyStateWriter
             return false;
         }
 
-        await SqliteBatchWriter.WriteAsync(connection, new StoreBatch { AuditEvents = events }, cancellationToken);
+        await SqliteBatchWriter.WriteAsync(connection, new StoreBatch(events), cancellationToken);
         return true;
     }
 

@@ -1,5 +1,4 @@
 using Mandate.Core.Secrets;
-using Mandate.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Mandate.Storage.Sqlite;
@@ -15,30 +14,27 @@ internal static class SqliteSecretStore
             created_at = excluded.created_at, created_by = excluded.created_by;
         """;
 
-    public static async Task WriteAsync(SqliteConnection connection, StoreBatch batch, CancellationToken cancellationToken)
+    public static async Task UpsertAsync(SqliteConnection connection, StoredSecret s, CancellationToken cancellationToken)
     {
-        foreach (var s in batch.Secrets)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = Upsert;
-            var p = command.Parameters;
-            p.AddWithValue("$tool", s.Tool);
-            p.AddWithValue("$version", s.Version);
-            p.AddWithValue("$nonce", s.Nonce);
-            p.AddWithValue("$tag", s.Tag);
-            p.AddWithValue("$ciphertext", s.Ciphertext);
-            p.AddWithValue("$createdAt", SqliteValues.Time(s.CreatedAt));
-            p.AddWithValue("$createdBy", s.CreatedBy);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await using var command = connection.CreateCommand();
+        command.CommandText = Upsert;
+        var p = command.Parameters;
+        p.AddWithValue("$tool", s.Tool);
+        p.AddWithValue("$version", s.Version);
+        p.AddWithValue("$nonce", s.Nonce);
+        p.AddWithValue("$tag", s.Tag);
+        p.AddWithValue("$ciphertext", s.Ciphertext);
+        p.AddWithValue("$createdAt", SqliteValues.Time(s.CreatedAt));
+        p.AddWithValue("$createdBy", s.CreatedBy);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
-        foreach (var tool in batch.DeletedSecrets)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM secrets WHERE tool = $tool;";
-            command.Parameters.AddWithValue("$tool", tool);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+    public static async Task DeleteAsync(SqliteConnection connection, string tool, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM secrets WHERE tool = $tool;";
+        command.Parameters.AddWithValue("$tool", tool);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public static async Task<StoredSecret?> GetAsync(SqliteConnection connection, string tool, CancellationToken cancellationToken)

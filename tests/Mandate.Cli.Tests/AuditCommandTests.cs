@@ -78,18 +78,12 @@ public sealed class AuditCommandTests
         await using (var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = db }))
         {
             var exp = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await store.CommitAsync(new StoreBatch
-            {
-                AuditEvents =
-                [
-                    new AuditEvent
+            await store.CommitAsync(new StoreBatch(new AuditEvent
                     {
                         Kind = AuditKinds.Issuance, Time = DateTimeOffset.UtcNow, Outcome = "issued", Agent = "spiffe://acme.example/agents/a", User = "alice",
                         Tenant = "acme", Run = "run_plain_1", Tool = "refunds", Scope = "refunds:write", Jti = "jti_plain_1", DecisionId = "dec_1",
                         Evidence = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["exp"] = exp, ["aud"] = "https://refunds.acme.example" },
-                    },
-                ],
-            }, CancellationToken.None);
+                    }), CancellationToken.None);
         }
 
         var (trace, traced) = await CliRunner.RunAsync("audit", "trace", "-c", config, "--run", "run_plain_1");
@@ -200,14 +194,6 @@ public sealed class AuditCommandTests
         await using var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = path });
         await store.MigrateAsync(CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
-        await store.CommitAsync(new StoreBatch
-        {
-            AuditEvents =
-            [
-                new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", User = "alice", Tenant = "acme" },
-                new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "deny", Agent = "spiffe://acme.example/agents/a", User = "alice", Tenant = "globex" },
-                new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", User = "bob", Tenant = "acme" },
-            ],
-        }, CancellationToken.None);
+        await store.CommitAsync(new StoreBatch(new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", User = "alice", Tenant = "acme" }, new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "deny", Agent = "spiffe://acme.example/agents/a", User = "alice", Tenant = "globex" }, new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", User = "bob", Tenant = "acme" }), CancellationToken.None);
     }
 }

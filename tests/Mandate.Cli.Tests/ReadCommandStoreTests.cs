@@ -137,13 +137,8 @@ public sealed class ReadCommandStoreTests
         await using var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = db });
         await store.MigrateAsync(CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
-        await store.CommitAsync(new StoreBatch
-        {
-            AuditEvents =
-            [
-                new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", User = "alice", Tenant = "acme", Run = "run_1" },
-                new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "deny", Agent = "spiffe://acme.example/agents/a", User = "bob", Tenant = "globex", Run = "run_1" },
-            ],
-        }, CancellationToken.None);
+        await store.CommitAsync(new StoreBatch(
+            new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", User = "alice", Tenant = "acme", Run = "run_1" },
+            new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "deny", Agent = "spiffe://acme.example/agents/a", User = "bob", Tenant = "globex", Run = "run_1" }), CancellationToken.None);
     }
 }

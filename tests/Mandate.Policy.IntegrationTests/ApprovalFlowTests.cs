@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Mandate.Core;
 using Mandate.Core.Approvals;
 using Mandate.Core.Audit;
-using Mandate.Core.Storage;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Mandate.Policy.IntegrationTests;

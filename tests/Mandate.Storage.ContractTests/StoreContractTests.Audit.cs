@@ -47,7 +47,7 @@ public abstract partial class StoreContractTests
         await using var store = await CreateMigratedStoreAsync();
         var written = StoreTestData.Event(1) with { Reason = "naïve “quoted” reason ✓", Evidence = new Dictionary<string, string> { ["z"] = "1", ["a"] = "é" } };
 
-        await store.CommitAsync(new StoreBatch { AuditEvents = [written] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(written), Cancellation);
 
         var record = Assert.Single(await ReadAllAsync(store));
         Assert.Equal(AuditCanonicalJson.Serialize(written), record.Payload);
@@ -106,11 +106,7 @@ public abstract partial class StoreContractTests
     {
         await using var store = await CreateMigratedStoreAsync();
         var broken = StoreTestData.Key("k-broken") with { PublicJwk = null! };
-        var batch = StoreTestData.Events(1, 3) with
-        {
-            Revocations = [StoreTestData.Revocation("rev-1")],
-            Keys = [StoreTestData.Key("k-good"), broken],
-        };
+        var batch = StoreTestData.Events(1, 3).Append(StoreTestData.Revocation("rev-1"), StoreTestData.Key("k-good"), broken);
 
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.CommitAsync(batch, Cancellation));
 
@@ -125,11 +121,7 @@ public abstract partial class StoreContractTests
     public async Task CommitAsync_MixedBatch_AllPartsVisible()
     {
         await using var store = await CreateMigratedStoreAsync();
-        var batch = StoreTestData.Events(1, 1) with
-        {
-            Revocations = [StoreTestData.Revocation("rev-1")],
-            Keys = [StoreTestData.Key("k1")],
-        };
+        var batch = StoreTestData.Events(1, 1).Append(StoreTestData.Revocation("rev-1"), StoreTestData.Key("k1"));
 
         await store.CommitAsync(batch, Cancellation);
 

@@ -26,8 +26,8 @@ public abstract partial class StoreContractTests
         var later = Lease("mandate_b", issuedMinutes: 1) with { User = null };
         var earlier = Lease("mandate_a");
 
-        await store.CommitAsync(new StoreBatch { DatabaseLeases = [later], AuditEvents = [StoreTestData.Event(1)] }, Cancellation);
-        await store.CommitAsync(new StoreBatch { DatabaseLeases = [earlier] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(later, StoreTestData.Event(1)), Cancellation);
+        await store.CommitAsync(new StoreBatch(earlier), Cancellation);
 
         var live = await store.ListDatabaseLeasesAsync(liveOnly: true, Cancellation);
         Assert.Equal([earlier, later], live);
@@ -39,11 +39,11 @@ public abstract partial class StoreContractTests
     {
         await using var store = await CreateMigratedStoreAsync();
         var lease = Lease("mandate_a");
-        await store.CommitAsync(new StoreBatch { DatabaseLeases = [lease] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(lease), Cancellation);
         var dropped = lease with { State = DatabaseLeaseState.Dropped, DroppedAt = StoreTestData.Epoch.AddMinutes(6), DropReason = "expired" };
 
-        await store.CommitAsync(new StoreBatch { DatabaseLeases = [dropped] }, Cancellation);
-        await store.CommitAsync(new StoreBatch { DatabaseLeases = [lease] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(dropped), Cancellation);
+        await store.CommitAsync(new StoreBatch(lease), Cancellation);
 
         Assert.Empty(await store.ListDatabaseLeasesAsync(liveOnly: true, Cancellation));
         Assert.Equal(dropped, Assert.Single(await store.ListDatabaseLeasesAsync(liveOnly: false, Cancellation)));

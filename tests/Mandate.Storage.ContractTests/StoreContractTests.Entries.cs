@@ -23,7 +23,7 @@ public abstract partial class StoreContractTests
         await using var store = await CreateMigratedStoreAsync();
         var written = Entry("a", 0, TimeSpan.FromMinutes(30));
 
-        await store.CommitAsync(new StoreBatch { RegistrationEntries = [written], AuditEvents = [StoreTestData.Event(1)] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(written, StoreTestData.Event(1)), Cancellation);
 
         var read = Assert.Single(await store.ListRegistrationEntriesAsync(Cancellation));
         Assert.Equal(written.Id, read.Id);
@@ -40,7 +40,7 @@ public abstract partial class StoreContractTests
     {
         await using var store = await CreateMigratedStoreAsync();
 
-        await store.CommitAsync(new StoreBatch { RegistrationEntries = [Entry("late", 5), Entry("early", 1)] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(Entry("late", 5), Entry("early", 1)), Cancellation);
 
         var read = await store.ListRegistrationEntriesAsync(Cancellation);
         Assert.Equal(["early", "late"], read.Select(e => e.Id));
@@ -51,9 +51,9 @@ public abstract partial class StoreContractTests
     public async Task CommitAsync_DeletedRegistrationEntry_IsGoneAndUnknownIdsAreIgnored()
     {
         await using var store = await CreateMigratedStoreAsync();
-        await store.CommitAsync(new StoreBatch { RegistrationEntries = [Entry("a", 0), Entry("b", 1)] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(Entry("a", 0), Entry("b", 1)), Cancellation);
 
-        await store.CommitAsync(new StoreBatch { DeletedRegistrationEntries = ["a", "missing"], AuditEvents = [StoreTestData.Event(1)] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(new RegistrationEntryDeletion("a"), new RegistrationEntryDeletion("missing"), StoreTestData.Event(1)), Cancellation);
 
         Assert.Equal(["b"], (await store.ListRegistrationEntriesAsync(Cancellation)).Select(e => e.Id));
         Assert.Single(await ReadAllAsync(store));
@@ -63,9 +63,9 @@ public abstract partial class StoreContractTests
     public async Task CommitAsync_DuplicateEntryId_WritesNothingOfTheBatch()
     {
         await using var store = await CreateMigratedStoreAsync();
-        await store.CommitAsync(new StoreBatch { RegistrationEntries = [Entry("a", 0)] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(Entry("a", 0)), Cancellation);
 
-        await Assert.ThrowsAnyAsync<Exception>(() => store.CommitAsync(new StoreBatch { RegistrationEntries = [Entry("a", 3)], AuditEvents = [StoreTestData.Event(1)] }, Cancellation));
+        await Assert.ThrowsAnyAsync<Exception>(() => store.CommitAsync(new StoreBatch(Entry("a", 3), StoreTestData.Event(1)), Cancellation));
 
         Assert.Equal(StoreTestData.Epoch, Assert.Single(await store.ListRegistrationEntriesAsync(Cancellation)).CreatedAt);
         Assert.Empty(await ReadAllAsync(store));
@@ -74,9 +74,9 @@ public abstract partial class StoreContractTests
     [Fact]
     public void Combine_CarriesRegistrationEntryChanges()
     {
-        var combined = StoreBatch.Combine([new StoreBatch { RegistrationEntries = [Entry("a", 0)] }, new StoreBatch { DeletedRegistrationEntries = ["b"] }]);
+        var combined = StoreBatch.Combine([new StoreBatch(Entry("a", 0)), new StoreBatch(new RegistrationEntryDeletion("b"))]);
 
-        Assert.Single(combined.RegistrationEntries);
-        Assert.Equal(["b"], combined.DeletedRegistrationEntries);
+        Assert.Single(combined.Of<RegistrationEntry>());
+        Assert.Equal(["b"], combined.Of<RegistrationEntryDeletion>().Select(d => d.Id));
     }
 }

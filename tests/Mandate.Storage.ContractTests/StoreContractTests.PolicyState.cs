@@ -14,8 +14,8 @@ public abstract partial class StoreContractTests
     {
         await using var store = await CreateMigratedStoreAsync();
         var keep = StoreTestData.Epoch.AddHours(1);
-        await store.CommitAsync(new StoreBatch { RateIncrements = [new RateIncrement("r|user:a|0", keep), new RateIncrement("r|user:a|0", keep)] }, Cancellation);
-        await store.CommitAsync(new StoreBatch { RateIncrements = [new RateIncrement("r|user:b|0", keep)], AuditEvents = [StoreTestData.Event(1)] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(new RateIncrement("r|user:a|0", keep), new RateIncrement("r|user:a|0", keep)), Cancellation);
+        await store.CommitAsync(new StoreBatch(new RateIncrement("r|user:b|0", keep), StoreTestData.Event(1)), Cancellation);
 
         var counts = await store.ReadRateCountsAsync(["r|user:a|0", "r|user:b|0", "r|user:c|0"], Cancellation);
 
@@ -29,7 +29,7 @@ public abstract partial class StoreContractTests
     {
         await using var store = await CreateMigratedStoreAsync();
         var approval = Approval("areq-1");
-        await store.CommitAsync(new StoreBatch { Approvals = [approval] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(approval), Cancellation);
 
         Assert.Equal(approval, await store.GetApprovalAsync("areq-1", Cancellation));
         Assert.Null(await store.GetApprovalAsync("missing", Cancellation));
@@ -55,7 +55,7 @@ public abstract partial class StoreContractTests
     public async Task ExpiredPendingApproval_CannotBeDecided()
     {
         await using var store = await CreateMigratedStoreAsync();
-        await store.CommitAsync(new StoreBatch { Approvals = [Approval("areq-2")] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(Approval("areq-2")), Cancellation);
 
         var late = new ApprovalTransition { Id = "areq-2", From = ApprovalStatus.Pending, To = ApprovalStatus.Approved, At = StoreTestData.Epoch.AddMinutes(11), Approver = "admin:carol" };
 
@@ -66,7 +66,7 @@ public abstract partial class StoreContractTests
     public async Task ListApprovals_FiltersByStatus_NewestFirst_AndTouchRecordsPolls()
     {
         await using var store = await CreateMigratedStoreAsync();
-        await store.CommitAsync(new StoreBatch { Approvals = [Approval("a1"), Approval("a2") with { CreatedAt = StoreTestData.Epoch.AddSeconds(1) }] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(Approval("a1"), Approval("a2") with { CreatedAt = StoreTestData.Epoch.AddSeconds(1) }), Cancellation);
         await store.TryTransitionApprovalAsync(new ApprovalTransition { Id = "a1", From = ApprovalStatus.Pending, To = ApprovalStatus.Denied, At = StoreTestData.Epoch, Approver = "x" }, [], Cancellation);
         await store.TouchApprovalAsync("a2", StoreTestData.Epoch.AddSeconds(5), Cancellation);
 
@@ -86,7 +86,7 @@ public abstract partial class StoreContractTests
         {
             Id = id, Kind = kind, Subject = "acme/shop@4f2a", Result = result, PostedBy = "ci", Issuer = "https://ci", PostedAt = StoreTestData.Epoch.AddSeconds(second),
         };
-        await store.CommitAsync(new StoreBatch { Evidence = [Record("e1", "eval", "pass", 1), Record("e2", "eval", "fail", 2), Record("e3", "lint", "pass", 1)] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(Record("e1", "eval", "pass", 1), Record("e2", "eval", "fail", 2), Record("e3", "lint", "pass", 1)), Cancellation);
 
         var latest = await store.LatestEvidenceAsync("acme/shop@4f2a", Cancellation);
 

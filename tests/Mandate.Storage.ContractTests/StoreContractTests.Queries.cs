@@ -108,7 +108,7 @@ public abstract partial class StoreContractTests
         await using var store = await CreateMigratedStoreAsync();
         var hostile = "x' OR '1'='1";
         await store.CommitAsync(
-            new StoreBatch { AuditEvents = [StoreTestData.Event(1), StoreTestData.Event(2, tenant: hostile)] },
+            new StoreBatch(StoreTestData.Event(1), StoreTestData.Event(2, tenant: hostile)),
             Cancellation);
 
         var records = await ReadAllAsync(store, new AuditQuery { Tenant = hostile });
@@ -137,6 +137,6 @@ public abstract partial class StoreContractTests
                 : e);
         }
 
-        return new StoreBatch { AuditEvents = events };
+        return new StoreBatch(events);
     }
 }

@@ -23,7 +23,7 @@ public abstract partial class StoreContractTests
         await using var store = await CreateMigratedStoreAsync();
         var written = Secret("stripe");
 
-        await store.CommitAsync(StoreTestData.Events(1, 1) with { Secrets = [written] }, Cancellation);
+        await store.CommitAsync(StoreTestData.Events(1, 1).Append(written), Cancellation);
 
         var read = await store.GetSecretAsync("stripe", Cancellation);
         Assert.NotNull(read);
@@ -38,9 +38,9 @@ public abstract partial class StoreContractTests
     public async Task CommitAsync_SecretForSameToolAgain_ReplacesIt()
     {
         await using var store = await CreateMigratedStoreAsync();
-        await store.CommitAsync(new StoreBatch { Secrets = [Secret("stripe", 1, 1)] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(Secret("stripe", 1, 1)), Cancellation);
 
-        await store.CommitAsync(new StoreBatch { Secrets = [Secret("stripe", 2, 9)] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(Secret("stripe", 2, 9)), Cancellation);
 
         var read = await store.GetSecretAsync("stripe", Cancellation);
         Assert.Equal(2, read!.Version);
@@ -52,7 +52,7 @@ public abstract partial class StoreContractTests
     public async Task ListSecretsAsync_SeveralTools_ReturnsMetadataByToolName()
     {
         await using var store = await CreateMigratedStoreAsync();
-        await store.CommitAsync(new StoreBatch { Secrets = [Secret("zendesk"), Secret("stripe", 3)] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(Secret("zendesk"), Secret("stripe", 3)), Cancellation);
 
         var list = await store.ListSecretsAsync(Cancellation);
 
@@ -64,9 +64,9 @@ public abstract partial class StoreContractTests
     public async Task CommitAsync_DeletedSecret_IsGone()
     {
         await using var store = await CreateMigratedStoreAsync();
-        await store.CommitAsync(new StoreBatch { Secrets = [Secret("stripe"), Secret("zendesk")] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(Secret("stripe"), Secret("zendesk")), Cancellation);
 
-        await store.CommitAsync(new StoreBatch { DeletedSecrets = ["stripe"] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(new SecretDeletion("stripe")), Cancellation);
 
         Assert.Null(await store.GetSecretAsync("stripe", Cancellation));
         Assert.Equal("zendesk", Assert.Single(await store.ListSecretsAsync(Cancellation)).Tool);
@@ -79,7 +79,7 @@ public abstract partial class StoreContractTests
         var broken = StoreTestData.Key("k-broken") with { PublicJwk = null! };
 
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.CommitAsync(
-            StoreTestData.Events(1, 1) with { Secrets = [Secret("stripe")], Keys = [broken] }, Cancellation));
+            StoreTestData.Events(1, 1).Append(Secret("stripe"), broken), Cancellation));
 
         Assert.Null(await store.GetSecretAsync("stripe", Cancellation));
         Assert.Empty(await ReadAllAsync(store));
@@ -88,9 +88,9 @@ public abstract partial class StoreContractTests
     [Fact]
     public void Combine_SecretsAndDeletions_AreCarried()
     {
-        var combined = StoreBatch.Combine([new StoreBatch { Secrets = [Secret("a")] }, new StoreBatch { DeletedSecrets = ["b"] }]);
+        var combined = StoreBatch.Combine([new StoreBatch(Secret("a")), new StoreBatch(new SecretDeletion("b"))]);
 
-        Assert.Equal("a", Assert.Single(combined.Secrets).Tool);
-        Assert.Equal("b", Assert.Single(combined.DeletedSecrets));
+        Assert.Equal("a", Assert.Single(combined.Of<StoredSecret>()).Tool);
+        Assert.Equal("b", Assert.Single(combined.Of<SecretDeletion>()).Tool);
     }
 }

@@ -17,7 +17,7 @@ public abstract partial class StoreContractTests
         await using var store = await CreateMigratedStoreAsync();
         var written = StoreTestData.Revocation("rev-1", target, "spiffe://acme.example/agents/x");
 
-        await store.CommitAsync(new StoreBatch { Revocations = [written] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(written), Cancellation);
 
         var read = Assert.Single(await store.ListRevocationsAsync(StoreTestData.Epoch, Cancellation));
         Assert.Equal(written, read);
@@ -29,14 +29,7 @@ public abstract partial class StoreContractTests
     {
         await using var store = await CreateMigratedStoreAsync();
         await store.CommitAsync(
-            new StoreBatch
-            {
-                Revocations =
-                [
-                    StoreTestData.Revocation("short", keepHours: 1),
-                    StoreTestData.Revocation("long", keepHours: 2) with { Reason = null },
-                ],
-            },
+            new StoreBatch(StoreTestData.Revocation("short", keepHours: 1), StoreTestData.Revocation("long", keepHours: 2) with { Reason = null }),
             Cancellation);
 
         var beforeShortEnds = await store.ListRevocationsAsync(StoreTestData.Epoch.AddHours(1).AddTicks(-1), Cancellation);
@@ -54,8 +47,8 @@ public abstract partial class StoreContractTests
         await using var store = await CreateMigratedStoreAsync();
         var first = StoreTestData.Revocation("rev-1");
 
-        await store.CommitAsync(new StoreBatch { Revocations = [first] }, Cancellation);
-        await store.CommitAsync(new StoreBatch { Revocations = [first with { Reason = "retried" }] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(first), Cancellation);
+        await store.CommitAsync(new StoreBatch(first with { Reason = "retried" }), Cancellation);
 
         Assert.Equal("incident 42", Assert.Single(await store.ListRevocationsAsync(StoreTestData.Epoch, Cancellation)).Reason);
     }
@@ -65,16 +58,7 @@ public abstract partial class StoreContractTests
     {
         await using var store = await CreateMigratedStoreAsync();
         await store.CommitAsync(
-            new StoreBatch
-            {
-                Keys =
-                [
-                    StoreTestData.Key("newest", createdMinutes: 20),
-                    StoreTestData.Key("other", purpose: "ca-signing", createdMinutes: 5),
-                    StoreTestData.Key("oldest", createdMinutes: 0),
-                    StoreTestData.Key("middle", createdMinutes: 10),
-                ],
-            },
+            new StoreBatch(StoreTestData.Key("newest", createdMinutes: 20), StoreTestData.Key("other", purpose: "ca-signing", createdMinutes: 5), StoreTestData.Key("oldest", createdMinutes: 0), StoreTestData.Key("middle", createdMinutes: 10)),
             Cancellation);
 
         var keys = await store.ListKeysAsync("token-signing", Cancellation);
@@ -89,7 +73,7 @@ public abstract partial class StoreContractTests
         await using var store = await CreateMigratedStoreAsync();
         var written = StoreTestData.Key("k1");
 
-        await store.CommitAsync(new StoreBatch { Keys = [written] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(written), Cancellation);
 
         var read = Assert.Single(await store.ListKeysAsync("token-signing", Cancellation));
         Assert.Equal(written.SealedPrivateKey, read.SealedPrivateKey);
@@ -103,10 +87,10 @@ public abstract partial class StoreContractTests
     {
         await using var store = await CreateMigratedStoreAsync();
         var key = StoreTestData.Key("k1");
-        await store.CommitAsync(new StoreBatch { Keys = [key] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(key), Cancellation);
 
         var retired = key with { RetiredAt = StoreTestData.Epoch.AddDays(1), PublishUntil = StoreTestData.Epoch.AddDays(1).AddMinutes(15) };
-        await store.CommitAsync(new StoreBatch { Keys = [retired] }, Cancellation);
+        await store.CommitAsync(new StoreBatch(retired), Cancellation);
 
         var read = Assert.Single(await store.ListKeysAsync("token-signing", Cancellation));
         Assert.Equal(retired.RetiredAt, read.RetiredAt);

@@ -1,5 +1,5 @@
+using Mandate.Core;
 using Mandate.Core.Audit;
-using Mandate.Core.Storage;
 using Xunit;
 
 namespace Mandate.Storage.ContractTests;

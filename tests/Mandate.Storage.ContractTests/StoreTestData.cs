@@ -44,7 +44,7 @@ public static class StoreTestData
 
     /// <summary>A batch holding events <paramref name="first"/> to <paramref name="first"/> + count − 1.</summary>
     public static StoreBatch Events(int first, int count) =>
-        new() { AuditEvents = Enumerable.Range(first, count).Select(n => Event(n)).ToList() };
+        new(Enumerable.Range(first, count).Select(n => Event(n)));
 
     public static Revocation Revocation(
         string id, RevocationTarget target = RevocationTarget.Token, string value = "jti-1", int keepHours = 1) => new()

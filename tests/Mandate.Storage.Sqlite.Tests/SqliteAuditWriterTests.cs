@@ -15,7 +15,7 @@ public sealed class SqliteAuditWriterTests : SqliteTestBase
         await using var writer = new AuditWriter(store);
 
         var writes = Enumerable.Range(1, 200)
-            .Select(n => Task.Run(() => writer.WriteAsync(StoreTestData.Events(n, 1), Cancellation)))
+            .Select(n => Task.Run(() => writer.CommitAsync(StoreTestData.Events(n, 1), Cancellation)))
             .ToArray();
         await Task.WhenAll(writes);
 
@@ -39,7 +39,7 @@ public sealed class SqliteAuditWriterTests : SqliteTestBase
             await begin.ExecuteNonQueryAsync(Cancellation);
         }
 
-        var blocked = Enumerable.Range(1, 5).Select(n => writer.WriteAsync(StoreTestData.Events(n, 1), Cancellation)).ToArray();
+        var blocked = Enumerable.Range(1, 5).Select(n => writer.CommitAsync(StoreTestData.Events(n, 1), Cancellation)).ToArray();
         foreach (var write in blocked)
         {
             await Assert.ThrowsAsync<StoreUnavailableException>(() => write);
@@ -51,7 +51,7 @@ public sealed class SqliteAuditWriterTests : SqliteTestBase
             await rollback.ExecuteNonQueryAsync(Cancellation);
         }
 
-        await writer.WriteAsync(StoreTestData.Events(6, 1), Cancellation);
+        await writer.CommitAsync(StoreTestData.Events(6, 1), Cancellation);
         var record = Assert.Single(await ReadAllAsync(store));
         Assert.Equal(1, record.Sequence);
         Assert.Equal(StoreTestData.Epoch.AddSeconds(6), record.Event.Time);

@@ -13,7 +13,7 @@ public sealed class SqliteReadOnlyStoreTests : SqliteTestBase
         var path = NewDatabasePath();
         await using (var writer = await OpenMigratedStoreAsync(path))
         {
-            await writer.CommitAsync(new StoreBatch { AuditEvents = [new AuditEvent { Kind = AuditKinds.Decision, Time = DateTimeOffset.UnixEpoch, Outcome = "allow" }] }, Cancellation);
+            await writer.CommitAsync(new StoreBatch(new AuditEvent { Kind = AuditKinds.Decision, Time = DateTimeOffset.UnixEpoch, Outcome = "allow" }), Cancellation);
         }
 
         await using var blocker = await OpenRawAsync(path);
@@ -81,7 +81,7 @@ public sealed class SqliteReadOnlyStoreTests : SqliteTestBase
 
         await using var store = ReadOnly(path);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CommitAsync(new StoreBatch { AuditEvents = [new AuditEvent { Kind = AuditKinds.Decision, Time = DateTimeOffset.UnixEpoch, Outcome = "allow" }] }, Cancellation));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CommitAsync(new StoreBatch(new AuditEvent { Kind = AuditKinds.Decision, Time = DateTimeOffset.UnixEpoch, Outcome = "allow" }), Cancellation));
         Assert.Equal(0L, await ScalarRawAsync(path, "SELECT count(*) FROM audit;"));
     }
 

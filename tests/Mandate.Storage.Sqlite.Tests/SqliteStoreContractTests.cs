@@ -1,4 +1,4 @@
-using Mandate.Core.Storage;
+using Mandate.Core;
 using Mandate.Storage.ContractTests;
 
 namespace Mandate.Storage.Sqlite.Tests;

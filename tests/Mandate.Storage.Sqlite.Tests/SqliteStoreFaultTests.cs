@@ -136,7 +136,7 @@ public sealed class SqliteStoreFaultTests : SqliteTestBase
     {
         for (var i = 0; i < batches; i++)
         {
-            await store.CommitAsync(new StoreBatch { AuditEvents = [.. Enumerable.Range(0, 10).Select(j => Event($"bulk-{i}-{j}", new string('x', 400)))] }, Cancellation);
+            await store.CommitAsync(new StoreBatch(Enumerable.Range(0, 10).Select(j => Event($"bulk-{i}-{j}", new string('x', 400)))), Cancellation);
         }
     }
 
@@ -157,7 +157,7 @@ public sealed class SqliteStoreFaultTests : SqliteTestBase
         await command.ExecuteNonQueryAsync(Cancellation);
     }
 
-    private static StoreBatch Batch(string outcome) => new() { AuditEvents = [Event(outcome)] };
+    private static StoreBatch Batch(string outcome) => new(Event(outcome));
 
     private static AuditEvent Event(string outcome, string? reason = null) =>
         new() { Kind = AuditKinds.Decision, Time = DateTimeOffset.UnixEpoch, Outcome = outcome, Agent = "spiffe://acme.example/agents/a", Reason = reason };

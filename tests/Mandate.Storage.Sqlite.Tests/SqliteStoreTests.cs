@@ -1,3 +1,4 @@
+using Mandate.Core;
 using System.Diagnostics;
 using Mandate.Core.Audit;
 using Mandate.Core.Storage;

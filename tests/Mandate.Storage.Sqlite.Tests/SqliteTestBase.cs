@@ -1,5 +1,5 @@
+using Mandate.Core;
 using Mandate.Core.Audit;
-using Mandate.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Mandate.Storage.Sqlite.Tests;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Runs;
 using Spectre.Console;

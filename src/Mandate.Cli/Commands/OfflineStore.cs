@@ -1,3 +1,4 @@
+using Mandate.Core;
 using Mandate.Core.Configuration;
 using Mandate.Core.Storage;
 using Mandate.Storage.Sqlite;

@@ -1,3 +1,5 @@
+using Mandate.Core.Storage;
+
 namespace Mandate.Core.Approvals;
 
 /// <summary>Where an approval stands. Pending → approved | denied | expired; approved → consumed (single use).</summary>
@@ -14,7 +16,7 @@ public enum ApprovalStatus
 /// agent, run, tool, scopes, tenant, user and the SHA-256 of the canonical authorization_details.
 /// Holds what is needed to mint once approved, never a token.
 /// </summary>
-public sealed record Approval
+public sealed record Approval : IStoreChange
 {
     /// <summary>The <c>auth_req_id</c> the agent polls with.</summary>
     public required string Id { get; init; }

@@ -1,3 +1,5 @@
+using Mandate.Core.Storage;
+
 namespace Mandate.Core.Audit;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Mandate.Core.Audit;
 /// never a token, secret or key. <see cref="Evidence"/> carries what the decision rested on
 /// (issuer, selected claims, key id, expiry, node) as flat string pairs.
 /// </summary>
-public sealed record AuditEvent
+public sealed record AuditEvent : IStoreChange
 {
     /// <summary>What happened; see <see cref="AuditKinds"/>.</summary>
     public required string Kind { get; init; }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Mandate.Core.Storage;
 
 namespace Mandate.Core.Audit;
 
@@ -17,7 +16,7 @@ public static class AuditVerifier
 {
     /// <summary>Verifies every record in <paramref name="store"/>.</summary>
     public static Task<AuditVerificationResult> VerifyAsync(
-        IMandateStore store, AuditTail? checkpoint, CancellationToken cancellationToken)
+        IAuditLog store, AuditTail? checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         return VerifyAsync(store.ReadAuditAsync(new AuditQuery(), cancellationToken), checkpoint, cancellationToken);

@@ -13,9 +13,9 @@ namespace Mandate.Core.Audit;
 /// A caller whose token is cancelled stops waiting, but a write already queued may still become durable;
 /// such a caller must treat the write as failed and issue nothing, so an extra record is the only effect.
 /// </remarks>
-public sealed class AuditWriter : IAuditTrail, IAsyncDisposable
+public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
 {
-    private readonly IMandateStore _store;
+    private readonly IStorageKernel _store;
     private readonly int _maxBatchSize;
     private readonly Channel<PendingWrite> _queue;
     private readonly Task _loop;
@@ -24,7 +24,7 @@ public sealed class AuditWriter : IAuditTrail, IAsyncDisposable
     private long _batches;
     private long _events;
 
-    public AuditWriter(IMandateStore store, AuditWriterOptions? options = null)
+    public AuditWriter(IStorageKernel store, AuditWriterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         options ??= new AuditWriterOptions();
@@ -53,7 +53,7 @@ public sealed class AuditWriter : IAuditTrail, IAsyncDisposable
     /// when the commit that carried it failed; then none of it was written and the caller must fail closed.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The writer is disposed.</exception>
-    public Task WriteAsync(StoreBatch batch, CancellationToken cancellationToken)
+    public Task CommitAsync(StoreBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (cancellationToken.IsCancellationRequested)
@@ -122,7 +122,7 @@ public sealed class AuditWriter : IAuditTrail, IAsyncDisposable
 
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _batches, group.Count);
-        Interlocked.Add(ref _events, combined.AuditEvents.Count);
+        Interlocked.Add(ref _events, combined.Changes.Count(c => c is AuditEvent));
         foreach (var write in group)
         {
             write.Completion.TrySetResult();

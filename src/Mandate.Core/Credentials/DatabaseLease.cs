@@ -1,3 +1,5 @@
+using Mandate.Core.Storage;
+
 namespace Mandate.Core.Credentials;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Mandate.Core.Credentials;
 /// at expiry or revocation even after a restart. Written in the same batch as the issuance record. Holds
 /// the role's name, never its password.
 /// </summary>
-public sealed record DatabaseLease
+public sealed record DatabaseLease : IStoreChange
 {
     /// <summary>The generated role name (unique; the lease's key).</summary>
     public required string Role { get; init; }

@@ -18,10 +18,10 @@ public sealed class ApprovalRequests
     /// <summary>Seconds an agent must wait between polls (CIBA §7.3 <c>interval</c>).</summary>
     public const int PollInterval = 5;
 
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly MandateOptions _options;
 
-    public ApprovalRequests(IAuditTrail trail, MandateOptions options)
+    public ApprovalRequests(IUnitOfWork trail, MandateOptions options)
     {
         _trail = trail;
         _options = options;
@@ -34,11 +34,7 @@ public sealed class ApprovalRequests
         ArgumentNullException.ThrowIfNull(decided);
         var approval = Create(facts, tool, details, decided.Decision, lifetime);
         var pending = GrantAuditEvents.Decision(facts, decided, _options.Node) with { Outcome = "pending", Scope = approval.Scope };
-        await _trail.WriteAsync(new StoreBatch
-        {
-            AuditEvents = [pending, ApprovalAuditEvents.Requested(approval, _options.Node)],
-            Approvals = [approval],
-        }, cancellationToken);
+        await _trail.CommitAsync(new StoreBatch(approval, pending, ApprovalAuditEvents.Requested(approval, _options.Node)), cancellationToken);
 
         var expiresIn = (int)(approval.ExpiresAt - approval.CreatedAt).TotalSeconds;
         return DecideChecks.ApprovalPending.Refuse(approval.BindingMessage + $" - waiting for a human to approve (rule '{decided.Decision.RuleId}')") with

@@ -20,11 +20,11 @@ public sealed partial class DecideStage
 {
     private static readonly IReadOnlyDictionary<string, object?> NoClaims = new Dictionary<string, object?>();
     private readonly IPolicyDecisionPoint _policy;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly MandateOptions _options;
     private readonly ILogger _logger;
 
-    public DecideStage(IPolicyDecisionPoint policy, IAuditTrail trail, MandateOptions options, ILogger<DecideStage> logger)
+    public DecideStage(IPolicyDecisionPoint policy, IUnitOfWork trail, MandateOptions options, ILogger<DecideStage> logger)
     {
         _policy = policy;
         _trail = trail;
@@ -126,7 +126,7 @@ public sealed partial class DecideStage
     {
         try
         {
-            await _trail.WriteAsync(new StoreBatch { AuditEvents = [GrantAuditEvents.Decision(facts, decided, _options.Node)] }, cancellationToken);
+            await _trail.CommitAsync(new StoreBatch(GrantAuditEvents.Decision(facts, decided, _options.Node)), cancellationToken);
         }
         catch (StoreUnavailableException e)
         {

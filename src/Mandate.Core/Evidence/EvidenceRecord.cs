@@ -1,10 +1,12 @@
+using Mandate.Core.Storage;
+
 namespace Mandate.Core.Evidence;
 
 /// <summary>
 /// A fact posted by a trusted workload, e.g. CI: evals passed for <c>acme/shop@4f2a…</c>. Policies read the
 /// latest result per kind for the subject a token request names.
 /// </summary>
-public sealed record EvidenceRecord
+public sealed record EvidenceRecord : IStoreChange
 {
     public required string Id { get; init; }
 

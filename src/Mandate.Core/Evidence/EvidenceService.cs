@@ -9,11 +9,11 @@ namespace Mandate.Core.Evidence;
 /// <summary>Records evidence from a trusted poster: persisted and audited in one commit.</summary>
 public sealed class EvidenceService
 {
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
 
-    public EvidenceService(IAuditTrail trail, MandateOptions options, TimeProvider time)
+    public EvidenceService(IUnitOfWork trail, MandateOptions options, TimeProvider time)
     {
         _trail = trail;
         _options = options;
@@ -52,7 +52,7 @@ public sealed class EvidenceService
                 ["poster_exp"] = poster.Evidence.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
         };
-        await _trail.WriteAsync(new StoreBatch { AuditEvents = [audit], Evidence = [record] }, cancellationToken);
+        await _trail.CommitAsync(new StoreBatch(audit, record), cancellationToken);
         return record;
     }
 }

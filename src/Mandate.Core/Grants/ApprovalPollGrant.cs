@@ -27,14 +27,14 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
     private readonly AttestStage _attest;
     private readonly IssueStage _issue;
     private readonly IMandateStore _store;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly Registry _registry;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     public ApprovalPollGrant(
-        AttestStage attest, IssueStage issue, IMandateStore store, IAuditTrail trail, Registry registry, MandateOptions options, TimeProvider time, ILogger<ApprovalPollGrant> logger)
+        AttestStage attest, IssueStage issue, IMandateStore store, IUnitOfWork trail, Registry registry, MandateOptions options, TimeProvider time, ILogger<ApprovalPollGrant> logger)
     {
         _attest = attest;
         _issue = issue;
@@ -177,7 +177,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
     {
         try
         {
-            await _trail.WriteAsync(new StoreBatch { AuditEvents = [refusal] }, cancellationToken);
+            await _trail.CommitAsync(new StoreBatch(refusal), cancellationToken);
         }
         catch (StoreUnavailableException e)
         {

@@ -16,11 +16,11 @@ public sealed class IntrospectionHandler
     private readonly IssuedTokenValidator _validator;
     private readonly RevocationList _revocations;
     private readonly Registry _registry;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
 
-    public IntrospectionHandler(IssuedTokenValidator validator, RevocationList revocations, Registry registry, IAuditTrail trail, MandateOptions options, TimeProvider time)
+    public IntrospectionHandler(IssuedTokenValidator validator, RevocationList revocations, Registry registry, IUnitOfWork trail, MandateOptions options, TimeProvider time)
     {
         _validator = validator;
         _revocations = revocations;
@@ -64,30 +64,26 @@ public sealed class IntrospectionHandler
         }
 
         // Only attribute the record to the token's principal when it is our token; otherwise it names nobody.
-        var record = _trail.WriteAsync(new StoreBatch
-        {
-            AuditEvents =
-            [
-                new AuditEvent
-                {
-                    Kind = AuditKinds.Introspection,
-                    Time = _time.GetUtcNow(),
-                    Outcome = active ? "accepted" : "rejected",
-                    Reason = active ? null : reason,
-                    Agent = issued?.Agent,
-                    Tenant = issued?.Tenant,
-                    User = issued?.User,
-                    Run = issued?.Run,
-                    Tool = tool?.Name,
-                    Scope = issued?.Scope,
-                    Jti = issued?.Jti,
-                    DecisionId = issued?.DecisionId,
-                    PolicyVersion = issued?.PolicyVersion,
-                    Node = _options.Node,
-                    Evidence = evidence,
-                },
-            ],
-        }, cancellationToken);
+        var record = _trail.CommitAsync(
+            new StoreBatch(new AuditEvent
+            {
+                Kind = AuditKinds.Introspection,
+                Time = _time.GetUtcNow(),
+                Outcome = active ? "accepted" : "rejected",
+                Reason = active ? null : reason,
+                Agent = issued?.Agent,
+                Tenant = issued?.Tenant,
+                User = issued?.User,
+                Run = issued?.Run,
+                Tool = tool?.Name,
+                Scope = issued?.Scope,
+                Jti = issued?.Jti,
+                DecisionId = issued?.DecisionId,
+                PolicyVersion = issued?.PolicyVersion,
+                Node = _options.Node,
+                Evidence = evidence,
+            }),
+            cancellationToken);
         try
         {
             await record;

@@ -17,9 +17,9 @@ public sealed partial class TokenRevocationHandler
     private readonly RevocationService _revocations;
     private readonly RunService _runs;
     private readonly Registry _registry;
-    private readonly Storage.IMandateStore _store;
+    private readonly IMandateStore _store;
 
-    public TokenRevocationHandler(IssuedTokenValidator validator, RunTokenValidator runTokens, RevocationService revocations, RunService runs, Registry registry, Storage.IMandateStore store)
+    public TokenRevocationHandler(IssuedTokenValidator validator, RunTokenValidator runTokens, RevocationService revocations, RunService runs, Registry registry, IMandateStore store)
     {
         _store = store;
         _validator = validator;

@@ -20,11 +20,11 @@ public sealed class IssueStage
 {
     private readonly CredentialKinds _kinds;
     private readonly RunTokenMinter _runTokens;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly IMandateStore _store;
     private readonly MandateOptions _options;
 
-    public IssueStage(CredentialKinds kinds, RunTokenMinter runTokens, IAuditTrail trail, IMandateStore store, MandateOptions options)
+    public IssueStage(CredentialKinds kinds, RunTokenMinter runTokens, IUnitOfWork trail, IMandateStore store, MandateOptions options)
     {
         _kinds = kinds;
         _runTokens = runTokens;
@@ -85,11 +85,8 @@ public sealed class IssueStage
         var (token, jti, kid) = _runTokens.Mint(issue.Run, issue.IssuedAt, issue.ExpiresAt, issue.Confirmation);
         try
         {
-            await _trail.WriteAsync(new StoreBatch
-            {
-                Runs = issue.Mode == Resolution.RunRequestMode.Renew ? [] : [issue.Run],
-                AuditEvents = [.. issue.Decisions, issue.Record(jti, kid)],
-            }, cancellationToken);
+            var records = new StoreBatch([.. issue.Decisions, issue.Record(jti, kid)]);
+            await _trail.CommitAsync(issue.Mode == Resolution.RunRequestMode.Renew ? records : records.Append(issue.Run), cancellationToken);
         }
         catch (StoreUnavailableException)
         {
@@ -108,7 +105,7 @@ public sealed class IssueStage
             return await _store.TryTransitionApprovalAsync(transition with { Jti = jti }, [record], cancellationToken);
         }
 
-        await _trail.WriteAsync(minted.SideRows with { AuditEvents = [.. minted.SideRows.AuditEvents, record], RateIncrements = issue.RateIncrements }, cancellationToken);
+        await _trail.CommitAsync(minted.SideRows.Append([.. issue.RateIncrements, record]), cancellationToken);
         return true;
     }
 

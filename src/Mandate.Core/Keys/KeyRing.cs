@@ -135,11 +135,7 @@ public class KeyRing : IDisposable
         }
 
         var outcome = previous is null && Profile.RecordsCreation ? "created" : "rotated";
-        await _store.CommitAsync(new StoreBatch
-        {
-            Keys = changes,
-            AuditEvents = [new AuditEvent { Kind = AuditKinds.KeyRotation, Time = now, Outcome = outcome, Node = _node, Evidence = evidence }],
-        }, cancellationToken);
+        await _store.CommitAsync(new StoreBatch([.. changes, new AuditEvent { Kind = AuditKinds.KeyRotation, Time = now, Outcome = outcome, Node = _node, Evidence = evidence }]), cancellationToken);
         return key.Kid;
     }
 

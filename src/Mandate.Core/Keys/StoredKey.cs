@@ -1,3 +1,5 @@
+using Mandate.Core.Storage;
+
 namespace Mandate.Core.Keys;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Mandate.Core.Keys;
 /// part as a JWK. <see cref="RetiredAt"/> is when it stopped signing; <see cref="PublishUntil"/> is
 /// when the last token it signed has expired, so it can leave the JWKS.
 /// </summary>
-public sealed record StoredKey
+public sealed record StoredKey : IStoreChange
 {
     public required string Kid { get; init; }
 

@@ -14,12 +14,12 @@ public sealed partial class ShadowDecisionPoint : IPolicyDecisionPoint, IDisposa
 {
     private readonly IPolicyDecisionPoint _active;
     private readonly PolicyProvider _candidate;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly TimeProvider _time;
     private readonly string _node;
     private readonly ILogger _logger;
 
-    public ShadowDecisionPoint(IPolicyDecisionPoint active, PolicyProvider candidate, IAuditTrail trail, TimeProvider time, string node, ILogger logger)
+    public ShadowDecisionPoint(IPolicyDecisionPoint active, PolicyProvider candidate, IUnitOfWork trail, TimeProvider time, string node, ILogger logger)
     {
         _active = active;
         _candidate = candidate;
@@ -103,7 +103,7 @@ public sealed partial class ShadowDecisionPoint : IPolicyDecisionPoint, IDisposa
     {
         try
         {
-            await _trail.WriteAsync(new StoreBatch { AuditEvents = [audit] }, CancellationToken.None);
+            await _trail.CommitAsync(new StoreBatch(audit), CancellationToken.None);
         }
         catch (Exception e) when (e is StoreUnavailableException or ObjectDisposedException)
         {

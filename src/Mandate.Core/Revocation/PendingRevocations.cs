@@ -1,4 +1,3 @@
-using Mandate.Core.Audit;
 using Mandate.Core.Storage;
 
 namespace Mandate.Core.Revocation;
@@ -57,7 +56,7 @@ public sealed class PendingRevocations
     /// Writes every queued revocation in one batch. Returns how many became durable: all of them, or 0
     /// when the store still fails (they stay queued and in force).
     /// </summary>
-    public async Task<int> RecordAsync(IAuditTrail trail, CancellationToken cancellationToken)
+    public async Task<int> RecordAsync(IUnitOfWork trail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trail);
         StoreBatch[] batches;
@@ -73,7 +72,7 @@ public sealed class PendingRevocations
 
         try
         {
-            await trail.WriteAsync(StoreBatch.Combine(batches), cancellationToken);
+            await trail.CommitAsync(StoreBatch.Combine(batches), cancellationToken);
         }
         catch (StoreUnavailableException)
         {

@@ -1,3 +1,5 @@
+using Mandate.Core.Storage;
+
 namespace Mandate.Core.Revocation;
 
 /// <summary>What a revocation covers.</summary>
@@ -19,7 +21,7 @@ public enum RevocationTarget
 /// A durable revocation. Anything but <see cref="RevocationTarget.Token"/> covers credentials issued at
 /// or before <see cref="RevokedAt"/>, so revoking is one row however many credentials it kills.
 /// </summary>
-public sealed record Revocation
+public sealed record Revocation : IStoreChange
 {
     public required string Id { get; init; }
     public required RevocationTarget Target { get; init; }

@@ -14,7 +14,7 @@ public sealed class RevocationService
 {
     private static readonly TimeSpan Slack = TimeSpan.FromMinutes(1);
     private static readonly DateTimeOffset KeptUntilLifted = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly RevocationList _list;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
@@ -25,7 +25,7 @@ public sealed class RevocationService
     /// <param name="options">Node name and retention.</param>
     /// <param name="time">The clock.</param>
     /// <param name="pending">Where revocations wait while the store fails; without one, a failing store fails the revocation.</param>
-    public RevocationService(IAuditTrail trail, RevocationList list, MandateOptions options, TimeProvider time, PendingRevocations? pending = null)
+    public RevocationService(IUnitOfWork trail, RevocationList list, MandateOptions options, TimeProvider time, PendingRevocations? pending = null)
     {
         _trail = trail;
         _list = list;
@@ -74,10 +74,10 @@ public sealed class RevocationService
             Run = target == RevocationTarget.Run ? value : null,
             Evidence = evidence,
         };
-        var batch = new StoreBatch { Revocations = [revocation], AuditEvents = [audit] };
+        var batch = new StoreBatch(revocation, audit);
         if (_pending is null)
         {
-            await _trail.WriteAsync(batch, cancellationToken);
+            await _trail.CommitAsync(batch, cancellationToken);
             _list.Add(revocation);
             return new RevocationResult(revocation, Recorded: true);
         }
@@ -86,7 +86,7 @@ public sealed class RevocationService
         try
         {
             // Not the caller's token: once in force, the write must end recorded or queued, never abandoned.
-            await _trail.WriteAsync(batch, CancellationToken.None);
+            await _trail.CommitAsync(batch, CancellationToken.None);
             return new RevocationResult(revocation, Recorded: true);
         }
         catch (StoreUnavailableException)
@@ -116,7 +116,7 @@ public sealed class RevocationService
             Reason = reason,
             Evidence = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["revocation_id"] = disabled.Id, ["lifted_by"] = enabledBy },
         };
-        await _trail.WriteAsync(new StoreBatch { Revocations = [lifted], AuditEvents = [audit] }, cancellationToken);
+        await _trail.CommitAsync(new StoreBatch(lifted, audit), cancellationToken);
         _list.Add(lifted);
         return lifted;
     }

@@ -1,10 +1,12 @@
+using Mandate.Core.Storage;
+
 namespace Mandate.Core.Runs;
 
 /// <summary>
 /// One execution of an agent for a tenant and (optionally) a user. Sub-agent runs point at their parent;
 /// <see cref="Lineage"/> holds every ancestor id so a subtree is one prefix query.
 /// </summary>
-public sealed record RunRecord
+public sealed record RunRecord : IStoreChange
 {
     public required string Id { get; init; }
     public string? ParentId { get; init; }

@@ -13,12 +13,12 @@ public sealed class RunService
 {
     private static readonly TimeSpan Slack = TimeSpan.FromMinutes(1);
     private readonly IMandateStore _store;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly RevocationList _revocations;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
 
-    public RunService(IMandateStore store, IAuditTrail trail, RevocationList revocations, MandateOptions options, TimeProvider time)
+    public RunService(IMandateStore store, IUnitOfWork trail, RevocationList revocations, MandateOptions options, TimeProvider time)
     {
         _store = store;
         _trail = trail;
@@ -72,7 +72,7 @@ public sealed class RunService
                 ["depth"] = r.Depth.ToString(),
             },
         }).ToList();
-        await _trail.WriteAsync(new StoreBatch { Runs = ending, Revocations = revocations, AuditEvents = events }, cancellationToken);
+        await _trail.CommitAsync(new StoreBatch([.. ending, .. revocations, .. events]), cancellationToken);
         foreach (var r in revocations)
         {
             _revocations.Add(r);

@@ -21,14 +21,14 @@ public sealed class SecretVault
 
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
     private readonly IMandateStore _store;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly KeyEncryptionKey _kek;
     private readonly Registry _registry;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (StoredSecret? Secret, DateTimeOffset ReadAt)> _cache = new(StringComparer.Ordinal);
 
-    public SecretVault(IMandateStore store, IAuditTrail trail, KeyEncryptionKey kek, Registry registry, MandateOptions options, TimeProvider time)
+    public SecretVault(IMandateStore store, IUnitOfWork trail, KeyEncryptionKey kek, Registry registry, MandateOptions options, TimeProvider time)
     {
         _store = store;
         _trail = trail;
@@ -63,7 +63,7 @@ public sealed class SecretVault
             CreatedAt = _time.GetUtcNow(),
             CreatedBy = by,
         };
-        await _trail.WriteAsync(new StoreBatch { AuditEvents = [Event("set", secret.Metadata, previous?.Version)], Secrets = [secret] }, cancellationToken);
+        await _trail.CommitAsync(new StoreBatch(Event("set", secret.Metadata, previous?.Version), secret), cancellationToken);
         _cache.TryRemove(tool, out _);
         return secret.Metadata;
     }
@@ -79,7 +79,7 @@ public sealed class SecretVault
         }
 
         var deleted = previous.Metadata with { CreatedBy = by, CreatedAt = _time.GetUtcNow() };
-        await _trail.WriteAsync(new StoreBatch { AuditEvents = [Event("deleted", deleted, previous.Version)], DeletedSecrets = [tool] }, cancellationToken);
+        await _trail.CommitAsync(new StoreBatch(Event("deleted", deleted, previous.Version), new SecretDeletion(tool)), cancellationToken);
         _cache.TryRemove(tool, out _);
         return previous.Metadata;
     }

@@ -1,10 +1,12 @@
+using Mandate.Core.Storage;
+
 namespace Mandate.Core.Secrets;
 
 /// <summary>
 /// A tool's vaulted secret as stored: AES-256-GCM under the key-encryption key, with the tool name as
 /// associated data so a row moved to another tool fails to open. The plaintext is never stored.
 /// </summary>
-public sealed record StoredSecret
+public sealed record StoredSecret : IStoreChange
 {
     public required string Tool { get; init; }
 

@@ -1,10 +1,12 @@
+using Mandate.Core.Storage;
+
 namespace Mandate.Core.Spiffe;
 
 /// <summary>
 /// A registration entry (SPIRE-style): a process whose attested attributes match ALL
 /// <see cref="Selectors"/> receives SVIDs for <see cref="SpiffeId"/>.
 /// </summary>
-public sealed record RegistrationEntry
+public sealed record RegistrationEntry : IStoreChange
 {
     /// <summary>Entry id, e.g. <c>ent_…</c>.</summary>
     public required string Id { get; init; }

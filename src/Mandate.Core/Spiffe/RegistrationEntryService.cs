@@ -12,11 +12,11 @@ public sealed class RegistrationEntryService
 {
     private const int MaxSelectors = 16;
     private readonly IMandateStore _store;
-    private readonly IAuditTrail _audit;
+    private readonly IUnitOfWork _audit;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
 
-    public RegistrationEntryService(IMandateStore store, IAuditTrail audit, MandateOptions options, TimeProvider time)
+    public RegistrationEntryService(IMandateStore store, IUnitOfWork audit, MandateOptions options, TimeProvider time)
     {
         _store = store;
         _audit = audit;
@@ -86,7 +86,7 @@ public sealed class RegistrationEntryService
             CreatedAt = now,
             CreatedBy = createdBy,
         };
-        await _audit.WriteAsync(new StoreBatch { RegistrationEntries = [entry], AuditEvents = [Event(entry, "created", createdBy, null, now)] }, cancellationToken);
+        await _audit.CommitAsync(new StoreBatch(entry, Event(entry, "created", createdBy, null, now)), cancellationToken);
         return (entry, []);
     }
 
@@ -100,7 +100,7 @@ public sealed class RegistrationEntryService
         }
 
         var now = _time.GetUtcNow();
-        await _audit.WriteAsync(new StoreBatch { DeletedRegistrationEntries = [id], AuditEvents = [Event(entry, "deleted", deletedBy, reason, now)] }, cancellationToken);
+        await _audit.CommitAsync(new StoreBatch(new RegistrationEntryDeletion(id), Event(entry, "deleted", deletedBy, reason, now)), cancellationToken);
         return entry;
     }
 

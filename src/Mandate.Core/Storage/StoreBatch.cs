@@ -1,45 +1,44 @@
-using Mandate.Core.Audit;
-using Mandate.Core.Keys;
-
 namespace Mandate.Core.Storage;
 
 /// <summary>
-/// Writes that must become durable together: audit events (chained in order), revocations, key
-/// changes and runs. A batch commits entirely or not at all.
+/// Changes that must become durable together, in order: a batch commits entirely or not at all. Audit events
+/// among them are chained last, in the order they appear.
 /// </summary>
-public sealed partial record StoreBatch
+public sealed class StoreBatch
 {
-    public IReadOnlyList<AuditEvent> AuditEvents { get; init; } = [];
-    public IReadOnlyList<Revocation.Revocation> Revocations { get; init; } = [];
+    /// <param name="changes">The changes, in the order a store applies them.</param>
+    public StoreBatch(params IEnumerable<IStoreChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        IStoreChange[] list = [.. changes];
+        foreach (var change in list)
+        {
+            ArgumentNullException.ThrowIfNull(change, nameof(changes));
+        }
 
-    /// <summary>Keys to insert, or to replace by <see cref="StoredKey.Kid"/> (e.g. to retire).</summary>
-    public IReadOnlyList<StoredKey> Keys { get; init; } = [];
+        Changes = list;
+    }
 
-    /// <summary>Runs to insert, or to replace by id (e.g. to end).</summary>
-    public IReadOnlyList<Runs.RunRecord> Runs { get; init; } = [];
+    /// <summary>A batch that changes nothing; committing it writes nothing.</summary>
+    public static StoreBatch Empty { get; } = new();
+
+    /// <summary>Every change, in order.</summary>
+    public IReadOnlyList<IStoreChange> Changes { get; }
+
+    /// <summary>True when the batch changes nothing.</summary>
+    public bool IsEmpty => Changes.Count == 0;
+
+    /// <summary>The changes of type <typeparamref name="T"/>, in order.</summary>
+    public IReadOnlyList<T> Of<T>()
+        where T : IStoreChange => [.. Changes.OfType<T>()];
+
+    /// <summary>This batch followed by <paramref name="changes"/>.</summary>
+    public StoreBatch Append(params IEnumerable<IStoreChange> changes) => new(Changes.Concat(changes));
 
     /// <summary>Concatenates batches so one transaction can carry many requests' writes (group commit).</summary>
     public static StoreBatch Combine(IReadOnlyList<StoreBatch> batches)
     {
-        if (batches.Count == 1)
-        {
-            return batches[0];
-        }
-
-        return new StoreBatch
-        {
-            AuditEvents = batches.SelectMany(b => b.AuditEvents).ToList(),
-            Revocations = batches.SelectMany(b => b.Revocations).ToList(),
-            Keys = batches.SelectMany(b => b.Keys).ToList(),
-            RateIncrements = batches.SelectMany(b => b.RateIncrements).ToList(),
-            Approvals = batches.SelectMany(b => b.Approvals).ToList(),
-            Evidence = batches.SelectMany(b => b.Evidence).ToList(),
-            Runs = batches.SelectMany(b => b.Runs).ToList(),
-            DatabaseLeases = batches.SelectMany(b => b.DatabaseLeases).ToList(),
-            RegistrationEntries = batches.SelectMany(b => b.RegistrationEntries).ToList(),
-            DeletedRegistrationEntries = batches.SelectMany(b => b.DeletedRegistrationEntries).ToList(),
-            Secrets = batches.SelectMany(b => b.Secrets).ToList(),
-            DeletedSecrets = batches.SelectMany(b => b.DeletedSecrets).ToList(),
-        };
+        ArgumentNullException.ThrowIfNull(batches);
+        return batches.Count == 1 ? batches[0] : new StoreBatch(batches.SelectMany(b => b.Changes));
     }
 }

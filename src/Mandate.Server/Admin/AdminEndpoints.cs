@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Keys;

@@ -1,3 +1,4 @@
+using Mandate.Core;
 using Mandate.Core.Approvals;
 using Mandate.Core.Storage;
 using Microsoft.AspNetCore.Builder;

@@ -1,3 +1,4 @@
+using Mandate.Core;
 using Mandate.Core.Runs;
 using Mandate.Core.Storage;
 using Microsoft.AspNetCore.Builder;

@@ -1,3 +1,4 @@
+using Mandate.Core;
 using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
 using Mandate.Core.Credentials;
@@ -97,7 +98,7 @@ public sealed class MandateBuilder
         Services.AddSingleton(runtime.Policy);
         Services.AddSingleton(runtime.Revocations);
         Services.AddSingleton(runtime.AuditWriter);
-        Services.AddSingleton<Core.Audit.IAuditTrail>(runtime.AuditWriter);
+        Services.AddSingleton<IUnitOfWork>(runtime.AuditWriter);
         Services.AddSingleton(runtime.StoreHealth);
         if (runtime.Spiffe is { } authority)
         {

@@ -1,3 +1,4 @@
+using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Development;
@@ -129,10 +130,7 @@ public sealed class MandateRuntime : IAsyncDisposable
 
         try
         {
-            await AuditWriter.WriteAsync(new StoreBatch
-            {
-                AuditEvents = [new AuditEvent { Kind = AuditKinds.PolicyLoaded, Time = Time.GetUtcNow(), Outcome = "loaded", PolicyVersion = version, Node = Options.Node, Evidence = evidence }],
-            }, cancellationToken);
+            await AuditWriter.CommitAsync(new StoreBatch(new AuditEvent { Kind = AuditKinds.PolicyLoaded, Time = Time.GetUtcNow(), Outcome = "loaded", PolicyVersion = version, Node = Options.Node, Evidence = evidence }), cancellationToken);
         }
         catch (StoreUnavailableException) when (previous is not null)
         {

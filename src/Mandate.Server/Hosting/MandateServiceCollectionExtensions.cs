@@ -1,3 +1,4 @@
+using Mandate.Core;
 using Mandate.Core.Approvals;
 using Mandate.Core.Attestation;
 using Mandate.Core.Audit;

@@ -16,13 +16,13 @@ internal sealed partial class PendingRevocationWriter : BackgroundService
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
     private readonly PendingRevocations _pending;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly StoreHealth _health;
     private readonly TimeProvider _time;
     private readonly ILogger<PendingRevocationWriter> _logger;
     private TaskCompletionSource _recovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public PendingRevocationWriter(PendingRevocations pending, IAuditTrail trail, StoreHealth health, TimeProvider time, ILogger<PendingRevocationWriter> logger)
+    public PendingRevocationWriter(PendingRevocations pending, IUnitOfWork trail, StoreHealth health, TimeProvider time, ILogger<PendingRevocationWriter> logger)
     {
         _pending = pending;
         _trail = trail;

@@ -1,4 +1,4 @@
-using Mandate.Core.Audit;
+using Mandate.Core.Storage;
 using Mandate.Core.Configuration;
 using Mandate.Core.Policy;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +21,6 @@ internal static class ShadowPolicy
         var loggers = services.GetRequiredService<ILoggerFactory>();
         var candidate = PolicyProvider.Load(path, time, options.ToolNames(), loggers.CreateLogger<PolicyProvider>());
         candidate.StartWatching();
-        return new ShadowDecisionPoint(active, candidate, services.GetRequiredService<IAuditTrail>(), time, options.Node, loggers.CreateLogger<ShadowDecisionPoint>());
+        return new ShadowDecisionPoint(active, candidate, services.GetRequiredService<IUnitOfWork>(), time, options.Node, loggers.CreateLogger<ShadowDecisionPoint>());
     }
 }

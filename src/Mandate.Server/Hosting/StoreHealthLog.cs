@@ -1,3 +1,4 @@
+using Mandate.Core;
 using Mandate.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

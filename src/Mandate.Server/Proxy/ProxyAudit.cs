@@ -12,11 +12,11 @@ namespace Mandate.Server.Proxy;
 /// </summary>
 internal sealed partial class ProxyAudit
 {
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly MandateOptions _options;
     private readonly ILogger<ProxyAudit> _logger;
 
-    public ProxyAudit(IAuditTrail trail, MandateOptions options, ILogger<ProxyAudit> logger)
+    public ProxyAudit(IUnitOfWork trail, MandateOptions options, ILogger<ProxyAudit> logger)
     {
         _trail = trail;
         _options = options;
@@ -64,7 +64,7 @@ internal sealed partial class ProxyAudit
         };
         try
         {
-            await _trail.WriteAsync(new StoreBatch { AuditEvents = [e] }, CancellationToken.None);
+            await _trail.CommitAsync(new StoreBatch(e), CancellationToken.None);
         }
         catch (StoreUnavailableException)
         {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Introspection;
-using Mandate.Core.Storage;
 
 namespace Mandate.Server.Proxy;
 

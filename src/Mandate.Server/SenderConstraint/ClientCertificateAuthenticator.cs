@@ -18,12 +18,12 @@ namespace Mandate.Server.SenderConstraint;
 public sealed partial class ClientCertificateAuthenticator
 {
     private readonly X509SvidValidator _validator;
-    private readonly IAuditTrail _trail;
+    private readonly IUnitOfWork _trail;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ClientCertificateAuthenticator> _logger;
 
-    public ClientCertificateAuthenticator(X509SvidValidator validator, IAuditTrail trail, MandateOptions options, TimeProvider time, ILogger<ClientCertificateAuthenticator> logger)
+    public ClientCertificateAuthenticator(X509SvidValidator validator, IUnitOfWork trail, MandateOptions options, TimeProvider time, ILogger<ClientCertificateAuthenticator> logger)
     {
         _validator = validator;
         _trail = trail;
@@ -69,11 +69,7 @@ public sealed partial class ClientCertificateAuthenticator
         };
         try
         {
-            await _trail.WriteAsync(new StoreBatch
-            {
-                AuditEvents =
-                [
-                    new AuditEvent
+            await _trail.CommitAsync(new StoreBatch(new AuditEvent
                     {
                         Kind = AuditKinds.ClientAuthentication,
                         Time = _time.GetUtcNow(),
@@ -81,9 +77,7 @@ public sealed partial class ClientCertificateAuthenticator
                         Reason = failure,
                         Node = _options.Node,
                         Evidence = evidence,
-                    },
-                ],
-            }, cancellationToken);
+                    }), cancellationToken);
         }
         catch (StoreUnavailableException e)
         {

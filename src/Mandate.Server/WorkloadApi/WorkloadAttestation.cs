@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Spiffe;
@@ -14,11 +15,11 @@ internal sealed class WorkloadAttestation
 {
     private readonly UnixProcessAttestor _attestor;
     private readonly IMandateStore _store;
-    private readonly IAuditTrail _audit;
+    private readonly IUnitOfWork _audit;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
 
-    public WorkloadAttestation(UnixProcessAttestor attestor, IMandateStore store, IAuditTrail audit, MandateOptions options, TimeProvider time)
+    public WorkloadAttestation(UnixProcessAttestor attestor, IMandateStore store, IUnitOfWork audit, MandateOptions options, TimeProvider time)
     {
         _attestor = attestor;
         _store = store;
@@ -50,11 +51,11 @@ internal sealed class WorkloadAttestation
 
     /// <summary>Records a refusal (nothing was issued).</summary>
     public Task RecordRefusalAsync(WorkloadCaller caller, string svidType, CancellationToken cancellationToken) =>
-        _audit.WriteAsync(new StoreBatch { AuditEvents = [Event(caller, svidType, "refused", null, null, caller.Refusal)] }, cancellationToken);
+        _audit.CommitAsync(new StoreBatch(Event(caller, svidType, "refused", null, null, caller.Refusal)), cancellationToken);
 
     /// <summary>Records an issuance; must complete before the SVID leaves the process.</summary>
     public Task RecordIssuanceAsync(WorkloadCaller caller, string svidType, string? jti, IDictionary<string, string> details, CancellationToken cancellationToken) =>
-        _audit.WriteAsync(new StoreBatch { AuditEvents = [Event(caller, svidType, "issued", jti, details, null)] }, cancellationToken);
+        _audit.CommitAsync(new StoreBatch(Event(caller, svidType, "issued", jti, details, null)), cancellationToken);
 
     private AuditEvent Event(WorkloadCaller caller, string svidType, string outcome, string? jti, IDictionary<string, string>? details, string? reason)
     {

@@ -15,17 +15,17 @@ public sealed class AuditWriterTests
         var store = new ScriptedStore { OnCommit = (n, _) => n == 1 ? gate.HoldAsync() : Task.CompletedTask };
         await using var writer = new AuditWriter(store);
 
-        var first = writer.WriteAsync(Batch(0), CancellationToken.None);
+        var first = writer.CommitAsync(Batch(0), CancellationToken.None);
         await gate.WaitUntilEnteredAsync();
         var rest = new Task[199];
-        Parallel.For(0, rest.Length, i => rest[i] = writer.WriteAsync(Batch(i + 1), CancellationToken.None));
+        Parallel.For(0, rest.Length, i => rest[i] = writer.CommitAsync(Batch(i + 1), CancellationToken.None));
         gate.Release();
         await Task.WhenAll([first, .. rest]);
 
         Assert.Equal(2, writer.CommitCount);
         Assert.Equal(200, writer.EventCount);
         Assert.Equal(200, writer.BatchCount);
-        Assert.Equal([1, 199], store.Committed.Select(b => b.AuditEvents.Count));
+        Assert.Equal([1, 199], store.Committed.Select(b => b.Of<AuditEvent>().Count));
     }
 
     [Fact]
@@ -35,13 +35,13 @@ public sealed class AuditWriterTests
         var store = new ScriptedStore { OnCommit = (n, _) => n == 1 ? gate.HoldAsync() : Task.CompletedTask };
         await using var writer = new AuditWriter(store, new AuditWriterOptions { MaxBatchSize = 10 });
 
-        var first = writer.WriteAsync(Batch(0), CancellationToken.None);
+        var first = writer.CommitAsync(Batch(0), CancellationToken.None);
         await gate.WaitUntilEnteredAsync();
-        var rest = Enumerable.Range(1, 25).Select(n => writer.WriteAsync(Batch(n), CancellationToken.None)).ToArray();
+        var rest = Enumerable.Range(1, 25).Select(n => writer.CommitAsync(Batch(n), CancellationToken.None)).ToArray();
         gate.Release();
         await Task.WhenAll([first, .. rest]);
 
-        Assert.Equal([1, 10, 10, 5], store.Committed.Select(b => b.AuditEvents.Count));
+        Assert.Equal([1, 10, 10, 5], store.Committed.Select(b => b.Of<AuditEvent>().Count));
     }
 
     [Fact]
@@ -51,13 +51,13 @@ public sealed class AuditWriterTests
         var store = new ScriptedStore { OnCommit = (n, _) => n == 1 ? gate.HoldAsync() : Task.CompletedTask };
         await using var writer = new AuditWriter(store);
 
-        var first = writer.WriteAsync(Batch(0), CancellationToken.None);
+        var first = writer.CommitAsync(Batch(0), CancellationToken.None);
         await gate.WaitUntilEnteredAsync();
-        var rest = Enumerable.Range(1, 5).Select(n => writer.WriteAsync(Batch(n), CancellationToken.None)).ToArray();
+        var rest = Enumerable.Range(1, 5).Select(n => writer.CommitAsync(Batch(n), CancellationToken.None)).ToArray();
         gate.Release();
         await Task.WhenAll([first, .. rest]);
 
-        Assert.Equal(["run-1", "run-2", "run-3", "run-4", "run-5"], store.Committed[1].AuditEvents.Select(e => e.Run));
+        Assert.Equal(["run-1", "run-2", "run-3", "run-4", "run-5"], store.Committed[1].Of<AuditEvent>().Select(e => e.Run));
     }
 
     [Fact]
@@ -76,9 +76,9 @@ public sealed class AuditWriterTests
         };
         await using var writer = new AuditWriter(store);
 
-        var first = writer.WriteAsync(Batch(0), CancellationToken.None);
+        var first = writer.CommitAsync(Batch(0), CancellationToken.None);
         await gate.WaitUntilEnteredAsync();
-        var doomed = Enumerable.Range(1, 10).Select(n => writer.WriteAsync(Batch(n), CancellationToken.None)).ToArray();
+        var doomed = Enumerable.Range(1, 10).Select(n => writer.CommitAsync(Batch(n), CancellationToken.None)).ToArray();
         gate.Release();
         await first;
         foreach (var write in doomed)
@@ -86,12 +86,12 @@ public sealed class AuditWriterTests
             Assert.Same(outage, await Assert.ThrowsAsync<StoreUnavailableException>(() => write));
         }
 
-        await writer.WriteAsync(Batch(11), CancellationToken.None);
+        await writer.CommitAsync(Batch(11), CancellationToken.None);
 
         Assert.Equal(2, writer.CommitCount);
         Assert.Equal(1, writer.FailedCommitCount);
         Assert.Equal(2, writer.EventCount);
-        Assert.Equal(["run-0", "run-11"], store.Committed.SelectMany(b => b.AuditEvents).Select(e => e.Run));
+        Assert.Equal(["run-0", "run-11"], store.Committed.SelectMany(b => b.Of<AuditEvent>()).Select(e => e.Run));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class AuditWriterTests
         var store = new ScriptedStore { OnCommit = (_, _) => Task.FromException(bug) };
         await using var writer = new AuditWriter(store);
 
-        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => writer.WriteAsync(Batch(0), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => writer.CommitAsync(Batch(0), CancellationToken.None));
 
         Assert.Same(bug, error.InnerException);
         Assert.Contains("scripted", error.Message, StringComparison.Ordinal);
@@ -115,10 +115,10 @@ public sealed class AuditWriterTests
         await using var writer = new AuditWriter(store);
         using var cancel = new CancellationTokenSource();
 
-        var first = writer.WriteAsync(Batch(0), CancellationToken.None);
+        var first = writer.CommitAsync(Batch(0), CancellationToken.None);
         await gate.WaitUntilEnteredAsync();
-        var cancelled = writer.WriteAsync(Batch(1), cancel.Token);
-        var other = writer.WriteAsync(Batch(2), CancellationToken.None);
+        var cancelled = writer.CommitAsync(Batch(1), cancel.Token);
+        var other = writer.CommitAsync(Batch(2), CancellationToken.None);
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
@@ -132,7 +132,7 @@ public sealed class AuditWriterTests
         var store = new ScriptedStore();
         var writer = new AuditWriter(store);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writer.WriteAsync(Batch(0), new CancellationToken(canceled: true)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writer.CommitAsync(Batch(0), new CancellationToken(canceled: true)));
         await writer.DisposeAsync();
 
         Assert.Empty(store.Committed);
@@ -145,16 +145,16 @@ public sealed class AuditWriterTests
         var store = new ScriptedStore { OnCommit = (n, _) => n == 1 ? gate.HoldAsync() : Task.CompletedTask };
         var writer = new AuditWriter(store);
 
-        var first = writer.WriteAsync(Batch(0), CancellationToken.None);
+        var first = writer.CommitAsync(Batch(0), CancellationToken.None);
         await gate.WaitUntilEnteredAsync();
-        var queued = Enumerable.Range(1, 3).Select(n => writer.WriteAsync(Batch(n), CancellationToken.None)).ToArray();
+        var queued = Enumerable.Range(1, 3).Select(n => writer.CommitAsync(Batch(n), CancellationToken.None)).ToArray();
         var disposing = writer.DisposeAsync().AsTask();
         gate.Release();
         await disposing;
 
         Assert.True(first.IsCompletedSuccessfully);
         Assert.All(queued, write => Assert.True(write.IsCompletedSuccessfully));
-        Assert.Equal(4, store.Committed.Sum(b => b.AuditEvents.Count));
+        Assert.Equal(4, store.Committed.Sum(b => b.Of<AuditEvent>().Count));
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public sealed class AuditWriterTests
         await writer.DisposeAsync();
 
         // Thrown at the call, not through the task: writing after shutdown is a bug in the caller.
-        Assert.Throws<ObjectDisposedException>(() => { _ = writer.WriteAsync(Batch(0), CancellationToken.None); });
+        Assert.Throws<ObjectDisposedException>(() => { _ = writer.CommitAsync(Batch(0), CancellationToken.None); });
     }
 
     [Fact]
@@ -174,11 +174,6 @@ public sealed class AuditWriterTests
             () => new AuditWriter(new ScriptedStore(), new AuditWriterOptions { MaxBatchSize = 0 }));
     }
 
-    private static StoreBatch Batch(int n) => new()
-    {
-        AuditEvents =
-        [
-            new AuditEvent { Kind = AuditKinds.Decision, Time = Epoch.AddSeconds(n), Outcome = "allow", Run = $"run-{n}" },
-        ],
-    };
+    private static StoreBatch Batch(int n) =>
+        new(new AuditEvent { Kind = AuditKinds.Decision, Time = Epoch.AddSeconds(n), Outcome = "allow", Run = $"run-{n}" });
 }

@@ -68,7 +68,7 @@ public sealed class OidcFederationCredentialKindTests : IAsyncLifetime, IDisposa
                 ["alg"] = "RS256",
             },
             minted.Evidence);
-        Assert.Empty(minted.SideRows.AuditEvents);
+        Assert.Empty(minted.SideRows.Of<Mandate.Core.Audit.AuditEvent>());
         Assert.Null(minted.Compensate);
         Assert.False(kind.IssuableAfterApproval);
         // The only record is the federation key's creation; the issuance is the Issue stage's to write.

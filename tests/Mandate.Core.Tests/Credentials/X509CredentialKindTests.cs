@@ -60,7 +60,7 @@ public sealed class X509CredentialKindTests : IAsyncLifetime, IDisposable
         Assert.Equal(leaf.SerialNumber, minted.Evidence["serial"]);
         Assert.Equal(KindRequests.Agent, minted.Evidence["spiffe_id"]);
         Assert.Equal(Base64UrlEncoder.Encode(SHA256.HashData(_agentKey.ExportSubjectPublicKeyInfo())), minted.Evidence["public_key_sha256"]);
-        Assert.Empty(minted.SideRows.AuditEvents);
+        Assert.Empty(minted.SideRows.Of<Mandate.Core.Audit.AuditEvent>());
         Assert.Null(minted.Compensate);
         Assert.Equal(auditBefore, await AuditCountAsync());
         Assert.False(kind.IssuableAfterApproval);

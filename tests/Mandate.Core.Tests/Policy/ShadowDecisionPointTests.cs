@@ -55,17 +55,17 @@ public sealed class ShadowDecisionPointTests : IDisposable
         public Decision Evaluate(PolicyInput input) => PolicyEngine.Evaluate(policy, input);
     }
 
-    private sealed class RecordingTrail : IAuditTrail
+    private sealed class RecordingTrail : IUnitOfWork
     {
         public List<AuditEvent> Events { get; } = [];
 
         public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task WriteAsync(StoreBatch batch, CancellationToken cancellationToken)
+        public Task CommitAsync(StoreBatch batch, CancellationToken cancellationToken)
         {
             lock (Events)
             {
-                Events.AddRange(batch.AuditEvents);
+                Events.AddRange(batch.Of<AuditEvent>());
             }
 
             Written.TrySetResult();

@@ -53,7 +53,7 @@ public sealed class DecideStageTests : IAsyncLifetime
         Assert.Equal((DecideChecks.NoRule.Id, E.InvalidTarget), (error.CheckId, error.Error));
         Assert.StartsWith("no policy rule allows this request:", error.Description, StringComparison.Ordinal);
         Assert.Contains("(decision dec_test, policy ", error.Description, StringComparison.Ordinal);
-        var record = Assert.Single(Assert.Single(_f.Trail.Batches).AuditEvents);
+        var record = Assert.Single(Assert.Single(_f.Trail.Batches).Of<Mandate.Core.Audit.AuditEvent>());
         Assert.Equal((AuditKinds.Decision, "deny", "dec_test", "crm:read"), (record.Kind, record.Outcome, record.DecisionId, record.Evidence["requested_scope"]));
     }
 

@@ -50,9 +50,9 @@ public sealed class IssueStageTests : IAsyncLifetime
         Assert.False(result.Failed(out _, out var response));
         Assert.Equal(("minted-value", "urn:test", "N_A", 60, "refunds:read"), (response.AccessToken, response.IssuedTokenType, response.TokenType, response.ExpiresIn, response.Scope));
         var batch = Assert.Single(_f.Trail.Batches);
-        Assert.Equal([increment], batch.RateIncrements);
-        Assert.Single(batch.DatabaseLeases);
-        var record = Assert.Single(batch.AuditEvents);
+        Assert.Equal([increment], batch.Of<Mandate.Core.RateLimits.RateIncrement>());
+        Assert.Single(batch.Of<DatabaseLease>());
+        var record = Assert.Single(batch.Of<Mandate.Core.Audit.AuditEvent>());
         Assert.Equal((AuditKinds.Issuance, "issued", "jti_1", "allow-rule"), (record.Kind, record.Outcome, record.Jti, record.Rule));
         Assert.Equal(("1", "grounds", "https://refunds.acme.example", "jwt"), (record.Evidence["kind_extra"], record.Evidence["from_grounds"], record.Evidence["aud"], record.Evidence["credential_kind"]));
         Assert.False(record.Evidence.ContainsKey("kid"));
@@ -106,7 +106,7 @@ public sealed class IssueStageTests : IAsyncLifetime
 
         Assert.False(result.Failed(out _, out var response));
         Assert.Equal((OAuthConstants.TokenTypes.AccessToken, "Bearer"), (response.IssuedTokenType, response.TokenType));
-        var record = Assert.Single(Assert.Single(_f.Trail.Batches).AuditEvents);
+        var record = Assert.Single(Assert.Single(_f.Trail.Batches).Of<Mandate.Core.Audit.AuditEvent>());
         Assert.Equal(Keys.Current.Active.Kid, record.Evidence["kid"]);
         Assert.Equal("jwt", record.Evidence["credential_kind"]);
     }
@@ -188,13 +188,8 @@ public sealed class IssueStageTests : IAsyncLifetime
                 IssuedTokenType = "urn:test",
                 TokenType = "N_A",
                 Evidence = new Dictionary<string, string> { ["kind_extra"] = "1" },
-                SideRows = new Storage.StoreBatch
-                {
-                    DatabaseLeases =
-                    [
-                        new DatabaseLease { Role = "r1", Tool = "refunds", Jti = "jti_1", Run = "run_9", Tenant = "acme", Agent = StageFixture.Support, IssuedAt = request.Claims.IssuedAt, ExpiresAt = request.Claims.ExpiresAt },
-                    ],
-                },
+                SideRows = new Storage.StoreBatch(
+                    new DatabaseLease { Role = "r1", Tool = "refunds", Jti = "jti_1", Run = "run_9", Tenant = "acme", Agent = StageFixture.Support, IssuedAt = request.Claims.IssuedAt, ExpiresAt = request.Claims.ExpiresAt }),
                 Compensate = _ =>
                 {
                     Compensated = true;

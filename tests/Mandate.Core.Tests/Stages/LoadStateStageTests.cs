@@ -59,7 +59,7 @@ public sealed class LoadStateStageTests : IAsyncLifetime
         var input = DecideStage.RateInput(facts, tool);
         var rule = Assert.Single(Provider.Current.Rules);
         var limit = rule.RateLimit ?? throw new InvalidOperationException("the rule has a rate limit");
-        await _f.Store.CommitAsync(new StoreBatch { RateIncrements = [new RateIncrement(limit.CounterKey(rule.Id, input, _f.Now), _f.Now.AddHours(2))] }, CancellationToken.None);
+        await _f.Store.CommitAsync(new StoreBatch(new RateIncrement(limit.CounterKey(rule.Id, input, _f.Now), _f.Now.AddHours(2))), CancellationToken.None);
 
         var state = await new LoadStateStage(_f.Store, Provider).LoadAsync(null, input, _f.Now, CancellationToken.None);
 

@@ -1,5 +1,4 @@
 using Mandate.Core.Attestation;
-using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Grants;
 using Mandate.Core.Policy;
@@ -7,21 +6,19 @@ using Mandate.Core.Resolution;
 using Mandate.Core.Revocation;
 using Mandate.Core.Runs;
 using Mandate.Core.Storage;
-using Mandate.Storage.Sqlite;
+using Mandate.Storage.InMemory;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Mandate.Core.Tests.Stages;
 
 /// <summary>
-/// What the stages run over in a unit test: a registry of two agents and two tools, a revocation list, a SQLite
-/// store in a temp directory, a fake clock, and an audit trail that records batches (or fails like a lost store).
+/// What the stages run over in a unit test: a registry of two agents and two tools, a revocation list, the in-memory
+/// reference store, a fake clock, and an audit trail that records batches (or fails like a lost store).
 /// </summary>
 internal sealed class StageFixture : IAsyncDisposable
 {
     public const string Support = "spiffe://acme.example/agents/support";
     public const string Executor = "spiffe://acme.example/agents/executor";
-
-    private readonly TempDirectory _dir = new();
 
     public StageFixture()
     {
@@ -41,14 +38,14 @@ internal sealed class StageFixture : IAsyncDisposable
             ],
         };
         Registry = new Registry(Options);
-        Store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = _dir.File("mandate.db") }, Clock);
+        Store = new InMemoryMandateStore();
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
     public MandateOptions Options { get; }
     public Registry Registry { get; }
     public RevocationList Revocations { get; } = new();
-    public SqliteMandateStore Store { get; }
+    public InMemoryMandateStore Store { get; }
     public RecordingTrail Trail { get; } = new();
     public DateTimeOffset Now => Clock.GetUtcNow();
 
@@ -103,17 +100,16 @@ internal sealed class StageFixture : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Store.DisposeAsync();
-        _dir.Dispose();
     }
 
     /// <summary>Records every committed batch; with <see cref="Fail"/> set, refuses like a store that went away.</summary>
-    internal sealed class RecordingTrail : IAuditTrail
+    internal sealed class RecordingTrail : IUnitOfWork
     {
         public List<StoreBatch> Batches { get; } = [];
 
         public bool Fail { get; set; }
 
-        public Task WriteAsync(StoreBatch batch, CancellationToken cancellationToken)
+        public Task CommitAsync(StoreBatch batch, CancellationToken cancellationToken)
         {
             if (Fail)
             {

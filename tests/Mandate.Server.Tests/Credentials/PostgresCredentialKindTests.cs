@@ -55,10 +55,10 @@ public sealed class PostgresCredentialKindTests : IAsyncLifetime
                 ["pg_valid_until"] = request.Claims.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
             },
             minted.Evidence);
-        var lease = Assert.Single(minted.SideRows.DatabaseLeases);
+        var lease = Assert.Single(minted.SideRows.Of<DatabaseLease>());
         Assert.Equal((role, "warehouse", "jti_pg", "run_1", "acme", "alice"), (lease.Role, lease.Tool, lease.Jti, lease.Run, lease.Tenant, lease.User));
         Assert.Equal((request.Claims.IssuedAt, request.Claims.ExpiresAt, DatabaseLeaseState.Active), (lease.IssuedAt, lease.ExpiresAt, lease.State));
-        Assert.Empty(minted.SideRows.AuditEvents);
+        Assert.Empty(minted.SideRows.Of<Mandate.Core.Audit.AuditEvent>());
         Assert.False(kind.IssuableAfterApproval);
         await using var connection = await TestPostgres.ConnectAsync(minted.Value);
     }

@@ -1,3 +1,4 @@
+using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Credentials;
 using Mandate.Core.Revocation;
@@ -161,8 +162,8 @@ public sealed class PostgresReaperTests : CredentialKindTest
     }
 
     /// <summary>The store as an audit trail without the group-commit writer, for a second process's view.</summary>
-    private sealed class StoreTrail(IMandateStore store) : IAuditTrail
+    private sealed class StoreTrail(IMandateStore store) : IUnitOfWork
     {
-        public Task WriteAsync(StoreBatch batch, CancellationToken cancellationToken) => store.CommitAsync(batch, cancellationToken);
+        public Task CommitAsync(StoreBatch batch, CancellationToken cancellationToken) => store.CommitAsync(batch, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Policy;

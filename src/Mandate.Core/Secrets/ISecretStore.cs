@@ -1,9 +1,10 @@
-using Mandate.Core.Secrets;
+namespace Mandate.Core.Secrets;
 
-namespace Mandate.Core.Storage;
-
-/// <summary>The vault: tools' static secrets, sealed (see <see cref="StoredSecret"/>). Written through <see cref="StoreBatch"/>.</summary>
-public partial interface IMandateStore
+/// <summary>
+/// The vault's reads: tools' static secrets, sealed (see <see cref="StoredSecret"/>). A committed batch sets one
+/// with a <see cref="StoredSecret"/> (replacing the tool's previous one) and removes one with a <see cref="SecretDeletion"/>.
+/// </summary>
+public interface ISecretStore
 {
     /// <summary>The sealed secret of <paramref name="tool"/>, or null when none is set.</summary>
     Task<StoredSecret?> GetSecretAsync(string tool, CancellationToken cancellationToken);

@@ -1,0 +1,26 @@
+using Mandate.Core.Audit;
+
+namespace Mandate.Core.Approvals;
+
+/// <summary>
+/// Approvals (policy state, shared by every node). A new <see cref="Approval"/> is inserted through a committed
+/// batch (an existing id fails the batch); it changes state only through <see cref="TryTransitionApprovalAsync"/>.
+/// </summary>
+public interface IApprovalStore
+{
+    /// <summary>The approval with this id, or null.</summary>
+    Task<Approval?> GetApprovalAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Approvals newest first, optionally only those in <paramref name="status"/>; <paramref name="limit"/> is held to 1..10,000.</summary>
+    Task<IReadOnlyList<Approval>> ListApprovalsAsync(ApprovalStatus? status, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="transition"/> only if the approval is in its <c>From</c> state (and a pending one
+    /// has not expired), and appends <paramref name="auditEvents"/> in the same transaction. Returns false, writing
+    /// nothing, when the condition does not hold. Throws <see cref="Storage.StoreUnavailableException"/> when not durable.
+    /// </summary>
+    Task<bool> TryTransitionApprovalAsync(ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken);
+
+    /// <summary>Records that the agent polled (for slow_down); no audit record; an unknown id changes nothing.</summary>
+    Task TouchApprovalAsync(string id, DateTimeOffset polledAt, CancellationToken cancellationToken);
+}
