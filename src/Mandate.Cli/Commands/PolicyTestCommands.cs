@@ -2,6 +2,8 @@ using System.CommandLine;
 using Mandate.Core.Configuration;
 using Mandate.Core.Policy;
 using Mandate.Core.Policy.Testing;
+using Mandate.Policy;
+using Mandate.Policy.Testing;
 using Spectre.Console;
 using YamlDotNet.RepresentationModel;
 

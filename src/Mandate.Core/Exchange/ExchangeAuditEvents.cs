@@ -1,7 +1,7 @@
 using Mandate.Core.Audit;
 using Mandate.Core.Minting;
-using Mandate.Core.Policy;
 using Mandate.Core.Runs;
+using Mandate.Policy;
 
 namespace Mandate.Core.Exchange;
 

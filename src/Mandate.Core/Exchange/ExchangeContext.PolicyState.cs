@@ -1,5 +1,5 @@
-using Mandate.Core.Policy;
 using Mandate.Core.RateLimits;
+using Mandate.Policy;
 
 namespace Mandate.Core.Exchange;
 

@@ -1,8 +1,8 @@
 using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
-using Mandate.Core.Policy;
 using Mandate.Core.Protocol;
 using Mandate.Core.Runs;
+using Mandate.Policy;
 
 namespace Mandate.Core.Exchange;
 

@@ -5,6 +5,7 @@ using Mandate.Core.Keys;
 using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
+using Mandate.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;

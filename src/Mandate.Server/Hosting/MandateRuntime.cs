@@ -6,6 +6,7 @@ using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
 using Mandate.Core.Spiffe;
 using Mandate.Core.Storage;
+using Mandate.Policy;
 using Mandate.Storage.Sqlite;
 using Microsoft.Extensions.Logging;
 

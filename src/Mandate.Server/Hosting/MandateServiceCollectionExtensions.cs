@@ -13,6 +13,7 @@ using Mandate.Core.Revocation;
 using Mandate.Core.Runs;
 using Mandate.Core.Storage;
 using Mandate.Credentials.Postgres;
+using Mandate.Policy;
 using Mandate.Server.Http;
 using Mandate.Server.SenderConstraint;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using Mandate.Core.Audit;
 using Mandate.Core.Policy;
+using Mandate.Policy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,6 @@
-using Mandate.Core.Policy;
 using static Mandate.Core.Tests.Policy.PolicyTestData;
+
+using Mandate.Policy;
 
 namespace Mandate.Core.Tests.Policy;
 

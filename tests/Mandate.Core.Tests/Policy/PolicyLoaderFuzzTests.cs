@@ -1,5 +1,5 @@
 using System.Text;
-using Mandate.Core.Policy;
+using Mandate.Policy;
 
 namespace Mandate.Core.Tests.Policy;
 
@@ -24,7 +24,7 @@ public sealed class PolicyLoaderFuzzTests
         {
             var text = Mutate(original, random, mutations: random.Next(1, 8));
 
-            var result = PolicyLoader.Parse(text);
+            var result = PolicyParser.Parse(text);
 
             Assert.True(result.IsValid ^ (result.Problems.Count > 0), text);
             Assert.All(result.Problems, p => Assert.True(p.Line >= 0 && p.Column >= 0 && p.Message.Length > 0, text));
@@ -41,7 +41,7 @@ public sealed class PolicyLoaderFuzzTests
         {
             random.NextBytes(bytes);
 
-            var result = PolicyLoader.Parse(bytes.AsSpan(0, random.Next(bytes.Length)));
+            var result = PolicyParser.Parse(bytes.AsSpan(0, random.Next(bytes.Length)));
 
             Assert.False(result.IsValid);
         }

@@ -1,4 +1,5 @@
 using Mandate.Core.Policy;
+using Mandate.Policy;
 using static Mandate.Core.Tests.Policy.PolicyTestData;
 
 namespace Mandate.Core.Tests.Policy;
@@ -31,7 +32,7 @@ public sealed class PolicyLoaderTests
     [Fact]
     public void Parse_SeveralMistakes_ReportsEveryOneWithLineAndColumn()
     {
-        var result = PolicyLoader.Parse(SeveralMistakes, "policy.yaml");
+        var result = PolicyParser.Parse(SeveralMistakes, "policy.yaml");
 
         Assert.False(result.IsValid);
         Assert.Null(result.Snapshot);
@@ -52,7 +53,7 @@ public sealed class PolicyLoaderTests
     [Fact]
     public void Problem_ToString_IsCompilerStyle()
     {
-        var problem = PolicyLoader.Parse(SeveralMistakes, "policy.yaml").Problems[0];
+        var problem = PolicyParser.Parse(SeveralMistakes, "policy.yaml").Problems[0];
 
         Assert.Equal("policy.yaml:5:13: rules[0].effect: must be 'allow', 'deny' or 'require_approval', found 'permit'", problem.ToString());
     }
@@ -60,7 +61,7 @@ public sealed class PolicyLoaderTests
     [Fact]
     public void Parse_EmptyRulesList_IsValidAndDeniesEverything()
     {
-        var result = PolicyLoader.Parse("# deny all\nrules: []\n");
+        var result = PolicyParser.Parse("# deny all\nrules: []\n");
 
         Assert.True(result.IsValid);
         Assert.Empty(result.Problems);
@@ -261,7 +262,7 @@ public sealed class PolicyLoaderTests
     [Fact]
     public void Parse_OneBadRule_RejectsWholePolicy()
     {
-        var result = PolicyLoader.Parse(Rules(Rule("good", "allow", Support, "refunds"), Rule("bad", "permit", Support, "crm")));
+        var result = PolicyParser.Parse(Rules(Rule("good", "allow", Support, "refunds"), Rule("bad", "permit", Support, "crm")));
 
         Assert.False(result.IsValid);
         Assert.Null(result.Snapshot);

@@ -1,4 +1,5 @@
 using Mandate.Core.Policy;
+using Mandate.Policy;
 using Mandate.Testing;
 using static Mandate.Core.Tests.Policy.PolicyTestData;
 

@@ -1,5 +1,6 @@
-using Mandate.Core.Policy;
 using Mandate.Core.Policy.Testing;
+using Mandate.Policy;
+using Mandate.Policy.Testing;
 using YamlDotNet.RepresentationModel;
 using static Mandate.Core.Tests.Policy.PolicyTestData;
 

@@ -1,4 +1,5 @@
-using Mandate.Core.Policy;
+
+using Mandate.Policy;
 
 namespace Mandate.Core.Tests.Policy;
 
@@ -33,7 +34,7 @@ internal static class PolicyTestData
     /// <summary>Loads a policy that must be valid, failing the test with every problem otherwise.</summary>
     public static PolicySnapshot Load(string yaml)
     {
-        var result = PolicyLoader.Parse(yaml);
+        var result = PolicyParser.Parse(yaml);
         Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Problems));
         return result.Snapshot;
     }
@@ -41,7 +42,7 @@ internal static class PolicyTestData
     /// <summary>Loads a policy that must be invalid and returns its problems.</summary>
     public static IReadOnlyList<PolicyProblem> Problems(string yaml)
     {
-        var result = PolicyLoader.Parse(yaml);
+        var result = PolicyParser.Parse(yaml);
         Assert.False(result.IsValid, "expected the policy to be rejected");
         Assert.Null(result.Snapshot);
         Assert.NotEmpty(result.Problems);

@@ -1,6 +1,7 @@
 using Mandate.Core.Audit;
 using Mandate.Core.Policy;
 using Mandate.Core.Storage;
+using Mandate.Policy;
 using Mandate.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Mandate.Core.Tests.Policy.PolicyTestData;

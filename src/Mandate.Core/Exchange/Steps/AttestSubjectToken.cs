@@ -1,7 +1,7 @@
 using Mandate.Core.Attestation;
-using Mandate.Core.Policy;
 using Mandate.Core.Protocol;
 using Mandate.Core.Runs;
+using Mandate.Policy;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 
 namespace Mandate.Core.Exchange.Steps;

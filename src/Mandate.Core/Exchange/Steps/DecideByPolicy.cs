@@ -1,8 +1,8 @@
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
-using Mandate.Core.Policy;
 using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
+using Mandate.Policy;
 using Microsoft.Extensions.Logging;
 
 namespace Mandate.Core.Exchange.Steps;

@@ -1,7 +1,7 @@
-using Mandate.Core.Policy;
 using Mandate.Core.Protocol;
 using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
+using Mandate.Policy;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 
 namespace Mandate.Core.Exchange.Steps;

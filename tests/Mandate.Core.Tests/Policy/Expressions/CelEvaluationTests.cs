@@ -1,5 +1,6 @@
-using Mandate.Core.Policy.Expressions;
 using static Mandate.Core.Tests.Policy.Expressions.CelTestContext;
+
+using Mandate.Policy.Expressions;
 
 namespace Mandate.Core.Tests.Policy.Expressions;
 

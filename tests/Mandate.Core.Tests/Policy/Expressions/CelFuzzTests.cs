@@ -1,4 +1,5 @@
-using Mandate.Core.Policy.Expressions;
+
+using Mandate.Policy.Expressions;
 
 namespace Mandate.Core.Tests.Policy.Expressions;
 

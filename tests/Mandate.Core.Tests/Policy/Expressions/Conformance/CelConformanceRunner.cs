@@ -1,5 +1,5 @@
 using System.Globalization;
-using Mandate.Core.Policy.Expressions;
+using Mandate.Policy.Expressions;
 
 namespace Mandate.Core.Tests.Policy.Expressions.Conformance;
 
