@@ -86,7 +86,7 @@ internal static class PolicyTestCommands
                 return 2;
             }
 
-            var input = PolicyTestLoader.ReadRequest(root.Children.TryGetValue("request", out var inner) && inner is YamlMappingNode m ? m : root, "dev");
+            var input = PolicyTestReader.ReadRequest(root.Children.TryGetValue("request", out var inner) && inner is YamlMappingNode m ? m : root, "dev");
             var (decision, rules) = PolicyExplainer.Explain(snapshot, input);
             foreach (var rule in rules)
             {

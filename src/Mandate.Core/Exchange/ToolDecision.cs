@@ -1,4 +1,3 @@
-
 using Mandate.Policy;
 
 namespace Mandate.Core.Exchange;

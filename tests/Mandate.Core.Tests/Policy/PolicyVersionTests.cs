@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Mandate.Core.Policy;
 using Mandate.Policy;
-using static Mandate.Core.Tests.Policy.PolicyTestData;
+using static Mandate.Policy.Tests.PolicyTestData;
 
 namespace Mandate.Core.Tests.Policy;
 

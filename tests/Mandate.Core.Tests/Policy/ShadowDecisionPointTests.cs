@@ -4,7 +4,7 @@ using Mandate.Core.Storage;
 using Mandate.Policy;
 using Mandate.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
-using static Mandate.Core.Tests.Policy.PolicyTestData;
+using static Mandate.Policy.Tests.PolicyTestData;
 
 namespace Mandate.Core.Tests.Policy;
 

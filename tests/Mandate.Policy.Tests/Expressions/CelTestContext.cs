@@ -1,7 +1,6 @@
-
 using Mandate.Policy.Expressions;
 
-namespace Mandate.Core.Tests.Policy.Expressions;
+namespace Mandate.Policy.Tests.Expressions;
 
 /// <summary>A small typed context for expression tests, shaped like the policy context.</summary>
 internal static class CelTestContext

@@ -1,8 +1,8 @@
-using static Mandate.Core.Tests.Policy.Expressions.CelTestContext;
+using static Mandate.Policy.Tests.Expressions.CelTestContext;
 
 using Mandate.Policy.Expressions;
 
-namespace Mandate.Core.Tests.Policy.Expressions;
+namespace Mandate.Policy.Tests.Expressions;
 
 public sealed class CelEvaluationTests
 {

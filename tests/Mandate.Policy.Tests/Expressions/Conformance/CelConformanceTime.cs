@@ -1,7 +1,7 @@
 using System.Globalization;
 using Mandate.Policy.Expressions;
 
-namespace Mandate.Core.Tests.Policy.Expressions.Conformance;
+namespace Mandate.Policy.Tests.Expressions.Conformance;
 
 /// <summary>google.protobuf.Duration and Timestamp results (seconds and nanos) as the subset's values.</summary>
 internal static class CelConformanceTime

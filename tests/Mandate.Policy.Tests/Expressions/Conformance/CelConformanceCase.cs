@@ -1,4 +1,4 @@
-namespace Mandate.Core.Tests.Policy.Expressions.Conformance;
+namespace Mandate.Policy.Tests.Expressions.Conformance;
 
 /// <summary>
 /// One test of a cel-spec <c>SimpleTestFile</c>: the expression, its declarations and bindings, and what it

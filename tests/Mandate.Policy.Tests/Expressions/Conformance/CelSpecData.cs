@@ -1,4 +1,4 @@
-namespace Mandate.Core.Tests.Policy.Expressions.Conformance;
+namespace Mandate.Policy.Tests.Expressions.Conformance;
 
 /// <summary>
 /// Where the google/cel-spec conformance files are: a copy of its <c>tests/simple/testdata</c> kept beside
@@ -11,7 +11,7 @@ internal static class CelSpecData
     public static string TestDataFolder()
     {
         var root = RepositoryRoot() ?? throw new InvalidOperationException($"Mandate.slnx not found above {AppContext.BaseDirectory}");
-        return Path.Combine(root, "tests", "Mandate.Core.Tests", "Policy", "Expressions", "Conformance", "cel-spec", "testdata");
+        return Path.Combine(root, "tests", "Mandate.Policy.Tests", "Expressions", "Conformance", "cel-spec", "testdata");
     }
 
     private static string? RepositoryRoot()

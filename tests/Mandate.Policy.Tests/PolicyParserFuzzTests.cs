@@ -1,13 +1,13 @@
 using System.Text;
 using Mandate.Policy;
 
-namespace Mandate.Core.Tests.Policy;
+namespace Mandate.Policy.Tests;
 
 /// <summary>
 /// Seeded random mutations of a valid policy (SharpFuzz is not in the package mirror). Whatever
 /// the bytes, loading must return problems or a snapshot, never throw.
 /// </summary>
-public sealed class PolicyLoaderFuzzTests
+public sealed class PolicyParserFuzzTests
 {
     private const string Alphabet = " \n\t:-[]{}'\"*&!|>#%@,?.0123456789abcdefghijklmnopqrstuvwxyz_/\\";
 

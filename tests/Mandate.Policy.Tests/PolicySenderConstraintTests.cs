@@ -1,10 +1,9 @@
-using Mandate.Core.Policy.Testing;
 using Mandate.Policy;
 using Mandate.Policy.Testing;
 using YamlDotNet.RepresentationModel;
-using static Mandate.Core.Tests.Policy.PolicyTestData;
+using static Mandate.Policy.Tests.PolicyTestData;
 
-namespace Mandate.Core.Tests.Policy;
+namespace Mandate.Policy.Tests;
 
 public sealed class PolicySenderConstraintTests
 {
@@ -62,7 +61,7 @@ public sealed class PolicySenderConstraintTests
     {
         var yaml = new YamlStream();
         yaml.Load(new StringReader($"agent: {Support}\ntool: refunds\ntenant: acme\n{line}\n"));
-        var input = PolicyTestLoader.ReadRequest((YamlMappingNode)yaml.Documents[0].RootNode, "dev");
+        var input = PolicyTestReader.ReadRequest((YamlMappingNode)yaml.Documents[0].RootNode, "dev");
         Assert.Equal(expected, input.SenderConstraint);
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Mandate.Core.Tests.Policy.Expressions.Conformance;
+namespace Mandate.Policy.Tests.Expressions.Conformance;
 
 /// <summary>
 /// One message of the protobuf text format: fields in file order, each a scalar (string, or the raw text

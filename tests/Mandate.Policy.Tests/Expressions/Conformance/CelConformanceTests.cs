@@ -1,6 +1,6 @@
 using Xunit.Abstractions;
 
-namespace Mandate.Core.Tests.Policy.Expressions.Conformance;
+namespace Mandate.Policy.Tests.Expressions.Conformance;
 
 /// <summary>
 /// Checks the policy language against the official CEL conformance data (google/cel-spec). Every case whose

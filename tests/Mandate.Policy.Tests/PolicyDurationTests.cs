@@ -1,8 +1,8 @@
-using static Mandate.Core.Tests.Policy.PolicyTestData;
+using static Mandate.Policy.Tests.PolicyTestData;
 
 using Mandate.Policy;
 
-namespace Mandate.Core.Tests.Policy;
+namespace Mandate.Policy.Tests;
 
 public sealed class PolicyDurationTests
 {

@@ -1,7 +1,6 @@
-
 using Mandate.Policy;
 
-namespace Mandate.Core.Tests.Policy;
+namespace Mandate.Policy.Tests;
 
 /// <summary>Builders shared by the policy tests.</summary>
 internal static class PolicyTestData

@@ -1,7 +1,6 @@
-
 using Mandate.Policy.Expressions;
 
-namespace Mandate.Core.Tests.Policy.Expressions;
+namespace Mandate.Policy.Tests.Expressions;
 
 public sealed class CelCompileTests
 {

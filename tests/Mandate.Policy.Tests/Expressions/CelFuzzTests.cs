@@ -1,7 +1,6 @@
-
 using Mandate.Policy.Expressions;
 
-namespace Mandate.Core.Tests.Policy.Expressions;
+namespace Mandate.Policy.Tests.Expressions;
 
 /// <summary>Seeded random inputs: compiling and evaluating never throw; failures are diagnostics or error values.</summary>
 public sealed class CelFuzzTests

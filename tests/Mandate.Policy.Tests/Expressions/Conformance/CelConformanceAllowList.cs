@@ -1,4 +1,4 @@
-namespace Mandate.Core.Tests.Policy.Expressions.Conformance;
+namespace Mandate.Policy.Tests.Expressions.Conformance;
 
 /// <summary>
 /// Conformance cases where the policy language differs from CEL on purpose (docs/policy.md, "Differences

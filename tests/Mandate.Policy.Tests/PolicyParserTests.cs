@@ -1,10 +1,9 @@
-using Mandate.Core.Policy;
 using Mandate.Policy;
-using static Mandate.Core.Tests.Policy.PolicyTestData;
+using static Mandate.Policy.Tests.PolicyTestData;
 
-namespace Mandate.Core.Tests.Policy;
+namespace Mandate.Policy.Tests;
 
-public sealed class PolicyLoaderTests
+public sealed class PolicyParserTests
 {
     private const string SeveralMistakes = """
         # several mistakes at once
@@ -88,7 +87,9 @@ public sealed class PolicyLoaderTests
     [Fact]
     public void Parse_ExamplePolicy_IsValid()
     {
-        var result = PolicyLoader.LoadFile(Path.Combine(AppContext.BaseDirectory, "examples", "policy.yaml"));
+        var path = Path.Combine(AppContext.BaseDirectory, "examples", "policy.yaml");
+
+        var result = PolicyParser.Parse(File.ReadAllBytes(path), path);
 
         Assert.True(result.IsValid, string.Join(Environment.NewLine, result.Problems));
         Assert.Equal(

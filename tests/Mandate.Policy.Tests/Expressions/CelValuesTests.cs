@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Mandate.Policy.Expressions;
 
-namespace Mandate.Core.Tests.Policy.Expressions;
+namespace Mandate.Policy.Tests.Expressions;
 
 public sealed class CelValuesTests
 {
