@@ -1,6 +1,7 @@
 using System.Text;
+using Mandate.Core.Protocol;
 
-namespace Mandate.Core.Attestation.Profiles;
+namespace Mandate.Core.Configuration;
 
 /// <summary>
 /// A SPIFFE ID with <c>{claim}</c> placeholders, e.g. <c>spiffe://acme.example/ci/github/{repository}</c>.

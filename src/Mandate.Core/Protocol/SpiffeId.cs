@@ -1,4 +1,4 @@
-namespace Mandate.Core.Attestation;
+namespace Mandate.Core.Protocol;
 
 /// <summary>SPIFFE ID syntax checks (SPIFFE-ID spec §2): <c>spiffe://trust-domain/path</c>, no query, fragment, port or userinfo.</summary>
 public static class SpiffeId

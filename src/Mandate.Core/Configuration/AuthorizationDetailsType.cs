@@ -1,15 +1,4 @@
-namespace Mandate.Core.AuthorizationDetails;
-
-/// <summary>The JSON kind a declared authorization_details field must have: string (Text), number, or bool (Flag).</summary>
-public enum DetailFieldKind
-{
-    Text,
-    Number,
-    Flag,
-}
-
-/// <summary>One declared field: its kind and whether a request must include it.</summary>
-public sealed record DetailField(DetailFieldKind Kind, bool Required);
+namespace Mandate.Core.Configuration;
 
 /// <summary>
 /// An RFC 9396 authorization details type a tool accepts (configured under
