@@ -13,7 +13,7 @@ internal sealed class PolicyYamlTarget : FuzzTarget<byte[]>
 {
     public override string Name => "policy_yaml";
 
-    public override string Covers => "PolicyLoader.Parse (YAML reader, rule reader, CEL conditions at load)";
+    public override string Covers => "PolicyParser.Parse (YAML reader, rule reader, CEL conditions at load)";
 
     protected override byte[] Generate(Random random) => random.Next(12) == 0
         ? Mutations.RandomBytes(random, 400)
