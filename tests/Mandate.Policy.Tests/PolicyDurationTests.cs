@@ -1,7 +1,5 @@
 using static Mandate.Policy.Tests.PolicyTestData;
 
-using Mandate.Policy;
-
 namespace Mandate.Policy.Tests;
 
 public sealed class PolicyDurationTests

@@ -1,5 +1,4 @@
 using System.Text;
-using Mandate.Policy;
 
 namespace Mandate.Policy.Tests;
 

@@ -1,4 +1,3 @@
-using Mandate.Policy;
 using static Mandate.Policy.Tests.PolicyTestData;
 
 namespace Mandate.Policy.Tests;

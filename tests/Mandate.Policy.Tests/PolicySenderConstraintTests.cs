@@ -1,4 +1,3 @@
-using Mandate.Policy;
 using Mandate.Policy.Testing;
 using YamlDotNet.RepresentationModel;
 using static Mandate.Policy.Tests.PolicyTestData;

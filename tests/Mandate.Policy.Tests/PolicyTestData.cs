@@ -1,5 +1,3 @@
-using Mandate.Policy;
-
 namespace Mandate.Policy.Tests;
 
 /// <summary>Builders shared by the policy tests.</summary>

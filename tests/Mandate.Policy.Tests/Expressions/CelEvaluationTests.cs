@@ -1,6 +1,5 @@
-using static Mandate.Policy.Tests.Expressions.CelTestContext;
-
 using Mandate.Policy.Expressions;
+using static Mandate.Policy.Tests.Expressions.CelTestContext;
 
 namespace Mandate.Policy.Tests.Expressions;
 
