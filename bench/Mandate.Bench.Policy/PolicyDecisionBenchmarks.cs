@@ -1,6 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Mandate.Core.Policy;
+using Mandate.Policy;
 
 namespace Mandate.Bench.Policy;
 
@@ -39,7 +39,7 @@ public class PolicyDecisionBenchmarks
             }
         }
 
-        var result = PolicyLoader.Parse(yaml.ToString());
+        var result = PolicyParser.Parse(yaml.ToString());
         _policy = result.Snapshot ?? throw new InvalidOperationException(string.Join("\n", result.Problems));
         var basis = new PolicyInput
         {

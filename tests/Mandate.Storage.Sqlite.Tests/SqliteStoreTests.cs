@@ -1,5 +1,5 @@
-using Mandate.Core;
 using System.Diagnostics;
+using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Storage;
 using Mandate.Storage.ContractTests;

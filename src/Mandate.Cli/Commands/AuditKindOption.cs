@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
+using Mandate.Policy;
 
 namespace Mandate.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Mandate.Core.Policy;
+using Mandate.Policy;
 using Spectre.Console;
 
 namespace Mandate.Cli.Commands;

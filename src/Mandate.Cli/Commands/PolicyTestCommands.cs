@@ -2,6 +2,8 @@ using System.CommandLine;
 using Mandate.Core.Configuration;
 using Mandate.Core.Policy;
 using Mandate.Core.Policy.Testing;
+using Mandate.Policy;
+using Mandate.Policy.Testing;
 using Spectre.Console;
 using YamlDotNet.RepresentationModel;
 
@@ -84,7 +86,7 @@ internal static class PolicyTestCommands
                 return 2;
             }
 
-            var input = PolicyTestLoader.ReadRequest(root.Children.TryGetValue("request", out var inner) && inner is YamlMappingNode m ? m : root, "dev");
+            var input = PolicyTestReader.ReadRequest(root.Children.TryGetValue("request", out var inner) && inner is YamlMappingNode m ? m : root, "dev");
             var (decision, rules) = PolicyExplainer.Explain(snapshot, input);
             foreach (var rule in rules)
             {

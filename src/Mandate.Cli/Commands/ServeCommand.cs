@@ -2,6 +2,7 @@ using System.CommandLine;
 using Mandate.Core.Configuration;
 using Mandate.Core.Policy;
 using Mandate.Core.Storage;
+using Mandate.Policy;
 using Mandate.Server.Hosting;
 using Spectre.Console;
 

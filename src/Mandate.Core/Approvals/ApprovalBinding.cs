@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Mandate.Core.Policy.Expressions;
+using Mandate.Policy.Expressions;
 
 namespace Mandate.Core.Approvals;
 

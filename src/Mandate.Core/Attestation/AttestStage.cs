@@ -3,6 +3,7 @@ using Mandate.Core.Policy;
 using Mandate.Core.Protocol;
 using Mandate.Core.Revocation;
 using Mandate.Core.Runs;
+using Mandate.Policy;
 using Mandate.SenderConstraint;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 

@@ -1,5 +1,6 @@
 using Mandate.Core.Policy;
 using Mandate.Core.Runs;
+using Mandate.Policy;
 
 namespace Mandate.Core.Attestation;
 

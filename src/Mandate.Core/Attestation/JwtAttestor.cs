@@ -220,7 +220,7 @@ public sealed partial class JwtAttestor
             return (null, null, (Describe(result.Exception, parameter, issuer), result.Exception?.Message));
         }
 
-        if (Profiles.RequiredClaims.Check(jwt, issuer, parameter) is { } unmet)
+        if (Profiles.RequiredClaimsCheck.Check(jwt, issuer, parameter) is { } unmet)
         {
             return (null, null, (unmet, null));
         }

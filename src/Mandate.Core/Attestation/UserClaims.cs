@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Mandate.Core.Policy.Expressions;
+using Mandate.Policy.Expressions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Mandate.Core.Configuration;
+using Mandate.Core.Protocol;
 using Mandate.SenderConstraint;
 
 namespace Mandate.Core.Attestation;

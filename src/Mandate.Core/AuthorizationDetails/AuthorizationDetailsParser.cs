@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Mandate.Core.Configuration;
-using Mandate.Core.Policy.Expressions;
+using Mandate.Policy.Expressions;
 
 namespace Mandate.Core.AuthorizationDetails;
 

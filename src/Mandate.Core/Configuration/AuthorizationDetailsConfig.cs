@@ -1,4 +1,3 @@
-using Mandate.Core.AuthorizationDetails;
 using YamlDotNet.RepresentationModel;
 
 namespace Mandate.Core.Configuration;

@@ -1,5 +1,5 @@
-using Mandate.Core.Attestation;
 using Mandate.Core.Protocol;
+using Mandate.Policy;
 using YamlDotNet.RepresentationModel;
 
 namespace Mandate.Core.Configuration;

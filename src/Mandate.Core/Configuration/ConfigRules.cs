@@ -1,4 +1,4 @@
-using Mandate.Core.Attestation;
+using Mandate.Core.Protocol;
 
 namespace Mandate.Core.Configuration;
 

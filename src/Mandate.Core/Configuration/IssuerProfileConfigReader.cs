@@ -1,5 +1,4 @@
-using Mandate.Core.Attestation;
-using Mandate.Core.Attestation.Profiles;
+using Mandate.Core.Protocol;
 
 namespace Mandate.Core.Configuration;
 
@@ -19,10 +18,10 @@ internal static class IssuerProfileConfigReader
         var podBinding = m.Bool("require_pod_binding");
         var required = ReadRequiredClaims(m);
 
-        var profile = profileText is null ? null : IdentityProfiles.Parse(profileText);
+        var profile = profileText is null ? null : IssuerProfileNames.Parse(profileText);
         if (profileText is not null && profile is null)
         {
-            m.Problem("profile", $"'{profileText}' is not a profile; use one of {string.Join(", ", IdentityProfiles.Names)}");
+            m.Problem("profile", $"'{profileText}' is not a profile; use one of {string.Join(", ", IssuerProfileNames.Names)}");
         }
         else if (profile is not null && kind == IssuerKind.User)
         {
@@ -38,7 +37,7 @@ internal static class IssuerProfileConfigReader
         var usesTemplate = effective is IssuerProfile.GitHubActions or IssuerProfile.Oidc;
         if (usesTemplate && template is null)
         {
-            m.Problem("spiffe_id", $"profile {IdentityProfiles.NameOf(effective!.Value)} needs a spiffe_id template, e.g. spiffe://acme.example/ci/github/{{repository}}");
+            m.Problem("spiffe_id", $"profile {IssuerProfileNames.NameOf(effective!.Value)} needs a spiffe_id template, e.g. spiffe://acme.example/ci/github/{{repository}}");
         }
         else if (!usesTemplate && template is not null)
         {

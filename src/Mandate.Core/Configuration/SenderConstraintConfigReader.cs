@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Mandate.Core.Attestation;
+using Mandate.Core.Protocol;
 using YamlDotNet.RepresentationModel;
 
 namespace Mandate.Core.Configuration;

@@ -1,4 +1,3 @@
-using Mandate.Core.Attestation;
 using Mandate.Core.Protocol;
 
 namespace Mandate.Core.Configuration;

@@ -16,7 +16,7 @@ public sealed record ToolOptions
     public IReadOnlyList<string> Workloads { get; init; } = [];
 
     /// <summary>RFC 9396 authorization_details types the tool accepts; empty means the tool accepts none.</summary>
-    public IReadOnlyList<AuthorizationDetails.AuthorizationDetailsType> AuthorizationDetailsTypes { get; init; } = [];
+    public IReadOnlyList<AuthorizationDetailsType> AuthorizationDetailsTypes { get; init; } = [];
 
     /// <summary>What the tool accepts; decides what an allowed exchange hands out. Default <see cref="CredentialKind.Jwt"/>.</summary>
     public CredentialKind Kind { get; init; } = CredentialKind.Jwt;

@@ -1,3 +1,4 @@
+using Mandate.Policy;
 using YamlDotNet.RepresentationModel;
 
 namespace Mandate.Core.Configuration;

@@ -5,6 +5,7 @@ using Mandate.Core.Grants;
 using Mandate.Core.Protocol;
 using Mandate.Core.Resolution;
 using Mandate.Core.Storage;
+using Mandate.Policy;
 
 namespace Mandate.Core.Decisions;
 
@@ -49,7 +50,7 @@ public sealed class ApprovalRequests
     }
 
     /// <summary>The refusal when the tool's kind cannot be issued through the approval poll.</summary>
-    public static OAuthError KindNotIssuable(Policy.Decision decision, ToolOptions tool)
+    public static OAuthError KindNotIssuable(Decision decision, ToolOptions tool)
     {
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(tool);
@@ -58,7 +59,7 @@ public sealed class ApprovalRequests
             "an operator must drop require_approval for this tool or allow the request without it");
     }
 
-    private static Approval Create(GrantFacts facts, ResolvedTool tool, RequestDetails details, Policy.Decision decision, TimeSpan lifetime)
+    private static Approval Create(GrantFacts facts, ResolvedTool tool, RequestDetails details, Decision decision, TimeSpan lifetime)
     {
         var scope = string.Join(' ', decision.GrantedScopes);
         var canonical = ApprovalBinding.CanonicalJson(details.AuthorizationDetails);

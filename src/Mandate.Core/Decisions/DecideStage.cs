@@ -7,6 +7,7 @@ using Mandate.Core.RateLimits;
 using Mandate.Core.Resolution;
 using Mandate.Core.Runs;
 using Mandate.Core.Storage;
+using Mandate.Policy;
 using Microsoft.Extensions.Logging;
 
 namespace Mandate.Core.Decisions;

@@ -1,5 +1,6 @@
 using Mandate.Core.Policy;
 using Mandate.Core.Storage;
+using Mandate.Policy;
 
 namespace Mandate.Core.Decisions;
 

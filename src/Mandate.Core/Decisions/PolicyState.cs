@@ -1,4 +1,5 @@
 using Mandate.Core.Policy;
+using Mandate.Policy;
 
 namespace Mandate.Core.Decisions;
 

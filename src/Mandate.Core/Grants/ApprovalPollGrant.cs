@@ -6,10 +6,11 @@ using Mandate.Core.Configuration;
 using Mandate.Core.Decisions;
 using Mandate.Core.Issuance;
 using Mandate.Core.Minting;
-using Mandate.Core.Policy.Expressions;
 using Mandate.Core.Protocol;
 using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
+using Mandate.Policy;
+using Mandate.Policy.Expressions;
 using Microsoft.Extensions.Logging;
 
 namespace Mandate.Core.Grants;

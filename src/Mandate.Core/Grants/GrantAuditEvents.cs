@@ -2,6 +2,7 @@ using Mandate.Core.Audit;
 using Mandate.Core.Decisions;
 using Mandate.Core.Resolution;
 using Mandate.Core.Runs;
+using Mandate.Policy;
 
 namespace Mandate.Core.Grants;
 
@@ -80,7 +81,7 @@ public static class GrantAuditEvents
             ["actor_issuer"] = actor.Issuer,
             ["actor_alg"] = actor.Algorithm,
             ["actor_exp"] = actor.ExpiresAt.ToUnixTimeSeconds().ToString(),
-            ["subject_kind"] = f.Subject.Run is not null ? "run" : f.Subject.Kind == Policy.SubjectKind.User ? "user" : "agent",
+            ["subject_kind"] = f.Subject.Run is not null ? "run" : f.Subject.Kind == SubjectKind.User ? "user" : "agent",
             ["delegation_depth"] = f.Placement.DelegationDepth.ToString(),
         };
         Add(evidence, "actor_kid", actor.KeyId);

@@ -1,5 +1,5 @@
 using Mandate.Core.Attestation;
-using Mandate.Core.Policy;
+using Mandate.Policy;
 using Mandate.SenderConstraint;
 
 namespace Mandate.Core.Grants;

@@ -1,4 +1,4 @@
-using Mandate.Core.Policy;
+using Mandate.Policy;
 
 namespace Mandate.Core.Grants;
 

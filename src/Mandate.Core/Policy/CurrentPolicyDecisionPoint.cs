@@ -1,3 +1,5 @@
+using Mandate.Policy;
+
 namespace Mandate.Core.Policy;
 
 /// <summary>Evaluates against whatever snapshot the provider holds at the moment of the call (one snapshot per request).</summary>

@@ -1,3 +1,5 @@
+using Mandate.Policy;
+
 namespace Mandate.Core.Policy;
 
 /// <summary>

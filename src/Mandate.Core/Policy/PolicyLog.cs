@@ -1,3 +1,4 @@
+using Mandate.Policy;
 using Microsoft.Extensions.Logging;
 
 namespace Mandate.Core.Policy;

@@ -1,5 +1,6 @@
 using Mandate.Core.Audit;
 using Mandate.Core.Storage;
+using Mandate.Policy;
 using Microsoft.Extensions.Logging;
 
 namespace Mandate.Core.Policy;

@@ -3,6 +3,7 @@ using Mandate.Core.Grants;
 using Mandate.Core.Policy;
 using Mandate.Core.Protocol;
 using Mandate.Core.Runs;
+using Mandate.Policy;
 
 namespace Mandate.Core.Resolution;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
+using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
 using Microsoft.IdentityModel.Tokens;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
+using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;

@@ -6,11 +6,12 @@ using Mandate.Core.Keys;
 using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
+using Mandate.Policy;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Mandate.Server.Http;
 
 namespace Mandate.Server.Admin;
 

@@ -1,10 +1,10 @@
 using Mandate.Core;
 using Mandate.Core.Runs;
 using Mandate.Core.Storage;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Mandate.Server.Http;
 
 namespace Mandate.Server.Admin;
 

@@ -7,6 +7,7 @@ using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
 using Mandate.Core.Spiffe;
 using Mandate.Core.Storage;
+using Mandate.Policy;
 using Microsoft.Extensions.Logging;
 
 namespace Mandate.Server.Hosting;

@@ -1,6 +1,7 @@
-using Mandate.Core.Storage;
 using Mandate.Core.Configuration;
 using Mandate.Core.Policy;
+using Mandate.Core.Storage;
+using Mandate.Policy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

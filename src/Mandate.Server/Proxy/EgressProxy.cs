@@ -3,6 +3,7 @@ using Mandate.Core.Configuration;
 using Mandate.Core.Policy;
 using Mandate.Core.Secrets;
 using Mandate.Core.Storage;
+using Mandate.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;

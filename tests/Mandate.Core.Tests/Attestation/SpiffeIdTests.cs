@@ -1,4 +1,5 @@
 using Mandate.Core.Attestation;
+using Mandate.Core.Protocol;
 
 namespace Mandate.Core.Tests.Attestation;
 

@@ -1,6 +1,7 @@
 using Mandate.Core.Policy;
+using Mandate.Policy;
 using Mandate.Testing;
-using static Mandate.Core.Tests.Policy.PolicyTestData;
+using static Mandate.Policy.Tests.PolicyTestData;
 
 namespace Mandate.Core.Tests.Policy;
 

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Mandate.Core.Policy;
-using static Mandate.Core.Tests.Policy.PolicyTestData;
+using Mandate.Policy;
+using static Mandate.Policy.Tests.PolicyTestData;
 
 namespace Mandate.Core.Tests.Policy;
 
@@ -45,10 +46,10 @@ public sealed class PolicyVersionTests : IDisposable
         var plain = Encoding.UTF8.GetBytes("rules: []\n");
         byte[] withBom = [.. Encoding.UTF8.Preamble, .. plain];
 
-        var result = PolicyLoader.Parse(withBom);
+        var result = PolicyParser.Parse(withBom);
 
         Assert.True(result.IsValid);
-        Assert.NotEqual(PolicyLoader.Parse(plain).Version, result.Version);
+        Assert.NotEqual(PolicyParser.Parse(plain).Version, result.Version);
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class PolicyVersionTests : IDisposable
     {
         byte[] bytes = [.. "rules: []\n# "u8, 0xC3, 0x28];
 
-        var result = PolicyLoader.Parse(bytes);
+        var result = PolicyParser.Parse(bytes);
 
         Assert.False(result.IsValid);
         Assert.Equal("the policy is not valid UTF-8", Assert.Single(result.Problems).Message);
@@ -66,7 +67,7 @@ public sealed class PolicyVersionTests : IDisposable
     [Fact]
     public void Parse_InvalidPolicy_StillReportsVersionOfRejectedBytes()
     {
-        var result = PolicyLoader.Parse("rules: 3\n");
+        var result = PolicyParser.Parse("rules: 3\n");
 
         Assert.False(result.IsValid);
         Assert.StartsWith("sha256:", result.Version, StringComparison.Ordinal);
@@ -110,7 +111,7 @@ public sealed class PolicyVersionTests : IDisposable
     public async Task LoadFile_LargerThanCap_IsRejected()
     {
         var path = Path.Combine(_directory, "huge.yaml");
-        await File.WriteAllTextAsync(path, "rules: []\n" + new string('#', PolicyLoader.MaxPolicyBytes));
+        await File.WriteAllTextAsync(path, "rules: []\n" + new string('#', PolicyParser.MaxPolicyBytes));
 
         var sync = PolicyLoader.LoadFile(path);
         var async = await PolicyLoader.LoadFileAsync(path);

@@ -1,9 +1,10 @@
 using Mandate.Core.Audit;
 using Mandate.Core.Policy;
 using Mandate.Core.Storage;
+using Mandate.Policy;
 using Mandate.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
-using static Mandate.Core.Tests.Policy.PolicyTestData;
+using static Mandate.Policy.Tests.PolicyTestData;
 
 namespace Mandate.Core.Tests.Policy;
 

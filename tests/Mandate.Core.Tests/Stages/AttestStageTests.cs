@@ -4,6 +4,7 @@ using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
 using Mandate.Core.Runs;
 using Mandate.Core.Tests.Attestation;
+using Mandate.Policy;
 using E = Mandate.Core.Protocol.OAuthConstants.Errors;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 using T = Mandate.Core.Protocol.OAuthConstants.TokenTypes;

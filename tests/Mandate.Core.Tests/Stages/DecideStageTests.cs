@@ -2,7 +2,8 @@ using Mandate.Core.Audit;
 using Mandate.Core.Decisions;
 using Mandate.Core.Policy;
 using Mandate.Core.Resolution;
-using Mandate.Core.Tests.Policy;
+using Mandate.Policy;
+using Mandate.Policy.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 using E = Mandate.Core.Protocol.OAuthConstants.Errors;
 

@@ -6,6 +6,7 @@ using Mandate.Core.Resolution;
 using Mandate.Core.Revocation;
 using Mandate.Core.Runs;
 using Mandate.Core.Storage;
+using Mandate.Policy;
 using Mandate.Storage.InMemory;
 using Microsoft.Extensions.Time.Testing;
 

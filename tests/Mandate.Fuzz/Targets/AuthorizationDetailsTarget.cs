@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Mandate.Core.AuthorizationDetails;
 using Mandate.Core.Configuration;
-using Mandate.Core.Policy;
-using Mandate.Core.Policy.Expressions;
 using Mandate.Fuzz.Generation;
 using Mandate.Fuzz.Running;
+using Mandate.Policy;
+using Mandate.Policy.Expressions;
 
 namespace Mandate.Fuzz.Targets;
 

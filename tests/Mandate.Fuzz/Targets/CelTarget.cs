@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Mandate.Core.Policy;
-using Mandate.Core.Policy.Expressions;
 using Mandate.Fuzz.Generation;
 using Mandate.Fuzz.Running;
+using Mandate.Policy;
+using Mandate.Policy.Expressions;
 
 namespace Mandate.Fuzz.Targets;
 

@@ -1,6 +1,7 @@
 using Mandate.Core.Policy;
 using Mandate.Fuzz.Generation;
 using Mandate.Fuzz.Running;
+using Mandate.Policy;
 
 namespace Mandate.Fuzz.Targets;
 
@@ -12,7 +13,7 @@ internal sealed class PolicyYamlTarget : FuzzTarget<byte[]>
 {
     public override string Name => "policy_yaml";
 
-    public override string Covers => "PolicyLoader.Parse (YAML reader, rule reader, CEL conditions at load)";
+    public override string Covers => "PolicyParser.Parse (YAML reader, rule reader, CEL conditions at load)";
 
     protected override byte[] Generate(Random random) => random.Next(12) == 0
         ? Mutations.RandomBytes(random, 400)
@@ -20,7 +21,7 @@ internal sealed class PolicyYamlTarget : FuzzTarget<byte[]>
 
     protected override ValueTask<Verdict> CheckAsync(byte[] input)
     {
-        var result = PolicyLoader.Parse(input, "policy.yaml");
+        var result = PolicyParser.Parse(input, "policy.yaml");
         if (result.IsValid == result.Problems.Count > 0)
         {
             return Verdict.Task(Verdict.Broken("a snapshot and problems both present or both absent"));

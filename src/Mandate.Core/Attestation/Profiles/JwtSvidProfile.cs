@@ -1,3 +1,5 @@
+using Mandate.Core.Configuration;
+using Mandate.Core.Protocol;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Mandate.Core.Attestation.Profiles;
@@ -8,7 +10,7 @@ namespace Mandate.Core.Attestation.Profiles;
 /// </summary>
 internal sealed class JwtSvidProfile : IIdentityProfile
 {
-    public string Name => "jwt-svid";
+    public string Name => IssuerProfileNames.NameOf(IssuerProfile.JwtSvid);
 
     public ProfileMapping Map(JsonWebToken jwt, TrustedIssuer issuer, string parameter)
     {

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Mandate.Core.Configuration;
+using Mandate.Core.Protocol;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Mandate.Core.Attestation.Profiles;
@@ -13,7 +15,7 @@ internal sealed class KubernetesProfile : IIdentityProfile
     private const string SubjectPrefix = "system:serviceaccount:";
     private const string ClaimName = "kubernetes.io";
 
-    public string Name => "kubernetes";
+    public string Name => IssuerProfileNames.NameOf(IssuerProfile.Kubernetes);
 
     public ProfileMapping Map(JsonWebToken jwt, TrustedIssuer issuer, string parameter)
     {

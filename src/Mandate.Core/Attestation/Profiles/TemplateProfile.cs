@@ -1,3 +1,5 @@
+using Mandate.Core.Configuration;
+using Mandate.Core.Protocol;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Mandate.Core.Attestation.Profiles;

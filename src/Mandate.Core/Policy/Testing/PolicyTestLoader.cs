@@ -1,183 +1,53 @@
-using System.Globalization;
-using Mandate.Core.Configuration;
-using YamlDotNet.RepresentationModel;
+using Mandate.Policy;
+using Mandate.Policy.Testing;
 
 namespace Mandate.Core.Policy.Testing;
 
 /// <summary>
-/// Reads a policy test file (see docs/policy.md, "Testing policies"): <c>policy:</c> (path relative to the
-/// file) and <c>cases:</c>, each with a <c>request</c> and <c>expect: allow|deny|pending</c>, optionally the
-/// deciding <c>rule</c> and <c>reason_contains</c>.
+/// Reads policy test files from disk and hands their text to <see cref="PolicyTestReader"/>; resolves each file's
+/// <c>policy:</c> relative to the file.
 /// </summary>
 public static class PolicyTestLoader
 {
-    /// <summary>
-    /// What a YAML file in a test folder is: a test file (a mapping with a top-level <c>cases</c> key), something
-    /// else such as the policy under test (skipped), or a file that cannot be read or parsed, which is a failure:
-    /// a test file with a syntax slip must never be skipped silently.
-    /// </summary>
+    /// <summary>What a YAML file in a test folder is (see <see cref="PolicyTestReader.Probe"/>); an unreadable file is a failure.</summary>
     public static PolicyTestProbe Probe(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var stream = Read(path, out var problem);
-        if (stream is null)
-        {
-            return new PolicyTestProbe(PolicyTestFileKind.Unreadable, problem);
-        }
-
-        var isTest = stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root && root.Children.ContainsKey("cases");
-        return new PolicyTestProbe(isTest ? PolicyTestFileKind.Tests : PolicyTestFileKind.Other, null);
+        return ReadText(path, out var problem) is { } text
+            ? PolicyTestReader.Probe(text, path)
+            : new PolicyTestProbe(PolicyTestFileKind.Unreadable, problem);
     }
 
+    /// <summary>Reads a test file; <see cref="PolicyTestFile.PolicyPath"/> is the full path of the policy it tests.</summary>
     public static PolicyTestFile Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var problems = new List<string>();
-        var cases = new List<PolicyTestCase>();
-        string? policy = null;
-        var stream = Read(path, out var unreadable);
-        if (stream is null)
+        if (ReadText(path, out var problem) is not { } text)
         {
-            return new PolicyTestFile { Path = path, Problems = [unreadable!] };
+            return new PolicyTestFile { Path = path, Problems = [problem ?? $"{path}: cannot read the file"] };
         }
 
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        var file = PolicyTestReader.Read(text, path);
+        if (file.PolicyPath is not { } policy)
         {
-            return new PolicyTestFile { Path = path, Problems = [$"{path}:1:1: a test file is a mapping with 'policy' and 'cases'"] };
+            return file;
         }
 
-        policy = Scalar(root, "policy") is { } p ? System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, p)) : null;
-        if (policy is null)
-        {
-            problems.Add($"{path}:{root.Start.Line}:{root.Start.Column}: 'policy' is required (the policy file, relative to this file)");
-        }
-
-        if (root.Children.TryGetValue("cases", out var list) && list is YamlSequenceNode sequence)
-        {
-            foreach (var item in sequence)
-            {
-                if (item is not YamlMappingNode mapping)
-                {
-                    problems.Add($"{path}:{item.Start.Line}:{item.Start.Column}: each case is a mapping with 'name', 'request' and 'expect'");
-                    continue;
-                }
-
-                var c = ReadCase(mapping, Scalar(root, "environment") ?? "dev", path, problems);
-                if (c is not null)
-                {
-                    cases.Add(c);
-                }
-            }
-        }
-        else
-        {
-            var at = list ?? root;
-            problems.Add($"{path}:{at.Start.Line}:{at.Start.Column}: 'cases' must be a list of test cases");
-        }
-
-        return new PolicyTestFile { Path = path, PolicyPath = policy, Cases = cases, Problems = problems };
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? string.Empty;
+        return file with { PolicyPath = Path.GetFullPath(Path.Combine(directory, policy)) };
     }
 
-    /// <summary>Reads and parses a file; on failure returns null with a <c>file:line:column</c> problem saying what to check.</summary>
-    private static YamlStream? Read(string path, out string? problem)
+    private static string? ReadText(string path, out string? problem)
     {
-        string text;
         try
         {
-            text = File.ReadAllText(path);
+            problem = null;
+            return File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             problem = $"{path}: cannot read the file: {e.Message}";
             return null;
         }
-
-        var stream = YamlText.TryLoad(text, out var error);
-        problem = error is null ? null : $"{path}:{error.Line}:{error.Column}: not valid YAML: {error.Message}";
-        return stream;
     }
-
-    /// <summary>Reads one <c>request:</c> mapping into a policy input (also used by <c>mandate policy explain</c>).</summary>
-    public static PolicyInput ReadRequest(YamlMappingNode r, string environment)
-    {
-        ArgumentNullException.ThrowIfNull(r);
-        var user = Scalar(r, "user");
-        var subject = Scalar(r, "subject") ?? (user is null ? "agent" : "user");
-        var userTenant = Scalar(r, "user_tenant") ?? (user is null ? null : Scalar(r, "tenant"));
-        return new PolicyInput
-        {
-            Agent = Scalar(r, "agent") ?? "",
-            Tool = Scalar(r, "tool") ?? "",
-            Scopes = Strings(r, "scopes"),
-            Tenant = Scalar(r, "tenant") ?? "",
-            Subject = subject == "agent" ? SubjectKind.Agent : SubjectKind.User,
-            User = user,
-            UserTenant = subject == "agent" ? null : userTenant,
-            Environment = Scalar(r, "environment") ?? environment,
-            Now = Scalar(r, "now") is { } now ? DateTimeOffset.Parse(now, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : DateTimeOffset.UnixEpoch,
-            RunId = Scalar(r, "run"),
-            UserClaims = r.Children.TryGetValue("user_claims", out var claims) && YamlValues.ToValue(claims) is IReadOnlyDictionary<string, object?> map ? map : new Dictionary<string, object?>(),
-            AuthorizationDetails = r.Children.TryGetValue("authorization_details", out var details) && YamlValues.ToValue(details) is IReadOnlyList<object?> l ? l : [],
-            EvidenceSubject = Scalar(r, "evidence_subject"),
-            Evidence = Map(r, "evidence").ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal),
-            SenderConstraint = Scalar(r, "sender_constraint") switch
-            {
-                null or "none" or "bearer" => SenderConstraintKind.None,
-                "mtls" => SenderConstraintKind.Mtls,
-                "dpop" => SenderConstraintKind.Dpop,
-                var other => throw new FormatException($"sender_constraint '{other}' must be bearer, mtls or dpop"),
-            },
-            RateCounts = Map(r, "rate_counts").ToDictionary(e => e.Key, e => long.Parse(e.Value, CultureInfo.InvariantCulture), StringComparer.Ordinal),
-        };
-    }
-
-    private static PolicyTestCase? ReadCase(YamlMappingNode item, string environment, string path, List<string> problems)
-    {
-        var line = (int)item.Start.Line;
-        var at = $"{path}:{line}:{item.Start.Column}";
-        var name = Scalar(item, "name") ?? $"case at line {line}";
-        var expect = Scalar(item, "expect") switch
-        {
-            "allow" => ExpectedOutcome.Allow,
-            "deny" => ExpectedOutcome.Deny,
-            "pending" => ExpectedOutcome.Pending,
-            _ => (ExpectedOutcome?)null,
-        };
-        if (expect is null || !item.Children.TryGetValue("request", out var request) || request is not YamlMappingNode r)
-        {
-            problems.Add($"{at}: case '{name}' needs 'request' (a mapping) and 'expect: allow|deny|pending'");
-            return null;
-        }
-
-        try
-        {
-            var rule = Scalar(item, "rule");
-            return new PolicyTestCase
-            {
-                Name = name,
-                Input = ReadRequest(r, environment),
-                Expect = expect.Value,
-                Rule = rule == "none" ? null : rule,
-                ExpectNoRule = rule == "none",
-                ReasonContains = Scalar(item, "reason_contains"),
-                Line = line,
-            };
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
-        {
-            problems.Add($"{at}: case '{name}': {e.Message}");
-            return null;
-        }
-    }
-
-    private static string? Scalar(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(key, out var value) && value is YamlScalarNode s ? s.Value : null;
-
-    private static List<string> Strings(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(key, out var value) && value is YamlSequenceNode s ? [.. s.OfType<YamlScalarNode>().Select(x => x.Value ?? "")] : [];
-
-    private static IEnumerable<KeyValuePair<string, string>> Map(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(key, out var value) && value is YamlMappingNode m
-            ? m.Children.Select(e => new KeyValuePair<string, string>(((YamlScalarNode)e.Key).Value ?? "", (e.Value as YamlScalarNode)?.Value ?? ""))
-            : [];
 }

@@ -1,0 +1,63 @@
+namespace Mandate.Core.Protocol;
+
+/// <summary>SPIFFE ID syntax checks (SPIFFE-ID spec §2): <c>spiffe://trust-domain/path</c>, no query, fragment, port or userinfo.</summary>
+public static class SpiffeId
+{
+    public const string Scheme = "spiffe://";
+
+    public static bool IsValid(string? value) => TryGetTrustDomain(value, out _);
+
+    /// <summary>True when <paramref name="value"/> is a syntactically valid SPIFFE ID; gives its trust domain.</summary>
+    public static bool TryGetTrustDomain(string? value, out string trustDomain)
+    {
+        trustDomain = "";
+        if (value is null || value.Length > 2048 || !value.StartsWith(Scheme, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = value.AsSpan(Scheme.Length);
+        var slash = rest.IndexOf('/');
+        var domain = slash < 0 ? rest : rest[..slash];
+        if (domain.IsEmpty || !IsValidTrustDomain(domain))
+        {
+            return false;
+        }
+
+        if (slash >= 0)
+        {
+            var path = rest[slash..];
+            if (path.Length == 1 || path.EndsWith("/"))
+            {
+                return false;
+            }
+
+            foreach (var segment in path[1..].ToString().Split('/'))
+            {
+                if (segment.Length == 0 || segment == "." || segment == ".." || !segment.All(IsPathChar))
+                {
+                    return false;
+                }
+            }
+        }
+
+        trustDomain = domain.ToString();
+        return true;
+    }
+
+    public static bool IsValidTrustDomain(ReadOnlySpan<char> domain)
+    {
+        foreach (var c in domain)
+        {
+            if (!(c is >= 'a' and <= 'z' or >= '0' and <= '9' or '.' or '-' or '_'))
+            {
+                return false;
+            }
+        }
+
+        return !domain.IsEmpty;
+    }
+
+    private static bool IsPathChar(char c) =>
+        c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '.' or '-' or '_';
+}

@@ -1,0 +1,189 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Mandate.Policy;
+
+/// <summary>
+/// Turns policy YAML into <see cref="PolicyYamlNode"/>s, reporting structural problems (duplicate
+/// keys, aliases, non-scalar keys, several documents) without stopping at the first one. A syntax
+/// error does stop the read: past it the parser's view of the document is a guess.
+/// </summary>
+internal static class PolicyYamlReader
+{
+    // The policy shape is four levels deep; anything far deeper is a mistake or an attack on the stack.
+    private const int MaxDepth = 32;
+
+    public static PolicyYamlNode? Read(string text, List<PolicyProblem> problems)
+    {
+        var lines = text.Split('\n');
+        var parser = new Parser(new StringReader(text));
+        try
+        {
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _))
+            {
+                problems.Add(new(string.Empty, 0, 0, "the policy file is empty; write 'rules: []' to deny everything"));
+                return null;
+            }
+
+            parser.Consume<DocumentStart>();
+            var root = ReadNode(parser, lines, string.Empty, 0, problems);
+            parser.Consume<DocumentEnd>();
+            if (parser.Current is DocumentStart extra)
+            {
+                problems.Add(Problem(string.Empty, extra.Start, "a policy file holds one YAML document; remove the second '---' document"));
+                return null;
+            }
+
+            return root;
+        }
+        catch (YamlException e)
+        {
+            // A bare '*' (as in tools: [*]) starts a YAML alias; say what was probably meant.
+            var hint = e.Message.Contains("anchor or alias", StringComparison.Ordinal)
+                ? " (a bare '*' starts a YAML alias; quote it, '*', to mean every tool)"
+                : string.Empty;
+            problems.Add(Problem(string.Empty, e.Start, $"malformed YAML: {e.Message}{hint}"));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 16 throws this instead of a YamlException for some malformed flow collections.
+            var at = parser.Current?.Start ?? Mark.Empty;
+            problems.Add(Problem(string.Empty, at, "malformed YAML near here (check brackets and quotes)"));
+            return null;
+        }
+    }
+
+    private static PolicyYamlNode? ReadNode(IParser parser, string[] lines, string path, int depth, List<PolicyProblem> problems)
+    {
+        var current = parser.Current ?? throw new YamlException("unexpected end of the YAML stream");
+        if (current is AnchorAlias alias)
+        {
+            problems.Add(Problem(path, alias.Start, "YAML aliases ('*name') are not supported in policy files; repeat the value"));
+            parser.MoveNext();
+            return null;
+        }
+
+        if (current is NodeEvent { Anchor.IsEmpty: false } anchored)
+        {
+            problems.Add(Problem(path, anchored.Start, "YAML anchors ('&name') are not supported in policy files; repeat the value"));
+        }
+
+        if (depth > MaxDepth)
+        {
+            problems.Add(Problem(path, current.Start, $"nested deeper than {MaxDepth} levels"));
+            parser.SkipThisAndNestedEvents();
+            return null;
+        }
+
+        switch (current)
+        {
+            case Scalar scalar:
+                parser.MoveNext();
+                return new PolicyYamlScalar(path, Line(scalar.Start), Column(scalar.Start), scalar.Value, IsNull(scalar), StyleOf(scalar), BlockIndent(scalar, lines));
+            case SequenceStart start:
+                parser.MoveNext();
+                return ReadSequence(parser, lines, path, start, depth, problems);
+            case MappingStart start:
+                parser.MoveNext();
+                return ReadMapping(parser, lines, path, start, depth, problems);
+            default:
+                throw new YamlException(current.Start, current.End, $"unexpected YAML event {current.GetType().Name}");
+        }
+    }
+
+    private static PolicyYamlSequence ReadSequence(
+        IParser parser, string[] lines, string path, SequenceStart start, int depth, List<PolicyProblem> problems)
+    {
+        var items = new List<PolicyYamlNode>();
+        while (!parser.TryConsume<SequenceEnd>(out _))
+        {
+            var item = ReadNode(parser, lines, $"{path}[{items.Count}]", depth + 1, problems);
+            if (item is not null)
+            {
+                items.Add(item);
+            }
+        }
+
+        return new PolicyYamlSequence(path, Line(start.Start), Column(start.Start), items);
+    }
+
+    private static PolicyYamlMapping ReadMapping(
+        IParser parser, string[] lines, string path, MappingStart start, int depth, List<PolicyProblem> problems)
+    {
+        var entries = new List<KeyValuePair<PolicyYamlScalar, PolicyYamlNode>>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (!parser.TryConsume<MappingEnd>(out _))
+        {
+            var keyNode = ReadNode(parser, lines, path, depth + 1, problems);
+            var key = keyNode as PolicyYamlScalar;
+            var childPath = key is null ? path : Join(path, key.Value);
+            var value = ReadNode(parser, lines, childPath, depth + 1, problems);
+            if (key is null)
+            {
+                if (keyNode is not null)
+                {
+                    problems.Add(new(path, keyNode.Line, keyNode.Column, "mapping keys must be plain names, not lists or mappings"));
+                }
+
+                continue;
+            }
+
+            if (seen.TryGetValue(key.Value, out var firstLine))
+            {
+                problems.Add(new(childPath, key.Line, key.Column, $"duplicate key '{key.Value}' (first set on line {firstLine})"));
+                continue;
+            }
+
+            seen.Add(key.Value, key.Line);
+            if (value is not null)
+            {
+                entries.Add(new(key, value));
+            }
+        }
+
+        return new PolicyYamlMapping(path, Line(start.Start), Column(start.Start), entries);
+    }
+
+    private static PolicyScalarStyle StyleOf(Scalar scalar) => scalar.Style switch
+    {
+        ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted => PolicyScalarStyle.Quoted,
+        ScalarStyle.Literal or ScalarStyle.Folded => PolicyScalarStyle.Block,
+        _ => PolicyScalarStyle.Plain,
+    };
+
+    // A block scalar's content starts on the line after its indicator; its indentation is that of the first non-blank line.
+    private static int BlockIndent(Scalar scalar, string[] lines)
+    {
+        if (scalar.Style is not (ScalarStyle.Literal or ScalarStyle.Folded))
+        {
+            return 0;
+        }
+
+        for (var i = (int)Math.Min(scalar.Start.Line, int.MaxValue); i < lines.Length; i++)
+        {
+            var line = lines[i].TrimEnd('\r');
+            if (line.Trim().Length > 0)
+            {
+                return line.Length - line.TrimStart(' ').Length;
+            }
+        }
+
+        return 0;
+    }
+
+    private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+
+    // YAML core schema: only unquoted empty, '~' and the spellings of null are null.
+    private static bool IsNull(Scalar scalar) =>
+        scalar.Style is ScalarStyle.Plain or ScalarStyle.Any
+        && scalar.Value is "" or "~" or "null" or "Null" or "NULL";
+
+    private static PolicyProblem Problem(string path, Mark mark, string message) =>
+        new(path, Line(mark), Column(mark), message);
+
+    private static int Line(Mark mark) => (int)Math.Min(mark.Line, int.MaxValue);
+
+    private static int Column(Mark mark) => (int)Math.Min(mark.Column, int.MaxValue);
+}
