@@ -2,6 +2,7 @@ using Mandate.Core;
 using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
 using Mandate.Core.Credentials;
+using Mandate.Core.Grants;
 using Mandate.Core.Storage;
 using Mandate.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,6 @@ public sealed class MandateBuilder
         Services = services;
         Options = options;
         Host = host;
-        Grants = new GrantRegistrations();
         OpenStore = DefaultSqliteStore;
     }
 
@@ -32,9 +32,6 @@ public sealed class MandateBuilder
 
     /// <summary>How the broker process is hosted.</summary>
     public MandateHostOptions Host { get; }
-
-    /// <summary>The grant handlers, in the order they are asked "is this mine?".</summary>
-    public GrantRegistrations Grants { get; }
 
     /// <summary>Creates the store start-up opens and migrates (SQLite at <c>options.StorePath</c> unless chosen otherwise).</summary>
     internal Func<StoreHealth, IMandateStore> OpenStore { get; private set; }
@@ -72,10 +69,10 @@ public sealed class MandateBuilder
     /// registration order, whether a token request is its own.
     /// </summary>
     public MandateBuilder AddGrant<T>()
-        where T : class
+        where T : class, IGrantHandler
     {
         Services.TryAddSingleton<T>();
-        Grants.Add(typeof(T));
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IGrantHandler, T>(sp => sp.GetRequiredService<T>()));
         return this;
     }
 

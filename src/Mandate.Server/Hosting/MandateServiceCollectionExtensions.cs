@@ -45,7 +45,6 @@ public static class MandateServiceCollectionExtensions
         var builder = new MandateBuilder(services, options, host);
         var time = host.Time;
         services.AddSingleton(builder);
-        services.AddSingleton(builder.Grants);
         services.TryAddSingleton(options);
         services.TryAddSingleton(time);
         services.TryAddSingleton(new Registry(options));
@@ -87,9 +86,7 @@ public static class MandateServiceCollectionExtensions
 
         // grants, in the order they are asked "is this mine?"
         builder.AddGrant<ToolCredentialGrant>().AddGrant<RunTokenGrant>().AddGrant<ApprovalPollGrant>();
-        services.TryAddSingleton(sp => new GrantDispatcher(
-            sp.GetRequiredService<GrantRegistrations>().Resolve<IGrantHandler>(sp),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GrantDispatcher>>()));
+        services.TryAddSingleton<GrantDispatcher>();
 
         // use / revoke
         services.TryAddSingleton<IssuedTokenValidator>();

@@ -75,59 +75,45 @@ public sealed class MandateBuilderTests
     }
 
     [Fact]
-    public void AddGrant_InOrderAndRepeated_KeepsFirstRegistrationOrderAndRegistersEachOnce()
+    public void AddGrant_InOrderAndRepeated_AskedAfterTheBuiltInsInFirstRegistrationOrderEachOnce()
     {
         var services = new ServiceCollection();
 
-        var builder = services.AddMandate(Options()).AddGrant<FirstGrant>().AddGrant<SecondGrant>().AddGrant<FirstGrant>();
+        services.AddMandate(Options()).AddGrant<FirstGrant>().AddGrant<SecondGrant>().AddGrant<FirstGrant>();
 
-        Assert.Equal([typeof(FirstGrant), typeof(SecondGrant)], builder.Grants.Types);
-        Assert.Single(services, d => d.ServiceType == typeof(FirstGrant));
-        using var provider = services.BuildServiceProvider();
-        var grants = provider.GetRequiredService<GrantRegistrations>().Resolve<IFakeGrant>(provider);
-        Assert.Equal(["first", "second"], grants.Select(g => g.Name));
-    }
-
-    [Fact]
-    public void GrantRegistrations_TypeWithoutTheContract_ResolveNamesIt()
-    {
-        var services = new ServiceCollection();
-        var builder = services.AddMandate(Options()).AddGrant<FirstGrant>().AddGrant<NotAGrant>();
-        using var provider = services.BuildServiceProvider();
-
-        var error = Assert.Throws<InvalidOperationException>(() => builder.Grants.Resolve<IFakeGrant>(provider));
-
-        Assert.Contains(nameof(NotAGrant), error.Message, StringComparison.Ordinal);
+        Assert.Equal(5, services.Count(d => d.ServiceType == typeof(IGrantHandler)));
+        Assert.Equal([typeof(ToolCredentialGrant), typeof(RunTokenGrant), typeof(ApprovalPollGrant), typeof(FirstGrant), typeof(SecondGrant)], GrantOrder(services));
     }
 
     [Fact]
     public void AddMandate_BuiltInGrants_DeclaredOnceInTheOrderTheyAreAsked()
     {
         var services = new ServiceCollection();
-        var builder = services.AddMandate(Options());
-        builder.AddGrant<ToolCredentialGrant>();
 
-        Assert.Equal([typeof(ToolCredentialGrant), typeof(RunTokenGrant), typeof(ApprovalPollGrant)], builder.Grants.Types);
-        Assert.All(builder.Grants.Types, grant => Assert.Single(services, d => d.ServiceType == grant));
-        Assert.All(builder.Grants.Types, grant => Assert.True(typeof(IGrantHandler).IsAssignableFrom(grant), grant.Name));
+        services.AddMandate(Options()).AddGrant<ToolCredentialGrant>();
+        services.AddMandate(Options());
+
+        Assert.Equal([typeof(ToolCredentialGrant), typeof(RunTokenGrant), typeof(ApprovalPollGrant)], GrantOrder(services));
+        Assert.Equal(3, services.Count(d => d.ServiceType == typeof(IGrantHandler)));
     }
 
-    private interface IFakeGrant
+    /// <summary>The grants as registered (each as itself, then as a handler in the same order).</summary>
+    private static List<Type> GrantOrder(IServiceCollection services) =>
+        [.. services.Where(d => d.ServiceType != typeof(IGrantHandler) && typeof(IGrantHandler).IsAssignableFrom(d.ServiceType)).Select(d => d.ServiceType)];
+
+    private sealed class FirstGrant : IGrantHandler
     {
-        string Name { get; }
+        public bool Accepts(TokenRequest request) => false;
+
+        public ValueTask<Result<TokenResponse>> HandleAsync(TokenRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
-    private sealed class FirstGrant : IFakeGrant
+    private sealed class SecondGrant : IGrantHandler
     {
-        public string Name => "first";
-    }
+        public bool Accepts(TokenRequest request) => false;
 
-    private sealed class SecondGrant : IFakeGrant
-    {
-        public string Name => "second";
+        public ValueTask<Result<TokenResponse>> HandleAsync(TokenRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
-
-    private sealed class NotAGrant;
 
     private sealed class FakeKind : ICredentialKind
     {
