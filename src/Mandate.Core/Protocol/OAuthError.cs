@@ -7,14 +7,6 @@ namespace Mandate.Core.Protocol;
 /// </summary>
 public sealed record OAuthError(string Error, string Description)
 {
-    public static OAuthError InvalidRequest(string description) => new(OAuthConstants.Errors.InvalidRequest, description);
-    public static OAuthError InvalidClient(string description) => new(OAuthConstants.Errors.InvalidClient, description);
-    public static OAuthError InvalidTarget(string description) => new(OAuthConstants.Errors.InvalidTarget, description);
-    public static OAuthError InvalidScope(string description) => new(OAuthConstants.Errors.InvalidScope, description);
-    public static OAuthError AccessDenied(string description) => new(OAuthConstants.Errors.AccessDenied, description);
-    public static OAuthError UnauthorizedClient(string description) => new(OAuthConstants.Errors.UnauthorizedClient, description);
-    public static OAuthError TemporarilyUnavailable(string description) => new(OAuthConstants.Errors.TemporarilyUnavailable, description);
-
     /// <summary>The stable id of the check that refused (see <see cref="Check"/>); sent to the client as <c>check_id</c>.</summary>
     public string? CheckId { get; init; }
 

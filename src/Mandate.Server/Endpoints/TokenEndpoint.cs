@@ -23,7 +23,7 @@ public static class TokenEndpoint
         var (form, formError, status) = await FormReader.ReadAsync(http.Request, http.RequestAborted);
         if (formError is not null || form is null)
         {
-            await OAuthResponses.WriteErrorAsync(http, formError ?? OAuthError.InvalidRequest("the request body is not a form"), status);
+            await OAuthResponses.WriteErrorAsync(http, formError ?? FormChecks.MalformedBody.Refuse("the request body is not a form"), status);
             return;
         }
 

@@ -68,13 +68,12 @@ internal static class ProxyExchangeChecks
     }
 
     /// <summary>
-    /// For a refusal that has no check id yet: its error code, and for invalid_request the parameter it is about.
-    /// Goes once every exchange refusal is made through a <see cref="Check"/>.
+    /// Every exchange refusal carries a check id; one that does not (a wiring bug) is sorted by its error code
+    /// alone, never by its wording.
     /// </summary>
     private static Outcome ByErrorCode(OAuthError error) => error.Error switch
     {
         E.InvalidClient or E.InvalidGrant or E.UnsupportedTokenType => Outcome.InvalidToken,
-        E.InvalidRequest when error.Description.StartsWith("subject_token", StringComparison.Ordinal) || error.Description.StartsWith("actor_token", StringComparison.Ordinal) => Outcome.InvalidToken,
         E.TemporarilyUnavailable => Outcome.Unavailable,
         E.InvalidRequest => Outcome.Malformed,
         E.AuthorizationPending => Outcome.ApprovalPending,

@@ -76,7 +76,7 @@ public sealed class IssueStageTests : IAsyncLifetime
     [Fact]
     public async Task CredentialAsync_KindRefuses_NothingRecorded()
     {
-        var kind = new FakeKind { Refusal = OAuthError.InvalidRequest("no csr") };
+        var kind = new FakeKind { Refusal = new Check("issue.test_refusal", OAuthConstants.Errors.InvalidRequest).Refuse("no csr") };
 
         var result = await Stage(kind).CredentialAsync(Issue(), CancellationToken.None);
 
