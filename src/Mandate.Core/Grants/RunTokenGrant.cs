@@ -71,7 +71,7 @@ public sealed class RunTokenGrant : IGrantHandler
         }
 
         var expires = now + lifetime;
-        return await _issue.RunTokenAsync(new RunIssue(run, plan.Mode, now, expires, request.Binding.Confirmation)
+        return await _issue.RunTokenAsync(new RunIssue(run, plan.Mode != RunRequestMode.Renew, now, expires, request.Binding.Confirmation)
         {
             Decisions = decisions.Select(d => GrantAuditEvents.Decision(facts, d, _options.Node)).ToList(),
             Record = (jti, kid) => GrantAuditEvents.Run(facts, plan.Mode, policyVersion, run, jti, expires, kid, _options.Node),

@@ -86,7 +86,7 @@ public sealed class IssueStage
         try
         {
             var records = new StoreBatch([.. issue.Decisions, issue.Record(jti, kid)]);
-            await _trail.CommitAsync(issue.Mode == Resolution.RunRequestMode.Renew ? records : records.Append(issue.Run), cancellationToken);
+            await _trail.CommitAsync(issue.IsNewRun ? records.Append(issue.Run) : records, cancellationToken);
         }
         catch (StoreUnavailableException)
         {

@@ -131,7 +131,7 @@ public sealed class IssueStageTests : IAsyncLifetime
         var run = _f.RunToken().Run;
 
         var result = await Stage(new FakeKind()).RunTokenAsync(
-            new RunIssue(run, RunRequestMode.Start, _f.Now, _f.Now.AddMinutes(5), null) { Record = (jti, kid) => new AuditEvent { Kind = AuditKinds.Run, Time = _f.Now, Outcome = "started", Jti = jti } },
+            new RunIssue(run, IsNewRun: true, _f.Now, _f.Now.AddMinutes(5), null) { Record = (jti, kid) => new AuditEvent { Kind = AuditKinds.Run, Time = _f.Now, Outcome = "started", Jti = jti } },
             CancellationToken.None);
 
         Assert.True(result.Failed(out var error, out _));
