@@ -28,6 +28,9 @@ public sealed partial class InMemoryMandateStore
         return Task.FromResult(revocations);
     }
 
+    public Task<IReadOnlyList<Core.Revocation.RevocationChange>> ReadRevocationChangesAsync(long after, int limit, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("revocation change cursor: pending in this store");
+
     public Task<RunRecord?> GetRunAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);

@@ -136,6 +136,9 @@ public sealed partial class SqliteMandateStore : IMandateStore
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<Core.Revocation.RevocationChange>> ReadRevocationChangesAsync(long after, int limit, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("revocation change cursor: pending in this store");
+
     public Task<IReadOnlyList<Core.Revocation.Revocation>> ListRevocationsAsync(
         DateTimeOffset now, CancellationToken cancellationToken) =>
         ReadAsync(

@@ -57,6 +57,9 @@ internal sealed class ScriptedStore : IMandateStore
     public Task<IReadOnlyList<Revocation.Revocation>> ListRevocationsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Revocation.Revocation>>([]);
 
+    public Task<IReadOnlyList<Revocation.RevocationChange>> ReadRevocationChangesAsync(long after, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Revocation.RevocationChange>>([]);
+
     public Task<Runs.RunRecord?> GetRunAsync(string id, CancellationToken cancellationToken) => Task.FromResult<Runs.RunRecord?>(null);
 
     public Task<IReadOnlyList<Runs.RunRecord>> ListRunsAsync(Runs.RunQuery query, CancellationToken cancellationToken) =>
