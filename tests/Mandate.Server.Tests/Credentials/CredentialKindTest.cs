@@ -1,3 +1,4 @@
+using Mandate.Testing;
 using Mandate.Server.Tests.Harness;
 
 namespace Mandate.Server.Tests.Credentials;

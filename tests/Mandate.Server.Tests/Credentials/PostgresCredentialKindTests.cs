@@ -1,3 +1,4 @@
+using Mandate.Testing;
 using Mandate.Core.Configuration;
 using Mandate.Core.Credentials;
 using Mandate.Core.Minting;

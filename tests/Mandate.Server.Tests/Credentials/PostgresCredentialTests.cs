@@ -1,3 +1,4 @@
+using Mandate.Testing;
 using System.Net;
 using Mandate.Core.Audit;
 using Mandate.Core.Credentials;

@@ -1,3 +1,4 @@
+using Mandate.Testing;
 using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Credentials;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Mandate.Testing;
 using Npgsql;
 
 namespace Mandate.Server.Tests.Credentials;
@@ -19,12 +20,11 @@ public sealed class TestPostgres : IAsyncDisposable
         Builder = builder;
     }
 
-    public static string? ConnectionStringOrNull => Environment.GetEnvironmentVariable("MANDATE_TEST_PG") is { Length: > 0 } cs ? cs : null;
+    public static string? ConnectionStringOrNull => TestPostgresServer.ConnectionStringOrNull;
 
-    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    public static bool InCi => TestPostgresServer.InCi;
 
-    public static string ConnectionString => ConnectionStringOrNull
-        ?? throw new Xunit.Sdk.XunitException("MANDATE_TEST_PG is not set, but CI=true: the postgres credential kind must be tested against a real server (.ci/run starts one)");
+    public static string ConnectionString => TestPostgresServer.ConnectionString;
 
     /// <summary>Role prefix and schema prefix of this test, e.g. <c>ck3f9a1c_</c>.</summary>
     public string Prefix { get; }

@@ -1,4 +1,6 @@
-namespace Mandate.Server.Tests.Credentials;
+using Xunit;
+
+namespace Mandate.Testing;
 
 /// <summary>
 /// A test that needs the real PostgreSQL server named by MANDATE_TEST_PG. On a developer machine without
@@ -10,7 +12,7 @@ public sealed class PostgresFactAttribute : FactAttribute
 {
     public PostgresFactAttribute()
     {
-        if (TestPostgres.ConnectionStringOrNull is null && !TestPostgres.InCi)
+        if (TestPostgresServer.ConnectionStringOrNull is null && !TestPostgresServer.InCi)
         {
             Skip = "MANDATE_TEST_PG is not set: start PostgreSQL as .ci/postgres.sh does (source it, run start_test_postgres) to run this test";
         }
