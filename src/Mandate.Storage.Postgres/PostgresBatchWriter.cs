@@ -72,11 +72,8 @@ internal sealed class PostgresBatchWriter
             // The lock's single row.
         }
 
+        // The condition is an UPDATE: it returns no result set, so the next one is the tail's.
         await reader.NextResultAsync(cancellationToken);
-        if (condition is not null)
-        {
-            await reader.NextResultAsync(cancellationToken);
-        }
 
         var tail = await reader.ReadAsync(cancellationToken) ? new AuditTail(reader.GetInt64(0), reader.GetString(1)) : AuditTail.Genesis;
         while (await reader.NextResultAsync(cancellationToken))

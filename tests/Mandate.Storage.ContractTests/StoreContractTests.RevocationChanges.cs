@@ -7,7 +7,7 @@ namespace Mandate.Storage.ContractTests;
 /// <summary>The revocation change cursor: how a node follows revocations recorded or lifted through any other.</summary>
 public abstract partial class StoreContractTests
 {
-    [Fact]
+    [StoreFact]
     public async Task ReadRevocationChangesAsync_FromZero_ReturnsEveryRevocationOldestChangeFirst_ExpiredIncluded()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -26,7 +26,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await store.ListRevocationsAsync(StoreTestData.Epoch.AddHours(2), Cancellation));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReadRevocationChangesAsync_After_LeavesOutWhatWasAlreadyRead()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -42,7 +42,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await store.ReadRevocationChangesAsync(next[0].Cursor, 100, Cancellation));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReadRevocationChangesAsync_Limit_PagesInChangeOrder()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -62,7 +62,7 @@ public abstract partial class StoreContractTests
         Assert.Equal([["rev-1", "rev-2"], ["rev-3", "rev-4"], ["rev-5"]], pages);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReadRevocationChangesAsync_Lifted_ComesAgainWithLargerCursorAndLiftedAt()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -84,7 +84,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(["rev-other", "rev-agent"], (await store.ReadRevocationChangesAsync(0, 100, Cancellation)).Select(c => c.Revocation.Id));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReadRevocationChangesAsync_RetriedOrReliftedRevocation_MakesNoNewChange()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -103,7 +103,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(before, await store.ReadRevocationChangesAsync(0, 100, Cancellation));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReadRevocationChangesAsync_FailedBatch_MakesNoChange()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -114,7 +114,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await store.ReadRevocationChangesAsync(0, 100, Cancellation));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReadRevocationChangesAsync_EmptyStore_ReturnsNothing()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -122,7 +122,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await store.ReadRevocationChangesAsync(0, 10_000, Cancellation));
     }
 
-    [Theory]
+    [StoreTheory]
     [InlineData(0, 0)]
     [InlineData(0, -1)]
     [InlineData(0, 10_001)]
