@@ -18,6 +18,7 @@ namespace Mandate.Storage.Postgres;
 /// <remarks>The store does not own <see cref="PostgresDatabase"/>: the host disposes it after every user.</remarks>
 public sealed partial class PostgresMandateStore : IMandateStore
 {
+    private const int AuditPageSize = 2000;
     private readonly PostgresDatabase _database;
     private readonly bool _readOnly;
     private readonly long _auditLockKey;
@@ -105,15 +106,43 @@ public sealed partial class PostgresMandateStore : IMandateStore
 
     private async IAsyncEnumerable<AuditRecord> ReadAuditCoreAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // C# forbids yield inside try/catch, so each driver call that can fail is wrapped on its own.
+        // Pages by sequence number rather than one long statement: a verify of millions of records must not run into
+        // the statement timeout, and no reader stays open while the caller works. Sequence numbers are handed out
+        // under the commit lock, so a later page never finds a record that an earlier one should have held.
         const string action = "read the audit log";
+        var remaining = query.Limit > 0 ? query.Limit : long.MaxValue;
+        var after = query.AfterSequence;
         await using var connection = await Guard(action, () => _database.DataSource.OpenConnectionAsync(cancellationToken).AsTask());
-        await using var command = PostgresAuditSql.QueryCommand(connection, query);
-        await using var reader = await Guard(action, () => command.ExecuteReaderAsync(cancellationToken));
-        while (await Guard(action, () => reader.ReadAsync(cancellationToken)))
+        while (remaining > 0)
         {
-            yield return PostgresAuditSql.ReadRecord(reader);
+            var page = query with { AfterSequence = after, Limit = (int)Math.Min(AuditPageSize, remaining) };
+            var records = await Guard(action, () => ReadAuditPageAsync(connection, page, cancellationToken));
+            foreach (var record in records)
+            {
+                yield return record;
+            }
+
+            if (records.Count < page.Limit)
+            {
+                yield break;
+            }
+
+            after = records[^1].Sequence;
+            remaining -= records.Count;
         }
+    }
+
+    private static async Task<List<AuditRecord>> ReadAuditPageAsync(NpgsqlConnection connection, AuditQuery page, CancellationToken cancellationToken)
+    {
+        await using var command = PostgresAuditSql.QueryCommand(connection, page);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var records = new List<AuditRecord>(page.Limit);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(PostgresAuditSql.ReadRecord(reader));
+        }
+
+        return records;
     }
 
     private async Task<T> Guard<T>(string action, Func<Task<T>> call)
