@@ -21,16 +21,20 @@ public sealed partial class PostgresMandateStore : IMandateStore
     private const int AuditPageSize = 2000;
     private readonly PostgresDatabase _database;
     private readonly bool _readOnly;
+    private readonly StoreHealth? _health;
     private readonly long _auditLockKey;
     private volatile bool _disposed;
 
     /// <param name="database">The node's connections; shared with the change feed and the cluster locks.</param>
     /// <param name="readOnly">For offline commands: reads only; never migrates, refuses every write.</param>
-    public PostgresMandateStore(PostgresDatabase database, bool readOnly = false)
+    /// <param name="health">Told the outcome of every write, as the SQLite store tells it, so an outage is logged once
+    /// and waiting writers retry when it ends; null for none.</param>
+    public PostgresMandateStore(PostgresDatabase database, bool readOnly = false, StoreHealth? health = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
         _readOnly = readOnly;
+        _health = health;
         _auditLockKey = PostgresLockKeys.For(database.Options.Schema, PostgresLockKeys.Audit);
     }
 
@@ -199,11 +203,14 @@ public sealed partial class PostgresMandateStore : IMandateStore
                 await transaction.CommitAsync(CancellationToken.None);
             }
 
+            _health?.ReportSuccess();
             return result;
         }
         catch (Exception ex) when (PostgresErrors.IsStoreFailure(ex))
         {
-            throw PostgresErrors.Unavailable(Description, action, ex, consequence);
+            var failure = PostgresErrors.Unavailable(Description, action, ex, consequence);
+            _health?.ReportFailure(failure);
+            throw failure;
         }
     }
 }

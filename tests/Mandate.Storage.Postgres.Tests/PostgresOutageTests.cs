@@ -61,7 +61,8 @@ public sealed class PostgresOutageTests : IAsyncDisposable
     {
         var schema = TestSchema.Create();
         var database = _nodes.Database(schema, "node-a", o => o with { StatementTimeout = TimeSpan.FromSeconds(1) });
-        var store = new PostgresMandateStore(database);
+        var health = new StoreHealth(TimeProvider.System);
+        var store = new PostgresMandateStore(database, health: health);
         await store.MigrateAsync(None);
 
         // Another session (a stuck node) holds the cluster's commit lock.
@@ -76,6 +77,8 @@ public sealed class PostgresOutageTests : IAsyncDisposable
                 () => store.CommitAsync(StoreTestData.Events(1, 2).Append(StoreTestData.Revocation("rev-1")), None));
             Assert.Contains("statement timeout", failure.Message, StringComparison.Ordinal);
             Assert.Contains("Nothing of the batch was written", failure.Message, StringComparison.Ordinal);
+            Assert.False(health.IsHealthy);
+            Assert.Equal(StoreFailureCause.Locked, health.Current.Cause);
 
             await using var release = PostgresValues.Command(holder, "SELECT pg_advisory_unlock_all();");
             await release.ExecuteNonQueryAsync();
@@ -83,6 +86,7 @@ public sealed class PostgresOutageTests : IAsyncDisposable
 
         Assert.Empty(await store.ReadRevocationChangesAsync(0, 10, None));
         await store.CommitAsync(StoreTestData.Events(1, 1), None);
+        Assert.True(health.IsHealthy);
         var result = await AuditVerifier.VerifyAsync(store, null, None);
         Assert.True(result.IsValid, result.Message);
         Assert.Equal(1, result.RecordCount);
