@@ -11,6 +11,9 @@ internal sealed partial class HeldMutex(NpgsqlConnection connection, long key, s
 {
     private int _released;
 
+    /// <summary>The backend process id of the session holding the lock.</summary>
+    internal int ProcessId => connection.ProcessID;
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _released, 1) != 0)

@@ -3,7 +3,6 @@ using Mandate.Core.Cluster;
 using Mandate.Testing;
 using Xunit;
 using Xunit.Abstractions;
-using Xunit;
 
 namespace Mandate.Storage.Postgres.Tests.Cluster;
 
