@@ -66,8 +66,9 @@ public sealed partial class PostgresChangeFeed : IChangeFeed
             {
                 break;
             }
-            catch (Exception e) when (PostgresOutages.IsOutage(e))
+            catch (Exception e) when (PostgresOutages.IsOutage(e) || e is InvalidOperationException)
             {
+                // InvalidOperationException: Npgsql's word for a connection found closed or broken when used.
                 _listener = null;
                 backoff = caughtUp ? FirstBackoff : backoff;
                 attempt = caughtUp ? 1 : attempt + 1;
