@@ -42,6 +42,9 @@ public sealed partial class PostgresChangeFeed : IChangeFeed
     /// <summary>The channel listened on; tests use a private one so other tests' notifications do not reach them.</summary>
     internal string Channel { get; set; } = PostgresChannels.Changes;
 
+    /// <summary>When the server was last heard on the listen connection (notification, heartbeat or catch-up).</summary>
+    internal DateTimeOffset LastHeard => new(Volatile.Read(ref _lastHeardTicks), TimeSpan.Zero);
+
     /// <summary>The backend process id of the current listen connection, if any.</summary>
     internal int? ListenerProcessId => _listener?.ProcessID;
 
