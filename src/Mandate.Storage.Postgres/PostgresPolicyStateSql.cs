@@ -79,11 +79,6 @@ internal static class PostgresPolicyStateSql
     public static async Task<IReadOnlyDictionary<string, long>> RateCountsAsync(NpgsqlConnection connection, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (keys.Count == 0)
-        {
-            return counts;
-        }
-
         await using var command = PostgresValues.Command(
             connection, "SELECT key, count FROM rate_counters WHERE key = ANY($1);", PostgresValues.TextArray([.. keys]));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
