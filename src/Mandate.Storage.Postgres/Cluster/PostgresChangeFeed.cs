@@ -69,9 +69,10 @@ public sealed partial class PostgresChangeFeed : IChangeFeed
             {
                 break;
             }
-            catch (Exception e) when (PostgresOutages.IsOutage(e) || e is InvalidOperationException)
+            catch (Exception e) when (PostgresOutages.IsOutage(e) || e is InvalidOperationException or OperationCanceledException)
             {
-                // InvalidOperationException: Npgsql's word for a connection found closed or broken when used.
+                // InvalidOperationException: Npgsql's word for a connection found closed or broken when used; a
+                // cancellation that is not ours is a timeout inside the driver.
                 _listener = null;
                 backoff = caughtUp ? FirstBackoff : backoff;
                 attempt = caughtUp ? 1 : attempt + 1;
