@@ -7,6 +7,7 @@ using Mandate.Core.Storage;
 using Mandate.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Mandate.Server.Hosting;
 
@@ -33,8 +34,8 @@ public sealed class MandateBuilder
     /// <summary>How the broker process is hosted.</summary>
     public MandateHostOptions Host { get; }
 
-    /// <summary>Creates the store start-up opens and migrates (SQLite at <c>options.StorePath</c> unless chosen otherwise).</summary>
-    internal Func<StoreHealth, IMandateStore> OpenStore { get; private set; }
+    /// <summary>Creates the store start-up opens and migrates (SQLite at <c>options.StorePath</c> unless chosen otherwise) and its cluster parts.</summary>
+    internal Func<StoreHealth, ILoggerFactory, StoreConnection> OpenStore { get; private set; }
 
     /// <summary>
     /// Keeps the broker's state in the SQLite file at <c>data_dir</c>/<c>mandate.db</c>, with the host's busy timeout
@@ -44,7 +45,7 @@ public sealed class MandateBuilder
     {
         OpenStore = configure is null
             ? DefaultSqliteStore
-            : health => new SqliteMandateStore(configure(SqliteOptions(health)) with { Health = health }, Host.Time);
+            : (health, _) => StoreConnection.Local(new SqliteMandateStore(configure(SqliteOptions(health)) with { Health = health }, Host.Time));
         return this;
     }
 
@@ -97,6 +98,10 @@ public sealed class MandateBuilder
         Services.AddSingleton(runtime.AuditWriter);
         Services.AddSingleton<IUnitOfWork>(runtime.AuditWriter);
         Services.AddSingleton(runtime.StoreHealth);
+        Services.Replace(ServiceDescriptor.Singleton(runtime.ChangeFeed));
+        Services.Replace(ServiceDescriptor.Singleton(runtime.Locks));
+        Services.Replace(ServiceDescriptor.Singleton(runtime.ReplayGuard));
+        Services.AddSingleton(runtime.RevocationFollower);
         if (runtime.Spiffe is { } authority)
         {
             Services.AddSingleton(authority);
@@ -113,5 +118,6 @@ public sealed class MandateBuilder
         Health = health,
     };
 
-    private SqliteMandateStore DefaultSqliteStore(StoreHealth health) => new(SqliteOptions(health), Host.Time);
+    private StoreConnection DefaultSqliteStore(StoreHealth health, ILoggerFactory loggers) =>
+        StoreConnection.Local(new SqliteMandateStore(SqliteOptions(health), Host.Time));
 }
