@@ -6,6 +6,9 @@ namespace Mandate.Core.Configuration;
 /// <summary>Reads <c>postgres:</c>, which applies when <c>store: postgres</c>.</summary>
 internal static partial class PostgresConfigReader
 {
+    private static readonly string[] Keys =
+        ["connection_string", "connection_string_env", "connection_string_file", "schema", "statement_timeout", "connect_timeout", "max_pool_size"];
+
     /// <summary>The <c>postgres:</c> section when <paramref name="store"/> is <c>postgres</c>; null (and a problem if the section is set) otherwise.</summary>
     public static PostgresStoreConfig? Read(YamlMapping root, string? store, string baseDir)
     {
@@ -17,6 +20,11 @@ internal static partial class PostgresConfigReader
                 if (m.Node is YamlMappingNode { Children.Count: > 0 })
                 {
                     root.Problem("postgres", "applies only with 'store: postgres'; remove it or set store: postgres");
+                    // One problem for the section, not one more per key in it.
+                    foreach (var key in Keys)
+                    {
+                        m.Skip(key);
+                    }
                 }
 
                 return null;

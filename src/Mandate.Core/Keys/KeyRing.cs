@@ -28,7 +28,7 @@ public class KeyRing : IDisposable
     private volatile KeySet? _current;
     private SigningKey? _retired;
     private readonly IClusterLocks _locks;
-    private long _lastUnknownKidRefresh = long.MinValue;
+    private long _lastUnknownKidRefresh;
 
     /// <summary>
     /// A ring over <paramref name="store"/>. Every creation and rotation holds the cluster-wide mutex <c>keys:{purpose}</c>
