@@ -136,8 +136,16 @@ public sealed partial class SqliteMandateStore : IMandateStore
             cancellationToken);
     }
 
-    public Task<IReadOnlyList<Core.Revocation.RevocationChange>> ReadRevocationChangesAsync(long after, int limit, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("revocation change cursor: pending in this store");
+    public Task<IReadOnlyList<Core.Revocation.RevocationChange>> ReadRevocationChangesAsync(long after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 10_000);
+        return ReadAsync(
+            "read revocation changes",
+            connection => SqliteStateReader.ReadRevocationChangesAsync(connection, after, limit, cancellationToken),
+            cancellationToken);
+    }
 
     public Task<IReadOnlyList<Core.Revocation.Revocation>> ListRevocationsAsync(
         DateTimeOffset now, CancellationToken cancellationToken) =>

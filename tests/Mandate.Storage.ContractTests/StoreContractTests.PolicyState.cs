@@ -9,7 +9,7 @@ namespace Mandate.Storage.ContractTests;
 /// <summary>Rate counters, approvals and evidence.</summary>
 public abstract partial class StoreContractTests
 {
-    [Fact]
+    [StoreFact]
     public async Task RateIncrements_AddUpPerKey_AndReadBack()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -24,7 +24,7 @@ public abstract partial class StoreContractTests
         Assert.False(counts.ContainsKey("r|user:c|0"));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Approval_RoundTrips_AndTransitionsOnlyFromItsState()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -51,7 +51,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(2, (await ReadAllAsync(store)).Count);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ExpiredPendingApproval_CannotBeDecided()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -62,7 +62,7 @@ public abstract partial class StoreContractTests
         Assert.False(await store.TryTransitionApprovalAsync(late, [], Cancellation));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListApprovals_FiltersByStatus_NewestFirst_AndTouchRecordsPolls()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -78,7 +78,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(StoreTestData.Epoch.AddSeconds(5), pending[0].LastPolledAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task LatestEvidence_IsTheNewestPerKind()
     {
         await using var store = await CreateMigratedStoreAsync();
