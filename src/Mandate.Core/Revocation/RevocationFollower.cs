@@ -16,7 +16,6 @@ public sealed class RevocationFollower : IDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _cursor;
-    private bool _loadedWithoutCursor;
 
     public RevocationFollower(IRevocationStore store, RevocationList list, TimeProvider time)
     {
@@ -51,25 +50,10 @@ public sealed class RevocationFollower : IDisposable
 
     private async Task<int> ReadAllAsync(CancellationToken cancellationToken)
     {
-        if (_loadedWithoutCursor)
-        {
-            return 0;
-        }
-
         var read = 0;
         while (true)
         {
-            IReadOnlyList<RevocationChange> page;
-            try
-            {
-                page = await _store.ReadRevocationChangesAsync(Cursor, PageSize, cancellationToken);
-            }
-            catch (NotSupportedException) when (Cursor == 0)
-            {
-                // A store without a change cursor serves one node only: everything it will ever hold beyond this
-                // load is this node's own, added to the list as it commits.
-                return await LoadWithoutCursorAsync(cancellationToken);
-            }
+            var page = await _store.ReadRevocationChangesAsync(Cursor, PageSize, cancellationToken);
 
             var now = _time.GetUtcNow();
             foreach (var change in page)
@@ -89,18 +73,6 @@ public sealed class RevocationFollower : IDisposable
                 return read;
             }
         }
-    }
-
-    private async Task<int> LoadWithoutCursorAsync(CancellationToken cancellationToken)
-    {
-        var live = await _store.ListRevocationsAsync(_time.GetUtcNow(), cancellationToken);
-        foreach (var revocation in live)
-        {
-            _list.Add(revocation);
-        }
-
-        _loadedWithoutCursor = true;
-        return live.Count;
     }
 
     public void Dispose() => _gate.Dispose();

@@ -4,6 +4,7 @@ using Mandate.Core.Configuration;
 using Mandate.Core.Credentials;
 using Mandate.Core.Grants;
 using Mandate.Core.Storage;
+using Mandate.Storage.Postgres;
 using Mandate.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,6 +49,23 @@ public sealed class MandateBuilder
             : (health, _) => StoreConnection.Local(new SqliteMandateStore(configure(SqliteOptions(health)) with { Health = health }, Host.Time));
         return this;
     }
+
+    /// <summary>
+    /// Keeps the broker's state in the shared PostgreSQL store, so any number of nodes serve together: the connection
+    /// string from <paramref name="options"/>, or (when null) from the configuration's <c>postgres:</c> section, read
+    /// from its environment variable or file at start-up. The change feed, cluster locks and DPoP replay guard follow.
+    /// </summary>
+    public MandateBuilder UsePostgresStore(PostgresStoreOptions? options = null)
+    {
+        OpenStore = (_, loggers) => PostgresStoreConnection.Open(
+            options ?? PostgresStoreConnection.FromConfiguration(Options, Host.GetEnvironment, loggers.CreateLogger<MandateBuilder>()),
+            Host.Time,
+            loggers);
+        return this;
+    }
+
+    /// <summary>The store the configuration names: PostgreSQL for <c>store: postgres</c>, else the SQLite file.</summary>
+    public MandateBuilder UseConfiguredStore() => Options.Postgres is null ? UseSqliteStore() : UsePostgresStore();
 
     /// <summary>Adds a credential kind; the Issue stage mints through the one registered for a tool's kind.</summary>
     public MandateBuilder AddCredentialKind<T>()

@@ -18,7 +18,7 @@ namespace Mandate.Server.Hosting;
 /// The broker's long-lived parts, opened in order at start: store (migrated), key-encryption key,
 /// signing keys, policy, revocations, audit writer. Anything wrong stops start-up with a clear message.
 /// </summary>
-public sealed class MandateRuntime : IAsyncDisposable
+public sealed partial class MandateRuntime : IAsyncDisposable
 {
     private MandateRuntime(MandateOptions options, TimeProvider time, StoreConnection connection, KeyEncryptionKey kek, SigningKeyRing keys, PolicyProvider policy, RevocationList revocations, AuditWriter auditWriter)
     {
@@ -100,6 +100,8 @@ public sealed class MandateRuntime : IAsyncDisposable
             connection = builder.OpenStore(health, loggers);
             var store = connection.Store;
             await store.MigrateAsync(cancellationToken);
+            var logger = loggers.CreateLogger<MandateRuntime>();
+            LogStoreOpened(logger, store.Description, options.Node);
             // Nodes sharing a store must share the key-encryption key: one made up here would seal keys no other node opens.
             kek = KeyEncryptionKey.Load(options.Keys, host.GetEnvironment, mayGenerate: options.Postgres is null);
             keys = new SigningKeyRing(store, kek, options, host.Time, connection.Locks);
@@ -126,11 +128,7 @@ public sealed class MandateRuntime : IAsyncDisposable
             kek?.Dispose();
             if (connection is not null)
             {
-                await connection.Store.DisposeAsync();
-                if (connection.Shared is { } shared)
-                {
-                    await shared.DisposeAsync();
-                }
+                await connection.CloseAsync();
             }
 
             throw;
@@ -170,6 +168,10 @@ public sealed class MandateRuntime : IAsyncDisposable
         }
     }
 
+    // The description names host, port, database and schema (or the file): never a password.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store {Store} opened and migrated; this node is {Node}")]
+    private static partial void LogStoreOpened(ILogger logger, string store, string node);
+
     public async ValueTask DisposeAsync()
     {
         Policy.Dispose();
@@ -178,10 +180,6 @@ public sealed class MandateRuntime : IAsyncDisposable
         Spiffe?.Dispose();
         Kek.Dispose();
         RevocationFollower.Dispose();
-        await Store.DisposeAsync();
-        if (_connection.Shared is { } shared)
-        {
-            await shared.DisposeAsync();
-        }
+        await _connection.CloseAsync();
     }
 }

@@ -78,19 +78,6 @@ public sealed class RevocationFollowerTests
         Assert.Null(list.DisabledBy(kill.Value));
     }
 
-    [Fact]
-    public async Task CatchUpAsync_StoreWithoutChangeCursor_LoadsTheLiveRevocationsOnce()
-    {
-        var store = new ChangeLog { Supported = false };
-        store.Record(Revoke("at_1"));
-        var list = new RevocationList();
-        using var follower = new RevocationFollower(store, list, _clock);
-
-        Assert.Equal(1, await follower.CatchUpAsync(CancellationToken.None));
-        Assert.Equal(0, await follower.CatchUpAsync(CancellationToken.None));
-        Assert.Equal(1, list.Count);
-    }
-
     private static Core.Revocation.Revocation Revoke(string jti) => new()
     {
         Id = "rev_" + jti,
@@ -106,8 +93,6 @@ public sealed class RevocationFollowerTests
     {
         private readonly List<RevocationChange> _changes = [];
 
-        public bool Supported { get; init; } = true;
-
         public List<long> Reads { get; } = [];
 
         public long LastCursor => _changes.Count == 0 ? 0 : _changes[^1].Cursor;
@@ -119,11 +104,6 @@ public sealed class RevocationFollowerTests
 
         public Task<IReadOnlyList<RevocationChange>> ReadRevocationChangesAsync(long after, int limit, CancellationToken cancellationToken)
         {
-            if (!Supported)
-            {
-                throw new NotSupportedException();
-            }
-
             Reads.Add(after);
             return Task.FromResult<IReadOnlyList<RevocationChange>>([.. _changes.Where(c => c.Cursor > after).Take(limit)]);
         }
