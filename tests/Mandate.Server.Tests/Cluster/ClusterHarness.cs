@@ -15,6 +15,7 @@ public sealed class ClusterHarness : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly List<BrokerHarness> _nodes = [];
+    private readonly List<BrokerHarness> _stopped = [];
 
     private ClusterHarness(string directory, string schema, TcpRelay relay, ManualTimeProvider clock)
     {
@@ -93,6 +94,14 @@ public sealed class ClusterHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops <paramref name="node"/> as a dead node stops: its sessions end, so its cluster locks pass on.</summary>
+    public async Task StopAsync(BrokerHarness node)
+    {
+        _nodes.Remove(node);
+        _stopped.Add(node);
+        await node.StopAsync();
+    }
+
     /// <summary>Polls <paramref name="condition"/> every 5 ms until it holds or <paramref name="timeout"/> passes; returns how long it took.</summary>
     public static async Task<TimeSpan> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
@@ -112,7 +121,7 @@ public sealed class ClusterHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var node in _nodes)
+        foreach (var node in _nodes.Concat(_stopped))
         {
             await node.DisposeAsync();
         }
