@@ -23,6 +23,7 @@ internal sealed class PostgresBatchWriter
 {
     private readonly List<NpgsqlBatchCommand> _changes = [];
     private readonly List<AuditEvent> _events = [];
+    private readonly List<RateIncrement> _increments = [];
     private bool _revocations;
     private bool _keys;
 
@@ -93,6 +94,12 @@ internal sealed class PostgresBatchWriter
             batch.BatchCommands.Add(command);
         }
 
+        // Counters are only ever added to, and nothing in a batch reads them, so all of them go in one statement.
+        if (_increments.Count > 0)
+        {
+            batch.BatchCommands.Add(PostgresPolicyStateSql.IncrementCommand(_increments));
+        }
+
         if (_events.Count > 0)
         {
             batch.BatchCommands.Add(PostgresAuditSql.InsertCommand(_events, AuditChain.Link(tail, _events)));
@@ -136,7 +143,7 @@ internal sealed class PostgresBatchWriter
                 _keys = true;
                 break;
             case RateIncrement increment:
-                _changes.Add(PostgresPolicyStateSql.IncrementCommand(increment));
+                _increments.Add(increment);
                 break;
             case Approval approval:
                 _changes.Add(PostgresPolicyStateSql.InsertApprovalCommand(approval));

@@ -21,18 +21,6 @@ internal static class PostgresErrors
         return new StoreUnavailableException(consequence is null ? message : $"{message} {consequence}", cause, ex);
     }
 
-    /// <summary>True for the failures that mean "the server is not there right now" rather than "this statement was wrong".</summary>
-    public static bool IsOutage(Exception ex) => ex switch
-    {
-        PostgresException pg => pg.SqlState is "57P01" or "57P02" or "57P03" or "57014"
-            || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-            || pg.SqlState.StartsWith("53", StringComparison.Ordinal)
-            || pg.IsTransient,
-        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or TimeoutException or IOException,
-        SocketException or TimeoutException or IOException => true,
-        _ => false,
-    };
-
     private static (StoreFailureCause Cause, string Text) Classify(Exception ex) => ex switch
     {
         PostgresException { SqlState: "57P01" or "57P02" } =>

@@ -18,18 +18,23 @@ namespace Mandate.Storage.Postgres;
 /// <remarks>The store does not own <see cref="PostgresDatabase"/>: the host disposes it after every user.</remarks>
 public sealed partial class PostgresMandateStore : IMandateStore
 {
+    private const int AuditPageSize = 2000;
     private readonly PostgresDatabase _database;
     private readonly bool _readOnly;
+    private readonly StoreHealth? _health;
     private readonly long _auditLockKey;
     private volatile bool _disposed;
 
     /// <param name="database">The node's connections; shared with the change feed and the cluster locks.</param>
     /// <param name="readOnly">For offline commands: reads only; never migrates, refuses every write.</param>
-    public PostgresMandateStore(PostgresDatabase database, bool readOnly = false)
+    /// <param name="health">Told the outcome of every write, as the SQLite store tells it, so an outage is logged once
+    /// and waiting writers retry when it ends; null for none.</param>
+    public PostgresMandateStore(PostgresDatabase database, bool readOnly = false, StoreHealth? health = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
         _readOnly = readOnly;
+        _health = health;
         _auditLockKey = PostgresLockKeys.For(database.Options.Schema, PostgresLockKeys.Audit);
     }
 
@@ -105,15 +110,43 @@ public sealed partial class PostgresMandateStore : IMandateStore
 
     private async IAsyncEnumerable<AuditRecord> ReadAuditCoreAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // C# forbids yield inside try/catch, so each driver call that can fail is wrapped on its own.
+        // Pages by sequence number rather than one long statement: a verify of millions of records must not run into
+        // the statement timeout, and no reader stays open while the caller works. Sequence numbers are handed out
+        // under the commit lock, so a later page never finds a record that an earlier one should have held.
         const string action = "read the audit log";
+        var remaining = query.Limit > 0 ? query.Limit : long.MaxValue;
+        var after = query.AfterSequence;
         await using var connection = await Guard(action, () => _database.DataSource.OpenConnectionAsync(cancellationToken).AsTask());
-        await using var command = PostgresAuditSql.QueryCommand(connection, query);
-        await using var reader = await Guard(action, () => command.ExecuteReaderAsync(cancellationToken));
-        while (await Guard(action, () => reader.ReadAsync(cancellationToken)))
+        while (remaining > 0)
         {
-            yield return PostgresAuditSql.ReadRecord(reader);
+            var page = query with { AfterSequence = after, Limit = (int)Math.Min(AuditPageSize, remaining) };
+            var records = await Guard(action, () => ReadAuditPageAsync(connection, page, cancellationToken));
+            foreach (var record in records)
+            {
+                yield return record;
+            }
+
+            if (records.Count < page.Limit)
+            {
+                yield break;
+            }
+
+            after = records[^1].Sequence;
+            remaining -= records.Count;
         }
+    }
+
+    private static async Task<List<AuditRecord>> ReadAuditPageAsync(NpgsqlConnection connection, AuditQuery page, CancellationToken cancellationToken)
+    {
+        await using var command = PostgresAuditSql.QueryCommand(connection, page);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var records = new List<AuditRecord>(page.Limit);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(PostgresAuditSql.ReadRecord(reader));
+        }
+
+        return records;
     }
 
     private async Task<T> Guard<T>(string action, Func<Task<T>> call)
@@ -170,11 +203,14 @@ public sealed partial class PostgresMandateStore : IMandateStore
                 await transaction.CommitAsync(CancellationToken.None);
             }
 
+            _health?.ReportSuccess();
             return result;
         }
         catch (Exception ex) when (PostgresErrors.IsStoreFailure(ex))
         {
-            throw PostgresErrors.Unavailable(Description, action, ex, consequence);
+            var failure = PostgresErrors.Unavailable(Description, action, ex, consequence);
+            _health?.ReportFailure(failure);
+            throw failure;
         }
     }
 }

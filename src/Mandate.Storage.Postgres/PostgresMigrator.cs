@@ -11,6 +11,9 @@ namespace Mandate.Storage.Postgres;
 /// </summary>
 internal static class PostgresMigrator
 {
+    private const int MigrationTimeoutSeconds = 600;
+    private const string MigrationTimeoutMilliseconds = "600000";
+
     private const string CreateHistory = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
             version    integer PRIMARY KEY,
@@ -23,10 +26,20 @@ internal static class PostgresMigrator
     public static async Task<IReadOnlyList<int>> MigrateAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string description, CancellationToken cancellationToken)
     {
+        // A migration may build indexes over large tables, and a node starting beside a migrating one waits for it:
+        // both take longer than a request's statement timeout, so this transaction gets its own (server and client).
+        await using (var timeout = PostgresValues.Command(
+            connection, "SELECT set_config('statement_timeout', $1, true);", PostgresValues.Text(MigrationTimeoutMilliseconds)))
+        {
+            timeout.Transaction = transaction;
+            await timeout.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using (var command = PostgresValues.Command(
             connection, "SELECT pg_advisory_xact_lock($1);", PostgresValues.Bigint(PostgresLockKeys.For(schema, PostgresLockKeys.Migrate))))
         {
             command.Transaction = transaction;
+            command.CommandTimeout = MigrationTimeoutSeconds;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -122,7 +135,7 @@ internal static class PostgresMigrator
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = MigrationTimeoutSeconds };
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -13,10 +13,11 @@ internal static class PostgresPolicyStateSql
         policy_version, decision_id, lifetime_seconds, created_at, expires_at, last_polled_at, approver, decided_reason, decided_at, jti
         """;
 
-    // The window's retention is set by its first increment.
+    // The window's retention is set by its first increment. One statement for all of a batch's counters, each key
+    // once with the number of increments it received (ON CONFLICT may touch a row only once per statement).
     private const string Increment = """
-        INSERT INTO rate_counters (key, count, keep_until) VALUES ($1, 1, $2)
-        ON CONFLICT (key) DO UPDATE SET count = rate_counters.count + 1;
+        INSERT INTO rate_counters (key, count, keep_until) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
+        ON CONFLICT (key) DO UPDATE SET count = rate_counters.count + excluded.count;
         """;
 
     // A new approval has not been polled or decided: those columns are only ever set by later updates.
@@ -39,10 +40,35 @@ internal static class PostgresPolicyStateSql
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
         """;
 
-    public static NpgsqlBatchCommand IncrementCommand(RateIncrement increment)
+    /// <summary>Adds every increment of a batch: counts summed per key, each key's retention from its first increment.</summary>
+    public static NpgsqlBatchCommand IncrementCommand(IReadOnlyList<RateIncrement> increments)
     {
-        ArgumentNullException.ThrowIfNull(increment);
-        return PostgresValues.BatchCommand(Increment, PostgresValues.Text(increment.Key), PostgresValues.Time(increment.KeepUntil));
+        var keys = new List<string?>();
+        var counts = new List<long>();
+        var keepUntil = new List<long>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var increment in increments)
+        {
+            ArgumentNullException.ThrowIfNull(increment);
+            if (increment.Key is not null && index.TryGetValue(increment.Key, out var at))
+            {
+                counts[at]++;
+                continue;
+            }
+
+            // A null key stays a row of its own, so the batch fails on the NOT NULL constraint as it would alone.
+            if (increment.Key is not null)
+            {
+                index[increment.Key] = keys.Count;
+            }
+
+            keys.Add(increment.Key);
+            counts.Add(1);
+            keepUntil.Add(increment.KeepUntil.UtcTicks);
+        }
+
+        return PostgresValues.BatchCommand(
+            Increment, PostgresValues.TextArray([.. keys]), PostgresValues.BigintArray([.. counts]), PostgresValues.BigintArray([.. keepUntil]));
     }
 
     public static NpgsqlBatchCommand InsertApprovalCommand(Approval a)
@@ -79,11 +105,6 @@ internal static class PostgresPolicyStateSql
     public static async Task<IReadOnlyDictionary<string, long>> RateCountsAsync(NpgsqlConnection connection, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (keys.Count == 0)
-        {
-            return counts;
-        }
-
         await using var command = PostgresValues.Command(
             connection, "SELECT key, count FROM rate_counters WHERE key = ANY($1);", PostgresValues.TextArray([.. keys]));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

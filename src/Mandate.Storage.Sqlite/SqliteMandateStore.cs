@@ -136,24 +136,6 @@ public sealed partial class SqliteMandateStore : IMandateStore
             cancellationToken);
     }
 
-    public Task<IReadOnlyList<Core.Revocation.RevocationChange>> ReadRevocationChangesAsync(long after, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(after);
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 10_000);
-        return ReadAsync(
-            "read revocation changes",
-            connection => SqliteStateReader.ReadRevocationChangesAsync(connection, after, limit, cancellationToken),
-            cancellationToken);
-    }
-
-    public Task<IReadOnlyList<Core.Revocation.Revocation>> ListRevocationsAsync(
-        DateTimeOffset now, CancellationToken cancellationToken) =>
-        ReadAsync(
-            "list revocations",
-            connection => SqliteStateReader.ListRevocationsAsync(connection, now, cancellationToken),
-            cancellationToken);
-
     public Task<Core.Runs.RunRecord?> GetRunAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);

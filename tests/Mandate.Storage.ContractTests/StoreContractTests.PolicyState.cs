@@ -25,6 +25,35 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task RateIncrements_InterleavedKeysInOneBatch_AddToExistingCounts()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+        var keep = StoreTestData.Epoch.AddHours(1);
+        await store.CommitAsync(new StoreBatch(new RateIncrement("a", keep)), Cancellation);
+
+        await store.CommitAsync(
+            new StoreBatch(new RateIncrement("a", keep), StoreTestData.Event(1), new RateIncrement("b", keep), new RateIncrement("a", keep.AddHours(1)), new RateIncrement("a", keep)),
+            Cancellation);
+
+        var counts = await store.ReadRateCountsAsync(["a", "b"], Cancellation);
+        Assert.Equal(4, counts["a"]);
+        Assert.Equal(1, counts["b"]);
+        Assert.Empty(await store.ReadRateCountsAsync([], Cancellation));
+    }
+
+    [StoreFact]
+    public async Task RateIncrement_InAFailedBatch_CountsNothing()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+        var broken = StoreTestData.Key("k-broken") with { PublicJwk = null! };
+
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.CommitAsync(
+            new StoreBatch(new RateIncrement("a", StoreTestData.Epoch), broken, StoreTestData.Event(1)), Cancellation));
+
+        Assert.Empty(await store.ReadRateCountsAsync(["a"], Cancellation));
+    }
+
+    [StoreFact]
     public async Task Approval_RoundTrips_AndTransitionsOnlyFromItsState()
     {
         await using var store = await CreateMigratedStoreAsync();

@@ -9,8 +9,9 @@ namespace Mandate.Storage.Postgres.Cluster;
 internal static class DedicatedConnections
 {
     /// <summary>
-    /// A data source like the node's (search path, timeouts, TLS settings) with pooling off and
-    /// <c>mandate:{node}:{purpose}</c> as application name, so <c>pg_stat_activity</c> tells the sessions apart.
+    /// A data source like the node's (search path, timeouts, TLS settings) with pooling off, server-side TCP
+    /// keepalives of about 25 s, and <c>mandate:{node}:{purpose}</c> as application name, so <c>pg_stat_activity</c>
+    /// tells the sessions apart.
     /// </summary>
     public static NpgsqlDataSource Create(PostgresDatabase database, string purpose)
     {
@@ -24,6 +25,10 @@ internal static class DedicatedConnections
         }
 
         builder.Pooling = false;
+
+        // A node that vanishes without closing its socket (power loss, partition) must lose its session, and so its
+        // locks, in seconds rather than after the kernel's two-hour default: the server probes an idle peer itself.
+        builder.Options = $"{builder.Options} -c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3".Trim();
         builder.ApplicationName = $"mandate:{database.Options.Node}:{purpose}";
         return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }

@@ -42,6 +42,9 @@ public sealed partial class PostgresChangeFeed : IChangeFeed
     /// <summary>The channel listened on; tests use a private one so other tests' notifications do not reach them.</summary>
     internal string Channel { get; set; } = PostgresChannels.Changes;
 
+    /// <summary>When the server was last heard on the listen connection (notification, heartbeat or catch-up).</summary>
+    internal DateTimeOffset LastHeard => new(Volatile.Read(ref _lastHeardTicks), TimeSpan.Zero);
+
     /// <summary>The backend process id of the current listen connection, if any.</summary>
     internal int? ListenerProcessId => _listener?.ProcessID;
 
@@ -66,8 +69,10 @@ public sealed partial class PostgresChangeFeed : IChangeFeed
             {
                 break;
             }
-            catch (Exception e) when (PostgresOutages.IsOutage(e))
+            catch (Exception e) when (PostgresOutages.IsOutage(e) || e is InvalidOperationException or OperationCanceledException)
             {
+                // InvalidOperationException: Npgsql's word for a connection found closed or broken when used; a
+                // cancellation that is not ours is a timeout inside the driver.
                 _listener = null;
                 backoff = caughtUp ? FirstBackoff : backoff;
                 attempt = caughtUp ? 1 : attempt + 1;

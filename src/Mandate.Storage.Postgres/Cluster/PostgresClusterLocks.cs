@@ -7,7 +7,8 @@ using Npgsql;
 namespace Mandate.Storage.Postgres.Cluster;
 
 /// <summary>
-/// Cluster locks on PostgreSQL advisory locks, keyed by a hash of the schema and the name. Leadership of a role is
+/// Cluster locks on PostgreSQL advisory locks, keyed by a hash of the schema and the name (<see cref="PostgresLockKeys"/>:
+/// two deployments in two schemas of one database never collide). Leadership of a role is
 /// a session-level lock held on one dedicated connection per role: when the node dies its session ends, the lock
 /// goes with it and another node takes the role at its next call. A mutex is a lock on its own connection, released
 /// (and the connection closed) when the handle is disposed.
@@ -52,7 +53,7 @@ public sealed partial class PostgresClusterLocks : IClusterLocks, IAsyncDisposab
     public async Task<IAsyncDisposable> AcquireAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var key = AdvisoryLockKey.For(_database.Options.Schema, "mutex:" + name);
+        var key = PostgresLockKeys.For(_database.Options.Schema, "mutex:" + name);
         NpgsqlConnection? connection = null;
         try
         {
@@ -129,7 +130,7 @@ public sealed partial class PostgresClusterLocks : IClusterLocks, IAsyncDisposab
 
     private async Task<bool> TryTakeAsync(string role, Leadership lead, CancellationToken cancellationToken)
     {
-        var key = AdvisoryLockKey.For(_database.Options.Schema, "leader:" + role);
+        var key = PostgresLockKeys.For(_database.Options.Schema, "leader:" + role);
         try
         {
             if (lead.Connection is not { State: System.Data.ConnectionState.Open })

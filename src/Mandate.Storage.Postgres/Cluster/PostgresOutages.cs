@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Npgsql;
 
 namespace Mandate.Storage.Postgres.Cluster;
@@ -7,7 +8,7 @@ namespace Mandate.Storage.Postgres.Cluster;
 internal static class PostgresOutages
 {
     public static bool IsOutage(Exception e) =>
-        e is NpgsqlException or TimeoutException or IOException or SocketException;
+        e is NpgsqlException or TimeoutException or IOException or SocketException or AuthenticationException;
 
     /// <summary>A one-line cause an operator can act on; Npgsql's messages never carry the password.</summary>
     public static string Describe(Exception e) => e switch

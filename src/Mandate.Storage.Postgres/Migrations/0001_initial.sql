@@ -44,7 +44,8 @@ CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
 
 -- Revocations. change_seq is the change cursor: taken from the sequence by every insert and every lift, inside
 -- the commit lock, so cursor order is commit order and a reader never sees a cursor before a smaller one.
-CREATE SEQUENCE revocation_change_seq;
+-- CACHE must stay 1: a session caching a range would hand out numbers out of commit order.
+CREATE SEQUENCE revocation_change_seq CACHE 1;
 
 CREATE TABLE revocations (
     id         text COLLATE "C" PRIMARY KEY,

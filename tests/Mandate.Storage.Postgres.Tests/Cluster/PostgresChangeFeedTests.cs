@@ -209,6 +209,23 @@ public sealed class PostgresChangeFeedTests
     }
 
     [PostgresFact]
+    public async Task RunAsync_QuietChannel_HeartbeatsKeepTheFeedCurrent()
+    {
+        await using var schema = TestSchema.Create();
+        await using var feed = FeedHarness.Start(schema.Options(), ClusterTestServer.PrivateChannel(), configure: f => f.HeartbeatInterval = TimeSpan.FromMilliseconds(100));
+        await feed.WaitCurrentAsync();
+        var calls = feed.Calls.Count;
+        var heard = feed.Feed.LastHeard;
+
+        await ClusterTestServer.WaitUntilAsync(() => feed.Feed.LastHeard > heard, Bound, "a heartbeat on the quiet channel");
+        heard = feed.Feed.LastHeard;
+        await ClusterTestServer.WaitUntilAsync(() => feed.Feed.LastHeard > heard, Bound, "another heartbeat");
+
+        Assert.True(feed.Feed.IsCurrent);
+        Assert.Equal(calls, feed.Calls.Count);
+    }
+
+    [PostgresFact]
     public async Task IsCurrent_NoHeartbeatWithinThreeIntervals_IsFalse()
     {
         await using var schema = TestSchema.Create();

@@ -80,6 +80,19 @@ public sealed class PostgresClusterLocksTests
     }
 
     [PostgresFact]
+    public async Task IsLeaderAsync_Leading_OneNamedSessionHoldsTheAdvisoryLock()
+    {
+        await using var schema = TestSchema.Create();
+        await using var a = new LocksHarness(schema.Options("node-a"));
+        Assert.True(await a.LeadsAsync(ClusterRoles.LeaseReaper));
+        var pid = a.Locks.LeaderProcessId(ClusterRoles.LeaseReaper)!.Value;
+
+        Assert.Equal("mandate:node-a:leader", await schema.ScalarAsync($"SELECT application_name FROM pg_stat_activity WHERE pid = {pid}"));
+        Assert.Equal(1L, await schema.ScalarAsync(
+            $"SELECT count(*) FROM pg_locks WHERE pid = {pid} AND locktype = 'advisory' AND granted"));
+    }
+
+    [PostgresFact]
     public async Task IsLeaderAsync_ServerUnreachable_ReturnsFalseWithoutThrowing()
     {
         await using var node = new LocksHarness(ClusterTestServer.Unreachable("hunter2-locks"));

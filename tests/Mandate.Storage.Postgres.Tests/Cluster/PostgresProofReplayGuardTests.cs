@@ -125,15 +125,13 @@ public sealed class PostgresProofReplayGuardTests
             new PostgresProofReplayGuard(database).TryAddAsync("jkt:jti-1", Now + Window, Now, CancellationToken.None).AsTask());
     }
 
-    // The table the store's migrations create, until they are merged here: the same DDL in a private schema.
+    // A schema as the store's migrations leave it: dpop_proofs is theirs.
     private static async Task<TestSchema> ProofsSchemaAsync()
     {
         var schema = TestSchema.Create();
-        await schema.ExecuteAsync($"""
-            CREATE SCHEMA "{schema.Name}";
-            CREATE TABLE "{schema.Name}".dpop_proofs (key_hash bytea PRIMARY KEY, expires_at bigint NOT NULL);
-            CREATE INDEX ON "{schema.Name}".dpop_proofs (expires_at);
-            """);
+        await using var database = new PostgresDatabase(schema.Options("migrator"));
+        await using var store = new PostgresMandateStore(database);
+        await store.MigrateAsync(CancellationToken.None);
         return schema;
     }
 }
