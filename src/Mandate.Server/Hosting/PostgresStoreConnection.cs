@@ -1,4 +1,5 @@
 using Mandate.Core.Configuration;
+using Mandate.Core.Storage;
 using Mandate.Storage.Postgres;
 using Mandate.Storage.Postgres.Cluster;
 using Microsoft.Extensions.Logging;
@@ -34,7 +35,7 @@ internal static partial class PostgresStoreConnection
     }
 
     /// <summary>Opens the pool and the four parts over it; nothing connects until first used (migration, at start-up).</summary>
-    public static StoreConnection Open(PostgresStoreOptions options, TimeProvider time, ILoggerFactory loggers)
+    public static StoreConnection Open(PostgresStoreOptions options, StoreHealth health, TimeProvider time, ILoggerFactory loggers)
     {
         PostgresDatabase database;
         try
@@ -50,7 +51,8 @@ internal static partial class PostgresStoreConnection
         var locks = new PostgresClusterLocks(database, loggers.CreateLogger<PostgresClusterLocks>());
         return new StoreConnection
         {
-            Store = new PostgresMandateStore(database),
+            // Health: an outage is logged once and writers waiting on it retry when it ends, as on SQLite.
+            Store = new PostgresMandateStore(database, health: health),
             ChangeFeed = new PostgresChangeFeed(database, time, loggers.CreateLogger<PostgresChangeFeed>()),
             Locks = locks,
             ReplayGuard = new PostgresProofReplayGuard(database),
