@@ -57,8 +57,9 @@ public sealed class MandateBuilder
     /// </summary>
     public MandateBuilder UsePostgresStore(PostgresStoreOptions? options = null)
     {
-        OpenStore = (_, loggers) => PostgresStoreConnection.Open(
+        OpenStore = (health, loggers) => PostgresStoreConnection.Open(
             options ?? PostgresStoreConnection.FromConfiguration(Options, Host.GetEnvironment, loggers.CreateLogger<MandateBuilder>()),
+            health,
             loggers);
         return this;
     }

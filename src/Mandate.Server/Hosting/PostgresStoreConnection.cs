@@ -1,4 +1,5 @@
 using Mandate.Core.Configuration;
+using Mandate.Core.Storage;
 using Mandate.Storage.Postgres;
 using Mandate.Storage.Postgres.Cluster;
 using Microsoft.Extensions.Logging;
@@ -34,7 +35,7 @@ internal static partial class PostgresStoreConnection
     }
 
     /// <summary>Opens the pool and the four parts over it; nothing connects until first used (migration, at start-up).</summary>
-    public static StoreConnection Open(PostgresStoreOptions options, ILoggerFactory loggers)
+    public static StoreConnection Open(PostgresStoreOptions options, StoreHealth health, ILoggerFactory loggers)
     {
         PostgresDatabase database;
         try
@@ -50,7 +51,8 @@ internal static partial class PostgresStoreConnection
         var locks = new PostgresClusterLocks(database, loggers.CreateLogger<PostgresClusterLocks>());
         return new StoreConnection
         {
-            Store = new PostgresMandateStore(database),
+            // Health: an outage is logged once and writers waiting on it retry when it ends, as on SQLite.
+            Store = new PostgresMandateStore(database, health: health),
             // Wall-clock time, not the broker's clock: whether the listen session is alive is a matter of real seconds.
             ChangeFeed = new PostgresChangeFeed(database, TimeProvider.System, loggers.CreateLogger<PostgresChangeFeed>()),
             Locks = locks,

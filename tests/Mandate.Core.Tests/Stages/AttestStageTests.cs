@@ -56,6 +56,16 @@ public sealed class AttestStageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ActorAsync_NodeNotFollowingTheStore_FailsClosedAsStoreUnavailable()
+    {
+        var behind = new RevocationList(new BehindFeed());
+        var attestor = new ActorAttestor(_env.Attestor(), _f.Registry, behind, _f.Options);
+
+        // Every grant attests its actor here, so none can issue while the node may have missed a revocation.
+        await Assert.ThrowsAsync<Storage.StoreUnavailableException>(() => attestor.AttestAsync(_env.WorkloadToken(), null, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ActorAsync_WorkloadOfAnotherTrustDomain_RefusedTrustDomain()
     {
         var token = _env.Workloads.Token("spiffe://globex.example/agents/support", AttestorEnvironment.Audience, _env.Now);
@@ -138,5 +148,12 @@ public sealed class AttestStageTests : IAsyncLifetime
             attestor,
             new RunTokenValidator(ring, _f.Store, standing, _f.Options, _f.Clock),
             standing);
+    }
+
+    private sealed class BehindFeed : Cluster.IChangeFeed
+    {
+        public bool IsCurrent => false;
+
+        public Task RunAsync(Func<Cluster.ChangeTopic, CancellationToken, Task> onChange, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
