@@ -28,6 +28,10 @@ part_propagation() {
     R[prop.nodes]="$a, $b, $c"
     R[prop.rc]=$rc
     ((rc == 0)) || { FAILED=1; log "WARNING: propagation: not every revocation reached node $c in time (exit $rc)"; }
+    if [[ $DRY_RUN != 1 ]]; then
+        # What the nodes hold open on PostgreSQL after the run (for sizing max_connections).
+        R[prop.sessions]=$(pg_sql postgres "SELECT string_agg(application_name || ': ' || n, ', ' ORDER BY application_name) FROM (SELECT application_name, count(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'mandate:%' GROUP BY 1) s")
+    fi
     stop_all_nodes
 }
 

@@ -43,6 +43,7 @@ write_report() {
             echo "- propagated: $(v prop.propagated) of $(v prop.samples); not inactive within 5 s: $(v prop.not_propagated)"
             echo "- inactive already at the first poll: $(v prop.first_poll_inactive); most polls for one credential: $(v prop.polls_max)"
             echo "- credentials node C did not know as active before the revocation: $(v prop.inactive_before_revocation)"
+            [[ $DRY_RUN == 1 ]] || echo "- PostgreSQL sessions of the nodes after the run, by application name: $(v prop.sessions)"
         fi
         if [[ $PARTS == *throughput* ]]; then
             echo
