@@ -104,6 +104,19 @@ wait_node() { # name log
     die "node $1 not ready at ${NODE_URL[$1]}$READY_PATH after 60s (log above)"
 }
 
+# The start-up banner names the store the node opened; a node that is not on the store the part needs fails the run.
+expect_store() { # name store
+    local log=${NODE_DIR[$1]}/node-${NODE_STARTS[$1]}.log
+    for _ in $(seq 1 20); do
+        if grep -Eq "^  store +$2:" "$log"; then
+            return
+        fi
+        sleep 0.1
+    done
+    grep -E "^  store " "$log" >&2 || true
+    die "node $1 did not open a $2 store (its banner above; log $log)"
+}
+
 stop_node() { # name
     local pid=${NODE_PID[$1]:-}
     [[ -n $pid ]] || return 0

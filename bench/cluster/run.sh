@@ -111,6 +111,7 @@ start_cluster() { # part schema names...
             share_dev_issuers "$first" "$name"
         fi
         start_node "$name"
+        expect_store "$name" "$STORE"
         first=${first:-$name}
     done
     mint_tokens "${NODE_CONFIG[$first]}" "$WORK/$part"
