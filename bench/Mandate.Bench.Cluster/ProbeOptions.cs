@@ -2,7 +2,7 @@ namespace Mandate.Bench.Cluster;
 
 /// <summary>
 /// Command-line settings of the revocation-propagation probe (<c>--exchange URL --revoke URL --introspect URL
-/// --body FILE --tool-token FILE [--count N] [--timeout-ms MS] [--raw FILE]</c>).
+/// --body FILE --tool-token FILE [--count N] [--warmup N] [--timeout-ms MS] [--raw FILE]</c>).
 /// </summary>
 internal sealed record ProbeOptions
 {
@@ -23,6 +23,9 @@ internal sealed record ProbeOptions
 
     /// <summary>How many credentials to issue, revoke and watch. Default 1,000.</summary>
     public int Count { get; init; } = 1000;
+
+    /// <summary>Unmeasured rounds first (connections opened, code jitted on the driver and on every node). Default 20.</summary>
+    public int Warmup { get; init; } = 20;
 
     /// <summary>Longest to poll one credential before counting it as not propagated, in ms. Default 5,000.</summary>
     public int TimeoutMs { get; init; } = 5000;
@@ -52,6 +55,7 @@ internal sealed record ProbeOptions
             ExchangeBody = File.ReadAllText(Required("body")).Trim(),
             ToolToken = File.ReadAllText(Required("tool-token")).Trim(),
             Count = values.TryGetValue("count", out var c) ? int.Parse(c) : 1000,
+            Warmup = values.TryGetValue("warmup", out var w) ? int.Parse(w) : 20,
             TimeoutMs = values.TryGetValue("timeout-ms", out var t) ? int.Parse(t) : 5000,
             RawFile = values.GetValueOrDefault("raw"),
         };

@@ -9,7 +9,7 @@ try
 }
 catch (ArgumentException e)
 {
-    await Console.Error.WriteLineAsync($"usage: --exchange URL --revoke URL --introspect URL --body FILE --tool-token FILE [--count N] [--timeout-ms MS] [--raw FILE]\n{e.Message}");
+    await Console.Error.WriteLineAsync($"usage: --exchange URL --revoke URL --introspect URL --body FILE --tool-token FILE [--count N] [--warmup N] [--timeout-ms MS] [--raw FILE]\n{e.Message}");
     return 2;
 }
 
@@ -22,8 +22,7 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 var warmInactive = 0;
 try
 {
-    // A few unmeasured rounds first: connections opened, code paths jitted on the driver and on every node.
-    for (var i = 0; i < 20; i++)
+    for (var i = 0; i < options.Warmup; i++)
     {
         await probe.RunOnceAsync(-1, cts.Token);
     }

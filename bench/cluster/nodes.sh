@@ -14,13 +14,17 @@ start_bench_postgres() {
     port=$(free_port)
     unset MANDATE_TEST_PG
     MANDATE_TEST_PG_PORT=$port start_test_postgres >/dev/null || die "could not start a private PostgreSQL (.ci/postgres.sh)"
-    as_pg_owner "'$PG_BIN/pg_ctl' -D '$PG_ROOT/data' -l '$PG_ROOT/server.log' -w -m fast -o \
-        \"-p $port -k '$PG_ROOT' -c listen_addresses=127.0.0.1 -c max_connections=300\" restart" >/dev/null \
-        || die "could not restart the private PostgreSQL with fsync on ($PG_ROOT/server.log)"
     PG_PORT=$port
+    pg_ctl_bench restart || die "could not restart the private PostgreSQL with fsync on ($PG_ROOT/server.log)"
     PG_VERSION=$(pg_sql postgres "SHOW server_version" | cut -d' ' -f1)
     [[ $(pg_sql postgres "SHOW fsync") == on ]] || die "PostgreSQL still runs with fsync off"
     log "PostgreSQL $PG_VERSION on 127.0.0.1:$PG_PORT (fsync on, data in $PG_ROOT)"
+}
+
+# pg_ctl start|stop|restart on the private cluster, with the bench's server options (fsync and the rest at their defaults).
+pg_ctl_bench() { # action
+    as_pg_owner "'$PG_BIN/pg_ctl' -D '$PG_ROOT/data' -l '$PG_ROOT/server.log' -w -m fast -o \
+        \"-p $PG_PORT -k '$PG_ROOT' -c listen_addresses=127.0.0.1 -c max_connections=300\" $1" >/dev/null
 }
 
 # One query through the Unix socket as the superuser; prints unaligned rows.

@@ -154,3 +154,5 @@ store_footprint() {
 
 # shellcheck source=crash.sh
 source "$CLUSTER/crash.sh"
+# shellcheck source=outage.sh
+source "$CLUSTER/outage.sh"

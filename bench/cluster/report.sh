@@ -93,6 +93,20 @@ write_report() {
             echo "| \`mandate audit verify\` afterwards | exit $(v crash.verify_rc): $(v crash.verify) |"
             echo "| client outcomes (HTTP status, or connect = no answer) | $(v crash.codes) |"
         fi
+        if [[ $PARTS == *outage* && $DRY_RUN != 1 ]]; then
+            echo
+            echo "## (d) PostgreSQL down and back"
+            echo
+            echo "Nodes a and b running; PostgreSQL stopped (\`pg_ctl stop -m fast\`), then started again. Answers as \`HTTP status check_id\`."
+            echo
+            echo "| | |"
+            echo "|---|---|"
+            echo "| at once after the stop | $(v outage.at_once) |"
+            echo "| 5 s later | $(v outage.after_5s) |"
+            echo "| first HTTP 200 to an exchange after PostgreSQL started again (no node restarted) | $(v outage.recovered) |"
+            echo "| revocation between the nodes afterwards | $(v outage.after) |"
+            echo "| \`mandate audit verify\` afterwards | exit $(v outage.verify_rc): $(v outage.verify) |"
+        fi
         echo
         echo "Raw files: \`bench/results/raw/cluster-$STAMP/\` (not committed)."
     } >"$RESULT_FILE"

@@ -8,17 +8,18 @@
 #       exchanges/s and requests per CPU-second (of the broker, and of the broker plus PostgreSQL).
 #   (c) crash: clients spread over three nodes; node A is killed with SIGKILL KILLS times under load and started
 #       again; every credential a client received must have its issuance record; `mandate audit verify` passes.
+#   (d) outage: PostgreSQL stopped under two nodes (what they answer), started again (how long until they issue).
 #
 #   bash bench/cluster/run.sh
 #   PARTS="propagation" REVOCATIONS=2000 bash bench/cluster/run.sh
 #   DRY_RUN=1 bash bench/cluster/run.sh     # no PostgreSQL: every part on one SQLite node (checks the script)
 #
-# Knobs: PARTS ("propagation throughput crash"), REVOCATIONS (1000), DURATION (10s), CONNECTIONS (64), ROUNDS (3),
+# Knobs: PARTS ("propagation throughput crash outage"), REVOCATIONS (1000), DURATION (10s), CONNECTIONS (64), ROUNDS (3),
 # WARMUP (15s), THREADS (2), KILLS (20), CLIENTS (8), MIN_UP / MAX_UP (300 / 3000 ms), SEED, KEEP=1 (keep files),
 # READY_PATH (/healthz), DRY_RUN (0).
 set -euo pipefail
 
-PARTS=${PARTS:-propagation throughput crash}
+PARTS=${PARTS:-propagation throughput crash outage}
 REVOCATIONS=${REVOCATIONS:-1000}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
@@ -129,7 +130,8 @@ for part in $PARTS; do
         propagation) part_propagation ;;
         throughput) part_throughput ;;
         crash) part_crash ;;
-        *) die "unknown part '$part' (propagation, throughput, crash)" ;;
+        outage) part_outage ;;
+        *) die "unknown part '$part' (propagation, throughput, crash, outage)" ;;
     esac
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
