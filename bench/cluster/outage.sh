@@ -37,6 +37,14 @@ part_outage() {
     outage_snapshot at_once
     sleep 5
     outage_snapshot after_5s
+    # A node started while the database is unreachable: does it say why and exit (for a supervisor to retry)?
+    local port rc=0 dir=$WORK/outage/c
+    port=$(free_port)
+    write_node_config c postgres "$dir" "http://127.0.0.1:$port" "$(sed -n 's/^issuer: //p' "${NODE_CONFIG[a]}")" mandate_bench_outage
+    share_dev_issuers a c
+    (cd "$dir/cwd" && exec timeout 60 "$MANDATE" serve --config "${NODE_CONFIG[c]}" --listen "${NODE_URL[c]}") >"$dir/start.log" 2>&1 || rc=$?
+    R[outage.start]="exit $rc$( ((rc == 124)) && echo ' (still starting after 60 s, stopped)'): $(grep -m 1 -iE 'error|unavailable' "$dir/start.log" | cut -c1-300)"
+    log "outage: a node started during the outage: ${R[outage.start]}"
     pg_ctl_bench start || die "could not start the private PostgreSQL again ($PG_ROOT/server.log)"
     local t0 name status elapsed recovered=""
     t0=$(date +%s%N)

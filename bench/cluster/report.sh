@@ -103,6 +103,7 @@ write_report() {
             echo "|---|---|"
             echo "| at once after the stop | $(v outage.at_once) |"
             echo "| 5 s later | $(v outage.after_5s) |"
+            echo "| a third node started during the outage | $(v outage.start) |"
             echo "| first HTTP 200 to an exchange after PostgreSQL started again (no node restarted) | $(v outage.recovered) |"
             echo "| revocation between the nodes afterwards | $(v outage.after) |"
             echo "| \`mandate audit verify\` afterwards | exit $(v outage.verify_rc): $(v outage.verify) |"
