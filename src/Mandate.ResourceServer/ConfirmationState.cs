@@ -20,7 +20,7 @@ internal sealed class ConfirmationState
     public ConfirmationState(MandateTokenOptions options, TimeProvider time)
     {
         _options = options;
-        _dpop = new DpopProofValidator(new DpopValidationOptions { AllowedAlgorithms = [.. options.DpopAlgorithms], IatWindow = options.DpopProofWindow }, time);
+        _dpop = new DpopProofValidator(new DpopValidationOptions { AllowedAlgorithms = [.. options.DpopAlgorithms], IatWindow = options.DpopProofWindow }, time, options.DpopReplayGuard);
     }
 
     /// <summary>How the credential is bound (<c>bearer</c>, <c>mtls</c>, <c>dpop</c>); throws <see cref="MandateTokenFailure"/> when the caller is not its holder.</summary>

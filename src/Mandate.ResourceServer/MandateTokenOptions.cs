@@ -1,3 +1,4 @@
+using Mandate.SenderConstraint;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 
@@ -59,6 +60,12 @@ public sealed class MandateTokenOptions : AuthenticationSchemeOptions
 
     /// <summary>Algorithms a DPoP proof may be signed with (asymmetric only). Default ES256, PS256, RS256.</summary>
     public IList<string> DpopAlgorithms { get; } = ["ES256", "PS256", "RS256"];
+
+    /// <summary>
+    /// Where DPoP proof ids are remembered. Default (null): in this process, which suffices for one instance; a service
+    /// run as several instances behind a load balancer passes one they share, so a proof replayed on another instance is refused.
+    /// </summary>
+    public IProofReplayGuard? DpopReplayGuard { get; set; }
 
     /// <summary>
     /// The scheme and host clients use to reach this service (e.g. https://refunds.acme.example behind a proxy), for

@@ -20,20 +20,23 @@ public sealed class DpopProofValidator
 
     private readonly DpopValidationOptions _options;
     private readonly TimeProvider _time;
-    private readonly DpopReplayCache _replayCache;
+    private readonly IProofReplayGuard _replayGuard;
     private readonly HashSet<string> _algorithms;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
     /// <param name="options">Allowed algorithms and the iat window.</param>
     /// <param name="time">Clock for <c>iat</c> and replay-cache expiry.</param>
-    /// <param name="replayCache">Shared <c>jti</c> cache; a private one with default capacity when null.</param>
-    public DpopProofValidator(DpopValidationOptions options, TimeProvider time, DpopReplayCache? replayCache = null)
+    /// <param name="replayGuard">
+    /// Where proof <c>jti</c>s are remembered: shared by every node of a cluster so a proof replayed on another node is
+    /// refused; a private in-memory cache with default capacity when null.
+    /// </param>
+    public DpopProofValidator(DpopValidationOptions options, TimeProvider time, IProofReplayGuard? replayGuard = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         _options = options;
         _time = time;
-        _replayCache = replayCache ?? new DpopReplayCache();
+        _replayGuard = replayGuard ?? new DpopReplayCache();
         // RFC 9449 §4.3 step 6: "none" and symmetric (MAC) algorithms are never acceptable.
         _algorithms = new HashSet<string>(
             options.AllowedAlgorithms.Where(a => !string.Equals(a, "none", StringComparison.OrdinalIgnoreCase)
@@ -44,7 +47,10 @@ public sealed class DpopProofValidator
     /// <summary>The algorithms actually accepted (for <c>dpop_signing_alg_values_supported</c>).</summary>
     public IReadOnlyCollection<string> Algorithms => _algorithms;
 
-    /// <summary>Runs every check of RFC 9449 §4.3 against <paramref name="request"/>; the replay check last.</summary>
+    /// <summary>
+    /// Runs every check of RFC 9449 §4.3 against <paramref name="request"/>; the replay check last. When the replay
+    /// guard cannot tell (its store is down) its exception propagates: the proof is never accepted unchecked.
+    /// </summary>
     public async Task<DpopValidationResult> ValidateAsync(DpopProofRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -109,7 +115,7 @@ public sealed class DpopProofValidator
 
         // Step 11 / §11.1: each proof is accepted once while its iat is within the window.
         var expiresAt = iat + _options.IatWindow;
-        var outcome = _replayCache.TryAdd(thumbprint + " " + jti, expiresAt, _time.GetUtcNow());
+        var outcome = await _replayGuard.TryAddAsync(thumbprint + " " + jti, expiresAt, _time.GetUtcNow(), cancellationToken);
         return outcome switch
         {
             ReplayCacheOutcome.Added => new DpopValidationResult(DpopFailure.None, null, thumbprint, jti),

@@ -5,7 +5,7 @@ namespace Mandate.SenderConstraint;
 /// once (RFC 9449 §11.1). Thread-safe and bounded: when full of live entries it refuses new
 /// ones (fail closed) rather than forgetting a live one, which would re-open replay.
 /// </summary>
-public sealed class DpopReplayCache
+public sealed class DpopReplayCache : IProofReplayGuard
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, DateTimeOffset> _expiries = new(StringComparer.Ordinal);
@@ -57,6 +57,10 @@ public sealed class DpopReplayCache
             return ReplayCacheOutcome.Added;
         }
     }
+
+    /// <inheritdoc />
+    public ValueTask<ReplayCacheOutcome> TryAddAsync(string key, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(TryAdd(key, expiresAt, now));
 
     // Entries share one TTL, so insertion order is expiry order; a re-added key leaves a stale
     // queue item that is skipped because the dictionary holds a later expiry for it.

@@ -1,6 +1,6 @@
 namespace Mandate.SenderConstraint;
 
-/// <summary>Result of <see cref="DpopReplayCache.TryAdd"/>.</summary>
+/// <summary>Result of <see cref="IProofReplayGuard.TryAddAsync"/>.</summary>
 public enum ReplayCacheOutcome
 {
     /// <summary>First use: recorded.</summary>

@@ -28,13 +28,19 @@ internal sealed partial class InMemoryBatchWriter
         Required(r.RevokedBy, "revocations.revoked_by");
 
         // Revocations are immutable facts; only lifting an agent's kill switch (with its retention) may change later.
+        // A new revocation and a lift take the next change cursor; a retry changes no cursor.
         if (!_revocations.TryGetValue(r.Id, out var existing))
         {
             _revocations[r.Id] = r;
+            _revocationCursors[r.Id] = ++_lastRevocationCursor;
         }
         else if (existing.LiftedAt is null)
         {
             _revocations[r.Id] = existing with { LiftedAt = r.LiftedAt, KeepUntil = r.KeepUntil };
+            if (r.LiftedAt is not null)
+            {
+                _revocationCursors[r.Id] = ++_lastRevocationCursor;
+            }
         }
     }
 

@@ -30,7 +30,9 @@ internal sealed partial class InMemoryBatchWriter
     private readonly ImmutableDictionary<string, DatabaseLease>.Builder _leases;
     private readonly ImmutableDictionary<string, RegistrationEntry>.Builder _entries;
     private readonly ImmutableDictionary<string, StoredSecret>.Builder _secrets;
+    private readonly ImmutableDictionary<string, long>.Builder _revocationCursors;
     private readonly List<AuditEvent> _auditEvents = [];
+    private long _lastRevocationCursor;
 
     public InMemoryBatchWriter(InMemoryState start, string description)
     {
@@ -45,6 +47,8 @@ internal sealed partial class InMemoryBatchWriter
         _leases = start.DatabaseLeases.ToBuilder();
         _entries = start.RegistrationEntries.ToBuilder();
         _secrets = start.Secrets.ToBuilder();
+        _revocationCursors = start.RevocationCursors.ToBuilder();
+        _lastRevocationCursor = start.LastRevocationCursor;
     }
 
     /// <summary>
@@ -164,6 +168,8 @@ internal sealed partial class InMemoryBatchWriter
             DatabaseLeases = _leases.ToImmutable(),
             RegistrationEntries = _entries.ToImmutable(),
             Secrets = _secrets.ToImmutable(),
+            RevocationCursors = _revocationCursors.ToImmutable(),
+            LastRevocationCursor = _lastRevocationCursor,
         };
     }
 }

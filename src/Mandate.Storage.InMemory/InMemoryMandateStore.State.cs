@@ -28,8 +28,21 @@ public sealed partial class InMemoryMandateStore
         return Task.FromResult(revocations);
     }
 
-    public Task<IReadOnlyList<Core.Revocation.RevocationChange>> ReadRevocationChangesAsync(long after, int limit, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("revocation change cursor: pending in this store");
+    public Task<IReadOnlyList<Core.Revocation.RevocationChange>> ReadRevocationChangesAsync(long after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 10_000);
+        cancellationToken.ThrowIfCancellationRequested();
+        var state = Read("read revocation changes");
+        IReadOnlyList<Core.Revocation.RevocationChange> changes = state.RevocationCursors
+            .Where(c => c.Value > after)
+            .OrderBy(c => c.Value)
+            .Take(limit)
+            .Select(c => new Core.Revocation.RevocationChange(c.Value, state.Revocations[c.Key]))
+            .ToList();
+        return Task.FromResult(changes);
+    }
 
     public Task<RunRecord?> GetRunAsync(string id, CancellationToken cancellationToken)
     {

@@ -32,6 +32,12 @@ internal sealed record InMemoryState
     public ImmutableDictionary<string, RegistrationEntry> RegistrationEntries { get; init; } = Table<RegistrationEntry>();
     public ImmutableDictionary<string, StoredSecret> Secrets { get; init; } = Table<StoredSecret>();
 
+    /// <summary>Each revocation's change cursor: taken when it was recorded, and again when it was lifted.</summary>
+    public ImmutableDictionary<string, long> RevocationCursors { get; init; } = Table<long>();
+
+    /// <summary>The last change cursor given out; the next change takes the one after it.</summary>
+    public long LastRevocationCursor { get; init; }
+
     /// <summary>Where the next audit record links on.</summary>
     public AuditTail Tail => Audit.Count == 0 ? AuditTail.Genesis : new AuditTail(Audit[^1].Sequence, Audit[^1].Hash);
 

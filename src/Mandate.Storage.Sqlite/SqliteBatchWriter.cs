@@ -21,11 +21,15 @@ internal static class SqliteBatchWriter
         """;
 
     // Revocations are immutable facts; a retried revocation with the same id is the same revocation.
-    // Only lifting an agent's kill switch (and the retention that goes with it) may change later.
+    // Only lifting an agent's kill switch (and the retention that goes with it) may change later. A new row and
+    // a lift take the next change cursor (one writer at a time, so max + 1 is in commit order); a retry does not.
     private const string InsertRevocation = """
-        INSERT INTO revocations (id, target, value, revoked_at, keep_until, revoked_by, reason, lifted_at)
-        VALUES ($id, $target, $value, $revokedAt, $keepUntil, $revokedBy, $reason, $liftedAt)
-        ON CONFLICT (id) DO UPDATE SET lifted_at = excluded.lifted_at, keep_until = excluded.keep_until
+        INSERT INTO revocations (id, target, value, revoked_at, keep_until, revoked_by, reason, lifted_at, change_seq)
+        VALUES ($id, $target, $value, $revokedAt, $keepUntil, $revokedBy, $reason, $liftedAt,
+                (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM revocations))
+        ON CONFLICT (id) DO UPDATE SET lifted_at = excluded.lifted_at, keep_until = excluded.keep_until,
+            change_seq = CASE WHEN excluded.lifted_at IS NULL THEN revocations.change_seq
+                              ELSE (SELECT MAX(change_seq) + 1 FROM revocations) END
         WHERE revocations.lifted_at IS NULL;
         """;
 

@@ -136,16 +136,6 @@ public sealed partial class SqliteMandateStore : IMandateStore
             cancellationToken);
     }
 
-    public Task<IReadOnlyList<Core.Revocation.RevocationChange>> ReadRevocationChangesAsync(long after, int limit, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("revocation change cursor: pending in this store");
-
-    public Task<IReadOnlyList<Core.Revocation.Revocation>> ListRevocationsAsync(
-        DateTimeOffset now, CancellationToken cancellationToken) =>
-        ReadAsync(
-            "list revocations",
-            connection => SqliteStateReader.ListRevocationsAsync(connection, now, cancellationToken),
-            cancellationToken);
-
     public Task<Core.Runs.RunRecord?> GetRunAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);

@@ -49,21 +49,43 @@ internal static class SqliteStateReader
         var revocations = new List<Core.Revocation.Revocation>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            revocations.Add(new Core.Revocation.Revocation
-            {
-                Id = reader.GetString(0),
-                Target = SqliteValues.ParseTarget(reader.GetString(1)),
-                Value = reader.GetString(2),
-                RevokedAt = SqliteValues.ParseTime(reader.GetString(3)),
-                KeepUntil = SqliteValues.ParseTime(reader.GetString(4)),
-                RevokedBy = reader.GetString(5),
-                Reason = reader.IsDBNull(6) ? null : reader.GetString(6),
-                LiftedAt = OptionalTime(reader, 7),
-            });
+            revocations.Add(ReadRevocation(reader));
         }
 
         return revocations;
     }
+
+    public static async Task<IReadOnlyList<Core.Revocation.RevocationChange>> ReadRevocationChangesAsync(
+        SqliteConnection connection, long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, target, value, revoked_at, keep_until, revoked_by, reason, lifted_at, change_seq
+            FROM revocations WHERE change_seq > $after ORDER BY change_seq LIMIT $limit;
+            """;
+        command.Parameters.AddWithValue("$after", after);
+        command.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var changes = new List<Core.Revocation.RevocationChange>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            changes.Add(new Core.Revocation.RevocationChange(reader.GetInt64(8), ReadRevocation(reader)));
+        }
+
+        return changes;
+    }
+
+    private static Core.Revocation.Revocation ReadRevocation(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Target = SqliteValues.ParseTarget(reader.GetString(1)),
+        Value = reader.GetString(2),
+        RevokedAt = SqliteValues.ParseTime(reader.GetString(3)),
+        KeepUntil = SqliteValues.ParseTime(reader.GetString(4)),
+        RevokedBy = reader.GetString(5),
+        Reason = reader.IsDBNull(6) ? null : reader.GetString(6),
+        LiftedAt = OptionalTime(reader, 7),
+    };
 
     private static DateTimeOffset? OptionalTime(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : SqliteValues.ParseTime(reader.GetString(ordinal));

@@ -33,6 +33,22 @@ public sealed class ServeStartupTests
         Assert.True(revoked == 0, revokeOutput);
     }
 
+    [Theory]
+    [InlineData("node a")]
+    [InlineData("node/a")]
+    public async Task Serve_BadNodeFlag_RefusedInOneLineBeforeStarting(string node)
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+
+        var (exit, output) = await CliRunner.RunAsync("serve", "-c", config, "--listen", "http://127.0.0.1:0", "--node", node);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--node", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(ConfigLoader.LoadFile(config).StorePath), "a refused start created the store");
+    }
+
     [Fact]
     public async Task Invariant6_BrokerStopped_LockIsReleasedForTheNextBroker()
     {

@@ -7,7 +7,7 @@ namespace Mandate.Storage.ContractTests;
 
 public abstract partial class StoreContractTests
 {
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_FirstEvents_ChainFromGenesis()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -20,7 +20,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(AuditChain.ComputeHash(1, AuditChain.GenesisHash, record.Payload), record.Hash);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_SeveralBatches_OneContinuousChain()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -41,7 +41,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(6, result.RecordCount);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_Event_RoundTripsEveryField()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -58,7 +58,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(written.Evidence.OrderBy(p => p.Key), read.Evidence.OrderBy(p => p.Key));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReadAuditAsync_Records_CarryIndexColumnsMatchingPayload()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -71,7 +71,7 @@ public abstract partial class StoreContractTests
         }
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_EmptyBatch_WritesNothing()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -82,7 +82,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(1, Assert.Single(await ReadAllAsync(store)).Sequence);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_ConcurrentCallers_OneUnbrokenChain()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -101,7 +101,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(160, result.RecordCount);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_BatchFailsPartway_WritesNothingAndBurnsNoSequence()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -117,7 +117,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(1, Assert.Single(await ReadAllAsync(store)).Sequence);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_MixedBatch_AllPartsVisible()
     {
         await using var store = await CreateMigratedStoreAsync();

@@ -9,7 +9,7 @@ namespace Mandate.Storage.ContractTests;
 /// <summary>The rest of the contract: descriptions, conditional and forward-only updates, duplicate ids.</summary>
 public abstract partial class StoreContractTests
 {
-    [Fact]
+    [StoreFact]
     public async Task Description_IsNotEmpty()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -17,7 +17,7 @@ public abstract partial class StoreContractTests
         Assert.False(string.IsNullOrWhiteSpace(store.Description));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_RevocationLifted_UpdatesLiftAndRetentionOnce()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -33,7 +33,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await store.ListRevocationsAsync(StoreTestData.Epoch.AddHours(2), Cancellation));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TryTransitionApprovalAsync_Changed_ChainsItsEventsAfterTheTail()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -49,7 +49,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(approve.At, stored?.DecidedAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TryTransitionApprovalAsync_UnknownId_ReturnsFalseAndWritesNothing()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -62,7 +62,7 @@ public abstract partial class StoreContractTests
         Assert.Null(await store.GetApprovalAsync("missing", Cancellation));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListApprovalsAsync_Limit_TakesTheNewest()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -74,7 +74,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(["a2"], (await store.ListApprovalsAsync(null, 0, Cancellation)).Select(a => a.Id));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_NewApprovalCarryingDecision_StoresItUndecided()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -85,7 +85,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(Approval("a1"), await store.GetApprovalAsync("a1", Cancellation));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_DuplicateApprovalOrEvidenceId_WritesNothingOfTheBatch()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -99,7 +99,7 @@ public abstract partial class StoreContractTests
         Assert.Equal("pass", Assert.Single(await store.LatestEvidenceAsync("s", Cancellation)).Result);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_UnknownChangeType_ThrowsAndWritesNothing()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -110,7 +110,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await store.ListRevocationsAsync(StoreTestData.Epoch, Cancellation));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_AuditEventsFirstInBatch_StillChainedInTheirOrder()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -121,7 +121,7 @@ public abstract partial class StoreContractTests
         Assert.Single(await store.ListKeysAsync("token-signing", Cancellation));
     }
 
-    [Fact]
+    [StoreFact]
     public void Combine_SeveralBatches_ConcatenatesChangesInOrder()
     {
         var first = StoreTestData.Events(1, 2);

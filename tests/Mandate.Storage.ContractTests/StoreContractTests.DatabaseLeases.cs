@@ -19,7 +19,7 @@ public abstract partial class StoreContractTests
         ExpiresAt = StoreTestData.Epoch.AddMinutes(issuedMinutes + 5),
     };
 
-    [Fact]
+    [StoreFact]
     public async Task DatabaseLease_RoundTripsEveryField_AndListsOldestFirst()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -34,7 +34,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(earlier.ExpiresAt.UtcTicks, live[0].ExpiresAt.UtcTicks);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task DatabaseLease_Dropped_LeavesLiveList_AndCannotBeRevived()
     {
         await using var store = await CreateMigratedStoreAsync();

@@ -17,7 +17,7 @@ public abstract partial class StoreContractTests
         CreatedBy = "admin:test",
     };
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_RegistrationEntry_RoundTripsEveryField()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -35,7 +35,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(written.CreatedBy, read.CreatedBy);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListRegistrationEntriesAsync_OldestFirst_NullTtlsStayNull()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -47,7 +47,7 @@ public abstract partial class StoreContractTests
         Assert.All(read, e => Assert.Null(e.X509Ttl));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_DeletedRegistrationEntry_IsGoneAndUnknownIdsAreIgnored()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -59,7 +59,7 @@ public abstract partial class StoreContractTests
         Assert.Single(await ReadAllAsync(store));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_DuplicateEntryId_WritesNothingOfTheBatch()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -71,7 +71,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await ReadAllAsync(store));
     }
 
-    [Fact]
+    [StoreFact]
     public void Combine_CarriesRegistrationEntryChanges()
     {
         var combined = StoreBatch.Combine([new StoreBatch(Entry("a", 0)), new StoreBatch(new RegistrationEntryDeletion("b"))]);

@@ -9,7 +9,7 @@ namespace Mandate.Storage.ContractTests;
 /// <summary>Rate counters, approvals and evidence.</summary>
 public abstract partial class StoreContractTests
 {
-    [Fact]
+    [StoreFact]
     public async Task RateIncrements_AddUpPerKey_AndReadBack()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -24,7 +24,36 @@ public abstract partial class StoreContractTests
         Assert.False(counts.ContainsKey("r|user:c|0"));
     }
 
-    [Fact]
+    [StoreFact]
+    public async Task RateIncrements_InterleavedKeysInOneBatch_AddToExistingCounts()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+        var keep = StoreTestData.Epoch.AddHours(1);
+        await store.CommitAsync(new StoreBatch(new RateIncrement("a", keep)), Cancellation);
+
+        await store.CommitAsync(
+            new StoreBatch(new RateIncrement("a", keep), StoreTestData.Event(1), new RateIncrement("b", keep), new RateIncrement("a", keep.AddHours(1)), new RateIncrement("a", keep)),
+            Cancellation);
+
+        var counts = await store.ReadRateCountsAsync(["a", "b"], Cancellation);
+        Assert.Equal(4, counts["a"]);
+        Assert.Equal(1, counts["b"]);
+        Assert.Empty(await store.ReadRateCountsAsync([], Cancellation));
+    }
+
+    [StoreFact]
+    public async Task RateIncrement_InAFailedBatch_CountsNothing()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+        var broken = StoreTestData.Key("k-broken") with { PublicJwk = null! };
+
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.CommitAsync(
+            new StoreBatch(new RateIncrement("a", StoreTestData.Epoch), broken, StoreTestData.Event(1)), Cancellation));
+
+        Assert.Empty(await store.ReadRateCountsAsync(["a"], Cancellation));
+    }
+
+    [StoreFact]
     public async Task Approval_RoundTrips_AndTransitionsOnlyFromItsState()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -51,7 +80,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(2, (await ReadAllAsync(store)).Count);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ExpiredPendingApproval_CannotBeDecided()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -62,7 +91,7 @@ public abstract partial class StoreContractTests
         Assert.False(await store.TryTransitionApprovalAsync(late, [], Cancellation));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListApprovals_FiltersByStatus_NewestFirst_AndTouchRecordsPolls()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -78,7 +107,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(StoreTestData.Epoch.AddSeconds(5), pending[0].LastPolledAt);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task LatestEvidence_IsTheNewestPerKind()
     {
         await using var store = await CreateMigratedStoreAsync();

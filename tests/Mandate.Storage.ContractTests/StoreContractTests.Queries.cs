@@ -6,7 +6,7 @@ namespace Mandate.Storage.ContractTests;
 
 public abstract partial class StoreContractTests
 {
-    [Theory]
+    [StoreTheory]
     [InlineData("agent")]
     [InlineData("tenant")]
     [InlineData("user")]
@@ -32,7 +32,7 @@ public abstract partial class StoreContractTests
         Assert.Equal([2L, 5], records.Select(r => r.Sequence));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReadAuditAsync_CombinedFilters_AllMustMatch()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -43,7 +43,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(5, Assert.Single(records).Sequence);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReadAuditAsync_SinceUntil_IsHalfOpen()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -58,7 +58,7 @@ public abstract partial class StoreContractTests
         Assert.Equal([2L, 3, 4], records.Select(r => r.Sequence));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReadAuditAsync_SinceWithOtherOffset_ComparesInstants()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -70,7 +70,7 @@ public abstract partial class StoreContractTests
         Assert.Equal([3L, 4], records.Select(r => r.Sequence));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReadAuditAsync_AfterSequenceAndLimit_PagesInOrder()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -93,7 +93,7 @@ public abstract partial class StoreContractTests
         Assert.Equal([[1L, 2, 3], [4L, 5, 6], [7L]], pages);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReadAuditAsync_EmptyStore_ReturnsNothing()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -102,7 +102,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await ReadAllAsync(store));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReadAuditAsync_FilterValueWithSqlSyntax_MatchesLiterally()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -116,7 +116,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(2, Assert.Single(records).Sequence);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ReadAuditAsync_NegativeLimit_Throws()
     {
         await using var store = await CreateMigratedStoreAsync();

@@ -7,7 +7,7 @@ namespace Mandate.Storage.ContractTests;
 /// <summary>Runs: one row per agent execution, sub-agent runs below their parent.</summary>
 public abstract partial class StoreContractTests
 {
-    [Fact]
+    [StoreFact]
     public async Task GetRunAsync_Committed_RoundTripsEveryField()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -24,7 +24,7 @@ public abstract partial class StoreContractTests
         Assert.Null(await store.GetRunAsync("missing", Cancellation));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_RunAgain_OnlyItsEndChanges()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -40,7 +40,7 @@ public abstract partial class StoreContractTests
         Assert.Equal((ended.EndedAt, "admin:carol", "done"), (read.EndedAt, read.EndedBy, read.EndReason));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListRunsAsync_Filters_NewestFirst()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -56,7 +56,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await store.ListRunsAsync(new RunQuery { Tenant = "nobody" }, Cancellation));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListRunsAsync_SubtreeOf_TheRunAndEveryRunBelowIt()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -69,7 +69,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await store.ListRunsAsync(new RunQuery { SubtreeOf = "missing" }, Cancellation));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListRunsAsync_OpenOnly_LeavesEndedRunsOut()
     {
         await using var store = await CreateMigratedStoreAsync();

@@ -17,7 +17,7 @@ public abstract partial class StoreContractTests
         CreatedBy = "admin:alice",
     };
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_Secret_RoundTripsEveryField()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -34,7 +34,7 @@ public abstract partial class StoreContractTests
         Assert.Single(await ReadAllAsync(store));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_SecretForSameToolAgain_ReplacesIt()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -48,7 +48,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(2, Assert.Single(await store.ListSecretsAsync(Cancellation)).Version);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListSecretsAsync_SeveralTools_ReturnsMetadataByToolName()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -60,7 +60,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(new SecretMetadata("stripe", 3, StoreTestData.Epoch.AddMinutes(3), "admin:alice"), list[0]);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_DeletedSecret_IsGone()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -72,7 +72,7 @@ public abstract partial class StoreContractTests
         Assert.Equal("zendesk", Assert.Single(await store.ListSecretsAsync(Cancellation)).Tool);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_SecretBatchFailsPartway_WritesNoSecretAndNoAudit()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -85,7 +85,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await ReadAllAsync(store));
     }
 
-    [Fact]
+    [StoreFact]
     public void Combine_SecretsAndDeletions_AreCarried()
     {
         var combined = StoreBatch.Combine([new StoreBatch(Secret("a")), new StoreBatch(new SecretDeletion("b"))]);

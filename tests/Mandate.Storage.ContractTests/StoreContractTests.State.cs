@@ -6,7 +6,7 @@ namespace Mandate.Storage.ContractTests;
 
 public abstract partial class StoreContractTests
 {
-    [Theory]
+    [StoreTheory]
     [InlineData(RevocationTarget.Token)]
     [InlineData(RevocationTarget.Agent)]
     [InlineData(RevocationTarget.Tenant)]
@@ -24,7 +24,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(written.RevokedAt.UtcTicks, read.RevokedAt.UtcTicks);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListRevocationsAsync_KeepUntilReached_LeavesItOut()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -41,7 +41,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(afterAll);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_SameRevocationIdTwice_KeepsFirst()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -53,7 +53,7 @@ public abstract partial class StoreContractTests
         Assert.Equal("incident 42", Assert.Single(await store.ListRevocationsAsync(StoreTestData.Epoch, Cancellation)).Reason);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task ListKeysAsync_SeveralPurposes_ReturnsThatPurposeOldestFirst()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -67,7 +67,7 @@ public abstract partial class StoreContractTests
         Assert.Empty(await store.ListKeysAsync("unknown", Cancellation));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_Key_RoundTripsEveryField()
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -82,7 +82,7 @@ public abstract partial class StoreContractTests
         Assert.Null(read.PublishUntil);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task CommitAsync_KeyWithExistingKid_ReplacesIt()
     {
         await using var store = await CreateMigratedStoreAsync();

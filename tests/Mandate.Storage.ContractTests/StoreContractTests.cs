@@ -22,7 +22,7 @@ public abstract partial class StoreContractTests : IDisposable
     /// </summary>
     protected abstract Task<IMandateStore> CreateStoreAsync(CancellationToken cancellationToken);
 
-    [Fact]
+    [StoreFact]
     public async Task MigrateAsync_Twice_KeepsData()
     {
         await using var store = await CreateMigratedStoreAsync();

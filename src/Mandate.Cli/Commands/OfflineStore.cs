@@ -1,13 +1,15 @@
 using Mandate.Core;
 using Mandate.Core.Configuration;
 using Mandate.Core.Storage;
+using Mandate.Storage.Postgres;
 using Mandate.Storage.Sqlite;
 
 namespace Mandate.Cli.Commands;
 
 /// <summary>
 /// The store as offline commands see it (<c>audit verify|query|trace</c>, <c>runs list|show</c>): opened read-only,
-/// its schema checked, never migrated, never written, never locked against the broker.
+/// its schema checked, never migrated, never written, never locked against the broker. On <c>store: postgres</c> that
+/// is the cluster's one store: <c>audit verify</c> checks the one hash chain every node appends to.
 /// </summary>
 internal static class OfflineStore
 {
@@ -23,21 +25,58 @@ internal static class OfflineStore
             return 2;
         }
 
+        PostgresDatabase? database = null;
         try
         {
-            await using var store = await OpenAsync(options, ct);
+            database = options.Postgres is null ? null : OpenDatabase(options);
+            await using var store = database is null ? await OpenSqliteAsync(options, ct) : await CheckedAsync(new PostgresMandateStore(database, readOnly: true), s => ((PostgresMandateStore)s).CheckSchemaAsync(ct));
             return store is null ? 2 : await read(store);
         }
-        catch (Exception e) when (e is StoreUnavailableException or StoreSchemaException)
+        catch (Exception e) when (e is StoreUnavailableException or StoreSchemaException or MandateConfigException)
         {
             // An outage and a schema this build does not read are the two ways a read can fail: one line each.
             Output.Error(e.Message);
             return 2;
         }
+        finally
+        {
+            if (database is not null)
+            {
+                await database.DisposeAsync();
+            }
+        }
     }
 
-    /// <summary>The configured store, read-only, after checking its schema is the one this build reads; null (reported) when there is none.</summary>
-    private static async Task<IMandateStore?> OpenAsync(MandateOptions options, CancellationToken ct)
+    /// <summary>The PostgreSQL connection pool for <c>store: postgres</c>, the connection string read from its variable or file.</summary>
+    private static PostgresDatabase OpenDatabase(MandateOptions options)
+    {
+        var config = options.Postgres!;
+        var connectionString = config.ReadConnectionString(Environment.GetEnvironmentVariable, out var warning);
+        if (warning is not null)
+        {
+            Output.ErrorLine("warning: " + warning);
+        }
+
+        try
+        {
+            return new PostgresDatabase(new PostgresStoreOptions
+            {
+                ConnectionString = connectionString,
+                Schema = config.Schema,
+                Node = options.Node + "-cli",
+                StatementTimeout = config.StatementTimeout,
+                ConnectTimeout = config.ConnectTimeout,
+                MaxPoolSize = 2,
+            });
+        }
+        catch (ArgumentException)
+        {
+            throw new MandateConfigException("the PostgreSQL connection string is not valid; check its keywords (Host, Port, Database, Username, Password, SSL Mode, ...)");
+        }
+    }
+
+    /// <summary>The SQLite store, read-only, after checking its schema is the one this build reads; null (reported) when there is none.</summary>
+    private static async Task<IMandateStore?> OpenSqliteAsync(MandateOptions options, CancellationToken ct)
     {
         if (!File.Exists(options.StorePath))
         {
@@ -45,10 +84,15 @@ internal static class OfflineStore
             return null;
         }
 
-        var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = options.StorePath, ReadOnly = true });
+        return await CheckedAsync(new SqliteMandateStore(new SqliteStoreOptions { FilePath = options.StorePath, ReadOnly = true }), s => ((SqliteMandateStore)s).CheckSchemaAsync(ct));
+    }
+
+    /// <summary><paramref name="store"/> once its schema is the one this build reads (never migrated); closed when it is not.</summary>
+    private static async Task<IMandateStore> CheckedAsync(IMandateStore store, Func<IMandateStore, Task> checkSchema)
+    {
         try
         {
-            await store.CheckSchemaAsync(ct);
+            await checkSchema(store);
             return store;
         }
         catch

@@ -15,11 +15,13 @@ internal static class ServeCommand
     {
         var config = CommonOptions.Config();
         var listen = new Option<string?>("--listen") { Description = "Override the listen URL from the configuration, e.g. http://127.0.0.1:9090" };
+        var node = new Option<string?>("--node") { Description = $"This node's name in audit records and key rows (overrides 'node:' and ${NodeName.EnvironmentVariable}); default the machine name" };
         var initNewStore = new Option<bool>("--init-new-store") { Description = "Create a new, empty store although the data directory holds a key-encryption key or WAL of an earlier one" };
         var command = new Command("serve", "Run the broker: token exchange, introspection, revocation, JWKS and the admin socket")
         {
             config,
             listen,
+            node,
             initNewStore,
         };
         command.SetAction(async (parse, ct) =>
@@ -32,6 +34,7 @@ internal static class ServeCommand
 
             try
             {
+                options = NodeName.Apply(options, parse.GetValue(node), Environment.GetEnvironmentVariable);
                 await using var app = await MandateServer.CreateAsync(options, new MandateHostOptions { ListenUrl = parse.GetValue(listen), InitNewStore = parse.GetValue(initNewStore) }, ct);
                 await app.StartAsync(ct);
                 PrintBanner(options, app);
@@ -53,6 +56,7 @@ internal static class ServeCommand
         Output.Line($"  issuer        {Markup.Escape(options.Issuer)}");
         Output.Line($"  trust domain  {Markup.Escape(options.TrustDomain)} ({Markup.Escape(options.Environment)})");
         Output.Line($"  policy        {Markup.Escape(app.Runtime.Policy.Current.Version)} ({app.Runtime.Policy.Current.Rules.Length} rules) from {Markup.Escape(options.PolicyPath)}");
+        Output.Line($"  node          {Markup.Escape(options.Node)}");
         Output.Line($"  store         {Markup.Escape(app.Runtime.Store.Description)}");
         Output.Line($"  signing key   {Markup.Escape(app.Runtime.Keys.Current.Active.Kid)} (sealed with {Markup.Escape(app.Runtime.Kek.Source)})");
         Output.Line($"  admin socket  {Markup.Escape(options.AdminSocket)}");

@@ -89,16 +89,24 @@ public static class ConfigLoader
         }
 
         var dataDir = Resolve(baseDir, root.String("data_dir") ?? defaults.DataDirectory);
+        var store = root.String("store");
+        var postgres = PostgresConfigReader.Read(root, store, baseDir);
+        var node = root.String("node");
+        if (node is not null && NodeName.Problem(node) is { } badNode)
+        {
+            root.Problem("node", badNode);
+        }
         var options = new MandateOptions
         {
             BaseDirectory = baseDir,
             Issuer = root.String("issuer") ?? defaults.Issuer,
             TrustDomain = root.String("trust_domain", required: true) ?? defaults.TrustDomain,
             Environment = root.String("environment") ?? defaults.Environment,
-            Node = root.String("node") ?? defaults.Node,
+            Node = node ?? defaults.Node,
             Listen = root.String("listen") ?? defaults.Listen,
             DataDirectory = dataDir,
-            StorePath = Resolve(baseDir, root.String("store") ?? Path.Combine(dataDir, "mandate.db")),
+            StorePath = Resolve(baseDir, postgres is null && store is not null ? store : Path.Combine(dataDir, "mandate.db")),
+            Postgres = postgres,
             AdminSocket = Resolve(baseDir, root.String("admin_socket") ?? Path.Combine(dataDir, "admin.sock")),
             PolicyPath = Resolve(baseDir, root.String("policy", required: true) ?? defaults.PolicyPath),
             ShadowPolicyPath = root.String("shadow_policy") is { } shadow ? Resolve(baseDir, shadow) : null,

@@ -15,7 +15,10 @@ public sealed record MandateOptions
     /// <summary>Deployment environment policies can match on (<c>dev</c>, <c>prod</c>, …). Default <c>dev</c>.</summary>
     public string Environment { get; init; } = "dev";
 
-    /// <summary>Name of this broker node in audit records and key ids. Default: the host name.</summary>
+    /// <summary>
+    /// Name of this broker node in audit records, key rows and the database's application name. Default: the host
+    /// name, so two nodes never share a name unless told to; <c>mandate serve --node</c> or <c>MANDATE_NODE</c> override it.
+    /// </summary>
     public string Node { get; init; } = System.Environment.MachineName.ToLowerInvariant();
 
     /// <summary>Kestrel URL for the OAuth endpoints. Default <c>http://127.0.0.1:8080</c>.</summary>
@@ -24,8 +27,11 @@ public sealed record MandateOptions
     /// <summary>Folder for the SQLite file, the admin socket and generated development keys. Default <c>.mandate</c>.</summary>
     public string DataDirectory { get; init; } = ".mandate";
 
-    /// <summary>SQLite database file. Default <c>{data_dir}/mandate.db</c>.</summary>
+    /// <summary>SQLite database file (<c>store:</c> a path). Default <c>{data_dir}/mandate.db</c>. Unused when <see cref="Postgres"/> is set.</summary>
     public string StorePath { get; init; } = ".mandate/mandate.db";
+
+    /// <summary>The shared PostgreSQL store (<c>store: postgres</c> and its <c>postgres:</c> section); null for the embedded SQLite store.</summary>
+    public PostgresStoreConfig? Postgres { get; init; }
 
     /// <summary>Unix socket of the admin API (file permissions 0600 are its access control). Default <c>{data_dir}/admin.sock</c>.</summary>
     public string AdminSocket { get; init; } = ".mandate/admin.sock";

@@ -183,6 +183,9 @@ internal sealed class YamlMapping
         return result;
     }
 
+    /// <summary>Marks <paramref name="key"/> as understood without reading it (its section was refused as a whole).</summary>
+    public void Skip(string key) => _read.Add(key);
+
     /// <summary>Reports a problem at <paramref name="key"/> (or at this mapping when the key is absent).</summary>
     public void Problem(string key, string message)
     {

@@ -37,7 +37,8 @@ public sealed class IssuedTokenValidator
             return (null, broken.Check);
         }
 
-        if (!_keys.Current.ByKid.TryGetValue(jwt.Kid ?? "", out var key))
+        // Another node's key may be seconds old: an unknown kid re-reads the keys (rate-limited) before refusing.
+        if (await _keys.FindPublicKeyAsync(jwt.Kid ?? "", CancellationToken.None) is not { } key)
         {
             return (null, "unknown signing key");
         }

@@ -13,6 +13,9 @@ public sealed class KeyEncryptionKey : IDisposable
     private const int TagSize = 16;
     private readonly AesGcm _aes;
 
+    // HKDF-Extract of the key (empty salt): subkeys are expanded from it, so the key itself is not kept in a second place.
+    private readonly byte[] _prk;
+
     // AesGcm instances are not thread-safe, and the vault opens secrets on concurrent proxied calls.
     private readonly Lock _lock = new();
 
@@ -25,6 +28,7 @@ public sealed class KeyEncryptionKey : IDisposable
         }
 
         _aes = new AesGcm(key, TagSize);
+        _prk = HKDF.Extract(HashAlgorithmName.SHA256, key);
     }
 
     /// <summary>Where the key came from, for start-up logs (never the key).</summary>
@@ -32,9 +36,10 @@ public sealed class KeyEncryptionKey : IDisposable
 
     /// <summary>
     /// Loads the key from the environment variable, else from the file; creates the file (mode 0600)
-    /// with fresh random bytes when neither exists, which suits development and is logged as such.
+    /// with fresh random bytes when neither exists and <paramref name="mayGenerate"/>, which suits development and is
+    /// logged as such. Nodes sharing a store pass false: each must be given the same key, never make its own.
     /// </summary>
-    public static KeyEncryptionKey Load(KeyOptions options, Func<string, string?> getEnvironment)
+    public static KeyEncryptionKey Load(KeyOptions options, Func<string, string?> getEnvironment, bool mayGenerate = true)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(getEnvironment);
@@ -50,10 +55,27 @@ public sealed class KeyEncryptionKey : IDisposable
             return new KeyEncryptionKey(Decode(File.ReadAllText(file).Trim(), file)) { Source = $"file:{file}" };
         }
 
+        if (!mayGenerate)
+        {
+            throw new MandateConfigException(
+                $"no key-encryption key: every node sharing the PostgreSQL store needs the same one; set {options.KekEnvironmentVariable} or keys.kek_file (the file {file} does not exist) to the key the other nodes use, or for a first node generate one with: openssl rand -base64 32");
+        }
+
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var key = RandomNumberGenerator.GetBytes(32);
         PrivateFile.WriteAllText(file, Convert.ToBase64String(key));
         return new KeyEncryptionKey(key) { Source = $"file:{file} (generated)" };
+    }
+
+    /// <summary>
+    /// A subkey for one purpose (HKDF-SHA256, RFC 5869, with <paramref name="purpose"/> as the info label): every node
+    /// holding this key-encryption key derives the same bytes, and nothing derived for one purpose reveals another's.
+    /// </summary>
+    public byte[] DeriveKey(string purpose, int length = 32)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 16);
+        return HKDF.Expand(HashAlgorithmName.SHA256, _prk, length, System.Text.Encoding.UTF8.GetBytes(purpose));
     }
 
     public byte[] Seal(ReadOnlySpan<byte> plaintext, string associatedData)
@@ -86,7 +108,11 @@ public sealed class KeyEncryptionKey : IDisposable
         return plaintext;
     }
 
-    public void Dispose() => _aes.Dispose();
+    public void Dispose()
+    {
+        _aes.Dispose();
+        CryptographicOperations.ZeroMemory(_prk);
+    }
 
     private static byte[] Decode(string base64, string where)
     {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Mandate.Core.Audit;
+using Mandate.Core.Cluster;
 using Mandate.Core.Storage;
 using Microsoft.IdentityModel.Tokens;
 
@@ -16,6 +17,9 @@ namespace Mandate.Core.Keys;
 public class KeyRing : IDisposable
 {
     private static readonly TimeSpan PublishSlack = TimeSpan.FromMinutes(1);
+
+    /// <summary>Fewest time between two store reads for a kid this node does not know (an unknown kid costs at most this).</summary>
+    public static readonly TimeSpan UnknownKidRefreshInterval = TimeSpan.FromSeconds(1);
     private readonly IMandateStore _store;
     private readonly KeyEncryptionKey _kek;
     private readonly string _node;
@@ -23,8 +27,15 @@ public class KeyRing : IDisposable
     private readonly SemaphoreSlim _lock = new(1, 1);
     private volatile KeySet? _current;
     private SigningKey? _retired;
+    private readonly IClusterLocks _locks;
+    private long _lastUnknownKidRefresh;
 
-    public KeyRing(KeyProfile profile, IMandateStore store, KeyEncryptionKey kek, string node, TimeProvider time)
+    /// <summary>
+    /// A ring over <paramref name="store"/>. Every creation and rotation holds the cluster-wide mutex <c>keys:{purpose}</c>
+    /// of <paramref name="locks"/> and re-reads the stored keys inside it, so two nodes never rotate the same shared key;
+    /// in-process only when null (one node).
+    /// </summary>
+    public KeyRing(KeyProfile profile, IMandateStore store, KeyEncryptionKey kek, string node, TimeProvider time, IClusterLocks? locks = null)
     {
         ArgumentNullException.ThrowIfNull(profile);
         if (profile.Overlap is null && profile.Certificate is null)
@@ -37,9 +48,16 @@ public class KeyRing : IDisposable
         _kek = kek;
         _node = node;
         _time = time;
+        _locks = locks ?? new LocalClusterLocks();
     }
 
+    /// <summary>The name of the cluster-wide mutex held while a key of <paramref name="purpose"/> is created or rotated.</summary>
+    public static string LockName(string purpose) => "keys:" + purpose;
+
     public KeyProfile Profile { get; }
+
+    /// <summary>True once keys were loaded (a ring used only on demand, like federation, may never be).</summary>
+    public bool IsLoaded => _current is not null;
 
     /// <summary>The current keys. Throws before <see cref="RefreshAsync"/> or <see cref="GetAsync"/> has run once.</summary>
     public KeySet Current => _current ?? throw new InvalidOperationException($"{Profile.Purpose} keys are not loaded yet");
@@ -55,7 +73,7 @@ public class KeyRing : IDisposable
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            return _current is { } loaded && !IsDue(loaded) ? loaded : await LoadAsync(cancellationToken);
+            return _current is { } loaded && !IsDue(loaded) ? loaded : await LoadAsync(rotateDue: true, cancellationToken);
         }
         finally
         {
@@ -64,12 +82,48 @@ public class KeyRing : IDisposable
     }
 
     /// <summary>Loads the keys from the store (other nodes' too), creating this node's key first when it has none or it is due.</summary>
-    public async Task<KeySet> RefreshAsync(CancellationToken cancellationToken)
+    public Task<KeySet> RefreshAsync(CancellationToken cancellationToken) => LoadLockedAsync(rotateDue: true, cancellationToken);
+
+    /// <summary>
+    /// Loads the keys from the store to follow other nodes (their new keys, a shared key another node rotated) without
+    /// rotating a due key; creates one only when there is none yet.
+    /// </summary>
+    public Task<KeySet> ReloadAsync(CancellationToken cancellationToken) => LoadLockedAsync(rotateDue: false, cancellationToken);
+
+    /// <summary>
+    /// The public key <paramref name="kid"/> for verifying a token Mandate issued, or null. A kid this node does not
+    /// know may be another node's key minutes or seconds old, so the keys are re-read first, at most once per
+    /// <see cref="UnknownKidRefreshInterval"/> (a stream of made-up kids costs one read a second, no more).
+    /// </summary>
+    public async Task<JsonWebKey?> FindPublicKeyAsync(string kid, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(kid))
+        {
+            return null;
+        }
+
+        if (Current.ByKid.TryGetValue(kid, out var known))
+        {
+            return known;
+        }
+
+        var now = _time.GetUtcNow().UtcTicks;
+        var last = Interlocked.Read(ref _lastUnknownKidRefresh);
+        if (now - last < UnknownKidRefreshInterval.Ticks || Interlocked.CompareExchange(ref _lastUnknownKidRefresh, now, last) != last)
+        {
+            return null;
+        }
+
+        var set = await ReloadAsync(cancellationToken);
+        return set.ByKid.GetValueOrDefault(kid);
+    }
+
+    private async Task<KeySet> LoadLockedAsync(bool rotateDue, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            return await LoadAsync(cancellationToken);
+            return await LoadAsync(rotateDue, cancellationToken);
         }
         finally
         {
@@ -77,18 +131,28 @@ public class KeyRing : IDisposable
         }
     }
 
-    private async Task<KeySet> LoadAsync(CancellationToken cancellationToken)
+    private async Task<KeySet> LoadAsync(bool rotateDue, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var stored = await _store.ListKeysAsync(Profile.Purpose, cancellationToken);
-        var mine = stored.LastOrDefault(k => k.RetiredAt is null && (!Profile.PerNode || k.Node == _node));
-        if (mine is null || IsDue(mine, now))
+        var mine = Mine(stored);
+        if (mine is null || (rotateDue && IsDue(mine, now)))
         {
-            var kid = await RotateAsync(mine, now, cancellationToken);
-            stored = await _store.ListKeysAsync(Profile.Purpose, cancellationToken);
+            // One rotator per purpose across the cluster; what another node did while this one waited is re-read.
+            await using (await _locks.AcquireAsync(LockName(Profile.Purpose), cancellationToken))
+            {
+                stored = await _store.ListKeysAsync(Profile.Purpose, cancellationToken);
+                mine = Mine(stored);
+                now = _time.GetUtcNow();
+                if (mine is null || IsDue(mine, now))
+                {
+                    var kid = await RotateAsync(mine, now, cancellationToken);
+                    stored = await _store.ListKeysAsync(Profile.Purpose, cancellationToken);
 
-            // By kid, not position: another node's key may sort after ours (same instant, or its clock runs ahead).
-            mine = stored.Single(k => k.Kid == kid);
+                    // By kid, not position: another node's key may sort after ours (same instant, or its clock runs ahead).
+                    mine = stored.Single(k => k.Kid == kid);
+                }
+            }
         }
 
         var active = _current?.Active;
@@ -106,6 +170,9 @@ public class KeyRing : IDisposable
         _current = set;
         return set;
     }
+
+    private StoredKey? Mine(IReadOnlyList<StoredKey> stored) =>
+        stored.LastOrDefault(k => k.RetiredAt is null && (!Profile.PerNode || k.Node == _node));
 
     private bool IsDue(KeySet set) => set.Stored.FirstOrDefault(k => k.Kid == set.Active.Kid) is not { } row || IsDue(row, _time.GetUtcNow());
 

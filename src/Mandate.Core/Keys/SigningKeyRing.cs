@@ -13,8 +13,8 @@ public sealed class SigningKeyRing : KeyRing
     /// <summary>The purpose of these keys in the store.</summary>
     public const string Purpose = KeyPurposes.TokenSigning;
 
-    public SigningKeyRing(IMandateStore store, KeyEncryptionKey kek, MandateOptions options, TimeProvider time)
-        : base(KeyProfiles.TokenSigning(options), store, kek, options?.Node ?? throw new ArgumentNullException(nameof(options)), time)
+    public SigningKeyRing(IMandateStore store, KeyEncryptionKey kek, MandateOptions options, TimeProvider time, Mandate.Core.Cluster.IClusterLocks? locks = null)
+        : base(KeyProfiles.TokenSigning(options), store, kek, options?.Node ?? throw new ArgumentNullException(nameof(options)), time, locks)
     {
     }
 }

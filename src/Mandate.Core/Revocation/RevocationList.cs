@@ -1,30 +1,50 @@
 using System.Collections.Concurrent;
+using Mandate.Core.Cluster;
+using Mandate.Core.Storage;
 
 namespace Mandate.Core.Revocation;
 
 /// <summary>
-/// The in-memory view of every live revocation, consulted on each introspection. Loaded from the
-/// store at start and updated as revocations commit, so a revocation bites on the next request.
+/// The in-memory view of every live revocation, consulted on each introspection, proxied call and grant. Loaded
+/// from the store at start, updated as this node's revocations commit and as the change feed reports other nodes'
+/// (<see cref="RevocationFollower"/>). Its reads fail closed while the change feed is not current: a node that
+/// cannot vouch it heard every revocation answers nothing rather than trust a credential another node revoked.
 /// </summary>
 public sealed class RevocationList
 {
+    /// <summary>Why every read fails while the change feed is not current (client-safe: names no host or cause).</summary>
+    public const string NotCurrentMessage =
+        "this node cannot confirm it has every revocation (it is not following the store's changes); nothing is accepted or issued until it catches up";
+
     private readonly ConcurrentDictionary<(RevocationTarget, string), Revocation> _entries = new();
+    private readonly IChangeFeed? _feed;
+
+    /// <param name="feed">The change feed whose currency the reads depend on; null for a view nothing else writes to (tests, tools).</param>
+    public RevocationList(IChangeFeed? feed = null) => _feed = feed;
 
     public int Count => _entries.Count;
 
     /// <summary>Raised after a revocation was added, so what holds live credentials (e.g. database logins) can act at once.</summary>
     public event EventHandler<Revocation>? Added;
 
+    /// <summary>
+    /// Adds a revocation, or a newer state of one already held: a later revocation of the same target replaces an
+    /// earlier one, and a lift (same <see cref="Revocation.RevokedAt"/>, <see cref="Revocation.LiftedAt"/> set) replaces
+    /// the unlifted state, never the other way round (a lift is final, so a stale read cannot undo it).
+    /// </summary>
     public void Add(Revocation revocation)
     {
         ArgumentNullException.ThrowIfNull(revocation);
-        _entries.AddOrUpdate((revocation.Target, revocation.Value), revocation,
-            (_, existing) => existing.RevokedAt > revocation.RevokedAt ? existing : revocation);
+        _entries.AddOrUpdate((revocation.Target, revocation.Value), revocation, (_, existing) => Newer(existing, revocation));
         Added?.Invoke(this, revocation);
     }
 
     /// <summary>The revocation of run <paramref name="run"/>, if any.</summary>
-    public Revocation? ForRun(string run) => _entries.GetValueOrDefault((RevocationTarget.Run, run));
+    public Revocation? ForRun(string run)
+    {
+        EnsureCurrent();
+        return _entries.GetValueOrDefault((RevocationTarget.Run, run));
+    }
 
     /// <summary>Forgets revocations that can no longer cover a live credential (their KeepUntil has passed).</summary>
     public int Purge(DateTimeOffset now)
@@ -42,12 +62,17 @@ public sealed class RevocationList
     }
 
     /// <summary>The agent revocation that disables <paramref name="agent"/> (kill switch), unless it was lifted.</summary>
-    public Revocation? DisabledBy(string agent) =>
-        _entries.TryGetValue((RevocationTarget.Agent, agent), out var r) && r.LiftedAt is null ? r : null;
+    public Revocation? DisabledBy(string agent)
+    {
+        EnsureCurrent();
+        return _entries.TryGetValue((RevocationTarget.Agent, agent), out var r) && r.LiftedAt is null ? r : null;
+    }
 
     /// <summary>The revocation that covers a credential with these facts, if any.</summary>
     public Revocation? Find(CredentialFacts c)
     {
+        ArgumentNullException.ThrowIfNull(c);
+        EnsureCurrent();
         if (_entries.TryGetValue((RevocationTarget.Token, c.Jti), out var byToken))
         {
             return byToken;
@@ -57,6 +82,24 @@ public sealed class RevocationList
             ?? Covers(RevocationTarget.Agent, c.Agent, c.IssuedAt)
             ?? Covers(RevocationTarget.Tenant, c.Tenant, c.IssuedAt)
             ?? (c.User is null ? null : Covers(RevocationTarget.User, c.User, c.IssuedAt));
+    }
+
+    private static Revocation Newer(Revocation existing, Revocation candidate)
+    {
+        if (existing.RevokedAt != candidate.RevokedAt)
+        {
+            return existing.RevokedAt > candidate.RevokedAt ? existing : candidate;
+        }
+
+        return existing.LiftedAt is not null && candidate.LiftedAt is null ? existing : candidate;
+    }
+
+    private void EnsureCurrent()
+    {
+        if (_feed is { IsCurrent: false })
+        {
+            throw new StoreUnavailableException(NotCurrentMessage);
+        }
     }
 
     private Revocation? Covers(RevocationTarget target, string value, DateTimeOffset issuedAt) =>

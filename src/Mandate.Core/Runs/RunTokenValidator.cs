@@ -67,7 +67,8 @@ public sealed class RunTokenValidator
             return Bad($"{parameter} {broken.Problem}");
         }
 
-        if (!_keys.Current.ByKid.TryGetValue(jwt.Kid ?? "", out var key))
+        // Another node's key may be seconds old: an unknown kid re-reads the keys (rate-limited) before refusing.
+        if (await _keys.FindPublicKeyAsync(jwt.Kid ?? "", cancellationToken) is not { } key)
         {
             return Bad($"{parameter} is not signed by this broker's keys; run tokens come only from Mandate");
         }

@@ -26,11 +26,12 @@ public sealed class SpiffeAuthority : IDisposable
     private volatile SpiffeKeys? _current;
     private SpiffeKeys? _previous;
 
-    public SpiffeAuthority(IMandateStore store, KeyEncryptionKey kek, MandateOptions options, TimeProvider time)
+    /// <summary>The authority over <paramref name="store"/>; <paramref name="locks"/> lets one node at a time create or renew the shared CA and JWT-SVID keys.</summary>
+    public SpiffeAuthority(IMandateStore store, KeyEncryptionKey kek, MandateOptions options, TimeProvider time, Mandate.Core.Cluster.IClusterLocks? locks = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _ca = new KeyRing(KeyProfiles.SpiffeCa(options), store, kek, options.Node, time);
-        _jwt = new KeyRing(KeyProfiles.SpiffeJwt(options), store, kek, options.Node, time);
+        _ca = new KeyRing(KeyProfiles.SpiffeCa(options), store, kek, options.Node, time, locks);
+        _jwt = new KeyRing(KeyProfiles.SpiffeJwt(options), store, kek, options.Node, time, locks);
         _options = options;
         _time = time;
         JwtIssuer = SpiffeConfigReader.JwtSvidIssuer(options);
@@ -54,13 +55,21 @@ public sealed class SpiffeAuthority : IDisposable
     public string BundlePem => SpiffeBundle.ToPem(Current);
 
     /// <summary>Loads the keys, creating the CA and the JWT-SVID key on first start and renewing them when due.</summary>
-    public async Task RefreshAsync(CancellationToken cancellationToken)
+    public Task RefreshAsync(CancellationToken cancellationToken) => LoadAsync(rotateDue: true, cancellationToken);
+
+    /// <summary>
+    /// Loads the keys to follow what another node created or renewed, renewing nothing that is due (in a cluster the
+    /// leader of <c>shared-key-rotation</c> renews); creates the CA and JWT-SVID key only when there are none yet.
+    /// </summary>
+    public Task ReloadAsync(CancellationToken cancellationToken) => LoadAsync(rotateDue: false, cancellationToken);
+
+    private async Task LoadAsync(bool rotateDue, CancellationToken cancellationToken)
     {
         await _refreshLock.WaitAsync(cancellationToken);
         try
         {
-            var ca = await _ca.RefreshAsync(cancellationToken);
-            var jwt = await _jwt.RefreshAsync(cancellationToken);
+            var ca = rotateDue ? await _ca.RefreshAsync(cancellationToken) : await _ca.ReloadAsync(cancellationToken);
+            var jwt = rotateDue ? await _jwt.RefreshAsync(cancellationToken) : await _jwt.ReloadAsync(cancellationToken);
             var next = Snapshot(ca, jwt, _time.GetUtcNow());
 
             // A request may still hold the previous snapshot; free it one refresh later.

@@ -94,10 +94,16 @@ public static class AdminEndpoints
         }
     }
 
-    private static IResult Status(MandateOptions options, SigningKeyRing keys, PolicyProvider policy, RevocationList revocations) =>
+    private static IResult Status(
+        MandateOptions options, SigningKeyRing keys, PolicyProvider policy, RevocationList revocations, IMandateStore store,
+        Core.Cluster.IChangeFeed feed, Hosting.ClusterLeadership leadership, Core.Revocation.RevocationFollower follower) =>
         Results.Json(new
         {
             node = options.Node,
+            store = store.Description,
+            change_feed_current = feed.IsCurrent,
+            revocation_cursor = follower.Cursor,
+            leader_roles = leadership.Held,
             issuer = options.Issuer,
             trust_domain = options.TrustDomain,
             environment = options.Environment,

@@ -1,3 +1,4 @@
+using Mandate.Core.Cluster;
 using Mandate.Core.Revocation;
 using Mandate.Credentials.Postgres;
 using Microsoft.Extensions.Hosting;
@@ -7,7 +8,9 @@ namespace Mandate.Server.Hosting;
 
 /// <summary>
 /// Runs the database lease reaper at start-up (leases left by a stopped broker), every 15 seconds (expiry),
-/// and at once whenever a revocation is added on this node, so revoked logins go within seconds.
+/// and at once whenever a revocation reaches this node, so revoked logins go within seconds. Of nodes sharing a
+/// store only the leader of <see cref="ClusterRoles.LeaseReaper"/> reaps; the others ask again every pass and take
+/// over within one interval when the leader goes.
 /// </summary>
 internal sealed partial class DatabaseLeaseReaperService : BackgroundService
 {
@@ -16,12 +19,14 @@ internal sealed partial class DatabaseLeaseReaperService : BackgroundService
     private readonly DatabaseLeaseReaper _reaper;
     private readonly RevocationList _revocations;
     private readonly TimeProvider _time;
+    private readonly ClusterLeadership _leadership;
     private readonly ILogger<DatabaseLeaseReaperService> _logger;
     private readonly SemaphoreSlim _wake = new(0, 1);
 
-    public DatabaseLeaseReaperService(DatabaseLeaseReaper reaper, RevocationList revocations, TimeProvider time, ILogger<DatabaseLeaseReaperService> logger)
+    public DatabaseLeaseReaperService(DatabaseLeaseReaper reaper, RevocationList revocations, TimeProvider time, ClusterLeadership leadership, ILogger<DatabaseLeaseReaperService> logger)
     {
         _reaper = reaper;
+        _leadership = leadership;
         _revocations = revocations;
         _time = time;
         _logger = logger;
@@ -41,7 +46,10 @@ internal sealed partial class DatabaseLeaseReaperService : BackgroundService
             {
                 try
                 {
-                    await _reaper.RunOnceAsync(stoppingToken);
+                    if (await _leadership.IsLeaderAsync(ClusterRoles.LeaseReaper, stoppingToken))
+                    {
+                        await _reaper.RunOnceAsync(stoppingToken);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -4,9 +4,11 @@ using Mandate.Core.Configuration;
 using Mandate.Core.Credentials;
 using Mandate.Core.Grants;
 using Mandate.Core.Storage;
+using Mandate.Storage.Postgres;
 using Mandate.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Mandate.Server.Hosting;
 
@@ -33,8 +35,8 @@ public sealed class MandateBuilder
     /// <summary>How the broker process is hosted.</summary>
     public MandateHostOptions Host { get; }
 
-    /// <summary>Creates the store start-up opens and migrates (SQLite at <c>options.StorePath</c> unless chosen otherwise).</summary>
-    internal Func<StoreHealth, IMandateStore> OpenStore { get; private set; }
+    /// <summary>Creates the store start-up opens and migrates (SQLite at <c>options.StorePath</c> unless chosen otherwise) and its cluster parts.</summary>
+    internal Func<StoreHealth, ILoggerFactory, StoreConnection> OpenStore { get; private set; }
 
     /// <summary>
     /// Keeps the broker's state in the SQLite file at <c>data_dir</c>/<c>mandate.db</c>, with the host's busy timeout
@@ -44,9 +46,26 @@ public sealed class MandateBuilder
     {
         OpenStore = configure is null
             ? DefaultSqliteStore
-            : health => new SqliteMandateStore(configure(SqliteOptions(health)) with { Health = health }, Host.Time);
+            : (health, _) => StoreConnection.Local(new SqliteMandateStore(configure(SqliteOptions(health)) with { Health = health }, Host.Time));
         return this;
     }
+
+    /// <summary>
+    /// Keeps the broker's state in the shared PostgreSQL store, so any number of nodes serve together: the connection
+    /// string from <paramref name="options"/>, or (when null) from the configuration's <c>postgres:</c> section, read
+    /// from its environment variable or file at start-up. The change feed, cluster locks and DPoP replay guard follow.
+    /// </summary>
+    public MandateBuilder UsePostgresStore(PostgresStoreOptions? options = null)
+    {
+        OpenStore = (_, loggers) => PostgresStoreConnection.Open(
+            options ?? PostgresStoreConnection.FromConfiguration(Options, Host.GetEnvironment, loggers.CreateLogger<MandateBuilder>()),
+            Host.Time,
+            loggers);
+        return this;
+    }
+
+    /// <summary>The store the configuration names: PostgreSQL for <c>store: postgres</c>, else the SQLite file.</summary>
+    public MandateBuilder UseConfiguredStore() => Options.Postgres is null ? UseSqliteStore() : UsePostgresStore();
 
     /// <summary>Adds a credential kind; the Issue stage mints through the one registered for a tool's kind.</summary>
     public MandateBuilder AddCredentialKind<T>()
@@ -97,6 +116,10 @@ public sealed class MandateBuilder
         Services.AddSingleton(runtime.AuditWriter);
         Services.AddSingleton<IUnitOfWork>(runtime.AuditWriter);
         Services.AddSingleton(runtime.StoreHealth);
+        Services.Replace(ServiceDescriptor.Singleton(runtime.ChangeFeed));
+        Services.Replace(ServiceDescriptor.Singleton(runtime.Locks));
+        Services.Replace(ServiceDescriptor.Singleton(runtime.ReplayGuard));
+        Services.AddSingleton(runtime.RevocationFollower);
         if (runtime.Spiffe is { } authority)
         {
             Services.AddSingleton(authority);
@@ -113,5 +136,6 @@ public sealed class MandateBuilder
         Health = health,
     };
 
-    private SqliteMandateStore DefaultSqliteStore(StoreHealth health) => new(SqliteOptions(health), Host.Time);
+    private StoreConnection DefaultSqliteStore(StoreHealth health, ILoggerFactory loggers) =>
+        StoreConnection.Local(new SqliteMandateStore(SqliteOptions(health), Host.Time));
 }

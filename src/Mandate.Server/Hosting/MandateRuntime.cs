@@ -1,5 +1,6 @@
 using Mandate.Core;
 using Mandate.Core.Audit;
+using Mandate.Core.Cluster;
 using Mandate.Core.Configuration;
 using Mandate.Core.Development;
 using Mandate.Core.Keys;
@@ -8,6 +9,7 @@ using Mandate.Core.Revocation;
 using Mandate.Core.Spiffe;
 using Mandate.Core.Storage;
 using Mandate.Policy;
+using Mandate.SenderConstraint;
 using Microsoft.Extensions.Logging;
 
 namespace Mandate.Server.Hosting;
@@ -16,13 +18,14 @@ namespace Mandate.Server.Hosting;
 /// The broker's long-lived parts, opened in order at start: store (migrated), key-encryption key,
 /// signing keys, policy, revocations, audit writer. Anything wrong stops start-up with a clear message.
 /// </summary>
-public sealed class MandateRuntime : IAsyncDisposable
+public sealed partial class MandateRuntime : IAsyncDisposable
 {
-    private MandateRuntime(MandateOptions options, TimeProvider time, IMandateStore store, KeyEncryptionKey kek, SigningKeyRing keys, PolicyProvider policy, RevocationList revocations, AuditWriter auditWriter)
+    private MandateRuntime(MandateOptions options, TimeProvider time, StoreConnection connection, KeyEncryptionKey kek, SigningKeyRing keys, PolicyProvider policy, RevocationList revocations, AuditWriter auditWriter)
     {
         Options = options;
         Time = time;
-        Store = store;
+        _connection = connection;
+        Store = connection.Store;
         Kek = kek;
         Keys = keys;
         Policy = policy;
@@ -30,6 +33,7 @@ public sealed class MandateRuntime : IAsyncDisposable
         AuditWriter = auditWriter;
     }
 
+    private readonly StoreConnection _connection;
     private bool _watchPolicy;
 
     public MandateOptions Options { get; }
@@ -40,6 +44,18 @@ public sealed class MandateRuntime : IAsyncDisposable
     public PolicyProvider Policy { get; }
     public RevocationList Revocations { get; }
     public AuditWriter AuditWriter { get; }
+
+    /// <summary>How this node hears other nodes' changes (a <see cref="LocalChangeFeed"/> on SQLite).</summary>
+    public IChangeFeed ChangeFeed => _connection.ChangeFeed;
+
+    /// <summary>Leadership and cluster-wide mutexes (a <see cref="LocalClusterLocks"/> on SQLite).</summary>
+    public IClusterLocks Locks => _connection.Locks;
+
+    /// <summary>Where DPoP proof ids are remembered (in memory on SQLite, in the store on PostgreSQL).</summary>
+    public IProofReplayGuard ReplayGuard => _connection.ReplayGuard;
+
+    /// <summary>Keeps <see cref="Revocations"/> up to date with the store's revocation changes.</summary>
+    public RevocationFollower RevocationFollower { get; private init; } = null!;
 
     /// <summary>Whether the store makes writes durable now; its transitions are logged once each.</summary>
     public StoreHealth StoreHealth { get; private init; } = null!;
@@ -58,7 +74,7 @@ public sealed class MandateRuntime : IAsyncDisposable
     /// <summary>
     /// The ordered start-up, declared once: (1) the new-store guard and development issuers, (2) the policy,
     /// (3) the store the builder chose, opened and migrated, (4) the key-encryption key, (5) the signing keys,
-    /// (6) the revocation list, (7) the SPIFFE issuer. The first step that fails stops start-up with its one-line
+    /// (6) the revocation list, read through the change cursor the change feed follows later, (7) the SPIFFE issuer. The first step that fails stops start-up with its one-line
     /// message, and whatever was opened is closed again; nothing listens yet.
     /// </summary>
     public static async Task<MandateRuntime> OpenAsync(MandateBuilder builder, ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -75,24 +91,30 @@ public sealed class MandateRuntime : IAsyncDisposable
 
         var policy = await PolicyProvider.LoadAsync(options.PolicyPath, host.Time, options.ToolNames(), loggers.CreateLogger<PolicyProvider>(), cancellationToken);
         var health = new StoreHealth(host.Time);
-        var store = builder.OpenStore(health);
+        StoreConnection? connection = null;
+        KeyEncryptionKey? kek = null;
+        SigningKeyRing? keys = null;
+        RevocationFollower? follower = null;
         try
         {
+            connection = builder.OpenStore(health, loggers);
+            var store = connection.Store;
             await store.MigrateAsync(cancellationToken);
-            var kek = KeyEncryptionKey.Load(options.Keys, host.GetEnvironment);
-            var keys = new SigningKeyRing(store, kek, options, host.Time);
+            var logger = loggers.CreateLogger<MandateRuntime>();
+            LogStoreOpened(logger, store.Description, options.Node);
+            // Nodes sharing a store must share the key-encryption key: one made up here would seal keys no other node opens.
+            kek = KeyEncryptionKey.Load(options.Keys, host.GetEnvironment, mayGenerate: options.Postgres is null);
+            keys = new SigningKeyRing(store, kek, options, host.Time, connection.Locks);
             await keys.RefreshAsync(cancellationToken);
-            var revocations = new RevocationList();
-            foreach (var r in await store.ListRevocationsAsync(host.Time.GetUtcNow(), cancellationToken))
-            {
-                revocations.Add(r);
-            }
+            var revocations = new RevocationList(connection.ChangeFeed);
+            follower = new RevocationFollower(store, revocations, host.Time);
+            await follower.CatchUpAsync(cancellationToken);
 
             var writer = new AuditWriter(store);
-            var runtime = new MandateRuntime(options, host.Time, store, kek, keys, policy, revocations, writer) { StoreHealth = health };
+            var runtime = new MandateRuntime(options, host.Time, connection, kek, keys, policy, revocations, writer) { StoreHealth = health, RevocationFollower = follower };
             if (options.Spiffe.Enabled)
             {
-                runtime.Spiffe = new SpiffeAuthority(store, kek, options, host.Time);
+                runtime.Spiffe = new SpiffeAuthority(store, kek, options, host.Time, connection.Locks);
                 await runtime.Spiffe.RefreshAsync(cancellationToken);
             }
             runtime._watchPolicy = host.WatchPolicy;
@@ -101,7 +123,14 @@ public sealed class MandateRuntime : IAsyncDisposable
         catch
         {
             policy.Dispose();
-            await store.DisposeAsync();
+            follower?.Dispose();
+            keys?.Dispose();
+            kek?.Dispose();
+            if (connection is not null)
+            {
+                await connection.CloseAsync();
+            }
+
             throw;
         }
     }
@@ -139,6 +168,10 @@ public sealed class MandateRuntime : IAsyncDisposable
         }
     }
 
+    // The description names host, port, database and schema (or the file): never a password.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store {Store} opened and migrated; this node is {Node}")]
+    private static partial void LogStoreOpened(ILogger logger, string store, string node);
+
     public async ValueTask DisposeAsync()
     {
         Policy.Dispose();
@@ -146,6 +179,7 @@ public sealed class MandateRuntime : IAsyncDisposable
         Keys.Dispose();
         Spiffe?.Dispose();
         Kek.Dispose();
-        await Store.DisposeAsync();
+        RevocationFollower.Dispose();
+        await _connection.CloseAsync();
     }
 }

@@ -49,7 +49,7 @@ public static class MandateServer
                 EnsureFree(ListenAddress.Parse(proxyUrl), proxyUrl);
             }
 
-            var mandate = builder.Services.AddMandate(options, host).UseSqliteStore();
+            var mandate = builder.Services.AddMandate(options, host).UseConfiguredStore();
             using var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(host.LogLevel));
             runtime = await MandateRuntime.OpenAsync(mandate, startupLoggers, cancellationToken);
             mandate.UseRuntime(runtime);

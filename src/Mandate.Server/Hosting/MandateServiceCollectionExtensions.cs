@@ -2,6 +2,7 @@ using Mandate.Core;
 using Mandate.Core.Approvals;
 using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
+using Mandate.Core.Cluster;
 using Mandate.Core.Configuration;
 using Mandate.Core.Credentials;
 using Mandate.Core.Credentials.Jwt;
@@ -18,6 +19,7 @@ using Mandate.Core.Runs;
 using Mandate.Core.Storage;
 using Mandate.Credentials.Postgres;
 using Mandate.Policy;
+using Mandate.SenderConstraint;
 using Mandate.Server.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -51,6 +53,13 @@ public static class MandateServiceCollectionExtensions
         services.TryAddSingleton<IPolicyDecisionPoint>(sp => ShadowPolicy.Wrap(new CurrentPolicyDecisionPoint(sp.GetRequiredService<PolicyProvider>()), sp));
         services.AddHttpClient();
 
+        // cluster: one node on an embedded store hears nothing and leads everything; UseRuntime puts in what the store chose
+        services.TryAddSingleton<IChangeFeed, LocalChangeFeed>();
+        services.TryAddSingleton<IClusterLocks, LocalClusterLocks>();
+        services.TryAddSingleton<IProofReplayGuard>(_ => new DpopReplayCache());
+        services.TryAddSingleton<ClusterLeadership>();
+        services.AddHostedService<ClusterSync>();
+
         // trust: every source's issuers, configured ones first
         builder.AddTrustSource<ConfiguredTrustSource>();
         services.TryAddSingleton(sp => new JwtAttestor(sp.GetServices<ITrustSource>().SelectMany(s => s.Issuers), time));
@@ -78,7 +87,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<ICredentialKind>(sp => new JwtCredentialKind(sp.GetRequiredService<AccessTokenMinter>(), CredentialKind.Secret));
         services.TryAddSingleton<PostgresAdminConnections>();
         builder.AddCredentialKind<PostgresCredentialKind>();
-        services.TryAddSingleton(sp => new Core.Credentials.Federation.FederationKeyRing(sp.GetRequiredService<IMandateStore>(), sp.GetRequiredService<KeyEncryptionKey>(), options, time));
+        services.TryAddSingleton(sp => new Core.Credentials.Federation.FederationKeyRing(sp.GetRequiredService<IMandateStore>(), sp.GetRequiredService<KeyEncryptionKey>(), options, time, sp.GetRequiredService<IClusterLocks>()));
         builder.AddCredentialKind<Core.Credentials.Federation.OidcFederationCredentialKind>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICredentialKind, Core.Credentials.X509.X509CredentialKind>(sp =>
             new Core.Credentials.X509.X509CredentialKind(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>())));

@@ -14,6 +14,9 @@ internal sealed class MandateStartupService : IHostedLifecycleService
     private readonly ServedSockets _sockets;
     private readonly StartupGate _gate;
 
+    /// <summary>Longest the gate stays shut waiting for the change feed's first catch-up; after it requests fail closed instead.</summary>
+    private static readonly TimeSpan FeedWait = TimeSpan.FromSeconds(10);
+
     public MandateStartupService(MandateRuntime runtime, ServedSockets sockets, StartupGate gate)
     {
         _runtime = runtime;
@@ -29,7 +32,21 @@ internal sealed class MandateStartupService : IHostedLifecycleService
         }
 
         await _runtime.RecordStartAsync(cancellationToken);
+        await WaitForChangeFeedAsync(cancellationToken);
         _gate.Open();
+    }
+
+    // Held requests would otherwise meet a revocation list that refuses to answer until the feed's first catch-up,
+    // which on PostgreSQL is one round trip away. Real time on purpose: a test's manual clock must not hold the gate.
+    private async Task WaitForChangeFeedAsync(CancellationToken cancellationToken)
+    {
+        var waited = TimeSpan.Zero;
+        var step = TimeSpan.FromMilliseconds(10);
+        while (!_runtime.ChangeFeed.IsCurrent && waited < FeedWait)
+        {
+            await Task.Delay(step, TimeProvider.System, cancellationToken);
+            waited += step;
+        }
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

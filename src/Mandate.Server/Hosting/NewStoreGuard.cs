@@ -15,7 +15,8 @@ internal static class NewStoreGuard
     /// <exception cref="MandateConfigException">The store is missing but its data directory holds state from a previous store.</exception>
     public static void Check(MandateOptions options, MandateHostOptions host)
     {
-        if (File.Exists(options.StorePath) || host.InitNewStore || IsSet(host.GetEnvironment(EnvironmentVariable)))
+        // A PostgreSQL store is not a file in the data directory: its schema's migrations say whether it is new.
+        if (options.Postgres is not null || File.Exists(options.StorePath) || host.InitNewStore || IsSet(host.GetEnvironment(EnvironmentVariable)))
         {
             return;
         }

@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
+using Mandate.Core.Keys;
 using Mandate.Core.Spiffe;
 using Mandate.SenderConstraint;
 using Mandate.Server.SenderConstraint;
@@ -26,13 +26,15 @@ internal static class SenderConstraintRegistrations
                 spiffe is null ? null : () => [.. spiffe.Current.BundleCertificates]);
         });
         services.TryAddSingleton<ClientCertificateAuthenticator>();
-        // One validator per process: its replay cache must see every proof this node accepts.
-        services.TryAddSingleton(_ => new DpopProofValidator(
+        // One validator per process, over the replay guard every node shares (in memory for one node), so a proof
+        // accepted on any node is refused on every node.
+        services.TryAddSingleton(sp => new DpopProofValidator(
             new DpopValidationOptions { AllowedAlgorithms = sender.Dpop.AllowedAlgorithms.ToArray(), IatWindow = sender.Dpop.IatWindow },
-            time));
-        // Nonces are HMACs of the time step under a per-process secret: no state, nothing to store. A nonce
-        // from another node is refused with use_dpop_nonce and a fresh one, so the client retries once.
-        services.TryAddSingleton(_ => new DpopNonces(RandomNumberGenerator.GetBytes(32), time, sender.Dpop.NonceLifetime));
+            time,
+            sp.GetRequiredService<IProofReplayGuard>()));
+        // Nonces are HMACs of the time step under a secret derived from the key-encryption key: no state, nothing to
+        // store, and every node holding the same key-encryption key accepts every node's nonces.
+        services.TryAddSingleton(sp => DpopNonceKey.Create(sp.GetRequiredService<KeyEncryptionKey>(), time, sender.Dpop.NonceLifetime));
         services.TryAddSingleton<TokenRequestBinding>();
     }
 }

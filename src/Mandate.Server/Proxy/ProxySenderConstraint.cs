@@ -14,13 +14,13 @@ namespace Mandate.Server.Proxy;
 /// </summary>
 internal sealed class ProxySenderConstraint
 {
-    // Its own replay cache: a proof accepted here can never be replayed here, whatever the broker saw.
+    // The replay guard every node shares: a proof accepted by this proxy is refused by every node's proxy.
     private readonly DpopProofValidator _dpop;
 
-    public ProxySenderConstraint(MandateOptions options, TimeProvider time)
+    public ProxySenderConstraint(MandateOptions options, TimeProvider time, IProofReplayGuard replayGuard)
     {
         var dpop = options.SenderConstraint.Dpop;
-        _dpop = new DpopProofValidator(new DpopValidationOptions { AllowedAlgorithms = [.. dpop.AllowedAlgorithms], IatWindow = dpop.IatWindow }, time);
+        _dpop = new DpopProofValidator(new DpopValidationOptions { AllowedAlgorithms = [.. dpop.AllowedAlgorithms], IatWindow = dpop.IatWindow }, time, replayGuard);
     }
 
     /// <summary>Null when the caller is the credential's holder; otherwise why not (client-safe).</summary>

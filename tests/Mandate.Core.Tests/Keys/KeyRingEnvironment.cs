@@ -62,11 +62,11 @@ internal sealed class KeyRingEnvironment : IAsyncDisposable
     }
 
     /// <summary>A ring of <paramref name="profile"/> over this environment's store and key-encryption key, on <paramref name="clock"/>.</summary>
-    public KeyRing NewRing(KeyProfile profile, TimeProvider clock, string node = "node-a")
+    public KeyRing NewRing(KeyProfile profile, TimeProvider clock, string node = "node-a", Mandate.Core.Cluster.IClusterLocks? locks = null)
     {
         var kek = new KeyEncryptionKey(_kekBytes);
         _owned.Add(kek);
-        var ring = new KeyRing(profile, Store, kek, node, clock);
+        var ring = new KeyRing(profile, Store, kek, node, clock, locks);
         _owned.Add(ring);
         return ring;
     }

@@ -12,14 +12,16 @@ namespace Mandate.Server.Tests.Approvals;
 public abstract class ApprovalTest : BrokerTest
 {
     /// <summary>One refund bigger than the policy lets through without a human.</summary>
-    protected const string BigRefund = """[{"type":"refund","amount":250,"currency":"EUR"}]""";
+    internal const string BigRefund = """[{"type":"refund","amount":250,"currency":"EUR"}]""";
 
-    protected override string Configuration => TestBroker.Configuration.Replace(
+    /// <summary>The test broker whose refunds tool takes refund authorization_details.</summary>
+    internal static readonly string ApprovalConfiguration = TestBroker.Configuration.Replace(
         $"{{ name: refunds, resource: {Refunds}, scopes: [refunds:read, refunds:write, refunds:admin], workloads: [{RefundsWorkload}] }}",
         $"{{ name: refunds, resource: {Refunds}, scopes: [refunds:read, refunds:write, refunds:admin], workloads: [{RefundsWorkload}], authorization_details_types: [{{ type: refund, fields: {{ amount: number, currency: string }} }}] }}",
         StringComparison.Ordinal);
 
-    protected override string Policy => """
+    /// <summary>Refunds up to 100 at once, bigger ones after a human approves.</summary>
+    internal const string ApprovalPolicy = """
         rules:
           - id: small-refunds
             reason: Refunds up to 100 need no human.
@@ -35,6 +37,10 @@ public abstract class ApprovalTest : BrokerTest
             tools: [refunds]
             approval_expires_in: 10m
         """;
+
+    protected override string Configuration => ApprovalConfiguration;
+
+    protected override string Policy => ApprovalPolicy;
 
     /// <summary>Asks for a big refund with <paramref name="request"/> and returns the auth_req_id of the pending approval.</summary>
     protected async Task<string> AskAsync(ExchangeRequest request)

@@ -22,6 +22,7 @@ public sealed class BrokerHarness : IAsyncDisposable
 
     private const string DefaultListenUrl = "http://127.0.0.1:0";
     private string _listenUrl = DefaultListenUrl;
+    private bool _ownsDirectory = true;
 
     private BrokerHarness(string directory, MandateOptions options, ManualTimeProvider clock, MandateApp app, CapturedLogs logs)
     {
@@ -69,22 +70,38 @@ public sealed class BrokerHarness : IAsyncDisposable
         try
         {
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), policy);
-            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), configuration + "\n" + extraConfiguration);
             if (prepare is not null)
             {
                 await prepare(directory);
             }
 
-            var options = ConfigLoader.LoadFile(Path.Combine(directory, "mandate.yaml"));
-            var clock = new ManualTimeProvider();
-            var logs = new CapturedLogs();
-            return new BrokerHarness(directory, options, clock, await StartAppAsync(options, clock, logs, listenUrl), logs) { _listenUrl = listenUrl };
+            return await StartInAsync(directory, "mandate.yaml", configuration + "\n" + extraConfiguration, new ManualTimeProvider(), listenUrl);
         }
         catch
         {
             System.IO.Directory.Delete(directory, recursive: true);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A broker over <paramref name="directory"/> (which it does not delete) configured by <paramref name="configFile"/>:
+    /// how several nodes share one folder's policy, key-encryption key and development issuers, each with its own
+    /// configuration (node name, admin socket) and the same clock.
+    /// </summary>
+    public static async Task<BrokerHarness> StartNodeAsync(string directory, string configFile, string configuration, ManualTimeProvider clock)
+    {
+        var harness = await StartInAsync(directory, configFile, configuration, clock, DefaultListenUrl);
+        harness._ownsDirectory = false;
+        return harness;
+    }
+
+    private static async Task<BrokerHarness> StartInAsync(string directory, string configFile, string configuration, ManualTimeProvider clock, string listenUrl)
+    {
+        await File.WriteAllTextAsync(Path.Combine(directory, configFile), configuration);
+        var options = ConfigLoader.LoadFile(Path.Combine(directory, configFile));
+        var logs = new CapturedLogs();
+        return new BrokerHarness(directory, options, clock, await StartAppAsync(options, clock, logs, listenUrl), logs) { _listenUrl = listenUrl };
     }
 
     /// <summary>Stops the broker, runs <paramref name="whileStopped"/>, and starts a new process-equivalent over the same folder, store and clock.</summary>
@@ -276,6 +293,9 @@ public sealed class BrokerHarness : IAsyncDisposable
         WorkloadKey.Dispose();
         UserKey.Dispose();
         PartnerKey.Dispose();
-        System.IO.Directory.Delete(Directory, recursive: true);
+        if (_ownsDirectory)
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
     }
 }

@@ -15,8 +15,8 @@ public sealed class FederationKeyRing : KeyRing
     /// <summary>The JOSE algorithm of federation ID tokens.</summary>
     public const string Algorithm = "RS256";
 
-    public FederationKeyRing(IMandateStore store, KeyEncryptionKey kek, MandateOptions options, TimeProvider time)
-        : base(KeyProfiles.FederationSigning(options), store, kek, options?.Node ?? throw new ArgumentNullException(nameof(options)), time)
+    public FederationKeyRing(IMandateStore store, KeyEncryptionKey kek, MandateOptions options, TimeProvider time, Mandate.Core.Cluster.IClusterLocks? locks = null)
+        : base(KeyProfiles.FederationSigning(options), store, kek, options?.Node ?? throw new ArgumentNullException(nameof(options)), time, locks)
     {
     }
 

@@ -1,0 +1,78 @@
+using Mandate.Core.Approvals;
+using Mandate.Core.Audit;
+using Mandate.Core.Evidence;
+
+namespace Mandate.Storage.Postgres;
+
+/// <summary>Rate counters, approvals and evidence.</summary>
+public sealed partial class PostgresMandateStore
+{
+    public Task<IReadOnlyDictionary<string, long>> ReadRateCountsAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return ReadAsync("read rate counters", c => PostgresPolicyStateSql.RateCountsAsync(c, keys, cancellationToken), cancellationToken);
+    }
+
+    public async Task<Approval?> GetApprovalAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var found = await ReadAsync("read an approval", c => PostgresPolicyStateSql.ApprovalsAsync(c, id, null, 1, cancellationToken), cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    public Task<IReadOnlyList<Approval>> ListApprovalsAsync(ApprovalStatus? status, int limit, CancellationToken cancellationToken) =>
+        ReadAsync(
+            "list approvals",
+            c => PostgresPolicyStateSql.ApprovalsAsync(c, null, status, Math.Clamp(limit, 1, 10_000), cancellationToken),
+            cancellationToken);
+
+    /// <summary>
+    /// The conditional update and its audit events in one transaction under the audit lock, like a commit; when the
+    /// approval is not in the transition's <c>From</c> state (or has expired) the transaction rolls back, writing nothing.
+    /// </summary>
+    public Task<bool> TryTransitionApprovalAsync(ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+        ArgumentNullException.ThrowIfNull(auditEvents);
+        var condition = PostgresPolicyStateSql.TransitionCommand(transition);
+        var writer = PostgresBatchWriter.Prepare(auditEvents);
+        return WriteAsync(
+            "update an approval",
+            "The approval was not changed.",
+            async (connection, transaction) =>
+            {
+                var (tail, matched) = await PostgresBatchWriter.LockAsync(connection, transaction, _auditLockKey, condition, cancellationToken);
+                if (!matched)
+                {
+                    return (false, false);
+                }
+
+                await writer.WriteAsync(connection, transaction, tail, cancellationToken);
+                return (true, true);
+            },
+            cancellationToken);
+    }
+
+    public Task TouchApprovalAsync(string id, DateTimeOffset polledAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return WriteAsync(
+            "record an approval poll",
+            "The poll time was not recorded.",
+            async (connection, transaction) =>
+            {
+                await using var command = PostgresValues.Command(
+                    connection, "UPDATE approvals SET last_polled_at = $1 WHERE id = $2;", PostgresValues.Time(polledAt), PostgresValues.Text(id));
+                command.Transaction = transaction;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                return (true, true);
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<EvidenceRecord>> LatestEvidenceAsync(string subject, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        return ReadAsync("read evidence", c => PostgresPolicyStateSql.LatestEvidenceAsync(c, subject, cancellationToken), cancellationToken);
+    }
+}
