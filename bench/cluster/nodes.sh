@@ -41,7 +41,9 @@ pg_cpu_ticks() {
     stat=${stat##*) }
     total=$(awk '{ print $12 + $13 + $14 + $15 }' <<<"$stat")
     for pid in $(pgrep -P "$pm"); do
-        stat=$(<"/proc/$pid/stat" 2>/dev/null) || continue
+        # A backend may exit between pgrep and the read. ($(<file 2>/dev/null) would read nothing: with a
+        # redirection it is no longer the read-a-file form.)
+        { stat=$(<"/proc/$pid/stat"); } 2>/dev/null || continue
         stat=${stat##*) }
         total=$((total + $(awk '{ print $12 + $13 }' <<<"$stat")))
     done
