@@ -7,11 +7,14 @@
 # PostgreSQL is down, and recovery. Needs PostgreSQL's server binaries, nginx, curl and jq.
 #
 #   bash deploy/smoke-without-docker.sh
+#   MANDATE_BIN=/path/to/published/mandate bash deploy/smoke-without-docker.sh
 set -euo pipefail
 
 DEPLOY=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$DEPLOY/.." && pwd)
-MANDATE=$REPO/src/Mandate.Cli/bin/Release/net10.0/mandate
+# MANDATE_BIN: a `mandate` built elsewhere (e.g. the output of the Dockerfile's `dotnet publish`); default: build
+# src/Mandate.Cli in Release.
+MANDATE=${MANDATE_BIN:-$REPO/src/Mandate.Cli/bin/Release/net10.0/mandate}
 
 log() { printf '[smoke %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
@@ -34,8 +37,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log "building the broker CLI (Release)"
-dotnet build "$REPO/src/Mandate.Cli/Mandate.Cli.csproj" -c Release -nologo -v quiet >/dev/null || die "build failed"
+if [[ -z ${MANDATE_BIN:-} ]]; then
+    log "building the broker CLI (Release)"
+    dotnet build "$REPO/src/Mandate.Cli/Mandate.Cli.csproj" -c Release -nologo -v quiet >/dev/null || die "build failed"
+fi
+[[ -x $MANDATE ]] || die "no mandate binary at $MANDATE"
 start_bench_postgres
 export MANDATE_PG=$MANDATE_TEST_PG
 MANDATE_KEK=$(head -c 32 /dev/urandom | base64)
