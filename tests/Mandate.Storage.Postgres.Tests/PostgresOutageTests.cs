@@ -123,6 +123,22 @@ public sealed class PostgresOutageTests : IAsyncDisposable
         Assert.Equal(committed, result.RecordCount);
     }
 
+    [PostgresFact]
+    public async Task CommitAsync_TextWithNulCharacter_FailsClosedAndWritesNothing()
+    {
+        // PostgreSQL text cannot hold U+0000; the payload escapes it, but an index column would have to carry it.
+        var schema = TestSchema.Create();
+        var store = new PostgresMandateStore(_nodes.Database(schema));
+        await store.MigrateAsync(None);
+
+        var failure = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.CommitAsync(
+            new StoreBatch(StoreTestData.Revocation("rev-1"), StoreTestData.Event(1) with { User = "https://login.acme.example|a\0b" }), None));
+
+        Assert.Contains("Nothing of the batch was written", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(await store.ReadRevocationChangesAsync(0, 10, None));
+        Assert.Equal(0, (await AuditVerifier.VerifyAsync(store, null, None)).RecordCount);
+    }
+
     private static int ClosedPort()
     {
         // Bound and released: nothing listens there now, so a connect is refused at once.

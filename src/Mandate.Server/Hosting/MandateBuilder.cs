@@ -59,7 +59,6 @@ public sealed class MandateBuilder
     {
         OpenStore = (_, loggers) => PostgresStoreConnection.Open(
             options ?? PostgresStoreConnection.FromConfiguration(Options, Host.GetEnvironment, loggers.CreateLogger<MandateBuilder>()),
-            Host.Time,
             loggers);
         return this;
     }

@@ -34,7 +34,7 @@ internal static partial class PostgresStoreConnection
     }
 
     /// <summary>Opens the pool and the four parts over it; nothing connects until first used (migration, at start-up).</summary>
-    public static StoreConnection Open(PostgresStoreOptions options, TimeProvider time, ILoggerFactory loggers)
+    public static StoreConnection Open(PostgresStoreOptions options, ILoggerFactory loggers)
     {
         PostgresDatabase database;
         try
@@ -51,7 +51,8 @@ internal static partial class PostgresStoreConnection
         return new StoreConnection
         {
             Store = new PostgresMandateStore(database),
-            ChangeFeed = new PostgresChangeFeed(database, time, loggers.CreateLogger<PostgresChangeFeed>()),
+            // Wall-clock time, not the broker's clock: whether the listen session is alive is a matter of real seconds.
+            ChangeFeed = new PostgresChangeFeed(database, TimeProvider.System, loggers.CreateLogger<PostgresChangeFeed>()),
             Locks = locks,
             ReplayGuard = new PostgresProofReplayGuard(database),
             // The locks first: their sessions end (and leadership passes on) before the pool closes.

@@ -15,6 +15,7 @@ public sealed class ClusterHarness : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly List<BrokerHarness> _nodes = [];
+    private readonly List<BrokerHarness> _stopped = [];
 
     private ClusterHarness(string directory, string schema, TcpRelay relay, ManualTimeProvider clock)
     {
@@ -48,14 +49,28 @@ public sealed class ClusterHarness : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), policy);
             var throughRelay = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Host = "127.0.0.1", Port = relay.Port };
             await File.WriteAllTextAsync(Path.Combine(directory, "pg.conn"), throughRelay.ConnectionString);
-            File.SetUnixFileMode(Path.Combine(directory, "pg.conn"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            // Every node must be given the same key-encryption key; a node on a shared store never makes its own.
+            await File.WriteAllTextAsync(Path.Combine(directory, "kek"), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(Path.Combine(directory, "pg.conn"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                File.SetUnixFileMode(Path.Combine(directory, "kek"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
 
             // One at a time: the first node creates the schema, the key-encryption key and the issuers' keys.
             for (var i = 0; i < nodes; i++)
             {
                 var name = "node-" + (char)('a' + i);
+                if (i > 0)
+                {
+                    // Each node has its own data folder (a broker locks its own); the development issuers are shared.
+                    CopyFolder(Path.Combine(directory, "node-a", "dev-issuers"), Path.Combine(directory, name, "dev-issuers"));
+                }
+
                 var yaml = configuration
                     .Replace("node: node-a", "node: " + name, StringComparison.Ordinal)
+                    .Replace("data_dir: .", "data_dir: " + name, StringComparison.Ordinal)
+                    .Replace("keys: { rotate_every: 10m }", "keys: { rotate_every: 10m, kek_file: kek }", StringComparison.Ordinal)
                     .Replace("admin_socket: admin.sock", $"admin_socket: admin-{(char)('a' + i)}.sock", StringComparison.Ordinal)
                     + $"\nstore: postgres\npostgres: {{ connection_string_file: pg.conn, schema: {schema} }}\n";
                 cluster._nodes.Add(await BrokerHarness.StartNodeAsync(directory, $"mandate-{name}.yaml", yaml, cluster.Clock));
@@ -68,6 +83,23 @@ public sealed class ClusterHarness : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+    }
+
+    /// <summary>Stops <paramref name="node"/> as a dead node stops: its sessions end, so its cluster locks pass on.</summary>
+    public async Task StopAsync(BrokerHarness node)
+    {
+        _nodes.Remove(node);
+        _stopped.Add(node);
+        await node.StopAsync();
     }
 
     /// <summary>Polls <paramref name="condition"/> every 5 ms until it holds or <paramref name="timeout"/> passes; returns how long it took.</summary>
@@ -89,7 +121,7 @@ public sealed class ClusterHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var node in _nodes)
+        foreach (var node in _nodes.Concat(_stopped))
         {
             await node.DisposeAsync();
         }

@@ -63,7 +63,7 @@ public sealed class ClusterStateTests
             }
             else
             {
-                Expect.Refused(reply, "access_denied", "support-refunds-five-per-user");
+                Expect.Refused(reply, "invalid_target", "support-refunds-five-per-user", "the limit is reached");
             }
         }
 

@@ -23,6 +23,7 @@ public sealed class BrokerHarness : IAsyncDisposable
     private const string DefaultListenUrl = "http://127.0.0.1:0";
     private string _listenUrl = DefaultListenUrl;
     private bool _ownsDirectory = true;
+    private bool _stopped;
 
     private BrokerHarness(string directory, MandateOptions options, ManualTimeProvider clock, MandateApp app, CapturedLogs logs)
     {
@@ -284,10 +285,25 @@ public sealed class BrokerHarness : IAsyncDisposable
 
     public Task WritePolicyAsync(string yaml) => File.WriteAllTextAsync(Options.PolicyPath, yaml);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops the broker as a dead node stops, keeping the identities: other nodes' harnesses sign with the same
+    /// development keys (and the JOSE library caches one signer per key id), so those must outlive this node.
+    /// </summary>
+    public async Task StopAsync()
     {
+        _stopped = true;
         Http.Dispose();
         await App.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopped)
+        {
+            Http.Dispose();
+            await App.DisposeAsync();
+        }
+
         Workloads.Dispose();
         Users.Dispose();
         WorkloadKey.Dispose();
