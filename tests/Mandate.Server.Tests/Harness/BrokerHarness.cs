@@ -1,11 +1,9 @@
 using System.Net.Http.Headers;
 using Mandate.Client;
-using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Development;
 using Mandate.Server.Hosting;
 using Mandate.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace Mandate.Server.Tests.Harness;
@@ -15,7 +13,7 @@ namespace Mandate.Server.Tests.Harness;
 /// the SQLite file, the generated key-encryption key, the development issuers' keys and the admin socket.
 /// The clock is manual and the policy reloads only when a test says so. Dispose stops it and deletes the folder.
 /// </summary>
-public sealed class BrokerHarness : IAsyncDisposable
+public sealed partial class BrokerHarness : IAsyncDisposable
 {
     /// <summary>Lifetime of the identity tokens tests present (SVIDs, user tokens).</summary>
     public static readonly TimeSpan IdentityLifetime = TimeSpan.FromMinutes(10);
@@ -228,62 +226,6 @@ public sealed class BrokerHarness : IAsyncDisposable
 
     /// <summary>The operator API on the admin Unix socket.</summary>
     public MandateAdminClient Admin() => new(Options.AdminSocket);
-
-    // --- state ------------------------------------------------------------------------------------
-
-    public async Task<List<AuditRecord>> ReadAuditAsync(AuditQuery? query = null)
-    {
-        var records = new List<AuditRecord>();
-        await foreach (var record in Runtime.Store.ReadAuditAsync(query ?? new AuditQuery(), CancellationToken.None))
-        {
-            records.Add(record);
-        }
-
-        return records;
-    }
-
-    public async Task<List<AuditEvent>> AuditEventsAsync(string kind) =>
-        [.. (await ReadAuditAsync(new AuditQuery { Kind = kind })).Select(r => r.Event)];
-
-    /// <summary>Invariant 2's witness: no issuance was ever recorded, so no credential left the broker.</summary>
-    public async Task AssertNothingIssuedAsync() => Assert.Empty(await AuditEventsAsync(AuditKinds.Issuance));
-
-    /// <summary>A connection that bypasses the store, as an operator or attacker with the file would have.</summary>
-    public async Task<SqliteConnection> OpenDatabaseAsync()
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Options.StorePath, Pooling = false }.ToString());
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    public async Task ExecuteSqlAsync(string sql)
-    {
-        await using var connection = await OpenDatabaseAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>Every column of every audit row as text, for searching the table for what must not be there.</summary>
-    public async Task<string> AuditTableTextAsync()
-    {
-        await using var connection = await OpenDatabaseAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT * FROM audit ORDER BY seq;";
-        await using var reader = await command.ExecuteReaderAsync();
-        var text = new System.Text.StringBuilder();
-        while (await reader.ReadAsync())
-        {
-            for (var i = 0; i < reader.FieldCount; i++)
-            {
-                text.Append(reader.IsDBNull(i) ? "" : reader.GetValue(i).ToString()).Append('\n');
-            }
-        }
-
-        return text.ToString();
-    }
-
-    public Task WritePolicyAsync(string yaml) => File.WriteAllTextAsync(Options.PolicyPath, yaml);
 
     /// <summary>
     /// Stops the broker as a dead node stops, keeping the identities: other nodes' harnesses sign with the same

@@ -1,0 +1,62 @@
+using Mandate.Core.Audit;
+using Microsoft.Data.Sqlite;
+
+namespace Mandate.Server.Tests.Harness;
+
+/// <summary>The broker's state as tests inspect it: the audit trail, the store file, the policy file.</summary>
+public sealed partial class BrokerHarness
+{
+    public async Task<List<AuditRecord>> ReadAuditAsync(AuditQuery? query = null)
+    {
+        var records = new List<AuditRecord>();
+        await foreach (var record in Runtime.Store.ReadAuditAsync(query ?? new AuditQuery(), CancellationToken.None))
+        {
+            records.Add(record);
+        }
+
+        return records;
+    }
+
+    public async Task<List<AuditEvent>> AuditEventsAsync(string kind) =>
+        [.. (await ReadAuditAsync(new AuditQuery { Kind = kind })).Select(r => r.Event)];
+
+    /// <summary>Invariant 2's witness: no issuance was ever recorded, so no credential left the broker.</summary>
+    public async Task AssertNothingIssuedAsync() => Assert.Empty(await AuditEventsAsync(AuditKinds.Issuance));
+
+    /// <summary>A connection that bypasses the store, as an operator or attacker with the file would have.</summary>
+    public async Task<SqliteConnection> OpenDatabaseAsync()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Options.StorePath, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = await OpenDatabaseAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Every column of every audit row as text, for searching the table for what must not be there.</summary>
+    public async Task<string> AuditTableTextAsync()
+    {
+        await using var connection = await OpenDatabaseAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM audit ORDER BY seq;";
+        await using var reader = await command.ExecuteReaderAsync();
+        var text = new System.Text.StringBuilder();
+        while (await reader.ReadAsync())
+        {
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                text.Append(reader.IsDBNull(i) ? "" : reader.GetValue(i).ToString()).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public Task WritePolicyAsync(string yaml) => File.WriteAllTextAsync(Options.PolicyPath, yaml);
+}
