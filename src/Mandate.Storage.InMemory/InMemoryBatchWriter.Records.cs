@@ -202,5 +202,5 @@ internal sealed partial class InMemoryBatchWriter
     }
 
     private StoreUnavailableException Fail(string constraint) =>
-        new($"The store {_description} could not commit a batch: {constraint}. Nothing of the batch was written.", StoreFailureCause.Unknown);
+        new($"The store {_description} could not commit a batch: {constraint}. Nothing of the batch was written.", StoreFailureCause.Rejected);
 }

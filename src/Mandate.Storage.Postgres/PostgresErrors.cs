@@ -38,6 +38,8 @@ internal static class PostgresErrors
             (StoreFailureCause.CannotOpen, $"the server refused the credentials ({pg.MessageText}); check the user and password in the connection string"),
         PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("53", StringComparison.Ordinal) =>
             (StoreFailureCause.CannotOpen, $"the connection failed ({pg.SqlState}: {pg.MessageText})"),
+        // Class 23 (integrity constraint) and 22 (data exception, e.g. a NUL in text): the batch, not the database.
+        PostgresException { SqlState: ['2', '2' or '3', ..] } pg => (StoreFailureCause.Rejected, $"{pg.SqlState}: {pg.MessageText}"),
         PostgresException pg => (StoreFailureCause.Unknown, $"{pg.SqlState}: {pg.MessageText}"),
         NpgsqlException { InnerException: TimeoutException } or TimeoutException =>
             (StoreFailureCause.CannotOpen, "the server did not answer within the timeout (unreachable, overloaded, or the pool is exhausted)"),

@@ -13,6 +13,7 @@ internal static class SqliteErrors
     private const int Corrupt = 11;
     private const int Full = 13;
     private const int CantOpen = 14;
+    private const int Constraint = 19;
     private const int NotADatabase = 26;
 
     public static bool IsStoreFailure(Exception ex) =>
@@ -29,6 +30,7 @@ internal static class SqliteErrors
             SqliteException { SqliteErrorCode: IoError } => (StoreFailureCause.IoError, "the disk reported an I/O error"),
             SqliteException { SqliteErrorCode: CantOpen } => (StoreFailureCause.CannotOpen, "the database file cannot be opened"),
             SqliteException { SqliteErrorCode: Corrupt or NotADatabase } => (StoreFailureCause.Damaged, "the file is damaged or is not a SQLite database"),
+            SqliteException { SqliteErrorCode: Constraint } sqlite => (StoreFailureCause.Rejected, sqlite.Message),
             SqliteException sqlite => (StoreFailureCause.Unknown, sqlite.Message),
             UnauthorizedAccessException => (StoreFailureCause.ReadOnly, ex.Message),
             _ => (StoreFailureCause.Unknown, ex.Message),

@@ -54,6 +54,18 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task Approval_InsertedTwice_IsRejected_NotAnOutage()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+        await store.CommitAsync(new StoreBatch(Approval("areq-dup"), StoreTestData.Event(1)), Cancellation);
+
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.CommitAsync(new StoreBatch(Approval("areq-dup"), StoreTestData.Event(2)), Cancellation));
+
+        // The group commit retries the other requests of a shared commit only for this cause.
+        Assert.Equal(StoreFailureCause.Rejected, error.Cause);
+    }
+
+    [StoreFact]
     public async Task Approval_RoundTrips_AndTransitionsOnlyFromItsState()
     {
         await using var store = await CreateMigratedStoreAsync();

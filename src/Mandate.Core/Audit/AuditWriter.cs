@@ -110,6 +110,18 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         {
             // Any failure, not only an outage: the loop must outlive it and every caller must fail closed.
             Interlocked.Increment(ref _failedCommits);
+            if (group.Count > 1 && IsTheBatchesFault(ex))
+            {
+                // One request's batch must not fail the others it happened to share a commit with. An outage is
+                // never retried this way: it would multiply the wait by the group's size.
+                foreach (var write in group)
+                {
+                    await CommitGroupAsync([write]);
+                }
+
+                return;
+            }
+
             var failure = ex as StoreUnavailableException
                 ?? new StoreUnavailableException($"The audit commit to {_store.Description} failed unexpectedly.", ex);
             foreach (var write in group)
@@ -128,6 +140,9 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
             write.Completion.TrySetResult();
         }
     }
+
+    private static bool IsTheBatchesFault(Exception ex) =>
+        ex is ArgumentException or StoreUnavailableException { Cause: StoreFailureCause.Rejected };
 
     private readonly record struct PendingWrite(StoreBatch Batch, TaskCompletionSource Completion);
 }

@@ -26,4 +26,10 @@ public enum StoreFailureCause
 
     /// <summary>The database file cannot be opened.</summary>
     CannotOpen,
+
+    /// <summary>
+    /// The database is up but refused what the batch holds (a constraint, or a value it cannot store). Not an
+    /// outage: only that batch fails; the other requests of a shared group commit are committed without it.
+    /// </summary>
+    Rejected,
 }

@@ -79,6 +79,7 @@ internal sealed partial class StoreHealthLog : IHostedService
         StoreFailureCause.FileDeletedOrReplaced => "store file deleted or replaced",
         StoreFailureCause.Damaged => "file damaged",
         StoreFailureCause.CannotOpen => "cannot open the file",
+        StoreFailureCause.Rejected => "a batch refused by a constraint",
         _ => "unclassified failure",
     };
 

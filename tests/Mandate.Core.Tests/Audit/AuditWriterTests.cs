@@ -95,6 +95,58 @@ public sealed class AuditWriterTests
     }
 
     [Fact]
+    public async Task WriteAsync_OneBatchRejectedInAGroup_OnlyThatCallerFails_TheOthersAreCommittedAlone()
+    {
+        var gate = new CommitGate();
+        var rejected = new StoreUnavailableException("constraint", StoreFailureCause.Rejected);
+        var store = new ScriptedStore
+        {
+            OnCommit = (n, batch) => n == 1 ? gate.HoldAsync()
+                : batch.Of<AuditEvent>().Any(e => e.Run == "run-2") ? Task.FromException(rejected) : Task.CompletedTask,
+        };
+        await using var writer = new AuditWriter(store);
+
+        var first = writer.CommitAsync(Batch(0), CancellationToken.None);
+        await gate.WaitUntilEnteredAsync();
+        var group = Enumerable.Range(1, 3).Select(n => writer.CommitAsync(Batch(n), CancellationToken.None)).ToArray();
+        gate.Release();
+        await first;
+
+        await group[0];
+        Assert.Same(rejected, await Assert.ThrowsAsync<StoreUnavailableException>(() => group[1]));
+        await group[2];
+        Assert.Equal(["run-0", "run-1", "run-3"], store.Committed.SelectMany(b => b.Of<AuditEvent>()).Select(e => e.Run));
+    }
+
+    [Fact]
+    public async Task WriteAsync_OutageInAGroup_IsNotRetriedBatchByBatch()
+    {
+        var gate = new CommitGate();
+        var calls = 0;
+        var store = new ScriptedStore
+        {
+            OnCommit = (n, _) =>
+            {
+                calls = n;
+                return n == 1 ? gate.HoldAsync() : Task.FromException(new StoreUnavailableException("refused", StoreFailureCause.CannotOpen));
+            },
+        };
+        await using var writer = new AuditWriter(store);
+
+        var first = writer.CommitAsync(Batch(0), CancellationToken.None);
+        await gate.WaitUntilEnteredAsync();
+        var group = Enumerable.Range(1, 5).Select(n => writer.CommitAsync(Batch(n), CancellationToken.None)).ToArray();
+        gate.Release();
+        await first;
+        foreach (var write in group)
+        {
+            await Assert.ThrowsAsync<StoreUnavailableException>(() => write);
+        }
+
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
     public async Task WriteAsync_StoreThrowsUnexpectedException_FaultsWithStoreUnavailable()
     {
         var bug = new InvalidOperationException("bug in store");
