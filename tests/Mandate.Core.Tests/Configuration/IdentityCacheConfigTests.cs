@@ -17,7 +17,7 @@ public sealed class IdentityCacheConfigTests
     [Fact]
     public void Parse_IdentityCacheSection_ReadsEntriesAndAge()
     {
-        var cache = Parse(Minimal + "identity_cache: { max_entries: 500, max_age: 90s }\n").IdentityCache;
+        var cache = Parse(Minimal + "\nidentity_cache: { max_entries: 500, max_age: 90s }\n").IdentityCache;
 
         Assert.Equal((500, TimeSpan.FromSeconds(90)), (cache.MaxEntries, cache.MaxAge));
     }
@@ -25,7 +25,7 @@ public sealed class IdentityCacheConfigTests
     [Fact]
     public void Parse_MaxEntriesZero_Disabled()
     {
-        Assert.False(Parse(Minimal + "identity_cache: { max_entries: 0 }\n").IdentityCache.Enabled);
+        Assert.False(Parse(Minimal + "\nidentity_cache: { max_entries: 0 }\n").IdentityCache.Enabled);
     }
 
     [Theory]
@@ -34,7 +34,7 @@ public sealed class IdentityCacheConfigTests
     [InlineData("identity_cache: { max_entires: 10 }", "identity_cache.max_entires")]
     public void Parse_BadIdentityCacheSetting_ReportsTheKey(string line, string key)
     {
-        var e = Assert.Throws<MandateConfigException>(() => Parse(Minimal + line + "\n"));
+        var e = Assert.Throws<MandateConfigException>(() => Parse(Minimal + "\n" + line + "\n"));
 
         Assert.Contains(e.Problems, p => p.Path == key);
     }
