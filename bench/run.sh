@@ -9,7 +9,8 @@
 #
 # Knobs: DURATION (10s), CONNECTIONS (64), ROUNDS (3), THREADS (wrk threads, 2), WARMUP (20s per server,
 # long enough for tiered JIT to settle), TARGET (0.85, the broker/bare throughput ratio to meet),
-# VERIFY (1: run `mandate audit verify` on the whole chain at the end).
+# VERIFY (1: run `mandate audit verify` on the whole chain at the end), SMOKE (e.g. 5s: only run the
+# repeated-identities broker that long after the first-response checks; no report).
 set -euo pipefail
 
 DURATION=${DURATION:-10s}
@@ -236,13 +237,13 @@ measure() { # target round duration
     [[ $non2xx == 0 && $errors == 0 ]] || log "WARNING: $target had $non2xx non-2xx responses and $errors socket errors ($out)"
 }
 
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-log "warm-up: $WARMUP each at $CONNECTIONS connections"
 if [[ -n ${SMOKE:-} ]]; then
     # A quick look at the repeated-identities broker alone; no report, no README change.
     measure cached smoke "$SMOKE"
     exit 0
 fi
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+log "warm-up: $WARMUP each at $CONNECTIONS connections"
 measure broker warmup "$WARMUP"
 measure cached warmup "$WARMUP"
 measure bare warmup "$WARMUP"
