@@ -204,6 +204,7 @@ public sealed partial class JwtAttestor
         }
 
         var cacheKey = _cache.Enabled ? ValidatedTokenCache.Key(jwt.EncodedToken, kind, issuer) : null;
+        SecurityKey? verifiedNow = null;
         if (cacheKey is not null && _cache.Find(cacheKey, issuer) is { } remembered && StillTrusted(remembered, keys))
         {
             // The signature verified earlier under a key the issuer still publishes; the lifetime is judged now, by the
@@ -216,30 +217,16 @@ public sealed partial class JwtAttestor
             {
                 return (null, null, (Describe(e, parameter, issuer), e.Message));
             }
-
-            return Profiles.RequiredClaimsCheck.Check(jwt, issuer, parameter) is { } unmetAgain ? (null, null, (unmetAgain, null)) : (jwt, issuer, null);
         }
+        else
+        {
+            var result = await _handler.ValidateTokenAsync(jwt, Parameters(issuer, keys, jwt));
+            if (!result.IsValid)
+            {
+                return (null, null, (Describe(result.Exception, parameter, issuer), result.Exception?.Message));
+            }
 
-        var parameters = new TokenValidationParameters
-        {
-            ValidIssuer = issuer.Options.Issuer,
-            ValidAudience = issuer.RequiredAudience,
-            // RFC 7519 §4.1.3: audiences compare as exact strings; "https://mandate.example/" is another audience.
-            IgnoreTrailingSlashWhenValidatingAudience = false,
-            ValidAlgorithms = issuer.Options.Algorithms,
-            IssuerSigningKeys = keys,
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-            ValidateLifetime = true,
-            ValidateIssuerSigningKey = false,
-            ClockSkew = issuer.Options.ClockSkew,
-            LifetimeValidator = (nbf, exp, _, p) => ValidLifetime(nbf, exp, p.ClockSkew),
-            TryAllIssuerSigningKeys = string.IsNullOrEmpty(jwt.Kid),
-        };
-        var result = await _handler.ValidateTokenAsync(jwt, parameters);
-        if (!result.IsValid)
-        {
-            return (null, null, (Describe(result.Exception, parameter, issuer), result.Exception?.Message));
+            verifiedNow = (result.SecurityToken as JsonWebToken ?? jwt).SigningKey;
         }
 
         if (Profiles.RequiredClaimsCheck.Check(jwt, issuer, parameter) is { } unmet)
@@ -248,13 +235,30 @@ public sealed partial class JwtAttestor
         }
 
         // Only a token that passed every check is remembered, so a failure can never be served from the cache.
-        if (cacheKey is not null && (result.SecurityToken as JsonWebToken ?? jwt).SigningKey is { } signingKey)
+        if (cacheKey is not null && verifiedNow is not null)
         {
-            _cache.Add(cacheKey, issuer, signingKey, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+            _cache.Add(cacheKey, issuer, verifiedNow, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
         }
 
         return (jwt, issuer, null);
     }
+
+    private TokenValidationParameters Parameters(TrustedIssuer issuer, IReadOnlyList<SecurityKey> keys, JsonWebToken jwt) => new()
+    {
+        ValidIssuer = issuer.Options.Issuer,
+        ValidAudience = issuer.RequiredAudience,
+        // RFC 7519 §4.1.3: audiences compare as exact strings; "https://mandate.example/" is another audience.
+        IgnoreTrailingSlashWhenValidatingAudience = false,
+        ValidAlgorithms = issuer.Options.Algorithms,
+        IssuerSigningKeys = keys,
+        RequireExpirationTime = true,
+        RequireSignedTokens = true,
+        ValidateLifetime = true,
+        ValidateIssuerSigningKey = false,
+        ClockSkew = issuer.Options.ClockSkew,
+        LifetimeValidator = (nbf, exp, _, p) => ValidLifetime(nbf, exp, p.ClockSkew),
+        TryAllIssuerSigningKeys = string.IsNullOrEmpty(jwt.Kid),
+    };
 
     /// <summary>
     /// The token's claims that become principals: the user's tenant claim and the claims a SPIFFE ID template is built
