@@ -67,8 +67,8 @@ public sealed class ValidatedTokenCache
         }
 
         var now = _time.GetUtcNow();
-        var byExp = expires + issuer.Options.ClockSkew;
-        var byAge = now + _options.MaxAge;
+        var byExp = Plus(expires, issuer.Options.ClockSkew);
+        var byAge = Plus(now, _options.MaxAge);
         var entry = new Entry(issuer, signingKey, byExp < byAge ? byExp : byAge);
         if (entry.NotAfter <= now)
         {
@@ -114,6 +114,10 @@ public sealed class ValidatedTokenCache
             _entries.TryRemove(pair.Key, out _);
         }
     }
+
+    // A token may say exp = year 9999; adding the skew to it must not throw.
+    private static DateTimeOffset Plus(DateTimeOffset at, TimeSpan span) =>
+        at > DateTimeOffset.MaxValue - span ? DateTimeOffset.MaxValue : at + span;
 
     private sealed record Entry(TrustedIssuer Issuer, SecurityKey SigningKey, DateTimeOffset NotAfter);
 }

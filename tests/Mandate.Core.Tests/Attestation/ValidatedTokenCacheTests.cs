@@ -169,6 +169,20 @@ public sealed class ValidatedTokenCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task AttestWorkload_ExpAtTheEndOfTime_CachedUntilMaxAgeWithoutFault()
+    {
+        var attestor = Attestor(Cache(maxAge: TimeSpan.FromMinutes(1)));
+        var token = _env.WorkloadToken(t => t.Payload["exp"] = 253402300799L);
+
+        Assert.Equal(Agent, (await attestor.AttestWorkloadAsync(token, Parameter, CancellationToken.None)).Identity?.SpiffeId);
+        Assert.Equal(Agent, (await attestor.AttestWorkloadAsync(token, Parameter, CancellationToken.None)).Identity?.SpiffeId);
+        _env.Clock.Advance(TimeSpan.FromMinutes(1));
+        await attestor.AttestWorkloadAsync(token, Parameter, CancellationToken.None);
+
+        Assert.Equal(2, _workloadKeys.Verifications);
+    }
+
+    [Fact]
     public async Task AttestWorkload_EntryOlderThanMaxAge_VerifiedAgain()
     {
         var attestor = Attestor(Cache(maxAge: TimeSpan.FromMinutes(1)));
