@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Load benchmark: the full token exchange (policy + group-committed SQLite audit) against the crypto
-# floor (verify two ES256 JWTs, sign one), interleaved, at the same concurrency. See bench/README.md.
+# floor (verify two ES256 JWTs, sign one), interleaved, at the same concurrency. Every request carries the
+# same actor and user token: the broker runs with identity_cache off (both signatures verified on every
+# request, as the floor does), and a second broker with it on measures repeated identities. See bench/README.md.
 #
-#   bash bench/run.sh                      # 3 rounds x (broker 10s, bare 10s) at 64 connections
+#   bash bench/run.sh                      # 3 rounds x (broker, cached, bare: 10s each) at 64 connections
 #   ROUNDS=5 DURATION=20s CONNECTIONS=128 bash bench/run.sh
 #
 # Knobs: DURATION (10s), CONNECTIONS (64), ROUNDS (3), THREADS (wrk threads, 2), WARMUP (20s per server,
 # long enough for tiered JIT to settle), TARGET (0.85, the broker/bare throughput ratio to meet),
-# VERIFY (1: run `mandate audit verify` on the whole chain at the end).
+# VERIFY (1: run `mandate audit verify` on the whole chain at the end), SMOKE (e.g. 5s: only run the
+# repeated-identities broker that long after the first-response checks; no report).
 set -euo pipefail
 
 DURATION=${DURATION:-10s}
@@ -58,15 +61,17 @@ dotnet build "$BENCH/Mandate.Bench.Bare/Mandate.Bench.Bare.csproj" -c Release -n
 # --- servers -----------------------------------------------------------------------------------------
 WORK=$(mktemp -d /tmp/mandate-bench.XXXXXX)
 BROKER_PID=""
+CACHED_PID=""
 BARE_PID=""
 stop_servers() {
-    for pid in $BROKER_PID $BARE_PID; do
+    for pid in $BROKER_PID $CACHED_PID $BARE_PID; do
         kill "$pid" 2>/dev/null || true
     done
-    for pid in $BROKER_PID $BARE_PID; do
+    for pid in $BROKER_PID $CACHED_PID $BARE_PID; do
         wait "$pid" 2>/dev/null || true
     done
     BROKER_PID=""
+    CACHED_PID=""
     BARE_PID=""
 }
 cleanup() {
@@ -103,6 +108,11 @@ sed -e "s#^issuer: .*#issuer: $BROKER_URL#" \
 grep -q "^issuer: $BROKER_URL" "$CONFIG" && grep -q "^data_dir: $WORK/data" "$CONFIG" \
     && grep -q "jwks_file: $WORK/data/dev-issuers/workloads.jwks.json" "$CONFIG" \
     || die "could not rewrite examples/quickstart/mandate.yaml into a bench config (has its layout changed?)"
+# The repeated-identities broker: the same configuration with its own data_dir and the identity cache at its
+# defaults; the broker row keeps it off so its per-request crypto stays the floor's.
+CACHED_CONFIG=$WORK/mandate-cached.yaml
+sed -e "s#$WORK/data#$WORK/data-cached#g" "$CONFIG" >"$CACHED_CONFIG"
+printf '\nidentity_cache:\n  max_entries: 0\n' >>"$CONFIG"
 
 # Both servers run in an empty folder: the ASP.NET Core host watches its working directory recursively
 # for appsettings changes, and from the repository root that is ~400 inotify watches (see README).
@@ -111,6 +121,15 @@ log "starting mandate serve on $BROKER_URL (data in $WORK/data)"
 (cd "$WORK/cwd" && exec "$MANDATE" serve --config "$CONFIG" --listen "$BROKER_URL") >"$WORK/broker.log" 2>&1 &
 BROKER_PID=$!
 wait_ready broker "$BROKER_PID" "$BROKER_URL" "$WORK/broker.log"
+
+# Same dev issuers' keys and the same `issuer` (the identity tokens' audience), so both brokers accept one token pair.
+CACHED_URL=http://127.0.0.1:$(free_port)
+mkdir -p "$WORK/data-cached"
+cp -r "$WORK/data/dev-issuers" "$WORK/data-cached/dev-issuers"
+log "starting mandate serve with identity_cache on $CACHED_URL (data in $WORK/data-cached)"
+(cd "$WORK/cwd" && exec "$MANDATE" serve --config "$CACHED_CONFIG" --listen "$CACHED_URL") >"$WORK/cached.log" 2>&1 &
+CACHED_PID=$!
+wait_ready cached "$CACHED_PID" "$CACHED_URL" "$WORK/cached.log"
 
 # The broker wrote the dev issuers' JWKS files at start; the bare endpoint verifies with the same ones.
 BARE_PORT=$(free_port)
@@ -150,8 +169,9 @@ first_response() { # name url
     fi
 }
 first_response broker "$BROKER_URL"
+first_response cached "$CACHED_URL"
 first_response bare "$BARE_URL"
-log "both answer 200 with an access_token"
+log "all three answer 200 with an access_token"
 
 # --- measurement -------------------------------------------------------------------------------------
 cpu_ticks() { # utime + stime of every thread of the process; fields 14 and 15 of /proc/PID/stat
@@ -173,12 +193,16 @@ STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$RAW/$STAMP"
 ROWS=$WORK/rows.tsv
 : >"$ROWS"
-BROKER_RESPONSES=1 # the first-response check
-BROKER_NON2XX=0
+declare -A RESPONSES=([broker]=1 [cached]=1) # the first-response checks
+declare -A NON2XX=([broker]=0 [cached]=0)
 
 measure() { # target round duration
     local target=$1 round=$2 duration=$3 pid url
-    if [[ $target == broker ]]; then pid=$BROKER_PID url=$BROKER_URL; else pid=$BARE_PID url=$BARE_URL; fi
+    case $target in
+        broker) pid=$BROKER_PID url=$BROKER_URL ;;
+        cached) pid=$CACHED_PID url=$CACHED_URL ;;
+        *) pid=$BARE_PID url=$BARE_URL ;;
+    esac
     local out=$RAW/$STAMP/$target-$round.txt before after
     before=$(cpu_ticks "$pid")
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --latency -s "$WORK/post.lua" "$url/oauth2/token" >"$out" \
@@ -200,9 +224,9 @@ measure() { # target round duration
     cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
     cores=$(awk -v c="$cpu" -v e="$elapsed" 'BEGIN { printf "%.2f", c / e }')
     per_cpu=$(awk -v r="$requests" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? r / c : 0) }')
-    if [[ $target == broker ]]; then
-        BROKER_RESPONSES=$((BROKER_RESPONSES + requests))
-        BROKER_NON2XX=$((BROKER_NON2XX + non2xx))
+    if [[ $target != bare ]]; then
+        RESPONSES[$target]=$((RESPONSES[$target] + requests))
+        NON2XX[$target]=$((NON2XX[$target] + non2xx))
     fi
     if [[ $round != warmup ]]; then
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
@@ -213,13 +237,23 @@ measure() { # target round duration
     [[ $non2xx == 0 && $errors == 0 ]] || log "WARNING: $target had $non2xx non-2xx responses and $errors socket errors ($out)"
 }
 
+if [[ -n ${SMOKE:-} ]]; then
+    # A quick look at the repeated-identities broker alone; no report, no README change.
+    measure cached smoke "$SMOKE"
+    exit 0
+fi
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "warm-up: $WARMUP each at $CONNECTIONS connections"
 measure broker warmup "$WARMUP"
+measure cached warmup "$WARMUP"
 measure bare warmup "$WARMUP"
 for round in $(seq 1 "$ROUNDS"); do
-    # Alternate which target goes first, so neither always follows the other's GC or page-cache debris.
-    if ((round % 2)); then order="broker bare"; else order="bare broker"; fi
+    # Rotate which target goes first, so none always follows another's GC or page-cache debris.
+    case $((round % 3)) in
+        1) order="broker cached bare" ;;
+        2) order="bare broker cached" ;;
+        *) order="cached bare broker" ;;
+    esac
     for target in $order; do
         measure "$target" "$round" "$DURATION"
     done
@@ -227,20 +261,27 @@ done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- durability check --------------------------------------------------------------------------------
-# Every 2xx from the broker is a credential whose issuance record was committed before the response.
-BROKER_OK=$((BROKER_RESPONSES - BROKER_NON2XX))
-DB=$WORK/data/mandate.db
-if command -v sqlite3 >/dev/null; then
-    ISSUED=$(sqlite3 -readonly "$DB" "SELECT count(*) FROM audit WHERE kind = 'issuance';")
-else
-    ISSUED=$("$MANDATE" audit query --config "$CONFIG" --kind issuance --limit 100000000 --json | tr -d '\n' | grep -o '{"seq":' | wc -l)
-fi
-log "broker 2xx responses seen by wrk and curl: $BROKER_OK; issuance records in the store: $ISSUED"
+# Every 2xx from a broker is a credential whose issuance record was committed before the response.
+issued_in() { # data dir, config
+    if command -v sqlite3 >/dev/null; then
+        sqlite3 -readonly "$1/mandate.db" "SELECT count(*) FROM audit WHERE kind = 'issuance';"
+    else
+        "$MANDATE" audit query --config "$2" --kind issuance --limit 100000000 --json | tr -d '\n' | grep -o '{"seq":' | wc -l
+    fi
+}
+BROKER_OK=$((RESPONSES[broker] - NON2XX[broker]))
+CACHED_OK=$((RESPONSES[cached] - NON2XX[cached]))
+ISSUED=$(issued_in "$WORK/data" "$CONFIG")
+CACHED_ISSUED=$(issued_in "$WORK/data-cached" "$CACHED_CONFIG")
+log "2xx responses seen by wrk and curl: broker $BROKER_OK, cached $CACHED_OK; issuance records: $ISSUED and $CACHED_ISSUED"
 ((ISSUED >= BROKER_OK)) || die "only $ISSUED issuance records for $BROKER_OK issued credentials: audit is not durable"
+((CACHED_ISSUED >= CACHED_OK)) || die "only $CACHED_ISSUED issuance records for $CACHED_OK credentials of the cached broker: audit is not durable"
 VERIFIED="not run (VERIFY=0)"
 if [[ $VERIFY == 1 ]]; then
     stop_servers # the chain is read by the CLI straight from the file
     VERIFIED=$("$MANDATE" audit verify --config "$CONFIG" | tr '\n' ' ' | sed 's/ *$//') || die "audit verify failed: $VERIFIED"
+    CACHED_VERIFIED=$("$MANDATE" audit verify --config "$CACHED_CONFIG" | tr '\n' ' ' | sed 's/ *$//') || die "audit verify (cached) failed: $CACHED_VERIFIED"
+    VERIFIED="$VERIFIED; cached broker: $CACHED_VERIFIED"
     log "$VERIFIED"
 fi
 
@@ -248,7 +289,7 @@ fi
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 col() { awk -F'\t' -v t="$1" -v c="$2" '$1 == t { print $c }' "$ROWS" | median; }
 declare -A M
-for target in broker bare; do
+for target in broker cached bare; do
     M[$target.rps]=$(col "$target" 3)
     M[$target.p50]=$(col "$target" 4)
     M[$target.p99]=$(col "$target" 5)
@@ -257,6 +298,7 @@ for target in broker bare; do
     M[$target.cores]=$(col "$target" 11)
 done
 RATIO=$(awk -v a="${M[broker.rps]}" -v b="${M[bare.rps]}" 'BEGIN { printf "%.3f", a / b }')
+CACHED_RATIO=$(awk -v a="${M[cached.rps]}" -v b="${M[bare.rps]}" 'BEGIN { printf "%.3f", a / b }')
 CPU_RATIO=$(awk -v a="${M[broker.percpu]}" -v b="${M[bare.percpu]}" 'BEGIN { printf "%.3f", a / b }')
 MET=$(awk -v r="$RATIO" -v t="$TARGET" 'BEGIN { print (r >= t) ? "met" : "NOT met" }')
 
@@ -283,11 +325,13 @@ BUSY=$(awk -v a="${LOAD_BEFORE%% *}" -v b="${LOAD_AFTER%% *}" -v n="$(nproc)" 'B
     echo "| target | exchanges/s | p50 ms | p99 ms | server CPU s per run | server cores busy | requests per server CPU-s |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
     echo "| broker (full exchange, durable audit) | ${M[broker.rps]} | ${M[broker.p50]} | ${M[broker.p99]} | ${M[broker.cpu]} | ${M[broker.cores]} | ${M[broker.percpu]} |"
+    echo "| cached (repeated identities, identity_cache on) | ${M[cached.rps]} | ${M[cached.p50]} | ${M[cached.p99]} | ${M[cached.cpu]} | ${M[cached.cores]} | ${M[cached.percpu]} |"
     echo "| bare (crypto floor) | ${M[bare.rps]} | ${M[bare.p50]} | ${M[bare.p99]} | ${M[bare.cpu]} | ${M[bare.cores]} | ${M[bare.percpu]} |"
     echo
     echo "- throughput ratio broker/bare: **$RATIO** (target ≥ $TARGET at $CONNECTIONS connections: **$MET**)"
+    echo "- throughput ratio cached/bare (same actor and user token on every request, identity_cache on): **$CACHED_RATIO**"
     echo "- requests per server CPU-second, broker/bare: **$CPU_RATIO**"
-    echo "- durability: $ISSUED issuance records in the store for $BROKER_OK successful exchanges; $VERIFIED"
+    echo "- durability: $ISSUED issuance records in the store for $BROKER_OK successful exchanges, $CACHED_ISSUED for $CACHED_OK on the cached broker; $VERIFIED"
     echo
     echo "## Every run"
     echo
@@ -306,7 +350,7 @@ cp "$RESULTS/latest.md" "$RAW/$STAMP/summary.md"
     echo
     sed -n '/^| target | exchanges/,/^| bare/p' "$RESULTS/latest.md"
     echo
-    echo "Throughput ratio broker/bare **$RATIO** (target ≥ $TARGET: **$MET**); requests per server CPU-second broker/bare **$CPU_RATIO**."
+    echo "Throughput ratio broker/bare **$RATIO** (target ≥ $TARGET: **$MET**); repeated identities (identity_cache on) cached/bare **$CACHED_RATIO**; requests per server CPU-second broker/bare **$CPU_RATIO**."
     [[ -z $BUSY ]] || { echo; echo "$BUSY"; }
 } >"$WORK/readme-latest.md"
 awk -v snippet="$WORK/readme-latest.md" '
@@ -314,4 +358,4 @@ awk -v snippet="$WORK/readme-latest.md" '
     !skipping { print }
     /<!-- latest:begin -->/ { while ((getline line < snippet) > 0) print line; skipping = 1 }
 ' "$BENCH/README.md" >"$WORK/README.md" && cp "$WORK/README.md" "$BENCH/README.md"
-log "wrote bench/results/latest.md and the README figures: broker/bare throughput $RATIO (target $TARGET $MET), per CPU-s $CPU_RATIO"
+log "wrote bench/results/latest.md and the README figures: broker/bare throughput $RATIO (target $TARGET $MET), cached/bare $CACHED_RATIO, per CPU-s $CPU_RATIO"

@@ -22,11 +22,16 @@ public sealed partial class JwtAttestor
     private readonly Dictionary<string, TrustedIssuer> _byIssuer;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TimeProvider _time;
+    private readonly ValidatedTokenCache _cache;
 
-    public JwtAttestor(IEnumerable<TrustedIssuer> issuers, TimeProvider time)
+    /// <param name="issuers">The trusted issuers, keyed by exact <c>iss</c>.</param>
+    /// <param name="time">The broker's clock; lifetimes and remembered tokens are judged by it.</param>
+    /// <param name="cache">Tokens whose signature already verified; none remembered when null.</param>
+    public JwtAttestor(IEnumerable<TrustedIssuer> issuers, TimeProvider time, ValidatedTokenCache? cache = null)
     {
         _byIssuer = issuers.ToDictionary(i => i.Options.Issuer, StringComparer.Ordinal);
         _time = time;
+        _cache = cache ?? ValidatedTokenCache.Disabled;
     }
 
     public Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(string token, string parameter, CancellationToken cancellationToken) =>
@@ -198,26 +203,30 @@ public sealed partial class JwtAttestor
             return (null, null, ($"the keys of issuer '{issuer.Options.Name}' cannot be read; an operator must fix its JWKS", e.Message));
         }
 
-        var parameters = new TokenValidationParameters
+        var cacheKey = _cache.Enabled ? ValidatedTokenCache.Key(jwt.EncodedToken, kind, issuer) : null;
+        SecurityKey? verifiedNow = null;
+        if (cacheKey is not null && _cache.Find(cacheKey, issuer) is { } remembered && StillTrusted(remembered, keys))
         {
-            ValidIssuer = issuer.Options.Issuer,
-            ValidAudience = issuer.RequiredAudience,
-            // RFC 7519 §4.1.3: audiences compare as exact strings; "https://mandate.example/" is another audience.
-            IgnoreTrailingSlashWhenValidatingAudience = false,
-            ValidAlgorithms = issuer.Options.Algorithms,
-            IssuerSigningKeys = keys,
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-            ValidateLifetime = true,
-            ValidateIssuerSigningKey = false,
-            ClockSkew = issuer.Options.ClockSkew,
-            LifetimeValidator = (nbf, exp, _, p) => ValidLifetime(nbf, exp, p.ClockSkew),
-            TryAllIssuerSigningKeys = string.IsNullOrEmpty(jwt.Kid),
-        };
-        var result = await _handler.ValidateTokenAsync(jwt, parameters);
-        if (!result.IsValid)
+            // The signature verified earlier under a key the issuer still publishes; the lifetime is judged now, by the
+            // same rule and with the same answer as a fresh validation.
+            try
+            {
+                ValidLifetime(jwt.ValidFrom, jwt.ValidTo, issuer.Options.ClockSkew);
+            }
+            catch (SecurityTokenException e)
+            {
+                return (null, null, (Describe(e, parameter, issuer), e.Message));
+            }
+        }
+        else
         {
-            return (null, null, (Describe(result.Exception, parameter, issuer), result.Exception?.Message));
+            var result = await _handler.ValidateTokenAsync(jwt, Parameters(issuer, keys, jwt));
+            if (!result.IsValid)
+            {
+                return (null, null, (Describe(result.Exception, parameter, issuer), result.Exception?.Message));
+            }
+
+            verifiedNow = (result.SecurityToken as JsonWebToken ?? jwt).SigningKey;
         }
 
         if (Profiles.RequiredClaimsCheck.Check(jwt, issuer, parameter) is { } unmet)
@@ -225,8 +234,31 @@ public sealed partial class JwtAttestor
             return (null, null, (unmet, null));
         }
 
+        // Only a token that passed every check is remembered, so a failure can never be served from the cache.
+        if (cacheKey is not null && verifiedNow is not null)
+        {
+            _cache.Add(cacheKey, issuer, verifiedNow, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+        }
+
         return (jwt, issuer, null);
     }
+
+    private TokenValidationParameters Parameters(TrustedIssuer issuer, IReadOnlyList<SecurityKey> keys, JsonWebToken jwt) => new()
+    {
+        ValidIssuer = issuer.Options.Issuer,
+        ValidAudience = issuer.RequiredAudience,
+        // RFC 7519 §4.1.3: audiences compare as exact strings; "https://mandate.example/" is another audience.
+        IgnoreTrailingSlashWhenValidatingAudience = false,
+        ValidAlgorithms = issuer.Options.Algorithms,
+        IssuerSigningKeys = keys,
+        RequireExpirationTime = true,
+        RequireSignedTokens = true,
+        ValidateLifetime = true,
+        ValidateIssuerSigningKey = false,
+        ClockSkew = issuer.Options.ClockSkew,
+        LifetimeValidator = (nbf, exp, _, p) => ValidLifetime(nbf, exp, p.ClockSkew),
+        TryAllIssuerSigningKeys = string.IsNullOrEmpty(jwt.Kid),
+    };
 
     /// <summary>
     /// The token's claims that become principals: the user's tenant claim and the claims a SPIFFE ID template is built
@@ -270,6 +302,27 @@ public sealed partial class JwtAttestor
         }
 
         return true;
+    }
+
+    /// <summary>Whether the issuer still publishes <paramref name="remembered"/>: a key dropped from its JWKS vouches for nothing more.</summary>
+    private static bool StillTrusted(SecurityKey remembered, IReadOnlyList<SecurityKey> keys)
+    {
+        foreach (var key in keys)
+        {
+            if (ReferenceEquals(key, remembered))
+            {
+                return true;
+            }
+
+            // A re-read JWKS holds new objects for the same keys.
+            if (key.KeyId == remembered.KeyId && key.CanComputeJwkThumbprint() && remembered.CanComputeJwkThumbprint()
+                && key.ComputeJwkThumbprint().AsSpan().SequenceEqual(remembered.ComputeJwkThumbprint()))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Describe(Exception? e, string parameter, TrustedIssuer issuer) => e switch

@@ -126,6 +126,11 @@ public static class ConfigLoader
                 KekEnvironmentVariable = m.String("kek_env") ?? defaults.Keys.KekEnvironmentVariable,
                 KekFile = Resolve(baseDir, m.String("kek_file") ?? Path.Combine(dataDir, "kek")),
             }),
+            IdentityCache = root.Map("identity_cache", m => new IdentityCacheOptions
+            {
+                MaxEntries = m.Integer("max_entries", 0, 1_000_000) ?? defaults.IdentityCache.MaxEntries,
+                MaxAge = m.Duration("max_age") ?? defaults.IdentityCache.MaxAge,
+            }),
             Issuers = root.List("issuers", m => IssuerConfigReader.Read(m, baseDir), required: true),
             Agents = root.List("agents", m => ReadAgent(m, toolNames)),
             Tools = tools,

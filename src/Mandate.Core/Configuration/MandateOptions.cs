@@ -45,6 +45,9 @@ public sealed record MandateOptions
     public LifetimeOptions Lifetimes { get; init; } = new();
     public RunOptions Runs { get; init; } = new();
     public KeyOptions Keys { get; init; } = new();
+
+    /// <summary>Validated identity tokens remembered between requests (<c>identity_cache:</c>). On by default.</summary>
+    public IdentityCacheOptions IdentityCache { get; init; } = new();
     public IReadOnlyList<TrustedIssuerOptions> Issuers { get; init; } = [];
     public IReadOnlyList<AgentOptions> Agents { get; init; } = [];
     public IReadOnlyList<ToolOptions> Tools { get; init; } = [];

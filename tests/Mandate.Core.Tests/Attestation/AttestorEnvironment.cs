@@ -33,8 +33,11 @@ internal sealed class AttestorEnvironment : IDisposable
     public TrustedIssuerOptions UserOptions { get; }
     public DateTimeOffset Now => Clock.GetUtcNow();
 
-    /// <summary>An attestor trusting both issuers; <paramref name="workload"/> may change the workload issuer's options.</summary>
-    public JwtAttestor Attestor(Func<TrustedIssuerOptions, TrustedIssuerOptions>? workload = null)
+    /// <summary>
+    /// An attestor trusting both issuers; <paramref name="workload"/> may change the workload issuer's options, and
+    /// <paramref name="cache"/> remembers validated tokens.
+    /// </summary>
+    public JwtAttestor Attestor(Func<TrustedIssuerOptions, TrustedIssuerOptions>? workload = null, ValidatedTokenCache? cache = null)
     {
         var workloadOptions = workload?.Invoke(WorkloadOptions) ?? WorkloadOptions;
         return new JwtAttestor(
@@ -42,7 +45,8 @@ internal sealed class AttestorEnvironment : IDisposable
                 new TrustedIssuer(workloadOptions, new FileJwksSource(WorkloadJwksPath), Audience),
                 new TrustedIssuer(UserOptions, new FileJwksSource(UserJwksPath), Audience),
             ],
-            Clock);
+            Clock,
+            cache);
     }
 
     /// <summary>A workload token for <see cref="Agent"/> addressed to Mandate, then <paramref name="edit"/>.</summary>

@@ -56,6 +56,23 @@ public sealed class AttestStageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ActorAsync_DisabledAgentWhoseSvidIsCached_RefusedAgentDisabled()
+    {
+        var cache = new ValidatedTokenCache(new Mandate.Core.Configuration.IdentityCacheOptions(), _env.Clock);
+        var attestor = new ActorAttestor(_env.Attestor(cache: cache), _f.Registry, _f.Revocations, _f.Options);
+        var svid = _env.WorkloadToken();
+        Assert.False((await attestor.AttestAsync(svid, null, CancellationToken.None)).Failed(out _, out _));
+        Assert.Equal(1, cache.Count);
+
+        _f.Revocations.Add(new Revocation.Revocation { Id = "rev_k", Target = RevocationTarget.Agent, Value = StageFixture.Support, RevokedAt = _f.Now, KeepUntil = _f.Now.AddHours(1), RevokedBy = "admin", Reason = "incident" });
+        var attested = await attestor.AttestAsync(svid, null, CancellationToken.None);
+
+        // The cache remembers only that the signature verified; the kill switch is asked on every request.
+        Assert.True(attested.Failed(out var error, out _));
+        Assert.Equal((AttestChecks.AgentDisabled.Id, E.UnauthorizedClient), (error.CheckId, error.Error));
+    }
+
+    [Fact]
     public async Task ActorAsync_NodeNotFollowingTheStore_FailsClosedAsStoreUnavailable()
     {
         var behind = new RevocationList(new BehindFeed());

@@ -1,0 +1,48 @@
+using Mandate.Core.Attestation;
+using Mandate.Server.Tests.Harness;
+using Microsoft.Extensions.DependencyInjection;
+using static Mandate.Server.Tests.Harness.TestBroker;
+
+namespace Mandate.Server.Tests.Attestation;
+
+/// <summary>
+/// End to end, an agent run presenting the same JWT-SVID and user token on every exchange: the broker remembers the
+/// validated tokens, and every check that is not the signature (kill switch, revocation) still answers each request.
+/// </summary>
+public sealed class IdentityCacheTests : BrokerTest
+{
+    [Fact]
+    public async Task Exchange_SameTokensRepeated_RemembersBothAndStillHonoursTheKillSwitch()
+    {
+        var request = Broker.RefundRequest();
+        Expect.Issued(await Broker.ExchangeAsync(request));
+        Expect.Issued(await Broker.ExchangeAsync(request));
+        Assert.Equal(2, Broker.App.App.Services.GetRequiredService<ValidatedTokenCache>().Count);
+
+        using (var admin = Broker.Admin())
+        {
+            await admin.RevokeAsync("agent", SupportAgent, "incident");
+        }
+
+        Expect.Refused(await Broker.ExchangeAsync(request), "unauthorized_client", $"agent '{SupportAgent}' is disabled");
+    }
+
+    [Fact]
+    public async Task Exchange_SameTokensRepeatedThenUserRevoked_NothingFromTheCachedTokenIsActive()
+    {
+        var request = Broker.RefundRequest();
+        var before = Expect.Issued(await Broker.ExchangeAsync(request));
+
+        using (var admin = Broker.Admin())
+        {
+            await admin.RevokeAsync("user", "alice", "incident");
+        }
+
+        // A user revocation covers everything issued for the user up to its instant, checked on use; the cached user
+        // token gets no credential that outlives it.
+        var during = Expect.Issued(await Broker.ExchangeAsync(request));
+
+        Assert.False(await Broker.ActiveAsync(before));
+        Assert.False(await Broker.ActiveAsync(during));
+    }
+}
