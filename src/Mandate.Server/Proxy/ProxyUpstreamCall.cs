@@ -3,6 +3,12 @@ namespace Mandate.Server.Proxy;
 /// <summary>Where a checked call goes and what is injected: the upstream URL, the header and its value, and the body limit.</summary>
 internal sealed record ProxyUpstreamCall(Uri Uri, string InjectHeader, string InjectValue, long MaxRequestBody)
 {
+    /// <summary>When set, sent as the request body instead of the agent's stream (the MCP gateway read it to decide).</summary>
+    public byte[]? BufferedBody { get; init; }
+
+    /// <summary>When set, the upstream response body is relayed through it (the MCP gateway filters <c>tools/list</c>).</summary>
+    public ProxyResponseFilter? ResponseFilter { get; init; }
+
     /// <summary>Never print the injected value.</summary>
     public override string ToString() => $"{Uri.GetLeftPart(UriPartial.Path)} ({InjectHeader}: [redacted])";
 }
