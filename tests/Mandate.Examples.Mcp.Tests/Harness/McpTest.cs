@@ -1,0 +1,84 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Mandate.Examples.Mcp.Tests.Harness;
+
+/// <summary>A fresh broker and MCP server per test, and raw JSON-RPC posts to the MCP endpoint.</summary>
+public abstract class McpTest : IAsyncLifetime
+{
+    private McpHarness? _harness;
+    private HttpClient? _http;
+
+    protected McpHarness Harness => _harness ?? throw new InvalidOperationException("not started");
+
+    protected HttpClient Http => _http ?? throw new InvalidOperationException("not started");
+
+    /// <summary>A tools/call request body with id 7.</summary>
+    protected static string ToolCall(string tool, string arguments = """{"order_id":"o-1001"}""") =>
+        $$"""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"{{tool}}","arguments":{{arguments}}}}""";
+
+    public async Task InitializeAsync()
+    {
+        _harness = await McpHarness.StartAsync();
+        _http = new HttpClient { BaseAddress = _harness.ServerAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_harness is not null)
+        {
+            await _harness.DisposeAsync();
+        }
+    }
+
+    /// <summary>POSTs <paramref name="body"/> to the MCP endpoint as an MCP client would.</summary>
+    protected async Task<McpReply> PostAsync(string body, string? credential, Action<HttpRequestMessage>? edit = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (credential is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        }
+
+        edit?.Invoke(request);
+        using var response = await Http.SendAsync(request);
+        return await McpReply.ReadAsync(response);
+    }
+}
+
+/// <summary>An answer of the MCP endpoint: status, Bearer challenge and body.</summary>
+public sealed record McpReply(int Status, string Bearer, string Body, string? ContentType)
+{
+    public static async Task<McpReply> ReadAsync(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var bearer = response.Headers.TryGetValues("WWW-Authenticate", out var values)
+            ? values.FirstOrDefault(v => v.StartsWith("Bearer ", StringComparison.Ordinal)) ?? ""
+            : "";
+        return new McpReply((int)response.StatusCode, bearer, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>A quoted parameter of the Bearer challenge, or null.</summary>
+    public string? Parameter(string name)
+    {
+        foreach (var part in Bearer["Bearer ".Length..].Split("\", "))
+        {
+            var equals = part.IndexOf("=\"", StringComparison.Ordinal);
+            if (equals > 0 && part[..equals] == name)
+            {
+                return part[(equals + 2)..].TrimEnd('"');
+            }
+        }
+
+        return null;
+    }
+
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
+
+    /// <summary>The JSON-RPC error code of the body.</summary>
+    public int RpcCode => Json.GetProperty("error").GetProperty("code").GetInt32();
+}
