@@ -51,7 +51,7 @@ public sealed class ResourceMetadataTests : McpTest
     [Fact]
     public async Task CredentialForAnotherMcpServer_Gets401InvalidToken_WithResourceMetadata()
     {
-        var credential = await Harness.CredentialAsync("orders:read", resource: McpBroker.OtherResource);
+        var credential = await Harness.CredentialAsync("other:read", resource: McpBroker.OtherResource);
 
         var reply = await PostAsync(ToolCall("lookup_order"), credential);
 
@@ -78,7 +78,7 @@ public sealed class ResourceMetadataTests : McpTest
     public async Task CredentialInTheQueryString_IsNotAccepted()
     {
         var credential = await Harness.CredentialAsync("orders:read");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp?access_token=" + credential) { Content = new StringContent(ToolCall("lookup_order")) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp?access_token=" + credential) { Content = new StringContent(ToolCall("lookup_order"), System.Text.Encoding.UTF8, "application/json") };
 
         using var response = await Http.SendAsync(request);
 

@@ -50,13 +50,25 @@ public sealed class SdkClientEndToEndTests : McpTest
     [Fact]
     public async Task SdkClient_RefundWithoutRefundsWrite_IsRefused403_AndTheBrokerWillNotStepUp()
     {
-        // The support agent's policy grants orders:read only, so the handler's step-up exchange is refused too.
-        var client = await ConnectAsync(McpBroker.SupportAgent, ["orders:read"], PaymentsScopes.ByTool);
+        // No tool map: the call goes out with orders:read, the server answers 403 insufficient_scope naming
+        // refunds:write, and the handler's step-up exchange is refused (the run's envelope is orders:read).
+        var client = await ConnectAsync(McpBroker.SupportAgent, ["orders:read"]);
 
         var refused = await Assert.ThrowsAnyAsync<HttpRequestException>(() =>
             client.CallToolAsync("refund", new Dictionary<string, object?> { ["order_id"] = "o-1001", ["amount"] = 5 }, cancellationToken: Timeout()).AsTask());
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task SdkClient_WithAToolMap_RefundBeyondThePolicy_IsRefusedByTheBroker_BeforeTheServerIsCalled()
+    {
+        var client = await ConnectAsync(McpBroker.SupportAgent, ["orders:read"], PaymentsScopes.ByTool);
+
+        var refused = await Assert.ThrowsAsync<MandateErrorException>(() =>
+            client.CallToolAsync("refund", new Dictionary<string, object?> { ["order_id"] = "o-1001", ["amount"] = 5 }, cancellationToken: Timeout()).AsTask());
+
+        Assert.Equal("invalid_scope", refused.Error);
     }
 
     [Fact]

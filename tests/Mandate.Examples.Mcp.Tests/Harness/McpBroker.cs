@@ -27,7 +27,7 @@ internal static class McpBroker
           - { name: acme-idp, kind: user, issuer: https://idp.acme.example, jwks_file: acme-idp.jwks.json, dev_signer: true }
         tools:
           - { name: payments-mcp, resource: {{resource}}, scopes: [orders:read, refunds:write] }
-          - { name: other-mcp, resource: {{OtherResource}}, scopes: [orders:read] }
+          - { name: other-mcp, resource: {{OtherResource}}, scopes: [other:read] }
         agents:
           - { id: {{SupportAgent}}, tenants: [acme], tools: [payments-mcp, other-mcp] }
           - { id: {{RefundAgent}}, tenants: [acme], tools: [payments-mcp] }
@@ -39,9 +39,15 @@ internal static class McpBroker
             reason: Support agents look orders up on any payments MCP server.
             effect: allow
             agents: ["spiffe://acme.example/agents/support"]
-            tools: [payments-mcp, other-mcp]
+            tools: [payments-mcp]
             scopes: [orders:read]
             tenant: same_as_user
+          - id: support-reads-other
+            reason: Support agents also read another MCP server.
+            effect: allow
+            agents: ["spiffe://acme.example/agents/support"]
+            tools: [other-mcp]
+            scopes: [other:read]
           - id: refunder-refunds
             reason: The refund agent reads orders and refunds them for the user it serves.
             effect: allow

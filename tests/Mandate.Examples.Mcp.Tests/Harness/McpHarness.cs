@@ -25,6 +25,7 @@ public sealed class McpHarness : IAsyncDisposable
         Server = server;
         Resource = resource;
         BrokerHttp = new HttpClient { BaseAddress = broker.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        ServerHttp = new HttpClient { BaseAddress = server.Address(), Timeout = TimeSpan.FromSeconds(30) };
         Workloads = DevIssuer.Ensure(options.Issuers[0], options.DataDirectory);
         Users = DevIssuer.Ensure(options.Issuers[1], options.DataDirectory);
     }
@@ -40,6 +41,9 @@ public sealed class McpHarness : IAsyncDisposable
 
     public Uri ServerAddress => Server.Address();
     public HttpClient BrokerHttp { get; }
+
+    /// <summary>Plain HTTP to the MCP server, for requests no MCP client would send.</summary>
+    public HttpClient ServerHttp { get; }
     public DevIssuer Workloads { get; }
     public DevIssuer Users { get; }
 
@@ -117,6 +121,7 @@ public sealed class McpHarness : IAsyncDisposable
         await Server.StopAsync();
         await Server.DisposeAsync();
         BrokerHttp.Dispose();
+        ServerHttp.Dispose();
         await Broker.DisposeAsync();
         Workloads.Dispose();
         Users.Dispose();

@@ -8,25 +8,22 @@ namespace Mandate.Examples.Mcp.Tests.Harness;
 public abstract class McpTest : IAsyncLifetime
 {
     private McpHarness? _harness;
-    private HttpClient? _http;
 
     protected McpHarness Harness => _harness ?? throw new InvalidOperationException("not started");
 
-    protected HttpClient Http => _http ?? throw new InvalidOperationException("not started");
+    protected HttpClient Http => Harness.ServerHttp;
 
     /// <summary>A tools/call request body with id 7.</summary>
     protected static string ToolCall(string tool, string arguments = """{"order_id":"o-1001"}""") =>
-        $$"""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"{{tool}}","arguments":{{arguments}}}}""";
+        """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":""" + JsonSerializer.Serialize(tool) + ""","arguments":""" + arguments + "}}";
 
     public async Task InitializeAsync()
     {
         _harness = await McpHarness.StartAsync();
-        _http = new HttpClient { BaseAddress = _harness.ServerAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public virtual async Task DisposeAsync()
     {
-        _http?.Dispose();
         if (_harness is not null)
         {
             await _harness.DisposeAsync();
