@@ -19,7 +19,7 @@ public sealed class ResourceMetadataTests : McpTest
         var json = JsonDocument.Parse(body).RootElement;
         // RFC 9728 §3.3: resource is exactly the identifier the path-inserted URI was derived from.
         Assert.Equal(Harness.Resource, json.GetProperty("resource").GetString());
-        Assert.Equal([McpBroker.Issuer], json.GetProperty("authorization_servers").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([Harness.Issuer], json.GetProperty("authorization_servers").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["orders:read"], json.GetProperty("scopes_supported").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["header"], json.GetProperty("bearer_methods_supported").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("Payments (Mandate MCP example)", json.GetProperty("resource_name").GetString());

@@ -3,7 +3,6 @@ namespace Mandate.Examples.Mcp.Tests.Harness;
 /// <summary>The broker configuration and policy these tests run: the payments MCP server, another MCP server, two agents.</summary>
 internal static class McpBroker
 {
-    public const string Issuer = "http://127.0.0.1:8080";
     public const string OtherResource = "http://127.0.0.1:9/other-mcp";
 
     /// <summary>May read orders only.</summary>
@@ -12,8 +11,10 @@ internal static class McpBroker
     /// <summary>May read orders and refund.</summary>
     public const string RefundAgent = "spiffe://acme.example/agents/refunder";
 
-    public static string Configuration(string resource) => $$"""
-        issuer: {{Issuer}}
+    /// <param name="issuer">The broker's own address: clients discover it from the MCP server's metadata and call it.</param>
+    /// <param name="resource">The MCP endpoint, registered as the payments-mcp tool.</param>
+    public static string Configuration(string issuer, string resource) => $$"""
+        issuer: {{issuer}}
         trust_domain: acme.example
         environment: dev
         node: node-a

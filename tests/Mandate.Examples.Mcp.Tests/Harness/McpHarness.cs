@@ -32,6 +32,9 @@ public sealed class McpHarness : IAsyncDisposable
 
     public string Directory { get; }
     public MandateOptions Options { get; }
+
+    /// <summary>The broker's issuer, which is also where it listens.</summary>
+    public string Issuer => Options.Issuer;
     public ManualTimeProvider Clock { get; }
     public MandateApp Broker { get; }
     public WebApplication Server { get; }
@@ -54,16 +57,18 @@ public sealed class McpHarness : IAsyncDisposable
         WebApplication? server = null;
         try
         {
-            // The resource must be known before the broker starts (its tool registry names it), so the port is chosen first.
+            // Both addresses are in the broker's configuration (its issuer, the tool's resource), so ports are chosen first;
+            // the issuer is the broker's real address because MCP clients discover it and call it.
+            var issuer = $"http://127.0.0.1:{FreePort()}";
             var url = $"http://127.0.0.1:{FreePort()}";
             var resource = url + "/mcp";
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), McpBroker.Policy);
-            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), McpBroker.Configuration(resource));
+            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), McpBroker.Configuration(issuer, resource));
             var options = ConfigLoader.LoadFile(Path.Combine(directory, "mandate.yaml"));
             var clock = new ManualTimeProvider();
             var broker = await MandateServer.CreateAsync(options, new MandateHostOptions
             {
-                ListenUrl = "http://127.0.0.1:0",
+                ListenUrl = issuer,
                 Time = clock,
                 GetEnvironment = _ => null,
                 WatchPolicy = false,
@@ -74,8 +79,7 @@ public sealed class McpHarness : IAsyncDisposable
             {
                 Url = url,
                 Resource = resource,
-                Issuer = McpBroker.Issuer,
-                BrokerAddress = broker.BaseAddress,
+                Issuer = issuer,
                 Time = clock,
             }, LogLevel.Warning);
             await server.StartAsync();
