@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-
 namespace Mandate.Client;
 
 /// <summary>
@@ -28,23 +26,7 @@ public sealed class MandateCredentialHandler : DelegatingHandler
     {
         ArgumentNullException.ThrowIfNull(request);
         var credential = await _run.GetIssuedCredentialAsync(_tool, _scopes, cancellationToken);
-        if (!credential.IsDpopBound)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential.AccessToken);
-            return await base.SendAsync(request, cancellationToken);
-        }
-
-        var dpop = _run.Client.Dpop ?? throw new InvalidOperationException("the broker issued a DPoP-bound credential to a client without a DpopKey");
-        var url = request.RequestUri ?? throw new InvalidOperationException("the request has no URI");
-        if (!url.IsAbsoluteUri)
-        {
-            throw new InvalidOperationException("a DPoP proof names the absolute request URL; give the HttpClient a BaseAddress or use absolute URIs");
-        }
-
-        // §7.1: the token goes under the DPoP scheme, with a proof for this method and URL carrying ath.
-        request.Headers.Authorization = new AuthenticationHeaderValue("DPoP", credential.AccessToken);
-        request.Headers.Remove("DPoP");
-        request.Headers.Add("DPoP", dpop.ResourceProof(request.Method, url, credential.AccessToken));
+        CredentialAttachment.Apply(request, credential, _run);
         return await base.SendAsync(request, cancellationToken);
     }
 }

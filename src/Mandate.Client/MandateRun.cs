@@ -54,7 +54,7 @@ public sealed class MandateRun : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(scopes);
         ObjectDisposedException.ThrowIf(_ended, this);
-        var key = tool + "\n" + string.Join(' ', scopes.Order(StringComparer.Ordinal));
+        var key = CacheKey(tool, scopes);
         if (_credentials.TryGetValue(key, out var cached) && cached.IsFresh(_time.GetUtcNow()))
         {
             return cached.Credential;
@@ -73,6 +73,9 @@ public sealed class MandateRun : IAsyncDisposable
         _credentials[key] = new IssuedCredentialLease(issued, _time.GetUtcNow());
         return issued;
     }
+
+    /// <summary>Drops the cached credential for <paramref name="tool"/> and <paramref name="scopes"/> (a service refused it), so the next call exchanges anew.</summary>
+    internal void Forget(string tool, IReadOnlyList<string> scopes) => _credentials.TryRemove(CacheKey(tool, scopes), out _);
 
     /// <summary>
     /// Hands work to a sub-agent: a child run for <paramref name="subAgent"/> with at most
@@ -125,6 +128,8 @@ public sealed class MandateRun : IAsyncDisposable
 
         _renewLock.Dispose();
     }
+
+    private static string CacheKey(string tool, IReadOnlyList<string> scopes) => tool + "\n" + string.Join(' ', scopes.Order(StringComparer.Ordinal));
 
     private async Task<string> RunTokenAsync(CancellationToken cancellationToken)
     {

@@ -16,29 +16,7 @@ internal static class MandateChallenge
 
         var response = http.Response;
         response.StatusCode = status;
-        var realm = $"realm=\"{Quote(options.Audience)}\"";
-        var parameters = new List<string>();
-        if (error is not null and not MandateTokenFailure.TemporarilyUnavailable)
-        {
-            // RFC 6750 §3.1: a request without any credential gets no error code, only the challenge.
-            parameters.Add($"error=\"{Quote(error)}\"");
-            parameters.Add($"error_description=\"{Quote(description)}\"");
-            if (scope is not null)
-            {
-                parameters.Add($"scope=\"{Quote(scope)}\"");
-            }
-        }
-
-        var details = parameters.Count == 0 ? "" : ", " + string.Join(", ", parameters);
-        var dpopError = error == MandateTokenFailure.InvalidDpopProof;
-        // RFC 9449 §7.1: offer DPoP beside Bearer, with the algorithms a proof may use; a proof error belongs to the DPoP challenge only.
-        response.Headers.Append("WWW-Authenticate", "Bearer " + realm + (dpopError ? "" : details));
-        response.Headers.Append("WWW-Authenticate", $"DPoP algs=\"{string.Join(' ', options.DpopAlgorithms)}\", " + realm + details);
-        if (status == StatusCodes.Status503ServiceUnavailable)
-        {
-            response.Headers.RetryAfter = "5";
-        }
-
+        scope = AppendChallenges(response, options, status, error, description, scope);
         response.Headers.CacheControl = "no-store";
         response.ContentType = "application/json; charset=utf-8";
         await using var writer = new Utf8JsonWriter(response.Body, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
@@ -56,6 +34,50 @@ internal static class MandateChallenge
 
         writer.WriteEndObject();
         await writer.FlushAsync(http.RequestAborted);
+    }
+
+    /// <summary>
+    /// The RFC 6750 §3 <c>WWW-Authenticate</c> challenges (Bearer and DPoP) with <c>resource_metadata</c> when published;
+    /// returns the scope they name (the given one, or the 401 guidance).
+    /// </summary>
+    public static string? AppendChallenges(HttpResponse response, MandateTokenOptions options, int status, string? error, string description, string? scope)
+    {
+        var realm = $"realm=\"{Quote(options.Audience)}\"";
+        if (ProtectedResourceMetadata.ChallengeUri(options) is { } metadata)
+        {
+            // RFC 9728 §5.1: where a client without the right credential learns which broker to ask and for what.
+            realm += $", resource_metadata=\"{Quote(metadata.ToString())}\"";
+        }
+
+        // MCP scope selection: a 401 may name the scopes to ask for first; a 403 names all the refused call needs.
+        scope ??= status == StatusCodes.Status401Unauthorized && options.ResourceMetadata?.ChallengeScopes is { Count: > 0 } guidance
+            ? string.Join(' ', guidance)
+            : null;
+        var parameters = new List<string>();
+        if (scope is not null)
+        {
+            // Before error_description, so a client scanning for the first scope= never reads the description's text.
+            parameters.Add($"scope=\"{Quote(scope)}\"");
+        }
+
+        if (error is not null and not MandateTokenFailure.TemporarilyUnavailable)
+        {
+            // RFC 6750 §3.1: a request without any credential gets no error code, only the challenge.
+            parameters.Add($"error=\"{Quote(error)}\"");
+            parameters.Add($"error_description=\"{Quote(description)}\"");
+        }
+
+        var details = parameters.Count == 0 ? "" : ", " + string.Join(", ", parameters);
+        var dpopError = error == MandateTokenFailure.InvalidDpopProof;
+        // RFC 9449 §7.1: offer DPoP beside Bearer, with the algorithms a proof may use; a proof error belongs to the DPoP challenge only.
+        response.Headers.Append("WWW-Authenticate", "Bearer " + realm + (dpopError ? "" : details));
+        response.Headers.Append("WWW-Authenticate", $"DPoP algs=\"{string.Join(' ', options.DpopAlgorithms)}\", " + realm + details);
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            response.Headers.RetryAfter = "5";
+        }
+
+        return scope;
     }
 
     /// <summary>RFC 6750 §3: quoted values (error_description, scope, realm) stay within %x20-21 / %x23-5B / %x5D-7E.</summary>

@@ -76,6 +76,13 @@ public sealed class MandateTokenOptions : AuthenticationSchemeOptions
     /// <summary>Optional revocation check at the broker (RFC 7662).</summary>
     public MandateIntrospectionOptions Introspection { get; set; } = new();
 
+    /// <summary>
+    /// Publish RFC 9728 protected resource metadata for <see cref="Audience"/> (map it with
+    /// <c>MapMandateResourceMetadata()</c>): every challenge then names it in <c>resource_metadata</c>, as MCP
+    /// clients require for discovery. Default null: no metadata, challenges as before.
+    /// </summary>
+    public MandateResourceMetadataOptions? ResourceMetadata { get; set; }
+
     /// <summary>The HttpClient for metadata, JWKS and introspection. Default: one owned by the handler's state.</summary>
     public HttpClient? Backchannel { get; set; }
 
@@ -96,6 +103,11 @@ public sealed class MandateTokenOptions : AuthenticationSchemeOptions
         if (ValidAlgorithms.Count == 0 || ValidAlgorithms.Any(a => !AsymmetricAlgorithms.Contains(a)))
         {
             throw new InvalidOperationException($"MandateTokenOptions.ValidAlgorithms may only list asymmetric JWS algorithms ({string.Join(", ", AsymmetricAlgorithms)})");
+        }
+
+        if (ResourceMetadata is not null && ProtectedResourceMetadata.ResourceUri(this) is null)
+        {
+            throw new InvalidOperationException("MandateTokenOptions.ResourceMetadata needs Audience to be the service's http(s) URL without query or fragment (RFC 9728 section 1.2)");
         }
 
         if (Introspection.Mode != IntrospectionMode.Never && Introspection.WorkloadToken is null)

@@ -1,0 +1,164 @@
+using System.Text;
+using Mandate.Examples.Mcp.Tests.Harness;
+using Mandate.ResourceServer;
+
+namespace Mandate.Examples.Mcp.Tests;
+
+/// <summary>
+/// The per-tool scope gate in front of the MCP SDK: MCP 2026-07-28 header/body agreement (400 -32020), bad bodies as
+/// JSON-RPC errors (never 500), and 403 insufficient_scope with every scope the call needs.
+/// </summary>
+public sealed class ToolScopeGateTests : McpTest
+{
+    private static string Base64(string value) => "=?base64?" + Convert.ToBase64String(Encoding.UTF8.GetBytes(value)) + "?=";
+
+    [Fact]
+    public async Task ToolCall_WithoutTheToolsScope_Gets403InsufficientScope_NamingAllItNeeds()
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+
+        var reply = await PostAsync(ToolCall("refund", """{"order_id":"o-1001","amount":5}"""), credential,
+            r => { r.Headers.Add("Mcp-Method", "tools/call"); r.Headers.Add("Mcp-Name", "refund"); });
+
+        Assert.Equal(403, reply.Status);
+        Assert.Equal("insufficient_scope", reply.Parameter("error"));
+        Assert.Equal("refunds:write", reply.Parameter("scope"));
+        Assert.EndsWith("/.well-known/oauth-protected-resource/mcp", reply.Parameter("resource_metadata"), StringComparison.Ordinal);
+        // The MCP client reads a JSON-RPC error answering its request.
+        Assert.Equal(7, reply.Json.GetProperty("id").GetInt32());
+        Assert.Equal(MandateMcpErrorCodes.InsufficientScope, reply.RpcCode);
+        Assert.Equal("refunds:write", reply.Json.GetProperty("error").GetProperty("data").GetProperty("scope").GetString());
+    }
+
+    [Fact]
+    public async Task ToolCall_NamedInBase64Sentinel_IsDecodedAndJudged()
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+
+        var reply = await PostAsync(ToolCall("refund", """{"order_id":"o-1001","amount":5}"""), credential,
+            r => r.Headers.Add("Mcp-Name", Base64("refund")));
+
+        Assert.Equal(403, reply.Status);
+        Assert.Equal("insufficient_scope", reply.Parameter("error"));
+    }
+
+    [Fact]
+    public async Task ToolCall_WithoutHeaders_OlderClient_IsJudgedByTheBody()
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+
+        var reply = await PostAsync(ToolCall("refund", """{"order_id":"o-1001","amount":5}"""), credential);
+
+        Assert.Equal(403, reply.Status);
+    }
+
+    [Theory]
+    [InlineData("Mcp-Name", "lookup_order")]
+    [InlineData("Mcp-Method", "tools/list")]
+    [InlineData("Mcp-Method", "Tools/call")]
+    public async Task HeaderDisagreeingWithBody_Gets400HeaderMismatch(string header, string value)
+    {
+        var credential = await Harness.CredentialAsync("orders:read refunds:write", McpBroker.RefundAgent);
+
+        var reply = await PostAsync(ToolCall("refund", """{"order_id":"o-1001","amount":5}"""), credential, r => r.Headers.Add(header, value));
+
+        Assert.Equal(400, reply.Status);
+        Assert.Equal(MandateMcpErrorCodes.HeaderMismatch, reply.RpcCode);
+        Assert.Equal(7, reply.Json.GetProperty("id").GetInt32());
+    }
+
+    [Fact]
+    public async Task Base64SentinelOfAnotherTool_Gets400HeaderMismatch()
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+
+        // A gateway routing on the header would see lookup_order while the server ran refund.
+        var reply = await PostAsync(ToolCall("refund", """{"order_id":"o-1001","amount":5}"""), credential,
+            r => r.Headers.Add("Mcp-Name", Base64("lookup_order")));
+
+        Assert.Equal(400, reply.Status);
+        Assert.Equal(MandateMcpErrorCodes.HeaderMismatch, reply.RpcCode);
+    }
+
+    [Theory]
+    [InlineData("=?base64?not base64!?=")]
+    [InlineData("=?base64?//79?=")]
+    public async Task InvalidBase64OrUtf8InMcpName_Gets400HeaderMismatch(string value)
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+
+        var reply = await PostAsync(ToolCall("lookup_order"), credential, r => r.Headers.TryAddWithoutValidation("Mcp-Name", value));
+
+        Assert.Equal(400, reply.Status);
+        Assert.Equal(MandateMcpErrorCodes.HeaderMismatch, reply.RpcCode);
+    }
+
+    [Fact]
+    public async Task RepeatedMcpNameHeader_Gets400HeaderMismatch()
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+
+        var reply = await PostAsync(ToolCall("refund", """{"order_id":"o-1001","amount":5}"""), credential,
+            r => { r.Headers.Add("Mcp-Name", "refund"); r.Headers.Add("Mcp-Name", "lookup_order"); });
+
+        Assert.Equal(400, reply.Status);
+        Assert.Equal(MandateMcpErrorCodes.HeaderMismatch, reply.RpcCode);
+    }
+
+    [Theory]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",")]
+    [InlineData("not json")]
+    // A repeated member: the gate and the SDK could each read a different tool name.
+    [InlineData("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"lookup_order","name":"refund","arguments":{}}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":7,"method":"tools/call","method":"tools/list","params":{"name":"refund"}}""")]
+    public async Task MalformedBody_GetsJsonRpcParseError_Not500(string body)
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+
+        var reply = await PostAsync(body, credential);
+
+        Assert.Equal(400, reply.Status);
+        Assert.Equal(MandateMcpErrorCodes.ParseError, reply.RpcCode);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, reply.Json.GetProperty("id").ValueKind);
+    }
+
+    [Theory]
+    [InlineData("""[{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"refund","arguments":{}}}]""", MandateMcpErrorCodes.InvalidRequest)]
+    [InlineData("\"tools/call\"", MandateMcpErrorCodes.InvalidRequest)]
+    [InlineData("""{"jsonrpc":"2.0","id":7,"method":42}""", MandateMcpErrorCodes.InvalidRequest)]
+    [InlineData("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":5}}""", MandateMcpErrorCodes.InvalidParams)]
+    [InlineData("""{"jsonrpc":"2.0","id":7,"method":"tools/call"}""", MandateMcpErrorCodes.InvalidParams)]
+    public async Task BodyThatIsNotOneJudgeableRequest_Gets400JsonRpcError(string body, int code)
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+
+        var reply = await PostAsync(body, credential);
+
+        Assert.Equal(400, reply.Status);
+        Assert.Equal(code, reply.RpcCode);
+    }
+
+    [Fact]
+    public async Task OversizedBody_Gets413_BeforeTheSdkReadsIt()
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+        var padding = new string('x', 1024 * 1024 + 1);
+
+        var reply = await PostAsync(ToolCall("lookup_order", $$"""{"order_id":"{{padding}}"}"""), credential);
+
+        Assert.Equal(413, reply.Status);
+        Assert.Equal(MandateMcpErrorCodes.InvalidRequest, reply.RpcCode);
+    }
+
+    [Fact]
+    public async Task UnknownTool_PassesToTheSdk_WhichAnswersIt()
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+
+        var reply = await PostAsync(ToolCall("no_such_tool"), credential);
+
+        Assert.NotEqual(403, reply.Status);
+        Assert.DoesNotContain(MandateMcpErrorCodes.InsufficientScope.ToString(System.Globalization.CultureInfo.InvariantCulture), reply.Body, StringComparison.Ordinal);
+        Assert.True(reply.Status < 500, reply.Body);
+    }
+}
