@@ -1,6 +1,6 @@
 // A line-driven MCP client built only from the official TypeScript SDK, for Mandate's integration tests.
 // Reads one JSON command per stdin line and answers one JSON line on stdout:
-//   {"op":"discover","url":U}                       → PRM (RFC 9728) found from the 401's WWW-Authenticate, then AS metadata (RFC 8414)
+//   {"op":"discover","url":U}                       → PRM (RFC 9728, via the SDK) found from the 401's WWW-Authenticate, then AS metadata (RFC 8414)
 //   {"op":"exchange","subject_token":S,"actor_token":A,"scope":SC}  → RFC 8693 exchange at the discovered token endpoint
 //   {"op":"connect","url":U,"token":T?}             → connects with the exchanged credential (or T)
 //   {"op":"list"} | {"op":"call","name":N,"arguments":{…}} | {"op":"close"}
@@ -8,11 +8,7 @@
 import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import {
-  discoverAuthorizationServerMetadata,
-  discoverOAuthProtectedResourceMetadata,
-  extractWWWAuthenticateParams,
-} from '@modelcontextprotocol/sdk/client/auth.js';
+import { discoverOAuthProtectedResourceMetadata, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js';
 
 const state = { client: null, resource: null, tokenEndpoint: null, token: null };
 
@@ -31,8 +27,7 @@ async function discover({ url }) {
   const prm = await discoverOAuthProtectedResourceMetadata(url, { resourceMetadataUrl: challenge.resourceMetadataUrl });
   const issuer = prm.authorization_servers?.[0];
   if (!issuer) throw new Error('protected resource metadata names no authorization server');
-  const as = await discoverAuthorizationServerMetadata(issuer);
-  if (!as?.token_endpoint) throw new Error(`no authorization server metadata at ${issuer}`);
+  const as = await authorizationServerMetadata(issuer);
   state.resource = prm.resource;
   state.tokenEndpoint = as.token_endpoint;
   return {
@@ -43,6 +38,19 @@ async function discover({ url }) {
     issuer: as.issuer,
     grant_types_supported: as.grant_types_supported ?? [],
   };
+}
+
+// RFC 8414 §3.1 (well-known suffix inserted before the issuer's path). Read directly: the SDK's own helper
+// insists on an authorization_endpoint, which an authorization server without end-user redirects (RFC 8414 §2
+// allows omitting it when no grant uses it) does not publish.
+async function authorizationServerMetadata(issuer) {
+  const url = new URL(issuer);
+  const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+  const response = await fetch(new URL(`/.well-known/oauth-authorization-server${path}`, url.origin));
+  if (!response.ok) throw Object.assign(new Error(`no authorization server metadata for ${issuer}`), { status: response.status });
+  const metadata = await response.json();
+  if (metadata.issuer !== issuer || !metadata.token_endpoint) throw new Error(`metadata at ${response.url} is not for issuer ${issuer}`);
+  return metadata;
 }
 
 async function exchange({ subject_token, actor_token, scope, resource }) {
