@@ -8,7 +8,7 @@ namespace Mandate.Server.Proxy;
 /// the response started) and notes it instead: <see cref="EgressProxy"/> cuts the connection once the call's
 /// audit record is durable, so the agent never sees the end of a call that is not on record.
 /// </summary>
-internal sealed class ProxyCutOff : IHttpRequestLifetimeFeature
+internal sealed class ProxyCutOff : IHttpRequestLifetimeFeature, IDisposable
 {
     private readonly HttpContext _http;
     private readonly IHttpRequestLifetimeFeature _connection;
@@ -24,7 +24,7 @@ internal sealed class ProxyCutOff : IHttpRequestLifetimeFeature
         set => _connection.RequestAborted = value;
     }
 
-    /// <summary>Stands in for the request's lifetime feature until <see cref="Restore"/>.</summary>
+    /// <summary>Stands in for the request's lifetime feature until disposed.</summary>
     public static ProxyCutOff Defer(HttpContext http)
     {
         var cutOff = new ProxyCutOff(http, http.Features.GetRequiredFeature<IHttpRequestLifetimeFeature>());
@@ -34,5 +34,5 @@ internal sealed class ProxyCutOff : IHttpRequestLifetimeFeature
 
     public void Abort() => Requested = true;
 
-    public void Restore() => _http.Features.Set(_connection);
+    public void Dispose() => _http.Features.Set(_connection);
 }

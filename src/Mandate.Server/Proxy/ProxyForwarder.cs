@@ -54,23 +54,10 @@ internal sealed class ProxyForwarder : IDisposable
     {
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         var transformer = new ProxyTransformer(call, upstream, scrubber, _options.MaxResponseBody);
-        var agentBody = http.Request.Body;
-        // The forwarder reads the agent's body from the request: the limit is enforced as it streams.
-        var body = new LimitedReadStream(agentBody, upstream.MaxRequestBody, ProxyLimitException.RequestBody);
-        http.Request.Body = body;
-        var cutOff = ProxyCutOff.Defer(http);
-        ForwarderError error;
-        try
-        {
-            error = await _forwarder.SendAsync(http, upstream.Uri.GetLeftPart(UriPartial.Authority), _upstream, RequestConfig, transformer, timeout.Token);
-        }
-        finally
-        {
-            http.Request.Body = agentBody;
-            cutOff.Restore();
-        }
-
-        call.RequestBytes = upstream.BufferedBody?.Length ?? body.BytesRead;
+        using var body = ProxyRequestBody.Substitute(http, upstream);
+        using var cutOff = ProxyCutOff.Defer(http);
+        var error = await _forwarder.SendAsync(http, upstream.Uri.GetLeftPart(UriPartial.Authority), _upstream, RequestConfig, transformer, timeout.Token);
+        call.RequestBytes = body.BytesSent;
         call.ResponseBytes = transformer.Relay?.BytesRead ?? 0;
         if (transformer.Refusal is not null || error == ForwarderError.None)
         {
@@ -79,10 +66,9 @@ internal sealed class ProxyForwarder : IDisposable
 
         var failure = http.Features.Get<IForwarderErrorFeature>()?.Exception;
         var refusal = ProxyForwardingFailure.Refusal(error, failure, timeout.IsCancellationRequested, http.RequestAborted.IsCancellationRequested);
-        if (transformer.Relay?.Completed == true && error is ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient or ForwarderError.RequestBodyDestination
-            && refusal.CheckId != ProxyChecks.BodyTooLarge)
+        if (transformer.Relay?.Completed == true && error == ForwarderError.RequestBodyDestination)
         {
-            // The upstream answered in full without the rest of the agent's body (say, an early 401): the call was relayed.
+            // The upstream answered in full, then stopped taking the agent's body (say, an early 401): the answer stands.
             return null;
         }
 

@@ -8,7 +8,7 @@ namespace Mandate.Server.Proxy;
 /// <summary>
 /// What crosses the proxy for one checked call, in the forwarder's terms. Upstream: the agent's forwardable
 /// headers (<see cref="ProxyHeaders"/>), the injected header in place of any the agent sent, and the gateway's
-/// buffered body when it read one. Back: the forwardable headers with the secret scrubbed, and the body through
+/// buffered body when it read one (see <see cref="ProxyRequestBody"/>). Back: the forwardable headers with the secret scrubbed, and the body through
 /// the gateway's filter (if any) and <see cref="ScrubbedBodyStream"/>. One instance per call.
 /// </summary>
 internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstream, SecretScrubber scrubber, long? maxResponseBody) : HttpTransformer
@@ -23,12 +23,8 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
     {
         var request = httpContext.Request;
         proxyRequest.RequestUri = upstream.Uri;
-        if (upstream.BufferedBody is { } buffered)
-        {
-            // The gateway read the agent's body to decide on it; the same bytes go on, with their Content-Length.
-            proxyRequest.Content = new ByteArrayContent(buffered);
-        }
-        else if (proxyRequest.Content is { } content && request.ContentLength is { } length)
+        // A buffered body (ProxyRequestBody put it in the request) goes with its own length, not the agent's.
+        if (proxyRequest.Content is { } content && (upstream.BufferedBody?.LongLength ?? request.ContentLength) is { } length)
         {
             content.Headers.ContentLength = length;
         }
