@@ -6,7 +6,9 @@ namespace Mandate.Server.Proxy;
 /// <summary>
 /// While a call is forwarded, holds back the forwarder's connection abort (it aborts when a relay breaks after
 /// the response started) and notes it instead: <see cref="EgressProxy"/> cuts the connection once the call's
-/// audit record is durable, so the agent never sees the end of a call that is not on record.
+/// audit record is durable, so the agent never sees the end of a call that is not on record. The proxy
+/// listener speaks HTTP/1.1 only (cleartext), so the forwarder never resets an HTTP/2 stream or completes a
+/// gRPC response early instead (a test keeps it so).
 /// </summary>
 internal sealed class ProxyCutOff : IHttpRequestLifetimeFeature, IDisposable
 {

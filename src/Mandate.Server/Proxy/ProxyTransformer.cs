@@ -73,7 +73,9 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         call.Status = (int)proxyResponse.StatusCode;
         // The upstream's reason phrase is free text it chose (it could repeat the secret); the agent gets the standard one.
         httpContext.Features.GetRequiredFeature<IHttpResponseFeature>().ReasonPhrase = null;
-        CopyResponseHeaders(proxyResponse, httpContext.Response, keepContentLength: upstream.ResponseFilter is null);
+        // A filtered body has another length. RFC 9112 §6.3: a Content-Length beside Transfer-Encoding is removed before forwarding.
+        var keepLength = upstream.ResponseFilter is null && !proxyResponse.Headers.NonValidated.Contains("Transfer-Encoding");
+        CopyResponseHeaders(proxyResponse, httpContext.Response, keepLength);
 
         var body = await upstreamContent.ReadAsStreamAsync(cancellationToken);
         if (upstream.ResponseFilter is { } filter)

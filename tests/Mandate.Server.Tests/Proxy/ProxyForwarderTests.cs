@@ -3,6 +3,7 @@ using System.Text;
 using Mandate.Core.Configuration;
 using Mandate.Server.Proxy;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Mandate.Server.Tests.Proxy;
 
@@ -146,6 +147,25 @@ public sealed class ProxyForwarderTests
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.False(filterRan);
         Assert.False(Assert.Single(harness.Calls).Forwarded);
+    }
+
+    [Fact]
+    public async Task Forward_UpstreamReasonPhraseWithTheSecret_AgentGetsTheStandardOne()
+    {
+        await using var harness = await ForwarderHarness.StartAsync(
+            async http =>
+            {
+                var injected = http.Request.Headers[ForwarderHarness.InjectHeader].ToString();
+                http.Features.GetRequiredFeature<IHttpResponseFeature>().ReasonPhrase = "Fine " + injected;
+                await http.Response.WriteAsync("ok");
+            },
+            call => call);
+
+        using var response = await harness.Client.GetAsync(harness.Address);
+
+        Assert.Equal("ok", await response.Content.ReadAsStringAsync());
+        Assert.Equal("OK", response.ReasonPhrase);
+        Assert.DoesNotContain(ForwarderHarness.Secret, response.Headers.ToString(), StringComparison.Ordinal);
     }
 
     /// <summary>An upstream answering <paramref name="json"/> with its Content-Length.</summary>
