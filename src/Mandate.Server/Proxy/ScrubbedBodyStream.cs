@@ -42,6 +42,7 @@ internal sealed class ScrubbedBodyStream(Stream source, SecretScrubber scrubber,
             }
 
             buffer.AsSpan(_readyTo, _held).CopyTo(buffer);
+            (_readyFrom, _readyTo) = (0, 0);
             var read = await source.ReadAsync(buffer.AsMemory(_held), cancellationToken);
             var filled = _held + read;
             if (read == 0)
