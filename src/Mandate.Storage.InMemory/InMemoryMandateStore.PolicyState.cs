@@ -42,6 +42,17 @@ public sealed partial class InMemoryMandateStore
         return Task.FromResult(approvals);
     }
 
+    public Task<Approval?> FindApprovalByBindingAsync(string bindingHash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bindingHash);
+        cancellationToken.ThrowIfCancellationRequested();
+        var newest = Read("find an approval by binding").Approvals.Values
+            .Where(a => a.BindingHash == bindingHash)
+            .OrderByDescending(a => a.CreatedAt.UtcTicks).ThenByDescending(a => a.Id, StringComparer.Ordinal)
+            .FirstOrDefault();
+        return Task.FromResult(newest);
+    }
+
     public Task<bool> TryTransitionApprovalAsync(ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transition);

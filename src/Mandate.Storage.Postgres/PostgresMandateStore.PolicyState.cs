@@ -26,6 +26,12 @@ public sealed partial class PostgresMandateStore
             c => PostgresPolicyStateSql.ApprovalsAsync(c, null, status, Math.Clamp(limit, 1, 10_000), cancellationToken),
             cancellationToken);
 
+    public Task<Approval?> FindApprovalByBindingAsync(string bindingHash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bindingHash);
+        return ReadAsync("find an approval by binding", c => PostgresPolicyStateSql.ApprovalByBindingAsync(c, bindingHash, cancellationToken), cancellationToken);
+    }
+
     /// <summary>
     /// The conditional update and its audit events in one transaction under the audit lock, like a commit; when the
     /// approval is not in the transition's <c>From</c> state (or has expired) the transaction rolls back, writing nothing.

@@ -125,6 +125,22 @@ internal static class PostgresPolicyStateSql
             PostgresValues.Text(id),
             PostgresValues.Text(status is { } s ? Status(s) : null),
             PostgresValues.Integer(limit));
+        return await ReadApprovalsAsync(command, cancellationToken);
+    }
+
+    /// <summary>The newest approval bound to <paramref name="bindingHash"/>, whatever its status (index approvals_binding).</summary>
+    public static async Task<Approval?> ApprovalByBindingAsync(NpgsqlConnection connection, string bindingHash, CancellationToken cancellationToken)
+    {
+        await using var command = PostgresValues.Command(
+            connection,
+            $"SELECT {ApprovalColumns} FROM approvals WHERE binding_hash = $1 ORDER BY created_at DESC, id DESC LIMIT 1;",
+            PostgresValues.Text(bindingHash));
+        var found = await ReadApprovalsAsync(command, cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    private static async Task<IReadOnlyList<Approval>> ReadApprovalsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var approvals = new List<Approval>();
         while (await reader.ReadAsync(cancellationToken))

@@ -23,6 +23,12 @@ public sealed partial class SqliteMandateStore
     public Task<IReadOnlyList<Approval>> ListApprovalsAsync(ApprovalStatus? status, int limit, CancellationToken cancellationToken) =>
         ReadAsync("list approvals", c => SqlitePolicyStateReader.ApprovalsAsync(c, null, status, Math.Clamp(limit, 1, 10_000), cancellationToken), cancellationToken);
 
+    public Task<Approval?> FindApprovalByBindingAsync(string bindingHash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bindingHash);
+        return ReadAsync("find an approval by binding", c => SqlitePolicyStateReader.ApprovalByBindingAsync(c, bindingHash, cancellationToken), cancellationToken);
+    }
+
     public async Task<bool> TryTransitionApprovalAsync(ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transition);

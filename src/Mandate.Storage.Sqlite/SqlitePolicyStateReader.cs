@@ -37,6 +37,21 @@ internal static class SqlitePolicyStateReader
         command.Parameters.AddWithValue("$id", SqliteValues.Nullable(id));
         command.Parameters.AddWithValue("$status", status is { } s ? SqlitePolicyStateWriter.Status(s) : DBNull.Value);
         command.Parameters.AddWithValue("$limit", limit);
+        return await ReadApprovalsAsync(command, cancellationToken);
+    }
+
+    /// <summary>The newest approval bound to <paramref name="bindingHash"/>, whatever its status (index approvals_binding).</summary>
+    public static async Task<Approval?> ApprovalByBindingAsync(SqliteConnection connection, string bindingHash, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {ApprovalColumns} FROM approvals WHERE binding_hash = $binding ORDER BY created_at DESC, id DESC LIMIT 1;";
+        command.Parameters.AddWithValue("$binding", bindingHash);
+        var found = await ReadApprovalsAsync(command, cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    private static async Task<IReadOnlyList<Approval>> ReadApprovalsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var approvals = new List<Approval>();
         while (await reader.ReadAsync(cancellationToken))

@@ -41,6 +41,7 @@ public sealed class PostgresOutageTests : IAsyncDisposable
             ["changes"] = () => store.ReadRevocationChangesAsync(0, 10, None),
             ["keys"] = () => store.ListKeysAsync("token-signing", None),
             ["approvals"] = () => store.ListApprovalsAsync(null, 10, None),
+            ["approval by binding"] = () => store.FindApprovalByBindingAsync("b", None),
             ["rate"] = () => store.ReadRateCountsAsync(["k"], None),
             ["secrets"] = () => store.ListSecretsAsync(None),
         };

@@ -15,6 +15,12 @@ public interface IApprovalStore
     Task<IReadOnlyList<Approval>> ListApprovalsAsync(ApprovalStatus? status, int limit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The newest approval whose <see cref="Approval.BindingHash"/> is <paramref name="bindingHash"/>, whatever its
+    /// status, or null. A retried MCP tool call finds its approval this way; the caller judges its status and expiry.
+    /// </summary>
+    Task<Approval?> FindApprovalByBindingAsync(string bindingHash, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Applies <paramref name="transition"/> only if the approval is in its <c>From</c> state (and a pending one
     /// has not expired), and appends <paramref name="auditEvents"/> in the same transaction. Returns false, writing
     /// nothing, when the condition does not hold. Throws <see cref="Storage.StoreUnavailableException"/> when not durable.

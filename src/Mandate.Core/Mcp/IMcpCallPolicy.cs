@@ -15,7 +15,7 @@ public interface IMcpCallPolicy
     /// approval is recorded (or the pending one for the same call returned). Throws
     /// <see cref="Storage.StoreUnavailableException"/> when an approval cannot be read or written.
     /// </summary>
-    Task<McpCallDecision> DecideAsync(IssuedToken caller, McpToolCall call, CancellationToken cancellationToken);
+    Task<McpCallDecision> DecideAsync(IssuedToken caller, McpToolCall toolCall, CancellationToken cancellationToken);
 
     /// <summary>Whether <c>tools/list</c> shows <paramref name="tool"/> of <paramref name="server"/> to the caller: some allow or approval rule names it for them.</summary>
     bool MayList(IssuedToken caller, string server, string tool);

@@ -77,6 +77,8 @@ internal sealed class ScriptedStore : IMandateStore
     public Task<IReadOnlyList<Core.Approvals.Approval>> ListApprovalsAsync(Core.Approvals.ApprovalStatus? status, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Core.Approvals.Approval>>([]);
 
+    public Task<Core.Approvals.Approval?> FindApprovalByBindingAsync(string bindingHash, CancellationToken cancellationToken) => Task.FromResult<Core.Approvals.Approval?>(null);
+
     public Task<bool> TryTransitionApprovalAsync(Core.Approvals.ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken) =>
         Task.FromResult(false);
 
