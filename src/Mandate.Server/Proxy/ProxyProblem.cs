@@ -9,7 +9,10 @@ internal static class ProxyProblem
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static async Task WriteAsync(HttpContext http, ProxyRefusal refusal)
+    /// <param name="http">The call's context.</param>
+    /// <param name="refusal">What to answer.</param>
+    /// <param name="challenge">The whole <c>WWW-Authenticate</c> value of a 401 when the caller builds it (the MCP gateway adds <c>resource_metadata</c>).</param>
+    public static async Task WriteAsync(HttpContext http, ProxyRefusal refusal, string? challenge = null)
     {
         var response = http.Response;
         response.Clear();
@@ -19,7 +22,7 @@ internal static class ProxyProblem
         if (refusal.Status == StatusCodes.Status401Unauthorized)
         {
             // RFC 6750 §3: quoted values within %x20-21 / %x23-5B / %x5D-7E.
-            response.Headers.WWWAuthenticate = $"Bearer error=\"{OAuthErrorText.Sanitize(refusal.Error ?? "invalid_token")}\"";
+            response.Headers.WWWAuthenticate = challenge ?? $"Bearer error=\"{OAuthErrorText.Sanitize(refusal.Error ?? "invalid_token")}\"";
         }
 
         if (http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0)
