@@ -8,6 +8,7 @@ internal sealed partial class PolicyRuleReader
     private static readonly string[] RateLimitKeys = ["per", "max", "window"];
 
     private CelProgram? _condition;
+    private PolicyYamlNode? _conditionNode;
     private List<string>? _grantScopes;
     private PolicyYamlNode? _grantScopesNode;
     private RateLimit? _rateLimit;
@@ -22,7 +23,8 @@ internal sealed partial class PolicyRuleReader
         switch (key.Value)
         {
             case "when":
-                _condition = ReadCondition(value);
+                // Compiled in CheckExtensions: which variables it may use depends on mcp:, which may come later.
+                _conditionNode = value;
                 return true;
             case "grant_scopes":
                 _grantScopesNode = value;
@@ -47,13 +49,19 @@ internal sealed partial class PolicyRuleReader
                 _approvalExpiresIn = ReadDuration(value);
                 return true;
             default:
-                return ReadHttpEntry(key, value);
+                return ReadHttpEntry(key, value) || ReadMcpEntry(key, value);
         }
     }
 
     private void CheckExtensions(bool isDeny)
     {
+        if (_conditionNode is not null)
+        {
+            _condition = ReadCondition(_conditionNode);
+        }
+
         CheckHttp(isDeny);
+        CheckMcp(isDeny);
         if (isDeny && _grantScopesNode is not null)
         {
             _problems.Add(PolicyYamlValues.At(_grantScopesNode, "a deny rule grants nothing, so grant_scopes does not apply; remove it"));
@@ -91,6 +99,7 @@ internal sealed partial class PolicyRuleReader
         ApprovalExpiresIn = _approvalExpiresIn ?? TimeSpan.FromMinutes(10),
         SenderConstraint = _senderConstraint ?? SenderConstraintRequirement.None,
         Http = _http,
+        Mcp = _mcp,
     };
 
     private CelProgram? ReadCondition(PolicyYamlNode node)
@@ -101,15 +110,30 @@ internal sealed partial class PolicyRuleReader
             return null;
         }
 
-        var (program, problems) = CelProgram.Compile(text, PolicyExpressionContext.Environment);
+        var isMcp = _mcpNode is not null;
+        var (program, problems) = CelProgram.Compile(text, isMcp ? McpCallContext.Environment : PolicyExpressionContext.Environment);
         var scalar = (PolicyYamlScalar)node;
         foreach (var problem in problems)
         {
             var (line, column) = MapPosition(scalar, problem);
-            _problems.Add(new PolicyProblem(node.Path, line, column, "condition: " + problem.Message));
+            _problems.Add(new PolicyProblem(node.Path, line, column, "condition: " + ExplainContext(problem.Message, isMcp)));
         }
 
         return program;
+    }
+
+    /// <summary>Says why a name is unknown when it belongs to the other kind of rule.</summary>
+    private static string ExplainContext(string message, bool isMcp)
+    {
+        if (!isMcp && message.StartsWith("unknown name 'mcp'", StringComparison.Ordinal))
+        {
+            return "'mcp' is known only in rules with an mcp: key (rules that decide MCP tool calls); " + message;
+        }
+
+        var exchangeOnly = PolicyExpressionContext.Environment.Variables.Keys.FirstOrDefault(k => message.StartsWith($"unknown name '{k}'", StringComparison.Ordinal));
+        return isMcp && exchangeOnly is not null
+            ? $"'{exchangeOnly}' is known only when a credential is requested, not in rules with mcp: (they decide MCP tool calls); " + message
+            : message;
     }
 
     /// <summary>Maps a position inside the expression to the policy file, by how the scalar was written.</summary>

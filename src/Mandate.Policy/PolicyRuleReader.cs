@@ -7,7 +7,7 @@ namespace Mandate.Policy;
 internal sealed partial class PolicyRuleReader
 {
     internal static readonly string[] Keys =
-        ["id", "reason", "effect", "agents", "tools", "scopes", "tenant", "subject", "environments", "max_lifetime", "when", "grant_scopes", "rate_limit", "approval_expires_in", "sender_constraint", "http"];
+        ["id", "reason", "effect", "agents", "tools", "scopes", "tenant", "subject", "environments", "max_lifetime", "when", "grant_scopes", "rate_limit", "approval_expires_in", "sender_constraint", "http", "mcp"];
 
     private readonly PolicyYamlMapping _mapping;
     private readonly List<PolicyProblem> _problems;
@@ -25,6 +25,7 @@ internal sealed partial class PolicyRuleReader
     private List<string>? _environments;
     private TimeSpan? _maxLifetime;
     private PolicyYamlNode? _maxLifetimeNode;
+    private PolicyYamlNode? _scopesNode;
     private PolicyYamlNode? _tenantNode;
     private PolicyYamlNode? _subjectNode;
 
@@ -82,6 +83,7 @@ internal sealed partial class PolicyRuleReader
                 _tools = ReadNames(value, "list tool names, or ['*'] for every tool", PolicyNames.ToolError);
                 break;
             case "scopes":
+                _scopesNode = value;
                 _scopes = ReadNames(value, "omit 'scopes' to mean any scope", PolicyNames.ScopeError);
                 break;
             case "tenant":

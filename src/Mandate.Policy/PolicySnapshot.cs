@@ -13,7 +13,9 @@ public sealed class PolicySnapshot
         Rules = [.. rules];
         Version = version;
         SourcePath = sourcePath;
-        Index = new RuleIndex(Rules);
+        // Two indexes, so an exchange can never even see a rule with mcp: (and a tools/call never an ordinary rule).
+        Index = new RuleIndex([.. Rules.Where(r => r.Mcp is null)]);
+        McpIndex = new RuleIndex([.. Rules.Where(r => r.Mcp is not null)]);
     }
 
     /// <summary>The rules in file order. Empty means every request is denied.</summary>
@@ -25,8 +27,14 @@ public sealed class PolicySnapshot
     /// <summary>The file the policy was read from, or null when it came from text.</summary>
     public string? SourcePath { get; }
 
-    /// <summary>The rules by (tool, agent), for callers that need the candidate rules themselves (rate-limit counters).</summary>
+    /// <summary>
+    /// The ordinary rules (without <c>mcp:</c>) by (tool, agent): what token exchanges are decided against, for callers that
+    /// need the candidate rules themselves (rate-limit counters).
+    /// </summary>
     public RuleIndex Index { get; }
+
+    /// <summary>The rules with <c>mcp:</c> by (MCP server's tool, agent): what MCP tools/call requests are decided against.</summary>
+    public RuleIndex McpIndex { get; }
 
     public override string ToString() => $"policy {Version} ({Rules.Length} rules)";
 }

@@ -25,6 +25,30 @@ public static class ApprovalBinding
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>Canonical JSON of one map of expression values (keys sorted, no whitespace), e.g. an MCP call's arguments.</summary>
+    public static string CanonicalJson(IReadOnlyDictionary<string, object?> value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, value);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// What an approval of one MCP tools/call is bound to: the caller (agent, run, tenant, user), the server (Mandate
+    /// tool), the MCP tool and the SHA-256 of its canonical arguments. A leading marker keeps it apart from every
+    /// credential binding.
+    /// </summary>
+    public static string ToolCallHash(string agent, string run, string server, string tool, string argumentsHash, string tenant, string? user)
+    {
+        var text = string.Join('\u001f', "mcp_tool_call", agent, run, server, tool, argumentsHash, tenant, user ?? "");
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
     public static string Hash(string agent, string run, string tool, string scope, string tenant, string? user, string canonicalDetails)
     {
         // Unit separators keep field boundaries unambiguous ("a" + "bc" differs from "ab" + "c").

@@ -19,6 +19,9 @@ public static class ApprovalChecks
     public static readonly Check SlowDown = new("approval.slow_down", E.SlowDown);
     public static readonly Check Pending = new("approval.pending", E.AuthorizationPending);
     public static readonly Check NotCollected = new("approval.not_collected", E.ExpiredToken);
+    /// <summary>The approval is of one MCP tool call: it is used by retrying that call at the gateway and never yields a credential.</summary>
+    public static readonly Check ToolCallOnly = new("approval.tool_call_only", E.InvalidGrant);
+
     public static readonly Check ToolUnregistered = new("approval.tool_unregistered", E.InvalidTarget);
     public static readonly Check KindNotIssuable = new("approval.kind_not_issuable", E.InvalidTarget);
 }

@@ -17,6 +17,8 @@ public static class AuditKinds
 
     /// <summary>Collecting an approved credential was refused: the agent, run, tenant or user was no longer allowed.</summary>
     public const string ApprovalRefused = "approval_refused";
+    /// <summary>An approved MCP tool call was made: its approval was consumed (single use) without a credential being issued.</summary>
+    public const string ApprovalConsumed = "approval_consumed";
     public const string EvidencePosted = "evidence_posted";
     public const string ShadowDecision = "shadow_decision";
 

@@ -5,6 +5,7 @@ using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Decisions;
 using Mandate.Core.Issuance;
+using Mandate.Core.Mcp;
 using Mandate.Core.Minting;
 using Mandate.Core.Protocol;
 using Mandate.Core.Revocation;
@@ -84,6 +85,12 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
         if (approval is null || approval.Agent != agent)
         {
             return ApprovalChecks.Unknown.Refuse("auth_req_id is unknown or was issued to another agent");
+        }
+
+        // Rules with mcp: never grant credentials, so neither does an approval they asked for.
+        if (McpCallPolicy.IsToolCallApproval(approval))
+        {
+            return ApprovalChecks.ToolCallOnly.Refuse($"approval '{id}' approves one MCP tool call; once approved, retry that exact call through the gateway (it issues no credential)");
         }
 
         if (details is not null && !SameDetails(details, approval))

@@ -44,6 +44,13 @@ public static class PolicyExplainer
             new("scopes", isDeny ? rule.ListsAnyScope(input.Scopes) : rule.AllowsAllScopes(input.Scopes) && (rule.GrantScopeSet is null || input.Scopes.Any(rule.GrantScopeSet.Contains)),
                 rule.Scopes is null ? "any scope" : $"{(isDeny ? "denies any of" : "allows")} {string.Join(", ", rule.Scopes)} (requested {string.Join(", ", input.Scopes)})"),
         };
+        if (rule.Mcp is { } mcp)
+        {
+            // Never considered for an exchange; its condition reads a tools/call's variables, so it is not evaluated here.
+            checks.Add(new("mcp", false, $"decides MCP tool calls ({string.Join(", ", mcp.Tools)}) at the gateway only; never grants a credential"));
+            return new RuleExplanation(rule.Id, Effect(rule.Effect), rule.Line, checks);
+        }
+
         if (rule.Condition is { } condition)
         {
             var result = rule.EvaluateCondition(variables);

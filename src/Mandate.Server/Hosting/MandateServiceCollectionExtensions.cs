@@ -71,6 +71,7 @@ public static class MandateServiceCollectionExtensions
         services.TryAddSingleton<RunTokenMinter>();
         services.TryAddSingleton<RunService>();
         services.TryAddSingleton<ApprovalService>();
+        services.TryAddSingleton<Mandate.Core.Mcp.IMcpCallPolicy, Mandate.Core.Mcp.McpCallPolicy>();
         services.TryAddSingleton<Mandate.Core.Evidence.EvidenceService>();
 
         // the request path: each grant composes the stages attest -> resolve -> load state -> decide -> issue
