@@ -132,6 +132,13 @@ public static class McpMessageReader
             return Empty;
         }
 
+        if (idJson is null && McpMethods.RequiresNameHeader(method))
+        {
+            // A notification is never answered, so a server could act on it unseen; these methods are requests only.
+            error = McpWireError.Invalid($"Invalid Request: {method} must be a request with an id");
+            return Empty;
+        }
+
         var name = hasParams ? ReadName(parameters, method, idJson, out error) : null;
         if (error is not null)
         {

@@ -120,6 +120,7 @@ public sealed class McpMessageReaderTests
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a\",\"arguments\":[1]}}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/read\",\"params\":{\"name\":\"a\"}}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"refund\"}}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{},\"error\":{}}")]
     public void Read_NotAnAcceptableMessage_ReturnsInvalidRequest(string body)
     {

@@ -16,6 +16,9 @@ internal static class ProxyRegistrations
         services.TryAddSingleton<ProxyCredentialResolver>();
         services.TryAddSingleton<ProxyForwarder>();
         services.TryAddSingleton<ProxyAudit>();
+        services.TryAddSingleton<Proxy.Mcp.McpUpstreamCredentials>();
+        services.TryAddSingleton<Proxy.Mcp.McpAudit>();
+        services.TryAddSingleton<Proxy.Mcp.McpGateway>();
         services.TryAddSingleton<EgressProxy>();
     }
 }

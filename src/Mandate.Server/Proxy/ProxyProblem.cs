@@ -11,8 +11,8 @@ internal static class ProxyProblem
 
     /// <param name="http">The call's context.</param>
     /// <param name="refusal">What to answer.</param>
-    /// <param name="challenge">The whole <c>WWW-Authenticate</c> value of a 401 when the caller builds it (the MCP gateway adds <c>resource_metadata</c>).</param>
-    public static async Task WriteAsync(HttpContext http, ProxyRefusal refusal, string? challenge = null)
+    /// <param name="headers">Sets further headers after the defaults (the MCP gateway's <c>WWW-Authenticate</c> with <c>resource_metadata</c>, <c>Allow</c>).</param>
+    public static async Task WriteAsync(HttpContext http, ProxyRefusal refusal, Action<IHeaderDictionary>? headers = null)
     {
         var response = http.Response;
         response.Clear();
@@ -22,7 +22,7 @@ internal static class ProxyProblem
         if (refusal.Status == StatusCodes.Status401Unauthorized)
         {
             // RFC 6750 §3: quoted values within %x20-21 / %x23-5B / %x5D-7E.
-            response.Headers.WWWAuthenticate = challenge ?? $"Bearer error=\"{OAuthErrorText.Sanitize(refusal.Error ?? "invalid_token")}\"";
+            response.Headers.WWWAuthenticate = $"Bearer error=\"{OAuthErrorText.Sanitize(refusal.Error ?? "invalid_token")}\"";
         }
 
         if (http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0)
@@ -31,6 +31,7 @@ internal static class ProxyProblem
             response.Headers.Connection = "close";
         }
 
+        headers?.Invoke(response.Headers);
         await using var writer = new Utf8JsonWriter(response.Body, WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("type", "https://mandate.dev/problems/proxy");

@@ -46,8 +46,34 @@ internal static class McpResourceMetadata
         tools.FirstOrDefault(t => t.Mcp is not null && t.Upstream is not null && Uri.TryCreate(t.Resource, UriKind.Absolute, out var r)
             && string.Equals(r.AbsolutePath.TrimEnd('/'), path, StringComparison.Ordinal));
 
+    /// <summary>Whether the request is for a metadata document (public, served without a credential or an audit record).</summary>
+    public static bool IsMetadataRequest(HttpRequest request) =>
+        request.Path.StartsWithSegments(WellKnown, StringComparison.Ordinal);
+
+    /// <summary>GET (or HEAD) <c>/.well-known/oauth-protected-resource{resource path}</c>: the document, or a 404/405 problem.</summary>
+    public static async Task ServeAsync(HttpContext http, IReadOnlyList<ToolOptions> tools, string issuer)
+    {
+        var raw = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
+        var path = raw.StartsWith(WellKnown, StringComparison.Ordinal) && !raw.Contains('?', StringComparison.Ordinal) ? raw[WellKnown.Length..].TrimEnd('/') : null;
+        var tool = path is null || (path.Length > 0 && path[0] != '/') ? null : Find(tools, path);
+        if (tool is null)
+        {
+            await ProxyProblem.WriteAsync(http, ProxyRefusal.NotFound(McpGatewayChecks.MetadataUnknown, "no MCP server behind this gateway has protected resource metadata at this path; it is /.well-known/oauth-protected-resource followed by the path of the tool's resource"));
+            return;
+        }
+
+        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+        {
+            var refusal = new ProxyRefusal(StatusCodes.Status405MethodNotAllowed, "method not allowed", "protected resource metadata is read with GET") { CheckId = McpGatewayChecks.MethodNotAllowed };
+            await ProxyProblem.WriteAsync(http, refusal, h => h.Allow = "GET, HEAD");
+            return;
+        }
+
+        await WriteAsync(http, tool, issuer);
+    }
+
     /// <summary>Writes the document: resource, the authorization server (Mandate's issuer), scopes and how to send the credential.</summary>
-    public static async Task WriteAsync(HttpContext http, ToolOptions tool, string issuer)
+    private static async Task WriteAsync(HttpContext http, ToolOptions tool, string issuer)
     {
         var response = http.Response;
         response.StatusCode = StatusCodes.Status200OK;
