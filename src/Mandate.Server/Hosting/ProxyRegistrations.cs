@@ -2,6 +2,7 @@ using Mandate.Core.Secrets;
 using Mandate.Server.Proxy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Mandate.Server.Hosting;
 
@@ -14,6 +15,10 @@ internal static class ProxyRegistrations
         services.TryAddSingleton<ProxyGrantingRules>();
         services.TryAddSingleton<ProxySenderConstraint>();
         services.TryAddSingleton<ProxyCredentialResolver>();
+        services.AddHttpForwarder();
+        // Every forwarding outcome becomes the proxy's own refusal, audit record and log line; YARP's lines would
+        // repeat each call's URL with its query string and log a stack trace whenever an agent hangs up.
+        services.AddLogging(logging => logging.AddFilter("Yarp.ReverseProxy", LogLevel.Error));
         services.TryAddSingleton<ProxyForwarder>();
         services.TryAddSingleton<ProxyAudit>();
         services.TryAddSingleton<Proxy.Mcp.McpUpstreamCredentials>();

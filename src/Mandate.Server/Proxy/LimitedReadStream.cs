@@ -1,7 +1,10 @@
 namespace Mandate.Server.Proxy;
 
-/// <summary>Reads the agent's request body for the upstream, counting bytes and stopping past the limit.</summary>
-internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
+/// <summary>
+/// Reads a body through the proxy, counting bytes and throwing <see cref="ProxyLimitException"/> past the limit.
+/// Does not own <paramref name="inner"/>: whoever opened it closes it.
+/// </summary>
+internal sealed class LimitedReadStream(Stream inner, long limit, Func<long, ProxyLimitException> overLimit) : Stream
 {
     public long BytesRead { get; private set; }
 
@@ -17,7 +20,7 @@ internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
         BytesRead += read;
         if (BytesRead > limit)
         {
-            throw new ProxyLimitException($"the request body is larger than proxy.max_request_body ({limit} bytes)");
+            throw overLimit(limit);
         }
 
         return read;

@@ -4,7 +4,8 @@ namespace Mandate.Server.Proxy;
 
 /// <summary>
 /// Removes the injected secret from what goes back to the agent. Header values lose every occurrence; bodies
-/// are masked byte for byte (same length, so Content-Length stays true) even across read boundaries.
+/// are masked byte for byte (same length, so Content-Length stays true) even across read boundaries, by
+/// <see cref="ScrubbedBodyStream"/>.
 /// </summary>
 internal sealed class SecretScrubber
 {
@@ -21,45 +22,14 @@ internal sealed class SecretScrubber
 
     public bool Active => _secret is not null;
 
+    /// <summary>The secret's length in bytes (0 when inactive): the most a body relay ever holds back is one less.</summary>
+    public int SecretBytes => _secretBytes.Length;
+
     public string Header(string value) =>
         _secret is not null && value.Contains(_secret, StringComparison.Ordinal) ? value.Replace(_secret, Redacted, StringComparison.Ordinal) : value;
 
-    /// <summary>Copies <paramref name="source"/> to <paramref name="destination"/>, masking the secret; returns bytes copied. Throws <see cref="ProxyLimitException"/> past <paramref name="limit"/>.</summary>
-    public async Task<long> CopyAsync(Stream source, Stream destination, long? limit, CancellationToken cancellationToken)
-    {
-        var keep = Math.Max(0, _secretBytes.Length - 1);
-        var buffer = new byte[64 * 1024 + keep];
-        var held = 0;
-        long total = 0;
-        while (true)
-        {
-            var read = await source.ReadAsync(buffer.AsMemory(held, buffer.Length - held), cancellationToken);
-            if (read == 0)
-            {
-                break;
-            }
-
-            total += read;
-            if (limit is { } max && total > max)
-            {
-                throw new ProxyLimitException($"the upstream response body is larger than proxy.max_response_body ({max} bytes)");
-            }
-
-            var filled = held + read;
-            Mask(buffer.AsSpan(0, filled));
-
-            // Hold back a possible partial secret at the end until the next read completes it.
-            var emit = Active ? Math.Max(0, filled - keep) : filled;
-            await destination.WriteAsync(buffer.AsMemory(0, emit), cancellationToken);
-            held = filled - emit;
-            buffer.AsSpan(emit, held).CopyTo(buffer);
-        }
-
-        await destination.WriteAsync(buffer.AsMemory(0, held), cancellationToken);
-        return total;
-    }
-
-    private void Mask(Span<byte> data)
+    /// <summary>Overwrites every whole occurrence of the secret in <paramref name="data"/> with <c>*</c>.</summary>
+    public void Mask(Span<byte> data)
     {
         if (!Active)
         {
@@ -73,5 +43,33 @@ internal sealed class SecretScrubber
             data.Slice(from + at, _secretBytes.Length).Fill((byte)'*');
             from += at + _secretBytes.Length;
         }
+    }
+
+    /// <summary>
+    /// How many bytes at the end of <paramref name="data"/> could be the start of the secret (the longest such
+    /// suffix, at most the secret's length minus one). Only these are held back until more arrives, so a relay
+    /// never sits on a whole Server-Sent Event: an event ends in a blank line, and a secret holds no line break.
+    /// </summary>
+    public int PartialSecretAtEnd(ReadOnlySpan<byte> data)
+    {
+        if (!Active)
+        {
+            return 0;
+        }
+
+        var tail = data[Math.Max(0, data.Length - (_secretBytes.Length - 1))..];
+        for (var start = tail.IndexOf(_secretBytes[0]); start >= 0;)
+        {
+            var candidate = tail[start..];
+            if (_secretBytes.AsSpan().StartsWith(candidate))
+            {
+                return candidate.Length;
+            }
+
+            var next = candidate[1..].IndexOf(_secretBytes[0]);
+            start = next < 0 ? -1 : start + 1 + next;
+        }
+
+        return 0;
     }
 }

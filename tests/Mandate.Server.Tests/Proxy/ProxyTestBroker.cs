@@ -40,6 +40,9 @@ internal static class ProxyTestBroker
               - GET /v1/big-known
               - GET /v1/slow
               - GET /v1/hop
+              - GET /v1/events
+              - GET /v1/stall
+              - GET /v1/break
               - GET /v1/missing
               - GET /v1/files/**
 

@@ -16,7 +16,10 @@ public sealed record UpstreamRequest(string Method, string Target, IReadOnlyDict
 /// <summary>
 /// A real tool on Kestrel at 127.0.0.1:0 that records what reaches it. Paths choose its behaviour:
 /// <c>/v1/echo-secret</c> echoes the injected header back in headers and body, <c>/v1/big</c> streams 8 MiB,
-/// <c>/v1/slow</c> waits until the call is abandoned, <c>/v1/hop</c> sends hop-by-hop headers; anything else answers 200 "ok".
+/// <c>/v1/slow</c> waits until the call is abandoned, <c>/v1/hop</c> sends hop-by-hop headers, <c>/v1/events</c> streams
+/// <see cref="Events"/> as Server-Sent Events (the next only once the test released <see cref="EventRead"/>),
+/// <c>/v1/stall</c> sends part of a body then waits, <c>/v1/break</c> sends part then drops the connection when told (<see cref="BreakNow"/>);
+/// anything else answers 200 "ok".
 /// </summary>
 public sealed class UpstreamServer : IAsyncDisposable
 {
@@ -30,6 +33,26 @@ public sealed class UpstreamServer : IAsyncDisposable
 
     /// <summary>Completes when a request reached <c>/v1/slow</c>.</summary>
     public TaskCompletionSource SlowStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Set by the test to make /v1/break drop its connection.</summary>
+    public TaskCompletionSource BreakNow { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the proxy gave up on /v1/stall.</summary>
+    public TaskCompletionSource StallAbandoned { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public const string PartialBody = "partial body, ";
+
+    /// <summary>The Server-Sent Events /v1/events sends, given the injected header's value.</summary>
+    public static IReadOnlyList<string> Events(string injected) =>
+    [
+        "event: message\nid: 1\ndata: {\"n\":1}\n\n",
+        "id: 2\ndata: {\"echo\":\"" + injected + "\"}\n\n",
+        "id: 3\ndata: starts like the key: " + injected[..8] + "\n\n",
+        "id: 4\ndata: last\n\n",
+    ];
+
+    /// <summary>Released by the test once it read an event through the proxy; /v1/events waits for it before the next.</summary>
+    public SemaphoreSlim EventRead { get; } = new(0);
 
     /// <summary>The header the upstream treats as the injected secret (echoed by /v1/echo-secret).</summary>
     public string SecretHeader { get; init; } = "X-Api-Key";
@@ -100,6 +123,40 @@ public sealed class UpstreamServer : IAsyncDisposable
             http.Response.Headers.Connection = "X-Up-Hop";
             http.Response.Headers["X-Up-Normal"] = "passes";
             await http.Response.WriteAsync("ok");
+        }
+        else if (path.EndsWith("/v1/events", StringComparison.Ordinal))
+        {
+            http.Response.ContentType = "text/event-stream";
+            foreach (var e in Events(headers.GetValueOrDefault(SecretHeader, "")))
+            {
+                await http.Response.WriteAsync(e, http.RequestAborted);
+                await http.Response.Body.FlushAsync(http.RequestAborted);
+                if (!await EventRead.WaitAsync(TimeSpan.FromSeconds(30), http.RequestAborted))
+                {
+                    return;
+                }
+            }
+        }
+        else if (path.EndsWith("/v1/stall", StringComparison.Ordinal) || path.EndsWith("/v1/break", StringComparison.Ordinal))
+        {
+            await http.Response.WriteAsync(PartialBody, http.RequestAborted);
+            await http.Response.Body.FlushAsync(http.RequestAborted);
+            if (path.EndsWith("/v1/break", StringComparison.Ordinal))
+            {
+                // Only once the partial body went through the proxy: an earlier reset could discard it unread.
+                await BreakNow.Task.WaitAsync(TimeSpan.FromSeconds(30), http.RequestAborted);
+                http.Abort();
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(Timeout.Infinite, http.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                StallAbandoned.TrySetResult();
+            }
         }
         else
         {

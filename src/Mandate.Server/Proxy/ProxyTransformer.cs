@@ -1,0 +1,123 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Mandate.Server.Proxy;
+
+/// <summary>
+/// What crosses the proxy for one checked call, in the forwarder's terms. Upstream: the agent's forwardable
+/// headers (<see cref="ProxyHeaders"/>), the injected header in place of any the agent sent, and the gateway's
+/// buffered body when it read one (see <see cref="ProxyRequestBody"/>). Back: the forwardable headers with the secret scrubbed, and the body through
+/// the gateway's filter (if any) and <see cref="ScrubbedBodyStream"/>. One instance per call.
+/// </summary>
+internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstream, SecretScrubber scrubber, long? maxResponseBody) : HttpTransformer
+{
+    /// <summary>Set when the upstream announced a body over <c>proxy.max_response_body</c>: nothing was relayed.</summary>
+    public ProxyRefusal? Refusal { get; private set; }
+
+    /// <summary>The body being relayed, once the upstream answered.</summary>
+    public ScrubbedBodyStream? Relay { get; private set; }
+
+    public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        var request = httpContext.Request;
+        proxyRequest.RequestUri = upstream.Uri;
+        // A buffered body (ProxyRequestBody put it in the request) goes with its own length, not the agent's.
+        if (proxyRequest.Content is { } content && (upstream.BufferedBody?.LongLength ?? request.ContentLength) is { } length)
+        {
+            content.Headers.ContentLength = length;
+        }
+
+        var listed = ProxyHeaders.ListedInConnection(request.Headers.Connection);
+        foreach (var (name, values) in request.Headers)
+        {
+            if (!ProxyHeaders.ForwardRequest(name, listed, upstream.InjectHeader)
+                || (scrubber.Active && name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            if (!proxyRequest.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+            {
+                proxyRequest.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            }
+        }
+
+        if (scrubber.Active)
+        {
+            // Ask for an uncompressed body: the scrubber can only find the secret in bytes it can read.
+            proxyRequest.Headers.TryAddWithoutValidation("Accept-Encoding", "identity");
+        }
+
+        proxyRequest.Headers.TryAddWithoutValidation(upstream.InjectHeader, upstream.InjectValue);
+        return default;
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        if (proxyResponse is null)
+        {
+            // The upstream did not answer; the forwarder reports why and the proxy writes its own refusal.
+            return false;
+        }
+
+        var upstreamContent = proxyResponse.Content;
+        if (maxResponseBody is { } max && upstreamContent.Headers.ContentLength > max)
+        {
+            Refusal = ProxyRefusal.BadGateway(ProxyChecks.ResponseTooLarge, $"the upstream response ({upstreamContent.Headers.ContentLength} bytes) is larger than proxy.max_response_body ({max} bytes); it was not relayed");
+            return false;
+        }
+
+        call.Forwarded = true;
+        call.Status = (int)proxyResponse.StatusCode;
+        // The upstream's reason phrase is free text it chose (it could repeat the secret); the agent gets the standard one.
+        httpContext.Features.GetRequiredFeature<IHttpResponseFeature>().ReasonPhrase = null;
+        // A filtered body has another length. RFC 9112 §6.3: a Content-Length beside Transfer-Encoding is removed before forwarding.
+        var keepLength = upstream.ResponseFilter is null && !proxyResponse.Headers.NonValidated.Contains("Transfer-Encoding");
+        CopyResponseHeaders(proxyResponse, httpContext.Response, keepLength);
+
+        var body = await upstreamContent.ReadAsStreamAsync(cancellationToken);
+        if (upstream.ResponseFilter is { } filter)
+        {
+            // The limit applies before the filter too: it may read the whole body to rewrite it.
+            var limited = maxResponseBody is { } m ? new LimitedReadStream(body, m, ProxyLimitException.ResponseBody) : body;
+            body = await filter(upstreamContent.Headers.ContentType?.ToString(), limited, cancellationToken);
+        }
+
+        Relay = new ScrubbedBodyStream(body, scrubber, maxResponseBody, upstreamContent);
+        proxyResponse.Content = new ProxyRelayContent(Relay);
+        return true;
+    }
+
+    // Trailers were never relayed: nothing scrubs them, and no proxied API needs them.
+    public override ValueTask TransformResponseTrailersAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken) => default;
+
+    private void CopyResponseHeaders(HttpResponseMessage from, HttpResponse to, bool keepContentLength)
+    {
+        IEnumerable<string> connection = from.Headers.NonValidated.TryGetValues("Connection", out var values) ? values : [];
+        var listed = ProxyHeaders.ListedInConnection(connection);
+        foreach (var (name, value) in from.Headers.NonValidated.Concat(from.Content.Headers.NonValidated))
+        {
+            if (!ProxyHeaders.ForwardResponse(name, listed)
+                || (!keepContentLength && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            to.Headers[name] = Scrub(value);
+        }
+    }
+
+    private string[] Scrub(HeaderStringValues values)
+    {
+        var scrubbed = new string[values.Count];
+        var i = 0;
+        foreach (var value in values)
+        {
+            scrubbed[i++] = scrubber.Header(value);
+        }
+
+        return scrubbed;
+    }
+}
