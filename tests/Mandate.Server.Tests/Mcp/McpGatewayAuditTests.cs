@@ -31,7 +31,8 @@ public sealed class McpGatewayAuditTests : McpGatewayTest
         Assert.True(record.Evidence.ContainsKey("upstream_jti"));
         // The rule did not opt in: the arguments themselves are not recorded.
         Assert.False(record.Evidence.ContainsKey("arguments"));
-        Assert.DoesNotContain("o-7", await Gateway.Broker.AuditTableTextAsync(), StringComparison.Ordinal);
+        var table = await Gateway.Broker.AuditTableTextAsync();
+        Assert.True(!table.Contains("o-7", StringComparison.Ordinal), table);
     }
 
     [Fact]
@@ -46,7 +47,7 @@ public sealed class McpGatewayAuditTests : McpGatewayTest
         {
         }
 
-        var records = await McpCallRecordsAsync();
+        var records = await McpCallRecordsAsync(expected: 2);
         var denied = records.Single(r => r.Evidence["mcp_tool"] == "admin_reset");
         Assert.Equal("denied", denied.Outcome);
         Assert.Equal("mcp.tool_not_allowed", denied.Evidence["check_id"]);
@@ -82,6 +83,7 @@ public sealed class McpGatewayAuditTests : McpGatewayTest
         var credential = await Gateway.CredentialAsync();
         await using var client = await ConnectAsync(credential);
         await client.CallToolAsync("lookup_order", new Dictionary<string, object?> { ["orderId"] = "o-1" });
+        await McpCallRecordsAsync();
 
         var trace = await RunTraceBuilder.BuildAsync(Gateway.Broker.Runtime.Store, McpTokens.Claim(credential, "run"), CancellationToken.None);
 

@@ -96,15 +96,27 @@ public abstract class McpGatewayTest : IAsyncLifetime
         return json.RootElement.GetProperty("error").Clone();
     }
 
-    /// <summary>The mcp_call audit records, oldest first.</summary>
-    protected async Task<IReadOnlyList<Core.Audit.AuditEvent>> McpCallRecordsAsync()
+    /// <summary>
+    /// The mcp_call audit records, oldest first, once there are <paramref name="expected"/> (bounded wait). An SSE
+    /// answer's result event can reach the client before its stream ends, and the record is written just before the end.
+    /// </summary>
+    protected async Task<IReadOnlyList<Core.Audit.AuditEvent>> McpCallRecordsAsync(int expected = 1)
     {
-        var records = new List<Core.Audit.AuditEvent>();
-        await foreach (var r in Gateway.Broker.Runtime.Store.ReadAuditAsync(new Core.Audit.AuditQuery { Kind = Core.Audit.EgressAuditKinds.McpCall }, CancellationToken.None))
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
         {
-            records.Add(r.Event);
-        }
+            var records = new List<Core.Audit.AuditEvent>();
+            await foreach (var r in Gateway.Broker.Runtime.Store.ReadAuditAsync(new Core.Audit.AuditQuery { Kind = Core.Audit.EgressAuditKinds.McpCall }, CancellationToken.None))
+            {
+                records.Add(r.Event);
+            }
 
-        return records;
+            if (records.Count >= expected || DateTime.UtcNow > deadline)
+            {
+                return records;
+            }
+
+            await Task.Delay(20);
+        }
     }
 }

@@ -125,7 +125,13 @@ internal sealed class McpGateway
             return refused;
         }
 
-        var filter = message.Method == McpMethods.ToolsList ? ListFilter(credential, tool) : null;
+        var filter = message.Method switch
+        {
+            McpMethods.ToolsList => ListFilter(credential, tool),
+            // Relayed through a filter (so without Content-Length), the answer completes only after its mcp_call record.
+            McpMethods.ToolsCall => static (_, upstreamBody, _) => Task.FromResult(upstreamBody),
+            _ => null,
+        };
         return await ForwardAsync(http, call, tool, target, credential, body, scopes, filter);
     }
 

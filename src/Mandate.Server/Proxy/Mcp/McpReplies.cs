@@ -40,7 +40,7 @@ internal static class McpReplies
         var response = http.Response;
         response.StatusCode = status;
         response.ContentType = JsonRpcErrorWriter.ContentType;
-        response.ContentLength = body.Length;
+        // No Content-Length: the response completes only when the handler returns, after the audit record is durable.
         response.Headers.CacheControl = "no-store";
         await response.StartAsync(http.RequestAborted);
         await response.Body.WriteAsync(body, http.RequestAborted);
