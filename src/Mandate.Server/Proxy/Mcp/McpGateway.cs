@@ -149,6 +149,11 @@ internal sealed class McpGateway
         switch (decision.Verdict)
         {
             case McpCallVerdict.Denied:
+                if (decision.ApprovalId is { } deniedApproval)
+                {
+                    data["approval_id"] = deniedApproval;
+                }
+
                 return await McpReplies.ForbiddenAsync(http, message.IdJson, JsonRpcErrorCodes.PolicyDenied, decision.CheckId ?? McpCallChecks.ToolNotAllowed,
                     decision.Description ?? $"no rule with mcp: allows tool '{message.Name}' of '{tool.Name}' for this agent; add one to policy.yaml", data);
             case McpCallVerdict.ApprovalPending:
