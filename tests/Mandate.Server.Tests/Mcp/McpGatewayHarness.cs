@@ -63,8 +63,8 @@ public sealed class McpGatewayHarness : IAsyncDisposable
     }
 
     /// <summary>A credential for <paramref name="tool"/>'s gateway resource, issued by a real exchange for alice's support agent.</summary>
-    public Task<string> CredentialAsync(string tool = Payments, string scope = "orders:read refunds:write") =>
-        Broker.IssueAsync(Broker.RefundRequest() with { Resource = Endpoint(tool).ToString(), Scope = scope });
+    public Task<string> CredentialAsync(string tool = Payments, string? scope = null) =>
+        Broker.IssueAsync(Broker.RefundRequest() with { Resource = Endpoint(tool).ToString(), Scope = scope ?? (tool == Vault ? "vault:read vault:write" : "orders:read refunds:write") });
 
     public async ValueTask DisposeAsync()
     {
@@ -85,11 +85,11 @@ public sealed class McpGatewayHarness : IAsyncDisposable
               - name: {{Vault}}
                 kind: secret
                 resource: {{new Uri(proxy, "/" + Vault)}}
-                scopes: [orders:read, refunds:write]
+                scopes: [vault:read, vault:write]
                 upstream: {{upstream}}
                 secret: { header: X-Api-Key, format: "{secret}" }
                 mcp:
-                  tool_scopes: { refund: [refunds:write], lookup_order: [orders:read] }
+                  tool_scopes: { refund: [vault:write], lookup_order: [vault:read] }
 
             """, StringComparison.Ordinal)
         .Replace("tools: [refunds, crm], max_lifetime: 3m", $"tools: [refunds, crm, {Payments}, {Vault}], max_lifetime: 3m", StringComparison.Ordinal)
@@ -99,11 +99,18 @@ public sealed class McpGatewayHarness : IAsyncDisposable
 
 
           - id: support-payments-mcp
-            reason: Support agents use the payments MCP servers for the user they serve.
+            reason: Support agents use the payments MCP server for the user they serve.
             effect: allow
             agents: ["spiffe://acme.example/agents/support"]
-            tools: [payments-mcp, vault-mcp]
+            tools: [payments-mcp]
             scopes: [orders:read, refunds:write]
+
+          - id: support-vault-mcp
+            reason: Support agents use the vaulted-key MCP server for the user they serve.
+            effect: allow
+            agents: ["spiffe://acme.example/agents/support"]
+            tools: [vault-mcp]
+            scopes: [vault:read, vault:write]
 
           - id: mcp-lookup
             reason: Support agents look orders up.
