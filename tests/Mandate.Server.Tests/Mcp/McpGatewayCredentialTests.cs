@@ -29,6 +29,34 @@ public sealed class McpGatewayCredentialTests : McpGatewayTest
     }
 
     [Fact]
+    public async Task KindJwt_UpstreamCredentialNeverOutlivesTheAgents()
+    {
+        var credential = await Gateway.CredentialAsync();
+        var agentExpiry = McpTokens.Claim(credential, "exp");
+        var remaining = DateTimeOffset.FromUnixTimeSeconds(long.Parse(agentExpiry, System.Globalization.CultureInfo.InvariantCulture)) - Gateway.Broker.Now;
+        Gateway.Broker.Clock.Advance(remaining - TimeSpan.FromSeconds(20));
+
+        using var response = await PostAsync(Request("tools/call", "lookup_order", """{"orderId":"o-1"}"""), credential);
+
+        var injected = Gateway.Upstream.Calls("lookup_order").Single().Headers["Authorization"]["Bearer ".Length..];
+        Assert.Equal(agentExpiry, McpTokens.Claim(injected, "exp"));
+    }
+
+    [Fact]
+    public async Task ToolsList_IsAProxyCallRecordNamingTheMcpMethodWithAllToolScopes()
+    {
+        await using var client = await ConnectAsync(await Gateway.CredentialAsync());
+
+        await client.ListToolsAsync();
+
+        var list = Gateway.Upstream.Received.Last(r => r.Body.Contains("\"tools/list\"", StringComparison.Ordinal));
+        Assert.Equal("orders:read refunds:write", McpTokens.Claim(list.Headers["Authorization"]["Bearer ".Length..], "scope"));
+        var calls = await AuditRecordsAsync(EgressAuditKinds.ProxyCall, records => records.Any(c => c.Evidence.GetValueOrDefault("mcp_method") == "tools/list"));
+
+        Assert.Contains(calls, c => c.Evidence.GetValueOrDefault("mcp_method") == "tools/list" && c.Outcome == "forwarded");
+    }
+
+    [Fact]
     public async Task KindJwt_UpstreamCredentialIsRecordedBeforeUseAndReusedForTheSameScope()
     {
         var credential = await Gateway.CredentialAsync();

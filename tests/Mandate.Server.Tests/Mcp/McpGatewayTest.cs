@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Mandate.Core.Audit;
 using ModelContextProtocol.Client;
 
 namespace Mandate.Server.Tests.Mcp;
@@ -96,22 +97,26 @@ public abstract class McpGatewayTest : IAsyncLifetime
         return json.RootElement.GetProperty("error").Clone();
     }
 
+    /// <summary>The mcp_call audit records, oldest first, once there are <paramref name="expected"/> (bounded wait).</summary>
+    protected Task<IReadOnlyList<AuditEvent>> McpCallRecordsAsync(int expected = 1) =>
+        AuditRecordsAsync(EgressAuditKinds.McpCall, records => records.Count >= expected);
+
     /// <summary>
-    /// The mcp_call audit records, oldest first, once there are <paramref name="expected"/> (bounded wait). An SSE
-    /// answer's result event can reach the client before its stream ends, and the record is written just before the end.
+    /// The audit records of <paramref name="kind"/> once <paramref name="done"/> holds, or after 10 s. An SSE answer's
+    /// result event can reach the client just before its stream ends, and the record is written before that end.
     /// </summary>
-    protected async Task<IReadOnlyList<Core.Audit.AuditEvent>> McpCallRecordsAsync(int expected = 1)
+    protected async Task<IReadOnlyList<AuditEvent>> AuditRecordsAsync(string kind, Func<IReadOnlyList<AuditEvent>, bool> done)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
         {
-            var records = new List<Core.Audit.AuditEvent>();
-            await foreach (var r in Gateway.Broker.Runtime.Store.ReadAuditAsync(new Core.Audit.AuditQuery { Kind = Core.Audit.EgressAuditKinds.McpCall }, CancellationToken.None))
+            var records = new List<AuditEvent>();
+            await foreach (var r in Gateway.Broker.Runtime.Store.ReadAuditAsync(new AuditQuery { Kind = kind }, CancellationToken.None))
             {
                 records.Add(r.Event);
             }
 
-            if (records.Count >= expected || DateTime.UtcNow > deadline)
+            if (done(records) || DateTime.UtcNow > deadline)
             {
                 return records;
             }
