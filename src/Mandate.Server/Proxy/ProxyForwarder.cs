@@ -54,10 +54,9 @@ internal sealed class ProxyForwarder : IDisposable
     {
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         var transformer = new ProxyTransformer(call, upstream, scrubber, _options.MaxResponseBody);
-        using var body = ProxyRequestBody.Substitute(http, upstream);
-        using var cutOff = ProxyCutOff.Defer(http);
+        using var scope = ProxyForwardingScope.Enter(http, upstream);
         var error = await _forwarder.SendAsync(http, upstream.Uri.GetLeftPart(UriPartial.Authority), _upstream, RequestConfig, transformer, timeout.Token);
-        call.RequestBytes = body.BytesSent;
+        call.RequestBytes = scope.BytesSent;
         call.ResponseBytes = transformer.Relay?.BytesRead ?? 0;
         if (transformer.Refusal is not null || error == ForwarderError.None)
         {
@@ -72,7 +71,7 @@ internal sealed class ProxyForwarder : IDisposable
             return null;
         }
 
-        if (!http.Response.HasStarted && !cutOff.Requested)
+        if (!http.Response.HasStarted && !scope.CutOffRequested)
         {
             return refusal;
         }

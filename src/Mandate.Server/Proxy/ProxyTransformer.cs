@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -8,7 +9,7 @@ namespace Mandate.Server.Proxy;
 /// <summary>
 /// What crosses the proxy for one checked call, in the forwarder's terms. Upstream: the agent's forwardable
 /// headers (<see cref="ProxyHeaders"/>), the injected header in place of any the agent sent, and the gateway's
-/// buffered body when it read one (see <see cref="ProxyRequestBody"/>). Back: the forwardable headers with the secret scrubbed, and the body through
+/// buffered body when it read one (see <see cref="ProxyForwardingScope"/>). Back: the forwardable headers with the secret scrubbed, and the body through
 /// the gateway's filter (if any) and <see cref="ScrubbedBodyStream"/>. One instance per call.
 /// </summary>
 internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstream, SecretScrubber scrubber, long? maxResponseBody) : HttpTransformer
@@ -23,7 +24,7 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
     {
         var request = httpContext.Request;
         proxyRequest.RequestUri = upstream.Uri;
-        // A buffered body (ProxyRequestBody put it in the request) goes with its own length, not the agent's.
+        // A buffered body (ProxyForwardingScope put it in the request) goes with its own length, not the agent's.
         if (proxyRequest.Content is { } content && (upstream.BufferedBody?.LongLength ?? request.ContentLength) is { } length)
         {
             content.Headers.ContentLength = length;
@@ -59,6 +60,13 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         if (proxyResponse is null)
         {
             // The upstream did not answer; the forwarder reports why and the proxy writes its own refusal.
+            return false;
+        }
+
+        if (proxyResponse.StatusCode == HttpStatusCode.SwitchingProtocols)
+        {
+            // Nothing asked for an upgrade (the headers are hop-by-hop); a tunnel would pass the scrubber and the limits.
+            Refusal = ProxyRefusal.BadGateway(ProxyChecks.UpstreamFailed, "the upstream switched protocols (101), which the proxy does not relay");
             return false;
         }
 

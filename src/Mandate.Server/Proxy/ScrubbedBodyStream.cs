@@ -10,8 +10,8 @@ namespace Mandate.Server.Proxy;
 /// </summary>
 internal sealed class ScrubbedBodyStream(Stream source, SecretScrubber scrubber, long? limit, IDisposable upstream) : Stream
 {
-    private const int ChunkBytes = 64 * 1024;
-    private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes + scrubber.SecretBytes);
+    // What is held back (under the secret's length) plus at least as much again read behind it, within a pooled 64 KiB.
+    private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(64 * 1024, 2 * scrubber.SecretBytes));
     private int _readyFrom;
     private int _readyTo;
     private int _held;
@@ -42,7 +42,8 @@ internal sealed class ScrubbedBodyStream(Stream source, SecretScrubber scrubber,
             }
 
             buffer.AsSpan(_readyTo, _held).CopyTo(buffer);
-            var read = await source.ReadAsync(buffer.AsMemory(_held, ChunkBytes), cancellationToken);
+            (_readyFrom, _readyTo) = (0, 0);
+            var read = await source.ReadAsync(buffer.AsMemory(_held), cancellationToken);
             var filled = _held + read;
             if (read == 0)
             {

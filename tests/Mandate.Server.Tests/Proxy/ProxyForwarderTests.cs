@@ -168,6 +168,32 @@ public sealed class ProxyForwarderTests
         Assert.DoesNotContain(ForwarderHarness.Secret, response.Headers.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Forward_UpstreamSwitchesProtocols_502NoTunnel()
+    {
+        using var raw = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        raw.Start();
+        var answering = Task.Run(async () =>
+        {
+            using var socket = await raw.AcceptTcpClientAsync();
+            await using var stream = socket.GetStream();
+            _ = await stream.ReadAsync(new byte[4096]);
+            await stream.WriteAsync("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nraw tunnel bytes"u8.ToArray());
+            _ = await stream.ReadAsync(new byte[16]);
+        });
+        var rawUri = new Uri($"http://127.0.0.1:{((IPEndPoint)raw.LocalEndpoint).Port}/mcp");
+        await using var harness = await ForwarderHarness.StartAsync(_ => Task.CompletedTask, call => call with { Uri = rawUri });
+
+        using var response = await harness.Client.GetAsync(harness.Address);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var problem = await response.Content.ReadAsStringAsync();
+        Assert.Contains("switched protocols", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("raw tunnel", problem, StringComparison.Ordinal);
+        Assert.False(Assert.Single(harness.Calls).Forwarded);
+        await answering.WaitAsync(TimeSpan.FromSeconds(15));
+    }
+
     /// <summary>An upstream answering <paramref name="json"/> with its Content-Length.</summary>
     private static RequestDelegate JsonUpstream(string json) => async http =>
     {

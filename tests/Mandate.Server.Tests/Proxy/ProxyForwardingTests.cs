@@ -39,6 +39,28 @@ public sealed class ProxyForwardingTests : ProxyTest
     }
 
     [Fact]
+    public async Task Proxy_UpgradeRequest_IsForwardedAsAPlainCallWithItsOwnMethod()
+    {
+        // An upgrade would let the forwarder turn the allow-listed POST into a GET and then tunnel raw bytes.
+        var credential = await StripeCredentialAsync("refunds:write");
+        var address = Broker.App.ProxyListener.Address!;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        await using var stream = tcp.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+            $"POST /stripe/v1/refunds HTTP/1.1\r\nHost: proxy\r\nAuthorization: Bearer {credential}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"));
+        using var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
+
+        var statusLine = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.StartsWith("HTTP/1.1 200", statusLine, StringComparison.Ordinal);
+        var seen = Assert.Single(Upstream.Received);
+        Assert.Equal(("POST", "/stripe-api/v1/refunds"), (seen.Method, seen.Target));
+        Assert.False(seen.Headers.ContainsKey("Upgrade"));
+        Assert.False(seen.Headers.ContainsKey("Connection"));
+    }
+
+    [Fact]
     public async Task Proxy_ConcurrentCalls_EachGetsTheSecretInjected()
     {
         var credential = await StripeCredentialAsync();
