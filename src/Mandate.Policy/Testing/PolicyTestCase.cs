@@ -15,6 +15,9 @@ public sealed record PolicyTestCase
     public required PolicyInput Input { get; init; }
     public required ExpectedOutcome Expect { get; init; }
 
+    /// <summary>For a case whose request has <c>mcp:</c>: the MCP tools/call it decides instead of an exchange.</summary>
+    public McpCallInput? McpCall { get; init; }
+
     /// <summary>The deciding rule the case expects; null to not check (write <c>rule: none</c> for default deny).</summary>
     public string? Rule { get; init; }
 

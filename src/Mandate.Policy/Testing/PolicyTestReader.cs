@@ -9,7 +9,7 @@ namespace Mandate.Policy.Testing;
 /// optionally the deciding <c>rule</c> and <c>reason_contains</c>. Pure: the caller reads the file and resolves the
 /// policy path.
 /// </summary>
-public static class PolicyTestReader
+public static partial class PolicyTestReader
 {
     /// <summary>
     /// What YAML text found in a test folder is: a test file (a mapping with a top-level <c>cases</c> key), something
@@ -148,6 +148,7 @@ public static class PolicyTestReader
             {
                 Name = name,
                 Input = ReadRequest(r, environment),
+                McpCall = ReadMcpCall(r, environment),
                 Expect = expect.Value,
                 Rule = rule == "none" ? null : rule,
                 ExpectNoRule = rule == "none",

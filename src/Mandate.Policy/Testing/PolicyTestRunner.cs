@@ -7,7 +7,7 @@ public static class PolicyTestRunner
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(cases);
-        return [.. cases.Select(c => Check(c, PolicyEngine.Evaluate(policy, c.Input)))];
+        return [.. cases.Select(c => Check(c, c.McpCall is { } call ? McpCallEngine.Evaluate(policy, call) : PolicyEngine.Evaluate(policy, c.Input)))];
     }
 
     private static PolicyTestResult Check(PolicyTestCase c, Decision d)
