@@ -7,6 +7,26 @@ namespace Mandate.Server.Tests.Mcp;
 public sealed class McpGatewayLegacyTests : McpGatewayTest
 {
     [Fact]
+    public async Task LegacyInitializeAndCall_WithoutHeaders_AreForwardedAndDecidedFromTheBody()
+    {
+        var credential = await Gateway.CredentialAsync();
+        const string initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"legacy","version":"1"}}}""";
+
+        using var initialized = await PostAsync(initialize, credential, new Dictionary<string, string?>());
+        var session = initialized.Headers.TryGetValues("Mcp-Session-Id", out var values) ? values.Single() : null;
+        var legacy = new Dictionary<string, string?> { ["MCP-Protocol-Version"] = "2025-06-18", ["Mcp-Session-Id"] = session };
+        using var allowed = await PostAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"lookup_order","arguments":{"orderId":"o-5"}}}""", credential, legacy);
+        using var denied = await PostAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"admin_reset","arguments":{}}}""", credential, legacy);
+
+        Assert.Equal(HttpStatusCode.OK, initialized.StatusCode);
+        Assert.Contains("\"protocolVersion\"", await initialized.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Contains("order o-5: shipped", await allowed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("mcp.tool_not_allowed", (await JsonRpcErrorAsync(denied, 403)).GetProperty("data").GetProperty("check_id").GetString());
+        Assert.Empty(Gateway.Upstream.Calls("admin_reset"));
+    }
+
+    [Fact]
     public async Task Delete_WithSessionId_IsAuthenticatedAndForwarded()
     {
         var credential = await Gateway.CredentialAsync();
