@@ -14,7 +14,4 @@ public static class McpHeaderNames
 
     /// <summary>The session of protocol versions 2025-03-26 to 2025-11-25.</summary>
     public const string SessionId = "Mcp-Session-Id";
-
-    /// <summary>Prefix of every MCP header, including <c>Mcp-Param-{Name}</c>.</summary>
-    public const string Prefix = "Mcp-";
 }
