@@ -100,7 +100,7 @@ public sealed class McpGatewayCredentialTests : McpGatewayTest
         var text = Text(await client.CallToolAsync("whoami"));
 
         var call = Gateway.Upstream.Calls("whoami").Single();
-        Assert.Equal(Gateway.Secret, call.Headers["X-Api-Key"]);
+        Assert.Equal("Key " + Gateway.Secret, call.Headers["X-Api-Key"]);
         Assert.False(call.Headers.ContainsKey("Authorization"), "the agent's credential must not travel upstream");
         Assert.DoesNotContain(Gateway.Secret, text, StringComparison.Ordinal);
         Assert.DoesNotContain(Gateway.Secret, await Gateway.Broker.AuditTableTextAsync(), StringComparison.Ordinal);

@@ -8,7 +8,7 @@ namespace Mandate.Server.Tests.Mcp;
 /// <summary>
 /// A broker with its proxy listener on a known 127.0.0.1 port, in front of a real MCP server (C# MCP SDK): two MCP
 /// servers behind the gateway over the same upstream, <c>payments-mcp</c> (kind jwt: a fresh Mandate credential is
-/// injected) and <c>vault-mcp</c> (kind secret: a vaulted key is injected as X-Api-Key). The support agent holds
+/// injected) and <c>vault-mcp</c> (kind secret: a vaulted key is injected as X-Api-Key: Key {secret}). The support agent holds
 /// credentials for both; the policy's <c>mcp:</c> rules allow lookup_order and whoami, refunds up to 100, and ask a
 /// human above. Any MCP client (the C# SDK here, a Node script with the TypeScript SDK) can be pointed at
 /// <see cref="Endpoint"/> with a credential from <see cref="CredentialAsync"/>.
@@ -87,7 +87,7 @@ public sealed class McpGatewayHarness : IAsyncDisposable
                 resource: {{new Uri(proxy, "/" + Vault)}}
                 scopes: [vault:read, vault:write]
                 upstream: {{upstream}}
-                secret: { header: X-Api-Key, format: "{secret}" }
+                secret: { header: X-Api-Key, format: "Key {secret}" }
                 mcp:
                   tool_scopes: { refund: [vault:write], lookup_order: [vault:read] }
 

@@ -172,6 +172,7 @@ internal sealed class McpGateway
     {
         string header;
         string value;
+        string secret;
         if (tool.Kind == CredentialKind.Secret)
         {
             var (opened, version) = await _vault.OpenAsync(tool.Name, http.RequestAborted);
@@ -183,7 +184,7 @@ internal sealed class McpGateway
 
             call.SecretVersion = version;
             var injection = tool.Secret ?? new SecretInjectionOptions();
-            (header, value) = (injection.Header, injection.Render(opened));
+            (header, value, secret) = (injection.Header, injection.Render(opened), opened);
         }
         else
         {
@@ -194,7 +195,7 @@ internal sealed class McpGateway
                 return refusal;
             }
 
-            (header, value) = ("Authorization", "Bearer " + token);
+            (header, value, secret) = ("Authorization", "Bearer " + token, token!);
             if (call.McpCall is { } record)
             {
                 record.UpstreamJti = jti;
@@ -211,7 +212,6 @@ internal sealed class McpGateway
         var upstream = new Uri(tool.Upstream! + (target.Query is null ? "" : "?" + target.Query), UriKind.Absolute);
         call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
         var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, ResponseFilter = filter };
-        var secret = header == "Authorization" && tool.Kind != CredentialKind.Secret ? value["Bearer ".Length..] : value;
         return await _forwarder.ForwardAsync(http, call, upstreamCall, new SecretScrubber(secret));
     }
 
