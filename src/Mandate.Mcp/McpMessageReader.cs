@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Mandate.Mcp;
 
@@ -25,13 +26,21 @@ public static class McpMessageReader
     public static McpMessage Read(ReadOnlyMemory<byte> body, out McpWireError? error)
     {
         error = null;
+        if (!Utf8.IsValid(body.Span))
+        {
+            // JSON text is UTF-8 (RFC 8259 §8.1); the parser checks string contents only when they are read.
+            error = McpWireError.Parse("Parse error: the body is not UTF-8");
+            return Empty;
+        }
+
         JsonDocument document;
         try
         {
             document = JsonDocument.Parse(body, Options);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: the duplicate-name check meets a name escaping a lone surrogate.
             // The parser's message may quote the body; answer with a fixed text.
             error = McpWireError.Parse("Parse error: the body is not a single valid JSON document (duplicate member names are refused)");
             return Empty;
@@ -39,8 +48,17 @@ public static class McpMessageReader
 
         using (document)
         {
-            var message = ReadRoot(document.RootElement, out error);
-            return error is null ? message : Empty;
+            try
+            {
+                var message = ReadRoot(document.RootElement, out error);
+                return error is null ? message : Empty;
+            }
+            catch (InvalidOperationException)
+            {
+                // A string escaping a lone surrogate ("\ud800") parses but cannot be read as text.
+                error = McpWireError.Parse("Parse error: the body contains a string that is not valid Unicode");
+                return Empty;
+            }
         }
     }
 

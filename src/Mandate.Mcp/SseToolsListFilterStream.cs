@@ -36,42 +36,61 @@ internal sealed class SseToolsListFilterStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        while (true)
+        int drained;
+        while (!TryDrain(buffer.Span, out drained))
         {
-            var available = (int)_ready.Length - _readyOffset;
-            if (available > 0)
-            {
-                var count = Math.Min(available, buffer.Length);
-                _ready.GetBuffer().AsMemory(_readyOffset, count).CopyTo(buffer);
-                _readyOffset += count;
-                return count;
-            }
-
-            _ready.SetLength(0);
-            _readyOffset = 0;
-            if (_innerDone)
-            {
-                return 0;
-            }
-
-            var read = await _inner.ReadAsync(_chunk, cancellationToken);
-            if (read == 0)
-            {
-                _innerDone = true;
-                EmitEvent();
-            }
-            else
-            {
-                Feed(_chunk.AsSpan(0, read));
-            }
+            Consume(await _inner.ReadAsync(_chunk, cancellationToken));
         }
+
+        return drained;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    public override int Read(Span<byte> buffer)
+    {
+        int drained;
+        while (!TryDrain(buffer, out drained))
+        {
+            Consume(_inner.Read(_chunk));
+        }
+
+        return drained;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>Copies ready output; false when there is none yet and the upstream must be read.</summary>
+    private bool TryDrain(Span<byte> buffer, out int count)
+    {
+        var available = (int)_ready.Length - _readyOffset;
+        if (available > 0)
+        {
+            count = Math.Min(available, buffer.Length);
+            _ready.GetBuffer().AsSpan(_readyOffset, count).CopyTo(buffer);
+            _readyOffset += count;
+            return true;
+        }
+
+        _ready.SetLength(0);
+        _readyOffset = 0;
+        count = 0;
+        return _innerDone;
+    }
+
+    private void Consume(int read)
+    {
+        if (read == 0)
+        {
+            _innerDone = true;
+            EmitEvent();
+        }
+        else
+        {
+            Feed(_chunk.AsSpan(0, read));
+        }
+    }
 
     // Lines end in CRLF, LF or CR; an empty line ends the event (WHATWG HTML §9.2.6).
     private void Feed(ReadOnlySpan<byte> bytes)

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Mandate.Mcp;
 
@@ -17,7 +18,12 @@ internal static class ToolsListRewriter
     /// <exception cref="JsonException">The message is not valid JSON.</exception>
     public static byte[]? Rewrite(ReadOnlyMemory<byte> json, Func<string, bool> mayList)
     {
-        using var document = JsonDocument.Parse(json, ReadOptions);
+        if (!Utf8.IsValid(json.Span))
+        {
+            throw new JsonException("the message is not UTF-8");
+        }
+
+        using var document = Parse(json);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("result", out var result) ||
             result.ValueKind != JsonValueKind.Object || !result.TryGetProperty("tools", out var tools) ||
@@ -49,6 +55,19 @@ internal static class ToolsListRewriter
         return buffer.ToArray();
     }
 
+    private static JsonDocument Parse(ReadOnlyMemory<byte> json)
+    {
+        try
+        {
+            return JsonDocument.Parse(json, ReadOptions);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The duplicate-name check met a member name escaping a lone surrogate.
+            throw new JsonException("the message has a member name that is not Unicode text", e);
+        }
+    }
+
     private static void WriteResult(Utf8JsonWriter writer, JsonElement result, Func<string, bool> mayList)
     {
         writer.WriteStartObject();
@@ -64,7 +83,7 @@ internal static class ToolsListRewriter
             foreach (var tool in member.Value.EnumerateArray())
             {
                 if (tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("name", out var name) &&
-                    name.ValueKind == JsonValueKind.String && mayList(name.GetString()!))
+                    name.ValueKind == JsonValueKind.String && TryGetString(name) is { } text && mayList(text))
                 {
                     tool.WriteTo(writer);
                 }
@@ -74,5 +93,18 @@ internal static class ToolsListRewriter
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>The name's text, or null when it escapes a lone surrogate (such a tool is dropped, not shown).</summary>
+    private static string? TryGetString(JsonElement name)
+    {
+        try
+        {
+            return name.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

@@ -88,6 +88,27 @@ public sealed class McpMessageReaderTests
     }
 
     [Fact]
+    public void Read_InvalidUtf8InAString_ReturnsParseError()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"XX"}}""");
+        body[Array.IndexOf(body, (byte)'X')] = 0xBB;
+
+        McpMessageReader.Read(body, out var error);
+
+        Assert.Equal(JsonRpcErrorCodes.ParseError, error!.Code);
+    }
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a\ud800"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a","arguments":{"k\ud800":1}}}""")]
+    public void Read_LoneSurrogateEscape_ReturnsParseError(string body)
+    {
+        Read(body, out var error);
+
+        Assert.Equal(JsonRpcErrorCodes.ParseError, error!.Code);
+    }
+
+    [Fact]
     public void Read_DuplicateArgument_ReturnsParseError()
     {
         Read("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"refund","arguments":{"amount":1,"amount":1000}}}""", out var error);

@@ -52,6 +52,14 @@ public sealed class McpToolsListFilterTests
     }
 
     [Fact]
+    public async Task FilterAsync_MemberNameWithLoneSurrogate_BecomesInternalError()
+    {
+        var filtered = await FilterAsync("application/json", """{"jsonrpc":"2.0","id":2,"result":{"tools":[{"name":"refund","x\ud800":1}]}}""");
+
+        Assert.Equal(JsonRpcErrorCodes.InternalError, JsonDocument.Parse(filtered).RootElement.GetProperty("error").GetProperty("code").GetInt32());
+    }
+
+    [Fact]
     public async Task FilterAsync_JsonOverLimit_Throws()
     {
         var upstream = new MemoryStream(Encoding.UTF8.GetBytes(ToolsList));
@@ -117,6 +125,17 @@ public sealed class McpToolsListFilterTests
         using var filtered = await McpToolsListFilter.FilterAsync("text/event-stream", new MemoryStream(new byte[100]), OnlyLookup, 10, CancellationToken.None);
 
         await Assert.ThrowsAsync<InvalidDataException>(async () => await filtered.CopyToAsync(Stream.Null));
+    }
+
+    [Fact]
+    public async Task FilterAsync_SseReadSynchronously_IsRewrittenTheSame()
+    {
+        using var filtered = await McpToolsListFilter.FilterAsync("text/event-stream", new MemoryStream(Encoding.UTF8.GetBytes($"data: {ToolsList}\n\n")), OnlyLookup, 1 << 20, CancellationToken.None);
+        using var reader = new StreamReader(filtered, Encoding.UTF8);
+
+        var text = reader.ReadToEnd();
+
+        Assert.Equal(["lookup_order"], ToolNames(text["data: ".Length..]));
     }
 
     [Fact]

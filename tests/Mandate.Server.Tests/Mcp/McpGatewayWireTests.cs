@@ -126,7 +126,9 @@ public sealed class McpGatewayWireTests : McpGatewayTest
     public async Task Refusals_LeaveNoServerError()
     {
         var credential = await Gateway.CredentialAsync();
-        string[] bodies = ["{}", "[]", "null", "1", "\"x\"", """{"jsonrpc":"2.0","id":true,"method":"ping"}""", """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"refund","arguments":{"amount":1e999}}}"""];
+        string[] bodies = ["{}", "[]", "null", "1", "\"x\"", """{"jsonrpc":"2.0","id":true,"method":"ping"}""", """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"refund","arguments":{"amount":1e999}}}""",
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"refund","arguments":{"note\ud800":"\udc00"}}}""",
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"refund\ud800","arguments":{}}}"""];
         foreach (var body in bodies)
         {
             using var response = await PostAsync(body, credential, new Dictionary<string, string?>());
