@@ -19,6 +19,21 @@ public sealed class McpGatewayCallTests : McpGatewayTest
     }
 
     [Fact]
+    public async Task ToolsList_RawPost_AnswerHidesUncallableToolsAndHeadersReachTheServer()
+    {
+        var credential = await Gateway.CredentialAsync();
+
+        using var response = await PostAsync(Request("tools/list"), credential);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"lookup_order\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin_reset", text, StringComparison.Ordinal);
+        var upstreamSaw = Gateway.Upstream.Received.Single(r => r.Body.Contains("tools/list", StringComparison.Ordinal));
+        Assert.Equal("tools/list", upstreamSaw.Headers["Mcp-Method"]);
+    }
+
+    [Fact]
     public async Task ToolsCall_AllowedByRule_IsForwardedAndAnswered()
     {
         await using var client = await ConnectAsync(await Gateway.CredentialAsync());
