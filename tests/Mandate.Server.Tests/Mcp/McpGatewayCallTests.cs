@@ -60,11 +60,15 @@ public sealed class McpGatewayCallTests : McpGatewayTest
     }
 
     [Fact]
-    public async Task ToolsCall_ForbiddenThroughTheSdk_Throws()
+    public async Task ToolsCall_ForbiddenThroughTheSdk_ThrowsWithTheRuleAndFixInTheMessage()
     {
         await using var client = await ConnectAsync(await Gateway.CredentialAsync());
 
-        await Assert.ThrowsAnyAsync<Exception>(() => client.CallToolAsync("admin_reset").AsTask());
+        // The C# SDK reports a non-2xx answer as HttpRequestException carrying the body: the agent sees the JSON-RPC error.
+        var e = await Assert.ThrowsAsync<HttpRequestException>(() => client.CallToolAsync("admin_reset").AsTask());
+        Assert.Equal(HttpStatusCode.Forbidden, e.StatusCode);
+        Assert.Contains("mcp.tool_not_allowed", e.Message, StringComparison.Ordinal);
+        Assert.Contains("To fix", e.Message, StringComparison.Ordinal);
 
         Assert.Empty(Gateway.Upstream.Calls("admin_reset"));
     }

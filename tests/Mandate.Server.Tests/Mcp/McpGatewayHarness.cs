@@ -47,18 +47,36 @@ public sealed class McpGatewayHarness : IAsyncDisposable
         var upstream = await UpstreamMcpServer.StartAsync();
         try
         {
-            var port = FreePort();
-            var proxy = new Uri($"http://127.0.0.1:{port}/");
-            var broker = await BrokerHarness.StartAsync(Policy, configuration: Configuration(proxy, upstream.Endpoint), proxyListenUrl: proxy.ToString().TrimEnd('/'));
+            var broker = await StartBrokerAsync(upstream);
             var secret = "vault_key_" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
             using var admin = broker.Admin();
             await admin.SetSecretAsync(Vault, Encoding.UTF8.GetBytes(secret));
-            return new McpGatewayHarness(upstream, broker, proxy, secret);
+            return new McpGatewayHarness(upstream, broker, new Uri(broker.App.ProxyListener.Address!, "/"), secret);
         }
         catch
         {
             await upstream.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The proxy needs a port known before the configuration is written (the tools' resources name it); another
+    /// listener may take a probed free port first, so a few ports are tried.
+    /// </summary>
+    private static async Task<BrokerHarness> StartBrokerAsync(UpstreamMcpServer upstream)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var proxy = new Uri($"http://127.0.0.1:{FreePort()}/");
+            try
+            {
+                return await BrokerHarness.StartAsync(Policy, configuration: Configuration(proxy, upstream.Endpoint), proxyListenUrl: proxy.ToString().TrimEnd('/'));
+            }
+            catch (global::Mandate.Server.Hosting.ListenerInUseException) when (attempt < 5)
+            {
+                // Taken between the probe and the bind: try another.
+            }
         }
     }
 
