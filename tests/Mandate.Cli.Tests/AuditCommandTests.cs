@@ -96,6 +96,39 @@ public sealed class AuditCommandTests
     }
 
     [Fact]
+    public async Task AuditTrace_McpAndProxyCalls_ShowUnderTheCredentialThatMadeThem()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var db = Path.Combine(dir.Path, "data", "mandate.db");
+        await SeedAsync(db);
+        await using (var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = db }))
+        {
+            var exp = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            AuditEvent Event(string kind, string outcome, string? rule, params (string Key, string Value)[] evidence) => new()
+            {
+                Kind = kind, Time = DateTimeOffset.UtcNow, Outcome = outcome, Agent = "spiffe://acme.example/agents/a", User = "alice",
+                Tenant = "acme", Run = "run_mcp_1", Tool = "payments-mcp", Scope = "refunds:write", Jti = "jti_mcp_1", DecisionId = "dec_1", Rule = rule,
+                Evidence = new SortedDictionary<string, string>(evidence.ToDictionary(e => e.Key, e => e.Value), StringComparer.Ordinal),
+            };
+            await store.CommitAsync(new StoreBatch(
+                Event(AuditKinds.Issuance, "issued", "support-payments-mcp", ("exp", exp), ("aud", "http://gw/payments-mcp")),
+                Event(EgressAuditKinds.McpCall, "allowed", "mcp-small-refunds", ("mcp_tool", "refund"), ("upstream_status", "200"), ("arguments_sha256", "ab12"), ("duration_ms", "12")),
+                Event(EgressAuditKinds.McpCall, "pending", "mcp-large-refunds", ("mcp_tool", "refund"), ("approval_id", "mcpa_7"), ("duration_ms", "3")),
+                Event(EgressAuditKinds.ProxyCall, "forwarded", null, ("method", "POST"), ("path", "/"), ("mcp_method", "tools/list"), ("status", "200"), ("duration_ms", "4"))), CancellationToken.None);
+        }
+
+        var (exit, traced) = await CliRunner.RunAsync("audit", "trace", "-c", config, "--run", "run_mcp_1");
+
+        Assert.True(exit == 0, traced);
+        Assert.Contains("mcp tools/call refund on payments-mcp allowed rule=mcp-small-refunds", traced, StringComparison.Ordinal);
+        Assert.Contains("upstream 200", traced, StringComparison.Ordinal);
+        Assert.Contains("pending rule=mcp-large-refunds", traced, StringComparison.Ordinal);
+        Assert.Contains("approval mcpa_7", traced, StringComparison.Ordinal);
+        Assert.Contains("(mcp tools/list)", traced, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AuditTrace_RunIdNothingCarries_ExitsOneAndSaysSo()
     {
         using var dir = new TempFolder();

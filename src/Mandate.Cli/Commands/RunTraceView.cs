@@ -40,6 +40,11 @@ internal static class RunTraceView
                 node.AddNode(i.Event.Outcome == "accepted" ? $"[green]accepted[/] by {Esc(by)} at {i.Event.Time:HH:mm:ss}" : $"[red]rejected[/] by {Esc(by)} at {i.Event.Time:HH:mm:ss}: {Esc(i.Event.Reason)}");
             }
 
+            foreach (var call in c.Calls)
+            {
+                node.AddNode(CallNode(call.Event));
+            }
+
             if (c.Revocation is { } r)
             {
                 node.AddNode($"[red]revoked[/] at {r.Event.Time:HH:mm:ss} by {Esc(r.Event.Evidence.GetValueOrDefault("revoked_by"))}: {Esc(r.Event.Reason)}");
@@ -56,6 +61,23 @@ internal static class RunTraceView
             var node = parent.AddNode(Node(child.Run, now));
             Add(node, child, now);
         }
+    }
+
+    /// <summary>One use of the credential: an MCP tools/call (tool, decision, rule, upstream status) or a proxied HTTP call.</summary>
+    private static string CallNode(AuditEvent e)
+    {
+        var ev = e.Evidence;
+        var color = e.Outcome is "allowed" or "forwarded" ? "green" : e.Outcome is "pending" ? "yellow" : "red";
+        var when = $"at {e.Time:HH:mm:ss} ({Esc(ev.GetValueOrDefault("duration_ms"))} ms)";
+        if (e.Kind == EgressAuditKinds.McpCall)
+        {
+            var approval = ev.TryGetValue("approval_id", out var id) ? $" approval {Esc(id)}" : "";
+            var upstream = ev.TryGetValue("upstream_status", out var status) ? $" upstream {Esc(status)}" : "";
+            return $"mcp tools/call {Esc(ev.GetValueOrDefault("mcp_tool"))} on {Esc(e.Tool)} [{color}]{Esc(e.Outcome)}[/] rule={Esc(e.Rule ?? "(none)")} policy={Esc(Short(e.PolicyVersion))}{approval}{upstream} args sha256 {Esc(Short(ev.GetValueOrDefault("arguments_sha256")))} {when}";
+        }
+
+        var mcp = ev.TryGetValue("mcp_method", out var method) ? $" (mcp {Esc(method)})" : "";
+        return $"proxy {Esc(ev.GetValueOrDefault("method"))} {Esc(ev.GetValueOrDefault("path"))}{mcp} [{color}]{Esc(e.Outcome)}[/] status {Esc(ev.GetValueOrDefault("status"))} {when}";
     }
 
     private static string Node(RunRecord r, DateTimeOffset now)

@@ -15,6 +15,7 @@ internal static class ToolConfigReader
         var kind = ReadKind(m);
         var (postgres, federation) = CredentialKindConfigReader.Read(m, kind, scopes ?? [], baseDir);
         var (upstream, secret) = ToolProxyConfigReader.Read(m, kind);
+        var mcp = ToolMcpConfigReader.Read(m, kind, resource ?? "", scopes ?? [], upstream);
         if (resource is not null && !ResourceUri.IsValid(resource))
         {
             m.Problem("resource", "must be an absolute URI without a fragment (it becomes the credential's aud)");
@@ -27,7 +28,7 @@ internal static class ToolConfigReader
 
         return name is null || resource is null || scopes is null
             ? null
-            : new ToolOptions { Name = name, Resource = resource, Scopes = scopes, Workloads = workloads, AuthorizationDetailsTypes = detailTypes, Kind = kind, Postgres = postgres, OidcFederation = federation, Upstream = upstream, Secret = secret };
+            : new ToolOptions { Name = name, Resource = resource, Scopes = scopes, Workloads = workloads, AuthorizationDetailsTypes = detailTypes, Kind = kind, Postgres = postgres, OidcFederation = federation, Upstream = upstream, Secret = secret, Mcp = mcp };
     }
 
     private static CredentialKind ReadKind(YamlMapping m)

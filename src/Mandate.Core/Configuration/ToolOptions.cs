@@ -32,4 +32,7 @@ public sealed record ToolOptions
 
     /// <summary>Where the proxy injects the vaulted secret (<c>kind: secret</c> only).</summary>
     public SecretInjectionOptions? Secret { get; init; }
+
+    /// <summary>The tool is an MCP server behind the egress proxy's MCP gateway (<c>mcp:</c>); null for a plain proxied or direct tool.</summary>
+    public ToolMcpOptions? Mcp { get; init; }
 }

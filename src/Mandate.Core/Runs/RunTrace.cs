@@ -21,6 +21,9 @@ public sealed record CredentialTrace(AuditRecord Issuance, IReadOnlyList<AuditRe
 {
     public string Jti => Issuance.Event.Jti!;
 
+    /// <summary>Calls made with it through the egress proxy and the MCP gateway (<c>proxy_call</c>, <c>mcp_call</c>), oldest first.</summary>
+    public IReadOnlyList<AuditRecord> Calls { get; init; } = [];
+
     /// <summary>The tool workloads that accepted it at introspection.</summary>
     public IEnumerable<string> AcceptedBy => Introspections.Where(r => r.Event.Outcome == "accepted").Select(r => r.Event.Evidence.GetValueOrDefault("by", "?")).Distinct();
 }

@@ -38,7 +38,10 @@ public static class RunTraceBuilder
             credentials.Add(new CredentialTrace(
                 issuance,
                 byJti.Where(r => r.Event.Kind == AuditKinds.Introspection).ToList(),
-                byJti.FirstOrDefault(r => r.Event.Kind == AuditKinds.Revocation)));
+                byJti.FirstOrDefault(r => r.Event.Kind == AuditKinds.Revocation))
+            {
+                Calls = [.. byJti.Where(r => r.Event.Kind is EgressAuditKinds.ProxyCall or EgressAuditKinds.McpCall).OrderBy(r => r.Sequence)],
+            });
         }
 
         var children = new List<RunTrace>();

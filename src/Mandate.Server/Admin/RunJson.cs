@@ -41,6 +41,7 @@ public static class RunJson
             issuance = Record(c.Issuance),
             accepted_by = c.AcceptedBy,
             introspections = c.Introspections.Select(Record),
+            calls = c.Calls.Select(Record),
             revocation = c.Revocation is null ? null : Record(c.Revocation),
         }),
         lifecycle = t.Lifecycle.Select(Record),

@@ -21,6 +21,9 @@ internal static class ProxyRegistrations
         services.AddLogging(logging => logging.AddFilter("Yarp.ReverseProxy", LogLevel.Error));
         services.TryAddSingleton<ProxyForwarder>();
         services.TryAddSingleton<ProxyAudit>();
+        services.TryAddSingleton<Proxy.Mcp.McpUpstreamCredentials>();
+        services.TryAddSingleton<Proxy.Mcp.McpAudit>();
+        services.TryAddSingleton<Proxy.Mcp.McpGateway>();
         services.TryAddSingleton<EgressProxy>();
     }
 }

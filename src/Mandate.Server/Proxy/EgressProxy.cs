@@ -4,6 +4,7 @@ using Mandate.Core.Policy;
 using Mandate.Core.Secrets;
 using Mandate.Core.Storage;
 using Mandate.Policy;
+using Mandate.Server.Proxy.Mcp;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -23,12 +24,18 @@ internal sealed partial class EgressProxy
     private readonly SecretVault _vault;
     private readonly ProxyForwarder _forwarder;
     private readonly ProxyAudit _audit;
+    private readonly McpGateway _mcp;
+    private readonly McpAudit _mcpAudit;
+    private readonly MandateOptions _mandate;
     private readonly ProxyOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<EgressProxy> _logger;
 
-    public EgressProxy(Registry registry, PolicyProvider policy, ProxyCredentialResolver credentials, SecretVault vault, ProxyForwarder forwarder, ProxyAudit audit, MandateOptions options, TimeProvider time, ILogger<EgressProxy> logger)
+    public EgressProxy(Registry registry, PolicyProvider policy, ProxyCredentialResolver credentials, SecretVault vault, ProxyForwarder forwarder, ProxyAudit audit, McpGateway mcp, McpAudit mcpAudit, MandateOptions options, TimeProvider time, ILogger<EgressProxy> logger)
     {
+        _mcp = mcp;
+        _mcpAudit = mcpAudit;
+        _mandate = options;
         _registry = registry;
         _policy = policy;
         _credentials = credentials;
@@ -42,6 +49,13 @@ internal sealed partial class EgressProxy
 
     public async Task HandleAsync(HttpContext http)
     {
+        if (McpResourceMetadata.IsMetadataRequest(http.Request))
+        {
+            // RFC 9728 documents are public, like the broker's own metadata: no credential, no audit record.
+            await McpResourceMetadata.ServeAsync(http, _mandate.Tools, _mandate.Issuer);
+            return;
+        }
+
         var call = new ProxyCall { Method = http.Request.Method, Started = _time.GetUtcNow() };
         var clock = Stopwatch.StartNew();
         try
@@ -67,7 +81,15 @@ internal sealed partial class EgressProxy
         finally
         {
             // The record needs the final status and byte counts; the response completes only once it is durable.
-            await _audit.RecordAsync(call, clock.Elapsed);
+            if (call.McpCall is { } mcpCall)
+            {
+                await _mcpAudit.RecordAsync(call, mcpCall, clock.Elapsed);
+            }
+            else
+            {
+                await _audit.RecordAsync(call, clock.Elapsed);
+            }
+
             if (call.CutOff)
             {
                 http.Abort();
@@ -115,6 +137,11 @@ internal sealed partial class EgressProxy
         if (tool.Kind is not (CredentialKind.Secret or CredentialKind.Jwt))
         {
             return ProxyRefusal.NotFound(ProxyChecks.ToolNotProxied, $"tool '{tool.Name}' is kind {tool.Kind.ToString().ToLowerInvariant()}, which the egress proxy does not inject; only secret and jwt tools are proxied");
+        }
+
+        if (tool.Mcp is not null)
+        {
+            return await _mcp.HandleAsync(http, call, tool, target);
         }
 
         var (credential, refusal) = await _credentials.ResolveAsync(http.Request, tool, call, http.RequestAborted);

@@ -43,6 +43,7 @@ internal sealed partial class ProxyAudit
         Add(evidence, "upstream", call.Upstream);
         Add(evidence, "secret_version", call.SecretVersion?.ToString(CultureInfo.InvariantCulture));
         Add(evidence, "problem", call.Refusal?.Title);
+        Add(evidence, "mcp_method", call.McpMethod is { Length: > 64 } m ? m[..64] : call.McpMethod);
         var e = new AuditEvent
         {
             Kind = EgressAuditKinds.ProxyCall,

@@ -27,4 +27,10 @@ internal sealed class ProxyCall
 
     /// <summary>The relay broke after the response started; the connection is aborted once the call is audited.</summary>
     public bool CutOff { get; set; }
+
+    /// <summary>The JSON-RPC method of a call through the MCP gateway (audited with the proxy_call record).</summary>
+    public string? McpMethod { get; set; }
+
+    /// <summary>Set for a <c>tools/call</c> through the MCP gateway: audited as one <c>mcp_call</c> record instead of <c>proxy_call</c>.</summary>
+    public Mcp.McpCallRecord? McpCall { get; set; }
 }

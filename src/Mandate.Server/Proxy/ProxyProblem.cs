@@ -9,7 +9,10 @@ internal static class ProxyProblem
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static async Task WriteAsync(HttpContext http, ProxyRefusal refusal)
+    /// <param name="http">The call's context.</param>
+    /// <param name="refusal">What to answer.</param>
+    /// <param name="headers">Sets further headers after the defaults (the MCP gateway's <c>WWW-Authenticate</c> with <c>resource_metadata</c>, <c>Allow</c>).</param>
+    public static async Task WriteAsync(HttpContext http, ProxyRefusal refusal, Action<IHeaderDictionary>? headers = null)
     {
         var response = http.Response;
         response.Clear();
@@ -28,6 +31,7 @@ internal static class ProxyProblem
             response.Headers.Connection = "close";
         }
 
+        headers?.Invoke(response.Headers);
         await using var writer = new Utf8JsonWriter(response.Body, WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("type", "https://mandate.dev/problems/proxy");

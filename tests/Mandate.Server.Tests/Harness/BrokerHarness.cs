@@ -20,6 +20,7 @@ public sealed partial class BrokerHarness : IAsyncDisposable
 
     private const string DefaultListenUrl = "http://127.0.0.1:0";
     private string _listenUrl = DefaultListenUrl;
+    private string? _proxyListenUrl;
     private bool _ownsDirectory = true;
     private bool _stopped;
 
@@ -59,9 +60,10 @@ public sealed partial class BrokerHarness : IAsyncDisposable
     /// <param name="listenUrl">Overrides the listener, e.g. https://127.0.0.1:0.</param>
     /// <param name="configuration">mandate.yaml before <paramref name="extraConfiguration"/>; default <see cref="TestBroker.Configuration"/>.</param>
     /// <param name="prepare">Writes files the configuration names (certificates) into the folder before it is loaded.</param>
+    /// <param name="proxyListenUrl">The proxy's listener when a test needs a known port (a tool's resource names it); default 127.0.0.1:0.</param>
     public static async Task<BrokerHarness> StartAsync(
         string policy = TestBroker.Policy, string? extraConfiguration = null, string listenUrl = DefaultListenUrl, Func<string, Task>? prepare = null,
-        string configuration = TestBroker.Configuration)
+        string configuration = TestBroker.Configuration, string? proxyListenUrl = null)
     {
         // Short on purpose: the admin socket lives here and Unix socket paths are limited to ~100 bytes.
         var directory = Path.Combine(Path.GetTempPath(), "mdt-" + Guid.NewGuid().ToString("N")[..10]);
@@ -74,7 +76,7 @@ public sealed partial class BrokerHarness : IAsyncDisposable
                 await prepare(directory);
             }
 
-            return await StartInAsync(directory, "mandate.yaml", configuration + "\n" + extraConfiguration, new ManualTimeProvider(), listenUrl);
+            return await StartInAsync(directory, "mandate.yaml", configuration + "\n" + extraConfiguration, new ManualTimeProvider(), listenUrl, proxyListenUrl);
         }
         catch
         {
@@ -95,12 +97,12 @@ public sealed partial class BrokerHarness : IAsyncDisposable
         return harness;
     }
 
-    private static async Task<BrokerHarness> StartInAsync(string directory, string configFile, string configuration, ManualTimeProvider clock, string listenUrl)
+    private static async Task<BrokerHarness> StartInAsync(string directory, string configFile, string configuration, ManualTimeProvider clock, string listenUrl, string? proxyListenUrl = null)
     {
         await File.WriteAllTextAsync(Path.Combine(directory, configFile), configuration);
         var options = ConfigLoader.LoadFile(Path.Combine(directory, configFile));
         var logs = new CapturedLogs();
-        return new BrokerHarness(directory, options, clock, await StartAppAsync(options, clock, logs, listenUrl), logs) { _listenUrl = listenUrl };
+        return new BrokerHarness(directory, options, clock, await StartAppAsync(options, clock, logs, listenUrl, proxyListenUrl), logs) { _listenUrl = listenUrl, _proxyListenUrl = proxyListenUrl };
     }
 
     /// <summary>Stops the broker, runs <paramref name="whileStopped"/>, and starts a new process-equivalent over the same folder, store and clock.</summary>
@@ -113,11 +115,11 @@ public sealed partial class BrokerHarness : IAsyncDisposable
             await whileStopped();
         }
 
-        App = await StartAppAsync(Options, Clock, Logs, _listenUrl);
+        App = await StartAppAsync(Options, Clock, Logs, _listenUrl, _proxyListenUrl);
         Http = new HttpClient { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    private static async Task<MandateApp> StartAppAsync(MandateOptions options, ManualTimeProvider clock, CapturedLogs logs, string listenUrl)
+    private static async Task<MandateApp> StartAppAsync(MandateOptions options, ManualTimeProvider clock, CapturedLogs logs, string listenUrl, string? proxyListenUrl)
     {
         var app = await MandateServer.CreateAsync(options, new MandateHostOptions
         {
@@ -127,7 +129,7 @@ public sealed partial class BrokerHarness : IAsyncDisposable
                 builder.AddFilter<CapturedLogs>(null, LogLevel.Trace);
             },
             ListenUrl = listenUrl,
-            ProxyListenUrl = options.Proxy.Enabled ? "http://127.0.0.1:0" : null,
+            ProxyListenUrl = options.Proxy.Enabled ? proxyListenUrl ?? "http://127.0.0.1:0" : null,
             Time = clock,
             // No MANDATE_KEK: the key-encryption key is generated into the data folder.
             GetEnvironment = _ => null,

@@ -1,0 +1,55 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Mandate.Mcp;
+
+/// <summary>Writes JSON-RPC 2.0 error responses (§5.1): <c>{"jsonrpc":"2.0","id":…,"error":{"code","message","data"?}}</c>.</summary>
+public static class JsonRpcErrorWriter
+{
+    /// <summary>The media type of the error body.</summary>
+    public const string ContentType = "application/json";
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The error body for <paramref name="error"/>.</summary>
+    public static byte[] Write(McpWireError error, JsonObject? data = null) =>
+        Write(error.IdJson, error.Code, error.Message, data);
+
+    /// <summary>
+    /// An error body. <paramref name="idJson"/> is the raw JSON of the request id (null when it could not be read:
+    /// JSON-RPC then requires <c>"id": null</c>).
+    /// </summary>
+    public static byte[] Write(string? idJson, int code, string message, JsonObject? data = null)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("jsonrpc", "2.0");
+            writer.WritePropertyName("id");
+            if (idJson is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                writer.WriteRawValue(idJson, skipInputValidation: false);
+            }
+
+            writer.WriteStartObject("error");
+            writer.WriteNumber("code", code);
+            writer.WriteString("message", message);
+            if (data is not null)
+            {
+                writer.WritePropertyName("data");
+                data.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+}

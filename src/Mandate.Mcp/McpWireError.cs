@@ -1,0 +1,19 @@
+namespace Mandate.Mcp;
+
+/// <summary>
+/// Why a posted message was refused before anything was forwarded: the JSON-RPC code and message, the HTTP status
+/// the transport requires, and the request id when it could be read.
+/// </summary>
+public sealed record McpWireError(int Code, string Message, int HttpStatus, string? IdJson = null)
+{
+    /// <summary>The body is not JSON (JSON-RPC -32700, HTTP 400).</summary>
+    public static McpWireError Parse(string message) => new(JsonRpcErrorCodes.ParseError, message, 400);
+
+    /// <summary>JSON that is not an acceptable message (JSON-RPC -32600, HTTP 400).</summary>
+    public static McpWireError Invalid(string message, string? idJson = null) =>
+        new(JsonRpcErrorCodes.InvalidRequest, message, 400, idJson);
+
+    /// <summary>Headers missing, malformed or disagreeing with the body (MCP -32020, HTTP 400).</summary>
+    public static McpWireError HeaderMismatch(string message, string? idJson = null) =>
+        new(JsonRpcErrorCodes.HeaderMismatch, "Header mismatch: " + message, 400, idJson);
+}

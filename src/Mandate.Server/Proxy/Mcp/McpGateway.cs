@@ -1,0 +1,252 @@
+using System.Text.Json.Nodes;
+using Mandate.Core.Configuration;
+using Mandate.Core.Mcp;
+using Mandate.Core.Secrets;
+using Mandate.Mcp;
+using Microsoft.AspNetCore.Http;
+
+namespace Mandate.Server.Proxy.Mcp;
+
+/// <summary>
+/// The identity-aware MCP gateway, for tools with <c>mcp:</c>: the MCP endpoint is <c>/{tool}</c> on the proxy listener.
+/// Per POST: authenticate the agent's Mandate credential (401 points to the protected resource metadata) → read one
+/// JSON-RPC message (bounded) → check the request metadata headers against it → for <c>tools/call</c>, the credential's
+/// scopes and the policy's decision (deny, pending approval or allow) → inject the upstream's own credential (never the
+/// agent's: no token passthrough) → forward, filtering a <c>tools/list</c> answer to the tools the caller may call.
+/// Nothing is forwarded for a refusal.
+/// </summary>
+internal sealed class McpGateway
+{
+    private readonly ProxyCredentialResolver _credentials;
+    private readonly IMcpCallPolicy _policy;
+    private readonly McpUpstreamCredentials _upstreamCredentials;
+    private readonly SecretVault _vault;
+    private readonly ProxyForwarder _forwarder;
+    private readonly ProxyOptions _options;
+
+    public McpGateway(ProxyCredentialResolver credentials, IMcpCallPolicy policy, McpUpstreamCredentials upstreamCredentials, SecretVault vault, ProxyForwarder forwarder, MandateOptions options)
+    {
+        _credentials = credentials;
+        _policy = policy;
+        _upstreamCredentials = upstreamCredentials;
+        _vault = vault;
+        _forwarder = forwarder;
+        _options = options.Proxy;
+    }
+
+    public async Task<ProxyRefusal?> HandleAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target)
+    {
+        if (target.Segments.Count > 1 || (target.Segments.Count == 1 && target.Segments[0].Length > 0))
+        {
+            return ProxyRefusal.NotFound(McpGatewayChecks.EndpointUnknown, $"tool '{tool.Name}' is an MCP server; its MCP endpoint is /{tool.Name}, nothing below it");
+        }
+
+        var request = http.Request;
+        // 2026-07-28 has no GET stream and no sessions; a DELETE ending an older revision's session is still relayed.
+        var sessionDelete = HttpMethods.IsDelete(request.Method) && request.Headers.ContainsKey(McpHeaderNames.SessionId);
+        if (!HttpMethods.IsPost(request.Method) && !sessionDelete)
+        {
+            var refusal = new ProxyRefusal(StatusCodes.Status405MethodNotAllowed, "method not allowed", $"the MCP endpoint /{tool.Name} takes POST (and DELETE with Mcp-Session-Id for sessions of protocol revisions before 2026-07-28)") { CheckId = McpGatewayChecks.MethodNotAllowed };
+            await ProxyProblem.WriteAsync(http, refusal, h => h.Allow = "POST, DELETE");
+            return refusal;
+        }
+
+        if (OriginRefusal(request, tool) is { } origin)
+        {
+            return origin;
+        }
+
+        var (credential, denied) = await _credentials.ResolveAsync(request, tool, call, http.RequestAborted);
+        if (denied is not null)
+        {
+            if (denied.Status == StatusCodes.Status401Unauthorized)
+            {
+                var presented = denied.CheckId != ProxyChecks.CredentialMissing;
+                await ProxyProblem.WriteAsync(http, denied, h => h.WWWAuthenticate = McpResourceMetadata.Challenge(tool, presented));
+            }
+
+            return denied;
+        }
+
+        call.Rule = credential!.Rule;
+        if (sessionDelete)
+        {
+            call.McpMethod = "(session end)";
+            return await ForwardAsync(http, call, tool, target, credential, null, tool.Mcp!.ScopesFor(null), null);
+        }
+
+        return await HandlePostAsync(http, call, tool, target, credential);
+    }
+
+    private async Task<ProxyRefusal?> HandlePostAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target, ProxyCredential credential)
+    {
+        var (body, unreadable) = await McpRequestBody.ReadAsync(http.Request, _options.MaxRequestBody, http.RequestAborted);
+        if (unreadable is not null)
+        {
+            return unreadable;
+        }
+
+        call.RequestBytes = body!.Length;
+        var message = McpMessageReader.Read(body, out var wireError);
+        if (wireError is not null)
+        {
+            return await McpReplies.WireErrorAsync(http, wireError);
+        }
+
+        var headers = McpRequestHeadersReader.Read(http.Request);
+        var version = McpHeaderValidator.EffectiveVersion(headers, message);
+        call.McpMethod = message.Method ?? "(response)";
+        var isCall = message.Method == McpMethods.ToolsCall;
+        if (isCall)
+        {
+            call.McpCall = new McpCallRecord { Tool = message.Name!, ArgumentsJson = message.Arguments.GetRawText(), ProtocolVersion = version };
+        }
+
+        if (McpHeaderValidator.Validate(headers, message) is { } mismatch)
+        {
+            return await McpReplies.WireErrorAsync(http, mismatch);
+        }
+
+        if (message.Kind == McpMessageKind.Response && McpProtocolVersions.RequiresHeaderValidation(version))
+        {
+            return await McpReplies.WireErrorAsync(http, McpWireError.Invalid("Invalid Request: since 2026-07-28 clients do not send JSON-RPC responses", message.IdJson));
+        }
+
+        var scopes = UpstreamScopes(tool, isCall ? message.Name : null, credential, out var missing);
+        if (missing.Count > 0)
+        {
+            return await McpReplies.ForbiddenAsync(http, message.IdJson, JsonRpcErrorCodes.PolicyDenied, McpGatewayChecks.ScopeMissing,
+                $"tool '{message.Name}' of MCP server '{tool.Name}' needs scope {string.Join(" ", missing)} (mcp.tool_scopes in mandate.yaml), which this credential lacks; request a credential for {tool.Resource} with that scope",
+                new JsonObject { ["server"] = tool.Name, ["tool"] = message.Name });
+        }
+
+        if (isCall && await DecideAsync(http, call, tool, credential, message) is { } refused)
+        {
+            return refused;
+        }
+
+        var filter = message.Method switch
+        {
+            McpMethods.ToolsList => ListFilter(credential, tool),
+            // Relayed through a filter (so without Content-Length), the answer completes only after its mcp_call record.
+            McpMethods.ToolsCall => static (_, upstreamBody, _) => Task.FromResult(upstreamBody),
+            _ => null,
+        };
+        return await ForwardAsync(http, call, tool, target, credential, body, scopes, filter);
+    }
+
+    private async Task<ProxyRefusal?> DecideAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyCredential credential, McpMessage message)
+    {
+        var decision = await _policy.DecideAsync(credential.Claims, new McpToolCall(tool.Name, message.Name!, message.Arguments), http.RequestAborted);
+        call.McpCall!.Decision = decision;
+        var data = new JsonObject
+        {
+            ["server"] = tool.Name,
+            ["tool"] = message.Name,
+            ["rule"] = decision.Rule,
+            ["policy_version"] = decision.PolicyVersion,
+        };
+        switch (decision.Verdict)
+        {
+            case McpCallVerdict.Denied:
+                if (decision.ApprovalId is { } deniedApproval)
+                {
+                    data["approval_id"] = deniedApproval;
+                }
+
+                return await McpReplies.ForbiddenAsync(http, message.IdJson, JsonRpcErrorCodes.PolicyDenied, decision.CheckId ?? McpCallChecks.ToolNotAllowed,
+                    decision.Description ?? $"no rule with mcp: allows tool '{message.Name}' of '{tool.Name}' for this agent; add one to policy.yaml", data);
+            case McpCallVerdict.ApprovalPending:
+                data["approval_id"] = decision.ApprovalId;
+                data["expires_in"] = decision.ApprovalExpiresIn;
+                data["hint"] = $"mandate approvals approve {decision.ApprovalId}";
+                data["retry"] = "once approved, send the identical call again (same tool and arguments); it is allowed once";
+                return await McpReplies.ForbiddenAsync(http, message.IdJson, JsonRpcErrorCodes.ApprovalPending, decision.CheckId ?? McpCallChecks.ApprovalPending,
+                    decision.Description ?? $"rule '{decision.Rule}' requires a human to approve this exact call; an operator runs: mandate approvals approve {decision.ApprovalId}", data);
+            default:
+                return null;
+        }
+    }
+
+    private async Task<ProxyRefusal?> ForwardAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target, ProxyCredential credential, byte[]? body, IReadOnlyList<string> scopes, ProxyResponseFilter? filter)
+    {
+        string header;
+        string value;
+        string secret;
+        if (tool.Kind == CredentialKind.Secret)
+        {
+            var (opened, version) = await _vault.OpenAsync(tool.Name, http.RequestAborted);
+            if (opened is null)
+            {
+                return ProxyRefusal.Unavailable(version < 0 ? ProxyChecks.SecretUnreadable : ProxyChecks.SecretMissing,
+                    $"tool '{tool.Name}' has no usable vaulted secret; an operator stores one with: mandate secrets set {tool.Name}");
+            }
+
+            call.SecretVersion = version;
+            var injection = tool.Secret ?? new SecretInjectionOptions();
+            (header, value, secret) = (injection.Header, injection.Render(opened), opened);
+        }
+        else
+        {
+            // Token passthrough is forbidden (MCP security §Token Passthrough): the upstream gets its own credential.
+            var (token, jti, refusal) = await _upstreamCredentials.GetAsync(credential, tool, scopes, http.RequestAborted);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+
+            (header, value, secret) = ("Authorization", "Bearer " + token, token!);
+            if (call.McpCall is { } record)
+            {
+                record.UpstreamJti = jti;
+            }
+        }
+
+        if (body is not null)
+        {
+            // The message was read to decide; the forwarder sends these bytes (BufferedBody), or re-reads them here.
+            http.Request.Body = new MemoryStream(body, writable: false);
+            http.Request.ContentLength = body.Length;
+        }
+
+        var upstream = new Uri(tool.Upstream! + (target.Query is null ? "" : "?" + target.Query), UriKind.Absolute);
+        call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
+        var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, ResponseFilter = filter };
+        return await _forwarder.ForwardAsync(http, call, upstreamCall, new SecretScrubber(secret));
+    }
+
+    private ProxyResponseFilter ListFilter(ProxyCredential credential, ToolOptions tool)
+    {
+        var limit = (int)Math.Min(_options.MaxResponseBody ?? 16L * 1024 * 1024, int.MaxValue);
+        return (contentType, body, ct) => McpToolsListFilter.FilterAsync(contentType, body, name => _policy.MayList(credential.Claims, tool.Name, name), limit, ct);
+    }
+
+    /// <summary>
+    /// The upstream credential's scopes: the ones <c>mcp.tool_scopes</c> names for the called tool (all of them for
+    /// other methods), never one the caller's own credential lacks. A call whose tool needs a missing scope is refused.
+    /// </summary>
+    private static IReadOnlyList<string> UpstreamScopes(ToolOptions tool, string? calledTool, ProxyCredential credential, out IReadOnlyList<string> missing)
+    {
+        var held = credential.Claims.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var wanted = tool.Mcp!.ScopesFor(calledTool);
+        missing = calledTool is null ? [] : [.. wanted.Where(s => !held.Contains(s, StringComparer.Ordinal))];
+        return [.. wanted.Where(s => held.Contains(s, StringComparer.Ordinal))];
+    }
+
+    /// <summary>
+    /// Streamable HTTP §Security: an <c>Origin</c> that is not the gateway's own is refused with 403 (DNS rebinding).
+    /// Agents send none; a browser page that was steered here does.
+    /// </summary>
+    private static ProxyRefusal? OriginRefusal(HttpRequest request, ToolOptions tool)
+    {
+        if (request.Headers.Origin is not { Count: > 0 } origin)
+        {
+            return null;
+        }
+
+        var own = new Uri(tool.Resource).GetLeftPart(UriPartial.Authority);
+        return origin.Count == 1 && string.Equals(origin[0], own, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : ProxyRefusal.Forbidden(McpGatewayChecks.OriginRefused, $"the Origin header is not this gateway's ({own}); MCP endpoints refuse cross-origin requests");
+    }
+}

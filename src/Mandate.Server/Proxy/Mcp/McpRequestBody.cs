@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Mandate.Server.Proxy.Mcp;
+
+/// <summary>Reads the posted JSON-RPC message whole, never more than <c>proxy.max_request_body</c> bytes.</summary>
+internal static class McpRequestBody
+{
+    public static async Task<(byte[]? Body, ProxyRefusal? Refusal)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    return (null, ProxyRefusal.TooLarge($"the body exceeds proxy.max_request_body ({maxBytes} bytes); nothing was forwarded"));
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e)
+        {
+            return (null, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? ProxyRefusal.TooLarge("the body exceeds proxy.max_request_body; nothing was forwarded")
+                : ProxyRefusal.BadRequest(ProxyChecks.BodyMalformed, "the request body could not be read (framing); nothing was forwarded"));
+        }
+
+        return (buffer.ToArray(), null);
+    }
+}

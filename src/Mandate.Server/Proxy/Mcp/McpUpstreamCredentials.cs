@@ -1,0 +1,128 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Mandate.Core.Configuration;
+using Mandate.Core.Issuance;
+using Mandate.Core.Minting;
+using Mandate.Core.Protocol;
+using Mandate.Core.Runs;
+
+namespace Mandate.Server.Proxy.Mcp;
+
+/// <summary>
+/// The credential the gateway presents to a kind jwt MCP server: a fresh Mandate access token with audience
+/// <c>mcp.upstream_resource</c>, the scopes the configuration names for the call (never more than the caller's own:
+/// attenuation only), the caller's agent, chain, user, tenant and run, and a lifetime of at most 60 seconds and never
+/// past the caller's own expiry. It is issued through the Issue stage, so its issuance record is durable before it is
+/// used (invariant 2), and cached per caller credential and scope until shortly before it expires.
+/// </summary>
+internal sealed class McpUpstreamCredentials
+{
+    private static readonly TimeSpan MaxLifetime = TimeSpan.FromSeconds(60);
+
+    // A cached credential is not handed out for its last seconds: it must outlive the upstream's own check.
+    private static readonly TimeSpan RenewBefore = TimeSpan.FromSeconds(5);
+
+    private const int MaxCached = 10_000;
+
+    private readonly IssueStage _issue;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, (string Token, string Jti, DateTimeOffset ExpiresAt)> _cache = new(StringComparer.Ordinal);
+
+    public McpUpstreamCredentials(IssueStage issue, TimeProvider time)
+    {
+        _issue = issue;
+        _time = time;
+    }
+
+    /// <summary>The upstream token and its jti, or the refusal when it could not be issued and recorded.</summary>
+    public async Task<(string? Token, string? Jti, ProxyRefusal? Refusal)> GetAsync(ProxyCredential caller, ToolOptions tool, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var key = caller.Claims.Jti + "\n" + string.Join(' ', scopes);
+        if (_cache.TryGetValue(key, out var hit) && hit.ExpiresAt - RenewBefore > now)
+        {
+            return (hit.Token, hit.Jti, null);
+        }
+
+        var claims = Claims(caller, tool.Mcp!.UpstreamResource!, scopes, now);
+        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["gateway"] = "mcp",
+            ["caller_jti"] = caller.Claims.Jti,
+            ["requested_scope"] = claims.Scope,
+        };
+        var grounds = new IssuanceGrounds(evidence, tool.Name, caller.Claims.User, caller.Rule, $"MCP gateway: upstream credential for the calls of {caller.Claims.Jti} to {tool.Name}");
+        var upstreamTool = tool with { Resource = claims.Audience, Kind = CredentialKind.Jwt };
+        var result = await _issue.CredentialAsync(new CredentialIssue(claims, upstreamTool, grounds) { Rule = caller.Rule }, cancellationToken);
+        if (result.Failed(out var error, out var response))
+        {
+            var refusal = ProxyRefusal.Unavailable(error.CheckId ?? ProxyChecks.UpstreamFailed, $"the gateway could not obtain the MCP server's credential ({error.Error}): {error.Description}");
+            return (null, null, refusal);
+        }
+
+        Remember(key, (response.AccessToken, claims.Jti, claims.ExpiresAt), now);
+        return (response.AccessToken, claims.Jti, null);
+    }
+
+    private static CredentialClaims Claims(ProxyCredential caller, string audience, IReadOnlyList<string> scopes, DateTimeOffset now)
+    {
+        var c = caller.Claims;
+        var expires = now + MaxLifetime < c.ExpiresAt ? now + MaxLifetime : c.ExpiresAt;
+        return new CredentialClaims
+        {
+            Jti = Ids.New("jti", now),
+            Subject = c.Subject,
+            Audience = audience,
+            Agent = c.Agent,
+            Actors = Actors(caller.Token) ?? [c.Agent],
+            Scopes = scopes,
+            Tenant = c.Tenant,
+            Run = c.Run,
+            PolicyVersion = c.PolicyVersion,
+            DecisionId = c.DecisionId,
+            IssuedAt = now,
+            ExpiresAt = expires,
+        };
+    }
+
+    /// <summary>The caller's delegation chain from its (already verified) token's <c>act</c> claim.</summary>
+    private static IReadOnlyList<string>? Actors(string token)
+    {
+        var parts = token.Split('.');
+        if (parts.Length != 3)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
+            return payload.RootElement.TryGetProperty(OAuthConstants.Claims.Actor, out var act) ? ActorChain.FromClaim(act) : null;
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            // The validator accepted this token, so this cannot happen; the agent alone is still a true chain.
+            return null;
+        }
+    }
+
+    private void Remember(string key, (string, string, DateTimeOffset ExpiresAt) entry, DateTimeOffset now)
+    {
+        if (_cache.Count >= MaxCached)
+        {
+            foreach (var (k, v) in _cache)
+            {
+                if (v.ExpiresAt <= now)
+                {
+                    _cache.TryRemove(k, out _);
+                }
+            }
+        }
+
+        if (_cache.Count < MaxCached)
+        {
+            _cache[key] = entry;
+        }
+    }
+}

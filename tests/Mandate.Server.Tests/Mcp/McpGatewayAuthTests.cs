@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Mandate.Server.Tests.Mcp;
+
+/// <summary>MCP authorization at the gateway: 401 with resource_metadata, the RFC 9728 document, audience binding, methods.</summary>
+public sealed class McpGatewayAuthTests : McpGatewayTest
+{
+    private string MetadataUrl => new Uri(Gateway.Proxy, "/.well-known/oauth-protected-resource/" + McpGatewayHarness.Payments).ToString();
+
+    [Fact]
+    public async Task Post_WithoutCredential_Returns401WithResourceMetadataAndNoErrorCode()
+    {
+        using var response = await PostAsync(Request("tools/list"), credential: null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var challenge = response.Headers.WwwAuthenticate.ToString();
+        Assert.Contains($"resource_metadata=\"{MetadataUrl}\"", challenge, StringComparison.Ordinal);
+        Assert.Contains("scope=\"orders:read refunds:write\"", challenge, StringComparison.Ordinal);
+        // RFC 6750 §3.1: a request without a credential gets no error code.
+        Assert.DoesNotContain("error=", challenge, StringComparison.Ordinal);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")]
+    public async Task Post_InvalidCredential_Returns401InvalidToken(string credential)
+    {
+        using var response = await PostAsync(Request("tools/list"), credential);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var challenge = response.Headers.WwwAuthenticate.ToString();
+        Assert.Contains($"resource_metadata=\"{MetadataUrl}\"", challenge, StringComparison.Ordinal);
+        Assert.Contains("error=\"invalid_token\"", challenge, StringComparison.Ordinal);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Post_CredentialForAnotherMcpServer_Returns401AudienceMismatch()
+    {
+        var other = await Gateway.CredentialAsync(McpGatewayHarness.Vault);
+
+        using var response = await PostAsync(Request("tools/call", "lookup_order", """{"orderId":"o-1"}"""), other);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("proxy.audience_mismatch", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Post_CredentialForAPlainTool_Returns401()
+    {
+        var refunds = await Gateway.Broker.IssueAsync();
+
+        using var response = await PostAsync(Request("tools/list"), refunds);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Metadata_ServesRfc9728Document()
+    {
+        using var response = await Http.GetAsync(MetadataUrl);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = json.RootElement;
+        Assert.Equal(Gateway.Endpoint().ToString(), root.GetProperty("resource").GetString());
+        Assert.Equal([Gateway.Broker.Options.Issuer], root.GetProperty("authorization_servers").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["orders:read", "refunds:write"], root.GetProperty("scopes_supported").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["header"], root.GetProperty("bearer_methods_supported").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Theory]
+    [InlineData("/.well-known/oauth-protected-resource/unknown")]
+    [InlineData("/.well-known/oauth-protected-resource")]
+    [InlineData("/.well-known/oauth-protected-resource/payments-mcp/x")]
+    public async Task Metadata_UnknownPath_Returns404(string path)
+    {
+        using var response = await Http.GetAsync(new Uri(Gateway.Proxy, path));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Get_ReturnsMethodNotAllowed()
+    {
+        var credential = await Gateway.CredentialAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, Gateway.Endpoint());
+        request.Headers.Authorization = new("Bearer", credential);
+        request.Headers.Accept.ParseAdd("text/event-stream");
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Contains("POST", response.Content.Headers.Allow);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Post_BelowTheEndpoint_Returns404()
+    {
+        var credential = await Gateway.CredentialAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Gateway.Proxy, "/payments-mcp/other")) { Content = new StringContent(Request("tools/list")) };
+        request.Headers.Authorization = new("Bearer", credential);
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Post_ForeignOrigin_Returns403()
+    {
+        var credential = await Gateway.CredentialAsync();
+        var headers = ModernHeaders(Request("tools/list"));
+        headers["Origin"] = "http://evil.example";
+
+        using var response = await PostAsync(Request("tools/list"), credential, headers);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Server;
+
+namespace Mandate.Server.Tests.Mcp;
+
+/// <summary>What reached the MCP server: the HTTP method, the headers and the body text.</summary>
+public sealed record UpstreamMcpRequest(string Method, IReadOnlyDictionary<string, string> Headers, string Body);
+
+/// <summary>
+/// A real MCP server built with the C# MCP SDK (ModelContextProtocol.AspNetCore) on Kestrel at 127.0.0.1:0, endpoint
+/// <c>/mcp</c>, recording every request that reaches it. Its tools: <c>lookup_order</c>, <c>refund</c>,
+/// <c>admin_reset</c> (no rule allows it) and <c>whoami</c>, which echoes the credentials it was given (so a test can
+/// prove the gateway scrubs them from what the agent sees).
+/// </summary>
+public sealed class UpstreamMcpServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<UpstreamMcpRequest> _received = new();
+
+    private UpstreamMcpServer(WebApplication app) => _app = app;
+
+    public IReadOnlyList<UpstreamMcpRequest> Received => [.. _received];
+
+    /// <summary>The MCP endpoint, e.g. http://127.0.0.1:5100/mcp.</summary>
+    public Uri Endpoint => new(new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), "/mcp");
+
+    /// <summary>The tools/call requests that reached the server, by tool name in the body.</summary>
+    public IEnumerable<UpstreamMcpRequest> Calls(string tool) =>
+        Received.Where(r => r.Body.Contains("\"tools/call\"", StringComparison.Ordinal) && r.Body.Contains($"\"{tool}\"", StringComparison.Ordinal));
+
+    public static async Task<UpstreamMcpServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddMcpServer().WithHttpTransport().WithTools<PaymentsTools>();
+        var app = builder.Build();
+        var server = new UpstreamMcpServer(app);
+        app.Use(async (http, next) =>
+        {
+            http.Request.EnableBuffering();
+            using var reader = new StreamReader(http.Request.Body, leaveOpen: true);
+            var body = await reader.ReadToEndAsync(http.RequestAborted);
+            http.Request.Body.Position = 0;
+            var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            server._received.Enqueue(new UpstreamMcpRequest(http.Request.Method, headers, body));
+            await next(http);
+        });
+        app.MapMcp("/mcp");
+        await app.StartAsync();
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    [McpServerToolType]
+    public sealed class PaymentsTools
+    {
+        [McpServerTool(Name = "lookup_order"), Description("Looks an order up.")]
+        public static string LookupOrder(string orderId) => $"order {orderId}: shipped";
+
+        [McpServerTool(Name = "refund"), Description("Refunds an amount of an order.")]
+        public static string Refund(string orderId, int amount) => $"refunded {amount} on {orderId}";
+
+        [McpServerTool(Name = "admin_reset"), Description("Resets everything.")]
+        public static string AdminReset() => "reset";
+
+        [McpServerTool(Name = "whoami"), Description("Echoes the credentials the server received.")]
+        public static string WhoAmI(IHttpContextAccessor accessor)
+        {
+            var headers = accessor.HttpContext!.Request.Headers;
+            return $"authorization={headers.Authorization} api-key={headers["X-Api-Key"]}";
+        }
+    }
+}
