@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Mandate.Examples.Mcp.Tests.Harness;
+using Mandate.Testing;
 
 namespace Mandate.Examples.Mcp.Tests;
 

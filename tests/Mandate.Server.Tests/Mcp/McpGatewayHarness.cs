@@ -42,12 +42,16 @@ public sealed class McpGatewayHarness : IAsyncDisposable
     /// <summary>What the upstream credential of payments-mcp is for (the MCP server's own resource).</summary>
     public string UpstreamResource => Upstream.Endpoint.ToString();
 
-    public static async Task<McpGatewayHarness> StartAsync()
+    /// <param name="brokerAtIssuer">
+    /// Listen on the configured issuer's address, so a client that knows nothing but the gateway URL can follow the
+    /// protected resource metadata to the broker (the default issuer is a fixed address nothing listens on).
+    /// </param>
+    public static async Task<McpGatewayHarness> StartAsync(bool brokerAtIssuer = false)
     {
         var upstream = await UpstreamMcpServer.StartAsync();
         try
         {
-            var broker = await StartBrokerAsync(upstream);
+            var broker = await StartBrokerAsync(upstream, brokerAtIssuer);
             var secret = "vault_key_" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
             using var admin = broker.Admin();
             await admin.SetSecretAsync(Vault, Encoding.UTF8.GetBytes(secret));
@@ -64,14 +68,22 @@ public sealed class McpGatewayHarness : IAsyncDisposable
     /// The proxy needs a port known before the configuration is written (the tools' resources name it); another
     /// listener may take a probed free port first, so a few ports are tried.
     /// </summary>
-    private static async Task<BrokerHarness> StartBrokerAsync(UpstreamMcpServer upstream)
+    private static async Task<BrokerHarness> StartBrokerAsync(UpstreamMcpServer upstream, bool brokerAtIssuer)
     {
         for (var attempt = 1; ; attempt++)
         {
             var proxy = new Uri($"http://127.0.0.1:{FreePort()}/");
+            var configuration = Configuration(proxy, upstream.Endpoint);
+            var listen = "http://127.0.0.1:0";
+            if (brokerAtIssuer)
+            {
+                listen = $"http://127.0.0.1:{FreePort()}";
+                configuration = configuration.Replace("issuer: " + TestBroker.Issuer, "issuer: " + listen, StringComparison.Ordinal);
+            }
+
             try
             {
-                return await BrokerHarness.StartAsync(Policy, configuration: Configuration(proxy, upstream.Endpoint), proxyListenUrl: proxy.ToString().TrimEnd('/'));
+                return await BrokerHarness.StartAsync(Policy, configuration: configuration, listenUrl: listen, proxyListenUrl: proxy.ToString().TrimEnd('/'));
             }
             catch (global::Mandate.Server.Hosting.ListenerInUseException) when (attempt < 5)
             {

@@ -3,7 +3,7 @@
 //   {"op":"discover","url":U}                       → PRM (RFC 9728, via the SDK) found from the 401's WWW-Authenticate, then AS metadata (RFC 8414)
 //   {"op":"exchange","subject_token":S,"actor_token":A,"scope":SC}  → RFC 8693 exchange at the discovered token endpoint
 //   {"op":"connect","url":U,"token":T?}             → connects with the exchanged credential (or T)
-//   {"op":"list"} | {"op":"call","name":N,"arguments":{…}} | {"op":"close"}
+//   {"op":"list"} | {"op":"call","name":N,"arguments":{…}} | {"op":"token"} | {"op":"close"}
 // Failures answer {"ok":false,"status":…,"message":…}; the process never exits on a failed command.
 import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -88,6 +88,7 @@ const ops = {
     const result = await state.client.callTool({ name, arguments: args ?? {} });
     return { isError: result.isError ?? false, text: result.content?.map(c => c.text ?? '').join('') ?? '' };
   },
+  token: async () => ({ token: state.token }),
   close: async () => { await state.client?.close(); state.client = null; return {}; },
 };
 

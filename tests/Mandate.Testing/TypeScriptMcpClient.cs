@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Xunit;
 
-namespace Mandate.Examples.Mcp.Tests.Harness;
+namespace Mandate.Testing;
 
 /// <summary>
 /// The official MCP TypeScript SDK client (tests/mcp-clients/typescript/client.mjs, run by Node): one JSON command per
