@@ -14,6 +14,7 @@ await using var setup = await BenchSetup.StartAsync();
 using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(10), MaxConnectionsPerServer = 1024 });
 var credential = await setup.CredentialAsync(http);
 var gatewayCalls = 0;
+var answerTypes = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
 
 async Task<double[]> MeasureAsync(string target, int count)
 {
@@ -30,7 +31,9 @@ async Task<double[]> MeasureAsync(string target, int count)
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
             var text = await response.Content.ReadAsStringAsync();
             samples[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            McpCall.EnsureResult(endpoint, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, text);
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            McpCall.EnsureResult(endpoint, (int)response.StatusCode, mediaType, text);
+            answerTypes.TryAdd(target, mediaType ?? "none");
         }
     }
 
@@ -98,6 +101,8 @@ md.AppendLine(f, $"| direct to the MCP server | {Percentile(d, 0.5):0.000} | {Pe
 md.AppendLine(f, $"| through the MCP gateway | {Percentile(g, 0.5):0.000} | {Percentile(g, 0.99):0.000} | {g.Average():0.000} |");
 md.AppendLine(f, $"| **added by the gateway** | **{Percentile(g, 0.5) - Percentile(d, 0.5):0.000}** | **{Percentile(g, 0.99) - Percentile(d, 0.99):0.000}** | **{g.Average() - d.Average():0.000}** |");
 md.AppendLine(f, $"| ratio gateway/direct | {Percentile(g, 0.5) / Percentile(d, 0.5):0.00}x | {Percentile(g, 0.99) / Percentile(d, 0.99):0.00}x | {g.Average() / d.Average():0.00}x |");
+md.AppendLine();
+md.AppendLine(f, $"Answers: direct `{answerTypes["direct"]}`, through the gateway `{answerTypes["gateway"]}`.");
 md.AppendLine();
 md.AppendLine(f, $"Audit: {audited} `mcp_call` records ({outcomes}) for {gatewayCalls} gateway calls (warm-up included); {upstreamCredentials} upstream credential(s) issued (`issuance`, `evidence.gateway = mcp`).");
 md.AppendLine();
