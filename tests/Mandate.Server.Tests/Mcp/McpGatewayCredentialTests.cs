@@ -80,6 +80,29 @@ public sealed class McpGatewayCredentialTests : McpGatewayTest
     }
 
     [Fact]
+    public async Task KindJwt_ConcurrentFirstCalls_ShareOneUpstreamCredential()
+    {
+        var credential = await Gateway.CredentialAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(1, 12).Select(async i =>
+        {
+            using var response = await PostAsync(Request("tools/call", "lookup_order", $$"""{"orderId":"o-{{i}}"}""", id: i), credential);
+            return response.StatusCode;
+        }));
+
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status));
+        var jtis = Gateway.Upstream.Calls("lookup_order").Select(r => McpTokens.Claim(r.Headers["Authorization"]["Bearer ".Length..], "jti")).Distinct();
+        Assert.Single(jtis);
+        var minted = 0;
+        await foreach (var r in Gateway.Broker.Runtime.Store.ReadAuditAsync(new AuditQuery { Kind = AuditKinds.Issuance }, CancellationToken.None))
+        {
+            minted += r.Event.Evidence.GetValueOrDefault("caller_jti") == McpTokens.Claim(credential, "jti") ? 1 : 0;
+        }
+
+        Assert.Equal(1, minted);
+    }
+
+    [Fact]
     public async Task KindJwt_UpstreamCredentialEchoedByTheServer_IsScrubbedFromWhatTheAgentSees()
     {
         await using var client = await ConnectAsync(await Gateway.CredentialAsync());

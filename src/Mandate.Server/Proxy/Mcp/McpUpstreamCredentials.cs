@@ -29,6 +29,10 @@ internal sealed class McpUpstreamCredentials
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, (string Token, string Jti, DateTimeOffset ExpiresAt)> _cache = new(StringComparer.Ordinal);
 
+    // Concurrent first calls of one caller share one issuance instead of each minting (and recording) its own.
+    // (Lazy: GetOrAdd may run a factory twice under a race; only one Lazy's value is ever started.)
+    private readonly ConcurrentDictionary<string, Lazy<Task<(string? Token, string? Jti, ProxyRefusal? Refusal)>>> _issuing = new(StringComparer.Ordinal);
+
     public McpUpstreamCredentials(IssueStage issue, TimeProvider time)
     {
         _issue = issue;
@@ -45,6 +49,23 @@ internal sealed class McpUpstreamCredentials
             return (hit.Token, hit.Jti, null);
         }
 
+        var issuing = _issuing.GetOrAdd(key, _ => new Lazy<Task<(string?, string?, ProxyRefusal?)>>(() => IssueAsync(key, caller, tool, scopes, now)));
+        try
+        {
+            return await issuing.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            _issuing.TryRemove(KeyValuePair.Create(key, issuing));
+        }
+    }
+
+    /// <summary>
+    /// Issues and remembers one upstream credential. Not cancelled by the first caller: others may be waiting on it,
+    /// and the store's own timeouts bound it.
+    /// </summary>
+    private async Task<(string? Token, string? Jti, ProxyRefusal? Refusal)> IssueAsync(string key, ProxyCredential caller, ToolOptions tool, IReadOnlyList<string> scopes, DateTimeOffset now)
+    {
         var claims = Claims(caller, tool.Mcp!.UpstreamResource!, scopes, now);
         var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -54,7 +75,7 @@ internal sealed class McpUpstreamCredentials
         };
         var grounds = new IssuanceGrounds(evidence, tool.Name, caller.Claims.User, caller.Rule, $"MCP gateway: upstream credential for the calls of {caller.Claims.Jti} to {tool.Name}");
         var upstreamTool = tool with { Resource = claims.Audience, Kind = CredentialKind.Jwt };
-        var result = await _issue.CredentialAsync(new CredentialIssue(claims, upstreamTool, grounds) { Rule = caller.Rule }, cancellationToken);
+        var result = await _issue.CredentialAsync(new CredentialIssue(claims, upstreamTool, grounds) { Rule = caller.Rule }, CancellationToken.None);
         if (result.Failed(out var error, out var response))
         {
             var refusal = ProxyRefusal.Unavailable(error.CheckId ?? ProxyChecks.UpstreamFailed, $"the gateway could not obtain the MCP server's credential ({error.Error}): {error.Description}");
