@@ -40,7 +40,7 @@ internal sealed class DemoScenario
         var ok = true;
 
         Step("Alice (tenant acme) asks the support agent for a refund. The agent starts a run for her: its workload identity + her token -> a run token whose envelope lists what the run may ever do.");
-        var run = await support.StartRunAsync(alice, ["refunds:read", "refunds:write"], ct);
+        var run = await support.StartRunAsync(alice, ["refunds:read", "refunds:write", "orders:read"], ct);
         Output.Line($"  [green]run started[/] {Markup.Escape(run.Id)}, envelope: {Markup.Escape(run.Scope)}");
 
         Step("For the refund call the agent exchanges the run token for a credential scoped to one tool and one operation.");
@@ -90,6 +90,8 @@ internal sealed class DemoScenario
         Step("The refunds tool checks both credentials (RFC 7662 introspection, authenticated as the tool).");
         ok &= await ExpectActiveAsync(credential, tool, true, ct);
         ok &= await ExpectActiveAsync(childCredential, tool, true, ct);
+
+        ok &= await new DemoMcpSteps(_env, Step).RunAsync(run, ct);
 
         Step($"An operator revokes the supervisor's credential: mandate revoke --jti {claims.Id}");
         using (var admin = new MandateAdminClient(_env.Options.AdminSocket))

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Mandate.Cli.Commands;
+using Mandate.Client;
+using Mandate.Examples.Mcp;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+using Spectre.Console;
+
+namespace Mandate.Examples.Demo;
+
+/// <summary>
+/// The MCP part of the walk-through: the support agent, in its run, uses the official C# MCP SDK client against the
+/// payments MCP server through Mandate's MCP gateway. The gateway decides each tools/call with the policy's mcp: rules,
+/// asks a human for large refunds, and injects the server's own credential; every call is audited under the run.
+/// </summary>
+internal sealed partial class DemoMcpSteps
+{
+    // Every MCP call is bounded, so a stuck call fails the demo instead of hanging CI.
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+    private readonly DemoEnvironment _env;
+    private readonly Action<string> _step;
+
+    public DemoMcpSteps(DemoEnvironment env, Action<string> step)
+    {
+        _env = env;
+        _step = step;
+    }
+
+    public async Task<bool> RunAsync(MandateRun run, CancellationToken ct)
+    {
+        var ok = true;
+        _step($"The agent connects to the payments MCP server through Mandate's MCP gateway ({_env.PaymentsGateway}) with the C# MCP SDK client; MandateMcpCredentialHandler exchanges the run token for a credential for that URL, with the scopes of the tool it calls. tools/list answers only the tools an mcp: rule lets this agent call.");
+        await using var client = await ConnectAsync(run, ct);
+        var tools = await client.ListToolsAsync(cancellationToken: ct).AsTask().WaitAsync(CallTimeout, ct);
+        var names = tools.Select(t => t.Name).Order(StringComparer.Ordinal).ToList();
+        Output.Line($"  tools/list -> [green]{Markup.Escape(string.Join(", ", names))}[/]");
+        ok &= names.SequenceEqual([PaymentsTools.LookupOrderName, PaymentsTools.RefundName]);
+
+        _step("lookup_order: rule mcp-lookup-orders allows it. The gateway forwards the call with the MCP server's own short-lived credential, never the agent's.");
+        ok &= await CallAsync(client, PaymentsTools.LookupOrderName, new() { ["order_id"] = "o-1001" }, ct) is Outcome.Done;
+
+        _step("A refund of 20 on order o-1002: within mcp-small-refunds (amount <= 100), so it goes straight through.");
+        ok &= await CallAsync(client, PaymentsTools.RefundName, Refund("o-1002", 20), ct) is Outcome.Done;
+
+        _step("A refund of 120 on order o-1001: mcp-large-refunds asks a human first. The gateway answers \"approval pending\" with an approval id and forwards nothing.");
+        var large = Refund("o-1001", 120);
+        var pending = await CallAsync(client, PaymentsTools.RefundName, large, ct);
+        if (pending is not Outcome.Pending { ApprovalId: var approvalId })
+        {
+            return false;
+        }
+
+        _step($"An operator approves that exact call (mandate approvals approve {approvalId}); the agent retries the identical call, which goes through once. A second identical retry asks a human again.");
+        using (var admin = new MandateAdminClient(_env.Options.AdminSocket))
+        {
+            await admin.DecideApprovalAsync(approvalId, approve: true, "admin:operator", "customer confirmed the return", ct);
+        }
+
+        Output.Line($"  [green]approved[/] {Markup.Escape(approvalId)}");
+        ok &= await CallAsync(client, PaymentsTools.RefundName, large, ct) is Outcome.Done;
+        ok &= await CallAsync(client, PaymentsTools.RefundName, large, ct) is Outcome.Pending { ApprovalId: var next } && next != approvalId;
+        return ok;
+    }
+
+    private async Task<McpClient> ConnectAsync(MandateRun run, CancellationToken ct)
+    {
+        var handler = new MandateMcpCredentialHandler(run, new MandateMcpCredentialOptions
+        {
+            Resource = _env.PaymentsGateway.ToString(),
+            Scopes = [PaymentsScopes.OrdersRead],
+            ToolScopes = PaymentsScopes.ByTool,
+        })
+        { InnerHandler = new SocketsHttpHandler() };
+        var http = new HttpClient(handler) { Timeout = CallTimeout };
+        var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = _env.PaymentsGateway }, http, ownsHttpClient: true);
+        return await McpClient.CreateAsync(transport, cancellationToken: ct).WaitAsync(CallTimeout, ct);
+    }
+
+    /// <summary>One tools/call, printed as the agent sees it: the tool's answer, or the gateway's JSON-RPC refusal.</summary>
+    private static async Task<Outcome> CallAsync(McpClient client, string tool, Dictionary<string, object?> arguments, CancellationToken ct)
+    {
+        var call = $"  tools/call {tool} {JsonSerializer.Serialize(arguments)} ->";
+        try
+        {
+            var result = await client.CallToolAsync(tool, arguments, cancellationToken: ct).AsTask().WaitAsync(CallTimeout, ct);
+            var text = string.Join(" ", result.Content.OfType<TextContentBlock>().Select(c => c.Text));
+            Output.Line($"{Markup.Escape(call)} [{(result.IsError == true ? "red bold" : "green")}]{Markup.Escape(text)}[/]");
+            return result.IsError == true ? new Outcome.Failed() : new Outcome.Done();
+        }
+        catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.Forbidden)
+        {
+            // The SDK reports the gateway's 403 with the JSON-RPC error body in the message, as the agent's model reads it.
+            var checkId = Member(e.Message, "check_id");
+            var approval = Member(e.Message, "approval_id");
+            Output.Line($"{Markup.Escape(call)} [red]403[/] [bold]{Markup.Escape(checkId ?? "?")}[/] rule {Markup.Escape(Member(e.Message, "rule") ?? "?")}{(approval is null ? "" : ", approval " + Markup.Escape(approval))}");
+            return checkId == "mcp.approval_pending" && approval is not null ? new Outcome.Pending(approval) : new Outcome.Failed();
+        }
+    }
+
+    private static Dictionary<string, object?> Refund(string order, int amount) => new() { ["order_id"] = order, ["amount"] = amount };
+
+    private static string? Member(string message, string name) =>
+        JsonStringMember().Matches(message).FirstOrDefault(m => m.Groups["name"].Value == name)?.Groups["value"].Value;
+
+    [GeneratedRegex("\"(?<name>[a-z_]+)\":\"(?<value>[^\"\\\\]*)\"")]
+    private static partial Regex JsonStringMember();
+
+    private abstract record Outcome
+    {
+        public sealed record Done : Outcome;
+
+        public sealed record Pending(string ApprovalId) : Outcome;
+
+        public sealed record Failed : Outcome;
+    }
+}
