@@ -15,6 +15,12 @@ internal sealed class DemoEnvironment : IDisposable
     public const string RefundsTool = "spiffe://acme.example/tools/refunds";
     public const string RefundExecutor = "spiffe://acme.example/agents/refund-executor";
 
+    /// <summary>
+    /// The support agent that works over MCP. Its own identity because a run maps each scope to one tool the agent
+    /// declared, and the payments MCP server's refunds:write is also the refunds API's.
+    /// </summary>
+    public const string PaymentsSupportAgent = "spiffe://acme.example/agents/payments-support";
+
     private DemoEnvironment(string directory, MandateOptions options, DevIssuer workloads, DevIssuer users)
     {
         Directory = directory;
@@ -66,7 +72,8 @@ internal sealed class DemoEnvironment : IDisposable
                   upstream_resource: {{mcpUpstream}}
                   tool_scopes: { lookup_order: [orders:read], refund: [refunds:write] }
             agents:
-              - { id: {{SupportAgent}}, tenants: [acme, globex], tools: [refunds, crm, {{PaymentsMcp}}], max_lifetime: 5m, max_delegation_depth: 1 }
+              - { id: {{SupportAgent}}, tenants: [acme, globex], tools: [refunds, crm], max_lifetime: 5m, max_delegation_depth: 1 }
+              - { id: {{PaymentsSupportAgent}}, tenants: [acme], tools: [{{PaymentsMcp}}], max_lifetime: 5m }
               - { id: {{RefundExecutor}}, tenants: [acme, globex], tools: [refunds] }
               - { id: {{ResearchAgent}}, tenants: [acme], tools: [crm] }
             """);

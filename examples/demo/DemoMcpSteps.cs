@@ -3,7 +3,9 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Mandate.Cli.Commands;
 using Mandate.Client;
+using Mandate.Core.Runs;
 using Mandate.Examples.Mcp;
+using Mandate.Server.Hosting;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using Spectre.Console;
@@ -11,8 +13,8 @@ using Spectre.Console;
 namespace Mandate.Examples.Demo;
 
 /// <summary>
-/// The MCP part of the walk-through: the support agent, in its run, uses the official C# MCP SDK client against the
-/// payments MCP server through Mandate's MCP gateway. The gateway decides each tools/call with the policy's mcp: rules,
+/// The MCP part of the walk-through: the payments support agent, in a run for the user, uses the official C# MCP SDK
+/// client against the payments MCP server through Mandate's MCP gateway. The gateway decides each tools/call with the policy's mcp: rules,
 /// asks a human for large refunds, and injects the server's own credential; every call is audited under the run.
 /// </summary>
 internal sealed partial class DemoMcpSteps
@@ -20,18 +22,24 @@ internal sealed partial class DemoMcpSteps
     // Every MCP call is bounded, so a stuck call fails the demo instead of hanging CI.
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
     private readonly DemoEnvironment _env;
+    private readonly HttpClient _http;
+    private readonly MandateApp _app;
     private readonly Action<string> _step;
 
-    public DemoMcpSteps(DemoEnvironment env, Action<string> step)
+    public DemoMcpSteps(DemoEnvironment env, HttpClient http, MandateApp app, Action<string> step)
     {
         _env = env;
+        _http = http;
+        _app = app;
         _step = step;
     }
 
-    public async Task<bool> RunAsync(MandateRun run, CancellationToken ct)
+    public async Task<bool> RunAsync(string userToken, CancellationToken ct)
     {
         var ok = true;
-        _step($"The agent connects to the payments MCP server through Mandate's MCP gateway ({_env.PaymentsGateway}) with the C# MCP SDK client; MandateMcpCredentialHandler exchanges the run token for a credential for that URL, with the scopes of the tool it calls. tools/list answers only the tools an mcp: rule lets this agent call.");
+        var agent = new MandateClient(_http, _env.Identity(DemoEnvironment.PaymentsSupportAgent));
+        await using var run = await agent.StartRunAsync(userToken, [PaymentsScopes.OrdersRead, PaymentsScopes.RefundsWrite], ct);
+        _step($"Alice's next request goes to the payments support agent, which works over MCP. It starts a run for her (envelope {run.Scope}) and connects with the C# MCP SDK client to the payments MCP server through Mandate's MCP gateway at {_env.PaymentsGateway}; MandateMcpCredentialHandler brings a credential for that URL with the scopes of each call's tool. tools/list shows only the tools an mcp: rule lets the agent call.");
         await using var client = await ConnectAsync(run, ct);
         var tools = await client.ListToolsAsync(cancellationToken: ct).AsTask().WaitAsync(CallTimeout, ct);
         var names = tools.Select(t => t.Name).Order(StringComparer.Ordinal).ToList();
@@ -61,6 +69,10 @@ internal sealed partial class DemoMcpSteps
         Output.Line($"  [green]approved[/] {Markup.Escape(approvalId)}");
         ok &= await CallAsync(client, PaymentsTools.RefundName, large, ct) is Outcome.Done;
         ok &= await CallAsync(client, PaymentsTools.RefundName, large, ct) is Outcome.Pending { ApprovalId: var next } && next != approvalId;
+
+        _step($"mandate audit trace --run {run.Id}: each tools/call is an mcp_call record under the credential that made it, with the deciding rule and approval; the gateway's upstream credentials belong to the same run.");
+        var trace = await RunTraceBuilder.BuildAsync(_app.Runtime.Store, run.Id, ct);
+        RunTraceView.Write(trace!, DateTimeOffset.UtcNow);
         return ok;
     }
 

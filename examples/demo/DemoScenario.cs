@@ -40,7 +40,7 @@ internal sealed class DemoScenario
         var ok = true;
 
         Step("Alice (tenant acme) asks the support agent for a refund. The agent starts a run for her: its workload identity + her token -> a run token whose envelope lists what the run may ever do.");
-        var run = await support.StartRunAsync(alice, ["refunds:read", "refunds:write", "orders:read"], ct);
+        var run = await support.StartRunAsync(alice, ["refunds:read", "refunds:write"], ct);
         Output.Line($"  [green]run started[/] {Markup.Escape(run.Id)}, envelope: {Markup.Escape(run.Scope)}");
 
         Step("For the refund call the agent exchanges the run token for a credential scoped to one tool and one operation.");
@@ -91,8 +91,6 @@ internal sealed class DemoScenario
         ok &= await ExpectActiveAsync(credential, tool, true, ct);
         ok &= await ExpectActiveAsync(childCredential, tool, true, ct);
 
-        ok &= await new DemoMcpSteps(_env, Step).RunAsync(run, ct);
-
         Step($"An operator revokes the supervisor's credential: mandate revoke --jti {claims.Id}");
         using (var admin = new MandateAdminClient(_env.Options.AdminSocket))
         {
@@ -108,6 +106,8 @@ internal sealed class DemoScenario
         ok &= await ExpectActiveAsync(childCredential, tool, false, ct);
         Output.Line("  The sub-agent still holds its credential, unexpired; the refunds API refuses it:");
         ok &= await DemoTools.CallAsync(childRefunds, HttpMethod.Post, "/refunds", Refund, 401, ct);
+
+        ok &= await new DemoMcpSteps(_env, _http, _app, Step).RunAsync(alice, ct);
 
         Step($"mandate audit trace --run {run.Id}: who granted access, for which user, under which policy, and which sub-agent inherited what.");
         var trace = await RunTraceBuilder.BuildAsync(_app.Runtime.Store, run.Id, ct);
