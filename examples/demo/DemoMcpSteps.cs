@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Mandate.Cli.Commands;
 using Mandate.Client;
+using Mandate.Core.Audit;
 using Mandate.Core.Runs;
 using Mandate.Examples.Mcp;
 using Mandate.Server.Hosting;
@@ -46,10 +47,8 @@ internal sealed partial class DemoMcpSteps
         Output.Line($"  tools/list -> [green]{Markup.Escape(string.Join(", ", names))}[/]");
         ok &= names.SequenceEqual([PaymentsTools.LookupOrderName, PaymentsTools.RefundName]);
 
-        _step("lookup_order: rule mcp-lookup-orders allows it. The gateway forwards the call with the MCP server's own short-lived credential, never the agent's.");
+        _step("lookup_order (rule mcp-lookup-orders) and a refund of 20 on order o-1002 (mcp-small-refunds: amount <= 100) go straight through; the gateway forwards each with the MCP server's own short-lived credential, never the agent's.");
         ok &= await CallAsync(client, PaymentsTools.LookupOrderName, new() { ["order_id"] = "o-1001" }, ct) is Outcome.Done;
-
-        _step("A refund of 20 on order o-1002: within mcp-small-refunds (amount <= 100), so it goes straight through.");
         ok &= await CallAsync(client, PaymentsTools.RefundName, Refund("o-1002", 20), ct) is Outcome.Done;
 
         _step("A refund of 120 on order o-1001: mcp-large-refunds asks a human first. The gateway answers \"approval pending\" with an approval id and forwards nothing.");
@@ -73,7 +72,9 @@ internal sealed partial class DemoMcpSteps
         _step($"mandate audit trace --run {run.Id}: each tools/call is an mcp_call record under the credential that made it, with the deciding rule and approval; the gateway's upstream credentials belong to the same run.");
         var trace = await RunTraceBuilder.BuildAsync(_app.Runtime.Store, run.Id, ct);
         RunTraceView.Write(trace!, DateTimeOffset.UtcNow);
-        return ok;
+        // Five tools/call requests were made; each, refused or not, is one mcp_call record in this run.
+        var mcpCalls = trace!.Credentials.SelectMany(c => c.Calls).Count(r => r.Event.Kind == EgressAuditKinds.McpCall);
+        return ok && mcpCalls == 5;
     }
 
     private async Task<McpClient> ConnectAsync(MandateRun run, CancellationToken ct)
