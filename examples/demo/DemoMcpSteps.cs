@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -7,6 +8,7 @@ using Mandate.Core.Audit;
 using Mandate.Core.Runs;
 using Mandate.Examples.Mcp;
 using Mandate.Server.Hosting;
+using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using Spectre.Console;
@@ -15,8 +17,9 @@ namespace Mandate.Examples.Demo;
 
 /// <summary>
 /// The MCP part of the walk-through: the payments support agent, in a run for the user, uses the official C# MCP SDK
-/// client against the payments MCP server through Mandate's MCP gateway. The gateway decides each tools/call with the policy's mcp: rules,
-/// asks a human for large refunds, and injects the server's own credential; every call is audited under the run.
+/// client against the payments MCP server through Mandate's MCP gateway. The gateway decides each tools/call with the
+/// policy's mcp: rules, asks a human for large refunds, and injects the server's own credential; every call is audited
+/// under the run.
 /// </summary>
 internal sealed partial class DemoMcpSteps
 {
@@ -109,6 +112,18 @@ internal sealed partial class DemoMcpSteps
             var approval = Member(e.Message, "approval_id");
             Output.Line($"{Markup.Escape(call)} [red]403[/] [bold]{Markup.Escape(checkId ?? "?")}[/] rule {Markup.Escape(Member(e.Message, "rule") ?? "?")}{(approval is null ? "" : ", approval " + Markup.Escape(approval))}");
             return checkId == "mcp.approval_pending" && approval is not null ? new Outcome.Pending(approval) : new Outcome.Failed();
+        }
+        catch (HttpRequestException e)
+        {
+            // Unreachable server, 401, 5xx: not in the script; shown as the agent got it, and the demo fails.
+            Output.Line($"{Markup.Escape(call)} [red bold]{(e.StatusCode is { } status ? ((int)status).ToString(CultureInfo.InvariantCulture) : "no answer")}[/] {Markup.Escape(e.Message)}");
+            return new Outcome.Failed();
+        }
+        catch (McpException e)
+        {
+            // A JSON-RPC error from the MCP server itself.
+            Output.Line($"{Markup.Escape(call)} [red bold]{Markup.Escape(e.Message)}[/]");
+            return new Outcome.Failed();
         }
     }
 
