@@ -1,12 +1,11 @@
 using Mandate.Cli.Commands;
-using Mandate.Server.Hosting;
-using Microsoft.Extensions.Logging;
+using Mandate.Examples.Mcp;
 
 namespace Mandate.Examples.Demo;
 
 /// <summary>
-/// The demo: a broker on a temporary SQLite file, the example refunds API and CRM accepting its credentials, and a
-/// scripted scenario a newcomer can read. Exit code 0 when every step went as scripted, 1 otherwise.
+/// The demo: a broker on a temporary SQLite file, the example refunds API and CRM accepting its credentials, the example
+/// payments MCP server behind the broker's MCP gateway, and a scripted scenario a newcomer can read. Exit code 0 when every step went as scripted, 1 otherwise.
 /// </summary>
 public static class DemoProgram
 {
@@ -18,16 +17,10 @@ public static class DemoProgram
             Output.RedirectTo(transcript);
         }
 
-        using var env = DemoEnvironment.Create();
-        Output.Line($"[grey]Starting a broker on a temporary SQLite store in {env.Directory}[/]");
-        await using var app = await MandateServer.CreateAsync(env.Options, new MandateHostOptions
-        {
-            ListenUrl = "http://127.0.0.1:0",
-            LogLevel = LogLevel.Warning,
-            WatchPolicy = false,
-        }, ct);
-        await app.StartAsync(ct);
-        Output.Line($"[grey]Broker listening on {app.BaseAddress}; policy {app.Runtime.Policy.Current.Version[..19]}…[/]");
+        await using var broker = await DemoBroker.StartAsync(ct);
+        var (env, app) = (broker.Env, broker.App);
+        Output.Line($"[grey]Broker on a temporary SQLite store in {env.Directory}, listening on {app.BaseAddress}; policy {app.Runtime.Policy.Current.Version[..19]}…[/]");
+        Output.Line($"[grey]MCP gateway (the egress proxy) on {app.ProxyListener.Address}, in front of the example payments MCP server on {broker.PaymentsMcp.Address()}[/]");
         await using var tools = await DemoTools.StartAsync(env, app.BaseAddress, ct);
         Output.Line($"[grey]Tools accepting Mandate credentials: refunds API on {tools.Refunds}, CRM on {tools.Crm}[/]");
         using var http = new HttpClient { BaseAddress = app.BaseAddress };

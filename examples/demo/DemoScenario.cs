@@ -107,6 +107,8 @@ internal sealed class DemoScenario
         Output.Line("  The sub-agent still holds its credential, unexpired; the refunds API refuses it:");
         ok &= await DemoTools.CallAsync(childRefunds, HttpMethod.Post, "/refunds", Refund, 401, ct);
 
+        ok &= await new DemoMcpSteps(_env, _http, _app, Step).RunAsync(alice, ct);
+
         Step($"mandate audit trace --run {run.Id}: who granted access, for which user, under which policy, and which sub-agent inherited what.");
         var trace = await RunTraceBuilder.BuildAsync(_app.Runtime.Store, run.Id, ct);
         RunTraceView.Write(trace!, DateTimeOffset.UtcNow);
