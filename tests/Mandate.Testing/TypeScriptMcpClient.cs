@@ -6,7 +6,7 @@ namespace Mandate.Testing;
 
 /// <summary>
 /// The official MCP TypeScript SDK client (tests/mcp-clients/typescript/client.mjs, run by Node): one JSON command per
-/// line in, one JSON answer per line out. Needs <c>npm ci --prefix tests/mcp-clients/typescript</c> (CI does it).
+/// line in, one JSON answer per line out. Installs the SDK with <c>npm ci</c> on first use.
 /// </summary>
 public sealed class TypeScriptMcpClient : IAsyncDisposable
 {
@@ -81,11 +81,55 @@ public sealed class TypeScriptMcpClient : IAsyncDisposable
         _node.Dispose();
     }
 
+    /// <summary>
+    /// The SDK's folder, installed with <c>npm ci</c> (the pinned lock file) on first use, so <c>dotnet test</c> on a
+    /// fresh clone needs nothing but Node.js and npm. A lock file serialises the test processes that share the folder.
+    /// </summary>
     private static string InstalledSdk()
     {
         var sdk = Path.Combine(ClientFolder, "node_modules", "@modelcontextprotocol", "sdk");
-        return Directory.Exists(sdk) ? sdk
-            : throw new InvalidOperationException($"the MCP TypeScript SDK is not installed: run 'npm ci --prefix {ClientFolder}'");
+        if (Directory.Exists(sdk))
+        {
+            return sdk;
+        }
+
+        using var installing = AcquireInstallLock();
+        if (!Directory.Exists(sdk))
+        {
+            var npm = new ProcessStartInfo("npm") { WorkingDirectory = ClientFolder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var argument in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
+            {
+                npm.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(npm) ?? throw new InvalidOperationException("npm did not start: Node.js and npm are needed for the MCP TypeScript client tests");
+            var error = process.StandardError.ReadToEndAsync();
+            _ = process.StandardOutput.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromMinutes(5)) || process.ExitCode != 0)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new InvalidOperationException($"'npm ci' in {ClientFolder} failed: {error.Result}");
+            }
+        }
+
+        return sdk;
+    }
+
+    private static FileStream AcquireInstallLock()
+    {
+        var path = Path.Combine(ClientFolder, ".install.lock");
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (attempt < 600)
+            {
+                // Another test process is installing; its npm ci takes seconds.
+                Thread.Sleep(500);
+            }
+        }
     }
 
     private static string RepositoryRoot()

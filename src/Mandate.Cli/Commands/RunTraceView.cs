@@ -76,8 +76,11 @@ internal static class RunTraceView
             return $"mcp tools/call {Esc(ev.GetValueOrDefault("mcp_tool"))} on {Esc(e.Tool)} [{color}]{Esc(e.Outcome)}[/] rule={Esc(e.Rule ?? "(none)")} policy={Esc(Short(e.PolicyVersion))}{approval}{upstream} args sha256 {Esc(Short(ev.GetValueOrDefault("arguments_sha256")))} {when}";
         }
 
-        var mcp = ev.TryGetValue("mcp_method", out var method) ? $" (mcp {Esc(method)})" : "";
-        return $"proxy {Esc(ev.GetValueOrDefault("method"))} {Esc(ev.GetValueOrDefault("path"))}{mcp} [{color}]{Esc(e.Outcome)}[/] status {Esc(ev.GetValueOrDefault("status"))} {when}";
+        // An MCP server's requests all go to its one endpoint, /{tool}; the JSON-RPC method tells them apart.
+        var isMcp = ev.TryGetValue("mcp_method", out var method);
+        var path = isMcp ? "/" + e.Tool : ev.GetValueOrDefault("path");
+        var mcp = isMcp ? $" (mcp {Esc(method)})" : "";
+        return $"proxy {Esc(ev.GetValueOrDefault("method"))} {Esc(path)}{mcp} [{color}]{Esc(e.Outcome)}[/] status {Esc(ev.GetValueOrDefault("status"))} {when}";
     }
 
     private static string Node(RunRecord r, DateTimeOffset now)
