@@ -136,10 +136,6 @@ public sealed class McpMessageReaderTests
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\"}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":[]}")]
-    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\"}")]
-    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":5}}")]
-    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a\",\"arguments\":[1]}}")]
-    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/read\",\"params\":{\"name\":\"a\"}}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"refund\"}}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{},\"error\":{}}")]
@@ -150,6 +146,22 @@ public sealed class McpMessageReaderTests
         Assert.NotNull(error);
         Assert.Equal(JsonRpcErrorCodes.InvalidRequest, error.Code);
         Assert.Equal(400, error.HttpStatus);
+    }
+
+    [Theory]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\"}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":5}}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a\",\"arguments\":[1]}}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/read\",\"params\":{\"name\":\"a\"}}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prompts/get\",\"params\":{\"name\":null}}")]
+    public void Read_RequestWithWrongParams_ReturnsInvalidParams(string body)
+    {
+        Read(body, out var error);
+
+        Assert.NotNull(error);
+        Assert.Equal(JsonRpcErrorCodes.InvalidParams, error.Code);
+        Assert.Equal(400, error.HttpStatus);
+        Assert.Equal("1", error.IdJson);
     }
 
     [Fact]
