@@ -1,9 +1,9 @@
 namespace Mandate.Mcp;
 
 /// <summary>
-/// JSON-RPC error codes of Mandate's MCP refusals, shared by the gateway and the resource server's tool scope gate. MCP reserves -32020..-32099 for its specification and asks that
-/// -32000..-32019 not be used, so Mandate's own codes sit outside -32768..-32000 (JSON-RPC 2.0 §5.1: the rest of
-/// the integer space is for the application).
+/// JSON-RPC error codes of Mandate's MCP refusals, one set for the gateway and the resource server's tool scope gate.
+/// MCP reserves -32020..-32099 for its specification and asks that -32000..-32019 not be used, so Mandate's own
+/// codes sit outside -32768..-32000 (JSON-RPC 2.0 §5.1: the rest of the integer space is for the application).
 /// </summary>
 public static class JsonRpcErrorCodes
 {
