@@ -165,7 +165,7 @@ public static class McpMessageReader
 
         if (name is null && McpMethods.RequiresNameHeader(method))
         {
-            error = McpWireError.Invalid($"Invalid Request: {method} needs params.{(method == McpMethods.ResourcesRead ? "uri" : "name")} as a string", idJson);
+            error = McpWireError.InvalidParams($"Invalid params: {method} needs params.{(method == McpMethods.ResourcesRead ? "uri" : "name")} as a string", idJson);
             return Empty;
         }
 
@@ -174,7 +174,7 @@ public static class McpMessageReader
         {
             if (args.ValueKind != JsonValueKind.Object)
             {
-                error = McpWireError.Invalid("Invalid Request: params.arguments must be an object", idJson);
+                error = McpWireError.InvalidParams("Invalid params: params.arguments must be an object", idJson);
                 return Empty;
             }
 
@@ -217,7 +217,7 @@ public static class McpMessageReader
 
             if (McpMethods.RequiresNameHeader(method))
             {
-                error = McpWireError.Invalid($"Invalid Request: params.{member} must be a string", idJson);
+                error = McpWireError.InvalidParams($"Invalid params: params.{member} must be a string", idJson);
             }
 
             return null;

@@ -13,6 +13,10 @@ public sealed record McpWireError(int Code, string Message, int HttpStatus, stri
     public static McpWireError Invalid(string message, string? idJson = null) =>
         new(JsonRpcErrorCodes.InvalidRequest, message, 400, idJson);
 
+    /// <summary>A request whose method's parameters are wrong (JSON-RPC -32602, HTTP 400).</summary>
+    public static McpWireError InvalidParams(string message, string? idJson) =>
+        new(JsonRpcErrorCodes.InvalidParams, message, 400, idJson);
+
     /// <summary>Headers missing, malformed or disagreeing with the body (MCP -32020, HTTP 400).</summary>
     public static McpWireError HeaderMismatch(string message, string? idJson = null) =>
         new(JsonRpcErrorCodes.HeaderMismatch, "Header mismatch: " + message, 400, idJson);

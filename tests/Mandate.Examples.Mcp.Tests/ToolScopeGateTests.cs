@@ -1,6 +1,6 @@
 using System.Text;
 using Mandate.Examples.Mcp.Tests.Harness;
-using Mandate.ResourceServer;
+using Mandate.Mcp;
 
 namespace Mandate.Examples.Mcp.Tests;
 
@@ -11,6 +11,14 @@ namespace Mandate.Examples.Mcp.Tests;
 public sealed class ToolScopeGateTests : McpTest
 {
     private static string Base64(string value) => "=?base64?" + Convert.ToBase64String(Encoding.UTF8.GetBytes(value)) + "?=";
+
+    private static void Add(HttpRequestMessage request, string header, string? value)
+    {
+        if (value is not null)
+        {
+            request.Headers.TryAddWithoutValidation(header, value);
+        }
+    }
 
     [Fact]
     public async Task ToolCall_WithoutTheToolsScope_Gets403InsufficientScope_NamingAllItNeeds()
@@ -26,7 +34,7 @@ public sealed class ToolScopeGateTests : McpTest
         Assert.EndsWith("/.well-known/oauth-protected-resource/mcp", reply.Parameter("resource_metadata"), StringComparison.Ordinal);
         // The MCP client reads a JSON-RPC error answering its request.
         Assert.Equal(7, reply.Json.GetProperty("id").GetInt32());
-        Assert.Equal(MandateMcpErrorCodes.InsufficientScope, reply.RpcCode);
+        Assert.Equal(JsonRpcErrorCodes.PolicyDenied, reply.RpcCode);
         Assert.Equal("refunds:write", reply.Json.GetProperty("error").GetProperty("data").GetProperty("scope").GetString());
     }
 
@@ -56,14 +64,16 @@ public sealed class ToolScopeGateTests : McpTest
     [InlineData("Mcp-Name", "lookup_order")]
     [InlineData("Mcp-Method", "tools/list")]
     [InlineData("Mcp-Method", "Tools/call")]
-    public async Task HeaderDisagreeingWithBody_Gets400HeaderMismatch(string header, string value)
+    // The body names no tool: a header claiming one would let a router see a call the server never runs.
+    [InlineData("Mcp-Name", "refund", """{"jsonrpc":"2.0","id":7,"method":"tools/list"}""")]
+    public async Task HeaderDisagreeingWithBody_Gets400HeaderMismatch(string header, string value, string? body = null)
     {
         var credential = await Harness.CredentialAsync("orders:read refunds:write", McpBroker.RefundAgent);
 
-        var reply = await PostAsync(ToolCall("refund", """{"order_id":"o-1001","amount":5}"""), credential, r => r.Headers.Add(header, value));
+        var reply = await PostAsync(body ?? ToolCall("refund", """{"order_id":"o-1001","amount":5}"""), credential, r => r.Headers.Add(header, value));
 
         Assert.Equal(400, reply.Status);
-        Assert.Equal(MandateMcpErrorCodes.HeaderMismatch, reply.RpcCode);
+        Assert.Equal(JsonRpcErrorCodes.HeaderMismatch, reply.RpcCode);
         Assert.Equal(7, reply.Json.GetProperty("id").GetInt32());
     }
 
@@ -77,7 +87,7 @@ public sealed class ToolScopeGateTests : McpTest
             r => r.Headers.Add("Mcp-Name", Base64("lookup_order")));
 
         Assert.Equal(400, reply.Status);
-        Assert.Equal(MandateMcpErrorCodes.HeaderMismatch, reply.RpcCode);
+        Assert.Equal(JsonRpcErrorCodes.HeaderMismatch, reply.RpcCode);
     }
 
     [Theory]
@@ -90,7 +100,7 @@ public sealed class ToolScopeGateTests : McpTest
         var reply = await PostAsync(ToolCall("lookup_order"), credential, r => r.Headers.TryAddWithoutValidation("Mcp-Name", value));
 
         Assert.Equal(400, reply.Status);
-        Assert.Equal(MandateMcpErrorCodes.HeaderMismatch, reply.RpcCode);
+        Assert.Equal(JsonRpcErrorCodes.HeaderMismatch, reply.RpcCode);
     }
 
     [Fact]
@@ -102,7 +112,33 @@ public sealed class ToolScopeGateTests : McpTest
             r => { r.Headers.Add("Mcp-Name", "refund"); r.Headers.Add("Mcp-Name", "lookup_order"); });
 
         Assert.Equal(400, reply.Status);
-        Assert.Equal(MandateMcpErrorCodes.HeaderMismatch, reply.RpcCode);
+        Assert.Equal(JsonRpcErrorCodes.HeaderMismatch, reply.RpcCode);
+    }
+
+    [Theory]
+    // 2026-07-28 requires Mcp-Method and, for tools/call, Mcp-Name (the version from the header or the body's _meta).
+    [InlineData("2026-07-28", null, "refund", null)]
+    [InlineData("2026-07-28", "tools/call", null, null)]
+    [InlineData(null, "tools/call", null, "2026-07-28")]
+    // A version header the body's _meta contradicts.
+    [InlineData("2025-06-18", "tools/call", "refund", "2026-07-28")]
+    public async Task ModernRequestWithMissingOrContradictedHeaders_Gets400HeaderMismatch(string? version, string? method, string? name, string? bodyVersion)
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+        var meta = bodyVersion is null ? "" : $$""","_meta":{"io.modelcontextprotocol/protocolVersion":"{{bodyVersion}}"}""";
+        var body = """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"refund","arguments":{"order_id":"o-1001","amount":5}""" + meta + "}}";
+
+        // Headers that passed would meet the scope check (403): a 400 shows the gate refused them first.
+        var reply = await PostAsync(body, credential, r =>
+        {
+            Add(r, "MCP-Protocol-Version", version);
+            Add(r, "Mcp-Method", method);
+            Add(r, "Mcp-Name", name);
+        });
+
+        Assert.Equal(400, reply.Status);
+        Assert.Equal(JsonRpcErrorCodes.HeaderMismatch, reply.RpcCode);
+        Assert.Equal(7, reply.Json.GetProperty("id").GetInt32());
     }
 
     [Theory]
@@ -118,16 +154,21 @@ public sealed class ToolScopeGateTests : McpTest
         var reply = await PostAsync(body, credential);
 
         Assert.Equal(400, reply.Status);
-        Assert.Equal(MandateMcpErrorCodes.ParseError, reply.RpcCode);
+        Assert.Equal(JsonRpcErrorCodes.ParseError, reply.RpcCode);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, reply.Json.GetProperty("id").ValueKind);
     }
 
     [Theory]
-    [InlineData("""[{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"refund","arguments":{}}}]""", MandateMcpErrorCodes.InvalidRequest)]
-    [InlineData("\"tools/call\"", MandateMcpErrorCodes.InvalidRequest)]
-    [InlineData("""{"jsonrpc":"2.0","id":7,"method":42}""", MandateMcpErrorCodes.InvalidRequest)]
-    [InlineData("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":5}}""", MandateMcpErrorCodes.InvalidParams)]
-    [InlineData("""{"jsonrpc":"2.0","id":7,"method":"tools/call"}""", MandateMcpErrorCodes.InvalidParams)]
+    [InlineData("""[{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"refund","arguments":{}}}]""", JsonRpcErrorCodes.InvalidRequest)]
+    [InlineData("\"tools/call\"", JsonRpcErrorCodes.InvalidRequest)]
+    [InlineData("""{"jsonrpc":"2.0","id":7,"method":42}""", JsonRpcErrorCodes.InvalidRequest)]
+    // MCP: an id is a string or an integer; jsonrpc is "2.0"; a tools/call is a request (a notification is never answered).
+    [InlineData("""{"jsonrpc":"2.0","id":7.5,"method":"tools/call","params":{"name":"refund"}}""", JsonRpcErrorCodes.InvalidRequest)]
+    [InlineData("""{"id":7,"method":"tools/call","params":{"name":"refund"}}""", JsonRpcErrorCodes.InvalidRequest)]
+    [InlineData("""{"jsonrpc":"2.0","method":"tools/call","params":{"name":"refund"}}""", JsonRpcErrorCodes.InvalidRequest)]
+    [InlineData("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"refund","arguments":[5]}}""", JsonRpcErrorCodes.InvalidParams)]
+    [InlineData("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":5}}""", JsonRpcErrorCodes.InvalidParams)]
+    [InlineData("""{"jsonrpc":"2.0","id":7,"method":"tools/call"}""", JsonRpcErrorCodes.InvalidParams)]
     public async Task BodyThatIsNotOneJudgeableRequest_Gets400JsonRpcError(string body, int code)
     {
         var credential = await Harness.CredentialAsync("orders:read");
@@ -147,7 +188,7 @@ public sealed class ToolScopeGateTests : McpTest
         var reply = await PostAsync(ToolCall("lookup_order", $$"""{"order_id":"{{padding}}"}"""), credential);
 
         Assert.Equal(413, reply.Status);
-        Assert.Equal(MandateMcpErrorCodes.InvalidRequest, reply.RpcCode);
+        Assert.Equal(JsonRpcErrorCodes.InvalidRequest, reply.RpcCode);
     }
 
     [Fact]
@@ -158,7 +199,7 @@ public sealed class ToolScopeGateTests : McpTest
         var reply = await PostAsync(ToolCall("no_such_tool"), credential);
 
         Assert.NotEqual(403, reply.Status);
-        Assert.DoesNotContain(MandateMcpErrorCodes.InsufficientScope.ToString(System.Globalization.CultureInfo.InvariantCulture), reply.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(JsonRpcErrorCodes.PolicyDenied.ToString(System.Globalization.CultureInfo.InvariantCulture), reply.Body, StringComparison.Ordinal);
         Assert.True(reply.Status < 500, reply.Body);
     }
 }

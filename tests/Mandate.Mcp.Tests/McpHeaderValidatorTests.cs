@@ -136,4 +136,22 @@ public sealed class McpHeaderValidatorTests
         Assert.Equal(Modern, McpHeaderValidator.EffectiveVersion(new(null, null, null), Call()));
         Assert.Equal("2025-03-26", McpHeaderValidator.EffectiveVersion(new(null, null, null), Legacy("ping")));
     }
+
+    [Fact]
+    public void Read_RepeatedHeader_IsMarkedNeverJoined()
+    {
+        var values = new Dictionary<string, string?[]>(StringComparer.OrdinalIgnoreCase)
+        {
+            [McpHeaderNames.ProtocolVersion] = [Modern],
+            [McpHeaderNames.Name] = ["refund", "lookup_order"],
+        };
+
+        var headers = McpRequestHeaders.Read(name => values.TryGetValue(name, out var v) ? v : []);
+
+        Assert.Equal(Modern, headers.ProtocolVersion);
+        Assert.Null(headers.Method);
+        Assert.Null(headers.Name);
+        Assert.Equal(McpHeaderNames.Name, headers.Malformed);
+        AssertMismatch(McpHeaderValidator.Validate(headers, Call()));
+    }
 }

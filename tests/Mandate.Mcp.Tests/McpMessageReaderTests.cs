@@ -8,6 +8,16 @@ public sealed class McpMessageReaderTests
     private static McpMessage Read(string body, out McpWireError? error) =>
         McpMessageReader.Read(Encoding.UTF8.GetBytes(body), out error);
 
+    private static McpWireError AssertRefused(string body, int code)
+    {
+        Read(body, out var error);
+
+        Assert.NotNull(error);
+        Assert.Equal(code, error.Code);
+        Assert.Equal(400, error.HttpStatus);
+        return error;
+    }
+
     [Fact]
     public void Read_ToolsCall_ReturnsMethodIdNameArgumentsAndVersion()
     {
@@ -136,21 +146,20 @@ public sealed class McpMessageReaderTests
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"\"}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":[]}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"refund\"}}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{},\"error\":{}}")]
+    public void Read_NotAnAcceptableMessage_ReturnsInvalidRequest(string body) =>
+        AssertRefused(body, JsonRpcErrorCodes.InvalidRequest);
+
+    [Theory]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\"}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":5}}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a\",\"arguments\":[1]}}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/read\",\"params\":{\"name\":\"a\"}}")]
-    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1}")]
-    [InlineData("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"refund\"}}")]
-    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{},\"error\":{}}")]
-    public void Read_NotAnAcceptableMessage_ReturnsInvalidRequest(string body)
-    {
-        Read(body, out var error);
-
-        Assert.NotNull(error);
-        Assert.Equal(JsonRpcErrorCodes.InvalidRequest, error.Code);
-        Assert.Equal(400, error.HttpStatus);
-    }
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prompts/get\",\"params\":{\"name\":null}}")]
+    public void Read_RequestWithWrongParams_ReturnsInvalidParamsEchoingTheId(string body) =>
+        Assert.Equal("1", AssertRefused(body, JsonRpcErrorCodes.InvalidParams).IdJson);
 
     [Fact]
     public void Read_InvalidParamsWithReadableId_EchoesId()

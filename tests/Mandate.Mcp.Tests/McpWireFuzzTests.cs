@@ -28,7 +28,7 @@ public sealed class McpWireFuzzTests
             var message = McpMessageReader.Read(bytes, out var error);
             if (error is not null)
             {
-                Assert.Contains(error.Code, new[] { JsonRpcErrorCodes.ParseError, JsonRpcErrorCodes.InvalidRequest });
+                Assert.Contains(error.Code, new[] { JsonRpcErrorCodes.ParseError, JsonRpcErrorCodes.InvalidRequest, JsonRpcErrorCodes.InvalidParams });
                 Assert.Equal(400, error.HttpStatus);
                 continue;
             }

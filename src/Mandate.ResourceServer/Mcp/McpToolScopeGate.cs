@@ -1,4 +1,6 @@
-using System.Text.Json;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Mandate.Mcp;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -7,14 +9,13 @@ using Microsoft.Extensions.Options;
 namespace Mandate.ResourceServer;
 
 /// <summary>
-/// Runs before the MCP server on its POST endpoint: reads the JSON-RPC body (bounded; put back for the MCP server),
-/// checks <c>Mcp-Method</c>/<c>Mcp-Name</c> against it, and refuses a <c>tools/call</c> whose credential lacks the
-/// tool's scopes. Everything else passes unchanged: the MCP server answers it.
+/// Runs before the MCP server on its POST endpoint: reads the JSON-RPC message (bounded; put back for the MCP server),
+/// checks the request metadata headers against it (streamable HTTP §Server Validation, as the Mandate gateway does),
+/// and refuses a <c>tools/call</c> whose credential lacks the tool's scopes. Everything else passes unchanged: the MCP
+/// server answers it.
 /// </summary>
 internal sealed class McpToolScopeGate
 {
-    public const string MethodHeader = "Mcp-Method";
-    public const string NameHeader = "Mcp-Name";
     private readonly MandateMcpToolScopeOptions _options;
     private readonly ILogger _logger;
 
@@ -32,60 +33,42 @@ internal sealed class McpToolScopeGate
             return;
         }
 
-        try
+        if (await McpRequestBody.ReadAsync(http.Request, _options.MaxBodyBytes) is not { } body)
         {
-            var body = await McpRequestBody.ReadAsync(http.Request, _options.MaxBodyBytes);
-            var message = McpRequestMessage.Parse(body);
-            CheckHeaders(http.Request, message);
-            if (message.Method == McpRequestMessage.ToolsCall && _options.Tools.TryGetValue(message.Name!, out var needed))
-            {
-                var granted = http.User.GetMandateScopes();
-                var missing = needed.Where(s => !granted.Contains(s, StringComparer.Ordinal)).ToList();
-                if (missing.Count > 0)
-                {
-                    await RefuseScopeAsync(http, message, needed, missing, granted);
-                    return;
-                }
-            }
-        }
-        catch (McpRequestRefusal refusal)
-        {
-            var reason = refusal.Message;
-            McpGateLog.Refused(_logger, refusal.Status, refusal.Code, reason);
-            await McpJsonRpcError.WriteAsync(http, refusal.Status, refusal.RawId, refusal.Code, refusal.Message);
+            var tooLarge = string.Create(CultureInfo.InvariantCulture, $"Invalid Request: the body exceeds {_options.MaxBodyBytes} bytes");
+            await RefuseAsync(http, new McpWireError(JsonRpcErrorCodes.InvalidRequest, tooLarge, StatusCodes.Status413PayloadTooLarge));
             return;
+        }
+
+        var message = McpMessageReader.Read(body, out var error);
+        error ??= McpHeaderValidator.Validate(McpRequestHeaders.Read(name => http.Request.Headers[name]), message);
+        if (error is not null)
+        {
+            await RefuseAsync(http, error);
+            return;
+        }
+
+        if (message.Method == McpMethods.ToolsCall && _options.Tools.TryGetValue(message.Name!, out var needed))
+        {
+            var granted = http.User.GetMandateScopes();
+            var missing = needed.Where(s => !granted.Contains(s, StringComparer.Ordinal)).ToList();
+            if (missing.Count > 0)
+            {
+                await RefuseScopeAsync(http, message, needed, missing, granted);
+                return;
+            }
         }
 
         await next(http);
     }
 
-    /// <summary>MCP 2026-07-28 "server validation": present headers must equal the body's values (Mcp-Name decoded first).</summary>
-    private static void CheckHeaders(HttpRequest request, McpRequestMessage message)
+    private async Task RefuseAsync(HttpContext http, McpWireError error)
     {
-        if (request.Headers.TryGetValue(MethodHeader, out var methods))
-        {
-            if (methods.Count != 1 || !string.Equals(methods[0]?.Trim(), message.Method, StringComparison.Ordinal))
-            {
-                throw Mismatch($"Header mismatch: Mcp-Method header does not match body method '{Shown(message.Method)}'", message);
-            }
-        }
-
-        if (request.Headers.TryGetValue(NameHeader, out var names) && message.Method is McpRequestMessage.ToolsCall or "prompts/get" or "resources/read")
-        {
-            var decoded = names.Count == 1 ? McpHeaderValue.Decode(names[0]?.Trim() ?? "") : null;
-            if (decoded is null)
-            {
-                throw Mismatch("Header mismatch: Mcp-Name header is repeated, has invalid characters or invalid Base64", message);
-            }
-
-            if (!string.Equals(decoded, message.Name, StringComparison.Ordinal))
-            {
-                throw Mismatch($"Header mismatch: Mcp-Name header does not match body value '{Shown(message.Name)}'", message);
-            }
-        }
+        McpGateLog.Refused(_logger, error.HttpStatus, error.Code, error.Message);
+        await WriteAsync(http, error.HttpStatus, JsonRpcErrorWriter.Write(error));
     }
 
-    private async Task RefuseScopeAsync(HttpContext http, McpRequestMessage message, IReadOnlyList<string> needed, List<string> missing, IReadOnlyList<string> granted)
+    private async Task RefuseScopeAsync(HttpContext http, McpMessage message, IReadOnlyList<string> needed, List<string> missing, IReadOnlyList<string> granted)
     {
         var options = http.RequestServices.GetRequiredService<IOptionsMonitor<MandateTokenOptions>>().Get(_options.Scheme);
         var scope = string.Join(' ', needed);
@@ -94,22 +77,30 @@ internal sealed class McpToolScopeGate
         var description = $"tool '{tool}' needs scope '{scope}' but the credential grants '{string.Join(' ', granted)}'; ask the broker for a credential for {options.Audience} with scope={string.Join(' ', missing)}";
         McpGateLog.ScopeRefused(_logger, tool, jti, scope);
         // MCP authorization: 403 with error="insufficient_scope", every scope the call needs, and resource_metadata.
-        var response = http.Response;
-        response.StatusCode = StatusCodes.Status403Forbidden;
-        MandateChallenge.AppendChallenges(response, options, StatusCodes.Status403Forbidden, MandateTokenFailure.InsufficientScope, description, scope);
-        await McpJsonRpcError.WriteAsync(http, StatusCodes.Status403Forbidden, message.RawId, MandateMcpErrorCodes.InsufficientScope, "Forbidden: " + description, writer =>
+        MandateChallenge.AppendChallenges(http.Response, options, StatusCodes.Status403Forbidden, MandateTokenFailure.InsufficientScope, description, scope);
+        var data = new JsonObject { ["error"] = MandateTokenFailure.InsufficientScope, ["scope"] = scope };
+        if (ProtectedResourceMetadata.ChallengeUri(options) is { } metadata)
         {
-            writer.WriteString("error", MandateTokenFailure.InsufficientScope);
-            writer.WriteString("scope", scope);
-            if (ProtectedResourceMetadata.ChallengeUri(options) is { } metadata)
-            {
-                writer.WriteString("resource_metadata", metadata.ToString());
-            }
-        });
+            data["resource_metadata"] = metadata.ToString();
+        }
+
+        await WriteAsync(http, StatusCodes.Status403Forbidden, JsonRpcErrorWriter.Write(message.IdJson, JsonRpcErrorCodes.PolicyDenied, "Forbidden: " + description, data));
     }
 
-    private static McpRequestRefusal Mismatch(string text, McpRequestMessage message) =>
-        new(StatusCodes.Status400BadRequest, MandateMcpErrorCodes.HeaderMismatch, text, message.RawId);
+    /// <summary>A JSON-RPC error response: the body MCP clients read on a refusal.</summary>
+    private static async Task WriteAsync(HttpContext http, int status, byte[] body)
+    {
+        var response = http.Response;
+        if (response.HasStarted)
+        {
+            return;
+        }
+
+        response.StatusCode = status;
+        response.ContentType = JsonRpcErrorWriter.ContentType;
+        response.Headers.CacheControl = "no-store";
+        await response.Body.WriteAsync(body, http.RequestAborted);
+    }
 
     /// <summary>Client-chosen names go into messages short and printable.</summary>
     private static string Shown(string? value) =>

@@ -83,7 +83,6 @@ public sealed class McpGatewayWireTests : McpGatewayTest
     [Theory]
     [InlineData("""[{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"lookup_order"}}]""")]
     [InlineData("""{"jsonrpc":"2.0","method":"tools/call","params":{"name":"admin_reset"}}""")]
-    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"refund","arguments":"amount=1"}}""")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{}}""")]
     public async Task Post_NotOneAcceptableRequest_Returns400InvalidRequest(string body)
     {
@@ -92,6 +91,19 @@ public sealed class McpGatewayWireTests : McpGatewayTest
         using var response = await PostAsync(body, credential, new Dictionary<string, string?> { ["MCP-Protocol-Version"] = Modern });
 
         Assert.Equal(-32600, (await JsonRpcErrorAsync(response, 400)).GetProperty("code").GetInt32());
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"refund","arguments":"amount=1"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"arguments":{}}}""")]
+    public async Task Post_ToolsCallWithWrongParams_Returns400InvalidParams(string body)
+    {
+        var credential = await Gateway.CredentialAsync();
+
+        using var response = await PostAsync(body, credential, new Dictionary<string, string?> { ["MCP-Protocol-Version"] = Modern });
+
+        Assert.Equal(-32602, (await JsonRpcErrorAsync(response, 400)).GetProperty("code").GetInt32());
         Assert.Empty(Gateway.Upstream.Received);
     }
 

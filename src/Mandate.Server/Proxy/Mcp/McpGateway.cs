@@ -93,7 +93,7 @@ internal sealed class McpGateway
             return await McpReplies.WireErrorAsync(http, wireError);
         }
 
-        var headers = McpRequestHeadersReader.Read(http.Request);
+        var headers = McpRequestHeaders.Read(name => http.Request.Headers[name]);
         var version = McpHeaderValidator.EffectiveVersion(headers, message);
         call.McpMethod = message.Method ?? "(response)";
         var isCall = message.Method == McpMethods.ToolsCall;
