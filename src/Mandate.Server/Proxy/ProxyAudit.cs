@@ -25,7 +25,6 @@ internal sealed partial class ProxyAudit
 
     public async Task RecordAsync(ProxyCall call, TimeSpan duration)
     {
-        var c = call.Credential;
         var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["method"] = call.Method.Length <= 16 ? call.Method : call.Method[..16],
@@ -44,12 +43,20 @@ internal sealed partial class ProxyAudit
         Add(evidence, "secret_version", call.SecretVersion?.ToString(CultureInfo.InvariantCulture));
         Add(evidence, "problem", call.Refusal?.Title);
         Add(evidence, "mcp_method", call.McpMethod is { Length: > 64 } m ? m[..64] : call.McpMethod);
-        var e = new AuditEvent
+        var outcome = call.Refusal is null ? "forwarded" : call.Forwarded ? "failed" : "refused";
+        await CommitAsync(Event(EgressAuditKinds.ProxyCall, call, outcome, call.Refusal?.Detail, evidence) with { Rule = call.Rule }, call);
+    }
+
+    /// <summary>A record of one call through the proxy: who (from the call's credential), which tool, when, the outcome.</summary>
+    internal AuditEvent Event(string kind, ProxyCall call, string outcome, string? reason, SortedDictionary<string, string> evidence)
+    {
+        var c = call.Credential;
+        return new AuditEvent
         {
-            Kind = EgressAuditKinds.ProxyCall,
+            Kind = kind,
             Time = call.Started,
-            Outcome = call.Refusal is null ? "forwarded" : call.Forwarded ? "failed" : "refused",
-            Reason = call.Refusal?.Detail,
+            Outcome = outcome,
+            Reason = reason,
             Agent = c?.Agent,
             Tenant = c?.Tenant,
             User = c?.User,
@@ -59,21 +66,28 @@ internal sealed partial class ProxyAudit
             Jti = c?.Jti,
             DecisionId = c?.DecisionId,
             PolicyVersion = c?.PolicyVersion,
-            Rule = call.Rule,
             Node = _options.Node,
             Evidence = evidence,
         };
+    }
+
+    /// <summary>
+    /// Makes the record durable. The response is already decided; a store that cannot take the record is logged, not
+    /// answered (the store-outage path refuses the next calls).
+    /// </summary>
+    internal async Task CommitAsync(AuditEvent record, ProxyCall call)
+    {
         try
         {
-            await _trail.CommitAsync(new StoreBatch(e), CancellationToken.None);
+            await _trail.CommitAsync(new StoreBatch(record), CancellationToken.None);
         }
         catch (StoreUnavailableException)
         {
-            LogNotRecorded(_logger, call.Tool ?? "-", c?.Jti ?? "-", call.Status);
+            LogNotRecorded(_logger, record.Kind, call.Tool ?? "-", record.Jti ?? "-", call.Status);
         }
     }
 
-    private static void Add(SortedDictionary<string, string> evidence, string key, string? value)
+    internal static void Add(SortedDictionary<string, string> evidence, string key, string? value)
     {
         if (value is not null)
         {
@@ -81,6 +95,6 @@ internal sealed partial class ProxyAudit
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Proxied call to tool {Tool} (jti {Jti}, status {Status}) could not be audited: the store is unavailable")]
-    private static partial void LogNotRecorded(ILogger logger, string tool, string jti, int status);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} record of a call to tool {Tool} (jti {Jti}, status {Status}) could not be written: the store is unavailable")]
+    private static partial void LogNotRecorded(ILogger logger, string kind, string tool, string jti, int status);
 }

@@ -1,8 +1,5 @@
 using System.Globalization;
 using Mandate.Core.Audit;
-using Mandate.Core.Configuration;
-using Mandate.Core.Storage;
-using Microsoft.Extensions.Logging;
 
 namespace Mandate.Server.Proxy.Mcp;
 
@@ -12,25 +9,17 @@ namespace Mandate.Server.Proxy.Mcp;
 /// rule sets <c>record_arguments</c>), the decision (outcome, rule, policy version, approval), the upstream status and
 /// the duration. Never a token or a secret.
 /// </summary>
-internal sealed partial class McpAudit
+internal sealed class McpAudit
 {
     // The arguments a rule opted to record are kept whole up to this size; beyond it the record says they were cut.
     private const int MaxRecordedArguments = 8 * 1024;
 
-    private readonly IUnitOfWork _trail;
-    private readonly MandateOptions _options;
-    private readonly ILogger<McpAudit> _logger;
+    private readonly ProxyAudit _audit;
 
-    public McpAudit(IUnitOfWork trail, MandateOptions options, ILogger<McpAudit> logger)
-    {
-        _trail = trail;
-        _options = options;
-        _logger = logger;
-    }
+    public McpAudit(ProxyAudit audit) => _audit = audit;
 
     public async Task RecordAsync(ProxyCall call, McpCallRecord mcp, TimeSpan duration)
     {
-        var c = call.Credential;
         var d = mcp.Decision;
         var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -55,43 +44,10 @@ internal sealed partial class McpAudit
             evidence["arguments"] = mcp.ArgumentsJson.Length <= MaxRecordedArguments ? mcp.ArgumentsJson : mcp.ArgumentsJson[..MaxRecordedArguments] + "…(cut)";
         }
 
-        var e = new AuditEvent
-        {
-            Kind = EgressAuditKinds.McpCall,
-            Time = call.Started,
-            Outcome = mcp.Outcome(call),
-            Reason = d?.Verdict == Core.Mcp.McpCallVerdict.Allowed ? call.Refusal?.Detail : d?.Description ?? call.Refusal?.Detail,
-            Agent = c?.Agent,
-            Tenant = c?.Tenant,
-            User = c?.User,
-            Run = c?.Run,
-            Tool = call.Tool,
-            Scope = c?.Scope,
-            Jti = c?.Jti,
-            DecisionId = c?.DecisionId,
-            PolicyVersion = d?.PolicyVersion ?? c?.PolicyVersion,
-            Rule = d?.Rule,
-            Node = _options.Node,
-            Evidence = evidence,
-        };
-        try
-        {
-            await _trail.CommitAsync(new StoreBatch(e), CancellationToken.None);
-        }
-        catch (StoreUnavailableException)
-        {
-            LogNotRecorded(_logger, call.Tool ?? "-", c?.Jti ?? "-", call.Status);
-        }
+        var reason = d?.Verdict == Core.Mcp.McpCallVerdict.Allowed ? call.Refusal?.Detail : d?.Description ?? call.Refusal?.Detail;
+        var record = _audit.Event(EgressAuditKinds.McpCall, call, mcp.Outcome(call), reason, evidence);
+        await _audit.CommitAsync(record with { PolicyVersion = d?.PolicyVersion ?? record.PolicyVersion, Rule = d?.Rule }, call);
     }
 
-    private static void Add(SortedDictionary<string, string> evidence, string key, string? value)
-    {
-        if (value is not null)
-        {
-            evidence[key] = value;
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "MCP call to tool {Tool} (jti {Jti}, status {Status}) could not be audited: the store is unavailable")]
-    private static partial void LogNotRecorded(ILogger logger, string tool, string jti, int status);
+    private static void Add(SortedDictionary<string, string> evidence, string key, string? value) => ProxyAudit.Add(evidence, key, value);
 }
