@@ -43,7 +43,7 @@ public static class McpToolsListFilter
         }
     }
 
-    private static string MediaType(string? contentType)
+    internal static string MediaType(string? contentType)
     {
         if (contentType is null)
         {

@@ -83,7 +83,10 @@ internal sealed partial class EgressProxy
             // The record needs the final status and byte counts; the response completes only once it is durable.
             if (call.McpCall is { } mcpCall)
             {
-                await _mcpAudit.RecordAsync(call, mcpCall, clock.Elapsed);
+                if (!mcpCall.Recorded)
+                {
+                    await _mcpAudit.RecordAsync(call, mcpCall, clock.Elapsed);
+                }
             }
             else
             {

@@ -36,6 +36,28 @@ public sealed class McpGatewayAuditTests : McpGatewayTest
     }
 
     [Fact]
+    public async Task SseResult_ReachesTheClientOnlyAfterItsRecordIsDurable()
+    {
+        await using var client = await ConnectAsync(await Gateway.CredentialAsync());
+
+        for (var i = 1; i <= 5; i++)
+        {
+            await client.CallToolAsync("lookup_order", new Dictionary<string, object?> { ["orderId"] = $"o-{i}" });
+
+            // No waiting: the result event was held until the record was written.
+            var records = new List<AuditEvent>();
+            await foreach (var r in Gateway.Broker.Runtime.Store.ReadAuditAsync(new AuditQuery { Kind = EgressAuditKinds.McpCall }, CancellationToken.None))
+            {
+                records.Add(r.Event);
+            }
+
+            Assert.Equal(i, records.Count);
+            Assert.Equal("allowed", records[^1].Outcome);
+            Assert.Equal("200", records[^1].Evidence["upstream_status"]);
+        }
+    }
+
+    [Fact]
     public async Task DeniedAndPendingCalls_AreRecordedWithRuleAndApproval()
     {
         var credential = await Gateway.CredentialAsync();

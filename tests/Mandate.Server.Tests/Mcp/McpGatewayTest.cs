@@ -102,8 +102,8 @@ public abstract class McpGatewayTest : IAsyncLifetime
         AuditRecordsAsync(EgressAuditKinds.McpCall, records => records.Count >= expected);
 
     /// <summary>
-    /// The audit records of <paramref name="kind"/> once <paramref name="done"/> holds, or after 10 s. An SSE answer's
-    /// result event can reach the client just before its stream ends, and the record is written before that end.
+    /// The audit records of <paramref name="kind"/> once <paramref name="done"/> holds, or after 10 s: a refusal's record
+    /// is written as its answer completes, which the client may see a moment before the test reads the store.
     /// </summary>
     protected async Task<IReadOnlyList<AuditEvent>> AuditRecordsAsync(string kind, Func<IReadOnlyList<AuditEvent>, bool> done)
     {

@@ -17,6 +17,9 @@ internal sealed class McpCallRecord
     /// <summary>The jti of the upstream credential the gateway presented (kind jwt).</summary>
     public string? UpstreamJti { get; set; }
 
+    /// <summary>The record was already written, before the result event of an SSE answer was relayed.</summary>
+    public bool Recorded { get; set; }
+
     /// <summary><c>allowed</c>, <c>denied</c>, <c>pending</c>, <c>refused</c> (before a decision) or <c>failed</c> (allowed, not completed).</summary>
     public string Outcome(ProxyCall call) => Decision?.Verdict switch
     {

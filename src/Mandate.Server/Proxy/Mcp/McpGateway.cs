@@ -22,10 +22,14 @@ internal sealed class McpGateway
     private readonly McpUpstreamCredentials _upstreamCredentials;
     private readonly SecretVault _vault;
     private readonly ProxyForwarder _forwarder;
+    private readonly McpAudit _audit;
     private readonly ProxyOptions _options;
+    private readonly TimeProvider _time;
 
-    public McpGateway(ProxyCredentialResolver credentials, IMcpCallPolicy policy, McpUpstreamCredentials upstreamCredentials, SecretVault vault, ProxyForwarder forwarder, MandateOptions options)
+    public McpGateway(ProxyCredentialResolver credentials, IMcpCallPolicy policy, McpUpstreamCredentials upstreamCredentials, SecretVault vault, ProxyForwarder forwarder, McpAudit audit, MandateOptions options, TimeProvider time)
     {
+        _audit = audit;
+        _time = time;
         _credentials = credentials;
         _policy = policy;
         _upstreamCredentials = upstreamCredentials;
@@ -128,8 +132,10 @@ internal sealed class McpGateway
         var filter = message.Method switch
         {
             McpMethods.ToolsList => ListFilter(credential, tool),
-            // Relayed through a filter (so without Content-Length), the answer completes only after its mcp_call record.
-            McpMethods.ToolsCall => static (_, upstreamBody, _) => Task.FromResult(upstreamBody),
+            // Relayed through a filter (so without Content-Length), a JSON answer completes only after its mcp_call
+            // record; an SSE answer's result event waits for the record (written once the upstream body has ended).
+            McpMethods.ToolsCall => (contentType, upstreamBody, _) => Task.FromResult(McpToolsCallRelay.HoldResult(
+                contentType, upstreamBody, _ => RecordBeforeResultAsync(call), (int)Math.Min(_options.MaxResponseBody ?? 16L * 1024 * 1024, int.MaxValue))),
             _ => null,
         };
         return await ForwardAsync(http, call, tool, target, credential, body, scopes, filter);
@@ -213,6 +219,13 @@ internal sealed class McpGateway
         call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
         var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, ResponseFilter = filter };
         return await _forwarder.ForwardAsync(http, call, upstreamCall, new SecretScrubber(secret));
+    }
+
+    private async Task RecordBeforeResultAsync(ProxyCall call)
+    {
+        var record = call.McpCall!;
+        await _audit.RecordAsync(call, record, _time.GetUtcNow() - call.Started);
+        record.Recorded = true;
     }
 
     private ProxyResponseFilter ListFilter(ProxyCredential credential, ToolOptions tool)
