@@ -8,24 +8,36 @@ using C = Mandate.Core.Protocol.OAuthConstants.Claims;
 
 namespace Mandate.Core.Introspection;
 
-/// <summary>Verifies that a token is one Mandate issued: our key, our issuer, <c>typ at+jwt</c>, all claims present.</summary>
+/// <summary>
+/// Verifies that a token is one Mandate issued: our key, our issuer, <c>typ at+jwt</c>, all claims present. A credential
+/// that verified before is served from <see cref="IssuedTokenCache"/> while its key is still in the ring and it has not
+/// expired (agents present one credential on many proxied calls); callers still check revocation on every use.
+/// </summary>
 public sealed class IssuedTokenValidator
 {
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly SigningKeyRing _keys;
     private readonly string _issuer;
     private readonly TimeProvider _time;
+    private readonly IssuedTokenCache _verified;
 
     public IssuedTokenValidator(SigningKeyRing keys, MandateOptions options, TimeProvider time)
     {
         _keys = keys;
         _issuer = options.Issuer;
         _time = time;
+        _verified = new IssuedTokenCache(time);
     }
 
     /// <summary>The verified token, or null with a reason (for the audit record, not for the token holder).</summary>
     public async Task<(IssuedToken? Token, string Reason)> ValidateAsync(string token, bool allowExpired)
     {
+        var cacheKey = IssuedTokenCache.Key(token);
+        if (_verified.Find(cacheKey, kid => _keys.Current.ByKid.GetValueOrDefault(kid)) is { } remembered)
+        {
+            return (remembered, "");
+        }
+
         if (!CompactJwt.TryRead(token, out var jwt))
         {
             return (null, "malformed");
@@ -65,11 +77,12 @@ public sealed class IssuedTokenValidator
             return (null, "missing claims");
         }
 
-        if (!allowExpired && issued.ExpiresAt <= _time.GetUtcNow())
+        if (issued.ExpiresAt <= _time.GetUtcNow())
         {
-            return (issued, "expired");
+            return allowExpired ? (issued, "") : (issued, "expired");
         }
 
+        _verified.Add(cacheKey, issued, key);
         return (issued, "");
     }
 
