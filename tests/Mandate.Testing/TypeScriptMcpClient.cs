@@ -83,7 +83,8 @@ public sealed class TypeScriptMcpClient : IAsyncDisposable
 
     /// <summary>
     /// The SDK's folder, installed with <c>npm ci</c> (the pinned lock file) on first use, so <c>dotnet test</c> on a
-    /// fresh clone needs nothing but Node.js and npm. A lock file serialises the test processes that share the folder.
+    /// fresh clone needs nothing but Node.js and npm. A named mutex, shared by every test process on the machine, lets
+    /// the first install while the others wait for it.
     /// </summary>
     private static string InstalledSdk()
     {
@@ -93,42 +94,42 @@ public sealed class TypeScriptMcpClient : IAsyncDisposable
             return sdk;
         }
 
-        using var installing = AcquireInstallLock();
-        if (!Directory.Exists(sdk))
+        using var installing = new Mutex(initiallyOwned: false, "mandate-mcp-typescript-sdk-install");
+        if (!installing.WaitOne(TimeSpan.FromMinutes(5)))
         {
-            var npm = new ProcessStartInfo("npm") { WorkingDirectory = ClientFolder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
-            {
-                npm.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(npm) ?? throw new InvalidOperationException("npm did not start: Node.js and npm are needed for the MCP TypeScript client tests");
-            var error = process.StandardError.ReadToEndAsync();
-            _ = process.StandardOutput.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(5)) || process.ExitCode != 0)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new InvalidOperationException($"'npm ci' in {ClientFolder} failed: {error.Result}");
-            }
+            throw new InvalidOperationException("another test process has been installing the MCP TypeScript SDK for 5 minutes");
         }
 
-        return sdk;
+        try
+        {
+            if (!Directory.Exists(sdk))
+            {
+                Install();
+            }
+
+            return sdk;
+        }
+        finally
+        {
+            installing.ReleaseMutex();
+        }
     }
 
-    private static FileStream AcquireInstallLock()
+    private static void Install()
     {
-        var path = Path.Combine(ClientFolder, ".install.lock");
-        for (var attempt = 0; ; attempt++)
+        var npm = new ProcessStartInfo("npm") { WorkingDirectory = ClientFolder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
         {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException) when (attempt < 600)
-            {
-                // Another test process is installing; its npm ci takes seconds.
-                Thread.Sleep(500);
-            }
+            npm.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(npm) ?? throw new InvalidOperationException("npm did not start: Node.js and npm are needed for the MCP TypeScript client tests");
+        var error = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)) || process.ExitCode != 0)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"'npm ci' in {ClientFolder} failed: {error.Result}");
         }
     }
 
