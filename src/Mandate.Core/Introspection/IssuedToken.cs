@@ -21,6 +21,9 @@ public sealed record IssuedToken
     /// <summary>The token's <c>cnf</c> (RFC 8705 §3 / RFC 9449 §6), or null for a bearer token.</summary>
     public Mandate.SenderConstraint.ConfirmationClaim? Confirmation { get; init; }
 
+    /// <summary>The delegation chain from the token's <c>act</c> claim (as <see cref="Runs.ActorChain.FromClaim"/> reads it), or null when it has none.</summary>
+    public IReadOnlyList<string>? Actors { get; init; }
+
     /// <summary>The user the token acts for; null for background work (subject is the agent itself).</summary>
     public string? User => Subject == Agent ? null : Subject;
 

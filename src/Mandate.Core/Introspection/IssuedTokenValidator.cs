@@ -113,6 +113,7 @@ public sealed class IssuedTokenValidator
             IssuedAt = DateTimeOffset.FromUnixTimeSeconds(iat),
             ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(exp),
             Confirmation = Mandate.SenderConstraint.ConfirmationClaim.FromToken(jwt),
+            Actors = jwt.TryGetPayloadValue<System.Text.Json.JsonElement>(C.Actor, out var act) ? Runs.ActorChain.FromClaim(act) : null,
         };
     }
 }

@@ -1,11 +1,8 @@
-using System.Buffers.Text;
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Mandate.Core.Configuration;
 using Mandate.Core.Issuance;
 using Mandate.Core.Minting;
 using Mandate.Core.Protocol;
-using Mandate.Core.Runs;
 
 namespace Mandate.Server.Proxy.Mcp;
 
@@ -96,7 +93,7 @@ internal sealed class McpUpstreamCredentials
             Subject = c.Subject,
             Audience = audience,
             Agent = c.Agent,
-            Actors = Actors(caller.Token) ?? [c.Agent],
+            Actors = c.Actors ?? [c.Agent],
             Scopes = scopes,
             Tenant = c.Tenant,
             Run = c.Run,
@@ -105,27 +102,6 @@ internal sealed class McpUpstreamCredentials
             IssuedAt = now,
             ExpiresAt = expires,
         };
-    }
-
-    /// <summary>The caller's delegation chain from its (already verified) token's <c>act</c> claim.</summary>
-    private static IReadOnlyList<string>? Actors(string token)
-    {
-        var parts = token.Split('.');
-        if (parts.Length != 3)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var payload = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
-            return payload.RootElement.TryGetProperty(OAuthConstants.Claims.Actor, out var act) ? ActorChain.FromClaim(act) : null;
-        }
-        catch (Exception e) when (e is FormatException or JsonException)
-        {
-            // The validator accepted this token, so this cannot happen; the agent alone is still a true chain.
-            return null;
-        }
     }
 
     private void Remember(string key, (string, string, DateTimeOffset ExpiresAt) entry, DateTimeOffset now)
