@@ -23,10 +23,11 @@ public static partial class YamlText
             error = null;
             return stream;
         }
-        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet 16 throws InvalidOperationException instead of a YamlException for some malformed flow collections.
-            var aboutFlow = e is InvalidOperationException || e.Message.Contains("flow ", StringComparison.Ordinal);
+            // YamlDotNet 16 throws InvalidOperationException instead of a YamlException for some malformed flow collections,
+            // and ArgumentException ("the current event is of an unsupported type") for some malformed documents.
+            var aboutFlow = e is not YamlException || e.Message.Contains("flow ", StringComparison.Ordinal);
             error = aboutFlow && parser.UnclosedFlowCollection is { } open
                 ? Unclosed(open)
                 : e is YamlException y
