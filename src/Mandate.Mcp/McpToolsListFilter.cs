@@ -21,7 +21,8 @@ public static class McpToolsListFilter
         switch (MediaType(contentType))
         {
             case "application/json":
-                var json = await ReadBoundedAsync(body, maxBytes, cancellationToken);
+                var json = await BoundedBody.ReadAsync(body, maxBytes, cancellationToken)
+                    ?? throw new InvalidDataException("the tools/list answer exceeds the filter's limit");
                 return new MemoryStream(FilterJson(json, mayList), writable: false);
             case "text/event-stream":
                 return new SseToolsListFilterStream(body, mayList, maxBytes);
@@ -52,23 +53,5 @@ public static class McpToolsListFilter
 
         var semicolon = contentType.IndexOf(';', StringComparison.Ordinal);
         return (semicolon < 0 ? contentType : contentType[..semicolon]).Trim().ToLowerInvariant();
-    }
-
-    private static async Task<byte[]> ReadBoundedAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                throw new InvalidDataException("the tools/list answer exceeds the filter's limit");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 }

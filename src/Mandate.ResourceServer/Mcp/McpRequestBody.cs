@@ -1,3 +1,4 @@
+using Mandate.Mcp;
 using Microsoft.AspNetCore.Http;
 
 namespace Mandate.ResourceServer;
@@ -13,23 +14,15 @@ internal static class McpRequestBody
             return null;
         }
 
-        var buffer = new MemoryStream();
-        request.HttpContext.Response.RegisterForDispose(buffer);
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        if (await BoundedBody.ReadAsync(request.Body, maxBytes, request.HttpContext.RequestAborted) is not { } body)
         {
-            if (buffer.Length + read > maxBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
+            return null;
         }
 
-        buffer.Position = 0;
         // The MCP server reads Request.Body (or BodyReader, which follows a replaced Body).
-        request.Body = buffer;
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        var replay = new MemoryStream(body, writable: false);
+        request.HttpContext.Response.RegisterForDispose(replay);
+        request.Body = replay;
+        return body;
     }
 }

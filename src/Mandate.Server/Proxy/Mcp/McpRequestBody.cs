@@ -1,3 +1,4 @@
+using Mandate.Mcp;
 using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Proxy.Mcp;
@@ -7,20 +8,11 @@ internal static class McpRequestBody
 {
     public static async Task<(byte[]? Body, ProxyRefusal? Refusal)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
         try
         {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > maxBytes)
-                {
-                    return (null, ProxyRefusal.TooLarge($"the body exceeds proxy.max_request_body ({maxBytes} bytes); nothing was forwarded"));
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
+            return await BoundedBody.ReadAsync(request.Body, maxBytes, cancellationToken) is { } body
+                ? (body, null)
+                : (null, ProxyRefusal.TooLarge($"the body exceeds proxy.max_request_body ({maxBytes} bytes); nothing was forwarded"));
         }
         catch (BadHttpRequestException e)
         {
@@ -28,7 +20,5 @@ internal static class McpRequestBody
                 ? ProxyRefusal.TooLarge("the body exceeds proxy.max_request_body; nothing was forwarded")
                 : ProxyRefusal.BadRequest(ProxyChecks.BodyMalformed, "the request body could not be read (framing); nothing was forwarded"));
         }
-
-        return (buffer.ToArray(), null);
     }
 }
