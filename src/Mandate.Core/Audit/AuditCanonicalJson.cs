@@ -33,6 +33,7 @@ public static class AuditCanonicalJson
             WriteOptional(w, "rule", e.Rule);
             WriteOptional(w, "reason", e.Reason);
             WriteOptional(w, "node", e.Node);
+            WriteOptional(w, "trace_id", e.TraceId);
             if (e.Evidence.Count > 0)
             {
                 w.WriteStartObject("evidence");
@@ -87,6 +88,7 @@ public static class AuditCanonicalJson
             Rule = Optional(root, "rule"),
             Reason = Optional(root, "reason"),
             Node = Optional(root, "node"),
+            TraceId = Optional(root, "trace_id"),
             Evidence = evidence,
         };
     }

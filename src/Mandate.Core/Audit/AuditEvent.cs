@@ -32,5 +32,18 @@ public sealed record AuditEvent : IStoreChange
     /// <summary>The broker node that recorded the event.</summary>
     public string? Node { get; init; }
 
+    /// <summary>
+    /// W3C trace id (32 lowercase hex) of the request that caused the event, so a trace and the audit trail
+    /// line up both ways. Defaults to the ambient <see cref="System.Diagnostics.Activity.Current"/> at the
+    /// moment the event is built (the request's server span, or the agent's <c>traceparent</c>); null outside
+    /// a traced request.
+    /// </summary>
+    public string? TraceId { get; init; } = CurrentTraceId();
+
     public IReadOnlyDictionary<string, string> Evidence { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    private static string? CurrentTraceId() =>
+        System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C } a
+            ? a.TraceId.ToHexString()
+            : null;
 }
