@@ -137,6 +137,7 @@ public static class ConfigLoader
             SenderConstraint = SenderConstraintConfigReader.Read(root, baseDir, root.String("listen") ?? defaults.Listen),
             Spiffe = SpiffeConfigReader.Read(root, baseDir, dataDir),
             Proxy = root.Map("proxy", ProxyConfigReader.Read),
+            Console = root.Map("console", m => ConsoleConfigReader.Read(m, root, baseDir)),
         };
         root.Finish();
         ConfigRules.Check(options, root);

@@ -61,6 +61,9 @@ public sealed record MandateOptions
     /// <summary>The egress injection proxy; disabled unless <c>proxy.listen</c> is set.</summary>
     public ProxyOptions Proxy { get; init; } = new();
 
+    /// <summary>The web console; disabled unless <c>console.listen</c> is set (docs/console.md).</summary>
+    public ConsoleOptions Console { get; init; } = new();
+
     /// <summary>Folder the configuration file lives in; relative paths were resolved against it.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 

@@ -35,6 +35,7 @@ public static class AdminEndpoints
         admin.MapRuns();
         admin.MapEntries();
         admin.MapSecrets();
+        Console.ConsoleAdminEndpoints.MapConsoleLogin(admin);
     }
 
     // The workload socket is world-writable: its connections never reach the admin API, whatever they send.

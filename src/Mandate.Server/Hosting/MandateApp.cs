@@ -25,6 +25,12 @@ public sealed class MandateApp : IAsyncDisposable
     /// <summary>The egress proxy's listener (its <c>Address</c> is null when the proxy is disabled).</summary>
     public Proxy.ProxyListener ProxyListener { get; init; } = new();
 
+    /// <summary>The web console on its own listener, or null when <c>console.listen</c> is not set.</summary>
+    public WebApplication? Console { get; init; }
+
+    /// <summary>The console's bound address (resolves port 0), or null when the console is disabled or not started.</summary>
+    public Uri? ConsoleAddress { get; private set; }
+
     /// <summary>Held for the process's life: no second broker on this data directory.</summary>
     internal BrokerLock? Lock { get; init; }
 
@@ -45,6 +51,14 @@ public sealed class MandateApp : IAsyncDisposable
         {
             try
             {
+                // The console first: if its port is taken, the broker has not started nor recorded anything.
+                if (Console is not null)
+                {
+                    await Console.StartAsync(cancellationToken);
+                    ConsoleAddress = Mandate.Server.Console.ConsoleHost.Address(Console);
+                    App.Services.GetRequiredService<Mandate.Server.Console.ConsoleLoginCodes>().ListenerAddress = ConsoleAddress;
+                }
+
                 await App.StartAsync(cancellationToken);
             }
             catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
@@ -73,6 +87,12 @@ public sealed class MandateApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Console is not null)
+        {
+            await Console.StopAsync();
+            await Console.DisposeAsync();
+        }
+
         await App.StopAsync();
         await App.DisposeAsync();
         foreach (var (file, _) in Sockets)

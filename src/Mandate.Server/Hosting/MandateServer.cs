@@ -53,8 +53,14 @@ public static class MandateServer
             using var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(host.LogLevel));
             runtime = await MandateRuntime.OpenAsync(mandate, startupLoggers, cancellationToken);
             mandate.UseRuntime(runtime);
+            if (options.Console.Listen is { } consoleUrl)
+            {
+                EnsureFree(ListenAddress.Parse(consoleUrl, options.SenderConstraint.Tls is not null), consoleUrl);
+            }
+
             var app = Build(builder, options, host, listen, out var sockets, out var proxyListener);
-            return new MandateApp(app, runtime) { ProxyListener = proxyListener, Lock = brokerLock, Sockets = sockets, ListenUrl = listenUrl };
+            var console = Console.ConsoleHost.Build(options, host, app.Services);
+            return new MandateApp(app, runtime) { ProxyListener = proxyListener, Lock = brokerLock, Sockets = sockets, ListenUrl = listenUrl, Console = console };
         }
         catch
         {
@@ -115,6 +121,7 @@ public static class MandateServer
 
         sockets = published;
         builder.Services.Replace(ServiceDescriptor.Singleton(new ServedSockets(published)));
+        builder.Services.AddSingleton<Console.ConsoleLoginCodes>();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 

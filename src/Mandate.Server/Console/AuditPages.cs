@@ -1,0 +1,76 @@
+using System.Globalization;
+using Mandate.Core;
+using Mandate.Core.Audit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Mandate.Server.Console;
+
+/// <summary>Audit search (run, agent, user, tenant, tool, trace id, time window) with the chain's verification status.</summary>
+internal static class AuditPages
+{
+    private const int MaxResults = 200;
+
+    /// <summary>How far back a search without <c>since</c> looks.</summary>
+    private static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(1);
+
+    public static void MapAuditPages(this RouteGroupBuilder pages) => pages.MapGet("/audit", SearchAsync);
+
+    private static async Task<IResult> SearchAsync(
+        HttpContext http, IMandateStore store, ChainStatus chain, TimeProvider time,
+        string? run, string? agent, string? user, string? tenant, string? tool, string? trace, string? since, string? until)
+    {
+        var now = time.GetUtcNow();
+        var from = Time(since) ?? now - DefaultWindow;
+        var to = Time(until);
+        var query = new AuditQuery { Run = ConsoleInput.Blank(run), Agent = ConsoleInput.Blank(agent), User = ConsoleInput.Blank(user), Tenant = ConsoleInput.Blank(tenant), Since = from, Until = to };
+        var records = new List<(AuditRecord Record, AuditEvent Event)>();
+        await foreach (var record in store.ReadAuditAsync(query, http.RequestAborted))
+        {
+            var e = record.Event;
+            if ((ConsoleInput.Blank(tool) is not { } t || e.Tool == t) && (ConsoleInput.Blank(trace) is not { } tr || string.Equals(e.TraceId, tr, StringComparison.OrdinalIgnoreCase)))
+            {
+                records.Add((record, e));
+            }
+        }
+
+        // Newest first, bounded: the store reads in sequence order.
+        var shown = records.TakeLast(MaxResults).Reverse();
+        var (verification, verifiedAt) = await chain.CurrentAsync(http.RequestAborted);
+        var badge = verification.IsValid
+            ? Markup.Of($"<span id=\"chain-status\" class=\"badge ok\" data-valid=\"true\">chain verified: {verification.RecordCount} records, head {verification.Head.Sequence} (checked {verifiedAt:u})</span>")
+            : Markup.Of($"<span id=\"chain-status\" class=\"badge bad\" data-valid=\"false\">chain broken: {verification.Message} (checked {verifiedAt:u})</span>");
+        var rows = shown.Select(r => Markup.Of($"""
+            <tr data-seq="{r.Record.Sequence}"><td>{r.Record.Sequence}</td><td>{r.Event.Time:u}</td><td>{r.Event.Kind}</td><td>{r.Event.Outcome}</td>
+            <td class="mono">{r.Event.Agent ?? ""}</td><td>{r.Event.Tenant ?? ""}</td><td>{r.Event.User ?? ""}</td><td>{r.Event.Tool ?? ""}</td>
+            <td>{RunLink(r.Event.Run)}</td><td class="mono">{r.Event.Jti ?? ""}</td><td>{r.Event.Rule ?? ""}</td><td>{r.Event.Reason ?? ""}</td>
+            <td class="mono">{Actor(r.Event)}</td><td class="mono">{r.Event.TraceId ?? ""}</td></tr>
+            """));
+        return ConsolePages.Page(http, "Audit", Markup.Of($"""
+            <p>{badge}</p>
+            <form method="get" action="/audit" id="audit-search" class="search">
+            {Field("q-run", "run", "Run", run)}{Field("q-agent", "agent", "Agent", agent)}{Field("q-user", "user", "User", user)}{Field("q-tenant", "tenant", "Tenant", tenant)}
+            {Field("q-tool", "tool", "Tool", tool)}{Field("q-trace", "trace", "Trace id", trace)}{Field("q-since", "since", "Since (UTC)", since)}{Field("q-until", "until", "Until (UTC)", until)}
+            <button type="submit" id="q-submit">Search</button>
+            </form>
+            <p class="muted" id="audit-count">{records.Count} records from {from:u}{(to is null ? "" : $" to {to:u}")}; newest {Math.Min(records.Count, MaxResults)} shown.</p>
+            <table id="audit-results">
+            <thead><tr><th>Seq</th><th>Time</th><th>Kind</th><th>Outcome</th><th>Agent</th><th>Tenant</th><th>User</th><th>Tool</th><th>Run</th><th>Credential (jti)</th><th>Rule</th><th>Reason</th><th>By</th><th>Trace</th></tr></thead>
+            <tbody>{rows}</tbody>
+            </table>
+            """));
+    }
+
+    /// <summary>Who acted, for records made by a person (approver, revoker, enabler).</summary>
+    private static string Actor(AuditEvent e) =>
+        e.Evidence.GetValueOrDefault("approver") ?? e.Evidence.GetValueOrDefault("revoked_by") ?? e.Evidence.GetValueOrDefault("lifted_by") ?? "";
+
+    private static Markup RunLink(string? run) => run is null ? Markup.Empty : Markup.Of($"<a class=\"mono\" href=\"/runs/{run}\">{run}</a>");
+
+    private static Markup Field(string id, string name, string label, string? value) =>
+        Markup.Of($"<label for=\"{id}\">{label}<input type=\"text\" id=\"{id}\" name=\"{name}\" value=\"{value ?? ""}\"></label>");
+
+    private static DateTimeOffset? Time(string? value) =>
+        DateTimeOffset.TryParse(ConsoleInput.Blank(value), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+}

@@ -1,0 +1,133 @@
+using Mandate.Core.Configuration;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace Mandate.Server.Console;
+
+/// <summary>
+/// Console sign-in: a session cookie, and OpenID Connect (authorization code + PKCE) against the configured
+/// provider. The provider's tokens are read once at the callback and dropped; the cookie holds only who the
+/// user is and their role (<see cref="ConsoleUser"/>).
+/// </summary>
+internal static class ConsoleAuthentication
+{
+    public const string SessionCookie = "__Host-mandate-console";
+    public const string CallbackPath = "/signin-oidc";
+    public const string SignInPath = "/signin";
+    public const string ViewerPolicy = "console-viewer";
+
+    public static void AddConsoleAuthentication(this IServiceCollection services, ConsoleOptions console, Func<string, string?> environment, TimeProvider time)
+    {
+        var oidc = console.Oidc;
+        var auth = services.AddAuthentication(o =>
+        {
+            o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+            o.DefaultChallengeScheme = oidc is null ? CookieAuthenticationDefaults.AuthenticationScheme : OpenIdConnectDefaults.AuthenticationScheme;
+        });
+        auth.AddCookie(o =>
+        {
+            o.Cookie.Name = SessionCookie;
+            HostCookie(o.Cookie, SameSiteMode.Lax);
+            o.ExpireTimeSpan = console.IdleTimeout;
+            o.SlidingExpiration = true;
+            o.LoginPath = SignInPath;
+            o.TimeProvider = time;
+            o.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return ConsolePages.ForbiddenAsync(context.HttpContext, "your account has no console role; ask an administrator to add you to a viewer, approver or admin group");
+            };
+        });
+        if (oidc is not null)
+        {
+            // Read now, so a missing secret fails start-up rather than the first sign-in.
+            var secret = ClientSecret(oidc, environment);
+            auth.AddOpenIdConnect(o => Configure(o, oidc, secret));
+        }
+
+        services.AddAuthorization(o => o.AddPolicy(ViewerPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => ConsoleUser.From(c.User)?.Role >= ConsoleRole.Viewer)));
+    }
+
+    private static void Configure(OpenIdConnectOptions o, ConsoleOidcOptions oidc, string? secret)
+    {
+        o.Authority = oidc.Issuer.ToString();
+        o.ClientId = oidc.ClientId;
+        o.ClientSecret = secret;
+        o.ResponseType = OpenIdConnectResponseType.Code;
+        // The callback is a top-level GET, so the correlation and nonce cookies can stay SameSite=Lax.
+        o.ResponseMode = OpenIdConnectResponseMode.Query;
+        o.UsePkce = true;
+        o.SaveTokens = false;
+        o.MapInboundClaims = false;
+        o.GetClaimsFromUserInfoEndpoint = false;
+        o.RequireHttpsMetadata = !oidc.IsLoopbackIssuer;
+        o.CallbackPath = CallbackPath;
+        o.Scope.Clear();
+        foreach (var scope in oidc.Scopes)
+        {
+            o.Scope.Add(scope);
+        }
+
+        o.CorrelationCookie.Name = "__Host-mandate-correlation.";
+        HostCookie(o.CorrelationCookie, SameSiteMode.Lax);
+        o.NonceCookie.Name = "__Host-mandate-nonce.";
+        HostCookie(o.NonceCookie, SameSiteMode.Lax);
+        o.Events.OnTokenValidated = context =>
+        {
+            // Keep who the user is and their role; the ID token and every other claim stay out of the cookie.
+            var principal = context.Principal!;
+            var subject = principal.FindFirst(ConsoleUser.SubjectClaim)?.Value ?? "";
+            var name = principal.FindFirst("name")?.Value ?? principal.FindFirst("preferred_username")?.Value ?? principal.FindFirst("email")?.Value ?? subject;
+            var issuer = principal.FindFirst(ConsoleUser.IssuerClaim)?.Value ?? oidc.Issuer.ToString();
+            context.Principal = new ConsoleUser(issuer, subject, name, ConsoleUser.RoleFrom(principal, oidc)).ToPrincipal(OpenIdConnectDefaults.AuthenticationScheme);
+            return Task.CompletedTask;
+        };
+        o.Events.OnRemoteFailure = context =>
+        {
+            context.HandleResponse();
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return ConsolePages.ErrorAsync(context.HttpContext, "sign-in failed", "the identity provider's answer could not be accepted; start again from the console's home page");
+        };
+    }
+
+    private static string? ClientSecret(ConsoleOidcOptions oidc, Func<string, string?> environment)
+    {
+        if (oidc.ClientSecretEnvironmentVariable is { } variable)
+        {
+            return environment(variable) is { Length: > 0 } value
+                ? value
+                : throw new MandateConfigException($"console.oidc.client_secret_env names {variable}, which is not set; export it or use client_secret_file");
+        }
+
+        if (oidc.ClientSecretFile is { } file)
+        {
+            try
+            {
+                return File.ReadLines(file).FirstOrDefault()?.Trim() is { Length: > 0 } secret
+                    ? secret
+                    : throw new MandateConfigException($"console.oidc.client_secret_file {file} is empty");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new MandateConfigException($"console.oidc.client_secret_file {file} cannot be read: {e.Message}");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A <c>__Host-</c> cookie: Secure, HttpOnly, path /, no domain (browsers refuse it otherwise).</summary>
+    public static void HostCookie(CookieBuilder cookie, SameSiteMode sameSite)
+    {
+        cookie.SecurePolicy = CookieSecurePolicy.Always;
+        cookie.HttpOnly = true;
+        cookie.SameSite = sameSite;
+        cookie.Path = "/";
+        cookie.Domain = null;
+        cookie.IsEssential = true;
+    }
+}

@@ -1,0 +1,97 @@
+using Mandate.Core;
+using Mandate.Core.Approvals;
+using Mandate.Core.Configuration;
+using Mandate.Core.Policy;
+using Mandate.Core.Revocation;
+using Mandate.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Mandate.Server.Console;
+
+/// <summary>
+/// The web console as its own small web application on its own listener, beside the broker's: its requests never
+/// reach the OAuth or admin endpoints, and the broker's listeners never serve a console page. It shares the
+/// broker's services (store, approvals, revocations, policy) rather than holding copies.
+/// </summary>
+internal static class ConsoleHost
+{
+    /// <summary>The services the pages use, taken from the broker's container.</summary>
+    private static readonly Type[] Shared =
+    [
+        typeof(MandateOptions), typeof(TimeProvider), typeof(IMandateStore), typeof(ApprovalService),
+        typeof(RevocationService), typeof(RevocationList), typeof(PolicyProvider), typeof(ConsoleLoginCodes),
+    ];
+
+    /// <summary>The console app when <c>console.listen</c> is set; null otherwise.</summary>
+    public static WebApplication? Build(MandateOptions options, MandateHostOptions host, IServiceProvider broker)
+    {
+        if (options.Console.Listen is not { } url)
+        {
+            return null;
+        }
+
+        var listen = ListenAddress.Parse(url, options.SenderConstraint.Tls is not null);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Mandate.Console", ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(host.LogLevel);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        host.ConfigureLogging?.Invoke(builder.Logging);
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = 64 * 1024;
+            k.Listen(listen.Address, listen.Port, l =>
+            {
+                if (listen.Https)
+                {
+                    SenderConstraint.TlsListener.Configure(l, options.SenderConstraint.Tls!);
+                }
+            });
+        });
+        foreach (var type in Shared)
+        {
+            builder.Services.AddSingleton(type, _ => broker.GetRequiredService(type));
+        }
+
+        // Sessions and form tokens are protected with keys that live only in this process: a restart signs everyone out.
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        builder.Services.AddConsoleAuthentication(options.Console, host.GetEnvironment, host.Time);
+        builder.Services.AddConsoleAntiforgery();
+        builder.Services.AddSingleton<ChainStatus>();
+
+        var app = builder.Build();
+        app.UseConsoleSecurityHeaders(options.Console.Oidc?.Issuer);
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            await ConsolePages.ErrorAsync(http, $"{http.Response.StatusCode}", "there is no such page here");
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapConsoleStatic();
+        app.MapConsoleLogin();
+        var pages = app.MapGroup("").RequireAuthorization(ConsoleAuthentication.ViewerPolicy);
+        pages.MapGet("/", () => Results.Redirect("/runs"));
+        pages.MapApprovalPages();
+        pages.MapAgentPages();
+        pages.MapAuditPages();
+        pages.MapRunPages();
+        pages.MapRevocationPages();
+        pages.MapPolicyPages();
+        return app;
+    }
+
+    /// <summary>The bound address (resolves port 0).</summary>
+    public static Uri Address(WebApplication console) =>
+        new(console.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+}

@@ -1,0 +1,76 @@
+using Mandate.Core.Configuration;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Mandate.Server.Console;
+
+/// <summary>
+/// Signing in and out: the page shown when there is no identity provider, the one-time admin login (a
+/// confirmation page, then a POST, so a link prefetcher cannot use the code up) and sign-out.
+/// </summary>
+internal static class LoginEndpoints
+{
+    public const string OneTimeAdminName = "local-admin (one-time login)";
+
+    public static void MapConsoleLogin(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(ConsoleAuthentication.SignInPath, (HttpContext http) => ConsolePages.Page(http, "Sign in", Markup.Of($"""
+            <p>This console has no identity provider configured (<code>console.oidc</code>).</p>
+            <p>On the broker's machine, run <code>mandate console login</code> and open the link it prints.</p>
+            """), StatusCodes.Status401Unauthorized));
+        app.MapGet(ConsoleLoginCodes.Path, ConfirmPage);
+        app.MapPost(ConsoleLoginCodes.Path, SignInAsync);
+        app.MapPost("/signout", (Delegate)SignOutAsync);
+    }
+
+    private static IResult ConfirmPage(HttpContext http, ConsoleLoginCodes codes, string? code)
+    {
+        if (codes.Refused || !codes.IsUsable(code))
+        {
+            return Unusable(http);
+        }
+
+        return ConsolePages.Page(http, "One-time admin login", Markup.Of($"""
+            <div class="confirm">
+            <p>Sign in as <strong>{OneTimeAdminName}</strong> with every console permission. The link works once and expires ten minutes after it was printed.</p>
+            <form method="post" action="{ConsoleLoginCodes.Path}">{ConsoleForms.Token(http)}<input type="hidden" name="code" value="{code}"><button type="submit" id="confirm">Sign in</button></form>
+            </div>
+            """));
+    }
+
+    private static async Task<IResult> SignInAsync(HttpContext http, ConsoleLoginCodes codes, MandateOptions options)
+    {
+        if (await ConsoleForms.ReadAsync(http) is not { } form)
+        {
+            return ConsoleForms.Rejected(http);
+        }
+
+        string? code = form["code"];
+        if (codes.Refused || !codes.TryUse(code))
+        {
+            return Unusable(http);
+        }
+
+        var user = new ConsoleUser(options.Issuer, "one-time:" + ConsoleLoginCodes.Label(code!), OneTimeAdminName, ConsoleRole.Admin);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, user.ToPrincipal("one-time-login"));
+        return Results.Redirect("/runs");
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext http)
+    {
+        if (await ConsoleForms.ReadAsync(http) is null)
+        {
+            return ConsoleForms.Rejected(http);
+        }
+
+        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return Results.Redirect(ConsoleAuthentication.SignInPath);
+    }
+
+    private static IResult Unusable(HttpContext http) =>
+        ConsolePages.Error(http, StatusCodes.Status400BadRequest, "Login link not usable",
+            "this login link was used already, has expired or is unknown; run mandate console login again");
+}
