@@ -57,6 +57,17 @@ public sealed class MandateAdminClient : IDisposable
         return json.RootElement.Clone();
     }
 
+    /// <summary>
+    /// A one-time admin login URL for the web console (single use, expires in ten minutes); the broker refuses it
+    /// when the console is off or <c>environment</c> is production.
+    /// </summary>
+    public async Task<(Uri Url, DateTimeOffset ExpiresAt)> CreateConsoleLoginAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsync("admin/console/login", null, cancellationToken);
+        using var json = await MandateClient.ReadAsync(response, cancellationToken);
+        return (new Uri(json.RootElement.GetProperty("url").GetString()!), json.RootElement.GetProperty("expires_at").GetDateTimeOffset());
+    }
+
     /// <summary>Approves (or denies) a pending approval as <paramref name="approver"/>, with an optional reason.</summary>
     public async Task<JsonElement> DecideApprovalAsync(string id, bool approve, string approver, string? reason, CancellationToken cancellationToken = default)
     {

@@ -66,7 +66,7 @@ internal static class ApprovalCommands
         return command;
     }
 
-    private static async Task<int> RunAsync(string configPath, Func<MandateAdminClient, Task<int>> action)
+    internal static async Task<int> RunAsync(string configPath, Func<MandateAdminClient, Task<int>> action)
     {
         var options = CommonOptions.LoadConfig(configPath);
         if (options is null)

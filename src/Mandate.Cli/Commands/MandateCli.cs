@@ -12,6 +12,7 @@ internal static class MandateCli
             AuditCommands.Create(),
             RevokeCommand.Create(),
             ApprovalCommands.Create(),
+            ConsoleCommands.Create(),
             RunCommands.Create(),
             RunCommands.Agents(),
             EntryCommands.Create(),

@@ -15,12 +15,12 @@ namespace Mandate.Server.Console;
 /// </summary>
 internal static class ConsoleAuthentication
 {
-    public const string SessionCookie = "__Host-mandate-console";
+    public const string SessionCookie = "mandate-console";
     public const string CallbackPath = "/signin-oidc";
     public const string SignInPath = "/signin";
     public const string ViewerPolicy = "console-viewer";
 
-    public static void AddConsoleAuthentication(this IServiceCollection services, ConsoleOptions console, Func<string, string?> environment, TimeProvider time)
+    public static void AddConsoleAuthentication(this IServiceCollection services, ConsoleOptions console, bool https, Func<string, string?> environment, TimeProvider time)
     {
         var oidc = console.Oidc;
         var auth = services.AddAuthentication(o =>
@@ -30,8 +30,7 @@ internal static class ConsoleAuthentication
         });
         auth.AddCookie(o =>
         {
-            o.Cookie.Name = SessionCookie;
-            HostCookie(o.Cookie, SameSiteMode.Lax);
+            HostCookie(o.Cookie, SessionCookie, SameSiteMode.Lax, https);
             o.ExpireTimeSpan = console.IdleTimeout;
             o.SlidingExpiration = true;
             o.LoginPath = SignInPath;
@@ -46,13 +45,13 @@ internal static class ConsoleAuthentication
         {
             // Read now, so a missing secret fails start-up rather than the first sign-in.
             var secret = ClientSecret(oidc, environment);
-            auth.AddOpenIdConnect(o => Configure(o, oidc, secret));
+            auth.AddOpenIdConnect(o => Configure(o, oidc, secret, https));
         }
 
         services.AddAuthorization(o => o.AddPolicy(ViewerPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => ConsoleUser.From(c.User)?.Role >= ConsoleRole.Viewer)));
     }
 
-    private static void Configure(OpenIdConnectOptions o, ConsoleOidcOptions oidc, string? secret)
+    private static void Configure(OpenIdConnectOptions o, ConsoleOidcOptions oidc, string? secret, bool https)
     {
         o.Authority = oidc.Issuer.ToString();
         o.ClientId = oidc.ClientId;
@@ -72,10 +71,8 @@ internal static class ConsoleAuthentication
             o.Scope.Add(scope);
         }
 
-        o.CorrelationCookie.Name = "__Host-mandate-correlation.";
-        HostCookie(o.CorrelationCookie, SameSiteMode.Lax);
-        o.NonceCookie.Name = "__Host-mandate-nonce.";
-        HostCookie(o.NonceCookie, SameSiteMode.Lax);
+        HostCookie(o.CorrelationCookie, "mandate-correlation.", SameSiteMode.Lax, https);
+        HostCookie(o.NonceCookie, "mandate-nonce.", SameSiteMode.Lax, https);
         o.Events.OnTokenValidated = context =>
         {
             // Keep who the user is and their role; the ID token and every other claim stay out of the cookie.
@@ -120,10 +117,14 @@ internal static class ConsoleAuthentication
         return null;
     }
 
-    /// <summary>A <c>__Host-</c> cookie: Secure, HttpOnly, path /, no domain (browsers refuse it otherwise).</summary>
-    public static void HostCookie(CookieBuilder cookie, SameSiteMode sameSite)
+    /// <summary>
+    /// An HttpOnly cookie for path / and no domain. Over https it is a <c>__Host-</c> cookie, always Secure; over the
+    /// plain-http loopback listener (the only plain listener allowed) it can be neither, so it is named without the prefix.
+    /// </summary>
+    public static void HostCookie(CookieBuilder cookie, string name, SameSiteMode sameSite, bool https)
     {
-        cookie.SecurePolicy = CookieSecurePolicy.Always;
+        cookie.Name = https ? "__Host-" + name : name;
+        cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.None;
         cookie.HttpOnly = true;
         cookie.SameSite = sameSite;
         cookie.Path = "/";

@@ -5,19 +5,18 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mandate.Server.Console;
 
 /// <summary>
-/// CSRF protection for every console form: ASP.NET Core antiforgery (a <c>__Host-</c> SameSite=Strict cookie and a
+/// CSRF protection for every console form: ASP.NET Core antiforgery (a SameSite=Strict cookie, <c>__Host-</c> over https, and a
 /// hidden field bound to the signed-in user), validated explicitly by each POST handler before it reads anything.
 /// </summary>
 internal static class ConsoleForms
 {
-    public const string Cookie = "__Host-mandate-csrf";
+    public const string Cookie = "mandate-csrf";
     public const string Field = "__csrf";
 
-    public static void AddConsoleAntiforgery(this IServiceCollection services) =>
+    public static void AddConsoleAntiforgery(this IServiceCollection services, bool https) =>
         services.AddAntiforgery(o =>
         {
-            o.Cookie.Name = Cookie;
-            ConsoleAuthentication.HostCookie(o.Cookie, SameSiteMode.Strict);
+            ConsoleAuthentication.HostCookie(o.Cookie, Cookie, SameSiteMode.Strict, https);
             o.FormFieldName = Field;
             o.HeaderName = null;
             o.SuppressXFrameOptionsHeader = true;

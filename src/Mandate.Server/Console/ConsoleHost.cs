@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Constraints;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,9 +67,11 @@ internal static class ConsoleHost
 
         // Sessions and form tokens are protected with keys that live only in this process: a restart signs everyone out.
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        builder.Services.AddConsoleAuthentication(options.Console, host.GetEnvironment, host.Time);
-        builder.Services.AddConsoleAntiforgery();
+        builder.Services.AddConsoleAuthentication(options.Console, listen.Https, host.GetEnvironment, host.Time);
+        builder.Services.AddConsoleAntiforgery(listen.Https);
         builder.Services.AddSingleton<ChainStatus>();
+        // The slim builder leaves the regex route constraint out; the pages use it for their verbs (approve|deny, disable|enable).
+        builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<RegexInlineRouteConstraint>("regex"));
 
         var app = builder.Build();
         app.UseConsoleSecurityHeaders(options.Console.Oidc?.Issuer);

@@ -13,9 +13,12 @@ public abstract class BrokerTest : IAsyncLifetime
     /// <summary>The mandate.yaml the broker starts with.</summary>
     protected virtual string Configuration => TestBroker.Configuration;
 
-    public virtual async Task InitializeAsync() => _broker = await BrokerHarness.StartAsync(Policy, configuration: Configuration);
+    public virtual async Task InitializeAsync() => _broker = await BrokerHarness.StartAsync(Policy, configuration: Configuration, prepare: PrepareAsync);
 
-    public async Task DisposeAsync()
+    /// <summary>Writes files the configuration names (a client secret, certificates) into the broker's folder before it loads.</summary>
+    protected virtual Task PrepareAsync(string directory) => Task.CompletedTask;
+
+    public virtual async Task DisposeAsync()
     {
         if (_broker is not null)
         {

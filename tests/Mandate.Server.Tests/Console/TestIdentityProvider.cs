@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.Server.Tests.Console;
+
+/// <summary>
+/// The smallest OpenID provider the console's sign-in needs, on its own loopback Kestrel: discovery, JWKS, an
+/// authorization endpoint that signs in <see cref="NextUser"/> at once, and a token endpoint that checks the PKCE
+/// verifier (S256) and the redirect URI before it issues an RS256 ID token carrying the nonce.
+/// </summary>
+internal sealed class TestIdentityProvider : IAsyncDisposable
+{
+    public const string ClientId = "mandate-console";
+    public const string ClientSecret = "console-client-secret-7f3a9c";
+
+    private readonly WebApplication _app;
+    private readonly RSA _key = RSA.Create(2048);
+    private readonly ConcurrentDictionary<string, (string Nonce, string Challenge, string RedirectUri, TestUser User)> _codes = new();
+
+    private TestIdentityProvider(WebApplication app) => _app = app;
+
+    public Uri Issuer { get; private set; } = null!;
+
+    /// <summary>Who the next authorization request signs in.</summary>
+    public TestUser NextUser { get; set; } = new("alice-sub", "Alice Viewer", ["viewers"]);
+
+    /// <summary>Every authorization request's query, as the console's challenge sent it.</summary>
+    public List<IQueryCollection> AuthorizationRequests { get; } = [];
+
+    /// <summary>Token requests refused (a wrong PKCE verifier or redirect URI).</summary>
+    public int RefusedTokenRequests { get; private set; }
+
+    public static async Task<TestIdentityProvider> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        var idp = new TestIdentityProvider(builder.Build());
+        idp.Map();
+        await idp._app.StartAsync();
+        var address = idp._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        idp.Issuer = new Uri(address.TrimEnd('/') + "/idp");
+        return idp;
+    }
+
+    private void Map()
+    {
+        // One JSON text: what a provider publishes.
+        _app.MapGet("/idp/.well-known/openid-configuration", () => Results.Text($$"""
+            {"issuer":"{{Issuer}}","authorization_endpoint":"{{Issuer}}/authorize","token_endpoint":"{{Issuer}}/token","jwks_uri":"{{Issuer}}/jwks",
+             "response_types_supported":["code"],"subject_types_supported":["public"],"id_token_signing_alg_values_supported":["RS256"],"code_challenge_methods_supported":["S256"]}
+            """, "application/json"));
+
+        _app.MapGet("/idp/jwks", () =>
+        {
+            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(_key.ExportParameters(false)) { KeyId = "idp-1" });
+            return Results.Json(new { keys = new[] { new { kty = "RSA", kid = "idp-1", use = "sig", alg = "RS256", n = jwk.N, e = jwk.E } } });
+        });
+        _app.MapGet("/idp/authorize", (HttpContext http) =>
+        {
+            var q = http.Request.Query;
+            AuthorizationRequests.Add(q);
+            var code = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+            _codes[code] = (q["nonce"]!, q["code_challenge"]!, q["redirect_uri"]!, NextUser);
+            return Results.Redirect($"{q["redirect_uri"]}?code={code}&state={Uri.EscapeDataString(q["state"]!)}");
+        });
+        _app.MapPost("/idp/token", async (HttpContext http) =>
+        {
+            var form = await http.Request.ReadFormAsync();
+            var verifier = form["code_verifier"].ToString();
+            var challenge = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+            if (!_codes.TryRemove(form["code"].ToString(), out var grant) || grant.Challenge != challenge || grant.RedirectUri != form["redirect_uri"]
+                || form["client_id"] != ClientId || form["client_secret"] != ClientSecret)
+            {
+                RefusedTokenRequests++;
+                return Results.Json(new { error = "invalid_grant" }, statusCode: 400);
+            }
+
+            return Results.Json(new { access_token = "idp-access-token-not-for-mandate", token_type = "Bearer", expires_in = 300, id_token = IdToken(grant.User, grant.Nonce) });
+        });
+    }
+
+    private string IdToken(TestUser user, string nonce)
+    {
+        var now = DateTime.UtcNow;
+        var claims = new Dictionary<string, object> { ["sub"] = user.Subject, ["name"] = user.Name, ["nonce"] = nonce, ["roles"] = user.Roles };
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer.ToString().TrimEnd('/'),
+            Audience = ClientId,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(5),
+            Claims = claims,
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(_key) { KeyId = "idp-1" }, SecurityAlgorithms.RsaSha256),
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _key.Dispose();
+    }
+}
+
+/// <summary>A person at the test identity provider and the role-claim values they carry.</summary>
+internal sealed record TestUser(string Subject, string Name, string[] Roles);
