@@ -63,6 +63,8 @@ internal static class ConsoleAuthentication
         o.SaveTokens = false;
         o.MapInboundClaims = false;
         o.GetClaimsFromUserInfoEndpoint = false;
+        // The principal is replaced at OnTokenValidated; the default claim actions would then delete its "iss".
+        o.ClaimActions.Clear();
         o.RequireHttpsMetadata = !oidc.IsLoopbackIssuer;
         o.CallbackPath = CallbackPath;
         o.Scope.Clear();

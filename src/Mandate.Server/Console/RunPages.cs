@@ -1,6 +1,6 @@
 using System.Globalization;
 using Mandate.Core;
-using Mandate.Core.Audit;
+using Mandate.Core.Revocation;
 using Mandate.Core.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -45,7 +45,7 @@ internal static class RunPages
             """), head: isLive ? Markup.Of($"<meta http-equiv=\"refresh\" content=\"{LiveRefreshSeconds}\">") : null);
     }
 
-    private static async Task<IResult> TreeAsync(HttpContext http, string id, IMandateStore store, TimeProvider time)
+    private static async Task<IResult> TreeAsync(HttpContext http, string id, IMandateStore store, RevocationList revocations, TimeProvider time)
     {
         var trace = await RunTraceBuilder.BuildAsync(store, id, http.RequestAborted);
         if (trace is null)
@@ -56,15 +56,15 @@ internal static class RunPages
         var now = time.GetUtcNow();
         return ConsolePages.Page(http, "Run " + id, Markup.Of($"""
             <p class="muted">The whole delegation tree the run belongs to, from its root; the run you opened is marked.</p>
-            <div id="run-tree">{Node(trace, id, now)}</div>
+            <div id="run-tree">{Node(trace, id, revocations, now)}</div>
             """));
     }
 
-    private static Markup Node(RunTrace t, string selected, DateTimeOffset now)
+    private static Markup Node(RunTrace t, string selected, RevocationList revocations, DateTimeOffset now)
     {
         var r = t.Run;
         var decisions = t.Decisions.Select(d => Markup.Of($"<li>{d.Event.Time:u} {d.Event.Outcome} · tool {d.Event.Tool ?? "—"} · rule {d.Event.Rule ?? "—"} · policy {d.Event.PolicyVersion ?? "—"}{(d.Event.Reason is { } reason ? " · " + reason : "")}</li>"));
-        var credentials = t.Credentials.Select(c => Credential(t, c, now));
+        var credentials = t.Credentials.Select(c => Credential(t, c, revocations, now));
         var lifecycle = t.Lifecycle.Select(l => Markup.Of($"<li>{l.Event.Time:u} {l.Event.Kind} {l.Event.Outcome}{(l.Event.Reason is { } reason ? ": " + reason : "")}</li>"));
         return Markup.Of($"""
             <section class="run-node{(r.Id == selected ? " selected" : "")}" data-run-id="{r.Id}" data-parent-id="{r.ParentId ?? ""}">
@@ -74,17 +74,19 @@ internal static class RunPages
             <h3>Credentials</h3>
             <table class="credentials"><thead><tr><th>jti</th><th>Tool</th><th>Scope</th><th>Issued</th><th>Accepted by</th><th>State</th></tr></thead><tbody>{credentials}</tbody></table>
             <ul class="lifecycle">{lifecycle}</ul>
-            {t.Children.Select(c => Node(c, selected, now))}
+            {t.Children.Select(c => Node(c, selected, revocations, now))}
             </section>
             """);
     }
 
-    private static Markup Credential(RunTrace t, CredentialTrace c, DateTimeOffset now)
+    private static Markup Credential(RunTrace t, CredentialTrace c, RevocationList revocations, DateTimeOffset now)
     {
         var e = c.Issuance.Event;
         var expires = long.TryParse(e.Evidence.GetValueOrDefault("exp"), NumberStyles.None, CultureInfo.InvariantCulture, out var exp)
             ? DateTimeOffset.FromUnixTimeSeconds(exp) : (DateTimeOffset?)null;
-        var state = c.Revocation is not null ? "revoked"
+        // Revoked by its own record (a token revocation) or by one that covers it: its run, agent, tenant or user.
+        var covered = revocations.Find(new CredentialFacts(c.Jti, e.Agent ?? t.Run.Agent, e.Tenant ?? t.Run.Tenant, e.Run ?? t.Run.Id, e.User, e.Time)) is not null;
+        var state = c.Revocation is not null || covered ? "revoked"
             : !t.Run.IsOpen(now) && !t.Implicit ? "dead (run ended)"
             : expires <= now ? "expired"
             : "usable";

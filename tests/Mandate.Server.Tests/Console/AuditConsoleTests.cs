@@ -1,0 +1,66 @@
+using System.Net;
+using Mandate.Core.Audit;
+using static Mandate.Server.Tests.Harness.TestBroker;
+
+namespace Mandate.Server.Tests.Console;
+
+/// <summary>Audit search (run, agent, trace id) with the chain's verification status; nothing secret on any page.</summary>
+public sealed class AuditConsoleTests : ConsoleTest
+{
+    [Fact]
+    public async Task Audit_search_finds_records_by_run_agent_and_trace_and_shows_the_chain_verified()
+    {
+        var token = await Broker.IssueAsync(Broker.RefundRequest());
+        var issuance = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance));
+        var viewer = await SignInAsync(Viewer);
+
+        var page = await viewer.GetAsync("/audit");
+        Assert.True(page.HasElement("audit-search") && page.HasElement("q-run") && page.HasElement("q-agent") && page.HasElement("q-trace"), page.ToString());
+        Assert.Contains("id=\"chain-status\" class=\"badge ok\" data-valid=\"true\"", page.Html, StringComparison.Ordinal);
+
+        var byRun = await viewer.GetAsync($"/audit?run={Uri.EscapeDataString(issuance.Run!)}");
+        Assert.Contains(issuance.Jti!, Results(byRun), StringComparison.Ordinal);
+        var byAgent = await viewer.GetAsync($"/audit?agent={Uri.EscapeDataString(SupportAgent)}");
+        Assert.Contains(issuance.Jti!, Results(byAgent), StringComparison.Ordinal);
+        var byOtherAgent = await viewer.GetAsync($"/audit?agent={Uri.EscapeDataString(ResearchAgent)}");
+        Assert.DoesNotContain(issuance.Jti!, Results(byOtherAgent), StringComparison.Ordinal);
+        if (issuance.TraceId is { } trace)
+        {
+            Assert.Contains(issuance.Jti!, Results(await viewer.GetAsync($"/audit?trace={trace}")), StringComparison.Ordinal);
+            Assert.DoesNotContain(issuance.Jti!, Results(await viewer.GetAsync($"/audit?trace={new string('0', 32)}")), StringComparison.Ordinal);
+        }
+
+        // The credential itself is never rendered, on any page.
+        foreach (var path in new[] { "/audit", "/runs", $"/runs/{issuance.Run}", "/approvals", "/agents", "/revocations", "/policy" })
+        {
+            var html = (await viewer.GetAsync(path)).Html;
+            Assert.DoesNotContain(token, html, StringComparison.Ordinal);
+            Assert.DoesNotContain(token.Split('.')[2], html, StringComparison.Ordinal);
+            Assert.DoesNotContain(TestIdentityProvider.ClientSecret, html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_broken_chain_shows_as_broken()
+    {
+        await Broker.IssueAsync(Broker.RefundRequest());
+        var viewer = await SignInAsync(Viewer);
+        Assert.Contains("data-valid=\"true\"", (await viewer.GetAsync("/audit")).Html, StringComparison.Ordinal);
+
+        var issuance = (await Broker.ReadAuditAsync(new AuditQuery { Kind = AuditKinds.Issuance })).Single().Sequence;
+        await Broker.ExecuteSqlAsync($"DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; UPDATE audit SET payload = replace(payload, 'refunds:write', 'refunds:read') WHERE seq = {issuance};");
+
+        // The result is kept a minute (verification reads the whole chain); after that the page tells the truth.
+        Broker.Clock.Advance(TimeSpan.FromMinutes(1));
+        var page = await viewer.GetAsync("/audit");
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("id=\"chain-status\" class=\"badge bad\" data-valid=\"false\"", page.Html, StringComparison.Ordinal);
+    }
+
+    private static string Results(ConsoleBrowser.Page page)
+    {
+        var start = page.Html.IndexOf("id=\"audit-results\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, page.ToString());
+        return page.Html[start..];
+    }
+}

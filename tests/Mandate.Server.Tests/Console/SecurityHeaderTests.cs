@@ -1,0 +1,69 @@
+using System.Net;
+using static Mandate.Server.Tests.Harness.TestBroker;
+
+namespace Mandate.Server.Tests.Console;
+
+/// <summary>Every console response carries the strict headers; every form needs its antiforgery token.</summary>
+public sealed class SecurityHeaderTests : ConsoleTest
+{
+    private static readonly string[] Pages =
+    [
+        "/runs", "/runs?live=1", "/approvals", "/agents", "/revocations", "/audit", "/audit?run=nothing", "/policy",
+        "/runs/no-such-run", "/no-such-page", "/agents/disable?agent=" + Uri.EscapeDataString(SupportAgent),
+    ];
+
+    [Fact]
+    public async Task Every_page_carries_the_content_security_policy_and_the_other_security_headers()
+    {
+        var expectedCsp = $"default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self' {Idp.Issuer.GetLeftPart(UriPartial.Authority)}; frame-ancestors 'none'; base-uri 'none'";
+        var admin = await OneTimeAdminAsync();
+        var anonymous = NewBrowser();
+        var responses = new List<(string, ConsoleBrowser.Page)>();
+        foreach (var path in Pages)
+        {
+            responses.Add((path, await admin.GetAsync(path)));
+        }
+
+        responses.Add(("anonymous /runs", await anonymous.GetAsync("/runs")));
+        responses.Add(("anonymous /signin", await anonymous.GetAsync("/signin")));
+        responses.Add(("anonymous login link", await anonymous.GetAsync("/login/one-time?code=x")));
+        responses.Add(("form without token", await admin.PostAsync("/agents/disable", null, ("agent", SupportAgent))));
+        foreach (var (what, page) in responses)
+        {
+            Assert.True(page.Headers.TryGetValue("Content-Security-Policy", out var csp), what);
+            Assert.Equal(expectedCsp, csp);
+            Assert.Equal("nosniff", page.Headers["X-Content-Type-Options"]);
+            Assert.Equal("no-referrer", page.Headers["Referrer-Policy"]);
+            Assert.Equal("DENY", page.Headers["X-Frame-Options"]);
+            Assert.Equal("no-store", page.Headers["Cache-Control"]);
+            Assert.False(page.Headers.ContainsKey("Server"), what);
+            // No inline script or style anywhere: the CSP would block it, so none is written.
+            Assert.DoesNotContain("<script", page.Html, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("style=", page.Html, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("<style", page.Html, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var css = await anonymous.GetAsync("/static/console.css");
+        Assert.Equal(HttpStatusCode.OK, css.Status);
+        Assert.Equal("text/css; charset=utf-8", css.Headers["Content-Type"]);
+    }
+
+    [Fact]
+    public async Task A_post_without_its_antiforgery_token_is_refused_and_changes_nothing()
+    {
+        var admin = await OneTimeAdminAsync();
+        var agents = await admin.GetAsync("/agents");
+        Assert.True(agents.HasElement($"disable-{Mandate.Server.Console.AgentPages.Slug(SupportAgent)}"), agents.ToString());
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync("/agents/disable", token: null, ("agent", SupportAgent))).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync("/agents/disable", token: "forged", ("agent", SupportAgent))).Status);
+
+        // A token from another user's session does not pass either.
+        var other = await OneTimeAdminAsync();
+        var otherToken = (await other.GetAsync("/agents/disable?agent=" + Uri.EscapeDataString(SupportAgent))).Token();
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync("/agents/disable", otherToken, ("agent", SupportAgent))).Status);
+
+        Assert.Null(Broker.Runtime.Revocations.DisabledBy(SupportAgent));
+        await Broker.IssueAsync(Broker.RefundRequest());
+    }
+}
