@@ -17,14 +17,20 @@ internal static class LoginEndpoints
 
     public static void MapConsoleLogin(this IEndpointRouteBuilder app)
     {
-        app.MapGet(ConsoleAuthentication.SignInPath, (HttpContext http) => ConsolePages.Page(http, "Sign in", Markup.Of($"""
-            <p>This console has no identity provider configured (<code>console.oidc</code>).</p>
-            <p>On the broker's machine, run <code>mandate console login</code> and open the link it prints.</p>
-            """), StatusCodes.Status401Unauthorized));
+        app.MapGet(ConsoleAuthentication.SignInPath, SignInPage);
         app.MapGet(ConsoleLoginCodes.Path, ConfirmPage);
         app.MapPost(ConsoleLoginCodes.Path, SignInAsync);
         app.MapPost("/signout", (Delegate)SignOutAsync);
     }
+
+    /// <summary>Where sign-out lands, and where visitors go when no identity provider is configured.</summary>
+    private static IResult SignInPage(HttpContext http, MandateOptions options) =>
+        ConsolePages.Page(http, "Sign in", options.Console.Oidc is { } oidc
+            ? Markup.Of($"""<p>You are signed out.</p><p><a class="button" id="signin-link" href="/runs">Sign in with {oidc.Issuer.Host}</a></p>""")
+            : Markup.Of($"""
+                <p>This console has no identity provider configured (<code>console.oidc</code>).</p>
+                <p>On the broker's machine, run <code>mandate console login</code> and open the link it prints.</p>
+                """), StatusCodes.Status401Unauthorized);
 
     private static IResult ConfirmPage(HttpContext http, ConsoleLoginCodes codes, string? code)
     {

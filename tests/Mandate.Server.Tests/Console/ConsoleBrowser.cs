@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 
 namespace Mandate.Server.Tests.Console;
@@ -13,9 +14,30 @@ internal sealed partial class ConsoleBrowser : IDisposable
     private readonly HttpClient _http;
     private readonly Dictionary<string, string> _cookies = new(StringComparer.Ordinal);
 
-    public ConsoleBrowser(Uri console)
+    /// <param name="console">The console's address.</param>
+    /// <param name="trustedRoot">For an https console: the only root its certificate may chain to.</param>
+    public ConsoleBrowser(Uri console, X509Certificate2? trustedRoot = null)
     {
-        _http = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = console, Timeout = TimeSpan.FromSeconds(30) };
+        var handler = new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false };
+        if (trustedRoot is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) =>
+            {
+                if (presented is null)
+                {
+                    return false;
+                }
+
+                using var certificate = new X509Certificate2(presented);
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(trustedRoot);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return chain.Build(certificate);
+            };
+        }
+
+        _http = new HttpClient(handler) { BaseAddress = console, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     /// <summary>Every Set-Cookie header seen, raw, for attribute checks.</summary>

@@ -94,4 +94,20 @@ public sealed class SignInTests : ConsoleTest
         Assert.Equal(HttpStatusCode.Found, expired.Status);
         Assert.StartsWith(Idp.Issuer.ToString(), expired.Location!.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session_and_needs_the_form_token()
+    {
+        var browser = await SignInAsync(Approver);
+        var runs = await browser.GetAsync("/runs");
+        Assert.Equal(HttpStatusCode.BadRequest, (await browser.PostAsync("/signout", token: null)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/runs")).Status);
+
+        var signedOut = await browser.PostAsync("/signout", runs.Token());
+        Assert.Equal(HttpStatusCode.Found, signedOut.Status);
+        var landing = await browser.GetAsync(signedOut.Location!.ToString());
+        Assert.True(landing.HasElement("signin-link"), landing.ToString());
+        Assert.DoesNotContain("mandate-console", browser.Cookies.Keys);
+        Assert.Equal(HttpStatusCode.Found, (await browser.GetAsync("/runs")).Status);
+    }
 }
