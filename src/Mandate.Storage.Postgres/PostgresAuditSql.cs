@@ -94,6 +94,7 @@ internal static class PostgresAuditSql
         Equal("run", query.Run);
         Equal("jti", query.Jti);
         Equal("kind", query.Kind);
+        Equal("payload::jsonb ->> 'trace_id'", query.TraceId);
 
         // Fixed-width UTC text in the "C" collation orders like the instants it names.
         if (query.Since is { } since)
