@@ -35,7 +35,8 @@ public sealed class ConsoleSite : IAsyncDisposable
 
     /// <param name="policy">policy.yaml.</param>
     /// <param name="configuration">mandate.yaml without its <c>console:</c> section.</param>
-    public static async Task<ConsoleSite> StartAsync(string policy, string configuration)
+    /// <param name="files">Other files the configuration names (a shadow policy), by name in the data folder.</param>
+    public static async Task<ConsoleSite> StartAsync(string policy, string configuration, IReadOnlyDictionary<string, string>? files = null)
     {
         var provider = await OidcProviderProcess.StartAsync(Admin, Approver, Viewer, Outsider);
         var directory = Path.Combine(Path.GetTempPath(), "mdc-" + Guid.NewGuid().ToString("N")[..10]);
@@ -48,6 +49,11 @@ public sealed class ConsoleSite : IAsyncDisposable
             var secretFile = Path.Combine(directory, "console-client-secret");
             await File.WriteAllTextAsync(secretFile, client.ClientSecret + "\n");
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), policy);
+            foreach (var (name, text) in files ?? new Dictionary<string, string>())
+            {
+                await File.WriteAllTextAsync(Path.Combine(directory, name), text);
+            }
+
             var broker = await BrokerHarness.StartNodeAsync(directory, "mandate.yaml", configuration + $$"""
 
                 console:

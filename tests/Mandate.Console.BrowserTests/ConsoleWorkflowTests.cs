@@ -19,11 +19,17 @@ public sealed class ConsoleWorkflowTests(ChromiumBrowser chromium) : IAsyncLifet
     private IBrowserContext _context = null!;
     private readonly List<string> _policyViolations = [];
 
+    /// <summary>A candidate policy that halves what needs no human: the console shows its diff and what it would change.</summary>
+    private static readonly string ShadowPolicy = ApprovalTest.ApprovalPolicy
+        .Replace("amount <= 100", "amount <= 50", StringComparison.Ordinal)
+        .Replace("Refunds up to 100 need no human.", "Refunds up to 50 need no human.", StringComparison.Ordinal);
+
     private BrokerHarness Broker => _site.Broker;
 
     public async Task InitializeAsync()
     {
-        _site = await ConsoleSite.StartAsync(ApprovalTest.ApprovalPolicy, ApprovalTest.ApprovalConfiguration);
+        _site = await ConsoleSite.StartAsync(ApprovalTest.ApprovalPolicy, ApprovalTest.ApprovalConfiguration + "\nshadow_policy: shadow.yaml\n",
+            new Dictionary<string, string> { ["shadow.yaml"] = ShadowPolicy });
         _context = await chromium.NewContextAsync();
         // Any inline script or style the console rendered would be blocked by its CSP and reported here.
         _context.Console += (_, message) =>
@@ -130,6 +136,7 @@ public sealed class ConsoleWorkflowTests(ChromiumBrowser chromium) : IAsyncLifet
 
         await page.ClickAsync("#nav-policy");
         Assert.Equal(1, await page.Locator("#policy-versions").CountAsync());
+        Assert.Contains("amount <= 50", await page.InnerTextAsync("#policy-diff"), StringComparison.Ordinal);
         await ConsoleSite.ScreenshotAsync(page, "policy");
         Assert.Empty(_policyViolations);
     }
