@@ -137,6 +137,7 @@ public static class ConfigLoader
             SenderConstraint = SenderConstraintConfigReader.Read(root, baseDir, root.String("listen") ?? defaults.Listen),
             Spiffe = SpiffeConfigReader.Read(root, baseDir, dataDir),
             Proxy = root.Map("proxy", ProxyConfigReader.Read),
+            Telemetry = root.Map("telemetry", m => TelemetryConfigReader.Read(m, baseDir)),
         };
         root.Finish();
         ConfigRules.Check(options, root);

@@ -61,6 +61,9 @@ public sealed record MandateOptions
     /// <summary>The egress injection proxy; disabled unless <c>proxy.listen</c> is set.</summary>
     public ProxyOptions Proxy { get; init; } = new();
 
+    /// <summary>OpenTelemetry export; off unless <c>telemetry.otlp_endpoint</c> is set.</summary>
+    public TelemetryOptions Telemetry { get; init; } = new();
+
     /// <summary>Folder the configuration file lives in; relative paths were resolved against it.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 
