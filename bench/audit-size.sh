@@ -14,14 +14,14 @@ REPO=$(cd "$BENCH/.." && pwd)
 OUT=$BENCH/results/audit-size-latest.md
 DLL=$BENCH/Mandate.Bench.AuditSize/bin/Release/net10.0/Mandate.Bench.AuditSize.dll
 
+die() { echo "audit-size: $*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 log() { printf '[audit-size %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
-DIRTY=$(git -C "$REPO" status --porcelain -- src bench ':!bench/results' ':!bench/README.md' 2>/dev/null | grep -q . && echo " (uncommitted changes)" || true)
-
+REVISION=$(revision "$REPO")
 log "building Release"
-dotnet build "$BENCH/Mandate.Bench.AuditSize/Mandate.Bench.AuditSize.csproj" -c Release -nologo -v quiet >/dev/null
-
+release_build "$BENCH/Mandate.Bench.AuditSize/Mandate.Bench.AuditSize.csproj"
 TMP=$(mktemp -d /tmp/mandate-audit-size.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -35,7 +35,7 @@ fi
 {
     echo "# Audit record size — latest run"
     echo
-    echo "- commit: \`$COMMIT\`$DIRTY, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "- commit: $REVISION, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- \`bash bench/audit-size.sh\` with RECORDS=$RECORDS; target: ≤ 600 bytes per issuance record on disk"
     echo
     cat "$TMP/sqlite.md"

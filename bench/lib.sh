@@ -15,3 +15,14 @@ free_port() {
 
 # Enough of application/x-www-form-urlencoded for SPIFFE IDs, URLs and scopes.
 urlencode() { local s=$1; s=${s//%/%25}; s=${s//:/%3A}; s=${s//\//%2F}; s=${s// /+}; printf '%s' "$s"; }
+
+# The commit a report was measured at, in backticks, marked when src or bench had uncommitted changes.
+revision() {
+    local commit dirty=""
+    commit=$(git -C "$1" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    git -C "$1" status --porcelain -- src bench ':!bench/results' ':!bench/README.md' 2>/dev/null | grep -q . && dirty=" (uncommitted changes)"
+    printf '`%s`%s' "$commit" "$dirty"
+}
+
+# Builds one bench project in Release, quietly.
+release_build() { dotnet build "$1" -c Release -nologo -v quiet >/dev/null || die "the Release build of $1 failed"; }

@@ -264,7 +264,7 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 # Every 2xx from a broker is a credential whose issuance record was committed before the response.
 issued_in() { # data dir, config
     if command -v sqlite3 >/dev/null; then
-        sqlite3 -readonly "$1/mandate.db" "SELECT count(*) FROM audit WHERE kind = 'issuance';"
+        sqlite3 -readonly "$1/mandate.db" "SELECT count(*) FROM audit JOIN audit_shapes s ON s.id = audit.shape WHERE s.kind = 'issuance';"
     else
         "$MANDATE" audit query --config "$2" --kind issuance --limit 100000000 --json | tr -d '\n' | grep -o '{"seq":' | wc -l
     fi

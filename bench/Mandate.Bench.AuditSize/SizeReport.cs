@@ -6,12 +6,12 @@ namespace Mandate.Bench.AuditSize;
 /// <summary>The Markdown section of one store's measurement: totals, then per object, then per column.</summary>
 internal static class SizeReport
 {
-    public static string Render(string store, int records, TimeSpan fill, StoreSizes sizes)
+    public static string Render(string store, int records, TimeSpan fill, TimeSpan verify, StoreSizes sizes)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"### {store}: {records:N0} issuance records")
             .AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"**{PerRecord(sizes.TotalBytes, records)} bytes per record** on disk ({sizes.TotalBytes:N0} bytes; filled in {fill.TotalSeconds:F1} s through `AuditWriter`).")
+            .AppendLine(CultureInfo.InvariantCulture, $"**{PerRecord(sizes.TotalBytes, records)} bytes per record** on disk ({sizes.TotalBytes:N0} bytes; filled in {fill.TotalSeconds:F1} s through `AuditWriter`, verified in {verify.TotalSeconds:F1} s).")
             .AppendLine()
             .AppendLine("| object | bytes | bytes per record |")
             .AppendLine("|---|---:|---:|");

@@ -88,33 +88,25 @@ internal sealed class SqliteSizeTarget(string directory) : SizeTarget
         }
     }
 
-    // Every object whose name starts with "audit": the audit log's tables and indexes (automatic ones included).
-    private static async Task<List<string>> NamesAsync(SqliteConnection connection, string type)
+    // Every object whose name starts with "audit": the audit log's tables and indexes (automatic ones excluded).
+    private static Task<List<string>> NamesAsync(SqliteConnection connection, string type) =>
+        TextsAsync(connection, $"SELECT name FROM sqlite_master WHERE type = '{type}' AND name LIKE 'audit%' AND sql IS NOT NULL ORDER BY name;");
+
+    private static Task<List<string>> ColumnsAsync(SqliteConnection connection, string table) =>
+        TextsAsync(connection, $"SELECT name FROM pragma_table_info('{table}');");
+
+    private static async Task<List<string>> TextsAsync(SqliteConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT name FROM sqlite_master WHERE type = '{type}' AND name LIKE 'audit%' AND sql IS NOT NULL ORDER BY name;";
-        var names = new List<string>();
+        command.CommandText = sql;
+        var texts = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            names.Add(reader.GetString(0));
+            texts.Add(reader.GetString(0));
         }
 
-        return names;
-    }
-
-    private static async Task<List<string>> ColumnsAsync(SqliteConnection connection, string table)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT name FROM pragma_table_info('{table}');";
-        var names = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
+        return texts;
     }
 
     private static async Task<long> FileBytesAsync(SqliteConnection connection) =>

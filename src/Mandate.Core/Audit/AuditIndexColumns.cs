@@ -2,8 +2,9 @@ namespace Mandate.Core.Audit;
 
 /// <summary>
 /// The copies of event fields a store keeps in their own columns so queries can filter without
-/// parsing payloads. They are not covered by the hash; <see cref="AuditVerifier"/> compares them with
-/// the payload instead. <see cref="Time"/> is text in <see cref="AuditCanonicalJson.FormatTime"/> form so
+/// parsing payloads (in the compact form, the shape's kind, outcome, agent and tenant; see
+/// <see cref="AuditCompactForm"/>). They are not covered by the hash; <see cref="AuditVerifier"/> compares them
+/// with the payload instead. <see cref="Time"/> is text in <see cref="AuditCanonicalJson.FormatTime"/> form so
 /// the comparison is exact.
 /// </summary>
 public sealed record AuditIndexColumns(
