@@ -19,7 +19,8 @@ internal static class InMemoryAuditFilter
             && Matches(query.Jti, c.Jti)
             && Matches(query.Kind, c.Kind)
             && (since is null || string.CompareOrdinal(c.Time, since) >= 0)
-            && (until is null || string.CompareOrdinal(c.Time, until) < 0));
+            && (until is null || string.CompareOrdinal(c.Time, until) < 0)
+            && Matches(query.TraceId, query.TraceId is null ? null : r.Event.TraceId));
         return query.Limit > 0 ? matching.Take(query.Limit) : matching;
     }
 

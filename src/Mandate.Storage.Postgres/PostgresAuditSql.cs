@@ -4,119 +4,66 @@ using Npgsql;
 
 namespace Mandate.Storage.Postgres;
 
-/// <summary>The audit table: the tail, the batch insert of chained records, and the query behind <see cref="AuditQuery"/>.</summary>
+/// <summary>The columns (or expressions) one audit table keeps each filtered field in.</summary>
+internal sealed record PostgresAuditColumns(string Agent, string Tenant, string User, string Run, string Jti, string Kind, string TraceId, string Time, string Seq);
+
+/// <summary>
+/// The audit log's tail, and the query behind <see cref="AuditQuery"/> for either table: the compact records
+/// (<see cref="PostgresCompactAuditSql"/>) and those written before them (<c>audit_v1</c>: canonical payload and hex
+/// hashes as text, with copies of the filtered fields; nothing is written there any more).
+/// </summary>
 internal static class PostgresAuditSql
 {
-    public const string ReadTail = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1;";
-
-    private const string Select = """
-        SELECT seq, time, kind, outcome, agent, tenant, "user", run, jti, payload, prev_hash, hash FROM audit
+    // The compact table holds the newest record when it has any; hashes are read as lowercase hex either way.
+    public const string ReadTail = """
+        (SELECT seq, encode(hash, 'hex') FROM audit ORDER BY seq DESC LIMIT 1)
+        UNION ALL (SELECT seq, hash FROM audit_v1 ORDER BY seq DESC LIMIT 1)
+        ORDER BY 1 DESC LIMIT 1;
         """;
 
-    // One statement for the whole batch, however many records: the arrays are unnested row by row.
-    private const string Insert = """
-        INSERT INTO audit (seq, time, kind, outcome, agent, tenant, "user", run, jti, payload, prev_hash, hash)
-        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                             $8::text[], $9::text[], $10::text[], $11::text[], $12::text[]);
+    private const string SelectV1 = """
+        SELECT seq, time, kind, outcome, agent, tenant, "user", run, jti, payload, prev_hash, hash FROM audit_v1
         """;
 
-    /// <summary>Inserts <paramref name="records"/>, chained from <paramref name="events"/>, with their index columns.</summary>
-    public static NpgsqlBatchCommand InsertCommand(IReadOnlyList<AuditEvent> events, IReadOnlyList<AuditRecord> records)
-    {
-        var n = records.Count;
-        var seq = new long[n];
-        var time = new string?[n];
-        var kind = new string?[n];
-        var outcome = new string?[n];
-        var agent = new string?[n];
-        var tenant = new string?[n];
-        var user = new string?[n];
-        var run = new string?[n];
-        var jti = new string?[n];
-        var payload = new string?[n];
-        var previous = new string?[n];
-        var hash = new string?[n];
-        for (var i = 0; i < n; i++)
-        {
-            var columns = AuditIndexColumns.From(events[i]);
-            seq[i] = records[i].Sequence;
-            time[i] = columns.Time;
-            kind[i] = columns.Kind;
-            outcome[i] = columns.Outcome;
-            agent[i] = columns.Agent;
-            tenant[i] = columns.Tenant;
-            user[i] = columns.User;
-            run[i] = columns.Run;
-            jti[i] = columns.Jti;
-            payload[i] = records[i].Payload;
-            previous[i] = records[i].PreviousHash;
-            hash[i] = records[i].Hash;
-        }
+    private static readonly PostgresAuditColumns V1Columns = new(
+        "agent", "tenant", "\"user\"", "run", "jti", "kind", "payload::jsonb ->> 'trace_id'", "time", "seq");
 
-        return PostgresValues.BatchCommand(
-            Insert,
-            PostgresValues.BigintArray(seq),
-            PostgresValues.TextArray(time),
-            PostgresValues.TextArray(kind),
-            PostgresValues.TextArray(outcome),
-            PostgresValues.TextArray(agent),
-            PostgresValues.TextArray(tenant),
-            PostgresValues.TextArray(user),
-            PostgresValues.TextArray(run),
-            PostgresValues.TextArray(jti),
-            PostgresValues.TextArray(payload),
-            PostgresValues.TextArray(previous),
-            PostgresValues.TextArray(hash));
-    }
+    // Fixed-width UTC text in the "C" collation orders like the instants it names.
+    public static NpgsqlCommand QueryV1Command(NpgsqlConnection connection, AuditQuery query) =>
+        QueryCommand(connection, SelectV1, V1Columns, query, time => PostgresValues.Text(AuditCanonicalJson.FormatTime(time)));
 
-    public static NpgsqlCommand QueryCommand(NpgsqlConnection connection, AuditQuery query)
+    public static NpgsqlCommand QueryCommand(
+        NpgsqlConnection connection, string select, PostgresAuditColumns columns, AuditQuery query, Func<DateTimeOffset, NpgsqlParameter> time)
     {
         var command = new NpgsqlCommand { Connection = connection };
-        var sql = new StringBuilder(Select);
+        var sql = new StringBuilder(select);
         var conditions = new List<string>();
-        void Add(string condition, NpgsqlParameter parameter)
+        void Add(string condition, NpgsqlParameter? parameter)
         {
-            command.Parameters.Add(parameter);
-            conditions.Add(condition.Replace("@", "$" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
-        }
-
-        void Equal(string column, string? value)
-        {
-            if (value is not null)
+            if (parameter is not null)
             {
-                Add($"{column} = @", PostgresValues.Text(value));
+                command.Parameters.Add(parameter);
+                conditions.Add(condition.Replace("@", "$" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
             }
         }
 
-        Equal("agent", query.Agent);
-        Equal("tenant", query.Tenant);
-        Equal("\"user\"", query.User);
-        Equal("run", query.Run);
-        Equal("jti", query.Jti);
-        Equal("kind", query.Kind);
-
-        // Fixed-width UTC text in the "C" collation orders like the instants it names.
-        if (query.Since is { } since)
-        {
-            Add("time >= @", PostgresValues.Text(AuditCanonicalJson.FormatTime(since)));
-        }
-
-        if (query.Until is { } until)
-        {
-            Add("time < @", PostgresValues.Text(AuditCanonicalJson.FormatTime(until)));
-        }
-
-        if (query.AfterSequence > 0)
-        {
-            Add("seq > @", PostgresValues.Bigint(query.AfterSequence));
-        }
-
+        NpgsqlParameter? Text(string? value) => value is null ? null : PostgresValues.Text(value);
+        Add($"{columns.Agent} = @", Text(query.Agent));
+        Add($"{columns.Tenant} = @", Text(query.Tenant));
+        Add($"{columns.User} = @", Text(query.User));
+        Add($"{columns.Run} = @", Text(query.Run));
+        Add($"{columns.Jti} = @", Text(query.Jti));
+        Add($"{columns.Kind} = @", Text(query.Kind));
+        Add($"{columns.TraceId} = @", Text(query.TraceId));
+        Add($"{columns.Time} >= @", query.Since is { } since ? time(since) : null);
+        Add($"{columns.Time} < @", query.Until is { } until ? time(until) : null);
+        Add($"{columns.Seq} > @", query.AfterSequence > 0 ? PostgresValues.Bigint(query.AfterSequence) : null);
         if (conditions.Count > 0)
         {
             sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
         }
 
-        sql.Append(" ORDER BY seq");
+        sql.Append(" ORDER BY ").Append(columns.Seq);
         if (query.Limit > 0)
         {
             command.Parameters.Add(PostgresValues.Bigint(query.Limit));
@@ -127,7 +74,7 @@ internal static class PostgresAuditSql
         return command;
     }
 
-    public static AuditRecord ReadRecord(NpgsqlDataReader reader) =>
+    public static AuditRecord ReadV1Record(NpgsqlDataReader reader) =>
         new(reader.GetInt64(0), reader.GetString(9), reader.GetString(10), reader.GetString(11))
         {
             Columns = new AuditIndexColumns(

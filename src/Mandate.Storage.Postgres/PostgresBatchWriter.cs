@@ -102,7 +102,7 @@ internal sealed class PostgresBatchWriter
 
         if (_events.Count > 0)
         {
-            batch.BatchCommands.Add(PostgresAuditSql.InsertCommand(_events, AuditChain.Link(tail, _events)));
+            batch.BatchCommands.Add(PostgresCompactAuditSql.InsertCommand(_events, AuditChain.Link(tail, _events)));
         }
 
         // Delivered by the server only if and when this transaction commits: a listener never hears a change

@@ -136,17 +136,33 @@ public sealed partial class PostgresMandateStore : IMandateStore
         }
     }
 
+    // The records written before the compact form come first (their sequence numbers are all lower), then the compact ones.
     private static async Task<List<AuditRecord>> ReadAuditPageAsync(NpgsqlConnection connection, AuditQuery page, CancellationToken cancellationToken)
     {
-        await using var command = PostgresAuditSql.QueryCommand(connection, page);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var records = new List<AuditRecord>(page.Limit);
-        while (await reader.ReadAsync(cancellationToken))
+        await using (var v1 = PostgresAuditSql.QueryV1Command(connection, page))
         {
-            records.Add(PostgresAuditSql.ReadRecord(reader));
+            await ReadIntoAsync(v1, records, PostgresAuditSql.ReadV1Record, cancellationToken);
+        }
+
+        if (records.Count < page.Limit)
+        {
+            var rest = page with { AfterSequence = records.Count > 0 ? records[^1].Sequence : page.AfterSequence, Limit = page.Limit - records.Count };
+            await using var compact = PostgresCompactAuditSql.QueryCommand(connection, rest);
+            await ReadIntoAsync(compact, records, PostgresCompactAuditSql.ReadRecord, cancellationToken);
         }
 
         return records;
+    }
+
+    private static async Task ReadIntoAsync(
+        NpgsqlCommand command, List<AuditRecord> records, Func<NpgsqlDataReader, AuditRecord> read, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(read(reader));
+        }
     }
 
     private async Task<T> Guard<T>(string action, Func<Task<T>> call)

@@ -15,11 +15,6 @@ namespace Mandate.Storage.Sqlite;
 /// <summary>Writes one <see cref="StoreBatch"/> inside the caller's write transaction.</summary>
 internal static class SqliteBatchWriter
 {
-    private const string InsertAudit = """
-        INSERT INTO audit (seq, time, kind, outcome, agent, tenant, "user", run, jti, payload, prev_hash, hash)
-        VALUES ($seq, $time, $kind, $outcome, $agent, $tenant, $user, $run, $jti, $payload, $prevHash, $hash);
-        """;
-
     // Revocations are immutable facts; a retried revocation with the same id is the same revocation.
     // Only lifting an agent's kill switch (and the retention that goes with it) may change later. A new row and
     // a lift take the next change cursor (one writer at a time, so max + 1 is in commit order); a retry does not.
@@ -103,54 +98,8 @@ internal static class SqliteBatchWriter
         if (events.Count > 0)
         {
             // The tail is read inside the write transaction, so no other writer can link to it meanwhile.
-            var tail = await ReadTailAsync(connection, cancellationToken);
-            await WriteAuditAsync(connection, events, AuditChain.Link(tail, events), cancellationToken);
-        }
-    }
-
-    public static async Task<AuditTail> ReadTailAsync(SqliteConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1;";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new AuditTail(reader.GetInt64(0), reader.GetString(1))
-            : AuditTail.Genesis;
-    }
-
-    private static async Task WriteAuditAsync(
-        SqliteConnection connection,
-        List<AuditEvent> events,
-        IReadOnlyList<AuditRecord> records,
-        CancellationToken cancellationToken)
-    {
-        // One command for the whole batch: the statement is prepared once and rebound per record.
-        await using var command = connection.CreateCommand();
-        command.CommandText = InsertAudit;
-        var p = command.Parameters;
-        string[] names = ["$seq", "$time", "$kind", "$outcome", "$agent", "$tenant", "$user", "$run", "$jti", "$payload", "$prevHash", "$hash"];
-        foreach (var name in names)
-        {
-            p.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        for (var i = 0; i < records.Count; i++)
-        {
-            var record = records[i];
-            var columns = AuditIndexColumns.From(events[i]);
-            p["$seq"].Value = record.Sequence;
-            p["$time"].Value = columns.Time;
-            p["$kind"].Value = columns.Kind;
-            p["$outcome"].Value = columns.Outcome;
-            p["$agent"].Value = SqliteValues.Nullable(columns.Agent);
-            p["$tenant"].Value = SqliteValues.Nullable(columns.Tenant);
-            p["$user"].Value = SqliteValues.Nullable(columns.User);
-            p["$run"].Value = SqliteValues.Nullable(columns.Run);
-            p["$jti"].Value = SqliteValues.Nullable(columns.Jti);
-            p["$payload"].Value = record.Payload;
-            p["$prevHash"].Value = record.PreviousHash;
-            p["$hash"].Value = record.Hash;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            var tail = await SqliteAuditWriter.ReadTailAsync(connection, cancellationToken);
+            await SqliteAuditWriter.WriteAsync(connection, events, AuditChain.Link(tail, events), cancellationToken);
         }
     }
 

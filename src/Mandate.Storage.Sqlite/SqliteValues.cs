@@ -17,6 +17,9 @@ internal static class SqliteValues
 
     public static object Nullable(object? value) => value ?? DBNull.Value;
 
+    public static string? OptionalString(Microsoft.Data.Sqlite.SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
     // Spelled out rather than Enum.ToString so renaming a member cannot change stored data.
     public static string Target(RevocationTarget target) => target switch
     {

@@ -31,7 +31,7 @@ public sealed class AuditCommandTests
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "DROP TRIGGER audit_no_update; UPDATE audit SET payload = replace(payload, '\"deny\"', '\"allow\"') WHERE seq = 2;";
+            command.CommandText = "DROP TRIGGER audit_shapes_no_update; UPDATE audit_shapes SET body = replace(body, '\"deny\"', '\"allow\"') WHERE id = (SELECT shape FROM audit WHERE seq = 2);";
             await command.ExecuteNonQueryAsync();
         }
 
@@ -54,6 +54,40 @@ public sealed class AuditCommandTests
         var lines = output.Trim().Split('\n');
         Assert.Single(lines);
         Assert.Contains("\"user\":\"bob\"", lines[0]);
+    }
+
+    [Fact]
+    public async Task AuditQuery_ByTrace_ListsTheRecordsOfThatRequestOnly()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--trace", AliceTrace, "--json");
+
+        Assert.True(exit == 0, output);
+        var lines = output.Trim().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, line => Assert.Contains($"\"trace_id\":\"{AliceTrace}\"", line, StringComparison.Ordinal));
+        Assert.Contains("\"seq\":1,", lines[0], StringComparison.Ordinal);
+        Assert.Contains("\"seq\":2,", lines[1], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("4BF92F3577B34DA6A3CE929D0E0E4736")]
+    [InlineData("4bf92f3577b34da6a3ce929d0e0e473")]
+    [InlineData("00000000000000000000000000000000")]
+    [InlineData("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]
+    public async Task AuditQuery_TraceNotATraceId_RefusedNotAnsweredWithNoRecords(string trace)
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--trace", trace);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("is not a W3C trace id", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -221,12 +255,14 @@ public sealed class AuditCommandTests
         return await command.ExecuteScalarAsync();
     }
 
+    private const string AliceTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+
     private static async Task SeedAsync(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await using var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = path });
         await store.MigrateAsync(CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
-        await store.CommitAsync(new StoreBatch(new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", User = "alice", Tenant = "acme" }, new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "deny", Agent = "spiffe://acme.example/agents/a", User = "alice", Tenant = "globex" }, new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", User = "bob", Tenant = "acme" }), CancellationToken.None);
+        await store.CommitAsync(new StoreBatch(new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", User = "alice", Tenant = "acme", TraceId = AliceTrace }, new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "deny", Agent = "spiffe://acme.example/agents/a", User = "alice", Tenant = "globex", TraceId = AliceTrace }, new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", User = "bob", Tenant = "acme", TraceId = "0af7651916cd43dd8448eb211c80319c" }), CancellationToken.None);
     }
 }

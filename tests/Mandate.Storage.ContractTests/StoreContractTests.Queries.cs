@@ -13,6 +13,7 @@ public abstract partial class StoreContractTests
     [InlineData("run")]
     [InlineData("jti")]
     [InlineData("kind")]
+    [InlineData("trace")]
     public async Task ReadAuditAsync_FilterByField_ReturnsOnlyMatchingInOrder(string field)
     {
         await using var store = await CreateMigratedStoreAsync();
@@ -25,6 +26,7 @@ public abstract partial class StoreContractTests
             "user" => new AuditQuery { User = "wanted" },
             "run" => new AuditQuery { Run = "wanted" },
             "jti" => new AuditQuery { Jti = "wanted" },
+            "trace" => new AuditQuery { TraceId = WantedTrace },
             _ => new AuditQuery { Kind = AuditKinds.Revocation },
         };
         var records = await ReadAllAsync(store, query);
@@ -125,6 +127,8 @@ public abstract partial class StoreContractTests
     }
 
     /// <summary>Six events; the 2nd and 5th (and only they) match every "wanted" filter.</summary>
+    private const string WantedTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+
     private static StoreBatch FilterFixture()
     {
         var events = new List<AuditEvent>();
@@ -133,8 +137,8 @@ public abstract partial class StoreContractTests
             var wanted = n is 2 or 5;
             var e = StoreTestData.Event(n, kind: wanted ? AuditKinds.Revocation : AuditKinds.Decision);
             events.Add(wanted
-                ? e with { Agent = "spiffe://acme.example/agents/wanted", Tenant = "wanted", User = "wanted", Run = "wanted", Jti = "wanted" }
-                : e);
+                ? e with { Agent = "spiffe://acme.example/agents/wanted", Tenant = "wanted", User = "wanted", Run = "wanted", Jti = "wanted", TraceId = WantedTrace }
+                : e with { TraceId = "0af7651916cd43dd8448eb211c80319c" });
         }
 
         return new StoreBatch(events);

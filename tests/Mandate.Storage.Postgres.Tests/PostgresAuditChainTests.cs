@@ -54,7 +54,7 @@ public sealed class PostgresAuditChainTests : IAsyncDisposable
     {
         var store = await SeedAsync();
 
-        await TamperAsync("UPDATE audit SET payload = replace(payload, '\"allow\"', '\"deny\"') WHERE seq = 2;");
+        await TamperAsync("UPDATE audit_shapes SET body = replace(body, '\"allow\"', '\"deny\"') WHERE id = (SELECT shape FROM audit WHERE seq = 2);");
 
         var result = await AuditVerifier.VerifyAsync(store, null, None);
         Assert.False(result.IsValid);
@@ -67,10 +67,23 @@ public sealed class PostgresAuditChainTests : IAsyncDisposable
     {
         var store = await SeedAsync();
 
-        await TamperAsync("UPDATE audit SET tenant = 'someone-else' WHERE seq = 4;");
+        // Record 3 is the only denial, so its shape is its own.
+        await TamperAsync("UPDATE audit_shapes SET tenant = 'someone-else' WHERE id = (SELECT shape FROM audit WHERE seq = 3);");
 
         var result = await AuditVerifier.VerifyAsync(store, null, None);
         Assert.Equal(AuditProblemKind.ColumnMismatch, result.Problem);
+        Assert.Equal(3, result.Sequence);
+    }
+
+    [PostgresFact]
+    public async Task Verify_OwnFieldEditedBySuperuser_ReportsHashMismatch()
+    {
+        var store = await SeedAsync();
+
+        await TamperAsync("UPDATE audit SET \"user\" = 'someone-else', time = time + 1 WHERE seq = 4;");
+
+        var result = await AuditVerifier.VerifyAsync(store, null, None);
+        Assert.Equal(AuditProblemKind.HashMismatch, result.Problem);
         Assert.Equal(4, result.Sequence);
     }
 
@@ -116,7 +129,7 @@ public sealed class PostgresAuditChainTests : IAsyncDisposable
     {
         var store = await SeedAsync();
 
-        foreach (var sql in new[] { "UPDATE audit SET outcome = 'deny' WHERE seq = 1;", "DELETE FROM audit WHERE seq = 5;", "TRUNCATE audit;" })
+        foreach (var sql in new[] { "UPDATE audit SET run = 'x' WHERE seq = 1;", "DELETE FROM audit WHERE seq = 5;", "TRUNCATE audit;", "UPDATE audit_shapes SET outcome = 'deny';" })
         {
             var refused = await Assert.ThrowsAsync<PostgresException>(() => _schema.ExecuteAsync(sql));
             Assert.Contains("append-only", refused.MessageText, StringComparison.Ordinal);
@@ -138,5 +151,7 @@ public sealed class PostgresAuditChainTests : IAsyncDisposable
 
     // A superuser can switch the append-only triggers off; the hash chain is what still catches the change.
     private Task<int> TamperAsync(string sql) =>
-        _schema.ExecuteAsync($"ALTER TABLE audit DISABLE TRIGGER USER; {sql} ALTER TABLE audit ENABLE TRIGGER USER;");
+        _schema.ExecuteAsync(
+            $"ALTER TABLE audit DISABLE TRIGGER USER; ALTER TABLE audit_shapes DISABLE TRIGGER USER; {sql} "
+            + "ALTER TABLE audit ENABLE TRIGGER USER; ALTER TABLE audit_shapes ENABLE TRIGGER USER;");
 }

@@ -8,19 +8,56 @@ namespace Mandate.Storage.Sqlite.Tests;
 public sealed class SqliteAuditTamperTests : SqliteTestBase
 {
     // Whoever tampers with the file can drop the append-only triggers first; the chain must still tell.
-    private const string DropGuards = "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;";
+    private const string DropGuards = """
+        DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;
+        DROP TRIGGER audit_shapes_no_update; DROP TRIGGER audit_shapes_no_delete;
+        """;
+
+    // Record 3 is the only denial, so its shape is its own; records 2 and 4 share one.
+    private const string ShapeOf3 = "(SELECT shape FROM audit WHERE seq = 3)";
 
     [Fact]
-    public async Task VerifyAsync_PayloadEdited_ReportsHashMismatchAtThatRecord()
+    public async Task VerifyAsync_SharedPartEdited_ReportsHashMismatchAtThatRecord()
     {
         var (path, _) = await CreateLogAsync();
 
-        await ExecuteRawAsync(path, DropGuards + "UPDATE audit SET payload = replace(payload, '\"deny\"', '\"allow\"') WHERE seq = 3;");
+        await ExecuteRawAsync(path, DropGuards + $"UPDATE audit_shapes SET body = replace(body, '\"deny\"', '\"allow\"') WHERE id = {ShapeOf3};");
 
         var result = await VerifyAsync(path);
         Assert.Equal(AuditProblemKind.HashMismatch, result.Problem);
         Assert.Equal(3, result.Sequence);
         Assert.Equal(2, result.RecordCount);
+    }
+
+    [Theory]
+    [InlineData("time = time + 1")]
+    [InlineData("\"user\" = 'someone-else'")]
+    [InlineData("run = NULL")]
+    [InlineData("decision_id = 'dec-forged'")]
+    [InlineData("trace_id = '0af7651916cd43dd8448eb211c80319c'")]
+    [InlineData("evidence = '[\"forged\"]'")]
+    [InlineData("shape = (SELECT shape FROM audit WHERE seq = 2)")]
+    public async Task VerifyAsync_OwnFieldEdited_ReportsHashMismatchAtThatRecord(string edit)
+    {
+        var (path, _) = await CreateLogAsync();
+
+        await ExecuteRawAsync(path, DropGuards + $"UPDATE audit SET {edit} WHERE seq = 3;");
+
+        var result = await VerifyAsync(path);
+        Assert.Equal(AuditProblemKind.HashMismatch, result.Problem);
+        Assert.Equal(3, result.Sequence);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_ShapeOwnKeysEdited_ReportsHashMismatchAtThatRecord()
+    {
+        var (path, _) = await CreateLogAsync();
+
+        await ExecuteRawAsync(path, DropGuards + $"UPDATE audit_shapes SET own_keys = '[\"exp\"]' WHERE id = {ShapeOf3};");
+
+        var result = await VerifyAsync(path);
+        Assert.Equal(AuditProblemKind.HashMismatch, result.Problem);
+        Assert.Equal(3, result.Sequence);
     }
 
     [Fact]
@@ -58,11 +95,11 @@ public sealed class SqliteAuditTamperTests : SqliteTestBase
     {
         var (path, _) = await CreateLogAsync();
 
-        await ExecuteRawAsync(path, DropGuards + "UPDATE audit SET agent = 'spiffe://acme.example/agents/innocent' WHERE seq = 4;");
+        await ExecuteRawAsync(path, DropGuards + $"UPDATE audit_shapes SET agent = 'spiffe://acme.example/agents/innocent' WHERE id = {ShapeOf3};");
 
         var result = await VerifyAsync(path);
         Assert.Equal(AuditProblemKind.ColumnMismatch, result.Problem);
-        Assert.Equal(4, result.Sequence);
+        Assert.Equal(3, result.Sequence);
         Assert.Contains("agent", result.Message, StringComparison.Ordinal);
     }
 
@@ -73,7 +110,7 @@ public sealed class SqliteAuditTamperTests : SqliteTestBase
         var forgedPrevious = new string('f', 64);
         var forgedHash = AuditChain.ComputeHash(3, forgedPrevious, records[2].Payload);
 
-        await ExecuteRawAsync(path, DropGuards + $"UPDATE audit SET prev_hash = '{forgedPrevious}', hash = '{forgedHash}' WHERE seq = 3;");
+        await ExecuteRawAsync(path, DropGuards + $"UPDATE audit SET prev_hash = X'{forgedPrevious}', hash = X'{forgedHash}' WHERE seq = 3;");
 
         var result = await VerifyAsync(path);
         Assert.Equal(AuditProblemKind.BrokenLink, result.Problem);
@@ -105,9 +142,10 @@ public sealed class SqliteAuditTamperTests : SqliteTestBase
         var rewrite = DropGuards;
         for (var i = 1; i < records.Count; i++)
         {
-            var payload = i == 1 ? records[i].Payload.Replace("repo:read", "repo:admin", StringComparison.Ordinal) : records[i].Payload;
+            var payload = i == 1 ? records[i].Payload.Replace("dec-2", "dec-forged", StringComparison.Ordinal) : records[i].Payload;
             var hash = AuditChain.ComputeHash(records[i].Sequence, previous, payload);
-            rewrite += $"UPDATE audit SET payload = '{payload}', prev_hash = '{previous}', hash = '{hash}' WHERE seq = {records[i].Sequence};";
+            var decision = i == 1 ? ", decision_id = 'dec-forged'" : "";
+            rewrite += $"UPDATE audit SET prev_hash = X'{previous}', hash = X'{hash}'{decision} WHERE seq = {records[i].Sequence};";
             previous = hash;
         }
 

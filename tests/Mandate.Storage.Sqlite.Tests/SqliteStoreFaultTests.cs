@@ -49,7 +49,7 @@ public sealed class SqliteStoreFaultTests : SqliteTestBase
         var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.CommitAsync(Batch("after"), Cancellation));
         Assert.Equal(StoreFailureCause.FileDeletedOrReplaced, error.Cause);
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.ListKeysAsync("signing", Cancellation));
-        Assert.Equal(0L, await ScalarRawAsync(path, "SELECT count(*) FROM audit WHERE outcome = 'after';"));
+        Assert.Equal(0L, await ScalarRawAsync(path, "SELECT count(*) FROM audit JOIN audit_shapes s ON s.id = audit.shape WHERE s.outcome = 'after';"));
     }
 
     [Fact]

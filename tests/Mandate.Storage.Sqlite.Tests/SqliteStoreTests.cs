@@ -107,7 +107,7 @@ public sealed class SqliteStoreTests : SqliteTestBase
         await using var store = await OpenMigratedStoreAsync(path);
         await store.CommitAsync(StoreTestData.Events(1, 1), Cancellation);
 
-        var update = await Assert.ThrowsAsync<SqliteException>(() => ExecuteRawAsync(path, "UPDATE audit SET outcome = 'allow';"));
+        var update = await Assert.ThrowsAsync<SqliteException>(() => ExecuteRawAsync(path, "UPDATE audit SET run = 'x';"));
         var delete = await Assert.ThrowsAsync<SqliteException>(() => ExecuteRawAsync(path, "DELETE FROM audit;"));
 
         Assert.Contains("append-only", update.Message, StringComparison.Ordinal);

@@ -11,6 +11,13 @@ public sealed class ManualTimeProvider : TimeProvider
     private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private TaskCompletionSource _armed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    public ManualTimeProvider()
+    {
+    }
+
+    /// <summary>A clock that starts at <paramref name="start"/>: a browser, which keeps its own time, needs today.</summary>
+    public ManualTimeProvider(DateTimeOffset start) => _now = start;
+
     public override DateTimeOffset GetUtcNow()
     {
         lock (_lock)

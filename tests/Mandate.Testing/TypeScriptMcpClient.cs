@@ -6,7 +6,7 @@ namespace Mandate.Testing;
 
 /// <summary>
 /// The official MCP TypeScript SDK client (tests/mcp-clients/typescript/client.mjs, run by Node): one JSON command per
-/// line in, one JSON answer per line out. Installs the SDK with <c>npm ci</c> on first use.
+/// line in, one JSON answer per line out. Installs the SDK on first use (<see cref="NodeProjects"/>).
 /// </summary>
 public sealed class TypeScriptMcpClient : IAsyncDisposable
 {
@@ -15,7 +15,7 @@ public sealed class TypeScriptMcpClient : IAsyncDisposable
 
     private TypeScriptMcpClient(Process node) => _node = node;
 
-    private static string ClientFolder => Path.Combine(RepositoryRoot(), "tests", "mcp-clients", "typescript");
+    private static string ClientFolder => Path.Combine(NodeProjects.RepositoryRoot(), "tests", "mcp-clients", "typescript");
 
     public static TypeScriptMcpClient Start()
     {
@@ -81,68 +81,7 @@ public sealed class TypeScriptMcpClient : IAsyncDisposable
         _node.Dispose();
     }
 
-    /// <summary>
-    /// The SDK's folder, installed with <c>npm ci</c> (the pinned lock file) on first use, so <c>dotnet test</c> on a
-    /// fresh clone needs nothing but Node.js and npm. A named mutex, shared by every test process on the machine, lets
-    /// the first install while the others wait for it.
-    /// </summary>
-    private static string InstalledSdk()
-    {
-        var sdk = Path.Combine(ClientFolder, "node_modules", "@modelcontextprotocol", "sdk");
-        if (Directory.Exists(sdk))
-        {
-            return sdk;
-        }
-
-        using var installing = new Mutex(initiallyOwned: false, "mandate-mcp-typescript-sdk-install");
-        if (!installing.WaitOne(TimeSpan.FromMinutes(5)))
-        {
-            throw new InvalidOperationException("another test process has been installing the MCP TypeScript SDK for 5 minutes");
-        }
-
-        try
-        {
-            if (!Directory.Exists(sdk))
-            {
-                Install();
-            }
-
-            return sdk;
-        }
-        finally
-        {
-            installing.ReleaseMutex();
-        }
-    }
-
-    private static void Install()
-    {
-        var npm = new ProcessStartInfo("npm") { WorkingDirectory = ClientFolder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
-        {
-            npm.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(npm) ?? throw new InvalidOperationException("npm did not start: Node.js and npm are needed for the MCP TypeScript client tests");
-        var error = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)) || process.ExitCode != 0)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"'npm ci' in {ClientFolder} failed: {error.Result}");
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Mandate.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Mandate.slnx not found above " + AppContext.BaseDirectory);
-    }
+    private static string InstalledSdk() =>
+        Path.Combine(NodeProjects.Installed(Path.Combine("tests", "mcp-clients", "typescript"), Path.Combine("@modelcontextprotocol", "sdk")),
+            "node_modules", "@modelcontextprotocol", "sdk");
 }

@@ -77,18 +77,20 @@ internal static class AuditCommands
         var run = new Option<string?>("--run") { Description = "Run id" };
         var jti = new Option<string?>("--jti") { Description = "Credential id" };
         var kind = AuditKindOption.Create();
+        var trace = AuditTraceOption.Create();
         var limit = new Option<int>("--limit", "-n") { Description = "At most this many records", DefaultValueFactory = _ => 100 };
         var json = CommonOptions.Json();
         var command = new Command("query", "List audit records matching every filter given")
         {
-            config, agent, tenant, user, run, jti, kind, limit, json,
+            config, agent, tenant, user, run, jti, kind, trace, limit, json,
         };
         command.SetAction((parse, ct) => OfflineStore.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
         {
             var query = new AuditQuery
             {
                 Agent = parse.GetValue(agent), Tenant = parse.GetValue(tenant), User = parse.GetValue(user),
-                Run = parse.GetValue(run), Jti = parse.GetValue(jti), Kind = parse.GetValue(kind), Limit = Math.Max(1, parse.GetValue(limit)),
+                Run = parse.GetValue(run), Jti = parse.GetValue(jti), Kind = parse.GetValue(kind),
+                TraceId = parse.GetValue(trace), Limit = Math.Max(1, parse.GetValue(limit)),
             };
             var records = new List<AuditRecord>();
             await foreach (var r in store.ReadAuditAsync(query, ct))

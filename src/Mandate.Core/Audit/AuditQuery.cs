@@ -10,6 +10,9 @@ public sealed record AuditQuery
     public string? Jti { get; init; }
     public string? Kind { get; init; }
 
+    /// <summary>The W3C trace id (32 lowercase hex) of the request that caused the events.</summary>
+    public string? TraceId { get; init; }
+
     /// <summary>Only events at or after this time (inclusive).</summary>
     public DateTimeOffset? Since { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Mandate.Core.Storage;
+using Mandate.Core.Telemetry;
 
 namespace Mandate.Core.Audit;
 
@@ -101,6 +102,7 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         }
 
         var combined = StoreBatch.Combine(batches);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             // Not cancellable: once a group is in the store's hands the outcome must be known to every caller.
@@ -133,6 +135,8 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         }
 
         Interlocked.Increment(ref _commits);
+        MandateTelemetry.AuditBatchSize.Record(group.Count);
+        MandateTelemetry.AuditCommitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         Interlocked.Add(ref _batches, group.Count);
         Interlocked.Add(ref _events, combined.Changes.Count(c => c is AuditEvent));
         foreach (var write in group)

@@ -138,6 +138,7 @@ public static class ConfigLoader
             Spiffe = SpiffeConfigReader.Read(root, baseDir, dataDir),
             Proxy = root.Map("proxy", ProxyConfigReader.Read),
             Console = root.Map("console", m => ConsoleConfigReader.Read(m, root, baseDir)),
+            Telemetry = root.Map("telemetry", m => TelemetryConfigReader.Read(m, baseDir)),
         };
         root.Finish();
         ConfigRules.Check(options, root);

@@ -64,6 +64,9 @@ public sealed record MandateOptions
     /// <summary>The web console; disabled unless <c>console.listen</c> is set (docs/console.md).</summary>
     public ConsoleOptions Console { get; init; } = new();
 
+    /// <summary>OpenTelemetry export; off unless <c>telemetry.otlp_endpoint</c> is set.</summary>
+    public TelemetryOptions Telemetry { get; init; } = new();
+
     /// <summary>Folder the configuration file lives in; relative paths were resolved against it.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 

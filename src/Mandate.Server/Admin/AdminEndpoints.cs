@@ -85,10 +85,10 @@ public static class AdminEndpoints
     }
 
     private static async IAsyncEnumerable<object> QueryAudit(
-        IMandateStore store, string? agent, string? tenant, string? user, string? run, string? jti, string? kind, int? limit,
+        IMandateStore store, string? agent, string? tenant, string? user, string? run, string? jti, string? kind, string? trace, int? limit,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var query = new AuditQuery { Agent = agent, Tenant = tenant, User = user, Run = run, Jti = jti, Kind = kind, Limit = Math.Clamp(limit ?? 1000, 1, 10_000) };
+        var query = new AuditQuery { Agent = agent, Tenant = tenant, User = user, Run = run, Jti = jti, Kind = kind, TraceId = trace, Limit = Math.Clamp(limit ?? 1000, 1, 10_000) };
         await foreach (var record in store.ReadAuditAsync(query, cancellationToken))
         {
             yield return new { seq = record.Sequence, hash = record.Hash, prev_hash = record.PreviousHash, @event = System.Text.Json.JsonDocument.Parse(record.Payload).RootElement };

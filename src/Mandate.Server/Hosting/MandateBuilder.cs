@@ -114,7 +114,7 @@ public sealed class MandateBuilder
         Services.AddSingleton(runtime.Policy);
         Services.AddSingleton(runtime.Revocations);
         Services.AddSingleton(runtime.AuditWriter);
-        Services.AddSingleton<IUnitOfWork>(runtime.AuditWriter);
+        Services.AddSingleton(Telemetry.TelemetryRegistrations.Trail(runtime.AuditWriter, Options, Host));
         Services.AddSingleton(runtime.StoreHealth);
         Services.Replace(ServiceDescriptor.Singleton(runtime.ChangeFeed));
         Services.Replace(ServiceDescriptor.Singleton(runtime.Locks));

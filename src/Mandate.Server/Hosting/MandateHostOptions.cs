@@ -42,4 +42,10 @@ public sealed record MandateHostOptions
 
     /// <summary>Minimum log level for console logs. Default Information.</summary>
     public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+
+    /// <summary>
+    /// Adds to the OpenTelemetry SDK's setup (exporters, processors); setting it turns telemetry on even without
+    /// <c>telemetry.otlp_endpoint</c>. Null (the default): telemetry follows mandate.yaml alone.
+    /// </summary>
+    public Action<OpenTelemetry.IOpenTelemetryBuilder>? ConfigureTelemetry { get; init; }
 }

@@ -4,6 +4,7 @@ using Mandate.Server.Endpoints;
 using Mandate.Server.Http;
 using Mandate.Server.WorkloadApi;
 using Mandate.Server.Proxy;
+using Mandate.Server.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -126,6 +127,12 @@ public static class MandateServer
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
 
         var app = builder.Build();
+        if (Telemetry.TelemetryRegistrations.IsOn(options, host))
+        {
+            app.UseMandateSpans();
+            _ = app.Services.GetRequiredService<Telemetry.TelemetryGauges>();
+        }
+
         app.UseClientRequestBody();
         app.UseStartupGate();
         app.UseEgressProxy();

@@ -54,6 +54,7 @@ public static class OAuthResponses
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(error);
         var code = status ?? StatusFor(error);
+        Telemetry.MandateSpan.Refuse(http, error.Error, error.CheckId);
         if (code == StatusCodes.Status401Unauthorized)
         {
             // RFC 6750 §3: tell the caller how to authenticate.

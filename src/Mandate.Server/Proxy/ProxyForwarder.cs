@@ -45,7 +45,9 @@ internal sealed class ProxyForwarder : IDisposable
                 UseProxy = false,
                 AutomaticDecompression = DecompressionMethods.None,
                 MaxResponseHeadersLength = 64,
-                ActivityHeadersPropagator = null,
+                // W3C trace context goes upstream from the proxy's span (the agent's own traceparent header is replaced
+                // by its child); with telemetry off there is no span and the header crosses as the agent sent it.
+                ActivityHeadersPropagator = new ReverseProxyPropagator(System.Diagnostics.DistributedContextPropagator.Current),
             },
             disposeHandler: true);
     }

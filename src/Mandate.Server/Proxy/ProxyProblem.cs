@@ -14,6 +14,7 @@ internal static class ProxyProblem
     /// <param name="headers">Sets further headers after the defaults (the MCP gateway's <c>WWW-Authenticate</c> with <c>resource_metadata</c>, <c>Allow</c>).</param>
     public static async Task WriteAsync(HttpContext http, ProxyRefusal refusal, Action<IHeaderDictionary>? headers = null)
     {
+        Telemetry.MandateSpan.Refuse(http, refusal.Error, refusal.CheckId);
         var response = http.Response;
         response.Clear();
         response.StatusCode = refusal.Status;

@@ -9,14 +9,14 @@ namespace Mandate.Server.Tests.Audit;
 public sealed class AuditTamperTests : BrokerTest
 {
     // Whoever edits the file can drop the append-only triggers first; the hash chain must still tell.
-    private const string DropGuards = "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;";
+    private const string DropGuards = "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DROP TRIGGER audit_shapes_no_update;";
 
     [Fact]
     public async Task AuditVerifier_IssuancePayloadEditedAfterAFullFlow_ReportsHashMismatchAtThatSequence()
     {
         var issuance = await RecordFullFlowAsync();
 
-        await Broker.ExecuteSqlAsync(DropGuards + $"UPDATE audit SET payload = replace(payload, 'refunds:write', 'refunds:read') WHERE seq = {issuance};");
+        await Broker.ExecuteSqlAsync(DropGuards + $"UPDATE audit_shapes SET body = replace(body, '\"scope\":\"refunds:write\"', '\"scope\":\"refunds:read\"') WHERE id = (SELECT shape FROM audit WHERE seq = {issuance});");
 
         var result = await AuditVerifier.VerifyAsync(Broker.Runtime.Store, null, CancellationToken.None);
         Assert.False(result.IsValid);
@@ -43,7 +43,7 @@ public sealed class AuditTamperTests : BrokerTest
     {
         var issuance = await RecordFullFlowAsync();
 
-        var update = await Assert.ThrowsAsync<SqliteException>(() => Broker.ExecuteSqlAsync($"UPDATE audit SET outcome = 'x' WHERE seq = {issuance};"));
+        var update = await Assert.ThrowsAsync<SqliteException>(() => Broker.ExecuteSqlAsync($"UPDATE audit SET run = 'x' WHERE seq = {issuance};"));
         var delete = await Assert.ThrowsAsync<SqliteException>(() => Broker.ExecuteSqlAsync($"DELETE FROM audit WHERE seq = {issuance};"));
 
         Assert.Contains("append-only", update.Message, StringComparison.Ordinal);

@@ -44,7 +44,7 @@ public sealed partial class BrokerHarness
     {
         await using var connection = await OpenDatabaseAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT * FROM audit ORDER BY seq;";
+        command.CommandText = "SELECT a.*, s.* FROM audit a JOIN audit_shapes s ON s.id = a.shape ORDER BY a.seq;";
         await using var reader = await command.ExecuteReaderAsync();
         var text = new System.Text.StringBuilder();
         while (await reader.ReadAsync())

@@ -21,6 +21,7 @@ public sealed partial class BrokerHarness : IAsyncDisposable
     private const string DefaultListenUrl = "http://127.0.0.1:0";
     private string _listenUrl = DefaultListenUrl;
     private string? _proxyListenUrl;
+    private Action<OpenTelemetry.IOpenTelemetryBuilder>? _telemetry;
     private bool _ownsDirectory = true;
     private bool _stopped;
 
@@ -61,9 +62,10 @@ public sealed partial class BrokerHarness : IAsyncDisposable
     /// <param name="configuration">mandate.yaml before <paramref name="extraConfiguration"/>; default <see cref="TestBroker.Configuration"/>.</param>
     /// <param name="prepare">Writes files the configuration names (certificates) into the folder before it is loaded.</param>
     /// <param name="proxyListenUrl">The proxy's listener when a test needs a known port (a tool's resource names it); default 127.0.0.1:0.</param>
+    /// <param name="telemetry">Turns telemetry on with these exporters (in-memory ones in tests).</param>
     public static async Task<BrokerHarness> StartAsync(
         string policy = TestBroker.Policy, string? extraConfiguration = null, string listenUrl = DefaultListenUrl, Func<string, Task>? prepare = null,
-        string configuration = TestBroker.Configuration, string? proxyListenUrl = null)
+        string configuration = TestBroker.Configuration, string? proxyListenUrl = null, Action<OpenTelemetry.IOpenTelemetryBuilder>? telemetry = null)
     {
         // Short on purpose: the admin socket lives here and Unix socket paths are limited to ~100 bytes.
         var directory = Path.Combine(Path.GetTempPath(), "mdt-" + Guid.NewGuid().ToString("N")[..10]);
@@ -76,7 +78,7 @@ public sealed partial class BrokerHarness : IAsyncDisposable
                 await prepare(directory);
             }
 
-            return await StartInAsync(directory, "mandate.yaml", configuration + "\n" + extraConfiguration, new ManualTimeProvider(), listenUrl, proxyListenUrl);
+            return await StartInAsync(directory, "mandate.yaml", configuration + "\n" + extraConfiguration, new ManualTimeProvider(), listenUrl, proxyListenUrl, telemetry);
         }
         catch
         {
@@ -97,12 +99,12 @@ public sealed partial class BrokerHarness : IAsyncDisposable
         return harness;
     }
 
-    private static async Task<BrokerHarness> StartInAsync(string directory, string configFile, string configuration, ManualTimeProvider clock, string listenUrl, string? proxyListenUrl = null)
+    private static async Task<BrokerHarness> StartInAsync(string directory, string configFile, string configuration, ManualTimeProvider clock, string listenUrl, string? proxyListenUrl = null, Action<OpenTelemetry.IOpenTelemetryBuilder>? telemetry = null)
     {
         await File.WriteAllTextAsync(Path.Combine(directory, configFile), configuration);
         var options = ConfigLoader.LoadFile(Path.Combine(directory, configFile));
         var logs = new CapturedLogs();
-        return new BrokerHarness(directory, options, clock, await StartAppAsync(options, clock, logs, listenUrl, proxyListenUrl), logs) { _listenUrl = listenUrl, _proxyListenUrl = proxyListenUrl };
+        return new BrokerHarness(directory, options, clock, await StartAppAsync(options, clock, logs, listenUrl, proxyListenUrl, telemetry), logs) { _listenUrl = listenUrl, _proxyListenUrl = proxyListenUrl, _telemetry = telemetry };
     }
 
     /// <summary>Stops the broker, runs <paramref name="whileStopped"/>, and starts a new process-equivalent over the same folder, store and clock.</summary>
@@ -115,11 +117,11 @@ public sealed partial class BrokerHarness : IAsyncDisposable
             await whileStopped();
         }
 
-        App = await StartAppAsync(Options, Clock, Logs, _listenUrl, _proxyListenUrl);
+        App = await StartAppAsync(Options, Clock, Logs, _listenUrl, _proxyListenUrl, _telemetry);
         Http = new HttpClient { BaseAddress = App.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    private static async Task<MandateApp> StartAppAsync(MandateOptions options, ManualTimeProvider clock, CapturedLogs logs, string listenUrl, string? proxyListenUrl)
+    private static async Task<MandateApp> StartAppAsync(MandateOptions options, ManualTimeProvider clock, CapturedLogs logs, string listenUrl, string? proxyListenUrl, Action<OpenTelemetry.IOpenTelemetryBuilder>? telemetry = null)
     {
         var app = await MandateServer.CreateAsync(options, new MandateHostOptions
         {
@@ -136,6 +138,7 @@ public sealed partial class BrokerHarness : IAsyncDisposable
             WatchPolicy = false,
             StoreBusyTimeout = TimeSpan.FromSeconds(1),
             LogLevel = LogLevel.Warning,
+            ConfigureTelemetry = telemetry,
         });
         try
         {

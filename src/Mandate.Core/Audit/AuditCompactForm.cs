@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Mandate.Core.Audit;
+
+/// <summary>
+/// How a store keeps an audit event in few bytes without losing any of it: the fields that repeat across records
+/// (kind, outcome, agent, tenant, tool, scope, policy version, rule, reason, node and most evidence) form a
+/// <see cref="Shape"/> that is stored once and referenced; each record keeps only what is its own (time, user, run,
+/// jti, decision id, trace id, and the values of per-token evidence such as expiries and token ids, whose keys the
+/// shape lists). <see cref="Join"/> rebuilds the event exactly, so its canonical payload, and therefore the hash
+/// chain, is the one <see cref="AuditCanonicalJson"/> defines.
+/// </summary>
+public sealed record AuditCompactForm(
+    AuditShape Shape,
+    DateTimeOffset Time,
+    string? User,
+    string? Run,
+    string? Jti,
+    string? DecisionId,
+    string? TraceId,
+    string? OwnValues)
+{
+    /// <summary>Splits <paramref name="e"/> into its shape and its own fields.</summary>
+    public static AuditCompactForm Split(AuditEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var shared = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var ownKeys = new List<string>();
+        var ownValues = new List<string>();
+        foreach (var (key, value) in e.Evidence.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (IsOwn(key))
+            {
+                ownKeys.Add(key);
+                ownValues.Add(value);
+            }
+            else
+            {
+                shared[key] = value;
+            }
+        }
+
+        var shape = e with { Time = DateTimeOffset.UnixEpoch, User = null, Run = null, Jti = null, DecisionId = null, TraceId = null, Evidence = shared };
+        return new AuditCompactForm(
+            AuditShape.Of(shape, ownKeys.Count == 0 ? null : JsonSerializer.Serialize(ownKeys)),
+            e.Time,
+            e.User,
+            e.Run,
+            e.Jti,
+            e.DecisionId,
+            e.TraceId,
+            ownValues.Count == 0 ? null : JsonSerializer.Serialize(ownValues));
+    }
+
+    /// <summary>
+    /// Rebuilds the event from its stored parts. Throws <see cref="JsonException"/> (or the other parse exceptions
+    /// of <see cref="AuditCanonicalJson.Parse"/>) when a part is not what a store wrote.
+    /// </summary>
+    public static AuditEvent Join(
+        string shapeBody, string? ownKeys, DateTimeOffset time, string? user, string? run, string? jti, string? decisionId, string? traceId, string? ownValues)
+    {
+        var shape = AuditCanonicalJson.Parse(shapeBody);
+        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in shape.Evidence)
+        {
+            evidence[key] = value;
+        }
+
+        var keys = ownKeys is null ? [] : JsonSerializer.Deserialize<string[]>(ownKeys) ?? [];
+        var values = ownValues is null ? [] : JsonSerializer.Deserialize<string[]>(ownValues) ?? [];
+        if (keys.Length != values.Length)
+        {
+            throw new FormatException($"The shape lists {keys.Length} evidence key(s) of the record's own but the record holds {values.Length} value(s).");
+        }
+
+        for (var i = 0; i < keys.Length; i++)
+        {
+            evidence[keys[i]] = values[i];
+        }
+
+        return shape with { Time = time, User = user, Run = run, Jti = jti, DecisionId = decisionId, TraceId = traceId, Evidence = evidence };
+    }
+
+    /// <summary>
+    /// Evidence that differs per credential, token or user (expiries, issue times, token ids, run ids, the subject).
+    /// Everything else is shared through the shape; a value wrongly classed as shared costs a shape row, never
+    /// correctness.
+    /// </summary>
+    internal static bool IsOwn(string key) =>
+        key is "exp" or "iat" or "jti" or "sub" or "run_expires"
+        || key.EndsWith("_exp", StringComparison.Ordinal)
+        || key.EndsWith("_jti", StringComparison.Ordinal)
+        || key.EndsWith("_run", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// The shared part of audit events: the canonical JSON of the event without its own fields (<see cref="Body"/>),
+/// the keys of the evidence each record holds itself (<see cref="OwnKeys"/>, a JSON array), the columns queries
+/// filter on, and <see cref="Key"/> (SHA-256 of body and keys) that a store deduplicates on.
+/// </summary>
+public sealed record AuditShape(string Body, string? OwnKeys, byte[] Key, string Kind, string Outcome, string? Agent, string? Tenant)
+{
+    internal static AuditShape Of(AuditEvent shape, string? ownKeys)
+    {
+        var body = AuditCanonicalJson.Serialize(shape);
+        var key = SHA256.HashData(Encoding.UTF8.GetBytes(body + "\n" + ownKeys));
+        return new AuditShape(body, ownKeys, key, shape.Kind, shape.Outcome, shape.Agent, shape.Tenant);
+    }
+}

@@ -1,0 +1,25 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Mandate.Core.Telemetry;
+
+/// <summary>
+/// The broker's one <see cref="ActivitySource"/> and one <see cref="Meter"/>, both named <c>Mandate</c>. Without a
+/// listener (telemetry off) starting a span returns null and recording a measurement is a flag check.
+/// </summary>
+public static class MandateTelemetry
+{
+    public const string Name = "Mandate";
+
+    public static readonly ActivitySource Source = new(Name);
+
+    public static readonly Meter Meter = new(Name);
+
+    /// <summary>Caller batches per audit group commit (one fsync).</summary>
+    public static readonly Histogram<int> AuditBatchSize = Meter.CreateHistogram<int>(
+        "mandate.audit.commit.batch_size", "{batch}", "Caller batches made durable by one audit group commit");
+
+    /// <summary>Time one audit group commit took in the store.</summary>
+    public static readonly Histogram<double> AuditCommitDuration = Meter.CreateHistogram<double>(
+        "mandate.audit.commit.duration", "s", "Time one audit group commit took in the store");
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Sockets;
+using Mandate.Server.Tests.Harness;
+using Mandate.Testing;
+using Microsoft.Playwright;
+
+namespace Mandate.Console.BrowserTests;
+
+/// <summary>
+/// A real broker with its web console on loopback, signing people in at a real OpenID provider (the company's IdP in
+/// production) whose users are the ones below. The broker's clock starts at today: the browser keeps its own time and
+/// would drop cookies stamped with another year.
+/// </summary>
+public sealed class ConsoleSite : IAsyncDisposable
+{
+    public static readonly OidcTestUser Admin = new("ada", "ada's long passphrase", "Ada Admin", ["mandate-admins"]);
+    public static readonly OidcTestUser Approver = new("bob", "bob's long passphrase", "Bob Approver", ["mandate-approvers"]);
+    public static readonly OidcTestUser Viewer = new("vic", "vic's long passphrase", "Vic Viewer", ["mandate-viewers"]);
+    public static readonly OidcTestUser Outsider = new("eve", "eve's long passphrase", "Eve Outsider", ["marketing"]);
+
+    private readonly string _directory;
+
+    private ConsoleSite(OidcProviderProcess provider, BrokerHarness broker, string directory)
+    {
+        Provider = provider;
+        Broker = broker;
+        _directory = directory;
+    }
+
+    public OidcProviderProcess Provider { get; }
+
+    public BrokerHarness Broker { get; }
+
+    public Uri Url => Broker.App.ConsoleAddress ?? throw new InvalidOperationException("the console is not listening");
+
+    /// <param name="policy">policy.yaml.</param>
+    /// <param name="configuration">mandate.yaml without its <c>console:</c> section.</param>
+    /// <param name="files">Other files the configuration names (a shadow policy), by name in the data folder.</param>
+    public static async Task<ConsoleSite> StartAsync(string policy, string configuration, IReadOnlyDictionary<string, string>? files = null)
+    {
+        var provider = await OidcProviderProcess.StartAsync(Admin, Approver, Viewer, Outsider);
+        var directory = Path.Combine(Path.GetTempPath(), "mdc-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(directory);
+        try
+        {
+            // The provider must know the exact redirect URI before the broker (which needs the client id) starts.
+            var port = FreeLoopbackPort();
+            var client = await provider.RegisterClientAsync(new Uri($"http://127.0.0.1:{port}/signin-oidc"));
+            var secretFile = Path.Combine(directory, "console-client-secret");
+            await File.WriteAllTextAsync(secretFile, client.ClientSecret + "\n");
+            await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), policy);
+            foreach (var (name, text) in files ?? new Dictionary<string, string>())
+            {
+                await File.WriteAllTextAsync(Path.Combine(directory, name), text);
+            }
+
+            var broker = await BrokerHarness.StartNodeAsync(directory, "mandate.yaml", configuration + $$"""
+
+                console:
+                  listen: http://127.0.0.1:{{port}}
+                  oidc:
+                    issuer: {{provider.IssuerText}}
+                    client_id: {{client.ClientId}}
+                    client_secret_file: {{secretFile}}
+                    scopes: [openid, profile, roles]
+                    role_claim: roles
+                    roles: { viewer: [mandate-viewers], approver: [mandate-approvers], admin: [mandate-admins] }
+                """, new ManualTimeProvider(DateTimeOffset.UtcNow));
+            return new ConsoleSite(provider, broker, directory);
+        }
+        catch
+        {
+            await provider.DisposeAsync();
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Opens the console in <paramref name="context"/> and signs <paramref name="user"/> in at the provider.</summary>
+    public async Task<IPage> SignInAsync(IBrowserContext context, OidcTestUser user, string path = "/runs")
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(Url, path).AbsoluteUri);
+        await page.WaitForURLAsync(url => url.StartsWith(Provider.IssuerText, StringComparison.Ordinal));
+        await page.FillAsync("#login", user.Id);
+        await page.FillAsync("#password", user.Password);
+        await page.ClickAsync("#sign-in");
+        await page.ClickAsync("#allow");
+        await page.WaitForURLAsync(url => url.StartsWith(Url.AbsoluteUri, StringComparison.Ordinal));
+        return page;
+    }
+
+    /// <summary>
+    /// Saves a full-page screenshot as console-<paramref name="name"/>.png when MANDATE_CONSOLE_SCREENSHOTS names a
+    /// folder (docs/images for the documentation); otherwise does nothing.
+    /// </summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("MANDATE_CONSOLE_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"console-{name}.png"), FullPage = true });
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Broker.DisposeAsync();
+        await Provider.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,94 @@
+using Mandate.Core.Audit;
+
+namespace Mandate.Core.Tests.Audit;
+
+/// <summary>The compact form must rebuild every event to the byte, or the chain a store verifies is not the one it wrote.</summary>
+public sealed class AuditCompactFormTests
+{
+    private static readonly DateTimeOffset Time = new DateTimeOffset(2026, 12, 3, 6, 0, 0, TimeSpan.FromHours(2)).AddTicks(1234567);
+
+    public static TheoryData<AuditEvent> Events() => [.. All];
+
+    private static readonly AuditEvent[] All =
+    [
+        new AuditEvent { Kind = AuditKinds.KeyRotation, Time = Time, Outcome = "rotated", TraceId = null },
+        new AuditEvent
+        {
+            Kind = AuditKinds.Issuance, Time = Time, Outcome = "issued", Agent = "spiffe://acme.example/agents/support", Tenant = "acme",
+            User = "alice", Run = "run_1", Tool = "refunds", Scope = "refunds:write", Jti = "jti_1", DecisionId = "dec_1",
+            PolicyVersion = "sha256:9f", Rule = "r", Reason = "in that user's tenant <only> & \"quoted\"", Node = "node-a",
+            TraceId = "4bf92f3577b34da6a3ce929d0e0e4736",
+            Evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["actor_exp"] = "1767226200", ["actor_jti"] = "dev_1", ["aud"] = "https://refunds.acme.example", ["exp"] = "1767225780",
+                ["iat"] = "1767225600", ["sub"] = "alice", ["user_exp"] = "1767226200", ["subject_run"] = "run_0", ["kid"] = "k1",
+            },
+        },
+        new AuditEvent
+        {
+            Kind = AuditKinds.Decision, Time = Time, Outcome = "deny", User = "zoë 東京", Reason = "line\nbreak\ttab \u2028",
+            TraceId = null,
+            Evidence = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["exp"] = "", ["note"] = "é", ["x_jti"] = "\"" },
+        },
+    ];
+
+    [Theory]
+    [MemberData(nameof(Events))]
+    public void SplitThenJoin_RebuildsTheCanonicalPayloadExactly(AuditEvent e)
+    {
+        var compact = AuditCompactForm.Split(e);
+
+        var rebuilt = AuditCompactForm.Join(
+            compact.Shape.Body, compact.Shape.OwnKeys, compact.Time, compact.User, compact.Run, compact.Jti, compact.DecisionId, compact.TraceId, compact.OwnValues);
+
+        Assert.Equal(AuditCanonicalJson.Serialize(e), AuditCanonicalJson.Serialize(rebuilt));
+    }
+
+    [Fact]
+    public void Split_RecordsOfOneKindForDifferentUsersAndTokens_ShareOneShape()
+    {
+        var first = All[1];
+        var second = first with
+        {
+            Time = Time.AddSeconds(1), User = "bob", Run = "run_2", Jti = "jti_2", DecisionId = "dec_2", TraceId = "0af7651916cd43dd8448eb211c80319c",
+            Evidence = new SortedDictionary<string, string>(first.Evidence.ToDictionary(), StringComparer.Ordinal) { ["exp"] = "1", ["sub"] = "bob", ["actor_jti"] = "dev_2" },
+        };
+
+        Assert.Equal(AuditCompactForm.Split(first).Shape.Key, AuditCompactForm.Split(second).Shape.Key);
+        Assert.DoesNotContain("alice", AuditCompactForm.Split(first).Shape.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Split_SameSharedFieldsButOtherOwnKeys_DifferentShapes()
+    {
+        var e = All[1];
+        var without = e with { Evidence = new SortedDictionary<string, string>(e.Evidence.Where(p => p.Key != "user_exp").ToDictionary(), StringComparer.Ordinal) };
+
+        Assert.Equal(AuditCompactForm.Split(e).Shape.Body, AuditCompactForm.Split(without).Shape.Body);
+        Assert.NotEqual(AuditCompactForm.Split(e).Shape.Key, AuditCompactForm.Split(without).Shape.Key);
+    }
+
+    [Theory]
+    [InlineData("[\"1\"]", "[\"a\",\"b\"]")]
+    [InlineData("[\"1\"]", "not json")]
+    public void Join_ValuesDoNotFitTheShape_Throws(string keys, string values)
+    {
+        var body = AuditCompactForm.Split(All[0]).Shape.Body;
+
+        Assert.ThrowsAny<Exception>(() => AuditCompactForm.Join(body, keys, Time, null, null, null, null, null, values));
+    }
+
+    [Fact]
+    public void ToRecord_ShapeNotJson_PayloadFailsTheHashInsteadOfThrowing()
+    {
+        var e = All[1];
+        var record = AuditChain.Link(AuditTail.Genesis, [e])[0];
+        var c = AuditCompactForm.Split(e);
+
+        var read = new AuditCompactRow(
+            1, c.Time.UtcTicks, c.Shape.Kind, c.Shape.Outcome, c.Shape.Agent, c.Shape.Tenant, c.User, "{not json", c.Shape.OwnKeys,
+            c.Run, c.Jti, c.DecisionId, c.TraceId, c.OwnValues, Convert.FromHexString(record.PreviousHash), Convert.FromHexString(record.Hash)).ToRecord();
+
+        Assert.NotEqual(record.Hash, AuditChain.ComputeHash(1, read.PreviousHash, read.Payload));
+    }
+}
