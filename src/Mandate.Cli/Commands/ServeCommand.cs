@@ -60,6 +60,11 @@ internal static class ServeCommand
         Output.Line($"  store         {Markup.Escape(app.Runtime.Store.Description)}");
         Output.Line($"  signing key   {Markup.Escape(app.Runtime.Keys.Current.Active.Kid)} (sealed with {Markup.Escape(app.Runtime.Kek.Source)})");
         Output.Line($"  admin socket  {Markup.Escape(options.AdminSocket)}");
+        if (app.ConsoleAddress is { } console)
+        {
+            Output.Line($"  web console   {Markup.Escape((options.Console.PublicUrl ?? console).ToString())}");
+        }
+
         if (app.Runtime.Spiffe is { } spiffe)
         {
             Output.Line($"  spiffe CA     spiffe://{Markup.Escape(options.TrustDomain)} serial {Markup.Escape(spiffe.CaCertificate.SerialNumber)}, expires {spiffe.CaCertificate.NotAfter.ToUniversalTime():u}");

@@ -48,7 +48,8 @@ public sealed class AuditConsoleTests : ConsoleTest
         Assert.Contains("data-valid=\"true\"", (await viewer.GetAsync("/audit")).Html, StringComparison.Ordinal);
 
         var issuance = (await Broker.ReadAuditAsync(new AuditQuery { Kind = AuditKinds.Issuance })).Single().Sequence;
-        await Broker.ExecuteSqlAsync($"DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; UPDATE audit SET payload = replace(payload, 'refunds:write', 'refunds:read') WHERE seq = {issuance};");
+        await Broker.ExecuteSqlAsync("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DROP TRIGGER audit_shapes_no_update;"
+            + $"UPDATE audit_shapes SET body = replace(body, '\"scope\":\"refunds:write\"', '\"scope\":\"refunds:read\"') WHERE id = (SELECT shape FROM audit WHERE seq = {issuance});");
 
         // The result is kept a minute (verification reads the whole chain); after that the page tells the truth.
         Broker.Clock.Advance(TimeSpan.FromMinutes(1));
