@@ -52,9 +52,16 @@ internal static class AuditCommands
     private static Command Verify()
     {
         var config = CommonOptions.Config();
-        var command = new Command("verify", "Check the hash chain: reports the first edited, deleted or reordered record") { config };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "A signed checkpoint file: also prove the chain is the one the broker signed, up to its latest checkpoint" };
+        var jwks = new Option<string?>("--jwks") { Description = "Verify checkpoint signatures with this JWKS file instead of the checkpoint keys in the store" };
+        var command = new Command("verify", "Check the hash chain: reports the first edited, deleted or reordered record") { config, checkpoint, jwks };
         command.SetAction((parse, ct) => OfflineStore.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
         {
+            if (parse.GetValue(checkpoint) is { } checkpointPath)
+            {
+                return await AuditCheckpointVerification.RunAsync(store, checkpointPath, parse.GetValue(jwks), ct);
+            }
+
             var result = await AuditVerifier.VerifyAsync(store, null, ct);
             if (result.IsValid)
             {
