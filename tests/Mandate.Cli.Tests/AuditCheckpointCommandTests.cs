@@ -117,6 +117,30 @@ public sealed class AuditCheckpointCommandTests
         Assert.Contains("line 2: malformed checkpoint line", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Checkpoint_BrokerNotRunning_ExitsOneAndNamesTheSocket()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "checkpoint", "-c", config);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("admin socket", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_NoCheckpointFile_ExitsOne()
+    {
+        using var dir = new TempFolder();
+        var (config, _, _) = await BrokerAsync(dir, ["alice"]);
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config, "--checkpoint", Path.Combine(dir.Path, "missing.jsonl"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("no checkpoint file at", output, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// A broker's store in <paramref name="dir"/>: one decision per user, then the checkpoint key's creation record, then a
     /// checkpoint of that head; returns the config, the checkpoint file and the checkpoint keys' JWKS file.

@@ -13,7 +13,21 @@ namespace Mandate.Cli.Commands;
 /// </summary>
 internal static class AuditCommands
 {
-    public static Command Create() => new("audit", "Verify, query and trace the tamper-evident audit trail") { Verify(), Query(), Trace() };
+    public static Command Create() => new("audit", "Verify, query and trace the tamper-evident audit trail") { Verify(), Query(), Trace(), Checkpoint() };
+
+    private static Command Checkpoint()
+    {
+        var config = CommonOptions.Config();
+        var command = new Command("checkpoint", "Sign the audit chain head into the checkpoint file now (on the running broker, through its admin socket)") { config };
+        command.SetAction(async (parse, ct) => await RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
+        {
+            var result = await admin.WriteAuditCheckpointAsync(ct);
+            Output.Line(result.GetProperty("written").GetBoolean()
+                ? $"[green]checkpoint written[/]: head #{result.GetProperty("sequence").GetInt64()} {Markup.Escape(result.GetProperty("hash").GetString()!)}"
+                : "no checkpoint written: the audit head has not moved since the last one");
+        }));
+        return command;
+    }
 
     private static Command Trace()
     {
