@@ -40,6 +40,14 @@ public sealed class MandateAdminClient : IDisposable
         (await MandateClient.ReadAsync(response, cancellationToken)).Dispose();
     }
 
+    /// <summary>Signs the audit chain head into the checkpoint file now: <c>written</c> false when the head has not moved since the last one.</summary>
+    public async Task<JsonElement> WriteAuditCheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsync("admin/audit/checkpoint", content: null, cancellationToken);
+        using var json = await MandateClient.ReadAsync(response, cancellationToken);
+        return json.RootElement.Clone();
+    }
+
     /// <summary>The broker's node, issuer, policy version and keys.</summary>
     public async Task<JsonElement> StatusAsync(CancellationToken cancellationToken = default)
     {

@@ -13,7 +13,21 @@ namespace Mandate.Cli.Commands;
 /// </summary>
 internal static class AuditCommands
 {
-    public static Command Create() => new("audit", "Verify, query and trace the tamper-evident audit trail") { Verify(), Query(), Trace() };
+    public static Command Create() => new("audit", "Verify, query and trace the tamper-evident audit trail") { Verify(), Query(), Trace(), Checkpoint() };
+
+    private static Command Checkpoint()
+    {
+        var config = CommonOptions.Config();
+        var command = new Command("checkpoint", "Sign the audit chain head into the checkpoint file now (on the running broker, through its admin socket)") { config };
+        command.SetAction(async (parse, ct) => await RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
+        {
+            var result = await admin.WriteAuditCheckpointAsync(ct);
+            Output.Line(result.GetProperty("written").GetBoolean()
+                ? $"[green]checkpoint written[/]: head #{result.GetProperty("sequence").GetInt64()} {Markup.Escape(result.GetProperty("hash").GetString()!)}"
+                : "no checkpoint written: the audit head has not moved since the last one");
+        }));
+        return command;
+    }
 
     private static Command Trace()
     {
@@ -52,9 +66,16 @@ internal static class AuditCommands
     private static Command Verify()
     {
         var config = CommonOptions.Config();
-        var command = new Command("verify", "Check the hash chain: reports the first edited, deleted or reordered record") { config };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "A signed checkpoint file: also prove the chain is the one the broker signed, up to its latest checkpoint" };
+        var jwks = new Option<string?>("--jwks") { Description = "Verify checkpoint signatures with this JWKS file instead of the checkpoint keys in the store" };
+        var command = new Command("verify", "Check the hash chain: reports the first edited, deleted or reordered record") { config, checkpoint, jwks };
         command.SetAction((parse, ct) => OfflineStore.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
         {
+            if (parse.GetValue(checkpoint) is { } checkpointPath)
+            {
+                return await AuditCheckpointVerification.RunAsync(store, checkpointPath, parse.GetValue(jwks), ct);
+            }
+
             var result = await AuditVerifier.VerifyAsync(store, null, ct);
             if (result.IsValid)
             {

@@ -139,6 +139,11 @@ public static class ConfigLoader
             Proxy = root.Map("proxy", ProxyConfigReader.Read),
             Console = root.Map("console", m => ConsoleConfigReader.Read(m, root, baseDir)),
             Telemetry = root.Map("telemetry", m => TelemetryConfigReader.Read(m, baseDir)),
+            AuditCheckpoints = root.Map("audit", a => a.Map("checkpoints", m => new Audit.Checkpoints.AuditCheckpointOptions
+            {
+                File = m.String("file") is { } file ? Resolve(baseDir, file) : null,
+                Interval = m.Duration("interval") ?? defaults.AuditCheckpoints.Interval,
+            })),
         };
         root.Finish();
         ConfigRules.Check(options, root);

@@ -67,6 +67,9 @@ public sealed record MandateOptions
     /// <summary>OpenTelemetry export; off unless <c>telemetry.otlp_endpoint</c> is set.</summary>
     public TelemetryOptions Telemetry { get; init; } = new();
 
+    /// <summary>Signed audit checkpoints; off unless <c>audit.checkpoints.file</c> is set.</summary>
+    public Audit.Checkpoints.AuditCheckpointOptions AuditCheckpoints { get; init; } = new();
+
     /// <summary>Folder the configuration file lives in; relative paths were resolved against it.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 

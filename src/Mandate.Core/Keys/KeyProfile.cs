@@ -38,4 +38,7 @@ public sealed record KeyProfile
 
     /// <summary>True when the record of a purpose's first key says <c>created</c> rather than <c>rotated</c>.</summary>
     public bool RecordsCreation { get; init; }
+
+    /// <summary>Prefixed to the RFC 7638 thumbprint to form the kid, so a key's purpose shows in a shared JWKS.</summary>
+    public string KidPrefix { get; init; } = "";
 }

@@ -85,4 +85,24 @@ public static class KeyProfiles
             Publication = KeyPublication.SpiffeBundle,
         };
     }
+
+    /// <summary>
+    /// Audit checkpoints: ES256, a key per node on the token keys' schedule, published in the broker's JWKS with kids
+    /// prefixed <c>audit-checkpoint-</c>. A checkpoint is evidence for years, so a retired key stays published that long.
+    /// </summary>
+    public static KeyProfile AuditCheckpoint(MandateOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new KeyProfile
+        {
+            Purpose = KeyPurposes.AuditCheckpoint,
+            Algorithm = "ES256",
+            PerNode = true,
+            RotateEvery = options.Keys.RotateEvery,
+            Overlap = Audit.Checkpoints.AuditCheckpoint.KeyPublishedFor,
+            Publication = KeyPublication.BrokerJwks,
+            KidPrefix = Audit.Checkpoints.AuditCheckpoint.KidPrefix,
+            RecordsCreation = true,
+        };
+    }
 }

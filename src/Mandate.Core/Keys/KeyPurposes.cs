@@ -14,4 +14,7 @@ public static class KeyPurposes
 
     /// <summary>The JWT-SVID signing key (ES256), published in the SPIFFE bundle.</summary>
     public const string SpiffeJwt = "spiffe-jwt";
+
+    /// <summary>ES256, one per node: signed audit checkpoints, published at <c>/.well-known/jwks.json</c> with kids prefixed <c>audit-checkpoint-</c>.</summary>
+    public const string AuditCheckpoint = "audit-checkpoint";
 }

@@ -215,7 +215,7 @@ public class KeyRing : IDisposable
         {
             using var rsa = RSA.Create(2048);
             var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)));
-            kid = Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
+            kid = Profile.KidPrefix + Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
             publicJwk = JsonSerializer.Serialize(new { kty = "RSA", n = jwk.N, e = jwk.E, kid, use = Profile.Use, alg = Profile.Algorithm });
             pkcs8 = rsa.ExportPkcs8PrivateKey();
         }
@@ -223,7 +223,7 @@ public class KeyRing : IDisposable
         {
             using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ecdsa));
-            kid = Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
+            kid = Profile.KidPrefix + Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
             publicJwk = Profile.Certificate is { } certificate
                 ? Certify(certificate, ecdsa, kid, now, evidence)
                 : JsonSerializer.Serialize(new { kty = jwk.Kty, crv = jwk.Crv, x = jwk.X, y = jwk.Y, kid, use = Profile.Use, alg = Profile.Algorithm });

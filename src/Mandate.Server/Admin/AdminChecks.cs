@@ -16,6 +16,9 @@ public static class AdminChecks
     /// <summary>409: the agent named is not disabled.</summary>
     public const string AgentNotDisabled = "admin.agent_not_disabled";
 
+    /// <summary>409: an audit checkpoint was asked for but <c>audit.checkpoints.file</c> is not set.</summary>
+    public const string CheckpointsOff = "admin.checkpoints_off";
+
     /// <summary>400: an approvals filter that is not a status.</summary>
     public const string ApprovalStatusInvalid = "admin.approval_status_invalid";
 

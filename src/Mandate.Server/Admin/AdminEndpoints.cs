@@ -29,6 +29,7 @@ public static class AdminEndpoints
             IsAdminSocket(context.HttpContext) ? await next(context) : Results.NotFound());
         admin.MapPost("/revocations", RevokeAsync);
         admin.MapGet("/audit", QueryAudit);
+        admin.MapPost("/audit/checkpoint", AuditCheckpointEndpoint.WriteAsync);
         admin.MapGet("/status", Status);
         admin.MapApprovals();
         admin.MapPost("/agents/enable", EnableAgentAsync);

@@ -2,6 +2,7 @@ using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Protocol;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mandate.Server.Endpoints;
 
@@ -57,6 +58,20 @@ public static class MetadataEndpoints
         ArgumentNullException.ThrowIfNull(keys);
         // Short cache: verifiers pick up a rotation within a minute, long before the old key leaves the set.
         http.Response.Headers.CacheControl = "public, max-age=60";
-        return Results.Content(keys.Current.JwksJson, "application/jwk-set+json");
+        // Audit checkpoint keys (kid audit-checkpoint-…) sit beside the token keys; credential validation reads only the token ring.
+        var checkpointKeys = http.RequestServices.GetService<Core.Audit.Checkpoints.AuditCheckpointKeyRing>();
+        var jwks = checkpointKeys is null ? keys.Current.JwksJson : JoinJwks(keys.Current.JwksJson, checkpointKeys.Current.JwksJson);
+        return Results.Content(jwks, "application/jwk-set+json");
+    }
+
+    private static string JoinJwks(string first, string second)
+    {
+        var joined = System.Text.Json.Nodes.JsonNode.Parse(first)!["keys"]!.AsArray();
+        foreach (var key in System.Text.Json.Nodes.JsonNode.Parse(second)!["keys"]!.AsArray().ToList())
+        {
+            joined.Add(key!.DeepClone());
+        }
+
+        return new System.Text.Json.Nodes.JsonObject { ["keys"] = joined.DeepClone() }.ToJsonString();
     }
 }

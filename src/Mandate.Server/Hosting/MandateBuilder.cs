@@ -125,6 +125,13 @@ public sealed class MandateBuilder
             Services.AddSingleton(authority);
         }
 
+        if (runtime.CheckpointKeys is { } checkpointKeys && Options.AuditCheckpoints.File is { } checkpointFile)
+        {
+            Services.AddSingleton(checkpointKeys);
+            Services.AddSingleton(_ => new Core.Audit.Checkpoints.AuditCheckpointWriter(runtime.Store, checkpointKeys, checkpointFile, Options.Node, Options.Issuer, runtime.Time));
+            Services.AddHostedService<AuditCheckpointService>();
+        }
+
         return this;
     }
 

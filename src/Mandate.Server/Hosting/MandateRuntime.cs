@@ -63,6 +63,9 @@ public sealed partial class MandateRuntime : IAsyncDisposable
     /// <summary>The SPIFFE issuer (CA, JWT-SVID key, bundle) when <c>spiffe.enabled</c>; otherwise null.</summary>
     public SpiffeAuthority? Spiffe { get; private set; }
 
+    /// <summary>This node's audit checkpoint keys when <c>audit.checkpoints.file</c> is set; otherwise null.</summary>
+    public Core.Audit.Checkpoints.AuditCheckpointKeyRing? CheckpointKeys { get; private set; }
+
     /// <summary>Opens the runtime on the default SQLite store at <c>options.StorePath</c>.</summary>
     public static Task<MandateRuntime> OpenAsync(MandateOptions options, MandateHostOptions host, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
@@ -117,6 +120,12 @@ public sealed partial class MandateRuntime : IAsyncDisposable
                 runtime.Spiffe = new SpiffeAuthority(store, kek, options, host.Time, connection.Locks);
                 await runtime.Spiffe.RefreshAsync(cancellationToken);
             }
+            if (options.AuditCheckpoints.File is not null)
+            {
+                runtime.CheckpointKeys = new Core.Audit.Checkpoints.AuditCheckpointKeyRing(store, kek, options, host.Time, connection.Locks);
+                await runtime.CheckpointKeys.RefreshAsync(cancellationToken);
+            }
+
             runtime._watchPolicy = host.WatchPolicy;
             return runtime;
         }
@@ -178,6 +187,7 @@ public sealed partial class MandateRuntime : IAsyncDisposable
         await AuditWriter.DisposeAsync();
         Keys.Dispose();
         Spiffe?.Dispose();
+        CheckpointKeys?.Dispose();
         Kek.Dispose();
         RevocationFollower.Dispose();
         await _connection.CloseAsync();

@@ -1,0 +1,93 @@
+using System.Text;
+using Mandate.Core.Keys;
+
+namespace Mandate.Core.Audit.Checkpoints;
+
+/// <summary>
+/// Signs the audit chain head and appends it to the checkpoint file (append-only, flushed to disk before returning),
+/// unless the head has not moved since the last checkpoint in that file.
+/// </summary>
+public sealed class AuditCheckpointWriter : IDisposable
+{
+    private readonly IAuditLog _log;
+    private readonly KeyRing _keys;
+    private readonly string _path;
+    private readonly string _node;
+    private readonly string _issuer;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private AuditTail? _last;
+
+    public AuditCheckpointWriter(IAuditLog log, KeyRing keys, string path, string node, string issuer, TimeProvider time)
+    {
+        _log = log;
+        _keys = keys;
+        _path = path;
+        _node = node;
+        _issuer = issuer;
+        _time = time;
+    }
+
+    /// <summary>The checkpoint written, or null when the head is where the last checkpoint left it.</summary>
+    public async Task<AuditCheckpoint?> WriteAsync(CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            var last = _last ?? LastInFile() ?? AuditTail.Genesis;
+            var head = await HeadAfterAsync(last, cancellationToken);
+            if (head == last)
+            {
+                _last = last;
+                return null;
+            }
+
+            var keys = await _keys.GetAsync(cancellationToken);
+            var checkpoint = AuditCheckpoint.Sign(head, _time.GetUtcNow(), _node, _issuer, keys.Active);
+            Append(checkpoint.ToJsonLine());
+            _last = head;
+            return checkpoint;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task<AuditTail> HeadAfterAsync(AuditTail last, CancellationToken cancellationToken)
+    {
+        var head = last;
+        await foreach (var record in _log.ReadAuditAsync(new AuditQuery { AfterSequence = last.Sequence }, cancellationToken))
+        {
+            head = new AuditTail(record.Sequence, record.Hash);
+        }
+
+        return head;
+    }
+
+    /// <summary>The head of the file's last line, so a restarted broker does not repeat it; the line is this node's own writing.</summary>
+    private AuditTail? LastInFile()
+    {
+        if (!File.Exists(_path))
+        {
+            return null;
+        }
+
+        var line = File.ReadLines(_path).LastOrDefault(l => l.Length > 0);
+        return line is null ? null : AuditCheckpoint.TryReadHead(line);
+    }
+
+    private void Append(string line)
+    {
+        if (Path.GetDirectoryName(_path) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        using var file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        file.Write(Encoding.UTF8.GetBytes(line + "\n"));
+        file.Flush(flushToDisk: true);
+    }
+
+    public void Dispose() => _lock.Dispose();
+}
