@@ -24,6 +24,7 @@ public sealed class AuditCheckpointConfigTests
 
     [Theory]
     [InlineData("audit: { checkpoints: { interval: soon } }", "audit.checkpoints.interval")]
+    [InlineData("audit: { checkpoints: { interval: 0s } }", "audit.checkpoints.interval")]
     [InlineData("audit: { checkpoints: { fiel: a.jsonl } }", "audit.checkpoints.fiel")]
     public void Parse_BadCheckpointSetting_ReportsTheKey(string line, string key)
     {
