@@ -139,11 +139,7 @@ public static class ConfigLoader
             Proxy = root.Map("proxy", ProxyConfigReader.Read),
             Console = root.Map("console", m => ConsoleConfigReader.Read(m, root, baseDir)),
             Telemetry = root.Map("telemetry", m => TelemetryConfigReader.Read(m, baseDir)),
-            AuditCheckpoints = root.Map("audit", a => a.Map("checkpoints", m => new Audit.Checkpoints.AuditCheckpointOptions
-            {
-                File = m.String("file") is { } file ? Resolve(baseDir, file) : null,
-                Interval = m.Duration("interval") ?? defaults.AuditCheckpoints.Interval,
-            })),
+            AuditCheckpoints = root.Map("audit", a => a.Map("checkpoints", m => ReadAuditCheckpoints(m, baseDir, defaults.AuditCheckpoints))),
         };
         root.Finish();
         ConfigRules.Check(options, root);
@@ -175,5 +171,16 @@ public static class ConfigLoader
     }
 
     // A NUL cannot be in a path; it stays in the name so the file check reports it instead of GetFullPath throwing.
+    private static Audit.Checkpoints.AuditCheckpointOptions ReadAuditCheckpoints(YamlMapping m, string baseDir, Audit.Checkpoints.AuditCheckpointOptions defaults)
+    {
+        var interval = m.Duration("interval") ?? defaults.Interval;
+        if (interval <= TimeSpan.Zero)
+        {
+            m.Problem("interval", "must be a positive duration, e.g. 5m");
+        }
+
+        return new() { File = m.String("file") is { } file ? Resolve(baseDir, file) : null, Interval = interval };
+    }
+
     internal static string Resolve(string baseDir, string path) => Path.GetFullPath(Path.Combine(baseDir, path.Replace('\0', '\uFFFD')));
 }
