@@ -134,6 +134,9 @@ internal sealed class PostgresBatchWriter
                 ArgumentNullException.ThrowIfNull(e);
                 _events.Add(e);
                 break;
+            case Core.Audit.Retention.AuditPruneAnchor anchor:
+                _changes.AddRange(PostgresAuditPruneSql.Commands(anchor));
+                break;
             case Core.Revocation.Revocation revocation:
                 _changes.Add(PostgresRevocationSql.UpsertCommand(revocation));
                 _revocations = true;
