@@ -19,6 +19,10 @@ public static class AuditArchiveFormat
     public const string RecordType = "record";
     public const int Version = 1;
 
+    // The payload stays a string (re-serialising an object could change the bytes the hash covers); its quotes are
+    // escaped as \" rather than \u0022 so the line stays readable. A file, never HTML: nothing else needs escaping.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>How each record's hash is computed, stated in the header so the file explains itself.</summary>
     public const string HashRule =
         "hash = lowercase hex SHA-256 of UTF-8 (sequence + \"\\n\" + previous_hash + \"\\n\" + payload); the first record's "
@@ -53,14 +57,16 @@ public static class AuditArchiveFormat
     public static string Record(AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return JsonSerializer.Serialize(new
-        {
-            type = RecordType,
-            sequence = record.Sequence,
-            previous_hash = record.PreviousHash,
-            hash = record.Hash,
-            payload = record.Payload,
-        });
+        return JsonSerializer.Serialize(
+            new
+            {
+                type = RecordType,
+                sequence = record.Sequence,
+                previous_hash = record.PreviousHash,
+                hash = record.Hash,
+                payload = record.Payload,
+            },
+            Readable);
     }
 
     /// <summary>A record line read back; null when the line is not one.</summary>
