@@ -82,25 +82,7 @@ public sealed class PostgresAuditArchiveCommandTests
     private static string Write(TempFolder dir, string schema)
     {
         dir.Write("policy.yaml", "rules: []\n");
-        return dir.Write("mandate.yaml", $$"""
-            trust_domain: acme.example
-            node: node-a
-            data_dir: data
-            policy: policy.yaml
-            store: postgres
-            postgres:
-              connection_string_env: MANDATE_TEST_PG
-              schema: {{schema}}
-            audit:
-              checkpoints:
-                file: checkpoints.jsonl
-            issuers:
-              - { name: workloads, kind: workload, issuer: https://spire.acme.example, jwks_file: data/workloads.jwks.json, dev_signer: true }
-            tools:
-              - { name: crm, resource: https://crm.acme.example, scopes: [crm:read] }
-            agents:
-              - { id: spiffe://acme.example/agents/a, tenants: [acme], tools: [crm] }
-            """);
+        return dir.Write("mandate.yaml", PostgresReadCommandTests.Configuration(schema, "node-a") + "\naudit:\n  checkpoints:\n    file: checkpoints.jsonl\n");
     }
 
     private static async Task ExecuteAsync(string? schema, string sql)

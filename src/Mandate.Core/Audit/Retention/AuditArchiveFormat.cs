@@ -29,15 +29,17 @@ public static class AuditArchiveFormat
         + "previous_hash is the anchor's hash, or 64 zeros at record 1; checkpoint jws: ES256 compact JWS (typ "
         + AuditCheckpoint.TokenType + ") over seq and hash, keys in the broker's JWKS (kid audit-checkpoint-*)";
 
-    public static string Header(long first, long last, DateTimeOffset created) => JsonSerializer.Serialize(new
-    {
-        type = HeaderType,
-        version = Version,
-        first,
-        last,
-        created = AuditCanonicalJson.FormatTime(created),
-        hash_rule = HashRule,
-    });
+    public static string Header(long first, long last, DateTimeOffset created) => JsonSerializer.Serialize(
+        new
+        {
+            type = HeaderType,
+            version = Version,
+            first,
+            last,
+            created = AuditCanonicalJson.FormatTime(created),
+            hash_rule = HashRule,
+        },
+        Readable);
 
     /// <summary>The prune anchor the range continues from: its checkpoint line, typed, with the archive it went to.</summary>
     public static string Anchor(AuditPruneAnchor anchor)
