@@ -49,7 +49,7 @@ public static class AuditArchiveVerifier
             return AuditArchiveVerification.Refused($"{path}: {refusal}");
         }
 
-        var covering = preamble.Checkpoints.Single(c => c.Sequence == last);
+        var covering = preamble.Checkpoints.First(c => c.Sequence == last);
         var records = new RecordLines(lines, preamble.Checkpoints);
         var result = await AuditVerifier.VerifyAsync(records.ReadAsync(cancellationToken), start, covering.Head, cancellationToken);
         var failure = records.Problem ?? (result.IsValid ? null : result.Message)
