@@ -69,6 +69,9 @@ internal sealed partial class InMemoryBatchWriter
                 case AuditEvent e:
                     AppendAudit(e);
                     break;
+                case EncodedAuditEvent e:
+                    AppendAudit(e.Event);
+                    break;
                 case Core.Audit.Retention.AuditPruneAnchor anchor:
                     Prune(anchor);
                     break;
