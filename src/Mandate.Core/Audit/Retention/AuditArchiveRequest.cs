@@ -23,11 +23,9 @@ public sealed record AuditArchiveRequest
 
 /// <summary>
 /// What an archive run did: the new anchor and how many records went to the archive, or why nothing was archived or
-/// pruned. <see cref="ArchiveWritten"/> says whether the file was left in place (only ever a complete, verified one).
+/// pruned (a file is left in place only when it is complete and verified; the refusal says so).
 /// </summary>
-public sealed record AuditArchiveOutcome(AuditPruneAnchor? Anchor, long First, long Records, string? Refusal, bool ArchiveWritten = false)
+public sealed record AuditArchiveOutcome(AuditPruneAnchor? Anchor, long First, long Records, string? Refusal)
 {
-    public bool Succeeded => Refusal is null;
-
-    internal static AuditArchiveOutcome Refused(string refusal, bool archiveWritten = false) => new(null, 0, 0, refusal, archiveWritten);
+    internal static AuditArchiveOutcome Refused(string refusal) => new(null, 0, 0, refusal);
 }

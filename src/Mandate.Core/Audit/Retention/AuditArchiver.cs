@@ -70,11 +70,10 @@ public static class AuditArchiver
         {
             return AuditArchiveOutcome.Refused(
                 $"the archive {target} is complete, but the store did not prune: {e.Message} Run 'mandate audit verify': if records up to "
-                + $"{covering.Sequence} are still there, move the archive aside and archive again",
-                archiveWritten: true);
+                + $"{covering.Sequence} are still there, move the archive aside and archive again");
         }
 
-        return new AuditArchiveOutcome(anchor, first, covering.Sequence - first + 1, null, ArchiveWritten: true);
+        return new AuditArchiveOutcome(anchor, first, covering.Sequence - first + 1, null);
     }
 
     /// <summary>The newest checkpoint signed before <paramref name="before"/>, when it is past the previous anchor.</summary>
