@@ -20,6 +20,32 @@ public sealed class AuditArchiveFileTests
         await AssertRefusedAsync(archive, config, expected);
     }
 
+    [Theory]
+    [InlineData("\"user\\\":\\\"user-2\\\"", "\"user\\\":\\\"mallory\\\"", "hash does not match its contents")]
+    [InlineData("\"type\":\"checkpoint\"", "\"type\":\"record\"", "no signed checkpoint covers the last archived record")]
+    [InlineData("\"type\":\"record\",\"sequence\":2,", "\"type\":\"recorded\",\"sequence\":2,", "line 4 is not an audit record line")]
+    public async Task VerifyArchive_EditedArchive_ExitsOne(string from, string to, string expected)
+    {
+        using var dir = new TempFolder();
+        var (archive, config) = await ArchiveAsync(dir);
+        var text = await File.ReadAllTextAsync(archive);
+        Assert.Contains(from, text, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(archive, text.Replace(from, to, StringComparison.Ordinal));
+
+        await AssertRefusedAsync(archive, config, expected);
+    }
+
+    [Fact]
+    public async Task VerifyArchive_LastRecordsCutOff_ExitsOne()
+    {
+        using var dir = new TempFolder();
+        var (archive, config) = await ArchiveAsync(dir);
+        var lines = await File.ReadAllLinesAsync(archive);
+        await File.WriteAllLinesAsync(archive, lines[..^1]);
+
+        await AssertRefusedAsync(archive, config, "cut off the end");
+    }
+
     [Fact]
     public async Task VerifyArchive_LineThatIsNotJson_ExitsOneNamingTheLine()
     {
