@@ -133,5 +133,42 @@ public sealed class AuditStreamFileTests
         await StreamedLines.AssertAreTheChainAsync(broker, streamed);
     }
 
+    [Fact]
+    public async Task Stream_CommitFailed_NoLineForItAndLaterRecordsStream()
+    {
+        await using var broker = await BrokerHarness.StartAsync(extraConfiguration: Configuration);
+        var path = StreamFile(broker);
+        await broker.IssueAsync();
+
+        var refused = await broker.WhileStoreLockedAsync(() => broker.ExchangeAsync(broker.RefundRequest()));
+        await broker.IssueAsync();
+        var streamed = await StreamedLines.AwaitAllAsync(broker, () => StreamedLines.ReadFile(path));
+
+        Assert.Equal(503, (int)refused.Status);
+        Assert.Equal(1, streamed[0].Sequence);
+        await StreamedLines.AssertAreTheChainAsync(broker, streamed);
+        Assert.Equal(2, streamed.Count(s => s.Event.Contains("\"kind\":\"issuance\"", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Stream_CursorFileUnreadable_StreamsFromTheFirstRecordAndSaysSo()
+    {
+        await using var broker = await BrokerHarness.StartAsync(extraConfiguration: Configuration);
+        var path = StreamFile(broker);
+        await broker.IssueAsync();
+        await StreamedLines.AwaitAllAsync(broker, () => StreamedLines.ReadFile(path));
+
+        await broker.RestartAsync(async () =>
+        {
+            File.Delete(path);
+            await File.WriteAllTextAsync(path + ".cursor", "not a sequence");
+        });
+        var streamed = await StreamedLines.AwaitAllAsync(broker, () => StreamedLines.ReadFile(path));
+
+        Assert.Equal(1, streamed[0].Sequence);
+        await StreamedLines.AssertAreTheChainAsync(broker, streamed);
+        Assert.Contains(broker.Logs.Lines, m => m.Contains("cursor", StringComparison.Ordinal) && m.Contains("unreadable", StringComparison.Ordinal));
+    }
+
     private static string StreamFile(BrokerHarness broker) => Path.Combine(broker.Directory, "siem", "audit.jsonl");
 }
