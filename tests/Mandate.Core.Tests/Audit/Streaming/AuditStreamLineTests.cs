@@ -39,6 +39,20 @@ public sealed class AuditStreamLineTests
         Assert.Equal(AuditCanonicalJson.Serialize(Event), payload);
     }
 
+    [Fact]
+    public void Record_EventIsTheLastMember_SoItsRawTextCanBeCutOutOfTheLineAndReHashed()
+    {
+        var record = AuditChain.Link(AuditTail.Genesis, [Event])[0];
+        var line = Encoding.UTF8.GetString(AuditStreamLine.Record(record)).TrimEnd('\n');
+
+        // The recipe docs/audit.md gives consumers without a raw-text JSON parser.
+        var start = line.IndexOf("\"event\":", StringComparison.Ordinal) + "\"event\":".Length;
+        var eventText = line[start..^1];
+
+        Assert.Equal(record.Payload, eventText);
+        Assert.Equal(record.Hash, AuditChain.ComputeHash(record.Sequence, record.PreviousHash, eventText));
+    }
+
     [Theory]
     [InlineData("{\"kind\":\"x\"}\n{\"kind\":\"injected\"}")]
     [InlineData("{\n\"kind\":\"x\"}")]
