@@ -65,6 +65,9 @@ internal sealed partial class InMemoryBatchWriter
                 case AuditEvent e:
                     AppendAudit(e);
                     break;
+                case EncodedAuditEvent e:
+                    AppendAudit(e.Event);
+                    break;
                 case Core.Revocation.Revocation revocation:
                     WriteRevocation(revocation);
                     break;

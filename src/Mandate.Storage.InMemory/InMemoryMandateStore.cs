@@ -7,7 +7,7 @@ namespace Mandate.Storage.InMemory;
 
 /// <summary>
 /// The reference store: the whole store contract held in memory, with the SQLite store's semantics (one
-/// all-or-nothing transaction per commit, the audit chain linked last with <see cref="AuditChain.Link"/>,
+/// all-or-nothing transaction per commit, the audit chain linked last with <see cref="AuditChain"/>,
 /// the same upsert and constraint rules) and none of its I/O. It passes the same contract suite, so a stage
 /// tested against it behaves the same on a real store. Set <see cref="Unavailable"/> to simulate an outage.
 /// </summary>

@@ -22,7 +22,7 @@ namespace Mandate.Storage.Postgres;
 internal sealed class PostgresBatchWriter
 {
     private readonly List<NpgsqlBatchCommand> _changes = [];
-    private readonly List<AuditEvent> _events = [];
+    private readonly List<EncodedAuditEvent> _events = [];
     private readonly List<RateIncrement> _increments = [];
     private bool _revocations;
     private bool _keys;
@@ -131,7 +131,9 @@ internal sealed class PostgresBatchWriter
         switch (change)
         {
             case AuditEvent e:
-                ArgumentNullException.ThrowIfNull(e);
+                _events.Add(EncodedAuditEvent.Of(e));
+                break;
+            case EncodedAuditEvent e:
                 _events.Add(e);
                 break;
             case Core.Revocation.Revocation revocation:

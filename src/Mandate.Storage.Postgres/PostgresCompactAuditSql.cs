@@ -40,9 +40,9 @@ internal static class PostgresCompactAuditSql
         "s.agent", "s.tenant", "a.\"user\"", "a.run", "a.jti", "s.kind", "a.trace_id", "a.time", "a.seq");
 
     /// <summary>Inserts <paramref name="records"/>, chained from <paramref name="events"/>, with any shape not yet stored.</summary>
-    public static NpgsqlBatchCommand InsertCommand(IReadOnlyList<AuditEvent> events, IReadOnlyList<AuditRecord> records)
+    public static NpgsqlBatchCommand InsertCommand(IReadOnlyList<EncodedAuditEvent> events, IReadOnlyList<AuditRecord> records)
     {
-        var compact = events.Select(AuditCompactForm.Split).ToArray();
+        var compact = events.Select(e => e.Compact).ToArray();
         string?[] Texts(Func<AuditCompactForm, string?> field) => [.. compact.Select(field)];
         return PostgresValues.BatchCommand(
             Insert,

@@ -37,7 +37,7 @@ internal static class SqliteAuditWriter
     }
 
     public static async Task WriteAsync(
-        SqliteConnection connection, IReadOnlyList<AuditEvent> events, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
+        SqliteConnection connection, IReadOnlyList<EncodedAuditEvent> events, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
     {
         // One command per statement for the whole batch: each is prepared once and rebound per record.
         await using var find = Command(connection, FindShape, "$key");
@@ -48,11 +48,12 @@ internal static class SqliteAuditWriter
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i];
-            var compact = AuditCompactForm.Split(events[i]);
-            if (!shapes.TryGetValue(Convert.ToHexString(compact.Shape.Key), out var shape))
+            var compact = events[i].Compact;
+            var shapeKey = Convert.ToHexString(compact.Shape.Key);
+            if (!shapes.TryGetValue(shapeKey, out var shape))
             {
                 shape = await ShapeIdAsync(find, insertShape, compact.Shape, cancellationToken);
-                shapes[Convert.ToHexString(compact.Shape.Key)] = shape;
+                shapes[shapeKey] = shape;
             }
 
             var p = insert.Parameters;

@@ -49,12 +49,15 @@ internal static class SqliteBatchWriter
     /// <exception cref="ArgumentException">The batch holds a change this store does not know; the caller rolls back.</exception>
     public static async Task WriteAsync(SqliteConnection connection, StoreBatch batch, CancellationToken cancellationToken)
     {
-        var events = new List<AuditEvent>();
+        var events = new List<EncodedAuditEvent>();
         foreach (var change in batch.Changes)
         {
             switch (change)
             {
                 case AuditEvent e:
+                    events.Add(EncodedAuditEvent.Of(e));
+                    break;
+                case EncodedAuditEvent e:
                     events.Add(e);
                     break;
                 case Core.Revocation.Revocation revocation:

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Mandate.Core.Protocol;
 using Mandate.Core.Configuration;
 using Microsoft.IdentityModel.Tokens;
 
@@ -41,9 +42,7 @@ public sealed class ValidatedTokenCache
     /// <summary>The key of <paramref name="token"/> in the context it is validated for: its hash, never its text.</summary>
     internal static string Key(string token, IssuerKind kind, TrustedIssuer issuer)
     {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(token), hash);
-        return string.Join('\n', kind.ToString(), issuer.Options.Issuer, issuer.RequiredAudience, Convert.ToHexString(hash));
+        return string.Join('\n', kind.ToString(), issuer.Options.Issuer, issuer.RequiredAudience, TextHash.Sha256Hex(token));
     }
 
     /// <summary>The key that verified the token under <paramref name="key"/>, when it is remembered for this very issuer and not past its time.</summary>

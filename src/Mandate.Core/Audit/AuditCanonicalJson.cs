@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -11,45 +12,68 @@ public static class AuditCanonicalJson
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
 
+    // One buffer and writer per thread, reused: every request serialises its events, and a fresh stream, writer and
+    // copies per event were the largest share of the exchange's allocations.
+    private const int MaxRetainedBufferBytes = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     public static string Serialize(AuditEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var w = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        w.Reset(buffer);
+        w.WriteStartObject();
+        w.WriteString("kind", e.Kind);
+        w.WriteString("time", FormatTime(e.Time));
+        w.WriteString("outcome", e.Outcome);
+        WriteOptional(w, "agent", e.Agent);
+        WriteOptional(w, "tenant", e.Tenant);
+        WriteOptional(w, "user", e.User);
+        WriteOptional(w, "run", e.Run);
+        WriteOptional(w, "tool", e.Tool);
+        WriteOptional(w, "scope", e.Scope);
+        WriteOptional(w, "jti", e.Jti);
+        WriteOptional(w, "decision_id", e.DecisionId);
+        WriteOptional(w, "policy_version", e.PolicyVersion);
+        WriteOptional(w, "rule", e.Rule);
+        WriteOptional(w, "reason", e.Reason);
+        WriteOptional(w, "node", e.Node);
+        WriteOptional(w, "trace_id", e.TraceId);
+        if (e.Evidence.Count > 0)
         {
-            w.WriteStartObject();
-            w.WriteString("kind", e.Kind);
-            w.WriteString("time", FormatTime(e.Time));
-            w.WriteString("outcome", e.Outcome);
-            WriteOptional(w, "agent", e.Agent);
-            WriteOptional(w, "tenant", e.Tenant);
-            WriteOptional(w, "user", e.User);
-            WriteOptional(w, "run", e.Run);
-            WriteOptional(w, "tool", e.Tool);
-            WriteOptional(w, "scope", e.Scope);
-            WriteOptional(w, "jti", e.Jti);
-            WriteOptional(w, "decision_id", e.DecisionId);
-            WriteOptional(w, "policy_version", e.PolicyVersion);
-            WriteOptional(w, "rule", e.Rule);
-            WriteOptional(w, "reason", e.Reason);
-            WriteOptional(w, "node", e.Node);
-            WriteOptional(w, "trace_id", e.TraceId);
-            if (e.Evidence.Count > 0)
+            w.WriteStartObject("evidence");
+            foreach (var (key, value) in OrdinalOrder(e.Evidence))
             {
-                w.WriteStartObject("evidence");
-                foreach (var (key, value) in e.Evidence.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    w.WriteString(key, value);
-                }
-
-                w.WriteEndObject();
+                w.WriteString(key, value);
             }
 
             w.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        w.WriteEndObject();
+        w.Flush();
+        var payload = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity > MaxRetainedBufferBytes)
+        {
+            // An unusually large event: do not keep its buffer alive on this thread for good.
+            (t_buffer, t_writer) = (null, null);
+        }
+
+        return payload;
     }
+
+    /// <summary>Evidence in ordinal key order, without sorting again what a <see cref="SortedDictionary{TKey, TValue}"/> already keeps so.</summary>
+    internal static IEnumerable<KeyValuePair<string, string>> OrdinalOrder(IReadOnlyDictionary<string, string> evidence) =>
+        evidence is SortedDictionary<string, string> sorted && ReferenceEquals(sorted.Comparer, StringComparer.Ordinal)
+            ? sorted
+            : evidence.OrderBy(p => p.Key, StringComparer.Ordinal);
 
     /// <summary>
     /// The one text form of an audit time: UTC, round-trip ("O"), fixed width, so stores that keep it as

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
+using System.Globalization;
+using Mandate.Core.Protocol;
 
 namespace Mandate.Core.Audit;
 
@@ -22,23 +22,26 @@ public static class AuditChain
     public static IReadOnlyList<AuditRecord> Link(AuditTail tail, IReadOnlyList<AuditEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
+        return Link(tail, events.Select(EncodedAuditEvent.Of).ToList());
+    }
+
+    /// <summary>Chains already encoded events after <paramref name="tail"/>, in order: one hash each, no serialising.</summary>
+    public static IReadOnlyList<AuditRecord> Link(AuditTail tail, IReadOnlyList<EncodedAuditEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
         var records = new List<AuditRecord>(events.Count);
         var (sequence, previous) = (tail.Sequence, tail.Hash);
         foreach (var e in events)
         {
             sequence++;
-            var payload = AuditCanonicalJson.Serialize(e);
-            var hash = ComputeHash(sequence, previous, payload);
-            records.Add(new AuditRecord(sequence, payload, previous, hash));
+            var hash = ComputeHash(sequence, previous, e.Payload);
+            records.Add(new AuditRecord(sequence, e.Payload, previous, hash));
             previous = hash;
         }
 
         return records;
     }
 
-    public static string ComputeHash(long sequence, string previousHash, string payload)
-    {
-        var bytes = Encoding.UTF8.GetBytes($"{sequence}\n{previousHash}\n{payload}");
-        return Convert.ToHexStringLower(SHA256.HashData(bytes));
-    }
+    public static string ComputeHash(long sequence, string previousHash, string payload) =>
+        TextHash.Sha256Hex(sequence.ToString(CultureInfo.InvariantCulture), previousHash, payload);
 }

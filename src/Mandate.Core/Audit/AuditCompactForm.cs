@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Mandate.Core.Protocol;
 using System.Text.Json;
 
 namespace Mandate.Core.Audit;
@@ -29,7 +30,7 @@ public sealed record AuditCompactForm(
         var shared = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var ownKeys = new List<string>();
         var ownValues = new List<string>();
-        foreach (var (key, value) in e.Evidence.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in AuditCanonicalJson.OrdinalOrder(e.Evidence))
         {
             if (IsOwn(key))
             {
@@ -105,7 +106,7 @@ public sealed record AuditShape(string Body, string? OwnKeys, byte[] Key, string
     internal static AuditShape Of(AuditEvent shape, string? ownKeys)
     {
         var body = AuditCanonicalJson.Serialize(shape);
-        var key = SHA256.HashData(Encoding.UTF8.GetBytes(body + "\n" + ownKeys));
+        var key = TextHash.Sha256(body, ownKeys);
         return new AuditShape(body, ownKeys, key, shape.Kind, shape.Outcome, shape.Agent, shape.Tenant);
     }
 }

@@ -69,9 +69,10 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
             return Task.FromCanceled(cancellationToken);
         }
 
+        // Encoded here, on the caller's thread, so the one commit loop only links hashes and writes rows.
         // Enqueue before returning, so a caller holding the task knows its write is in line.
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var queued = _queue.Writer.TryWrite(new PendingWrite(batch, completion));
+        var queued = _queue.Writer.TryWrite(new PendingWrite(EncodedAuditEvent.EncodeAll(batch), completion));
         ObjectDisposedException.ThrowIf(!queued, this);
 
         return cancellationToken.CanBeCanceled ? completion.Task.WaitAsync(cancellationToken) : completion.Task;
@@ -145,7 +146,7 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         MandateTelemetry.AuditBatchSize.Record(group.Count);
         MandateTelemetry.AuditCommitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         Interlocked.Add(ref _batches, group.Count);
-        Interlocked.Add(ref _events, combined.Changes.Count(c => c is AuditEvent));
+        Interlocked.Add(ref _events, combined.Changes.Count(c => c is EncodedAuditEvent));
         foreach (var write in group)
         {
             write.Completion.TrySetResult();

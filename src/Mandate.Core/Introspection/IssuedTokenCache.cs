@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Mandate.Core.Protocol;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Mandate.Core.Introspection;
@@ -22,12 +23,7 @@ internal sealed class IssuedTokenCache
 
     public IssuedTokenCache(TimeProvider time) => _time = time;
 
-    public static string Key(string token)
-    {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(token), hash);
-        return Convert.ToHexString(hash);
-    }
+    public static string Key(string token) => TextHash.Sha256Hex(token);
 
     /// <summary>The claims of the token under <paramref name="key"/>, when it verified with <paramref name="currentKey"/> and has not expired.</summary>
     public IssuedToken? Find(string key, Func<string, SecurityKey?> currentKey)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Mandate.Core.Protocol;
 using Microsoft.AspNetCore.Http;
@@ -43,7 +44,7 @@ public static class FormReader
         byte[]? body;
         try
         {
-            body = await ReadBoundedAsync(request.Body, cancellationToken);
+            body = await ReadBoundedAsync(request.Body, request.ContentLength, cancellationToken);
         }
         catch (BadHttpRequestException e) when (ClientRequestBody.ClientStatus(e) is { } status)
         {
@@ -95,54 +96,97 @@ public static class FormReader
 
     private static OAuthError TooLarge() => FormChecks.BodyTooLarge.Refuse($"the body exceeds {MaxBodyBytes} bytes");
 
-    private static async Task<byte[]?> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, long? contentLength, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        if (contentLength is { } length)
         {
-            if (buffer.Length + read > MaxBodyBytes)
+            // The usual case: the length is declared (and already checked against the limit), so read into one array
+            // of exactly that size; a body that ends before it is the client's broken framing.
+            var exact = new byte[length];
+            try
             {
-                return null;
+                await body.ReadExactlyAsync(exact, cancellationToken);
+            }
+            catch (EndOfStreamException e)
+            {
+                throw new BadHttpRequestException("the request body ended before its Content-Length", StatusCodes.Status400BadRequest, e);
             }
 
-            buffer.Write(chunk, 0, read);
+            return exact;
         }
 
-        return buffer.ToArray();
-    }
-
-    private static string? Decode(ReadOnlySpan<byte> encoded)
-    {
-        var bytes = new byte[encoded.Length];
-        var n = 0;
-        for (var i = 0; i < encoded.Length; i++)
+        var chunk = ArrayPool<byte>.Shared.Rent(8192);
+        try
         {
-            var b = encoded[i];
-            if (b == '+')
+            using var buffer = new MemoryStream();
+            int read;
+            while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                bytes[n++] = (byte)' ';
-            }
-            else if (b == '%')
-            {
-                if (i + 2 >= encoded.Length || !IsHex(encoded[i + 1]) || !IsHex(encoded[i + 2]))
+                if (buffer.Length + read > MaxBodyBytes)
                 {
                     return null;
                 }
 
-                bytes[n++] = (byte)((HexValue(encoded[i + 1]) << 4) | HexValue(encoded[i + 2]));
-                i += 2;
+                buffer.Write(chunk, 0, read);
             }
-            else
-            {
-                bytes[n++] = b;
-            }
+
+            return buffer.ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private static string? Decode(ReadOnlySpan<byte> encoded)
+    {
+        // Tokens are base64url: most values have nothing to unescape and are read where they are.
+        if (!encoded.ContainsAny((byte)'+', (byte)'%'))
+        {
+            return Text(encoded);
         }
 
+        var bytes = ArrayPool<byte>.Shared.Rent(encoded.Length);
         try
         {
-            var text = StrictUtf8.GetString(bytes, 0, n);
+            var n = 0;
+            for (var i = 0; i < encoded.Length; i++)
+            {
+                var b = encoded[i];
+                if (b == '+')
+                {
+                    bytes[n++] = (byte)' ';
+                }
+                else if (b == '%')
+                {
+                    if (i + 2 >= encoded.Length || !IsHex(encoded[i + 1]) || !IsHex(encoded[i + 2]))
+                    {
+                        return null;
+                    }
+
+                    bytes[n++] = (byte)((HexValue(encoded[i + 1]) << 4) | HexValue(encoded[i + 2]));
+                    i += 2;
+                }
+                else
+                {
+                    bytes[n++] = b;
+                }
+            }
+
+            return Text(bytes.AsSpan(0, n));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    /// <summary>Strict UTF-8 with no control characters but tab and line breaks; null otherwise.</summary>
+    private static string? Text(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            var text = StrictUtf8.GetString(utf8);
             foreach (var c in text)
             {
                 if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))

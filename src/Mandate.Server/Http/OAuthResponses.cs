@@ -110,10 +110,15 @@ public static class OAuthResponses
         http.Response.ContentType = "application/json; charset=utf-8";
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.Pragma = "no-cache";
-        await using var writer = new Utf8JsonWriter(http.Response.Body, WriterOptions);
-        writer.WriteStartObject();
-        body(writer);
-        writer.WriteEndObject();
-        await writer.FlushAsync(http.RequestAborted);
+        // Straight into the response pipe's pooled memory: no intermediate buffer to grow and copy per response.
+        var pipe = http.Response.BodyWriter;
+        await using (var writer = new Utf8JsonWriter(pipe, WriterOptions))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        await pipe.FlushAsync(http.RequestAborted);
     }
 }

@@ -25,7 +25,7 @@ public sealed class AuditWriterTests
         Assert.Equal(2, writer.CommitCount);
         Assert.Equal(200, writer.EventCount);
         Assert.Equal(200, writer.BatchCount);
-        Assert.Equal([1, 199], store.Committed.Select(b => b.Of<AuditEvent>().Count));
+        Assert.Equal([1, 199], store.Committed.Select(b => AuditEvents(b).Count));
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class AuditWriterTests
         gate.Release();
         await Task.WhenAll([first, .. rest]);
 
-        Assert.Equal([1, 10, 10, 5], store.Committed.Select(b => b.Of<AuditEvent>().Count));
+        Assert.Equal([1, 10, 10, 5], store.Committed.Select(b => AuditEvents(b).Count));
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class AuditWriterTests
         gate.Release();
         await Task.WhenAll([first, .. rest]);
 
-        Assert.Equal(["run-1", "run-2", "run-3", "run-4", "run-5"], store.Committed[1].Of<AuditEvent>().Select(e => e.Run));
+        Assert.Equal(["run-1", "run-2", "run-3", "run-4", "run-5"], AuditEvents(store.Committed[1]).Select(e => e.Run));
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class AuditWriterTests
         Assert.Equal(2, writer.CommitCount);
         Assert.Equal(1, writer.FailedCommitCount);
         Assert.Equal(2, writer.EventCount);
-        Assert.Equal(["run-0", "run-11"], store.Committed.SelectMany(b => b.Of<AuditEvent>()).Select(e => e.Run));
+        Assert.Equal(["run-0", "run-11"], store.Committed.SelectMany(b => AuditEvents(b)).Select(e => e.Run));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class AuditWriterTests
         var store = new ScriptedStore
         {
             OnCommit = (n, batch) => n == 1 ? gate.HoldAsync()
-                : batch.Of<AuditEvent>().Any(e => e.Run == "run-2") ? Task.FromException(rejected) : Task.CompletedTask,
+                : AuditEvents(batch).Any(e => e.Run == "run-2") ? Task.FromException(rejected) : Task.CompletedTask,
         };
         await using var writer = new AuditWriter(store);
 
@@ -115,7 +115,7 @@ public sealed class AuditWriterTests
         await group[0];
         Assert.Same(rejected, await Assert.ThrowsAsync<StoreUnavailableException>(() => group[1]));
         await group[2];
-        Assert.Equal(["run-0", "run-1", "run-3"], store.Committed.SelectMany(b => b.Of<AuditEvent>()).Select(e => e.Run));
+        Assert.Equal(["run-0", "run-1", "run-3"], store.Committed.SelectMany(b => AuditEvents(b)).Select(e => e.Run));
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public sealed class AuditWriterTests
 
         Assert.True(first.IsCompletedSuccessfully);
         Assert.All(queued, write => Assert.True(write.IsCompletedSuccessfully));
-        Assert.Equal(4, store.Committed.Sum(b => b.Of<AuditEvent>().Count));
+        Assert.Equal(4, store.Committed.Sum(b => AuditEvents(b).Count));
     }
 
     [Fact]
@@ -225,6 +225,26 @@ public sealed class AuditWriterTests
         Assert.Throws<ArgumentOutOfRangeException>(
             () => new AuditWriter(new ScriptedStore(), new AuditWriterOptions { MaxBatchSize = 0 }));
     }
+
+    [Fact]
+    public async Task WriteAsync_EncodesEventsBeforeQueueing_TheStoreGetsTheCanonicalPayloadAndCompactForm()
+    {
+        var store = new ScriptedStore();
+        await using (var writer = new AuditWriter(store))
+        {
+            await writer.CommitAsync(Batch(7), CancellationToken.None);
+        }
+
+        var encoded = Assert.Single(store.Committed.SelectMany(b => b.Of<EncodedAuditEvent>()));
+        Assert.Equal(AuditCanonicalJson.Serialize(encoded.Event), encoded.Payload);
+        var split = AuditCompactForm.Split(encoded.Event);
+        Assert.Equal(split.Shape.Body, encoded.Compact.Shape.Body);
+        Assert.Equal(split.Shape.Key, encoded.Compact.Shape.Key);
+        Assert.Equal(split with { Shape = encoded.Compact.Shape }, encoded.Compact);
+        Assert.Empty(store.Committed.SelectMany(b => b.Of<AuditEvent>()));
+    }
+
+    private static IReadOnlyList<AuditEvent> AuditEvents(StoreBatch batch) => [.. batch.Of<EncodedAuditEvent>().Select(e => e.Event)];
 
     private static StoreBatch Batch(int n) =>
         new(new AuditEvent { Kind = AuditKinds.Decision, Time = Epoch.AddSeconds(n), Outcome = "allow", Run = $"run-{n}" });
