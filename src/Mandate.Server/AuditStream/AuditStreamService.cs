@@ -64,7 +64,14 @@ internal sealed partial class AuditStreamService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var cursor = ReadCursor();
+        var position = ReadCursor();
+        if (await AuditStreamCursor.ProblemAsync(_log, position, stoppingToken) is { } problem)
+        {
+            LogCursorDisowned(_logger, problem);
+            position = AuditTail.Genesis;
+        }
+
+        var cursor = position.Sequence;
         LogStarted(_logger, _description, cursor);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -101,7 +108,7 @@ internal sealed partial class AuditStreamService : BackgroundService
             if (records.Count > 0)
             {
                 cursor = records[^1].Sequence;
-                SaveCursor(cursor);
+                SaveCursor(records[^1]);
             }
         }
     }
@@ -183,7 +190,7 @@ internal sealed partial class AuditStreamService : BackgroundService
 
     private static DateTimeOffset? TimeOf(AuditRecord record) => AuditLogExport.TryParse(record)?.Time;
 
-    private long ReadCursor()
+    private AuditTail ReadCursor()
     {
         try
         {
@@ -193,15 +200,15 @@ internal sealed partial class AuditStreamService : BackgroundService
         {
             // Sending records again is better than skipping them: a SIEM can drop a repeated sequence.
             LogCursorUnreadable(_logger, _cursor.Path, e.Message);
-            return 0;
+            return AuditTail.Genesis;
         }
     }
 
-    private void SaveCursor(long cursor)
+    private void SaveCursor(AuditRecord last)
     {
         try
         {
-            _cursor.Save(cursor);
+            _cursor.Save(last);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -233,6 +240,9 @@ internal sealed partial class AuditStreamService : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Audit stream cursor {Path} is unreadable, streaming from the first record: {Error}")]
     private static partial void LogCursorUnreadable(ILogger logger, string path, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Audit stream cursor no longer matches the store, streaming from the first record: {Problem}")]
+    private static partial void LogCursorDisowned(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Audit stream cursor {Path} not saved (a restart may send records again): {Error}")]
     private static partial void LogCursorNotSaved(ILogger logger, string path, string error);

@@ -23,7 +23,7 @@ public sealed class AuditStreamFileTests
         Assert.Equal(1, streamed[0].Sequence);
         await StreamedLines.AssertAreTheChainAsync(broker, streamed);
         await ClusterHarness.EventuallyAsync(
-            () => Task.FromResult(File.ReadAllText(path + ".cursor").Trim() == streamed[^1].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            () => Task.FromResult(File.ReadAllText(path + ".cursor") == FormattableString.Invariant($"{streamed[^1].Sequence} {streamed[^1].Hash}\n")),
             StreamedLines.Timeout,
             "cursor saved");
     }
@@ -168,6 +168,42 @@ public sealed class AuditStreamFileTests
         Assert.Equal(1, streamed[0].Sequence);
         await StreamedLines.AssertAreTheChainAsync(broker, streamed);
         Assert.Contains(broker.Logs.Lines, m => m.Contains("cursor", StringComparison.Ordinal) && m.Contains("unreadable", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Stream_StoreRolledBackBeforeTheCursor_StreamsAgainFromTheFirstRecordAndSaysSo()
+    {
+        await using var broker = await BrokerHarness.StartAsync(extraConfiguration: Configuration);
+        var path = StreamFile(broker);
+        await broker.IssueAsync();
+        await broker.IssueAsync();
+        var delivered = await StreamedLines.AwaitAllAsync(broker, () => StreamedLines.ReadFile(path));
+        var kept = delivered[^1].Sequence - 3;
+
+        // As a store restored from an older backup: its last records are not the ones delivered.
+        await broker.RestartAsync(() => broker.ExecuteSqlAsync($"DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq > {kept};"));
+        await broker.IssueAsync();
+        var again = await StreamedLines.AwaitAllAsync(broker, () => StreamedLines.ReadFile(path).Skip(delivered.Count));
+
+        Assert.Equal(1, again[0].Sequence);
+        await StreamedLines.AssertAreTheChainAsync(broker, again);
+        Assert.Contains(broker.Logs.Lines, m => m.Contains($"ends before record {delivered[^1].Sequence}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Stream_RecordAtTheCursorRewritten_StreamsAgainFromTheFirstRecordAndSaysSo()
+    {
+        await using var broker = await BrokerHarness.StartAsync(extraConfiguration: Configuration);
+        var path = StreamFile(broker);
+        await broker.IssueAsync();
+        var delivered = await StreamedLines.AwaitAllAsync(broker, () => StreamedLines.ReadFile(path));
+
+        await broker.RestartAsync(() => broker.ExecuteSqlAsync(
+            $"DROP TRIGGER audit_no_update; UPDATE audit SET hash = randomblob(32) WHERE seq = {delivered[^1].Sequence};"));
+        var again = await StreamedLines.AwaitAllAsync(broker, () => StreamedLines.ReadFile(path).Skip(delivered.Count));
+
+        Assert.Equal(1, again[0].Sequence);
+        Assert.Contains(broker.Logs.Lines, m => m.Contains($"record {delivered[^1].Sequence} in the store is not the one delivered", StringComparison.Ordinal));
     }
 
     private static string StreamFile(BrokerHarness broker) => Path.Combine(broker.Directory, "siem", "audit.jsonl");
