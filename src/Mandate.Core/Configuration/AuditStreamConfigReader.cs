@@ -8,7 +8,7 @@ internal static class AuditStreamConfigReader
     /// <summary>Longest Unix socket path: sockaddr_un holds 108 bytes on Linux and 104 on macOS, terminator included.</summary>
     private const int MaxUnixSocketPathBytes = 103;
 
-    public static AuditStreamOptions Read(YamlMapping m, string baseDir, string dataDir, bool telemetryOn)
+    public static AuditStreamOptions Read(YamlMapping m, string baseDir, string dataDir, bool telemetryOn, string? checkpointFile)
     {
         var file = m.String("file");
         var socket = m.String("socket");
@@ -39,6 +39,11 @@ internal static class AuditStreamConfigReader
         if (destination is { Kind: AuditStreamDestinationKind.File } && cursorFile == destination.Address)
         {
             m.Problem("cursor", "must not be the stream file itself");
+        }
+
+        if (destination is { Kind: AuditStreamDestinationKind.File } && destination.Address == checkpointFile)
+        {
+            m.Problem("file", "must not be audit.checkpoints.file: checkpoints reach the stream as lines of their own");
         }
 
         return new AuditStreamOptions { Destination = destination, Buffer = buffer, CursorFile = cursorFile, OtlpLogs = otlpLogs };

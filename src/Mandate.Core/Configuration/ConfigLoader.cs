@@ -98,9 +98,11 @@ public static class ConfigLoader
         }
 
         var telemetry = root.Map("telemetry", m => TelemetryConfigReader.Read(m, baseDir));
-        var (checkpoints, auditStream) = root.Map("audit", a => (
-            a.Map("checkpoints", m => ReadAuditCheckpoints(m, baseDir, defaults.AuditCheckpoints)),
-            a.Map("stream", m => AuditStreamConfigReader.Read(m, baseDir, dataDir, telemetry.Enabled))));
+        var (checkpoints, auditStream) = root.Map("audit", a =>
+        {
+            var checkpoints = a.Map("checkpoints", m => ReadAuditCheckpoints(m, baseDir, defaults.AuditCheckpoints));
+            return (checkpoints, a.Map("stream", m => AuditStreamConfigReader.Read(m, baseDir, dataDir, telemetry.Enabled, checkpoints.File)));
+        });
         var options = new MandateOptions
         {
             BaseDirectory = baseDir,

@@ -70,6 +70,7 @@ public sealed class AuditStreamConfigTests
     [InlineData("audit: { stream: { file: a.jsonl, otlp_logs: true } }", "audit.stream.otlp_logs")]
     [InlineData("audit: { stream: { file: a.jsonl, cursor: a.jsonl } }", "audit.stream.cursor")]
     [InlineData("audit: { stream: { buffer: 10 } }", "audit.stream.file")]
+    [InlineData("audit: { checkpoints: { file: a.jsonl }, stream: { file: a.jsonl } }", "audit.stream.file")]
     [InlineData("audit: { stream: { fille: a.jsonl } }", "audit.stream.fille")]
     [InlineData("audit: { stream: a.jsonl }", "audit.stream")]
     public void Parse_BadStreamSetting_ReportsTheKey(string line, string key)
