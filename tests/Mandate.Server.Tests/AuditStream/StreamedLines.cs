@@ -6,9 +6,6 @@ using Mandate.Server.Tests.Harness;
 
 namespace Mandate.Server.Tests.AuditStream;
 
-/// <summary>One parsed record line of the audit stream.</summary>
-public sealed record StreamedRecord(long Sequence, string PreviousHash, string Hash, string Event);
-
 /// <summary>Reads audit stream lines and checks them against the broker's chain.</summary>
 public static class StreamedLines
 {
