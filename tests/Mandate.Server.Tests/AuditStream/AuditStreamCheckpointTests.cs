@@ -64,6 +64,7 @@ public sealed class AuditStreamCheckpointTests
         Assert.Contains(logs, b => Has(b, JsonDocument.Parse(checkpoint).RootElement.GetProperty("jws").GetString()!));
         Assert.Contains(logs, b => Has(b, AuditLogExport.Category) && Has(b, "mandate.audit.sequence"));
         Assert.DoesNotContain(logs, b => Has(b, "Audit stream to"));
+        Assert.Contains(receiver.Received, e => e.Path == "/v1/metrics" && Has(e.Body, "mandate.audit.stream.delivered"));
     }
 
     private static bool Has(byte[] body, string text) => body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
