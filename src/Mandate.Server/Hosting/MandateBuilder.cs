@@ -128,7 +128,8 @@ public sealed class MandateBuilder
         if (runtime.CheckpointKeys is { } checkpointKeys && Options.AuditCheckpoints.File is { } checkpointFile)
         {
             Services.AddSingleton(checkpointKeys);
-            Services.AddSingleton(_ => new Core.Audit.Checkpoints.AuditCheckpointWriter(runtime.Store, checkpointKeys, checkpointFile, Options.Node, Options.Issuer, runtime.Time));
+            Services.AddSingleton(sp => new Core.Audit.Checkpoints.AuditCheckpointWriter(
+                runtime.Store, checkpointKeys, checkpointFile, Options.Node, Options.Issuer, runtime.Time, sp.GetService<AuditStream.AuditStreamCheckpoints>() is { } stream ? stream.Add : null));
             Services.AddHostedService<AuditCheckpointService>();
         }
 

@@ -58,7 +58,7 @@ internal static class TelemetryRegistrations
     public static IUnitOfWork Trail(IUnitOfWork writer, MandateOptions options, MandateHostOptions host) =>
         IsOn(options, host) ? new AuditSpanTagging(writer) : writer;
 
-    private static void Configure(OtlpExporterOptions exporter, TelemetryOptions telemetry, string? headers, string signalPath)
+    internal static void Configure(OtlpExporterOptions exporter, TelemetryOptions telemetry, string? headers, string signalPath)
     {
         // Set in code, the http/protobuf endpoint is used as given: the signal's path is added here, as the SDK does for the environment variable.
         exporter.Protocol = telemetry.Protocol == TelemetryProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
