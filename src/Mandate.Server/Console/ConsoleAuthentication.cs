@@ -44,7 +44,7 @@ internal static class ConsoleAuthentication
         if (oidc is not null)
         {
             // Read now, so a missing secret fails start-up rather than the first sign-in.
-            var secret = ClientSecret(oidc, environment);
+            var secret = oidc.ClientSecret?.Read(environment, out _);
             auth.AddOpenIdConnect(o => Configure(o, oidc, secret, https));
         }
 
@@ -91,32 +91,6 @@ internal static class ConsoleAuthentication
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return ConsolePages.ErrorAsync(context.HttpContext, "sign-in failed", "the identity provider's answer could not be accepted; start again from the console's home page");
         };
-    }
-
-    private static string? ClientSecret(ConsoleOidcOptions oidc, Func<string, string?> environment)
-    {
-        if (oidc.ClientSecretEnvironmentVariable is { } variable)
-        {
-            return environment(variable) is { Length: > 0 } value
-                ? value
-                : throw new MandateConfigException($"console.oidc.client_secret_env names {variable}, which is not set; export it or use client_secret_file");
-        }
-
-        if (oidc.ClientSecretFile is { } file)
-        {
-            try
-            {
-                return File.ReadLines(file).FirstOrDefault()?.Trim() is { Length: > 0 } secret
-                    ? secret
-                    : throw new MandateConfigException($"console.oidc.client_secret_file {file} is empty");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new MandateConfigException($"console.oidc.client_secret_file {file} cannot be read: {e.Message}");
-            }
-        }
-
-        return null;
     }
 
     /// <summary>
