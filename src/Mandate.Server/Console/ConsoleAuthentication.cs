@@ -1,4 +1,5 @@
 using Mandate.Core.Configuration;
+using Mandate.Core.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -75,15 +76,26 @@ internal static class ConsoleAuthentication
 
         HostCookie(o.CorrelationCookie, "mandate-correlation.", SameSiteMode.Lax, https);
         HostCookie(o.NonceCookie, "mandate-nonce.", SameSiteMode.Lax, https);
-        o.Events.OnTokenValidated = context =>
+        o.Events.OnTokenValidated = async context =>
         {
             // Keep who the user is and their role; the ID token and every other claim stay out of the cookie.
             var principal = context.Principal!;
             var subject = principal.FindFirst(ConsoleUser.SubjectClaim)?.Value ?? "";
             var name = principal.FindFirst("name")?.Value ?? principal.FindFirst("preferred_username")?.Value ?? principal.FindFirst("email")?.Value ?? subject;
             var issuer = principal.FindFirst(ConsoleUser.IssuerClaim)?.Value ?? oidc.Issuer.ToString();
-            context.Principal = new ConsoleUser(issuer, subject, name, ConsoleUser.RoleFrom(principal, oidc)).ToPrincipal(OpenIdConnectDefaults.AuthenticationScheme);
-            return Task.CompletedTask;
+            var user = new ConsoleUser(issuer, subject, name, ConsoleUser.RoleFrom(principal, oidc));
+            try
+            {
+                await context.HttpContext.RequestServices.GetRequiredService<ConsoleSignInAudit>().RecordAsync(user, ConsoleSignInAudit.ByIdentityProvider, context.HttpContext.RequestAborted);
+            }
+            catch (StoreUnavailableException)
+            {
+                // No session without its record.
+                context.Fail("the sign-in could not be recorded");
+                return;
+            }
+
+            context.Principal = user.ToPrincipal(OpenIdConnectDefaults.AuthenticationScheme);
         };
         o.Events.OnRemoteFailure = context =>
         {
