@@ -115,6 +115,7 @@ public sealed class MandateBuilder
         Services.AddSingleton(runtime.Revocations);
         Services.AddSingleton(runtime.AuditWriter);
         Services.AddSingleton(Telemetry.TelemetryRegistrations.Trail(runtime.AuditWriter, Options, Host));
+        Services.AddSingleton(Telemetry.TelemetryRegistrations.Approvals(runtime.Store, Options, Host));
         Services.AddSingleton(runtime.StoreHealth);
         Services.Replace(ServiceDescriptor.Singleton(runtime.ChangeFeed));
         Services.Replace(ServiceDescriptor.Singleton(runtime.Locks));

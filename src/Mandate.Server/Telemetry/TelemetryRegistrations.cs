@@ -1,3 +1,4 @@
+using Mandate.Core.Approvals;
 using Mandate.Core.Configuration;
 using Mandate.Core.Storage;
 using Mandate.Core.Telemetry;
@@ -57,6 +58,10 @@ internal static class TelemetryRegistrations
     /// <summary>The unit of work the stages commit through: the audit writer, describing records on the span while telemetry is on.</summary>
     public static IUnitOfWork Trail(IUnitOfWork writer, MandateOptions options, MandateHostOptions host) =>
         IsOn(options, host) ? new AuditSpanTagging(writer) : writer;
+
+    /// <summary>Approval transitions (decide, consume), whose audit records commit in the store's transaction: described on the span too while telemetry is on.</summary>
+    public static IApprovalStore Approvals(IApprovalStore store, MandateOptions options, MandateHostOptions host) =>
+        IsOn(options, host) ? new ApprovalSpanTagging(store) : store;
 
     internal static void Configure(OtlpExporterOptions exporter, TelemetryOptions telemetry, string? headers, string signalPath)
     {
