@@ -193,6 +193,25 @@ internal sealed partial class InMemoryBatchWriter
         }
     }
 
+    /// <summary>The SQL stores' rules for a prune anchor: past the previous one, on a record the chain holds; then the records up to it go.</summary>
+    private void Prune(Core.Audit.Retention.AuditPruneAnchor anchor)
+    {
+        Required(anchor.Checkpoint, "audit_anchors.checkpoint");
+        Required(anchor.Archive, "audit_anchors.archive");
+        if (anchor.Sequence <= (_pruneAnchor?.Sequence ?? 0))
+        {
+            throw Fail("audit prune refused: records up to this sequence are already archived");
+        }
+
+        if (!_audit.Exists(r => r.Sequence == anchor.Sequence && r.Hash == anchor.Hash))
+        {
+            throw Fail("audit prune refused: the store holds no record with the anchor's sequence and hash");
+        }
+
+        _audit = _audit.RemoveAll(r => r.Sequence <= anchor.Sequence);
+        _pruneAnchor = anchor;
+    }
+
     private void Check(bool holds, string condition)
     {
         if (!holds)

@@ -32,6 +32,8 @@ internal sealed partial class InMemoryBatchWriter
     private readonly ImmutableDictionary<string, StoredSecret>.Builder _secrets;
     private readonly ImmutableDictionary<string, long>.Builder _revocationCursors;
     private readonly List<AuditEvent> _auditEvents = [];
+    private ImmutableList<AuditRecord> _audit;
+    private Core.Audit.Retention.AuditPruneAnchor? _pruneAnchor;
     private long _lastRevocationCursor;
 
     public InMemoryBatchWriter(InMemoryState start, string description)
@@ -49,6 +51,8 @@ internal sealed partial class InMemoryBatchWriter
         _secrets = start.Secrets.ToBuilder();
         _revocationCursors = start.RevocationCursors.ToBuilder();
         _lastRevocationCursor = start.LastRevocationCursor;
+        _audit = start.Audit;
+        _pruneAnchor = start.PruneAnchor;
     }
 
     /// <summary>
@@ -67,6 +71,9 @@ internal sealed partial class InMemoryBatchWriter
                     break;
                 case EncodedAuditEvent e:
                     AppendAudit(e.Event);
+                    break;
+                case Core.Audit.Retention.AuditPruneAnchor anchor:
+                    Prune(anchor);
                     break;
                 case Core.Revocation.Revocation revocation:
                     WriteRevocation(revocation);
@@ -152,9 +159,10 @@ internal sealed partial class InMemoryBatchWriter
     /// <summary>The state with every change applied.</summary>
     public InMemoryState ToState()
     {
-        var audit = _start.Audit;
+        var audit = _audit;
         if (_auditEvents.Count > 0)
         {
+            // The tail the commit started from: a prune in the batch removes records up to it, never past it.
             var records = AuditChain.Link(_start.Tail, _auditEvents);
             audit = audit.AddRange(records.Select((r, i) => r with { Columns = AuditIndexColumns.From(_auditEvents[i]) }));
         }
@@ -162,6 +170,7 @@ internal sealed partial class InMemoryBatchWriter
         return new InMemoryState
         {
             Audit = audit,
+            PruneAnchor = _pruneAnchor,
             Revocations = _revocations.ToImmutable(),
             Keys = _keys.ToImmutable(),
             Runs = _runs.ToImmutable(),

@@ -87,6 +87,12 @@ public sealed partial class InMemoryMandateStore : IMandateStore
         return ReadAuditCoreAsync(Read("read the audit log"), query, cancellationToken);
     }
 
+    public Task<Core.Audit.Retention.AuditPruneAnchor?> ReadPruneAnchorAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Read("read the prune anchor").PruneAnchor);
+    }
+
     public ValueTask DisposeAsync()
     {
         _disposed = true;

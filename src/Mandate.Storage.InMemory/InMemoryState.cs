@@ -38,8 +38,11 @@ internal sealed record InMemoryState
     /// <summary>The last change cursor given out; the next change takes the one after it.</summary>
     public long LastRevocationCursor { get; init; }
 
-    /// <summary>Where the next audit record links on.</summary>
-    public AuditTail Tail => Audit.Count == 0 ? AuditTail.Genesis : new AuditTail(Audit[^1].Sequence, Audit[^1].Hash);
+    /// <summary>The newest prune anchor: the records up to it were archived and removed.</summary>
+    public Core.Audit.Retention.AuditPruneAnchor? PruneAnchor { get; init; }
+
+    /// <summary>Where the next audit record links on: the last record, else the prune anchor (everything was pruned).</summary>
+    public AuditTail Tail => Audit.Count > 0 ? new AuditTail(Audit[^1].Sequence, Audit[^1].Hash) : PruneAnchor?.Tail ?? AuditTail.Genesis;
 
     // Keys compare like SQLite's default BINARY collation: byte for byte, case-sensitive.
     private static ImmutableDictionary<string, T> Table<T>() => ImmutableDictionary.Create<string, T>(StringComparer.Ordinal);

@@ -14,10 +14,12 @@ internal sealed record PostgresAuditColumns(string Agent, string Tenant, string 
 /// </summary>
 internal static class PostgresAuditSql
 {
-    // The compact table holds the newest record when it has any; hashes are read as lowercase hex either way.
+    // The compact table holds the newest record when it has any; the newest prune anchor is the tail once every record
+    // up to it was pruned. Hashes are read as lowercase hex either way.
     public const string ReadTail = """
         (SELECT seq, encode(hash, 'hex') FROM audit ORDER BY seq DESC LIMIT 1)
         UNION ALL (SELECT seq, hash FROM audit_v1 ORDER BY seq DESC LIMIT 1)
+        UNION ALL (SELECT seq, encode(hash, 'hex') FROM audit_anchors ORDER BY seq DESC LIMIT 1)
         ORDER BY 1 DESC LIMIT 1;
         """;
 

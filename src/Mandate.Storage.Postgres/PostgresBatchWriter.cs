@@ -136,6 +136,9 @@ internal sealed class PostgresBatchWriter
             case EncodedAuditEvent e:
                 _events.Add(e);
                 break;
+            case Core.Audit.Retention.AuditPruneAnchor anchor:
+                _changes.AddRange(PostgresAuditPruneSql.Commands(anchor));
+                break;
             case Core.Revocation.Revocation revocation:
                 _changes.Add(PostgresRevocationSql.UpsertCommand(revocation));
                 _revocations = true;

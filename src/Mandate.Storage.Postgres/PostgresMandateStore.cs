@@ -101,6 +101,9 @@ public sealed partial class PostgresMandateStore : IMandateStore
         return ReadAuditCoreAsync(query, cancellationToken);
     }
 
+    public Task<Core.Audit.Retention.AuditPruneAnchor?> ReadPruneAnchorAsync(CancellationToken cancellationToken) =>
+        ReadAsync("read the prune anchor", connection => PostgresAuditPruneSql.ReadAsync(connection, cancellationToken), cancellationToken);
+
     /// <summary>Marks the store closed; the database (and its pool) belongs to the host and stays open.</summary>
     public ValueTask DisposeAsync()
     {

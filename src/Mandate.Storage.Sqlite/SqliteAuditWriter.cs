@@ -21,13 +21,17 @@ internal static class SqliteAuditWriter
         VALUES ($seq, $time, $shape, $user, $run, $jti, $decisionId, $traceId, $evidence, $prevHash, $hash);
         """;
 
-    /// <summary>The last record of the chain, in either table: the compact one holds the newest when it has any.</summary>
+    /// <summary>
+    /// The last record of the chain, in either table (the compact one holds the newest when it has any), or the newest
+    /// prune anchor when every record up to it was pruned.
+    /// </summary>
     public static async Task<AuditTail> ReadTailAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT seq, hash FROM audit WHERE seq = (SELECT max(seq) FROM audit)
             UNION ALL SELECT seq, unhex(hash) FROM audit_v1 WHERE seq = (SELECT max(seq) FROM audit_v1)
+            UNION ALL SELECT seq, hash FROM audit_anchors WHERE seq = (SELECT max(seq) FROM audit_anchors)
             ORDER BY seq DESC LIMIT 1;
             """;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

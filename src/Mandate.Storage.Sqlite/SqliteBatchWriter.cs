@@ -60,6 +60,9 @@ internal static class SqliteBatchWriter
                 case EncodedAuditEvent e:
                     events.Add(e);
                     break;
+                case Core.Audit.Retention.AuditPruneAnchor anchor:
+                    await SqliteAuditPrune.WriteAsync(connection, anchor, cancellationToken);
+                    break;
                 case Core.Revocation.Revocation revocation:
                     await WriteRevocationAsync(connection, revocation, cancellationToken);
                     break;

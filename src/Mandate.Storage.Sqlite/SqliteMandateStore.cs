@@ -127,6 +127,9 @@ public sealed partial class SqliteMandateStore : IMandateStore
         return SqliteAuditReader.ReadAsync(_connections, Description, query, cancellationToken);
     }
 
+    public Task<Core.Audit.Retention.AuditPruneAnchor?> ReadPruneAnchorAsync(CancellationToken cancellationToken) =>
+        ReadAsync("read the prune anchor", connection => SqliteAuditPrune.ReadAsync(connection, cancellationToken), cancellationToken);
+
     public Task<IReadOnlyList<StoredKey>> ListKeysAsync(string purpose, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(purpose);

@@ -77,7 +77,7 @@ public sealed class PostgresReadCommandTests
 
     private static string NewSchema() => "mc" + Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant();
 
-    private static string Configuration(string schema, string node) => $$"""
+    internal static string Configuration(string schema, string node) => $$"""
         trust_domain: acme.example
         node: {{node}}
         data_dir: data

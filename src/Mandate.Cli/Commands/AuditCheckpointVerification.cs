@@ -1,8 +1,6 @@
 using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Audit.Checkpoints;
-using Mandate.Core.Keys;
-using Microsoft.IdentityModel.Tokens;
 using Spectre.Console;
 
 namespace Mandate.Cli.Commands;
@@ -10,59 +8,49 @@ namespace Mandate.Cli.Commands;
 /// <summary>
 /// <c>mandate audit verify --checkpoint FILE</c>: every line of the checkpoint file must carry a valid signature of a
 /// published checkpoint key, and the store's chain must verify and hold exactly each checkpoint's hash at its sequence.
+/// On a pruned store the chain starts at the prune anchor, which must be one of the signed checkpoints; checkpoints
+/// before it vouch for archived records (<c>verify --archive</c> checks those).
 /// </summary>
 internal static class AuditCheckpointVerification
 {
     public static async Task<int> RunAsync(IMandateStore store, string checkpointPath, string? jwksPath, CancellationToken ct)
     {
-        if (!File.Exists(checkpointPath))
-        {
-            Output.Error($"no checkpoint file at {checkpointPath}");
-            return 1;
-        }
-
-        var keys = jwksPath is null ? await StoreKeysAsync(store, ct) : FileKeys(jwksPath);
+        var keys = await CheckpointKeys.LoadAsync(store, jwksPath, ct);
         if (keys is null)
         {
             return 1;
         }
 
-        var checkpoints = new List<AuditCheckpoint>();
-        var number = 0;
-        foreach (var line in await File.ReadAllLinesAsync(checkpointPath, ct))
+        var file = await AuditCheckpointFile.ReadAsync(checkpointPath, keys, ct);
+        if (file.Refusal is { } refusal)
         {
-            number++;
-            var reading = await AuditCheckpoint.VerifyAsync(line, keys, issuer: null);
-            if (reading.Refusal is { } refusal)
-            {
-                Output.Error($"{checkpointPath} line {number}: {refusal}");
-                return 1;
-            }
-
-            checkpoints.Add(reading.Checkpoint!);
-        }
-
-        if (checkpoints.Count == 0)
-        {
-            Output.Error($"{checkpointPath} holds no checkpoint");
+            Output.Error(refusal);
             return 1;
         }
 
-        return await CheckStoreAsync(store, checkpoints, ct);
+        var anchor = await store.ReadPruneAnchorAsync(ct);
+        if (anchor is not null && !file.Checkpoints.Any(c => c.Head == anchor.Tail))
+        {
+            Output.Error($"the store's prune anchor (record {anchor.Sequence}, {anchor.Hash}) is not one of the signed checkpoints in {checkpointPath}: "
+                + "the anchor was altered, or the records before it were not archived from this chain");
+            return 1;
+        }
+
+        return await CheckStoreAsync(store, file.Checkpoints, anchor?.Sequence ?? 0, ct);
     }
 
-    private static async Task<int> CheckStoreAsync(IMandateStore store, List<AuditCheckpoint> checkpoints, CancellationToken ct)
+    private static async Task<int> CheckStoreAsync(IMandateStore store, IReadOnlyList<AuditCheckpoint> checkpoints, long archivedThrough, CancellationToken ct)
     {
         // One walk of the chain up to the latest checkpoint catches edits, deletions, truncation and a rewrite up to it.
         var latest = checkpoints.MaxBy(c => c.Sequence)!;
-        var result = await AuditVerifier.VerifyAsync(store, latest.Head, ct);
+        var result = await AuditVerifier.VerifyAsync(store, latest.Sequence > archivedThrough ? latest.Head : null, ct);
         if (!result.IsValid)
         {
             Output.Error($"audit chain does not match checkpoint #{latest.Sequence}: {result.Message}");
             return 1;
         }
 
-        foreach (var checkpoint in checkpoints)
+        foreach (var checkpoint in checkpoints.Where(c => c.Sequence > archivedThrough))
         {
             var hash = await HashAtAsync(store, checkpoint.Sequence, ct);
             if (hash != checkpoint.Hash)
@@ -72,7 +60,8 @@ internal static class AuditCheckpointVerification
             }
         }
 
-        Output.Line($"[green]audit chain matches {checkpoints.Count} signed checkpoints[/]: latest #{latest.Sequence} {Markup.Escape(latest.Hash)}, {result.RecordCount} records intact");
+        var archived = archivedThrough > 0 ? $"; records up to #{archivedThrough} archived" : "";
+        Output.Line($"[green]audit chain matches {checkpoints.Count} signed checkpoints[/]: latest #{latest.Sequence} {Markup.Escape(latest.Hash)}, {result.RecordCount} records intact{archived}");
         return 0;
     }
 
@@ -84,23 +73,5 @@ internal static class AuditCheckpointVerification
         }
 
         return null;
-    }
-
-    /// <summary>Every checkpoint key the store holds, retired ones too: a checkpoint stays verifiable after its key rotates.</summary>
-    private static async Task<Dictionary<string, JsonWebKey>> StoreKeysAsync(IMandateStore store, CancellationToken ct) =>
-        (await store.ListKeysAsync(KeyPurposes.AuditCheckpoint, ct)).ToDictionary(k => k.Kid, k => new JsonWebKey(k.PublicJwk), StringComparer.Ordinal);
-
-    private static Dictionary<string, JsonWebKey>? FileKeys(string path)
-    {
-        try
-        {
-            return new JsonWebKeySet(File.ReadAllText(path)).Keys.Where(k => k.Kid is not null)
-                .ToDictionary(k => k.Kid, k => k, StringComparer.Ordinal);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            Output.Error($"cannot read the JWKS {path}: {e.Message.ReplaceLineEndings(" ")}");
-            return null;
-        }
     }
 }

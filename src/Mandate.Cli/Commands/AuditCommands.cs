@@ -13,7 +13,7 @@ namespace Mandate.Cli.Commands;
 /// </summary>
 internal static class AuditCommands
 {
-    public static Command Create() => new("audit", "Verify, query and trace the tamper-evident audit trail") { Verify(), Query(), Trace(), Checkpoint() };
+    public static Command Create() => new("audit", "Verify, query and trace the tamper-evident audit trail") { Verify(), Query(), Trace(), Checkpoint(), AuditArchiveCommands.Archive() };
 
     private static Command Checkpoint()
     {
@@ -67,25 +67,21 @@ internal static class AuditCommands
     {
         var config = CommonOptions.Config();
         var checkpoint = new Option<string?>("--checkpoint") { Description = "A signed checkpoint file: also prove the chain is the one the broker signed, up to its latest checkpoint" };
+        var archive = new Option<string[]>("--archive") { Description = "Verify an archive file on its own instead of the store (repeatable, oldest first: each must continue the one before)", AllowMultipleArgumentsPerToken = false };
         var jwks = new Option<string?>("--jwks") { Description = "Verify checkpoint signatures with this JWKS file instead of the checkpoint keys in the store" };
-        var command = new Command("verify", "Check the hash chain: reports the first edited, deleted or reordered record") { config, checkpoint, jwks };
-        command.SetAction((parse, ct) => OfflineStore.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
+        var command = new Command("verify", "Check the hash chain: reports the first edited, deleted or reordered record") { config, checkpoint, archive, jwks };
+        command.SetAction(async (parse, ct) =>
         {
-            if (parse.GetValue(checkpoint) is { } checkpointPath)
+            if (parse.GetValue(archive) is { Length: > 0 } archives)
             {
-                return await AuditCheckpointVerification.RunAsync(store, checkpointPath, parse.GetValue(jwks), ct);
+                return await AuditArchiveCommands.VerifyAsync(archives, parse.GetValue(jwks), parse.GetValue(config)!, ct);
             }
 
-            var result = await AuditVerifier.VerifyAsync(store, null, ct);
-            if (result.IsValid)
-            {
-                Output.Line($"[green]audit chain intact[/]: {result.RecordCount} records, head #{result.Head.Sequence} {Markup.Escape(result.Head.Hash)}");
-                return 0;
-            }
-
-            Output.Error($"audit chain broken at record #{result.Sequence}: {result.Message}");
-            return 1;
-        }, ct));
+            return await OfflineStore.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), store =>
+                parse.GetValue(checkpoint) is { } checkpointPath
+                    ? AuditCheckpointVerification.RunAsync(store, checkpointPath, parse.GetValue(jwks), ct)
+                    : AuditArchiveCommands.VerifyStoreAsync(store, ct), ct);
+        });
         return command;
     }
 

@@ -8,7 +8,8 @@ namespace Mandate.Cli.Commands;
 
 /// <summary>
 /// The store as offline commands see it (<c>audit verify|query|trace</c>, <c>runs list|show</c>): opened read-only,
-/// its schema checked, never migrated, never written, never locked against the broker. On <c>store: postgres</c> that
+/// its schema checked, never migrated, never written, never locked against the broker (<c>audit archive</c> alone
+/// opens it writable, see <see cref="WriteAsync"/>). On <c>store: postgres</c> that
 /// is the cluster's one store: <c>audit verify</c> checks the one hash chain every node appends to.
 /// </summary>
 internal static class OfflineStore
@@ -18,7 +19,17 @@ internal static class OfflineStore
     /// never take the write lock, so they work beside a running broker; a missing, locked or unreadable store,
     /// or a schema this build does not read, is one line and exit code 2.
     /// </summary>
-    internal static async Task<int> ReadAsync(MandateOptions? options, Func<IMandateStore, Task<int>> read, CancellationToken ct)
+    internal static Task<int> ReadAsync(MandateOptions? options, Func<IMandateStore, Task<int>> read, CancellationToken ct) =>
+        OpenAsync(options, readOnly: true, read, ct);
+
+    /// <summary>
+    /// Like <see cref="ReadAsync"/> but writable (<c>audit archive</c>): still never migrated, and every write is one
+    /// transaction under the store's own write lock, the one a running broker's commits take too.
+    /// </summary>
+    internal static Task<int> WriteAsync(MandateOptions? options, Func<IMandateStore, Task<int>> write, CancellationToken ct) =>
+        OpenAsync(options, readOnly: false, write, ct);
+
+    private static async Task<int> OpenAsync(MandateOptions? options, bool readOnly, Func<IMandateStore, Task<int>> use, CancellationToken ct)
     {
         if (options is null)
         {
@@ -29,8 +40,10 @@ internal static class OfflineStore
         try
         {
             database = options.Postgres is null ? null : OpenDatabase(options);
-            await using var store = database is null ? await OpenSqliteAsync(options, ct) : await CheckedAsync(new PostgresMandateStore(database, readOnly: true), s => ((PostgresMandateStore)s).CheckSchemaAsync(ct));
-            return store is null ? 2 : await read(store);
+            await using var store = database is null
+                ? await OpenSqliteAsync(options, readOnly, ct)
+                : await CheckedAsync(new PostgresMandateStore(database, readOnly), s => ((PostgresMandateStore)s).CheckSchemaAsync(ct));
+            return store is null ? 2 : await use(store);
         }
         catch (Exception e) when (e is StoreUnavailableException or StoreSchemaException or MandateConfigException)
         {
@@ -75,8 +88,8 @@ internal static class OfflineStore
         }
     }
 
-    /// <summary>The SQLite store, read-only, after checking its schema is the one this build reads; null (reported) when there is none.</summary>
-    private static async Task<IMandateStore?> OpenSqliteAsync(MandateOptions options, CancellationToken ct)
+    /// <summary>The SQLite store after checking its schema is the one this build reads; null (reported) when there is none.</summary>
+    private static async Task<IMandateStore?> OpenSqliteAsync(MandateOptions options, bool readOnly, CancellationToken ct)
     {
         if (!File.Exists(options.StorePath))
         {
@@ -84,7 +97,7 @@ internal static class OfflineStore
             return null;
         }
 
-        return await CheckedAsync(new SqliteMandateStore(new SqliteStoreOptions { FilePath = options.StorePath, ReadOnly = true }), s => ((SqliteMandateStore)s).CheckSchemaAsync(ct));
+        return await CheckedAsync(new SqliteMandateStore(new SqliteStoreOptions { FilePath = options.StorePath, ReadOnly = readOnly }), s => ((SqliteMandateStore)s).CheckSchemaAsync(ct));
     }
 
     /// <summary><paramref name="store"/> once its schema is the one this build reads (never migrated); closed when it is not.</summary>

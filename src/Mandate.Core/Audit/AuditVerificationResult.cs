@@ -11,8 +11,17 @@ public sealed record AuditVerificationResult
     /// <summary>Records that verified before the walk ended or stopped at a problem.</summary>
     public required long RecordCount { get; init; }
 
-    /// <summary>The last record that verified (<see cref="AuditTail.Genesis"/> if none did).</summary>
+    /// <summary>The last record that verified (<see cref="Start"/> if none did).</summary>
     public required AuditTail Head { get; init; }
+
+    /// <summary>
+    /// Where the walk began: <see cref="AuditTail.Genesis"/>, or the prune anchor after which the records up to it were
+    /// archived (see <see cref="Retention.AuditPruneAnchor"/>).
+    /// </summary>
+    public AuditTail Start { get; init; } = AuditTail.Genesis;
+
+    /// <summary>The last archived record's sequence: 0 when nothing was pruned.</summary>
+    public long ArchivedThrough => Start.Sequence;
 
     public AuditProblemKind Problem { get; init; }
 
@@ -31,7 +40,7 @@ public sealed record AuditVerificationResult
         RecordCount = count,
         Head = head,
         Message = count == 0
-            ? "The audit log is empty."
+            ? head.Sequence == 0 ? "The audit log is empty." : $"No records after record {head.Sequence}."
             : $"{count} records verified; head is record {head.Sequence} with hash {head.Hash}.",
     };
 

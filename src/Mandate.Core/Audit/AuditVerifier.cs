@@ -14,20 +14,38 @@ namespace Mandate.Core.Audit;
 /// </remarks>
 public static class AuditVerifier
 {
-    /// <summary>Verifies every record in <paramref name="store"/>.</summary>
-    public static Task<AuditVerificationResult> VerifyAsync(
+    /// <summary>
+    /// Verifies every record in <paramref name="store"/>: from its first record, or, once records were archived and
+    /// pruned, from the store's prune anchor (the first remaining record must link to the anchor's hash).
+    /// </summary>
+    public static async Task<AuditVerificationResult> VerifyAsync(
         IAuditLog store, AuditTail? checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return VerifyAsync(store.ReadAuditAsync(new AuditQuery(), cancellationToken), checkpoint, cancellationToken);
+        var anchor = await store.ReadPruneAnchorAsync(cancellationToken);
+        return await VerifyAsync(store.ReadAuditAsync(new AuditQuery(), cancellationToken), anchor?.Tail ?? AuditTail.Genesis, checkpoint, cancellationToken);
     }
 
     /// <summary>Verifies <paramref name="records"/>, which must be the whole log from its first record, in order.</summary>
+    public static Task<AuditVerificationResult> VerifyAsync(
+        IAsyncEnumerable<AuditRecord> records, AuditTail? checkpoint, CancellationToken cancellationToken) =>
+        VerifyAsync(records, AuditTail.Genesis, checkpoint, cancellationToken);
+
+    /// <summary>
+    /// Verifies <paramref name="records"/>, which must be the log from the record after <paramref name="start"/> (the
+    /// genesis, or a prune anchor or archive's anchor), in order.
+    /// </summary>
     public static async Task<AuditVerificationResult> VerifyAsync(
-        IAsyncEnumerable<AuditRecord> records, AuditTail? checkpoint, CancellationToken cancellationToken)
+        IAsyncEnumerable<AuditRecord> records, AuditTail start, AuditTail? checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        var head = AuditTail.Genesis;
+        return await WalkAsync(records, start, checkpoint, cancellationToken) with { Start = start };
+    }
+
+    private static async Task<AuditVerificationResult> WalkAsync(
+        IAsyncEnumerable<AuditRecord> records, AuditTail start, AuditTail? checkpoint, CancellationToken cancellationToken)
+    {
+        var head = start;
         long count = 0;
         await foreach (var record in records.WithCancellation(cancellationToken))
         {

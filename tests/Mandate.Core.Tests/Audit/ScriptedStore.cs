@@ -51,6 +51,9 @@ internal sealed class ScriptedStore : IMandateStore
         yield break;
     }
 
+    public Task<Mandate.Core.Audit.Retention.AuditPruneAnchor?> ReadPruneAnchorAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<Mandate.Core.Audit.Retention.AuditPruneAnchor?>(null);
+
     public Task<IReadOnlyList<StoredKey>> ListKeysAsync(string purpose, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<StoredKey>>([]);
 

@@ -1,0 +1,31 @@
+using Mandate.Core;
+using Mandate.Core.Keys;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.Cli.Commands;
+
+/// <summary>The checkpoint keys a command verifies signed checkpoints with: a JWKS file when given, else the store's.</summary>
+internal static class CheckpointKeys
+{
+    /// <summary>The keys, or null when the JWKS file cannot be read (reported).</summary>
+    public static async Task<Dictionary<string, JsonWebKey>?> LoadAsync(IMandateStore? store, string? jwksPath, CancellationToken ct) =>
+        jwksPath is not null ? FromFile(jwksPath) : store is null ? [] : await FromStoreAsync(store, ct);
+
+    /// <summary>Every checkpoint key the store holds, retired ones too: a checkpoint stays verifiable after its key rotates.</summary>
+    private static async Task<Dictionary<string, JsonWebKey>> FromStoreAsync(IMandateStore store, CancellationToken ct) =>
+        (await store.ListKeysAsync(KeyPurposes.AuditCheckpoint, ct)).ToDictionary(k => k.Kid, k => new JsonWebKey(k.PublicJwk), StringComparer.Ordinal);
+
+    private static Dictionary<string, JsonWebKey>? FromFile(string path)
+    {
+        try
+        {
+            return new JsonWebKeySet(File.ReadAllText(path)).Keys.Where(k => k.Kid is not null)
+                .ToDictionary(k => k.Kid, k => k, StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            Output.Error($"cannot read the JWKS {path}: {e.Message.ReplaceLineEndings(" ")}");
+            return null;
+        }
+    }
+}
