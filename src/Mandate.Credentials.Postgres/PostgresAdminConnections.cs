@@ -58,25 +58,15 @@ public sealed class PostgresAdminConnections : IAsyncDisposable
 
     private string Resolve(string tool, PostgresToolOptions pg)
     {
-        if (pg.AdminConnectionEnv is { } env)
-        {
-            return _getEnvironment(env) is { Length: > 0 } value
-                ? value
-                : throw new PostgresAdminUnavailableException($"environment variable {env} (admin connection of tool '{tool}') is not set");
-        }
-
-        var file = pg.AdminConnectionFile ?? throw new PostgresAdminUnavailableException($"tool '{tool}' names no admin connection");
         try
         {
-            return File.ReadAllText(file).Trim();
+            return pg.AdminConnection.Read(_getEnvironment, out _);
         }
-        catch (IOException e)
+        catch (MandateConfigException e)
         {
-            throw new PostgresAdminUnavailableException($"cannot read the admin connection file of tool '{tool}': {e.GetType().Name}");
-        }
-        catch (UnauthorizedAccessException)
-        {
-            throw new PostgresAdminUnavailableException($"no permission to read the admin connection file of tool '{tool}'");
+            // The message reaches the agent, so it names the variable but never a server path.
+            var where = pg.AdminConnection.EnvironmentVariable is { } variable ? $"environment variable {variable}" : "its file";
+            throw new PostgresAdminUnavailableException($"the admin connection of tool '{tool}' cannot be read from {where}", e);
         }
     }
 

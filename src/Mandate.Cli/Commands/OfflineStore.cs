@@ -64,7 +64,7 @@ internal static class OfflineStore
     private static PostgresDatabase OpenDatabase(MandateOptions options)
     {
         var config = options.Postgres!;
-        var connectionString = config.ReadConnectionString(Environment.GetEnvironmentVariable, out var warning);
+        var connectionString = config.ConnectionString.Read(Environment.GetEnvironmentVariable, out var warning);
         if (warning is not null)
         {
             Output.ErrorLine("warning: " + warning);

@@ -6,11 +6,11 @@ namespace Mandate.Core.Approvals;
 /// <summary>What a human does with a pending approval: approve or deny it, once, before it expires.</summary>
 public sealed class ApprovalService
 {
-    private readonly IMandateStore _store;
+    private readonly IApprovalStore _store;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
 
-    public ApprovalService(IMandateStore store, MandateOptions options, TimeProvider time)
+    public ApprovalService(IApprovalStore store, MandateOptions options, TimeProvider time)
     {
         _store = store;
         _options = options;

@@ -25,6 +25,9 @@ public static class AuditKinds
     /// <summary>A workload's client certificate (X.509-SVID) was refused at an OAuth endpoint.</summary>
     public const string ClientAuthentication = "client_authentication";
 
+    /// <summary>Someone signed in to the web console, or was refused (no console role); evidence names them, their role and how.</summary>
+    public const string ConsoleSignIn = "console_sign_in";
+
     /// <summary>A dynamic database login was dropped (expired or revoked) or could not be dropped yet.</summary>
     public const string LeaseDropped = "lease_dropped";
 }

@@ -24,6 +24,7 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
     private long _failedCommits;
     private long _batches;
     private long _events;
+    private TaskCompletionSource _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public AuditWriter(IStorageKernel store, AuditWriterOptions? options = null)
     {
@@ -48,6 +49,12 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
 
     /// <summary>Audit events made durable.</summary>
     public long EventCount => Interlocked.Read(ref _events);
+
+    /// <summary>
+    /// Completes at the next successful commit: a reader that tails the log (the audit stream) waits on it instead of
+    /// polling. Take it before reading, so a commit during the read is not missed.
+    /// </summary>
+    public Task NextCommit => Volatile.Read(ref _nextCommit).Task;
 
     /// <summary>
     /// Completes when <paramref name="batch"/> is durable. Faults with <see cref="StoreUnavailableException"/>
@@ -144,6 +151,8 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         {
             write.Completion.TrySetResult();
         }
+
+        Interlocked.Exchange(ref _nextCommit, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     private static bool IsTheBatchesFault(Exception ex) =>

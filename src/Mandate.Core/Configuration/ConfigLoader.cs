@@ -96,6 +96,13 @@ public static class ConfigLoader
         {
             root.Problem("node", badNode);
         }
+
+        var telemetry = root.Map("telemetry", m => TelemetryConfigReader.Read(m, baseDir));
+        var (checkpoints, auditStream) = root.Map("audit", a =>
+        {
+            var checkpoints = a.Map("checkpoints", m => ReadAuditCheckpoints(m, baseDir, defaults.AuditCheckpoints));
+            return (checkpoints, a.Map("stream", m => AuditStreamConfigReader.Read(m, baseDir, dataDir, telemetry.Enabled, checkpoints.File)));
+        });
         var options = new MandateOptions
         {
             BaseDirectory = baseDir,
@@ -138,8 +145,9 @@ public static class ConfigLoader
             Spiffe = SpiffeConfigReader.Read(root, baseDir, dataDir),
             Proxy = root.Map("proxy", ProxyConfigReader.Read),
             Console = root.Map("console", m => ConsoleConfigReader.Read(m, root, baseDir)),
-            Telemetry = root.Map("telemetry", m => TelemetryConfigReader.Read(m, baseDir)),
-            AuditCheckpoints = root.Map("audit", a => a.Map("checkpoints", m => ReadAuditCheckpoints(m, baseDir, defaults.AuditCheckpoints))),
+            Telemetry = telemetry,
+            AuditCheckpoints = checkpoints,
+            AuditStream = auditStream,
         };
         root.Finish();
         ConfigRules.Check(options, root);

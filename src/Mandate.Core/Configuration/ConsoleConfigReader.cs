@@ -64,12 +64,7 @@ internal static class ConsoleConfigReader
     {
         var issuerText = o.String("issuer", required: true);
         var clientId = o.String("client_id", required: true);
-        var secretEnv = o.String("client_secret_env");
-        var secretFile = o.String("client_secret_file");
-        if (secretEnv is not null && secretFile is not null)
-        {
-            o.Problem("client_secret_file", "set client_secret_env or client_secret_file, not both");
-        }
+        var secret = ConfiguredSecret.ReadFrom(o, "client_secret", baseDir, required: false);
 
         Uri? issuer = null;
         if (issuerText is not null)
@@ -104,8 +99,7 @@ internal static class ConsoleConfigReader
             {
                 Issuer = issuer,
                 ClientId = clientId,
-                ClientSecretEnvironmentVariable = secretEnv,
-                ClientSecretFile = secretFile is null ? null : ConfigLoader.Resolve(baseDir, secretFile),
+                ClientSecret = secret,
                 Scopes = scopes ?? ["openid", "profile"],
                 RoleClaim = o.String("role_claim") ?? "roles",
                 Viewers = roles.Viewer,

@@ -8,11 +8,8 @@ public sealed record ConsoleOidcOptions
 
     public required string ClientId { get; init; }
 
-    /// <summary>Environment variable holding the client secret; null with <see cref="ClientSecretFile"/> null means a public client.</summary>
-    public string? ClientSecretEnvironmentVariable { get; init; }
-
-    /// <summary>File holding the client secret (first line).</summary>
-    public string? ClientSecretFile { get; init; }
+    /// <summary>The client secret (<c>client_secret_env</c> or <c>client_secret_file</c>); null means a public client (PKCE alone).</summary>
+    public ConfiguredSecret? ClientSecret { get; init; }
 
     /// <summary>Scopes asked for. Default <c>openid profile</c>.</summary>
     public IReadOnlyList<string> Scopes { get; init; } = ["openid", "profile"];

@@ -54,38 +54,25 @@ internal static partial class CredentialKindConfigReader
             }
         }
 
-        var env = m.String("admin_connection_env");
-        var file = m.String("admin_connection_file");
+        var adminConnection = ConfiguredSecret.ReadFrom(m, "admin_connection", baseDir, required: true);
         var host = m.String("host", required: true);
         var port = m.Integer("port", 1, 65535);
         var database = m.String("database", required: true);
         var prefix = m.String("role_prefix");
-        if ((env is null) == (file is null))
-        {
-            m.Problem("admin_connection_env", "give exactly one of admin_connection_env or admin_connection_file");
-        }
-
-        if (env is not null && !EnvironmentName().IsMatch(env))
-        {
-            m.Problem("admin_connection_env", "must name an environment variable (letters, digits, _), not hold the connection string");
-        }
-
         if (prefix is not null && !RolePrefix().IsMatch(prefix))
         {
             m.Problem("role_prefix", "must be 1-32 of a-z, 0-9 and _, starting with a letter or _ (role names are generated from it)");
         }
 
         var grants = m.Map("grants", g => ReadGrants(g, scopes));
-        if (host is null || database is null || grants is null)
+        if (adminConnection is null || host is null || database is null || grants is null)
         {
             return null;
         }
 
-        var defaults = new PostgresToolOptions { Host = host, Database = database, Grants = grants };
+        var defaults = new PostgresToolOptions { AdminConnection = adminConnection, Host = host, Database = database, Grants = grants };
         return defaults with
         {
-            AdminConnectionEnv = env,
-            AdminConnectionFile = file is null ? null : ConfigLoader.Resolve(baseDir, file),
             Port = port ?? defaults.Port,
             RolePrefix = prefix ?? defaults.RolePrefix,
         };
@@ -174,9 +161,6 @@ internal static partial class CredentialKindConfigReader
         var defaults = new OidcFederationToolOptions { Audience = audience };
         return defaults with { Subject = subject ?? defaults.Subject, Lifetime = lifetime };
     }
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex EnvironmentName();
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,31}$")]
     private static partial Regex RolePrefix();

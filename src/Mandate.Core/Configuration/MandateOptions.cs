@@ -70,6 +70,9 @@ public sealed record MandateOptions
     /// <summary>Signed audit checkpoints; off unless <c>audit.checkpoints.file</c> is set.</summary>
     public Audit.Checkpoints.AuditCheckpointOptions AuditCheckpoints { get; init; } = new();
 
+    /// <summary>The audit stream for SIEMs; off unless <c>audit.stream</c> names a destination (docs/audit.md).</summary>
+    public Audit.Streaming.AuditStreamOptions AuditStream { get; init; } = new();
+
     /// <summary>Folder the configuration file lives in; relative paths were resolved against it.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 

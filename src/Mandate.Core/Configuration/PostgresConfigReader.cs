@@ -30,38 +30,27 @@ internal static partial class PostgresConfigReader
                 return null;
             }
 
-            return ReadSection(m, root, baseDir);
+            return ReadSection(m, baseDir);
         });
     }
 
-    private static PostgresStoreConfig? ReadSection(YamlMapping m, YamlMapping root, string baseDir)
+    private static PostgresStoreConfig? ReadSection(YamlMapping m, string baseDir)
     {
-        var defaults = new PostgresStoreConfig();
         if (m.String("connection_string") is not null)
         {
             // The password would sit in mandate.yaml, which is copied, committed and shown far more than a secret is.
             m.Problem("connection_string", "an inline connection string would put the database password in mandate.yaml; put it in an environment variable named by postgres.connection_string_env, or in a file (mode 0600) named by postgres.connection_string_file");
         }
 
-        var env = m.String("connection_string_env");
-        var file = m.String("connection_string_file");
-        if (env is null && file is null)
-        {
-            root.Problem("postgres", "store: postgres needs postgres.connection_string_env (the name of an environment variable holding the connection string) or postgres.connection_string_file");
-        }
-        else if (env is not null && file is not null)
-        {
-            m.Problem("connection_string_file", "set either connection_string_env or connection_string_file, not both");
-        }
-
-        var schema = m.String("schema") ?? defaults.Schema;
-        if (!SchemaName().IsMatch(schema))
+        var connectionString = ConfiguredSecret.ReadFrom(m, "connection_string", baseDir, required: true);
+        var schema = m.String("schema");
+        if (schema is not null && !SchemaName().IsMatch(schema))
         {
             m.Problem("schema", $"'{schema}' is not a schema name Mandate accepts; use lowercase letters, digits and _ (starting with a letter or _), at most 63 characters");
         }
 
-        var statement = m.Duration("statement_timeout") ?? defaults.StatementTimeout;
-        var connect = m.Duration("connect_timeout") ?? defaults.ConnectTimeout;
+        var statement = m.Duration("statement_timeout");
+        var connect = m.Duration("connect_timeout");
         foreach (var (key, value) in new[] { ("statement_timeout", statement), ("connect_timeout", connect) })
         {
             if (value > TimeSpan.FromMinutes(5))
@@ -70,14 +59,19 @@ internal static partial class PostgresConfigReader
             }
         }
 
-        return new PostgresStoreConfig
+        var maxPoolSize = m.Integer("max_pool_size", 1, 1000);
+        if (connectionString is null)
         {
-            ConnectionStringEnvironmentVariable = env,
-            ConnectionStringFile = env is null && file is not null ? ConfigLoader.Resolve(baseDir, file) : null,
-            Schema = schema,
-            StatementTimeout = statement,
-            ConnectTimeout = connect,
-            MaxPoolSize = m.Integer("max_pool_size", 1, 1000) ?? defaults.MaxPoolSize,
+            return null;
+        }
+
+        var defaults = new PostgresStoreConfig { ConnectionString = connectionString };
+        return defaults with
+        {
+            Schema = schema ?? defaults.Schema,
+            StatementTimeout = statement ?? defaults.StatementTimeout,
+            ConnectTimeout = connect ?? defaults.ConnectTimeout,
+            MaxPoolSize = maxPoolSize ?? defaults.MaxPoolSize,
         };
     }
 

@@ -10,11 +10,8 @@ public sealed record PostgresToolOptions
     /// <summary>The placeholder grant statements use for the generated role name (quoted as an identifier).</summary>
     public const string RolePlaceholder = "{role}";
 
-    /// <summary>Environment variable holding the admin connection string (Npgsql or libpq keyword form).</summary>
-    public string? AdminConnectionEnv { get; init; }
-
-    /// <summary>File holding the admin connection string; resolved against the configuration folder.</summary>
-    public string? AdminConnectionFile { get; init; }
+    /// <summary>The admin connection string (Npgsql or libpq keyword form) from <c>admin_connection_env</c> or <c>admin_connection_file</c>.</summary>
+    public required ConfiguredSecret AdminConnection { get; init; }
 
     /// <summary>Host agents connect to (goes into the connection URI they receive).</summary>
     public required string Host { get; init; }

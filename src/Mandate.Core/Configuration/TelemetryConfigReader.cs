@@ -39,12 +39,7 @@ internal static class TelemetryConfigReader
             }
         }
 
-        var headersEnv = m.String("headers_env");
-        var headersFile = m.String("headers_file");
-        if (headersEnv is not null && headersFile is not null)
-        {
-            m.Problem("headers_file", "give headers_env or headers_file, not both");
-        }
+        var headers = ConfiguredSecret.ReadFrom(m, "headers", baseDir, required: false);
 
         if (m.Node is YamlDotNet.RepresentationModel.YamlMappingNode node && node.Children.ContainsKey(new YamlDotNet.RepresentationModel.YamlScalarNode("headers")))
         {
@@ -66,7 +61,7 @@ internal static class TelemetryConfigReader
         }
 
         var serviceName = m.String("service_name") ?? defaults.ServiceName;
-        if (endpoint is null && (headersEnv ?? headersFile) is not null)
+        if (endpoint is null && headers is not null)
         {
             m.Problem("otlp_endpoint", "telemetry headers are set but otlp_endpoint is not; telemetry is off without an endpoint");
         }
@@ -75,8 +70,7 @@ internal static class TelemetryConfigReader
         {
             OtlpEndpoint = endpoint,
             Protocol = protocol,
-            HeadersEnvironmentVariable = headersEnv,
-            HeadersFile = headersFile is null ? null : ConfigLoader.Resolve(baseDir, headersFile),
+            Headers = headers,
             SamplingRatio = ratio,
             ServiceName = serviceName,
         };

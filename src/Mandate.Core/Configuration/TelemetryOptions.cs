@@ -12,11 +12,8 @@ public sealed record TelemetryOptions
     /// <summary>OTLP transport. Default http/protobuf.</summary>
     public TelemetryProtocol Protocol { get; init; } = TelemetryProtocol.HttpProtobuf;
 
-    /// <summary>Environment variable holding the exporter's headers (<c>name=value,name2=value2</c>, e.g. an API key); never inline.</summary>
-    public string? HeadersEnvironmentVariable { get; init; }
-
-    /// <summary>File holding the exporter's headers in the same form; read at start-up.</summary>
-    public string? HeadersFile { get; init; }
+    /// <summary>The exporter's headers (<c>name=value,name2=value2</c>, e.g. an API key) from <c>headers_env</c> or <c>headers_file</c>; never inline. Read at start-up.</summary>
+    public ConfiguredSecret? Headers { get; init; }
 
     /// <summary>Share of new traces recorded, 0 to 1 (parent-based: an agent's sampled trace is always followed). Default 1.</summary>
     public double SamplingRatio { get; init; } = 1.0;

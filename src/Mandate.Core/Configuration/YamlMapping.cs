@@ -225,6 +225,9 @@ internal sealed class YamlMapping
         return null;
     }
 
+    /// <summary>The dotted path of <paramref name="key"/> in this mapping, as problems name it.</summary>
+    public string PathOf(string key) => Join(key);
+
     private string Join(string key) => string.IsNullOrEmpty(_path) ? key : $"{_path}.{key}";
 
     private void Report(YamlNode node, string path, string message) =>

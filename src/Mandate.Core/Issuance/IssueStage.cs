@@ -21,15 +21,15 @@ public sealed class IssueStage
     private readonly CredentialKinds _kinds;
     private readonly RunTokenMinter _runTokens;
     private readonly IUnitOfWork _trail;
-    private readonly IMandateStore _store;
+    private readonly IApprovalStore _approvals;
     private readonly MandateOptions _options;
 
-    public IssueStage(CredentialKinds kinds, RunTokenMinter runTokens, IUnitOfWork trail, IMandateStore store, MandateOptions options)
+    public IssueStage(CredentialKinds kinds, RunTokenMinter runTokens, IUnitOfWork trail, IApprovalStore approvals, MandateOptions options)
     {
         _kinds = kinds;
         _runTokens = runTokens;
         _trail = trail;
-        _store = store;
+        _approvals = approvals;
         _options = options;
     }
 
@@ -102,7 +102,7 @@ public sealed class IssueStage
         if (issue.Consume is { } transition)
         {
             // Invariant 2 and single use together: the consume and the issuance record commit in one transaction.
-            return await _store.TryTransitionApprovalAsync(transition with { Jti = jti }, [record], cancellationToken);
+            return await _approvals.TryTransitionApprovalAsync(transition with { Jti = jti }, [record], cancellationToken);
         }
 
         await _trail.CommitAsync(minted.SideRows.Append([.. issue.RateIncrements, record]), cancellationToken);

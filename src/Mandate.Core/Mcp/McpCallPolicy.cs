@@ -19,10 +19,10 @@ public sealed class McpCallPolicy : IMcpCallPolicy
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
 
-    public McpCallPolicy(PolicyProvider policy, IMandateStore store, IUnitOfWork trail, MandateOptions options, TimeProvider time)
+    public McpCallPolicy(PolicyProvider policy, IApprovalStore approvals, IUnitOfWork trail, MandateOptions options, TimeProvider time)
     {
         _policy = policy;
-        _approvals = new McpCallApprovals(store, trail, options);
+        _approvals = new McpCallApprovals(approvals, trail, options);
         _options = options;
         _time = time;
     }

@@ -16,6 +16,7 @@ public sealed class RevocationFollower : IDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _cursor;
+    private bool _loaded;
 
     public RevocationFollower(IRevocationStore store, RevocationList list, TimeProvider time)
     {
@@ -40,7 +41,10 @@ public sealed class RevocationFollower : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            return await ReadAllAsync(cancellationToken);
+            // The first catch-up is the start-up load: how old those revocations are is no propagation delay.
+            var read = await ReadAllAsync(measure: _loaded, cancellationToken);
+            _loaded = true;
+            return read;
         }
         finally
         {
@@ -48,7 +52,7 @@ public sealed class RevocationFollower : IDisposable
         }
     }
 
-    private async Task<int> ReadAllAsync(CancellationToken cancellationToken)
+    private async Task<int> ReadAllAsync(bool measure, CancellationToken cancellationToken)
     {
         var read = 0;
         while (true)
@@ -61,6 +65,11 @@ public sealed class RevocationFollower : IDisposable
                 // Expired ones are in the change stream too; they can cover nothing live, so they stay out.
                 if (change.Revocation.KeepUntil > now)
                 {
+                    if (measure && !_list.Holds(change.Revocation))
+                    {
+                        RecordDelay(change, now);
+                    }
+
                     _list.Add(change.Revocation);
                 }
 
@@ -72,6 +81,22 @@ public sealed class RevocationFollower : IDisposable
             {
                 return read;
             }
+        }
+    }
+
+    /// <summary>
+    /// Records how long <paramref name="change"/> took to reach this node. Both times are node clocks, so skew between
+    /// the nodes adds to it or takes from it; a negative result (this clock behind) counts as zero.
+    /// </summary>
+    private static void RecordDelay(RevocationChange change, DateTimeOffset now)
+    {
+        if (Telemetry.MandateTelemetry.RevocationPropagationDelay.Enabled)
+        {
+            var seconds = Math.Max(0, (now - change.ChangedAt).TotalSeconds);
+            Telemetry.MandateTelemetry.RevocationPropagationDelay.Record(
+                seconds,
+                new KeyValuePair<string, object?>("mandate.revocation.target", change.Revocation.Target.ToString().ToLowerInvariant()),
+                new KeyValuePair<string, object?>("mandate.revocation.change", change.Revocation.LiftedAt is null ? "revoked" : "lifted"));
         }
     }
 

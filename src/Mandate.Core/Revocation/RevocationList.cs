@@ -39,6 +39,15 @@ public sealed class RevocationList
         Added?.Invoke(this, revocation);
     }
 
+    /// <summary>True when this list already holds <paramref name="revocation"/> in the same state (lifted or not), e.g. because this node made it.</summary>
+    public bool Holds(Revocation revocation)
+    {
+        ArgumentNullException.ThrowIfNull(revocation);
+        return _entries.TryGetValue((revocation.Target, revocation.Value), out var held)
+            && held.Id == revocation.Id
+            && held.LiftedAt.HasValue == revocation.LiftedAt.HasValue;
+    }
+
     /// <summary>The revocation of run <paramref name="run"/>, if any.</summary>
     public Revocation? ForRun(string run)
     {

@@ -19,6 +19,10 @@ public static class MandateTelemetry
     public static readonly Histogram<int> AuditBatchSize = Meter.CreateHistogram<int>(
         "mandate.audit.commit.batch_size", "{batch}", "Caller batches made durable by one audit group commit");
 
+    /// <summary>Time from a revocation change on one node to another node applying it (<see cref="Revocation.RevocationFollower"/>).</summary>
+    public static readonly Histogram<double> RevocationPropagationDelay = Meter.CreateHistogram<double>(
+        "mandate.revocation.propagation_delay", "s", "Time from a revocation (or lift) recorded on one node to this node applying it");
+
     /// <summary>Time one audit group commit took in the store.</summary>
     public static readonly Histogram<double> AuditCommitDuration = Meter.CreateHistogram<double>(
         "mandate.audit.commit.duration", "s", "Time one audit group commit took in the store");

@@ -62,9 +62,9 @@ internal static class AuditPages
             """));
     }
 
-    /// <summary>Who acted, for records made by a person (approver, revoker, enabler).</summary>
+    /// <summary>Who acted, for records made by a person (approver, revoker, enabler, console sign-in).</summary>
     private static string Actor(AuditEvent e) =>
-        e.Evidence.GetValueOrDefault("approver") ?? e.Evidence.GetValueOrDefault("revoked_by") ?? e.Evidence.GetValueOrDefault("lifted_by") ?? "";
+        e.Evidence.GetValueOrDefault("approver") ?? e.Evidence.GetValueOrDefault("revoked_by") ?? e.Evidence.GetValueOrDefault("lifted_by") ?? e.Evidence.GetValueOrDefault("console_user") ?? "";
 
     private static Markup RunLink(string? run) => run is null ? Markup.Empty : Markup.Of($"<a class=\"mono\" href=\"/runs/{run}\">{run}</a>");
 

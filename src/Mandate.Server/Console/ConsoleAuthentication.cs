@@ -1,4 +1,5 @@
 using Mandate.Core.Configuration;
+using Mandate.Core.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -44,7 +45,7 @@ internal static class ConsoleAuthentication
         if (oidc is not null)
         {
             // Read now, so a missing secret fails start-up rather than the first sign-in.
-            var secret = ClientSecret(oidc, environment);
+            var secret = oidc.ClientSecret?.Read(environment, out _);
             auth.AddOpenIdConnect(o => Configure(o, oidc, secret, https));
         }
 
@@ -75,15 +76,26 @@ internal static class ConsoleAuthentication
 
         HostCookie(o.CorrelationCookie, "mandate-correlation.", SameSiteMode.Lax, https);
         HostCookie(o.NonceCookie, "mandate-nonce.", SameSiteMode.Lax, https);
-        o.Events.OnTokenValidated = context =>
+        o.Events.OnTokenValidated = async context =>
         {
             // Keep who the user is and their role; the ID token and every other claim stay out of the cookie.
             var principal = context.Principal!;
             var subject = principal.FindFirst(ConsoleUser.SubjectClaim)?.Value ?? "";
             var name = principal.FindFirst("name")?.Value ?? principal.FindFirst("preferred_username")?.Value ?? principal.FindFirst("email")?.Value ?? subject;
             var issuer = principal.FindFirst(ConsoleUser.IssuerClaim)?.Value ?? oidc.Issuer.ToString();
-            context.Principal = new ConsoleUser(issuer, subject, name, ConsoleUser.RoleFrom(principal, oidc)).ToPrincipal(OpenIdConnectDefaults.AuthenticationScheme);
-            return Task.CompletedTask;
+            var user = new ConsoleUser(issuer, subject, name, ConsoleUser.RoleFrom(principal, oidc));
+            try
+            {
+                await context.HttpContext.RequestServices.GetRequiredService<ConsoleSignInAudit>().RecordAsync(user, ConsoleSignInAudit.ByIdentityProvider, context.HttpContext.RequestAborted);
+            }
+            catch (StoreUnavailableException)
+            {
+                // No session without its record.
+                context.Fail("the sign-in could not be recorded");
+                return;
+            }
+
+            context.Principal = user.ToPrincipal(OpenIdConnectDefaults.AuthenticationScheme);
         };
         o.Events.OnRemoteFailure = context =>
         {
@@ -91,32 +103,6 @@ internal static class ConsoleAuthentication
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return ConsolePages.ErrorAsync(context.HttpContext, "sign-in failed", "the identity provider's answer could not be accepted; start again from the console's home page");
         };
-    }
-
-    private static string? ClientSecret(ConsoleOidcOptions oidc, Func<string, string?> environment)
-    {
-        if (oidc.ClientSecretEnvironmentVariable is { } variable)
-        {
-            return environment(variable) is { Length: > 0 } value
-                ? value
-                : throw new MandateConfigException($"console.oidc.client_secret_env names {variable}, which is not set; export it or use client_secret_file");
-        }
-
-        if (oidc.ClientSecretFile is { } file)
-        {
-            try
-            {
-                return File.ReadLines(file).FirstOrDefault()?.Trim() is { Length: > 0 } secret
-                    ? secret
-                    : throw new MandateConfigException($"console.oidc.client_secret_file {file} is empty");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new MandateConfigException($"console.oidc.client_secret_file {file} cannot be read: {e.Message}");
-            }
-        }
-
-        return null;
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Mandate.Core.Approvals;
 using Mandate.Core.Configuration;
 using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
+using Mandate.Core.Storage;
 using Mandate.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -28,7 +29,7 @@ internal static class ConsoleHost
     private static readonly Type[] Shared =
     [
         typeof(MandateOptions), typeof(TimeProvider), typeof(IMandateStore), typeof(ApprovalService),
-        typeof(RevocationService), typeof(RevocationList), typeof(PolicyProvider), typeof(ConsoleLoginCodes),
+        typeof(RevocationService), typeof(RevocationList), typeof(PolicyProvider), typeof(ConsoleLoginCodes), typeof(IUnitOfWork),
     ];
 
     /// <summary>The console app when <c>console.listen</c> is set; null otherwise.</summary>
@@ -70,6 +71,7 @@ internal static class ConsoleHost
         builder.Services.AddConsoleAuthentication(options.Console, listen.Https, host.GetEnvironment, host.Time);
         builder.Services.AddConsoleAntiforgery(listen.Https);
         builder.Services.AddSingleton<ChainStatus>();
+        builder.Services.AddSingleton<ConsoleSignInAudit>();
         // The slim builder leaves the regex route constraint out; the pages use it for their verbs (approve|deny, disable|enable).
         builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<RegexInlineRouteConstraint>("regex"));
 

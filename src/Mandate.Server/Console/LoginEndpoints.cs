@@ -1,4 +1,5 @@
 using Mandate.Core.Configuration;
+using Mandate.Core.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -47,7 +48,7 @@ internal static class LoginEndpoints
             """));
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext http, ConsoleLoginCodes codes, MandateOptions options)
+    private static async Task<IResult> SignInAsync(HttpContext http, ConsoleLoginCodes codes, MandateOptions options, ConsoleSignInAudit audit)
     {
         if (await ConsoleForms.ReadAsync(http) is not { } form)
         {
@@ -61,6 +62,17 @@ internal static class LoginEndpoints
         }
 
         var user = new ConsoleUser(options.Issuer, "one-time:" + ConsoleLoginCodes.Label(code!), OneTimeAdminName, ConsoleRole.Admin);
+        try
+        {
+            await audit.RecordAsync(user, ConsoleSignInAudit.ByOneTimeLink, http.RequestAborted);
+        }
+        catch (StoreUnavailableException)
+        {
+            // No session without its record; the code is spent, so a new link is needed.
+            return ConsolePages.Error(http, StatusCodes.Status503ServiceUnavailable, "Sign-in not recorded",
+                "the audit trail could not record this sign-in, so it did not happen; run mandate console login again once the store is back");
+        }
+
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, user.ToPrincipal("one-time-login"));
         return Results.Redirect("/runs");
     }

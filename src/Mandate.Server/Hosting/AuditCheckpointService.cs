@@ -33,6 +33,10 @@ internal sealed partial class AuditCheckpointService : BackgroundService
                 {
                     LogWritten(_logger, checkpoint.Sequence);
                 }
+                else
+                {
+                    LogHeadUnchanged(_logger);
+                }
             }
             catch (Exception e) when (e is StoreUnavailableException or IOException or UnauthorizedAccessException)
             {
@@ -44,6 +48,9 @@ internal sealed partial class AuditCheckpointService : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit checkpoint written at record {Sequence}")]
     private static partial void LogWritten(ILogger logger, long sequence);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Audit chain head has not moved since the last checkpoint; none written")]
+    private static partial void LogHeadUnchanged(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Audit checkpoint failed, will retry: {Error}")]
     private static partial void LogFailed(ILogger logger, string error);

@@ -115,6 +115,7 @@ public sealed class MandateBuilder
         Services.AddSingleton(runtime.Revocations);
         Services.AddSingleton(runtime.AuditWriter);
         Services.AddSingleton(Telemetry.TelemetryRegistrations.Trail(runtime.AuditWriter, Options, Host));
+        Services.AddSingleton(Telemetry.TelemetryRegistrations.Approvals(runtime.Store, Options, Host));
         Services.AddSingleton(runtime.StoreHealth);
         Services.Replace(ServiceDescriptor.Singleton(runtime.ChangeFeed));
         Services.Replace(ServiceDescriptor.Singleton(runtime.Locks));
@@ -128,7 +129,8 @@ public sealed class MandateBuilder
         if (runtime.CheckpointKeys is { } checkpointKeys && Options.AuditCheckpoints.File is { } checkpointFile)
         {
             Services.AddSingleton(checkpointKeys);
-            Services.AddSingleton(_ => new Core.Audit.Checkpoints.AuditCheckpointWriter(runtime.Store, checkpointKeys, checkpointFile, Options.Node, Options.Issuer, runtime.Time));
+            Services.AddSingleton(sp => new Core.Audit.Checkpoints.AuditCheckpointWriter(
+                runtime.Store, checkpointKeys, checkpointFile, Options.Node, Options.Issuer, runtime.Time, sp.GetService<AuditStream.AuditStreamCheckpoints>() is { } stream ? stream.Add : null));
             Services.AddHostedService<AuditCheckpointService>();
         }
 

@@ -115,6 +115,7 @@ public static class MandateServiceCollectionExtensions
         SpiffeRegistrations.Add(builder, options);
         ProxyRegistrations.Add(services);
         Telemetry.TelemetryRegistrations.Add(services, options, host);
+        AuditStream.AuditStreamRegistrations.Add(services, options, host);
 
         // start-up's last step, once the listeners are bound: publish sockets, record the start, open the gate
         services.TryAddSingleton<StartupGate>();

@@ -17,7 +17,7 @@ internal static partial class PostgresStoreConnection
     {
         var config = options.Postgres
             ?? throw new MandateConfigException("the PostgreSQL store needs 'store: postgres' and a 'postgres:' section in the configuration");
-        var connectionString = config.ReadConnectionString(getEnvironment, out var warning);
+        var connectionString = config.ConnectionString.Read(getEnvironment, out var warning);
         if (warning is not null)
         {
             LogConnectionFileReadable(logger, warning);

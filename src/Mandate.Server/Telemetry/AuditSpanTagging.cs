@@ -17,17 +17,7 @@ internal sealed class AuditSpanTagging : IUnitOfWork
     public Task CommitAsync(StoreBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (MandateSpan.Recording is { } span)
-        {
-            foreach (var change in batch.Changes)
-            {
-                if (change is AuditEvent record)
-                {
-                    MandateSpan.Describe(span, record);
-                }
-            }
-        }
-
+        MandateSpan.DescribeOnRecording(batch.Changes.OfType<AuditEvent>());
         return _inner.CommitAsync(batch, cancellationToken);
     }
 }

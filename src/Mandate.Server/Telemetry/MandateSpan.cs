@@ -23,6 +23,18 @@ public static class MandateSpan
     internal static Activity? Recording =>
         Activity.Current is { IsAllDataRequested: true } a && ReferenceEquals(a.Source, Core.Telemetry.MandateTelemetry.Source) ? a : null;
 
+    /// <summary>Describes <paramref name="records"/>, in order, on the current Mandate span when one is recording.</summary>
+    internal static void DescribeOnRecording(IEnumerable<AuditEvent> records)
+    {
+        if (Recording is { } span)
+        {
+            foreach (var record in records)
+            {
+                Describe(span, record);
+            }
+        }
+    }
+
     /// <summary>Tags <paramref name="span"/> with what <paramref name="record"/> says; a later record of the request overrides an earlier one.</summary>
     public static void Describe(Activity span, AuditEvent record)
     {
@@ -41,6 +53,8 @@ public static class MandateSpan
         Set(span, SpanAttributes.DecisionId, record.DecisionId);
         Set(span, SpanAttributes.Jti, record.Jti);
         Set(span, SpanAttributes.ParentRun, Evidence(record, "parent_run"));
+        Set(span, SpanAttributes.Approval, Evidence(record, "approval_id"));
+        Set(span, SpanAttributes.Approver, Evidence(record, "approver"));
         if (Evidence(record, "exp") is { } exp && long.TryParse(exp, out var seconds))
         {
             span.SetTag(SpanAttributes.Expires, DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("O", System.Globalization.CultureInfo.InvariantCulture));

@@ -8,32 +8,16 @@ namespace Mandate.Server.Telemetry;
 /// </summary>
 internal static class OtlpHeaders
 {
-    /// <exception cref="MandateConfigException">The named variable is unset, the file unreadable, or a pair malformed.</exception>
+    /// <exception cref="MandateConfigException">The named variable is unset, the file unreadable or empty, or a pair malformed.</exception>
     public static string? Read(TelemetryOptions options, Func<string, string?> getEnvironment)
     {
-        string? text;
-        if (options.HeadersEnvironmentVariable is { } variable)
-        {
-            text = getEnvironment(variable)
-                ?? throw new MandateConfigException($"telemetry.headers_env names {variable}, which is not set; set it to name=value pairs, e.g. x-api-key=...");
-        }
-        else if (options.HeadersFile is { } file)
-        {
-            try
-            {
-                text = File.ReadAllText(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new MandateConfigException($"telemetry.headers_file {file} cannot be read: {e.Message}", e);
-            }
-        }
-        else
+        if (options.Headers is not { } headers)
         {
             return null;
         }
 
-        var pairs = text.Trim().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var text = headers.Read(getEnvironment, out _);
+        var pairs = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var pair in pairs)
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);

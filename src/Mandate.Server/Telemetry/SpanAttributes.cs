@@ -17,6 +17,8 @@ public static class SpanAttributes
     public const string DecisionId = "mandate.decision";
     public const string Jti = "mandate.credential.jti";
     public const string Expires = "mandate.credential.expires";
+    public const string Approval = "mandate.approval.id";
+    public const string Approver = "mandate.approver";
     public const string CheckId = "mandate.check_id";
     public const string OAuthError = "oauth.error";
     public const string Endpoint = "mandate.endpoint";

@@ -1,3 +1,4 @@
+using Mandate.Core.Approvals;
 using Mandate.Core.Configuration;
 using Mandate.Core.Storage;
 using Mandate.Core.Telemetry;
@@ -58,7 +59,11 @@ internal static class TelemetryRegistrations
     public static IUnitOfWork Trail(IUnitOfWork writer, MandateOptions options, MandateHostOptions host) =>
         IsOn(options, host) ? new AuditSpanTagging(writer) : writer;
 
-    private static void Configure(OtlpExporterOptions exporter, TelemetryOptions telemetry, string? headers, string signalPath)
+    /// <summary>Approval transitions (decide, consume), whose audit records commit in the store's transaction: described on the span too while telemetry is on.</summary>
+    public static IApprovalStore Approvals(IApprovalStore store, MandateOptions options, MandateHostOptions host) =>
+        IsOn(options, host) ? new ApprovalSpanTagging(store) : store;
+
+    internal static void Configure(OtlpExporterOptions exporter, TelemetryOptions telemetry, string? headers, string signalPath)
     {
         // Set in code, the http/protobuf endpoint is used as given: the signal's path is added here, as the SDK does for the environment variable.
         exporter.Protocol = telemetry.Protocol == TelemetryProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;

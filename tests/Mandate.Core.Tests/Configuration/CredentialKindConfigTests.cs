@@ -37,7 +37,7 @@ public sealed class CredentialKindConfigTests
 
         Assert.Equal(CredentialKind.Postgres, tool.Kind);
         var pg = tool.Postgres!;
-        Assert.Equal(("WAREHOUSE_ADMIN_DSN", "db.acme.example", 6432, "analytics", "agent_"), (pg.AdminConnectionEnv, pg.Host, pg.Port, pg.Database, pg.RolePrefix));
+        Assert.Equal(("WAREHOUSE_ADMIN_DSN", "db.acme.example", 6432, "analytics", "agent_"), (pg.AdminConnection.EnvironmentVariable, pg.Host, pg.Port, pg.Database, pg.RolePrefix));
         Assert.Equal(2, pg.Grants["warehouse:read"].Count);
         Assert.Null(tool.OidcFederation);
     }
@@ -46,7 +46,7 @@ public sealed class CredentialKindConfigTests
     [InlineData("admin_connection: \"Host=db;Password=hunter2\"", "admin_connection", "never written inline")]
     [InlineData("password: hunter2", "password", "never written inline")]
     [InlineData("admin_connection_env: \"Host=db;Password=hunter2\"", "admin_connection_env", "must name an environment variable")]
-    [InlineData("admin_connection_file: admin.dsn\n      admin_connection_env: DSN", "admin_connection_env", "exactly one of")]
+    [InlineData("admin_connection_file: admin.dsn\n      admin_connection_env: DSN", "admin_connection_file", "not both")]
     [InlineData("role_prefix: \"x\\\"; DROP\"", "role_prefix", "must be 1-32 of a-z")]
     public void Postgres_AdminConnectionAndPrefix_RefusedWithRule(string line, string key, string rule)
     {

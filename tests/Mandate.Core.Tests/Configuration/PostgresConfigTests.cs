@@ -37,13 +37,13 @@ public sealed class PostgresConfigTests
             """)).Postgres;
 
         Assert.NotNull(postgres);
-        Assert.Equal("MANDATE_PG", postgres.ConnectionStringEnvironmentVariable);
-        Assert.Null(postgres.ConnectionStringFile);
+        Assert.Equal("MANDATE_PG", postgres.ConnectionString.EnvironmentVariable);
+        Assert.Null(postgres.ConnectionString.File);
         Assert.Equal("broker_prod", postgres.Schema);
         Assert.Equal(TimeSpan.FromSeconds(3), postgres.StatementTimeout);
         Assert.Equal(TimeSpan.FromSeconds(2), postgres.ConnectTimeout);
         Assert.Equal(20, postgres.MaxPoolSize);
-        Assert.Equal("env:MANDATE_PG", postgres.Source);
+        Assert.Equal("env:MANDATE_PG", postgres.ConnectionString.Source);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class PostgresConfigTests
         var postgres = ConfigTestData.Parse(WithPostgres("  connection_string_file: secrets/pg.conn")).Postgres;
 
         Assert.NotNull(postgres);
-        Assert.Equal(Path.Combine(ConfigTestData.Folder, "secrets", "pg.conn"), postgres.ConnectionStringFile);
+        Assert.Equal(Path.Combine(ConfigTestData.Folder, "secrets", "pg.conn"), postgres.ConnectionString.File);
         Assert.Equal("mandate", postgres.Schema);
         Assert.Equal(TimeSpan.FromSeconds(5), postgres.StatementTimeout);
         Assert.Equal(50, postgres.MaxPoolSize);
@@ -77,8 +77,8 @@ public sealed class PostgresConfigTests
     {
         var problem = ConfigTestData.SingleProblem(ConfigTestData.Minimal + "\nstore: postgres");
 
-        Assert.Equal("postgres", problem.Path);
-        Assert.Contains("connection_string_env", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("postgres.connection_string_env", problem.Path);
+        Assert.Contains("connection_string_file", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,9 +1,10 @@
 using Mandate.Core.Revocation;
+using Mandate.Core.Telemetry;
 using Mandate.Testing;
 
 namespace Mandate.Core.Tests.Revocations;
 
-/// <summary>Following the store's revocation changes by cursor: paged, in order, expired ones left out.</summary>
+/// <summary>Following the store's revocation changes by cursor: paged, in order, expired ones left out, the delay measured.</summary>
 public sealed class RevocationFollowerTests
 {
     // ManualTimeProvider's start.
@@ -76,6 +77,72 @@ public sealed class RevocationFollowerTests
         await follower.CatchUpAsync(CancellationToken.None);
 
         Assert.Null(list.DisabledBy(kill.Value));
+    }
+
+    [Fact]
+    public async Task CatchUpAsync_ChangeMadeElsewhere_RecordsTheDelayFromItsTimeToNow()
+    {
+        var store = new ChangeLog();
+        var list = new RevocationList();
+        using var follower = new RevocationFollower(store, list, _clock);
+        await follower.CatchUpAsync(CancellationToken.None);
+        using var delays = new DelayRecorder();
+
+        store.Record(Revoke("at_far"));
+        _clock.Advance(TimeSpan.FromMilliseconds(1375));
+        await follower.CatchUpAsync(CancellationToken.None);
+
+        var delay = Assert.Single(delays.Values, d => d.Seconds == 1.375);
+        Assert.Equal(("token", "revoked"), (delay.Target, delay.Change));
+    }
+
+    [Fact]
+    public async Task CatchUpAsync_Lift_IsMeasuredFromTheLift()
+    {
+        var store = new ChangeLog();
+        var kill = Revoke("spiffe://acme.example/agents/b") with { Target = RevocationTarget.Agent, RevokedAt = Now - TimeSpan.FromHours(1) };
+        store.Record(kill);
+        var list = new RevocationList();
+        using var follower = new RevocationFollower(store, list, _clock);
+        await follower.CatchUpAsync(CancellationToken.None);
+        using var delays = new DelayRecorder();
+
+        store.Record(kill with { LiftedAt = Now });
+        _clock.Advance(TimeSpan.FromMilliseconds(2125));
+        await follower.CatchUpAsync(CancellationToken.None);
+
+        var delay = Assert.Single(delays.Values, d => d.Seconds == 2.125);
+        Assert.Equal(("agent", "lifted"), (delay.Target, delay.Change));
+    }
+
+    [Fact]
+    public async Task CatchUpAsync_StartUpLoadAndChangesThisNodeHolds_RecordNoDelay()
+    {
+        var store = new ChangeLog();
+        store.Record(Revoke("at_loaded") with { RevokedAt = Now - TimeSpan.FromSeconds(4242) });
+        var list = new RevocationList();
+        using var follower = new RevocationFollower(store, list, _clock);
+        using var delays = new DelayRecorder();
+
+        await follower.CatchUpAsync(CancellationToken.None);
+        var own = Revoke("at_own") with { RevokedAt = Now - TimeSpan.FromSeconds(4343) };
+        list.Add(own);
+        store.Record(own);
+        await follower.CatchUpAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(delays.Values, d => d.Seconds is 4242 or 4343);
+        Assert.Equal(2, list.Count);
+    }
+
+    /// <summary>The propagation delays recorded while it lives.</summary>
+    private sealed class DelayRecorder : IDisposable
+    {
+        private readonly MeasurementRecorder<double> _recorder = new(MandateTelemetry.RevocationPropagationDelay);
+
+        public IEnumerable<(double Seconds, string? Target, string? Change)> Values =>
+            _recorder.Values.Select(v => (v.Value, v.Tags["mandate.revocation.target"] as string, v.Tags["mandate.revocation.change"] as string));
+
+        public void Dispose() => _recorder.Dispose();
     }
 
     private static Core.Revocation.Revocation Revoke(string jti) => new()

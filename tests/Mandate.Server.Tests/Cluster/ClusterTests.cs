@@ -63,6 +63,23 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public async Task RevokedOnB_TheOtherNodesRecordItsPropagationDelay()
+    {
+        var token = await Cluster.A.IssueAsync();
+        using var delays = new MeasurementRecorder<double>(Core.Telemetry.MandateTelemetry.RevocationPropagationDelay);
+
+        using (var admin = Cluster.B.Admin())
+        {
+            await admin.RevokeAsync("token", IssuedTokens.Read(token).Id, "incident");
+        }
+
+        // Nodes A and C apply it from the change feed; B made it and already holds it. The nodes share one clock that
+        // does not move here, so each delay is zero; other tests' clusters may add theirs, never fewer.
+        await ClusterHarness.EventuallyAsync(() => Task.FromResult(delays.Values.Count(d => Equals(d.Tags["mandate.revocation.target"], "token")) >= 2), Propagation, "two nodes recording the delay");
+        Assert.All(delays.Values, d => Assert.True(d.Value >= 0));
+    }
+
+    [PostgresFact]
     public async Task Invariant6_KillSwitchOnB_RefusesTheAgentOnEveryNode_AndLiftingItOnC_Restores()
     {
         using (var admin = Cluster.B.Admin())

@@ -42,7 +42,7 @@ public sealed class ConsoleConfigTests
         Assert.False(options.Approvers.Allows("globex", "refunds"));
         Assert.False(options.Approvers.Allows("acme", "crm"));
         var oidc = options.Oidc!;
-        Assert.Equal(("groups", "MANDATE_CONSOLE_SECRET", false), (oidc.RoleClaim, oidc.ClientSecretEnvironmentVariable, oidc.IsLoopbackIssuer));
+        Assert.Equal(("groups", "MANDATE_CONSOLE_SECRET", false), (oidc.RoleClaim, oidc.ClientSecret?.EnvironmentVariable, oidc.IsLoopbackIssuer));
         Assert.Equal(["ops"], oidc.Viewers);
         Assert.Equal(["finance"], oidc.Approvers);
         Assert.Equal(["sec"], oidc.Admins);

@@ -105,7 +105,7 @@ public sealed class PostgresCredentialKindTests : IAsyncLifetime
 
         Assert.True(result.Failed(out var refusal, out _));
         Assert.Equal(("issue.database_unavailable", "temporarily_unavailable"), (refusal.CheckId, refusal.Error));
-        Assert.Contains("environment variable ADMIN (admin connection of tool 'warehouse') is not set", refusal.Description, StringComparison.Ordinal);
+        Assert.Contains("the admin connection of tool 'warehouse' cannot be read from environment variable ADMIN", refusal.Description, StringComparison.Ordinal);
     }
 
     private async Task<PostgresCredentialKind> StartAsync(PostgresAdminConnections connections)
@@ -122,7 +122,7 @@ public sealed class PostgresCredentialKindTests : IAsyncLifetime
         Kind = CredentialKind.Postgres,
         Postgres = new PostgresToolOptions
         {
-            AdminConnectionEnv = AdminEnv,
+            AdminConnection = ConfiguredSecret.FromEnvironment("tools[0].postgres.admin_connection", AdminEnv),
             Host = host,
             Port = port,
             Database = database,

@@ -32,7 +32,7 @@ public sealed class TelemetryConfigTests
         Assert.True(telemetry.Enabled);
         Assert.Equal(new Uri("https://otel.acme.example:4317"), telemetry.OtlpEndpoint);
         Assert.Equal(TelemetryProtocol.Grpc, telemetry.Protocol);
-        Assert.Equal("/etc/mandate/otlp-headers", telemetry.HeadersFile);
+        Assert.Equal("/etc/mandate/otlp-headers", telemetry.Headers?.File);
         Assert.Equal(0.25, telemetry.SamplingRatio);
         Assert.Equal("mandate-eu", telemetry.ServiceName);
     }

@@ -65,10 +65,63 @@ public sealed class UseSpanTests : TelemetryTest
             await admin.DecideApprovalAsync(id, approve: true, "admin:carol", "checked the order");
         }
 
-        // The decision's record is written inside the store's approval transition, not through the unit of work, so its
-        // span (on the admin socket, a trace of its own) says which endpoint answered and how.
+        // The decision is a trace of its own (on the admin socket), tagged from the record the approval transition commits.
         var decided = Assert.Single(Eventually(() => Spans(MandateSpan.Approval).Where(s => s.TraceId != agent.TraceId).ToList()));
         Assert.Equal("200", Tag(decided, "http.response.status_code"));
+        AssertDecision(decided, requested, id, "approved");
+    }
+
+    [Fact]
+    public async Task ApprovalDenied_DecisionSpanCarriesThePrincipalTheApproverAndTheOutcome()
+    {
+        using var agent = new TracedAgent();
+        var ask = await agent.PostFormAsync(Broker, "oauth2/token", Broker.RefundRequest().ToForm().Append(new("authorization_details", ApprovalTest.BigRefund)));
+        var id = ask.Member("auth_req_id")!;
+        var requested = SpanOf(agent, MandateSpan.Approval);
+
+        using (var admin = Broker.Admin())
+        {
+            await admin.DecideApprovalAsync(id, approve: false, "admin:carol", "not this order");
+        }
+
+        var decided = Assert.Single(Eventually(() => Spans(MandateSpan.Approval).Where(s => s.TraceId != agent.TraceId).ToList()));
+        AssertDecision(decided, requested, id, "denied");
+        Assert.Equal("admin:carol", Tag(decided, SpanAttributes.Approver));
+    }
+
+    [Fact]
+    public async Task ApprovalNotPending_DecisionSpanIsARefusalWithoutAnotherDecision()
+    {
+        using var agent = new TracedAgent();
+        var ask = await agent.PostFormAsync(Broker, "oauth2/token", Broker.RefundRequest().ToForm().Append(new("authorization_details", ApprovalTest.BigRefund)));
+        var id = ask.Member("auth_req_id")!;
+        using (var admin = Broker.Admin())
+        {
+            await admin.DecideApprovalAsync(id, approve: false, "admin:carol", null);
+            await Assert.ThrowsAsync<Mandate.Client.MandateErrorException>(() => admin.DecideApprovalAsync(id, approve: true, "admin:dave", null));
+        }
+
+        var decisions = Eventually(() => Spans(MandateSpan.Approval).Where(s => s.TraceId != agent.TraceId && Tag(s, "http.response.status_code") == "409").ToList());
+        var refused = Assert.Single(decisions);
+        Assert.Null(Tag(refused, SpanAttributes.Approver));
+        Assert.Null(Tag(refused, SpanAttributes.Kind));
+    }
+
+    private static void AssertDecision(Activity decided, Activity requested, string id, string outcome)
+    {
+        Assert.Equal(AuditKinds.ApprovalDecided, Tag(decided, SpanAttributes.Kind));
+        Assert.Equal(outcome, Tag(decided, SpanAttributes.Outcome));
+        Assert.Equal("admin:carol", Tag(decided, SpanAttributes.Approver));
+        Assert.Equal(id, Tag(decided, SpanAttributes.Approval));
+        Assert.Equal(SupportAgent, Tag(decided, SpanAttributes.Agent));
+        foreach (var attribute in new[] { SpanAttributes.Run, SpanAttributes.Tenant, SpanAttributes.User, SpanAttributes.Tool, SpanAttributes.Rule })
+        {
+            Assert.NotNull(Tag(requested, attribute));
+            Assert.Equal(Tag(requested, attribute), Tag(decided, attribute));
+        }
+
+        Assert.Null(Tag(decided, SpanAttributes.Jti));
+        Assert.DoesNotContain(decided.TagObjects, t => t.Value is string s && s.StartsWith("eyJ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -88,5 +141,6 @@ public sealed class UseSpanTests : TelemetryTest
 
         Assert.Equal(0, Volatile.Read(ref asked));
         Assert.IsType<AuditWriter>(off.App.App.Services.GetRequiredService<IUnitOfWork>());
+        Assert.Same(off.Runtime.Store, off.App.App.Services.GetRequiredService<Core.Approvals.IApprovalStore>());
     }
 }

@@ -15,10 +15,19 @@ public sealed class AuditCheckpointWriter : IDisposable
     private readonly string _node;
     private readonly string _issuer;
     private readonly TimeProvider _time;
+    private readonly Action<AuditCheckpoint>? _written;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private AuditTail? _last;
 
-    public AuditCheckpointWriter(IAuditLog log, KeyRing keys, string path, string node, string issuer, TimeProvider time)
+    /// <summary>Checkpoints the head of <paramref name="log"/> into <paramref name="path"/>, signed with <paramref name="keys"/>' active key.</summary>
+    /// <param name="log">The audit log whose head is signed.</param>
+    /// <param name="keys">The checkpoint key ring.</param>
+    /// <param name="path">The checkpoint file, appended to.</param>
+    /// <param name="node">This node's name, signed into each checkpoint.</param>
+    /// <param name="issuer">The broker's issuer, the checkpoint's <c>iss</c>.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="written">Told of every checkpoint once it is in the file (the audit stream sends it on).</param>
+    public AuditCheckpointWriter(IAuditLog log, KeyRing keys, string path, string node, string issuer, TimeProvider time, Action<AuditCheckpoint>? written = null)
     {
         _log = log;
         _keys = keys;
@@ -26,6 +35,7 @@ public sealed class AuditCheckpointWriter : IDisposable
         _node = node;
         _issuer = issuer;
         _time = time;
+        _written = written;
     }
 
     /// <summary>The checkpoint written, or null when the head is where the last checkpoint left it.</summary>
@@ -46,6 +56,7 @@ public sealed class AuditCheckpointWriter : IDisposable
             var checkpoint = AuditCheckpoint.Sign(head, _time.GetUtcNow(), _node, _issuer, keys.Active);
             Append(checkpoint.ToJsonLine());
             _last = head;
+            _written?.Invoke(checkpoint);
             return checkpoint;
         }
         finally

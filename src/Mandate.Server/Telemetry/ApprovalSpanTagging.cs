@@ -1,0 +1,35 @@
+using Mandate.Core.Approvals;
+using Mandate.Core.Audit;
+
+namespace Mandate.Server.Telemetry;
+
+/// <summary>
+/// The approval store with one addition, like <see cref="AuditSpanTagging"/> for the unit of work: an approval's
+/// transition (approved or denied by a person, consumed by the issuance it allows) commits its audit records in the
+/// store's own transaction, so they are described on the request's Mandate span here. Registered only while
+/// telemetry is on.
+/// </summary>
+internal sealed class ApprovalSpanTagging : IApprovalStore
+{
+    private readonly IApprovalStore _inner;
+
+    public ApprovalSpanTagging(IApprovalStore inner) => _inner = inner;
+
+    public Task<bool> TryTransitionApprovalAsync(ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvents);
+        MandateSpan.DescribeOnRecording(auditEvents);
+        return _inner.TryTransitionApprovalAsync(transition, auditEvents, cancellationToken);
+    }
+
+    public Task<Approval?> GetApprovalAsync(string id, CancellationToken cancellationToken) => _inner.GetApprovalAsync(id, cancellationToken);
+
+    public Task<IReadOnlyList<Approval>> ListApprovalsAsync(ApprovalStatus? status, int limit, CancellationToken cancellationToken) =>
+        _inner.ListApprovalsAsync(status, limit, cancellationToken);
+
+    public Task<Approval?> FindApprovalByBindingAsync(string bindingHash, CancellationToken cancellationToken) =>
+        _inner.FindApprovalByBindingAsync(bindingHash, cancellationToken);
+
+    public Task TouchApprovalAsync(string id, DateTimeOffset polledAt, CancellationToken cancellationToken) =>
+        _inner.TouchApprovalAsync(id, polledAt, cancellationToken);
+}
