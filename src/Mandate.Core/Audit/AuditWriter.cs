@@ -35,7 +35,7 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         _store = store;
         _maxBatchSize = options.MaxBatchSize;
         _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-        _loop = Task.Run(RunAsync);
+        _loop = StartCommitThread();
     }
 
     /// <summary>Store commits that succeeded.</summary>
@@ -85,20 +85,52 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         await _loop;
     }
 
-    private async Task RunAsync()
+    // The loop gets a thread of its own: a store such as SQLite does its writes and the fsync synchronously,
+    // and on a small machine a thread-pool thread blocked there is a large share of the threads serving requests.
+    private Task StartCommitThread()
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                RunCommitLoop();
+                stopped.SetResult();
+            }
+            catch (Exception ex)
+            {
+                stopped.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Mandate audit commit",
+        };
+        thread.Start();
+        return stopped.Task;
+    }
+
+    private void RunCommitLoop()
     {
         var reader = _queue.Reader;
         var group = new List<PendingWrite>(_maxBatchSize);
-        while (await reader.WaitToReadAsync())
+        while (WaitForWrites(reader))
         {
             while (group.Count < _maxBatchSize && reader.TryRead(out var write))
             {
                 group.Add(write);
             }
 
-            await CommitGroupAsync(group);
+            // Blocks this thread only: a synchronous store completes inline, an asynchronous one (Npgsql) on the pool.
+            CommitGroupAsync(group).GetAwaiter().GetResult();
             group.Clear();
         }
+    }
+
+    private static bool WaitForWrites(ChannelReader<PendingWrite> reader)
+    {
+        var ready = reader.WaitToReadAsync();
+        return ready.IsCompletedSuccessfully ? ready.Result : ready.AsTask().GetAwaiter().GetResult();
     }
 
     private async Task CommitGroupAsync(List<PendingWrite> group)
