@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Load benchmark: the full token exchange (policy + group-committed SQLite audit) against the crypto
-# floor (verify two ES256 JWTs, sign one), interleaved, at the same concurrency. Every request carries the
+# floor (verify two ES256 JWTs, sign one) and the floor plus one group-committed SQLite audit row
+# ("bare + audit"), interleaved, at the same concurrency, then the same unloaded (one connection). Every request carries the
 # same actor and user token: the broker runs with identity_cache off (both signatures verified on every
 # request, as the floor does), and a second broker with it on measures repeated identities. See bench/README.md.
 #
-#   bash bench/run.sh                      # 3 rounds x (broker, cached, bare: 10s each) at 64 connections
+#   bash bench/run.sh                      # 3 rounds x (broker, cached, bare, bare+audit: 10s each) at 64 connections,
+#                                          # then 3 rounds x (broker, bare, bare+audit: 10s each) at 1 connection
 #   ROUNDS=5 DURATION=20s CONNECTIONS=128 bash bench/run.sh
 #
-# Knobs: DURATION (10s), CONNECTIONS (64), ROUNDS (3), THREADS (wrk threads, 2), WARMUP (20s per server,
+# Knobs: DURATION (10s), CONNECTIONS (64), ROUNDS (3), THREADS (wrk threads, 2), UNLOADED (10s per unloaded
+# run; 0 skips them), WARMUP (20s per server,
 # long enough for tiered JIT to settle), TARGET (0.85, the broker/bare throughput ratio to meet),
 # VERIFY (1: run `mandate audit verify` on the whole chain at the end), SMOKE (e.g. 5s: only run the
 # repeated-identities broker that long after the first-response checks; no report).
@@ -20,6 +23,7 @@ THREADS=${THREADS:-2}
 WARMUP=${WARMUP:-20s}
 TARGET=${TARGET:-0.85}
 VERIFY=${VERIFY:-1}
+UNLOADED=${UNLOADED:-10s}
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
@@ -63,16 +67,18 @@ WORK=$(mktemp -d /tmp/mandate-bench.XXXXXX)
 BROKER_PID=""
 CACHED_PID=""
 BARE_PID=""
+AUDIT_PID=""
 stop_servers() {
-    for pid in $BROKER_PID $CACHED_PID $BARE_PID; do
+    for pid in $BROKER_PID $CACHED_PID $BARE_PID $AUDIT_PID; do
         kill "$pid" 2>/dev/null || true
     done
-    for pid in $BROKER_PID $CACHED_PID $BARE_PID; do
+    for pid in $BROKER_PID $CACHED_PID $BARE_PID $AUDIT_PID; do
         wait "$pid" 2>/dev/null || true
     done
     BROKER_PID=""
     CACHED_PID=""
     BARE_PID=""
+    AUDIT_PID=""
 }
 cleanup() {
     stop_servers
@@ -141,6 +147,15 @@ log "starting the bare endpoint on $BARE_URL"
 BARE_PID=$!
 wait_ready bare "$BARE_PID" "$BARE_URL" "$WORK/bare.log"
 
+# The same floor waiting for one group-committed, fsynced SQLite row per exchange: what a minimal durable audit costs.
+AUDIT_URL=http://127.0.0.1:$(free_port)
+log "starting the bare endpoint with an audit row on $AUDIT_URL"
+(cd "$WORK/cwd" && exec "$BARE" --Listen "$AUDIT_URL" --Audience "$BROKER_URL" --AuditDb "$WORK/bare-audit.db" \
+    --WorkloadIssuer "$WORKLOAD_ISSUER" --WorkloadJwks "$WORK/data/dev-issuers/workloads.jwks.json" \
+    --UserIssuer "$USER_ISSUER" --UserJwks "$WORK/data/dev-issuers/acme-idp.jwks.json") >"$WORK/audit.log" 2>&1 &
+AUDIT_PID=$!
+wait_ready audit "$AUDIT_PID" "$AUDIT_URL" "$WORK/audit.log"
+
 # --- request -----------------------------------------------------------------------------------------
 # `mandate dev token` output is wrapped at 80 columns when redirected; a JWT has no newlines of its own.
 ACTOR_TOKEN=$("$MANDATE" dev token --config "$CONFIG" --issuer workloads --sub "$AGENT" --ttl 1h | tr -d '\n')
@@ -171,7 +186,8 @@ first_response() { # name url
 first_response broker "$BROKER_URL"
 first_response cached "$CACHED_URL"
 first_response bare "$BARE_URL"
-log "all three answer 200 with an access_token"
+first_response audit "$AUDIT_URL"
+log "all four answer 200 with an access_token"
 
 # --- measurement -------------------------------------------------------------------------------------
 cpu_ticks() { # utime + stime of every thread of the process; fields 14 and 15 of /proc/PID/stat
@@ -196,16 +212,22 @@ ROWS=$WORK/rows.tsv
 declare -A RESPONSES=([broker]=1 [cached]=1) # the first-response checks
 declare -A NON2XX=([broker]=0 [cached]=0)
 
-measure() { # target round duration
-    local target=$1 round=$2 duration=$3 pid url
+UROWS=$WORK/unloaded.tsv
+: >"$UROWS"
+measure() { # target round duration [connections]: one row in $ROWS, or in $UROWS at one connection
+    local target=$1 round=$2 duration=$3 connections=${4:-$CONNECTIONS} pid url threads=$THREADS rows=$ROWS
     case $target in
         broker) pid=$BROKER_PID url=$BROKER_URL ;;
         cached) pid=$CACHED_PID url=$CACHED_URL ;;
+        audit) pid=$AUDIT_PID url=$AUDIT_URL ;;
         *) pid=$BARE_PID url=$BARE_URL ;;
     esac
-    local out=$RAW/$STAMP/$target-$round.txt before after
+    if ((connections == 1)); then
+        threads=1 rows=$UROWS
+    fi
+    local out=$RAW/$STAMP/$target-$round-c$connections.txt before after
     before=$(cpu_ticks "$pid")
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --latency -s "$WORK/post.lua" "$url/oauth2/token" >"$out" \
+    wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$WORK/post.lua" "$url/oauth2/token" >"$out" \
         || die "wrk failed against $target ($out)"
     after=$(cpu_ticks "$pid")
     kill -0 "$pid" 2>/dev/null || die "$target died during the run"
@@ -224,16 +246,16 @@ measure() { # target round duration
     cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
     cores=$(awk -v c="$cpu" -v e="$elapsed" 'BEGIN { printf "%.2f", c / e }')
     per_cpu=$(awk -v r="$requests" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? r / c : 0) }')
-    if [[ $target != bare ]]; then
+    if [[ $target == broker || $target == cached ]]; then
         RESPONSES[$target]=$((RESPONSES[$target] + requests))
         NON2XX[$target]=$((NON2XX[$target] + non2xx))
     fi
     if [[ $round != warmup ]]; then
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-            "$target" "$round" "$rps" "$p50" "$p99" "$requests" "$non2xx" "$errors" "$cpu" "$per_cpu" "$cores" >>"$ROWS"
+            "$target" "$round" "$rps" "$p50" "$p99" "$requests" "$non2xx" "$errors" "$cpu" "$per_cpu" "$cores" >>"$rows"
     fi
-    log "$(printf '%-6s %-6s %8s req/s  p50 %6s ms  p99 %7s ms  non-2xx %s  socket errors %s  server CPU %5s s (%s cores)  %5s req/CPU-s' \
-        "$target" "$round" "$rps" "$p50" "$p99" "$non2xx" "$errors" "$cpu" "$cores" "$per_cpu")"
+    log "$(printf '%-6s %-6s c%-3s %8s req/s  p50 %6s ms  p99 %7s ms  non-2xx %s  socket errors %s  server CPU %5s s (%s cores)  %5s req/CPU-s' \
+        "$target" "$round" "$connections" "$rps" "$p50" "$p99" "$non2xx" "$errors" "$cpu" "$cores" "$per_cpu")"
     [[ $non2xx == 0 && $errors == 0 ]] || log "WARNING: $target had $non2xx non-2xx responses and $errors socket errors ($out)"
 }
 
@@ -247,17 +269,32 @@ log "warm-up: $WARMUP each at $CONNECTIONS connections"
 measure broker warmup "$WARMUP"
 measure cached warmup "$WARMUP"
 measure bare warmup "$WARMUP"
+measure audit warmup "$WARMUP"
 for round in $(seq 1 "$ROUNDS"); do
     # Rotate which target goes first, so none always follows another's GC or page-cache debris.
-    case $((round % 3)) in
-        1) order="broker cached bare" ;;
-        2) order="bare broker cached" ;;
-        *) order="cached bare broker" ;;
+    case $((round % 4)) in
+        1) order="broker cached bare audit" ;;
+        2) order="audit broker cached bare" ;;
+        3) order="bare audit broker cached" ;;
+        *) order="cached bare audit broker" ;;
     esac
     for target in $order; do
         measure "$target" "$round" "$DURATION"
     done
 done
+if [[ $UNLOADED != 0 ]]; then
+    log "unloaded: $UNLOADED each at 1 connection"
+    for round in $(seq 1 "$ROUNDS"); do
+        case $((round % 3)) in
+            1) order="broker bare audit" ;;
+            2) order="audit broker bare" ;;
+            *) order="bare audit broker" ;;
+        esac
+        for target in $order; do
+            measure "$target" "$round" "$UNLOADED" 1
+        done
+    done
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- durability check --------------------------------------------------------------------------------
@@ -287,20 +324,25 @@ fi
 
 # --- report ------------------------------------------------------------------------------------------
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-col() { awk -F'\t' -v t="$1" -v c="$2" '$1 == t { print $c }' "$ROWS" | median; }
+col() { awk -F'\t' -v t="$1" -v c="$2" '$1 == t { print $c }' "${3:-$ROWS}" | median; }
 declare -A M
-for target in broker cached bare; do
+for target in broker cached bare audit; do
     M[$target.rps]=$(col "$target" 3)
     M[$target.p50]=$(col "$target" 4)
     M[$target.p99]=$(col "$target" 5)
     M[$target.cpu]=$(col "$target" 9)
     M[$target.percpu]=$(col "$target" 10)
     M[$target.cores]=$(col "$target" 11)
+    M[$target.u50]=$(col "$target" 4 "$UROWS")
+    M[$target.u99]=$(col "$target" 5 "$UROWS")
 done
 RATIO=$(awk -v a="${M[broker.rps]}" -v b="${M[bare.rps]}" 'BEGIN { printf "%.3f", a / b }')
 CACHED_RATIO=$(awk -v a="${M[cached.rps]}" -v b="${M[bare.rps]}" 'BEGIN { printf "%.3f", a / b }')
 CPU_RATIO=$(awk -v a="${M[broker.percpu]}" -v b="${M[bare.percpu]}" 'BEGIN { printf "%.3f", a / b }')
 MET=$(awk -v r="$RATIO" -v t="$TARGET" 'BEGIN { print (r >= t) ? "met" : "NOT met" }')
+AUDIT_RATIO=$(awk -v a="${M[broker.rps]}" -v b="${M[audit.rps]}" 'BEGIN { printf "%.3f", a / b }')
+P99_RATIO=$(awk -v a="${M[broker.p99]}" -v b="${M[bare.p99]}" 'BEGIN { printf "%.2f", a / b }')
+U99_RATIO=$(awk -v a="${M[broker.u99]}" -v b="${M[audit.u99]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
 
 CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 BUSY=$(awk -v a="${LOAD_BEFORE%% *}" -v b="${LOAD_AFTER%% *}" -v n="$(nproc)" 'BEGIN { if (a > n || b > n) print "**The machine was busy (load average above nproc): other processes took CPU from the runs. Compare ratios only, and re-run on a quiet machine for absolute figures.**" }')
@@ -327,17 +369,39 @@ BUSY=$(awk -v a="${LOAD_BEFORE%% *}" -v b="${LOAD_AFTER%% *}" -v n="$(nproc)" 'B
     echo "| broker (full exchange, durable audit) | ${M[broker.rps]} | ${M[broker.p50]} | ${M[broker.p99]} | ${M[broker.cpu]} | ${M[broker.cores]} | ${M[broker.percpu]} |"
     echo "| cached (repeated identities, identity_cache on) | ${M[cached.rps]} | ${M[cached.p50]} | ${M[cached.p99]} | ${M[cached.cpu]} | ${M[cached.cores]} | ${M[cached.percpu]} |"
     echo "| bare (crypto floor) | ${M[bare.rps]} | ${M[bare.p50]} | ${M[bare.p99]} | ${M[bare.cpu]} | ${M[bare.cores]} | ${M[bare.percpu]} |"
+    echo "| bare + audit (one group-committed SQLite row) | ${M[audit.rps]} | ${M[audit.p50]} | ${M[audit.p99]} | ${M[audit.cpu]} | ${M[audit.cores]} | ${M[audit.percpu]} |"
     echo
-    echo "- throughput ratio broker/bare: **$RATIO** (target ≥ $TARGET at $CONNECTIONS connections: **$MET**)"
+    echo "- throughput ratio broker/bare: **$RATIO** (target ≥ $TARGET at $CONNECTIONS connections: **$MET**); broker/(bare + audit): **$AUDIT_RATIO**"
+    echo "- p99 broker/bare at $CONNECTIONS connections: **$P99_RATIO** (target ≤ 1.5)"
     echo "- throughput ratio cached/bare (same actor and user token on every request, identity_cache on): **$CACHED_RATIO**"
     echo "- requests per server CPU-second, broker/bare: **$CPU_RATIO**"
     echo "- durability: $ISSUED issuance records in the store for $BROKER_OK successful exchanges, $CACHED_ISSUED for $CACHED_OK on the cached broker; $VERIFIED"
     echo
+    if [[ $UNLOADED != 0 ]]; then
+        echo "## Unloaded (1 connection, medians over $ROUNDS rounds of $UNLOADED)"
+        echo
+        echo "| target | p50 ms | p99 ms |"
+        echo "|---|---:|---:|"
+        for target in broker bare audit; do
+            echo "| $target | ${M[$target.u50]} | ${M[$target.u99]} |"
+        done
+        echo
+        echo "- broker p50 **${M[broker.u50]} ms** (target ≤ 0.8 ms); p99 broker/(bare + audit) **$U99_RATIO** (target ≤ 1.5)"
+        echo
+    fi
     echo "## Every run"
     echo
     echo "| target | round | req/s | p50 ms | p99 ms | requests | non-2xx | socket errors | server CPU s | cores busy | req per CPU-s |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10 }' "$ROWS"
+    if [[ -s $UROWS ]]; then
+        echo
+        echo "At 1 connection:"
+        echo
+        echo "| target | round | req/s | p50 ms | p99 ms | requests | non-2xx | socket errors | server CPU s | cores busy | req per CPU-s |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10 }' "$UROWS"
+    fi
     echo
     echo "Raw wrk output: \`bench/results/raw/$STAMP/\` (not committed)."
 } >"$RESULTS/latest.md"
@@ -348,9 +412,10 @@ cp "$RESULTS/latest.md" "$RAW/$STAMP/summary.md"
     echo "\`bash bench/run.sh\` on $(date -u '+%Y-%m-%d') at commit $COMMIT$DIRTY: $CPU_MODEL, nproc $(nproc), load average $LOAD_BEFORE before and $LOAD_AFTER after;"
     echo "$CONNECTIONS connections, $ROUNDS rounds of $DURATION per target, medians."
     echo
-    sed -n '/^| target | exchanges/,/^| bare/p' "$RESULTS/latest.md"
+    sed -n '/^| target | exchanges/,/^| bare + audit/p' "$RESULTS/latest.md"
     echo
-    echo "Throughput ratio broker/bare **$RATIO** (target ≥ $TARGET: **$MET**); repeated identities (identity_cache on) cached/bare **$CACHED_RATIO**; requests per server CPU-second broker/bare **$CPU_RATIO**."
+    echo "Throughput ratio broker/bare **$RATIO** (target ≥ $TARGET: **$MET**); repeated identities (identity_cache on) cached/bare **$CACHED_RATIO**; requests per server CPU-second broker/bare **$CPU_RATIO**; p99 broker/bare **$P99_RATIO**."
+    [[ $UNLOADED == 0 ]] || echo "Unloaded (1 connection): broker p50 **${M[broker.u50]} ms**, p99 broker/(bare + audit) **$U99_RATIO**."
     [[ -z $BUSY ]] || { echo; echo "$BUSY"; }
 } >"$WORK/readme-latest.md"
 awk -v snippet="$WORK/readme-latest.md" '

@@ -27,6 +27,9 @@ internal sealed record BareOptions
     /// <summary>Lifetime of the signed token, in seconds. Default 300, the quickstart's default lifetime.</summary>
     public int LifetimeSeconds { get; init; } = 300;
 
+    /// <summary>SQLite file for one group-committed audit row per exchange ("bare + audit"); none when unset.</summary>
+    public string? AuditDb { get; init; }
+
     public static BareOptions From(IConfiguration configuration) => new()
     {
         Listen = configuration["Listen"] ?? "http://127.0.0.1:8090",
@@ -36,6 +39,7 @@ internal sealed record BareOptions
         UserIssuer = Required(configuration, "UserIssuer"),
         UserJwks = Required(configuration, "UserJwks"),
         LifetimeSeconds = int.TryParse(configuration["LifetimeSeconds"], out var s) ? s : 300,
+        AuditDb = configuration["AuditDb"] is { Length: > 0 } auditDb ? auditDb : null,
     };
 
     private static string Required(IConfiguration configuration, string name) =>

@@ -9,7 +9,8 @@ namespace Mandate.Bench.Bare;
 /// <summary>
 /// POST /oauth2/token with the broker's form: verifies <c>actor_token</c> and <c>subject_token</c> and
 /// signs one access token with a claim set like the broker's. Deliberately nothing else: no policy, no
-/// audit, no store, no strict form parsing, so its throughput is the ceiling the broker is measured against.
+/// store, no strict form parsing, so its throughput is the ceiling the broker is measured against. With
+/// <c>--AuditDb</c> it also waits for one group-committed audit row per exchange (<see cref="GroupCommittedAuditRow"/>).
 /// </summary>
 internal sealed class CryptoFloorEndpoint : IDisposable
 {
@@ -22,6 +23,7 @@ internal sealed class CryptoFloorEndpoint : IDisposable
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly SigningCredentials _credentials;
     private readonly BareOptions _options;
+    private readonly GroupCommittedAuditRow? _audit;
 
     public CryptoFloorEndpoint(BareOptions options)
     {
@@ -29,6 +31,7 @@ internal sealed class CryptoFloorEndpoint : IDisposable
         _workload = TokenValidation.For(options.WorkloadIssuer, options.WorkloadJwks, options.Audience);
         _user = TokenValidation.For(options.UserIssuer, options.UserJwks, options.Audience);
         _credentials = new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = "bench" }, SecurityAlgorithms.EcdsaSha256);
+        _audit = options.AuditDb is { } path ? new GroupCommittedAuditRow(path) : null;
     }
 
     public async Task HandleAsync(HttpContext http)
@@ -48,6 +51,7 @@ internal sealed class CryptoFloorEndpoint : IDisposable
         var tenant = subject.Claims.TryGetValue("tenant", out var t) ? (string)t : "";
         var scope = form["scope"].ToString();
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var jti = "jti_" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16));
         var token = _signer.CreateToken(new SecurityTokenDescriptor
         {
             TokenType = "at+jwt",
@@ -60,7 +64,7 @@ internal sealed class CryptoFloorEndpoint : IDisposable
                 ["exp"] = now + _options.LifetimeSeconds,
                 ["iat"] = now,
                 ["nbf"] = now,
-                ["jti"] = "jti_" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16)),
+                ["jti"] = jti,
                 ["client_id"] = agent,
                 ["scope"] = scope,
                 ["act"] = new Dictionary<string, object> { ["sub"] = agent },
@@ -70,6 +74,12 @@ internal sealed class CryptoFloorEndpoint : IDisposable
                 ["decision_id"] = "dec_" + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16)),
             },
         });
+
+        if (_audit is not null)
+        {
+            // About the size of the broker's issuance record: who, for whom, what, when.
+            await _audit.WriteAsync(jti, $$"""{"kind":"issuance","agent":"{{agent}}","user":"{{user}}","tenant":"{{tenant}}","scope":"{{scope}}","jti":"{{jti}}","iat":{{now}}}""");
+        }
 
         // RFC 8693 §2.2.1 response, uncacheable like the broker's.
         http.Response.StatusCode = StatusCodes.Status200OK;
@@ -87,5 +97,9 @@ internal sealed class CryptoFloorEndpoint : IDisposable
         await w.FlushAsync(http.RequestAborted);
     }
 
-    public void Dispose() => _key.Dispose();
+    public void Dispose()
+    {
+        _audit?.Dispose();
+        _key.Dispose();
+    }
 }
