@@ -34,15 +34,31 @@ public sealed partial class JwtAttestor
         _cache = cache ?? ValidatedTokenCache.Disabled;
     }
 
-    public Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(string token, string parameter, CancellationToken cancellationToken) =>
-        CompactJwt.TryRead(token, out var jwt)
-            ? AttestWorkloadAsync(jwt, parameter, cancellationToken)
-            : Task.FromResult(new AttestationResult<WorkloadIdentity> { Failure = Malformed(parameter) });
+    public async Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(string token, string parameter, CancellationToken cancellationToken)
+    {
+        var hash = RememberedHash(token);
+        if (await RememberedAsync<WorkloadIdentity>(hash, IssuerKind.Workload, cancellationToken) is { } known)
+        {
+            return new AttestationResult<WorkloadIdentity> { Identity = known };
+        }
 
-    public Task<AttestationResult<UserIdentity>> AttestUserAsync(string token, string parameter, CancellationToken cancellationToken) =>
-        CompactJwt.TryRead(token, out var jwt)
-            ? AttestUserAsync(jwt, parameter, cancellationToken)
-            : Task.FromResult(new AttestationResult<UserIdentity> { Failure = Malformed(parameter) });
+        return CompactJwt.TryRead(token, out var jwt)
+            ? await AttestWorkloadAsync(jwt, hash, parameter, cancellationToken)
+            : new AttestationResult<WorkloadIdentity> { Failure = Malformed(parameter) };
+    }
+
+    public async Task<AttestationResult<UserIdentity>> AttestUserAsync(string token, string parameter, CancellationToken cancellationToken)
+    {
+        var hash = RememberedHash(token);
+        if (await RememberedAsync<UserIdentity>(hash, IssuerKind.User, cancellationToken) is { } known)
+        {
+            return new AttestationResult<UserIdentity> { Identity = known };
+        }
+
+        return CompactJwt.TryRead(token, out var jwt)
+            ? await AttestUserAsync(jwt, hash, parameter, cancellationToken)
+            : new AttestationResult<UserIdentity> { Failure = Malformed(parameter) };
+    }
 
     /// <summary>
     /// Attests a subject token that may be a workload's own identity (background work) or a user's token,
@@ -50,6 +66,17 @@ public sealed partial class JwtAttestor
     /// </summary>
     public async Task<(AttestationResult<WorkloadIdentity>? Workload, AttestationResult<UserIdentity>? User)> AttestSubjectAsync(string token, string parameter, CancellationToken cancellationToken)
     {
+        var hash = RememberedHash(token);
+        if (await RememberedAsync<UserIdentity>(hash, IssuerKind.User, cancellationToken) is { } user)
+        {
+            return (null, new AttestationResult<UserIdentity> { Identity = user });
+        }
+
+        if (await RememberedAsync<WorkloadIdentity>(hash, IssuerKind.Workload, cancellationToken) is { } workload)
+        {
+            return (new AttestationResult<WorkloadIdentity> { Identity = workload }, null);
+        }
+
         if (!CompactJwt.TryRead(token, out var jwt))
         {
             return (null, new AttestationResult<UserIdentity> { Failure = Malformed(parameter) });
@@ -58,24 +85,30 @@ public sealed partial class JwtAttestor
         var isWorkload = jwt.TryGetPayloadValue<string>("iss", out var iss) && iss is not null
             && _byIssuer.TryGetValue(iss, out var issuer) && issuer.Options.Kind == IssuerKind.Workload;
         return isWorkload
-            ? (await AttestWorkloadAsync(jwt, parameter, cancellationToken), null)
-            : (null, await AttestUserAsync(jwt, parameter, cancellationToken));
+            ? (await AttestWorkloadAsync(jwt, hash, parameter, cancellationToken), null)
+            : (null, await AttestUserAsync(jwt, hash, parameter, cancellationToken));
     }
 
-    private async Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(JsonWebToken token, string parameter, CancellationToken cancellationToken)
+    private async Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(JsonWebToken token, string? hash, string parameter, CancellationToken cancellationToken)
     {
-        var (jwt, issuer, failure) = await ValidateAsync(token, IssuerKind.Workload, parameter, cancellationToken);
+        var (jwt, issuer, failure) = await ValidateAsync(token, hash, IssuerKind.Workload, parameter, cancellationToken);
         if (failure is not null)
         {
             return new AttestationResult<WorkloadIdentity> { Failure = failure.Value.Failure, Detail = failure.Value.Detail };
         }
 
-        return MapWorkload(jwt!, issuer!, issuer!.Options.Profile ?? IssuerProfile.JwtSvid, parameter);
+        var result = MapWorkload(jwt!, issuer!, issuer!.Options.Profile ?? IssuerProfile.JwtSvid, parameter);
+        if (result.Identity is { } identity)
+        {
+            Remember(hash, IssuerKind.Workload, jwt!, issuer, identity);
+        }
+
+        return result;
     }
 
-    private async Task<AttestationResult<UserIdentity>> AttestUserAsync(JsonWebToken token, string parameter, CancellationToken cancellationToken)
+    private async Task<AttestationResult<UserIdentity>> AttestUserAsync(JsonWebToken token, string? hash, string parameter, CancellationToken cancellationToken)
     {
-        var (jwt, issuer, failure) = await ValidateAsync(token, IssuerKind.User, parameter, cancellationToken);
+        var (jwt, issuer, failure) = await ValidateAsync(token, hash, IssuerKind.User, parameter, cancellationToken);
         if (failure is not null)
         {
             return new AttestationResult<UserIdentity> { Failure = failure.Value.Failure, Detail = failure.Value.Detail };
@@ -116,7 +149,9 @@ public sealed partial class JwtAttestor
             }
         }
 
-        return new AttestationResult<UserIdentity> { Identity = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) { MayAct = mayAct, Claims = UserClaims.From(jwt) } };
+        var user = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) { MayAct = mayAct, Claims = UserClaims.From(jwt) };
+        Remember(hash, IssuerKind.User, jwt, issuer, user);
+        return new AttestationResult<UserIdentity> { Identity = user };
     }
 
     /// <summary>True when <paramref name="token"/> claims to come from an issuer configured as <paramref name="kind"/> (signature not checked).</summary>
@@ -132,7 +167,7 @@ public sealed partial class JwtAttestor
             return new AttestationResult<WorkloadIdentity> { Failure = Malformed("the bearer token") };
         }
 
-        var (jwt, issuer, failure) = await ValidateAsync(read, IssuerKind.Ci, "the bearer token", cancellationToken);
+        var (jwt, issuer, failure) = await ValidateAsync(read, RememberedHash(token), IssuerKind.Ci, "the bearer token", cancellationToken);
         if (failure is not null)
         {
             return new AttestationResult<WorkloadIdentity> { Failure = failure.Value.Failure, Detail = failure.Value.Detail };
@@ -152,7 +187,7 @@ public sealed partial class JwtAttestor
     private static string Malformed(string parameter) => $"{parameter} is not a well-formed signed JWT (compact JWS, at most {MaxTokenLength} characters)";
 
     private async Task<(JsonWebToken? Jwt, TrustedIssuer? Issuer, (string Failure, string? Detail)? Error)> ValidateAsync(
-        JsonWebToken jwt, IssuerKind kind, string parameter, CancellationToken cancellationToken)
+        JsonWebToken jwt, string? hash, IssuerKind kind, string parameter, CancellationToken cancellationToken)
     {
         foreach (var header in HeaderKeyParameters)
         {
@@ -203,7 +238,7 @@ public sealed partial class JwtAttestor
             return (null, null, ($"the keys of issuer '{issuer.Options.Name}' cannot be read; an operator must fix its JWKS", e.Message));
         }
 
-        var cacheKey = _cache.Enabled ? ValidatedTokenCache.Key(jwt.EncodedToken, kind, issuer) : null;
+        var cacheKey = hash is null ? null : ValidatedTokenCache.Key(hash, kind);
         SecurityKey? verifiedNow = null;
         if (cacheKey is not null && _cache.Find(cacheKey, issuer) is { } remembered && StillTrusted(remembered, keys))
         {

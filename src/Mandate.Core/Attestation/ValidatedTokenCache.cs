@@ -9,10 +9,11 @@ namespace Mandate.Core.Attestation;
 
 /// <summary>
 /// Identity tokens whose signature already verified, so an agent run presenting the same JWT-SVID and user token
-/// on every exchange pays for each signature once. An entry is keyed by the SHA-256 of the token's exact text and
-/// by the validation context (kind, issuer, required audience, the <see cref="TrustedIssuer"/> itself), so a token
-/// accepted for one purpose is never served for another; the token itself is never kept. Only successes are
-/// added. An entry is served until the token's <c>exp</c> plus the issuer's clock skew (the validator's own
+/// on every exchange pays for each signature once, and, once the token is attested, for its parsing and mapping
+/// once. An entry is keyed by the SHA-256 of the token's exact text and the kind of identity it was validated as,
+/// and is served only for the very <see cref="TrustedIssuer"/> (issuer, required audience, profile) it was
+/// validated for, so a token accepted for one purpose is never served for another; the token itself is never
+/// kept. Only successes are added. An entry is served until the token's <c>exp</c> plus the issuer's clock skew (the validator's own
 /// boundary) or <see cref="IdentityCacheOptions.MaxAge"/>, whichever is sooner; at the count cap the soonest to
 /// expire go first. Thread-safe.
 /// </summary>
@@ -39,11 +40,11 @@ public sealed class ValidatedTokenCache
     /// <summary>Entries held now, expired ones not yet swept included.</summary>
     public int Count => _entries.Count;
 
-    /// <summary>The key of <paramref name="token"/> in the context it is validated for: its hash, never its text.</summary>
-    internal static string Key(string token, IssuerKind kind, TrustedIssuer issuer)
-    {
-        return string.Join('\n', kind.ToString(), issuer.Options.Issuer, issuer.RequiredAudience, TextHash.Sha256Hex(token));
-    }
+    /// <summary>The key of a token, by the hash of its text (<see cref="Hash"/>), validated as <paramref name="kind"/>.</summary>
+    internal static string Key(string tokenHash, IssuerKind kind) => $"{kind}\n{tokenHash}";
+
+    /// <summary>The hash a token is remembered by; never its text.</summary>
+    internal static string Hash(string token) => TextHash.Sha256Hex(token);
 
     /// <summary>The key that verified the token under <paramref name="key"/>, when it is remembered for this very issuer and not past its time.</summary>
     internal SecurityKey? Find(string key, TrustedIssuer issuer)
@@ -55,6 +56,21 @@ public sealed class ValidatedTokenCache
 
         // A reconfigured issuer is another context, even under the same names.
         return ReferenceEquals(entry.Issuer, issuer) && _time.GetUtcNow() < entry.NotAfter ? entry.SigningKey : null;
+    }
+
+    /// <summary>The identity attested from the token under <paramref name="key"/>, with what must be judged again before it is served.</summary>
+    internal Remembered? FindAttested(string key) =>
+        Enabled && _entries.TryGetValue(key, out var entry) && entry.Attested is { } attested && _time.GetUtcNow() < entry.NotAfter
+            ? new Remembered(entry.Issuer, entry.SigningKey, attested)
+            : null;
+
+    /// <summary>Adds the identity attested from a remembered token, when it is still remembered for this very issuer.</summary>
+    internal void Attach(string key, TrustedIssuer issuer, Attested attested)
+    {
+        if (Enabled && _entries.TryGetValue(key, out var entry) && ReferenceEquals(entry.Issuer, issuer) && entry.Attested is null)
+        {
+            _entries.TryUpdate(key, entry with { Attested = attested }, entry);
+        }
     }
 
     /// <summary>Remembers a token that passed every check, signed by <paramref name="signingKey"/>, expiring at <paramref name="expires"/>.</summary>
@@ -118,5 +134,13 @@ public sealed class ValidatedTokenCache
     private static DateTimeOffset Plus(DateTimeOffset at, TimeSpan span) =>
         at > DateTimeOffset.MaxValue - span ? DateTimeOffset.MaxValue : at + span;
 
-    private sealed record Entry(TrustedIssuer Issuer, SecurityKey SigningKey, DateTimeOffset NotAfter);
+    private sealed record Entry(TrustedIssuer Issuer, SecurityKey SigningKey, DateTimeOffset NotAfter)
+    {
+        public Attested? Attested { get; init; }
+    }
+
+    /// <summary>What a token was attested as (a <see cref="WorkloadIdentity"/> or <see cref="UserIdentity"/>), and its kid and lifetime.</summary>
+    internal sealed record Attested(object Identity, string? Kid, DateTime NotBefore, DateTime Expires);
+
+    internal sealed record Remembered(TrustedIssuer Issuer, SecurityKey SigningKey, Attested Attested);
 }

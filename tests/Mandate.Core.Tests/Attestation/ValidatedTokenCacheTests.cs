@@ -9,7 +9,7 @@ namespace Mandate.Core.Tests.Attestation;
 /// The cache of validated identity tokens: a repeated token's signature is verified once, and nothing else changes —
 /// expiry, bad signatures, other contexts and the count cap are answered exactly as without it.
 /// </summary>
-public sealed class ValidatedTokenCacheTests : IDisposable
+public sealed partial class ValidatedTokenCacheTests : IDisposable
 {
     private readonly AttestorEnvironment _env = new();
     private readonly CountingJwksSource _workloadKeys;

@@ -1,0 +1,56 @@
+using Mandate.Core.Configuration;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.Core.Attestation;
+
+/// <summary>
+/// Repeated identities: a token attested before, by its exact text, is served without being parsed, checked and
+/// mapped again. What can change since is judged again: that its issuer is still configured as it was, that the
+/// issuer still publishes the key that signed it, and its lifetime, by the same rule as a fresh validation.
+/// </summary>
+public sealed partial class JwtAttestor
+{
+    /// <summary>The hash <paramref name="token"/> is remembered by; null when nothing is remembered or it is too long to be a token.</summary>
+    private string? RememberedHash(string token) =>
+        _cache.Enabled && token.Length <= MaxTokenLength ? ValidatedTokenCache.Hash(token) : null;
+
+    private async Task<TIdentity?> RememberedAsync<TIdentity>(string? tokenHash, IssuerKind kind, CancellationToken cancellationToken)
+        where TIdentity : class
+    {
+        if (tokenHash is null || _cache.FindAttested(ValidatedTokenCache.Key(tokenHash, kind)) is not { } remembered
+            || remembered.Attested.Identity is not TIdentity identity)
+        {
+            return null;
+        }
+
+        var issuer = remembered.Issuer;
+        if (!_byIssuer.TryGetValue(issuer.Options.Issuer, out var current) || !ReferenceEquals(current, issuer))
+        {
+            return null;
+        }
+
+        // Anything that does not hold any more is left to the full validation, which refuses with its own words.
+        try
+        {
+            var keys = await issuer.Keys.GetKeysAsync(remembered.Attested.Kid, cancellationToken);
+            return StillTrusted(remembered.SigningKey, keys)
+                && ValidLifetime(remembered.Attested.NotBefore, remembered.Attested.Expires, issuer.Options.ClockSkew)
+                ? identity
+                : null;
+        }
+        catch (Exception e) when (e is InvalidDataException or SecurityTokenException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Remembers what a token that passed every check was attested as.</summary>
+    private void Remember(string? tokenHash, IssuerKind kind, JsonWebToken jwt, TrustedIssuer issuer, object identity)
+    {
+        if (tokenHash is not null)
+        {
+            _cache.Attach(ValidatedTokenCache.Key(tokenHash, kind), issuer, new ValidatedTokenCache.Attested(identity, jwt.Kid, jwt.ValidFrom, jwt.ValidTo));
+        }
+    }
+}
