@@ -27,25 +27,35 @@ public sealed record AuditCompactForm(
     public static AuditCompactForm Split(AuditEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var shared = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var shared = new List<KeyValuePair<string, string>>();
         var ownKeys = new List<string>();
         var ownValues = new List<string>();
-        foreach (var (key, value) in AuditCanonicalJson.OrdinalOrder(e.Evidence))
+        foreach (var pair in AuditCanonicalJson.OrdinalOrder(e.Evidence))
         {
-            if (IsOwn(key))
+            if (IsOwn(pair.Key))
             {
-                ownKeys.Add(key);
-                ownValues.Add(value);
+                ownKeys.Add(pair.Key);
+                ownValues.Add(pair.Value);
             }
             else
             {
-                shared[key] = value;
+                shared.Add(pair);
             }
         }
 
-        var shape = e with { Time = DateTimeOffset.UnixEpoch, User = null, Run = null, Jti = null, DecisionId = null, TraceId = null, Evidence = shared };
+        var shape = AuditShapeCache.Of(e, [.. shared], [.. ownKeys], () =>
+        {
+            var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, value) in shared)
+            {
+                evidence[key] = value;
+            }
+
+            var body = e with { Time = DateTimeOffset.UnixEpoch, User = null, Run = null, Jti = null, DecisionId = null, TraceId = null, Evidence = evidence };
+            return AuditShape.Of(body, ownKeys.Count == 0 ? null : JsonSerializer.Serialize(ownKeys));
+        });
         return new AuditCompactForm(
-            AuditShape.Of(shape, ownKeys.Count == 0 ? null : JsonSerializer.Serialize(ownKeys)),
+            shape,
             e.Time,
             e.User,
             e.Run,

@@ -91,4 +91,49 @@ public sealed class AuditCompactFormTests
 
         Assert.NotEqual(record.Hash, AuditChain.ComputeHash(1, read.PreviousHash, read.Payload));
     }
+
+    public static TheoryData<string> ShapeFields() =>
+        ["Kind", "Outcome", "Agent", "Tenant", "Tool", "Scope", "PolicyVersion", "Rule", "Reason", "Node", "shared evidence", "own evidence key"];
+
+    [Theory]
+    [MemberData(nameof(ShapeFields))]
+    public void Split_EventDifferingInOneShapeFieldAfterARememberedShape_GetsItsOwnShapeAndRebuildsExactly(string field)
+    {
+        var known = All[1];
+        var evidence = new SortedDictionary<string, string>(known.Evidence.ToDictionary(), StringComparer.Ordinal);
+        var variant = field switch
+        {
+            "Kind" => known with { Kind = AuditKinds.Decision },
+            "Outcome" => known with { Outcome = "refused" },
+            "Agent" => known with { Agent = "spiffe://acme.example/agents/other" },
+            "Tenant" => known with { Tenant = "globex" },
+            "Tool" => known with { Tool = "payments" },
+            "Scope" => known with { Scope = "refunds:read" },
+            "PolicyVersion" => known with { PolicyVersion = "sha256:aa" },
+            "Rule" => known with { Rule = "other" },
+            "Reason" => known with { Reason = null },
+            "Node" => known with { Node = "node-b" },
+            "shared evidence" => known with { Evidence = new SortedDictionary<string, string>(evidence, StringComparer.Ordinal) { ["kid"] = "k2" } },
+            _ => known with { Evidence = new SortedDictionary<string, string>(evidence, StringComparer.Ordinal) { ["extra_exp"] = "1" } },
+        };
+        var rememberedKey = AuditCompactForm.Split(known).Shape.Key;
+
+        var compact = AuditCompactForm.Split(variant);
+        var rebuilt = AuditCompactForm.Join(
+            compact.Shape.Body, compact.Shape.OwnKeys, compact.Time, compact.User, compact.Run, compact.Jti, compact.DecisionId, compact.TraceId, compact.OwnValues);
+
+        Assert.NotEqual(rememberedKey, compact.Shape.Key);
+        Assert.Equal(AuditCanonicalJson.Serialize(variant), AuditCanonicalJson.Serialize(rebuilt));
+    }
+
+    [Fact]
+    public void AuditEvent_EveryProperty_IsKeptPerRecordOrIsPartOfTheShapeCacheKey()
+    {
+        // A property added to AuditEvent must be added to AuditCompactForm (per record) or to AuditShapeCache's key.
+        string[] perRecord = ["Time", "User", "Run", "Jti", "DecisionId", "TraceId", "Evidence"];
+        string[] shapeKey = ["Kind", "Outcome", "Agent", "Tenant", "Tool", "Scope", "PolicyVersion", "Rule", "Reason", "Node"];
+        var properties = typeof(AuditEvent).GetProperties().Where(p => p.Name != "EqualityContract").Select(p => p.Name).Order(StringComparer.Ordinal);
+
+        Assert.Equal(perRecord.Concat(shapeKey).Order(StringComparer.Ordinal), properties);
+    }
 }
