@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Mandate.Core.Keys;
+using Mandate.Core.Minting;
+using Mandate.Core.Tests.Keys;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.Core.Tests.Minting;
+
+/// <summary>Minted access tokens are RFC 9068 JWTs a standard library verifies, with every claim in its JSON type.</summary>
+public sealed class AccessTokenMinterTests
+{
+    private const string Issuer = "https://mandate.test";
+
+    [Fact]
+    public async Task Mint_EveryClaim_VerifiesWithTheKeyAndReadsBackInItsJsonType()
+    {
+        await using var env = await KeyRingEnvironment.StartAsync();
+        var ring = env.NewRing();
+        await ring.RefreshAsync(env.Ct);
+        var minter = new AccessTokenMinter(ring, Issuer);
+        var now = env.Clock.GetUtcNow();
+        var claims = Claims(now) with
+        {
+            Actors = ["spiffe://acme.example/agents/support", "spiffe://acme.example/agents/triage"],
+            AuthorizationDetails = [new Dictionary<string, object?> { ["type"] = "refund", ["amount"] = 12.5, ["count"] = 2L, ["final"] = true, ["tags"] = new List<object?> { "a", "é\"<" } }],
+            Confirmation = Mandate.SenderConstraint.ConfirmationClaim.ForDpopKey("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"),
+            ApprovalId = "apr_1",
+            Approver = "bob",
+        };
+
+        var (token, kid) = minter.Mint(claims);
+
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = Issuer,
+            ValidAudience = claims.Audience,
+            IssuerSigningKey = ring.Current.Active.Credentials.Key,
+            ValidTypes = ["at+jwt"],
+            LifetimeValidator = (_, _, _, _) => true,
+        });
+        Assert.True(result.IsValid, result.Exception?.Message);
+        var jwt = (JsonWebToken)result.SecurityToken;
+        Assert.Equal((kid, "ES256", "at+jwt"), (jwt.Kid, jwt.Alg, jwt.Typ));
+        using var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload));
+        var root = payload.RootElement;
+        Assert.Equal(now.ToUnixTimeSeconds(), root.GetProperty("iat").GetInt64());
+        Assert.Equal(now.AddMinutes(5).ToUnixTimeSeconds(), root.GetProperty("exp").GetInt64());
+        Assert.Equal("spiffe://acme.example/agents/triage", root.GetProperty("act").GetProperty("sub").GetString());
+        Assert.Equal("spiffe://acme.example/agents/support", root.GetProperty("act").GetProperty("act").GetProperty("sub").GetString());
+        var detail = root.GetProperty("authorization_details")[0];
+        Assert.Equal((12.5, 2L, true, "é\"<"), (detail.GetProperty("amount").GetDouble(), detail.GetProperty("count").GetInt64(), detail.GetProperty("final").GetBoolean(), detail.GetProperty("tags")[1].GetString()));
+        Assert.Equal("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I", root.GetProperty("cnf").GetProperty("jkt").GetString());
+        Assert.Equal(("apr_1", "bob"), (root.GetProperty("approval").GetProperty("id").GetString(), root.GetProperty("approval").GetProperty("approver").GetString()));
+        Assert.Equal("refunds:read refunds:write", root.GetProperty("scope").GetString());
+    }
+
+    [Fact]
+    public async Task Mint_TwoTokens_DifferOnlyWhereTheirClaimsDo()
+    {
+        await using var env = await KeyRingEnvironment.StartAsync();
+        var ring = env.NewRing();
+        await ring.RefreshAsync(env.Ct);
+        var minter = new AccessTokenMinter(ring, Issuer);
+        var claims = Claims(env.Clock.GetUtcNow());
+
+        var first = new JsonWebToken(minter.Mint(claims).Token);
+        var second = new JsonWebToken(minter.Mint(claims with { Jti = "jti_2", Subject = "bob" }).Token);
+
+        Assert.Equal(first.EncodedHeader, second.EncodedHeader);
+        Assert.Equal(("jti_1", "alice"), (first.Id, first.Subject));
+        Assert.Equal(("jti_2", "bob"), (second.Id, second.Subject));
+        Assert.False(second.TryGetPayloadValue<object>("approval", out _));
+        Assert.False(second.TryGetPayloadValue<object>("cnf", out _));
+    }
+
+    private static CredentialClaims Claims(DateTimeOffset now) => new()
+    {
+        Jti = "jti_1",
+        Subject = "alice",
+        Audience = "https://tools.test/refunds",
+        Agent = "spiffe://acme.example/agents/support",
+        Actors = ["spiffe://acme.example/agents/support"],
+        Scopes = ["refunds:read", "refunds:write"],
+        Tenant = "acme",
+        Run = "run_1",
+        PolicyVersion = "v1",
+        DecisionId = "dec_1",
+        IssuedAt = now,
+        ExpiresAt = now.AddMinutes(5),
+    };
+}
