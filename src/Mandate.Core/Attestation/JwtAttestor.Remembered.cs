@@ -1,4 +1,5 @@
 using Mandate.Core.Configuration;
+using Mandate.Core.Protocol;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -14,6 +15,22 @@ public sealed partial class JwtAttestor
     /// <summary>The hash <paramref name="token"/> is remembered by; null when nothing is remembered or it is too long to be a token.</summary>
     private string? RememberedHash(string token) =>
         _cache.Enabled && token.Length <= MaxTokenLength ? ValidatedTokenCache.Hash(token) : null;
+
+    /// <summary>The identity remembered for <paramref name="token"/> as <paramref name="kind"/>, or the token parsed and attested.</summary>
+    private async Task<AttestationResult<TIdentity>> AttestAsync<TIdentity>(
+        string token, IssuerKind kind, string parameter, Func<JsonWebToken, string?, Task<AttestationResult<TIdentity>>> attest, CancellationToken cancellationToken)
+        where TIdentity : class
+    {
+        var hash = RememberedHash(token);
+        if (await RememberedAsync<TIdentity>(hash, kind, cancellationToken) is { } known)
+        {
+            return new AttestationResult<TIdentity> { Identity = known };
+        }
+
+        return CompactJwt.TryRead(token, out var jwt)
+            ? await attest(jwt, hash)
+            : new AttestationResult<TIdentity> { Failure = Malformed(parameter) };
+    }
 
     private async Task<TIdentity?> RememberedAsync<TIdentity>(string? tokenHash, IssuerKind kind, CancellationToken cancellationToken)
         where TIdentity : class

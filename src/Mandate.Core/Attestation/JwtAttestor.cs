@@ -34,31 +34,11 @@ public sealed partial class JwtAttestor
         _cache = cache ?? ValidatedTokenCache.Disabled;
     }
 
-    public async Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(string token, string parameter, CancellationToken cancellationToken)
-    {
-        var hash = RememberedHash(token);
-        if (await RememberedAsync<WorkloadIdentity>(hash, IssuerKind.Workload, cancellationToken) is { } known)
-        {
-            return new AttestationResult<WorkloadIdentity> { Identity = known };
-        }
+    public Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(string token, string parameter, CancellationToken cancellationToken) =>
+        AttestAsync(token, IssuerKind.Workload, parameter, (jwt, hash) => AttestWorkloadAsync(jwt, hash, parameter, cancellationToken), cancellationToken);
 
-        return CompactJwt.TryRead(token, out var jwt)
-            ? await AttestWorkloadAsync(jwt, hash, parameter, cancellationToken)
-            : new AttestationResult<WorkloadIdentity> { Failure = Malformed(parameter) };
-    }
-
-    public async Task<AttestationResult<UserIdentity>> AttestUserAsync(string token, string parameter, CancellationToken cancellationToken)
-    {
-        var hash = RememberedHash(token);
-        if (await RememberedAsync<UserIdentity>(hash, IssuerKind.User, cancellationToken) is { } known)
-        {
-            return new AttestationResult<UserIdentity> { Identity = known };
-        }
-
-        return CompactJwt.TryRead(token, out var jwt)
-            ? await AttestUserAsync(jwt, hash, parameter, cancellationToken)
-            : new AttestationResult<UserIdentity> { Failure = Malformed(parameter) };
-    }
+    public Task<AttestationResult<UserIdentity>> AttestUserAsync(string token, string parameter, CancellationToken cancellationToken) =>
+        AttestAsync(token, IssuerKind.User, parameter, (jwt, hash) => AttestUserAsync(jwt, hash, parameter, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Attests a subject token that may be a workload's own identity (background work) or a user's token,

@@ -20,8 +20,9 @@ public sealed class AccessTokenMinterTests
         await ring.RefreshAsync(env.Ct);
         var minter = new AccessTokenMinter(ring, Issuer);
         var now = env.Clock.GetUtcNow();
-        var claims = Claims(now) with
+        var claims = TestCredentialClaims.At(now) with
         {
+            Scopes = ["refunds:read", "refunds:write"],
             Actors = ["spiffe://acme.example/agents/support", "spiffe://acme.example/agents/triage"],
             AuthorizationDetails = [new Dictionary<string, object?> { ["type"] = "refund", ["amount"] = 12.5, ["count"] = 2L, ["final"] = true, ["tags"] = new List<object?> { "a", "é\"<" } }],
             Confirmation = Mandate.SenderConstraint.ConfirmationClaim.ForDpopKey("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"),
@@ -62,7 +63,7 @@ public sealed class AccessTokenMinterTests
         var ring = env.NewRing();
         await ring.RefreshAsync(env.Ct);
         var minter = new AccessTokenMinter(ring, Issuer);
-        var claims = Claims(env.Clock.GetUtcNow());
+        var claims = TestCredentialClaims.At(env.Clock.GetUtcNow());
 
         var first = new JsonWebToken(minter.Mint(claims).Token);
         var second = new JsonWebToken(minter.Mint(claims with { Jti = "jti_2", Subject = "bob" }).Token);
@@ -73,20 +74,4 @@ public sealed class AccessTokenMinterTests
         Assert.False(second.TryGetPayloadValue<object>("approval", out _));
         Assert.False(second.TryGetPayloadValue<object>("cnf", out _));
     }
-
-    private static CredentialClaims Claims(DateTimeOffset now) => new()
-    {
-        Jti = "jti_1",
-        Subject = "alice",
-        Audience = "https://tools.test/refunds",
-        Agent = "spiffe://acme.example/agents/support",
-        Actors = ["spiffe://acme.example/agents/support"],
-        Scopes = ["refunds:read", "refunds:write"],
-        Tenant = "acme",
-        Run = "run_1",
-        PolicyVersion = "v1",
-        DecisionId = "dec_1",
-        IssuedAt = now,
-        ExpiresAt = now.AddMinutes(5),
-    };
 }

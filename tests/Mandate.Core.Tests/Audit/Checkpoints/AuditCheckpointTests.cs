@@ -127,7 +127,7 @@ public sealed class AuditCheckpointTests
         var checkpoints = await CheckpointRingAsync(env);
         var minter = new AccessTokenMinter(tokens, Issuer);
         var validator = new IssuedTokenValidator(tokens, options, env.Clock);
-        var claims = Claims(env.Clock.GetUtcNow());
+        var claims = Minting.TestCredentialClaims.At(env.Clock.GetUtcNow());
 
         var (genuine, _) = minter.Mint(claims);
         var (signedByCheckpointKey, _) = minter.Mint(claims with { Jti = "jti_2" }, checkpoints.Current.Active);
@@ -147,20 +147,4 @@ public sealed class AuditCheckpointTests
 
     private static AuditCheckpoint Sign(KeyRingEnvironment env, KeyRing ring) =>
         AuditCheckpoint.Sign(Head, env.Clock.GetUtcNow(), "node-a", Issuer, ring.Current.Active);
-
-    private static CredentialClaims Claims(DateTimeOffset now) => new()
-    {
-        Jti = "jti_1",
-        Subject = "alice",
-        Audience = "https://tools.test/refunds",
-        Agent = "spiffe://acme.example/agents/support",
-        Actors = ["spiffe://acme.example/agents/support"],
-        Scopes = ["refunds:read"],
-        Tenant = "acme",
-        Run = "run_1",
-        PolicyVersion = "v1",
-        DecisionId = "dec_1",
-        IssuedAt = now,
-        ExpiresAt = now.AddMinutes(5),
-    };
 }
