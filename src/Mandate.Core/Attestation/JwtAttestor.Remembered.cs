@@ -48,18 +48,31 @@ public sealed partial class JwtAttestor
         }
 
         // Anything that does not hold any more is left to the full validation, which refuses with its own words.
+        IReadOnlyList<SecurityKey> keys;
         try
         {
-            var keys = await issuer.Keys.GetKeysAsync(remembered.Attested.Kid, cancellationToken);
-            return StillTrusted(remembered.SigningKey, keys)
-                && ValidLifetime(remembered.Attested.NotBefore, remembered.Attested.Expires, issuer.Options.ClockSkew)
-                ? identity
-                : null;
+            keys = await issuer.Keys.GetKeysAsync(remembered.Attested.Kid, cancellationToken);
         }
-        catch (Exception e) when (e is InvalidDataException or SecurityTokenException)
+        catch (InvalidDataException)
         {
             return null;
         }
+
+        if (!StillTrusted(remembered.SigningKey, keys))
+        {
+            return null;
+        }
+
+        try
+        {
+            ValidLifetime(remembered.Attested.NotBefore, remembered.Attested.Expires, issuer.Options.ClockSkew);
+        }
+        catch (SecurityTokenException)
+        {
+            return null;
+        }
+
+        return identity;
     }
 
     /// <summary>Remembers what a token that passed every check was attested as.</summary>

@@ -13,8 +13,8 @@ namespace Mandate.Core.Attestation;
 /// once. An entry is keyed by the SHA-256 of the token's exact text and the kind of identity it was validated as,
 /// and is served only for the very <see cref="TrustedIssuer"/> (issuer, required audience, profile) it was
 /// validated for, so a token accepted for one purpose is never served for another; the token itself is never
-/// kept. Only successes are added. An entry is served until the token's <c>exp</c> plus the issuer's clock skew (the validator's own
-/// boundary) or <see cref="IdentityCacheOptions.MaxAge"/>, whichever is sooner; at the count cap the soonest to
+/// kept. Only successes are added. An entry is served until the token's <c>exp</c> plus the issuer's clock skew
+/// (the validator's own boundary) or <see cref="IdentityCacheOptions.MaxAge"/>, whichever is sooner; at the count cap the soonest to
 /// expire go first. Thread-safe.
 /// </summary>
 public sealed class ValidatedTokenCache

@@ -43,17 +43,7 @@ public sealed record AuditCompactForm(
             }
         }
 
-        var shape = AuditShapeCache.Of(e, [.. shared], [.. ownKeys], () =>
-        {
-            var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (key, value) in shared)
-            {
-                evidence[key] = value;
-            }
-
-            var body = e with { Time = DateTimeOffset.UnixEpoch, User = null, Run = null, Jti = null, DecisionId = null, TraceId = null, Evidence = evidence };
-            return AuditShape.Of(body, ownKeys.Count == 0 ? null : JsonSerializer.Serialize(ownKeys));
-        });
+        var shape = AuditShapeCache.Of(e, [.. shared], [.. ownKeys], ShapeOf);
         return new AuditCompactForm(
             shape,
             e.Time,
@@ -63,6 +53,18 @@ public sealed record AuditCompactForm(
             e.DecisionId,
             e.TraceId,
             ownValues.Count == 0 ? null : JsonSerializer.Serialize(ownValues));
+    }
+
+    private static AuditShape ShapeOf(AuditEvent e, KeyValuePair<string, string>[] shared, string[] ownKeys)
+    {
+        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in shared)
+        {
+            evidence[key] = value;
+        }
+
+        var shape = e with { Time = DateTimeOffset.UnixEpoch, User = null, Run = null, Jti = null, DecisionId = null, TraceId = null, Evidence = evidence };
+        return AuditShape.Of(shape, ownKeys.Length == 0 ? null : JsonSerializer.Serialize(ownKeys));
     }
 
     /// <summary>

@@ -15,7 +15,8 @@ internal static class AuditShapeCache
 
     private static readonly ConcurrentDictionary<ShapeFields, AuditShape> Shapes = new();
 
-    public static AuditShape Of(AuditEvent e, KeyValuePair<string, string>[] shared, string[] ownKeys, Func<AuditShape> compute)
+    public static AuditShape Of(
+        AuditEvent e, KeyValuePair<string, string>[] shared, string[] ownKeys, Func<AuditEvent, KeyValuePair<string, string>[], string[], AuditShape> compute)
     {
         var fields = new ShapeFields(e, shared, ownKeys);
         if (Shapes.TryGetValue(fields, out var known))
@@ -28,7 +29,7 @@ internal static class AuditShapeCache
             Shapes.Clear();
         }
 
-        return Shapes.GetOrAdd(fields, compute());
+        return Shapes.GetOrAdd(fields, compute(e, shared, ownKeys));
     }
 
     private sealed class ShapeFields : IEquatable<ShapeFields>

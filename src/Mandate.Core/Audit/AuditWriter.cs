@@ -35,7 +35,9 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         _store = store;
         _maxBatchSize = options.MaxBatchSize;
         _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-        _loop = StartCommitThread();
+        // The loop gets a thread of its own (LongRunning): a store such as SQLite does its writes and the fsync
+        // synchronously, and on a small machine a pool thread blocked there is a large share of the request threads.
+        _loop = Task.Factory.StartNew(RunCommitLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Store commits that succeeded.</summary>
@@ -83,31 +85,6 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
-    }
-
-    // The loop gets a thread of its own: a store such as SQLite does its writes and the fsync synchronously,
-    // and on a small machine a thread-pool thread blocked there is a large share of the threads serving requests.
-    private Task StartCommitThread()
-    {
-        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                RunCommitLoop();
-                stopped.SetResult();
-            }
-            catch (Exception ex)
-            {
-                stopped.SetException(ex);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "Mandate audit commit",
-        };
-        thread.Start();
-        return stopped.Task;
     }
 
     private void RunCommitLoop()
