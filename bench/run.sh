@@ -13,7 +13,8 @@
 # run; 0 skips them), WARMUP (20s per server,
 # long enough for tiered JIT to settle), TARGET (0.85, the broker/bare throughput ratio to meet),
 # VERIFY (1: run `mandate audit verify` on the whole chain at the end), SMOKE (e.g. 5s: only run the
-# repeated-identities broker that long after the first-response checks; no report).
+# repeated-identities broker that long after the first-response checks; no report), GC_GEN0_SIZE (0x1000000,
+# DOTNET_GCgen0size for every server, as the container image sets it).
 set -euo pipefail
 
 DURATION=${DURATION:-10s}
@@ -119,6 +120,10 @@ grep -q "^issuer: $BROKER_URL" "$CONFIG" && grep -q "^data_dir: $WORK/data" "$CO
 CACHED_CONFIG=$WORK/mandate-cached.yaml
 sed -e "s#$WORK/data#$WORK/data-cached#g" "$CONFIG" >"$CACHED_CONFIG"
 printf '\nidentity_cache:\n  max_entries: 0\n' >>"$CONFIG"
+
+# Every server gets the runtime setting the container image ships (Dockerfile, docs/deployment.md): a fixed
+# gen0 budget. The same on all four sides, so the ratios still isolate what the broker does per request.
+export DOTNET_GCgen0size=${GC_GEN0_SIZE:-0x1000000}
 
 # Both servers run in an empty folder: the ASP.NET Core host watches its working directory recursively
 # for appsettings changes, and from the repository root that is ~400 inotify watches (see README).
@@ -358,6 +363,7 @@ BUSY=$(awk -v a="${LOAD_BEFORE%% *}" -v b="${LOAD_AFTER%% *}" -v n="$(nproc)" 'B
     echo "| CPU | $CPU_MODEL, nproc $(nproc) |"
     echo "| kernel | $(uname -sr) |"
     echo "| .NET | $(dotnet --version) |"
+    echo "| DOTNET_GCgen0size (every server) | $DOTNET_GCgen0size |"
     echo "| wrk | $(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }') |"
     echo "| load average before / after | $LOAD_BEFORE / $LOAD_AFTER |"
     echo
