@@ -47,7 +47,7 @@ internal static class SqliteBatchWriter
     /// order) after the tail read under this transaction's write lock.
     /// </summary>
     /// <exception cref="ArgumentException">The batch holds a change this store does not know; the caller rolls back.</exception>
-    public static async Task WriteAsync(SqliteConnection connection, StoreBatch batch, CancellationToken cancellationToken)
+    public static async Task WriteAsync(SqliteConnection connection, SqliteTransaction transaction, StoreBatch batch, CancellationToken cancellationToken)
     {
         var events = new List<EncodedAuditEvent>();
         foreach (var change in batch.Changes)
@@ -104,8 +104,8 @@ internal static class SqliteBatchWriter
         if (events.Count > 0)
         {
             // The tail is read inside the write transaction, so no other writer can link to it meanwhile.
-            var tail = await SqliteAuditWriter.ReadTailAsync(connection, cancellationToken);
-            await SqliteAuditWriter.WriteAsync(connection, events, AuditChain.Link(tail, events), cancellationToken);
+            var tail = await SqliteAuditWriter.ReadTailAsync(connection, transaction, cancellationToken);
+            await SqliteAuditWriter.WriteAsync(connection, transaction, events, AuditChain.Link(tail, events), cancellationToken);
         }
     }
 

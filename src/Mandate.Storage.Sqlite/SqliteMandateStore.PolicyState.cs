@@ -40,7 +40,7 @@ public sealed partial class SqliteMandateStore
             async connection =>
             {
                 await using var transaction = connection.BeginTransaction(deferred: false);
-                changed = await SqlitePolicyStateWriter.TransitionAsync(connection, transition, auditEvents, cancellationToken);
+                changed = await SqlitePolicyStateWriter.TransitionAsync(connection, transaction, transition, auditEvents, cancellationToken);
                 if (changed)
                 {
                     transaction.Commit();

@@ -108,7 +108,7 @@ public sealed partial class SqliteMandateStore : IMandateStore
             async connection =>
             {
                 await using var transaction = connection.BeginTransaction(deferred: false);
-                await SqliteBatchWriter.WriteAsync(connection, batch, cancellationToken);
+                await SqliteBatchWriter.WriteAsync(connection, transaction, batch, cancellationToken);
 
                 // Synchronous on purpose: past this point a cancelled token must not leave the outcome unknown.
                 transaction.Commit();

@@ -43,7 +43,8 @@ internal static class SqlitePolicyStateWriter
             ("$postedBy", e.PostedBy), ("$issuer", e.Issuer), ("$postedAt", SqliteValues.Time(e.PostedAt)));
 
     /// <summary>The conditional update of <see cref="IApprovalStore.TryTransitionApprovalAsync"/>; true when a row changed.</summary>
-    public static async Task<bool> TransitionAsync(SqliteConnection connection, ApprovalTransition t, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
+    public static async Task<bool> TransitionAsync(
+        SqliteConnection connection, SqliteTransaction transaction, ApprovalTransition t, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
     {
         // Deciding a pending approval also requires it not to have expired; consuming requires it approved.
         var sql = """
@@ -60,7 +61,7 @@ internal static class SqlitePolicyStateWriter
             return false;
         }
 
-        await SqliteBatchWriter.WriteAsync(connection, new StoreBatch(events), cancellationToken);
+        await SqliteBatchWriter.WriteAsync(connection, transaction, new StoreBatch(events), cancellationToken);
         return true;
     }
 

@@ -67,8 +67,28 @@ internal static class AuditShapeCache
         public bool Equals(ShapeFields? other) =>
             other is not null && _hash == other._hash
             && _fields.AsSpan().SequenceEqual(other._fields, StringComparer.Ordinal)
-            && _shared.AsSpan().SequenceEqual(other._shared)
+            && SameEvidence(_shared, other._shared)
             && _ownKeys.AsSpan().SequenceEqual(other._ownKeys, StringComparer.Ordinal);
+
+        // Pair by pair with ordinal strings: KeyValuePair has no equality of its own, and the default comparer's
+        // field-by-field reflection was the costliest part of a cache hit.
+        private static bool SameEvidence(KeyValuePair<string, string>[] a, KeyValuePair<string, string>[] b)
+        {
+            if (a.Length != b.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < a.Length; i++)
+            {
+                if (!string.Equals(a[i].Key, b[i].Key, StringComparison.Ordinal) || !string.Equals(a[i].Value, b[i].Value, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         public override bool Equals(object? obj) => Equals(obj as ShapeFields);
 

@@ -93,7 +93,15 @@ public sealed class AuditCompactFormTests
     }
 
     public static TheoryData<string> ShapeFields() =>
-        ["Kind", "Outcome", "Agent", "Tenant", "Tool", "Scope", "PolicyVersion", "Rule", "Reason", "Node", "shared evidence", "own evidence key"];
+        ["Kind", "Outcome", "Agent", "Tenant", "Tool", "Scope", "PolicyVersion", "Rule", "Reason", "Node", "shared evidence", "shared evidence key", "own evidence key"];
+
+    // The same number of shared pairs with the same value under another key.
+    private static SortedDictionary<string, string> Renamed(SortedDictionary<string, string> evidence, string from, string to)
+    {
+        var renamed = new SortedDictionary<string, string>(evidence, StringComparer.Ordinal) { [to] = evidence[from] };
+        renamed.Remove(from);
+        return renamed;
+    }
 
     [Theory]
     [MemberData(nameof(ShapeFields))]
@@ -114,6 +122,7 @@ public sealed class AuditCompactFormTests
             "Reason" => known with { Reason = null },
             "Node" => known with { Node = "node-b" },
             "shared evidence" => known with { Evidence = new SortedDictionary<string, string>(evidence, StringComparer.Ordinal) { ["kid"] = "k2" } },
+            "shared evidence key" => known with { Evidence = Renamed(evidence, "kid", "kid2") },
             _ => known with { Evidence = new SortedDictionary<string, string>(evidence, StringComparer.Ordinal) { ["extra_exp"] = "1" } },
         };
         var rememberedKey = AuditCompactForm.Split(known).Shape.Key;
