@@ -20,6 +20,9 @@ log() { printf '[proxy-bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git -C "$REPO" status --porcelain -- src bench ':!bench/results' ':!bench/README.md' 2>/dev/null | grep -q . && echo " (uncommitted changes)" || true)
 
+# The runtime setting the container image ships (Dockerfile, docs/deployment.md), as bench/run.sh uses it.
+export DOTNET_GCgen0size=${GC_GEN0_SIZE:-0x1000000}
+
 log "building Release"
 dotnet build "$BENCH/Mandate.Bench.Proxy/Mandate.Bench.Proxy.csproj" -c Release -nologo -v quiet >/dev/null
 
@@ -30,7 +33,7 @@ trap 'rm -rf "$TMP"' EXIT
     echo "# Egress proxy overhead — latest run"
     echo
     echo "- commit: \`$COMMIT\`$DIRTY, $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "- machine: $(nproc) cores, $(uname -sr), .NET $(dotnet --version)"
+    echo "- machine: $(nproc) cores, $(uname -sr), .NET $(dotnet --version), DOTNET_GCgen0size=$DOTNET_GCgen0size"
     echo "- $ROUNDS interleaved rounds x $CALLS calls per target, after a warm-up of $CALLS calls each"
     echo "- upstream: a Kestrel endpoint answering a 46-byte JSON body; proxied calls: kind secret tool, allow-listed GET,"
     echo "  credential verified (ES256), revocation checked, secret injected, response scrubbed, one durable audit record per call"
