@@ -18,6 +18,7 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
 {
     private readonly IStorageKernel _store;
     private readonly int _maxBatchSize;
+    private readonly AuditCommitDelay _delay;
     private readonly Channel<PendingWrite> _queue;
     private readonly Task _loop;
     private long _commits;
@@ -31,9 +32,12 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(store);
         options ??= new AuditWriterOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.CommitDelay, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.CommitSiblings, 1, nameof(options));
 
         _store = store;
         _maxBatchSize = options.MaxBatchSize;
+        _delay = new AuditCommitDelay(options.CommitDelay, options.CommitSiblings);
         _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
         // The loop gets a thread of its own (LongRunning): a store such as SQLite does its writes and the fsync
         // synchronously, and on a small machine a pool thread blocked there is a large share of the request threads.
@@ -51,6 +55,16 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
 
     /// <summary>Audit events made durable.</summary>
     public long EventCount => Interlocked.Read(ref _events);
+
+    /// <summary>
+    /// Marks one exchange in progress that will commit through this writer, until disposed: while enough of them
+    /// have not reached the writer yet, a group commit waits <see cref="AuditWriterOptions.CommitDelay"/> for them.
+    /// </summary>
+    public ExpectedWrite Expect()
+    {
+        _delay.ExchangeStarted();
+        return new ExpectedWrite(_delay);
+    }
 
     /// <summary>
     /// Completes at the next successful commit: a reader that tails the log (the audit stream) waits on it instead of
@@ -76,6 +90,7 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var queued = _queue.Writer.TryWrite(new PendingWrite(EncodedAuditEvent.EncodeAll(batch), completion));
         ObjectDisposedException.ThrowIf(!queued, this);
+        _delay.Queued();
 
         return cancellationToken.CanBeCanceled ? completion.Task.WaitAsync(cancellationToken) : completion.Task;
     }
@@ -93,6 +108,8 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         var group = new List<PendingWrite>(_maxBatchSize);
         while (WaitForWrites(reader))
         {
+            // Under load each commit would otherwise carry one fsync's worth of arrivals; see AuditCommitDelay.
+            _delay.WaitForSiblings();
             while (group.Count < _maxBatchSize && reader.TryRead(out var write))
             {
                 group.Add(write);
@@ -143,6 +160,7 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
 
             var failure = ex as StoreUnavailableException
                 ?? new StoreUnavailableException($"The audit commit to {_store.Description} failed unexpectedly.", ex);
+            _delay.Done(group.Count);
             foreach (var write in group)
             {
                 write.Completion.TrySetException(failure);
@@ -156,6 +174,7 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         MandateTelemetry.AuditCommitDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         Interlocked.Add(ref _batches, group.Count);
         Interlocked.Add(ref _events, combined.Changes.Count(c => c is EncodedAuditEvent));
+        _delay.Done(group.Count);
         foreach (var write in group)
         {
             write.Completion.TrySetResult();
@@ -168,4 +187,14 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         ex is ArgumentException or StoreUnavailableException { Cause: StoreFailureCause.Rejected };
 
     private readonly record struct PendingWrite(StoreBatch Batch, TaskCompletionSource Completion);
+
+    /// <summary>One exchange on its way to the writer (<see cref="Expect"/>); dispose once, when the exchange ends.</summary>
+    public readonly struct ExpectedWrite : IDisposable
+    {
+        private readonly AuditCommitDelay? _delay;
+
+        internal ExpectedWrite(AuditCommitDelay delay) => _delay = delay;
+
+        public void Dispose() => _delay?.ExchangeEnded();
+    }
 }

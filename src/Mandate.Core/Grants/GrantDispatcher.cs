@@ -1,3 +1,4 @@
+using Mandate.Core.Audit;
 using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -12,11 +13,16 @@ public sealed partial class GrantDispatcher
 {
     private readonly IReadOnlyList<IGrantHandler> _handlers;
     private readonly ILogger _logger;
+    private readonly AuditWriter? _trail;
 
-    public GrantDispatcher(IEnumerable<IGrantHandler> handlers, ILogger<GrantDispatcher> logger)
+    /// <param name="handlers">The grant handlers, asked in order.</param>
+    /// <param name="logger">Where refusals are logged.</param>
+    /// <param name="trail">The audit writer the grants commit through, told of each exchange in progress so its group commit can wait for it (<see cref="AuditWriter.Expect"/>).</param>
+    public GrantDispatcher(IEnumerable<IGrantHandler> handlers, ILogger<GrantDispatcher> logger, AuditWriter? trail = null)
     {
         _handlers = handlers.ToList();
         _logger = logger;
+        _trail = trail;
     }
 
     /// <summary>The handler's answer; unsupported_grant_type when no handler takes the request.</summary>
@@ -24,6 +30,7 @@ public sealed partial class GrantDispatcher
     {
         ArgumentNullException.ThrowIfNull(request);
         Result<TokenResponse> result;
+        using var expected = _trail is null ? default : _trail.Expect();
         try
         {
             result = Pick(request) is { } handler
