@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Mandate.Core.Keys;
 using Mandate.Core.Protocol;
@@ -24,6 +25,11 @@ public sealed class AccessTokenMinter
 
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
+
+    // JSON text as a JWT library writes it: escaped only where JSON requires ("typ":"at+jwt", not "at\u002Bjwt", and
+    // non-ASCII as UTF-8). The default encoder's extra escaping is for embedding in HTML, which a base64url token never is.
+    private static readonly JavaScriptEncoder Json = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    private static readonly JsonSerializerOptions HeaderJson = new() { Encoder = Json };
 
     private readonly ConcurrentDictionary<(string Kid, string Algorithm), string> _headers = new();
     private readonly SigningKeyRing _keys;
@@ -51,18 +57,20 @@ public sealed class AccessTokenMinter
     }
 
     private static string Header((string Kid, string Algorithm) key) =>
-        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
-        {
-            ["alg"] = key.Algorithm,
-            ["kid"] = key.Kid,
-            ["typ"] = OAuthConstants.JwtTypes.AccessToken,
-        }));
+        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(
+            new Dictionary<string, string>
+            {
+                ["alg"] = key.Algorithm,
+                ["kid"] = key.Kid,
+                ["typ"] = OAuthConstants.JwtTypes.AccessToken,
+            },
+            HeaderJson));
 
     private string Payload(CredentialClaims c)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(2048);
         buffer.ResetWrittenCount();
-        var w = t_writer ??= new Utf8JsonWriter(buffer);
+        var w = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Json });
         w.Reset(buffer);
         w.WriteStartObject();
         w.WriteString(C.Issuer, _issuer);

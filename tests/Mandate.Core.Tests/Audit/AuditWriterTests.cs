@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Mandate.Core.Tests.Audit;
 
-public sealed class AuditWriterTests
+public sealed partial class AuditWriterTests
 {
     private static readonly DateTimeOffset Epoch = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
 

@@ -74,4 +74,20 @@ public sealed class AccessTokenMinterTests
         Assert.False(second.TryGetPayloadValue<object>("approval", out _));
         Assert.False(second.TryGetPayloadValue<object>("cnf", out _));
     }
+
+    [Fact]
+    public async Task Mint_HeaderAndPayload_AreJsonEscapedOnlyWhereJsonRequires()
+    {
+        await using var env = await KeyRingEnvironment.StartAsync();
+        var ring = env.NewRing();
+        await ring.RefreshAsync(env.Ct);
+        var minter = new AccessTokenMinter(ring, Issuer);
+
+        var token = new JsonWebToken(minter.Mint(TestCredentialClaims.At(env.Clock.GetUtcNow()) with { Subject = "zoë+<admin>\"x" }).Token);
+
+        // RFC 9068 §2.1 spells the header "typ":"at+jwt"; a checker that compares the decoded text must see exactly that.
+        Assert.Contains("\"typ\":\"at+jwt\"", Base64UrlEncoder.Decode(token.EncodedHeader), StringComparison.Ordinal);
+        Assert.Contains("\"sub\":\"zoë+<admin>\\\"x\"", Base64UrlEncoder.Decode(token.EncodedPayload), StringComparison.Ordinal);
+        Assert.Equal("zoë+<admin>\"x", token.Subject);
+    }
 }

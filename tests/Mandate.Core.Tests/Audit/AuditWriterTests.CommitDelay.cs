@@ -1,15 +1,12 @@
 using System.Diagnostics;
 using Mandate.Core.Audit;
-using Mandate.Core.Storage;
 using Xunit;
 
 namespace Mandate.Core.Tests.Audit;
 
 /// <summary>The group commit's wait for exchanges on their way (<see cref="AuditWriter.Expect"/>, commit_delay).</summary>
-public sealed class AuditWriterCommitDelayTests
+public sealed partial class AuditWriterTests
 {
-    private static readonly DateTimeOffset Epoch = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
-
     // Long enough that only the exchanges themselves can end a wait within a test's bound.
     private static readonly AuditWriterOptions WaitsLong = new() { CommitDelay = TimeSpan.FromMinutes(5), CommitSiblings = 1 };
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
@@ -100,7 +97,4 @@ public sealed class AuditWriterCommitDelayTests
     public void Constructor_NegativeDelayOrNoSiblings_Throws(int delayMilliseconds, int siblings) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new AuditWriter(
             new ScriptedStore(), new AuditWriterOptions { CommitDelay = TimeSpan.FromMilliseconds(delayMilliseconds), CommitSiblings = siblings }));
-
-    private static StoreBatch Batch(int n) =>
-        new(new AuditEvent { Kind = AuditKinds.Decision, Time = Epoch.AddSeconds(n), Outcome = "allow", Run = $"run-{n}" });
 }
