@@ -63,17 +63,17 @@ internal static class SqliteAuditWriter
             }
 
             var p = insert.Parameters;
-            p[0].Value = record.Sequence;
-            p[1].Value = compact.Time.UtcTicks;
-            p[2].Value = shape;
-            p[3].Value = SqliteValues.Nullable(compact.User);
-            p[4].Value = SqliteValues.Nullable(compact.Run);
-            p[5].Value = SqliteValues.Nullable(compact.Jti);
-            p[6].Value = SqliteValues.Nullable(compact.DecisionId);
-            p[7].Value = SqliteValues.Nullable(compact.TraceId);
-            p[8].Value = SqliteValues.Nullable(compact.OwnValues);
-            p[9].Value = Convert.FromHexString(record.PreviousHash);
-            p[10].Value = Convert.FromHexString(record.Hash);
+            p["$seq"].Value = record.Sequence;
+            p["$time"].Value = compact.Time.UtcTicks;
+            p["$shape"].Value = shape;
+            p["$user"].Value = SqliteValues.Nullable(compact.User);
+            p["$run"].Value = SqliteValues.Nullable(compact.Run);
+            p["$jti"].Value = SqliteValues.Nullable(compact.Jti);
+            p["$decisionId"].Value = SqliteValues.Nullable(compact.DecisionId);
+            p["$traceId"].Value = SqliteValues.Nullable(compact.TraceId);
+            p["$evidence"].Value = SqliteValues.Nullable(compact.OwnValues);
+            p["$prevHash"].Value = Convert.FromHexString(record.PreviousHash);
+            p["$hash"].Value = Convert.FromHexString(record.Hash);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -81,7 +81,7 @@ internal static class SqliteAuditWriter
     private static async Task<long> ShapeIdAsync(Statements statements, SqliteTransaction transaction, AuditShape shape, CancellationToken cancellationToken)
     {
         var find = statements.FindShape(transaction);
-        find.Parameters[0].Value = shape.Key;
+        find.Parameters["$key"].Value = shape.Key;
         if (await find.ExecuteScalarAsync(cancellationToken) is long existing)
         {
             return existing;
@@ -89,13 +89,13 @@ internal static class SqliteAuditWriter
 
         var insert = statements.InsertShape(transaction);
         var p = insert.Parameters;
-        p[0].Value = shape.Key;
-        p[1].Value = shape.Kind;
-        p[2].Value = shape.Outcome;
-        p[3].Value = SqliteValues.Nullable(shape.Agent);
-        p[4].Value = SqliteValues.Nullable(shape.Tenant);
-        p[5].Value = shape.Body;
-        p[6].Value = SqliteValues.Nullable(shape.OwnKeys);
+        p["$key"].Value = shape.Key;
+        p["$kind"].Value = shape.Kind;
+        p["$outcome"].Value = shape.Outcome;
+        p["$agent"].Value = SqliteValues.Nullable(shape.Agent);
+        p["$tenant"].Value = SqliteValues.Nullable(shape.Tenant);
+        p["$body"].Value = shape.Body;
+        p["$ownKeys"].Value = SqliteValues.Nullable(shape.OwnKeys);
         return (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
     }
 

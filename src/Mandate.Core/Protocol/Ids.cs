@@ -41,7 +41,6 @@ public static class Ids
         if (t_next == 0)
         {
             RandomNumberGenerator.Fill(block);
-            t_next = 0;
         }
 
         var next = block.AsSpan(t_next, RandomBytes);
