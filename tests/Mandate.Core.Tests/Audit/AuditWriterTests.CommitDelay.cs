@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Mandate.Core.Audit;
+using Mandate.Core.Storage;
 using Xunit;
 
 namespace Mandate.Core.Tests.Audit;
@@ -89,6 +90,28 @@ public sealed partial class AuditWriterTests
         // Had a count leaked, this lone exchange's write would wait out the five minutes.
         using var last = writer.Expect();
         await writer.CommitAsync(Batch(10), CancellationToken.None).WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task CommitAsync_AGroupThatFails_FaultsItsWritersAndLeavesNothingOnItsWay()
+    {
+        var outage = new StoreUnavailableException("disk full");
+        var store = new ScriptedStore { OnCommit = (n, _) => n == 1 ? Task.FromException(outage) : Task.CompletedTask };
+        await using var writer = new AuditWriter(store, WaitsLong);
+        using (var first = writer.Expect())
+        using (var second = writer.Expect())
+        {
+            var a = writer.CommitAsync(Batch(1), CancellationToken.None);
+            var b = writer.CommitAsync(Batch(2), CancellationToken.None);
+
+            Assert.Same(outage, await Assert.ThrowsAsync<StoreUnavailableException>(() => a.WaitAsync(Bound)));
+            Assert.Same(outage, await Assert.ThrowsAsync<StoreUnavailableException>(() => b.WaitAsync(Bound)));
+        }
+
+        // Had the failed writes stayed counted, this lone exchange's write would wait out the five minutes.
+        using var last = writer.Expect();
+        await writer.CommitAsync(Batch(3), CancellationToken.None).WaitAsync(Bound);
+        Assert.Equal(1, writer.CommitCount);
     }
 
     [Theory]
