@@ -86,11 +86,11 @@ public sealed class ConsoleSite : IAsyncDisposable
         await page.FillAsync("#password", user.Password);
         await page.ClickAsync("#sign-in");
         await page.ClickAsync("#allow");
-        // Back on the console once its document is parsed: waiting for every subresource's load event as well
-        // timed out under a loaded CI machine, and each test then waits for the elements it uses anyway.
+        // Back on the console once the navigation commits: waiting for a load state as well timed out under a loaded
+        // CI machine, and each test then waits for the elements it uses anyway (the pages are server-rendered).
         await page.WaitForURLAsync(
             url => url.StartsWith(Url.AbsoluteUri, StringComparison.Ordinal),
-            new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         return page;
     }
 

@@ -6,7 +6,7 @@ namespace Mandate.Core.Protocol;
 
 /// <summary>
 /// Identifiers with a readable prefix (<c>dec_…</c>, <c>run_…</c>, <c>jti_…</c>): 48 bits of milliseconds
-/// then 80 random bits, base64url. Unguessable, and time-ordered so the audit indexes keyed by them
+/// then 80 random bits, in base64url's 64 digits taken in ASCII order. Unguessable, and time-ordered so the audit indexes keyed by them
 /// grow at the end instead of touching a random page per insert (as UUIDv7/ULID do).
 /// </summary>
 public static class Ids
@@ -32,7 +32,32 @@ public static class Ids
         Span<byte> bytes = stackalloc byte[16];
         BinaryPrimitives.WriteInt64BigEndian(bytes[..8], now.ToUnixTimeMilliseconds() << 16);
         FillRandom(bytes[6..]);
-        return string.Concat(prefix, "_", Base64Url.EncodeToString(bytes));
+        Span<char> text = stackalloc char[22];
+        Base64Url.EncodeToChars(bytes, text);
+        foreach (ref var c in text)
+        {
+            c = SortedDigits[c];
+        }
+
+        return string.Concat(prefix, "_", text);
+    }
+
+    // Base64url's digits in ASCII order: '0'-'9' encode values above the letters, so plain base64url text does not
+    // sort as its bytes do, and the time prefix would only order ids most of the time. Each digit is replaced by the
+    // one of the same value in "-0-9A-Z_a-z", which does (URL-safe and the same length, as in ULID-style ids).
+    private static readonly char[] SortedDigits = Translation(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+        "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz");
+
+    private static char[] Translation(string from, string to)
+    {
+        var map = new char[128];
+        for (var i = 0; i < from.Length; i++)
+        {
+            map[from[i]] = to[i];
+        }
+
+        return map;
     }
 
     private static void FillRandom(Span<byte> destination)

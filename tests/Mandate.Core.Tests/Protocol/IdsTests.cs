@@ -4,7 +4,7 @@ using Mandate.Core.Protocol;
 
 namespace Mandate.Core.Tests.Protocol;
 
-/// <summary>Ids are prefixed, 16 bytes of base64url, time-ordered by their first 48 bits and never repeat.</summary>
+/// <summary>Ids are prefixed, 16 bytes in base64url's digits taken in ASCII order, time-ordered by their first 48 bits and never repeat.</summary>
 public sealed class IdsTests
 {
     [Fact]
@@ -13,18 +13,21 @@ public sealed class IdsTests
         var id = Ids.New("jti");
 
         Assert.StartsWith("jti_", id, StringComparison.Ordinal);
-        Assert.Equal(16, Base64Url.DecodeFromChars(id.AsSpan(4)).Length);
+        Assert.Equal(16, Bytes(id).Length);
     }
 
     [Fact]
     public void New_LaterMillisecond_SortsAfter()
     {
-        var now = DateTimeOffset.UtcNow;
-
-        var earlier = Ids.New("dec", now);
-        var later = Ids.New("dec", now.AddMilliseconds(1));
-
-        Assert.True(string.CompareOrdinal(earlier, later) < 0, $"{earlier} !< {later}");
+        // Enough consecutive milliseconds that every digit of the time's last characters rolls over, letters to digits included.
+        var start = DateTimeOffset.UtcNow;
+        var earlier = Ids.New("dec", start);
+        for (var ms = 1; ms <= 10_000; ms++)
+        {
+            var later = Ids.New("dec", start.AddMilliseconds(ms));
+            Assert.True(string.CompareOrdinal(earlier, later) < 0, $"{earlier} !< {later}");
+            earlier = later;
+        }
     }
 
     [Fact]
@@ -42,7 +45,16 @@ public sealed class IdsTests
         });
 
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
-        var randomParts = ids.Select(id => Convert.ToHexString(Base64Url.DecodeFromChars(id.AsSpan(4))[6..])).ToList();
+        var randomParts = ids.Select(id => Convert.ToHexString(Bytes(id)[6..])).ToList();
         Assert.DoesNotContain(new string('0', 20), randomParts);
+    }
+
+    // The id's text back to base64url's own digits, then its bytes.
+    private static byte[] Bytes(string id)
+    {
+        const string sorted = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+        const string base64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        var text = id[(id.IndexOf('_') + 1)..].Select(c => base64Url[sorted.IndexOf(c)]).ToArray();
+        return Base64Url.DecodeFromChars(text);
     }
 }
