@@ -34,8 +34,10 @@ public sealed class ChromiumBrowser : IAsyncLifetime
     public async Task<IBrowserContext> NewContextAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
-        context.SetDefaultTimeout(30_000);
-        context.SetDefaultNavigationTimeout(30_000);
+        // Bounded, but with room for the full test run: the browser shares the CPU with every other test project, and a
+        // first sign-in (provider and console starting cold) went past 30 s there.
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
         return context;
     }
 
