@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Mandate.Server.Tests.Harness;
 using Mandate.Testing;
 using Microsoft.Playwright;
@@ -81,16 +82,15 @@ public sealed class ConsoleSite : IAsyncDisposable
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(Url, path).AbsoluteUri);
-        await page.WaitForURLAsync(url => url.StartsWith(Provider.IssuerText, StringComparison.Ordinal));
+        await Assertions.Expect(page).ToHaveURLAsync(StartingWith(Provider.IssuerText), Patiently);
         await page.FillAsync("#login", user.Id);
         await page.FillAsync("#password", user.Password);
         await page.ClickAsync("#sign-in");
         await page.ClickAsync("#allow");
-        // Back on the console once the navigation commits: waiting for a load state as well timed out under a loaded
-        // CI machine, and each test then waits for the elements it uses anyway (the pages are server-rendered).
-        await page.WaitForURLAsync(
-            url => url.StartsWith(Url.AbsoluteUri, StringComparison.Ordinal),
-            new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        // Polls the page's address. WaitForURL is no good here: once the address already matches it waits for a "load"
+        // event from the client's record of load states, which missed the event across the callback's redirect and hung
+        // (the CI log showed only "networkidle" arriving). Each test then waits for the elements it reads.
+        await Assertions.Expect(page).ToHaveURLAsync(StartingWith(new Uri(Url, path).AbsoluteUri), Patiently);
         return page;
     }
 
@@ -113,6 +113,11 @@ public sealed class ConsoleSite : IAsyncDisposable
         await Provider.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }
+
+    /// <summary>The same bound as every other browser action (ChromiumBrowser): a loaded CI machine is slow.</summary>
+    private static PageAssertionsToHaveURLOptions Patiently => new() { Timeout = 90_000 };
+
+    private static Regex StartingWith(string address) => new("^" + Regex.Escape(address));
 
     private static int FreeLoopbackPort()
     {
