@@ -21,6 +21,7 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
     private readonly AuditCommitDelay _delay;
     private readonly Channel<PendingWrite> _queue;
     private readonly Task _loop;
+    private readonly LoopWake _wake = new();
     private long _commits;
     private long _failedCommits;
     private long _batches;
@@ -100,13 +101,14 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        _wake.Dispose();
     }
 
     private void RunCommitLoop()
     {
         var reader = _queue.Reader;
         var group = new List<PendingWrite>(_maxBatchSize);
-        while (WaitForWrites(reader))
+        while (_wake.Block(reader.WaitToReadAsync()))
         {
             // Under load each commit would otherwise carry one fsync's worth of arrivals; see AuditCommitDelay.
             _delay.WaitForSiblings();
@@ -116,15 +118,9 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
             }
 
             // Blocks this thread only: a synchronous store completes inline, an asynchronous one (Npgsql) on the pool.
-            CommitGroupAsync(group).GetAwaiter().GetResult();
+            _wake.Block(CommitGroupAsync(group));
             group.Clear();
         }
-    }
-
-    private static bool WaitForWrites(ChannelReader<PendingWrite> reader)
-    {
-        var ready = reader.WaitToReadAsync();
-        return ready.IsCompletedSuccessfully ? ready.Result : ready.AsTask().GetAwaiter().GetResult();
     }
 
     private async Task CommitGroupAsync(List<PendingWrite> group)
