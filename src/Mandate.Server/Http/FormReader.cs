@@ -18,6 +18,10 @@ public static class FormReader
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>What <see cref="char.IsControl(char)"/> calls a control character (C0, DEL, C1), but tab and line breaks.</summary>
+    private static readonly SearchValues<char> RefusedControls = SearchValues.Create(
+        Enumerable.Range(0, 0xA0).Select(c => (char)c).Where(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r')).ToArray());
+
     /// <summary>The parameters Mandate defines; only these may be named back to a caller.</summary>
     private static readonly HashSet<string> KnownParameters = new(
         typeof(OAuthConstants.Parameters).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!),
@@ -187,12 +191,9 @@ public static class FormReader
         try
         {
             var text = StrictUtf8.GetString(utf8);
-            foreach (var c in text)
+            if (text.AsSpan().ContainsAny(RefusedControls))
             {
-                if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))
-                {
-                    return null;
-                }
+                return null;
             }
 
             return text;

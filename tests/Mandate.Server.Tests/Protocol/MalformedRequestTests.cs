@@ -96,6 +96,10 @@ public sealed class MalformedRequestTests : BrokerTest
     [InlineData("%C0%AF")]
     [InlineData("%ED%A0%80")]
     [InlineData("%00")]
+    [InlineData("%1B")]
+    [InlineData("%7F")]
+    [InlineData("%C2%85")]
+    [InlineData("%C2%9F")]
     [InlineData("%F")]
     [InlineData("%zz")]
     public async Task Token_InvalidEncodingInValue_Returns400AndChangesNothing(string value)
