@@ -6,6 +6,7 @@ using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
 using Mandate.SenderConstraint;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Mandate.Server.SenderConstraint;
@@ -39,7 +40,8 @@ public sealed partial class ClientCertificateAuthenticator
     public async Task<(WorkloadIdentity? Identity, X509Certificate2? Certificate, OAuthError? Error)> AuthenticateAsync(HttpContext http, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
-        var certificate = http.Connection.ClientCertificate;
+        // The TLS feature itself: ConnectionInfo.ClientCertificate would add an empty one to every plain-HTTP request.
+        var certificate = http.Features.Get<ITlsConnectionFeature>()?.ClientCertificate;
         if (certificate is null || !_validator.IsEnabled)
         {
             return (null, null, null);
