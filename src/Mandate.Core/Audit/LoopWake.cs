@@ -12,13 +12,16 @@ internal sealed class LoopWake : IDisposable
 
     public LoopWake() => _wake = _woken.Set;
 
-    public bool Block(ValueTask<bool> pending) =>
-        pending.IsCompletedSuccessfully ? pending.Result : Block(pending.AsTask());
-
-    public T Block<T>(Task<T> pending)
+    public bool Block(ValueTask<bool> pending)
     {
-        Block((Task)pending);
-        return pending.Result;
+        if (pending.IsCompletedSuccessfully)
+        {
+            return pending.Result;
+        }
+
+        var task = pending.AsTask();
+        Block(task);
+        return task.Result;
     }
 
     /// <summary>Returns when <paramref name="pending"/> has completed; rethrows its exception as await would.</summary>

@@ -12,7 +12,7 @@ public sealed class LoopWakeTests
         using var wake = new LoopWake();
 
         Assert.True(wake.Block(ValueTask.FromResult(true)));
-        Assert.False(wake.Block(Task.FromResult(false)));
+        Assert.False(wake.Block(new ValueTask<bool>(Task.FromResult(false))));
     }
 
     [Fact]

@@ -16,9 +16,7 @@ public sealed class AccessTokenMinterTests
     public async Task Mint_EveryClaim_VerifiesWithTheKeyAndReadsBackInItsJsonType()
     {
         await using var env = await KeyRingEnvironment.StartAsync();
-        var ring = env.NewRing();
-        await ring.RefreshAsync(env.Ct);
-        var minter = new AccessTokenMinter(ring, Issuer);
+        var (minter, ring) = await MinterAsync(env);
         var now = env.Clock.GetUtcNow();
         var claims = TestCredentialClaims.At(now) with
         {
@@ -60,9 +58,7 @@ public sealed class AccessTokenMinterTests
     public async Task Mint_TwoTokens_DifferOnlyWhereTheirClaimsDo()
     {
         await using var env = await KeyRingEnvironment.StartAsync();
-        var ring = env.NewRing();
-        await ring.RefreshAsync(env.Ct);
-        var minter = new AccessTokenMinter(ring, Issuer);
+        var (minter, _) = await MinterAsync(env);
         var claims = TestCredentialClaims.At(env.Clock.GetUtcNow());
 
         var first = new JsonWebToken(minter.Mint(claims).Token);
@@ -79,9 +75,7 @@ public sealed class AccessTokenMinterTests
     public async Task Mint_HeaderAndPayload_AreJsonEscapedOnlyWhereJsonRequires()
     {
         await using var env = await KeyRingEnvironment.StartAsync();
-        var ring = env.NewRing();
-        await ring.RefreshAsync(env.Ct);
-        var minter = new AccessTokenMinter(ring, Issuer);
+        var (minter, _) = await MinterAsync(env);
 
         var token = new JsonWebToken(minter.Mint(TestCredentialClaims.At(env.Clock.GetUtcNow()) with { Subject = "zoë+<admin>\"x" }).Token);
 
@@ -89,5 +83,12 @@ public sealed class AccessTokenMinterTests
         Assert.Contains("\"typ\":\"at+jwt\"", Base64UrlEncoder.Decode(token.EncodedHeader), StringComparison.Ordinal);
         Assert.Contains("\"sub\":\"zoë+<admin>\\\"x\"", Base64UrlEncoder.Decode(token.EncodedPayload), StringComparison.Ordinal);
         Assert.Equal("zoë+<admin>\"x", token.Subject);
+    }
+
+    private static async Task<(AccessTokenMinter Minter, SigningKeyRing Ring)> MinterAsync(KeyRingEnvironment env)
+    {
+        var ring = env.NewRing();
+        await ring.RefreshAsync(env.Ct);
+        return (new AccessTokenMinter(ring, Issuer), ring);
     }
 }
