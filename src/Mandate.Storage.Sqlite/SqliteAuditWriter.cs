@@ -129,7 +129,7 @@ internal static class SqliteAuditWriter
             In(transaction, ref _insertRecord, InsertRecordSql,
                 "$seq", "$time", "$shape", "$user", "$run", "$jti", "$decisionId", "$traceId", "$evidence", "$prevHash", "$hash");
 
-        private SqliteCommand In(SqliteTransaction transaction, ref SqliteCommand? command, string sql, params string[] parameters)
+        private SqliteCommand In(SqliteTransaction transaction, ref SqliteCommand? command, string sql, params ReadOnlySpan<string> parameters)
         {
             command ??= Command(_connection, sql, parameters);
             command.Transaction = transaction;
@@ -137,7 +137,7 @@ internal static class SqliteAuditWriter
         }
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params ReadOnlySpan<string> parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
