@@ -26,6 +26,8 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
     private long _failedCommits;
     private long _batches;
     private long _events;
+    // Written by the loop only; DisposeAsync reads it once the loop has ended.
+    private Task _releases = Task.CompletedTask;
     private TaskCompletionSource _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public AuditWriter(IStorageKernel store, AuditWriterOptions? options = null)
@@ -101,6 +103,7 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        await _releases;
         _wake.Dispose();
     }
 
@@ -171,12 +174,37 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         Interlocked.Add(ref _batches, group.Count);
         Interlocked.Add(ref _events, combined.Changes.Count(c => c is EncodedAuditEvent));
         _delay.Done(group.Count);
-        foreach (var write in group)
-        {
-            write.Completion.TrySetResult();
-        }
+        Release(group);
 
         Interlocked.Exchange(ref _nextCommit, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>
+    /// Completes a committed group's callers from one thread-pool work item rather than from this thread: each
+    /// completion queued from outside the pool may wake a worker, and from inside it they go to that worker's own
+    /// queue for the others to take; the loop meanwhile starts on the next group.
+    /// </summary>
+    private void Release(List<PendingWrite> group)
+    {
+        var completions = new TaskCompletionSource[group.Count];
+        for (var i = 0; i < completions.Length; i++)
+        {
+            completions[i] = group[i].Completion;
+        }
+
+        var release = Task.Factory.StartNew(
+            static state =>
+            {
+                foreach (var completion in (TaskCompletionSource[])state!)
+                {
+                    completion.TrySetResult();
+                }
+            },
+            completions,
+            CancellationToken.None,
+            TaskCreationOptions.DenyChildAttach,
+            TaskScheduler.Default);
+        _releases = _releases.IsCompleted ? release : Task.WhenAll(_releases, release);
     }
 
     private static bool IsTheBatchesFault(Exception ex) =>
