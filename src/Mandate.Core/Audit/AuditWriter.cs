@@ -26,7 +26,7 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
     private long _failedCommits;
     private long _batches;
     private long _events;
-    // Written by the loop only; DisposeAsync reads it once the loop has ended.
+    // Written by one group commit at a time (the loop waits for each); DisposeAsync reads it once the loop has ended.
     private Task _releases = Task.CompletedTask;
     private TaskCompletionSource _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
