@@ -25,10 +25,13 @@ public static class AuditCanonicalJson
     public static string Serialize(AuditEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
-        buffer.ResetWrittenCount();
-        var w = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
-        w.Reset(buffer);
+        return Serialize(e, OrderedEvidence(e.Evidence));
+    }
+
+    /// <summary>As <see cref="Serialize(AuditEvent)"/>, with <paramref name="e"/>'s evidence already in ordinal key order (<see cref="OrderedEvidence"/>).</summary>
+    internal static string Serialize(AuditEvent e, KeyValuePair<string, string>[] orderedEvidence)
+    {
+        var w = StartWriter(out var buffer);
         w.WriteStartObject();
         w.WriteString("kind", e.Kind);
         w.WriteString("time", FormatTime(e.Time));
@@ -46,10 +49,10 @@ public static class AuditCanonicalJson
         WriteOptional(w, "reason", e.Reason);
         WriteOptional(w, "node", e.Node);
         WriteOptional(w, "trace_id", e.TraceId);
-        if (e.Evidence.Count > 0)
+        if (orderedEvidence.Length > 0)
         {
             w.WriteStartObject("evidence");
-            foreach (var (key, value) in OrdinalOrder(e.Evidence))
+            foreach (var (key, value) in orderedEvidence)
             {
                 w.WriteString(key, value);
             }
@@ -58,22 +61,73 @@ public static class AuditCanonicalJson
         }
 
         w.WriteEndObject();
+        return Finish(w, buffer);
+    }
+
+    /// <summary>
+    /// A JSON array of strings, byte for byte what <see cref="JsonSerializer"/> writes for it with default options
+    /// (the same writer and encoder), without the serializer's per-call lookup.
+    /// </summary>
+    internal static string SerializeStrings(ReadOnlySpan<string> values)
+    {
+        var w = StartWriter(out var buffer);
+        w.WriteStartArray();
+        foreach (var value in values)
+        {
+            w.WriteStringValue(value);
+        }
+
+        w.WriteEndArray();
+        return Finish(w, buffer);
+    }
+
+    /// <summary>
+    /// Evidence in ordinal key order, enumerated once: a <see cref="SortedDictionary{TKey, TValue}"/> with the ordinal
+    /// comparer is already in that order; anything else is sorted.
+    /// </summary>
+    internal static KeyValuePair<string, string>[] OrderedEvidence(IReadOnlyDictionary<string, string> evidence)
+    {
+        if (evidence.Count == 0)
+        {
+            return [];
+        }
+
+        var pairs = new KeyValuePair<string, string>[evidence.Count];
+        var i = 0;
+        foreach (var pair in evidence)
+        {
+            pairs[i++] = pair;
+        }
+
+        if (evidence is not SortedDictionary<string, string> sorted || !ReferenceEquals(sorted.Comparer, StringComparer.Ordinal))
+        {
+            Array.Sort(pairs, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        }
+
+        return pairs;
+    }
+
+    private static Utf8JsonWriter StartWriter(out ArrayBufferWriter<byte> buffer)
+    {
+        buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var w = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        w.Reset(buffer);
+        return w;
+    }
+
+    private static string Finish(Utf8JsonWriter w, ArrayBufferWriter<byte> buffer)
+    {
         w.Flush();
-        var payload = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
         if (buffer.Capacity > MaxRetainedBufferBytes)
         {
             // An unusually large event: do not keep its buffer alive on this thread for good.
             (t_buffer, t_writer) = (null, null);
         }
 
-        return payload;
+        return text;
     }
-
-    /// <summary>Evidence in ordinal key order, without sorting again what a <see cref="SortedDictionary{TKey, TValue}"/> already keeps so.</summary>
-    internal static IEnumerable<KeyValuePair<string, string>> OrdinalOrder(IReadOnlyDictionary<string, string> evidence) =>
-        evidence is SortedDictionary<string, string> sorted && ReferenceEquals(sorted.Comparer, StringComparer.Ordinal)
-            ? sorted
-            : evidence.OrderBy(p => p.Key, StringComparer.Ordinal);
 
     /// <summary>
     /// The one text form of an audit time: UTC, round-trip ("O"), fixed width, so stores that keep it as

@@ -27,23 +27,36 @@ public sealed record AuditCompactForm(
     public static AuditCompactForm Split(AuditEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var shared = new List<KeyValuePair<string, string>>();
-        var ownKeys = new List<string>();
-        var ownValues = new List<string>();
-        foreach (var pair in AuditCanonicalJson.OrdinalOrder(e.Evidence))
+        return Split(e, AuditCanonicalJson.OrderedEvidence(e.Evidence));
+    }
+
+    /// <summary>As <see cref="Split(AuditEvent)"/>, with <paramref name="e"/>'s evidence already in ordinal key order.</summary>
+    internal static AuditCompactForm Split(AuditEvent e, KeyValuePair<string, string>[] orderedEvidence)
+    {
+        var ownCount = 0;
+        foreach (var pair in orderedEvidence)
+        {
+            ownCount += IsOwn(pair.Key) ? 1 : 0;
+        }
+
+        var shared = new KeyValuePair<string, string>[orderedEvidence.Length - ownCount];
+        var ownKeys = new string[ownCount];
+        var ownValues = new string[ownCount];
+        int s = 0, o = 0;
+        foreach (var pair in orderedEvidence)
         {
             if (IsOwn(pair.Key))
             {
-                ownKeys.Add(pair.Key);
-                ownValues.Add(pair.Value);
+                ownKeys[o] = pair.Key;
+                ownValues[o++] = pair.Value;
             }
             else
             {
-                shared.Add(pair);
+                shared[s++] = pair;
             }
         }
 
-        var shape = AuditShapeCache.Of(e, [.. shared], [.. ownKeys], ShapeOf);
+        var shape = AuditShapeCache.Of(e, shared, ownKeys, ShapeOf);
         return new AuditCompactForm(
             shape,
             e.Time,
@@ -52,7 +65,7 @@ public sealed record AuditCompactForm(
             e.Jti,
             e.DecisionId,
             e.TraceId,
-            ownValues.Count == 0 ? null : JsonSerializer.Serialize(ownValues));
+            ownCount == 0 ? null : AuditCanonicalJson.SerializeStrings(ownValues));
     }
 
     private static AuditShape ShapeOf(AuditEvent e, KeyValuePair<string, string>[] shared, string[] ownKeys)
@@ -64,7 +77,7 @@ public sealed record AuditCompactForm(
         }
 
         var shape = e with { Time = DateTimeOffset.UnixEpoch, User = null, Run = null, Jti = null, DecisionId = null, TraceId = null, Evidence = evidence };
-        return AuditShape.Of(shape, ownKeys.Length == 0 ? null : JsonSerializer.Serialize(ownKeys));
+        return AuditShape.Of(shape, ownKeys.Length == 0 ? null : AuditCanonicalJson.SerializeStrings(ownKeys));
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace Mandate.Core.Audit;
 /// <summary>
 /// Shapes repeat: a handful per agent, tool and rule, each shared by thousands of records. Computing one costs a
 /// canonical serialisation and a SHA-256 per record, so the shapes of recent events are remembered by the fields
-/// they are made of (every field of <see cref="AuditEvent"/> that <see cref="AuditCompactForm.Split"/> does not
+/// they are made of (every field of <see cref="AuditEvent"/> that <see cref="AuditCompactForm.Split(AuditEvent)"/> does not
 /// keep per record, with the shared evidence and the names of the record's own evidence).
 /// </summary>
 internal static class AuditShapeCache

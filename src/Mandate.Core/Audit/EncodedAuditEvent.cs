@@ -12,8 +12,9 @@ public sealed class EncodedAuditEvent : IStoreChange
     private EncodedAuditEvent(AuditEvent e)
     {
         Event = e;
-        Payload = AuditCanonicalJson.Serialize(e);
-        Compact = AuditCompactForm.Split(e);
+        var evidence = AuditCanonicalJson.OrderedEvidence(e.Evidence);
+        Payload = AuditCanonicalJson.Serialize(e, evidence);
+        Compact = AuditCompactForm.Split(e, evidence);
     }
 
     public AuditEvent Event { get; }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Mandate.Core.Audit;
 
 namespace Mandate.Core.Tests.Audit;
@@ -66,6 +67,37 @@ public sealed class AuditCompactFormTests
 
         Assert.Equal(AuditCompactForm.Split(e).Shape.Body, AuditCompactForm.Split(without).Shape.Body);
         Assert.NotEqual(AuditCompactForm.Split(e).Shape.Key, AuditCompactForm.Split(without).Shape.Key);
+    }
+
+    [Theory]
+    [MemberData(nameof(Events))]
+    public void Split_OwnKeysAndValues_AreTheJsonArraysTheSerializerWrites(AuditEvent e)
+    {
+        // Shapes already stored are found again by their key, a hash over these exact bytes.
+        var own = e.Evidence.Where(p => AuditCompactForm.IsOwn(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal).ToArray();
+
+        var compact = AuditCompactForm.Split(e);
+
+        Assert.Equal(own.Length == 0 ? null : JsonSerializer.Serialize(own.Select(p => p.Key)), compact.Shape.OwnKeys);
+        Assert.Equal(own.Length == 0 ? null : JsonSerializer.Serialize(own.Select(p => p.Value)), compact.OwnValues);
+    }
+
+    [Fact]
+    public void Serialize_EvidenceInAnotherOrderOrType_WritesItInOrdinalKeyOrder()
+    {
+        var sorted = All[2] with
+        {
+            Evidence = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["Z"] = "1", ["a_b"] = "2", ["aB"] = "3", ["é"] = "4", ["exp"] = "5" },
+        };
+        var unsorted = sorted with { Evidence = new Dictionary<string, string> { ["é"] = "4", ["exp"] = "5", ["aB"] = "3", ["a_b"] = "2", ["Z"] = "1" } };
+        var culture = sorted with { Evidence = new SortedDictionary<string, string>(unsorted.Evidence.ToDictionary(), StringComparer.InvariantCulture) };
+
+        var expected = AuditCanonicalJson.Serialize(sorted);
+
+        Assert.Contains("{\"Z\":\"1\",\"aB\":\"3\",\"a_b\":\"2\",\"exp\":\"5\"", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, AuditCanonicalJson.Serialize(unsorted));
+        Assert.Equal(expected, AuditCanonicalJson.Serialize(culture));
+        Assert.Equal(expected, EncodedAuditEvent.Of(unsorted).Payload);
     }
 
     [Theory]
