@@ -29,7 +29,7 @@ public sealed class AuditCompactFormTests
         {
             Kind = AuditKinds.Decision, Time = Time, Outcome = "deny", User = "zoë 東京", Reason = "line\nbreak\ttab \u2028",
             TraceId = null,
-            Evidence = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["exp"] = "", ["note"] = "é", ["x_jti"] = "\"" },
+            Evidence = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["exp"] = "", ["note"] = "é", ["x_jti"] = "\"<+>&' \u00e9" },
         },
     ];
 
