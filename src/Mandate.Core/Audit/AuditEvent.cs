@@ -40,7 +40,8 @@ public sealed record AuditEvent : IStoreChange
     /// </summary>
     public string? TraceId { get; init; } = CurrentTraceId();
 
-    public IReadOnlyDictionary<string, string> Evidence { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    /// <summary>Name-value evidence, in any order: encoding puts it in ordinal order. None by default.</summary>
+    public IReadOnlyDictionary<string, string> Evidence { get; init; } = System.Collections.Frozen.FrozenDictionary<string, string>.Empty;
 
     // A trace id that no caller and no tracing backend holds leads nowhere, and naming it would cost every
     // record a write at a random place in the trace index (measured: about half the audit's disk writes).

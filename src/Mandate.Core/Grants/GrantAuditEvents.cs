@@ -72,11 +72,12 @@ public static class GrantAuditEvents
     }
 
     /// <summary>The evidence every record of an exchange carries: how the caller and the subject were attested and bound.</summary>
-    public static SortedDictionary<string, string> Evidence(GrantFacts f)
+    /// <remarks>A plain dictionary: records put their evidence in ordinal order once, when they are encoded.</remarks>
+    public static Dictionary<string, string> Evidence(GrantFacts f)
     {
         ArgumentNullException.ThrowIfNull(f);
         var actor = f.Actor.Identity.Evidence;
-        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        var evidence = new Dictionary<string, string>(32, StringComparer.Ordinal)
         {
             ["actor_issuer"] = actor.Issuer,
             ["actor_alg"] = actor.Algorithm,
@@ -105,7 +106,7 @@ public static class GrantAuditEvents
         return evidence;
     }
 
-    private static void Add(SortedDictionary<string, string> evidence, string key, string? value)
+    private static void Add(Dictionary<string, string> evidence, string key, string? value)
     {
         if (value is not null)
         {

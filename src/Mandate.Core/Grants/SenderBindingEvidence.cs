@@ -5,7 +5,7 @@ namespace Mandate.Core.Grants;
 /// <summary>Audit evidence of how a request was bound to its sender: thumbprints only, never keys or certificates.</summary>
 public static class SenderBindingEvidence
 {
-    public static void Add(SortedDictionary<string, string> evidence, SenderBinding binding)
+    public static void Add(IDictionary<string, string> evidence, SenderBinding binding)
     {
         ArgumentNullException.ThrowIfNull(evidence);
         ArgumentNullException.ThrowIfNull(binding);

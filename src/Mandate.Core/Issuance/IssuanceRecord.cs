@@ -19,16 +19,20 @@ public static class IssuanceRecord
         ArgumentNullException.ThrowIfNull(claims);
         ArgumentNullException.ThrowIfNull(minted);
         ArgumentNullException.ThrowIfNull(options);
-        var evidence = new SortedDictionary<string, string>(grounds.Evidence, StringComparer.Ordinal)
+        // Unordered: the record's encoding puts the evidence in ordinal order once.
+        var evidence = new Dictionary<string, string>(grounds.Evidence.Count + minted.Evidence.Count + 8, StringComparer.Ordinal);
+        foreach (var (key, value) in grounds.Evidence)
         {
-            ["aud"] = claims.Audience,
-            ["exp"] = claims.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["iat"] = claims.IssuedAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["iss"] = options.Issuer,
-            ["sub"] = claims.Subject,
-            ["credential_kind"] = Name(kind),
-            ["actors"] = string.Join(" > ", claims.Actors),
-        };
+            evidence[key] = value;
+        }
+
+        evidence["aud"] = claims.Audience;
+        evidence["exp"] = claims.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        evidence["iat"] = claims.IssuedAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        evidence["iss"] = options.Issuer;
+        evidence["sub"] = claims.Subject;
+        evidence["credential_kind"] = Name(kind);
+        evidence["actors"] = string.Join(" > ", claims.Actors);
         if (minted.Kid is { } kid)
         {
             evidence["kid"] = kid;

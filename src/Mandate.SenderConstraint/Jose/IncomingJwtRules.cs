@@ -1,6 +1,7 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Mandate.SenderConstraint.Jose;
 
@@ -26,26 +27,42 @@ public static class IncomingJwtRules
     /// <summary>Checks a compact JWS's base64url header and payload segments; null when they meet every rule.</summary>
     public static JwtRuleViolation? Check(string encodedHeader, string encodedPayload, IncomingJwtExpectations? expectations = null)
     {
+        ArgumentNullException.ThrowIfNull(encodedHeader);
+        ArgumentNullException.ThrowIfNull(encodedPayload);
         expectations ??= IncomingJwtExpectations.None;
-        using var header = ParseObject(encodedHeader);
-        using var payload = header is null ? null : ParseObject(encodedPayload);
-        if (header is null || payload is null)
+        // Decoded into one pooled buffer, which the documents read from until they are disposed below.
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encodedHeader.Length) + Base64Url.GetMaxDecodedLength(encodedPayload.Length));
+        try
         {
-            return NotJsonObject();
-        }
+            using var header = ParseObject(encodedHeader, buffer.AsMemory(0, Base64Url.GetMaxDecodedLength(encodedHeader.Length)));
+            using var payload = header is null ? null : ParseObject(encodedPayload, buffer.AsMemory(Base64Url.GetMaxDecodedLength(encodedHeader.Length)));
+            if (header is null || payload is null)
+            {
+                return NotJsonObject();
+            }
 
-        return CheckHeader(header.RootElement) ?? CheckClaims(payload.RootElement, expectations);
+            return CheckHeader(header.RootElement) ?? CheckClaims(payload.RootElement, expectations);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>A base64url segment holding one JSON object with no duplicate member names; null otherwise.</summary>
-    private static JsonDocument? ParseObject(string segment)
+    private static JsonDocument? ParseObject(string segment, Memory<byte> into)
     {
+        if (Base64Url.DecodeFromChars(segment, into.Span, out _, out var written) != OperationStatus.Done)
+        {
+            return null;
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(segment), StrictJson);
+            document = JsonDocument.Parse(into[..written], StrictJson);
         }
-        catch (Exception e) when (e is JsonException or FormatException or ArgumentException)
+        catch (JsonException)
         {
             return null;
         }
@@ -100,25 +117,37 @@ public static class IncomingJwtRules
         }
 
         // sub and jti name the principal and the token in every record made of it; the caller adds its own identity claims.
-        foreach (var name in expectations.IdentityClaims.Prepend("jti").Prepend("sub"))
+        if ((CheckIdentity(claims, "sub") ?? CheckIdentity(claims, "jti")) is { } broken)
         {
-            if (!claims.TryGetProperty(name, out var value))
-            {
-                continue;
-            }
+            return broken;
+        }
 
-            if (value.ValueKind != JsonValueKind.String)
+        foreach (var name in expectations.IdentityClaims)
+        {
+            if (CheckIdentity(claims, name) is { } unmet)
             {
-                return NotString(name);
-            }
-
-            if (!IdentityText.IsAllowed(value.GetString()))
-            {
-                return new(JwtRuleChecks.IdentityText, $"has a '{name}' claim Mandate does not accept as an identity value; it must be {IdentityText.Rule}");
+                return unmet;
             }
         }
 
         return CheckIssuedAt(claims, expectations);
+    }
+
+    private static JwtRuleViolation? CheckIdentity(JsonElement claims, string name)
+    {
+        if (!claims.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return NotString(name);
+        }
+
+        return IdentityText.IsAllowed(value.GetString())
+            ? null
+            : new(JwtRuleChecks.IdentityText, $"has a '{name}' claim Mandate does not accept as an identity value; it must be {IdentityText.Rule}");
     }
 
     /// <summary>RFC 7519 §4.1.6 allows any iat; RFC 8725 §3.10 practice refuses short-lived tokens issued "in the future".</summary>

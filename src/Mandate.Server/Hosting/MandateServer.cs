@@ -33,6 +33,9 @@ public static class MandateServer
         builder.Logging.SetMinimumLevel(host.LogLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // Its request logs are Information and Debug, never shown under the filter above; enabled at all, it would start
+        // an activity and a log scope for every request (CallerTrace continues a caller's trace instead).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         // The host's own "failed to start" entry is a stack trace; MandateApp.StartAsync turns the cause into one line instead.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         host.ConfigureLogging?.Invoke(builder.Logging);
@@ -131,6 +134,10 @@ public static class MandateServer
         {
             app.UseMandateSpans();
             _ = app.Services.GetRequiredService<Telemetry.TelemetryGauges>();
+        }
+        else
+        {
+            app.UseCallerTrace();
         }
 
         app.UseClientRequestBody();

@@ -17,6 +17,8 @@ internal sealed class StartupGate
     /// <summary>Start-up failed: held requests are answered by the host as the app stops.</summary>
     public void Fail(Exception reason) => _open.TrySetException(reason);
 
+    public bool IsOpen => _open.Task.IsCompletedSuccessfully;
+
     public Task WaitAsync(CancellationToken cancellationToken) => _open.Task.WaitAsync(cancellationToken);
 }
 
@@ -25,10 +27,13 @@ internal static class StartupGateExtensions
     public static void UseStartupGate(this WebApplication app)
     {
         var gate = app.Services.GetRequiredService<StartupGate>();
-        app.Use(async (HttpContext http, RequestDelegate next) =>
-        {
-            await gate.WaitAsync(http.RequestAborted);
-            await next(http);
-        });
+        // Once open (every request but those of the first moments), the request goes straight on: no wait, no async frame.
+        app.Use((HttpContext http, RequestDelegate next) => gate.IsOpen ? next(http) : WaitThenAsync(gate, http, next));
+    }
+
+    private static async Task WaitThenAsync(StartupGate gate, HttpContext http, RequestDelegate next)
+    {
+        await gate.WaitAsync(http.RequestAborted);
+        await next(http);
     }
 }

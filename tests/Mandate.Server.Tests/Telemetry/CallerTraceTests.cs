@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Mandate.Core.Audit;
+using Mandate.Server.Telemetry;
+using Mandate.Server.Tests.Harness;
+using Microsoft.AspNetCore.Http;
+
+namespace Mandate.Server.Tests.Telemetry;
+
+/// <summary>
+/// With telemetry off, a caller's W3C <c>traceparent</c> still reaches the audit records of its request (so its trace
+/// leads to them), and a request without one, or with one that is not valid trace context, names no trace.
+/// </summary>
+public sealed class CallerTraceTests : BrokerTest
+{
+    private static readonly ActivityTraceId Trace = ActivityTraceId.CreateRandom();
+
+    [Theory]
+    [InlineData("01")]
+    [InlineData("00")]
+    public async Task Exchange_TelemetryOff_CallerTraceparent_IssuanceRecordNamesTheCallersTrace(string flags)
+    {
+        var reply = await ExchangeAsync($"00-{Trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-{flags}");
+
+        Expect.Issued(reply);
+        var issuance = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance));
+        Assert.Equal(Trace.ToHexString(), issuance.TraceId);
+    }
+
+    [Fact]
+    public async Task Exchange_TelemetryOff_NoTraceparent_RecordsNameNoTrace()
+    {
+        Expect.Issued(await ExchangeAsync(traceParent: null));
+
+        Assert.All((await Broker.ReadAuditAsync()).Select(r => r.Event), e => Assert.Null(e.TraceId));
+    }
+
+    [Theory]
+    [InlineData("not-a-traceparent")]
+    [InlineData("00-00000000000000000000000000000000-00f067aa0ba902b7-01")] // all-zero trace id (W3C: invalid)
+    [InlineData("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01")] // all-zero parent id (W3C: invalid)
+    [InlineData("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")] // version ff is forbidden
+    [InlineData("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01")] // upper-case hex
+    [InlineData("00-4bf92f3577b34da6a3ce929d0e0e47-00f067aa0ba902b7-01")] // short trace id
+    public async Task Exchange_TelemetryOff_InvalidTraceparent_IsIgnoredAndTheExchangeStillServed(string traceParent)
+    {
+        Expect.Issued(await ExchangeAsync(traceParent));
+
+        Assert.All((await Broker.ReadAuditAsync()).Select(r => r.Event), e => Assert.Null(e.TraceId));
+    }
+
+    [Fact]
+    public void Continue_TwoTraceparentHeaders_AreNotBelieved()
+    {
+        var one = $"00-{Trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+        var headers = new HeaderDictionary { ["traceparent"] = new([one, one]) };
+
+        Assert.Null(CallerTrace.Continue(headers));
+    }
+
+    [Fact]
+    public void Continue_ValidTraceparentAndTracestate_ContinuesBoth()
+    {
+        var span = ActivitySpanId.CreateRandom();
+        var headers = new HeaderDictionary { ["traceparent"] = $"00-{Trace.ToHexString()}-{span.ToHexString()}-01", ["tracestate"] = "vendor=opaque" };
+
+        var context = Assert.NotNull(CallerTrace.Continue(headers));
+
+        Assert.Equal((Trace, span, ActivityTraceFlags.Recorded, "vendor=opaque", true), (context.TraceId, context.SpanId, context.TraceFlags, context.TraceState, context.IsRemote));
+    }
+
+    private async Task<OAuthReply> ExchangeAsync(string? traceParent)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "oauth2/token")
+        {
+            Content = new FormUrlEncodedContent(Broker.RefundRequest().ToForm()),
+        };
+        if (traceParent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("traceparent", traceParent);
+        }
+
+        return await Broker.SendAsync(request);
+    }
+}
