@@ -6,6 +6,8 @@ namespace Mandate.Core.Keys;
 /// <summary>An unsealed key this node signs with (ES256 or RS256). Lives only in memory; its ring disposes it one rotation after it stops signing.</summary>
 public sealed class SigningKey : IDisposable
 {
+    private readonly Lazy<SignatureProvider> _signer;
+
     public SigningKey(string kid, ECDsa ecdsa, DateTimeOffset createdAt)
         : this(kid, ecdsa, createdAt, new ECDsaSecurityKey(ecdsa), SecurityAlgorithms.EcdsaSha256)
     {
@@ -26,6 +28,7 @@ public sealed class SigningKey : IDisposable
         securityKey.KeyId = kid;
         securityKey.CryptoProviderFactory = new CryptoProviderFactory();
         Credentials = new SigningCredentials(securityKey, algorithm);
+        _signer = new Lazy<SignatureProvider>(() => securityKey.CryptoProviderFactory.CreateForSigning(securityKey, algorithm));
     }
 
     public string Kid { get; }
@@ -40,5 +43,19 @@ public sealed class SigningKey : IDisposable
     public DateTimeOffset CreatedAt { get; }
     public SigningCredentials Credentials { get; }
 
-    public void Dispose() => Key.Dispose();
+    /// <summary>
+    /// IdentityModel's signer for this key, held for the key's life: tokens minted on every exchange skip the
+    /// factory's cache lookup (thread-safe, as every cached provider is).
+    /// </summary>
+    public SignatureProvider Signer => _signer.Value;
+
+    public void Dispose()
+    {
+        if (_signer.IsValueCreated)
+        {
+            Credentials.Key.CryptoProviderFactory.ReleaseSignatureProvider(_signer.Value);
+        }
+
+        Key.Dispose();
+    }
 }

@@ -1,11 +1,11 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Mandate.Core.Keys;
 using Mandate.Core.Protocol;
-using Microsoft.IdentityModel.JsonWebTokens;
 using C = Mandate.Core.Protocol.OAuthConstants.Claims;
 
 namespace Mandate.Core.Minting;
@@ -13,7 +13,7 @@ namespace Mandate.Core.Minting;
 /// <summary>Signs RFC 9068 access tokens (<c>typ at+jwt</c>, ES256) with this node's active key.</summary>
 /// <remarks>
 /// The claims are written straight into a reused buffer and the header is encoded once per key; IdentityModel signs
-/// the JWS signing input (<see cref="JwtTokenUtilities.CreateEncodedSignature(string, Microsoft.IdentityModel.Tokens.SigningCredentials)"/>).
+/// the JWS signing input with the key's own <see cref="SigningKey.Signer"/>.
 /// A descriptor's dictionary of claims, serialised anew per token, was most of minting's cost besides the signature.
 /// </remarks>
 public sealed class AccessTokenMinter
@@ -31,7 +31,7 @@ public sealed class AccessTokenMinter
     private static readonly JavaScriptEncoder Json = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     private static readonly JsonSerializerOptions HeaderJson = new() { Encoder = Json };
 
-    private readonly ConcurrentDictionary<(string Kid, string Algorithm), string> _headers = new();
+    private readonly ConcurrentDictionary<(string Kid, string Algorithm), byte[]> _headers = new();
     private readonly SigningKeyRing _keys;
     private readonly string _issuer;
 
@@ -52,21 +52,36 @@ public sealed class AccessTokenMinter
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(key);
-        var input = string.Concat(_headers.GetOrAdd((key.Kid, key.Credentials.Algorithm), Header), ".", Payload(c));
-        return (string.Concat(input, ".", JwtTokenUtilities.CreateEncodedSignature(input, key.Credentials)), key.Kid);
+        // The JWS signing input (RFC 7515 §5.1) is built as the ASCII bytes IdentityModel's signer takes, and the token
+        // is widened to a string once: no intermediate strings of the header and payload.
+        var header = _headers.GetOrAdd((key.Kid, key.Credentials.Algorithm), Header);
+        var json = Payload(c);
+        var input = new byte[header.Length + 1 + Base64Url.GetEncodedLength(json.Length)];
+        header.CopyTo(input);
+        input[header.Length] = (byte)'.';
+        Base64Url.EncodeToUtf8(json, input.AsSpan(header.Length + 1));
+        var signature = key.Signer.Sign(input);
+        var token = string.Create(input.Length + 1 + Base64Url.GetEncodedLength(signature.Length), (input, signature), static (chars, parts) =>
+        {
+            Encoding.ASCII.GetChars(parts.input, chars);
+            chars[parts.input.Length] = '.';
+            Base64Url.EncodeToChars(parts.signature, chars[(parts.input.Length + 1)..]);
+        });
+        return (token, key.Kid);
     }
 
-    private static string Header((string Kid, string Algorithm) key) =>
-        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(
+    private static byte[] Header((string Kid, string Algorithm) key) =>
+        Encoding.ASCII.GetBytes(Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(
             new Dictionary<string, string>
             {
                 ["alg"] = key.Algorithm,
                 ["kid"] = key.Kid,
                 ["typ"] = OAuthConstants.JwtTypes.AccessToken,
             },
-            HeaderJson));
+            HeaderJson)));
 
-    private string Payload(CredentialClaims c)
+    /// <summary>The claims as JSON, in this thread's buffer: valid until the thread's next token.</summary>
+    private ReadOnlySpan<byte> Payload(CredentialClaims c)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(2048);
         buffer.ResetWrittenCount();
@@ -82,8 +97,7 @@ public sealed class AccessTokenMinter
         w.WriteString(C.JwtId, c.Jti);
         w.WriteString(C.ClientId, c.Agent);
         w.WriteString(C.Scope, c.Scope);
-        // RFC 8693 §4.1: the acting party outermost, earlier actors of the delegation nested inside.
-        WriteValue(w, C.Actor, Runs.ActorChain.ToClaim(c.Actors));
+        WriteActors(w, c.Actors, c.Actors.Count - 1);
         w.WriteString(C.Tenant, c.Tenant);
         w.WriteString(C.Run, c.Run);
         w.WriteString(C.PolicyVersion, c.PolicyVersion);
@@ -108,13 +122,31 @@ public sealed class AccessTokenMinter
 
         w.WriteEndObject();
         w.Flush();
-        var payload = Base64Url.EncodeToString(buffer.WrittenSpan);
+        var payload = buffer.WrittenSpan;
         if (buffer.Capacity > MaxRetainedBufferBytes)
         {
+            // Too large to keep for the thread's next token; this one still reads it.
             (t_buffer, t_writer) = (null, null);
         }
 
         return payload;
+    }
+
+    /// <summary>
+    /// RFC 8693 §4.1 <c>act</c>: the acting party outermost, earlier actors of the delegation nested inside (as
+    /// <see cref="Runs.ActorChain.ToClaim"/> builds it), written without building the nested maps.
+    /// </summary>
+    private static void WriteActors(Utf8JsonWriter w, IReadOnlyList<string> actors, int index)
+    {
+        w.WritePropertyName(C.Actor);
+        w.WriteStartObject();
+        w.WriteString(C.Subject, actors[index]);
+        if (index > 0)
+        {
+            WriteActors(w, actors, index - 1);
+        }
+
+        w.WriteEndObject();
     }
 
     // Nested claim values (maps, lists, scalars) by their runtime types, as a JWT library writes them.
