@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Two builds of the broker loaded at the same time, for changes too small for `bench/run.sh` to tell apart: on a
+# shared machine throughput moves ±5 % between runs a minute apart, but two servers loaded at once share every
+# disturbance. Each round reports the server CPU per exchange of both and their ratio (below 1: B costs less).
+#
+#   bash bench/side-by-side.sh A_DIR B_DIR      # each a folder holding a built `mandate` (e.g. `dotnet build
+#                                               # src/Mandate.Cli -c Release -o /tmp/a` on each commit)
+#
+# Knobs: ROUNDS (4), DURATION per round (15s), WARMUP (30s), CONNECTIONS per server (32). The data folders are
+# temporary and deleted on exit.
+set -euo pipefail
+
+die() { echo "side-by-side: $*" >&2; exit 1; }
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+[[ $# == 2 && -x $1/mandate && -x $2/mandate ]] || die "usage: bash bench/side-by-side.sh A_DIR B_DIR (folders holding a built mandate)"
+command -v wrk >/dev/null || die "wrk is not installed; run: sudo apt-get install -y wrk"
+ROUNDS=${ROUNDS:-4} DURATION=${DURATION:-15s} WARMUP=${WARMUP:-30s} CONNECTIONS=${CONNECTIONS:-32}
+export DOTNET_GCgen0size=0x1000000   # as bench/run.sh and the container image
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# start NAME DIR: a broker from DIR with the quickstart configuration in its own data folder; leaves $WORK/NAME/post.lua.
+start() {
+    local name=$1 mandate=$2/mandate port url dir=$WORK/$1
+    port=$(free_port)
+    url=http://127.0.0.1:$port
+    mkdir -p "$dir/cwd"
+    cp "$HERE/../examples/quickstart/policy.yaml" "$dir/policy.yaml"
+    sed -e "s#^issuer: .*#issuer: $url#" -e "s#^listen: .*#listen: $url#" -e "s#\.\./\.\./\.mandate/quickstart#$dir/data#g" \
+        "$HERE/../examples/quickstart/mandate.yaml" >"$dir/mandate.yaml"
+    printf '\nidentity_cache:\n  max_entries: 0\n' >>"$dir/mandate.yaml"
+    (cd "$dir/cwd" && exec "$mandate" serve --config "$dir/mandate.yaml" --listen "$url") >"$dir/log" 2>&1 &
+    PIDS+=($!)
+    echo $! >"$dir/pid"
+    for _ in $(seq 1 120); do curl -fsS -o /dev/null "$url/healthz" 2>/dev/null && break; sleep 0.25; done
+    curl -fsS -o /dev/null "$url/healthz" || die "broker $name did not start ($dir/log)"
+    local actor user
+    actor=$("$mandate" dev token --config "$dir/mandate.yaml" --issuer workloads --sub spiffe://acme.example/agents/support --ttl 1h | tr -d '\n')
+    user=$("$mandate" dev token --config "$dir/mandate.yaml" --issuer acme-idp --sub alice --tenant acme --ttl 1h | tr -d '\n')
+    local body="grant_type=$(urlencode urn:ietf:params:oauth:grant-type:token-exchange)&subject_token=$user&subject_token_type=$(urlencode urn:ietf:params:oauth:token-type:jwt)&actor_token=$actor&actor_token_type=$(urlencode urn:ietf:params:oauth:token-type:jwt)&resource=$(urlencode https://refunds.acme.example)&scope=$(urlencode refunds:write)"
+    printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nwrk.body = "%s"\n' "$body" >"$dir/post.lua"
+    echo "$url" >"$dir/url"
+}
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$(cat "$WORK/$1/pid")/stat"; }
+load() { wrk -t1 -c"$CONNECTIONS" -d"$2" -s "$WORK/$1/post.lua" "$(cat "$WORK/$1/url")/oauth2/token"; }
+
+start a "$1"
+start b "$2"
+# Waits name the load's pid: a bare `wait` would also wait for the brokers.
+load a "$WARMUP" >/dev/null & first=$!; load b "$WARMUP" >/dev/null; wait "$first"
+echo "round | A CPU µs per exchange | B CPU µs per exchange | B/A"
+for round in $(seq 1 "$ROUNDS"); do
+    a0=$(cpu_ticks a) b0=$(cpu_ticks b)
+    # Which load starts first alternates: in A-against-A runs the second one started came out ~1 % cheaper.
+    if ((round % 2)); then
+        load a "$DURATION" >"$WORK/a.out" & first=$!; load b "$DURATION" >"$WORK/b.out"; wait "$first"
+    else
+        load b "$DURATION" >"$WORK/b.out" & first=$!; load a "$DURATION" >"$WORK/a.out"; wait "$first"
+    fi
+    a1=$(cpu_ticks a) b1=$(cpu_ticks b)
+    na=$(awk '/requests in/ { print $1 }' "$WORK/a.out") nb=$(awk '/requests in/ { print $1 }' "$WORK/b.out")
+    # Clock ticks are 1/100 s: µs per exchange = ticks × 10,000 / exchanges.
+    awk -v r="$round" -v a=$((a1 - a0)) -v b=$((b1 - b0)) -v na="$na" -v nb="$nb" \
+        'BEGIN { ua = a * 10000 / na; ub = b * 10000 / nb; printf "%d | %.1f (%d) | %.1f (%d) | %.3f\n", r, ua, na, ub, nb, ub / ua }'
+done
