@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Mandate.Core.Audit;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Mandate.Storage.Sqlite;
 
@@ -24,9 +25,10 @@ internal static class SqliteAuditWriter
         ORDER BY seq DESC LIMIT 1;
         """;
 
+    // Bound by position (RecordInsert): ?1 to ?11 in this order.
     private const string InsertRecordSql = """
         INSERT INTO audit (seq, time, shape, "user", run, jti, decision_id, trace_id, evidence, prev_hash, hash)
-        VALUES ($seq, $time, $shape, $user, $run, $jti, $decisionId, $traceId, $evidence, $prevHash, $hash);
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);
         """;
 
     /// <summary>
@@ -50,7 +52,7 @@ internal static class SqliteAuditWriter
         CancellationToken cancellationToken)
     {
         var statements = Statements.Of(connection);
-        var insert = statements.InsertRecord(transaction);
+        var insert = statements.InsertRecord();
         var shapes = new Dictionary<AuditShape, long>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < records.Count; i++)
         {
@@ -62,19 +64,7 @@ internal static class SqliteAuditWriter
                 shapes[compact.Shape] = shape;
             }
 
-            var p = insert.Parameters;
-            p["$seq"].Value = record.Sequence;
-            p["$time"].Value = compact.Time.UtcTicks;
-            p["$shape"].Value = shape;
-            p["$user"].Value = SqliteValues.Nullable(compact.User);
-            p["$run"].Value = SqliteValues.Nullable(compact.Run);
-            p["$jti"].Value = SqliteValues.Nullable(compact.Jti);
-            p["$decisionId"].Value = SqliteValues.Nullable(compact.DecisionId);
-            p["$traceId"].Value = SqliteValues.Nullable(compact.TraceId);
-            p["$evidence"].Value = SqliteValues.Nullable(compact.OwnValues);
-            p["$prevHash"].Value = Convert.FromHexString(record.PreviousHash);
-            p["$hash"].Value = Convert.FromHexString(record.Hash);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            insert.Execute(record, compact, shape);
         }
     }
 
@@ -112,9 +102,22 @@ internal static class SqliteAuditWriter
         private SqliteCommand? _tail;
         private SqliteCommand? _findShape;
         private SqliteCommand? _insertShape;
-        private SqliteCommand? _insertRecord;
+        private RecordInsert? _insertRecord;
 
-        private Statements(SqliteConnection connection) => _connection = connection;
+        private Statements(SqliteConnection connection)
+        {
+            _connection = connection;
+            // Finalized with the connection, as its commands' statements are: SQLite closes a database only once
+            // every statement on it is finalized.
+            connection.StateChange += (_, change) =>
+            {
+                if (change.CurrentState == System.Data.ConnectionState.Closed)
+                {
+                    _insertRecord?.Dispose();
+                    _insertRecord = null;
+                }
+            };
+        }
 
         public static Statements Of(SqliteConnection connection) => ByConnection.GetValue(connection, c => new Statements(c));
 
@@ -125,9 +128,8 @@ internal static class SqliteAuditWriter
         public SqliteCommand InsertShape(SqliteTransaction transaction) =>
             In(transaction, ref _insertShape, InsertShapeSql, "$key", "$kind", "$outcome", "$agent", "$tenant", "$body", "$ownKeys");
 
-        public SqliteCommand InsertRecord(SqliteTransaction transaction) =>
-            In(transaction, ref _insertRecord, InsertRecordSql,
-                "$seq", "$time", "$shape", "$user", "$run", "$jti", "$decisionId", "$traceId", "$evidence", "$prevHash", "$hash");
+        /// <summary>Runs inside the connection's open transaction, as the commands do.</summary>
+        public RecordInsert InsertRecord() => _insertRecord ??= new RecordInsert(_connection);
 
         private SqliteCommand In(SqliteTransaction transaction, ref SqliteCommand? command, string sql, params ReadOnlySpan<string> parameters)
         {
@@ -147,5 +149,75 @@ internal static class SqliteAuditWriter
         }
 
         return command;
+    }
+
+    /// <summary>
+    /// The record insert, the statement every exchange runs: prepared once on the connection's handle and bound by
+    /// position. Through a command, Microsoft.Data.Sqlite looks each parameter's index up by name, a native call per
+    /// parameter, and allocates a binder per parameter, on every execution.
+    /// </summary>
+    private sealed class RecordInsert : IDisposable
+    {
+        private const int HashBytes = 32;
+        private readonly sqlite3 _db;
+        private readonly sqlite3_stmt _statement;
+
+        public RecordInsert(SqliteConnection connection)
+        {
+            _db = connection.Handle ?? throw new InvalidOperationException("the audit writer's connection is not open");
+            SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_db, InsertRecordSql, out _statement), _db);
+        }
+
+        public void Execute(AuditRecord record, AuditCompactForm compact, long shape)
+        {
+            try
+            {
+                Check(raw.sqlite3_bind_int64(_statement, 1, record.Sequence));
+                Check(raw.sqlite3_bind_int64(_statement, 2, compact.Time.UtcTicks));
+                Check(raw.sqlite3_bind_int64(_statement, 3, shape));
+                BindText(4, compact.User);
+                BindText(5, compact.Run);
+                BindText(6, compact.Jti);
+                BindText(7, compact.DecisionId);
+                BindText(8, compact.TraceId);
+                BindText(9, compact.OwnValues);
+                BindHash(10, record.PreviousHash);
+                BindHash(11, record.Hash);
+                var done = raw.sqlite3_step(_statement);
+                if (done != raw.SQLITE_DONE)
+                {
+                    SqliteException.ThrowExceptionForRC(done, _db);
+                }
+            }
+            finally
+            {
+                // Ready for the next record, and no transaction held open by an unfinished statement.
+                raw.sqlite3_reset(_statement);
+            }
+        }
+
+        public void Dispose() => _statement.Dispose();
+
+        private void BindText(int index, string? value) =>
+            Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, value));
+
+        private void BindHash(int index, string hex)
+        {
+            Span<byte> hash = stackalloc byte[HashBytes];
+            if (Convert.FromHexString(hex, hash, out _, out var written) != System.Buffers.OperationStatus.Done || written != HashBytes)
+            {
+                throw new InvalidOperationException("an audit hash is not 32 bytes of hex");
+            }
+
+            Check(raw.sqlite3_bind_blob(_statement, index, hash));
+        }
+
+        private void Check(int rc)
+        {
+            if (rc != raw.SQLITE_OK)
+            {
+                SqliteException.ThrowExceptionForRC(rc, _db);
+            }
+        }
     }
 }
