@@ -97,7 +97,7 @@ public sealed class AccessTokenMinter
         w.WriteString(C.JwtId, c.Jti);
         w.WriteString(C.ClientId, c.Agent);
         w.WriteString(C.Scope, c.Scope);
-        WriteActors(w, c.Actors, c.Actors.Count - 1);
+        Runs.ActorChain.Write(w, c.Actors);
         w.WriteString(C.Tenant, c.Tenant);
         w.WriteString(C.Run, c.Run);
         w.WriteString(C.PolicyVersion, c.PolicyVersion);
@@ -130,23 +130,6 @@ public sealed class AccessTokenMinter
         }
 
         return payload;
-    }
-
-    /// <summary>
-    /// RFC 8693 §4.1 <c>act</c>: the acting party outermost, earlier actors of the delegation nested inside (as
-    /// <see cref="Runs.ActorChain.ToClaim"/> builds it), written without building the nested maps.
-    /// </summary>
-    private static void WriteActors(Utf8JsonWriter w, IReadOnlyList<string> actors, int index)
-    {
-        w.WritePropertyName(C.Actor);
-        w.WriteStartObject();
-        w.WriteString(C.Subject, actors[index]);
-        if (index > 0)
-        {
-            WriteActors(w, actors, index - 1);
-        }
-
-        w.WriteEndObject();
     }
 
     // Nested claim values (maps, lists, scalars) by their runtime types, as a JWT library writes them.

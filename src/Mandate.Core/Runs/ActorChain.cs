@@ -32,6 +32,31 @@ public static class ActorChain
         return claim!;
     }
 
+    /// <summary>Writes the <c>act</c> member for <paramref name="actors"/>, the same value <see cref="ToClaim"/> builds, without building it.</summary>
+    public static void Write(Utf8JsonWriter writer, IReadOnlyList<string> actors)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(actors);
+        if (actors.Count == 0)
+        {
+            throw new ArgumentException("an actor chain has at least one actor", nameof(actors));
+        }
+
+        Write(writer, actors, actors.Count - 1);
+    }
+
+    private static void Write(Utf8JsonWriter writer, IReadOnlyList<string> actors, int index)
+    {
+        writer.WriteStartObject("act");
+        writer.WriteString("sub", actors[index]);
+        if (index > 0)
+        {
+            Write(writer, actors, index - 1);
+        }
+
+        writer.WriteEndObject();
+    }
+
     /// <summary>Reads a nested <c>act</c> claim back into a list, root first; null when malformed or deeper than <paramref name="maxDepth"/>.</summary>
     public static IReadOnlyList<string>? FromClaim(JsonElement act, int maxDepth = 16)
     {

@@ -31,11 +31,12 @@ public static class IncomingJwtRules
         ArgumentNullException.ThrowIfNull(encodedPayload);
         expectations ??= IncomingJwtExpectations.None;
         // Decoded into one pooled buffer, which the documents read from until they are disposed below.
-        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encodedHeader.Length) + Base64Url.GetMaxDecodedLength(encodedPayload.Length));
+        var headerBytes = Base64Url.GetMaxDecodedLength(encodedHeader.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(headerBytes + Base64Url.GetMaxDecodedLength(encodedPayload.Length));
         try
         {
-            using var header = ParseObject(encodedHeader, buffer.AsMemory(0, Base64Url.GetMaxDecodedLength(encodedHeader.Length)));
-            using var payload = header is null ? null : ParseObject(encodedPayload, buffer.AsMemory(Base64Url.GetMaxDecodedLength(encodedHeader.Length)));
+            using var header = ParseObject(encodedHeader, buffer.AsMemory(0, headerBytes));
+            using var payload = header is null ? null : ParseObject(encodedPayload, buffer.AsMemory(headerBytes));
             if (header is null || payload is null)
             {
                 return NotJsonObject();
