@@ -103,6 +103,27 @@ public sealed class SqliteStoreFaultTests : SqliteTestBase
     }
 
     [Fact]
+    public async Task Invariant2_AuditRowRefusedByTheDatabase_CommitRefusedNothingKeptThenRecovers()
+    {
+        var path = NewDatabasePath();
+        await using var store = await OpenMigratedAsync(path, null);
+        await store.CommitAsync(Batch("before"), Cancellation);
+        // Created while the writer holds its prepared insert: the statement must notice the schema change too.
+        await ExecuteRawAsync(path, "CREATE TRIGGER refuse_records BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.CommitAsync(Batch("refused"), Cancellation));
+
+        Assert.Equal(StoreFailureCause.Rejected, error.Cause);
+        // The batch's new shape went with its record: the transaction kept nothing.
+        Assert.Equal((1L, 1L), ((long)(await ScalarRawAsync(path, "SELECT count(*) FROM audit;"))!, (long)(await ScalarRawAsync(path, "SELECT count(*) FROM audit_shapes;"))!));
+        await ExecuteRawAsync(path, "DROP TRIGGER refuse_records;");
+        await store.CommitAsync(Batch("after"), Cancellation);
+        Assert.Equal(["before", "after"], (await ReadAllAsync(store)).Select(r => r.Event.Outcome));
+        var verified = await AuditVerifier.VerifyAsync(store, null, Cancellation);
+        Assert.True(verified.IsValid, verified.Message);
+    }
+
+    [Fact]
     public async Task Wal_LongReaderBlocksCheckpoints_ReportedAndShrunkUnderTheLimitOnceReleased()
     {
         const long limit = 256 * 1024;
