@@ -346,6 +346,8 @@ CACHED_RATIO=$(awk -v a="${M[cached.rps]}" -v b="${M[bare.rps]}" 'BEGIN { printf
 CPU_RATIO=$(awk -v a="${M[broker.percpu]}" -v b="${M[bare.percpu]}" 'BEGIN { printf "%.3f", a / b }')
 MET=$(awk -v r="$RATIO" -v t="$TARGET" 'BEGIN { print (r >= t) ? "met" : "NOT met" }')
 AUDIT_RATIO=$(awk -v a="${M[broker.rps]}" -v b="${M[audit.rps]}" 'BEGIN { printf "%.3f", a / b }')
+AUDIT_CPU_RATIO=$(awk -v a="${M[broker.percpu]}" -v b="${M[audit.percpu]}" 'BEGIN { printf "%.3f", a / b }')
+ROW_CPU_RATIO=$(awk -v a="${M[audit.percpu]}" -v b="${M[bare.percpu]}" 'BEGIN { printf "%.3f", a / b }')
 P99_RATIO=$(awk -v a="${M[broker.p99]}" -v b="${M[bare.p99]}" 'BEGIN { printf "%.2f", a / b }')
 U99_RATIO=$(awk -v a="${M[broker.u99]}" -v b="${M[audit.u99]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
 
@@ -380,7 +382,8 @@ BUSY=$(awk -v a="${LOAD_BEFORE%% *}" -v b="${LOAD_AFTER%% *}" -v n="$(nproc)" 'B
     echo "- throughput ratio broker/bare: **$RATIO** (target ≥ $TARGET at $CONNECTIONS connections: **$MET**); broker/(bare + audit): **$AUDIT_RATIO**"
     echo "- p99 broker/bare at $CONNECTIONS connections: **$P99_RATIO** (target ≤ 1.5)"
     echo "- throughput ratio cached/bare (same actor and user token on every request, identity_cache on): **$CACHED_RATIO**"
-    echo "- requests per server CPU-second, broker/bare: **$CPU_RATIO**"
+    echo "- requests per server CPU-second, broker/bare: **$CPU_RATIO**; broker/(bare + audit): **$AUDIT_CPU_RATIO**"
+    echo "- requests per server CPU-second, (bare + audit)/bare: **$ROW_CPU_RATIO**, what one durable audit row alone costs on this machine; below $TARGET, the floor plus that one row already misses the broker/bare target"
     echo "- durability: $ISSUED issuance records in the store for $BROKER_OK successful exchanges, $CACHED_ISSUED for $CACHED_OK on the cached broker; $VERIFIED"
     echo
     if [[ $UNLOADED != 0 ]]; then

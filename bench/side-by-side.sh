@@ -5,6 +5,10 @@
 #
 #   bash bench/side-by-side.sh A_DIR B_DIR      # each a folder holding a built `mandate` (e.g. `dotnet build
 #                                               # src/Mandate.Cli -c Release -o /tmp/a` on each commit)
+#   bash bench/side-by-side.sh floor floor+audit   # the crypto floor (bench/Mandate.Bench.Bare) without and with
+#                                               # one group-committed SQLite row: what a durable row costs here
+#
+# Either side may be `floor` or `floor+audit`; their tokens come from the repository's Release build of mandate.
 #
 # Knobs: ROUNDS (4), DURATION per round (15s), WARMUP (30s), CONNECTIONS per server (32). The data folders are
 # temporary and deleted on exit.
@@ -13,7 +17,19 @@ set -euo pipefail
 die() { echo "side-by-side: $*" >&2; exit 1; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
-[[ $# == 2 && -x $1/mandate && -x $2/mandate ]] || die "usage: bash bench/side-by-side.sh A_DIR B_DIR (folders holding a built mandate)"
+is_floor() { [[ $1 == floor || $1 == floor+audit ]]; }
+usage="usage: bash bench/side-by-side.sh A B, each a folder holding a built mandate, floor or floor+audit"
+[[ $# == 2 ]] || die "$usage"
+MANDATE=$HERE/../src/Mandate.Cli/bin/Release/net10.0/mandate
+BARE=$HERE/Mandate.Bench.Bare/bin/Release/net10.0/Mandate.Bench.Bare
+for side in "$1" "$2"; do
+    if is_floor "$side"; then
+        [[ -x $BARE ]] || release_build "$HERE/Mandate.Bench.Bare/Mandate.Bench.Bare.csproj"
+        [[ -x $MANDATE ]] || release_build "$HERE/../src/Mandate.Cli/Mandate.Cli.csproj"
+    else
+        [[ -x $side/mandate ]] || die "$usage ($side holds no mandate)"
+    fi
+done
 command -v wrk >/dev/null || die "wrk is not installed; run: sudo apt-get install -y wrk"
 ROUNDS=${ROUNDS:-4} DURATION=${DURATION:-15s} WARMUP=${WARMUP:-30s} CONNECTIONS=${CONNECTIONS:-32}
 export DOTNET_GCgen0size=0x1000000   # as bench/run.sh and the container image
@@ -23,9 +39,11 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-# start NAME DIR: a broker from DIR with the quickstart configuration in its own data folder; leaves $WORK/NAME/post.lua.
+# start NAME DIR: a broker from DIR (or the floor, for `floor` and `floor+audit`) with the quickstart configuration in
+# its own data folder; leaves $WORK/NAME/post.lua.
 start() {
     local name=$1 mandate=$2/mandate port url dir=$WORK/$1
+    is_floor "$2" && mandate=$MANDATE
     port=$(free_port)
     url=http://127.0.0.1:$port
     mkdir -p "$dir/cwd"
@@ -33,17 +51,36 @@ start() {
     sed -e "s#^issuer: .*#issuer: $url#" -e "s#^listen: .*#listen: $url#" -e "s#\.\./\.\./\.mandate/quickstart#$dir/data#g" \
         "$HERE/../examples/quickstart/mandate.yaml" >"$dir/mandate.yaml"
     printf '\nidentity_cache:\n  max_entries: 0\n' >>"$dir/mandate.yaml"
-    (cd "$dir/cwd" && exec "$mandate" serve --config "$dir/mandate.yaml" --listen "$url") >"$dir/log" 2>&1 &
+    local actor user
+    if is_floor "$2"; then
+        # The tokens first: making them writes the dev issuers' keys the floor verifies with.
+        tokens "$dir"
+        local audit=()
+        [[ $2 == floor+audit ]] && audit=(--AuditDb "$dir/audit.db")
+        (cd "$dir/cwd" && exec "$BARE" --Listen "$url" --Audience "$url" "${audit[@]}" \
+            --WorkloadIssuer https://spire.acme.example --WorkloadJwks "$dir/data/dev-issuers/workloads.jwks.json" \
+            --UserIssuer https://idp.acme.example --UserJwks "$dir/data/dev-issuers/acme-idp.jwks.json") >"$dir/log" 2>&1 &
+    else
+        (cd "$dir/cwd" && exec "$mandate" serve --config "$dir/mandate.yaml" --listen "$url") >"$dir/log" 2>&1 &
+    fi
     PIDS+=($!)
     echo $! >"$dir/pid"
     for _ in $(seq 1 120); do curl -fsS -o /dev/null "$url/healthz" 2>/dev/null && break; sleep 0.25; done
-    curl -fsS -o /dev/null "$url/healthz" || die "broker $name did not start ($dir/log)"
-    local actor user
-    actor=$("$mandate" dev token --config "$dir/mandate.yaml" --issuer workloads --sub spiffe://acme.example/agents/support --ttl 1h | tr -d '\n')
-    user=$("$mandate" dev token --config "$dir/mandate.yaml" --issuer acme-idp --sub alice --tenant acme --ttl 1h | tr -d '\n')
+    curl -fsS -o /dev/null "$url/healthz" || die "$name did not start ($dir/log)"
+    is_floor "$2" || tokens "$dir"
     local body="grant_type=$(urlencode urn:ietf:params:oauth:grant-type:token-exchange)&subject_token=$user&subject_token_type=$(urlencode urn:ietf:params:oauth:token-type:jwt)&actor_token=$actor&actor_token_type=$(urlencode urn:ietf:params:oauth:token-type:jwt)&resource=$(urlencode https://refunds.acme.example)&scope=$(urlencode refunds:write)"
     printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nwrk.body = "%s"\n' "$body" >"$dir/post.lua"
     echo "$url" >"$dir/url"
+    # A side that refuses the request would be measuring its error path.
+    local status
+    status=$(curl -sS -o "$dir/first.json" -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$body" "$url/oauth2/token")
+    [[ $status == 200 ]] || die "$name answered $status to the first exchange: $(head -c 300 "$dir/first.json")"
+}
+
+# tokens DIR: the actor and user tokens from DIR's dev issuers, into the caller's actor and user.
+tokens() {
+    actor=$("$mandate" dev token --config "$1/mandate.yaml" --issuer workloads --sub spiffe://acme.example/agents/support --ttl 1h | tr -d '\n')
+    user=$("$mandate" dev token --config "$1/mandate.yaml" --issuer acme-idp --sub alice --tenant acme --ttl 1h | tr -d '\n')
 }
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$(cat "$WORK/$1/pid")/stat"; }
