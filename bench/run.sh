@@ -231,8 +231,7 @@ measure() { # target round duration [connections]: one row in $ROWS, or in $UROW
         threads=1 rows=$UROWS
     fi
     local out=$RAW/$STAMP/$target-$round-c$connections.txt before after
-    # No dirty pages left from the run before: their writeback would slow this target's fsyncs, not that run's
-    # (the first unloaded round, right after the loaded ones, came out ~0.3 ms slower than the broker's others).
+    # No dirty pages left from the run before: their writeback would slow this target's fsyncs, not that run's.
     sync
     before=$(cpu_ticks "$pid")
     wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$WORK/post.lua" "$url/oauth2/token" >"$out" \
