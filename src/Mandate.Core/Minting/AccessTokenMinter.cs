@@ -71,14 +71,14 @@ public sealed class AccessTokenMinter
     }
 
     private static byte[] Header((string Kid, string Algorithm) key) =>
-        Encoding.ASCII.GetBytes(Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(
+        Base64Url.EncodeToUtf8(JsonSerializer.SerializeToUtf8Bytes(
             new Dictionary<string, string>
             {
                 ["alg"] = key.Algorithm,
                 ["kid"] = key.Kid,
                 ["typ"] = OAuthConstants.JwtTypes.AccessToken,
             },
-            HeaderJson)));
+            HeaderJson));
 
     /// <summary>The claims as JSON, in this thread's buffer: valid until the thread's next token.</summary>
     private ReadOnlySpan<byte> Payload(CredentialClaims c)
