@@ -8,13 +8,13 @@ namespace Mandate.Core.Audit;
 /// Makes audit writes durable with group commit: callers enqueue, one background loop drains whatever
 /// is queued (up to <see cref="AuditWriterOptions.MaxBatchSize"/>), commits it in one store transaction
 /// and completes every caller at once. Under load many requests share one fsync, which is what keeps
-/// "audit before credential" cheap.
+/// "audit before credential" cheap. A lone exchange commits its own write (AuditWriter.Alone.cs).
 /// </summary>
 /// <remarks>
 /// A caller whose token is cancelled stops waiting, but a write already queued may still become durable;
 /// such a caller must treat the write as failed and issue nothing, so an extra record is the only effect.
 /// </remarks>
-public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
+public sealed partial class AuditWriter : IUnitOfWork, IAsyncDisposable
 {
     private readonly IStorageKernel _store;
     private readonly int _maxBatchSize;
@@ -22,6 +22,9 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
     private readonly Channel<PendingWrite> _queue;
     private readonly Task _loop;
     private readonly LoopWake _wake = new();
+    // Held by whoever is committing to the store: the loop, or an exchange alone committing its own write.
+    private readonly SemaphoreSlim _storeTurn = new(1, 1);
+    private volatile bool _closed;
     private long _commits;
     private long _failedCommits;
     private long _batches;
@@ -76,8 +79,10 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
     public Task NextCommit => Volatile.Read(ref _nextCommit).Task;
 
     /// <summary>
-    /// Completes when <paramref name="batch"/> is durable. Faults with <see cref="StoreUnavailableException"/>
-    /// when the commit that carried it failed; then none of it was written and the caller must fail closed.
+    /// Completes when <paramref name="batch"/> is durable. Faults with <see cref="StoreUnavailableException"/> when the
+    /// commit that carried it failed; then none of it was written and the caller must fail closed. The only exchange in
+    /// progress commits on its own thread before this returns (<see cref="TakeTheTurnAlone"/>): a caller that must not
+    /// wait yields first.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The writer is disposed.</exception>
     public Task CommitAsync(StoreBatch batch, CancellationToken cancellationToken)
@@ -89,22 +94,31 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         }
 
         // Encoded here, on the caller's thread, so the one commit loop only links hashes and writes rows.
-        // Enqueue before returning, so a caller holding the task knows its write is in line.
+        // Queued (or committed) before returning, so a caller holding the task knows its write is in line.
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var queued = _queue.Writer.TryWrite(new PendingWrite(EncodedAuditEvent.EncodeAll(batch), completion));
-        ObjectDisposedException.ThrowIf(!queued, this);
-        _delay.Queued();
-
-        return cancellationToken.CanBeCanceled ? completion.Task.WaitAsync(cancellationToken) : completion.Task;
+        var write = new PendingWrite(EncodedAuditEvent.EncodeAll(batch), completion);
+        var durable = TakeTheTurnAlone() ? CommitAloneAsync(write) : Enqueue(write);
+        return cancellationToken.CanBeCanceled ? durable.WaitAsync(cancellationToken) : durable;
     }
 
     /// <summary>Stops accepting writes, commits everything already queued, then stops the loop.</summary>
     public async ValueTask DisposeAsync()
     {
+        _closed = true;
         _queue.Writer.TryComplete();
         await _loop;
+        // A write committing alone finishes first; one that takes the turn after this sees _closed and backs off.
+        await _storeTurn.WaitAsync();
+        _storeTurn.Release();
         await _releases;
         _wake.Dispose();
+    }
+
+    private Task Enqueue(PendingWrite write)
+    {
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(write), this);
+        _delay.Queued();
+        return write.Completion.Task;
     }
 
     private void RunCommitLoop()
@@ -115,18 +129,31 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         {
             // Under load each commit would otherwise carry one fsync's worth of arrivals; see AuditCommitDelay.
             _delay.WaitForSiblings();
+            if (!_storeTurn.Wait(0))
+            {
+                _wake.Block(_storeTurn.WaitAsync());
+            }
+
             while (group.Count < _maxBatchSize && reader.TryRead(out var write))
             {
                 group.Add(write);
             }
 
-            // Blocks this thread only: a synchronous store completes inline, an asynchronous one (Npgsql) on the pool.
-            _wake.Block(CommitGroupAsync(group));
+            try
+            {
+                // Blocks this thread only: a synchronous store completes inline, an asynchronous one (Npgsql) on the pool.
+                _wake.Block(CommitGroupAsync(group, alone: false));
+            }
+            finally
+            {
+                _storeTurn.Release();
+            }
+
             group.Clear();
         }
     }
 
-    private async Task CommitGroupAsync(List<PendingWrite> group)
+    private async Task CommitGroupAsync(List<PendingWrite> group, bool alone)
     {
         var batches = new StoreBatch[group.Count];
         for (var i = 0; i < group.Count; i++)
@@ -151,7 +178,7 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
                 // never retried this way: it would multiply the wait by the group's size.
                 foreach (var write in group)
                 {
-                    await CommitGroupAsync([write]);
+                    await CommitGroupAsync([write], alone);
                 }
 
                 return;
@@ -174,7 +201,15 @@ public sealed class AuditWriter : IUnitOfWork, IAsyncDisposable
         Interlocked.Add(ref _batches, group.Count);
         Interlocked.Add(ref _events, combined.Changes.Count(c => c is EncodedAuditEvent));
         _delay.Done(group.Count);
-        Release(group);
+        if (alone)
+        {
+            // Its caller is this thread and waits for nothing else: no continuation to hand to the pool.
+            group[0].Completion.TrySetResult();
+        }
+        else
+        {
+            Release(group);
+        }
 
         Interlocked.Exchange(ref _nextCommit, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }

@@ -102,6 +102,8 @@ public sealed partial class ShadowDecisionPoint : IPolicyDecisionPoint, IDisposa
 
     private async Task RecordAsync(AuditEvent audit)
     {
+        // Off the request's thread: a write may commit on its caller's thread, and this one must not hold up the decision.
+        await Task.Yield();
         try
         {
             await _trail.CommitAsync(new StoreBatch(audit), CancellationToken.None);
