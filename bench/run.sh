@@ -23,6 +23,7 @@ ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-2}
 WARMUP=${WARMUP:-20s}
 TARGET=${TARGET:-0.85}
+FLOOR_SPREAD=${FLOOR_SPREAD:-1.2}
 VERIFY=${VERIFY:-1}
 UNLOADED=${UNLOADED:-10s}
 
@@ -350,6 +351,13 @@ MET=$(awk -v r="$RATIO" -v t="$TARGET" 'BEGIN { print (r >= t) ? "met" : "NOT me
 AUDIT_RATIO=$(awk -v a="${M[broker.rps]}" -v b="${M[audit.rps]}" 'BEGIN { printf "%.3f", a / b }')
 AUDIT_CPU_RATIO=$(awk -v a="${M[broker.percpu]}" -v b="${M[audit.percpu]}" 'BEGIN { printf "%.3f", a / b }')
 ROW_CPU_RATIO=$(awk -v a="${M[audit.percpu]}" -v b="${M[bare.percpu]}" 'BEGIN { printf "%.3f", a / b }')
+# A disturbed floor makes any ratio against it meaningless: bare + audit cannot cost less per exchange than bare,
+# and the same endpoint's rounds should not spread by more than FLOOR_SPREAD (max/min requests per CPU-second).
+BARE_SPREAD=$(awk -F'\t' '$1 == "bare" { if (min == "" || $10 < min) min = $10; if ($10 > max) max = $10 } END { printf "%.3f", max / min }' "$ROWS")
+DISTURBED=$(awk -v r="$ROW_CPU_RATIO" -v s="$BARE_SPREAD" -v lim="$FLOOR_SPREAD" 'BEGIN {
+    if (r > 1) print "bare + audit cost less CPU per exchange than bare"
+    else if (s > lim) printf "the bare rounds spread %.0f %% in requests per CPU-second, above FLOOR_SPREAD=%s", (s - 1) * 100, lim }')
+[[ -z $DISTURBED ]] || MET="not judged: the floor was disturbed ($DISTURBED); re-run"
 P99_RATIO=$(awk -v a="${M[broker.p99]}" -v b="${M[bare.p99]}" 'BEGIN { printf "%.2f", a / b }')
 U99_RATIO=$(awk -v a="${M[broker.u99]}" -v b="${M[audit.u99]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
 
