@@ -26,7 +26,7 @@ internal sealed class AuditCommitDelay
     // An exchange that has queued its write is counted in both until the write completes.
     private int OnTheirWay => Volatile.Read(ref _expected) - Volatile.Read(ref _pending);
 
-    /// <summary>One exchange in progress (the caller's) and no write queued or committing.</summary>
+    /// <summary>Exactly one exchange in progress and no write queued or committing.</summary>
     public bool Alone => Volatile.Read(ref _expected) == 1 && Volatile.Read(ref _pending) == 0;
 
     public void ExchangeStarted() => Interlocked.Increment(ref _expected);

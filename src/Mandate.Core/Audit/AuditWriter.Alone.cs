@@ -5,9 +5,9 @@ public sealed partial class AuditWriter
 {
     /// <summary>
     /// The only exchange in progress (<see cref="Expect"/>), nothing queued and the store free: the write commits on
-    /// the caller's own thread. Handing it to the loop and back wakes two sleeping threads for one request. Writes
-    /// outside an exchange (the egress proxy's, an operator's) always go through the loop, so concurrent ones share a
-    /// commit.
+    /// the caller's own thread. Handing it to the loop and back wakes two sleeping threads for one request. Only
+    /// exchanges are counted, so writes made while none is in progress (the egress proxy's, an operator's) go through
+    /// the loop, where concurrent ones share a commit.
     /// </summary>
     private bool TakeTheTurnAlone()
     {

@@ -129,10 +129,7 @@ public sealed partial class AuditWriter : IUnitOfWork, IAsyncDisposable
         {
             // Under load each commit would otherwise carry one fsync's worth of arrivals; see AuditCommitDelay.
             _delay.WaitForSiblings();
-            if (!_storeTurn.Wait(0))
-            {
-                _wake.Block(_storeTurn.WaitAsync());
-            }
+            _wake.Block(_storeTurn.WaitAsync());
 
             while (group.Count < _maxBatchSize && reader.TryRead(out var write))
             {

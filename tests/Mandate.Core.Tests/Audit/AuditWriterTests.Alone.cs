@@ -10,15 +10,14 @@ public sealed partial class AuditWriterTests
     [Fact]
     public async Task CommitAsync_TheOnlyExchangeInProgress_CommitsOnTheCallersThreadAndIsDurableOnReturn()
     {
-        var storeThread = 0;
-        var store = new ScriptedStore { OnCommit = (_, _) => { storeThread = Environment.CurrentManagedThreadId; return Task.CompletedTask; } };
+        var (store, storeThread) = ThreadRecordingStore();
         await using var writer = new AuditWriter(store);
         using var mine = writer.Expect();
 
         var write = writer.CommitAsync(Batch(0), CancellationToken.None);
 
         Assert.True(write.IsCompletedSuccessfully, "a synchronous store's commit was not finished when CommitAsync returned");
-        Assert.Equal(Environment.CurrentManagedThreadId, storeThread);
+        Assert.Equal(Environment.CurrentManagedThreadId, storeThread());
         Assert.Single(store.Committed);
         Assert.Equal((1, 1), (writer.CommitCount, writer.EventCount));
     }
@@ -26,8 +25,7 @@ public sealed partial class AuditWriterTests
     [Fact]
     public async Task CommitAsync_AnotherExchangeInProgress_GoesThroughTheGroupCommitLoop()
     {
-        var storeThread = 0;
-        var store = new ScriptedStore { OnCommit = (_, _) => { storeThread = Environment.CurrentManagedThreadId; return Task.CompletedTask; } };
+        var (store, storeThread) = ThreadRecordingStore();
         await using var writer = new AuditWriter(store);
         using var mine = writer.Expect();
         using var other = writer.Expect();
@@ -35,21 +33,20 @@ public sealed partial class AuditWriterTests
         var caller = Environment.CurrentManagedThreadId;
         await writer.CommitAsync(Batch(0), CancellationToken.None).WaitAsync(Bound);
 
-        Assert.NotEqual(caller, storeThread);
+        Assert.NotEqual(caller, storeThread());
         Assert.Single(store.Committed);
     }
 
     [Fact]
     public async Task CommitAsync_NoExchangeInProgress_GoesThroughTheGroupCommitLoop()
     {
-        var storeThread = 0;
-        var store = new ScriptedStore { OnCommit = (_, _) => { storeThread = Environment.CurrentManagedThreadId; return Task.CompletedTask; } };
+        var (store, storeThread) = ThreadRecordingStore();
         await using var writer = new AuditWriter(store);
 
         var caller = Environment.CurrentManagedThreadId;
         await writer.CommitAsync(Batch(0), CancellationToken.None).WaitAsync(Bound);
 
-        Assert.NotEqual(caller, storeThread);
+        Assert.NotEqual(caller, storeThread());
     }
 
     [Fact]
@@ -89,10 +86,7 @@ public sealed partial class AuditWriterTests
     [Fact]
     public async Task CommitAsync_ACommitAloneFails_TheCallerFailsClosedAndTheNextWriteCommits()
     {
-        var store = new ScriptedStore
-        {
-            OnCommit = (n, _) => n == 1 ? Task.FromException(new StoreUnavailableException("disk full")) : Task.CompletedTask,
-        };
+        var store = FirstCommitThrows(new StoreUnavailableException("disk full"));
         await using var writer = new AuditWriter(store);
         using var mine = writer.Expect();
 
@@ -107,10 +101,7 @@ public sealed partial class AuditWriterTests
     [Fact]
     public async Task CommitAsync_ACommitAloneIsRejected_OnlyThatCallerFails()
     {
-        var store = new ScriptedStore
-        {
-            OnCommit = (n, _) => n == 1 ? Task.FromException(new ArgumentException("a change this store cannot write")) : Task.CompletedTask,
-        };
+        var store = FirstCommitThrows(new ArgumentException("a change this store cannot write"));
         await using var writer = new AuditWriter(store);
         using var mine = writer.Expect();
 
@@ -153,6 +144,16 @@ public sealed partial class AuditWriterTests
         await writer.DisposeAsync().AsTask().WaitAsync(Bound);
         await writer.DisposeAsync().AsTask().WaitAsync(Bound);
     }
+
+    private static (ScriptedStore Store, Func<int> StoreThread) ThreadRecordingStore()
+    {
+        var thread = 0;
+        var store = new ScriptedStore { OnCommit = (_, _) => { thread = Environment.CurrentManagedThreadId; return Task.CompletedTask; } };
+        return (store, () => thread);
+    }
+
+    private static ScriptedStore FirstCommitThrows(Exception failure) =>
+        new() { OnCommit = (n, _) => n == 1 ? Task.FromException(failure) : Task.CompletedTask };
 
     private static void InterlockedMax(ref int target, int value)
     {
