@@ -87,11 +87,7 @@ internal sealed class SqliteWalBound
         _health?.ReportCheckpoint(blocked, walBytes);
     }
 
-    private long WalBytes()
-    {
-        var wal = new FileInfo(_walPath);
-        return wal.Exists ? wal.Length : 0;
-    }
+    private long WalBytes() => FileStatus.SizeOf(_walPath);
 
     private static async Task<(long Busy, long Frames, long Copied)> CheckpointAsync(
         SqliteConnection connection, string mode, CancellationToken cancellationToken)

@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 namespace Mandate.Core.Storage;
 
 /// <summary>
-/// A file's identity on Unix: device and inode, as <c>stat(2)</c> reports them for a path. Two equal
+/// A file's identity on Unix: device and inode, as <c>stat(2)</c> reports them for a path (read on Linux without the
+/// file's times, <see cref="FileStatus"/>). Two equal
 /// identities are the same file; a path whose identity changed now names another file (the original was
 /// deleted or replaced, e.g. by <c>rm</c> or <c>mv backup.db mandate.db</c>): the store and the admin socket
 /// use it to tell their own file from one put in its place. Windows refuses to delete a
@@ -21,6 +22,11 @@ public readonly record struct FileIdentity(ulong Device, ulong Inode)
         if (!(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()))
         {
             return null;
+        }
+
+        if (FileStatus.TryIdentity(path, out var device, out var inode))
+        {
+            return new FileIdentity(device, inode);
         }
 
         var buffer = new byte[StatBufferBytes];
