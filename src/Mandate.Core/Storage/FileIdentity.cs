@@ -5,10 +5,9 @@ namespace Mandate.Core.Storage;
 
 /// <summary>
 /// A file's identity on Unix: device and inode, as <c>stat(2)</c> reports them for a path (read on Linux without the
-/// file's times, <see cref="FileStatus"/>). Two equal
-/// identities are the same file; a path whose identity changed now names another file (the original was
-/// deleted or replaced, e.g. by <c>rm</c> or <c>mv backup.db mandate.db</c>): the store and the admin socket
-/// use it to tell their own file from one put in its place. Windows refuses to delete a
+/// file's times, <see cref="FileStatus"/>). Two equal identities are the same file; a path whose identity changed
+/// now names another file (the original was deleted or replaced, e.g. by <c>rm</c> or <c>mv backup.db mandate.db</c>):
+/// the store and the admin socket use it to tell their own file from one put in its place. Windows refuses to delete a
 /// file SQLite holds open, so there the check is not needed and <see cref="Of"/> returns null.
 /// </summary>
 public readonly record struct FileIdentity(ulong Device, ulong Inode)
