@@ -62,9 +62,14 @@ public static class FileStatus
             return NativeMethods.statx(AtCurrentDirectory, path, 0, mask, ref MemoryMarshal.GetReference(buffer)) == 0
                 && (BinaryPrimitives.ReadUInt32LittleEndian(buffer) & mask) == mask;
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        catch (EntryPointNotFoundException)
         {
             // glibc before 2.28, or another C library without the wrapper.
+            s_unavailable = true;
+            return false;
+        }
+        catch (DllNotFoundException)
+        {
             s_unavailable = true;
             return false;
         }
@@ -72,7 +77,8 @@ public static class FileStatus
 
     private static class NativeMethods
     {
-        [DllImport("libc", SetLastError = true)]
+        // A failure (no such file, statx refused) is only ever answered by the caller's fallback, so errno is not kept.
+        [DllImport("libc")]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, ref byte buffer);
     }
