@@ -203,6 +203,12 @@ cpu_ticks() { # utime + stime of every thread of the process; fields 14 and 15 o
     awk '{ print $12 + $13 }' <<<"$stat"
 }
 
+# The whole machine's CPU: "busy steal" in ticks, busy being user + nice + system time of every process (irq and
+# softirq time, which no process is charged with, left out) and steal the time the hypervisor gave to others.
+machine_ticks() {
+    awk '$1 == "cpu" { print $2 + $3 + $4, $9; exit }' /proc/stat
+}
+
 # Latency from wrk's distribution ("  99%   12.34ms") in milliseconds.
 latency_ms() { # file percentile
     awk -v p="$2%" '$1 == p {
@@ -231,13 +237,17 @@ measure() { # target round duration [connections]: one row in $ROWS, or in $UROW
     if ((connections == 1)); then
         threads=1 rows=$UROWS
     fi
-    local out=$RAW/$STAMP/$target-$round-c$connections.txt before after
+    local out=$RAW/$STAMP/$target-$round-c$connections.txt before after machine_before machine_after
     # No dirty pages left from the run before: their writeback would slow this target's fsyncs, not that run's.
     sync
+    machine_before=$(machine_ticks)
     before=$(cpu_ticks "$pid")
-    wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$WORK/post.lua" "$url/oauth2/token" >"$out" \
+    # wrk's own CPU (user and system seconds, from bash's time), so what the rest of the machine used can be told apart.
+    local TIMEFORMAT='%3U %3S'
+    { time wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$WORK/post.lua" "$url/oauth2/token" >"$out"; } 2>"$out.cpu" \
         || die "wrk failed against $target ($out)"
     after=$(cpu_ticks "$pid")
+    machine_after=$(machine_ticks)
     kill -0 "$pid" 2>/dev/null || die "$target died during the run"
 
     local rps requests non2xx errors p50 p99 elapsed cpu cores per_cpu
@@ -254,16 +264,24 @@ measure() { # target round duration [connections]: one row in $ROWS, or in $UROW
     cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
     cores=$(awk -v c="$cpu" -v e="$elapsed" 'BEGIN { printf "%.2f", c / e }')
     per_cpu=$(awk -v r="$requests" -v c="$cpu" 'BEGIN { printf "%.0f", (c > 0 ? r / c : 0) }')
+    # Cores that neither this server nor wrk used (the idle servers, this script, anything else running), and cores
+    # the hypervisor took: a quiet machine shows ~0 for both.
+    local others steal
+    read -r others steal < <(awk -v b="$machine_before" -v a="$machine_after" -v hz="$CLK_TCK" -v server="$cpu" -v e="$elapsed" \
+        -v w="$(tail -1 "$out.cpu")" 'BEGIN {
+            split(b, x, " "); split(a, y, " "); split(w, c, " ")
+            o = ((y[1] - x[1]) / hz - server - c[1] - c[2]) / e
+            printf "%.2f %.2f\n", (o > 0 ? o : 0), (y[2] - x[2]) / hz / e }')
     if [[ $target == broker || $target == cached ]]; then
         RESPONSES[$target]=$((RESPONSES[$target] + requests))
         NON2XX[$target]=$((NON2XX[$target] + non2xx))
     fi
     if [[ $round != warmup ]]; then
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-            "$target" "$round" "$rps" "$p50" "$p99" "$requests" "$non2xx" "$errors" "$cpu" "$per_cpu" "$cores" >>"$rows"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+            "$target" "$round" "$rps" "$p50" "$p99" "$requests" "$non2xx" "$errors" "$cpu" "$per_cpu" "$cores" "$others" "$steal" >>"$rows"
     fi
-    log "$(printf '%-6s %-6s c%-3s %8s req/s  p50 %6s ms  p99 %7s ms  non-2xx %s  socket errors %s  server CPU %5s s (%s cores)  %5s req/CPU-s' \
-        "$target" "$round" "$connections" "$rps" "$p50" "$p99" "$non2xx" "$errors" "$cpu" "$cores" "$per_cpu")"
+    log "$(printf '%-6s %-6s c%-3s %8s req/s  p50 %6s ms  p99 %7s ms  non-2xx %s  socket errors %s  server CPU %5s s (%s cores)  %5s req/CPU-s  others %s cores, stolen %s' \
+        "$target" "$round" "$connections" "$rps" "$p50" "$p99" "$non2xx" "$errors" "$cpu" "$cores" "$per_cpu" "$others" "$steal")"
     [[ $non2xx == 0 && $errors == 0 ]] || log "WARNING: $target had $non2xx non-2xx responses and $errors socket errors ($out)"
 }
 
@@ -362,7 +380,12 @@ P99_RATIO=$(awk -v a="${M[broker.p99]}" -v b="${M[bare.p99]}" 'BEGIN { printf "%
 U99_RATIO=$(awk -v a="${M[broker.u99]}" -v b="${M[audit.u99]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
 
 CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-BUSY=$(awk -v a="${LOAD_BEFORE%% *}" -v b="${LOAD_AFTER%% *}" -v n="$(nproc)" 'BEGIN { if (a > n || b > n) print "**The machine was busy (load average above nproc): other processes took CPU from the runs. Compare ratios only, and re-run on a quiet machine for absolute figures.**" }')
+# Busy means CPU went elsewhere during the measured runs: to other processes (the median over the loaded runs of the
+# cores neither the measured server nor wrk used) or to the hypervisor (stolen). The load average cannot tell: the
+# benchmark itself keeps it above nproc.
+OTHERS=$(awk -F'\t' '{ print $12 }' "$ROWS" | median)
+STOLEN=$(awk -F'\t' '{ print $13 }' "$ROWS" | median)
+BUSY=$(awk -v o="$OTHERS" -v s="$STOLEN" 'BEGIN { if (o > 0.1 || s > 0.1) printf "**The machine was busy: in the median run %.2f cores went to other processes and %.2f were stolen by the hypervisor. Compare ratios only, and re-run on a quiet machine for absolute figures.**", o, s }')
 {
     echo "# Latest load benchmark"
     echo
@@ -378,6 +401,7 @@ BUSY=$(awk -v a="${LOAD_BEFORE%% *}" -v b="${LOAD_AFTER%% *}" -v n="$(nproc)" 'B
     echo "| DOTNET_GCgen0size (every server) | $DOTNET_GCgen0size |"
     echo "| wrk | $(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }') |"
     echo "| load average before / after | $LOAD_BEFORE / $LOAD_AFTER |"
+    echo "| cores used by other processes / stolen (median run) | $OTHERS / $STOLEN |"
     echo
     [[ -z $BUSY ]] || { echo "$BUSY"; echo; }
     echo "## Medians over $ROUNDS rounds"
@@ -410,16 +434,16 @@ BUSY=$(awk -v a="${LOAD_BEFORE%% *}" -v b="${LOAD_AFTER%% *}" -v n="$(nproc)" 'B
     fi
     echo "## Every run"
     echo
-    echo "| target | round | req/s | p50 ms | p99 ms | requests | non-2xx | socket errors | server CPU s | cores busy | req per CPU-s |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10 }' "$ROWS"
+    echo "| target | round | req/s | p50 ms | p99 ms | requests | non-2xx | socket errors | server CPU s | cores busy | req per CPU-s | other processes' cores | stolen cores |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10, $12, $13 }' "$ROWS"
     if [[ -s $UROWS ]]; then
         echo
         echo "At 1 connection:"
         echo
-        echo "| target | round | req/s | p50 ms | p99 ms | requests | non-2xx | socket errors | server CPU s | cores busy | req per CPU-s |"
-        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-        awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10 }' "$UROWS"
+        echo "| target | round | req/s | p50 ms | p99 ms | requests | non-2xx | socket errors | server CPU s | cores busy | req per CPU-s | other processes' cores | stolen cores |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10, $12, $13 }' "$UROWS"
     fi
     echo
     echo "Raw wrk output: \`bench/results/raw/$STAMP/\` (not committed)."
