@@ -376,6 +376,10 @@ DISTURBED=$(awk -v r="$ROW_CPU_RATIO" -v s="$BARE_SPREAD" -v lim="$FLOOR_SPREAD"
     if (r > 1) print "bare + audit cost less CPU per exchange than bare"
     else if (s > lim) printf "the bare rounds spread %.0f %% in requests per CPU-second, above FLOOR_SPREAD=%s", (s - 1) * 100, lim }')
 [[ -z $DISTURBED ]] || MET="not judged: the floor was disturbed ($DISTURBED); re-run"
+# Below the target, the floor plus one minimal row already misses it; above, what the broker may spend on the rest.
+ROW_NOTE=$(awk -v r="$ROW_CPU_RATIO" -v t="$TARGET" 'BEGIN {
+    if (r < t) printf "; below %s, the floor plus that one row already misses the broker/bare target", t
+    else printf "; the target leaves %.3f of the floor per CPU-second for everything the broker does beyond that row", r - t }')
 P99_RATIO=$(awk -v a="${M[broker.p99]}" -v b="${M[bare.p99]}" 'BEGIN { printf "%.2f", a / b }')
 U99_RATIO=$(awk -v a="${M[broker.u99]}" -v b="${M[audit.u99]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
 
@@ -417,7 +421,7 @@ BUSY=$(awk -v o="$OTHERS" -v s="$STOLEN" 'BEGIN { if (o > 0.1 || s > 0.1) printf
     echo "- p99 broker/bare at $CONNECTIONS connections: **$P99_RATIO** (target ≤ 1.5)"
     echo "- throughput ratio cached/bare (same actor and user token on every request, identity_cache on): **$CACHED_RATIO**"
     echo "- requests per server CPU-second, broker/bare: **$CPU_RATIO**; broker/(bare + audit): **$AUDIT_CPU_RATIO**"
-    echo "- requests per server CPU-second, (bare + audit)/bare: **$ROW_CPU_RATIO**, what one durable audit row alone costs on this machine; below $TARGET, the floor plus that one row already misses the broker/bare target"
+    echo "- requests per server CPU-second, (bare + audit)/bare: **$ROW_CPU_RATIO**, what one durable audit row alone costs on this machine$ROW_NOTE"
     echo "- durability: $ISSUED issuance records in the store for $BROKER_OK successful exchanges, $CACHED_ISSUED for $CACHED_OK on the cached broker; $VERIFIED"
     echo
     if [[ $UNLOADED != 0 ]]; then
