@@ -383,6 +383,13 @@ ROW_NOTE=$(awk -v r="$ROW_CPU_RATIO" -v t="$TARGET" 'BEGIN {
 P99_RATIO=$(awk -v a="${M[broker.p99]}" -v b="${M[bare.p99]}" 'BEGIN { printf "%.2f", a / b }')
 U99_RATIO=$(awk -v a="${M[broker.u99]}" -v b="${M[audit.u99]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
 
+# One row per run of a rows file ($ROWS or $UROWS), as a Markdown table.
+runs_table() {
+    echo "| target | round | req/s | p50 ms | p99 ms | requests | non-2xx | socket errors | server CPU s | cores busy | req per CPU-s | other processes' cores | stolen cores |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10, $12, $13 }' "$1"
+}
+
 CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 # Busy means CPU went elsewhere during the measured runs: to other processes (the median over the loaded runs of the
 # cores neither the measured server nor wrk used) or to the hypervisor (stolen). The load average cannot tell: the
@@ -438,16 +445,12 @@ BUSY=$(awk -v o="$OTHERS" -v s="$STOLEN" 'BEGIN { if (o > 0.1 || s > 0.1) printf
     fi
     echo "## Every run"
     echo
-    echo "| target | round | req/s | p50 ms | p99 ms | requests | non-2xx | socket errors | server CPU s | cores busy | req per CPU-s | other processes' cores | stolen cores |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10, $12, $13 }' "$ROWS"
+    runs_table "$ROWS"
     if [[ -s $UROWS ]]; then
         echo
         echo "At 1 connection:"
         echo
-        echo "| target | round | req/s | p50 ms | p99 ms | requests | non-2xx | socket errors | server CPU s | cores busy | req per CPU-s | other processes' cores | stolen cores |"
-        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-        awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10, $12, $13 }' "$UROWS"
+        runs_table "$UROWS"
     fi
     echo
     echo "Raw wrk output: \`bench/results/raw/$STAMP/\` (not committed)."
