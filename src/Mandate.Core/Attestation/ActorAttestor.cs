@@ -29,15 +29,23 @@ public sealed class ActorAttestor
 
     /// <summary>
     /// Attests the agent from <paramref name="actorToken"/>, or over mutual TLS from the X.509-SVID the host
-    /// validated (<paramref name="certificate"/>); when both are given they must name the same workload.
+    /// validated (<paramref name="certificate"/>); when both are given they must name the same workload, and so must
+    /// <paramref name="clientId"/> when the request names one.
     /// </summary>
-    public async Task<ActorAttestation> AttestAsync(string? actorToken, WorkloadIdentity? certificate, CancellationToken cancellationToken)
+    public async Task<ActorAttestation> AttestAsync(string? actorToken, WorkloadIdentity? certificate, string? clientId, CancellationToken cancellationToken)
     {
         var result = await AttestWorkloadAsync(actorToken, certificate, cancellationToken);
         if (result.Identity is not { } identity)
         {
             // RFC 8693 §2.2.2: an invalid subject or actor token is invalid_request.
             return Refuse(null, (result.Check ?? AttestChecks.ActorToken).Refuse(result.Failure ?? "actor_token is required: the agent's workload identity (JWT-SVID)", result.Detail));
+        }
+
+        // RFC 6749 §3.2.1: a client that names itself must be the client that authenticated (an empty value is absent,
+        // §3.2). The value is not repeated back: it is the caller's text, not an identity anything vouched for.
+        if (!string.IsNullOrEmpty(clientId) && clientId != identity.SpiffeId)
+        {
+            return Refuse(identity, AttestChecks.ClientId.Refuse($"client_id names another client than the workload that authenticated ('{identity.SpiffeId}'); send that SPIFFE ID as client_id, or omit client_id"));
         }
 
         if (!SpiffeId.TryGetTrustDomain(identity.SpiffeId, out var domain) || domain != _trustDomain)

@@ -13,6 +13,9 @@ public static class AttestChecks
     /// <summary>The actor_token (or client certificate) did not prove a workload identity.</summary>
     public static readonly Check ActorToken = new("attest.actor_token", E.InvalidRequest);
 
+    /// <summary>RFC 6749 §3.2.1: the request's client_id names another client than the workload that authenticated.</summary>
+    public static readonly Check ClientId = new("attest.client_id", E.InvalidClient);
+
     /// <summary>The workload belongs to another trust domain.</summary>
     public static readonly Check TrustDomain = new("attest.trust_domain", E.InvalidRequest);
 

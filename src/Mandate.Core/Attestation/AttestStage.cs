@@ -30,9 +30,12 @@ public sealed class AttestStage
         _standing = standing;
     }
 
-    /// <summary>Attests the caller from its actor_token, or over mutual TLS from the client certificate's X.509-SVID.</summary>
-    public Task<ActorAttestation> ActorAsync(string? actorToken, WorkloadIdentity? certificate, CancellationToken cancellationToken) =>
-        _actors.AttestAsync(actorToken, certificate, cancellationToken);
+    /// <summary>
+    /// Attests the caller from its actor_token, or over mutual TLS from the client certificate's X.509-SVID; a
+    /// <paramref name="clientId"/> the request sent must name the same workload.
+    /// </summary>
+    public Task<ActorAttestation> ActorAsync(string? actorToken, WorkloadIdentity? certificate, string? clientId, CancellationToken cancellationToken) =>
+        _actors.AttestAsync(actorToken, certificate, clientId, cancellationToken);
 
     /// <summary>Attests the subject_token of <paramref name="request"/> for <paramref name="actor"/>.</summary>
     public async Task<Result<AttestedSubject>> SubjectAsync(TokenRequest request, AttestedActor actor, CancellationToken cancellationToken)

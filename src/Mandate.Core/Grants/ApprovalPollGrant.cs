@@ -63,7 +63,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             return ApprovalChecks.ActorTokenMissing.Refuse("actor_token (the agent's JWT-SVID) and actor_token_type=urn:ietf:params:oauth:token-type:jwt are required");
         }
 
-        var attested = await _attest.ActorAsync(actorToken, certificate: null, cancellationToken);
+        var attested = await _attest.ActorAsync(actorToken, certificate: null, request.ClientId, cancellationToken);
         if (attested.Failed(out var refused, out var actor))
         {
             if (attested.Identity is { } identity)

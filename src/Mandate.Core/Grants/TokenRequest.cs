@@ -30,6 +30,7 @@ public sealed record TokenRequest
         AuthorizationDetails = Get(P.AuthorizationDetails);
         EvidenceSubject = Get(P.EvidenceSubject);
         AuthReqId = Get(P.AuthReqId);
+        ClientId = Get(P.ClientId);
         RequestedLifetimeText = Get(P.RequestedLifetime);
         if (int.TryParse(RequestedLifetimeText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
         {
@@ -71,6 +72,9 @@ public sealed record TokenRequest
 
     /// <summary>CIBA §10.1 auth_req_id of an approval poll.</summary>
     public string? AuthReqId { get; }
+
+    /// <summary>RFC 6749 §3.2.1 client_id, when the caller names itself: it must be the attested workload.</summary>
+    public string? ClientId { get; }
 
     /// <summary>requested_lifetime as sent; validation refuses anything but 1 to 86400 seconds.</summary>
     public string? RequestedLifetimeText { get; }

@@ -47,6 +47,14 @@ public static class OAuthConstants
 
         /// <summary>Mandate extension: the lifetime the caller wants, in seconds; more than policy allows is refused, never granted.</summary>
         public const string RequestedLifetime = "requested_lifetime";
+
+        /// <summary>RFC 6749 §3.2.1: the client identifying itself; here it must be the workload that authenticated.</summary>
+        public const string ClientId = "client_id";
+
+        /// <summary>RFC 6749 §2.3.1 and RFC 7521 §4.2: client authentication methods Mandate does not accept.</summary>
+        public const string ClientSecret = "client_secret";
+        public const string ClientAssertion = "client_assertion";
+        public const string ClientAssertionType = "client_assertion_type";
     }
 
     public static class Errors

@@ -27,6 +27,17 @@ public static class TokenEndpoint
             return;
         }
 
+        if (TokenClientAuthentication.Refusal(http.Request, form) is var (unsupported, challenge))
+        {
+            if (challenge is not null)
+            {
+                http.Response.Headers.WWWAuthenticate = challenge;
+            }
+
+            await OAuthResponses.WriteErrorAsync(http, unsupported);
+            return;
+        }
+
         var (sender, bindingError, nonce) = await binding.ReadAsync(http, http.RequestAborted);
         if (bindingError is not null)
         {

@@ -3,8 +3,9 @@ using Mandate.Core.Protocol;
 namespace Mandate.Server.Http;
 
 /// <summary>
-/// How a calling workload failed to authenticate on introspection and revocation (RFC 6749 §5.2
-/// <c>invalid_client</c>, 401): by its workload identity JWT as a bearer token, or its X.509-SVID over mTLS.
+/// How a calling workload failed to authenticate (RFC 6749 §5.2 <c>invalid_client</c>, 401): on introspection and
+/// revocation by its workload identity JWT as a bearer token, or its X.509-SVID over mTLS; at the token endpoint by a
+/// method Mandate does not accept.
 /// </summary>
 public static class ClientChecks
 {
@@ -13,6 +14,9 @@ public static class ClientChecks
 
     /// <summary>The client certificate is not a valid X.509-SVID of a trusted domain (RFC 8705 §2.1.2 style).</summary>
     public static readonly Check CertificateInvalid = new("client.certificate_invalid", OAuthConstants.Errors.InvalidClient);
+
+    /// <summary>At the token endpoint: an Authorization header, client_secret or a client assertion (<see cref="TokenClientAuthentication"/>).</summary>
+    public static readonly Check AuthenticationUnsupported = new("client.authentication_unsupported", OAuthConstants.Errors.InvalidClient);
 
     /// <summary>The bearer workload identity JWT did not attest (issuer, signature, expiry, audience...).</summary>
     public static readonly Check WorkloadTokenInvalid = new("client.workload_token_invalid", OAuthConstants.Errors.InvalidClient);

@@ -55,7 +55,7 @@ public static class OAuthResponses
         ArgumentNullException.ThrowIfNull(error);
         var code = status ?? StatusFor(error);
         Telemetry.MandateSpan.Refuse(http, error.Error, error.CheckId);
-        if (code == StatusCodes.Status401Unauthorized)
+        if (code == StatusCodes.Status401Unauthorized && http.Response.Headers.WWWAuthenticate.Count == 0)
         {
             // RFC 6750 §3: tell the caller how to authenticate.
             http.Response.Headers.WWWAuthenticate = $"Bearer error=\"{OAuthErrorText.Sanitize(error.Error)}\"";

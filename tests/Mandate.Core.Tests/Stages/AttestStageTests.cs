@@ -36,10 +36,36 @@ public sealed class AttestStageTests : IAsyncLifetime
     [Fact]
     public async Task ActorAsync_RegisteredAgent_Attested()
     {
-        var attested = await Stage().ActorAsync(_env.WorkloadToken(), null, CancellationToken.None);
+        var attested = await Stage().ActorAsync(_env.WorkloadToken(), null, null, CancellationToken.None);
 
         Assert.False(attested.Failed(out _, out var actor));
         Assert.Equal((StageFixture.Support, StageFixture.Support), (actor.SpiffeId, actor.Agent.Id));
+    }
+
+    [Theory]
+    [InlineData(StageFixture.Support)]
+    [InlineData("")]
+    public async Task ActorAsync_ClientIdOfTheAuthenticatedWorkloadOrEmpty_Attested(string clientId)
+    {
+        var attested = await Stage().ActorAsync(_env.WorkloadToken(), null, clientId, CancellationToken.None);
+
+        Assert.False(attested.Failed(out _, out var actor));
+        Assert.Equal(StageFixture.Support, actor.SpiffeId);
+    }
+
+    [Theory]
+    [InlineData("spiffe://acme.example/agents/other")]
+    [InlineData("spiffe://acme.example/agents/support/")]
+    [InlineData("SPIFFE://acme.example/agents/support")]
+    [InlineData("support")]
+    public async Task ActorAsync_ClientIdNamingAnotherClient_RefusedInvalidClientWithIdentity(string clientId)
+    {
+        var attested = await Stage().ActorAsync(_env.WorkloadToken(), null, clientId, CancellationToken.None);
+
+        Assert.True(attested.Failed(out var error, out _));
+        Assert.Equal((AttestChecks.ClientId.Id, E.InvalidClient), (error.CheckId, error.Error));
+        Assert.DoesNotContain(clientId, error.Description.Replace(StageFixture.Support, "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Equal(StageFixture.Support, attested.Identity?.SpiffeId);
     }
 
     [Fact]
@@ -47,7 +73,7 @@ public sealed class AttestStageTests : IAsyncLifetime
     {
         _f.Revocations.Add(new Revocation.Revocation { Id = "rev_k", Target = RevocationTarget.Agent, Value = StageFixture.Support, RevokedAt = _f.Now, KeepUntil = _f.Now.AddHours(1), RevokedBy = "admin", Reason = "incident" });
 
-        var attested = await Stage().ActorAsync(_env.WorkloadToken(), null, CancellationToken.None);
+        var attested = await Stage().ActorAsync(_env.WorkloadToken(), null, null, CancellationToken.None);
 
         Assert.True(attested.Failed(out var error, out _));
         Assert.Equal((AttestChecks.AgentDisabled.Id, E.UnauthorizedClient), (error.CheckId, error.Error));
@@ -61,11 +87,11 @@ public sealed class AttestStageTests : IAsyncLifetime
         var cache = new ValidatedTokenCache(new Mandate.Core.Configuration.IdentityCacheOptions(), _env.Clock);
         var attestor = new ActorAttestor(_env.Attestor(cache: cache), _f.Registry, _f.Revocations, _f.Options);
         var svid = _env.WorkloadToken();
-        Assert.False((await attestor.AttestAsync(svid, null, CancellationToken.None)).Failed(out _, out _));
+        Assert.False((await attestor.AttestAsync(svid, null, null, CancellationToken.None)).Failed(out _, out _));
         Assert.Equal(1, cache.Count);
 
         _f.Revocations.Add(new Revocation.Revocation { Id = "rev_k", Target = RevocationTarget.Agent, Value = StageFixture.Support, RevokedAt = _f.Now, KeepUntil = _f.Now.AddHours(1), RevokedBy = "admin", Reason = "incident" });
-        var attested = await attestor.AttestAsync(svid, null, CancellationToken.None);
+        var attested = await attestor.AttestAsync(svid, null, null, CancellationToken.None);
 
         // The cache remembers only that the signature verified; the kill switch is asked on every request.
         Assert.True(attested.Failed(out var error, out _));
@@ -79,7 +105,7 @@ public sealed class AttestStageTests : IAsyncLifetime
         var attestor = new ActorAttestor(_env.Attestor(), _f.Registry, behind, _f.Options);
 
         // Every grant attests its actor here, so none can issue while the node may have missed a revocation.
-        await Assert.ThrowsAsync<Storage.StoreUnavailableException>(() => attestor.AttestAsync(_env.WorkloadToken(), null, CancellationToken.None));
+        await Assert.ThrowsAsync<Storage.StoreUnavailableException>(() => attestor.AttestAsync(_env.WorkloadToken(), null, null, CancellationToken.None));
     }
 
     [Fact]
@@ -87,7 +113,7 @@ public sealed class AttestStageTests : IAsyncLifetime
     {
         var token = _env.Workloads.Token("spiffe://globex.example/agents/support", AttestorEnvironment.Audience, _env.Now);
 
-        var attested = await Stage().ActorAsync(token, null, CancellationToken.None);
+        var attested = await Stage().ActorAsync(token, null, null, CancellationToken.None);
 
         Assert.True(attested.Failed(out var error, out _));
         Assert.Equal((AttestChecks.TrustDomain.Id, E.InvalidRequest), (error.CheckId, error.Error));
@@ -98,7 +124,7 @@ public sealed class AttestStageTests : IAsyncLifetime
     {
         var token = _env.Workloads.Token("spiffe://acme.example/agents/stranger", AttestorEnvironment.Audience, _env.Now);
 
-        var attested = await Stage().ActorAsync(token, null, CancellationToken.None);
+        var attested = await Stage().ActorAsync(token, null, null, CancellationToken.None);
 
         Assert.True(attested.Failed(out var error, out _));
         Assert.Equal((AttestChecks.AgentUnregistered.Id, E.UnauthorizedClient), (error.CheckId, error.Error));
@@ -107,7 +133,7 @@ public sealed class AttestStageTests : IAsyncLifetime
     [Fact]
     public async Task ActorAsync_NoTokenNoCertificate_RefusedActorToken()
     {
-        var attested = await Stage().ActorAsync(null, null, CancellationToken.None);
+        var attested = await Stage().ActorAsync(null, null, null, CancellationToken.None);
 
         Assert.True(attested.Failed(out var error, out _));
         Assert.Equal(AttestChecks.ActorToken.Id, error.CheckId);

@@ -23,6 +23,17 @@ public sealed partial class BrokerHarness
     /// <summary>Invariant 2's witness: no issuance was ever recorded, so no credential left the broker.</summary>
     public async Task AssertNothingIssuedAsync() => Assert.Empty(await AuditEventsAsync(AuditKinds.Issuance));
 
+    /// <summary>Sends a request and asserts the audit trail holds exactly the records it held before (invariant 7: a refusal changes nothing).</summary>
+    public async Task<OAuthReply> AssertAuditUnchangedAsync(Func<Task<OAuthReply>> send)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        var before = await ReadAuditAsync();
+        var reply = await send();
+        var after = await ReadAuditAsync();
+        Assert.Equal(before.Select(r => r.Hash), after.Select(r => r.Hash));
+        return reply;
+    }
+
     /// <summary>A connection that bypasses the store, as an operator or attacker with the file would have.</summary>
     public async Task<SqliteConnection> OpenDatabaseAsync()
     {

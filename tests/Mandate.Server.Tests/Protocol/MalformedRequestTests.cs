@@ -20,7 +20,7 @@ public sealed class MalformedRequestTests : BrokerTest
     [InlineData("GET", "oauth2/revoke")]
     public async Task Invariant7_WrongMethod_Returns405JsonAndChangesNothing(string method, string path)
     {
-        var reply = await UnchangedAsync(() => RawRequests.SendAsync(Broker, new HttpMethod(method), path, null, null));
+        var reply = await Broker.AssertAuditUnchangedAsync(() => RawRequests.SendAsync(Broker, new HttpMethod(method), path, null, null));
 
         AssertError(reply, HttpStatusCode.MethodNotAllowed, "invalid_request");
         Assert.Equal("request.method_not_allowed", reply.Member("check_id"));
@@ -38,7 +38,7 @@ public sealed class MalformedRequestTests : BrokerTest
     {
         var body = Encoding.UTF8.GetBytes(RawRequests.ValidExchangeBody(Broker));
 
-        var reply = await UnchangedAsync(() => RawRequests.SendAsync(Broker, HttpMethod.Post, "oauth2/token", body, contentType));
+        var reply = await Broker.AssertAuditUnchangedAsync(() => RawRequests.SendAsync(Broker, HttpMethod.Post, "oauth2/token", body, contentType));
 
         AssertError(reply, HttpStatusCode.UnsupportedMediaType, "invalid_request");
         Assert.Equal(contentType?.Contains("charset", StringComparison.Ordinal) == true ? "request.unsupported_charset" : "request.unsupported_media_type", reply.Member("check_id"));
@@ -49,7 +49,7 @@ public sealed class MalformedRequestTests : BrokerTest
     {
         var body = RawRequests.ValidExchangeBody(Broker) + "&scope=refunds%3Aread";
 
-        var reply = await UnchangedAsync(() => RawRequests.PostAsync(Broker, "oauth2/token", body));
+        var reply = await Broker.AssertAuditUnchangedAsync(() => RawRequests.PostAsync(Broker, "oauth2/token", body));
 
         AssertError(reply, HttpStatusCode.BadRequest, "invalid_request", "'scope' appears more than once");
         Assert.Equal("request.duplicate_parameter", reply.Member("check_id"));
@@ -60,7 +60,7 @@ public sealed class MalformedRequestTests : BrokerTest
     {
         var body = RawRequests.ValidExchangeBody(Broker) + "&padding=" + new string('a', 70 * 1024);
 
-        var reply = await UnchangedAsync(() => RawRequests.PostAsync(Broker, "oauth2/token", body));
+        var reply = await Broker.AssertAuditUnchangedAsync(() => RawRequests.PostAsync(Broker, "oauth2/token", body));
 
         AssertError(reply, HttpStatusCode.RequestEntityTooLarge, "invalid_request");
         Assert.Equal("request.body_too_large", reply.Member("check_id"));
@@ -71,7 +71,7 @@ public sealed class MalformedRequestTests : BrokerTest
     {
         var body = Encoding.UTF8.GetBytes(RawRequests.ValidExchangeBody(Broker) + "&padding=" + new string('a', 70 * 1024));
 
-        var reply = await UnchangedAsync(() => RawRequests.SendAsync(Broker, HttpMethod.Post, "oauth2/token", body, Form, chunked: true));
+        var reply = await Broker.AssertAuditUnchangedAsync(() => RawRequests.SendAsync(Broker, HttpMethod.Post, "oauth2/token", body, Form, chunked: true));
 
         AssertError(reply, HttpStatusCode.RequestEntityTooLarge, "invalid_request");
         Assert.Equal("request.body_too_large", reply.Member("check_id"));
@@ -106,7 +106,7 @@ public sealed class MalformedRequestTests : BrokerTest
     {
         var body = RawRequests.ValidExchangeBody(Broker) + "&run=" + value;
 
-        var reply = await UnchangedAsync(() => RawRequests.PostAsync(Broker, "oauth2/token", body));
+        var reply = await Broker.AssertAuditUnchangedAsync(() => RawRequests.PostAsync(Broker, "oauth2/token", body));
 
         AssertError(reply, HttpStatusCode.BadRequest, "invalid_request", "not valid UTF-8 form encoding");
         Assert.Equal("request.malformed_body", reply.Member("check_id"));
@@ -117,7 +117,7 @@ public sealed class MalformedRequestTests : BrokerTest
     {
         byte[] body = [.. Encoding.ASCII.GetBytes(RawRequests.ValidExchangeBody(Broker) + "&run="), 0xFF, 0xFE];
 
-        var reply = await UnchangedAsync(() => RawRequests.SendAsync(Broker, HttpMethod.Post, "oauth2/token", body, Form));
+        var reply = await Broker.AssertAuditUnchangedAsync(() => RawRequests.SendAsync(Broker, HttpMethod.Post, "oauth2/token", body, Form));
 
         AssertError(reply, HttpStatusCode.BadRequest, "invalid_request", "not valid UTF-8 form encoding");
         Assert.Equal("request.malformed_body", reply.Member("check_id"));
@@ -128,7 +128,7 @@ public sealed class MalformedRequestTests : BrokerTest
     {
         var request = Broker.RefundRequest() with { GrantType = null };
 
-        var reply = await UnchangedAsync(() => Broker.ExchangeAsync(request));
+        var reply = await Broker.AssertAuditUnchangedAsync(() => Broker.ExchangeAsync(request));
 
         AssertError(reply, HttpStatusCode.BadRequest, "invalid_request", "grant_type is required");
     }
@@ -141,7 +141,7 @@ public sealed class MalformedRequestTests : BrokerTest
     {
         var request = Broker.RefundRequest() with { GrantType = grantType };
 
-        var reply = await UnchangedAsync(() => Broker.ExchangeAsync(request));
+        var reply = await Broker.AssertAuditUnchangedAsync(() => Broker.ExchangeAsync(request));
 
         AssertError(reply, HttpStatusCode.BadRequest, "unsupported_grant_type");
     }
@@ -182,7 +182,7 @@ public sealed class MalformedRequestTests : BrokerTest
             _ => throw new ArgumentOutOfRangeException(nameof(broken)),
         };
 
-        var reply = await UnchangedAsync(() => Broker.ExchangeAsync(request));
+        var reply = await Broker.AssertAuditUnchangedAsync(() => Broker.ExchangeAsync(request));
 
         AssertError(reply, HttpStatusCode.BadRequest, error, reason);
     }
@@ -198,21 +198,11 @@ public sealed class MalformedRequestTests : BrokerTest
         };
         request.Headers.Host = "mandate-admin";
 
-        var reply = await UnchangedAsync(() => Broker.SendAsync(request));
+        var reply = await Broker.AssertAuditUnchangedAsync(() => Broker.SendAsync(request));
 
         Assert.Equal(HttpStatusCode.NotFound, reply.Status);
         Assert.Equal(0, Broker.Runtime.Revocations.Count);
         Assert.True(IntrospectionReply.Active(await Broker.IntrospectAsync(token, Broker.Svid(TestBroker.RefundsWorkload))));
-    }
-
-    /// <summary>Runs <paramref name="send"/> and asserts the audit trail holds exactly the records it held before.</summary>
-    private async Task<OAuthReply> UnchangedAsync(Func<Task<OAuthReply>> send)
-    {
-        var before = await Broker.ReadAuditAsync();
-        var reply = await send();
-        var after = await Broker.ReadAuditAsync();
-        Assert.Equal(before.Select(r => r.Hash), after.Select(r => r.Hash));
-        return reply;
     }
 
     private static void AssertError(OAuthReply reply, HttpStatusCode status, string error, string? reason = null)

@@ -1,0 +1,59 @@
+using System.Buffers;
+using Mandate.Core.Protocol;
+using Microsoft.AspNetCore.Http;
+using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
+
+namespace Mandate.Server.Http;
+
+/// <summary>
+/// Client authentication at the token endpoint. The agent authenticates with its workload identity (actor_token, or
+/// its X.509-SVID over mutual TLS: <c>token_endpoint_auth_methods_supported</c> is none and tls_client_auth), so a
+/// request that tries another method (HTTP Basic or any Authorization scheme, client_secret, a client assertion) is
+/// refused as RFC 6749 §5.2 says, <c>invalid_client</c>, rather than ignored: its sender expects the credentials to
+/// count, and they would not.
+/// </summary>
+public static class TokenClientAuthentication
+{
+    private static readonly string[] UnsupportedParameters = [P.ClientSecret, P.ClientAssertion, P.ClientAssertionType];
+
+    // RFC 9110 §5.6.2 token characters: what an authentication scheme may be made of.
+    private static readonly SearchValues<char> TokenChars = SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    private const string Methods = "the agent authenticates with its workload identity: actor_token (a JWT-SVID), or mutual TLS with its X.509-SVID";
+
+    /// <summary>
+    /// Null when the request attempts no client authentication Mandate does not accept. Otherwise the refusal, and
+    /// for an Authorization header the challenge to answer with (RFC 6749 §5.2: 401 with a WWW-Authenticate header
+    /// "matching the authentication scheme used by the client").
+    /// </summary>
+    public static (OAuthError Error, string? Challenge)? Refusal(HttpRequest request, IReadOnlyDictionary<string, string> form)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(form);
+        var authorization = request.Headers.Authorization;
+        if (authorization.Count > 0)
+        {
+            // The description does not repeat the scheme (descriptions never repeat what the client sent); the
+            // challenge must, and a scheme that is not an RFC 9110 token is answered with Bearer instead.
+            var error = ClientChecks.AuthenticationUnsupported.Refuse($"client authentication with the Authorization header is not supported at the token endpoint; {Methods}");
+            return (error, $"{Scheme(authorization.ToString()) ?? "Bearer"} realm=\"mandate\"");
+        }
+
+        foreach (var name in UnsupportedParameters)
+        {
+            if (form.TryGetValue(name, out var value) && value.Length > 0)
+            {
+                return (ClientChecks.AuthenticationUnsupported.Refuse($"{name} is not a client authentication method Mandate accepts; {Methods}"), null);
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Scheme(string header)
+    {
+        var end = header.IndexOf(' ', StringComparison.Ordinal);
+        var scheme = (end < 0 ? header : header[..end]).Trim();
+        return scheme.Length is > 0 and <= 32 && !scheme.AsSpan().ContainsAnyExcept(TokenChars) ? scheme : null;
+    }
+}
