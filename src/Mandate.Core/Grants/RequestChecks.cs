@@ -24,4 +24,5 @@ public static class RequestChecks
     public static readonly Check TargetMissing = new("request.target_missing", E.InvalidTarget);
     public static readonly Check ResourceMalformed = new("request.resource_malformed", E.InvalidTarget);
     public static readonly Check TargetsDiffer = new("request.targets_differ", E.InvalidTarget);
+    public static readonly Check TargetRepeated = new("request.target_repeated", E.InvalidTarget);
 }

@@ -4,6 +4,7 @@ using Mandate.SenderConstraint;
 using Mandate.Server.Http;
 using Mandate.Server.SenderConstraint;
 using Microsoft.AspNetCore.Http;
+using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 
 namespace Mandate.Server.Endpoints;
 
@@ -20,7 +21,7 @@ public static class TokenEndpoint
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(grants);
         ArgumentNullException.ThrowIfNull(binding);
-        var (form, formError, status) = await FormReader.ReadAsync(http.Request, http.RequestAborted);
+        var (form, formError, status) = await FormReader.ReadAsync(http.Request, http.RequestAborted, SeveralTargets);
         if (formError is not null || form is null)
         {
             await OAuthResponses.WriteErrorAsync(http, formError ?? FormChecks.MalformedBody.Refuse("the request body is not a form"), status);
@@ -60,6 +61,14 @@ public static class TokenEndpoint
 
         await WriteTokenAsync(http, response);
     }
+
+    /// <summary>
+    /// RFC 8693 §2.1 and RFC 8707 §2 let a request name several targets (resource or audience more than once); a Mandate
+    /// credential is for exactly one tool, so that is the target error (RFC 8693 §2.2.2), not a malformed request.
+    /// </summary>
+    private static OAuthError? SeveralTargets(string name) => name is P.Resource or P.Audience
+        ? RequestChecks.TargetRepeated.Refuse($"{name} appears more than once: a credential is for exactly one tool; send one resource (or audience) per request and exchange again for another tool")
+        : null;
 
     private static async Task WriteTokenAsync(HttpContext http, TokenResponse r)
     {

@@ -27,7 +27,14 @@ public static class FormReader
         typeof(OAuthConstants.Parameters).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!),
         StringComparer.Ordinal);
 
-    public static async Task<(Dictionary<string, string>? Form, OAuthError? Error, int Status)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <param name="request">The request whose body is read.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <param name="repeated">
+    /// The endpoint's own refusal of a parameter that appears more than once, or null for the RFC 6749 §3.2 one
+    /// (the token endpoint answers several targets as RFC 8707 does).
+    /// </param>
+    public static async Task<(Dictionary<string, string>? Form, OAuthError? Error, int Status)> ReadAsync(
+        HttpRequest request, CancellationToken cancellationToken, Func<string, OAuthError?>? repeated = null)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
@@ -85,7 +92,7 @@ public static class FormReader
             if (!seen.Add(name))
             {
                 // RFC 6749 §3.2: "Request and response parameters MUST NOT be included more than once."
-                return (null, FormChecks.DuplicateParameter.Refuse(RepeatedParameter(name)), StatusCodes.Status400BadRequest);
+                return (null, repeated?.Invoke(name) ?? FormChecks.DuplicateParameter.Refuse(RepeatedParameter(name)), StatusCodes.Status400BadRequest);
             }
 
             // RFC 6749 §3.1: parameters sent without a value are treated as if omitted.

@@ -55,6 +55,21 @@ public sealed class MalformedRequestTests : BrokerTest
         Assert.Equal("request.duplicate_parameter", reply.Member("check_id"));
     }
 
+    [Theory]
+    [InlineData("resource", "https%3A%2F%2Fcrm.acme.example")]
+    [InlineData("resource", "https%3A%2F%2Frefunds.acme.example")]
+    [InlineData("audience", "refunds&audience=crm")]
+    public async Task Token_SeveralTargets_ReturnsInvalidTargetAndChangesNothing(string name, string values)
+    {
+        // RFC 8693 §2.1 and RFC 8707 §2 allow several targets; a credential is for one tool, so RFC 8693 §2.2.2's invalid_target.
+        var body = RawRequests.ValidExchangeBody(Broker) + $"&{name}={values}";
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() => RawRequests.PostAsync(Broker, "oauth2/token", body));
+
+        AssertError(reply, HttpStatusCode.BadRequest, "invalid_target", $"{name} appears more than once: a credential is for exactly one tool");
+        Assert.Equal("request.target_repeated", reply.Member("check_id"));
+    }
+
     [Fact]
     public async Task Token_BodyOverLimitWithContentLength_Returns413AndChangesNothing()
     {
