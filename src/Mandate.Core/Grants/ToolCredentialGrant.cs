@@ -6,6 +6,7 @@ using Mandate.Core.Issuance;
 using Mandate.Core.Minting;
 using Mandate.Core.Protocol;
 using Mandate.Core.Resolution;
+using T = Mandate.Core.Protocol.OAuthConstants.TokenTypes;
 
 namespace Mandate.Core.Grants;
 
@@ -102,11 +103,21 @@ public sealed class ToolCredentialGrant : IGrantHandler
         };
         var evidence = GrantAuditEvents.Evidence(facts);
         evidence["requested_scope"] = string.Join(' ', decided.Scopes);
-        return await _issue.CredentialAsync(new CredentialIssue(claims, tool.Tool, new IssuanceGrounds(evidence, tool.Tool.Name, facts.User, decision.RuleId, decision.Reason))
+        var issued = await _issue.CredentialAsync(new CredentialIssue(claims, tool.Tool, new IssuanceGrounds(evidence, tool.Tool.Name, facts.User, decision.RuleId, decision.Reason))
         {
             RateIncrements = DecideStage.RateIncrements(decision, rateInput, now),
             Csr = request[X509CredentialKind.CsrParameter],
             Rule = decision.RuleId,
         }, cancellationToken);
+        return AsRequested(request, issued);
     }
+
+    /// <summary>
+    /// RFC 8693 §2.2.1: issued_token_type names the token's representation. An access token Mandate issues is a JWT
+    /// (RFC 9068), so a caller that asked for <c>…:token-type:jwt</c> is told that is what it got.
+    /// </summary>
+    private static Result<TokenResponse> AsRequested(TokenRequest request, Result<TokenResponse> issued) =>
+        request.RequestedTokenType == T.Jwt && !issued.Failed(out _, out var response) && response.IssuedTokenType == T.AccessToken
+            ? response with { IssuedTokenType = T.Jwt }
+            : issued;
 }

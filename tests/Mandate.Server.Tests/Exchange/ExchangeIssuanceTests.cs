@@ -58,6 +58,19 @@ public sealed class ExchangeIssuanceTests : BrokerTest
         Assert.Equal("application/json", reply.MediaType);
     }
 
+    [Theory]
+    [InlineData(null, "urn:ietf:params:oauth:token-type:access_token")]
+    [InlineData("urn:ietf:params:oauth:token-type:access_token", "urn:ietf:params:oauth:token-type:access_token")]
+    [InlineData("urn:ietf:params:oauth:token-type:jwt", "urn:ietf:params:oauth:token-type:jwt")]
+    public async Task Exchange_RequestedTokenType_IssuedTokenTypeNamesWhatWasAskedFor(string? requested, string issued)
+    {
+        var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { RequestedTokenType = requested });
+
+        Expect.Issued(reply);
+        Assert.Equal(issued, reply.Member("issued_token_type"));
+        Assert.Equal("at+jwt", IssuedTokens.Read(reply.AccessToken!).Typ);
+    }
+
     [Fact]
     public async Task Exchange_ToolNamedByAudience_IssuesForTheToolsResource()
     {
