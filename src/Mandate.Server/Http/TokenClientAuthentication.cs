@@ -36,7 +36,7 @@ public static class TokenClientAuthentication
             // The description does not repeat the scheme (descriptions never repeat what the client sent); the
             // challenge must, and a scheme that is not an RFC 9110 token is answered with Bearer instead.
             var error = ClientChecks.AuthenticationUnsupported.Refuse($"client authentication with the Authorization header is not supported at the token endpoint; {Methods}");
-            return (error, $"{Scheme(authorization.ToString()) ?? "Bearer"} realm=\"mandate\"");
+            return (error, $"{SchemeOf(authorization.ToString()) ?? "Bearer"} realm=\"mandate\"");
         }
 
         foreach (var name in UnsupportedParameters)
@@ -50,7 +50,8 @@ public static class TokenClientAuthentication
         return null;
     }
 
-    private static string? Scheme(string header)
+    /// <summary>The authentication scheme an Authorization header names, when it is an RFC 9110 token; null otherwise.</summary>
+    internal static string? SchemeOf(string header)
     {
         var end = header.IndexOf(' ', StringComparison.Ordinal);
         var scheme = (end < 0 ? header : header[..end]).Trim();

@@ -17,6 +17,14 @@ public static class WorkloadTokenRequest
         var (caller, authError) = await auth.AuthenticateAsync(http.Request, http.RequestAborted);
         if (authError is not null)
         {
+            // RFC 6749 §5.2 (RFC 7662 §2.3, RFC 7009 §2.2.1): a client that tried another scheme is challenged in that
+            // scheme too, then told the one that works.
+            if (TokenClientAuthentication.SchemeOf(http.Request.Headers.Authorization.ToString()) is { } scheme
+                && !scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+            {
+                http.Response.Headers.WWWAuthenticate = $"{scheme} realm=\"mandate\", Bearer error=\"{authError.Error}\"";
+            }
+
             await OAuthResponses.WriteErrorAsync(http, authError);
             return null;
         }

@@ -75,6 +75,21 @@ public sealed class IntrospectionTests : BrokerTest
         IntrospectionReply.AssertInactive(reply);
     }
 
+    [Theory]
+    [InlineData("oauth2/introspect")]
+    [InlineData("oauth2/revoke")]
+    public async Task WorkloadEndpoint_BasicCredentials_Returns401ChallengingBasicThenBearer(string path)
+    {
+        var token = await Broker.IssueAsync();
+        var body = System.Text.Encoding.UTF8.GetBytes("token=" + token);
+
+        var reply = await RawRequests.SendAsync(Broker, HttpMethod.Post, path, body, "application/x-www-form-urlencoded", authorization: "Basic cmVmdW5kczpzZWNyZXQ=");
+
+        Expect.Refused(reply, "invalid_client", "Authorization: Bearer");
+        Assert.Equal("Basic realm=\"mandate\", Bearer error=\"invalid_client\"", reply.Header("WWW-Authenticate"));
+        Assert.True(IntrospectionReply.Active(await Broker.IntrospectAsync(token, Broker.Svid(RefundsWorkload))));
+    }
+
     [Fact]
     public async Task Introspect_NoBearer_Returns401InvalidClient()
     {
