@@ -37,7 +37,8 @@ public static class MetadataEndpoints
             ["revocation_endpoint_auth_methods_supported"] = BearerAuthentication,
             ["scopes_supported"] = options.Tools.SelectMany(t => t.Scopes).Distinct().Order(StringComparer.Ordinal).ToArray(),
             ["response_types_supported"] = Array.Empty<string>(),
-            ["token_endpoint_auth_signing_alg_values_supported"] = SigningAlgorithms,
+            // No token_endpoint_auth_signing_alg_values_supported: RFC 8414 ties it to private_key_jwt and
+            // client_secret_jwt, and the token endpoint refuses client assertions.
             ["access_token_signing_alg_values_supported"] = SigningAlgorithms,
             ["mandate_trust_domain"] = options.TrustDomain,
             // RFC 9449 §5.1 and RFC 8705 §3.3.

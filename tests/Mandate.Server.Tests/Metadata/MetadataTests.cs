@@ -23,6 +23,8 @@ public sealed class MetadataTests : BrokerTest
         Assert.Equal(Issuer + "/.well-known/jwks.json", m.GetProperty("jwks_uri").GetString());
         Assert.Equal(["urn:ietf:params:oauth:grant-type:token-exchange"], Strings(m.GetProperty("grant_types_supported")));
         Assert.Equal(["ES256"], Strings(m.GetProperty("access_token_signing_alg_values_supported")));
+        Assert.Equal(["none"], Strings(m.GetProperty("token_endpoint_auth_methods_supported")));
+        Assert.False(m.TryGetProperty("token_endpoint_auth_signing_alg_values_supported", out _), "no client assertions, so no algorithms for them (RFC 8414 section 2)");
         Assert.Equal(["crm:read", "crm:write", "refunds:admin", "refunds:read", "refunds:write"], Strings(m.GetProperty("scopes_supported")));
     }
 
