@@ -18,13 +18,9 @@ public static class RevocationEndpoint
             return;
         }
 
-        if (form.TryGetValue(OAuthConstants.Parameters.TokenTypeHint, out var hint) && hint is not ("access_token" or "refresh_token"))
-        {
-            // RFC 7009 §2.2.1: a hint the server does not understand.
-            await OAuthResponses.WriteErrorAsync(http, TokenRevocationChecks.UnsupportedTokenType.Refuse("token_type_hint must be access_token (Mandate issues no refresh tokens)"));
-            return;
-        }
-
+        // token_type_hint is not read. RFC 7009 §2.1: a server that cannot locate the token by its hint must search all
+        // the types it supports, and may ignore the hint; Mandate revokes only its own credentials and tells them apart
+        // itself (introspection ignores the hint the same way, RFC 7662 §2.1).
         // A revocation that cannot be made durable escapes to the host (StoreOutages): 503 store.unavailable.
         if (await handler.RevokeAsync(caller, token, http.RequestAborted) is { } error)
         {
