@@ -14,7 +14,7 @@ public static class IntrospectionEndpoint
     public static async Task HandleAsync(HttpContext http, WorkloadAuthentication auth, IntrospectionHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        if (await WorkloadTokenRequest.ReadAsync(http, auth) is not var (caller, token, form))
+        if (await WorkloadTokenRequest.ReadAsync(http, auth) is not var (caller, token))
         {
             return;
         }

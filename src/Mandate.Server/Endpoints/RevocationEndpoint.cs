@@ -1,5 +1,4 @@
 using Mandate.Core.Introspection;
-using Mandate.Core.Protocol;
 using Mandate.Server.Http;
 using Microsoft.AspNetCore.Http;
 
@@ -13,14 +12,13 @@ public static class RevocationEndpoint
     public static async Task HandleAsync(HttpContext http, WorkloadAuthentication auth, TokenRevocationHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        if (await WorkloadTokenRequest.ReadAsync(http, auth) is not var (caller, token, form))
+        if (await WorkloadTokenRequest.ReadAsync(http, auth) is not var (caller, token))
         {
             return;
         }
 
-        // token_type_hint is not read. RFC 7009 §2.1: a server that cannot locate the token by its hint must search all
-        // the types it supports, and may ignore the hint; Mandate revokes only its own credentials and tells them apart
-        // itself (introspection ignores the hint the same way, RFC 7662 §2.1).
+        // token_type_hint is not read: RFC 7009 §2.1 lets a server ignore it and requires searching every type it
+        // supports, and Mandate revokes only its own credentials, which it tells apart itself (as introspection does).
         // A revocation that cannot be made durable escapes to the host (StoreOutages): 503 store.unavailable.
         if (await handler.RevokeAsync(caller, token, http.RequestAborted) is { } error)
         {

@@ -30,12 +30,7 @@ public static class TokenEndpoint
 
         if (TokenClientAuthentication.Refusal(http.Request, form) is var (unsupported, challenge))
         {
-            if (challenge is not null)
-            {
-                http.Response.Headers.WWWAuthenticate = challenge;
-            }
-
-            await OAuthResponses.WriteErrorAsync(http, unsupported);
+            await OAuthResponses.WriteErrorAsync(http, unsupported, challenge: challenge);
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Text.Json;
 using Mandate.Core.Evidence;
@@ -45,20 +46,23 @@ public static class OAuthResponses
 
     private static int? StatusForCheck(string? checkId) => checkId is not null && CheckStatus.TryGetValue(checkId, out var status) ? status : null;
 
+    // RFC 9110 §5.6.2 token characters: what an authentication scheme may be made of.
+    private static readonly SearchValues<char> TokenChars = SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
     /// <summary>
     /// Writes <paramref name="error"/> as RFC 6749 §5.2 JSON with its <c>check_id</c>. <paramref name="status"/> is
-    /// for callers that have not moved to a check yet; without it the status is <see cref="StatusFor"/>.
+    /// for callers that have not moved to a check yet; without it the status is <see cref="StatusFor"/>. A 401 carries
+    /// <paramref name="challenge"/> as its <c>WWW-Authenticate</c>, by default <see cref="BearerChallenge"/>.
     /// </summary>
-    public static Task WriteErrorAsync(HttpContext http, OAuthError error, int? status = null)
+    public static Task WriteErrorAsync(HttpContext http, OAuthError error, int? status = null, string? challenge = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(error);
         var code = status ?? StatusFor(error);
         Telemetry.MandateSpan.Refuse(http, error.Error, error.CheckId);
-        if (code == StatusCodes.Status401Unauthorized && http.Response.Headers.WWWAuthenticate.Count == 0)
+        if (code == StatusCodes.Status401Unauthorized)
         {
-            // RFC 6750 §3: tell the caller how to authenticate.
-            http.Response.Headers.WWWAuthenticate = $"Bearer error=\"{OAuthErrorText.Sanitize(error.Error)}\"";
+            http.Response.Headers.WWWAuthenticate = challenge ?? BearerChallenge(error);
         }
 
         if (code == StatusCodes.Status503ServiceUnavailable)
@@ -96,6 +100,26 @@ public static class OAuthResponses
                 }
             }
         });
+    }
+
+    /// <summary>RFC 6750 §3: how to authenticate, with a bearer token.</summary>
+    public static string BearerChallenge(OAuthError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return $"Bearer error=\"{OAuthErrorText.Sanitize(error.Error)}\"";
+    }
+
+    /// <summary>
+    /// The scheme of the request's Authorization header, when it is an RFC 9110 token; null otherwise. RFC 6749 §5.2
+    /// answers a client that authenticated by that header with a challenge in the same scheme.
+    /// </summary>
+    public static string? ClientScheme(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var header = request.Headers.Authorization.ToString();
+        var end = header.IndexOf(' ', StringComparison.Ordinal);
+        var scheme = (end < 0 ? header : header[..end]).Trim();
+        return scheme.Length is > 0 and <= 32 && !scheme.AsSpan().ContainsAnyExcept(TokenChars) ? scheme : null;
     }
 
     private static bool UnreadBodyMayRemain(HttpRequest request) =>

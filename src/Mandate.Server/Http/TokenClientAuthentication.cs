@@ -1,4 +1,3 @@
-using System.Buffers;
 using Mandate.Core.Protocol;
 using Microsoft.AspNetCore.Http;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
@@ -16,9 +15,6 @@ public static class TokenClientAuthentication
 {
     private static readonly string[] UnsupportedParameters = [P.ClientSecret, P.ClientAssertion, P.ClientAssertionType];
 
-    // RFC 9110 §5.6.2 token characters: what an authentication scheme may be made of.
-    private static readonly SearchValues<char> TokenChars = SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
-
     private const string Methods = "the agent authenticates with its workload identity: actor_token (a JWT-SVID), or mutual TLS with its X.509-SVID";
 
     /// <summary>
@@ -30,18 +26,18 @@ public static class TokenClientAuthentication
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(form);
-        var authorization = request.Headers.Authorization;
-        if (authorization.Count > 0)
+        if (request.Headers.Authorization.Count > 0)
         {
             // The description does not repeat the scheme (descriptions never repeat what the client sent); the
             // challenge must, and a scheme that is not an RFC 9110 token is answered with Bearer instead.
             var error = ClientChecks.AuthenticationUnsupported.Refuse($"client authentication with the Authorization header is not supported at the token endpoint; {Methods}");
-            return (error, $"{SchemeOf(authorization.ToString()) ?? "Bearer"} realm=\"mandate\"");
+            return (error, $"{OAuthResponses.ClientScheme(request) ?? "Bearer"} realm=\"mandate\"");
         }
 
+        // The form holds no empty values (RFC 6749 §3.1: sent without a value is omitted).
         foreach (var name in UnsupportedParameters)
         {
-            if (form.TryGetValue(name, out var value) && value.Length > 0)
+            if (form.ContainsKey(name))
             {
                 return (ClientChecks.AuthenticationUnsupported.Refuse($"{name} is not a client authentication method Mandate accepts; {Methods}"), null);
             }
@@ -50,11 +46,4 @@ public static class TokenClientAuthentication
         return null;
     }
 
-    /// <summary>The authentication scheme an Authorization header names, when it is an RFC 9110 token; null otherwise.</summary>
-    internal static string? SchemeOf(string header)
-    {
-        var end = header.IndexOf(' ', StringComparison.Ordinal);
-        var scheme = (end < 0 ? header : header[..end]).Trim();
-        return scheme.Length is > 0 and <= 32 && !scheme.AsSpan().ContainsAnyExcept(TokenChars) ? scheme : null;
-    }
 }

@@ -10,7 +10,7 @@ namespace Mandate.Server.Http;
 /// </summary>
 public static class WorkloadTokenRequest
 {
-    public static async Task<(WorkloadIdentity Caller, string Token, IReadOnlyDictionary<string, string> Form)?> ReadAsync(HttpContext http, WorkloadAuthentication auth)
+    public static async Task<(WorkloadIdentity Caller, string Token)?> ReadAsync(HttpContext http, WorkloadAuthentication auth)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(auth);
@@ -19,13 +19,11 @@ public static class WorkloadTokenRequest
         {
             // RFC 6749 §5.2 (RFC 7662 §2.3, RFC 7009 §2.2.1): a client that tried another scheme is challenged in that
             // scheme too, then told the one that works.
-            if (TokenClientAuthentication.SchemeOf(http.Request.Headers.Authorization.ToString()) is { } scheme
-                && !scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
-            {
-                http.Response.Headers.WWWAuthenticate = $"{scheme} realm=\"mandate\", Bearer error=\"{authError.Error}\"";
-            }
-
-            await OAuthResponses.WriteErrorAsync(http, authError);
+            var scheme = OAuthResponses.ClientScheme(http.Request);
+            var challenge = scheme is null || scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)
+                ? null
+                : $"{scheme} realm=\"mandate\", {OAuthResponses.BearerChallenge(authError)}";
+            await OAuthResponses.WriteErrorAsync(http, authError, challenge: challenge);
             return null;
         }
 
@@ -43,6 +41,6 @@ public static class WorkloadTokenRequest
             return null;
         }
 
-        return (caller!, token, form);
+        return (caller!, token);
     }
 }
