@@ -42,6 +42,7 @@ public sealed partial class AuditWriter : IUnitOfWork, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.CommitSiblings, 1, nameof(options));
 
         _store = store;
+        Options = options;
         _maxBatchSize = options.MaxBatchSize;
         _delay = new AuditCommitDelay(options.CommitDelay, options.CommitSiblings);
         _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
@@ -49,6 +50,9 @@ public sealed partial class AuditWriter : IUnitOfWork, IAsyncDisposable
         // synchronously, and on a small machine a pool thread blocked there is a large share of the request threads.
         _loop = Task.Factory.StartNew(RunCommitLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
+
+    /// <summary>The settings it runs with (<c>audit.commit_delay_ms</c> and <c>audit.commit_siblings</c> in the broker).</summary>
+    public AuditWriterOptions Options { get; }
 
     /// <summary>Store commits that succeeded.</summary>
     public long CommitCount => Interlocked.Read(ref _commits);

@@ -98,10 +98,10 @@ public static class ConfigLoader
         }
 
         var telemetry = root.Map("telemetry", m => TelemetryConfigReader.Read(m, baseDir));
-        var (checkpoints, auditStream) = root.Map("audit", a =>
+        var (checkpoints, auditStream, auditWriter) = root.Map("audit", a =>
         {
             var checkpoints = a.Map("checkpoints", m => ReadAuditCheckpoints(m, baseDir, defaults.AuditCheckpoints));
-            return (checkpoints, a.Map("stream", m => AuditStreamConfigReader.Read(m, baseDir, dataDir, telemetry.Enabled, checkpoints.File)));
+            return (checkpoints, a.Map("stream", m => AuditStreamConfigReader.Read(m, baseDir, dataDir, telemetry.Enabled, checkpoints.File)), ReadGroupCommit(a, defaults.AuditWriter));
         });
         var options = new MandateOptions
         {
@@ -148,6 +148,7 @@ public static class ConfigLoader
             Telemetry = telemetry,
             AuditCheckpoints = checkpoints,
             AuditStream = auditStream,
+            AuditWriter = auditWriter,
         };
         root.Finish();
         ConfigRules.Check(options, root);
@@ -189,6 +190,13 @@ public static class ConfigLoader
 
         return new() { File = m.String("file") is { } file ? Resolve(baseDir, file) : null, Interval = interval };
     }
+
+    // Whole milliseconds: the commit loop's timed wait has that resolution.
+    private static Audit.AuditWriterOptions ReadGroupCommit(YamlMapping m, Audit.AuditWriterOptions defaults) => defaults with
+    {
+        CommitDelay = m.Integer("commit_delay_ms", 0, 100) is { } delay ? TimeSpan.FromMilliseconds(delay) : defaults.CommitDelay,
+        CommitSiblings = m.Integer("commit_siblings", 1, 10_000) ?? defaults.CommitSiblings,
+    };
 
     internal static string Resolve(string baseDir, string path) => Path.GetFullPath(Path.Combine(baseDir, path.Replace('\0', '\uFFFD')));
 }

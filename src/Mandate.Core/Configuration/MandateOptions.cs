@@ -70,6 +70,9 @@ public sealed record MandateOptions
     /// <summary>Signed audit checkpoints; off unless <c>audit.checkpoints.file</c> is set.</summary>
     public Audit.Checkpoints.AuditCheckpointOptions AuditCheckpoints { get; init; } = new();
 
+    /// <summary>The group commit's wait for exchanges on their way (<c>audit.commit_delay_ms</c>, <c>audit.commit_siblings</c>).</summary>
+    public Audit.AuditWriterOptions AuditWriter { get; init; } = new();
+
     /// <summary>The audit stream for SIEMs; off unless <c>audit.stream</c> names a destination (docs/audit.md).</summary>
     public Audit.Streaming.AuditStreamOptions AuditStream { get; init; } = new();
 

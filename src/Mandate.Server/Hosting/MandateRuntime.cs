@@ -113,7 +113,7 @@ public sealed partial class MandateRuntime : IAsyncDisposable
             follower = new RevocationFollower(store, revocations, host.Time);
             await follower.CatchUpAsync(cancellationToken);
 
-            var writer = new AuditWriter(store);
+            var writer = new AuditWriter(store, options.AuditWriter);
             var runtime = new MandateRuntime(options, host.Time, connection, kek, keys, policy, revocations, writer) { StoreHealth = health, RevocationFollower = follower };
             if (options.Spiffe.Enabled)
             {
