@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Mandate.Client;
 using Mandate.Core.Configuration;
 using Mandate.Core.Development;
@@ -59,8 +57,8 @@ public sealed class McpHarness : IAsyncDisposable
         {
             // Both addresses are in the broker's configuration (its issuer, the tool's resource), so ports are chosen first;
             // the issuer is the broker's real address because MCP clients discover it and call it.
-            var issuer = $"http://127.0.0.1:{FreePort()}";
-            var url = $"http://127.0.0.1:{FreePort()}";
+            var issuer = $"http://127.0.0.1:{LoopbackPort.Free()}";
+            var url = $"http://127.0.0.1:{LoopbackPort.Free()}";
             var resource = url + "/mcp";
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), McpBroker.Policy);
             await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), McpBroker.Configuration(issuer, resource));
@@ -130,12 +128,5 @@ public sealed class McpHarness : IAsyncDisposable
         Workloads.Dispose();
         Users.Dispose();
         System.IO.Directory.Delete(Directory, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

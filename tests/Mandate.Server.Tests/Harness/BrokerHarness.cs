@@ -63,9 +63,11 @@ public sealed partial class BrokerHarness : IAsyncDisposable
     /// <param name="prepare">Writes files the configuration names (certificates) into the folder before it is loaded.</param>
     /// <param name="proxyListenUrl">The proxy's listener when a test needs a known port (a tool's resource names it); default 127.0.0.1:0.</param>
     /// <param name="telemetry">Turns telemetry on with these exporters (in-memory ones in tests).</param>
+    /// <param name="clock">The broker's clock; default a manual one at 2026-01-01.</param>
     public static async Task<BrokerHarness> StartAsync(
         string policy = TestBroker.Policy, string? extraConfiguration = null, string listenUrl = DefaultListenUrl, Func<string, Task>? prepare = null,
-        string configuration = TestBroker.Configuration, string? proxyListenUrl = null, Action<OpenTelemetry.IOpenTelemetryBuilder>? telemetry = null)
+        string configuration = TestBroker.Configuration, string? proxyListenUrl = null, Action<OpenTelemetry.IOpenTelemetryBuilder>? telemetry = null,
+        ManualTimeProvider? clock = null)
     {
         // Short on purpose: the admin socket lives here and Unix socket paths are limited to ~100 bytes.
         var directory = Path.Combine(Path.GetTempPath(), "mdt-" + Guid.NewGuid().ToString("N")[..10]);
@@ -78,12 +80,33 @@ public sealed partial class BrokerHarness : IAsyncDisposable
                 await prepare(directory);
             }
 
-            return await StartInAsync(directory, "mandate.yaml", configuration + "\n" + extraConfiguration, new ManualTimeProvider(), listenUrl, proxyListenUrl, telemetry);
+            return await StartInAsync(directory, "mandate.yaml", configuration + "\n" + extraConfiguration, clock ?? new ManualTimeProvider(), listenUrl, proxyListenUrl, telemetry);
         }
         catch
         {
             System.IO.Directory.Delete(directory, recursive: true);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A broker whose issuer is its own address (a free port on 127.0.0.1) and whose clock starts at the real time:
+    /// what a third-party client needs, which discovers the issuer and dates its DPoP proofs by its own clock.
+    /// </summary>
+    public static async Task<BrokerHarness> StartAtIssuerAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var issuer = $"http://127.0.0.1:{LoopbackPort.Free()}";
+            var configuration = TestBroker.Configuration.Replace("issuer: " + TestBroker.Issuer, "issuer: " + issuer, StringComparison.Ordinal);
+            try
+            {
+                return await StartAsync(configuration: configuration, listenUrl: issuer, clock: new ManualTimeProvider(DateTimeOffset.UtcNow));
+            }
+            catch (ListenerInUseException) when (attempt < 5)
+            {
+                // Taken between the probe and the bind: try another.
+            }
         }
     }
 

@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Mandate.Server.Tests.Harness;
+using Mandate.Testing;
 
 namespace Mandate.Server.Tests.Mcp;
 
@@ -72,12 +71,12 @@ public sealed class McpGatewayHarness : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var proxy = new Uri($"http://127.0.0.1:{FreePort()}/");
+            var proxy = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}/");
             var configuration = Configuration(proxy, upstream.Endpoint);
             var listen = "http://127.0.0.1:0";
             if (brokerAtIssuer)
             {
-                listen = $"http://127.0.0.1:{FreePort()}";
+                listen = $"http://127.0.0.1:{LoopbackPort.Free()}";
                 configuration = configuration.Replace("issuer: " + TestBroker.Issuer, "issuer: " + listen, StringComparison.Ordinal);
             }
 
@@ -165,11 +164,4 @@ public sealed class McpGatewayHarness : IAsyncDisposable
             mcp: { tools: [refund], record_arguments: true }
             when: mcp.arguments.amount > 100
         """;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

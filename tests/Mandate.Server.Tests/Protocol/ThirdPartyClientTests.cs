@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Mandate.Server.Tests.Harness;
+using Mandate.Testing;
+using static Mandate.Server.Tests.Harness.TestBroker;
+
+namespace Mandate.Server.Tests.Protocol;
+
+/// <summary>
+/// oauth4webapi 3.8.9, a strict standards-only OAuth 2.0 client written without Mandate in mind, against a broker at
+/// its own issuer address: it discovers the token, introspection and revocation endpoints from the RFC 8414 metadata,
+/// exchanges (RFC 8693) as a public client naming its agent, binds the credential with DPoP (RFC 9449), and reads each
+/// refusal as the error response or the WWW-Authenticate challenge the RFCs define.
+/// </summary>
+public sealed class ThirdPartyClientTests : IAsyncLifetime
+{
+    private BrokerHarness _broker = null!;
+
+    public async Task InitializeAsync() => _broker = await BrokerHarness.StartAtIssuerAsync();
+
+    public async Task DisposeAsync() => await _broker.DisposeAsync();
+
+    private static string? S(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.ToString() : null;
+
+    private object Exchange(string scope = "refunds:write", string clientId = SupportAgent, bool dpop = false, string auth = "none") => new
+    {
+        op = "exchange",
+        issuer = _broker.Options.Issuer,
+        clientId,
+        auth,
+        secret = "s3cret",
+        dpop,
+        @params = new Dictionary<string, string>
+        {
+            ["subject_token"] = _broker.UserToken(),
+            ["subject_token_type"] = "urn:ietf:params:oauth:token-type:jwt",
+            ["actor_token"] = _broker.Svid(SupportAgent),
+            ["actor_token_type"] = "urn:ietf:params:oauth:token-type:jwt",
+            ["resource"] = Refunds,
+            ["scope"] = scope,
+        },
+    };
+
+    private static void AssertOk(JsonElement answer) => Assert.True(answer.GetProperty("ok").GetBoolean(), answer.ToString());
+
+    [Fact]
+    public async Task Oauth4webapi_DiscoversTheBrokerAndExchangesAsAPublicClientNamingItsAgent()
+    {
+        var answer = await OAuth4WebApiClient.RunAsync(Exchange());
+
+        AssertOk(answer);
+        Assert.Equal("bearer", S(answer, "token_type"), ignoreCase: true);
+        Assert.Equal("urn:ietf:params:oauth:token-type:access_token", S(answer, "issued_token_type"));
+        Assert.Equal("refunds:write", S(answer, "scope"));
+        Assert.InRange(answer.GetProperty("expires_in").GetInt32(), 1, (int)SupportMaxLifetime.TotalSeconds);
+        var token = IssuedTokens.Read(S(answer, "access_token")!);
+        Assert.Equal([Refunds], token.Audiences);
+        Assert.Equal(SupportAgent, token.GetPayloadValue<string>("client_id"));
+    }
+
+    [Fact]
+    public async Task Oauth4webapi_DpopExchange_GetsACredentialBoundToItsKey()
+    {
+        var answer = await OAuth4WebApiClient.RunAsync(Exchange(dpop: true));
+
+        AssertOk(answer);
+        Assert.Equal("dpop", S(answer, "token_type"), ignoreCase: true);
+        var confirmation = IssuedTokens.Read(S(answer, "access_token")!).GetPayloadValue<JsonElement>("cnf");
+        Assert.Equal(43, confirmation.GetProperty("jkt").GetString()!.Length);
+    }
+
+    [Fact]
+    public async Task Oauth4webapi_ScopeTheToolDoesNotDefine_IsAnErrorResponseItReads()
+    {
+        var answer = await OAuth4WebApiClient.RunAsync(Exchange(scope: "refunds:everything"));
+
+        Assert.Equal("ResponseBodyError", S(answer, "kind"));
+        Assert.Equal("400", S(answer, "status"));
+        Assert.Equal("invalid_scope", S(answer, "error"));
+        Assert.Contains("refunds:everything", S(answer, "error_description"), StringComparison.Ordinal);
+        await _broker.AssertNothingIssuedAsync();
+    }
+
+    [Theory]
+    [InlineData("basic", SupportAgent, "basic", "realm", "mandate")]
+    [InlineData("none", ResearchAgent, "bearer", "error", "invalid_client")]
+    public async Task Oauth4webapi_ClientAuthenticationTheBrokerRefuses_IsAChallengeItParses(string auth, string clientId, string scheme, string parameter, string value)
+    {
+        var answer = await OAuth4WebApiClient.RunAsync(Exchange(auth: auth, clientId: clientId));
+
+        Assert.Equal("WWWAuthenticateChallengeError", S(answer, "kind"));
+        Assert.Equal("401", S(answer, "status"));
+        var challenge = Assert.Single(answer.GetProperty("challenges").EnumerateArray());
+        Assert.Equal(scheme, S(challenge, "scheme"));
+        Assert.Equal(value, S(challenge.GetProperty("parameters"), parameter));
+        await _broker.AssertNothingIssuedAsync();
+    }
+
+    [Fact]
+    public async Task Oauth4webapi_IntrospectsAsTheToolAndRevokesAsTheHolder_ThenTheCredentialIsInactive()
+    {
+        var token = S(await OAuth4WebApiClient.RunAsync(Exchange()), "access_token")!;
+        object Call(string op, string caller) => new { op, issuer = _broker.Options.Issuer, clientId = caller, bearer = _broker.Svid(caller), token };
+
+        var active = await OAuth4WebApiClient.RunAsync(Call("introspect", RefundsWorkload));
+        var revoked = await OAuth4WebApiClient.RunAsync(Call("revoke", SupportAgent));
+        var inactive = await OAuth4WebApiClient.RunAsync(Call("introspect", RefundsWorkload));
+
+        AssertOk(active);
+        Assert.True(active.GetProperty("active").GetBoolean(), active.ToString());
+        Assert.Equal("alice", S(active, "sub"));
+        AssertOk(revoked);
+        AssertOk(inactive);
+        Assert.False(inactive.GetProperty("active").GetBoolean(), inactive.ToString());
+    }
+}

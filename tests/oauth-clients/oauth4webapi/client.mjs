@@ -1,0 +1,67 @@
+// Runs one operation of oauth4webapi (a strict, standards-only OAuth 2.0 client) against a broker and prints one JSON
+// line: {"ok":true,...} with what the client made of the response, or {"ok":false,...} with the error it raised.
+// Usage: node client.mjs '{"op":"exchange","issuer":"http://127.0.0.1:PORT","clientId":"spiffe://…","params":{…}}'
+//   op: exchange (auth: "none" | "basic", dpop: true for a DPoP-bound credential), introspect or revoke (bearer: the
+//   caller's workload token, token: the credential).
+import * as oauth from 'oauth4webapi';
+
+const command = JSON.parse(process.argv[2]);
+const insecure = { [oauth.allowInsecureRequests]: true }; // the test broker listens on plain HTTP on 127.0.0.1
+const exchangeGrant = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+// Mandate authenticates introspection and revocation callers by their workload token, sent as a Bearer token.
+const bearer = (token) => (_as, _client, _body, headers) => { headers.set('authorization', `Bearer ${token}`); };
+
+async function discover() {
+  const issuer = new URL(command.issuer);
+  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
+}
+
+async function exchange(as) {
+  const client = { client_id: command.clientId };
+  const auth = command.auth === 'basic' ? oauth.ClientSecretBasic(command.secret) : oauth.None();
+  const DPoP = command.dpop ? oauth.DPoP(client, await oauth.generateKeyPair('ES256')) : undefined;
+  const send = async () => oauth.processGenericTokenEndpointResponse(as, client,
+    await oauth.genericTokenEndpointRequest(as, client, auth, exchangeGrant, new URLSearchParams(command.params), { ...insecure, DPoP }));
+  try {
+    return await send();
+  } catch (error) {
+    // RFC 9449 §8: a server that wants a nonce says so once; the handle has stored it, so the retry carries it.
+    if (DPoP && oauth.isDPoPNonceError(error)) {
+      return send();
+    }
+    throw error;
+  }
+}
+
+async function introspect(as) {
+  const client = { client_id: command.clientId };
+  return oauth.processIntrospectionResponse(as, client,
+    await oauth.introspectionRequest(as, client, bearer(command.bearer), command.token, insecure));
+}
+
+async function revoke(as) {
+  const client = { client_id: command.clientId };
+  await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, bearer(command.bearer), command.token, insecure));
+  return { revoked: true };
+}
+
+function describe(error) {
+  const answer = { ok: false, kind: error.constructor.name, code: error.code ?? null, message: error.message, status: error.status ?? null };
+  if (error instanceof oauth.ResponseBodyError) {
+    Object.assign(answer, { error: error.error, error_description: error.error_description ?? null });
+  }
+  if (error instanceof oauth.WWWAuthenticateChallengeError) {
+    answer.challenges = error.cause.map((c) => ({ scheme: c.scheme, parameters: c.parameters }));
+  }
+  return answer;
+}
+
+const operations = { exchange, introspect, revoke };
+try {
+  const as = await discover();
+  const result = await operations[command.op](as);
+  console.log(JSON.stringify({ ok: true, ...result }));
+} catch (error) {
+  console.log(JSON.stringify(describe(error)));
+}
