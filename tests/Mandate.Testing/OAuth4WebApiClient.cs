@@ -27,4 +27,8 @@ public static class OAuth4WebApiClient
         Assert.True(node.ExitCode == 0 && output.Length > 0, "client.mjs failed: " + await error);
         return JsonDocument.Parse(output).RootElement.Clone();
     }
+
+    /// <summary>A member of an answer as text; null when absent or null.</summary>
+    public static string? Text(JsonElement answer, string name) =>
+        answer.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.ToString() : null;
 }

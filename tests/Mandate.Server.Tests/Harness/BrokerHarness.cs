@@ -93,15 +93,15 @@ public sealed partial class BrokerHarness : IAsyncDisposable
     /// A broker whose issuer is its own address (a free port on 127.0.0.1) and whose clock starts at the real time:
     /// what a third-party client needs, which discovers the issuer and dates its DPoP proofs by its own clock.
     /// </summary>
-    public static async Task<BrokerHarness> StartAtIssuerAsync()
+    public static async Task<BrokerHarness> StartAtIssuerAsync(string policy = TestBroker.Policy, string configuration = TestBroker.Configuration)
     {
         for (var attempt = 1; ; attempt++)
         {
             var issuer = $"http://127.0.0.1:{LoopbackPort.Free()}";
-            var configuration = TestBroker.Configuration.Replace("issuer: " + TestBroker.Issuer, "issuer: " + issuer, StringComparison.Ordinal);
+            var atIssuer = configuration.Replace("issuer: " + TestBroker.Issuer, "issuer: " + issuer, StringComparison.Ordinal);
             try
             {
-                return await StartAsync(configuration: configuration, listenUrl: issuer, clock: new ManualTimeProvider(DateTimeOffset.UtcNow));
+                return await StartAsync(policy, configuration: atIssuer, listenUrl: issuer, clock: new ManualTimeProvider(DateTimeOffset.UtcNow));
             }
             catch (ListenerInUseException) when (attempt < 5)
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Mandate.Server.Tests.Harness;
 using Mandate.Testing;
+using static Mandate.Testing.OAuth4WebApiClient;
 using static Mandate.Server.Tests.Harness.TestBroker;
 
 namespace Mandate.Server.Tests.Protocol;
@@ -19,9 +20,6 @@ public sealed class ThirdPartyClientTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _broker.DisposeAsync();
 
-    private static string? S(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.ToString() : null;
-
     private object Exchange(string scope = "refunds:write", string clientId = SupportAgent, bool dpop = false, string auth = "none") => new
     {
         op = "exchange",
@@ -33,9 +31,9 @@ public sealed class ThirdPartyClientTests : IAsyncLifetime
         @params = new Dictionary<string, string>
         {
             ["subject_token"] = _broker.UserToken(),
-            ["subject_token_type"] = "urn:ietf:params:oauth:token-type:jwt",
+            ["subject_token_type"] = ExchangeRequest.JwtType,
             ["actor_token"] = _broker.Svid(SupportAgent),
-            ["actor_token_type"] = "urn:ietf:params:oauth:token-type:jwt",
+            ["actor_token_type"] = ExchangeRequest.JwtType,
             ["resource"] = Refunds,
             ["scope"] = scope,
         },
@@ -49,11 +47,11 @@ public sealed class ThirdPartyClientTests : IAsyncLifetime
         var answer = await OAuth4WebApiClient.RunAsync(Exchange());
 
         AssertOk(answer);
-        Assert.Equal("bearer", S(answer, "token_type"), ignoreCase: true);
-        Assert.Equal("urn:ietf:params:oauth:token-type:access_token", S(answer, "issued_token_type"));
-        Assert.Equal("refunds:write", S(answer, "scope"));
+        Assert.Equal("bearer", Text(answer, "token_type"), ignoreCase: true);
+        Assert.Equal("urn:ietf:params:oauth:token-type:access_token", Text(answer, "issued_token_type"));
+        Assert.Equal("refunds:write", Text(answer, "scope"));
         Assert.InRange(answer.GetProperty("expires_in").GetInt32(), 1, (int)SupportMaxLifetime.TotalSeconds);
-        var token = IssuedTokens.Read(S(answer, "access_token")!);
+        var token = IssuedTokens.Read(Text(answer, "access_token")!);
         Assert.Equal([Refunds], token.Audiences);
         Assert.Equal(SupportAgent, token.GetPayloadValue<string>("client_id"));
     }
@@ -64,8 +62,8 @@ public sealed class ThirdPartyClientTests : IAsyncLifetime
         var answer = await OAuth4WebApiClient.RunAsync(Exchange(dpop: true));
 
         AssertOk(answer);
-        Assert.Equal("dpop", S(answer, "token_type"), ignoreCase: true);
-        var confirmation = IssuedTokens.Read(S(answer, "access_token")!).GetPayloadValue<JsonElement>("cnf");
+        Assert.Equal("dpop", Text(answer, "token_type"), ignoreCase: true);
+        var confirmation = IssuedTokens.Read(Text(answer, "access_token")!).GetPayloadValue<JsonElement>("cnf");
         Assert.Equal(43, confirmation.GetProperty("jkt").GetString()!.Length);
     }
 
@@ -74,10 +72,10 @@ public sealed class ThirdPartyClientTests : IAsyncLifetime
     {
         var answer = await OAuth4WebApiClient.RunAsync(Exchange(scope: "refunds:everything"));
 
-        Assert.Equal("ResponseBodyError", S(answer, "kind"));
-        Assert.Equal("400", S(answer, "status"));
-        Assert.Equal("invalid_scope", S(answer, "error"));
-        Assert.Contains("refunds:everything", S(answer, "error_description"), StringComparison.Ordinal);
+        Assert.Equal("ResponseBodyError", Text(answer, "kind"));
+        Assert.Equal("400", Text(answer, "status"));
+        Assert.Equal("invalid_scope", Text(answer, "error"));
+        Assert.Contains("refunds:everything", Text(answer, "error_description"), StringComparison.Ordinal);
         await _broker.AssertNothingIssuedAsync();
     }
 
@@ -88,18 +86,18 @@ public sealed class ThirdPartyClientTests : IAsyncLifetime
     {
         var answer = await OAuth4WebApiClient.RunAsync(Exchange(auth: auth, clientId: clientId));
 
-        Assert.Equal("WWWAuthenticateChallengeError", S(answer, "kind"));
-        Assert.Equal("401", S(answer, "status"));
+        Assert.Equal("WWWAuthenticateChallengeError", Text(answer, "kind"));
+        Assert.Equal("401", Text(answer, "status"));
         var challenge = Assert.Single(answer.GetProperty("challenges").EnumerateArray());
-        Assert.Equal(scheme, S(challenge, "scheme"));
-        Assert.Equal(value, S(challenge.GetProperty("parameters"), parameter));
+        Assert.Equal(scheme, Text(challenge, "scheme"));
+        Assert.Equal(value, Text(challenge.GetProperty("parameters"), parameter));
         await _broker.AssertNothingIssuedAsync();
     }
 
     [Fact]
     public async Task Oauth4webapi_IntrospectsAsTheToolAndRevokesAsTheHolder_ThenTheCredentialIsInactive()
     {
-        var token = S(await OAuth4WebApiClient.RunAsync(Exchange()), "access_token")!;
+        var token = Text(await OAuth4WebApiClient.RunAsync(Exchange()), "access_token")!;
         object Call(string op, string caller) => new { op, issuer = _broker.Options.Issuer, clientId = caller, bearer = _broker.Svid(caller), token };
 
         var active = await OAuth4WebApiClient.RunAsync(Call("introspect", RefundsWorkload));
@@ -108,7 +106,7 @@ public sealed class ThirdPartyClientTests : IAsyncLifetime
 
         AssertOk(active);
         Assert.True(active.GetProperty("active").GetBoolean(), active.ToString());
-        Assert.Equal("alice", S(active, "sub"));
+        Assert.Equal("alice", Text(active, "sub"));
         AssertOk(revoked);
         AssertOk(inactive);
         Assert.False(inactive.GetProperty("active").GetBoolean(), inactive.ToString());

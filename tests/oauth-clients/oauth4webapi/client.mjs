@@ -1,8 +1,9 @@
 // Runs one operation of oauth4webapi (a strict, standards-only OAuth 2.0 client) against a broker and prints one JSON
 // line: {"ok":true,...} with what the client made of the response, or {"ok":false,...} with the error it raised.
 // Usage: node client.mjs '{"op":"exchange","issuer":"http://127.0.0.1:PORT","clientId":"spiffe://…","params":{…}}'
-//   op: exchange (auth: "none" | "basic", dpop: true for a DPoP-bound credential), introspect or revoke (bearer: the
-//   caller's workload token, token: the credential).
+//   op: exchange (auth: "none" | "basic", dpop: true for a DPoP-bound credential), poll (the OpenID CIBA token request
+//   for authReqId, the agent authenticating with actorToken), introspect or revoke (bearer: the caller's workload
+//   token, token: the credential).
 import * as oauth from 'oauth4webapi';
 
 const command = JSON.parse(process.argv[2]);
@@ -34,6 +35,17 @@ async function exchange(as) {
   }
 }
 
+// The agent authenticates a poll as it does every token request: with its workload token (Mandate's actor_token).
+async function poll(as) {
+  const client = { client_id: command.clientId };
+  const actor = (_as, _client, body) => {
+    body.set('actor_token', command.actorToken);
+    body.set('actor_token_type', 'urn:ietf:params:oauth:token-type:jwt');
+  };
+  return oauth.processBackchannelAuthenticationGrantResponse(as, client,
+    await oauth.backchannelAuthenticationGrantRequest(as, client, actor, command.authReqId, insecure));
+}
+
 async function introspect(as) {
   const client = { client_id: command.clientId };
   return oauth.processIntrospectionResponse(as, client,
@@ -49,7 +61,7 @@ async function revoke(as) {
 function describe(error) {
   const answer = { ok: false, kind: error.constructor.name, code: error.code ?? null, message: error.message, status: error.status ?? null };
   if (error instanceof oauth.ResponseBodyError) {
-    Object.assign(answer, { error: error.error, error_description: error.error_description ?? null });
+    Object.assign(answer, { error: error.error, error_description: error.error_description ?? null, body: error.cause });
   }
   if (error instanceof oauth.WWWAuthenticateChallengeError) {
     answer.challenges = error.cause.map((c) => ({ scheme: c.scheme, parameters: c.parameters }));
@@ -57,7 +69,7 @@ function describe(error) {
   return answer;
 }
 
-const operations = { exchange, introspect, revoke };
+const operations = { exchange, poll, introspect, revoke };
 try {
   const as = await discover();
   const result = await operations[command.op](as);

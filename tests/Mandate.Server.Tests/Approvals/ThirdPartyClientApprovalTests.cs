@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Mandate.Server.Tests.Harness;
+using Mandate.Testing;
+using static Mandate.Testing.OAuth4WebApiClient;
+using static Mandate.Server.Tests.Harness.TestBroker;
+
+namespace Mandate.Server.Tests.Approvals;
+
+/// <summary>
+/// The human-approval flow as oauth4webapi 3.8.9 sees it: the exchange is answered authorization_pending with an
+/// auth_req_id, and the client's own OpenID CIBA poll (§10.1) gets authorization_pending until a human approves,
+/// then the credential.
+/// </summary>
+public sealed class ThirdPartyClientApprovalTests : IAsyncLifetime
+{
+    private BrokerHarness _broker = null!;
+
+    public async Task InitializeAsync() => _broker = await BrokerHarness.StartAtIssuerAsync(ApprovalTest.ApprovalPolicy, ApprovalTest.ApprovalConfiguration);
+
+    public async Task DisposeAsync() => await _broker.DisposeAsync();
+
+    [Fact]
+    public async Task Oauth4webapi_ExchangeHeldForApproval_PollsWithCibaUntilAHumanApprovesThenGetsTheCredential()
+    {
+        var asked = await OAuth4WebApiClient.RunAsync(new
+        {
+            op = "exchange",
+            issuer = _broker.Options.Issuer,
+            clientId = SupportAgent,
+            @params = new Dictionary<string, string>
+            {
+                ["subject_token"] = _broker.UserToken(),
+                ["subject_token_type"] = ExchangeRequest.JwtType,
+                ["actor_token"] = _broker.Svid(SupportAgent),
+                ["actor_token_type"] = ExchangeRequest.JwtType,
+                ["resource"] = Refunds,
+                ["scope"] = "refunds:write",
+                ["authorization_details"] = ApprovalTest.BigRefund,
+            },
+        });
+        Assert.Equal("authorization_pending", Text(asked, "error"));
+        var id = Text(asked.GetProperty("body"), "auth_req_id")!;
+        object Poll() => new { op = "poll", issuer = _broker.Options.Issuer, clientId = SupportAgent, authReqId = id, actorToken = _broker.Svid(SupportAgent) };
+
+        var early = await OAuth4WebApiClient.RunAsync(Poll());
+        using (var admin = _broker.Admin())
+        {
+            await admin.DecideApprovalAsync(id, approve: true, "admin:carol", "checked the order");
+        }
+
+        var collected = await OAuth4WebApiClient.RunAsync(Poll());
+
+        Assert.Equal(("ResponseBodyError", "authorization_pending"), (Text(early, "kind"), Text(early, "error")));
+        Assert.True(collected.GetProperty("ok").GetBoolean(), collected.ToString());
+        Assert.Equal("refunds:write", Text(collected, "scope"));
+        Assert.Equal([Refunds], IssuedTokens.Read(Text(collected, "access_token")!).Audiences);
+    }
+}
