@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Mandate.Server.Tests.Harness;
 using Mandate.Testing;
 using static Mandate.Testing.OAuth4WebApiClient;
@@ -11,44 +10,26 @@ namespace Mandate.Server.Tests.Approvals;
 /// auth_req_id, and the client's own OpenID CIBA poll (§10.1) gets authorization_pending until a human approves,
 /// then the credential.
 /// </summary>
-public sealed class ThirdPartyClientApprovalTests : IAsyncLifetime
+public sealed class ThirdPartyClientApprovalTests : ThirdPartyClientTest
 {
-    private BrokerHarness _broker = null!;
+    protected override string Policy => ApprovalTest.ApprovalPolicy;
 
-    public async Task InitializeAsync() => _broker = await BrokerHarness.StartAtIssuerAsync(ApprovalTest.ApprovalPolicy, ApprovalTest.ApprovalConfiguration);
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
+    protected override string Configuration => ApprovalTest.ApprovalConfiguration;
 
     [Fact]
     public async Task Oauth4webapi_ExchangeHeldForApproval_PollsWithCibaUntilAHumanApprovesThenGetsTheCredential()
     {
-        var asked = await OAuth4WebApiClient.RunAsync(new
-        {
-            op = "exchange",
-            issuer = _broker.Options.Issuer,
-            clientId = SupportAgent,
-            @params = new Dictionary<string, string>
-            {
-                ["subject_token"] = _broker.UserToken(),
-                ["subject_token_type"] = ExchangeRequest.JwtType,
-                ["actor_token"] = _broker.Svid(SupportAgent),
-                ["actor_token_type"] = ExchangeRequest.JwtType,
-                ["resource"] = Refunds,
-                ["scope"] = "refunds:write",
-                ["authorization_details"] = ApprovalTest.BigRefund,
-            },
-        });
+        var asked = await OAuth4WebApiClient.RunAsync(Exchange(authorizationDetails: ApprovalTest.BigRefund));
         Assert.Equal("authorization_pending", Text(asked, "error"));
         var id = Text(asked.GetProperty("body"), "auth_req_id")!;
-        object Poll() => new { op = "poll", issuer = _broker.Options.Issuer, clientId = SupportAgent, authReqId = id, actorToken = _broker.Svid(SupportAgent) };
 
-        var early = await OAuth4WebApiClient.RunAsync(Poll());
-        using (var admin = _broker.Admin())
+        var early = await OAuth4WebApiClient.RunAsync(Poll(id));
+        using (var admin = Broker.Admin())
         {
             await admin.DecideApprovalAsync(id, approve: true, "admin:carol", "checked the order");
         }
 
-        var collected = await OAuth4WebApiClient.RunAsync(Poll());
+        var collected = await OAuth4WebApiClient.RunAsync(Poll(id));
 
         Assert.Equal(("ResponseBodyError", "authorization_pending"), (Text(early, "kind"), Text(early, "error")));
         Assert.True(collected.GetProperty("ok").GetBoolean(), collected.ToString());

@@ -12,33 +12,8 @@ namespace Mandate.Server.Tests.Protocol;
 /// exchanges (RFC 8693) as a public client naming its agent, binds the credential with DPoP (RFC 9449), and reads each
 /// refusal as the error response or the WWW-Authenticate challenge the RFCs define.
 /// </summary>
-public sealed class ThirdPartyClientTests : IAsyncLifetime
+public sealed class ThirdPartyClientTests : ThirdPartyClientTest
 {
-    private BrokerHarness _broker = null!;
-
-    public async Task InitializeAsync() => _broker = await BrokerHarness.StartAtIssuerAsync();
-
-    public async Task DisposeAsync() => await _broker.DisposeAsync();
-
-    private object Exchange(string scope = "refunds:write", string clientId = SupportAgent, bool dpop = false, string auth = "none") => new
-    {
-        op = "exchange",
-        issuer = _broker.Options.Issuer,
-        clientId,
-        auth,
-        secret = "s3cret",
-        dpop,
-        @params = new Dictionary<string, string>
-        {
-            ["subject_token"] = _broker.UserToken(),
-            ["subject_token_type"] = ExchangeRequest.JwtType,
-            ["actor_token"] = _broker.Svid(SupportAgent),
-            ["actor_token_type"] = ExchangeRequest.JwtType,
-            ["resource"] = Refunds,
-            ["scope"] = scope,
-        },
-    };
-
     private static void AssertOk(JsonElement answer) => Assert.True(answer.GetProperty("ok").GetBoolean(), answer.ToString());
 
     [Fact]
@@ -76,7 +51,7 @@ public sealed class ThirdPartyClientTests : IAsyncLifetime
         Assert.Equal("400", Text(answer, "status"));
         Assert.Equal("invalid_scope", Text(answer, "error"));
         Assert.Contains("refunds:everything", Text(answer, "error_description"), StringComparison.Ordinal);
-        await _broker.AssertNothingIssuedAsync();
+        await Broker.AssertNothingIssuedAsync();
     }
 
     [Theory]
@@ -91,18 +66,17 @@ public sealed class ThirdPartyClientTests : IAsyncLifetime
         var challenge = Assert.Single(answer.GetProperty("challenges").EnumerateArray());
         Assert.Equal(scheme, Text(challenge, "scheme"));
         Assert.Equal(value, Text(challenge.GetProperty("parameters"), parameter));
-        await _broker.AssertNothingIssuedAsync();
+        await Broker.AssertNothingIssuedAsync();
     }
 
     [Fact]
     public async Task Oauth4webapi_IntrospectsAsTheToolAndRevokesAsTheHolder_ThenTheCredentialIsInactive()
     {
         var token = Text(await OAuth4WebApiClient.RunAsync(Exchange()), "access_token")!;
-        object Call(string op, string caller) => new { op, issuer = _broker.Options.Issuer, clientId = caller, bearer = _broker.Svid(caller), token };
 
-        var active = await OAuth4WebApiClient.RunAsync(Call("introspect", RefundsWorkload));
-        var revoked = await OAuth4WebApiClient.RunAsync(Call("revoke", SupportAgent));
-        var inactive = await OAuth4WebApiClient.RunAsync(Call("introspect", RefundsWorkload));
+        var active = await OAuth4WebApiClient.RunAsync(Call("introspect", RefundsWorkload, token));
+        var revoked = await OAuth4WebApiClient.RunAsync(Call("revoke", SupportAgent, token));
+        var inactive = await OAuth4WebApiClient.RunAsync(Call("introspect", RefundsWorkload, token));
 
         AssertOk(active);
         Assert.True(active.GetProperty("active").GetBoolean(), active.ToString());

@@ -1,0 +1,50 @@
+using Mandate.Testing;
+using static Mandate.Server.Tests.Harness.TestBroker;
+
+namespace Mandate.Server.Tests.Harness;
+
+/// <summary>
+/// A broker at its own issuer address on real time (<see cref="BrokerHarness.StartAtIssuerAsync"/>) and the commands
+/// <see cref="OAuth4WebApiClient"/> runs against it (tests/oauth-clients/oauth4webapi/client.mjs).
+/// </summary>
+public abstract class ThirdPartyClientTest : IAsyncLifetime
+{
+    protected BrokerHarness Broker { get; private set; } = null!;
+
+    protected virtual string Policy => TestBroker.Policy;
+
+    protected virtual string Configuration => TestBroker.Configuration;
+
+    public async Task InitializeAsync() => Broker = await BrokerHarness.StartAtIssuerAsync(Policy, Configuration);
+
+    public async Task DisposeAsync() => await Broker.DisposeAsync();
+
+    /// <summary>An RFC 8693 exchange for alice's <paramref name="clientId"/> agent, as a public client naming it.</summary>
+    protected object Exchange(
+        string scope = "refunds:write", string clientId = SupportAgent, bool dpop = false, string auth = "none", string? authorizationDetails = null)
+    {
+        var parameters = new Dictionary<string, string>
+        {
+            ["subject_token"] = Broker.UserToken(),
+            ["subject_token_type"] = ExchangeRequest.JwtType,
+            ["actor_token"] = Broker.Svid(SupportAgent),
+            ["actor_token_type"] = ExchangeRequest.JwtType,
+            ["resource"] = Refunds,
+            ["scope"] = scope,
+        };
+        if (authorizationDetails is not null)
+        {
+            parameters["authorization_details"] = authorizationDetails;
+        }
+
+        return new { op = "exchange", issuer = Broker.Options.Issuer, clientId, auth, secret = "s3cret", dpop, @params = parameters };
+    }
+
+    /// <summary>The OpenID CIBA poll for <paramref name="authReqId"/>, the support agent authenticating with its workload token.</summary>
+    protected object Poll(string authReqId) =>
+        new { op = "poll", issuer = Broker.Options.Issuer, clientId = SupportAgent, authReqId, actorToken = Broker.Svid(SupportAgent) };
+
+    /// <summary>Introspection or revocation (<paramref name="op"/>) of <paramref name="token"/> by <paramref name="caller"/>'s workload token.</summary>
+    protected object Call(string op, string caller, string token) =>
+        new { op, issuer = Broker.Options.Issuer, clientId = caller, bearer = Broker.Svid(caller), token };
+}
