@@ -34,6 +34,9 @@ public static class AdminChecks
     /// <summary>404: no registration entry has the id.</summary>
     public const string EntryUnknown = "admin.entry_unknown";
 
+    /// <summary>400: a list endpoint's query names a parameter it does not take, repeats one, or has a bad limit.</summary>
+    public const string QueryInvalid = "admin.query_invalid";
+
     /// <summary>404: no run is recorded with the id and no audit record carries it.</summary>
     public const string RunUnknown = "admin.run_unknown";
 

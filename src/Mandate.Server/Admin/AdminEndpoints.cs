@@ -28,7 +28,7 @@ public static class AdminEndpoints
         var admin = app.MapGroup(Prefix).AddEndpointFilter(async (context, next) =>
             IsAdminSocket(context.HttpContext) ? await next(context) : Results.NotFound());
         admin.MapPost("/revocations", RevokeAsync);
-        admin.MapGet("/audit", QueryAudit);
+        admin.MapGet("/audit", QueryAudit).Strict(10_000, "agent", "tenant", "user", "run", "jti", "kind", "trace", AdminQuery.Limit);
         admin.MapPost("/audit/checkpoint", AuditCheckpointEndpoint.WriteAsync);
         admin.MapGet("/status", Status);
         admin.MapApprovals();
@@ -86,10 +86,10 @@ public static class AdminEndpoints
     }
 
     private static async IAsyncEnumerable<object> QueryAudit(
-        IMandateStore store, string? agent, string? tenant, string? user, string? run, string? jti, string? kind, string? trace, int? limit,
+        IMandateStore store, string? agent, string? tenant, string? user, string? run, string? jti, string? kind, string? trace, string? limit,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var query = new AuditQuery { Agent = agent, Tenant = tenant, User = user, Run = run, Jti = jti, Kind = kind, TraceId = trace, Limit = Math.Clamp(limit ?? 1000, 1, 10_000) };
+        var query = new AuditQuery { Agent = agent, Tenant = tenant, User = user, Run = run, Jti = jti, Kind = kind, TraceId = trace, Limit = AdminQuery.LimitOr(limit, 1000) };
         await foreach (var record in store.ReadAuditAsync(query, cancellationToken))
         {
             yield return new { seq = record.Sequence, hash = record.Hash, prev_hash = record.PreviousHash, @event = System.Text.Json.JsonDocument.Parse(record.Payload).RootElement };

@@ -17,12 +17,12 @@ public static class ApprovalAdminEndpoints
     public static void MapApprovals(this RouteGroupBuilder admin)
     {
         ArgumentNullException.ThrowIfNull(admin);
-        admin.MapGet("/approvals", ListAsync);
+        admin.MapGet("/approvals", ListAsync).Strict(1000, "status", AdminQuery.Limit);
         admin.MapPost("/approvals/{id}/approve", (string id, ApprovalDecisionRequest? body, ApprovalService service, CancellationToken ct) => DecideAsync(id, true, body, service, ct));
         admin.MapPost("/approvals/{id}/deny", (string id, ApprovalDecisionRequest? body, ApprovalService service, CancellationToken ct) => DecideAsync(id, false, body, service, ct));
     }
 
-    private static async Task<IResult> ListAsync(IMandateStore store, TimeProvider time, string? status, int? limit, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(IMandateStore store, TimeProvider time, string? status, string? limit, CancellationToken cancellationToken)
     {
         ApprovalStatus? filter = null;
         if (status is not null)
@@ -36,7 +36,7 @@ public static class ApprovalAdminEndpoints
         }
 
         var now = time.GetUtcNow();
-        var approvals = await store.ListApprovalsAsync(filter, limit ?? 100, cancellationToken);
+        var approvals = await store.ListApprovalsAsync(filter, AdminQuery.LimitOr(limit, 100), cancellationToken);
         return Results.Json(approvals.Select(a => View(a, now)));
     }
 

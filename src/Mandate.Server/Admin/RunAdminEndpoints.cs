@@ -13,15 +13,15 @@ internal static class RunAdminEndpoints
 {
     public static void MapRuns(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/runs", ListAsync);
+        admin.MapGet("/runs", ListAsync).Strict(1000, "agent", "tenant", "user", "open", AdminQuery.Limit);
         admin.MapGet("/runs/{id}", ShowAsync);
         admin.MapGet("/runs/{id}/trace", TraceAsync);
         admin.MapPost("/runs/{id}/end", EndAsync);
     }
 
-    private static async Task<IResult> ListAsync(IMandateStore store, string? agent, string? tenant, string? user, bool? open, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListAsync(IMandateStore store, string? agent, string? tenant, string? user, string? open, string? limit, CancellationToken ct)
     {
-        var runs = await store.ListRunsAsync(new RunQuery { Agent = agent, Tenant = tenant, User = user, OpenOnly = open ?? false, Limit = Math.Clamp(limit ?? 100, 1, 1000) }, ct);
+        var runs = await store.ListRunsAsync(new RunQuery { Agent = agent, Tenant = tenant, User = user, OpenOnly = open == "true", Limit = AdminQuery.LimitOr(limit, 100) }, ct);
         return Results.Json(runs.Select(RunJson.Run));
     }
 

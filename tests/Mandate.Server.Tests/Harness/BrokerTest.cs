@@ -13,7 +13,10 @@ public abstract class BrokerTest : IAsyncLifetime
     /// <summary>The mandate.yaml the broker starts with.</summary>
     protected virtual string Configuration => TestBroker.Configuration;
 
-    public virtual async Task InitializeAsync() => _broker = await BrokerHarness.StartAsync(Policy, configuration: Configuration, prepare: PrepareAsync);
+    public virtual async Task InitializeAsync() => _broker = await StartBrokerAsync();
+
+    /// <summary>How the broker starts: on <see cref="Policy"/> and <see cref="Configuration"/>, by default on the test's manual clock.</summary>
+    protected virtual Task<BrokerHarness> StartBrokerAsync() => BrokerHarness.StartAsync(Policy, configuration: Configuration, prepare: PrepareAsync);
 
     /// <summary>Writes files the configuration names (a client secret, certificates) into the broker's folder before it loads.</summary>
     protected virtual Task PrepareAsync(string directory) => Task.CompletedTask;

@@ -7,17 +7,9 @@ namespace Mandate.Server.Tests.Harness;
 /// A broker at its own issuer address on real time (<see cref="BrokerHarness.StartAtIssuerAsync"/>) and the commands
 /// <see cref="OAuth4WebApiClient"/> runs against it (tests/oauth-clients/oauth4webapi/client.mjs).
 /// </summary>
-public abstract class ThirdPartyClientTest : IAsyncLifetime
+public abstract class ThirdPartyClientTest : BrokerTest
 {
-    protected BrokerHarness Broker { get; private set; } = null!;
-
-    protected virtual string Policy => TestBroker.Policy;
-
-    protected virtual string Configuration => TestBroker.Configuration;
-
-    public async Task InitializeAsync() => Broker = await BrokerHarness.StartAtIssuerAsync(Policy, Configuration);
-
-    public async Task DisposeAsync() => await Broker.DisposeAsync();
+    protected override Task<BrokerHarness> StartBrokerAsync() => BrokerHarness.StartAtIssuerAsync(Policy, Configuration);
 
     /// <summary>An RFC 8693 exchange for alice's <paramref name="clientId"/> agent, as a public client naming it.</summary>
     protected object Exchange(

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Mandate.Server.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Mandate.Server.Admin;
+
+/// <summary>
+/// The query strings of the admin API's list endpoints, read strictly: a parameter the endpoint does not know, one
+/// given twice, a <c>limit</c> that is not a whole number from 1 to the endpoint's maximum, or an <c>open</c> that is
+/// not true or false is refused with a Problem naming it. A misspelt filter must never widen an audit query to every
+/// record.
+/// </summary>
+internal static class AdminQuery
+{
+    public const string Limit = "limit";
+
+    /// <summary>Refuses any query <paramref name="endpoint"/> does not read as <paramref name="known"/> says.</summary>
+    public static RouteHandlerBuilder Strict(this RouteHandlerBuilder endpoint, int maxLimit, params string[] known) =>
+        endpoint.AddEndpointFilter(async (context, next) =>
+            Problem(context.HttpContext.Request.Query, maxLimit, known) is { } detail
+                ? ProblemChecks.Problem(AdminChecks.QueryInvalid, "invalid query", detail, StatusCodes.Status400BadRequest)
+                : await next(context));
+
+    /// <summary>The limit a <see cref="Strict"/> endpoint was given, or <paramref name="fallback"/>.</summary>
+    public static int LimitOr(string? limit, int fallback) =>
+        limit is null ? fallback : int.Parse(limit, NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private static string? Problem(IQueryCollection query, int maxLimit, string[] known)
+    {
+        foreach (var (name, values) in query)
+        {
+            if (!known.Contains(name, StringComparer.Ordinal))
+            {
+                return $"unknown parameter '{Shown(name)}'; this endpoint takes {string.Join(", ", known)}";
+            }
+
+            if (values.Count > 1)
+            {
+                return $"'{name}' is given {values.Count} times; give it once";
+            }
+
+            var value = values.ToString();
+            if (name == Limit && !(int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= maxLimit))
+            {
+                return $"limit must be a whole number from 1 to {maxLimit}";
+            }
+
+            if (name == "open" && value is not ("true" or "false"))
+            {
+                return "open must be true or false";
+            }
+        }
+
+        return null;
+    }
+
+    // The name is the caller's text: shown only when short and printable.
+    private static string Shown(string name) =>
+        name.Length <= 64 && name.All(c => c is >= ' ' and <= '~') ? name : "(not shown)";
+}

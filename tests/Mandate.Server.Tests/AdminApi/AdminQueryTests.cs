@@ -1,0 +1,53 @@
+using System.Net;
+using Mandate.Server.Tests.Harness;
+
+namespace Mandate.Server.Tests.AdminApi;
+
+/// <summary>
+/// Invariant 7 on the admin socket's list endpoints: a query they cannot read exactly (an unknown or repeated parameter,
+/// a limit out of range, an open flag that is not a boolean) is a 400 Problem naming it, never a wider answer.
+/// </summary>
+[Trait("Invariant", "7")]
+public sealed class AdminQueryTests : BrokerTest
+{
+    [Theory]
+    [InlineData("admin/audit?agnet=spiffe://acme.example/agents/support", "unknown parameter 'agnet'")]
+    [InlineData("admin/audit?since=2026-01-01", "unknown parameter 'since'")]
+    [InlineData("admin/audit?%0A=1", "unknown parameter '(not shown)'")]
+    [InlineData("admin/audit?kind=issuance&kind=decision", "'kind' is given 2 times")]
+    [InlineData("admin/audit?limit=abc", "limit must be a whole number from 1 to 10000")]
+    [InlineData("admin/audit?limit=0", "limit must be a whole number from 1 to 10000")]
+    [InlineData("admin/audit?limit=-1", "limit must be a whole number from 1 to 10000")]
+    [InlineData("admin/audit?limit=10001", "limit must be a whole number from 1 to 10000")]
+    [InlineData("admin/audit?limit=99999999999", "limit must be a whole number from 1 to 10000")]
+    [InlineData("admin/audit?limit=%2B5", "limit must be a whole number from 1 to 10000")]
+    [InlineData("admin/runs?open=yes", "open must be true or false")]
+    [InlineData("admin/runs?limit=1001", "limit must be a whole number from 1 to 1000")]
+    [InlineData("admin/runs?tennant=acme", "unknown parameter 'tennant'")]
+    [InlineData("admin/approvals?limit=0", "limit must be a whole number from 1 to 1000")]
+    [InlineData("admin/approvals?stat=pending", "unknown parameter 'stat'")]
+    public async Task Invariant7_ListQueryItCannotReadExactly_Returns400ProblemNamingIt(string path, string detail)
+    {
+        var reply = await AdminSocket.GetAsync(Broker, path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal("application/problem+json", reply.MediaType);
+        Assert.Equal("admin.query_invalid", reply.Json.GetProperty("check_id").GetString());
+        Assert.StartsWith(detail, reply.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListQueriesWithKnownParameters_AreAnswered()
+    {
+        await Broker.IssueAsync();
+        await Broker.IssueAsync();
+
+        var audit = await AdminSocket.GetAsync(Broker, "admin/audit?kind=issuance&limit=1");
+        var runs = await AdminSocket.GetAsync(Broker, "admin/runs?open=false&limit=5");
+        var approvals = await AdminSocket.GetAsync(Broker, "admin/approvals?status=pending&limit=10");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), (audit.Status, runs.Status, approvals.Status));
+        var record = Assert.Single(audit.Json.EnumerateArray());
+        Assert.Equal("issuance", record.GetProperty("event").GetProperty("kind").GetString());
+    }
+}
