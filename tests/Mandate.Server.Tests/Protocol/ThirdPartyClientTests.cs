@@ -9,8 +9,9 @@ namespace Mandate.Server.Tests.Protocol;
 /// <summary>
 /// oauth4webapi 3.8.9, a strict standards-only OAuth 2.0 client written without Mandate in mind, against a broker at
 /// its own issuer address: it discovers the token, introspection and revocation endpoints from the RFC 8414 metadata,
-/// exchanges (RFC 8693) as a public client naming its agent, binds the credential with DPoP (RFC 9449), and reads each
-/// refusal as the error response or the WWW-Authenticate challenge the RFCs define.
+/// exchanges (RFC 8693) as a public client naming its agent, binds the credential with DPoP (RFC 9449), validates the
+/// credential as an RFC 9068 access token the way a resource server would, and reads each refusal as the error response
+/// or the WWW-Authenticate challenge the RFCs define.
 /// </summary>
 public sealed class ThirdPartyClientTests : ThirdPartyClientTest
 {
@@ -29,6 +30,30 @@ public sealed class ThirdPartyClientTests : ThirdPartyClientTest
         var token = IssuedTokens.Read(Text(answer, "access_token")!);
         Assert.Equal([Refunds], token.Audiences);
         Assert.Equal(SupportAgent, token.GetPayloadValue<string>("client_id"));
+    }
+
+    [Fact]
+    public async Task Oauth4webapi_ValidatesTheIssuedCredentialAsAnRfc9068AccessTokenWithTheDiscoveredKeys()
+    {
+        var token = Text(await OAuth4WebApiClient.RunAsync(Exchange()), "access_token")!;
+
+        var answer = await OAuth4WebApiClient.RunAsync(new { op = "validate", issuer = Broker.Options.Issuer, token, audience = Refunds });
+
+        AssertOk(answer);
+        var claims = answer.GetProperty("claims");
+        Assert.Equal(("alice", SupportAgent, Broker.Options.Issuer), (Text(claims, "sub"), Text(claims, "client_id"), Text(claims, "iss")));
+    }
+
+    [Fact]
+    public async Task Oauth4webapi_CredentialValidatedForAnotherAudience_IsRefused()
+    {
+        var token = Text(await OAuth4WebApiClient.RunAsync(Exchange()), "access_token")!;
+
+        var answer = await OAuth4WebApiClient.RunAsync(new { op = "validate", issuer = Broker.Options.Issuer, token, audience = Crm });
+
+        Assert.False(answer.GetProperty("ok").GetBoolean(), answer.ToString());
+        Assert.Equal("OperationProcessingError", Text(answer, "kind"));
+        Assert.Contains("aud", Text(answer, "message"), StringComparison.Ordinal);
     }
 
     [Fact]

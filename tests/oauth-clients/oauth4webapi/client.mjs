@@ -3,7 +3,8 @@
 // Usage: node client.mjs '{"op":"exchange","issuer":"http://127.0.0.1:PORT","clientId":"spiffe://…","params":{…}}'
 //   op: exchange (auth: "none" | "basic", dpop: true for a DPoP-bound credential), poll (the OpenID CIBA token request
 //   for authReqId, the agent authenticating with actorToken), introspect or revoke (bearer: the caller's workload
-//   token, token: the credential).
+//   token, token: the credential), validate (token checked as an RFC 9068 access token for audience), resource
+//   (RFC 9728 metadata of resource) or call (an MCP initialize to resource with token).
 import * as oauth from 'oauth4webapi';
 
 const command = JSON.parse(process.argv[2]);
@@ -58,6 +59,29 @@ async function revoke(as) {
   return { revoked: true };
 }
 
+// A resource server's use of the client: validate a Mandate credential as RFC 9068 says, keys from the discovered JWKS.
+async function validate(as) {
+  const request = new Request(command.audience, { headers: { authorization: `Bearer ${command.token}` } });
+  return { claims: await oauth.validateJwtAccessToken(as, request, command.audience, insecure) };
+}
+
+// RFC 9728 discovery of a protected resource's metadata.
+async function resource() {
+  const url = new URL(command.resource);
+  return { metadata: await oauth.processResourceDiscoveryResponse(url, await oauth.resourceDiscoveryRequest(url, insecure)) };
+}
+
+// An MCP initialize request to a protected resource with token; a 401 or 403 challenge is raised as an error.
+async function call() {
+  const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json, text/event-stream' });
+  const body = JSON.stringify({
+    jsonrpc: '2.0', id: 1, method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'oauth4webapi', version: '3.8.9' } },
+  });
+  const response = await oauth.protectedResourceRequest(command.token, 'POST', new URL(command.resource), headers, body, insecure);
+  return { status: response.status };
+}
+
 function describe(error) {
   const answer = { ok: false, kind: error.constructor.name, code: error.code ?? null, message: error.message, status: error.status ?? null };
   if (error instanceof oauth.ResponseBodyError) {
@@ -69,9 +93,9 @@ function describe(error) {
   return answer;
 }
 
-const operations = { exchange, poll, introspect, revoke };
+const operations = { exchange, poll, introspect, revoke, validate, resource, call };
 try {
-  const as = await discover();
+  const as = command.issuer ? await discover() : null;
   const result = await operations[command.op](as);
   console.log(JSON.stringify({ ok: true, ...result }));
 } catch (error) {
