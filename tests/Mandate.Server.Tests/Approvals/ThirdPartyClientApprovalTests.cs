@@ -1,4 +1,5 @@
 using Mandate.Server.Tests.Harness;
+using Mandate.Server.Tests.Protocol;
 using Mandate.Testing;
 using static Mandate.Testing.OAuth4WebApiClient;
 using static Mandate.Server.Tests.Harness.TestBroker;

@@ -1,7 +1,8 @@
+using Mandate.Server.Tests.Harness;
 using Mandate.Testing;
 using static Mandate.Server.Tests.Harness.TestBroker;
 
-namespace Mandate.Server.Tests.Harness;
+namespace Mandate.Server.Tests.Protocol;
 
 /// <summary>
 /// A broker at its own issuer address on real time (<see cref="BrokerHarness.StartAtIssuerAsync"/>) and the commands
