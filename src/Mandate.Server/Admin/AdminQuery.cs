@@ -7,9 +7,9 @@ namespace Mandate.Server.Admin;
 
 /// <summary>
 /// The query strings of the admin API's list endpoints, read strictly: a parameter the endpoint does not know, one
-/// given twice, a <c>limit</c> that is not a whole number from 1 to the endpoint's maximum, or an <c>open</c> that is
-/// not true or false is refused with a Problem naming it. A misspelt filter must never widen an audit query to every
-/// record.
+/// given twice, or a <c>limit</c> that is not a whole number from 1 to the endpoint's maximum is refused with a Problem
+/// naming it (<see cref="Invalid"/>, which an endpoint also answers its own parameters' bad values with). A misspelt
+/// filter must never widen an audit query to every record.
 /// </summary>
 internal static class AdminQuery
 {
@@ -18,9 +18,11 @@ internal static class AdminQuery
     /// <summary>Refuses any query <paramref name="endpoint"/> does not read as <paramref name="known"/> says.</summary>
     public static RouteHandlerBuilder Strict(this RouteHandlerBuilder endpoint, int maxLimit, params string[] known) =>
         endpoint.AddEndpointFilter(async (context, next) =>
-            Problem(context.HttpContext.Request.Query, maxLimit, known) is { } detail
-                ? ProblemChecks.Problem(AdminChecks.QueryInvalid, "invalid query", detail, StatusCodes.Status400BadRequest)
-                : await next(context));
+            Problem(context.HttpContext.Request.Query, maxLimit, known) is { } detail ? Invalid(detail) : await next(context));
+
+    /// <summary>400 <c>admin.query_invalid</c> with <paramref name="detail"/>.</summary>
+    public static IResult Invalid(string detail) =>
+        ProblemChecks.Problem(AdminChecks.QueryInvalid, "invalid query", detail, StatusCodes.Status400BadRequest);
 
     /// <summary>The limit a <see cref="Strict"/> endpoint was given, or <paramref name="fallback"/>.</summary>
     public static int LimitOr(string? limit, int fallback) =>
@@ -40,15 +42,9 @@ internal static class AdminQuery
                 return $"'{name}' is given {values.Count} times; give it once";
             }
 
-            var value = values.ToString();
-            if (name == Limit && !(int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= maxLimit))
+            if (name == Limit && !(int.TryParse(values.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= maxLimit))
             {
                 return $"limit must be a whole number from 1 to {maxLimit}";
-            }
-
-            if (name == "open" && value is not ("true" or "false"))
-            {
-                return "open must be true or false";
             }
         }
 

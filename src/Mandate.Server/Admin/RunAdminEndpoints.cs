@@ -19,8 +19,14 @@ internal static class RunAdminEndpoints
         admin.MapPost("/runs/{id}/end", EndAsync);
     }
 
+    // open is read as text: a bound bool? would answer "yes" with a bare 400 that names nothing.
     private static async Task<IResult> ListAsync(IMandateStore store, string? agent, string? tenant, string? user, string? open, string? limit, CancellationToken ct)
     {
+        if (open is not (null or "true" or "false"))
+        {
+            return AdminQuery.Invalid("open must be true or false");
+        }
+
         var runs = await store.ListRunsAsync(new RunQuery { Agent = agent, Tenant = tenant, User = user, OpenOnly = open == "true", Limit = AdminQuery.LimitOr(limit, 100) }, ct);
         return Results.Json(runs.Select(RunJson.Run));
     }

@@ -109,6 +109,9 @@ public static class OAuthResponses
         return $"Bearer error=\"{OAuthErrorText.Sanitize(error.Error)}\"";
     }
 
+    /// <summary>A challenge in <paramref name="scheme"/>, the one a client used (RFC 6749 §5.2), for Mandate's realm.</summary>
+    public static string RealmChallenge(string scheme) => $"{scheme} realm=\"mandate\"";
+
     /// <summary>
     /// The scheme of the request's Authorization header, when it is an RFC 9110 token; null otherwise. RFC 6749 §5.2
     /// answers a client that authenticated by that header with a challenge in the same scheme.

@@ -31,7 +31,7 @@ public static class TokenClientAuthentication
             // The description does not repeat the scheme (descriptions never repeat what the client sent); the
             // challenge must, and a scheme that is not an RFC 9110 token is answered with Bearer instead.
             var error = ClientChecks.AuthenticationUnsupported.Refuse($"client authentication with the Authorization header is not supported at the token endpoint; {Methods}");
-            return (error, $"{OAuthResponses.ClientScheme(request) ?? "Bearer"} realm=\"mandate\"");
+            return (error, OAuthResponses.RealmChallenge(OAuthResponses.ClientScheme(request) ?? "Bearer"));
         }
 
         // The form holds no empty values (RFC 6749 §3.1: sent without a value is omitted).
@@ -45,5 +45,4 @@ public static class TokenClientAuthentication
 
         return null;
     }
-
 }

@@ -22,7 +22,7 @@ public static class WorkloadTokenRequest
             var scheme = OAuthResponses.ClientScheme(http.Request);
             var challenge = scheme is null || scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)
                 ? null
-                : $"{scheme} realm=\"mandate\", {OAuthResponses.BearerChallenge(authError)}";
+                : $"{OAuthResponses.RealmChallenge(scheme)}, {OAuthResponses.BearerChallenge(authError)}";
             await OAuthResponses.WriteErrorAsync(http, authError, challenge: challenge);
             return null;
         }
