@@ -1,6 +1,6 @@
 using Mandate.Examples.Mcp.Tests.Harness;
 using Mandate.Testing;
-using static Mandate.Testing.OAuth4WebApiClient;
+using static Mandate.Testing.ClientAnswer;
 
 namespace Mandate.Examples.Mcp.Tests;
 
@@ -16,7 +16,7 @@ public sealed class OAuth4WebApiResourceTests : McpTest
     {
         var answer = await OAuth4WebApiClient.RunAsync(new { op = "resource", resource = Harness.Resource });
 
-        Assert.True(answer.GetProperty("ok").GetBoolean(), answer.ToString());
+        AssertOk(answer);
         var metadata = answer.GetProperty("metadata");
         Assert.Equal(Harness.Resource, Text(metadata, "resource"));
         Assert.Equal([Harness.Issuer], metadata.GetProperty("authorization_servers").EnumerateArray().Select(e => e.GetString()));
@@ -29,7 +29,7 @@ public sealed class OAuth4WebApiResourceTests : McpTest
 
         var answer = await OAuth4WebApiClient.RunAsync(new { op = "call", resource = Harness.Resource, token = credential });
 
-        Assert.True(answer.GetProperty("ok").GetBoolean(), answer.ToString());
+        AssertOk(answer);
         Assert.Equal("200", Text(answer, "status"));
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Mandate.Examples.Mcp.Tests.Harness;
 using Mandate.Testing;
+using static Mandate.Testing.ClientAnswer;
 
 namespace Mandate.Examples.Mcp.Tests;
 
@@ -12,8 +13,6 @@ namespace Mandate.Examples.Mcp.Tests;
 public sealed class TypeScriptClientTests : McpTest
 {
     private static string? S(JsonElement e, string name) => e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : e.GetProperty(name).ToString();
-
-    private static void AssertOk(JsonElement answer) => Assert.True(answer.GetProperty("ok").GetBoolean(), answer.ToString());
 
     [Fact]
     public async Task TypeScriptSdk_ParsesTheChallenges_AndFindsTheMetadataBothWays()

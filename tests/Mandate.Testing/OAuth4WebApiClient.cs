@@ -6,7 +6,7 @@ namespace Mandate.Testing;
 
 /// <summary>
 /// oauth4webapi, a strict third-party OAuth 2.0 client (tests/oauth-clients/oauth4webapi/client.mjs, run by Node): one
-/// operation per process, one JSON line out. Installs the package on first use (<see cref="NodeProjects"/>).
+/// operation per process, one JSON line out (read it with <see cref="ClientAnswer"/>). Installs the package on first use (<see cref="NodeProjects"/>).
 /// </summary>
 public static class OAuth4WebApiClient
 {
@@ -27,8 +27,4 @@ public static class OAuth4WebApiClient
         Assert.True(node.ExitCode == 0 && output.Length > 0, "client.mjs failed: " + await error);
         return JsonDocument.Parse(output).RootElement.Clone();
     }
-
-    /// <summary>A member of an answer as text; null when absent or null.</summary>
-    public static string? Text(JsonElement answer, string name) =>
-        answer.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.ToString() : null;
 }

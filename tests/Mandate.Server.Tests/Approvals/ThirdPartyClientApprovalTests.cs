@@ -1,7 +1,7 @@
 using Mandate.Server.Tests.Harness;
 using Mandate.Server.Tests.Protocol;
 using Mandate.Testing;
-using static Mandate.Testing.OAuth4WebApiClient;
+using static Mandate.Testing.ClientAnswer;
 using static Mandate.Server.Tests.Harness.TestBroker;
 
 namespace Mandate.Server.Tests.Approvals;
@@ -33,7 +33,7 @@ public sealed class ThirdPartyClientApprovalTests : ThirdPartyClientTest
         var collected = await OAuth4WebApiClient.RunAsync(Poll(id));
 
         Assert.Equal(("ResponseBodyError", "authorization_pending"), (Text(early, "kind"), Text(early, "error")));
-        Assert.True(collected.GetProperty("ok").GetBoolean(), collected.ToString());
+        AssertOk(collected);
         Assert.Equal("refunds:write", Text(collected, "scope"));
         Assert.Equal([Refunds], IssuedTokens.Read(Text(collected, "access_token")!).Audiences);
     }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Mandate.Server.Tests.Harness;
 using Mandate.Testing;
-using static Mandate.Testing.OAuth4WebApiClient;
+using static Mandate.Testing.ClientAnswer;
 using static Mandate.Server.Tests.Harness.TestBroker;
 
 namespace Mandate.Server.Tests.Protocol;
@@ -15,8 +15,6 @@ namespace Mandate.Server.Tests.Protocol;
 /// </summary>
 public sealed class ThirdPartyClientTests : ThirdPartyClientTest
 {
-    private static void AssertOk(JsonElement answer) => Assert.True(answer.GetProperty("ok").GetBoolean(), answer.ToString());
-
     [Fact]
     public async Task Oauth4webapi_DiscoversTheBrokerAndExchangesAsAPublicClientNamingItsAgent()
     {
