@@ -95,19 +95,31 @@ internal static class AuditCommands
         var jti = new Option<string?>("--jti") { Description = "Credential id" };
         var kind = AuditKindOption.Create();
         var trace = AuditTraceOption.Create();
+        var since = AuditTimeOption.Create("--since", "Only records at or after this time");
+        var until = AuditTimeOption.Create("--until", "Only records before this time");
         var limit = new Option<int>("--limit", "-n") { Description = "At most this many records", DefaultValueFactory = _ => 100 };
         var json = CommonOptions.Json();
-        var command = new Command("query", "List audit records matching every filter given")
+        var command = new Command("query", "List audit records matching every filter given, oldest first")
         {
-            config, agent, tenant, user, run, jti, kind, trace, limit, json,
+            config, agent, tenant, user, run, jti, kind, trace, since, until, limit, json,
         };
+        command.Validators.Add(result =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (AuditTimeOption.Value(result.GetValue(since), now) >= AuditTimeOption.Value(result.GetValue(until), now))
+            {
+                result.AddError("--until must be later than --since");
+            }
+        });
         command.SetAction((parse, ct) => OfflineStore.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
         {
+            var now = DateTimeOffset.UtcNow;
             var query = new AuditQuery
             {
                 Agent = parse.GetValue(agent), Tenant = parse.GetValue(tenant), User = parse.GetValue(user),
                 Run = parse.GetValue(run), Jti = parse.GetValue(jti), Kind = parse.GetValue(kind),
-                TraceId = parse.GetValue(trace), Limit = Math.Max(1, parse.GetValue(limit)),
+                TraceId = parse.GetValue(trace), Since = AuditTimeOption.Value(parse.GetValue(since), now),
+                Until = AuditTimeOption.Value(parse.GetValue(until), now), Limit = Math.Max(1, parse.GetValue(limit)),
             };
             var records = new List<AuditRecord>();
             await foreach (var r in store.ReadAuditAsync(query, ct))

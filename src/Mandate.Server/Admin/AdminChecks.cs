@@ -37,6 +37,12 @@ public static class AdminChecks
     /// <summary>400: a list endpoint's query names a parameter it does not take, repeats one, or has a bad limit.</summary>
     public const string QueryInvalid = "admin.query_invalid";
 
+    /// <summary>
+    /// 400: a JSON body that is not one object, names a member the call does not take, repeats one or gives one a
+    /// value of the wrong type; 413 over 64 KiB; 415 not sent as application/json.
+    /// </summary>
+    public const string BodyInvalid = "admin.body_invalid";
+
     /// <summary>404: no run is recorded with the id and no audit record carries it.</summary>
     public const string RunUnknown = "admin.run_unknown";
 

@@ -28,7 +28,7 @@ public static class AdminEndpoints
         var admin = app.MapGroup(Prefix).AddEndpointFilter(async (context, next) =>
             IsAdminSocket(context.HttpContext) ? await next(context) : Results.NotFound());
         admin.MapPost("/revocations", RevokeAsync);
-        admin.MapGet("/audit", QueryAudit).Strict(10_000, "agent", "tenant", "user", "run", "jti", "kind", "trace", AdminQuery.Limit);
+        admin.MapGet("/audit", AdminAuditQuery.Answer).Strict(10_000, "agent", "tenant", "user", "run", "jti", "kind", "trace", "since", "until", AdminQuery.Limit);
         admin.MapPost("/audit/checkpoint", AuditCheckpointEndpoint.WriteAsync);
         admin.MapGet("/status", Status);
         admin.MapApprovals();
@@ -48,8 +48,14 @@ public static class AdminEndpoints
     /// <summary>The Host the admin client sends; only meaningful together with a connection that has no IP address (a Unix socket).</summary>
     public const string AdminHost = "mandate-admin";
 
-    private static async Task<IResult> RevokeAsync(RevocationRequest? request, RevocationService revocations, CancellationToken cancellationToken)
+    private static async Task<IResult> RevokeAsync(HttpRequest http, RevocationService revocations, CancellationToken cancellationToken)
     {
+        var (request, bodyProblem) = await AdminBody.ReadAsync<RevocationRequest>(http, cancellationToken);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+
         if (request is null || string.IsNullOrWhiteSpace(request.Value) || !Enum.TryParse<RevocationTarget>(request.Target, ignoreCase: true, out var target)
             || !Enum.IsDefined(target))
         {
@@ -72,8 +78,14 @@ public static class AdminEndpoints
             statusCode: recorded ? StatusCodes.Status201Created : StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> EnableAgentAsync(EnableAgentRequest? request, RevocationService revocations, CancellationToken cancellationToken)
+    private static async Task<IResult> EnableAgentAsync(HttpRequest http, RevocationService revocations, CancellationToken cancellationToken)
     {
+        var (request, bodyProblem) = await AdminBody.ReadAsync<EnableAgentRequest>(http, cancellationToken);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+
         if (request?.Agent is not { Length: > 0 } agent)
         {
             return ProblemChecks.Problem(AdminChecks.EnableInvalid, "invalid request", "send {\"agent\": \"spiffe://…\", \"reason\": \"…\"}", StatusCodes.Status400BadRequest);
@@ -83,17 +95,6 @@ public static class AdminEndpoints
         return lifted is null
             ? ProblemChecks.Problem(AdminChecks.AgentNotDisabled, "agent not disabled", $"agent '{agent}' is not disabled", StatusCodes.Status409Conflict)
             : Results.Json(new { agent, lifted = lifted.Id });
-    }
-
-    private static async IAsyncEnumerable<object> QueryAudit(
-        IMandateStore store, string? agent, string? tenant, string? user, string? run, string? jti, string? kind, string? trace, string? limit,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var query = new AuditQuery { Agent = agent, Tenant = tenant, User = user, Run = run, Jti = jti, Kind = kind, TraceId = trace, Limit = AdminQuery.LimitOr(limit, 1000) };
-        await foreach (var record in store.ReadAuditAsync(query, cancellationToken))
-        {
-            yield return new { seq = record.Sequence, hash = record.Hash, prev_hash = record.PreviousHash, @event = System.Text.Json.JsonDocument.Parse(record.Payload).RootElement };
-        }
     }
 
     private static IResult Status(

@@ -51,7 +51,7 @@ internal static class AdminQuery
         return null;
     }
 
-    // The name is the caller's text: shown only when short and printable.
-    private static string Shown(string name) =>
+    /// <summary>A name from the caller's request as a detail may show it: only when short and printable.</summary>
+    public static string Shown(string name) =>
         name.Length <= 64 && name.All(c => c is >= ' ' and <= '~') ? name : "(not shown)";
 }

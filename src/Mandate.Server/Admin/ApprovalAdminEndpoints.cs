@@ -18,8 +18,8 @@ public static class ApprovalAdminEndpoints
     {
         ArgumentNullException.ThrowIfNull(admin);
         admin.MapGet("/approvals", ListAsync).Strict(1000, "status", AdminQuery.Limit);
-        admin.MapPost("/approvals/{id}/approve", (string id, ApprovalDecisionRequest? body, ApprovalService service, CancellationToken ct) => DecideAsync(id, true, body, service, ct));
-        admin.MapPost("/approvals/{id}/deny", (string id, ApprovalDecisionRequest? body, ApprovalService service, CancellationToken ct) => DecideAsync(id, false, body, service, ct));
+        admin.MapPost("/approvals/{id}/approve", (string id, HttpRequest http, ApprovalService service, CancellationToken ct) => DecideAsync(id, true, http, service, ct));
+        admin.MapPost("/approvals/{id}/deny", (string id, HttpRequest http, ApprovalService service, CancellationToken ct) => DecideAsync(id, false, http, service, ct));
     }
 
     private static async Task<IResult> ListAsync(IMandateStore store, TimeProvider time, string? status, string? limit, CancellationToken cancellationToken)
@@ -40,8 +40,14 @@ public static class ApprovalAdminEndpoints
         return Results.Json(approvals.Select(a => View(a, now)));
     }
 
-    private static async Task<IResult> DecideAsync(string id, bool approve, ApprovalDecisionRequest? body, ApprovalService service, CancellationToken cancellationToken)
+    private static async Task<IResult> DecideAsync(string id, bool approve, HttpRequest http, ApprovalService service, CancellationToken cancellationToken)
     {
+        var (body, bodyProblem) = await AdminBody.ReadAsync<ApprovalDecisionRequest>(http, cancellationToken);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+
         var approver = string.IsNullOrWhiteSpace(body?.Approver) ? "admin" : body.Approver;
         var (approval, error) = await service.DecideAsync(id, approve, approver, body?.Reason, cancellationToken);
         if (approval is null)

@@ -14,7 +14,7 @@ internal static class EntryAdminEndpoints
     {
         admin.MapPost("/entries", CreateAsync);
         admin.MapGet("/entries", ListAsync);
-        admin.MapDelete("/entries/{id}", DeleteAsync);
+        admin.MapDelete("/entries/{id}", DeleteAsync).Strict(1, "by", "reason");
     }
 
     public static object Json(RegistrationEntry e) => new
@@ -28,8 +28,14 @@ internal static class EntryAdminEndpoints
         created_by = e.CreatedBy,
     };
 
-    private static async Task<IResult> CreateAsync(CreateEntryRequest? request, RegistrationEntryService entries, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpRequest http, RegistrationEntryService entries, CancellationToken ct)
     {
+        var (request, bodyProblem) = await AdminBody.ReadAsync<CreateEntryRequest>(http, ct);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+
         if (request is null)
         {
             return Invalid(["send {\"spiffe_id\": \"spiffe://…\", \"selectors\": [\"unix:uid:1000\"], \"x509_ttl\": \"1h\", \"jwt_ttl\": \"5m\"}"]);

@@ -38,8 +38,14 @@ internal static class RunAdminEndpoints
     private static async Task<IResult> TraceAsync(IMandateStore store, string id, CancellationToken ct) =>
         await RunTraceBuilder.BuildAsync(store, id, ct) is { } trace ? Results.Json(RunJson.Trace(trace)) : NotFound(id);
 
-    private static async Task<IResult> EndAsync(RunService runs, string id, EndRunRequest? request, CancellationToken ct)
+    private static async Task<IResult> EndAsync(RunService runs, string id, HttpRequest http, CancellationToken ct)
     {
+        var (request, bodyProblem) = await AdminBody.ReadAsync<EndRunRequest>(http, ct);
+        if (bodyProblem is not null)
+        {
+            return bodyProblem;
+        }
+
         var ended = await runs.EndAsync(id, request?.By ?? "admin", request?.Reason, ct);
         return ended is null ? NotFound(id) : Results.Json(new { ended = ended.Select(r => r.Id) });
     }

@@ -12,7 +12,12 @@ public sealed class AdminQueryTests : BrokerTest
 {
     [Theory]
     [InlineData("admin/audit?agnet=spiffe://acme.example/agents/support", "unknown parameter 'agnet'")]
-    [InlineData("admin/audit?since=2026-01-01", "unknown parameter 'since'")]
+    [InlineData("admin/audit?from=2026-01-01T00:00:00Z", "unknown parameter 'from'")]
+    [InlineData("admin/audit?since=2026-01-01", "since must be an RFC 3339 date-time with an offset")]
+    [InlineData("admin/audit?since=2026-01-01T00:00:00", "since must be an RFC 3339 date-time with an offset")]
+    [InlineData("admin/audit?until=yesterday", "until must be an RFC 3339 date-time with an offset")]
+    [InlineData("admin/audit?since=1h&until=2h", "until must be later than since")]
+    [InlineData("admin/audit?since=2026-01-01T00:00:00Z&until=2026-01-01T00:00:00Z", "until must be later than since")]
     [InlineData("admin/audit?%0A=1", "unknown parameter '(not shown)'")]
     [InlineData("admin/audit?kind=issuance&kind=decision", "'kind' is given 2 times")]
     [InlineData("admin/audit?limit=abc", "limit must be a whole number from 1 to 10000")]
@@ -34,6 +39,24 @@ public sealed class AdminQueryTests : BrokerTest
         Assert.Equal("application/problem+json", reply.MediaType);
         Assert.Equal("admin.query_invalid", reply.Json.GetProperty("check_id").GetString());
         Assert.StartsWith(detail, reply.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditSinceAndUntil_AnswerTheRecordsOfThatWindowOnly()
+    {
+        await Broker.IssueAsync();
+        Broker.Clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await Broker.IssueAsync();
+        var since = Uri.EscapeDataString(Broker.Now.AddSeconds(-30).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var until = Uri.EscapeDataString(Broker.Now.AddSeconds(30).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+
+        var window = await AdminSocket.GetAsync(Broker, $"admin/audit?kind=issuance&since={since}&until={until}");
+        var lastMinute = await AdminSocket.GetAsync(Broker, "admin/audit?kind=issuance&since=30s");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (window.Status, lastMinute.Status));
+        var jti = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(second).Id;
+        Assert.Equal(jti, Assert.Single(window.Json.EnumerateArray()).GetProperty("event").GetProperty("jti").GetString());
+        Assert.Equal(jti, Assert.Single(lastMinute.Json.EnumerateArray()).GetProperty("event").GetProperty("jti").GetString());
     }
 
     [Fact]

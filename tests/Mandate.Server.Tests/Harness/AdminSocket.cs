@@ -22,6 +22,21 @@ internal static class AdminSocket
         return await OAuthReply.ReadAsync(response);
     }
 
+    /// <summary>Sends <paramref name="body"/> exactly as given, with <paramref name="contentType"/> (none when null).</summary>
+    public static async Task<OAuthReply> SendAsync(BrokerHarness broker, HttpMethod method, string path, string? body, string? contentType = "application/json")
+    {
+        using var http = Connect(broker);
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body);
+            request.Content.Headers.ContentType = contentType is null ? null : new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        }
+
+        using var response = await http.SendAsync(request);
+        return await OAuthReply.ReadAsync(response);
+    }
+
     private static HttpClient Connect(BrokerHarness broker)
     {
         return Mandate.Client.UnixSocketHttpClient.Create(broker.Options.AdminSocket, "mandate-admin");

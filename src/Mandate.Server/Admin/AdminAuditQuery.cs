@@ -1,0 +1,60 @@
+using Mandate.Core.Audit;
+using Mandate.Core;
+using Microsoft.AspNetCore.Http;
+
+namespace Mandate.Server.Admin;
+
+/// <summary>
+/// <c>GET /admin/audit</c>: the records matching every filter given, in sequence order. <c>since</c> (inclusive) and
+/// <c>until</c> (exclusive) are <see cref="AuditTimeBound"/>s; one that cannot be read, or a window that ends before it
+/// starts, is refused with <c>admin.query_invalid</c> rather than answered with no records.
+/// </summary>
+internal static class AdminAuditQuery
+{
+    public static IResult Answer(
+        IMandateStore store, TimeProvider time, string? agent, string? tenant, string? user, string? run, string? jti, string? kind, string? trace,
+        string? since, string? until, string? limit)
+    {
+        var now = time.GetUtcNow();
+        DateTimeOffset? from = null, to = null;
+        if (since is not null)
+        {
+            if (!AuditTimeBound.TryParse(since, now, out var s))
+            {
+                return AdminQuery.Invalid($"since must be {AuditTimeBound.Expected}");
+            }
+
+            from = s;
+        }
+
+        if (until is not null)
+        {
+            if (!AuditTimeBound.TryParse(until, now, out var u))
+            {
+                return AdminQuery.Invalid($"until must be {AuditTimeBound.Expected}");
+            }
+
+            to = u;
+        }
+
+        if (from >= to)
+        {
+            return AdminQuery.Invalid("until must be later than since");
+        }
+
+        var query = new AuditQuery
+        {
+            Agent = agent, Tenant = tenant, User = user, Run = run, Jti = jti, Kind = kind, TraceId = trace,
+            Since = from, Until = to, Limit = AdminQuery.LimitOr(limit, 1000),
+        };
+        return Results.Ok(Records(store, query));
+    }
+
+    private static async IAsyncEnumerable<object> Records(IMandateStore store, AuditQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var record in store.ReadAuditAsync(query, cancellationToken))
+        {
+            yield return new { seq = record.Sequence, hash = record.Hash, prev_hash = record.PreviousHash, @event = System.Text.Json.JsonDocument.Parse(record.Payload).RootElement };
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using Mandate.Core.Audit;
+using Mandate.Core.Storage;
+using Mandate.Storage.Sqlite;
+
+namespace Mandate.Cli.Tests;
+
+/// <summary><c>mandate audit query --since/--until</c>: the records of a time window, and a window it cannot read refused.</summary>
+public sealed class AuditQueryWindowTests
+{
+    [Fact]
+    public async Task AuditQuery_SinceDuration_ListsOnlyTheRecordsSinceThen()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--since", "1h", "--json");
+
+        Assert.True(exit == 0, output);
+        var line = Assert.Single(output.Trim().Split('\n'));
+        Assert.Contains("\"user\":\"recent\"", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditQuery_SinceAndUntilTimes_ListTheRecordsInsideTheWindowOnly()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var now = await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
+        var since = now.AddHours(-2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var until = now.AddMinutes(-30).ToOffset(TimeSpan.FromHours(2)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--since", since, "--until", until, "--json");
+
+        Assert.True(exit == 0, output);
+        var line = Assert.Single(output.Trim().Split('\n'));
+        Assert.Contains("\"user\":\"hour-ago\"", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--since", "yesterday", "--since: 'yesterday' is not an RFC 3339 date-time with an offset")]
+    [InlineData("--since", "2026-12-05T14:00:00", "is not an RFC 3339 date-time with an offset")]
+    [InlineData("--until", "2026-12-05", "--until: '2026-12-05' is not an RFC 3339 date-time with an offset")]
+    public async Task AuditQuery_BoundItCannotRead_IsRefusedNotAnsweredWithNoRecords(string option, string value, string error)
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, option, value);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains(error, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditQuery_UntilNotAfterSince_IsRefused()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--since", "1h", "--until", "2h");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--until must be later than --since", output, StringComparison.Ordinal);
+    }
+
+    // Three decisions: three hours ago, one hour ago (less a minute) and now, one user each.
+    private static async Task<DateTimeOffset> SeedAsync(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = path });
+        await store.MigrateAsync(CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+        AuditEvent Decision(DateTimeOffset time, string user) =>
+            new() { Kind = AuditKinds.Decision, Time = time, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", User = user, Tenant = "acme" };
+        await store.CommitAsync(new StoreBatch(Decision(now.AddHours(-3), "old"), Decision(now.AddMinutes(-61), "hour-ago"), Decision(now, "recent")), CancellationToken.None);
+        return now;
+    }
+}
