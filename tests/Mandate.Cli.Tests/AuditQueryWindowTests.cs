@@ -4,7 +4,10 @@ using Mandate.Storage.Sqlite;
 
 namespace Mandate.Cli.Tests;
 
-/// <summary><c>mandate audit query --since/--until</c>: the records of a time window, and a window it cannot read refused.</summary>
+/// <summary>
+/// <c>mandate audit query</c>'s window: <c>--since/--until</c> select the records of a time window (one it cannot read is
+/// refused), and a reached <c>--limit</c> says the records shown are the oldest.
+/// </summary>
 public sealed class AuditQueryWindowTests
 {
     [Fact]
@@ -64,6 +67,39 @@ public sealed class AuditQueryWindowTests
 
         Assert.NotEqual(0, exit);
         Assert.Contains("--until must be later than --since", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditQuery_LimitReached_SaysTheRecordsAreTheOldestAndHowToNarrow()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "-n", "2");
+        var (_, whole) = await CliRunner.RunAsync("audit", "query", "-c", config, "-n", "3");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("user=old", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("user=recent", output, StringComparison.Ordinal);
+        Assert.Contains("more records match; these are the first 2, oldest first. Narrow with --since", output, StringComparison.Ordinal);
+        Assert.Contains("user=recent", whole, StringComparison.Ordinal);
+        Assert.DoesNotContain("more records match", whole, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public async Task AuditQuery_LimitBelowOne_IsRefused(string limit)
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--limit", limit);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--limit must be at least 1", output, StringComparison.Ordinal);
     }
 
     // Three decisions: three hours ago, one hour ago (less a minute) and now, one user each.

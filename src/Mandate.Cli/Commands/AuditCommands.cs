@@ -98,6 +98,13 @@ internal static class AuditCommands
         var since = AuditTimeOption.Create("--since", "Only records at or after this time");
         var until = AuditTimeOption.Create("--until", "Only records before this time");
         var limit = new Option<int>("--limit", "-n") { Description = "At most this many records", DefaultValueFactory = _ => 100 };
+        limit.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--limit must be at least 1");
+            }
+        });
         var json = CommonOptions.Json();
         var command = new Command("query", "List audit records matching every filter given, oldest first")
         {
@@ -119,12 +126,19 @@ internal static class AuditCommands
                 Agent = parse.GetValue(agent), Tenant = parse.GetValue(tenant), User = parse.GetValue(user),
                 Run = parse.GetValue(run), Jti = parse.GetValue(jti), Kind = parse.GetValue(kind),
                 TraceId = parse.GetValue(trace), Since = AuditTimeOption.Value(parse.GetValue(since), now),
-                Until = AuditTimeOption.Value(parse.GetValue(until), now), Limit = Math.Max(1, parse.GetValue(limit)),
+                Until = AuditTimeOption.Value(parse.GetValue(until), now), Limit = (int)Math.Min(parse.GetValue(limit) + 1L, int.MaxValue),
             };
             var records = new List<AuditRecord>();
             await foreach (var r in store.ReadAuditAsync(query, ct))
             {
                 records.Add(r);
+            }
+
+            // One more than asked was read, to tell whether the limit cut the answer short.
+            var more = records.Count == query.Limit;
+            if (more)
+            {
+                records.RemoveAt(records.Count - 1);
             }
 
             if (parse.GetValue(json))
@@ -137,6 +151,12 @@ internal static class AuditCommands
             else
             {
                 AuditTable.Write(records);
+            }
+
+            if (more)
+            {
+                // Oldest first: on a long trail the limit is reached long before today's records.
+                Output.ErrorLine($"note: more records match; these are the first {records.Count}, oldest first. Narrow with --since (e.g. --since 1h) or raise --limit");
             }
 
             return 0;
