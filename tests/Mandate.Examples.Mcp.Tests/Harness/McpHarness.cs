@@ -48,7 +48,8 @@ public sealed class McpHarness : IAsyncDisposable
     public DevIssuer Workloads { get; }
     public DevIssuer Users { get; }
 
-    public static async Task<McpHarness> StartAsync()
+    /// <summary>Starts both; the clock starts at <paramref name="clockStart"/> (a fixed day unless given).</summary>
+    public static async Task<McpHarness> StartAsync(DateTimeOffset? clockStart = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "mmcp-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
@@ -63,7 +64,7 @@ public sealed class McpHarness : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), McpBroker.Policy);
             await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), McpBroker.Configuration(issuer, resource));
             var options = ConfigLoader.LoadFile(Path.Combine(directory, "mandate.yaml"));
-            var clock = new ManualTimeProvider();
+            var clock = clockStart is { } start ? new ManualTimeProvider(start) : new ManualTimeProvider();
             var broker = await MandateServer.CreateAsync(options, new MandateHostOptions
             {
                 ListenUrl = issuer,

@@ -17,9 +17,12 @@ public abstract class McpTest : IAsyncLifetime
     protected static string ToolCall(string tool, string arguments = """{"order_id":"o-1001"}""") =>
         """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":""" + JsonSerializer.Serialize(tool) + ""","arguments":""" + arguments + "}}";
 
+    /// <summary>Where the harness's clock starts: a fixed day, unless a test's other party keeps real time.</summary>
+    protected virtual DateTimeOffset? ClockStart => null;
+
     public async Task InitializeAsync()
     {
-        _harness = await McpHarness.StartAsync();
+        _harness = await McpHarness.StartAsync(ClockStart);
     }
 
     public virtual async Task DisposeAsync()

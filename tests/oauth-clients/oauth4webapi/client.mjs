@@ -4,7 +4,9 @@
 //   op: exchange (auth: "none" | "basic", dpop: true for a DPoP-bound credential), poll (the OpenID CIBA token request
 //   for authReqId, the agent authenticating with actorToken), introspect or revoke (bearer: the caller's workload
 //   token, token: the credential), validate (token checked as an RFC 9068 access token for audience), resource
-//   (RFC 9728 metadata of resource) or call (an MCP initialize to resource with token).
+//   (RFC 9728 metadata of resource) or call (an MCP initialize to resource with token; with dpop: true the client first
+//   exchanges params for a credential bound to a key of its own and proves it on the call, or sends it as a plain
+//   Bearer token when present is "bearer").
 import * as oauth from 'oauth4webapi';
 
 const command = JSON.parse(process.argv[2]);
@@ -19,21 +21,26 @@ async function discover() {
   return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
 }
 
-async function exchange(as) {
-  const client = { client_id: command.clientId };
-  const auth = command.auth === 'basic' ? oauth.ClientSecretBasic(command.secret) : oauth.None();
-  const DPoP = command.dpop ? oauth.DPoP(client, await oauth.generateKeyPair('ES256')) : undefined;
-  const send = async () => oauth.processGenericTokenEndpointResponse(as, client,
-    await oauth.genericTokenEndpointRequest(as, client, auth, exchangeGrant, new URLSearchParams(command.params), { ...insecure, DPoP }));
+// RFC 9449 §8 and §9: a server that wants a nonce says so once; the DPoP handle has stored it, so the retry carries it.
+async function withNonceRetry(DPoP, send) {
   try {
     return await send();
   } catch (error) {
-    // RFC 9449 §8: a server that wants a nonce says so once; the handle has stored it, so the retry carries it.
     if (DPoP && oauth.isDPoPNonceError(error)) {
       return send();
     }
     throw error;
   }
+}
+
+const dpopHandle = async () => oauth.DPoP({ client_id: command.clientId }, await oauth.generateKeyPair('ES256'));
+
+async function exchange(as, DPoP = undefined) {
+  const client = { client_id: command.clientId };
+  const auth = command.auth === 'basic' ? oauth.ClientSecretBasic(command.secret) : oauth.None();
+  DPoP ??= command.dpop ? await dpopHandle() : undefined;
+  return withNonceRetry(DPoP, async () => oauth.processGenericTokenEndpointResponse(as, client,
+    await oauth.genericTokenEndpointRequest(as, client, auth, exchangeGrant, new URLSearchParams(command.params), { ...insecure, DPoP })));
 }
 
 // The agent authenticates a poll as it does every token request: with its workload token (Mandate's actor_token).
@@ -71,15 +78,27 @@ async function resource() {
   return { metadata: await oauth.processResourceDiscoveryResponse(url, await oauth.resourceDiscoveryRequest(url, insecure)) };
 }
 
-// An MCP initialize request to a protected resource with token; a 401 or 403 challenge is raised as an error.
-async function call() {
-  const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json, text/event-stream' });
+// An MCP initialize request to a protected resource; a 401 or 403 challenge is raised as an error.
+async function call(as) {
+  let token = command.token;
+  let DPoP;
+  let tokenType = 'bearer';
+  if (command.dpop) {
+    DPoP = await dpopHandle();
+    const issued = await exchange(as, DPoP);
+    token = issued.access_token;
+    tokenType = issued.token_type;
+    if (command.present === 'bearer') {
+      DPoP = undefined;
+    }
+  }
   const body = JSON.stringify({
     jsonrpc: '2.0', id: 1, method: 'initialize',
     params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'oauth4webapi', version: '3.8.9' } },
   });
-  const response = await oauth.protectedResourceRequest(command.token, 'POST', new URL(command.resource), headers, body, insecure);
-  return { status: response.status };
+  const response = await withNonceRetry(DPoP, () => oauth.protectedResourceRequest(token, 'POST', new URL(command.resource),
+    new Headers({ 'content-type': 'application/json', accept: 'application/json, text/event-stream' }), body, { ...insecure, DPoP }));
+  return { status: response.status, token_type: tokenType };
 }
 
 function describe(error) {
