@@ -1,9 +1,12 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Mandate.Server.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Utf8 = System.Text.Unicode.Utf8;
 
 namespace Mandate.Server.Admin;
 
@@ -62,11 +65,17 @@ internal static class AdminBody
             return (null, Invalid("send the body as Content-Type: application/json", StatusCodes.Status415UnsupportedMediaType));
         }
 
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (!Utf8.IsValid(bytes.Span))
+        {
+            return (null, Invalid("the body is not valid UTF-8"));
+        }
+
         var type = Options.GetTypeInfo(typeof(T));
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+            document = JsonDocument.Parse(bytes);
         }
         catch (JsonException e)
         {
@@ -86,7 +95,7 @@ internal static class AdminBody
             }
             catch (JsonException e)
             {
-                return (null, Invalid(WrongType(e.Path, type)));
+                return (null, Invalid(WrongValue(e.Path, type, document.RootElement)));
             }
         }
     }
@@ -101,26 +110,52 @@ internal static class AdminBody
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in root.EnumerateObject())
         {
-            if (!type.Properties.Any(p => p.Name == member.Name))
+            var name = NameOf(member);
+            var known = type.Properties.FirstOrDefault(p => p.Name == name);
+            if (known is null)
             {
-                return $"unknown member '{AdminQuery.Shown(member.Name)}'; this call takes {Members(type)}";
+                var raw = Encoding.UTF8.GetString(JsonMarshal.GetRawUtf8PropertyName(member));
+                return $"unknown member '{AdminQuery.Shown(raw)}'; this call takes {Members(type)}";
             }
 
-            if (!seen.Add(member.Name))
+            if (!seen.Add(known.Name))
             {
-                return $"'{member.Name}' is given twice; give it once";
+                return $"'{known.Name}' is given twice; give it once";
             }
         }
 
         return null;
     }
 
-    private static string WrongType(string? path, JsonTypeInfo type)
+    // The member's name as text, or null when its escapes do not decode to text (a lone surrogate): the reader throws then.
+    private static string? NameOf(JsonProperty member)
+    {
+        try
+        {
+            return member.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    // The serializer names the member it failed on; its value is either of another JSON type or a string that is not text.
+    private static string WrongValue(string? path, JsonTypeInfo type, JsonElement root)
     {
         var name = path is { Length: > 2 } && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..].Split('[')[0] : null;
         var property = type.Properties.FirstOrDefault(p => p.Name == name);
-        return property is null
-            ? "a member has a value of the wrong JSON type"
+        if (property is null)
+        {
+            return "a member has a value of the wrong JSON type";
+        }
+
+        var value = root.GetProperty(property.Name);
+        var shapeFits = property.PropertyType == typeof(string)
+            ? value.ValueKind == JsonValueKind.String
+            : value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String);
+        return shapeFits
+            ? $"'{property.Name}' is not valid text: it escapes a lone surrogate"
             : $"'{property.Name}' must be {Expected(property.PropertyType)}";
     }
 

@@ -31,11 +31,30 @@ public sealed class AdminBodyTests : BrokerTest
     [InlineData("admin/runs/run_x/end", """{"reason":"done","force":true}""", "unknown member 'force'; this call takes reason, by")]
     [InlineData("admin/approvals/apr_x/approve", """{"approver":"bob","comment":"ok"}""", "unknown member 'comment'; this call takes approver, reason")]
     [InlineData("admin/approvals/apr_x/deny", """{"approver":{"name":"bob"}}""", "'approver' must be a string")]
+    [InlineData("admin/revocations", """{"target":"agent","value":"spiffe://acme.example/agents/\ud800"}""", "'value' is not valid text: it escapes a lone surrogate")]
+    [InlineData("admin/revocations", """{"target":"agent","value":"spiffe://acme.example/agents/support","\udc00":"x"}""", "unknown member '\\udc00'")]
+    [InlineData("admin/revocations", """{"target":"agent","value":"spiffe://acme.example/agents/support","\u0074arget":"user"}""", "'target' is given twice")]
     public async Task Invariant7_BodyItCannotReadExactly_Returns400ProblemNamingItAndChangesNothing(string path, string body, string detail)
     {
         var reply = await Broker.AssertAuditUnchangedAsync(() => AdminSocket.SendAsync(Broker, HttpMethod.Post, path, body));
 
         AssertProblem(reply, HttpStatusCode.BadRequest, detail);
+        await AssertAgentNotRevokedAsync();
+    }
+
+    [Fact]
+    public async Task Invariant7_BodyNotUtf8_Returns400ProblemAndChangesNothing()
+    {
+        var reply = await Broker.AssertAuditUnchangedAsync(async () =>
+        {
+            using var http = Mandate.Client.UnixSocketHttpClient.Create(Broker.Options.AdminSocket, "mandate-admin");
+            using var content = new ByteArrayContent([.. """{"target":"agent","val"""u8, 0xFF, .. """ue":"x"}"""u8]);
+            content.Headers.ContentType = new("application/json");
+            using var response = await http.PostAsync("admin/revocations", content);
+            return await OAuthReply.ReadAsync(response);
+        });
+
+        AssertProblem(reply, HttpStatusCode.BadRequest, "the body is not valid UTF-8");
         await AssertAgentNotRevokedAsync();
     }
 

@@ -67,6 +67,36 @@ public sealed class MalformedBodyTests : ProxyTest
         }
     }
 
+    /// <summary>JSON bodies that are not text (RFC 8259 §8.1: UTF-8; §8.2: strings of Unicode characters) or nest too deep.</summary>
+    private static readonly (string Name, byte[] Body)[] NotTextBodies =
+    [
+        ("invalid UTF-8 in a value", [.. "{\"audience\":\""u8, 0xFF, .. "\",\"target\":\"agent\",\"value\":\"x\"}"u8]),
+        ("invalid UTF-8 in a name", [.. "{\""u8, 0xC3, 0x28, .. "\":\"x\"}"u8]),
+        ("lone surrogate escaped in a value", "{\"audience\":\"\\ud800\",\"target\":\"agent\",\"value\":\"\\udc00\"}"u8.ToArray()),
+        ("lone surrogate escaped in a name", "{\"\\ud800\":\"x\"}"u8.ToArray()),
+        ("nesting 300 deep", Encoding.ASCII.GetBytes(new string('[', 300) + new string(']', 300))),
+    ];
+
+    public static TheoryData<string> JsonEndpoints => ["evidence", "admin revocations", "workload jwt"];
+
+    [Theory]
+    [MemberData(nameof(JsonEndpoints))]
+    public async Task Invariant7_JsonThatIsNotText_Returns400AndChangesNothing(string endpoint)
+    {
+        var (target, head) = await RequestAsync(endpoint);
+        var auditBefore = (await Broker.ReadAuditAsync()).Select(r => r.Hash).ToList();
+
+        foreach (var (name, body) in NotTextBodies)
+        {
+            var reply = await RawHttp.SendAsync(target, head + $"Content-Length: {body.Length}\r\n", body);
+
+            Assert.True(reply.Status == (int)HttpStatusCode.BadRequest, $"{endpoint}, {name}: expected HTTP 400, got {reply}");
+        }
+
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+        Assert.Equal(auditBefore, (await Broker.ReadAuditAsync()).Select(r => r.Hash));
+    }
+
     [Fact]
     public async Task Invariant7_UnreadableBody_NextRequestOnTheBrokerStillSucceeds()
     {
