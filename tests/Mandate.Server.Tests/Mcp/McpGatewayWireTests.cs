@@ -69,6 +69,9 @@ public sealed class McpGatewayWireTests : McpGatewayTest
     [InlineData("not json")]
     [InlineData("")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"lookup_order","name":"admin_reset"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"lookup_\ud800order"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/\ud800call","params":{"name":"lookup_order"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"\ud800":0,"method":"tools/call","params":{"name":"lookup_order"}}""")]
     public async Task Post_MalformedJson_Returns400ParseError(string body)
     {
         var credential = await Gateway.CredentialAsync();
