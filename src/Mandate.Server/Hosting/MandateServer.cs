@@ -143,7 +143,13 @@ public static class MandateServer
         app.UseClientRequestBody();
         app.UseStartupGate();
         app.UseEgressProxy();
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = InternalFaultAsync });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = InternalFaultAsync,
+
+            // A body the client broke (framing, length, a stalled upload) is answered 4xx, not logged as a server fault.
+            SuppressDiagnosticsCallback = context => ClientRequestBody.ClientStatus(context.Exception) is not null,
+        });
         app.UseStoreOutages();
         app.UseStatusCodePages();
         MapEndpoints(app);

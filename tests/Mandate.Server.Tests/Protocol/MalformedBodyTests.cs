@@ -57,6 +57,9 @@ public sealed class MalformedBodyTests : ProxyTest
             }
         }
 
+        // The client's fault is not logged as a server fault.
+        Assert.DoesNotContain(Broker.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal));
+
         // Only the proxy's own credential (issued to get past authentication) was ever issued.
         Assert.Equal(issuedBefore, (await Broker.AuditEventsAsync(AuditKinds.Issuance)).Count);
         Assert.Equal(0, Broker.Runtime.Revocations.Count);
