@@ -12,6 +12,7 @@ internal static class InMemoryAuditFilter
         var until = query.Until is { } u ? AuditCanonicalJson.FormatTime(u) : null;
         var matching = records.Where(r => r.Columns is { } c
             && r.Sequence > query.AfterSequence
+            && (query.BeforeSequence <= 0 || r.Sequence < query.BeforeSequence)
             && Matches(query.Agent, c.Agent)
             && Matches(query.Tenant, c.Tenant)
             && Matches(query.User, c.User)
@@ -21,7 +22,8 @@ internal static class InMemoryAuditFilter
             && (since is null || string.CompareOrdinal(c.Time, since) >= 0)
             && (until is null || string.CompareOrdinal(c.Time, until) < 0)
             && Matches(query.TraceId, query.TraceId is null ? null : r.Event.TraceId));
-        return query.Limit > 0 ? matching.Take(query.Limit) : matching;
+        var ordered = query.NewestFirst ? matching.OrderByDescending(r => r.Sequence) : matching;
+        return query.Limit > 0 ? ordered.Take(query.Limit) : ordered;
     }
 
     // A null filter means "any"; a filter never matches a missing value (SQL: NULL = 'x' is not true).

@@ -60,12 +60,13 @@ internal static class PostgresAuditSql
         Add($"{columns.Time} >= @", query.Since is { } since ? time(since) : null);
         Add($"{columns.Time} < @", query.Until is { } until ? time(until) : null);
         Add($"{columns.Seq} > @", query.AfterSequence > 0 ? PostgresValues.Bigint(query.AfterSequence) : null);
+        Add($"{columns.Seq} < @", query.BeforeSequence > 0 ? PostgresValues.Bigint(query.BeforeSequence) : null);
         if (conditions.Count > 0)
         {
             sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
         }
 
-        sql.Append(" ORDER BY ").Append(columns.Seq);
+        sql.Append(" ORDER BY ").Append(columns.Seq).Append(query.NewestFirst ? " DESC" : "");
         if (query.Limit > 0)
         {
             command.Parameters.Add(PostgresValues.Bigint(query.Limit));

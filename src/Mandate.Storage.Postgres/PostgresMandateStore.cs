@@ -119,10 +119,11 @@ public sealed partial class PostgresMandateStore : IMandateStore
         const string action = "read the audit log";
         var remaining = query.Limit > 0 ? query.Limit : long.MaxValue;
         var after = query.AfterSequence;
+        var before = query.BeforeSequence;
         await using var connection = await Guard(action, () => _database.DataSource.OpenConnectionAsync(cancellationToken).AsTask());
         while (remaining > 0)
         {
-            var page = query with { AfterSequence = after, Limit = (int)Math.Min(AuditPageSize, remaining) };
+            var page = query with { AfterSequence = after, BeforeSequence = before, Limit = (int)Math.Min(AuditPageSize, remaining) };
             var records = await Guard(action, () => ReadAuditPageAsync(connection, page, cancellationToken));
             foreach (var record in records)
             {
@@ -134,25 +135,28 @@ public sealed partial class PostgresMandateStore : IMandateStore
                 yield break;
             }
 
-            after = records[^1].Sequence;
+            (after, before) = query.NewestFirst ? (after, records[^1].Sequence) : (records[^1].Sequence, before);
             remaining -= records.Count;
         }
     }
 
-    // The records written before the compact form come first (their sequence numbers are all lower), then the compact ones.
+    // The records written before the compact form come first (their sequence numbers are all lower), then the compact
+    // ones; newest first, the other way round.
     private static async Task<List<AuditRecord>> ReadAuditPageAsync(NpgsqlConnection connection, AuditQuery page, CancellationToken cancellationToken)
     {
         var records = new List<AuditRecord>(page.Limit);
-        await using (var v1 = PostgresAuditSql.QueryV1Command(connection, page))
+        foreach (var legacy in page.NewestFirst ? new[] { false, true } : new[] { true, false })
         {
-            await ReadIntoAsync(v1, records, PostgresAuditSql.ReadV1Record, cancellationToken);
-        }
+            if (records.Count >= page.Limit)
+            {
+                break;
+            }
 
-        if (records.Count < page.Limit)
-        {
-            var rest = page with { AfterSequence = records.Count > 0 ? records[^1].Sequence : page.AfterSequence, Limit = page.Limit - records.Count };
-            await using var compact = PostgresCompactAuditSql.QueryCommand(connection, rest);
-            await ReadIntoAsync(compact, records, PostgresCompactAuditSql.ReadRecord, cancellationToken);
+            var rest = records.Count == 0 ? page : page.NewestFirst
+                ? page with { BeforeSequence = records[^1].Sequence, Limit = page.Limit - records.Count }
+                : page with { AfterSequence = records[^1].Sequence, Limit = page.Limit - records.Count };
+            await using var command = legacy ? PostgresAuditSql.QueryV1Command(connection, rest) : PostgresCompactAuditSql.QueryCommand(connection, rest);
+            await ReadIntoAsync(command, records, legacy ? PostgresAuditSql.ReadV1Record : PostgresCompactAuditSql.ReadRecord, cancellationToken);
         }
 
         return records;

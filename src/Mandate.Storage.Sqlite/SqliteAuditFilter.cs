@@ -6,7 +6,7 @@ namespace Mandate.Storage.Sqlite;
 
 /// <summary>
 /// The SQL of one <see cref="AuditQuery"/> against one audit table: each filter on the column (or expression) that
-/// table keeps it in, then sequence order and the limit.
+/// table keeps it in, then sequence order (descending for newest first) and the limit.
 /// </summary>
 internal sealed record SqliteAuditColumns(string Agent, string Tenant, string User, string Run, string Jti, string Kind, string TraceId, string Time, string Seq);
 
@@ -36,12 +36,13 @@ internal static class SqliteAuditFilter
         Add(columns.Time + " >= @", query.Since is { } since ? time(since) : null);
         Add(columns.Time + " < @", query.Until is { } until ? time(until) : null);
         Add(columns.Seq + " > @", query.AfterSequence > 0 ? query.AfterSequence : null);
+        Add(columns.Seq + " < @", query.BeforeSequence > 0 ? query.BeforeSequence : null);
         if (conditions.Count > 0)
         {
             sql.Append(" WHERE ").AppendJoin(" AND ", conditions);
         }
 
-        sql.Append(" ORDER BY ").Append(columns.Seq);
+        sql.Append(" ORDER BY ").Append(columns.Seq).Append(query.NewestFirst ? " DESC" : "");
         if (query.Limit > 0)
         {
             sql.Append(" LIMIT $limit");

@@ -6,7 +6,8 @@ namespace Mandate.Storage.Sqlite;
 
 /// <summary>
 /// Streams audit records for a query, on its own read connection, in sequence order: the records kept before the
-/// compact form (<c>audit_v1</c>) first, then the compact ones, whose sequence numbers all come after.
+/// compact form (<c>audit_v1</c>) first, then the compact ones, whose sequence numbers all come after (the other way
+/// round for newest first).
 /// </summary>
 internal static class SqliteAuditReader
 {
@@ -24,7 +25,7 @@ internal static class SqliteAuditReader
         await using var connection = await Guard(description, () => connections.OpenReaderAsync(cancellationToken));
         await using var transaction = await Guard(description, () => Task.FromResult(connection.BeginTransaction(deferred: true)));
         var returned = 0;
-        foreach (var legacy in new[] { true, false })
+        foreach (var legacy in query.NewestFirst ? new[] { false, true } : new[] { true, false })
         {
             if (query.Limit > 0 && returned >= query.Limit)
             {

@@ -96,6 +96,23 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task ReadAuditAsync_NewestFirst_KeepsTheNewestMatchingRecordsAndPagesBackwards()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+        await store.CommitAsync(StoreTestData.Events(1, 7), Cancellation);
+
+        var newest = await ReadAllAsync(store, new AuditQuery { NewestFirst = true, Limit = 3 });
+        var older = await ReadAllAsync(store, new AuditQuery { NewestFirst = true, BeforeSequence = newest[^1].Sequence, Limit = 3 });
+        var filtered = await ReadAllAsync(store, new AuditQuery { NewestFirst = true, Tenant = "tenant-1", AfterSequence = 1 });
+        var window = await ReadAllAsync(store, new AuditQuery { BeforeSequence = 4, AfterSequence = 1 });
+
+        Assert.Equal([7L, 6, 5], newest.Select(r => r.Sequence));
+        Assert.Equal([4L, 3, 2], older.Select(r => r.Sequence));
+        Assert.Equal([7L, 5, 3], filtered.Select(r => r.Sequence));
+        Assert.Equal([2L, 3], window.Select(r => r.Sequence));
+    }
+
+    [StoreFact]
     public async Task ReadAuditAsync_EmptyStore_ReturnsNothing()
     {
         await using var store = await CreateMigratedStoreAsync();

@@ -35,6 +35,8 @@ public sealed class PostgresAuditMigrationTests : IAsyncDisposable
         var agent0 = await ReadAsync(store, new AuditQuery { Agent = "spiffe://acme.example/agents/agent-0" });
         var limited = await ReadAsync(store, new AuditQuery { Tenant = "tenant-1", Limit = 3 });
         var byTrace = await ReadAsync(store, new AuditQuery { TraceId = TraceOf(2) });
+        var newest = await ReadAsync(store, new AuditQuery { NewestFirst = true, Tenant = "tenant-1", Limit = 3 });
+        var newestAcross = await ReadAsync(store, new AuditQuery { NewestFirst = true, BeforeSequence = 7, Limit = 4 });
         Assert.True(result.IsValid, result.Message);
         Assert.Equal(8, result.RecordCount);
         Assert.Equal(old.Select(r => r.Payload), all.Take(4).Select(r => r.Payload));
@@ -42,6 +44,8 @@ public sealed class PostgresAuditMigrationTests : IAsyncDisposable
         Assert.Equal([2L, 4L, 6L, 8L], agent0.Select(r => r.Sequence));
         Assert.Equal([1L, 3L, 5L], limited.Select(r => r.Sequence));
         Assert.Equal([2L], byTrace.Select(r => r.Sequence));
+        Assert.Equal([7L, 5L, 3L], newest.Select(r => r.Sequence));
+        Assert.Equal([6L, 5L, 4L, 3L], newestAcross.Select(r => r.Sequence));
         Assert.Equal(4L, await _schema.ScalarAsync("SELECT count(*) FROM audit;"));
     }
 

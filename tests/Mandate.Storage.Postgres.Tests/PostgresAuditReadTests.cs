@@ -29,11 +29,15 @@ public sealed class PostgresAuditReadTests : IAsyncDisposable
         var limited = await ReadAsync(store, new AuditQuery { Limit = 2500 });
         var after = await ReadAsync(store, new AuditQuery { AfterSequence = 3999, Limit = 3000 });
         var filtered = await ReadAsync(store, new AuditQuery { Tenant = "tenant-1" });
+        var newest = await ReadAsync(store, new AuditQuery { NewestFirst = true, Limit = 2500 });
+        var newestBefore = await ReadAsync(store, new AuditQuery { NewestFirst = true, BeforeSequence = 1001 });
 
         Assert.Equal(Enumerable.Range(1, 4500).Select(n => (long)n), all);
         Assert.Equal(Enumerable.Range(1, 2500).Select(n => (long)n), limited);
         Assert.Equal(Enumerable.Range(4000, 501).Select(n => (long)n), after);
         Assert.Equal(Enumerable.Range(1, 4500).Where(n => n % 2 == 1).Select(n => (long)n), filtered);
+        Assert.Equal(Enumerable.Range(2001, 2500).Reverse().Select(n => (long)n), newest);
+        Assert.Equal(Enumerable.Range(1, 1000).Reverse().Select(n => (long)n), newestBefore);
         var result = await AuditVerifier.VerifyAsync(store, null, None);
         Assert.True(result.IsValid, result.Message);
         Assert.Equal(4500, result.RecordCount);

@@ -45,6 +45,10 @@ public sealed class SqliteAuditMigrationTests : SqliteTestBase
         var limited = await ReadAsync(store, new AuditQuery { Tenant = "tenant-1", Limit = 3 });
         var afterOld = await ReadAsync(store, new AuditQuery { AfterSequence = 3, Limit = 2 });
         var byTrace = await ReadAsync(store, new AuditQuery { TraceId = TraceOf(2) });
+        var newest = await ReadAsync(store, new AuditQuery { NewestFirst = true, Tenant = "tenant-1", Limit = 3 });
+        var newestAcross = await ReadAsync(store, new AuditQuery { NewestFirst = true, BeforeSequence = 7, Limit = 4 });
+        Assert.Equal([7L, 5L, 3L], newest.Select(r => r.Sequence));
+        Assert.Equal([6L, 5L, 4L, 3L], newestAcross.Select(r => r.Sequence));
         Assert.Equal([2L, 4L, 6L, 8L], agent0.Select(r => r.Sequence));
         Assert.Equal([1L, 3L, 5L], limited.Select(r => r.Sequence));
         Assert.Equal([4L, 5L], afterOld.Select(r => r.Sequence));

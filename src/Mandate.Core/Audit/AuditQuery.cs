@@ -1,6 +1,9 @@
 namespace Mandate.Core.Audit;
 
-/// <summary>Filters for reading the audit trail; null means "any". Results are in sequence order.</summary>
+/// <summary>
+/// Filters for reading the audit trail; null means "any". Results are in sequence order, ascending unless
+/// <see cref="NewestFirst"/>.
+/// </summary>
 public sealed record AuditQuery
 {
     public string? Agent { get; init; }
@@ -21,6 +24,12 @@ public sealed record AuditQuery
 
     /// <summary>Only records with a sequence number greater than this (for paging).</summary>
     public long AfterSequence { get; init; }
+
+    /// <summary>Only records with a sequence number less than this (for paging newest first); 0 means no bound.</summary>
+    public long BeforeSequence { get; init; }
+
+    /// <summary>Descending sequence order, so that <see cref="Limit"/> keeps the newest matching records.</summary>
+    public bool NewestFirst { get; init; }
 
     /// <summary>At most this many records; 0 means no limit.</summary>
     public int Limit { get; init; }
