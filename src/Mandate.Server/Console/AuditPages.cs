@@ -17,6 +17,11 @@ internal static class AuditPages
 
     public static void MapAuditPages(this RouteGroupBuilder pages) => pages.MapGet("/audit", SearchAsync);
 
+    // One more than the page shows was read, to tell whether older matches are left out.
+    private static string Count(int read) => read > MaxResults
+        ? $"the newest {MaxResults} records (older ones match too: narrow the search or move Until back)"
+        : $"{read} records";
+
     private static async Task<IResult> SearchAsync(
         HttpContext http, IMandateStore store, ChainStatus chain, TimeProvider time,
         string? run, string? agent, string? user, string? tenant, string? tool, string? trace, string? since, string? until)
@@ -24,19 +29,27 @@ internal static class AuditPages
         var now = time.GetUtcNow();
         var from = Time(since) ?? now - DefaultWindow;
         var to = Time(until);
-        var query = new AuditQuery { Run = ConsoleInput.Blank(run), Agent = ConsoleInput.Blank(agent), User = ConsoleInput.Blank(user), Tenant = ConsoleInput.Blank(tenant), Since = from, Until = to };
+        // Newest first, read only as far as the page shows: a day of a busy broker is millions of records.
+        var query = new AuditQuery
+        {
+            Run = ConsoleInput.Blank(run), Agent = ConsoleInput.Blank(agent), User = ConsoleInput.Blank(user), Tenant = ConsoleInput.Blank(tenant),
+            TraceId = ConsoleInput.Blank(trace)?.ToLowerInvariant(), Since = from, Until = to, NewestFirst = true,
+        };
         var records = new List<(AuditRecord Record, AuditEvent Event)>();
         await foreach (var record in store.ReadAuditAsync(query, http.RequestAborted))
         {
             var e = record.Event;
-            if ((ConsoleInput.Blank(tool) is not { } t || e.Tool == t) && (ConsoleInput.Blank(trace) is not { } tr || string.Equals(e.TraceId, tr, StringComparison.OrdinalIgnoreCase)))
+            if (ConsoleInput.Blank(tool) is not { } t || e.Tool == t)
             {
                 records.Add((record, e));
+                if (records.Count > MaxResults)
+                {
+                    break;
+                }
             }
         }
 
-        // Newest first, bounded: the store reads in sequence order.
-        var shown = records.TakeLast(MaxResults).Reverse();
+        var shown = records.Take(MaxResults);
         var (verification, verifiedAt) = await chain.CurrentAsync(http.RequestAborted);
         var badge = verification.IsValid
             ? Markup.Of($"<span id=\"chain-status\" class=\"badge ok\" data-valid=\"true\">chain verified: {verification.RecordCount} records, head {verification.Head.Sequence} (checked {verifiedAt:u})</span>")
@@ -54,7 +67,7 @@ internal static class AuditPages
             {Field("q-tool", "tool", "Tool", tool)}{Field("q-trace", "trace", "Trace id", trace)}{Field("q-since", "since", "Since (UTC)", since)}{Field("q-until", "until", "Until (UTC)", until)}
             <button type="submit" id="q-submit">Search</button>
             </form>
-            <p class="muted" id="audit-count">{records.Count} records from {from:u}{(to is null ? "" : $" to {to:u}")}; newest {Math.Min(records.Count, MaxResults)} shown.</p>
+            <p class="muted" id="audit-count">{Count(records.Count)} from {from:u}{(to is null ? "" : $" to {to:u}")}, newest first.</p>
             <table id="audit-results">
             <thead><tr><th>Seq</th><th>Time</th><th>Kind</th><th>Outcome</th><th>Agent</th><th>Tenant</th><th>User</th><th>Tool</th><th>Run</th><th>Credential (jti)</th><th>Rule</th><th>Reason</th><th>By</th><th>Trace</th></tr></thead>
             <tbody>{rows}</tbody>

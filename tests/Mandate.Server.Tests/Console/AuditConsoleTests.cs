@@ -58,6 +58,26 @@ public sealed class AuditConsoleTests : ConsoleTest
         Assert.Contains("id=\"chain-status\" class=\"badge bad\" data-valid=\"false\"", page.Html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Audit_search_shows_the_newest_records_first_and_says_when_older_ones_are_left_out()
+    {
+        for (var i = 0; i < 201; i++)
+        {
+            await Broker.IssueAsync(Broker.RefundRequest());
+        }
+
+        var viewer = await SignInAsync(Viewer);
+        var newest = (await Broker.ReadAuditAsync(new AuditQuery { Agent = SupportAgent, NewestFirst = true, Limit = 1 })).Single().Sequence;
+
+        var page = await viewer.GetAsync($"/audit?agent={Uri.EscapeDataString(SupportAgent)}");
+
+        var shown = System.Text.RegularExpressions.Regex.Matches(Results(page), "data-seq=\"(\\d+)\"").Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(200, shown.Count);
+        Assert.Equal(shown.OrderByDescending(s => s), shown);
+        Assert.Equal(newest, shown[0]);
+        Assert.Contains("the newest 200 records (older ones match too", page.Html, StringComparison.Ordinal);
+    }
+
     private static string Results(ConsoleBrowser.Page page)
     {
         var start = page.Html.IndexOf("id=\"audit-results\"", StringComparison.Ordinal);
