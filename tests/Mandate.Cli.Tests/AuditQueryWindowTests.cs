@@ -82,9 +82,25 @@ public sealed class AuditQueryWindowTests
         Assert.True(exit == 0, output);
         Assert.Contains("user=old", output, StringComparison.Ordinal);
         Assert.DoesNotContain("user=recent", output, StringComparison.Ordinal);
-        Assert.Contains("more records match; these are the first 2, oldest first. Narrow with --since", output, StringComparison.Ordinal);
+        Assert.Contains("more records match; these are the first 2, oldest first. Add --newest for the latest", output, StringComparison.Ordinal);
         Assert.Contains("user=recent", whole, StringComparison.Ordinal);
         Assert.DoesNotContain("more records match", whole, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditQuery_Newest_ListsTheLatestRecordsOldestFirstAndSaysOlderOnesMatch()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--newest", "-n", "2");
+
+        Assert.True(exit == 0, output);
+        Assert.DoesNotContain("user=old", output, StringComparison.Ordinal);
+        Assert.True(output.IndexOf("user=hour-ago", StringComparison.Ordinal) is var first && first >= 0
+            && first < output.IndexOf("user=recent", StringComparison.Ordinal), output);
+        Assert.Contains("older records match too; these are the newest 2", output, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -105,10 +105,11 @@ internal static class AuditCommands
                 result.AddError("--limit must be at least 1");
             }
         });
+        var newest = new Option<bool>("--newest") { Description = "The newest --limit matching records instead of the oldest (still printed oldest first)" };
         var json = CommonOptions.Json();
         var command = new Command("query", "List audit records matching every filter given, oldest first")
         {
-            config, agent, tenant, user, run, jti, kind, trace, since, until, limit, json,
+            config, agent, tenant, user, run, jti, kind, trace, since, until, limit, newest, json,
         };
         command.Validators.Add(result =>
         {
@@ -127,6 +128,7 @@ internal static class AuditCommands
                 Run = parse.GetValue(run), Jti = parse.GetValue(jti), Kind = parse.GetValue(kind),
                 TraceId = parse.GetValue(trace), Since = AuditTimeOption.Value(parse.GetValue(since), now),
                 Until = AuditTimeOption.Value(parse.GetValue(until), now), Limit = (int)Math.Min(parse.GetValue(limit) + 1L, int.MaxValue),
+                NewestFirst = parse.GetValue(newest),
             };
             var records = new List<AuditRecord>();
             await foreach (var r in store.ReadAuditAsync(query, ct))
@@ -139,6 +141,11 @@ internal static class AuditCommands
             if (more)
             {
                 records.RemoveAt(records.Count - 1);
+            }
+
+            if (query.NewestFirst)
+            {
+                records.Reverse();
             }
 
             if (parse.GetValue(json))
@@ -156,7 +163,9 @@ internal static class AuditCommands
             if (more)
             {
                 // Oldest first: on a long trail the limit is reached long before today's records.
-                Output.ErrorLine($"note: more records match; these are the first {records.Count}, oldest first. Narrow with --since (e.g. --since 1h) or raise --limit");
+                Output.ErrorLine(query.NewestFirst
+                    ? $"note: older records match too; these are the newest {records.Count}. Narrow with --since/--until or raise --limit"
+                    : $"note: more records match; these are the first {records.Count}, oldest first. Add --newest for the latest, narrow with --since (e.g. --since 1h) or raise --limit");
             }
 
             return 0;

@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Http;
 namespace Mandate.Server.Admin;
 
 /// <summary>
-/// <c>GET /admin/audit</c>: the records matching every filter given, in sequence order. <c>since</c> (inclusive) and
+/// <c>GET /admin/audit</c>: the records matching every filter given, in sequence order (<c>order=newest</c>: the newest
+/// first, so <c>limit</c> keeps the latest). <c>since</c> (inclusive) and
 /// <c>until</c> (exclusive) are <see cref="AuditTimeBound"/>s; one that cannot be read, or a window that ends before it
 /// starts, is refused with <c>admin.query_invalid</c> rather than answered with no records.
 /// </summary>
@@ -13,8 +14,13 @@ internal static class AdminAuditQuery
 {
     public static IResult Answer(
         IMandateStore store, TimeProvider time, string? agent, string? tenant, string? user, string? run, string? jti, string? kind, string? trace,
-        string? since, string? until, string? limit)
+        string? since, string? until, string? order, string? limit)
     {
+        if (order is not (null or "oldest" or "newest"))
+        {
+            return AdminQuery.Invalid("order must be oldest or newest");
+        }
+
         var now = time.GetUtcNow();
         DateTimeOffset? from = null, to = null;
         if (since is not null)
@@ -45,7 +51,7 @@ internal static class AdminAuditQuery
         var query = new AuditQuery
         {
             Agent = agent, Tenant = tenant, User = user, Run = run, Jti = jti, Kind = kind, TraceId = trace,
-            Since = from, Until = to, Limit = AdminQuery.LimitOr(limit, 1000),
+            Since = from, Until = to, NewestFirst = order == "newest", Limit = AdminQuery.LimitOr(limit, 1000),
         };
         return Results.Ok(Records(store, query));
     }

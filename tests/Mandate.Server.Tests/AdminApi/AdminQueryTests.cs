@@ -17,6 +17,7 @@ public sealed class AdminQueryTests : BrokerTest
     [InlineData("admin/audit?since=2026-01-01T00:00:00", "since must be an RFC 3339 date-time with an offset")]
     [InlineData("admin/audit?until=yesterday", "until must be an RFC 3339 date-time with an offset")]
     [InlineData("admin/audit?since=1h&until=2h", "until must be later than since")]
+    [InlineData("admin/audit?order=desc", "order must be oldest or newest")]
     [InlineData("admin/audit?since=2026-01-01T00:00:00Z&until=2026-01-01T00:00:00Z", "until must be later than since")]
     [InlineData("admin/audit?%0A=1", "unknown parameter '(not shown)'")]
     [InlineData("admin/audit?kind=issuance&kind=decision", "'kind' is given 2 times")]
@@ -42,7 +43,7 @@ public sealed class AdminQueryTests : BrokerTest
     }
 
     [Fact]
-    public async Task AuditSinceAndUntil_AnswerTheRecordsOfThatWindowOnly()
+    public async Task AuditSinceUntilAndNewest_AnswerTheRecordsOfThatWindowOrTheLatest()
     {
         await Broker.IssueAsync();
         Broker.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -52,11 +53,13 @@ public sealed class AdminQueryTests : BrokerTest
 
         var window = await AdminSocket.GetAsync(Broker, $"admin/audit?kind=issuance&since={since}&until={until}");
         var lastMinute = await AdminSocket.GetAsync(Broker, "admin/audit?kind=issuance&since=30s");
+        var newest = await AdminSocket.GetAsync(Broker, "admin/audit?kind=issuance&order=newest&limit=1");
 
-        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (window.Status, lastMinute.Status));
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), (window.Status, lastMinute.Status, newest.Status));
         var jti = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(second).Id;
         Assert.Equal(jti, Assert.Single(window.Json.EnumerateArray()).GetProperty("event").GetProperty("jti").GetString());
         Assert.Equal(jti, Assert.Single(lastMinute.Json.EnumerateArray()).GetProperty("event").GetProperty("jti").GetString());
+        Assert.Equal(jti, Assert.Single(newest.Json.EnumerateArray()).GetProperty("event").GetProperty("jti").GetString());
     }
 
     [Fact]
