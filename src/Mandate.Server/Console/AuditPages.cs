@@ -27,8 +27,9 @@ internal static class AuditPages
         string? run, string? agent, string? user, string? tenant, string? tool, string? trace, string? since, string? until)
     {
         var now = time.GetUtcNow();
-        var from = Time(since) ?? now - DefaultWindow;
-        var to = Time(until);
+        var (sinceBound, sinceProblem) = Bound("Since", since, now, now - DefaultWindow);
+        var from = sinceBound ?? now - DefaultWindow;
+        var (to, untilProblem) = Bound("Until", until, now, null);
         // Newest first, read only as far as the page shows: a day of a busy broker is millions of records.
         var query = new AuditQuery
         {
@@ -62,6 +63,7 @@ internal static class AuditPages
             """));
         return ConsolePages.Page(http, "Audit", Markup.Of($"""
             <p>{badge}</p>
+            {Problems(sinceProblem, untilProblem)}
             <form method="get" action="/audit" id="audit-search" class="search">
             {Field("q-run", "run", "Run", run)}{Field("q-agent", "agent", "Agent", agent)}{Field("q-user", "user", "User", user)}{Field("q-tenant", "tenant", "Tenant", tenant)}
             {Field("q-tool", "tool", "Tool", tool)}{Field("q-trace", "trace", "Trace id", trace)}{Field("q-since", "since", "Since (UTC)", since)}{Field("q-until", "until", "Until (UTC)", until)}
@@ -84,6 +86,25 @@ internal static class AuditPages
     private static Markup Field(string id, string name, string label, string? value) =>
         Markup.Of($"<label for=\"{id}\">{label}<input type=\"text\" id=\"{id}\" name=\"{name}\" value=\"{value ?? ""}\"></label>");
 
-    private static DateTimeOffset? Time(string? value) =>
-        DateTimeOffset.TryParse(ConsoleInput.Blank(value), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+    // A bound as the CLI reads it (RFC 3339 with an offset, or a duration before now), or a plain date and time read as
+    // UTC as the form's labels say. One that cannot be read is named on the page, never silently dropped.
+    private static (DateTimeOffset? Value, string? Problem) Bound(string label, string? text, DateTimeOffset now, DateTimeOffset? fallback)
+    {
+        if (ConsoleInput.Blank(text) is not { } value)
+        {
+            return (fallback, null);
+        }
+
+        if (AuditTimeBound.TryParse(value, now, out var bound)
+            || DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out bound))
+        {
+            return (bound, null);
+        }
+
+        return (fallback, $"{label} '{value}' is not a time: write e.g. 2026-12-05 14:00 (UTC) or a duration before now such as 2h; "
+            + (fallback is null ? "searching without it." : "searching the last day."));
+    }
+
+    private static Markup Problems(params string?[] problems) =>
+        Markup.Join(problems.OfType<string>().Select(p => Markup.Of($"<p class=\"badge bad\" id=\"audit-input-error\">{p}</p>")));
 }

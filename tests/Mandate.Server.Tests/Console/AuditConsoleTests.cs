@@ -78,6 +78,26 @@ public sealed class AuditConsoleTests : ConsoleTest
         Assert.Contains("the newest 200 records (older ones match too", page.Html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Audit_search_reads_times_as_the_cli_does_and_names_one_it_cannot_read()
+    {
+        await Broker.IssueAsync(Broker.RefundRequest());
+        var issuance = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance));
+        var viewer = await SignInAsync(Viewer);
+
+        var lastHour = await viewer.GetAsync("/audit?since=1h");
+        var untilEarlier = await viewer.GetAsync("/audit?until=2h");
+        var unreadable = await viewer.GetAsync("/audit?until=<b>soon</b>");
+
+        Assert.Contains(issuance.Jti!, Results(lastHour), StringComparison.Ordinal);
+        Assert.DoesNotContain(issuance.Jti!, Results(untilEarlier), StringComparison.Ordinal);
+        Assert.False(lastHour.HasElement("audit-input-error"), lastHour.ToString());
+        Assert.True(unreadable.HasElement("audit-input-error"), unreadable.ToString());
+        Assert.Contains("&lt;b&gt;soon&lt;/b&gt;&#x27; is not a time", unreadable.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>soon</b>", unreadable.Html, StringComparison.Ordinal);
+        Assert.Contains(issuance.Jti!, Results(unreadable), StringComparison.Ordinal);
+    }
+
     private static string Results(ConsoleBrowser.Page page)
     {
         var start = page.Html.IndexOf("id=\"audit-results\"", StringComparison.Ordinal);
