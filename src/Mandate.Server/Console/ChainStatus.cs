@@ -1,44 +1,78 @@
 using Mandate.Core;
 using Mandate.Core.Audit;
+using Microsoft.Extensions.Hosting;
 
 namespace Mandate.Server.Console;
 
 /// <summary>
-/// The audit chain's verification, as the audit page shows it: the whole chain is re-verified at most once a
-/// minute (verification reads every record), and every page in between shows that result with its time.
+/// The audit chain's verification, as the audit page shows it. Verification reads every record, so it runs at most
+/// once a minute and off the page request: a page shows the latest finished result with its time while the next one
+/// runs, and only the first page ever shown waits for one. On a trail of millions of records a page would otherwise
+/// wait for the whole chain, and hold every other audit page with it.
 /// </summary>
-internal sealed class ChainStatus : IDisposable
+internal sealed class ChainStatus
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
     private readonly IMandateStore _store;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _verifying = new(1, 1);
+    private readonly CancellationToken _stopping;
+    private readonly Lock _lock = new();
     private (AuditVerificationResult Result, DateTimeOffset At)? _last;
+    private Task<(AuditVerificationResult Result, DateTimeOffset At)>? _running;
 
-    public ChainStatus(IMandateStore store, TimeProvider time)
+    public ChainStatus(IMandateStore store, TimeProvider time, IHostApplicationLifetime lifetime)
     {
         _store = store;
         _time = time;
+        _stopping = lifetime.ApplicationStopping;
     }
 
-    public async Task<(AuditVerificationResult Result, DateTimeOffset At)> CurrentAsync(CancellationToken cancellationToken)
+    /// <summary>The verification in progress, if any.</summary>
+    public Task? Running
     {
-        await _verifying.WaitAsync(cancellationToken);
-        try
+        get
+        {
+            lock (_lock)
+            {
+                return _running;
+            }
+        }
+    }
+
+    public Task<(AuditVerificationResult Result, DateTimeOffset At)> CurrentAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
         {
             var now = _time.GetUtcNow();
-            if (_last is not { } last || now - last.At >= MaxAge)
+            if ((_last is not { } stale || now - stale.At >= MaxAge) && _running is null)
             {
-                _last = (await AuditVerifier.VerifyAsync(_store, null, cancellationToken), now);
+                _running = VerifyAsync(now);
             }
 
-            return _last.Value;
+            return _last is { } last ? Task.FromResult(last) : _running!.WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task<(AuditVerificationResult Result, DateTimeOffset At)> VerifyAsync(DateTimeOffset at)
+    {
+        try
+        {
+            // Yield first: the caller holds the lock, and the verification must not run inside it.
+            await Task.Yield();
+            var result = (await AuditVerifier.VerifyAsync(_store, null, _stopping), at);
+            lock (_lock)
+            {
+                _last = result;
+            }
+
+            return result;
         }
         finally
         {
-            _verifying.Release();
+            lock (_lock)
+            {
+                _running = null;
+            }
         }
     }
-
-    public void Dispose() => _verifying.Dispose();
 }
