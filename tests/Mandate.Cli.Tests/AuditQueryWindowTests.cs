@@ -8,16 +8,34 @@ namespace Mandate.Cli.Tests;
 /// <c>mandate audit query</c>'s window: <c>--since/--until</c> select the records of a time window (one it cannot read is
 /// refused), and a reached <c>--limit</c> says the records shown are the oldest.
 /// </summary>
-public sealed class AuditQueryWindowTests
+public sealed class AuditQueryWindowTests : IAsyncLifetime, IDisposable
 {
+    private readonly TempFolder _dir = new();
+    private string _config = "";
+    private DateTimeOffset _now;
+
+    // Three decisions in the store: three hours ago, one hour ago (less a minute) and now, one user each.
+    public async Task InitializeAsync()
+    {
+        _config = TestConfig.Write(_dir);
+        var path = Path.Combine(_dir.Path, "data", "mandate.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = path });
+        await store.MigrateAsync(CancellationToken.None);
+        _now = DateTimeOffset.UtcNow;
+        AuditEvent Decision(DateTimeOffset time, string user) =>
+            new() { Kind = AuditKinds.Decision, Time = time, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", User = user, Tenant = "acme" };
+        await store.CommitAsync(new StoreBatch(Decision(_now.AddHours(-3), "old"), Decision(_now.AddMinutes(-61), "hour-ago"), Decision(_now, "recent")), CancellationToken.None);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _dir.Dispose();
+
     [Fact]
     public async Task AuditQuery_SinceDuration_ListsOnlyTheRecordsSinceThen()
     {
-        using var dir = new TempFolder();
-        var config = TestConfig.Write(dir);
-        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
-
-        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--since", "1h", "--json");
+        var (exit, output) = await QueryAsync("--since", "1h", "--json");
 
         Assert.True(exit == 0, output);
         var line = Assert.Single(output.Trim().Split('\n'));
@@ -27,13 +45,10 @@ public sealed class AuditQueryWindowTests
     [Fact]
     public async Task AuditQuery_SinceAndUntilTimes_ListTheRecordsInsideTheWindowOnly()
     {
-        using var dir = new TempFolder();
-        var config = TestConfig.Write(dir);
-        var now = await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
-        var since = now.AddHours(-2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        var until = now.AddMinutes(-30).ToOffset(TimeSpan.FromHours(2)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+        var since = _now.AddHours(-2).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var until = _now.AddMinutes(-30).ToOffset(TimeSpan.FromHours(2)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
 
-        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--since", since, "--until", until, "--json");
+        var (exit, output) = await QueryAsync("--since", since, "--until", until, "--json");
 
         Assert.True(exit == 0, output);
         var line = Assert.Single(output.Trim().Split('\n'));
@@ -46,11 +61,7 @@ public sealed class AuditQueryWindowTests
     [InlineData("--until", "2026-12-05", "--until: '2026-12-05' is not an RFC 3339 date-time with an offset")]
     public async Task AuditQuery_BoundItCannotRead_IsRefusedNotAnsweredWithNoRecords(string option, string value, string error)
     {
-        using var dir = new TempFolder();
-        var config = TestConfig.Write(dir);
-        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
-
-        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, option, value);
+        var (exit, output) = await QueryAsync(option, value);
 
         Assert.NotEqual(0, exit);
         Assert.Contains(error, output, StringComparison.Ordinal);
@@ -59,11 +70,7 @@ public sealed class AuditQueryWindowTests
     [Fact]
     public async Task AuditQuery_UntilNotAfterSince_IsRefused()
     {
-        using var dir = new TempFolder();
-        var config = TestConfig.Write(dir);
-        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
-
-        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--since", "1h", "--until", "2h");
+        var (exit, output) = await QueryAsync("--since", "1h", "--until", "2h");
 
         Assert.NotEqual(0, exit);
         Assert.Contains("--until must be later than --since", output, StringComparison.Ordinal);
@@ -72,12 +79,8 @@ public sealed class AuditQueryWindowTests
     [Fact]
     public async Task AuditQuery_LimitReached_SaysTheRecordsAreTheOldestAndHowToNarrow()
     {
-        using var dir = new TempFolder();
-        var config = TestConfig.Write(dir);
-        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
-
-        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "-n", "2");
-        var (_, whole) = await CliRunner.RunAsync("audit", "query", "-c", config, "-n", "3");
+        var (exit, output) = await QueryAsync("-n", "2");
+        var (_, whole) = await QueryAsync("-n", "3");
 
         Assert.True(exit == 0, output);
         Assert.Contains("user=old", output, StringComparison.Ordinal);
@@ -90,11 +93,7 @@ public sealed class AuditQueryWindowTests
     [Fact]
     public async Task AuditQuery_Newest_ListsTheLatestRecordsOldestFirstAndSaysOlderOnesMatch()
     {
-        using var dir = new TempFolder();
-        var config = TestConfig.Write(dir);
-        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
-
-        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--newest", "-n", "2");
+        var (exit, output) = await QueryAsync("--newest", "-n", "2");
 
         Assert.True(exit == 0, output);
         Assert.DoesNotContain("user=old", output, StringComparison.Ordinal);
@@ -108,26 +107,12 @@ public sealed class AuditQueryWindowTests
     [InlineData("-5")]
     public async Task AuditQuery_LimitBelowOne_IsRefused(string limit)
     {
-        using var dir = new TempFolder();
-        var config = TestConfig.Write(dir);
-        await SeedAsync(Path.Combine(dir.Path, "data", "mandate.db"));
-
-        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--limit", limit);
+        var (exit, output) = await QueryAsync("--limit", limit);
 
         Assert.NotEqual(0, exit);
         Assert.Contains("--limit must be at least 1", output, StringComparison.Ordinal);
     }
 
-    // Three decisions: three hours ago, one hour ago (less a minute) and now, one user each.
-    private static async Task<DateTimeOffset> SeedAsync(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await using var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = path });
-        await store.MigrateAsync(CancellationToken.None);
-        var now = DateTimeOffset.UtcNow;
-        AuditEvent Decision(DateTimeOffset time, string user) =>
-            new() { Kind = AuditKinds.Decision, Time = time, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", User = user, Tenant = "acme" };
-        await store.CommitAsync(new StoreBatch(Decision(now.AddHours(-3), "old"), Decision(now.AddMinutes(-61), "hour-ago"), Decision(now, "recent")), CancellationToken.None);
-        return now;
-    }
+    private Task<(int Exit, string Output)> QueryAsync(params string[] options) =>
+        CliRunner.RunAsync(["audit", "query", "-c", _config, .. options]);
 }

@@ -34,6 +34,27 @@ public static partial class AuditTimeBound
             && DateTimeOffset.TryParse(text.ToUpperInvariant(), CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
     }
 
+    /// <summary>
+    /// <paramref name="text"/> read as a bound when given: false only when it is given and cannot be read, and
+    /// <paramref name="value"/> is null when it is not given.
+    /// </summary>
+    public static bool TryParseOptional(string? text, DateTimeOffset now, out DateTimeOffset? value)
+    {
+        value = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (!TryParse(text, now, out var bound))
+        {
+            return false;
+        }
+
+        value = bound;
+        return true;
+    }
+
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?([Zz]|[+-][0-9]{2}:[0-9]{2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex DateTime3339();
 }

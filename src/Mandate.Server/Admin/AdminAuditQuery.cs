@@ -1,14 +1,14 @@
-using Mandate.Core.Audit;
 using Mandate.Core;
+using Mandate.Core.Audit;
 using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Admin;
 
 /// <summary>
 /// <c>GET /admin/audit</c>: the records matching every filter given, in sequence order (<c>order=newest</c>: the newest
-/// first, so <c>limit</c> keeps the latest). <c>since</c> (inclusive) and
-/// <c>until</c> (exclusive) are <see cref="AuditTimeBound"/>s; one that cannot be read, or a window that ends before it
-/// starts, is refused with <c>admin.query_invalid</c> rather than answered with no records.
+/// first, so <c>limit</c> keeps the latest). <c>since</c> (inclusive) and <c>until</c> (exclusive) are
+/// <see cref="AuditTimeBound"/>s; one that cannot be read, or a window that ends before it starts, is refused with
+/// <c>admin.query_invalid</c> rather than answered with no records.
 /// </summary>
 internal static class AdminAuditQuery
 {
@@ -22,25 +22,14 @@ internal static class AdminAuditQuery
         }
 
         var now = time.GetUtcNow();
-        DateTimeOffset? from = null, to = null;
-        if (since is not null)
+        if (!AuditTimeBound.TryParseOptional(since, now, out var from))
         {
-            if (!AuditTimeBound.TryParse(since, now, out var s))
-            {
-                return AdminQuery.Invalid($"since must be {AuditTimeBound.Expected}");
-            }
-
-            from = s;
+            return AdminQuery.Invalid($"since must be {AuditTimeBound.Expected}");
         }
 
-        if (until is not null)
+        if (!AuditTimeBound.TryParseOptional(until, now, out var to))
         {
-            if (!AuditTimeBound.TryParse(until, now, out var u))
-            {
-                return AdminQuery.Invalid($"until must be {AuditTimeBound.Expected}");
-            }
-
-            to = u;
+            return AdminQuery.Invalid($"until must be {AuditTimeBound.Expected}");
         }
 
         if (from >= to)

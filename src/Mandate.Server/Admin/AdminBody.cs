@@ -5,7 +5,6 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Mandate.Server.Http;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Utf8 = System.Text.Unicode.Utf8;
 
 namespace Mandate.Server.Admin;
@@ -34,28 +33,12 @@ internal static class AdminBody
         where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.ContentLength > MaxBytes)
+        if (await ClientRequestBody.ReadBoundedAsync(request, MaxBytes, cancellationToken) is not { } body)
         {
-            return (null, TooLarge());
+            return (null, Invalid($"the body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge));
         }
 
-        // A body without a length (chunked) that grows over the limit is cut off by Kestrel while it is read.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = MaxBytes;
-        }
-
-        using var buffer = new MemoryStream();
-        try
-        {
-            await request.Body.CopyToAsync(buffer, cancellationToken);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, TooLarge());
-        }
-
-        if (buffer.Length == 0)
+        if (body.Length == 0)
         {
             return (null, null);
         }
@@ -65,8 +48,7 @@ internal static class AdminBody
             return (null, Invalid("send the body as Content-Type: application/json", StatusCodes.Status415UnsupportedMediaType));
         }
 
-        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        if (!Utf8.IsValid(bytes.Span))
+        if (!Utf8.IsValid(body))
         {
             return (null, Invalid("the body is not valid UTF-8"));
         }
@@ -75,7 +57,7 @@ internal static class AdminBody
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes);
+            document = JsonDocument.Parse(body);
         }
         catch (JsonException e)
         {
@@ -163,8 +145,6 @@ internal static class AdminBody
         type == typeof(string) ? "a string (or null)" : typeof(IEnumerable<string>).IsAssignableFrom(type) ? "an array of strings (or null)" : "of another JSON type";
 
     private static string Members(JsonTypeInfo type) => string.Join(", ", type.Properties.Select(p => p.Name));
-
-    private static IResult TooLarge() => Invalid($"the body is larger than {MaxBytes} bytes", StatusCodes.Status413PayloadTooLarge);
 
     private static IResult Invalid(string detail, int status = StatusCodes.Status400BadRequest) =>
         ProblemChecks.Problem(AdminChecks.BodyInvalid, "invalid request body", detail, status);

@@ -29,20 +29,11 @@ internal static class SecretAdminEndpoints
             return ProblemChecks.Problem(AdminChecks.SecretToolInvalid, "not a secret tool", why, StatusCodes.Status404NotFound);
         }
 
-        var body = new MemoryStream();
-        var buffer = new byte[1024];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(buffer, ct)) > 0)
+        if (await ClientRequestBody.ReadBoundedAsync(http.Request, SecretVault.MaxSecretBytes, ct) is not { } value)
         {
-            if (body.Length + read > SecretVault.MaxSecretBytes)
-            {
-                return Invalid($"the secret is larger than {SecretVault.MaxSecretBytes} bytes");
-            }
-
-            body.Write(buffer, 0, read);
+            return Invalid($"the secret is larger than {SecretVault.MaxSecretBytes} bytes");
         }
 
-        var value = body.ToArray();
         if (value.Length == 0)
         {
             return Invalid("send the secret as the request body (mandate secrets set reads it from stdin)");

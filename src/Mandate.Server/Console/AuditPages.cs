@@ -27,20 +27,21 @@ internal static class AuditPages
         string? run, string? agent, string? user, string? tenant, string? tool, string? trace, string? since, string? until)
     {
         var now = time.GetUtcNow();
-        var (sinceBound, sinceProblem) = Bound("Since", since, now, now - DefaultWindow);
+        var (sinceBound, sinceProblem) = Bound("Since", since, now, "searching the last day");
         var from = sinceBound ?? now - DefaultWindow;
-        var (to, untilProblem) = Bound("Until", until, now, null);
+        var (to, untilProblem) = Bound("Until", until, now, "searching without it");
         // Newest first, read only as far as the page shows: a day of a busy broker is millions of records.
         var query = new AuditQuery
         {
             Run = ConsoleInput.Blank(run), Agent = ConsoleInput.Blank(agent), User = ConsoleInput.Blank(user), Tenant = ConsoleInput.Blank(tenant),
             TraceId = ConsoleInput.Blank(trace)?.ToLowerInvariant(), Since = from, Until = to, NewestFirst = true,
         };
+        var toolFilter = ConsoleInput.Blank(tool);
         var records = new List<(AuditRecord Record, AuditEvent Event)>();
         await foreach (var record in store.ReadAuditAsync(query, http.RequestAborted))
         {
             var e = record.Event;
-            if (ConsoleInput.Blank(tool) is not { } t || e.Tool == t)
+            if (toolFilter is null || e.Tool == toolFilter)
             {
                 records.Add((record, e));
                 if (records.Count > MaxResults)
@@ -88,11 +89,11 @@ internal static class AuditPages
 
     // A bound as the CLI reads it (RFC 3339 with an offset, or a duration before now), or a plain date and time read as
     // UTC as the form's labels say. One that cannot be read is named on the page, never silently dropped.
-    private static (DateTimeOffset? Value, string? Problem) Bound(string label, string? text, DateTimeOffset now, DateTimeOffset? fallback)
+    private static (DateTimeOffset? Value, string? Problem) Bound(string label, string? text, DateTimeOffset now, string otherwise)
     {
         if (ConsoleInput.Blank(text) is not { } value)
         {
-            return (fallback, null);
+            return (null, null);
         }
 
         if (AuditTimeBound.TryParse(value, now, out var bound)
@@ -101,8 +102,7 @@ internal static class AuditPages
             return (bound, null);
         }
 
-        return (fallback, $"{label} '{value}' is not a time: write e.g. 2026-12-05 14:00 (UTC) or a duration before now such as 2h; "
-            + (fallback is null ? "searching without it." : "searching the last day."));
+        return (null, $"{label} '{value}' is not a time: write e.g. 2026-12-05 14:00 (UTC) or a duration before now such as 2h; {otherwise}.");
     }
 
     private static Markup Problems(params string?[] problems) =>

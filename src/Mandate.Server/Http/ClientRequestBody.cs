@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -38,6 +39,63 @@ public static class ClientRequestBody
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The whole body, or null when it is larger than <paramref name="maxBytes"/> (declared or as it arrives) or than the
+    /// server's own limit. A body that
+    /// ends before its Content-Length is the client's broken framing (<see cref="BadHttpRequestException"/>, 400).
+    /// </summary>
+    public static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength is { } length)
+        {
+            if (length > maxBytes)
+            {
+                return null;
+            }
+
+            // The usual case: read into one array of exactly the declared size.
+            var exact = new byte[length];
+            try
+            {
+                await request.Body.ReadExactlyAsync(exact, cancellationToken);
+            }
+            catch (EndOfStreamException e)
+            {
+                throw new BadHttpRequestException("the request body ended before its Content-Length", StatusCodes.Status400BadRequest, e);
+            }
+
+            return exact;
+        }
+
+        var chunk = ArrayPool<byte>.Shared.Rent(8192);
+        try
+        {
+            using var buffer = new MemoryStream();
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel's own limit on the listener, when it is below maxBytes, stops the body first.
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     /// <summary>The refusal, with its check, of a request whose body failed to read with <paramref name="status"/>.</summary>

@@ -47,23 +47,16 @@ public static class FormReader
             return (null, FormChecks.UnsupportedCharset.Refuse("only charset=utf-8 is accepted"), StatusCodes.Status415UnsupportedMediaType);
         }
 
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return (null, TooLarge(), StatusCodes.Status413PayloadTooLarge);
-        }
-
         byte[]? body;
         try
         {
-            body = await ReadBoundedAsync(request.Body, request.ContentLength, cancellationToken);
+            body = await ClientRequestBody.ReadBoundedAsync(request, MaxBodyBytes, cancellationToken);
         }
         catch (BadHttpRequestException e) when (ClientRequestBody.ClientStatus(e) is { } status)
         {
-            // Kestrel (or ClientRequestBodyStream) refuses a body it cannot accept while we read it (a chunked body
-            // over its limit, broken chunk framing, a stalled upload): the client's fault, never a 500.
-            return status == StatusCodes.Status413PayloadTooLarge
-                ? (null, TooLarge(), StatusCodes.Status413PayloadTooLarge)
-                : (null, ClientRequestBody.Refusal(status), status);
+            // Kestrel (or ClientRequestBodyStream) refuses a body it cannot accept while we read it (broken chunk
+            // framing, a stalled upload): the client's fault, never a 500.
+            return (null, ClientRequestBody.Refusal(status), status);
         }
 
         if (body is null)
@@ -106,48 +99,6 @@ public static class FormReader
     }
 
     private static OAuthError TooLarge() => FormChecks.BodyTooLarge.Refuse($"the body exceeds {MaxBodyBytes} bytes");
-
-    private static async Task<byte[]?> ReadBoundedAsync(Stream body, long? contentLength, CancellationToken cancellationToken)
-    {
-        if (contentLength is { } length)
-        {
-            // The usual case: the length is declared (and already checked against the limit), so read into one array
-            // of exactly that size; a body that ends before it is the client's broken framing.
-            var exact = new byte[length];
-            try
-            {
-                await body.ReadExactlyAsync(exact, cancellationToken);
-            }
-            catch (EndOfStreamException e)
-            {
-                throw new BadHttpRequestException("the request body ended before its Content-Length", StatusCodes.Status400BadRequest, e);
-            }
-
-            return exact;
-        }
-
-        var chunk = ArrayPool<byte>.Shared.Rent(8192);
-        try
-        {
-            using var buffer = new MemoryStream();
-            int read;
-            while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > MaxBodyBytes)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return buffer.ToArray();
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-    }
 
     private static string? Decode(ReadOnlySpan<byte> encoded)
     {

@@ -51,4 +51,14 @@ public sealed class AuditTimeBoundTests
         Assert.True(AuditTimeBound.TryParse("9999999d", Now, out var value));
         Assert.Equal(DateTimeOffset.MinValue, value);
     }
+
+    [Fact]
+    public void TryParseOptional_AbsentIsNoBound_UnreadableIsRefused()
+    {
+        Assert.True(AuditTimeBound.TryParseOptional(null, Now, out var absent));
+        Assert.Null(absent);
+        Assert.True(AuditTimeBound.TryParseOptional("2h", Now, out var given));
+        Assert.Equal(Now.AddHours(-2), given);
+        Assert.False(AuditTimeBound.TryParseOptional("soon", Now, out _));
+    }
 }
