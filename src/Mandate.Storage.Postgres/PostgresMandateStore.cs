@@ -118,12 +118,11 @@ public sealed partial class PostgresMandateStore : IMandateStore
         // under the commit lock, so a later page never finds a record that an earlier one should have held.
         const string action = "read the audit log";
         var remaining = query.Limit > 0 ? query.Limit : long.MaxValue;
-        var after = query.AfterSequence;
-        var before = query.BeforeSequence;
+        var rest = query;
         await using var connection = await Guard(action, () => _database.DataSource.OpenConnectionAsync(cancellationToken).AsTask());
         while (remaining > 0)
         {
-            var page = query with { AfterSequence = after, BeforeSequence = before, Limit = (int)Math.Min(AuditPageSize, remaining) };
+            var page = rest with { Limit = (int)Math.Min(AuditPageSize, remaining) };
             var records = await Guard(action, () => ReadAuditPageAsync(connection, page, cancellationToken));
             foreach (var record in records)
             {
@@ -135,7 +134,7 @@ public sealed partial class PostgresMandateStore : IMandateStore
                 yield break;
             }
 
-            (after, before) = query.NewestFirst ? (after, records[^1].Sequence) : (records[^1].Sequence, before);
+            rest = rest.Past(records[^1].Sequence);
             remaining -= records.Count;
         }
     }
@@ -152,9 +151,7 @@ public sealed partial class PostgresMandateStore : IMandateStore
                 break;
             }
 
-            var rest = records.Count == 0 ? page : page.NewestFirst
-                ? page with { BeforeSequence = records[^1].Sequence, Limit = page.Limit - records.Count }
-                : page with { AfterSequence = records[^1].Sequence, Limit = page.Limit - records.Count };
+            var rest = records.Count == 0 ? page : page.Past(records[^1].Sequence) with { Limit = page.Limit - records.Count };
             await using var command = legacy ? PostgresAuditSql.QueryV1Command(connection, rest) : PostgresCompactAuditSql.QueryCommand(connection, rest);
             await ReadIntoAsync(command, records, legacy ? PostgresAuditSql.ReadV1Record : PostgresCompactAuditSql.ReadRecord, cancellationToken);
         }

@@ -33,4 +33,8 @@ public sealed record AuditQuery
 
     /// <summary>At most this many records; 0 means no limit.</summary>
     public int Limit { get; init; }
+
+    /// <summary>The same query for the records that come after <paramref name="sequence"/> in its order (the next page).</summary>
+    public AuditQuery Past(long sequence) =>
+        NewestFirst ? this with { BeforeSequence = sequence } : this with { AfterSequence = sequence };
 }
