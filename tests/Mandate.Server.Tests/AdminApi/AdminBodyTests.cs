@@ -45,14 +45,10 @@ public sealed class AdminBodyTests : BrokerTest
     [Fact]
     public async Task Invariant7_BodyNotUtf8_Returns400ProblemAndChangesNothing()
     {
-        var reply = await Broker.AssertAuditUnchangedAsync(async () =>
-        {
-            using var http = Mandate.Client.UnixSocketHttpClient.Create(Broker.Options.AdminSocket, "mandate-admin");
-            using var content = new ByteArrayContent([.. """{"target":"agent","val"""u8, 0xFF, .. """ue":"x"}"""u8]);
-            content.Headers.ContentType = new("application/json");
-            using var response = await http.PostAsync("admin/revocations", content);
-            return await OAuthReply.ReadAsync(response);
-        });
+        var content = new ByteArrayContent([.. """{"target":"agent","val"""u8, 0xFF, .. """ue":"x"}"""u8]);
+        content.Headers.ContentType = new("application/json");
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() => AdminSocket.SendAsync(Broker, HttpMethod.Post, "admin/revocations", content));
 
         AssertProblem(reply, HttpStatusCode.BadRequest, "the body is not valid UTF-8");
         await AssertAgentNotRevokedAsync();
@@ -77,12 +73,7 @@ public sealed class AdminBodyTests : BrokerTest
         using var content = declared ? new StringContent(padded) : new ChunkedContent(padded);
         content.Headers.ContentType = new("application/json");
 
-        var reply = await Broker.AssertAuditUnchangedAsync(async () =>
-        {
-            using var http = Mandate.Client.UnixSocketHttpClient.Create(Broker.Options.AdminSocket, "mandate-admin");
-            using var response = await http.PostAsync("admin/revocations", content);
-            return await OAuthReply.ReadAsync(response);
-        });
+        var reply = await Broker.AssertAuditUnchangedAsync(() => AdminSocket.SendAsync(Broker, HttpMethod.Post, "admin/revocations", content));
 
         AssertProblem(reply, HttpStatusCode.RequestEntityTooLarge, "the body is larger than 65536 bytes");
         await AssertAgentNotRevokedAsync();

@@ -23,16 +23,22 @@ internal static class AdminSocket
     }
 
     /// <summary>Sends <paramref name="body"/> exactly as given, with <paramref name="contentType"/> (none when null).</summary>
-    public static async Task<OAuthReply> SendAsync(BrokerHarness broker, HttpMethod method, string path, string? body, string? contentType = "application/json")
+    public static Task<OAuthReply> SendAsync(BrokerHarness broker, HttpMethod method, string path, string? body, string? contentType = "application/json")
     {
-        using var http = Connect(broker);
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
+        var content = body is null ? null : new StringContent(body);
+        if (content is not null)
         {
-            request.Content = new StringContent(body);
-            request.Content.Headers.ContentType = contentType is null ? null : new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+            content.Headers.ContentType = contentType is null ? null : new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
         }
 
+        return SendAsync(broker, method, path, content);
+    }
+
+    /// <summary>Sends <paramref name="content"/> (bytes or framing no string gives) as it is.</summary>
+    public static async Task<OAuthReply> SendAsync(BrokerHarness broker, HttpMethod method, string path, HttpContent? content)
+    {
+        using var http = Connect(broker);
+        using var request = new HttpRequestMessage(method, path) { Content = content };
         using var response = await http.SendAsync(request);
         return await OAuthReply.ReadAsync(response);
     }
