@@ -60,7 +60,7 @@ internal static class ApprovalCommands
         {
             var who = parse.GetValue(approver) ?? $"admin:{Environment.UserName}";
             var result = await admin.DecideApprovalAsync(parse.GetValue(id)!, approve, who, parse.GetValue(reason), ct);
-            Output.Line($"[green]{(approve ? "approved" : "denied")}[/] {Markup.Escape(Text(result, "id"))} by {Markup.Escape(who)}: {Markup.Escape(Text(result, "binding_message"))}");
+            Output.Line($"[green]{(approve ? "approved" : "denied")}[/] {Output.Escape(Text(result, "id"))} by {Output.Escape(who)}: {Output.Escape(Text(result, "binding_message"))}");
             return 0;
         }));
         return command;

@@ -61,8 +61,8 @@ internal static class AuditArchiveCommands
             }
 
             var anchor = outcome.Anchor!;
-            Output.Line($"[green]archived[/] {outcome.Records} records (#{outcome.First} to #{anchor.Sequence}) to {Markup.Escape(anchor.Archive)} and pruned them; "
-                + $"the store now starts after #{anchor.Sequence} {Markup.Escape(anchor.Hash)}");
+            Output.Line($"[green]archived[/] {outcome.Records} records (#{outcome.First} to #{anchor.Sequence}) to {Output.Escape(anchor.Archive)} and pruned them; "
+                + $"the store now starts after #{anchor.Sequence} {Output.Escape(anchor.Hash)}");
             return 0;
         }, ct);
     }
@@ -96,7 +96,7 @@ internal static class AuditArchiveCommands
                 return 1;
             }
 
-            Output.Line($"[green]archive intact[/]: {Markup.Escape(path)} holds records #{result.First} to #{result.Last}, signed checkpoint at #{result.Last} {Markup.Escape(result.Covering!.Hash)}");
+            Output.Line($"[green]archive intact[/]: {Output.Escape(path)} holds records #{result.First} to #{result.Last}, signed checkpoint at #{result.Last} {Output.Escape(result.Covering!.Hash)}");
             previous = result.End;
         }
 
@@ -120,7 +120,7 @@ internal static class AuditArchiveCommands
         }
 
         var archived = result.ArchivedThrough > 0 ? $"; records up to #{result.ArchivedThrough} were archived" : "";
-        Output.Line($"[green]audit chain intact[/]: {result.RecordCount} records, head #{result.Head.Sequence} {Markup.Escape(result.Head.Hash)}{archived}");
+        Output.Line($"[green]audit chain intact[/]: {result.RecordCount} records, head #{result.Head.Sequence} {Output.Escape(result.Head.Hash)}{archived}");
         return 0;
     }
 }

@@ -61,7 +61,7 @@ internal static class AuditCheckpointVerification
         }
 
         var archived = archivedThrough > 0 ? $"; records up to #{archivedThrough} archived" : "";
-        Output.Line($"[green]audit chain matches {checkpoints.Count} signed checkpoints[/]: latest #{latest.Sequence} {Markup.Escape(latest.Hash)}, {result.RecordCount} records intact{archived}");
+        Output.Line($"[green]audit chain matches {checkpoints.Count} signed checkpoints[/]: latest #{latest.Sequence} {Output.Escape(latest.Hash)}, {result.RecordCount} records intact{archived}");
         return 0;
     }
 

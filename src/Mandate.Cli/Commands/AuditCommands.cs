@@ -23,7 +23,7 @@ internal static class AuditCommands
         {
             var result = await admin.WriteAuditCheckpointAsync(ct);
             Output.Line(result.GetProperty("written").GetBoolean()
-                ? $"[green]checkpoint written[/]: head #{result.GetProperty("sequence").GetInt64()} {Markup.Escape(result.GetProperty("hash").GetString()!)}"
+                ? $"[green]checkpoint written[/]: head #{result.GetProperty("sequence").GetInt64()} {Output.Escape(result.GetProperty("hash").GetString()!)}"
                 : "no checkpoint written: the audit head has not moved since the last one");
         }));
         return command;

@@ -29,7 +29,7 @@ internal static class AuditTable
             "deny" or "rejected" or "revoked" => $"[red]{e.Outcome,-8}[/]",
             _ => $"{e.Outcome,-8}",
         };
-        var parts = new List<string> { $"#{r.Sequence,-4} {e.Time:HH:mm:ss} {e.Kind,-13} {outcome}" };
+        var parts = new List<string> { $"#{r.Sequence,-4} {e.Time:HH:mm:ss} {e.Kind,-18} {outcome}" };
         if (e.Agent is not null || e.Tool is not null)
         {
             parts.Add($"{Short(e.Agent)} -> {e.Tool} {e.Scope}".Trim());
@@ -50,7 +50,7 @@ internal static class AuditTable
             parts.Add($"({e.Reason})");
         }
 
-        return string.Join("  ", parts.Select((p, i) => i == 0 ? p : Markup.Escape(p)));
+        return string.Join("  ", parts.Select((p, i) => i == 0 ? p : Output.Escape(p)));
     }
 
     private static void Add(List<string> parts, string name, string? value)

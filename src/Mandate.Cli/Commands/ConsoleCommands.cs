@@ -17,7 +17,7 @@ internal static class ConsoleCommands
         {
             var (url, expiresAt) = await admin.CreateConsoleLoginAsync(ct);
             Output.Plain(url.ToString());
-            Output.Line($"[grey]works once, until {Markup.Escape(expiresAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture))}; open it in a browser and confirm[/]");
+            Output.Line($"[grey]works once, until {Output.Escape(expiresAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture))}; open it in a browser and confirm[/]");
             return 0;
         }));
         return new Command("console", "The web console (docs/console.md)") { login };

@@ -36,7 +36,7 @@ internal static class EntryCommands
                 return;
             }
 
-            Output.Line($"[green]created[/] {Markup.Escape(Text(entry, "id"))}: {Markup.Escape(Text(entry, "spiffe_id"))} for processes matching {Markup.Escape(Selectors(entry))}");
+            Output.Line($"[green]created[/] {Output.Escape(Text(entry, "id"))}: {Output.Escape(Text(entry, "spiffe_id"))} for processes matching {Output.Escape(Selectors(entry))}");
         }));
         return command;
     }
@@ -64,7 +64,7 @@ internal static class EntryCommands
             var table = new Table().AddColumns("id", "spiffe id", "selectors", "x509 ttl", "jwt ttl", "created");
             foreach (var e in entries.EnumerateArray())
             {
-                table.AddRow(Cell(e, "id"), Cell(e, "spiffe_id"), Markup.Escape(Selectors(e)), Cell(e, "x509_ttl", "default"), Cell(e, "jwt_ttl", "default"), Cell(e, "created_at"));
+                table.AddRow(Cell(e, "id"), Cell(e, "spiffe_id"), Output.Escape(Selectors(e)), Cell(e, "x509_ttl", "default"), Cell(e, "jwt_ttl", "default"), Cell(e, "created_at"));
             }
 
             Output.Console.Write(table);
@@ -81,7 +81,7 @@ internal static class EntryCommands
         command.SetAction((parse, ct) => RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
         {
             var entry = await admin.DeleteEntryAsync(parse.GetValue(id)!, parse.GetValue(reason), ct);
-            Output.Line($"[green]deleted[/] {Markup.Escape(Text(entry, "id"))} ({Markup.Escape(Text(entry, "spiffe_id"))})");
+            Output.Line($"[green]deleted[/] {Output.Escape(Text(entry, "id"))} ({Output.Escape(Text(entry, "spiffe_id"))})");
         }));
         return command;
     }
@@ -89,7 +89,7 @@ internal static class EntryCommands
     private static string Text(JsonElement e, string name, string fallback = "") =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : fallback;
 
-    private static string Cell(JsonElement e, string name, string fallback = "") => Markup.Escape(Text(e, name, fallback));
+    private static string Cell(JsonElement e, string name, string fallback = "") => Output.Escape(Text(e, name, fallback));
 
     private static string Selectors(JsonElement e) =>
         e.TryGetProperty("selectors", out var s) && s.ValueKind == JsonValueKind.Array ? string.Join(" ", s.EnumerateArray().Select(x => x.GetString())) : "";

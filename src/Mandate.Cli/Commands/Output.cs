@@ -26,7 +26,35 @@ internal static class Output
     /// <summary>Machine-readable output (tokens, JSON): written as is, never wrapped or styled.</summary>
     public static void Plain(string text) => (_plain ?? System.Console.Out).WriteLine(text);
 
-    public static void Error(string text) => Errors.MarkupLine($"[red]error:[/] {Markup.Escape(text)}");
+    public static void Error(string text) => Errors.MarkupLine($"[red]error:[/] {Escape(text)}");
+
+    /// <summary>
+    /// Text from elsewhere (the store, the broker, a token) made safe to print inside markup: markup brackets escaped,
+    /// and control and bidirectional-override characters shown as <c>\u001B</c> instead of reaching the terminal, where a
+    /// tool name or reason chosen by an agent could move the cursor, clear the screen or forge a line.
+    /// </summary>
+    public static string Escape(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        if (!text.Any(Unsafe))
+        {
+            return Markup.Escape(text);
+        }
+
+        var shown = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            shown.Append(Unsafe(c) ? $"\\u{(int)c:X4}" : c);
+        }
+
+        return Markup.Escape(shown.ToString());
+    }
+
+    private static bool Unsafe(char c) => char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     public static void ErrorLine(string text) => Errors.WriteLine(text);
 

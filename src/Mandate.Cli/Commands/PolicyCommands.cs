@@ -51,15 +51,15 @@ internal static class PolicyCommands
             }
 
             var snapshot = result.Snapshot!;
-            Output.Line($"[green]valid[/] {Markup.Escape(path)}");
-            Output.Line($"  version {Markup.Escape(snapshot.Version)}");
+            Output.Line($"[green]valid[/] {Output.Escape(path)}");
+            Output.Line($"  version {Output.Escape(snapshot.Version)}");
             Output.Line(tools is null
                 ? "  [yellow]tool names not checked[/]: run with -c mandate.yaml to check them against the configured tools (serve refuses unknown ones)"
-                : $"  tool names checked against {tools.Count} configured tool{(tools.Count == 1 ? "" : "s")} in {Markup.Escape(Path.GetFullPath(configPath!))}");
+                : $"  tool names checked against {tools.Count} configured tool{(tools.Count == 1 ? "" : "s")} in {Output.Escape(Path.GetFullPath(configPath!))}");
             var table = new Table().AddColumns("rule", "effect", "tools", "reason");
             foreach (var rule in snapshot.Rules)
             {
-                table.AddRow(Markup.Escape(rule.Id), (rule.Effect == DecisionEffect.RequireApproval ? "require_approval" : rule.Effect.ToString().ToLowerInvariant()), Markup.Escape(string.Join(", ", rule.Tools)), Markup.Escape(rule.Reason));
+                table.AddRow(Output.Escape(rule.Id), (rule.Effect == DecisionEffect.RequireApproval ? "require_approval" : rule.Effect.ToString().ToLowerInvariant()), Output.Escape(string.Join(", ", rule.Tools)), Output.Escape(rule.Reason));
             }
 
             Output.Console.Write(table);

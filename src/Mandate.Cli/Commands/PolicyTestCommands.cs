@@ -58,7 +58,7 @@ internal static class PolicyTestCommands
         var files = $"{read} of {candidates.Count} test file{(candidates.Count == 1 ? "" : "s")} loaded";
         var summary = $"{files}; {passed + failed} case{(passed + failed == 1 ? "" : "s")}: {passed} passed, {failed} failed";
         var ok = failed == 0 && unreadable == 0;
-        Output.Line(ok ? $"[green]{summary}[/]" : $"[red]{Markup.Escape(summary)}[/]");
+        Output.Line(ok ? $"[green]{summary}[/]" : $"[red]{Output.Escape(summary)}[/]");
         if (unreadable > 0)
         {
             Output.Error($"{unreadable} test file{(unreadable == 1 ? "" : "s")} could not be loaded; fix the problems above (file:line:column)");
@@ -91,18 +91,18 @@ internal static class PolicyTestCommands
             foreach (var rule in rules)
             {
                 var mark = rule.Matched ? "[green]✓ matched[/]" : "[grey]✗ no match[/]";
-                Output.Line($"{mark} [bold]{Markup.Escape(rule.RuleId)}[/] ({rule.Effect}, line {rule.Line})");
+                Output.Line($"{mark} [bold]{Output.Escape(rule.RuleId)}[/] ({rule.Effect}, line {rule.Line})");
                 foreach (var check in rule.Checks)
                 {
-                    Output.Line($"    {(check.Passed ? "[green]pass[/]" : "[red]fail[/]")} {check.Check}: {Markup.Escape(check.Detail)}");
+                    Output.Line($"    {(check.Passed ? "[green]pass[/]" : "[red]fail[/]")} {check.Check}: {Output.Escape(check.Detail)}");
                 }
             }
 
             var outcome = PolicyTestResult.OutcomeOf(decision);
-            Output.Line($"decision: [bold]{outcome}[/] by {Markup.Escape(decision.RuleId ?? "none (default deny)")}: {Markup.Escape(decision.Reason)}");
+            Output.Line($"decision: [bold]{outcome}[/] by {Output.Escape(decision.RuleId ?? "none (default deny)")}: {Output.Escape(decision.Reason)}");
             if (decision.Remedy is not null)
             {
-                Output.Line($"  to fix: {Markup.Escape(decision.Remedy)}");
+                Output.Line($"  to fix: {Output.Escape(decision.Remedy)}");
             }
 
             return 0;
@@ -125,15 +125,15 @@ internal static class PolicyTestCommands
             return (0, tests.Cases.Count, false);
         }
 
-        Output.Line($"[bold]{Markup.Escape(file)}[/] (policy {Markup.Escape(Path.GetFileName(tests.PolicyPath!))} {Markup.Escape(policy.Version[..15])}…)");
+        Output.Line($"[bold]{Output.Escape(file)}[/] (policy {Output.Escape(Path.GetFileName(tests.PolicyPath!))} {Output.Escape(policy.Version[..15])}…)");
         var results = PolicyTestRunner.Run(policy, tests.Cases);
         foreach (var r in results)
         {
             var outcome = PolicyTestResult.OutcomeOf(r.Decision);
             var by = r.Decision.RuleId ?? "default deny";
             Output.Line(r.Passed
-                ? $"  [green]PASS[/] {Markup.Escape(r.Case.Name)} [grey]({outcome} by {Markup.Escape(by)})[/]"
-                : $"  [red]FAIL[/] {Markup.Escape(r.Case.Name)} [grey](line {r.Case.Line})[/]\n       {Markup.Escape(r.Failure!)}");
+                ? $"  [green]PASS[/] {Output.Escape(r.Case.Name)} [grey]({outcome} by {Output.Escape(by)})[/]"
+                : $"  [red]FAIL[/] {Output.Escape(r.Case.Name)} [grey](line {r.Case.Line})[/]\n       {Output.Escape(r.Failure!)}");
         }
 
         var failed = results.Count(r => !r.Passed);

@@ -40,7 +40,7 @@ internal static class RevokeCommand
                 var status = recorded
                     ? "[green]revoked and recorded[/]"
                     : "[yellow]revoked in this broker now; will be recorded when the store returns[/] (the store is failing; the broker keeps retrying)";
-                Output.Line($"{status}: {name} [bold]{Markup.Escape(value!)}[/] ({Markup.Escape(result.GetProperty("id").GetString()!)}); introspection answers inactive from now on"
+                Output.Line($"{status}: {name} [bold]{Output.Escape(value!)}[/] ({Output.Escape(result.GetProperty("id").GetString()!)}); introspection answers inactive from now on"
                     + (name == "agent" ? "; the agent gets nothing new until 'mandate agents enable'" : ""));
             });
         });

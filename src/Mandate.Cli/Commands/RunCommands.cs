@@ -20,7 +20,7 @@ internal static class RunCommands
         enable.SetAction(async (parse, ct) => await WithAdminAsync(parse.GetValue(config)!, async admin =>
         {
             await admin.EnableAgentAsync(parse.GetValue(agent)!, parse.GetValue(reason), ct);
-            Output.Line($"[green]enabled[/] {Markup.Escape(parse.GetValue(agent)!)}; credentials it held before stay revoked");
+            Output.Line($"[green]enabled[/] {Output.Escape(parse.GetValue(agent)!)}; credentials it held before stay revoked");
         }));
         return new Command("agents", "Registered agents") { enable };
     }
@@ -45,7 +45,7 @@ internal static class RunCommands
             foreach (var r in runs)
             {
                 var state = r.EndedAt is not null ? "[red]ended  [/]" : r.IsOpen(now) ? "[green]open   [/]" : "[grey]expired[/]";
-                Output.Line($"{Markup.Escape(r.Id)}  {state}  depth {r.Depth}  {Markup.Escape(r.Agent)}  tenant={Markup.Escape(r.Tenant)}  user={Markup.Escape(r.User ?? "-")}  started {r.StartedAt:u}");
+                Output.Line($"{Output.Escape(r.Id)}  {state}  depth {r.Depth}  {Output.Escape(r.Agent)}  tenant={Output.Escape(r.Tenant)}  user={Output.Escape(r.User ?? "-")}  started {r.StartedAt:u}");
             }
 
             if (runs.Count == 0)
@@ -77,8 +77,8 @@ internal static class RunCommands
         {
             var ended = await admin.EndRunAsync(parse.GetValue(id)!, parse.GetValue(reason), ct);
             Output.Line(ended.Count == 0
-                ? $"run {Markup.Escape(parse.GetValue(id)!)} had already ended"
-                : $"[green]ended[/] {ended.Count} run(s): {Markup.Escape(string.Join(", ", ended))}");
+                ? $"run {Output.Escape(parse.GetValue(id)!)} had already ended"
+                : $"[green]ended[/] {ended.Count} run(s): {Output.Escape(string.Join(", ", ended))}");
         }));
         return command;
     }

@@ -99,5 +99,5 @@ internal static class RunTraceView
 
     private static string Short(string? value) => value is { Length: > 19 } ? value[..19] + "…" : value ?? "";
 
-    private static string Esc(string? value) => Markup.Escape(value ?? "");
+    private static string Esc(string? value) => Output.Escape(value ?? "");
 }

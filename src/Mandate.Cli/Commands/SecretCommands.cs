@@ -33,7 +33,7 @@ internal static class SecretCommands
             return await RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
             {
                 var stored = await admin.SetSecretAsync(parse.GetValue(tool)!, value, ct);
-                Output.Line($"[green]stored[/] secret for [bold]{Markup.Escape(Str(stored, "tool"))}[/] (version {stored.GetProperty("version").GetInt32()}); the egress proxy injects it from now on");
+                Output.Line($"[green]stored[/] secret for [bold]{Output.Escape(Str(stored, "tool"))}[/] (version {stored.GetProperty("version").GetInt32()}); the egress proxy injects it from now on");
             });
         });
         return command;
@@ -62,7 +62,7 @@ internal static class SecretCommands
             var table = new Table().AddColumns("tool", "version", "created_at", "created_by");
             foreach (var s in list.EnumerateArray())
             {
-                table.AddRow(Markup.Escape(Str(s, "tool")), s.GetProperty("version").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(Str(s, "created_at")), Markup.Escape(Str(s, "created_by")));
+                table.AddRow(Output.Escape(Str(s, "tool")), s.GetProperty("version").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), Output.Escape(Str(s, "created_at")), Output.Escape(Str(s, "created_by")));
             }
 
             Output.Console.Write(table);
@@ -78,7 +78,7 @@ internal static class SecretCommands
         command.SetAction(async (parse, ct) => await RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
         {
             var deleted = await admin.DeleteSecretAsync(parse.GetValue(tool)!, ct);
-            Output.Line($"[green]deleted[/] secret for [bold]{Markup.Escape(Str(deleted, "tool"))}[/] (was version {deleted.GetProperty("version").GetInt32()})");
+            Output.Line($"[green]deleted[/] secret for [bold]{Output.Escape(Str(deleted, "tool"))}[/] (was version {deleted.GetProperty("version").GetInt32()})");
         }));
         return command;
     }

@@ -52,23 +52,23 @@ internal static class ServeCommand
 
     private static void PrintBanner(MandateOptions options, MandateApp app)
     {
-        Output.Line($"[bold]Mandate[/] broker [green]listening[/] on {Markup.Escape(app.BaseAddress.ToString())}");
-        Output.Line($"  issuer        {Markup.Escape(options.Issuer)}");
-        Output.Line($"  trust domain  {Markup.Escape(options.TrustDomain)} ({Markup.Escape(options.Environment)})");
-        Output.Line($"  policy        {Markup.Escape(app.Runtime.Policy.Current.Version)} ({app.Runtime.Policy.Current.Rules.Length} rules) from {Markup.Escape(options.PolicyPath)}");
-        Output.Line($"  node          {Markup.Escape(options.Node)}");
-        Output.Line($"  store         {Markup.Escape(app.Runtime.Store.Description)}");
-        Output.Line($"  signing key   {Markup.Escape(app.Runtime.Keys.Current.Active.Kid)} (sealed with {Markup.Escape(app.Runtime.Kek.Source)})");
-        Output.Line($"  admin socket  {Markup.Escape(options.AdminSocket)}");
+        Output.Line($"[bold]Mandate[/] broker [green]listening[/] on {Output.Escape(app.BaseAddress.ToString())}");
+        Output.Line($"  issuer        {Output.Escape(options.Issuer)}");
+        Output.Line($"  trust domain  {Output.Escape(options.TrustDomain)} ({Output.Escape(options.Environment)})");
+        Output.Line($"  policy        {Output.Escape(app.Runtime.Policy.Current.Version)} ({app.Runtime.Policy.Current.Rules.Length} rules) from {Output.Escape(options.PolicyPath)}");
+        Output.Line($"  node          {Output.Escape(options.Node)}");
+        Output.Line($"  store         {Output.Escape(app.Runtime.Store.Description)}");
+        Output.Line($"  signing key   {Output.Escape(app.Runtime.Keys.Current.Active.Kid)} (sealed with {Output.Escape(app.Runtime.Kek.Source)})");
+        Output.Line($"  admin socket  {Output.Escape(options.AdminSocket)}");
         if (app.ConsoleAddress is { } console)
         {
-            Output.Line($"  web console   {Markup.Escape((options.Console.PublicUrl ?? console).ToString())}");
+            Output.Line($"  web console   {Output.Escape((options.Console.PublicUrl ?? console).ToString())}");
         }
 
         if (app.Runtime.Spiffe is { } spiffe)
         {
-            Output.Line($"  spiffe CA     spiffe://{Markup.Escape(options.TrustDomain)} serial {Markup.Escape(spiffe.CaCertificate.SerialNumber)}, expires {spiffe.CaCertificate.NotAfter.ToUniversalTime():u}");
-            Output.Line($"  workload api  {Markup.Escape(options.Spiffe.WorkloadSocket)} (bundle at {Markup.Escape(options.Issuer.TrimEnd('/'))}/.well-known/spiffe-bundle)");
+            Output.Line($"  spiffe CA     spiffe://{Output.Escape(options.TrustDomain)} serial {Output.Escape(spiffe.CaCertificate.SerialNumber)}, expires {spiffe.CaCertificate.NotAfter.ToUniversalTime():u}");
+            Output.Line($"  workload api  {Output.Escape(options.Spiffe.WorkloadSocket)} (bundle at {Output.Escape(options.Issuer.TrimEnd('/'))}/.well-known/spiffe-bundle)");
         }
         Output.Line("[grey]Press Ctrl+C to stop.[/]");
     }

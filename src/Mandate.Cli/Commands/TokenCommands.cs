@@ -14,16 +14,19 @@ internal static class TokenCommands
     public static Command Create()
     {
         var token = new Argument<string>("token") { Description = "The access token (or - to read it from standard input)" };
-        var broker = new Option<string>("--broker", "-b")
+        var broker = new Option<string?>("--broker", "-b")
         {
-            Description = "Broker base URL whose metadata and JWKS to verify against",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MANDATE_URL") ?? "http://127.0.0.1:8080",
+            Description = "Broker base URL whose metadata and JWKS to verify against. Default: $MANDATE_URL, else the listen address of --config, else http://127.0.0.1:8080",
+        };
+        var config = new Option<string?>("--config", "-c")
+        {
+            Description = "Broker configuration file (YAML): verify against the broker it configures, at its listen address. Default: $MANDATE_CONFIG if set",
         };
         var claim = new Option<string?>("--claim")
         {
             Description = "Print only this claim's value once the token verifies, for scripts: txn (a run token's run id), run, jti, scope, ...",
         };
-        var inspect = new Command("inspect", "Decode a credential or run token and verify its signature, issuer and expiry against a running broker") { token, broker, claim };
+        var inspect = new Command("inspect", "Decode a credential or run token and verify its signature, issuer and expiry against a running broker") { token, broker, config, claim };
         inspect.SetAction(async (parse, ct) =>
         {
             var raw = parse.GetValue(token)!;
@@ -40,7 +43,13 @@ internal static class TokenCommands
             }
 
             var jwt = handler.ReadJsonWebToken(raw);
-            using var http = new HttpClient { BaseAddress = new Uri(parse.GetValue(broker)!.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(10) };
+            var brokerUrl = BrokerUrl(parse.GetValue(broker), parse.GetValue(config));
+            if (brokerUrl is null)
+            {
+                return 2;
+            }
+
+            using var http = new HttpClient { BaseAddress = brokerUrl, Timeout = TimeSpan.FromSeconds(10) };
             string issuer;
             JsonWebKeySet jwks;
             try
@@ -51,7 +60,7 @@ internal static class TokenCommands
             }
             catch (HttpRequestException e)
             {
-                Output.Error($"cannot fetch the broker's metadata from {http.BaseAddress}: {e.Message}");
+                Output.Error($"cannot fetch the broker's metadata from {http.BaseAddress}: {e.Message}. Is the broker running there? Name it with --broker URL, $MANDATE_URL or -c CONFIG");
                 return 2;
             }
 
@@ -70,18 +79,65 @@ internal static class TokenCommands
                 return PrintClaim(jwt, name, result.IsValid);
             }
 
-            Output.Line($"header   {Markup.Escape(Base64UrlEncoder.Decode(jwt.EncodedHeader))}");
+            Output.Line($"header   {Output.Escape(Base64UrlEncoder.Decode(jwt.EncodedHeader))}");
             Output.Plain(JsonSerializer.Serialize(JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload)).RootElement, Indented));
             if (result.IsValid)
             {
-                Output.Line($"[green]valid[/]: signed by {Markup.Escape(issuer)} key {Markup.Escape(jwt.Kid)}, expires {jwt.ValidTo:u}");
+                Output.Line($"[green]valid[/]: signed by {Output.Escape(issuer)} key {Output.Escape(jwt.Kid)}, expires {jwt.ValidTo:u}");
                 return 0;
             }
 
-            Output.Line($"[red]invalid[/]: {Markup.Escape(result.Exception?.GetType().Name.Replace("SecurityToken", "", StringComparison.Ordinal).Replace("Exception", "", StringComparison.Ordinal) ?? "unknown")}");
+            Output.Line($"[red]invalid[/]: {Output.Escape(result.Exception?.GetType().Name.Replace("SecurityToken", "", StringComparison.Ordinal).Replace("Exception", "", StringComparison.Ordinal) ?? "unknown")}");
             return 1;
         });
         return new Command("token", "Work with issued credentials") { inspect };
+    }
+
+    /// <summary>
+    /// Where to fetch the keys: --broker, else -c's listen address, else $MANDATE_URL, else $MANDATE_CONFIG's. Never the
+    /// token's own <c>iss</c>: a token must not choose the keys it is verified with.
+    /// </summary>
+    private static Uri? BrokerUrl(string? explicitUrl, string? explicitConfig)
+    {
+        var url = explicitUrl;
+        var configPath = explicitConfig;
+        if (url is null && configPath is null)
+        {
+            url = Environment.GetEnvironmentVariable("MANDATE_URL");
+            configPath = url is null ? Environment.GetEnvironmentVariable("MANDATE_CONFIG") : null;
+        }
+
+        if (url is null && configPath is not null)
+        {
+            if (CommonOptions.LoadConfig(configPath) is not { } options)
+            {
+                return null;
+            }
+
+            url = LoopbackFor(options.Listen);
+        }
+
+        if (!Uri.TryCreate((url ?? "http://127.0.0.1:8080").TrimEnd('/') + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            Output.Error($"'{url}' is not a broker URL; give one like http://127.0.0.1:8080");
+            return null;
+        }
+
+        return uri;
+    }
+
+    /// <summary>A listen address on every interface (<c>0.0.0.0</c>, <c>[::]</c>, <c>*</c>, <c>+</c>) is reached on loopback.</summary>
+    private static string LoopbackFor(string listen)
+    {
+        foreach (var any in new[] { "://0.0.0.0", "://[::]", "://*", "://+" })
+        {
+            if (listen.Contains(any, StringComparison.Ordinal))
+            {
+                return listen.Replace(any, "://127.0.0.1", StringComparison.Ordinal);
+            }
+        }
+
+        return listen;
     }
 
     /// <summary>Only the value on standard output (nothing when the token does not verify), so <c>$(...)</c> captures exactly it.</summary>

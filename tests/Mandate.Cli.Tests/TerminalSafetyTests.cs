@@ -1,0 +1,53 @@
+using Mandate.Core.Audit;
+using Mandate.Core.Storage;
+using Mandate.Storage.Sqlite;
+
+namespace Mandate.Cli.Tests;
+
+/// <summary>
+/// Text an agent chose (a tool name, a reason) reaches an operator's terminal through the audit trail; control and
+/// bidirectional-override characters in it are shown, never interpreted.
+/// </summary>
+public sealed class TerminalSafetyTests
+{
+    private const string Hostile = "refunds\u001b[2J\u001b]0;pwned\u0007\nfake #9 allow\u202Egnp.exe";
+
+    [Fact]
+    public async Task AuditQuery_ToolAndReasonWithControlCharacters_PrintsThemEscapedOnOneLine()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var db = Path.Combine(dir.Path, "data", "mandate.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+        await using (var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = db }))
+        {
+            await store.MigrateAsync(CancellationToken.None);
+            await store.CommitAsync(new StoreBatch(new AuditEvent
+            {
+                Kind = AuditKinds.Decision, Time = DateTimeOffset.UtcNow, Outcome = "deny", Agent = "spiffe://acme.example/agents/a",
+                Tool = Hostile, Reason = Hostile, User = "alice", Tenant = "acme",
+            }), CancellationToken.None);
+        }
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config);
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain('\u001b', output);
+        Assert.DoesNotContain('\u0007', output);
+        Assert.DoesNotContain('\u202E', output);
+        Assert.Contains("refunds\\u001B[2J\\u001B]0;pwned\\u0007\\u000Afake #9 allow\\u202Egnp.exe", output, StringComparison.Ordinal);
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.Contains("#1", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("plain [brackets]", "plain [[brackets]]")]
+    [InlineData("tab\there", "tab\\u0009here")]
+    [InlineData("del\u007f", "del\\u007F")]
+    [InlineData("c1\u009b", "c1\\u009B")]
+    [InlineData("isolate\u2066x\u2069", "isolate\\u2066x\\u2069")]
+    [InlineData("", "")]
+    public void Escape_ShowsUnsafeCharactersAndEscapesMarkup(string text, string shown)
+    {
+        Assert.Equal(shown, Commands.Output.Escape(text));
+    }
+}

@@ -1,0 +1,125 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Mandate.Core.Configuration;
+using Mandate.Server.Hosting;
+using Mandate.Testing;
+
+namespace Mandate.Cli.Tests;
+
+/// <summary><c>mandate token inspect</c> against a real broker on loopback, found through its configuration.</summary>
+public sealed class TokenInspectCommandTests
+{
+    [Fact]
+    public async Task Inspect_WithConfig_VerifiesAtTheConfiguredListenAddress()
+    {
+        using var dir = new TempFolder();
+        var (config, url) = WriteConfig(dir);
+        await using var broker = await StartAsync(config, url);
+        var credential = await IssueAsync(dir, config, url);
+
+        var (exit, output) = await CliRunner.RunAsync("token", "inspect", "-c", config, credential);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("valid", output);
+        Assert.Contains(url, output);
+    }
+
+    [Fact]
+    public async Task Inspect_ClaimWithConfig_PrintsOnlyTheValue()
+    {
+        using var dir = new TempFolder();
+        var (config, url) = WriteConfig(dir);
+        await using var broker = await StartAsync(config, url);
+        var credential = await IssueAsync(dir, config, url);
+
+        var (exit, output) = await CliRunner.RunAsync("token", "inspect", "-c", config, "--claim", "aud", credential);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("https://crm.acme.example", output.Trim());
+    }
+
+    [Fact]
+    public async Task Inspect_BrokerNotListening_ExitsTwoAndSaysHowToNameIt()
+    {
+        using var dir = new TempFolder();
+        var (config, _) = WriteConfig(dir);
+        var (_, token) = await CliRunner.RunAsync("dev", "token", "-c", config, "--issuer", "workloads", "--sub", "spiffe://acme.example/agents/a");
+
+        var (exit, output) = await CliRunner.RunAsync("token", "inspect", "-c", config, token.Trim());
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--broker", output);
+        Assert.Contains("MANDATE_URL", output);
+    }
+
+    [Fact]
+    public async Task Inspect_BrokerNotAUrl_ExitsTwoNamingIt()
+    {
+        using var dir = new TempFolder();
+        var (config, _) = WriteConfig(dir);
+        var (_, token) = await CliRunner.RunAsync("dev", "token", "-c", config, "--issuer", "workloads", "--sub", "spiffe://acme.example/agents/a");
+
+        var (exit, output) = await CliRunner.RunAsync("token", "inspect", "--broker", "ftp://example", token.Trim());
+
+        Assert.Equal(2, exit);
+        Assert.Contains("'ftp://example' is not a broker URL", output);
+    }
+
+    private static (string Config, string Url) WriteConfig(TempFolder dir)
+    {
+        var url = $"http://127.0.0.1:{LoopbackPort.Free()}";
+        dir.Write("policy.yaml", """
+            rules:
+              - id: nightly-reads-crm
+                reason: The nightly job reads the CRM on its own, without a user.
+                effect: allow
+                agents: ["spiffe://acme.example/agents/a"]
+                tools: [crm]
+                scopes: [crm:read]
+                subject: agent
+                tenant: any
+            """);
+        var config = dir.Write("mandate.yaml", $$"""
+            trust_domain: acme.example
+            issuer: {{url}}
+            listen: {{url}}
+            data_dir: data
+            policy: policy.yaml
+            issuers:
+              - { name: workloads, kind: workload, issuer: https://spire.acme.example, jwks_file: data/workloads.jwks.json, dev_signer: true }
+            tools:
+              - { name: crm, resource: https://crm.acme.example, scopes: [crm:read] }
+            agents:
+              - { id: spiffe://acme.example/agents/a, tenants: [acme], tools: [crm] }
+            """);
+        return (config, url);
+    }
+
+    private static async Task<MandateApp> StartAsync(string config, string url)
+    {
+        var app = await MandateServer.CreateAsync(ConfigLoader.LoadFile(config), TestBroker.Options() with { ListenUrl = url });
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>A background exchange: the agent's own JWT-SVID is the subject.</summary>
+    private static async Task<string> IssueAsync(TempFolder dir, string config, string url)
+    {
+        var (_, agent) = await CliRunner.RunAsync("dev", "token", "-c", config, "--issuer", "workloads", "--sub", "spiffe://acme.example/agents/a");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var response = await http.PostAsync(new Uri(url + "/oauth2/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "urn:ietf:params:oauth:grant-type:token-exchange",
+            ["subject_token"] = agent.Trim(),
+            ["subject_token_type"] = "urn:ietf:params:oauth:token-type:jwt",
+            ["actor_token"] = agent.Trim(),
+            ["actor_token_type"] = "urn:ietf:params:oauth:token-type:jwt",
+            ["resource"] = "https://crm.acme.example",
+            ["scope"] = "crm:read",
+            ["tenant"] = "acme",
+        }));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, body.GetRawText() + " in " + dir.Path);
+        return body.GetProperty("access_token").GetString()!;
+    }
+}
