@@ -28,6 +28,28 @@ public sealed class ConfigErrorTests
     }
 
     [Fact]
+    public async Task Serve_MisspeltTrustDomain_ReportsTheTypoWithoutBlamingEveryAgent()
+    {
+        using var dir = new TempFolder();
+        dir.Write("policy.yaml", "rules: []\n");
+        var config = dir.Write("mandate.yaml", """
+            trust_domian: acme.example
+            policy: policy.yaml
+            issuers:
+              - { name: w, kind: workload, issuer: https://w.example, jwks_file: w.json }
+            agents:
+              - { id: spiffe://acme.example/agents/a, tenants: [acme] }
+              - { id: spiffe://acme.example/agents/b, tenants: [acme] }
+            """);
+
+        var (exit, output) = await CliRunner.RunAsync("serve", "--config", config);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("trust_domian: unknown key (did you mean 'trust_domain'?)", output);
+        Assert.DoesNotContain("outside the trust domain", output);
+    }
+
+    [Fact]
     public async Task Serve_MissingConfiguration_ExitsTwo()
     {
         var (exit, output) = await CliRunner.RunAsync("serve", "--config", "/nonexistent/mandate.yaml");

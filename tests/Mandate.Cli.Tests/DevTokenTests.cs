@@ -15,6 +15,11 @@ public sealed class DevTokenTests
         Assert.DoesNotContain('\n', token);
         Assert.Equal(3, token.Split('.').Length);
         Assert.True(File.Exists(Path.Combine(dir.Path, "data", "workloads.jwks.json")));
+        if (!OperatingSystem.IsWindows())
+        {
+            // Before the broker ever ran, the data directory it creates is still the broker's own: 0700.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(dir.Path, "data")));
+        }
     }
 
     [Fact]

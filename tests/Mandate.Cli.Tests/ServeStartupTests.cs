@@ -128,6 +128,8 @@ public sealed class ServeStartupTests
         var error = await Assert.ThrowsAsync<ListenerInUseException>(() => StartAsync(options, proxyUrl: url));
 
         Assert.Contains(url, error.Message, StringComparison.Ordinal);
+        Assert.Contains("'proxy.listen:' in the configuration", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("--listen", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(options.StorePath), "a start that could not listen opened the store");
     }
 

@@ -65,6 +65,11 @@ internal static class ServeCommand
             Output.Line($"  web console   {Output.Escape((options.Console.PublicUrl ?? console).ToString())}");
         }
 
+        if (app.ProxyListener.Address is { } proxy)
+        {
+            Output.Line($"  egress proxy  {Output.Escape(proxy.ToString())}");
+        }
+
         if (app.Runtime.Spiffe is { } spiffe)
         {
             Output.Line($"  spiffe CA     spiffe://{Output.Escape(options.TrustDomain)} serial {Output.Escape(spiffe.CaCertificate.SerialNumber)}, expires {spiffe.CaCertificate.NotAfter.ToUniversalTime():u}");

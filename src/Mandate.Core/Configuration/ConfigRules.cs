@@ -63,7 +63,8 @@ internal static class ConfigRules
 
         foreach (var agent in o.Agents)
         {
-            if (SpiffeId.TryGetTrustDomain(agent.Id, out var td) && td != o.TrustDomain)
+            // Without trust_domain (already reported as required) every agent would be outside the default one.
+            if (root.Has("trust_domain") && SpiffeId.TryGetTrustDomain(agent.Id, out var td) && td != o.TrustDomain)
             {
                 root.Problem("agents", $"agent '{agent.Id}' is outside the trust domain '{o.TrustDomain}'");
             }

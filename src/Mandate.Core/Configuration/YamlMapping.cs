@@ -183,6 +183,9 @@ internal sealed class YamlMapping
         return result;
     }
 
+    /// <summary>Whether the file sets <paramref name="key"/> here (a default stands in otherwise).</summary>
+    public bool Has(string key) => _node.Children.ContainsKey(new YamlScalarNode(key));
+
     /// <summary>Marks <paramref name="key"/> as understood without reading it (its section was refused as a whole).</summary>
     public void Skip(string key) => _read.Add(key);
 

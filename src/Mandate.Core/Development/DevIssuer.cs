@@ -52,7 +52,7 @@ public sealed class DevIssuer : IDisposable
         var jwks = JsonSerializer.Serialize(new { keys = new[] { new { kty = jwk.Kty, crv = jwk.Crv, x = jwk.X, y = jwk.Y, kid, use = "sig", alg = "ES256" } } });
         if (!File.Exists(issuer.JwksFile) || File.ReadAllText(issuer.JwksFile) != jwks)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(issuer.JwksFile)!);
+            PrivateFile.CreateDirectory(Path.GetDirectoryName(issuer.JwksFile)!);
             File.WriteAllText(issuer.JwksFile, jwks);
         }
 

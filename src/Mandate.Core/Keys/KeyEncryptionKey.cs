@@ -61,7 +61,7 @@ public sealed class KeyEncryptionKey : IDisposable
                 $"no key-encryption key: every node sharing the PostgreSQL store needs the same one; set {options.KekEnvironmentVariable} or keys.kek_file (the file {file} does not exist) to the key the other nodes use, or for a first node generate one with: openssl rand -base64 32");
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        PrivateFile.CreateDirectory(Path.GetDirectoryName(file)!);
         var key = RandomNumberGenerator.GetBytes(32);
         PrivateFile.WriteAllText(file, Convert.ToBase64String(key));
         return new KeyEncryptionKey(key) { Source = $"file:{file} (generated)" };

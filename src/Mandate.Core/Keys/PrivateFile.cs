@@ -18,7 +18,15 @@ public static class PrivateFile
             return;
         }
 
-        Directory.CreateDirectory(path, OwnerOnlyDirectory);
+        // Directory.CreateDirectory(path, mode) gives missing parents the default mode; create each one narrow.
+        var full = Path.GetFullPath(path);
+        var parent = Path.GetDirectoryName(full);
+        if (parent is not null && !Directory.Exists(parent))
+        {
+            CreateDirectory(parent);
+        }
+
+        Directory.CreateDirectory(full, OwnerOnlyDirectory);
     }
 
     /// <summary>Narrows an existing file to 0600 (a no-op on Windows or when the file is absent).</summary>

@@ -47,10 +47,10 @@ public static class MandateServer
         MandateRuntime? runtime = null;
         try
         {
-            EnsureFree(listen, listenUrl);
+            EnsureFree(listen, listenUrl, "listen");
             if ((host.ProxyListenUrl ?? options.Proxy.Listen) is { } proxyUrl)
             {
-                EnsureFree(ListenAddress.Parse(proxyUrl), proxyUrl);
+                EnsureFree(ListenAddress.Parse(proxyUrl), proxyUrl, "proxy.listen");
             }
 
             var mandate = builder.Services.AddMandate(options, host).UseConfiguredStore();
@@ -59,7 +59,7 @@ public static class MandateServer
             mandate.UseRuntime(runtime);
             if (options.Console.Listen is { } consoleUrl)
             {
-                EnsureFree(ListenAddress.Parse(consoleUrl, options.SenderConstraint.Tls is not null), consoleUrl);
+                EnsureFree(ListenAddress.Parse(consoleUrl, options.SenderConstraint.Tls is not null), consoleUrl, "console.listen");
             }
 
             var app = Build(builder, options, host, listen, out var sockets, out var proxyListener);
@@ -157,7 +157,7 @@ public static class MandateServer
     }
 
     /// <summary>Finds a taken TCP port before anything is opened or recorded (port 0 always binds).</summary>
-    private static void EnsureFree(ListenAddress listen, string url)
+    private static void EnsureFree(ListenAddress listen, string url, string setting)
     {
         if (listen.Port == 0)
         {
@@ -171,7 +171,7 @@ public static class MandateServer
         }
         catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
         {
-            throw new ListenerInUseException(url, e);
+            throw new ListenerInUseException(url, e, setting);
         }
         finally
         {
