@@ -95,7 +95,7 @@ public sealed class WorkloadSocketIdentitySource : IWorkloadIdentitySource, IDis
             {
                 // The broker attested this process but no registration entry matches it.
                 throw new WorkloadIdentityException(
-                    $"Mandate has no registration entry for this process ({Detail(body) ?? "no SVID"}); an operator must create one with `mandate entries create --spiffe-id <id> --selector unix:uid:<uid>`",
+                    $"Mandate has no registration entry for this process ({Detail(body) ?? "no SVID"}); an operator must create one with `mandate entries create --spiffe-id <id> --selector unix:uid:<uid> --selector unix:path:<executable>`",
                     403);
             }
 

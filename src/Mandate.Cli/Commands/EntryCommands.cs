@@ -57,7 +57,7 @@ internal static class EntryCommands
 
             if (entries.GetArrayLength() == 0)
             {
-                Output.Line("[grey]no registration entries; add one with 'mandate entries create --spiffe-id spiffe://<trust-domain>/<path> --selector unix:uid:<uid>'[/]");
+                Output.Line("[grey]no registration entries; add one with 'mandate entries create --spiffe-id spiffe://<trust-domain>/<path> --selector unix:uid:<uid> --selector unix:path:<executable>'[/]");
                 return;
             }
 

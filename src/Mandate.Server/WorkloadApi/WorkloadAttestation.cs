@@ -45,8 +45,7 @@ internal sealed class WorkloadAttestation
         return entry is not null
             ? new WorkloadCaller(peer, process, entry, null)
             : new WorkloadCaller(peer, process, null,
-                $"no registration entry matches this process ({process.Describe()}); create one with "
-                + $"`mandate entries create --spiffe-id spiffe://{_options.TrustDomain}/<path> --selector unix:uid:{peer.Uid}`");
+                $"no registration entry matches this process ({process.Describe()}); {RegistrationHint.For(process, _options.TrustDomain)}");
     }
 
     /// <summary>Records a refusal (nothing was issued).</summary>
