@@ -42,6 +42,10 @@ internal static class RevokeCommand
                     : "[yellow]revoked in this broker now; will be recorded when the store returns[/] (the store is failing; the broker keeps retrying)";
                 Output.Line($"{status}: {name} [bold]{Output.Escape(value!)}[/] ({Output.Escape(result.GetProperty("id").GetString()!)}); introspection answers inactive from now on"
                     + (name == "agent" ? "; the agent gets nothing new until 'mandate agents enable'" : ""));
+                if (result.TryGetProperty("issued", out var issued) && issued.ValueKind == System.Text.Json.JsonValueKind.False)
+                {
+                    Output.Line("[yellow]note:[/] no credential with this jti is in the audit trail: check the jti (mandate audit query --jti); the revocation stands either way");
+                }
             });
         });
         return command;

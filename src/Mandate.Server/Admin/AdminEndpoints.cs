@@ -48,7 +48,7 @@ public static class AdminEndpoints
     /// <summary>The Host the admin client sends; only meaningful together with a connection that has no IP address (a Unix socket).</summary>
     public const string AdminHost = "mandate-admin";
 
-    private static async Task<IResult> RevokeAsync(HttpRequest http, RevocationService revocations, CancellationToken cancellationToken)
+    private static async Task<IResult> RevokeAsync(HttpRequest http, RevocationService revocations, IMandateStore store, CancellationToken cancellationToken)
     {
         var (request, bodyProblem) = await AdminBody.ReadAsync<RevocationRequest>(http, cancellationToken);
         if (bodyProblem is not null)
@@ -67,15 +67,37 @@ public static class AdminEndpoints
         }
 
         var (r, recorded) = await revocations.RevokeAsync(target, request.Value, request.By ?? "admin", request.Reason, null, cancellationToken);
+        var issued = target == RevocationTarget.Token ? await IssuedHereAsync(store, request.Value, cancellationToken) : null;
 
         // 201: in force and durable. 202: in force in this broker now, written when the store returns.
         return Results.Json(
             new
             {
-                id = r.Id, target = r.Target.ToString().ToLowerInvariant(), value = r.Value, revoked_at = r.RevokedAt, recorded,
+                id = r.Id, target = r.Target.ToString().ToLowerInvariant(), value = r.Value, revoked_at = r.RevokedAt, recorded, issued,
                 status = recorded ? RevocationStatus.Recorded : RevocationStatus.Pending,
             },
             statusCode: recorded ? StatusCodes.Status201Created : StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// Whether the trail holds an issuance with this jti, so a mistyped jti during an incident is noticed (the
+    /// revocation stands either way); null when the store cannot say.
+    /// </summary>
+    private static async Task<bool?> IssuedHereAsync(IMandateStore store, string jti, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var _ in store.ReadAuditAsync(new AuditQuery { Jti = jti, Kind = AuditKinds.Issuance, Limit = 1 }, cancellationToken))
+            {
+                return true;
+            }
+
+            return false;
+        }
+        catch (StoreUnavailableException)
+        {
+            return null;
+        }
     }
 
     private static async Task<IResult> EnableAgentAsync(HttpRequest http, RevocationService revocations, CancellationToken cancellationToken)

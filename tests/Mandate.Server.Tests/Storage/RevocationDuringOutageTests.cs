@@ -53,6 +53,20 @@ public sealed class RevocationDuringOutageTests : BrokerTest
         Assert.Equal(HttpStatusCode.Created, reply.Status);
         Assert.True(reply.Json.GetProperty("recorded").GetBoolean());
         Assert.Equal(RevocationStatus.Recorded, reply.Json.GetProperty("status").GetString());
+        Assert.True(reply.Json.GetProperty("issued").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Invariant6_AdminRevokeOfAJtiNeverIssued_StandsAndSaysSo()
+    {
+        await Broker.IssueAsync();
+
+        var reply = await AdminSocket.PostJsonAsync(Broker, "/admin/revocations", new { target = "token", value = "jti_mistyped" });
+
+        Assert.Equal(HttpStatusCode.Created, reply.Status);
+        Assert.False(reply.Json.GetProperty("issued").GetBoolean());
+        var recorded = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Revocation));
+        Assert.Equal("jti_mistyped", recorded.Jti);
     }
 
     [Fact]
