@@ -50,4 +50,13 @@ public sealed class TerminalSafetyTests
     {
         Assert.Equal(shown, Commands.Output.Escape(text));
     }
+
+    [Theory]
+    [InlineData("2026-12-05T11:02:47.8124395+00:00", "2026-12-05 11:02:47Z")]
+    [InlineData("2026-12-05T12:02:47+01:00", "2026-12-05 11:02:47Z")]
+    [InlineData("not a time [x]", "not a time [[x]]")]
+    public void Time_OneFormInEveryTable(string value, string shown)
+    {
+        Assert.Equal(shown, Commands.Output.Time(value));
+    }
 }

@@ -31,7 +31,7 @@ internal static class ApprovalCommands
             var table = new Table().AddColumns("id", "status", "rule", "request", "expires");
             foreach (var a in items.EnumerateArray())
             {
-                table.AddRow(Text(a, "id"), Text(a, "status"), Text(a, "rule"), Text(a, "binding_message"), Text(a, "expires_at"));
+                table.AddRow(Output.Escape(Text(a, "id")), Output.Escape(Text(a, "status")), Output.Escape(Text(a, "rule")), Output.Escape(Text(a, "binding_message")), Output.Time(Text(a, "expires_at")));
             }
 
             Output.Console.Write(table);

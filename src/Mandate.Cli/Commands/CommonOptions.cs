@@ -8,7 +8,7 @@ internal static class CommonOptions
 {
     public static Option<string> Config() => new("--config", "-c")
     {
-        Description = "Broker configuration file (YAML). Default: $MANDATE_CONFIG, else ./mandate.yaml",
+        Description = "Broker configuration file (YAML); $MANDATE_CONFIG sets the default",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MANDATE_CONFIG") ?? "mandate.yaml",
     };
 

@@ -64,7 +64,7 @@ internal static class EntryCommands
             var table = new Table().AddColumns("id", "spiffe id", "selectors", "x509 ttl", "jwt ttl", "created");
             foreach (var e in entries.EnumerateArray())
             {
-                table.AddRow(Cell(e, "id"), Cell(e, "spiffe_id"), Output.Escape(Selectors(e)), Cell(e, "x509_ttl", "default"), Cell(e, "jwt_ttl", "default"), Cell(e, "created_at"));
+                table.AddRow(Cell(e, "id"), Cell(e, "spiffe_id"), Output.Escape(Selectors(e)), Cell(e, "x509_ttl", "default"), Cell(e, "jwt_ttl", "default"), Output.Time(Text(e, "created_at")));
             }
 
             Output.Console.Write(table);

@@ -54,6 +54,12 @@ internal static class Output
         return Markup.Escape(shown.ToString());
     }
 
+    /// <summary>A time from the admin API in the one form every table uses (<c>2026-12-05 10:47:44Z</c>), escaped.</summary>
+    public static string Time(string? value) =>
+        DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var time)
+            ? time.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture)
+            : Escape(value);
+
     private static bool Unsafe(char c) => char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     public static void ErrorLine(string text) => Errors.WriteLine(text);

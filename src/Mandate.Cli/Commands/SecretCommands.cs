@@ -62,7 +62,7 @@ internal static class SecretCommands
             var table = new Table().AddColumns("tool", "version", "created_at", "created_by");
             foreach (var s in list.EnumerateArray())
             {
-                table.AddRow(Output.Escape(Str(s, "tool")), s.GetProperty("version").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), Output.Escape(Str(s, "created_at")), Output.Escape(Str(s, "created_by")));
+                table.AddRow(Output.Escape(Str(s, "tool")), s.GetProperty("version").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), Output.Time(Str(s, "created_at")), Output.Escape(Str(s, "created_by")));
             }
 
             Output.Console.Write(table);
