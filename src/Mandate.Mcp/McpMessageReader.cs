@@ -10,6 +10,9 @@ namespace Mandate.Mcp;
 /// </summary>
 public static class McpMessageReader
 {
+    /// <summary>The longest tool name a <c>tools/call</c> may carry (MCP 2025-11-25 §Tool names).</summary>
+    public const int MaxToolNameLength = 128;
+
     private const string ProtocolVersionMeta = "io.modelcontextprotocol/protocolVersion";
 
     private static readonly JsonDocumentOptions Options = new()
@@ -160,6 +163,13 @@ public static class McpMessageReader
         var name = hasParams ? ReadName(parameters, method, idJson, out error) : null;
         if (error is not null)
         {
+            return Empty;
+        }
+
+        if (method == McpMethods.ToolsCall && name is { Length: 0 or > MaxToolNameLength })
+        {
+            // MCP 2025-11-25 §Tool names: 1 to 128 characters. Longer ones would only grow refusals and audit records.
+            error = McpWireError.InvalidParams($"Invalid params: params.name must be 1 to {MaxToolNameLength} characters", idJson);
             return Empty;
         }
 

@@ -179,6 +179,59 @@ public sealed class ToolScopeGateTests : McpTest
         Assert.Equal(code, reply.RpcCode);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("application/json; charset=bogus")]
+    [InlineData("application/json; charset=utf-7")]
+    [InlineData("application/json; charset=iso-8859-1")]
+    public async Task BodyNotDeclaredUtf8Json_Gets415_BeforeTheSdkReadsIt(string? contentType)
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+
+        var reply = await PostAsync(ToolCall("lookup_order", """{"order_id":"o-1001"}"""), credential, r =>
+        {
+            r.Content!.Headers.Remove("Content-Type");
+            if (contentType is not null)
+            {
+                r.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
+        });
+
+        Assert.Equal(415, reply.Status);
+        Assert.Equal(JsonRpcErrorCodes.InvalidRequest, reply.RpcCode);
+    }
+
+    [Fact]
+    public async Task NotJson_Gets415()
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new StringContent(ToolCall("lookup_order"), Encoding.UTF8, "text/plain") };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        request.Headers.Authorization = new("Bearer", credential);
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task QuotedUtf8Charset_IsTheSameAsUnquoted_AndReachesTheSdk()
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+
+        var unquoted = await PostAsync(ToolCall("lookup_order", """{"order_id":"o-1001"}"""), credential);
+        var quoted = await PostAsync(ToolCall("lookup_order", """{"order_id":"o-1001"}"""), credential, r =>
+        {
+            r.Content!.Headers.Remove("Content-Type");
+            r.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=\"UTF-8\"");
+        });
+
+        Assert.True(quoted.Status < 500, quoted.Body);
+        Assert.Equal(unquoted.Status, quoted.Status);
+        Assert.Equal(unquoted.Body, quoted.Body);
+    }
+
     [Fact]
     public async Task OversizedBody_Gets413_BeforeTheSdkReadsIt()
     {

@@ -33,6 +33,15 @@ internal sealed class McpToolScopeGate
             return;
         }
 
+        if (McpContentType.Check(http.Request.ContentType) is { } unsupported)
+        {
+            await RefuseAsync(http, unsupported);
+            return;
+        }
+
+        // UTF-8 JSON however spelled (charset="UTF-8"); the MCP server gets the one spelling it reads.
+        http.Request.ContentType = McpContentType.Json;
+
         if (await McpRequestBody.ReadAsync(http.Request, _options.MaxBodyBytes) is not { } body)
         {
             var tooLarge = string.Create(CultureInfo.InvariantCulture, $"Invalid Request: the body exceeds {_options.MaxBodyBytes} bytes");
@@ -72,7 +81,7 @@ internal sealed class McpToolScopeGate
     {
         var options = http.RequestServices.GetRequiredService<IOptionsMonitor<MandateTokenOptions>>().Get(_options.Scheme);
         var scope = string.Join(' ', needed);
-        var tool = Shown(message.Name);
+        var tool = McpText.Shown(message.Name);
         var jti = http.User.GetMandateCredentialId() ?? "";
         var description = $"tool '{tool}' needs scope '{scope}' but the credential grants '{string.Join(' ', granted)}'; ask the broker for a credential for {options.Audience} with scope={string.Join(' ', missing)}";
         McpGateLog.ScopeRefused(_logger, tool, jti, scope);
@@ -101,8 +110,4 @@ internal sealed class McpToolScopeGate
         response.Headers.CacheControl = "no-store";
         await response.Body.WriteAsync(body, http.RequestAborted);
     }
-
-    /// <summary>Client-chosen names go into messages short and printable.</summary>
-    private static string Shown(string? value) =>
-        value is null ? "" : new string(value.Take(64).Select(c => c is >= ' ' and <= '~' and not '"' and not '\\' ? c : '?').ToArray());
 }

@@ -45,6 +45,12 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
             }
         }
 
+        if (upstream.BufferedContentType is { } contentType && proxyRequest.Content is { } buffered)
+        {
+            buffered.Headers.Remove("Content-Type");
+            buffered.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
         if (scrubber.Active)
         {
             // Ask for an uncompressed body: the scrubber can only find the secret in bytes it can read.

@@ -6,6 +6,9 @@ internal sealed record ProxyUpstreamCall(Uri Uri, string InjectHeader, string In
     /// <summary>When set, sent as the request body instead of the agent's stream (the MCP gateway read it to decide).</summary>
     public byte[]? BufferedBody { get; init; }
 
+    /// <summary>When set, the body's Content-Type toward the upstream, in place of the agent's spelling of it (the MCP gateway checked it is UTF-8 JSON).</summary>
+    public string? BufferedContentType { get; init; }
+
     /// <summary>When set, the upstream response body is relayed through it (the MCP gateway filters <c>tools/list</c>).</summary>
     public ProxyResponseFilter? ResponseFilter { get; init; }
 

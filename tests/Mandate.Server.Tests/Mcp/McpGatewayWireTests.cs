@@ -110,6 +110,73 @@ public sealed class McpGatewayWireTests : McpGatewayTest
         Assert.Empty(Gateway.Upstream.Received);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("text/plain")]
+    [InlineData("application/json; charset=bogus")]
+    [InlineData("application/json; charset=utf-7")]
+    [InlineData("application/json; charset=iso-8859-1")]
+    [InlineData("application/json; charset=utf-16")]
+    public async Task Post_NotUtf8Json_Returns415AndForwardsNothing(string? contentType)
+    {
+        var credential = await Gateway.CredentialAsync();
+        var body = Request("tools/call", "lookup_order", """{"orderId":"o-1"}""");
+        using var request = new HttpRequestMessage(HttpMethod.Post, Gateway.Endpoint()) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
+        if (contentType is not null)
+        {
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        request.Headers.Authorization = new("Bearer", credential);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        foreach (var (name, value) in ModernHeaders(body))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(-32600, (await JsonRpcErrorAsync(response, 415)).GetProperty("code").GetInt32());
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=\"UTF-8\"")]
+    [InlineData("Application/JSON;charset=utf-8")]
+    public async Task Post_Utf8JsonSpelledOtherwise_IsAccepted(string contentType)
+    {
+        var credential = await Gateway.CredentialAsync();
+        var body = Request("tools/call", "lookup_order", """{"orderId":"o-1"}""");
+        using var request = new HttpRequestMessage(HttpMethod.Post, Gateway.Endpoint()) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        request.Headers.Authorization = new("Bearer", credential);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        foreach (var (name, value) in ModernHeaders(body))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_ToolNameLongerThan128_Returns400InvalidParamsWithoutEchoingIt()
+    {
+        var credential = await Gateway.CredentialAsync();
+        var name = new string('a', 129);
+
+        using var response = await PostAsync(Request("tools/call", name), credential, new Dictionary<string, string?> { ["MCP-Protocol-Version"] = Modern });
+
+        var error = await JsonRpcErrorAsync(response, 400);
+        Assert.Equal(-32602, error.GetProperty("code").GetInt32());
+        Assert.DoesNotContain(name, error.GetRawText(), StringComparison.Ordinal);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
     [Fact]
     public async Task Post_ContentLengthOverLimit_Returns413()
     {
@@ -128,6 +195,7 @@ public sealed class McpGatewayWireTests : McpGatewayTest
         var credential = await Gateway.CredentialAsync();
         var body = Request("tools/call", "lookup_order", $$"""{"orderId":"{{new string('x', 70 * 1024)}}"}""");
         using var request = new HttpRequestMessage(HttpMethod.Post, Gateway.Endpoint()) { Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body))) };
+        request.Content.Headers.ContentType = new("application/json");
         request.Headers.TransferEncodingChunked = true;
         request.Headers.Authorization = new("Bearer", credential);
 

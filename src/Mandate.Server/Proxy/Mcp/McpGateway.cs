@@ -84,6 +84,11 @@ internal sealed class McpGateway
 
     private async Task<ProxyRefusal?> HandlePostAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target, ProxyCredential credential)
     {
+        if (McpContentType.Check(http.Request.ContentType) is { } unsupported)
+        {
+            return await McpReplies.WireErrorAsync(http, unsupported);
+        }
+
         var (body, unreadable) = await McpRequestBody.ReadAsync(http.Request, _options.MaxRequestBody, http.RequestAborted);
         if (unreadable is not null)
         {
@@ -119,8 +124,9 @@ internal sealed class McpGateway
         var scopes = UpstreamScopes(tool, isCall ? message.Name : null, credential, out var missing);
         if (missing.Count > 0)
         {
-            return await McpReplies.ForbiddenAsync(http, message.IdJson, JsonRpcErrorCodes.PolicyDenied, McpGatewayChecks.ScopeMissing,
-                $"tool '{message.Name}' of MCP server '{tool.Name}' needs scope {string.Join(" ", missing)} (mcp.tool_scopes in mandate.yaml), which this credential lacks; request a credential for {tool.Resource} with that scope",
+            var description = $"tool '{McpText.Shown(message.Name)}' of MCP server '{tool.Name}' needs scope {string.Join(" ", missing)} (mcp.tool_scopes in mandate.yaml), which this credential lacks; request a credential for {tool.Resource} with that scope";
+            http.Response.Headers.WWWAuthenticate = McpResourceMetadata.InsufficientScope(tool, tool.Mcp!.ScopesFor(message.Name), description);
+            return await McpReplies.ForbiddenAsync(http, message.IdJson, JsonRpcErrorCodes.PolicyDenied, McpGatewayChecks.ScopeMissing, description,
                 new JsonObject { ["server"] = tool.Name, ["tool"] = message.Name });
         }
 
@@ -161,7 +167,7 @@ internal sealed class McpGateway
                 }
 
                 return await McpReplies.ForbiddenAsync(http, message.IdJson, JsonRpcErrorCodes.PolicyDenied, decision.CheckId ?? McpCallChecks.ToolNotAllowed,
-                    decision.Description ?? $"no rule with mcp: allows tool '{message.Name}' of '{tool.Name}' for this agent; add one to policy.yaml", data);
+                    decision.Description ?? $"no rule with mcp: allows tool '{McpText.Shown(message.Name)}' of '{tool.Name}' for this agent; add one to policy.yaml", data);
             case McpCallVerdict.ApprovalPending:
                 data["approval_id"] = decision.ApprovalId;
                 data["expires_in"] = decision.ApprovalExpiresIn;
@@ -217,7 +223,7 @@ internal sealed class McpGateway
 
         var upstream = new Uri(tool.Upstream! + (target.Query is null ? "" : "?" + target.Query), UriKind.Absolute);
         call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
-        var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, ResponseFilter = filter };
+        var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, BufferedContentType = body is null ? null : McpContentType.Json, ResponseFilter = filter };
         return await _forwarder.ForwardAsync(http, call, upstreamCall, new SecretScrubber(secret));
     }
 

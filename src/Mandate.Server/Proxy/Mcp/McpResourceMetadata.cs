@@ -41,6 +41,14 @@ internal static class McpResourceMetadata
         return credentialPresented ? challenge + ", error=\"invalid_token\"" : challenge;
     }
 
+    /// <summary>
+    /// The <c>WWW-Authenticate</c> value of a 403 for a credential without a tool's scopes (RFC 6750 §3.1, MCP
+    /// authorization §Scope Challenge Handling): every scope the call needs, so a client can step up.
+    /// </summary>
+    public static string InsufficientScope(ToolOptions tool, IEnumerable<string> needed, string description) =>
+        $"Bearer resource_metadata=\"{Url(tool)}\", scope=\"{OAuthErrorText.Sanitize(string.Join(' ', needed))}\", "
+        + $"error=\"insufficient_scope\", error_description=\"{OAuthErrorText.Sanitize(description)}\"";
+
     /// <summary>The MCP tool whose metadata path is <paramref name="path"/> (below the well-known prefix), or null.</summary>
     public static ToolOptions? Find(IEnumerable<ToolOptions> tools, string path) =>
         tools.FirstOrDefault(t => t.Mcp is not null && t.Upstream is not null && Uri.TryCreate(t.Resource, UriKind.Absolute, out var r)
