@@ -174,6 +174,11 @@ public sealed class DpopProofValidator
             return "the DPoP proof's jwk must be an EC or RSA public key (RFC 9449 section 4.3 step 7)";
         }
 
+        if (Jose.RsaKeyStrength.IsTooShort(key))
+        {
+            return $"the DPoP proof's RSA key has {Jose.RsaKeyStrength.ModulusBits(key)} bits; RSA keys must have at least {Jose.RsaKeyStrength.MinimumBits} (RFC 7518 section 3.3)";
+        }
+
         // Attacker-chosen keys must not fill the process-wide signature-provider cache.
         key.CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false };
         return null;
@@ -207,19 +212,21 @@ public sealed class DpopProofValidator
         var expectedHtu = NormalizeHtu(request.RequestUri);
         var htu = ReadString(payload, "htu");
         if (htu is null || !Uri.TryCreate(htu, UriKind.Absolute, out var htuUri)
-            || (htuUri.Scheme != Uri.UriSchemeHttps && htuUri.Scheme != Uri.UriSchemeHttp) || NormalizeHtu(htuUri) != expectedHtu)
+            || (htuUri.Scheme != Uri.UriSchemeHttps && htuUri.Scheme != Uri.UriSchemeHttp) || htuUri.UserInfo.Length > 0
+            || NormalizeHtu(htuUri) != expectedHtu)
         {
             return DpopValidationResult.Invalid(BindingChecks.DpopUrlMismatch, $"the DPoP proof's htu must be {expectedHtu} for this request (RFC 9449 section 4.3 step 9)");
         }
 
         // Step 11: iat within the window (either side, for clock skew).
+        // A NumericDate may have a fraction (RFC 7519 §2); whole seconds are what the window needs.
         if (!payload.TryGetProperty("iat", out var iatElement) || iatElement.ValueKind != JsonValueKind.Number
-            || !iatElement.TryGetInt64(out var iatSeconds) || iatSeconds < 0 || iatSeconds > 253402300799)
+            || !iatElement.TryGetDouble(out var iatValue) || !double.IsFinite(iatValue) || iatValue < 0 || iatValue > 253402300799)
         {
             return DpopValidationResult.Invalid(BindingChecks.DpopIatInvalid, "the DPoP proof needs a numeric iat (RFC 9449 section 4.2)");
         }
 
-        iat = DateTimeOffset.FromUnixTimeSeconds(iatSeconds);
+        iat = DateTimeOffset.FromUnixTimeSeconds((long)Math.Floor(iatValue));
         var now = _time.GetUtcNow();
         if (iat < now - _options.IatWindow || iat > now + _options.IatWindow)
         {

@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Mandate.Testing;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.SenderConstraint.Tests;
+
+/// <summary>
+/// Proofs signed by hand, for what IdentityModel will not sign: RSA keys under 2048 bits (RFC 7518 §3.3 MUST NOT
+/// be used), a NumericDate with a fraction (RFC 7519 §2 allows it), and an htu naming user information.
+/// </summary>
+public sealed class DpopProofKeyAndTimeTests
+{
+    private const string Url = "https://mandate.example/token";
+    private readonly ManualTimeProvider _time = new();
+    private readonly DpopProofValidator _validator;
+
+    public DpopProofKeyAndTimeTests() => _validator = new DpopProofValidator(new DpopValidationOptions(), _time);
+
+    [Theory]
+    [InlineData(1024, "RS256")]
+    [InlineData(1024, "PS256")]
+    [InlineData(2040, "RS256")]
+    public async Task Validate_RsaKeyUnder2048Bits_IsRefusedNamingTheRule(int bits, string alg)
+    {
+        using var rsa = RSA.Create(bits);
+
+        var result = await Validate(RsaProof(rsa, alg, Claims(_time.GetUtcNow().ToUnixTimeSeconds())));
+
+        Assert.False(result.IsValid);
+        Assert.Equal(DpopFailure.InvalidProof, result.Failure);
+        Assert.Contains($"RSA key has {bits} bits", result.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("at least 2048", result.FailureReason, StringComparison.Ordinal);
+        Assert.Null(result.JwkThumbprint);
+    }
+
+    [Theory]
+    [InlineData("RS256")]
+    [InlineData("PS256")]
+    public async Task Validate_Rsa2048_IsAccepted(string alg)
+    {
+        using var rsa = RSA.Create(2048);
+
+        var result = await Validate(RsaProof(rsa, alg, Claims(_time.GetUtcNow().ToUnixTimeSeconds())));
+
+        Assert.True(result.IsValid, result.FailureReason);
+    }
+
+    [Fact]
+    public async Task Validate_FractionalIat_IsAccepted()
+    {
+        using var rsa = RSA.Create(2048);
+
+        var result = await Validate(RsaProof(rsa, "RS256", Claims(_time.GetUtcNow().ToUnixTimeSeconds() + 0.5)));
+
+        Assert.True(result.IsValid, result.FailureReason);
+    }
+
+    [Theory]
+    [InlineData(-61.5)]
+    [InlineData(61.5)]
+    public async Task Validate_FractionalIatOutsideWindow_IsRefused(double offset)
+    {
+        using var rsa = RSA.Create(2048);
+
+        var result = await Validate(RsaProof(rsa, "RS256", Claims(_time.GetUtcNow().ToUnixTimeSeconds() + offset)));
+
+        Assert.False(result.IsValid);
+        Assert.Contains("iat", result.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://user:pass@mandate.example/token")]
+    [InlineData("https://user@mandate.example/token")]
+    public async Task Validate_HtuWithUserInfo_IsRefused(string htu)
+    {
+        using var rsa = RSA.Create(2048);
+        var claims = Claims(_time.GetUtcNow().ToUnixTimeSeconds());
+        claims["htu"] = htu;
+
+        var result = await Validate(RsaProof(rsa, "RS256", claims));
+
+        Assert.False(result.IsValid);
+        Assert.Contains("htu", result.FailureReason, StringComparison.Ordinal);
+    }
+
+    private Task<DpopValidationResult> Validate(string proof) =>
+        _validator.ValidateAsync(new DpopProofRequest(proof, "POST", new Uri(Url)));
+
+    private static Dictionary<string, object> Claims(double iat) => new()
+    {
+        ["jti"] = Guid.NewGuid().ToString("N"),
+        ["htm"] = "POST",
+        ["htu"] = Url,
+        ["iat"] = iat,
+    };
+
+    private static string RsaProof(RSA rsa, string alg, Dictionary<string, object> claims)
+    {
+        var key = rsa.ExportParameters(includePrivateParameters: false);
+        var header = new Dictionary<string, object>
+        {
+            ["typ"] = "dpop+jwt",
+            ["alg"] = alg,
+            ["jwk"] = new Dictionary<string, string> { ["kty"] = "RSA", ["n"] = Base64UrlEncoder.Encode(key.Modulus), ["e"] = Base64UrlEncoder.Encode(key.Exponent) },
+        };
+        var signingInput = Segment(header) + "." + Segment(claims);
+        var padding = alg.StartsWith("PS", StringComparison.Ordinal) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
+        var signature = rsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, padding);
+        return signingInput + "." + Base64UrlEncoder.Encode(signature);
+    }
+
+    private static string Segment(object value) => Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(value));
+}
