@@ -42,7 +42,8 @@ public static class FormReader
             return (null, FormChecks.UnsupportedMediaType.Refuse("the body must be application/x-www-form-urlencoded"), StatusCodes.Status415UnsupportedMediaType);
         }
 
-        if (mediaType.Charset.HasValue && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        // A quoted value is the same value (RFC 9110 §5.6.6): charset="UTF-8" is UTF-8.
+        if (mediaType.Charset.HasValue && !HeaderUtilities.RemoveQuotes(mediaType.Charset).Equals("utf-8", StringComparison.OrdinalIgnoreCase))
         {
             return (null, FormChecks.UnsupportedCharset.Refuse("only charset=utf-8 is accepted"), StatusCodes.Status415UnsupportedMediaType);
         }
@@ -77,7 +78,8 @@ public static class FormReader
                 return (null, FormChecks.MalformedBody.Refuse("the body is not valid UTF-8 form encoding"), StatusCodes.Status400BadRequest);
             }
 
-            if (name.Length == 0)
+            // RFC 6749 §3.1: parameters sent without a value are treated as if omitted, so they repeat nothing either.
+            if (name.Length == 0 || value.Length == 0)
             {
                 continue;
             }
@@ -88,11 +90,7 @@ public static class FormReader
                 return (null, repeated?.Invoke(name) ?? FormChecks.DuplicateParameter.Refuse(RepeatedParameter(name)), StatusCodes.Status400BadRequest);
             }
 
-            // RFC 6749 §3.1: parameters sent without a value are treated as if omitted.
-            if (value.Length > 0)
-            {
-                form[name] = value;
-            }
+            form[name] = value;
         }
 
         return (form, null, StatusCodes.Status200OK);
