@@ -1,5 +1,6 @@
 using Mandate.Core.Configuration;
 using Mandate.Core.Credentials.Federation;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -23,8 +24,8 @@ public static class FederationEndpoints
 
     public static void MapFederation(this IEndpointRouteBuilder app)
     {
-        app.MapGet(DiscoveryPath, Discovery);
-        app.MapGet(JwksPath, JwksAsync);
+        app.MapGetAndHead(DiscoveryPath, Discovery);
+        app.MapGetAndHead(JwksPath, JwksAsync);
     }
 
     public static IResult Discovery(HttpContext http, MandateOptions options)

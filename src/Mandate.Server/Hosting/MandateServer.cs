@@ -190,14 +190,14 @@ public static class MandateServer
             app.MapMethods(path, ["GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"], MethodNotAllowedAsync);
         }
 
-        app.MapGet(MetadataEndpoints.MetadataPath, MetadataEndpoints.Metadata);
-        app.MapGet(MetadataEndpoints.JwksPath, MetadataEndpoints.Jwks);
+        app.MapGetAndHead(MetadataEndpoints.MetadataPath, MetadataEndpoints.Metadata);
+        app.MapGetAndHead(MetadataEndpoints.JwksPath, MetadataEndpoints.Jwks);
         app.MapFederation();
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGetAndHead("/healthz", () => Results.Text("ok"));
         app.MapAdmin();
         if (app.Services.GetService<Core.Spiffe.SpiffeAuthority>() is not null)
         {
-            app.MapGet(SpiffeBundleEndpoint.Path, SpiffeBundleEndpoint.Handle);
+            app.MapGetAndHead(SpiffeBundleEndpoint.Path, SpiffeBundleEndpoint.Handle);
             app.MapWorkloadApi();
         }
     }
