@@ -22,7 +22,9 @@ public static class MetadataEndpoints
     {
         ArgumentNullException.ThrowIfNull(options);
         var issuer = options.Issuer.TrimEnd('/');
-        var svidAuthentication = options.SenderConstraint.X509TrustBundles.Count > 0 || options.Spiffe.Enabled;
+        // A client certificate reaches the broker only over its own TLS listener (sender_constraint.tls).
+        var svidAuthentication = options.SenderConstraint.Tls is not null
+            && (options.SenderConstraint.X509TrustBundles.Count > 0 || options.Spiffe.Enabled);
         var metadata = new Dictionary<string, object>
         {
             // RFC 8414 §2: issuer must equal the iss of tokens, character for character.
@@ -43,7 +45,7 @@ public static class MetadataEndpoints
             ["mandate_trust_domain"] = options.TrustDomain,
             // RFC 9449 §5.1 and RFC 8705 §3.3.
             ["dpop_signing_alg_values_supported"] = options.SenderConstraint.Dpop.AllowedAlgorithms,
-            ["tls_client_certificate_bound_access_tokens"] = options.SenderConstraint.Tls is not null && svidAuthentication,
+            ["tls_client_certificate_bound_access_tokens"] = svidAuthentication,
         };
         if (options.Spiffe.Enabled)
         {
