@@ -74,7 +74,7 @@ public static partial class ExchangeParameters
 
         if (r.RequestedTokenType is { } requested && requested is not (T.AccessToken or T.Jwt or T.TxnToken))
         {
-            return RequestChecks.RequestedTokenType.Refuse("requested_token_type must be urn:ietf:params:oauth:token-type:access_token (a tool credential, the default) or :txn_token (a run token)");
+            return RequestChecks.RequestedTokenType.Refuse("requested_token_type must be urn:ietf:params:oauth:token-type:access_token or :jwt (a tool credential, the default) or :txn_token (a run token)");
         }
 
         if (r.Scope is { } scope && !string.IsNullOrWhiteSpace(scope) && !ScopePattern().IsMatch(scope))
