@@ -119,6 +119,12 @@ public static class AuthorizationDetailsParser
             {
                 return $"{at}.{property.Name} must be a {field.Kind switch { DetailFieldKind.Text => "string", DetailFieldKind.Number => "number", _ => "bool" }}";
             }
+
+            // RFC 8259 §6: numbers beyond IEEE 754 double do not interoperate (1e999 would be infinity in the credential).
+            if (field.Kind == DetailFieldKind.Number && !(property.Value.TryGetDouble(out var number) && double.IsFinite(number)))
+            {
+                return $"{at}.{property.Name} must be a number within the range of a double (RFC 8259 section 6)";
+            }
         }
 
         var missing = declared.Fields.Where(f => f.Value.Required && !item.TryGetProperty(f.Key, out _)).Select(f => f.Key).ToList();

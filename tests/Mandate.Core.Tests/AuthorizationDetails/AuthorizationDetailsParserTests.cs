@@ -53,4 +53,28 @@ public sealed class AuthorizationDetailsParserTests
         Assert.Null(details);
         Assert.Contains("unpaired surrogate", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("1e999")]
+    [InlineData("-1e999")]
+    [InlineData("1e309")]
+    public void Invariant7_NumberBeyondDouble_RefusedNamingTheField(string number)
+    {
+        var (details, error) = AuthorizationDetailsParser.Parse($$"""[{"type":"refund","amount":{{number}}}]""", Refunds);
+
+        Assert.Null(details);
+        Assert.Contains("amount must be a number within the range of a double", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1e308")]
+    [InlineData("0.000001")]
+    [InlineData("-12")]
+    public void Parse_NumberWithinDouble_IsAccepted(string number)
+    {
+        var (details, error) = AuthorizationDetailsParser.Parse($$"""[{"type":"refund","amount":{{number}}}]""", Refunds);
+
+        Assert.Null(error);
+        Assert.Single(details!);
+    }
 }

@@ -119,23 +119,7 @@ public sealed class McpGatewayWireTests : McpGatewayTest
     [InlineData("application/json; charset=utf-16")]
     public async Task Post_NotUtf8Json_Returns415AndForwardsNothing(string? contentType)
     {
-        var credential = await Gateway.CredentialAsync();
-        var body = Request("tools/call", "lookup_order", """{"orderId":"o-1"}""");
-        using var request = new HttpRequestMessage(HttpMethod.Post, Gateway.Endpoint()) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
-        if (contentType is not null)
-        {
-            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        }
-
-        request.Headers.Authorization = new("Bearer", credential);
-        request.Headers.Accept.ParseAdd("application/json");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        foreach (var (name, value) in ModernHeaders(body))
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        using var response = await Http.SendAsync(request);
+        using var response = await PostLookupAsync(contentType);
 
         Assert.Equal(-32600, (await JsonRpcErrorAsync(response, 415)).GetProperty("code").GetInt32());
         Assert.Empty(Gateway.Upstream.Received);
@@ -146,19 +130,7 @@ public sealed class McpGatewayWireTests : McpGatewayTest
     [InlineData("Application/JSON;charset=utf-8")]
     public async Task Post_Utf8JsonSpelledOtherwise_IsAccepted(string contentType)
     {
-        var credential = await Gateway.CredentialAsync();
-        var body = Request("tools/call", "lookup_order", """{"orderId":"o-1"}""");
-        using var request = new HttpRequestMessage(HttpMethod.Post, Gateway.Endpoint()) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        request.Headers.Authorization = new("Bearer", credential);
-        request.Headers.Accept.ParseAdd("application/json");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        foreach (var (name, value) in ModernHeaders(body))
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        using var response = await Http.SendAsync(request);
+        using var response = await PostLookupAsync(contentType);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -219,5 +191,27 @@ public sealed class McpGatewayWireTests : McpGatewayTest
         }
 
         Assert.Empty(Gateway.Upstream.Calls("refund"));
+    }
+
+    /// <summary>A valid lookup_order call with the 2026-07-28 headers, its Content-Type exactly <paramref name="contentType"/> (none when null).</summary>
+    private async Task<HttpResponseMessage> PostLookupAsync(string? contentType)
+    {
+        var credential = await Gateway.CredentialAsync();
+        var body = Request("tools/call", "lookup_order", """{"orderId":"o-1"}""");
+        using var request = new HttpRequestMessage(HttpMethod.Post, Gateway.Endpoint()) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
+        if (contentType is not null)
+        {
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        request.Headers.Authorization = new("Bearer", credential);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        foreach (var (name, value) in ModernHeaders(body))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return await Http.SendAsync(request);
     }
 }
