@@ -124,6 +124,7 @@ public sealed class McpGatewayAuthTests : McpGatewayTest
         using var response = await PostAsync(Request("tools/list"), credential, headers);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("insufficient_scope", await response.Content.ReadAsStringAsync());
         Assert.Empty(Gateway.Upstream.Received);
     }
 }

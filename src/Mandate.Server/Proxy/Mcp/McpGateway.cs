@@ -266,6 +266,7 @@ internal sealed class McpGateway
         var own = new Uri(tool.Resource).GetLeftPart(UriPartial.Authority);
         return origin.Count == 1 && string.Equals(origin[0], own, StringComparison.OrdinalIgnoreCase)
             ? null
-            : ProxyRefusal.Forbidden(McpGatewayChecks.OriginRefused, $"the Origin header is not this gateway's ({own}); MCP endpoints refuse cross-origin requests");
+            // Not a credential problem: no OAuth error code, so a client does not try a scope step-up.
+            : ProxyRefusal.Forbidden(McpGatewayChecks.OriginRefused, $"the Origin header is not this gateway's ({own}); MCP endpoints refuse cross-origin requests") with { Error = null };
     }
 }
