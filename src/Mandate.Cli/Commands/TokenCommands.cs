@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using Mandate.Core.Configuration;
+using Mandate.Server.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Spectre.Console;
@@ -114,7 +116,15 @@ internal static class TokenCommands
                 return null;
             }
 
-            url = LoopbackFor(options.Listen);
+            try
+            {
+                return ListenAddress.Parse(options.Listen, options.SenderConstraint.Tls is not null).LocalUrl;
+            }
+            catch (MandateConfigException e)
+            {
+                Output.Error(e.Message);
+                return null;
+            }
         }
 
         if (!Uri.TryCreate((url ?? "http://127.0.0.1:8080").TrimEnd('/') + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
@@ -124,20 +134,6 @@ internal static class TokenCommands
         }
 
         return uri;
-    }
-
-    /// <summary>A listen address on every interface (<c>0.0.0.0</c>, <c>[::]</c>, <c>*</c>, <c>+</c>) is reached on loopback.</summary>
-    private static string LoopbackFor(string listen)
-    {
-        foreach (var any in new[] { "://0.0.0.0", "://[::]", "://*", "://+" })
-        {
-            if (listen.Contains(any, StringComparison.Ordinal))
-            {
-                return listen.Replace(any, "://127.0.0.1", StringComparison.Ordinal);
-            }
-        }
-
-        return listen;
     }
 
     /// <summary>Only the value on standard output (nothing when the token does not verify), so <c>$(...)</c> captures exactly it.</summary>
