@@ -1,3 +1,4 @@
+using Mandate.SenderConstraint.Jose;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
@@ -74,7 +75,8 @@ internal sealed class BrokerKeyCache : IDisposable
                 using var json = await BrokerEndpoints.GetJsonAsync(_http, _endpoints.JwksUri, ct);
                 var set = new JsonWebKeySet(json.RootElement.GetRawText());
                 // Public keys with a kid only: a JWK carrying private material ('d') is a broker misconfiguration, not a key to trust.
-                var keys = set.Keys.Where(k => !string.IsNullOrEmpty(k.KeyId) && string.IsNullOrEmpty(k.D)).ToList();
+                // RFC 7518 §3.3: an RSA key under 2048 bits MUST NOT verify RS256/PS256, so one is never trusted.
+                var keys = set.Keys.Where(k => !string.IsNullOrEmpty(k.KeyId) && string.IsNullOrEmpty(k.D) && !RsaKeyStrength.IsTooShort(k)).ToList();
                 _current = new KeySnapshot(keys, now);
                 MandateTokenLog.KeysFetched(_logger, keys.Count, _endpoints.JwksUri);
                 return _current;

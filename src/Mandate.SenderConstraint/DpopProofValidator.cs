@@ -15,6 +15,9 @@ namespace Mandate.SenderConstraint;
 /// </summary>
 public sealed class DpopProofValidator
 {
+    /// <summary>Longest proof jti accepted: a random id needs far less, and each one is kept in the replay cache.</summary>
+    private const int MaxJtiLength = 256;
+    private const string JtiRule = "the DPoP proof needs a jti of 1 to 256 characters (RFC 9449 section 4.2)";
     // RFC 7517 §6.2.2 / §6.3.2 / §6.4: members that only a private or symmetric key has.
     private static readonly string[] PrivateMembers = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 
@@ -73,6 +76,14 @@ public sealed class DpopProofValidator
         catch (Exception e) when (e is ArgumentException or JsonException or FormatException or SecurityTokenException)
         {
             return DpopValidationResult.Invalid(BindingChecks.DpopProofMalformed, "the DPoP proof is not a well-formed JWT (RFC 9449 section 4.3 step 2)");
+        }
+
+        // The proof's tighter jti limit is judged first, so every jti of the wrong length gets one description
+        // (the rules every JWT meets allow identity values up to 2048 characters).
+        if (payload.ValueKind == JsonValueKind.Object && payload.TryGetProperty("jti", out var jtiElement)
+            && jtiElement.ValueKind == JsonValueKind.String && jtiElement.GetString() is not { Length: > 0 and <= MaxJtiLength })
+        {
+            return DpopValidationResult.Invalid(BindingChecks.DpopProofMalformed, JtiRule);
         }
 
         // RFC 7515 §4.1.11 (crit) and the claim types every JWT meets; the iat window is step 11 below.
@@ -195,9 +206,9 @@ public sealed class DpopProofValidator
 
         // Step 3: required claims.
         var jtiValue = ReadString(payload, "jti");
-        if (jtiValue is null or { Length: > 256 })
+        if (jtiValue is null or { Length: > MaxJtiLength })
         {
-            return DpopValidationResult.Invalid(BindingChecks.DpopProofMalformed, "the DPoP proof needs a jti of 1 to 256 characters (RFC 9449 section 4.2)");
+            return DpopValidationResult.Invalid(BindingChecks.DpopProofMalformed, JtiRule);
         }
 
         jti = jtiValue;

@@ -28,6 +28,19 @@ public sealed class ResourceMetadataTests : McpTest
         Assert.False(json.TryGetProperty("resource_signing_alg_values_supported", out _));
     }
 
+    [Theory]
+    [InlineData("/.well-known/oauth-protected-resource/mcp")]
+    [InlineData("/.well-known/oauth-protected-resource")]
+    public async Task Metadata_Head_SameStatusAndTypeAsGetWithoutBody(string path)
+    {
+        // RFC 9110 §9.1/§9.3.2: HEAD is GET without the content.
+        using var response = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
     [Fact]
     public async Task Metadata_ForAnotherPath_IsNotServed()
     {

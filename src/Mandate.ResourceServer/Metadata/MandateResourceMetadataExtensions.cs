@@ -10,8 +10,10 @@ namespace Mandate.ResourceServer;
 /// <summary>Serves RFC 9728 protected resource metadata for a Mandate-protected service.</summary>
 public static class MandateResourceMetadataExtensions
 {
+    private static readonly string[] GetAndHead = ["GET", "HEAD"];
+
     /// <summary>
-    /// Maps <c>GET /.well-known/oauth-protected-resource{path of the audience}</c> (RFC 9728 §3.1) and, when
+    /// Maps <c>GET</c> and <c>HEAD /.well-known/oauth-protected-resource{path of the audience}</c> (RFC 9728 §3.1) and, when
     /// <paramref name="alsoAtRoot"/> and the audience has a path, the root form that MCP clients try next. The
     /// scheme's <see cref="MandateTokenOptions.Audience"/> must be an http(s) URL and
     /// <see cref="MandateTokenOptions.ResourceMetadata"/> must be set.
@@ -35,7 +37,8 @@ public static class MandateResourceMetadataExtensions
         var group = endpoints.MapGroup("");
         foreach (var path in paths)
         {
-            group.MapGet(path, (HttpContext http) =>
+            // RFC 9110 §9.1: HEAD answers as GET does; the server sends no body for it.
+            group.MapMethods(path, GetAndHead, (HttpContext http) =>
             {
                 // Public metadata: browser-based MCP clients read it cross-origin.
                 http.Response.Headers.AccessControlAllowOrigin = "*";

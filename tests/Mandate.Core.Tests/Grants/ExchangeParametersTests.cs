@@ -85,6 +85,16 @@ public sealed class ExchangeParametersTests
     }
 
     [Fact]
+    public async Task Check_BadRequestedTokenType_NamesEveryAcceptedType()
+    {
+        // :jwt is accepted (Check_WellFormedVariant_Continues), so the refusal must name it too.
+        await AssertRejectedAsync(
+            p => p[P.RequestedTokenType] = "urn:ietf:params:oauth:token-type:saml2",
+            E.InvalidRequest,
+            "urn:ietf:params:oauth:token-type:access_token or :jwt (a tool credential, the default) or :txn_token (a run token)");
+    }
+
+    [Fact]
     public async Task Check_NoResourceNorAudience_IsInvalidTarget()
     {
         await AssertRejectedAsync(p => p.Remove(P.Resource), E.InvalidTarget, "name the tool with resource (its URI) or audience (its name)");

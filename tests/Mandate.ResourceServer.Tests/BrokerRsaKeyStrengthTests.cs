@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mandate.Examples.Tools;
+using Mandate.ResourceServer.Tests.Harness;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.ResourceServer.Tests;
+
+/// <summary>
+/// RFC 7518 §3.3: RS256 MUST use an RSA key of 2048 bits or more. A key under that in the broker's JWKS is never trusted,
+/// even when the tool accepts RS256; credentials are signed by hand because IdentityModel will not sign with a short key.
+/// </summary>
+public sealed class BrokerRsaKeyStrengthTests : ToolTest
+{
+    [Fact]
+    public async Task Credential_SignedByAnRsaKeyUnder2048BitsInTheJwks_IsRefused()
+    {
+        using var rsa = RSA.Create(1024);
+        var tool = await ToolTrusting(rsa);
+
+        var reply = await tool.PostAsync("/refunds", await SignedBy(rsa), RefundBody);
+
+        CredentialValidationTests.AssertInvalidToken(reply, "signing key (kid)");
+    }
+
+    [Fact]
+    public async Task Credential_SignedByA2048BitRsaKeyInTheJwks_IsAccepted()
+    {
+        using var rsa = RSA.Create(2048);
+        var tool = await ToolTrusting(rsa);
+
+        var reply = await tool.PostAsync("/refunds", await SignedBy(rsa), RefundBody);
+
+        Assert.True(reply.Status == 201, reply.Description);
+    }
+
+    private Task<ToolClient> ToolTrusting(RSA rsa) => Harness.StartToolAsync(ToolKind.Refunds, o =>
+    {
+        o.ValidAlgorithms.Add("RS256");
+        o.Backchannel = new HttpClient(new ExtraJwkHandler(rsa));
+    });
+
+    private async Task<string> SignedBy(RSA rsa)
+    {
+        var claims = ForgedTokens.Claims(await Harness.CredentialAsync(ToolKind.Refunds, "refunds:write"));
+        var header = new Dictionary<string, object> { ["alg"] = "RS256", ["typ"] = "at+jwt", ["kid"] = ExtraJwkHandler.Kid };
+        var input = Segment(header) + "." + Segment(claims);
+        var signature = rsa.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return input + "." + Base64UrlEncoder.Encode(signature);
+    }
+
+    private static string Segment(object value) => Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(value));
+
+    /// <summary>Serves the broker's JWKS with one more RSA key in it.</summary>
+    private sealed class ExtraJwkHandler(RSA rsa) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        public const string Kid = "extra-rsa";
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (request.RequestUri?.AbsolutePath != "/.well-known/jwks.json")
+            {
+                return response;
+            }
+
+            var jwks = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
+            var key = rsa.ExportParameters(includePrivateParameters: false);
+            jwks["keys"]!.AsArray().Add(new JsonObject
+            {
+                ["kty"] = "RSA",
+                ["kid"] = Kid,
+                ["n"] = Base64UrlEncoder.Encode(key.Modulus),
+                ["e"] = Base64UrlEncoder.Encode(key.Exponent),
+            });
+            response.Content = new StringContent(jwks.ToJsonString(), Encoding.UTF8, "application/json");
+            return response;
+        }
+    }
+}
