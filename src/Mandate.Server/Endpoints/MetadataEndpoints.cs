@@ -12,7 +12,9 @@ public static class MetadataEndpoints
     public const string MetadataPath = "/.well-known/oauth-authorization-server";
     public const string JwksPath = "/.well-known/jwks.json";
 
-    private static readonly string[] GrantTypes = [OAuthConstants.GrantTypes.TokenExchange];
+    // The CIBA poll collects a credential a person approved (token-format.md); its auth_req_id comes from a token
+    // exchange's pending answer, not a backchannel authentication endpoint, so no other CIBA metadata applies.
+    private static readonly string[] GrantTypes = [OAuthConstants.GrantTypes.TokenExchange, OAuthConstants.GrantTypes.Ciba];
     private static readonly string[] NoAuthentication = ["none"];
     private static readonly string[] BearerAuthentication = ["bearer"];
     private static readonly string[] TlsAuthentication = ["none", "tls_client_auth"];

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Mandate.Core.Configuration;
 using Mandate.Core.Spiffe;
 using Mandate.Server.Http;
@@ -19,7 +20,12 @@ internal static class WorkloadEndpoints
     public const string JwtPath = "/v1/svid/jwt";
     public const string BundlePath = "/v1/bundle";
     private const int MaxAudienceLength = 1024;
-    private static readonly JsonSerializerOptions BodyJson = new(JsonSerializerDefaults.Web);
+    // Exactly {"audience": "..."}: a misspelt, repeated or extra member is refused rather than read past.
+    private static readonly JsonSerializerOptions BodyJson = new()
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
 
     public static void MapWorkloadApi(this IEndpointRouteBuilder app)
     {
@@ -72,7 +78,7 @@ internal static class WorkloadEndpoints
         if (request?.Audience is not { Length: > 0 and <= MaxAudienceLength } audience || string.IsNullOrWhiteSpace(audience))
         {
             // JWT-SVID spec §3: aud is required; the workload names who the token is for.
-            return ProblemChecks.Problem(WorkloadChecks.AudienceMissing, "invalid request", "send a JSON body {\"audience\": \"<who the token is for>\"}; audience is required (JWT-SVID spec §3)", StatusCodes.Status400BadRequest);
+            return ProblemChecks.Problem(WorkloadChecks.AudienceMissing, "invalid request", "send a JSON body {\"audience\": \"<who the token is for>\"} with no other member; audience is required (JWT-SVID spec §3)", StatusCodes.Status400BadRequest);
         }
 
         var caller = await attestation.AttestAsync(http.Features.Get<WorkloadConnection>()!, ct);

@@ -21,7 +21,8 @@ public sealed class MetadataTests : BrokerTest
         Assert.Equal(Issuer + "/oauth2/introspect", m.GetProperty("introspection_endpoint").GetString());
         Assert.Equal(Issuer + "/oauth2/revoke", m.GetProperty("revocation_endpoint").GetString());
         Assert.Equal(Issuer + "/.well-known/jwks.json", m.GetProperty("jwks_uri").GetString());
-        Assert.Equal(["urn:ietf:params:oauth:grant-type:token-exchange"], Strings(m.GetProperty("grant_types_supported")));
+        Assert.Equal(["urn:ietf:params:oauth:grant-type:token-exchange", "urn:openid:params:grant-type:ciba"], Strings(m.GetProperty("grant_types_supported")));
+        Assert.False(m.TryGetProperty("backchannel_authentication_endpoint", out _), "the CIBA poll's auth_req_id comes from a token exchange, not a backchannel endpoint");
         Assert.Equal(["ES256"], Strings(m.GetProperty("access_token_signing_alg_values_supported")));
         Assert.Equal(["none"], Strings(m.GetProperty("token_endpoint_auth_methods_supported")));
         Assert.False(m.TryGetProperty("token_endpoint_auth_signing_alg_values_supported", out _), "no client assertions, so no algorithms for them (RFC 8414 section 2)");

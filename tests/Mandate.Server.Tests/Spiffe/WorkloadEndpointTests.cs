@@ -56,7 +56,11 @@ public sealed class WorkloadEndpointTests : SpiffeBrokerTest
     [InlineData("{\"audience\": \"\"}")]
     [InlineData("{\"audience\": 5}")]
     [InlineData("not json")]
-    public async Task JwtSvid_WithoutAValidAudience_Returns400AndIssuesNothing(string body)
+    [InlineData("{\"Audience\": \"http://127.0.0.1\"}")]
+    [InlineData("{\"audience\": \"http://127.0.0.1\", \"ttl\": 3600}")]
+    [InlineData("{\"audience\": \"http://a.example\", \"audience\": \"http://127.0.0.1\"}")]
+    [InlineData("[\"http://127.0.0.1\"]")]
+    public async Task JwtSvid_BodyOtherThanOneStringAudience_Returns400AndIssuesNothing(string body)
     {
         await RegisterThisProcessAsync(Agent);
         using var client = WorkloadSocketClient.Connect(WorkloadSocket);
