@@ -63,8 +63,9 @@ public static class IncomingJwtRules
         {
             document = JsonDocument.Parse(into[..written], StrictJson);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: the duplicate-name check meets a member name escaping a lone surrogate.
             return null;
         }
 

@@ -70,8 +70,9 @@ internal static class WorkloadEndpoints
         {
             request = await JsonSerializer.DeserializeAsync<JwtSvidRequest>(http.Request.Body, BodyJson, ct);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: the duplicate-name check meets a member name escaping a lone surrogate.
             request = null;
         }
 

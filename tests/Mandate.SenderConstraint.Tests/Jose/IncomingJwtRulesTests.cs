@@ -81,6 +81,8 @@ public sealed class IncomingJwtRulesTests
     [InlineData("""{"sub":"alice","exp":1767225900,"cnf":{"jkt":"a","jkt":"b"}}""")]
     [InlineData("""[1,2]""")]
     [InlineData("""{"sub":"alice" """)]
+    [InlineData("""{"sub":"alice","exp":1767225900,"u\ud800id":1}""")]
+    [InlineData("""{"sub":"alice","exp":1767225900,"x":{"\udc00":1,"b":2}}""")]
     public void Invariant7_ClaimsSetNotAnObjectWithUniqueNames_Refused(string claims)
     {
         // RFC 7519 §4: claim names MUST be unique within a JWT Claims Set.

@@ -159,6 +159,24 @@ public sealed class IncomingJwtRuleTests : BrokerTest, IDisposable
         Expect.Issued(reply);
     }
 
+    [Fact]
+    public async Task Invariant7_ClaimNameEscapingALoneSurrogate_RefusedInvalidRequestNot500()
+    {
+        // RFC 8259 §8.2: a member name that is not valid Unicode, in a nested claim (IdentityModel reads only the
+        // top level), which the duplicate-name check cannot compare. Signed by the trusted user issuer.
+        var valid = Broker.UserKey.Sign(Broker.UserClaims()).Split('.');
+        var claims = System.Text.Encoding.UTF8.GetString(Base64Url.DecodeFromChars(valid[1]));
+        var payload = Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(claims[..^1] + ",\"ext\":{\"u\\ud800id\":1}}"));
+        var signingInput = valid[0] + "." + payload;
+        var signature = RawJwt.Es256(Broker.UserKey.Key)(System.Text.Encoding.ASCII.GetBytes(signingInput));
+        var subject = signingInput + "." + Base64Url.EncodeToString(signature);
+
+        var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { SubjectToken = subject });
+
+        Expect.Refused(reply, "invalid_request", "subject_token");
+        await Broker.AssertNothingIssuedAsync();
+    }
+
     /// <summary>The token with <paramref name="edit"/> applied to its JOSE header, re-signed with the broker's active key.</summary>
     private string ResignWithHeader(string token, Action<JsonObject> edit)
     {
