@@ -1,0 +1,68 @@
+using Mandate.Examples.Mcp.Tests.Harness;
+using Mandate.Mcp;
+
+namespace Mandate.Examples.Mcp.Tests;
+
+/// <summary>
+/// Streamable HTTP and RFC 6750 conformance of the example server as a whole: what the gate answers before the SDK
+/// sees the request, always a 4xx with a JSON-RPC error body.
+/// </summary>
+public sealed class TransportConformanceTests : McpTest
+{
+    [Theory]
+    // Streamable HTTP §Protocol Version Header: an invalid or unsupported version MUST be answered with 400.
+    [InlineData("2099-01-01", null)]
+    [InlineData("2099-01-01", "tools/call")]
+    [InlineData("latest", null)]
+    public async Task Post_UnsupportedProtocolVersion_Gets400NamingTheSupportedVersions(string version, string? method)
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+
+        var reply = await PostAsync(ToolCall("lookup_order"), credential, r =>
+        {
+            r.Headers.TryAddWithoutValidation("MCP-Protocol-Version", version);
+            if (method is not null)
+            {
+                r.Headers.TryAddWithoutValidation("Mcp-Method", method);
+            }
+        });
+
+        Assert.Equal(400, reply.Status);
+        Assert.Equal(JsonRpcErrorCodes.UnsupportedProtocolVersion, reply.RpcCode);
+        Assert.Equal(7, reply.Json.GetProperty("id").GetInt32());
+        var error = reply.Json.GetProperty("error");
+        foreach (var supported in McpProtocolVersions.Supported)
+        {
+            Assert.Contains(supported, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(version, error.GetProperty("data").GetProperty("requested").GetString());
+    }
+
+    [Theory]
+    [InlineData("2025-06-18")]
+    [InlineData("2025-11-25")]
+    public async Task Post_SupportedLegacyVersionWithoutMcpMethod_ReachesTheSdk(string version)
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+
+        var reply = await PostAsync("""{"jsonrpc":"2.0","id":7,"method":"ping"}""", credential, r => r.Headers.TryAddWithoutValidation("MCP-Protocol-Version", version));
+
+        Assert.DoesNotContain("-32022", reply.Body, StringComparison.Ordinal);
+        Assert.True(reply.Status < 500, reply.Body);
+    }
+
+    [Theory]
+    // The SDK behind cannot read an id spelled with an exponent or a fraction: the gate refuses it with a 400.
+    [InlineData("1e2")]
+    [InlineData("100.0")]
+    public async Task Post_IntegerIdWithExponentOrFraction_Gets400InvalidRequest_Not500(string id)
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+
+        var reply = await PostAsync("""{"jsonrpc":"2.0","id":""" + id + ""","method":"tools/list"}""", credential);
+
+        Assert.Equal(400, reply.Status);
+        Assert.Equal(JsonRpcErrorCodes.InvalidRequest, reply.RpcCode);
+    }
+}
