@@ -65,4 +65,20 @@ public sealed class TransportConformanceTests : McpTest
         Assert.Equal(400, reply.Status);
         Assert.Equal(JsonRpcErrorCodes.InvalidRequest, reply.RpcCode);
     }
+
+    [Theory]
+    // RFC 6750 §3.1: more than one credential is invalid_request with 400, as at the Mandate gateway.
+    [InlineData("Bearer")]
+    [InlineData("DPoP")]
+    public async Task Post_TwoAuthorizationHeaders_Gets400InvalidRequest(string secondScheme)
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+
+        var reply = await PostAsync(ToolCall("lookup_order"), credential, r => r.Headers.TryAddWithoutValidation("Authorization", secondScheme + " " + credential));
+
+        Assert.Equal(400, reply.Status);
+        Assert.Equal("invalid_request", reply.Parameter("error"));
+        Assert.Equal("invalid_request", reply.Json.GetProperty("error").GetString());
+        Assert.DoesNotContain(credential, reply.Body, StringComparison.Ordinal);
+    }
 }

@@ -24,6 +24,7 @@ internal sealed class McpGateway
     private readonly ProxyForwarder _forwarder;
     private readonly McpAudit _audit;
     private readonly ProxyOptions _options;
+    private readonly IReadOnlyList<string> _dpopAlgorithms;
     private readonly TimeProvider _time;
 
     public McpGateway(ProxyCredentialResolver credentials, IMcpCallPolicy policy, McpUpstreamCredentials upstreamCredentials, SecretVault vault, ProxyForwarder forwarder, McpAudit audit, MandateOptions options, TimeProvider time)
@@ -36,6 +37,7 @@ internal sealed class McpGateway
         _vault = vault;
         _forwarder = forwarder;
         _options = options.Proxy;
+        _dpopAlgorithms = options.SenderConstraint.Dpop.AllowedAlgorithms;
     }
 
     public async Task<ProxyRefusal?> HandleAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target)
@@ -63,10 +65,11 @@ internal sealed class McpGateway
         var (credential, denied) = await _credentials.ResolveAsync(request, tool, call, http.RequestAborted);
         if (denied is not null)
         {
-            if (denied.Status == StatusCodes.Status401Unauthorized)
+            if (denied.Status == StatusCodes.Status401Unauthorized || denied.CheckId == ProxyChecks.CredentialMalformed)
             {
-                var presented = denied.CheckId != ProxyChecks.CredentialMissing;
-                await ProxyProblem.WriteAsync(http, denied, h => h.WWWAuthenticate = McpResourceMetadata.Challenge(tool, presented));
+                // RFC 6750 §3.1: no error code when no credential was presented; invalid_request (400) for a malformed one.
+                var error = denied.CheckId == ProxyChecks.CredentialMissing ? null : denied.Error;
+                await ProxyProblem.WriteAsync(http, denied, h => h.WWWAuthenticate = McpResourceMetadata.Challenges(tool, _dpopAlgorithms, error, denied.Detail));
             }
 
             return denied;
