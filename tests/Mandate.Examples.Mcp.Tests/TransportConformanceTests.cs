@@ -81,4 +81,71 @@ public sealed class TransportConformanceTests : McpTest
         Assert.Equal("invalid_request", reply.Json.GetProperty("error").GetString());
         Assert.DoesNotContain(credential, reply.Body, StringComparison.Ordinal);
     }
+
+    [Theory]
+    // Streamable HTTP §Security Warning: servers MUST validate Origin on all incoming connections (DNS rebinding).
+    [InlineData("http://evil.example", true)]
+    [InlineData("http://evil.example", false)]
+    [InlineData("null", true)]
+    public async Task Post_ForeignOrigin_Gets403JsonRpcError_BeforeTheCredential(string origin, bool withCredential)
+    {
+        var credential = withCredential ? await Harness.CredentialAsync("orders:read") : null;
+
+        var reply = await PostAsync(ToolCall("lookup_order"), credential, r => r.Headers.TryAddWithoutValidation("Origin", origin));
+
+        Assert.Equal(403, reply.Status);
+        Assert.Equal(JsonRpcErrorCodes.InvalidRequest, reply.RpcCode);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, reply.Json.GetProperty("id").ValueKind);
+        Assert.Equal("", reply.Bearer);
+    }
+
+    [Fact]
+    public async Task Get_ForeignOrigin_Gets403()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/mcp");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        request.Headers.TryAddWithoutValidation("Origin", "http://evil.example");
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("localhost")]
+    [InlineData("[::1]")]
+    public async Task Post_LoopbackOriginOfItsOwnPort_IsAccepted(string host)
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+        var origin = $"http://{host}:{Harness.ServerAddress.Port}";
+
+        var withOrigin = await PostAsync(ToolCall("lookup_order", """{"order_id":"o-1001"}"""), credential, r => r.Headers.TryAddWithoutValidation("Origin", origin));
+        var without = await PostAsync(ToolCall("lookup_order", """{"order_id":"o-1001"}"""), credential);
+
+        // The same answer as without Origin: the request reached the SDK.
+        Assert.NotEqual(403, withOrigin.Status);
+        Assert.Equal(without.Status, withOrigin.Status);
+        Assert.Equal(without.Body, withOrigin.Body);
+    }
+
+    [Fact]
+    public async Task Metadata_IsReadableFromAnyOrigin()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/oauth-protected-resource/mcp");
+        request.Headers.TryAddWithoutValidation("Origin", "http://evil.example");
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public void FromArgs_AllowedOrigins_AreReadAndChecked()
+    {
+        var options = PaymentsMcpServer.FromArgs(["--allowed-origins", "https://console.acme.example, http://127.0.0.1:3000"]);
+
+        Assert.Equal(["https://console.acme.example", "http://127.0.0.1:3000"], options.AllowedOrigins);
+        Assert.Throws<ArgumentException>(() => PaymentsMcpServer.FromArgs(["--allowed-origins", "console.acme.example"]));
+    }
 }

@@ -140,17 +140,32 @@ public sealed class McpGatewayAuthTests : McpGatewayTest
         Assert.Empty(Gateway.Upstream.Received);
     }
 
-    [Fact]
-    public async Task Post_ForeignOrigin_Returns403()
+    [Theory]
+    [InlineData("http://evil.example")]
+    [InlineData("null")]
+    [InlineData("http://localhost:1")]
+    public async Task Post_ForeignOrigin_Returns403(string origin)
     {
         var credential = await Gateway.CredentialAsync();
         var headers = ModernHeaders(Request("tools/list"));
-        headers["Origin"] = "http://evil.example";
+        headers["Origin"] = origin;
 
         using var response = await PostAsync(Request("tools/list"), credential, headers);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.DoesNotContain("insufficient_scope", await response.Content.ReadAsStringAsync());
         Assert.Empty(Gateway.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Post_GatewaysOwnOrigin_IsAccepted()
+    {
+        var credential = await Gateway.CredentialAsync();
+        var headers = ModernHeaders(Request("tools/list"));
+        headers["Origin"] = Gateway.Endpoint().GetLeftPart(UriPartial.Authority);
+
+        using var response = await PostAsync(Request("tools/list"), credential, headers);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }

@@ -256,20 +256,13 @@ internal sealed class McpGateway
     }
 
     /// <summary>
-    /// Streamable HTTP §Security: an <c>Origin</c> that is not the gateway's own is refused with 403 (DNS rebinding).
-    /// Agents send none; a browser page that was steered here does.
+    /// Streamable HTTP §Security: an <c>Origin</c> that is not the gateway's own is refused with 403 (DNS rebinding),
+    /// judged by the same rule MCP servers using <c>Mandate.Mcp</c> apply. Agents send none; a browser page that was
+    /// steered here does.
     /// </summary>
-    private static ProxyRefusal? OriginRefusal(HttpRequest request, ToolOptions tool)
-    {
-        if (request.Headers.Origin is not { Count: > 0 } origin)
-        {
-            return null;
-        }
-
-        var own = new Uri(tool.Resource).GetLeftPart(UriPartial.Authority);
-        return origin.Count == 1 && string.Equals(origin[0], own, StringComparison.OrdinalIgnoreCase)
-            ? null
+    private static ProxyRefusal? OriginRefusal(HttpRequest request, ToolOptions tool) =>
+        new McpOriginPolicy([tool.Resource]).Check(request.Headers.Origin) is { } refused
             // Not a credential problem: no OAuth error code, so a client does not try a scope step-up.
-            : ProxyRefusal.Forbidden(McpGatewayChecks.OriginRefused, $"the Origin header is not this gateway's ({own}); MCP endpoints refuse cross-origin requests") with { Error = null };
-    }
+            ? ProxyRefusal.Forbidden(McpGatewayChecks.OriginRefused, refused.Message) with { Error = null }
+            : null;
 }
