@@ -53,7 +53,7 @@ internal static class MandateChallenge
         scope ??= status == StatusCodes.Status401Unauthorized && options.ResourceMetadata?.ChallengeScopes is { Count: > 0 } guidance
             ? string.Join(' ', guidance)
             : null;
-        // RFC 6750 §3.1: a request without any credential gets no error code, only the challenge.
+        // temporarily_unavailable is no RFC 6750 §3.1 error code: the challenge stays bare and the body says it.
         var shown = error is MandateTokenFailure.TemporarilyUnavailable ? null : error;
         // RFC 9449 §7.1: offer DPoP beside Bearer, with the algorithms a proof may use; a proof error belongs to the DPoP challenge only.
         foreach (var challenge in AuthenticateChallenges.Build(leading, options.DpopAlgorithms, scope, shown, description))

@@ -34,7 +34,7 @@ internal sealed class ProxySenderConstraint
     /// </summary>
     public async Task<ProxyRefusal?> CheckAsync(HttpRequest request, string token, bool presentedAsDpop, CancellationToken cancellationToken)
     {
-        var (reason, proofError) = await ReasonAsync(request, token, presentedAsDpop, cancellationToken);
+        var (reason, proofError, dpopBound) = await ReasonAsync(request, token, presentedAsDpop, cancellationToken);
         if (reason is null)
         {
             return null;
@@ -42,10 +42,10 @@ internal sealed class ProxySenderConstraint
 
         return proofError
             ? ProxyRefusal.InvalidDpopProof(reason, _algorithms)
-            : ProxyRefusal.InvalidToken(ProxyChecks.NotHolder, reason) with { DpopAlgorithms = presentedAsDpop ? _algorithms : null };
+            : ProxyRefusal.InvalidToken(ProxyChecks.NotHolder, reason) with { DpopAlgorithms = presentedAsDpop || dpopBound ? _algorithms : null };
     }
 
-    private async Task<(string? Reason, bool ProofError)> ReasonAsync(HttpRequest request, string token, bool presentedAsDpop, CancellationToken cancellationToken)
+    private async Task<(string? Reason, bool ProofError, bool DpopBound)> ReasonAsync(HttpRequest request, string token, bool presentedAsDpop, CancellationToken cancellationToken)
     {
         var jwt = new JsonWebToken(token);
         var cnf = ConfirmationClaim.FromToken(jwt);
@@ -53,39 +53,39 @@ internal sealed class ProxySenderConstraint
         {
             if (jwt.TryGetClaim("cnf", out _))
             {
-                return ("the credential's cnf claim binds nothing the proxy can check; it is refused rather than treated as a bearer credential", false);
+                return ("the credential's cnf claim binds nothing the proxy can check; it is refused rather than treated as a bearer credential", false, false);
             }
 
             // RFC 9449 §7.1: the DPoP scheme is for DPoP-bound credentials only.
-            return (presentedAsDpop ? "this credential is not DPoP-bound; send it as 'Authorization: Bearer <credential>'" : null, false);
+            return (presentedAsDpop ? "this credential is not DPoP-bound; send it as 'Authorization: Bearer <credential>'" : null, false, false);
         }
 
         if (cnf.X5tS256 is not null)
         {
-            return ("the credential is bound to a client certificate (cnf x5t#S256), and the egress proxy listens without TLS so it cannot see one; call the tool directly over mTLS, or request a DPoP-bound or unbound credential for proxied calls", false);
+            return ("the credential is bound to a client certificate (cnf x5t#S256), and the egress proxy listens without TLS so it cannot see one; call the tool directly over mTLS, or request a DPoP-bound or unbound credential for proxied calls", false, false);
         }
 
         if (!presentedAsDpop)
         {
             // RFC 9449 §7.2: a DPoP-bound credential sent as a bearer credential is refused, proof or not.
-            return ("this credential is DPoP-bound; send 'Authorization: DPoP <credential>' with a DPoP proof header signed by the bound key", false);
+            return ("this credential is DPoP-bound; send 'Authorization: DPoP <credential>' with a DPoP proof header signed by the bound key", false, true);
         }
 
         var proofs = request.Headers[ProxyHeaders.Dpop];
         if (proofs.Count != 1 || string.IsNullOrEmpty(proofs[0]))
         {
             // RFC 9449 §7.1: a missing or invalid proof is invalid_dpop_proof, answered with a DPoP challenge.
-            return ("send exactly one DPoP proof header, signed by the key this credential is bound to, for this method and proxy URL", true);
+            return ("send exactly one DPoP proof header, signed by the key this credential is bound to, for this method and proxy URL", true, true);
         }
 
         var uri = new Uri(UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path));
         var result = await _dpop.ValidateAsync(new DpopProofRequest(proofs[0]!, request.Method, uri) { AccessToken = token }, cancellationToken);
         if (!result.IsValid)
         {
-            return (result.FailureReason ?? "the DPoP proof is invalid", true);
+            return (result.FailureReason ?? "the DPoP proof is invalid", true, true);
         }
 
         var binding = ConfirmationClaim.IsBoundTo(cnf, null, result.JwkThumbprint);
-        return binding.Satisfied ? (null, false) : (binding.FailureReason, true);
+        return binding.Satisfied ? (null, false, true) : (binding.FailureReason, true, true);
     }
 }

@@ -54,6 +54,8 @@ public sealed class ProxyDpopTests : ProxyTest, IDisposable
         using var response = await CallWithProofAsync(credential, _key.Create("GET", CallUrl, Broker.Now, accessToken: credential), scheme: "Bearer");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        // RFC 9449 §7.1: the credential is DPoP-bound, so the refusal offers the DPoP scheme too.
+        Assert.Contains("error=\"invalid_token\"", Assert.Single(response.Headers.WwwAuthenticate, c => c.Scheme == "DPoP").Parameter, StringComparison.Ordinal);
         Assert.Empty(Upstream.Received);
     }
 
