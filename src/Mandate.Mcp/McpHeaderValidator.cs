@@ -1,8 +1,8 @@
 namespace Mandate.Mcp;
 
 /// <summary>
-/// streamable HTTP §Server Validation: the request metadata headers must agree with the body. For 2026-07-28 (and
-/// any version not known to predate it) <c>MCP-Protocol-Version</c>, <c>Mcp-Method</c> and, for tools/call,
+/// streamable HTTP §Server Validation: the request metadata headers must agree with the body. For 2026-07-28
+/// <c>MCP-Protocol-Version</c>, <c>Mcp-Method</c> and, for tools/call,
 /// resources/read and prompts/get, <c>Mcp-Name</c> are required. For older versions, or no version header, the body
 /// is the source of truth: the headers are optional, but a header that is present must still agree. A version that
 /// is not one of <see cref="McpProtocolVersions.Supported"/> is refused first (MCP -32022).
