@@ -20,6 +20,13 @@ public sealed record PaymentsMcpOptions
     /// <summary>Where this server reaches the broker for its JWKS when that differs from <see cref="Issuer"/>.</summary>
     public Uri? BrokerAddress { get; init; }
 
+    /// <summary>
+    /// Browser origins (e.g. <c>https://console.acme.example</c>) allowed to call the MCP endpoint besides this server's
+    /// own: its <see cref="Resource"/> origin and, when it listens on loopback, the loopback origins of its port. A
+    /// request without <c>Origin</c> is always allowed; any other origin is refused with 403 (DNS rebinding). Default none.
+    /// </summary>
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+
     /// <summary>The clock for credential lifetimes (tests pass a manual one).</summary>
     public TimeProvider? Time { get; init; }
 

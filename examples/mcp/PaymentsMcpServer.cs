@@ -49,7 +49,10 @@ public static class PaymentsMcpServer
             .WithHttpTransport(t => t.SessionMode = HttpServerSessionMode.StatefulForInitializeClients)
             .WithTools<PaymentsTools>();
 
+        // Fails at start, naming the value, when an allowed origin is not an http(s) origin.
+        _ = new Mandate.Mcp.McpOriginPolicy(options.AllowedOrigins);
         var app = builder.Build();
+        app.UseMcpOriginCheck(options);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapMandateResourceMetadata();
@@ -92,7 +95,8 @@ public static class PaymentsMcpServer
 
     /// <summary>
     /// <c>--urls</c> (default http://127.0.0.1:5100), <c>--broker</c> (where the JWKS is fetched; default the issuer),
-    /// <c>--issuer</c> (default the broker, else the quickstart's http://127.0.0.1:8080), <c>--resource</c> (default {urls}/mcp).
+    /// <c>--issuer</c> (default the broker, else the quickstart's http://127.0.0.1:8080), <c>--resource</c> (default {urls}/mcp),
+    /// <c>--allowed-origins</c> (comma-separated browser origins besides the server's own; default none).
     /// </summary>
     public static PaymentsMcpOptions FromArgs(string[] args)
     {
@@ -103,8 +107,15 @@ public static class PaymentsMcpServer
         _ = AbsoluteUrl("--issuer", issuer);
         var resource = config["resource"] ?? url.ToString().TrimEnd('/') + "/mcp";
         _ = AbsoluteUrl("--resource", resource);
+        var origins = (config["allowed-origins"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var origin in origins)
+        {
+            _ = AbsoluteUrl("--allowed-origins", origin);
+        }
+
         return new PaymentsMcpOptions
         {
+            AllowedOrigins = origins,
             Url = url.ToString().TrimEnd('/'),
             Resource = resource,
             Issuer = issuer,

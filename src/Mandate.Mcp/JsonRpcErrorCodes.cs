@@ -23,6 +23,12 @@ public static class JsonRpcErrorCodes
     public const int HeaderMismatch = -32020;
 
     /// <summary>
+    /// MCP 2026-07-28: the declared protocol version is not one this server supports (HTTP 400); <c>data</c> carries
+    /// <c>supported</c> and <c>requested</c>.
+    /// </summary>
+    public const int UnsupportedProtocolVersion = -32022;
+
+    /// <summary>
     /// Mandate: the policy refused this call, or the credential lacks a scope the tool needs (HTTP 403). <c>data</c>
     /// says which: the check and the rule at the gateway, <c>insufficient_scope</c> and the scopes at a resource server.
     /// </summary>

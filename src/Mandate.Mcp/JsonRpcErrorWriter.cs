@@ -12,9 +12,23 @@ public static class JsonRpcErrorWriter
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The error body for <paramref name="error"/>.</summary>
-    public static byte[] Write(McpWireError error, JsonObject? data = null) =>
-        Write(error.IdJson, error.Code, error.Message, data);
+    /// <summary>The error body for <paramref name="error"/>: its own <c>data</c> members, then <paramref name="data"/>'s.</summary>
+    public static byte[] Write(McpWireError error, JsonObject? data = null)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (error.Data is { Count: > 0 } own)
+        {
+            var merged = new JsonObject();
+            foreach (var (name, value) in own.Concat(data ?? []))
+            {
+                merged[name] = value?.DeepClone();
+            }
+
+            data = merged;
+        }
+
+        return Write(error.IdJson, error.Code, error.Message, data);
+    }
 
     /// <summary>
     /// An error body. <paramref name="idJson"/> is the raw JSON of the request id (null when it could not be read:

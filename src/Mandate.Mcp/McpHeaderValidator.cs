@@ -1,10 +1,11 @@
 namespace Mandate.Mcp;
 
 /// <summary>
-/// streamable HTTP §Server Validation: the request metadata headers must agree with the body. For 2026-07-28 (and
-/// any version not known to predate it) <c>MCP-Protocol-Version</c>, <c>Mcp-Method</c> and, for tools/call,
+/// streamable HTTP §Server Validation: the request metadata headers must agree with the body. For 2026-07-28
+/// <c>MCP-Protocol-Version</c>, <c>Mcp-Method</c> and, for tools/call,
 /// resources/read and prompts/get, <c>Mcp-Name</c> are required. For older versions, or no version header, the body
-/// is the source of truth: the headers are optional, but a header that is present must still agree.
+/// is the source of truth: the headers are optional, but a header that is present must still agree. A version that
+/// is not one of <see cref="McpProtocolVersions.Supported"/> is refused first (MCP -32022).
 /// </summary>
 public static class McpHeaderValidator
 {
@@ -12,7 +13,10 @@ public static class McpHeaderValidator
     public static string EffectiveVersion(McpRequestHeaders headers, McpMessage message) =>
         headers.ProtocolVersion ?? message.BodyProtocolVersion ?? McpProtocolVersions.AssumedWithoutHeader;
 
-    /// <summary>Returns null when the headers agree with <paramref name="message"/>, else the HeaderMismatch error (HTTP 400).</summary>
+    /// <summary>
+    /// Returns null when the headers agree with <paramref name="message"/>, else the UnsupportedProtocolVersion or
+    /// HeaderMismatch error (HTTP 400).
+    /// </summary>
     public static McpWireError? Validate(McpRequestHeaders headers, McpMessage message)
     {
         var id = message.IdJson;
@@ -40,6 +44,12 @@ public static class McpHeaderValidator
                 return McpWireError.HeaderMismatch($"{McpHeaderNames.ProtocolVersion} contains invalid characters");
             }
 
+            // streamable HTTP §Protocol Version Header: an unsupported version MUST be a 400, before any other header check.
+            if (!McpProtocolVersions.IsSupported(header))
+            {
+                return McpWireError.UnsupportedVersion(header);
+            }
+
             if (message.BodyProtocolVersion is { } body && !string.Equals(body, header, StringComparison.Ordinal))
             {
                 return McpWireError.HeaderMismatch($"{McpHeaderNames.ProtocolVersion} does not match the body's _meta protocolVersion");
@@ -48,8 +58,18 @@ public static class McpHeaderValidator
             return null;
         }
 
+        if (message.BodyProtocolVersion is not { } declared)
+        {
+            return null;
+        }
+
+        if (!McpProtocolVersions.IsSupported(declared))
+        {
+            return McpWireError.UnsupportedVersion(declared);
+        }
+
         // A body that declares a revision requiring the headers cannot omit the version header.
-        return message.BodyProtocolVersion is { } declared && McpProtocolVersions.RequiresHeaderValidation(declared)
+        return McpProtocolVersions.RequiresHeaderValidation(declared)
             ? McpWireError.HeaderMismatch($"{McpHeaderNames.ProtocolVersion} is required")
             : null;
     }

@@ -118,13 +118,14 @@ public static class McpMessageReader
             return null;
         }
 
-        // MCP basic §Requests: the id MUST be a string or integer and MUST NOT be null.
+        // MCP basic §Requests: the id MUST be a string or integer and MUST NOT be null. An integer spelled with an
+        // exponent or a fraction (1e2, 100.0) is refused too: the C# MCP SDK behind cannot read it as an id.
         if (id.ValueKind == JsonValueKind.String || (id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out _)))
         {
             return id.GetRawText();
         }
 
-        error = "Invalid Request: id must be a string or an integer";
+        error = "Invalid Request: id must be a string or an integer written without a fraction or exponent (100, not 1e2)";
         return null;
     }
 

@@ -17,6 +17,12 @@ public static class McpProtocolVersions
         "2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25",
     };
 
+    /// <summary>Every revision the gateway and the tool scope gate can check, oldest first.</summary>
+    public static IReadOnlyList<string> Supported { get; } = [.. Legacy.Order(StringComparer.Ordinal), Latest];
+
+    /// <summary>Whether <paramref name="version"/> is one of <see cref="Supported"/> (compared exactly: values are case-sensitive).</summary>
+    public static bool IsSupported(string version) => version == Latest || Legacy.Contains(version);
+
     /// <summary>
     /// Whether <paramref name="version"/> requires header-body validation. Only the revisions known to predate it are
     /// exempt; an unknown version is treated as requiring it (fail closed: an intermediary must not trust headers the

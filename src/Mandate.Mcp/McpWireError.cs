@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Mandate.Mcp;
 
 /// <summary>
@@ -6,6 +8,9 @@ namespace Mandate.Mcp;
 /// </summary>
 public sealed record McpWireError(int Code, string Message, int HttpStatus, string? IdJson = null)
 {
+    /// <summary>The error's <c>data</c> members, when the code defines some; written with any the host adds.</summary>
+    public IReadOnlyDictionary<string, JsonNode?>? Data { get; init; }
+
     /// <summary>The body is not JSON (JSON-RPC -32700, HTTP 400).</summary>
     public static McpWireError Parse(string message) => new(JsonRpcErrorCodes.ParseError, message, 400);
 
@@ -20,4 +25,22 @@ public sealed record McpWireError(int Code, string Message, int HttpStatus, stri
     /// <summary>Headers missing, malformed or disagreeing with the body (MCP -32020, HTTP 400).</summary>
     public static McpWireError HeaderMismatch(string message, string? idJson = null) =>
         new(JsonRpcErrorCodes.HeaderMismatch, "Header mismatch: " + message, 400, idJson);
+
+    /// <summary>
+    /// A protocol version this server does not support (MCP -32022, HTTP 400; streamable HTTP §Protocol Version
+    /// Header: an invalid or unsupported version MUST be answered with 400). Names the supported ones.
+    /// </summary>
+    public static McpWireError UnsupportedVersion(string requested, string? idJson = null)
+    {
+        var supported = string.Join(", ", McpProtocolVersions.Supported);
+        return new McpWireError(JsonRpcErrorCodes.UnsupportedProtocolVersion,
+            $"Unsupported protocol version: '{McpText.Shown(requested)}' is not supported; supported versions are {supported}", 400, idJson)
+        {
+            Data = new Dictionary<string, JsonNode?>(StringComparer.Ordinal)
+            {
+                ["supported"] = new JsonArray([.. McpProtocolVersions.Supported.Select(v => JsonValue.Create(v))]),
+                ["requested"] = McpText.Shown(requested),
+            },
+        };
+    }
 }

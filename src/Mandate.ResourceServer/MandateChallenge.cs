@@ -42,36 +42,25 @@ internal static class MandateChallenge
     /// </summary>
     public static string? AppendChallenges(HttpResponse response, MandateTokenOptions options, int status, string? error, string description, string? scope)
     {
-        var realm = $"realm=\"{Quote(options.Audience)}\"";
+        var leading = new List<KeyValuePair<string, string>> { new("realm", options.Audience) };
         if (ProtectedResourceMetadata.ChallengeUri(options) is { } metadata)
         {
             // RFC 9728 §5.1: where a client without the right credential learns which broker to ask and for what.
-            realm += $", resource_metadata=\"{Quote(metadata.ToString())}\"";
+            leading.Add(new("resource_metadata", metadata.ToString()));
         }
 
         // MCP scope selection: a 401 may name the scopes to ask for first; a 403 names all the refused call needs.
         scope ??= status == StatusCodes.Status401Unauthorized && options.ResourceMetadata?.ChallengeScopes is { Count: > 0 } guidance
             ? string.Join(' ', guidance)
             : null;
-        var parameters = new List<string>();
-        if (scope is not null)
-        {
-            // Before error_description, so a client scanning for the first scope= never reads the description's text.
-            parameters.Add($"scope=\"{Quote(scope)}\"");
-        }
-
-        if (error is not null and not MandateTokenFailure.TemporarilyUnavailable)
-        {
-            // RFC 6750 §3.1: a request without any credential gets no error code, only the challenge.
-            parameters.Add($"error=\"{Quote(error)}\"");
-            parameters.Add($"error_description=\"{Quote(description)}\"");
-        }
-
-        var details = parameters.Count == 0 ? "" : ", " + string.Join(", ", parameters);
-        var dpopError = error == MandateTokenFailure.InvalidDpopProof;
+        // temporarily_unavailable is no RFC 6750 §3.1 error code: the challenge stays bare and the body says it.
+        var shown = error is MandateTokenFailure.TemporarilyUnavailable ? null : error;
         // RFC 9449 §7.1: offer DPoP beside Bearer, with the algorithms a proof may use; a proof error belongs to the DPoP challenge only.
-        response.Headers.Append("WWW-Authenticate", "Bearer " + realm + (dpopError ? "" : details));
-        response.Headers.Append("WWW-Authenticate", $"DPoP algs=\"{string.Join(' ', options.DpopAlgorithms)}\", " + realm + details);
+        foreach (var challenge in AuthenticateChallenges.Build(leading, options.DpopAlgorithms, scope, shown, description))
+        {
+            response.Headers.Append("WWW-Authenticate", challenge);
+        }
+
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             response.Headers.RetryAfter = "5";

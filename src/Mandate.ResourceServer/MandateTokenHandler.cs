@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Mandate.SenderConstraint;
 using Mandate.SenderConstraint.Jose;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
@@ -34,7 +35,12 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
     {
         try
         {
-            var presented = PresentedCredential.Read(Request);
+            var presented = PresentedCredential.Read(Request.Headers.Authorization, out var malformed);
+            if (malformed is not null)
+            {
+                throw MandateTokenFailure.Request(malformed);
+            }
+
             if (presented is null)
             {
                 return AuthenticateResult.NoResult();

@@ -61,9 +61,52 @@ public sealed class McpHeaderValidatorTests
     public void Validate_RepeatedHeader_ReturnsHeaderMismatch() =>
         AssertMismatch(McpHeaderValidator.Validate(new(Modern, "tools/call", "refund") { Malformed = "Mcp-Name" }, Call()));
 
+    [Theory]
+    // Streamable HTTP §Protocol Version Header: an unsupported version MUST be a 400, whatever else is missing.
+    [InlineData("2099-01-01", "tools/call", null)]
+    [InlineData("2099-01-01", null, null)]
+    [InlineData("2026-07-28 ", "tools/call", "refund")]
+    [InlineData("latest", null, null)]
+    public void Validate_UnsupportedVersionHeader_ReturnsUnsupportedProtocolVersion_First(string version, string? method, string? name)
+    {
+        var error = McpHeaderValidator.Validate(new(version, method, name), Call(metaVersion: null));
+
+        Assert.NotNull(error);
+        Assert.Equal(JsonRpcErrorCodes.UnsupportedProtocolVersion, error.Code);
+        Assert.Equal(400, error.HttpStatus);
+        Assert.Equal("1", error.IdJson);
+        Assert.Contains("2025-06-18", error.Message, StringComparison.Ordinal);
+        Assert.Contains(McpProtocolVersions.Latest, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
-    public void Validate_UnknownVersion_IsTreatedAsRequiringHeaders() =>
-        AssertMismatch(McpHeaderValidator.Validate(new("2099-01-01", "tools/call", null), Call(metaVersion: null)));
+    public void Validate_UnsupportedVersionInBodyMetaOnly_ReturnsUnsupportedProtocolVersion()
+    {
+        var error = McpHeaderValidator.Validate(new(null, "tools/call", "refund"), Call(metaVersion: "2099-01-01"));
+
+        Assert.Equal(JsonRpcErrorCodes.UnsupportedProtocolVersion, error?.Code);
+    }
+
+    [Fact]
+    public void Validate_UnsupportedVersion_ErrorDataNamesSupportedAndRequested()
+    {
+        var error = McpHeaderValidator.Validate(new("2099-01-01", null, null), Call(metaVersion: null))!;
+
+        using var body = System.Text.Json.JsonDocument.Parse(JsonRpcErrorWriter.Write(error, new System.Text.Json.Nodes.JsonObject { ["check_id"] = "x" }));
+        var data = body.RootElement.GetProperty("error").GetProperty("data");
+        Assert.Equal(McpProtocolVersions.Supported, data.GetProperty("supported").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal("2099-01-01", data.GetProperty("requested").GetString());
+        Assert.Equal("x", data.GetProperty("check_id").GetString());
+        Assert.Equal(1, body.RootElement.GetProperty("id").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("2024-11-05")]
+    [InlineData("2025-03-26")]
+    [InlineData("2025-06-18")]
+    [InlineData("2025-11-25")]
+    public void Validate_SupportedLegacyVersionWithoutOtherHeaders_Passes(string version) =>
+        Assert.Null(McpHeaderValidator.Validate(new(version, null, null), Legacy("tools/call", "refund")));
 
     [Fact]
     public void Validate_LegacyWithoutHeaders_BodyIsTheTruth()

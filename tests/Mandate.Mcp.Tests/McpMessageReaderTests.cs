@@ -153,6 +153,23 @@ public sealed class McpMessageReaderTests
         AssertRefused(body, JsonRpcErrorCodes.InvalidRequest);
 
     [Theory]
+    // JSON-RPC allows any number, MCP an integer; the C# MCP SDK reads only plain integer spellings as an id, so an
+    // integer with an exponent or a fraction is refused here (400) rather than failing inside the MCP server.
+    [InlineData("1e2")]
+    [InlineData("1E2")]
+    [InlineData("100.0")]
+    [InlineData("1e400")]
+    public void Read_IntegerIdWithExponentOrFraction_ReturnsInvalidRequestNamingTheSpelling(string id)
+    {
+        McpMessageReader.Read(Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"ping\"}"), out var error);
+
+        Assert.NotNull(error);
+        Assert.Equal(JsonRpcErrorCodes.InvalidRequest, error.Code);
+        Assert.Equal(400, error.HttpStatus);
+        Assert.Contains("not 1e2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\"}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":5}}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"a\",\"arguments\":[1]}}")]

@@ -52,7 +52,7 @@ internal sealed partial class EgressProxy
         if (McpResourceMetadata.IsMetadataRequest(http.Request))
         {
             // RFC 9728 documents are public, like the broker's own metadata: no credential, no audit record.
-            await McpResourceMetadata.ServeAsync(http, _mandate.Tools, _mandate.Issuer);
+            await McpResourceMetadata.ServeAsync(http, _mandate.Tools, _mandate.Issuer, _mandate.SenderConstraint.Dpop.AllowedAlgorithms);
             return;
         }
 

@@ -26,6 +26,9 @@ internal static class ProxyChecks
     /// <summary>401: neither a credential nor a run token was presented.</summary>
     public const string CredentialMissing = "proxy.credential_missing";
 
+    /// <summary>400 (RFC 6750 §3.1 invalid_request): more than one credential, or one that is empty, too long or not token68.</summary>
+    public const string CredentialMalformed = "proxy.credential_malformed";
+
     /// <summary>401: run-token mode without exactly one of each of its three headers.</summary>
     public const string RunTokenHeaders = "proxy.run_token_headers";
 

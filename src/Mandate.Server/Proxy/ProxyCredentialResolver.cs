@@ -3,6 +3,7 @@ using Mandate.Core.Grants;
 using Mandate.Core.Introspection;
 using Mandate.Core.Protocol;
 using Mandate.Core.Revocation;
+using Mandate.SenderConstraint;
 using Microsoft.AspNetCore.Http;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 
@@ -10,7 +11,7 @@ namespace Mandate.Server.Proxy;
 
 /// <summary>
 /// Establishes the credential for one proxied call: either the Mandate credential the agent presents
-/// (Authorization: Bearer), or one the proxy obtains by exchanging the agent's run token through the
+/// (Authorization: Bearer or DPoP, read as resource servers read it), or one the proxy obtains by exchanging the agent's run token through the
 /// tool-credential grant (decided, recorded and audited like any other exchange). Either way the
 /// credential is then verified here: signature and issuer, expiry, audience = this tool, not revoked (checked
 /// on every call), and presented by its holder when it is sender-constrained.
@@ -48,36 +49,43 @@ internal sealed class ProxyCredentialResolver
 
             (token, rule) = (minted!, mintedRule);
         }
-        else if (Presented(request) is { } presented)
+        else if (PresentedCredential.Read(request.Headers.Authorization, out var malformed) is { } presented)
         {
-            (token, presentedAsDpop) = presented;
+            (token, presentedAsDpop) = (presented.Token, presented.IsDpop);
+        }
+        else if (malformed is not null)
+        {
+            // RFC 6750 §3.1: two credentials or a malformed one is invalid_request (400), as at resource servers.
+            return (null, ProxyRefusal.BadRequest(ProxyChecks.CredentialMalformed, malformed));
         }
         else
         {
             return (null, ProxyRefusal.InvalidToken(ProxyChecks.CredentialMissing, "send the tool credential as 'Authorization: Bearer <credential>' (or 'DPoP <credential>' with a DPoP proof when it is DPoP-bound), or your run token as 'Mandate-Run-Token' with 'Mandate-Actor-Token' and 'Mandate-Scope'"));
         }
 
+        // RFC 9449 §7.1: a credential presented with the DPoP scheme is refused with a DPoP challenge.
+        var dpopAlgorithms = presentedAsDpop ? _senderConstraint.DpopAlgorithms : null;
         var (issued, reason) = await _validator.ValidateAsync(token, allowExpired: false);
         if (issued is null || reason.Length > 0)
         {
-            return (null, ProxyRefusal.InvalidToken(ProxyChecks.CredentialInvalid, $"the credential is not a valid Mandate credential ({(reason.Length > 0 ? reason : "invalid")}); obtain a fresh one from /oauth2/token"));
+            return (null, ProxyRefusal.InvalidToken(ProxyChecks.CredentialInvalid, $"the credential is not a valid Mandate credential ({(reason.Length > 0 ? reason : "invalid")}); obtain a fresh one from /oauth2/token") with { DpopAlgorithms = dpopAlgorithms });
         }
 
         call.Credential = issued;
         if (!string.Equals(issued.Audience, tool.Resource, StringComparison.Ordinal))
         {
-            return (null, ProxyRefusal.InvalidToken(ProxyChecks.AudienceMismatch, $"the credential's audience is not tool '{tool.Name}' ({tool.Resource}); request a credential with resource={tool.Resource}"));
+            return (null, ProxyRefusal.InvalidToken(ProxyChecks.AudienceMismatch, $"the credential's audience is not tool '{tool.Name}' ({tool.Resource}); request a credential with resource={tool.Resource}") with { DpopAlgorithms = dpopAlgorithms });
         }
 
         // Revocation bites on the next request: the in-memory list is updated as revocations commit.
         if (_revocations.Find(issued.Facts) is { } revocation)
         {
-            return (null, ProxyRefusal.InvalidToken(ProxyChecks.CredentialRevoked, $"the credential was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id}); start a new run or ask an operator"));
+            return (null, ProxyRefusal.InvalidToken(ProxyChecks.CredentialRevoked, $"the credential was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id}); start a new run or ask an operator") with { DpopAlgorithms = dpopAlgorithms });
         }
 
         if (await _senderConstraint.CheckAsync(request, token, presentedAsDpop, cancellationToken) is { } notHolder)
         {
-            return (null, ProxyRefusal.InvalidToken(ProxyChecks.NotHolder, notHolder));
+            return (null, notHolder);
         }
 
         rule ??= await _rules.FindAsync(issued, cancellationToken);
@@ -108,26 +116,6 @@ internal sealed class ProxyCredentialResolver
         return result.Failed(out var error, out var response)
             ? (null, null, ProxyRefusal.FromExchange(error))
             : (response.AccessToken, response.Rule, null);
-    }
-
-    /// <summary>The credential from <c>Authorization: Bearer</c> or <c>Authorization: DPoP</c> (RFC 9449 §7.1), and which scheme carried it.</summary>
-    private static (string Token, bool IsDpop)? Presented(HttpRequest request)
-    {
-        var values = request.Headers.Authorization;
-        if (values.Count != 1 || values[0] is not { } v)
-        {
-            return null;
-        }
-
-        foreach (var (scheme, isDpop) in new[] { ("Bearer ", false), ("DPoP ", true) })
-        {
-            if (v.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && v.Length > scheme.Length)
-            {
-                return (v[scheme.Length..].Trim(), isDpop);
-            }
-        }
-
-        return null;
     }
 
     private static string? Single(HttpRequest request, string name) =>

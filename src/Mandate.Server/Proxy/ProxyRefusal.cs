@@ -1,4 +1,5 @@
 using Mandate.Core.Storage;
+using Mandate.SenderConstraint;
 using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Proxy;
@@ -13,6 +14,12 @@ internal sealed record ProxyRefusal(int Status, string Title, string Detail, str
     /// <summary>The refusing check's stable id, sent as <c>check_id</c>.</summary>
     public required string CheckId { get; init; }
 
+    /// <summary>
+    /// For a credential refused as a DPoP credential (presented with <c>Authorization: DPoP</c>, or DPoP-bound): the
+    /// algorithms a proof may use, so the 401 carries a DPoP challenge with them (RFC 9449 §7.1); null otherwise.
+    /// </summary>
+    public IReadOnlyList<string>? DpopAlgorithms { get; init; }
+
     /// <summary>The store failed: the call could not be checked or recorded, so it was not forwarded.</summary>
     public static ProxyRefusal StoreUnavailable { get; } =
         Unavailable(StoreChecks.Unavailable.Id, "the broker's store is unavailable, so the call could not be checked; retry shortly");
@@ -21,6 +28,10 @@ internal sealed record ProxyRefusal(int Status, string Title, string Detail, str
 
     /// <summary>RFC 6750 §3.1 invalid_token: missing, bad, expired, revoked or for another audience.</summary>
     public static ProxyRefusal InvalidToken(string checkId, string detail) => new(StatusCodes.Status401Unauthorized, "credential refused", detail, "invalid_token") { CheckId = checkId };
+
+    /// <summary>RFC 9449 §7.1 invalid_dpop_proof: a DPoP-bound credential without a valid proof by its key (401).</summary>
+    public static ProxyRefusal InvalidDpopProof(string detail, IReadOnlyList<string> algorithms) =>
+        new(StatusCodes.Status401Unauthorized, "credential refused", detail, AuthenticateChallenges.InvalidDpopProof) { CheckId = ProxyChecks.NotHolder, DpopAlgorithms = algorithms };
 
     public static ProxyRefusal Forbidden(string checkId, string detail) => new(StatusCodes.Status403Forbidden, "call not allowed", detail, "insufficient_scope") { CheckId = checkId };
 

@@ -16,15 +16,36 @@ internal sealed class ProxySenderConstraint
 {
     // The replay guard every node shares: a proof accepted by this proxy is refused by every node's proxy.
     private readonly DpopProofValidator _dpop;
+    private readonly IReadOnlyList<string> _algorithms;
 
     public ProxySenderConstraint(MandateOptions options, TimeProvider time, IProofReplayGuard replayGuard)
     {
         var dpop = options.SenderConstraint.Dpop;
+        _algorithms = [.. dpop.AllowedAlgorithms];
         _dpop = new DpopProofValidator(new DpopValidationOptions { AllowedAlgorithms = [.. dpop.AllowedAlgorithms], IatWindow = dpop.IatWindow }, time, replayGuard);
     }
 
-    /// <summary>Null when the caller is the credential's holder; otherwise why not (client-safe).</summary>
-    public async Task<string?> CheckAsync(HttpRequest request, string token, bool presentedAsDpop, CancellationToken cancellationToken)
+    /// <summary>The algorithms a DPoP proof may be signed with: in challenges and protected resource metadata.</summary>
+    public IReadOnlyList<string> DpopAlgorithms => _algorithms;
+
+    /// <summary>
+    /// Null when the caller is the credential's holder; otherwise the 401 (client-safe): <c>invalid_dpop_proof</c> for a
+    /// DPoP-bound credential whose proof is missing, invalid or by another key, else <c>invalid_token</c>.
+    /// </summary>
+    public async Task<ProxyRefusal?> CheckAsync(HttpRequest request, string token, bool presentedAsDpop, CancellationToken cancellationToken)
+    {
+        var (reason, proofError, dpopBound) = await ReasonAsync(request, token, presentedAsDpop, cancellationToken);
+        if (reason is null)
+        {
+            return null;
+        }
+
+        return proofError
+            ? ProxyRefusal.InvalidDpopProof(reason, _algorithms)
+            : ProxyRefusal.InvalidToken(ProxyChecks.NotHolder, reason) with { DpopAlgorithms = presentedAsDpop || dpopBound ? _algorithms : null };
+    }
+
+    private async Task<(string? Reason, bool ProofError, bool DpopBound)> ReasonAsync(HttpRequest request, string token, bool presentedAsDpop, CancellationToken cancellationToken)
     {
         var jwt = new JsonWebToken(token);
         var cnf = ConfirmationClaim.FromToken(jwt);
@@ -32,38 +53,39 @@ internal sealed class ProxySenderConstraint
         {
             if (jwt.TryGetClaim("cnf", out _))
             {
-                return "the credential's cnf claim binds nothing the proxy can check; it is refused rather than treated as a bearer credential";
+                return ("the credential's cnf claim binds nothing the proxy can check; it is refused rather than treated as a bearer credential", false, false);
             }
 
             // RFC 9449 §7.1: the DPoP scheme is for DPoP-bound credentials only.
-            return presentedAsDpop ? "this credential is not DPoP-bound; send it as 'Authorization: Bearer <credential>'" : null;
+            return (presentedAsDpop ? "this credential is not DPoP-bound; send it as 'Authorization: Bearer <credential>'" : null, false, false);
         }
 
         if (cnf.X5tS256 is not null)
         {
-            return "the credential is bound to a client certificate (cnf x5t#S256), and the egress proxy listens without TLS so it cannot see one; call the tool directly over mTLS, or request a DPoP-bound or unbound credential for proxied calls";
+            return ("the credential is bound to a client certificate (cnf x5t#S256), and the egress proxy listens without TLS so it cannot see one; call the tool directly over mTLS, or request a DPoP-bound or unbound credential for proxied calls", false, false);
         }
 
         if (!presentedAsDpop)
         {
             // RFC 9449 §7.2: a DPoP-bound credential sent as a bearer credential is refused, proof or not.
-            return "this credential is DPoP-bound; send 'Authorization: DPoP <credential>' with a DPoP proof header signed by the bound key";
+            return ("this credential is DPoP-bound; send 'Authorization: DPoP <credential>' with a DPoP proof header signed by the bound key", false, true);
         }
 
         var proofs = request.Headers[ProxyHeaders.Dpop];
         if (proofs.Count != 1 || string.IsNullOrEmpty(proofs[0]))
         {
-            return "send exactly one DPoP proof header, signed by the key this credential is bound to, for this method and proxy URL";
+            // RFC 9449 §7.1: a missing or invalid proof is invalid_dpop_proof, answered with a DPoP challenge.
+            return ("send exactly one DPoP proof header, signed by the key this credential is bound to, for this method and proxy URL", true, true);
         }
 
         var uri = new Uri(UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path));
         var result = await _dpop.ValidateAsync(new DpopProofRequest(proofs[0]!, request.Method, uri) { AccessToken = token }, cancellationToken);
         if (!result.IsValid)
         {
-            return result.FailureReason ?? "the DPoP proof is invalid";
+            return (result.FailureReason ?? "the DPoP proof is invalid", true, true);
         }
 
         var binding = ConfirmationClaim.IsBoundTo(cnf, null, result.JwkThumbprint);
-        return binding.Satisfied ? null : binding.FailureReason;
+        return binding.Satisfied ? (null, false, true) : (binding.FailureReason, true, true);
     }
 }

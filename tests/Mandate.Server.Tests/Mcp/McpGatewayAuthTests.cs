@@ -36,6 +36,32 @@ public sealed class McpGatewayAuthTests : McpGatewayTest
         Assert.Empty(Gateway.Upstream.Received);
     }
 
+    [Theory]
+    // RFC 6750 §3.1: more than one credential, or a malformed one, is invalid_request with 400 (as at resource servers).
+    [InlineData("Bearer {0}", "Bearer {0}")]
+    [InlineData("Bearer {0}", "DPoP {0}")]
+    [InlineData("Bearer not token68!", null)]
+    [InlineData("Bearer ", null)]
+    public async Task Post_TwoOrMalformedAuthorizationHeaders_Returns400InvalidRequest(string first, string? second)
+    {
+        var credential = await Gateway.CredentialAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Gateway.Endpoint()) { Content = new StringContent(Request("tools/list"), System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Authorization", string.Format(System.Globalization.CultureInfo.InvariantCulture, first, credential));
+        if (second is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", string.Format(System.Globalization.CultureInfo.InvariantCulture, second, credential));
+        }
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("error=\"invalid_request\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("proxy.credential_malformed", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(credential, body, StringComparison.Ordinal);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
     [Fact]
     public async Task Post_CredentialForAnotherMcpServer_Returns401AudienceMismatch()
     {
@@ -114,17 +140,32 @@ public sealed class McpGatewayAuthTests : McpGatewayTest
         Assert.Empty(Gateway.Upstream.Received);
     }
 
-    [Fact]
-    public async Task Post_ForeignOrigin_Returns403()
+    [Theory]
+    [InlineData("http://evil.example")]
+    [InlineData("null")]
+    [InlineData("http://localhost:1")]
+    public async Task Post_ForeignOrigin_Returns403(string origin)
     {
         var credential = await Gateway.CredentialAsync();
         var headers = ModernHeaders(Request("tools/list"));
-        headers["Origin"] = "http://evil.example";
+        headers["Origin"] = origin;
 
         using var response = await PostAsync(Request("tools/list"), credential, headers);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.DoesNotContain("insufficient_scope", await response.Content.ReadAsStringAsync());
         Assert.Empty(Gateway.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Post_GatewaysOwnOrigin_IsAccepted()
+    {
+        var credential = await Gateway.CredentialAsync();
+        var headers = ModernHeaders(Request("tools/list"));
+        headers["Origin"] = Gateway.Endpoint().GetLeftPart(UriPartial.Authority);
+
+        using var response = await PostAsync(Request("tools/list"), credential, headers);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }

@@ -38,6 +38,27 @@ public sealed class McpGatewayWireTests : McpGatewayTest
         Assert.Empty(Gateway.Upstream.Received);
     }
 
+    [Theory]
+    // Streamable HTTP §Protocol Version Header: an unsupported version MUST be a 400, before the other header checks.
+    [InlineData("2099-01-01", null)]
+    [InlineData("2099-01-01", "tools/call")]
+    [InlineData("latest", null)]
+    public async Task Post_UnsupportedProtocolVersion_Returns400NamingTheSupportedVersions(string version, string? method)
+    {
+        var credential = await Gateway.CredentialAsync();
+        var body = Request("tools/call", "lookup_order", """{"orderId":"o-1"}""", id: 9);
+
+        using var response = await PostAsync(body, credential, new Dictionary<string, string?> { ["MCP-Protocol-Version"] = version, ["Mcp-Method"] = method });
+
+        var error = await JsonRpcErrorAsync(response, 400);
+        Assert.Equal(-32022, error.GetProperty("code").GetInt32());
+        Assert.Contains("2025-06-18", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(Modern, error.GetProperty("data").GetProperty("supported").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(version, error.GetProperty("data").GetProperty("requested").GetString());
+        Assert.Equal("mcp.unsupported_protocol_version", error.GetProperty("data").GetProperty("check_id").GetString());
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
     [Fact]
     public async Task Post_Base64EncodedName_IsDecodedAndAccepted()
     {

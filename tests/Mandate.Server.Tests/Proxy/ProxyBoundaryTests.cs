@@ -142,6 +142,20 @@ public sealed class ProxyBoundaryTests : ProxyTest
     }
 
     [Fact]
+    public async Task Proxy_TwoAuthorizationHeaders_400InvalidRequestNotForwarded()
+    {
+        var credential = await StripeCredentialAsync();
+
+        // RFC 6750 §3.1: more than one credential is invalid_request (400), as at resource servers.
+        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", credential, configure: r => r.Headers.TryAddWithoutValidation("Authorization", "Bearer " + credential));
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("proxy.credential_malformed", CheckId(problem));
+        Assert.Equal("Bearer error=\"invalid_request\"", response.Headers.WwwAuthenticate.ToString());
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
     public async Task Proxy_MissingToken_401NotForwarded()
     {
         using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", null);

@@ -54,6 +54,8 @@ public sealed class ProxyDpopTests : ProxyTest, IDisposable
         using var response = await CallWithProofAsync(credential, _key.Create("GET", CallUrl, Broker.Now, accessToken: credential), scheme: "Bearer");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        // RFC 9449 §7.1: the credential is DPoP-bound, so the refusal offers the DPoP scheme too.
+        Assert.Contains("error=\"invalid_token\"", Assert.Single(response.Headers.WwwAuthenticate, c => c.Scheme == "DPoP").Parameter, StringComparison.Ordinal);
         Assert.Empty(Upstream.Received);
     }
 
@@ -63,6 +65,10 @@ public sealed class ProxyDpopTests : ProxyTest, IDisposable
         using var response = await CallWithProofAsync(await BoundCredentialAsync(), proof: null);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        // RFC 9449 §7.1: a DPoP challenge with the error and the proof algorithms, not a Bearer one.
+        var dpop = Assert.Single(response.Headers.WwwAuthenticate, c => c.Scheme == "DPoP").Parameter;
+        Assert.Contains("error=\"invalid_dpop_proof\"", dpop, StringComparison.Ordinal);
+        Assert.Contains("algs=\"ES256 PS256 RS256\"", dpop, StringComparison.Ordinal);
         Assert.Empty(Upstream.Received);
     }
 

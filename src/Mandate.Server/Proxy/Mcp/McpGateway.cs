@@ -24,6 +24,7 @@ internal sealed class McpGateway
     private readonly ProxyForwarder _forwarder;
     private readonly McpAudit _audit;
     private readonly ProxyOptions _options;
+    private readonly IReadOnlyList<string> _dpopAlgorithms;
     private readonly TimeProvider _time;
 
     public McpGateway(ProxyCredentialResolver credentials, IMcpCallPolicy policy, McpUpstreamCredentials upstreamCredentials, SecretVault vault, ProxyForwarder forwarder, McpAudit audit, MandateOptions options, TimeProvider time)
@@ -36,6 +37,7 @@ internal sealed class McpGateway
         _vault = vault;
         _forwarder = forwarder;
         _options = options.Proxy;
+        _dpopAlgorithms = options.SenderConstraint.Dpop.AllowedAlgorithms;
     }
 
     public async Task<ProxyRefusal?> HandleAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target)
@@ -63,10 +65,11 @@ internal sealed class McpGateway
         var (credential, denied) = await _credentials.ResolveAsync(request, tool, call, http.RequestAborted);
         if (denied is not null)
         {
-            if (denied.Status == StatusCodes.Status401Unauthorized)
+            if (denied.Status == StatusCodes.Status401Unauthorized || denied.CheckId == ProxyChecks.CredentialMalformed)
             {
-                var presented = denied.CheckId != ProxyChecks.CredentialMissing;
-                await ProxyProblem.WriteAsync(http, denied, h => h.WWWAuthenticate = McpResourceMetadata.Challenge(tool, presented));
+                // RFC 6750 §3.1: no error code when no credential was presented; invalid_request (400) for a malformed one.
+                var error = denied.CheckId == ProxyChecks.CredentialMissing ? null : denied.Error;
+                await ProxyProblem.WriteAsync(http, denied, h => h.WWWAuthenticate = McpResourceMetadata.Challenges(tool, _dpopAlgorithms, error, denied.Detail));
             }
 
             return denied;
@@ -253,20 +256,13 @@ internal sealed class McpGateway
     }
 
     /// <summary>
-    /// Streamable HTTP §Security: an <c>Origin</c> that is not the gateway's own is refused with 403 (DNS rebinding).
-    /// Agents send none; a browser page that was steered here does.
+    /// Streamable HTTP §Security: an <c>Origin</c> that is not the gateway's own is refused with 403 (DNS rebinding),
+    /// judged by the same rule MCP servers using <c>Mandate.Mcp</c> apply. Agents send none; a browser page that was
+    /// steered here does.
     /// </summary>
-    private static ProxyRefusal? OriginRefusal(HttpRequest request, ToolOptions tool)
-    {
-        if (request.Headers.Origin is not { Count: > 0 } origin)
-        {
-            return null;
-        }
-
-        var own = new Uri(tool.Resource).GetLeftPart(UriPartial.Authority);
-        return origin.Count == 1 && string.Equals(origin[0], own, StringComparison.OrdinalIgnoreCase)
-            ? null
+    private static ProxyRefusal? OriginRefusal(HttpRequest request, ToolOptions tool) =>
+        new McpOriginPolicy([tool.Resource]).Check(request.Headers.Origin) is { } refused
             // Not a credential problem: no OAuth error code, so a client does not try a scope step-up.
-            : ProxyRefusal.Forbidden(McpGatewayChecks.OriginRefused, $"the Origin header is not this gateway's ({own}); MCP endpoints refuse cross-origin requests") with { Error = null };
-    }
+            ? ProxyRefusal.Forbidden(McpGatewayChecks.OriginRefused, refused.Message) with { Error = null }
+            : null;
 }

@@ -24,6 +24,9 @@ internal static class McpGatewayChecks
     /// <summary>400: request metadata headers missing, malformed or disagreeing with the body (MCP -32020).</summary>
     public const string HeaderMismatch = "mcp.header_mismatch";
 
+    /// <summary>400: an <c>MCP-Protocol-Version</c> (or body <c>_meta</c> version) the gateway does not support (MCP -32022).</summary>
+    public const string UnsupportedProtocolVersion = "mcp.unsupported_protocol_version";
+
     /// <summary>403: the credential lacks a scope that <c>mcp.tool_scopes</c> names for the called tool.</summary>
     public const string ScopeMissing = "mcp.scope_missing";
 

@@ -18,6 +18,7 @@ internal static class McpReplies
         {
             JsonRpcErrorCodes.ParseError => McpGatewayChecks.ParseError,
             JsonRpcErrorCodes.HeaderMismatch => McpGatewayChecks.HeaderMismatch,
+            JsonRpcErrorCodes.UnsupportedProtocolVersion => McpGatewayChecks.UnsupportedProtocolVersion,
             _ => McpGatewayChecks.InvalidRequest,
         };
         await WriteAsync(http, error.HttpStatus, JsonRpcErrorWriter.Write(error, new JsonObject { ["check_id"] = checkId }));

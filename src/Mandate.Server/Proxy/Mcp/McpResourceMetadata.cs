@@ -2,12 +2,13 @@ using System.Text.Json;
 using Mandate.Core.Configuration;
 using Mandate.SenderConstraint;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace Mandate.Server.Proxy.Mcp;
 
 /// <summary>
 /// RFC 9728 protected resource metadata for each MCP server behind the gateway, served on the proxy listener, and the
-/// RFC 6750 challenge that points to it. The metadata URL is built from the tool's <c>resource</c> as RFC 9728 §3.1
+/// RFC 6750 and RFC 9449 challenges that point to it. The metadata URL is built from the tool's <c>resource</c> as RFC 9728 §3.1
 /// says (the well-known segment inserted between host and path), so <c>resource</c> must be the URL agents reach the
 /// gateway at, e.g. <c>https://gateway.acme.example/payments-mcp</c>.
 /// </summary>
@@ -26,28 +27,20 @@ internal static class McpResourceMetadata
     }
 
     /// <summary>
-    /// The <c>WWW-Authenticate</c> value of a 401 (MCP authorization §Protected Resource Metadata Discovery, RFC 9728
-    /// §5.1): <c>resource_metadata</c> and the scopes to ask for, plus <c>error="invalid_token"</c> when a credential was
-    /// presented (RFC 6750 §3.1: no error code when the request carried none).
+    /// The <c>WWW-Authenticate</c> values of a 401 or of a 400 for a malformed credential (MCP authorization §Protected
+    /// Resource Metadata Discovery, RFC 9728 §5.1, RFC 9449 §7.1): a Bearer and a DPoP challenge (with the proof
+    /// algorithms), each with <c>resource_metadata</c> and the scopes to ask for; <paramref name="error"/> only when a
+    /// credential was presented (RFC 6750 §3.1), and <c>invalid_dpop_proof</c> in the DPoP challenge only.
     /// </summary>
-    public static string Challenge(ToolOptions tool, bool credentialPresented)
-    {
-        var challenge = $"Bearer resource_metadata=\"{Url(tool)}\"";
-        if (tool.Scopes.Count > 0)
-        {
-            challenge += $", scope=\"{OAuthErrorText.Sanitize(string.Join(' ', tool.Scopes))}\"";
-        }
-
-        return credentialPresented ? challenge + ", error=\"invalid_token\"" : challenge;
-    }
+    public static StringValues Challenges(ToolOptions tool, IReadOnlyList<string> dpopAlgorithms, string? error, string? description) =>
+        new([.. AuthenticateChallenges.Build([new("resource_metadata", Url(tool))], dpopAlgorithms, tool.Scopes.Count > 0 ? string.Join(' ', tool.Scopes) : null, error, description)]);
 
     /// <summary>
     /// The <c>WWW-Authenticate</c> value of a 403 for a credential without a tool's scopes (RFC 6750 §3.1, MCP
     /// authorization §Scope Challenge Handling): every scope the call needs, so a client can step up.
     /// </summary>
     public static string InsufficientScope(ToolOptions tool, IEnumerable<string> needed, string description) =>
-        $"Bearer resource_metadata=\"{Url(tool)}\", scope=\"{OAuthErrorText.Sanitize(string.Join(' ', needed))}\", "
-        + $"error=\"insufficient_scope\", error_description=\"{OAuthErrorText.Sanitize(description)}\"";
+        AuthenticateChallenges.Build([new("resource_metadata", Url(tool))], [], string.Join(' ', needed), "insufficient_scope", description)[0];
 
     /// <summary>The MCP tool whose metadata path is <paramref name="path"/> (below the well-known prefix), or null.</summary>
     public static ToolOptions? Find(IEnumerable<ToolOptions> tools, string path) =>
@@ -59,7 +52,7 @@ internal static class McpResourceMetadata
         request.Path.StartsWithSegments(WellKnown, StringComparison.Ordinal);
 
     /// <summary>GET (or HEAD) <c>/.well-known/oauth-protected-resource{resource path}</c>: the document, or a 404/405 problem.</summary>
-    public static async Task ServeAsync(HttpContext http, IReadOnlyList<ToolOptions> tools, string issuer)
+    public static async Task ServeAsync(HttpContext http, IReadOnlyList<ToolOptions> tools, string issuer, IReadOnlyList<string> dpopAlgorithms)
     {
         var raw = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
         var path = raw.StartsWith(WellKnown, StringComparison.Ordinal) && !raw.Contains('?', StringComparison.Ordinal) ? raw[WellKnown.Length..].TrimEnd('/') : null;
@@ -77,11 +70,15 @@ internal static class McpResourceMetadata
             return;
         }
 
-        await WriteAsync(http, tool, issuer);
+        await WriteAsync(http, tool, issuer, dpopAlgorithms);
     }
 
-    /// <summary>Writes the document: resource, the authorization server (Mandate's issuer), scopes and how to send the credential.</summary>
-    private static async Task WriteAsync(HttpContext http, ToolOptions tool, string issuer)
+    /// <summary>
+    /// Writes the document: resource, the authorization server (Mandate's issuer), scopes, how to send the credential
+    /// and the DPoP proof algorithms (RFC 9728 §2). The gateway accepts bearer credentials as well as DPoP-bound ones,
+    /// so <c>dpop_bound_access_tokens_required</c> is false.
+    /// </summary>
+    private static async Task WriteAsync(HttpContext http, ToolOptions tool, string issuer, IReadOnlyList<string> dpopAlgorithms)
     {
         var response = http.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -103,6 +100,14 @@ internal static class McpResourceMetadata
         writer.WriteStartArray("bearer_methods_supported");
         writer.WriteStringValue("header");
         writer.WriteEndArray();
+        writer.WriteStartArray("dpop_signing_alg_values_supported");
+        foreach (var algorithm in dpopAlgorithms)
+        {
+            writer.WriteStringValue(algorithm);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteBoolean("dpop_bound_access_tokens_required", false);
         writer.WriteString("resource_name", tool.Name);
         writer.WriteEndObject();
         await writer.FlushAsync(http.RequestAborted);
