@@ -53,7 +53,8 @@ public static class IncomingJwtRules
     /// <summary>A base64url segment holding one JSON object with no duplicate member names; null otherwise.</summary>
     private static JsonDocument? ParseObject(string segment, Memory<byte> into)
     {
-        if (Base64Url.DecodeFromChars(segment, into.Span, out _, out var written) != OperationStatus.Done)
+        if (Base64Url.DecodeFromChars(segment, into.Span, out _, out var written) != OperationStatus.Done
+            || LoneSurrogateEscapes.Present(into.Span[..written]))
         {
             return null;
         }
@@ -63,9 +64,8 @@ public static class IncomingJwtRules
         {
             document = JsonDocument.Parse(into[..written], StrictJson);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (JsonException)
         {
-            // InvalidOperationException: the duplicate-name check meets a member name escaping a lone surrogate.
             return null;
         }
 
@@ -180,5 +180,5 @@ public static class IncomingJwtRules
         new(JwtRuleChecks.ClaimType, $"has a '{name}' claim that is not a JSON string; identity claims are strings (RFC 7519 section 4.1) and are never converted from numbers, booleans, arrays or objects");
 
     private static JwtRuleViolation NotJsonObject() =>
-        new(JwtRuleChecks.Malformed, "has a JOSE header or claims set that is not a JSON object with unique member names (RFC 7515 section 4, RFC 7519 section 4); issue it with a standard JWT library");
+        new(JwtRuleChecks.Malformed, "has a JOSE header or claims set that is not a JSON object with unique member names and no lone surrogate (RFC 7515 section 4, RFC 7519 section 4, RFC 7493 section 2.1); issue it with a standard JWT library");
 }

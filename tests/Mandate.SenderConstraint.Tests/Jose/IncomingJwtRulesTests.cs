@@ -90,6 +90,25 @@ public sealed class IncomingJwtRulesTests
     }
 
     [Theory]
+    [InlineData("""{"sub":"ag\ud800ents","exp":1767225900}""")]
+    [InlineData("""{"sub":"alice","exp":1767225900,"k":{"ns":"x\udc00"}}""")]
+    [InlineData("""{"sub":"alice","exp":1767225900,"k":["\uD83D\u0041"]}""")]
+    [InlineData("""{"sub":"alice","exp":1767225900,"k":"\ud83d"}""")]
+    [InlineData("""{"sub":"alice","exp":1767225900,"k":"\\\ud800"}""")]
+    public void Invariant7_StringEscapingALoneSurrogate_Refused(string claims)
+    {
+        // RFC 7493 §2.1 (I-JSON): strings MUST NOT include lone surrogates; RFC 8259 §8.2 leaves their meaning open.
+        AssertRefused(Check(Header, claims), JwtRuleChecks.Malformed, "lone surrogate");
+    }
+
+    [Theory]
+    [InlineData("""{"sub":"alice","exp":1767225900,"k":"\ud83d\ude00"}""")]
+    [InlineData("""{"sub":"alice","exp":1767225900,"k":"\uD83D\uDE00 and \u00e9"}""")]
+    [InlineData("""{"sub":"alice","exp":1767225900,"k":"\\ud800 is text, not an escape"}""")]
+    public void StringWithPairedSurrogatesOrAnEscapedBackslash_MeetsTheRule(string claims) =>
+        Assert.Null(Check(Header, claims));
+
+    [Theory]
     [InlineData("exp", "\"1767225900\"")]
     [InlineData("nbf", "\"1767225600\"")]
     [InlineData("iat", "\"1767225600\"")]

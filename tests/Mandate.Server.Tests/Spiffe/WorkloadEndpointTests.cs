@@ -61,6 +61,7 @@ public sealed class WorkloadEndpointTests : SpiffeBrokerTest
     [InlineData("{\"audience\": \"http://a.example\", \"audience\": \"http://127.0.0.1\"}")]
     [InlineData("[\"http://127.0.0.1\"]")]
     [InlineData("{\"audience\": \"http://127.0.0.1\", \"\\ud800\": 1}")]
+    [InlineData("{\"audience\": \"http://127.0.0.1\\ud800\"}")]
     public async Task JwtSvid_BodyOtherThanOneStringAudience_Returns400AndIssuesNothing(string body)
     {
         await RegisterThisProcessAsync(Agent);
