@@ -46,11 +46,12 @@ internal static class PolicyYamlReader
             problems.Add(Problem(string.Empty, e.Start, $"malformed YAML: {e.Message}{hint}"));
             return null;
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet 16 throws this instead of a YamlException for some malformed flow collections.
+            // YamlDotNet 16 throws these instead of a YamlException for some malformed flow collections
+            // (InvalidOperationException) and for a tag that is not a URI, such as '!<a b>' (ArgumentException).
             var at = parser.Current?.Start ?? Mark.Empty;
-            problems.Add(Problem(string.Empty, at, "malformed YAML near here (check brackets and quotes)"));
+            problems.Add(Problem(string.Empty, at, "malformed YAML near here (check brackets, quotes and '!' tags)"));
             return null;
         }
     }

@@ -121,6 +121,7 @@ public sealed class PolicyParserTests
     [InlineData("rules:\n  - id: a\n    tools: [x\n", "", 4, 1, "malformed YAML")]
     [InlineData("rules:\n  - id: a\n\t  reason: b\n", "", 0, 0, "malformed YAML")]
     [InlineData("rules: 'unterminated\n", "", 1, 8, "malformed YAML")]
+    [InlineData("rules:\n  - id: !!a[b x\n", "", 2, 5, "'!' tags")]
     [InlineData("rules:\n  - tools: [*]\n", "", 2, 13, "quote it, '*', to mean every tool")]
     [InlineData("rules: []\n---\nrules: []\n", "", 2, 1, "one YAML document")]
     [InlineData("- a\n", "", 1, 1, "must be a mapping with a 'rules' list, found a list")]
