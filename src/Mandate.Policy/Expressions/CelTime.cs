@@ -111,6 +111,12 @@ internal static class CelTime
                 return false;
             }
 
+            // Checked before multiplying: a long enough number of hours overflows even a decimal.
+            if (number > ((decimal)long.MaxValue + 1) / nanoseconds.Value)
+            {
+                return false;
+            }
+
             total += number * nanoseconds.Value;
             if (total > (decimal)long.MaxValue + 1)
             {

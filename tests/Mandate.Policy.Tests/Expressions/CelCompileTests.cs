@@ -41,6 +41,8 @@ public sealed class CelCompileTests
     [InlineData("n + 1", 1, 1, "must be a bool")]
     [InlineData("now > timestamp('10000-01-01T00:00:00Z')", 1, 17, "years 0001-9999")]
     [InlineData("duration('320000000000s') > duration('1m')", 1, 10, "within ±292 years")]
+    [InlineData("duration('118446744073709551616h') > duration('1m')", 1, 10, "within ±292 years")]
+    [InlineData("duration('99999999999999999999999999h') > duration('1m')", 1, 10, "within ±292 years")]
     public void Type_errors_report_line_and_column(string source, int line, int column, string message)
     {
         var (program, problems) = CelProgram.Compile(source, CelTestContext.Environment);
