@@ -14,7 +14,7 @@ internal static class MandateCli
             ApprovalCommands.Create(),
             ConsoleCommands.Create(),
             RunCommands.Create(),
-            RunCommands.Agents(),
+            AgentCommands.Create(),
             EntryCommands.Create(),
             PolicyCommands.Create(),
             TokenCommands.Create(),

@@ -6,24 +6,10 @@ using Spectre.Console;
 
 namespace Mandate.Cli.Commands;
 
-/// <summary><c>mandate runs list|show|end</c> and <c>mandate agents enable</c>.</summary>
+/// <summary><c>mandate runs list|show|end</c>, and the admin socket every command that acts on the running broker goes through.</summary>
 internal static class RunCommands
 {
     public static Command Create() => new("runs", "Agent runs: list, show, end (ending a run revokes its credentials and its sub-agents' runs)") { List(), Show(), End() };
-
-    public static Command Agents()
-    {
-        var config = CommonOptions.Config();
-        var agent = new Argument<string>("agent") { Description = "The agent's SPIFFE ID" };
-        var reason = new Option<string?>("--reason", "-r") { Description = "Why; recorded in the audit trail" };
-        var enable = new Command("enable", "Lift the kill switch ('mandate revoke --agent') so the agent can get new credentials") { config, agent, reason };
-        enable.SetAction(async (parse, ct) => await WithAdminAsync(parse.GetValue(config)!, async admin =>
-        {
-            await admin.EnableAgentAsync(parse.GetValue(agent)!, parse.GetValue(reason), ct);
-            Output.Line($"[green]enabled[/] {Output.Escape(parse.GetValue(agent)!)}; credentials it held before stay revoked");
-        }));
-        return new Command("agents", "Registered agents") { enable };
-    }
 
     private static Command List()
     {
