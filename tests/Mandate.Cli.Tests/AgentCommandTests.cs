@@ -60,6 +60,16 @@ public sealed class AgentCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task AgentsDisable_NoAgent_IsAUsageError()
+    {
+        var (exit, output) = await CliRunner.RunAsync("agents", "disable", "-c", _config);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("run 'mandate agents disable --help'", output, StringComparison.Ordinal);
+        Assert.Null(_app!.Runtime.Revocations.DisabledBy(Agent));
+    }
+
+    [Fact]
     public async Task AgentsHelp_ListsDisableAndEnable()
     {
         var (exit, output) = await CliRunner.RunAsync("agents", "--help");

@@ -22,7 +22,7 @@ internal static class PolicyCommands
             if (!File.Exists(path))
             {
                 Output.Error($"{Path.GetFullPath(path)}: file not found");
-                return 2;
+                return ExitCodes.Usage;
             }
 
             // Tool names live in the configuration, not the policy: without one they cannot be checked, and the output says so.
@@ -32,7 +32,7 @@ internal static class PolicyCommands
             {
                 if (CommonOptions.LoadConfig(configPath) is not { } options)
                 {
-                    return 2;
+                    return ExitCodes.Usage;
                 }
 
                 tools = options.ToolNames();
@@ -47,7 +47,7 @@ internal static class PolicyCommands
                     Output.ErrorLine("  " + p);
                 }
 
-                return 1;
+                return ExitCodes.Failed;
             }
 
             var snapshot = result.Snapshot!;
@@ -63,7 +63,7 @@ internal static class PolicyCommands
             }
 
             Output.Console.Write(table);
-            return 0;
+            return ExitCodes.Ok;
         });
         return new Command("policy", "Work with policy files") { check, PolicyTestCommands.Test(), PolicyTestCommands.Explain() };
     }

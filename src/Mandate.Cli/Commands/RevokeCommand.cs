@@ -29,7 +29,7 @@ internal static class RevokeCommand
             if (targets.Count != 1)
             {
                 Output.Error("give exactly one of --jti, --run, --agent, --tenant or --user");
-                return 2;
+                return ExitCodes.Usage;
             }
 
             var (name, value) = targets[0];
