@@ -25,6 +25,11 @@ internal static class PolicyCommands
                 return ExitCodes.Usage;
             }
 
+            if (ConfigInPlaceOfPolicy.Report(path, "mandate policy check"))
+            {
+                return ExitCodes.Usage;
+            }
+
             // Tool names live in the configuration, not the policy: without one they cannot be checked, and the output says so.
             var configPath = parse.GetValue(config) ?? Environment.GetEnvironmentVariable("MANDATE_CONFIG");
             IReadOnlySet<string>? tools = null;

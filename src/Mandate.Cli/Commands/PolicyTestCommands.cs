@@ -74,7 +74,13 @@ internal static class PolicyTestCommands
         var command = new Command("explain", "Show which rules matched a request, which checks failed and why, and the decision") { policy, request };
         command.SetAction(parse =>
         {
-            var snapshot = LoadPolicy(parse.GetValue(policy)!);
+            var policyPath = parse.GetValue(policy)!;
+            if (ConfigInPlaceOfPolicy.Report(policyPath, "mandate policy explain --policy"))
+            {
+                return ExitCodes.Usage;
+            }
+
+            var snapshot = LoadPolicy(policyPath);
             if (snapshot is null)
             {
                 return ExitCodes.Usage;
