@@ -1,3 +1,3 @@
 using Mandate.Cli.Commands;
 
-return await MandateCli.CreateRootCommand().Parse(args).InvokeAsync();
+return await MandateCli.RunAsync(args);

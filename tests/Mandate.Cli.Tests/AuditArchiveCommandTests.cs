@@ -94,10 +94,7 @@ public sealed class AuditArchiveCommandTests
     [Theory]
     [InlineData("2025-12-31", "no signed checkpoint in")]
     [InlineData("2026-01-10T00:00:00Z", "no signed checkpoint in")]
-    [InlineData("yesterday", "is not a date")]
-    [InlineData("2026-13-45", "is not a date")]
-    [InlineData("2026-02-01T00:00:00+25:00", "is not a date")]
-    public async Task Archive_NoCoveringCheckpointOrBadDate_RefusesAndChangesNothing(string before, string expected)
+    public async Task Archive_NoCoveringCheckpoint_RefusesAndChangesNothing(string before, string expected)
     {
         using var dir = new TempFolder();
         await using var broker = await AuditArchiveFixture.SqliteAsync(dir);
@@ -217,14 +214,14 @@ public sealed class AuditArchiveCommandTests
     }
 
     [Fact]
-    public async Task Archive_NoCheckpointFileConfigured_RefusesNamingTheSetting()
+    public async Task Archive_NoCheckpointFileConfigured_ExitsTwoNamingTheSetting()
     {
         using var dir = new TempFolder();
         var config = TestConfig.Write(dir);
 
         var (exit, output) = await CliRunner.RunAsync("audit", "archive", "-c", config, "--before", "2026-02-01", "--to", Path.Combine(dir.Path, "a.jsonl"));
 
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("audit.checkpoints.file is not set", output, StringComparison.Ordinal);
     }
 

@@ -118,14 +118,14 @@ public sealed class AuditCheckpointCommandTests
     }
 
     [Fact]
-    public async Task Checkpoint_BrokerNotRunning_ExitsOneAndNamesTheSocket()
+    public async Task Checkpoint_BrokerNotRunning_ExitsTwoAndNamesTheSocket()
     {
         using var dir = new TempFolder();
         var config = TestConfig.Write(dir);
 
         var (exit, output) = await CliRunner.RunAsync("audit", "checkpoint", "-c", config);
 
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("admin socket", output, StringComparison.Ordinal);
     }
 

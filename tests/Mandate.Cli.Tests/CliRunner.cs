@@ -12,7 +12,7 @@ internal static class CliRunner
     {
         using var writer = new StringWriter();
         Output.RedirectTo(writer);
-        var exit = await MandateCli.CreateRootCommand().Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = writer, Error = writer });
+        var exit = await MandateCli.RunAsync(args, new System.CommandLine.InvocationConfiguration { Output = writer, Error = writer });
         return (exit, writer.ToString());
     }
 }

@@ -70,11 +70,11 @@ public sealed partial class EntryCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task EntriesCreate_NoSelector_ExitsOne()
+    public async Task EntriesCreate_NoSelector_ExitsTwo()
     {
         var (exit, output) = await CliRunner.RunAsync("entries", "create", "-c", _config, "--spiffe-id", "spiffe://acme.example/agents/a");
 
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("--selector", output, StringComparison.Ordinal);
     }
 
@@ -88,13 +88,13 @@ public sealed partial class EntryCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task EntriesList_BrokerNotRunning_ExitsOneAndNamesTheSocket()
+    public async Task EntriesList_BrokerNotRunning_ExitsTwoAndNamesTheSocket()
     {
         using var other = new TempFolder();
 
         var (exit, output) = await CliRunner.RunAsync("entries", "list", "-c", TestConfig.Write(other));
 
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("admin socket", output, StringComparison.Ordinal);
     }
 

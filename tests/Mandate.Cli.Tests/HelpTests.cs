@@ -10,6 +10,7 @@ public sealed class HelpTests
     [InlineData("token")]
     [InlineData("dev")]
     [InlineData("entries")]
+    [InlineData("agents")]
     public async Task Help_EveryCommand_IsListedWithADescription(string command)
     {
         var (exit, output) = await CliRunner.RunAsync("--help");

@@ -20,14 +20,14 @@ public sealed class RevokeCommandTests
     }
 
     [Fact]
-    public async Task Revoke_BrokerNotRunning_ExitsOneAndNamesTheSocket()
+    public async Task Revoke_BrokerNotRunning_ExitsTwoAndNamesTheSocket()
     {
         using var dir = new TempFolder();
         var config = TestConfig.Write(dir);
 
         var (exit, output) = await CliRunner.RunAsync("revoke", "-c", config, "--jti", "jti_x");
 
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("admin socket", output);
     }
 }

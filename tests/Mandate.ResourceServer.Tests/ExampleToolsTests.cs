@@ -110,13 +110,35 @@ public sealed class ExampleToolsTests : ToolTest
     }
 
     [Fact]
-    public async Task StandaloneTool_WithoutARegistrationEntry_DoesNotStart_AndPrintsTheEntryToCreate()
+    public async Task StandaloneTool_WithoutARegistrationEntry_DoesNotStart_AndPrintsTheEntryToCreateForItsBrokersConfig()
+    {
+        var failure = await Assert.ThrowsAsync<ToolStartupException>(() =>
+            ToolIdentity.FromWorkloadSocket(Harness.WorkloadSocket, ToolBroker.Issuer, Harness.Clock, "/etc/mandate/mandate.yaml").ObtainAsync(ToolKind.Refunds, CancellationToken.None));
+
+        Assert.Contains($"mandate entries create -c /etc/mandate/mandate.yaml --spiffe-id {ToolKind.Refunds.Workload}", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"--selector unix:path:{ToolIdentity.ExecutablePath()}", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("examples/quickstart", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StandaloneTool_BrokerConfigNotKnown_PrintsTheEntryWithoutAConfigOption()
     {
         var failure = await Assert.ThrowsAsync<ToolStartupException>(() =>
             ToolIdentity.FromWorkloadSocket(Harness.WorkloadSocket, ToolBroker.Issuer, Harness.Clock).ObtainAsync(ToolKind.Refunds, CancellationToken.None));
 
-        Assert.Contains($"mandate entries create -c examples/quickstart/mandate.yaml --spiffe-id {ToolKind.Refunds.Workload}", failure.Message, StringComparison.Ordinal);
-        Assert.Contains($"--selector unix:path:{ToolIdentity.ExecutablePath()}", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"mandate entries create --spiffe-id {ToolKind.Refunds.Workload}", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--config", "deploy/mandate.yaml" }, "/srv/env.yaml", "deploy/mandate.yaml")]
+    [InlineData(new[] { "--workload-socket", "/run/mandate/workload.sock" }, "/srv/env.yaml", "/srv/env.yaml")]
+    [InlineData(new string[0], null, ToolIdentity.QuickstartConfig)]
+    [InlineData(new[] { "--workload-socket", "/run/mandate/workload.sock" }, null, null)]
+    public void StandaloneTool_BrokerConfig_IsTheConfigOptionElseMandateConfigElseTheQuickstartsForTheQuickstartSocket(string[] args, string? mandateConfig, string? expected)
+    {
+        var options = ToolService.FromArgs(ToolKind.Refunds, args, name => name == "MANDATE_CONFIG" ? mandateConfig : null);
+
+        Assert.Equal(expected, options.Identity!.BrokerConfig);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
 using Mandate.Examples.Tools;
 
-// dotnet run --project examples/tools/CodeHost -- --urls http://127.0.0.1:7103 [--issuer URL] [--broker URL] [--workload-socket PATH | --workload-token-file PATH]
+// dotnet run --project examples/tools/CodeHost -- --urls http://127.0.0.1:7103 [--issuer URL] [--broker URL] [--workload-socket PATH | --workload-token-file PATH] [--config PATH]
 return await ToolService.RunAsync(ToolKind.Code, args);

@@ -116,10 +116,13 @@ public static class ToolService
 
     /// <summary>
     /// Options from the command line: <c>--urls</c>, <c>--issuer</c> (default the quickstart's http://127.0.0.1:8080),
-    /// <c>--broker</c>, and the tool's own identity: <c>--workload-socket</c> (default the quickstart's
-    /// <see cref="ToolIdentity.QuickstartWorkloadSocket"/>) or <c>--workload-token-file</c>. Every request is checked at the broker.
+    /// <c>--broker</c>, the tool's own identity: <c>--workload-socket</c> (default the quickstart's
+    /// <see cref="ToolIdentity.QuickstartWorkloadSocket"/>) or <c>--workload-token-file</c>, and <c>--config</c>, the broker's
+    /// configuration file the <c>mandate</c> commands it prints name (default $MANDATE_CONFIG, else the quickstart's when the
+    /// workload socket is the quickstart's). Every request is checked at the broker. <paramref name="environment"/> reads
+    /// environment variables (default the process's).
     /// </summary>
-    public static ToolServiceOptions FromArgs(ToolKind tool, string[] args)
+    public static ToolServiceOptions FromArgs(ToolKind tool, string[] args, Func<string, string?>? environment = null)
     {
         var config = new ConfigurationBuilder().AddCommandLine(args).Build();
         var issuer = config["issuer"] ?? "http://127.0.0.1:8080";
@@ -130,6 +133,9 @@ public static class ToolService
         {
             throw new ToolStartupException("pass --workload-socket or --workload-token-file, not both: the tool has one identity");
         }
+
+        var brokerConfig = config["config"] ?? (environment ?? Environment.GetEnvironmentVariable)("MANDATE_CONFIG")
+            ?? (socket is null && tokenFile is null ? ToolIdentity.QuickstartConfig : null);
 
         return new ToolServiceOptions
         {
@@ -143,8 +149,8 @@ public static class ToolService
                 .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information)
                 .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error),
             Identity = tokenFile is not null
-                ? ToolIdentity.FromFile(tokenFile)
-                : ToolIdentity.FromWorkloadSocket(socket ?? ToolIdentity.QuickstartWorkloadSocket, issuer),
+                ? ToolIdentity.FromFile(tokenFile, brokerConfig)
+                : ToolIdentity.FromWorkloadSocket(socket ?? ToolIdentity.QuickstartWorkloadSocket, issuer, brokerConfig: brokerConfig),
         };
     }
 

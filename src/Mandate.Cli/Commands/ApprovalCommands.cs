@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Net.Sockets;
 using System.Text.Json;
-using Mandate.Client;
 using Spectre.Console;
 
 namespace Mandate.Cli.Commands;
@@ -18,14 +16,14 @@ internal static class ApprovalCommands
         list.Options.Add(config);
         list.Options.Add(status);
         list.Options.Add(json);
-        list.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, async admin =>
+        list.SetAction((parse, ct) => RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
         {
             var filter = parse.GetValue(status) ?? "pending";
             var items = await admin.ListApprovalsAsync(filter == "all" ? null : filter, ct);
             if (parse.GetValue(json))
             {
                 Output.Plain(items.GetRawText());
-                return 0;
+                return ExitCodes.Ok;
             }
 
             var table = new Table().AddColumns("id", "status", "rule", "request", "expires");
@@ -35,7 +33,7 @@ internal static class ApprovalCommands
             }
 
             Output.Console.Write(table);
-            return 0;
+            return ExitCodes.Ok;
         }));
 
         return new Command("approvals", "Answer human approvals (require_approval rules) on the running broker")
@@ -56,39 +54,14 @@ internal static class ApprovalCommands
         {
             config, id, reason, approver,
         };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, async admin =>
+        command.SetAction((parse, ct) => RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
         {
             var who = parse.GetValue(approver) ?? $"admin:{Environment.UserName}";
             var result = await admin.DecideApprovalAsync(parse.GetValue(id)!, approve, who, parse.GetValue(reason), ct);
             Output.Line($"[green]{(approve ? "approved" : "denied")}[/] {Output.Escape(Text(result, "id"))} by {Output.Escape(who)}: {Output.Escape(Text(result, "binding_message"))}");
-            return 0;
+            return ExitCodes.Ok;
         }));
         return command;
-    }
-
-    internal static async Task<int> RunAsync(string configPath, Func<MandateAdminClient, Task<int>> action)
-    {
-        var options = CommonOptions.LoadConfig(configPath);
-        if (options is null)
-        {
-            return 2;
-        }
-
-        try
-        {
-            using var admin = new MandateAdminClient(options.AdminSocket);
-            return await action(admin);
-        }
-        catch (HttpRequestException e) when (e.InnerException is SocketException)
-        {
-            Output.Error($"cannot reach the broker's admin socket {options.AdminSocket}: is 'mandate serve' running with this configuration, as this user?");
-            return 1;
-        }
-        catch (MandateErrorException e)
-        {
-            Output.Error(e.Message);
-            return 1;
-        }
     }
 
     private static string Text(JsonElement element, string name) =>

@@ -34,14 +34,14 @@ internal static class AuditArchiveCommands
         if (!DateTimeOffset.TryParseExact(beforeText, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var before))
         {
             Output.Error($"--before '{beforeText}' is not a date: give YYYY-MM-DD (midnight UTC) or an ISO 8601 time such as 2026-11-30T00:00:00Z");
-            return 1;
+            return ExitCodes.Usage;
         }
 
         var options = CommonOptions.LoadConfig(configPath);
         if (options is { AuditCheckpoints.File: null })
         {
             Output.Error("audit.checkpoints.file is not set: archiving needs signed checkpoints to prove the range; set it and let the broker write checkpoints first");
-            return 1;
+            return ExitCodes.Usage;
         }
 
         return await OfflineStore.WriteAsync(options, async store =>
@@ -49,7 +49,7 @@ internal static class AuditArchiveCommands
             var keys = await CheckpointKeys.LoadAsync(store, jwksPath, ct);
             if (keys is null)
             {
-                return 1;
+                return ExitCodes.Usage;
             }
 
             var request = new AuditArchiveRequest { Before = before, Target = target, CheckpointFile = options!.AuditCheckpoints.File!, Keys = keys, Node = options.Node + "-cli" };
@@ -57,13 +57,13 @@ internal static class AuditArchiveCommands
             if (outcome.Refusal is { } refusal)
             {
                 Output.Error(refusal);
-                return 1;
+                return ExitCodes.Failed;
             }
 
             var anchor = outcome.Anchor!;
             Output.Line($"[green]archived[/] {outcome.Records} records (#{outcome.First} to #{anchor.Sequence}) to {Output.Escape(anchor.Archive)} and pruned them; "
                 + $"the store now starts after #{anchor.Sequence} {Output.Escape(anchor.Hash)}");
-            return 0;
+            return ExitCodes.Ok;
         }, ct);
     }
 
@@ -73,7 +73,7 @@ internal static class AuditArchiveCommands
         if (jwksPath is not null)
         {
             var keys = await CheckpointKeys.LoadAsync(null, jwksPath, ct);
-            return keys is null ? 1 : await VerifyWithKeysAsync(archives, keys, ct);
+            return keys is null ? ExitCodes.Usage : await VerifyWithKeysAsync(archives, keys, ct);
         }
 
         // No JWKS: the checkpoint keys the broker keeps in its store (retired ones too).
@@ -93,14 +93,14 @@ internal static class AuditArchiveCommands
             if (!result.IsValid)
             {
                 Output.Error($"archive does not verify: {result.Problem}");
-                return 1;
+                return ExitCodes.Failed;
             }
 
             Output.Line($"[green]archive intact[/]: {Output.Escape(path)} holds records #{result.First} to #{result.Last}, signed checkpoint at #{result.Last} {Output.Escape(result.Covering!.Hash)}");
             previous = result.End;
         }
 
-        return 0;
+        return ExitCodes.Ok;
     }
 
     /// <summary>Plain <c>audit verify</c>: the chain from the start, or from the prune anchor, whose signed checkpoint must hold.</summary>
@@ -110,17 +110,17 @@ internal static class AuditArchiveCommands
         if (!result.IsValid)
         {
             Output.Error($"audit chain broken at record #{result.Sequence}: {result.Message}");
-            return 1;
+            return ExitCodes.Failed;
         }
 
         if (result.ArchivedThrough > 0 && await (await store.ReadPruneAnchorAsync(ct))!.CheckAsync((await CheckpointKeys.LoadAsync(store, null, ct))!) is { } problem)
         {
             Output.Error($"audit chain broken at its start: {problem}");
-            return 1;
+            return ExitCodes.Failed;
         }
 
         var archived = result.ArchivedThrough > 0 ? $"; records up to #{result.ArchivedThrough} were archived" : "";
         Output.Line($"[green]audit chain intact[/]: {result.RecordCount} records, head #{result.Head.Sequence} {Output.Escape(result.Head.Hash)}{archived}");
-        return 0;
+        return ExitCodes.Ok;
     }
 }

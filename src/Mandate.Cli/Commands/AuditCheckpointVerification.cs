@@ -18,14 +18,14 @@ internal static class AuditCheckpointVerification
         var keys = await CheckpointKeys.LoadAsync(store, jwksPath, ct);
         if (keys is null)
         {
-            return 1;
+            return ExitCodes.Usage;
         }
 
         var file = await AuditCheckpointFile.ReadAsync(checkpointPath, keys, ct);
         if (file.Refusal is { } refusal)
         {
             Output.Error(refusal);
-            return 1;
+            return ExitCodes.Failed;
         }
 
         var anchor = await store.ReadPruneAnchorAsync(ct);
@@ -33,7 +33,7 @@ internal static class AuditCheckpointVerification
         {
             Output.Error($"the store's prune anchor (record {anchor.Sequence}, {anchor.Hash}) is not one of the signed checkpoints in {checkpointPath}: "
                 + "the anchor was altered, or the records before it were not archived from this chain");
-            return 1;
+            return ExitCodes.Failed;
         }
 
         return await CheckStoreAsync(store, file.Checkpoints, anchor?.Sequence ?? 0, ct);
@@ -47,7 +47,7 @@ internal static class AuditCheckpointVerification
         if (!result.IsValid)
         {
             Output.Error($"audit chain does not match checkpoint #{latest.Sequence}: {result.Message}");
-            return 1;
+            return ExitCodes.Failed;
         }
 
         foreach (var checkpoint in checkpoints.Where(c => c.Sequence > archivedThrough))
@@ -56,13 +56,13 @@ internal static class AuditCheckpointVerification
             if (hash != checkpoint.Hash)
             {
                 Output.Error($"audit chain does not match checkpoint #{checkpoint.Sequence}: the store has {hash ?? "no record"} there, the checkpoint says {checkpoint.Hash}");
-                return 1;
+                return ExitCodes.Failed;
             }
         }
 
         var archived = archivedThrough > 0 ? $"; records up to #{archivedThrough} archived" : "";
         Output.Line($"[green]audit chain matches {checkpoints.Count} signed checkpoints[/]: latest #{latest.Sequence} {Output.Escape(latest.Hash)}, {result.RecordCount} records intact{archived}");
-        return 0;
+        return ExitCodes.Ok;
     }
 
     private static async Task<string?> HashAtAsync(IMandateStore store, long sequence, CancellationToken ct)

@@ -47,7 +47,7 @@ internal static class AuditCommands
             if (trace is null)
             {
                 Output.Error($"no run '{runId}' is recorded and no audit record carries it; 'mandate runs list' shows recent runs");
-                return 1;
+                return ExitCodes.Failed;
             }
 
             if (json)
@@ -59,7 +59,7 @@ internal static class AuditCommands
                 RunTraceView.Write(trace, DateTimeOffset.UtcNow);
             }
 
-            return 0;
+            return ExitCodes.Ok;
         }, ct);
     }
 
@@ -100,7 +100,8 @@ internal static class AuditCommands
         var limit = new Option<int>("--limit", "-n") { Description = "At most this many records", DefaultValueFactory = _ => 100 };
         limit.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1)
+            // A value that is not a number is already the parser's error; reading it here would throw instead.
+            if (result.Tokens is [var token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var value) && value < 1)
             {
                 result.AddError("--limit must be at least 1");
             }
@@ -168,7 +169,7 @@ internal static class AuditCommands
                     : $"note: more records match; these are the first {records.Count}, oldest first. Add --newest for the latest, narrow with --since (e.g. --since 1h) or raise --limit");
             }
 
-            return 0;
+            return ExitCodes.Ok;
         }, ct));
         return command;
     }

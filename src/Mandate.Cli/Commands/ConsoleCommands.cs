@@ -13,12 +13,12 @@ internal static class ConsoleCommands
         {
             config,
         };
-        login.SetAction((parse, ct) => ApprovalCommands.RunAsync(parse.GetValue(config)!, async admin =>
+        login.SetAction((parse, ct) => RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
         {
             var (url, expiresAt) = await admin.CreateConsoleLoginAsync(ct);
             Output.Plain(url.ToString());
             Output.Line($"[grey]works once, until {Output.Escape(expiresAt.ToString("u", System.Globalization.CultureInfo.InvariantCulture))}; open it in a browser and confirm[/]");
-            return 0;
+            return ExitCodes.Ok;
         }));
         return new Command("console", "The web console (docs/console.md)") { login };
     }

@@ -25,7 +25,7 @@ internal static class DevCommands
             var options = CommonOptions.LoadConfig(parse.GetValue(config)!);
             if (options is null)
             {
-                return 2;
+                return ExitCodes.Usage;
             }
 
             var name = parse.GetValue(issuer)!;
@@ -33,13 +33,13 @@ internal static class DevCommands
             if (issuerOptions is not { DevSigner: true })
             {
                 Output.Error($"issuer '{name}' is not a dev_signer issuer in {parse.GetValue(config)} (dev_signer issuers: {string.Join(", ", options.Issuers.Where(i => i.DevSigner).Select(i => i.Name))})");
-                return 2;
+                return ExitCodes.Usage;
             }
 
             if (!Duration.TryParse(parse.GetValue(ttl), out var lifetime))
             {
                 Output.Error("--ttl must be a duration such as 90s, 10m or 1h");
-                return 2;
+                return ExitCodes.Usage;
             }
 
             var extra = new Dictionary<string, object>();
@@ -54,7 +54,7 @@ internal static class DevCommands
                 if (eq <= 0)
                 {
                     Output.Error($"--claim '{pair}' must be NAME=VALUE");
-                    return 2;
+                    return ExitCodes.Usage;
                 }
 
                 extra[pair[..eq]] = pair[(eq + 1)..];
@@ -62,7 +62,7 @@ internal static class DevCommands
 
             using var dev = DevIssuer.Ensure(issuerOptions, options.DataDirectory);
             Output.Plain(dev.CreateToken(parse.GetValue(subject)!, parse.GetValue(audience) ?? issuerOptions.Audience ?? options.Issuer, lifetime, extra, DateTimeOffset.UtcNow));
-            return 0;
+            return ExitCodes.Ok;
         });
         return new Command("dev", "Development helpers (test identities for the quickstart and your own experiments)") { token };
     }

@@ -33,7 +33,7 @@ internal static class OfflineStore
     {
         if (options is null)
         {
-            return 2;
+            return ExitCodes.Usage;
         }
 
         PostgresDatabase? database = null;
@@ -43,13 +43,13 @@ internal static class OfflineStore
             await using var store = database is null
                 ? await OpenSqliteAsync(options, readOnly, ct)
                 : await CheckedAsync(new PostgresMandateStore(database, readOnly), s => ((PostgresMandateStore)s).CheckSchemaAsync(ct));
-            return store is null ? 2 : await use(store);
+            return store is null ? ExitCodes.Usage : await use(store);
         }
         catch (Exception e) when (e is StoreUnavailableException or StoreSchemaException or MandateConfigException)
         {
             // An outage and a schema this build does not read are the two ways a read can fail: one line each.
             Output.Error(e.Message);
-            return 2;
+            return ExitCodes.Usage;
         }
         finally
         {

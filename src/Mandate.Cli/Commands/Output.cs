@@ -26,23 +26,34 @@ internal static class Output
     /// <summary>Machine-readable output (tokens, JSON): written as is, never wrapped or styled.</summary>
     public static void Plain(string text) => (_plain ?? System.Console.Out).WriteLine(text);
 
-    public static void Error(string text) => Errors.MarkupLine($"[red]error:[/] {Escape(text)}");
+    /// <summary>
+    /// One <c>error:</c> line, never wrapped however long (a broker's reason, a list of names): a log or a test reads it whole.
+    /// </summary>
+    public static void Error(string text)
+    {
+        Errors.Markup("[red]error:[/] ");
+        Errors.Profile.Out.Writer.WriteLine(Visible(text));
+    }
 
     /// <summary>
     /// Text from elsewhere (the store, the broker, a token) made safe to print inside markup: markup brackets escaped,
     /// and control and bidirectional-override characters shown as <c>\u001B</c> instead of reaching the terminal, where a
     /// tool name or reason chosen by an agent could move the cursor, clear the screen or forge a line.
     /// </summary>
-    public static string Escape(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return "";
-        }
+    public static string Escape(string? text) => string.IsNullOrEmpty(text) ? "" : Markup.Escape(Visible(text));
 
+    /// <summary>A time from the admin API in the one form every table uses (<c>2026-12-05 10:47:44Z</c>), escaped.</summary>
+    public static string Time(string? value) =>
+        DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var time)
+            ? time.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture)
+            : Escape(value);
+
+    /// <summary>Control and bidirectional-override characters shown as <c>\u001B</c>; the rest as is.</summary>
+    private static string Visible(string text)
+    {
         if (!text.Any(Unsafe))
         {
-            return Markup.Escape(text);
+            return text;
         }
 
         var shown = new System.Text.StringBuilder(text.Length + 16);
@@ -51,14 +62,8 @@ internal static class Output
             shown.Append(Unsafe(c) ? $"\\u{(int)c:X4}" : c);
         }
 
-        return Markup.Escape(shown.ToString());
+        return shown.ToString();
     }
-
-    /// <summary>A time from the admin API in the one form every table uses (<c>2026-12-05 10:47:44Z</c>), escaped.</summary>
-    public static string Time(string? value) =>
-        DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var time)
-            ? time.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture)
-            : Escape(value);
 
     private static bool Unsafe(char c) => char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 

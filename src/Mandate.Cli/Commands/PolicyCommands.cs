@@ -22,7 +22,12 @@ internal static class PolicyCommands
             if (!File.Exists(path))
             {
                 Output.Error($"{Path.GetFullPath(path)}: file not found");
-                return 2;
+                return ExitCodes.Usage;
+            }
+
+            if (ConfigInPlaceOfPolicy.Report(path, "mandate policy check"))
+            {
+                return ExitCodes.Usage;
             }
 
             // Tool names live in the configuration, not the policy: without one they cannot be checked, and the output says so.
@@ -32,7 +37,7 @@ internal static class PolicyCommands
             {
                 if (CommonOptions.LoadConfig(configPath) is not { } options)
                 {
-                    return 2;
+                    return ExitCodes.Usage;
                 }
 
                 tools = options.ToolNames();
@@ -47,7 +52,7 @@ internal static class PolicyCommands
                     Output.ErrorLine("  " + p);
                 }
 
-                return 1;
+                return ExitCodes.Failed;
             }
 
             var snapshot = result.Snapshot!;
@@ -63,7 +68,7 @@ internal static class PolicyCommands
             }
 
             Output.Console.Write(table);
-            return 0;
+            return ExitCodes.Ok;
         });
         return new Command("policy", "Work with policy files") { check, PolicyTestCommands.Test(), PolicyTestCommands.Explain() };
     }

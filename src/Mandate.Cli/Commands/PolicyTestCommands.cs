@@ -34,7 +34,7 @@ internal static class PolicyTestCommands
         if (candidates.Count == 0)
         {
             Output.Error($"{Path.GetFullPath(path)}: no test files found (YAML files with a top-level 'cases' list)");
-            return 2;
+            return ExitCodes.Usage;
         }
 
         var (passed, failed, unreadable) = (0, 0, 0);
@@ -64,7 +64,7 @@ internal static class PolicyTestCommands
             Output.Error($"{unreadable} test file{(unreadable == 1 ? "" : "s")} could not be loaded; fix the problems above (file:line:column)");
         }
 
-        return ok ? 0 : 1;
+        return ok ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
     public static Command Explain()
@@ -74,16 +74,22 @@ internal static class PolicyTestCommands
         var command = new Command("explain", "Show which rules matched a request, which checks failed and why, and the decision") { policy, request };
         command.SetAction(parse =>
         {
-            var snapshot = LoadPolicy(parse.GetValue(policy)!);
+            var policyPath = parse.GetValue(policy)!;
+            if (ConfigInPlaceOfPolicy.Report(policyPath, "mandate policy explain --policy"))
+            {
+                return ExitCodes.Usage;
+            }
+
+            var snapshot = LoadPolicy(policyPath);
             if (snapshot is null)
             {
-                return 2;
+                return ExitCodes.Usage;
             }
 
             var requestPath = parse.GetValue(request)!;
             if (ReadRequestFile(requestPath) is not { } root)
             {
-                return 2;
+                return ExitCodes.Usage;
             }
 
             var input = PolicyTestReader.ReadRequest(root.Children.TryGetValue("request", out var inner) && inner is YamlMappingNode m ? m : root, "dev");
@@ -105,7 +111,7 @@ internal static class PolicyTestCommands
                 Output.Line($"  to fix: {Output.Escape(decision.Remedy)}");
             }
 
-            return 0;
+            return ExitCodes.Ok;
         });
         return command;
     }

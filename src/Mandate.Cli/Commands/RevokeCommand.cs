@@ -29,25 +29,32 @@ internal static class RevokeCommand
             if (targets.Count != 1)
             {
                 Output.Error("give exactly one of --jti, --run, --agent, --tenant or --user");
-                return 2;
+                return ExitCodes.Usage;
             }
 
             var (name, value) = targets[0];
-            return await RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
-            {
-                var result = await admin.RevokeAsync(name, value!, parse.GetValue(reason), ct);
-                var recorded = !result.TryGetProperty("recorded", out var r) || r.GetBoolean();
-                var status = recorded
-                    ? "[green]revoked and recorded[/]"
-                    : "[yellow]revoked in this broker now; will be recorded when the store returns[/] (the store is failing; the broker keeps retrying)";
-                Output.Line($"{status}: {name} [bold]{Output.Escape(value!)}[/] ({Output.Escape(result.GetProperty("id").GetString()!)}); introspection answers inactive from now on"
-                    + (name == "agent" ? "; the agent gets nothing new until 'mandate agents enable'" : ""));
-                if (result.TryGetProperty("issued", out var issued) && issued.ValueKind == System.Text.Json.JsonValueKind.False)
-                {
-                    Output.Line("[yellow]note:[/] no credential with this jti is in the audit trail: check the jti (mandate audit query --jti); the revocation stands either way");
-                }
-            });
+            return await RevokeAsync(parse.GetValue(config)!, name, value!, parse.GetValue(reason), ct);
         });
         return command;
     }
+
+    /// <summary>
+    /// Revokes <paramref name="value"/> of kind <paramref name="name"/> (token, run, agent, tenant or user) on the running broker and
+    /// says whether it is recorded yet; <c>mandate agents disable</c> is this with <c>agent</c>.
+    /// </summary>
+    internal static Task<int> RevokeAsync(string configPath, string name, string value, string? reason, CancellationToken ct) =>
+        RunCommands.WithAdminAsync(configPath, async admin =>
+        {
+            var result = await admin.RevokeAsync(name, value, reason, ct);
+            var recorded = !result.TryGetProperty("recorded", out var r) || r.GetBoolean();
+            var status = recorded
+                ? "[green]revoked and recorded[/]"
+                : "[yellow]revoked in this broker now; will be recorded when the store returns[/] (the store is failing; the broker keeps retrying)";
+            Output.Line($"{status}: {name} [bold]{Output.Escape(value)}[/] ({Output.Escape(result.GetProperty("id").GetString()!)}); introspection answers inactive from now on"
+                + (name == "agent" ? "; the agent gets nothing new until 'mandate agents enable'" : ""));
+            if (result.TryGetProperty("issued", out var issued) && issued.ValueKind == System.Text.Json.JsonValueKind.False)
+            {
+                Output.Line("[yellow]note:[/] no credential with this jti is in the audit trail: check the jti (mandate audit query --jti); the revocation stands either way");
+            }
+        });
 }

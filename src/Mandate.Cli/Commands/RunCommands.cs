@@ -6,24 +6,10 @@ using Spectre.Console;
 
 namespace Mandate.Cli.Commands;
 
-/// <summary><c>mandate runs list|show|end</c> and <c>mandate agents enable</c>.</summary>
+/// <summary><c>mandate runs list|show|end</c>, and the admin socket every command that acts on the running broker goes through.</summary>
 internal static class RunCommands
 {
     public static Command Create() => new("runs", "Agent runs: list, show, end (ending a run revokes its credentials and its sub-agents' runs)") { List(), Show(), End() };
-
-    public static Command Agents()
-    {
-        var config = CommonOptions.Config();
-        var agent = new Argument<string>("agent") { Description = "The agent's SPIFFE ID" };
-        var reason = new Option<string?>("--reason", "-r") { Description = "Why; recorded in the audit trail" };
-        var enable = new Command("enable", "Lift the kill switch ('mandate revoke --agent') so the agent can get new credentials") { config, agent, reason };
-        enable.SetAction(async (parse, ct) => await WithAdminAsync(parse.GetValue(config)!, async admin =>
-        {
-            await admin.EnableAgentAsync(parse.GetValue(agent)!, parse.GetValue(reason), ct);
-            Output.Line($"[green]enabled[/] {Output.Escape(parse.GetValue(agent)!)}; credentials it held before stay revoked");
-        }));
-        return new Command("agents", "Registered agents") { enable };
-    }
 
     private static Command List()
     {
@@ -53,7 +39,7 @@ internal static class RunCommands
                 Output.Line("[grey]no matching runs[/]");
             }
 
-            return 0;
+            return ExitCodes.Ok;
         }, ct));
         return command;
     }
@@ -83,29 +69,40 @@ internal static class RunCommands
         return command;
     }
 
-    internal static async Task<int> WithAdminAsync(string configPath, Func<MandateAdminClient, Task> action)
+    /// <summary>Runs <paramref name="action"/> against the running broker's admin API; exit code 0 when it completes.</summary>
+    internal static Task<int> WithAdminAsync(string configPath, Func<MandateAdminClient, Task> action) =>
+        WithAdminAsync(configPath, async admin =>
+        {
+            await action(admin);
+            return ExitCodes.Ok;
+        });
+
+    /// <summary>
+    /// Runs <paramref name="action"/> against the running broker's admin API. A refusal from the broker is
+    /// <see cref="ExitCodes.Failed"/>; an invalid configuration or an admin socket nobody answers is <see cref="ExitCodes.Usage"/>.
+    /// </summary>
+    internal static async Task<int> WithAdminAsync(string configPath, Func<MandateAdminClient, Task<int>> action)
     {
         var options = CommonOptions.LoadConfig(configPath);
         if (options is null)
         {
-            return 2;
+            return ExitCodes.Usage;
         }
 
         try
         {
             using var admin = new MandateAdminClient(options.AdminSocket);
-            await action(admin);
-            return 0;
+            return await action(admin);
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException)
         {
             Output.Error($"cannot reach the broker's admin socket {options.AdminSocket}: is 'mandate serve' running with this configuration, as this user?");
-            return 1;
+            return ExitCodes.Usage;
         }
         catch (MandateErrorException e)
         {
             Output.Error(e.Message);
-            return 1;
+            return ExitCodes.Failed;
         }
     }
 }

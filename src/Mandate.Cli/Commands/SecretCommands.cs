@@ -27,7 +27,7 @@ internal static class SecretCommands
             var value = await ReadValueAsync(parse.GetValue(fromEnv), ct);
             if (value is null)
             {
-                return 2;
+                return ExitCodes.Usage;
             }
 
             return await RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>

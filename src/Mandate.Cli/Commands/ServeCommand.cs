@@ -29,7 +29,7 @@ internal static class ServeCommand
             var options = CommonOptions.LoadConfig(parse.GetValue(config)!);
             if (options is null)
             {
-                return 2;
+                return ExitCodes.Usage;
             }
 
             try
@@ -39,12 +39,12 @@ internal static class ServeCommand
                 await app.StartAsync(ct);
                 PrintBanner(options, app);
                 await app.WaitForShutdownAsync(ct);
-                return 0;
+                return ExitCodes.Ok;
             }
             catch (Exception e) when (e is MandateConfigException or PolicyLoadException or StoreUnavailableException or StoreSchemaException or IOException)
             {
                 Output.Error(e.Message);
-                return 2;
+                return ExitCodes.Usage;
             }
         });
         return command;

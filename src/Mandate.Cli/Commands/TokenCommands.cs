@@ -41,14 +41,14 @@ internal static class TokenCommands
             if (!handler.CanReadToken(raw))
             {
                 Output.Error("not a JWT");
-                return 2;
+                return ExitCodes.Usage;
             }
 
             var jwt = handler.ReadJsonWebToken(raw);
             var brokerUrl = BrokerUrl(parse.GetValue(broker), parse.GetValue(config));
             if (brokerUrl is null)
             {
-                return 2;
+                return ExitCodes.Usage;
             }
 
             using var http = new HttpClient { BaseAddress = brokerUrl, Timeout = TimeSpan.FromSeconds(10) };
@@ -63,7 +63,7 @@ internal static class TokenCommands
             catch (HttpRequestException e)
             {
                 Output.Error($"cannot fetch the broker's metadata from {http.BaseAddress}: {e.Message}. Is the broker running there? Name it with --broker URL, $MANDATE_URL or -c CONFIG");
-                return 2;
+                return ExitCodes.Usage;
             }
 
             var result = await handler.ValidateTokenAsync(raw, new TokenValidationParameters
@@ -86,11 +86,11 @@ internal static class TokenCommands
             if (result.IsValid)
             {
                 Output.Line($"[green]valid[/]: signed by {Output.Escape(issuer)} key {Output.Escape(jwt.Kid)}, expires {jwt.ValidTo:u}");
-                return 0;
+                return ExitCodes.Ok;
             }
 
             Output.Line($"[red]invalid[/]: {Output.Escape(result.Exception?.GetType().Name.Replace("SecurityToken", "", StringComparison.Ordinal).Replace("Exception", "", StringComparison.Ordinal) ?? "unknown")}");
-            return 1;
+            return ExitCodes.Failed;
         });
         return new Command("token", "Work with issued credentials") { inspect };
     }
@@ -142,17 +142,17 @@ internal static class TokenCommands
         if (!valid)
         {
             Output.Error("the token does not verify against the broker; run 'mandate token inspect' without --claim to see why");
-            return 1;
+            return ExitCodes.Failed;
         }
 
         using var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(jwt.EncodedPayload));
         if (!payload.RootElement.TryGetProperty(name, out var value))
         {
             Output.Error($"the token has no '{name}' claim; its claims: {string.Join(", ", payload.RootElement.EnumerateObject().Select(p => p.Name))}");
-            return 1;
+            return ExitCodes.Failed;
         }
 
         Output.Plain(value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText());
-        return 0;
+        return ExitCodes.Ok;
     }
 }

@@ -1,0 +1,24 @@
+namespace Mandate.Cli.Commands;
+
+/// <summary>
+/// What <c>mandate</c> returns, the same for every command (docs/cli.md): scripts tell "the answer is no" from
+/// "there was no answer" without reading the text.
+/// </summary>
+internal static class ExitCodes
+{
+    /// <summary>Done: the action happened, or the check passed.</summary>
+    public const int Ok = 0;
+
+    /// <summary>
+    /// The command ran and the answer is no: the broker refused, a check failed (invalid policy or token, broken audit
+    /// chain, failing policy test), or what was asked for does not exist.
+    /// </summary>
+    public const int Failed = 1;
+
+    /// <summary>
+    /// There was no answer; fix the command line or the set-up and run it again: an unknown command or option, a missing,
+    /// conflicting or malformed argument, a configuration or input file that is missing or invalid, a store that cannot be
+    /// opened, a broker that cannot be reached.
+    /// </summary>
+    public const int Usage = 2;
+}
