@@ -84,12 +84,17 @@ public sealed class McpGatewayCallTests : McpGatewayTest
         Assert.Equal("mcp.scope_missing", error.GetProperty("data").GetProperty("check_id").GetString());
         Assert.Empty(Gateway.Upstream.Received);
 
-        // RFC 6750 §3.1 / MCP scope challenge: the client can step up to the scopes the call needs.
-        var challenge = Assert.Single(response.Headers.WwwAuthenticate);
-        Assert.Equal("Bearer", challenge.Scheme);
-        Assert.Contains("error=\"insufficient_scope\"", challenge.Parameter, StringComparison.Ordinal);
-        Assert.Contains("scope=\"refunds:write\"", challenge.Parameter, StringComparison.Ordinal);
-        Assert.Contains($"resource_metadata=\"{Gateway.Endpoint().GetLeftPart(UriPartial.Authority)}/.well-known/oauth-protected-resource/", challenge.Parameter, StringComparison.Ordinal);
+        // RFC 6750 §3.1 / MCP scope challenge: the client can step up to the scopes the call needs, under either
+        // scheme its credential uses (RFC 9449 §7.1), as the resource-server library answers.
+        Assert.Equal(["Bearer", "DPoP"], response.Headers.WwwAuthenticate.Select(c => c.Scheme));
+        foreach (var challenge in response.Headers.WwwAuthenticate)
+        {
+            Assert.Contains("error=\"insufficient_scope\"", challenge.Parameter, StringComparison.Ordinal);
+            Assert.Contains("scope=\"refunds:write\"", challenge.Parameter, StringComparison.Ordinal);
+            Assert.Contains($"resource_metadata=\"{Gateway.Endpoint().GetLeftPart(UriPartial.Authority)}/.well-known/oauth-protected-resource/", challenge.Parameter, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("algs=", response.Headers.WwwAuthenticate.Last().Parameter, StringComparison.Ordinal);
     }
 
     [Fact]

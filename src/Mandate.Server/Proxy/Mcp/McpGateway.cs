@@ -128,7 +128,7 @@ internal sealed class McpGateway
         if (missing.Count > 0)
         {
             var description = $"tool '{McpText.Shown(message.Name)}' of MCP server '{tool.Name}' needs scope {string.Join(" ", missing)} (mcp.tool_scopes in mandate.yaml), which this credential lacks; request a credential for {tool.Resource} with that scope";
-            http.Response.Headers.WWWAuthenticate = McpResourceMetadata.InsufficientScope(tool, tool.Mcp!.ScopesFor(message.Name), description);
+            http.Response.Headers.WWWAuthenticate = McpResourceMetadata.InsufficientScope(tool, _dpopAlgorithms, tool.Mcp!.ScopesFor(message.Name), description);
             return await McpReplies.ForbiddenAsync(http, message.IdJson, JsonRpcErrorCodes.PolicyDenied, McpGatewayChecks.ScopeMissing, description,
                 new JsonObject { ["server"] = tool.Name, ["tool"] = message.Name });
         }

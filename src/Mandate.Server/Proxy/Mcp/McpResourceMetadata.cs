@@ -36,11 +36,12 @@ internal static class McpResourceMetadata
         new([.. AuthenticateChallenges.Build([new("resource_metadata", Url(tool))], dpopAlgorithms, tool.Scopes.Count > 0 ? string.Join(' ', tool.Scopes) : null, error, description)]);
 
     /// <summary>
-    /// The <c>WWW-Authenticate</c> value of a 403 for a credential without a tool's scopes (RFC 6750 §3.1, MCP
-    /// authorization §Scope Challenge Handling): every scope the call needs, so a client can step up.
+    /// The <c>WWW-Authenticate</c> values of a 403 for a credential without a tool's scopes (RFC 6750 §3.1, MCP
+    /// authorization §Scope Challenge Handling): every scope the call needs, so a client can step up, in a Bearer and a
+    /// DPoP challenge (RFC 9449 §7.1), whichever scheme its credential uses, as <c>Mandate.ResourceServer</c> answers.
     /// </summary>
-    public static string InsufficientScope(ToolOptions tool, IEnumerable<string> needed, string description) =>
-        AuthenticateChallenges.Build([new("resource_metadata", Url(tool))], [], string.Join(' ', needed), "insufficient_scope", description)[0];
+    public static StringValues InsufficientScope(ToolOptions tool, IReadOnlyList<string> dpopAlgorithms, IEnumerable<string> needed, string description) =>
+        new([.. AuthenticateChallenges.Build([new("resource_metadata", Url(tool))], dpopAlgorithms, string.Join(' ', needed), "insufficient_scope", description)]);
 
     /// <summary>The MCP tool whose metadata path is <paramref name="path"/> (below the well-known prefix), or null.</summary>
     public static ToolOptions? Find(IEnumerable<ToolOptions> tools, string path) =>
