@@ -46,10 +46,9 @@ internal static class PolicyYamlReader
             problems.Add(Problem(string.Empty, e.Start, $"malformed YAML: {e.Message}{hint}"));
             return null;
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        catch (Exception e) when (YamlText.IsSyntaxError(e))
         {
-            // YamlDotNet 16 throws these instead of a YamlException for some malformed flow collections
-            // (InvalidOperationException) and for a tag that is not a URI, such as '!<a b>' (ArgumentException).
+            // Not a YamlException: no position of its own (YamlText.IsSyntaxError says which).
             var at = parser.Current?.Start ?? Mark.Empty;
             problems.Add(Problem(string.Empty, at, "malformed YAML near here (check brackets, quotes and '!' tags)"));
             return null;

@@ -23,10 +23,8 @@ public static partial class YamlText
             error = null;
             return stream;
         }
-        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (IsSyntaxError(e))
         {
-            // YamlDotNet 16 throws InvalidOperationException instead of a YamlException for some malformed flow collections,
-            // and ArgumentException ("the current event is of an unsupported type") for some malformed documents.
             var aboutFlow = e is not YamlException || e.Message.Contains("flow ", StringComparison.Ordinal);
             error = aboutFlow && parser.UnclosedFlowCollection is { } open
                 ? Unclosed(open)
@@ -37,6 +35,14 @@ public static partial class YamlText
 
         return null;
     }
+
+    /// <summary>
+    /// Whether the YAML parser threw <paramref name="e"/> over the text it read. YamlDotNet 16 throws InvalidOperationException
+    /// instead of a YamlException for some malformed flow collections, and ArgumentException for a tag that is not a URI
+    /// (<c>!!a[b</c>) or an event of an unsupported type; an ArgumentException from anywhere else is a bug, not bad input.
+    /// </summary>
+    internal static bool IsSyntaxError(Exception e) =>
+        e is YamlException or InvalidOperationException || e is ArgumentException { Source: "YamlDotNet" };
 
     // The parser notices a missing ']' only where the text ends or the next key starts; the '[' it belongs to is what to fix.
     private static YamlSyntaxError Unclosed(NodeEvent open)

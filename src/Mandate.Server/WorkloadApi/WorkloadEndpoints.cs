@@ -70,9 +70,8 @@ internal static class WorkloadEndpoints
         {
             request = await JsonSerializer.DeserializeAsync<JwtSvidRequest>(http.Request.Body, BodyJson, ct);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (JsonException)
         {
-            // InvalidOperationException: the duplicate-name check meets a member name escaping a lone surrogate.
             request = null;
         }
 
