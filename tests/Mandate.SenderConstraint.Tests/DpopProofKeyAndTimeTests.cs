@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Mandate.Testing;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Mandate.SenderConstraint.Tests;
 
@@ -26,7 +23,7 @@ public sealed class DpopProofKeyAndTimeTests
     {
         using var rsa = RSA.Create(bits);
 
-        var result = await Validate(RsaProof(rsa, alg, Claims(_time.GetUtcNow().ToUnixTimeSeconds())));
+        var result = await Validate(DpopProofs.SignedWithRsa(rsa, alg, DpopProofs.PostClaims(Url, _time.GetUtcNow().ToUnixTimeSeconds())));
 
         Assert.False(result.IsValid);
         Assert.Equal(DpopFailure.InvalidProof, result.Failure);
@@ -42,7 +39,7 @@ public sealed class DpopProofKeyAndTimeTests
     {
         using var rsa = RSA.Create(2048);
 
-        var result = await Validate(RsaProof(rsa, alg, Claims(_time.GetUtcNow().ToUnixTimeSeconds())));
+        var result = await Validate(DpopProofs.SignedWithRsa(rsa, alg, DpopProofs.PostClaims(Url, _time.GetUtcNow().ToUnixTimeSeconds())));
 
         Assert.True(result.IsValid, result.FailureReason);
     }
@@ -52,7 +49,7 @@ public sealed class DpopProofKeyAndTimeTests
     {
         using var rsa = RSA.Create(2048);
 
-        var result = await Validate(RsaProof(rsa, "RS256", Claims(_time.GetUtcNow().ToUnixTimeSeconds() + 0.5)));
+        var result = await Validate(DpopProofs.SignedWithRsa(rsa, "RS256", DpopProofs.PostClaims(Url, _time.GetUtcNow().ToUnixTimeSeconds() + 0.5)));
 
         Assert.True(result.IsValid, result.FailureReason);
     }
@@ -64,7 +61,7 @@ public sealed class DpopProofKeyAndTimeTests
     {
         using var rsa = RSA.Create(2048);
 
-        var result = await Validate(RsaProof(rsa, "RS256", Claims(_time.GetUtcNow().ToUnixTimeSeconds() + offset)));
+        var result = await Validate(DpopProofs.SignedWithRsa(rsa, "RS256", DpopProofs.PostClaims(Url, _time.GetUtcNow().ToUnixTimeSeconds() + offset)));
 
         Assert.False(result.IsValid);
         Assert.Contains("iat", result.FailureReason, StringComparison.Ordinal);
@@ -76,10 +73,10 @@ public sealed class DpopProofKeyAndTimeTests
     public async Task Validate_HtuWithUserInfo_IsRefused(string htu)
     {
         using var rsa = RSA.Create(2048);
-        var claims = Claims(_time.GetUtcNow().ToUnixTimeSeconds());
+        var claims = DpopProofs.PostClaims(Url, _time.GetUtcNow().ToUnixTimeSeconds());
         claims["htu"] = htu;
 
-        var result = await Validate(RsaProof(rsa, "RS256", claims));
+        var result = await Validate(DpopProofs.SignedWithRsa(rsa, "RS256", claims));
 
         Assert.False(result.IsValid);
         Assert.Contains("htu", result.FailureReason, StringComparison.Ordinal);
@@ -87,29 +84,4 @@ public sealed class DpopProofKeyAndTimeTests
 
     private Task<DpopValidationResult> Validate(string proof) =>
         _validator.ValidateAsync(new DpopProofRequest(proof, "POST", new Uri(Url)));
-
-    private static Dictionary<string, object> Claims(double iat) => new()
-    {
-        ["jti"] = Guid.NewGuid().ToString("N"),
-        ["htm"] = "POST",
-        ["htu"] = Url,
-        ["iat"] = iat,
-    };
-
-    private static string RsaProof(RSA rsa, string alg, Dictionary<string, object> claims)
-    {
-        var key = rsa.ExportParameters(includePrivateParameters: false);
-        var header = new Dictionary<string, object>
-        {
-            ["typ"] = "dpop+jwt",
-            ["alg"] = alg,
-            ["jwk"] = new Dictionary<string, string> { ["kty"] = "RSA", ["n"] = Base64UrlEncoder.Encode(key.Modulus), ["e"] = Base64UrlEncoder.Encode(key.Exponent) },
-        };
-        var signingInput = Segment(header) + "." + Segment(claims);
-        var padding = alg.StartsWith("PS", StringComparison.Ordinal) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
-        var signature = rsa.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, padding);
-        return signingInput + "." + Base64UrlEncoder.Encode(signature);
-    }
-
-    private static string Segment(object value) => Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(value));
 }

@@ -102,5 +102,31 @@ public sealed class DpopProofs : IDisposable
         return Base64UrlEncoder.Encode(header) + "." + Base64UrlEncoder.Encode(payload) + ".";
     }
 
+    /// <summary>The claims of a proof for POST <paramref name="htu"/> at <paramref name="iat"/> (fractions allowed), with a fresh jti.</summary>
+    public static Dictionary<string, object> PostClaims(string htu, double iat) => new()
+    {
+        ["jti"] = Guid.NewGuid().ToString("N"),
+        ["htm"] = "POST",
+        ["htu"] = htu,
+        ["iat"] = iat,
+    };
+
+    /// <summary>A proof signed with <paramref name="rsa"/> under <paramref name="alg"/> (RS256 or PS256), its public key in <c>jwk</c>.</summary>
+    public static string SignedWithRsa(RSA rsa, string alg, IReadOnlyDictionary<string, object> claims)
+    {
+        ArgumentNullException.ThrowIfNull(rsa);
+        ArgumentNullException.ThrowIfNull(alg);
+        var key = rsa.ExportParameters(includePrivateParameters: false);
+        var header = new Dictionary<string, object>
+        {
+            ["typ"] = "dpop+jwt",
+            ["alg"] = alg,
+            ["jwk"] = new Dictionary<string, string> { ["kty"] = "RSA", ["n"] = Base64UrlEncoder.Encode(key.Modulus), ["e"] = Base64UrlEncoder.Encode(key.Exponent) },
+        };
+        var input = Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(header)) + "." + Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(claims));
+        var padding = alg.StartsWith("PS", StringComparison.Ordinal) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
+        return input + "." + Base64UrlEncoder.Encode(rsa.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, padding));
+    }
+
     public void Dispose() => _ecdsa.Dispose();
 }

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Mandate.Server.Tests.Harness;
-using Microsoft.IdentityModel.Tokens;
+using Mandate.Testing;
 
 namespace Mandate.Server.Tests.SenderConstraint;
 
@@ -20,7 +18,7 @@ public sealed class DpopProofShapeEndpointTests : BrokerTest
     public async Task Exchange_ProofWithA1024BitRsaKey_IsRefusedAndChangesNothing(string alg)
     {
         using var rsa = RSA.Create(1024);
-        var proof = RsaProof(rsa, alg, Claims(Broker.Now.ToUnixTimeSeconds(), TokenUrl));
+        var proof = DpopProofs.SignedWithRsa(rsa, alg, DpopProofs.PostClaims(TokenUrl, Broker.Now.ToUnixTimeSeconds()));
 
         var reply = await Broker.AssertAuditUnchangedAsync(() => DpopRequests.ExchangeAsync(Broker, Broker.RefundRequest(), proof));
 
@@ -32,7 +30,7 @@ public sealed class DpopProofShapeEndpointTests : BrokerTest
     public async Task Exchange_ProofWithA2048BitRsaKey_IssuesADpopToken()
     {
         using var rsa = RSA.Create(2048);
-        var proof = RsaProof(rsa, "RS256", Claims(Broker.Now.ToUnixTimeSeconds(), TokenUrl));
+        var proof = DpopProofs.SignedWithRsa(rsa, "RS256", DpopProofs.PostClaims(TokenUrl, Broker.Now.ToUnixTimeSeconds()));
 
         var reply = await DpopRequests.ExchangeAsync(Broker, Broker.RefundRequest(), proof);
 
@@ -44,7 +42,7 @@ public sealed class DpopProofShapeEndpointTests : BrokerTest
     public async Task Exchange_ProofWithFractionalIat_IssuesADpopToken()
     {
         using var rsa = RSA.Create(2048);
-        var proof = RsaProof(rsa, "RS256", Claims(Broker.Now.ToUnixTimeSeconds() + 0.5, TokenUrl));
+        var proof = DpopProofs.SignedWithRsa(rsa, "RS256", DpopProofs.PostClaims(TokenUrl, Broker.Now.ToUnixTimeSeconds() + 0.5));
 
         var reply = await DpopRequests.ExchangeAsync(Broker, Broker.RefundRequest(), proof);
 
@@ -57,35 +55,11 @@ public sealed class DpopProofShapeEndpointTests : BrokerTest
     {
         using var rsa = RSA.Create(2048);
         var htu = TokenUrl.Replace("://", "://u:p@", StringComparison.Ordinal);
-        var proof = RsaProof(rsa, "RS256", Claims(Broker.Now.ToUnixTimeSeconds(), htu));
+        var proof = DpopProofs.SignedWithRsa(rsa, "RS256", DpopProofs.PostClaims(htu, Broker.Now.ToUnixTimeSeconds()));
 
         var reply = await Broker.AssertAuditUnchangedAsync(() => DpopRequests.ExchangeAsync(Broker, Broker.RefundRequest(), proof));
 
         Expect.Refused(reply, "invalid_dpop_proof", "htu must be " + TokenUrl);
         await Broker.AssertNothingIssuedAsync();
     }
-
-    private static Dictionary<string, object> Claims(double iat, string htu) => new()
-    {
-        ["jti"] = Guid.NewGuid().ToString("N"),
-        ["htm"] = "POST",
-        ["htu"] = htu,
-        ["iat"] = iat,
-    };
-
-    private static string RsaProof(RSA rsa, string alg, Dictionary<string, object> claims)
-    {
-        var key = rsa.ExportParameters(includePrivateParameters: false);
-        var header = new Dictionary<string, object>
-        {
-            ["typ"] = "dpop+jwt",
-            ["alg"] = alg,
-            ["jwk"] = new Dictionary<string, string> { ["kty"] = "RSA", ["n"] = Base64UrlEncoder.Encode(key.Modulus), ["e"] = Base64UrlEncoder.Encode(key.Exponent) },
-        };
-        var input = Segment(header) + "." + Segment(claims);
-        var padding = alg.StartsWith("PS", StringComparison.Ordinal) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
-        return input + "." + Base64UrlEncoder.Encode(rsa.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, padding));
-    }
-
-    private static string Segment(object value) => Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(value));
 }
