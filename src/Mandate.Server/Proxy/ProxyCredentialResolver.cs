@@ -56,7 +56,7 @@ internal sealed class ProxyCredentialResolver
         else if (malformed is not null)
         {
             // RFC 6750 §3.1: two credentials or a malformed one is invalid_request (400), as at resource servers.
-            return (null, ProxyRefusal.BadRequest(ProxyChecks.CredentialMalformed, malformed));
+            return (null, ProxyRefusal.MalformedCredential(malformed));
         }
         else
         {

@@ -25,7 +25,7 @@ internal static class ProxyProblem
             // RFC 9449 §7.1: a DPoP credential's refusal is a DPoP challenge naming the proof algorithms.
             response.Headers.WWWAuthenticate = new([.. AuthenticateChallenges.Build([], algorithms, null, refusal.Error ?? "invalid_token", null)]);
         }
-        else if (refusal.Status == StatusCodes.Status401Unauthorized || refusal.CheckId == ProxyChecks.CredentialMalformed)
+        else if (refusal.ChallengesCredential)
         {
             // RFC 6750 §3: quoted values within %x20-21 / %x23-5B / %x5D-7E.
             response.Headers.WWWAuthenticate = $"Bearer error=\"{OAuthErrorText.Sanitize(refusal.Error ?? "invalid_token")}\"";

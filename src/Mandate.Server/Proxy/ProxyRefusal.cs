@@ -20,11 +20,19 @@ internal sealed record ProxyRefusal(int Status, string Title, string Detail, str
     /// </summary>
     public IReadOnlyList<string>? DpopAlgorithms { get; init; }
 
+    /// <summary>Whether the answer carries an RFC 6750 §3 challenge: every 401, and a 400 for a malformed credential.</summary>
+    public bool ChallengesCredential => Status == StatusCodes.Status401Unauthorized || CredentialMalformed;
+
+    private bool CredentialMalformed { get; init; }
+
     /// <summary>The store failed: the call could not be checked or recorded, so it was not forwarded.</summary>
     public static ProxyRefusal StoreUnavailable { get; } =
         Unavailable(StoreChecks.Unavailable.Id, "the broker's store is unavailable, so the call could not be checked; retry shortly");
 
     public static ProxyRefusal BadRequest(string checkId, string detail) => new(StatusCodes.Status400BadRequest, "malformed proxied request", detail, "invalid_request") { CheckId = checkId };
+
+    /// <summary>RFC 6750 §3.1 invalid_request for an <c>Authorization</c> header sent twice or malformed: 400 with a challenge.</summary>
+    public static ProxyRefusal MalformedCredential(string detail) => BadRequest(ProxyChecks.CredentialMalformed, detail) with { CredentialMalformed = true };
 
     /// <summary>RFC 6750 §3.1 invalid_token: missing, bad, expired, revoked or for another audience.</summary>
     public static ProxyRefusal InvalidToken(string checkId, string detail) => new(StatusCodes.Status401Unauthorized, "credential refused", detail, "invalid_token") { CheckId = checkId };

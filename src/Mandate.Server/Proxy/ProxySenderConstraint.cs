@@ -22,7 +22,7 @@ internal sealed class ProxySenderConstraint
     {
         var dpop = options.SenderConstraint.Dpop;
         _algorithms = [.. dpop.AllowedAlgorithms];
-        _dpop = new DpopProofValidator(new DpopValidationOptions { AllowedAlgorithms = [.. dpop.AllowedAlgorithms], IatWindow = dpop.IatWindow }, time, replayGuard);
+        _dpop = new DpopProofValidator(new DpopValidationOptions { AllowedAlgorithms = _algorithms, IatWindow = dpop.IatWindow }, time, replayGuard);
     }
 
     /// <summary>The algorithms a DPoP proof may be signed with: in challenges and protected resource metadata.</summary>

@@ -65,7 +65,7 @@ internal sealed class McpGateway
         var (credential, denied) = await _credentials.ResolveAsync(request, tool, call, http.RequestAborted);
         if (denied is not null)
         {
-            if (denied.Status == StatusCodes.Status401Unauthorized || denied.CheckId == ProxyChecks.CredentialMalformed)
+            if (denied.ChallengesCredential)
             {
                 // RFC 6750 §3.1: no error code when no credential was presented; invalid_request (400) for a malformed one.
                 var error = denied.CheckId == ProxyChecks.CredentialMissing ? null : denied.Error;
