@@ -3,9 +3,30 @@ using System.Globalization;
 using Mandate.Fuzz.Running;
 
 // bench/fuzz: runs every fuzz target for its share of --inputs (default 1,000,000) from one run seed and
-// writes the summary. Exit code 1 when any oracle failed. Usage:
-//   Mandate.Bench.Fuzz [--inputs N] [--seed S] [--targets form,jwt,...] [--parallel N] [--out bench/results/fuzz.md]
-//   Mandate.Bench.Fuzz --targets http --case 1887475841     (replays one case seed from a finding)
+// writes the summary. Exit code 1 when any oracle failed, 2 on a usage error.
+const string Usage = """
+    usage: Mandate.Bench.Fuzz [--inputs N] [--seed S] [--targets form,jwt,...] [--parallel N] [--out FILE]
+           Mandate.Bench.Fuzz --targets http --case S     (replays one case seed from a finding)
+
+      --inputs N     inputs over all targets, shared by weight (default 1000000)
+      --seed S       the run seed; the same seed gives the same inputs (default: random, printed)
+      --targets T    comma-separated target names (default: all; an unknown name is an error)
+      --parallel N   inputs run at once (default: the core count)
+      --out FILE     where the summary is written (default: fuzz.md)
+      --case S       run the one case with seed S in each chosen target and print what it found
+    """;
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+
+if (args.Length % 2 != 0)
+{
+    Console.Error.WriteLine($"every option takes a value; '{args[^1]}' has none\n{Usage}");
+    return 2;
+}
+
 var inputs = 1_000_000L;
 var seed = Random.Shared.Next();
 string? only = null;
@@ -35,13 +56,19 @@ for (var i = 0; i + 1 < args.Length; i += 2)
             output = args[i + 1];
             break;
         default:
-            Console.Error.WriteLine($"unknown option {args[i]}");
+            Console.Error.WriteLine($"unknown option {args[i]}\n{Usage}");
             return 2;
     }
 }
 
 await using var suite = await FuzzSuite.StartAsync();
 var chosen = suite.Targets.Where(t => only is null || only.Split(',').Contains(t.Target.Name)).ToList();
+if (only?.Split(',').Except(suite.Targets.Select(t => t.Target.Name)).FirstOrDefault() is { } unknown)
+{
+    Console.Error.WriteLine($"unknown target '{unknown}'; the targets are {string.Join(", ", suite.Targets.Select(t => t.Target.Name))}");
+    return 2;
+}
+
 if (replay is { } caseSeed)
 {
     foreach (var (target, _) in chosen)
