@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project bench/Mandate.Bench.Attest -- --filter '*'
+BenchmarkSwitcher.FromAssembly(typeof(Mandate.Bench.Attest.AttestationBenchmarks).Assembly).Run(args);
