@@ -185,9 +185,9 @@ public sealed class DpopProofValidator
             return "the DPoP proof's jwk must be an EC or RSA public key (RFC 9449 section 4.3 step 7)";
         }
 
-        if (Jose.RsaKeyStrength.IsTooShort(key))
+        if (Jose.RsaKeyStrength.ClientKeyProblem(key) is { } rsaProblem)
         {
-            return $"the DPoP proof's RSA key has {Jose.RsaKeyStrength.ModulusBits(key)} bits; RSA keys must have at least {Jose.RsaKeyStrength.MinimumBits} (RFC 7518 section 3.3)";
+            return "the DPoP proof's " + rsaProblem;
         }
 
         // Attacker-chosen keys must not fill the process-wide signature-provider cache.

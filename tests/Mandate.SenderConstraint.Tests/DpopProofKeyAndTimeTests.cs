@@ -33,6 +33,24 @@ public sealed class DpopProofKeyAndTimeTests
     }
 
     [Theory]
+    [InlineData("n", 1)]
+    [InlineData("n", 3)]
+    [InlineData("e", 1)]
+    public async Task Validate_RsaJwkIntegerWithLeadingZeroOctet_IsRefusedSoTheKeyHasOneThumbprint(string member, int zeros)
+    {
+        // RFC 7518 §2: a Base64urlUInt uses the fewest octets; RFC 7638 hashes n and e as written, so padding made a second jkt.
+        using var rsa = RSA.Create(2048);
+
+        var result = await Validate(DpopProofs.SignedWithRsa(rsa, "RS256", DpopProofs.PostClaims(Url, _time.GetUtcNow().ToUnixTimeSeconds()), member, zeros));
+
+        Assert.False(result.IsValid);
+        Assert.Equal(DpopFailure.InvalidProof, result.Failure);
+        Assert.Contains("leading zero octet", result.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("RFC 7518 section 2", result.FailureReason, StringComparison.Ordinal);
+        Assert.Null(result.JwkThumbprint);
+    }
+
+    [Theory]
     [InlineData("RS256")]
     [InlineData("PS256")]
     public async Task Validate_Rsa2048_IsAccepted(string alg)

@@ -111,17 +111,22 @@ public sealed class DpopProofs : IDisposable
         ["iat"] = iat,
     };
 
-    /// <summary>A proof signed with <paramref name="rsa"/> under <paramref name="alg"/> (RS256 or PS256), its public key in <c>jwk</c>.</summary>
-    public static string SignedWithRsa(RSA rsa, string alg, IReadOnlyDictionary<string, object> claims)
+    /// <summary>
+    /// A proof signed with <paramref name="rsa"/> under <paramref name="alg"/> (RS256 or PS256), its public key in <c>jwk</c>;
+    /// <paramref name="leadingZeros"/> zero octets are put before <c>n</c> or <c>e</c> (the member it names), as a
+    /// careless encoder writes the same key.
+    /// </summary>
+    public static string SignedWithRsa(RSA rsa, string alg, IReadOnlyDictionary<string, object> claims, string? paddedMember = null, int leadingZeros = 1)
     {
         ArgumentNullException.ThrowIfNull(rsa);
         ArgumentNullException.ThrowIfNull(alg);
         var key = rsa.ExportParameters(includePrivateParameters: false);
+        byte[] Written(string member, byte[] value) => member == paddedMember ? [.. new byte[leadingZeros], .. value] : value;
         var header = new Dictionary<string, object>
         {
             ["typ"] = "dpop+jwt",
             ["alg"] = alg,
-            ["jwk"] = new Dictionary<string, string> { ["kty"] = "RSA", ["n"] = Base64UrlEncoder.Encode(key.Modulus), ["e"] = Base64UrlEncoder.Encode(key.Exponent) },
+            ["jwk"] = new Dictionary<string, string> { ["kty"] = "RSA", ["n"] = Base64UrlEncoder.Encode(Written("n", key.Modulus!)), ["e"] = Base64UrlEncoder.Encode(Written("e", key.Exponent!)) },
         };
         var input = Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(header)) + "." + Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(claims));
         var padding = alg.StartsWith("PS", StringComparison.Ordinal) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;

@@ -12,6 +12,9 @@ public static class JwtRuleChecks
     /// <summary><c>crit</c> names an extension Mandate does not understand (RFC 7515 §4.1.11).</summary>
     public const string CriticalUnsupported = "jose.crit_unsupported";
 
+    /// <summary><c>cty</c> is <c>JWT</c>: the payload would be a nested JWT, not a claims set (RFC 7519 §7.2 step 8).</summary>
+    public const string NestedJwt = "jose.nested_jwt";
+
     /// <summary>A header parameter or claim has the wrong JSON type (RFC 7519 §2, §4.1; RFC 7515 §4.1).</summary>
     public const string ClaimType = "jose.claim_type";
 

@@ -23,9 +23,12 @@ public static class EvidenceEndpoint
         ArgumentNullException.ThrowIfNull(attestor);
         ArgumentNullException.ThrowIfNull(evidence);
         var header = http.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        // RFC 9110 §11.1: the scheme is case-insensitive.
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            await OAuthResponses.WriteErrorAsync(http, EvidenceChecks.TokenMissing.Refuse("send the poster's identity token as 'Authorization: Bearer <jwt>' from an issuer trusted for evidence (kind: ci)"));
+            // RFC 6750 §3.1: a request without a bearer token is challenged without an error code.
+            await OAuthResponses.WriteErrorAsync(http, EvidenceChecks.TokenMissing.Refuse("send the poster's identity token as 'Authorization: Bearer <jwt>' from an issuer trusted for evidence (kind: ci)"),
+                challenge: OAuthResponses.RealmChallenge("Bearer"));
             return;
         }
 

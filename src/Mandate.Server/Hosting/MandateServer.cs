@@ -187,7 +187,9 @@ public static class MandateServer
         app.MapPost(EvidenceEndpoint.Path, EvidenceEndpoint.HandleAsync);
         foreach (var path in new[] { TokenEndpoint.Path, IntrospectionEndpoint.Path, RevocationEndpoint.Path })
         {
-            app.MapMethods(path, ["GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"], MethodNotAllowedAsync);
+            // Every other method, TRACE and extension methods included, after the POST route: RFC 9110 §15.5.6, the
+            // 405 lists only what the resource supports (routing's own 405 would name every method mapped here).
+            app.Map(path, MethodNotAllowedAsync).WithOrder(1);
         }
 
         app.MapGetAndHead(MetadataEndpoints.MetadataPath, MetadataEndpoints.Metadata);

@@ -51,8 +51,8 @@ public static class OAuthResponses
 
     /// <summary>
     /// Writes <paramref name="error"/> as RFC 6749 §5.2 JSON with its <c>check_id</c>. <paramref name="status"/> is
-    /// for callers that have not moved to a check yet; without it the status is <see cref="StatusFor"/>. A 401 carries
-    /// <paramref name="challenge"/> as its <c>WWW-Authenticate</c>, by default <see cref="BearerChallenge"/>.
+    /// for callers that have not moved to a check yet; without it the status is <see cref="StatusFor"/>. A 401 or 403
+    /// carries <paramref name="challenge"/> as its <c>WWW-Authenticate</c>, by default <see cref="BearerChallenge"/>.
     /// </summary>
     public static Task WriteErrorAsync(HttpContext http, OAuthError error, int? status = null, string? challenge = null)
     {
@@ -60,7 +60,8 @@ public static class OAuthResponses
         ArgumentNullException.ThrowIfNull(error);
         var code = status ?? StatusFor(error);
         Telemetry.MandateSpan.Refuse(http, error.Error, error.CheckId);
-        if (code == StatusCodes.Status401Unauthorized)
+        // RFC 6750 §3: an answer to a token that does not give access, 403 insufficient_scope too, carries a challenge.
+        if (code is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
         {
             http.Response.Headers.WWWAuthenticate = challenge ?? BearerChallenge(error);
         }

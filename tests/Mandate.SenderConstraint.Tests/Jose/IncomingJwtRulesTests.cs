@@ -64,6 +64,19 @@ public sealed class IncomingJwtRulesTests
         AssertRefused(Check(header), JwtRuleChecks.CriticalMalformed, fragment);
     }
 
+    [Theory]
+    [InlineData("JWT")]
+    [InlineData("jwt")]
+    [InlineData("application/jwt")]
+    public void Invariant7_NestedJwtContentType_RefusedBecauseThePayloadIsNotAClaimsSet(string cty)
+    {
+        // RFC 7519 §7.2 step 8: with cty JWT the payload is itself a JWT, which a claims set is not: the JWT is rejected.
+        AssertRefused(Check($$"""{"alg":"ES256","cty":"{{cty}}"}"""), JwtRuleChecks.NestedJwt, "RFC 7519 section 7.2");
+    }
+
+    [Fact]
+    public void ContentTypeOtherThanJwt_MeetsEveryRule() => Assert.Null(Check("""{"alg":"ES256","cty":"json"}"""));
+
     [Fact]
     public void CriticalHeader_UnderstandsNoExtensionToday() => Assert.Empty(CriticalHeader.Understood);
 

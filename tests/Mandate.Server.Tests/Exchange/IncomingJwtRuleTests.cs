@@ -41,6 +41,18 @@ public sealed class IncomingJwtRuleTests : BrokerTest, IDisposable
     }
 
     [Fact]
+    public async Task Invariant7_NestedJwtContentType_SubjectTokenRefusedInvalidRequest()
+    {
+        // RFC 7519 §7.2 step 8: cty JWT says the payload is a nested JWT; a claims set under it is not read as claims.
+        var subject = Broker.UserKey.Sign(Broker.UserClaims(), new Dictionary<string, object> { ["cty"] = "JWT" });
+
+        var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { SubjectToken = subject });
+
+        Expect.Refused(reply, "invalid_request", "subject_token has cty 'JWT'");
+        await Broker.AssertNothingIssuedAsync();
+    }
+
+    [Fact]
     public async Task Invariant7_CritHeaderOnRunToken_RefusedInvalidRequest()
     {
         // Signed with the broker's own key, so only the crit rule can refuse it.

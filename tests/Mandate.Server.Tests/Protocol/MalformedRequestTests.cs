@@ -28,6 +28,20 @@ public sealed class MalformedRequestTests : BrokerTest
     }
 
     [Theory]
+    [InlineData("TRACE", "oauth2/token")]
+    [InlineData("PROPFIND", "oauth2/introspect")]
+    [InlineData("FOO", "oauth2/revoke")]
+    public async Task Invariant7_MethodRoutingDoesNotList_Returns405WhoseAllowNamesOnlyPost(string method, string path)
+    {
+        // RFC 9110 §15.5.6: a 405's Allow lists the methods the resource supports, whatever method was tried.
+        var reply = await Broker.AssertAuditUnchangedAsync(() => RawRequests.SendAsync(Broker, new HttpMethod(method), path, null, null));
+
+        AssertError(reply, HttpStatusCode.MethodNotAllowed, "invalid_request");
+        Assert.Equal("request.method_not_allowed", reply.Member("check_id"));
+        Assert.Equal("POST", reply.Header("Allow"));
+    }
+
+    [Theory]
     [InlineData("application/json")]
     [InlineData("text/plain")]
     [InlineData("multipart/form-data; boundary=x")]

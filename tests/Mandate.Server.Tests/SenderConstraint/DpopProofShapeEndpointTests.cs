@@ -26,6 +26,21 @@ public sealed class DpopProofShapeEndpointTests : BrokerTest
         await Broker.AssertNothingIssuedAsync();
     }
 
+    [Theory]
+    [InlineData("n")]
+    [InlineData("e")]
+    public async Task Exchange_ProofWhoseRsaJwkPadsAnIntegerWithZeros_IsRefusedAndChangesNothing(string member)
+    {
+        // RFC 7518 §2 Base64urlUInt: the fewest octets, so the key has one RFC 7638 thumbprint for cnf.jkt.
+        using var rsa = RSA.Create(2048);
+        var proof = DpopProofs.SignedWithRsa(rsa, "RS256", DpopProofs.PostClaims(TokenUrl, Broker.Now.ToUnixTimeSeconds()), member);
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() => DpopRequests.ExchangeAsync(Broker, Broker.RefundRequest(), proof));
+
+        Expect.Refused(reply, "invalid_dpop_proof", "leading zero octet", "RFC 7518 section 2");
+        await Broker.AssertNothingIssuedAsync();
+    }
+
     [Fact]
     public async Task Exchange_ProofWithA2048BitRsaKey_IssuesADpopToken()
     {
