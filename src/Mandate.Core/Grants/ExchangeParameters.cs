@@ -25,7 +25,7 @@ public static partial class ExchangeParameters
     /// <summary>The refusal of a request whose grant_type no handler takes.</summary>
     public static OAuthError GrantTypeRefusal(string? grantType) => grantType is null
         ? RequestChecks.GrantTypeMissing.Refuse("grant_type is required; use urn:ietf:params:oauth:grant-type:token-exchange")
-        : RequestChecks.GrantTypeUnsupported.Refuse("Mandate supports only grant_type=urn:ietf:params:oauth:grant-type:token-exchange (RFC 8693)");
+        : RequestChecks.GrantTypeUnsupported.Refuse($"Mandate supports grant_type={OAuthConstants.GrantTypes.TokenExchange} (RFC 8693), and {OAuthConstants.GrantTypes.Ciba} to collect a credential a human approved");
 
     /// <summary>Null when <paramref name="r"/> is a well-formed exchange for what it asks (a tool credential or a run token).</summary>
     public static OAuthError? Check(TokenRequest r)

@@ -20,6 +20,20 @@ public static class MetadataEndpoints
     private static readonly string[] TlsAuthentication = ["none", "tls_client_auth"];
     private static readonly string[] SigningAlgorithms = ["ES256"];
 
+    /// <summary>
+    /// Where the metadata is served: the root well-known path, and for an issuer with a path component also the
+    /// well-known segment inserted before that path (RFC 8414 §3.1), where clients of such an issuer look for it.
+    /// </summary>
+    public static IEnumerable<string> MetadataPaths(string issuer)
+    {
+        yield return MetadataPath;
+        var path = new Uri(issuer).AbsolutePath.TrimEnd('/');
+        if (path.Length > 0)
+        {
+            yield return MetadataPath + path;
+        }
+    }
+
     public static IResult Metadata(MandateOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -192,7 +192,11 @@ public static class MandateServer
             app.Map(path, MethodNotAllowedAsync).WithOrder(1);
         }
 
-        app.MapGetAndHead(MetadataEndpoints.MetadataPath, MetadataEndpoints.Metadata);
+        foreach (var path in MetadataEndpoints.MetadataPaths(app.Services.GetRequiredService<MandateOptions>().Issuer))
+        {
+            app.MapGetAndHead(path, MetadataEndpoints.Metadata);
+        }
+
         app.MapGetAndHead(MetadataEndpoints.JwksPath, MetadataEndpoints.Jwks);
         app.MapFederation();
         app.MapGetAndHead("/healthz", () => Results.Text("ok"));

@@ -75,7 +75,7 @@ public static class FormReader
             var value = eq < 0 ? "" : Decode(bytes[(eq + 1)..]);
             if (name is null || value is null)
             {
-                return (null, FormChecks.MalformedBody.Refuse("the body is not valid UTF-8 form encoding"), StatusCodes.Status400BadRequest);
+                return (null, FormChecks.MalformedBody.Refuse("a parameter is not form-encoded UTF-8 text: a broken %-escape, bytes that are not UTF-8, or a control character other than tab and line breaks"), StatusCodes.Status400BadRequest);
             }
 
             // RFC 6749 §3.1: parameters sent without a value are treated as if omitted, so they repeat nothing either.

@@ -72,7 +72,7 @@ public sealed class ExchangeParametersTests
     [InlineData("URN:IETF:PARAMS:OAUTH:GRANT-TYPE:TOKEN-EXCHANGE")]
     public async Task Check_OtherGrantType_IsUnsupportedGrantType(string grantType)
     {
-        await AssertRejectedAsync(p => p[P.GrantType] = grantType, E.UnsupportedGrantType, "supports only grant_type=urn:ietf:params:oauth:grant-type:token-exchange");
+        await AssertRejectedAsync(p => p[P.GrantType] = grantType, E.UnsupportedGrantType, "supports grant_type=urn:ietf:params:oauth:grant-type:token-exchange (RFC 8693), and urn:openid:params:grant-type:ciba");
     }
 
     [Theory]

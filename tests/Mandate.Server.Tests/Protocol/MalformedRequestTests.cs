@@ -137,7 +137,7 @@ public sealed class MalformedRequestTests : BrokerTest
 
         var reply = await Broker.AssertAuditUnchangedAsync(() => RawRequests.PostAsync(Broker, "oauth2/token", body));
 
-        AssertError(reply, HttpStatusCode.BadRequest, "invalid_request", "not valid UTF-8 form encoding");
+        AssertError(reply, HttpStatusCode.BadRequest, "invalid_request", "not form-encoded UTF-8 text");
         Assert.Equal("request.malformed_body", reply.Member("check_id"));
     }
 
@@ -148,7 +148,7 @@ public sealed class MalformedRequestTests : BrokerTest
 
         var reply = await Broker.AssertAuditUnchangedAsync(() => RawRequests.SendAsync(Broker, HttpMethod.Post, "oauth2/token", body, Form));
 
-        AssertError(reply, HttpStatusCode.BadRequest, "invalid_request", "not valid UTF-8 form encoding");
+        AssertError(reply, HttpStatusCode.BadRequest, "invalid_request", "not form-encoded UTF-8 text");
         Assert.Equal("request.malformed_body", reply.Member("check_id"));
     }
 
