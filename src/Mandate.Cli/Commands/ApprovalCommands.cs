@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Mandate.Policy;
 using Spectre.Console;
 
 namespace Mandate.Cli.Commands;
@@ -11,7 +12,7 @@ internal static class ApprovalCommands
     {
         var list = new Command("list", "List approvals, newest first (default: pending ones)");
         var config = CommonOptions.Config();
-        var status = new Option<string?>("--status") { Description = "pending (default), approved, denied, consumed or all" };
+        var status = StatusOption();
         var json = CommonOptions.Json();
         list.Options.Add(config);
         list.Options.Add(status);
@@ -42,6 +43,23 @@ internal static class ApprovalCommands
             Decide("approve", approve: true),
             Decide("deny", approve: false),
         };
+    }
+
+    private static readonly string[] Statuses = ["pending", "approved", "denied", "consumed", "all"];
+
+    /// <summary><c>--status</c>: one the broker knows, or <c>all</c>; anything else is refused here with the list, as a usage error.</summary>
+    private static Option<string?> StatusOption()
+    {
+        var status = new Option<string?>("--status") { Description = "pending (default), approved, denied, consumed or all" };
+        status.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && !Statuses.Contains(value, StringComparer.Ordinal))
+            {
+                var hint = NameSuggestions.Closest(value, Statuses) is { } suggestion ? $"did you mean '{suggestion}'? " : "";
+                result.AddError($"--status: no approval status is called '{value}'; {hint}the statuses are: {string.Join(", ", Statuses)}");
+            }
+        });
+        return status;
     }
 
     private static Command Decide(string name, bool approve)

@@ -14,6 +14,21 @@ internal static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of a table" };
 
+    /// <summary><c>--limit</c>/<c>-n</c> of the listing commands: a count below 1 is a usage error, never quietly changed.</summary>
+    public static Option<int> Limit(string description, int defaultValue)
+    {
+        var limit = new Option<int>("--limit", "-n") { Description = description, DefaultValueFactory = _ => defaultValue };
+        limit.Validators.Add(result =>
+        {
+            // A value that is not a number is already the parser's error; reading it here would throw instead.
+            if (result.Tokens is [var token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var value) && value < 1)
+            {
+                result.AddError("--limit must be at least 1");
+            }
+        });
+        return limit;
+    }
+
     /// <summary>Loads configuration, printing every problem and returning null when it is invalid.</summary>
     public static MandateOptions? LoadConfig(string path)
     {
