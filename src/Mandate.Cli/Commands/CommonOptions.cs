@@ -38,20 +38,28 @@ internal static class CommonOptions
         }
         catch (MandateConfigException e)
         {
-            if (e.Problems is [{ Line: 0 } whole])
-            {
-                // Missing or unreadable: one line that names the file and what to do.
-                Output.Error(whole.ToString());
-                return null;
-            }
-
-            Output.Error($"configuration {Path.GetFullPath(path)} is invalid:");
-            foreach (var p in e.Problems)
-            {
-                Output.ErrorLine("  " + p);
-            }
-
+            Report(e, path);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Prints a configuration that is invalid, when it is read or later when a setting is used (a secret's variable
+    /// unset, ...): one line for a problem without a place in the file, else every problem on its own line.
+    /// </summary>
+    public static void Report(MandateConfigException e, string? path = null)
+    {
+        if (e.Problems is [{ Line: 0 } whole])
+        {
+            // Missing or unreadable file, or a setting that fails when used: one line that names it and what to do.
+            Output.Error(whole.ToString());
+            return;
+        }
+
+        Output.Error(path is null ? "invalid configuration:" : $"configuration {Path.GetFullPath(path)} is invalid:");
+        foreach (var p in e.Problems)
+        {
+            Output.ErrorLine("  " + p);
         }
     }
 }

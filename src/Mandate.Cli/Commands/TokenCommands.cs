@@ -122,7 +122,7 @@ internal static class TokenCommands
             }
             catch (MandateConfigException e)
             {
-                Output.Error(e.Message);
+                CommonOptions.Report(e, configPath);
                 return null;
             }
         }
