@@ -18,7 +18,7 @@ internal static class TokenCommands
         var token = new Argument<string>("token") { Description = "The access token (or - to read it from standard input)" };
         var broker = new Option<string?>("--broker", "-b")
         {
-            Description = "Broker base URL whose metadata and JWKS to verify against. Default: $MANDATE_URL, else the listen address of --config, else http://127.0.0.1:8080",
+            Description = "Broker base URL whose metadata and JWKS to verify against. Default: the listen address of --config, else $MANDATE_URL, else the listen address of $MANDATE_CONFIG, else http://127.0.0.1:8080",
         };
         var config = new Option<string?>("--config", "-c")
         {

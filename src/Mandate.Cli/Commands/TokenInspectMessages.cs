@@ -20,7 +20,7 @@ internal static class TokenInspectMessages
         }
 
         var cause = Sentence(innermost.Message);
-        return ReferenceEquals(innermost, e) || cause.Length == 0 || cause == outer ? outer : $"{outer} ({cause})";
+        return cause.Length == 0 || outer.Contains(cause, StringComparison.Ordinal) ? outer : $"{outer} ({cause})";
     }
 
     /// <summary>Why the token does not verify against the broker at <paramref name="broker"/>, naming what differs.</summary>
