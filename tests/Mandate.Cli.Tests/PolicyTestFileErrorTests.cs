@@ -26,6 +26,19 @@ public sealed class PolicyTestFileErrorTests
         """;
 
     [Fact]
+    public async Task PathThatDoesNotExist_ExitsTwoSayingSoInsteadOfNoTestFiles()
+    {
+        using var dir = new TempFolder();
+        var missing = Path.Combine(dir.Path, "policy-tset");
+
+        var (exit, output) = await CliRunner.RunAsync("policy", "test", missing);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"{missing}: no such file or folder", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("no test files found", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invariant7_MisIndentedTestFileBesideAGoodOne_ExitsOneWithLocationAndFileCount()
     {
         using var dir = new TempFolder();

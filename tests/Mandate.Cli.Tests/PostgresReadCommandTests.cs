@@ -72,7 +72,9 @@ public sealed class PostgresReadCommandTests
         var (exit, output) = await CliRunner.RunAsync("runs", "list", "-c", config);
 
         Assert.Equal(2, exit);
-        Assert.Contains("MANDATE_CLI_TEST_UNSET_PG", output, StringComparison.Ordinal);
+        Assert.Equal(
+            "error: postgres.connection_string_env names the environment variable MANDATE_CLI_TEST_UNSET_PG, which is not set or empty; export it, or name a file with postgres.connection_string_file",
+            Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Trim());
     }
 
     private static string NewSchema() => "mc" + Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant();

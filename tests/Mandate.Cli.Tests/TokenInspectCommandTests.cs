@@ -65,6 +65,56 @@ public sealed class TokenInspectCommandTests
         Assert.Contains("'ftp://example' is not a broker URL", output);
     }
 
+    [Fact]
+    public async Task Inspect_TokenOfAnotherBroker_NamesBothIssuersAndHowToChoose()
+    {
+        using var issuing = new TempFolder();
+        using var other = new TempFolder();
+        var (issuingConfig, issuingUrl) = WriteConfig(issuing);
+        var (otherConfig, otherUrl) = WriteConfig(other);
+        await using var issuingBroker = await StartAsync(issuingConfig, issuingUrl);
+        await using var otherBroker = await StartAsync(otherConfig, otherUrl);
+        var credential = await IssueAsync(issuing, issuingConfig, issuingUrl);
+
+        var (exit, output) = await CliRunner.RunAsync("token", "inspect", "-c", otherConfig, credential);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"invalid: issued by '{issuingUrl}', but the broker at {otherUrl}/ is '{otherUrl}'", output, StringComparison.Ordinal);
+        Assert.Contains("--broker URL or -c CONFIG", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inspect_ClaimOfTokenFromAnotherBroker_SaysWhyItDoesNotVerify()
+    {
+        using var issuing = new TempFolder();
+        using var other = new TempFolder();
+        var (issuingConfig, issuingUrl) = WriteConfig(issuing);
+        var (otherConfig, otherUrl) = WriteConfig(other);
+        await using var issuingBroker = await StartAsync(issuingConfig, issuingUrl);
+        await using var otherBroker = await StartAsync(otherConfig, otherUrl);
+        var credential = await IssueAsync(issuing, issuingConfig, issuingUrl);
+
+        var (exit, output) = await CliRunner.RunAsync("token", "inspect", "-c", otherConfig, "--claim", "jti", credential);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"does not verify against the broker: issued by '{issuingUrl}'", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inspect_HttpsToAPlainHttpBroker_NamesTheTlsCauseInsteadOfAnInnerException()
+    {
+        using var dir = new TempFolder();
+        var (config, url) = WriteConfig(dir);
+        await using var broker = await StartAsync(config, url);
+        var credential = await IssueAsync(dir, config, url);
+
+        var (exit, output) = await CliRunner.RunAsync("token", "inspect", "--broker", url.Replace("http://", "https://", StringComparison.Ordinal), credential);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("The SSL connection could not be established (", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("inner exception", output, StringComparison.Ordinal);
+    }
+
     private static (string Config, string Url) WriteConfig(TempFolder dir)
     {
         var url = $"http://127.0.0.1:{LoopbackPort.Free()}";

@@ -81,6 +81,28 @@ public sealed class UsageErrorTests
         Assert.Contains("'abc'", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public async Task RunsList_LimitBelowOne_IsAUsageErrorNotQuietlyOne(string limit)
+    {
+        var (exit, output) = await CliRunner.RunAsync("runs", "list", "--limit", limit);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--limit must be at least 1", output, StringComparison.Ordinal);
+        Assert.Contains("run 'mandate runs list --help'", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApprovalsList_UnknownStatus_IsAUsageErrorListingEveryStatusWithAll()
+    {
+        var (exit, output) = await CliRunner.RunAsync("approvals", "list", "--status", "aproved");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--status: no approval status is called 'aproved'; did you mean 'approved'?", output, StringComparison.Ordinal);
+        Assert.Contains("pending, approved, denied, consumed, all", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task UnknownCommand_ControlCharacters_AreShownEscaped()
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Mandate.Policy;
 using Spectre.Console;
 
 namespace Mandate.Cli.Commands;
@@ -11,7 +12,7 @@ internal static class ApprovalCommands
     {
         var list = new Command("list", "List approvals, newest first (default: pending ones)");
         var config = CommonOptions.Config();
-        var status = new Option<string?>("--status") { Description = "pending (default), approved, denied, consumed or all" };
+        var status = StatusOption();
         var json = CommonOptions.Json();
         list.Options.Add(config);
         list.Options.Add(status);
@@ -44,11 +45,28 @@ internal static class ApprovalCommands
         };
     }
 
+    private static readonly string[] Statuses = ["pending", "approved", "denied", "consumed", "all"];
+
+    /// <summary><c>--status</c>: one the broker knows, or <c>all</c>; anything else is refused here with the list, as a usage error.</summary>
+    private static Option<string?> StatusOption()
+    {
+        var status = new Option<string?>("--status") { Description = "pending (default), approved, denied, consumed or all" };
+        status.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && !Statuses.Contains(value, StringComparer.Ordinal))
+            {
+                var hint = NameSuggestions.Closest(value, Statuses) is { } suggestion ? $"did you mean '{suggestion}'? " : "";
+                result.AddError($"--status: no approval status is called '{value}'; {hint}the statuses are: {string.Join(", ", Statuses)}");
+            }
+        });
+        return status;
+    }
+
     private static Command Decide(string name, bool approve)
     {
         var config = CommonOptions.Config();
         var id = new Argument<string>("id") { Description = "The approval id (auth_req_id)" };
-        var reason = new Option<string?>("--reason", "-r") { Description = "Why; recorded in the audit trail and shown to the agent on deny" };
+        var reason = new Option<string?>("--reason", "-r") { Description = approve ? "Why; recorded in the audit trail" : "Why; recorded in the audit trail and shown to the agent" };
         var approver = new Option<string?>("--approver") { Description = "Who decides; default admin:<OS user>" };
         var command = new Command(name, approve ? "Approve a pending approval; the agent's next poll gets the credential" : "Deny a pending approval; the agent's next poll gets access_denied")
         {

@@ -97,15 +97,7 @@ internal static class AuditCommands
         var trace = AuditTraceOption.Create();
         var since = AuditTimeOption.Create("--since", "Only records at or after this time");
         var until = AuditTimeOption.Create("--until", "Only records before this time");
-        var limit = new Option<int>("--limit", "-n") { Description = "At most this many records", DefaultValueFactory = _ => 100 };
-        limit.Validators.Add(result =>
-        {
-            // A value that is not a number is already the parser's error; reading it here would throw instead.
-            if (result.Tokens is [var token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var value) && value < 1)
-            {
-                result.AddError("--limit must be at least 1");
-            }
-        });
+        var limit = CommonOptions.Limit("At most this many records", 100);
         var newest = new Option<bool>("--newest") { Description = "The newest --limit matching records instead of the oldest (still printed oldest first)" };
         var json = CommonOptions.Json();
         var command = new Command("query", "List audit records matching every filter given, oldest first")

@@ -14,6 +14,21 @@ internal static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of a table" };
 
+    /// <summary><c>--limit</c>/<c>-n</c> of the listing commands: a count below 1 is a usage error, never quietly changed.</summary>
+    public static Option<int> Limit(string description, int defaultValue)
+    {
+        var limit = new Option<int>("--limit", "-n") { Description = description, DefaultValueFactory = _ => defaultValue };
+        limit.Validators.Add(result =>
+        {
+            // A value that is not a number is already the parser's error; reading it here would throw instead.
+            if (result.Tokens is [var token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var value) && value < 1)
+            {
+                result.AddError("--limit must be at least 1");
+            }
+        });
+        return limit;
+    }
+
     /// <summary>Loads configuration, printing every problem and returning null when it is invalid.</summary>
     public static MandateOptions? LoadConfig(string path)
     {
@@ -23,20 +38,28 @@ internal static class CommonOptions
         }
         catch (MandateConfigException e)
         {
-            if (e.Problems is [{ Line: 0 } whole])
-            {
-                // Missing or unreadable: one line that names the file and what to do.
-                Output.Error(whole.ToString());
-                return null;
-            }
-
-            Output.Error($"configuration {Path.GetFullPath(path)} is invalid:");
-            foreach (var p in e.Problems)
-            {
-                Output.ErrorLine("  " + p);
-            }
-
+            Report(e, path);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Prints a configuration that is invalid, when it is read or later when a setting is used (a secret's variable
+    /// unset, ...): one line for a problem without a place in the file, else every problem on its own line.
+    /// </summary>
+    public static void Report(MandateConfigException e, string? path = null)
+    {
+        if (e.Problems is [{ Line: 0 } whole])
+        {
+            // Missing or unreadable file, or a setting that fails when used: one line that names it and what to do.
+            Output.Error(whole.ToString());
+            return;
+        }
+
+        Output.Error(path is null ? "invalid configuration:" : $"configuration {Path.GetFullPath(path)} is invalid:");
+        foreach (var p in e.Problems)
+        {
+            Output.ErrorLine("  " + p);
         }
     }
 }

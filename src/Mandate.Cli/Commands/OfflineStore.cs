@@ -45,7 +45,12 @@ internal static class OfflineStore
                 : await CheckedAsync(new PostgresMandateStore(database, readOnly), s => ((PostgresMandateStore)s).CheckSchemaAsync(ct));
             return store is null ? ExitCodes.Usage : await use(store);
         }
-        catch (Exception e) when (e is StoreUnavailableException or StoreSchemaException or MandateConfigException)
+        catch (MandateConfigException e)
+        {
+            CommonOptions.Report(e);
+            return ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is StoreUnavailableException or StoreSchemaException)
         {
             // An outage and a schema this build does not read are the two ways a read can fail: one line each.
             Output.Error(e.Message);

@@ -22,6 +22,12 @@ internal static class PolicyTestCommands
 
     private static int Run(string path)
     {
+        if (!Directory.Exists(path) && !File.Exists(path))
+        {
+            Output.Error($"{Path.GetFullPath(path)}: no such file or folder; give a test file or a folder of them");
+            return ExitCodes.Usage;
+        }
+
         // A file named directly is always a test file; in a folder, valid YAML without 'cases' (the policy itself) is skipped.
         var candidates = Directory.Exists(path)
             ? Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories)

@@ -18,14 +18,14 @@ internal static class RunCommands
         var tenant = new Option<string?>("--tenant") { Description = "Tenant" };
         var user = new Option<string?>("--user") { Description = "User (token subject)" };
         var open = new Option<bool>("--open") { Description = "Only runs that have not ended" };
-        var limit = new Option<int>("--limit", "-n") { Description = "At most this many runs", DefaultValueFactory = _ => 50 };
+        var limit = CommonOptions.Limit("At most this many runs", 50);
         var command = new Command("list", "List recent runs, newest first") { config, agent, tenant, user, open, limit };
         command.SetAction((parse, ct) => OfflineStore.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
         {
             var runs = await store.ListRunsAsync(new RunQuery
             {
                 Agent = parse.GetValue(agent), Tenant = parse.GetValue(tenant), User = parse.GetValue(user),
-                OpenOnly = parse.GetValue(open), Limit = Math.Max(1, parse.GetValue(limit)),
+                OpenOnly = parse.GetValue(open), Limit = parse.GetValue(limit),
             }, ct);
             var now = DateTimeOffset.UtcNow;
             foreach (var r in runs)

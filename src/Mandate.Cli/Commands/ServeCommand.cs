@@ -41,7 +41,12 @@ internal static class ServeCommand
                 await app.WaitForShutdownAsync(ct);
                 return ExitCodes.Ok;
             }
-            catch (Exception e) when (e is MandateConfigException or PolicyLoadException or StoreUnavailableException or StoreSchemaException or IOException)
+            catch (MandateConfigException e)
+            {
+                CommonOptions.Report(e, parse.GetValue(config));
+                return ExitCodes.Usage;
+            }
+            catch (Exception e) when (e is PolicyLoadException or StoreUnavailableException or StoreSchemaException or IOException)
             {
                 Output.Error(e.Message);
                 return ExitCodes.Usage;

@@ -18,7 +18,7 @@ internal static class TokenCommands
         var token = new Argument<string>("token") { Description = "The access token (or - to read it from standard input)" };
         var broker = new Option<string?>("--broker", "-b")
         {
-            Description = "Broker base URL whose metadata and JWKS to verify against. Default: $MANDATE_URL, else the listen address of --config, else http://127.0.0.1:8080",
+            Description = "Broker base URL whose metadata and JWKS to verify against. Default: the listen address of --config, else $MANDATE_URL, else the listen address of $MANDATE_CONFIG, else http://127.0.0.1:8080",
         };
         var config = new Option<string?>("--config", "-c")
         {
@@ -62,7 +62,7 @@ internal static class TokenCommands
             }
             catch (HttpRequestException e)
             {
-                Output.Error($"cannot fetch the broker's metadata from {http.BaseAddress}: {e.Message}. Is the broker running there? Name it with --broker URL, $MANDATE_URL or -c CONFIG");
+                Output.Error($"cannot fetch the broker's metadata from {http.BaseAddress}: {TokenInspectMessages.Unreachable(e)}. Is the broker running there? Name it with --broker URL, $MANDATE_URL or -c CONFIG");
                 return ExitCodes.Usage;
             }
 
@@ -78,7 +78,7 @@ internal static class TokenCommands
             });
             if (parse.GetValue(claim) is { } name)
             {
-                return PrintClaim(jwt, name, result.IsValid);
+                return PrintClaim(jwt, name, result.IsValid ? null : TokenInspectMessages.Invalid(result, jwt, issuer, http.BaseAddress!));
             }
 
             Output.Line($"header   {Output.Escape(Base64UrlEncoder.Decode(jwt.EncodedHeader))}");
@@ -89,7 +89,7 @@ internal static class TokenCommands
                 return ExitCodes.Ok;
             }
 
-            Output.Line($"[red]invalid[/]: {Output.Escape(result.Exception?.GetType().Name.Replace("SecurityToken", "", StringComparison.Ordinal).Replace("Exception", "", StringComparison.Ordinal) ?? "unknown")}");
+            Output.Line($"[red]invalid[/]: {Output.Escape(TokenInspectMessages.Invalid(result, jwt, issuer, http.BaseAddress!))}");
             return ExitCodes.Failed;
         });
         return new Command("token", "Work with issued credentials") { inspect };
@@ -122,7 +122,7 @@ internal static class TokenCommands
             }
             catch (MandateConfigException e)
             {
-                Output.Error(e.Message);
+                CommonOptions.Report(e, configPath);
                 return null;
             }
         }
@@ -137,11 +137,11 @@ internal static class TokenCommands
     }
 
     /// <summary>Only the value on standard output (nothing when the token does not verify), so <c>$(...)</c> captures exactly it.</summary>
-    private static int PrintClaim(JsonWebToken jwt, string name, bool valid)
+    private static int PrintClaim(JsonWebToken jwt, string name, string? invalid)
     {
-        if (!valid)
+        if (invalid is not null)
         {
-            Output.Error("the token does not verify against the broker; run 'mandate token inspect' without --claim to see why");
+            Output.Error($"the token does not verify against the broker: {invalid}");
             return ExitCodes.Failed;
         }
 

@@ -6,6 +6,9 @@ public sealed record ConfigProblem(string File, int Line, int Column, string Pat
     public override string ToString()
     {
         var location = Line > 0 ? $"{File}:{Line}:{Column}" : File;
-        return Path.Length > 0 ? $"{location}: {Path}: {Message}" : $"{location}: {Message}";
+        var what = Path.Length > 0 ? $"{Path}: {Message}" : Message;
+
+        // A problem found where no file is known (a setting used after loading) has no place to name.
+        return location.Length > 0 ? $"{location}: {what}" : what;
     }
 }

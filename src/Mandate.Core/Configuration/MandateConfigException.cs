@@ -14,9 +14,11 @@ public sealed class MandateConfigException : Exception
     {
     }
 
+    /// <summary>One problem that has no place in the file (a setting that fails when it is used): the message is that sentence alone.</summary>
     public MandateConfigException(string message)
-        : this([new ConfigProblem("", 0, 0, "", message)])
+        : base(message)
     {
+        Problems = [new ConfigProblem("", 0, 0, "", message)];
     }
 
     public MandateConfigException(string message, Exception innerException)

@@ -36,6 +36,17 @@ public sealed class ConfiguredSecretTests : IDisposable
     }
 
     [Fact]
+    public void Read_EnvironmentVariableUnset_MessageAndProblemAreTheSentenceAlone()
+    {
+        var secret = ConfiguredSecret.FromEnvironment(Setting, "PG_CONN");
+
+        var e = Assert.Throws<MandateConfigException>(() => secret.Read(_ => null, out _));
+
+        Assert.StartsWith("postgres.connection_string_env names the environment variable PG_CONN", e.Message, StringComparison.Ordinal);
+        Assert.Equal(e.Message, Assert.Single(e.Problems).ToString());
+    }
+
+    [Fact]
     public void Read_FileMissing_RefusedNamingIt()
     {
         var file = _dir.File("pg.conn");
