@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
@@ -9,7 +8,6 @@ using Mandate.Core.Storage;
 using Mandate.Policy;
 using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -39,13 +37,13 @@ public static class AdminEndpoints
         Console.ConsoleAdminEndpoints.MapConsoleLogin(admin);
     }
 
-    // The workload socket is world-writable: its connections never reach the admin API, whatever they send.
+    // A connection without an IP end point is one of the broker's Unix sockets (every other listener is TCP), whatever
+    // Host it names. The workload socket is world-writable: its connections never reach the admin API.
     private static bool IsAdminSocket(HttpContext http) =>
         http.Features.Get<WorkloadApi.WorkloadConnection>() is null
-        && (http.Features.Get<IConnectionEndPointFeature>()?.LocalEndPoint is UnixDomainSocketEndPoint
-        || (http.Connection.LocalIpAddress is null && http.Connection.LocalPort == 0 && http.Request.Host.Host == AdminHost));
+        && http.Connection.LocalIpAddress is null && http.Connection.LocalPort == 0;
 
-    /// <summary>The Host the admin client sends; only meaningful together with a connection that has no IP address (a Unix socket).</summary>
+    /// <summary>The Host the admin client sends; any Host is answered on the admin socket, and none over TCP.</summary>
     public const string AdminHost = "mandate-admin";
 
     private static async Task<IResult> RevokeAsync(HttpRequest http, RevocationService revocations, IMandateStore store, CancellationToken cancellationToken)
