@@ -122,11 +122,15 @@ public sealed class AuditCommandTests
 
         var (trace, traced) = await CliRunner.RunAsync("audit", "trace", "-c", config, "--run", "run_plain_1");
         var (show, shown) = await CliRunner.RunAsync("runs", "show", "-c", config, "run_plain_1");
+        var (traceJson, tracedJson) = await CliRunner.RunAsync("audit", "trace", "-c", config, "--run", "run_plain_1", "--json");
+        var (showJson, shownJson) = await CliRunner.RunAsync("runs", "show", "-c", config, "run_plain_1", "--json");
 
-        Assert.Equal((0, 0), (trace, show));
+        Assert.Equal((0, 0, 0, 0), (trace, show, traceJson, showJson));
         Assert.Contains("plain exchanges (no run token)", traced, StringComparison.Ordinal);
         Assert.Contains("jti_plain_1", traced, StringComparison.Ordinal);
         Assert.Contains("jti_plain_1", shown, StringComparison.Ordinal);
+        Assert.Contains("\"jti_plain_1\"", tracedJson, StringComparison.Ordinal);
+        Assert.Equal(tracedJson, shownJson);
     }
 
     [Fact]

@@ -48,8 +48,9 @@ internal static class RunCommands
     {
         var config = CommonOptions.Config();
         var id = new Argument<string>("run") { Description = "Run id" };
-        var command = new Command("show", "Show a run's delegation tree, decisions and credentials (same as 'mandate audit trace --run')") { config, id };
-        command.SetAction(async (parse, ct) => await AuditCommands.TraceAsync(parse.GetValue(config)!, parse.GetValue(id)!, json: false, ct));
+        var json = CommonOptions.Json();
+        var command = new Command("show", "Show a run's delegation tree, decisions and credentials (same as 'mandate audit trace --run')") { config, id, json };
+        command.SetAction(async (parse, ct) => await AuditCommands.TraceAsync(parse.GetValue(config)!, parse.GetValue(id)!, parse.GetValue(json), ct));
         return command;
     }
 
