@@ -51,7 +51,8 @@ internal static class ConfigRules
         CheckUnique(root, "tools", o.Tools.Select(t => t.Resource), "tool resource");
         SpiffeConfigReader.CheckIssuers(o, root);
 
-        if (!o.Issuers.Any(i => i.Kind == IssuerKind.Workload))
+        // Without the key at all, "issuers: is required" already says it.
+        if (root.Has("issuers") && !o.Issuers.Any(i => i.Kind == IssuerKind.Workload))
         {
             root.Problem("issuers", "at least one issuer of kind 'workload' is needed: agents authenticate with workload identities");
         }

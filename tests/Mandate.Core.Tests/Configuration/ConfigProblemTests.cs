@@ -239,4 +239,13 @@ public sealed class ConfigProblemTests
 
         AssertProblem(problem, "issuers", 4, 3, "at least one issuer of kind 'workload'");
     }
+
+    [Fact]
+    public void Parse_EmptyIssuerList_NeedsAWorkloadIssuer()
+    {
+        var problem = SingleProblem("trust_domain: acme.example\npolicy: policy.yaml\nissuers: []\n");
+
+        Assert.Equal("issuers", problem.Path);
+        Assert.Contains("at least one issuer of kind 'workload'", problem.Message, StringComparison.Ordinal);
+    }
 }
