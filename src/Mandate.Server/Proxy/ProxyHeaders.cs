@@ -39,6 +39,15 @@ internal static class ProxyHeaders
     public static bool ForwardResponse(string name, ISet<string> listedInConnection) =>
         !HopByHop.Contains(name) && !listedInConnection.Contains(name) && !name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The proxy's own Via entry (RFC 9110 §7.6.3): the protocol it received, and a pseudonym, never its host.</summary>
+    public static string Via(string protocol) => protocol switch
+    {
+        "HTTP/1.0" => "1.0 mandate",
+        "HTTP/2" => "2 mandate",
+        "HTTP/3" => "3 mandate",
+        _ => "1.1 mandate",
+    };
+
     /// <summary>Header names listed in Connection (RFC 9110 §7.6.1), which are hop-by-hop too.</summary>
     public static HashSet<string> ListedInConnection(IEnumerable<string> connectionValues)
     {

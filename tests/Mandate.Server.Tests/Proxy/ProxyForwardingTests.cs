@@ -39,6 +39,19 @@ public sealed class ProxyForwardingTests : ProxyTest
     }
 
     [Fact]
+    public async Task Proxy_ForwardedRequest_CarriesItsOwnViaAfterTheAgents()
+    {
+        // RFC 9110 §7.6.3: a gateway MUST send an appropriate Via in each inbound request it forwards.
+        var credential = await StripeCredentialAsync();
+
+        var (status, _) = await RawAsync("/stripe/v1/hop", credential, "Via: 1.0 agent-side\r\n");
+
+        Assert.Equal(200, status);
+        var seen = Assert.Single(Upstream.Received);
+        Assert.Equal("1.0 agent-side, 1.1 mandate", seen.Headers["Via"]);
+    }
+
+    [Fact]
     public async Task Proxy_UpgradeRequest_IsForwardedAsAPlainCallWithItsOwnMethod()
     {
         // An upgrade would let the forwarder turn the allow-listed POST into a GET and then tunnel raw bytes.
