@@ -49,6 +49,18 @@ public sealed class ResourceMetadataTests : McpTest
         Assert.Equal(404, (int)response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/.well-known/oauth-protected-resource/MCP")]
+    [InlineData("/.well-known/oauth-protected-resource/mcp/")]
+    [InlineData("/.well-known/OAUTH-PROTECTED-RESOURCE/mcp")]
+    public async Task Metadata_AtAPathOfAnotherResource_IsNotServed_ResourceMustBeIdenticalToTheUrl(string path)
+    {
+        // RFC 9728 §3.3: the document's resource must be identical to the resource its URL was derived from.
+        using var response = await Http.GetAsync(path);
+
+        Assert.Equal(404, (int)response.StatusCode);
+    }
+
     [Fact]
     public async Task NoCredential_Gets401_WithResourceMetadataAndScopeGuidance_NoErrorCode()
     {

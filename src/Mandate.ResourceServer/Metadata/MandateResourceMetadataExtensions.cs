@@ -38,8 +38,16 @@ public static class MandateResourceMetadataExtensions
         foreach (var path in paths)
         {
             // RFC 9110 §9.1: HEAD answers as GET does; the server sends no body for it.
+            var exact = PathString.FromUriComponent(path);
             group.MapMethods(path, GetAndHead, (HttpContext http) =>
             {
+                // RFC 9728 §3.3: resource is identical to the URL the document was fetched for; routing ignores case
+                // and a trailing slash, so /MCP or /mcp/ (another resource) would get this resource's document.
+                if (!string.Equals(http.Request.Path.Value, exact.Value, StringComparison.Ordinal))
+                {
+                    return Results.NotFound();
+                }
+
                 // Public metadata: browser-based MCP clients read it cross-origin.
                 http.Response.Headers.AccessControlAllowOrigin = "*";
                 http.Response.Headers.CacheControl = "max-age=300";

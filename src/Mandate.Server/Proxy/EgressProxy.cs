@@ -159,6 +159,12 @@ internal sealed partial class EgressProxy
             return denied;
         }
 
+        if (ProxyHeaders.MaxForwards(http.Request) == 0)
+        {
+            // RFC 9110 §7.6.2: the last hop MUST NOT forward; the proxy answers as the final recipient.
+            return ProxyRefusal.BadRequest(ProxyChecks.MaxForwardsExhausted, "Max-Forwards is 0, so the proxy is the last hop of this OPTIONS or TRACE and forwarded nothing; send Max-Forwards of 1 or more to reach the tool");
+        }
+
         string header;
         string value;
         string? secret = null;

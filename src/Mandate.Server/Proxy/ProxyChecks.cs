@@ -11,6 +11,9 @@ internal static class ProxyChecks
     /// <summary>400: the request target is not a clean origin-form <c>/{tool}/{path}</c>.</summary>
     public const string TargetMalformed = "proxy.target_malformed";
 
+    /// <summary>400: an OPTIONS or TRACE with <c>Max-Forwards: 0</c>; the proxy is its last hop and forwards nothing.</summary>
+    public const string MaxForwardsExhausted = "proxy.max_forwards_exhausted";
+
     /// <summary>400: the request body could not be read (framing).</summary>
     public const string BodyMalformed = "proxy.body_malformed";
 

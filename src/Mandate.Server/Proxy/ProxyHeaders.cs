@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
 namespace Mandate.Server.Proxy;
@@ -38,6 +39,25 @@ internal static class ProxyHeaders
     /// <summary>Whether a response header comes back to the agent.</summary>
     public static bool ForwardResponse(string name, ISet<string> listedInConnection) =>
         !HopByHop.Contains(name) && !listedInConnection.Contains(name) && !name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// RFC 9110 §7.6.2: for OPTIONS and TRACE, the Max-Forwards the agent sent (null when absent, not those methods or not
+    /// a number); the proxy forwards one less and never forwards a zero.
+    /// </summary>
+    public static long? MaxForwards(HttpRequest request) =>
+        (HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method))
+        && request.Headers.MaxForwards is { Count: 1 } values
+        && long.TryParse(values[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hops)
+            ? hops : null;
+
+    /// <summary>The proxy's own Via entry (RFC 9110 §7.6.3): the protocol it received, and a pseudonym, never its host.</summary>
+    public static string Via(string protocol) => protocol switch
+    {
+        "HTTP/1.0" => "1.0 mandate",
+        "HTTP/2" => "2 mandate",
+        "HTTP/3" => "3 mandate",
+        _ => "1.1 mandate",
+    };
 
     /// <summary>Header names listed in Connection (RFC 9110 §7.6.1), which are hop-by-hop too.</summary>
     public static HashSet<string> ListedInConnection(IEnumerable<string> connectionValues)

@@ -57,6 +57,14 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
             proxyRequest.Headers.TryAddWithoutValidation("Accept-Encoding", "identity");
         }
 
+        if (ProxyHeaders.MaxForwards(request) is { } hops)
+        {
+            proxyRequest.Headers.Remove("Max-Forwards");
+            proxyRequest.Headers.TryAddWithoutValidation("Max-Forwards", (hops - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // RFC 9110 §7.6.3: a gateway MUST add itself to Via on each request it forwards, after any the agent sent.
+        proxyRequest.Headers.TryAddWithoutValidation("Via", ProxyHeaders.Via(request.Protocol));
         proxyRequest.Headers.TryAddWithoutValidation(upstream.InjectHeader, upstream.InjectValue);
         return default;
     }

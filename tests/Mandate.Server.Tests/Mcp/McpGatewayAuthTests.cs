@@ -112,6 +112,17 @@ public sealed class McpGatewayAuthTests : McpGatewayTest
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/.well-known/oauth-protected-resource/payments-mcp/")]
+    [InlineData("/.well-known/oauth-protected-resource/PAYMENTS-MCP")]
+    public async Task Metadata_AtAPathOfAnotherResource_Returns404_ResourceMustBeIdenticalToTheUrl(string path)
+    {
+        // RFC 9728 §3.3: the document's resource must be identical to the resource its URL was derived from.
+        using var response = await Http.GetAsync(new Uri(Gateway.Proxy, path));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     [Fact]
     public async Task Get_ReturnsMethodNotAllowed()
     {

@@ -39,6 +39,45 @@ public sealed class ProxyForwardingTests : ProxyTest
     }
 
     [Fact]
+    public async Task Proxy_ForwardedRequest_CarriesItsOwnViaAfterTheAgents()
+    {
+        // RFC 9110 §7.6.3: a gateway MUST send an appropriate Via in each inbound request it forwards.
+        var credential = await StripeCredentialAsync();
+
+        var (status, _) = await RawAsync("/stripe/v1/hop", credential, "Via: 1.0 agent-side\r\n");
+
+        Assert.Equal(200, status);
+        var seen = Assert.Single(Upstream.Received);
+        Assert.Equal("1.0 agent-side, 1.1 mandate", seen.Headers["Via"]);
+    }
+
+    [Theory]
+    [InlineData("OPTIONS")]
+    [InlineData("TRACE")]
+    public async Task Proxy_MaxForwardsZero_IsNotForwarded_TheProxyAnswersAsFinalRecipient(string method)
+    {
+        // RFC 9110 §7.6.2: an intermediary receiving OPTIONS or TRACE with Max-Forwards 0 MUST NOT forward it.
+        var credential = await StripeCredentialAsync();
+
+        using var response = await CallAsync(new HttpMethod(method), "stripe/v1/hop", credential, configure: r => r.Headers.TryAddWithoutValidation("Max-Forwards", "0"));
+
+        Assert.Equal("proxy.max_forwards_exhausted", CheckId(await ProblemAsync(response, HttpStatusCode.BadRequest)));
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_MaxForwardsOfOptions_IsDecrementedWhenForwarded()
+    {
+        // RFC 9110 §7.6.2: the forwarded Max-Forwards MUST be the received value less one.
+        var credential = await StripeCredentialAsync();
+
+        using var response = await CallAsync(HttpMethod.Options, "stripe/v1/hop", credential, configure: r => r.Headers.TryAddWithoutValidation("Max-Forwards", "3"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("2", Assert.Single(Upstream.Received).Headers["Max-Forwards"]);
+    }
+
+    [Fact]
     public async Task Proxy_UpgradeRequest_IsForwardedAsAPlainCallWithItsOwnMethod()
     {
         // An upgrade would let the forwarder turn the allow-listed POST into a GET and then tunnel raw bytes.

@@ -40,6 +40,8 @@ internal static class ProxyTestBroker
               - GET /v1/big-known
               - GET /v1/slow
               - GET /v1/hop
+              - OPTIONS /v1/hop
+              - TRACE /v1/hop
               - GET /v1/events
               - GET /v1/stall
               - GET /v1/break

@@ -56,7 +56,8 @@ internal static class McpResourceMetadata
     public static async Task ServeAsync(HttpContext http, IReadOnlyList<ToolOptions> tools, string issuer, IReadOnlyList<string> dpopAlgorithms)
     {
         var raw = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
-        var path = raw.StartsWith(WellKnown, StringComparison.Ordinal) && !raw.Contains('?', StringComparison.Ordinal) ? raw[WellKnown.Length..].TrimEnd('/') : null;
+        // RFC 9728 §3.3: the document is served only at the URL derived from its resource (so not with an added slash).
+        var path = raw.StartsWith(WellKnown, StringComparison.Ordinal) && !raw.Contains('?', StringComparison.Ordinal) ? raw[WellKnown.Length..] : null;
         var tool = path is null || (path.Length > 0 && path[0] != '/') ? null : Find(tools, path);
         if (tool is null)
         {
