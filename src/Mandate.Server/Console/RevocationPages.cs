@@ -1,6 +1,7 @@
 using Mandate.Core;
 using Mandate.Core.Revocation;
 using Mandate.SenderConstraint.Jose;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,8 +15,8 @@ internal static class RevocationPages
 
     public static void MapRevocationPages(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/revocations", ListAsync);
-        pages.MapGet("/revocations/confirm", Confirm);
+        pages.MapGetAndHead("/revocations", ListAsync);
+        pages.MapGetAndHead("/revocations/confirm", Confirm);
         pages.MapPost("/revocations", RevokeAsync);
     }
 

@@ -50,6 +50,8 @@ internal sealed partial class ConsoleBrowser : IDisposable
 
     public Task<Page> GetAsync(string pathOrUrl) => SendAsync(new HttpRequestMessage(HttpMethod.Get, pathOrUrl));
 
+    public Task<Page> HeadAsync(string pathOrUrl) => SendAsync(new HttpRequestMessage(HttpMethod.Head, pathOrUrl));
+
     /// <summary>Posts a form; <paramref name="token"/> is the <c>__csrf</c> field (null sends none).</summary>
     public Task<Page> PostAsync(string path, string? token, params (string Name, string Value)[] fields)
     {
