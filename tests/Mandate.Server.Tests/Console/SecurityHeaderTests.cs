@@ -85,4 +85,20 @@ public sealed class SecurityHeaderTests : ConsoleTest
 
         Assert.Equal(HttpStatusCode.Found, (await NewBrowser().HeadAsync("/runs")).Status);
     }
+
+    [Fact]
+    public async Task Invariant7_ConsoleFormWithARepeatedField_Returns400AndChangesNothing()
+    {
+        var admin = await OneTimeAdminAsync();
+        var token = (await admin.GetAsync("/revocations")).Token();
+
+        var revoke = await admin.PostAsync("/revocations", token, ("target", "user"), ("value", "dave"), ("value", "eve"));
+        var disable = await admin.PostAsync("/agents/disable", token, ("agent", SupportAgent), ("agent", ExecutorAgent));
+
+        Assert.Equal(HttpStatusCode.BadRequest, revoke.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, disable.Status);
+        Assert.Contains("a field was repeated", revoke.Html, StringComparison.Ordinal);
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+        await Broker.IssueAsync(Broker.RefundRequest());
+    }
 }
