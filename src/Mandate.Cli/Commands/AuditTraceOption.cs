@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Mandate.Core.Audit;
 
 namespace Mandate.Cli.Commands;
 
@@ -13,14 +14,11 @@ internal static class AuditTraceOption
         var option = new Option<string?>("--trace") { Description = "W3C trace id (32 lowercase hex digits) of the request that caused the records" };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<string?>() is { } trace && !IsTraceId(trace))
+            if (result.GetValueOrDefault<string?>() is { } trace && !AuditQuery.IsTraceId(trace))
             {
                 result.AddError($"--trace: '{trace}' is not a W3C trace id (32 lowercase hex digits, as in a traceparent header)");
             }
         });
         return option;
     }
-
-    private static bool IsTraceId(string value) =>
-        value.Length == 32 && value.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f')) && value != new string('0', 32);
 }

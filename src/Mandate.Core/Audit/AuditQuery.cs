@@ -34,6 +34,13 @@ public sealed record AuditQuery
     /// <summary>At most this many records; 0 means no limit.</summary>
     public int Limit { get; init; }
 
+    /// <summary>
+    /// Whether <paramref name="value"/> is a W3C trace id (32 lowercase hex digits, not all zero), the only form a
+    /// record's <see cref="TraceId"/> takes; anything else can match no record, so callers refuse it.
+    /// </summary>
+    public static bool IsTraceId(string value) =>
+        value.Length == 32 && value.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f')) && value != new string('0', 32);
+
     /// <summary>The same query for the records that come after <paramref name="sequence"/> in its order (the next page).</summary>
     public AuditQuery Past(long sequence) =>
         NewestFirst ? this with { BeforeSequence = sequence } : this with { AfterSequence = sequence };

@@ -21,6 +21,17 @@ internal static class AdminAuditQuery
             return AdminQuery.Invalid("order must be oldest or newest");
         }
 
+        // As the CLI: a kind or trace id no record can carry is refused, not answered with no records.
+        if (kind is not null && !AuditKindCatalog.IsKnown(kind))
+        {
+            return AdminQuery.Invalid($"no audit record kind is called '{kind}'; the kinds are: {string.Join(", ", AuditKindCatalog.All)}");
+        }
+
+        if (trace is not null && !AuditQuery.IsTraceId(trace))
+        {
+            return AdminQuery.Invalid("trace must be a W3C trace id (32 lowercase hex digits, as in a traceparent header)");
+        }
+
         var now = time.GetUtcNow();
         if (!AuditTimeBound.TryParseOptional(since, now, out var from))
         {

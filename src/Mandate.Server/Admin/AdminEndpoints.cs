@@ -6,6 +6,7 @@ using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
 using Mandate.Policy;
+using Mandate.SenderConstraint.Jose;
 using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -62,6 +63,13 @@ public static class AdminEndpoints
                 "invalid revocation",
                 "send {\"target\": \"token|run|agent|tenant|user\", \"value\": \"…\", \"reason\": \"…\"}",
                 StatusCodes.Status400BadRequest);
+        }
+
+        // The value is an identity value copied into the audit record: held to the same rule as one from a token.
+        if (!IdentityText.IsAllowed(request.Value))
+        {
+            return ProblemChecks.Problem(
+                AdminChecks.RevocationInvalid, "invalid revocation", $"value must be {IdentityText.Rule}", StatusCodes.Status400BadRequest);
         }
 
         var (r, recorded) = await revocations.RevokeAsync(target, request.Value, request.By ?? "admin", request.Reason, null, cancellationToken);

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Mandate.Core;
 using Mandate.Core.Configuration;
 using Mandate.Core.Revocation;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -16,8 +17,8 @@ internal static partial class AgentPages
 {
     public static void MapAgentPages(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/agents", ListAsync);
-        pages.MapGet("/agents/{verb:regex(^(disable|enable)$)}", Confirm);
+        pages.MapGetAndHead("/agents", ListAsync);
+        pages.MapGetAndHead("/agents/{verb:regex(^(disable|enable)$)}", Confirm);
         pages.MapPost("/agents/{verb:regex(^(disable|enable)$)}", ChangeAsync);
     }
 

@@ -1,6 +1,7 @@
 using Mandate.Core;
 using Mandate.Core.Approvals;
 using Mandate.Core.Configuration;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,8 +16,8 @@ internal static class ApprovalPages
 {
     public static void MapApprovalPages(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/approvals", InboxAsync);
-        pages.MapGet("/approvals/{id}/{verb:regex(^(approve|deny)$)}", ConfirmAsync);
+        pages.MapGetAndHead("/approvals", InboxAsync);
+        pages.MapGetAndHead("/approvals/{id}/{verb:regex(^(approve|deny)$)}", ConfirmAsync);
         pages.MapPost("/approvals/{id}/{verb:regex(^(approve|deny)$)}", DecideAsync);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Mandate.Core;
 using Mandate.Core.Audit;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,7 +16,7 @@ internal static class AuditPages
     /// <summary>How far back a search without <c>since</c> looks.</summary>
     private static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(1);
 
-    public static void MapAuditPages(this RouteGroupBuilder pages) => pages.MapGet("/audit", SearchAsync);
+    public static void MapAuditPages(this RouteGroupBuilder pages) => pages.MapGetAndHead("/audit", SearchAsync);
 
     // One more than the page shows was read, to tell whether older matches are left out.
     private static string Count(int read) => read > MaxResults

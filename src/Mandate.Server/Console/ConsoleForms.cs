@@ -29,7 +29,10 @@ internal static class ConsoleForms
         return Markup.Of($"<input type=\"hidden\" name=\"{Field}\" value=\"{tokens.RequestToken}\">");
     }
 
-    /// <summary>The posted form when its antiforgery token is valid for this user; null otherwise (answer 400, change nothing).</summary>
+    /// <summary>
+    /// The posted form when its antiforgery token is valid for this user and no field is repeated; null otherwise
+    /// (answer 400, change nothing).
+    /// </summary>
     public static async Task<IFormCollection?> ReadAsync(HttpContext http)
     {
         if (!http.Request.HasFormContentType)
@@ -40,7 +43,10 @@ internal static class ConsoleForms
         try
         {
             await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http);
-            return await http.Request.ReadFormAsync(http.RequestAborted);
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+
+            // A field given twice would be read as both values joined with a comma ("dave,eve"), a value nobody chose.
+            return form.Any(f => f.Value.Count > 1) ? null : form;
         }
         catch (AntiforgeryValidationException)
         {
@@ -53,5 +59,5 @@ internal static class ConsoleForms
     }
 
     public static IResult Rejected(HttpContext http) =>
-        ConsolePages.Error(http, StatusCodes.Status400BadRequest, "Form refused", "the form was missing its security token or it expired; go back, reload the page and try again");
+        ConsolePages.Error(http, StatusCodes.Status400BadRequest, "Form refused", "the form was missing its security token, it expired or a field was repeated; go back, reload the page and try again");
 }

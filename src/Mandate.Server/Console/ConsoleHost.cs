@@ -5,6 +5,7 @@ using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
 using Mandate.Server.Hosting;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
@@ -87,7 +88,7 @@ internal static class ConsoleHost
         app.MapConsoleStatic();
         app.MapConsoleLogin();
         var pages = app.MapGroup("").RequireAuthorization(ConsoleAuthentication.ViewerPolicy);
-        pages.MapGet("/", () => Results.Redirect("/runs"));
+        pages.MapGetAndHead("/", () => Results.Redirect("/runs"));
         pages.MapApprovalPages();
         pages.MapAgentPages();
         pages.MapAuditPages();

@@ -1,3 +1,4 @@
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,7 +20,7 @@ internal static class ConsoleStatic
     });
 
     public static void MapConsoleStatic(this IEndpointRouteBuilder app) =>
-        app.MapGet(StylesheetPath, (HttpContext http) =>
+        app.MapGetAndHead(StylesheetPath, (HttpContext http) =>
         {
             http.Response.Headers.CacheControl = "public, max-age=3600";
             return Results.Bytes(Stylesheet.Value, "text/css; charset=utf-8");

@@ -1,5 +1,6 @@
 using Mandate.Core.Configuration;
 using Mandate.Core.Storage;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -18,8 +19,8 @@ internal static class LoginEndpoints
 
     public static void MapConsoleLogin(this IEndpointRouteBuilder app)
     {
-        app.MapGet(ConsoleAuthentication.SignInPath, SignInPage);
-        app.MapGet(ConsoleLoginCodes.Path, ConfirmPage);
+        app.MapGetAndHead(ConsoleAuthentication.SignInPath, SignInPage);
+        app.MapGetAndHead(ConsoleLoginCodes.Path, ConfirmPage);
         app.MapPost(ConsoleLoginCodes.Path, SignInAsync);
         app.MapPost("/signout", (Delegate)SignOutAsync);
     }

@@ -4,6 +4,7 @@ using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Policy;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -16,7 +17,7 @@ namespace Mandate.Server.Console;
 /// </summary>
 internal static class PolicyPages
 {
-    public static void MapPolicyPages(this RouteGroupBuilder pages) => pages.MapGet("/policy", ShowAsync);
+    public static void MapPolicyPages(this RouteGroupBuilder pages) => pages.MapGetAndHead("/policy", ShowAsync);
 
     private static async Task<IResult> ShowAsync(HttpContext http, PolicyProvider policy, MandateOptions options, IMandateStore store, TimeProvider time)
     {

@@ -1,5 +1,7 @@
 using Mandate.Core;
 using Mandate.Core.Revocation;
+using Mandate.SenderConstraint.Jose;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -13,8 +15,8 @@ internal static class RevocationPages
 
     public static void MapRevocationPages(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/revocations", ListAsync);
-        pages.MapGet("/revocations/confirm", Confirm);
+        pages.MapGetAndHead("/revocations", ListAsync);
+        pages.MapGetAndHead("/revocations/confirm", Confirm);
         pages.MapPost("/revocations", RevokeAsync);
     }
 
@@ -88,6 +90,12 @@ internal static class RevocationPages
         if (target is null || !Targets.Contains(target, StringComparer.Ordinal) || !Enum.TryParse(target, ignoreCase: true, out parsed) || string.IsNullOrWhiteSpace(value))
         {
             return ConsolePages.Error(http, StatusCodes.Status400BadRequest, "Nothing to revoke", "choose what to revoke (credential, run, agent, tenant or user) and give its value");
+        }
+
+        // The value is an identity value copied into the audit record: held to the same rule as one from a token.
+        if (!IdentityText.IsAllowed(value.Trim()))
+        {
+            return ConsolePages.Error(http, StatusCodes.Status400BadRequest, "Nothing to revoke", $"the value must be {IdentityText.Rule}");
         }
 
         return null;

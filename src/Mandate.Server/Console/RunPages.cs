@@ -2,6 +2,7 @@ using System.Globalization;
 using Mandate.Core;
 using Mandate.Core.Revocation;
 using Mandate.Core.Runs;
+using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -18,8 +19,8 @@ internal static class RunPages
 
     public static void MapRunPages(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/runs", ListAsync);
-        pages.MapGet("/runs/{id}", TreeAsync);
+        pages.MapGetAndHead("/runs", ListAsync);
+        pages.MapGetAndHead("/runs/{id}", TreeAsync);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, IMandateStore store, TimeProvider time, string? agent, string? tenant, string? user, string? live)

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Mandate.Server.Http;
 
 /// <summary>
-/// Public documents answer HEAD as they answer GET (RFC 9110 §9.1: a general-purpose server MUST support both): the
+/// Public documents and console pages answer HEAD as they answer GET (RFC 9110 §9.1: a general-purpose server MUST support both): the
 /// same status and headers; Kestrel sends no body for a HEAD response.
 /// </summary>
 internal static class GetEndpoints

@@ -45,7 +45,12 @@ internal sealed partial class ConsoleBrowser : IDisposable
 
     public IReadOnlyDictionary<string, string> Cookies => _cookies;
 
+    /// <summary>Sends <paramref name="name"/> from now on, as an attacker replaying a copied cookie would.</summary>
+    public void SetCookie(string name, string value) => _cookies[name] = value;
+
     public Task<Page> GetAsync(string pathOrUrl) => SendAsync(new HttpRequestMessage(HttpMethod.Get, pathOrUrl));
+
+    public Task<Page> HeadAsync(string pathOrUrl) => SendAsync(new HttpRequestMessage(HttpMethod.Head, pathOrUrl));
 
     /// <summary>Posts a form; <paramref name="token"/> is the <c>__csrf</c> field (null sends none).</summary>
     public Task<Page> PostAsync(string path, string? token, params (string Name, string Value)[] fields)

@@ -66,4 +66,39 @@ public sealed class SecurityHeaderTests : ConsoleTest
         Assert.Null(Broker.Runtime.Revocations.DisabledBy(SupportAgent));
         await Broker.IssueAsync(Broker.RefundRequest());
     }
+
+    [Fact]
+    public async Task Every_page_answers_HEAD_as_GET_with_the_same_status_and_headers_and_no_body()
+    {
+        // RFC 9110 §9.1: a general-purpose server MUST support GET and HEAD.
+        var admin = await OneTimeAdminAsync();
+        foreach (var path in Pages.Append("/static/console.css"))
+        {
+            var get = await admin.GetAsync(path);
+            var head = await admin.HeadAsync(path);
+
+            Assert.True(get.Status == head.Status, $"{path}: GET {get.Status}, HEAD {head.Status}");
+            Assert.Equal(get.Headers["Content-Security-Policy"], head.Headers["Content-Security-Policy"]);
+            Assert.Equal(get.Headers["Cache-Control"], head.Headers["Cache-Control"]);
+            Assert.Empty(head.Html);
+        }
+
+        Assert.Equal(HttpStatusCode.Found, (await NewBrowser().HeadAsync("/runs")).Status);
+    }
+
+    [Fact]
+    public async Task Invariant7_ConsoleFormWithARepeatedField_Returns400AndChangesNothing()
+    {
+        var admin = await OneTimeAdminAsync();
+        var token = (await admin.GetAsync("/revocations")).Token();
+
+        var revoke = await admin.PostAsync("/revocations", token, ("target", "user"), ("value", "dave"), ("value", "eve"));
+        var disable = await admin.PostAsync("/agents/disable", token, ("agent", SupportAgent), ("agent", ExecutorAgent));
+
+        Assert.Equal(HttpStatusCode.BadRequest, revoke.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, disable.Status);
+        Assert.Contains("a field was repeated", revoke.Html, StringComparison.Ordinal);
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+        await Broker.IssueAsync(Broker.RefundRequest());
+    }
 }

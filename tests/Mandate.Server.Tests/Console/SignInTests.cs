@@ -112,4 +112,20 @@ public sealed class SignInTests : ConsoleTest
         Assert.DoesNotContain("mandate-console", browser.Cookies.Keys);
         Assert.Equal(HttpStatusCode.Found, (await browser.GetAsync("/runs")).Status);
     }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session_so_a_copy_of_its_cookie_is_refused()
+    {
+        var browser = await SignInAsync(Admin);
+        var runs = await browser.GetAsync("/runs");
+        var copied = browser.Cookies["mandate-console"];
+
+        Assert.Equal(HttpStatusCode.Found, (await browser.PostAsync("/signout", runs.Token())).Status);
+
+        var replay = NewBrowser();
+        replay.SetCookie("mandate-console", copied);
+        var refused = await replay.GetAsync("/runs");
+        Assert.Equal(HttpStatusCode.Found, refused.Status);
+        Assert.StartsWith(Idp.Issuer.ToString(), refused.Location!.ToString(), StringComparison.Ordinal);
+    }
 }

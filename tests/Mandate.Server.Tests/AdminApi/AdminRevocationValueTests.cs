@@ -1,0 +1,30 @@
+using System.Net;
+using Mandate.Server.Tests.Harness;
+
+namespace Mandate.Server.Tests.AdminApi;
+
+/// <summary>
+/// Invariant 5 on the admin socket: a revocation's value is an identity value copied into the audit record, so it is
+/// held to the rule every identity value from a token is (no control, format or separator characters).
+/// </summary>
+[Trait("Invariant", "5")]
+public sealed class AdminRevocationValueTests : BrokerTest
+{
+    [Theory]
+    [InlineData("alice\\r\\nkind=issuance")]
+    [InlineData("alice\\u0007")]
+    [InlineData("ecila\\u202Eevil")]
+    [InlineData("al\\u200Bice")]
+    public async Task Invariant5_RevocationValueWithControlOrFormatCharacters_Returns400ProblemAndChangesNothing(string escaped)
+    {
+        var body = $$"""{"target":"user","value":"{{escaped}}","reason":"probe"}""";
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() => AdminSocket.SendAsync(Broker, HttpMethod.Post, "admin/revocations", body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal("application/problem+json", reply.MediaType);
+        Assert.Equal("admin.revocation_invalid", reply.Json.GetProperty("check_id").GetString());
+        Assert.StartsWith("value must be 1 to 2048 characters with no control characters", reply.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+    }
+}
