@@ -39,10 +39,10 @@ public static partial class YamlText
     /// <summary>
     /// Whether the YAML parser threw <paramref name="e"/> over the text it read. YamlDotNet 16 throws InvalidOperationException
     /// instead of a YamlException for some malformed flow collections, and ArgumentException for a tag that is not a URI
-    /// (<c>!!a[b</c>) or an event of an unsupported type; an ArgumentException from anywhere else is a bug, not bad input.
+    /// (<c>!!a[b</c>) or an event of an unsupported type. Either type thrown by anything but the parser is a bug, not bad input.
     /// </summary>
     internal static bool IsSyntaxError(Exception e) =>
-        e is YamlException or InvalidOperationException || e is ArgumentException { Source: "YamlDotNet" };
+        e is YamlException || e is InvalidOperationException or ArgumentException && e.Source == "YamlDotNet";
 
     // The parser notices a missing ']' only where the text ends or the next key starts; the '[' it belongs to is what to fix.
     private static YamlSyntaxError Unclosed(NodeEvent open)
