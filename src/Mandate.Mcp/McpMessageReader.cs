@@ -101,6 +101,14 @@ public static class McpMessageReader
             return ReadResponse(root, idJson, out error);
         }
 
+        // JSON-RPC 2.0 §4-5: a request has a method, a response a result or an error, never both. Read as one, such a
+        // message could be the other to the server behind.
+        if (root.TryGetProperty("result", out _) || root.TryGetProperty("error", out _))
+        {
+            error = McpWireError.Invalid("Invalid Request: a message with a method is a request and must not carry result or error", idJson);
+            return Empty;
+        }
+
         if (method.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(method.GetString()))
         {
             error = McpWireError.Invalid("Invalid Request: method must be a non-empty string", idJson);

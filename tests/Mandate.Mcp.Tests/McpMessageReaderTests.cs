@@ -149,6 +149,8 @@ public sealed class McpMessageReaderTests
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"refund\"}}")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{},\"error\":{}}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"refund\"},\"result\":{}}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"error\":{\"code\":1,\"message\":\"x\"}}")]
     public void Read_NotAnAcceptableMessage_ReturnsInvalidRequest(string body) =>
         AssertRefused(body, JsonRpcErrorCodes.InvalidRequest);
 
