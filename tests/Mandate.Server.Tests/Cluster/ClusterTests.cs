@@ -47,7 +47,7 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     [PostgresFact]
-    public async Task Invariant3_RevokedOnB_IntrospectionOnC_AnswersInactive()
+    public async Task Invariant6_RevokedOnB_IntrospectionOnC_AnswersInactive()
     {
         var token = await Cluster.A.IssueAsync();
         Assert.True(await Cluster.C.ActiveAsync(token));
