@@ -27,9 +27,9 @@ public static class AdminEndpoints
         var admin = app.MapGroup(Prefix).AddEndpointFilter(async (context, next) =>
             IsAdminSocket(context.HttpContext) ? await next(context) : Results.NotFound());
         admin.MapPost("/revocations", RevokeAsync);
-        admin.MapGet("/audit", AdminAuditQuery.Answer).Strict(10_000, "agent", "tenant", "user", "run", "jti", "kind", "trace", "since", "until", "order", AdminQuery.Limit);
+        admin.MapGetAndHead("/audit", AdminAuditQuery.Answer).Strict(10_000, "agent", "tenant", "user", "run", "jti", "kind", "trace", "since", "until", "order", AdminQuery.Limit);
         admin.MapPost("/audit/checkpoint", AuditCheckpointEndpoint.WriteAsync);
-        admin.MapGet("/status", Status);
+        admin.MapGetAndHead("/status", Status);
         admin.MapApprovals();
         admin.MapPost("/agents/enable", EnableAgentAsync);
         admin.MapRuns();

@@ -17,7 +17,7 @@ public static class ApprovalAdminEndpoints
     public static void MapApprovals(this RouteGroupBuilder admin)
     {
         ArgumentNullException.ThrowIfNull(admin);
-        admin.MapGet("/approvals", ListAsync).Strict(1000, "status", AdminQuery.Limit);
+        admin.MapGetAndHead("/approvals", ListAsync).Strict(1000, "status", AdminQuery.Limit);
         admin.MapPost("/approvals/{id}/approve", (string id, HttpRequest http, ApprovalService service, CancellationToken ct) => DecideAsync(id, true, http, service, ct));
         admin.MapPost("/approvals/{id}/deny", (string id, HttpRequest http, ApprovalService service, CancellationToken ct) => DecideAsync(id, false, http, service, ct));
     }

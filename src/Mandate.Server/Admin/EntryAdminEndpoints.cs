@@ -13,7 +13,7 @@ internal static class EntryAdminEndpoints
     public static void MapEntries(this RouteGroupBuilder admin)
     {
         admin.MapPost("/entries", CreateAsync);
-        admin.MapGet("/entries", ListAsync);
+        admin.MapGetAndHead("/entries", ListAsync);
         admin.MapDelete("/entries/{id}", DeleteAsync).Strict(1, "by", "reason");
     }
 

@@ -13,9 +13,9 @@ internal static class RunAdminEndpoints
 {
     public static void MapRuns(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/runs", ListAsync).Strict(1000, "agent", "tenant", "user", "open", AdminQuery.Limit);
-        admin.MapGet("/runs/{id}", ShowAsync);
-        admin.MapGet("/runs/{id}/trace", TraceAsync);
+        admin.MapGetAndHead("/runs", ListAsync).Strict(1000, "agent", "tenant", "user", "open", AdminQuery.Limit);
+        admin.MapGetAndHead("/runs/{id}", ShowAsync);
+        admin.MapGetAndHead("/runs/{id}/trace", TraceAsync);
         admin.MapPost("/runs/{id}/end", EndAsync);
     }
 

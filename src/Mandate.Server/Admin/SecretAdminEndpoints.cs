@@ -14,7 +14,7 @@ internal static class SecretAdminEndpoints
 {
     public static void MapSecrets(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/secrets", ListAsync);
+        admin.MapGetAndHead("/secrets", ListAsync);
         admin.MapPut("/secrets/{tool}", SetAsync);
         admin.MapDelete("/secrets/{tool}", DeleteAsync);
     }

@@ -22,4 +22,25 @@ public sealed class AdminSocketHostTests : BrokerTest
 
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
     }
+
+    [Theory]
+    [InlineData("admin/status")]
+    [InlineData("admin/audit")]
+    [InlineData("admin/runs")]
+    [InlineData("admin/approvals")]
+    [InlineData("admin/entries")]
+    [InlineData("admin/secrets")]
+    public async Task AdminSocket_HeadOfAGetResource_IsAnsweredAsGetWithoutABody(string path)
+    {
+        // RFC 9110 §9.1: a general-purpose server MUST support HEAD wherever it supports GET.
+        using var http = Mandate.Client.UnixSocketHttpClient.Create(Broker.Options.AdminSocket, "localhost");
+        using var get = await http.GetAsync(path);
+
+        using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(get.StatusCode, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType, head.Content.Headers.ContentType);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+    }
 }
