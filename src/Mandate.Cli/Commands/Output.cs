@@ -1,3 +1,4 @@
+using Mandate.Core.Protocol;
 using Spectre.Console;
 
 namespace Mandate.Cli.Commands;
@@ -32,7 +33,7 @@ internal static class Output
     public static void Error(string text)
     {
         Errors.Markup("[red]error:[/] ");
-        Errors.Profile.Out.Writer.WriteLine(Visible(text));
+        Errors.Profile.Out.Writer.WriteLine(VisibleText.Of(text));
     }
 
     /// <summary>
@@ -40,32 +41,13 @@ internal static class Output
     /// and control and bidirectional-override characters shown as <c>\u001B</c> instead of reaching the terminal, where a
     /// tool name or reason chosen by an agent could move the cursor, clear the screen or forge a line.
     /// </summary>
-    public static string Escape(string? text) => string.IsNullOrEmpty(text) ? "" : Markup.Escape(Visible(text));
+    public static string Escape(string? text) => string.IsNullOrEmpty(text) ? "" : Markup.Escape(VisibleText.Of(text));
 
     /// <summary>A time from the admin API in the one form every table uses (<c>2026-12-05 10:47:44Z</c>), escaped.</summary>
     public static string Time(string? value) =>
         DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var time)
             ? time.UtcDateTime.ToString("u", System.Globalization.CultureInfo.InvariantCulture)
             : Escape(value);
-
-    /// <summary>Control and bidirectional-override characters shown as <c>\u001B</c>; the rest as is.</summary>
-    private static string Visible(string text)
-    {
-        if (!text.Any(Unsafe))
-        {
-            return text;
-        }
-
-        var shown = new System.Text.StringBuilder(text.Length + 16);
-        foreach (var c in text)
-        {
-            shown.Append(Unsafe(c) ? $"\\u{(int)c:X4}" : c);
-        }
-
-        return shown.ToString();
-    }
-
-    private static bool Unsafe(char c) => char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     public static void ErrorLine(string text) => Errors.WriteLine(text);
 

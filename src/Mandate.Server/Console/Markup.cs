@@ -1,12 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
+using Mandate.Core.Protocol;
 
 namespace Mandate.Server.Console;
 
 /// <summary>
 /// HTML that is safe to write as is. Built only from literals and <see cref="MarkupBuilder"/> holes: every hole
-/// that is not itself markup is HTML-encoded, so a value from the store or a request can never become markup.
+/// that is not itself markup is HTML-encoded, so a value from the store or a request can never become markup, and its
+/// controls and bidirectional overrides are shown written out (<see cref="VisibleText"/>), so it cannot reorder the page.
 /// </summary>
 internal sealed record Markup(string Value)
 {
@@ -47,14 +49,14 @@ internal ref struct MarkupBuilder
 
                 break;
             default:
-                _html.Append(HtmlEncoder.Default.Encode(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));
+                _html.Append(HtmlEncoder.Default.Encode(VisibleText.Of(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "")));
                 break;
         }
     }
 
     public readonly void AppendFormatted<T>(T value, string? format)
         where T : IFormattable =>
-        _html.Append(HtmlEncoder.Default.Encode(value.ToString(format, System.Globalization.CultureInfo.InvariantCulture)));
+        _html.Append(HtmlEncoder.Default.Encode(VisibleText.Of(value.ToString(format, System.Globalization.CultureInfo.InvariantCulture))));
 
     public readonly Markup Build() => new(_html.ToString());
 }

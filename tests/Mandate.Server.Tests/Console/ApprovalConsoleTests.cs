@@ -36,6 +36,26 @@ public sealed class ApprovalConsoleTests : ConsoleTest
     }
 
     [Fact]
+    public async Task Details_an_agent_chose_are_shown_with_their_bidi_overrides_and_controls_written_out()
+    {
+        // An agent writes the approval's details; a right-to-left override in them would make the approver read a
+        // different refund than the one bound ("Trojan Source"). The page shows such characters as \u202E.
+        var details = """[{"type":"refund","amount":250,"currency":"EUR\u202E\u2066\u001b[2J"}]""";
+        var reply = await Broker.PostFormAsync("oauth2/token", Broker.RefundRequest().ToForm().Append(new("authorization_details", details)));
+        Assert.True(reply.Error == "authorization_pending", reply.ToString());
+        var browser = await SignInAsync(Approver);
+
+        var inbox = await browser.GetAsync("/approvals");
+
+        Assert.Contains(reply.Member("auth_req_id")!, inbox.Html, StringComparison.Ordinal);
+        Assert.Contains("EUR\\u202E\\u2066\\u001B[2J", inbox.Html, StringComparison.Ordinal);
+        foreach (var raw in new[] { "\u202E", "\u2066", "\u001b", "&#x202E;", "&#x2066;", "&#x1B;" })
+        {
+            Assert.DoesNotContain(raw, inbox.Html, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
     public async Task A_denial_in_the_console_reaches_the_agent()
     {
         var id = await AskAsync(Broker.RefundRequest());
