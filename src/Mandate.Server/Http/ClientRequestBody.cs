@@ -19,9 +19,31 @@ public static class ClientRequestBody
         ArgumentNullException.ThrowIfNull(app);
         app.Use((http, next) =>
         {
-            http.Request.Body = new ClientRequestBodyStream(http.Request.Body);
+            http.Request.Body = new ClientRequestBodyStream(http.Request.Body, OnlyChunked(http.Request.Headers.TransferEncoding));
             return next(http);
         });
+    }
+
+    /// <summary>
+    /// Kestrel decodes chunked and hands on whatever codings come before it (<c>gzip, chunked</c>) still applied, and
+    /// a body chunked twice still framed once: read as plain bytes either is another body than the client sent. RFC
+    /// 9112 §6.1: chunked is applied at most once and last; Mandate decodes no other coding. Any other list is refused.
+    /// </summary>
+    private static bool OnlyChunked(Microsoft.Extensions.Primitives.StringValues transferEncoding)
+    {
+        var codings = 0;
+        foreach (var value in transferEncoding)
+        {
+            foreach (var coding in (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!coding.Equals("chunked", StringComparison.OrdinalIgnoreCase) || ++codings > 1)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -111,6 +133,6 @@ public static class ClientRequestBody
     {
         StatusCodes.Status413PayloadTooLarge => "the request body is larger than the server accepts; nothing was done",
         StatusCodes.Status408RequestTimeout => "the request body arrived too slowly; nothing was done, send it again",
-        _ => "the request could not be read (malformed framing, a broken chunked body or a body that ended early); nothing was done",
+        _ => "the request could not be read (malformed framing, a transfer coding other than chunked alone, a broken chunked body or a body that ended early); nothing was done",
     };
 }

@@ -5,9 +5,10 @@ namespace Mandate.Server.Http;
 /// <summary>
 /// A request body that reports every read failure as <see cref="BadHttpRequestException"/>: whatever goes
 /// wrong while the bytes a client sent are read is the client's fault (RFC 9110 §15.5.1), never a 5xx.
-/// Cancellation passes through unchanged: an aborted request is not answered at all.
+/// Cancellation passes through unchanged: an aborted request is not answered at all. A body sent with a transfer
+/// coding Mandate does not decode (<paramref name="readable"/> false) fails its first read, before any byte is used.
 /// </summary>
-internal sealed class ClientRequestBodyStream(Stream inner) : Stream
+internal sealed class ClientRequestBodyStream(Stream inner, bool readable = true) : Stream
 {
     public override bool CanRead => inner.CanRead;
     public override bool CanSeek => false;
@@ -22,6 +23,7 @@ internal sealed class ClientRequestBodyStream(Stream inner) : Stream
 
     public override int Read(byte[] buffer, int offset, int count)
     {
+        RefuseUnreadable();
         try
         {
             return inner.Read(buffer, offset, count);
@@ -34,6 +36,7 @@ internal sealed class ClientRequestBodyStream(Stream inner) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        RefuseUnreadable();
         try
         {
             return await inner.ReadAsync(buffer, cancellationToken);
@@ -67,6 +70,14 @@ internal sealed class ClientRequestBodyStream(Stream inner) : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private void RefuseUnreadable()
+    {
+        if (!readable)
+        {
+            throw new BadHttpRequestException("the request body uses a transfer coding other than chunked alone; send it with Content-Length, or chunked", StatusCodes.Status400BadRequest);
+        }
+    }
 
     // Kestrel reports broken framing as IOException (an overflowing chunk size) or BadHttpRequestException, which
     // already carries its status (400, 408, 413) and passes unchanged. Cancellation and our own bugs are not the client's.

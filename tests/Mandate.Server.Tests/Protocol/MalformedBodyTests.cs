@@ -70,6 +70,59 @@ public sealed class MalformedBodyTests : ProxyTest
         }
     }
 
+    /// <summary>RFC 9112 §6.1: chunked at most once and last; no other coding is decoded, so none is accepted.</summary>
+    private static readonly string[] UndecodedCodings =
+    [
+        "Transfer-Encoding: gzip, chunked\r\n",
+        "Transfer-Encoding: chunked, chunked\r\n",
+        "Transfer-Encoding: identity, chunked\r\n",
+        "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Invariant7_BodyWithATransferCodingOtherThanChunkedAlone_Returns400AndChangesNothing(string endpoint)
+    {
+        var (target, head) = await RequestAsync(endpoint);
+        var auditBefore = (await Broker.ReadAuditAsync()).Select(r => r.Hash).ToList();
+        var issuedBefore = (await Broker.AuditEventsAsync(AuditKinds.Issuance)).Count;
+
+        foreach (var codings in UndecodedCodings)
+        {
+            // Well-formed chunked framing: read after Kestrel's decoding, the bytes would be another body than was sent.
+            var reply = await RawHttp.SendAsync(target, head + codings, "2\r\n{}\r\n0\r\n\r\n"u8.ToArray());
+
+            Assert.True(reply.Status == (int)HttpStatusCode.BadRequest, $"{endpoint}, {codings.Trim()}: expected HTTP 400, got {reply}");
+            if (endpoint is "token" or "introspect" or "revoke" or "evidence")
+            {
+                Assert.Contains("\"error\":\"invalid_request\"", reply.Text, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Empty(Upstream.Received);
+        Assert.Equal(issuedBefore, (await Broker.AuditEventsAsync(AuditKinds.Issuance)).Count);
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+        if (endpoint != "proxy")
+        {
+            Assert.Equal(auditBefore, (await Broker.ReadAuditAsync()).Select(r => r.Hash));
+        }
+    }
+
+    [Fact]
+    public async Task Invariant7_ValidExchangeFormLabelledGzip_IsRefusedNotReadAsPlainText()
+    {
+        // Before the rule, Kestrel removed the chunked framing and the form behind "gzip" was read as if uncoded.
+        var (target, head) = await RequestAsync("token");
+        var form = Encoding.ASCII.GetBytes(RawRequests.ValidExchangeBody(Broker));
+        var chunked = Encoding.ASCII.GetBytes($"{form.Length:X}\r\n").Concat(form).Concat("\r\n0\r\n\r\n"u8.ToArray()).ToArray();
+
+        var reply = await RawHttp.SendAsync(target, head + "Transfer-Encoding: gzip, chunked\r\n", chunked);
+
+        Assert.True(reply.Status == (int)HttpStatusCode.BadRequest, reply.ToString());
+        Assert.Contains("\"check_id\":\"request.body_unreadable\"", reply.Text, StringComparison.Ordinal);
+        Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.Issuance));
+    }
+
     /// <summary>JSON bodies that are not text (RFC 8259 §8.1: UTF-8; §8.2: strings of Unicode characters) or nest too deep.</summary>
     private static readonly (string Name, byte[] Body)[] NotTextBodies =
     [
