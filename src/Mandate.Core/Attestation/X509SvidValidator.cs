@@ -63,6 +63,12 @@ public sealed class X509SvidValidator
             return Fail("the client certificate's URI SAN is not a SPIFFE ID (spiffe://<trust-domain>/<path>)");
         }
 
+        // X509-SVID §3.1/§5.2: a leaf names a workload, so its SPIFFE ID has a non-root path; the bare domain ID is a CA's.
+        if (spiffeId.Length == SpiffeId.Scheme.Length + domain.Length)
+        {
+            return Fail($"the client certificate's SPIFFE ID has no path; a leaf X.509-SVID names a workload, spiffe://{domain}/<path> (X509-SVID §5.2)");
+        }
+
         // A configured bundle for Mandate's own domain wins; otherwise Mandate's own CA vouches for it.
         if (!_bundles.TryGetValue(domain, out var authorities) && domain == _ownTrustDomain)
         {

@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Mandate.Core.Attestation;
@@ -55,6 +56,31 @@ public sealed class X509SvidValidatorTests : IDisposable
         var result = _validator.Validate(leaf);
         Assert.Equal("spiffe://acme.example/agents/support", result.Identity?.SpiffeId);
         Assert.Equal(Mandate.SenderConstraint.CertificateThumbprint.X5tS256(leaf), result.Identity?.Evidence.KeyId);
+    }
+
+    /// <summary>A SAN with exactly these URIs, written as is (System.Uri would add a trailing '/' to a bare trust domain ID).</summary>
+    private static X509Extension RawUriSan(params string[] uris)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            foreach (var uri in uris)
+            {
+                writer.WriteCharacterString(UniversalTagNumber.IA5String, uri, new Asn1Tag(TagClass.ContextSpecific, 6));
+            }
+        }
+
+        return new X509Extension("2.5.29.17", writer.Encode(), false);
+    }
+
+    [Fact]
+    public void Validate_TrustDomainIdWithoutPath_IsRefused()
+    {
+        // X509-SVID §5.2: a leaf's SPIFFE ID must have a non-root path; spiffe://acme.example names the domain, not a workload.
+        using var leaf = Leaf(r => r.CertificateExtensions.Add(RawUriSan("spiffe://acme.example")));
+        var result = _validator.Validate(leaf);
+        Assert.Null(result.Identity);
+        Assert.Contains("no path", result.Failure, StringComparison.Ordinal);
     }
 
     [Fact]
