@@ -45,6 +45,11 @@ public sealed class X509SvidValidator
     public AttestationResult<WorkloadIdentity> Validate(X509Certificate2 leaf, X509Certificate2Collection? presentedIntermediates = null)
     {
         ArgumentNullException.ThrowIfNull(leaf);
+        if (X509LeafExtensions.Read(leaf, out var extensionError) is not { } extensions)
+        {
+            return Fail(extensionError!);
+        }
+
         var uris = ReadUriSans(leaf, out var sanError);
         if (sanError is not null)
         {
@@ -63,6 +68,12 @@ public sealed class X509SvidValidator
             return Fail("the client certificate's URI SAN is not a SPIFFE ID (spiffe://<trust-domain>/<path>)");
         }
 
+        // X509-SVID §3.1/§5.2: a leaf names a workload, so its SPIFFE ID has a non-root path; the bare domain ID is a CA's.
+        if (spiffeId.Length == SpiffeId.Scheme.Length + domain.Length)
+        {
+            return Fail($"the client certificate's SPIFFE ID has no path; a leaf X.509-SVID names a workload, spiffe://{domain}/<path> (X509-SVID §5.2)");
+        }
+
         // A configured bundle for Mandate's own domain wins; otherwise Mandate's own CA vouches for it.
         if (!_bundles.TryGetValue(domain, out var authorities) && domain == _ownTrustDomain)
         {
@@ -75,7 +86,7 @@ public sealed class X509SvidValidator
         }
 
         // X509-SVID §4.1: a leaf SVID must not be a CA.
-        if (leaf.Extensions["2.5.29.19"] is X509BasicConstraintsExtension { CertificateAuthority: true })
+        if (extensions.IsCa)
         {
             return Fail("the client certificate has the CA flag set (basicConstraints cA=true); a leaf X.509-SVID must not be a CA (X509-SVID §4.1)");
         }
@@ -87,15 +98,14 @@ public sealed class X509SvidValidator
         }
 
         // X509-SVID §4.3: digitalSignature is required when key usage is present; keyCertSign/cRLSign are forbidden.
-        if (leaf.Extensions["2.5.29.15"] is X509KeyUsageExtension usage
-            && (!usage.KeyUsages.HasFlag(X509KeyUsageFlags.DigitalSignature)
-                || usage.KeyUsages.HasFlag(X509KeyUsageFlags.KeyCertSign) || usage.KeyUsages.HasFlag(X509KeyUsageFlags.CrlSign)))
+        if (extensions.KeyUsages is { } usage
+            && (!usage.HasFlag(X509KeyUsageFlags.DigitalSignature)
+                || usage.HasFlag(X509KeyUsageFlags.KeyCertSign) || usage.HasFlag(X509KeyUsageFlags.CrlSign)))
         {
             return Fail("the client certificate's key usage must include digitalSignature and exclude keyCertSign and cRLSign (X509-SVID §4.3)");
         }
 
-        if (leaf.Extensions["2.5.29.37"] is X509EnhancedKeyUsageExtension eku
-            && !eku.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == ClientAuthOid))
+        if (extensions.ExtendedKeyUsages is { } purposes && !purposes.Contains(ClientAuthOid, StringComparer.Ordinal))
         {
             return Fail("the client certificate's extended key usage does not allow clientAuth; issue the SVID with id-kp-clientAuth");
         }

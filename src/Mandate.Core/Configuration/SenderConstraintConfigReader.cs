@@ -95,7 +95,38 @@ internal static class SenderConstraintConfigReader
             return null;
         }
 
-        return new X509TrustBundleOptions(domain, path, authorities);
+        var refused = false;
+        foreach (var certificate in authorities)
+        {
+            if (NotACertificateAuthority(certificate) is { } reason)
+            {
+                // X509-SVID §3.2/§6: a bundle holds signing certificates; a leaf there would be a trust anchor that vouches for itself.
+                m.Problem("bundle_file", $"'{file}' holds '{certificate.Subject}', which is not a CA certificate ({reason}); a trust bundle holds only the CA certificates that sign the domain's SVIDs");
+                refused = true;
+            }
+        }
+
+        return refused ? null : new X509TrustBundleOptions(domain, path, authorities);
+    }
+
+    /// <summary>Why <paramref name="certificate"/> says it is no CA, or null; a v1 root without extensions stays acceptable.</summary>
+    private static string? NotACertificateAuthority(X509Certificate2 certificate)
+    {
+        try
+        {
+            if (certificate.Extensions["2.5.29.19"] is X509BasicConstraintsExtension { CertificateAuthority: false })
+            {
+                return "basicConstraints cA=false";
+            }
+
+            return certificate.Extensions["2.5.29.15"] is X509KeyUsageExtension usage && !usage.KeyUsages.HasFlag(X509KeyUsageFlags.KeyCertSign)
+                ? "keyUsage without keyCertSign"
+                : null;
+        }
+        catch (CryptographicException)
+        {
+            return "its basicConstraints or keyUsage does not decode";
+        }
     }
 
     private static DpopOptions ReadDpop(YamlMapping m)

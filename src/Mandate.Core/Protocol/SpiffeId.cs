@@ -5,6 +5,9 @@ public static class SpiffeId
 {
     public const string Scheme = "spiffe://";
 
+    /// <summary>The longest trust domain name, in characters (all ASCII).</summary>
+    public const int MaxTrustDomainLength = 255;
+
     public static bool IsValid(string? value) => TryGetTrustDomain(value, out _);
 
     /// <summary>True when <paramref name="value"/> is a syntactically valid SPIFFE ID; gives its trust domain.</summary>
@@ -47,6 +50,12 @@ public static class SpiffeId
 
     public static bool IsValidTrustDomain(ReadOnlySpan<char> domain)
     {
+        // SPIFFE-ID §2.3: the trust domain is the URI's host, and RFC 3986 limits a host to 255 bytes.
+        if (domain.Length > MaxTrustDomainLength)
+        {
+            return false;
+        }
+
         foreach (var c in domain)
         {
             if (!(c is >= 'a' and <= 'z' or >= '0' and <= '9' or '.' or '-' or '_'))

@@ -17,6 +17,9 @@ namespace Mandate.Core.Spiffe;
 /// </summary>
 public sealed class SpiffeAuthority : IDisposable
 {
+    private const string NistP256Oid = "1.2.840.10045.3.1.7";
+    private const string NistP384Oid = "1.3.132.0.34";
+
     private readonly KeyRing _ca;
     private readonly KeyRing _jwt;
     private readonly MandateOptions _options;
@@ -120,7 +123,8 @@ public sealed class SpiffeAuthority : IDisposable
         }
 
         using var ec = key ?? throw new CryptographicException("the CSR's key is not an EC key; send a P-256 or P-384 key");
-        if (ec.KeySize is not (256 or 384))
+        // By curve, not key size: secp256k1 and brainpoolP256r1 keys are 256 bits too, and TLS peers do not take them.
+        if (ec.ExportParameters(false).Curve is not { IsNamed: true, Oid.Value: NistP256Oid or NistP384Oid })
         {
             throw new CryptographicException("the CSR's key must be on P-256 or P-384");
         }

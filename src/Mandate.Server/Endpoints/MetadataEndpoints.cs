@@ -18,6 +18,7 @@ public static class MetadataEndpoints
     private static readonly string[] NoAuthentication = ["none"];
     private static readonly string[] BearerAuthentication = ["bearer"];
     private static readonly string[] TlsAuthentication = ["none", "tls_client_auth"];
+    private static readonly string[] BearerOrTlsAuthentication = ["bearer", "tls_client_auth"];
     private static readonly string[] SigningAlgorithms = ["ES256"];
 
     /// <summary>
@@ -51,8 +52,9 @@ public static class MetadataEndpoints
             ["jwks_uri"] = issuer + JwksPath,
             ["grant_types_supported"] = GrantTypes,
             ["token_endpoint_auth_methods_supported"] = svidAuthentication ? TlsAuthentication : NoAuthentication,
-            ["introspection_endpoint_auth_methods_supported"] = BearerAuthentication,
-            ["revocation_endpoint_auth_methods_supported"] = BearerAuthentication,
+            // Introspection and revocation take the caller's X.509-SVID wherever the token endpoint does (WorkloadAuthentication).
+            ["introspection_endpoint_auth_methods_supported"] = svidAuthentication ? BearerOrTlsAuthentication : BearerAuthentication,
+            ["revocation_endpoint_auth_methods_supported"] = svidAuthentication ? BearerOrTlsAuthentication : BearerAuthentication,
             ["scopes_supported"] = options.Tools.SelectMany(t => t.Scopes).Distinct().Order(StringComparer.Ordinal).ToArray(),
             ["response_types_supported"] = Array.Empty<string>(),
             // No token_endpoint_auth_signing_alg_values_supported: RFC 8414 ties it to private_key_jwt and

@@ -61,6 +61,15 @@ public sealed class SpiffeIdTests
         Assert.False(SpiffeId.IsValid(prefix + new string('a', 2049 - prefix.Length)));
     }
 
+    [Fact]
+    public void IsValid_TrustDomainLongerThan255_IsFalse()
+    {
+        // SPIFFE-ID §2.3: the trust domain is a URI host (RFC 3986), at most 255 bytes.
+        Assert.True(SpiffeId.IsValidTrustDomain(new string('a', 255)));
+        Assert.False(SpiffeId.IsValidTrustDomain(new string('a', 256)));
+        Assert.False(SpiffeId.IsValid("spiffe://" + new string('a', 256) + "/agents/support"));
+    }
+
     [Theory]
     [InlineData("acme.example", true)]
     [InlineData("a", true)]

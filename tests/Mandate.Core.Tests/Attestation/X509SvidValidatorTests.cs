@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Mandate.Core.Attestation;
@@ -55,6 +56,69 @@ public sealed class X509SvidValidatorTests : IDisposable
         var result = _validator.Validate(leaf);
         Assert.Equal("spiffe://acme.example/agents/support", result.Identity?.SpiffeId);
         Assert.Equal(Mandate.SenderConstraint.CertificateThumbprint.X5tS256(leaf), result.Identity?.Evidence.KeyId);
+    }
+
+    /// <summary>A SAN with exactly these URIs, written as is (System.Uri would add a trailing '/' to a bare trust domain ID).</summary>
+    private static X509Extension RawUriSan(params string[] uris)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            foreach (var uri in uris)
+            {
+                writer.WriteCharacterString(UniversalTagNumber.IA5String, uri, new Asn1Tag(TagClass.ContextSpecific, 6));
+            }
+        }
+
+        return new X509Extension("2.5.29.17", writer.Encode(), false);
+    }
+
+    [Fact]
+    public void Validate_TrustDomainIdWithoutPath_IsRefused()
+    {
+        // X509-SVID §5.2: a leaf's SPIFFE ID must have a non-root path; spiffe://acme.example names the domain, not a workload.
+        using var leaf = Leaf(r => r.CertificateExtensions.Add(RawUriSan("spiffe://acme.example")));
+        var result = _validator.Validate(leaf);
+        Assert.Null(result.Identity);
+        Assert.Contains("no path", result.Failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2.5.29.19", true)]
+    [InlineData("2.5.29.15", true)]
+    [InlineData("2.5.29.37", false)]
+    public void Invariant7_MalformedConstraintOrUsageExtension_IsRefusedNotThrown(string oid, bool critical)
+    {
+        // An ASN.1 NULL where basicConstraints, keyUsage or extKeyUsage belongs: the certificate says nothing we can judge.
+        using var leaf = Leaf(r =>
+        {
+            r.CertificateExtensions.Add(RawUriSan("spiffe://acme.example/agents/support"));
+            r.CertificateExtensions.Add(new X509Extension(oid, [0x05, 0x00], critical));
+        });
+        var result = _validator.Validate(leaf);
+        Assert.Null(result.Identity);
+        Assert.Contains("not valid DER", result.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invariant7_RepeatedSubjectAltNameExtension_IsRefused()
+    {
+        // Issued with a stand-in OID (CertificateRequest refuses a repeated one), then renamed to a second SAN.
+        // The signature no longer verifies; the repetition is refused before the chain is looked at.
+        using var issued = Leaf(r =>
+        {
+            r.CertificateExtensions.Add(RawUriSan("spiffe://acme.example/agents/support"));
+            r.CertificateExtensions.Add(new X509Extension("2.5.29.99", RawUriSan("spiffe://acme.example/agents/admin").RawData, false));
+        });
+        var der = issued.RawData;
+        var at = der.AsSpan().IndexOf((byte[])[0x06, 0x03, 0x55, 0x1D, 0x63]);
+        der[at + 4] = 0x11;
+        using var leaf = X509CertificateLoader.LoadCertificate(der);
+
+        var result = _validator.Validate(leaf);
+        Assert.Equal(2, leaf.Extensions.Cast<X509Extension>().Count(e => e.Oid?.Value == "2.5.29.17"));
+        Assert.Null(result.Identity);
+        Assert.Contains("repeats the extension 2.5.29.17", result.Failure, StringComparison.Ordinal);
     }
 
     [Fact]

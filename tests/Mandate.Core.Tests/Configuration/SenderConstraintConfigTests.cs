@@ -63,6 +63,39 @@ public sealed class SenderConstraintConfigTests
         Assert.Contains(problems, p => p.Path == "dpop.iat_window");
     }
 
+    [Theory]
+    [InlineData(false, X509KeyUsageFlags.DigitalSignature)]
+    [InlineData(true, X509KeyUsageFlags.DigitalSignature)]
+    public void Bundle_certificate_marked_as_not_a_ca_is_refused(bool isCa, X509KeyUsageFlags usage)
+    {
+        // X509-SVID §3.2/§6: a bundle holds signing certificates (cA=true, keyCertSign). A leaf SVID put there would
+        // become a trust anchor, and the one holding its key would authenticate with it as is.
+        using var dir = new TempDirectory();
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(isCa, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddUri(new Uri("spiffe://acme.example/agents/support"));
+        request.CertificateExtensions.Add(san.Build());
+        using var leaf = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        File.WriteAllText(dir.File("server.pem"), leaf.ExportCertificatePem());
+        File.WriteAllText(dir.File("server.key"), key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(dir.File("leaf.pem"), leaf.ExportCertificatePem());
+
+        var e = Assert.Throws<MandateConfigException>(() => ConfigLoader.Parse(Minimal + """
+
+            listen: https://127.0.0.1:8443
+            tls: { certificate_file: server.pem, key_file: server.key }
+            x509_trust_bundles:
+              - { trust_domain: acme.example, bundle_file: leaf.pem }
+            """, dir.File("mandate.yaml")));
+
+        var problem = Assert.Single(e.Problems);
+        Assert.Equal("x509_trust_bundles[0].bundle_file", problem.Path);
+        Assert.Contains("is not a CA certificate", problem.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Tls_without_https_listener_or_loadable_files_is_refused()
     {

@@ -119,6 +119,19 @@ public sealed class SpiffeAuthorityTests : IAsyncLifetime, IDisposable
         Assert.Equal(key.ExportSubjectPublicKeyInfo(), svid.Certificate.PublicKey.ExportSubjectPublicKeyInfo());
     }
 
+    [Theory]
+    [InlineData("1.3.132.0.10")]            // secp256k1
+    [InlineData("1.3.36.3.3.2.8.1.1.7")]    // brainpoolP256r1
+    public void IssueX509SvidForCsr_256BitKeyOnAnotherCurve_Throws(string curveOid)
+    {
+        // Only P-256 and P-384 are certified; another 256-bit curve is not P-256 because its key is as long.
+        using var key = ECDsa.Create(ECCurve.CreateFromValue(curveOid));
+        var csr = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).CreateSigningRequest();
+
+        var e = Assert.ThrowsAny<CryptographicException>(() => _authority.IssueX509SvidForCsr(Agent, csr, TimeSpan.FromMinutes(10)));
+        Assert.Contains("P-256 or P-384", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void IssueX509SvidForCsr_TamperedSignature_Throws()
     {

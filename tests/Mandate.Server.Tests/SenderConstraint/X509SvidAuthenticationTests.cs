@@ -176,6 +176,18 @@ public sealed class X509SvidAuthenticationTests : IAsyncLifetime
         Assert.Contains("tls_client_auth", document.RootElement.GetProperty("token_endpoint_auth_methods_supported").EnumerateArray().Select(e => e.GetString()));
     }
 
+    [Fact]
+    public async Task Metadata_WithTlsAndBundles_AdvertisesCertificateAuthenticationWhereItIsAccepted()
+    {
+        // RFC 8414 §2: each endpoint lists the client authentication it accepts; introspection and revocation take an X.509-SVID.
+        using var client = Mtls.Client(null);
+        using var document = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(".well-known/oauth-authorization-server"));
+        foreach (var member in new[] { "introspection_endpoint_auth_methods_supported", "revocation_endpoint_auth_methods_supported" })
+        {
+            Assert.Equal(["bearer", "tls_client_auth"], document.RootElement.GetProperty(member).EnumerateArray().Select(e => e.GetString()));
+        }
+    }
+
     /// <summary>Refused with invalid_client naming the check, nothing issued, the refusal audited (even with a valid actor_token).</summary>
     private async Task AssertRefusedAsync(X509Certificate2 certificate, string check)
     {
