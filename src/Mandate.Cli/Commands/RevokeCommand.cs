@@ -10,7 +10,7 @@ internal static class RevokeCommand
     {
         var config = CommonOptions.Config();
         var jti = new Option<string?>("--jti") { Description = "Revoke one credential by its jti" };
-        var run = new Option<string?>("--run") { Description = "Revoke every credential of a run (to end the run and its sub-agents, use 'mandate runs end')" };
+        var run = new Option<string?>("--run") { Description = "Revoke every credential of a run and of its sub-agents' runs (to also end them, use 'mandate runs end')" };
         var agent = new Option<string?>("--agent") { Description = "Kill switch: revoke everything an agent (SPIFFE ID) holds and refuse it anything new until 'mandate agents enable'" };
         var tenant = new Option<string?>("--tenant") { Description = "Revoke every credential issued for a tenant so far" };
         var user = new Option<string?>("--user") { Description = "Revoke every credential issued on behalf of a user (token subject) so far" };
