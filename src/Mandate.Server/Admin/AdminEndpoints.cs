@@ -55,8 +55,7 @@ public static class AdminEndpoints
             return bodyProblem;
         }
 
-        if (request is null || string.IsNullOrWhiteSpace(request.Value) || !Enum.TryParse<RevocationTarget>(request.Target, ignoreCase: true, out var target)
-            || !Enum.IsDefined(target))
+        if (request is null || string.IsNullOrWhiteSpace(request.Value) || !request.TryGetTarget(out var target))
         {
             return ProblemChecks.Problem(
                 AdminChecks.RevocationInvalid,
