@@ -44,4 +44,21 @@ public sealed class AdminRevocationValueTests : BrokerTest
         Assert.Equal("admin.revocation_invalid", reply.Json.GetProperty("check_id").GetString());
         Assert.Equal(0, Broker.Runtime.Revocations.Count);
     }
+
+    [Theory]
+    [InlineData(" spiffe://acme.example/agents/support")]
+    [InlineData("spiffe://acme.example/agents/support ")]
+    [InlineData("spiffe://acme.example/agents/support/")]
+    [InlineData("support")]
+    public async Task Invariant6_AgentRevocationValueNotASpiffeId_Returns400ProblemInsteadOfAKillSwitchThatMatchesNoAgent(string agent)
+    {
+        var body = System.Text.Json.JsonSerializer.Serialize(new { target = "agent", value = agent, reason = "incident" });
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() => AdminSocket.SendAsync(Broker, HttpMethod.Post, "admin/revocations", body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal("admin.revocation_invalid", reply.Json.GetProperty("check_id").GetString());
+        Assert.Contains("SPIFFE ID", reply.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+    }
 }
