@@ -94,7 +94,9 @@ public sealed class RevocationService
         }
 
         var now = _time.GetUtcNow();
-        var lifted = disabled with { LiftedAt = now, KeepUntil = now + _options.Lifetimes.Max + Slack };
+        // Kept as long as a tenant's or user's revocation: a run token issued before the kill switch lives
+        // runs.token_lifetime (which may exceed lifetimes.max) and must not come back to life when the row is purged.
+        var lifted = disabled with { LiftedAt = now, KeepUntil = now + Longest(_options.Runs.MaxDuration, _options.Lifetimes.Max) + Slack };
         var audit = new AuditEvent
         {
             Kind = AuditKinds.Revocation,
@@ -176,4 +178,6 @@ public sealed class RevocationService
         };
         return (revocation, audit);
     }
+
+    private static TimeSpan Longest(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
