@@ -11,7 +11,7 @@ public enum RevocationTarget
     Agent,
     /// <summary>Every credential issued for a tenant up to the revocation time.</summary>
     Tenant,
-    /// <summary>Every credential issued on behalf of a user (<c>issuer|subject</c>) up to the revocation time.</summary>
+    /// <summary>Every credential issued on behalf of a user (the token subject, <c>sub</c>, of any user issuer) up to the revocation time.</summary>
     User,
     /// <summary>Every credential of one run: a revoked run never gets another.</summary>
     Run,
