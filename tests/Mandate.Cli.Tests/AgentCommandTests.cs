@@ -49,6 +49,20 @@ public sealed class AgentCommandTests : IAsyncLifetime, IDisposable
         Assert.Null(_app!.Runtime.Revocations.DisabledBy(Agent));
     }
 
+    [Theory]
+    [InlineData("revoke", "--tenant", "")]
+    [InlineData("revoke", "--user", " ")]
+    [InlineData("revoke", "--agent", Agent + " ")]
+    [InlineData("agents", "disable", "spiffe://acme.example/agents/a/")]
+    public async Task Invariant7_RevokeMalformedValue_ExitsTwoAndRevokesNothing(string command, string option, string value)
+    {
+        var (exit, output) = await CliRunner.RunAsync(command, option, value, "-c", _config);
+
+        Assert.True(exit == 2, output);
+        Assert.DoesNotContain("revoked", output, StringComparison.Ordinal);
+        Assert.Equal(0, _app!.Runtime.Revocations.Count);
+    }
+
     [Fact]
     public async Task AgentsDisable_PrintsWhatRevokeAgentPrints()
     {

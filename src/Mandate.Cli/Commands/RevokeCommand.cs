@@ -10,7 +10,7 @@ internal static class RevokeCommand
     {
         var config = CommonOptions.Config();
         var jti = new Option<string?>("--jti") { Description = "Revoke one credential by its jti" };
-        var run = new Option<string?>("--run") { Description = "Revoke every credential of a run (to end the run and its sub-agents, use 'mandate runs end')" };
+        var run = new Option<string?>("--run") { Description = "Revoke every credential of a run and of its sub-agents' runs (to also end them, use 'mandate runs end')" };
         var agent = new Option<string?>("--agent") { Description = "Kill switch: revoke everything an agent (SPIFFE ID) holds and refuse it anything new until 'mandate agents enable'" };
         var tenant = new Option<string?>("--tenant") { Description = "Revoke every credential issued for a tenant so far" };
         var user = new Option<string?>("--user") { Description = "Revoke every credential issued on behalf of a user (token subject) so far" };
@@ -42,8 +42,22 @@ internal static class RevokeCommand
     /// Revokes <paramref name="value"/> of kind <paramref name="name"/> (token, run, agent, tenant or user) on the running broker and
     /// says whether it is recorded yet; <c>mandate agents disable</c> is this with <c>agent</c>.
     /// </summary>
-    internal static Task<int> RevokeAsync(string configPath, string name, string value, string? reason, CancellationToken ct) =>
-        RunCommands.WithAdminAsync(configPath, async admin =>
+    internal static Task<int> RevokeAsync(string configPath, string name, string value, string? reason, CancellationToken ct)
+    {
+        // A malformed argument is a usage error (exit 2) and never reaches the broker; the broker refuses it too.
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Output.Error($"the {name} to revoke is empty; give its value");
+            return Task.FromResult(ExitCodes.Usage);
+        }
+
+        if (name == "agent" && !Core.Protocol.SpiffeId.IsValid(value))
+        {
+            Output.Error($"'{value}' is not a SPIFFE ID: {Server.Admin.AdminEndpoints.AgentValueRule}");
+            return Task.FromResult(ExitCodes.Usage);
+        }
+
+        return RunCommands.WithAdminAsync(configPath, async admin =>
         {
             var result = await admin.RevokeAsync(name, value, reason, ct);
             var recorded = !result.TryGetProperty("recorded", out var r) || r.GetBoolean();
@@ -57,4 +71,5 @@ internal static class RevokeCommand
                 Output.Line("[yellow]note:[/] no credential with this jti is in the audit trail: check the jti (mandate audit query --jti); the revocation stands either way");
             }
         });
+    }
 }

@@ -34,7 +34,7 @@ public sealed class PrincipalStanding
         }
 
         var facts = new CredentialFacts("", principal.Agent, principal.Tenant, principal.Run, principal.User, principal.GrantedAt);
-        return (run, Revoked(subject, facts));
+        return (run, Revoked(subject, facts) ?? (run is null ? null : AncestorRevoked(subject, run)));
     }
 
     /// <summary>
@@ -44,7 +44,9 @@ public sealed class PrincipalStanding
     public StandingRefusal? Check(RunRecord run, string jti, DateTimeOffset issuedAt, string subject, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return RunRefusal(run, now) ?? Revoked(subject, new CredentialFacts(jti, run.Agent, run.Tenant, run.Id, run.User, issuedAt));
+        return RunRefusal(run, now)
+            ?? Revoked(subject, new CredentialFacts(jti, run.Agent, run.Tenant, run.Id, run.User, issuedAt))
+            ?? AncestorRevoked(subject, run);
     }
 
     private StandingRefusal? RunRefusal(RunRecord run, DateTimeOffset now)
@@ -64,6 +66,21 @@ public sealed class PrincipalStanding
         return now >= run.ExpiresAt
             ? new StandingRefusal(Attestation.AttestChecks.RunExpired, $"run '{run.Id}' reached its maximum duration; start a new run")
             : null;
+    }
+
+    // A run's revocation cascades to its sub-agents' runs (a revoked run never gets another credential, so neither does
+    // a run below it): also to one delegated while the revocation was being made.
+    private StandingRefusal? AncestorRevoked(string subject, RunRecord run)
+    {
+        foreach (var ancestor in run.Lineage.Split('/'))
+        {
+            if (!string.Equals(ancestor, run.Id, StringComparison.Ordinal) && _revocations.ForRun(ancestor) is { } revocation)
+            {
+                return new StandingRefusal(Attestation.AttestChecks.RunRevoked, $"{subject} was revoked (run revocation {revocation.Id} of its ancestor run '{ancestor}')", revocation);
+            }
+        }
+
+        return null;
     }
 
     private StandingRefusal? Revoked(string subject, CredentialFacts facts) =>

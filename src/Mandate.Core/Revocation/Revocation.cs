@@ -7,19 +7,20 @@ public enum RevocationTarget
 {
     /// <summary>One credential, by <c>jti</c>.</summary>
     Token,
-    /// <summary>Every credential an agent (SPIFFE ID) holds that was issued up to the revocation time.</summary>
+    /// <summary>Every credential an agent (SPIFFE ID) holds; once lifted, those issued up to the revocation time.</summary>
     Agent,
     /// <summary>Every credential issued for a tenant up to the revocation time.</summary>
     Tenant,
-    /// <summary>Every credential issued on behalf of a user (<c>issuer|subject</c>) up to the revocation time.</summary>
+    /// <summary>Every credential issued on behalf of a user (the token subject, <c>sub</c>, of any user issuer) up to the revocation time.</summary>
     User,
-    /// <summary>Every credential of one run up to the revocation time.</summary>
+    /// <summary>Every credential of one run: a revoked run never gets another.</summary>
     Run,
 }
 
 /// <summary>
-/// A durable revocation. Anything but <see cref="RevocationTarget.Token"/> covers credentials issued at
-/// or before <see cref="RevokedAt"/>, so revoking is one row however many credentials it kills.
+/// A durable revocation. A tenant or user revocation covers credentials issued at or before <see cref="RevokedAt"/>;
+/// a run revocation every credential of the run, and an agent revocation every credential of the agent until it is
+/// lifted (then those issued up to <see cref="RevokedAt"/>). Revoking is one row however many credentials it kills.
 /// </summary>
 public sealed record Revocation : IStoreChange
 {

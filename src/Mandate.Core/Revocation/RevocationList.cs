@@ -87,8 +87,11 @@ public sealed class RevocationList
             return byToken;
         }
 
-        return Covers(RevocationTarget.Run, c.Run, c.IssuedAt)
-            ?? Covers(RevocationTarget.Agent, c.Agent, c.IssuedAt)
+        // A revoked run never gets a credential again and a disabled agent gets nothing until it is enabled, so these
+        // two cover every credential of theirs, whenever issued: also one a node issued before it heard the revocation,
+        // or issued with a clock ahead of the revoking node's, which a bound by RevokedAt would let live.
+        return _entries.GetValueOrDefault((RevocationTarget.Run, c.Run))
+            ?? (_entries.TryGetValue((RevocationTarget.Agent, c.Agent), out var agent) && (agent.LiftedAt is null || c.IssuedAt <= agent.RevokedAt) ? agent : null)
             ?? Covers(RevocationTarget.Tenant, c.Tenant, c.IssuedAt)
             ?? (c.User is null ? null : Covers(RevocationTarget.User, c.User, c.IssuedAt));
     }

@@ -1,12 +1,14 @@
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
+using Mandate.Core.Runs;
 using Mandate.Core.Storage;
 
 namespace Mandate.Core.Revocation;
 
 /// <summary>
 /// Revokes by credential, run, agent, tenant or user: the in-memory list first, so introspection, exchange
-/// and the proxy refuse from the next request on, then one durable row plus its audit record. When the
+/// and the proxy refuse from the next request on, then one durable row plus its audit record (a run's revocation
+/// cascades: one row and record per run of its recorded subtree, in the same batch). When the
 /// store fails, the revocation stays in force and is written by <see cref="PendingRevocations"/> once the
 /// store returns: revoking only removes authority, so an outage must not stop it.
 /// </summary>
@@ -19,19 +21,22 @@ public sealed class RevocationService
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
     private readonly PendingRevocations? _pending;
+    private readonly IRunStore? _runs;
 
     /// <param name="trail">Where the revocation row and its audit record are written.</param>
     /// <param name="list">The in-memory revocations every request consults.</param>
     /// <param name="options">Node name and retention.</param>
     /// <param name="time">The clock.</param>
     /// <param name="pending">Where revocations wait while the store fails; without one, a failing store fails the revocation.</param>
-    public RevocationService(IUnitOfWork trail, RevocationList list, MandateOptions options, TimeProvider time, PendingRevocations? pending = null)
+    /// <param name="runs">Where a revoked run's sub-runs are found; without it a run's revocation covers that run alone.</param>
+    public RevocationService(IUnitOfWork trail, RevocationList list, MandateOptions options, TimeProvider time, PendingRevocations? pending = null, IRunStore? runs = null)
     {
         _trail = trail;
         _list = list;
         _options = options;
         _time = time;
         _pending = pending;
+        _runs = runs;
     }
 
     /// <summary>
@@ -41,58 +46,42 @@ public sealed class RevocationService
     public async Task<RevocationResult> RevokeAsync(RevocationTarget target, string value, string revokedBy, string? reason, DateTimeOffset? tokenExpiresAt, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var revocation = new Revocation
+        var root = Build(target, value, null, revokedBy, reason, tokenExpiresAt, now);
+        if (_pending is not null)
         {
-            Id = Protocol.Ids.New("rev"),
-            Target = target,
-            Value = value,
-            RevokedAt = now,
-            // Once every credential it could cover has expired, the row has nothing left to do; an agent
-            // revocation is also a kill switch, kept until an operator lifts it.
-            KeepUntil = target == RevocationTarget.Agent ? KeptUntilLifted : (tokenExpiresAt ?? now + _options.Runs.MaxDuration) + Slack,
-            RevokedBy = revokedBy,
-            Reason = reason,
-        };
-        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
+            _list.Add(root.Revocation);
+        }
+
+        // Once in force, the rest must end recorded or queued, never abandoned: not the caller's token from here.
+        var token = _pending is null ? cancellationToken : CancellationToken.None;
+        var all = new List<(Revocation Revocation, AuditEvent Audit)> { root };
+        foreach (var run in await SubRunsAsync(target, value, token))
         {
-            ["revocation_id"] = revocation.Id,
-            ["target"] = target.ToString().ToLowerInvariant(),
-            ["value"] = value,
-            ["revoked_by"] = revokedBy,
-        };
-        var audit = new AuditEvent
-        {
-            Kind = AuditKinds.Revocation,
-            Time = now,
-            Outcome = "revoked",
-            Node = _options.Node,
-            Reason = reason,
-            Jti = target == RevocationTarget.Token ? value : null,
-            Agent = target == RevocationTarget.Agent ? value : null,
-            Tenant = target == RevocationTarget.Tenant ? value : null,
-            User = target == RevocationTarget.User ? value : null,
-            Run = target == RevocationTarget.Run ? value : null,
-            Evidence = evidence,
-        };
-        var batch = new StoreBatch(revocation, audit);
+            var cascaded = Build(target, run, value, revokedBy, reason, tokenExpiresAt, now);
+            all.Add(cascaded);
+            if (_pending is not null)
+            {
+                _list.Add(cascaded.Revocation);
+            }
+        }
+
+        var batch = new StoreBatch([.. all.Select(r => r.Revocation), .. all.Select(r => r.Audit)]);
         if (_pending is null)
         {
             await _trail.CommitAsync(batch, cancellationToken);
-            _list.Add(revocation);
-            return new RevocationResult(revocation, Recorded: true);
+            all.ForEach(r => _list.Add(r.Revocation));
+            return new RevocationResult(root.Revocation, Recorded: true);
         }
 
-        _list.Add(revocation);
         try
         {
-            // Not the caller's token: once in force, the write must end recorded or queued, never abandoned.
-            await _trail.CommitAsync(batch, CancellationToken.None);
-            return new RevocationResult(revocation, Recorded: true);
+            await _trail.CommitAsync(batch, token);
+            return new RevocationResult(root.Revocation, Recorded: true);
         }
         catch (StoreUnavailableException)
         {
             _pending.Add(batch);
-            return new RevocationResult(revocation, Recorded: false);
+            return new RevocationResult(root.Revocation, Recorded: false);
         }
     }
 
@@ -105,7 +94,9 @@ public sealed class RevocationService
         }
 
         var now = _time.GetUtcNow();
-        var lifted = disabled with { LiftedAt = now, KeepUntil = now + _options.Lifetimes.Max + Slack };
+        // Kept as long as a tenant's or user's revocation: a run token issued before the kill switch lives
+        // runs.token_lifetime (which may exceed lifetimes.max) and must not come back to life when the row is purged.
+        var lifted = disabled with { LiftedAt = now, KeepUntil = now + Longest(_options.Runs.MaxDuration, _options.Lifetimes.Max) + Slack };
         var audit = new AuditEvent
         {
             Kind = AuditKinds.Revocation,
@@ -120,4 +111,73 @@ public sealed class RevocationService
         _list.Add(lifted);
         return lifted;
     }
+
+    /// <summary>
+    /// The recorded runs below a revoked run: its revocation cascades to sub-agents' runs. When the store cannot list
+    /// them (and the revocation is queued) the run alone is revoked; its sub-runs' run tokens are still refused,
+    /// because <see cref="PrincipalStanding"/> checks every ancestor of a run.
+    /// </summary>
+    private async Task<IEnumerable<string>> SubRunsAsync(RevocationTarget target, string run, CancellationToken cancellationToken)
+    {
+        if (target != RevocationTarget.Run || _runs is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            var subtree = await _runs.ListRunsAsync(new RunQuery { SubtreeOf = run }, cancellationToken);
+            return subtree.Select(r => r.Id).Where(id => !string.Equals(id, run, StringComparison.Ordinal));
+        }
+        catch (StoreUnavailableException) when (_pending is not null)
+        {
+            return [];
+        }
+    }
+
+    private (Revocation Revocation, AuditEvent Audit) Build(
+        RevocationTarget target, string value, string? cascadedFrom, string revokedBy, string? reason, DateTimeOffset? tokenExpiresAt, DateTimeOffset now)
+    {
+        var revocation = new Revocation
+        {
+            Id = Protocol.Ids.New("rev"),
+            Target = target,
+            Value = value,
+            RevokedAt = now,
+            // Once every credential it could cover has expired, the row has nothing left to do; an agent
+            // revocation is also a kill switch, kept until an operator lifts it.
+            KeepUntil = target == RevocationTarget.Agent ? KeptUntilLifted : (tokenExpiresAt ?? now + _options.Runs.MaxDuration) + Slack,
+            RevokedBy = revokedBy,
+            Reason = reason ?? (cascadedFrom is null ? null : $"ancestor run {cascadedFrom} revoked"),
+        };
+        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["revocation_id"] = revocation.Id,
+            ["target"] = target.ToString().ToLowerInvariant(),
+            ["value"] = value,
+            ["revoked_by"] = revokedBy,
+        };
+        if (cascadedFrom is not null)
+        {
+            evidence["cascaded_from"] = cascadedFrom;
+        }
+
+        var audit = new AuditEvent
+        {
+            Kind = AuditKinds.Revocation,
+            Time = now,
+            Outcome = "revoked",
+            Node = _options.Node,
+            Reason = revocation.Reason,
+            Jti = target == RevocationTarget.Token ? value : null,
+            Agent = target == RevocationTarget.Agent ? value : null,
+            Tenant = target == RevocationTarget.Tenant ? value : null,
+            User = target == RevocationTarget.User ? value : null,
+            Run = target == RevocationTarget.Run ? value : null,
+            Evidence = evidence,
+        };
+        return (revocation, audit);
+    }
+
+    private static TimeSpan Longest(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

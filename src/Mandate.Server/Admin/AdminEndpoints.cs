@@ -3,6 +3,7 @@ using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Policy;
+using Mandate.Core.Protocol;
 using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
 using Mandate.Policy;
@@ -47,6 +48,9 @@ public static class AdminEndpoints
     /// <summary>The Host the admin client sends; any Host is answered on the admin socket, and none over TCP.</summary>
     public const string AdminHost = "mandate-admin";
 
+    /// <summary>Why an agent revocation's value was refused (client-safe).</summary>
+    public const string AgentValueRule = "an agent's value must be its SPIFFE ID (spiffe://<trust-domain>/<path>), exactly as registered, with no spaces";
+
     private static async Task<IResult> RevokeAsync(HttpRequest http, RevocationService revocations, IMandateStore store, CancellationToken cancellationToken)
     {
         var (request, bodyProblem) = await AdminBody.ReadAsync<RevocationRequest>(http, cancellationToken);
@@ -55,8 +59,7 @@ public static class AdminEndpoints
             return bodyProblem;
         }
 
-        if (request is null || string.IsNullOrWhiteSpace(request.Value) || !Enum.TryParse<RevocationTarget>(request.Target, ignoreCase: true, out var target)
-            || !Enum.IsDefined(target))
+        if (request is null || string.IsNullOrWhiteSpace(request.Value) || !request.TryGetTarget(out var target))
         {
             return ProblemChecks.Problem(
                 AdminChecks.RevocationInvalid,
@@ -70,6 +73,14 @@ public static class AdminEndpoints
         {
             return ProblemChecks.Problem(
                 AdminChecks.RevocationInvalid, "invalid revocation", $"value must be {IdentityText.Rule}", StatusCodes.Status400BadRequest);
+        }
+
+        // An agent is known only by its SPIFFE ID, exactly as registered: any other value (padded, a trailing slash) could
+        // never match an agent, so the kill switch would be reported on while nothing is switched off.
+        if (target == RevocationTarget.Agent && !SpiffeId.IsValid(request.Value))
+        {
+            return ProblemChecks.Problem(
+                AdminChecks.RevocationInvalid, "invalid revocation", AgentValueRule, StatusCodes.Status400BadRequest);
         }
 
         var (r, recorded) = await revocations.RevokeAsync(target, request.Value, request.By ?? "admin", request.Reason, null, cancellationToken);

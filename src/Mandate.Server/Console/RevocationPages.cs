@@ -98,6 +98,11 @@ internal static class RevocationPages
             return ConsolePages.Error(http, StatusCodes.Status400BadRequest, "Nothing to revoke", $"the value must be {IdentityText.Rule}");
         }
 
+        if (parsed == RevocationTarget.Agent && !Core.Protocol.SpiffeId.IsValid(value.Trim()))
+        {
+            return ConsolePages.Error(http, StatusCodes.Status400BadRequest, "Nothing to revoke", Admin.AdminEndpoints.AgentValueRule);
+        }
+
         return null;
     }
 

@@ -105,6 +105,7 @@ public static class MandateServiceCollectionExtensions
         services.AddHostedService<StoreHealthLog>();
         services.TryAddSingleton<PendingRevocations>();
         services.AddHostedService<PendingRevocationWriter>();
+        services.TryAddSingleton<IRunStore>(sp => sp.GetRequiredService<IMandateStore>());
         services.TryAddSingleton<RevocationService>();
         services.TryAddSingleton<TokenRevocationHandler>();
         services.TryAddSingleton<WorkloadAuthentication>();

@@ -24,6 +24,20 @@ public sealed class RevocationListTests
         { RevocationTarget.Run, Credential.Run },
     };
 
+    /// <summary>Revocations that take what was issued up to them; new credentials may follow.</summary>
+    public static TheoryData<RevocationTarget, string> IssuedSoFarTargets => new()
+    {
+        { RevocationTarget.Tenant, Credential.Tenant },
+        { RevocationTarget.User, Credential.User! },
+    };
+
+    /// <summary>Revocations after which nothing new is issued: a disabled agent, a revoked run.</summary>
+    public static TheoryData<RevocationTarget, string> NothingNewTargets => new()
+    {
+        { RevocationTarget.Agent, Credential.Agent },
+        { RevocationTarget.Run, Credential.Run },
+    };
+
     [Fact]
     public void Find_EmptyList_FindsNothing()
     {
@@ -73,13 +87,35 @@ public sealed class RevocationListTests
     }
 
     [Theory]
-    [MemberData(nameof(BroadTargets))]
+    [MemberData(nameof(IssuedSoFarTargets))]
     public void Find_CredentialIssuedAfterTheRevocation_IsNotCovered(RevocationTarget target, string value)
     {
         var list = new RevocationList();
         list.Add(Revoke(target, value, RevokedAt));
 
         Assert.Null(list.Find(Credential with { IssuedAt = RevokedAt + TimeSpan.FromTicks(1) }));
+    }
+
+    [Theory]
+    [MemberData(nameof(NothingNewTargets))]
+    public void Invariant6_Find_CredentialIssuedAfterAKillSwitchOrRunRevocation_IsCovered(RevocationTarget target, string value)
+    {
+        // Issued by a node that had not heard the revocation yet, or whose clock is ahead of the revoking node's.
+        var list = new RevocationList();
+        list.Add(Revoke(target, value, RevokedAt));
+
+        Assert.NotNull(list.Find(Credential with { IssuedAt = RevokedAt + TimeSpan.FromSeconds(5) }));
+    }
+
+    [Fact]
+    public void Find_CredentialIssuedAfterALiftedKillSwitch_IsNotCovered()
+    {
+        var list = new RevocationList();
+        var revocation = Revoke(RevocationTarget.Agent, Credential.Agent, RevokedAt);
+        list.Add(revocation with { LiftedAt = RevokedAt + TimeSpan.FromMinutes(1) });
+
+        Assert.Null(list.Find(Credential with { IssuedAt = RevokedAt + TimeSpan.FromTicks(1) }));
+        Assert.NotNull(list.Find(Credential with { IssuedAt = RevokedAt }));
     }
 
     [Theory]

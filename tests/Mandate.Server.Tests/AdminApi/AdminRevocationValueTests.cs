@@ -27,4 +27,38 @@ public sealed class AdminRevocationValueTests : BrokerTest
         Assert.StartsWith("value must be 1 to 2048 characters with no control characters", reply.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, Broker.Runtime.Revocations.Count);
     }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("token,run")]
+    [InlineData(" tenant ")]
+    [InlineData("Tokens")]
+    public async Task Invariant7_RevocationTargetNotOneOfTheFiveNames_Returns400ProblemAndChangesNothing(string target)
+    {
+        // An enum parse took "1" for agent and "token,run" for run: a malformed request revoked something else.
+        var body = $$"""{"target":"{{target}}","value":"acme","reason":"probe"}""";
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() => AdminSocket.SendAsync(Broker, HttpMethod.Post, "admin/revocations", body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal("admin.revocation_invalid", reply.Json.GetProperty("check_id").GetString());
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+    }
+
+    [Theory]
+    [InlineData(" spiffe://acme.example/agents/support")]
+    [InlineData("spiffe://acme.example/agents/support ")]
+    [InlineData("spiffe://acme.example/agents/support/")]
+    [InlineData("support")]
+    public async Task Invariant6_AgentRevocationValueNotASpiffeId_Returns400ProblemInsteadOfAKillSwitchThatMatchesNoAgent(string agent)
+    {
+        var body = System.Text.Json.JsonSerializer.Serialize(new { target = "agent", value = agent, reason = "incident" });
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() => AdminSocket.SendAsync(Broker, HttpMethod.Post, "admin/revocations", body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal("admin.revocation_invalid", reply.Json.GetProperty("check_id").GetString());
+        Assert.Contains("SPIFFE ID", reply.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+    }
 }

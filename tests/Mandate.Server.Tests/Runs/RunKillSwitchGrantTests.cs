@@ -63,6 +63,25 @@ public sealed class RunKillSwitchGrantTests : BrokerTest
         await Broker.AssertNothingIssuedAsync();
     }
 
+    [Fact]
+    public async Task Invariant6_KillSwitchLifted_RunTokenHeldBeforeStaysRevokedAfterTheLiftedRowIsPurged()
+    {
+        // runs.token_lifetime (15m) outlives lifetimes.max (5m): the lifted row must outlive the run token too.
+        var runToken = await Broker.StartRunAsync();
+        await RevokeAgentAsync(SupportAgent);
+        Broker.Clock.Advance(TimeSpan.FromSeconds(1));
+        using (var admin = Broker.Admin())
+        {
+            await admin.EnableAgentAsync(SupportAgent, "incident closed");
+        }
+
+        Broker.Clock.Advance(TimeSpan.FromMinutes(7));
+        Broker.Runtime.Revocations.Purge(Broker.Now);
+        var reply = await Broker.ExchangeAsync(Broker.InRunRequest(runToken));
+
+        Expect.Refused(reply, "invalid_request", "was revoked (agent revocation");
+    }
+
     private async Task RevokeAgentAsync(string agent)
     {
         using var admin = Broker.Admin();
