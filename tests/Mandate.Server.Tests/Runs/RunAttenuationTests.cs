@@ -78,6 +78,20 @@ public sealed class RunAttenuationTests : BrokerTest
     }
 
     [Fact]
+    public async Task Invariant4_CredentialInAChildRun_NeverOutlivesTheDelegatingAgentsMaxLifetime()
+    {
+        // The support agent's credentials live at most 3m; the executor has no cap of its own and the default is 4m.
+        var parent = await Broker.StartRunAsync();
+        var child = await Broker.DelegateAsync(parent, ExecutorAgent, "refunds:write");
+
+        var credential = await Broker.IssueInRunAsync(child, ExecutorAgent);
+        var longer = await Broker.ExchangeAsync(Broker.InRunRequest(child, ExecutorAgent) with { RequestedLifetime = (int)SupportMaxLifetime.TotalSeconds + 1 });
+
+        Assert.Equal(SupportMaxLifetime, IssuedTokens.Lifetime(credential));
+        Expect.Refused(longer, "invalid_request", $"max_lifetime of agent '{SupportAgent}'");
+    }
+
+    [Fact]
     public async Task Invariant4_ChildRenewedUntilTheParentRunsEnd_NeverOutlivesTheParentRun()
     {
         var parent = await Broker.StartRunAsync();
