@@ -24,6 +24,20 @@ public sealed class DefaultDenyTests
     }
 
     [Theory]
+    [InlineData("scopes: ~", "rules[0].scopes")]
+    [InlineData("scopes:", "rules[0].scopes")]
+    [InlineData("tenant: ~", "rules[0].tenant")]
+    [InlineData("environments:", "rules[0].environments")]
+    [InlineData("max_lifetime: ~", "rules[0].max_lifetime")]
+    public void Invariant1_NarrowingKeyWithNoValue_RefusesThePolicyInsteadOfMeaningAny(string line, string path)
+    {
+        // An omitted key widens an allow rule to "any"; a key written with no value must not be read as omitted.
+        var problem = Single(Problems(Rules(Rule("support-refunds", "allow", Support, "refunds", line))), path);
+
+        Assert.Contains("found nothing", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("refund*")]
     [InlineData("\"refunds*\"")]
     [InlineData("\"*refunds\"")]
