@@ -134,7 +134,8 @@ public static partial class ExchangeParameters
 
         if (r.Resource is { } res && r.Audience is { } aud && res != aud)
         {
-            return RequestChecks.TargetsDiffer.Refuse("resource and audience name different tools; a credential is for exactly one tool");
+            // They may spell one tool two ways (its URI, its name): say what to send, not that they name two tools.
+            return RequestChecks.TargetsDiffer.Refuse("resource and audience differ: a credential is for exactly one tool, so name the tool once, with resource (its URI) or audience (its name)");
         }
 
         if (string.IsNullOrWhiteSpace(r.Scope))
