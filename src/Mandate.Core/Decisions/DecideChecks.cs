@@ -15,6 +15,9 @@ public static class DecideChecks
     /// <summary>A rule allows the tool but not every requested scope.</summary>
     public static readonly Check ScopeDenied = new("decide.scope_denied", E.InvalidScope);
 
+    /// <summary>Delegation: the parent run's agent is no longer allowed (by the policy in force) what it would hand on.</summary>
+    public static readonly Check DelegatorNotAllowed = new("decide.delegator_not_allowed", E.InvalidScope);
+
     /// <summary>A rule requires human approval: the answer is CIBA's authorization_pending with auth_req_id.</summary>
     public static readonly Check ApprovalPending = new("decide.approval_pending", E.AuthorizationPending);
 

@@ -104,6 +104,13 @@ public static partial class ExchangeParameters
             return RequestChecks.TargetInRunRequest.Refuse("a run token is not for one tool; omit resource and audience and list the run's operations in scope");
         }
 
+        if (r.Scope is { } scope && string.IsNullOrWhiteSpace(scope))
+        {
+            // RFC 6749 §3.3: whitespace alone holds no scope-token. A run would read it as a scope named '' (or the
+            // separator itself); a tool credential request reads it as a missing scope instead (CheckToolCredential).
+            return RequestChecks.ScopeMalformed.Refuse("scope must be space-separated tokens of printable ASCII without quotes or backslashes");
+        }
+
         if (r.Run is not null)
         {
             return RequestChecks.RunInRunRequest.Refuse("run ids are assigned by Mandate when a run starts; omit the run parameter");
@@ -127,7 +134,8 @@ public static partial class ExchangeParameters
 
         if (r.Resource is { } res && r.Audience is { } aud && res != aud)
         {
-            return RequestChecks.TargetsDiffer.Refuse("resource and audience name different tools; a credential is for exactly one tool");
+            // They may spell one tool two ways (its URI, its name): say what to send, not that they name two tools.
+            return RequestChecks.TargetsDiffer.Refuse("resource and audience differ: a credential is for exactly one tool, so name the tool once, with resource (its URI) or audience (its name)");
         }
 
         if (string.IsNullOrWhiteSpace(r.Scope))

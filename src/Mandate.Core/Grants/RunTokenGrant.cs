@@ -62,6 +62,12 @@ public sealed class RunTokenGrant : IGrantHandler
             return error;
         }
 
+        if (plan.Mode == RunRequestMode.Delegate && subject.Run is { } delegator
+            && await _decide.DelegatorAsync(facts, delegator.Run, plan.Envelope, details, state, cancellationToken) is { } notAllowed)
+        {
+            return notAllowed;
+        }
+
         var policyVersion = decisions.Count > 0 ? decisions[0].Decision.PolicyVersion : state.Policy.Version;
         var run = plan.Mode == RunRequestMode.Renew && subject.Run is { } renewed ? renewed.Run : NewRun(facts, plan, policyVersion);
         var parentExpiry = plan.Mode == RunRequestMode.Delegate ? subject.Run?.ExpiresAt : null;

@@ -11,7 +11,10 @@ namespace Mandate.Core.Issuance;
 /// </summary>
 public static class Lifetimes
 {
-    /// <summary>A tool credential's lifetime (issued at once or on approval): global cap, agent, rule, the presented run and its token.</summary>
+    /// <summary>
+    /// A tool credential's lifetime (issued at once or on approval): global cap, agent, rule, the presented run and its
+    /// token, and in a sub-agent's run the max_lifetime of every agent above it in the delegation chain.
+    /// </summary>
     public static Result<TimeSpan> ForCredential(DateTimeOffset now, TimeSpan? requested, MandateOptions options, AgentOptions agent, TimeSpan? ruleMax, string? rule, PresentedRunToken? run)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -23,6 +26,12 @@ public static class Lifetimes
         {
             caps.Add((run.ExpiresAt - now, "the expiry of the presented run token"));
             caps.Add((run.Run.ExpiresAt - now, $"the end of run '{run.Run.Id}'"));
+
+            // Invariant 3: a sub-agent's credential never outlives what the agents above it in the chain could get.
+            foreach (var above in run.Run.Actors.Where(a => a != agent.Id))
+            {
+                Add(caps, options.Agents.FirstOrDefault(a => a.Id == above)?.MaxLifetime, $"max_lifetime of agent '{above}' above it in the delegation chain");
+            }
         }
 
         return Choose(requested, options.Lifetimes.Default, caps);

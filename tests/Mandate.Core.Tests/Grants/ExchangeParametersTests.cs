@@ -120,7 +120,19 @@ public sealed class ExchangeParametersTests
     [Fact]
     public async Task Check_ResourceAndAudienceDiffer_IsInvalidTarget()
     {
-        await AssertRejectedAsync(p => p[P.Audience] = "crm", E.InvalidTarget, "resource and audience name different tools");
+        await AssertRejectedAsync(p => p[P.Audience] = "crm", E.InvalidTarget, "resource and audience differ");
+    }
+
+    [Fact]
+    public async Task Invariant7_ResourceAndAudienceSpellingOneToolTwoWays_RefusalDoesNotClaimTwoTools()
+    {
+        // The tool's URI as resource and its name as audience are one tool; the refusal must say what is wrong.
+        var error = await RunAsync(p => p[P.Audience] = "refunds");
+
+        Assert.NotNull(error);
+        Assert.Equal(E.InvalidTarget, error.Error);
+        Assert.DoesNotContain("different tools", error.Description, StringComparison.Ordinal);
+        Assert.Contains("name the tool once", error.Description, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -183,7 +183,7 @@ public sealed class MalformedRequestTests : BrokerTest
         { "refresh subject_token_type", "invalid_request", "subject_token_type must be" },
         { "no resource", "invalid_target", "name the tool" },
         { "relative resource", "invalid_target", "resource must be an absolute URI" },
-        { "resource and audience differ", "invalid_target", "name different tools" },
+        { "resource and audience differ", "invalid_target", "resource and audience differ" },
         { "no scope", "invalid_scope", "scope is required" },
         { "quoted scope", "invalid_scope", "printable ASCII" },
         { "tenant with slash", "invalid_request", "tenant must be" },

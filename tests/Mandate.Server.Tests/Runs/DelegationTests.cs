@@ -188,6 +188,32 @@ public sealed class DelegationTests : BrokerTest
         Expect.Refused(reply, "invalid_scope", "'checker-reads-refunds'", "'refunds:write'");
     }
 
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("  ")]
+    [InlineData("\t")]
+    [InlineData("\n")]
+    public async Task Invariant7_BlankScopeToStartRenewOrDelegate_ReturnsMalformedScopeAndCreatesNoRun(string scope)
+    {
+        // RFC 6749 §3.3: whitespace alone is no scope-token; it must not be read as a scope named '' or ' '.
+        var parent = await Broker.StartRunAsync();
+
+        OAuthReply[] replies =
+        [
+            await Broker.ExchangeAsync(Broker.StartRunRequest(scope: scope)),
+            await Broker.ExchangeAsync(Broker.RunTokenRequest(parent, SupportAgent, scope)),
+            await Broker.ExchangeAsync(Broker.RunTokenRequest(parent, ExecutorAgent, scope)),
+        ];
+
+        foreach (var reply in replies)
+        {
+            Expect.Refused(reply, "invalid_scope", "scope must be space-separated tokens of printable ASCII");
+            Assert.Equal("request.scope_malformed", reply.Member("check_id"));
+        }
+
+        Assert.Single(await RunsAsync());
+    }
+
     private Task<IReadOnlyList<Mandate.Core.Runs.RunRecord>> RunsAsync() =>
         Broker.Runtime.Store.ListRunsAsync(new Mandate.Core.Runs.RunQuery(), CancellationToken.None);
 }

@@ -1,0 +1,78 @@
+using Mandate.Server.Tests.Harness;
+using static Mandate.Server.Tests.Harness.RunExchanges;
+using static Mandate.Server.Tests.Harness.TestBroker;
+
+namespace Mandate.Server.Tests.Runs;
+
+/// <summary>
+/// Invariant 3 across a policy change: a run's envelope is pinned when it starts, but what the run's agent may still
+/// do is decided against the policy in force, for its credentials and renewals and also when it hands work to a
+/// sub-agent. A parent cannot pass on a scope the current policy no longer lets it use itself.
+/// </summary>
+[Trait("Invariant", "3")]
+public sealed class DelegatorPolicyTests : BrokerTest
+{
+    private const string DenySupportWrites = """
+
+          - id: deny-support-refund-writes
+            reason: Support agents may no longer write refunds.
+            effect: deny
+            agents: ["spiffe://acme.example/agents/support"]
+            tools: [refunds]
+            scopes: [refunds:write]
+        """;
+
+    [Fact]
+    public async Task Invariant3_DenyRuleOnTheParentAddedAfterTheRunStarted_DelegatingTheDeniedScopeIsRefused()
+    {
+        var parent = await Broker.StartRunAsync();
+        await ReloadAsync(Policy + DenySupportWrites);
+        Expect.Refused(await Broker.ExchangeAsync(Broker.InRunRequest(parent)), "invalid_scope", "'deny-support-refund-writes'");
+
+        var reply = await Broker.ExchangeAsync(Broker.RunTokenRequest(parent, ExecutorAgent, "refunds:write"));
+
+        Expect.Refused(reply, "invalid_scope", $"delegating agent '{SupportAgent}'", "'deny-support-refund-writes'", "refunds:write");
+        Assert.Equal("decide.delegator_not_allowed", reply.Member("check_id"));
+        Assert.Single(await RunsAsync());
+    }
+
+    [Fact]
+    public async Task Invariant3_ParentsRuleNarrowedAfterTheRunStarted_ChildCannotGetTheDroppedScope()
+    {
+        var narrowed = Policy.Replace(
+            "tools: [refunds]\n    scopes: [refunds:read, refunds:write]\n    tenant: same_as_user",
+            "tools: [refunds]\n    scopes: [refunds:read]\n    tenant: same_as_user",
+            StringComparison.Ordinal);
+        Assert.NotEqual(Policy, narrowed);
+        var parent = await Broker.StartRunAsync();
+        await ReloadAsync(narrowed);
+
+        var refused = await Broker.ExchangeAsync(Broker.RunTokenRequest(parent, ExecutorAgent, "refunds:read refunds:write"));
+        var inherited = await Broker.ExchangeAsync(Broker.RunTokenRequest(parent, ExecutorAgent));
+
+        Expect.Refused(refused, "invalid_scope", $"delegating agent '{SupportAgent}'", "'support-refunds-own-tenant'", "refunds:write");
+        Expect.Refused(inherited, "invalid_scope", $"delegating agent '{SupportAgent}'", "refunds:write");
+        Assert.Single(await RunsAsync());
+    }
+
+    [Fact]
+    public async Task Delegate_ParentStillAllowedTheDelegatedScope_ChildIsCreatedUnderTheNewPolicy()
+    {
+        var parent = await Broker.StartRunAsync();
+        await ReloadAsync(Policy + DenySupportWrites);
+
+        var child = await Broker.DelegateAsync(parent, ExecutorAgent, "refunds:read");
+
+        Assert.Equal("""{"refunds":["refunds:read"]}""", Azd(child).GetProperty("tools").GetRawText());
+        Assert.Equal(2, (await RunsAsync()).Count);
+    }
+
+    private async Task ReloadAsync(string policy)
+    {
+        await Broker.WritePolicyAsync(policy);
+        Assert.True((await Broker.Runtime.Policy.ReloadAsync()).IsValid);
+    }
+
+    private Task<IReadOnlyList<Mandate.Core.Runs.RunRecord>> RunsAsync() =>
+        Broker.Runtime.Store.ListRunsAsync(new Mandate.Core.Runs.RunQuery(), CancellationToken.None);
+}
