@@ -62,8 +62,13 @@ internal static class SqliteRunStore
         Filter("\"user\"", query.User);
         if (query.SubtreeOf is not null)
         {
-            // The run itself, and every run whose lineage continues below it.
-            where.Add("(id = $subtree OR lineage LIKE (SELECT lineage FROM runs WHERE id = $subtree) || '/%' ESCAPE '\\')");
+            // The run itself, and every run whose lineage continues below it: a literal, case-sensitive prefix (LIKE would
+            // read the '_' of every run id as a wildcard and ignore case). Binary order puts exactly those lineages from
+            // "lineage/" up to, not including, "lineage0" ('0' follows '/'), which the lineage index serves.
+            where.Add("""
+                (id = $subtree OR (lineage >= (SELECT lineage || '/' FROM runs WHERE id = $subtree)
+                               AND lineage < (SELECT lineage || '0' FROM runs WHERE id = $subtree)))
+                """);
             command.Parameters.AddWithValue("$subtree", query.SubtreeOf);
         }
 

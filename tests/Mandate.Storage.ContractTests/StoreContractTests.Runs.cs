@@ -70,6 +70,28 @@ public abstract partial class StoreContractTests
     }
 
     [StoreFact]
+    public async Task ListRunsAsync_SubtreeOf_MatchesTheLineageAsALiteralCaseSensitivePrefix()
+    {
+        // Run ids hold '_' (and caller-named ones may hold '%'): a pattern match would also take runs they only resemble.
+        await using var store = await CreateMigratedStoreAsync();
+        await store.CommitAsync(
+            new StoreBatch(
+                Run("run_a", startedSeconds: 1),
+                Run("run_a_child", startedSeconds: 2) with { ParentId = "run_a", Lineage = "run_a/run_a_child", Depth = 1 },
+                Run("runXa", startedSeconds: 3),
+                Run("runXa_child", startedSeconds: 4) with { ParentId = "runXa", Lineage = "runXa/runXa_child", Depth = 1 },
+                Run("RUN_A", startedSeconds: 5),
+                Run("RUN_A_child", startedSeconds: 6) with { ParentId = "RUN_A", Lineage = "RUN_A/RUN_A_child", Depth = 1 },
+                Run("p%", startedSeconds: 7),
+                Run("pq", startedSeconds: 8),
+                Run("pq_child", startedSeconds: 9) with { ParentId = "pq", Lineage = "pq/pq_child", Depth = 1 }),
+            Cancellation);
+
+        Assert.Equal(["run_a_child", "run_a"], (await store.ListRunsAsync(new RunQuery { SubtreeOf = "run_a" }, Cancellation)).Select(r => r.Id));
+        Assert.Equal(["p%"], (await store.ListRunsAsync(new RunQuery { SubtreeOf = "p%" }, Cancellation)).Select(r => r.Id));
+    }
+
+    [StoreFact]
     public async Task ListRunsAsync_OpenOnly_LeavesEndedRunsOut()
     {
         await using var store = await CreateMigratedStoreAsync();
