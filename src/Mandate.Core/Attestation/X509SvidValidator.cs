@@ -144,7 +144,7 @@ public sealed class X509SvidValidator
         chain.ChainPolicy.DisableCertificateDownloads = true;
         if (chain.Build(leaf))
         {
-            return null;
+            return X509ChainStrength.Weakness(chain.ChainElements) is { } weakness ? (weakness, "weak key or signature") : null;
         }
 
         var statuses = string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
