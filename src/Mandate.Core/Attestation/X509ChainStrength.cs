@@ -39,7 +39,7 @@ internal static class X509ChainStrength
             var role = i == 0 ? "the client certificate" : $"the CA certificate '{certificate.Subject}'";
             if (KeyWeakness(certificate) is { } key)
             {
-                return $"{role} has {key}; SVID chains need RSA keys of {RsaKeyStrength.MinimumBits} bits or more, or ECDSA on P-256, P-384 or P-521";
+                return $"{role} has {key}; {KeyRule}";
             }
 
             var anchor = i == chain.Count - 1;
@@ -53,7 +53,11 @@ internal static class X509ChainStrength
         return null;
     }
 
-    private static string? KeyWeakness(X509Certificate2 certificate)
+    /// <summary>The key rule, as refusals state it.</summary>
+    public static readonly string KeyRule = $"SVID chains need RSA keys of {RsaKeyStrength.MinimumBits} bits or more, or ECDSA on P-256, P-384 or P-521";
+
+    /// <summary>What is too weak about <paramref name="certificate"/>'s key ("a 1024-bit RSA key"), or null.</summary>
+    public static string? KeyWeakness(X509Certificate2 certificate)
     {
         using var rsa = certificate.GetRSAPublicKey();
         if (rsa is not null)

@@ -104,6 +104,12 @@ internal static class SenderConstraintConfigReader
                 m.Problem("bundle_file", $"'{file}' holds '{certificate.Subject}', which is not a CA certificate ({reason}); a trust bundle holds only the CA certificates that sign the domain's SVIDs");
                 refused = true;
             }
+            else if (Attestation.X509ChainStrength.KeyWeakness(certificate) is { } weakness)
+            {
+                // Every SVID chaining to it would be refused at each request; say so once, at start-up.
+                m.Problem("bundle_file", $"'{file}' holds '{certificate.Subject}' with {weakness}; {Attestation.X509ChainStrength.KeyRule}");
+                refused = true;
+            }
         }
 
         return refused ? null : new X509TrustBundleOptions(domain, path, authorities);

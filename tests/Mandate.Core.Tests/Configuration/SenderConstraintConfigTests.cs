@@ -63,6 +63,34 @@ public sealed class SenderConstraintConfigTests
         Assert.Contains(problems, p => p.Path == "dpop.iat_window");
     }
 
+    [Fact]
+    public void Bundle_authority_with_a_weak_rsa_key_is_refused_at_start()
+    {
+        using var dir = new TempDirectory();
+        using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var server = new CertificateRequest("CN=127.0.0.1", serverKey, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        File.WriteAllText(dir.File("server.pem"), server.ExportCertificatePem());
+        File.WriteAllText(dir.File("server.key"), serverKey.ExportPkcs8PrivateKeyPem());
+        using var caKey = RSA.Create(1024);
+        var request = new CertificateRequest("CN=weak CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        File.WriteAllText(dir.File("ca.pem"), ca.ExportCertificatePem());
+
+        var e = Assert.Throws<MandateConfigException>(() => ConfigLoader.Parse(Minimal + """
+
+            listen: https://127.0.0.1:8443
+            tls: { certificate_file: server.pem, key_file: server.key }
+            x509_trust_bundles:
+              - { trust_domain: acme.example, bundle_file: ca.pem }
+            """, dir.File("mandate.yaml")));
+
+        var problem = Assert.Single(e.Problems);
+        Assert.Equal("x509_trust_bundles[0].bundle_file", problem.Path);
+        Assert.Contains("a 1024-bit RSA key", problem.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(false, X509KeyUsageFlags.DigitalSignature)]
     [InlineData(true, X509KeyUsageFlags.DigitalSignature)]
