@@ -50,7 +50,7 @@ internal static class OfflineStore
             CommonOptions.Report(e);
             return ExitCodes.Usage;
         }
-        catch (Exception e) when (e is StoreUnavailableException or StoreSchemaException)
+        catch (StoreException e)
         {
             // An outage and a schema this build does not read are the two ways a read can fail: one line each.
             Output.Error(e.Message);

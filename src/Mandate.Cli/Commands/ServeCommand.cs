@@ -46,13 +46,27 @@ internal static class ServeCommand
                 CommonOptions.Report(e, parse.GetValue(config));
                 return ExitCodes.Usage;
             }
-            catch (Exception e) when (e is PolicyLoadException or StoreUnavailableException or StoreSchemaException or IOException)
+            catch (StoreException e)
             {
-                Output.Error(e.Message);
-                return ExitCodes.Usage;
+                return Refused(e);
+            }
+            catch (PolicyLoadException e)
+            {
+                return Refused(e);
+            }
+            catch (IOException e)
+            {
+                return Refused(e);
             }
         });
         return command;
+    }
+
+    // A store that cannot be used, a policy that does not load, a file that cannot be read: one line, exit 2.
+    private static int Refused(Exception e)
+    {
+        Output.Error(e.Message);
+        return ExitCodes.Usage;
     }
 
     private static void PrintBanner(MandateOptions options, MandateApp app)

@@ -4,14 +4,14 @@ namespace Mandate.Core.Storage;
 /// The database's schema cannot be used by this build, e.g. it was migrated by a newer Mandate.
 /// This is a deployment problem, not an outage: retrying will not help, upgrading Mandate will.
 /// </summary>
-public sealed class StoreSchemaException : Exception
+public sealed class StoreSchemaException : StoreException
 {
     public StoreSchemaException()
     {
     }
 
     public StoreSchemaException(string message)
-        : base(message)
+        : base(message, null)
     {
     }
 

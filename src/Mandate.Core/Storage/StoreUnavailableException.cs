@@ -1,7 +1,7 @@
 namespace Mandate.Core.Storage;
 
 /// <summary>The store could not make a write durable. Callers fail closed: nothing is issued.</summary>
-public sealed class StoreUnavailableException : Exception
+public sealed class StoreUnavailableException : StoreException
 {
     public StoreUnavailableException(string message, Exception? innerException = null)
         : base(message, innerException)
@@ -19,7 +19,7 @@ public sealed class StoreUnavailableException : Exception
     }
 
     public StoreUnavailableException(string message)
-        : base(message)
+        : base(message, null)
     {
     }
 
