@@ -51,9 +51,9 @@ internal static class RevokeCommand
             return Task.FromResult(ExitCodes.Usage);
         }
 
-        if (name == "agent" && !Core.Protocol.SpiffeId.IsValid(value))
+        if (name == "agent" && Core.Revocation.RevocationValue.Problem(Core.Revocation.RevocationTarget.Agent, value) is { } problem)
         {
-            Output.Error($"'{value}' is not a SPIFFE ID: {Server.Admin.AdminEndpoints.AgentValueRule}");
+            Output.Error($"'{value}' is not a SPIFFE ID: {problem}");
             return Task.FromResult(ExitCodes.Usage);
         }
 

@@ -3,11 +3,9 @@ using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Policy;
-using Mandate.Core.Protocol;
 using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
 using Mandate.Policy;
-using Mandate.SenderConstraint.Jose;
 using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -48,9 +46,6 @@ public static class AdminEndpoints
     /// <summary>The Host the admin client sends; any Host is answered on the admin socket, and none over TCP.</summary>
     public const string AdminHost = "mandate-admin";
 
-    /// <summary>Why an agent revocation's value was refused (client-safe).</summary>
-    public const string AgentValueRule = "an agent's value must be its SPIFFE ID (spiffe://<trust-domain>/<path>), exactly as registered, with no spaces";
-
     private static async Task<IResult> RevokeAsync(HttpRequest http, RevocationService revocations, IMandateStore store, CancellationToken cancellationToken)
     {
         var (request, bodyProblem) = await AdminBody.ReadAsync<RevocationRequest>(http, cancellationToken);
@@ -68,19 +63,9 @@ public static class AdminEndpoints
                 StatusCodes.Status400BadRequest);
         }
 
-        // The value is an identity value copied into the audit record: held to the same rule as one from a token.
-        if (!IdentityText.IsAllowed(request.Value))
+        if (RevocationValue.Problem(target, request.Value) is { } problem)
         {
-            return ProblemChecks.Problem(
-                AdminChecks.RevocationInvalid, "invalid revocation", $"value must be {IdentityText.Rule}", StatusCodes.Status400BadRequest);
-        }
-
-        // An agent is known only by its SPIFFE ID, exactly as registered: any other value (padded, a trailing slash) could
-        // never match an agent, so the kill switch would be reported on while nothing is switched off.
-        if (target == RevocationTarget.Agent && !SpiffeId.IsValid(request.Value))
-        {
-            return ProblemChecks.Problem(
-                AdminChecks.RevocationInvalid, "invalid revocation", AgentValueRule, StatusCodes.Status400BadRequest);
+            return ProblemChecks.Problem(AdminChecks.RevocationInvalid, "invalid revocation", problem, StatusCodes.Status400BadRequest);
         }
 
         var (r, recorded) = await revocations.RevokeAsync(target, request.Value, request.By ?? "admin", request.Reason, null, cancellationToken);

@@ -1,6 +1,5 @@
 using Mandate.Core;
 using Mandate.Core.Revocation;
-using Mandate.SenderConstraint.Jose;
 using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -92,15 +91,9 @@ internal static class RevocationPages
             return ConsolePages.Error(http, StatusCodes.Status400BadRequest, "Nothing to revoke", "choose what to revoke (credential, run, agent, tenant or user) and give its value");
         }
 
-        // The value is an identity value copied into the audit record: held to the same rule as one from a token.
-        if (!IdentityText.IsAllowed(value.Trim()))
+        if (RevocationValue.Problem(parsed, value.Trim()) is { } problem)
         {
-            return ConsolePages.Error(http, StatusCodes.Status400BadRequest, "Nothing to revoke", $"the value must be {IdentityText.Rule}");
-        }
-
-        if (parsed == RevocationTarget.Agent && !Core.Protocol.SpiffeId.IsValid(value.Trim()))
-        {
-            return ConsolePages.Error(http, StatusCodes.Status400BadRequest, "Nothing to revoke", Admin.AdminEndpoints.AgentValueRule);
+            return ConsolePages.Error(http, StatusCodes.Status400BadRequest, "Nothing to revoke", problem);
         }
 
         return null;
