@@ -78,17 +78,7 @@ public sealed class SenderConstraintConfigTests
         using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         File.WriteAllText(dir.File("ca.pem"), ca.ExportCertificatePem());
 
-        var e = Assert.Throws<MandateConfigException>(() => ConfigLoader.Parse(Minimal + """
-
-            listen: https://127.0.0.1:8443
-            tls: { certificate_file: server.pem, key_file: server.key }
-            x509_trust_bundles:
-              - { trust_domain: acme.example, bundle_file: ca.pem }
-            """, dir.File("mandate.yaml")));
-
-        var problem = Assert.Single(e.Problems);
-        Assert.Equal("x509_trust_bundles[0].bundle_file", problem.Path);
-        Assert.Contains("a 1024-bit RSA key", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("a 1024-bit RSA key", OnlyBundleProblem(dir, "ca.pem"), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -111,17 +101,23 @@ public sealed class SenderConstraintConfigTests
         File.WriteAllText(dir.File("server.key"), key.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(dir.File("leaf.pem"), leaf.ExportCertificatePem());
 
-        var e = Assert.Throws<MandateConfigException>(() => ConfigLoader.Parse(Minimal + """
+        Assert.Contains("is not a CA certificate", OnlyBundleProblem(dir, "leaf.pem"), StringComparison.Ordinal);
+    }
+
+    /// <summary>The one problem of an HTTPS configuration (server.pem, server.key) whose only bundle is <paramref name="bundle"/>.</summary>
+    private static string OnlyBundleProblem(TempDirectory dir, string bundle)
+    {
+        var e = Assert.Throws<MandateConfigException>(() => ConfigLoader.Parse(Minimal + $$"""
 
             listen: https://127.0.0.1:8443
             tls: { certificate_file: server.pem, key_file: server.key }
             x509_trust_bundles:
-              - { trust_domain: acme.example, bundle_file: leaf.pem }
+              - { trust_domain: acme.example, bundle_file: {{bundle}} }
             """, dir.File("mandate.yaml")));
 
         var problem = Assert.Single(e.Problems);
         Assert.Equal("x509_trust_bundles[0].bundle_file", problem.Path);
-        Assert.Contains("is not a CA certificate", problem.Message, StringComparison.Ordinal);
+        return problem.Message;
     }
 
     [Fact]
