@@ -16,6 +16,11 @@ public sealed class LineListener : IAsyncDisposable
     private readonly ConcurrentBag<Socket> _connections = [];
     private readonly ConcurrentBag<Task> _readers = [];
     private Socket? _listener;
+
+    // While a TCP listener is down its port stays bound, not listening: a connection is still refused, but the port is
+    // never free. A free loopback port in the ephemeral range can be picked as the source port of the broker's own
+    // reconnect to it, and that socket connects to itself (TCP simultaneous open) and holds the port against Start.
+    private Socket? _held;
     private Task _accepting = Task.CompletedTask;
 
     private LineListener(EndPoint endPoint, string address)
@@ -35,14 +40,9 @@ public sealed class LineListener : IAsyncDisposable
     /// <summary>A TCP listener on a free port of 127.0.0.1, listening unless <paramref name="listen"/> is false (refusing connections).</summary>
     public static LineListener Tcp(bool listen = true)
     {
-        int port;
-        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
-        {
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
-        }
-
-        var listener = new LineListener(new IPEndPoint(IPAddress.Loopback, port), $"tcp://127.0.0.1:{port}");
+        var held = BoundTcp(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)held.LocalEndPoint!).Port;
+        var listener = new LineListener(new IPEndPoint(IPAddress.Loopback, port), $"tcp://127.0.0.1:{port}") { _held = held };
         if (listen)
         {
             listener.Start();
@@ -61,22 +61,36 @@ public sealed class LineListener : IAsyncDisposable
 
     public void Start()
     {
-        var unix = _endPoint is UnixDomainSocketEndPoint;
-        if (unix && _endPoint.ToString() is { } path && File.Exists(path))
+        var socket = _held ?? Bound();
+        _held = null;
+        socket.Listen();
+        _listener = socket;
+        _accepting = AcceptAsync(socket);
+    }
+
+    private Socket Bound()
+    {
+        if (_endPoint is not UnixDomainSocketEndPoint unix)
+        {
+            return BoundTcp(_endPoint);
+        }
+
+        if (unix.ToString() is { } path && File.Exists(path))
         {
             File.Delete(path);
         }
 
-        var socket = unix ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        if (!unix)
-        {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        }
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(unix);
+        return socket;
+    }
 
-        socket.Bind(_endPoint);
-        socket.Listen();
-        _listener = socket;
-        _accepting = AcceptAsync(socket);
+    private static Socket BoundTcp(EndPoint endPoint)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        socket.Bind(endPoint);
+        return socket;
     }
 
     /// <summary>Stops listening and closes every connection; a broker writing now finds the peer gone.</summary>
@@ -84,6 +98,11 @@ public sealed class LineListener : IAsyncDisposable
     {
         _listener?.Dispose();
         _listener = null;
+        if (_endPoint is not UnixDomainSocketEndPoint)
+        {
+            _held = BoundTcp(_endPoint);
+        }
+
         await _accepting;
         foreach (var connection in _connections)
         {
@@ -141,5 +160,10 @@ public sealed class LineListener : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _held?.Dispose();
+        _held = null;
+    }
 }
