@@ -12,8 +12,8 @@ internal static class RevokeCommand
         var jti = new Option<string?>("--jti") { Description = "Revoke one credential by its jti" };
         var run = new Option<string?>("--run") { Description = "Revoke every credential of a run and of its sub-agents' runs (to also end them, use 'mandate runs end')" };
         var agent = new Option<string?>("--agent") { Description = "Kill switch: revoke everything an agent (SPIFFE ID) holds and refuse it anything new until 'mandate agents enable'" };
-        var tenant = new Option<string?>("--tenant") { Description = "Revoke every credential issued for a tenant so far" };
-        var user = new Option<string?>("--user") { Description = "Revoke every credential issued on behalf of a user (token subject) so far" };
+        var tenant = new Option<string?>("--tenant") { Description = "Revoke every credential issued for a tenant so far, and its users' tokens issued before now" };
+        var user = new Option<string?>("--user") { Description = "Revoke every credential issued on behalf of a user (token subject) so far, and the user's tokens issued before now" };
         var reason = new Option<string?>("--reason", "-r") { Description = "Why; recorded in the audit trail" };
         var command = new Command("revoke", "Revoke credentials at once on the running broker (through its admin socket)")
         {

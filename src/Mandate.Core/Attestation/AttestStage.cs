@@ -72,6 +72,12 @@ public sealed class AttestStage
             return AttestChecks.MayAct.Refuse("subject_token's may_act claim names another party; only that workload may act for this user");
         }
 
+        // A tenant or user revocation also takes the identity provider's tokens issued up to it.
+        if (_standing.UserToken(person, P.SubjectToken) is { } revoked)
+        {
+            return revoked.Check.Refuse(revoked.Description);
+        }
+
         return new AttestedSubject(SubjectKind.User, person, null);
     }
 

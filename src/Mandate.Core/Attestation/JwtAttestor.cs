@@ -129,7 +129,7 @@ public sealed partial class JwtAttestor
             }
         }
 
-        var user = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) { MayAct = mayAct, Claims = UserClaims.From(jwt) };
+        var user = new UserIdentity(issuer.Options.Issuer, sub, tenant, Evidence(jwt, issuer)) { MayAct = mayAct, Claims = UserClaims.From(jwt), IssuedAt = IssuedAt(jwt) };
         Remember(hash, IssuerKind.User, jwt, issuer, user);
         return new AttestationResult<UserIdentity> { Identity = user };
     }
@@ -163,6 +163,10 @@ public sealed partial class JwtAttestor
             ? new AttestationResult<WorkloadIdentity> { Identity = new WorkloadIdentity(sub, Evidence(jwt, issuer)) }
             : new AttestationResult<WorkloadIdentity> { Failure = "the bearer token has no 'sub' claim naming the poster" };
     }
+
+    // JsonWebToken reads a missing iat as DateTime.MinValue; the JOSE rules already refused one that is not a number.
+    private static DateTimeOffset? IssuedAt(JsonWebToken jwt) =>
+        jwt.IssuedAt == DateTime.MinValue ? null : new DateTimeOffset(DateTime.SpecifyKind(jwt.IssuedAt, DateTimeKind.Utc));
 
     private static string Malformed(string parameter) => $"{parameter} is not a well-formed signed JWT (compact JWS, at most {MaxTokenLength} characters)";
 

@@ -8,6 +8,12 @@ public sealed record UserIdentity(string Issuer, string Subject, string Tenant, 
 {
     public string? MayAct { get; init; }
 
+    /// <summary>
+    /// The token's <c>iat</c>, when it has one: a tenant or user revocation refuses the tokens issued up to it
+    /// (<see cref="Revocation.PrincipalStanding.UserToken"/>). Null for a token without <c>iat</c>.
+    /// </summary>
+    public DateTimeOffset? IssuedAt { get; init; }
+
     /// <summary>The token's claims other than the registered JWT ones, as expression values for policy conditions.</summary>
     public IReadOnlyDictionary<string, object?> Claims { get; init; } = new Dictionary<string, object?>();
 }

@@ -49,6 +49,27 @@ public sealed class PrincipalStanding
             ?? AncestorRevoked(subject, run);
     }
 
+    /// <summary>
+    /// Checks a user's identity token presented for a new grant: a tenant or user revocation takes what was issued up to
+    /// it, the identity provider's tokens included, so the agent needs a token the user got after the revocation
+    /// (invariant 6). <paramref name="subject"/> names the parameter, for the description.
+    /// </summary>
+    public StandingRefusal? UserToken(Attestation.UserIdentity user, string subject)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (_revocations.CoveringIdentityToken(user.Tenant, user.Subject, user.IssuedAt) is not { } revocation)
+        {
+            return null;
+        }
+
+        var target = revocation.Target == RevocationTarget.User ? $"user '{revocation.Value}'" : $"tenant '{revocation.Value}'";
+        var when = user.IssuedAt is { } issuedAt
+            ? $"was issued at {issuedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, before {target} was revoked at {revocation.RevokedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}"
+            : $"has no 'iat' claim, so it cannot be shown to postdate the revocation of {target} at {revocation.RevokedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}";
+        return new StandingRefusal(Attestation.AttestChecks.For(revocation.Target),
+            $"{subject} {when} (revocation {revocation.Id}); the user must sign in again for a new token", revocation);
+    }
+
     private StandingRefusal? RunRefusal(RunRecord run, DateTimeOffset now)
     {
         if (run.EndedAt is not null)

@@ -9,9 +9,12 @@ public enum RevocationTarget
     Token,
     /// <summary>Every credential an agent (SPIFFE ID) holds; once lifted, those issued up to the revocation time.</summary>
     Agent,
-    /// <summary>Every credential issued for a tenant up to the revocation time.</summary>
+    /// <summary>Every credential issued for a tenant up to the revocation time, and the users' identity tokens of the tenant issued up to it.</summary>
     Tenant,
-    /// <summary>Every credential issued on behalf of a user (the token subject, <c>sub</c>, of any user issuer) up to the revocation time.</summary>
+    /// <summary>
+    /// Every credential issued on behalf of a user (the token subject, <c>sub</c>, of any user issuer) up to the revocation
+    /// time, and the user's identity tokens issued up to it.
+    /// </summary>
     User,
     /// <summary>Every credential of one run: a revoked run never gets another.</summary>
     Run,

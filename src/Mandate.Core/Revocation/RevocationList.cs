@@ -96,6 +96,20 @@ public sealed class RevocationList
             ?? (c.User is null ? null : Covers(RevocationTarget.User, c.User, c.IssuedAt));
     }
 
+    /// <summary>
+    /// The tenant or user revocation that covers an identity token naming <paramref name="tenant"/> and
+    /// <paramref name="user"/>, issued at <paramref name="issuedAt"/>: one issued up to the revocation, or whose issue time
+    /// is unknown (no <c>iat</c>), cannot be told apart from a token taken before it.
+    /// </summary>
+    public Revocation? CoveringIdentityToken(string tenant, string user, DateTimeOffset? issuedAt)
+    {
+        EnsureCurrent();
+        return IdentityCovers(RevocationTarget.User, user, issuedAt) ?? IdentityCovers(RevocationTarget.Tenant, tenant, issuedAt);
+    }
+
+    private Revocation? IdentityCovers(RevocationTarget target, string value, DateTimeOffset? issuedAt) =>
+        _entries.TryGetValue((target, value), out var r) && (issuedAt is not { } at || at <= r.RevokedAt) ? r : null;
+
     private static Revocation Newer(Revocation existing, Revocation candidate)
     {
         if (existing.RevokedAt != candidate.RevokedAt)

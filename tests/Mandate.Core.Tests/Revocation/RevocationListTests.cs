@@ -204,6 +204,32 @@ public sealed class RevocationListTests
         Assert.Same(byToken, list.Find(Credential));
     }
 
+    [Theory]
+    [MemberData(nameof(IssuedSoFarTargets))]
+    public void Invariant6_CoveringIdentityToken_UserTokenIssuedUpToTheRevocationOrWithoutIat_IsCovered(RevocationTarget target, string value)
+    {
+        var list = new RevocationList();
+        var revocation = Revoke(target, value, RevokedAt);
+        list.Add(revocation);
+
+        Assert.Same(revocation, list.CoveringIdentityToken(Credential.Tenant, Credential.User!, RevokedAt - TimeSpan.FromHours(1)));
+        Assert.Same(revocation, list.CoveringIdentityToken(Credential.Tenant, Credential.User!, RevokedAt));
+        Assert.Same(revocation, list.CoveringIdentityToken(Credential.Tenant, Credential.User!, issuedAt: null));
+        Assert.Null(list.CoveringIdentityToken(Credential.Tenant, Credential.User!, RevokedAt + TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public void CoveringIdentityToken_OtherTenantOrUser_AgentOrRunRevoked_IsNotCovered()
+    {
+        var list = new RevocationList();
+        list.Add(Revoke(RevocationTarget.Tenant, "globex", RevokedAt));
+        list.Add(Revoke(RevocationTarget.User, "bob", RevokedAt));
+        list.Add(Revoke(RevocationTarget.Agent, Credential.Agent, RevokedAt));
+        list.Add(Revoke(RevocationTarget.Run, Credential.Run, RevokedAt));
+
+        Assert.Null(list.CoveringIdentityToken(Credential.Tenant, Credential.User!, issuedAt: null));
+    }
+
     [Fact]
     public void Add_Null_Throws()
     {

@@ -13,7 +13,7 @@ namespace Mandate.Server.Tests.Grants;
 /// Every grant attests its caller through the one Attest stage: a disabled agent, a revoked run and a workload of
 /// another trust domain are refused by every grant handler (tool credential, run start, renewal, delegation,
 /// approval poll) with the same check id, so no grant can skip the registry, the trust domain, the kill switch
-/// or revocation. The handlers are called in-process so the check id is read from the refusal itself.
+/// or revocation (a user's revocation also takes the identity provider's tokens issued before it). The handlers are called in-process so the check id is read from the refusal itself.
 /// </summary>
 public sealed class EveryGrantAttestTests : ApprovalTest
 {
@@ -54,6 +54,21 @@ public sealed class EveryGrantAttestTests : ApprovalTest
         var refusals = await RefuseAllAsync(requests);
 
         AssertAllRefusedBy(refusals, AttestChecks.RunRevoked, expectedGrants: 4);
+        await Broker.AssertNothingIssuedAsync();
+    }
+
+    [Fact]
+    public async Task EveryGrant_UserRevoked_RefusedByAttestStage()
+    {
+        var (runToken, approval) = await PrepareAsync(inRun: false);
+        await RevokeAsync("user", "alice");
+
+        // Besides the run's grants, a plain exchange presenting alice's token from the identity provider.
+        var requests = Requests(runToken, approval, SupportAgent, ExecutorAgent);
+        requests.Add(("plain tool credential", Form(Broker.RefundRequest())));
+        var refusals = await RefuseAllAsync(requests);
+
+        AssertAllRefusedBy(refusals, AttestChecks.UserRevoked, expectedGrants: 6);
         await Broker.AssertNothingIssuedAsync();
     }
 
