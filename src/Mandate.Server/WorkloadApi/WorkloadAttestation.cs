@@ -2,6 +2,7 @@ using System.Globalization;
 using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
+using Mandate.Core.Protocol;
 using Mandate.Core.Spiffe;
 using Mandate.Core.Storage;
 
@@ -41,12 +42,22 @@ internal sealed class WorkloadAttestation
             return new WorkloadCaller(peer, null, null, failure);
         }
 
-        var entry = EntryMatcher.Match(await _store.ListRegistrationEntriesAsync(cancellationToken), process);
-        return entry is not null
-            ? new WorkloadCaller(peer, process, entry, null)
-            : new WorkloadCaller(peer, process, null,
-                $"no registration entry matches this process ({process.Describe()}); {RegistrationHint.For(process, _options.TrustDomain)}");
+        // An entry stored under an earlier trust_domain names an ID this CA must not sign: it never matches.
+        var entries = await _store.ListRegistrationEntriesAsync(cancellationToken);
+        if (EntryMatcher.Match(entries.Where(InTrustDomain), process) is { } entry)
+        {
+            return new WorkloadCaller(peer, process, entry, null);
+        }
+
+        var stale = EntryMatcher.Match(entries.Where(e => !InTrustDomain(e)), process);
+        return new WorkloadCaller(peer, process, null, stale is null
+            ? $"no registration entry matches this process ({process.Describe()}); {RegistrationHint.For(process, _options.TrustDomain)}"
+            : $"registration entry {stale.Id} matches this process ({process.Describe()}) but names {stale.SpiffeId}, outside the trust domain '{_options.TrustDomain}'; " +
+              $"delete it with `mandate entries delete {stale.Id}` and create one for spiffe://{_options.TrustDomain}/<path>");
     }
+
+    private bool InTrustDomain(RegistrationEntry entry) =>
+        SpiffeId.TryGetTrustDomain(entry.SpiffeId, out var td) && td == _options.TrustDomain && entry.SpiffeId.Length > SpiffeId.Scheme.Length + td.Length;
 
     /// <summary>Records a refusal (nothing was issued).</summary>
     public Task RecordRefusalAsync(WorkloadCaller caller, string svidType, CancellationToken cancellationToken) =>

@@ -78,11 +78,4 @@ public sealed class WorkloadSocketIdentitySourceTests : SpiffeBrokerTest
         Assert.Contains(missing, failure.Message, StringComparison.Ordinal);
         Assert.Contains("spiffe", failure.Message, StringComparison.Ordinal);
     }
-
-    private async Task RegisterThisProcessAsync(string spiffeId)
-    {
-        var uid = await ChildProcess.CurrentUidAsync();
-        using var admin = Broker.Admin();
-        await admin.CreateEntryAsync(spiffeId, [$"unix:uid:{uid}"], null, null);
-    }
 }

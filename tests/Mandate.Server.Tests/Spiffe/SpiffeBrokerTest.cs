@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json;
 using Mandate.Server.Tests.Harness;
 
 namespace Mandate.Server.Tests.Spiffe;
@@ -34,5 +36,25 @@ public abstract class SpiffeBrokerTest : IAsyncLifetime
         {
             await _broker.DisposeAsync();
         }
+    }
+
+    /// <summary>Registers the test process itself (by its uid) as <paramref name="spiffeId"/>.</summary>
+    protected async Task RegisterThisProcessAsync(string spiffeId)
+    {
+        var uid = await ChildProcess.CurrentUidAsync();
+        using var admin = Broker.Admin();
+        await admin.CreateEntryAsync(spiffeId, [$"unix:uid:{uid}"], null, null);
+    }
+
+    /// <summary>Asserts a Problem Details answer with <paramref name="status"/> and <paramref name="checkId"/>; returns its detail.</summary>
+    protected static async Task<string> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string checkId)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, body);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal(checkId, json.RootElement.GetProperty("check_id").GetString());
+        return json.RootElement.GetProperty("detail").GetString()!;
     }
 }

@@ -166,13 +166,6 @@ public sealed class WorkloadEndpointTests : SpiffeBrokerTest
         await Broker.IssueAsync(Broker.RefundRequest() with { ActorToken = after });
     }
 
-    private async Task RegisterThisProcessAsync(string spiffeId)
-    {
-        var uid = await ChildProcess.CurrentUidAsync();
-        using var admin = Broker.Admin();
-        await admin.CreateEntryAsync(spiffeId, [$"unix:uid:{uid}"], null, null);
-    }
-
     private async Task<string> JwtSvidAsync(string audience)
     {
         using var client = WorkloadSocketClient.Connect(WorkloadSocket);
