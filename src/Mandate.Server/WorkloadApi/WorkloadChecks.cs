@@ -9,6 +9,9 @@ internal static class WorkloadChecks
     /// <summary>400: a JWT-SVID request without an audience (JWT-SVID spec §3).</summary>
     public const string AudienceMissing = "workload.audience_missing";
 
+    /// <summary>400: an audience that is not a StringOrURI (RFC 7519 §2), e.g. with ':' but not a URI, or with control characters.</summary>
+    public const string AudienceInvalid = "workload.audience_invalid";
+
     /// <summary>403: no registration entry matches the calling process.</summary>
     public const string NoEntry = "workload.no_entry";
 }

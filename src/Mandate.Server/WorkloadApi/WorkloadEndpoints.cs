@@ -81,6 +81,12 @@ internal static class WorkloadEndpoints
             return ProblemChecks.Problem(WorkloadChecks.AudienceMissing, "invalid request", "send a JSON body {\"audience\": \"<who the token is for>\"} with no other member; audience is required (JWT-SVID spec §3)", StatusCodes.Status400BadRequest);
         }
 
+        if (!IsStringOrUri(audience))
+        {
+            // RFC 7519 §2 (StringOrURI): a value holding ':' must be a URI; no control characters reach the token or the audit trail.
+            return ProblemChecks.Problem(WorkloadChecks.AudienceInvalid, "invalid request", "audience must be a StringOrURI (RFC 7519 §2): an absolute URI such as https://api.example or spiffe://<trust-domain>/<path>, or a name without ':', with no control characters", StatusCodes.Status400BadRequest);
+        }
+
         var caller = await attestation.AttestAsync(http.Features.Get<WorkloadConnection>()!, ct);
         if (caller.Entry is not { } entry)
         {
@@ -98,6 +104,9 @@ internal static class WorkloadEndpoints
         NoStore(http);
         return Results.Json(new { spiffe_id = svid.SpiffeId, token = svid.Token, expires_at = svid.ExpiresAt });
     }
+
+    private static bool IsStringOrUri(string audience) =>
+        !audience.Any(char.IsControl) && (!audience.Contains(':', StringComparison.Ordinal) || Uri.IsWellFormedUriString(audience, UriKind.Absolute));
 
     private static IResult Refused(WorkloadCaller caller) =>
         ProblemChecks.Problem(WorkloadChecks.NoEntry, "no SVID for this process", caller.Refusal ?? "no registration entry matches this process", StatusCodes.Status403Forbidden);

@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Http.Json;
+using Mandate.Core.Spiffe;
+using Mandate.Server.Tests.Harness;
+
+namespace Mandate.Server.Tests.Spiffe;
+
+/// <summary>Hostile requests on the workload socket: each gets a Problem with its check id, never a 500, and issues nothing.</summary>
+public sealed class WorkloadRequestRulesTests : SpiffeBrokerTest
+{
+    private const string Agent = TestBroker.SupportAgent;
+
+    [Theory]
+    [InlineData("api.example:443 x")]
+    [InlineData("https://api.example/a b")]
+    [InlineData("refunds\u0000admin")]
+    [InlineData("refunds\nspiffe://acme.example/agents/other")]
+    [InlineData("https://api.example/\u007f")]
+    public async Task Invariant7_JwtSvid_AudienceThatIsNotAStringOrUri_Returns400AndIssuesNothing(string audience)
+    {
+        await RegisterThisProcessAsync(Agent);
+        using var client = WorkloadSocketClient.Connect(WorkloadSocket);
+
+        using var response = await client.PostAsJsonAsync("v1/svid/jwt", new { audience });
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "workload.audience_invalid");
+        Assert.Empty(await Broker.AuditEventsAsync(SpiffeAuditKinds.Svid));
+    }
+
+    [Theory]
+    [InlineData("refunds")]
+    [InlineData("urn:example:refunds")]
+    [InlineData("spiffe://acme.example/tools/refunds")]
+    public async Task JwtSvid_AudienceThatIsANameOrAnAbsoluteUri_IsIssued(string audience)
+    {
+        await RegisterThisProcessAsync(Agent);
+        using var client = WorkloadSocketClient.Connect(WorkloadSocket);
+
+        using var response = await client.PostAsJsonAsync("v1/svid/jwt", new { audience });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(audience, Assert.Single(await Broker.AuditEventsAsync(SpiffeAuditKinds.Svid)).Evidence["audience"]);
+    }
+}
