@@ -6,6 +6,9 @@ namespace Mandate.Server.WorkloadApi;
 /// </summary>
 internal static class WorkloadChecks
 {
+    /// <summary>415 or 413: a JWT-SVID request whose body is not <c>application/json</c> or is larger than 8 KiB.</summary>
+    public const string BodyInvalid = "workload.body_invalid";
+
     /// <summary>400: a JWT-SVID request without an audience (JWT-SVID spec §3).</summary>
     public const string AudienceMissing = "workload.audience_missing";
 

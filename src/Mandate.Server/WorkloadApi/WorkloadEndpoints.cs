@@ -20,6 +20,8 @@ internal static class WorkloadEndpoints
     public const string JwtPath = "/v1/svid/jwt";
     public const string BundlePath = "/v1/bundle";
     private const int MaxAudienceLength = 1024;
+    // Room for the longest audience with every character escaped (\uXXXX), and no more.
+    private const int MaxBodyBytes = 8 * 1024;
     // Exactly {"audience": "..."}: a misspelt, repeated or extra member is refused rather than read past.
     private static readonly JsonSerializerOptions BodyJson = new()
     {
@@ -65,10 +67,20 @@ internal static class WorkloadEndpoints
 
     private static async Task<IResult> JwtAsync(HttpContext http, WorkloadAttestation attestation, SpiffeAuthority authority, MandateOptions options, CancellationToken ct)
     {
+        if (!http.Request.HasJsonContentType())
+        {
+            return ProblemChecks.Problem(WorkloadChecks.BodyInvalid, "unsupported media type", "send the body as Content-Type: application/json", StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        if (await ClientRequestBody.ReadBoundedAsync(http.Request, MaxBodyBytes, ct) is not { } body)
+        {
+            return ProblemChecks.Problem(WorkloadChecks.BodyInvalid, "request body too large", $"the body is larger than {MaxBodyBytes} bytes; send only {{\"audience\": \"<who the token is for>\"}}", StatusCodes.Status413PayloadTooLarge);
+        }
+
         JwtSvidRequest? request;
         try
         {
-            request = await JsonSerializer.DeserializeAsync<JwtSvidRequest>(http.Request.Body, BodyJson, ct);
+            request = JsonSerializer.Deserialize<JwtSvidRequest>(body, BodyJson);
         }
         catch (JsonException)
         {

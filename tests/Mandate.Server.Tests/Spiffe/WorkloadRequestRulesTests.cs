@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using Mandate.Core.Spiffe;
 using Mandate.Server.Tests.Harness;
 
@@ -40,5 +41,38 @@ public sealed class WorkloadRequestRulesTests : SpiffeBrokerTest
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(audience, Assert.Single(await Broker.AuditEventsAsync(SpiffeAuditKinds.Svid)).Evidence["audience"]);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData(null)]
+    public async Task Invariant7_JwtSvid_BodyThatIsNotJson_Returns415AndIssuesNothing(string? contentType)
+    {
+        await RegisterThisProcessAsync(Agent);
+        using var client = WorkloadSocketClient.Connect(WorkloadSocket);
+        using var content = new ByteArrayContent("{\"audience\":\"refunds\"}"u8.ToArray());
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        }
+
+        using var response = await client.PostAsync("v1/svid/jwt", content);
+
+        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "workload.body_invalid");
+        Assert.Empty(await Broker.AuditEventsAsync(SpiffeAuditKinds.Svid));
+    }
+
+    [Fact]
+    public async Task Invariant7_JwtSvid_OversizedBody_Returns413ProblemAndIssuesNothing()
+    {
+        await RegisterThisProcessAsync(Agent);
+        using var client = WorkloadSocketClient.Connect(WorkloadSocket);
+        var body = "{\"audience\":\"refunds\"" + new string(' ', 64 * 1024) + "}";
+
+        using var response = await client.PostAsync("v1/svid/jwt", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "workload.body_invalid");
+        Assert.Empty(await Broker.AuditEventsAsync(SpiffeAuditKinds.Svid));
     }
 }
