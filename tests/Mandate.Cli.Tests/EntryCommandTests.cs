@@ -50,13 +50,22 @@ public sealed partial class EntryCommandTests : IAsyncLifetime, IDisposable
         Assert.Contains("no registration entries", emptyOutput, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task EntriesCreate_BadSelector_ExitsOneNamingTheSelectorForms()
+    [Theory]
+    [InlineData("--selector", "unix:pid:1", "unix:uid:<n>")]
+    [InlineData("--selector", "unix:path:relative/bin", "unix:path:<absolute path>")]
+    [InlineData("--spiffe-id", "spiffe://ACME.example/agents/a", "is not a SPIFFE ID")]
+    [InlineData("--spiffe-id", "spiffe://acme.example/agents/a/", "is not a SPIFFE ID")]
+    [InlineData("--x509-ttl", "soon", "--x509-ttl: 'soon' is not a duration")]
+    [InlineData("--jwt-ttl", "5", "--jwt-ttl: '5' is not a duration")]
+    public async Task Invariant7_EntriesCreate_MalformedArgument_ExitsTwoNamingItAndCreatesNothing(string option, string value, string expected)
     {
-        var (exit, output) = await CliRunner.RunAsync("entries", "create", "-c", _config, "--spiffe-id", "spiffe://acme.example/agents/a", "--selector", "unix:pid:1");
+        string[] args = option == "--spiffe-id"
+            ? ["entries", "create", "-c", _config, "--spiffe-id", value, "--selector", "unix:uid:0"]
+            : ["entries", "create", "-c", _config, "--spiffe-id", "spiffe://acme.example/agents/a", "--selector", "unix:uid:0", option, value];
+        var (exit, output) = await CliRunner.RunAsync(args);
 
-        Assert.Equal(1, exit);
-        Assert.Contains("unix:uid:<n>", output, StringComparison.Ordinal);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
         Assert.Contains("no registration entries", (await CliRunner.RunAsync("entries", "list", "-c", _config)).Output, StringComparison.Ordinal);
     }
 

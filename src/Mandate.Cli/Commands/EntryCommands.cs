@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using Mandate.Core.Configuration;
+using Mandate.Core.Protocol;
+using Mandate.Core.Spiffe;
 using Spectre.Console;
 
 namespace Mandate.Cli.Commands;
@@ -26,6 +29,7 @@ internal static class EntryCommands
         var x509Ttl = new Option<string?>("--x509-ttl") { Description = "X.509-SVID lifetime for this entry, e.g. 30m (at most 24h; default spiffe.x509_svid_ttl)" };
         var jwtTtl = new Option<string?>("--jwt-ttl") { Description = "JWT-SVID lifetime for this entry, e.g. 2m (at most 1h; default spiffe.jwt_svid_ttl)" };
         var json = CommonOptions.Json();
+        AddSyntaxChecks(spiffeId, selectors, x509Ttl, jwtTtl);
         var command = new Command("create", "Create an entry on the running broker (audited)") { config, spiffeId, selectors, x509Ttl, jwtTtl, json };
         command.SetAction((parse, ct) => RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
         {
@@ -39,6 +43,42 @@ internal static class EntryCommands
             Output.Line($"[green]created[/] {Output.Escape(Text(entry, "id"))}: {Output.Escape(Text(entry, "spiffe_id"))} for processes matching {Output.Escape(Selectors(entry))}");
         }));
         return command;
+    }
+
+    /// <summary>
+    /// A malformed argument is a usage error (exit 2) before anything is sent; what only the broker knows (its trust domain,
+    /// the TTL caps) it still answers itself.
+    /// </summary>
+    private static void AddSyntaxChecks(Option<string> spiffeId, Option<string[]> selectors, params Option<string?>[] ttls)
+    {
+        spiffeId.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } id && !SpiffeId.IsValid(id))
+            {
+                result.AddError($"--spiffe-id: '{id}' is not a SPIFFE ID; write spiffe://<trust-domain>/<path> (lower-case trust domain, no empty, '.' or '..' segments, no query or fragment)");
+            }
+        });
+        selectors.Validators.Add(result =>
+        {
+            foreach (var text in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!Selector.TryParse(text, out _, out var error))
+                {
+                    result.AddError($"--selector: {error}");
+                    return;
+                }
+            }
+        });
+        foreach (var ttl in ttls)
+        {
+            ttl.Validators.Add(result =>
+            {
+                if (result.GetValueOrDefault<string?>() is { } text && !Duration.TryParse(text, out _))
+                {
+                    result.AddError($"{ttl.Name}: '{text}' is not a duration; write a number and a unit, e.g. 90s, 5m, 1h");
+                }
+            });
+        }
     }
 
     private static Command List()
