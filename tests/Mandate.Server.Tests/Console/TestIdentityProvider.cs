@@ -34,6 +34,9 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
     /// <summary>Who the next authorization request signs in.</summary>
     public TestUser NextUser { get; set; } = new("alice-sub", "Alice Viewer", ["viewers"]);
 
+    /// <summary>Claims that replace the ID token's own (nonce, aud, ...), to play a provider or attacker that gets them wrong.</summary>
+    public Dictionary<string, object> IdTokenClaims { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Every authorization request's query, as the console's challenge sent it.</summary>
     public List<IQueryCollection> AuthorizationRequests { get; } = [];
 
@@ -94,10 +97,15 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
     {
         var now = DateTime.UtcNow;
         var claims = new Dictionary<string, object> { ["sub"] = user.Subject, ["name"] = user.Name, ["nonce"] = nonce, ["roles"] = user.Roles };
+        foreach (var (name, value) in IdTokenClaims)
+        {
+            claims[name] = value;
+        }
+
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer.ToString().TrimEnd('/'),
-            Audience = ClientId,
+            Audience = IdTokenClaims.ContainsKey("aud") ? null : ClientId,
             IssuedAt = now,
             NotBefore = now,
             Expires = now.AddMinutes(5),

@@ -1,0 +1,53 @@
+using System.Net;
+using System.Web;
+using Mandate.Core.Audit;
+
+namespace Mandate.Server.Tests.Console;
+
+/// <summary>
+/// What the console accepts from the identity provider: the authorization response's issuer (RFC 9207), a signed ID token
+/// for this client only (OpenID Connect Core 1.0 §2, §3.1.3.7), and a redirect URI that no request's Host header chose.
+/// A refused answer signs nobody in and records no sign-in.
+/// </summary>
+public sealed class ProviderAnswerTests : ConsoleTest
+{
+    [Fact]
+    public async Task Invariant7_an_id_token_with_a_forged_nonce_records_no_sign_in()
+    {
+        Idp.IdTokenClaims["nonce"] = "forged-nonce";
+        var (browser, callback) = await CallbackAsync(Admin);
+
+        await AssertNobodySignedInAsync(browser, callback);
+    }
+
+    [Fact]
+    public async Task Invariant7_an_id_token_without_a_subject_records_no_sign_in()
+    {
+        Idp.IdTokenClaims["sub"] = "";
+        var (browser, callback) = await CallbackAsync(Admin);
+
+        await AssertNobodySignedInAsync(browser, callback);
+    }
+
+    /// <summary>Goes to the provider as <paramref name="user"/> and brings its answer back to the console's callback.</summary>
+    private async Task<(ConsoleBrowser Browser, ConsoleBrowser.Page Callback)> CallbackAsync(TestUser user)
+    {
+        var browser = NewBrowser();
+        var challenge = await browser.GetAsync("/runs");
+        Assert.True(challenge.Status == HttpStatusCode.Found, challenge.ToString());
+        Idp.NextUser = user;
+        using var idpHttp = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
+        using var authorize = await idpHttp.GetAsync(challenge.Location);
+        Assert.Equal(HttpStatusCode.Found, authorize.StatusCode);
+        return (browser, await browser.GetAsync(authorize.Headers.Location!.ToString()));
+    }
+
+    private async Task AssertNobodySignedInAsync(ConsoleBrowser browser, ConsoleBrowser.Page callback)
+    {
+        Assert.True(callback.Status == HttpStatusCode.BadRequest, callback.ToString());
+        Assert.True(callback.HasElement("error"), callback.ToString());
+        Assert.DoesNotContain("mandate-console", browser.Cookies.Keys);
+        Assert.Equal(HttpStatusCode.Found, (await browser.GetAsync("/runs")).Status);
+        Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.ConsoleSignIn));
+    }
+}
