@@ -12,6 +12,24 @@ namespace Mandate.Server.Tests.Console;
 public sealed class ProviderAnswerTests : ConsoleTest
 {
     [Fact]
+    public async Task OidcCore2_an_unsigned_id_token_signs_nobody_in()
+    {
+        Idp.SignsIdTokens = false;
+        var (browser, callback) = await CallbackAsync(Admin);
+
+        await AssertNobodySignedInAsync(browser, callback);
+    }
+
+    [Fact]
+    public async Task OidcCore3137_an_id_token_also_addressed_to_another_client_signs_nobody_in()
+    {
+        Idp.IdTokenClaims["aud"] = new[] { TestIdentityProvider.ClientId, "another-client" };
+        var (browser, callback) = await CallbackAsync(Admin);
+
+        await AssertNobodySignedInAsync(browser, callback);
+    }
+
+    [Fact]
     public async Task Invariant7_an_id_token_with_a_forged_nonce_records_no_sign_in()
     {
         Idp.IdTokenClaims["nonce"] = "forged-nonce";

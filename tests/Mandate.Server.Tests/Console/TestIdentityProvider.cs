@@ -34,6 +34,9 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
     /// <summary>Who the next authorization request signs in.</summary>
     public TestUser NextUser { get; set; } = new("alice-sub", "Alice Viewer", ["viewers"]);
 
+    /// <summary>Whether ID tokens are signed; false issues them with <c>alg: none</c>.</summary>
+    public bool SignsIdTokens { get; set; } = true;
+
     /// <summary>Claims that replace the ID token's own (nonce, aud, ...), to play a provider or attacker that gets them wrong.</summary>
     public Dictionary<string, object> IdTokenClaims { get; } = new(StringComparer.Ordinal);
 
@@ -110,7 +113,7 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
             NotBefore = now,
             Expires = now.AddMinutes(5),
             Claims = claims,
-            SigningCredentials = new SigningCredentials(new RsaSecurityKey(_key) { KeyId = "idp-1" }, SecurityAlgorithms.RsaSha256),
+            SigningCredentials = SignsIdTokens ? new SigningCredentials(new RsaSecurityKey(_key) { KeyId = "idp-1" }, SecurityAlgorithms.RsaSha256) : null,
         });
     }
 
