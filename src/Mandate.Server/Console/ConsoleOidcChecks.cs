@@ -10,6 +10,20 @@ namespace Mandate.Server.Console;
 internal static class ConsoleOidcChecks
 {
     /// <summary>
+    /// RFC 9207 §2.4: an authorization response whose <c>iss</c> is not the provider's issuer, or that has none when the
+    /// provider's metadata says it always sends one, is refused before its code is redeemed (mix-up defence, RFC 9700 §4.4).
+    /// </summary>
+    public static async Task RequireProviderIssuerAsync(MessageReceivedContext context)
+    {
+        var configuration = await context.Options.ConfigurationManager!.GetConfigurationAsync(context.HttpContext.RequestAborted);
+        var issuer = context.ProtocolMessage.Iss;
+        if (issuer is null ? configuration.AuthorizationResponseIssParameterSupported : !string.Equals(issuer, configuration.Issuer, StringComparison.Ordinal))
+        {
+            context.Fail($"the authorization response's iss is not the provider's issuer '{configuration.Issuer}' (RFC 9207 §2.4)");
+        }
+    }
+
+    /// <summary>
     /// OpenID Connect Core 1.0 §2: an ID token is signed (never <c>alg: none</c>, which the console does not register); the
     /// handler skips that check for a token from the token endpoint. §3.1.3.7 (3): its audience is this client only.
     /// </summary>

@@ -12,6 +12,36 @@ namespace Mandate.Server.Tests.Console;
 public sealed class ProviderAnswerTests : ConsoleTest
 {
     [Fact]
+    public async Task Rfc9207_an_authorization_response_from_another_issuer_is_refused_before_its_code_is_redeemed()
+    {
+        Idp.ResponseIssuer = "https://evil.example";
+        var (browser, callback) = await CallbackAsync(Admin);
+
+        await AssertNobodySignedInAsync(browser, callback);
+        Assert.Equal(0, Idp.TokenRequests);
+    }
+
+    [Fact]
+    public async Task Rfc9207_a_response_without_iss_from_a_provider_that_always_sends_it_is_refused()
+    {
+        Idp.ResponseIssuer = null;
+        var (browser, callback) = await CallbackAsync(Admin);
+
+        await AssertNobodySignedInAsync(browser, callback);
+        Assert.Equal(0, Idp.TokenRequests);
+    }
+
+    [Fact]
+    public async Task Rfc9207_a_provider_that_does_not_send_iss_still_signs_people_in()
+    {
+        (Idp.ResponseIssuer, Idp.AdvertisesResponseIssuer) = (null, false);
+        var (browser, callback) = await CallbackAsync(Viewer);
+
+        Assert.True(callback.Status == HttpStatusCode.Found, callback.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/runs")).Status);
+    }
+
+    [Fact]
     public async Task OidcCore2_an_unsigned_id_token_signs_nobody_in()
     {
         Idp.SignsIdTokens = false;
