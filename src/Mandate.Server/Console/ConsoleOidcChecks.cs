@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Mandate.Server.Console;
@@ -9,6 +10,17 @@ namespace Mandate.Server.Console;
 /// </summary>
 internal static class ConsoleOidcChecks
 {
+    /// <summary>
+    /// The redirect URI is the console's own address (<c>console.public_url</c>, else the listener's), never one built from
+    /// the request's Host header: the provider is told where the console is, not where a request claimed it was.
+    /// </summary>
+    public static Task UseConsoleRedirectUri(RedirectContext context)
+    {
+        var console = context.HttpContext.RequestServices.GetRequiredService<ConsoleLoginCodes>().ConsoleUrl;
+        context.ProtocolMessage.RedirectUri = new Uri(console, ConsoleAuthentication.CallbackPath).ToString();
+        return Task.CompletedTask;
+    }
+
     /// <summary>
     /// RFC 9207 §2.4: an authorization response whose <c>iss</c> is not the provider's issuer, or that has none when the
     /// provider's metadata says it always sends one, is refused before its code is redeemed (mix-up defence, RFC 9700 §4.4).

@@ -77,6 +77,19 @@ public sealed class ProviderAnswerTests : ConsoleTest
         await AssertNobodySignedInAsync(browser, callback);
     }
 
+    [Fact]
+    public async Task Rfc9700_the_redirect_uri_is_the_consoles_own_address_whatever_the_host_header_says()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = ConsoleAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/runs");
+        request.Headers.Host = "evil.example";
+        using var challenge = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Found, challenge.StatusCode);
+        var query = HttpUtility.ParseQueryString(challenge.Headers.Location!.Query);
+        Assert.Equal($"{ConsoleAddress}signin-oidc", query["redirect_uri"]);
+    }
+
     /// <summary>Goes to the provider as <paramref name="user"/> and brings its answer back to the console's callback.</summary>
     private async Task<(ConsoleBrowser Browser, ConsoleBrowser.Page Callback)> CallbackAsync(TestUser user)
     {
