@@ -77,7 +77,7 @@ internal static class ConsoleAuthentication
 
         HostCookie(o.CorrelationCookie, "mandate-correlation.", SameSiteMode.Lax, https);
         HostCookie(o.NonceCookie, "mandate-nonce.", SameSiteMode.Lax, https);
-        o.Events.OnRedirectToIdentityProvider = ConsoleOidcChecks.UseConsoleRedirectUri;
+        o.Events.OnRedirectToIdentityProvider = ConsoleOidcChecks.CheckProviderAndRedirectUriAsync;
         o.Events.OnMessageReceived = ConsoleOidcChecks.RequireProviderIssuerAsync;
         o.Events.OnTokenValidated = ConsoleOidcChecks.RequireSignedIdTokenForThisClient;
         // Only once the handler has checked everything (nonce, sub, azp come after OnTokenValidated): a refused answer is no sign-in.

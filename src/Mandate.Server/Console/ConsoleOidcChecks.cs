@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 
@@ -11,14 +12,28 @@ namespace Mandate.Server.Console;
 internal static class ConsoleOidcChecks
 {
     /// <summary>
-    /// The redirect URI is the console's own address (<c>console.public_url</c>, else the listener's), never one built from
-    /// the request's Host header: the provider is told where the console is, not where a request claimed it was.
+    /// Before anyone is sent to the provider: OpenID Connect Discovery 1.0 §4.3, a discovery document whose <c>issuer</c> is not
+    /// the configured one (a trailing '/' aside) MUST NOT be used, since ID tokens are then checked against it (502, nobody is
+    /// sent there). The redirect URI is the console's own address (<c>console.public_url</c>, else the listener's), never one
+    /// built from the request's Host header: the provider is told where the console is, not where a request claimed it was.
     /// </summary>
-    public static Task UseConsoleRedirectUri(RedirectContext context)
+    public static async Task CheckProviderAndRedirectUriAsync(RedirectContext context)
     {
+        var configuration = await context.Options.ConfigurationManager!.GetConfigurationAsync(context.HttpContext.RequestAborted);
+        if (!string.Equals(configuration.Issuer?.TrimEnd('/'), context.Options.Authority?.TrimEnd('/'), StringComparison.Ordinal))
+        {
+            // Fetch the document again at the next sign-in (at most every few minutes), so a corrected provider is used at once.
+            context.Options.ConfigurationManager.RequestRefresh();
+            context.HandleResponse();
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            await ConsolePages.ErrorAsync(context.HttpContext, "Identity provider not usable",
+                $"its discovery document names the issuer '{configuration.Issuer}', not console.oidc.issuer '{context.Options.Authority}' "
+                + "(OpenID Connect Discovery 1.0 §4.3); correct console.oidc.issuer or the provider's configuration");
+            return;
+        }
+
         var console = context.HttpContext.RequestServices.GetRequiredService<ConsoleLoginCodes>().ConsoleUrl;
         context.ProtocolMessage.RedirectUri = new Uri(console, ConsoleAuthentication.CallbackPath).ToString();
-        return Task.CompletedTask;
     }
 
     /// <summary>

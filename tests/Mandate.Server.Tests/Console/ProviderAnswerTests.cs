@@ -90,6 +90,20 @@ public sealed class ProviderAnswerTests : ConsoleTest
         Assert.Equal($"{ConsoleAddress}signin-oidc", query["redirect_uri"]);
     }
 
+    [Fact]
+    public async Task OidcDiscovery43_a_provider_whose_discovery_names_another_issuer_is_not_used()
+    {
+        Idp.DiscoveryIssuer = "https://evil.example";
+        var browser = NewBrowser();
+        var refused = await browser.GetAsync("/runs");
+
+        Assert.True(refused.Status == HttpStatusCode.BadGateway, refused.ToString());
+        Assert.True(refused.HasElement("error"), refused.ToString());
+        Assert.Contains("console.oidc.issuer", refused.Html, StringComparison.Ordinal);
+        Assert.Null(refused.Location);
+        Assert.Empty(Idp.AuthorizationRequests);
+    }
+
     /// <summary>Goes to the provider as <paramref name="user"/> and brings its answer back to the console's callback.</summary>
     private async Task<(ConsoleBrowser Browser, ConsoleBrowser.Page Callback)> CallbackAsync(TestUser user)
     {

@@ -40,6 +40,9 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
     /// <summary>Whether discovery says every authorization response carries <c>iss</c> (RFC 9207 §3).</summary>
     public bool AdvertisesResponseIssuer { get; set; } = true;
 
+    /// <summary>The <c>issuer</c> its discovery document names; null names <see cref="Issuer"/>.</summary>
+    public string? DiscoveryIssuer { get; set; }
+
     /// <summary>Whether ID tokens are signed; false issues them with <c>alg: none</c>.</summary>
     public bool SignsIdTokens { get; set; } = true;
 
@@ -73,7 +76,7 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
     {
         // One JSON text: what a provider publishes.
         _app.MapGet("/idp/.well-known/openid-configuration", () => Results.Text($$"""
-            {"issuer":"{{Issuer}}","authorization_endpoint":"{{Issuer}}/authorize","token_endpoint":"{{Issuer}}/token","jwks_uri":"{{Issuer}}/jwks",
+            {"issuer":"{{DiscoveryIssuer ?? Issuer.ToString()}}","authorization_endpoint":"{{Issuer}}/authorize","token_endpoint":"{{Issuer}}/token","jwks_uri":"{{Issuer}}/jwks",
              "response_types_supported":["code"],"subject_types_supported":["public"],"id_token_signing_alg_values_supported":["RS256"],"code_challenge_methods_supported":["S256"],
              "authorization_response_iss_parameter_supported":{{(AdvertisesResponseIssuer ? "true" : "false")}}}
             """, "application/json"));
