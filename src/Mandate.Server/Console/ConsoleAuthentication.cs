@@ -65,7 +65,7 @@ internal static class ConsoleAuthentication
         o.SaveTokens = false;
         o.MapInboundClaims = false;
         o.GetClaimsFromUserInfoEndpoint = false;
-        // The principal is replaced at OnTokenValidated; the default claim actions would then delete its "iss".
+        // The default claim actions would delete the "iss" claim that OnTicketReceived reads.
         o.ClaimActions.Clear();
         o.RequireHttpsMetadata = !oidc.IsLoopbackIssuer;
         o.CallbackPath = CallbackPath;
@@ -77,7 +77,11 @@ internal static class ConsoleAuthentication
 
         HostCookie(o.CorrelationCookie, "mandate-correlation.", SameSiteMode.Lax, https);
         HostCookie(o.NonceCookie, "mandate-nonce.", SameSiteMode.Lax, https);
-        o.Events.OnTokenValidated = async context =>
+        o.Events.OnRedirectToIdentityProvider = ConsoleOidcChecks.CheckProviderAndRedirectUriAsync;
+        o.Events.OnMessageReceived = ConsoleOidcChecks.RequireProviderIssuerAsync;
+        o.Events.OnTokenValidated = ConsoleOidcChecks.RequireSignedIdTokenForThisClient;
+        // Only once the handler has checked everything (nonce, sub, azp come after OnTokenValidated): a refused answer is no sign-in.
+        o.Events.OnTicketReceived = async context =>
         {
             // Keep who the user is and their role; the ID token and every other claim stay out of the cookie.
             var principal = context.Principal!;
@@ -92,7 +96,8 @@ internal static class ConsoleAuthentication
             catch (StoreUnavailableException)
             {
                 // No session without its record.
-                context.Fail("the sign-in could not be recorded");
+                context.HandleResponse();
+                await SignInFailedAsync(context.HttpContext);
                 return;
             }
 
@@ -101,9 +106,14 @@ internal static class ConsoleAuthentication
         o.Events.OnRemoteFailure = context =>
         {
             context.HandleResponse();
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return ConsolePages.ErrorAsync(context.HttpContext, "sign-in failed", "the identity provider's answer could not be accepted; start again from the console's home page");
+            return SignInFailedAsync(context.HttpContext);
         };
+    }
+
+    private static Task SignInFailedAsync(HttpContext http)
+    {
+        http.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return ConsolePages.ErrorAsync(http, "sign-in failed", "the identity provider's answer could not be accepted; start again from the console's home page");
     }
 
     /// <summary>

@@ -81,7 +81,9 @@ internal static class ConsoleHost
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;
-            await ConsolePages.ErrorAsync(http, $"{http.Response.StatusCode}", "there is no such page here");
+            await ConsolePages.ErrorAsync(http, $"{http.Response.StatusCode}", http.Response.StatusCode == StatusCodes.Status405MethodNotAllowed
+                ? $"this page does not take a {http.Request.Method} request (only {http.Response.Headers.Allow}); use the console's links and buttons"
+                : "there is no such page here");
         });
         app.UseAuthentication();
         app.UseAuthorization();

@@ -27,6 +27,9 @@ public sealed class ConsoleLoginCodes
     /// <summary>The console's address once its listener is bound (used when <c>console.public_url</c> is not set).</summary>
     public Uri? ListenerAddress { get; set; }
 
+    /// <summary>Where people reach the console: <c>console.public_url</c>, else the listener's address.</summary>
+    public Uri ConsoleUrl => _options.Console.PublicUrl ?? ListenerAddress ?? throw new InvalidOperationException("the console listener is not bound");
+
     /// <summary>True when <c>environment</c> is prod or production: no one-time login there.</summary>
     public bool Refused => _options.Environment.Equals("prod", StringComparison.OrdinalIgnoreCase)
         || _options.Environment.Equals("production", StringComparison.OrdinalIgnoreCase);
@@ -51,8 +54,7 @@ public sealed class ConsoleLoginCodes
         var code = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var expiresAt = now + Lifetime;
         _pending[Hash(code)] = expiresAt;
-        var baseUrl = _options.Console.PublicUrl ?? ListenerAddress ?? throw new InvalidOperationException("the console listener is not bound");
-        return (new Uri(baseUrl, $"{Path}?code={code}"), expiresAt);
+        return (new Uri(ConsoleUrl, $"{Path}?code={code}"), expiresAt);
     }
 
     /// <summary>Whether <paramref name="code"/> is unused and unexpired (the confirmation page; does not use it).</summary>

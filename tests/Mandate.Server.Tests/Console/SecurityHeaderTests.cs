@@ -101,4 +101,19 @@ public sealed class SecurityHeaderTests : ConsoleTest
         Assert.Equal(0, Broker.Runtime.Revocations.Count);
         await Broker.IssueAsync(Broker.RefundRequest());
     }
+
+    [Fact]
+    public async Task Rfc9110_a_method_a_page_does_not_take_gets_405_with_allow_and_a_page_that_says_so()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = ConsoleAddress };
+        foreach (var (method, path, allow) in new[] { ("PUT", "/runs", "GET, HEAD"), ("DELETE", "/signout", "POST"), ("GET", "/signout", "POST") })
+        {
+            using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+            Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.Contains($"does not take a {method} request", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("no such page", html, StringComparison.Ordinal);
+        }
+    }
 }

@@ -34,11 +34,29 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
     /// <summary>Who the next authorization request signs in.</summary>
     public TestUser NextUser { get; set; } = new("alice-sub", "Alice Viewer", ["viewers"]);
 
+    /// <summary>The <c>iss</c> of authorization responses (RFC 9207); null sends none. Defaults to <see cref="Issuer"/>.</summary>
+    public string? ResponseIssuer { get; set; }
+
+    /// <summary>Whether discovery says every authorization response carries <c>iss</c> (RFC 9207 §3).</summary>
+    public bool AdvertisesResponseIssuer { get; set; } = true;
+
+    /// <summary>The <c>issuer</c> its discovery document names; null names <see cref="Issuer"/>.</summary>
+    public string? DiscoveryIssuer { get; set; }
+
+    /// <summary>Whether ID tokens are signed; false issues them with <c>alg: none</c>.</summary>
+    public bool SignsIdTokens { get; set; } = true;
+
+    /// <summary>Claims that replace the ID token's own (nonce, aud, ...), to play a provider or attacker that gets them wrong.</summary>
+    public Dictionary<string, object> IdTokenClaims { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Every authorization request's query, as the console's challenge sent it.</summary>
     public List<IQueryCollection> AuthorizationRequests { get; } = [];
 
     /// <summary>Token requests refused (a wrong PKCE verifier or redirect URI).</summary>
     public int RefusedTokenRequests { get; private set; }
+
+    /// <summary>Token requests received (codes the console redeemed or tried to).</summary>
+    public int TokenRequests { get; private set; }
 
     public static async Task<TestIdentityProvider> StartAsync()
     {
@@ -50,6 +68,7 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
         await idp._app.StartAsync();
         var address = idp._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         idp.Issuer = new Uri(address.TrimEnd('/') + "/idp");
+        idp.ResponseIssuer = idp.Issuer.ToString();
         return idp;
     }
 
@@ -57,8 +76,9 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
     {
         // One JSON text: what a provider publishes.
         _app.MapGet("/idp/.well-known/openid-configuration", () => Results.Text($$"""
-            {"issuer":"{{Issuer}}","authorization_endpoint":"{{Issuer}}/authorize","token_endpoint":"{{Issuer}}/token","jwks_uri":"{{Issuer}}/jwks",
-             "response_types_supported":["code"],"subject_types_supported":["public"],"id_token_signing_alg_values_supported":["RS256"],"code_challenge_methods_supported":["S256"]}
+            {"issuer":"{{DiscoveryIssuer ?? Issuer.ToString()}}","authorization_endpoint":"{{Issuer}}/authorize","token_endpoint":"{{Issuer}}/token","jwks_uri":"{{Issuer}}/jwks",
+             "response_types_supported":["code"],"subject_types_supported":["public"],"id_token_signing_alg_values_supported":["RS256"],"code_challenge_methods_supported":["S256"],
+             "authorization_response_iss_parameter_supported":{{(AdvertisesResponseIssuer ? "true" : "false")}}}
             """, "application/json"));
 
         _app.MapGet("/idp/jwks", () =>
@@ -72,11 +92,13 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
             AuthorizationRequests.Add(q);
             var code = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
             _codes[code] = (q["nonce"]!, q["code_challenge"]!, q["redirect_uri"]!, NextUser);
-            return Results.Redirect($"{q["redirect_uri"]}?code={code}&state={Uri.EscapeDataString(q["state"]!)}");
+            var iss = ResponseIssuer is null ? "" : "&iss=" + Uri.EscapeDataString(ResponseIssuer);
+            return Results.Redirect($"{q["redirect_uri"]}?code={code}&state={Uri.EscapeDataString(q["state"]!)}{iss}");
         });
         _app.MapPost("/idp/token", async (HttpContext http) =>
         {
             var form = await http.Request.ReadFormAsync();
+            TokenRequests++;
             var verifier = form["code_verifier"].ToString();
             var challenge = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
             if (!_codes.TryRemove(form["code"].ToString(), out var grant) || grant.Challenge != challenge || grant.RedirectUri != form["redirect_uri"]
@@ -94,15 +116,20 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
     {
         var now = DateTime.UtcNow;
         var claims = new Dictionary<string, object> { ["sub"] = user.Subject, ["name"] = user.Name, ["nonce"] = nonce, ["roles"] = user.Roles };
+        foreach (var (name, value) in IdTokenClaims)
+        {
+            claims[name] = value;
+        }
+
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer.ToString().TrimEnd('/'),
-            Audience = ClientId,
+            Audience = IdTokenClaims.ContainsKey("aud") ? null : ClientId,
             IssuedAt = now,
             NotBefore = now,
             Expires = now.AddMinutes(5),
             Claims = claims,
-            SigningCredentials = new SigningCredentials(new RsaSecurityKey(_key) { KeyId = "idp-1" }, SecurityAlgorithms.RsaSha256),
+            SigningCredentials = SignsIdTokens ? new SigningCredentials(new RsaSecurityKey(_key) { KeyId = "idp-1" }, SecurityAlgorithms.RsaSha256) : null,
         });
     }
 
