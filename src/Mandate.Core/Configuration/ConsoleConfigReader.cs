@@ -24,6 +24,7 @@ internal static class ConsoleConfigReader
         }
 
         var hasOidc = ((YamlMappingNode)m.Node).Children.ContainsKey(new YamlScalarNode("oidc"));
+        var (idle, max) = ReadSessionLimits(m, defaults);
         return new ConsoleOptions
         {
             Listen = listen,
@@ -34,8 +35,21 @@ internal static class ConsoleConfigReader
                 Tenants = a.StringList("tenants") ?? [],
                 Tools = a.StringList("tools") ?? [],
             }),
-            IdleTimeout = m.Duration("idle_timeout") ?? defaults.IdleTimeout,
+            IdleTimeout = idle,
+            SessionMax = max,
         };
+    }
+
+    private static (TimeSpan Idle, TimeSpan Max) ReadSessionLimits(YamlMapping m, ConsoleOptions defaults)
+    {
+        var idle = m.Duration("idle_timeout") ?? defaults.IdleTimeout;
+        var max = m.Duration("session_max") ?? defaults.SessionMax;
+        if (max < idle)
+        {
+            m.Problem("session_max", $"must be at least idle_timeout ({Duration.Format(idle)}), e.g. 8h");
+        }
+
+        return (idle, max);
     }
 
     private static void CheckListen(YamlMapping m, YamlMapping root, string listen)

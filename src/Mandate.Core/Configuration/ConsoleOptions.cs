@@ -25,5 +25,11 @@ public sealed record ConsoleOptions
     /// <summary>How long a console session lasts without a request. Default 15 minutes.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long a console session lasts at most, however active it is (OWASP ASVS 5.0 7.3.2): then the person signs in
+    /// again and their role is read again. Default 8 hours.
+    /// </summary>
+    public TimeSpan SessionMax { get; init; } = TimeSpan.FromHours(8);
+
     public bool Enabled => Listen is not null;
 }

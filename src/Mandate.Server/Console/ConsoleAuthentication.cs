@@ -36,7 +36,7 @@ internal static class ConsoleAuthentication
             o.SlidingExpiration = true;
             o.LoginPath = SignInPath;
             o.TimeProvider = time;
-            o.SessionStore = new ConsoleSessionStore(time);
+            o.SessionStore = new ConsoleSessionStore(time, console.SessionMax);
             o.Events.OnRedirectToAccessDenied = context =>
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;

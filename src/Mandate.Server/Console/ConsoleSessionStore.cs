@@ -8,20 +8,21 @@ namespace Mandate.Server.Console;
 /// <summary>
 /// Console sessions held in the broker's memory; the cookie carries only a random key. Signing out removes the
 /// session here, so a copy of the cookie taken before is refused afterwards (OWASP ASVS 5.0 7.4.1: a terminated
-/// session cannot be used again), which a self-contained cookie cannot do. Like the cookie keys, a restart ends
-/// every session.
+/// session cannot be used again), which a self-contained cookie cannot do. However active, a session ends
+/// <c>console.session_max</c> after its sign-in (ASVS 7.3.2), so the role read then is read again. Like the cookie keys,
+/// a restart ends every session.
 /// </summary>
-internal sealed class ConsoleSessionStore(TimeProvider time) : ITicketStore
+internal sealed class ConsoleSessionStore(TimeProvider time, TimeSpan sessionMax) : ITicketStore
 {
-    private readonly ConcurrentDictionary<string, AuthenticationTicket> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
 
     public Task<string> StoreAsync(AuthenticationTicket ticket)
     {
-        // Sign-ins are rare and need a valid login, so dropping idle sessions here keeps the map small.
+        // Sign-ins are rare and need a valid login, so dropping ended sessions here keeps the map small.
         var now = time.GetUtcNow();
         foreach (var (key, held) in _sessions)
         {
-            if (held.Properties.ExpiresUtc is { } expires && expires <= now)
+            if (held.EndedAt(now, sessionMax))
             {
                 _sessions.TryRemove(key, out _);
             }
@@ -29,27 +30,47 @@ internal sealed class ConsoleSessionStore(TimeProvider time) : ITicketStore
 
         // 256 random bits: a new key at every sign-in, so no key chosen before it (fixation) is ever a session.
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        _sessions[id] = ticket;
+        _sessions[id] = new Session(ticket, now);
         return Task.FromResult(id);
     }
 
     public Task RenewAsync(string key, AuthenticationTicket ticket)
     {
-        // Only a session still held is renewed: a request racing its sign-out must not bring it back.
+        // Only a session still held is renewed, and it keeps its sign-in time: a request racing its sign-out must not
+        // bring it back, and activity must not stretch it past session_max.
         if (_sessions.TryGetValue(key, out var held))
         {
-            _sessions.TryUpdate(key, ticket, held);
+            _sessions.TryUpdate(key, held with { Ticket = ticket }, held);
         }
 
         return Task.CompletedTask;
     }
 
-    public Task<AuthenticationTicket?> RetrieveAsync(string key) =>
-        Task.FromResult(_sessions.TryGetValue(key, out var ticket) ? ticket : null);
+    public Task<AuthenticationTicket?> RetrieveAsync(string key)
+    {
+        if (!_sessions.TryGetValue(key, out var held))
+        {
+            return Task.FromResult<AuthenticationTicket?>(null);
+        }
+
+        if (held.EndedAt(time.GetUtcNow(), sessionMax))
+        {
+            _sessions.TryRemove(key, out _);
+            return Task.FromResult<AuthenticationTicket?>(null);
+        }
+
+        return Task.FromResult<AuthenticationTicket?>(held.Ticket);
+    }
 
     public Task RemoveAsync(string key)
     {
         _sessions.TryRemove(key, out _);
         return Task.CompletedTask;
+    }
+
+    private sealed record Session(AuthenticationTicket Ticket, DateTimeOffset SignedInAt)
+    {
+        public bool EndedAt(DateTimeOffset now, TimeSpan max) =>
+            now >= SignedInAt + max || (Ticket.Properties.ExpiresUtc is { } idleEnd && idleEnd <= now);
     }
 }

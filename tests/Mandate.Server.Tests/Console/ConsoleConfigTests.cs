@@ -26,6 +26,7 @@ public sealed class ConsoleConfigTests
               listen: http://127.0.0.1:8470
               public_url: https://console.acme.example
               idle_timeout: 5m
+              session_max: 2h
               approvers: { tenants: [acme], tools: [refunds] }
               oidc:
                 issuer: https://login.acme.example
@@ -38,6 +39,7 @@ public sealed class ConsoleConfigTests
         Assert.Equal("http://127.0.0.1:8470", options.Listen);
         Assert.Equal(new Uri("https://console.acme.example"), options.PublicUrl);
         Assert.Equal(TimeSpan.FromMinutes(5), options.IdleTimeout);
+        Assert.Equal(TimeSpan.FromHours(2), options.SessionMax);
         Assert.True(options.Approvers.Allows("acme", "refunds"));
         Assert.False(options.Approvers.Allows("globex", "refunds"));
         Assert.False(options.Approvers.Allows("acme", "crm"));
@@ -60,6 +62,7 @@ public sealed class ConsoleConfigTests
     [InlineData("console: { listen: http://127.0.0.1:8470, oidc: { issuer: https://l.example, client_id: c, client_secret_env: A, client_secret_file: b, roles: { admin: [a] } } }", "not both")]
     [InlineData("console: { listen: http://127.0.0.1:8470, oidc: { issuer: https://l.example, client_id: c, scopes: [profile], roles: { admin: [a] } } }", "must include openid")]
     [InlineData("console: { listen: http://127.0.0.1:8470, colour: blue }", "colour")]
+    [InlineData("console: { listen: http://127.0.0.1:8470, idle_timeout: 30m, session_max: 10m }", "session_max: must be at least idle_timeout (30m)")]
     public void Mistakes_are_reported_with_their_place(string console, string expected)
     {
         var message = Problems(console);

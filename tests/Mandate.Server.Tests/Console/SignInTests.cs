@@ -98,6 +98,23 @@ public sealed class SignInTests : ConsoleTest
     }
 
     [Fact]
+    public async Task The_session_ends_at_session_max_however_active_it_is()
+    {
+        // OWASP ASVS 5.0 7.3.2: an absolute lifetime, so a role taken away at the provider does not live on in a busy session.
+        var browser = await SignInAsync(Admin);
+        for (var elapsed = TimeSpan.FromMinutes(10); elapsed < TimeSpan.FromHours(8); elapsed += TimeSpan.FromMinutes(10))
+        {
+            Broker.Clock.Advance(TimeSpan.FromMinutes(10));
+            Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/runs")).Status);
+        }
+
+        Broker.Clock.Advance(TimeSpan.FromMinutes(10));
+        var ended = await browser.GetAsync("/runs");
+        Assert.Equal(HttpStatusCode.Found, ended.Status);
+        Assert.StartsWith(Idp.Issuer.ToString(), ended.Location!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Signing_out_ends_the_session_and_needs_the_form_token()
     {
         var browser = await SignInAsync(Approver);
