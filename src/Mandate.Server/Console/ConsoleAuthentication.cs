@@ -79,7 +79,7 @@ internal static class ConsoleAuthentication
         HostCookie(o.NonceCookie, "mandate-nonce.", SameSiteMode.Lax, https);
         o.Events.OnRedirectToIdentityProvider = ConsoleOidcChecks.CheckProviderAndRedirectUriAsync;
         o.Events.OnMessageReceived = ConsoleOidcChecks.RequireProviderIssuerAsync;
-        o.Events.OnTokenValidated = ConsoleOidcChecks.RequireSignedIdTokenForThisClient;
+        o.Events.OnTokenValidated = ConsoleOidcChecks.CheckIdToken;
         // Only once the handler has checked everything (nonce, sub, azp come after OnTokenValidated): a refused answer is no sign-in.
         o.Events.OnTicketReceived = async context =>
         {

@@ -52,9 +52,11 @@ internal static class ConsoleOidcChecks
 
     /// <summary>
     /// OpenID Connect Core 1.0 §2: an ID token is signed (never <c>alg: none</c>, which the console does not register); the
-    /// handler skips that check for a token from the token endpoint. §3.1.3.7 (3): its audience is this client only.
+    /// handler skips that check for a token from the token endpoint. §3.1.3.7 (3): its audience is this client only. (10): one
+    /// issued further in the future than the clock skew is refused, as the broker refuses every incoming JWT's future
+    /// <c>iat</c>; the handler has no <c>iat</c> window.
     /// </summary>
-    public static Task RequireSignedIdTokenForThisClient(TokenValidatedContext context)
+    public static Task CheckIdToken(TokenValidatedContext context)
     {
         var token = new JsonWebToken(context.TokenEndpointResponse?.IdToken ?? context.ProtocolMessage.IdToken);
         if (!token.IsSigned || string.Equals(token.Alg, "none", StringComparison.OrdinalIgnoreCase))
@@ -64,6 +66,11 @@ internal static class ConsoleOidcChecks
         else if (token.Audiences.Any(a => !string.Equals(a, context.Options.ClientId, StringComparison.Ordinal)))
         {
             context.Fail($"the provider's ID token names audiences other than '{context.Options.ClientId}' (OpenID Connect Core 1.0 §3.1.3.7)");
+        }
+        // The clock IdentityModel checks exp and nbf against, with the same skew.
+        else if (token.IssuedAt > DateTime.UtcNow + context.Options.TokenValidationParameters.ClockSkew)
+        {
+            context.Fail($"the provider's ID token says it was issued at {token.IssuedAt:u}, in the future; check the provider's clock (OpenID Connect Core 1.0 §3.1.3.7)");
         }
 
         return Task.CompletedTask;

@@ -51,6 +51,15 @@ public sealed class ProviderAnswerTests : ConsoleTest
     }
 
     [Fact]
+    public async Task OidcCore3137_an_id_token_issued_a_day_in_the_future_signs_nobody_in()
+    {
+        Idp.IdTokenIssuedAtShift = TimeSpan.FromDays(1);
+        var (browser, callback) = await CallbackAsync(Admin);
+
+        await AssertNobodySignedInAsync(browser, callback);
+    }
+
+    [Fact]
     public async Task OidcCore3137_an_id_token_also_addressed_to_another_client_signs_nobody_in()
     {
         Idp.IdTokenClaims["aud"] = new[] { TestIdentityProvider.ClientId, "another-client" };

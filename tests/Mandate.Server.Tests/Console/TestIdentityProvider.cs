@@ -49,6 +49,9 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
     /// <summary>Claims that replace the ID token's own (nonce, aud, ...), to play a provider or attacker that gets them wrong.</summary>
     public Dictionary<string, object> IdTokenClaims { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>How far from now the ID token's <c>iat</c> is (the descriptor's time wins over a claim of that name).</summary>
+    public TimeSpan IdTokenIssuedAtShift { get; set; }
+
     /// <summary>Every authorization request's query, as the console's challenge sent it.</summary>
     public List<IQueryCollection> AuthorizationRequests { get; } = [];
 
@@ -125,7 +128,7 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
         {
             Issuer = Issuer.ToString().TrimEnd('/'),
             Audience = IdTokenClaims.ContainsKey("aud") ? null : ClientId,
-            IssuedAt = now,
+            IssuedAt = now + IdTokenIssuedAtShift,
             NotBefore = now,
             Expires = now.AddMinutes(5),
             Claims = claims,
