@@ -1,0 +1,52 @@
+using Mandate.Core.Audit;
+using Mandate.Core.Storage;
+using Mandate.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Mandate.Cli.Tests;
+
+/// <summary>
+/// A store edited by hand, as someone hiding history would: <c>audit verify</c> names what was changed, and <c>audit
+/// query</c> still answers with every record, showing the damaged one instead of failing with a stack trace.
+/// </summary>
+public sealed class AuditEditedStoreCommandTests
+{
+    [Fact]
+    public async Task AuditVerify_RecordsDeletedBehindAnUnsignedPruneAnchor_ExitsOneNamingTheAnchor()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var db = await SeedAsync(dir, 4);
+        // The store's triggers allow deleting up to an anchor that names a record it holds; only the anchor's signed
+        // checkpoint tells an archive from a deletion.
+        await ExecuteAsync(db, "INSERT INTO audit_anchors VALUES (2, (SELECT hash FROM audit WHERE seq = 2), '{}', 'none.jsonl', 0); DELETE FROM audit WHERE seq <= 2;");
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("audit chain broken at record #2: the prune anchor at record 2: malformed checkpoint line", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> SeedAsync(TempFolder dir, int count)
+    {
+        var db = Path.Combine(dir.Path, "data", "mandate.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+        await using var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = db });
+        await store.MigrateAsync(CancellationToken.None);
+        var events = Enumerable.Range(1, count).Select(i => new AuditEvent
+        {
+            Kind = AuditKinds.Decision, Time = DateTimeOffset.UtcNow, Outcome = i % 2 == 0 ? "deny" : "allow", User = $"user{i}", Tenant = "acme",
+        });
+        await store.CommitAsync(new StoreBatch([.. events]), CancellationToken.None);
+        return db;
+    }
+
+    private static async Task ExecuteAsync(string db, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}
