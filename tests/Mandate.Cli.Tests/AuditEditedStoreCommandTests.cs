@@ -12,6 +12,26 @@ namespace Mandate.Cli.Tests;
 public sealed class AuditEditedStoreCommandTests
 {
     [Fact]
+    public async Task AuditQuery_RecordWhosePayloadIsNotAnEvent_ListedAsUnreadableAndTheRestShown()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var db = await SeedAsync(dir, 3);
+        await ExecuteAsync(db, "DROP TRIGGER audit_shapes_no_update; UPDATE audit_shapes SET body = 'not json' WHERE id = (SELECT shape FROM audit WHERE seq = 2);");
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config);
+        var (jsonExit, json) = await CliRunner.RunAsync("audit", "query", "-c", config, "--json");
+
+        Assert.Equal((0, 0), (exit, jsonExit));
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.Contains("#2    unreadable: the record is not an audit event", output, StringComparison.Ordinal);
+        Assert.Contains("#3 ", output, StringComparison.Ordinal);
+        Assert.Contains("{\"seq\":2,", json, StringComparison.Ordinal);
+        Assert.Contains("\"event\":\"not json\"}", json, StringComparison.Ordinal);
+        Assert.Equal(3, json.Trim().Split('\n').Length);
+    }
+
+    [Fact]
     public async Task AuditVerify_RecordsDeletedBehindAnUnsignedPruneAnchor_ExitsOneNamingTheAnchor()
     {
         using var dir = new TempFolder();

@@ -22,7 +22,11 @@ internal static class AuditTable
 
     private static string Format(AuditRecord r)
     {
-        var e = r.Event;
+        if (r.TryReadEvent() is not { } e)
+        {
+            return $"#{r.Sequence,-4} [red]unreadable[/]: the record is not an audit event (the store was edited; 'mandate audit verify' names the change)";
+        }
+
         var outcome = e.Outcome switch
         {
             "allow" or "issued" or "accepted" or "loaded" or "rotated" => $"[green]{e.Outcome,-8}[/]",
