@@ -47,6 +47,22 @@ public sealed class AuditEditedStoreCommandTests
         Assert.Contains("audit chain broken at record #2: the prune anchor at record 2: malformed checkpoint line", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AuditVerify_CheckpointKeyWithAnEditedPublicJwk_RefusesInOneLineWithoutAStackTrace()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var db = await SeedAsync(dir, 4);
+        await ExecuteAsync(db, "INSERT INTO keys VALUES ('audit-checkpoint-x', 'audit-checkpoint', 'ES256', x'00', 'not a jwk', '2026-12-05T00:00:00Z', NULL, NULL, 'n');"
+            + "INSERT INTO audit_anchors VALUES (2, (SELECT hash FROM audit WHERE seq = 2), '{}', 'none.jsonl', 0); DELETE FROM audit WHERE seq <= 2;");
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config);
+
+        Assert.Equal(1, exit);
+        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+        Assert.Contains("the prune anchor at record 2", output, StringComparison.Ordinal);
+    }
+
     private static async Task<string> SeedAsync(TempFolder dir, int count)
     {
         var db = Path.Combine(dir.Path, "data", "mandate.db");

@@ -1,5 +1,4 @@
-using Mandate.Core.Keys;
-using Microsoft.IdentityModel.Tokens;
+using Mandate.Core.Audit.Checkpoints;
 
 namespace Mandate.Core.Audit.Retention;
 
@@ -22,9 +21,7 @@ public static class AuditStoreVerifier
             return result;
         }
 
-        var keys = (await store.ListKeysAsync(KeyPurposes.AuditCheckpoint, cancellationToken))
-            .ToDictionary(k => k.Kid, k => new JsonWebKey(k.PublicJwk), StringComparer.Ordinal);
-        return await anchor.CheckAsync(keys) is { } problem
+        return await anchor.CheckAsync(await AuditCheckpointKeys.FromStoreAsync(store, cancellationToken)) is { } problem
             ? AuditVerificationResult.Invalid(AuditProblemKind.AnchorNotSigned, anchor.Sequence, problem + "; nothing shows the records up to it were archived rather than deleted", 0, start) with { Start = start }
             : result;
     }
