@@ -63,6 +63,32 @@ public sealed class AuditEditedStoreCommandTests
         Assert.Contains("the prune anchor at record 2", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("99999999999999999")]
+    public async Task AuditTrace_IssuanceWhoseExpiryIsNotATime_ShowsTheCredentialWithoutAStackTrace(string exp)
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var db = Path.Combine(dir.Path, "data", "mandate.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+        await using (var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = db }))
+        {
+            await store.MigrateAsync(CancellationToken.None);
+            await store.CommitAsync(new StoreBatch(new AuditEvent
+            {
+                Kind = AuditKinds.Issuance, Time = DateTimeOffset.UtcNow, Outcome = "issued", Agent = "spiffe://acme.example/agents/a",
+                Tenant = "acme", User = "alice", Run = "run_1", Jti = "jti_1", Tool = "refunds",
+                Evidence = new Dictionary<string, string> { ["exp"] = exp },
+            }), CancellationToken.None);
+        }
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "trace", "-c", config, "--run", "run_1");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("credential jti_1", output, StringComparison.Ordinal);
+    }
+
     private static async Task<string> SeedAsync(TempFolder dir, int count)
     {
         var db = Path.Combine(dir.Path, "data", "mandate.db");
