@@ -22,7 +22,19 @@ public sealed record AuditRecord(long Sequence, string Payload, string PreviousH
         {
             return Event;
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (JsonException)
+        {
+            return null;
+        }
+        catch (KeyNotFoundException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+        catch (FormatException)
         {
             return null;
         }
