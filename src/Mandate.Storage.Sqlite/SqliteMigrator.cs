@@ -81,6 +81,15 @@ internal static class SqliteMigrator
                 + "use the mandate CLI of the version that migrated it.");
         }
 
+        if (current == 0)
+        {
+            // Starting the broker on it, as the message for an older schema says, would write Mandate's tables into
+            // another application's database.
+            throw new StoreSchemaException(
+                $"The database {description} holds no Mandate store (no schema version): it is empty or another application's "
+                + "database; check 'store' and 'data_dir' in the configuration.");
+        }
+
         if (current < SqliteMigration.LatestVersion)
         {
             throw new StoreSchemaException(

@@ -203,7 +203,7 @@ public sealed class AuditCommandTests
     }
 
     [Fact]
-    public async Task AuditVerify_SchemaOlderThanTheCli_OneLineRefusalExitTwoAndNothingMigrated()
+    public async Task AuditVerify_AnotherApplicationsDatabase_OneLineRefusalNamingItExitTwoAndNothingMigrated()
     {
         using var dir = new TempFolder();
         var config = TestConfig.Write(dir);
@@ -218,7 +218,8 @@ public sealed class AuditCommandTests
         Assert.StartsWith("error: ", output.Trim(), StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
-        Assert.Contains("never migrate", output);
+        Assert.Contains("holds no Mandate store", output);
+        Assert.DoesNotContain("mandate serve", output, StringComparison.Ordinal);
         Assert.Equal(0L, await ScalarAsync(db, "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations';"));
     }
 

@@ -39,6 +39,30 @@ public sealed class TerminalSafetyTests
         Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.Contains("#1", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task AuditQuery_KindAndOutcomeFromAnEditedStore_PrintedEscapedNotReadAsMarkup()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var db = Path.Combine(dir.Path, "data", "mandate.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+        await using (var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = db }))
+        {
+            await store.MigrateAsync(CancellationToken.None);
+            await store.CommitAsync(new StoreBatch(new AuditEvent
+            {
+                Kind = "decision[/]\u001b[2J", Time = DateTimeOffset.UtcNow, Outcome = "[green]allow", User = "alice",
+            }), CancellationToken.None);
+        }
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config);
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain('\u001b', output);
+        Assert.Contains("decision[/]\\u001B[2J", output, StringComparison.Ordinal);
+        Assert.Contains("[green]allow", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("plain [brackets]", "plain [[brackets]]")]
     [InlineData("tab\there", "tab\\u0009here")]

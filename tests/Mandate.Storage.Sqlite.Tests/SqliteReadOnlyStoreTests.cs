@@ -32,7 +32,7 @@ public sealed class SqliteReadOnlyStoreTests : SqliteTestBase
     }
 
     [Fact]
-    public async Task ReadOnly_SchemaOlderThanThisBuild_RefusesAndLeavesTheFileUnmigrated()
+    public async Task ReadOnly_NoMandateSchema_RefusesAsNotAStoreAndLeavesTheFileUnmigrated()
     {
         var path = NewDatabasePath();
         await ExecuteRawAsync(path, "CREATE TABLE unrelated (x INTEGER);");
@@ -40,7 +40,7 @@ public sealed class SqliteReadOnlyStoreTests : SqliteTestBase
 
         var error = await Assert.ThrowsAsync<StoreSchemaException>(() => store.CheckSchemaAsync(Cancellation));
 
-        Assert.Contains("never migrate", error.Message, StringComparison.Ordinal);
+        Assert.Contains("holds no Mandate store", error.Message, StringComparison.Ordinal);
         Assert.Equal(0L, await ScalarRawAsync(path, "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations';"));
     }
 

@@ -145,7 +145,7 @@ internal static class AuditCommands
             {
                 foreach (var r in records)
                 {
-                    Output.Plain(JsonSerializer.Serialize(new { seq = r.Sequence, hash = r.Hash, @event = JsonDocument.Parse(r.Payload).RootElement }));
+                    Output.Plain(JsonSerializer.Serialize(new { seq = r.Sequence, hash = r.Hash, @event = r.PayloadJson() }));
                 }
             }
             else

@@ -22,14 +22,19 @@ internal static class AuditTable
 
     private static string Format(AuditRecord r)
     {
-        var e = r.Event;
+        if (r.TryReadEvent() is not { } e)
+        {
+            return $"#{r.Sequence,-4} [red]unreadable[/]: the record is not an audit event (the store was edited; 'mandate audit verify' names the change)";
+        }
+
+        // Kind and outcome come from the store like every other field: escaped, so an edited one cannot inject markup.
         var outcome = e.Outcome switch
         {
             "allow" or "issued" or "accepted" or "loaded" or "rotated" => $"[green]{e.Outcome,-8}[/]",
             "deny" or "rejected" or "revoked" => $"[red]{e.Outcome,-8}[/]",
-            _ => $"{e.Outcome,-8}",
+            _ => Output.Escape($"{e.Outcome,-8}"),
         };
-        var parts = new List<string> { $"#{r.Sequence,-4} {e.Time:HH:mm:ss} {e.Kind,-18} {outcome}" };
+        var parts = new List<string> { $"#{r.Sequence,-4} {e.Time:HH:mm:ss} {Output.Escape($"{e.Kind,-18}")} {outcome}" };
         if (e.Agent is not null || e.Tool is not null)
         {
             parts.Add($"{Short(e.Agent)} -> {e.Tool} {e.Scope}".Trim());

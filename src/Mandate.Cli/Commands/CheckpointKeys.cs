@@ -1,5 +1,5 @@
 using Mandate.Core;
-using Mandate.Core.Keys;
+using Mandate.Core.Audit.Checkpoints;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Mandate.Cli.Commands;
@@ -9,11 +9,7 @@ internal static class CheckpointKeys
 {
     /// <summary>The keys, or null when the JWKS file cannot be read (reported).</summary>
     public static async Task<Dictionary<string, JsonWebKey>?> LoadAsync(IMandateStore? store, string? jwksPath, CancellationToken ct) =>
-        jwksPath is not null ? FromFile(jwksPath) : store is null ? [] : await FromStoreAsync(store, ct);
-
-    /// <summary>Every checkpoint key the store holds, retired ones too: a checkpoint stays verifiable after its key rotates.</summary>
-    private static async Task<Dictionary<string, JsonWebKey>> FromStoreAsync(IMandateStore store, CancellationToken ct) =>
-        (await store.ListKeysAsync(KeyPurposes.AuditCheckpoint, ct)).ToDictionary(k => k.Kid, k => new JsonWebKey(k.PublicJwk), StringComparer.Ordinal);
+        jwksPath is not null ? FromFile(jwksPath) : store is null ? [] : await AuditCheckpointKeys.FromStoreAsync(store, ct);
 
     private static Dictionary<string, JsonWebKey>? FromFile(string path)
     {

@@ -30,7 +30,7 @@ internal static class RunTraceView
         foreach (var c in t.Credentials)
         {
             var e = c.Issuance.Event;
-            var exp = DateTimeOffset.FromUnixTimeSeconds(long.Parse(e.Evidence.GetValueOrDefault("exp", "0"), System.Globalization.CultureInfo.InvariantCulture));
+            var exp = e.EvidenceTime("exp") ?? DateTimeOffset.UnixEpoch;
             var state = c.Revocation is not null ? "[red]revoked[/]" : !t.Run.IsOpen(now) ? "[red]dead (run ended)[/]" : exp <= now ? "[grey]expired[/]" : "[green]usable[/]";
             var node = parent.AddNode($"credential {Esc(c.Jti)} for {Esc(e.Tool)} (aud {Esc(e.Evidence.GetValueOrDefault("aud"))} only) scope={Esc(e.Scope)} exp={exp:HH:mm:ss} {state}");
             node.AddNode($"allowed by rule {Esc(e.Rule)} (policy {Esc(Short(e.PolicyVersion))}, {Esc(e.DecisionId)}); issued by node {Esc(e.Node)} with key {Esc(Short(e.Evidence.GetValueOrDefault("kid")))} for {Esc(e.User ?? "(no user)")} in {Esc(e.Tenant)}; chain {Esc(e.Evidence.GetValueOrDefault("actors"))}");

@@ -151,9 +151,9 @@ public static class AuditCanonicalJson
 
         return new AuditEvent
         {
-            Kind = root.GetProperty("kind").GetString()!,
-            Time = DateTimeOffset.Parse(root.GetProperty("time").GetString()!, null, System.Globalization.DateTimeStyles.RoundtripKind),
-            Outcome = root.GetProperty("outcome").GetString()!,
+            Kind = Required(root, "kind"),
+            Time = DateTimeOffset.Parse(Required(root, "time"), null, System.Globalization.DateTimeStyles.RoundtripKind),
+            Outcome = Required(root, "outcome"),
             Agent = Optional(root, "agent"),
             Tenant = Optional(root, "tenant"),
             User = Optional(root, "user"),
@@ -178,6 +178,10 @@ public static class AuditCanonicalJson
             w.WriteString(name, value);
         }
     }
+
+    // A payload that hashes correctly need not be an event: a null where a string belongs is a FormatException like any other.
+    private static string Required(JsonElement root, string name) =>
+        root.GetProperty(name).GetString() ?? throw new FormatException($"'{name}' is null");
 
     private static string? Optional(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) ? v.GetString() : null;

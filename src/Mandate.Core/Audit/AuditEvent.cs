@@ -43,6 +43,16 @@ public sealed record AuditEvent : IStoreChange
     /// <summary>Name-value evidence, in any order: encoding puts it in ordinal order. None by default.</summary>
     public IReadOnlyDictionary<string, string> Evidence { get; init; } = System.Collections.Frozen.FrozenDictionary<string, string>.Empty;
 
+    /// <summary>
+    /// A time the evidence holds as Unix seconds (<c>exp</c>, <c>iat</c>, …); null when it is absent, not a whole
+    /// number, or outside the times a <see cref="DateTimeOffset"/> holds (only an edited store has such a value).
+    /// </summary>
+    public DateTimeOffset? EvidenceTime(string name) =>
+        long.TryParse(Evidence.GetValueOrDefault(name), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+        && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+
     // A trace id that no caller and no tracing backend holds leads nowhere, and naming it would cost every
     // record a write at a random place in the trace index (measured: about half the audit's disk writes).
     private static string? CurrentTraceId()

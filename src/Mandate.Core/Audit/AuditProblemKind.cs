@@ -29,4 +29,7 @@ public enum AuditProblemKind
 
     /// <summary>The log ends before the checkpoint's sequence: its tail was cut off.</summary>
     Truncated,
+
+    /// <summary>The prune anchor the log starts at has no valid signed checkpoint: its records were deleted, not archived.</summary>
+    AnchorNotSigned,
 }

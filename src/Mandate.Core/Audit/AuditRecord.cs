@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Mandate.Core.Audit;
 
 /// <summary>
@@ -9,6 +11,48 @@ public sealed record AuditRecord(long Sequence, string Payload, string PreviousH
 {
     /// <summary>The event this record holds, parsed from <see cref="Payload"/>.</summary>
     public AuditEvent Event => AuditCanonicalJson.Parse(Payload);
+
+    /// <summary>
+    /// The event, or null when the payload is not one (a store edited by hand; <c>mandate audit verify</c> names the
+    /// record): a listing shows such a record as unreadable instead of failing on it.
+    /// </summary>
+    public AuditEvent? TryReadEvent()
+    {
+        try
+        {
+            return Event;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        catch (KeyNotFoundException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The payload as JSON output shows it: the event object, or the raw payload as a JSON string when it is not JSON.</summary>
+    public JsonElement PayloadJson()
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(Payload);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(Payload);
+        }
+    }
 
     /// <summary>
     /// The index columns exactly as the store holds them beside the payload, or null when the record did

@@ -49,8 +49,5 @@ public static class ImplicitRun
         };
     }
 
-    private static DateTimeOffset? Expiry(AuditEvent issuance) =>
-        long.TryParse(issuance.Evidence.GetValueOrDefault("exp"), NumberStyles.None, CultureInfo.InvariantCulture, out var exp)
-            ? DateTimeOffset.FromUnixTimeSeconds(exp)
-            : null;
+    private static DateTimeOffset? Expiry(AuditEvent issuance) => issuance.EvidenceTime("exp");
 }

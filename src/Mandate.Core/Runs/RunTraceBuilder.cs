@@ -63,7 +63,11 @@ public static class RunTraceBuilder
         var list = new List<AuditRecord>();
         await foreach (var r in store.ReadAuditAsync(query, ct))
         {
-            list.Add(r);
+            // A record that is not an audit event (an edited store, which `audit verify` reports) tells the trace nothing.
+            if (r.TryReadEvent() is not null)
+            {
+                list.Add(r);
+            }
         }
 
         return list;

@@ -60,7 +60,7 @@ internal static class AdminAuditQuery
     {
         await foreach (var record in store.ReadAuditAsync(query, cancellationToken))
         {
-            yield return new { seq = record.Sequence, hash = record.Hash, prev_hash = record.PreviousHash, @event = System.Text.Json.JsonDocument.Parse(record.Payload).RootElement };
+            yield return new { seq = record.Sequence, hash = record.Hash, prev_hash = record.PreviousHash, @event = record.PayloadJson() };
         }
     }
 }

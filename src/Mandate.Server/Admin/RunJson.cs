@@ -48,5 +48,5 @@ public static class RunJson
         children = t.Children.Select(Trace),
     };
 
-    private static object Record(AuditRecord r) => new { seq = r.Sequence, hash = r.Hash, @event = JsonDocument.Parse(r.Payload).RootElement };
+    private static object Record(AuditRecord r) => new { seq = r.Sequence, hash = r.Hash, @event = r.PayloadJson() };
 }

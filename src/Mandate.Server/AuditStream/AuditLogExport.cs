@@ -36,22 +36,9 @@ internal sealed class AuditLogExport : IDisposable
         _logger = _factory.CreateLogger(Category);
     }
 
-    /// <summary>The event of <paramref name="record"/>, or null when its payload is not one (an edited row).</summary>
-    public static AuditEvent? TryParse(AuditRecord record)
-    {
-        try
-        {
-            return record.Event;
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            return null;
-        }
-    }
-
     public void Record(AuditRecord record, string line)
     {
-        var e = TryParse(record) ?? new AuditEvent { Kind = "", Time = default, Outcome = "", TraceId = null };
+        var e = record.TryReadEvent() ?? new AuditEvent { Kind = "", Time = default, Outcome = "", TraceId = null };
         Emit(line, [
             new("mandate.audit.type", Core.Audit.Streaming.AuditStreamLine.RecordType),
             new("mandate.audit.sequence", record.Sequence),

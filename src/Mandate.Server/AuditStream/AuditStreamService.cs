@@ -185,10 +185,10 @@ internal sealed partial class AuditStreamService : BackgroundService
         }
 
         // An unreadable payload names no node: every node streams it rather than none.
-        return AuditLogExport.TryParse(record) is not { } e || e.Node == _node;
+        return record.TryReadEvent() is not { } e || e.Node == _node;
     }
 
-    private static DateTimeOffset? TimeOf(AuditRecord record) => AuditLogExport.TryParse(record)?.Time;
+    private static DateTimeOffset? TimeOf(AuditRecord record) => record.TryReadEvent()?.Time;
 
     private AuditTail ReadCursor()
     {

@@ -38,11 +38,11 @@ internal static class AuditPages
             TraceId = ConsoleInput.Blank(trace)?.ToLowerInvariant(), Since = from, Until = to, NewestFirst = true,
         };
         var toolFilter = ConsoleInput.Blank(tool);
-        var records = new List<(AuditRecord Record, AuditEvent Event)>();
+        var records = new List<(AuditRecord Record, AuditEvent? Event)>();
         await foreach (var record in store.ReadAuditAsync(query, http.RequestAborted))
         {
-            var e = record.Event;
-            if (toolFilter is null || e.Tool == toolFilter)
+            var e = record.TryReadEvent();
+            if (toolFilter is null || e?.Tool == toolFilter)
             {
                 records.Add((record, e));
                 if (records.Count > MaxResults)
@@ -57,11 +57,13 @@ internal static class AuditPages
         var badge = verification.IsValid
             ? Markup.Of($"<span id=\"chain-status\" class=\"badge ok\" data-valid=\"true\">chain verified: {verification.RecordCount} records, head {verification.Head.Sequence} (checked {verifiedAt:u})</span>")
             : Markup.Of($"<span id=\"chain-status\" class=\"badge bad\" data-valid=\"false\">chain broken: {verification.Message} (checked {verifiedAt:u})</span>");
-        var rows = shown.Select(r => Markup.Of($"""
-            <tr data-seq="{r.Record.Sequence}"><td>{r.Record.Sequence}</td><td>{r.Event.Time:u}</td><td>{r.Event.Kind}</td><td>{r.Event.Outcome}</td>
-            <td class="mono">{r.Event.Agent ?? ""}</td><td>{r.Event.Tenant ?? ""}</td><td>{r.Event.User ?? ""}</td><td>{r.Event.Tool ?? ""}</td>
-            <td>{RunLink(r.Event.Run)}</td><td class="mono">{r.Event.Jti ?? ""}</td><td>{r.Event.Rule ?? ""}</td><td>{r.Event.Reason ?? ""}</td>
-            <td class="mono">{Actor(r.Event)}</td><td class="mono">{r.Event.TraceId ?? ""}</td></tr>
+        var rows = shown.Select(r => r.Event is not { } e
+            ? Markup.Of($"""<tr data-seq="{r.Record.Sequence}" class="bad"><td>{r.Record.Sequence}</td><td colspan="13">unreadable: the record is not an audit event (the store was edited; see the chain status)</td></tr>""")
+            : Markup.Of($"""
+            <tr data-seq="{r.Record.Sequence}"><td>{r.Record.Sequence}</td><td>{e.Time:u}</td><td>{e.Kind}</td><td>{e.Outcome}</td>
+            <td class="mono">{e.Agent ?? ""}</td><td>{e.Tenant ?? ""}</td><td>{e.User ?? ""}</td><td>{e.Tool ?? ""}</td>
+            <td>{RunLink(e.Run)}</td><td class="mono">{e.Jti ?? ""}</td><td>{e.Rule ?? ""}</td><td>{e.Reason ?? ""}</td>
+            <td class="mono">{Actor(e)}</td><td class="mono">{e.TraceId ?? ""}</td></tr>
             """));
         return ConsolePages.Page(http, "Audit", Markup.Of($"""
             <p>{badge}</p>

@@ -1,5 +1,6 @@
 using Mandate.Core;
 using Mandate.Core.Audit;
+using Mandate.Core.Audit.Retention;
 using Microsoft.Extensions.Hosting;
 
 namespace Mandate.Server.Console;
@@ -59,7 +60,7 @@ internal sealed class ChainStatus
         {
             // Yield first: the caller holds the lock, and the verification must not run inside it.
             await Task.Yield();
-            var result = (await AuditVerifier.VerifyAsync(_store, null, _stopping), at);
+            var result = (await AuditStoreVerifier.VerifyAsync(_store, _stopping), at);
             lock (_lock)
             {
                 _last = result;

@@ -25,7 +25,11 @@ internal static class PolicyPages
         var loaded = new List<AuditEvent>();
         await foreach (var r in store.ReadAuditAsync(new AuditQuery { Kind = AuditKinds.PolicyLoaded, Since = since }, http.RequestAborted))
         {
-            loaded.Add(r.Event);
+            // A record that is not an event (an edited store, which the audit page's chain status shows) is left out.
+            if (r.TryReadEvent() is { } e)
+            {
+                loaded.Add(e);
+            }
         }
 
         var versions = loaded.AsEnumerable().Reverse().Take(50).Select(e => Markup.Of($"<tr><td class=\"mono\">{e.PolicyVersion}</td><td>{e.Time:u}</td><td>{e.Node}</td></tr>"));
@@ -46,7 +50,10 @@ internal static class PolicyPages
         var differences = new List<AuditEvent>();
         await foreach (var r in store.ReadAuditAsync(new AuditQuery { Kind = AuditKinds.ShadowDecision, Since = since }, http.RequestAborted))
         {
-            differences.Add(r.Event);
+            if (r.TryReadEvent() is { } e)
+            {
+                differences.Add(e);
+            }
         }
 
         var rows = differences.AsEnumerable().Reverse().Take(100).Select(e => Markup.Of($"""

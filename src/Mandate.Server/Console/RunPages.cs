@@ -83,8 +83,7 @@ internal static class RunPages
     private static Markup Credential(RunTrace t, CredentialTrace c, RevocationList revocations, DateTimeOffset now)
     {
         var e = c.Issuance.Event;
-        var expires = long.TryParse(e.Evidence.GetValueOrDefault("exp"), NumberStyles.None, CultureInfo.InvariantCulture, out var exp)
-            ? DateTimeOffset.FromUnixTimeSeconds(exp) : (DateTimeOffset?)null;
+        var expires = e.EvidenceTime("exp");
         // Revoked by its own record (a token revocation) or by one that covers it: its run, agent, tenant or user.
         var covered = revocations.Find(new CredentialFacts(c.Jti, e.Agent ?? t.Run.Agent, e.Tenant ?? t.Run.Tenant, e.Run ?? t.Run.Id, e.User, e.Time)) is not null;
         var state = c.Revocation is not null || covered ? "revoked"

@@ -115,6 +115,21 @@ public sealed class AuditVerifierTests
         Assert.Equal(1, result.Sequence);
     }
 
+    [Theory]
+    [InlineData("{\"kind\":\"decision\",\"time\":null,\"outcome\":\"deny\"}")]
+    [InlineData("{\"kind\":null,\"time\":\"2026-12-05T10:00:00Z\",\"outcome\":\"deny\"}")]
+    [InlineData("[1]")]
+    public async Task VerifyAsync_HashedPayloadWithNullOrWrongShape_ReportsUnreadablePayloadNotAnException(string payload)
+    {
+        var hash = AuditChain.ComputeHash(1, AuditChain.GenesisHash, payload);
+        var record = new AuditRecord(1, payload, AuditChain.GenesisHash, hash);
+
+        var result = await VerifyAsync([record]);
+
+        Assert.Equal(AuditProblemKind.UnreadablePayload, result.Problem);
+        Assert.Null(record.TryReadEvent());
+    }
+
     [Fact]
     public async Task VerifyAsync_CheckpointMatches_IsValid()
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using Mandate.Core.Audit;
 using Mandate.Server.Tests.Harness;
 
 namespace Mandate.Server.Tests.AdminApi;
@@ -43,6 +44,20 @@ public sealed class AdminQueryTests : BrokerTest
         Assert.Equal("application/problem+json", reply.MediaType);
         Assert.Equal("admin.query_invalid", reply.Json.GetProperty("check_id").GetString());
         Assert.StartsWith(detail, reply.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invariant7_AuditRecordThatIsNotJson_AnsweredWithItsRawPayloadNot500()
+    {
+        await Broker.IssueAsync();
+        var issuance = (await Broker.ReadAuditAsync(new AuditQuery { Kind = AuditKinds.Issuance })).Single().Sequence;
+        await Broker.ExecuteSqlAsync($"DROP TRIGGER audit_shapes_no_update; UPDATE audit_shapes SET body = 'not json' WHERE id = (SELECT shape FROM audit WHERE seq = {issuance});");
+
+        var reply = await AdminSocket.GetAsync(Broker, "admin/audit");
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        var record = reply.Json.EnumerateArray().Single(r => r.GetProperty("seq").GetInt64() == issuance);
+        Assert.Equal("not json", record.GetProperty("event").GetString());
     }
 
     [Fact]

@@ -65,6 +65,37 @@ public sealed class AuditConsoleTests : ConsoleTest
     }
 
     [Fact]
+    public async Task Records_deleted_behind_a_prune_anchor_without_a_signed_checkpoint_show_the_chain_broken()
+    {
+        await Broker.IssueAsync(Broker.RefundRequest());
+        var issuance = (await Broker.ReadAuditAsync(new AuditQuery { Kind = AuditKinds.Issuance })).Single().Sequence;
+        // The triggers let records go up to an anchor naming a record the store holds; only its signature shows an archive.
+        await Broker.ExecuteSqlAsync($"INSERT INTO audit_anchors VALUES ({issuance}, (SELECT hash FROM audit WHERE seq = {issuance}), '{{}}', 'none.jsonl', 0);"
+            + $"DELETE FROM audit WHERE seq <= {issuance};");
+        var viewer = await SignInAsync(Viewer);
+
+        var page = await viewer.GetAsync("/audit");
+
+        Assert.Contains("id=\"chain-status\" class=\"badge bad\" data-valid=\"false\"", page.Html, StringComparison.Ordinal);
+        Assert.Contains("the prune anchor at record " + issuance, page.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_record_that_is_not_an_audit_event_is_listed_as_unreadable_not_an_error()
+    {
+        await Broker.IssueAsync(Broker.RefundRequest());
+        var issuance = (await Broker.ReadAuditAsync(new AuditQuery { Kind = AuditKinds.Issuance })).Single().Sequence;
+        await Broker.ExecuteSqlAsync($"DROP TRIGGER audit_shapes_no_update; UPDATE audit_shapes SET body = 'not json' WHERE id = (SELECT shape FROM audit WHERE seq = {issuance});");
+        var viewer = await SignInAsync(Viewer);
+
+        var page = await viewer.GetAsync("/audit");
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains($"<tr data-seq=\"{issuance}\" class=\"bad\"><td>{issuance}</td><td colspan=\"13\">unreadable", Results(page), StringComparison.Ordinal);
+        Assert.Contains("data-valid=\"false\"", page.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Audit_search_shows_the_newest_records_first_and_says_when_older_ones_are_left_out()
     {
         for (var i = 0; i < 201; i++)

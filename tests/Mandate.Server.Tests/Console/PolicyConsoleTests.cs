@@ -51,4 +51,17 @@ public sealed class PolicyConsoleTests : ConsoleTest
         Assert.Contains(TestBroker.SupportAgent, differences, StringComparison.Ordinal);
         Assert.Contains("(support-refunds-own-tenant)", differences, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_policy_loaded_record_that_is_not_an_audit_event_leaves_the_policy_page_working()
+    {
+        var loaded = (await Broker.ReadAuditAsync(new Mandate.Core.Audit.AuditQuery { Kind = Mandate.Core.Audit.AuditKinds.PolicyLoaded })).First().Sequence;
+        await Broker.ExecuteSqlAsync($"DROP TRIGGER audit_shapes_no_update; UPDATE audit_shapes SET body = 'not json' WHERE id = (SELECT shape FROM audit WHERE seq = {loaded});");
+        var viewer = await SignInAsync(Viewer);
+
+        var page = await viewer.GetAsync("/policy");
+
+        Assert.True(page.Status == HttpStatusCode.OK, page.ToString());
+        Assert.Contains(Broker.Runtime.Policy.Current.Version, page.Html, StringComparison.Ordinal);
+    }
 }
