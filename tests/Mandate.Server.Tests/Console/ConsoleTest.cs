@@ -71,6 +71,14 @@ public abstract class ConsoleTest : ApprovalTest
     /// <summary>Signs <paramref name="user"/> in through the identity provider (code + PKCE), as a browser follows the redirects.</summary>
     internal async Task<ConsoleBrowser> SignInAsync(TestUser user)
     {
+        var (browser, callback) = await CallbackAsync(user);
+        Assert.True(callback.Status == HttpStatusCode.Found, callback.ToString());
+        return browser;
+    }
+
+    /// <summary>Goes to the provider as <paramref name="user"/> and brings its answer back to the console's callback.</summary>
+    internal async Task<(ConsoleBrowser Browser, ConsoleBrowser.Page Callback)> CallbackAsync(TestUser user)
+    {
         var browser = NewBrowser();
         var challenge = await browser.GetAsync("/runs");
         Assert.True(challenge.Status == HttpStatusCode.Found, challenge.ToString());
@@ -78,9 +86,7 @@ public abstract class ConsoleTest : ApprovalTest
         using var idpHttp = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
         using var authorize = await idpHttp.GetAsync(challenge.Location);
         Assert.Equal(HttpStatusCode.Found, authorize.StatusCode);
-        var callback = await browser.GetAsync(authorize.Headers.Location!.ToString());
-        Assert.True(callback.Status == HttpStatusCode.Found, callback.ToString());
-        return browser;
+        return (browser, await browser.GetAsync(authorize.Headers.Location!.ToString()));
     }
 
     /// <summary>A one-time admin session, as <c>mandate console login</c> and a confirmation give it.</summary>

@@ -113,19 +113,6 @@ public sealed class ProviderAnswerTests : ConsoleTest
         Assert.Empty(Idp.AuthorizationRequests);
     }
 
-    /// <summary>Goes to the provider as <paramref name="user"/> and brings its answer back to the console's callback.</summary>
-    private async Task<(ConsoleBrowser Browser, ConsoleBrowser.Page Callback)> CallbackAsync(TestUser user)
-    {
-        var browser = NewBrowser();
-        var challenge = await browser.GetAsync("/runs");
-        Assert.True(challenge.Status == HttpStatusCode.Found, challenge.ToString());
-        Idp.NextUser = user;
-        using var idpHttp = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
-        using var authorize = await idpHttp.GetAsync(challenge.Location);
-        Assert.Equal(HttpStatusCode.Found, authorize.StatusCode);
-        return (browser, await browser.GetAsync(authorize.Headers.Location!.ToString()));
-    }
-
     private async Task AssertNobodySignedInAsync(ConsoleBrowser browser, ConsoleBrowser.Page callback)
     {
         Assert.True(callback.Status == HttpStatusCode.BadRequest, callback.ToString());
