@@ -75,7 +75,7 @@ internal static class EntryCommands
             {
                 if (result.GetValueOrDefault<string?>() is { } text && !Duration.TryParse(text, out _))
                 {
-                    result.AddError($"{ttl.Name}: '{text}' is not a duration; write a number and a unit, e.g. 90s, 5m, 1h");
+                    result.AddError($"{ttl.Name}: '{text}' is not a duration; {Duration.Rule}");
                 }
             });
         }

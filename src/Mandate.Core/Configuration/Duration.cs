@@ -5,6 +5,9 @@ namespace Mandate.Core.Configuration;
 /// <summary>Durations as written in Mandate's YAML: a positive integer and a unit, e.g. <c>90s</c>, <c>5m</c>, <c>24h</c>, <c>7d</c>.</summary>
 public static class Duration
 {
+    /// <summary>How to write one, for refusals.</summary>
+    public const string Rule = "write a number and a unit, e.g. 90s, 5m, 1h";
+
     public static bool TryParse(string? text, out TimeSpan value)
     {
         value = default;

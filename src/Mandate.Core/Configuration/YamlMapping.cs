@@ -55,7 +55,7 @@ internal sealed class YamlMapping
             return value;
         }
 
-        Report(_node.Children[new YamlScalarNode(key)], Join(key), $"'{text}' is not a duration; write a number and a unit, e.g. 90s, 5m, 1h");
+        Report(_node.Children[new YamlScalarNode(key)], Join(key), $"'{text}' is not a duration; {Configuration.Duration.Rule}");
         return null;
     }
 

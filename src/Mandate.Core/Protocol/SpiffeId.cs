@@ -10,6 +10,13 @@ public static class SpiffeId
 
     public static bool IsValid(string? value) => TryGetTrustDomain(value, out _);
 
+    /// <summary>
+    /// True when <paramref name="value"/> is a valid SPIFFE ID with a path, so it names a workload (the bare trust domain
+    /// ID names none, SPIFFE-ID §2.2); gives its trust domain.
+    /// </summary>
+    public static bool TryGetWorkloadTrustDomain(string? value, out string trustDomain) =>
+        TryGetTrustDomain(value, out trustDomain) && value!.Length > Scheme.Length + trustDomain.Length;
+
     /// <summary>True when <paramref name="value"/> is a syntactically valid SPIFFE ID; gives its trust domain.</summary>
     public static bool TryGetTrustDomain(string? value, out string trustDomain)
     {

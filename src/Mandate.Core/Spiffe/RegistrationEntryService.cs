@@ -32,7 +32,7 @@ public sealed class RegistrationEntryService
         string? spiffeId, IReadOnlyList<string>? selectors, TimeSpan? x509Ttl, TimeSpan? jwtTtl, string createdBy, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
-        if (!SpiffeId.TryGetTrustDomain(spiffeId, out var td) || spiffeId!.Length <= SpiffeId.Scheme.Length + td.Length)
+        if (!SpiffeId.TryGetWorkloadTrustDomain(spiffeId, out var td))
         {
             problems.Add($"spiffe_id '{spiffeId}' is not a workload SPIFFE ID; write spiffe://{_options.TrustDomain}/<path>");
         }

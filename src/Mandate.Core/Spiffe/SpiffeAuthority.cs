@@ -182,7 +182,7 @@ public sealed class SpiffeAuthority : IDisposable
 
     /// <summary>True when <paramref name="spiffeId"/> is a workload ID (with a path) in Mandate's trust domain.</summary>
     public bool IsInTrustDomain(string? spiffeId) =>
-        SpiffeId.TryGetTrustDomain(spiffeId, out var td) && td == _options.TrustDomain && spiffeId!.Length > SpiffeId.Scheme.Length + td.Length;
+        SpiffeId.TryGetWorkloadTrustDomain(spiffeId, out var td) && td == _options.TrustDomain;
 
     private void RequireInDomain(string spiffeId)
     {

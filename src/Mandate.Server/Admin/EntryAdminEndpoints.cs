@@ -76,7 +76,7 @@ internal static class EntryAdminEndpoints
             return value;
         }
 
-        problems.Add($"{name} '{text}' is not a duration; write a number and a unit, e.g. 90s, 5m, 1h");
+        problems.Add($"{name} '{text}' is not a duration; {Duration.Rule}");
         return null;
     }
 

@@ -57,7 +57,7 @@ internal sealed class WorkloadAttestation
     }
 
     private bool InTrustDomain(RegistrationEntry entry) =>
-        SpiffeId.TryGetTrustDomain(entry.SpiffeId, out var td) && td == _options.TrustDomain && entry.SpiffeId.Length > SpiffeId.Scheme.Length + td.Length;
+        SpiffeId.TryGetWorkloadTrustDomain(entry.SpiffeId, out var td) && td == _options.TrustDomain;
 
     /// <summary>Records a refusal (nothing was issued).</summary>
     public Task RecordRefusalAsync(WorkloadCaller caller, string svidType, CancellationToken cancellationToken) =>

@@ -15,7 +15,7 @@ internal sealed class JwtSvidProfile : IIdentityProfile
     public ProfileMapping Map(JsonWebToken jwt, TrustedIssuer issuer, string parameter)
     {
         // A JWT-SVID names a workload: the bare trust domain ID (no path) is not one.
-        if (!jwt.TryGetPayloadValue<string>("sub", out var sub) || !SpiffeId.TryGetTrustDomain(sub, out var domain) || sub.Length == SpiffeId.Scheme.Length + domain.Length)
+        if (!jwt.TryGetPayloadValue<string>("sub", out var sub) || !SpiffeId.TryGetWorkloadTrustDomain(sub, out var domain))
         {
             return ProfileMapping.Refuse($"{parameter} 'sub' is not a SPIFFE ID (spiffe://<trust-domain>/<path>); workload tokens must name the workload (issuer '{issuer.Options.Name}', profile jwt-svid)");
         }
