@@ -81,12 +81,15 @@ public sealed partial class SqliteMandateStore : IMandateStore
 
     public string Description { get; }
 
-    public async Task MigrateAsync(CancellationToken cancellationToken) =>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await SqliteMigrator.RefuseForeignDatabaseAsync(_connections, Description, cancellationToken);
         await WriteAsync(
             "apply schema migrations",
             "No migration was left half-applied.",
             connection => SqliteMigrator.MigrateAsync(connection, Description, _timeProvider, cancellationToken),
             cancellationToken);
+    }
 
     /// <summary>
     /// Commits <paramref name="batch"/> in one <c>BEGIN IMMEDIATE</c> transaction: each change written to its

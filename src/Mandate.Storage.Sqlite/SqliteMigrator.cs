@@ -71,6 +71,65 @@ internal static class SqliteMigrator
         return exists ? await CurrentVersionAsync(connection, cancellationToken) : 0;
     }
 
+    /// <summary>
+    /// Read before the writer first opens the file, because that open turns on WAL and owner-only permissions,
+    /// which must not happen to another application's database. A file SQLite cannot read is left to the writer,
+    /// which reports it as for any store.
+    /// </summary>
+    public static async Task RefuseForeignDatabaseAsync(
+        SqliteConnectionFactory connections, string description, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(connections.FullPath);
+        if (!file.Exists || file.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var reader = await connections.OpenReaderAsync(cancellationToken);
+            await RefuseForeignDatabaseAsync(reader, description, cancellationToken);
+        }
+        catch (SqliteException)
+        {
+            // Not a database, or locked: the writer's open says which, as it did before this check.
+        }
+    }
+
+    /// <summary>
+    /// A file with tables but no Mandate schema is another application's database (<c>store:</c> pointed at the
+    /// wrong file): migrating would write Mandate's tables into it. The history table and the first migration commit
+    /// together, so a store another process is creating shows either nothing or its version here.
+    /// </summary>
+    private static async Task RefuseForeignDatabaseAsync(
+        SqliteConnection connection, string description, CancellationToken cancellationToken)
+    {
+        if (await ReadVersionAsync(connection, cancellationToken) > 0)
+        {
+            return;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 7) <> 'sqlite_' "
+            + "AND name <> 'schema_migrations' ORDER BY name LIMIT 4;";
+        var tables = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        if (tables.Count > 0)
+        {
+            throw new StoreSchemaException(
+                $"The database {description} holds tables of another application ({string.Join(", ", tables.Take(3))}"
+                + $"{(tables.Count > 3 ? ", …" : "")}) and no Mandate store, so Mandate will not write its own tables into it; "
+                + "point 'store' at a new file, or remove it to use {data_dir}/mandate.db.");
+        }
+    }
+
     /// <summary>Read-only commands read only the schema they were built for; they never migrate.</summary>
     public static void RequireCurrent(long current, string description)
     {

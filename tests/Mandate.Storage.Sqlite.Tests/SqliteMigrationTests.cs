@@ -95,4 +95,33 @@ public sealed class SqliteMigrationTests : SqliteTestBase
         Assert.IsType<SqliteException>(error.InnerException);
         Assert.Contains("Nothing of the batch was written", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task MigrateAsync_AnotherApplicationsDatabase_RefusesAndWritesNothingIntoIt()
+    {
+        var path = NewDatabasePath();
+        await ExecuteRawAsync(path, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('ada');");
+        await using var store = OpenStore(path);
+
+        var error = await Assert.ThrowsAsync<StoreSchemaException>(() => store.MigrateAsync(Cancellation));
+
+        Assert.Contains("customers", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no Mandate store", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'store'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await ScalarRawAsync(path, "SELECT count(*) FROM sqlite_master WHERE name <> 'customers';"));
+        Assert.Equal("delete", await ScalarRawAsync(path, "PRAGMA journal_mode;"));
+        Assert.False(File.Exists(path + "-wal"));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_EmptyFile_BecomesAStore()
+    {
+        var path = NewDatabasePath();
+        await File.WriteAllBytesAsync(path, [], Cancellation);
+        await using var store = OpenStore(path);
+
+        await store.MigrateAsync(Cancellation);
+
+        Assert.Equal((long)SqliteMigration.LatestVersion, await ScalarRawAsync(path, "SELECT MAX(version) FROM schema_migrations;"));
+    }
 }
