@@ -127,7 +127,13 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
                 continue;
             }
 
-            to.Headers[name] = Scrub(value);
+            var scrubbed = Scrub(value);
+            if (upstream.BindSessionId is { } bind && name.Equals(Mandate.Mcp.McpHeaderNames.SessionId, StringComparison.OrdinalIgnoreCase))
+            {
+                scrubbed = [.. scrubbed.Select(bind)];
+            }
+
+            to.Headers[name] = scrubbed;
         }
     }
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Server;
 
 namespace Mandate.Server.Tests.Mcp;
@@ -42,7 +43,7 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddMcpServer().WithHttpTransport().WithTools<PaymentsTools>();
+        builder.Services.AddMcpServer().WithHttpTransport(t => t.SessionMode = HttpServerSessionMode.StatefulForInitializeClients).WithTools<PaymentsTools>();
         var app = builder.Build();
         var server = new UpstreamMcpServer(app);
         app.Use(async (http, next) =>
