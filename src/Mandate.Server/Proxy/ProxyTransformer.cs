@@ -65,7 +65,12 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
 
         // RFC 9110 §7.6.3: a gateway MUST add itself to Via on each request it forwards, after any the agent sent.
         proxyRequest.Headers.TryAddWithoutValidation("Via", ProxyHeaders.Via(request.Protocol));
-        proxyRequest.Headers.TryAddWithoutValidation(upstream.InjectHeader, upstream.InjectValue);
+        // RFC 9110 §9.3.8: no credential in a TRACE, whose answer echoes the request (perhaps compressed, out of the scrubber's reach).
+        if (!HttpMethods.IsTrace(request.Method))
+        {
+            proxyRequest.Headers.TryAddWithoutValidation(upstream.InjectHeader, upstream.InjectValue);
+        }
+
         return default;
     }
 
