@@ -89,6 +89,13 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
             return false;
         }
 
+        if (upstream.UpstreamUnauthorizedIsOurs && proxyResponse.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            // The agent's credential passed; the upstream's challenge (its own resource_metadata) would send the agent's client astray.
+            Refusal = ProxyRefusal.BadGateway(ProxyChecks.UpstreamFailed, "the upstream refused the credential the gateway injected (401); the agent's own credential was accepted; an operator checks the tool's mcp.upstream_resource or its vaulted key (mandate secrets set)");
+            return false;
+        }
+
         var upstreamContent = proxyResponse.Content;
         if (maxResponseBody is { } max && upstreamContent.Headers.ContentLength > max)
         {
