@@ -99,7 +99,7 @@ internal sealed class McpGateway
             return await McpReplies.WireErrorAsync(http, unsupported);
         }
 
-        var (body, unreadable) = await McpRequestBody.ReadAsync(http.Request, _options.MaxRequestBody, http.RequestAborted);
+        var (body, unreadable) = await McpRequestBody.ReadAsync(http.Request, _options.MaxRequestBody, _options.Timeout, _time, http.RequestAborted);
         if (unreadable is not null)
         {
             return unreadable;
