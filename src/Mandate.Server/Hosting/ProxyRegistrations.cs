@@ -23,6 +23,7 @@ internal static class ProxyRegistrations
         services.TryAddSingleton<ProxyAudit>();
         services.TryAddSingleton<Proxy.Mcp.McpUpstreamCredentials>();
         services.TryAddSingleton<Proxy.Mcp.McpAudit>();
+        services.TryAddSingleton<Proxy.Mcp.McpSessions>();
         services.TryAddSingleton<Proxy.Mcp.McpGateway>();
         services.TryAddSingleton<EgressProxy>();
     }

@@ -77,6 +77,9 @@ internal static class ProxyChecks
     /// <summary>504: the upstream did not answer within <c>proxy.timeout</c>.</summary>
     public const string UpstreamTimeout = "proxy.upstream_timeout";
 
+    /// <summary>408: the MCP gateway did not receive the whole message within <c>proxy.timeout</c>.</summary>
+    public const string BodyTimeout = "proxy.body_timeout";
+
     /// <summary>499 (never sent): the agent closed the connection.</summary>
     public const string ClientClosed = "proxy.client_closed";
 }

@@ -46,10 +46,11 @@ internal sealed record ProxyTarget(string Tool, IReadOnlyList<string> Segments, 
                 return null;
             }
 
-            // RFC 3986 §5.2.4 dot segments, and escaped separators, would let the upstream see another path than the one checked.
-            if (decoded is "." or ".." || decoded.Contains('/') || decoded.Contains('\\') || decoded.Any(char.IsControl))
+            // RFC 3986 §5.2.4 dot segments, and escaped separators, would let the upstream see another path than the one checked;
+            // so would "..;x", which servlet containers and others read as ".." with a path parameter.
+            if (decoded.Split(';')[0] is "." or ".." || decoded.Contains('/') || decoded.Contains('\\') || decoded.Any(char.IsControl))
             {
-                error = "the path contains a dot segment ('.', '..', also percent-encoded) or an encoded slash, backslash or control character";
+                error = "the path contains a dot segment ('.', '..', also percent-encoded or followed by ';') or an encoded slash, backslash or control character";
                 return null;
             }
 

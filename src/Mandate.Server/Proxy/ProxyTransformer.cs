@@ -65,7 +65,12 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
 
         // RFC 9110 §7.6.3: a gateway MUST add itself to Via on each request it forwards, after any the agent sent.
         proxyRequest.Headers.TryAddWithoutValidation("Via", ProxyHeaders.Via(request.Protocol));
-        proxyRequest.Headers.TryAddWithoutValidation(upstream.InjectHeader, upstream.InjectValue);
+        // RFC 9110 §9.3.8: no credential in a TRACE, whose answer echoes the request (perhaps compressed, out of the scrubber's reach).
+        if (!HttpMethods.IsTrace(request.Method))
+        {
+            proxyRequest.Headers.TryAddWithoutValidation(upstream.InjectHeader, upstream.InjectValue);
+        }
+
         return default;
     }
 
@@ -81,6 +86,13 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         {
             // Nothing asked for an upgrade (the headers are hop-by-hop); a tunnel would pass the scrubber and the limits.
             Refusal = ProxyRefusal.BadGateway(ProxyChecks.UpstreamFailed, "the upstream switched protocols (101), which the proxy does not relay");
+            return false;
+        }
+
+        if (upstream.UpstreamUnauthorizedIsOurs && proxyResponse.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            // The agent's credential passed; the upstream's challenge (its own resource_metadata) would send the agent's client astray.
+            Refusal = ProxyRefusal.BadGateway(ProxyChecks.UpstreamFailed, "the upstream refused the credential the gateway injected (401); the agent's own credential was accepted; an operator checks the tool's mcp.upstream_resource or its vaulted key (mandate secrets set)");
             return false;
         }
 
@@ -127,7 +139,13 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
                 continue;
             }
 
-            to.Headers[name] = Scrub(value);
+            var scrubbed = Scrub(value);
+            if (upstream.BindSessionId is { } bind && name.Equals(Mandate.Mcp.McpHeaderNames.SessionId, StringComparison.OrdinalIgnoreCase))
+            {
+                scrubbed = [.. scrubbed.Select(bind)];
+            }
+
+            to.Headers[name] = scrubbed;
         }
     }
 

@@ -12,6 +12,15 @@ internal sealed record ProxyUpstreamCall(Uri Uri, string InjectHeader, string In
     /// <summary>When set, the upstream response body is relayed through it (the MCP gateway filters <c>tools/list</c>).</summary>
     public ProxyResponseFilter? ResponseFilter { get; init; }
 
+    /// <summary>When set, each <c>Mcp-Session-Id</c> the upstream answers with reaches the agent as this gives it (the MCP gateway binds sessions to their caller).</summary>
+    public Func<string, string>? BindSessionId { get; init; }
+
+    /// <summary>
+    /// When set, an upstream 401 is answered 502 and its challenge is not relayed: it refused the injected credential,
+    /// never the agent's (the MCP gateway; an MCP client would follow the MCP server's <c>resource_metadata</c>).
+    /// </summary>
+    public bool UpstreamUnauthorizedIsOurs { get; init; }
+
     /// <summary>Never print the injected value.</summary>
     public override string ToString() => $"{Uri.GetLeftPart(UriPartial.Path)} ({InjectHeader}: [redacted])";
 }

@@ -144,4 +144,24 @@ public sealed class McpGatewayCredentialTests : McpGatewayTest
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Empty(Gateway.Upstream.Received);
     }
+
+    [Fact]
+    public async Task UpstreamRefusesTheInjectedCredential_Returns502WithoutTheServersChallenge()
+    {
+        // MCP authorization: a 401's resource_metadata steers the client's discovery; the MCP server's own would send it
+        // to a resource it cannot reach, for a credential it does not hold (RFC 9728 §3.3).
+        var credential = await Gateway.CredentialAsync(McpGatewayHarness.Vault);
+        using (var admin = Gateway.Broker.Admin())
+        {
+            await admin.SetSecretAsync(McpGatewayHarness.Vault, System.Text.Encoding.UTF8.GetBytes(UpstreamMcpServer.RejectedKey + "_key_1234"));
+        }
+
+        using var response = await PostAsync(Request("tools/list"), credential, tool: McpGatewayHarness.Vault);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.False(response.Headers.Contains("WWW-Authenticate"));
+        Assert.DoesNotContain("internal.example", text, StringComparison.Ordinal);
+        Assert.Contains("proxy.upstream_failed", text, StringComparison.Ordinal);
+    }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Server;
 
 namespace Mandate.Server.Tests.Mcp;
@@ -27,6 +28,11 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
 
     private UpstreamMcpServer(WebApplication app) => _app = app;
 
+    /// <summary>A vaulted key containing this is refused with 401 and a challenge naming <see cref="InternalMetadata"/>.</summary>
+    public const string RejectedKey = "rejected";
+
+    public const string InternalMetadata = "http://mcp.internal.example/.well-known/oauth-protected-resource/mcp";
+
     public IReadOnlyList<UpstreamMcpRequest> Received => [.. _received];
 
     /// <summary>The MCP endpoint, e.g. http://127.0.0.1:5100/mcp.</summary>
@@ -42,7 +48,7 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddMcpServer().WithHttpTransport().WithTools<PaymentsTools>();
+        builder.Services.AddMcpServer().WithHttpTransport(t => t.SessionMode = HttpServerSessionMode.StatefulForInitializeClients).WithTools<PaymentsTools>();
         var app = builder.Build();
         var server = new UpstreamMcpServer(app);
         app.Use(async (http, next) =>
@@ -53,6 +59,13 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
             http.Request.Body.Position = 0;
             var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             server._received.Enqueue(new UpstreamMcpRequest(http.Request.Method, headers, body));
+            if (http.Request.Headers["X-Api-Key"].ToString().Contains(RejectedKey, StringComparison.Ordinal))
+            {
+                http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                http.Response.Headers.WWWAuthenticate = $"Bearer resource_metadata=\"{InternalMetadata}\"";
+                return;
+            }
+
             await next(http);
         });
         app.MapMcp("/mcp");

@@ -141,6 +141,23 @@ public sealed class ProxyBoundaryTests : ProxyTest
         Assert.Empty(Upstream.Received);
     }
 
+    // Servlet containers and others read ";…" as a path parameter and "..;" as "..": an allow-listed "*" must not match it.
+    [Theory]
+    [InlineData("/stripe/v1/charges/..;")]
+    [InlineData("/stripe/v1/charges/..;jsessionid=1")]
+    [InlineData("/stripe/v1/charges/.%3B")]
+    [InlineData("/stripe/v1/charges/%2e%2e%3bx")]
+    public async Task Proxy_DotSegmentWithPathParameter_400NotForwarded(string target)
+    {
+        var credential = await StripeCredentialAsync();
+
+        var (status, text) = await RawAsync(target, credential);
+
+        Assert.Equal(400, status);
+        Assert.Contains("proxy.target_malformed", text, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
     [Fact]
     public async Task Proxy_TwoAuthorizationHeaders_400InvalidRequestNotForwarded()
     {

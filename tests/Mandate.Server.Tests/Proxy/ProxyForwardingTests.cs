@@ -78,6 +78,18 @@ public sealed class ProxyForwardingTests : ProxyTest
     }
 
     [Fact]
+    public async Task Proxy_Trace_IsForwardedWithoutTheInjectedSecret()
+    {
+        // RFC 9110 §9.3.8: a client MUST NOT send sensitive fields in TRACE, whose answer echoes them (maybe compressed, past the scrubber).
+        var credential = await StripeCredentialAsync();
+
+        using var response = await CallAsync(HttpMethod.Trace, "stripe/v1/hop", credential, configure: r => r.Headers.TryAddWithoutValidation("X-Api-Key", "agent-sent"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(Assert.Single(Upstream.Received).Headers.ContainsKey("X-Api-Key"));
+    }
+
+    [Fact]
     public async Task Proxy_UpgradeRequest_IsForwardedAsAPlainCallWithItsOwnMethod()
     {
         // An upgrade would let the forwarder turn the allow-listed POST into a GET and then tunnel raw bytes.

@@ -23,12 +23,14 @@ internal sealed class McpGateway
     private readonly SecretVault _vault;
     private readonly ProxyForwarder _forwarder;
     private readonly McpAudit _audit;
+    private readonly McpSessions _sessions;
     private readonly ProxyOptions _options;
     private readonly IReadOnlyList<string> _dpopAlgorithms;
     private readonly TimeProvider _time;
 
-    public McpGateway(ProxyCredentialResolver credentials, IMcpCallPolicy policy, McpUpstreamCredentials upstreamCredentials, SecretVault vault, ProxyForwarder forwarder, McpAudit audit, MandateOptions options, TimeProvider time)
+    public McpGateway(ProxyCredentialResolver credentials, IMcpCallPolicy policy, McpUpstreamCredentials upstreamCredentials, SecretVault vault, ProxyForwarder forwarder, McpAudit audit, McpSessions sessions, MandateOptions options, TimeProvider time)
     {
+        _sessions = sessions;
         _audit = audit;
         _time = time;
         _credentials = credentials;
@@ -76,6 +78,11 @@ internal sealed class McpGateway
         }
 
         call.Rule = credential!.Rule;
+        if (_sessions.Resolve(request, tool.Name, credential.Claims) is { } sessionRefused)
+        {
+            return sessionRefused;
+        }
+
         if (sessionDelete)
         {
             call.McpMethod = "(session end)";
@@ -92,7 +99,7 @@ internal sealed class McpGateway
             return await McpReplies.WireErrorAsync(http, unsupported);
         }
 
-        var (body, unreadable) = await McpRequestBody.ReadAsync(http.Request, _options.MaxRequestBody, http.RequestAborted);
+        var (body, unreadable) = await McpRequestBody.ReadAsync(http.Request, _options.MaxRequestBody, _options.Timeout, _time, http.RequestAborted);
         if (unreadable is not null)
         {
             return unreadable;
@@ -226,7 +233,8 @@ internal sealed class McpGateway
 
         var upstream = new Uri(tool.Upstream! + (target.Query is null ? "" : "?" + target.Query), UriKind.Absolute);
         call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
-        var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, BufferedContentType = body is null ? null : McpContentType.Json, ResponseFilter = filter };
+        var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, BufferedContentType = body is null ? null : McpContentType.Json, ResponseFilter = filter,
+            BindSessionId = id => _sessions.Bind(tool.Name, credential.Claims, id), UpstreamUnauthorizedIsOurs = true };
         return await _forwarder.ForwardAsync(http, call, upstreamCall, new SecretScrubber(secret));
     }
 

@@ -12,6 +12,9 @@ internal static class McpGatewayChecks
     /// <summary>405: not POST (GET streams and DELETE without a session are not part of 2026-07-28).</summary>
     public const string MethodNotAllowed = "mcp.method_not_allowed";
 
+    /// <summary>404: an <c>Mcp-Session-Id</c> the caller did not get from the gateway for this server (another caller's, or made up).</summary>
+    public const string SessionUnknown = "mcp.session_unknown";
+
     /// <summary>403: an <c>Origin</c> header that is not the gateway's own (streamable HTTP §Security: DNS rebinding).</summary>
     public const string OriginRefused = "mcp.origin_refused";
 

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Mandate.Server.Tests.Mcp;
+
+/// <summary>
+/// MCP security best practices §Session Hijacking: a session (revisions before 2026-07-28) belongs to the caller that
+/// opened it. Every agent presents the same vaulted key to a kind secret server, so the gateway is what tells them apart.
+/// </summary>
+public sealed class McpGatewaySessionTests : McpGatewayTest
+{
+    private const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"legacy","version":"1"}}}""";
+    private const string Lookup = """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"lookup_order","arguments":{"orderId":"o-5"}}}""";
+
+    [Fact]
+    public async Task Session_OpenedByAnotherUser_Returns404AndForwardsNothing()
+    {
+        var alice = await Gateway.CredentialAsync(McpGatewayHarness.Vault);
+        var bob = await VaultCredentialAsync("bob");
+        var session = await OpenSessionAsync(alice);
+        var before = Gateway.Upstream.Received.Count;
+
+        using var hijacked = await PostAsync(Lookup, bob, Legacy(session), McpGatewayHarness.Vault);
+        using var own = await PostAsync(Lookup, alice, Legacy(session), McpGatewayHarness.Vault);
+
+        await AssertSessionUnknownAsync(hijacked);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(before + 1, Gateway.Upstream.Received.Count);
+    }
+
+    [Fact]
+    public async Task Session_UpstreamIdWithoutTheGatewaysBinding_Returns404AndForwardsNothing()
+    {
+        var alice = await Gateway.CredentialAsync(McpGatewayHarness.Vault);
+        var bob = await VaultCredentialAsync("bob");
+        var session = await OpenSessionAsync(alice);
+        var upstreamId = session[..session.LastIndexOf('.')];
+        var before = Gateway.Upstream.Received.Count;
+
+        using var bare = await PostAsync(Lookup, bob, Legacy(upstreamId), McpGatewayHarness.Vault);
+        using var forged = await PostAsync(Lookup, bob, Legacy(upstreamId + ".AAAAAAAAAAAAAAAAAAAAAA"), McpGatewayHarness.Vault);
+
+        await AssertSessionUnknownAsync(bare);
+        await AssertSessionUnknownAsync(forged);
+        Assert.Equal(before, Gateway.Upstream.Received.Count);
+    }
+
+    [Fact]
+    public async Task Delete_UnknownSession_Returns404AndForwardsNothing()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, Gateway.Endpoint());
+        request.Headers.Authorization = new("Bearer", await Gateway.CredentialAsync());
+        request.Headers.Add("Mcp-Session-Id", "session-1");
+
+        using var response = await Http.SendAsync(request);
+
+        await AssertSessionUnknownAsync(response);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
+    private async Task<string> OpenSessionAsync(string credential)
+    {
+        using var initialized = await PostAsync(Initialize, credential, new Dictionary<string, string?>(), McpGatewayHarness.Vault);
+        Assert.Equal(HttpStatusCode.OK, initialized.StatusCode);
+        return initialized.Headers.GetValues("Mcp-Session-Id").Single();
+    }
+
+    private Task<string> VaultCredentialAsync(string user) =>
+        Gateway.Broker.IssueAsync(Gateway.Broker.RefundRequest() with
+        {
+            SubjectToken = Gateway.Broker.UserToken(user),
+            Resource = Gateway.Endpoint(McpGatewayHarness.Vault).ToString(),
+            Scope = "vault:read vault:write",
+        });
+
+    private static Dictionary<string, string?> Legacy(string session) =>
+        new() { ["MCP-Protocol-Version"] = "2025-06-18", ["Mcp-Session-Id"] = session };
+
+    private static async Task AssertSessionUnknownAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"expected 404, got {(int)response.StatusCode}: {text}");
+        using var problem = JsonDocument.Parse(text);
+        Assert.Equal("mcp.session_unknown", problem.RootElement.GetProperty("check_id").GetString());
+    }
+}
