@@ -33,7 +33,7 @@ public sealed class PrincipalStanding
             return (run, closed);
         }
 
-        var facts = new CredentialFacts("", principal.Agent, principal.Tenant, principal.Run, principal.User, principal.GrantedAt);
+        var facts = new CredentialFacts("", principal.Agent, principal.Tenant, principal.Run, principal.User, Since(principal.GrantedAt, run));
         return (run, Revoked(subject, facts) ?? (run is null ? null : AncestorRevoked(subject, run)));
     }
 
@@ -45,7 +45,7 @@ public sealed class PrincipalStanding
     {
         ArgumentNullException.ThrowIfNull(run);
         return RunRefusal(run, now)
-            ?? Revoked(subject, new CredentialFacts(jti, run.Agent, run.Tenant, run.Id, run.User, issuedAt))
+            ?? Revoked(subject, new CredentialFacts(jti, run.Agent, run.Tenant, run.Id, run.User, Since(issuedAt, run)))
             ?? AncestorRevoked(subject, run);
     }
 
@@ -71,10 +71,11 @@ public sealed class PrincipalStanding
     }
 
     /// <summary>
-    /// The revocation that covers an issued credential, if any: one of its own token, run, agent, tenant or user, or one
-    /// of an ancestor of its run. The ancestor matters across nodes: a run delegated on one node while another node
-    /// revoked or ended its parent is not among the rows that revocation cascaded to (the subtree was listed before the
-    /// child was recorded), so its credentials are covered through the run's recorded lineage (invariant 6).
+    /// The revocation that covers an issued credential, if any: one of its own token, run, agent, tenant or user (judged
+    /// from the start of its run when the run is recorded), or one of an ancestor of its run. The ancestor matters across
+    /// nodes: a run delegated on one node while another node revoked or ended its parent is not among the rows that
+    /// revocation cascaded to (the subtree was listed before the child was recorded), so its credentials are covered
+    /// through the run's recorded lineage (invariant 6).
     /// </summary>
     public async Task<Revocation?> CoveringCredentialAsync(CredentialFacts facts, CancellationToken cancellationToken)
     {
@@ -84,8 +85,16 @@ public sealed class PrincipalStanding
             return own;
         }
 
-        return await _store.GetRunAsync(facts.Run, cancellationToken) is { } run ? AncestorRevocation(run)?.Revocation : null;
+        return await _store.GetRunAsync(facts.Run, cancellationToken) is { } run
+            ? _revocations.Find(facts with { IssuedAt = Since(facts.IssuedAt, run) }) ?? AncestorRevocation(run)?.Revocation
+            : null;
     }
+
+    // Everything in a recorded run rests on the identity presented when it started: a tenant or user revocation made after
+    // that start covers the run's later tokens and credentials too, also one another node issued before it heard of the
+    // revocation (whose own issue time is after it), so a renewal in that window cannot carry the run past the revocation.
+    private static DateTimeOffset Since(DateTimeOffset issuedAt, RunRecord? run) =>
+        run is not null && run.StartedAt < issuedAt ? run.StartedAt : issuedAt;
 
     private StandingRefusal? RunRefusal(RunRecord run, DateTimeOffset now)
     {
