@@ -14,16 +14,16 @@ namespace Mandate.Core.Introspection;
 public sealed class IntrospectionHandler
 {
     private readonly IssuedTokenValidator _validator;
-    private readonly RevocationList _revocations;
+    private readonly PrincipalStanding _standing;
     private readonly Registry _registry;
     private readonly IUnitOfWork _trail;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
 
-    public IntrospectionHandler(IssuedTokenValidator validator, RevocationList revocations, Registry registry, IUnitOfWork trail, MandateOptions options, TimeProvider time)
+    public IntrospectionHandler(IssuedTokenValidator validator, PrincipalStanding standing, Registry registry, IUnitOfWork trail, MandateOptions options, TimeProvider time)
     {
         _validator = validator;
-        _revocations = revocations;
+        _standing = standing;
         _registry = registry;
         _trail = trail;
         _options = options;
@@ -45,7 +45,7 @@ public sealed class IntrospectionHandler
             {
                 reason = "caller is not a workload of the token's tool";
             }
-            else if (_revocations.Find(issued.Facts) is { } revocation)
+            else if (await _standing.CoveringCredentialAsync(issued.Facts, cancellationToken) is { } revocation)
             {
                 reason = $"revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id})";
             }

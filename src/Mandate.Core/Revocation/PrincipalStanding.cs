@@ -33,7 +33,7 @@ public sealed class PrincipalStanding
             return (run, closed);
         }
 
-        var facts = new CredentialFacts("", principal.Agent, principal.Tenant, principal.Run, principal.User, principal.GrantedAt);
+        var facts = new CredentialFacts("", principal.Agent, principal.Tenant, principal.Run, principal.User, Since(principal.GrantedAt, run));
         return (run, Revoked(subject, facts) ?? (run is null ? null : AncestorRevoked(subject, run)));
     }
 
@@ -45,7 +45,7 @@ public sealed class PrincipalStanding
     {
         ArgumentNullException.ThrowIfNull(run);
         return RunRefusal(run, now)
-            ?? Revoked(subject, new CredentialFacts(jti, run.Agent, run.Tenant, run.Id, run.User, issuedAt))
+            ?? Revoked(subject, new CredentialFacts(jti, run.Agent, run.Tenant, run.Id, run.User, Since(issuedAt, run)))
             ?? AncestorRevoked(subject, run);
     }
 
@@ -70,6 +70,32 @@ public sealed class PrincipalStanding
             $"{subject} {when} (revocation {revocation.Id}); the user must sign in again for a new token", revocation);
     }
 
+    /// <summary>
+    /// The revocation that covers an issued credential, if any: one of its own token, run, agent, tenant or user (judged
+    /// from the start of its run when the run is recorded), or one of an ancestor of its run. The ancestor matters across
+    /// nodes: a run delegated on one node while another node revoked or ended its parent is not among the rows that
+    /// revocation cascaded to (the subtree was listed before the child was recorded), so its credentials are covered
+    /// through the run's recorded lineage (invariant 6).
+    /// </summary>
+    public async Task<Revocation?> CoveringCredentialAsync(CredentialFacts facts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        if (_revocations.Find(facts) is { } own)
+        {
+            return own;
+        }
+
+        return await _store.GetRunAsync(facts.Run, cancellationToken) is { } run
+            ? _revocations.Find(facts with { IssuedAt = Since(facts.IssuedAt, run) }) ?? AncestorRevocation(run)?.Revocation
+            : null;
+    }
+
+    // Everything in a recorded run rests on the identity presented when it started: a tenant or user revocation made after
+    // that start covers the run's later tokens and credentials too, also one another node issued before it heard of the
+    // revocation (whose own issue time is after it), so a renewal in that window cannot carry the run past the revocation.
+    private static DateTimeOffset Since(DateTimeOffset issuedAt, RunRecord? run) =>
+        run is not null && run.StartedAt < issuedAt ? run.StartedAt : issuedAt;
+
     private StandingRefusal? RunRefusal(RunRecord run, DateTimeOffset now)
     {
         if (run.EndedAt is not null)
@@ -93,11 +119,22 @@ public sealed class PrincipalStanding
     // a run below it): also to one delegated while the revocation was being made.
     private StandingRefusal? AncestorRevoked(string subject, RunRecord run)
     {
+        if (AncestorRevocation(run) is not { } found)
+        {
+            return null;
+        }
+
+        return new StandingRefusal(Attestation.AttestChecks.RunRevoked,
+            $"{subject} was revoked (run revocation {found.Revocation.Id} of its ancestor run '{found.Ancestor}')", found.Revocation);
+    }
+
+    private (string Ancestor, Revocation Revocation)? AncestorRevocation(RunRecord run)
+    {
         foreach (var ancestor in run.Lineage.Split('/'))
         {
             if (!string.Equals(ancestor, run.Id, StringComparison.Ordinal) && _revocations.ForRun(ancestor) is { } revocation)
             {
-                return new StandingRefusal(Attestation.AttestChecks.RunRevoked, $"{subject} was revoked (run revocation {revocation.Id} of its ancestor run '{ancestor}')", revocation);
+                return (ancestor, revocation);
             }
         }
 

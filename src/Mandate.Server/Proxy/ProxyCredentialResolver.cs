@@ -19,15 +19,15 @@ namespace Mandate.Server.Proxy;
 internal sealed class ProxyCredentialResolver
 {
     private readonly IssuedTokenValidator _validator;
-    private readonly RevocationList _revocations;
+    private readonly PrincipalStanding _standing;
     private readonly ToolCredentialGrant _exchange;
     private readonly ProxyGrantingRules _rules;
     private readonly ProxySenderConstraint _senderConstraint;
 
-    public ProxyCredentialResolver(IssuedTokenValidator validator, RevocationList revocations, ToolCredentialGrant exchange, ProxyGrantingRules rules, ProxySenderConstraint senderConstraint)
+    public ProxyCredentialResolver(IssuedTokenValidator validator, PrincipalStanding standing, ToolCredentialGrant exchange, ProxyGrantingRules rules, ProxySenderConstraint senderConstraint)
     {
         _validator = validator;
-        _revocations = revocations;
+        _standing = standing;
         _exchange = exchange;
         _rules = rules;
         _senderConstraint = senderConstraint;
@@ -77,8 +77,9 @@ internal sealed class ProxyCredentialResolver
             return (null, ProxyRefusal.InvalidToken(ProxyChecks.AudienceMismatch, $"the credential's audience is not tool '{tool.Name}' ({tool.Resource}); request a credential with resource={tool.Resource}") with { DpopAlgorithms = dpopAlgorithms });
         }
 
-        // Revocation bites on the next request: the in-memory list is updated as revocations commit.
-        if (_revocations.Find(issued.Facts) is { } revocation)
+        // Revocation bites on the next request: the in-memory list is updated as revocations commit; a sub-run's
+        // credential is also covered by a revocation of an ancestor run.
+        if (await _standing.CoveringCredentialAsync(issued.Facts, cancellationToken) is { } revocation)
         {
             return (null, ProxyRefusal.InvalidToken(ProxyChecks.CredentialRevoked, $"the credential was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id}); start a new run or ask an operator") with { DpopAlgorithms = dpopAlgorithms });
         }

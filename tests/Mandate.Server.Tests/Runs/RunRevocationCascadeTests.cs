@@ -58,4 +58,28 @@ public sealed class RunRevocationCascadeTests : BrokerTest
         Expect.Refused(grandchild, "invalid_request", $"of its ancestor run '{RunId(parent)}'");
         Assert.Equal(before, (await Broker.AuditEventsAsync(AuditKinds.Issuance)).Count);
     }
+
+    [Fact]
+    public async Task Invariant6_RunRevokedWithoutItsSubtree_SubAgentCredentialIssuedBeforeIsInactiveThroughItsAncestor()
+    {
+        // Two nodes: node B delegates and issues in the child run while node A revokes the parent, whose cascade listed
+        // the subtree before the child was recorded. Once B hears, the parent's row alone must kill the child's credential.
+        var parent = await Broker.StartRunAsync();
+        var child = await Broker.DelegateAsync(parent, ExecutorAgent, "refunds:write");
+        var childCredential = await Broker.IssueInRunAsync(child, ExecutorAgent);
+        Assert.True(await Broker.ActiveAsync(childCredential));
+        Broker.Runtime.Revocations.Add(new Revocation
+        {
+            Id = "rev_parent_only",
+            Target = RevocationTarget.Run,
+            Value = RunId(parent),
+            RevokedAt = Broker.Now,
+            KeepUntil = Broker.Now.AddHours(9),
+            RevokedBy = "admin",
+        });
+
+        Assert.False(await Broker.ActiveAsync(childCredential));
+        var rejected = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Introspection), e => e.Outcome == "rejected");
+        Assert.Equal("revoked (run revocation rev_parent_only)", rejected.Reason);
+    }
 }
