@@ -1,6 +1,6 @@
 namespace Mandate.Cli.Tests;
 
-/// <summary>Every relative link and anchor in the README and docs/ leads somewhere: a reader who follows one is never stranded.</summary>
+/// <summary>Every relative link and anchor in the README, the examples' READMEs and docs/ leads somewhere: a reader who follows one is never stranded.</summary>
 public sealed class DocLinkTests
 {
     private static readonly string Root = RepositoryRoot();
@@ -8,7 +8,8 @@ public sealed class DocLinkTests
     [Fact]
     public void ReadmeAndDocs_EveryRelativeLinkAndAnchor_Resolves()
     {
-        var files = new[] { Path.Combine(Root, "README.md"), Path.Combine(Root, "examples", "tools", "README.md") }
+        var files = new[] { Path.Combine(Root, "README.md") }
+            .Concat(Directory.GetDirectories(Path.Combine(Root, "examples")).Select(d => Path.Combine(d, "README.md")).Where(File.Exists))
             .Concat(Directory.GetFiles(Path.Combine(Root, "docs"), "*.md"));
 
         var broken = files.SelectMany(f => MarkdownLinks.Broken(f, Root)).ToList();
