@@ -85,6 +85,11 @@ public sealed class PrincipalStanding
             return own;
         }
 
+        if (facts.Run.Length == 0)
+        {
+            return null;
+        }
+
         return await _store.GetRunAsync(facts.Run, cancellationToken) is { } run
             ? _revocations.Find(facts with { IssuedAt = Since(facts.IssuedAt, run) }) ?? AncestorRevocation(run)?.Revocation
             : null;
