@@ -1,47 +1,57 @@
+using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Mandate.Server.Proxy;
 
 /// <summary>
-/// Removes the injected secret from what goes back to the agent. Header values lose every occurrence; bodies
-/// are masked byte for byte (same length, so Content-Length stays true) even across read boundaries, by
-/// <see cref="ScrubbedBodyStream"/>.
+/// Removes the injected secret from what goes back to the agent: the secret as sent and as an upstream would echo it
+/// inside JSON (escaped by System.Text.Json, with lowercase hex, or with <c>\/</c>) or a URL (percent-encoded, either
+/// hex case). Header values lose every occurrence; bodies are masked byte for byte (same length, so Content-Length
+/// stays true) even across read boundaries, by <see cref="ScrubbedBodyStream"/>.
 /// </summary>
 internal sealed class SecretScrubber
 {
     public const string Redacted = "[redacted]";
-    private readonly string? _secret;
-    private readonly byte[] _secretBytes;
+    private readonly string[] _forms;
+    private readonly byte[][] _formBytes;
 
     public SecretScrubber(string? secret)
     {
         // Vaulted values are at least SecretVault.MinSecretBytes long (checked when set), so masking never hits ordinary text by chance.
-        _secret = string.IsNullOrEmpty(secret) ? null : secret;
-        _secretBytes = _secret is null ? [] : Encoding.UTF8.GetBytes(_secret);
+        _forms = string.IsNullOrEmpty(secret) ? [] : EncodedForms(secret);
+        _formBytes = [.. _forms.Select(Encoding.UTF8.GetBytes)];
     }
 
-    public bool Active => _secret is not null;
+    public bool Active => _forms.Length > 0;
 
-    /// <summary>The secret's length in bytes (0 when inactive): the most a body relay ever holds back is one less.</summary>
-    public int SecretBytes => _secretBytes.Length;
+    /// <summary>The longest form's length in bytes (0 when inactive): the most a body relay ever holds back is one less.</summary>
+    public int SecretBytes => _formBytes.Length == 0 ? 0 : _formBytes.Max(f => f.Length);
 
-    public string Header(string value) =>
-        _secret is not null && value.Contains(_secret, StringComparison.Ordinal) ? value.Replace(_secret, Redacted, StringComparison.Ordinal) : value;
-
-    /// <summary>Overwrites every whole occurrence of the secret in <paramref name="data"/> with <c>*</c>.</summary>
-    public void Mask(Span<byte> data)
+    public string Header(string value)
     {
-        if (!Active)
+        foreach (var form in _forms)
         {
-            return;
+            value = value.Replace(form, Redacted, StringComparison.Ordinal);
         }
 
-        int at;
-        var from = 0;
-        while ((at = data[from..].IndexOf(_secretBytes)) >= 0)
+        return value;
+    }
+
+    /// <summary>Overwrites every whole occurrence of the secret, in any of its forms, in <paramref name="data"/> with <c>*</c>.</summary>
+    public void Mask(Span<byte> data)
+    {
+        foreach (var form in _formBytes)
         {
-            data.Slice(from + at, _secretBytes.Length).Fill((byte)'*');
-            from += at + _secretBytes.Length;
+            int at;
+            var from = 0;
+            while ((at = data[from..].IndexOf(form)) >= 0)
+            {
+                data.Slice(from + at, form.Length).Fill((byte)'*');
+                from += at + form.Length;
+            }
         }
     }
 
@@ -52,24 +62,46 @@ internal sealed class SecretScrubber
     /// </summary>
     public int PartialSecretAtEnd(ReadOnlySpan<byte> data)
     {
-        if (!Active)
+        var longest = 0;
+        foreach (var form in _formBytes)
         {
-            return 0;
+            longest = Math.Max(longest, PartialAtEnd(data, form));
         }
 
-        var tail = data[Math.Max(0, data.Length - (_secretBytes.Length - 1))..];
-        for (var start = tail.IndexOf(_secretBytes[0]); start >= 0;)
+        return longest;
+    }
+
+    private static int PartialAtEnd(ReadOnlySpan<byte> data, byte[] form)
+    {
+        var tail = data[Math.Max(0, data.Length - (form.Length - 1))..];
+        for (var start = tail.IndexOf(form[0]); start >= 0;)
         {
             var candidate = tail[start..];
-            if (_secretBytes.AsSpan().StartsWith(candidate))
+            if (form.AsSpan().StartsWith(candidate))
             {
                 return candidate.Length;
             }
 
-            var next = candidate[1..].IndexOf(_secretBytes[0]);
+            var next = candidate[1..].IndexOf(form[0]);
             start = next < 0 ? -1 : start + 1 + next;
         }
 
         return 0;
     }
+
+    private static string[] EncodedForms(string secret)
+    {
+        var json = JsonEncodedText.Encode(secret).ToString();
+        var relaxedJson = JsonEncodedText.Encode(secret, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
+        var percent = Uri.EscapeDataString(secret);
+        string[] forms =
+        [
+            secret, json, LowerHex(json, @"\\u[0-9A-F]{4}"), relaxedJson, relaxedJson.Replace("/", @"\/", StringComparison.Ordinal),
+            percent, LowerHex(percent, "%[0-9A-F]{2}"),
+        ];
+        return [.. forms.Distinct(StringComparer.Ordinal)];
+    }
+
+    private static string LowerHex(string text, string escape) =>
+        Regex.Replace(text, escape, m => m.Value.ToLower(CultureInfo.InvariantCulture), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 }

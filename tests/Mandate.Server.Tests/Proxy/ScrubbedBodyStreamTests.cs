@@ -108,12 +108,38 @@ public sealed class ScrubbedBodyStreamTests
         Assert.Equal(0, new SecretScrubber(null).PartialSecretAtEnd("vendor_"u8));
     }
 
-    private static ScrubbedBodyStream Relay(Stream source) => new(source, new SecretScrubber(Secret), null, new MemoryStream());
+    [Theory]
+    [InlineData(@"sk\u002Blive/9a\u0026b=c~d")] // System.Text.Json's default escaping
+    [InlineData(@"sk+live\/9a&b=c~d")] // '/' escaped, as many serialisers do
+    [InlineData(@"sk\u002blive/9a\u0026b=c~d")] // System.Text.Json's escaping with lowercase hex
+    [InlineData("sk%2Blive%2F9a%26b%3Dc~d")] // percent-encoded (RFC 3986 §2.1)
+    [InlineData("sk%2blive%2f9a%26b%3dc~d")]
+    public async Task Read_SecretEchoedJsonEscapedOrPercentEncoded_IsMaskedWhereverTheReadsSplitIt(string echoed)
+    {
+        const string secret = "sk+live/9a&b=c~d";
+        var body = "{\"echo\":\"" + echoed + "\"}";
+        var expected = body.Replace(echoed, new string('*', echoed.Length), StringComparison.Ordinal);
+        for (var split = 1; split < body.Length; split++)
+        {
+            Assert.Equal(expected, await RelayAsync([body[..split], body[split..]], secret));
+        }
+    }
+
+    [Fact]
+    public void Header_SecretEchoedPercentEncoded_IsRedacted()
+    {
+        var scrubber = new SecretScrubber("sk+live/9a&b=c~d");
+
+        Assert.Equal("https://x/cb?key=[redacted]", scrubber.Header("https://x/cb?key=sk%2Blive%2F9a%26b%3Dc~d"));
+        Assert.Equal("plain sk-live", scrubber.Header("plain sk-live"));
+    }
+
+    private static ScrubbedBodyStream Relay(Stream source, string secret = Secret) => new(source, new SecretScrubber(secret), null, new MemoryStream());
 
     /// <summary>Relays <paramref name="chunks"/>, each arriving as its own read, and returns everything relayed.</summary>
-    private static async Task<string> RelayAsync(IReadOnlyList<string> chunks)
+    private static async Task<string> RelayAsync(IReadOnlyList<string> chunks, string secret = Secret)
     {
-        await using var relay = Relay(new OneChunkPerRead(chunks.Select(Encoding.UTF8.GetBytes)));
+        await using var relay = Relay(new OneChunkPerRead(chunks.Select(Encoding.UTF8.GetBytes)), secret);
         var output = new MemoryStream();
         await relay.CopyToAsync(output).WaitAsync(Bounded);
         return Encoding.UTF8.GetString(output.ToArray());
