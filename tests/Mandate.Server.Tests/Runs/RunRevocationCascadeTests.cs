@@ -41,15 +41,7 @@ public sealed class RunRevocationCascadeTests : BrokerTest
         var parent = await Broker.StartRunAsync();
         var child = await Broker.DelegateAsync(parent, ExecutorAgent, "refunds:write");
         var before = (await Broker.AuditEventsAsync(AuditKinds.Issuance)).Count;
-        Broker.Runtime.Revocations.Add(new Revocation
-        {
-            Id = "rev_parent_only",
-            Target = RevocationTarget.Run,
-            Value = RunId(parent),
-            RevokedAt = Broker.Now,
-            KeepUntil = Broker.Now.AddHours(9),
-            RevokedBy = "admin",
-        });
+        Broker.Runtime.Revocations.Add(ParentAlone(parent));
 
         var credential = await Broker.ExchangeAsync(Broker.InRunRequest(child, ExecutorAgent));
         var grandchild = await Broker.ExchangeAsync(Broker.RunTokenRequest(child, ExecutorAgent));
@@ -68,18 +60,21 @@ public sealed class RunRevocationCascadeTests : BrokerTest
         var child = await Broker.DelegateAsync(parent, ExecutorAgent, "refunds:write");
         var childCredential = await Broker.IssueInRunAsync(child, ExecutorAgent);
         Assert.True(await Broker.ActiveAsync(childCredential));
-        Broker.Runtime.Revocations.Add(new Revocation
-        {
-            Id = "rev_parent_only",
-            Target = RevocationTarget.Run,
-            Value = RunId(parent),
-            RevokedAt = Broker.Now,
-            KeepUntil = Broker.Now.AddHours(9),
-            RevokedBy = "admin",
-        });
+        Broker.Runtime.Revocations.Add(ParentAlone(parent));
 
         Assert.False(await Broker.ActiveAsync(childCredential));
         var rejected = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Introspection), e => e.Outcome == "rejected");
         Assert.Equal("revoked (run revocation rev_parent_only)", rejected.Reason);
     }
+
+    /// <summary>A revocation row for the parent run alone, as a node that never cascaded it holds it.</summary>
+    private Revocation ParentAlone(string parent) => new()
+    {
+        Id = "rev_parent_only",
+        Target = RevocationTarget.Run,
+        Value = RunId(parent),
+        RevokedAt = Broker.Now,
+        KeepUntil = Broker.Now.AddHours(9),
+        RevokedBy = "admin",
+    };
 }
