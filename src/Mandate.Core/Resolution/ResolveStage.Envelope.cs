@@ -102,7 +102,7 @@ public sealed partial class ResolveStage
 
             if (owners.Count > 1)
             {
-                return ResolveChecks.ScopeAmbiguous.Refuse($"scope '{s}' is defined by several tools ({string.Join(", ", owners.Select(o => o.Name))}); a run's scopes must name one tool each");
+                return ResolveChecks.ScopeAmbiguous.Refuse($"scope '{s}' is defined by several tools agent '{agent.Id}' declared ({string.Join(", ", owners.Select(o => o.Name))}), and a run's scopes must name one tool each; give those tools distinct scope names in the configuration, or declare only one of them for the agent");
             }
 
             if (!byTool.TryGetValue(owners[0].Name, out var list))
