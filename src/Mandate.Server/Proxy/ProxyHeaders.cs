@@ -31,9 +31,16 @@ internal static class ProxyHeaders
         "Authorization", Dpop, RunToken, ActorToken, Scope, "Host", "Expect", "Content-Length",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
+    // RFC 7239 and its X- forerunners: what a trusted proxy says about the client. An agent writing them would tell the tool,
+    // which trusts the hop in front of it, a client address or host of its choosing.
+    private static readonly FrozenSet<string> ProxyStatements = new[]
+    {
+        "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Real-IP",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Whether a request header goes upstream.</summary>
     public static bool ForwardRequest(string name, ISet<string> listedInConnection, string injectedHeader) =>
-        !HopByHop.Contains(name) && !AgentOnly.Contains(name) && !listedInConnection.Contains(name)
+        !HopByHop.Contains(name) && !AgentOnly.Contains(name) && !ProxyStatements.Contains(name) && !listedInConnection.Contains(name)
         && !name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase) && !string.Equals(name, injectedHeader, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether a response header comes back to the agent.</summary>

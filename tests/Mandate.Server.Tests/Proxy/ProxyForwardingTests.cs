@@ -38,6 +38,23 @@ public sealed class ProxyForwardingTests : ProxyTest
         Assert.Equal("passes", response.Headers.GetValues("X-Up-Normal").Single());
     }
 
+    [Theory]
+    [InlineData("Forwarded", "for=10.0.0.1;host=admin.internal")]
+    [InlineData("X-Forwarded-For", "10.0.0.1")]
+    [InlineData("X-Forwarded-Host", "admin.internal")]
+    [InlineData("X-Forwarded-Proto", "https")]
+    [InlineData("X-Real-IP", "127.0.0.1")]
+    public async Task Proxy_ClientStatementsTheAgentWrote_AreNotForwarded(string name, string value)
+    {
+        // RFC 7239 §8.1: these describe the client to a tool that trusts its proxy; only a proxy may write them.
+        var credential = await StripeCredentialAsync();
+
+        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/hop", credential, configure: r => r.Headers.TryAddWithoutValidation(name, value));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(Assert.Single(Upstream.Received).Headers.ContainsKey(name), name + " was forwarded");
+    }
+
     [Fact]
     public async Task Proxy_ForwardedRequest_CarriesItsOwnViaAfterTheAgents()
     {
