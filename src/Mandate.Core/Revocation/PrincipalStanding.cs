@@ -85,7 +85,7 @@ public sealed class PrincipalStanding
             return own;
         }
 
-        if (facts.Run.Length == 0)
+        if (facts.Run.Length == 0 || !_revocations.MayCoverThroughRun(facts))
         {
             return null;
         }

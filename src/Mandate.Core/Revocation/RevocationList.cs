@@ -18,6 +18,7 @@ public sealed class RevocationList
 
     private readonly ConcurrentDictionary<(RevocationTarget, string), Revocation> _entries = new();
     private readonly IChangeFeed? _feed;
+    private int _runs;
 
     /// <param name="feed">The change feed whose currency the reads depend on; null for a view nothing else writes to (tests, tools).</param>
     public RevocationList(IChangeFeed? feed = null) => _feed = feed;
@@ -35,7 +36,16 @@ public sealed class RevocationList
     public void Add(Revocation revocation)
     {
         ArgumentNullException.ThrowIfNull(revocation);
-        _entries.AddOrUpdate((revocation.Target, revocation.Value), revocation, (_, existing) => Newer(existing, revocation));
+        var key = (revocation.Target, revocation.Value);
+        if (_entries.TryAdd(key, revocation))
+        {
+            CountRun(key, +1);
+        }
+        else
+        {
+            _entries.AddOrUpdate(key, revocation, (_, existing) => Newer(existing, revocation));
+        }
+
         Added?.Invoke(this, revocation);
     }
 
@@ -63,6 +73,7 @@ public sealed class RevocationList
         {
             if (revocation.KeepUntil <= now && _entries.TryRemove(new KeyValuePair<(RevocationTarget, string), Revocation>(key, revocation)))
             {
+                CountRun(key, -1);
                 purged++;
             }
         }
@@ -97,6 +108,20 @@ public sealed class RevocationList
     }
 
     /// <summary>
+    /// Whether a credential's run could matter beyond <see cref="Find"/>: some run is revoked (perhaps an ancestor of
+    /// this one), or its tenant or user is (judged from the run's start). When neither holds, reading the run changes
+    /// nothing, and the proxy and introspection skip that read.
+    /// </summary>
+    public bool MayCoverThroughRun(CredentialFacts c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        EnsureCurrent();
+        return Volatile.Read(ref _runs) > 0
+            || _entries.ContainsKey((RevocationTarget.Tenant, c.Tenant))
+            || (c.User is not null && _entries.ContainsKey((RevocationTarget.User, c.User)));
+    }
+
+    /// <summary>
     /// The tenant or user revocation that covers an identity token naming <paramref name="tenant"/> and
     /// <paramref name="user"/>, issued at <paramref name="issuedAt"/>: one issued up to the revocation, or whose issue time
     /// is unknown (no <c>iat</c>), cannot be told apart from a token taken before it.
@@ -109,6 +134,14 @@ public sealed class RevocationList
 
     private Revocation? IdentityCovers(RevocationTarget target, string value, DateTimeOffset? issuedAt) =>
         _entries.TryGetValue((target, value), out var r) && (issuedAt is not { } at || at <= r.RevokedAt) ? r : null;
+
+    private void CountRun((RevocationTarget Target, string Value) key, int change)
+    {
+        if (key.Target == RevocationTarget.Run)
+        {
+            Interlocked.Add(ref _runs, change);
+        }
+    }
 
     private static Revocation Newer(Revocation existing, Revocation candidate)
     {

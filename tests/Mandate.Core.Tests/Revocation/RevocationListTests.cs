@@ -231,6 +231,43 @@ public sealed class RevocationListTests
     }
 
     [Fact]
+    public void MayCoverThroughRun_NoRunAndNotItsTenantOrUserRevoked_IsFalse()
+    {
+        var list = new RevocationList();
+        list.Add(Revoke(RevocationTarget.Tenant, "globex", RevokedAt));
+        list.Add(Revoke(RevocationTarget.User, "bob", RevokedAt));
+        list.Add(Revoke(RevocationTarget.Agent, Credential.Agent, RevokedAt));
+        list.Add(Revoke(RevocationTarget.Token, "at_2", RevokedAt));
+
+        Assert.False(list.MayCoverThroughRun(Credential));
+    }
+
+    [Theory]
+    [InlineData(RevocationTarget.Run, "run_of_another_agent")] // perhaps an ancestor of the credential's run
+    [InlineData(RevocationTarget.Tenant, "acme")]
+    [InlineData(RevocationTarget.User, "https://idp.acme.example|alice")]
+    public void Invariant6_MayCoverThroughRun_AnyRunOrItsTenantOrUserRevoked_IsTrue(RevocationTarget target, string value)
+    {
+        var list = new RevocationList();
+        list.Add(Revoke(target, value, RevokedAt));
+        list.Add(Revoke(target, value, RevokedAt + TimeSpan.FromSeconds(1)));
+
+        Assert.True(list.MayCoverThroughRun(Credential));
+    }
+
+    [Fact]
+    public void MayCoverThroughRun_OnceTheOnlyRunRevocationIsPurged_IsFalse()
+    {
+        var list = new RevocationList();
+        list.Add(Revoke(RevocationTarget.Run, "run_9", RevokedAt));
+        list.Add(Revoke(RevocationTarget.Run, "run_9", RevokedAt + TimeSpan.FromSeconds(1)));
+
+        list.Purge(RevokedAt + TimeSpan.FromHours(1));
+
+        Assert.False(list.MayCoverThroughRun(Credential));
+    }
+
+    [Fact]
     public void Add_Null_Throws()
     {
         Assert.Throws<ArgumentNullException>(() => new RevocationList().Add(null!));
