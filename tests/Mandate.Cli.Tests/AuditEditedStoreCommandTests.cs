@@ -1,6 +1,4 @@
 using Mandate.Core.Audit;
-using Mandate.Core.Storage;
-using Mandate.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Mandate.Cli.Tests;
@@ -70,18 +68,12 @@ public sealed class AuditEditedStoreCommandTests
     {
         using var dir = new TempFolder();
         var config = TestConfig.Write(dir);
-        var db = Path.Combine(dir.Path, "data", "mandate.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
-        await using (var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = db }))
+        await TestStore.WriteAsync(dir, new AuditEvent
         {
-            await store.MigrateAsync(CancellationToken.None);
-            await store.CommitAsync(new StoreBatch(new AuditEvent
-            {
-                Kind = AuditKinds.Issuance, Time = DateTimeOffset.UtcNow, Outcome = "issued", Agent = "spiffe://acme.example/agents/a",
-                Tenant = "acme", User = "alice", Run = "run_1", Jti = "jti_1", Tool = "refunds",
-                Evidence = new Dictionary<string, string> { ["exp"] = exp },
-            }), CancellationToken.None);
-        }
+            Kind = AuditKinds.Issuance, Time = DateTimeOffset.UtcNow, Outcome = "issued", Agent = "spiffe://acme.example/agents/a",
+            Tenant = "acme", User = "alice", Run = "run_1", Jti = "jti_1", Tool = "refunds",
+            Evidence = new Dictionary<string, string> { ["exp"] = exp },
+        });
 
         var (exit, output) = await CliRunner.RunAsync("audit", "trace", "-c", config, "--run", "run_1");
 
@@ -89,19 +81,11 @@ public sealed class AuditEditedStoreCommandTests
         Assert.Contains("credential jti_1", output, StringComparison.Ordinal);
     }
 
-    private static async Task<string> SeedAsync(TempFolder dir, int count)
-    {
-        var db = Path.Combine(dir.Path, "data", "mandate.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
-        await using var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = db });
-        await store.MigrateAsync(CancellationToken.None);
-        var events = Enumerable.Range(1, count).Select(i => new AuditEvent
+    private static Task<string> SeedAsync(TempFolder dir, int count) =>
+        TestStore.WriteAsync(dir, [.. Enumerable.Range(1, count).Select(i => new AuditEvent
         {
             Kind = AuditKinds.Decision, Time = DateTimeOffset.UtcNow, Outcome = i % 2 == 0 ? "deny" : "allow", User = $"user{i}", Tenant = "acme",
-        });
-        await store.CommitAsync(new StoreBatch([.. events]), CancellationToken.None);
-        return db;
-    }
+        })]);
 
     private static async Task ExecuteAsync(string db, string sql)
     {

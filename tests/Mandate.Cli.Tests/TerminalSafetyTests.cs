@@ -1,6 +1,4 @@
 using Mandate.Core.Audit;
-using Mandate.Core.Storage;
-using Mandate.Storage.Sqlite;
 
 namespace Mandate.Cli.Tests;
 
@@ -17,17 +15,11 @@ public sealed class TerminalSafetyTests
     {
         using var dir = new TempFolder();
         var config = TestConfig.Write(dir);
-        var db = Path.Combine(dir.Path, "data", "mandate.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
-        await using (var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = db }))
+        await TestStore.WriteAsync(dir, new AuditEvent
         {
-            await store.MigrateAsync(CancellationToken.None);
-            await store.CommitAsync(new StoreBatch(new AuditEvent
-            {
-                Kind = AuditKinds.Decision, Time = DateTimeOffset.UtcNow, Outcome = "deny", Agent = "spiffe://acme.example/agents/a",
-                Tool = Hostile, Reason = Hostile, User = "alice", Tenant = "acme",
-            }), CancellationToken.None);
-        }
+            Kind = AuditKinds.Decision, Time = DateTimeOffset.UtcNow, Outcome = "deny", Agent = "spiffe://acme.example/agents/a",
+            Tool = Hostile, Reason = Hostile, User = "alice", Tenant = "acme",
+        });
 
         var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config);
 
@@ -44,16 +36,10 @@ public sealed class TerminalSafetyTests
     {
         using var dir = new TempFolder();
         var config = TestConfig.Write(dir);
-        var db = Path.Combine(dir.Path, "data", "mandate.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
-        await using (var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = db }))
+        await TestStore.WriteAsync(dir, new AuditEvent
         {
-            await store.MigrateAsync(CancellationToken.None);
-            await store.CommitAsync(new StoreBatch(new AuditEvent
-            {
-                Kind = "decision[/]\u001b[2J", Time = DateTimeOffset.UtcNow, Outcome = "[green]allow", User = "alice",
-            }), CancellationToken.None);
-        }
+            Kind = "decision[/]\u001b[2J", Time = DateTimeOffset.UtcNow, Outcome = "[green]allow", User = "alice",
+        });
 
         var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config);
 
