@@ -13,11 +13,13 @@ public sealed class PrincipalStanding
 {
     private readonly IMandateStore _store;
     private readonly RevocationList _revocations;
+    private readonly RunAncestry _ancestry;
 
     public PrincipalStanding(IMandateStore store, RevocationList revocations)
     {
         _store = store;
         _revocations = revocations;
+        _ancestry = new RunAncestry(store);
     }
 
     /// <summary>
@@ -33,8 +35,8 @@ public sealed class PrincipalStanding
             return (run, closed);
         }
 
-        var facts = new CredentialFacts("", principal.Agent, principal.Tenant, principal.Run, principal.User, Since(principal.GrantedAt, run));
-        return (run, Revoked(subject, facts) ?? (run is null ? null : AncestorRevoked(subject, run)));
+        var facts = new CredentialFacts("", principal.Agent, principal.Tenant, principal.Run, principal.User, Since(principal.GrantedAt, run?.StartedAt));
+        return (run, Revoked(subject, facts) ?? (run is null ? null : AncestorRevoked(subject, run.Id, run.Lineage)));
     }
 
     /// <summary>
@@ -45,8 +47,8 @@ public sealed class PrincipalStanding
     {
         ArgumentNullException.ThrowIfNull(run);
         return RunRefusal(run, now)
-            ?? Revoked(subject, new CredentialFacts(jti, run.Agent, run.Tenant, run.Id, run.User, Since(issuedAt, run)))
-            ?? AncestorRevoked(subject, run);
+            ?? Revoked(subject, new CredentialFacts(jti, run.Agent, run.Tenant, run.Id, run.User, Since(issuedAt, run.StartedAt)))
+            ?? AncestorRevoked(subject, run.Id, run.Lineage);
     }
 
     /// <summary>
@@ -75,7 +77,8 @@ public sealed class PrincipalStanding
     /// from the start of its run when the run is recorded), or one of an ancestor of its run. The ancestor matters across
     /// nodes: a run delegated on one node while another node revoked or ended its parent is not among the rows that
     /// revocation cascaded to (the subtree was listed before the child was recorded), so its credentials are covered
-    /// through the run's recorded lineage (invariant 6).
+    /// through the run's recorded lineage (invariant 6). The run's start and lineage never change, so they are read once
+    /// per run (<see cref="RunAncestry"/>).
     /// </summary>
     public async Task<Revocation?> CoveringCredentialAsync(CredentialFacts facts, CancellationToken cancellationToken)
     {
@@ -90,16 +93,16 @@ public sealed class PrincipalStanding
             return null;
         }
 
-        return await _store.GetRunAsync(facts.Run, cancellationToken) is { } run
-            ? _revocations.Find(facts with { IssuedAt = Since(facts.IssuedAt, run) }) ?? AncestorRevocation(run)?.Revocation
+        return await _ancestry.FindAsync(facts.Run, cancellationToken) is { } run
+            ? _revocations.Find(facts with { IssuedAt = Since(facts.IssuedAt, run.StartedAt) }) ?? AncestorRevocation(run.Id, run.Lineage)?.Revocation
             : null;
     }
 
     // Everything in a recorded run rests on the identity presented when it started: a tenant or user revocation made after
     // that start covers the run's later tokens and credentials too, also one another node issued before it heard of the
     // revocation (whose own issue time is after it), so a renewal in that window cannot carry the run past the revocation.
-    private static DateTimeOffset Since(DateTimeOffset issuedAt, RunRecord? run) =>
-        run is not null && run.StartedAt < issuedAt ? run.StartedAt : issuedAt;
+    private static DateTimeOffset Since(DateTimeOffset issuedAt, DateTimeOffset? runStartedAt) =>
+        runStartedAt is { } started && started < issuedAt ? started : issuedAt;
 
     private StandingRefusal? RunRefusal(RunRecord run, DateTimeOffset now)
     {
@@ -122,9 +125,9 @@ public sealed class PrincipalStanding
 
     // A run's revocation cascades to its sub-agents' runs (a revoked run never gets another credential, so neither does
     // a run below it): also to one delegated while the revocation was being made.
-    private StandingRefusal? AncestorRevoked(string subject, RunRecord run)
+    private StandingRefusal? AncestorRevoked(string subject, string runId, string lineage)
     {
-        if (AncestorRevocation(run) is not { } found)
+        if (AncestorRevocation(runId, lineage) is not { } found)
         {
             return null;
         }
@@ -133,11 +136,11 @@ public sealed class PrincipalStanding
             $"{subject} was revoked (run revocation {found.Revocation.Id} of its ancestor run '{found.Ancestor}')", found.Revocation);
     }
 
-    private (string Ancestor, Revocation Revocation)? AncestorRevocation(RunRecord run)
+    private (string Ancestor, Revocation Revocation)? AncestorRevocation(string runId, string lineage)
     {
-        foreach (var ancestor in run.Lineage.Split('/'))
+        foreach (var ancestor in lineage.Split('/'))
         {
-            if (!string.Equals(ancestor, run.Id, StringComparison.Ordinal) && _revocations.ForRun(ancestor) is { } revocation)
+            if (!string.Equals(ancestor, runId, StringComparison.Ordinal) && _revocations.ForRun(ancestor) is { } revocation)
             {
                 return (ancestor, revocation);
             }
