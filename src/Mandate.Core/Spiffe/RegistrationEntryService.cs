@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
@@ -53,6 +54,10 @@ public sealed class RegistrationEntryService
                 if (Selector.TryParse(text, out var selector, out var error))
                 {
                     canonical.Add(selector!.ToString());
+                    if (LinkProblem(selector) is { } link)
+                    {
+                        problems.Add(link);
+                    }
                 }
                 else
                 {
@@ -105,6 +110,19 @@ public sealed class RegistrationEntryService
         return entry;
     }
 
+    // Processes are matched by the kernel's resolved path of their executable. The workload socket serves this host's
+    // processes, so a path that resolves elsewhere here names a link and the entry would never match.
+    private static string? LinkProblem(Selector selector)
+    {
+        if (selector.Type != "path" || !OperatingSystem.IsLinux() || ResolvedPath.Of(selector.Value) is not { } resolved
+            || string.Equals(resolved, selector.Value, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return $"{selector} would never match: '{selector.Value}' is a symbolic link (or lies under one) to '{resolved}', and processes are matched by their executable's resolved path; write unix:path:{resolved}";
+    }
+
     private AuditEvent Event(RegistrationEntry entry, string outcome, string by, string? reason, DateTimeOffset now) => new()
     {
         Kind = SpiffeAuditKinds.RegistrationEntry,
@@ -116,7 +134,8 @@ public sealed class RegistrationEntryService
         Evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["entry"] = entry.Id,
-            ["selectors"] = string.Join(" ", entry.Selectors),
+            // A JSON array: a path may hold spaces, so a joined list would be ambiguous.
+            ["selectors"] = JsonSerializer.Serialize(entry.Selectors),
             ["by"] = by,
         },
     };

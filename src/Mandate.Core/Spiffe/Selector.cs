@@ -33,9 +33,10 @@ public sealed record Selector(string Type, string Value)
             case "user" when value.Length <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'):
                 selector = new Selector(type, value);
                 return true;
-            case "path" when value.StartsWith('/') && value.Length <= 4096 && !value.Contains('\0', StringComparison.Ordinal):
-                selector = new Selector(type, value);
-                return true;
+            case "path" when value.StartsWith('/') && value.Length <= 4096:
+                error = PathProblem(value);
+                selector = error is null ? new Selector(type, value) : null;
+                return error is null;
             case "sha256" when value.Length == 64 && value.All(char.IsAsciiHexDigit):
                 selector = new Selector(type, value.ToLowerInvariant());
                 return true;
@@ -43,6 +44,21 @@ public sealed record Selector(string Type, string Value)
                 error = $"'{text}' is not a valid selector; {Help}";
                 return false;
         }
+    }
+
+    // The executable's path is matched as the kernel resolves it (absolute, no '.', '..' or empty segments), so any
+    // other spelling could never match.
+    private static string? PathProblem(string path)
+    {
+        var control = Array.FindIndex(path.ToCharArray(), char.IsControl);
+        if (control >= 0)
+        {
+            return $"the unix:path selector holds the control character U+{(int)path[control]:X4} at position {control + 1}; selectors refuse them, as they would make the entry's audit record and listings ambiguous";
+        }
+
+        return path.Length > 1 && path.Split('/')[1..].Any(segment => segment is "" or "." or "..")
+            ? $"unix:path selector '{path}' is not a resolved path (it has '.', '..', '//' or a trailing '/'), so it could never match; write the executable's absolute path as /proc/<pid>/exe shows it"
+            : null;
     }
 
     /// <summary>True when the process has this attribute. Unknown attributes (no path, no hash) never match.</summary>

@@ -69,4 +69,44 @@ public sealed class SelectorTests
 
         Assert.Equal("unix:sha256:" + new string('a', 64), selector!.ToString());
     }
+
+    [Theory]
+    [InlineData("unix:path:/usr/bin/cu\nrl", "U+000A at position 12")]
+    [InlineData("unix:path:/usr/bin/\u001b[31mcurl", "U+001B at position 10")]
+    [InlineData("unix:path:/usr/bin/curl\u0085", "U+0085 at position 14")]
+    [InlineData("unix:path:/usr/bin/\0curl", "U+0000 at position 10")]
+    public void TryParse_PathWithAControlCharacter_IsRefusedNamingItWithoutEchoingIt(string text, string named)
+    {
+        Assert.False(Selector.TryParse(text, out var selector, out var error));
+
+        Assert.Null(selector);
+        Assert.Contains(named, error, StringComparison.Ordinal);
+        Assert.DoesNotContain(error!, char.IsControl);
+    }
+
+    [Theory]
+    [InlineData("unix:path:/usr/bin/")]
+    [InlineData("unix:path:/usr//bin/curl")]
+    [InlineData("unix:path:/usr/./bin/curl")]
+    [InlineData("unix:path:/usr/lib/../bin/curl")]
+    [InlineData("unix:path:/usr/bin/..")]
+    public void TryParse_PathNotInResolvedForm_IsRefusedAsNeverMatching(string text)
+    {
+        Assert.False(Selector.TryParse(text, out var selector, out var error));
+
+        Assert.Null(selector);
+        Assert.Contains("could never match", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("unix:path:/")]
+    [InlineData("unix:path:/opt/my tool/bin/run")]
+    [InlineData("unix:path:/opt/caf\u00e9/run")]
+    [InlineData("unix:path:/opt/x..y/.run")]
+    public void TryParse_ResolvedPath_IsKeptAsWritten(string text)
+    {
+        Assert.True(Selector.TryParse(text, out var selector, out var error), error);
+
+        Assert.Equal(text, selector!.ToString());
+    }
 }

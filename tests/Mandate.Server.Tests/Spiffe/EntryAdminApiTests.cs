@@ -36,6 +36,8 @@ public sealed class EntryAdminApiTests : SpiffeBrokerTest
     [InlineData("spiffe://acme.example", "unix:uid:1", "not a workload SPIFFE ID")]
     [InlineData("spiffe://acme.example/agents/x", "unix:pid:1", "not a valid selector")]
     [InlineData("spiffe://acme.example/agents/x", "k8s:ns:default", "is not a selector")]
+    [InlineData("spiffe://acme.example/agents/x", "unix:path:/usr/./bin/x", "could never match")]
+    [InlineData("spiffe://acme.example/agents/x", "unix:path:/opt/x\ny", "control character U+000A")]
     public async Task CreateEntry_Invalid_Returns400NamingTheRuleAndStoresNothing(string spiffeId, string selector, string reason)
     {
         using var admin = Broker.Admin();
@@ -46,6 +48,43 @@ public sealed class EntryAdminApiTests : SpiffeBrokerTest
         Assert.Contains(reason, e.Description, StringComparison.Ordinal);
         Assert.Empty(await Broker.Runtime.Store.ListRegistrationEntriesAsync(CancellationToken.None));
         Assert.Empty(await Broker.AuditEventsAsync(SpiffeAuditKinds.RegistrationEntry));
+    }
+
+    [Fact]
+    public async Task CreateEntry_PathSelectorNamingASymbolicLink_Returns400NamingTheResolvedPathAndStoresNothing()
+    {
+        var dir = Directory.CreateTempSubdirectory("mandate-entry-");
+        try
+        {
+            File.WriteAllText(Path.Join(dir.FullName, "agent-1.2"), "");
+            File.CreateSymbolicLink(Path.Join(dir.FullName, "agent"), "agent-1.2");
+            using var admin = Broker.Admin();
+
+            var e = await Assert.ThrowsAsync<MandateErrorException>(
+                () => admin.CreateEntryAsync(TestBroker.SupportAgent, ["unix:uid:1000", $"unix:path:{dir.FullName}/agent"], null, null));
+
+            Assert.Equal(400, e.Status);
+            Assert.Contains($"is a symbolic link (or lies under one) to '{dir.FullName}/agent-1.2'", e.Description, StringComparison.Ordinal);
+            Assert.Contains($"write unix:path:{dir.FullName}/agent-1.2", e.Description, StringComparison.Ordinal);
+            Assert.Empty(await Broker.Runtime.Store.ListRegistrationEntriesAsync(CancellationToken.None));
+            Assert.Empty(await Broker.AuditEventsAsync(SpiffeAuditKinds.RegistrationEntry));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task CreateEntry_PathWithSpaces_IsAuditedAsAJsonArrayThatReadsBackExactly()
+    {
+        using var admin = Broker.Admin();
+        string[] selectors = ["unix:uid:1000", "unix:path:/opt/my agent/bin/run unix:uid:0"];
+
+        await admin.CreateEntryAsync(TestBroker.SupportAgent, selectors, null, null);
+
+        var recorded = Assert.Single(await Broker.AuditEventsAsync(SpiffeAuditKinds.RegistrationEntry)).Evidence["selectors"];
+        Assert.Equal(selectors, JsonSerializer.Deserialize<string[]>(recorded));
     }
 
     [Theory]
