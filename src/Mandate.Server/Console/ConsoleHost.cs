@@ -69,14 +69,25 @@ internal static class ConsoleHost
 
         // Sessions and form tokens are protected with keys that live only in this process: a restart signs everyone out.
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        builder.Services.AddConsoleAuthentication(options.Console, listen.Https, host.GetEnvironment, host.Time);
-        builder.Services.AddConsoleAntiforgery(listen.Https);
+        var https = ReachedOverHttps(options.Console, listen);
+        builder.Services.AddConsoleAuthentication(options.Console, https, host.GetEnvironment, host.Time);
+        builder.Services.AddConsoleAntiforgery(https);
         builder.Services.AddSingleton<ChainStatus>();
         builder.Services.AddSingleton<ConsoleSignInAudit>();
         // The slim builder leaves the regex route constraint out; the pages use it for their verbs (approve|deny, disable|enable).
         builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<RegexInlineRouteConstraint>("regex"));
 
         var app = builder.Build();
+        if (https && !listen.Https)
+        {
+            // Behind a TLS-terminating proxy: the request reached the proxy over https, which the cookies' checks ask.
+            app.Use((http, next) =>
+            {
+                http.Request.Scheme = Uri.UriSchemeHttps;
+                return next(http);
+            });
+        }
+
         app.UseConsoleSecurityHeaders(options.Console.Oidc?.Issuer);
         app.UseStatusCodePages(async context =>
         {
@@ -99,6 +110,14 @@ internal static class ConsoleHost
         pages.MapPolicyPages();
         return app;
     }
+
+    /// <summary>
+    /// Whether people reach the console over https: its own TLS listener, or a TLS-terminating reverse proxy in front of
+    /// the plain loopback listener (an https <c>console.public_url</c>). Then every cookie is a Secure <c>__Host-</c>
+    /// cookie, which a browser never sends over plain http, not even to the proxy's port 80 on the same host.
+    /// </summary>
+    private static bool ReachedOverHttps(ConsoleOptions console, ListenAddress listen) =>
+        listen.Https || string.Equals(console.PublicUrl?.Scheme, Uri.UriSchemeHttps, StringComparison.Ordinal);
 
     /// <summary>The bound address (resolves port 0).</summary>
     public static Uri Address(WebApplication console) =>
