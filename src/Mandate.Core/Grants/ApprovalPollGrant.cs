@@ -63,7 +63,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             return ApprovalChecks.ActorTokenMissing.Refuse("actor_token (the agent's JWT-SVID) and actor_token_type=urn:ietf:params:oauth:token-type:jwt are required");
         }
 
-        var attested = await _attest.ActorAsync(actorToken, certificate: null, request.ClientId, cancellationToken);
+        var attested = await _attest.ActorAsync(actorToken, request.Binding.CertificateIdentity, request.ClientId, cancellationToken);
         if (attested.Failed(out var refused, out var actor))
         {
             if (attested.Identity is { } identity)
@@ -74,10 +74,10 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             return refused;
         }
 
-        return await PollAsync(id, actor.SpiffeId, request.AuthorizationDetails, cancellationToken);
+        return await PollAsync(id, actor.SpiffeId, request, cancellationToken);
     }
 
-    private async Task<Result<TokenResponse>> PollAsync(string id, string agent, string? details, CancellationToken cancellationToken)
+    private async Task<Result<TokenResponse>> PollAsync(string id, string agent, TokenRequest request, CancellationToken cancellationToken)
     {
         var approval = await _store.GetApprovalAsync(id, cancellationToken);
 
@@ -93,7 +93,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             return ApprovalChecks.ToolCallOnly.Refuse($"approval '{id}' approves one MCP tool call; once approved, retry that exact call through the gateway (it issues no credential)");
         }
 
-        if (details is not null && !SameDetails(details, approval))
+        if (request.AuthorizationDetails is { } details && !SameDetails(details, approval))
         {
             return ApprovalChecks.DetailsDiffer.Refuse($"authorization_details differ from those approval '{id}' was requested for; an approval covers exactly one tool call, so make a new token request");
         }
@@ -118,12 +118,12 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             case ApprovalStatus.Approved when now >= PickupDeadline(approval):
                 return ApprovalChecks.NotCollected.Refuse($"approval '{id}' was approved but not collected in time; make a new token request");
             default:
-                return await CollectAsync(approval, now, cancellationToken);
+                return await CollectAsync(approval, request.Binding, now, cancellationToken);
         }
     }
 
     /// <summary>Invariant 6: an approval is no way around a revocation made after it was asked for.</summary>
-    private async Task<Result<TokenResponse>> CollectAsync(Approval approval, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Result<TokenResponse>> CollectAsync(Approval approval, SenderBinding binding, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var principal = new GrantPrincipal(approval.Agent, approval.Tenant, approval.User, approval.Run, approval.CreatedAt);
         var (run, refusal) = await _attest.StandingAsync(principal, "the approved request", now, cancellationToken);
@@ -163,9 +163,12 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             AuthorizationDetails = ParseDetails(approval.AuthorizationDetails),
             ApprovalId = approval.Id,
             Approver = approval.Approver,
+            // RFC 9449 §5 (for every grant type): a poll with a DPoP proof, or over mTLS, collects a credential bound to it.
+            Confirmation = binding.Confirmation,
         };
         var evidence = ApprovalAuditEvents.Evidence(approval);
         evidence["approver"] = approval.Approver ?? "";
+        SenderBindingEvidence.Add(evidence, binding);
         var grounds = new IssuanceGrounds(evidence, approval.Tool, approval.User, approval.Rule, $"approved by {approval.Approver}");
         var transition = new ApprovalTransition { Id = approval.Id, From = ApprovalStatus.Approved, To = ApprovalStatus.Consumed, At = now };
         return await _issue.CredentialAsync(new CredentialIssue(claims, tool, grounds) { Consume = transition, Rule = approval.Rule }, cancellationToken);

@@ -1,0 +1,72 @@
+using Mandate.Core.Approvals;
+using Mandate.SenderConstraint;
+using Mandate.Server.Tests.Harness;
+
+namespace Mandate.Server.Tests.SenderConstraint;
+
+/// <summary>
+/// RFC 8705 §3 over the CIBA poll: an agent that collects an approved credential over mutual TLS gets it bound to its
+/// X.509-SVID, as its exchange would be, and a certificate naming another workload than the actor_token is refused.
+/// </summary>
+public sealed class ApprovalPollMtlsTests : IAsyncLifetime
+{
+    private const string Policy = """
+        rules:
+          - id: refunds-need-approval
+            reason: Every refund waits for a human.
+            effect: require_approval
+            agents: ["spiffe://acme.example/agents/*"]
+            tools: [refunds]
+        """;
+
+    private MtlsBroker? _mtls;
+
+    private MtlsBroker Mtls => _mtls!;
+
+    private BrokerHarness Broker => Mtls.Broker;
+
+    public async Task InitializeAsync() => _mtls = await MtlsBroker.StartAsync(Policy);
+
+    public async Task DisposeAsync() => await Mtls.DisposeAsync();
+
+    private async Task<string> AskAndApproveAsync()
+    {
+        var asked = await Mtls.ExchangeAsync(Mtls.Svid(TestBroker.SupportAgent), Broker.RefundRequest());
+        Assert.True(asked.Error == "authorization_pending", asked.ToString());
+        var id = asked.Member("auth_req_id")!;
+        using var admin = Broker.Admin();
+        await admin.DecideApprovalAsync(id, approve: true, "admin:carol", "checked the order");
+        return id;
+    }
+
+    private Task<OAuthReply> PollAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 svid, string id) =>
+        Mtls.PostAsync(svid, "oauth2/token",
+        [
+            new("grant_type", "urn:openid:params:grant-type:ciba"),
+            new("auth_req_id", id),
+            new("actor_token", Broker.Svid(TestBroker.SupportAgent)),
+            new("actor_token_type", ExchangeRequest.JwtType),
+        ]);
+
+    [Fact]
+    public async Task ApprovalPoll_OverMtls_CollectsACredentialBoundToTheCertificate()
+    {
+        var id = await AskAndApproveAsync();
+        var svid = Mtls.Svid(TestBroker.SupportAgent);
+
+        var credential = Expect.Issued(await PollAsync(svid, id));
+
+        Assert.Equal(CertificateThumbprint.X5tS256(svid), ConfirmationClaim.FromToken(IssuedTokens.Read(credential))?.X5tS256);
+    }
+
+    [Fact]
+    public async Task ApprovalPoll_CertificateOfAnotherWorkloadThanTheActorToken_IsRefusedAndNothingIsCollected()
+    {
+        var id = await AskAndApproveAsync();
+
+        var reply = await PollAsync(Mtls.Svid(TestBroker.ResearchAgent), id);
+
+        Expect.Refused(reply, "invalid_request", "client certificate", TestBroker.SupportAgent, TestBroker.ResearchAgent);
+        Assert.Equal(ApprovalStatus.Approved, (await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None))!.Status);
+    }
+}
