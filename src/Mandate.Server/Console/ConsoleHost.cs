@@ -77,6 +77,9 @@ internal static class ConsoleHost
         builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<RegexInlineRouteConstraint>("regex"));
 
         var app = builder.Build();
+
+        // A body the client broke (a chunk size that overflows, a coding before chunked) is refused as the broker's listeners refuse it.
+        app.UseClientRequestBody();
         app.UseConsoleSecurityHeaders(options.Console.Oidc?.Issuer);
         app.UseStatusCodePages(async context =>
         {
