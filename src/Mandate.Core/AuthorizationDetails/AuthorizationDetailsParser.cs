@@ -33,12 +33,13 @@ public static class AuthorizationDetailsParser
         try
         {
             // RFC 8259 §8.1: JSON text is UTF-8. Text with a lone surrogate has no UTF-8 form; encoding it strictly
-            // here refuses it now, where the JSON reader would throw later while reading the string.
-            document = JsonDocument.Parse(StrictUtf8.GetBytes(json), new JsonDocumentOptions { MaxDepth = 4 });
+            // here refuses it now, where the JSON reader would throw later while reading the string. RFC 8259 §4: with a
+            // member given twice ("amount": 10, then 5000) readers disagree on the value; RFC 7493 §2.3 forbids it.
+            document = JsonDocument.Parse(StrictUtf8.GetBytes(json), new JsonDocumentOptions { MaxDepth = 4, AllowDuplicateProperties = false });
         }
         catch (Exception e) when (e is JsonException or EncoderFallbackException)
         {
-            return (null, "authorization_details must be a JSON array of objects, each with a 'type' (RFC 9396 section 2)");
+            return (null, "authorization_details must be a JSON array of objects, each with a 'type' and each member given once (RFC 9396 section 2, RFC 8259 section 4)");
         }
 
         using (document)

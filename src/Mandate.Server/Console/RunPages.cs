@@ -32,9 +32,11 @@ internal static class RunPages
             <td class="mono">{r.Agent}</td><td>{r.Tenant}</td><td>{r.User ?? "—"}</td><td>{r.StartedAt:u}</td><td>{State(r, now)}</td></tr>
             """));
         var isLive = live == "1";
+        // Each value percent-encoded (RFC 3986 §3.4): a filter holding '&', '#', '+' or '%' keeps its meaning in the link.
+        var filter = $"agent={Uri.EscapeDataString(agent ?? "")}&tenant={Uri.EscapeDataString(tenant ?? "")}&user={Uri.EscapeDataString(user ?? "")}";
         var liveLink = isLive
-            ? Markup.Of($"<a id=\"live-off\" href=\"/runs?agent={agent}&amp;tenant={tenant}&amp;user={user}\">stop live updates</a>")
-            : Markup.Of($"<a id=\"live-on\" href=\"/runs?agent={agent}&amp;tenant={tenant}&amp;user={user}&amp;live=1\">live</a>");
+            ? Markup.Of($"<a id=\"live-off\" href=\"/runs?{filter}\">stop live updates</a>")
+            : Markup.Of($"<a id=\"live-on\" href=\"/runs?{filter}&amp;live=1\">live</a>");
         return ConsolePages.Page(http, "Runs", Markup.Of($"""
             <form method="get" action="/runs" id="runs-filter" class="search">
             <label for="f-agent">Agent<input type="text" id="f-agent" name="agent" value="{agent ?? ""}"></label>

@@ -15,7 +15,9 @@ public static class EvidenceEndpoint
 {
     public const string Path = "/evidence";
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
+    // RFC 8259 §4: with a member given twice ("result": "fail", then "pass") readers disagree on the value; RFC 7493 §2.3
+    // (I-JSON) forbids it. Such a fact is refused, as the admin and workload APIs refuse theirs.
+    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true, AllowDuplicateProperties = false };
 
     public static async Task HandleAsync(HttpContext http, JwtAttestor attestor, EvidenceService evidence)
     {
@@ -57,7 +59,7 @@ public static class EvidenceEndpoint
             request = null;
         }
 
-        var problem = request is null ? "send a JSON object {\"kind\": \"eval\", \"subject\": \"repo@commit\", \"result\": \"pass\"|\"fail\", \"details\": {...}}" : request.Validate();
+        var problem = request is null ? "send one JSON object, each member once: {\"kind\": \"eval\", \"subject\": \"repo@commit\", \"result\": \"pass\"|\"fail\", \"details\": {...}}" : request.Validate();
         if (request is null || problem is not null)
         {
             await OAuthResponses.WriteErrorAsync(http, EvidenceChecks.BodyInvalid.Refuse(problem ?? "send a JSON object"));

@@ -44,6 +44,18 @@ public sealed class AuthorizationDetailsParserTests
         }
     }
 
+    [Theory]
+    [InlineData("""[{"type":"refund","amount":10,"amount":5000}]""")]
+    [InlineData("""[{"type":"refund","type":"refund","amount":10}]""")]
+    public void Invariant7_MemberGivenTwice_RefusedNotReadAsEitherValue(string json)
+    {
+        // RFC 8259 §4: which of two same-named members counts depends on the reader; RFC 7493 §2.3 (I-JSON) forbids them.
+        var (details, error) = AuthorizationDetailsParser.Parse(json, Refunds);
+
+        Assert.Null(details);
+        Assert.Contains("each member given once", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Invariant7_EscapedUnpairedSurrogate_RefusedNotThrown()
     {

@@ -64,6 +64,10 @@ internal sealed partial class ConsoleBrowser : IDisposable
         return SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) });
     }
 
+    /// <summary>Posts <paramref name="content"/> as it is, as a hostile client would: any bytes, any Content-Type.</summary>
+    public Task<Page> PostRawAsync(string path, HttpContent content) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = content });
+
     /// <summary>Opens <paramref name="confirmPath"/> (the confirmation page) and presses <c>#confirm</c> with its form.</summary>
     public async Task<Page> ConfirmAsync(string confirmPath, string reason = "checked in the console")
     {

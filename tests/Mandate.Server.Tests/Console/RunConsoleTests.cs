@@ -63,6 +63,24 @@ public sealed partial class RunConsoleTests : ConsoleTest
         Assert.True(await Broker.ActiveAsync(credentials[0]));
     }
 
+    [Theory]
+    [InlineData("live-on", "")]
+    [InlineData("live-off", "&live=1")]
+    public async Task Rfc3986_the_live_links_keep_each_filter_value_percent_encoded(string link, string live)
+    {
+        // A user filter holding '&', '=', '#', '+' and '%': read back from the link, each value is what was filtered by.
+        const string User = "dave&live=0#x+y%41";
+        var viewer = await SignInAsync(Viewer);
+
+        var page = await viewer.GetAsync($"/runs?agent={Uri.EscapeDataString(ExecutorAgent)}&user={Uri.EscapeDataString(User)}{live}");
+
+        var href = System.Net.WebUtility.HtmlDecode(Regex.Match(page.Html, $"id=\"{link}\" href=\"([^\"]*)\"").Groups[1].Value);
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(ConsoleAddress, href).Query);
+        Assert.Equal(ExecutorAgent, query["agent"].ToString());
+        Assert.Equal(User, query["user"].ToString());
+        Assert.Equal(live.Length == 0 ? "1" : "", query.GetValueOrDefault("live").ToString());
+    }
+
     /// <summary>orchestrator → executor → checker, each with a refunds credential the refunds tool accepted.</summary>
     private async Task<(string Root, string Child, string Grandchild, string[] Credentials)> RunTreeAsync()
     {

@@ -153,6 +153,35 @@ public sealed class MalformedBodyTests : ProxyTest
         Assert.Equal(auditBefore, (await Broker.ReadAuditAsync()).Select(r => r.Hash));
     }
 
+    /// <summary>The same fact with a member given twice (RFC 8259 §4; RFC 7493 §2.3): which value counts depends on the reader.</summary>
+    public static TheoryData<string> FactsWithAMemberTwice =>
+    [
+        """{"kind":"eval","subject":"acme/shop@4f2a9c1","result":"fail","result":"pass"}""",
+        """{"kind":"eval","subject":"acme/shop@4f2a9c1","result":"fail","Result":"pass"}""",
+        """{"kind":"eval","subject":"acme/shop@4f2a9c1","result":"pass","details":{"failed":3,"failed":0}}""",
+    ];
+
+    [Theory]
+    [MemberData(nameof(FactsWithAMemberTwice))]
+    public async Task Invariant7_EvidenceWithAMemberGivenTwice_Returns400AndRecordsNothing(string fact)
+    {
+        var (target, head) = await RequestAsync("evidence");
+        var auditBefore = (await Broker.ReadAuditAsync()).Select(r => r.Hash).ToList();
+        var body = Encoding.UTF8.GetBytes(fact);
+
+        var reply = await RawHttp.SendAsync(target, head + $"Content-Length: {body.Length}\r\n", body);
+
+        Assert.True(reply.Status == (int)HttpStatusCode.BadRequest, reply.ToString());
+        Assert.Contains("\"check_id\":\"evidence.body_invalid\"", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("each member once", reply.Text, StringComparison.Ordinal);
+        Assert.Equal(auditBefore, (await Broker.ReadAuditAsync()).Select(r => r.Hash));
+
+        // The same poster's fact with each member once is recorded: the refusal was the repeated member's.
+        var once = Encoding.UTF8.GetBytes("""{"kind":"eval","subject":"acme/shop@4f2a9c1","result":"pass"}""");
+        var recorded = await RawHttp.SendAsync(target, head + $"Content-Length: {once.Length}\r\n", once);
+        Assert.True(recorded.Status == (int)HttpStatusCode.Created, recorded.ToString());
+    }
+
     [Fact]
     public async Task Invariant7_UnreadableBody_NextRequestOnTheBrokerStillSucceeds()
     {
