@@ -125,7 +125,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
     /// <summary>Invariant 6: an approval is no way around a revocation made after it was asked for.</summary>
     private async Task<Result<TokenResponse>> CollectAsync(Approval approval, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var principal = new GrantPrincipal(approval.Agent, approval.Tenant, approval.User, approval.Run, approval.CreatedAt);
+        var principal = new GrantPrincipal(approval.Agent, approval.Tenant, approval.User, approval.Run, approval.CreatedAt) { IdentityIssuedAt = approval.IdentityIssuedAt };
         var (run, refusal) = await _attest.StandingAsync(principal, "the approved request", now, cancellationToken);
         if (refusal is not null)
         {
