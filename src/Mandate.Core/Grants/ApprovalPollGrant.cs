@@ -53,9 +53,14 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
     public async ValueTask<Result<TokenResponse>> HandleAsync(TokenRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.AuthReqId is not { Length: > 0 and <= 128 } id)
+        if (request.AuthReqId is not { Length: > 0 } id)
         {
             return ApprovalChecks.AuthReqIdMissing.Refuse("auth_req_id is required: the id from the authorization_pending answer");
+        }
+
+        if (id.Length > 128)
+        {
+            return ApprovalChecks.AuthReqIdMissing.Refuse("auth_req_id is longer than any id the broker hands out (128 characters); send the id from the authorization_pending answer unchanged");
         }
 
         if (request.ActorToken is not { } actorToken || request.ActorTokenType != OAuthConstants.TokenTypes.Jwt)
