@@ -9,7 +9,8 @@ internal static class SqlitePolicyStateReader
 {
     private const string ApprovalColumns = """
         id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash, binding_message, rule,
-        policy_version, decision_id, lifetime_seconds, created_at, expires_at, last_polled_at, approver, decided_reason, decided_at, jti
+        policy_version, decision_id, lifetime_seconds, created_at, expires_at, last_polled_at, approver, decided_reason, decided_at, jti,
+        identity_issued_at
         """;
 
     public static async Task<IReadOnlyDictionary<string, long>> RateCountsAsync(SqliteConnection connection, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
@@ -80,6 +81,7 @@ internal static class SqlitePolicyStateReader
                 DecidedReason = Text(reader, 19),
                 DecidedAt = Time(reader, 20),
                 Jti = Text(reader, 21),
+                IdentityIssuedAt = Time(reader, 22),
             });
         }
 

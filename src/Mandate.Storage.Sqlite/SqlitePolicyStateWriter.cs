@@ -17,9 +17,9 @@ internal static class SqlitePolicyStateWriter
 
     private const string InsertApproval = """
         INSERT INTO approvals (id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash,
-            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at)
+            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at, identity_issued_at)
         VALUES ($id, $status, $agent, $run, $tool, $tenant, $user, $scope, $details, $hash,
-            $message, $rule, $policyVersion, $decisionId, $lifetime, $createdAt, $expiresAt);
+            $message, $rule, $policyVersion, $decisionId, $lifetime, $createdAt, $expiresAt, $identityIssuedAt);
         """;
 
     private const string InsertEvidence = """
@@ -35,7 +35,8 @@ internal static class SqlitePolicyStateWriter
             ("$id", a.Id), ("$status", Status(a.Status)), ("$agent", a.Agent), ("$run", a.Run), ("$tool", a.Tool), ("$tenant", a.Tenant),
             ("$user", SqliteValues.Nullable(a.User)), ("$scope", a.Scope), ("$details", a.AuthorizationDetails), ("$hash", a.BindingHash),
             ("$message", a.BindingMessage), ("$rule", a.Rule), ("$policyVersion", a.PolicyVersion), ("$decisionId", a.DecisionId),
-            ("$lifetime", a.LifetimeSeconds), ("$createdAt", SqliteValues.Time(a.CreatedAt)), ("$expiresAt", SqliteValues.Time(a.ExpiresAt)));
+            ("$lifetime", a.LifetimeSeconds), ("$createdAt", SqliteValues.Time(a.CreatedAt)), ("$expiresAt", SqliteValues.Time(a.ExpiresAt)),
+            ("$identityIssuedAt", SqliteValues.Time(a.IdentityIssuedAt)));
 
     public static Task InsertEvidenceAsync(SqliteConnection connection, EvidenceRecord e, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, InsertEvidence, cancellationToken,

@@ -48,4 +48,30 @@ public abstract partial class StoreContractTests
 
         Assert.Equal(approval, await store.FindApprovalByBindingAsync("call-1", Cancellation));
     }
+
+    [StoreFact]
+    public async Task InsertApproval_IdentityIssuedAt_ReadsBackThroughEveryReadAndTransition()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+        var issuedAt = StoreTestData.Epoch.AddMinutes(-5);
+        await store.CommitAsync(new StoreBatch(Approval("a1") with { BindingHash = "call-1", IdentityIssuedAt = issuedAt }), Cancellation);
+        await store.TryTransitionApprovalAsync(
+            new ApprovalTransition { Id = "a1", From = ApprovalStatus.Pending, To = ApprovalStatus.Approved, At = StoreTestData.Epoch.AddSeconds(4), Approver = "admin:carol" },
+            [],
+            Cancellation);
+
+        Assert.Equal(issuedAt, (await store.GetApprovalAsync("a1", Cancellation))!.IdentityIssuedAt);
+        Assert.Equal(issuedAt, Assert.Single(await store.ListApprovalsAsync(ApprovalStatus.Approved, 10, Cancellation)).IdentityIssuedAt);
+        Assert.Equal(issuedAt, (await store.FindApprovalByBindingAsync("call-1", Cancellation))!.IdentityIssuedAt);
+    }
+
+    [StoreFact]
+    public async Task InsertApproval_WithoutIdentityIssuedAt_ReadsBackNull()
+    {
+        // Approvals asked before the column existed (and those not asked with a user token) have none.
+        await using var store = await CreateMigratedStoreAsync();
+        await store.CommitAsync(new StoreBatch(Approval("a1")), Cancellation);
+
+        Assert.Null((await store.GetApprovalAsync("a1", Cancellation))!.IdentityIssuedAt);
+    }
 }

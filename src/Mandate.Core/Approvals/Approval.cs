@@ -50,6 +50,14 @@ public sealed record Approval : IStoreChange
     public required int LifetimeSeconds { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>
+    /// When the user token the approval was asked with was issued (its <c>iat</c>; the Unix epoch when it had none, as
+    /// such a token counts as issued before any revocation). A tenant or user revocation is judged from it when the
+    /// approval is collected (invariant 6). Null outside a user token (background work; a recorded run is judged from
+    /// its start) and for approvals asked before it was recorded, which are judged from <see cref="CreatedAt"/>.
+    /// </summary>
+    public DateTimeOffset? IdentityIssuedAt { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
 
     /// <summary>When the agent may poll next (CIBA §7.3 <c>slow_down</c>).</summary>

@@ -59,7 +59,7 @@ internal static class ConfigRules
 
         if (o.Issuers.Any(i => i.DevSigner) && o.Environment is "prod" or "production")
         {
-            root.Problem("issuers", "dev_signer is for development only and is refused when environment is prod");
+            root.Problem("issuers", $"dev_signer is for development only and is refused when environment is '{o.Environment}'; remove dev_signer from the issuer and trust the real issuer's keys");
         }
 
         foreach (var agent in o.Agents)

@@ -85,6 +85,20 @@ public sealed class ApprovalRequests
             LifetimeSeconds = (int)lifetime.TotalSeconds,
             CreatedAt = facts.Now,
             ExpiresAt = facts.Now + (decision.ApprovalExpiresIn ?? TimeSpan.FromMinutes(10)),
+            IdentityIssuedAt = IdentityIssuedAt(facts),
         };
+    }
+
+    // What a tenant or user revocation is judged from when the approval is collected: the user token it was asked with
+    // (one without iat counts as issued before any revocation). A recorded run is judged from its start instead.
+    private static DateTimeOffset? IdentityIssuedAt(GrantFacts facts)
+    {
+        if (facts.Subject is not { Run: null, User: { } user })
+        {
+            return null;
+        }
+
+        var issuedAt = user.IssuedAt ?? DateTimeOffset.UnixEpoch;
+        return issuedAt < facts.Now ? issuedAt : facts.Now;
     }
 }

@@ -53,9 +53,14 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
     public async ValueTask<Result<TokenResponse>> HandleAsync(TokenRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.AuthReqId is not { Length: > 0 and <= 128 } id)
+        if (request.AuthReqId is not { Length: > 0 } id)
         {
             return ApprovalChecks.AuthReqIdMissing.Refuse("auth_req_id is required: the id from the authorization_pending answer");
+        }
+
+        if (id.Length > 128)
+        {
+            return ApprovalChecks.AuthReqIdMissing.Refuse("auth_req_id is longer than any id the broker hands out (128 characters); send the id from the authorization_pending answer unchanged");
         }
 
         if (request.ActorToken is not { } actorToken || request.ActorTokenType != OAuthConstants.TokenTypes.Jwt)
@@ -125,7 +130,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
     /// <summary>Invariant 6: an approval is no way around a revocation made after it was asked for.</summary>
     private async Task<Result<TokenResponse>> CollectAsync(Approval approval, SenderBinding binding, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var principal = new GrantPrincipal(approval.Agent, approval.Tenant, approval.User, approval.Run, approval.CreatedAt);
+        var principal = new GrantPrincipal(approval.Agent, approval.Tenant, approval.User, approval.Run, approval.CreatedAt) { IdentityIssuedAt = approval.IdentityIssuedAt };
         var (run, refusal) = await _attest.StandingAsync(principal, "the approved request", now, cancellationToken);
         if (refusal is not null)
         {

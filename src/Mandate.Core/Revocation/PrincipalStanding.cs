@@ -36,7 +36,7 @@ public sealed class PrincipalStanding
         }
 
         var facts = new CredentialFacts("", principal.Agent, principal.Tenant, principal.Run, principal.User, Since(principal.GrantedAt, run?.StartedAt));
-        return (run, Revoked(subject, facts) ?? (run is null ? null : AncestorRevoked(subject, run.Id, run.Lineage)));
+        return (run, Revoked(subject, facts) ?? IdentityRevoked(principal, subject) ?? (run is null ? null : AncestorRevoked(subject, run.Id, run.Lineage)));
     }
 
     /// <summary>
@@ -147,6 +147,22 @@ public sealed class PrincipalStanding
         }
 
         return null;
+    }
+
+    // A tenant or user revocation takes the user tokens issued up to it, so also a grant made with one: one made after the
+    // revocation's time by a node that had not heard of it yet is covered once that node hears (invariant 6).
+    private StandingRefusal? IdentityRevoked(GrantPrincipal principal, string subject)
+    {
+        if (principal is not { IdentityIssuedAt: { } issuedAt, User: { } user }
+            || _revocations.CoveringIdentityToken(principal.Tenant, user, issuedAt) is not { } revocation)
+        {
+            return null;
+        }
+
+        return new StandingRefusal(Attestation.AttestChecks.For(revocation.Target),
+            $"{subject} was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id}): it rests on a user token issued at " +
+            $"{issuedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, before the revocation at {revocation.RevokedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}; the user must sign in again for a new token",
+            revocation);
     }
 
     private StandingRefusal? Revoked(string subject, CredentialFacts facts) =>

@@ -101,6 +101,7 @@ internal static class ConsoleAuthentication
                 return;
             }
 
+            await ConsoleSessionStore.EndPresentedAsync(context.HttpContext);
             context.Principal = user.ToPrincipal(OpenIdConnectDefaults.AuthenticationScheme);
         };
         o.Events.OnRemoteFailure = context =>

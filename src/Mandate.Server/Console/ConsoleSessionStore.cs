@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Mandate.Server.Console;
 
@@ -14,6 +17,9 @@ namespace Mandate.Server.Console;
 /// </summary>
 internal sealed class ConsoleSessionStore(TimeProvider time, TimeSpan sessionMax) : ITicketStore
 {
+    // The claim by which the cookie handler names the session a cookie stands for.
+    private const string SessionIdClaim = "Microsoft.AspNetCore.Authentication.Cookies-SessionId";
+
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
 
     public Task<string> StoreAsync(AuthenticationTicket ticket)
@@ -66,6 +72,23 @@ internal sealed class ConsoleSessionStore(TimeProvider time, TimeSpan sessionMax
     {
         _sessions.TryRemove(key, out _);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Before a sign-in through the identity provider completes, ends the session whose cookie the browser presented, if
+    /// any (OWASP session management: a new session at every sign-in, the previous one ended on the server). The cookie
+    /// handler would otherwise sign in under that session's key, so the old cookie would carry the new sign-in.
+    /// </summary>
+    public static async Task EndPresentedAsync(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var options = http.RequestServices.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(CookieAuthenticationDefaults.AuthenticationScheme);
+        if (options.SessionStore is { } store
+            && options.CookieManager.GetRequestCookie(http, options.Cookie.Name!) is { Length: > 0 } cookie
+            && options.TicketDataFormat.Unprotect(cookie)?.Principal.FindFirst(SessionIdClaim)?.Value is { } key)
+        {
+            await store.RemoveAsync(key);
+        }
     }
 
     private sealed record Session(AuthenticationTicket Ticket, DateTimeOffset SignedInAt)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mandate.Server.Console;
 
@@ -74,8 +75,28 @@ internal static class LoginEndpoints
                 "the audit trail could not record this sign-in, so it did not happen; run mandate console login again once the store is back");
         }
 
-        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, user.ToPrincipal("one-time-login"));
+        await SignInAnewAsync(http, user.ToPrincipal("one-time-login"));
         return Results.Redirect("/runs");
+    }
+
+    // This request's cookie handler read the session the browser presented and would sign in under that session's key
+    // (OWASP session management: a new session at every sign-in). Signing out ends that session; the sign-in then gets a
+    // handler of its own, which finds no session to reuse and starts a new one.
+    private static async Task SignInAnewAsync(HttpContext http, System.Security.Claims.ClaimsPrincipal principal)
+    {
+        if (http.User.Identity?.IsAuthenticated == true)
+        {
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
+
+        await using var scope = http.RequestServices.CreateAsyncScope();
+        var handlers = scope.ServiceProvider.GetRequiredService<IAuthenticationHandlerProvider>();
+        if (await handlers.GetHandlerAsync(http, CookieAuthenticationDefaults.AuthenticationScheme) is not IAuthenticationSignInHandler handler)
+        {
+            throw new InvalidOperationException("The console's cookie scheme is not registered; AddConsoleAuthentication registers it.");
+        }
+
+        await handler.SignInAsync(principal, null);
     }
 
     private static async Task<IResult> SignOutAsync(HttpContext http)

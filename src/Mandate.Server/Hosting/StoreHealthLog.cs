@@ -70,7 +70,8 @@ internal sealed partial class StoreHealthLog : IHostedService
         }
     }
 
-    private static string Describe(StoreFailureCause cause) => cause switch
+    /// <summary>The cause in a few words, true of every store; the store's own detail (file or server) follows it in the log.</summary>
+    internal static string Describe(StoreFailureCause cause) => cause switch
     {
         StoreFailureCause.Locked => "locked by another process",
         StoreFailureCause.ReadOnly => "read-only",
@@ -78,7 +79,7 @@ internal sealed partial class StoreHealthLog : IHostedService
         StoreFailureCause.IoError => "I/O error",
         StoreFailureCause.FileDeletedOrReplaced => "store file deleted or replaced",
         StoreFailureCause.Damaged => "file damaged",
-        StoreFailureCause.CannotOpen => "cannot open the file",
+        StoreFailureCause.CannotOpen => "cannot be opened or reached",
         StoreFailureCause.Rejected => "a batch refused by a constraint",
         _ => "unclassified failure",
     };

@@ -38,6 +38,12 @@ internal static class ProxyHeaders
         "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Real-IP",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
+    // RFC 6265 §8.5: cookies are not isolated by port, so a host's cookies reach every service on it.
+    private static readonly FrozenSet<string> Cookies = new[] { "Cookie", "Set-Cookie", "Set-Cookie2" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether a header is a cookie, either way (dropped where <see cref="ProxyUpstreamCall.DropCookies"/> is set).</summary>
+    public static bool IsCookie(string name) => Cookies.Contains(name);
+
     /// <summary>Whether a request header goes upstream.</summary>
     public static bool ForwardRequest(string name, ISet<string> listedInConnection, string injectedHeader) =>
         !HopByHop.Contains(name) && !AgentOnly.Contains(name) && !ProxyStatements.Contains(name) && !listedInConnection.Contains(name)

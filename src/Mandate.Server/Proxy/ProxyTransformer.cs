@@ -34,6 +34,7 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         foreach (var (name, values) in request.Headers)
         {
             if (!ProxyHeaders.ForwardRequest(name, listed, upstream.InjectHeader)
+                || (upstream.DropCookies && ProxyHeaders.IsCookie(name))
                 || (scrubber.Active && name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
@@ -134,6 +135,7 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         foreach (var (name, value) in from.Headers.NonValidated.Concat(from.Content.Headers.NonValidated))
         {
             if (!ProxyHeaders.ForwardResponse(name, listed)
+                || (upstream.DropCookies && ProxyHeaders.IsCookie(name))
                 || (!keepContentLength && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;

@@ -21,6 +21,12 @@ internal sealed record ProxyUpstreamCall(Uri Uri, string InjectHeader, string In
     /// </summary>
     public bool UpstreamUnauthorizedIsOurs { get; init; }
 
+    /// <summary>
+    /// When set, the agent's <c>Cookie</c> does not go upstream and the upstream's <c>Set-Cookie</c> does not come back (the
+    /// MCP gateway: MCP needs none, and cookies are not kept apart by port, so they would mix with the console's).
+    /// </summary>
+    public bool DropCookies { get; init; }
+
     /// <summary>Never print the injected value.</summary>
     public override string ToString() => $"{Uri.GetLeftPart(UriPartial.Path)} ({InjectHeader}: [redacted])";
 }

@@ -207,7 +207,7 @@ public sealed class ConfigProblemTests
     {
         var problem = SingleProblem($"environment: {environment}\n" + Minimal + "\n    dev_signer: true\n");
 
-        AssertProblem(problem, "issuers", 5, 3, "dev_signer is for development only");
+        AssertProblem(problem, "issuers", 5, 3, $"dev_signer is for development only and is refused when environment is '{environment}'");
     }
 
     [Theory]

@@ -18,7 +18,8 @@ public abstract class McpGatewayTest : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Gateway = await McpGatewayHarness.StartAsync();
-        Http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        // No cookie jar: the tests set and read Cookie and Set-Cookie themselves.
+        Http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public async Task DisposeAsync()

@@ -33,6 +33,9 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
 
     public const string InternalMetadata = "http://mcp.internal.example/.well-known/oauth-protected-resource/mcp";
 
+    /// <summary>A request header that makes the server answer with a Set-Cookie, as a hostile MCP server would.</summary>
+    public const string PlantCookie = "X-Plant-Cookie";
+
     public IReadOnlyList<UpstreamMcpRequest> Received => [.. _received];
 
     /// <summary>The MCP endpoint, e.g. http://127.0.0.1:5100/mcp.</summary>
@@ -59,6 +62,11 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
             http.Request.Body.Position = 0;
             var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             server._received.Enqueue(new UpstreamMcpRequest(http.Request.Method, headers, body));
+            if (http.Request.Headers.ContainsKey(PlantCookie))
+            {
+                http.Response.Headers.SetCookie = "mandate_console=planted; Path=/";
+            }
+
             if (http.Request.Headers["X-Api-Key"].ToString().Contains(RejectedKey, StringComparison.Ordinal))
             {
                 http.Response.StatusCode = StatusCodes.Status401Unauthorized;

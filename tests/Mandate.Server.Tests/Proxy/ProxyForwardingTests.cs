@@ -56,6 +56,19 @@ public sealed class ProxyForwardingTests : ProxyTest
     }
 
     [Fact]
+    public async Task Proxy_Cookies_AreForwardedEitherWay()
+    {
+        // Unlike the MCP gateway, the egress proxy fronts plain HTTP APIs, some of which keep state in cookies.
+        var credential = await StripeCredentialAsync();
+
+        var (status, text) = await RawAsync("/stripe/v1/hop", credential, "Cookie: tool_session=agent\r\n");
+
+        Assert.Equal(200, status);
+        Assert.Equal("tool_session=agent", Assert.Single(Upstream.Received).Headers["Cookie"]);
+        Assert.Contains("Set-Cookie: tool_session=up; Path=/", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Proxy_ForwardedRequest_CarriesItsOwnViaAfterTheAgents()
     {
         // RFC 9110 §7.6.3: a gateway MUST send an appropriate Via in each inbound request it forwards.

@@ -122,6 +122,7 @@ public sealed class UpstreamServer : IAsyncDisposable
             http.Response.Headers["Keep-Alive"] = "timeout=5";
             http.Response.Headers.Connection = "X-Up-Hop";
             http.Response.Headers["X-Up-Normal"] = "passes";
+            http.Response.Headers.SetCookie = "tool_session=up; Path=/";
             await http.Response.WriteAsync("ok");
         }
         else if (path.EndsWith("/v1/events", StringComparison.Ordinal))
