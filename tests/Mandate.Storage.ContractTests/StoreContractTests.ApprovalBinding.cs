@@ -74,4 +74,21 @@ public abstract partial class StoreContractTests
 
         Assert.Null((await store.GetApprovalAsync("a1", Cancellation))!.IdentityIssuedAt);
     }
+
+    [StoreFact]
+    public async Task InsertApproval_SenderBinding_ReadsBackThroughEveryReadAndTransition()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+        const string bound = "jkt:0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
+        await store.CommitAsync(new StoreBatch(Approval("a1") with { BindingHash = "call-1", SenderBinding = bound }, Approval("a2")), Cancellation);
+        await store.TryTransitionApprovalAsync(
+            new ApprovalTransition { Id = "a1", From = ApprovalStatus.Pending, To = ApprovalStatus.Approved, At = StoreTestData.Epoch.AddSeconds(4), Approver = "admin:carol" },
+            [],
+            Cancellation);
+
+        Assert.Equal(bound, (await store.GetApprovalAsync("a1", Cancellation))!.SenderBinding);
+        Assert.Equal(bound, Assert.Single(await store.ListApprovalsAsync(ApprovalStatus.Approved, 10, Cancellation)).SenderBinding);
+        Assert.Equal(bound, (await store.FindApprovalByBindingAsync("call-1", Cancellation))!.SenderBinding);
+        Assert.Null((await store.GetApprovalAsync("a2", Cancellation))!.SenderBinding);
+    }
 }

@@ -58,6 +58,13 @@ public sealed record Approval : IStoreChange
     /// its start) and for approvals asked before it was recorded, which are judged from <see cref="CreatedAt"/>.
     /// </summary>
     public DateTimeOffset? IdentityIssuedAt { get; init; }
+
+    /// <summary>
+    /// How the asking request was bound (<see cref="Grants.SenderBinding.Holder"/>: <c>jkt:…</c> or <c>mtls</c>); the poll
+    /// that collects the approval must be bound the same way. Null for a bearer request (and approvals asked before
+    /// it was recorded): then a poll with a proof or certificate still gets a credential bound to it.
+    /// </summary>
+    public string? SenderBinding { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
 
     /// <summary>When the agent may poll next (CIBA §7.3 <c>slow_down</c>).</summary>

@@ -13,6 +13,9 @@ public static class ApprovalChecks
     public static readonly Check Unknown = new("approval.unknown", E.InvalidGrant);
 
     public static readonly Check DetailsDiffer = new("approval.details_differ", E.InvalidGrant);
+
+    /// <summary>The approval was asked with a DPoP proof or client certificate, and the poll is not bound the same way.</summary>
+    public static readonly Check SenderDiffers = new("approval.sender_differs", E.InvalidGrant);
     public static readonly Check Consumed = new("approval.consumed", E.InvalidGrant);
     public static readonly Check Denied = new("approval.denied", E.AccessDenied);
     public static readonly Check Expired = new("approval.expired", E.ExpiredToken);

@@ -86,6 +86,7 @@ public sealed class ApprovalRequests
             CreatedAt = facts.Now,
             ExpiresAt = facts.Now + (decision.ApprovalExpiresIn ?? TimeSpan.FromMinutes(10)),
             IdentityIssuedAt = IdentityIssuedAt(facts),
+            SenderBinding = facts.Binding.Holder,
         };
     }
 

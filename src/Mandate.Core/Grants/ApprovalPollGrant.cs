@@ -130,6 +130,15 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
     /// <summary>Invariant 6: an approval is no way around a revocation made after it was asked for.</summary>
     private async Task<Result<TokenResponse>> CollectAsync(Approval approval, SenderBinding binding, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // A request bound to a key is approved for that key: collecting it as bearer (or with another key) would hand out
+        // the credential that the policy's sender_constraint, or the agent's own choice, meant to be useless if stolen.
+        if (approval.SenderBinding is { } asked && !string.Equals(asked, binding.Holder, StringComparison.Ordinal))
+        {
+            var fix = asked == "mtls" ? "poll over mutual TLS with the agent's X.509-SVID" : "poll with a DPoP proof signed by the key the request was made with";
+            return ApprovalChecks.SenderDiffers.Refuse($"approval '{approval.Id}' was asked by a request bound to {asked}, " +
+                $"but this poll is {(binding.Holder is { } other ? "bound to " + other : "a bearer request")}; {fix}; nothing was issued");
+        }
+
         var principal = new GrantPrincipal(approval.Agent, approval.Tenant, approval.User, approval.Run, approval.CreatedAt) { IdentityIssuedAt = approval.IdentityIssuedAt };
         var (run, refusal) = await _attest.StandingAsync(principal, "the approved request", now, cancellationToken);
         if (refusal is not null)

@@ -26,6 +26,17 @@ public sealed record SenderBinding(WorkloadIdentity? CertificateIdentity, string
     public ConfirmationClaim? Confirmation =>
         DpopJkt is { } jkt ? ConfirmationClaim.ForDpopKey(jkt) : CertificateThumbprint is { } x5t ? new ConfirmationClaim(x5t, null) : null;
 
+    /// <summary>
+    /// What a later request must prove to stand for this one: <c>jkt:&lt;thumbprint&gt;</c>, the same DPoP key; <c>mtls</c>,
+    /// an X.509-SVID of the same agent (the certificate itself rotates, hourly with the SPIFFE CA); null for bearer.
+    /// </summary>
+    public string? Holder => Kind switch
+    {
+        SenderConstraintKind.Dpop => "jkt:" + DpopJkt,
+        SenderConstraintKind.Mtls => "mtls",
+        _ => null,
+    };
+
     /// <summary>RFC 9449 §5: <c>DPoP</c> for a DPoP-bound token, otherwise <c>Bearer</c> (RFC 8705 keeps Bearer).</summary>
     public string TokenType => Kind == SenderConstraintKind.Dpop ? ConfirmationNames.DpopTokenType : "Bearer";
 }

@@ -16,6 +16,20 @@ public sealed class ApprovalSenderBindingTests : ApprovalTest, IDisposable
 
     public void Dispose() => _key.Dispose();
 
+    private string Proof(DpopProofs key) => key.Create("POST", Broker.Options.Issuer.TrimEnd('/') + "/oauth2/token", Broker.Now);
+
+    private async Task<string> AskWithProofAsync(string proof)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "oauth2/token")
+        {
+            Content = new FormUrlEncodedContent(Broker.RefundRequest().ToForm().Append(new("authorization_details", BigRefund))),
+        };
+        request.Headers.Add("DPoP", proof);
+        var reply = await Broker.SendAsync(request);
+        Assert.True(reply.Error == "authorization_pending", reply.ToString());
+        return reply.Member("auth_req_id")!;
+    }
+
     private Task<OAuthReply> PollWithProofAsync(string id, string proof)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "oauth2/token")
@@ -59,5 +73,32 @@ public sealed class ApprovalSenderBindingTests : ApprovalTest, IDisposable
         var collected = await PollAsync(id);
         Expect.Issued(collected);
         Assert.Equal("Bearer", collected.Member("token_type"));
+    }
+
+    [Fact]
+    public async Task Invariant2_ApprovalAskedWithADpopKey_CollectedAsBearerOrWithAnotherKey_RefusedAndStaysCollectable()
+    {
+        var id = await AskWithProofAsync(Proof(_key));
+        await ApproveAsync(id);
+        using var other = new DpopProofs();
+
+        var bearer = await PollAsync(id);
+        var otherKey = await PollWithProofAsync(id, Proof(other));
+
+        Expect.Refused(bearer, "invalid_grant", "jkt:" + _key.Thumbprint, "a bearer request", "signed by the key the request was made with");
+        Expect.Refused(otherKey, "invalid_grant", "bound to jkt:" + other.Thumbprint);
+        Assert.Equal(("approval.sender_differs", "approval.sender_differs"), (bearer.Member("check_id"), otherKey.Member("check_id")));
+        Assert.Equal(Core.Approvals.ApprovalStatus.Approved, (await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None))!.Status);
+        Assert.DoesNotContain(await Broker.AuditEventsAsync(AuditKinds.Issuance), e => e.Evidence.GetValueOrDefault("approval_id") == id);
+        var collected = await PollWithProofAsync(id, Proof(_key));
+        Assert.Equal(_key.Thumbprint, ConfirmationClaim.FromToken(IssuedTokens.Read(Expect.Issued(collected)))?.Jkt);
+    }
+
+    [Fact]
+    public async Task ApprovalAskedWithADpopKey_RecordsTheKeyOnTheApproval()
+    {
+        var id = await AskWithProofAsync(Proof(_key));
+
+        Assert.Equal("jkt:" + _key.Thumbprint, (await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None))!.SenderBinding);
     }
 }

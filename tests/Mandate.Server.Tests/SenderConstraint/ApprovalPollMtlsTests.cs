@@ -69,4 +69,22 @@ public sealed class ApprovalPollMtlsTests : IAsyncLifetime
         Expect.Refused(reply, "invalid_request", "client certificate", TestBroker.SupportAgent, TestBroker.ResearchAgent);
         Assert.Equal(ApprovalStatus.Approved, (await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None))!.Status);
     }
+
+    [Fact]
+    public async Task Invariant2_ApprovalAskedOverMtls_CollectedWithoutACertificate_RefusedAndStaysCollectable()
+    {
+        var id = await AskAndApproveAsync();
+
+        var bearer = await Mtls.PostAsync(null, "oauth2/token",
+        [
+            new("grant_type", "urn:openid:params:grant-type:ciba"),
+            new("auth_req_id", id),
+            new("actor_token", Broker.Svid(TestBroker.SupportAgent)),
+            new("actor_token_type", ExchangeRequest.JwtType),
+        ]);
+
+        Expect.Refused(bearer, "invalid_grant", "bound to mtls", "poll over mutual TLS");
+        Assert.Equal("approval.sender_differs", bearer.Member("check_id"));
+        Assert.Equal(ApprovalStatus.Approved, (await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None))!.Status);
+    }
 }
