@@ -76,7 +76,7 @@ public sealed class ApprovalSenderBindingTests : ApprovalTest, IDisposable
     }
 
     [Fact]
-    public async Task Invariant2_ApprovalAskedWithADpopKey_CollectedAsBearerOrWithAnotherKey_RefusedAndStaysCollectable()
+    public async Task Invariant3_ApprovalAskedWithADpopKey_CollectedAsBearerOrWithAnotherKey_RefusedAndStaysCollectable()
     {
         var id = await AskWithProofAsync(Proof(_key));
         await ApproveAsync(id);

@@ -71,7 +71,7 @@ public sealed class ApprovalPollMtlsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Invariant2_ApprovalAskedOverMtls_CollectedWithoutACertificate_RefusedAndStaysCollectable()
+    public async Task Invariant3_ApprovalAskedOverMtls_CollectedWithoutACertificate_RefusedAndStaysCollectable()
     {
         var id = await AskAndApproveAsync();
 
