@@ -45,6 +45,17 @@ internal sealed partial class ConsoleBrowser : IDisposable
 
     public IReadOnlyDictionary<string, string> Cookies => _cookies;
 
+    /// <summary>Every cookie set so far is a <c>__Host-</c> cookie: Secure, HttpOnly, path /, no domain (RFC 6265bis §4.1.3.2).</summary>
+    public void AssertEveryCookieIsASecureHostCookie() =>
+        Assert.All(SetCookies, c =>
+        {
+            Assert.StartsWith("__Host-", c, StringComparison.Ordinal);
+            Assert.Contains("; secure", c, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("; httponly", c, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("; path=/", c, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("domain=", c, StringComparison.OrdinalIgnoreCase);
+        });
+
     /// <summary>Sends <paramref name="name"/> from now on, as an attacker replaying a copied cookie would.</summary>
     public void SetCookie(string name, string value) => _cookies[name] = value;
 

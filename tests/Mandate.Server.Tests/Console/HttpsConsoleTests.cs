@@ -54,14 +54,7 @@ public sealed class HttpsConsoleTests : IAsyncLifetime, IDisposable
 
         Assert.Contains("__Host-mandate-console", browser.Cookies.Keys);
         Assert.Contains("__Host-mandate-csrf", browser.Cookies.Keys);
-        Assert.All(browser.SetCookies, c =>
-        {
-            Assert.StartsWith("__Host-", c, StringComparison.Ordinal);
-            Assert.Contains("; secure", c, StringComparison.OrdinalIgnoreCase);
-            Assert.Contains("; httponly", c, StringComparison.OrdinalIgnoreCase);
-            Assert.Contains("; path=/", c, StringComparison.OrdinalIgnoreCase);
-            Assert.DoesNotContain("domain=", c, StringComparison.OrdinalIgnoreCase);
-        });
+        browser.AssertEveryCookieIsASecureHostCookie();
         Assert.Contains(browser.SetCookies, c => c.StartsWith("__Host-mandate-csrf", StringComparison.Ordinal) && c.Contains("samesite=strict", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(browser.SetCookies, c => c.StartsWith("__Host-mandate-console", StringComparison.Ordinal) && c.Contains("samesite=lax", StringComparison.OrdinalIgnoreCase));
     }

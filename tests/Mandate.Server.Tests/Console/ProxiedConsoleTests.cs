@@ -41,11 +41,6 @@ public sealed class ProxiedConsoleTests : IAsyncLifetime
 
         Assert.Contains("__Host-mandate-console", browser.Cookies.Keys);
         Assert.Contains("__Host-mandate-csrf", browser.Cookies.Keys);
-        Assert.All(browser.SetCookies, c =>
-        {
-            Assert.StartsWith("__Host-", c, StringComparison.Ordinal);
-            Assert.Contains("; secure", c, StringComparison.OrdinalIgnoreCase);
-            Assert.Contains("; httponly", c, StringComparison.OrdinalIgnoreCase);
-        });
+        browser.AssertEveryCookieIsASecureHostCookie();
     }
 }
