@@ -1,8 +1,7 @@
-using System.Globalization;
+using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Mandate.Server.Proxy;
 
@@ -15,6 +14,7 @@ namespace Mandate.Server.Proxy;
 internal sealed class SecretScrubber
 {
     public const string Redacted = "[redacted]";
+    private static readonly SearchValues<char> UpperHex = SearchValues.Create("0123456789ABCDEF");
     private readonly string[] _forms;
     private readonly byte[][] _formBytes;
 
@@ -91,17 +91,47 @@ internal sealed class SecretScrubber
 
     private static string[] EncodedForms(string secret)
     {
+        // Letters, digits and - . _ ~ are written as they are by every JSON and URL encoder: such a secret (a JWT, most
+        // API keys) has one form, and the proxy builds its forms on every call.
+        if (secret.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~'))
+        {
+            return [secret];
+        }
+
         var json = JsonEncodedText.Encode(secret).ToString();
         var relaxedJson = JsonEncodedText.Encode(secret, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
         var percent = Uri.EscapeDataString(secret);
         string[] forms =
         [
-            secret, json, LowerHex(json, @"\\u[0-9A-F]{4}"), relaxedJson, relaxedJson.Replace("/", @"\/", StringComparison.Ordinal),
-            percent, LowerHex(percent, "%[0-9A-F]{2}"),
+            secret, json, LowerHex(json, @"\u", 4), relaxedJson, relaxedJson.Replace("/", @"\/", StringComparison.Ordinal),
+            percent, LowerHex(percent, "%", 2),
         ];
         return [.. forms.Distinct(StringComparer.Ordinal)];
     }
 
-    private static string LowerHex(string text, string escape) =>
-        Regex.Replace(text, escape, m => m.Value.ToLower(CultureInfo.InvariantCulture), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    // The same text with the hex digits of each escape (a marker, then that many of 0-9 A-F) in lower case, as other
+    // encoders write them: \u002b, %2b.
+    private static string LowerHex(string text, string marker, int digits)
+    {
+        var chars = text.ToCharArray();
+        for (var at = text.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = text.IndexOf(marker, at, StringComparison.Ordinal))
+        {
+            var hex = chars.AsSpan(at + marker.Length, Math.Min(digits, chars.Length - at - marker.Length));
+            if (hex.Length == digits && !hex.ContainsAnyExcept(UpperHex))
+            {
+                for (var i = 0; i < digits; i++)
+                {
+                    hex[i] = char.ToLowerInvariant(hex[i]);
+                }
+
+                at += marker.Length + digits;
+            }
+            else
+            {
+                at++;
+            }
+        }
+
+        return new string(chars);
+    }
 }
