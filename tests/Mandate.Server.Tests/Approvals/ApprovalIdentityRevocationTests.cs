@@ -2,6 +2,7 @@ using Mandate.Core.Attestation;
 using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
 using Mandate.Server.Tests.Harness;
+using static Mandate.Server.Tests.Harness.LateRevocations;
 using static Mandate.Server.Tests.Harness.RunExchanges;
 using static Mandate.Server.Tests.Harness.TestBroker;
 
@@ -65,14 +66,4 @@ public sealed class ApprovalIdentityRevocationTests : ApprovalTest
 
         Expect.Issued(await PollAsync(legacy.Id));
     }
-
-    private static Revocation Late(RevocationTarget target, string value, DateTimeOffset revokedAt) => new()
-    {
-        Id = "rev_late",
-        Target = target,
-        Value = value,
-        RevokedAt = revokedAt,
-        KeepUntil = revokedAt.AddHours(9),
-        RevokedBy = "admin",
-    };
 }

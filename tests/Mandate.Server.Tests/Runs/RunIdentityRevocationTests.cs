@@ -1,5 +1,6 @@
 using Mandate.Core.Revocation;
 using Mandate.Server.Tests.Harness;
+using static Mandate.Server.Tests.Harness.LateRevocations;
 using static Mandate.Server.Tests.Harness.RunExchanges;
 using static Mandate.Server.Tests.Harness.TestBroker;
 
@@ -50,14 +51,4 @@ public sealed class RunIdentityRevocationTests : BrokerTest
 
         Assert.True(await Broker.ActiveAsync(await Broker.IssueInRunAsync(await Broker.DelegateAsync(started, SupportAgent))));
     }
-
-    private static Revocation Late(RevocationTarget target, string value, DateTimeOffset revokedAt) => new()
-    {
-        Id = "rev_late",
-        Target = target,
-        Value = value,
-        RevokedAt = revokedAt,
-        KeepUntil = revokedAt.AddHours(9),
-        RevokedBy = "admin",
-    };
 }
