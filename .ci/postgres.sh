@@ -36,7 +36,12 @@ start_test_postgres() {
     --auth-host=scram-sha-256 --auth-local=peer --pwfile='$PG_ROOT/pwfile'" >/dev/null
   rm -f "$PG_ROOT/pwfile"
   as_pg_owner "'$PG_BIN/pg_ctl' -D '$PG_ROOT/data' -l '$PG_ROOT/server.log' -w -o \
-    \"-p $port -k '$PG_ROOT' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start" >/dev/null
+    \"-p $port -k '$PG_ROOT' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start" >/dev/null || {
+    # The folder (and its log) goes with the run: show why the server did not start while it is still there.
+    echo "postgres: the private cluster did not start on 127.0.0.1:$port; its log:" >&2
+    cat "$PG_ROOT/server.log" >&2 2>/dev/null
+    return 1
+  }
   PGPASSWORD="$password" "$PG_BIN/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -c 'CREATE DATABASE mandate_test' >/dev/null
   export MANDATE_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Password=$password;Database=mandate_test"
   export PG_BIN PG_ROOT
