@@ -130,6 +130,7 @@ public static class ConfigLoader
             Keys = root.Map("keys", m => new KeyOptions
             {
                 RotateEvery = m.Duration("rotate_every") ?? defaults.Keys.RotateEvery,
+                PublishAhead = m.Duration("publish_ahead"),
                 KekEnvironmentVariable = m.String("kek_env") ?? defaults.Keys.KekEnvironmentVariable,
                 KekFile = Resolve(baseDir, m.String("kek_file") ?? Path.Combine(dataDir, "kek")),
             }),

@@ -45,6 +45,11 @@ internal static class ConfigRules
             root.Problem("keys", "rotate_every must be at least 5m");
         }
 
+        if (o.Keys.PublishAhead >= o.Keys.RotateEvery)
+        {
+            root.Problem("keys", "publish_ahead must be shorter than rotate_every: a key is published that long before it signs, within its rotation period");
+        }
+
         CheckUnique(root, "issuers", o.Issuers.Select(i => i.Issuer), "issuer");
         IssuerProfileConfigReader.Check(o, root);
         CheckUnique(root, "agents", o.Agents.Select(a => a.Id), "agent");

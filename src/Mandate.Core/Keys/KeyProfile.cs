@@ -22,6 +22,13 @@ public sealed record KeyProfile
     public required TimeSpan RotateEvery { get; init; }
 
     /// <summary>
+    /// How long a new key is published before it signs (<c>keys.publish_ahead</c>), so that a verifier that cached the
+    /// key set a moment before the rotation already holds it. Zero: a new key signs at once (a CA, whose bundle carries
+    /// its successor by other means).
+    /// </summary>
+    public TimeSpan PublishAhead { get; init; }
+
+    /// <summary>
     /// How long a replaced key stays published: the longest lifetime of what it signed (one more minute of slack
     /// is added). Null for a certified key, which stays published until its certificate expires.
     /// </summary>

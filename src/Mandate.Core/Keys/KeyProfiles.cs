@@ -16,6 +16,7 @@ public static class KeyProfiles
             Algorithm = "ES256",
             PerNode = true,
             RotateEvery = options.Keys.RotateEvery,
+            PublishAhead = options.Keys.PublishAheadOrDefault,
             // Run tokens are signed with the same key and may outlive every credential.
             Overlap = options.Lifetimes.Max > options.Runs.TokenLifetime ? options.Lifetimes.Max : options.Runs.TokenLifetime,
             Publication = KeyPublication.BrokerJwks,
@@ -35,6 +36,7 @@ public static class KeyProfiles
             Algorithm = Credentials.Federation.FederationKeyRing.Algorithm,
             PerNode = true,
             RotateEvery = options.Keys.RotateEvery,
+            PublishAhead = options.Keys.PublishAheadOrDefault,
             Overlap = options.Lifetimes.Max,
             Publication = KeyPublication.FederationJwks,
             RecordsCreation = true,
@@ -81,6 +83,7 @@ public static class KeyProfiles
             Use = SpiffeBundle.JwtUse,
             PerNode = false,
             RotateEvery = options.Keys.RotateEvery,
+            PublishAhead = options.Keys.PublishAheadOrDefault,
             Overlap = SpiffeOptions.MaxJwtSvidTtl,
             Publication = KeyPublication.SpiffeBundle,
         };
@@ -99,6 +102,7 @@ public static class KeyProfiles
             Algorithm = "ES256",
             PerNode = true,
             RotateEvery = options.Keys.RotateEvery,
+            PublishAhead = options.Keys.PublishAheadOrDefault,
             Overlap = Audit.Checkpoints.AuditCheckpoint.KeyPublishedFor,
             Publication = KeyPublication.BrokerJwks,
             KidPrefix = Audit.Checkpoints.AuditCheckpoint.KidPrefix,

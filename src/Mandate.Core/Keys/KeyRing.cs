@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
-using Mandate.Core.Audit;
 using Mandate.Core.Cluster;
 using Mandate.Core.Storage;
 using Microsoft.IdentityModel.Tokens;
@@ -9,12 +6,13 @@ namespace Mandate.Core.Keys;
 
 /// <summary>
 /// The keys of one purpose, as its <see cref="KeyProfile"/> says: created on first use, sealed under the
-/// key-encryption key (AES-256-GCM) in the store, replaced when due, and published until nothing they signed
-/// can still be valid. Every creation and rotation is one durable batch with its audit record. Kids are RFC 7638
+/// key-encryption key (AES-256-GCM) in the store, replaced when due (the successor published
+/// <see cref="KeyProfile.PublishAhead"/> before it signs, <see cref="KeySchedule"/>), and published until nothing they
+/// signed can still be valid. Every creation and rotation is one durable batch with its audit record. Kids are RFC 7638
 /// JWK thumbprints. <see cref="SigningKeyRing"/> and <c>FederationKeyRing</c> bind it to their purpose; the
 /// SPIFFE authority holds one for its CA and one for JWT-SVIDs.
 /// </summary>
-public class KeyRing : IDisposable
+public partial class KeyRing : IDisposable
 {
     private static readonly TimeSpan PublishSlack = TimeSpan.FromMinutes(1);
 
@@ -62,10 +60,10 @@ public class KeyRing : IDisposable
     /// <summary>The current keys. Throws before <see cref="RefreshAsync"/> or <see cref="GetAsync"/> has run once.</summary>
     public KeySet Current => _current ?? throw new InvalidOperationException($"{Profile.Purpose} keys are not loaded yet");
 
-    /// <summary>The current keys without reading the store, unless none are loaded yet or this node's key is due.</summary>
+    /// <summary>The current keys without reading the store, unless none are loaded yet or a key is due to be created, to sign or to retire.</summary>
     public async Task<KeySet> GetAsync(CancellationToken cancellationToken)
     {
-        if (_current is { } current && !IsDue(current))
+        if (_current is { } current && _time.GetUtcNow() < current.ActAt)
         {
             return current;
         }
@@ -73,7 +71,7 @@ public class KeyRing : IDisposable
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            return _current is { } loaded && !IsDue(loaded) ? loaded : await LoadAsync(rotateDue: true, cancellationToken);
+            return _current is { } loaded && _time.GetUtcNow() < loaded.ActAt ? loaded : await LoadAsync(rotateDue: true, cancellationToken);
         }
         finally
         {
@@ -135,26 +133,25 @@ public class KeyRing : IDisposable
     {
         var now = _time.GetUtcNow();
         var stored = await _store.ListKeysAsync(Profile.Purpose, cancellationToken);
-        var mine = Mine(stored);
-        if (mine is null || (rotateDue && IsDue(mine, now)))
+        var schedule = KeySchedule.Of(Profile, _node, stored, now);
+        if (schedule.Active is null || (rotateDue && schedule.MustWrite(now)))
         {
-            // One rotator per purpose across the cluster; what another node did while this one waited is re-read.
+            // One writer per purpose across the cluster; what another node did while this one waited is re-read.
             await using (await _locks.AcquireAsync(LockName(Profile.Purpose), cancellationToken))
             {
                 stored = await _store.ListKeysAsync(Profile.Purpose, cancellationToken);
-                mine = Mine(stored);
                 now = _time.GetUtcNow();
-                if (mine is null || IsDue(mine, now))
+                schedule = KeySchedule.Of(Profile, _node, stored, now);
+                if (schedule.MustWrite(now))
                 {
-                    var kid = await RotateAsync(mine, now, cancellationToken);
+                    await WriteAsync(schedule, now, cancellationToken);
                     stored = await _store.ListKeysAsync(Profile.Purpose, cancellationToken);
-
-                    // By kid, not position: another node's key may sort after ours (same instant, or its clock runs ahead).
-                    mine = stored.Single(k => k.Kid == kid);
+                    schedule = KeySchedule.Of(Profile, _node, stored, now);
                 }
             }
         }
 
+        var mine = schedule.Active!;
         var active = _current?.Active;
         if (active is null || active.Kid != mine.Kid)
         {
@@ -166,97 +163,9 @@ public class KeyRing : IDisposable
 
         var published = stored.Where(k => k.PublishUntil is null || k.PublishUntil > now).ToList();
         // A new KeySet, not 'with': ByKid is computed when a KeySet is constructed.
-        var set = new KeySet(active, published.Select(k => new JsonWebKey(k.PublicJwk)).ToList(), ToJwks(published), stored);
+        var set = new KeySet(active, published.Select(k => new JsonWebKey(k.PublicJwk)).ToList(), ToJwks(published), stored) { ActAt = schedule.ActAt };
         _current = set;
         return set;
-    }
-
-    private StoredKey? Mine(IReadOnlyList<StoredKey> stored) =>
-        stored.LastOrDefault(k => k.RetiredAt is null && (!Profile.PerNode || k.Node == _node));
-
-    private bool IsDue(KeySet set) => set.Stored.FirstOrDefault(k => k.Kid == set.Active.Kid) is not { } row || IsDue(row, _time.GetUtcNow());
-
-    private bool IsDue(StoredKey key, DateTimeOffset now) => Profile.Certificate is { } certificate
-        ? StoredKeyCertificate.NotAfter(key) - now < certificate.RenewBefore
-        : now - key.CreatedAt >= Profile.RotateEvery;
-
-    private async Task<string> RotateAsync(StoredKey? previous, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in Profile.Evidence)
-        {
-            evidence[name] = value;
-        }
-
-        var key = Create(now, evidence);
-        evidence["purpose"] = Profile.Purpose;
-        evidence["kid"] = key.Kid;
-        evidence["alg"] = Profile.Algorithm;
-        var changes = new List<StoredKey> { key };
-        if (previous is not null)
-        {
-            // Published until the last thing it signed has expired; a CA until its own certificate expires.
-            var until = Profile.Overlap is { } overlap ? now + overlap + PublishSlack : StoredKeyCertificate.NotAfter(previous);
-            changes.Add(previous with { RetiredAt = now, PublishUntil = until });
-            evidence["retired_kid"] = previous.Kid;
-        }
-
-        var outcome = previous is null && Profile.RecordsCreation ? "created" : "rotated";
-        await _store.CommitAsync(new StoreBatch([.. changes, new AuditEvent { Kind = AuditKinds.KeyRotation, Time = now, Outcome = outcome, Node = _node, Evidence = evidence }]), cancellationToken);
-        return key.Kid;
-    }
-
-    /// <summary>A new key pair, sealed, with its public JWK (and certificate), as the row to store.</summary>
-    private StoredKey Create(DateTimeOffset now, SortedDictionary<string, string> evidence)
-    {
-        string kid, publicJwk;
-        byte[] pkcs8;
-        if (Profile.Algorithm == "RS256")
-        {
-            using var rsa = RSA.Create(2048);
-            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)));
-            kid = Profile.KidPrefix + Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
-            publicJwk = JsonSerializer.Serialize(new { kty = "RSA", n = jwk.N, e = jwk.E, kid, use = Profile.Use, alg = Profile.Algorithm });
-            pkcs8 = rsa.ExportPkcs8PrivateKey();
-        }
-        else
-        {
-            using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ecdsa));
-            kid = Profile.KidPrefix + Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
-            publicJwk = Profile.Certificate is { } certificate
-                ? Certify(certificate, ecdsa, kid, now, evidence)
-                : JsonSerializer.Serialize(new { kty = jwk.Kty, crv = jwk.Crv, x = jwk.X, y = jwk.Y, kid, use = Profile.Use, alg = Profile.Algorithm });
-            pkcs8 = ecdsa.ExportPkcs8PrivateKey();
-        }
-
-        try
-        {
-            return new StoredKey
-            {
-                Kid = kid,
-                Purpose = Profile.Purpose,
-                Algorithm = Profile.Algorithm,
-                SealedPrivateKey = _kek.Seal(pkcs8, kid),
-                PublicJwk = publicJwk,
-                CreatedAt = now,
-                Node = _node,
-            };
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(pkcs8);
-        }
-    }
-
-    private static string Certify(KeyCertificateProfile profile, ECDsa key, string kid, DateTimeOffset now, SortedDictionary<string, string> evidence)
-    {
-        using var certificate = profile.Create(key, now);
-        var entry = profile.PublicJwk(certificate);
-        entry["kid"] = kid;
-        evidence["serial"] = certificate.SerialNumber;
-        evidence["not_after"] = AuditCanonicalJson.FormatTime(new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero));
-        return JsonSerializer.Serialize(entry);
     }
 
     private SigningKey Open(StoredKey key) => key.Algorithm == "RS256"

@@ -9,6 +9,9 @@ namespace Mandate.Core.Keys;
 /// </summary>
 public sealed record KeySet(SigningKey Active, IReadOnlyList<JsonWebKey> Published, string JwksJson, IReadOnlyList<StoredKey> Stored)
 {
+    /// <summary>When the ring must next act (create the next key, switch to it, retire the old one): until then this set stands.</summary>
+    public DateTimeOffset ActAt { get; init; } = DateTimeOffset.MaxValue;
+
     /// <summary>Public keys by kid, for verifying Mandate's own tokens. Computed at construction: build a new KeySet rather than copy one with <c>with</c>.</summary>
     public IReadOnlyDictionary<string, JsonWebKey> ByKid { get; } =
         Published.Where(k => k.KeyId is not null).ToDictionary(k => k.KeyId, StringComparer.Ordinal);

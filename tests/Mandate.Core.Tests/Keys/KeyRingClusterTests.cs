@@ -38,12 +38,18 @@ public sealed class KeyRingClusterTests : IAsyncLifetime
         await b.RefreshAsync(_env.Ct);
 
         _env.Clock.Advance(profile.RotateEvery + TimeSpan.FromMinutes(1));
+        var published = await Task.WhenAll(a.RefreshAsync(_env.Ct), b.RefreshAsync(_env.Ct));
+        var publishedKeys = (await _env.StoredKeysAsync(profile.Purpose)).Count;
+        _env.Clock.Advance(profile.PublishAhead);
         var sets = await Task.WhenAll(a.RefreshAsync(_env.Ct), b.RefreshAsync(_env.Ct));
 
+        Assert.Equal((2, published[0].Active.Kid), (publishedKeys, published[1].Active.Kid));
         var stored = await _env.StoredKeysAsync(profile.Purpose);
         Assert.Equal(2, stored.Count);
         Assert.Single(stored, k => k.RetiredAt is null);
         Assert.Equal(sets[0].Active.Kid, sets[1].Active.Kid);
+        Assert.NotEqual(published[0].Active.Kid, sets[0].Active.Kid);
+        Assert.Equal(["rotated", "published", "rotated"], (await _env.RotationEventsAsync()).Select(e => e.Outcome));
     }
 
     [Fact]
@@ -54,8 +60,7 @@ public sealed class KeyRingClusterTests : IAsyncLifetime
         var b = NewRing(profile, "node-b", null);
         await a.RefreshAsync(_env.Ct);
         await b.RefreshAsync(_env.Ct);
-        _env.Clock.Advance(profile.RotateEvery + TimeSpan.FromMinutes(1));
-        var rotated = await a.RefreshAsync(_env.Ct);
+        var rotated = await _env.RotateAsync(a, _env.Clock.Advance);
 
         var followed = await b.ReloadAsync(_env.Ct);
 

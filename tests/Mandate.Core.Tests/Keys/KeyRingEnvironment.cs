@@ -13,6 +13,9 @@ internal sealed class KeyRingEnvironment : IAsyncDisposable
     public static readonly TimeSpan RotateEvery = TimeSpan.FromHours(24);
     public static readonly TimeSpan LifetimeMax = TimeSpan.FromMinutes(15);
 
+    /// <summary>keys.publish_ahead's default under a 24h rotate_every.</summary>
+    public static readonly TimeSpan PublishAhead = TimeSpan.FromMinutes(10);
+
     private readonly TempDirectory _dir = new();
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
     private readonly byte[] _kekBytes = RandomNumberGenerator.GetBytes(32);
@@ -69,6 +72,18 @@ internal sealed class KeyRingEnvironment : IAsyncDisposable
         var ring = new KeyRing(profile, Store, kek, node, clock, locks);
         _owned.Add(ring);
         return ring;
+    }
+
+    /// <summary>
+    /// One whole rotation of <paramref name="ring"/>'s key from its creation: the clock moves to where the next key is
+    /// published, the ring refreshes, the clock moves on until that key signs, the ring refreshes again.
+    /// </summary>
+    public async Task<KeySet> RotateAsync(KeyRing ring, Action<TimeSpan> advance)
+    {
+        advance(ring.Profile.RotateEvery);
+        await ring.RefreshAsync(Ct);
+        advance(ring.Profile.PublishAhead);
+        return await ring.RefreshAsync(Ct);
     }
 
     /// <summary>Opens a stored key's sealed private part with this environment's key-encryption key.</summary>

@@ -87,14 +87,16 @@ public sealed class KeyRingTests : IAsyncLifetime
     {
         var ring = _env.NewRing(Profile(purpose), _clock);
         var old = (await ring.RefreshAsync(_env.Ct)).Active.Kid;
+        _clock.Advance(KeyRingEnvironment.RotateEvery);
+        var next = (await ring.RefreshAsync(_env.Ct)).Published[^1].Kid;
 
-        _clock.Advance(KeyRingEnvironment.RotateEvery - TimeSpan.FromSeconds(1));
+        _clock.Advance(KeyRingEnvironment.PublishAhead - TimeSpan.FromSeconds(1));
         Assert.Equal(old, (await ring.RefreshAsync(_env.Ct)).Active.Kid);
         _clock.Advance(TimeSpan.FromSeconds(1));
         var set = await ring.RefreshAsync(_env.Ct);
 
         var now = _clock.GetUtcNow();
-        Assert.NotEqual(old, set.Active.Kid);
+        Assert.Equal(next, set.Active.Kid);
         var retired = Assert.Single(await _env.StoredKeysAsync(purpose), k => k.Kid == old);
         Assert.Equal(now, retired.RetiredAt);
         Assert.Equal(now + TimeSpan.FromSeconds(overlapSeconds) + TimeSpan.FromMinutes(1), retired.PublishUntil);
@@ -107,12 +109,55 @@ public sealed class KeyRingTests : IAsyncLifetime
     [InlineData(KeyPurposes.TokenSigning)]
     [InlineData(KeyPurposes.FederationSigning)]
     [InlineData(KeyPurposes.SpiffeJwt)]
+    public async Task NextKey_PublishedAheadOfSigning_ItsFirstTokenVerifiesWithTheKeySetCachedBeforeTheSwitch(string purpose)
+    {
+        var ring = _env.NewRing(Profile(purpose), _clock);
+        var old = (await ring.RefreshAsync(_env.Ct)).Active.Kid;
+        _clock.Advance(KeyRingEnvironment.RotateEvery);
+        var cachedByVerifiers = (await ring.RefreshAsync(_env.Ct)).JwksJson;
+        var published = (await _env.RotationEventsAsync())[^1];
+
+        _clock.Advance(KeyRingEnvironment.PublishAhead);
+        var set = await ring.RefreshAsync(_env.Ct);
+
+        Assert.NotEqual(old, set.Active.Kid);
+        Assert.Equal(("published", set.Active.Kid), (published.Outcome, published.Evidence["kid"]));
+        Assert.Equal(Mandate.Core.Audit.AuditCanonicalJson.FormatTime(Start + KeyRingEnvironment.RotateEvery + KeyRingEnvironment.PublishAhead), published.Evidence["signs_from"]);
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor { Issuer = "i", Audience = "a", SigningCredentials = set.Active.Credentials });
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = "i",
+            ValidAudience = "a",
+            IssuerSigningKeys = new JsonWebKeySet(cachedByVerifiers).Keys,
+            LifetimeValidator = (_, _, _, _) => true,
+        });
+        Assert.True(result.IsValid, result.Exception?.Message);
+    }
+
+    [Fact]
+    public async Task NextKey_ARingThatMissedTheWholeWindow_StillPublishesItAheadBeforeSigningWithIt()
+    {
+        var ring = _env.NewRing(Profile(KeyPurposes.TokenSigning), _clock);
+        var old = (await ring.RefreshAsync(_env.Ct)).Active.Kid;
+
+        _clock.Advance(KeyRingEnvironment.RotateEvery * 3);
+        var late = await ring.RefreshAsync(_env.Ct);
+        _clock.Advance(KeyRingEnvironment.PublishAhead);
+        var rotated = await ring.RefreshAsync(_env.Ct);
+
+        Assert.Equal((old, 2), (late.Active.Kid, late.Published.Count));
+        Assert.Equal(late.Published[^1].Kid, rotated.Active.Kid);
+    }
+
+    [Theory]
+    [InlineData(KeyPurposes.TokenSigning)]
+    [InlineData(KeyPurposes.FederationSigning)]
+    [InlineData(KeyPurposes.SpiffeJwt)]
     public async Task RefreshAsync_AfterPublishUntil_RetiredKeyLeavesTheJwks(string purpose)
     {
         var ring = _env.NewRing(Profile(purpose), _clock);
         await ring.RefreshAsync(_env.Ct);
-        _clock.Advance(KeyRingEnvironment.RotateEvery);
-        await ring.RefreshAsync(_env.Ct);
+        await _env.RotateAsync(ring, _clock.Advance);
         var retired = Assert.Single(await _env.StoredKeysAsync(purpose), k => k.RetiredAt is not null);
 
         _clock.SetUtcNow(retired.PublishUntil!.Value - TimeSpan.FromSeconds(1));
@@ -126,7 +171,7 @@ public sealed class KeyRingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetAsync_NotDue_ReturnsTheLoadedSet_Due_RotatesOnUse()
+    public async Task GetAsync_NotDue_ReturnsTheLoadedSet_Due_PublishesThenRotatesOnUse()
     {
         var ring = _env.NewRing(Profile(KeyPurposes.FederationSigning), _clock);
         var first = await ring.GetAsync(_env.Ct);
@@ -134,9 +179,14 @@ public sealed class KeyRingTests : IAsyncLifetime
         _clock.Advance(KeyRingEnvironment.RotateEvery - TimeSpan.FromSeconds(1));
         Assert.Same(first, await ring.GetAsync(_env.Ct));
         _clock.Advance(TimeSpan.FromSeconds(1));
+        var published = await ring.GetAsync(_env.Ct);
+        _clock.Advance(KeyRingEnvironment.PublishAhead - TimeSpan.FromSeconds(1));
+        Assert.Same(published, await ring.GetAsync(_env.Ct));
+        _clock.Advance(TimeSpan.FromSeconds(1));
         var rotated = await ring.GetAsync(_env.Ct);
 
-        Assert.NotEqual(first.Active.Kid, rotated.Active.Kid);
+        Assert.Equal((first.Active.Kid, 2), (published.Active.Kid, published.Published.Count));
+        Assert.Equal(published.Published[^1].Kid, rotated.Active.Kid);
         Assert.Same(rotated, ring.Current);
     }
 

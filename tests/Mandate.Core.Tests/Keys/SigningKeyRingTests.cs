@@ -66,7 +66,7 @@ public sealed class SigningKeyRingTests
     }
 
     [Fact]
-    public async Task RefreshAsync_BeforeRotateEvery_KeepsTheKey()
+    public async Task RefreshAsync_BeforeTheNextKeyIsDue_KeepsTheKeyAlone()
     {
         await using var env = await KeyRingEnvironment.StartAsync();
         var ring = env.NewRing();
@@ -90,6 +90,8 @@ public sealed class SigningKeyRingTests
         var old = ring.Current.Active.Kid;
 
         env.Clock.Advance(RotateEvery);
+        await ring.RefreshAsync(env.Ct);
+        env.Clock.Advance(KeyRingEnvironment.PublishAhead);
         var rotatedAt = env.Clock.GetUtcNow();
         await ring.RefreshAsync(env.Ct);
 
@@ -103,9 +105,9 @@ public sealed class SigningKeyRingTests
         Assert.Equal([old, current], PublishedKids(ring));
 
         var events = await env.RotationEventsAsync();
-        Assert.Equal(2, events.Count);
+        Assert.Equal(["rotated", "published", "rotated"], events.Select(e => e.Outcome));
         Assert.Equal(current, events[1].Evidence["kid"]);
-        Assert.Equal(old, events[1].Evidence["retired_kid"]);
+        Assert.Equal((current, old), (events[2].Evidence["kid"], events[2].Evidence["retired_kid"]));
     }
 
     [Fact]
@@ -115,8 +117,7 @@ public sealed class SigningKeyRingTests
         var ring = env.NewRing();
         await ring.RefreshAsync(env.Ct);
         var old = ring.Current.Active.Kid;
-        env.Clock.Advance(RotateEvery);
-        await ring.RefreshAsync(env.Ct);
+        await env.RotateAsync(ring, env.Clock.Advance);
         var current = ring.Current.Active.Kid;
 
         env.Clock.Advance(PublishedAfterRetirement - TimeSpan.FromSeconds(1));
@@ -205,8 +206,7 @@ public sealed class SigningKeyRingTests
         await using var env = await KeyRingEnvironment.StartAsync();
         var ring = env.NewRing();
         await ring.RefreshAsync(env.Ct);
-        env.Clock.Advance(RotateEvery);
-        await ring.RefreshAsync(env.Ct);
+        await env.RotateAsync(ring, env.Clock.Advance);
 
         using var jwks = JsonDocument.Parse(ring.Current.JwksJson);
 

@@ -100,8 +100,11 @@ public sealed class OidcFederationTests : CredentialKindTest
         var before = await Broker.IssueAsync(Request(CredentialKindsBroker.Aws, "aws:assume"));
 
         Broker.Clock.Advance(TestBroker.RotateEvery);
+        var whileTheNextIsPublished = await Broker.IssueAsync(Request(CredentialKindsBroker.Aws, "aws:assume"));
+        Broker.Clock.Advance(TestBroker.PublishAhead);
         var after = await Broker.IssueAsync(Request(CredentialKindsBroker.Aws, "aws:assume"));
 
+        Assert.Equal(new JsonWebToken(before).Kid, new JsonWebToken(whileTheNextIsPublished).Kid);
         Assert.NotEqual(new JsonWebToken(before).Kid, new JsonWebToken(after).Kid);
         var jwks = new JsonWebKeySet(await Broker.Http.GetStringAsync(new Uri("federation/jwks", UriKind.Relative)));
         Assert.Equal(new[] { new JsonWebToken(before).Kid, new JsonWebToken(after).Kid }.Order(), jwks.Keys.Select(k => k.Kid).Order());

@@ -31,11 +31,12 @@ internal static class TestBroker
     public const string RefundsWorkload = "spiffe://acme.example/tools/refunds";
     public const string CrmWorkload = "spiffe://acme.example/tools/crm";
 
-    /// <summary>lifetimes.default, lifetimes.max, the support agent's max_lifetime and keys.rotate_every.</summary>
+    /// <summary>lifetimes.default, lifetimes.max, the support agent's max_lifetime, keys.rotate_every and the keys.publish_ahead that follows from it.</summary>
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(4);
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan SupportMaxLifetime = TimeSpan.FromMinutes(3);
     public static readonly TimeSpan RotateEvery = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan PublishAhead = TimeSpan.FromMinutes(5);
 
     public const string Configuration = $$"""
         issuer: {{Issuer}}

@@ -6,9 +6,10 @@ using static Mandate.Server.Tests.Harness.TestBroker;
 namespace Mandate.Server.Tests.Keys;
 
 /// <summary>
-/// Signing-key rotation with keys.rotate_every 10m, lifetimes.max 5m and runs.token_lifetime 15m: the new
-/// key signs at once, the old one stays published until retired + the longest token lifetime (here the
-/// run token's) + 1m slack, so no live token, credential or run token, loses its key.
+/// Signing-key rotation with keys.rotate_every 10m (so keys.publish_ahead 5m), lifetimes.max 5m and
+/// runs.token_lifetime 15m: the next key is published 5m before it signs, so a verifier's cached JWKS already holds
+/// it; the old one stays published until retired + the longest token lifetime (here the run token's) + 1m slack, so
+/// no live token, credential or run token, loses its key.
 /// </summary>
 public sealed class KeyRotationTests : BrokerTest
 {
@@ -43,6 +44,27 @@ public sealed class KeyRotationTests : BrokerTest
     }
 
     [Fact]
+    public async Task Keys_NextKeyIsInTheJwksForPublishAheadBeforeItSigns_TheOldKidSignsUntilThen()
+    {
+        var kid = Broker.Runtime.Keys.Current.Active.Kid;
+        Broker.Clock.Advance(RotateEvery);
+        await Broker.Runtime.Keys.RefreshAsync(CancellationToken.None);
+        var cachedByAVerifier = await PublishedKidsAsync();
+
+        Broker.Clock.Advance(PublishAhead - TimeSpan.FromSeconds(1));
+        await Broker.Runtime.Keys.RefreshAsync(CancellationToken.None);
+        var lastOldToken = await Broker.IssueAsync();
+        Broker.Clock.Advance(TimeSpan.FromSeconds(1));
+        await Broker.Runtime.Keys.RefreshAsync(CancellationToken.None);
+        var firstNewToken = await Broker.IssueAsync();
+
+        Assert.Equal(2, cachedByAVerifier.Count);
+        Assert.Equal((kid, cachedByAVerifier[1]), (IssuedTokens.Read(lastOldToken).Kid, IssuedTokens.Read(firstNewToken).Kid));
+        var published = (await Broker.AuditEventsAsync(AuditKinds.KeyRotation))[^2];
+        Assert.Equal(("published", cachedByAVerifier[1]), (published.Outcome, published.Evidence["kid"]));
+    }
+
+    [Fact]
     public async Task Keys_RetiredKid_LeavesTheJwksOnlyAfterRetirementPlusTheLongestTokenLifetime()
     {
         var oldKid = Broker.Runtime.Keys.Current.Active.Kid;
@@ -58,7 +80,7 @@ public sealed class KeyRotationTests : BrokerTest
 
         Assert.Contains(oldKid, stillPublished);
         Assert.DoesNotContain(oldKid, afterwards);
-        // The window is longer than rotate_every, so the key that followed has been retired too and is still published.
+        // The window is longer than rotate_every: the key that followed signs, and its own successor is already published.
         Assert.Contains(Broker.Runtime.Keys.Current.Active.Kid, afterwards);
         Assert.Equal(2, afterwards.Count);
     }
@@ -66,11 +88,14 @@ public sealed class KeyRotationTests : BrokerTest
     [Fact]
     public async Task Keys_TokenSignedByRetiredKey_StaysActiveAndVerifiableWithinItsLifetime()
     {
-        // Issued one minute before rotation; its 3-minute lifetime outlasts the key's time as the signer.
-        Broker.Clock.Advance(RotateEvery - TimeSpan.FromMinutes(1));
+        // Issued one minute before the next key takes over; its 3-minute lifetime outlasts the key's time as the signer.
+        Broker.Clock.Advance(RotateEvery);
+        await Broker.Runtime.Keys.RefreshAsync(CancellationToken.None);
+        Broker.Clock.Advance(PublishAhead - TimeSpan.FromMinutes(1));
         var token = await Broker.IssueAsync();
         var oldKid = IssuedTokens.Read(token).Kid;
-        await RotateAsync(TimeSpan.FromMinutes(1));
+        Broker.Clock.Advance(TimeSpan.FromMinutes(1));
+        await Broker.Runtime.Keys.RefreshAsync(CancellationToken.None);
 
         var introspected = await Broker.IntrospectAsync(token, Broker.Svid(RefundsWorkload));
         var verified = await IssuedTokens.ValidateWithJwksAsync(Broker, token, Refunds);
@@ -93,10 +118,12 @@ public sealed class KeyRotationTests : BrokerTest
         Assert.Single(await Broker.AuditEventsAsync(AuditKinds.KeyRotation));
     }
 
-    /// <summary>Moves the clock to the rotation time (or by <paramref name="by"/>) and lets the ring rotate.</summary>
-    private async Task RotateAsync(TimeSpan? by = null)
+    /// <summary>Moves the clock to the rotation time, lets the ring publish the next key, then on until it signs.</summary>
+    private async Task RotateAsync()
     {
-        Broker.Clock.Advance(by ?? RotateEvery);
+        Broker.Clock.Advance(RotateEvery);
+        await Broker.Runtime.Keys.RefreshAsync(CancellationToken.None);
+        Broker.Clock.Advance(PublishAhead);
         await Broker.Runtime.Keys.RefreshAsync(CancellationToken.None);
     }
 

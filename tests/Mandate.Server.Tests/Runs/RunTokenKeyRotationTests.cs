@@ -13,7 +13,9 @@ public sealed class RunTokenKeyRotationTests : BrokerTest
     [Fact]
     public async Task RunToken_SignedByARetiredKey_StaysUsableUntilItExpires()
     {
-        Broker.Clock.Advance(RotateEvery - TimeSpan.FromMinutes(1));
+        Broker.Clock.Advance(RotateEvery);
+        await Broker.Runtime.Keys.RefreshAsync(CancellationToken.None);
+        Broker.Clock.Advance(PublishAhead - TimeSpan.FromMinutes(1));
         var runToken = await Broker.StartRunAsync();
         var oldKid = IssuedTokens.Read(runToken).Kid;
         Broker.Clock.Advance(TimeSpan.FromMinutes(1));

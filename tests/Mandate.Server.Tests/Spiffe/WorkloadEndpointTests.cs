@@ -150,11 +150,13 @@ public sealed class WorkloadEndpointTests : SpiffeBrokerTest
     public async Task JwtKeyRotation_OldSvidStillVerifiesNewOnesUseTheNewKidAndBothAreInTheBundle()
     {
         await RegisterThisProcessAsync(Agent);
-        Broker.Clock.Advance(TimeSpan.FromMinutes(8));
+        Broker.Clock.Advance(TestBroker.RotateEvery);
+        await Broker.Runtime.Spiffe!.RefreshAsync(CancellationToken.None);
+        Broker.Clock.Advance(TestBroker.PublishAhead - TimeSpan.FromMinutes(1));
         var before = await JwtSvidAsync(Broker.Options.Issuer);
-        var oldKid = Broker.Runtime.Spiffe!.Current.JwtActive.Kid;
+        var oldKid = Broker.Runtime.Spiffe.Current.JwtActive.Kid;
 
-        Broker.Clock.Advance(TimeSpan.FromMinutes(2));
+        Broker.Clock.Advance(TimeSpan.FromMinutes(1));
         await Broker.Runtime.Spiffe.RefreshAsync(CancellationToken.None);
         var after = await JwtSvidAsync(Broker.Options.Issuer);
 
