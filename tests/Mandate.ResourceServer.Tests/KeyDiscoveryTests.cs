@@ -9,10 +9,12 @@ public sealed class KeyDiscoveryTests : ToolTest
     protected override void ConfigureRefunds(MandateTokenOptions options) => options.KeyCacheDuration = TimeSpan.FromHours(1);
 
     [Fact]
-    public async Task KeyRotation_NewKidIsPickedUpOnFirstSight_AndOldCredentialsKeepWorking()
+    public async Task KeyRotation_JwksCachedWhileTheNextKeyWasPublished_AcceptsItsCredentialsWithoutFetching()
     {
-        // Issued under the old key one minute before rotation is due, so it is still live afterwards.
-        Harness.Clock.Advance(TimeSpan.FromMinutes(9));
+        // keys.rotate_every 10m, so keys.publish_ahead 5m: the next key is in the JWKS from minute 10, signs from minute 15.
+        Harness.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Harness.Broker.Runtime.Keys.RefreshAsync(CancellationToken.None);
+        Harness.Clock.Advance(TimeSpan.FromMinutes(4));
         var before = await Harness.CredentialAsync(ToolKind.Refunds, "refunds:write");
         Assert.Equal(201, (await Refunds.PostAsync("/refunds", before, RefundBody)).Status);
         var fetches = Refunds.State!.Keys.FetchCount;
@@ -20,7 +22,28 @@ public sealed class KeyDiscoveryTests : ToolTest
         Harness.Clock.Advance(TimeSpan.FromMinutes(1));
         await Harness.Broker.Runtime.Keys.RefreshAsync(CancellationToken.None);
         var after = await Harness.CredentialAsync(ToolKind.Refunds, "refunds:write");
+        var accepted = await Refunds.PostAsync("/refunds", after, RefundBody);
 
+        Assert.NotEqual(Kid(before), Kid(after));
+        Assert.True(accepted.Status == 201, accepted.Description);
+        Assert.Equal(fetches, Refunds.State!.Keys.FetchCount);
+        Assert.Equal(201, (await Refunds.PostAsync("/refunds", before, RefundBody)).Status);
+    }
+
+    [Fact]
+    public async Task KeyRotation_JwksCachedBeforeTheNextKeyWasPublished_NewKidIsPickedUpOnFirstSight_AndOldCredentialsKeepWorking()
+    {
+        Harness.Clock.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal(201, (await Refunds.PostAsync("/refunds", await Harness.CredentialAsync(ToolKind.Refunds, "refunds:write"), RefundBody)).Status);
+        var fetches = Refunds.State!.Keys.FetchCount;
+        Harness.Clock.Advance(TimeSpan.FromMinutes(1));
+        await Harness.Broker.Runtime.Keys.RefreshAsync(CancellationToken.None);
+        Harness.Clock.Advance(TimeSpan.FromMinutes(4));
+        var before = await Harness.CredentialAsync(ToolKind.Refunds, "refunds:write");
+
+        Harness.Clock.Advance(TimeSpan.FromMinutes(1));
+        await Harness.Broker.Runtime.Keys.RefreshAsync(CancellationToken.None);
+        var after = await Harness.CredentialAsync(ToolKind.Refunds, "refunds:write");
         var accepted = await Refunds.PostAsync("/refunds", after, RefundBody);
 
         Assert.NotEqual(Kid(before), Kid(after));

@@ -24,8 +24,8 @@ public static class FederationEndpoints
 
     public static void MapFederation(this IEndpointRouteBuilder app)
     {
-        app.MapGetAndHead(DiscoveryPath, Discovery);
-        app.MapGetAndHead(JwksPath, JwksAsync);
+        app.MapPublicDocument(DiscoveryPath, Discovery);
+        app.MapPublicDocument(JwksPath, JwksAsync);
     }
 
     public static IResult Discovery(HttpContext http, MandateOptions options)

@@ -77,7 +77,7 @@ public static class MetadataEndpoints
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(keys);
-        // Short cache: verifiers pick up a rotation within a minute, long before the old key leaves the set.
+        // Short cache: verifiers hold a new key well before it signs (keys.publish_ahead) and long before the old one leaves the set.
         http.Response.Headers.CacheControl = "public, max-age=60";
         // Audit checkpoint keys (kid audit-checkpoint-…) sit beside the token keys; credential validation reads only the token ring.
         var checkpointKeys = http.RequestServices.GetService<Core.Audit.Checkpoints.AuditCheckpointKeyRing>();

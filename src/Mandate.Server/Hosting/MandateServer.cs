@@ -194,16 +194,16 @@ public static class MandateServer
 
         foreach (var path in MetadataEndpoints.MetadataPaths(app.Services.GetRequiredService<MandateOptions>().Issuer))
         {
-            app.MapGetAndHead(path, MetadataEndpoints.Metadata);
+            app.MapPublicDocument(path, MetadataEndpoints.Metadata);
         }
 
-        app.MapGetAndHead(MetadataEndpoints.JwksPath, MetadataEndpoints.Jwks);
+        app.MapPublicDocument(MetadataEndpoints.JwksPath, MetadataEndpoints.Jwks);
         app.MapFederation();
         app.MapGetAndHead("/healthz", () => Results.Text("ok"));
         app.MapAdmin();
         if (app.Services.GetService<Core.Spiffe.SpiffeAuthority>() is not null)
         {
-            app.MapGetAndHead(SpiffeBundleEndpoint.Path, SpiffeBundleEndpoint.Handle);
+            app.MapPublicDocument(SpiffeBundleEndpoint.Path, SpiffeBundleEndpoint.Handle);
             app.MapWorkloadApi();
         }
     }

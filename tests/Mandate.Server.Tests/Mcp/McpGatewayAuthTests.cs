@@ -101,6 +101,19 @@ public sealed class McpGatewayAuthTests : McpGatewayTest
         Assert.Equal(["header"], root.GetProperty("bearer_methods_supported").EnumerateArray().Select(e => e.GetString()));
     }
 
+    [Fact]
+    public async Task Metadata_FromAWebPageOfAnotherOrigin_IsReadableWithoutCredentials()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, MetadataUrl);
+        request.Headers.Add("Origin", "https://inspector.example");
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["*"], response.Headers.GetValues("Access-Control-Allow-Origin"));
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Credentials"));
+    }
+
     [Theory]
     [InlineData("/.well-known/oauth-protected-resource/unknown")]
     [InlineData("/.well-known/oauth-protected-resource")]

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Mandate.Server.Tests.Spiffe;
 
-/// <summary>RFC 9110 §9.1: the SPIFFE bundle endpoint answers HEAD as it answers GET, without the body.</summary>
+/// <summary>RFC 9110 §9.1: the SPIFFE bundle endpoint answers HEAD as it answers GET, without the body; any origin may read it.</summary>
 public sealed class SpiffeBundleHeadTests : SpiffeBrokerTest
 {
     [Fact]
@@ -25,5 +25,18 @@ public sealed class SpiffeBundleHeadTests : SpiffeBrokerTest
         Assert.Equal(HttpStatusCode.MethodNotAllowed, delete.StatusCode);
         Assert.Contains("GET", delete.Content.Headers.Allow);
         Assert.Contains("HEAD", delete.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task Get_SpiffeBundleFromAnotherOrigin_ReadableByAnyOriginWithoutCredentials()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, ".well-known/spiffe-bundle");
+        request.Headers.Add("Origin", "https://inspector.example");
+
+        using var response = await Broker.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["*"], response.Headers.GetValues("Access-Control-Allow-Origin"));
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Credentials"));
     }
 }

@@ -86,6 +86,7 @@ internal static class McpResourceMetadata
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
         response.Headers.CacheControl = "max-age=300";
+        Http.GetEndpoints.AllowAnyOrigin(response);
         await using var writer = new Utf8JsonWriter(response.Body, WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("resource", tool.Resource);
