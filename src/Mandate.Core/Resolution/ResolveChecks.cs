@@ -18,6 +18,7 @@ public static class ResolveChecks
     public static readonly Check TenantUnregistered = new("resolve.tenant_unregistered", E.InvalidTarget);
     public static readonly Check NamedRunRevoked = new("resolve.named_run_revoked", E.InvalidRequest);
     public static readonly Check NamedRunRecorded = new("resolve.named_run_recorded", E.InvalidRequest);
+    public static readonly Check NamedRunTaken = new("resolve.named_run_taken", E.InvalidRequest);
     public static readonly Check TenantSwitch = new("resolve.tenant_switch", E.InvalidTarget);
     public static readonly Check RunMismatch = new("resolve.run_mismatch", E.InvalidRequest);
     public static readonly Check NotRunAgent = new("resolve.not_run_agent", E.InvalidRequest);

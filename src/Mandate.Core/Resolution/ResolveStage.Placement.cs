@@ -1,4 +1,5 @@
 using Mandate.Core.Attestation;
+using Mandate.Core.Audit;
 using Mandate.Core.Grants;
 using Mandate.Core.Policy;
 using Mandate.Core.Protocol;
@@ -33,7 +34,7 @@ public sealed partial class ResolveStage
 
         if (request.Run is { } run)
         {
-            if (await CheckCallerNamedRunAsync(run, cancellationToken) is { } refused)
+            if (await CheckCallerNamedRunAsync(run, actor.SpiffeId, name, subject.User?.Subject, cancellationToken) is { } refused)
             {
                 return refused;
             }
@@ -81,18 +82,32 @@ public sealed partial class ResolveStage
 
     /// <summary>
     /// A caller-named run outside a run token is only a label for the audit trail; it must not be a run
-    /// Mandate recorded (those are used through their run token) nor one an operator revoked.
+    /// Mandate recorded (those are used through their run token) nor one an operator revoked, and it stays the run of
+    /// the agent, tenant and user the trail first shows in it, so that a run's records answer for one principal.
     /// </summary>
-    private async Task<OAuthError?> CheckCallerNamedRunAsync(string run, CancellationToken cancellationToken)
+    private async Task<OAuthError?> CheckCallerNamedRunAsync(string run, string agent, string tenant, string? user, CancellationToken cancellationToken)
     {
         if (_revocations.ForRun(run) is { } revoked)
         {
             return ResolveChecks.NamedRunRevoked.Refuse($"run '{run}' was revoked ({revoked.Id}); use a new run id");
         }
 
-        return await _store.GetRunAsync(run, cancellationToken) is not null
-            ? ResolveChecks.NamedRunRecorded.Refuse($"run '{run}' is a recorded run; present its run token as subject_token instead of naming it")
-            : null;
+        if (await _store.GetRunAsync(run, cancellationToken) is not null)
+        {
+            return ResolveChecks.NamedRunRecorded.Refuse($"run '{run}' is a recorded run; present its run token as subject_token instead of naming it");
+        }
+
+        await foreach (var first in _store.ReadAuditAsync(new AuditQuery { Run = run, Limit = 1 }, cancellationToken))
+        {
+            var owner = first.Event;
+            if (owner.Agent != agent || owner.Tenant != tenant || owner.User != user)
+            {
+                // Whose run it is stays unsaid: the caller learns only that the id is taken.
+                return ResolveChecks.NamedRunTaken.Refuse($"run '{run}' is already the run of another agent, tenant or user; runs are not shared, so name a run id of your own or omit run");
+            }
+        }
+
+        return null;
     }
 
     private static Result<Placement> InsideRun(TokenRequest request, AttestedActor actor, RunRecord run, bool delegating)

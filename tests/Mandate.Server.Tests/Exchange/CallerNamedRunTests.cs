@@ -4,7 +4,8 @@ namespace Mandate.Server.Tests.Exchange;
 
 /// <summary>
 /// A run named by the caller (no run token) is only a label: it cannot be a run an operator revoked, or a
-/// recorded run whose run token the caller does not present.
+/// recorded run whose run token the caller does not present, and it stays the run of the agent, tenant and user that
+/// first used it (invariant 5: a run's records answer for one principal).
 /// </summary>
 public sealed class CallerNamedRunTests : BrokerTest
 {
@@ -42,5 +43,37 @@ public sealed class CallerNamedRunTests : BrokerTest
         var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { Run = runId });
 
         Expect.Refused(reply, "invalid_request", "is a recorded run", "present its run token");
+    }
+
+    [Theory]
+    [InlineData(TestBroker.OrchestratorAgent, "alice", "acme")]
+    [InlineData(TestBroker.SupportAgent, "bob", "acme")]
+    [InlineData(TestBroker.SupportAgent, "alice", "globex")]
+    public async Task Invariant5_NamingARunAnotherAgentTenantOrUserAlreadyUses_ReturnsInvalidRequestAndIssuesNothing(string agent, string user, string tenant)
+    {
+        await Broker.IssueAsync(Broker.RefundRequest() with { Run = "run-incident-9" });
+
+        var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with
+        {
+            ActorToken = Broker.Svid(agent),
+            SubjectToken = Broker.UserToken(user, tenant),
+            Run = "run-incident-9",
+        });
+
+        Expect.Refused(reply, "invalid_request", "run 'run-incident-9' is already the run of another agent, tenant or user", "name a run id of your own");
+        Assert.DoesNotContain(TestBroker.SupportAgent, reply.Description, StringComparison.Ordinal);
+        var records = await Broker.ReadAuditAsync(new Core.Audit.AuditQuery { Run = "run-incident-9" });
+        Assert.All(records, r => Assert.Equal((TestBroker.SupportAgent, "alice", "acme"), (r.Event.Agent, r.Event.User, r.Event.Tenant)));
+        Assert.Single(await Broker.AuditEventsAsync(Core.Audit.AuditKinds.Issuance));
+    }
+
+    [Fact]
+    public async Task Exchange_NamingItsOwnRunAgain_IsIssuedInThatRun()
+    {
+        await Broker.IssueAsync(Broker.RefundRequest() with { Run = "run-incident-10" });
+
+        var again = IssuedTokens.Read(await Broker.IssueAsync(Broker.RefundRequest() with { Run = "run-incident-10" }));
+
+        Assert.Equal("run-incident-10", again.GetPayloadValue<string>("run"));
     }
 }
