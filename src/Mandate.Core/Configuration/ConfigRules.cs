@@ -27,27 +27,27 @@ internal static class ConfigRules
 
         if (o.Lifetimes.Default > o.Lifetimes.Max)
         {
-            root.Problem("lifetimes", $"default ({Duration.Format(o.Lifetimes.Default)}) exceeds max ({Duration.Format(o.Lifetimes.Max)})");
+            root.Problem(["lifetimes", "default"], $"default ({Duration.Format(o.Lifetimes.Default)}) exceeds max ({Duration.Format(o.Lifetimes.Max)})");
         }
 
         if (o.Lifetimes.Max > TimeSpan.FromHours(1))
         {
-            root.Problem("lifetimes", "max may not exceed 1h: short credentials are the point");
+            root.Problem(["lifetimes", "max"], "max may not exceed 1h: short credentials are the point");
         }
 
         if (o.Runs.TokenLifetime > o.Runs.MaxDuration)
         {
-            root.Problem("runs", "token_lifetime exceeds max_duration");
+            root.Problem(["runs", "token_lifetime"], $"token_lifetime ({Duration.Format(o.Runs.TokenLifetime)}) exceeds max_duration ({Duration.Format(o.Runs.MaxDuration)})");
         }
 
         if (o.Keys.RotateEvery < TimeSpan.FromMinutes(5))
         {
-            root.Problem("keys", "rotate_every must be at least 5m");
+            root.Problem(["keys", "rotate_every"], "rotate_every must be at least 5m");
         }
 
         if (o.Keys.PublishAhead >= o.Keys.RotateEvery)
         {
-            root.Problem("keys", "publish_ahead must be shorter than rotate_every: a key is published that long before it signs, within its rotation period");
+            root.Problem(["keys", "publish_ahead"], "publish_ahead must be shorter than rotate_every: a key is published that long before it signs, within its rotation period");
         }
 
         CheckUnique(root, "issuers", o.Issuers.Select(i => i.Issuer), "issuer");
@@ -69,15 +69,17 @@ internal static class ConfigRules
 
         foreach (var agent in o.Agents)
         {
+            // Entries the reader refused are not in o.Agents, so the file's own position is looked up.
+            var i = root.IndexOf("agents", "id", agent.Id);
             // Without trust_domain (already reported as required) every agent would be outside the default one.
             if (root.Has("trust_domain") && SpiffeId.TryGetTrustDomain(agent.Id, out var td) && td != o.TrustDomain)
             {
-                root.Problem("agents", $"agent '{agent.Id}' is outside the trust domain '{o.TrustDomain}'");
+                root.Problem(["agents", i, "id"], $"agent '{agent.Id}' is outside the trust domain '{o.TrustDomain}'");
             }
 
             if (agent.MaxLifetime > o.Lifetimes.Max)
             {
-                root.Problem("agents", $"agent '{agent.Id}' max_lifetime exceeds lifetimes.max ({Duration.Format(o.Lifetimes.Max)})");
+                root.Problem(["agents", i, "max_lifetime"], $"agent '{agent.Id}' max_lifetime exceeds lifetimes.max ({Duration.Format(o.Lifetimes.Max)})");
             }
         }
     }

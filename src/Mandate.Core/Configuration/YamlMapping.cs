@@ -196,6 +196,41 @@ internal sealed class YamlMapping
         Report(at, Join(key), message);
     }
 
+    /// <summary>
+    /// Reports a problem at the setting <paramref name="path"/> names below this mapping: keys, and list indexes for
+    /// lists (<c>["agents", 1, "max_lifetime"]</c>); at the deepest part of it the file has when the rest is left to its
+    /// default, so the line shown is the one to change.
+    /// </summary>
+    public void Problem(IReadOnlyList<object> path, string message)
+    {
+        YamlNode at = _node;
+        var where = _path;
+        foreach (var step in path)
+        {
+            YamlNode? next = (at, step) switch
+            {
+                (YamlMappingNode map, string key) when map.Children.TryGetValue(new YamlScalarNode(key), out var child) => child,
+                (YamlSequenceNode list, int index) when index >= 0 && index < list.Children.Count => list.Children[index],
+                _ => null,
+            };
+            if (next is null)
+            {
+                break;
+            }
+
+            at = next;
+            where = step is int i ? $"{where}[{i}]" : string.IsNullOrEmpty(where) ? (string)step : $"{where}.{step}";
+        }
+
+        Report(at, where, message);
+    }
+
+    /// <summary>The position in the list <paramref name="listKey"/> of the first entry whose <paramref name="key"/> is <paramref name="value"/>, or -1.</summary>
+    public int IndexOf(string listKey, string key, string value) =>
+        _node.Children.TryGetValue(new YamlScalarNode(listKey), out var list) && list is YamlSequenceNode items
+            ? items.Children.ToList().FindIndex(e => e is YamlMappingNode m && m.Children.TryGetValue(new YamlScalarNode(key), out var v) && v is YamlScalarNode { Value: { } s } && s == value)
+            : -1;
+
     public void Finish()
     {
         foreach (var (k, _) in _node.Children)

@@ -52,8 +52,8 @@ public sealed class ConfigEveryProblemTests
         {
             ("issuer", 1, 9, "plain http is only allowed on loopback"),
             ("enviroment", 5, 1, "unknown key"),
-            ("lifetimes", 7, 3, "default (3h) exceeds max (2h)"),
-            ("lifetimes", 7, 3, "max may not exceed 1h"),
+            ("lifetimes.default", 7, 12, "default (3h) exceeds max (2h)"),
+            ("lifetimes.max", 8, 8, "max may not exceed 1h"),
             ("keys.rotate_every", 10, 17, "'1 day' is not a duration"),
             ("issuers[0].jwks_file", 15, 16, "give exactly one of jwks_file or jwks_url"),
             ("issuers[0].algorithms", 17, 17, "'HS256' is not allowed"),
@@ -61,7 +61,7 @@ public sealed class ConfigEveryProblemTests
             ("issuers[1].jwks_file", 19, 5, "give exactly one of jwks_file or jwks_url"),
             ("tools", 23, 3, "tool 'refunds' is defined twice"),
             ("agents[0].id", 30, 9, "is not a SPIFFE ID"),
-            ("agents", 30, 3, "agent 'spiffe://globex.example/agents/support' is outside the trust domain 'acme.example'"),
+            ("agents[1].id", 33, 9, "agent 'spiffe://globex.example/agents/support' is outside the trust domain 'acme.example'"),
             ("agents[1].tools", 35, 12, "tool 'crm' is not defined under tools"),
         };
         var report = string.Join(Environment.NewLine, problems);

@@ -71,7 +71,7 @@ public sealed class ConfigProblemTests
                 tools: [refunds]
             """);
 
-        AssertProblem(problem, "agents", 13, 3, "agent 'spiffe://globex.example/agents/support' is outside the trust domain 'acme.example'");
+        AssertProblem(problem, "agents[0].id", 13, 9, "agent 'spiffe://globex.example/agents/support' is outside the trust domain 'acme.example'");
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class ConfigProblemTests
                 max_lifetime: 30m
             """);
 
-        AssertProblem(problem, "agents", 13, 3, "max_lifetime exceeds lifetimes.max (15m)");
+        AssertProblem(problem, "agents[0].max_lifetime", 16, 19, "max_lifetime exceeds lifetimes.max (15m)");
     }
 
     [Fact]
@@ -189,7 +189,15 @@ public sealed class ConfigProblemTests
     {
         var problem = SingleProblem(Minimal + "\nlifetimes:\n  default: 10m\n  max: 5m\n");
 
-        AssertProblem(problem, "lifetimes", 9, 3, "default (10m) exceeds max (5m)");
+        AssertProblem(problem, "lifetimes.default", 9, 12, "default (10m) exceeds max (5m)");
+    }
+
+    [Fact]
+    public void Parse_RunTokenLifetimeAboveMaxDuration_IsRefusedAtTokenLifetime()
+    {
+        var problem = SingleProblem(Minimal + "\nruns:\n  token_lifetime: 9h\n");
+
+        AssertProblem(problem, "runs.token_lifetime", 9, 19, "token_lifetime (9h) exceeds max_duration (8h)");
     }
 
     [Fact]
@@ -197,7 +205,7 @@ public sealed class ConfigProblemTests
     {
         var problem = SingleProblem(Minimal + "\nlifetimes:\n  max: 61m\n");
 
-        AssertProblem(problem, "lifetimes", 9, 3, "max may not exceed 1h");
+        AssertProblem(problem, "lifetimes.max", 9, 8, "max may not exceed 1h");
     }
 
     [Theory]

@@ -25,10 +25,19 @@ public sealed class KeyPublishAheadConfigTests
     [Theory]
     [InlineData("keys: { rotate_every: 1h, publish_ahead: 1h }")]
     [InlineData("keys: { publish_ahead: 2d }")]
-    public void Parse_PublishAheadNotShorterThanTheRotation_Refused(string line)
+    public void Parse_PublishAheadNotShorterThanTheRotation_RefusedAtPublishAhead(string line)
     {
         var e = Assert.Throws<MandateConfigException>(() => Parse(Minimal + "\n" + line + "\n"));
 
-        Assert.Contains(e.Problems, p => p.Path == "keys" && p.Message.Contains("publish_ahead must be shorter than rotate_every", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.Path == "keys.publish_ahead" && p.Message.Contains("publish_ahead must be shorter than rotate_every", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_RotationBelowFiveMinutes_RefusedAtRotateEvery()
+    {
+        var e = Assert.Throws<MandateConfigException>(() => Parse(Minimal + "\nkeys:\n  rotate_every: 4m\n"));
+
+        var problem = Assert.Single(e.Problems);
+        AssertProblem(problem, "keys.rotate_every", 9, 17, "rotate_every must be at least 5m");
     }
 }
