@@ -68,14 +68,7 @@ public sealed class KeyRingTests : IAsyncLifetime
         Assert.Equal(first.Active.Kid, second.Active.Kid);
         Assert.Single(await _env.StoredKeysAsync(purpose));
         Assert.Single(await _env.RotationEventsAsync());
-        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor { Issuer = "i", Audience = "a", SigningCredentials = second.Active.Credentials });
-        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
-        {
-            ValidIssuer = "i",
-            ValidAudience = "a",
-            IssuerSigningKeys = new JsonWebKeySet(first.JwksJson).Keys,
-            LifetimeValidator = (_, _, _, _) => true,
-        });
+        var result = await SignAndVerifyAsync(second.Active, first.JwksJson);
         Assert.True(result.IsValid, result.Exception?.Message);
     }
 
@@ -123,14 +116,7 @@ public sealed class KeyRingTests : IAsyncLifetime
         Assert.NotEqual(old, set.Active.Kid);
         Assert.Equal(("published", set.Active.Kid), (published.Outcome, published.Evidence["kid"]));
         Assert.Equal(Mandate.Core.Audit.AuditCanonicalJson.FormatTime(Start + KeyRingEnvironment.RotateEvery + KeyRingEnvironment.PublishAhead), published.Evidence["signs_from"]);
-        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor { Issuer = "i", Audience = "a", SigningCredentials = set.Active.Credentials });
-        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
-        {
-            ValidIssuer = "i",
-            ValidAudience = "a",
-            IssuerSigningKeys = new JsonWebKeySet(cachedByVerifiers).Keys,
-            LifetimeValidator = (_, _, _, _) => true,
-        });
+        var result = await SignAndVerifyAsync(set.Active, cachedByVerifiers);
         Assert.True(result.IsValid, result.Exception?.Message);
     }
 
@@ -265,6 +251,18 @@ public sealed class KeyRingTests : IAsyncLifetime
 
         Assert.Contains("overlap or a certificate", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>A token signed by <paramref name="key"/>, validated against the key set <paramref name="jwks"/> as a verifier holds it.</summary>
+    private static Task<TokenValidationResult> SignAndVerifyAsync(SigningKey key, string jwks) =>
+        new JsonWebTokenHandler().ValidateTokenAsync(
+            new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor { Issuer = "i", Audience = "a", SigningCredentials = key.Credentials }),
+            new TokenValidationParameters
+            {
+                ValidIssuer = "i",
+                ValidAudience = "a",
+                IssuerSigningKeys = new JsonWebKeySet(jwks).Keys,
+                LifetimeValidator = (_, _, _, _) => true,
+            });
 
     private KeyProfile Profile(string purpose) => purpose switch
     {
