@@ -192,6 +192,21 @@ public sealed class ConfigProblemTests
         AssertProblem(problem, "lifetimes.default", 9, 12, "default (10m) exceeds max (5m)");
     }
 
+    [Theory]
+    [InlineData("https://refunds.acme.example/")]
+    [InlineData("HTTPS://Refunds.ACME.example:443")]
+    public void Parse_TwoToolsNamingOneOriginInTwoSpellings_IsRefused(string other)
+    {
+        var problem = SingleProblem(WithRefunds + $"""
+
+              - name: refunds-v2
+                resource: {other}
+                scopes: [refunds:write]
+            """);
+
+        AssertProblem(problem, "tools", 9, 3, $"tools 'refunds' (https://refunds.acme.example) and 'refunds-v2' ({other}) name the same resource");
+    }
+
     [Fact]
     public void Parse_RunTokenLifetimeAboveMaxDuration_IsRefusedAtTokenLifetime()
     {
