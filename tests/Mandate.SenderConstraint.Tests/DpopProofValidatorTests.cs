@@ -100,9 +100,26 @@ public sealed class DpopProofValidatorTests : IDisposable
         AssertRefused(result, "alg");
     }
 
-    [Fact]
-    public async Task Validate_WrongTyp_IsRefused() =>
-        AssertRefused(await Validate(_client.Create("POST", Url, _time.GetUtcNow(), typ: "JWT")), "typ");
+    [Theory]
+    [InlineData("JWT")]
+    [InlineData("dpop")]
+    [InlineData("dpop+jwt ")]
+    [InlineData("text/dpop+jwt")]
+    [InlineData("application/dpop+jwt+x")]
+    [InlineData("application/ dpop+jwt")]
+    public async Task Validate_WrongTyp_IsRefused(string typ) =>
+        AssertRefused(await Validate(_client.Create("POST", Url, _time.GetUtcNow(), typ: typ)), "typ");
+
+    [Theory]
+    [InlineData("DPoP+JWT")]
+    [InlineData("application/dpop+jwt")]
+    [InlineData("Application/DPOP+JWT")]
+    public async Task Rfc7515_TypAsTheSameMediaTypeInAnotherSpelling_IsAccepted(string typ)
+    {
+        var result = await Validate(_client.Create("POST", Url, _time.GetUtcNow(), typ: typ));
+
+        Assert.True(result.IsValid, result.FailureReason);
+    }
 
     [Fact]
     public async Task Validate_WrongMethod_IsRefused() =>
