@@ -145,11 +145,8 @@ public sealed class DpopProofValidator
             return "the DPoP proof header is not a JSON object (RFC 9449 section 4.3 step 2)";
         }
 
-        // Step 4: typ is dpop+jwt, a media type: RFC 7515 §4.1.9 implies "application/" before a typ without a slash,
-        // and media types ignore case (RFC 2045 §5.1).
-        if (ReadString(header, "typ") is not { } typ
-            || !(typ.Equals(ConfirmationNames.DpopJwtType, StringComparison.OrdinalIgnoreCase)
-                || typ.Equals("application/" + ConfirmationNames.DpopJwtType, StringComparison.OrdinalIgnoreCase)))
+        // Step 4: typ is dpop+jwt, compared as the media type it is.
+        if (!Jose.JoseMediaType.Is(ReadString(header, "typ"), ConfirmationNames.DpopJwtType))
         {
             return "the DPoP proof's typ header must be dpop+jwt (RFC 9449 section 4.3 step 4)";
         }

@@ -54,7 +54,7 @@ internal static class ConfigRules
         IssuerProfileConfigReader.Check(o, root);
         CheckUnique(root, "agents", o.Agents.Select(a => a.Id), "agent");
         CheckUnique(root, "tools", o.Tools.Select(t => t.Resource), "tool resource");
-        foreach (var same in o.Tools.Where(t => ResourceUri.OriginForm(t.Resource) is not null).GroupBy(t => ResourceUri.OriginForm(t.Resource)).Where(g => g.Select(t => t.Resource).Distinct(StringComparer.Ordinal).Count() > 1))
+        foreach (var same in o.Tools.GroupBy(t => ResourceUri.OriginForm(t.Resource)).Where(g => g.Key is not null && g.Select(t => t.Resource).Distinct(StringComparer.Ordinal).Count() > 1))
         {
             root.Problem("tools", $"tools {string.Join(" and ", same.Select(t => $"'{t.Name}' ({t.Resource})"))} name the same resource (RFC 3986 section 6.2.3: an empty path is '/', scheme and host ignore case); give each tool its own resource");
         }

@@ -90,7 +90,7 @@ public static class IncomingJwtRules
 
         // RFC 7519 §7.2 step 8: cty JWT makes the payload a nested JWT, not a claims set; Mandate never nests, so a token
         // that says it does is refused rather than read as claims a conforming validator would not see.
-        if (header.TryGetProperty("cty", out var cty) && IsJwtMediaType(cty.GetString()))
+        if (header.TryGetProperty("cty", out var cty) && JoseMediaType.Is(cty.GetString(), "JWT"))
         {
             return new(JwtRuleChecks.NestedJwt, "has cty 'JWT', which makes its payload a nested JWT (RFC 7519 section 7.2); Mandate reads only a claims set signed directly, so issue it without cty");
         }
@@ -172,10 +172,6 @@ public static class IncomingJwtRules
             ? new(JwtRuleChecks.IssuedInFuture, $"was issued in the future (its 'iat' is more than {(long)expectations.ClockSkew.TotalSeconds}s ahead of this server's clock); check the issuer's clock (RFC 8725 section 3.10)")
             : null;
     }
-
-    /// <summary>RFC 7515 §4.1.10: a media type, case-insensitive, with "application/" implied when it has no slash.</summary>
-    private static bool IsJwtMediaType(string? cty) =>
-        string.Equals(cty, "JWT", StringComparison.OrdinalIgnoreCase) || string.Equals(cty, "application/jwt", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsNumericDate(JsonElement value) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && double.IsFinite(seconds);
