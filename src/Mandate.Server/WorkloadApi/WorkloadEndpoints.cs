@@ -35,7 +35,8 @@ internal static class WorkloadEndpoints
             context.HttpContext.Features.Get<WorkloadConnection>() is null ? Results.NotFound() : await next(context));
         group.MapGet("/svid/x509", X509Async);
         group.MapPost("/svid/jwt", JwtAsync);
-        group.MapGet("/bundle", (SpiffeAuthority authority) => Results.Content(authority.BundleJson, "application/json"));
+        // RFC 9110 §9.1: a document anyone attested may read answers HEAD as GET. The SVID routes mint on every call, so they do not.
+        group.MapGetAndHead("/bundle", (SpiffeAuthority authority) => Results.Content(authority.BundleJson, "application/json"));
     }
 
     private static async Task<IResult> X509Async(HttpContext http, WorkloadAttestation attestation, SpiffeAuthority authority, MandateOptions options, CancellationToken ct)

@@ -136,6 +136,20 @@ public sealed class WorkloadEndpointTests : SpiffeBrokerTest
     }
 
     [Fact]
+    public async Task Rfc9110_HeadOfTheLocalBundle_SameStatusAndTypeAsGetWithoutBody()
+    {
+        using var local = WorkloadSocketClient.Connect(WorkloadSocket);
+
+        using var get = await local.GetAsync("v1/bundle");
+        using var head = await local.SendAsync(new HttpRequestMessage(HttpMethod.Head, "v1/bundle"));
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal("application/json", head.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Restart_KeepsTheSameCaSoIssuedSvidsStayTrusted()
     {
         var before = Broker.Runtime.Spiffe!.CaCertificate.RawData;
