@@ -42,10 +42,13 @@ public static class FormReader
             return (null, FormChecks.UnsupportedMediaType.Refuse("the body must be application/x-www-form-urlencoded"), StatusCodes.Status415UnsupportedMediaType);
         }
 
-        // A quoted value is the same value (RFC 9110 §5.6.6): charset="UTF-8" is UTF-8.
-        if (mediaType.Charset.HasValue && !HeaderUtilities.RemoveQuotes(mediaType.Charset).Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        // A quoted value is the same value (RFC 9110 §5.6.6): charset="UTF-8" is UTF-8. A second charset is no
+        // charset at all: which one the client meant cannot be told, and another reader may take the other.
+        if (mediaType.Charset.HasValue
+            && (!HeaderUtilities.RemoveQuotes(mediaType.Charset).Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+                || mediaType.Parameters.Count(p => p.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)) > 1))
         {
-            return (null, FormChecks.UnsupportedCharset.Refuse("only charset=utf-8 is accepted"), StatusCodes.Status415UnsupportedMediaType);
+            return (null, FormChecks.UnsupportedCharset.Refuse("only charset=utf-8 is accepted, given once"), StatusCodes.Status415UnsupportedMediaType);
         }
 
         byte[]? body;

@@ -6,7 +6,7 @@ namespace Mandate.Server.Tests.Protocol;
 
 /// <summary>
 /// Spellings the standards make equal are read as equal: a quoted charset (RFC 9110 §5.6.6) and a parameter sent
-/// without a value, which is as if omitted (RFC 6749 §3.1) and so repeats nothing.
+/// without a value, which is as if omitted (RFC 6749 §3.1) and so repeats nothing. A charset given twice is refused.
 /// </summary>
 public sealed class FormSpellingTests : BrokerTest
 {
@@ -21,12 +21,15 @@ public sealed class FormSpellingTests : BrokerTest
         Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
     }
 
-    [Fact]
-    public async Task Token_QuotedOtherCharset_Returns415AndChangesNothing()
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded; charset=\"iso-8859-1\"")]
+    [InlineData("application/x-www-form-urlencoded; charset=utf-8; charset=iso-8859-1")]
+    [InlineData("application/x-www-form-urlencoded; charset=utf-8; Charset=utf-8")]
+    public async Task Token_OtherOrRepeatedCharset_Returns415AndChangesNothing(string contentType)
     {
         var body = Encoding.UTF8.GetBytes(RawRequests.ValidExchangeBody(Broker));
 
-        var reply = await Broker.AssertAuditUnchangedAsync(() => RawRequests.SendAsync(Broker, HttpMethod.Post, "oauth2/token", body, "application/x-www-form-urlencoded; charset=\"iso-8859-1\""));
+        var reply = await Broker.AssertAuditUnchangedAsync(() => RawRequests.SendAsync(Broker, HttpMethod.Post, "oauth2/token", body, contentType));
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, reply.Status);
         Assert.Equal("request.unsupported_charset", reply.Member("check_id"));
