@@ -177,6 +177,12 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
             throw MandateTokenFailure.Token("the credential has expired; get a fresh one from the broker (credentials live minutes by design)");
         }
 
+        // RFC 9068 §2.2: iat is required; every Mandate credential carries it.
+        if (!token.TryGetPayloadValue<long>("iat", out _))
+        {
+            throw MandateTokenFailure.Token("the credential has no iat (RFC 9068 section 2.2 requires it); it is not a Mandate tool credential");
+        }
+
         if (token.TryGetPayloadValue<long>("nbf", out var nbf) && now + Options.ClockSkew < DateTimeOffset.FromUnixTimeSeconds(nbf))
         {
             throw MandateTokenFailure.Token("the credential is not valid yet (nbf); check the clocks of the broker and this service");

@@ -184,6 +184,14 @@ public sealed class CredentialValidationTests : ToolTest
     }
 
     [Fact]
+    public async Task CredentialWithoutIat_IsRefused_Rfc9068Section2_2()
+    {
+        var forged = Harness.Forge(await Good(), c => c.Remove("iat"));
+
+        AssertInvalidToken(await Refunds.PostAsync("/refunds", forged, RefundBody), "iat");
+    }
+
+    [Fact]
     public async Task CredentialNamingSeveralAudiences_IsRefused()
     {
         var forged = Harness.Forge(await Good(), c => c["aud"] = new[] { ToolKind.Refunds.Resource, ToolKind.Crm.Resource });
