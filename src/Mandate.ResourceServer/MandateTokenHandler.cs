@@ -98,7 +98,7 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
 
         if (!IsAccessTokenType(token.Typ))
         {
-            throw MandateTokenFailure.Token("typ must be 'at+jwt' (RFC 9068 section 4); this is not a Mandate access token (an identity token or run token is not a tool credential)");
+            throw MandateTokenFailure.Token("typ must be 'at+jwt' or 'application/at+jwt' (RFC 9068 section 4); this is not a Mandate access token (an identity token or run token is not a tool credential)");
         }
 
         // RFC 7515 §4.1.11 (crit), claim types, identity text and iat, before any key is fetched.
@@ -118,7 +118,8 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
             ValidAudience = Options.Audience,
             IgnoreTrailingSlashWhenValidatingAudience = false,
             ValidAlgorithms = Options.ValidAlgorithms,
-            ValidTypes = [MandateTokenDefaults.AccessTokenType, "application/" + MandateTokenDefaults.AccessTokenType],
+            // typ was checked above as the media type it is (RFC 7515 §4.1.9); IdentityModel would compare it case-sensitively.
+            TypeValidator = (typ, _, _) => typ,
             IssuerSigningKey = key,
             TryAllIssuerSigningKeys = false,
             RequireSignedTokens = true,
@@ -176,6 +177,12 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
             throw MandateTokenFailure.Token("the credential has expired; get a fresh one from the broker (credentials live minutes by design)");
         }
 
+        // RFC 9068 §2.2: iat is required; every Mandate credential carries it.
+        if (!token.TryGetPayloadValue<long>("iat", out _))
+        {
+            throw MandateTokenFailure.Token("the credential has no iat (RFC 9068 section 2.2 requires it); it is not a Mandate tool credential");
+        }
+
         if (token.TryGetPayloadValue<long>("nbf", out var nbf) && now + Options.ClockSkew < DateTimeOffset.FromUnixTimeSeconds(nbf))
         {
             throw MandateTokenFailure.Token("the credential is not valid yet (nbf); check the clocks of the broker and this service");
@@ -199,12 +206,12 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
     {
         SecurityTokenInvalidAudienceException => MandateTokenFailure.Token($"the credential is for another tool; this service accepts audience '{Options.Audience}': ask the broker with resource={Options.Audience}"),
         SecurityTokenInvalidIssuerException => MandateTokenFailure.Token($"the credential was not issued by '{Options.Issuer}'"),
-        SecurityTokenInvalidTypeException => MandateTokenFailure.Token("typ must be 'at+jwt' (RFC 9068 section 4)"),
         SecurityTokenInvalidAlgorithmException => MandateTokenFailure.Token($"the signature algorithm is not accepted; expected {string.Join(", ", Options.ValidAlgorithms)}"),
         SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => MandateTokenFailure.Token("the credential's signature does not verify with the broker's key; it was altered or forged"),
         _ => MandateTokenFailure.Token("the credential failed validation; get a fresh one from the broker"),
     };
 
+    /// <summary>RFC 7515 §4.1.9: a media type, so case is ignored and <c>application/</c> may be left out.</summary>
     private static bool IsAccessTokenType(string? typ) =>
         string.Equals(typ, MandateTokenDefaults.AccessTokenType, StringComparison.OrdinalIgnoreCase)
         || string.Equals(typ, "application/" + MandateTokenDefaults.AccessTokenType, StringComparison.OrdinalIgnoreCase);

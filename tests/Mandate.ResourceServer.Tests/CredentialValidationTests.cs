@@ -141,6 +141,18 @@ public sealed class CredentialValidationTests : ToolTest
         AssertInvalidToken(await Refunds.PostAsync("/refunds", forged, RefundBody), "at+jwt");
     }
 
+    [Theory]
+    [InlineData("application/at+jwt")]
+    [InlineData("AT+JWT")]
+    [InlineData("Application/At+Jwt")]
+    public async Task Typ_IsTheAtJwtMediaType_InAnyCaseAndWithOrWithoutApplication_IsAccepted(string typ)
+    {
+        // RFC 9068 §4 with RFC 7515 §4.1.9: typ is a media type, so its case does not matter and "application/" may be omitted.
+        var credential = Harness.Forge(await Good(), _ => { }, typ);
+
+        Assert.Equal(201, (await Refunds.PostAsync("/refunds", credential, RefundBody)).Status);
+    }
+
     [Fact]
     public async Task RunToken_PresentedAsAToolCredential_IsRefused()
     {
@@ -169,6 +181,14 @@ public sealed class CredentialValidationTests : ToolTest
         var forged = Harness.Forge(await Good(), c => c.Remove("exp"));
 
         AssertInvalidToken(await Refunds.PostAsync("/refunds", forged, RefundBody), null);
+    }
+
+    [Fact]
+    public async Task CredentialWithoutIat_IsRefused_Rfc9068Section2_2()
+    {
+        var forged = Harness.Forge(await Good(), c => c.Remove("iat"));
+
+        AssertInvalidToken(await Refunds.PostAsync("/refunds", forged, RefundBody), "iat");
     }
 
     [Fact]

@@ -66,21 +66,35 @@ public sealed partial class TokenRevocationHandler
     {
         // An expired run token still ends its run: the run and its sub-agents' runs outlive any one run
         // token, so an agent that waited past its token's expiry must still be able to end what it started.
-        var (presented, _) = await _runTokens.ValidateAsync(token, "token", allowExpired: true, cancellationToken);
-        if (presented is null)
+        if ((await _runTokens.CheckAsync(token, "token", allowExpired: true, cancellationToken)).Failed(out var invalid, out var presented))
         {
-            // Already ended, past its maximum duration or not ours: nothing left to revoke (RFC 7009 §2.2).
-            return null;
+            // Already ended, past its maximum duration or not ours: nothing left to revoke (RFC 7009 §2.2). A standing.*
+            // refusal comes only after the signature and the run record matched, so its act chain is the run's: a caller
+            // outside it is refused as for an open run, and never learns whether the run still stands (RFC 7009 §2.1).
+            var genuine = invalid.CheckId?.StartsWith(StandingChecks, StringComparison.Ordinal) ?? false;
+            return genuine && !SignedActors(token).Contains(caller.SpiffeId, StringComparer.Ordinal) ? NotRunActor() : null;
         }
 
         if (!presented.Run.Actors.Contains(caller.SpiffeId, StringComparer.Ordinal))
         {
-            return TokenRevocationChecks.NotRunActor.Refuse("only the run's agent or an agent above it in the delegation chain may end a run; operators use 'mandate runs end'");
+            return NotRunActor();
         }
 
         await _runs.EndAsync(presented.Run.Id, caller.SpiffeId, "ended by its agent", cancellationToken);
         return null;
     }
+
+    /// <summary>The prefix of the checks that take away a genuine run token (<see cref="Attestation.AttestChecks"/>).</summary>
+    private const string StandingChecks = "standing.";
+
+    private static OAuthError NotRunActor() =>
+        TokenRevocationChecks.NotRunActor.Refuse("only the run's agent or an agent above it in the delegation chain may end a run; operators use 'mandate runs end'");
+
+    /// <summary>The run token's act chain; called only for a token whose signature verified.</summary>
+    private static IReadOnlyList<string> SignedActors(string token) =>
+        CompactJwt.TryRead(token, out var jwt) && jwt.TryGetPayloadValue<System.Text.Json.JsonElement>(OAuthConstants.Claims.Actor, out var act)
+            ? ActorChain.FromClaim(act) ?? []
+            : [];
 
     private static bool IsRunToken(string token) =>
         CompactJwt.TryRead(token, out var jwt) && jwt.Typ == OAuthConstants.JwtTypes.RunToken;

@@ -15,7 +15,10 @@ public static class ClientChecks
     /// <summary>The client certificate is not a valid X.509-SVID of a trusted domain (RFC 8705 §2.1.2 style).</summary>
     public static readonly Check CertificateInvalid = new("client.certificate_invalid", OAuthConstants.Errors.InvalidClient);
 
-    /// <summary>At the token endpoint: an Authorization header, client_secret or a client assertion (<see cref="TokenClientAuthentication"/>).</summary>
+    /// <summary>
+    /// At the token endpoint: an Authorization header, client_secret or a client assertion (<see cref="TokenClientAuthentication"/>);
+    /// at introspection and revocation: client_secret or a client assertion beside the workload identity (<see cref="WorkloadTokenRequest"/>).
+    /// </summary>
     public static readonly Check AuthenticationUnsupported = new("client.authentication_unsupported", OAuthConstants.Errors.InvalidClient);
 
     /// <summary>The bearer workload identity JWT did not attest (issuer, signature, expiry, audience...).</summary>

@@ -5,11 +5,14 @@ using Microsoft.AspNetCore.Http;
 namespace Mandate.Server.Http;
 
 /// <summary>
-/// The shared front of introspection and revocation: authenticate the calling workload, read the form,
-/// require <c>token</c>. On any failure the error has been written and null is returned.
+/// The shared front of introspection and revocation: authenticate the calling workload, read the form, refuse any
+/// other client authentication, require <c>token</c>. On any failure the error has been written and null is returned.
 /// </summary>
 public static class WorkloadTokenRequest
 {
+    private static readonly string[] OtherMethods =
+        [OAuthConstants.Parameters.ClientSecret, OAuthConstants.Parameters.ClientAssertion, OAuthConstants.Parameters.ClientAssertionType];
+
     public static async Task<(WorkloadIdentity Caller, string Token)?> ReadAsync(HttpContext http, WorkloadAuthentication auth)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -35,6 +38,12 @@ public static class WorkloadTokenRequest
             return null;
         }
 
+        if (OtherClientAuthentication(form!, caller!) is { } refusal)
+        {
+            await OAuthResponses.WriteErrorAsync(http, refusal);
+            return null;
+        }
+
         if (!form!.TryGetValue(OAuthConstants.Parameters.Token, out var token))
         {
             await OAuthResponses.WriteErrorAsync(http, FormChecks.TokenMissing.Refuse("token is required"));
@@ -42,5 +51,23 @@ public static class WorkloadTokenRequest
         }
 
         return (caller!, token);
+    }
+
+    /// <summary>
+    /// RFC 6749 §2.3: one client authentication method per request. A client_secret or a client assertion beside the
+    /// workload identity would not count, and its sender expects it to; a client_id must name the workload (§3.2.1).
+    /// </summary>
+    private static OAuthError? OtherClientAuthentication(Dictionary<string, string> form, WorkloadIdentity caller)
+    {
+        // The form holds no empty values (RFC 6749 §3.1: sent without a value is omitted).
+        if (OtherMethods.FirstOrDefault(form.ContainsKey) is { } method)
+        {
+            return ClientChecks.AuthenticationUnsupported.Refuse(
+                $"{method} is not a client authentication method Mandate accepts; the caller authenticates with 'Authorization: Bearer <its workload identity JWT>' (or its X.509-SVID over mutual TLS) alone");
+        }
+
+        return form.TryGetValue(OAuthConstants.Parameters.ClientId, out var clientId) && !string.Equals(clientId, caller.SpiffeId, StringComparison.Ordinal)
+            ? AttestChecks.ClientId.Refuse($"client_id names another client than the workload that authenticated ('{caller.SpiffeId}'); send that SPIFFE ID as client_id, or omit client_id")
+            : null;
     }
 }

@@ -102,4 +102,28 @@ public sealed class TokenRevocationTests : BrokerTest
         Assert.Equal(HttpStatusCode.OK, reply.Status);
         IntrospectionReply.AssertInactive(await Broker.IntrospectAsync(token, Broker.Svid(RefundsWorkload)));
     }
+
+    [Theory]
+    [InlineData("open")]
+    [InlineData("ended")]
+    [InlineData("agent disabled")]
+    public async Task Revoke_RunTokenByAWorkloadOutsideItsChain_IsRefusedAlike_WhetherTheRunIsOpenOrNot(string state)
+    {
+        // RFC 7009 §2.1: the refusal of a caller the token was not issued to must not tell it whether the run still stands.
+        var runToken = await Broker.StartRunAsync();
+        if (state == "ended")
+        {
+            Assert.Equal(HttpStatusCode.OK, (await Broker.EndRunAsync(runToken, SupportAgent)).Status);
+        }
+        else if (state == "agent disabled")
+        {
+            using var admin = Broker.Admin();
+            await admin.RevokeAsync("agent", SupportAgent, "incident");
+        }
+
+        var byCrm = await Broker.EndRunAsync(runToken, CrmWorkload);
+
+        Expect.Refused(byCrm, "unauthorized_client", "only the run's agent or an agent above it in the delegation chain may end a run");
+        Assert.Equal("revoke.not_run_actor", byCrm.Member("check_id"));
+    }
 }

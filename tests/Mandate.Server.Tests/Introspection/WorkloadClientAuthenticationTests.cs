@@ -1,0 +1,64 @@
+using System.Net;
+using Mandate.Server.Tests.Harness;
+using static Mandate.Server.Tests.Harness.TestBroker;
+
+namespace Mandate.Server.Tests.Introspection;
+
+/// <summary>
+/// Client authentication at introspection and revocation, from RFC 6749 §2.3 and §3.2.1: the caller authenticates with
+/// its workload identity as a bearer token, and nothing else. A second method beside it, or a client_id naming another
+/// client, gets invalid_client with 401 and changes nothing, as at the token endpoint.
+/// </summary>
+[Trait("Invariant", "7")]
+public sealed class WorkloadClientAuthenticationTests : BrokerTest
+{
+    [Theory]
+    [InlineData("oauth2/introspect", "client_secret", "s3cret")]
+    [InlineData("oauth2/introspect", "client_assertion", "eyJhbGciOiJFUzI1NiJ9.e30.c2ln")]
+    [InlineData("oauth2/introspect", "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")]
+    [InlineData("oauth2/revoke", "client_secret", "s3cret")]
+    [InlineData("oauth2/revoke", "client_assertion", "eyJhbGciOiJFUzI1NiJ9.e30.c2ln")]
+    public async Task SecondAuthenticationMethodBesideTheBearer_Returns401InvalidClientAndChangesNothing(string path, string name, string value)
+    {
+        var token = await Broker.IssueAsync();
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() =>
+            Broker.PostFormAsync(path, [new("token", token), new(name, value)], Broker.Svid(SupportAgent)));
+
+        Expect.Refused(reply, "invalid_client", name);
+        Assert.Equal("client.authentication_unsupported", reply.Member("check_id"));
+        Assert.Equal("Bearer error=\"invalid_client\"", reply.Header("WWW-Authenticate"));
+        Assert.True(await Broker.ActiveAsync(token));
+    }
+
+    [Theory]
+    [InlineData("oauth2/introspect", CrmWorkload)]
+    [InlineData("oauth2/introspect", "spiffe://acme.example/tools/refunds/")]
+    [InlineData("oauth2/revoke", ExecutorAgent)]
+    [InlineData("oauth2/revoke", "support")]
+    public async Task ClientIdNamingAnotherClient_Returns401InvalidClientAndChangesNothing(string path, string clientId)
+    {
+        var token = await Broker.IssueAsync();
+        var caller = path == "oauth2/revoke" ? SupportAgent : RefundsWorkload;
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() =>
+            Broker.PostFormAsync(path, [new("token", token), new("client_id", clientId)], Broker.Svid(caller)));
+
+        Expect.Refused(reply, "invalid_client", "client_id names another client");
+        Assert.Equal("attest.client_id", reply.Member("check_id"));
+        Assert.True(await Broker.ActiveAsync(token));
+    }
+
+    [Fact]
+    public async Task ClientIdOfTheCallingWorkload_IsAccepted()
+    {
+        var token = await Broker.IssueAsync();
+
+        var introspected = await Broker.PostFormAsync("oauth2/introspect", [new("token", token), new("client_id", RefundsWorkload)], Broker.Svid(RefundsWorkload));
+        var revoked = await Broker.PostFormAsync("oauth2/revoke", [new("token", token), new("client_id", SupportAgent)], Broker.Svid(SupportAgent));
+
+        Assert.True(IntrospectionReply.Active(introspected));
+        Assert.Equal(HttpStatusCode.OK, revoked.Status);
+        Assert.False(await Broker.ActiveAsync(token));
+    }
+}
