@@ -14,6 +14,9 @@ internal static class ProxyChecks
     /// <summary>400: an OPTIONS or TRACE with <c>Max-Forwards: 0</c>; the proxy is its last hop and forwards nothing.</summary>
     public const string MaxForwardsExhausted = "proxy.max_forwards_exhausted";
 
+    /// <summary>400: an OPTIONS or TRACE whose <c>Max-Forwards</c> is not one number, which the proxy could not update.</summary>
+    public const string MaxForwardsInvalid = "proxy.max_forwards_invalid";
+
     /// <summary>400: the request body could not be read (framing).</summary>
     public const string BodyMalformed = "proxy.body_malformed";
 

@@ -58,7 +58,7 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
             proxyRequest.Headers.TryAddWithoutValidation("Accept-Encoding", "identity");
         }
 
-        if (ProxyHeaders.MaxForwards(request) is { } hops)
+        if (ProxyHeaders.TryReadMaxForwards(request, out var maxForwards) && maxForwards is { } hops)
         {
             proxyRequest.Headers.Remove("Max-Forwards");
             proxyRequest.Headers.TryAddWithoutValidation("Max-Forwards", (hops - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
