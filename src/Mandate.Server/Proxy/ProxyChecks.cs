@@ -29,7 +29,7 @@ internal static class ProxyChecks
     /// <summary>404: the tool's kind is not injected by the proxy (only secret and jwt are).</summary>
     public const string ToolNotProxied = "proxy.tool_not_proxied";
 
-    /// <summary>401: neither a credential nor a run token was presented.</summary>
+    /// <summary>401 with a challenge without an error code (RFC 6750 §3.1): neither a credential nor a run token was presented.</summary>
     public const string CredentialMissing = "proxy.credential_missing";
 
     /// <summary>400 (RFC 6750 §3.1 invalid_request): more than one credential, or one that is empty, too long or not token68.</summary>

@@ -60,7 +60,7 @@ internal sealed class ProxyCredentialResolver
         }
         else
         {
-            return (null, ProxyRefusal.InvalidToken(ProxyChecks.CredentialMissing, "send the tool credential as 'Authorization: Bearer <credential>' (or 'DPoP <credential>' with a DPoP proof when it is DPoP-bound), or your run token as 'Mandate-Run-Token' with 'Mandate-Actor-Token' and 'Mandate-Scope'"));
+            return (null, ProxyRefusal.CredentialMissing("send the tool credential as 'Authorization: Bearer <credential>' (or 'DPoP <credential>' with a DPoP proof when it is DPoP-bound), or your run token as 'Mandate-Run-Token' with 'Mandate-Actor-Token' and 'Mandate-Scope'"));
         }
 
         // RFC 9449 §7.1: a credential presented with the DPoP scheme is refused with a DPoP challenge.

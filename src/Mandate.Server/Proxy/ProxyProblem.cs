@@ -27,8 +27,8 @@ internal static class ProxyProblem
         }
         else if (refusal.ChallengesCredential)
         {
-            // RFC 6750 §3: quoted values within %x20-21 / %x23-5B / %x5D-7E.
-            response.Headers.WWWAuthenticate = $"Bearer error=\"{OAuthErrorText.Sanitize(refusal.Error ?? "invalid_token")}\"";
+            // RFC 6750 §3: quoted values within %x20-21 / %x23-5B / %x5D-7E; §3.1: no error code when no credential was presented.
+            response.Headers.WWWAuthenticate = refusal.Error is null ? "Bearer" : $"Bearer error=\"{OAuthErrorText.Sanitize(refusal.Error)}\"";
         }
 
         if (http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0)

@@ -34,7 +34,13 @@ internal sealed record ProxyRefusal(int Status, string Title, string Detail, str
     /// <summary>RFC 6750 §3.1 invalid_request for an <c>Authorization</c> header sent twice or malformed: 400 with a challenge.</summary>
     public static ProxyRefusal MalformedCredential(string detail) => BadRequest(ProxyChecks.CredentialMalformed, detail) with { CredentialMalformed = true };
 
-    /// <summary>RFC 6750 §3.1 invalid_token: missing, bad, expired, revoked or for another audience.</summary>
+    /// <summary>
+    /// RFC 6750 §3.1: no credential presented (none in the Authorization header, the only place the proxy reads one). A 401
+    /// whose challenge carries no error code: the client may not know that authentication is needed.
+    /// </summary>
+    public static ProxyRefusal CredentialMissing(string detail) => new(StatusCodes.Status401Unauthorized, "credential required", detail) { CheckId = ProxyChecks.CredentialMissing };
+
+    /// <summary>RFC 6750 §3.1 invalid_token: bad, expired, revoked or for another audience.</summary>
     public static ProxyRefusal InvalidToken(string checkId, string detail) => new(StatusCodes.Status401Unauthorized, "credential refused", detail, "invalid_token") { CheckId = checkId };
 
     /// <summary>RFC 9449 §7.1 invalid_dpop_proof: a DPoP-bound credential without a valid proof by its key (401).</summary>

@@ -173,13 +173,34 @@ public sealed class ProxyBoundaryTests : ProxyTest
     }
 
     [Fact]
-    public async Task Proxy_MissingToken_401NotForwarded()
+    public async Task Proxy_MissingToken_401ChallengeWithoutErrorCodeNotForwarded()
     {
         using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", null);
 
+        // RFC 6750 §3.1: a request without any credential gets a challenge without an error code.
         var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.Equal("proxy.credential_missing", CheckId(problem));
-        Assert.Equal("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+        Assert.DoesNotContain("\"error\"", problem, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_CredentialInQueryOrFormBody_NotAccepted401WithoutErrorCode()
+    {
+        var credential = await StripeCredentialAsync("charges:read refunds:write");
+
+        // RFC 6750 §2.2 and §2.3 are optional; the proxy documents the Authorization header only.
+        using var query = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1?access_token=" + credential, null);
+        using var form = await CallAsync(HttpMethod.Post, "stripe/v1/refunds", null, new FormUrlEncodedContent([new("access_token", credential)]));
+
+        foreach (var response in new[] { query, form })
+        {
+            var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
+            Assert.Equal("proxy.credential_missing", CheckId(problem));
+            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+        }
+
         Assert.Empty(Upstream.Received);
     }
 

@@ -70,8 +70,7 @@ internal sealed class McpGateway
             if (denied.ChallengesCredential)
             {
                 // RFC 6750 §3.1: no error code when no credential was presented; invalid_request (400) for a malformed one.
-                var error = denied.CheckId == ProxyChecks.CredentialMissing ? null : denied.Error;
-                await ProxyProblem.WriteAsync(http, denied, h => h.WWWAuthenticate = McpResourceMetadata.Challenges(tool, _dpopAlgorithms, error, denied.Detail));
+                await ProxyProblem.WriteAsync(http, denied, h => h.WWWAuthenticate = McpResourceMetadata.Challenges(tool, _dpopAlgorithms, denied.Error, denied.Detail));
             }
 
             return denied;
