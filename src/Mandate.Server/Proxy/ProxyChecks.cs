@@ -35,7 +35,7 @@ internal static class ProxyChecks
     /// <summary>400 (RFC 6750 §3.1 invalid_request): more than one credential, or one that is empty, too long or not token68.</summary>
     public const string CredentialMalformed = "proxy.credential_malformed";
 
-    /// <summary>401: run-token mode without exactly one of each of its three headers.</summary>
+    /// <summary>400 (RFC 6750 §3.1 invalid_request): run-token mode without exactly one of each of its three headers.</summary>
     public const string RunTokenHeaders = "proxy.run_token_headers";
 
     /// <summary>401: not a valid Mandate credential (signature, issuer, expiry, claims).</summary>

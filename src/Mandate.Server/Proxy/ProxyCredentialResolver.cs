@@ -100,7 +100,8 @@ internal sealed class ProxyCredentialResolver
         var scope = Single(request, ProxyHeaders.Scope);
         if (runToken is null || actor is null || scope is null)
         {
-            return (null, null, ProxyRefusal.InvalidToken(ProxyChecks.RunTokenHeaders, "run-token mode needs exactly one each of Mandate-Run-Token, Mandate-Actor-Token (your JWT-SVID) and Mandate-Scope"));
+            // RFC 6750 §3.1: a missing or repeated parameter is invalid_request (400), not a bad credential.
+            return (null, null, ProxyRefusal.MalformedCredential("run-token mode needs exactly one each of Mandate-Run-Token, Mandate-Actor-Token (your JWT-SVID) and Mandate-Scope", ProxyChecks.RunTokenHeaders));
         }
 
         // The tool-credential grant itself, with the request the proxy built: decided, recorded and audited like any exchange.

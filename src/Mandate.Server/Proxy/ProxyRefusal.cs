@@ -31,8 +31,11 @@ internal sealed record ProxyRefusal(int Status, string Title, string Detail, str
 
     public static ProxyRefusal BadRequest(string checkId, string detail) => new(StatusCodes.Status400BadRequest, "malformed proxied request", detail, "invalid_request") { CheckId = checkId };
 
-    /// <summary>RFC 6750 §3.1 invalid_request for an <c>Authorization</c> header sent twice or malformed: 400 with a challenge.</summary>
-    public static ProxyRefusal MalformedCredential(string detail) => BadRequest(ProxyChecks.CredentialMalformed, detail) with { CredentialMalformed = true };
+    /// <summary>
+    /// RFC 6750 §3.1 invalid_request, 400 with a challenge: an <c>Authorization</c> header sent twice or malformed, or
+    /// run-token mode without exactly one of each of its headers (<paramref name="checkId"/>).
+    /// </summary>
+    public static ProxyRefusal MalformedCredential(string detail, string checkId = ProxyChecks.CredentialMalformed) => BadRequest(checkId, detail) with { CredentialMalformed = true };
 
     /// <summary>
     /// RFC 6750 §3.1: no credential presented (none in the Authorization header, the only place the proxy reads one). A 401

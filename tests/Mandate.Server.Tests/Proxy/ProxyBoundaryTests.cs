@@ -185,6 +185,27 @@ public sealed class ProxyBoundaryTests : ProxyTest
         Assert.Empty(Upstream.Received);
     }
 
+    [Theory]
+    [InlineData(false, true, 1)]
+    [InlineData(true, false, 1)]
+    [InlineData(true, true, 2)]
+    public async Task Proxy_RunTokenModeMissingOrRepeatedHeader_400InvalidRequestNotForwarded(bool actor, bool scope, int runTokens)
+    {
+        var runToken = await Broker.StartRunAsync(scope: "charges:read");
+        var headers = string.Concat(Enumerable.Repeat($"Mandate-Run-Token: {runToken}\r\n", runTokens))
+            + (actor ? $"Mandate-Actor-Token: {Broker.Svid(TestBroker.SupportAgent)}\r\n" : "")
+            + (scope ? "Mandate-Scope: charges:read\r\n" : "");
+
+        // RFC 6750 §3.1: a missing or repeated parameter is invalid_request (400), not a refused credential (401).
+        var (status, text) = await RawAsync("/stripe/v1/charges/ch_1", null, headers);
+
+        Assert.Equal(400, status);
+        Assert.Contains("\"check_id\":\"proxy.run_token_headers\"", text, StringComparison.Ordinal);
+        Assert.Contains("WWW-Authenticate: Bearer error=\"invalid_request\"", text, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+        Assert.DoesNotContain(await Broker.AuditEventsAsync(AuditKinds.Issuance), e => e.Tool == "stripe");
+    }
+
     [Fact]
     public async Task Proxy_CredentialInQueryOrFormBody_NotAccepted401WithoutErrorCode()
     {
