@@ -156,7 +156,8 @@ internal sealed partial class EgressProxy
         call.Rule = credential!.Rule;
         if (AllowList(credential.Rule, http.Request.Method, target) is { } denied)
         {
-            return denied;
+            // RFC 9449 §7.1: a credential presented as DPoP is challenged with the DPoP scheme.
+            return credential.PresentedAsDpop ? denied with { DpopAlgorithms = _mandate.SenderConstraint.Dpop.AllowedAlgorithms } : denied;
         }
 
         if (!ProxyHeaders.TryReadMaxForwards(http.Request, out var hops))

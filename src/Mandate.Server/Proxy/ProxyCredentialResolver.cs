@@ -90,7 +90,7 @@ internal sealed class ProxyCredentialResolver
         }
 
         rule ??= await _rules.FindAsync(issued, cancellationToken);
-        return (new ProxyCredential(token, issued, rule), null);
+        return (new ProxyCredential(token, issued, rule, presentedAsDpop), null);
     }
 
     private async Task<(string? Token, string? Rule, ProxyRefusal? Refusal)> ExchangeRunTokenAsync(HttpRequest request, ToolOptions tool, CancellationToken cancellationToken)

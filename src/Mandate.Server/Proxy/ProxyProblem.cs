@@ -20,7 +20,7 @@ internal static class ProxyProblem
         response.StatusCode = refusal.Status;
         response.ContentType = "application/problem+json";
         response.Headers.CacheControl = "no-store";
-        if (refusal.DpopAlgorithms is { } algorithms && refusal.Status == StatusCodes.Status401Unauthorized)
+        if (refusal.DpopAlgorithms is { } algorithms && refusal.ChallengesCredential)
         {
             // RFC 9449 §7.1: a DPoP credential's refusal is a DPoP challenge naming the proof algorithms.
             response.Headers.WWWAuthenticate = new([.. AuthenticateChallenges.Build([], algorithms, null, refusal.Error ?? "invalid_token", null)]);

@@ -16,12 +16,16 @@ internal sealed record ProxyRefusal(int Status, string Title, string Detail, str
 
     /// <summary>
     /// For a credential refused as a DPoP credential (presented with <c>Authorization: DPoP</c>, or DPoP-bound): the
-    /// algorithms a proof may use, so the 401 carries a DPoP challenge with them (RFC 9449 §7.1); null otherwise.
+    /// algorithms a proof may use, so the 401 or 403 carries a DPoP challenge with them (RFC 9449 §7.1); null otherwise.
     /// </summary>
     public IReadOnlyList<string>? DpopAlgorithms { get; init; }
 
-    /// <summary>Whether the answer carries an RFC 6750 §3 challenge: every 401, and a 400 for a malformed credential.</summary>
-    public bool ChallengesCredential => Status == StatusCodes.Status401Unauthorized || CredentialMalformed;
+    /// <summary>
+    /// Whether the answer carries an RFC 6750 §3 challenge: every 401, a 400 for a malformed credential, and a 403 with an
+    /// OAuth error (§3: a credential that does not enable access MUST be answered with <c>WWW-Authenticate</c>).
+    /// </summary>
+    public bool ChallengesCredential => Status == StatusCodes.Status401Unauthorized || CredentialMalformed
+        || (Status == StatusCodes.Status403Forbidden && Error is not null);
 
     private bool CredentialMalformed { get; init; }
 

@@ -50,7 +50,7 @@ public sealed class ProxyBoundaryTests : ProxyTest
     [InlineData("GET", "stripe/v1/refunds")]
     [InlineData("GET", "stripe/v1/charges/ch_1/capture")]
     [InlineData("GET", "stripe/v1/charges")]
-    public async Task Proxy_OutsideAllowList_403NamesRuleNotForwarded(string method, string path)
+    public async Task Proxy_OutsideAllowList_403InsufficientScopeChallengeNamesRuleNotForwarded(string method, string path)
     {
         var credential = await StripeCredentialAsync();
 
@@ -59,6 +59,8 @@ public sealed class ProxyBoundaryTests : ProxyTest
         var problem = await ProblemAsync(response, HttpStatusCode.Forbidden);
         Assert.Contains("not in the http allow-list of rule 'support-stripe'", problem, StringComparison.Ordinal);
         Assert.Equal("proxy.call_not_allowed", CheckId(problem));
+        // RFC 6750 §3: a credential that does not enable access is answered with a challenge naming the error.
+        Assert.Equal("Bearer error=\"insufficient_scope\"", response.Headers.WwwAuthenticate.ToString());
         Assert.Empty(Upstream.Received);
         // The agent's path is not repeated back to it; the operator finds the exact call in the audit record.
         var refused = Assert.Single(await Broker.AuditEventsAsync(EgressAuditKinds.ProxyCall));

@@ -47,6 +47,26 @@ public sealed class ProxyDpopTests : ProxyTest, IDisposable
     }
 
     [Fact]
+    public async Task Proxy_DpopCredentialOutsideAllowList_403WithDpopChallengeNotForwarded()
+    {
+        var credential = await BoundCredentialAsync();
+        var url = new Uri(Proxy.BaseAddress!, "stripe/v1/customers").ToString();
+
+        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/customers", null, configure: r =>
+        {
+            r.Headers.Authorization = new AuthenticationHeaderValue("DPoP", credential);
+            r.Headers.Add("DPoP", _key.Create("GET", url, Broker.Now, accessToken: credential));
+        });
+
+        // RFC 6750 §3 and RFC 9449 §7.1: the 403 challenges in the scheme the credential came in, with the proof algorithms.
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var dpop = Assert.Single(response.Headers.WwwAuthenticate, c => c.Scheme == "DPoP").Parameter;
+        Assert.Contains("error=\"insufficient_scope\"", dpop, StringComparison.Ordinal);
+        Assert.Contains("algs=\"ES256 PS256 RS256\"", dpop, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
     public async Task Proxy_DpopBoundCredentialAsBearer_401NotForwarded()
     {
         var credential = await BoundCredentialAsync();
