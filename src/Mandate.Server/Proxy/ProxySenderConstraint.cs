@@ -78,7 +78,12 @@ internal sealed class ProxySenderConstraint
             return ("send exactly one DPoP proof header, signed by the key this credential is bound to, for this method and proxy URL", true, true);
         }
 
-        var uri = new Uri(UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path));
+        if (!Uri.TryCreate(UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path), UriKind.Absolute, out var uri))
+        {
+            // An empty Host, or a port beyond 65535, names no URL a proof's htu could be (RFC 9449 §4.3): refused, never a 500.
+            return ("the request's Host header does not form a URL, so no DPoP proof can be for it; send the proxy's host and port as Host", true, true);
+        }
+
         var result = await _dpop.ValidateAsync(new DpopProofRequest(proofs[0]!, request.Method, uri) { AccessToken = token }, cancellationToken);
         if (!result.IsValid)
         {

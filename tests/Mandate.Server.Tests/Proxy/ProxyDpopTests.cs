@@ -66,6 +66,30 @@ public sealed class ProxyDpopTests : ProxyTest, IDisposable
         Assert.Empty(Upstream.Received);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("127.0.0.1:99999")]
+    [InlineData("[::1]:70000")]
+    public async Task Proxy_DpopProofWhenHostFormsNoUrl_401InvalidDpopProofNotForwarded(string host)
+    {
+        var credential = await BoundCredentialAsync();
+        var proof = _key.Create("GET", $"http://{host}/stripe/v1/charges/ch_1", Broker.Now, accessToken: credential);
+        var address = Broker.App.ProxyListener.Address!;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        await using var stream = tcp.GetStream();
+
+        // RFC 9449 §4.3: the proof is checked against the request's URL; a Host that forms none is a bad proof, not a 500.
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET /stripe/v1/charges/ch_1 HTTP/1.1\r\nHost: {host}\r\nAuthorization: DPoP {credential}\r\nDPoP: {proof}\r\nConnection: close\r\n\r\n"));
+        using var reader = new StreamReader(stream);
+        var text = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.StartsWith("HTTP/1.1 401 ", text, StringComparison.Ordinal);
+        Assert.Contains("error=\"invalid_dpop_proof\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"check_id\":\"proxy.not_holder\"", text, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
     [Fact]
     public async Task Proxy_DpopBoundCredentialAsBearer_401NotForwarded()
     {
