@@ -84,7 +84,9 @@ internal sealed class ProxyCredentialResolver
             return (null, ProxyRefusal.InvalidToken(ProxyChecks.CredentialRevoked, $"the credential was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id}); start a new run or ask an operator") with { DpopAlgorithms = dpopAlgorithms });
         }
 
-        if (await _senderConstraint.CheckAsync(request, token, presentedAsDpop, cancellationToken) is { } notHolder)
+        // An MCP tool's resource is the URL agents reach the gateway at (RFC 9728 §3.1): the DPoP proof is for it.
+        var publicOrigin = tool.Mcp is not null && Uri.TryCreate(tool.Resource, UriKind.Absolute, out var resource) ? resource : null;
+        if (await _senderConstraint.CheckAsync(request, token, presentedAsDpop, publicOrigin, cancellationToken) is { } notHolder)
         {
             return (null, notHolder);
         }
