@@ -156,10 +156,17 @@ internal sealed partial class EgressProxy
         call.Rule = credential!.Rule;
         if (AllowList(credential.Rule, http.Request.Method, target) is { } denied)
         {
-            return denied;
+            // RFC 9449 §7.1: a credential presented as DPoP is challenged with the DPoP scheme.
+            return credential.PresentedAsDpop ? denied with { DpopAlgorithms = _mandate.SenderConstraint.Dpop.AllowedAlgorithms } : denied;
         }
 
-        if (ProxyHeaders.MaxForwards(http.Request) == 0)
+        if (!ProxyHeaders.TryReadMaxForwards(http.Request, out var hops))
+        {
+            // RFC 9110 §7.6.2: an intermediary MUST check and update Max-Forwards; a value it cannot read it cannot update.
+            return ProxyRefusal.BadRequest(ProxyChecks.MaxForwardsInvalid, "Max-Forwards of this OPTIONS or TRACE is not one number (RFC 9110 section 7.6.2: 1*DIGIT, sent once), so the proxy forwarded nothing; send it once as a number, or not at all");
+        }
+
+        if (hops == 0)
         {
             // RFC 9110 §7.6.2: the last hop MUST NOT forward; the proxy answers as the final recipient.
             return ProxyRefusal.BadRequest(ProxyChecks.MaxForwardsExhausted, "Max-Forwards is 0, so the proxy is the last hop of this OPTIONS or TRACE and forwarded nothing; send Max-Forwards of 1 or more to reach the tool");

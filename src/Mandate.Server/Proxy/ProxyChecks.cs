@@ -14,6 +14,9 @@ internal static class ProxyChecks
     /// <summary>400: an OPTIONS or TRACE with <c>Max-Forwards: 0</c>; the proxy is its last hop and forwards nothing.</summary>
     public const string MaxForwardsExhausted = "proxy.max_forwards_exhausted";
 
+    /// <summary>400: an OPTIONS or TRACE whose <c>Max-Forwards</c> is not one number, which the proxy could not update.</summary>
+    public const string MaxForwardsInvalid = "proxy.max_forwards_invalid";
+
     /// <summary>400: the request body could not be read (framing).</summary>
     public const string BodyMalformed = "proxy.body_malformed";
 
@@ -26,13 +29,13 @@ internal static class ProxyChecks
     /// <summary>404: the tool's kind is not injected by the proxy (only secret and jwt are).</summary>
     public const string ToolNotProxied = "proxy.tool_not_proxied";
 
-    /// <summary>401: neither a credential nor a run token was presented.</summary>
+    /// <summary>401 with a challenge without an error code (RFC 6750 §3.1): neither a credential nor a run token was presented.</summary>
     public const string CredentialMissing = "proxy.credential_missing";
 
     /// <summary>400 (RFC 6750 §3.1 invalid_request): more than one credential, or one that is empty, too long or not token68.</summary>
     public const string CredentialMalformed = "proxy.credential_malformed";
 
-    /// <summary>401: run-token mode without exactly one of each of its three headers.</summary>
+    /// <summary>400 (RFC 6750 §3.1 invalid_request): run-token mode without exactly one of each of its three headers.</summary>
     public const string RunTokenHeaders = "proxy.run_token_headers";
 
     /// <summary>401: not a valid Mandate credential (signature, issuer, expiry, claims).</summary>

@@ -60,7 +60,7 @@ internal sealed class ProxyCredentialResolver
         }
         else
         {
-            return (null, ProxyRefusal.InvalidToken(ProxyChecks.CredentialMissing, "send the tool credential as 'Authorization: Bearer <credential>' (or 'DPoP <credential>' with a DPoP proof when it is DPoP-bound), or your run token as 'Mandate-Run-Token' with 'Mandate-Actor-Token' and 'Mandate-Scope'"));
+            return (null, ProxyRefusal.CredentialMissing("send the tool credential as 'Authorization: Bearer <credential>' (or 'DPoP <credential>' with a DPoP proof when it is DPoP-bound), or your run token as 'Mandate-Run-Token' with 'Mandate-Actor-Token' and 'Mandate-Scope'"));
         }
 
         // RFC 9449 §7.1: a credential presented with the DPoP scheme is refused with a DPoP challenge.
@@ -84,13 +84,15 @@ internal sealed class ProxyCredentialResolver
             return (null, ProxyRefusal.InvalidToken(ProxyChecks.CredentialRevoked, $"the credential was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id}); start a new run or ask an operator") with { DpopAlgorithms = dpopAlgorithms });
         }
 
-        if (await _senderConstraint.CheckAsync(request, token, presentedAsDpop, cancellationToken) is { } notHolder)
+        // An MCP tool's resource is the URL agents reach the gateway at (RFC 9728 §3.1): the DPoP proof is for it.
+        var publicOrigin = tool.Mcp is not null && Uri.TryCreate(tool.Resource, UriKind.Absolute, out var resource) ? resource : null;
+        if (await _senderConstraint.CheckAsync(request, token, presentedAsDpop, publicOrigin, cancellationToken) is { } notHolder)
         {
             return (null, notHolder);
         }
 
         rule ??= await _rules.FindAsync(issued, cancellationToken);
-        return (new ProxyCredential(token, issued, rule), null);
+        return (new ProxyCredential(token, issued, rule, presentedAsDpop), null);
     }
 
     private async Task<(string? Token, string? Rule, ProxyRefusal? Refusal)> ExchangeRunTokenAsync(HttpRequest request, ToolOptions tool, CancellationToken cancellationToken)
@@ -100,7 +102,8 @@ internal sealed class ProxyCredentialResolver
         var scope = Single(request, ProxyHeaders.Scope);
         if (runToken is null || actor is null || scope is null)
         {
-            return (null, null, ProxyRefusal.InvalidToken(ProxyChecks.RunTokenHeaders, "run-token mode needs exactly one each of Mandate-Run-Token, Mandate-Actor-Token (your JWT-SVID) and Mandate-Scope"));
+            // RFC 6750 §3.1: a missing or repeated parameter is invalid_request (400), not a bad credential.
+            return (null, null, ProxyRefusal.MalformedCredential("run-token mode needs exactly one each of Mandate-Run-Token, Mandate-Actor-Token (your JWT-SVID) and Mandate-Scope", ProxyChecks.RunTokenHeaders));
         }
 
         // The tool-credential grant itself, with the request the proxy built: decided, recorded and audited like any exchange.

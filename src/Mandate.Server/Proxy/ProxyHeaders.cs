@@ -54,14 +54,27 @@ internal static class ProxyHeaders
         !HopByHop.Contains(name) && !listedInConnection.Contains(name) && !name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// RFC 9110 §7.6.2: for OPTIONS and TRACE, the Max-Forwards the agent sent (null when absent, not those methods or not
-    /// a number); the proxy forwards one less and never forwards a zero.
+    /// RFC 9110 §7.6.2: for OPTIONS and TRACE, the Max-Forwards the agent sent (null when absent or not those methods); the
+    /// proxy forwards one less and never forwards a zero. False when the field is not one value of digits (repeated,
+    /// signed, empty), which the proxy can neither check nor update; a value beyond what it counts reads as the most it does.
     /// </summary>
-    public static long? MaxForwards(HttpRequest request) =>
-        (HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method))
-        && request.Headers.MaxForwards is { Count: 1 } values
-        && long.TryParse(values[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var hops)
-            ? hops : null;
+    public static bool TryReadMaxForwards(HttpRequest request, out long? hops)
+    {
+        hops = null;
+        if (!(HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method)) || request.Headers.MaxForwards.Count == 0)
+        {
+            return true;
+        }
+
+        // Max-Forwards = 1*DIGIT, one field line.
+        if (request.Headers.MaxForwards is not { Count: 1 } values || values[0] is not { Length: > 0 } value || !value.All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        hops = long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : long.MaxValue;
+        return true;
+    }
 
     /// <summary>The proxy's own Via entry (RFC 9110 §7.6.3): the protocol it received, and a pseudonym, never its host.</summary>
     public static string Via(string protocol) => protocol switch

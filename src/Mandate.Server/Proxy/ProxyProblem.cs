@@ -20,15 +20,15 @@ internal static class ProxyProblem
         response.StatusCode = refusal.Status;
         response.ContentType = "application/problem+json";
         response.Headers.CacheControl = "no-store";
-        if (refusal.DpopAlgorithms is { } algorithms && refusal.Status == StatusCodes.Status401Unauthorized)
+        if (refusal.DpopAlgorithms is { } algorithms && refusal.ChallengesCredential)
         {
             // RFC 9449 §7.1: a DPoP credential's refusal is a DPoP challenge naming the proof algorithms.
             response.Headers.WWWAuthenticate = new([.. AuthenticateChallenges.Build([], algorithms, null, refusal.Error ?? "invalid_token", null)]);
         }
         else if (refusal.ChallengesCredential)
         {
-            // RFC 6750 §3: quoted values within %x20-21 / %x23-5B / %x5D-7E.
-            response.Headers.WWWAuthenticate = $"Bearer error=\"{OAuthErrorText.Sanitize(refusal.Error ?? "invalid_token")}\"";
+            // RFC 6750 §3: quoted values within %x20-21 / %x23-5B / %x5D-7E; §3.1: no error code when no credential was presented.
+            response.Headers.WWWAuthenticate = refusal.Error is null ? "Bearer" : $"Bearer error=\"{OAuthErrorText.Sanitize(refusal.Error)}\"";
         }
 
         if (http.Request.ContentLength > 0 || http.Request.Headers.TransferEncoding.Count > 0)

@@ -16,12 +16,16 @@ internal sealed record ProxyRefusal(int Status, string Title, string Detail, str
 
     /// <summary>
     /// For a credential refused as a DPoP credential (presented with <c>Authorization: DPoP</c>, or DPoP-bound): the
-    /// algorithms a proof may use, so the 401 carries a DPoP challenge with them (RFC 9449 §7.1); null otherwise.
+    /// algorithms a proof may use, so the 401 or 403 carries a DPoP challenge with them (RFC 9449 §7.1); null otherwise.
     /// </summary>
     public IReadOnlyList<string>? DpopAlgorithms { get; init; }
 
-    /// <summary>Whether the answer carries an RFC 6750 §3 challenge: every 401, and a 400 for a malformed credential.</summary>
-    public bool ChallengesCredential => Status == StatusCodes.Status401Unauthorized || CredentialMalformed;
+    /// <summary>
+    /// Whether the answer carries an RFC 6750 §3 challenge: every 401, a 400 for a malformed credential, and a 403 with an
+    /// OAuth error (§3: a credential that does not enable access MUST be answered with <c>WWW-Authenticate</c>).
+    /// </summary>
+    public bool ChallengesCredential => Status == StatusCodes.Status401Unauthorized || CredentialMalformed
+        || (Status == StatusCodes.Status403Forbidden && Error is not null);
 
     private bool CredentialMalformed { get; init; }
 
@@ -31,10 +35,19 @@ internal sealed record ProxyRefusal(int Status, string Title, string Detail, str
 
     public static ProxyRefusal BadRequest(string checkId, string detail) => new(StatusCodes.Status400BadRequest, "malformed proxied request", detail, "invalid_request") { CheckId = checkId };
 
-    /// <summary>RFC 6750 §3.1 invalid_request for an <c>Authorization</c> header sent twice or malformed: 400 with a challenge.</summary>
-    public static ProxyRefusal MalformedCredential(string detail) => BadRequest(ProxyChecks.CredentialMalformed, detail) with { CredentialMalformed = true };
+    /// <summary>
+    /// RFC 6750 §3.1 invalid_request, 400 with a challenge: an <c>Authorization</c> header sent twice or malformed, or
+    /// run-token mode without exactly one of each of its headers (<paramref name="checkId"/>).
+    /// </summary>
+    public static ProxyRefusal MalformedCredential(string detail, string checkId = ProxyChecks.CredentialMalformed) => BadRequest(checkId, detail) with { CredentialMalformed = true };
 
-    /// <summary>RFC 6750 §3.1 invalid_token: missing, bad, expired, revoked or for another audience.</summary>
+    /// <summary>
+    /// RFC 6750 §3.1: no credential presented (none in the Authorization header, the only place the proxy reads one). A 401
+    /// whose challenge carries no error code: the client may not know that authentication is needed.
+    /// </summary>
+    public static ProxyRefusal CredentialMissing(string detail) => new(StatusCodes.Status401Unauthorized, "credential required", detail) { CheckId = ProxyChecks.CredentialMissing };
+
+    /// <summary>RFC 6750 §3.1 invalid_token: bad, expired, revoked or for another audience.</summary>
     public static ProxyRefusal InvalidToken(string checkId, string detail) => new(StatusCodes.Status401Unauthorized, "credential refused", detail, "invalid_token") { CheckId = checkId };
 
     /// <summary>RFC 9449 §7.1 invalid_dpop_proof: a DPoP-bound credential without a valid proof by its key (401).</summary>

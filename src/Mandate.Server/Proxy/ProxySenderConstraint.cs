@@ -32,9 +32,17 @@ internal sealed class ProxySenderConstraint
     /// Null when the caller is the credential's holder; otherwise the 401 (client-safe): <c>invalid_dpop_proof</c> for a
     /// DPoP-bound credential whose proof is missing, invalid or by another key, else <c>invalid_token</c>.
     /// </summary>
-    public async Task<ProxyRefusal?> CheckAsync(HttpRequest request, string token, bool presentedAsDpop, CancellationToken cancellationToken)
+    /// <param name="request">The call.</param>
+    /// <param name="token">The credential it presented.</param>
+    /// <param name="presentedAsDpop">Whether it came as <c>Authorization: DPoP</c>.</param>
+    /// <param name="publicOrigin">
+    /// The origin agents reach this endpoint at, when configured (an MCP tool's resource): a proof's <c>htu</c> is compared
+    /// with it and the request's path, never with the <c>Host</c> the request arrived with; null: the request as it arrived.
+    /// </param>
+    /// <param name="cancellationToken">The call's abort.</param>
+    public async Task<ProxyRefusal?> CheckAsync(HttpRequest request, string token, bool presentedAsDpop, Uri? publicOrigin, CancellationToken cancellationToken)
     {
-        var (reason, proofError, dpopBound) = await ReasonAsync(request, token, presentedAsDpop, cancellationToken);
+        var (reason, proofError, dpopBound) = await ReasonAsync(request, token, presentedAsDpop, publicOrigin, cancellationToken);
         if (reason is null)
         {
             return null;
@@ -45,7 +53,7 @@ internal sealed class ProxySenderConstraint
             : ProxyRefusal.InvalidToken(ProxyChecks.NotHolder, reason) with { DpopAlgorithms = presentedAsDpop || dpopBound ? _algorithms : null };
     }
 
-    private async Task<(string? Reason, bool ProofError, bool DpopBound)> ReasonAsync(HttpRequest request, string token, bool presentedAsDpop, CancellationToken cancellationToken)
+    private async Task<(string? Reason, bool ProofError, bool DpopBound)> ReasonAsync(HttpRequest request, string token, bool presentedAsDpop, Uri? publicOrigin, CancellationToken cancellationToken)
     {
         var jwt = new JsonWebToken(token);
         var cnf = ConfirmationClaim.FromToken(jwt);
@@ -78,7 +86,16 @@ internal sealed class ProxySenderConstraint
             return ("send exactly one DPoP proof header, signed by the key this credential is bound to, for this method and proxy URL", true, true);
         }
 
-        var uri = new Uri(UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path));
+        // RFC 9449 §4.3: htu is the URL the agent called; behind a TLS terminator the request arrives with another scheme and Host.
+        var url = publicOrigin is null
+            ? UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path)
+            : publicOrigin.GetLeftPart(UriPartial.Authority) + UriHelper.BuildRelative(request.PathBase, request.Path);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            // An empty Host, or a port beyond 65535, names no URL a proof's htu could be (RFC 9449 §4.3): refused, never a 500.
+            return ("the request's Host header does not form a URL, so no DPoP proof can be for it; send the proxy's host and port as Host", true, true);
+        }
+
         var result = await _dpop.ValidateAsync(new DpopProofRequest(proofs[0]!, request.Method, uri) { AccessToken = token }, cancellationToken);
         if (!result.IsValid)
         {

@@ -58,7 +58,7 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
             proxyRequest.Headers.TryAddWithoutValidation("Accept-Encoding", "identity");
         }
 
-        if (ProxyHeaders.MaxForwards(request) is { } hops)
+        if (ProxyHeaders.TryReadMaxForwards(request, out var maxForwards) && maxForwards is { } hops)
         {
             proxyRequest.Headers.Remove("Max-Forwards");
             proxyRequest.Headers.TryAddWithoutValidation("Max-Forwards", (hops - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -90,7 +90,7 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
             return false;
         }
 
-        if (upstream.UpstreamUnauthorizedIsOurs && proxyResponse.StatusCode == HttpStatusCode.Unauthorized)
+        if (upstream.UpstreamChallengesAreOurs && proxyResponse.StatusCode == HttpStatusCode.Unauthorized)
         {
             // The agent's credential passed; the upstream's challenge (its own resource_metadata) would send the agent's client astray.
             Refusal = ProxyRefusal.BadGateway(ProxyChecks.UpstreamFailed, "the upstream refused the credential the gateway injected (401); the agent's own credential was accepted; an operator checks the tool's mcp.upstream_resource or its vaulted key (mandate secrets set)");
@@ -136,6 +136,7 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         {
             if (!ProxyHeaders.ForwardResponse(name, listed)
                 || (upstream.DropCookies && ProxyHeaders.IsCookie(name))
+                || (upstream.UpstreamChallengesAreOurs && name.Equals("WWW-Authenticate", StringComparison.OrdinalIgnoreCase))
                 || (!keepContentLength && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;

@@ -16,10 +16,11 @@ internal sealed record ProxyUpstreamCall(Uri Uri, string InjectHeader, string In
     public Func<string, string>? BindSessionId { get; init; }
 
     /// <summary>
-    /// When set, an upstream 401 is answered 502 and its challenge is not relayed: it refused the injected credential,
-    /// never the agent's (the MCP gateway; an MCP client would follow the MCP server's <c>resource_metadata</c>).
+    /// When set, the upstream's challenges concern the injected credential, never the agent's (the MCP gateway): an upstream
+    /// 401 is answered 502, and no upstream <c>WWW-Authenticate</c> is relayed on any status, so an MCP client never
+    /// follows the MCP server's own <c>resource_metadata</c> or steps up for its scopes (RFC 9728 §5.1, §7.3).
     /// </summary>
-    public bool UpstreamUnauthorizedIsOurs { get; init; }
+    public bool UpstreamChallengesAreOurs { get; init; }
 
     /// <summary>
     /// When set, the agent's <c>Cookie</c> does not go upstream and the upstream's <c>Set-Cookie</c> does not come back (the

@@ -164,4 +164,24 @@ public sealed class McpGatewayCredentialTests : McpGatewayTest
         Assert.DoesNotContain("internal.example", text, StringComparison.Ordinal);
         Assert.Contains("proxy.upstream_failed", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task UpstreamForbidsTheInjectedCredential_Relays403WithoutTheServersChallenge()
+    {
+        // RFC 9728 §5.1, §7.3: the agent's challenges are the gateway's own; the MCP server's insufficient_scope names its
+        // own metadata and scopes, which would steer the client's step-up to a resource it never reaches.
+        var credential = await Gateway.CredentialAsync(McpGatewayHarness.Vault);
+        using (var admin = Gateway.Broker.Admin())
+        {
+            await admin.SetSecretAsync(McpGatewayHarness.Vault, System.Text.Encoding.UTF8.GetBytes(UpstreamMcpServer.ForbiddenKey + "_key_1234"));
+        }
+
+        using var response = await PostAsync(Request("tools/list"), credential, tool: McpGatewayHarness.Vault);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.False(response.Headers.Contains("WWW-Authenticate"));
+        Assert.DoesNotContain("internal.example", text, StringComparison.Ordinal);
+        Assert.Contains("may not list tools", text, StringComparison.Ordinal);
+    }
 }

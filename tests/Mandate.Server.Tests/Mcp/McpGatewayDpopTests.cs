@@ -29,10 +29,11 @@ public sealed class McpGatewayDpopTests : McpGatewayTest, IDisposable
         return Expect.Issued(reply);
     }
 
-    private async Task<HttpResponseMessage> PostAsync(string credential, string scheme, string? proof)
+    private async Task<HttpResponseMessage> PostAsync(string credential, string scheme, string? proof, string? host = null)
     {
         var body = Request("tools/list");
         using var request = new HttpRequestMessage(HttpMethod.Post, Gateway.Endpoint()) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Host = host;
         request.Headers.Accept.ParseAdd("application/json");
         request.Headers.Accept.ParseAdd("text/event-stream");
         request.Headers.Authorization = new AuthenticationHeaderValue(scheme, credential);
@@ -104,6 +105,32 @@ public sealed class McpGatewayDpopTests : McpGatewayTest, IDisposable
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.NotEmpty(Gateway.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Post_DpopProofForTheUrlTheHostHeaderNames_Returns401InvalidDpopProof()
+    {
+        var credential = await BoundCredentialAsync();
+
+        // RFC 9449 §4.3: htu is the gateway's URL (its resource), not one the request's Host makes up; a proof made for
+        // another origin does not become valid here by sending that origin as Host.
+        using var response = await PostAsync(credential, "DPoP", _key.Create("POST", "http://other.example:8443/payments-mcp", Gateway.Broker.Now, accessToken: credential), host: "other.example:8443");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("error=\"invalid_dpop_proof\"", DpopChallenge(response), StringComparison.Ordinal);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Post_DpopProofForTheResourceArrivingWithAnotherHost_IsForwarded()
+    {
+        var credential = await BoundCredentialAsync();
+
+        // A TLS terminator or load balancer in front passes the call on with its own Host; the agent signed the resource URL.
+        using var response = await PostAsync(credential, "DPoP", _key.Create("POST", EndpointUrl, Gateway.Broker.Now, accessToken: credential), host: "mandate-gateway.internal:8081");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(Gateway.Upstream.Received);
     }
 
     [Fact]

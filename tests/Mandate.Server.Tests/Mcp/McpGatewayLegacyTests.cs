@@ -84,4 +84,23 @@ public sealed class McpGatewayLegacyTests : McpGatewayTest
         var record = Assert.Single(await McpCallRecordsAsync());
         Assert.Equal(("run_token", RunExchanges.RunId(runToken)), (record.Evidence["mode"], record.Run));
     }
+
+    [Fact]
+    public async Task RunTokenMode_ExchangeRefused_403WithTheGatewaysChallenge()
+    {
+        var runToken = await Gateway.Broker.StartRunAsync(scope: "orders:read");
+        var headers = ModernHeaders(Request("tools/list"));
+        headers["Mandate-Run-Token"] = runToken;
+        headers["Mandate-Actor-Token"] = Gateway.Broker.Svid(TestBroker.SupportAgent);
+        headers["Mandate-Scope"] = "refunds:write";
+
+        using var refused = await PostAsync(Request("tools/list"), credential: null, headers);
+
+        // RFC 6750 §3: no credential that enables the call, so a challenge; RFC 9728 §5.1: the gateway's own metadata.
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var bearer = Assert.Single(refused.Headers.WwwAuthenticate, c => c.Scheme == "Bearer").Parameter ?? "";
+        Assert.Contains("resource_metadata=\"" + Gateway.Proxy + ".well-known/oauth-protected-resource/payments-mcp\"", bearer, StringComparison.Ordinal);
+        Assert.Contains("error=\"insufficient_scope\"", bearer, StringComparison.Ordinal);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
 }

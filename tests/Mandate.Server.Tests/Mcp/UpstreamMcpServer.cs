@@ -31,6 +31,9 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
     /// <summary>A vaulted key containing this is refused with 401 and a challenge naming <see cref="InternalMetadata"/>.</summary>
     public const string RejectedKey = "rejected";
 
+    /// <summary>A vaulted key containing this is refused with 403 and an insufficient_scope challenge naming <see cref="InternalMetadata"/>.</summary>
+    public const string ForbiddenKey = "forbidden";
+
     public const string InternalMetadata = "http://mcp.internal.example/.well-known/oauth-protected-resource/mcp";
 
     /// <summary>A request header that makes the server answer with a Set-Cookie, as a hostile MCP server would.</summary>
@@ -71,6 +74,15 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
             {
                 http.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 http.Response.Headers.WWWAuthenticate = $"Bearer resource_metadata=\"{InternalMetadata}\"";
+                return;
+            }
+
+            if (http.Request.Headers["X-Api-Key"].ToString().Contains(ForbiddenKey, StringComparison.Ordinal))
+            {
+                http.Response.StatusCode = StatusCodes.Status403Forbidden;
+                http.Response.Headers.WWWAuthenticate = $"Bearer error=\"insufficient_scope\", scope=\"mcp:admin\", resource_metadata=\"{InternalMetadata}\"";
+                http.Response.ContentType = "application/json";
+                await http.Response.WriteAsync("""{"jsonrpc":"2.0","id":1,"error":{"code":-32600,"message":"the key may not list tools"}}""");
                 return;
             }
 

@@ -50,7 +50,7 @@ public sealed class ProxyBoundaryTests : ProxyTest
     [InlineData("GET", "stripe/v1/refunds")]
     [InlineData("GET", "stripe/v1/charges/ch_1/capture")]
     [InlineData("GET", "stripe/v1/charges")]
-    public async Task Proxy_OutsideAllowList_403NamesRuleNotForwarded(string method, string path)
+    public async Task Proxy_OutsideAllowList_403InsufficientScopeChallengeNamesRuleNotForwarded(string method, string path)
     {
         var credential = await StripeCredentialAsync();
 
@@ -59,6 +59,8 @@ public sealed class ProxyBoundaryTests : ProxyTest
         var problem = await ProblemAsync(response, HttpStatusCode.Forbidden);
         Assert.Contains("not in the http allow-list of rule 'support-stripe'", problem, StringComparison.Ordinal);
         Assert.Equal("proxy.call_not_allowed", CheckId(problem));
+        // RFC 6750 §3: a credential that does not enable access is answered with a challenge naming the error.
+        Assert.Equal("Bearer error=\"insufficient_scope\"", response.Headers.WwwAuthenticate.ToString());
         Assert.Empty(Upstream.Received);
         // The agent's path is not repeated back to it; the operator finds the exact call in the audit record.
         var refused = Assert.Single(await Broker.AuditEventsAsync(EgressAuditKinds.ProxyCall));
@@ -173,13 +175,55 @@ public sealed class ProxyBoundaryTests : ProxyTest
     }
 
     [Fact]
-    public async Task Proxy_MissingToken_401NotForwarded()
+    public async Task Proxy_MissingToken_401ChallengeWithoutErrorCodeNotForwarded()
     {
         using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", null);
 
+        // RFC 6750 §3.1: a request without any credential gets a challenge without an error code.
         var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.Equal("proxy.credential_missing", CheckId(problem));
-        Assert.Equal("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+        Assert.DoesNotContain("\"error\"", problem, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Theory]
+    [InlineData(false, true, 1)]
+    [InlineData(true, false, 1)]
+    [InlineData(true, true, 2)]
+    public async Task Proxy_RunTokenModeMissingOrRepeatedHeader_400InvalidRequestNotForwarded(bool actor, bool scope, int runTokens)
+    {
+        var runToken = await Broker.StartRunAsync(scope: "charges:read");
+        var headers = string.Concat(Enumerable.Repeat($"Mandate-Run-Token: {runToken}\r\n", runTokens))
+            + (actor ? $"Mandate-Actor-Token: {Broker.Svid(TestBroker.SupportAgent)}\r\n" : "")
+            + (scope ? "Mandate-Scope: charges:read\r\n" : "");
+
+        // RFC 6750 §3.1: a missing or repeated parameter is invalid_request (400), not a refused credential (401).
+        var (status, text) = await RawAsync("/stripe/v1/charges/ch_1", null, headers);
+
+        Assert.Equal(400, status);
+        Assert.Contains("\"check_id\":\"proxy.run_token_headers\"", text, StringComparison.Ordinal);
+        Assert.Contains("WWW-Authenticate: Bearer error=\"invalid_request\"", text, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+        Assert.DoesNotContain(await Broker.AuditEventsAsync(AuditKinds.Issuance), e => e.Tool == "stripe");
+    }
+
+    [Fact]
+    public async Task Proxy_CredentialInQueryOrFormBody_NotAccepted401WithoutErrorCode()
+    {
+        var credential = await StripeCredentialAsync("charges:read refunds:write");
+
+        // RFC 6750 §2.2 and §2.3 are optional; the proxy documents the Authorization header only.
+        using var query = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1?access_token=" + credential, null);
+        using var form = await CallAsync(HttpMethod.Post, "stripe/v1/refunds", null, new FormUrlEncodedContent([new("access_token", credential)]));
+
+        foreach (var response in new[] { query, form })
+        {
+            var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
+            Assert.Equal("proxy.credential_missing", CheckId(problem));
+            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+        }
+
         Assert.Empty(Upstream.Received);
     }
 

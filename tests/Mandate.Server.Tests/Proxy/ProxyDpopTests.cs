@@ -47,6 +47,50 @@ public sealed class ProxyDpopTests : ProxyTest, IDisposable
     }
 
     [Fact]
+    public async Task Proxy_DpopCredentialOutsideAllowList_403WithDpopChallengeNotForwarded()
+    {
+        var credential = await BoundCredentialAsync();
+        var url = new Uri(Proxy.BaseAddress!, "stripe/v1/customers").ToString();
+
+        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/customers", null, configure: r =>
+        {
+            r.Headers.Authorization = new AuthenticationHeaderValue("DPoP", credential);
+            r.Headers.Add("DPoP", _key.Create("GET", url, Broker.Now, accessToken: credential));
+        });
+
+        // RFC 6750 §3 and RFC 9449 §7.1: the 403 challenges in the scheme the credential came in, with the proof algorithms.
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var dpop = Assert.Single(response.Headers.WwwAuthenticate, c => c.Scheme == "DPoP").Parameter;
+        Assert.Contains("error=\"insufficient_scope\"", dpop, StringComparison.Ordinal);
+        Assert.Contains("algs=\"ES256 PS256 RS256\"", dpop, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("127.0.0.1:99999")]
+    [InlineData("[::1]:70000")]
+    public async Task Proxy_DpopProofWhenHostFormsNoUrl_401InvalidDpopProofNotForwarded(string host)
+    {
+        var credential = await BoundCredentialAsync();
+        var proof = _key.Create("GET", $"http://{host}/stripe/v1/charges/ch_1", Broker.Now, accessToken: credential);
+        var address = Broker.App.ProxyListener.Address!;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        await using var stream = tcp.GetStream();
+
+        // RFC 9449 §4.3: the proof is checked against the request's URL; a Host that forms none is a bad proof, not a 500.
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET /stripe/v1/charges/ch_1 HTTP/1.1\r\nHost: {host}\r\nAuthorization: DPoP {credential}\r\nDPoP: {proof}\r\nConnection: close\r\n\r\n"));
+        using var reader = new StreamReader(stream);
+        var text = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.StartsWith("HTTP/1.1 401 ", text, StringComparison.Ordinal);
+        Assert.Contains("error=\"invalid_dpop_proof\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"check_id\":\"proxy.not_holder\"", text, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
     public async Task Proxy_DpopBoundCredentialAsBearer_401NotForwarded()
     {
         var credential = await BoundCredentialAsync();

@@ -107,6 +107,34 @@ public sealed class ProxyForwardingTests : ProxyTest
         Assert.Equal("2", Assert.Single(Upstream.Received).Headers["Max-Forwards"]);
     }
 
+    [Theory]
+    [InlineData("OPTIONS", "abc")]
+    [InlineData("OPTIONS", "+3")]
+    [InlineData("OPTIONS", "-1")]
+    [InlineData("TRACE", "3, 5")]
+    public async Task Proxy_MaxForwardsNotANumber_400NotForwarded(string method, string value)
+    {
+        // RFC 9110 §7.6.2: an intermediary MUST check and update Max-Forwards; one it cannot read is not passed on unchanged.
+        var credential = await StripeCredentialAsync();
+
+        using var response = await CallAsync(new HttpMethod(method), "stripe/v1/hop", credential, configure: r => r.Headers.TryAddWithoutValidation("Max-Forwards", value));
+
+        Assert.Equal("proxy.max_forwards_invalid", CheckId(await ProblemAsync(response, HttpStatusCode.BadRequest)));
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_MaxForwardsBeyondWhatTheProxyCounts_IsForwardedDecremented()
+    {
+        // RFC 9110 §7.6.2: the forwarded value is the lesser of the received one less one and the most the proxy supports.
+        var credential = await StripeCredentialAsync();
+
+        using var response = await CallAsync(HttpMethod.Options, "stripe/v1/hop", credential, configure: r => r.Headers.TryAddWithoutValidation("Max-Forwards", "99999999999999999999999"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((long.MaxValue - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(Upstream.Received).Headers["Max-Forwards"]);
+    }
+
     [Fact]
     public async Task Proxy_Trace_IsForwardedWithoutTheInjectedSecret()
     {

@@ -70,8 +70,7 @@ internal sealed class McpGateway
             if (denied.ChallengesCredential)
             {
                 // RFC 6750 §3.1: no error code when no credential was presented; invalid_request (400) for a malformed one.
-                var error = denied.CheckId == ProxyChecks.CredentialMissing ? null : denied.Error;
-                await ProxyProblem.WriteAsync(http, denied, h => h.WWWAuthenticate = McpResourceMetadata.Challenges(tool, _dpopAlgorithms, error, denied.Detail));
+                await ProxyProblem.WriteAsync(http, denied, h => h.WWWAuthenticate = McpResourceMetadata.Challenges(tool, _dpopAlgorithms, denied.Error, denied.Detail));
             }
 
             return denied;
@@ -234,7 +233,7 @@ internal sealed class McpGateway
         var upstream = new Uri(tool.Upstream! + (target.Query is null ? "" : "?" + target.Query), UriKind.Absolute);
         call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
         var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, BufferedContentType = body is null ? null : McpContentType.Json, ResponseFilter = filter,
-            BindSessionId = id => _sessions.Bind(tool.Name, credential.Claims, id), UpstreamUnauthorizedIsOurs = true,
+            BindSessionId = id => _sessions.Bind(tool.Name, credential.Claims, id), UpstreamChallengesAreOurs = true,
             DropCookies = true };
         return await _forwarder.ForwardAsync(http, call, upstreamCall, new SecretScrubber(secret));
     }
