@@ -86,7 +86,12 @@ internal sealed class ConfirmationState
 
         var request = http.Request;
         var origin = _options.PublicOrigin?.GetLeftPart(UriPartial.Authority) ?? $"{request.Scheme}://{request.Host}";
-        var uri = new Uri(origin + UriHelper.BuildRelative(request.PathBase, request.Path));
+        if (!Uri.TryCreate(origin + UriHelper.BuildRelative(request.PathBase, request.Path), UriKind.Absolute, out var uri))
+        {
+            // An empty Host, or a port beyond 65535, names no URL a proof's htu could be: a bad proof, never a 500.
+            throw new MandateTokenFailure(MandateTokenFailure.InvalidDpopProof, "the request's Host header does not form a URL, so no DPoP proof can be for it; set PublicOrigin, or send this service's host and port as Host");
+        }
+
         // ath binds the proof to this credential (RFC 9449 §4.3 step 12), so a proof cannot travel with another token.
         var result = await _dpop.ValidateAsync(new DpopProofRequest(proofs[0]!, request.Method, uri) { AccessToken = accessToken }, http.RequestAborted);
         return result.IsValid

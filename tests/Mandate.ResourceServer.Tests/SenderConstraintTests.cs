@@ -127,6 +127,28 @@ public sealed class SenderConstraintTests : ToolTest
         CredentialValidationTests.AssertInvalidToken(await Refunds.PostAsync("/refunds", credential, RefundBody), "presented none");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("127.0.0.1:99999")]
+    [InlineData("[::1]:70000")]
+    public async Task DpopProof_WhenTheRequestsHostFormsNoUrl_IsRefusedWithInvalidDpopProofNot500(string host)
+    {
+        using var key = new DpopProofs();
+        var credential = await Harness.DpopCredentialAsync(key, ToolKind.Refunds, "refunds:write");
+        var proof = key.Create("POST", $"http://{host}/refunds", Harness.Clock.GetUtcNow(), accessToken: credential);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(Refunds.Address.Host, Refunds.Address.Port);
+        await using var stream = tcp.GetStream();
+
+        // RFC 9449 §4.3: the proof is checked against the request's URL; a Host that forms none is a bad proof, never a 500.
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"POST /refunds HTTP/1.1\r\nHost: {host}\r\nAuthorization: DPoP {credential}\r\nDPoP: {proof}\r\nContent-Type: application/json\r\nContent-Length: {RefundBody.Length}\r\nConnection: close\r\n\r\n{RefundBody}"));
+        using var reader = new StreamReader(stream);
+        var text = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.StartsWith("HTTP/1.1 401 ", text, StringComparison.Ordinal);
+        Assert.Contains("error=\"invalid_dpop_proof\"", text, StringComparison.Ordinal);
+    }
+
     private string Proof(DpopProofs key, string credential) =>
         key.Create("POST", new Uri(Refunds.Address, "/refunds").ToString(), Harness.Clock.GetUtcNow(), accessToken: credential);
 
