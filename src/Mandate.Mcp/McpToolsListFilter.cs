@@ -5,7 +5,8 @@ namespace Mandate.Mcp;
 /// <summary>
 /// Filters the answer to a <c>tools/list</c> request to the tools a predicate allows, in either shape the transport
 /// permits: one <c>application/json</c> object (read whole, bounded) or a <c>text/event-stream</c> (rewritten event by
-/// event, unbuffered). Any other content type is relayed unchanged (it carries no tools list a client would read).
+/// event, unbuffered). The body of any other content type, or of none, is dropped: a client that reads JSON whatever
+/// the type says would otherwise see the whole list (fail closed).
 /// </summary>
 public static class McpToolsListFilter
 {
@@ -27,7 +28,7 @@ public static class McpToolsListFilter
             case "text/event-stream":
                 return new SseToolsListFilterStream(body, mayList, maxBytes);
             default:
-                return body;
+                return new MemoryStream([], writable: false);
         }
     }
 

@@ -9,7 +9,7 @@ public sealed class McpToolsListFilterTests
 
     private static readonly Func<string, bool> OnlyLookup = name => name == "lookup_order";
 
-    private static async Task<string> FilterAsync(string contentType, string body, Func<string, bool>? mayList = null, int chunk = 0)
+    private static async Task<string> FilterAsync(string? contentType, string body, Func<string, bool>? mayList = null, int chunk = 0)
     {
         Stream upstream = chunk > 0 ? new TrickleStream(Encoding.UTF8.GetBytes(body), chunk) : new MemoryStream(Encoding.UTF8.GetBytes(body));
         using var filtered = await McpToolsListFilter.FilterAsync(contentType, upstream, mayList ?? OnlyLookup, 1 << 20, CancellationToken.None);
@@ -138,9 +138,13 @@ public sealed class McpToolsListFilterTests
         Assert.Equal(["lookup_order"], ToolNames(text["data: ".Length..]));
     }
 
-    [Fact]
-    public async Task FilterAsync_OtherContentType_IsUnchanged() =>
-        Assert.Equal("plain", await FilterAsync("text/plain", "plain"));
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/json-rpc")]
+    [InlineData("application/octet-stream")]
+    [InlineData(null)]
+    public async Task FilterAsync_AnswerOfAnotherContentTypeOrNone_IsDroppedNotRelayedUnfiltered(string? contentType) =>
+        Assert.Equal(string.Empty, await FilterAsync(contentType, ToolsList));
 
     /// <summary>Delivers a body a few bytes per read, so events straddle read boundaries.</summary>
     private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
