@@ -38,6 +38,18 @@ internal static class RevokeCommand
         return command;
     }
 
+    /// <summary>True when <paramref name="value"/> can name an agent (a SPIFFE ID); otherwise says why, for exit code 2.</summary>
+    internal static bool IsAgentId(string value)
+    {
+        if (Core.Revocation.RevocationValue.Problem(Core.Revocation.RevocationTarget.Agent, value) is { } problem)
+        {
+            Output.Error($"'{value}' is not a SPIFFE ID: {problem}");
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// Revokes <paramref name="value"/> of kind <paramref name="name"/> (token, run, agent, tenant or user) on the running broker and
     /// says whether it is recorded yet; <c>mandate agents disable</c> is this with <c>agent</c>.
@@ -51,9 +63,8 @@ internal static class RevokeCommand
             return Task.FromResult(ExitCodes.Usage);
         }
 
-        if (name == "agent" && Core.Revocation.RevocationValue.Problem(Core.Revocation.RevocationTarget.Agent, value) is { } problem)
+        if (name == "agent" && !IsAgentId(value))
         {
-            Output.Error($"'{value}' is not a SPIFFE ID: {problem}");
             return Task.FromResult(ExitCodes.Usage);
         }
 

@@ -80,7 +80,8 @@ internal static class RunCommands
 
     /// <summary>
     /// Runs <paramref name="action"/> against the running broker's admin API. A refusal from the broker is
-    /// <see cref="ExitCodes.Failed"/>; an invalid configuration or an admin socket nobody answers is <see cref="ExitCodes.Usage"/>.
+    /// <see cref="ExitCodes.Failed"/>; an argument the broker finds malformed (400, 413, 415), an invalid configuration or an
+    /// admin socket nobody answers is <see cref="ExitCodes.Usage"/>.
     /// </summary>
     internal static async Task<int> WithAdminAsync(string configPath, Func<MandateAdminClient, Task<int>> action)
     {
@@ -98,6 +99,13 @@ internal static class RunCommands
         catch (HttpRequestException e) when (e.InnerException is SocketException)
         {
             Output.Error($"cannot reach the broker's admin socket {options.AdminSocket}: is 'mandate serve' running with this configuration, as this user?");
+            return ExitCodes.Usage;
+        }
+        catch (MandateErrorException e) when (e.Status is 400 or 413 or 415)
+        {
+            // The broker found an argument malformed (a TTL out of range, an ID outside the trust domain) and did nothing:
+            // the operator's mistake to fix, not a "no" to the request.
+            Output.Error(e.Message);
             return ExitCodes.Usage;
         }
         catch (MandateErrorException e)
