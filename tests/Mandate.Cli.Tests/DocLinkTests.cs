@@ -17,6 +17,39 @@ public sealed class DocLinkTests
         Assert.True(broken.Count == 0, "broken links:\n" + string.Join('\n', broken));
     }
 
+    [Fact]
+    public void ReadmeAndDocs_EveryCodeBlock_IsClosedByABareFence()
+    {
+        // A closing fence followed by text is no fence (CommonMark §4.5): the rest of the page would render as code.
+        var files = new[] { Path.Combine(Root, "README.md") }.Concat(Directory.GetFiles(Path.Combine(Root, "docs"), "*.md"));
+        var unclosed = new List<string>();
+        foreach (var file in files)
+        {
+            string? open = null;
+            var number = 0;
+            foreach (var line in File.ReadLines(file))
+            {
+                number++;
+                var trimmed = line.TrimStart();
+                if (open is null && trimmed.StartsWith("```", StringComparison.Ordinal))
+                {
+                    open = $"{Path.GetRelativePath(Root, file)}:{number}";
+                }
+                else if (open is not null && trimmed.TrimEnd() == "```")
+                {
+                    open = null;
+                }
+            }
+
+            if (open is not null)
+            {
+                unclosed.Add(open);
+            }
+        }
+
+        Assert.True(unclosed.Count == 0, "code blocks never closed, opened at:\n" + string.Join('\n', unclosed));
+    }
+
     [Theory]
     [InlineData("The HTTP allow-list (`http:` in a policy rule)", "the-http-allow-list-http-in-a-policy-rule")]
     [InlineData("`spiffe`: Mandate as the SPIFFE issuer", "spiffe-mandate-as-the-spiffe-issuer")]
