@@ -68,7 +68,7 @@ internal static class UsageErrors
         where T : Symbol => symbols.Where(s => !s.Hidden);
 
     /// <summary><c>mandate audit query</c>: the root is always called <c>mandate</c>, whatever the executable's file name.</summary>
-    private static string CommandPath(CommandResult result)
+    internal static string CommandPath(CommandResult result)
     {
         var names = new List<string>();
         for (var current = result; current.Parent is CommandResult parent; current = parent)
