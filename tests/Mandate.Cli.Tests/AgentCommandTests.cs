@@ -85,6 +85,27 @@ public sealed class AgentCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task AgentsDisable_IdNoAgentIsRegisteredWith_NotesItSoATypoIsNoticed()
+    {
+        const string typo = "spiffe://acme.example/agents/b";
+
+        var (exit, output) = await CliRunner.RunAsync("agents", "disable", typo, "-c", _config);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains($"note: no agent {typo} is registered in", output, StringComparison.Ordinal);
+        Assert.Contains("check the SPIFFE ID", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AgentsDisable_RegisteredAgent_NoNote()
+    {
+        var (exit, output) = await CliRunner.RunAsync("agents", "disable", Agent, "-c", _config);
+
+        Assert.True(exit == 0, output);
+        Assert.DoesNotContain("note:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AgentsDisable_PrintsWhatRevokeAgentPrints()
     {
         var (_, disabled) = await CliRunner.RunAsync("agents", "disable", Agent, "-c", _config);

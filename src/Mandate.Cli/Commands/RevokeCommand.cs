@@ -68,7 +68,7 @@ internal static class RevokeCommand
             return Task.FromResult(ExitCodes.Usage);
         }
 
-        return RunCommands.WithAdminAsync(configPath, async admin =>
+        return RunCommands.WithAdminAsync(configPath, async (admin, options) =>
         {
             var result = await admin.RevokeAsync(name, value, reason, ct);
             var recorded = !result.TryGetProperty("recorded", out var r) || r.GetBoolean();
@@ -81,6 +81,14 @@ internal static class RevokeCommand
             {
                 Output.Line("[yellow]note:[/] no credential with this jti is in the audit trail: check the jti (mandate audit query --jti); the revocation stands either way");
             }
+
+            // Agents are registered only in the configuration: a kill switch on an ID no agent has stops nothing, so say so.
+            if (name == "agent" && !options.Agents.Any(a => a.Id == value))
+            {
+                Output.Line($"[yellow]note:[/] no agent {Output.Escape(value)} is registered in {Output.Escape(Path.GetFullPath(configPath))} (agents:): check the SPIFFE ID; the kill switch stands either way");
+            }
+
+            return ExitCodes.Ok;
         });
     }
 }

@@ -83,7 +83,11 @@ internal static class RunCommands
     /// <see cref="ExitCodes.Failed"/>; an argument the broker finds malformed (400, 413, 415), an invalid configuration or an
     /// admin socket nobody answers is <see cref="ExitCodes.Usage"/>.
     /// </summary>
-    internal static async Task<int> WithAdminAsync(string configPath, Func<MandateAdminClient, Task<int>> action)
+    internal static Task<int> WithAdminAsync(string configPath, Func<MandateAdminClient, Task<int>> action) =>
+        WithAdminAsync(configPath, (admin, _) => action(admin));
+
+    /// <summary>As above, for an action that also reads the configuration the admin socket was found in.</summary>
+    internal static async Task<int> WithAdminAsync(string configPath, Func<MandateAdminClient, Core.Configuration.MandateOptions, Task<int>> action)
     {
         var options = CommonOptions.LoadConfig(configPath);
         if (options is null)
@@ -94,7 +98,7 @@ internal static class RunCommands
         try
         {
             using var admin = new MandateAdminClient(options.AdminSocket);
-            return await action(admin);
+            return await action(admin, options);
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException)
         {
