@@ -33,6 +33,12 @@ internal static class UsageErrors
             return $"'{path}' needs a command: {string.Join(", ", Visible(command.Subcommands).Select(c => c.Name))}";
         }
 
+        // 'mandate runs end': the parser says only "Required argument missing for command: 'end'"; name what is missing.
+        if (command.Arguments.FirstOrDefault(a => a.Arity.MinimumNumberOfValues > 0 && parse.CommandResult.GetResult(a) is not { Tokens.Count: > 0 }) is { } missing)
+        {
+            return $"'{path}' needs <{missing.Name}>" + (missing.Description is { Length: > 0 } d ? $": {d}" : "");
+        }
+
         // The parser's own wording for the rest (a required option, a malformed number, a validator's message) is precise.
         return parse.Errors[0].Message;
     }
