@@ -1,9 +1,9 @@
 namespace Mandate.Cli.Commands;
 
 /// <summary>
-/// A file the operator named on the command line (<c>--checkpoint</c>, <c>--archive</c>): when it is missing or cannot be
-/// read, nothing was checked, so it is a usage error (exit 2) naming the option and the file, never a verdict on the
-/// audit chain. What the file holds is for the command to judge.
+/// A file the operator named on the command line (<c>--checkpoint</c>, <c>--archive</c>, the policy file): when it is
+/// missing or cannot be read, nothing was checked, so it is a usage error (exit 2) naming the option and the file, never a
+/// verdict on the audit chain or the policy. What the file holds is for the command to judge.
 /// </summary>
 internal static class InputFile
 {
