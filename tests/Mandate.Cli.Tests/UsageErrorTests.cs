@@ -75,6 +75,18 @@ public sealed class UsageErrorTests
         Assert.Contains($"run 'mandate {command.Split(" -")[0]} --help'", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("-c", "mandate.yaml", "runs", "list")]
+    [InlineData("runs", "--config", "mandate.yaml", "list")]
+    public async Task OptionBeforeTheCommandThatTakesIt_SaysWhereItGoes(params string[] args)
+    {
+        var (exit, output) = await CliRunner.RunAsync(args);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("is an option of 'mandate runs list' and goes after its name: mandate runs list -", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("unknown option", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task MissingRequiredOption_ExitsTwoNamingTheOption()
     {

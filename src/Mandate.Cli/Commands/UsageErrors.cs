@@ -45,6 +45,12 @@ internal static class UsageErrors
 
     private static string Unmatched(string token, Command command, string path)
     {
+        // 'mandate -c x runs list': the command takes the option, but it was typed before the command's name.
+        if (Visible(command.Options).Any(o => o.Name == token || o.Aliases.Contains(token)))
+        {
+            return $"'{token}' is an option of '{path}' and goes after its name: {path} {token} …";
+        }
+
         if (token.StartsWith("--", StringComparison.Ordinal))
         {
             var names = Visible(command.Options).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).ToList();
