@@ -6,7 +6,7 @@ public sealed class CliDocTranscriptTests
     [Fact]
     public async Task CliDoc_UsageErrorTranscript_IsWhatTheCommandPrints()
     {
-        var transcripts = Transcripts(Path.Combine(RepositoryRoot(), "docs", "cli.md")).ToList();
+        var transcripts = Transcripts(Path.Combine(DocLinkTests.Root, "docs", "cli.md")).ToList();
 
         Assert.NotEmpty(transcripts);
         foreach (var (command, expected) in transcripts)
@@ -47,18 +47,5 @@ public sealed class CliDocTranscriptTests
                 output.Add(line);
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Mandate.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no Mandate.slnx above {AppContext.BaseDirectory}: run the tests from the repository");
     }
 }

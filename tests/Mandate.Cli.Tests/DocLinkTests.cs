@@ -3,7 +3,8 @@ namespace Mandate.Cli.Tests;
 /// <summary>Every relative link and anchor in the README, the examples' READMEs and docs/ leads somewhere: a reader who follows one is never stranded.</summary>
 public sealed class DocLinkTests
 {
-    private static readonly string Root = RepositoryRoot();
+    /// <summary>The repository's root folder, where README.md and docs/ are.</summary>
+    internal static readonly string Root = RepositoryRoot();
 
     [Fact]
     public void ReadmeAndDocs_EveryRelativeLinkAndAnchor_Resolves()
