@@ -63,6 +63,48 @@ public sealed class AgentCommandTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, _app!.Runtime.Revocations.Count);
     }
 
+    [Theory]
+    [InlineData("support")]
+    [InlineData("spiffe://acme.example/agents/a/")]
+    public async Task AgentsEnable_NotASpiffeId_ExitsTwoNamingTheRule(string value)
+    {
+        var (exit, output) = await CliRunner.RunAsync("agents", "enable", value, "-c", _config);
+
+        Assert.True(exit == 2, output);
+        Assert.Contains($"'{value}' is not a SPIFFE ID", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not disabled", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AgentsEnable_AgentNotDisabled_ExitsOne()
+    {
+        var (exit, output) = await CliRunner.RunAsync("agents", "enable", Agent, "-c", _config);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("is not disabled", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AgentsDisable_IdNoAgentIsRegisteredWith_NotesItSoATypoIsNoticed()
+    {
+        const string typo = "spiffe://acme.example/agents/b";
+
+        var (exit, output) = await CliRunner.RunAsync("agents", "disable", typo, "-c", _config);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains($"note: no agent {typo} is registered in", output, StringComparison.Ordinal);
+        Assert.Contains("check the SPIFFE ID", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AgentsDisable_RegisteredAgent_NoNote()
+    {
+        var (exit, output) = await CliRunner.RunAsync("agents", "disable", Agent, "-c", _config);
+
+        Assert.True(exit == 0, output);
+        Assert.DoesNotContain("note:", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AgentsDisable_PrintsWhatRevokeAgentPrints()
     {

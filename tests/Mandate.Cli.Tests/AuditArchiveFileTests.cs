@@ -83,12 +83,16 @@ public sealed class AuditArchiveFileTests
     }
 
     [Fact]
-    public async Task VerifyArchive_NoSuchFile_ExitsOne()
+    public async Task VerifyArchive_NoSuchFile_IsAUsageErrorNamingIt()
     {
         using var dir = new TempFolder();
         var (archive, config) = await ArchiveAsync(dir);
 
-        await AssertRefusedAsync(archive + ".missing", config, "no archive at");
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "--archive", archive, "--archive", archive + ".missing", "-c", config);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"--archive: {archive}.missing does not exist", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("archive intact", output, StringComparison.Ordinal);
     }
 
     /// <summary>An archive of the January records (or, with <paramref name="second"/>, the February ones after them).</summary>

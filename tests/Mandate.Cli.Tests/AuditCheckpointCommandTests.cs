@@ -130,15 +130,81 @@ public sealed class AuditCheckpointCommandTests
     }
 
     [Fact]
-    public async Task Verify_NoCheckpointFile_ExitsOne()
+    public async Task Verify_CheckpointFileMissing_IsAUsageErrorNamingTheFile()
+    {
+        using var dir = new TempFolder();
+        var (config, _, _) = await BrokerAsync(dir, ["alice"]);
+        var missing = Path.Combine(dir.Path, "missing.jsonl");
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config, "--checkpoint", missing);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"--checkpoint: {missing} does not exist", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("chain", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_CheckpointIsAFolder_IsAUsageErrorNamingIt()
     {
         using var dir = new TempFolder();
         var (config, _, _) = await BrokerAsync(dir, ["alice"]);
 
-        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config, "--checkpoint", Path.Combine(dir.Path, "missing.jsonl"));
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config, "--checkpoint", dir.Path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"--checkpoint: {dir.Path} is a folder", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_EmptyCheckpointFile_StillExitsOne()
+    {
+        // A file that is there but holds nothing is evidence (truncated), not a mistyped path.
+        using var dir = new TempFolder();
+        var (config, _, _) = await BrokerAsync(dir, ["alice"]);
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config, "--checkpoint", dir.Write("empty.jsonl", ""));
 
         Assert.Equal(1, exit);
-        Assert.Contains("no checkpoint file at", output, StringComparison.Ordinal);
+        Assert.Contains("holds no checkpoint", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_CheckpointAndArchiveTogether_IsAUsageError()
+    {
+        using var dir = new TempFolder();
+        var (config, checkpoints, _) = await BrokerAsync(dir, ["alice"]);
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config, "--checkpoint", checkpoints, "--archive", checkpoints);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("give --checkpoint or --archive, not both", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_JwksWithoutCheckpointOrArchive_IsAUsageErrorNotIgnored()
+    {
+        using var dir = new TempFolder();
+        var (config, _, jwks) = await BrokerAsync(dir, ["alice"]);
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config, "--jwks", jwks);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--jwks is used only with --checkpoint or --archive", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("intact", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_ArchiveFileMissing_IsAUsageErrorNamingTheFile()
+    {
+        using var dir = new TempFolder();
+        var (config, _, jwks) = await BrokerAsync(dir, ["alice"]);
+        var missing = Path.Combine(dir.Path, "no-such-archive.jsonl");
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config, "--archive", missing, "--jwks", jwks);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"--archive: {missing} does not exist", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not verify", output, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -3,7 +3,8 @@ namespace Mandate.Cli.Tests;
 /// <summary>Every relative link and anchor in the README, the examples' READMEs and docs/ leads somewhere: a reader who follows one is never stranded.</summary>
 public sealed class DocLinkTests
 {
-    private static readonly string Root = RepositoryRoot();
+    /// <summary>The repository's root folder, where README.md and docs/ are.</summary>
+    internal static readonly string Root = RepositoryRoot();
 
     [Fact]
     public void ReadmeAndDocs_EveryRelativeLinkAndAnchor_Resolves()
@@ -15,6 +16,39 @@ public sealed class DocLinkTests
         var broken = files.SelectMany(f => MarkdownLinks.Broken(f, Root)).ToList();
 
         Assert.True(broken.Count == 0, "broken links:\n" + string.Join('\n', broken));
+    }
+
+    [Fact]
+    public void ReadmeAndDocs_EveryCodeBlock_IsClosedByABareFence()
+    {
+        // A closing fence followed by text is no fence (CommonMark §4.5): the rest of the page would render as code.
+        var files = new[] { Path.Combine(Root, "README.md") }.Concat(Directory.GetFiles(Path.Combine(Root, "docs"), "*.md"));
+        var unclosed = new List<string>();
+        foreach (var file in files)
+        {
+            string? open = null;
+            var number = 0;
+            foreach (var line in File.ReadLines(file))
+            {
+                number++;
+                var trimmed = line.TrimStart();
+                if (open is null && trimmed.StartsWith("```", StringComparison.Ordinal))
+                {
+                    open = $"{Path.GetRelativePath(Root, file)}:{number}";
+                }
+                else if (open is not null && trimmed.TrimEnd() == "```")
+                {
+                    open = null;
+                }
+            }
+
+            if (open is not null)
+            {
+                unclosed.Add(open);
+            }
+        }
+
+        Assert.True(unclosed.Count == 0, "code blocks never closed, opened at:\n" + string.Join('\n', unclosed));
     }
 
     [Theory]

@@ -69,13 +69,21 @@ public sealed partial class EntryCommandTests : IAsyncLifetime, IDisposable
         Assert.Contains("no registration entries", (await CliRunner.RunAsync("entries", "list", "-c", _config)).Output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task EntriesCreate_OutsideTheTrustDomain_ExitsOne()
+    [Theory]
+    [InlineData("--spiffe-id", "spiffe://evil.example/a", "outside Mandate's trust domain")]
+    [InlineData("--jwt-ttl", "2h", "jwt_ttl must be more than 0 and at most 1h")]
+    [InlineData("--x509-ttl", "48h", "x509_ttl must be more than 0 and at most 24h")]
+    public async Task Invariant7_EntriesCreate_ArgumentTheBrokerFindsMalformed_ExitsTwoAndCreatesNothing(string option, string value, string expected)
     {
-        var (exit, output) = await CliRunner.RunAsync("entries", "create", "-c", _config, "--spiffe-id", "spiffe://evil.example/a", "--selector", "unix:uid:0");
+        string[] args = option == "--spiffe-id"
+            ? ["entries", "create", "-c", _config, "--spiffe-id", value, "--selector", "unix:uid:0"]
+            : ["entries", "create", "-c", _config, "--spiffe-id", "spiffe://acme.example/agents/a", "--selector", "unix:uid:0", option, value];
 
-        Assert.Equal(1, exit);
-        Assert.Contains("outside Mandate's trust domain", output, StringComparison.Ordinal);
+        var (exit, output) = await CliRunner.RunAsync(args);
+
+        Assert.True(exit == 2, output);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.Contains("no registration entries", (await CliRunner.RunAsync("entries", "list", "-c", _config)).Output, StringComparison.Ordinal);
     }
 
     [Fact]

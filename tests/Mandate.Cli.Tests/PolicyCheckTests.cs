@@ -46,6 +46,17 @@ public sealed class PolicyCheckTests
         var (exit, output) = await CliRunner.RunAsync("policy", "check", "/nonexistent/policy.yaml");
 
         Assert.Equal(2, exit);
-        Assert.Contains("not found", output);
+        Assert.Contains("policy file: /nonexistent/policy.yaml does not exist", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PolicyCheck_FolderInPlaceOfTheFile_ExitsTwoSayingItIsAFolder()
+    {
+        using var dir = new TempFolder();
+
+        var (exit, output) = await CliRunner.RunAsync("policy", "check", dir.Path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"policy file: {dir.Path} is a folder; give the file itself", output, StringComparison.Ordinal);
     }
 }

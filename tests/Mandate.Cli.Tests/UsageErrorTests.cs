@@ -62,6 +62,31 @@ public sealed class UsageErrorTests
         Assert.Contains("'mandate audit' needs a command: verify, query, trace", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("runs end", "'mandate runs end' needs <run>: Run id")]
+    [InlineData("approvals approve", "'mandate approvals approve' needs <id>: The approval id (auth_req_id)")]
+    [InlineData("agents disable -c mandate.yaml", "'mandate agents disable' needs <agent>: The agent's SPIFFE ID")]
+    public async Task MissingArgument_ExitsTwoNamingTheArgument(string command, string expected)
+    {
+        var (exit, output) = await CliRunner.RunAsync(command.Split(' '));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error: " + expected, output, StringComparison.Ordinal);
+        Assert.Contains($"run 'mandate {command.Split(" -")[0]} --help'", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-c", "mandate.yaml", "runs", "list")]
+    [InlineData("runs", "--config", "mandate.yaml", "list")]
+    public async Task OptionBeforeTheCommandThatTakesIt_SaysWhereItGoes(params string[] args)
+    {
+        var (exit, output) = await CliRunner.RunAsync(args);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("is an option of 'mandate runs list' and goes after its name: mandate runs list -", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("unknown option", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task MissingRequiredOption_ExitsTwoNamingTheOption()
     {

@@ -30,11 +30,13 @@ internal static class AgentCommands
         var agent = AgentArgument();
         var reason = Reason();
         var command = new Command("enable", "Lift the kill switch ('mandate agents disable', 'mandate revoke --agent') so the agent can get new credentials") { config, agent, reason };
-        command.SetAction((parse, ct) => RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
-        {
-            await admin.EnableAgentAsync(parse.GetValue(agent)!, parse.GetValue(reason), ct);
-            Output.Line($"[green]enabled[/] {Output.Escape(parse.GetValue(agent)!)}; credentials it held before stay revoked");
-        }));
+        command.SetAction((parse, ct) => !RevokeCommand.IsAgentId(parse.GetValue(agent)!)
+            ? Task.FromResult(ExitCodes.Usage)
+            : RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
+            {
+                await admin.EnableAgentAsync(parse.GetValue(agent)!, parse.GetValue(reason), ct);
+                Output.Line($"[green]enabled[/] {Output.Escape(parse.GetValue(agent)!)}; credentials it held before stay revoked");
+            }));
         return command;
     }
 

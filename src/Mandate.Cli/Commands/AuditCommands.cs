@@ -70,15 +70,36 @@ internal static class AuditCommands
         var archive = new Option<string[]>("--archive") { Description = "Verify an archive file on its own instead of the store (repeatable, oldest first: each must continue the one before)", AllowMultipleArgumentsPerToken = false };
         var jwks = new Option<string?>("--jwks") { Description = "Verify checkpoint signatures with this JWKS file instead of the checkpoint keys in the store" };
         var command = new Command("verify", "Check the hash chain: reports the first edited, deleted or reordered record") { config, checkpoint, archive, jwks };
+        command.Validators.Add(result =>
+        {
+            var archives = result.GetValue(archive) is { Length: > 0 };
+            if (archives && result.GetValue(checkpoint) is not null)
+            {
+                result.AddError("give --checkpoint or --archive, not both: --checkpoint proves the store, --archive checks archive files on their own");
+            }
+            else if (!archives && result.GetValue(checkpoint) is null && result.GetValue(jwks) is not null)
+            {
+                // Ignoring it would let the operator believe the chain was checked against that JWKS.
+                result.AddError("--jwks is used only with --checkpoint or --archive: it holds the keys their signatures are checked with");
+            }
+        });
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(archive) is { Length: > 0 } archives)
             {
-                return await AuditArchiveCommands.VerifyAsync(archives, parse.GetValue(jwks), parse.GetValue(config)!, ct);
+                return archives.All(a => InputFile.IsReadable("--archive", a))
+                    ? await AuditArchiveCommands.VerifyAsync(archives, parse.GetValue(jwks), parse.GetValue(config)!, ct)
+                    : ExitCodes.Usage;
+            }
+
+            var checkpointPath = parse.GetValue(checkpoint);
+            if (checkpointPath is not null && !InputFile.IsReadable("--checkpoint", checkpointPath))
+            {
+                return ExitCodes.Usage;
             }
 
             return await OfflineStore.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), store =>
-                parse.GetValue(checkpoint) is { } checkpointPath
+                checkpointPath is not null
                     ? AuditCheckpointVerification.RunAsync(store, checkpointPath, parse.GetValue(jwks), ct)
                     : AuditArchiveCommands.VerifyStoreAsync(store, ct), ct);
         });

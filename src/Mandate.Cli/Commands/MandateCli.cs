@@ -13,7 +13,14 @@ internal static class MandateCli
         return parse.Action is ParseErrorAction ? Task.FromResult(UsageErrors.Report(parse)) : parse.InvokeAsync(invocation);
     }
 
-    public static RootCommand CreateRootCommand() =>
+    public static RootCommand CreateRootCommand()
+    {
+        var root = CreateCommandTree();
+        HelpWithExamplesAction.Install(root);
+        return root;
+    }
+
+    private static RootCommand CreateCommandTree() =>
         new("""
             Mandate: workload identity and credential broker for AI agents. The model proposes; Mandate decides whether the step gets a credential.
 

@@ -51,9 +51,14 @@ internal static class Output
 
     public static void ErrorLine(string text) => Errors.WriteLine(text);
 
+    /// <summary>
+    /// Colour only on a terminal, and never when <c>NO_COLOR</c> is set to anything but the empty string (https://no-color.org).
+    /// </summary>
+    internal static bool UsesColour(bool redirected, string? noColor) => !redirected && string.IsNullOrEmpty(noColor);
+
     private static IAnsiConsole Create(TextWriter writer, bool redirected)
     {
-        var plain = redirected || Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 };
+        var plain = !UsesColour(redirected, Environment.GetEnvironmentVariable("NO_COLOR"));
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = plain ? AnsiSupport.No : AnsiSupport.Detect,

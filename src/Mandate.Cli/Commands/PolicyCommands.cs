@@ -19,9 +19,8 @@ internal static class PolicyCommands
         check.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
-            if (!File.Exists(path))
+            if (!InputFile.IsReadable("policy file", Path.GetFullPath(path)))
             {
-                Output.Error($"{Path.GetFullPath(path)}: file not found");
                 return ExitCodes.Usage;
             }
 

@@ -38,6 +38,18 @@ internal static class RevokeCommand
         return command;
     }
 
+    /// <summary>True when <paramref name="value"/> can name an agent (a SPIFFE ID); otherwise says why, for exit code 2.</summary>
+    internal static bool IsAgentId(string value)
+    {
+        if (Core.Revocation.RevocationValue.Problem(Core.Revocation.RevocationTarget.Agent, value) is { } problem)
+        {
+            Output.Error($"'{value}' is not a SPIFFE ID: {problem}");
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// Revokes <paramref name="value"/> of kind <paramref name="name"/> (token, run, agent, tenant or user) on the running broker and
     /// says whether it is recorded yet; <c>mandate agents disable</c> is this with <c>agent</c>.
@@ -51,13 +63,12 @@ internal static class RevokeCommand
             return Task.FromResult(ExitCodes.Usage);
         }
 
-        if (name == "agent" && Core.Revocation.RevocationValue.Problem(Core.Revocation.RevocationTarget.Agent, value) is { } problem)
+        if (name == "agent" && !IsAgentId(value))
         {
-            Output.Error($"'{value}' is not a SPIFFE ID: {problem}");
             return Task.FromResult(ExitCodes.Usage);
         }
 
-        return RunCommands.WithAdminAsync(configPath, async admin =>
+        return RunCommands.WithAdminAsync(configPath, async (admin, options) =>
         {
             var result = await admin.RevokeAsync(name, value, reason, ct);
             var recorded = !result.TryGetProperty("recorded", out var r) || r.GetBoolean();
@@ -70,6 +81,14 @@ internal static class RevokeCommand
             {
                 Output.Line("[yellow]note:[/] no credential with this jti is in the audit trail: check the jti (mandate audit query --jti); the revocation stands either way");
             }
+
+            // Agents are registered only in the configuration: a kill switch on an ID no agent has stops nothing, so say so.
+            if (name == "agent" && !options.Agents.Any(a => a.Id == value))
+            {
+                Output.Line($"[yellow]note:[/] no agent {Output.Escape(value)} is registered in {Output.Escape(Path.GetFullPath(configPath))} (agents:): check the SPIFFE ID; the kill switch stands either way");
+            }
+
+            return ExitCodes.Ok;
         });
     }
 }

@@ -80,9 +80,14 @@ internal static class RunCommands
 
     /// <summary>
     /// Runs <paramref name="action"/> against the running broker's admin API. A refusal from the broker is
-    /// <see cref="ExitCodes.Failed"/>; an invalid configuration or an admin socket nobody answers is <see cref="ExitCodes.Usage"/>.
+    /// <see cref="ExitCodes.Failed"/>; an argument the broker finds malformed (400, 413, 415), an invalid configuration or an
+    /// admin socket nobody answers is <see cref="ExitCodes.Usage"/>.
     /// </summary>
-    internal static async Task<int> WithAdminAsync(string configPath, Func<MandateAdminClient, Task<int>> action)
+    internal static Task<int> WithAdminAsync(string configPath, Func<MandateAdminClient, Task<int>> action) =>
+        WithAdminAsync(configPath, (admin, _) => action(admin));
+
+    /// <summary>As above, for an action that also reads the configuration the admin socket was found in.</summary>
+    internal static async Task<int> WithAdminAsync(string configPath, Func<MandateAdminClient, Core.Configuration.MandateOptions, Task<int>> action)
     {
         var options = CommonOptions.LoadConfig(configPath);
         if (options is null)
@@ -93,11 +98,18 @@ internal static class RunCommands
         try
         {
             using var admin = new MandateAdminClient(options.AdminSocket);
-            return await action(admin);
+            return await action(admin, options);
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException)
         {
             Output.Error($"cannot reach the broker's admin socket {options.AdminSocket}: is 'mandate serve' running with this configuration, as this user?");
+            return ExitCodes.Usage;
+        }
+        catch (MandateErrorException e) when (e.Status is 400 or 413 or 415)
+        {
+            // The broker found an argument malformed (a TTL out of range, an ID outside the trust domain) and did nothing:
+            // the operator's mistake to fix, not a "no" to the request.
+            Output.Error(e.Message);
             return ExitCodes.Usage;
         }
         catch (MandateErrorException e)

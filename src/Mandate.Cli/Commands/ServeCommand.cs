@@ -14,7 +14,7 @@ internal static class ServeCommand
     public static Command Create()
     {
         var config = CommonOptions.Config();
-        var listen = new Option<string?>("--listen") { Description = "Override the listen URL from the configuration, e.g. http://127.0.0.1:9090" };
+        var listen = new Option<string?>("--listen") { Description = "Listen on this URL instead of the configuration's listen: (default http://127.0.0.1:8080), e.g. http://127.0.0.1:9090" };
         var node = new Option<string?>("--node") { Description = $"This node's name in audit records and key rows (overrides 'node:' and ${NodeName.EnvironmentVariable}); default the machine name" };
         var initNewStore = new Option<bool>("--init-new-store") { Description = "Create a new, empty store although the data directory holds a key-encryption key or WAL of an earlier one" };
         var command = new Command("serve", "Run the broker: token exchange, introspection, revocation, JWKS and the admin socket")

@@ -33,12 +33,24 @@ internal static class UsageErrors
             return $"'{path}' needs a command: {string.Join(", ", Visible(command.Subcommands).Select(c => c.Name))}";
         }
 
+        // 'mandate runs end': the parser says only "Required argument missing for command: 'end'"; name what is missing.
+        if (command.Arguments.FirstOrDefault(a => a.Arity.MinimumNumberOfValues > 0 && parse.CommandResult.GetResult(a) is not { Tokens.Count: > 0 }) is { } missing)
+        {
+            return $"'{path}' needs <{missing.Name}>" + (missing.Description is { Length: > 0 } d ? $": {d}" : "");
+        }
+
         // The parser's own wording for the rest (a required option, a malformed number, a validator's message) is precise.
         return parse.Errors[0].Message;
     }
 
     private static string Unmatched(string token, Command command, string path)
     {
+        // 'mandate -c x runs list': the command takes the option, but it was typed before the command's name.
+        if (Visible(command.Options).Any(o => o.Name == token || o.Aliases.Contains(token)))
+        {
+            return $"'{token}' is an option of '{path}' and goes after its name: {path} {token} …";
+        }
+
         if (token.StartsWith("--", StringComparison.Ordinal))
         {
             var names = Visible(command.Options).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).ToList();
@@ -68,7 +80,7 @@ internal static class UsageErrors
         where T : Symbol => symbols.Where(s => !s.Hidden);
 
     /// <summary><c>mandate audit query</c>: the root is always called <c>mandate</c>, whatever the executable's file name.</summary>
-    private static string CommandPath(CommandResult result)
+    internal static string CommandPath(CommandResult result)
     {
         var names = new List<string>();
         for (var current = result; current.Parent is CommandResult parent; current = parent)
