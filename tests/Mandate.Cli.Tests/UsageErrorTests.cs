@@ -34,6 +34,15 @@ public sealed class UsageErrorTests
     }
 
     [Fact]
+    public async Task UnknownSubcommand_TwoNeighbouringLettersSwapped_SuggestsTheCommand()
+    {
+        var (exit, output) = await CliRunner.RunAsync("runs", "ned");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("unknown command 'runs ned'; did you mean 'runs end'?", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownCommand_NothingClose_SuggestsNothing()
     {
         var (exit, output) = await CliRunner.RunAsync("frobnicate");
