@@ -20,12 +20,13 @@ public static class WorkloadTokenRequest
         var (caller, authError) = await auth.AuthenticateAsync(http.Request, http.RequestAborted);
         if (authError is not null)
         {
-            // RFC 6749 §5.2 (RFC 7662 §2.3, RFC 7009 §2.2.1): a client that tried another scheme is challenged in that
-            // scheme too, then told the one that works.
+            // The body is RFC 6749 §5.2's invalid_client (RFC 7009 §2.2.1). The challenge speaks of the bearer token the
+            // caller authorizes with (RFC 7662 §2.3 → RFC 6750 §3.1): invalid_token for one that did not attest, no error
+            // code when none was sent. A client that tried another scheme is challenged in that scheme too (RFC 6749 §5.2).
             var scheme = OAuthResponses.ClientScheme(http.Request);
-            var challenge = scheme is null || scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)
-                ? null
-                : $"{OAuthResponses.RealmChallenge(scheme)}, {OAuthResponses.BearerChallenge(authError)}";
+            var bearerSent = scheme is not null && scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase);
+            var bearer = bearerSent ? "Bearer error=\"invalid_token\"" : "Bearer";
+            var challenge = scheme is null || bearerSent ? bearer : $"{OAuthResponses.RealmChallenge(scheme)}, {bearer}";
             await OAuthResponses.WriteErrorAsync(http, authError, challenge: challenge);
             return null;
         }

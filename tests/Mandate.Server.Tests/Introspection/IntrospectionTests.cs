@@ -86,19 +86,20 @@ public sealed class IntrospectionTests : BrokerTest
         var reply = await RawRequests.SendAsync(Broker, HttpMethod.Post, path, body, "application/x-www-form-urlencoded", authorization: "Basic cmVmdW5kczpzZWNyZXQ=");
 
         Expect.Refused(reply, "invalid_client", "Authorization: Bearer");
-        Assert.Equal("Basic realm=\"mandate\", Bearer error=\"invalid_client\"", reply.Header("WWW-Authenticate"));
+        Assert.Equal("Basic realm=\"mandate\", Bearer", reply.Header("WWW-Authenticate"));
         Assert.True(IntrospectionReply.Active(await Broker.IntrospectAsync(token, Broker.Svid(RefundsWorkload))));
     }
 
     [Fact]
-    public async Task Introspect_NoBearer_Returns401InvalidClient()
+    public async Task Introspect_NoBearer_Returns401InvalidClient_ChallengeWithoutErrorCode()
     {
         var token = await Broker.IssueAsync();
 
         var reply = await Broker.PostFormAsync("oauth2/introspect", [new("token", token)]);
 
+        // RFC 7662 §2.3 → RFC 6750 §3.1: a request without any authentication gets a challenge without an error code.
         Expect.Refused(reply, "invalid_client", "Authorization: Bearer");
-        Assert.Equal("Bearer error=\"invalid_client\"", reply.Header("WWW-Authenticate"));
+        Assert.Equal("Bearer", reply.Header("WWW-Authenticate"));
         Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.Introspection));
     }
 
@@ -106,7 +107,7 @@ public sealed class IntrospectionTests : BrokerTest
     [InlineData("garbage")]
     [InlineData("user token")]
     [InlineData("expired workload token")]
-    public async Task Introspect_BearerThatIsNotAValidWorkloadIdentity_Returns401InvalidClient(string bearer)
+    public async Task Introspect_BearerThatIsNotAValidWorkloadIdentity_Returns401InvalidClient_ChallengeInvalidToken(string bearer)
     {
         var token = await Broker.IssueAsync();
         var caller = bearer switch
@@ -118,7 +119,9 @@ public sealed class IntrospectionTests : BrokerTest
 
         var reply = await Broker.IntrospectAsync(token, caller);
 
+        // RFC 7662 §2.3: a bearer that does not authorize the call is answered as RFC 6750 §3 says.
         Expect.Refused(reply, "invalid_client", "the bearer workload token");
+        Assert.Equal("Bearer error=\"invalid_token\"", reply.Header("WWW-Authenticate"));
         Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.Introspection));
     }
 
