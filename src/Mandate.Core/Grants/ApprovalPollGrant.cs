@@ -63,12 +63,12 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             return ApprovalChecks.AuthReqIdMissing.Refuse("auth_req_id is longer than any id the broker hands out (128 characters); send the id from the authorization_pending answer unchanged");
         }
 
-        if (request.ActorToken is not { } actorToken || request.ActorTokenType != OAuthConstants.TokenTypes.Jwt)
+        if (ActorRefusal(request) is { } malformed)
         {
-            return ApprovalChecks.ActorTokenMissing.Refuse("actor_token (the agent's JWT-SVID) and actor_token_type=urn:ietf:params:oauth:token-type:jwt are required");
+            return malformed;
         }
 
-        var attested = await _attest.ActorAsync(actorToken, request.Binding.CertificateIdentity, request.ClientId, cancellationToken);
+        var attested = await _attest.ActorAsync(request.ActorToken, request.Binding.CertificateIdentity, request.ClientId, cancellationToken);
         if (attested.Failed(out var refused, out var actor))
         {
             if (attested.Identity is { } identity)
@@ -80,6 +80,24 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
         }
 
         return await PollAsync(id, actor.SpiffeId, request, cancellationToken);
+    }
+
+    /// <summary>
+    /// The poll authenticates its agent as the exchange does: its JWT-SVID as actor_token, or its X.509-SVID over
+    /// mutual TLS (RFC 8705 §2, tls_client_auth), which the approval may even require (approval.sender_differs).
+    /// </summary>
+    private static OAuthError? ActorRefusal(TokenRequest request)
+    {
+        if (request.ActorToken is null && request.Binding.CertificateIdentity is null)
+        {
+            return ApprovalChecks.ActorTokenMissing.Refuse("actor_token (the agent's JWT-SVID) with actor_token_type=urn:ietf:params:oauth:token-type:jwt is required, or poll over mutual TLS with the agent's X.509-SVID");
+        }
+
+        // RFC 8693 §2.1: actor_token_type is REQUIRED with actor_token and MUST NOT be included otherwise.
+        var hasToken = request.ActorToken is not null;
+        return hasToken == (request.ActorTokenType is not null) && (!hasToken || request.ActorTokenType == OAuthConstants.TokenTypes.Jwt)
+            ? null
+            : ApprovalChecks.ActorTokenMissing.Refuse("send actor_token together with actor_token_type=urn:ietf:params:oauth:token-type:jwt, or neither when the client certificate identifies the agent");
     }
 
     private async Task<Result<TokenResponse>> PollAsync(string id, string agent, TokenRequest request, CancellationToken cancellationToken)
