@@ -2,12 +2,14 @@ using System.Text.Json;
 using Mandate.Core.Approvals;
 using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
+using Mandate.Core.AuthorizationDetails;
 using Mandate.Core.Configuration;
 using Mandate.Core.Decisions;
 using Mandate.Core.Issuance;
 using Mandate.Core.Mcp;
 using Mandate.Core.Minting;
 using Mandate.Core.Protocol;
+using Mandate.Core.Resolution;
 using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
 using Mandate.Policy;
@@ -114,6 +116,13 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
         if (McpCallPolicy.IsToolCallApproval(approval))
         {
             return ApprovalChecks.ToolCallOnly.Refuse($"approval '{id}' approves one MCP tool call; once approved, retry that exact call through the gateway (it issues no credential)");
+        }
+
+        // RFC 9396 §5: malformed authorization_details are invalid_authorization_details, as at the exchange.
+        if (request.AuthorizationDetails is { } sent && _registry.FindTool(approval.Tool) is { } asked
+            && AuthorizationDetailsParser.Parse(sent, asked).Error is { } malformed)
+        {
+            return ResolveChecks.DetailsInvalid.Refuse(malformed);
         }
 
         if (request.AuthorizationDetails is { } details && !SameDetails(details, approval))
