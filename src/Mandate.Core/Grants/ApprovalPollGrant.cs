@@ -62,7 +62,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
 
         if (id.Length > 128)
         {
-            return ApprovalChecks.AuthReqIdMissing.Refuse("auth_req_id is longer than any id the broker hands out (128 characters); send the id from the authorization_pending answer unchanged");
+            return ApprovalChecks.AuthReqIdTooLong.Refuse("auth_req_id is longer than any id the broker hands out (128 characters); send the id from the authorization_pending answer unchanged");
         }
 
         if (ActorRefusal(request) is { } malformed)

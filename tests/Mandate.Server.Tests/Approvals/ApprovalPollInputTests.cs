@@ -11,6 +11,7 @@ public sealed class ApprovalPollInputTests : ApprovalTest
         var reply = await PollAsync(new string('a', 129));
 
         Expect.Refused(reply, "invalid_request", "auth_req_id is longer than any id the broker hands out (128 characters)");
+        Assert.Equal("approval.auth_req_id_too_long", reply.Member("check_id"));
         await Broker.AssertNothingIssuedAsync();
     }
 
@@ -20,6 +21,7 @@ public sealed class ApprovalPollInputTests : ApprovalTest
         var reply = await PollAsync("");
 
         Expect.Refused(reply, "invalid_request", "auth_req_id is required");
+        Assert.Equal("approval.auth_req_id_missing", reply.Member("check_id"));
         await Broker.AssertNothingIssuedAsync();
     }
 
