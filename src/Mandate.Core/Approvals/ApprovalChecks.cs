@@ -7,6 +7,7 @@ namespace Mandate.Core.Approvals;
 public static class ApprovalChecks
 {
     public static readonly Check AuthReqIdMissing = new("approval.auth_req_id_missing", E.InvalidRequest);
+    public static readonly Check AuthReqIdTooLong = new("approval.auth_req_id_too_long", E.InvalidRequest);
     public static readonly Check ActorTokenMissing = new("approval.actor_token_missing", E.InvalidRequest);
 
     /// <summary>The same answer for unknown and foreign ids: an agent learns nothing about other agents' approvals.</summary>

@@ -23,15 +23,18 @@ public sealed partial class JwtAttestor
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TimeProvider _time;
     private readonly ValidatedTokenCache _cache;
+    private readonly string? _broker;
 
     /// <param name="issuers">The trusted issuers, keyed by exact <c>iss</c>.</param>
     /// <param name="time">The broker's clock; lifetimes and remembered tokens are judged by it.</param>
     /// <param name="cache">Tokens whose signature already verified; none remembered when null.</param>
-    public JwtAttestor(IEnumerable<TrustedIssuer> issuers, TimeProvider time, ValidatedTokenCache? cache = null)
+    /// <param name="brokerIssuer">Mandate's own <c>iss</c>, to tell a caller that sent one of its tokens what to send instead.</param>
+    public JwtAttestor(IEnumerable<TrustedIssuer> issuers, TimeProvider time, ValidatedTokenCache? cache = null, string? brokerIssuer = null)
     {
         _byIssuer = issuers.ToDictionary(i => i.Options.Issuer, StringComparer.Ordinal);
         _time = time;
         _cache = cache ?? ValidatedTokenCache.Disabled;
+        _broker = brokerIssuer;
     }
 
     public Task<AttestationResult<WorkloadIdentity>> AttestWorkloadAsync(string token, string parameter, CancellationToken cancellationToken) =>
@@ -184,6 +187,12 @@ public sealed partial class JwtAttestor
 
         if (!jwt.TryGetPayloadValue<string>("iss", out var iss) || iss is null || !_byIssuer.TryGetValue(iss, out var issuer))
         {
+            if (iss is not null && iss == _broker)
+            {
+                // Trusting Mandate as an issuer would turn its tool credentials into identities: say what to send instead.
+                return (null, null, ($"{parameter} was issued by this broker: send a run token as subject_token with subject_token_type=urn:ietf:params:oauth:token-type:txn_token; credentials for tools are never subject or actor tokens", null));
+            }
+
             return (null, null, ($"{parameter} comes from an issuer that is not trusted; add it under issuers in the broker configuration", null));
         }
 

@@ -2,12 +2,14 @@ using System.Text.Json;
 using Mandate.Core.Approvals;
 using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
+using Mandate.Core.AuthorizationDetails;
 using Mandate.Core.Configuration;
 using Mandate.Core.Decisions;
 using Mandate.Core.Issuance;
 using Mandate.Core.Mcp;
 using Mandate.Core.Minting;
 using Mandate.Core.Protocol;
+using Mandate.Core.Resolution;
 using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
 using Mandate.Policy;
@@ -60,15 +62,15 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
 
         if (id.Length > 128)
         {
-            return ApprovalChecks.AuthReqIdMissing.Refuse("auth_req_id is longer than any id the broker hands out (128 characters); send the id from the authorization_pending answer unchanged");
+            return ApprovalChecks.AuthReqIdTooLong.Refuse("auth_req_id is longer than any id the broker hands out (128 characters); send the id from the authorization_pending answer unchanged");
         }
 
-        if (request.ActorToken is not { } actorToken || request.ActorTokenType != OAuthConstants.TokenTypes.Jwt)
+        if (ActorRefusal(request) is { } malformed)
         {
-            return ApprovalChecks.ActorTokenMissing.Refuse("actor_token (the agent's JWT-SVID) and actor_token_type=urn:ietf:params:oauth:token-type:jwt are required");
+            return malformed;
         }
 
-        var attested = await _attest.ActorAsync(actorToken, request.Binding.CertificateIdentity, request.ClientId, cancellationToken);
+        var attested = await _attest.ActorAsync(request.ActorToken, request.Binding.CertificateIdentity, request.ClientId, cancellationToken);
         if (attested.Failed(out var refused, out var actor))
         {
             if (attested.Identity is { } identity)
@@ -80,6 +82,24 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
         }
 
         return await PollAsync(id, actor.SpiffeId, request, cancellationToken);
+    }
+
+    /// <summary>
+    /// The poll authenticates its agent as the exchange does: its JWT-SVID as actor_token, or its X.509-SVID over
+    /// mutual TLS (RFC 8705 §2, tls_client_auth), which the approval may even require (approval.sender_differs).
+    /// </summary>
+    private static OAuthError? ActorRefusal(TokenRequest request)
+    {
+        if (request.ActorToken is null && request.Binding.CertificateIdentity is null)
+        {
+            return ApprovalChecks.ActorTokenMissing.Refuse("actor_token (the agent's JWT-SVID) with actor_token_type=urn:ietf:params:oauth:token-type:jwt is required, or poll over mutual TLS with the agent's X.509-SVID");
+        }
+
+        // RFC 8693 §2.1: actor_token_type is REQUIRED with actor_token and MUST NOT be included otherwise.
+        var hasToken = request.ActorToken is not null;
+        return hasToken == (request.ActorTokenType is not null) && (!hasToken || request.ActorTokenType == OAuthConstants.TokenTypes.Jwt)
+            ? null
+            : ApprovalChecks.ActorTokenMissing.Refuse("send actor_token together with actor_token_type=urn:ietf:params:oauth:token-type:jwt, or neither when the client certificate identifies the agent");
     }
 
     private async Task<Result<TokenResponse>> PollAsync(string id, string agent, TokenRequest request, CancellationToken cancellationToken)
@@ -96,6 +116,13 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
         if (McpCallPolicy.IsToolCallApproval(approval))
         {
             return ApprovalChecks.ToolCallOnly.Refuse($"approval '{id}' approves one MCP tool call; once approved, retry that exact call through the gateway (it issues no credential)");
+        }
+
+        // RFC 9396 §5: malformed authorization_details are invalid_authorization_details, as at the exchange.
+        if (request.AuthorizationDetails is { } sent && _registry.FindTool(approval.Tool) is { } asked
+            && AuthorizationDetailsParser.Parse(sent, asked).Error is { } malformed)
+        {
+            return ResolveChecks.DetailsInvalid.Refuse(malformed);
         }
 
         if (request.AuthorizationDetails is { } details && !SameDetails(details, approval))

@@ -63,7 +63,7 @@ public static class MandateServiceCollectionExtensions
         // trust: every source's issuers, configured ones first
         builder.AddTrustSource<ConfiguredTrustSource>();
         services.TryAddSingleton(new ValidatedTokenCache(options.IdentityCache, time));
-        services.TryAddSingleton(sp => new JwtAttestor(sp.GetServices<ITrustSource>().SelectMany(s => s.Issuers), time, sp.GetRequiredService<ValidatedTokenCache>()));
+        services.TryAddSingleton(sp => new JwtAttestor(sp.GetServices<ITrustSource>().SelectMany(s => s.Issuers), time, sp.GetRequiredService<ValidatedTokenCache>(), options.Issuer));
 
         services.TryAddSingleton<PrincipalStanding>();
         services.TryAddSingleton<ActorAttestor>();

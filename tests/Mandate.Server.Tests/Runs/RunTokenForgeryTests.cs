@@ -136,14 +136,25 @@ public sealed class RunTokenForgeryTests : BrokerTest
     }
 
     [Fact]
-    public async Task Exchange_RunTokenPresentedAsAUserToken_IsRefused()
+    public async Task Exchange_RunTokenPresentedAsAUserToken_IsRefusedSayingToSendItAsTxnToken()
     {
         var runToken = await Broker.StartRunAsync();
 
         var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { SubjectToken = runToken });
 
-        Expect.Refused(reply, "invalid_request", "subject_token comes from an issuer that is not trusted");
+        // Not "add it under issuers": trusting Mandate as an issuer would make its own tokens identities.
+        Expect.Refused(reply, "invalid_request", "subject_token was issued by this broker", "subject_token_type=urn:ietf:params:oauth:token-type:txn_token");
         await Broker.AssertNothingIssuedAsync();
+    }
+
+    [Fact]
+    public async Task Exchange_ToolCredentialPresentedAsActorToken_IsRefusedSayingItIsNoIdentity()
+    {
+        var credential = await Broker.IssueAsync();
+
+        var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { ActorToken = credential });
+
+        Expect.Refused(reply, "invalid_request", "actor_token was issued by this broker", "credentials for tools are never subject or actor tokens");
     }
 
     [Fact]

@@ -87,4 +87,41 @@ public sealed class ApprovalPollMtlsTests : IAsyncLifetime
         Assert.Equal("approval.sender_differs", bearer.Member("check_id"));
         Assert.Equal(ApprovalStatus.Approved, (await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None))!.Status);
     }
+
+    [Fact]
+    public async Task ApprovalPoll_OverMtlsWithoutActorToken_CollectsACredentialBoundToTheCertificate()
+    {
+        // RFC 8705 §2 (tls_client_auth): the certificate authenticates the agent at the poll as at the exchange.
+        var asked = await Mtls.ExchangeAsync(Mtls.Svid(TestBroker.SupportAgent), Broker.RefundRequest() with { ActorToken = null, ActorTokenType = null });
+        Assert.True(asked.Error == "authorization_pending", asked.ToString());
+        var id = asked.Member("auth_req_id")!;
+        using (var admin = Broker.Admin())
+        {
+            await admin.DecideApprovalAsync(id, approve: true, "admin:carol", "checked the order");
+        }
+
+        var svid = Mtls.Svid(TestBroker.SupportAgent);
+        var credential = Expect.Issued(await Mtls.PostAsync(svid, "oauth2/token",
+            [new("grant_type", "urn:openid:params:grant-type:ciba"), new("auth_req_id", id)]));
+
+        Assert.Equal(CertificateThumbprint.X5tS256(svid), ConfirmationClaim.FromToken(IssuedTokens.Read(credential))?.X5tS256);
+        Assert.Equal(ApprovalStatus.Consumed, (await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task Invariant7_ApprovalPoll_ActorTokenTypeWithoutActorTokenOverMtls_IsInvalidRequestAndStaysCollectable()
+    {
+        // RFC 8693 §2.1: actor_token_type MUST NOT be included without actor_token.
+        var id = await AskAndApproveAsync();
+
+        var reply = await Mtls.PostAsync(Mtls.Svid(TestBroker.SupportAgent), "oauth2/token",
+        [
+            new("grant_type", "urn:openid:params:grant-type:ciba"),
+            new("auth_req_id", id),
+            new("actor_token_type", ExchangeRequest.JwtType),
+        ]);
+
+        Expect.Refused(reply, "invalid_request", "send actor_token together with actor_token_type");
+        Assert.Equal(ApprovalStatus.Approved, (await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None))!.Status);
+    }
 }
