@@ -28,6 +28,19 @@ public sealed class ActorAttestor
     }
 
     /// <summary>
+    /// RFC 6749 §3.2.1: a client that names itself must be the client that authenticated (an empty value is absent,
+    /// §3.2); null when it does or names none. The value is not repeated back: it is the caller's text, not an identity
+    /// anything vouched for.
+    /// </summary>
+    public static OAuthError? ClientIdRefusal(string? clientId, WorkloadIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        return !string.IsNullOrEmpty(clientId) && clientId != identity.SpiffeId
+            ? AttestChecks.ClientId.Refuse($"client_id names another client than the workload that authenticated ('{identity.SpiffeId}'); send that SPIFFE ID as client_id, or omit client_id")
+            : null;
+    }
+
+    /// <summary>
     /// Attests the agent from <paramref name="actorToken"/>, or over mutual TLS from the X.509-SVID the host
     /// validated (<paramref name="certificate"/>); when both are given they must name the same workload, and so must
     /// <paramref name="clientId"/> when the request names one.
@@ -41,11 +54,9 @@ public sealed class ActorAttestor
             return Refuse(null, (result.Check ?? AttestChecks.ActorToken).Refuse(result.Failure ?? "actor_token is required: the agent's workload identity (JWT-SVID)", result.Detail));
         }
 
-        // RFC 6749 §3.2.1: a client that names itself must be the client that authenticated (an empty value is absent,
-        // §3.2). The value is not repeated back: it is the caller's text, not an identity anything vouched for.
-        if (!string.IsNullOrEmpty(clientId) && clientId != identity.SpiffeId)
+        if (ClientIdRefusal(clientId, identity) is { } mismatch)
         {
-            return Refuse(identity, AttestChecks.ClientId.Refuse($"client_id names another client than the workload that authenticated ('{identity.SpiffeId}'); send that SPIFFE ID as client_id, or omit client_id"));
+            return Refuse(identity, mismatch);
         }
 
         if (!SpiffeId.TryGetTrustDomain(identity.SpiffeId, out var domain) || domain != _trustDomain)

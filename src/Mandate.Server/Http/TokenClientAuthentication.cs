@@ -34,12 +34,24 @@ public static class TokenClientAuthentication
             return (error, OAuthResponses.RealmChallenge(OAuthResponses.ClientScheme(request) ?? "Bearer"));
         }
 
+        return UnsupportedParameter(form) is { } name
+            ? (ClientChecks.AuthenticationUnsupported.Refuse($"{name} is not a client authentication method Mandate accepts; {Methods}"), null)
+            : null;
+    }
+
+    /// <summary>
+    /// The client authentication parameter in <paramref name="form"/> that no Mandate endpoint accepts (client_secret, a
+    /// client assertion), or null; introspection and revocation refuse it too.
+    /// </summary>
+    public static string? UnsupportedParameter(IReadOnlyDictionary<string, string> form)
+    {
+        ArgumentNullException.ThrowIfNull(form);
         // The form holds no empty values (RFC 6749 §3.1: sent without a value is omitted).
         foreach (var name in UnsupportedParameters)
         {
             if (form.ContainsKey(name))
             {
-                return (ClientChecks.AuthenticationUnsupported.Refuse($"{name} is not a client authentication method Mandate accepts; {Methods}"), null);
+                return name;
             }
         }
 

@@ -10,9 +10,6 @@ namespace Mandate.Server.Http;
 /// </summary>
 public static class WorkloadTokenRequest
 {
-    private static readonly string[] OtherMethods =
-        [OAuthConstants.Parameters.ClientSecret, OAuthConstants.Parameters.ClientAssertion, OAuthConstants.Parameters.ClientAssertionType];
-
     public static async Task<(WorkloadIdentity Caller, string Token)?> ReadAsync(HttpContext http, WorkloadAuthentication auth)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -60,15 +57,12 @@ public static class WorkloadTokenRequest
     /// </summary>
     private static OAuthError? OtherClientAuthentication(Dictionary<string, string> form, WorkloadIdentity caller)
     {
-        // The form holds no empty values (RFC 6749 §3.1: sent without a value is omitted).
-        if (OtherMethods.FirstOrDefault(form.ContainsKey) is { } method)
+        if (TokenClientAuthentication.UnsupportedParameter(form) is { } method)
         {
             return ClientChecks.AuthenticationUnsupported.Refuse(
                 $"{method} is not a client authentication method Mandate accepts; the caller authenticates with 'Authorization: Bearer <its workload identity JWT>' (or its X.509-SVID over mutual TLS) alone");
         }
 
-        return form.TryGetValue(OAuthConstants.Parameters.ClientId, out var clientId) && !string.Equals(clientId, caller.SpiffeId, StringComparison.Ordinal)
-            ? AttestChecks.ClientId.Refuse($"client_id names another client than the workload that authenticated ('{caller.SpiffeId}'); send that SPIFFE ID as client_id, or omit client_id")
-            : null;
+        return ActorAttestor.ClientIdRefusal(form.GetValueOrDefault(OAuthConstants.Parameters.ClientId), caller);
     }
 }
