@@ -74,9 +74,8 @@ internal sealed class BrokerKeyCache : IDisposable
                 _endpoints ??= await BrokerEndpoints.ResolveAsync(_http, _options, ct);
                 using var json = await BrokerEndpoints.GetJsonAsync(_http, _endpoints.JwksUri, ct);
                 var set = new JsonWebKeySet(json.RootElement.GetRawText());
-                // Public keys with a kid only: a JWK carrying private material ('d') is a broker misconfiguration, not a key to trust.
-                // RFC 7518 §3.3: an RSA key under 2048 bits MUST NOT verify RS256/PS256, so one is never trusted.
-                var keys = set.Keys.Where(k => !string.IsNullOrEmpty(k.KeyId) && string.IsNullOrEmpty(k.D) && !RsaKeyStrength.IsTooShort(k)).ToList();
+                // Keys with a kid only: the broker names the key of every credential it signs.
+                var keys = set.Keys.Where(k => !string.IsNullOrEmpty(k.KeyId) && VerificationKeyRule.Allows(k)).ToList();
                 _current = new KeySnapshot(keys, now);
                 MandateTokenLog.KeysFetched(_logger, keys.Count, _endpoints.JwksUri);
                 return _current;
