@@ -234,7 +234,7 @@ internal sealed class McpGateway
         call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
         var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, BufferedContentType = body is null ? null : McpContentType.Json, ResponseFilter = filter,
             BindSessionId = id => _sessions.Bind(tool.Name, credential.Claims, id), UpstreamChallengesAreOurs = true,
-            DropCookies = true };
+            RefuseRedirectsAs = McpGatewayChecks.UpstreamRedirect, DropCookies = true };
         return await _forwarder.ForwardAsync(http, call, upstreamCall, new SecretScrubber(secret));
     }
 
