@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Mandate.Server.Tests.Harness;
 
 namespace Mandate.Server.Tests.Mcp;
 
@@ -26,6 +27,40 @@ public sealed class McpGatewaySessionTests : McpGatewayTest
         await AssertSessionUnknownAsync(hijacked);
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         Assert.Equal(before + 1, Gateway.Upstream.Received.Count);
+    }
+
+    [Fact]
+    public async Task Session_OpenedInAnotherRunOfTheSameAgentAndUser_Returns404AndForwardsNothing()
+    {
+        // One run's session (its server-side state, its pending requests) is not another run's authority.
+        var runA = await InRunCredentialAsync(await StartVaultRunAsync());
+        var runB = await InRunCredentialAsync(await StartVaultRunAsync());
+        Assert.NotEqual(McpTokens.Claim(runA, "run"), McpTokens.Claim(runB, "run"));
+        var session = await OpenSessionAsync(runA);
+        var before = Gateway.Upstream.Received.Count;
+
+        using var otherRun = await PostAsync(Lookup, runB, Legacy(session), McpGatewayHarness.Vault);
+        using var deleted = await DeleteAsync(session, runB);
+        using var ownRun = await PostAsync(Lookup, runA, Legacy(session), McpGatewayHarness.Vault);
+
+        await AssertSessionUnknownAsync(otherRun);
+        await AssertSessionUnknownAsync(deleted);
+        Assert.Equal(HttpStatusCode.OK, ownRun.StatusCode);
+        Assert.Equal(before + 1, Gateway.Upstream.Received.Count);
+    }
+
+    [Fact]
+    public async Task Session_NewCredentialInTheSameRun_KeepsTheSession()
+    {
+        var runToken = await StartVaultRunAsync();
+        var first = await InRunCredentialAsync(runToken);
+        var second = await InRunCredentialAsync(runToken);
+        Assert.NotEqual(McpTokens.Claim(first, "jti"), McpTokens.Claim(second, "jti"));
+        var session = await OpenSessionAsync(first);
+
+        using var renewed = await PostAsync(Lookup, second, Legacy(session), McpGatewayHarness.Vault);
+
+        Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
     }
 
     [Fact]
@@ -63,6 +98,20 @@ public sealed class McpGatewaySessionTests : McpGatewayTest
         using var initialized = await PostAsync(Initialize, credential, new Dictionary<string, string?>(), McpGatewayHarness.Vault);
         Assert.Equal(HttpStatusCode.OK, initialized.StatusCode);
         return initialized.Headers.GetValues("Mcp-Session-Id").Single();
+    }
+
+    private Task<string> StartVaultRunAsync() => Gateway.Broker.StartRunAsync(scope: "vault:read vault:write");
+
+    private Task<string> InRunCredentialAsync(string runToken) =>
+        Gateway.Broker.IssueInRunAsync(runToken, tool: Gateway.Endpoint(McpGatewayHarness.Vault).ToString(), scope: "vault:read vault:write");
+
+    private async Task<HttpResponseMessage> DeleteAsync(string session, string credential)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, Gateway.Endpoint(McpGatewayHarness.Vault));
+        request.Headers.Authorization = new("Bearer", credential);
+        request.Headers.Add("Mcp-Session-Id", session);
+        request.Headers.Add("MCP-Protocol-Version", "2025-06-18");
+        return await Http.SendAsync(request);
     }
 
     private Task<string> VaultCredentialAsync(string user) =>
