@@ -93,6 +93,28 @@ public sealed class McpGatewaySessionTests : McpGatewayTest
         Assert.Empty(Gateway.Upstream.Received);
     }
 
+    [Theory]
+    // Streamable HTTP §Protocol Version Header: an invalid or unsupported version MUST be answered with 400.
+    [InlineData("2099-01-01")]
+    [InlineData("latest")]
+    public async Task Delete_UnsupportedProtocolVersion_Returns400AndForwardsNothing(string version)
+    {
+        var alice = await Gateway.CredentialAsync(McpGatewayHarness.Vault);
+        var session = await OpenSessionAsync(alice);
+        var before = Gateway.Upstream.Received.Count;
+        using var request = new HttpRequestMessage(HttpMethod.Delete, Gateway.Endpoint(McpGatewayHarness.Vault));
+        request.Headers.Authorization = new("Bearer", alice);
+        request.Headers.Add("Mcp-Session-Id", session);
+        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", version);
+
+        using var response = await Http.SendAsync(request);
+
+        var error = await JsonRpcErrorAsync(response, 400);
+        Assert.Equal(-32022, error.GetProperty("code").GetInt32());
+        Assert.Equal("mcp.unsupported_protocol_version", error.GetProperty("data").GetProperty("check_id").GetString());
+        Assert.Equal(before, Gateway.Upstream.Received.Count);
+    }
+
     private async Task<string> OpenSessionAsync(string credential)
     {
         using var initialized = await PostAsync(Initialize, credential, new Dictionary<string, string?>(), McpGatewayHarness.Vault);

@@ -85,6 +85,12 @@ internal sealed class McpGateway
         if (sessionDelete)
         {
             call.McpMethod = "(session end)";
+            // Streamable HTTP §Protocol Version Header: an unsupported version is a 400 on any request, a DELETE too.
+            if (McpHeaderValidator.ValidateWithoutBody(McpRequestHeaders.Read(name => request.Headers[name])) is { } unsupported)
+            {
+                return await McpReplies.WireErrorAsync(http, unsupported);
+            }
+
             return await ForwardAsync(http, call, tool, target, credential, null, tool.Mcp!.ScopesFor(null), null);
         }
 
