@@ -62,6 +62,33 @@ public sealed class McpGatewayAuthTests : McpGatewayTest
         Assert.Empty(Gateway.Upstream.Received);
     }
 
+    [Theory]
+    // RFC 6750 §2.3: the metadata lists the header only; MCP security §Token Passthrough: the query would reach the MCP server.
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Post_CredentialInTheQuery_Returns400InvalidRequestAndForwardsNothing(bool alsoInHeader)
+    {
+        var credential = await Gateway.CredentialAsync();
+        var body = Request("tools/list");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Gateway.Endpoint() + "?access_token=" + credential)) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        if (alsoInHeader)
+        {
+            request.Headers.Authorization = new("Bearer", credential);
+        }
+
+        foreach (var (name, value) in ModernHeaders(body))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("error=\"invalid_request\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(credential, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
     [Fact]
     public async Task Post_CredentialForAnotherMcpServer_Returns401AudienceMismatch()
     {

@@ -64,7 +64,11 @@ internal sealed class McpGateway
             return origin;
         }
 
-        var (credential, denied) = await _credentials.ResolveAsync(request, tool, call, http.RequestAborted);
+        var (credential, denied) = request.Query.ContainsKey("access_token")
+            // RFC 6750 §2.3 (metadata: bearer_methods_supported header only); forwarded, the query would hand the agent's
+            // credential to the MCP server (MCP security §Token Passthrough).
+            ? (null, ProxyRefusal.MalformedCredential("the credential goes in the Authorization header only; a query access_token would be forwarded to the MCP server, so the gateway refuses it: drop access_token from the URL"))
+            : await _credentials.ResolveAsync(request, tool, call, http.RequestAborted);
         if (denied is not null)
         {
             if (denied.ChallengesCredential)
