@@ -150,6 +150,7 @@ public sealed class McpGatewayAuthTests : McpGatewayTest
         using var response = await Http.GetAsync(new Uri(Gateway.Proxy, path));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await AssertProblemAsync(response, "mcp.metadata_unknown", "unknown metadata document");
     }
 
     [Theory]
@@ -188,6 +189,7 @@ public sealed class McpGatewayAuthTests : McpGatewayTest
         using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await AssertProblemAsync(response, "mcp.endpoint_unknown", "unknown MCP endpoint");
         Assert.Empty(Gateway.Upstream.Received);
     }
 
@@ -218,5 +220,13 @@ public sealed class McpGatewayAuthTests : McpGatewayTest
         using var response = await PostAsync(Request("tools/list"), credential, headers);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    // RFC 9457 §3.1.4: the title summarises the problem type (the tool is known; the endpoint or document is not).
+    private static async Task AssertProblemAsync(HttpResponseMessage response, string checkId, string title)
+    {
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(checkId, problem.RootElement.GetProperty("check_id").GetString());
+        Assert.Equal(title, problem.RootElement.GetProperty("title").GetString());
     }
 }

@@ -153,5 +153,7 @@ public sealed class McpGatewaySessionTests : McpGatewayTest
         Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"expected 404, got {(int)response.StatusCode}: {text}");
         using var problem = JsonDocument.Parse(text);
         Assert.Equal("mcp.session_unknown", problem.RootElement.GetProperty("check_id").GetString());
+        // RFC 9457 §3.1.4: the title summarises the problem type; the tool is known, the session is not.
+        Assert.Equal("unknown MCP session", problem.RootElement.GetProperty("title").GetString());
     }
 }

@@ -46,7 +46,7 @@ internal sealed class McpGateway
     {
         if (target.Segments.Count > 1 || (target.Segments.Count == 1 && target.Segments[0].Length > 0))
         {
-            return ProxyRefusal.NotFound(McpGatewayChecks.EndpointUnknown, $"tool '{tool.Name}' is an MCP server; its MCP endpoint is /{tool.Name}, nothing below it");
+            return ProxyRefusal.NotFound(McpGatewayChecks.EndpointUnknown, $"tool '{tool.Name}' is an MCP server; its MCP endpoint is /{tool.Name}, nothing below it") with { Title = "unknown MCP endpoint" };
         }
 
         var request = http.Request;

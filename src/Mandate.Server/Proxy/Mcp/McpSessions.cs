@@ -52,7 +52,7 @@ internal sealed class McpSessions
 
         if (Unbind(tool, caller, presented[0] ?? "") is not { } upstreamId)
         {
-            return ProxyRefusal.NotFound(McpGatewayChecks.SessionUnknown, $"the Mcp-Session-Id is not a session of MCP server '{tool}' opened through this gateway by this agent for this tenant, user and run; start a new session with initialize");
+            return ProxyRefusal.NotFound(McpGatewayChecks.SessionUnknown, $"the Mcp-Session-Id is not a session of MCP server '{tool}' opened through this gateway by this agent for this tenant, user and run; start a new session with initialize") with { Title = "unknown MCP session" };
         }
 
         request.Headers[McpHeaderNames.SessionId] = upstreamId;
