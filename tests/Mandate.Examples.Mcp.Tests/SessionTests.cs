@@ -22,6 +22,28 @@ public sealed class SessionTests : McpTest
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    public async Task OtherMethods_UnknownSession_Return404(string method)
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/mcp");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (method == "POST")
+        {
+            request.Content = new StringContent("""{"jsonrpc":"2.0","id":2,"method":"ping"}""", System.Text.Encoding.UTF8, "application/json");
+        }
+
+        Legacy(request, "never-issued");
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     [Fact]
     public async Task Delete_TerminatedSession_Returns404_AndTheLiveOneIsEndedOnce()
     {
@@ -35,6 +57,25 @@ public sealed class SessionTests : McpTest
         Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
         Assert.Equal(404, afterwards.Status);
+    }
+
+    [Theory]
+    // Streamable HTTP §Protocol Version Header: an invalid or unsupported version MUST be answered with 400, on any request.
+    [InlineData("GET")]
+    [InlineData("DELETE")]
+    public async Task LiveSession_UnsupportedProtocolVersion_Returns400(string method)
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+        var session = await OpenSessionAsync(credential);
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/mcp");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", "2099-01-01");
+        request.Headers.TryAddWithoutValidation("Mcp-Session-Id", session);
+
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     private async Task<string> OpenSessionAsync(string credential)
