@@ -44,9 +44,17 @@ public static class PaymentsMcpServer
         builder.Services.AddAuthorization();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<OrderBook>();
+        var sessions = new LiveSessions();
         builder.Services.AddMcpServer()
             // 2026-07-28 clients are served statelessly; older ones (initialize handshake) get a session on the same endpoint.
-            .WithHttpTransport(t => t.SessionMode = HttpServerSessionMode.StatefulForInitializeClients)
+            .WithHttpTransport(t =>
+            {
+                t.SessionMode = HttpServerSessionMode.StatefulForInitializeClients;
+                // The SDK's one hook that sees a session end (idle timeout included); experimental in 2.4, pinned here.
+#pragma warning disable MCPEXP002
+                t.RunSessionHandler = sessions.RunAsync;
+#pragma warning restore MCPEXP002
+            })
             .WithTools<PaymentsTools>();
 
         // Fails at start, naming the value, when an allowed origin is not an http(s) origin.
@@ -55,6 +63,7 @@ public static class PaymentsMcpServer
         app.UseMcpOriginCheck(options);
         app.UseAuthentication();
         app.UseAuthorization();
+        sessions.UseOn(app, options.McpPath);
         app.MapMandateResourceMetadata();
         app.MapMcp(options.McpPath).RequireMandateToolScopes(o =>
         {

@@ -25,7 +25,7 @@ public static class McpHeaderValidator
             return McpWireError.HeaderMismatch($"{repeated} was sent more than once", id);
         }
 
-        var versionError = ValidateVersion(headers, message);
+        var versionError = ValidateVersion(headers, message.BodyProtocolVersion);
         if (versionError is not null)
         {
             return versionError with { IdJson = id };
@@ -35,7 +35,20 @@ public static class McpHeaderValidator
         return ValidateMethod(headers, message, strict) ?? ValidateName(headers, message, strict);
     }
 
-    private static McpWireError? ValidateVersion(McpRequestHeaders headers, McpMessage message)
+    /// <summary>
+    /// For a request without a JSON-RPC body (a <c>DELETE</c> ending a session): null when the headers are sent at most
+    /// once each and <c>MCP-Protocol-Version</c> is absent or supported, else the HeaderMismatch or
+    /// UnsupportedProtocolVersion error (HTTP 400), exactly as for a POST.
+    /// </summary>
+    public static McpWireError? ValidateWithoutBody(McpRequestHeaders headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        return headers.Malformed is { } repeated
+            ? McpWireError.HeaderMismatch($"{repeated} was sent more than once")
+            : ValidateVersion(headers, bodyVersion: null);
+    }
+
+    private static McpWireError? ValidateVersion(McpRequestHeaders headers, string? bodyVersion)
     {
         if (headers.ProtocolVersion is { } header)
         {
@@ -50,7 +63,7 @@ public static class McpHeaderValidator
                 return McpWireError.UnsupportedVersion(header);
             }
 
-            if (message.BodyProtocolVersion is { } body && !string.Equals(body, header, StringComparison.Ordinal))
+            if (bodyVersion is { } body && !string.Equals(body, header, StringComparison.Ordinal))
             {
                 return McpWireError.HeaderMismatch($"{McpHeaderNames.ProtocolVersion} does not match the body's _meta protocolVersion");
             }
@@ -58,7 +71,7 @@ public static class McpHeaderValidator
             return null;
         }
 
-        if (message.BodyProtocolVersion is not { } declared)
+        if (bodyVersion is not { } declared)
         {
             return null;
         }

@@ -30,6 +30,30 @@ public sealed class McpHeaderValidatorTests
         Assert.Equal("1", error.IdJson);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("2025-06-18")]
+    public void ValidateWithoutBody_NoOrSupportedVersion_Passes(string? version) =>
+        Assert.Null(McpHeaderValidator.ValidateWithoutBody(new(version, null, null)));
+
+    [Fact]
+    public void ValidateWithoutBody_UnsupportedVersion_ReturnsUnsupportedProtocolVersion()
+    {
+        var error = McpHeaderValidator.ValidateWithoutBody(new("2099-01-01", null, null));
+
+        Assert.NotNull(error);
+        Assert.Equal(JsonRpcErrorCodes.UnsupportedProtocolVersion, error.Code);
+        Assert.Equal(400, error.HttpStatus);
+    }
+
+    [Fact]
+    public void ValidateWithoutBody_RepeatedHeader_ReturnsHeaderMismatch()
+    {
+        var error = McpHeaderValidator.ValidateWithoutBody(new("2025-06-18", null, null) { Malformed = "MCP-Protocol-Version" });
+
+        Assert.Equal(JsonRpcErrorCodes.HeaderMismatch, error?.Code);
+    }
+
     [Fact]
     public void Validate_ModernAllHeadersAgree_Passes() =>
         Assert.Null(McpHeaderValidator.Validate(new(Modern, "tools/call", "refund"), Call()));

@@ -97,6 +97,13 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
             return false;
         }
 
+        if (upstream.RefuseRedirectsAs is { } redirectCheck && (int)proxyResponse.StatusCode is >= 300 and < 400)
+        {
+            // Streamable HTTP has no redirects: relaying one would hand the agent an address that bypasses the gateway.
+            Refusal = ProxyRefusal.BadGateway(redirectCheck, $"the MCP server answered {(int)proxyResponse.StatusCode}, a redirection, which the gateway does not relay (its Location would lead past the gateway, its credential checks and its audit); an operator sets the tool's upstream in mandate.yaml to the MCP server's final endpoint");
+            return false;
+        }
+
         var upstreamContent = proxyResponse.Content;
         if (maxResponseBody is { } max && upstreamContent.Headers.ContentLength > max)
         {

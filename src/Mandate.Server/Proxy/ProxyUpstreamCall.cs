@@ -23,6 +23,12 @@ internal sealed record ProxyUpstreamCall(Uri Uri, string InjectHeader, string In
     public bool UpstreamChallengesAreOurs { get; init; }
 
     /// <summary>
+    /// When set, an upstream 3xx is answered 502 with this check id and its <c>Location</c> is not relayed (the MCP gateway:
+    /// the Location may name the MCP server's internal address, and a client following it would bypass the gateway).
+    /// </summary>
+    public string? RefuseRedirectsAs { get; init; }
+
+    /// <summary>
     /// When set, the agent's <c>Cookie</c> does not go upstream and the upstream's <c>Set-Cookie</c> does not come back (the
     /// MCP gateway: MCP needs none, and cookies are not kept apart by port, so they would mix with the console's).
     /// </summary>

@@ -62,6 +62,33 @@ public sealed class McpGatewayAuthTests : McpGatewayTest
         Assert.Empty(Gateway.Upstream.Received);
     }
 
+    [Theory]
+    // RFC 6750 §2.3: the metadata lists the header only; MCP security §Token Passthrough: the query would reach the MCP server.
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Post_CredentialInTheQuery_Returns400InvalidRequestAndForwardsNothing(bool alsoInHeader)
+    {
+        var credential = await Gateway.CredentialAsync();
+        var body = Request("tools/list");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Gateway.Endpoint() + "?access_token=" + credential)) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        if (alsoInHeader)
+        {
+            request.Headers.Authorization = new("Bearer", credential);
+        }
+
+        foreach (var (name, value) in ModernHeaders(body))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("error=\"invalid_request\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(credential, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
     [Fact]
     public async Task Post_CredentialForAnotherMcpServer_Returns401AudienceMismatch()
     {
@@ -123,6 +150,7 @@ public sealed class McpGatewayAuthTests : McpGatewayTest
         using var response = await Http.GetAsync(new Uri(Gateway.Proxy, path));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await AssertProblemAsync(response, "mcp.metadata_unknown", "unknown metadata document");
     }
 
     [Theory]
@@ -161,6 +189,7 @@ public sealed class McpGatewayAuthTests : McpGatewayTest
         using var response = await Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await AssertProblemAsync(response, "mcp.endpoint_unknown", "unknown MCP endpoint");
         Assert.Empty(Gateway.Upstream.Received);
     }
 
@@ -191,5 +220,13 @@ public sealed class McpGatewayAuthTests : McpGatewayTest
         using var response = await PostAsync(Request("tools/list"), credential, headers);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    // RFC 9457 §3.1.4: the title summarises the problem type (the tool is known; the endpoint or document is not).
+    private static async Task AssertProblemAsync(HttpResponseMessage response, string checkId, string title)
+    {
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(checkId, problem.RootElement.GetProperty("check_id").GetString());
+        Assert.Equal(title, problem.RootElement.GetProperty("title").GetString());
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Mandate.Server.Tests.Harness;
 
 namespace Mandate.Server.Tests.Mcp;
 
@@ -26,6 +27,40 @@ public sealed class McpGatewaySessionTests : McpGatewayTest
         await AssertSessionUnknownAsync(hijacked);
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         Assert.Equal(before + 1, Gateway.Upstream.Received.Count);
+    }
+
+    [Fact]
+    public async Task Session_OpenedInAnotherRunOfTheSameAgentAndUser_Returns404AndForwardsNothing()
+    {
+        // One run's session (its server-side state, its pending requests) is not another run's authority.
+        var runA = await InRunCredentialAsync(await StartVaultRunAsync());
+        var runB = await InRunCredentialAsync(await StartVaultRunAsync());
+        Assert.NotEqual(McpTokens.Claim(runA, "run"), McpTokens.Claim(runB, "run"));
+        var session = await OpenSessionAsync(runA);
+        var before = Gateway.Upstream.Received.Count;
+
+        using var otherRun = await PostAsync(Lookup, runB, Legacy(session), McpGatewayHarness.Vault);
+        using var deleted = await DeleteAsync(session, runB);
+        using var ownRun = await PostAsync(Lookup, runA, Legacy(session), McpGatewayHarness.Vault);
+
+        await AssertSessionUnknownAsync(otherRun);
+        await AssertSessionUnknownAsync(deleted);
+        Assert.Equal(HttpStatusCode.OK, ownRun.StatusCode);
+        Assert.Equal(before + 1, Gateway.Upstream.Received.Count);
+    }
+
+    [Fact]
+    public async Task Session_NewCredentialInTheSameRun_KeepsTheSession()
+    {
+        var runToken = await StartVaultRunAsync();
+        var first = await InRunCredentialAsync(runToken);
+        var second = await InRunCredentialAsync(runToken);
+        Assert.NotEqual(McpTokens.Claim(first, "jti"), McpTokens.Claim(second, "jti"));
+        var session = await OpenSessionAsync(first);
+
+        using var renewed = await PostAsync(Lookup, second, Legacy(session), McpGatewayHarness.Vault);
+
+        Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
     }
 
     [Fact]
@@ -58,11 +93,47 @@ public sealed class McpGatewaySessionTests : McpGatewayTest
         Assert.Empty(Gateway.Upstream.Received);
     }
 
+    [Theory]
+    // Streamable HTTP §Protocol Version Header: an invalid or unsupported version MUST be answered with 400.
+    [InlineData("2099-01-01")]
+    [InlineData("latest")]
+    public async Task Delete_UnsupportedProtocolVersion_Returns400AndForwardsNothing(string version)
+    {
+        var alice = await Gateway.CredentialAsync(McpGatewayHarness.Vault);
+        var session = await OpenSessionAsync(alice);
+        var before = Gateway.Upstream.Received.Count;
+        using var request = new HttpRequestMessage(HttpMethod.Delete, Gateway.Endpoint(McpGatewayHarness.Vault));
+        request.Headers.Authorization = new("Bearer", alice);
+        request.Headers.Add("Mcp-Session-Id", session);
+        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", version);
+
+        using var response = await Http.SendAsync(request);
+
+        var error = await JsonRpcErrorAsync(response, 400);
+        Assert.Equal(-32022, error.GetProperty("code").GetInt32());
+        Assert.Equal("mcp.unsupported_protocol_version", error.GetProperty("data").GetProperty("check_id").GetString());
+        Assert.Equal(before, Gateway.Upstream.Received.Count);
+    }
+
     private async Task<string> OpenSessionAsync(string credential)
     {
         using var initialized = await PostAsync(Initialize, credential, new Dictionary<string, string?>(), McpGatewayHarness.Vault);
         Assert.Equal(HttpStatusCode.OK, initialized.StatusCode);
         return initialized.Headers.GetValues("Mcp-Session-Id").Single();
+    }
+
+    private Task<string> StartVaultRunAsync() => Gateway.Broker.StartRunAsync(scope: "vault:read vault:write");
+
+    private Task<string> InRunCredentialAsync(string runToken) =>
+        Gateway.Broker.IssueInRunAsync(runToken, tool: Gateway.Endpoint(McpGatewayHarness.Vault).ToString(), scope: "vault:read vault:write");
+
+    private async Task<HttpResponseMessage> DeleteAsync(string session, string credential)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, Gateway.Endpoint(McpGatewayHarness.Vault));
+        request.Headers.Authorization = new("Bearer", credential);
+        request.Headers.Add("Mcp-Session-Id", session);
+        request.Headers.Add("MCP-Protocol-Version", "2025-06-18");
+        return await Http.SendAsync(request);
     }
 
     private Task<string> VaultCredentialAsync(string user) =>
@@ -82,5 +153,7 @@ public sealed class McpGatewaySessionTests : McpGatewayTest
         Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"expected 404, got {(int)response.StatusCode}: {text}");
         using var problem = JsonDocument.Parse(text);
         Assert.Equal("mcp.session_unknown", problem.RootElement.GetProperty("check_id").GetString());
+        // RFC 9457 §3.1.4: the title summarises the problem type; the tool is known, the session is not.
+        Assert.Equal("unknown MCP session", problem.RootElement.GetProperty("title").GetString());
     }
 }

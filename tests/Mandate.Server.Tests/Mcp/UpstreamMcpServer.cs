@@ -39,6 +39,11 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
     /// <summary>A request header that makes the server answer with a Set-Cookie, as a hostile MCP server would.</summary>
     public const string PlantCookie = "X-Plant-Cookie";
 
+    /// <summary>A request header whose value the server answers as a status, with a Location at its internal address (3xx).</summary>
+    public const string RedirectWith = "X-Redirect-With";
+
+    public const string InternalEndpoint = "http://mcp.internal.example/mcp";
+
     public IReadOnlyList<UpstreamMcpRequest> Received => [.. _received];
 
     /// <summary>The MCP endpoint, e.g. http://127.0.0.1:5100/mcp.</summary>
@@ -68,6 +73,13 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
             if (http.Request.Headers.ContainsKey(PlantCookie))
             {
                 http.Response.Headers.SetCookie = "mandate_console=planted; Path=/";
+            }
+
+            if (int.TryParse(http.Request.Headers[RedirectWith], out var redirect))
+            {
+                http.Response.StatusCode = redirect;
+                http.Response.Headers.Location = InternalEndpoint;
+                return;
             }
 
             if (http.Request.Headers["X-Api-Key"].ToString().Contains(RejectedKey, StringComparison.Ordinal))

@@ -46,7 +46,7 @@ internal sealed class McpGateway
     {
         if (target.Segments.Count > 1 || (target.Segments.Count == 1 && target.Segments[0].Length > 0))
         {
-            return ProxyRefusal.NotFound(McpGatewayChecks.EndpointUnknown, $"tool '{tool.Name}' is an MCP server; its MCP endpoint is /{tool.Name}, nothing below it");
+            return ProxyRefusal.NotFound(McpGatewayChecks.EndpointUnknown, $"tool '{tool.Name}' is an MCP server; its MCP endpoint is /{tool.Name}, nothing below it") with { Title = "unknown MCP endpoint" };
         }
 
         var request = http.Request;
@@ -64,7 +64,11 @@ internal sealed class McpGateway
             return origin;
         }
 
-        var (credential, denied) = await _credentials.ResolveAsync(request, tool, call, http.RequestAborted);
+        var (credential, denied) = request.Query.ContainsKey("access_token")
+            // RFC 6750 §2.3 (metadata: bearer_methods_supported header only); forwarded, the query would hand the agent's
+            // credential to the MCP server (MCP security §Token Passthrough).
+            ? (null, ProxyRefusal.MalformedCredential("the credential goes in the Authorization header only; a query access_token would be forwarded to the MCP server, so the gateway refuses it: drop access_token from the URL"))
+            : await _credentials.ResolveAsync(request, tool, call, http.RequestAborted);
         if (denied is not null)
         {
             if (denied.ChallengesCredential)
@@ -85,6 +89,12 @@ internal sealed class McpGateway
         if (sessionDelete)
         {
             call.McpMethod = "(session end)";
+            // Streamable HTTP §Protocol Version Header: an unsupported version is a 400 on any request, a DELETE too.
+            if (McpHeaderValidator.ValidateWithoutBody(McpRequestHeaders.Read(name => request.Headers[name])) is { } unsupported)
+            {
+                return await McpReplies.WireErrorAsync(http, unsupported);
+            }
+
             return await ForwardAsync(http, call, tool, target, credential, null, tool.Mcp!.ScopesFor(null), null);
         }
 
@@ -234,7 +244,7 @@ internal sealed class McpGateway
         call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
         var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, BufferedContentType = body is null ? null : McpContentType.Json, ResponseFilter = filter,
             BindSessionId = id => _sessions.Bind(tool.Name, credential.Claims, id), UpstreamChallengesAreOurs = true,
-            DropCookies = true };
+            RefuseRedirectsAs = McpGatewayChecks.UpstreamRedirect, DropCookies = true };
         return await _forwarder.ForwardAsync(http, call, upstreamCall, new SecretScrubber(secret));
     }
 

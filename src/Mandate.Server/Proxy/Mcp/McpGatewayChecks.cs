@@ -33,6 +33,9 @@ internal static class McpGatewayChecks
     /// <summary>403: the credential lacks a scope that <c>mcp.tool_scopes</c> names for the called tool.</summary>
     public const string ScopeMissing = "mcp.scope_missing";
 
+    /// <summary>502: the MCP server answered a 3xx; neither it nor its <c>Location</c> is relayed (it would lead past the gateway).</summary>
+    public const string UpstreamRedirect = "mcp.upstream_redirect";
+
     /// <summary>404: no MCP server has protected resource metadata at this path.</summary>
     public const string MetadataUnknown = "mcp.metadata_unknown";
 }

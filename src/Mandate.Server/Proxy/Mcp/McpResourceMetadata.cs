@@ -61,7 +61,7 @@ internal static class McpResourceMetadata
         var tool = path is null || (path.Length > 0 && path[0] != '/') ? null : Find(tools, path);
         if (tool is null)
         {
-            await ProxyProblem.WriteAsync(http, ProxyRefusal.NotFound(McpGatewayChecks.MetadataUnknown, "no MCP server behind this gateway has protected resource metadata at this path; it is /.well-known/oauth-protected-resource followed by the path of the tool's resource"));
+            await ProxyProblem.WriteAsync(http, ProxyRefusal.NotFound(McpGatewayChecks.MetadataUnknown, "no MCP server behind this gateway has protected resource metadata at this path; it is /.well-known/oauth-protected-resource followed by the path of the tool's resource") with { Title = "unknown metadata document" });
             return;
         }
 

@@ -12,8 +12,10 @@ namespace Mandate.Server.Proxy.Mcp;
 /// Binds the MCP sessions of protocol revisions before 2026-07-28 to the caller that opened them (MCP security best
 /// practices §Session Hijacking: session ids bound to the user, never used to authenticate). Every agent presents the
 /// same vaulted key to a kind secret MCP server, so the server cannot tell whose session an id is; the gateway can.
-/// The agent sees <c>{upstream id}.{tag}</c>, the tag an HMAC over the server, agent, tenant, user and upstream id
-/// under a key derived from the key-encryption key: stateless, and the same on every broker node.
+/// The agent sees <c>{upstream id}.{tag}</c>, the tag an HMAC over the server, agent, tenant, user, run and upstream id
+/// under a key derived from the key-encryption key: stateless, and the same on every broker node. The run is bound too: a
+/// session holds what one run did (its tools' state, its pending requests), and another run of the same agent for the
+/// same user has its own authority, its own audit trail and its own revocation.
 /// </summary>
 internal sealed class McpSessions
 {
@@ -32,7 +34,7 @@ internal sealed class McpSessions
 
     /// <summary>
     /// Checks the request's <c>Mcp-Session-Id</c>, if any, and puts the upstream's id in its place. A session this caller
-    /// did not open through the gateway for this server (another agent's, tenant's or user's, or a made-up one) is 404,
+    /// did not open through the gateway for this server (another agent's, tenant's, user's or run's, or a made-up one) is 404,
     /// as for a session that ended (streamable HTTP §Session Management: the client then starts a new session).
     /// </summary>
     public ProxyRefusal? Resolve(HttpRequest request, string tool, IssuedToken caller)
@@ -50,7 +52,7 @@ internal sealed class McpSessions
 
         if (Unbind(tool, caller, presented[0] ?? "") is not { } upstreamId)
         {
-            return ProxyRefusal.NotFound(McpGatewayChecks.SessionUnknown, $"the Mcp-Session-Id is not a session of MCP server '{tool}' opened through this gateway by this agent for this tenant and user; start a new session with initialize");
+            return ProxyRefusal.NotFound(McpGatewayChecks.SessionUnknown, $"the Mcp-Session-Id is not a session of MCP server '{tool}' opened through this gateway by this agent for this tenant, user and run; start a new session with initialize") with { Title = "unknown MCP session" };
         }
 
         request.Headers[McpHeaderNames.SessionId] = upstreamId;
@@ -78,7 +80,7 @@ internal sealed class McpSessions
     {
         // Length-prefixed parts: no two different (tenant, user, …) can spell the same message.
         var message = new StringBuilder();
-        foreach (var part in new[] { tool, caller.Agent, caller.Tenant, caller.User ?? "", upstreamId })
+        foreach (var part in new[] { tool, caller.Agent, caller.Tenant, caller.User ?? "", caller.Run, upstreamId })
         {
             message.Append(part.Length).Append(':').Append(part);
         }
