@@ -226,7 +226,7 @@ public sealed class AuditCheckpointCommandTests
         await keys.RefreshAsync(CancellationToken.None);
         var checkpoints = Path.Combine(dir.Path, "checkpoints.jsonl");
         using var writer = new AuditCheckpointWriter(store, keys, checkpoints, options.Node, options.Issuer, TimeProvider.System);
-        Assert.NotNull(await writer.WriteAsync(CancellationToken.None));
+        Assert.NotNull((await writer.WriteAsync(CancellationToken.None)).Written);
         return (config, checkpoints, dir.Write("checkpoint-keys.jwks.json", keys.Current.JwksJson));
     }
 
