@@ -12,6 +12,18 @@ public sealed class AuditCheckpointCommandBrokerTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
+    public async Task Checkpoint_CheckpointsOff_ExitsTwoNamingTheSetting()
+    {
+        var config = TestConfig.Write(_dir);
+        await using var app = await TestBroker.StartAsync(config);
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "checkpoint", "-c", config);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("audit.checkpoints.file", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Checkpoint_RecordEditedSinceTheLastCheckpoint_ExitsOneNamingTheRecordAndSignsNothing()
     {
         var config = TestConfig.Write(_dir);

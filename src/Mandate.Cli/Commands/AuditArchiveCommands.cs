@@ -38,9 +38,22 @@ internal static class AuditArchiveCommands
         }
 
         var options = CommonOptions.LoadConfig(configPath);
+        if (options is null)
+        {
+            return ExitCodes.Usage;
+        }
+
         if (options is { AuditCheckpoints.File: null })
         {
             Output.Error("audit.checkpoints.file is not set: archiving needs signed checkpoints to prove the range; set it and let the broker write checkpoints first");
+            return ExitCodes.Usage;
+        }
+
+        // A bare file name is in the current folder, and the anchor keeps where the archive went.
+        target = Path.GetFullPath(target);
+        if (!Directory.Exists(Path.GetDirectoryName(target)))
+        {
+            Output.Error($"--to {target}: its folder does not exist; create it first or give a path in an existing folder");
             return ExitCodes.Usage;
         }
 
@@ -52,7 +65,7 @@ internal static class AuditArchiveCommands
                 return ExitCodes.Usage;
             }
 
-            var request = new AuditArchiveRequest { Before = before, Target = target, CheckpointFile = options!.AuditCheckpoints.File!, Keys = keys, Node = options.Node + "-cli" };
+            var request = new AuditArchiveRequest { Before = before, Target = target, CheckpointFile = options.AuditCheckpoints.File!, Keys = keys, Node = options.Node + "-cli" };
             var outcome = await AuditArchiver.ArchiveAsync(store, request, TimeProvider.System, ct);
             if (outcome.Refusal is { } refusal)
             {
