@@ -86,18 +86,18 @@ internal static class AuditArchiveCommands
         if (jwksPath is not null)
         {
             var keys = await CheckpointKeys.LoadAsync(null, jwksPath, ct);
-            return keys is null ? ExitCodes.Usage : await VerifyWithKeysAsync(archives, keys, ct);
+            return keys is null ? ExitCodes.Usage : await VerifyWithKeysAsync(archives, keys, true, ct);
         }
 
         // No JWKS: the checkpoint keys the broker keeps in its store (retired ones too).
         return await OfflineStore.ReadAsync(CommonOptions.LoadConfig(configPath), async store =>
         {
             var keys = await CheckpointKeys.LoadAsync(store, null, ct);
-            return await VerifyWithKeysAsync(archives, keys!, ct);
+            return await VerifyWithKeysAsync(archives, keys!, false, ct);
         }, ct);
     }
 
-    private static async Task<int> VerifyWithKeysAsync(string[] archives, IReadOnlyDictionary<string, Microsoft.IdentityModel.Tokens.JsonWebKey> keys, CancellationToken ct)
+    private static async Task<int> VerifyWithKeysAsync(string[] archives, IReadOnlyDictionary<string, Microsoft.IdentityModel.Tokens.JsonWebKey> keys, bool keysFromOutside, CancellationToken ct)
     {
         AuditTail? previous = null;
         foreach (var path in archives)
@@ -111,6 +111,11 @@ internal static class AuditArchiveCommands
 
             Output.Line($"[green]archive intact[/]: {Output.Escape(path)} holds records #{result.First} to #{result.Last}, signed checkpoint at #{result.Last} {Output.Escape(result.Covering!.Hash)}");
             previous = result.End;
+        }
+
+        if (!keysFromOutside)
+        {
+            Output.Line(CheckpointKeys.FromStoreNote);
         }
 
         return ExitCodes.Ok;
@@ -128,6 +133,11 @@ internal static class AuditArchiveCommands
 
         var archived = result.ArchivedThrough > 0 ? $"; records up to #{result.ArchivedThrough} were archived" : "";
         Output.Line($"[green]audit chain intact[/]: {result.RecordCount} records, head #{result.Head.Sequence} {Output.Escape(result.Head.Hash)}{archived}");
+        Output.Line(result.ArchivedThrough > 0
+            ? "[yellow]note:[/] the prune anchor's signature was checked against checkpoint keys read from the store itself; "
+              + "pass --checkpoint FILE --jwks <broker's JWKS> to check the chain against checkpoints and keys kept outside it"
+            : "[yellow]note:[/] the chain was checked against the store alone, which a chain rewritten wholesale also passes; "
+              + "pass --checkpoint FILE --jwks <broker's JWKS> to check it against checkpoints and keys kept outside it");
         return ExitCodes.Ok;
     }
 }
