@@ -6,7 +6,8 @@ namespace Mandate.Storage.Postgres;
 
 /// <summary>
 /// Compact audit records (<see cref="AuditCompactForm"/>): the batch insert that adds each new shape once and the
-/// records referencing it, in one statement, and the query joined with the shapes.
+/// records referencing it, in one statement, and the query joined with the shapes (a left join: a record whose shape
+/// row was deleted behind the store is still read, as <see cref="AuditRecord.MissingShape"/>).
 /// </summary>
 internal static class PostgresCompactAuditSql
 {
@@ -33,7 +34,7 @@ internal static class PostgresCompactAuditSql
     private const string Select = """
         SELECT a.seq, a.time, s.kind, s.outcome, s.agent, s.tenant, a."user", s.body, s.own_keys,
                a.run, a.jti, a.decision_id, a.trace_id, a.evidence, a.prev_hash, a.hash
-        FROM audit a JOIN audit_shapes s ON s.id = a.shape
+        FROM audit a LEFT JOIN audit_shapes s ON s.id = a.shape
         """;
 
     private static readonly PostgresAuditColumns Columns = new(
@@ -72,12 +73,12 @@ internal static class PostgresCompactAuditSql
         new AuditCompactRow(
             reader.GetInt64(0),
             reader.GetInt64(1),
-            reader.GetString(2),
-            reader.GetString(3),
+            PostgresValues.ReadOptionalText(reader, 2),
+            PostgresValues.ReadOptionalText(reader, 3),
             PostgresValues.ReadOptionalText(reader, 4),
             PostgresValues.ReadOptionalText(reader, 5),
             PostgresValues.ReadOptionalText(reader, 6),
-            reader.GetString(7),
+            PostgresValues.ReadOptionalText(reader, 7),
             PostgresValues.ReadOptionalText(reader, 8),
             PostgresValues.ReadOptionalText(reader, 9),
             PostgresValues.ReadOptionalText(reader, 10),

@@ -3,13 +3,17 @@ using Microsoft.Data.Sqlite;
 
 namespace Mandate.Storage.Sqlite;
 
-/// <summary>Reads compact audit records (<see cref="SqliteAuditWriter"/>) joined with their shapes.</summary>
+/// <summary>
+/// Reads compact audit records (<see cref="SqliteAuditWriter"/>) joined with their shapes. The join is a left join: a
+/// record whose shape row was deleted behind the store is still read (as <see cref="AuditRecord.MissingShape"/>), so
+/// it neither vanishes from queries nor hides from <c>audit verify</c>.
+/// </summary>
 internal static class SqliteAuditSql
 {
     private const string Select = """
         SELECT a.seq, a.time, s.kind, s.outcome, s.agent, s.tenant, a."user", s.body, s.own_keys,
                a.run, a.jti, a.decision_id, a.trace_id, a.evidence, a.prev_hash, a.hash
-        FROM audit a JOIN audit_shapes s ON s.id = a.shape
+        FROM audit a LEFT JOIN audit_shapes s ON s.id = a.shape
         """;
 
     private static readonly SqliteAuditColumns Columns = new(
@@ -22,12 +26,12 @@ internal static class SqliteAuditSql
         new AuditCompactRow(
             reader.GetInt64(0),
             reader.GetInt64(1),
-            reader.GetString(2),
-            reader.GetString(3),
+            SqliteValues.OptionalString(reader, 2),
+            SqliteValues.OptionalString(reader, 3),
             SqliteValues.OptionalString(reader, 4),
             SqliteValues.OptionalString(reader, 5),
             SqliteValues.OptionalString(reader, 6),
-            reader.GetString(7),
+            SqliteValues.OptionalString(reader, 7),
             SqliteValues.OptionalString(reader, 8),
             SqliteValues.OptionalString(reader, 9),
             SqliteValues.OptionalString(reader, 10),

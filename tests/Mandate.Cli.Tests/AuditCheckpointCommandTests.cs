@@ -15,7 +15,7 @@ namespace Mandate.Cli.Tests;
 public sealed class AuditCheckpointCommandTests
 {
     [Fact]
-    public async Task Verify_IntactStore_ExitsZero()
+    public async Task Verify_IntactStore_ExitsZeroSayingTheKeysCameFromTheStore()
     {
         using var dir = new TempFolder();
         var (config, checkpoints, _) = await BrokerAsync(dir, ["alice", "bob", "carol"]);
@@ -24,6 +24,19 @@ public sealed class AuditCheckpointCommandTests
 
         Assert.True(exit == 0, output);
         Assert.Contains("audit chain matches 1 signed checkpoints", output, StringComparison.Ordinal);
+        Assert.Contains("checked against keys read from the store itself; pass --jwks", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_IntactStoreWithJwks_NoStoreKeysNote()
+    {
+        using var dir = new TempFolder();
+        var (config, checkpoints, jwks) = await BrokerAsync(dir, ["alice"]);
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config, "--checkpoint", checkpoints, "--jwks", jwks);
+
+        Assert.True(exit == 0, output);
+        Assert.DoesNotContain("keys read from the store", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -226,7 +239,7 @@ public sealed class AuditCheckpointCommandTests
         await keys.RefreshAsync(CancellationToken.None);
         var checkpoints = Path.Combine(dir.Path, "checkpoints.jsonl");
         using var writer = new AuditCheckpointWriter(store, keys, checkpoints, options.Node, options.Issuer, TimeProvider.System);
-        Assert.NotNull(await writer.WriteAsync(CancellationToken.None));
+        Assert.NotNull((await writer.WriteAsync(CancellationToken.None)).Written);
         return (config, checkpoints, dir.Write("checkpoint-keys.jwks.json", keys.Current.JwksJson));
     }
 

@@ -18,6 +18,8 @@ public sealed class AuditCommandTests
 
         Assert.Equal(0, exit);
         Assert.Contains("audit chain intact: 3 records", output);
+        Assert.Contains("checked against the store alone", output, StringComparison.Ordinal);
+        Assert.Contains("--jwks", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,14 +28,14 @@ public sealed partial class ConsoleLoginCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ConsoleLogin_ConsoleOff_ExitsOneAndSaysHowToTurnItOn()
+    public async Task ConsoleLogin_ConsoleOff_ExitsTwoAndSaysHowToTurnItOn()
     {
         var config = TestConfig.Write(_dir);
         await using var app = await TestBroker.StartAsync(config);
 
         var (exit, output) = await CliRunner.RunAsync("console", "login", "-c", config);
 
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("console.listen", output, StringComparison.Ordinal);
         Assert.DoesNotMatch(LoginLink(), output);
     }

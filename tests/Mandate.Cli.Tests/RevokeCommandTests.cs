@@ -1,3 +1,6 @@
+using Mandate.Core.Audit;
+using Mandate.Core.Storage;
+
 namespace Mandate.Cli.Tests;
 
 public sealed class RevokeCommandTests
@@ -29,5 +32,39 @@ public sealed class RevokeCommandTests
 
         Assert.Equal(2, exit);
         Assert.Contains("admin socket", output);
+    }
+
+    [Theory]
+    [InlineData("--run", "run_never_used")]
+    [InlineData("--user", "nobody@acme.example")]
+    [InlineData("--tenant", "no-such-tenant")]
+    public async Task Revoke_ValueNoAuditRecordCarries_RevokesAndNotesIt(string option, string value)
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        await using var app = await TestBroker.StartAsync(config);
+
+        var (exit, output) = await CliRunner.RunAsync("revoke", "-c", config, option, value);
+
+        // The revocation stands: a run id, user or tenant may be revoked before its first use.
+        Assert.True(exit == 0, output);
+        Assert.Contains("revoked and recorded", output, StringComparison.Ordinal);
+        Assert.Contains($"no audit record carries {option[2..]} {value}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoke_RunTheTrailCarries_NoNote()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        await using var app = await TestBroker.StartAsync(config);
+        await app.Runtime.Store.CommitAsync(
+            new StoreBatch([new AuditEvent { Kind = AuditKinds.Decision, Time = DateTimeOffset.UtcNow, Outcome = "allow", Run = "run_used", Tenant = "acme" }]),
+            CancellationToken.None);
+
+        var (exit, output) = await CliRunner.RunAsync("revoke", "-c", config, "--run", "run_used");
+
+        Assert.True(exit == 0, output);
+        Assert.DoesNotContain("note:", output, StringComparison.Ordinal);
     }
 }

@@ -88,6 +88,28 @@ public sealed class PostgresAuditChainTests : IAsyncDisposable
     }
 
     [PostgresFact]
+    public async Task Verify_ShapeDeletedBySuperuser_ReportsMissingShapeAndReadersKeepTheRecord()
+    {
+        var store = await SeedAsync();
+
+        // Record 3 is the only denial, so its shape is its own; ALL also switches off the foreign key's check.
+        await _schema.ExecuteAsync(
+            "ALTER TABLE audit_shapes DISABLE TRIGGER ALL; DELETE FROM audit_shapes WHERE id = (SELECT shape FROM audit WHERE seq = 3); "
+            + "ALTER TABLE audit_shapes ENABLE TRIGGER ALL;");
+
+        var result = await AuditVerifier.VerifyAsync(store, null, None);
+        var read = new List<AuditRecord>();
+        await foreach (var record in store.ReadAuditAsync(new AuditQuery { Run = "run-3" }, None))
+        {
+            read.Add(record);
+        }
+
+        Assert.Equal(AuditProblemKind.MissingShape, result.Problem);
+        Assert.Equal(3, result.Sequence);
+        Assert.True(Assert.Single(read).MissingShape);
+    }
+
+    [PostgresFact]
     public async Task Verify_RecordDeletedBySuperuser_ReportsSequenceGap()
     {
         var store = await SeedAsync();

@@ -16,6 +16,8 @@ public sealed class SqliteAuditTamperTests : SqliteTestBase
     // Record 3 is the only denial, so its shape is its own; records 2 and 4 share one.
     private const string ShapeOf3 = "(SELECT shape FROM audit WHERE seq = 3)";
 
+    private const string DeleteShapeOf3 = "PRAGMA foreign_keys = OFF;" + DropGuards + $"DELETE FROM audit_shapes WHERE id = {ShapeOf3};";
+
     [Fact]
     public async Task VerifyAsync_SharedPartEdited_ReportsHashMismatchAtThatRecord()
     {
@@ -58,6 +60,40 @@ public sealed class SqliteAuditTamperTests : SqliteTestBase
         var result = await VerifyAsync(path);
         Assert.Equal(AuditProblemKind.HashMismatch, result.Problem);
         Assert.Equal(3, result.Sequence);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_ShapeDeleted_ReportsMissingShapeAtThatRecord()
+    {
+        var (path, _) = await CreateLogAsync();
+
+        await ExecuteRawAsync(path, DeleteShapeOf3);
+
+        var result = await VerifyAsync(path);
+        Assert.Equal(AuditProblemKind.MissingShape, result.Problem);
+        Assert.Equal(3, result.Sequence);
+        Assert.Contains("shape", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadAuditAsync_ShapeDeleted_StillReturnsTheRecordAsMissingItsShape()
+    {
+        var (path, _) = await CreateLogAsync();
+
+        await ExecuteRawAsync(path, DeleteShapeOf3);
+
+        await using var store = OpenStore(path);
+        var all = await ReadAllAsync(store);
+        var byUser = new List<AuditRecord>();
+        await foreach (var record in store.ReadAuditAsync(new AuditQuery { User = "https://login.acme.example|user-3" }, Cancellation))
+        {
+            byUser.Add(record);
+        }
+
+        Assert.Equal([1L, 2, 3, 4, 5], all.Select(r => r.Sequence));
+        Assert.True(all[2].MissingShape);
+        Assert.Null(all[2].TryReadEvent());
+        Assert.Equal(3, Assert.Single(byUser).Sequence);
     }
 
     [Fact]

@@ -38,9 +38,22 @@ internal static class AuditArchiveCommands
         }
 
         var options = CommonOptions.LoadConfig(configPath);
+        if (options is null)
+        {
+            return ExitCodes.Usage;
+        }
+
         if (options is { AuditCheckpoints.File: null })
         {
             Output.Error("audit.checkpoints.file is not set: archiving needs signed checkpoints to prove the range; set it and let the broker write checkpoints first");
+            return ExitCodes.Usage;
+        }
+
+        // A bare file name is in the current folder, and the anchor keeps where the archive went.
+        target = Path.GetFullPath(target);
+        if (!Directory.Exists(Path.GetDirectoryName(target)))
+        {
+            Output.Error($"--to {target}: its folder does not exist; create it first or give a path in an existing folder");
             return ExitCodes.Usage;
         }
 
@@ -52,7 +65,7 @@ internal static class AuditArchiveCommands
                 return ExitCodes.Usage;
             }
 
-            var request = new AuditArchiveRequest { Before = before, Target = target, CheckpointFile = options!.AuditCheckpoints.File!, Keys = keys, Node = options.Node + "-cli" };
+            var request = new AuditArchiveRequest { Before = before, Target = target, CheckpointFile = options.AuditCheckpoints.File!, Keys = keys, Node = options.Node + "-cli" };
             var outcome = await AuditArchiver.ArchiveAsync(store, request, TimeProvider.System, ct);
             if (outcome.Refusal is { } refusal)
             {
@@ -73,18 +86,18 @@ internal static class AuditArchiveCommands
         if (jwksPath is not null)
         {
             var keys = await CheckpointKeys.LoadAsync(null, jwksPath, ct);
-            return keys is null ? ExitCodes.Usage : await VerifyWithKeysAsync(archives, keys, ct);
+            return keys is null ? ExitCodes.Usage : await VerifyWithKeysAsync(archives, keys, true, ct);
         }
 
         // No JWKS: the checkpoint keys the broker keeps in its store (retired ones too).
         return await OfflineStore.ReadAsync(CommonOptions.LoadConfig(configPath), async store =>
         {
             var keys = await CheckpointKeys.LoadAsync(store, null, ct);
-            return await VerifyWithKeysAsync(archives, keys!, ct);
+            return await VerifyWithKeysAsync(archives, keys!, false, ct);
         }, ct);
     }
 
-    private static async Task<int> VerifyWithKeysAsync(string[] archives, IReadOnlyDictionary<string, Microsoft.IdentityModel.Tokens.JsonWebKey> keys, CancellationToken ct)
+    private static async Task<int> VerifyWithKeysAsync(string[] archives, IReadOnlyDictionary<string, Microsoft.IdentityModel.Tokens.JsonWebKey> keys, bool keysFromOutside, CancellationToken ct)
     {
         AuditTail? previous = null;
         foreach (var path in archives)
@@ -98,6 +111,11 @@ internal static class AuditArchiveCommands
 
             Output.Line($"[green]archive intact[/]: {Output.Escape(path)} holds records #{result.First} to #{result.Last}, signed checkpoint at #{result.Last} {Output.Escape(result.Covering!.Hash)}");
             previous = result.End;
+        }
+
+        if (!keysFromOutside)
+        {
+            Output.Line(CheckpointKeys.FromStoreNote);
         }
 
         return ExitCodes.Ok;
@@ -115,6 +133,11 @@ internal static class AuditArchiveCommands
 
         var archived = result.ArchivedThrough > 0 ? $"; records up to #{result.ArchivedThrough} were archived" : "";
         Output.Line($"[green]audit chain intact[/]: {result.RecordCount} records, head #{result.Head.Sequence} {Output.Escape(result.Head.Hash)}{archived}");
+        Output.Line(result.ArchivedThrough > 0
+            ? "[yellow]note:[/] the prune anchor's signature was checked against checkpoint keys read from the store itself; "
+              + "pass --checkpoint FILE --jwks <broker's JWKS> to check the chain against checkpoints and keys kept outside it"
+            : "[yellow]note:[/] the chain was checked against the store alone, which a chain rewritten wholesale also passes; "
+              + "pass --checkpoint FILE --jwks <broker's JWKS> to check it against checkpoints and keys kept outside it");
         return ExitCodes.Ok;
     }
 }

@@ -36,7 +36,13 @@ internal static class AuditCheckpointVerification
             return ExitCodes.Failed;
         }
 
-        return await CheckStoreAsync(store, file.Checkpoints, anchor?.Sequence ?? 0, ct);
+        var exit = await CheckStoreAsync(store, file.Checkpoints, anchor?.Sequence ?? 0, ct);
+        if (exit == ExitCodes.Ok && jwksPath is null)
+        {
+            Output.Line(CheckpointKeys.FromStoreNote);
+        }
+
+        return exit;
     }
 
     private static async Task<int> CheckStoreAsync(IMandateStore store, IReadOnlyList<AuditCheckpoint> checkpoints, long archivedThrough, CancellationToken ct)

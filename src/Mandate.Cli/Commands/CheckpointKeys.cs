@@ -7,6 +7,12 @@ namespace Mandate.Cli.Commands;
 /// <summary>The checkpoint keys a command verifies signed checkpoints with: a JWKS file when given, else the store's.</summary>
 internal static class CheckpointKeys
 {
+    /// <summary>
+    /// Said after a check that used the store's keys: whoever can rewrite the store can also add a key there and re-sign.
+    /// </summary>
+    public const string FromStoreNote = "[yellow]note:[/] checkpoint signatures were checked against keys read from the store itself; "
+        + "pass --jwks <broker's JWKS> to check them against keys from outside it";
+
     /// <summary>The keys, or null when the JWKS file cannot be read (reported).</summary>
     public static async Task<Dictionary<string, JsonWebKey>?> LoadAsync(IMandateStore? store, string? jwksPath, CancellationToken ct) =>
         jwksPath is not null ? FromFile(jwksPath) : store is null ? [] : await AuditCheckpointKeys.FromStoreAsync(store, ct);

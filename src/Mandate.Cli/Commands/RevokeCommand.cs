@@ -82,6 +82,11 @@ internal static class RevokeCommand
                 Output.Line("[yellow]note:[/] no credential with this jti is in the audit trail: check the jti (mandate audit query --jti); the revocation stands either way");
             }
 
+            if (result.TryGetProperty("seen", out var seen) && seen.ValueKind == System.Text.Json.JsonValueKind.False)
+            {
+                Output.Line($"[yellow]note:[/] no audit record carries {name} {Output.Escape(value)} yet: check it (mandate audit query --{name}); the revocation stands either way");
+            }
+
             // Agents are registered only in the configuration: a kill switch on an ID no agent has stops nothing, so say so.
             if (name == "agent" && !options.Agents.Any(a => a.Id == value))
             {

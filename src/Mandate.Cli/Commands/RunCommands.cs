@@ -80,8 +80,9 @@ internal static class RunCommands
 
     /// <summary>
     /// Runs <paramref name="action"/> against the running broker's admin API. A refusal from the broker is
-    /// <see cref="ExitCodes.Failed"/>; an argument the broker finds malformed (400, 413, 415), an invalid configuration or an
-    /// admin socket nobody answers is <see cref="ExitCodes.Usage"/>.
+    /// <see cref="ExitCodes.Failed"/>; an argument the broker finds malformed (400, 413, 415), a feature that is off in the
+    /// configuration (audit checkpoints, the console), an invalid configuration or an admin socket nobody answers is
+    /// <see cref="ExitCodes.Usage"/>.
     /// </summary>
     internal static Task<int> WithAdminAsync(string configPath, Func<MandateAdminClient, Task<int>> action) =>
         WithAdminAsync(configPath, (admin, _) => action(admin));
@@ -105,10 +106,10 @@ internal static class RunCommands
             Output.Error($"cannot reach the broker's admin socket {options.AdminSocket}: is 'mandate serve' running with this configuration, as this user?");
             return ExitCodes.Usage;
         }
-        catch (MandateErrorException e) when (e.Status is 400 or 413 or 415)
+        catch (MandateErrorException e) when (e.Status is 400 or 413 or 415 || e.CheckId is Server.Admin.AdminChecks.CheckpointsOff or Server.Console.ConsoleChecks.Disabled)
         {
-            // The broker found an argument malformed (a TTL out of range, an ID outside the trust domain) and did nothing:
-            // the operator's mistake to fix, not a "no" to the request.
+            // The broker found an argument malformed (a TTL out of range, an ID outside the trust domain), or the feature
+            // asked for is off in its configuration, and did nothing: the operator's mistake to fix, not a "no" to the request.
             Output.Error(e.Message);
             return ExitCodes.Usage;
         }

@@ -32,4 +32,7 @@ public enum AuditProblemKind
 
     /// <summary>The prune anchor the log starts at has no valid signed checkpoint: its records were deleted, not archived.</summary>
     AnchorNotSigned,
+
+    /// <summary>A record's shape (the part it shares with similar records) is missing from the store: it was deleted.</summary>
+    MissingShape,
 }

@@ -60,4 +60,11 @@ public sealed record AuditRecord(long Sequence, string Payload, string PreviousH
     /// query answers from these columns and an edited column would hide or invent records.
     /// </summary>
     public AuditIndexColumns? Columns { get; init; }
+
+    /// <summary>
+    /// The store holds the record but not the shape it references (its shared part, deleted behind the store): its
+    /// payload cannot be rebuilt, so it is read with an empty one, listed as unreadable, and
+    /// <see cref="AuditVerifier"/> reports it.
+    /// </summary>
+    public bool MissingShape { get; init; }
 }

@@ -100,6 +100,17 @@ public static class AuditVerifier
                 (expected, last));
         }
 
+        if (record.MissingShape)
+        {
+            return AuditVerificationResult.Invalid(
+                AuditProblemKind.MissingShape,
+                record.Sequence,
+                $"Record {record.Sequence}'s shape (the part it shares with similar records, in audit_shapes) is missing: "
+                + "it was deleted, so the record cannot be read; restore the store from a backup.",
+                count,
+                head);
+        }
+
         // The hash covers the sequence, so a record moved to another position fails here too.
         var computed = AuditChain.ComputeHash(record.Sequence, record.PreviousHash, record.Payload);
         if (!string.Equals(computed, record.Hash, StringComparison.Ordinal))

@@ -99,8 +99,9 @@ public sealed partial class ResolveStage
 
         await foreach (var first in _store.ReadAuditAsync(new AuditQuery { Run = run, Limit = 1 }, cancellationToken))
         {
-            var owner = first.Event;
-            if (owner.Agent != agent || owner.Tenant != tenant || owner.User != user)
+            // A record that cannot be read (an edited store, which `audit verify` names) proves no owner: the id stays taken.
+            var owner = first.TryReadEvent();
+            if (owner is null || owner.Agent != agent || owner.Tenant != tenant || owner.User != user)
             {
                 // Whose run it is stays unsaid: the caller learns only that the id is taken.
                 return ResolveChecks.NamedRunTaken.Refuse($"run '{run}' is already the run of another agent, tenant or user; runs are not shared, so name a run id of your own or omit run");

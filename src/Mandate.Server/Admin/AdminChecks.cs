@@ -19,6 +19,9 @@ public static class AdminChecks
     /// <summary>409: an audit checkpoint was asked for but <c>audit.checkpoints.file</c> is not set.</summary>
     public const string CheckpointsOff = "admin.checkpoints_off";
 
+    /// <summary>409: no audit checkpoint was signed because the chain since the last one does not verify (the detail names the record).</summary>
+    public const string AuditChainBroken = "admin.audit_chain_broken";
+
     /// <summary>400: an approvals filter that is not a status.</summary>
     public const string ApprovalStatusInvalid = "admin.approval_status_invalid";
 

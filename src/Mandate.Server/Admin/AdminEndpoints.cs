@@ -68,28 +68,35 @@ public static class AdminEndpoints
             return ProblemChecks.Problem(AdminChecks.RevocationInvalid, "invalid revocation", problem, StatusCodes.Status400BadRequest);
         }
 
+        // Read before revoking: the revocation's own record carries the run, tenant or user it names.
+        var seen = target is RevocationTarget.Run or RevocationTarget.Tenant or RevocationTarget.User
+            ? await SeenAsync(store, Carrying(target, request.Value), cancellationToken)
+            : null;
         var (r, recorded) = await revocations.RevokeAsync(target, request.Value, request.By ?? "admin", request.Reason, null, cancellationToken);
-        var issued = target == RevocationTarget.Token ? await IssuedHereAsync(store, request.Value, cancellationToken) : null;
+        var issued = target == RevocationTarget.Token
+            ? await SeenAsync(store, new AuditQuery { Jti = request.Value, Kind = AuditKinds.Issuance, Limit = 1 }, cancellationToken)
+            : null;
 
         // 201: in force and durable. 202: in force in this broker now, written when the store returns.
         return Results.Json(
             new
             {
-                id = r.Id, target = r.Target.ToString().ToLowerInvariant(), value = r.Value, revoked_at = r.RevokedAt, recorded, issued,
+                id = r.Id, target = r.Target.ToString().ToLowerInvariant(), value = r.Value, revoked_at = r.RevokedAt, recorded, issued, seen,
                 status = recorded ? RevocationStatus.Recorded : RevocationStatus.Pending,
             },
             statusCode: recorded ? StatusCodes.Status201Created : StatusCodes.Status202Accepted);
     }
 
     /// <summary>
-    /// Whether the trail holds an issuance with this jti, so a mistyped jti during an incident is noticed (the
-    /// revocation stands either way); null when the store cannot say.
+    /// Whether the trail holds a record matching <paramref name="query"/> (an issuance with the jti; any record with the
+    /// run, tenant or user), so a mistyped value during an incident is noticed (the revocation stands either way: it may
+    /// come before first use); null when the store cannot say.
     /// </summary>
-    private static async Task<bool?> IssuedHereAsync(IMandateStore store, string jti, CancellationToken cancellationToken)
+    private static async Task<bool?> SeenAsync(IMandateStore store, AuditQuery query, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var _ in store.ReadAuditAsync(new AuditQuery { Jti = jti, Kind = AuditKinds.Issuance, Limit = 1 }, cancellationToken))
+            await foreach (var _ in store.ReadAuditAsync(query, cancellationToken))
             {
                 return true;
             }
@@ -101,6 +108,13 @@ public static class AdminEndpoints
             return null;
         }
     }
+
+    private static AuditQuery Carrying(RevocationTarget target, string value) => target switch
+    {
+        RevocationTarget.Run => new AuditQuery { Run = value, Limit = 1 },
+        RevocationTarget.Tenant => new AuditQuery { Tenant = value, Limit = 1 },
+        _ => new AuditQuery { User = value, Limit = 1 },
+    };
 
     private static async Task<IResult> EnableAgentAsync(HttpRequest http, RevocationService revocations, CancellationToken cancellationToken)
     {

@@ -16,8 +16,13 @@ internal static class AuditCheckpointEndpoint
             return ProblemChecks.Problem(AdminChecks.CheckpointsOff, "audit checkpoints are off", "set audit.checkpoints.file in mandate.yaml", StatusCodes.Status409Conflict);
         }
 
-        var checkpoint = await writer.WriteAsync(cancellationToken);
-        return checkpoint is null
+        var outcome = await writer.WriteAsync(cancellationToken);
+        if (outcome.Refusal is { } refusal)
+        {
+            return ProblemChecks.Problem(AdminChecks.AuditChainBroken, "audit chain broken", refusal, StatusCodes.Status409Conflict);
+        }
+
+        return outcome.Written is not { } checkpoint
             ? Results.Json(new { written = false })
             : Results.Json(new { written = true, sequence = checkpoint.Sequence, hash = checkpoint.Hash, time = checkpoint.Time });
     }

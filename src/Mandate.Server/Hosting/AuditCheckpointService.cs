@@ -29,9 +29,15 @@ internal sealed partial class AuditCheckpointService : BackgroundService
         {
             try
             {
-                if (await _writer.WriteAsync(stoppingToken) is { } checkpoint)
+                var outcome = await _writer.WriteAsync(stoppingToken);
+                if (outcome.Written is { } checkpoint)
                 {
                     LogWritten(_logger, checkpoint.Sequence);
+                }
+                else if (outcome.Refusal is { } refusal)
+                {
+                    // Every tick refuses again until the chain verifies: a checkpoint would sign the tampered chain.
+                    LogRefused(_logger, outcome.Broken!.Sequence ?? 0, refusal);
                 }
                 else
                 {
@@ -51,6 +57,9 @@ internal sealed partial class AuditCheckpointService : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Audit chain head has not moved since the last checkpoint; none written")]
     private static partial void LogHeadUnchanged(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Audit checkpoint refused, chain broken at record {Sequence}: {Refusal}")]
+    private static partial void LogRefused(ILogger logger, long sequence, string refusal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Audit checkpoint failed, will retry: {Error}")]
     private static partial void LogFailed(ILogger logger, string error);

@@ -5,7 +5,8 @@ namespace Mandate.Core.Audit.Checkpoints;
 
 /// <summary>
 /// Signs the audit chain head and appends it to the checkpoint file (append-only, flushed to disk before returning),
-/// unless the head has not moved since the last checkpoint in that file.
+/// unless the head has not moved since the last checkpoint in that file, or the chain since that checkpoint does not
+/// verify: a checkpoint signed over an edited or deleted record would vouch for the tampering.
 /// </summary>
 public sealed class AuditCheckpointWriter : IDisposable
 {
@@ -38,18 +39,27 @@ public sealed class AuditCheckpointWriter : IDisposable
         _written = written;
     }
 
-    /// <summary>The checkpoint written, or null when the head is where the last checkpoint left it.</summary>
-    public async Task<AuditCheckpoint?> WriteAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The checkpoint written; <see cref="AuditCheckpointOutcome.Unchanged"/> when the head is where the last checkpoint
+    /// left it; a refusal naming the first bad record when the chain since the last checkpoint does not verify.
+    /// </summary>
+    public async Task<AuditCheckpointOutcome> WriteAsync(CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken);
         try
         {
             var last = _last ?? LastInFile() ?? AuditTail.Genesis;
-            var head = await HeadAfterAsync(last, cancellationToken);
+            var segment = await AuditSegmentVerifier.VerifySinceAsync(_log, last, cancellationToken);
+            if (!segment.IsValid)
+            {
+                return AuditCheckpointOutcome.Refused(segment);
+            }
+
+            var head = segment.RecordCount == 0 ? last : segment.Head;
             if (head == last)
             {
                 _last = last;
-                return null;
+                return AuditCheckpointOutcome.Unchanged;
             }
 
             var keys = await _keys.GetAsync(cancellationToken);
@@ -57,23 +67,12 @@ public sealed class AuditCheckpointWriter : IDisposable
             Append(checkpoint.ToJsonLine());
             _last = head;
             _written?.Invoke(checkpoint);
-            return checkpoint;
+            return AuditCheckpointOutcome.Wrote(checkpoint);
         }
         finally
         {
             _lock.Release();
         }
-    }
-
-    private async Task<AuditTail> HeadAfterAsync(AuditTail last, CancellationToken cancellationToken)
-    {
-        var head = last;
-        await foreach (var record in _log.ReadAuditAsync(new AuditQuery { AfterSequence = last.Sequence }, cancellationToken))
-        {
-            head = new AuditTail(record.Sequence, record.Hash);
-        }
-
-        return head;
     }
 
     /// <summary>The head of the file's last line, so a restarted broker does not repeat it; the line is this node's own writing.</summary>
