@@ -83,7 +83,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             return refused;
         }
 
-        return await PollAsync(id, actor.SpiffeId, request, cancellationToken);
+        return await PollAsync(id, actor, request, cancellationToken);
     }
 
     /// <summary>
@@ -104,12 +104,12 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             : ApprovalChecks.ActorTokenMissing.Refuse("send actor_token together with actor_token_type=urn:ietf:params:oauth:token-type:jwt, or neither when the client certificate identifies the agent");
     }
 
-    private async Task<Result<TokenResponse>> PollAsync(string id, string agent, TokenRequest request, CancellationToken cancellationToken)
+    private async Task<Result<TokenResponse>> PollAsync(string id, AttestedActor actor, TokenRequest request, CancellationToken cancellationToken)
     {
         var approval = await _store.GetApprovalAsync(id, cancellationToken);
 
         // The same answer for unknown and foreign ids: an agent learns nothing about other agents' approvals.
-        if (approval is null || approval.Agent != agent)
+        if (approval is null || approval.Agent != actor.SpiffeId)
         {
             return ApprovalChecks.Unknown.Refuse("auth_req_id is unknown or was issued to another agent");
         }
@@ -130,6 +130,11 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
         if (request.AuthorizationDetails is { } details && !SameDetails(details, approval))
         {
             return ApprovalChecks.DetailsDiffer.Refuse($"authorization_details differ from those approval '{id}' was requested for; an approval covers exactly one tool call, so make a new token request");
+        }
+
+        if (await ApprovalPollSubject.RefusalAsync(_attest, request, actor, approval, cancellationToken) is { } otherSubject)
+        {
+            return otherSubject;
         }
 
         var now = _time.GetUtcNow();
