@@ -1,10 +1,11 @@
 using Mandate.Core.Approvals;
+using Mandate.Core.Audit;
 using Mandate.Core.Storage;
 using Xunit;
 
 namespace Mandate.Storage.ContractTests;
 
-/// <summary>Finding an approval again by what it is bound to (a retried MCP tool call).</summary>
+/// <summary>Finding an approval again by what it is bound to (a retried token request or MCP tool call), on any node.</summary>
 public abstract partial class StoreContractTests
 {
     [StoreFact]
@@ -37,6 +38,32 @@ public abstract partial class StoreContractTests
         Assert.Equal(ApprovalStatus.Denied, found.Status);
         Assert.Equal("admin:carol", found.Approver);
         Assert.Equal("a3", (await store.FindApprovalByBindingAsync("call-2", Cancellation))!.Id);
+    }
+
+    [StoreFact]
+    public async Task FindApprovalByBinding_TwoAskedAtTheSameInstant_ReturnsTheGreatestId()
+    {
+        // Two nodes that raced to ask for the same call then agree on which one every retry is answered with.
+        await using var store = await CreateMigratedStoreAsync();
+        await store.CommitAsync(new StoreBatch(Approval("areq_b") with { BindingHash = "call-1" }, Approval("areq_a") with { BindingHash = "call-1" }), Cancellation);
+
+        Assert.Equal("areq_b", (await store.FindApprovalByBindingAsync("call-1", Cancellation))!.Id);
+    }
+
+    [StoreFact]
+    public async Task FindApprovalByBinding_RepeatRecorded_ApprovalStillPendingAndUnchanged()
+    {
+        // A retried token request records only its audit events: the pending approval it is answered with stays as it was.
+        await using var store = await CreateMigratedStoreAsync();
+        var approval = Approval("a1") with { BindingHash = "call-1" };
+        await store.CommitAsync(new StoreBatch(approval, ApprovalAuditEvents.Requested(approval, "node-a")), Cancellation);
+
+        await store.CommitAsync(new StoreBatch(ApprovalAuditEvents.Repeated(approval, "dec_retry", StoreTestData.Epoch.AddSeconds(30), "node-b")), Cancellation);
+
+        Assert.Equal(approval, await store.FindApprovalByBindingAsync("call-1", Cancellation));
+        var requested = (await ReadAllAsync(store)).Where(r => r.Event.Kind == AuditKinds.ApprovalRequested).ToList();
+        Assert.Equal(["pending", "repeated"], requested.Select(r => r.Event.Outcome));
+        Assert.Equal("dec_retry", requested[1].Event.Evidence["repeated_decision_id"]);
     }
 
     [StoreFact]

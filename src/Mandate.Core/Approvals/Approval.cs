@@ -1,3 +1,4 @@
+using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
 
 namespace Mandate.Core.Approvals;
@@ -78,4 +79,7 @@ public sealed record Approval : IStoreChange
     public string? Jti { get; init; }
 
     public bool IsExpired(DateTimeOffset now) => Status == ApprovalStatus.Pending && now >= ExpiresAt;
+
+    /// <summary>Whom the approval grants for, as revocations judge it: asked at <see cref="CreatedAt"/>, with the user token of <see cref="IdentityIssuedAt"/>.</summary>
+    public GrantPrincipal Principal() => new(Agent, Tenant, User, Run, CreatedAt) { IdentityIssuedAt = IdentityIssuedAt };
 }

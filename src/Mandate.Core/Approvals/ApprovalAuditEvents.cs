@@ -8,6 +8,14 @@ public static class ApprovalAuditEvents
     public static AuditEvent Requested(Approval a, string node) =>
         Event(a, AuditKinds.ApprovalRequested, a.CreatedAt, "pending", a.BindingMessage, node, Evidence(a));
 
+    /// <summary>
+    /// A retried request found <paramref name="a"/> still pending for the same tool call and was answered with its id
+    /// (decision <paramref name="decisionId"/>); no second approval was asked for.
+    /// </summary>
+    public static AuditEvent Repeated(Approval a, string decisionId, DateTimeOffset at, string node) =>
+        Event(a, AuditKinds.ApprovalRequested, at, "repeated", a.BindingMessage, node,
+            new SortedDictionary<string, string>(Evidence(a), StringComparer.Ordinal) { ["repeated_decision_id"] = decisionId });
+
     public static AuditEvent Decided(Approval a, ApprovalStatus outcome, string approver, string? reason, DateTimeOffset at, string node) =>
         Event(
             a,

@@ -6,8 +6,8 @@ using Mandate.Policy.Expressions;
 namespace Mandate.Core.Approvals;
 
 /// <summary>
-/// What an approval is bound to, hashed: agent, run, tool, scope, tenant, user and the canonical
-/// authorization_details (object keys sorted, no whitespace). Any difference, e.g. another refund amount,
+/// What an approval is bound to, hashed: agent, run (empty when the broker made one up for the request alone), tool,
+/// scope, tenant, user and the canonical authorization_details (object keys sorted, no whitespace). Any difference, e.g. another refund amount,
 /// gives another hash, so an approval can never be reused for a different tool call.
 /// </summary>
 public static class ApprovalBinding

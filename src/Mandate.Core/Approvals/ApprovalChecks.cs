@@ -17,6 +17,8 @@ public static class ApprovalChecks
 
     /// <summary>The approval was asked with a DPoP proof or client certificate, and the poll is not bound the same way.</summary>
     public static readonly Check SenderDiffers = new("approval.sender_differs", E.InvalidGrant);
+    /// <summary>The poll's subject_token names another user, tenant or run than the approval was asked for.</summary>
+    public static readonly Check SubjectDiffers = new("approval.subject_differs", E.InvalidGrant);
     public static readonly Check Consumed = new("approval.consumed", E.InvalidGrant);
     public static readonly Check Denied = new("approval.denied", E.AccessDenied);
     public static readonly Check Expired = new("approval.expired", E.ExpiredToken);

@@ -1,4 +1,5 @@
 using Mandate.Core.Approvals;
+using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Grants;
@@ -20,34 +21,68 @@ public sealed class ApprovalRequests
     public const int PollInterval = 5;
 
     private readonly IUnitOfWork _trail;
+    private readonly IMandateStore _store;
+    private readonly AttestStage _attest;
     private readonly MandateOptions _options;
 
-    public ApprovalRequests(IUnitOfWork trail, MandateOptions options)
+    public ApprovalRequests(IUnitOfWork trail, IMandateStore store, AttestStage attest, MandateOptions options)
     {
         _trail = trail;
+        _store = store;
+        _attest = attest;
         _options = options;
     }
 
-    /// <summary>Records the pending approval with its decision record; the answer is always a refusal (pending).</summary>
+    /// <summary>
+    /// Records the pending approval with its decision record; the answer is always a refusal (pending). A retry of a
+    /// request whose approval is still pending gets that approval's <c>auth_req_id</c> again, so approvers see one
+    /// request, not one per retry.
+    /// </summary>
     public async Task<OAuthError> RequestAsync(GrantFacts facts, ResolvedTool tool, RequestDetails details, ToolDecision decided, TimeSpan lifetime, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(decided);
         var approval = Create(facts, tool, details, decided.Decision, lifetime);
         var pending = GrantAuditEvents.Decision(facts, decided, _options.Node) with { Outcome = "pending", Scope = approval.Scope };
-        await _trail.CommitAsync(new StoreBatch(approval, pending, ApprovalAuditEvents.Requested(approval, _options.Node)), cancellationToken);
+        if (await PendingTwinAsync(approval, facts.Now, cancellationToken) is { } twin)
+        {
+            await _trail.CommitAsync(new StoreBatch(pending, ApprovalAuditEvents.Repeated(twin, facts.DecisionId, facts.Now, _options.Node)), cancellationToken);
+            return Pending(twin, facts.Now, decided.Decision);
+        }
 
-        var expiresIn = (int)(approval.ExpiresAt - approval.CreatedAt).TotalSeconds;
-        return DecideChecks.ApprovalPending.Refuse(approval.BindingMessage + $" - waiting for a human to approve (rule '{decided.Decision.RuleId}')") with
+        await _trail.CommitAsync(new StoreBatch(approval, pending, ApprovalAuditEvents.Requested(approval, _options.Node)), cancellationToken);
+        return Pending(approval, facts.Now, decided.Decision);
+    }
+
+    /// <summary>
+    /// The pending approval (read from the store, so across nodes) asked for exactly what <paramref name="asked"/> asks:
+    /// the same binding hash, policy version and rule, bound to the same sender, for no longer a lifetime, not yet
+    /// expired and still standing (one that can never be collected is not handed out again). Null when there is none.
+    /// </summary>
+    private async Task<Approval?> PendingTwinAsync(Approval asked, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var found = await _store.FindApprovalByBindingAsync(asked.BindingHash, cancellationToken);
+        if (found is not { Status: ApprovalStatus.Pending } || found.IsExpired(now) || found.Agent != asked.Agent
+            || found.PolicyVersion != asked.PolicyVersion || found.Rule != asked.Rule
+            || found.SenderBinding != asked.SenderBinding || found.LifetimeSeconds > asked.LifetimeSeconds)
+        {
+            return null;
+        }
+
+        var (_, refusal) = await _attest.StandingAsync(found.Principal(), "the pending approval", now, cancellationToken);
+        return refusal is null ? found : null;
+    }
+
+    private static OAuthError Pending(Approval approval, DateTimeOffset now, Decision decision) =>
+        DecideChecks.ApprovalPending.Refuse(approval.BindingMessage + $" - waiting for a human to approve (rule '{decision.RuleId}')") with
         {
             Extra = new Dictionary<string, object>
             {
                 [OAuthConstants.Parameters.AuthReqId] = approval.Id,
-                ["expires_in"] = expiresIn,
+                ["expires_in"] = (int)(approval.ExpiresAt - now).TotalSeconds,
                 ["interval"] = PollInterval,
             },
         };
-    }
 
     /// <summary>The refusal when the tool's kind cannot be issued through the approval poll.</summary>
     public static OAuthError KindNotIssuable(Decision decision, ToolOptions tool)
@@ -77,7 +112,8 @@ public sealed class ApprovalRequests
             User = user,
             Scope = scope,
             AuthorizationDetails = canonical,
-            BindingHash = ApprovalBinding.Hash(agent, run, name, scope, tenant, user, canonical),
+            // A run made up for this request alone is left out, so a retry of the same request binds the same.
+            BindingHash = ApprovalBinding.Hash(agent, facts.Placement.RunGenerated ? "" : run, name, scope, tenant, user, canonical),
             BindingMessage = ApprovalBinding.Message(agent, name, scope, tenant, user, details.AuthorizationDetails),
             Rule = decision.RuleId ?? "",
             PolicyVersion = decision.PolicyVersion,

@@ -11,6 +11,7 @@ using Mandate.Core.Minting;
 using Mandate.Core.Protocol;
 using Mandate.Core.Resolution;
 using Mandate.Core.Revocation;
+using Mandate.Core.Runs;
 using Mandate.Core.Storage;
 using Mandate.Policy;
 using Mandate.Policy.Expressions;
@@ -23,8 +24,9 @@ namespace Mandate.Core.Grants;
 /// asked presents <c>auth_req_id</c> and its actor_token. Pending → authorization_pending, too fast → slow_down,
 /// denied → access_denied, expired → expired_token, approved → the credential, issued through the Issue stage with
 /// the approval consumed in the same transaction as its record. A second poll finds it consumed: invalid_grant.
-/// The caller is attested by the same Attest stage as every other grant, and collecting re-checks that the agent,
-/// run, tenant and user still stand at that moment; a refusal is audited and nothing is issued.
+/// The caller is attested by the same Attest stage as every other grant, and every poll of a live approval (pending
+/// or approved) re-checks that the agent, run, tenant and user still stand at that moment; a refusal is
+/// invalid_grant, audited, and nothing is issued.
 /// </summary>
 public sealed partial class ApprovalPollGrant : IGrantHandler
 {
@@ -81,7 +83,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             return refused;
         }
 
-        return await PollAsync(id, actor.SpiffeId, request, cancellationToken);
+        return await PollAsync(id, actor, request, cancellationToken);
     }
 
     /// <summary>
@@ -102,12 +104,12 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             : ApprovalChecks.ActorTokenMissing.Refuse("send actor_token together with actor_token_type=urn:ietf:params:oauth:token-type:jwt, or neither when the client certificate identifies the agent");
     }
 
-    private async Task<Result<TokenResponse>> PollAsync(string id, string agent, TokenRequest request, CancellationToken cancellationToken)
+    private async Task<Result<TokenResponse>> PollAsync(string id, AttestedActor actor, TokenRequest request, CancellationToken cancellationToken)
     {
         var approval = await _store.GetApprovalAsync(id, cancellationToken);
 
         // The same answer for unknown and foreign ids: an agent learns nothing about other agents' approvals.
-        if (approval is null || approval.Agent != agent)
+        if (approval is null || approval.Agent != actor.SpiffeId)
         {
             return ApprovalChecks.Unknown.Refuse("auth_req_id is unknown or was issued to another agent");
         }
@@ -130,6 +132,11 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             return ApprovalChecks.DetailsDiffer.Refuse($"authorization_details differ from those approval '{id}' was requested for; an approval covers exactly one tool call, so make a new token request");
         }
 
+        if (await ApprovalPollSubject.RefusalAsync(_attest, request, actor, approval, cancellationToken) is { } otherSubject)
+        {
+            return otherSubject;
+        }
+
         var now = _time.GetUtcNow();
         switch (approval.Status)
         {
@@ -139,23 +146,36 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
                 return ApprovalChecks.Denied.Refuse($"{approval.Approver} denied approval '{id}'" + (approval.DecidedReason is { } r ? $": {r}" : ""));
             case ApprovalStatus.Pending when approval.IsExpired(now):
                 return ApprovalChecks.Expired.Refuse($"approval '{id}' expired unanswered at {approval.ExpiresAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}; make a new token request");
-            case ApprovalStatus.Pending:
-                if (approval.LastPolledAt is { } last && now - last < TimeSpan.FromSeconds(ApprovalRequests.PollInterval))
-                {
-                    return ApprovalChecks.SlowDown.Refuse($"poll at most every {ApprovalRequests.PollInterval} seconds (CIBA §11); add 5 seconds to your interval");
-                }
-
-                await _store.TouchApprovalAsync(id, now, cancellationToken);
-                return ApprovalChecks.Pending.Refuse($"approval '{id}' is still waiting for a human: {approval.BindingMessage}");
             case ApprovalStatus.Approved when now >= PickupDeadline(approval):
                 return ApprovalChecks.NotCollected.Refuse($"approval '{id}' was approved but not collected in time; make a new token request");
-            default:
-                return await CollectAsync(approval, request.Binding, now, cancellationToken);
         }
+
+        // Invariant 6 on every poll, also while pending: an approval is no way around a revocation made after it was
+        // asked for, and one that can never be collected must not keep the agent waiting for a human.
+        var (run, refusal) = await _attest.StandingAsync(approval.Principal(), "the request it approves", now, cancellationToken);
+        if (refusal is not null)
+        {
+            // RFC 6749 §5.2: a grant that was revoked is invalid_grant (access_denied is the human's answer, CIBA §11).
+            var error = refusal.Check.Refuse($"approval '{id}' can no longer be collected: {refusal.Description}; nothing was issued") with { Error = OAuthConstants.Errors.InvalidGrant };
+            await RecordRefusalAsync(ApprovalAuditEvents.Refused(approval, refusal.CheckId, error.Description, refusal.Revocation?.Id, now, _options.Node), cancellationToken);
+            return error;
+        }
+
+        if (approval.Status == ApprovalStatus.Approved)
+        {
+            return await CollectAsync(approval, request.Binding, run, now, cancellationToken);
+        }
+
+        if (approval.LastPolledAt is { } last && now - last < TimeSpan.FromSeconds(ApprovalRequests.PollInterval))
+        {
+            return ApprovalChecks.SlowDown.Refuse($"poll at most every {ApprovalRequests.PollInterval} seconds (CIBA §11); add 5 seconds to your interval");
+        }
+
+        await _store.TouchApprovalAsync(id, now, cancellationToken);
+        return ApprovalChecks.Pending.Refuse($"approval '{id}' is still waiting for a human: {approval.BindingMessage}");
     }
 
-    /// <summary>Invariant 6: an approval is no way around a revocation made after it was asked for.</summary>
-    private async Task<Result<TokenResponse>> CollectAsync(Approval approval, SenderBinding binding, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Result<TokenResponse>> CollectAsync(Approval approval, SenderBinding binding, RunRecord? run, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // A request bound to a key is approved for that key: collecting it as bearer (or with another key) would hand out
         // the credential that the policy's sender_constraint, or the agent's own choice, meant to be useless if stolen.
@@ -164,16 +184,6 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             var fix = asked == "mtls" ? "poll over mutual TLS with the agent's X.509-SVID" : "poll with a DPoP proof signed by the key the request was made with";
             return ApprovalChecks.SenderDiffers.Refuse($"approval '{approval.Id}' was asked by a request bound to {asked}, " +
                 $"but this poll is {(binding.Holder is { } other ? "bound to " + other : "a bearer request")}; {fix}; nothing was issued");
-        }
-
-        var principal = new GrantPrincipal(approval.Agent, approval.Tenant, approval.User, approval.Run, approval.CreatedAt) { IdentityIssuedAt = approval.IdentityIssuedAt };
-        var (run, refusal) = await _attest.StandingAsync(principal, "the approved request", now, cancellationToken);
-        if (refusal is not null)
-        {
-            // RFC 6749 §5.2: a grant that was revoked is invalid_grant.
-            var error = refusal.Check.Refuse($"approval '{approval.Id}' can no longer be collected: {refusal.Description}; nothing was issued") with { Error = OAuthConstants.Errors.InvalidGrant };
-            await RecordRefusalAsync(ApprovalAuditEvents.Refused(approval, refusal.CheckId, error.Description, refusal.Revocation?.Id, now, _options.Node), cancellationToken);
-            return error;
         }
 
         var tool = _registry.FindTool(approval.Tool);

@@ -10,7 +10,8 @@ namespace Mandate.Core.Grants;
 /// </summary>
 public static partial class ExchangeParameters
 {
-    private static readonly string[] SubjectTokenTypes = [T.Jwt, T.AccessToken, T.IdToken, T.TxnToken];
+    /// <summary>The subject_token_type values Mandate attests (also on the approval poll).</summary>
+    internal static readonly string[] SubjectTokenTypes = [T.Jwt, T.AccessToken, T.IdToken, T.TxnToken];
 
     /// <summary>Longest lifetime a caller may even ask for; the policy and the caps decide what it gets.</summary>
     private const int MaxRequestedLifetimeSeconds = 86_400;

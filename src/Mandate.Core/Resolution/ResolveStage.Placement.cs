@@ -42,7 +42,7 @@ public sealed partial class ResolveStage
             return new Placement(name, run, [actor.Agent.Id], 0);
         }
 
-        return new Placement(name, Ids.New("run"), [actor.Agent.Id], 0);
+        return new Placement(name, Ids.New("run"), [actor.Agent.Id], 0) { RunGenerated = true };
     }
 
     /// <summary>Placement of a run token: a new run, the presented run (renewal), or a child run (delegation by another agent).</summary>

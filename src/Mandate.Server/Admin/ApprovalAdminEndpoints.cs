@@ -27,7 +27,8 @@ public static class ApprovalAdminEndpoints
         ApprovalStatus? filter = null;
         if (status is not null)
         {
-            if (!Enum.TryParse<ApprovalStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            // Only a status name: Enum.TryParse would also take "1", " pending" and "pending,denied" (a flags combination).
+            if (!Enum.GetNames<ApprovalStatus>().Contains(status, StringComparer.OrdinalIgnoreCase) || !Enum.TryParse<ApprovalStatus>(status, ignoreCase: true, out var parsed))
             {
                 return ProblemChecks.Problem(AdminChecks.ApprovalStatusInvalid, "invalid status", "status is pending, approved, denied or consumed", StatusCodes.Status400BadRequest);
             }

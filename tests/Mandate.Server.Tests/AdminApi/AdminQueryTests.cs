@@ -80,6 +80,21 @@ public sealed class AdminQueryTests : BrokerTest
         Assert.Equal(jti, Assert.Single(newest.Json.EnumerateArray()).GetProperty("event").GetProperty("jti").GetString());
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("pending,denied")]
+    [InlineData("%20pending")]
+    [InlineData("expired")]
+    public async Task Invariant7_ApprovalListStatusNotAName_Returns400ProblemNamingTheStatuses(string status)
+    {
+        // Enum.TryParse would read "1" as approved and "pending,denied" as a flags combination.
+        var reply = await AdminSocket.GetAsync(Broker, $"admin/approvals?status={status}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal("admin.approval_status_invalid", reply.Json.GetProperty("check_id").GetString());
+        Assert.Equal("status is pending, approved, denied or consumed", reply.Json.GetProperty("detail").GetString());
+    }
+
     [Fact]
     public async Task ListQueriesWithKnownParameters_AreAnswered()
     {

@@ -49,6 +49,20 @@ public sealed class ClusterStateTests
     }
 
     [PostgresFact]
+    public async Task Approval_AskedOnA_RetriedOnB_AnsweredWithTheSameAuthReqId()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(policy: ApprovalTest.ApprovalPolicy, configuration: ApprovalTest.ApprovalConfiguration);
+        var request = cluster.A.RefundRequest();
+        var ask = await cluster.A.PostFormAsync("oauth2/token", request.ToForm().Append(new("authorization_details", ApprovalTest.BigRefund)));
+        Assert.True(ask.Error == "authorization_pending", ask.ToString());
+
+        var retry = await cluster.B.PostFormAsync("oauth2/token", request.ToForm().Append(new("authorization_details", ApprovalTest.BigRefund)));
+
+        Expect.Refused(retry, "authorization_pending");
+        Assert.Equal(ask.Member("auth_req_id"), retry.Member("auth_req_id"));
+    }
+
+    [PostgresFact]
     public async Task RateLimit_SpreadOverThreeNodes_HoldsClusterWide()
     {
         await using var cluster = await ClusterHarness.StartAsync(policy: RateLimitedPolicy);
