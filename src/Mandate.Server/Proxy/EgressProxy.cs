@@ -119,6 +119,12 @@ internal sealed partial class EgressProxy
         }
 
         call.Target = target;
+        if (ProxyHeaders.HasContentLengthWithTransferEncoding(http.Request))
+        {
+            // RFC 9112 §6.1: such a message may be a smuggling attempt; a server MAY reject it, and an intermediary MUST NOT forward the length.
+            return ProxyRefusal.BadRequest(ProxyChecks.ContentLengthWithTransferEncoding, "the request has both Content-Length and Transfer-Encoding (RFC 9112 section 6.1), which the proxy refuses as a possible request smuggling attempt; nothing was forwarded; send one of them: Content-Length for a body of known size, Transfer-Encoding: chunked otherwise");
+        }
+
         if (http.Request.ContentLength > _options.MaxRequestBody)
         {
             return ProxyRefusal.TooLarge($"Content-Length {http.Request.ContentLength} exceeds proxy.max_request_body ({_options.MaxRequestBody} bytes); nothing was forwarded");

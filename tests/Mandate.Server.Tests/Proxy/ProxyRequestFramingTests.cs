@@ -1,0 +1,72 @@
+using System.Net.Sockets;
+using System.Text;
+using Mandate.Core.Audit;
+using Mandate.Server.Tests.Harness;
+
+namespace Mandate.Server.Tests.Proxy;
+
+/// <summary>
+/// Requests framed or targeted in ways a plain HTTP client never sends (RFC 9112): written byte for byte on a raw
+/// connection, so nothing normalises them before the proxy sees them.
+/// </summary>
+public sealed class ProxyRequestFramingTests : ProxyTest
+{
+    [Theory]
+    [InlineData("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n")]
+    [InlineData("Transfer-Encoding: chunked\r\nContent-Length: 5\r\n")]
+    [InlineData("Transfer-Encoding: chunked\r\nContent-Length: 0\r\n")]
+    public async Task Proxy_ContentLengthWithTransferEncoding_400NothingForwardedAuditedRefused(string framing)
+    {
+        // RFC 9112 §6.1: a possible smuggling attempt; a server MAY reject it, an intermediary MUST NOT forward the length.
+        var credential = await StripeCredentialAsync("refunds:write");
+
+        var text = await SendAsync($"POST /stripe/v1/refunds HTTP/1.1\r\nHost: proxy\r\nAuthorization: Bearer {credential}\r\n{framing}\r\n5\r\nhello\r\n0\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 400 ", text, StringComparison.Ordinal);
+        Assert.Contains("\"check_id\":\"proxy.content_length_with_transfer_encoding\"", text, StringComparison.Ordinal);
+        Assert.Contains("Connection: close", text, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(Upstream.Received);
+        var refused = Assert.Single(await Broker.AuditEventsAsync(EgressAuditKinds.ProxyCall));
+        Assert.Equal(("refused", "400"), (refused.Outcome, refused.Evidence["status"]));
+    }
+
+    [Fact]
+    public async Task Proxy_XContentLengthTheAgentSent_IsForwardedAsSent()
+    {
+        // Only the name Kestrel gives a length received beside Transfer-Encoding is refused; sent on its own it is an ordinary header.
+        var credential = await StripeCredentialAsync("refunds:write");
+
+        var text = await SendAsync($"POST /stripe/v1/refunds HTTP/1.1\r\nHost: proxy\r\nAuthorization: Bearer {credential}\r\nX-Content-Length: 7\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+
+        Assert.StartsWith("HTTP/1.1 200 ", text, StringComparison.Ordinal);
+        var seen = Assert.Single(Upstream.Received);
+        Assert.Equal("7", seen.Headers["X-Content-Length"]);
+        Assert.Equal(5, seen.BodyBytes);
+    }
+
+    [Theory]
+    [InlineData("GET http://upstream.example/stripe/v1/charges/ch_1 HTTP/1.1")]
+    [InlineData("CONNECT upstream.example:443 HTTP/1.1")]
+    [InlineData("OPTIONS * HTTP/1.1")]
+    public async Task Proxy_TargetNotInOriginForm_4xxNothingForwarded(string requestLine)
+    {
+        // The destination is the tool's upstream, never one the request names (RFC 9112 §3.2.2 to §3.2.4 forms).
+        var credential = await StripeCredentialAsync();
+
+        var text = await SendAsync($"{requestLine}\r\nHost: upstream.example\r\nAuthorization: Bearer {credential}\r\nConnection: close\r\n\r\n");
+
+        Assert.Matches("^HTTP/1.1 4[0-9][0-9] ", text);
+        Assert.Empty(Upstream.Received);
+    }
+
+    private async Task<string> SendAsync(string request)
+    {
+        var address = Broker.App.ProxyListener.Address!;
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        await using var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        return await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+}
