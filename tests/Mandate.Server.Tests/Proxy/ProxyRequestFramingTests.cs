@@ -11,6 +11,9 @@ namespace Mandate.Server.Tests.Proxy;
 /// </summary>
 public sealed class ProxyRequestFramingTests : ProxyTest
 {
+    // A rule that allows any method on one path: the allow-list alone does not keep CONNECT out.
+    protected override string Policy => ProxyTestBroker.Policy.Replace("- GET /v1/files/**", "- GET /v1/files/**\n      - \"* /v1/any\"", StringComparison.Ordinal);
+
     [Theory]
     [InlineData("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n")]
     [InlineData("Transfer-Encoding: chunked\r\nContent-Length: 5\r\n")]
@@ -57,6 +60,30 @@ public sealed class ProxyRequestFramingTests : ProxyTest
 
         Assert.Matches("^HTTP/1.1 4[0-9][0-9] ", text);
         Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_ConnectToAnAllowListedPath_400NoTunnelNothingForwarded()
+    {
+        // RFC 9110 §9.3.6: CONNECT asks for a tunnel; Kestrel passes one with an origin-form target, which "* /v1/any" allows.
+        var credential = await StripeCredentialAsync();
+
+        var text = await SendAsync($"CONNECT /stripe/v1/any HTTP/1.1\r\nHost: proxy\r\nAuthorization: Bearer {credential}\r\nConnection: close\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 400 ", text, StringComparison.Ordinal);
+        Assert.Contains("\"check_id\":\"proxy.connect_refused\"", text, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_AnyMethodRule_ForwardsAnOrdinaryCall()
+    {
+        var credential = await StripeCredentialAsync();
+
+        var text = await SendAsync($"DELETE /stripe/v1/any HTTP/1.1\r\nHost: proxy\r\nAuthorization: Bearer {credential}\r\nConnection: close\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 200 ", text, StringComparison.Ordinal);
+        Assert.Equal("DELETE", Assert.Single(Upstream.Received).Method);
     }
 
     private async Task<string> SendAsync(string request)
