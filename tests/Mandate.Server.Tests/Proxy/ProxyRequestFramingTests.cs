@@ -33,6 +33,21 @@ public sealed class ProxyRequestFramingTests : ProxyTest
         Assert.Equal(("refused", "400"), (refused.Outcome, refused.Evidence["status"]));
     }
 
+    [Theory]
+    [InlineData("gzip, chunked")]
+    [InlineData("chunked, chunked")]
+    public async Task Proxy_TransferCodingOtherThanChunkedAlone_400BeforeTheToolSeesTheRequest(string codings)
+    {
+        // RFC 9112 §6.1: no coding but a single chunked is decoded; the header says so, so the tool must not even get the head.
+        var credential = await StripeCredentialAsync();
+
+        var text = await SendAsync($"POST /stripe/v1/any HTTP/1.1\r\nHost: proxy\r\nAuthorization: Bearer {credential}\r\nTransfer-Encoding: {codings}\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 400 ", text, StringComparison.Ordinal);
+        Assert.Contains("\"check_id\":\"proxy.body_malformed\"", text, StringComparison.Ordinal);
+        Assert.Equal(0, Upstream.Started);
+    }
+
     [Fact]
     public async Task Proxy_XContentLengthTheAgentSent_IsForwardedAsSent()
     {
