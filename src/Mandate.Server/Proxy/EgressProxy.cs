@@ -119,16 +119,9 @@ internal sealed partial class EgressProxy
         }
 
         call.Target = target;
-        if (ProxyHeaders.HasContentLengthWithTransferEncoding(http.Request))
+        if (ProxyRequestFraming.Refusal(http.Request) is { } badFraming)
         {
-            // RFC 9112 §6.1: such a message may be a smuggling attempt; a server MAY reject it, and an intermediary MUST NOT forward the length.
-            return ProxyRefusal.BadRequest(ProxyChecks.ContentLengthWithTransferEncoding, "the request has both Content-Length and Transfer-Encoding (RFC 9112 section 6.1), which the proxy refuses as a possible request smuggling attempt; nothing was forwarded; send one of them: Content-Length for a body of known size, Transfer-Encoding: chunked otherwise");
-        }
-
-        if (!Http.ClientRequestBody.OnlyChunked(http.Request.Headers.TransferEncoding))
-        {
-            // RFC 9112 §6.1: the body would fail to read only once forwarding began, after the tool had the head and the secret.
-            return ProxyRefusal.BadRequest(ProxyChecks.BodyMalformed, "the request body uses a transfer coding other than chunked alone (RFC 9112 section 6.1), which the proxy does not decode, so nothing was forwarded; send the body with Content-Length, or Transfer-Encoding: chunked");
+            return badFraming;
         }
 
         if (HttpMethods.IsConnect(http.Request.Method))

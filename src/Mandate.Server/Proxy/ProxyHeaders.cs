@@ -54,14 +54,6 @@ internal static class ProxyHeaders
         !HopByHop.Contains(name) && !listedInConnection.Contains(name) && !name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Whether the request came with both <c>Content-Length</c> and <c>Transfer-Encoding</c>. Kestrel frames such a request by
-    /// its chunked coding and hands the received length on renamed <c>X-Content-Length</c>, so that name beside
-    /// <c>Transfer-Encoding</c> counts as a <c>Content-Length</c>.
-    /// </summary>
-    public static bool HasContentLengthWithTransferEncoding(HttpRequest request) =>
-        request.Headers.TransferEncoding.Count > 0 && (request.Headers.ContentLength is not null || request.Headers.ContainsKey("X-Content-Length"));
-
-    /// <summary>
     /// RFC 9110 §7.6.2: for OPTIONS and TRACE, the Max-Forwards the agent sent (null when absent or not those methods); the
     /// proxy forwards one less and never forwards a zero. False when the field is not one value of digits (repeated,
     /// signed, empty), which the proxy can neither check nor update; a value beyond what it counts reads as the most it does.

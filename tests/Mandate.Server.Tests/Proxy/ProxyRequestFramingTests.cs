@@ -49,6 +49,19 @@ public sealed class ProxyRequestFramingTests : ProxyTest
     }
 
     [Fact]
+    public async Task Proxy_Http10WithTransferEncoding_400FaultyFramingBeforeTheToolSeesTheRequest()
+    {
+        // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding MUST be treated as having faulty framing.
+        var credential = await StripeCredentialAsync();
+
+        var text = await SendAsync($"POST /stripe/v1/any HTTP/1.0\r\nHost: proxy\r\nAuthorization: Bearer {credential}\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+
+        Assert.Matches("^HTTP/1.[01] 400 ", text);
+        Assert.Contains("\"check_id\":\"proxy.body_malformed\"", text, StringComparison.Ordinal);
+        Assert.Equal(0, Upstream.Started);
+    }
+
+    [Fact]
     public async Task Proxy_XContentLengthTheAgentSent_IsForwardedAsSent()
     {
         // Only the name Kestrel gives a length received beside Transfer-Encoding is refused; sent on its own it is an ordinary header.
