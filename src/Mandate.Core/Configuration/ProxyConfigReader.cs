@@ -13,6 +13,7 @@ internal static class ProxyConfigReader
         }
 
         var timeout = m.Duration("timeout");
+        var publicOrigin = Origin(m, "public_origin");
         var connect = m.Duration("connect_timeout");
         return new ProxyOptions
         {
@@ -21,7 +22,27 @@ internal static class ProxyConfigReader
             MaxResponseBody = Size(m, "max_response_body"),
             Timeout = timeout ?? defaults.Timeout,
             ConnectTimeout = connect ?? defaults.ConnectTimeout,
+            PublicOrigin = publicOrigin,
         };
+    }
+
+    // RFC 9449 §4.3: htu is compared with this origin plus the request's path, so it may carry nothing else.
+    private static Uri? Origin(YamlMapping m, string key)
+    {
+        var text = m.String(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.UserInfo.Length == 0
+            && uri.AbsolutePath == "/" && uri.Query.Length == 0 && uri.Fragment.Length == 0 && !text.EndsWith('?') && !text.EndsWith('#'))
+        {
+            return new Uri(uri.GetLeftPart(UriPartial.Authority), UriKind.Absolute);
+        }
+
+        m.Problem(key, $"'{text}' must be the http(s) origin agents call the proxy at, without path, query or user info, e.g. https://proxy.acme.example");
+        return null;
     }
 
     private static long? Size(YamlMapping m, string key)

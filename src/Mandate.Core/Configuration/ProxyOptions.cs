@@ -21,5 +21,13 @@ public sealed record ProxyOptions
     /// <summary>Timeout for opening a TCP/TLS connection to the upstream. Default 5 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The origin agents reach the proxy at (<c>proxy.public_origin</c>, e.g. <c>https://proxy.acme.example</c>), when a TLS
+    /// terminator or load balancer stands in front of it: a DPoP proof's <c>htu</c> is compared with this origin and the
+    /// request's path, never with the <c>Host</c> the request arrived with. Null (the default): the request's own scheme
+    /// and <c>Host</c>, fit for a loopback or development proxy that agents call directly.
+    /// </summary>
+    public Uri? PublicOrigin { get; init; }
+
     public bool Enabled => Listen is not null;
 }

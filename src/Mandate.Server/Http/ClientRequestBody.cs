@@ -29,7 +29,7 @@ public static class ClientRequestBody
     /// a body chunked twice still framed once: read as plain bytes either is another body than the client sent. RFC
     /// 9112 §6.1: chunked is applied at most once and last; Mandate decodes no other coding. Any other list is refused.
     /// </summary>
-    private static bool OnlyChunked(Microsoft.Extensions.Primitives.StringValues transferEncoding)
+    internal static bool OnlyChunked(Microsoft.Extensions.Primitives.StringValues transferEncoding)
     {
         var codings = 0;
         foreach (var value in transferEncoding)

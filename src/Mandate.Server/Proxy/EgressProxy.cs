@@ -119,6 +119,17 @@ internal sealed partial class EgressProxy
         }
 
         call.Target = target;
+        if (ProxyRequestFraming.Refusal(http.Request) is { } badFraming)
+        {
+            return badFraming;
+        }
+
+        if (HttpMethods.IsConnect(http.Request.Method))
+        {
+            // RFC 9110 §9.3.6: CONNECT asks for a tunnel (and names an authority, not a path); a tunnel would bypass every check here.
+            return ProxyRefusal.BadRequest(ProxyChecks.ConnectRefused, "CONNECT asks for a tunnel, which the proxy never opens (RFC 9110 section 9.3.6), so nothing was forwarded; call the tool's path with the method its API expects, e.g. GET /{tool}/v1/items");
+        }
+
         if (http.Request.ContentLength > _options.MaxRequestBody)
         {
             return ProxyRefusal.TooLarge($"Content-Length {http.Request.ContentLength} exceeds proxy.max_request_body ({_options.MaxRequestBody} bytes); nothing was forwarded");

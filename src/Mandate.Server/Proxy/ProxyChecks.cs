@@ -11,6 +11,12 @@ internal static class ProxyChecks
     /// <summary>400: the request target is not a clean origin-form <c>/{tool}/{path}</c>.</summary>
     public const string TargetMalformed = "proxy.target_malformed";
 
+    /// <summary>400: the request has both <c>Content-Length</c> and <c>Transfer-Encoding</c> (RFC 9112 §6.1, request smuggling).</summary>
+    public const string ContentLengthWithTransferEncoding = "proxy.content_length_with_transfer_encoding";
+
+    /// <summary>400: a CONNECT, which asks for a tunnel the proxy never opens (RFC 9110 §9.3.6).</summary>
+    public const string ConnectRefused = "proxy.connect_refused";
+
     /// <summary>400: an OPTIONS or TRACE with <c>Max-Forwards: 0</c>; the proxy is its last hop and forwards nothing.</summary>
     public const string MaxForwardsExhausted = "proxy.max_forwards_exhausted";
 

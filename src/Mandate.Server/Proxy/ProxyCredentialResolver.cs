@@ -23,9 +23,11 @@ internal sealed class ProxyCredentialResolver
     private readonly ToolCredentialGrant _exchange;
     private readonly ProxyGrantingRules _rules;
     private readonly ProxySenderConstraint _senderConstraint;
+    private readonly Uri? _publicOrigin;
 
-    public ProxyCredentialResolver(IssuedTokenValidator validator, PrincipalStanding standing, ToolCredentialGrant exchange, ProxyGrantingRules rules, ProxySenderConstraint senderConstraint)
+    public ProxyCredentialResolver(IssuedTokenValidator validator, PrincipalStanding standing, ToolCredentialGrant exchange, ProxyGrantingRules rules, ProxySenderConstraint senderConstraint, MandateOptions options)
     {
+        _publicOrigin = options.Proxy.PublicOrigin;
         _validator = validator;
         _standing = standing;
         _exchange = exchange;
@@ -84,8 +86,9 @@ internal sealed class ProxyCredentialResolver
             return (null, ProxyRefusal.InvalidToken(ProxyChecks.CredentialRevoked, $"the credential was revoked ({revocation.Target.ToString().ToLowerInvariant()} revocation {revocation.Id}); start a new run or ask an operator") with { DpopAlgorithms = dpopAlgorithms });
         }
 
-        // An MCP tool's resource is the URL agents reach the gateway at (RFC 9728 §3.1): the DPoP proof is for it.
-        var publicOrigin = tool.Mcp is not null && Uri.TryCreate(tool.Resource, UriKind.Absolute, out var resource) ? resource : null;
+        // RFC 9449 §4.3 step 9: htu is the URL the agent called. An MCP tool's resource is the URL agents reach the gateway
+        // at (RFC 9728 §3.1); a plain call's is proxy.public_origin when set, so a Host the agent chose cannot stand in for it.
+        var publicOrigin = tool.Mcp is null ? _publicOrigin : Uri.TryCreate(tool.Resource, UriKind.Absolute, out var resource) ? resource : null;
         if (await _senderConstraint.CheckAsync(request, token, presentedAsDpop, publicOrigin, cancellationToken) is { } notHolder)
         {
             return (null, notHolder);

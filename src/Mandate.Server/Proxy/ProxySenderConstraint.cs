@@ -36,7 +36,7 @@ internal sealed class ProxySenderConstraint
     /// <param name="token">The credential it presented.</param>
     /// <param name="presentedAsDpop">Whether it came as <c>Authorization: DPoP</c>.</param>
     /// <param name="publicOrigin">
-    /// The origin agents reach this endpoint at, when configured (an MCP tool's resource): a proof's <c>htu</c> is compared
+    /// The origin agents reach this endpoint at, when configured (an MCP tool's resource, or <c>proxy.public_origin</c>): a proof's <c>htu</c> is compared
     /// with it and the request's path, never with the <c>Host</c> the request arrived with; null: the request as it arrived.
     /// </param>
     /// <param name="cancellationToken">The call's abort.</param>
@@ -93,7 +93,7 @@ internal sealed class ProxySenderConstraint
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
             // An empty Host, or a port beyond 65535, names no URL a proof's htu could be (RFC 9449 §4.3): refused, never a 500.
-            return ("the request's Host header does not form a URL, so no DPoP proof can be for it; send the proxy's host and port as Host", true, true);
+            return ("the request's Host header does not form a URL, so no DPoP proof can be for it; send the proxy's host and port as Host (or an operator sets proxy.public_origin)", true, true);
         }
 
         var result = await _dpop.ValidateAsync(new DpopProofRequest(proofs[0]!, request.Method, uri) { AccessToken = token }, cancellationToken);

@@ -43,6 +43,37 @@ public sealed class ProxyConfigTests
         Assert.Contains(Problems(Minimal + $"\nproxy: {{ {entry} }}"), p => p.Path == path);
     }
 
+    [Theory]
+    [InlineData("https://proxy.acme.example", "https://proxy.acme.example/")]
+    [InlineData("https://Proxy.Acme.Example:8443/", "https://proxy.acme.example:8443/")]
+    [InlineData("http://127.0.0.1:8081", "http://127.0.0.1:8081/")]
+    public void Parse_ProxyPublicOrigin_ReadsTheOrigin(string origin, string expected)
+    {
+        Assert.Equal(new Uri(expected), Parse(Minimal + $"\nproxy: {{ public_origin: \"{origin}\" }}").Proxy.PublicOrigin);
+    }
+
+    [Theory]
+    [InlineData("proxy.acme.example")]
+    [InlineData("ftp://proxy.acme.example")]
+    [InlineData("https://proxy.acme.example/v1")]
+    [InlineData("https://proxy.acme.example/?tool=stripe")]
+    [InlineData("https://proxy.acme.example/#top")]
+    [InlineData("https://agent:pw@proxy.acme.example")]
+    public void Parse_PublicOriginNotAnOrigin_IsRefusedSayingWhatAnOriginIs(string origin)
+    {
+        // RFC 9449 §4.3: a DPoP proof's htu is compared with this origin plus the request's path, so it holds only an origin.
+        var problem = SingleProblem(Minimal + $"\nproxy: {{ public_origin: \"{origin}\" }}");
+
+        Assert.Equal("proxy.public_origin", problem.Path);
+        Assert.Contains("without path, query or user info", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_MisspelledPublicOrigin_SuggestsTheKey()
+    {
+        Assert.Contains("did you mean 'public_origin'?", SingleProblem(Minimal + "\nproxy: { public_orign: https://proxy.acme.example }").Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_SecretToolWithUpstreamAndInjection_ReadsThem()
     {

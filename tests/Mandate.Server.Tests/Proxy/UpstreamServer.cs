@@ -26,10 +26,14 @@ public sealed class UpstreamServer : IAsyncDisposable
     public const int BigBytes = 8 * 1024 * 1024;
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<UpstreamRequest> _received = new();
+    private int _started;
 
     private UpstreamServer(WebApplication app) => _app = app;
 
     public IReadOnlyList<UpstreamRequest> Received => [.. _received];
+
+    /// <summary>Requests whose head reached the tool, whether or not their body arrived (what <see cref="Received"/> leaves out).</summary>
+    public int Started => Volatile.Read(ref _started);
 
     /// <summary>Completes when a request reached <c>/v1/slow</c>.</summary>
     public TaskCompletionSource SlowStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -73,6 +77,7 @@ public sealed class UpstreamServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext http)
     {
+        Interlocked.Increment(ref _started);
         var target = http.Features.Get<IHttpRequestFeature>()!.RawTarget;
         long bytes = 0;
         var buffer = new byte[16 * 1024];
