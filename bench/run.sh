@@ -342,8 +342,8 @@ log "2xx responses seen by wrk and curl: broker $BROKER_OK, cached $CACHED_OK; i
 VERIFIED="not run (VERIFY=0)"
 if [[ $VERIFY == 1 ]]; then
     stop_servers # the chain is read by the CLI straight from the file
-    VERIFIED=$("$MANDATE" audit verify --config "$CONFIG" | tr '\n' ' ' | sed 's/ *$//') || die "audit verify failed: $VERIFIED"
-    CACHED_VERIFIED=$("$MANDATE" audit verify --config "$CACHED_CONFIG" | tr '\n' ' ' | sed 's/ *$//') || die "audit verify (cached) failed: $CACHED_VERIFIED"
+    VERIFIED=$("$MANDATE" audit verify --config "$CONFIG" | sed -n 1p) || die "audit verify failed: $VERIFIED"
+    CACHED_VERIFIED=$("$MANDATE" audit verify --config "$CACHED_CONFIG" | sed -n 1p) || die "audit verify (cached) failed: $CACHED_VERIFIED"
     VERIFIED="$VERIFIED; cached broker: $CACHED_VERIFIED"
     log "$VERIFIED"
 fi
