@@ -36,6 +36,16 @@ public sealed class ApprovalPollSubjectTests : ApprovalTest
     }
 
     [Fact]
+    public async Task ApprovalPoll_RunTokenOfTheSameRun_Collects()
+    {
+        var runToken = await Broker.StartRunAsync();
+        var id = await AskAsync(Broker.InRunRequest(runToken));
+        await ApproveAsync(id);
+
+        Expect.Issued(await PollWithSubjectAsync(id, runToken, ExchangeRequest.TxnTokenType));
+    }
+
+    [Fact]
     public async Task ApprovalPoll_RunTokenOfAnotherRun_RefusedInvalidGrant()
     {
         var id = await AskAsync(Broker.InRunRequest(await Broker.StartRunAsync()));
