@@ -25,9 +25,9 @@ internal static class ApprovalPollSubject
             return RequestChecks.SubjectTokenMissing.Refuse("send subject_token together with subject_token_type, or neither: a poll collects for the subject its request was made for");
         }
 
-        if (!ExchangeParameters.SubjectTokenTypes.Contains(request.SubjectTokenType))
+        if (ExchangeParameters.SubjectTokenTypeRefusal(request.SubjectTokenType) is { } badType)
         {
-            return RequestChecks.SubjectTokenType.Refuse("subject_token_type must be urn:ietf:params:oauth:token-type:jwt, :access_token, :id_token or :txn_token (a run token), as at the exchange");
+            return badType;
         }
 
         if ((await attest.SubjectAsync(request, actor, cancellationToken)).Failed(out var error, out var subject))

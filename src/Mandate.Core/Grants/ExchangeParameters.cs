@@ -10,8 +10,7 @@ namespace Mandate.Core.Grants;
 /// </summary>
 public static partial class ExchangeParameters
 {
-    /// <summary>The subject_token_type values Mandate attests (also on the approval poll).</summary>
-    internal static readonly string[] SubjectTokenTypes = [T.Jwt, T.AccessToken, T.IdToken, T.TxnToken];
+    private static readonly string[] SubjectTokenTypes = [T.Jwt, T.AccessToken, T.IdToken, T.TxnToken];
 
     /// <summary>Longest lifetime a caller may even ask for; the policy and the caps decide what it gets.</summary>
     private const int MaxRequestedLifetimeSeconds = 86_400;
@@ -35,6 +34,11 @@ public static partial class ExchangeParameters
         return CheckCommon(r) ?? (AsksForRunToken(r) ? CheckRunToken(r) : CheckToolCredential(r));
     }
 
+    /// <summary>Null when Mandate attests subject tokens of this type (at the exchange and the approval poll); else the refusal.</summary>
+    internal static OAuthError? SubjectTokenTypeRefusal(string type) => SubjectTokenTypes.Contains(type)
+        ? null
+        : RequestChecks.SubjectTokenType.Refuse("subject_token_type must be urn:ietf:params:oauth:token-type:jwt, :access_token, :id_token or :txn_token (a run token)");
+
     private static OAuthError? CheckCommon(TokenRequest r)
     {
         if (r.GrantType != OAuthConstants.GrantTypes.TokenExchange)
@@ -48,9 +52,9 @@ public static partial class ExchangeParameters
             return RequestChecks.SubjectTokenMissing.Refuse("subject_token and subject_token_type are required: the user's token, or the agent's own identity for background work");
         }
 
-        if (!SubjectTokenTypes.Contains(r.SubjectTokenType))
+        if (SubjectTokenTypeRefusal(r.SubjectTokenType) is { } badType)
         {
-            return RequestChecks.SubjectTokenType.Refuse("subject_token_type must be urn:ietf:params:oauth:token-type:jwt, :access_token, :id_token or :txn_token (a run token)");
+            return badType;
         }
 
         // Mandate requires the agent's workload identity on every exchange: no anonymous callers, no shared keys.

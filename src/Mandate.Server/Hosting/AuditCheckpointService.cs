@@ -34,10 +34,10 @@ internal sealed partial class AuditCheckpointService : BackgroundService
                 {
                     LogWritten(_logger, checkpoint.Sequence);
                 }
-                else if (outcome.Refusal is { } refusal)
+                else if (outcome.Broken is { } broken)
                 {
                     // Every tick refuses again until the chain verifies: a checkpoint would sign the tampered chain.
-                    LogRefused(_logger, outcome.Broken!.Sequence ?? 0, refusal);
+                    LogRefused(_logger, broken.Sequence ?? 0, outcome.Refusal!);
                 }
                 else
                 {
