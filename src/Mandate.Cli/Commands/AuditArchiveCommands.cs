@@ -133,11 +133,10 @@ internal static class AuditArchiveCommands
 
         var archived = result.ArchivedThrough > 0 ? $"; records up to #{result.ArchivedThrough} were archived" : "";
         Output.Line($"[green]audit chain intact[/]: {result.RecordCount} records, head #{result.Head.Sequence} {Output.Escape(result.Head.Hash)}{archived}");
-        Output.Line(result.ArchivedThrough > 0
+        Output.Line((result.ArchivedThrough > 0
             ? "[yellow]note:[/] the prune anchor's signature was checked against checkpoint keys read from the store itself; "
-              + "pass --checkpoint FILE --jwks <broker's JWKS> to check the chain against checkpoints and keys kept outside it"
-            : "[yellow]note:[/] the chain was checked against the store alone, which a chain rewritten wholesale also passes; "
-              + "pass --checkpoint FILE --jwks <broker's JWKS> to check it against checkpoints and keys kept outside it");
+            : "[yellow]note:[/] the chain was checked against the store alone, which a chain rewritten wholesale also passes; ")
+            + "pass --checkpoint FILE --jwks <broker's JWKS> to check the chain against checkpoints and keys kept outside it");
         return ExitCodes.Ok;
     }
 }
