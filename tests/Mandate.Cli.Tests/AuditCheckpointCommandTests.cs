@@ -131,14 +131,14 @@ public sealed class AuditCheckpointCommandTests
     }
 
     [Fact]
-    public async Task Checkpoint_BrokerNotRunning_ExitsTwoAndNamesTheSocket()
+    public async Task Checkpoint_BrokerNotRunning_ExitsThreeAndNamesTheSocket()
     {
         using var dir = new TempFolder();
         var config = TestConfig.Write(dir);
 
         var (exit, output) = await CliRunner.RunAsync("audit", "checkpoint", "-c", config);
 
-        Assert.Equal(2, exit);
+        Assert.Equal(3, exit);
         Assert.Contains("admin socket", output, StringComparison.Ordinal);
     }
 

@@ -41,13 +41,13 @@ public sealed partial class ConsoleLoginCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ConsoleLogin_BrokerNotRunning_ExitsTwoAndNamesTheSocket()
+    public async Task ConsoleLogin_BrokerNotRunning_ExitsThreeAndNamesTheSocket()
     {
         var config = TestConfig.Write(_dir);
 
         var (exit, output) = await CliRunner.RunAsync("console", "login", "-c", config);
 
-        Assert.Equal(2, exit);
+        Assert.Equal(3, exit);
         Assert.Contains("admin socket", output, StringComparison.Ordinal);
     }
 

@@ -105,13 +105,13 @@ public sealed partial class EntryCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task EntriesList_BrokerNotRunning_ExitsTwoAndNamesTheSocket()
+    public async Task EntriesList_BrokerNotRunning_ExitsThreeAndNamesTheSocket()
     {
         using var other = new TempFolder();
 
         var (exit, output) = await CliRunner.RunAsync("entries", "list", "-c", TestConfig.Write(other));
 
-        Assert.Equal(2, exit);
+        Assert.Equal(3, exit);
         Assert.Contains("admin socket", output, StringComparison.Ordinal);
     }
 

@@ -2,7 +2,7 @@ namespace Mandate.Cli.Tests;
 
 /// <summary>
 /// One meaning per exit code for every command: 0 done, 1 the answer is no, 2 a usage or set-up error (the parser's
-/// refusals and the commands' own checks alike).
+/// refusals and the commands' own checks alike), 3 unavailable, try again.
 /// </summary>
 public sealed class ExitCodeTests
 {
@@ -24,7 +24,7 @@ public sealed class ExitCodeTests
     }
 
     [Fact]
-    public async Task BrokerNotRunning_ExitsTwoForEveryAdminCommand()
+    public async Task BrokerNotRunning_ExitsThreeForEveryAdminCommand()
     {
         using var dir = new TempFolder();
         var config = TestConfig.Write(dir);
@@ -37,7 +37,7 @@ public sealed class ExitCodeTests
             await CliRunner.RunAsync("runs", "end", "run_x", "-c", config),
         };
 
-        Assert.All(codes, c => Assert.True(c.ExitCode == 2, c.Output));
+        Assert.All(codes, c => Assert.True(c.ExitCode == 3, c.Output));
         Assert.All(codes, c => Assert.Contains("admin socket", c.Output, StringComparison.Ordinal));
     }
 
@@ -63,5 +63,6 @@ public sealed class ExitCodeTests
         Assert.Equal(0, exit);
         Assert.Contains("Exit codes: 0 done; 1 the answer is no", output, StringComparison.Ordinal);
         Assert.Contains("2 usage or set-up error", output, StringComparison.Ordinal);
+        Assert.Contains("3 unavailable, try again", output, StringComparison.Ordinal);
     }
 }

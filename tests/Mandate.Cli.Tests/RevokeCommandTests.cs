@@ -23,14 +23,14 @@ public sealed class RevokeCommandTests
     }
 
     [Fact]
-    public async Task Revoke_BrokerNotRunning_ExitsTwoAndNamesTheSocket()
+    public async Task Revoke_BrokerNotRunning_ExitsThreeAndNamesTheSocket()
     {
         using var dir = new TempFolder();
         var config = TestConfig.Write(dir);
 
         var (exit, output) = await CliRunner.RunAsync("revoke", "-c", config, "--jti", "jti_x");
 
-        Assert.Equal(2, exit);
+        Assert.Equal(3, exit);
         Assert.Contains("admin socket", output);
     }
 

@@ -39,7 +39,7 @@ public sealed class TokenInspectCommandTests
     }
 
     [Fact]
-    public async Task Inspect_BrokerNotListening_ExitsTwoAndSaysHowToNameIt()
+    public async Task Inspect_BrokerNotListening_ExitsThreeAndSaysHowToNameIt()
     {
         using var dir = new TempFolder();
         var (config, _) = WriteConfig(dir);
@@ -47,7 +47,7 @@ public sealed class TokenInspectCommandTests
 
         var (exit, output) = await CliRunner.RunAsync("token", "inspect", "-c", config, token.Trim());
 
-        Assert.Equal(2, exit);
+        Assert.Equal(3, exit);
         Assert.Contains("--broker", output);
         Assert.Contains("MANDATE_URL", output);
     }

@@ -18,7 +18,13 @@ internal static class ExitCodes
     /// <summary>
     /// There was no answer; fix the command line or the set-up and run it again: an unknown command or option, a missing,
     /// conflicting or malformed argument, a configuration or input file that is missing or invalid, a store that cannot be
-    /// opened, a broker that cannot be reached.
+    /// opened.
     /// </summary>
     public const int Usage = 2;
+
+    /// <summary>
+    /// Nothing was decided and nothing done, try again later: the broker cannot be reached (nothing listens on its admin
+    /// socket or address, or it did not answer in time) or it answered 503 (its store is unavailable, it is draining).
+    /// </summary>
+    public const int Unavailable = 3;
 }

@@ -81,8 +81,8 @@ internal static class RunCommands
     /// <summary>
     /// Runs <paramref name="action"/> against the running broker's admin API. A refusal from the broker is
     /// <see cref="ExitCodes.Failed"/>; an argument the broker finds malformed (400, 413, 415), a feature that is off in the
-    /// configuration (audit checkpoints, the console), an invalid configuration or an admin socket nobody answers is
-    /// <see cref="ExitCodes.Usage"/>.
+    /// configuration (audit checkpoints, the console) or an invalid configuration is <see cref="ExitCodes.Usage"/>; an admin
+    /// socket nobody answers, no answer in time or a 503 is <see cref="ExitCodes.Unavailable"/>.
     /// </summary>
     internal static Task<int> WithAdminAsync(string configPath, Func<MandateAdminClient, Task<int>> action) =>
         WithAdminAsync(configPath, (admin, _) => action(admin));
@@ -103,8 +103,20 @@ internal static class RunCommands
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException)
         {
-            Output.Error($"cannot reach the broker's admin socket {options.AdminSocket}: is 'mandate serve' running with this configuration, as this user?");
-            return ExitCodes.Usage;
+            Output.Error($"cannot reach the broker's admin socket {options.AdminSocket}: is 'mandate serve' running with this configuration, as this user? Nothing was done; run the command again once it is");
+            return ExitCodes.Unavailable;
+        }
+        catch (TaskCanceledException e) when (e.InnerException is TimeoutException)
+        {
+            // HttpClient's own timeout: the broker took the request but gave no answer, so whether it acted is unknown.
+            Output.Error($"the broker did not answer on its admin socket {options.AdminSocket} in time; check what it has done ('mandate audit query --since 5m --newest') before running the command again");
+            return ExitCodes.Unavailable;
+        }
+        catch (MandateErrorException e) when (e.Status == 503)
+        {
+            // Its store is unavailable or it is draining: nothing was decided, so this is "try again", never "no".
+            Output.Error($"{e.Message} (the broker is unavailable and did nothing; run the command again later)");
+            return ExitCodes.Unavailable;
         }
         catch (MandateErrorException e) when (e.Status is 400 or 413 or 415 || e.CheckId is Server.Admin.AdminChecks.CheckpointsOff or Server.Console.ConsoleChecks.Disabled)
         {

@@ -63,7 +63,15 @@ internal static class TokenCommands
             catch (HttpRequestException e)
             {
                 Output.Error($"cannot fetch the broker's metadata from {http.BaseAddress}: {TokenInspectMessages.Unreachable(e)}. Is the broker running there? Name it with --broker URL, $MANDATE_URL or -c CONFIG");
-                return ExitCodes.Usage;
+                // Nothing listening, or a broker answering 503, may answer later; any other failure is the wrong address.
+                return e.InnerException is System.Net.Sockets.SocketException || e.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable
+                    ? ExitCodes.Unavailable
+                    : ExitCodes.Usage;
+            }
+            catch (TaskCanceledException e) when (e.InnerException is TimeoutException)
+            {
+                Output.Error($"the broker at {http.BaseAddress} did not answer within {http.Timeout.TotalSeconds:0} s; check it is running there and try again");
+                return ExitCodes.Unavailable;
             }
 
             var result = await handler.ValidateTokenAsync(raw, new TokenValidationParameters
