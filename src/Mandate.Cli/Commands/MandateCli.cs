@@ -16,6 +16,7 @@ internal static class MandateCli
     public static RootCommand CreateRootCommand()
     {
         var root = CreateCommandTree();
+        EmptyValues.RefuseIn(root);
         HelpWithExamplesAction.Install(root);
         return root;
     }

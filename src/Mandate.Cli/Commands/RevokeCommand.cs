@@ -56,13 +56,8 @@ internal static class RevokeCommand
     /// </summary>
     internal static Task<int> RevokeAsync(string configPath, string name, string value, string? reason, CancellationToken ct)
     {
-        // A malformed argument is a usage error (exit 2) and never reaches the broker; the broker refuses it too.
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            Output.Error($"the {name} to revoke is empty; give its value");
-            return Task.FromResult(ExitCodes.Usage);
-        }
-
+        // A malformed argument is a usage error (exit 2) and never reaches the broker; the broker refuses it too. An empty
+        // one never gets here (EmptyValues).
         if (name == "agent" && !IsAgentId(value))
         {
             return Task.FromResult(ExitCodes.Usage);
