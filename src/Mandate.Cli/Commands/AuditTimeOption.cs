@@ -16,7 +16,9 @@ internal static class AuditTimeOption
         {
             if (result.GetValueOrDefault<string?>() is { } text && !AuditTimeBound.TryParse(text, DateTimeOffset.UtcNow, out _))
             {
-                result.AddError($"{name}: '{text}' is not {AuditTimeBound.Expected}");
+                result.AddError(CommonOptions.TooLongDuration(name, text) is { } tooLong
+                    ? $"{tooLong}; leave {name} out to read from the first record"
+                    : $"{name}: '{text}' is not {AuditTimeBound.Expected}");
             }
         });
         return option;

@@ -29,6 +29,13 @@ internal static class CommonOptions
         return limit;
     }
 
+    /// <summary>
+    /// Why <paramref name="text"/> given to <paramref name="name"/> is refused when it is a duration too long to count:
+    /// "not a duration" would send the operator looking for a typo. Null when it is not that.
+    /// </summary>
+    public static string? TooLongDuration(string name, string text) =>
+        Duration.IsTooLong(text) ? $"{name}: '{text}' is too long; a duration counts at most {Duration.MaxCount} of its unit (s, m, h or d)" : null;
+
     /// <summary>Loads configuration, printing every problem and returning null when it is invalid.</summary>
     public static MandateOptions? LoadConfig(string path)
     {

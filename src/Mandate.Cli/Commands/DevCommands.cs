@@ -36,9 +36,17 @@ internal static class DevCommands
                 return ExitCodes.Usage;
             }
 
-            if (!Duration.TryParse(parse.GetValue(ttl), out var lifetime))
+            var ttlText = parse.GetValue(ttl)!;
+            if (!Duration.TryParse(ttlText, out var lifetime))
             {
-                Output.Error("--ttl must be a duration such as 90s, 10m or 1h");
+                Output.Error(CommonOptions.TooLongDuration("--ttl", ttlText) ?? $"--ttl: '{ttlText}' is not a duration; {Duration.Rule}");
+                return ExitCodes.Usage;
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            if (lifetime > DateTimeOffset.MaxValue - now)
+            {
+                Output.Error($"--ttl: '{ttlText}' is too long; the token would expire after the year 9999: give a lifetime such as 10m");
                 return ExitCodes.Usage;
             }
 
@@ -61,7 +69,7 @@ internal static class DevCommands
             }
 
             using var dev = DevIssuer.Ensure(issuerOptions, options.DataDirectory);
-            Output.Plain(dev.CreateToken(parse.GetValue(subject)!, parse.GetValue(audience) ?? issuerOptions.Audience ?? options.Issuer, lifetime, extra, DateTimeOffset.UtcNow));
+            Output.Plain(dev.CreateToken(parse.GetValue(subject)!, parse.GetValue(audience) ?? issuerOptions.Audience ?? options.Issuer, lifetime, extra, now));
             return ExitCodes.Ok;
         });
         return new Command("dev", "Development helpers (test identities for the quickstart and your own experiments)") { token };

@@ -75,7 +75,7 @@ internal static class EntryCommands
             {
                 if (result.GetValueOrDefault<string?>() is { } text && !Duration.TryParse(text, out _))
                 {
-                    result.AddError($"{ttl.Name}: '{text}' is not a duration; {Duration.Rule}");
+                    result.AddError(CommonOptions.TooLongDuration(ttl.Name, text) ?? $"{ttl.Name}: '{text}' is not a duration; {Duration.Rule}");
                 }
             });
         }

@@ -8,6 +8,9 @@ public static class Duration
     /// <summary>How to write one, for refusals.</summary>
     public const string Rule = "write a number and a unit, e.g. 90s, 5m, 1h";
 
+    /// <summary>The largest number a duration may count, whatever its unit (<c>10000000d</c> is about 27,000 years).</summary>
+    public const long MaxCount = 10_000_000;
+
     public static bool TryParse(string? text, out TimeSpan value)
     {
         value = default;
@@ -17,7 +20,7 @@ public static class Duration
         }
 
         var unit = text[^1];
-        if (!long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n <= 0 || n > 10_000_000)
+        if (!long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n <= 0 || n > MaxCount)
         {
             return false;
         }
@@ -32,6 +35,14 @@ public static class Duration
         };
         return value > TimeSpan.Zero;
     }
+
+    /// <summary>
+    /// True when <paramref name="text"/> is written as a duration but counts more than <see cref="MaxCount"/>, so a refusal
+    /// can say "too long" instead of "not a duration".
+    /// </summary>
+    public static bool IsTooLong(string? text) =>
+        text is { Length: >= 2 } && text[^1] is ('s' or 'm' or 'h' or 'd') && text[..^1].All(char.IsAsciiDigit) && text[..^1].TrimStart('0').Length > 0
+        && !TryParse(text, out _);
 
     /// <summary>Formats the way it is written, using the largest whole unit.</summary>
     public static string Format(TimeSpan value) =>
