@@ -172,18 +172,6 @@ public sealed class AuditArchiveCommandTests
     }
 
     [Fact]
-    public async Task Archive_TargetExists_RefusesAndLeavesItUntouched()
-    {
-        using var dir = new TempFolder();
-        await using var broker = await AuditArchiveFixture.SqliteAsync(dir);
-        await broker.AppendAsync(3, AuditArchiveFixture.January);
-        var existing = dir.Write("2026-01.jsonl", "an earlier archive\n");
-
-        await AssertRefusedAtAsync(broker, "2026-02-01", "already exists; an archive is never overwritten", "2026-01.jsonl");
-        Assert.Equal("an earlier archive\n", await File.ReadAllTextAsync(existing));
-    }
-
-    [Fact]
     public async Task Archive_ExportCannotBeWritten_PrunesNothing()
     {
         using var dir = new TempFolder();

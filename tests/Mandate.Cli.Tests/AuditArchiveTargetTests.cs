@@ -19,6 +19,24 @@ public sealed class AuditArchiveTargetTests
     }
 
     [Fact]
+    public async Task Archive_TargetExists_ExitsTwoNamingItAndLeavesItAndTheStoreUntouched()
+    {
+        using var dir = new TempFolder();
+        await using var broker = await AuditArchiveFixture.SqliteAsync(dir);
+        await broker.AppendAsync(3, AuditArchiveFixture.January);
+        var records = await broker.RecordsAsync();
+        var existing = dir.Write("2026-01.jsonl", "an earlier archive\n");
+
+        var (exit, output) = await AuditArchiveCommandTests.ArchiveAsync(broker, "2026-02-01", "2026-01.jsonl");
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"--to {existing}: it already exists and an archive never overwrites a file", output, StringComparison.Ordinal);
+        Assert.Equal("an earlier archive\n", await File.ReadAllTextAsync(existing));
+        Assert.Equal(records.Count, (await broker.RecordsAsync()).Count);
+        Assert.Null(await broker.Store.ReadPruneAnchorAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Archive_BareFileName_ArchivesIntoTheCurrentFolder()
     {
         using var dir = new TempFolder();

@@ -57,6 +57,13 @@ internal static class AuditArchiveCommands
             return ExitCodes.Usage;
         }
 
+        // Nothing done and the cause is on the command line; the archiver refuses it too, should the file appear meanwhile.
+        if (File.Exists(target) || Directory.Exists(target))
+        {
+            Output.Error($"--to {target}: it already exists and an archive never overwrites a file; give a new file name");
+            return ExitCodes.Usage;
+        }
+
         return await OfflineStore.WriteAsync(options, async store =>
         {
             var keys = await CheckpointKeys.LoadAsync(store, jwksPath, ct);
