@@ -33,6 +33,10 @@ public sealed class EmptyValueTests : IDisposable
     [InlineData("<tool>", "secrets", "delete", "")]
     [InlineData("--from-env", "secrets", "set", "stripe", "--from-env", "")]
     [InlineData("--sub", "dev", "token", "--issuer", "workloads", "--sub", "")]
+    [InlineData("--kind", "audit", "query", "--kind", "")]
+    [InlineData("--since", "audit", "query", "--since", "")]
+    [InlineData("--status", "approvals", "list", "--status", "")]
+    [InlineData("--to", "audit", "archive", "--before", "2026-01-01", "--to", "")]
     public async Task Option_EmptyValue_ExitsTwoNamingIt(string name, params string[] args)
     {
         var config = TestConfig.Write(_dir);
@@ -41,5 +45,14 @@ public sealed class EmptyValueTests : IDisposable
 
         Assert.True(exit == 2, output);
         Assert.Contains($"error: {name} is empty", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequiredOption_EmptyValue_SaysToGiveIt()
+    {
+        var (exit, output) = await CliRunner.RunAsync("audit", "trace", "-c", TestConfig.Write(_dir), "--run", "");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error: --run is empty; give its value", output, StringComparison.Ordinal);
     }
 }

@@ -15,12 +15,13 @@ internal static class EmptyValues
     {
         foreach (var option in command.Options.Where(o => o.ValueType == typeof(string) || o.ValueType == typeof(string[])))
         {
-            option.Validators.Add(result => Check(result, option.Name, "give a value or leave the option out"));
+            // First, so an empty --kind or --since is called empty rather than "not a kind" or "not a time".
+            option.Validators.Insert(0, result => Check(result, option.Name, option.Required ? "give its value" : "give a value or leave the option out"));
         }
 
         foreach (var argument in command.Arguments.Where(a => a.ValueType == typeof(string)))
         {
-            argument.Validators.Add(result => Check(result, $"<{argument.Name}>", "give its value"));
+            argument.Validators.Insert(0, result => Check(result, $"<{argument.Name}>", "give its value"));
         }
 
         foreach (var subcommand in command.Subcommands)
