@@ -65,6 +65,18 @@ public sealed class TokenInspectCommandTests
         Assert.Contains("'ftp://example' is not a broker URL", output);
     }
 
+    [Theory]
+    [InlineData("abc.def.ghi")]
+    [InlineData("eyJhbGciOiJFUzI1NiJ9.bm90IGpzb24.c2ln")]
+    public async Task Inspect_ShapedLikeAJwtButNotDecodable_ExitsTwoSayingNotAJwt(string token)
+    {
+        var (exit, output) = await CliRunner.RunAsync("token", "inspect", "--broker", "http://127.0.0.1:9", token);
+
+        Assert.True(exit == 2, output);
+        Assert.Contains("error: not a JWT: its header or payload is not base64url-encoded JSON", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Inspect_TokenOfAnotherBroker_NamesBothIssuersAndHowToChoose_AlsoForOneClaim()
     {

@@ -38,13 +38,11 @@ internal static class TokenCommands
             }
 
             var handler = new JsonWebTokenHandler { MapInboundClaims = false };
-            if (!handler.CanReadToken(raw))
+            if (Read(handler, raw) is not { } jwt)
             {
-                Output.Error("not a JWT");
                 return ExitCodes.Usage;
             }
 
-            var jwt = handler.ReadJsonWebToken(raw);
             var brokerUrl = BrokerUrl(parse.GetValue(broker), parse.GetValue(config));
             if (brokerUrl is null)
             {
@@ -101,6 +99,27 @@ internal static class TokenCommands
             return ExitCodes.Failed;
         });
         return new Command("token", "Work with issued credentials") { inspect };
+    }
+
+    /// <summary>The token decoded, or null (said why) when it is not a JWT at all: nothing to verify, so a usage error.</summary>
+    private static JsonWebToken? Read(JsonWebTokenHandler handler, string raw)
+    {
+        if (!handler.CanReadToken(raw))
+        {
+            Output.Error("not a JWT: give the token itself (three base64url parts joined by dots), e.g. the access_token of the broker's answer");
+            return null;
+        }
+
+        try
+        {
+            return handler.ReadJsonWebToken(raw);
+        }
+        catch (ArgumentException)
+        {
+            // Shaped like a JWT, but its header or payload does not decode: never a stack trace for a token typed by hand.
+            Output.Error("not a JWT: its header or payload is not base64url-encoded JSON; was the token cut short or changed when copied?");
+            return null;
+        }
     }
 
     /// <summary>
