@@ -44,4 +44,21 @@ public sealed class PolicyTestCommandTests
         Assert.Contains("fail when:", output, StringComparison.Ordinal);
         Assert.Contains("decision: deny", output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("now: yesterday", "'yesterday'")]
+    [InlineData("rate_counts: { refunds: many }", "'many'")]
+    [InlineData("sender_constraint: carrier-pigeon", "sender_constraint 'carrier-pigeon' must be bearer, mtls or dpop")]
+    public async Task Explain_RequestValueUnreadable_ExitsTwoNamingTheFileAndValue(string line, string named)
+    {
+        using var dir = new TempFolder();
+        var request = dir.Write("request.yaml", "agent: spiffe://acme.example/agents/support\ntool: refunds\n" + line + "\n");
+
+        var (exit, output) = await CliRunner.RunAsync("policy", "explain", "--policy", Path.Combine(Examples, "policy.yaml"), "--request", request);
+
+        Assert.True(exit == 2, output);
+        Assert.Contains($"error: {request}: a value in the request cannot be read:", output, StringComparison.Ordinal);
+        Assert.Contains(named, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
 }

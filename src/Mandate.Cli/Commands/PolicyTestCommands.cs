@@ -98,7 +98,11 @@ internal static class PolicyTestCommands
                 return ExitCodes.Usage;
             }
 
-            var input = PolicyTestReader.ReadRequest(root.Children.TryGetValue("request", out var inner) && inner is YamlMappingNode m ? m : root, "dev");
+            if (ReadInput(requestPath, root) is not { } input)
+            {
+                return ExitCodes.Usage;
+            }
+
             var (decision, rules) = PolicyExplainer.Explain(snapshot, input);
             foreach (var rule in rules)
             {
@@ -179,6 +183,21 @@ internal static class PolicyTestCommands
         }
 
         return root;
+    }
+
+    /// <summary>The request as a policy input; a value that cannot be read (now, rate_counts, …) is said, never a stack trace.</summary>
+    private static PolicyInput? ReadInput(string path, YamlMappingNode root)
+    {
+        try
+        {
+            return PolicyTestReader.ReadRequest(root.Children.TryGetValue("request", out var inner) && inner is YamlMappingNode m ? m : root, "dev");
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
+        {
+            // The same exceptions a test case's request is reported with by 'mandate policy test'.
+            Output.Error($"{path}: a value in the request cannot be read: {e.Message} (now: an ISO 8601 time such as 2026-12-05T14:00:00Z; rate_counts: whole numbers; sender_constraint: bearer, mtls or dpop)");
+            return null;
+        }
     }
 
     private static PolicySnapshot? LoadPolicy(string path)
