@@ -23,6 +23,17 @@ public sealed class HelpTests
     }
 
     [Fact]
+    public async Task Help_EntriesCreateJson_DescribesWhatItPrints()
+    {
+        // entries create prints one line, never a table: "instead of a table" described another command's --json.
+        var (exit, output) = await CliRunner.RunAsync("entries", "create", "--help");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Print the created entry as JSON", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("instead of a table", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Help_EveryCommandThatRuns_HasExamples()
     {
         var missing = Leaves(MandateCli.CreateRootCommand(), "mandate").Where(path => !HelpExamples.ByCommand.ContainsKey(path)).ToList();

@@ -28,7 +28,7 @@ internal static class EntryCommands
         };
         var x509Ttl = new Option<string?>("--x509-ttl") { Description = "X.509-SVID lifetime for this entry, e.g. 30m (at most 24h; default spiffe.x509_svid_ttl)" };
         var jwtTtl = new Option<string?>("--jwt-ttl") { Description = "JWT-SVID lifetime for this entry, e.g. 2m (at most 1h; default spiffe.jwt_svid_ttl)" };
-        var json = CommonOptions.Json();
+        var json = new Option<bool>("--json") { Description = "Print the created entry as JSON (its id for scripts)" };
         AddSyntaxChecks(spiffeId, selectors, x509Ttl, jwtTtl);
         var command = new Command("create", "Create an entry on the running broker (audited)") { config, spiffeId, selectors, x509Ttl, jwtTtl, json };
         command.SetAction((parse, ct) => RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
