@@ -67,4 +67,37 @@ public sealed class RevokeCommandTests
         Assert.True(exit == 0, output);
         Assert.DoesNotContain("note:", output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--jti")]
+    [InlineData("--user")]
+    [InlineData("--run")]
+    public async Task Invariant8_Revoke_WholeTokenInPlaceOfAnId_ExitsTwoAndNeverReachesTheAuditTrail(string option)
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        await using var app = await TestBroker.StartAsync(config);
+        var (_, token) = await CliRunner.RunAsync("dev", "token", "-c", config, "--issuer", "workloads", "--sub", "spiffe://acme.example/agents/a");
+        token = token.Trim();
+
+        var (exit, output) = await CliRunner.RunAsync("revoke", "-c", config, option, token);
+
+        Assert.True(exit == 2, output);
+        Assert.Contains($"error: {option} was given a whole token, not an id", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, output, StringComparison.Ordinal);
+        var (_, trail) = await CliRunner.RunAsync("audit", "query", "-c", config, "--kind", "revocation", "--json");
+        Assert.DoesNotContain(token.Split('.')[1], trail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoke_TenantWithDots_IsNotTakenForAToken()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        await using var app = await TestBroker.StartAsync(config);
+
+        var (exit, output) = await CliRunner.RunAsync("revoke", "-c", config, "--tenant", "eu.acme.example");
+
+        Assert.True(exit == 0, output);
+    }
 }
