@@ -27,6 +27,13 @@ internal static class ApprovalCommands
                 return ExitCodes.Ok;
             }
 
+            if (items.GetArrayLength() == 0)
+            {
+                // Like the other listings: one line that says so, never an empty table that reads like a rendering fault.
+                Output.Line(filter == "all" ? "[grey]no approvals[/]" : $"[grey]no {filter} approvals; --status all lists every one[/]");
+                return ExitCodes.Ok;
+            }
+
             var table = new Table().AddColumns("id", "status", "rule", "request", "expires");
             foreach (var a in items.EnumerateArray())
             {
