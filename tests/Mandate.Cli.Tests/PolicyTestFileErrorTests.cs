@@ -25,6 +25,22 @@ public sealed class PolicyTestFileErrorTests
             expect: allow
         """;
 
+    [Theory]
+    [InlineData("policy.yaml")]
+    [InlineData("misspelt.yaml")]
+    public async Task FileNamedDirectly_WithoutCases_ExitsTwoSayingWhatATestFileHolds(string file)
+    {
+        using var dir = new TempFolder();
+        dir.Write("policy.yaml", Policy);
+        dir.Write("misspelt.yaml", "policy: policy.yaml\ncase: []\n");
+
+        var (exit, output) = await CliRunner.RunAsync("policy", "test", Path.Combine(dir.Path, file));
+
+        Assert.True(exit == 2, output);
+        Assert.Contains("has no top-level 'cases' list, so it is not a policy test file", output, StringComparison.Ordinal);
+        Assert.Contains("mandate policy check", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PathThatDoesNotExist_ExitsTwoSayingSoInsteadOfNoTestFiles()
     {

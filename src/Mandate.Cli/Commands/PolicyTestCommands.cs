@@ -28,7 +28,15 @@ internal static class PolicyTestCommands
             return ExitCodes.Usage;
         }
 
-        // A file named directly is always a test file; in a folder, valid YAML without 'cases' (the policy itself) is skipped.
+        // A file named directly must be a test file: without 'cases' (the policy itself, or 'case:' misspelt) it fails, and
+        // says what a test file holds. In a folder, valid YAML without 'cases' (the policy under test) is skipped.
+        if (File.Exists(path) && PolicyTestLoader.Probe(path).Kind == PolicyTestFileKind.Other)
+        {
+            Output.Error($"{path} has no top-level 'cases' list, so it is not a policy test file: a test file names its policy ('policy: policy.yaml') "
+                + $"and lists 'cases'. To check a policy file itself, run 'mandate policy check {path}'");
+            return ExitCodes.Usage;
+        }
+
         var candidates = Directory.Exists(path)
             ? Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories)
                 .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
