@@ -37,6 +37,21 @@ public sealed class DurationTests
     }
 
     [Theory]
+    [InlineData("10000001s", true)]
+    [InlineData("99999999999999999999d", true)]
+    [InlineData("10000000d", false)]
+    [InlineData("0s", false)]
+    [InlineData("000s", false)]
+    [InlineData("5ms", false)]
+    [InlineData("1w", false)]
+    [InlineData("-99999999d", false)]
+    [InlineData("yesterday", false)]
+    public void IsTooLong_OnlyForAWellWrittenCountOverTheLimit(string text, bool tooLong)
+    {
+        Assert.Equal(tooLong, Duration.IsTooLong(text));
+    }
+
+    [Theory]
     [InlineData(90, "90s")]
     [InlineData(300, "5m")]
     [InlineData(5400, "90m")]
