@@ -209,7 +209,10 @@ internal sealed partial class EgressProxy
 
         var upstream = new Uri(tool.Upstream.TrimEnd('/') + target.UpstreamPathAndQuery, UriKind.Absolute);
         call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
-        return await _forwarder.ForwardAsync(http, call, new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody), new SecretScrubber(secret));
+        return await _forwarder.ForwardAsync(http, call, new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody)
+        {
+            Relocation = new ProxyLocation(new Uri(tool.Upstream, UriKind.Absolute), "/" + tool.Name),
+        }, new SecretScrubber(secret));
     }
 
     private ProxyRefusal? AllowList(string? ruleId, string method, ProxyTarget target)

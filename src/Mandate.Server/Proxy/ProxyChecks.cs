@@ -29,6 +29,9 @@ internal static class ProxyChecks
     /// <summary>413: the request body is over <c>proxy.max_request_body</c>.</summary>
     public const string BodyTooLarge = "proxy.body_too_large";
 
+    /// <summary>502: the upstream's <c>Location</c> names its own origin outside the tool's upstream, which no proxy path reaches.</summary>
+    public const string UpstreamLocation = "proxy.upstream_location";
+
     /// <summary>404: no proxied tool has the name.</summary>
     public const string ToolUnknown = "proxy.tool_unknown";
 

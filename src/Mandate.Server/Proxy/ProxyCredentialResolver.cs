@@ -18,6 +18,9 @@ namespace Mandate.Server.Proxy;
 /// </summary>
 internal sealed class ProxyCredentialResolver
 {
+    /// <summary>RFC 6750 §2.3's URI query parameter.</summary>
+    private const string QueryCredential = "access_token";
+
     private readonly IssuedTokenValidator _validator;
     private readonly PrincipalStanding _standing;
     private readonly ToolCredentialGrant _exchange;
@@ -37,6 +40,13 @@ internal sealed class ProxyCredentialResolver
 
     public async Task<(ProxyCredential? Credential, ProxyRefusal? Refusal)> ResolveAsync(HttpRequest request, ToolOptions tool, ProxyCall call, CancellationToken cancellationToken)
     {
+        if (request.Query.ContainsKey(QueryCredential))
+        {
+            // RFC 6750 §2.3 (the query is not a place for credentials); the query goes upstream as it came, so the agent's
+            // credential would reach the tool beside the one injected (MCP security: no token passthrough).
+            return (null, ProxyRefusal.MalformedCredential($"the credential goes in the Authorization header only; a query access_token would be forwarded to tool '{tool.Name}', so nothing was forwarded: drop access_token from the URL"));
+        }
+
         string token;
         string? rule = null;
         var presentedAsDpop = false;

@@ -23,6 +23,8 @@ internal static class ProxyHeaders
     private static readonly FrozenSet<string> HopByHop = new[]
     {
         "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+        // RFC 9113 §3.1 (RFC 7540 §3.2.1): the settings of an HTTP/1.1 upgrade to h2c, for this connection only.
+        "HTTP2-Settings",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     // The agent's own credentials never travel upstream: the proxy injects what the tool expects instead.
@@ -38,6 +40,16 @@ internal static class ProxyHeaders
         "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Real-IP",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
+    // RFC 7838 §3: Alt-Svc offers other ways to reach the origin the client talked to, which is the proxy; relayed, the tool
+    // would steer where the agent sends its next calls.
+    private static readonly FrozenSet<string> OriginStatements = new[] { "Alt-Svc" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    // Response fields that may carry the upstream's own address.
+    private static readonly FrozenSet<string> UpstreamAddresses = new[] { "Location", "Content-Location", "Link", "Refresh" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether a response header may name the upstream's address (dropped where <see cref="ProxyUpstreamCall.DropUpstreamAddresses"/> is set).</summary>
+    public static bool MayNameUpstream(string name) => UpstreamAddresses.Contains(name);
+
     // RFC 6265 §8.5: cookies are not isolated by port, so a host's cookies reach every service on it.
     private static readonly FrozenSet<string> Cookies = new[] { "Cookie", "Set-Cookie", "Set-Cookie2" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
@@ -51,7 +63,7 @@ internal static class ProxyHeaders
 
     /// <summary>Whether a response header comes back to the agent.</summary>
     public static bool ForwardResponse(string name, ISet<string> listedInConnection) =>
-        !HopByHop.Contains(name) && !listedInConnection.Contains(name) && !name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase);
+        !HopByHop.Contains(name) && !OriginStatements.Contains(name) && !listedInConnection.Contains(name) && !name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// RFC 9110 §7.6.2: for OPTIONS and TRACE, the Max-Forwards the agent sent (null when absent or not those methods); the

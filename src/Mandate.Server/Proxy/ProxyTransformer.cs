@@ -104,6 +104,17 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
             return false;
         }
 
+        string? location = null;
+        if (upstream.Relocation is { } relocation && proxyResponse.Headers.NonValidated.TryGetValues("Location", out var locations))
+        {
+            location = locations.Count == 1 ? relocation.Relocate(upstream.Uri, locations.ToString()) : null;
+            if (location is null)
+            {
+                Refusal = ProxyRefusal.BadGateway(ProxyChecks.UpstreamLocation, $"the upstream answered {(int)proxyResponse.StatusCode} with a Location on its own address outside the tool's upstream (or more than one, or unreadable), which no proxy path reaches; it was not relayed, since following it would go past the proxy; an operator sets the tool's upstream in mandate.yaml to cover that path");
+                return false;
+            }
+        }
+
         var upstreamContent = proxyResponse.Content;
         if (maxResponseBody is { } max && upstreamContent.Headers.ContentLength > max)
         {
@@ -118,6 +129,10 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         // A filtered body has another length. RFC 9112 §6.3: a Content-Length beside Transfer-Encoding is removed before forwarding.
         var keepLength = upstream.ResponseFilter is null && !proxyResponse.Headers.NonValidated.Contains("Transfer-Encoding");
         CopyResponseHeaders(proxyResponse, httpContext.Response, keepLength);
+        if (location is not null)
+        {
+            httpContext.Response.Headers.Location = scrubber.Header(location);
+        }
 
         var body = await upstreamContent.ReadAsStreamAsync(cancellationToken);
         if (upstream.ResponseFilter is { } filter)
@@ -143,6 +158,7 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         {
             if (!ProxyHeaders.ForwardResponse(name, listed)
                 || (upstream.DropCookies && ProxyHeaders.IsCookie(name))
+                || (upstream.DropUpstreamAddresses && ProxyHeaders.MayNameUpstream(name))
                 || (upstream.UpstreamChallengesAreOurs && name.Equals("WWW-Authenticate", StringComparison.OrdinalIgnoreCase))
                 || (!keepContentLength && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
             {

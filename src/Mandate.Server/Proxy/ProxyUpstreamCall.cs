@@ -34,6 +34,15 @@ internal sealed record ProxyUpstreamCall(Uri Uri, string InjectHeader, string In
     /// </summary>
     public bool DropCookies { get; init; }
 
+    /// <summary>
+    /// When set, the upstream's response fields that may name its own address (<c>Location</c>, <c>Content-Location</c>,
+    /// <c>Link</c>, <c>Refresh</c>) are not relayed (the MCP gateway: MCP uses none, and following one would bypass the gateway).
+    /// </summary>
+    public bool DropUpstreamAddresses { get; init; }
+
+    /// <summary>When set, an upstream <c>Location</c> is mapped to the proxy path that reaches it (the plain proxy).</summary>
+    public ProxyLocation? Relocation { get; init; }
+
     /// <summary>Never print the injected value.</summary>
     public override string ToString() => $"{Uri.GetLeftPart(UriPartial.Path)} ({InjectHeader}: [redacted])";
 }

@@ -39,6 +39,9 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
     /// <summary>A request header that makes the server answer with a Set-Cookie, as a hostile MCP server would.</summary>
     public const string PlantCookie = "X-Plant-Cookie";
 
+    /// <summary>A request header that makes the server answer with fields naming its internal address, as a hostile MCP server would.</summary>
+    public const string PlantAddresses = "X-Plant-Addresses";
+
     /// <summary>A request header whose value the server answers as a status, with a Location at its internal address (3xx).</summary>
     public const string RedirectWith = "X-Redirect-With";
 
@@ -73,6 +76,15 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
             if (http.Request.Headers.ContainsKey(PlantCookie))
             {
                 http.Response.Headers.SetCookie = "mandate_console=planted; Path=/";
+            }
+
+            if (http.Request.Headers.ContainsKey(PlantAddresses))
+            {
+                http.Response.Headers.Location = InternalEndpoint;
+                http.Response.Headers.ContentLocation = InternalEndpoint;
+                http.Response.Headers.Link = $"<{InternalEndpoint}>; rel=\"alternate\"";
+                http.Response.Headers["Refresh"] = "0; url=" + InternalEndpoint;
+                http.Response.Headers.AltSvc = "h2=\"mcp.internal.example:443\"";
             }
 
             if (int.TryParse(http.Request.Headers[RedirectWith], out var redirect))

@@ -55,22 +55,35 @@ public sealed class ProxyCredentialPresentationTests : ProxyTest
         Assert.DoesNotContain(await Broker.AuditEventsAsync(AuditKinds.Issuance), e => e.Tool == "stripe");
     }
 
-    [Fact]
-    public async Task Proxy_CredentialInQueryOrFormBody_NotAccepted401WithoutErrorCode()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Proxy_CredentialInQuery_400InvalidRequestNotForwarded(bool alsoInHeader)
     {
-        var credential = await StripeCredentialAsync("charges:read refunds:write");
+        var credential = await StripeCredentialAsync("charges:read");
 
-        // RFC 6750 §2.2 and §2.3 are optional; the proxy documents the Authorization header only.
-        using var query = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1?access_token=" + credential, null);
-        using var form = await CallAsync(HttpMethod.Post, "stripe/v1/refunds", null, new FormUrlEncodedContent([new("access_token", credential)]));
+        // RFC 6750 §2.3 is optional and the proxy documents the header only; the query goes upstream as it came, so with a
+        // valid header beside it the agent's credential would reach the tool.
+        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1?access_token=" + credential, alsoInHeader ? credential : null);
 
-        foreach (var response in new[] { query, form })
-        {
-            var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
-            Assert.Equal("proxy.credential_missing", CheckId(problem));
-            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
-        }
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("proxy.credential_malformed", CheckId(problem));
+        Assert.Equal("Bearer error=\"invalid_request\"", response.Headers.WwwAuthenticate.ToString());
+        Assert.DoesNotContain(credential, problem, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+    }
 
+    [Fact]
+    public async Task Proxy_CredentialInFormBody_NotAccepted401WithoutErrorCode()
+    {
+        var credential = await StripeCredentialAsync("refunds:write");
+
+        // RFC 6750 §2.2 is optional; the proxy documents the Authorization header only.
+        using var response = await CallAsync(HttpMethod.Post, "stripe/v1/refunds", null, new FormUrlEncodedContent([new("access_token", credential)]));
+
+        var problem = await ProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal("proxy.credential_missing", CheckId(problem));
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
         Assert.Empty(Upstream.Received);
     }
 

@@ -19,6 +19,7 @@ public sealed record UpstreamRequest(string Method, string Target, IReadOnlyDict
 /// <c>/v1/slow</c> waits until the call is abandoned, <c>/v1/hop</c> sends hop-by-hop headers, <c>/v1/events</c> streams
 /// <see cref="Events"/> as Server-Sent Events (the next only once the test released <see cref="EventRead"/>),
 /// <c>/v1/stall</c> sends part of a body then waits, <c>/v1/break</c> sends part then drops the connection when told (<see cref="BreakNow"/>);
+/// a request with <see cref="AnswerStatus"/> gets that status and its <see cref="AnswerField"/>s whatever its path;
 /// anything else answers 200 "ok".
 /// </summary>
 public sealed class UpstreamServer : IAsyncDisposable
@@ -45,6 +46,12 @@ public sealed class UpstreamServer : IAsyncDisposable
     public TaskCompletionSource StallAbandoned { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public const string PartialBody = "partial body, ";
+
+    /// <summary>A request header whose value the tool answers as its status.</summary>
+    public const string AnswerStatus = "X-Answer-Status";
+
+    /// <summary>The prefix of request headers (<c>X-Answer-Field-1: Name: value</c>, …) whose values the tool adds to its answer as fields, in order.</summary>
+    public const string AnswerField = "X-Answer-Field";
 
     /// <summary>The Server-Sent Events /v1/events sends, given the injected header's value.</summary>
     public static IReadOnlyList<string> Events(string injected) =>
@@ -90,7 +97,16 @@ public sealed class UpstreamServer : IAsyncDisposable
         var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         _received.Enqueue(new UpstreamRequest(http.Request.Method, target, headers, bytes));
         var path = http.Request.Path.Value ?? "";
-        if (path.EndsWith("/v1/echo-secret", StringComparison.Ordinal))
+        if (int.TryParse(headers.GetValueOrDefault(AnswerStatus), out var status))
+        {
+            http.Response.StatusCode = status;
+            foreach (var (_, field) in headers.Where(h => h.Key.StartsWith(AnswerField, StringComparison.OrdinalIgnoreCase)).OrderBy(h => h.Key, StringComparer.Ordinal))
+            {
+                var colon = field.IndexOf(':', StringComparison.Ordinal);
+                http.Response.Headers.Append(field[..colon], field[(colon + 1)..].Trim());
+            }
+        }
+        else if (path.EndsWith("/v1/echo-secret", StringComparison.Ordinal))
         {
             var injected = headers.GetValueOrDefault(SecretHeader, "");
             http.Response.Headers["X-Echo"] = "you sent " + injected;

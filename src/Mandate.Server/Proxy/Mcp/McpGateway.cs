@@ -50,6 +50,12 @@ internal sealed class McpGateway
         }
 
         var request = http.Request;
+        // Streamable HTTP §Security Warning: the Origin of every incoming connection is checked, whatever its method.
+        if (OriginRefusal(request, tool) is { } origin)
+        {
+            return origin;
+        }
+
         // 2026-07-28 has no GET stream and no sessions; a DELETE ending an older revision's session is still relayed.
         var sessionDelete = HttpMethods.IsDelete(request.Method) && request.Headers.ContainsKey(McpHeaderNames.SessionId);
         if (!HttpMethods.IsPost(request.Method) && !sessionDelete)
@@ -59,16 +65,7 @@ internal sealed class McpGateway
             return refusal;
         }
 
-        if (OriginRefusal(request, tool) is { } origin)
-        {
-            return origin;
-        }
-
-        var (credential, denied) = request.Query.ContainsKey("access_token")
-            // RFC 6750 §2.3 (metadata: bearer_methods_supported header only); forwarded, the query would hand the agent's
-            // credential to the MCP server (MCP security §Token Passthrough).
-            ? (null, ProxyRefusal.MalformedCredential("the credential goes in the Authorization header only; a query access_token would be forwarded to the MCP server, so the gateway refuses it: drop access_token from the URL"))
-            : await _credentials.ResolveAsync(request, tool, call, http.RequestAborted);
+        var (credential, denied) = await _credentials.ResolveAsync(request, tool, call, http.RequestAborted);
         if (denied is not null)
         {
             if (denied.ChallengesCredential)
@@ -244,7 +241,7 @@ internal sealed class McpGateway
         call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
         var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, BufferedContentType = body is null ? null : McpContentType.Json, ResponseFilter = filter,
             BindSessionId = id => _sessions.Bind(tool.Name, credential.Claims, id), UpstreamChallengesAreOurs = true,
-            RefuseRedirectsAs = McpGatewayChecks.UpstreamRedirect, DropCookies = true };
+            RefuseRedirectsAs = McpGatewayChecks.UpstreamRedirect, DropCookies = true, DropUpstreamAddresses = true };
         return await _forwarder.ForwardAsync(http, call, upstreamCall, new SecretScrubber(secret));
     }
 
