@@ -50,10 +50,6 @@ internal static class RevokeCommand
         return true;
     }
 
-    /// <summary>A compact JWS or JWE (<c>eyJ…</c>: a base64url JSON header, then dots): a token, never an id, tenant or user.</summary>
-    private static bool IsWholeToken(string value) =>
-        value.StartsWith("eyJ", StringComparison.Ordinal) && value.Count(c => c == '.') is 2 or 4 && new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CanReadToken(value);
-
     /// <summary>
     /// Revokes <paramref name="value"/> of kind <paramref name="name"/> (token, run, agent, tenant or user) on the running broker and
     /// says whether it is recorded yet; <c>mandate agents disable</c> is this with <c>agent</c>.
@@ -69,7 +65,7 @@ internal static class RevokeCommand
 
         // Invariant 8: a whole token pasted in place of its id would be written into the audit trail, which keeps it for
         // good (the hash chain forbids removing it) and shows it to everyone who reads it. It is never echoed here either.
-        if (IsWholeToken(value))
+        if (Core.Revocation.RevocationValue.IsWholeToken(value))
         {
             Output.Error($"{(name == "token" ? "--jti" : "--" + name)} was given a whole token, not an id; a token is never sent to the audit trail. "
                 + "Give its jti ('mandate token inspect TOKEN --claim jti'), or let its holder revoke it at POST /oauth2/revoke");

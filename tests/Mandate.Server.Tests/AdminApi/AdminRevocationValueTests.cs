@@ -61,4 +61,25 @@ public sealed class AdminRevocationValueTests : BrokerTest
         Assert.Contains("SPIFFE ID", reply.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, Broker.Runtime.Revocations.Count);
     }
+
+    [Theory]
+    [InlineData("token")]
+    [InlineData("run")]
+    [InlineData("user")]
+    [InlineData("tenant")]
+    public async Task Invariant8_RevocationValueIsAWholeToken_Returns400ProblemNeverRecordedNorEchoed(string target)
+    {
+        // A credential pasted where its id goes would be copied into the audit record, which the hash chain keeps for good.
+        var credential = await Broker.IssueAsync(Broker.RefundRequest());
+        var body = System.Text.Json.JsonSerializer.Serialize(new { target, value = credential, reason = "incident" });
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() => AdminSocket.SendAsync(Broker, HttpMethod.Post, "admin/revocations", body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal("admin.revocation_invalid", reply.Json.GetProperty("check_id").GetString());
+        Assert.Contains("whole token", reply.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(credential, reply.Json.GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain(credential, await Broker.AuditTableTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+    }
 }
