@@ -4,12 +4,12 @@ namespace Mandate.Server.Proxy;
 /// Where the plain proxy's upstream points the agent with <c>Location</c>, in the agent's terms. The tool's own
 /// address must never reach the agent (following it would go past the proxy's credential, allow-list and audit), so a
 /// Location under the tool's upstream is mapped back to the proxy path that reaches it, as reverse proxies do
-/// (nginx <c>proxy_redirect default</c>); one elsewhere on the tool's origin has no proxy path and is refused. A Location
-/// on another origin (a CDN, a pre-signed download) is the tool's to give and is relayed as it is.
+/// (nginx <c>proxy_redirect default</c>); one elsewhere on the tool's host (another path, scheme or port) has no proxy
+/// path and is refused. A Location on another host (a CDN, a pre-signed download) is the tool's to give and is relayed as it is.
 /// </summary>
 internal sealed record ProxyLocation(Uri UpstreamBase, string ProxyPrefix)
 {
-    /// <summary>The Location the agent gets, or null when it names the tool's origin outside the tool's upstream.</summary>
+    /// <summary>The Location the agent gets, or null when it names the tool's host outside the tool's upstream.</summary>
     public string? Relocate(Uri requestUri, string location)
     {
         // RFC 9110 §10.2.2: a relative reference resolves against the target URI, here the upstream's.
@@ -18,14 +18,15 @@ internal sealed record ProxyLocation(Uri UpstreamBase, string ProxyPrefix)
             return null;
         }
 
-        if (!IsUpstreamOrigin(resolved))
+        if (!string.Equals(resolved.IdnHost, UpstreamBase.IdnHost, StringComparison.OrdinalIgnoreCase))
         {
             return location;
         }
 
+        // The tool's host under another scheme or port (an upgrade to https, say) is still the tool's address.
         var basePath = UpstreamBase.AbsolutePath.TrimEnd('/');
         var path = resolved.AbsolutePath;
-        if (path != basePath && !path.StartsWith(basePath + "/", StringComparison.Ordinal))
+        if (!IsUpstreamOrigin(resolved) || (path != basePath && !path.StartsWith(basePath + "/", StringComparison.Ordinal)))
         {
             return null;
         }
@@ -35,8 +36,5 @@ internal sealed record ProxyLocation(Uri UpstreamBase, string ProxyPrefix)
     }
 
     private bool IsUpstreamOrigin(Uri resolved) =>
-        resolved.IsAbsoluteUri
-        && string.Equals(resolved.Scheme, UpstreamBase.Scheme, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(resolved.IdnHost, UpstreamBase.IdnHost, StringComparison.OrdinalIgnoreCase)
-        && resolved.Port == UpstreamBase.Port;
+        string.Equals(resolved.Scheme, UpstreamBase.Scheme, StringComparison.OrdinalIgnoreCase) && resolved.Port == UpstreamBase.Port;
 }

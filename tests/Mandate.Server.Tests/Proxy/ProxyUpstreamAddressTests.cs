@@ -34,11 +34,12 @@ public sealed partial class ProxyUpstreamAddressTests : ProxyTest
     [InlineData("{origin}/admin/keys")]
     [InlineData("/internal/metrics")]
     [InlineData("{origin}/stripe-api-internal/v1")]
+    [InlineData("https://{authority}/stripe-api/v1/charges/ch_2")]
     public async Task Proxy_LocationOnTheToolsOriginOutsideItsUpstream_502NoLocation(string location)
     {
         var credential = await StripeCredentialAsync();
 
-        var (status, text) = await AnswerAsync(credential, 302, "Location: " + location.Replace("{origin}", Upstream.Address.ToString().TrimEnd('/'), StringComparison.Ordinal));
+        var (status, text) = await AnswerAsync(credential, 302, "Location: " + location.Replace("{origin}", Upstream.Address.ToString().TrimEnd('/'), StringComparison.Ordinal).Replace("{authority}", Upstream.Address.Authority, StringComparison.Ordinal));
 
         Assert.Equal(502, status);
         Assert.Null(LocationOf(text));
