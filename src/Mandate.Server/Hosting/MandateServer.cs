@@ -56,6 +56,7 @@ public static class MandateServer
             var mandate = builder.Services.AddMandate(options, host).UseConfiguredStore();
             using var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(host.LogLevel));
             runtime = await MandateRuntime.OpenAsync(mandate, startupLoggers, cancellationToken);
+            Proxy.ProxyOriginCheck.Log(startupLoggers, options.Proxy, host.ProxyListenUrl ?? options.Proxy.Listen);
             mandate.UseRuntime(runtime);
             if (options.Console.Listen is { } consoleUrl)
             {
