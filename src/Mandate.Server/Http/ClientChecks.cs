@@ -21,6 +21,9 @@ public static class ClientChecks
     /// </summary>
     public static readonly Check AuthenticationUnsupported = new("client.authentication_unsupported", OAuthConstants.Errors.InvalidClient);
 
+    /// <summary>On introspection and revocation: the client certificate and the bearer workload token name different workloads.</summary>
+    public static readonly Check IdentitiesDiffer = new("client.identities_differ", OAuthConstants.Errors.InvalidClient);
+
     /// <summary>The bearer workload identity JWT did not attest (issuer, signature, expiry, audience...).</summary>
     public static readonly Check WorkloadTokenInvalid = new("client.workload_token_invalid", OAuthConstants.Errors.InvalidClient);
 }

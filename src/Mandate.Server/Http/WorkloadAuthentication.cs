@@ -7,7 +7,7 @@ namespace Mandate.Server.Http;
 
 /// <summary>
 /// Authenticates a calling workload (a tool or an agent) on introspection and revocation by its
-/// workload identity JWT in <c>Authorization: Bearer</c>, or without one by its X.509-SVID over mutual TLS.
+/// workload identity JWT in <c>Authorization: Bearer</c>, or by its X.509-SVID over mutual TLS.
 /// Never a static shared secret.
 /// </summary>
 public sealed class WorkloadAuthentication
@@ -24,15 +24,19 @@ public sealed class WorkloadAuthentication
     public async Task<(WorkloadIdentity? Caller, OAuthError? Error)> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var header = request.Headers.Authorization;
-        if (header.Count == 0)
+        // RFC 8705 §2: a client certificate is itself client authentication, so it is judged whether or not an
+        // Authorization header came with it; a refused one fails the request (RFC 6749 §2.3: one method per request,
+        // never a fallback to the other). Without trust bundles no certificate is an authentication method here.
+        var (certified, _, certificateError) = await _certificates.AuthenticateAsync(request.HttpContext, cancellationToken);
+        if (certificateError is not null)
         {
-            // Over mutual TLS the caller's X.509-SVID authenticates it (docs/sender-constraint.md).
-            var (identity, _, error) = await _certificates.AuthenticateAsync(request.HttpContext, cancellationToken);
-            if (identity is not null || error is not null)
-            {
-                return (identity, error);
-            }
+            return (null, certificateError);
+        }
+
+        var header = request.Headers.Authorization;
+        if (header.Count == 0 && certified is not null)
+        {
+            return (certified, null);
         }
 
         if (header.Count != 1 || header[0] is not { } value || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -41,6 +45,16 @@ public sealed class WorkloadAuthentication
         }
 
         var result = await _attestor.AttestWorkloadAsync(value["Bearer ".Length..].Trim(), "the bearer workload token", cancellationToken);
-        return result.Identity is { } caller ? (caller, null) : (null, ClientChecks.WorkloadTokenInvalid.Refuse(result.Failure ?? "the bearer workload token is invalid"));
+        if (result.Identity is not { } caller)
+        {
+            return (null, ClientChecks.WorkloadTokenInvalid.Refuse(result.Failure ?? "the bearer workload token is invalid"));
+        }
+
+        // RFC 6749 §2.3: a request authenticates one client. A certificate and a bearer token naming two workloads
+        // leave it unclear which one asks, so neither is taken.
+        return certified is not null && certified.SpiffeId != caller.SpiffeId
+            ? (null, ClientChecks.IdentitiesDiffer.Refuse(
+                $"the bearer workload token names '{caller.SpiffeId}' but the client certificate (X.509-SVID) is '{certified.SpiffeId}'; authenticate as one workload: send its certificate alone, or a bearer token for the same workload"))
+            : (caller, null);
     }
 }

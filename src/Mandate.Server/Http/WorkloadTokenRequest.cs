@@ -19,10 +19,11 @@ public static class WorkloadTokenRequest
         {
             // The body is RFC 6749 §5.2's invalid_client (RFC 7009 §2.2.1). The challenge speaks of the bearer token the
             // caller authorizes with (RFC 7662 §2.3 → RFC 6750 §3.1): invalid_token for one that did not attest, no error
-            // code when none was sent. A client that tried another scheme is challenged in that scheme too (RFC 6749 §5.2).
+            // code when none was sent or the refusal is not the token's (a refused certificate beside it). A client that
+            // tried another scheme is challenged in that scheme too (RFC 6749 §5.2).
             var scheme = OAuthResponses.ClientScheme(http.Request);
             var bearerSent = scheme is not null && scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase);
-            var bearer = bearerSent ? "Bearer error=\"invalid_token\"" : "Bearer";
+            var bearer = bearerSent && authError.CheckId == ClientChecks.WorkloadTokenInvalid.Id ? "Bearer error=\"invalid_token\"" : "Bearer";
             var challenge = scheme is null || bearerSent ? bearer : $"{OAuthResponses.RealmChallenge(scheme)}, {bearer}";
             await OAuthResponses.WriteErrorAsync(http, authError, challenge: challenge);
             return null;
