@@ -215,6 +215,7 @@ internal static class PostgresPolicyStateSql
         ApprovalStatus.Approved => "approved",
         ApprovalStatus.Denied => "denied",
         ApprovalStatus.Consumed => "consumed",
+        ApprovalStatus.Withdrawn => "withdrawn",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown approval status."),
     };
 }

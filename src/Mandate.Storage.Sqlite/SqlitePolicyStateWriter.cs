@@ -72,6 +72,7 @@ internal static class SqlitePolicyStateWriter
         ApprovalStatus.Approved => "approved",
         ApprovalStatus.Denied => "denied",
         ApprovalStatus.Consumed => "consumed",
+        ApprovalStatus.Withdrawn => "withdrawn",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown approval status."),
     };
 

@@ -3,13 +3,17 @@ using Mandate.Core.Storage;
 
 namespace Mandate.Core.Approvals;
 
-/// <summary>Where an approval stands. Pending → approved | denied | expired; approved → consumed (single use).</summary>
+/// <summary>
+/// Where an approval stands. Pending → approved | denied | expired | withdrawn; approved → consumed (single use) | withdrawn.
+/// Withdrawn: a poll found that the agent, run, tenant or user no longer stands, so the approval can never be collected.
+/// </summary>
 public enum ApprovalStatus
 {
     Pending,
     Approved,
     Denied,
     Consumed,
+    Withdrawn,
 }
 
 /// <summary>
