@@ -65,6 +65,13 @@ public sealed record Approval : IStoreChange
     public DateTimeOffset? IdentityIssuedAt { get; init; }
 
     /// <summary>
+    /// The issuer (<c>iss</c>) of the user token the approval was asked with: a poll's user subject_token must come from
+    /// it too. Null outside a user token and for approvals asked before it was recorded (then a poll's subject_token is
+    /// matched on subject and tenant only).
+    /// </summary>
+    public string? UserIssuer { get; init; }
+
+    /// <summary>
     /// How the asking request was bound (<see cref="Grants.SenderBinding.Holder"/>: <c>jkt:…</c> or <c>mtls</c>); the poll
     /// that collects the approval must be bound the same way. Null for a bearer request (and approvals asked before
     /// it was recorded): then a poll with a proof or certificate still gets a credential bound to it.
