@@ -11,7 +11,7 @@ internal static class PostgresPolicyStateSql
     private const string ApprovalColumns = """
         id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash, binding_message, rule,
         policy_version, decision_id, lifetime_seconds, created_at, expires_at, last_polled_at, approver, decided_reason, decided_at, jti,
-        identity_issued_at, sender_binding
+        identity_issued_at, sender_binding, user_issuer
         """;
 
     // The window's retention is set by its first increment. One statement for all of a batch's counters, each key
@@ -24,8 +24,8 @@ internal static class PostgresPolicyStateSql
     // A new approval has not been polled or decided: those columns are only ever set by later updates.
     private const string InsertApproval = """
         INSERT INTO approvals (id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash,
-            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at, identity_issued_at, sender_binding)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19);
+            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at, identity_issued_at, sender_binding, user_issuer)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20);
         """;
 
     // Deciding a pending approval also requires it not to have expired; consuming requires it approved.
@@ -82,7 +82,7 @@ internal static class PostgresPolicyStateSql
             PostgresValues.Text(a.AuthorizationDetails), PostgresValues.Text(a.BindingHash), PostgresValues.Text(a.BindingMessage),
             PostgresValues.Text(a.Rule), PostgresValues.Text(a.PolicyVersion), PostgresValues.Text(a.DecisionId),
             PostgresValues.Integer(a.LifetimeSeconds), PostgresValues.Time(a.CreatedAt), PostgresValues.Time(a.ExpiresAt),
-            PostgresValues.Time(a.IdentityIssuedAt), PostgresValues.Text(a.SenderBinding));
+            PostgresValues.Time(a.IdentityIssuedAt), PostgresValues.Text(a.SenderBinding), PostgresValues.Text(a.UserIssuer));
     }
 
     /// <summary>The conditional update of <see cref="IApprovalStore.TryTransitionApprovalAsync"/>; it changed the approval when it affects one row.</summary>
@@ -173,6 +173,7 @@ internal static class PostgresPolicyStateSql
                 Jti = PostgresValues.ReadOptionalText(reader, 21),
                 IdentityIssuedAt = PostgresValues.ReadOptionalTime(reader, 22),
                 SenderBinding = PostgresValues.ReadOptionalText(reader, 23),
+                UserIssuer = PostgresValues.ReadOptionalText(reader, 24),
             });
         }
 
@@ -215,6 +216,7 @@ internal static class PostgresPolicyStateSql
         ApprovalStatus.Approved => "approved",
         ApprovalStatus.Denied => "denied",
         ApprovalStatus.Consumed => "consumed",
+        ApprovalStatus.Withdrawn => "withdrawn",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown approval status."),
     };
 }

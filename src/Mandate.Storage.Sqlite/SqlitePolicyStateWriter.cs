@@ -17,9 +17,9 @@ internal static class SqlitePolicyStateWriter
 
     private const string InsertApproval = """
         INSERT INTO approvals (id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash,
-            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at, identity_issued_at, sender_binding)
+            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at, identity_issued_at, sender_binding, user_issuer)
         VALUES ($id, $status, $agent, $run, $tool, $tenant, $user, $scope, $details, $hash,
-            $message, $rule, $policyVersion, $decisionId, $lifetime, $createdAt, $expiresAt, $identityIssuedAt, $senderBinding);
+            $message, $rule, $policyVersion, $decisionId, $lifetime, $createdAt, $expiresAt, $identityIssuedAt, $senderBinding, $userIssuer);
         """;
 
     private const string InsertEvidence = """
@@ -36,7 +36,8 @@ internal static class SqlitePolicyStateWriter
             ("$user", SqliteValues.Nullable(a.User)), ("$scope", a.Scope), ("$details", a.AuthorizationDetails), ("$hash", a.BindingHash),
             ("$message", a.BindingMessage), ("$rule", a.Rule), ("$policyVersion", a.PolicyVersion), ("$decisionId", a.DecisionId),
             ("$lifetime", a.LifetimeSeconds), ("$createdAt", SqliteValues.Time(a.CreatedAt)), ("$expiresAt", SqliteValues.Time(a.ExpiresAt)),
-            ("$identityIssuedAt", SqliteValues.Time(a.IdentityIssuedAt)), ("$senderBinding", SqliteValues.Nullable(a.SenderBinding)));
+            ("$identityIssuedAt", SqliteValues.Time(a.IdentityIssuedAt)), ("$senderBinding", SqliteValues.Nullable(a.SenderBinding)),
+            ("$userIssuer", SqliteValues.Nullable(a.UserIssuer)));
 
     public static Task InsertEvidenceAsync(SqliteConnection connection, EvidenceRecord e, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, InsertEvidence, cancellationToken,
@@ -72,6 +73,7 @@ internal static class SqlitePolicyStateWriter
         ApprovalStatus.Approved => "approved",
         ApprovalStatus.Denied => "denied",
         ApprovalStatus.Consumed => "consumed",
+        ApprovalStatus.Withdrawn => "withdrawn",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown approval status."),
     };
 

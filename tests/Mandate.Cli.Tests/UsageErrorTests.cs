@@ -134,7 +134,7 @@ public sealed class UsageErrorTests
 
         Assert.Equal(2, exit);
         Assert.Contains("--status: no approval status is called 'aproved'; did you mean 'approved'?", output, StringComparison.Ordinal);
-        Assert.Contains("pending, approved, denied, consumed, all", output, StringComparison.Ordinal);
+        Assert.Contains("pending, approved, denied, consumed, withdrawn, all", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -118,4 +118,17 @@ public abstract partial class StoreContractTests
         Assert.Equal(bound, (await store.FindApprovalByBindingAsync("call-1", Cancellation))!.SenderBinding);
         Assert.Null((await store.GetApprovalAsync("a2", Cancellation))!.SenderBinding);
     }
+
+    [StoreFact]
+    public async Task InsertApproval_UserIssuer_ReadsBackThroughEveryRead_NullStaysNull()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+        var asked = Approval("a1") with { BindingHash = "call-1", UserIssuer = "https://idp.acme.example" };
+        await store.CommitAsync(new StoreBatch(asked, Approval("a2")), Cancellation);
+
+        Assert.Equal(asked, await store.GetApprovalAsync("a1", Cancellation));
+        Assert.Equal(asked, await store.FindApprovalByBindingAsync("call-1", Cancellation));
+        Assert.Equal("https://idp.acme.example", (await store.ListApprovalsAsync(ApprovalStatus.Pending, 10, Cancellation)).Single(a => a.Id == "a1").UserIssuer);
+        Assert.Null((await store.GetApprovalAsync("a2", Cancellation))!.UserIssuer);
+    }
 }

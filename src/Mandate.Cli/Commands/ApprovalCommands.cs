@@ -52,12 +52,12 @@ internal static class ApprovalCommands
         };
     }
 
-    private static readonly string[] Statuses = ["pending", "approved", "denied", "consumed", "all"];
+    private static readonly string[] Statuses = ["pending", "approved", "denied", "consumed", "withdrawn", "all"];
 
     /// <summary><c>--status</c>: one the broker knows, or <c>all</c>; anything else is refused here with the list, as a usage error.</summary>
     private static Option<string?> StatusOption()
     {
-        var status = new Option<string?>("--status") { Description = "pending (default), approved, denied, consumed or all" };
+        var status = new Option<string?>("--status") { Description = "pending (default), approved, denied, consumed, withdrawn or all" };
         status.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string?>() is { } value && !Statuses.Contains(value, StringComparer.Ordinal))

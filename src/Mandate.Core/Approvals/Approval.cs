@@ -3,13 +3,17 @@ using Mandate.Core.Storage;
 
 namespace Mandate.Core.Approvals;
 
-/// <summary>Where an approval stands. Pending → approved | denied | expired; approved → consumed (single use).</summary>
+/// <summary>
+/// Where an approval stands. Pending → approved | denied | expired | withdrawn; approved → consumed (single use) | withdrawn.
+/// Withdrawn: a poll found that the agent, run, tenant or user no longer stands, so the approval can never be collected.
+/// </summary>
 public enum ApprovalStatus
 {
     Pending,
     Approved,
     Denied,
     Consumed,
+    Withdrawn,
 }
 
 /// <summary>
@@ -59,6 +63,13 @@ public sealed record Approval : IStoreChange
     /// its start) and for approvals asked before it was recorded, which are judged from <see cref="CreatedAt"/>.
     /// </summary>
     public DateTimeOffset? IdentityIssuedAt { get; init; }
+
+    /// <summary>
+    /// The issuer (<c>iss</c>) of the user token the approval was asked with: a poll's user subject_token must come from
+    /// it too. Null outside a user token and for approvals asked before it was recorded (then a poll's subject_token is
+    /// matched on subject and tenant only).
+    /// </summary>
+    public string? UserIssuer { get; init; }
 
     /// <summary>
     /// How the asking request was bound (<see cref="Grants.SenderBinding.Holder"/>: <c>jkt:…</c> or <c>mtls</c>); the poll

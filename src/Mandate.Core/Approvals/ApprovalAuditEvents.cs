@@ -31,7 +31,14 @@ public static class ApprovalAuditEvents
         Event(a, AuditKinds.ApprovalConsumed, at, "consumed", $"approved by {a.Approver}", node, new SortedDictionary<string, string>(Evidence(a), StringComparer.Ordinal) { ["approver"] = a.Approver ?? "" });
 
     /// <summary>Collecting the approval was refused by <paramref name="check"/> (an attestation or standing check id); nothing was issued.</summary>
-    public static AuditEvent Refused(Approval a, string check, string reason, string? revocation, DateTimeOffset at, string node)
+    public static AuditEvent Refused(Approval a, string check, string reason, string? revocation, DateTimeOffset at, string node) =>
+        Refused(a, "refused", check, reason, revocation, at, node);
+
+    /// <summary>A standing check (<paramref name="check"/>) refused collecting the approval, and the approval was withdrawn with this record.</summary>
+    public static AuditEvent Withdrawn(Approval a, string check, string reason, string? revocation, DateTimeOffset at, string node) =>
+        Refused(a, "withdrawn", check, reason, revocation, at, node);
+
+    private static AuditEvent Refused(Approval a, string outcome, string check, string reason, string? revocation, DateTimeOffset at, string node)
     {
         var evidence = Evidence(a);
         evidence["check"] = check;
@@ -40,7 +47,7 @@ public static class ApprovalAuditEvents
             evidence["revocation"] = revocation;
         }
 
-        return Event(a, AuditKinds.ApprovalRefused, at, "refused", reason, node, evidence);
+        return Event(a, AuditKinds.ApprovalRefused, at, outcome, reason, node, evidence);
     }
 
     /// <summary>The approval's principal, tool, scope and decision, as every event of its life cycle records them.</summary>

@@ -70,6 +70,28 @@ public static class ApprovalBinding
         return text.Length > 500 ? text[..497] + "…" : text;
     }
 
+    /// <summary>Whether the poll's authorization_details (JSON) are, canonically, those the approval was asked with.</summary>
+    internal static bool SameDetails(string json, Approval approval)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 });
+            return CelValues.FromJson(document.RootElement) is IReadOnlyList<object?> list
+                && CanonicalJson(list) == approval.AuthorizationDetails;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The approval's canonical authorization_details as expression values, or null when there are none.</summary>
+    internal static IReadOnlyList<object?>? ParseDetails(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return CelValues.FromJson(document.RootElement) as IReadOnlyList<object?> is { Count: > 0 } list ? list : null;
+    }
+
     internal static void Write(Utf8JsonWriter writer, object? value)
     {
         switch (value)

@@ -17,9 +17,11 @@ public static class ApprovalChecks
 
     /// <summary>The approval was asked with a DPoP proof or client certificate, and the poll is not bound the same way.</summary>
     public static readonly Check SenderDiffers = new("approval.sender_differs", E.InvalidGrant);
-    /// <summary>The poll's subject_token names another user, tenant or run than the approval was asked for.</summary>
+    /// <summary>The poll's subject_token names another user (or the same sub from another issuer), tenant or run than the approval was asked for.</summary>
     public static readonly Check SubjectDiffers = new("approval.subject_differs", E.InvalidGrant);
     public static readonly Check Consumed = new("approval.consumed", E.InvalidGrant);
+    /// <summary>A poll found the approval's agent, run, tenant or user no longer standing; it can never be collected.</summary>
+    public static readonly Check Withdrawn = new("approval.withdrawn", E.InvalidGrant);
     public static readonly Check Denied = new("approval.denied", E.AccessDenied);
     public static readonly Check Expired = new("approval.expired", E.ExpiredToken);
     public static readonly Check SlowDown = new("approval.slow_down", E.SlowDown);

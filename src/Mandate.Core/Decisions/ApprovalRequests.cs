@@ -122,6 +122,7 @@ public sealed class ApprovalRequests
             CreatedAt = facts.Now,
             ExpiresAt = facts.Now + (decision.ApprovalExpiresIn ?? TimeSpan.FromMinutes(10)),
             IdentityIssuedAt = IdentityIssuedAt(facts),
+            UserIssuer = facts.Subject is { Run: null, User: { } asker } ? asker.Issuer : null,
             SenderBinding = facts.Binding.Holder,
         };
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Mandate.Core.Approvals;
 using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
@@ -127,7 +126,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             return ResolveChecks.DetailsInvalid.Refuse(malformed);
         }
 
-        if (request.AuthorizationDetails is { } details && !SameDetails(details, approval))
+        if (request.AuthorizationDetails is { } details && !ApprovalBinding.SameDetails(details, approval))
         {
             return ApprovalChecks.DetailsDiffer.Refuse($"authorization_details differ from those approval '{id}' was requested for; an approval covers exactly one tool call, so make a new token request");
         }
@@ -142,6 +141,8 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
         {
             case ApprovalStatus.Consumed:
                 return ApprovalChecks.Consumed.Refuse($"approval '{id}' was already used; approvals are single use, so make a new token request");
+            case ApprovalStatus.Withdrawn:
+                return ApprovalChecks.Withdrawn.Refuse($"approval '{id}' was withdrawn: the agent, run, tenant or user it was asked for no longer stands (its approval_refused audit record names the check); make a new token request");
             case ApprovalStatus.Denied:
                 return ApprovalChecks.Denied.Refuse($"{approval.Approver} denied approval '{id}'" + (approval.DecidedReason is { } r ? $": {r}" : ""));
             case ApprovalStatus.Pending when approval.IsExpired(now):
@@ -157,7 +158,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
         {
             // RFC 6749 §5.2: a grant that was revoked is invalid_grant (access_denied is the human's answer, CIBA §11).
             var error = refusal.Check.Refuse($"approval '{id}' can no longer be collected: {refusal.Description}; nothing was issued") with { Error = OAuthConstants.Errors.InvalidGrant };
-            await RecordRefusalAsync(ApprovalAuditEvents.Refused(approval, refusal.CheckId, error.Description, refusal.Revocation?.Id, now, _options.Node), cancellationToken);
+            await WithdrawAsync(approval, ApprovalAuditEvents.Withdrawn(approval, refusal.CheckId, error.Description, refusal.Revocation?.Id, now, _options.Node), cancellationToken);
             return error;
         }
 
@@ -211,7 +212,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             DecisionId = approval.DecisionId,
             IssuedAt = now,
             ExpiresAt = Lifetimes.ForApproval(now, TimeSpan.FromSeconds(approval.LifetimeSeconds), _options, run),
-            AuthorizationDetails = ParseDetails(approval.AuthorizationDetails),
+            AuthorizationDetails = ApprovalBinding.ParseDetails(approval.AuthorizationDetails),
             ApprovalId = approval.Id,
             Approver = approval.Approver,
             // RFC 9449 §5 (for every grant type): a poll with a DPoP proof, or over mTLS, collects a credential bound to it.
@@ -235,6 +236,29 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
         }
     }
 
+    /// <summary>
+    /// The approval can never be collected: withdrawn with its record, so approvers no longer see it pending. When it
+    /// changed meanwhile (decided, expired), the refusal is recorded alone.
+    /// </summary>
+    private async Task WithdrawAsync(Approval approval, AuditEvent withdrawal, CancellationToken cancellationToken)
+    {
+        var transition = new ApprovalTransition { Id = approval.Id, From = approval.Status, To = ApprovalStatus.Withdrawn, At = withdrawal.Time };
+        try
+        {
+            if (await _store.TryTransitionApprovalAsync(transition, [withdrawal], cancellationToken))
+            {
+                return;
+            }
+        }
+        catch (StoreUnavailableException e)
+        {
+            LogRefusalNotRecorded(_logger, approval.Id, e.Message);
+            return;
+        }
+
+        await RecordRefusalAsync(withdrawal with { Outcome = "refused" }, cancellationToken);
+    }
+
     private async Task RecordRefusalAsync(AuditEvent refusal, CancellationToken cancellationToken)
     {
         try
@@ -256,25 +280,5 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
     {
         var late = (approval.DecidedAt ?? approval.ExpiresAt) + TimeSpan.FromMinutes(2);
         return late > approval.ExpiresAt ? late : approval.ExpiresAt;
-    }
-
-    private static bool SameDetails(string json, Approval approval)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 });
-            return CelValues.FromJson(document.RootElement) is IReadOnlyList<object?> list
-                && ApprovalBinding.CanonicalJson(list) == approval.AuthorizationDetails;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    private static IReadOnlyList<object?>? ParseDetails(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return CelValues.FromJson(document.RootElement) as IReadOnlyList<object?> is { Count: > 0 } list ? list : null;
     }
 }

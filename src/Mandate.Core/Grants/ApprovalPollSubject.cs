@@ -39,9 +39,12 @@ internal static class ApprovalPollSubject
         var sameUser = string.Equals(subject.User?.Subject, approval.User, StringComparison.Ordinal);
         var sameTenant = (subject.User?.Tenant ?? run?.Tenant) is not { } tenant || string.Equals(tenant, approval.Tenant, StringComparison.Ordinal);
         var sameRun = run is null || string.Equals(run.Id, approval.Run, StringComparison.Ordinal);
-        return sameUser && sameTenant && sameRun
+
+        // A subject is an issuer and a subject: the same sub from another trusted issuer is another person.
+        var sameIssuer = approval.UserIssuer is null || run is not null || string.Equals(subject.User?.Issuer, approval.UserIssuer, StringComparison.Ordinal);
+        return sameUser && sameTenant && sameRun && sameIssuer
             ? null
-            : ApprovalChecks.SubjectDiffers.Refuse($"subject_token names another user, tenant or run than approval '{approval.Id}' was asked for " +
+            : ApprovalChecks.SubjectDiffers.Refuse($"subject_token names another user, issuer, tenant or run than approval '{approval.Id}' was asked for " +
                 $"({(approval.User is null ? "background work" : "a user")} in tenant '{approval.Tenant}'); poll with the subject_token of the request that asked for it, or without one");
     }
 }

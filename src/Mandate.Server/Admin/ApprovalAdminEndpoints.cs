@@ -30,7 +30,7 @@ public static class ApprovalAdminEndpoints
             // Only a status name: Enum.TryParse would also take "1", " pending" and "pending,denied" (a flags combination).
             if (!Enum.GetNames<ApprovalStatus>().Contains(status, StringComparer.OrdinalIgnoreCase) || !Enum.TryParse<ApprovalStatus>(status, ignoreCase: true, out var parsed))
             {
-                return ProblemChecks.Problem(AdminChecks.ApprovalStatusInvalid, "invalid status", "status is pending, approved, denied or consumed", StatusCodes.Status400BadRequest);
+                return ProblemChecks.Problem(AdminChecks.ApprovalStatusInvalid, "invalid status", "status is pending, approved, denied, consumed or withdrawn", StatusCodes.Status400BadRequest);
             }
 
             filter = parsed;

@@ -92,7 +92,7 @@ public sealed class AdminQueryTests : BrokerTest
 
         Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
         Assert.Equal("admin.approval_status_invalid", reply.Json.GetProperty("check_id").GetString());
-        Assert.Equal("status is pending, approved, denied or consumed", reply.Json.GetProperty("detail").GetString());
+        Assert.Equal("status is pending, approved, denied, consumed or withdrawn", reply.Json.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Mandate.Client;
 using Mandate.Core.Approvals;
 using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
@@ -17,7 +18,7 @@ namespace Mandate.Server.Tests.Approvals;
 public sealed class ApprovalPendingStandingTests : ApprovalTest
 {
     [Fact]
-    public async Task Invariant6_ApprovalPoll_PendingThenRunEnded_RefusedInvalidGrantAudited()
+    public async Task Invariant6_ApprovalPoll_PendingThenRunEnded_WithdrawnInvalidGrantAudited()
     {
         var runToken = await Broker.StartRunAsync();
         var id = await AskAsync(Broker.InRunRequest(runToken));
@@ -30,14 +31,14 @@ public sealed class ApprovalPendingStandingTests : ApprovalTest
 
         Expect.Refused(reply, "invalid_grant", $"approval '{id}' can no longer be collected", $"run '{RunId(runToken)}' has ended");
         Assert.Equal(AttestChecks.RunEnded.Id, reply.Member("check_id"));
-        await AssertRefusedWhilePendingAsync(id, AttestChecks.RunEnded.Id);
+        await AssertWithdrawnAsync(id, AttestChecks.RunEnded.Id);
     }
 
     [Theory]
     [InlineData("run", "run_plain_42", "standing.run_revoked")]
     [InlineData("user", "alice", "standing.user_revoked")]
     [InlineData("tenant", "acme", "standing.tenant_revoked")]
-    public async Task Invariant6_ApprovalPoll_PendingThenRevoked_RefusedInvalidGrantAudited(string target, string value, string check)
+    public async Task Invariant6_ApprovalPoll_PendingThenRevoked_WithdrawnInvalidGrantAudited(string target, string value, string check)
     {
         var id = await AskAsync(Broker.RefundRequest() with { Run = "run_plain_42" });
         await RevokeAsync(target, value);
@@ -45,7 +46,7 @@ public sealed class ApprovalPendingStandingTests : ApprovalTest
         var reply = await PollAsync(id);
 
         Expect.Refused(reply, "invalid_grant", $"approval '{id}' can no longer be collected", $"{target} revocation");
-        await AssertRefusedWhilePendingAsync(id, check);
+        await AssertWithdrawnAsync(id, check);
     }
 
     [Fact]
@@ -66,15 +67,26 @@ public sealed class ApprovalPendingStandingTests : ApprovalTest
     }
 
     [Fact]
-    public async Task Invariant6_ApprovalPoll_PendingRefusedThenApproved_StillNotCollected()
+    public async Task Invariant6_ApprovalPoll_PendingWithdrawn_ApproveAnswersConflictAndPollAnswersWithdrawn()
     {
         var id = await AskAsync(Broker.RefundRequest());
         await RevokeAsync("user", "alice");
         Expect.Refused(await PollAsync(id), "invalid_grant", "user revocation");
-        await ApproveAsync(id);
-        Broker.Clock.Advance(TimeSpan.FromSeconds(ApprovalRequests.PollInterval));
 
-        Expect.Refused(await PollAsync(id), "invalid_grant", "user revocation");
+        // No human is asked to decide what can never be collected: approve answers 409 naming the state.
+        using (var admin = Broker.Admin())
+        {
+            var conflict = await Assert.ThrowsAsync<MandateErrorException>(() => admin.DecideApprovalAsync(id, approve: true, "admin:carol", null));
+            Assert.Equal(409, conflict.Status);
+            Assert.Contains($"approval '{id}' is withdrawn", conflict.Description, StringComparison.Ordinal);
+            var listed = Assert.Single((await admin.ListApprovalsAsync("withdrawn")).EnumerateArray());
+            Assert.Equal((id, "withdrawn"), (listed.GetProperty("id").GetString(), listed.GetProperty("status").GetString()));
+        }
+
+        Broker.Clock.Advance(TimeSpan.FromSeconds(ApprovalRequests.PollInterval));
+        var again = await PollAsync(id);
+        Expect.Refused(again, "invalid_grant", $"approval '{id}' was withdrawn", "make a new token request");
+        Assert.Equal(ApprovalChecks.Withdrawn.Id, again.Member("check_id"));
         await Broker.AssertNothingIssuedAsync();
     }
 
@@ -88,11 +100,11 @@ public sealed class ApprovalPendingStandingTests : ApprovalTest
         Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.ApprovalRefused));
     }
 
-    private async Task AssertRefusedWhilePendingAsync(string id, string check)
+    private async Task AssertWithdrawnAsync(string id, string check)
     {
         var refusal = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.ApprovalRefused), e => e.Evidence["approval_id"] == id);
-        Assert.Equal(("refused", check), (refusal.Outcome, refusal.Evidence["check"]));
+        Assert.Equal(("withdrawn", check), (refusal.Outcome, refusal.Evidence["check"]));
         await Broker.AssertNothingIssuedAsync();
-        Assert.Equal(ApprovalStatus.Pending, (await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None))!.Status);
+        Assert.Equal(ApprovalStatus.Withdrawn, (await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None))!.Status);
     }
 }

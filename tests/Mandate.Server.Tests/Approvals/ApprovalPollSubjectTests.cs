@@ -20,10 +20,27 @@ public sealed class ApprovalPollSubjectTests : ApprovalTest
 
         var reply = await PollWithSubjectAsync(id, Broker.UserToken(user, tenant));
 
-        Expect.Refused(reply, "invalid_grant", "subject_token names another user, tenant or run", $"approval '{id}'");
+        Expect.Refused(reply, "invalid_grant", "subject_token names another user, issuer, tenant or run", $"approval '{id}'");
         Assert.Equal("approval.subject_differs", reply.Member("check_id"));
         await Broker.AssertNothingIssuedAsync();
         Expect.Issued(await PollAsync(id));
+    }
+
+    [Fact]
+    public async Task ApprovalPoll_SubjectTokenOfTheSameSubFromAnotherTrustedIssuer_RefusedSubjectDiffers()
+    {
+        var id = await AskAsync(Broker.RefundRequest());
+        await ApproveAsync(id);
+        var claims = Broker.UserClaims();
+        claims["iss"] = PartnerIssuer;
+
+        // partner-idp is trusted for tenant acme too, but its 'alice' is not the acme-idp 'alice' who asked.
+        var reply = await PollWithSubjectAsync(id, Broker.PartnerKey.Sign(claims));
+
+        Expect.Refused(reply, "invalid_grant", "subject_token names another user, issuer, tenant or run", $"approval '{id}'");
+        Assert.Equal("approval.subject_differs", reply.Member("check_id"));
+        await Broker.AssertNothingIssuedAsync();
+        Expect.Issued(await PollWithSubjectAsync(id, Broker.UserToken()));
     }
 
     [Fact]
@@ -53,7 +70,7 @@ public sealed class ApprovalPollSubjectTests : ApprovalTest
 
         var reply = await PollWithSubjectAsync(id, await Broker.StartRunAsync(), ExchangeRequest.TxnTokenType);
 
-        Expect.Refused(reply, "invalid_grant", "subject_token names another user, tenant or run");
+        Expect.Refused(reply, "invalid_grant", "subject_token names another user, issuer, tenant or run");
         await Broker.AssertNothingIssuedAsync();
     }
 

@@ -1,4 +1,5 @@
 using Mandate.Core.Approvals;
+using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
 using Mandate.Server.Tests.Harness;
 using static Mandate.Server.Tests.Harness.TestBroker;
@@ -76,15 +77,17 @@ public abstract class ApprovalTest : BrokerTest
 
     /// <summary>
     /// Invariant 6's witness after a refused collection: the refusal is audited with its check id, no issuance
-    /// record names the approval, and the approval was not consumed (nothing was minted from it).
+    /// record names the approval, and the approval was not consumed (nothing was minted from it). A standing check's
+    /// refusal also withdraws the approval; the kill switch (refused at attestation) leaves it approved.
     /// </summary>
     protected async Task AssertRefusedAndNothingIssuedAsync(string id, string check)
     {
+        var withdrawn = check != AttestChecks.AgentDisabled.Id;
         var refusal = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.ApprovalRefused), e => e.Evidence["approval_id"] == id);
-        Assert.Equal(("refused", check), (refusal.Outcome, refusal.Evidence["check"]));
+        Assert.Equal((withdrawn ? "withdrawn" : "refused", check), (refusal.Outcome, refusal.Evidence["check"]));
         Assert.DoesNotContain(await Broker.AuditEventsAsync(AuditKinds.Issuance), e => e.Evidence.GetValueOrDefault("approval_id") == id);
         var approval = await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None);
-        Assert.Equal(ApprovalStatus.Approved, approval!.Status);
+        Assert.Equal(withdrawn ? ApprovalStatus.Withdrawn : ApprovalStatus.Approved, approval!.Status);
         Assert.Null(approval.Jti);
     }
 }
