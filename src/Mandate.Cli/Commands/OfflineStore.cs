@@ -50,15 +50,9 @@ internal static class OfflineStore
             CommonOptions.Report(e);
             return ExitCodes.Usage;
         }
-        catch (StoreUnavailableException e)
-        {
-            // An outage decided nothing and may pass: exit 3, as for a broker answering 503.
-            Output.Error(e.Message + "; nothing was read; run the command again later");
-            return ExitCodes.Unavailable;
-        }
         catch (StoreException e)
         {
-            // A schema this build does not read: a set-up error.
+            // An outage and a schema this build does not read are the two ways a read can fail: one line each.
             Output.Error(e.Message);
             return ExitCodes.Usage;
         }
