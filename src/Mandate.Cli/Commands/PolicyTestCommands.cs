@@ -196,16 +196,14 @@ internal static class PolicyTestCommands
     /// <summary>The request as a policy input; a value that cannot be read (now, rate_counts, …) is said, never a stack trace.</summary>
     private static PolicyInput? ReadInput(string path, YamlMappingNode root)
     {
-        try
+        var request = root.Children.TryGetValue("request", out var inner) && inner is YamlMappingNode m ? m : root;
+        if (PolicyTestReader.TryReadRequest(request, "dev", out var problem) is { } input)
         {
-            return PolicyTestReader.ReadRequest(root.Children.TryGetValue("request", out var inner) && inner is YamlMappingNode m ? m : root, "dev");
+            return input;
         }
-        catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
-        {
-            // The same exceptions a test case's request is reported with by 'mandate policy test'.
-            Output.Error($"{path}: a value in the request cannot be read: {e.Message} (now: an ISO 8601 time such as 2026-12-05T14:00:00Z; rate_counts: whole numbers; sender_constraint: bearer, mtls or dpop)");
-            return null;
-        }
+
+        Output.Error($"{path}: a value in the request cannot be read: {problem} (now: an ISO 8601 time such as 2026-12-05T14:00:00Z; rate_counts: whole numbers; sender_constraint: bearer, mtls or dpop)");
+        return null;
     }
 
     private static PolicySnapshot? LoadPolicy(string path)

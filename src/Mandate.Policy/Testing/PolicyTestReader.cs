@@ -89,7 +89,34 @@ public static partial class PolicyTestReader
         return stream;
     }
 
-    /// <summary>Reads one <c>request:</c> mapping into a policy input (also used by <c>mandate policy explain</c>).</summary>
+    /// <summary>
+    /// <see cref="ReadRequest"/> for a request file (<c>mandate policy explain</c>): a value that cannot be read (<c>now</c>,
+    /// <c>rate_counts</c>, <c>sender_constraint</c>, …) comes back as <paramref name="problem"/>, never as an exception.
+    /// </summary>
+    public static PolicyInput? TryReadRequest(YamlMappingNode r, string environment, out string? problem)
+    {
+        problem = null;
+        try
+        {
+            return ReadRequest(r, environment);
+        }
+        catch (FormatException e)
+        {
+            problem = e.Message;
+        }
+        catch (OverflowException e)
+        {
+            problem = e.Message;
+        }
+        catch (InvalidCastException e)
+        {
+            problem = e.Message;
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads one <c>request:</c> mapping into a policy input.</summary>
     public static PolicyInput ReadRequest(YamlMappingNode r, string environment)
     {
         ArgumentNullException.ThrowIfNull(r);

@@ -22,6 +22,10 @@ public static class ApprovalAdminEndpoints
         admin.MapPost("/approvals/{id}/deny", (string id, HttpRequest http, ApprovalService service, CancellationToken ct) => DecideAsync(id, false, http, service, ct));
     }
 
+    /// <summary>The status names the list takes, from the enum, so a new status is named without another edit here.</summary>
+    private static readonly string StatusNames = string.Join(", ", Enum.GetNames<ApprovalStatus>()[..^1].Select(n => n.ToLowerInvariant()))
+        + " or " + Enum.GetNames<ApprovalStatus>()[^1].ToLowerInvariant();
+
     private static async Task<IResult> ListAsync(IMandateStore store, TimeProvider time, string? status, string? limit, CancellationToken cancellationToken)
     {
         ApprovalStatus? filter = null;
@@ -30,7 +34,7 @@ public static class ApprovalAdminEndpoints
             // Only a status name: Enum.TryParse would also take "1", " pending" and "pending,denied" (a flags combination).
             if (!Enum.GetNames<ApprovalStatus>().Contains(status, StringComparer.OrdinalIgnoreCase) || !Enum.TryParse<ApprovalStatus>(status, ignoreCase: true, out var parsed))
             {
-                return ProblemChecks.Problem(AdminChecks.ApprovalStatusInvalid, "invalid status", "status is pending, approved, denied, consumed or withdrawn", StatusCodes.Status400BadRequest);
+                return ProblemChecks.Problem(AdminChecks.ApprovalStatusInvalid, "invalid status", $"status is {StatusNames}", StatusCodes.Status400BadRequest);
             }
 
             filter = parsed;
