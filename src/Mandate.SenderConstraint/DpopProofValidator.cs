@@ -233,7 +233,7 @@ public sealed class DpopProofValidator
         // Step 11: iat within the window (either side, for clock skew).
         // A NumericDate may have a fraction (RFC 7519 §2); whole seconds are what the window needs.
         if (!payload.TryGetProperty("iat", out var iatElement) || iatElement.ValueKind != JsonValueKind.Number
-            || !iatElement.TryGetDouble(out var iatValue) || !double.IsFinite(iatValue) || iatValue < 0 || iatValue > 253402300799)
+            || !iatElement.TryGetDouble(out var iatValue) || !double.IsFinite(iatValue) || iatValue < 0 || iatValue > IncomingJwtRules.LastNumericDate)
         {
             return DpopValidationResult.Invalid(BindingChecks.DpopIatInvalid, "the DPoP proof needs a numeric iat (RFC 9449 section 4.2)");
         }

@@ -29,7 +29,7 @@ public sealed partial class JwtAttestor
 
         return CompactJwt.TryRead(token, out var jwt)
             ? await attest(jwt, hash)
-            : new AttestationResult<TIdentity> { Failure = Malformed(parameter) };
+            : Unreadable<TIdentity>(token, parameter);
     }
 
     private async Task<TIdentity?> RememberedAsync<TIdentity>(string? tokenHash, IssuerKind kind, CancellationToken cancellationToken)

@@ -62,7 +62,7 @@ public sealed partial class JwtAttestor
 
         if (!CompactJwt.TryRead(token, out var jwt))
         {
-            return (null, new AttestationResult<UserIdentity> { Failure = Malformed(parameter) });
+            return (null, Unreadable<UserIdentity>(token, parameter));
         }
 
         var isWorkload = jwt.TryGetPayloadValue<string>("iss", out var iss) && iss is not null
@@ -147,7 +147,7 @@ public sealed partial class JwtAttestor
     {
         if (!CompactJwt.TryRead(token, out var read))
         {
-            return new AttestationResult<WorkloadIdentity> { Failure = Malformed("the bearer token") };
+            return Unreadable<WorkloadIdentity>(token, "the bearer token");
         }
 
         var (jwt, issuer, failure) = await ValidateAsync(read, RememberedHash(token), IssuerKind.Ci, "the bearer token", cancellationToken);
@@ -170,6 +170,12 @@ public sealed partial class JwtAttestor
     // JsonWebToken reads a missing iat as DateTime.MinValue; the JOSE rules already refused one that is not a number.
     private static DateTimeOffset? IssuedAt(JsonWebToken jwt) =>
         jwt.IssuedAt == DateTime.MinValue ? null : new DateTimeOffset(DateTime.SpecifyKind(jwt.IssuedAt, DateTimeKind.Utc));
+
+    private static AttestationResult<T> Unreadable<T>(string token, string parameter)
+        where T : class =>
+        CompactJwt.BrokenRule(token) is { } broken
+            ? new() { Failure = $"{parameter} {broken.Problem}", Detail = broken.Check }
+            : new() { Failure = Malformed(parameter) };
 
     private static string Malformed(string parameter) => $"{parameter} is not a well-formed signed JWT (compact JWS, at most {MaxTokenLength} characters)";
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Unicode;
+using Mandate.SenderConstraint.Jose;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -41,4 +42,14 @@ public static class CompactJwt
             return false;
         }
     }
+
+    /// <summary>
+    /// Which rule of <see cref="IncomingJwtRules"/> a token that <see cref="TryRead"/> refused breaks, so the refusal can
+    /// name it (an <c>exp</c> of 1e20 is well-formed JSON that no date holds); null when it is simply not a compact JWS.
+    /// </summary>
+    public static JwtRuleViolation? BrokenRule(string? token) =>
+        !string.IsNullOrEmpty(token) && token.Length <= MaxLength && token.Split('.') is [var header, var payload, _]
+            && IncomingJwtRules.Check(header, payload) is { } broken && broken.Check != JwtRuleChecks.Malformed
+            ? broken
+            : null;
 }

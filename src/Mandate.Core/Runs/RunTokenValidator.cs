@@ -57,7 +57,7 @@ public sealed class RunTokenValidator
     {
         if (!CompactJwt.TryRead(token, out var jwt))
         {
-            return Bad($"{parameter} is not a well-formed run token");
+            return Bad(CompactJwt.BrokenRule(token) is { } unreadable ? $"{parameter} {unreadable.Problem}" : $"{parameter} is not a well-formed run token");
         }
 
         // The run id becomes the run every later credential names: a JSON string of identity text, never converted.

@@ -13,6 +13,9 @@ namespace Mandate.SenderConstraint.Jose;
 /// </summary>
 public static class IncomingJwtRules
 {
+    /// <summary>9999-12-31T23:59:59Z, the last second a date can hold; a NumericDate past it is an issuer's bug (milliseconds written as seconds).</summary>
+    public const long LastNumericDate = 253402300799;
+
     private static readonly string[] NumericDateClaims = ["exp", "nbf", "iat"];
     private static readonly string[] StringHeaderParameters = ["alg", "typ", "cty", "kid"];
     private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
@@ -109,9 +112,19 @@ public static class IncomingJwtRules
         foreach (var name in NumericDateClaims)
         {
             // RFC 7519 §2: a NumericDate is a JSON numeric value; "1767225600" is a string, not a date.
-            if (claims.TryGetProperty(name, out var value) && !IsNumericDate(value))
+            if (!claims.TryGetProperty(name, out var value))
+            {
+                continue;
+            }
+
+            if (!IsNumericDate(value))
             {
                 return new(JwtRuleChecks.ClaimType, $"has an '{name}' claim that is not a JSON number; exp, nbf and iat are NumericDates, seconds since the epoch written as a number (RFC 7519 section 2), and are never converted from strings");
+            }
+
+            if (value.GetDouble() is < 0 or > LastNumericDate)
+            {
+                return new(JwtRuleChecks.ClaimType, $"has an '{name}' claim outside 0 to {LastNumericDate} seconds since the epoch (1970 to the end of 9999); a NumericDate counts seconds (RFC 7519 section 2), so check that the issuer does not write milliseconds");
             }
         }
 

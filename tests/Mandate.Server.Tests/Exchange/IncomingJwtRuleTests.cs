@@ -121,6 +121,24 @@ public sealed class IncomingJwtRuleTests : BrokerTest, IDisposable
     }
 
     [Theory]
+    [InlineData("exp", 1e20)]
+    [InlineData("exp", 17672256000000d)]
+    [InlineData("nbf", -1d)]
+    [InlineData("iat", 1e300)]
+    public async Task Invariant7_NumericDateNoDateHolds_RefusedNamingTheClaim(string claim, double seconds)
+    {
+        // 1e20 is JSON that no date holds (IdentityModel cannot read it); milliseconds written as seconds would
+        // make a token that never expires. Each is refused as the claim it is, not as "not a JWT".
+        var claims = Broker.UserClaims();
+        claims[claim] = seconds;
+
+        var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { SubjectToken = Broker.UserKey.Sign(claims) });
+
+        Expect.Refused(reply, "invalid_request", $"subject_token has an '{claim}' claim outside 0 to 253402300799 seconds", "milliseconds");
+        await Broker.AssertNothingIssuedAsync();
+    }
+
+    [Theory]
     [InlineData("sub")]
     [InlineData("tenant")]
     public async Task Invariant7_NumericUserIdentityClaim_RefusedInvalidRequest(string claim)
