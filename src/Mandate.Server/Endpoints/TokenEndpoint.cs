@@ -21,6 +21,12 @@ public static class TokenEndpoint
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(grants);
         ArgumentNullException.ThrowIfNull(binding);
+        if (FormReader.ParameterInQuery(http.Request) is { } inQuery)
+        {
+            await OAuthResponses.WriteErrorAsync(http, inQuery);
+            return;
+        }
+
         var (form, formError, status) = await FormReader.ReadAsync(http.Request, http.RequestAborted, SeveralTargets);
         if (formError is not null || form is null)
         {

@@ -24,6 +24,9 @@ public static class FormChecks
     /// <summary>400: broken framing, a chunked body cut short, a reset connection.</summary>
     public static readonly Check BodyUnreadable = new("request.body_unreadable", OAuthConstants.Errors.InvalidRequest);
 
+    /// <summary>400: an OAuth parameter in the URL's query instead of the body (RFC 6749 §3.2).</summary>
+    public static readonly Check ParameterInQuery = new("request.parameter_in_query", OAuthConstants.Errors.InvalidRequest);
+
     /// <summary>400: invalid percent-encoding, UTF-8 or a control character in the form.</summary>
     public static readonly Check MalformedBody = new("request.malformed_body", OAuthConstants.Errors.InvalidRequest);
 

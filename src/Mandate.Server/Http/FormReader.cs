@@ -99,6 +99,26 @@ public static class FormReader
         return (form, null, StatusCodes.Status200OK);
     }
 
+    /// <summary>
+    /// Refuses an OAuth parameter (or RFC 6750's <c>access_token</c>) sent in the URL's query: RFC 6749 §3.2 puts a
+    /// request's parameters in the body, the body alone is read, and a URL is written to logs on its way, so a token
+    /// there is exposed. Without this, one in the query was ignored while the same request's body was used.
+    /// </summary>
+    public static OAuthError? ParameterInQuery(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        foreach (var name in request.Query.Keys)
+        {
+            if (KnownParameters.Contains(name) || name == "access_token")
+            {
+                return FormChecks.ParameterInQuery.Refuse($"{name} was sent in the URL's query, which is never read: OAuth parameters go in the " +
+                    "application/x-www-form-urlencoded body (RFC 6749 section 3.2); a URL is written to logs on its way, so replace any token or secret it held");
+            }
+        }
+
+        return null;
+    }
+
     private static OAuthError TooLarge() => FormChecks.BodyTooLarge.Refuse($"the body exceeds {MaxBodyBytes} bytes");
 
     private static string? Decode(ReadOnlySpan<byte> encoded)

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace Mandate.Server.Http;
 
 /// <summary>
-/// The shared front of introspection and revocation: authenticate the calling workload, read the form, refuse any
+/// The shared front of introspection and revocation: refuse OAuth parameters in the query, authenticate the calling workload, read the form, refuse any
 /// other client authentication, require <c>token</c>. On any failure the error has been written and null is returned.
 /// </summary>
 public static class WorkloadTokenRequest
@@ -14,6 +14,13 @@ public static class WorkloadTokenRequest
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(auth);
+        if (FormReader.ParameterInQuery(http.Request) is { } inQuery)
+        {
+            // Before authentication: a bearer token sent as ?access_token= (RFC 6750 §2.3) is refused as such, not as missing.
+            await OAuthResponses.WriteErrorAsync(http, inQuery);
+            return null;
+        }
+
         var (caller, authError) = await auth.AuthenticateAsync(http.Request, http.RequestAborted);
         if (authError is not null)
         {
