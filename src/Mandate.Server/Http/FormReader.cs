@@ -107,6 +107,11 @@ public static class FormReader
     public static OAuthError? ParameterInQuery(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!request.QueryString.HasValue)
+        {
+            return null;
+        }
+
         foreach (var name in request.Query.Keys)
         {
             if (KnownParameters.Contains(name) || name == "access_token")
