@@ -39,6 +39,7 @@ internal static class ServeCommand
                 await app.StartAsync(ct);
                 PrintBanner(options, app);
                 await app.WaitForShutdownAsync(ct);
+                app.ThrowIfBackgroundServiceFailed();
                 return ExitCodes.Ok;
             }
             catch (MandateConfigException e)
@@ -57,6 +58,11 @@ internal static class ServeCommand
             catch (IOException e)
             {
                 return Refused(e);
+            }
+            catch (BackgroundServiceFailedException e)
+            {
+                Output.Error(e.Message);
+                return ExitCodes.Failed;
             }
         });
         return command;

@@ -125,11 +125,11 @@ public static class ConfigLoader
             Runs = root.Map("runs", m => new RunOptions
             {
                 TokenLifetime = m.Duration("token_lifetime") ?? defaults.Runs.TokenLifetime,
-                MaxDuration = m.Duration("max_duration") ?? defaults.Runs.MaxDuration,
+                MaxDuration = m.Duration("max_duration", TimeSpan.FromDays(365)) ?? defaults.Runs.MaxDuration,
             }),
             Keys = root.Map("keys", m => new KeyOptions
             {
-                RotateEvery = m.Duration("rotate_every") ?? defaults.Keys.RotateEvery,
+                RotateEvery = m.Duration("rotate_every", TimeSpan.FromDays(365)) ?? defaults.Keys.RotateEvery,
                 PublishAhead = m.Duration("publish_ahead"),
                 KekEnvironmentVariable = m.String("kek_env") ?? defaults.Keys.KekEnvironmentVariable,
                 KekFile = Resolve(baseDir, m.String("kek_file") ?? Path.Combine(dataDir, "kek")),
@@ -137,7 +137,7 @@ public static class ConfigLoader
             IdentityCache = root.Map("identity_cache", m => new IdentityCacheOptions
             {
                 MaxEntries = m.Integer("max_entries", 0, 1_000_000) ?? defaults.IdentityCache.MaxEntries,
-                MaxAge = m.Duration("max_age") ?? defaults.IdentityCache.MaxAge,
+                MaxAge = m.Duration("max_age", TimeSpan.FromHours(1)) ?? defaults.IdentityCache.MaxAge,
             }),
             Issuers = root.List("issuers", m => IssuerConfigReader.Read(m, baseDir), required: true),
             Agents = root.List("agents", m => ReadAgent(m, toolNames)),
@@ -183,7 +183,7 @@ public static class ConfigLoader
     // A NUL cannot be in a path; it stays in the name so the file check reports it instead of GetFullPath throwing.
     private static Audit.Checkpoints.AuditCheckpointOptions ReadAuditCheckpoints(YamlMapping m, string baseDir, Audit.Checkpoints.AuditCheckpointOptions defaults)
     {
-        var interval = m.Duration("interval") ?? defaults.Interval;
+        var interval = m.Duration("interval", TimeSpan.FromHours(24)) ?? defaults.Interval;
         if (interval <= TimeSpan.Zero)
         {
             m.Problem("interval", "must be a positive duration, e.g. 5m");

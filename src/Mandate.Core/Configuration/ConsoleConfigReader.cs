@@ -43,7 +43,7 @@ internal static class ConsoleConfigReader
     private static (TimeSpan Idle, TimeSpan Max) ReadSessionLimits(YamlMapping m, ConsoleOptions defaults)
     {
         var idle = m.Duration("idle_timeout") ?? defaults.IdleTimeout;
-        var max = m.Duration("session_max") ?? defaults.SessionMax;
+        var max = m.Duration("session_max", TimeSpan.FromDays(30)) ?? defaults.SessionMax;
         if (max < idle)
         {
             m.Problem("session_max", $"must be at least idle_timeout ({Duration.Format(idle)}), e.g. 8h");

@@ -16,7 +16,7 @@ internal static class IssuerConfigReader
         var algorithms = m.StringList("algorithms");
         var types = m.StringList("types");
         var allowMissingType = m.Bool("allow_missing_typ");
-        var skew = m.Duration("clock_skew");
+        var skew = m.Duration("clock_skew", TimeSpan.FromMinutes(5));
         var tenantClaim = m.String("tenant_claim");
         var tenants = m.StringList("tenants");
         var devSigner = m.Bool("dev_signer") ?? false;

@@ -12,9 +12,9 @@ internal static class ProxyConfigReader
             m.Problem("listen", $"'{listen}' must be an http://address:port URL, e.g. http://127.0.0.1:8081");
         }
 
-        var timeout = m.Duration("timeout");
+        var timeout = m.Duration("timeout", TimeSpan.FromHours(24));
         var publicOrigin = Origin(m, "public_origin");
-        var connect = m.Duration("connect_timeout");
+        var connect = m.Duration("connect_timeout", TimeSpan.FromMinutes(5));
         return new ProxyOptions
         {
             Listen = listen,

@@ -42,6 +42,22 @@ internal sealed class YamlMapping
         return null;
     }
 
+    /// <summary>
+    /// A duration of at most <paramref name="atMost"/>. A longer one is a typo or a wrong unit, and the dates and timers
+    /// the broker derives from it must stay representable (a timer holds at most about 49 days, a date ends in 9999).
+    /// </summary>
+    public TimeSpan? Duration(string key, TimeSpan atMost)
+    {
+        var value = Duration(key);
+        if (value > atMost)
+        {
+            Problem(key, $"'{String(key)}' is too long: at most {Configuration.Duration.Format(atMost)}");
+            return null;
+        }
+
+        return value;
+    }
+
     public TimeSpan? Duration(string key)
     {
         var text = String(key);

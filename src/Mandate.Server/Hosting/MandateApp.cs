@@ -61,6 +61,12 @@ public sealed class MandateApp : IAsyncDisposable
 
                 await App.StartAsync(cancellationToken);
             }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A service that fails while the host starts stops it, which cancels the listeners' bind: report the cause.
+                ThrowIfBackgroundServiceFailed();
+                throw;
+            }
             catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
             {
                 // Another process took a port between the check at create and the bind: the same one line.
@@ -72,6 +78,15 @@ public sealed class MandateApp : IAsyncDisposable
         {
             gate.Fail(e);
             throw;
+        }
+    }
+
+    /// <summary>Throws <see cref="BackgroundServiceFailedException"/> when a background service's fault stopped the broker.</summary>
+    public void ThrowIfBackgroundServiceFailed()
+    {
+        if (App.Services.GetServices<IHostedService>().OfType<BackgroundService>().FirstOrDefault(s => s.ExecuteTask is { IsFaulted: true }) is { } failed)
+        {
+            throw new BackgroundServiceFailedException(failed.GetType().Name, failed.ExecuteTask!.Exception!.GetBaseException());
         }
     }
 
