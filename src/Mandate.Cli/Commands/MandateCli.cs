@@ -17,6 +17,7 @@ internal static class MandateCli
     {
         var root = CreateCommandTree();
         EmptyValues.RefuseIn(root);
+        OperatorTextOptions.RefuseIn(root);
         HelpWithExamplesAction.Install(root);
         return root;
     }

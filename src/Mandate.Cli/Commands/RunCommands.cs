@@ -58,7 +58,7 @@ internal static class RunCommands
     {
         var config = CommonOptions.Config();
         var id = new Argument<string>("run") { Description = "Run id" };
-        var reason = new Option<string?>("--reason", "-r") { Description = "Why; recorded in the audit trail" };
+        var reason = new Option<string?>("--reason", "-r") { Description = "Why (at most 500 characters on one line, no token); recorded in the audit trail" };
         var command = new Command("end", "End a run now: its run token, every credential issued in it and every sub-agent run below it stop working") { config, id, reason };
         command.SetAction(async (parse, ct) => await WithAdminAsync(parse.GetValue(config)!, async admin =>
         {
