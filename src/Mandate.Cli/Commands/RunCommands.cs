@@ -19,7 +19,8 @@ internal static class RunCommands
         var user = new Option<string?>("--user") { Description = "User (token subject)" };
         var open = new Option<bool>("--open") { Description = "Only runs that have not ended" };
         var limit = CommonOptions.Limit("At most this many runs", 50);
-        var command = new Command("list", "List recent runs, newest first") { config, agent, tenant, user, open, limit };
+        var json = CommonOptions.Json();
+        var command = new Command("list", "List recent runs, newest first") { config, agent, tenant, user, open, limit, json };
         command.SetAction((parse, ct) => OfflineStore.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
         {
             var runs = await store.ListRunsAsync(new RunQuery
@@ -27,6 +28,13 @@ internal static class RunCommands
                 Agent = parse.GetValue(agent), Tenant = parse.GetValue(tenant), User = parse.GetValue(user),
                 OpenOnly = parse.GetValue(open), Limit = parse.GetValue(limit),
             }, ct);
+            if (parse.GetValue(json))
+            {
+                // The admin API's shape (GET /admin/runs): one array, empty when nothing matches.
+                Output.Plain(System.Text.Json.JsonSerializer.Serialize(runs.Select(Server.Admin.RunJson.Run)));
+                return ExitCodes.Ok;
+            }
+
             var now = DateTimeOffset.UtcNow;
             foreach (var r in runs)
             {
