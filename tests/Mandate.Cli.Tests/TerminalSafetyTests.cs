@@ -32,6 +32,31 @@ public sealed class TerminalSafetyTests
     }
 
     [Fact]
+    public async Task AuditTrace_EndReasonAndByWithControlCharactersInAnOldRecord_PrintsThemEscaped()
+    {
+        // Written before the broker refused such text (OperatorText): the trail keeps it, so its readers must show it safely.
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var now = DateTimeOffset.UtcNow;
+        await TestStore.WriteAsync(
+            dir,
+            new AuditEvent { Kind = AuditKinds.Decision, Time = now, Outcome = "allow", Agent = "spiffe://acme.example/agents/a", Run = "run_1", Tenant = "acme" },
+            new AuditEvent
+            {
+                Kind = AuditKinds.Run, Time = now, Outcome = "ended", Agent = "spiffe://acme.example/agents/a", Run = "run_1", Tenant = "acme",
+                Reason = Hostile, Evidence = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["ended_by"] = Hostile },
+            });
+
+        var (exit, output) = await CliRunner.RunAsync("audit", "trace", "-c", config, "--run", "run_1");
+
+        Assert.True(exit == 0, output);
+        Assert.DoesNotContain('\u001b', output);
+        Assert.DoesNotContain('\u0007', output);
+        Assert.DoesNotContain('\u202E', output);
+        Assert.Contains("pwned\\u0007\\u000Afake", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AuditQuery_KindAndOutcomeFromAnEditedStore_PrintedEscapedNotReadAsMarkup()
     {
         using var dir = new TempFolder();

@@ -52,7 +52,8 @@ public sealed class PostgresOutageTests : IAsyncDisposable
             Assert.Contains(database.Description, failure.Message, StringComparison.Ordinal);
             Assert.DoesNotContain(Password, failure.Message, StringComparison.Ordinal);
             Assert.DoesNotContain(Password, failure.ToString(), StringComparison.Ordinal);
-            Assert.Equal(StoreFailureCause.CannotOpen, failure.Cause);
+            Assert.Equal(StoreFailureCause.Unreachable, failure.Cause);
+            Assert.True(failure.IsOutage);
             Assert.False(string.IsNullOrWhiteSpace(name));
         }
     }

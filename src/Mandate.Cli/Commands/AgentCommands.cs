@@ -42,5 +42,5 @@ internal static class AgentCommands
 
     private static Argument<string> AgentArgument() => new("agent") { Description = "The agent's SPIFFE ID" };
 
-    private static Option<string?> Reason() => new("--reason", "-r") { Description = "Why; recorded in the audit trail" };
+    private static Option<string?> Reason() => new("--reason", "-r") { Description = "Why (at most 500 characters on one line, no token); recorded in the audit trail" };
 }

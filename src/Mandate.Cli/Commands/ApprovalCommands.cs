@@ -73,7 +73,7 @@ internal static class ApprovalCommands
     {
         var config = CommonOptions.Config();
         var id = new Argument<string>("id") { Description = "The approval id (auth_req_id)" };
-        var reason = new Option<string?>("--reason", "-r") { Description = approve ? "Why; recorded in the audit trail" : "Why; recorded in the audit trail and shown to the agent" };
+        var reason = new Option<string?>("--reason", "-r") { Description = approve ? "Why (at most 500 characters on one line, no token); recorded in the audit trail" : "Why (at most 500 characters on one line, no token); recorded in the audit trail and shown to the agent" };
         var approver = new Option<string?>("--approver") { Description = "Who decides; default admin:<OS user>" };
         var command = new Command(name, approve ? "Approve a pending approval; the agent's next poll gets the credential" : "Deny a pending approval; the agent's next poll gets access_denied")
         {

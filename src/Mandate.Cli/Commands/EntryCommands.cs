@@ -116,7 +116,7 @@ internal static class EntryCommands
     {
         var config = CommonOptions.Config();
         var id = new Argument<string>("id") { Description = "Entry id (from 'mandate entries list')" };
-        var reason = new Option<string?>("--reason", "-r") { Description = "Why; recorded in the audit trail" };
+        var reason = new Option<string?>("--reason", "-r") { Description = "Why (at most 500 characters on one line, no token); recorded in the audit trail" };
         var command = new Command("delete", "Delete an entry: matching processes get no new SVIDs (issued ones expire on their own)") { config, id, reason };
         command.SetAction((parse, ct) => RunCommands.WithAdminAsync(parse.GetValue(config)!, async admin =>
         {

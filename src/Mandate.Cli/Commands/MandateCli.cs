@@ -17,6 +17,7 @@ internal static class MandateCli
     {
         var root = CreateCommandTree();
         EmptyValues.RefuseIn(root);
+        OperatorTextOptions.RefuseIn(root);
         HelpWithExamplesAction.Install(root);
         return root;
     }
@@ -25,7 +26,7 @@ internal static class MandateCli
         new("""
             Mandate: workload identity and credential broker for AI agents. The model proposes; Mandate decides whether the step gets a credential.
 
-            Exit codes: 0 done; 1 the answer is no (the broker refused, a check failed, not found); 2 usage or set-up error (the command line, a configuration or input file, a store that cannot be opened); 3 unavailable, try again (a broker that cannot be reached or answers 503).
+            Exit codes: 0 done; 1 the answer is no (the broker refused, a check failed, not found); 2 usage or set-up error (the command line, a configuration or input file, a store that cannot be opened as configured); 3 unavailable, try again (a broker that cannot be reached or answers 503, a store locked by another process or whose server cannot be reached).
             """)
         {
             ServeCommand.Create(),

@@ -16,8 +16,9 @@ internal static class OfflineStore
 {
     /// <summary>
     /// Opens the configured store read-only and runs <paramref name="read"/>. Read commands never migrate and
-    /// never take the write lock, so they work beside a running broker; a missing, locked or unreadable store,
-    /// or a schema this build does not read, is one line and exit code 2.
+    /// never take the write lock, so they work beside a running broker; a missing or unreadable store, or a schema
+    /// this build does not read, is one line and exit code 2; a store locked by another connection past the busy
+    /// timeout, or a PostgreSQL server that cannot be reached now, is one line and exit code 3 (try again).
     /// </summary>
     internal static Task<int> ReadAsync(MandateOptions? options, Func<IMandateStore, Task<int>> read, CancellationToken ct) =>
         OpenAsync(options, readOnly: true, read, ct);
@@ -50,9 +51,16 @@ internal static class OfflineStore
             CommonOptions.Report(e);
             return ExitCodes.Usage;
         }
+        catch (StoreUnavailableException e) when (e.IsOutage)
+        {
+            // The database locked by another connection or its server unreachable: nothing was read, and the same command
+            // works once it passes, as with a broker answering 503.
+            Output.Error($"{e.Message} Nothing was read; try again.");
+            return ExitCodes.Unavailable;
+        }
         catch (StoreException e)
         {
-            // An outage and a schema this build does not read are the two ways a read can fail: one line each.
+            // A set-up error (a file that is not a database, refused credentials, a schema this build does not read): one line.
             Output.Error(e.Message);
             return ExitCodes.Usage;
         }

@@ -52,6 +52,20 @@ internal static class Output
     public static void ErrorLine(string text) => Errors.WriteLine(text);
 
     /// <summary>
+    /// Before reading standard input: says what to type, on standard error, when a person is at the keyboard (stdin is a
+    /// terminal), instead of waiting in silence; nothing when the input is piped or redirected, so scripts read clean output.
+    /// </summary>
+    public static void PromptForInput(string text) => PromptForInput(text, System.Console.IsInputRedirected);
+
+    internal static void PromptForInput(string text, bool inputRedirected)
+    {
+        if (!inputRedirected)
+        {
+            Errors.WriteLine(text);
+        }
+    }
+
+    /// <summary>
     /// Colour only on a terminal, and never when <c>NO_COLOR</c> is set to anything but the empty string (https://no-color.org).
     /// </summary>
     internal static bool UsesColour(bool redirected, string? noColor) => !redirected && string.IsNullOrEmpty(noColor);

@@ -14,7 +14,7 @@ internal static class RevokeCommand
         var agent = new Option<string?>("--agent") { Description = "Kill switch: revoke everything an agent (SPIFFE ID) holds and refuse it anything new until 'mandate agents enable'" };
         var tenant = new Option<string?>("--tenant") { Description = "Revoke every credential issued for a tenant so far, and its users' tokens issued before now" };
         var user = new Option<string?>("--user") { Description = "Revoke every credential issued on behalf of a user (token subject) so far, and the user's tokens issued before now" };
-        var reason = new Option<string?>("--reason", "-r") { Description = "Why; recorded in the audit trail" };
+        var reason = new Option<string?>("--reason", "-r") { Description = "Why (at most 500 characters on one line, no token); recorded in the audit trail" };
         var command = new Command("revoke", "Revoke credentials at once on the running broker (through its admin socket)")
         {
             config, jti, run, agent, tenant, user, reason,

@@ -19,7 +19,8 @@ internal static class RunCommands
         var user = new Option<string?>("--user") { Description = "User (token subject)" };
         var open = new Option<bool>("--open") { Description = "Only runs that have not ended" };
         var limit = CommonOptions.Limit("At most this many runs", 50);
-        var command = new Command("list", "List recent runs, newest first") { config, agent, tenant, user, open, limit };
+        var json = CommonOptions.Json();
+        var command = new Command("list", "List recent runs, newest first") { config, agent, tenant, user, open, limit, json };
         command.SetAction((parse, ct) => OfflineStore.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), async store =>
         {
             var runs = await store.ListRunsAsync(new RunQuery
@@ -27,6 +28,13 @@ internal static class RunCommands
                 Agent = parse.GetValue(agent), Tenant = parse.GetValue(tenant), User = parse.GetValue(user),
                 OpenOnly = parse.GetValue(open), Limit = parse.GetValue(limit),
             }, ct);
+            if (parse.GetValue(json))
+            {
+                // The admin API's shape (GET /admin/runs): one array, empty when nothing matches.
+                Output.Plain(System.Text.Json.JsonSerializer.Serialize(runs.Select(Server.Admin.RunJson.Run)));
+                return ExitCodes.Ok;
+            }
+
             var now = DateTimeOffset.UtcNow;
             foreach (var r in runs)
             {
@@ -58,7 +66,7 @@ internal static class RunCommands
     {
         var config = CommonOptions.Config();
         var id = new Argument<string>("run") { Description = "Run id" };
-        var reason = new Option<string?>("--reason", "-r") { Description = "Why; recorded in the audit trail" };
+        var reason = new Option<string?>("--reason", "-r") { Description = "Why (at most 500 characters on one line, no token); recorded in the audit trail" };
         var command = new Command("end", "End a run now: its run token, every credential issued in it and every sub-agent run below it stop working") { config, id, reason };
         command.SetAction(async (parse, ct) => await WithAdminAsync(parse.GetValue(config)!, async admin =>
         {

@@ -97,6 +97,7 @@ internal static class SecretCommands
         }
         else
         {
+            Output.PromptForInput("type or paste the secret, then Enter and Ctrl-D (it shows as typed: 'mandate secrets set TOOL < key.txt' or --from-env VAR keep it off the screen)");
             var buffer = new char[8 * 1024];
             var read = await Console.In.ReadBlockAsync(buffer, ct);
             text = new string(buffer, 0, read);

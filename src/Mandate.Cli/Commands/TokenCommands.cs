@@ -34,6 +34,7 @@ internal static class TokenCommands
             var raw = parse.GetValue(token)!;
             if (raw == "-")
             {
+                Output.PromptForInput("paste the token, then Enter and Ctrl-D");
                 raw = (await Console.In.ReadToEndAsync(ct)).Trim();
             }
 

@@ -24,7 +24,10 @@ public enum StoreFailureCause
     /// <summary>The file is damaged or is not a database.</summary>
     Damaged,
 
-    /// <summary>The database file cannot be opened.</summary>
+    /// <summary>
+    /// The database cannot be opened as configured: a file that cannot be opened, a PostgreSQL server that refuses the
+    /// credentials or names no such database. A set-up error: it does not pass by itself.
+    /// </summary>
     CannotOpen,
 
     /// <summary>
@@ -32,4 +35,10 @@ public enum StoreFailureCause
     /// outage: only that batch fails; the other requests of a shared group commit are committed without it.
     /// </summary>
     Rejected,
+
+    /// <summary>
+    /// The database server cannot be reached now or takes no connections yet: the connection is refused or times out,
+    /// the server is restarting or recovering, or it has no connection slots left. An outage: it passes by itself.
+    /// </summary>
+    Unreachable,
 }

@@ -46,6 +46,12 @@ public static class AdminChecks
     /// </summary>
     public const string BodyInvalid = "admin.body_invalid";
 
+    /// <summary>
+    /// 400: free text the audit trail would keep (<c>by</c>, <c>reason</c>, <c>approver</c>) is over 500 characters, holds a
+    /// control or format character, or holds a whole token (<see cref="Core.Audit.OperatorText"/>).
+    /// </summary>
+    public const string TextInvalid = "admin.text_invalid";
+
     /// <summary>404: no run is recorded with the id and no audit record carries it.</summary>
     public const string RunUnknown = "admin.run_unknown";
 

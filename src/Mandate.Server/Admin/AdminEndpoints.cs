@@ -54,6 +54,11 @@ public static class AdminEndpoints
             return bodyProblem;
         }
 
+        if (AdminText.Refusal(("reason", request?.Reason), ("by", request?.By)) is { } textProblem)
+        {
+            return textProblem;
+        }
+
         if (request is null || string.IsNullOrWhiteSpace(request.Value) || !request.TryGetTarget(out var target))
         {
             return ProblemChecks.Problem(
@@ -122,6 +127,11 @@ public static class AdminEndpoints
         if (bodyProblem is not null)
         {
             return bodyProblem;
+        }
+
+        if (AdminText.Refusal(("reason", request?.Reason), ("by", request?.By)) is { } textProblem)
+        {
+            return textProblem;
         }
 
         if (request?.Agent is not { Length: > 0 } agent)

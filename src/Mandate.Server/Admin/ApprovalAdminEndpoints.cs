@@ -53,6 +53,11 @@ public static class ApprovalAdminEndpoints
             return bodyProblem;
         }
 
+        if (AdminText.Refusal(("approver", body?.Approver), ("reason", body?.Reason)) is { } textProblem)
+        {
+            return textProblem;
+        }
+
         var approver = string.IsNullOrWhiteSpace(body?.Approver) ? "admin" : body.Approver;
         var (approval, error) = await service.DecideAsync(id, approve, approver, body?.Reason, cancellationToken);
         if (approval is null)

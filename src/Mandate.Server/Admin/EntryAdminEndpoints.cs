@@ -41,6 +41,11 @@ internal static class EntryAdminEndpoints
             return Invalid(["send {\"spiffe_id\": \"spiffe://…\", \"selectors\": [\"unix:uid:1000\"], \"x509_ttl\": \"1h\", \"jwt_ttl\": \"5m\"}"]);
         }
 
+        if (AdminText.Refusal(("by", request.By)) is { } textProblem)
+        {
+            return textProblem;
+        }
+
         var problems = new List<string>();
         var x509 = ParseTtl(request.X509Ttl, "x509_ttl", problems);
         var jwt = ParseTtl(request.JwtTtl, "jwt_ttl", problems);
@@ -58,6 +63,11 @@ internal static class EntryAdminEndpoints
 
     private static async Task<IResult> DeleteAsync(string id, string? by, string? reason, RegistrationEntryService entries, CancellationToken ct)
     {
+        if (AdminText.Refusal(("by", by), ("reason", reason)) is { } textProblem)
+        {
+            return textProblem;
+        }
+
         var deleted = await entries.DeleteAsync(id, by ?? "admin", reason, ct);
         return deleted is null
             ? ProblemChecks.Problem(AdminChecks.EntryUnknown, "unknown entry", $"no registration entry '{id}'; 'mandate entries list' shows them", StatusCodes.Status404NotFound)

@@ -46,6 +46,11 @@ internal static class RunAdminEndpoints
             return bodyProblem;
         }
 
+        if (AdminText.Refusal(("reason", request?.Reason), ("by", request?.By)) is { } textProblem)
+        {
+            return textProblem;
+        }
+
         var ended = await runs.EndAsync(id, request?.By ?? "admin", request?.Reason, ct);
         return ended is null ? NotFound(id) : Results.Json(new { ended = ended.Select(r => r.Id) });
     }

@@ -24,6 +24,11 @@ internal static class SecretAdminEndpoints
 
     private static async Task<IResult> SetAsync(HttpContext http, SecretVault vault, string tool, string? by, CancellationToken ct)
     {
+        if (AdminText.Refusal(("by", by)) is { } textProblem)
+        {
+            return textProblem;
+        }
+
         if (vault.CannotHold(tool) is { } why)
         {
             return ProblemChecks.Problem(AdminChecks.SecretToolInvalid, "not a secret tool", why, StatusCodes.Status404NotFound);
@@ -55,9 +60,10 @@ internal static class SecretAdminEndpoints
     }
 
     private static async Task<IResult> DeleteAsync(SecretVault vault, string tool, string? by, CancellationToken ct) =>
-        await vault.DeleteAsync(tool, by ?? "admin", ct) is { } deleted
+        AdminText.Refusal(("by", by))
+        ?? (await vault.DeleteAsync(tool, by ?? "admin", ct) is { } deleted
             ? Results.Json(Json(deleted))
-            : ProblemChecks.Problem(AdminChecks.SecretUnknown, "no secret", $"tool '{tool}' has no vaulted secret; 'mandate secrets list' shows those that do", StatusCodes.Status404NotFound);
+            : ProblemChecks.Problem(AdminChecks.SecretUnknown, "no secret", $"tool '{tool}' has no vaulted secret; 'mandate secrets list' shows those that do", StatusCodes.Status404NotFound));
 
     private static object Json(SecretMetadata m) => new { tool = m.Tool, version = m.Version, created_at = m.CreatedAt, created_by = m.CreatedBy };
 

@@ -79,8 +79,13 @@ internal static partial class AgentPages
             return refusal;
         }
 
+        var (reason, refusedReason) = ConsoleConfirm.Reason(http, form);
+        if (refusedReason is not null)
+        {
+            return refusedReason;
+        }
+
         var actor = ConsoleUser.Current(http).Actor;
-        var reason = ConsoleConfirm.Reason(form);
         if (verb == "disable")
         {
             await service.RevokeAsync(RevocationTarget.Agent, agent!, actor, reason, null, http.RequestAborted);

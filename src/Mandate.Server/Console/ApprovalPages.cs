@@ -91,8 +91,14 @@ internal static class ApprovalPages
             return refusal;
         }
 
+        var (reason, refusedReason) = ConsoleConfirm.Reason(http, form);
+        if (refusedReason is not null)
+        {
+            return refusedReason;
+        }
+
         var user = ConsoleUser.Current(http);
-        var (approval, error) = await approvals.DecideAsync(id, verb == "approve", user.Actor, ConsoleConfirm.Reason(form), http.RequestAborted);
+        var (approval, error) = await approvals.DecideAsync(id, verb == "approve", user.Actor, reason, http.RequestAborted);
         if (approval is null || error is not null)
         {
             return ConsolePages.Error(http, StatusCodes.Status409Conflict, "Approval not changed", error ?? $"no approval '{id}'");

@@ -1,3 +1,4 @@
+using Mandate.Core.Audit;
 using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Console;
@@ -23,9 +24,17 @@ internal static class ConsoleConfirm
             """));
     }
 
-    /// <summary>The reason posted with a confirmation, trimmed and bounded; null when empty.</summary>
-    public static string? Reason(IFormCollection form) =>
-        form["reason"].ToString().Trim() is { Length: > 0 } r ? r[..Math.Min(r.Length, 500)] : null;
+    /// <summary>
+    /// The reason posted with a confirmation, trimmed (null when empty); or, when it breaks <see cref="OperatorText"/> (over
+    /// 500 characters, a line break or other control, a format character, a whole token), the 400 page naming the rule.
+    /// </summary>
+    public static (string? Reason, IResult? Refusal) Reason(HttpContext http, IFormCollection form)
+    {
+        var reason = form["reason"].ToString().Trim() is { Length: > 0 } r ? r : null;
+        return OperatorText.Problem("reason", reason) is { } problem
+            ? (null, ConsolePages.Error(http, StatusCodes.Status400BadRequest, "Reason refused", $"{problem}; nothing was changed: go back and edit the reason"))
+            : (reason, null);
+    }
 
     /// <summary>A definition list row.</summary>
     public static Markup Row(string label, string? value) => Markup.Of($"<dt>{label}</dt><dd class=\"mono\">{value ?? "—"}</dd>");

@@ -71,7 +71,13 @@ internal static class RevocationPages
             return refusal;
         }
 
-        var (r, recorded) = await revocations.RevokeAsync(target, value!.Trim(), ConsoleUser.Current(http).Actor, ConsoleConfirm.Reason(form), null, http.RequestAborted);
+        var (reason, refusedReason) = ConsoleConfirm.Reason(http, form);
+        if (refusedReason is not null)
+        {
+            return refusedReason;
+        }
+
+        var (r, recorded) = await revocations.RevokeAsync(target, value!.Trim(), ConsoleUser.Current(http).Actor, reason, null, http.RequestAborted);
         return ConsolePages.Page(http, "Revoked", Markup.Of($"""
             <p id="result">Revocation <code>{r.Id}</code> of {Name(r.Target)} <code>{r.Value}</code> is in force{(recorded ? "" : " in this broker; it is written to the store as soon as the store answers again")}.</p>
             <p><a href="/revocations">Back to revocations</a></p>

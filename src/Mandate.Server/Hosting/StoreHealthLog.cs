@@ -79,7 +79,8 @@ internal sealed partial class StoreHealthLog : IHostedService
         StoreFailureCause.IoError => "I/O error",
         StoreFailureCause.FileDeletedOrReplaced => "store file deleted or replaced",
         StoreFailureCause.Damaged => "file damaged",
-        StoreFailureCause.CannotOpen => "cannot be opened or reached",
+        StoreFailureCause.CannotOpen => "cannot be opened as configured",
+        StoreFailureCause.Unreachable => "cannot be reached or takes no connections now",
         StoreFailureCause.Rejected => "a batch refused by a constraint",
         _ => "unclassified failure",
     };
