@@ -147,6 +147,24 @@ internal sealed partial class InMemoryBatchWriter
         return true;
     }
 
+    /// <summary>
+    /// Inserts the pending <paramref name="a"/> unless a pending approval answers for the same request (see
+    /// <see cref="IApprovalStore.TryInsertApprovalAsync"/>); true when it was inserted.
+    /// </summary>
+    public bool TryInsertApproval(Approval a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        if (_approvals.Values.Any(p => p.BindingHash == a.BindingHash && p.Status == ApprovalStatus.Pending && p.ExpiresAt > a.CreatedAt
+            && p.Agent == a.Agent && p.PolicyVersion == a.PolicyVersion && p.Rule == a.Rule && p.SenderBinding == a.SenderBinding
+            && p.LifetimeSeconds <= a.LifetimeSeconds))
+        {
+            return false;
+        }
+
+        WriteApproval(a);
+        return true;
+    }
+
     /// <summary>Records a poll of the approval <paramref name="id"/>; an unknown id changes nothing.</summary>
     public void TouchApproval(string id, DateTimeOffset polledAt)
     {

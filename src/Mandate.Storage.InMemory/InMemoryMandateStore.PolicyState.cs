@@ -53,6 +53,28 @@ public sealed partial class InMemoryMandateStore
         return Task.FromResult(newest);
     }
 
+    public Task<bool> TryInsertApprovalAsync(Approval approval, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        ArgumentNullException.ThrowIfNull(auditEvents);
+        cancellationToken.ThrowIfCancellationRequested();
+        var inserted = Write("record an approval", writer =>
+        {
+            if (!writer.TryInsertApproval(approval))
+            {
+                return false;
+            }
+
+            foreach (var e in auditEvents)
+            {
+                writer.AppendAudit(e);
+            }
+
+            return true;
+        });
+        return Task.FromResult(inserted);
+    }
+
     public Task<bool> TryTransitionApprovalAsync(ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transition);

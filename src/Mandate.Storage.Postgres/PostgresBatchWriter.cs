@@ -73,7 +73,7 @@ internal sealed class PostgresBatchWriter
             // The lock's single row.
         }
 
-        // The condition is an UPDATE: it returns no result set, so the next one is the tail's.
+        // The condition is an UPDATE or an INSERT without RETURNING: it returns no result set, so the next one is the tail's.
         await reader.NextResultAsync(cancellationToken);
 
         var tail = await reader.ReadAsync(cancellationToken) ? new AuditTail(reader.GetInt64(0), reader.GetString(1)) : AuditTail.Genesis;

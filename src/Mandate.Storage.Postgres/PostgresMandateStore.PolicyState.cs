@@ -1,6 +1,7 @@
 using Mandate.Core.Approvals;
 using Mandate.Core.Audit;
 using Mandate.Core.Evidence;
+using Npgsql;
 
 namespace Mandate.Storage.Postgres;
 
@@ -32,6 +33,13 @@ public sealed partial class PostgresMandateStore
         return ReadAsync("find an approval by binding", c => PostgresPolicyStateSql.ApprovalByBindingAsync(c, bindingHash, cancellationToken), cancellationToken);
     }
 
+    public Task<bool> TryInsertApprovalAsync(Approval approval, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        ArgumentNullException.ThrowIfNull(auditEvents);
+        return TryConditionalWriteAsync("record an approval", "The approval was not recorded.", PostgresPolicyStateSql.InsertApprovalUnlessPendingCommand(approval), auditEvents, cancellationToken);
+    }
+
     /// <summary>
     /// The conditional update and its audit events in one transaction under the audit lock, like a commit; when the
     /// approval is not in the transition's <c>From</c> state (or has expired) the transaction rolls back, writing nothing.
@@ -40,11 +48,19 @@ public sealed partial class PostgresMandateStore
     {
         ArgumentNullException.ThrowIfNull(transition);
         ArgumentNullException.ThrowIfNull(auditEvents);
-        var condition = PostgresPolicyStateSql.TransitionCommand(transition);
+        return TryConditionalWriteAsync("update an approval", "The approval was not changed.", PostgresPolicyStateSql.TransitionCommand(transition), auditEvents, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="condition"/> under the audit lock (every commit holds it, so it sees what every node committed
+    /// before) and appends <paramref name="auditEvents"/> only when it affected one row; otherwise writes nothing.
+    /// </summary>
+    private Task<bool> TryConditionalWriteAsync(string action, string consequence, NpgsqlBatchCommand condition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
+    {
         var writer = PostgresBatchWriter.Prepare(auditEvents);
         return WriteAsync(
-            "update an approval",
-            "The approval was not changed.",
+            action,
+            consequence,
             async (connection, transaction) =>
             {
                 var (tail, matched) = await PostgresBatchWriter.LockAsync(connection, transaction, _auditLockKey, condition, cancellationToken);

@@ -28,6 +28,17 @@ internal static class PostgresPolicyStateSql
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20);
         """;
 
+    // The insert of IApprovalStore.TryInsertApprovalAsync: nothing when a pending approval answers for the same request.
+    // Sent after the audit lock, so it sees every approval another node committed before.
+    private const string InsertApprovalUnlessPending = """
+        INSERT INTO approvals (id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash,
+            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at, identity_issued_at, sender_binding, user_issuer)
+        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20
+        WHERE NOT EXISTS (
+            SELECT 1 FROM approvals WHERE binding_hash = $10 AND status = 'pending' AND expires_at > $16 AND agent = $3
+                AND policy_version = $13 AND rule = $12 AND sender_binding IS NOT DISTINCT FROM $19 AND lifetime_seconds <= $15);
+        """;
+
     // Deciding a pending approval also requires it not to have expired; consuming requires it approved.
     private const string Transition = """
         UPDATE approvals SET status = $1,
@@ -72,11 +83,16 @@ internal static class PostgresPolicyStateSql
             Increment, PostgresValues.TextArray([.. keys]), PostgresValues.BigintArray([.. counts]), PostgresValues.BigintArray([.. keepUntil]));
     }
 
-    public static NpgsqlBatchCommand InsertApprovalCommand(Approval a)
+    public static NpgsqlBatchCommand InsertApprovalCommand(Approval a) => InsertApprovalCommand(InsertApproval, a);
+
+    /// <summary>The conditional insert of <see cref="IApprovalStore.TryInsertApprovalAsync"/>; it inserted the approval when it affects one row.</summary>
+    public static NpgsqlBatchCommand InsertApprovalUnlessPendingCommand(Approval a) => InsertApprovalCommand(InsertApprovalUnlessPending, a);
+
+    private static NpgsqlBatchCommand InsertApprovalCommand(string sql, Approval a)
     {
         ArgumentNullException.ThrowIfNull(a);
         return PostgresValues.BatchCommand(
-            InsertApproval,
+            sql,
             PostgresValues.Text(a.Id), PostgresValues.Text(Status(a.Status)), PostgresValues.Text(a.Agent), PostgresValues.Text(a.Run),
             PostgresValues.Text(a.Tool), PostgresValues.Text(a.Tenant), PostgresValues.Text(a.User), PostgresValues.Text(a.Scope),
             PostgresValues.Text(a.AuthorizationDetails), PostgresValues.Text(a.BindingHash), PostgresValues.Text(a.BindingMessage),

@@ -29,6 +29,27 @@ public sealed partial class SqliteMandateStore
         return ReadAsync("find an approval by binding", c => SqlitePolicyStateReader.ApprovalByBindingAsync(c, bindingHash, cancellationToken), cancellationToken);
     }
 
+    public async Task<bool> TryInsertApprovalAsync(Approval approval, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        ArgumentNullException.ThrowIfNull(auditEvents);
+        var inserted = false;
+        await WriteAsync(
+            "record an approval",
+            "The approval was not recorded.",
+            async connection =>
+            {
+                await using var transaction = connection.BeginTransaction(deferred: false);
+                inserted = await SqlitePolicyStateWriter.TryInsertApprovalAsync(connection, transaction, approval, auditEvents, cancellationToken);
+                if (inserted)
+                {
+                    transaction.Commit();
+                }
+            },
+            cancellationToken);
+        return inserted;
+    }
+
     public async Task<bool> TryTransitionApprovalAsync(ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transition);

@@ -22,6 +22,18 @@ internal static class SqlitePolicyStateWriter
             $message, $rule, $policyVersion, $decisionId, $lifetime, $createdAt, $expiresAt, $identityIssuedAt, $senderBinding, $userIssuer);
         """;
 
+    // IApprovalStore.TryInsertApprovalAsync: nothing when a pending approval answers for the same request. SQLite has one
+    // writer per file and this runs in its write transaction, so no other insert comes between the check and the insert.
+    private const string InsertApprovalUnlessPending = """
+        INSERT INTO approvals (id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash,
+            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at, identity_issued_at, sender_binding, user_issuer)
+        SELECT $id, $status, $agent, $run, $tool, $tenant, $user, $scope, $details, $hash,
+            $message, $rule, $policyVersion, $decisionId, $lifetime, $createdAt, $expiresAt, $identityIssuedAt, $senderBinding, $userIssuer
+        WHERE NOT EXISTS (
+            SELECT 1 FROM approvals WHERE binding_hash = $hash AND status = 'pending' AND expires_at > $createdAt AND agent = $agent
+                AND policy_version = $policyVersion AND rule = $rule AND sender_binding IS $senderBinding AND lifetime_seconds <= $lifetime);
+        """;
+
     private const string InsertEvidence = """
         INSERT INTO evidence (id, kind, subject, result, details, posted_by, issuer, posted_at)
         VALUES ($id, $kind, $subject, $result, $details, $postedBy, $issuer, $postedAt);
@@ -31,7 +43,23 @@ internal static class SqlitePolicyStateWriter
         ExecuteAsync(connection, Increment, cancellationToken, ("$key", increment.Key), ("$keepUntil", SqliteValues.Time(increment.KeepUntil)));
 
     public static Task InsertApprovalAsync(SqliteConnection connection, Approval a, CancellationToken cancellationToken) =>
-        ExecuteAsync(connection, InsertApproval, cancellationToken,
+        InsertApprovalAsync(connection, InsertApproval, a, cancellationToken);
+
+    /// <summary>The conditional insert of <see cref="IApprovalStore.TryInsertApprovalAsync"/>; true when the approval was inserted.</summary>
+    public static async Task<bool> TryInsertApprovalAsync(
+        SqliteConnection connection, SqliteTransaction transaction, Approval a, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
+    {
+        if (await InsertApprovalAsync(connection, InsertApprovalUnlessPending, a, cancellationToken) != 1)
+        {
+            return false;
+        }
+
+        await SqliteBatchWriter.WriteAsync(connection, transaction, new StoreBatch(events), cancellationToken);
+        return true;
+    }
+
+    private static Task<int> InsertApprovalAsync(SqliteConnection connection, string sql, Approval a, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, sql, cancellationToken,
             ("$id", a.Id), ("$status", Status(a.Status)), ("$agent", a.Agent), ("$run", a.Run), ("$tool", a.Tool), ("$tenant", a.Tenant),
             ("$user", SqliteValues.Nullable(a.User)), ("$scope", a.Scope), ("$details", a.AuthorizationDetails), ("$hash", a.BindingHash),
             ("$message", a.BindingMessage), ("$rule", a.Rule), ("$policyVersion", a.PolicyVersion), ("$decisionId", a.DecisionId),

@@ -35,6 +35,12 @@ public sealed class PostgresOutageTests : IAsyncDisposable
             ["check schema"] = () => store.CheckSchemaAsync(None),
             ["commit"] = () => store.CommitAsync(StoreTestData.Events(1, 1).Append(StoreTestData.Revocation("rev-1")), None),
             ["transition"] = () => store.TryTransitionApprovalAsync(new ApprovalTransition { Id = "a", From = ApprovalStatus.Pending, To = ApprovalStatus.Approved, At = StoreTestData.Epoch }, [StoreTestData.Event(1)], None),
+            ["insert approval"] = () => store.TryInsertApprovalAsync(new Approval
+            {
+                Id = "a", Status = ApprovalStatus.Pending, Agent = "x", Run = "r", Tool = "t", Tenant = "acme", Scope = "s", AuthorizationDetails = "[]",
+                BindingHash = "b", BindingMessage = "m", Rule = "r", PolicyVersion = "p", DecisionId = "d", LifetimeSeconds = 60,
+                CreatedAt = StoreTestData.Epoch, ExpiresAt = StoreTestData.Epoch.AddMinutes(1),
+            }, [StoreTestData.Event(1)], None),
             ["touch"] = () => store.TouchApprovalAsync("a", StoreTestData.Epoch, None),
             ["read audit"] = async () => await store.ReadAuditAsync(new AuditQuery(), None).GetAsyncEnumerator(None).MoveNextAsync(),
             ["revocations"] = () => store.ListRevocationsAsync(StoreTestData.Epoch, None),

@@ -32,19 +32,27 @@ public static class ApprovalAuditEvents
 
     /// <summary>Collecting the approval was refused by <paramref name="check"/> (an attestation or standing check id); nothing was issued.</summary>
     public static AuditEvent Refused(Approval a, string check, string reason, string? revocation, DateTimeOffset at, string node) =>
-        Refused(a, "refused", check, reason, revocation, at, node);
+        Refused(a, "refused", check, reason, revocation, at, node, null);
 
-    /// <summary>A standing check (<paramref name="check"/>) refused collecting the approval, and the approval was withdrawn with this record.</summary>
-    public static AuditEvent Withdrawn(Approval a, string check, string reason, string? revocation, DateTimeOffset at, string node) =>
-        Refused(a, "withdrawn", check, reason, revocation, at, node);
+    /// <summary>
+    /// A standing check (<paramref name="check"/>) refused collecting the approval, and the approval was withdrawn with
+    /// this record: at a poll, or when <paramref name="approver"/> tried to approve it (then it was not approved).
+    /// </summary>
+    public static AuditEvent Withdrawn(Approval a, string check, string reason, string? revocation, DateTimeOffset at, string node, string? approver = null) =>
+        Refused(a, "withdrawn", check, reason, revocation, at, node, approver);
 
-    private static AuditEvent Refused(Approval a, string outcome, string check, string reason, string? revocation, DateTimeOffset at, string node)
+    private static AuditEvent Refused(Approval a, string outcome, string check, string reason, string? revocation, DateTimeOffset at, string node, string? approver)
     {
         var evidence = Evidence(a);
         evidence["check"] = check;
         if (revocation is not null)
         {
             evidence["revocation"] = revocation;
+        }
+
+        if (approver is not null)
+        {
+            evidence["approver"] = approver;
         }
 
         return Event(a, AuditKinds.ApprovalRefused, at, outcome, reason, node, evidence);

@@ -1,37 +1,54 @@
+using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
 using Mandate.Core.Storage;
 
 namespace Mandate.Core.Approvals;
 
-/// <summary>What a human does with a pending approval: approve or deny it, once, before it expires.</summary>
+/// <summary>
+/// What a human does with a pending approval: approve or deny it, once, before it expires. Approving re-checks,
+/// through the Attest stage, that the agent, run, tenant and user still stand, as every poll does; when they do not,
+/// the approval is withdrawn instead (invariant 6). Denying needs no standing: it grants nothing.
+/// </summary>
 public sealed class ApprovalService
 {
     private readonly IApprovalStore _store;
+    private readonly AttestStage _attest;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
 
-    public ApprovalService(IApprovalStore store, MandateOptions options, TimeProvider time)
+    public ApprovalService(IApprovalStore store, AttestStage attest, MandateOptions options, TimeProvider time)
     {
         _store = store;
+        _attest = attest;
         _options = options;
         _time = time;
     }
 
     /// <summary>Approves or denies; returns the approval after the change, or an error saying why it could not change.</summary>
-    public async Task<(Approval? Approval, string? Error)> DecideAsync(string id, bool approve, string approver, string? reason, CancellationToken cancellationToken)
+    public async Task<ApprovalDecisionResult> DecideAsync(string id, bool approve, string approver, string? reason, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(approver);
         var approval = await _store.GetApprovalAsync(id, cancellationToken);
         if (approval is null)
         {
-            return (null, $"no approval '{id}'; list them with `mandate approvals list`");
+            return new(null, $"no approval '{id}'; list them with `mandate approvals list`");
         }
 
         var now = _time.GetUtcNow();
+        if (approval.Status == ApprovalStatus.Withdrawn)
+        {
+            return new(approval, $"approval '{id}' is withdrawn: the agent, run, tenant or user it was asked for no longer stands (its approval_refused audit record names the check); nothing will be issued for it") { CheckId = ApprovalChecks.Withdrawn.Id };
+        }
+
         if (approval.Status != ApprovalStatus.Pending || approval.IsExpired(now))
         {
             var state = approval.IsExpired(now) ? "expired" : approval.Status.ToString().ToLowerInvariant();
-            return (approval, $"approval '{id}' is {state}; only a pending approval can be decided (the agent must ask again)");
+            return new(approval, $"approval '{id}' is {state}; only a pending approval can be decided (the agent must ask again)");
+        }
+
+        if (approve && await WithdrawUnlessStandingAsync(approval, approver, now, cancellationToken) is { } withdrawn)
+        {
+            return withdrawn;
         }
 
         var to = approve ? ApprovalStatus.Approved : ApprovalStatus.Denied;
@@ -41,9 +58,30 @@ public sealed class ApprovalService
             cancellationToken);
         if (!changed)
         {
-            return (approval, $"approval '{id}' changed or expired meanwhile; it was not {(approve ? "approved" : "denied")}");
+            return new(approval, $"approval '{id}' changed or expired meanwhile; it was not {(approve ? "approved" : "denied")}");
         }
 
-        return (approval with { Status = to, Approver = approver, DecidedReason = reason, DecidedAt = now }, null);
+        return new(approval with { Status = to, Approver = approver, DecidedReason = reason, DecidedAt = now }, null);
+    }
+
+    /// <summary>
+    /// Invariant 6: an approval whose agent, run, tenant or user no longer stands could never be collected (the poll
+    /// checks the same), so approving it would tell the approver something happened that never will. It is withdrawn
+    /// with the poll's record instead. Null when the approval still stands.
+    /// </summary>
+    private async Task<ApprovalDecisionResult?> WithdrawUnlessStandingAsync(Approval approval, string approver, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (_, refusal) = await _attest.StandingAsync(approval.Principal(), "the request it approves", now, cancellationToken);
+        if (refusal is null)
+        {
+            return null;
+        }
+
+        var detail = $"approval '{approval.Id}' was withdrawn, not approved: {refusal.Description}; nothing will be issued for it";
+        var record = ApprovalAuditEvents.Withdrawn(approval, refusal.CheckId, detail, refusal.Revocation?.Id, now, _options.Node, approver);
+        var transition = new ApprovalTransition { Id = approval.Id, From = ApprovalStatus.Pending, To = ApprovalStatus.Withdrawn, At = now };
+        return await _store.TryTransitionApprovalAsync(transition, [record], cancellationToken)
+            ? new(approval with { Status = ApprovalStatus.Withdrawn }, detail) { CheckId = ApprovalChecks.Withdrawn.Id }
+            : new(approval, $"approval '{approval.Id}' changed or expired meanwhile; it was not approved");
     }
 }

@@ -21,6 +21,17 @@ public interface IApprovalStore
     Task<Approval?> FindApprovalByBindingAsync(string bindingHash, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Inserts the pending <paramref name="approval"/> and appends <paramref name="auditEvents"/> in one transaction,
+    /// unless a pending approval would already answer for the same request: the same binding hash, agent, policy version,
+    /// rule and sender binding, not expired at the new approval's <see cref="Approval.CreatedAt"/>, and a lifetime no
+    /// longer than its. Returns false, writing nothing, when there is one. The check runs inside the store's serialized
+    /// write (PostgreSQL: the cluster-wide audit lock every commit holds; SQLite: one writer per file; in memory: its
+    /// lock), so nodes asking for the same request at the same instant record one approval. Throws
+    /// <see cref="Storage.StoreUnavailableException"/> when not durable.
+    /// </summary>
+    Task<bool> TryInsertApprovalAsync(Approval approval, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Applies <paramref name="transition"/> only if the approval is in its <c>From</c> state (and a pending one
     /// has not expired), and appends <paramref name="auditEvents"/> in the same transaction. Returns false, writing
     /// nothing, when the condition does not hold. Throws <see cref="Storage.StoreUnavailableException"/> when not durable.

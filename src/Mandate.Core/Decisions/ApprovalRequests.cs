@@ -21,11 +21,11 @@ public sealed class ApprovalRequests
     public const int PollInterval = 5;
 
     private readonly IUnitOfWork _trail;
-    private readonly IMandateStore _store;
+    private readonly IApprovalStore _store;
     private readonly AttestStage _attest;
     private readonly MandateOptions _options;
 
-    public ApprovalRequests(IUnitOfWork trail, IMandateStore store, AttestStage attest, MandateOptions options)
+    public ApprovalRequests(IUnitOfWork trail, IApprovalStore store, AttestStage attest, MandateOptions options)
     {
         _trail = trail;
         _store = store;
@@ -36,7 +36,8 @@ public sealed class ApprovalRequests
     /// <summary>
     /// Records the pending approval with its decision record; the answer is always a refusal (pending). A retry of a
     /// request whose approval is still pending gets that approval's <c>auth_req_id</c> again, so approvers see one
-    /// request, not one per retry.
+    /// request, not one per retry; also when two nodes are asked at the same instant (the store inserts an approval only
+    /// when no pending one answers for the request, checked inside its serialized write).
     /// </summary>
     public async Task<OAuthError> RequestAsync(GrantFacts facts, ResolvedTool tool, RequestDetails details, ToolDecision decided, TimeSpan lifetime, CancellationToken cancellationToken)
     {
@@ -44,14 +45,23 @@ public sealed class ApprovalRequests
         ArgumentNullException.ThrowIfNull(decided);
         var approval = Create(facts, tool, details, decided.Decision, lifetime);
         var pending = GrantAuditEvents.Decision(facts, decided, _options.Node) with { Outcome = "pending", Scope = approval.Scope };
-        if (await PendingTwinAsync(approval, facts.Now, cancellationToken) is { } twin)
+        var twin = await PendingTwinAsync(approval, facts.Now, cancellationToken);
+        if (twin is null && await _store.TryInsertApprovalAsync(approval, [pending, ApprovalAuditEvents.Requested(approval, _options.Node)], cancellationToken))
         {
-            await _trail.CommitAsync(new StoreBatch(pending, ApprovalAuditEvents.Repeated(twin, facts.DecisionId, facts.Now, _options.Node)), cancellationToken);
-            return Pending(twin, facts.Now, decided.Decision);
+            return Pending(approval, facts.Now, decided.Decision);
         }
 
-        await _trail.CommitAsync(new StoreBatch(approval, pending, ApprovalAuditEvents.Requested(approval, _options.Node)), cancellationToken);
-        return Pending(approval, facts.Now, decided.Decision);
+        // Another node recorded this request's approval first. When that one no longer stands (revoked meanwhile), this
+        // request's approval is recorded after all: it is judged on its own when polled.
+        twin ??= await PendingTwinAsync(approval, facts.Now, cancellationToken);
+        if (twin is null)
+        {
+            await _trail.CommitAsync(new StoreBatch(approval, pending, ApprovalAuditEvents.Requested(approval, _options.Node)), cancellationToken);
+            return Pending(approval, facts.Now, decided.Decision);
+        }
+
+        await _trail.CommitAsync(new StoreBatch(pending, ApprovalAuditEvents.Repeated(twin, facts.DecisionId, facts.Now, _options.Node)), cancellationToken);
+        return Pending(twin, facts.Now, decided.Decision);
     }
 
     /// <summary>

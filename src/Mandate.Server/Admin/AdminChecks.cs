@@ -28,7 +28,7 @@ public static class AdminChecks
     /// <summary>404: no approval has the id.</summary>
     public const string ApprovalUnknown = "admin.approval_unknown";
 
-    /// <summary>409: the approval is decided, consumed or expired already.</summary>
+    /// <summary>409: the approval is decided, consumed or expired already (a withdrawn one answers <c>approval.withdrawn</c>).</summary>
     public const string ApprovalNotPending = "admin.approval_not_pending";
 
     /// <summary>400: a registration entry that is not valid (each problem named in the detail).</summary>

@@ -11,6 +11,7 @@ namespace Mandate.Server.Admin;
 /// <summary>
 /// Approvals on the admin socket: list them, approve or deny one. Behind <c>mandate approvals</c>; the approver
 /// is whoever the client says (the CLI sends <c>admin:&lt;OS user&gt;</c>), trusted because the socket is 0600.
+/// Approving one whose agent, run, tenant or user no longer stands withdraws it: 409 with check id <c>approval.withdrawn</c>.
 /// </summary>
 public static class ApprovalAdminEndpoints
 {
@@ -59,7 +60,8 @@ public static class ApprovalAdminEndpoints
         }
 
         var approver = string.IsNullOrWhiteSpace(body?.Approver) ? "admin" : body.Approver;
-        var (approval, error) = await service.DecideAsync(id, approve, approver, body?.Reason, cancellationToken);
+        var decided = await service.DecideAsync(id, approve, approver, body?.Reason, cancellationToken);
+        var (approval, error) = decided;
         if (approval is null)
         {
             return ProblemChecks.Problem(AdminChecks.ApprovalUnknown, "approval not changed", error ?? $"no approval '{id}'", StatusCodes.Status404NotFound);
@@ -67,7 +69,9 @@ public static class ApprovalAdminEndpoints
 
         if (error is not null)
         {
-            return ProblemChecks.Problem(AdminChecks.ApprovalNotPending, "approval not changed", error, StatusCodes.Status409Conflict);
+            return decided.CheckId is { } check
+                ? ProblemChecks.Problem(check, "approval withdrawn", error, StatusCodes.Status409Conflict)
+                : ProblemChecks.Problem(AdminChecks.ApprovalNotPending, "approval not changed", error, StatusCodes.Status409Conflict);
         }
 
         return Results.Json(View(approval, approval.DecidedAt ?? DateTimeOffset.MinValue));

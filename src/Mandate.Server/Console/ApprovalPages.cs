@@ -98,10 +98,12 @@ internal static class ApprovalPages
         }
 
         var user = ConsoleUser.Current(http);
-        var (approval, error) = await approvals.DecideAsync(id, verb == "approve", user.Actor, reason, http.RequestAborted);
+        var decided = await approvals.DecideAsync(id, verb == "approve", user.Actor, reason, http.RequestAborted);
+        var (approval, error) = decided;
         if (approval is null || error is not null)
         {
-            return ConsolePages.Error(http, StatusCodes.Status409Conflict, "Approval not changed", error ?? $"no approval '{id}'");
+            var title = decided.CheckId == ApprovalChecks.Withdrawn.Id ? "Approval withdrawn" : "Approval not changed";
+            return ConsolePages.Error(http, StatusCodes.Status409Conflict, title, error ?? $"no approval '{id}'");
         }
 
         return ConsolePages.Page(http, "Decision recorded", Markup.Of($"""

@@ -5,8 +5,8 @@ namespace Mandate.Server.Telemetry;
 
 /// <summary>
 /// The approval store with one addition, like <see cref="AuditSpanTagging"/> for the unit of work: an approval's
-/// transition (approved or denied by a person, consumed by the issuance it allows) commits its audit records in the
-/// store's own transaction, so they are described on the request's Mandate span here. Registered only while
+/// conditional insert (asked for by a token request) and transition (approved or denied by a person, consumed by the
+/// issuance it allows) commit their audit records in the store's own transaction, so they are described on the request's Mandate span here. Registered only while
 /// telemetry is on.
 /// </summary>
 internal sealed class ApprovalSpanTagging : IApprovalStore
@@ -14,6 +14,13 @@ internal sealed class ApprovalSpanTagging : IApprovalStore
     private readonly IApprovalStore _inner;
 
     public ApprovalSpanTagging(IApprovalStore inner) => _inner = inner;
+
+    public Task<bool> TryInsertApprovalAsync(Approval approval, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvents);
+        MandateSpan.DescribeOnRecording(auditEvents);
+        return _inner.TryInsertApprovalAsync(approval, auditEvents, cancellationToken);
+    }
 
     public Task<bool> TryTransitionApprovalAsync(ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
     {

@@ -82,6 +82,9 @@ internal sealed class ScriptedStore : IMandateStore
 
     public Task<Core.Approvals.Approval?> FindApprovalByBindingAsync(string bindingHash, CancellationToken cancellationToken) => Task.FromResult<Core.Approvals.Approval?>(null);
 
+    public Task<bool> TryInsertApprovalAsync(Core.Approvals.Approval approval, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken) =>
+        Task.FromResult(false);
+
     public Task<bool> TryTransitionApprovalAsync(Core.Approvals.ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken) =>
         Task.FromResult(false);
 

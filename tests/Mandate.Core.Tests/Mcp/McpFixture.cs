@@ -1,10 +1,14 @@
 using System.Text.Json;
 using Mandate.Core.Approvals;
+using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Introspection;
+using Mandate.Core.Keys;
 using Mandate.Core.Mcp;
 using Mandate.Core.Policy;
+using Mandate.Core.Revocation;
+using Mandate.Core.Runs;
 using Mandate.Storage.InMemory;
 using Microsoft.Extensions.Time.Testing;
 
@@ -53,6 +57,7 @@ internal sealed class McpFixture : IAsyncDisposable
         """;
 
     private readonly TempDirectory _folder = new();
+    private readonly SigningKeyRing _keys;
 
     public McpFixture()
     {
@@ -61,7 +66,8 @@ internal sealed class McpFixture : IAsyncDisposable
         Provider = PolicyProvider.Load(path, Clock);
         Options = new MandateOptions { TrustDomain = "acme.example", Node = "node-test", Environment = "prod" };
         CallPolicy = new McpCallPolicy(Provider, Store, Store, Options, Clock);
-        Approvals = new ApprovalService(Store, Options, Clock);
+        _keys = new SigningKeyRing(Store, new KeyEncryptionKey(new byte[32]), Options, Clock);
+        Approvals = new ApprovalService(Store, Attest(), Options, Clock);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
@@ -70,6 +76,9 @@ internal sealed class McpFixture : IAsyncDisposable
     public MandateOptions Options { get; }
     public McpCallPolicy CallPolicy { get; }
     public ApprovalService Approvals { get; }
+
+    /// <summary>The revocations the Attest stage judges standing by; empty unless a test adds one.</summary>
+    public RevocationList Revocations { get; } = new();
 
     public IssuedToken Caller { get; } = new()
     {
@@ -110,8 +119,18 @@ internal sealed class McpFixture : IAsyncDisposable
         return records;
     }
 
+    /// <summary>The Attest stage over this store and <see cref="Revocations"/>: approving re-checks standing through it.</summary>
+    private AttestStage Attest()
+    {
+        var attestor = new JwtAttestor([], Clock);
+        var standing = new PrincipalStanding(Store, Revocations);
+        return new AttestStage(
+            new ActorAttestor(attestor, new Registry(Options), Revocations, Options), attestor, new RunTokenValidator(_keys, Store, standing, Options, Clock), standing);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        _keys.Dispose();
         Provider.Dispose();
         await Store.DisposeAsync();
         _folder.Dispose();

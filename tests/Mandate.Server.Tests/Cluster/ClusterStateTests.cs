@@ -63,6 +63,23 @@ public sealed class ClusterStateTests
     }
 
     [PostgresFact]
+    public async Task Approval_AskedOnAAndBAtTheSameInstant_OneApprovalBothAnsweredWithItsAuthReqId()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(policy: ApprovalTest.ApprovalPolicy, configuration: ApprovalTest.ApprovalConfiguration);
+        for (var round = 0; round < 5; round++)
+        {
+            var request = cluster.A.RefundRequest().ToForm().Append(new("authorization_details", $$"""[{"type":"refund","amount":{{250 + round}},"currency":"EUR"}]""")).ToList();
+
+            var asked = await Task.WhenAll(cluster.A.PostFormAsync("oauth2/token", request), cluster.B.PostFormAsync("oauth2/token", request));
+
+            Assert.All(asked, reply => Expect.Refused(reply, "authorization_pending"));
+            Assert.Equal(asked[0].Member("auth_req_id"), asked[1].Member("auth_req_id"));
+        }
+
+        Assert.Equal(5, (await cluster.A.Runtime.Store.ListApprovalsAsync(null, 100, CancellationToken.None)).Count);
+    }
+
+    [PostgresFact]
     public async Task RateLimit_SpreadOverThreeNodes_HoldsClusterWide()
     {
         await using var cluster = await ClusterHarness.StartAsync(policy: RateLimitedPolicy);

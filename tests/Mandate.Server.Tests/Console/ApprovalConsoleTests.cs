@@ -87,6 +87,26 @@ public sealed class ApprovalConsoleTests : ConsoleTest
     }
 
     [Fact]
+    [Trait("Invariant", "6")]
+    public async Task Invariant6_Approving_after_the_users_revocation_shows_the_approval_withdrawn()
+    {
+        var id = await AskAsync(Broker.RefundRequest());
+        var browser = await SignInAsync(Approver);
+        var token = (await browser.GetAsync($"/approvals/{id}/approve")).Token();
+        await RevokeAsync("user", "alice");
+
+        var refused = await browser.PostAsync($"/approvals/{id}/approve", token, ("reason", "order checked"));
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        Assert.Contains("Approval withdrawn", refused.Html, StringComparison.Ordinal);
+        Assert.Contains("user revocation", refused.Html, StringComparison.Ordinal);
+        Assert.Contains("nothing will be issued for it", refused.Html, StringComparison.Ordinal);
+        Assert.Equal(ApprovalStatus.Withdrawn, (await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None))!.Status);
+        Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.ApprovalDecided));
+        Assert.Equal(ApprovalChecks.Withdrawn.Id, (await PollAsync(id)).Member("check_id"));
+    }
+
+    [Fact]
     public async Task Deciding_twice_or_an_unknown_approval_changes_nothing()
     {
         var id = await AskAsync(Broker.RefundRequest());

@@ -1,0 +1,14 @@
+namespace Mandate.Core.Approvals;
+
+/// <summary>
+/// What approving or denying did: the approval after the change, or (with <see cref="Error"/>) the approval as it
+/// stands and why it was not changed. Null <see cref="Approval"/>: no approval has the id.
+/// </summary>
+public sealed record ApprovalDecisionResult(Approval? Approval, string? Error)
+{
+    /// <summary>
+    /// The refusal's own check id, when it has one: <c>approval.withdrawn</c> (<see cref="ApprovalChecks.Withdrawn"/>) when
+    /// the approval is withdrawn, also by this very attempt to approve it. Null otherwise.
+    /// </summary>
+    public string? CheckId { get; init; }
+}
