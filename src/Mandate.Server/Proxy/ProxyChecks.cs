@@ -26,6 +26,9 @@ internal static class ProxyChecks
     /// <summary>400: an OPTIONS or TRACE whose <c>Max-Forwards</c> is not one number, which the proxy could not update.</summary>
     public const string MaxForwardsInvalid = "proxy.max_forwards_invalid";
 
+    /// <summary>400: a TRACE with content, which a client must not send (RFC 9110 §9.3.8), so the proxy does not forward it.</summary>
+    public const string TraceWithContent = "proxy.trace_with_content";
+
     /// <summary>400: the request body could not be read (framing).</summary>
     public const string BodyMalformed = "proxy.body_malformed";
 
