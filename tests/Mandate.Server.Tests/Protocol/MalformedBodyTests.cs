@@ -108,6 +108,26 @@ public sealed class MalformedBodyTests : ProxyTest
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Invariant7_Http10WithTransferEncoding_Returns400FaultyFramingAndChangesNothing(string endpoint)
+    {
+        // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding MUST be treated as having faulty framing.
+        var (target, head) = await RequestAsync(endpoint);
+        var auditBefore = (await Broker.ReadAuditAsync()).Select(r => r.Hash).ToList();
+
+        var reply = await RawHttp.SendAsync(target, head.Replace(" HTTP/1.1\r\n", " HTTP/1.0\r\n", StringComparison.Ordinal) + "Transfer-Encoding: chunked\r\n", "2\r\n{}\r\n0\r\n\r\n"u8.ToArray());
+
+        Assert.True(reply.Status == (int)HttpStatusCode.BadRequest, $"{endpoint}: expected HTTP 400, got {reply}");
+        Assert.Contains(endpoint == "proxy" ? "proxy.body_malformed" : "body_unreadable", reply.Text, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+        if (endpoint != "proxy")
+        {
+            Assert.Equal(auditBefore, (await Broker.ReadAuditAsync()).Select(r => r.Hash));
+        }
+    }
+
     [Fact]
     public async Task Invariant7_ValidExchangeFormLabelledGzip_IsRefusedNotReadAsPlainText()
     {
