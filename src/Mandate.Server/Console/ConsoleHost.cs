@@ -54,6 +54,7 @@ internal static class ConsoleHost
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = 64 * 1024;
+            Http.ContentLengthDigits.Apply(k);
             k.Listen(listen.Address, listen.Port, l =>
             {
                 if (listen.Https)

@@ -89,6 +89,7 @@ public static class MandateServer
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = FormReader.MaxBodyBytes;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            ContentLengthDigits.Apply(k);
         });
         var admin = host.AdminSocket ? UnixSocketFile.Prepare(options.AdminSocket) : null;
         var workload = options.Spiffe.Enabled && host.WorkloadSocket ? UnixSocketFile.Prepare(options.Spiffe.WorkloadSocket) : null;

@@ -19,7 +19,10 @@ public static class ClientRequestBody
         ArgumentNullException.ThrowIfNull(app);
         app.Use((http, next) =>
         {
-            http.Request.Body = new ClientRequestBodyStream(http.Request.Body, OnlyChunked(http.Request.Headers.TransferEncoding));
+            var transferEncoding = http.Request.Headers.TransferEncoding;
+            // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding MUST be treated as having faulty framing.
+            var faulty = transferEncoding.Count > 0 && HttpProtocol.IsHttp10(http.Request.Protocol);
+            http.Request.Body = new ClientRequestBodyStream(http.Request.Body, !faulty && OnlyChunked(transferEncoding));
             return next(http);
         });
     }
@@ -133,6 +136,6 @@ public static class ClientRequestBody
     {
         StatusCodes.Status413PayloadTooLarge => "the request body is larger than the server accepts; nothing was done",
         StatusCodes.Status408RequestTimeout => "the request body arrived too slowly; nothing was done, send it again",
-        _ => "the request could not be read (malformed framing, a transfer coding other than chunked alone, a broken chunked body or a body that ended early); nothing was done",
+        _ => "the request could not be read (malformed framing, a transfer coding other than chunked alone or in HTTP/1.0, a broken chunked body or a body that ended early); nothing was done",
     };
 }

@@ -49,10 +49,18 @@ internal sealed partial class EgressProxy
 
     public async Task HandleAsync(HttpContext http)
     {
-        if (McpResourceMetadata.IsMetadataRequest(http.Request))
+        var (rawTarget, misdirected) = ProxyRequestTarget.Resolve(http, _options.PublicOrigin);
+        if (rawTarget is null)
+        {
+            // Addressed to another origin (or with userinfo): no call to a tool here, so no audit record; nothing fetched.
+            await ProxyProblem.WriteAsync(http, misdirected!);
+            return;
+        }
+
+        if (McpResourceMetadata.IsMetadataRequest(rawTarget))
         {
             // RFC 9728 documents are public, like the broker's own metadata: no credential, no audit record.
-            await McpResourceMetadata.ServeAsync(http, _mandate.Tools, _mandate.Issuer, _mandate.SenderConstraint.Dpop.AllowedAlgorithms);
+            await McpResourceMetadata.ServeAsync(http, rawTarget, _mandate.Tools, _mandate.Issuer, _mandate.SenderConstraint.Dpop.AllowedAlgorithms);
             return;
         }
 
@@ -60,7 +68,7 @@ internal sealed partial class EgressProxy
         var clock = Stopwatch.StartNew();
         try
         {
-            var refusal = await CheckAndForwardAsync(http, call);
+            var refusal = await CheckAndForwardAsync(http, call, rawTarget);
             if (refusal is not null)
             {
                 call.Refusal = refusal;
@@ -110,9 +118,8 @@ internal sealed partial class EgressProxy
         }
     }
 
-    private async Task<ProxyRefusal?> CheckAndForwardAsync(HttpContext http, ProxyCall call)
+    private async Task<ProxyRefusal?> CheckAndForwardAsync(HttpContext http, ProxyCall call, string rawTarget)
     {
-        var rawTarget = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.Value ?? "";
         if (ProxyTarget.TryParse(rawTarget, out var error) is not { } target)
         {
             return ProxyRefusal.BadRequest(ProxyChecks.TargetMalformed, error);

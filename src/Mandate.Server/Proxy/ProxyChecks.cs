@@ -11,6 +11,9 @@ internal static class ProxyChecks
     /// <summary>400: the request target is not a clean origin-form <c>/{tool}/{path}</c>.</summary>
     public const string TargetMalformed = "proxy.target_malformed";
 
+    /// <summary>421: an absolute-form request target naming another origin than the proxy's own (RFC 9110 §15.5.20); never fetched.</summary>
+    public const string TargetMisdirected = "proxy.target_misdirected";
+
     /// <summary>400: the request has both <c>Content-Length</c> and <c>Transfer-Encoding</c> (RFC 9112 §6.1, request smuggling).</summary>
     public const string ContentLengthWithTransferEncoding = "proxy.content_length_with_transfer_encoding";
 
@@ -22,6 +25,9 @@ internal static class ProxyChecks
 
     /// <summary>400: an OPTIONS or TRACE whose <c>Max-Forwards</c> is not one number, which the proxy could not update.</summary>
     public const string MaxForwardsInvalid = "proxy.max_forwards_invalid";
+
+    /// <summary>400: a TRACE with content, which a client must not send (RFC 9110 §9.3.8), so the proxy does not forward it.</summary>
+    public const string TraceWithContent = "proxy.trace_with_content";
 
     /// <summary>400: the request body could not be read (framing).</summary>
     public const string BodyMalformed = "proxy.body_malformed";

@@ -13,6 +13,12 @@ internal static class ProxyRequestFraming
     public static ProxyRefusal? Refusal(HttpRequest request)
     {
         var transferEncoding = request.Headers.TransferEncoding;
+        if (HttpMethods.IsTrace(request.Method) && (request.ContentLength > 0 || transferEncoding.Count > 0))
+        {
+            // RFC 9110 §9.3.8: a client MUST NOT send content in a TRACE request; forwarding it, the proxy would be that client.
+            return ProxyRefusal.BadRequest(ProxyChecks.TraceWithContent, "the TRACE request carries content, which a client must not send (RFC 9110 section 9.3.8), so nothing was forwarded; send the TRACE without a body");
+        }
+
         if (transferEncoding.Count == 0)
         {
             return null;

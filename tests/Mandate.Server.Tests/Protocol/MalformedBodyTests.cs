@@ -108,6 +108,26 @@ public sealed class MalformedBodyTests : ProxyTest
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Invariant7_Http10WithTransferEncoding_Returns400FaultyFramingAndChangesNothing(string endpoint)
+    {
+        // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding MUST be treated as having faulty framing.
+        var (target, head) = await RequestAsync(endpoint);
+        var auditBefore = (await Broker.ReadAuditAsync()).Select(r => r.Hash).ToList();
+
+        var reply = await RawHttp.SendAsync(target, head.Replace(" HTTP/1.1\r\n", " HTTP/1.0\r\n", StringComparison.Ordinal) + "Transfer-Encoding: chunked\r\n", "2\r\n{}\r\n0\r\n\r\n"u8.ToArray());
+
+        Assert.True(reply.Status == (int)HttpStatusCode.BadRequest, $"{endpoint}: expected HTTP 400, got {reply}");
+        Assert.Contains(endpoint == "proxy" ? "proxy.body_malformed" : "body_unreadable", reply.Text, StringComparison.Ordinal);
+        Assert.Empty(Upstream.Received);
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+        if (endpoint != "proxy")
+        {
+            Assert.Equal(auditBefore, (await Broker.ReadAuditAsync()).Select(r => r.Hash));
+        }
+    }
+
     [Fact]
     public async Task Invariant7_ValidExchangeFormLabelledGzip_IsRefusedNotReadAsPlainText()
     {
@@ -180,6 +200,65 @@ public sealed class MalformedBodyTests : ProxyTest
         var once = Encoding.UTF8.GetBytes("""{"kind":"eval","subject":"acme/shop@4f2a9c1","result":"pass"}""");
         var recorded = await RawHttp.SendAsync(target, head + $"Content-Length: {once.Length}\r\n", once);
         Assert.True(recorded.Status == (int)HttpStatusCode.Created, recorded.ToString());
+    }
+
+    /// <summary>RFC 9110 §8.6: <c>Content-Length = 1*DIGIT</c>; Kestrel alone read a sign ("+3" as 3, "-0" as 0).</summary>
+    private static readonly string[] NotDigits = ["+3", "-0", "-3", "0x3", "3,3", "3 3", "3.0"];
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Invariant7_ContentLengthNotDigits_Returns400BeforeAnythingIsReadAndChangesNothing(string endpoint)
+    {
+        var (target, head) = await RequestAsync(endpoint);
+        var auditBefore = (await Broker.ReadAuditAsync()).Select(r => r.Hash).ToList();
+        var issuedBefore = (await Broker.AuditEventsAsync(AuditKinds.Issuance)).Count;
+
+        foreach (var value in NotDigits)
+        {
+            var reply = await RawHttp.SendAsync(target, head + $"Content-Length: {value}\r\n", "{}\n"u8.ToArray());
+
+            Assert.True(reply.Status == (int)HttpStatusCode.BadRequest, $"{endpoint}, Content-Length: {value}: expected HTTP 400, got {reply}");
+        }
+
+        // Refused before any endpoint (the proxy's too) saw the request: nothing forwarded, issued, revoked or audited.
+        Assert.Equal(0, Upstream.Started);
+        Assert.Equal(issuedBefore, (await Broker.AuditEventsAsync(AuditKinds.Issuance)).Count);
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+        Assert.Equal(auditBefore, (await Broker.ReadAuditAsync()).Select(r => r.Hash));
+    }
+
+    [Fact]
+    public async Task ContentLengthNotDigits_ClosesTheConnection_TheRestIsNeverReadAsARequest()
+    {
+        // RFC 9112 §6.3: an invalid Content-Length is unrecoverable framing; a request after it on the connection is not served.
+        var address = Broker.App.BaseAddress;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port);
+        await using var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("POST /oauth2/token HTTP/1.1\r\nHost: broker\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: +3\r\n\r\na=bGET /healthz HTTP/1.1\r\nHost: broker\r\n\r\n"));
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+
+        var text = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.StartsWith("HTTP/1.1 400 ", text, StringComparison.Ordinal);
+        Assert.Contains("Connection: close", text, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(text, "HTTP/1.1 "));
+    }
+
+    [Theory]
+    [InlineData("+{0}", HttpStatusCode.BadRequest)]
+    [InlineData("0{0}", HttpStatusCode.OK)]
+    [InlineData(" {0} ", HttpStatusCode.OK)]
+    public async Task Invariant7_ExchangeContentLengthSpelling_OnlyDigitsAreRead(string spelling, HttpStatusCode expected)
+    {
+        // Leading zeros are DIGITs (RFC 9110 §8.6); spaces around a field value are not part of it (RFC 9110 §5.5); a sign is neither.
+        var (target, head) = await RequestAsync("token");
+        var form = Encoding.ASCII.GetBytes(RawRequests.ValidExchangeBody(Broker));
+
+        var reply = await RawHttp.SendAsync(target, head + "Content-Length: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, spelling, form.Length) + "\r\n", form);
+
+        Assert.True(reply.Status == (int)expected, reply.ToString());
+        Assert.Equal(expected == HttpStatusCode.OK ? 1 : 0, (await Broker.AuditEventsAsync(AuditKinds.Issuance)).Count);
     }
 
     [Fact]

@@ -71,4 +71,19 @@ public sealed class ProxyMaxForwardsTests : ProxyTest
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(Assert.Single(Upstream.Received).Headers.ContainsKey("X-Api-Key"));
     }
+
+    [Theory]
+    [InlineData("Content-Length: 5\r\n", "hello")]
+    [InlineData("Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\n\r\n")]
+    public async Task Proxy_TraceWithContent_400NothingForwarded(string framing, string body)
+    {
+        // RFC 9110 §9.3.8: a client MUST NOT send content in a TRACE request; forwarding it, the proxy would be that client.
+        var credential = await StripeCredentialAsync();
+
+        var (status, text) = await RawAsync("/stripe/v1/hop", credential, framing, method: "TRACE", body: body);
+
+        Assert.Equal(400, status);
+        Assert.Contains("\"check_id\":\"proxy.trace_with_content\"", text, StringComparison.Ordinal);
+        Assert.Equal(0, Upstream.Started);
+    }
 }

@@ -50,6 +50,32 @@ public sealed class ProxyPublicOriginTests : ProxyTest, IDisposable
     }
 
     [Fact]
+    public async Task Proxy_AbsoluteFormOnThePublicOrigin_ForwardedWithAProofForIt()
+    {
+        // RFC 9112 §3.2.2: the absolute-form on the proxy's own (public) origin is its origin-form path; htu is that target URI.
+        var credential = await BoundCredentialAsync();
+        var proof = _key.Create("GET", PublicOrigin + "/" + Path, Broker.Now, accessToken: credential);
+
+        var (status, _) = await RawAsync(PublicOrigin + "/" + Path, null, $"Authorization: DPoP {credential}\r\nDPoP: {proof}\r\n", host: "proxy.acme.example");
+
+        Assert.Equal(200, status);
+        Assert.Single(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Proxy_AbsoluteFormWithHttpForTheHttpsPublicOrigin_421NotForwarded()
+    {
+        // RFC 9110 §4.3.1: http and https are different origins; RFC 9110 §15.5.20: answered as misdirected, never fetched.
+        var credential = await StripeCredentialAsync();
+
+        var (status, text) = await RawAsync("http://proxy.acme.example/" + Path, credential, host: "proxy.acme.example");
+
+        Assert.Equal(421, status);
+        Assert.Contains("\"check_id\":\"proxy.target_misdirected\"", text, StringComparison.Ordinal);
+        Assert.Equal(0, Upstream.Started);
+    }
+
+    [Fact]
     public async Task Start_PublicOriginWithPath_RefusedNamingTheKey()
     {
         var error = await Assert.ThrowsAsync<MandateConfigException>(() => BrokerHarness.StartAsync(

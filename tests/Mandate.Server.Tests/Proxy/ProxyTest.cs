@@ -62,14 +62,14 @@ public abstract class ProxyTest : IAsyncLifetime
     }
 
     /// <summary>Sends bytes exactly as written (HttpClient would normalize dot segments away) and returns the status and response text.</summary>
-    protected async Task<(int Status, string Text)> RawAsync(string target, string? credential, string extraHeaders = "", string connection = "close")
+    protected async Task<(int Status, string Text)> RawAsync(string target, string? credential, string extraHeaders = "", string connection = "close", string host = "proxy", string method = "GET", string body = "")
     {
         var address = Broker.App.ProxyListener.Address!;
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(address.Host, address.Port);
         await using var stream = tcp.GetStream();
         var auth = credential is null ? "" : $"Authorization: Bearer {credential}\r\n";
-        var bytes = Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: proxy\r\n{auth}{extraHeaders}Connection: {connection}\r\n\r\n");
+        var bytes = Encoding.ASCII.GetBytes($"{method} {target} HTTP/1.1\r\nHost: {host}\r\n{auth}{extraHeaders}Connection: {connection}\r\n\r\n{body}");
         await stream.WriteAsync(bytes);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var text = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));

@@ -48,14 +48,16 @@ internal static class McpResourceMetadata
         tools.FirstOrDefault(t => t.Mcp is not null && t.Upstream is not null && Uri.TryCreate(t.Resource, UriKind.Absolute, out var r)
             && string.Equals(r.AbsolutePath.TrimEnd('/'), path, StringComparison.Ordinal));
 
-    /// <summary>Whether the request is for a metadata document (public, served without a credential or an audit record).</summary>
-    public static bool IsMetadataRequest(HttpRequest request) =>
-        request.Path.StartsWithSegments(WellKnown, StringComparison.Ordinal);
-
-    /// <summary>GET (or HEAD) <c>/.well-known/oauth-protected-resource{resource path}</c>: the document, or a 404/405 problem.</summary>
-    public static async Task ServeAsync(HttpContext http, IReadOnlyList<ToolOptions> tools, string issuer, IReadOnlyList<string> dpopAlgorithms)
+    /// <summary>Whether the origin-form target <paramref name="raw"/> is for a metadata document (public, served without a credential or an audit record).</summary>
+    public static bool IsMetadataRequest(string raw)
     {
-        var raw = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
+        var path = raw.Split('?', 2)[0];
+        return path == WellKnown || path.StartsWith(WellKnown + "/", StringComparison.Ordinal);
+    }
+
+    /// <summary>GET (or HEAD) <c>/.well-known/oauth-protected-resource{resource path}</c> (<paramref name="raw"/>, in origin-form): the document, or a 404/405 problem.</summary>
+    public static async Task ServeAsync(HttpContext http, string raw, IReadOnlyList<ToolOptions> tools, string issuer, IReadOnlyList<string> dpopAlgorithms)
+    {
         // RFC 9728 §3.3: the document is served only at the URL derived from its resource (so not with an added slash).
         var path = raw.StartsWith(WellKnown, StringComparison.Ordinal) && !raw.Contains('?', StringComparison.Ordinal) ? raw[WellKnown.Length..] : null;
         var tool = path is null || (path.Length > 0 && path[0] != '/') ? null : Find(tools, path);
