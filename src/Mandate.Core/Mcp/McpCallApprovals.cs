@@ -64,6 +64,18 @@ internal sealed class McpCallApprovals
         }
 
         var approval = Create(caller, call, arguments, decision, binding, now);
+        if (await _approvals.TryInsertApprovalAsync(approval, [ApprovalAuditEvents.Requested(approval, _options.Node)], cancellationToken))
+        {
+            return Pending(result, approval, now, decision);
+        }
+
+        // Another node recorded this call's approval since it was looked up (the store inserts only when none is pending):
+        // answer with that one, so approvers see one request. Should it have gone meanwhile, this one is recorded after all.
+        if (await _approvals.FindApprovalByBindingAsync(binding, cancellationToken) is { Status: ApprovalStatus.Pending } first && !first.IsExpired(now))
+        {
+            return Pending(result, first, now, decision);
+        }
+
         await _trail.CommitAsync(new StoreBatch(approval, ApprovalAuditEvents.Requested(approval, _options.Node)), cancellationToken);
         return Pending(result, approval, now, decision);
     }
