@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Unicode;
 using Mandate.SenderConstraint.Jose;
@@ -49,7 +50,15 @@ public static class CompactJwt
     /// </summary>
     public static JwtRuleViolation? BrokenRule(string? token) =>
         !string.IsNullOrEmpty(token) && token.Length <= MaxLength && token.Split('.') is [var header, var payload, _]
+            && IsUtf8(header) && IsUtf8(payload)
             && IncomingJwtRules.Check(header, payload) is { } broken && broken.Check != JwtRuleChecks.Malformed
             ? broken
             : null;
+
+    // The rules read strings from the JSON, which must be UTF-8 (RFC 7515 §5.2); TryRead refuses a token whose JSON is not.
+    private static bool IsUtf8(string segment)
+    {
+        var bytes = new byte[Base64Url.GetMaxDecodedLength(segment.Length)];
+        return Base64Url.DecodeFromChars(segment, bytes, out _, out var written) == System.Buffers.OperationStatus.Done && Utf8.IsValid(bytes.AsSpan(0, written));
+    }
 }

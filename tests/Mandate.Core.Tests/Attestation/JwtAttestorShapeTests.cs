@@ -45,6 +45,8 @@ public sealed class JwtAttestorShapeTests
     [InlineData("bm90LWpzb24taGVhZGVy.eyJpc3MiOiJ4In0.c2lnbmF0dXJlLWJ5dGVz")]
     [InlineData("eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0")]
     [InlineData("W10.W10.c2lnbmF0dXJlLWJ5dGVz")]
+    [InlineData("eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJh4oIvYiIsImlzcyI6IngifQ.c2lnbmF0dXJlLWJ5dGVz")] // a claim that is not UTF-8
+    [InlineData("eyJhbGciOiJFUzI1NiIsImtpZCI6Imv_In0.eyJpc3MiOiJ4In0.c2lnbmF0dXJlLWJ5dGVz")] // a header that is not UTF-8
     public async Task AttestWorkload_Garbage_IsRefused(string token)
     {
         using var env = new AttestorEnvironment();
