@@ -17,6 +17,8 @@ public static class AuthorizationDetailsParser
     /// <summary>Longest parameter accepted, in characters.</summary>
     public const int MaxLength = 8 * 1024;
 
+    private const string UnpairedSurrogate = "authorization_details holds a string with an unpaired surrogate escape; send valid Unicode text (RFC 8259 §8.2)";
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Parses and validates; returns the details as expression values, or the problem to report.</summary>
@@ -40,6 +42,11 @@ public static class AuthorizationDetailsParser
         catch (Exception e) when (e is JsonException or EncoderFallbackException)
         {
             return (null, "authorization_details must be a JSON array of objects, each with a 'type' and each member given once (RFC 9396 section 2, RFC 8259 section 4)");
+        }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-member check reads each member name; one escaping an unpaired surrogate ("amount\ud800") throws there.
+            return (null, UnpairedSurrogate);
         }
 
         using (document)
@@ -69,7 +76,7 @@ public static class AuthorizationDetailsParser
             catch (InvalidOperationException)
             {
                 // RFC 8259 §8.2: an escaped unpaired surrogate ("\ud800") is no Unicode string; the reader throws on reading it.
-                return (null, "authorization_details holds a string with an unpaired surrogate escape; send valid Unicode text (RFC 8259 §8.2)");
+                return (null, UnpairedSurrogate);
             }
 
             return (details, null);
