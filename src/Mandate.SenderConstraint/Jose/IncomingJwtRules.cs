@@ -117,12 +117,12 @@ public static class IncomingJwtRules
                 continue;
             }
 
-            if (!IsNumericDate(value))
+            if (!IsNumericDate(value, out var seconds))
             {
                 return new(JwtRuleChecks.ClaimType, $"has an '{name}' claim that is not a JSON number; exp, nbf and iat are NumericDates, seconds since the epoch written as a number (RFC 7519 section 2), and are never converted from strings");
             }
 
-            if (value.GetDouble() is < 0 or > LastNumericDate)
+            if (seconds is < 0 or > LastNumericDate)
             {
                 return new(JwtRuleChecks.ClaimType, $"has an '{name}' claim outside 0 to {LastNumericDate} seconds since the epoch (1970 to the end of 9999); a NumericDate counts seconds (RFC 7519 section 2), so check that the issuer does not write milliseconds");
             }
@@ -186,8 +186,11 @@ public static class IncomingJwtRules
             : null;
     }
 
-    private static bool IsNumericDate(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && double.IsFinite(seconds);
+    private static bool IsNumericDate(JsonElement value, out double seconds)
+    {
+        seconds = 0;
+        return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out seconds) && double.IsFinite(seconds);
+    }
 
     private static bool IsStringOrStrings(JsonElement aud) => aud.ValueKind switch
     {

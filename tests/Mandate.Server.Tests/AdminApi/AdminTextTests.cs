@@ -26,7 +26,7 @@ public sealed class AdminTextTests : BrokerTest
         { "POST", "admin/approvals/areq_1/deny", """{"approver":"TEXT"}""" },
         { "POST", "admin/entries", """{"spiffe_id":"spiffe://acme.example/agents/x","selectors":["unix:uid:1000"],"by":"TEXT"}""" },
         { "DELETE", "admin/entries/ent_1?reason=TEXT", "" },
-        { "PUT", "admin/secrets/crm?by=TEXT", "sk_live_0123456789abcdef" },
+        { "PUT", "admin/secrets/crm?by=TEXT", "a-test-value-not-a-key" },
         { "DELETE", "admin/secrets/crm?by=TEXT", "" },
     };
 
