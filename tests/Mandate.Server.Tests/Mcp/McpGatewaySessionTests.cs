@@ -115,6 +115,22 @@ public sealed class McpGatewaySessionTests : McpGatewayTest
         Assert.Equal(before, Gateway.Upstream.Received.Count);
     }
 
+    [Fact]
+    public async Task Delete_SessionIdUnderARevisionWithoutSessions_Returns405AndForwardsNothing()
+    {
+        // Streamable HTTP 2026-07-28 §Backward Compatibility: that revision has no sessions; its DELETE is 405.
+        var alice = await Gateway.CredentialAsync(McpGatewayHarness.Vault);
+        var session = await OpenSessionAsync(alice);
+        var before = Gateway.Upstream.Received.Count;
+
+        using var response = await DeleteAsync(session, alice, Modern);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("mcp.method_not_allowed", problem.RootElement.GetProperty("check_id").GetString());
+        Assert.Equal(before, Gateway.Upstream.Received.Count);
+    }
+
     private async Task<string> OpenSessionAsync(string credential)
     {
         using var initialized = await PostAsync(Initialize, credential, new Dictionary<string, string?>(), McpGatewayHarness.Vault);
@@ -127,12 +143,12 @@ public sealed class McpGatewaySessionTests : McpGatewayTest
     private Task<string> InRunCredentialAsync(string runToken) =>
         Gateway.Broker.IssueInRunAsync(runToken, tool: Gateway.Endpoint(McpGatewayHarness.Vault).ToString(), scope: "vault:read vault:write");
 
-    private async Task<HttpResponseMessage> DeleteAsync(string session, string credential)
+    private async Task<HttpResponseMessage> DeleteAsync(string session, string credential, string version = "2025-06-18")
     {
         using var request = new HttpRequestMessage(HttpMethod.Delete, Gateway.Endpoint(McpGatewayHarness.Vault));
         request.Headers.Authorization = new("Bearer", credential);
         request.Headers.Add("Mcp-Session-Id", session);
-        request.Headers.Add("MCP-Protocol-Version", "2025-06-18");
+        request.Headers.Add("MCP-Protocol-Version", version);
         return await Http.SendAsync(request);
     }
 

@@ -56,11 +56,13 @@ internal sealed class McpGateway
             return origin;
         }
 
-        // 2026-07-28 has no GET stream and no sessions; a DELETE ending an older revision's session is still relayed.
-        var sessionDelete = HttpMethods.IsDelete(request.Method) && request.Headers.ContainsKey(McpHeaderNames.SessionId);
+        // 2026-07-28 has no GET stream and no sessions (streamable HTTP §Backward Compatibility: its DELETE is 405); a
+        // DELETE ending an older revision's session is still relayed.
+        var sessionDelete = HttpMethods.IsDelete(request.Method) && request.Headers.ContainsKey(McpHeaderNames.SessionId)
+            && request.Headers[McpHeaderNames.ProtocolVersion] != McpProtocolVersions.Latest;
         if (!HttpMethods.IsPost(request.Method) && !sessionDelete)
         {
-            var refusal = new ProxyRefusal(StatusCodes.Status405MethodNotAllowed, "method not allowed", $"the MCP endpoint /{tool.Name} takes POST (and DELETE with Mcp-Session-Id for sessions of protocol revisions before 2026-07-28)") { CheckId = McpGatewayChecks.MethodNotAllowed };
+            var refusal = new ProxyRefusal(StatusCodes.Status405MethodNotAllowed, "method not allowed", $"the MCP endpoint /{tool.Name} takes POST (and DELETE with Mcp-Session-Id to end a session of a protocol revision before {McpProtocolVersions.Latest}; {McpProtocolVersions.Latest} has no sessions)") { CheckId = McpGatewayChecks.MethodNotAllowed };
             await ProxyProblem.WriteAsync(http, refusal, h => h.Allow = "POST, DELETE");
             return refusal;
         }

@@ -9,7 +9,7 @@ internal static class McpGatewayChecks
     /// <summary>404: a path below the MCP endpoint <c>/{tool}</c>.</summary>
     public const string EndpointUnknown = "mcp.endpoint_unknown";
 
-    /// <summary>405: not POST (GET streams and DELETE without a session are not part of 2026-07-28).</summary>
+    /// <summary>405: not POST (GET streams, and DELETE without a session or under 2026-07-28, which has no sessions).</summary>
     public const string MethodNotAllowed = "mcp.method_not_allowed";
 
     /// <summary>404: an <c>Mcp-Session-Id</c> the caller did not get from the gateway for this server (another caller's, or made up).</summary>
