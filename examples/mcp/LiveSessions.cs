@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Mandate.Mcp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 using ModelContextProtocol.Server;
 
 namespace Mandate.Examples.Mcp;
@@ -9,7 +10,8 @@ namespace Mandate.Examples.Mcp;
 /// <summary>
 /// Streamable HTTP §Session Management: a request with an <c>Mcp-Session-Id</c> the server does not know (never issued,
 /// or terminated) MUST be answered 404. The C# MCP SDK does so for POST and GET, but answers a DELETE of an unknown
-/// session 200; the example keeps the ids of its live sessions and answers such a DELETE itself.
+/// session 200; the example keeps the ids of its live sessions and answers such a DELETE itself, for the revisions that
+/// have sessions (before 2026-07-28).
 /// </summary>
 internal sealed class LiveSessions
 {
@@ -42,9 +44,10 @@ internal sealed class LiveSessions
             branch => branch.Use(async (http, next) =>
             {
                 var presented = http.Request.Headers[McpHeaderNames.SessionId];
-                if (presented.Count == 0)
+                if (presented.Count == 0 || !HasSessions(http.Request.Headers[McpHeaderNames.ProtocolVersion]))
                 {
-                    // No session id at all: the SDK answers that (400).
+                    // No session id at all (400), or a revision without sessions (2026-07-28: 405) or one the server does
+                    // not support (400, streamable HTTP §Protocol Version Header): the SDK answers those.
                     await next(http);
                     return;
                 }
@@ -65,4 +68,8 @@ internal sealed class LiveSessions
                     _live.TryRemove(presented[0]!, out _);
                 }
             }));
+
+    // No MCP-Protocol-Version is taken as 2025-03-26 (streamable HTTP §Protocol Version Header), which has sessions.
+    private static bool HasSessions(StringValues version) =>
+        version.Count == 0 || (version.Count == 1 && McpProtocolVersions.IsSupported(version[0]!) && !McpProtocolVersions.RequiresHeaderValidation(version[0]!));
 }

@@ -78,6 +78,24 @@ public sealed class SessionTests : McpTest
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Theory]
+    // 2026-07-28 §Backward Compatibility: that revision has no sessions, so its DELETE is 405; an unsupported version is
+    // 400 on any request (§Protocol Version Header). Neither is "session not found".
+    [InlineData("2026-07-28", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("2099-01-01", HttpStatusCode.BadRequest)]
+    public async Task Delete_UnknownSessionUnderARevisionWithoutSessions_IsNot404(string version, HttpStatusCode expected)
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "/mcp");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", version);
+        request.Headers.TryAddWithoutValidation("Mcp-Session-Id", "never-issued");
+
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
     private async Task<string> OpenSessionAsync(string credential)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new StringContent(Initialize, System.Text.Encoding.UTF8, "application/json") };
