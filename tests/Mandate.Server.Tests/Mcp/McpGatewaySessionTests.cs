@@ -116,6 +116,16 @@ public sealed class McpGatewaySessionTests : McpGatewayTest
     }
 
     [Fact]
+    public async Task Delete_UnknownSessionWithUnsupportedProtocolVersion_Returns400NotSessionUnknown()
+    {
+        // Streamable HTTP §Protocol Version Header: an unsupported version MUST be a 400, whatever else the request names.
+        using var response = await DeleteAsync("made-up.AAAAAAAAAAAAAAAAAAAAAA", await Gateway.CredentialAsync(McpGatewayHarness.Vault), "2099-01-01");
+
+        Assert.Equal(-32022, (await JsonRpcErrorAsync(response, 400)).GetProperty("code").GetInt32());
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
+    [Fact]
     public async Task Delete_SessionIdUnderARevisionWithoutSessions_Returns405AndForwardsNothing()
     {
         // Streamable HTTP 2026-07-28 §Backward Compatibility: that revision has no sessions; its DELETE is 405.

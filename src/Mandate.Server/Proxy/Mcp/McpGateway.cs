@@ -80,24 +80,25 @@ internal sealed class McpGateway
         }
 
         call.Rule = credential!.Rule;
+        if (sessionDelete)
+        {
+            call.McpMethod = "(session end)";
+            // Streamable HTTP §Protocol Version Header: an unsupported version is a 400 on any request, a DELETE too,
+            // before its session is looked up.
+            if (McpHeaderValidator.ValidateWithoutBody(McpRequestHeaders.Read(name => request.Headers[name])) is { } unsupported)
+            {
+                return await McpReplies.WireErrorAsync(http, unsupported);
+            }
+        }
+
         if (_sessions.Resolve(request, tool.Name, credential.Claims) is { } sessionRefused)
         {
             return sessionRefused;
         }
 
-        if (sessionDelete)
-        {
-            call.McpMethod = "(session end)";
-            // Streamable HTTP §Protocol Version Header: an unsupported version is a 400 on any request, a DELETE too.
-            if (McpHeaderValidator.ValidateWithoutBody(McpRequestHeaders.Read(name => request.Headers[name])) is { } unsupported)
-            {
-                return await McpReplies.WireErrorAsync(http, unsupported);
-            }
-
-            return await ForwardAsync(http, call, tool, target, credential, null, tool.Mcp!.ScopesFor(null), null);
-        }
-
-        return await HandlePostAsync(http, call, tool, target, credential);
+        return sessionDelete
+            ? await ForwardAsync(http, call, tool, target, credential, null, tool.Mcp!.ScopesFor(null), null)
+            : await HandlePostAsync(http, call, tool, target, credential);
     }
 
     private async Task<ProxyRefusal?> HandlePostAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target, ProxyCredential credential)
