@@ -4,7 +4,12 @@ using System.Text.Json.Nodes;
 
 namespace Mandate.Mcp;
 
-/// <summary>Writes JSON-RPC 2.0 error responses (§5.1): <c>{"jsonrpc":"2.0","id":…,"error":{"code","message","data"?}}</c>.</summary>
+/// <summary>
+/// Writes JSON-RPC 2.0 error responses (§5.1) in MCP's shape: <c>{"jsonrpc":"2.0","id":…,"error":{"code","message","data"?}}</c>,
+/// without <c>id</c> when the request's could not be read. MCP's schema (2025-11-25 on) makes the error's <c>id</c>
+/// optional and never null, where plain JSON-RPC would write <c>"id": null</c>; the official TypeScript SDK's message
+/// schema refuses a null id.
+/// </summary>
 public static class JsonRpcErrorWriter
 {
     /// <summary>The media type of the error body.</summary>
@@ -31,8 +36,8 @@ public static class JsonRpcErrorWriter
     }
 
     /// <summary>
-    /// An error body. <paramref name="idJson"/> is the raw JSON of the request id (null when it could not be read:
-    /// JSON-RPC then requires <c>"id": null</c>).
+    /// An error body. <paramref name="idJson"/> is the raw JSON of the request id, or null when it could not be read
+    /// (the body then has no <c>id</c>).
     /// </summary>
     public static byte[] Write(string? idJson, int code, string message, JsonObject? data = null)
     {
@@ -41,13 +46,9 @@ public static class JsonRpcErrorWriter
         {
             writer.WriteStartObject();
             writer.WriteString("jsonrpc", "2.0");
-            writer.WritePropertyName("id");
-            if (idJson is null)
+            if (idJson is not null)
             {
-                writer.WriteNullValue();
-            }
-            else
-            {
+                writer.WritePropertyName("id");
                 writer.WriteRawValue(idJson, skipInputValidation: false);
             }
 

@@ -155,7 +155,7 @@ public sealed class ToolScopeGateTests : McpTest
 
         Assert.Equal(400, reply.Status);
         Assert.Equal(JsonRpcErrorCodes.ParseError, reply.RpcCode);
-        Assert.Equal(System.Text.Json.JsonValueKind.Null, reply.Json.GetProperty("id").ValueKind);
+        Assert.False(reply.Json.TryGetProperty("id", out _));
     }
 
     [Theory]

@@ -95,7 +95,7 @@ public sealed class TransportConformanceTests : McpTest
 
         Assert.Equal(403, reply.Status);
         Assert.Equal(JsonRpcErrorCodes.InvalidRequest, reply.RpcCode);
-        Assert.Equal(System.Text.Json.JsonValueKind.Null, reply.Json.GetProperty("id").ValueKind);
+        Assert.False(reply.Json.TryGetProperty("id", out _));
         Assert.Equal("", reply.Bearer);
     }
 

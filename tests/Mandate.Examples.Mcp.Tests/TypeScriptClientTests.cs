@@ -59,6 +59,24 @@ public sealed class TypeScriptClientTests : McpTest
         Assert.Equal(403, refund.GetProperty("status").GetInt32());
     }
 
+    [Theory]
+    // MCP's schema (2025-11-25) makes an error's id optional and never null, where JSON-RPC 2.0 writes "id": null for a
+    // request whose id could not be read; the SDK's message schema refuses the null.
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",", null, 400, -32700)]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}", "http://evil.example", 403, -32600)]
+    public async Task TypeScriptSdkClient_ReadsTheErrorForARequestWhoseIdIsUnknown(string body, string? origin, int status, int code)
+    {
+        var credential = await Harness.CredentialAsync("orders:read");
+        await using var client = TypeScriptMcpClient.Start();
+
+        var answer = await client.SendAsync(new { op = "raw", url = Harness.Resource, body, origin, token = credential });
+
+        AssertOk(answer);
+        Assert.Equal(status, answer.GetProperty("status").GetInt32());
+        Assert.True(answer.GetProperty("readable").GetBoolean(), answer.ToString());
+        Assert.Equal(code, answer.GetProperty("code").GetInt32());
+    }
+
     [Fact]
     public async Task TypeScriptSdkClient_WithACredentialForAnotherMcpServer_IsRefused401()
     {

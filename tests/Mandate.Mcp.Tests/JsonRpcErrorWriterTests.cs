@@ -20,11 +20,11 @@ public sealed class JsonRpcErrorWriterTests
     }
 
     [Fact]
-    public void Write_WithoutId_WritesNullId()
+    public void Write_WithoutId_OmitsTheIdAsMcpsSchemaDoes()
     {
         using var document = JsonDocument.Parse(JsonRpcErrorWriter.Write(McpWireError.Parse("Parse error")));
 
-        Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("id").ValueKind);
+        Assert.False(document.RootElement.TryGetProperty("id", out _));
         Assert.Equal(-32700, document.RootElement.GetProperty("error").GetProperty("code").GetInt32());
     }
 

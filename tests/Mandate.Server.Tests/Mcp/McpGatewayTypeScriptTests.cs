@@ -128,6 +128,22 @@ public sealed class McpGatewayTypeScriptTests : IAsyncLifetime
         Assert.Single(_gateway.Upstream.Calls("lookup_order"));
     }
 
+    [Fact]
+    public async Task TypeScriptSdk_ReadsTheGatewaysParseErrorAsAnMcpMessage()
+    {
+        var url = _gateway.Endpoint().ToString();
+        await OkAsync(new { op = "discover", url });
+        await OkAsync(new { op = "exchange", subject_token = _gateway.Broker.UserToken(), actor_token = Svid(), scope = "orders:read" });
+
+        // MCP's schema (2025-11-25) makes an error's id optional and never null, where JSON-RPC 2.0 writes "id": null
+        // for a request whose id could not be read; the SDK's message schema refuses the null.
+        var answer = await OkAsync(new { op = "raw", url, body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\"," });
+
+        Assert.Equal(400, answer.GetProperty("status").GetInt32());
+        Assert.True(answer.GetProperty("readable").GetBoolean(), answer.ToString());
+        Assert.Equal(-32700, answer.GetProperty("code").GetInt32());
+    }
+
     private string Svid() => _gateway.Broker.Svid(TestBroker.SupportAgent);
 
     /// <summary>Discovery, a token exchange at the discovered endpoint and a session with that credential; returns it.</summary>

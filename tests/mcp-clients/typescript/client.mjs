@@ -4,11 +4,13 @@
 //   {"op":"exchange","subject_token":S,"actor_token":A,"scope":SC}  → RFC 8693 exchange at the discovered token endpoint
 //   {"op":"connect","url":U,"token":T?}             → connects with the exchanged credential (or T)
 //   {"op":"list"} | {"op":"call","name":N,"arguments":{…}} | {"op":"token"} | {"op":"close"}
+//   {"op":"raw","url":U,"body":B,"origin":O?,"token":T?} → POSTs B as it is (with the credential, or T); whether the SDK reads the answer
 // Failures answer {"ok":false,"status":…,"message":…}; the process never exits on a failed command.
 import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { discoverOAuthProtectedResourceMetadata, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js';
+import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 
 const state = { client: null, resource: null, tokenEndpoint: null, token: null };
 
@@ -79,7 +81,18 @@ async function connect({ url, token }) {
   return { server: client.getServerVersion()?.name ?? null, protocol: transport.protocolVersion ?? null };
 }
 
+// A body a well-behaved client never sends (malformed JSON, a foreign Origin): the answer is read with the schema the
+// SDK's transports apply to every message they receive, so "readable" says whether an SDK client would see the error.
+async function raw({ url, body, origin, token }) {
+  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token ?? state.token}` };
+  if (origin) headers.origin = origin;
+  const response = await fetch(url, { method: 'POST', headers, body });
+  const parsed = JSONRPCMessageSchema.safeParse(await response.json());
+  return { status: response.status, readable: parsed.success, code: parsed.success ? parsed.data.error?.code ?? null : null };
+}
+
 const ops = {
+  raw,
   discover,
   exchange,
   connect,
