@@ -145,6 +145,7 @@ public static class MandateServer
         app.UseClientRequestBody();
         app.UseStartupGate();
         app.UseEgressProxy();
+        app.UseImplementedMethods();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = InternalFaultAsync,
@@ -189,7 +190,7 @@ public static class MandateServer
         app.MapPost(EvidenceEndpoint.Path, EvidenceEndpoint.HandleAsync);
         foreach (var path in new[] { TokenEndpoint.Path, IntrospectionEndpoint.Path, RevocationEndpoint.Path })
         {
-            // Every other method, TRACE and extension methods included, after the POST route: RFC 9110 §15.5.6, the
+            // Every other standard method (TRACE included; ImplementedMethods answers the rest 501), after the POST route: RFC 9110 §15.5.6, the
             // 405 lists only what the resource supports (routing's own 405 would name every method mapped here).
             app.Map(path, MethodNotAllowedAsync).WithOrder(1);
         }
