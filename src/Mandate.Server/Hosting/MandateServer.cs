@@ -36,8 +36,8 @@ public static class MandateServer
         // Its request logs are Information and Debug, never shown under the filter above; enabled at all, it would start
         // an activity and a log scope for every request (CallerTrace continues a caller's trace instead).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
-        // The host's own "failed to start" entry is a stack trace; MandateApp.StartAsync turns the cause into one line instead.
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        // The host's own entries as one line each, without those for a fault the broker reports itself (a failed start, a background service).
+        HostLogLines.AddTo(builder.Logging, System.Console.Error, host.Time);
         host.ConfigureLogging?.Invoke(builder.Logging);
         var listenUrl = host.ListenUrl ?? options.Listen;
         var listen = ListenAddress.Parse(listenUrl, options.SenderConstraint.Tls is not null);
