@@ -39,6 +39,15 @@ public sealed class HostileInputFuzzTests(FuzzSuiteFixture fixture) : IClassFixt
         Assert.True(report.Accepted > 0, "no mutated request got a 2xx answer; the HTTP generator only produces garbage");
     }
 
+    [Fact]
+    public async Task Invariant7_HostileJsonBodies_EvidenceAndWorkloadApiNeverAnswer5xxAndRefusalsChangeNoState()
+    {
+        var report = await RunBothSeedsAsync("json_bodies", 200);
+
+        Assert.True(report.Accepted > 0, "no mutated body was accepted; the generator never reaches past the JSON readers");
+        Assert.True(report.Accepted < report.Inputs, "no mutated body was refused; the generator does not damage the bodies");
+    }
+
     private async Task<FuzzTargetReport> RunBothSeedsAsync(string target, int cases)
     {
         FuzzTargetReport? last = null;

@@ -91,6 +91,7 @@ internal static class ConsoleHost
 
         // A body the client broke (a chunk size that overflows, a coding before chunked) is refused as the broker's listeners refuse it.
         app.UseClientRequestBody();
+        app.UseImplementedMethods();
         app.UseConsoleSecurityHeaders(options.Console.Oidc?.Issuer);
         app.UseConsoleFaults();
         app.UseStatusCodePages(async context =>

@@ -36,8 +36,8 @@ public static class MandateServer
         // Its request logs are Information and Debug, never shown under the filter above; enabled at all, it would start
         // an activity and a log scope for every request (CallerTrace continues a caller's trace instead).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
-        // The host's own "failed to start" entry is a stack trace; MandateApp.StartAsync turns the cause into one line instead.
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        // The host's own entries as one line each, without those for a fault the broker reports itself (a failed start, a background service).
+        HostLogLines.AddTo(builder.Logging, System.Console.Error, host.Time);
         host.ConfigureLogging?.Invoke(builder.Logging);
         var listenUrl = host.ListenUrl ?? options.Listen;
         var listen = ListenAddress.Parse(listenUrl, options.SenderConstraint.Tls is not null);
@@ -145,6 +145,7 @@ public static class MandateServer
         app.UseClientRequestBody();
         app.UseStartupGate();
         app.UseEgressProxy();
+        app.UseImplementedMethods();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = InternalFaultAsync,
@@ -189,7 +190,7 @@ public static class MandateServer
         app.MapPost(EvidenceEndpoint.Path, EvidenceEndpoint.HandleAsync);
         foreach (var path in new[] { TokenEndpoint.Path, IntrospectionEndpoint.Path, RevocationEndpoint.Path })
         {
-            // Every other method, TRACE and extension methods included, after the POST route: RFC 9110 §15.5.6, the
+            // Every other standard method (TRACE included; ImplementedMethods answers the rest 501), after the POST route: RFC 9110 §15.5.6, the
             // 405 lists only what the resource supports (routing's own 405 would name every method mapped here).
             app.Map(path, MethodNotAllowedAsync).WithOrder(1);
         }

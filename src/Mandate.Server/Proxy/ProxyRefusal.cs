@@ -56,6 +56,10 @@ internal sealed record ProxyRefusal(int Status, string Title, string Detail, str
 
     public static ProxyRefusal Forbidden(string checkId, string detail) => new(StatusCodes.Status403Forbidden, "call not allowed", detail, "insufficient_scope") { CheckId = checkId };
 
+    /// <summary>501: RFC 9110 §9.1, a method that is not a standard one spelt exactly (<c>post</c>) is no method the gateway implements.</summary>
+    public static ProxyRefusal MethodNotImplemented(string detail) =>
+        new(StatusCodes.Status501NotImplemented, "method not implemented", $"methods are case-sensitive (RFC 9110 section 9.1): {detail}") { CheckId = Http.ImplementedMethods.NotImplementedCheck };
+
     public static ProxyRefusal NotFound(string checkId, string detail) => new(StatusCodes.Status404NotFound, "unknown tool", detail) { CheckId = checkId };
 
     public static ProxyRefusal TooLarge(string detail) => new(StatusCodes.Status413PayloadTooLarge, "request body too large", detail) { CheckId = ProxyChecks.BodyTooLarge };

@@ -19,11 +19,12 @@ internal sealed class FuzzSuite : IAsyncDisposable
             (new AttestationTarget(), 60),
             (new DpopTarget(), 40),
             (new CsrTarget(broker), 30),
-            (new AuthorizationDetailsTarget(), 345),
+            (new AuthorizationDetailsTarget(), 335),
             (new CelTarget(), 200),
             (new PolicyYamlTarget(), 10),
             (new ConfigYamlTarget(), 5),
             (new BrokerHttpTarget(broker), 10),
+            (new JsonBodyTarget(broker), 10),
         ];
     }
 

@@ -1,3 +1,4 @@
+using Mandate.Core.Development;
 using Mandate.Server.Tests.Harness;
 using Microsoft.Data.Sqlite;
 
@@ -37,6 +38,7 @@ internal sealed class FuzzBroker : IAsyncDisposable
         """;
 
     private readonly SqliteConnection _store;
+    private DevIssuer? _ci;
 
     private FuzzBroker(BrokerHarness broker, SqliteConnection store)
     {
@@ -44,7 +46,17 @@ internal sealed class FuzzBroker : IAsyncDisposable
         _store = store;
     }
 
+    public const string CiIssuer = "https://token.actions.example";
+
     public BrokerHarness Broker { get; }
+
+    /// <summary>An identity token from the issuer trusted for evidence (kind: ci).</summary>
+    public string CiToken()
+    {
+        // One signer for the broker's life: the token library caches a signer per key and would use a disposed one.
+        _ci ??= DevIssuer.Ensure(Broker.Options.Issuers.Single(i => i.Issuer == CiIssuer), Broker.Options.DataDirectory);
+        return _ci.CreateToken("repo:acme/shop:ref:refs/heads/main", Broker.Options.Issuer, TimeSpan.FromMinutes(10), null, Broker.Now);
+    }
 
     public string TokenUrl => Broker.Options.Issuer.TrimEnd('/') + "/oauth2/token";
 
@@ -55,8 +67,10 @@ internal sealed class FuzzBroker : IAsyncDisposable
                 $"workloads: [{TestBroker.RefundsWorkload}] }}",
                 $"workloads: [{TestBroker.RefundsWorkload}], authorization_details_types: [{{ type: refund, fields: {{ amount: number, currency: string, note: string? }} }}] }}",
                 StringComparison.Ordinal)
-            .Replace($"workloads: [{TestBroker.CrmWorkload}] }}", $"workloads: [{TestBroker.CrmWorkload}], kind: x509 }}", StringComparison.Ordinal);
-        if (!configuration.Contains("authorization_details_types", StringComparison.Ordinal) || !configuration.Contains("kind: x509", StringComparison.Ordinal))
+            .Replace($"workloads: [{TestBroker.CrmWorkload}] }}", $"workloads: [{TestBroker.CrmWorkload}], kind: x509 }}", StringComparison.Ordinal)
+            .Replace("tenants: [acme, partner] }\n", $"tenants: [acme, partner] }}\n  - {{ name: ci, kind: ci, issuer: {CiIssuer}, jwks_file: ci.jwks.json, dev_signer: true }}\n", StringComparison.Ordinal);
+        if (!configuration.Contains("authorization_details_types", StringComparison.Ordinal) || !configuration.Contains("kind: x509", StringComparison.Ordinal)
+            || !configuration.Contains("kind: ci", StringComparison.Ordinal))
         {
             throw new InvalidOperationException("the test broker's configuration changed shape; update FuzzBroker");
         }
@@ -64,6 +78,9 @@ internal sealed class FuzzBroker : IAsyncDisposable
         var broker = await BrokerHarness.StartAsync(Policy, Spiffe, configuration: configuration);
         try
         {
+            // This process gets SVIDs on the workload socket, so a well-formed body there is served, not refused and audited.
+            using var admin = broker.Admin();
+            await admin.CreateEntryAsync("spiffe://acme.example/fuzz", [$"unix:uid:{CurrentUid()}"], null, null);
             return new FuzzBroker(broker, await broker.OpenDatabaseAsync());
         }
         catch
@@ -83,8 +100,14 @@ internal sealed class FuzzBroker : IAsyncDisposable
         return string.Join(',', Enumerable.Range(0, reader.FieldCount).Select(reader.GetInt64));
     }
 
+    // proc(5): the real uid is the first number on the "Uid:" line of /proc/self/status.
+    private static string CurrentUid() =>
+        File.ReadLines("/proc/self/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal))
+            .Split('\t', StringSplitOptions.RemoveEmptyEntries)[1];
+
     public async ValueTask DisposeAsync()
     {
+        _ci?.Dispose();
         await _store.DisposeAsync();
         await Broker.DisposeAsync();
     }

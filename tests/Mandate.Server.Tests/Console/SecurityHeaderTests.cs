@@ -116,4 +116,17 @@ public sealed class SecurityHeaderTests : ConsoleTest
             Assert.DoesNotContain("no such page", html, StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    [InlineData("get", "/runs")]
+    [InlineData("post", "/signout")]
+    public async Task Invariant7_LowerCaseMethod_Returns501(string method, string path)
+    {
+        // RFC 9110 §9.1: the method token is case-sensitive; 'get' is no method the console implements (RFC 9110 §15.6.2).
+        // Raw bytes: HttpClient would spell a known method in upper case.
+        var reply = await Harness.RawHttp.SendAsync(Harness.RawHttp.Tcp(ConsoleAddress), $"{method} {path} HTTP/1.1\r\nHost: console\r\n", []);
+
+        Assert.True(reply.Status == (int)HttpStatusCode.NotImplemented, reply.ToString());
+        Assert.Contains("request.method_not_implemented", reply.Text, StringComparison.Ordinal);
+    }
 }

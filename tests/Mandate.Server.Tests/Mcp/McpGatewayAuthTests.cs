@@ -179,6 +179,38 @@ public sealed class McpGatewayAuthTests : McpGatewayTest
         Assert.Empty(Gateway.Upstream.Received);
     }
 
+    [Theory]
+    [InlineData("post", 501)]
+    [InlineData("Post", 501)]
+    [InlineData("POST", 200)]
+    public async Task Invariant7_LowerCaseMethod_Returns501AndRelaysNothing(string method, int expected)
+    {
+        // RFC 9110 §9.1: the method token is case-sensitive; 'post' is not the POST that Streamable HTTP takes.
+        var body = Request("tools/list");
+        var head = $"{method} /{McpGatewayHarness.Payments} HTTP/1.1\r\nHost: {Gateway.Proxy.Authority}\r\nContent-Type: application/json\r\n"
+            + $"Accept: application/json, text/event-stream\r\nAuthorization: Bearer {await Gateway.CredentialAsync()}\r\n"
+            + $"MCP-Protocol-Version: {Modern}\r\nMcp-Method: tools/list\r\nContent-Length: {System.Text.Encoding.UTF8.GetByteCount(body)}\r\n";
+
+        var reply = await Harness.RawHttp.SendAsync(Harness.RawHttp.Tcp(Gateway.Proxy), head, System.Text.Encoding.UTF8.GetBytes(body));
+
+        Assert.True(reply.Status == expected, reply.ToString());
+        Assert.Equal(expected == 200 ? 1 : 0, Gateway.Upstream.Received.Count);
+    }
+
+    [Theory]
+    [InlineData("get", 501)]
+    [InlineData("Get", 501)]
+    [InlineData("GET", 200)]
+    public async Task Invariant7_LowerCaseMethodForTheMetadataDocument_Returns501(string method, int expected)
+    {
+        // RFC 9110 §9.1: 'get' is not GET, as at the broker's own metadata documents.
+        var head = $"{method} /.well-known/oauth-protected-resource/{McpGatewayHarness.Payments} HTTP/1.1\r\nHost: {Gateway.Proxy.Authority}\r\n";
+
+        var reply = await Harness.RawHttp.SendAsync(Harness.RawHttp.Tcp(Gateway.Proxy), head, []);
+
+        Assert.True(reply.Status == expected, reply.ToString());
+    }
+
     [Fact]
     public async Task Post_BelowTheEndpoint_Returns404()
     {

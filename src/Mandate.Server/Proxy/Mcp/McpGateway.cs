@@ -56,6 +56,14 @@ internal sealed class McpGateway
             return origin;
         }
 
+        // RFC 9110 §9.1: methods are case-sensitive; 'post' is no method MCP uses, and is answered as on the broker's listeners.
+        if (!Http.ImplementedMethods.IsStandard(request.Method))
+        {
+            var refusal = ProxyRefusal.MethodNotImplemented("send POST in upper case");
+            await ProxyProblem.WriteAsync(http, refusal);
+            return refusal;
+        }
+
         // 2026-07-28 has no GET stream and no sessions (streamable HTTP §Backward Compatibility: its DELETE is 405); a
         // DELETE ending an older revision's session is still relayed.
         var sessionDelete = HttpMethods.IsDelete(request.Method) && request.Headers.ContainsKey(McpHeaderNames.SessionId)

@@ -67,6 +67,12 @@ internal static class McpResourceMetadata
             return;
         }
 
+        if (!Http.ImplementedMethods.IsStandard(http.Request.Method))
+        {
+            await ProxyProblem.WriteAsync(http, ProxyRefusal.MethodNotImplemented("read the document with GET in upper case"));
+            return;
+        }
+
         if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
         {
             var refusal = new ProxyRefusal(StatusCodes.Status405MethodNotAllowed, "method not allowed", "protected resource metadata is read with GET") { CheckId = McpGatewayChecks.MethodNotAllowed };
