@@ -102,7 +102,7 @@ internal static class ApprovalPages
         var (approval, error) = decided;
         if (approval is null || error is not null)
         {
-            var title = decided.CheckId == ApprovalChecks.Withdrawn.Id ? "Approval withdrawn" : "Approval not changed";
+            var title = decided.CheckId is null ? "Approval not changed" : "Approval withdrawn";
             return ConsolePages.Error(http, StatusCodes.Status409Conflict, title, error ?? $"no approval '{id}'");
         }
 
