@@ -68,6 +68,17 @@ public sealed class ApprovalService
     }
 
     /// <summary>
+    /// Why approving <paramref name="approval"/> would withdraw it instead (the standing question approving asks, and the
+    /// policy rule it was asked under), or null when it still stands. Changes nothing; reads the approval's run once.
+    /// </summary>
+    public async Task<string?> NoLongerStandingAsync(Approval approval, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        var (_, refusal) = await _attest.StandingAsync(approval.Principal(), "the request it approves", _time.GetUtcNow(), cancellationToken);
+        return refusal?.Description ?? ApprovalPolicyCheck.Refusal(approval, _policy.Current);
+    }
+
+    /// <summary>
     /// Invariant 6: an approval whose agent, run, tenant or user no longer stands could never be collected (the poll
     /// checks the same), so approving it would tell the approver something happened that never will. Nor could one whose
     /// rule a policy reload dropped or changed (<see cref="ApprovalPolicyCheck"/>). It is withdrawn with the poll's record
