@@ -29,6 +29,7 @@ public sealed class EmptyValueTests : IDisposable
     [InlineData("<agent>", "agents", "enable", "")]
     [InlineData("<id>", "approvals", "approve", "")]
     [InlineData("--approver", "approvals", "deny", "areq_x", "--approver", "")]
+    [InlineData("--approver", "approvals", "approve", "areq_x", "--approver", "  ")]
     [InlineData("<id>", "entries", "delete", "")]
     [InlineData("<tool>", "secrets", "delete", "")]
     [InlineData("--from-env", "secrets", "set", "stripe", "--from-env", "")]

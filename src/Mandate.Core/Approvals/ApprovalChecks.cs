@@ -22,6 +22,8 @@ public static class ApprovalChecks
     public static readonly Check Consumed = new("approval.consumed", E.InvalidGrant);
     /// <summary>A poll found the approval's agent, run, tenant or user no longer standing; it can never be collected.</summary>
     public static readonly Check Withdrawn = new("approval.withdrawn", E.InvalidGrant);
+    /// <summary>A reload dropped or changed the rule the approval was asked under (<see cref="ApprovalPolicyCheck"/>); it can never be collected.</summary>
+    public static readonly Check PolicyChanged = new("approval.policy_changed", E.InvalidGrant);
     public static readonly Check Denied = new("approval.denied", E.AccessDenied);
     public static readonly Check Expired = new("approval.expired", E.ExpiredToken);
     public static readonly Check SlowDown = new("approval.slow_down", E.SlowDown);

@@ -8,7 +8,9 @@ public sealed record ApprovalDecisionResult(Approval? Approval, string? Error)
 {
     /// <summary>
     /// The refusal's own check id, when it has one: <c>approval.withdrawn</c> (<see cref="ApprovalChecks.Withdrawn"/>) when
-    /// the approval is withdrawn, also by this very attempt to approve it. Null otherwise.
+    /// the approval is withdrawn, also by this very attempt to approve it; <c>approval.policy_changed</c>
+    /// (<see cref="ApprovalChecks.PolicyChanged"/>) when this attempt withdrew it because a policy reload dropped or changed
+    /// its rule. Null otherwise.
     /// </summary>
     public string? CheckId { get; init; }
 }

@@ -1,5 +1,6 @@
 using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
+using Mandate.Core.Policy;
 using Mandate.Core.Storage;
 
 namespace Mandate.Core.Approvals;
@@ -13,13 +14,15 @@ public sealed class ApprovalService
 {
     private readonly IApprovalStore _store;
     private readonly AttestStage _attest;
+    private readonly PolicyProvider _policy;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
 
-    public ApprovalService(IApprovalStore store, AttestStage attest, MandateOptions options, TimeProvider time)
+    public ApprovalService(IApprovalStore store, AttestStage attest, PolicyProvider policy, MandateOptions options, TimeProvider time)
     {
         _store = store;
         _attest = attest;
+        _policy = policy;
         _options = options;
         _time = time;
     }
@@ -37,7 +40,7 @@ public sealed class ApprovalService
         var now = _time.GetUtcNow();
         if (approval.Status == ApprovalStatus.Withdrawn)
         {
-            return new(approval, $"approval '{id}' is withdrawn: the agent, run, tenant or user it was asked for no longer stands (its approval_refused audit record names the check); nothing will be issued for it") { CheckId = ApprovalChecks.Withdrawn.Id };
+            return new(approval, $"approval '{id}' is withdrawn: the agent, run, tenant or user it was asked for no longer stands, or the policy rule that asked for it changed (its approval_refused audit record names the check); nothing will be issued for it") { CheckId = ApprovalChecks.Withdrawn.Id };
         }
 
         if (approval.Status != ApprovalStatus.Pending || approval.IsExpired(now))
@@ -65,23 +68,39 @@ public sealed class ApprovalService
     }
 
     /// <summary>
+    /// Why approving <paramref name="approval"/> would withdraw it instead (the standing question approving asks, and the
+    /// policy rule it was asked under), or null when it still stands. Changes nothing; reads the approval's run once.
+    /// </summary>
+    public async Task<string?> NoLongerStandingAsync(Approval approval, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        var (_, refusal) = await _attest.StandingAsync(approval.Principal(), "the request it approves", _time.GetUtcNow(), cancellationToken);
+        return refusal?.Description ?? ApprovalPolicyCheck.Refusal(approval, _policy.Current);
+    }
+
+    /// <summary>
     /// Invariant 6: an approval whose agent, run, tenant or user no longer stands could never be collected (the poll
-    /// checks the same), so approving it would tell the approver something happened that never will. It is withdrawn
-    /// with the poll's record instead. Null when the approval still stands.
+    /// checks the same), so approving it would tell the approver something happened that never will. Nor could one whose
+    /// rule a policy reload dropped or changed (<see cref="ApprovalPolicyCheck"/>). It is withdrawn with the poll's record
+    /// instead. Null when the approval still stands.
     /// </summary>
     private async Task<ApprovalDecisionResult?> WithdrawUnlessStandingAsync(Approval approval, string approver, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (_, refusal) = await _attest.StandingAsync(approval.Principal(), "the request it approves", now, cancellationToken);
-        if (refusal is null)
+        var policyChange = refusal is null ? ApprovalPolicyCheck.Refusal(approval, _policy.Current) : null;
+        if (refusal is null && policyChange is null)
         {
             return null;
         }
 
-        var detail = $"approval '{approval.Id}' was withdrawn, not approved: {refusal.Description}; nothing will be issued for it";
-        var record = ApprovalAuditEvents.Withdrawn(approval, refusal.CheckId, detail, refusal.Revocation?.Id, now, _options.Node, approver);
+        var detail = refusal is not null
+            ? $"approval '{approval.Id}' was withdrawn, not approved: {refusal.Description}; nothing will be issued for it"
+            : $"approval '{approval.Id}' was withdrawn, not approved: {policyChange}; the agent must make a new token request, so nothing will be issued for it";
+        var check = refusal?.CheckId ?? ApprovalChecks.PolicyChanged.Id;
+        var record = ApprovalAuditEvents.Withdrawn(approval, check, detail, refusal?.Revocation?.Id, now, _options.Node, approver);
         var transition = new ApprovalTransition { Id = approval.Id, From = ApprovalStatus.Pending, To = ApprovalStatus.Withdrawn, At = now };
         return await _store.TryTransitionApprovalAsync(transition, [record], cancellationToken)
-            ? new(approval with { Status = ApprovalStatus.Withdrawn }, detail) { CheckId = ApprovalChecks.Withdrawn.Id }
+            ? new(approval with { Status = ApprovalStatus.Withdrawn }, detail) { CheckId = refusal is null ? ApprovalChecks.PolicyChanged.Id : ApprovalChecks.Withdrawn.Id }
             : new(approval, $"approval '{approval.Id}' changed or expired meanwhile; it was not approved");
     }
 }

@@ -44,6 +44,16 @@ public static partial class OperatorText
     }
 
     /// <summary>
+    /// As <see cref="Problem"/>, for a field that names who acted (<c>by</c>, <c>approver</c>): given but blank (empty or
+    /// only white space), it would record nobody as the actor, so it is refused too. Missing (null) is fine: the caller
+    /// records its default.
+    /// </summary>
+    public static string? ActorProblem(string field, string? value) =>
+        value is not null && string.IsNullOrWhiteSpace(value)
+            ? $"{field} is blank, which would record nobody as the actor; name who acts, or leave {field} out for the default"
+            : Problem(field, value);
+
+    /// <summary>
     /// Invariant 8: a compact JWS or JWE anywhere in the text (<c>Bearer eyJ…</c>, a JWT pasted into a reason): a base64url JSON
     /// header (<c>eyJ</c> is <c>{"</c>) followed by two dots, the payload between them possibly empty (a JWE's key).
     /// </summary>

@@ -7,6 +7,7 @@ using Mandate.Core.Decisions;
 using Mandate.Core.Issuance;
 using Mandate.Core.Mcp;
 using Mandate.Core.Minting;
+using Mandate.Core.Policy;
 using Mandate.Core.Protocol;
 using Mandate.Core.Resolution;
 using Mandate.Core.Revocation;
@@ -24,7 +25,8 @@ namespace Mandate.Core.Grants;
 /// denied → access_denied, expired → expired_token, approved → the credential, issued through the Issue stage with
 /// the approval consumed in the same transaction as its record. A second poll finds it consumed: invalid_grant.
 /// The caller is attested by the same Attest stage as every other grant, and every poll of a live approval (pending
-/// or approved) re-checks that the agent, run, tenant and user still stand at that moment; a refusal is
+/// or approved) re-checks that the agent, run, tenant and user still stand at that moment, and that the policy in force
+/// still has the rule that asked for it (<see cref="ApprovalPolicyCheck"/>); a refusal is
 /// invalid_grant, audited, and nothing is issued.
 /// </summary>
 public sealed partial class ApprovalPollGrant : IGrantHandler
@@ -34,18 +36,20 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
     private readonly IMandateStore _store;
     private readonly IUnitOfWork _trail;
     private readonly Registry _registry;
+    private readonly PolicyProvider _policy;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     public ApprovalPollGrant(
-        AttestStage attest, IssueStage issue, IMandateStore store, IUnitOfWork trail, Registry registry, MandateOptions options, TimeProvider time, ILogger<ApprovalPollGrant> logger)
+        AttestStage attest, IssueStage issue, IMandateStore store, IUnitOfWork trail, Registry registry, PolicyProvider policy, MandateOptions options, TimeProvider time, ILogger<ApprovalPollGrant> logger)
     {
         _attest = attest;
         _issue = issue;
         _store = store;
         _trail = trail;
         _registry = registry;
+        _policy = policy;
         _options = options;
         _time = time;
         _logger = logger;
@@ -142,7 +146,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             case ApprovalStatus.Consumed:
                 return ApprovalChecks.Consumed.Refuse($"approval '{id}' was already used; approvals are single use, so make a new token request");
             case ApprovalStatus.Withdrawn:
-                return ApprovalChecks.Withdrawn.Refuse($"approval '{id}' was withdrawn: the agent, run, tenant or user it was asked for no longer stands (its approval_refused audit record names the check); make a new token request");
+                return ApprovalChecks.Withdrawn.Refuse($"approval '{id}' was withdrawn: the agent, run, tenant or user it was asked for no longer stands, or the policy rule that asked for it changed (its approval_refused audit record names the check); make a new token request");
             case ApprovalStatus.Denied:
                 return ApprovalChecks.Denied.Refuse($"{approval.Approver} denied approval '{id}'" + (approval.DecidedReason is { } r ? $": {r}" : ""));
             case ApprovalStatus.Pending when approval.IsExpired(now):
@@ -159,6 +163,14 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             // RFC 6749 §5.2: a grant that was revoked is invalid_grant (access_denied is the human's answer, CIBA §11).
             var error = refusal.Check.Refuse($"approval '{id}' can no longer be collected: {refusal.Description}; nothing was issued") with { Error = OAuthConstants.Errors.InvalidGrant };
             await WithdrawAsync(approval, ApprovalAuditEvents.Withdrawn(approval, refusal.CheckId, error.Description, refusal.Revocation?.Id, now, _options.Node), cancellationToken);
+            return error;
+        }
+
+        // A versioned policy decides at issuance too: a reload that dropped or changed the rule that asked withdraws it.
+        if (ApprovalPolicyCheck.Refusal(approval, _policy.Current) is { } changed)
+        {
+            var error = ApprovalChecks.PolicyChanged.Refuse($"approval '{id}' can no longer be collected, nothing was issued: {changed}; make a new token request");
+            await WithdrawAsync(approval, ApprovalAuditEvents.Withdrawn(approval, ApprovalChecks.PolicyChanged.Id, error.Description, null, now, _options.Node), cancellationToken);
             return error;
         }
 

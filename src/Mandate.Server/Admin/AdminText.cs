@@ -7,12 +7,17 @@ namespace Mandate.Server.Admin;
 /// <summary>The free text of an admin call that the audit trail keeps, held to <see cref="OperatorText"/> before anything changes.</summary>
 internal static class AdminText
 {
-    /// <summary>The 400 (<c>admin.text_invalid</c>) naming the first field that breaks the rule, or null when all keep it.</summary>
+    /// <summary>
+    /// The 400 (<c>admin.text_invalid</c>) naming the first field that breaks the rule, or null when all keep it; a blank
+    /// <c>by</c> or <c>approver</c> breaks it too (<see cref="OperatorText.ActorProblem"/>).
+    /// </summary>
     public static IResult? Refusal(params ReadOnlySpan<(string Field, string? Value)> fields)
     {
         foreach (var (field, value) in fields)
         {
-            if (OperatorText.Problem(field, value) is { } problem)
+            // The fields that name who acted must name someone when given.
+            var problem = field is "by" or "approver" ? OperatorText.ActorProblem(field, value) : OperatorText.Problem(field, value);
+            if (problem is not null)
             {
                 return ProblemChecks.Problem(AdminChecks.TextInvalid, "invalid text", problem + "; nothing was changed", StatusCodes.Status400BadRequest);
             }

@@ -59,7 +59,7 @@ public static class ApprovalAdminEndpoints
             return textProblem;
         }
 
-        var approver = string.IsNullOrWhiteSpace(body?.Approver) ? "admin" : body.Approver;
+        var approver = body?.Approver ?? "admin";
         var decided = await service.DecideAsync(id, approve, approver, body?.Reason, cancellationToken);
         var (approval, error) = decided;
         if (approval is null)

@@ -10,7 +10,8 @@ namespace Mandate.Server.Console;
 
 /// <summary>
 /// The approvals inbox: each pending approval with the exact tool call (authorization_details) and its binding hash;
-/// approvers decide through a confirmation page, as themselves, through <see cref="ApprovalService"/>.
+/// approvers decide through a confirmation page, as themselves, through <see cref="ApprovalService"/>. A pending approval
+/// that no longer stands (its run ended, a revocation, its policy rule changed) is marked with why, without buttons.
 /// </summary>
 internal static class ApprovalPages
 {
@@ -21,18 +22,29 @@ internal static class ApprovalPages
         pages.MapPost("/approvals/{id}/{verb:regex(^(approve|deny)$)}", DecideAsync);
     }
 
-    private static async Task<IResult> InboxAsync(HttpContext http, IMandateStore store, MandateOptions options, TimeProvider time)
+    private static async Task<IResult> InboxAsync(HttpContext http, IMandateStore store, MandateOptions options, TimeProvider time, ApprovalService approvals)
     {
         var user = ConsoleUser.Current(http);
         var now = time.GetUtcNow();
         var pending = (await store.ListApprovalsAsync(ApprovalStatus.Pending, 200, http.RequestAborted)).Where(a => !a.IsExpired(now)).ToList();
+
+        // Approving one that no longer stands would only withdraw it: say so, with the reason, instead of offering it.
+        var stale = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var a in pending)
+        {
+            if (await approvals.NoLongerStandingAsync(a, http.RequestAborted) is { } reason)
+            {
+                stale[a.Id] = reason;
+            }
+        }
+
         var recent = (await store.ListApprovalsAsync(null, 50, http.RequestAborted)).Where(a => a.Status != ApprovalStatus.Pending).ToList();
         var rows = pending.Select(a => Markup.Of($"""
             <tr id="approval-{a.Id}">
             <td class="mono">{a.Id}</td><td>{a.BindingMessage}</td><td class="mono">{a.Agent}</td><td><a href="/runs/{a.Run}" class="mono">{a.Run}</a></td>
             <td>{a.Tool}</td><td>{a.Tenant}</td><td>{a.User ?? "—"}</td><td class="mono">{a.Scope}</td>
             <td><code>{a.AuthorizationDetails}</code></td><td class="mono">{a.BindingHash}</td><td>{a.ExpiresAt:u}</td>
-            <td>{Buttons(user, options.Console.Approvers, a)}</td>
+            <td>{(stale.TryGetValue(a.Id, out var reason) ? NoLongerStands(a, reason) : Buttons(user, options.Console.Approvers, a))}</td>
             </tr>
             """));
         var decided = recent.Select(a => Markup.Of($"""
@@ -49,6 +61,9 @@ internal static class ApprovalPages
             <table id="approvals-decided"><thead><tr><th>Id</th><th>Tool call</th><th>Status</th><th>By</th><th>Reason</th><th>At</th></tr></thead><tbody>{decided}</tbody></table>
             """));
     }
+
+    private static Markup NoLongerStands(Approval a, string reason) =>
+        Markup.Of($"""<span class="muted" id="stale-{a.Id}">no longer stands: {reason}</span>""");
 
     private static Markup Buttons(ConsoleUser user, ConsoleApproverLimits limits, Approval a) =>
         user.MayDecide(limits, a.Tenant, a.Tool)
@@ -102,7 +117,7 @@ internal static class ApprovalPages
         var (approval, error) = decided;
         if (approval is null || error is not null)
         {
-            var title = decided.CheckId == ApprovalChecks.Withdrawn.Id ? "Approval withdrawn" : "Approval not changed";
+            var title = decided.CheckId is null ? "Approval not changed" : "Approval withdrawn";
             return ConsolePages.Error(http, StatusCodes.Status409Conflict, title, error ?? $"no approval '{id}'");
         }
 

@@ -67,7 +67,7 @@ internal sealed class McpFixture : IAsyncDisposable
         Options = new MandateOptions { TrustDomain = "acme.example", Node = "node-test", Environment = "prod" };
         CallPolicy = new McpCallPolicy(Provider, Store, Store, Options, Clock);
         _keys = new SigningKeyRing(Store, new KeyEncryptionKey(new byte[32]), Options, Clock);
-        Approvals = new ApprovalService(Store, Attest(), Options, Clock);
+        Approvals = new ApprovalService(Store, Attest(), Provider, Options, Clock);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));

@@ -66,6 +66,32 @@ public sealed class AdminTextTests : BrokerTest
         Assert.Equal(0, Broker.Runtime.Revocations.Count);
     }
 
+    /// <summary>Each admin call that records who acted, with that field: a blank one would record nobody.</summary>
+    public static TheoryData<string, string, string, string> ActorFields => new()
+    {
+        { "POST", "admin/revocations", """{"target":"user","value":"alice","by":"TEXT"}""", "by" },
+        { "POST", "admin/agents/enable", """{"agent":"spiffe://acme.example/agents/support","by":"TEXT"}""", "by" },
+        { "POST", "admin/runs/run_1/end", """{"by":"TEXT"}""", "by" },
+        { "POST", "admin/approvals/areq_1/approve", """{"approver":"TEXT"}""", "approver" },
+        { "POST", "admin/approvals/areq_1/deny", """{"approver":"TEXT"}""", "approver" },
+        { "POST", "admin/entries", """{"spiffe_id":"spiffe://acme.example/agents/x","selectors":["unix:uid:1000"],"by":"TEXT"}""", "by" },
+        { "DELETE", "admin/entries/ent_1?by=TEXT", "", "by" },
+        { "PUT", "admin/secrets/crm?by=TEXT", "a-test-value-not-a-key", "by" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ActorFields))]
+    public async Task AdminActor_Blank_Returns400TextInvalidNamingTheFieldAndChangesNothing(string method, string path, string body, string field)
+    {
+        foreach (var blank in new[] { "", "   " })
+        {
+            var reply = await SendAsync(method, path, body, blank);
+
+            AssertRefused(reply, $"{field} is blank");
+            Assert.Equal(0, Broker.Runtime.Revocations.Count);
+        }
+    }
+
     [Fact]
     public async Task Invariant8_RevocationReasonOver500Characters_Returns400RefusedNotCut()
     {

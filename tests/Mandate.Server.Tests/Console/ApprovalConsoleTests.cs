@@ -107,6 +107,26 @@ public sealed class ApprovalConsoleTests : ConsoleTest
     }
 
     [Fact]
+    [Trait("Invariant", "6")]
+    public async Task Invariant6_Inbox_marks_a_pending_approval_that_no_longer_stands_without_buttons_and_changes_nothing()
+    {
+        var revoked = await AskAsync(Broker.RefundRequest() with { Run = "run_plain_42" });
+        var standing = await AskAsync(Broker.RefundRequest() with { Run = "run_plain_43" });
+        await RevokeAsync("run", "run_plain_42");
+        var browser = await SignInAsync(Approver);
+
+        var inbox = await browser.GetAsync("/approvals");
+
+        Assert.True(inbox.HasElement($"stale-{revoked}"), inbox.ToString());
+        Assert.Contains("no longer stands: ", inbox.Html, StringComparison.Ordinal);
+        Assert.Contains("run revocation", inbox.Html, StringComparison.Ordinal);
+        Assert.False(inbox.HasElement($"approve-{revoked}") || inbox.HasElement($"deny-{revoked}"));
+        Assert.True(inbox.HasElement($"approve-{standing}") && !inbox.HasElement($"stale-{standing}"), inbox.ToString());
+        Assert.Equal(ApprovalStatus.Pending, (await Broker.Runtime.Store.GetApprovalAsync(revoked, CancellationToken.None))!.Status);
+        Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.ApprovalRefused));
+    }
+
+    [Fact]
     public async Task Deciding_twice_or_an_unknown_approval_changes_nothing()
     {
         var id = await AskAsync(Broker.RefundRequest());
