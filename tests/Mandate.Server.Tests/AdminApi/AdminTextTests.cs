@@ -81,7 +81,7 @@ public sealed class AdminTextTests : BrokerTest
 
     [Theory]
     [MemberData(nameof(ActorFields))]
-    public async Task AdminActor_Blank_Returns400TextInvalidNamingTheFieldAndChangesNothing(string method, string path, string body, string field)
+    public async Task Invariant5_AdminActorBlank_Returns400TextInvalidNamingTheFieldAndChangesNothing(string method, string path, string body, string field)
     {
         foreach (var blank in new[] { "", "   " })
         {

@@ -20,7 +20,7 @@ public sealed class ApprovalPolicyChangeTests : ApprovalTest
         .Replace("\n    approval_expires_in: 10m", "", StringComparison.Ordinal);
 
     [Fact]
-    public async Task Poll_ApprovedThenRuleRemovedByReload_InvalidGrantPolicyChangedWithdrawnNothingIssued()
+    public async Task Invariant1_Poll_ApprovedThenRuleRemovedByReload_InvalidGrantPolicyChangedWithdrawnNothingIssued()
     {
         var id = await AskAsync(Broker.RefundRequest());
         var before = Broker.Runtime.Policy.Current.Version;
@@ -39,7 +39,7 @@ public sealed class ApprovalPolicyChangeTests : ApprovalTest
     }
 
     [Fact]
-    public async Task Poll_PendingThenRuleNowDenies_InvalidGrantPolicyChangedWithdrawn()
+    public async Task Invariant1_Poll_PendingThenRuleNowDenies_InvalidGrantPolicyChangedWithdrawn()
     {
         var id = await AskAsync(Broker.RefundRequest());
         await ReloadAsync(ApprovalRuleDenies);
@@ -54,7 +54,7 @@ public sealed class ApprovalPolicyChangeTests : ApprovalTest
     }
 
     [Fact]
-    public async Task Approve_PendingThenRuleRemovedByReload_ConflictPolicyChangedWithdrawn()
+    public async Task Invariant1_Approve_PendingThenRuleRemovedByReload_ConflictPolicyChangedWithdrawn()
     {
         var id = await AskAsync(Broker.RefundRequest());
         await ReloadAsync(WithoutApprovalRule);
