@@ -41,7 +41,9 @@ internal sealed class McpCallApprovals
         var result = Template(decision, arguments);
         switch (existing)
         {
-            case { Status: ApprovalStatus.Approved } approved when now < ApprovalPollGrant.PickupDeadline(approved):
+            // Only the rule that asked for the approval may still ask for it now: one another rule asked for (the first
+            // dropped or changed by a reload) approved a call the policy in force never put to a human.
+            case { Status: ApprovalStatus.Approved } approved when now < ApprovalPollGrant.PickupDeadline(approved) && approved.Rule == decision.RuleId:
                 var consume = new ApprovalTransition { Id = approved.Id, From = ApprovalStatus.Approved, To = ApprovalStatus.Consumed, At = now };
                 if (await _approvals.TryTransitionApprovalAsync(consume, [ApprovalAuditEvents.Consumed(approved, now, _options.Node)], cancellationToken))
                 {

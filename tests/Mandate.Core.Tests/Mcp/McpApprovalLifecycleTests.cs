@@ -75,6 +75,26 @@ public sealed class McpApprovalLifecycleTests
     }
 
     [Fact]
+    public async Task Invariant1_DecideAsync_ApprovedUnderARuleAReloadRemoved_AnotherRuleAskingIsNotServedByIt()
+    {
+        await using var f = await new McpFixture().MigrateAsync();
+        var asked = await f.DecideAsync(LargeRefund);
+        var (_, error) = await f.Approvals.DecideAsync(asked.ApprovalId!, approve: true, "admin:carol", "ok", CancellationToken.None);
+        Assert.Null(error);
+
+        // The operator replaces the rule: every refund now needs a human, under a rule nobody has approved anything for.
+        await f.ReloadPolicyAsync(McpFixture.Policy
+            .Replace("id: mcp-large-refunds", "id: mcp-all-refunds", StringComparison.Ordinal)
+            .Replace("when: mcp.arguments.amount > 100", "when: mcp.arguments.amount > 0", StringComparison.Ordinal));
+        f.Clock.Advance(TimeSpan.FromSeconds(10));
+        var retry = await f.DecideAsync(LargeRefund);
+
+        Assert.Equal((McpCallVerdict.ApprovalPending, "mcp-all-refunds"), (retry.Verdict, retry.Rule));
+        Assert.NotEqual(asked.ApprovalId, retry.ApprovalId);
+        Assert.Equal(ApprovalStatus.Approved, (await f.Store.GetApprovalAsync(asked.ApprovalId!, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
     public async Task DecideAsync_DifferentArguments_GetADifferentApproval()
     {
         await using var f = await new McpFixture().MigrateAsync();

@@ -96,6 +96,13 @@ internal sealed class McpFixture : IAsyncDisposable
         ExpiresAt = new DateTimeOffset(2026, 3, 1, 9, 5, 0, TimeSpan.Zero),
     };
 
+    /// <summary>Replaces the policy file and reloads it, as an operator's edit does.</summary>
+    public async Task ReloadPolicyAsync(string yaml)
+    {
+        await File.WriteAllTextAsync(Provider.Path, yaml);
+        Assert.True((await Provider.ReloadAsync()).IsValid, "the test policy did not load");
+    }
+
     public async Task<McpFixture> MigrateAsync()
     {
         await Store.MigrateAsync(CancellationToken.None);
