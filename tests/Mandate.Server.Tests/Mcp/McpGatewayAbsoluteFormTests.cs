@@ -47,8 +47,10 @@ public sealed class McpGatewayAbsoluteFormTests : McpGatewayTest
         Assert.Empty(Gateway.Upstream.Received);
     }
 
+    // Every request through the gateway as an HTTP proxy, loopback too (BypassProxyOnLocal is off), so the client writes
+    // absolute-form.
     private HttpClient ThroughGateway() =>
-        new(new SocketsHttpHandler { Proxy = new Through(Gateway.Proxy), UseProxy = true }) { Timeout = TimeSpan.FromSeconds(30) };
+        new(new SocketsHttpHandler { Proxy = new WebProxy(Gateway.Proxy) { BypassProxyOnLocal = false }, UseProxy = true }) { Timeout = TimeSpan.FromSeconds(30) };
 
     private static HttpRequestMessage Post(Uri target, string credential)
     {
@@ -63,15 +65,5 @@ public sealed class McpGatewayAbsoluteFormTests : McpGatewayTest
         }
 
         return request;
-    }
-
-    /// <summary>Every request through the gateway as an HTTP proxy, loopback too, so the client writes absolute-form.</summary>
-    private sealed class Through(Uri proxy) : IWebProxy
-    {
-        public ICredentials? Credentials { get; set; }
-
-        public Uri GetProxy(Uri destination) => proxy;
-
-        public bool IsBypassed(Uri host) => false;
     }
 }
