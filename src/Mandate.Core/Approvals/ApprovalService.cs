@@ -1,6 +1,7 @@
 using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
 using Mandate.Core.Policy;
+using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
 
 namespace Mandate.Core.Approvals;
@@ -74,8 +75,8 @@ public sealed class ApprovalService
     public async Task<string?> NoLongerStandingAsync(Approval approval, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(approval);
-        var (_, refusal) = await _attest.StandingAsync(approval.Principal(), "the request it approves", _time.GetUtcNow(), cancellationToken);
-        return refusal?.Description ?? ApprovalPolicyCheck.Refusal(approval, _policy.Current);
+        var (refusal, policyChange) = await WhyNotStandingAsync(approval, _time.GetUtcNow(), cancellationToken);
+        return refusal?.Description ?? policyChange;
     }
 
     /// <summary>
@@ -86,8 +87,7 @@ public sealed class ApprovalService
     /// </summary>
     private async Task<ApprovalDecisionResult?> WithdrawUnlessStandingAsync(Approval approval, string approver, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var (_, refusal) = await _attest.StandingAsync(approval.Principal(), "the request it approves", now, cancellationToken);
-        var policyChange = refusal is null ? ApprovalPolicyCheck.Refusal(approval, _policy.Current) : null;
+        var (refusal, policyChange) = await WhyNotStandingAsync(approval, now, cancellationToken);
         if (refusal is null && policyChange is null)
         {
             return null;
@@ -102,5 +102,12 @@ public sealed class ApprovalService
         return await _store.TryTransitionApprovalAsync(transition, [record], cancellationToken)
             ? new(approval with { Status = ApprovalStatus.Withdrawn }, detail) { CheckId = refusal is null ? ApprovalChecks.PolicyChanged.Id : ApprovalChecks.Withdrawn.Id }
             : new(approval, $"approval '{approval.Id}' changed or expired meanwhile; it was not approved");
+    }
+
+    /// <summary>The Attest stage's standing refusal, else the policy rule's change (<see cref="ApprovalPolicyCheck"/>); both null when it stands.</summary>
+    private async Task<(StandingRefusal? Refusal, string? PolicyChange)> WhyNotStandingAsync(Approval approval, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (_, refusal) = await _attest.StandingAsync(approval.Principal(), "the request it approves", now, cancellationToken);
+        return (refusal, refusal is null ? ApprovalPolicyCheck.Refusal(approval, _policy.Current) : null);
     }
 }
