@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Mandate.Server.Http;
 
@@ -7,7 +8,8 @@ namespace Mandate.Server.Http;
 /// RFC 9110 §9.1: the method token is case-sensitive, so <c>post</c> is not POST; routing compares methods ignoring
 /// case and would answer it as POST. Before any endpoint runs, a request whose method is not one of the standard methods
 /// spelt exactly is answered 501 (RFC 9110 §15.6.2) with a Problem, and nothing else happens. A standard method the
-/// resource does not take goes on to routing, which answers its 405 with <c>Allow</c>.
+/// resource does not take goes on to routing, which answers its 405 with <c>Allow</c>. <c>OPTIONS *</c> asks about the
+/// server rather than a resource (RFC 9110 §9.3.7), so routing, which knows only paths, is not asked: it is answered 200.
 /// </summary>
 public static class ImplementedMethods
 {
@@ -18,7 +20,9 @@ public static class ImplementedMethods
     public static void UseImplementedMethods(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.Use((http, next) => IsStandard(http.Request.Method) ? next(http) : NotImplementedAsync(http));
+        app.Use((http, next) => !IsStandard(http.Request.Method) ? NotImplementedAsync(http)
+            : http.Request.Path.HasValue || !IsAsteriskForm(http) ? next(http)
+            : ServerOptionsAsync(http));
     }
 
     /// <summary>
@@ -31,7 +35,19 @@ public static class ImplementedMethods
         || Exact(method, HttpMethods.Put) || Exact(method, HttpMethods.Delete) || Exact(method, HttpMethods.Patch)
         || Exact(method, HttpMethods.Options) || Exact(method, HttpMethods.Trace) || Exact(method, HttpMethods.Connect);
 
+    /// <summary>Kestrel takes the asterisk-form target only with OPTIONS and leaves the path empty for it; every other form has one.</summary>
+    private static bool IsAsteriskForm(HttpContext http) => http.Features.Get<IHttpRequestFeature>()?.RawTarget == "*";
+
     private static bool Exact(string method, string standard) => string.Equals(method, standard, StringComparison.Ordinal);
+
+    // RFC 9110 §9.3.7: a successful answer without content MUST carry Content-Length: 0. The broker has no optional
+    // feature to announce for the whole server, so the answer is only that it is there.
+    private static Task ServerOptionsAsync(HttpContext http)
+    {
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentLength = 0;
+        return Task.CompletedTask;
+    }
 
     private static Task NotImplementedAsync(HttpContext http) =>
         ProblemChecks.Problem(

@@ -74,6 +74,29 @@ public sealed class MethodTokenTests : SpiffeBrokerTest
         Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance));
     }
 
+    [Theory]
+    [InlineData("healthz")]
+    [InlineData("admin status")]
+    [InlineData("workload bundle")]
+    public async Task Invariant7_OptionsAsterisk_Returns200WithoutContentAndChangesNothing(string listener)
+    {
+        // RFC 9110 §9.3.7: OPTIONS * asks about the server, not a resource; without content, Content-Length: 0 is a MUST.
+        var (target, _, host, _) = Request(listener);
+        var auditBefore = (await Broker.ReadAuditAsync()).Select(r => r.Hash).ToList();
+
+        var reply = await RawHttp.SendAsync(target, $"OPTIONS * HTTP/1.1\r\nHost: {host}\r\n", []);
+
+        Assert.True(reply.Status == (int)HttpStatusCode.OK, $"{listener}: expected HTTP 200, got {reply}");
+        Assert.Contains("\r\nContent-Length: 0\r\n", reply.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith("\r\n\r\n", reply.Text, StringComparison.Ordinal);
+        Assert.Equal(auditBefore, (await Broker.ReadAuditAsync()).Select(r => r.Hash));
+
+        // Control: OPTIONS of a resource is still routing's, which answers the token endpoint's 405 with Allow.
+        var resource = await RawHttp.SendAsync(RawHttp.Tcp(Broker.App.BaseAddress), "OPTIONS /oauth2/token HTTP/1.1\r\nHost: broker\r\n", []);
+        Assert.True(resource.Status == (int)HttpStatusCode.MethodNotAllowed, resource.ToString());
+        Assert.Contains("\r\nAllow: POST\r\n", resource.Text, StringComparison.Ordinal);
+    }
+
     private static string Headers(byte[] body) => body.Length == 0 ? "" : $"Content-Length: {body.Length}\r\n";
 
     private (EndPoint Target, string Path, string Host, byte[] Body) Request(string endpoint)
