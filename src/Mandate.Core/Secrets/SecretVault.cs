@@ -116,6 +116,29 @@ public sealed class SecretVault
         }
     }
 
+    /// <summary>
+    /// Invariant 8: whether a vaulted secret appears in <paramref name="text"/>, free text an operator typed that the audit
+    /// trail would keep for good. <see cref="OperatorText"/> catches a pasted token by its shape; an API key has none, so
+    /// it is looked for by value. A secret that does not open is not looked for (it cannot be compared).
+    /// </summary>
+    public async Task<bool> IsHeldInAsync(string? text, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        foreach (var secret in await _store.ListSecretsAsync(cancellationToken))
+        {
+            if ((await OpenAsync(secret.Tool, cancellationToken)).Value is { } value && text.Contains(value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     // Domain-separated from key sealing (whose associated data is a kid), and bound to the tool.
     private static string AssociatedData(string tool) => "secret:" + tool;
 

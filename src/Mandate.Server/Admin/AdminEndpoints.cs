@@ -4,6 +4,7 @@ using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
+using Mandate.Core.Secrets;
 using Mandate.Core.Storage;
 using Mandate.Policy;
 using Mandate.Server.Http;
@@ -46,7 +47,7 @@ public static class AdminEndpoints
     /// <summary>The Host the admin client sends; any Host is answered on the admin socket, and none over TCP.</summary>
     public const string AdminHost = "mandate-admin";
 
-    private static async Task<IResult> RevokeAsync(HttpRequest http, RevocationService revocations, IMandateStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> RevokeAsync(HttpRequest http, RevocationService revocations, IMandateStore store, SecretVault vault, CancellationToken cancellationToken)
     {
         var (request, bodyProblem) = await AdminBody.ReadAsync<RevocationRequest>(http, cancellationToken);
         if (bodyProblem is not null)
@@ -54,7 +55,7 @@ public static class AdminEndpoints
             return bodyProblem;
         }
 
-        if (AdminText.Refusal(("reason", request?.Reason), ("by", request?.By)) is { } textProblem)
+        if (await AdminText.RefusalAsync(vault, cancellationToken, ("reason", request?.Reason), ("by", request?.By)) is { } textProblem)
         {
             return textProblem;
         }
@@ -121,7 +122,7 @@ public static class AdminEndpoints
         _ => new AuditQuery { User = value, Limit = 1 },
     };
 
-    private static async Task<IResult> EnableAgentAsync(HttpRequest http, RevocationService revocations, CancellationToken cancellationToken)
+    private static async Task<IResult> EnableAgentAsync(HttpRequest http, RevocationService revocations, SecretVault vault, CancellationToken cancellationToken)
     {
         var (request, bodyProblem) = await AdminBody.ReadAsync<EnableAgentRequest>(http, cancellationToken);
         if (bodyProblem is not null)
@@ -129,7 +130,7 @@ public static class AdminEndpoints
             return bodyProblem;
         }
 
-        if (AdminText.Refusal(("reason", request?.Reason), ("by", request?.By)) is { } textProblem)
+        if (await AdminText.RefusalAsync(vault, cancellationToken, ("reason", request?.Reason), ("by", request?.By)) is { } textProblem)
         {
             return textProblem;
         }

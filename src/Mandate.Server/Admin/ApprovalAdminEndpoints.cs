@@ -1,5 +1,6 @@
 using Mandate.Core;
 using Mandate.Core.Approvals;
+using Mandate.Core.Secrets;
 using Mandate.Core.Storage;
 using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
@@ -19,8 +20,8 @@ public static class ApprovalAdminEndpoints
     {
         ArgumentNullException.ThrowIfNull(admin);
         admin.MapGetAndHead("/approvals", ListAsync).Strict(1000, "status", AdminQuery.Limit);
-        admin.MapPost("/approvals/{id}/approve", (string id, HttpRequest http, ApprovalService service, CancellationToken ct) => DecideAsync(id, true, http, service, ct));
-        admin.MapPost("/approvals/{id}/deny", (string id, HttpRequest http, ApprovalService service, CancellationToken ct) => DecideAsync(id, false, http, service, ct));
+        admin.MapPost("/approvals/{id}/approve", (string id, HttpRequest http, ApprovalService service, SecretVault vault, CancellationToken ct) => DecideAsync(id, true, http, service, vault, ct));
+        admin.MapPost("/approvals/{id}/deny", (string id, HttpRequest http, ApprovalService service, SecretVault vault, CancellationToken ct) => DecideAsync(id, false, http, service, vault, ct));
     }
 
     /// <summary>The status names the list takes, from the enum, so a new status is named without another edit here.</summary>
@@ -46,7 +47,7 @@ public static class ApprovalAdminEndpoints
         return Results.Json(approvals.Select(a => View(a, now)));
     }
 
-    private static async Task<IResult> DecideAsync(string id, bool approve, HttpRequest http, ApprovalService service, CancellationToken cancellationToken)
+    private static async Task<IResult> DecideAsync(string id, bool approve, HttpRequest http, ApprovalService service, SecretVault vault, CancellationToken cancellationToken)
     {
         var (body, bodyProblem) = await AdminBody.ReadAsync<ApprovalDecisionRequest>(http, cancellationToken);
         if (bodyProblem is not null)
@@ -54,7 +55,7 @@ public static class ApprovalAdminEndpoints
             return bodyProblem;
         }
 
-        if (AdminText.Refusal(("approver", body?.Approver), ("reason", body?.Reason)) is { } textProblem)
+        if (await AdminText.RefusalAsync(vault, cancellationToken, ("approver", body?.Approver), ("reason", body?.Reason)) is { } textProblem)
         {
             return textProblem;
         }

@@ -1,4 +1,5 @@
 using Mandate.Core.Configuration;
+using Mandate.Core.Secrets;
 using Mandate.Core.Spiffe;
 using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
@@ -28,7 +29,7 @@ internal static class EntryAdminEndpoints
         created_by = e.CreatedBy,
     };
 
-    private static async Task<IResult> CreateAsync(HttpRequest http, RegistrationEntryService entries, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpRequest http, RegistrationEntryService entries, SecretVault vault, CancellationToken ct)
     {
         var (request, bodyProblem) = await AdminBody.ReadAsync<CreateEntryRequest>(http, ct);
         if (bodyProblem is not null)
@@ -41,7 +42,7 @@ internal static class EntryAdminEndpoints
             return Invalid(["send {\"spiffe_id\": \"spiffe://…\", \"selectors\": [\"unix:uid:1000\"], \"x509_ttl\": \"1h\", \"jwt_ttl\": \"5m\"}"]);
         }
 
-        if (AdminText.Refusal(("by", request.By)) is { } textProblem)
+        if (await AdminText.RefusalAsync(vault, ct, ("by", request.By)) is { } textProblem)
         {
             return textProblem;
         }
@@ -61,9 +62,9 @@ internal static class EntryAdminEndpoints
     private static async Task<IResult> ListAsync(RegistrationEntryService entries, CancellationToken ct) =>
         Results.Json((await entries.ListAsync(ct)).Select(Json));
 
-    private static async Task<IResult> DeleteAsync(string id, string? by, string? reason, RegistrationEntryService entries, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string id, string? by, string? reason, RegistrationEntryService entries, SecretVault vault, CancellationToken ct)
     {
-        if (AdminText.Refusal(("by", by), ("reason", reason)) is { } textProblem)
+        if (await AdminText.RefusalAsync(vault, ct, ("by", by), ("reason", reason)) is { } textProblem)
         {
             return textProblem;
         }

@@ -1,5 +1,6 @@
 using Mandate.Core;
 using Mandate.Core.Runs;
+using Mandate.Core.Secrets;
 using Mandate.Core.Storage;
 using Mandate.Server.Http;
 using Microsoft.AspNetCore.Builder;
@@ -38,7 +39,7 @@ internal static class RunAdminEndpoints
     private static async Task<IResult> TraceAsync(IMandateStore store, string id, CancellationToken ct) =>
         await RunTraceBuilder.BuildAsync(store, id, ct) is { } trace ? Results.Json(RunJson.Trace(trace)) : NotFound(id);
 
-    private static async Task<IResult> EndAsync(RunService runs, string id, HttpRequest http, CancellationToken ct)
+    private static async Task<IResult> EndAsync(RunService runs, string id, HttpRequest http, SecretVault vault, CancellationToken ct)
     {
         var (request, bodyProblem) = await AdminBody.ReadAsync<EndRunRequest>(http, ct);
         if (bodyProblem is not null)
@@ -46,7 +47,7 @@ internal static class RunAdminEndpoints
             return bodyProblem;
         }
 
-        if (AdminText.Refusal(("reason", request?.Reason), ("by", request?.By)) is { } textProblem)
+        if (await AdminText.RefusalAsync(vault, ct, ("reason", request?.Reason), ("by", request?.By)) is { } textProblem)
         {
             return textProblem;
         }

@@ -24,7 +24,7 @@ internal static class SecretAdminEndpoints
 
     private static async Task<IResult> SetAsync(HttpContext http, SecretVault vault, string tool, string? by, CancellationToken ct)
     {
-        if (AdminText.Refusal(("by", by)) is { } textProblem)
+        if (await AdminText.RefusalAsync(vault, ct, ("by", by)) is { } textProblem)
         {
             return textProblem;
         }
@@ -60,7 +60,7 @@ internal static class SecretAdminEndpoints
     }
 
     private static async Task<IResult> DeleteAsync(SecretVault vault, string tool, string? by, CancellationToken ct) =>
-        AdminText.Refusal(("by", by))
+        await AdminText.RefusalAsync(vault, ct, ("by", by))
         ?? (await vault.DeleteAsync(tool, by ?? "admin", ct) is { } deleted
             ? Results.Json(Json(deleted))
             : ProblemChecks.Problem(AdminChecks.SecretUnknown, "no secret", $"tool '{tool}' has no vaulted secret; 'mandate secrets list' shows those that do", StatusCodes.Status404NotFound));

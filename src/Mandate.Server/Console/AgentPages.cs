@@ -79,7 +79,7 @@ internal static partial class AgentPages
             return refusal;
         }
 
-        var (reason, refusedReason) = ConsoleConfirm.Reason(http, form);
+        var (reason, refusedReason) = await ConsoleConfirm.ReasonAsync(http, form);
         if (refusedReason is not null)
         {
             return refusedReason;

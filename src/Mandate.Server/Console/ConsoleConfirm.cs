@@ -1,5 +1,7 @@
 using Mandate.Core.Audit;
+using Mandate.Core.Secrets;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mandate.Server.Console;
 
@@ -26,12 +28,19 @@ internal static class ConsoleConfirm
 
     /// <summary>
     /// The reason posted with a confirmation, trimmed (null when empty); or, when it breaks <see cref="OperatorText"/> (over
-    /// 500 characters, a line break or other control, a format character, a whole token), the 400 page naming the rule.
+    /// 500 characters, a line break or other control, a format character, a whole token) or holds a vaulted secret
+    /// (<see cref="SecretVault.IsHeldInAsync"/>), the 400 page naming the rule.
     /// </summary>
-    public static (string? Reason, IResult? Refusal) Reason(HttpContext http, IFormCollection form)
+    public static async Task<(string? Reason, IResult? Refusal)> ReasonAsync(HttpContext http, IFormCollection form)
     {
         var reason = form["reason"].ToString().Trim() is { Length: > 0 } r ? r : null;
-        return OperatorText.Problem("reason", reason) is { } problem
+        var problem = OperatorText.Problem("reason", reason);
+        if (problem is null && await http.RequestServices.GetRequiredService<SecretVault>().IsHeldInAsync(reason, http.RequestAborted))
+        {
+            problem = OperatorText.SecretProblem("reason");
+        }
+
+        return problem is not null
             ? (null, ConsolePages.Error(http, StatusCodes.Status400BadRequest, "Reason refused", $"{problem}; nothing was changed: go back and edit the reason"))
             : (reason, null);
     }

@@ -3,6 +3,7 @@ using Mandate.Core.Approvals;
 using Mandate.Core.Configuration;
 using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
+using Mandate.Core.Secrets;
 using Mandate.Core.Storage;
 using Mandate.Server.Hosting;
 using Mandate.Server.Http;
@@ -30,7 +31,7 @@ internal static class ConsoleHost
     private static readonly Type[] Shared =
     [
         typeof(MandateOptions), typeof(TimeProvider), typeof(IMandateStore), typeof(ApprovalService),
-        typeof(RevocationService), typeof(RevocationList), typeof(PolicyProvider), typeof(ConsoleLoginCodes), typeof(IUnitOfWork),
+        typeof(RevocationService), typeof(RevocationList), typeof(PolicyProvider), typeof(ConsoleLoginCodes), typeof(IUnitOfWork), typeof(SecretVault),
     ];
 
     /// <summary>The console app when <c>console.listen</c> is set; null otherwise.</summary>

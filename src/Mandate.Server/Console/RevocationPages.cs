@@ -71,7 +71,7 @@ internal static class RevocationPages
             return refusal;
         }
 
-        var (reason, refusedReason) = ConsoleConfirm.Reason(http, form);
+        var (reason, refusedReason) = await ConsoleConfirm.ReasonAsync(http, form);
         if (refusedReason is not null)
         {
             return refusedReason;

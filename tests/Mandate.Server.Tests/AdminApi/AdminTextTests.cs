@@ -11,6 +11,8 @@ namespace Mandate.Server.Tests.AdminApi;
 [Trait("Invariant", "8")]
 public sealed class AdminTextTests : BrokerTest
 {
+    protected override string Configuration => VaultedTool.AddTo(TestBroker.Configuration);
+
     // A compact JWS as pasted from an Authorization header: {"alg":"ES256","typ":"JWT"}.{"sub":"alice"}.signature
     private const string Jwt = "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLWJ5dGVz";
 
@@ -64,6 +66,31 @@ public sealed class AdminTextTests : BrokerTest
 
         AssertRefused(reply, "holds a control or format character");
         Assert.Equal(0, Broker.Runtime.Revocations.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(EntryPoints))]
+    public async Task Invariant8_AdminTextHoldingAVaultedSecret_Returns400ProblemNeverRecordedNorEchoed(string method, string path, string body)
+    {
+        // An API key has no shape to catch it by, so the vault's own values are looked for.
+        var secret = await VaultedTool.SetAsync(Broker);
+
+        var reply = await SendAsync(method, path, body, $"rotated after {secret} leaked");
+
+        AssertRefused(reply, "holds a secret from the vault");
+        Assert.DoesNotContain(secret, reply.Json.GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, await Broker.AuditTableTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+    }
+
+    [Fact]
+    public async Task Revocation_ReasonNamingAVaultedToolButNotItsSecret_IsRecorded()
+    {
+        var secret = await VaultedTool.SetAsync(Broker);
+
+        var reply = await SendAsync("POST", "admin/revocations", """{"target":"user","value":"alice","reason":"TEXT"}""", $"{VaultedTool.Name} key rotated: {secret[..12]}…", expectRefusal: false);
+
+        Assert.Equal(HttpStatusCode.Created, reply.Status);
     }
 
     /// <summary>Each admin call that records who acted, with that field: a blank one would record nobody.</summary>

@@ -13,6 +13,8 @@ namespace Mandate.Server.Tests.Console;
 [Trait("Invariant", "8")]
 public sealed class ConsoleReasonTests : ConsoleTest
 {
+    protected override string Configuration => VaultedTool.AddTo(base.Configuration);
+
     private const string Jwt = "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLWJ5dGVz";
 
     public static TheoryData<string, string> Reasons => new()
@@ -59,6 +61,35 @@ public sealed class ConsoleReasonTests : ConsoleTest
         var posted = await browser.ConfirmAsync($"/approvals/{id}/deny", reason);
 
         AssertRefused(posted, rule);
+        Assert.Equal(ApprovalStatus.Pending, (await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None))!.Status);
+        Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.ApprovalDecided));
+    }
+
+    [Fact]
+    public async Task Invariant8_ConsoleRevokeReasonHoldingAVaultedSecret_Returns400AndChangesNothing()
+    {
+        var secret = await VaultedTool.SetAsync(Broker);
+        var admin = await OneTimeAdminAsync();
+
+        var posted = await admin.ConfirmAsync("/revocations/confirm?target=user&value=alice", $"rotated after {secret} leaked");
+
+        AssertRefused(posted, "holds a secret from the vault");
+        Assert.DoesNotContain(secret, posted.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, await Broker.AuditTableTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+    }
+
+    [Fact]
+    public async Task Invariant8_ConsoleApprovalReasonHoldingAVaultedSecret_Returns400AndLeavesItPending()
+    {
+        var secret = await VaultedTool.SetAsync(Broker);
+        var id = await AskAsync(Broker.RefundRequest());
+        var browser = await SignInAsync(Approver);
+
+        var posted = await browser.ConfirmAsync($"/approvals/{id}/deny", secret);
+
+        AssertRefused(posted, "holds a secret from the vault");
+        Assert.DoesNotContain(secret, posted.Html, StringComparison.Ordinal);
         Assert.Equal(ApprovalStatus.Pending, (await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None))!.Status);
         Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.ApprovalDecided));
     }
