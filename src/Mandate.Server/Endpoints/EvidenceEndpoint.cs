@@ -49,17 +49,13 @@ public static class EvidenceEndpoint
             return;
         }
 
-        EvidenceRequest? request;
-        try
+        if (await ClientRequestBody.ReadBoundedAsync(http.Request, FormReader.MaxBodyBytes, http.RequestAborted) is not { } body)
         {
-            request = await JsonSerializer.DeserializeAsync<EvidenceRequest>(http.Request.Body, Json, http.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            request = null;
+            await OAuthResponses.WriteErrorAsync(http, ClientRequestBody.Refusal(StatusCodes.Status413PayloadTooLarge));
+            return;
         }
 
-        var problem = request is null ? "send one JSON object, each member once: {\"kind\": \"eval\", \"subject\": \"repo@commit\", \"result\": \"pass\"|\"fail\", \"details\": {...}}" : request.Validate();
+        var (request, problem) = Read(body);
         if (request is null || problem is not null)
         {
             await OAuthResponses.WriteErrorAsync(http, EvidenceChecks.BodyInvalid.Refuse(problem ?? "send a JSON object"));
@@ -76,5 +72,28 @@ public static class EvidenceEndpoint
             w.WriteString("result", record.Result);
             w.WriteString("posted_by", record.PostedBy);
         });
+    }
+
+    /// <summary>The fact and why it is refused, if it is (where the reader stopped, never what it read there).</summary>
+    private static (EvidenceRequest? Request, string? Problem) Read(byte[] body)
+    {
+        const string Shape = "send {\"kind\": \"eval\", \"subject\": \"repo@commit\", \"result\": \"pass\"|\"fail\", \"details\": {...}}";
+
+        // RFC 8259 §8.1: JSON text is UTF-8. The reader checks only the strings it decodes, so a member the fact does
+        // not take would carry bytes that are not text past it.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            return (null, "the body is not UTF-8 text; " + Shape);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<EvidenceRequest>(body, Json) is { } request ? (request, request.Validate()) : (null, "the body is null, not a JSON object; " + Shape);
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $" (the reader stopped at line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
+            return (null, $"the body is not one JSON object with each member once{where}; {Shape}");
+        }
     }
 }

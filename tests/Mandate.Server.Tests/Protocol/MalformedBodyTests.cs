@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using Mandate.Core.Audit;
-using Mandate.Core.Development;
 using Mandate.Server.Tests.Harness;
 using Mandate.Server.Tests.Proxy;
 using Mandate.Server.Tests.Spiffe;
@@ -17,8 +16,6 @@ namespace Mandate.Server.Tests.Protocol;
 [Trait("Invariant", "7")]
 public sealed class MalformedBodyTests : ProxyTest
 {
-    private const string CiIssuer = "https://token.actions.example";
-
     /// <summary>Chunked bodies (RFC 9112 §7.1) whose framing breaks while the endpoint reads them.</summary>
     private static readonly (string Name, string Body)[] BrokenBodies =
     [
@@ -32,11 +29,7 @@ public sealed class MalformedBodyTests : ProxyTest
     public static TheoryData<string> Endpoints => ["token", "introspect", "revoke", "evidence", "proxy", "admin revocations", "admin secrets", "workload jwt"];
 
     protected override string Configuration(Uri upstream) =>
-        ProxyTestBroker.Configuration(upstream).Replace(
-            "tenants: [acme, partner] }\n",
-            $"tenants: [acme, partner] }}\n  - {{ name: ci, kind: ci, issuer: {CiIssuer}, jwks_file: ci.jwks.json, dev_signer: true }}\n",
-            StringComparison.Ordinal)
-        + "\n" + SpiffeBrokerTest.SpiffeConfiguration + "\n";
+        CiPoster.AddTo(ProxyTestBroker.Configuration(upstream)) + "\n" + SpiffeBrokerTest.SpiffeConfiguration + "\n";
 
     [Theory]
     [MemberData(nameof(Endpoints))]
@@ -282,7 +275,7 @@ public sealed class MalformedBodyTests : ProxyTest
             "token" => (broker, "POST /oauth2/token HTTP/1.1\r\nHost: broker\r\n" + Form),
             "introspect" => (broker, "POST /oauth2/introspect HTTP/1.1\r\nHost: broker\r\n" + Form + tool),
             "revoke" => (broker, "POST /oauth2/revoke HTTP/1.1\r\nHost: broker\r\n" + Form + tool),
-            "evidence" => (broker, "POST /evidence HTTP/1.1\r\nHost: broker\r\n" + Json + $"Authorization: Bearer {CiToken()}\r\n"),
+            "evidence" => (broker, "POST /evidence HTTP/1.1\r\nHost: broker\r\n" + Json + $"Authorization: Bearer {CiPoster.Token(Broker)}\r\n"),
             "proxy" => (RawHttp.Tcp(Broker.App.ProxyListener.Address!),
                 "POST /stripe/v1/echo HTTP/1.1\r\nHost: proxy\r\n" + Json + $"Authorization: Bearer {await StripeCredentialAsync("refunds:write")}\r\n"),
             "admin revocations" => (RawHttp.Unix(Broker.Options.AdminSocket), "POST /admin/revocations HTTP/1.1\r\nHost: mandate-admin\r\n" + Json),
@@ -290,11 +283,5 @@ public sealed class MalformedBodyTests : ProxyTest
             "workload jwt" => (RawHttp.Unix(Broker.Options.Spiffe.WorkloadSocket), "POST /v1/svid/jwt HTTP/1.1\r\nHost: localhost\r\n" + Json),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
-    }
-
-    private string CiToken()
-    {
-        using var ci = DevIssuer.Ensure(Broker.Options.Issuers.Single(i => i.Issuer == CiIssuer), Broker.Options.DataDirectory);
-        return ci.CreateToken("repo:acme/shop:ref:refs/heads/main", Broker.Options.Issuer, TimeSpan.FromMinutes(10), null, Broker.Now);
     }
 }
