@@ -23,7 +23,7 @@ internal static class AuditArchiveCommands
         var config = CommonOptions.Config();
         var before = new Option<string>("--before") { Description = "Archive up to the newest signed checkpoint made before this date (YYYY-MM-DD or ISO 8601; UTC unless an offset is given)", Required = true };
         var to = new Option<string>("--to") { Description = "The archive file to create (JSON lines); never overwritten", Required = true };
-        var jwks = new Option<string?>("--jwks") { Description = "Verify checkpoints with this JWKS file instead of the checkpoint keys in the store" };
+        var jwks = new Option<string?>("--jwks") { Description = "Verify checkpoints with this JWKS file (saved from the broker's /audit/jwks) instead of the checkpoint keys in the store" };
         var command = new Command("archive", "Export the audit records up to a signed checkpoint to a verified archive file, then prune them from the store") { config, before, to, jwks };
         command.SetAction((parse, ct) => ArchiveAsync(parse.GetValue(config)!, parse.GetValue(before)!, parse.GetValue(to)!, parse.GetValue(jwks), ct));
         return command;
@@ -143,7 +143,7 @@ internal static class AuditArchiveCommands
         Output.Line((result.ArchivedThrough > 0
             ? "[yellow]note:[/] the prune anchor's signature was checked against checkpoint keys read from the store itself; "
             : "[yellow]note:[/] the chain was checked against the store alone, which a chain rewritten wholesale also passes; ")
-            + "pass --checkpoint FILE --jwks <broker's JWKS> to check the chain against checkpoints and keys kept outside it");
+            + "pass --checkpoint FILE --jwks <a saved copy of the broker's /audit/jwks> to check the chain against checkpoints and keys kept outside it");
         return ExitCodes.Ok;
     }
 }

@@ -68,7 +68,7 @@ internal static class AuditCommands
         var config = CommonOptions.Config();
         var checkpoint = new Option<string?>("--checkpoint") { Description = "A signed checkpoint file: also prove the chain is the one the broker signed, up to its latest checkpoint" };
         var archive = new Option<string[]>("--archive") { Description = "Verify an archive file on its own instead of the store (repeatable, oldest first: each must continue the one before)", AllowMultipleArgumentsPerToken = false };
-        var jwks = new Option<string?>("--jwks") { Description = "Verify checkpoint signatures with this JWKS file instead of the checkpoint keys in the store" };
+        var jwks = new Option<string?>("--jwks") { Description = "Verify checkpoint signatures with this JWKS file (saved from the broker's /audit/jwks) instead of the checkpoint keys in the store" };
         var command = new Command("verify", "Check the hash chain: reports the first edited, deleted or reordered record") { config, checkpoint, archive, jwks };
         command.Validators.Add(result =>
         {

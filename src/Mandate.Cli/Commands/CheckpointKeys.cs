@@ -11,7 +11,7 @@ internal static class CheckpointKeys
     /// Said after a check that used the store's keys: whoever can rewrite the store can also add a key there and re-sign.
     /// </summary>
     public const string FromStoreNote = "[yellow]note:[/] checkpoint signatures were checked against keys read from the store itself; "
-        + "pass --jwks <broker's JWKS> to check them against keys from outside it";
+        + "pass --jwks <a saved copy of the broker's /audit/jwks> to check them against keys from outside it";
 
     /// <summary>The keys, or null when the JWKS file cannot be read (reported).</summary>
     public static async Task<Dictionary<string, JsonWebKey>?> LoadAsync(IMandateStore? store, string? jwksPath, CancellationToken ct) =>

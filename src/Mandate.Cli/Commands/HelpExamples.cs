@@ -12,8 +12,8 @@ internal static class HelpExamples
         ["mandate audit verify"] =
         [
             "mandate audit verify -c mandate.yaml",
-            "mandate audit verify -c mandate.yaml --checkpoint /var/lib/mandate/checkpoints.jsonl --jwks broker-jwks.json",
-            "mandate audit verify --archive audit-2026-10.jsonl --archive audit-2026-11.jsonl --jwks broker-jwks.json",
+            "mandate audit verify -c mandate.yaml --checkpoint /var/lib/mandate/checkpoints.jsonl --jwks audit-jwks.json",
+            "mandate audit verify --archive audit-2026-10.jsonl --archive audit-2026-11.jsonl --jwks audit-jwks.json",
         ],
         ["mandate audit query"] =
         [

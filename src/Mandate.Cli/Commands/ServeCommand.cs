@@ -3,6 +3,7 @@ using Mandate.Core.Configuration;
 using Mandate.Core.Policy;
 using Mandate.Core.Storage;
 using Mandate.Policy;
+using Mandate.Server.Endpoints;
 using Mandate.Server.Hosting;
 using Spectre.Console;
 
@@ -84,6 +85,11 @@ internal static class ServeCommand
         Output.Line($"  node          {Output.Escape(options.Node)}");
         Output.Line($"  store         {Output.Escape(app.Runtime.Store.Description)}");
         Output.Line($"  signing key   {Output.Escape(app.Runtime.Keys.Current.Active.Kid)} (sealed with {Output.Escape(app.Runtime.Kek.Source)})");
+        if (app.Runtime.CheckpointKeys is { } checkpointKeys)
+        {
+            Output.Line($"  audit keys    {Output.Escape(checkpointKeys.Current.Active.Kid)} (checkpoint key, published at {Output.Escape(options.Issuer.TrimEnd('/') + AuditJwksEndpoint.Path)})");
+        }
+
         Output.Line($"  admin socket  {Output.Escape(options.AdminSocket)}");
         if (app.ConsoleAddress is { } console)
         {

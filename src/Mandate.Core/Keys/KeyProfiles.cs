@@ -90,8 +90,9 @@ public static class KeyProfiles
     }
 
     /// <summary>
-    /// Audit checkpoints: ES256, a key per node on the token keys' schedule, published in the broker's JWKS with kids
-    /// prefixed <c>audit-checkpoint-</c>. A checkpoint is evidence for years, so a retired key stays published that long.
+    /// Audit checkpoints: ES256, a key per node on the token keys' schedule, published at <c>/audit/jwks</c> (not in the
+    /// token JWKS) with kids prefixed <c>audit-checkpoint-</c>. A checkpoint is evidence for years, so a retired key stays
+    /// published that long.
     /// </summary>
     public static KeyProfile AuditCheckpoint(MandateOptions options)
     {
@@ -104,7 +105,7 @@ public static class KeyProfiles
             RotateEvery = options.Keys.RotateEvery,
             PublishAhead = options.Keys.PublishAheadOrDefault,
             Overlap = Audit.Checkpoints.AuditCheckpoint.KeyPublishedFor,
-            Publication = KeyPublication.BrokerJwks,
+            Publication = KeyPublication.AuditJwks,
             KidPrefix = Audit.Checkpoints.AuditCheckpoint.KidPrefix,
             RecordsCreation = true,
         };

@@ -11,4 +11,7 @@ public enum KeyPublication
 
     /// <summary>The SPIFFE trust bundle (<c>x509-svid</c> and <c>jwt-svid</c> keys).</summary>
     SpiffeBundle,
+
+    /// <summary>The audit checkpoint keys' own JWKS, <c>/audit/jwks</c>, apart from the token keys.</summary>
+    AuditJwks,
 }

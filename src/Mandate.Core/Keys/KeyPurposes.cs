@@ -15,6 +15,9 @@ public static class KeyPurposes
     /// <summary>The JWT-SVID signing key (ES256), published in the SPIFFE bundle.</summary>
     public const string SpiffeJwt = "spiffe-jwt";
 
-    /// <summary>ES256, one per node: signed audit checkpoints, published at <c>/.well-known/jwks.json</c> with kids prefixed <c>audit-checkpoint-</c>.</summary>
+    /// <summary>
+    /// ES256, one per node: signed audit checkpoints, published at <c>/audit/jwks</c> with kids prefixed <c>audit-checkpoint-</c>;
+    /// never in <c>/.well-known/jwks.json</c>, so nothing that accepts Mandate's tokens accepts a checkpoint key.
+    /// </summary>
     public const string AuditCheckpoint = "audit-checkpoint";
 }

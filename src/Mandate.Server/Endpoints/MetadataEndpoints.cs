@@ -2,7 +2,6 @@ using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Protocol;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Mandate.Server.Endpoints;
 
@@ -70,6 +69,12 @@ public static class MetadataEndpoints
             metadata["spiffe_bundle_endpoint"] = issuer + SpiffeBundleEndpoint.Path;
         }
 
+        if (options.AuditCheckpoints.File is not null)
+        {
+            // RFC 8414 §2 allows additional parameters: where a verifier of signed audit checkpoints finds their keys.
+            metadata["mandate_audit_jwks_uri"] = issuer + AuditJwksEndpoint.Path;
+        }
+
         return Results.Json(metadata);
     }
 
@@ -79,20 +84,7 @@ public static class MetadataEndpoints
         ArgumentNullException.ThrowIfNull(keys);
         // Short cache: verifiers hold a new key well before it signs (keys.publish_ahead) and long before the old one leaves the set.
         http.Response.Headers.CacheControl = "public, max-age=60";
-        // Audit checkpoint keys (kid audit-checkpoint-…) sit beside the token keys; credential validation reads only the token ring.
-        var checkpointKeys = http.RequestServices.GetService<Core.Audit.Checkpoints.AuditCheckpointKeyRing>();
-        var jwks = checkpointKeys is null ? keys.Current.JwksJson : JoinJwks(keys.Current.JwksJson, checkpointKeys.Current.JwksJson);
-        return Results.Content(jwks, "application/jwk-set+json");
-    }
-
-    private static string JoinJwks(string first, string second)
-    {
-        var joined = System.Text.Json.Nodes.JsonNode.Parse(first)!["keys"]!.AsArray();
-        foreach (var key in System.Text.Json.Nodes.JsonNode.Parse(second)!["keys"]!.AsArray().ToList())
-        {
-            joined.Add(key!.DeepClone());
-        }
-
-        return new System.Text.Json.Nodes.JsonObject { ["keys"] = joined.DeepClone() }.ToJsonString();
+        // RFC 8725 §3.12: different keys for different kinds of JWTs; the checkpoint keys are at AuditJwksEndpoint.Path, never here.
+        return Results.Content(keys.Current.JwksJson, "application/jwk-set+json");
     }
 }

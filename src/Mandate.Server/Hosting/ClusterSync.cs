@@ -1,3 +1,4 @@
+using Mandate.Core.Audit.Checkpoints;
 using Mandate.Core.Cluster;
 using Mandate.Core.Credentials.Federation;
 using Mandate.Core.Keys;
@@ -12,8 +13,9 @@ namespace Mandate.Server.Hosting;
 /// <summary>
 /// Follows the change feed for the life of the node: on <see cref="ChangeTopic.Revocations"/> it reads the revocation
 /// changes it has not applied (other nodes' revocations and lifts); on <see cref="ChangeTopic.Keys"/> it re-reads every
-/// key ring, so the JWKS and the SPIFFE bundle list other nodes' keys. A failure here propagates to the feed, which
-/// marks itself not current (the revocation list then fails closed) and catches up again.
+/// key ring, so the key sets (token, federation, audit checkpoint) and the SPIFFE bundle list other nodes' keys. A
+/// failure here propagates to the feed, which marks itself not current (the revocation list then fails closed) and
+/// catches up again.
 /// </summary>
 internal sealed partial class ClusterSync : BackgroundService
 {
@@ -58,6 +60,12 @@ internal sealed partial class ClusterSync : BackgroundService
                 if (_services.GetService<SpiffeAuthority>() is { } spiffe)
                 {
                     await spiffe.ReloadAsync(cancellationToken);
+                }
+
+                // Every node's checkpoint keys are published at /audit/jwks, whichever node a verifier asks.
+                if (_services.GetService<AuditCheckpointKeyRing>() is { } checkpoints)
+                {
+                    await checkpoints.ReloadAsync(cancellationToken);
                 }
 
                 break;

@@ -201,6 +201,7 @@ public static class MandateServer
         }
 
         app.MapPublicDocument(MetadataEndpoints.JwksPath, MetadataEndpoints.Jwks);
+        app.MapPublicDocument(AuditJwksEndpoint.Path, AuditJwksEndpoint.Handle);
         app.MapFederation();
         app.MapGetAndHead("/healthz", () => Results.Text("ok"));
         app.MapAdmin();

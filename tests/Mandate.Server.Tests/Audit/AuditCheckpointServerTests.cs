@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Mandate.Core.Audit;
 using Mandate.Core.Audit.Checkpoints;
 using Mandate.Server.Endpoints;
@@ -8,24 +7,10 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Mandate.Server.Tests.Audit;
 
-/// <summary>A broker with <c>audit.checkpoints</c>: its JWKS publishes the checkpoint key and the admin socket writes checkpoints.</summary>
+/// <summary>A broker with <c>audit.checkpoints</c>: the admin socket writes checkpoints that verify with the keys at <c>/audit/jwks</c> (<see cref="AuditJwksTests"/>).</summary>
 public sealed class AuditCheckpointServerTests
 {
-    private const string CheckpointConfiguration = "audit:\n  checkpoints:\n    file: checkpoints/audit.jsonl\n    interval: 5m\n";
-
-    [Fact]
-    public async Task Jwks_PublishesTheCheckpointKeyBesideTheTokenKey()
-    {
-        await using var broker = await BrokerHarness.StartAsync(extraConfiguration: CheckpointConfiguration);
-
-        using var jwks = JsonDocument.Parse(await broker.Http.GetStringAsync(new Uri(MetadataEndpoints.JwksPath, UriKind.Relative)));
-
-        var keys = jwks.RootElement.GetProperty("keys").EnumerateArray().ToList();
-        var checkpointKey = Assert.Single(keys, k => k.GetProperty("kid").GetString()!.StartsWith(AuditCheckpoint.KidPrefix, StringComparison.Ordinal));
-        Assert.Equal("sig", checkpointKey.GetProperty("use").GetString());
-        Assert.Equal("ES256", checkpointKey.GetProperty("alg").GetString());
-        Assert.Contains(keys, k => k.GetProperty("kid").GetString() == broker.Runtime.Keys.Current.Active.Kid);
-    }
+    internal const string CheckpointConfiguration = "audit:\n  checkpoints:\n    file: checkpoints/audit.jsonl\n    interval: 5m\n";
 
     [Fact]
     public async Task AdminCheckpoint_WritesASignedLineOfTheHead_ThenNothingUntilTheHeadMoves()
@@ -41,7 +26,7 @@ public sealed class AuditCheckpointServerTests
         var head = (await AuditVerifier.VerifyAsync(broker.Runtime.Store, null, CancellationToken.None)).Head;
         Assert.Equal(head.Sequence, first.GetProperty("sequence").GetInt64());
         var line = Assert.Single(await File.ReadAllLinesAsync(Path.Combine(broker.Directory, "checkpoints", "audit.jsonl")));
-        var published = new JsonWebKeySet(await broker.Http.GetStringAsync(new Uri(MetadataEndpoints.JwksPath, UriKind.Relative)));
+        var published = new JsonWebKeySet(await broker.Http.GetStringAsync(new Uri(AuditJwksEndpoint.Path, UriKind.Relative)));
         var reading = await AuditCheckpoint.VerifyAsync(line, published.Keys.ToDictionary(k => k.Kid, k => k), broker.Options.Issuer);
         Assert.Null(reading.Refusal);
         Assert.Equal(head, reading.Checkpoint!.Head);

@@ -19,7 +19,7 @@ public sealed class AuditStreamCheckpointTests
     private const string Checkpoints = "audit:\n  checkpoints:\n    file: checkpoints/audit.jsonl\n  stream:\n";
 
     [Fact]
-    public async Task Stream_CheckpointWritten_GoesOnTheStreamAsALineThatVerifiesAgainstTheJwks()
+    public async Task Stream_CheckpointWritten_GoesOnTheStreamAsALineThatVerifiesAgainstTheAuditJwks()
     {
         await using var broker = await BrokerHarness.StartAsync(extraConfiguration: Checkpoints + "    file: siem/audit.jsonl\n");
         var path = Path.Combine(broker.Directory, "siem", "audit.jsonl");
@@ -33,7 +33,7 @@ public sealed class AuditStreamCheckpointTests
             () => Task.FromResult((line = StreamedLines.ReadFile(path).FirstOrDefault(l => l.Contains(AuditStreamLine.CheckpointType, StringComparison.Ordinal))) is not null),
             StreamedLines.Timeout,
             "checkpoint streamed");
-        var published = new JsonWebKeySet(await broker.Http.GetStringAsync(new Uri(MetadataEndpoints.JwksPath, UriKind.Relative)));
+        var published = new JsonWebKeySet(await broker.Http.GetStringAsync(new Uri(AuditJwksEndpoint.Path, UriKind.Relative)));
         var reading = await AuditCheckpoint.VerifyAsync(line!, published.Keys.ToDictionary(k => k.Kid, k => k), broker.Options.Issuer);
         Assert.Null(reading.Refusal);
         Assert.Equal(written.GetProperty("sequence").GetInt64(), reading.Checkpoint!.Sequence);

@@ -17,6 +17,7 @@ public sealed class CrossOriginTests : BrokerTest
     [InlineData(MetadataEndpoints.JwksPath)]
     [InlineData(FederationEndpoints.DiscoveryPath)]
     [InlineData(FederationEndpoints.JwksPath)]
+    [InlineData(AuditJwksEndpoint.Path)]
     public async Task PublicDocument_FromAnotherOrigin_ReadableByAnyOriginWithoutCredentials(string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));

@@ -9,6 +9,7 @@ public sealed class HeadRequestTests : BrokerTest
     [Theory]
     [InlineData(".well-known/oauth-authorization-server")]
     [InlineData(".well-known/jwks.json")]
+    [InlineData("audit/jwks")]
     [InlineData("healthz")]
     public async Task Head_PublicDocument_SameStatusAndTypeAsGetWithoutBody(string path)
     {
@@ -21,10 +22,12 @@ public sealed class HeadRequestTests : BrokerTest
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     }
 
-    [Fact]
-    public async Task Put_PublicDocument_Returns405AllowingGetAndHead()
+    [Theory]
+    [InlineData(".well-known/oauth-authorization-server")]
+    [InlineData("audit/jwks")]
+    public async Task Put_PublicDocument_Returns405AllowingGetAndHead(string path)
     {
-        using var put = await Broker.Http.PutAsync(".well-known/oauth-authorization-server", new StringContent(""));
+        using var put = await Broker.Http.PutAsync(path, new StringContent(""));
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, put.StatusCode);
         var allowed = put.Content.Headers.Allow;

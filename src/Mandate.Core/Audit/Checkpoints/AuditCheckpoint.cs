@@ -14,7 +14,7 @@ public sealed record AuditCheckpoint(long Sequence, string Hash, DateTimeOffset 
 {
     public const string TokenType = "mandate-audit-checkpoint+jwt";
 
-    /// <summary>The kid prefix of checkpoint keys, telling them apart from token keys in the broker's JWKS.</summary>
+    /// <summary>The kid prefix of checkpoint keys, telling them apart from token keys in a JWKS file that holds both (one saved before they moved to <c>/audit/jwks</c>).</summary>
     public const string KidPrefix = "audit-checkpoint-";
 
     /// <summary>How long a retired checkpoint key stays published: checkpoints are evidence for years.</summary>

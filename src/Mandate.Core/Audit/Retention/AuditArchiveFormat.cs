@@ -27,7 +27,7 @@ public static class AuditArchiveFormat
     public const string HashRule =
         "hash = lowercase hex SHA-256 of UTF-8 (sequence + \"\\n\" + previous_hash + \"\\n\" + payload); the first record's "
         + "previous_hash is the anchor's hash, or 64 zeros at record 1; checkpoint jws: ES256 compact JWS (typ "
-        + AuditCheckpoint.TokenType + ") over seq and hash, keys in the broker's JWKS (kid audit-checkpoint-*)";
+        + AuditCheckpoint.TokenType + ") over seq and hash, keys at the broker's /audit/jwks (kid audit-checkpoint-*)";
 
     public static string Header(long first, long last, DateTimeOffset created) => JsonSerializer.Serialize(
         new
