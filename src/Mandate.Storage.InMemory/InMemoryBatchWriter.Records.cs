@@ -85,7 +85,7 @@ internal sealed partial class InMemoryBatchWriter
         Unique(_approvals.ContainsKey(a.Id), "approvals.id");
 
         // A new approval has not been polled or decided: those columns are only ever set by later updates.
-        _approvals[a.Id] = a with { LastPolledAt = null, Approver = null, DecidedReason = null, DecidedAt = null, Jti = null };
+        _approvals[a.Id] = a with { LastPolledAt = null, PollIntervalSeconds = null, Approver = null, DecidedReason = null, DecidedAt = null, Jti = null };
     }
 
     private void WriteEvidence(EvidenceRecord e)

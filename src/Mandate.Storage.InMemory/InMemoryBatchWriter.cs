@@ -165,13 +165,31 @@ internal sealed partial class InMemoryBatchWriter
         return true;
     }
 
-    /// <summary>Records a poll of the approval <paramref name="id"/>; an unknown id changes nothing.</summary>
-    public void TouchApproval(string id, DateTimeOffset polledAt)
+    /// <summary>
+    /// Records a poll of the approval <paramref name="id"/> while its last one is still <paramref name="lastPolledAt"/>
+    /// (see <see cref="IApprovalStore.TryTouchApprovalAsync"/>); true when it was recorded.
+    /// </summary>
+    public bool TryTouchApproval(string id, DateTimeOffset? lastPolledAt, DateTimeOffset polledAt)
     {
-        if (_approvals.TryGetValue(id, out var a))
+        if (!_approvals.TryGetValue(id, out var a) || a.LastPolledAt != lastPolledAt)
         {
-            _approvals[id] = a with { LastPolledAt = polledAt };
+            return false;
         }
+
+        _approvals[id] = a with { LastPolledAt = polledAt };
+        return true;
+    }
+
+    /// <summary>Raises the poll interval of the approval <paramref name="id"/> to <paramref name="seconds"/>, never lowering it; true when it changed.</summary>
+    public bool RaisePollInterval(string id, int seconds)
+    {
+        if (!_approvals.TryGetValue(id, out var a) || a.PollIntervalSeconds >= seconds)
+        {
+            return false;
+        }
+
+        _approvals[id] = a with { PollIntervalSeconds = seconds };
+        return true;
     }
 
     /// <summary>The state with every change applied.</summary>

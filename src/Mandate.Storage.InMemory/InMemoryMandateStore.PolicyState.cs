@@ -97,15 +97,18 @@ public sealed partial class InMemoryMandateStore
         return Task.FromResult(changed);
     }
 
-    public Task TouchApprovalAsync(string id, DateTimeOffset polledAt, CancellationToken cancellationToken)
+    public Task<bool> TryTouchApprovalAsync(string id, DateTimeOffset? lastPolledAt, DateTimeOffset polledAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
         cancellationToken.ThrowIfCancellationRequested();
-        Write("record an approval poll", writer =>
-        {
-            writer.TouchApproval(id, polledAt);
-            return true;
-        });
+        return Task.FromResult(Write("record an approval poll", writer => writer.TryTouchApproval(id, lastPolledAt, polledAt)));
+    }
+
+    public Task RaisePollIntervalAsync(string id, int seconds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        cancellationToken.ThrowIfCancellationRequested();
+        Write("raise an approval's poll interval", writer => writer.RaisePollInterval(id, seconds));
         return Task.CompletedTask;
     }
 

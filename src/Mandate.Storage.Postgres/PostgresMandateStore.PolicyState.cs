@@ -75,22 +75,42 @@ public sealed partial class PostgresMandateStore
             cancellationToken);
     }
 
-    public Task TouchApprovalAsync(string id, DateTimeOffset polledAt, CancellationToken cancellationToken)
+    public Task<bool> TryTouchApprovalAsync(string id, DateTimeOffset? lastPolledAt, DateTimeOffset polledAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return WriteAsync(
+
+        // Of two nodes' polls judged on the same last poll, the second UPDATE waits for the first and then no longer matches.
+        return UpdateApprovalAsync(
             "record an approval poll",
             "The poll time was not recorded.",
-            async (connection, transaction) =>
-            {
-                await using var command = PostgresValues.Command(
-                    connection, "UPDATE approvals SET last_polled_at = $1 WHERE id = $2;", PostgresValues.Time(polledAt), PostgresValues.Text(id));
-                command.Transaction = transaction;
-                await command.ExecuteNonQueryAsync(cancellationToken);
-                return (true, true);
-            },
+            "UPDATE approvals SET last_polled_at = $1 WHERE id = $2 AND last_polled_at IS NOT DISTINCT FROM $3;",
+            [PostgresValues.Time(polledAt), PostgresValues.Text(id), PostgresValues.Time(lastPolledAt)],
             cancellationToken);
     }
+
+    public Task RaisePollIntervalAsync(string id, int seconds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return UpdateApprovalAsync(
+            "raise an approval's poll interval",
+            "The poll interval was not raised.",
+            "UPDATE approvals SET poll_interval_seconds = $1 WHERE id = $2 AND (poll_interval_seconds IS NULL OR poll_interval_seconds < $1);",
+            [PostgresValues.Integer(seconds), PostgresValues.Text(id)],
+            cancellationToken);
+    }
+
+    /// <summary>One UPDATE of an approval's poll state, without an audit record; true when it changed a row.</summary>
+    private Task<bool> UpdateApprovalAsync(string action, string consequence, string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken) =>
+        WriteAsync(
+            action,
+            consequence,
+            async (connection, transaction) =>
+            {
+                await using var command = PostgresValues.Command(connection, sql, parameters);
+                command.Transaction = transaction;
+                return (await command.ExecuteNonQueryAsync(cancellationToken) == 1, true);
+            },
+            cancellationToken);
 
     public Task<IReadOnlyList<EvidenceRecord>> LatestEvidenceAsync(string subject, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ internal static class PostgresPolicyStateSql
     private const string ApprovalColumns = """
         id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash, binding_message, rule,
         policy_version, decision_id, lifetime_seconds, created_at, expires_at, last_polled_at, approver, decided_reason, decided_at, jti,
-        identity_issued_at, sender_binding, user_issuer
+        identity_issued_at, sender_binding, user_issuer, poll_interval_seconds
         """;
 
     // The window's retention is set by its first increment. One statement for all of a batch's counters, each key
@@ -190,6 +190,7 @@ internal static class PostgresPolicyStateSql
                 IdentityIssuedAt = PostgresValues.ReadOptionalTime(reader, 22),
                 SenderBinding = PostgresValues.ReadOptionalText(reader, 23),
                 UserIssuer = PostgresValues.ReadOptionalText(reader, 24),
+                PollIntervalSeconds = reader.IsDBNull(25) ? null : reader.GetInt32(25),
             });
         }
 

@@ -71,13 +71,31 @@ public sealed partial class SqliteMandateStore
         return changed;
     }
 
-    public Task TouchApprovalAsync(string id, DateTimeOffset polledAt, CancellationToken cancellationToken) =>
-        WriteAsync(
+    public async Task<bool> TryTouchApprovalAsync(string id, DateTimeOffset? lastPolledAt, DateTimeOffset polledAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var touched = false;
+        await WriteAsync(
             "record an approval poll",
             "The poll time was not recorded.",
-            connection => SqlitePolicyStateWriter.ExecuteAsync(
-                connection, "UPDATE approvals SET last_polled_at = $at WHERE id = $id;", cancellationToken, ("$at", SqliteValues.Time(polledAt)), ("$id", id)),
+            async connection => touched = await SqlitePolicyStateWriter.ExecuteAsync(
+                connection, "UPDATE approvals SET last_polled_at = $at WHERE id = $id AND last_polled_at IS $last;", cancellationToken,
+                ("$at", SqliteValues.Time(polledAt)), ("$id", id), ("$last", SqliteValues.Time(lastPolledAt))) == 1,
             cancellationToken);
+        return touched;
+    }
+
+    public Task RaisePollIntervalAsync(string id, int seconds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return WriteAsync(
+            "raise an approval's poll interval",
+            "The poll interval was not raised.",
+            connection => SqlitePolicyStateWriter.ExecuteAsync(
+                connection, "UPDATE approvals SET poll_interval_seconds = $seconds WHERE id = $id AND (poll_interval_seconds IS NULL OR poll_interval_seconds < $seconds);",
+                cancellationToken, ("$seconds", seconds), ("$id", id)),
+            cancellationToken);
+    }
 
     public Task<IReadOnlyList<EvidenceRecord>> LatestEvidenceAsync(string subject, CancellationToken cancellationToken)
     {

@@ -56,7 +56,8 @@ public abstract partial class StoreContractTests
         var transition = new ApprovalTransition { Id = "missing", From = ApprovalStatus.Pending, To = ApprovalStatus.Approved, At = StoreTestData.Epoch };
 
         Assert.False(await store.TryTransitionApprovalAsync(transition, [StoreTestData.Event(1)], Cancellation));
-        await store.TouchApprovalAsync("missing", StoreTestData.Epoch, Cancellation);
+        Assert.False(await store.TryTouchApprovalAsync("missing", null, StoreTestData.Epoch, Cancellation));
+        await store.RaisePollIntervalAsync("missing", 10, Cancellation);
 
         Assert.Empty(await ReadAllAsync(store));
         Assert.Null(await store.GetApprovalAsync("missing", Cancellation));
@@ -78,7 +79,7 @@ public abstract partial class StoreContractTests
     public async Task CommitAsync_NewApprovalCarryingDecision_StoresItUndecided()
     {
         await using var store = await CreateMigratedStoreAsync();
-        var decided = Approval("a1") with { Approver = "admin:mallory", DecidedAt = StoreTestData.Epoch, Jti = "jti-x", LastPolledAt = StoreTestData.Epoch };
+        var decided = Approval("a1") with { Approver = "admin:mallory", DecidedAt = StoreTestData.Epoch, Jti = "jti-x", LastPolledAt = StoreTestData.Epoch, PollIntervalSeconds = 30 };
 
         await store.CommitAsync(new StoreBatch(decided), Cancellation);
 

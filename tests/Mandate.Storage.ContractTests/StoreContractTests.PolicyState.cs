@@ -109,7 +109,7 @@ public abstract partial class StoreContractTests
         await using var store = await CreateMigratedStoreAsync();
         await store.CommitAsync(new StoreBatch(Approval("a1"), Approval("a2") with { CreatedAt = StoreTestData.Epoch.AddSeconds(1) }), Cancellation);
         await store.TryTransitionApprovalAsync(new ApprovalTransition { Id = "a1", From = ApprovalStatus.Pending, To = ApprovalStatus.Denied, At = StoreTestData.Epoch, Approver = "x" }, [], Cancellation);
-        await store.TouchApprovalAsync("a2", StoreTestData.Epoch.AddSeconds(5), Cancellation);
+        Assert.True(await store.TryTouchApprovalAsync("a2", null, StoreTestData.Epoch.AddSeconds(5), Cancellation));
 
         var all = await store.ListApprovalsAsync(null, 10, Cancellation);
         var pending = await store.ListApprovalsAsync(ApprovalStatus.Pending, 10, Cancellation);

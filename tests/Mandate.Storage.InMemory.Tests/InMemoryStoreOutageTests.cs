@@ -31,7 +31,8 @@ public sealed class InMemoryStoreOutageTests
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.ListKeysAsync("token-signing", Cancellation));
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.ListRevocationsAsync(StoreTestData.Epoch, Cancellation));
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.GetApprovalAsync("a", Cancellation));
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.TouchApprovalAsync("a", StoreTestData.Epoch, Cancellation));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.TryTouchApprovalAsync("a", null, StoreTestData.Epoch, Cancellation));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.RaisePollIntervalAsync("a", 10, Cancellation));
         Assert.Throws<StoreUnavailableException>(() => store.ReadAuditAsync(new AuditQuery(), Cancellation));
     }
 

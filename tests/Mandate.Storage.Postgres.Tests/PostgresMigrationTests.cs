@@ -101,7 +101,8 @@ public sealed class PostgresMigrationTests : IAsyncDisposable
         await Assert.ThrowsAsync<InvalidOperationException>(() => readOnly.CommitAsync(StoreTestData.Events(3, 1), None));
         await Assert.ThrowsAsync<InvalidOperationException>(() => readOnly.TryTransitionApprovalAsync(
             new ApprovalTransition { Id = "a1", From = ApprovalStatus.Pending, To = ApprovalStatus.Approved, At = StoreTestData.Epoch, Approver = "x" }, [StoreTestData.Event(3)], None));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => readOnly.TouchApprovalAsync("a1", StoreTestData.Epoch, None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => readOnly.TryTouchApprovalAsync("a1", null, StoreTestData.Epoch, None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => readOnly.RaisePollIntervalAsync("a1", 10, None));
 
         var result = await AuditVerifier.VerifyAsync(readOnly, null, None);
         Assert.True(result.IsValid, result.Message);
@@ -109,6 +110,7 @@ public sealed class PostgresMigrationTests : IAsyncDisposable
         Assert.Single(await readOnly.ListRevocationsAsync(StoreTestData.Epoch, None));
         Assert.Equal(ApprovalStatus.Pending, (await readOnly.GetApprovalAsync("a1", None))!.Status);
         Assert.Null((await readOnly.GetApprovalAsync("a1", None))!.LastPolledAt);
+        Assert.Null((await readOnly.GetApprovalAsync("a1", None))!.PollIntervalSeconds);
     }
 
     private static Approval Approval(string id) => new()

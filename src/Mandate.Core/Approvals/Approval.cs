@@ -79,8 +79,15 @@ public sealed record Approval : IStoreChange
     public string? SenderBinding { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
 
-    /// <summary>When the agent may poll next (CIBA §7.3 <c>slow_down</c>).</summary>
+    /// <summary>When the agent last polled and was answered <c>authorization_pending</c>; the next poll is judged from it (CIBA §11 <c>slow_down</c>).</summary>
     public DateTimeOffset? LastPolledAt { get; init; }
+
+    /// <summary>
+    /// Seconds the agent must now keep between polls: every <c>slow_down</c> answer raised it by 5 (CIBA §11), up to a
+    /// maximum. Null until the first <c>slow_down</c> (and for approvals asked before it was recorded): the interval of
+    /// the pending answer.
+    /// </summary>
+    public int? PollIntervalSeconds { get; init; }
 
     public string? Approver { get; init; }
     public string? DecidedReason { get; init; }

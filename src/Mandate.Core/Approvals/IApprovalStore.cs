@@ -38,6 +38,19 @@ public interface IApprovalStore
     /// </summary>
     Task<bool> TryTransitionApprovalAsync(ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken);
 
-    /// <summary>Records that the agent polled (for slow_down); no audit record; an unknown id changes nothing.</summary>
-    Task TouchApprovalAsync(string id, DateTimeOffset polledAt, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records a poll answered <c>authorization_pending</c> at <paramref name="polledAt"/>, only while the approval's
+    /// <see cref="Approval.LastPolledAt"/> is still <paramref name="lastPolledAt"/>, the value the poll was judged on
+    /// (null: never polled). Returns false, writing nothing, when another poll was recorded meanwhile (or the id is
+    /// unknown), so of two polls judged on the same state at most one is accepted. No audit record. Throws
+    /// <see cref="Storage.StoreUnavailableException"/> when not durable.
+    /// </summary>
+    Task<bool> TryTouchApprovalAsync(string id, DateTimeOffset? lastPolledAt, DateTimeOffset polledAt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Raises the approval's <see cref="Approval.PollIntervalSeconds"/> to <paramref name="seconds"/> after a
+    /// <c>slow_down</c> answer; an interval already at least that long is kept (it never shrinks). No audit record; an
+    /// unknown id changes nothing. Throws <see cref="Storage.StoreUnavailableException"/> when not durable.
+    /// </summary>
+    Task RaisePollIntervalAsync(string id, int seconds, CancellationToken cancellationToken);
 }

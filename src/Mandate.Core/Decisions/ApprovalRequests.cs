@@ -20,6 +20,15 @@ public sealed class ApprovalRequests
     /// <summary>Seconds an agent must wait between polls (CIBA §7.3 <c>interval</c>).</summary>
     public const int PollInterval = 5;
 
+    /// <summary>Seconds every <c>slow_down</c> answer adds to an approval's poll interval (CIBA §11).</summary>
+    public const int SlowDownIncrement = 5;
+
+    /// <summary>
+    /// The longest poll interval <c>slow_down</c> raises an approval's to, in seconds: an agent that keeps polling too
+    /// fast is held to one <c>authorization_pending</c> a minute. A decided approval is answered at any pace.
+    /// </summary>
+    public const int MaxPollInterval = 60;
+
     private readonly IUnitOfWork _trail;
     private readonly IApprovalStore _store;
     private readonly AttestStage _attest;

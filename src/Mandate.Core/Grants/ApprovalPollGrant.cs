@@ -3,7 +3,6 @@ using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
 using Mandate.Core.AuthorizationDetails;
 using Mandate.Core.Configuration;
-using Mandate.Core.Decisions;
 using Mandate.Core.Issuance;
 using Mandate.Core.Mcp;
 using Mandate.Core.Minting;
@@ -21,9 +20,10 @@ namespace Mandate.Core.Grants;
 
 /// <summary>
 /// The CIBA poll (grant_type <c>urn:openid:params:grant-type:ciba</c>, OpenID CIBA §10.1, §11): the agent that
-/// asked presents <c>auth_req_id</c> and its actor_token. Pending → authorization_pending, too fast → slow_down,
-/// denied → access_denied, expired → expired_token, approved → the credential, issued through the Issue stage with
-/// the approval consumed in the same transaction as its record. A second poll finds it consumed: invalid_grant.
+/// asked presents <c>auth_req_id</c> and its actor_token. Pending → authorization_pending, too fast → slow_down (raising
+/// the interval the broker requires, <see cref="ApprovalPollPace"/>), denied → access_denied, expired → expired_token,
+/// approved → the credential, issued through the Issue stage with the approval consumed in the same transaction as its
+/// record. A second poll finds it consumed: invalid_grant.
 /// The caller is attested by the same Attest stage as every other grant, and every poll of a live approval (pending
 /// or approved) re-checks that the agent, run, tenant and user still stand at that moment, and that the policy in force
 /// still has the rule that asked for it (<see cref="ApprovalPolicyCheck"/>); a refusal is
@@ -167,7 +167,8 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
         }
 
         // A versioned policy decides at issuance too: a reload that dropped or changed the rule that asked withdraws it.
-        if (ApprovalPolicyCheck.Refusal(approval, _policy.Current) is { } changed)
+        var policy = _policy.Current;
+        if (ApprovalPolicyCheck.Refusal(approval, policy) is { } changed)
         {
             var error = ApprovalChecks.PolicyChanged.Refuse($"approval '{id}' can no longer be collected, nothing was issued: {changed}; make a new token request");
             await WithdrawAsync(approval, ApprovalAuditEvents.Withdrawn(approval, ApprovalChecks.PolicyChanged.Id, error.Description, null, now, _options.Node), cancellationToken);
@@ -176,19 +177,19 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
 
         if (approval.Status == ApprovalStatus.Approved)
         {
-            return await CollectAsync(approval, request.Binding, run, now, cancellationToken);
+            return await CollectAsync(approval, request.Binding, run, policy.Version, now, cancellationToken);
         }
 
-        if (approval.LastPolledAt is { } last && now - last < TimeSpan.FromSeconds(ApprovalRequests.PollInterval))
+        // CIBA §11: slow_down is "a variant of authorization_pending": a decided approval was answered above at any pace.
+        if (await ApprovalPollPace.SlowDownAsync(_store, approval, now, cancellationToken) is { } slowDown)
         {
-            return ApprovalChecks.SlowDown.Refuse($"poll at most every {ApprovalRequests.PollInterval} seconds (CIBA §11); add 5 seconds to your interval");
+            return slowDown;
         }
 
-        await _store.TouchApprovalAsync(id, now, cancellationToken);
         return ApprovalChecks.Pending.Refuse($"approval '{id}' is still waiting for a human: {approval.BindingMessage}");
     }
 
-    private async Task<Result<TokenResponse>> CollectAsync(Approval approval, SenderBinding binding, RunRecord? run, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Result<TokenResponse>> CollectAsync(Approval approval, SenderBinding binding, RunRecord? run, string policyInForce, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // A request bound to a key is approved for that key: collecting it as bearer (or with another key) would hand out
         // the credential that the policy's sender_constraint, or the agent's own choice, meant to be useless if stolen.
@@ -232,6 +233,9 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
         };
         var evidence = ApprovalAuditEvents.Evidence(approval);
         evidence["approver"] = approval.Approver ?? "";
+        // The credential's pol names the version the approval was asked under; a reload since then is on the record too.
+        evidence["approval_policy_version"] = approval.PolicyVersion;
+        evidence["policy_version_in_force"] = policyInForce;
         SenderBindingEvidence.Add(evidence, binding);
         var grounds = new IssuanceGrounds(evidence, approval.Tool, approval.User, approval.Rule, $"approved by {approval.Approver}");
         var transition = new ApprovalTransition { Id = approval.Id, From = ApprovalStatus.Approved, To = ApprovalStatus.Consumed, At = now };

@@ -37,6 +37,9 @@ internal sealed class ApprovalSpanTagging : IApprovalStore
     public Task<Approval?> FindApprovalByBindingAsync(string bindingHash, CancellationToken cancellationToken) =>
         _inner.FindApprovalByBindingAsync(bindingHash, cancellationToken);
 
-    public Task TouchApprovalAsync(string id, DateTimeOffset polledAt, CancellationToken cancellationToken) =>
-        _inner.TouchApprovalAsync(id, polledAt, cancellationToken);
+    public Task<bool> TryTouchApprovalAsync(string id, DateTimeOffset? lastPolledAt, DateTimeOffset polledAt, CancellationToken cancellationToken) =>
+        _inner.TryTouchApprovalAsync(id, lastPolledAt, polledAt, cancellationToken);
+
+    public Task RaisePollIntervalAsync(string id, int seconds, CancellationToken cancellationToken) =>
+        _inner.RaisePollIntervalAsync(id, seconds, cancellationToken);
 }

@@ -88,7 +88,9 @@ internal sealed class ScriptedStore : IMandateStore
     public Task<bool> TryTransitionApprovalAsync(Core.Approvals.ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken) =>
         Task.FromResult(false);
 
-    public Task TouchApprovalAsync(string id, DateTimeOffset polledAt, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<bool> TryTouchApprovalAsync(string id, DateTimeOffset? lastPolledAt, DateTimeOffset polledAt, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    public Task RaisePollIntervalAsync(string id, int seconds, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<IReadOnlyList<Core.Evidence.EvidenceRecord>> LatestEvidenceAsync(string subject, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Core.Evidence.EvidenceRecord>>([]);

@@ -55,6 +55,9 @@ public sealed class McpApprovalRaceTests
         public Task<bool> TryTransitionApprovalAsync(ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken) =>
             store.TryTransitionApprovalAsync(transition, auditEvents, cancellationToken);
 
-        public Task TouchApprovalAsync(string id, DateTimeOffset polledAt, CancellationToken cancellationToken) => store.TouchApprovalAsync(id, polledAt, cancellationToken);
+        public Task<bool> TryTouchApprovalAsync(string id, DateTimeOffset? lastPolledAt, DateTimeOffset polledAt, CancellationToken cancellationToken) =>
+            store.TryTouchApprovalAsync(id, lastPolledAt, polledAt, cancellationToken);
+
+        public Task RaisePollIntervalAsync(string id, int seconds, CancellationToken cancellationToken) => store.RaisePollIntervalAsync(id, seconds, cancellationToken);
     }
 }

@@ -91,6 +91,36 @@ public sealed class ApprovalPolicyChangeTests : ApprovalTest
         Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.ApprovalRefused));
     }
 
+    [Fact]
+    public async Task Invariant5_Poll_ReloadKeepsTheRule_IssuanceRecordNamesTheAskedAndTheInForceVersion()
+    {
+        var id = await AskAsync(Broker.RefundRequest());
+        var asked = Broker.Runtime.Policy.Current.Version;
+        await ApproveAsync(id);
+        await ReloadAsync(ApprovalPolicy + "\n# reworded comment: the rule stands\n");
+
+        var token = IssuedTokens.Read(Expect.Issued(await PollAsync(id)));
+
+        var record = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance), e => e.Evidence.GetValueOrDefault("approval_id") == id);
+        Assert.Equal((asked, asked), (record.PolicyVersion, record.Evidence["approval_policy_version"]));
+        Assert.Equal(Broker.Runtime.Policy.Current.Version, record.Evidence["policy_version_in_force"]);
+        Assert.NotEqual(asked, record.Evidence["policy_version_in_force"]);
+        Assert.Equal(asked, token.GetClaim("pol").Value);
+    }
+
+    [Fact]
+    public async Task Invariant5_Poll_NoReload_IssuanceRecordNamesTheSameVersionTwice()
+    {
+        var id = await AskAsync(Broker.RefundRequest());
+        var version = Broker.Runtime.Policy.Current.Version;
+        await ApproveAsync(id);
+
+        Expect.Issued(await PollAsync(id));
+
+        var record = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance), e => e.Evidence.GetValueOrDefault("approval_id") == id);
+        Assert.Equal((version, version, version), (record.PolicyVersion, record.Evidence["approval_policy_version"], record.Evidence["policy_version_in_force"]));
+    }
+
     private async Task ReloadAsync(string policy)
     {
         var before = Broker.Runtime.Policy.Current.Version;

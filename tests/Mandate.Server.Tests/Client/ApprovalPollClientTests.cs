@@ -45,6 +45,23 @@ public sealed class ApprovalPollClientTests : ApprovalTest
     }
 
     [Fact]
+    public async Task PollApprovalAsync_PollsFasterThanAskedThenSlowDown_CollectsOnceApproved()
+    {
+        var pending = (await Assert.ThrowsAsync<MandateApprovalPendingException>(() => new MandateClient(Broker.Http).ExchangeAsync(BigRefundRequest()))).Pending;
+        using var http = new HttpClient(new ApproveOnSlowDown(() => ApproveAsync(pending.AuthReqId)) { InnerHandler = new HttpClientHandler() }) { BaseAddress = Broker.Http.BaseAddress };
+        var client = new MandateClient(http, new MandateClientOptions { Time = Broker.Clock });
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+
+        // Told 2 seconds instead of 5: the second poll gets slow_down (10 s now required), and a human approves meanwhile.
+        var polling = client.PollApprovalAsync(pending with { Interval = TimeSpan.FromSeconds(2) }, Broker.Svid(SupportAgent), bound.Token);
+        var credential = await ClockDriver.RunAsync(Broker.Clock, polling, TimeSpan.FromMilliseconds(20));
+
+        Assert.Equal("Bearer", credential.TokenType);
+        var approval = await Broker.Runtime.Store.GetApprovalAsync(pending.AuthReqId, CancellationToken.None);
+        Assert.Equal((ApprovalStatus.Consumed, 10), (approval!.Status, approval.PollIntervalSeconds));
+    }
+
+    [Fact]
     public async Task PollApprovalAsync_Denied_ThrowsAccessDenied()
     {
         var client = new MandateClient(Broker.Http, new MandateClientOptions { Time = Broker.Clock });
@@ -86,6 +103,24 @@ public sealed class ApprovalPollClientTests : ApprovalTest
         var unknown = await Assert.ThrowsAsync<MandateErrorException>(() => admin.DecideApprovalAsync("areq_missing", approve: true, "admin:carol", null));
 
         Assert.Equal((404, "admin.approval_unknown"), (unknown.Status, unknown.CheckId));
+    }
+
+    /// <summary>Lets a human approve as soon as the broker first answers slow_down, before the SDK sees that answer.</summary>
+    private sealed class ApproveOnSlowDown(Func<Task> approve) : DelegatingHandler
+    {
+        private bool _approved;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (!_approved && (await response.Content.ReadAsStringAsync(cancellationToken)).Contains("\"slow_down\"", StringComparison.Ordinal))
+            {
+                _approved = true;
+                await approve();
+            }
+
+            return response;
+        }
     }
 
     private CredentialRequest BigRefundRequest() => new()

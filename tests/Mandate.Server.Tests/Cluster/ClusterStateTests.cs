@@ -49,6 +49,25 @@ public sealed class ClusterStateTests
     }
 
     [PostgresFact]
+    public async Task Approval_SlowDownOnB_HeldOnA_AndOfPollsOnBothAtOnceOneIsPending()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(policy: ApprovalTest.ApprovalPolicy, configuration: ApprovalTest.ApprovalConfiguration);
+        var ask = await cluster.A.PostFormAsync("oauth2/token", cluster.A.RefundRequest().ToForm().Append(new("authorization_details", ApprovalTest.BigRefund)));
+        var id = ask.Member("auth_req_id") ?? throw new Xunit.Sdk.XunitException(ask.ToString());
+        Expect.Refused(await PollAsync(cluster.A, id), "authorization_pending");
+
+        cluster.Clock.Advance(TimeSpan.FromSeconds(1));
+        Expect.Refused(await PollAsync(cluster.B, id), "slow_down", "poll at most every 10 seconds");
+        cluster.Clock.Advance(TimeSpan.FromSeconds(6));
+        Expect.Refused(await PollAsync(cluster.A, id), "slow_down", "sooner than 10 seconds", "poll at most every 15 seconds");
+
+        cluster.Clock.Advance(TimeSpan.FromSeconds(15));
+        var replies = await Task.WhenAll(Enumerable.Range(0, 4).SelectMany(_ => new[] { PollAsync(cluster.A, id), PollAsync(cluster.B, id) }));
+        Assert.Single(replies, r => r.Error == "authorization_pending");
+        Assert.All(replies, r => Assert.True(r.Error is "authorization_pending" or "slow_down", r.ToString()));
+    }
+
+    [PostgresFact]
     public async Task Approval_AskedOnA_RetriedOnB_AnsweredWithTheSameAuthReqId()
     {
         await using var cluster = await ClusterHarness.StartAsync(policy: ApprovalTest.ApprovalPolicy, configuration: ApprovalTest.ApprovalConfiguration);
