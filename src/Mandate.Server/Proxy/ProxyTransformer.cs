@@ -168,7 +168,11 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
             var scrubbed = Scrub(value);
             if (upstream.BindSessionId is { } bind && name.Equals(Mandate.Mcp.McpHeaderNames.SessionId, StringComparison.OrdinalIgnoreCase))
             {
-                scrubbed = [.. scrubbed.Select(bind)];
+                scrubbed = [.. scrubbed.Select(bind).OfType<string>()];
+                if (scrubbed.Length == 0)
+                {
+                    continue;
+                }
             }
 
             to.Headers[name] = scrubbed;

@@ -12,8 +12,11 @@ internal sealed record ProxyUpstreamCall(Uri Uri, string InjectHeader, string In
     /// <summary>When set, the upstream response body is relayed through it (the MCP gateway filters <c>tools/list</c>).</summary>
     public ProxyResponseFilter? ResponseFilter { get; init; }
 
-    /// <summary>When set, each <c>Mcp-Session-Id</c> the upstream answers with reaches the agent as this gives it (the MCP gateway binds sessions to their caller).</summary>
-    public Func<string, string>? BindSessionId { get; init; }
+    /// <summary>
+    /// When set, each <c>Mcp-Session-Id</c> the upstream answers with reaches the agent as this gives it, or not at all when
+    /// it gives null (the MCP gateway binds sessions to their caller, and relays none under a revision without sessions).
+    /// </summary>
+    public Func<string, string?>? BindSessionId { get; init; }
 
     /// <summary>
     /// When set, the upstream's challenges concern the injected credential, never the agent's (the MCP gateway): an upstream

@@ -42,6 +42,9 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
     /// <summary>A request header that makes the server answer with fields naming its internal address, as a hostile MCP server would.</summary>
     public const string PlantAddresses = "X-Plant-Addresses";
 
+    /// <summary>A request header whose value the server answers as its <c>Mcp-Session-Id</c>, as a server minting sessions for every revision would.</summary>
+    public const string PlantSessionId = "X-Plant-Session-Id";
+
     /// <summary>A request header whose value the server answers as a status, with a Location at its internal address (3xx).</summary>
     public const string RedirectWith = "X-Redirect-With";
 
@@ -85,6 +88,16 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
                 http.Response.Headers.Link = $"<{InternalEndpoint}>; rel=\"alternate\"";
                 http.Response.Headers["Refresh"] = "0; url=" + InternalEndpoint;
                 http.Response.Headers.AltSvc = "h2=\"mcp.internal.example:443\"";
+            }
+
+            if (http.Request.Headers[PlantSessionId] is [{ } planted])
+            {
+                // In place of any id the SDK chose, as the answer starts.
+                http.Response.OnStarting(() =>
+                {
+                    http.Response.Headers["Mcp-Session-Id"] = planted;
+                    return Task.CompletedTask;
+                });
             }
 
             if (int.TryParse(http.Request.Headers[RedirectWith], out var redirect))

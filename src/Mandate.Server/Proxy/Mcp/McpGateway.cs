@@ -88,25 +88,21 @@ internal sealed class McpGateway
         }
 
         call.Rule = credential!.Rule;
-        if (sessionDelete)
+        if (!sessionDelete)
         {
-            call.McpMethod = "(session end)";
-            // Streamable HTTP §Protocol Version Header: an unsupported version is a 400 on any request, a DELETE too,
-            // before its session is looked up.
-            if (McpHeaderValidator.ValidateWithoutBody(McpRequestHeaders.Read(name => request.Headers[name])) is { } unsupported)
-            {
-                return await McpReplies.WireErrorAsync(http, unsupported);
-            }
+            return await HandlePostAsync(http, call, tool, target, credential);
         }
 
-        if (_sessions.Resolve(request, tool.Name, credential.Claims) is { } sessionRefused)
+        call.McpMethod = "(session end)";
+        // Streamable HTTP §Protocol Version Header: an unsupported version is a 400 on any request, a DELETE too,
+        // before its session is looked up.
+        if (McpHeaderValidator.ValidateWithoutBody(McpRequestHeaders.Read(name => request.Headers[name])) is { } unsupported)
         {
-            return sessionRefused;
+            return await McpReplies.WireErrorAsync(http, unsupported);
         }
 
-        return sessionDelete
-            ? await ForwardAsync(http, call, tool, target, credential, null, tool.Mcp!.ScopesFor(null), null)
-            : await HandlePostAsync(http, call, tool, target, credential);
+        return _sessions.Resolve(request, tool.Name, credential.Claims)
+            ?? await ForwardAsync(http, call, tool, target, credential, null, tool.Mcp!.ScopesFor(null), null, sessions: true);
     }
 
     private async Task<ProxyRefusal?> HandlePostAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target, ProxyCredential credential)
@@ -138,9 +134,17 @@ internal sealed class McpGateway
             call.McpCall = new McpCallRecord { Tool = message.Name!, ArgumentsJson = message.Arguments.GetRawText(), ProtocolVersion = version };
         }
 
+        // Streamable HTTP §Protocol Version Header: an unsupported version is a 400 on any request; the session comes after.
         if (McpHeaderValidator.Validate(headers, message) is { } mismatch)
         {
             return await McpReplies.WireErrorAsync(http, mismatch);
+        }
+
+        // Validated, it is 2026-07-28 exactly when MCP-Protocol-Version says so (a body declaring it needs the header).
+        var sessions = version != McpProtocolVersions.Latest;
+        if (_sessions.Resolve(http.Request, tool.Name, credential.Claims, sessions) is { } sessionRefused)
+        {
+            return sessionRefused;
         }
 
         if (message.Kind == McpMessageKind.Response && McpProtocolVersions.RequiresHeaderValidation(version))
@@ -171,7 +175,7 @@ internal sealed class McpGateway
                 contentType, upstreamBody, _ => RecordBeforeResultAsync(call), (int)Math.Min(_options.MaxResponseBody ?? 16L * 1024 * 1024, int.MaxValue))),
             _ => null,
         };
-        return await ForwardAsync(http, call, tool, target, credential, body, scopes, filter);
+        return await ForwardAsync(http, call, tool, target, credential, body, scopes, filter, sessions);
     }
 
     private async Task<ProxyRefusal?> DecideAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyCredential credential, McpMessage message)
@@ -207,7 +211,7 @@ internal sealed class McpGateway
         }
     }
 
-    private async Task<ProxyRefusal?> ForwardAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target, ProxyCredential credential, byte[]? body, IReadOnlyList<string> scopes, ProxyResponseFilter? filter)
+    private async Task<ProxyRefusal?> ForwardAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target, ProxyCredential credential, byte[]? body, IReadOnlyList<string> scopes, ProxyResponseFilter? filter, bool sessions)
     {
         string header;
         string value;
@@ -251,7 +255,8 @@ internal sealed class McpGateway
         var upstream = new Uri(tool.Upstream! + (target.Query is null ? "" : "?" + target.Query), UriKind.Absolute);
         call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
         var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, BufferedContentType = body is null ? null : McpContentType.Json, ResponseFilter = filter,
-            BindSessionId = id => _sessions.Bind(tool.Name, credential.Claims, id), UpstreamChallengesAreOurs = true,
+            // A revision without sessions gets no upstream Mcp-Session-Id, bound or not.
+            BindSessionId = sessions ? id => _sessions.Bind(tool.Name, credential.Claims, id) : McpSessions.NotRelayed, UpstreamChallengesAreOurs = true,
             RefuseRedirectsAs = McpGatewayChecks.UpstreamRedirect, DropCookies = true, DropUpstreamAddresses = true };
         return await _forwarder.ForwardAsync(http, call, upstreamCall, new SecretScrubber(secret));
     }

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 namespace Mandate.Server.Proxy.Mcp;
 
 /// <summary>
-/// Binds the MCP sessions of protocol revisions before 2026-07-28 to the caller that opened them (MCP security best
+/// Binds the MCP sessions of protocol revisions before 2026-07-28 (which has none) to the caller that opened them (MCP security best
 /// practices §Session Hijacking: session ids bound to the user, never used to authenticate). Every agent presents the
 /// same vaulted key to a kind secret MCP server, so the server cannot tell whose session an id is; the gateway can.
 /// The agent sees <c>{upstream id}.{tag}</c>, the tag an HMAC over the server, agent, tenant, user, run and upstream id
@@ -35,10 +35,19 @@ internal sealed class McpSessions
     /// <summary>
     /// Checks the request's <c>Mcp-Session-Id</c>, if any, and puts the upstream's id in its place. A session this caller
     /// did not open through the gateway for this server (another agent's, tenant's, user's or run's, or a made-up one) is 404,
-    /// as for a session that ended (streamable HTTP §Session Management: the client then starts a new session).
+    /// as for a session that ended (streamable HTTP §Session Management: the client then starts a new session). Under a
+    /// revision without sessions (<paramref name="sessions"/> false: 2026-07-28) the id is removed unread.
     /// </summary>
-    public ProxyRefusal? Resolve(HttpRequest request, string tool, IssuedToken caller)
+    public ProxyRefusal? Resolve(HttpRequest request, string tool, IssuedToken caller, bool sessions = true)
     {
+        if (!sessions)
+        {
+            // Streamable HTTP 2026-07-28 §Backward Compatibility: an Mcp-Session-Id on a request is ignored, so not looked up,
+            // not refused and not forwarded (an upstream speaking an older revision too must not take it as a session).
+            request.Headers.Remove(McpHeaderNames.SessionId);
+            return null;
+        }
+
         var presented = request.Headers[McpHeaderNames.SessionId];
         if (presented.Count == 0)
         {
@@ -58,6 +67,12 @@ internal sealed class McpSessions
         request.Headers[McpHeaderNames.SessionId] = upstreamId;
         return null;
     }
+
+    /// <summary>
+    /// What the agent gets for an upstream <c>Mcp-Session-Id</c> under 2026-07-28: nothing (streamable HTTP 2026-07-28
+    /// §Backward Compatibility: do not mint or echo session ids), so a client cannot take that revision for one with sessions.
+    /// </summary>
+    public static string? NotRelayed(string upstreamId) => null;
 
     /// <summary>The session id the agent gets for the upstream's <paramref name="upstreamId"/>.</summary>
     public string Bind(string tool, IssuedToken caller, string upstreamId) => upstreamId + "." + Tag(tool, caller, upstreamId);
