@@ -42,6 +42,7 @@ internal sealed partial class ProxyAudit
         Add(evidence, "upstream", call.Upstream);
         Add(evidence, "secret_version", call.SecretVersion?.ToString(CultureInfo.InvariantCulture));
         Add(evidence, "problem", call.Refusal?.Title);
+        Add(evidence, "check_id", call.Refusal?.CheckId);
         Add(evidence, "mcp_method", call.McpMethod is { Length: > 64 } m ? m[..64] : call.McpMethod);
         var outcome = call.Refusal is null ? "forwarded" : call.Forwarded ? "failed" : "refused";
         await CommitAsync(Event(EgressAuditKinds.ProxyCall, call, outcome, call.Refusal?.Detail, evidence) with { Rule = call.Rule }, call);

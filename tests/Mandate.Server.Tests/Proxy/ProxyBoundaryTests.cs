@@ -42,7 +42,7 @@ public sealed class ProxyBoundaryTests : ProxyTest
         Assert.Contains("run revocation", await ProblemAsync(response, HttpStatusCode.Unauthorized), StringComparison.Ordinal);
         Assert.Empty(Upstream.Received);
         var refused = Assert.Single(await Broker.AuditEventsAsync(EgressAuditKinds.ProxyCall));
-        Assert.Equal(("refused", "401"), (refused.Outcome, refused.Evidence["status"]));
+        Assert.Equal(("refused", "401", "proxy.credential_revoked"), (refused.Outcome, refused.Evidence["status"], refused.Evidence["check_id"]));
     }
 
     [Theory]

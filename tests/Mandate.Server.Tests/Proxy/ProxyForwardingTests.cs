@@ -156,7 +156,7 @@ public sealed class ProxyForwardingTests : ProxyTest
         var problem = await ProblemAsync(response, HttpStatusCode.BadGateway);
         Assert.DoesNotContain("127.0.0.1", problem, StringComparison.Ordinal);
         var audited = Assert.Single(await Broker.AuditEventsAsync(EgressAuditKinds.ProxyCall));
-        Assert.Equal(("refused", "502"), (audited.Outcome, audited.Evidence["status"]));
+        Assert.Equal(("refused", "502", "proxy.upstream_failed"), (audited.Outcome, audited.Evidence["status"], audited.Evidence["check_id"]));
     }
 
     [Fact]

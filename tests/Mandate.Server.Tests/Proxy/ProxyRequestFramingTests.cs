@@ -30,7 +30,7 @@ public sealed class ProxyRequestFramingTests : ProxyTest
         Assert.Contains("Connection: close", text, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(Upstream.Received);
         var refused = Assert.Single(await Broker.AuditEventsAsync(EgressAuditKinds.ProxyCall));
-        Assert.Equal(("refused", "400"), (refused.Outcome, refused.Evidence["status"]));
+        Assert.Equal(("refused", "400", "proxy.content_length_with_transfer_encoding"), (refused.Outcome, refused.Evidence["status"], refused.Evidence["check_id"]));
     }
 
     [Theory]

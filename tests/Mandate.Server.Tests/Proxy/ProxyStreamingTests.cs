@@ -52,7 +52,7 @@ public sealed class ProxyStreamingTests : ProxyTest
         await Assert.ThrowsAnyAsync<IOException>(() => body.ReadAsync(new byte[64]).AsTask().WaitAsync(Bounded));
         // The connection is cut only after the record is durable, so it is there as soon as the agent sees the cut.
         var audited = Assert.Single(await Broker.AuditEventsAsync(EgressAuditKinds.ProxyCall));
-        Assert.Equal(("failed", "200", "upstream timed out"), (audited.Outcome, audited.Evidence["status"], audited.Evidence["problem"]));
+        Assert.Equal(("failed", "200", "upstream timed out", "proxy.upstream_timeout"), (audited.Outcome, audited.Evidence["status"], audited.Evidence["problem"], audited.Evidence["check_id"]));
         Assert.Contains("proxy.timeout", audited.Reason, StringComparison.Ordinal);
     }
 
