@@ -26,9 +26,17 @@ public static class ApprovalAuditEvents
             node,
             new SortedDictionary<string, string>(Evidence(a), StringComparer.Ordinal) { ["approver"] = approver });
 
-    /// <summary>An approved MCP tool call is going ahead: the approval is consumed (recorded with the transition, in one transaction).</summary>
-    public static AuditEvent Consumed(Approval a, DateTimeOffset at, string node) =>
-        Event(a, AuditKinds.ApprovalConsumed, at, "consumed", $"approved by {a.Approver}", node, new SortedDictionary<string, string>(Evidence(a), StringComparer.Ordinal) { ["approver"] = a.Approver ?? "" });
+    /// <summary>
+    /// An approved MCP tool call is going ahead under <paramref name="policyInForce"/>: the approval is consumed (recorded
+    /// with the transition, in one transaction). Both versions are on the record, as on a collected credential's issuance.
+    /// </summary>
+    public static AuditEvent Consumed(Approval a, string policyInForce, DateTimeOffset at, string node) =>
+        Event(a, AuditKinds.ApprovalConsumed, at, "consumed", $"approved by {a.Approver}", node, new SortedDictionary<string, string>(Evidence(a), StringComparer.Ordinal)
+        {
+            ["approver"] = a.Approver ?? "",
+            ["approval_policy_version"] = a.PolicyVersion,
+            ["policy_version_in_force"] = policyInForce,
+        });
 
     /// <summary>Collecting the approval was refused by <paramref name="check"/> (an attestation or standing check id); nothing was issued.</summary>
     public static AuditEvent Refused(Approval a, string check, string reason, string? revocation, DateTimeOffset at, string node) =>

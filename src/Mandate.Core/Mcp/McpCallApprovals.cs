@@ -45,7 +45,7 @@ internal sealed class McpCallApprovals
             // dropped or changed by a reload) approved a call the policy in force never put to a human.
             case { Status: ApprovalStatus.Approved } approved when now < ApprovalPollGrant.PickupDeadline(approved) && approved.Rule == decision.RuleId:
                 var consume = new ApprovalTransition { Id = approved.Id, From = ApprovalStatus.Approved, To = ApprovalStatus.Consumed, At = now };
-                if (await _approvals.TryTransitionApprovalAsync(consume, [ApprovalAuditEvents.Consumed(approved, now, _options.Node)], cancellationToken))
+                if (await _approvals.TryTransitionApprovalAsync(consume, [ApprovalAuditEvents.Consumed(approved, decision.PolicyVersion, now, _options.Node)], cancellationToken))
                 {
                     return result with { Verdict = McpCallVerdict.Allowed, ApprovalId = approved.Id, Description = $"approved by {approved.Approver} (approval '{approved.Id}', now used)" };
                 }

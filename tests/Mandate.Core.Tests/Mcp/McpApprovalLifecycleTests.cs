@@ -95,6 +95,27 @@ public sealed class McpApprovalLifecycleTests
     }
 
     [Fact]
+    public async Task Invariant5_DecideAsync_ApprovedThenAReloadKeepsTheRule_ConsumedRecordNamesTheAskedAndTheInForceVersion()
+    {
+        await using var f = await new McpFixture().MigrateAsync();
+        var asked = await f.DecideAsync(LargeRefund);
+        var (_, error) = await f.Approvals.DecideAsync(asked.ApprovalId!, approve: true, "admin:carol", "ok", CancellationToken.None);
+        Assert.Null(error);
+        var askedUnder = f.Provider.Current.Version;
+
+        // Another rule's wording changes; the rule that asked stands as it was.
+        await f.ReloadPolicyAsync(McpFixture.Policy.Replace("Support may look orders up.", "Support may look up orders.", StringComparison.Ordinal));
+        f.Clock.Advance(TimeSpan.FromSeconds(10));
+        var allowed = await f.DecideAsync(LargeRefund);
+
+        Assert.Equal((McpCallVerdict.Allowed, asked.ApprovalId), (allowed.Verdict, allowed.ApprovalId));
+        var consumption = (await f.AuditAsync())[^1].Event;
+        Assert.Equal(AuditKinds.ApprovalConsumed, consumption.Kind);
+        Assert.NotEqual(askedUnder, f.Provider.Current.Version);
+        Assert.Equal((askedUnder, f.Provider.Current.Version), (consumption.Evidence["approval_policy_version"], consumption.Evidence["policy_version_in_force"]));
+    }
+
+    [Fact]
     public async Task DecideAsync_DifferentArguments_GetADifferentApproval()
     {
         await using var f = await new McpFixture().MigrateAsync();
