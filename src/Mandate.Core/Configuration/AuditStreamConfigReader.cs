@@ -1,4 +1,5 @@
 using Mandate.Core.Audit.Streaming;
+using Mandate.Core.Protocol;
 
 namespace Mandate.Core.Configuration;
 
@@ -63,11 +64,11 @@ internal static class AuditStreamConfigReader
             return null;
         }
 
-        if (Uri.TryCreate(socket, UriKind.Absolute, out var uri) && uri.Scheme == "tcp" && uri.Host.Length > 0
+        if (Uri.TryCreate(socket, UriKind.Absolute, out var uri) && uri.Scheme == "tcp" && UriHost.Ascii(uri) is { Length: > 0 } host
             && !uri.IsDefaultPort && uri.Port is > 0 and <= 65535 && uri.AbsolutePath == "/" && uri.Query.Length == 0
             && uri.Fragment.Length == 0 && uri.UserInfo.Length == 0)
         {
-            return new AuditStreamDestination(AuditStreamDestinationKind.Tcp, uri.IdnHost.Trim('[', ']'), uri.Port);
+            return new AuditStreamDestination(AuditStreamDestinationKind.Tcp, host.Trim('[', ']'), uri.Port);
         }
 
         m.Problem("socket", $"'{socket}' is not a stream socket; write unix:/path/to.sock or tcp://host:port");

@@ -25,11 +25,11 @@ internal static class ResourceUri
 
         var slash = value.IndexOf('/', authority);
         if ((slash >= 0 && slash != value.Length - 1)
-            || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.IdnHost.Length == 0)
+            || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || UriHost.Ascii(uri) is not { Length: > 0 } host)
         {
             return null;
         }
 
-        return uri.IsDefaultPort ? $"{uri.Scheme}://{uri.IdnHost}/" : $"{uri.Scheme}://{uri.IdnHost}:{uri.Port}/";
+        return uri.IsDefaultPort ? $"{uri.Scheme}://{host}/" : $"{uri.Scheme}://{host}:{uri.Port}/";
     }
 }

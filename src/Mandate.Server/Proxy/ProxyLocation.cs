@@ -1,3 +1,5 @@
+using Mandate.Core.Protocol;
+
 namespace Mandate.Server.Proxy;
 
 /// <summary>
@@ -18,7 +20,8 @@ internal sealed record ProxyLocation(Uri UpstreamBase, string ProxyPrefix)
             return null;
         }
 
-        if (!string.Equals(resolved.IdnHost, UpstreamBase.IdnHost, StringComparison.OrdinalIgnoreCase))
+        // A host IDNA disallows (UriHost.Ascii is null) is not the tool's.
+        if (UriHost.Ascii(resolved) is not { } host || !string.Equals(host, UriHost.Ascii(UpstreamBase), StringComparison.OrdinalIgnoreCase))
         {
             return location;
         }

@@ -1,3 +1,4 @@
+using Mandate.Core.Protocol;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -63,6 +64,6 @@ internal static class ProxyRequestTarget
     // RFC 9110 §4.3.1 / RFC 3986 §6.2.3: scheme and host compare case-insensitively; an omitted port is the scheme's default.
     private static bool SameOrigin(Uri a, Uri b) =>
         string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && UriHost.Ascii(a) is { } host && string.Equals(host, UriHost.Ascii(b), StringComparison.OrdinalIgnoreCase)
         && a.Port == b.Port;
 }

@@ -93,7 +93,9 @@ internal sealed class BrokerHttpTarget(FuzzBroker fuzzBroker) : FuzzTarget<Broke
         return new Request(endpoint, body, ContentType(random), dpop, Bearer(random, endpoint));
     }
 
-    protected override async ValueTask<Verdict> CheckAsync(Request input)
+    protected override ValueTask<Verdict> CheckAsync(Request input) => fuzzBroker.OneCaseAsync(() => CheckAloneAsync(input));
+
+    private async Task<Verdict> CheckAloneAsync(Request input)
     {
         var before = await fuzzBroker.ReadStateAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, input.Endpoint) { Content = new ByteArrayContent(input.Body) };

@@ -38,6 +38,7 @@ internal sealed class FuzzBroker : IAsyncDisposable
         """;
 
     private readonly SqliteConnection _store;
+    private readonly SemaphoreSlim _oneCase = new(1, 1);
     private DevIssuer? _ci;
 
     private FuzzBroker(BrokerHarness broker, SqliteConnection store)
@@ -90,6 +91,25 @@ internal sealed class FuzzBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs one case of a target that sends to this broker and judges it by <see cref="ReadStateAsync"/>, alone. Targets
+    /// run side by side: two sharing the broker would read each other's accepted inputs as their own state changes, and
+    /// would share the store connection, which is not thread-safe.
+    /// </summary>
+    public async ValueTask<T> OneCaseAsync<T>(Func<Task<T>> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        await _oneCase.WaitAsync();
+        try
+        {
+            return await run();
+        }
+        finally
+        {
+            _oneCase.Release();
+        }
+    }
+
     /// <summary>Row counts of everything a request could create; equal before and after a refused request.</summary>
     public async Task<string> ReadStateAsync()
     {
@@ -108,6 +128,7 @@ internal sealed class FuzzBroker : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _ci?.Dispose();
+        _oneCase.Dispose();
         await _store.DisposeAsync();
         await Broker.DisposeAsync();
     }

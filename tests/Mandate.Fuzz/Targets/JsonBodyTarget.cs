@@ -46,7 +46,9 @@ internal sealed class JsonBodyTarget(FuzzBroker fuzzBroker) : FuzzTarget<JsonBod
         return new Request(evidence, Encoding.UTF8.GetBytes(text));
     }
 
-    protected override async ValueTask<Verdict> CheckAsync(Request input)
+    protected override ValueTask<Verdict> CheckAsync(Request input) => fuzzBroker.OneCaseAsync(() => CheckAloneAsync(input));
+
+    private async Task<Verdict> CheckAloneAsync(Request input)
     {
         var before = await fuzzBroker.ReadStateAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, input.Evidence ? "evidence" : "v1/svid/jwt") { Content = new ByteArrayContent(input.Body) };
