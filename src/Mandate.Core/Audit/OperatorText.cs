@@ -53,10 +53,6 @@ public static partial class OperatorText
             ? $"{field} is blank, which would record nobody as the actor; name who acts, or leave {field} out for the default"
             : Problem(field, value);
 
-    /// <summary>What to say when <paramref name="field"/> holds a vaulted secret (never which one, nor the value).</summary>
-    public static string SecretProblem(string field) =>
-        $"{field} holds a secret from the vault; the audit trail keeps it for good, so name the tool instead of pasting its secret";
-
     /// <summary>
     /// Invariant 8: a compact JWS or JWE anywhere in the text (<c>Bearer eyJ…</c>, a JWT pasted into a reason): a base64url JSON
     /// header (<c>eyJ</c> is <c>{"</c>) followed by two dots, the payload between them possibly empty (a JWE's key).

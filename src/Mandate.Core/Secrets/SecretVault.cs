@@ -117,26 +117,27 @@ public sealed class SecretVault
     }
 
     /// <summary>
-    /// Invariant 8: whether a vaulted secret appears in <paramref name="text"/>, free text an operator typed that the audit
-    /// trail would keep for good. <see cref="OperatorText"/> catches a pasted token by its shape; an API key has none, so
-    /// it is looked for by value. A secret that does not open is not looked for (it cannot be compared).
+    /// Invariant 8: why <paramref name="text"/>, free text an operator typed as <paramref name="field"/> that the audit trail
+    /// would keep for good, cannot be recorded because a vaulted secret appears in it (never which one), or null.
+    /// <see cref="OperatorText"/> catches a pasted token by its shape; an API key has none, so it is looked for by value. A
+    /// secret that does not open is not looked for (it cannot be compared).
     /// </summary>
-    public async Task<bool> IsHeldInAsync(string? text, CancellationToken cancellationToken)
+    public async Task<string?> TextProblemAsync(string field, string? text, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(text))
         {
-            return false;
+            return null;
         }
 
         foreach (var secret in await _store.ListSecretsAsync(cancellationToken))
         {
             if ((await OpenAsync(secret.Tool, cancellationToken)).Value is { } value && text.Contains(value, StringComparison.Ordinal))
             {
-                return true;
+                return $"{field} holds a secret from the vault; the audit trail keeps it for good, so name the tool instead of pasting its secret";
             }
         }
 
-        return false;
+        return null;
     }
 
     // Domain-separated from key sealing (whose associated data is a kid), and bound to the tool.

@@ -29,17 +29,13 @@ internal static class ConsoleConfirm
     /// <summary>
     /// The reason posted with a confirmation, trimmed (null when empty); or, when it breaks <see cref="OperatorText"/> (over
     /// 500 characters, a line break or other control, a format character, a whole token) or holds a vaulted secret
-    /// (<see cref="SecretVault.IsHeldInAsync"/>), the 400 page naming the rule.
+    /// (<see cref="SecretVault.TextProblemAsync"/>), the 400 page naming the rule.
     /// </summary>
     public static async Task<(string? Reason, IResult? Refusal)> ReasonAsync(HttpContext http, IFormCollection form)
     {
         var reason = form["reason"].ToString().Trim() is { Length: > 0 } r ? r : null;
-        var problem = OperatorText.Problem("reason", reason);
-        if (problem is null && await http.RequestServices.GetRequiredService<SecretVault>().IsHeldInAsync(reason, http.RequestAborted))
-        {
-            problem = OperatorText.SecretProblem("reason");
-        }
-
+        var problem = OperatorText.Problem("reason", reason)
+            ?? await http.RequestServices.GetRequiredService<SecretVault>().TextProblemAsync("reason", reason, http.RequestAborted);
         return problem is not null
             ? (null, ConsolePages.Error(http, StatusCodes.Status400BadRequest, "Reason refused", $"{problem}; nothing was changed: go back and edit the reason"))
             : (reason, null);

@@ -20,8 +20,7 @@ public static class AuditJwksEndpoint
     {
         ArgumentNullException.ThrowIfNull(http);
         // As the token JWKS: a rotated checkpoint key is published before it signs, and a retired one stays for years.
-        http.Response.Headers.CacheControl = "public, max-age=60";
         var keys = http.RequestServices.GetService<AuditCheckpointKeyRing>();
-        return Results.Content(keys is null ? NoKeys : keys.Current.JwksJson, "application/jwk-set+json");
+        return MetadataEndpoints.KeySet(http, keys is null ? NoKeys : keys.Current.JwksJson);
     }
 }

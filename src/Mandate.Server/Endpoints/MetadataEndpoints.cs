@@ -82,9 +82,17 @@ public static class MetadataEndpoints
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(keys);
-        // Short cache: verifiers hold a new key well before it signs (keys.publish_ahead) and long before the old one leaves the set.
-        http.Response.Headers.CacheControl = "public, max-age=60";
         // RFC 8725 §3.12: different keys for different kinds of JWTs; the checkpoint keys are at AuditJwksEndpoint.Path, never here.
-        return Results.Content(keys.Current.JwksJson, "application/jwk-set+json");
+        return KeySet(http, keys.Current.JwksJson);
+    }
+
+    /// <summary>
+    /// A key set from a ring that publishes keys ahead: a short cache, since verifiers hold a new key well before it signs
+    /// (keys.publish_ahead) and long before the old one leaves the set.
+    /// </summary>
+    internal static IResult KeySet(HttpContext http, string jwksJson)
+    {
+        http.Response.Headers.CacheControl = "public, max-age=60";
+        return Results.Content(jwksJson, "application/jwk-set+json");
     }
 }
