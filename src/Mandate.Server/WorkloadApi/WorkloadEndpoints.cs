@@ -21,7 +21,7 @@ internal static class WorkloadEndpoints
     public const string BundlePath = "/v1/bundle";
     private const int MaxAudienceLength = 1024;
     // Room for the longest audience with every character escaped (\uXXXX), and no more.
-    private const int MaxBodyBytes = 8 * 1024;
+    internal const int MaxBodyBytes = 8 * 1024;
     // Exactly {"audience": "..."}: a misspelt, repeated or extra member is refused rather than read past.
     private static readonly JsonSerializerOptions BodyJson = new()
     {

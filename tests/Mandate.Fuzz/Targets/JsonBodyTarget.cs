@@ -3,6 +3,8 @@ using System.Text;
 using Mandate.Client;
 using Mandate.Fuzz.Generation;
 using Mandate.Fuzz.Running;
+using Mandate.Server.Http;
+using Mandate.Server.WorkloadApi;
 
 namespace Mandate.Fuzz.Targets;
 
@@ -55,16 +57,16 @@ internal sealed class JsonBodyTarget(FuzzBroker fuzzBroker) : FuzzTarget<JsonBod
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         int status;
         string answer;
-        if (input.Evidence)
+        try
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fuzzBroker.CiToken());
-            var reply = await fuzzBroker.Broker.SendAsync(request);
-            (status, answer) = ((int)reply.Status, reply.Body);
+            (status, answer) = await SendAsync(input, request);
         }
-        else
+        catch (HttpRequestException) when (input.Body.Length > (input.Evidence ? FormReader.MaxBodyBytes : WorkloadEndpoints.MaxBodyBytes))
         {
-            using var response = await _workload.SendAsync(request);
-            (status, answer) = ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+            // The endpoint refuses an oversized body and closes while the client may still be sending it; the
+            // client then sees a broken pipe instead of the answer. The store must still be unchanged.
+            var afterReset = await fuzzBroker.ReadStateAsync();
+            return before == afterReset ? Verdict.Refused : new Verdict(FuzzOutcome.StateChange, $"connection reset, store rows {before} -> {afterReset}");
         }
 
         if (status >= 500)
@@ -81,6 +83,19 @@ internal sealed class JsonBodyTarget(FuzzBroker fuzzBroker) : FuzzTarget<JsonBod
         return before == after
             ? Verdict.Refused
             : new Verdict(FuzzOutcome.StateChange, $"HTTP {status}, store rows {before} -> {after}: {FuzzFinding.Excerpt(answer)}");
+    }
+
+    private async Task<(int Status, string Answer)> SendAsync(Request input, HttpRequestMessage request)
+    {
+        if (input.Evidence)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fuzzBroker.CiToken());
+            var reply = await fuzzBroker.Broker.SendAsync(request);
+            return ((int)reply.Status, reply.Body);
+        }
+
+        using var response = await _workload.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     protected override string Describe(Request input) =>
