@@ -105,7 +105,9 @@ internal static class ServeCommand
         {
             Output.Line($"  spiffe CA     spiffe://{Output.Escape(options.TrustDomain)} serial {Output.Escape(spiffe.CaCertificate.SerialNumber)}, expires {spiffe.CaCertificate.NotAfter.ToUniversalTime():u}");
             Output.Line($"  workload api  {Output.Escape(options.Spiffe.WorkloadSocket)} (bundle at {Output.Escape(options.Issuer.TrimEnd('/'))}/.well-known/spiffe-bundle)");
+            Output.Line($"  spiffe api    SPIFFE_ENDPOINT_SOCKET=unix://{Output.Escape(options.Spiffe.EndpointSocket)} (gRPC, for SPIFFE client libraries)");
         }
+
         Output.Line("[grey]Press Ctrl+C to stop.[/]");
     }
 }

@@ -18,6 +18,7 @@ internal static class SpiffeConfigReader
                 X509SvidTtl = m.Duration("x509_svid_ttl") ?? defaults.X509SvidTtl,
                 JwtSvidTtl = m.Duration("jwt_svid_ttl") ?? defaults.JwtSvidTtl,
                 WorkloadSocket = ConfigLoader.Resolve(baseDir, m.String("workload_socket") ?? Path.Combine(dataDir, "workload.sock")),
+                EndpointSocket = ConfigLoader.Resolve(baseDir, m.String("endpoint_socket") ?? Path.Combine(dataDir, "spiffe.sock")),
                 BundleRefreshHint = m.Duration("bundle_refresh_hint") ?? defaults.BundleRefreshHint,
             };
             Check(options, m);
@@ -35,6 +36,13 @@ internal static class SpiffeConfigReader
         {
             // The workload socket is world-writable; sharing it would hand the admin API to every local process.
             root.Problem("spiffe", "workload_socket must differ from admin_socket");
+        }
+
+        if (options.Spiffe.Enabled && (string.Equals(options.Spiffe.EndpointSocket, options.AdminSocket, StringComparison.Ordinal)
+            || string.Equals(options.Spiffe.EndpointSocket, options.Spiffe.WorkloadSocket, StringComparison.Ordinal)))
+        {
+            // One listener per socket: the SPIFFE endpoint speaks gRPC (HTTP/2) only, the others HTTP/1.1.
+            root.Problem("spiffe", "endpoint_socket must differ from admin_socket and workload_socket");
         }
 
         var own = JwtSvidIssuer(options);

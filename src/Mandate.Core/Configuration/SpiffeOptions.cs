@@ -27,6 +27,12 @@ public sealed record SpiffeOptions
     /// <summary>Unix socket of the workload endpoint (mode 0666: attestation, not the file mode, decides). Default <c>{data_dir}/workload.sock</c>.</summary>
     public string WorkloadSocket { get; init; } = ".mandate/workload.sock";
 
+    /// <summary>
+    /// Unix socket of the SPIFFE Workload API (gRPC, the SPIFFE Workload Endpoint spec), for SPIFFE client libraries;
+    /// mode 0666 like <see cref="WorkloadSocket"/>. Default <c>{data_dir}/spiffe.sock</c>.
+    /// </summary>
+    public string EndpointSocket { get; init; } = ".mandate/spiffe.sock";
+
     /// <summary>How often relying parties should re-fetch the bundle (<c>spiffe_refresh_hint</c>). Default 5 minutes.</summary>
     public TimeSpan BundleRefreshHint { get; init; } = TimeSpan.FromMinutes(5);
 }

@@ -149,10 +149,18 @@ public sealed class SpiffeAuthority : IDisposable
     }
 
     /// <summary>A JWT-SVID (ES256, <c>typ</c> JWT) for <paramref name="spiffeId"/>, addressed to <paramref name="audience"/>.</summary>
-    public JwtSvid IssueJwtSvid(string spiffeId, string audience, TimeSpan lifetime)
+    public JwtSvid IssueJwtSvid(string spiffeId, string audience, TimeSpan lifetime) => IssueJwtSvid(spiffeId, [audience], lifetime);
+
+    /// <summary>A JWT-SVID for <paramref name="spiffeId"/> addressed to every one of <paramref name="audiences"/> (the Workload API asks for one or more).</summary>
+    public JwtSvid IssueJwtSvid(string spiffeId, IReadOnlyList<string> audiences, TimeSpan lifetime)
     {
         RequireInDomain(spiffeId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(audience);
+        ArgumentNullException.ThrowIfNull(audiences);
+        if (audiences.Count == 0 || audiences.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("a JWT-SVID needs at least one audience, none of them blank", nameof(audiences));
+        }
+
         if (lifetime <= TimeSpan.Zero || lifetime > SpiffeOptions.MaxJwtSvidTtl)
         {
             throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, "JWT-SVID lifetime must be more than 0 and at most 1h");
@@ -171,13 +179,14 @@ public sealed class SpiffeAuthority : IDisposable
             {
                 ["iss"] = JwtIssuer,
                 ["sub"] = spiffeId,
-                ["aud"] = audience,
+                // RFC 7519 §4.1.3: a single audience may be a string; several are an array.
+                ["aud"] = audiences.Count == 1 ? audiences[0] : audiences.ToArray(),
                 ["exp"] = expires.ToUnixTimeSeconds(),
                 ["iat"] = now.ToUnixTimeSeconds(),
                 ["jti"] = jti,
             },
         });
-        return new JwtSvid(spiffeId, token, audience, jti, key.Kid, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
+        return new JwtSvid(spiffeId, token, audiences, jti, key.Kid, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
     }
 
     /// <summary>True when <paramref name="spiffeId"/> is a workload ID (with a path) in Mandate's trust domain.</summary>

@@ -25,10 +25,7 @@ public static class SpiffeBundle
             entries.Add(X509Entry(cert));
         }
 
-        foreach (var jwk in keys.JwtPublished)
-        {
-            entries.Add(new Dictionary<string, object> { ["kty"] = jwk.Kty, ["crv"] = jwk.Crv, ["x"] = jwk.X, ["y"] = jwk.Y, ["kid"] = jwk.Kid, ["use"] = JwtUse });
-        }
+        entries.AddRange(JwtEntries(keys));
 
         return JsonSerializer.Serialize(new Dictionary<string, object>
         {
@@ -37,6 +34,26 @@ public static class SpiffeBundle
             ["spiffe_refresh_hint"] = (long)refreshHint.TotalSeconds,
         });
     }
+
+    /// <summary>
+    /// The JWT-SVID keys alone as a JWK Set (RFC 7517), the JWT bundle of the SPIFFE Workload API: "MUST NOT include
+    /// keys with other uses" (SPIFFE Workload API §6.2.2).
+    /// </summary>
+    public static string ToJwtJwks(SpiffeKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return JsonSerializer.Serialize(new Dictionary<string, object> { ["keys"] = JwtEntries(keys).ToList() });
+    }
+
+    /// <summary>The bundle's CA certificates, DER-encoded and concatenated: the X.509 bundle of the SPIFFE Workload API.</summary>
+    public static byte[] ToDer(SpiffeKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return keys.BundleCertificates.SelectMany(c => c.RawData).ToArray();
+    }
+
+    private static IEnumerable<Dictionary<string, object>> JwtEntries(SpiffeKeys keys) =>
+        keys.JwtPublished.Select(jwk => new Dictionary<string, object> { ["kty"] = jwk.Kty, ["crv"] = jwk.Crv, ["x"] = jwk.X, ["y"] = jwk.Y, ["kid"] = jwk.Kid, ["use"] = JwtUse });
 
     /// <summary>The bundle's CA certificates as concatenated PEM, for tools that take a CA file (curl --cacert, openssl).</summary>
     public static string ToPem(SpiffeKeys keys)

@@ -93,6 +93,7 @@ public static class MandateServer
         });
         var admin = host.AdminSocket ? UnixSocketFile.Prepare(options.AdminSocket) : null;
         var workload = options.Spiffe.Enabled && host.WorkloadSocket ? UnixSocketFile.Prepare(options.Spiffe.WorkloadSocket) : null;
+        var endpoint = options.Spiffe.Enabled && host.WorkloadSocket ? UnixSocketFile.Prepare(options.Spiffe.EndpointSocket) : null;
         var proxy = new Proxy.ProxyListener();
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -108,6 +109,16 @@ public static class MandateServer
                 k.ListenUnixSocket(workload.BindPath, l => l.Use(WorkloadConnection.Mark));
             }
 
+            if (endpoint is not null)
+            {
+                // The SPIFFE Workload API is gRPC: HTTP/2 without TLS (Workload Endpoint spec §3), so this socket speaks nothing else.
+                k.ListenUnixSocket(endpoint.BindPath, l =>
+                {
+                    l.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2;
+                    l.Use(WorkloadConnection.MarkSpiffeEndpoint);
+                });
+            }
+
             proxy.Listen(k, options.Proxy, host.ProxyListenUrl);
         });
         proxyListener = proxy;
@@ -120,9 +131,12 @@ public static class MandateServer
             published.Add((admin, UnixFileMode.UserRead | UnixFileMode.UserWrite));
         }
 
-        if (workload is not null)
+        foreach (var anyone in new[] { workload, endpoint })
         {
-            published.Add((workload, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite));
+            if (anyone is not null)
+            {
+                published.Add((anyone, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite));
+            }
         }
 
         sockets = published;
@@ -155,6 +169,7 @@ public static class MandateServer
         });
         app.UseStoreOutages();
         app.UseStatusCodePages();
+        WorkloadApi.SpiffeEndpoint.SpiffeEndpointGuard.UseSpiffeEndpointOnly(app);
         MapEndpoints(app);
         return app;
     }
@@ -209,6 +224,7 @@ public static class MandateServer
         {
             app.MapPublicDocument(SpiffeBundleEndpoint.Path, SpiffeBundleEndpoint.Handle);
             app.MapWorkloadApi();
+            app.MapGrpcService<WorkloadApi.SpiffeEndpoint.SpiffeWorkloadApiService>();
         }
     }
 

@@ -22,6 +22,15 @@ internal static class SpiffeRegistrations
         builder.AddTrustSource<SpiffeTrustSource>();
         services.TryAddSingleton(new UnixProcessAttestor());
         services.TryAddSingleton<WorkloadAttestation>();
+        services.TryAddSingleton<SvidIssuer>();
+        services.TryAddSingleton<JwtSvidValidator>();
+        services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<WorkloadApi.SpiffeEndpoint.SpiffeEndpointGuard>();
+            // gRPC's catch-all route for unknown services would match every two-segment path (a DELETE of
+            // /.well-known/spiffe-bundle lost its 405); the endpoint socket answers other paths 404 itself.
+            o.IgnoreUnknownServices = true;
+        });
         services.AddHostedService<SpiffeMaintenanceService>();
     }
 }

@@ -19,7 +19,6 @@ internal static class WorkloadEndpoints
     public const string X509Path = "/v1/svid/x509";
     public const string JwtPath = "/v1/svid/jwt";
     public const string BundlePath = "/v1/bundle";
-    private const int MaxAudienceLength = 1024;
     // Room for the longest audience with every character escaped (\uXXXX), and no more.
     internal const int MaxBodyBytes = 8 * 1024;
     // Exactly {"audience": "..."}: a misspelt, repeated or extra member is refused rather than read past.
@@ -32,14 +31,14 @@ internal static class WorkloadEndpoints
     public static void MapWorkloadApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1").AddEndpointFilter(async (context, next) =>
-            context.HttpContext.Features.Get<WorkloadConnection>() is null ? Results.NotFound() : await next(context));
+            context.HttpContext.Features.Get<WorkloadConnection>() is { SpiffeEndpoint: false } ? await next(context) : Results.NotFound());
         group.MapGet("/svid/x509", X509Async);
         group.MapPost("/svid/jwt", JwtAsync);
         // RFC 9110 §9.1: a document anyone attested may read answers HEAD as GET. The SVID routes mint on every call, so they do not.
         group.MapGetAndHead("/bundle", (SpiffeAuthority authority) => Results.Content(authority.BundleJson, "application/json"));
     }
 
-    private static async Task<IResult> X509Async(HttpContext http, WorkloadAttestation attestation, SpiffeAuthority authority, MandateOptions options, CancellationToken ct)
+    private static async Task<IResult> X509Async(HttpContext http, WorkloadAttestation attestation, SvidIssuer issuer, SpiffeAuthority authority, CancellationToken ct)
     {
         var caller = await attestation.AttestAsync(http.Features.Get<WorkloadConnection>()!, ct);
         if (caller.Entry is not { } entry)
@@ -48,13 +47,7 @@ internal static class WorkloadEndpoints
             return Refused(caller);
         }
 
-        using var svid = authority.IssueX509Svid(entry.SpiffeId, entry.X509Ttl ?? options.Spiffe.X509SvidTtl);
-        await attestation.RecordIssuanceAsync(caller, "x509", null, new Dictionary<string, string>
-        {
-            ["serial"] = svid.Serial,
-            ["expires_at"] = Core.Audit.AuditCanonicalJson.FormatTime(svid.ExpiresAt),
-            ["ca"] = authority.CaCertificate.SerialNumber,
-        }, ct);
+        using var svid = await issuer.IssueX509Async(caller, entry, ct);
         NoStore(http);
         return Results.Json(new
         {
@@ -66,7 +59,7 @@ internal static class WorkloadEndpoints
         });
     }
 
-    private static async Task<IResult> JwtAsync(HttpContext http, WorkloadAttestation attestation, SpiffeAuthority authority, MandateOptions options, CancellationToken ct)
+    private static async Task<IResult> JwtAsync(HttpContext http, WorkloadAttestation attestation, SvidIssuer issuer, CancellationToken ct)
     {
         if (!http.Request.HasJsonContentType())
         {
@@ -88,13 +81,13 @@ internal static class WorkloadEndpoints
             request = null;
         }
 
-        if (request?.Audience is not { Length: > 0 and <= MaxAudienceLength } audience || string.IsNullOrWhiteSpace(audience))
+        if (request?.Audience is not { Length: > 0 and <= JwtSvidAudience.MaxLength } audience || string.IsNullOrWhiteSpace(audience))
         {
             // JWT-SVID spec §3: aud is required; the workload names who the token is for.
             return ProblemChecks.Problem(WorkloadChecks.AudienceMissing, "invalid request", "send a JSON body {\"audience\": \"<who the token is for>\"} with no other member; audience is required (JWT-SVID spec §3)", StatusCodes.Status400BadRequest);
         }
 
-        if (!IsStringOrUri(audience))
+        if (!JwtSvidAudience.IsValid(audience))
         {
             // RFC 7519 §2 (StringOrURI): a value holding ':' must be a URI; no control characters reach the token or the audit trail.
             return ProblemChecks.Problem(WorkloadChecks.AudienceInvalid, "invalid request", "audience must be a StringOrURI (RFC 7519 §2): an absolute URI such as https://api.example or spiffe://<trust-domain>/<path>, or a name without ':', with no control characters", StatusCodes.Status400BadRequest);
@@ -107,19 +100,10 @@ internal static class WorkloadEndpoints
             return Refused(caller);
         }
 
-        var svid = authority.IssueJwtSvid(entry.SpiffeId, audience, entry.JwtTtl ?? options.Spiffe.JwtSvidTtl);
-        await attestation.RecordIssuanceAsync(caller, "jwt", svid.Jti, new Dictionary<string, string>
-        {
-            ["audience"] = audience,
-            ["kid"] = svid.Kid,
-            ["expires_at"] = Core.Audit.AuditCanonicalJson.FormatTime(svid.ExpiresAt),
-        }, ct);
+        var svid = await issuer.IssueJwtAsync(caller, entry, [audience], ct);
         NoStore(http);
         return Results.Json(new { spiffe_id = svid.SpiffeId, token = svid.Token, expires_at = svid.ExpiresAt });
     }
-
-    private static bool IsStringOrUri(string audience) =>
-        !audience.Any(char.IsControl) && (!audience.Contains(':', StringComparison.Ordinal) || Uri.IsWellFormedUriString(audience, UriKind.Absolute));
 
     private static IResult Refused(WorkloadCaller caller) =>
         ProblemChecks.Problem(WorkloadChecks.NoEntry, "no SVID for this process", caller.Refusal ?? "no registration entry matches this process", StatusCodes.Status403Forbidden);
