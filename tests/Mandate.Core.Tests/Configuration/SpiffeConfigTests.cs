@@ -14,6 +14,7 @@ public sealed class SpiffeConfigTests
         Assert.Equal(TimeSpan.FromMinutes(5), spiffe.JwtSvidTtl);
         Assert.Equal(TimeSpan.FromDays(365), spiffe.CaTtl);
         Assert.Equal(Path.Combine(ConfigTestData.Folder, ".mandate", "workload.sock"), spiffe.WorkloadSocket);
+        Assert.Equal(Path.Combine(ConfigTestData.Folder, ".mandate", "spiffe.sock"), spiffe.EndpointSocket);
     }
 
     [Fact]
@@ -27,6 +28,7 @@ public sealed class SpiffeConfigTests
               x509_svid_ttl: 2h
               jwt_svid_ttl: 90s
               workload_socket: run/workload.sock
+              endpoint_socket: run/spiffe.sock
               bundle_refresh_hint: 1m
             """, ConfigTestData.FileName).Spiffe;
 
@@ -35,6 +37,7 @@ public sealed class SpiffeConfigTests
         Assert.Equal(TimeSpan.FromHours(2), spiffe.X509SvidTtl);
         Assert.Equal(TimeSpan.FromSeconds(90), spiffe.JwtSvidTtl);
         Assert.Equal(Path.Combine(ConfigTestData.Folder, "run", "workload.sock"), spiffe.WorkloadSocket);
+        Assert.Equal(Path.Combine(ConfigTestData.Folder, "run", "spiffe.sock"), spiffe.EndpointSocket);
         Assert.Equal(TimeSpan.FromMinutes(1), spiffe.BundleRefreshHint);
     }
 
@@ -61,6 +64,17 @@ public sealed class SpiffeConfigTests
             ConfigTestData.Minimal + "\nadmin_socket: run/a.sock\nspiffe: { enabled: true, workload_socket: run/a.sock }", ConfigTestData.FileName));
 
         Assert.Contains(e.Problems, p => p.Path == "spiffe" && p.Message.Contains("must differ from admin_socket", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("admin_socket: run/a.sock", "endpoint_socket: run/a.sock")]
+    [InlineData("admin_socket: run/admin.sock", "endpoint_socket: run/w.sock, workload_socket: run/w.sock")]
+    public void Parse_EndpointSocketSharedWithAnotherListener_IsRefused(string top, string spiffe)
+    {
+        var e = Assert.Throws<MandateConfigException>(() => ConfigLoader.Parse(
+            ConfigTestData.Minimal + $"\n{top}\nspiffe: {{ enabled: true, {spiffe} }}", ConfigTestData.FileName));
+
+        Assert.Contains(e.Problems, p => p.Path == "spiffe" && p.Message.Contains("endpoint_socket must differ from admin_socket and workload_socket", StringComparison.Ordinal));
     }
 
     [Fact]
