@@ -4,6 +4,8 @@ using Grpc.Core;
 using Mandate.Core.Spiffe;
 using Mandate.Server.Tests.Client;
 using Mandate.Server.Tests.Harness;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Mandate.Server.Tests.Spiffe;
 
@@ -73,6 +75,21 @@ public sealed class SpiffeWorkloadApiX509Tests : SpiffeBrokerTest
         Assert.True(renewed.NotAfter > before.NotAfter);
         Assert.True(renewed.NotBefore >= before.NotBefore.AddMinutes(30), "renewed before half of the lifetime");
         Assert.Equal(2, (await Broker.AuditEventsAsync(SpiffeAuditKinds.Svid)).Count(e => e.Outcome == "issued"));
+    }
+
+    [Fact]
+    public async Task FetchX509Svid_BrokerStopping_EndsTheOpenStreamWithoutWaitingForTheNextRenewal()
+    {
+        await RegisterThisProcessAsync(Agent);
+        using var client = new SpiffeEndpointClient(EndpointSocket);
+        using var call = client.FetchX509Svid();
+        await SpiffeEndpointClient.FirstAsync(call);
+
+        Broker.App.App.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        // The stream ends cleanly (the client reconnects, §4.3) instead of holding the broker's shutdown open.
+        Assert.False(await call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
     }
 
     [Fact]

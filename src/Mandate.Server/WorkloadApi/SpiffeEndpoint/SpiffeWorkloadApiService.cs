@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mandate.Core.Configuration;
 using Mandate.Core.Spiffe;
+using Microsoft.Extensions.Hosting;
 
 namespace Mandate.Server.WorkloadApi.SpiffeEndpoint;
 
@@ -20,8 +21,10 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
     private readonly JwtSvidValidator _validator;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
+    private readonly IHostApplicationLifetime _lifetime;
 
-    public SpiffeWorkloadApiService(WorkloadAttestation attestation, SvidIssuer issuer, SpiffeAuthority authority, JwtSvidValidator validator, MandateOptions options, TimeProvider time)
+    public SpiffeWorkloadApiService(
+        WorkloadAttestation attestation, SvidIssuer issuer, SpiffeAuthority authority, JwtSvidValidator validator, MandateOptions options, TimeProvider time, IHostApplicationLifetime lifetime)
     {
         _attestation = attestation;
         _issuer = issuer;
@@ -29,6 +32,7 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
         _validator = validator;
         _options = options;
         _time = time;
+        _lifetime = lifetime;
     }
 
     private string TrustDomainId => "spiffe://" + _options.TrustDomain;
@@ -172,10 +176,13 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
     /// <summary>
     /// Waits until <paramref name="until"/> or until the bundle's sequence moves past <paramref name="sequence"/>,
     /// looking at the bundle once per <c>spiffe.bundle_refresh_hint</c> (the pace relying parties are told to keep);
-    /// false when the client has gone.
+    /// false when the client has gone or the broker is stopping.
     /// </summary>
-    private async Task<bool> WaitForChangeAsync(long sequence, DateTimeOffset until, CancellationToken ct)
+    private async Task<bool> WaitForChangeAsync(long sequence, DateTimeOffset until, CancellationToken callEnded)
     {
+        // A stopping broker ends its streams at once (the clients reconnect, §4.3), rather than holding shutdown open.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(callEnded, _lifetime.ApplicationStopping);
+        var ct = stopping.Token;
         try
         {
             var hint = _options.Spiffe.BundleRefreshHint;
