@@ -37,7 +37,7 @@ public static class FormChecks
     /// <summary>405: an OAuth endpoint called with another method than POST.</summary>
     public static readonly Check MethodNotAllowed = new("request.method_not_allowed", OAuthConstants.Errors.InvalidRequest);
 
-    /// <summary>400: introspection or revocation with <c>access_token</c> in the body beside the Authorization header (RFC 6750 §2).</summary>
+    /// <summary>400: introspection or revocation with <c>access_token</c> in the body beside the caller's authentication (RFC 6750 §2).</summary>
     public static readonly Check AccessTokenInBody = new("request.access_token_in_body", OAuthConstants.Errors.InvalidRequest);
 
     /// <summary>400: introspection or revocation without the <c>token</c> parameter.</summary>

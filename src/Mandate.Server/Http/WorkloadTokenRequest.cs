@@ -75,8 +75,9 @@ public static class WorkloadTokenRequest
         if (form.ContainsKey(FormReader.BearerTokenParameter))
         {
             // RFC 6750 §2: a client MUST NOT send its token by more than one method; §3.1 makes that invalid_request.
+            // Beside a client certificate it is a second authentication method (RFC 6749 §2.3), refused alike.
             return FormChecks.AccessTokenInBody.Refuse(
-                "access_token was sent in the body beside the Authorization header; send the caller's workload identity JWT once, in 'Authorization: Bearer' (RFC 6750 section 2)");
+                "access_token was sent in the body; the caller authenticates once, with 'Authorization: Bearer <its workload identity JWT>' or its X.509-SVID over mutual TLS, never with a token in the body (RFC 6750 section 2)");
         }
 
         return ActorAttestor.ClientIdRefusal(form.GetValueOrDefault(OAuthConstants.Parameters.ClientId), caller);
