@@ -55,7 +55,7 @@ public static class MetadataEndpoints
             ["introspection_endpoint_auth_methods_supported"] = svidAuthentication ? BearerOrTlsAuthentication : BearerAuthentication,
             ["revocation_endpoint_auth_methods_supported"] = svidAuthentication ? BearerOrTlsAuthentication : BearerAuthentication,
             ["scopes_supported"] = options.Tools.SelectMany(t => t.Scopes).Distinct().Order(StringComparer.Ordinal).ToArray(),
-            ["response_types_supported"] = Array.Empty<string>(),
+            // No response_types_supported: Mandate has no authorization endpoint, so the list would be empty (§3.2 below).
             // No token_endpoint_auth_signing_alg_values_supported: RFC 8414 ties it to private_key_jwt and
             // client_secret_jwt, and the token endpoint refuses client assertions.
             ["access_token_signing_alg_values_supported"] = SigningAlgorithms,
@@ -75,7 +75,8 @@ public static class MetadataEndpoints
             metadata["mandate_audit_jwks_uri"] = issuer + AuditJwksEndpoint.Path;
         }
 
-        return Results.Json(metadata);
+        // RFC 8414 §3.2: "Claims with zero elements MUST be omitted from the response."
+        return Results.Json(metadata.Where(m => m.Value is not System.Collections.ICollection { Count: 0 }).ToDictionary());
     }
 
     public static IResult Jwks(HttpContext http, SigningKeyRing keys)

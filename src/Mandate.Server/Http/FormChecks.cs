@@ -4,7 +4,8 @@ namespace Mandate.Server.Http;
 
 /// <summary>
 /// Refusals of a request before any grant sees it: the body's media type, size and encoding, repeated
-/// parameters (RFC 6749 §3.2), the method, and the <c>token</c> parameter introspection and revocation need.
+/// parameters (RFC 6749 §3.2), the method, and the <c>token</c> parameter introspection and revocation need (and the
+/// bearer token they must not find twice).
 /// <see cref="OAuthResponses.StatusFor"/> maps the ones that are not 400 to their status.
 /// </summary>
 public static class FormChecks
@@ -35,6 +36,9 @@ public static class FormChecks
 
     /// <summary>405: an OAuth endpoint called with another method than POST.</summary>
     public static readonly Check MethodNotAllowed = new("request.method_not_allowed", OAuthConstants.Errors.InvalidRequest);
+
+    /// <summary>400: introspection or revocation with <c>access_token</c> in the body beside the caller's authentication (RFC 6750 §2).</summary>
+    public static readonly Check AccessTokenInBody = new("request.access_token_in_body", OAuthConstants.Errors.InvalidRequest);
 
     /// <summary>400: introspection or revocation without the <c>token</c> parameter.</summary>
     public static readonly Check TokenMissing = new("request.token_missing", OAuthConstants.Errors.InvalidRequest);

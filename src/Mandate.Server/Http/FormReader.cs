@@ -16,6 +16,9 @@ public static class FormReader
     /// <summary>Largest accepted body, in bytes. Tokens are at most 16 KiB each; three fit with room to spare.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
+    /// <summary>RFC 6750 §2.2 and §2.3: where a bearer token travels in a body or a query instead of the Authorization header.</summary>
+    public const string BearerTokenParameter = "access_token";
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>What <see cref="char.IsControl(char)"/> calls a control character (C0, DEL, C1), but tab and line breaks.</summary>
@@ -112,9 +115,10 @@ public static class FormReader
             return null;
         }
 
-        foreach (var name in request.Query.Keys)
+        foreach (var (name, values) in request.Query)
         {
-            if (KnownParameters.Contains(name) || name == "access_token")
+            // RFC 6749 §3.2: a parameter sent without a value is treated as omitted, and an empty one exposes nothing.
+            if ((KnownParameters.Contains(name) || name == BearerTokenParameter) && values.Any(v => !string.IsNullOrEmpty(v)))
             {
                 return FormChecks.ParameterInQuery.Refuse($"{name} was sent in the URL's query, which is never read: OAuth parameters go in the " +
                     "application/x-www-form-urlencoded body (RFC 6749 section 3.2); a URL is written to logs on its way, so replace any token or secret it held");

@@ -61,7 +61,8 @@ public static class WorkloadTokenRequest
 
     /// <summary>
     /// RFC 6749 §2.3: one client authentication method per request. A client_secret or a client assertion beside the
-    /// workload identity would not count, and its sender expects it to; a client_id must name the workload (§3.2.1).
+    /// workload identity would not count, and its sender expects it to; nor would the bearer token sent again in the body
+    /// (RFC 6750 §2); a client_id must name the workload (§3.2.1).
     /// </summary>
     private static OAuthError? OtherClientAuthentication(Dictionary<string, string> form, WorkloadIdentity caller)
     {
@@ -69,6 +70,14 @@ public static class WorkloadTokenRequest
         {
             return ClientChecks.AuthenticationUnsupported.Refuse(
                 $"{method} is not a client authentication method Mandate accepts; the caller authenticates with 'Authorization: Bearer <its workload identity JWT>' (or its X.509-SVID over mutual TLS) alone");
+        }
+
+        if (form.ContainsKey(FormReader.BearerTokenParameter))
+        {
+            // RFC 6750 §2: a client MUST NOT send its token by more than one method; §3.1 makes that invalid_request.
+            // Beside a client certificate it is a second authentication method (RFC 6749 §2.3), refused alike.
+            return FormChecks.AccessTokenInBody.Refuse(
+                "access_token was sent in the body; the caller authenticates once, with 'Authorization: Bearer <its workload identity JWT>' or its X.509-SVID over mutual TLS, never with a token in the body (RFC 6750 section 2)");
         }
 
         return ActorAttestor.ClientIdRefusal(form.GetValueOrDefault(OAuthConstants.Parameters.ClientId), caller);

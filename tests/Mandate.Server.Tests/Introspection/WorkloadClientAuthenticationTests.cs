@@ -7,7 +7,8 @@ namespace Mandate.Server.Tests.Introspection;
 /// <summary>
 /// Client authentication at introspection and revocation, from RFC 6749 §2.3 and §3.2.1: the caller authenticates with
 /// its workload identity as a bearer token, and nothing else. A second method beside it, or a client_id naming another
-/// client, gets invalid_client with 401 and changes nothing, as at the token endpoint.
+/// client, gets invalid_client with 401 and changes nothing, as at the token endpoint. The bearer token sent a second
+/// time, as <c>access_token</c> in the body (RFC 6750 §2.2), is a malformed request: invalid_request with 400.
 /// </summary>
 [Trait("Invariant", "7")]
 public sealed class WorkloadClientAuthenticationTests : BrokerTest
@@ -29,6 +30,35 @@ public sealed class WorkloadClientAuthenticationTests : BrokerTest
         Assert.Equal("client.authentication_unsupported", reply.Member("check_id"));
         Assert.Equal("Bearer error=\"invalid_client\"", reply.Header("WWW-Authenticate"));
         Assert.True(await Broker.ActiveAsync(token));
+    }
+
+    [Theory]
+    [InlineData("oauth2/introspect")]
+    [InlineData("oauth2/revoke")]
+    public async Task Invariant7_AccessTokenInTheBodyBesideTheBearerHeader_Returns400InvalidRequestAndChangesNothing(string path)
+    {
+        // RFC 6750 §2: "Clients MUST NOT use more than one method to transmit the token in each request"; §3.1 answers
+        // a request that "uses more than one method for including an access token" with invalid_request (400).
+        var token = await Broker.IssueAsync();
+        var caller = path == "oauth2/revoke" ? SupportAgent : RefundsWorkload;
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() =>
+            Broker.PostFormAsync(path, [new("token", token), new("access_token", Broker.Svid(caller))], Broker.Svid(caller)));
+
+        Expect.Refused(reply, "invalid_request", "access_token");
+        Assert.Equal("request.access_token_in_body", reply.Member("check_id"));
+        Assert.True(await Broker.ActiveAsync(token));
+    }
+
+    [Fact]
+    public async Task AccessTokenWithoutAValueInTheBody_IsOmittedAndTheCallerIsAnswered()
+    {
+        // RFC 6749 §3.2: a parameter sent without a value is treated as omitted.
+        var token = await Broker.IssueAsync();
+
+        var reply = await Broker.PostFormAsync("oauth2/introspect", [new("token", token), new("access_token", "")], Broker.Svid(RefundsWorkload));
+
+        Assert.True(IntrospectionReply.Active(reply), reply.ToString());
     }
 
     [Theory]

@@ -58,6 +58,31 @@ public sealed class ParameterInQueryTests : BrokerTest
     }
 
     [Theory]
+    [InlineData("grant_type=")]
+    [InlineData("subject_token")]
+    [InlineData("access_token=&scope=")]
+    public async Task Token_OAuthParameterWithoutAValueInTheQuery_IsOmittedAndIssues(string query)
+    {
+        // RFC 6749 §3.2: "Parameters sent without a value MUST be treated as if they were omitted from the request."
+        // An empty one carries nothing to expose, so the query holds no parameter to refuse.
+        var reply = await RawRequests.SendAsync(Broker, HttpMethod.Post, "oauth2/token?" + query,
+            Encoding.UTF8.GetBytes(RawRequests.ValidExchangeBody(Broker)), "application/x-www-form-urlencoded");
+
+        Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
+    }
+
+    [Fact]
+    public async Task Introspect_TokenWithoutAValueInTheQuery_IsOmittedAndTheBodyIsRead()
+    {
+        var token = await Broker.IssueAsync();
+
+        var reply = await RawRequests.SendAsync(Broker, HttpMethod.Post, "oauth2/introspect?token=",
+            Encoding.UTF8.GetBytes("token=" + token), "application/x-www-form-urlencoded", authorization: "Bearer " + Broker.Svid(RefundsWorkload));
+
+        Assert.True(IntrospectionReply.Active(reply), reply.ToString());
+    }
+
+    [Theory]
     [InlineData("oauth2/introspect")]
     [InlineData("oauth2/revoke")]
     public async Task IntrospectOrRevoke_TokenInTheQuery_400InvalidRequestAndTheCredentialStaysActive(string path)

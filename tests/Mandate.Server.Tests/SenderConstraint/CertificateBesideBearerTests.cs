@@ -7,7 +7,8 @@ namespace Mandate.Server.Tests.SenderConstraint;
 /// Introspection and revocation over mutual TLS with an Authorization header too. RFC 8705 §2 makes the client
 /// certificate a client authentication method and RFC 6749 §2.3 allows one client per request: a refused certificate
 /// fails the request even beside a valid bearer token, and a certificate and a bearer token naming two workloads are
-/// refused; either way with invalid_client (401) and nothing changed.
+/// refused; either way with invalid_client (401) and nothing changed. A bearer token in the body beside the certificate
+/// is a second method too: invalid_request (400), as beside an Authorization header.
 /// </summary>
 [Trait("Invariant", "7")]
 public sealed class CertificateBesideBearerTests : IAsyncLifetime
@@ -49,6 +50,22 @@ public sealed class CertificateBesideBearerTests : IAsyncLifetime
 
         Expect.Refused(reply, "invalid_client", bearer, certified);
         Assert.Equal("client.identities_differ", reply.Member("check_id"));
+        Assert.True(await ActiveAsync(token));
+    }
+
+    [Theory]
+    [InlineData("oauth2/introspect", TestBroker.RefundsWorkload)]
+    [InlineData("oauth2/revoke", TestBroker.SupportAgent)]
+    public async Task Invariant7_CertificateWithABearerTokenInTheBody_Returns400InvalidRequestAndChangesNothing(string path, string caller)
+    {
+        // RFC 6749 §2.3: one authentication method per request; RFC 6750 §2.2's access_token in the body would be a second.
+        var token = Expect.Issued(await Mtls.ExchangeAsync(null, Broker.RefundRequest()));
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() =>
+            Mtls.PostAsync(Mtls.Svid(caller), path, [new("token", token), new("access_token", Broker.Svid(caller))]));
+
+        Expect.Refused(reply, "invalid_request", "access_token");
+        Assert.Equal("request.access_token_in_body", reply.Member("check_id"));
         Assert.True(await ActiveAsync(token));
     }
 
