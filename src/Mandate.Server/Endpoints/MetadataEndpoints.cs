@@ -55,7 +55,9 @@ public static class MetadataEndpoints
             ["introspection_endpoint_auth_methods_supported"] = svidAuthentication ? BearerOrTlsAuthentication : BearerAuthentication,
             ["revocation_endpoint_auth_methods_supported"] = svidAuthentication ? BearerOrTlsAuthentication : BearerAuthentication,
             ["scopes_supported"] = options.Tools.SelectMany(t => t.Scopes).Distinct().Order(StringComparer.Ordinal).ToArray(),
-            // No response_types_supported: Mandate has no authorization endpoint, so the list would be empty (§3.2 below).
+            // RFC 8414 §2 makes this member REQUIRED, which outranks §3.2's omission of empty lists: strict clients
+            // (authlib's metadata validation among them) refuse a document without it. No authorization endpoint: [].
+            ["response_types_supported"] = Array.Empty<string>(),
             // No token_endpoint_auth_signing_alg_values_supported: RFC 8414 ties it to private_key_jwt and
             // client_secret_jwt, and the token endpoint refuses client assertions.
             ["access_token_signing_alg_values_supported"] = SigningAlgorithms,
@@ -75,8 +77,8 @@ public static class MetadataEndpoints
             metadata["mandate_audit_jwks_uri"] = issuer + AuditJwksEndpoint.Path;
         }
 
-        // RFC 8414 §3.2: "Claims with zero elements MUST be omitted from the response."
-        return Results.Json(metadata.Where(m => m.Value is not System.Collections.ICollection { Count: 0 }).ToDictionary());
+        // RFC 8414 §3.2: "Claims with zero elements MUST be omitted from the response" (but the REQUIRED member above).
+        return Results.Json(metadata.Where(m => m.Key == "response_types_supported" || m.Value is not System.Collections.ICollection { Count: 0 }).ToDictionary());
     }
 
     public static IResult Jwks(HttpContext http, SigningKeyRing keys)

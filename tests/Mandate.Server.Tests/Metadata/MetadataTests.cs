@@ -30,17 +30,16 @@ public sealed class MetadataTests : BrokerTest
     }
 
     [Fact]
-    public async Task Metadata_ClaimWithZeroElements_IsOmitted()
+    public async Task Metadata_OptionalClaimWithZeroElements_IsOmitted_TheRequiredResponseTypesStays()
     {
-        // RFC 8414 §3.2: "Claims with zero elements MUST be omitted from the response." Mandate has no authorization
-        // endpoint, so it supports no response_type: response_types_supported is left out, never sent as [].
+        // RFC 8414 §3.2: "Claims with zero elements MUST be omitted from the response"; §2 makes response_types_supported
+        // REQUIRED, and a server without an authorization endpoint supports none, so that one stays as [].
         using var response = await Broker.Http.GetAsync(".well-known/oauth-authorization-server");
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var empty = doc.RootElement.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Array && p.Value.GetArrayLength() == 0).Select(p => p.Name);
-        Assert.Empty(empty);
-        Assert.False(doc.RootElement.TryGetProperty("response_types_supported", out _));
+        Assert.Equal(["response_types_supported"], empty);
     }
 
     [Fact]
