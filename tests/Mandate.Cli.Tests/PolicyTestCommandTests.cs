@@ -61,4 +61,38 @@ public sealed class PolicyTestCommandTests
         Assert.Contains(named, output, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Explain_RequestKeyMisspelt_ExitsTwoNamingTheKeyItsLineAndTheFix()
+    {
+        using var dir = new TempFolder();
+        var request = dir.Write("request.yaml", "agent: spiffe://acme.example/agents/support\ntool: refunds\nscopes: [refunds:write]\ntenant: acme\nusr: alice\n");
+
+        var (exit, output) = await CliRunner.RunAsync("policy", "explain", "--policy", Path.Combine(Examples, "policy.yaml"), "--request", request);
+
+        Assert.True(exit == 2, output);
+        Assert.Contains($"error: {request}:5:1: request: unknown key 'usr' (did you mean 'user'?)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("decision:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Test_CaseRequestKeyMisspelt_FailsTheFileInsteadOfTestingBackgroundWork()
+    {
+        using var dir = new TempFolder();
+        File.Copy(Path.Combine(Examples, "policy.yaml"), Path.Combine(dir.Path, "policy.yaml"));
+        var file = dir.Write("tenant.yaml", """
+            policy: policy.yaml
+            cases:
+              - name: refund agent fails against the wrong tenant
+                request: {agent: "spiffe://acme.example/agents/support", tool: refunds, scopes: [refunds:write], tenant: globex, usr: alice, user_tenant: acme}
+                expect: deny
+            """);
+
+        var (exit, output) = await CliRunner.RunAsync("policy", "test", file);
+
+        Assert.True(exit == 1, output);
+        Assert.Contains("request: unknown key 'usr' (did you mean 'user'?)", output, StringComparison.Ordinal);
+        Assert.Contains("0 of 1 test file loaded", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("PASS", output, StringComparison.Ordinal);
+    }
 }

@@ -12,14 +12,17 @@ public sealed class RevokeCommandTests
 
         Assert.Equal(2, exit);
         Assert.Contains("--jti, --run, --agent, --tenant or --user", output);
+        // docs/cli.md, usage errors: one error line and where to find help.
+        Assert.Contains("run 'mandate revoke --help' for usage and options", output);
     }
 
     [Fact]
     public async Task Revoke_TwoTargets_ExitsTwo()
     {
-        var (exit, _) = await CliRunner.RunAsync("revoke", "--jti", "a", "--agent", "b");
+        var (exit, output) = await CliRunner.RunAsync("revoke", "--jti", "a", "--agent", "b");
 
         Assert.Equal(2, exit);
+        Assert.Contains("run 'mandate revoke --help' for usage and options", output);
     }
 
     [Fact]

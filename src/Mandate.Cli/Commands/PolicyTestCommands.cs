@@ -197,6 +197,16 @@ internal static class PolicyTestCommands
     private static PolicyInput? ReadInput(string path, YamlMappingNode root)
     {
         var request = root.Children.TryGetValue("request", out var inner) && inner is YamlMappingNode m ? m : root;
+        if (PolicyTestReader.UnknownRequestKeys(request) is { Count: > 0 } unknown)
+        {
+            foreach (var key in unknown)
+            {
+                Output.Error($"{path}:{key}");
+            }
+
+            return null;
+        }
+
         if (PolicyTestReader.TryReadRequest(request, "dev", out var problem) is { } input)
         {
             return input;

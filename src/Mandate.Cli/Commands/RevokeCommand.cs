@@ -29,6 +29,7 @@ internal static class RevokeCommand
             if (targets.Count != 1)
             {
                 Output.Error("give exactly one of --jti, --run, --agent, --tenant or --user");
+                Output.ErrorLine("run 'mandate revoke --help' for usage and options");
                 return ExitCodes.Usage;
             }
 

@@ -50,6 +50,19 @@ internal static class ConfigRules
             root.Problem(["keys", "publish_ahead"], "publish_ahead must be shorter than rotate_every: a key is published that long before it signs, within its rotation period");
         }
 
+        if (!ConfiguredSecret.IsVariableName(o.Keys.KekEnvironmentVariable))
+        {
+            // The key itself pasted here would sit in mandate.yaml beside the keys it seals.
+            root.Problem(["keys", "kek_env"], "must name an environment variable (letters, digits, _), not hold the key-encryption key itself; e.g. kek_env: MANDATE_KEK");
+        }
+
+        foreach (var tool in o.Tools.Where(t => t.Kind == CredentialKind.X509 && !o.Spiffe.Enabled))
+        {
+            // Its certificates come only from Mandate's own CA; without it every exchange for the tool would be refused.
+            root.Problem(["tools", root.IndexOf("tools", "name", tool.Name), "kind"],
+                $"tool '{tool.Name}' is kind x509: its client certificates come from Mandate's SPIFFE CA, which is off; set spiffe.enabled: true (docs/spiffe-ca.md)");
+        }
+
         CheckUnique(root, "issuers", o.Issuers.Select(i => i.Issuer), "issuer");
         IssuerProfileConfigReader.Check(o, root);
         CheckUnique(root, "agents", o.Agents.Select(a => a.Id), "agent");

@@ -92,7 +92,7 @@ public sealed partial record ConfiguredSecret
 
         if (variable is not null)
         {
-            if (!VariableName().IsMatch(variable))
+            if (!IsVariableName(variable))
             {
                 m.Problem(envKey, "must name an environment variable (letters, digits, _), not hold the secret itself");
                 return null;
@@ -113,6 +113,9 @@ public sealed partial record ConfiguredSecret
 
         return null;
     }
+
+    /// <summary>Whether <paramref name="value"/> can name an environment variable (letters, digits, <c>_</c>, not starting with a digit).</summary>
+    internal static bool IsVariableName(string value) => VariableName().IsMatch(value);
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex VariableName();

@@ -49,6 +49,7 @@ public static partial class PolicyTestReader
             return new PolicyTestFile { Path = path, Problems = [$"{path}:1:1: a test file is a mapping with 'policy' and 'cases'"] };
         }
 
+        problems.AddRange(UnknownKeys(root, "test file", FileKeys).Select(p => $"{path}:{p}"));
         var policy = Scalar(root, "policy");
         if (policy is null)
         {
@@ -120,6 +121,7 @@ public static partial class PolicyTestReader
     public static PolicyInput ReadRequest(YamlMappingNode r, string environment)
     {
         ArgumentNullException.ThrowIfNull(r);
+        RefuseUnknownRequestKeys(r);
         var user = Scalar(r, "user");
         var subject = Scalar(r, "subject") ?? (user is null ? "agent" : "user");
         var userTenant = Scalar(r, "user_tenant") ?? (user is null ? null : Scalar(r, "tenant"));
@@ -155,6 +157,13 @@ public static partial class PolicyTestReader
         var line = (int)item.Start.Line;
         var at = $"{path}:{line}:{item.Start.Column}";
         var name = Scalar(item, "name") ?? $"case at line {line}";
+        var unknown = UnknownKeys(item, $"case '{name}'", CaseKeys).Select(p => $"{path}:{p}").ToList();
+        if (unknown.Count > 0)
+        {
+            problems.AddRange(unknown);
+            return null;
+        }
+
         var expect = Scalar(item, "expect") switch
         {
             "allow" => ExpectedOutcome.Allow,
@@ -183,11 +192,20 @@ public static partial class PolicyTestReader
                 Line = line,
             };
         }
-        catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
+        catch (FormatException e)
         {
             problems.Add($"{at}: case '{name}': {e.Message}");
-            return null;
         }
+        catch (OverflowException e)
+        {
+            problems.Add($"{at}: case '{name}': {e.Message}");
+        }
+        catch (InvalidCastException e)
+        {
+            problems.Add($"{at}: case '{name}': {e.Message}");
+        }
+
+        return null;
     }
 
     private static string? Scalar(YamlMappingNode node, string key) =>

@@ -149,4 +149,22 @@ public sealed class CredentialKindConfigTests
         Assert.Equal("tools[0].oidc_federation." + key, problem.Path);
         Assert.Contains(rule, problem.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void X509_WithoutSpiffeCa_IsRefusedAtItsKind()
+    {
+        // docs/configuration.md: a tool of kind x509 "needs spiffe.enabled: true"; without the CA it could never issue.
+        var problem = SingleProblem(WithRefunds.Replace("scopes: [refunds:read]", "scopes: [refunds:read]\n    kind: x509", StringComparison.Ordinal));
+
+        Assert.Equal(("tools[0].kind", 12), (problem.Path, problem.Line));
+        Assert.Contains("set spiffe.enabled: true", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void X509_WithSpiffeCa_Loads()
+    {
+        var tool = Parse(WithRefunds.Replace("scopes: [refunds:read]", "scopes: [refunds:read]\n    kind: x509", StringComparison.Ordinal) + "\nspiffe: { enabled: true }\n").Tools[0];
+
+        Assert.Equal(CredentialKind.X509, tool.Kind);
+    }
 }
