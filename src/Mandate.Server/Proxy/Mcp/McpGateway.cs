@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
 using Mandate.Core.Configuration;
 using Mandate.Core.Mcp;
-using Mandate.Core.Secrets;
 using Mandate.Mcp;
 using Microsoft.AspNetCore.Http;
 
@@ -18,26 +16,20 @@ namespace Mandate.Server.Proxy.Mcp;
 internal sealed class McpGateway
 {
     private readonly ProxyCredentialResolver _credentials;
-    private readonly IMcpCallPolicy _policy;
-    private readonly McpUpstreamCredentials _upstreamCredentials;
-    private readonly SecretVault _vault;
-    private readonly ProxyForwarder _forwarder;
-    private readonly McpAudit _audit;
+    private readonly McpCallAuthorization _authorization;
+    private readonly McpUpstreamRelay _relay;
     private readonly McpSessions _sessions;
     private readonly ProxyOptions _options;
     private readonly IReadOnlyList<string> _dpopAlgorithms;
     private readonly TimeProvider _time;
 
-    public McpGateway(ProxyCredentialResolver credentials, IMcpCallPolicy policy, McpUpstreamCredentials upstreamCredentials, SecretVault vault, ProxyForwarder forwarder, McpAudit audit, McpSessions sessions, MandateOptions options, TimeProvider time)
+    public McpGateway(ProxyCredentialResolver credentials, McpCallAuthorization authorization, McpUpstreamRelay relay, McpSessions sessions, MandateOptions options, TimeProvider time)
     {
-        _sessions = sessions;
-        _audit = audit;
-        _time = time;
         _credentials = credentials;
-        _policy = policy;
-        _upstreamCredentials = upstreamCredentials;
-        _vault = vault;
-        _forwarder = forwarder;
+        _authorization = authorization;
+        _relay = relay;
+        _sessions = sessions;
+        _time = time;
         _options = options.Proxy;
         _dpopAlgorithms = options.SenderConstraint.Dpop.AllowedAlgorithms;
     }
@@ -102,7 +94,7 @@ internal sealed class McpGateway
         }
 
         return _sessions.Resolve(request, tool.Name, credential.Claims)
-            ?? await ForwardAsync(http, call, tool, target, credential, null, tool.Mcp!.ScopesFor(null), null, sessions: true);
+            ?? await _relay.ForwardAsync(http, call, tool, target, credential, null, null, tool.Mcp!.ScopesFor(null), sessions: true);
     }
 
     private async Task<ProxyRefusal?> HandlePostAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target, ProxyCredential credential)
@@ -152,138 +144,8 @@ internal sealed class McpGateway
             return await McpReplies.WireErrorAsync(http, McpWireError.Invalid("Invalid Request: since 2026-07-28 clients do not send JSON-RPC responses", message.IdJson));
         }
 
-        var scopes = UpstreamScopes(tool, isCall ? message.Name : null, credential, out var missing);
-        if (missing.Count > 0)
-        {
-            var description = $"tool '{McpText.Shown(message.Name)}' of MCP server '{tool.Name}' needs scope {string.Join(" ", missing)} (mcp.tool_scopes in mandate.yaml), which this credential lacks; request a credential for {tool.Resource} with that scope";
-            http.Response.Headers.WWWAuthenticate = McpResourceMetadata.InsufficientScope(tool, _dpopAlgorithms, tool.Mcp!.ScopesFor(message.Name), description);
-            return await McpReplies.ForbiddenAsync(http, message.IdJson, JsonRpcErrorCodes.PolicyDenied, McpGatewayChecks.ScopeMissing, description,
-                new JsonObject { ["server"] = tool.Name, ["tool"] = message.Name });
-        }
-
-        if (isCall && await DecideAsync(http, call, tool, credential, message) is { } refused)
-        {
-            return refused;
-        }
-
-        var filter = message.Method switch
-        {
-            McpMethods.ToolsList => ListFilter(credential, tool),
-            // Relayed through a filter (so without Content-Length), a JSON answer completes only after its mcp_call
-            // record; an SSE answer's result event waits for the record (written once the upstream body has ended).
-            McpMethods.ToolsCall => (contentType, upstreamBody, _) => Task.FromResult(McpToolsCallRelay.HoldResult(
-                contentType, upstreamBody, _ => RecordBeforeResultAsync(call), (int)Math.Min(_options.MaxResponseBody ?? 16L * 1024 * 1024, int.MaxValue))),
-            _ => null,
-        };
-        return await ForwardAsync(http, call, tool, target, credential, body, scopes, filter, sessions);
-    }
-
-    private async Task<ProxyRefusal?> DecideAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyCredential credential, McpMessage message)
-    {
-        var decision = await _policy.DecideAsync(credential.Claims, new McpToolCall(tool.Name, message.Name!, message.Arguments), http.RequestAborted);
-        call.McpCall!.Decision = decision;
-        var data = new JsonObject
-        {
-            ["server"] = tool.Name,
-            ["tool"] = message.Name,
-            ["rule"] = decision.Rule,
-            ["policy_version"] = decision.PolicyVersion,
-        };
-        switch (decision.Verdict)
-        {
-            case McpCallVerdict.Denied:
-                if (decision.ApprovalId is { } deniedApproval)
-                {
-                    data["approval_id"] = deniedApproval;
-                }
-
-                return await McpReplies.ForbiddenAsync(http, message.IdJson, JsonRpcErrorCodes.PolicyDenied, decision.CheckId ?? McpCallChecks.ToolNotAllowed,
-                    decision.Description ?? $"no rule with mcp: allows tool '{McpText.Shown(message.Name)}' of '{tool.Name}' for this agent; add one to policy.yaml", data);
-            case McpCallVerdict.ApprovalPending:
-                data["approval_id"] = decision.ApprovalId;
-                data["expires_in"] = decision.ApprovalExpiresIn;
-                data["hint"] = $"mandate approvals approve {decision.ApprovalId}";
-                data["retry"] = "once approved, send the identical call again (same tool and arguments); it is allowed once";
-                return await McpReplies.ForbiddenAsync(http, message.IdJson, JsonRpcErrorCodes.ApprovalPending, decision.CheckId ?? McpCallChecks.ApprovalPending,
-                    decision.Description ?? $"rule '{decision.Rule}' requires a human to approve this exact call; an operator runs: mandate approvals approve {decision.ApprovalId}", data);
-            default:
-                return null;
-        }
-    }
-
-    private async Task<ProxyRefusal?> ForwardAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target, ProxyCredential credential, byte[]? body, IReadOnlyList<string> scopes, ProxyResponseFilter? filter, bool sessions)
-    {
-        string header;
-        string value;
-        string secret;
-        if (tool.Kind == CredentialKind.Secret)
-        {
-            var (opened, version) = await _vault.OpenAsync(tool.Name, http.RequestAborted);
-            if (opened is null)
-            {
-                return ProxyRefusal.Unavailable(version < 0 ? ProxyChecks.SecretUnreadable : ProxyChecks.SecretMissing,
-                    $"tool '{tool.Name}' has no usable vaulted secret; an operator stores one with: mandate secrets set {tool.Name}");
-            }
-
-            call.SecretVersion = version;
-            var injection = tool.Secret ?? new SecretInjectionOptions();
-            (header, value, secret) = (injection.Header, injection.Render(opened), opened);
-        }
-        else
-        {
-            // Token passthrough is forbidden (MCP security §Token Passthrough): the upstream gets its own credential.
-            var (token, jti, refusal) = await _upstreamCredentials.GetAsync(credential, tool, scopes, http.RequestAborted);
-            if (refusal is not null)
-            {
-                return refusal;
-            }
-
-            (header, value, secret) = ("Authorization", "Bearer " + token, token!);
-            if (call.McpCall is { } record)
-            {
-                record.UpstreamJti = jti;
-            }
-        }
-
-        if (body is not null)
-        {
-            // The message was read to decide; the forwarder sends these bytes (BufferedBody), or re-reads them here.
-            http.Request.Body = new MemoryStream(body, writable: false);
-            http.Request.ContentLength = body.Length;
-        }
-
-        var upstream = new Uri(tool.Upstream! + (target.Query is null ? "" : "?" + target.Query), UriKind.Absolute);
-        call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
-        var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, BufferedContentType = body is null ? null : McpContentType.Json, ResponseFilter = filter,
-            // A revision without sessions gets no upstream Mcp-Session-Id, bound or not.
-            BindSessionId = sessions ? id => _sessions.Bind(tool.Name, credential.Claims, id) : McpSessions.NotRelayed, UpstreamChallengesAreOurs = true,
-            RefuseRedirectsAs = McpGatewayChecks.UpstreamRedirect, DropCookies = true, DropUpstreamAddresses = true };
-        return await _forwarder.ForwardAsync(http, call, upstreamCall, new SecretScrubber(secret));
-    }
-
-    private async Task RecordBeforeResultAsync(ProxyCall call)
-    {
-        var record = call.McpCall!;
-        await _audit.RecordAsync(call, record, _time.GetUtcNow() - call.Started);
-        record.Recorded = true;
-    }
-
-    private ProxyResponseFilter ListFilter(ProxyCredential credential, ToolOptions tool)
-    {
-        var limit = (int)Math.Min(_options.MaxResponseBody ?? 16L * 1024 * 1024, int.MaxValue);
-        return (contentType, body, ct) => McpToolsListFilter.FilterAsync(contentType, body, name => _policy.MayList(credential.Claims, tool.Name, name), limit, ct);
-    }
-
-    /// <summary>
-    /// The upstream credential's scopes: the ones <c>mcp.tool_scopes</c> names for the called tool (all of them for
-    /// other methods), never one the caller's own credential lacks. A call whose tool needs a missing scope is refused.
-    /// </summary>
-    private static IReadOnlyList<string> UpstreamScopes(ToolOptions tool, string? calledTool, ProxyCredential credential, out IReadOnlyList<string> missing)
-    {
-        var held = credential.Claims.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var wanted = tool.Mcp!.ScopesFor(calledTool);
-        missing = calledTool is null ? [] : [.. wanted.Where(s => !held.Contains(s, StringComparer.Ordinal))];
-        return [.. wanted.Where(s => held.Contains(s, StringComparer.Ordinal))];
+        var (scopes, refused) = await _authorization.AuthorizeAsync(http, call, tool, credential, message);
+        return refused ?? await _relay.ForwardAsync(http, call, tool, target, credential, body, message.Method, scopes, sessions);
     }
 
     /// <summary>
