@@ -99,44 +99,59 @@ internal sealed class McpGateway
 
     private async Task<ProxyRefusal?> HandlePostAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target, ProxyCredential credential)
     {
-        if (McpContentType.Check(http.Request.ContentType) is { } unsupported)
+        var headers = McpRequestHeaders.Read(name => http.Request.Headers[name]);
+        var wireError = McpContentType.Check(http.Request.ContentType);
+        byte[]? body = null;
+        McpMessage? read = null;
+        if (wireError is null)
         {
-            return await McpReplies.WireErrorAsync(http, unsupported);
+            (body, var unreadable) = await McpRequestBody.ReadAsync(http.Request, _options.MaxRequestBody, _options.Timeout, _time, http.RequestAborted);
+            if (unreadable is not null)
+            {
+                return unreadable;
+            }
+
+            call.RequestBytes = body!.Length;
+            var parsed = McpMessageReader.Read(body, out wireError);
+            read = wireError is null ? parsed : null;
         }
 
-        var (body, unreadable) = await McpRequestBody.ReadAsync(http.Request, _options.MaxRequestBody, _options.Timeout, _time, http.RequestAborted);
-        if (unreadable is not null)
+        // A body the gateway cannot read declares no version: the header's, else the one assumed without it.
+        var version = read is null ? headers.ProtocolVersion ?? McpProtocolVersions.AssumedWithoutHeader : McpHeaderValidator.EffectiveVersion(headers, read);
+        if (read is not null)
         {
-            return unreadable;
+            call.McpMethod = read.Method ?? "(response)";
+            if (read.Method == McpMethods.ToolsCall)
+            {
+                call.McpCall = new McpCallRecord { Tool = read.Name!, ArgumentsJson = read.Arguments.GetRawText(), ProtocolVersion = version };
+            }
         }
 
-        call.RequestBytes = body!.Length;
-        var message = McpMessageReader.Read(body, out var wireError);
+        // Streamable HTTP §Protocol Version Header: an invalid or unsupported version is a 400 on any request; it comes
+        // first, as the version decides whether there are sessions at all.
+        if (VersionError(headers, read) is { } versionError)
+        {
+            return await McpReplies.WireErrorAsync(http, versionError);
+        }
+
+        // 2026-07-28 exactly when MCP-Protocol-Version says so (a body declaring it without the header is refused below).
+        // Streamable HTTP 2025-11-25 §Session Management: requests containing a session id that ended MUST get 404, so an
+        // unknown session is answered before the content type, the body and the other headers are judged.
+        var sessions = version != McpProtocolVersions.Latest;
+        if (_sessions.Resolve(http.Request, tool.Name, credential.Claims, sessions) is { } sessionRefused)
+        {
+            return sessionRefused;
+        }
+
         if (wireError is not null)
         {
             return await McpReplies.WireErrorAsync(http, wireError);
         }
 
-        var headers = McpRequestHeaders.Read(name => http.Request.Headers[name]);
-        var version = McpHeaderValidator.EffectiveVersion(headers, message);
-        call.McpMethod = message.Method ?? "(response)";
-        var isCall = message.Method == McpMethods.ToolsCall;
-        if (isCall)
-        {
-            call.McpCall = new McpCallRecord { Tool = message.Name!, ArgumentsJson = message.Arguments.GetRawText(), ProtocolVersion = version };
-        }
-
-        // Streamable HTTP §Protocol Version Header: an unsupported version is a 400 on any request; the session comes after.
+        var message = read!;
         if (McpHeaderValidator.Validate(headers, message) is { } mismatch)
         {
             return await McpReplies.WireErrorAsync(http, mismatch);
-        }
-
-        // Validated, it is 2026-07-28 exactly when MCP-Protocol-Version says so (a body declaring it needs the header).
-        var sessions = version != McpProtocolVersions.Latest;
-        if (_sessions.Resolve(http.Request, tool.Name, credential.Claims, sessions) is { } sessionRefused)
-        {
-            return sessionRefused;
         }
 
         if (message.Kind == McpMessageKind.Response && McpProtocolVersions.RequiresHeaderValidation(version))
@@ -146,6 +161,22 @@ internal sealed class McpGateway
 
         var (scopes, refused) = await _authorization.AuthorizeAsync(http, call, tool, credential, message);
         return refused ?? await _relay.ForwardAsync(http, call, tool, target, credential, body, message.Method, scopes, sessions);
+    }
+
+    /// <summary>
+    /// What is wrong with the protocol version itself: <c>MCP-Protocol-Version</c> sent twice, malformed or unsupported,
+    /// or an unsupported version in the body's <c>_meta</c>; null when the version is usable (the other headers are
+    /// checked against the body later).
+    /// </summary>
+    private static McpWireError? VersionError(McpRequestHeaders headers, McpMessage? message)
+    {
+        var versionOnly = headers with { Method = null, Name = null, Malformed = headers.Malformed == McpHeaderNames.ProtocolVersion ? headers.Malformed : null };
+        if (McpHeaderValidator.ValidateWithoutBody(versionOnly) is { } header)
+        {
+            return header with { IdJson = message?.IdJson };
+        }
+
+        return message is not null && McpHeaderValidator.Validate(versionOnly, message) is { Code: JsonRpcErrorCodes.UnsupportedProtocolVersion } declared ? declared : null;
     }
 
     /// <summary>
