@@ -143,6 +143,13 @@ internal sealed class McpGateway
             return sessionRefused;
         }
 
+        if (!sessions)
+        {
+            // Streamable HTTP 2026-07-28 §Backward Compatibility: a Last-Event-ID is ignored (streams are not resumable), so
+            // not forwarded: an MCP server that also speaks an older revision must not replay another stream into this answer.
+            http.Request.Headers.Remove(McpHeaderNames.LastEventId);
+        }
+
         if (wireError is not null)
         {
             return await McpReplies.WireErrorAsync(http, wireError);
