@@ -14,4 +14,7 @@ public static class McpHeaderNames
 
     /// <summary>The session of protocol versions 2025-03-26 to 2025-11-25.</summary>
     public const string SessionId = "Mcp-Session-Id";
+
+    /// <summary>The SSE resumption cursor of protocol versions 2025-03-26 to 2025-11-25 (none since 2026-07-28).</summary>
+    public const string LastEventId = "Last-Event-ID";
 }

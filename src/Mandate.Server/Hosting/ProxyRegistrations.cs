@@ -24,6 +24,8 @@ internal static class ProxyRegistrations
         services.TryAddSingleton<Proxy.Mcp.McpUpstreamCredentials>();
         services.TryAddSingleton<Proxy.Mcp.McpAudit>();
         services.TryAddSingleton<Proxy.Mcp.McpSessions>();
+        services.TryAddSingleton<Proxy.Mcp.McpCallAuthorization>();
+        services.TryAddSingleton<Proxy.Mcp.McpUpstreamRelay>();
         services.TryAddSingleton<Proxy.Mcp.McpGateway>();
         services.TryAddSingleton<EgressProxy>();
     }

@@ -108,6 +108,23 @@ public sealed class McpGatewayDpopTests : McpGatewayTest, IDisposable
     }
 
     [Fact]
+    public async Task Post_DpopBoundCredential_NeitherItNorItsProofReachesTheMcpServer()
+    {
+        // Authorization §Token Handling: an MCP server "MUST NOT pass through the token it received from the MCP client";
+        // the proof is bound to that token and to the gateway's URL, so it goes no further either.
+        var credential = await BoundCredentialAsync();
+        var proof = _key.Create("POST", EndpointUrl, Gateway.Broker.Now, accessToken: credential);
+
+        using var response = await PostAsync(credential, "DPoP", proof);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var seen = Assert.Single(Gateway.Upstream.Received);
+        Assert.False(seen.Headers.ContainsKey("DPoP"), string.Join(", ", seen.Headers.Keys));
+        Assert.DoesNotContain(credential, string.Join("\n", seen.Headers.Values), StringComparison.Ordinal);
+        Assert.StartsWith("Bearer ", seen.Headers["Authorization"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_DpopProofForTheUrlTheHostHeaderNames_Returns401InvalidDpopProof()
     {
         var credential = await BoundCredentialAsync();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Mandate.Core.Audit;
 
@@ -7,7 +8,8 @@ namespace Mandate.Server.Tests.Mcp;
 /// <summary>
 /// Streamable HTTP 2026-07-28 §Backward Compatibility: that revision has no sessions, so an <c>Mcp-Session-Id</c> on its
 /// request is ignored and none is minted or echoed; older revisions keep their bound sessions. Streamable HTTP §Protocol
-/// Version Header: an unsupported version is a 400 on any request, before a session is looked up.
+/// Version Header: an unsupported version is a 400 on any request, before a session is looked up; streamable HTTP
+/// 2025-11-25 §Session Management: an unknown session is 404 before anything else about the request is judged.
 /// </summary>
 public sealed class McpGatewaySessionRevisionTests : McpGatewayTest
 {
@@ -112,6 +114,55 @@ public sealed class McpGatewaySessionRevisionTests : McpGatewayTest
         }
     }
 
+    [Theory]
+    // Streamable HTTP 2025-11-25 §Session Management: after a session ends the server "MUST respond to requests containing
+    // that session ID with HTTP 404 Not Found", whatever else is wrong with them; the client then starts a new session.
+    [InlineData("text/plain", Lookup, null, 415)]
+    [InlineData("application/json", """{"jsonrpc":"2.0","id":2,""", null, 400)]
+    [InlineData("application/json", "[" + Lookup + "]", null, 400)]
+    [InlineData("application/json", Lookup, "tools/list", 400)]
+    public async Task Invariant7_PostWithUnboundSessionIdAndMalformedRequestUnderAnOlderRevision_Returns404First(string contentType, string body, string? method, int withoutSession)
+    {
+        var credential = await Gateway.CredentialAsync();
+        var before = await Gateway.Broker.ReadAuditAsync();
+
+        using var response = await PostRawAsync(body, contentType, credential, method, MadeUp);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"expected 404, got {(int)response.StatusCode}: {text}");
+        using (var problem = JsonDocument.Parse(text))
+        {
+            Assert.Equal("mcp.session_unknown", problem.RootElement.GetProperty("check_id").GetString());
+        }
+
+        Assert.Empty(Gateway.Upstream.Received);
+        // A tools/call the gateway could read is an mcp_call record; a body it could not read, a proxy_call.
+        var record = await OnlyNewRecordAsync(before, method is null ? EgressAuditKinds.ProxyCall : EgressAuditKinds.McpCall);
+        Assert.Equal(("refused", "mcp.session_unknown", "404"), (record.Outcome, record.Evidence["check_id"], record.Evidence["status"]));
+
+        // Without a session id the same request still gets its own refusal.
+        using var control = await PostRawAsync(body, contentType, credential, method, session: null);
+
+        Assert.Equal(withoutSession, (int)control.StatusCode);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Post_UnboundSessionIdAndMalformedBodyUnderARevisionWithoutSessions_GetsTheBodysParseError()
+    {
+        var credential = await Gateway.CredentialAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Gateway.Endpoint()) { Content = new StringContent("""{"jsonrpc":"2.0","id":2,""", Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new("Bearer", credential);
+        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", Modern);
+        request.Headers.TryAddWithoutValidation("Mcp-Session-Id", MadeUp);
+
+        using var response = await Http.SendAsync(request);
+
+        // 2026-07-28 §Backward Compatibility: the session id is ignored, so the body's own fault is the answer.
+        Assert.Equal(-32700, (await JsonRpcErrorAsync(response, 400)).GetProperty("code").GetInt32());
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
     private async Task<string> OpenSessionAsync(string credential)
     {
         using var initialized = await PostAsync(Initialize, credential, new Dictionary<string, string?> { ["MCP-Protocol-Version"] = Older });
@@ -119,15 +170,24 @@ public sealed class McpGatewaySessionRevisionTests : McpGatewayTest
         return initialized.Headers.GetValues("Mcp-Session-Id").Single();
     }
 
-    /// <summary>The one record written since <paramref name="before"/>, of <paramref name="kind"/>; every earlier record unchanged.</summary>
-    private async Task<AuditEvent> OnlyNewRecordAsync(List<AuditRecord> before, string kind)
+    private async Task<HttpResponseMessage> PostRawAsync(string body, string contentType, string credential, string? method, string? session)
     {
-        await AuditRecordsAsync(kind, records => records.Count > before.Count(r => r.Event.Kind == kind));
-        var after = await Gateway.Broker.ReadAuditAsync();
-        Assert.Equal(before.Select(r => r.Hash), after.Take(before.Count).Select(r => r.Hash));
-        var added = Assert.Single(after.Skip(before.Count));
-        Assert.Equal(kind, added.Event.Kind);
-        return added.Event;
+        using var request = new HttpRequestMessage(HttpMethod.Post, Gateway.Endpoint()) { Content = new StringContent(body, Encoding.UTF8, contentType) };
+        request.Headers.Authorization = new("Bearer", credential);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", Older);
+        if (method is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Mcp-Method", method);
+        }
+
+        if (session is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Mcp-Session-Id", session);
+        }
+
+        return await Http.SendAsync(request);
     }
 
     private static Dictionary<string, string?> OlderHeaders(string session) =>

@@ -125,4 +125,15 @@ public abstract class McpGatewayTest : IAsyncLifetime
             await Task.Delay(20);
         }
     }
+
+    /// <summary>The one record written since <paramref name="before"/>, of <paramref name="kind"/>; every earlier record unchanged.</summary>
+    protected async Task<AuditEvent> OnlyNewRecordAsync(List<AuditRecord> before, string kind)
+    {
+        await AuditRecordsAsync(kind, records => records.Count > before.Count(r => r.Event.Kind == kind));
+        var after = await Gateway.Broker.ReadAuditAsync();
+        Assert.Equal(before.Select(r => r.Hash), after.Take(before.Count).Select(r => r.Hash));
+        var added = Assert.Single(after.Skip(before.Count));
+        Assert.Equal(kind, added.Event.Kind);
+        return added.Event;
+    }
 }

@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
 using Mandate.Core.Configuration;
 using Mandate.Core.Mcp;
-using Mandate.Core.Secrets;
 using Mandate.Mcp;
 using Microsoft.AspNetCore.Http;
 
@@ -18,26 +16,20 @@ namespace Mandate.Server.Proxy.Mcp;
 internal sealed class McpGateway
 {
     private readonly ProxyCredentialResolver _credentials;
-    private readonly IMcpCallPolicy _policy;
-    private readonly McpUpstreamCredentials _upstreamCredentials;
-    private readonly SecretVault _vault;
-    private readonly ProxyForwarder _forwarder;
-    private readonly McpAudit _audit;
+    private readonly McpCallAuthorization _authorization;
+    private readonly McpUpstreamRelay _relay;
     private readonly McpSessions _sessions;
     private readonly ProxyOptions _options;
     private readonly IReadOnlyList<string> _dpopAlgorithms;
     private readonly TimeProvider _time;
 
-    public McpGateway(ProxyCredentialResolver credentials, IMcpCallPolicy policy, McpUpstreamCredentials upstreamCredentials, SecretVault vault, ProxyForwarder forwarder, McpAudit audit, McpSessions sessions, MandateOptions options, TimeProvider time)
+    public McpGateway(ProxyCredentialResolver credentials, McpCallAuthorization authorization, McpUpstreamRelay relay, McpSessions sessions, MandateOptions options, TimeProvider time)
     {
-        _sessions = sessions;
-        _audit = audit;
-        _time = time;
         _credentials = credentials;
-        _policy = policy;
-        _upstreamCredentials = upstreamCredentials;
-        _vault = vault;
-        _forwarder = forwarder;
+        _authorization = authorization;
+        _relay = relay;
+        _sessions = sessions;
+        _time = time;
         _options = options.Proxy;
         _dpopAlgorithms = options.SenderConstraint.Dpop.AllowedAlgorithms;
     }
@@ -102,49 +94,71 @@ internal sealed class McpGateway
         }
 
         return _sessions.Resolve(request, tool.Name, credential.Claims)
-            ?? await ForwardAsync(http, call, tool, target, credential, null, tool.Mcp!.ScopesFor(null), null, sessions: true);
+            ?? await _relay.ForwardAsync(http, call, tool, target, credential, null, null, tool.Mcp!.ScopesFor(null), sessions: true);
     }
 
     private async Task<ProxyRefusal?> HandlePostAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target, ProxyCredential credential)
     {
-        if (McpContentType.Check(http.Request.ContentType) is { } unsupported)
+        var headers = McpRequestHeaders.Read(name => http.Request.Headers[name]);
+        var wireError = McpContentType.Check(http.Request.ContentType);
+        byte[]? body = null;
+        McpMessage? read = null;
+        if (wireError is null)
         {
-            return await McpReplies.WireErrorAsync(http, unsupported);
+            (body, var unreadable) = await McpRequestBody.ReadAsync(http.Request, _options.MaxRequestBody, _options.Timeout, _time, http.RequestAborted);
+            if (unreadable is not null)
+            {
+                return unreadable;
+            }
+
+            call.RequestBytes = body!.Length;
+            var parsed = McpMessageReader.Read(body, out wireError);
+            read = wireError is null ? parsed : null;
         }
 
-        var (body, unreadable) = await McpRequestBody.ReadAsync(http.Request, _options.MaxRequestBody, _options.Timeout, _time, http.RequestAborted);
-        if (unreadable is not null)
+        // A body the gateway cannot read declares no version: the header's, else the one assumed without it.
+        var version = read is null ? headers.ProtocolVersion ?? McpProtocolVersions.AssumedWithoutHeader : McpHeaderValidator.EffectiveVersion(headers, read);
+        if (read is not null)
         {
-            return unreadable;
+            call.McpMethod = read.Method ?? "(response)";
+            if (read.Method == McpMethods.ToolsCall)
+            {
+                call.McpCall = new McpCallRecord { Tool = read.Name!, ArgumentsJson = read.Arguments.GetRawText(), ProtocolVersion = version };
+            }
         }
 
-        call.RequestBytes = body!.Length;
-        var message = McpMessageReader.Read(body, out var wireError);
+        // Streamable HTTP §Protocol Version Header: an invalid or unsupported version is a 400 on any request; it comes
+        // first, as the version decides whether there are sessions at all.
+        if (VersionError(headers, read) is { } versionError)
+        {
+            return await McpReplies.WireErrorAsync(http, versionError);
+        }
+
+        // 2026-07-28 exactly when MCP-Protocol-Version says so (a body declaring it without the header is refused below).
+        // Streamable HTTP 2025-11-25 §Session Management: requests containing a session id that ended MUST get 404, so an
+        // unknown session is answered before the content type, the body and the other headers are judged.
+        var sessions = version != McpProtocolVersions.Latest;
+        if (_sessions.Resolve(http.Request, tool.Name, credential.Claims, sessions) is { } sessionRefused)
+        {
+            return sessionRefused;
+        }
+
+        if (!sessions)
+        {
+            // Streamable HTTP 2026-07-28 §Backward Compatibility: a Last-Event-ID is ignored (streams are not resumable), so
+            // not forwarded: an MCP server that also speaks an older revision must not replay another stream into this answer.
+            http.Request.Headers.Remove(McpHeaderNames.LastEventId);
+        }
+
         if (wireError is not null)
         {
             return await McpReplies.WireErrorAsync(http, wireError);
         }
 
-        var headers = McpRequestHeaders.Read(name => http.Request.Headers[name]);
-        var version = McpHeaderValidator.EffectiveVersion(headers, message);
-        call.McpMethod = message.Method ?? "(response)";
-        var isCall = message.Method == McpMethods.ToolsCall;
-        if (isCall)
-        {
-            call.McpCall = new McpCallRecord { Tool = message.Name!, ArgumentsJson = message.Arguments.GetRawText(), ProtocolVersion = version };
-        }
-
-        // Streamable HTTP §Protocol Version Header: an unsupported version is a 400 on any request; the session comes after.
+        var message = read!;
         if (McpHeaderValidator.Validate(headers, message) is { } mismatch)
         {
             return await McpReplies.WireErrorAsync(http, mismatch);
-        }
-
-        // Validated, it is 2026-07-28 exactly when MCP-Protocol-Version says so (a body declaring it needs the header).
-        var sessions = version != McpProtocolVersions.Latest;
-        if (_sessions.Resolve(http.Request, tool.Name, credential.Claims, sessions) is { } sessionRefused)
-        {
-            return sessionRefused;
         }
 
         if (message.Kind == McpMessageKind.Response && McpProtocolVersions.RequiresHeaderValidation(version))
@@ -152,138 +166,24 @@ internal sealed class McpGateway
             return await McpReplies.WireErrorAsync(http, McpWireError.Invalid("Invalid Request: since 2026-07-28 clients do not send JSON-RPC responses", message.IdJson));
         }
 
-        var scopes = UpstreamScopes(tool, isCall ? message.Name : null, credential, out var missing);
-        if (missing.Count > 0)
-        {
-            var description = $"tool '{McpText.Shown(message.Name)}' of MCP server '{tool.Name}' needs scope {string.Join(" ", missing)} (mcp.tool_scopes in mandate.yaml), which this credential lacks; request a credential for {tool.Resource} with that scope";
-            http.Response.Headers.WWWAuthenticate = McpResourceMetadata.InsufficientScope(tool, _dpopAlgorithms, tool.Mcp!.ScopesFor(message.Name), description);
-            return await McpReplies.ForbiddenAsync(http, message.IdJson, JsonRpcErrorCodes.PolicyDenied, McpGatewayChecks.ScopeMissing, description,
-                new JsonObject { ["server"] = tool.Name, ["tool"] = message.Name });
-        }
-
-        if (isCall && await DecideAsync(http, call, tool, credential, message) is { } refused)
-        {
-            return refused;
-        }
-
-        var filter = message.Method switch
-        {
-            McpMethods.ToolsList => ListFilter(credential, tool),
-            // Relayed through a filter (so without Content-Length), a JSON answer completes only after its mcp_call
-            // record; an SSE answer's result event waits for the record (written once the upstream body has ended).
-            McpMethods.ToolsCall => (contentType, upstreamBody, _) => Task.FromResult(McpToolsCallRelay.HoldResult(
-                contentType, upstreamBody, _ => RecordBeforeResultAsync(call), (int)Math.Min(_options.MaxResponseBody ?? 16L * 1024 * 1024, int.MaxValue))),
-            _ => null,
-        };
-        return await ForwardAsync(http, call, tool, target, credential, body, scopes, filter, sessions);
-    }
-
-    private async Task<ProxyRefusal?> DecideAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyCredential credential, McpMessage message)
-    {
-        var decision = await _policy.DecideAsync(credential.Claims, new McpToolCall(tool.Name, message.Name!, message.Arguments), http.RequestAborted);
-        call.McpCall!.Decision = decision;
-        var data = new JsonObject
-        {
-            ["server"] = tool.Name,
-            ["tool"] = message.Name,
-            ["rule"] = decision.Rule,
-            ["policy_version"] = decision.PolicyVersion,
-        };
-        switch (decision.Verdict)
-        {
-            case McpCallVerdict.Denied:
-                if (decision.ApprovalId is { } deniedApproval)
-                {
-                    data["approval_id"] = deniedApproval;
-                }
-
-                return await McpReplies.ForbiddenAsync(http, message.IdJson, JsonRpcErrorCodes.PolicyDenied, decision.CheckId ?? McpCallChecks.ToolNotAllowed,
-                    decision.Description ?? $"no rule with mcp: allows tool '{McpText.Shown(message.Name)}' of '{tool.Name}' for this agent; add one to policy.yaml", data);
-            case McpCallVerdict.ApprovalPending:
-                data["approval_id"] = decision.ApprovalId;
-                data["expires_in"] = decision.ApprovalExpiresIn;
-                data["hint"] = $"mandate approvals approve {decision.ApprovalId}";
-                data["retry"] = "once approved, send the identical call again (same tool and arguments); it is allowed once";
-                return await McpReplies.ForbiddenAsync(http, message.IdJson, JsonRpcErrorCodes.ApprovalPending, decision.CheckId ?? McpCallChecks.ApprovalPending,
-                    decision.Description ?? $"rule '{decision.Rule}' requires a human to approve this exact call; an operator runs: mandate approvals approve {decision.ApprovalId}", data);
-            default:
-                return null;
-        }
-    }
-
-    private async Task<ProxyRefusal?> ForwardAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target, ProxyCredential credential, byte[]? body, IReadOnlyList<string> scopes, ProxyResponseFilter? filter, bool sessions)
-    {
-        string header;
-        string value;
-        string secret;
-        if (tool.Kind == CredentialKind.Secret)
-        {
-            var (opened, version) = await _vault.OpenAsync(tool.Name, http.RequestAborted);
-            if (opened is null)
-            {
-                return ProxyRefusal.Unavailable(version < 0 ? ProxyChecks.SecretUnreadable : ProxyChecks.SecretMissing,
-                    $"tool '{tool.Name}' has no usable vaulted secret; an operator stores one with: mandate secrets set {tool.Name}");
-            }
-
-            call.SecretVersion = version;
-            var injection = tool.Secret ?? new SecretInjectionOptions();
-            (header, value, secret) = (injection.Header, injection.Render(opened), opened);
-        }
-        else
-        {
-            // Token passthrough is forbidden (MCP security §Token Passthrough): the upstream gets its own credential.
-            var (token, jti, refusal) = await _upstreamCredentials.GetAsync(credential, tool, scopes, http.RequestAborted);
-            if (refusal is not null)
-            {
-                return refusal;
-            }
-
-            (header, value, secret) = ("Authorization", "Bearer " + token, token!);
-            if (call.McpCall is { } record)
-            {
-                record.UpstreamJti = jti;
-            }
-        }
-
-        if (body is not null)
-        {
-            // The message was read to decide; the forwarder sends these bytes (BufferedBody), or re-reads them here.
-            http.Request.Body = new MemoryStream(body, writable: false);
-            http.Request.ContentLength = body.Length;
-        }
-
-        var upstream = new Uri(tool.Upstream! + (target.Query is null ? "" : "?" + target.Query), UriKind.Absolute);
-        call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
-        var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, BufferedContentType = body is null ? null : McpContentType.Json, ResponseFilter = filter,
-            // A revision without sessions gets no upstream Mcp-Session-Id, bound or not.
-            BindSessionId = sessions ? id => _sessions.Bind(tool.Name, credential.Claims, id) : McpSessions.NotRelayed, UpstreamChallengesAreOurs = true,
-            RefuseRedirectsAs = McpGatewayChecks.UpstreamRedirect, DropCookies = true, DropUpstreamAddresses = true };
-        return await _forwarder.ForwardAsync(http, call, upstreamCall, new SecretScrubber(secret));
-    }
-
-    private async Task RecordBeforeResultAsync(ProxyCall call)
-    {
-        var record = call.McpCall!;
-        await _audit.RecordAsync(call, record, _time.GetUtcNow() - call.Started);
-        record.Recorded = true;
-    }
-
-    private ProxyResponseFilter ListFilter(ProxyCredential credential, ToolOptions tool)
-    {
-        var limit = (int)Math.Min(_options.MaxResponseBody ?? 16L * 1024 * 1024, int.MaxValue);
-        return (contentType, body, ct) => McpToolsListFilter.FilterAsync(contentType, body, name => _policy.MayList(credential.Claims, tool.Name, name), limit, ct);
+        var (scopes, refused) = await _authorization.AuthorizeAsync(http, call, tool, credential, message);
+        return refused ?? await _relay.ForwardAsync(http, call, tool, target, credential, body, message.Method, scopes, sessions);
     }
 
     /// <summary>
-    /// The upstream credential's scopes: the ones <c>mcp.tool_scopes</c> names for the called tool (all of them for
-    /// other methods), never one the caller's own credential lacks. A call whose tool needs a missing scope is refused.
+    /// What is wrong with the protocol version itself: <c>MCP-Protocol-Version</c> sent twice, malformed or unsupported,
+    /// or an unsupported version in the body's <c>_meta</c>; null when the version is usable (the other headers are
+    /// checked against the body later).
     /// </summary>
-    private static IReadOnlyList<string> UpstreamScopes(ToolOptions tool, string? calledTool, ProxyCredential credential, out IReadOnlyList<string> missing)
+    private static McpWireError? VersionError(McpRequestHeaders headers, McpMessage? message)
     {
-        var held = credential.Claims.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var wanted = tool.Mcp!.ScopesFor(calledTool);
-        missing = calledTool is null ? [] : [.. wanted.Where(s => !held.Contains(s, StringComparer.Ordinal))];
-        return [.. wanted.Where(s => held.Contains(s, StringComparer.Ordinal))];
+        var versionOnly = headers with { Method = null, Name = null, Malformed = headers.Malformed == McpHeaderNames.ProtocolVersion ? headers.Malformed : null };
+        if (McpHeaderValidator.ValidateWithoutBody(versionOnly) is { } header)
+        {
+            return header with { IdJson = message?.IdJson };
+        }
+
+        return message is not null && McpHeaderValidator.Validate(versionOnly, message) is { Code: JsonRpcErrorCodes.UnsupportedProtocolVersion } declared ? declared : null;
     }
 
     /// <summary>
