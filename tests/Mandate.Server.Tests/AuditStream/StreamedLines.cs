@@ -22,7 +22,7 @@ public static class StreamedLines
             }
         })];
 
-    /// <summary>The lines of a stream file, read while the broker may be appending.</summary>
+    /// <summary>The complete lines of a stream file, read while the broker may be appending (a line still being written is left for the next read).</summary>
     public static List<string> ReadFile(string path)
     {
         if (!File.Exists(path))
@@ -32,7 +32,8 @@ public static class StreamedLines
 
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var reader = new StreamReader(file);
-        return [.. reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+        var text = reader.ReadToEnd();
+        return [.. text[..(text.LastIndexOf('\n') + 1)].Split('\n', StringSplitOptions.RemoveEmptyEntries)];
     }
 
     /// <summary>

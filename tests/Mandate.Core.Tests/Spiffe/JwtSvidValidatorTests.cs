@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using Mandate.Core.Configuration;
+using Mandate.Core.Keys;
+using Mandate.Core.Spiffe;
+using Mandate.Core.Tests.Keys;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.Core.Tests.Spiffe;
+
+/// <summary>
+/// The JWT-SVID spec's rules as the Workload API's ValidateJWTSVID applies them: only this trust domain's published keys,
+/// typ absent or JWT/JOSE (§2.2), sub a workload SPIFFE ID, exp required and in the future, aud holding the audience.
+/// </summary>
+public sealed class JwtSvidValidatorTests : IAsyncLifetime, IDisposable
+{
+    private const string Agent = "spiffe://acme.example/agents/support";
+    private const string Audience = "https://refunds.acme.example";
+    private readonly KeyEncryptionKey _kek = new(RandomNumberGenerator.GetBytes(32));
+    private KeyRingEnvironment _env = null!;
+    private SpiffeAuthority _authority = null!;
+    private JwtSvidValidator _validator = null!;
+
+    public async Task InitializeAsync()
+    {
+        _env = await KeyRingEnvironment.StartAsync();
+        _authority = new SpiffeAuthority(_env.Store, _kek, _env.Options with { TrustDomain = "acme.example", Spiffe = new SpiffeOptions { Enabled = true } }, _env.Clock);
+        await _authority.RefreshAsync(_env.Ct);
+        _validator = new JwtSvidValidator(_authority, _env.Clock);
+    }
+
+    public async Task DisposeAsync() => await _env.DisposeAsync();
+
+    public void Dispose()
+    {
+        _authority.Dispose();
+        _kek.Dispose();
+    }
+
+    [Fact]
+    public async Task Validate_IssuedSvid_ReturnsItsSpiffeIdAndPayload()
+    {
+        var svid = _authority.IssueJwtSvid(Agent, [Audience, "billing"], TimeSpan.FromMinutes(5));
+
+        var result = await _validator.ValidateAsync(svid.Token, "billing");
+
+        Assert.Null(result.Failure);
+        Assert.Equal(Agent, result.SpiffeId);
+        Assert.Contains("\"jti\":\"" + svid.Jti + "\"", result.PayloadJson, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("at+jwt", Agent, true, "typ")]
+    [InlineData("JWT", "alice", true, "sub must be a workload SPIFFE ID")]
+    [InlineData("JWT", "spiffe://acme.example", true, "sub must be a workload SPIFFE ID")]
+    [InlineData("JWT", "spiffe://other.example/agents/support", true, "sub must be a workload SPIFFE ID")]
+    [InlineData("JWT", Agent, false, "expired or has no exp")]
+    public async Task Validate_SignedByThisDomainsKeyButBreakingARule_IsInvalid(string typ, string subject, bool withExp, string expected)
+    {
+        var claims = new Dictionary<string, object> { ["sub"] = subject, ["aud"] = Audience, ["iat"] = _env.Clock.GetUtcNow().ToUnixTimeSeconds() };
+        if (withExp)
+        {
+            claims["exp"] = (_env.Clock.GetUtcNow() + TimeSpan.FromMinutes(5)).ToUnixTimeSeconds();
+        }
+
+        var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            TokenType = typ,
+            SigningCredentials = _authority.Current.JwtActive.Credentials,
+            Claims = claims,
+        });
+
+        var result = await _validator.ValidateAsync(token, Audience);
+
+        Assert.Null(result.SpiffeId);
+        Assert.Contains(expected, result.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_UnsignedOrHmacSvid_IsInvalid()
+    {
+        var unsigned = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = new Dictionary<string, object> { ["sub"] = Agent, ["aud"] = Audience },
+            Expires = (_env.Clock.GetUtcNow() + TimeSpan.FromMinutes(5)).UtcDateTime,
+        });
+        var hmac = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = new Dictionary<string, object> { ["sub"] = Agent, ["aud"] = Audience },
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)), SecurityAlgorithms.HmacSha256),
+        });
+
+        foreach (var token in new[] { unsigned, hmac })
+        {
+            var result = await _validator.ValidateAsync(token, Audience);
+            Assert.Null(result.SpiffeId);
+            Assert.NotNull(result.Failure);
+        }
+    }
+}
