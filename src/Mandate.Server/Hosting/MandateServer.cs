@@ -169,7 +169,11 @@ public static class MandateServer
         });
         app.UseStoreOutages();
         app.UseStatusCodePages();
-        WorkloadApi.SpiffeEndpoint.SpiffeEndpointGuard.UseSpiffeEndpointOnly(app);
+        if (endpoint is not null)
+        {
+            WorkloadApi.SpiffeEndpoint.SpiffeEndpointGuard.UseSpiffeEndpointOnly(app);
+        }
+
         MapEndpoints(app);
         return app;
     }
