@@ -12,37 +12,19 @@ namespace Mandate.Core.Tests.Spiffe;
 /// The JWT-SVID spec's rules as the Workload API's ValidateJWTSVID applies them: only this trust domain's published keys,
 /// typ absent or JWT/JOSE (§2.2), sub a workload SPIFFE ID, exp required and in the future, aud holding the audience.
 /// </summary>
-public sealed class JwtSvidValidatorTests : IAsyncLifetime, IDisposable
+public sealed class JwtSvidValidatorTests : SpiffeAuthorityTest
 {
     private const string Agent = "spiffe://acme.example/agents/support";
     private const string Audience = "https://refunds.acme.example";
-    private readonly KeyEncryptionKey _kek = new(RandomNumberGenerator.GetBytes(32));
-    private KeyRingEnvironment _env = null!;
-    private SpiffeAuthority _authority = null!;
-    private JwtSvidValidator _validator = null!;
 
-    public async Task InitializeAsync()
-    {
-        _env = await KeyRingEnvironment.StartAsync();
-        _authority = new SpiffeAuthority(_env.Store, _kek, _env.Options with { TrustDomain = "acme.example", Spiffe = new SpiffeOptions { Enabled = true } }, _env.Clock);
-        await _authority.RefreshAsync(_env.Ct);
-        _validator = new JwtSvidValidator(_authority, _env.Clock);
-    }
-
-    public async Task DisposeAsync() => await _env.DisposeAsync();
-
-    public void Dispose()
-    {
-        _authority.Dispose();
-        _kek.Dispose();
-    }
+    private JwtSvidValidator Validator => new(Authority, Env.Clock);
 
     [Fact]
     public async Task Validate_IssuedSvid_ReturnsItsSpiffeIdAndPayload()
     {
-        var svid = _authority.IssueJwtSvid(Agent, [Audience, "billing"], TimeSpan.FromMinutes(5));
+        var svid = Authority.IssueJwtSvid(Agent, [Audience, "billing"], TimeSpan.FromMinutes(5));
 
-        var result = await _validator.ValidateAsync(svid.Token, "billing");
+        var result = await Validator.ValidateAsync(svid.Token, "billing");
 
         Assert.Null(result.Failure);
         Assert.Equal(Agent, result.SpiffeId);
@@ -57,20 +39,20 @@ public sealed class JwtSvidValidatorTests : IAsyncLifetime, IDisposable
     [InlineData("JWT", Agent, false, "expired or has no exp")]
     public async Task Validate_SignedByThisDomainsKeyButBreakingARule_IsInvalid(string typ, string subject, bool withExp, string expected)
     {
-        var claims = new Dictionary<string, object> { ["sub"] = subject, ["aud"] = Audience, ["iat"] = _env.Clock.GetUtcNow().ToUnixTimeSeconds() };
+        var claims = new Dictionary<string, object> { ["sub"] = subject, ["aud"] = Audience, ["iat"] = Env.Clock.GetUtcNow().ToUnixTimeSeconds() };
         if (withExp)
         {
-            claims["exp"] = (_env.Clock.GetUtcNow() + TimeSpan.FromMinutes(5)).ToUnixTimeSeconds();
+            claims["exp"] = (Env.Clock.GetUtcNow() + TimeSpan.FromMinutes(5)).ToUnixTimeSeconds();
         }
 
         var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             TokenType = typ,
-            SigningCredentials = _authority.Current.JwtActive.Credentials,
+            SigningCredentials = Authority.Current.JwtActive.Credentials,
             Claims = claims,
         });
 
-        var result = await _validator.ValidateAsync(token, Audience);
+        var result = await Validator.ValidateAsync(token, Audience);
 
         Assert.Null(result.SpiffeId);
         Assert.Contains(expected, result.Failure, StringComparison.Ordinal);
@@ -82,7 +64,7 @@ public sealed class JwtSvidValidatorTests : IAsyncLifetime, IDisposable
         var unsigned = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Claims = new Dictionary<string, object> { ["sub"] = Agent, ["aud"] = Audience },
-            Expires = (_env.Clock.GetUtcNow() + TimeSpan.FromMinutes(5)).UtcDateTime,
+            Expires = (Env.Clock.GetUtcNow() + TimeSpan.FromMinutes(5)).UtcDateTime,
         });
         var hmac = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
@@ -92,7 +74,7 @@ public sealed class JwtSvidValidatorTests : IAsyncLifetime, IDisposable
 
         foreach (var token in new[] { unsigned, hmac })
         {
-            var result = await _validator.ValidateAsync(token, Audience);
+            var result = await Validator.ValidateAsync(token, Audience);
             Assert.Null(result.SpiffeId);
             Assert.NotNull(result.Failure);
         }

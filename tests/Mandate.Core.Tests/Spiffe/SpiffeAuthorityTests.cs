@@ -10,34 +10,14 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Mandate.Core.Tests.Spiffe;
 
-public sealed class SpiffeAuthorityTests : IAsyncLifetime, IDisposable
+public sealed class SpiffeAuthorityTests : SpiffeAuthorityTest
 {
     private const string Agent = "spiffe://acme.example/agents/support";
-    private readonly KeyEncryptionKey _kek = new(RandomNumberGenerator.GetBytes(32));
-    private KeyRingEnvironment _env = null!;
-    private SpiffeAuthority _authority = null!;
-
-    private MandateOptions Options => _env.Options with { TrustDomain = "acme.example", Spiffe = new SpiffeOptions { Enabled = true } };
-
-    public async Task InitializeAsync()
-    {
-        _env = await KeyRingEnvironment.StartAsync();
-        _authority = new SpiffeAuthority(_env.Store, _kek, Options, _env.Clock);
-        await _authority.RefreshAsync(_env.Ct);
-    }
-
-    public async Task DisposeAsync() => await _env.DisposeAsync();
-
-    public void Dispose()
-    {
-        _authority.Dispose();
-        _kek.Dispose();
-    }
 
     [Fact]
     public void CaCertificate_IsACaForTheTrustDomainOnly()
     {
-        var ca = _authority.CaCertificate;
+        var ca = Authority.CaCertificate;
 
         var constraints = Assert.Single(ca.Extensions.OfType<X509BasicConstraintsExtension>());
         Assert.True(constraints.CertificateAuthority);
@@ -45,13 +25,13 @@ public sealed class SpiffeAuthorityTests : IAsyncLifetime, IDisposable
         var usage = Assert.Single(ca.Extensions.OfType<X509KeyUsageExtension>());
         Assert.Equal(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, usage.KeyUsages);
         Assert.Equal("spiffe://acme.example", SpiffeCertificates.SpiffeIdOf(ca));
-        Assert.Equal(_env.Clock.GetUtcNow().UtcDateTime + TimeSpan.FromDays(365), ca.NotAfter.ToUniversalTime());
+        Assert.Equal(Env.Clock.GetUtcNow().UtcDateTime + TimeSpan.FromDays(365), ca.NotAfter.ToUniversalTime());
     }
 
     [Fact]
     public void IssueX509Svid_LeafNamesExactlyOneSpiffeIdIsNotACaAndChainsToTheCa()
     {
-        using var svid = _authority.IssueX509Svid(Agent, TimeSpan.FromHours(1));
+        using var svid = Authority.IssueX509Svid(Agent, TimeSpan.FromHours(1));
         var leaf = svid.Certificate;
 
         Assert.Equal(Agent, SpiffeCertificates.SpiffeIdOf(leaf));
@@ -60,11 +40,11 @@ public sealed class SpiffeAuthorityTests : IAsyncLifetime, IDisposable
         var eku = Assert.Single(leaf.Extensions.OfType<X509EnhancedKeyUsageExtension>()).EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value).ToList();
         Assert.Equal(["1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1"], eku);
         var aki = Assert.Single(leaf.Extensions.OfType<X509AuthorityKeyIdentifierExtension>());
-        var caSki = Assert.Single(_authority.CaCertificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>());
+        var caSki = Assert.Single(Authority.CaCertificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>());
         Assert.Equal(caSki.SubjectKeyIdentifier, Convert.ToHexString(aki.KeyIdentifier!.Value.Span));
-        Assert.Equal(_env.Clock.GetUtcNow().UtcDateTime.AddHours(1), leaf.NotAfter.ToUniversalTime());
-        Assert.Equal(_env.Clock.GetUtcNow().UtcDateTime - SpiffeCertificates.Backdate, leaf.NotBefore.ToUniversalTime());
-        Assert.True(Chains(leaf, _authority.CaCertificate), "the leaf must chain to the CA");
+        Assert.Equal(Env.Clock.GetUtcNow().UtcDateTime.AddHours(1), leaf.NotAfter.ToUniversalTime());
+        Assert.Equal(Env.Clock.GetUtcNow().UtcDateTime - SpiffeCertificates.Backdate, leaf.NotBefore.ToUniversalTime());
+        Assert.True(Chains(leaf, Authority.CaCertificate), "the leaf must chain to the CA");
         Assert.NotNull(svid.PrivateKey);
         Assert.Contains("BEGIN PRIVATE KEY", svid.PrivateKeyPem(), StringComparison.Ordinal);
     }
@@ -72,9 +52,9 @@ public sealed class SpiffeAuthorityTests : IAsyncLifetime, IDisposable
     [Fact]
     public void IssueX509Svid_ChainCheckedAgainstAnotherCa_Fails()
     {
-        using var svid = _authority.IssueX509Svid(Agent, TimeSpan.FromHours(1));
+        using var svid = Authority.IssueX509Svid(Agent, TimeSpan.FromHours(1));
         using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var otherCa = SpiffeCertificates.CreateCa(otherKey, "acme.example", _env.Clock.GetUtcNow(), TimeSpan.FromDays(30));
+        using var otherCa = SpiffeCertificates.CreateCa(otherKey, "acme.example", Env.Clock.GetUtcNow(), TimeSpan.FromDays(30));
 
         Assert.False(Chains(svid.Certificate, otherCa));
     }
@@ -82,8 +62,8 @@ public sealed class SpiffeAuthorityTests : IAsyncLifetime, IDisposable
     [Fact]
     public void IssueX509Svid_TwoLeaves_HaveDistinctPositiveSerialsAndKeys()
     {
-        using var a = _authority.IssueX509Svid(Agent, TimeSpan.FromMinutes(5));
-        using var b = _authority.IssueX509Svid(Agent, TimeSpan.FromMinutes(5));
+        using var a = Authority.IssueX509Svid(Agent, TimeSpan.FromMinutes(5));
+        using var b = Authority.IssueX509Svid(Agent, TimeSpan.FromMinutes(5));
 
         Assert.NotEqual(a.Serial, b.Serial);
         Assert.True(Convert.FromHexString(a.Serial)[0] < 0x80);
@@ -95,11 +75,11 @@ public sealed class SpiffeAuthorityTests : IAsyncLifetime, IDisposable
     [InlineData("spiffe://acme.example")]
     [InlineData("https://acme.example/agents/x")]
     public void IssueX509Svid_IdOutsideTheTrustDomainOrWithoutPath_Throws(string id) =>
-        Assert.Throws<ArgumentException>(() => _authority.IssueX509Svid(id, TimeSpan.FromMinutes(5)));
+        Assert.Throws<ArgumentException>(() => Authority.IssueX509Svid(id, TimeSpan.FromMinutes(5)));
 
     [Fact]
     public void IssueX509Svid_LifetimeOver24h_Throws() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => _authority.IssueX509Svid(Agent, TimeSpan.FromHours(25)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Authority.IssueX509Svid(Agent, TimeSpan.FromHours(25)));
 
     [Fact]
     public void IssueX509SvidForCsr_UsesOnlyTheCsrKeyAndIgnoresItsNames()
@@ -111,7 +91,7 @@ public sealed class SpiffeAuthorityTests : IAsyncLifetime, IDisposable
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
 
-        using var svid = _authority.IssueX509SvidForCsr(Agent, request.CreateSigningRequest(), TimeSpan.FromMinutes(10));
+        using var svid = Authority.IssueX509SvidForCsr(Agent, request.CreateSigningRequest(), TimeSpan.FromMinutes(10));
 
         Assert.Null(svid.PrivateKey);
         Assert.Equal(Agent, SpiffeCertificates.SpiffeIdOf(svid.Certificate));
@@ -128,7 +108,7 @@ public sealed class SpiffeAuthorityTests : IAsyncLifetime, IDisposable
         using var key = ECDsa.Create(ECCurve.CreateFromValue(curveOid));
         var csr = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).CreateSigningRequest();
 
-        var e = Assert.ThrowsAny<CryptographicException>(() => _authority.IssueX509SvidForCsr(Agent, csr, TimeSpan.FromMinutes(10)));
+        var e = Assert.ThrowsAny<CryptographicException>(() => Authority.IssueX509SvidForCsr(Agent, csr, TimeSpan.FromMinutes(10)));
         Assert.Contains("P-256 or P-384", e.Message, StringComparison.Ordinal);
     }
 
@@ -139,19 +119,19 @@ public sealed class SpiffeAuthorityTests : IAsyncLifetime, IDisposable
         var csr = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).CreateSigningRequest();
         csr[^3] ^= 0x5A;
 
-        Assert.ThrowsAny<CryptographicException>(() => _authority.IssueX509SvidForCsr(Agent, csr, TimeSpan.FromMinutes(10)));
+        Assert.ThrowsAny<CryptographicException>(() => Authority.IssueX509SvidForCsr(Agent, csr, TimeSpan.FromMinutes(10)));
     }
 
     [Fact]
     public async Task IssueJwtSvid_VerifiesWithTheBundleKeyAndCarriesSpiffeClaims()
     {
-        var svid = _authority.IssueJwtSvid(Agent, "https://broker.acme.example", TimeSpan.FromMinutes(5));
+        var svid = Authority.IssueJwtSvid(Agent, "https://broker.acme.example", TimeSpan.FromMinutes(5));
 
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(svid.Token, new TokenValidationParameters
         {
-            ValidIssuer = _authority.JwtIssuer,
+            ValidIssuer = Authority.JwtIssuer,
             ValidAudience = "https://broker.acme.example",
-            IssuerSigningKeys = _authority.Current.JwtPublished,
+            IssuerSigningKeys = Authority.Current.JwtPublished,
             LifetimeValidator = (_, _, _, _) => true,
         });
         Assert.True(result.IsValid, result.Exception?.Message);
@@ -159,28 +139,28 @@ public sealed class SpiffeAuthorityTests : IAsyncLifetime, IDisposable
         Assert.Equal("JWT", jwt.Typ);
         Assert.Equal("ES256", jwt.Alg);
         Assert.Equal(Agent, jwt.Subject);
-        Assert.Equal(_authority.Current.JwtActive.Kid, jwt.Kid);
-        Assert.Equal(_env.Clock.GetUtcNow().AddMinutes(5).ToUnixTimeSeconds(), jwt.GetPayloadValue<long>("exp"));
-        Assert.EndsWith("/spiffe", _authority.JwtIssuer, StringComparison.Ordinal);
+        Assert.Equal(Authority.Current.JwtActive.Kid, jwt.Kid);
+        Assert.Equal(Env.Clock.GetUtcNow().AddMinutes(5).ToUnixTimeSeconds(), jwt.GetPayloadValue<long>("exp"));
+        Assert.EndsWith("/spiffe", Authority.JwtIssuer, StringComparison.Ordinal);
     }
 
     [Fact]
     public void IssueJwtSvid_LifetimeOverAnHour_Throws() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => _authority.IssueJwtSvid(Agent, "aud", TimeSpan.FromMinutes(61)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Authority.IssueJwtSvid(Agent, "aud", TimeSpan.FromMinutes(61)));
 
     [Fact]
     public void BundleJson_HasTheCaAsX509SvidKeyAndTheJwtKeyAsJwtSvidKey()
     {
-        using var doc = JsonDocument.Parse(_authority.BundleJson);
+        using var doc = JsonDocument.Parse(Authority.BundleJson);
         var keys = doc.RootElement.GetProperty("keys").EnumerateArray().ToList();
 
         var x509 = Assert.Single(keys, k => k.GetProperty("use").GetString() == "x509-svid");
         Assert.Equal("EC", x509.GetProperty("kty").GetString());
         Assert.Equal("P-256", x509.GetProperty("crv").GetString());
         var der = Convert.FromBase64String(Assert.Single(x509.GetProperty("x5c").EnumerateArray()).GetString()!);
-        Assert.Equal(_authority.CaCertificate.RawData, der);
+        Assert.Equal(Authority.CaCertificate.RawData, der);
         var jwt = Assert.Single(keys, k => k.GetProperty("use").GetString() == "jwt-svid");
-        Assert.Equal(_authority.Current.JwtActive.Kid, jwt.GetProperty("kid").GetString());
+        Assert.Equal(Authority.Current.JwtActive.Kid, jwt.GetProperty("kid").GetString());
         Assert.False(jwt.TryGetProperty("d", out _));
         Assert.False(x509.TryGetProperty("d", out _));
         Assert.True(doc.RootElement.GetProperty("spiffe_sequence").GetInt64() > 0);
@@ -190,13 +170,13 @@ public sealed class SpiffeAuthorityTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task RefreshAsync_NewProcessSameStore_ReusesTheSealedCa()
     {
-        using var again = new SpiffeAuthority(_env.Store, _kek, Options, _env.Clock);
-        await again.RefreshAsync(_env.Ct);
+        using var again = new SpiffeAuthority(Env.Store, Kek, Options, Env.Clock);
+        await again.RefreshAsync(Env.Ct);
 
-        Assert.Equal(_authority.CaCertificate.RawData, again.CaCertificate.RawData);
-        Assert.Equal(_authority.Current.JwtActive.Kid, again.Current.JwtActive.Kid);
-        var stored = Assert.Single(await _env.Store.ListKeysAsync(KeyPurposes.SpiffeCa, _env.Ct));
-        var pkcs8 = _authority.CaCertificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKey();
+        Assert.Equal(Authority.CaCertificate.RawData, again.CaCertificate.RawData);
+        Assert.Equal(Authority.Current.JwtActive.Kid, again.Current.JwtActive.Kid);
+        var stored = Assert.Single(await Env.Store.ListKeysAsync(KeyPurposes.SpiffeCa, Env.Ct));
+        var pkcs8 = Authority.CaCertificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKey();
         Assert.DoesNotContain(Convert.ToBase64String(pkcs8), Convert.ToBase64String(stored.SealedPrivateKey), StringComparison.Ordinal);
     }
 
@@ -204,24 +184,24 @@ public sealed class SpiffeAuthorityTests : IAsyncLifetime, IDisposable
     public async Task RefreshAsync_WrongKeyEncryptionKey_RefusesToStart()
     {
         using var wrong = new KeyEncryptionKey(RandomNumberGenerator.GetBytes(32));
-        using var other = new SpiffeAuthority(_env.Store, wrong, Options, _env.Clock);
+        using var other = new SpiffeAuthority(Env.Store, wrong, Options, Env.Clock);
 
-        var e = await Assert.ThrowsAsync<MandateConfigException>(() => other.RefreshAsync(_env.Ct));
+        var e = await Assert.ThrowsAsync<MandateConfigException>(() => other.RefreshAsync(Env.Ct));
         Assert.Contains("cannot unseal spiffe-ca key", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task RefreshAsync_CaNearExpiry_RenewsAndKeepsTheOldCaInTheBundle()
     {
-        var old = _authority.CaCertificate.RawData;
-        _env.Clock.Advance(TimeSpan.FromDays(330));
+        var old = Authority.CaCertificate.RawData;
+        Env.Clock.Advance(TimeSpan.FromDays(330));
 
-        await _authority.RefreshAsync(_env.Ct);
+        await Authority.RefreshAsync(Env.Ct);
 
-        Assert.NotEqual(old, _authority.CaCertificate.RawData);
-        Assert.Equal(2, _authority.Current.BundleCertificates.Count);
-        using var svid = _authority.IssueX509Svid(Agent, TimeSpan.FromHours(24));
-        Assert.True(Chains(svid.Certificate, _authority.CaCertificate));
+        Assert.NotEqual(old, Authority.CaCertificate.RawData);
+        Assert.Equal(2, Authority.Current.BundleCertificates.Count);
+        using var svid = Authority.IssueX509Svid(Agent, TimeSpan.FromHours(24));
+        Assert.True(Chains(svid.Certificate, Authority.CaCertificate));
     }
 
     private bool Chains(X509Certificate2 leaf, X509Certificate2 root)
@@ -230,7 +210,7 @@ public sealed class SpiffeAuthorityTests : IAsyncLifetime, IDisposable
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(root);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = _env.Clock.GetUtcNow().UtcDateTime;
+        chain.ChainPolicy.VerificationTime = Env.Clock.GetUtcNow().UtcDateTime;
         return chain.Build(leaf);
     }
 }
