@@ -7,10 +7,14 @@ public static class UnixSocketHttpClient
 {
     /// <param name="socketPath">The socket file.</param>
     /// <param name="host">The Host header; the socket, not the name, decides where requests go.</param>
-    public static HttpClient Create(string socketPath, string host = "localhost")
+    public static HttpClient Create(string socketPath, string host = "localhost") =>
+        new(Handler(socketPath)) { BaseAddress = new Uri($"http://{host}/"), Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>A handler whose every connection goes to <paramref name="socketPath"/>, for clients that bring their own (gRPC, HTTP/2).</summary>
+    public static SocketsHttpHandler Handler(string socketPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(socketPath);
-        var handler = new SocketsHttpHandler
+        return new SocketsHttpHandler
         {
             ConnectCallback = async (_, ct) =>
             {
@@ -27,6 +31,5 @@ public static class UnixSocketHttpClient
                 }
             },
         };
-        return new HttpClient(handler) { BaseAddress = new Uri($"http://{host}/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 }

@@ -54,7 +54,6 @@ public static class MetadataEndpoints
             // Introspection and revocation take the caller's X.509-SVID wherever the token endpoint does (WorkloadAuthentication).
             ["introspection_endpoint_auth_methods_supported"] = svidAuthentication ? BearerOrTlsAuthentication : BearerAuthentication,
             ["revocation_endpoint_auth_methods_supported"] = svidAuthentication ? BearerOrTlsAuthentication : BearerAuthentication,
-            ["scopes_supported"] = options.Tools.SelectMany(t => t.Scopes).Distinct().Order(StringComparer.Ordinal).ToArray(),
             // RFC 8414 §2 makes this member REQUIRED, which outranks §3.2's omission of empty lists: strict clients
             // (authlib's metadata validation among them) refuse a document without it. No authorization endpoint: [].
             ["response_types_supported"] = Array.Empty<string>(),
@@ -66,6 +65,13 @@ public static class MetadataEndpoints
             ["dpop_signing_alg_values_supported"] = options.SenderConstraint.Dpop.AllowedAlgorithms,
             ["tls_client_certificate_bound_access_tokens"] = svidAuthentication,
         };
+        // RFC 8414 §3.2: "Claims with zero elements MUST be omitted"; the one list configuration can leave empty.
+        var scopes = options.Tools.SelectMany(t => t.Scopes).Distinct().Order(StringComparer.Ordinal).ToArray();
+        if (scopes.Length > 0)
+        {
+            metadata["scopes_supported"] = scopes;
+        }
+
         if (options.Spiffe.Enabled)
         {
             metadata["spiffe_bundle_endpoint"] = issuer + SpiffeBundleEndpoint.Path;
@@ -77,8 +83,7 @@ public static class MetadataEndpoints
             metadata["mandate_audit_jwks_uri"] = issuer + AuditJwksEndpoint.Path;
         }
 
-        // RFC 8414 §3.2: "Claims with zero elements MUST be omitted from the response" (but the REQUIRED member above).
-        return Results.Json(metadata.Where(m => m.Key == "response_types_supported" || m.Value is not System.Collections.ICollection { Count: 0 }).ToDictionary());
+        return Results.Json(metadata);
     }
 
     public static IResult Jwks(HttpContext http, SigningKeyRing keys)

@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
-using Mandate.Core.Configuration;
-using Mandate.Core.Keys;
 using Mandate.Core.Spiffe;
-using Mandate.Core.Tests.Keys;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Spiffe;
-using Mandate.Core.Tests.Keys;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

@@ -1,5 +1,4 @@
 using System.Formats.Asn1;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Grpc.Core;
@@ -20,8 +19,7 @@ internal sealed class SpiffeEndpointClient : IDisposable
 
     public SpiffeEndpointClient(string socketPath, bool securityHeader = true, string headerValue = "true")
     {
-        var handler = new SocketsHttpHandler { ConnectCallback = (_, ct) => ConnectAsync(socketPath, ct) };
-        _channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = handler });
+        _channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = Mandate.Client.UnixSocketHttpClient.Handler(socketPath) });
         _invoker = _channel.CreateCallInvoker();
         _headers = securityHeader ? new Grpc.Core.Metadata { { "workload.spiffe.io", headerValue } } : [];
     }
@@ -40,23 +38,6 @@ internal sealed class SpiffeEndpointClient : IDisposable
 
     public Task<ValidateJWTSVIDResponse> ValidateJwtSvidAsync(string audience, string svid) =>
         _invoker.AsyncUnaryCall(Unary<ValidateJWTSVIDRequest, ValidateJWTSVIDResponse>("ValidateJWTSVID", ValidateJWTSVIDResponse.Parser), null, Options(default), new ValidateJWTSVIDRequest { Audience = audience, Svid = svid }).ResponseAsync;
-
-    /// <summary>A stream over the Unix socket at <paramref name="path"/>, for an HTTP handler's connect callback.</summary>
-    public static async ValueTask<Stream> ConnectAsync(string path, CancellationToken ct)
-    {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct);
-        }
-        catch (SocketException)
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        return new NetworkStream(socket, ownsSocket: true);
-    }
 
     /// <summary>A DER sequence of certificates (leaf first, as the API sends chains and bundles).</summary>
     public static List<X509Certificate2> Certificates(ByteString der)

@@ -146,7 +146,7 @@ public sealed class SpiffeWorkloadApiX509Tests : SpiffeBrokerTest
         await RegisterThisProcessAsync(Agent);
 
         // The broker's other routes over HTTP/2 on the endpoint socket: not served.
-        using var h2 = new HttpClient(new SocketsHttpHandler { ConnectCallback = (_, ct) => SpiffeEndpointClient.ConnectAsync(EndpointSocket, ct) })
+        using var h2 = new HttpClient(Mandate.Client.UnixSocketHttpClient.Handler(EndpointSocket))
         {
             DefaultRequestVersion = new Version(2, 0),
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
