@@ -2,6 +2,8 @@
 # Two builds of the broker loaded at the same time, for changes too small for `bench/run.sh` to tell apart: on a
 # shared machine throughput moves ±5 % between runs a minute apart, but two servers loaded at once share every
 # disturbance. Each round reports the server CPU per exchange of both and their ratio (below 1: B costs less).
+# The server started second has read 1-3 % more CPU per exchange whichever build it was, so the script runs twice,
+# A started first and then B started first, and ends with the geometric mean of every round's B/A.
 #
 #   bash bench/side-by-side.sh A_DIR B_DIR      # each a folder holding a built `mandate` (e.g. `dotnet build
 #                                               # src/Mandate.Cli -c Release -o /tmp/a` on each commit)
@@ -10,7 +12,7 @@
 #
 # Either side may be `floor` or `floor+audit`; their tokens come from the repository's Release build of mandate.
 #
-# Knobs: ROUNDS (4), DURATION per round (15s), WARMUP (30s), CONNECTIONS per server (32). The data folders are
+# Knobs: ROUNDS per order (4), DURATION per round (15s), WARMUP (30s), CONNECTIONS per server (32). The data folders are
 # temporary and deleted on exit.
 set -euo pipefail
 
@@ -36,8 +38,8 @@ export DOTNET_GCgen0size=0x1000000   # as bench/run.sh and the container image
 
 WORK=$(mktemp -d)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+stop_all() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done; PIDS=(); }
+trap 'stop_all; rm -rf "$WORK"' EXIT
 
 # start NAME DIR: a broker from DIR (or the floor, for `floor` and `floor+audit`) with the quickstart configuration in
 # its own data folder; leaves $WORK/NAME/post.lua.
@@ -46,6 +48,7 @@ start() {
     is_floor "$2" && mandate=$MANDATE
     port=$(free_port)
     url=http://127.0.0.1:$port
+    rm -rf "$dir"
     mkdir -p "$dir/cwd"
     cp "$HERE/../examples/quickstart/policy.yaml" "$dir/policy.yaml"
     sed -e "s#^issuer: .*#issuer: $url#" -e "s#^listen: .*#listen: $url#" -e "s#\.\./\.\./\.mandate/quickstart#$dir/data#g" \
@@ -86,22 +89,31 @@ tokens() {
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$(cat "$WORK/$1/pid")/stat"; }
 load() { wrk -t1 -c"$CONNECTIONS" -d"$2" -s "$WORK/$1/post.lua" "$(cat "$WORK/$1/url")/oauth2/token"; }
 
-start a "$1"
-start b "$2"
-# Waits name the load's pid: a bare `wait` would also wait for the brokers.
-load a "$WARMUP" >/dev/null & first=$!; load b "$WARMUP" >/dev/null; wait "$first"
-echo "round | A CPU µs per exchange | B CPU µs per exchange | B/A"
-for round in $(seq 1 "$ROUNDS"); do
-    a0=$(cpu_ticks a) b0=$(cpu_ticks b)
-    # Which load starts first alternates: in A-against-A runs the second one started came out ~1 % cheaper.
-    if ((round % 2)); then
-        load a "$DURATION" >"$WORK/a.out" & first=$!; load b "$DURATION" >"$WORK/b.out"; wait "$first"
-    else
-        load b "$DURATION" >"$WORK/b.out" & first=$!; load a "$DURATION" >"$WORK/a.out"; wait "$first"
-    fi
-    a1=$(cpu_ticks a) b1=$(cpu_ticks b)
-    na=$(awk '/requests in/ { print $1 }' "$WORK/a.out") nb=$(awk '/requests in/ { print $1 }' "$WORK/b.out")
-    # Clock ticks are 1/100 s: µs per exchange = ticks × 10,000 / exchanges.
-    awk -v r="$round" -v a=$((a1 - a0)) -v b=$((b1 - b0)) -v na="$na" -v nb="$nb" \
-        'BEGIN { ua = a * 10000 / na; ub = b * 10000 / nb; printf "%d | %.1f (%d) | %.1f (%d) | %.3f\n", r, ua, na, ub, nb, ub / ua }'
-done
+# pass FIRST: starts both servers (the one named FIRST first), warms them, prints ROUNDS rounds of B/A, stops both.
+pass() {
+    if [[ $1 == a ]]; then start a "$A"; start b "$B"; else start b "$B"; start a "$A"; fi
+    # Waits name the load's pid: a bare `wait` would also wait for the brokers.
+    load a "$WARMUP" >/dev/null & first=$!; load b "$WARMUP" >/dev/null; wait "$first"
+    for round in $(seq 1 "$ROUNDS"); do
+        a0=$(cpu_ticks a) b0=$(cpu_ticks b)
+        # Which load starts first alternates too.
+        if ((round % 2)); then
+            load a "$DURATION" >"$WORK/a.out" & first=$!; load b "$DURATION" >"$WORK/b.out"; wait "$first"
+        else
+            load b "$DURATION" >"$WORK/b.out" & first=$!; load a "$DURATION" >"$WORK/a.out"; wait "$first"
+        fi
+        a1=$(cpu_ticks a) b1=$(cpu_ticks b)
+        na=$(awk '/requests in/ { print $1 }' "$WORK/a.out") nb=$(awk '/requests in/ { print $1 }' "$WORK/b.out")
+        # Clock ticks are 1/100 s: µs per exchange = ticks × 10,000 / exchanges.
+        awk -v r="$round" -v o="$1" -v a=$((a1 - a0)) -v b=$((b1 - b0)) -v na="$na" -v nb="$nb" \
+            'BEGIN { ua = a * 10000 / na; ub = b * 10000 / nb; printf "%s first, %d | %.1f (%d) | %.1f (%d) | %.3f\n", toupper(o), r, ua, na, ub, nb, ub / ua }' |
+            tee -a "$WORK/rounds"
+    done
+    stop_all
+}
+
+A=$1 B=$2
+echo "order, round | A CPU µs per exchange | B CPU µs per exchange | B/A"
+pass a
+pass b
+awk -F'|' '{ s += log($4); n++ } END { printf "geometric mean of B/A over %d rounds, both orders: %.3f\n", n, exp(s / n) }' "$WORK/rounds"
