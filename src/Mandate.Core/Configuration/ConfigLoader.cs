@@ -107,7 +107,7 @@ public static class ConfigLoader
         {
             BaseDirectory = baseDir,
             Issuer = root.String("issuer") ?? defaults.Issuer,
-            TrustDomain = root.String("trust_domain", required: true) ?? defaults.TrustDomain,
+            TrustDomain = root.String("trust_domain", required: true, "the SPIFFE trust domain of your agents' IDs, e.g. trust_domain: acme.example") ?? defaults.TrustDomain,
             Environment = root.String("environment") ?? defaults.Environment,
             Node = node ?? defaults.Node,
             Listen = root.String("listen") ?? defaults.Listen,
@@ -115,7 +115,7 @@ public static class ConfigLoader
             StorePath = Resolve(baseDir, postgres is null && store is not null ? store : Path.Combine(dataDir, "mandate.db")),
             Postgres = postgres,
             AdminSocket = Resolve(baseDir, root.String("admin_socket") ?? Path.Combine(dataDir, "admin.sock")),
-            PolicyPath = Resolve(baseDir, root.String("policy", required: true) ?? defaults.PolicyPath),
+            PolicyPath = Resolve(baseDir, root.String("policy", required: true, "the policy file, relative to this one, e.g. policy: policy.yaml (docs/policy.md)") ?? defaults.PolicyPath),
             ShadowPolicyPath = root.String("shadow_policy") is { } shadow ? Resolve(baseDir, shadow) : null,
             Lifetimes = root.Map("lifetimes", m => new LifetimeOptions
             {
@@ -139,7 +139,11 @@ public static class ConfigLoader
                 MaxEntries = m.Integer("max_entries", 0, 1_000_000) ?? defaults.IdentityCache.MaxEntries,
                 MaxAge = m.Duration("max_age", TimeSpan.FromHours(1)) ?? defaults.IdentityCache.MaxAge,
             }),
-            Issuers = root.List("issuers", m => IssuerConfigReader.Read(m, baseDir), required: true),
+            Issuers = root.List(
+                "issuers",
+                m => IssuerConfigReader.Read(m, baseDir),
+                required: true,
+                "the identity providers whose tokens agents and users present, at least one of kind workload (examples/quickstart/mandate.yaml; docs/trust-sources.md)"),
             Agents = root.List("agents", m => ReadAgent(m, toolNames)),
             Tools = tools,
             SenderConstraint = SenderConstraintConfigReader.Read(root, baseDir, root.String("listen") ?? defaults.Listen),
@@ -171,8 +175,7 @@ public static class ConfigLoader
 
         foreach (var tool in (tools ?? []).Where(t => !toolNames.Contains(t)))
         {
-            var hint = NameSuggestions.Closest(tool, toolNames) is { } suggestion ? $"; did you mean '{suggestion}'?" : string.Empty;
-            m.Problem("tools", $"tool '{tool}' is not defined under tools{hint}");
+            m.Problem("tools", ConfigRules.UndefinedTool(tool, toolNames));
         }
 
         return id is null || tenants is null || tools is null

@@ -1,4 +1,5 @@
 using Mandate.Core.Protocol;
+using Mandate.Policy;
 
 namespace Mandate.Core.Configuration;
 
@@ -100,7 +101,19 @@ internal static class ConfigRules
                 root.Problem(["agents", i, "max_lifetime"], $"agent '{agent.Id}' max_lifetime exceeds lifetimes.max ({Duration.Format(o.Lifetimes.Max)})");
             }
         }
+
+        // A misspelt tool would leave console approvers unable to decide anything, with no word of why.
+        var toolNames = o.Tools.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var tool in o.Console.Approvers.Tools.Where(t => !toolNames.Contains(t)))
+        {
+            root.Problem(["console", "approvers", "tools"], UndefinedTool(tool, toolNames));
+        }
     }
+
+    /// <summary>The problem of a tool name that no entry under <c>tools:</c> has, with the closest one that does.</summary>
+    public static string UndefinedTool(string tool, IReadOnlyCollection<string> toolNames) =>
+        $"tool '{tool}' is not defined under tools" +
+        (NameSuggestions.Closest(tool, toolNames) is { } suggestion ? $"; did you mean '{suggestion}'?" : string.Empty);
 
     private static void CheckUnique(YamlMapping root, string key, IEnumerable<string> values, string what)
     {

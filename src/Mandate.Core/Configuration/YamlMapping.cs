@@ -25,9 +25,10 @@ internal sealed class YamlMapping
 
     public YamlNode Node => _node;
 
-    public string? String(string key, bool required = false)
+    /// <summary>A non-empty string; a missing required one is reported with <paramref name="whatToWrite"/> (what it holds, an example).</summary>
+    public string? String(string key, bool required = false, string? whatToWrite = null)
     {
-        var value = Get(key, required);
+        var value = Get(key, required, whatToWrite);
         if (value is null)
         {
             return null;
@@ -144,12 +145,15 @@ internal sealed class YamlMapping
         }
     }
 
-    /// <summary>A list of mappings, each read by <paramref name="read"/>.</summary>
-    public List<T> List<T>(string key, Func<YamlMapping, T?> read, bool required = false)
+    /// <summary>
+    /// A list of mappings, each read by <paramref name="read"/>; a missing required one is reported with
+    /// <paramref name="whatToWrite"/> (what it holds, where an example is).
+    /// </summary>
+    public List<T> List<T>(string key, Func<YamlMapping, T?> read, bool required = false, string? whatToWrite = null)
         where T : class
     {
         var result = new List<T>();
-        var value = Get(key, required);
+        var value = Get(key, required, whatToWrite);
         if (value is null)
         {
             return result;
@@ -262,7 +266,7 @@ internal sealed class YamlMapping
         }
     }
 
-    private YamlNode? Get(string key, bool required)
+    private YamlNode? Get(string key, bool required, string? whatToWrite = null)
     {
         _read.Add(key);
         if (_node.Children.TryGetValue(new YamlScalarNode(key), out var value)
@@ -273,7 +277,7 @@ internal sealed class YamlMapping
 
         if (required)
         {
-            Report(_node, Join(key), "is required");
+            Report(_node, Join(key), whatToWrite is null ? "is required" : $"is required: {whatToWrite}");
         }
 
         return null;

@@ -91,7 +91,18 @@ public sealed class ConfigEveryProblemTests
 
         // One problem per missing key: a missing issuers list is not also reported as lacking a workload issuer.
         Assert.Equal(["issuers", "policy", "trust_domain"], problems.Select(p => p.Path).Order(StringComparer.Ordinal));
-        Assert.All(problems, p => Assert.Equal("is required", p.Message));
         Assert.All(problems, p => Assert.Equal((1, 1), (p.Line, p.Column)));
+    }
+
+    [Theory]
+    [InlineData("issuers", "at least one of kind workload (examples/quickstart/mandate.yaml; docs/trust-sources.md)")]
+    [InlineData("policy", "e.g. policy: policy.yaml (docs/policy.md)")]
+    [InlineData("trust_domain", "e.g. trust_domain: acme.example")]
+    public void Parse_RequiredKeyMissing_SaysWhatToWrite(string key, string example)
+    {
+        var problem = Assert.Single(Problems("environment: dev\n"), p => p.Path == key);
+
+        Assert.StartsWith("is required: ", problem.Message, StringComparison.Ordinal);
+        Assert.EndsWith(example, problem.Message, StringComparison.Ordinal);
     }
 }

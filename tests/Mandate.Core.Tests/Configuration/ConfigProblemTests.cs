@@ -18,7 +18,7 @@ public sealed class ConfigProblemTests
                 jwks_file: workloads.jwks.json
             """);
 
-        AssertProblem(problem, "trust_domain", 1, 1, "is required");
+        AssertProblem(problem, "trust_domain", 1, 1, "is required: the SPIFFE trust domain of your agents' IDs, e.g. trust_domain: acme.example");
     }
 
     [Theory]

@@ -71,6 +71,14 @@ public sealed class ConsoleConfigTests
     }
 
     [Fact]
+    public void An_approvers_tool_not_defined_under_tools_is_reported_with_the_closest_name()
+    {
+        var message = Problems("console: { listen: http://127.0.0.1:8470, approvers: { tools: [refund] } }");
+
+        Assert.Contains("console.approvers.tools: tool 'refund' is not defined under tools; did you mean 'refunds'?", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_loopback_issuer_may_be_plain_http()
     {
         var oidc = Load("console: { listen: 'http://[::1]:8470', oidc: { issuer: http://127.0.0.1:9000/realm, client_id: c, roles: { viewer: [v] } } }").Console.Oidc!;
