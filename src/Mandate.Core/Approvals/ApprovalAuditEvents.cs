@@ -86,10 +86,23 @@ public static class ApprovalAuditEvents
         Evidence = evidence,
     };
 
-    public static SortedDictionary<string, string> Evidence(Approval a) => new(StringComparer.Ordinal)
+    /// <summary>The evidence of the credential an approval is collected as.</summary>
+    public static SortedDictionary<string, string> Evidence(Approval a)
     {
-        ["approval_id"] = a.Id,
-        ["binding_hash"] = a.BindingHash,
-        ["approval_expires_at"] = a.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
+        ArgumentNullException.ThrowIfNull(a);
+        var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["approval_id"] = a.Id,
+            ["binding_hash"] = a.BindingHash,
+            ["approval_expires_at"] = a.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        // The user token the approval was asked with, as a tenant or user revocation judges the credential (the epoch
+        // stands for a token without iat, which no record names).
+        if (a.IdentityIssuedAt is { } issuedAt && issuedAt > DateTimeOffset.UnixEpoch)
+        {
+            evidence["user_iat"] = issuedAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return evidence;
+    }
 }

@@ -100,6 +100,8 @@ public static class GrantAuditEvents
             evidence["user_issuer"] = user.Issuer;
             evidence["user_tenant"] = user.Tenant;
             evidence["user_exp"] = user.Evidence.ExpiresAt.ToUnixTimeSeconds().ToString();
+            // What a tenant or user revocation judges the credential by (PrincipalStanding.CoveringCredentialAsync).
+            Add(evidence, "user_iat", user.IssuedAt?.ToUnixTimeSeconds().ToString());
             Add(evidence, "user_kid", user.Evidence.KeyId);
         }
 

@@ -14,12 +14,14 @@ public sealed class PrincipalStanding
     private readonly IMandateStore _store;
     private readonly RevocationList _revocations;
     private readonly RunAncestry _ancestry;
+    private readonly CredentialUserTokens _userTokens;
 
     public PrincipalStanding(IMandateStore store, RevocationList revocations)
     {
         _store = store;
         _revocations = revocations;
         _ancestry = new RunAncestry(store);
+        _userTokens = new CredentialUserTokens(store);
     }
 
     /// <summary>
@@ -74,11 +76,11 @@ public sealed class PrincipalStanding
 
     /// <summary>
     /// The revocation that covers an issued credential, if any: one of its own token, run, agent, tenant or user (judged
-    /// from the start of its run when the run is recorded), or one of an ancestor of its run. The ancestor matters across
-    /// nodes: a run delegated on one node while another node revoked or ended its parent is not among the rows that
-    /// revocation cascaded to (the subtree was listed before the child was recorded), so its credentials are covered
-    /// through the run's recorded lineage (invariant 6). The run's start and lineage never change, so they are read once
-    /// per run (<see cref="RunAncestry"/>).
+    /// from the start of its run when the run is recorded, else from the user token it was issued on), or one of an
+    /// ancestor of its run. The ancestor matters across nodes: a run delegated on one node while another node revoked or
+    /// ended its parent is not among the rows that revocation cascaded to (the subtree was listed before the child was
+    /// recorded), so its credentials are covered through the run's recorded lineage (invariant 6). The run's start and
+    /// lineage never change, so they are read once per run (<see cref="RunAncestry"/>).
     /// </summary>
     public async Task<Revocation?> CoveringCredentialAsync(CredentialFacts facts, CancellationToken cancellationToken)
     {
@@ -95,6 +97,24 @@ public sealed class PrincipalStanding
 
         return await _ancestry.FindAsync(facts.Run, cancellationToken) is { } run
             ? _revocations.Find(facts with { IssuedAt = Since(facts.IssuedAt, run.StartedAt) }) ?? AncestorRevocation(run.Id, run.Lineage)?.Revocation
+            : await UserTokenRevocationAsync(facts, cancellationToken);
+    }
+
+    // Outside a recorded run a credential rests on the user token it was exchanged for, and a tenant or user revocation
+    // takes the user tokens issued up to it: so also a credential that a node which had not heard of the revocation yet
+    // issued after its time on such a token. The exchange refuses that token once the node has heard (UserToken), and the
+    // credential is judged the same way, from the token's iat in its issuance record, read once per credential
+    // (invariant 6). A record that names no iat (a token without one, a gateway's upstream credential) is judged by the
+    // credential's own issue time alone.
+    private async Task<Revocation?> UserTokenRevocationAsync(CredentialFacts facts, CancellationToken cancellationToken)
+    {
+        if (facts.User is not { } user || _revocations.CoveringIdentityToken(facts.Tenant, user, issuedAt: null) is null)
+        {
+            return null;
+        }
+
+        return await _userTokens.FindAsync(facts.Jti, cancellationToken) is { IssuedAt: { } issuedAt } token
+            ? _revocations.CoveringIdentityToken(token.Tenant ?? facts.Tenant, user, issuedAt)
             : null;
     }
 

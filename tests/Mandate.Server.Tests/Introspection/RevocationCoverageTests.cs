@@ -8,7 +8,7 @@ namespace Mandate.Server.Tests.Introspection;
 /// Invariant 6 across nodes and clocks: a node can issue a credential after another node's revocation time, because it
 /// had not heard the revocation yet or because its clock is ahead. A disabled agent and a revoked run get nothing new,
 /// so such a credential must be inactive too once the revocation is heard; only a lifted kill switch, a tenant and a
-/// user are bounded by the revocation time.
+/// user are bounded by the revocation time, and a tenant or user by the user token the credential rests on.
 /// </summary>
 [Trait("Invariant", "6")]
 public sealed class RevocationCoverageTests : BrokerTest
@@ -53,6 +53,36 @@ public sealed class RevocationCoverageTests : BrokerTest
         Broker.Runtime.Revocations.Add(Heard(RevocationTarget.Tenant, "acme"));
 
         Assert.True(await Broker.ActiveAsync(late));
+    }
+
+    [Theory]
+    [InlineData(RevocationTarget.User, "alice")]
+    [InlineData(RevocationTarget.Tenant, "acme")]
+    public async Task Invariant6_UserOrTenantRevoked_CredentialIssuedAfterItOnAnOlderUserToken_IsInactiveOnceHeard(RevocationTarget target, string value)
+    {
+        var request = Broker.RefundRequest();
+        var revokedAt = Broker.Now.AddSeconds(30);
+        Broker.Clock.Advance(TimeSpan.FromMinutes(1));
+        // Issued by a node that had not heard of the revocation yet, after its time, on a user token issued before it.
+        var late = await Broker.IssueAsync(request with { ActorToken = Broker.Svid(SupportAgent) });
+        Assert.True(await Broker.ActiveAsync(late));
+
+        Broker.Runtime.Revocations.Add(LateRevocations.Late(target, value, revokedAt));
+
+        Assert.False(await Broker.ActiveAsync(late));
+    }
+
+    [Fact]
+    public async Task UserRevoked_CredentialOnAUserTokenIssuedAfterTheRevocation_StaysActive()
+    {
+        // The user signed in again after the revocation: what rests on the new token stands.
+        var revokedAt = Broker.Now.AddSeconds(30);
+        Broker.Clock.Advance(TimeSpan.FromMinutes(1));
+        var credential = await Broker.IssueAsync();
+
+        Broker.Runtime.Revocations.Add(LateRevocations.Late(RevocationTarget.User, "alice", revokedAt));
+
+        Assert.True(await Broker.ActiveAsync(credential));
     }
 
     /// <summary>A revocation made a minute before this node's clock reads now, as another node may have made it.</summary>
