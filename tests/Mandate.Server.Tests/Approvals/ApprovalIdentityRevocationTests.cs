@@ -50,6 +50,22 @@ public sealed class ApprovalIdentityRevocationTests : ApprovalTest
     }
 
     [Fact]
+    public async Task Invariant6_CollectedBeforeTheRevocationWasHeard_OnAnOlderUserToken_CredentialIsInactiveOnceHeard()
+    {
+        var request = Broker.RefundRequest();
+        var revokedAt = Broker.Now.AddSeconds(30);
+        Broker.Clock.Advance(TimeSpan.FromMinutes(1));
+        // Asked, approved and collected on a node that had not heard of the revocation yet.
+        var id = await AskAsync(request with { ActorToken = Broker.Svid(SupportAgent) });
+        await ApproveAsync(id);
+        var credential = Expect.Issued(await PollAsync(id));
+
+        Broker.Runtime.Revocations.Add(Late(RevocationTarget.User, "alice", revokedAt));
+
+        Assert.False(await Broker.ActiveAsync(credential));
+    }
+
+    [Fact]
     public async Task ApprovalPoll_ApprovalRecordedWithoutIdentityIssuedAt_JudgedFromWhenItWasAsked()
     {
         // Approvals recorded before the user token's issue time was kept on them are judged as before: from their creation.
