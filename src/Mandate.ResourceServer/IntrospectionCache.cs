@@ -56,7 +56,9 @@ internal sealed class IntrospectionCache
         }
         else if (_options.ActiveCacheDuration > TimeSpan.Zero)
         {
-            _activeUntil[jti] = now + _options.ActiveCacheDuration;
+            // RFC 7662 §4: an answer with exp MUST NOT be cached beyond it; the broker's exp is the credential's.
+            var until = now + _options.ActiveCacheDuration;
+            _activeUntil[jti] = until < expiresAt ? until : expiresAt;
         }
 
         return isActive;

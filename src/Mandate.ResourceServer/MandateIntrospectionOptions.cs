@@ -29,7 +29,8 @@ public sealed class MandateIntrospectionOptions
 
     /// <summary>
     /// How long an <c>active: true</c> answer is reused for the same credential. Default zero (ask every time),
-    /// so a revocation is seen by the next request; a few seconds trades that for fewer round trips.
+    /// so a revocation is seen by the next request; a few seconds trades that for fewer round trips. Never past the
+    /// credential's expiry, the <c>exp</c> of the answer (RFC 7662 §4).
     /// </summary>
     public TimeSpan ActiveCacheDuration { get; set; } = TimeSpan.Zero;
 

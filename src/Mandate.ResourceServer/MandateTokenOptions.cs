@@ -105,6 +105,13 @@ public sealed class MandateTokenOptions : AuthenticationSchemeOptions
             throw new InvalidOperationException($"MandateTokenOptions.ValidAlgorithms may only list asymmetric JWS algorithms ({string.Join(", ", AsymmetricAlgorithms)})");
         }
 
+        // RFC 9449 §4.3: a proof signed with none or a MAC proves nothing; the DPoP challenge (§7.1) and the metadata
+        // (RFC 9728 §3.2: never an empty list) advertise exactly this list, so it may name no other and not be empty.
+        if (DpopAlgorithms.Count == 0 || DpopAlgorithms.Any(a => !AsymmetricAlgorithms.Contains(a)))
+        {
+            throw new InvalidOperationException($"MandateTokenOptions.DpopAlgorithms must list at least one asymmetric JWS algorithm and no other ({string.Join(", ", AsymmetricAlgorithms)})");
+        }
+
         if (ResourceMetadata is not null && ProtectedResourceMetadata.ResourceUri(this) is null)
         {
             throw new InvalidOperationException("MandateTokenOptions.ResourceMetadata needs Audience to be the service's http(s) URL without query or fragment (RFC 9728 section 1.2)");

@@ -141,6 +141,16 @@ public sealed class CredentialValidationTests : ToolTest
         AssertInvalidToken(await Refunds.PostAsync("/refunds", forged, RefundBody), "at+jwt");
     }
 
+    [Fact]
+    public async Task Typ_Absent_IsRefused_EvenWithTheBrokersSignature()
+    {
+        // RFC 9068 §4: the resource server MUST verify that typ is at+jwt or application/at+jwt; a header without one is not.
+        var active = Harness.Broker.Runtime.Keys.Current.Active;
+        var forged = ForgedTokens.WithoutTyp(await Good(), (System.Security.Cryptography.ECDsa)active.Key, active.Kid);
+
+        AssertInvalidToken(await Refunds.PostAsync("/refunds", forged, RefundBody), "at+jwt");
+    }
+
     [Theory]
     [InlineData("application/at+jwt")]
     [InlineData("AT+JWT")]
@@ -197,6 +207,15 @@ public sealed class CredentialValidationTests : ToolTest
         var forged = Harness.Forge(await Good(), c => c["aud"] = new[] { ToolKind.Refunds.Resource, ToolKind.Crm.Resource });
 
         AssertInvalidToken(await Refunds.PostAsync("/refunds", forged, RefundBody), "exactly one audience");
+    }
+
+    [Fact]
+    public async Task AudienceAsAOneElementArray_NamingThisTool_IsAccepted()
+    {
+        // RFC 7519 §4.1.3: aud may be an array; RFC 9068 §4: the RS checks that aud contains its own identifier.
+        var credential = Harness.Forge(await Good(), c => c["aud"] = new[] { ToolKind.Refunds.Resource });
+
+        Assert.Equal(201, (await Refunds.PostAsync("/refunds", credential, RefundBody)).Status);
     }
 
     [Fact]

@@ -70,6 +70,26 @@ public sealed class HostileShapeTests : ToolTest
         Assert.Contains("asymmetric", error.Message);
     }
 
+    [Theory]
+    [InlineData("HS256")]
+    [InlineData("none")]
+    [InlineData(null)]
+    public async Task ServiceConfiguredWithASymmetricNoneOrNoDpopAlgorithm_FailsAtStartup(string? algorithm)
+    {
+        // RFC 9449 §4.3: a proof's alg MUST NOT be none or symmetric; RFC 9728 §3.2: a member with zero values MUST be
+        // omitted, and the DPoP challenge (§7.1) and metadata would otherwise advertise what no proof can use.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Harness.StartToolAsync(ToolKind.Refunds, o =>
+        {
+            o.DpopAlgorithms.Clear();
+            if (algorithm is not null)
+            {
+                o.DpopAlgorithms.Add(algorithm);
+            }
+        }));
+
+        Assert.Contains("DpopAlgorithms", error.Message);
+    }
+
     [Fact]
     public async Task ServiceWithIntrospectionButNoWorkloadIdentity_FailsAtStartup()
     {

@@ -84,6 +84,26 @@ public sealed class IntrospectionTests : ToolTest
     }
 
     [Fact]
+    public async Task ActiveAnswer_IsNotReusedPastTheExpiryItNames_EvenWithinClockSkew()
+    {
+        // RFC 7662 §4: "If the response contains the exp parameter (expiration), the response MUST NOT be cached beyond
+        // the time indicated therein."
+        var introspection = Harness.IntrospectAlways(ToolKind.Refunds);
+        introspection.ActiveCacheDuration = TimeSpan.FromHours(1);
+        var tool = await Harness.StartToolAsync(ToolKind.Refunds, introspection: introspection);
+        var credential = await Harness.CredentialAsync(ToolKind.Refunds, "refunds:write");
+        var claims = ForgedTokens.Claims(credential);
+        Assert.Equal(201, (await tool.PostAsync("/refunds", credential, RefundBody)).Status);
+
+        Harness.Clock.Advance(TimeSpan.FromSeconds((long)claims["exp"] - (long)claims["iat"] + 1));
+        var reply = await tool.PostAsync("/refunds", credential, RefundBody);
+
+        Assert.Equal(401, reply.Status);
+        Assert.Equal("invalid_token", reply.Error);
+        Assert.Equal(2, tool.State!.Introspection.CallCount);
+    }
+
+    [Fact]
     public async Task IntrospectingAsAWorkloadTheBrokerDoesNotListForTheTool_GetsInactive_AndTheCredentialIsRefused()
     {
         var tool = await Harness.StartToolAsync(ToolKind.Refunds, introspection: new MandateIntrospectionOptions

@@ -54,6 +54,18 @@ internal static class ForgedTokens
         return $"{header}.{credential.Split('.')[1]}.";
     }
 
+    /// <summary>
+    /// The same payload under a header without <c>typ</c>, signed (ES256) by <paramref name="key"/> as <paramref name="kid"/>:
+    /// IdentityModel always writes a <c>typ</c>, so this one is signed by hand.
+    /// </summary>
+    public static string WithoutTyp(string credential, System.Security.Cryptography.ECDsa key, string kid)
+    {
+        var header = Base64UrlEncoder.Encode(JsonSerializer.Serialize(new Dictionary<string, string> { ["alg"] = "ES256", ["kid"] = kid }));
+        var input = header + "." + credential.Split('.')[1];
+        var signature = key.SignData(Encoding.ASCII.GetBytes(input), System.Security.Cryptography.HashAlgorithmName.SHA256);
+        return input + "." + Base64UrlEncoder.Encode(signature);
+    }
+
     /// <summary>An HMAC-signed copy (algorithm confusion: the "key" is public knowledge).</summary>
     public static string Hmac(string credential)
     {

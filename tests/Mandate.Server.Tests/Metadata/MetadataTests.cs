@@ -15,7 +15,9 @@ public sealed class MetadataTests : BrokerTest
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var m = doc.RootElement;
 
+        // RFC 8414 §3.2: 200 with a JSON object in application/json; §3.3: issuer identical to the one the URL was made from.
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(Issuer, m.GetProperty("issuer").GetString());
         Assert.Equal(Issuer + "/oauth2/token", m.GetProperty("token_endpoint").GetString());
         Assert.Equal(Issuer + "/oauth2/introspect", m.GetProperty("introspection_endpoint").GetString());
