@@ -21,7 +21,7 @@ public sealed partial class DatabaseLeaseReaper : IDisposable
     private static readonly TimeSpan LastRetry = TimeSpan.FromMinutes(5);
     private readonly IMandateStore _store;
     private readonly IUnitOfWork _trail;
-    private readonly RevocationList _revocations;
+    private readonly PrincipalStanding _standing;
     private readonly PostgresAdminConnections _connections;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
@@ -29,11 +29,11 @@ public sealed partial class DatabaseLeaseReaper : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConcurrentDictionary<string, (int Attempts, DateTimeOffset NextAttempt)> _backoff = new(StringComparer.Ordinal);
 
-    public DatabaseLeaseReaper(IMandateStore store, IUnitOfWork trail, RevocationList revocations, PostgresAdminConnections connections, MandateOptions options, TimeProvider time, ILogger<DatabaseLeaseReaper> logger)
+    public DatabaseLeaseReaper(IMandateStore store, IUnitOfWork trail, PrincipalStanding standing, PostgresAdminConnections connections, MandateOptions options, TimeProvider time, ILogger<DatabaseLeaseReaper> logger)
     {
         _store = store;
         _trail = trail;
-        _revocations = revocations;
+        _standing = standing;
         _connections = connections;
         _options = options;
         _time = time;
@@ -55,7 +55,8 @@ public sealed partial class DatabaseLeaseReaper : IDisposable
             var live = 0;
             foreach (var lease in await _store.ListDatabaseLeasesAsync(liveOnly: true, cancellationToken))
             {
-                var reason = _revocations.Find(lease.Facts) is { } r ? $"revoked ({r.Target.ToString().ToLowerInvariant()} revocation {r.Id})"
+                // Judged as introspection and the proxy judge a credential: also through its run's ancestors and the user token it rests on.
+                var reason = await _standing.CoveringCredentialAsync(lease.Facts, cancellationToken) is { } r ? $"revoked ({r.Target.ToString().ToLowerInvariant()} revocation {r.Id})"
                     : lease.ExpiresAt <= now ? "expired" : null;
                 if (reason is null)
                 {

@@ -67,6 +67,23 @@ public sealed class PostgresReaperTests : CredentialKindTest
     }
 
     [PostgresFact]
+    public async Task Invariant6_UserRevokedOnANodeThatHadNotHeard_LoginOnAnOlderUserToken_RoleDropped()
+    {
+        var request = Request(CredentialKindsBroker.Warehouse, "warehouse:read");
+        var revokedAt = Broker.Now.AddSeconds(30);
+        Broker.Clock.Advance(TimeSpan.FromMinutes(1));
+        // Issued after the revocation's time, on a user token from before it, by a node that had not heard of it yet.
+        var uri = await Broker.IssueAsync(request with { ActorToken = Broker.Svid(TestBroker.SupportAgent) });
+        Broker.Runtime.Revocations.Add(LateRevocations.Late(RevocationTarget.User, "alice", revokedAt));
+
+        await Reaper.RunOnceAsync(CancellationToken.None);
+
+        Assert.False(await Pg.RoleExistsAsync(TestPostgres.RoleOf(uri)));
+        var dropped = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.LeaseDropped));
+        Assert.StartsWith("revoked (user revocation rev_late", dropped.Reason, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
     public async Task CredentialRevokedByJti_OtherCredentialsRoleSurvives()
     {
         var first = await Broker.IssueAsync(Request(CredentialKindsBroker.Warehouse, "warehouse:read"));
