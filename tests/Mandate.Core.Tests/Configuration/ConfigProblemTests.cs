@@ -121,6 +121,8 @@ public sealed class ConfigProblemTests
     [InlineData("/refunds")]
     [InlineData("//refunds.acme.example/api")]
     [InlineData("https://refunds.acme.example/#admin")]
+    [InlineData("https://refunds.acme.example/a b")]
+    [InlineData("https://b\u00FCcher.example")]
     public void Parse_ToolResourceNotAnAbsoluteUri_IsRefused(string resource)
     {
         var problem = SingleProblem(WithRefunds.Replace("https://refunds.acme.example", resource, StringComparison.Ordinal));

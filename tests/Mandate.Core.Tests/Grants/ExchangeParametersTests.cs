@@ -26,6 +26,7 @@ public sealed class ExchangeParametersTests
     [InlineData(P.SubjectTokenType, T.AccessToken)]
     [InlineData(P.SubjectTokenType, T.IdToken)]
     [InlineData(P.Scope, "refunds:read refunds:write")]
+    [InlineData(P.Scope, "! # [ ] ~ {|} ^_` $%&'()*+,-./;<=>?@")]
     [InlineData(P.Tenant, "acme-corp.eu_1:prod")]
     [InlineData(P.Run, "run_AbC-123")]
     public async Task Check_WellFormedVariant_Continues(string parameter, string value)
@@ -167,6 +168,8 @@ public sealed class ExchangeParametersTests
     [InlineData("refunds:read\nrefunds:write")]
     [InlineData("refunds:read\n")]
     [InlineData("refunds:lecture-é")]
+    [InlineData("refunds:read\u007F")]
+    [InlineData("refunds:read \u00A0")]
     public async Task Check_MalformedScope_IsInvalidScope(string scope)
     {
         await AssertRejectedAsync(p => p[P.Scope] = scope, E.InvalidScope, "scope must be space-separated tokens of printable ASCII");

@@ -5,9 +5,8 @@ namespace Mandate.Server.Tests.Exchange;
 /// <summary>
 /// RFC 8707 names the tool by URI. RFC 3986 §6.2.3 makes an origin's empty path and '/' the same, and scheme and host
 /// case-insensitive, and the default port the same as none: such spellings reach the registered tool, and the credential
-/// says the registered spelling. Every other difference names another resource, and so does a host that IDNA cannot
-/// put in ASCII (here, a right-to-left letter among left-to-right ones: .NET parses such a URI, then throws for its
-/// ASCII host).
+/// says the registered spelling. Every other difference names another resource (a value that is no URI at all, such
+/// as a host in another script, is refused before any tool is looked up: <see cref="TargetSyntaxTests"/>).
 /// </summary>
 public sealed class ResourceSpellingTests : BrokerTest
 {
@@ -32,8 +31,6 @@ public sealed class ResourceSpellingTests : BrokerTest
     [InlineData("https://refunds.acme.example?a=1")]
     [InlineData("https://alice@refunds.acme.example")]
     [InlineData("https://refunds.acme.example.evil.example")]
-    [InlineData("https://refunds\u05D0acme.example")]
-    [InlineData("https://refunds\u0608.acme.example/")]
     public async Task Rfc8707_AResourceThatIsNotTheRegisteredOne_IsInvalidTargetAndIssuesNothing(string resource)
     {
         var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { Resource = resource });

@@ -180,6 +180,9 @@ public sealed class MalformedRequestTests : BrokerTest
         { "no subject_token", "invalid_request", "subject_token and subject_token_type are required" },
         { "no actor_token", "invalid_request", "actor_token is required" },
         { "saml actor_token_type", "invalid_request", "actor_token_type must be" },
+        { "actor_token without actor_token_type", "invalid_request", "actor_token_type must be" },
+        { "no subject_token_type", "invalid_request", "subject_token and subject_token_type are required" },
+        { "saml requested_token_type", "invalid_request", "requested_token_type must be" },
         { "refresh subject_token_type", "invalid_request", "subject_token_type must be" },
         { "no resource", "invalid_target", "name the tool" },
         { "relative resource", "invalid_target", "resource must be an absolute URI" },
@@ -200,6 +203,11 @@ public sealed class MalformedRequestTests : BrokerTest
             "no subject_token" => valid with { SubjectToken = null },
             "no actor_token" => valid with { ActorToken = null },
             "saml actor_token_type" => valid with { ActorTokenType = "urn:ietf:params:oauth:token-type:saml2" },
+            // RFC 8693 §2.1: actor_token_type is "REQUIRED when the actor_token parameter is present in the request".
+            "actor_token without actor_token_type" => valid with { ActorTokenType = null },
+            // RFC 8693 §2.1: subject_token_type is REQUIRED.
+            "no subject_token_type" => valid with { SubjectTokenType = null },
+            "saml requested_token_type" => valid with { RequestedTokenType = "urn:ietf:params:oauth:token-type:saml2" },
             "refresh subject_token_type" => valid with { SubjectTokenType = "urn:ietf:params:oauth:token-type:refresh_token" },
             "no resource" => valid with { Resource = null },
             "relative resource" => valid with { Resource = "/refunds" },

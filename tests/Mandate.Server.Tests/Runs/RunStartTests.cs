@@ -36,6 +36,9 @@ public sealed class RunStartTests : BrokerTest
         Assert.Equal(ExchangeRequest.TxnTokenType, reply.Member("issued_token_type"));
         Assert.Equal("N_A", reply.Member("token_type"));
         Assert.Equal(RefundsEnvelope, reply.Member("scope"));
+        Assert.Equal(JsonValueKind.Number, reply.Json.GetProperty("expires_in").ValueKind);
+        // RFC 6749 §5.1: a response holding a token MUST be sent with Cache-Control: no-store and Pragma: no-cache.
+        Assert.Equal(("no-store", "no-cache"), (reply.Header("Cache-Control"), reply.Header("Pragma")));
         Assert.Equal("txntoken+jwt", jwt.Typ);
         Assert.Equal(["spiffe://" + TrustDomain], jwt.Audiences);
         Assert.Equal("alice", jwt.Subject);
