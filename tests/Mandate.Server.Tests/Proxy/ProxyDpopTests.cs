@@ -158,5 +158,62 @@ public sealed class ProxyDpopTests : ProxyTest, IDisposable
         Assert.Empty(Upstream.Received);
     }
 
+    [Fact]
+    public async Task Invariant7_TwoDpopProofs_401InvalidDpopProofNotForwarded()
+    {
+        // RFC 9449 §4.3 step 1: "there is not more than one DPoP HTTP request header field".
+        var credential = await BoundCredentialAsync();
+        string[][] shapes =
+        [
+            [_key.Create("GET", CallUrl, Broker.Now, accessToken: credential), _key.Create("GET", CallUrl, Broker.Now, accessToken: credential)],
+            [_key.Create("GET", CallUrl, Broker.Now, accessToken: credential) + ", " + _key.Create("GET", CallUrl, Broker.Now, accessToken: credential)],
+            [""],
+        ];
+
+        foreach (var proofs in shapes)
+        {
+            using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", null, configure: r =>
+            {
+                r.Headers.Authorization = new AuthenticationHeaderValue("DPoP", credential);
+                r.Headers.TryAddWithoutValidation("DPoP", proofs);
+            });
+
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Contains("error=\"invalid_dpop_proof\"", Assert.Single(response.Headers.WwwAuthenticate, c => c.Scheme == "DPoP").Parameter, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Invariant7_ProofWithLowerCaseHtmOrPrivateJwk_401NotForwarded()
+    {
+        // RFC 9449 §4.3 step 8 (htm matches the case-sensitive method) and §4.2 (the jwk "MUST NOT contain a private key").
+        var credential = await BoundCredentialAsync();
+
+        using var lowerCase = await CallWithProofAsync(credential, _key.Create("get", CallUrl, Broker.Now, accessToken: credential));
+        using var privateJwk = await CallWithProofAsync(credential, _key.Create("GET", CallUrl, Broker.Now, accessToken: credential, jwk: _key.PrivateJwkMembers()));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, lowerCase.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, privateJwk.StatusCode);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Rfc9449_CallWithAQuery_ProofComparedWithoutIt()
+    {
+        // RFC 9449 §4.3 step 9: htu matches the request's URI "ignoring any query and fragment parts".
+        var credential = await BoundCredentialAsync();
+
+        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1?expand=customer", null, configure: r =>
+        {
+            r.Headers.Authorization = new AuthenticationHeaderValue("DPoP", credential);
+            r.Headers.Add("DPoP", _key.Create("GET", CallUrl, Broker.Now, accessToken: credential));
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(Upstream.Received);
+    }
+
     public void Dispose() => _key.Dispose();
 }
