@@ -170,6 +170,19 @@ public sealed class DpopProofSyntaxTests : IDisposable
     }
 
     [Theory]
+    [InlineData("x")]
+    [InlineData("y")]
+    public async Task Rfc7518_EcJwkCoordinateWithALeadingZeroOctet_IsRefused(string member)
+    {
+        // RFC 7518 §6.2.1.2: a coordinate "MUST be the full size of a coordinate for the curve"; a padded one would give
+        // the same key a second RFC 7638 thumbprint, so a second cnf.jkt.
+        var jwk = _client.PublicJwkMembers();
+        jwk[member] = Base64UrlEncoder.Encode([0, .. Base64UrlEncoder.DecodeBytes((string)jwk[member])]);
+
+        AssertRefused(await Validate(_client.SignedAsWritten(Header(System.Text.Json.JsonSerializer.Serialize(jwk)), Payload())));
+    }
+
+    [Theory]
     [InlineData("\"RS256\"")]
     [InlineData("\"PS256\"")]
     [InlineData("\"ES384\"")]
