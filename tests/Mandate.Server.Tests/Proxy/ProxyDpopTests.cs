@@ -24,8 +24,8 @@ public sealed class ProxyDpopTests : ProxyTest, IDisposable
         return Expect.Issued(reply);
     }
 
-    private Task<HttpResponseMessage> CallWithProofAsync(string credential, string? proof, string scheme = "DPoP") =>
-        CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", null, configure: r =>
+    private Task<HttpResponseMessage> CallWithProofAsync(string credential, string? proof, string scheme = "DPoP", string path = "stripe/v1/charges/ch_1") =>
+        CallAsync(HttpMethod.Get, path, null, configure: r =>
         {
             r.Headers.Authorization = new AuthenticationHeaderValue(scheme, credential);
             if (proof is not null)
@@ -52,11 +52,7 @@ public sealed class ProxyDpopTests : ProxyTest, IDisposable
         var credential = await BoundCredentialAsync();
         var url = new Uri(Proxy.BaseAddress!, "stripe/v1/customers").ToString();
 
-        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/customers", null, configure: r =>
-        {
-            r.Headers.Authorization = new AuthenticationHeaderValue("DPoP", credential);
-            r.Headers.Add("DPoP", _key.Create("GET", url, Broker.Now, accessToken: credential));
-        });
+        using var response = await CallWithProofAsync(credential, _key.Create("GET", url, Broker.Now, accessToken: credential), path: "stripe/v1/customers");
 
         // RFC 6750 §3 and RFC 9449 §7.1: the 403 challenges in the scheme the credential came in, with the proof algorithms.
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -205,11 +201,7 @@ public sealed class ProxyDpopTests : ProxyTest, IDisposable
         // RFC 9449 §4.3 step 9: htu matches the request's URI "ignoring any query and fragment parts".
         var credential = await BoundCredentialAsync();
 
-        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1?expand=customer", null, configure: r =>
-        {
-            r.Headers.Authorization = new AuthenticationHeaderValue("DPoP", credential);
-            r.Headers.Add("DPoP", _key.Create("GET", CallUrl, Broker.Now, accessToken: credential));
-        });
+        using var response = await CallWithProofAsync(credential, _key.Create("GET", CallUrl, Broker.Now, accessToken: credential), path: "stripe/v1/charges/ch_1?expand=customer");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Single(Upstream.Received);

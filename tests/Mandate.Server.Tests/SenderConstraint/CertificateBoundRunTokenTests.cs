@@ -7,18 +7,8 @@ namespace Mandate.Server.Tests.SenderConstraint;
 /// A run token bound to an X.509-SVID (cnf.x5t#S256) is used only over mutual TLS with that certificate (RFC 8705 §3):
 /// with no certificate, or with a DPoP proof in its place, every use is refused and nothing is issued or recorded.
 /// </summary>
-public sealed class CertificateBoundRunTokenTests : IAsyncLifetime
+public sealed class CertificateBoundRunTokenTests : MtlsTest
 {
-    private MtlsBroker? _mtls;
-
-    private MtlsBroker Mtls => _mtls!;
-
-    private BrokerHarness Broker => Mtls.Broker;
-
-    public async Task InitializeAsync() => _mtls = await MtlsBroker.StartAsync();
-
-    public async Task DisposeAsync() => await Mtls.DisposeAsync();
-
     private string TokenUrl => Broker.Options.Issuer.TrimEnd('/') + "/oauth2/token";
 
     private async Task<string> StartRunOverMtlsAsync() =>

@@ -7,18 +7,8 @@ namespace Mandate.Server.Tests.SenderConstraint;
 /// RFC 8705 §2: with mutual-TLS client authentication the client_id names the client, and a certificate that is not the
 /// one expected for that client_id is invalid_client (RFC 6749 §5.2). The X.509-SVID's SPIFFE ID is the client.
 /// </summary>
-public sealed class MtlsClientIdTests : IAsyncLifetime
+public sealed class MtlsClientIdTests : MtlsTest
 {
-    private MtlsBroker? _mtls;
-
-    private MtlsBroker Mtls => _mtls!;
-
-    private BrokerHarness Broker => Mtls.Broker;
-
-    public async Task InitializeAsync() => _mtls = await MtlsBroker.StartAsync();
-
-    public async Task DisposeAsync() => await Mtls.DisposeAsync();
-
     private Task<OAuthReply> ExchangeAsync(string clientId) =>
         Mtls.PostAsync(
             Mtls.Svid(TestBroker.SupportAgent),
