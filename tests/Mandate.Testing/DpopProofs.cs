@@ -102,6 +102,21 @@ public sealed class DpopProofs : IDisposable
         return Base64UrlEncoder.Encode(header) + "." + Base64UrlEncoder.Encode(payload) + ".";
     }
 
+    /// <summary>
+    /// A compact JWS of exactly <paramref name="headerJson"/> and <paramref name="payloadJson"/> as written, signed ES256 with
+    /// this key: for the shapes IdentityModel will not build (a claim left out or of the wrong JSON type, a jwk of any form).
+    /// </summary>
+    public string SignedAsWritten(string headerJson, string payloadJson)
+    {
+        ArgumentNullException.ThrowIfNull(headerJson);
+        ArgumentNullException.ThrowIfNull(payloadJson);
+        var input = Base64UrlEncoder.Encode(headerJson) + "." + Base64UrlEncoder.Encode(payloadJson);
+        return input + "." + Base64UrlEncoder.Encode(_ecdsa.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256));
+    }
+
+    /// <summary>The public JWK as a JSON object, for <see cref="SignedAsWritten"/>.</summary>
+    public string PublicJwkJson() => JsonSerializer.Serialize(PublicJwkMembers());
+
     /// <summary>The claims of a proof for POST <paramref name="htu"/> at <paramref name="iat"/> (fractions allowed), with a fresh jti.</summary>
     public static Dictionary<string, object> PostClaims(string htu, double iat) => new()
     {

@@ -108,6 +108,37 @@ public sealed class McpGatewayDpopTests : McpGatewayTest, IDisposable
     }
 
     [Fact]
+    public async Task Post_ReplayedProof_Returns401InvalidDpopProofAndTheReplayIsNotForwarded()
+    {
+        // RFC 9449 §11.1: a proof is accepted once; the gateway keeps the jti of every proof it accepted.
+        var credential = await BoundCredentialAsync();
+        var proof = _key.Create("POST", EndpointUrl, Gateway.Broker.Now, accessToken: credential);
+        using var first = await PostAsync(credential, "DPoP", proof);
+        var forwarded = Gateway.Upstream.Received.Count;
+
+        using var replay = await PostAsync(credential, "DPoP", proof);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+        Assert.Contains("error=\"invalid_dpop_proof\"", DpopChallenge(replay), StringComparison.Ordinal);
+        Assert.Equal(forwarded, Gateway.Upstream.Received.Count);
+    }
+
+    [Fact]
+    public async Task Post_ProofWithLowerCaseHtmOrPrivateJwk_Returns401InvalidDpopProofNotForwarded()
+    {
+        // RFC 9449 §4.3 step 8 (htm is the case-sensitive method) and §4.2 (the jwk "MUST NOT contain a private key").
+        var credential = await BoundCredentialAsync();
+
+        using var lowerCase = await PostAsync(credential, "DPoP", _key.Create("post", EndpointUrl, Gateway.Broker.Now, accessToken: credential));
+        using var privateJwk = await PostAsync(credential, "DPoP", _key.Create("POST", EndpointUrl, Gateway.Broker.Now, accessToken: credential, jwk: _key.PrivateJwkMembers()));
+
+        Assert.Contains("error=\"invalid_dpop_proof\"", DpopChallenge(lowerCase), StringComparison.Ordinal);
+        Assert.Contains("error=\"invalid_dpop_proof\"", DpopChallenge(privateJwk), StringComparison.Ordinal);
+        Assert.Empty(Gateway.Upstream.Received);
+    }
+
+    [Fact]
     public async Task Post_DpopBoundCredential_NeitherItNorItsProofReachesTheMcpServer()
     {
         // Authorization §Token Handling: an MCP server "MUST NOT pass through the token it received from the MCP client";

@@ -24,8 +24,8 @@ public sealed class ProxyDpopTests : ProxyTest, IDisposable
         return Expect.Issued(reply);
     }
 
-    private Task<HttpResponseMessage> CallWithProofAsync(string credential, string? proof, string scheme = "DPoP") =>
-        CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", null, configure: r =>
+    private Task<HttpResponseMessage> CallWithProofAsync(string credential, string? proof, string scheme = "DPoP", string path = "stripe/v1/charges/ch_1") =>
+        CallAsync(HttpMethod.Get, path, null, configure: r =>
         {
             r.Headers.Authorization = new AuthenticationHeaderValue(scheme, credential);
             if (proof is not null)
@@ -52,11 +52,7 @@ public sealed class ProxyDpopTests : ProxyTest, IDisposable
         var credential = await BoundCredentialAsync();
         var url = new Uri(Proxy.BaseAddress!, "stripe/v1/customers").ToString();
 
-        using var response = await CallAsync(HttpMethod.Get, "stripe/v1/customers", null, configure: r =>
-        {
-            r.Headers.Authorization = new AuthenticationHeaderValue("DPoP", credential);
-            r.Headers.Add("DPoP", _key.Create("GET", url, Broker.Now, accessToken: credential));
-        });
+        using var response = await CallWithProofAsync(credential, _key.Create("GET", url, Broker.Now, accessToken: credential), path: "stripe/v1/customers");
 
         // RFC 6750 §3 and RFC 9449 §7.1: the 403 challenges in the scheme the credential came in, with the proof algorithms.
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -156,6 +152,59 @@ public sealed class ProxyDpopTests : ProxyTest, IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, otherToken.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, signedWrong.StatusCode);
         Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Invariant7_TwoDpopProofs_401InvalidDpopProofNotForwarded()
+    {
+        // RFC 9449 §4.3 step 1: "there is not more than one DPoP HTTP request header field".
+        var credential = await BoundCredentialAsync();
+        string[][] shapes =
+        [
+            [_key.Create("GET", CallUrl, Broker.Now, accessToken: credential), _key.Create("GET", CallUrl, Broker.Now, accessToken: credential)],
+            [_key.Create("GET", CallUrl, Broker.Now, accessToken: credential) + ", " + _key.Create("GET", CallUrl, Broker.Now, accessToken: credential)],
+            [""],
+        ];
+
+        foreach (var proofs in shapes)
+        {
+            using var response = await CallAsync(HttpMethod.Get, "stripe/v1/charges/ch_1", null, configure: r =>
+            {
+                r.Headers.Authorization = new AuthenticationHeaderValue("DPoP", credential);
+                r.Headers.TryAddWithoutValidation("DPoP", proofs);
+            });
+
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Contains("error=\"invalid_dpop_proof\"", Assert.Single(response.Headers.WwwAuthenticate, c => c.Scheme == "DPoP").Parameter, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Invariant7_ProofWithLowerCaseHtmOrPrivateJwk_401NotForwarded()
+    {
+        // RFC 9449 §4.3 step 8 (htm matches the case-sensitive method) and §4.2 (the jwk "MUST NOT contain a private key").
+        var credential = await BoundCredentialAsync();
+
+        using var lowerCase = await CallWithProofAsync(credential, _key.Create("get", CallUrl, Broker.Now, accessToken: credential));
+        using var privateJwk = await CallWithProofAsync(credential, _key.Create("GET", CallUrl, Broker.Now, accessToken: credential, jwk: _key.PrivateJwkMembers()));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, lowerCase.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, privateJwk.StatusCode);
+        Assert.Empty(Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Rfc9449_CallWithAQuery_ProofComparedWithoutIt()
+    {
+        // RFC 9449 §4.3 step 9: htu matches the request's URI "ignoring any query and fragment parts".
+        var credential = await BoundCredentialAsync();
+
+        using var response = await CallWithProofAsync(credential, _key.Create("GET", CallUrl, Broker.Now, accessToken: credential), path: "stripe/v1/charges/ch_1?expand=customer");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(Upstream.Received);
     }
 
     public void Dispose() => _key.Dispose();

@@ -8,9 +8,9 @@ namespace Mandate.Server.Tests.SenderConstraint;
 /// RFC 8705 §3 over the CIBA poll: an agent that collects an approved credential over mutual TLS gets it bound to its
 /// X.509-SVID, as its exchange would be, and a certificate naming another workload than the actor_token is refused.
 /// </summary>
-public sealed class ApprovalPollMtlsTests : IAsyncLifetime
+public sealed class ApprovalPollMtlsTests : MtlsTest
 {
-    private const string Policy = """
+    protected override string Policy => """
         rules:
           - id: refunds-need-approval
             reason: Every refund waits for a human.
@@ -18,16 +18,6 @@ public sealed class ApprovalPollMtlsTests : IAsyncLifetime
             agents: ["spiffe://acme.example/agents/*"]
             tools: [refunds]
         """;
-
-    private MtlsBroker? _mtls;
-
-    private MtlsBroker Mtls => _mtls!;
-
-    private BrokerHarness Broker => Mtls.Broker;
-
-    public async Task InitializeAsync() => _mtls = await MtlsBroker.StartAsync(Policy);
-
-    public async Task DisposeAsync() => await Mtls.DisposeAsync();
 
     private async Task<string> AskAndApproveAsync()
     {

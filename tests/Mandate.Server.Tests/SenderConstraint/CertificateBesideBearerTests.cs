@@ -11,18 +11,8 @@ namespace Mandate.Server.Tests.SenderConstraint;
 /// is a second method too: invalid_request (400), as beside an Authorization header.
 /// </summary>
 [Trait("Invariant", "7")]
-public sealed class CertificateBesideBearerTests : IAsyncLifetime
+public sealed class CertificateBesideBearerTests : MtlsTest
 {
-    private MtlsBroker? _mtls;
-
-    private MtlsBroker Mtls => _mtls!;
-
-    private BrokerHarness Broker => Mtls.Broker;
-
-    public async Task InitializeAsync() => _mtls = await MtlsBroker.StartAsync();
-
-    public async Task DisposeAsync() => await Mtls.DisposeAsync();
-
     [Theory]
     [InlineData("oauth2/introspect", TestBroker.RefundsWorkload)]
     [InlineData("oauth2/revoke", TestBroker.SupportAgent)]

@@ -47,4 +47,38 @@ public sealed class DpopNonceTests : IAsyncLifetime, IDisposable
         Expect.Refused(await DpopRequests.ExchangeAsync(Broker, Broker.RefundRequest(), _key.Create("POST", TokenUrl, Broker.Now, nonce: "forged")), "use_dpop_nonce");
         await Broker.AssertNothingIssuedAsync();
     }
+
+    [Fact]
+    public async Task Invariant7_NonceAlmostTheServers_UseDpopNonceWithAFreshOneAndChangesNothing()
+    {
+        // RFC 9449 §4.3 step 10: the nonce claim matches the server-provided nonce exactly; §8: otherwise use_dpop_nonce.
+        var nonce = (await DpopRequests.ExchangeAsync(Broker, Broker.RefundRequest(), _key.Create("POST", TokenUrl, Broker.Now))).Header("DPoP-Nonce")!;
+        var flipped = new string(nonce.Select(c => char.IsUpper(c) ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c)).ToArray());
+        string[] almost = ["", " ", nonce + " ", " " + nonce, flipped, nonce + nonce, nonce[..^1], new string('n', 2_000)];
+
+        foreach (var value in almost)
+        {
+            var reply = await Broker.AssertAuditUnchangedAsync(() => DpopRequests.ExchangeAsync(Broker, Broker.RefundRequest(), _key.Create("POST", TokenUrl, Broker.Now, nonce: value)));
+
+            Expect.Refused(reply, "use_dpop_nonce");
+            // RFC 9449 §8.1: nonce = 1*NQCHAR.
+            Assert.Matches("^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$", reply.Header("DPoP-Nonce"));
+        }
+
+        await Broker.AssertNothingIssuedAsync();
+    }
+
+    [Fact]
+    public async Task Invariant7_CurrentNonceInAnInvalidProof_InvalidDpopProofAndChangesNothing()
+    {
+        // RFC 9449 §4.3: the nonce is one check of many; a proof signed by another key than its jwk stays invalid.
+        var nonce = (await DpopRequests.ExchangeAsync(Broker, Broker.RefundRequest(), _key.Create("POST", TokenUrl, Broker.Now))).Header("DPoP-Nonce");
+        using var other = new DpopProofs();
+        var proof = _key.Create("POST", TokenUrl, Broker.Now, nonce: nonce, signWith: new Microsoft.IdentityModel.Tokens.SigningCredentials(other.Key, "ES256"));
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() => DpopRequests.ExchangeAsync(Broker, Broker.RefundRequest(), proof));
+
+        Expect.Refused(reply, "invalid_dpop_proof", "signature");
+        await Broker.AssertNothingIssuedAsync();
+    }
 }

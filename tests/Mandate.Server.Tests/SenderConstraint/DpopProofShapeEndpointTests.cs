@@ -77,4 +77,67 @@ public sealed class DpopProofShapeEndpointTests : BrokerTest
         Expect.Refused(reply, "invalid_dpop_proof", "htu must be " + TokenUrl);
         await Broker.AssertNothingIssuedAsync();
     }
+
+    [Fact]
+    public async Task Invariant7_DpopHeaderNotOneCompactJwt_400InvalidDpopProofAndChangesNothing()
+    {
+        // RFC 9449 §4.3 steps 1-2: one DPoP header whose value is a single well-formed JWT; §5: otherwise invalid_dpop_proof.
+        using var key = new DpopProofs();
+        var proof = key.Create("POST", TokenUrl, Broker.Now);
+        string[][] shapes =
+        [
+            [""],
+            [" "],
+            [proof + "," + key.Create("POST", TokenUrl, Broker.Now)],
+            [proof + " " + key.Create("POST", TokenUrl, Broker.Now)],
+            ["DPoP " + proof],
+            [proof + "." + proof.Split('.')[2]],
+            [proof + new string('A', 9000)],
+            [proof, proof],
+        ];
+
+        foreach (var values in shapes)
+        {
+            var reply = await Broker.AssertAuditUnchangedAsync(async () =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "oauth2/token") { Content = new FormUrlEncodedContent(Broker.RefundRequest().ToForm()) };
+                request.Headers.TryAddWithoutValidation("DPoP", values);
+                return await Broker.SendAsync(request);
+            });
+
+            Expect.Refused(reply, "invalid_dpop_proof");
+        }
+
+        await Broker.AssertNothingIssuedAsync();
+    }
+
+    [Theory]
+    [InlineData("post", "/oauth2/token")]
+    [InlineData("POST", "/oauth2/introspect")]
+    [InlineData("POST", "/oauth2/token/")]
+    [InlineData("POST", "/OAUTH2/TOKEN")]
+    [InlineData("POST", "/oauth2/token/..;/introspect")]
+    public async Task Invariant7_ProofForAnotherMethodSpellingOrEndpoint_400InvalidDpopProofAndChangesNothing(string htm, string path)
+    {
+        // RFC 9449 §4.3 steps 8-9: htm is the (case-sensitive) method, htu the token endpoint's URI.
+        using var key = new DpopProofs();
+        var proof = key.Create(htm, Broker.Options.Issuer.TrimEnd('/') + path, Broker.Now);
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() => DpopRequests.ExchangeAsync(Broker, Broker.RefundRequest(), proof));
+
+        Expect.Refused(reply, "invalid_dpop_proof", htm == "POST" ? "htu" : "htm");
+        await Broker.AssertNothingIssuedAsync();
+    }
+
+    [Fact]
+    public async Task Rfc9449_ProofHtuWithQueryAndFragment_IssuesADpopToken()
+    {
+        // RFC 9449 §4.3 step 9: htu is compared "ignoring any query and fragment parts".
+        using var key = new DpopProofs();
+
+        var reply = await DpopRequests.ExchangeAsync(Broker, Broker.RefundRequest(), key.Create("POST", TokenUrl + "?a=1#f", Broker.Now));
+
+        Assert.Equal(key.Thumbprint, Mandate.SenderConstraint.ConfirmationClaim.FromToken(IssuedTokens.Read(Expect.Issued(reply)))?.Jkt);
+        Assert.Equal("DPoP", reply.Member("token_type"));
+    }
 }

@@ -6,18 +6,8 @@ using Mandate.Server.Tests.Harness;
 namespace Mandate.Server.Tests.SenderConstraint;
 
 /// <summary>X.509-SVIDs over mutual TLS at the token endpoint: who is accepted, who is refused, and what the credential carries.</summary>
-public sealed class X509SvidAuthenticationTests : IAsyncLifetime
+public sealed class X509SvidAuthenticationTests : MtlsTest
 {
-    private MtlsBroker? _mtls;
-
-    private MtlsBroker Mtls => _mtls!;
-
-    private BrokerHarness Broker => Mtls.Broker;
-
-    public async Task InitializeAsync() => _mtls = await MtlsBroker.StartAsync();
-
-    public async Task DisposeAsync() => await Mtls.DisposeAsync();
-
     /// <summary>The refund request with the agent identified by its certificate only (no actor_token).</summary>
     private ExchangeRequest CertificateOnlyRefund() => Broker.RefundRequest() with { ActorToken = null, ActorTokenType = null };
 
