@@ -53,7 +53,7 @@ public sealed class ApprovalDecisionStandingTests : ApprovalTest
         await AssertApproveWithdrawsAsync(id, AttestChecks.AgentRevoked.Id, "agent revocation");
 
         // The kill switch refuses the caller first; lifted, the poll still finds the approval withdrawn.
-        Expect.Refused(await PollAsync(id), "unauthorized_client", $"agent '{SupportAgent}' is disabled");
+        Expect.Refused(await PollAsync(id), "invalid_request", $"agent '{SupportAgent}' is disabled");
         using (var admin = Broker.Admin())
         {
             await admin.EnableAgentAsync(SupportAgent, "incident closed");

@@ -56,7 +56,7 @@ public sealed class ApprovalPendingStandingTests : ApprovalTest
         await RevokeAsync("agent", SupportAgent);
 
         // The kill switch: the poll's caller is refused at attestation, like every other grant.
-        Expect.Refused(await PollAsync(id), "unauthorized_client", $"agent '{SupportAgent}' is disabled");
+        Expect.Refused(await PollAsync(id), "invalid_request", $"agent '{SupportAgent}' is disabled");
         using (var admin = Broker.Admin())
         {
             await admin.EnableAgentAsync(SupportAgent, "incident closed");

@@ -10,7 +10,7 @@ namespace Mandate.Server.Tests.Approvals;
 /// Invariant 6, revocation has no way around it: a human's approval is not a credential. Collecting it (the
 /// CIBA poll, OpenID CIBA §10.1) attests the agent like every other grant and re-checks, at that moment, that
 /// the agent, run, tenant and user are still allowed. RFC 6749 §5.2: a grant revoked since it was made is
-/// invalid_grant; a client no longer allowed to use a grant is unauthorized_client.
+/// invalid_grant; an agent that is disabled or not registered is invalid_request, as at the exchange (RFC 8693 §2.2.2).
 /// </summary>
 public sealed class ApprovalRevocationTests : ApprovalTest
 {
@@ -23,7 +23,7 @@ public sealed class ApprovalRevocationTests : ApprovalTest
 
         var reply = await PollAsync(id);
 
-        Expect.Refused(reply, "unauthorized_client", $"agent '{SupportAgent}' is disabled", "mandate agents enable");
+        Expect.Refused(reply, "invalid_request", $"agent '{SupportAgent}' is disabled", "mandate agents enable");
         await AssertRefusedAndNothingIssuedAsync(id, AttestChecks.AgentDisabled.Id);
 
         // The kill switch and the approval's revocation are two things: lifting the first does not bring the approval back.
@@ -110,7 +110,7 @@ public sealed class ApprovalRevocationTests : ApprovalTest
         var id = await AskAsync(Broker.RefundRequest());
         await ApproveAsync(id);
 
-        Expect.Refused(await PollAsync(id, UnregisteredAgent), "unauthorized_client", "is not a registered agent");
+        Expect.Refused(await PollAsync(id, UnregisteredAgent), "invalid_request", "is not a registered agent");
         Expect.Refused(await PollAsync(id, "spiffe://globex.example/agents/support"), "invalid_request", "outside the trust domain");
 
         await Broker.AssertNothingIssuedAsync();

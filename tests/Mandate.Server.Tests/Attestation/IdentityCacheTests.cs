@@ -24,7 +24,7 @@ public sealed class IdentityCacheTests : BrokerTest
             await admin.RevokeAsync("agent", SupportAgent, "incident");
         }
 
-        Expect.Refused(await Broker.ExchangeAsync(request), "unauthorized_client", $"agent '{SupportAgent}' is disabled");
+        Expect.Refused(await Broker.ExchangeAsync(request), "invalid_request", $"agent '{SupportAgent}' is disabled");
     }
 
     [Fact]

@@ -166,7 +166,7 @@ public sealed class KubernetesTrustTests : IAsyncLifetime, IDisposable
     {
         var reply = await ExchangeAsync(PodToken(sa: "debug-shell"));
 
-        Expect.Refused(reply, "unauthorized_client", "spiffe://acme.example/ns/payments/sa/debug-shell' is not a registered agent");
+        Expect.Refused(reply, "invalid_request", "spiffe://acme.example/ns/payments/sa/debug-shell' is not a registered agent");
         Assert.Empty(await AuditAsync(AuditKinds.Issuance));
     }
 

@@ -20,7 +20,7 @@ public sealed class AgentConsoleTests : ConsoleTest
         var disabled = await admin.ConfirmAsync($"/agents/disable?agent={Uri.EscapeDataString(SupportAgent)}", "incident 42");
         Assert.True(disabled.Status == HttpStatusCode.OK, disabled.ToString());
         var refused = await Broker.ExchangeAsync(Broker.RefundRequest());
-        Assert.Equal("unauthorized_client", refused.Error);
+        Assert.Equal("invalid_request", refused.Error);
         Assert.Contains("disabled", refused.Description, StringComparison.Ordinal);
         var revocation = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Revocation));
         Assert.Equal($"console:Adam Admin ({Idp.Issuer} admin-1)", revocation.Evidence["revoked_by"]);

@@ -62,7 +62,7 @@ public sealed class ExchangeRegistryRefusalTests : BrokerTest
     {
         var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { ActorToken = Broker.Svid(UnregisteredAgent) });
 
-        Expect.Refused(reply, "unauthorized_client", "'spiffe://acme.example/agents/unregistered' is not a registered agent");
+        Expect.Refused(reply, "invalid_request", "'spiffe://acme.example/agents/unregistered' is not a registered agent");
         await Broker.AssertNothingIssuedAsync();
     }
 

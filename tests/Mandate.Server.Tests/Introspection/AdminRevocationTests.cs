@@ -87,7 +87,7 @@ public sealed class AdminRevocationTests : BrokerTest
         await RevokeAsync("agent", SupportAgent);
         Broker.Clock.Advance(TimeSpan.FromSeconds(1));
 
-        Expect.Refused(await Broker.ExchangeAsync(Broker.RefundRequest()), "unauthorized_client", "is disabled", "mandate agents enable");
+        Expect.Refused(await Broker.ExchangeAsync(Broker.RefundRequest()), "invalid_request", "is disabled", "mandate agents enable");
 
         using (var admin = Broker.Admin())
         {

@@ -26,7 +26,7 @@ public sealed class ProxyKillSwitchTests : ProxyTest
             r.Headers.Add("Mandate-Scope", "charges:read");
         });
 
-        // The broker answered unauthorized_client: the agent is known but not allowed, so the proxy forbids.
+        // The broker refused the agent (attest.agent_disabled): it is known but not allowed, so the proxy forbids.
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("is disabled", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(Upstream.Received);

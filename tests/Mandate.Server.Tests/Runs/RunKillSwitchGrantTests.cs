@@ -20,7 +20,7 @@ public sealed class RunKillSwitchGrantTests : BrokerTest
 
         var reply = await Broker.ExchangeAsync(Broker.RunTokenRequest(runToken, SupportAgent));
 
-        Expect.Refused(reply, "unauthorized_client", $"agent '{SupportAgent}' is disabled");
+        Expect.Refused(reply, "invalid_request", $"agent '{SupportAgent}' is disabled");
         Assert.Equal(before.Count, (await Broker.ReadAuditAsync()).Count);
     }
 
@@ -46,7 +46,7 @@ public sealed class RunKillSwitchGrantTests : BrokerTest
 
         var reply = await Broker.ExchangeAsync(Broker.RunTokenRequest(parent, ExecutorAgent, "refunds:write"));
 
-        Expect.Refused(reply, "unauthorized_client", $"agent '{ExecutorAgent}' is disabled");
+        Expect.Refused(reply, "invalid_request", $"agent '{ExecutorAgent}' is disabled");
         await Broker.AssertNothingIssuedAsync();
     }
 

@@ -21,9 +21,9 @@ public sealed class RunKillSwitchTests : BrokerTest
         await RevokeAgentAsync(SupportAgent);
         Broker.Clock.Advance(TimeSpan.FromSeconds(1));
 
-        Expect.Refused(await Broker.ExchangeAsync(Broker.StartRunRequest()), "unauthorized_client", Disabled, "mandate agents enable");
-        Expect.Refused(await Broker.ExchangeAsync(Broker.InRunRequest(runToken)), "unauthorized_client", Disabled);
-        Expect.Refused(await Broker.ExchangeAsync(Broker.RunTokenRequest(runToken, SupportAgent)), "unauthorized_client", Disabled);
+        Expect.Refused(await Broker.ExchangeAsync(Broker.StartRunRequest()), "invalid_request", Disabled, "mandate agents enable");
+        Expect.Refused(await Broker.ExchangeAsync(Broker.InRunRequest(runToken)), "invalid_request", Disabled);
+        Expect.Refused(await Broker.ExchangeAsync(Broker.RunTokenRequest(runToken, SupportAgent)), "invalid_request", Disabled);
         Assert.False(await Broker.ActiveAsync(credential));
 
         using (var admin = Broker.Admin())
@@ -62,8 +62,8 @@ public sealed class RunKillSwitchTests : BrokerTest
         await RevokeAgentAsync(ExecutorAgent);
         Broker.Clock.Advance(TimeSpan.FromSeconds(1));
 
-        Expect.Refused(await Broker.ExchangeAsync(Broker.RunTokenRequest(parent, ExecutorAgent, "refunds:write")), "unauthorized_client", Disabled);
-        Expect.Refused(await Broker.ExchangeAsync(Broker.InRunRequest(child, ExecutorAgent)), "unauthorized_client", Disabled);
+        Expect.Refused(await Broker.ExchangeAsync(Broker.RunTokenRequest(parent, ExecutorAgent, "refunds:write")), "invalid_request", Disabled);
+        Expect.Refused(await Broker.ExchangeAsync(Broker.InRunRequest(child, ExecutorAgent)), "invalid_request", Disabled);
         Assert.False(await Broker.ActiveAsync(childCredential));
         Assert.True(await Broker.ActiveAsync(parentCredential));
     }

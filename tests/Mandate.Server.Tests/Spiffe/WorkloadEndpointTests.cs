@@ -48,7 +48,7 @@ public sealed class WorkloadEndpointTests : SpiffeBrokerTest
 
         var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { ActorToken = await JwtSvidAsync(Broker.Options.Issuer) });
 
-        Expect.Refused(reply, "unauthorized_client", "not a registered agent");
+        Expect.Refused(reply, "invalid_request", "not a registered agent");
     }
 
     [Theory]
