@@ -35,6 +35,12 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
     {
         try
         {
+            if (Request.Query.ContainsKey("access_token"))
+            {
+                // RFC 6750 §2.3 / RFC 9700 §4.3.2: a token in the URL is written to every log on its way; §2: one method only.
+                throw MandateTokenFailure.Request("an access_token in the query string is refused: it leaks into logs; send the credential only in the Authorization header");
+            }
+
             var presented = PresentedCredential.Read(Request.Headers.Authorization, out var malformed);
             if (malformed is not null)
             {

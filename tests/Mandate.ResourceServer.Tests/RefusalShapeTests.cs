@@ -62,6 +62,23 @@ public sealed class RefusalShapeTests : ToolTest
         Assert.Equal("invalid_request", reply.Error);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Invariant7_AccessTokenInTheQuery_Is400InvalidRequestAndNothingIsDone(bool alsoInTheHeader)
+    {
+        // RFC 6750 §2: one method per request; §2.3 and RFC 9700 §4.3.2: a token in a URL leaks into logs.
+        var credential = await Harness.CredentialAsync(ToolKind.Refunds, "refunds:write");
+
+        var reply = await Refunds.SendAsync(HttpMethod.Post, "/refunds?access_token=" + credential, alsoInTheHeader ? credential : null, "Bearer", RefundBody);
+
+        Assert.Equal(400, reply.Status);
+        Assert.Equal("invalid_request", reply.Error);
+        Assert.DoesNotContain(credential, reply.Body, StringComparison.Ordinal);
+        var next = await Refunds.PostAsync("/refunds", credential, RefundBody);
+        Assert.Contains("rf_1", next.Body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CredentialTooLong_Is400_BeforeParsing()
     {
