@@ -17,8 +17,8 @@ public static class PolicyParser
     /// <summary>Parses policy text. The version hashes the text's UTF-8 encoding.</summary>
     /// <param name="yaml">The policy.</param>
     /// <param name="sourcePath">The file it came from, for problem locations.</param>
-    /// <param name="knownTools">The configured tool names; when given, a rule naming any other tool is a problem.</param>
-    public static PolicyLoadResult Parse(string yaml, string? sourcePath = null, IReadOnlyCollection<string>? knownTools = null)
+    /// <param name="knownTools">The configured tools; when given, a rule naming any other tool is a problem.</param>
+    public static PolicyLoadResult Parse(string yaml, string? sourcePath = null, PolicyToolCatalog? knownTools = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         return Parse(Encoding.UTF8.GetBytes(yaml), sourcePath, knownTools);
@@ -27,8 +27,8 @@ public static class PolicyParser
     /// <summary>Parses policy bytes (UTF-8, optional BOM). The version hashes exactly these bytes.</summary>
     /// <param name="utf8">The policy.</param>
     /// <param name="sourcePath">The file it came from, for problem locations.</param>
-    /// <param name="knownTools">The configured tool names; when given, a rule naming any other tool is a problem.</param>
-    public static PolicyLoadResult Parse(ReadOnlySpan<byte> utf8, string? sourcePath = null, IReadOnlyCollection<string>? knownTools = null)
+    /// <param name="knownTools">The configured tools; when given, a rule naming any other tool is a problem.</param>
+    public static PolicyLoadResult Parse(ReadOnlySpan<byte> utf8, string? sourcePath = null, PolicyToolCatalog? knownTools = null)
     {
         var version = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(utf8));
         var problems = new List<PolicyProblem>();

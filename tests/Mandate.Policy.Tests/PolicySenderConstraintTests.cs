@@ -53,6 +53,24 @@ public sealed class PolicySenderConstraintTests
     }
 
     [Theory]
+    [InlineData("mtls")]
+    [InlineData("dpop")]
+    [InlineData("any")]
+    public void Sender_constraint_on_a_tool_whose_credentials_cannot_be_bound_is_refused_at_load(string requirement)
+    {
+        // A database password cannot carry cnf (RFC 9449 §6, RFC 8705 §3): the rule would bind the request, not the credential.
+        var catalog = new PolicyToolCatalog(
+            new HashSet<string>(["refunds", "warehouse"], StringComparer.Ordinal),
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["warehouse"] = "postgres" });
+        var yaml = Rules(Rule("bound", "allow", Support, "warehouse", $"sender_constraint: {requirement}"), Rule("fine", "allow", Support, "refunds", $"sender_constraint: {requirement}"));
+
+        var problem = Assert.Single(PolicyParser.Parse(yaml, "policy.yaml", catalog).Problems);
+
+        Assert.Contains($"sender_constraint: {requirement} cannot bind the credentials of tool 'warehouse' (kind postgres)", problem.Message, StringComparison.Ordinal);
+        Assert.True(PolicyParser.Parse(yaml.Replace("warehouse", "refunds", StringComparison.Ordinal), "policy.yaml", catalog).IsValid);
+    }
+
+    [Theory]
     [InlineData("", SenderConstraintKind.None)]
     [InlineData("sender_constraint: dpop", SenderConstraintKind.Dpop)]
     [InlineData("sender_constraint: mtls", SenderConstraintKind.Mtls)]

@@ -31,7 +31,7 @@ internal static class PolicyCommands
 
             // Tool names live in the configuration, not the policy: without one they cannot be checked, and the output says so.
             var configPath = parse.GetValue(config) ?? Environment.GetEnvironmentVariable("MANDATE_CONFIG");
-            IReadOnlySet<string>? tools = null;
+            Mandate.Policy.PolicyToolCatalog? tools = null;
             if (!string.IsNullOrEmpty(configPath))
             {
                 if (CommonOptions.LoadConfig(configPath) is not { } options)
@@ -39,7 +39,7 @@ internal static class PolicyCommands
                     return ExitCodes.Usage;
                 }
 
-                tools = options.ToolNames();
+                tools = options.ToolCatalog();
             }
 
             var result = PolicyLoader.LoadFile(path, tools);
@@ -59,7 +59,7 @@ internal static class PolicyCommands
             Output.Line($"  version {Output.Escape(snapshot.Version)}");
             Output.Line(tools is null
                 ? "  [yellow]tool names not checked[/]: run with -c mandate.yaml to check them against the configured tools (serve refuses unknown ones)"
-                : $"  tool names checked against {tools.Count} configured tool{(tools.Count == 1 ? "" : "s")} in {Output.Escape(Path.GetFullPath(configPath!))}");
+                : $"  tool names checked against {tools.Names.Count} configured tool{(tools.Names.Count == 1 ? "" : "s")} in {Output.Escape(Path.GetFullPath(configPath!))}");
             var table = new Table().AddColumns("rule", "effect", "tools", "reason");
             foreach (var rule in snapshot.Rules)
             {

@@ -79,6 +79,13 @@ public sealed record MandateOptions
     /// <summary>Folder the configuration file lives in; relative paths were resolved against it.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 
-    /// <summary>The configured tools' names: what a policy rule may name.</summary>
-    public IReadOnlySet<string> ToolNames() => new HashSet<string>(Tools.Select(t => t.Name), StringComparer.Ordinal);
+    /// <summary>
+    /// The configured tools as a policy is checked against them: what a rule may name, and which tools' credentials
+    /// carry no holder binding (a <c>postgres</c> login's password, an <c>oidc-federation</c> provider token), so a rule
+    /// demanding <c>sender_constraint</c> for them would bind the request and not the credential.
+    /// </summary>
+    public Mandate.Policy.PolicyToolCatalog ToolCatalog() => new(
+        new HashSet<string>(Tools.Select(t => t.Name), StringComparer.Ordinal),
+        Tools.Where(t => t.Kind is CredentialKind.Postgres or CredentialKind.OidcFederation)
+            .ToDictionary(t => t.Name, t => Issuance.IssuanceRecord.Name(t.Kind), StringComparer.Ordinal));
 }

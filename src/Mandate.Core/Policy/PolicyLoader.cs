@@ -11,8 +11,8 @@ public static class PolicyLoader
     // Read in chunks up to the cap instead of trusting the length: the file may grow while we read.
     private const int ChunkBytes = 64 * 1024;
 
-    /// <summary>Reads and parses a policy file. For startup; reloads use <see cref="LoadFileAsync(string, IReadOnlyCollection{string}?, CancellationToken)"/>.</summary>
-    public static PolicyLoadResult LoadFile(string path, IReadOnlyCollection<string>? knownTools = null)
+    /// <summary>Reads and parses a policy file. For startup; reloads use <see cref="LoadFileAsync(string, Mandate.Policy.PolicyToolCatalog?, CancellationToken)"/>.</summary>
+    public static PolicyLoadResult LoadFile(string path, Mandate.Policy.PolicyToolCatalog? knownTools = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         try
@@ -44,7 +44,7 @@ public static class PolicyLoader
         LoadFileAsync(path, knownTools: null, cancellationToken);
 
     /// <summary>Reads and parses a policy file, refusing rules that name a tool outside <paramref name="knownTools"/> (when given).</summary>
-    public static async Task<PolicyLoadResult> LoadFileAsync(string path, IReadOnlyCollection<string>? knownTools, CancellationToken cancellationToken = default)
+    public static async Task<PolicyLoadResult> LoadFileAsync(string path, Mandate.Policy.PolicyToolCatalog? knownTools, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         try

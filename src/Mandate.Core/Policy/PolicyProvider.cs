@@ -18,7 +18,7 @@ public sealed class PolicyProvider : IDisposable
     private readonly TimeProvider _timeProvider;
 
     // The configured tool names a reload is checked against too (null: not checked).
-    private readonly IReadOnlyCollection<string>? _knownTools;
+    private readonly PolicyToolCatalog? _knownTools;
     private readonly ILogger _logger;
 
     // Serializes reloads so Changed events arrive in the order the versions took effect.
@@ -35,7 +35,7 @@ public sealed class PolicyProvider : IDisposable
     private TimeSpan _debounce = DefaultDebounce;
     private bool _disposed;
 
-    private PolicyProvider(string path, PolicySnapshot initial, TimeProvider timeProvider, ILogger logger, IReadOnlyCollection<string>? knownTools)
+    private PolicyProvider(string path, PolicySnapshot initial, TimeProvider timeProvider, ILogger logger, PolicyToolCatalog? knownTools)
     {
         Path = path;
         _knownTools = knownTools;
@@ -68,7 +68,7 @@ public sealed class PolicyProvider : IDisposable
     }
 
     /// <summary><see cref="Load(string, TimeProvider, ILogger{PolicyProvider}?)"/>, refusing rules (now and on reload) that name a tool outside <paramref name="knownTools"/>.</summary>
-    public static PolicyProvider Load(string path, TimeProvider timeProvider, IReadOnlyCollection<string> knownTools, ILogger<PolicyProvider>? logger = null)
+    public static PolicyProvider Load(string path, TimeProvider timeProvider, PolicyToolCatalog knownTools, ILogger<PolicyProvider>? logger = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = System.IO.Path.GetFullPath(path);
@@ -84,9 +84,9 @@ public sealed class PolicyProvider : IDisposable
         return Create(fullPath, await PolicyLoader.LoadFileAsync(fullPath, cancellationToken), timeProvider, logger, knownTools: null);
     }
 
-    /// <summary>Asynchronous <see cref="Load(string, TimeProvider, IReadOnlyCollection{string}, ILogger{PolicyProvider}?)"/>.</summary>
+    /// <summary>Asynchronous <see cref="Load(string, TimeProvider, PolicyToolCatalog, ILogger{PolicyProvider}?)"/>.</summary>
     public static async Task<PolicyProvider> LoadAsync(
-        string path, TimeProvider timeProvider, IReadOnlyCollection<string> knownTools, ILogger<PolicyProvider>? logger = null, CancellationToken cancellationToken = default)
+        string path, TimeProvider timeProvider, PolicyToolCatalog knownTools, ILogger<PolicyProvider>? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = System.IO.Path.GetFullPath(path);
@@ -203,7 +203,7 @@ public sealed class PolicyProvider : IDisposable
         }
     }
 
-    private static PolicyProvider Create(string path, PolicyLoadResult result, TimeProvider timeProvider, ILogger? logger, IReadOnlyCollection<string>? knownTools)
+    private static PolicyProvider Create(string path, PolicyLoadResult result, TimeProvider timeProvider, ILogger? logger, PolicyToolCatalog? knownTools)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         if (!result.IsValid)

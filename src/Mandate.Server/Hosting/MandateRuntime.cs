@@ -92,7 +92,7 @@ public sealed partial class MandateRuntime : IAsyncDisposable
             DevIssuer.Ensure(issuer, options.DataDirectory).Dispose();
         }
 
-        var policy = await PolicyProvider.LoadAsync(options.PolicyPath, host.Time, options.ToolNames(), loggers.CreateLogger<PolicyProvider>(), cancellationToken);
+        var policy = await PolicyProvider.LoadAsync(options.PolicyPath, host.Time, options.ToolCatalog(), loggers.CreateLogger<PolicyProvider>(), cancellationToken);
         var health = new StoreHealth(host.Time);
         StoreConnection? connection = null;
         KeyEncryptionKey? kek = null;

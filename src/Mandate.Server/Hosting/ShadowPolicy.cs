@@ -20,7 +20,7 @@ internal static class ShadowPolicy
 
         var time = services.GetRequiredService<TimeProvider>();
         var loggers = services.GetRequiredService<ILoggerFactory>();
-        var candidate = PolicyProvider.Load(path, time, options.ToolNames(), loggers.CreateLogger<PolicyProvider>());
+        var candidate = PolicyProvider.Load(path, time, options.ToolCatalog(), loggers.CreateLogger<PolicyProvider>());
         candidate.StartWatching();
         return new ShadowDecisionPoint(active, candidate, services.GetRequiredService<IUnitOfWork>(), time, options.Node, loggers.CreateLogger<ShadowDecisionPoint>());
     }

@@ -129,6 +129,20 @@ public sealed class CredentialKindConfigTests
         Assert.Contains("only applies to tools of kind: oidc-federation", problem.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("kind: oidc-federation\n    oidc_federation: { audience: sts.amazonaws.com }", "oidc-federation")]
+    [InlineData("kind: jwt", null)]
+    [InlineData("kind: secret\n    upstream: https://api.vendor.example\n    secret: { header: X-Api-Key }", null)]
+    public void ToolCatalog_NamesTheToolsWhoseCredentialsCannotBeBound(string kind, string? unbindable)
+    {
+        var options = Parse(WithRefunds.Replace("scopes: [refunds:read]", "scopes: [refunds:read]\n    " + kind, StringComparison.Ordinal));
+
+        var catalog = options.ToolCatalog();
+
+        Assert.Contains("refunds", catalog.Names);
+        Assert.Equal(unbindable, catalog.Unbindable.GetValueOrDefault("refunds"));
+    }
+
     [Fact]
     public void OidcFederation_Valid_DefaultsSubjectToAgent()
     {
