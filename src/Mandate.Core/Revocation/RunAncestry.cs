@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Mandate.Core.Runs;
 
 namespace Mandate.Core.Revocation;
@@ -16,7 +15,7 @@ public sealed class RunAncestry
     /// <summary>Runs remembered before starting over: about 10 MB at most.</summary>
     public const int MaxEntries = 65_536;
 
-    private readonly ConcurrentDictionary<string, Ancestry?> _runs = new(StringComparer.Ordinal);
+    private readonly RememberedReads<Ancestry?> _runs = new(MaxEntries);
     private readonly IRunStore _store;
 
     public RunAncestry(IRunStore store) => _store = store;
@@ -25,22 +24,11 @@ public sealed class RunAncestry
     public int Count => _runs.Count;
 
     /// <summary>The run's start and lineage, or null when no run of that id is recorded.</summary>
-    public async ValueTask<Ancestry?> FindAsync(string runId, CancellationToken cancellationToken)
-    {
-        if (_runs.TryGetValue(runId, out var known))
-        {
-            return known;
-        }
+    public ValueTask<Ancestry?> FindAsync(string runId, CancellationToken cancellationToken) =>
+        _runs.GetAsync(runId, ReadAsync, cancellationToken);
 
-        var found = await _store.GetRunAsync(runId, cancellationToken) is { } run ? new Ancestry(run.Id, run.StartedAt, run.Lineage) : null;
-        if (_runs.Count >= MaxEntries)
-        {
-            _runs.Clear();
-        }
-
-        _runs[runId] = found;
-        return found;
-    }
+    private async Task<Ancestry?> ReadAsync(string runId, CancellationToken cancellationToken) =>
+        await _store.GetRunAsync(runId, cancellationToken) is { } run ? new Ancestry(run.Id, run.StartedAt, run.Lineage) : null;
 
     /// <summary>A recorded run's immutable part.</summary>
     public sealed record Ancestry(string Id, DateTimeOffset StartedAt, string Lineage);
