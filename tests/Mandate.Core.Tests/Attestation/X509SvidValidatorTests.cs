@@ -146,6 +146,44 @@ public sealed class X509SvidValidatorTests : IDisposable
         Assert.Contains("key usage", _validator.Validate(leaf).Failure, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.CrlSign)]
+    [InlineData(X509KeyUsageFlags.KeyAgreement)]
+    [InlineData(X509KeyUsageFlags.KeyEncipherment)]
+    public void Validate_LeafKeyUsageWithCrlSignOrWithoutDigitalSignature_IsRefused(X509KeyUsageFlags usage)
+    {
+        // X509-SVID §4.3: leaf SVIDs MUST set digitalSignature and MUST NOT set keyCertSign or cRLSign (§5.2).
+        using var leaf = Leaf(r =>
+        {
+            r.CertificateExtensions.Add(RawUriSan("spiffe://acme.example/agents/support"));
+            r.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
+        });
+        var result = _validator.Validate(leaf);
+        Assert.Null(result.Identity);
+        Assert.Contains("key usage", result.Failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("SPIFFE://acme.example/agents/support")]
+    [InlineData("Spiffe://acme.example/agents/support")]
+    [InlineData("spiffe://ACME.example/agents/support")]
+    [InlineData("spiffe://acme.example/agents/support?tenant=acme")]
+    [InlineData("spiffe://acme.example/agents/support#admin")]
+    [InlineData("spiffe://acme.example/agents/%73upport")]
+    [InlineData("spiffe://acme.example/agents/../admin")]
+    [InlineData("spiffe://acme.example/agents/support/")]
+    [InlineData("spiffe://acme.example:443/agents/support")]
+    [InlineData("spiffe://agent@acme.example/agents/support")]
+    [InlineData("spiffe://acme.example/agents/support\u0000")]
+    public void Validate_UriSanThatIsNoValidSpiffeId_IsRefused(string uri)
+    {
+        // X509-SVID §5.2: the validator MUST ensure the scheme is spiffe; SPIFFE-ID §2 gives the rest of the syntax.
+        using var leaf = Leaf(r => r.CertificateExtensions.Add(RawUriSan(uri)));
+        var result = _validator.Validate(leaf);
+        Assert.Null(result.Identity);
+        Assert.Contains("not a SPIFFE ID", result.Failure, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_AfterNotAfter_IsRefused()
     {
