@@ -144,6 +144,20 @@ public sealed class X509SvidPathTests : IDisposable
         Assert.Contains("does not chain", failure, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("partner.example", true)]
+    [InlineData("acme.example", false)]
+    public void Validate_IntermediateConfiguredInTheBundle_ItsNameConstraintsStillApply(string permitted, bool accepted)
+    {
+        // docs/sender-constraint.md: intermediates go in the bundle; X509-SVID §4.2 holds for them there too.
+        var intermediate = Intermediate(isCa: true, X509KeyUsageFlags.KeyCertSign, permittedUriHost: permitted);
+        var validator = new X509SvidValidator([new X509TrustBundleOptions("partner.example", "partner.pem", [_root, intermediate.Certificate])], _time);
+
+        var result = validator.Validate(Leaf(intermediate));
+
+        Assert.Equal(accepted ? Agent : null, result.Identity?.SpiffeId);
+    }
+
     [Fact]
     public void Validate_LeafWithoutItsIntermediate_IsRefused()
     {
