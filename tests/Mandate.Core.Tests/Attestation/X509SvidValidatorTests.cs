@@ -185,6 +185,22 @@ public sealed class X509SvidValidatorTests : IDisposable
     }
 
     [Fact]
+    public void Validate_LeafWithoutSubjectAndACriticalUriSan_IsAccepted()
+    {
+        // X509-SVID §3.1: the Subject field is not required; the URI SAN is then critical (RFC 5280 §4.1.2.6).
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName(""), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509Extension("2.5.29.17", RawUriSan("spiffe://acme.example/agents/support").RawData, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        using var leaf = request.Create(_ca, _time.GetUtcNow().AddMinutes(-1), _time.GetUtcNow().AddHours(1), RandomNumberGenerator.GetBytes(8));
+
+        var result = _validator.Validate(leaf);
+
+        Assert.Null(result.Failure);
+        Assert.Equal("spiffe://acme.example/agents/support", result.Identity?.SpiffeId);
+    }
+
+    [Fact]
     public void Validate_AfterNotAfter_IsRefused()
     {
         using var leaf = Leaf(r => San(r, "spiffe://acme.example/agents/support"));
