@@ -24,11 +24,7 @@ public sealed class X509SvidPathTests : IDisposable
 
     public X509SvidPathTests()
     {
-        var request = new CertificateRequest("CN=partner root", _rootKey, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        _root = request.CreateSelfSigned(_time.GetUtcNow().AddDays(-1), _time.GetUtcNow().AddDays(30));
+        _root = SvidTestCertificates.SelfSignedCa("CN=partner root", _rootKey, _time.GetUtcNow());
         _validator = new X509SvidValidator([new X509TrustBundleOptions("partner.example", "partner.pem", [_root])], _time);
     }
 
@@ -49,7 +45,7 @@ public sealed class X509SvidPathTests : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_root, true, false));
-        request.CertificateExtensions.Add(UriSan("spiffe://partner.example"));
+        request.CertificateExtensions.Add(SvidTestCertificates.UriSan(critical: false, "spiffe://partner.example"));
         if (permittedUriHost is not null)
         {
             request.CertificateExtensions.Add(PermittedUri(permittedUriHost));
@@ -67,21 +63,10 @@ public sealed class X509SvidPathTests : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer.Certificate, true, false));
-        request.CertificateExtensions.Add(UriSan(Agent));
+        request.CertificateExtensions.Add(SvidTestCertificates.UriSan(critical: false, Agent));
         var leaf = request.Create(issuer.Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(issuer.Key), _time.GetUtcNow().AddMinutes(-1), _time.GetUtcNow().AddHours(1), RandomNumberGenerator.GetBytes(8));
         _owned.Add(leaf);
         return leaf;
-    }
-
-    private static X509Extension UriSan(string uri)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            writer.WriteCharacterString(UniversalTagNumber.IA5String, uri, new Asn1Tag(TagClass.ContextSpecific, 6));
-        }
-
-        return new X509Extension("2.5.29.17", writer.Encode(), false);
     }
 
     /// <summary>nameConstraints (RFC 5280 §4.2.1.10) permitting only URIs whose host is <paramref name="host"/>.</summary>
