@@ -206,12 +206,14 @@ public sealed class SpiffeAuthority : IDisposable
     {
         using var caCertificate = StoredKeyCertificate.Load(ca.Stored.Single(k => k.Kid == ca.Active.Kid));
         var bundle = new List<X509Certificate2>();
+        var shown = new HashSet<string>(jwt.Published.Select(k => k.KeyId), StringComparer.Ordinal);
         foreach (var published in ca.Published)
         {
             var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(published.X5c[0]));
             if (certificate.NotAfter.ToUniversalTime() > now.UtcDateTime)
             {
                 bundle.Add(certificate);
+                shown.Add(published.KeyId);
             }
             else
             {
@@ -219,9 +221,23 @@ public sealed class SpiffeAuthority : IDisposable
             }
         }
 
-        // spiffe_sequence grows whenever a key of either purpose is created or retired.
-        var sequence = ca.Stored.Concat(jwt.Stored).Max(k => Math.Max(k.CreatedAt.ToUnixTimeSeconds(), k.RetiredAt?.ToUnixTimeSeconds() ?? 0));
+        // Bundle spec §4.1.1: spiffe_sequence MUST change whenever the bundle's contents do: a key's creation, its
+        // retirement, and its leaving the bundle once what it signed has expired (a time, not a write to the store).
+        var sequence = ca.Stored.Concat(jwt.Stored).Max(k => LastChange(k, shown.Contains(k.Kid), now));
         return new SpiffeKeys(caCertificate.CopyWithPrivateKey(ca.Active.Ecdsa), bundle, jwt.Active, jwt.Published, sequence);
+    }
+
+    /// <summary>When <paramref name="key"/> last changed the bundle, in seconds since the epoch; never later than <paramref name="now"/>.</summary>
+    private static long LastChange(StoredKey key, bool shown, DateTimeOffset now)
+    {
+        var last = key.RetiredAt is { } retired && retired > key.CreatedAt ? retired : key.CreatedAt;
+        if (!shown)
+        {
+            var left = key.PublishUntil is { } until && until < now ? until : now;
+            last = left > last ? left : last;
+        }
+
+        return last.ToUnixTimeSeconds();
     }
 
     private static void Release(SpiffeKeys? keys)

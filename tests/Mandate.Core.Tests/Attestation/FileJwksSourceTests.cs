@@ -100,6 +100,24 @@ public sealed class FileJwksSourceTests
         Assert.Equal([env.Workloads.Kid], keys.Select(k => k.KeyId));
     }
 
+    [Theory]
+    [InlineData("sig", true)]
+    [InlineData("x509-svid", false)]
+    public async Task AttestWorkload_SigningKeyMarkedX509SvidInItsJwks_NeverVerifies(string use, bool accepted)
+    {
+        // JWT-SVID §6.2: implementations MUST extract the jwt-svid keys of a SPIFFE bundle before validating; a CA's
+        // x509-svid key (X509-SVID §6.1) never verifies a JWT-SVID, even when it made the signature. The kid is kept
+        // so that only use tells the two apart.
+        using var env = new AttestorEnvironment();
+        var key = env.Workloads.PublicJwk;
+        key["use"] = use;
+        await File.WriteAllTextAsync(env.WorkloadJwksPath, JsonSerializer.Serialize(new { keys = new object[] { key }, spiffe_sequence = 1 }));
+
+        var result = await env.AttestWorkloadAsync(env.WorkloadToken());
+
+        Assert.Equal(accepted, result.Identity is not null);
+    }
+
     [Fact]
     public async Task AttestWorkload_JwksFileCaughtHalfWritten_KeepsVerifyingWithTheLastGoodKeys()
     {

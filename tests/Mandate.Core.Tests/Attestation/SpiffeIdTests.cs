@@ -10,6 +10,10 @@ public sealed class SpiffeIdTests
     [InlineData("spiffe://acme.example/Agents/Support_2/v1.0-beta", "acme.example")]
     [InlineData("spiffe://prod-1.acme_corp.example/ns/default/sa/web", "prod-1.acme_corp.example")]
     [InlineData("spiffe://acme.example", "acme.example")]
+    // SPIFFE-ID §2.1: an IPv4 dotted quad is a trust domain name like any other, processed no differently.
+    [InlineData("spiffe://192.168.0.1/agents/support", "192.168.0.1")]
+    // SPIFFE-ID §2.2: only the segments '.' and '..' are relative path modifiers; '...' and '.hidden' are names.
+    [InlineData("spiffe://acme.example/.../.hidden", "acme.example")]
     public void TryGetTrustDomain_ValidId_GivesItsTrustDomain(string id, string trustDomain)
     {
         Assert.True(SpiffeId.TryGetTrustDomain(id, out var domain));
@@ -46,6 +50,16 @@ public sealed class SpiffeIdTests
     [InlineData("spiffe://acme.exämple/agents/support")]
     [InlineData(" spiffe://acme.example/agents/support")]
     [InlineData("spiffe://acme.example/agents/support\n")]
+    [InlineData("spiffe://acme.example?x=1")]
+    [InlineData("spiffe://acme.example#frag")]
+    [InlineData("spiffe://acme.example:/agents/support")]
+    [InlineData("spiffe://@acme.example/agents/support")]
+    [InlineData("spiffe://%61cme.example/agents/support")]
+    [InlineData("spiffe://[::1]/agents/support")]
+    [InlineData("spiffe://acme.example/ag\u00e9nts/support")]
+    [InlineData("spiffe://acme.example/agents/support/.")]
+    [InlineData("spiffe://acme.example/agents\\support")]
+    [InlineData("spiffe:acme.example/agents/support")]
     public void IsValid_MalformedId_IsFalse(string? id)
     {
         Assert.False(SpiffeId.IsValid(id));

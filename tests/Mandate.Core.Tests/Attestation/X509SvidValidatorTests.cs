@@ -1,4 +1,3 @@
-using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Mandate.Core.Attestation;
@@ -16,10 +15,7 @@ public sealed class X509SvidValidatorTests : IDisposable
 
     public X509SvidValidatorTests()
     {
-        var request = new CertificateRequest("CN=acme CA", _caKey, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        _ca = request.CreateSelfSigned(_time.GetUtcNow().AddDays(-1), _time.GetUtcNow().AddDays(30));
+        _ca = SvidTestCertificates.SelfSignedCa("CN=acme CA", _caKey, _time.GetUtcNow());
         _validator = new X509SvidValidator([new X509TrustBundleOptions("acme.example", "ca.pem", [_ca])], _time);
     }
 
@@ -58,20 +54,7 @@ public sealed class X509SvidValidatorTests : IDisposable
         Assert.Equal(Mandate.SenderConstraint.CertificateThumbprint.X5tS256(leaf), result.Identity?.Evidence.KeyId);
     }
 
-    /// <summary>A SAN with exactly these URIs, written as is (System.Uri would add a trailing '/' to a bare trust domain ID).</summary>
-    private static X509Extension RawUriSan(params string[] uris)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            foreach (var uri in uris)
-            {
-                writer.WriteCharacterString(UniversalTagNumber.IA5String, uri, new Asn1Tag(TagClass.ContextSpecific, 6));
-            }
-        }
-
-        return new X509Extension("2.5.29.17", writer.Encode(), false);
-    }
+    private static X509Extension RawUriSan(params string[] uris) => SvidTestCertificates.UriSan(critical: false, uris);
 
     [Fact]
     public void Validate_TrustDomainIdWithoutPath_IsRefused()
@@ -144,6 +127,60 @@ public sealed class X509SvidValidatorTests : IDisposable
             r.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign, true));
         });
         Assert.Contains("key usage", _validator.Validate(leaf).Failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.CrlSign)]
+    [InlineData(X509KeyUsageFlags.KeyAgreement)]
+    [InlineData(X509KeyUsageFlags.KeyEncipherment)]
+    public void Validate_LeafKeyUsageWithCrlSignOrWithoutDigitalSignature_IsRefused(X509KeyUsageFlags usage)
+    {
+        // X509-SVID §4.3: leaf SVIDs MUST set digitalSignature and MUST NOT set keyCertSign or cRLSign (§5.2).
+        using var leaf = Leaf(r =>
+        {
+            r.CertificateExtensions.Add(RawUriSan("spiffe://acme.example/agents/support"));
+            r.CertificateExtensions.Add(new X509KeyUsageExtension(usage, true));
+        });
+        var result = _validator.Validate(leaf);
+        Assert.Null(result.Identity);
+        Assert.Contains("key usage", result.Failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("SPIFFE://acme.example/agents/support")]
+    [InlineData("Spiffe://acme.example/agents/support")]
+    [InlineData("spiffe://ACME.example/agents/support")]
+    [InlineData("spiffe://acme.example/agents/support?tenant=acme")]
+    [InlineData("spiffe://acme.example/agents/support#admin")]
+    [InlineData("spiffe://acme.example/agents/%73upport")]
+    [InlineData("spiffe://acme.example/agents/../admin")]
+    [InlineData("spiffe://acme.example/agents/support/")]
+    [InlineData("spiffe://acme.example:443/agents/support")]
+    [InlineData("spiffe://agent@acme.example/agents/support")]
+    [InlineData("spiffe://acme.example/agents/support\u0000")]
+    public void Validate_UriSanThatIsNoValidSpiffeId_IsRefused(string uri)
+    {
+        // X509-SVID §5.2: the validator MUST ensure the scheme is spiffe; SPIFFE-ID §2 gives the rest of the syntax.
+        using var leaf = Leaf(r => r.CertificateExtensions.Add(RawUriSan(uri)));
+        var result = _validator.Validate(leaf);
+        Assert.Null(result.Identity);
+        Assert.Contains("not a SPIFFE ID", result.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_LeafWithoutSubjectAndACriticalUriSan_IsAccepted()
+    {
+        // X509-SVID §3.1: the Subject field is not required; the URI SAN is then critical (RFC 5280 §4.1.2.6).
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName(""), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(SvidTestCertificates.UriSan(critical: true, "spiffe://acme.example/agents/support"));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        using var leaf = request.Create(_ca, _time.GetUtcNow().AddMinutes(-1), _time.GetUtcNow().AddHours(1), RandomNumberGenerator.GetBytes(8));
+
+        var result = _validator.Validate(leaf);
+
+        Assert.Null(result.Failure);
+        Assert.Equal("spiffe://acme.example/agents/support", result.Identity?.SpiffeId);
     }
 
     [Fact]

@@ -76,4 +76,51 @@ public sealed class JwtSvidValidatorTests : SpiffeAuthorityTest
             Assert.NotNull(result.Failure);
         }
     }
+
+    [Theory]
+    [InlineData("JOSE")]
+    [InlineData("JWT")]
+    public async Task Validate_TypJwtOrJose_IsValid(string typ)
+    {
+        // JWT-SVID §2.3: typ, when set, is JWT or JOSE; both are JWT-SVIDs.
+        var token = Sign(typ, new() { ["sub"] = Agent, ["aud"] = Audience, ["exp"] = (Env.Clock.GetUtcNow() + TimeSpan.FromMinutes(5)).ToUnixTimeSeconds() });
+
+        var result = await Validator.ValidateAsync(token, Audience);
+
+        Assert.Null(result.Failure);
+        Assert.Equal(Agent, result.SpiffeId);
+    }
+
+    [Fact]
+    public async Task Validate_WithoutAud_IsInvalid()
+    {
+        // JWT-SVID §3.2: validators MUST reject tokens without an aud claim.
+        var token = Sign("JWT", new() { ["sub"] = Agent, ["exp"] = (Env.Clock.GetUtcNow() + TimeSpan.FromMinutes(5)).ToUnixTimeSeconds() });
+
+        var result = await Validator.ValidateAsync(token, Audience);
+
+        Assert.Null(result.SpiffeId);
+        Assert.Contains("aud", result.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_JwsJsonSerialization_IsInvalid()
+    {
+        // JWT-SVID §1/§5.1: JWS JSON Serialization MUST NOT be used; only the compact form is a JWT-SVID.
+        var parts = Authority.IssueJwtSvid(Agent, Audience, TimeSpan.FromMinutes(5)).Token.Split('.');
+        var json = $"{{\"payload\":\"{parts[1]}\",\"protected\":\"{parts[0]}\",\"signature\":\"{parts[2]}\"}}";
+
+        var result = await Validator.ValidateAsync(json, Audience);
+
+        Assert.Null(result.SpiffeId);
+        Assert.Contains("compact serialization", result.Failure, StringComparison.Ordinal);
+    }
+
+    private string Sign(string typ, Dictionary<string, object> claims) =>
+        new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            TokenType = typ,
+            SigningCredentials = Authority.Current.JwtActive.Credentials,
+            Claims = claims,
+        });
 }

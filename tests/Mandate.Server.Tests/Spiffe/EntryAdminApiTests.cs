@@ -34,6 +34,15 @@ public sealed class EntryAdminApiTests : SpiffeBrokerTest
     [Theory]
     [InlineData("spiffe://other.example/agents/x", "unix:uid:1", "outside Mandate's trust domain")]
     [InlineData("spiffe://acme.example", "unix:uid:1", "not a workload SPIFFE ID")]
+    // SPIFFE-ID §2: scheme spiffe, lowercase trust domain, no dot segments, no trailing '/', no percent-encoding,
+    // no query, no port; each is refused by name rather than stored as an identity no SVID can carry.
+    [InlineData("SPIFFE://acme.example/agents/x", "unix:uid:1", "not a workload SPIFFE ID")]
+    [InlineData("spiffe://Acme.example/agents/x", "unix:uid:1", "not a workload SPIFFE ID")]
+    [InlineData("spiffe://acme.example/agents/../admin", "unix:uid:1", "not a workload SPIFFE ID")]
+    [InlineData("spiffe://acme.example/agents/x/", "unix:uid:1", "not a workload SPIFFE ID")]
+    [InlineData("spiffe://acme.example/agents/%78", "unix:uid:1", "not a workload SPIFFE ID")]
+    [InlineData("spiffe://acme.example/agents/x?tenant=acme", "unix:uid:1", "not a workload SPIFFE ID")]
+    [InlineData("spiffe://acme.example:8443/agents/x", "unix:uid:1", "not a workload SPIFFE ID")]
     [InlineData("spiffe://acme.example/agents/x", "unix:pid:1", "not a valid selector")]
     [InlineData("spiffe://acme.example/agents/x", "k8s:ns:default", "is not a selector")]
     [InlineData("spiffe://acme.example/agents/x", "unix:path:/usr/./bin/x", "could never match")]

@@ -155,6 +155,39 @@ public sealed class SpiffeWorkloadApiJwtTests : SpiffeBrokerTest
         Assert.Equal((StatusCode.InvalidArgument, true), (expired.StatusCode, expired.Status.Detail.Contains("expired", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task FetchJwtBundles_AcrossAKeyRotation_EveryChangeOfTheKeysIsSentIncludingTheRetiredKeyLeaving()
+    {
+        // Workload API §4.3: a message on each change, carrying the full set; §4.4: a key absent from it is redacted, so
+        // the stream must also speak when a retired JWT-SVID key leaves the bundle, or clients keep trusting it.
+        var spiffe = Broker.Runtime.Spiffe!;
+        using var client = new SpiffeEndpointClient(EndpointSocket);
+        using var call = client.FetchJwtBundles();
+        var sent = Kids(await SpiffeEndpointClient.FirstAsync(call));
+        var removals = 0;
+
+        // A day and a half of the test broker's key schedule: keys are rotated in, retired, and dropped once the last
+        // JWT-SVID they signed has expired.
+        for (var step = 0; step < 36 * 4; step++)
+        {
+            Broker.Clock.Advance(TimeSpan.FromMinutes(15));
+            await spiffe.RefreshAsync(CancellationToken.None);
+            var current = spiffe.Current.JwtPublished.Select(k => k.KeyId).ToList();
+            if (!current.SequenceEqual(sent))
+            {
+                removals += sent.Except(current).Any() ? 1 : 0;
+                Assert.True(await Client.ClockDriver.RunAsync(Broker.Clock, call.ResponseStream.MoveNext(CancellationToken.None), TimeSpan.Zero), "the stream ended");
+                sent = Kids(call.ResponseStream.Current);
+                Assert.Equal(current, sent);
+            }
+        }
+
+        Assert.True(removals > 0, "no JWT-SVID key left the bundle in a day and a half");
+    }
+
+    private static List<string> Kids(JWTBundlesResponse response) =>
+        new JsonWebKeySet(response.Bundles["spiffe://" + TestBroker.TrustDomain].ToStringUtf8()).Keys.Select(k => k.KeyId).ToList();
+
     /// <summary>A well-formed JWT-SVID of another trust domain, signed by a key this broker never published.</summary>
     private string ForeignSvid()
     {
