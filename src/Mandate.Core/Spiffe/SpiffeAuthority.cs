@@ -207,6 +207,7 @@ public sealed class SpiffeAuthority : IDisposable
         using var caCertificate = StoredKeyCertificate.Load(ca.Stored.Single(k => k.Kid == ca.Active.Kid));
         var bundle = new List<X509Certificate2>();
         var shown = new HashSet<string>(jwt.Published.Select(k => k.KeyId), StringComparer.Ordinal);
+        var expired = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         foreach (var published in ca.Published)
         {
             var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(published.X5c[0]));
@@ -217,27 +218,24 @@ public sealed class SpiffeAuthority : IDisposable
             }
             else
             {
+                expired[published.KeyId] = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
                 certificate.Dispose();
             }
         }
 
         // Bundle spec §4.1.1: spiffe_sequence MUST change whenever the bundle's contents do: a key's creation, its
-        // retirement, and its leaving the bundle once what it signed has expired (a time, not a write to the store).
-        var sequence = ca.Stored.Concat(jwt.Stored).Max(k => LastChange(k, shown.Contains(k.Kid), now));
+        // retirement, and its leaving the bundle (a CA when its certificate expired, any key once its PublishUntil passed
+        // and the ring stopped publishing it), which is a time, not a write to the store; so every node computes the same.
+        var sequence = ca.Stored.Concat(jwt.Stored).Max(k =>
+            LastChange(k, shown.Contains(k.Kid) ? null : expired.TryGetValue(k.Kid, out var at) ? at : k.PublishUntil));
         return new SpiffeKeys(caCertificate.CopyWithPrivateKey(ca.Active.Ecdsa), bundle, jwt.Active, jwt.Published, sequence);
     }
 
-    /// <summary>When <paramref name="key"/> last changed the bundle, in seconds since the epoch; never later than <paramref name="now"/>.</summary>
-    private static long LastChange(StoredKey key, bool shown, DateTimeOffset now)
+    /// <summary>When <paramref name="key"/> last changed the bundle (created, retired, or <paramref name="left"/> it), in seconds since the epoch.</summary>
+    private static long LastChange(StoredKey key, DateTimeOffset? left)
     {
         var last = key.RetiredAt is { } retired && retired > key.CreatedAt ? retired : key.CreatedAt;
-        if (!shown)
-        {
-            var left = key.PublishUntil is { } until && until < now ? until : now;
-            last = left > last ? left : last;
-        }
-
-        return last.ToUnixTimeSeconds();
+        return (left > last ? left.Value : last).ToUnixTimeSeconds();
     }
 
     private static void Release(SpiffeKeys? keys)
