@@ -4,11 +4,4 @@ namespace Mandate.Policy;
 /// The configured tools a policy is checked against: every tool's name, and the tools whose credentials cannot be
 /// bound to the caller's key (a database password, a cloud provider's token), by name with their kind.
 /// </summary>
-public sealed record PolicyToolCatalog(IReadOnlySet<string> Names, IReadOnlyDictionary<string, string> Unbindable)
-{
-    /// <summary>Tools whose credentials can all be bound.</summary>
-    public PolicyToolCatalog(IReadOnlySet<string> names)
-        : this(names, new Dictionary<string, string>(StringComparer.Ordinal))
-    {
-    }
-}
+public sealed record PolicyToolCatalog(IReadOnlySet<string> Names, IReadOnlyDictionary<string, string> Unbindable);

@@ -20,10 +20,10 @@ public static class AttestChecks
     public static readonly Check TrustDomain = new("attest.trust_domain", E.InvalidRequest);
 
     /// <summary>The workload is not a registered agent.</summary>
-    /// <remarks>RFC 8693 §2.2.2: an actor_token unacceptable based on policy MUST get invalid_request.</remarks>
+    /// <remarks>RFC 8693 §2.2.2: an actor_token unacceptable based on policy MUST get invalid_request (so for the next check).</remarks>
     public static readonly Check AgentUnregistered = new("attest.agent_unregistered", E.InvalidRequest);
 
-    /// <summary>The agent is disabled (kill switch: <c>mandate revoke --agent</c>), as every agent of a run's chain is.</summary>
+    /// <summary>The agent is disabled (kill switch: <c>mandate revoke --agent</c>).</summary>
     public static readonly Check AgentDisabled = new("attest.agent_disabled", E.InvalidRequest);
 
     /// <summary>The subject_token is not a valid user token, workload identity or run token.</summary>

@@ -17,7 +17,7 @@ public sealed class PolicyProvider : IDisposable
 
     private readonly TimeProvider _timeProvider;
 
-    // The configured tool names a reload is checked against too (null: not checked).
+    // The configured tools a reload is checked against too (null: not checked).
     private readonly PolicyToolCatalog? _knownTools;
     private readonly ILogger _logger;
 
