@@ -107,7 +107,9 @@ public sealed class ResourceMetadataTests : McpTest
 
         using var response = await Http.SendAsync(request);
 
-        // MCP authorization: tokens never in the URI; bearer_methods_supported says header only.
-        Assert.Equal(401, (int)response.StatusCode);
+        // MCP authorization: tokens never in the URI; bearer_methods_supported says header only. RFC 6750 §3.1: an
+        // unsupported parameter is invalid_request (400), as the broker answers a token in its query too.
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("error=\"invalid_request\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 }

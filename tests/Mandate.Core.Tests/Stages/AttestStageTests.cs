@@ -76,7 +76,7 @@ public sealed class AttestStageTests : IAsyncLifetime
         var attested = await Stage().ActorAsync(_env.WorkloadToken(), null, null, CancellationToken.None);
 
         Assert.True(attested.Failed(out var error, out _));
-        Assert.Equal((AttestChecks.AgentDisabled.Id, E.UnauthorizedClient), (error.CheckId, error.Error));
+        Assert.Equal((AttestChecks.AgentDisabled.Id, E.InvalidRequest), (error.CheckId, error.Error));
         Assert.Contains("is disabled (revocation rev_k: incident)", error.Description, StringComparison.Ordinal);
         Assert.Equal(StageFixture.Support, attested.Identity?.SpiffeId);
     }
@@ -95,7 +95,7 @@ public sealed class AttestStageTests : IAsyncLifetime
 
         // The cache remembers only that the signature verified; the kill switch is asked on every request.
         Assert.True(attested.Failed(out var error, out _));
-        Assert.Equal((AttestChecks.AgentDisabled.Id, E.UnauthorizedClient), (error.CheckId, error.Error));
+        Assert.Equal((AttestChecks.AgentDisabled.Id, E.InvalidRequest), (error.CheckId, error.Error));
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class AttestStageTests : IAsyncLifetime
         var attested = await Stage().ActorAsync(token, null, null, CancellationToken.None);
 
         Assert.True(attested.Failed(out var error, out _));
-        Assert.Equal((AttestChecks.AgentUnregistered.Id, E.UnauthorizedClient), (error.CheckId, error.Error));
+        Assert.Equal((AttestChecks.AgentUnregistered.Id, E.InvalidRequest), (error.CheckId, error.Error));
     }
 
     [Fact]

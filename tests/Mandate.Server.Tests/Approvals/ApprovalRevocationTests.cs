@@ -15,7 +15,7 @@ namespace Mandate.Server.Tests.Approvals;
 public sealed class ApprovalRevocationTests : ApprovalTest
 {
     [Fact]
-    public async Task Invariant6_ApprovalPoll_ApprovedThenAgentDisabled_RefusedUnauthorizedClientAuditedNothingIssued()
+    public async Task Invariant6_ApprovalPoll_ApprovedThenAgentDisabled_RefusedInvalidRequestAuditedNothingIssued()
     {
         var id = await AskAsync(Broker.RefundRequest());
         await ApproveAsync(id);
@@ -105,7 +105,7 @@ public sealed class ApprovalRevocationTests : ApprovalTest
     }
 
     [Fact]
-    public async Task Invariant6_ApprovalPoll_UnregisteredWorkload_RefusedUnauthorizedClientNothingIssued()
+    public async Task Invariant6_ApprovalPoll_UnregisteredWorkload_RefusedInvalidRequestNothingIssued()
     {
         var id = await AskAsync(Broker.RefundRequest());
         await ApproveAsync(id);

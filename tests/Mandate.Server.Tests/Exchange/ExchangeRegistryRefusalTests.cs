@@ -58,7 +58,7 @@ public sealed class ExchangeRegistryRefusalTests : BrokerTest
     }
 
     [Fact]
-    public async Task Exchange_UnregisteredAgent_ReturnsUnauthorizedClient()
+    public async Task Exchange_UnregisteredAgent_ReturnsInvalidRequest()
     {
         var reply = await Broker.ExchangeAsync(Broker.RefundRequest() with { ActorToken = Broker.Svid(UnregisteredAgent) });
 

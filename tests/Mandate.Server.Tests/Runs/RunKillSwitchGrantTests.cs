@@ -12,7 +12,7 @@ namespace Mandate.Server.Tests.Runs;
 public sealed class RunKillSwitchGrantTests : BrokerTest
 {
     [Fact]
-    public async Task Invariant6_Renewal_AgentDisabled_RefusedUnauthorizedClientNothingIssued()
+    public async Task Invariant6_Renewal_AgentDisabled_RefusedInvalidRequestNothingIssued()
     {
         var runToken = await Broker.StartRunAsync();
         await RevokeAgentAsync(SupportAgent);
@@ -39,7 +39,7 @@ public sealed class RunKillSwitchGrantTests : BrokerTest
     }
 
     [Fact]
-    public async Task Invariant6_Delegation_SubAgentDisabled_RefusedUnauthorizedClientNothingIssued()
+    public async Task Invariant6_Delegation_SubAgentDisabled_RefusedInvalidRequestNothingIssued()
     {
         var parent = await Broker.StartRunAsync(OrchestratorAgent);
         await RevokeAgentAsync(ExecutorAgent);
