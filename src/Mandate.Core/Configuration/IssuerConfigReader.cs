@@ -86,7 +86,8 @@ internal static class IssuerConfigReader
             JwksUrl = url,
             Audience = audience,
             Algorithms = algorithms ?? defaults.Algorithms,
-            Types = types ?? defaults.Types,
+            // JWT-SVID §2.3: a JWT-SVID's typ, when set, is JWT or JOSE; both are conforming SVIDs.
+            Types = types ?? (profile.Profile == IssuerProfile.JwtSvid ? ["JWT", "JOSE"] : defaults.Types),
             AllowMissingType = allowMissingType ?? defaults.AllowMissingType,
             ClockSkew = skew ?? defaults.ClockSkew,
             TenantClaim = tenantClaim ?? defaults.TenantClaim,

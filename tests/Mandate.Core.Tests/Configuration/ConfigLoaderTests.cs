@@ -28,7 +28,7 @@ public sealed class ConfigLoaderTests
         Assert.Null(issuer.JwksUrl);
         Assert.Null(issuer.Audience);
         Assert.Equal(["ES256"], issuer.Algorithms);
-        Assert.Equal(["JWT"], issuer.Types);
+        Assert.Equal(["JWT", "JOSE"], issuer.Types);
         Assert.True(issuer.AllowMissingType);
         Assert.Equal(TimeSpan.FromSeconds(30), issuer.ClockSkew);
         Assert.Equal("tenant", issuer.TenantClaim);

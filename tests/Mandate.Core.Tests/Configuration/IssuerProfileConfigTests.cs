@@ -27,6 +27,16 @@ public sealed class IssuerProfileConfigTests
         Assert.Equal(["prod-eu"], issuer.RequiredClaims["cluster"]);
     }
 
+    [Theory]
+    [InlineData(new string[0], new[] { "JWT", "JOSE" })]
+    [InlineData(new[] { "profile: kubernetes" }, new[] { "JWT" })]
+    [InlineData(new[] { "types: [JWT]" }, new[] { "JWT" })]
+    public void Parse_AcceptedTypes_JwtSvidIssuersTakeJwtAndJose(string[] lines, string[] expected)
+    {
+        // JWT-SVID §2.3: typ, when set, MUST be JWT or JOSE, so a conforming SVID may carry either.
+        Assert.Equal(expected, Assert.Single(Parse(WithIssuerLines(lines)).Issuers).Types);
+    }
+
     [Fact]
     public void Parse_WorkloadIssuerWithoutProfile_IsJwtSvidWithDefaults()
     {
