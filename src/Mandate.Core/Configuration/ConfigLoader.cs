@@ -172,6 +172,11 @@ public static class ConfigLoader
         {
             m.Problem("id", $"'{id}' is not a SPIFFE ID; write spiffe://<trust-domain>/<path>");
         }
+        else if (id is not null && !SpiffeId.TryGetWorkloadTrustDomain(id, out _))
+        {
+            // SPIFFE-ID §2.2, X509-SVID §3.1: an ID without a path names the trust domain itself, never a workload.
+            m.Problem("id", $"'{id}' names the trust domain, not a workload; write {id}/<path>, e.g. {id}/agents/support");
+        }
 
         foreach (var tool in (tools ?? []).Where(t => !toolNames.Contains(t)))
         {

@@ -21,9 +21,9 @@ internal static class ToolConfigReader
             m.Problem("resource", "must be an absolute URI without a fragment (it becomes the credential's aud)");
         }
 
-        foreach (var w in workloads.Where(w => !SpiffeId.IsValid(w)))
+        foreach (var w in workloads.Where(w => !SpiffeId.TryGetWorkloadTrustDomain(w, out _)))
         {
-            m.Problem("workloads", $"'{w}' is not a SPIFFE ID");
+            m.Problem("workloads", SpiffeId.IsValid(w) ? $"'{w}' names the trust domain, not a workload; write {w}/<path>" : $"'{w}' is not a SPIFFE ID");
         }
 
         return name is null || resource is null || scopes is null

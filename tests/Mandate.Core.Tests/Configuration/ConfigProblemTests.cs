@@ -61,6 +61,21 @@ public sealed class ConfigProblemTests
     }
 
     [Fact]
+    public void Parse_AgentIdOfTheTrustDomainItself_IsRefusedAtTheId()
+    {
+        // SPIFFE-ID §2.2: no path names the trust domain; X509-SVID §3.1: a workload's SVID has a path.
+        var problem = SingleProblem(WithRefunds + """
+
+            agents:
+              - id: spiffe://acme.example
+                tenants: [acme]
+                tools: [refunds]
+            """);
+
+        AssertProblem(problem, "agents[0].id", 13, 9, "'spiffe://acme.example' names the trust domain, not a workload; write spiffe://acme.example/<path>");
+    }
+
+    [Fact]
     public void Parse_AgentOutsideTrustDomain_IsRefused()
     {
         var problem = SingleProblem(WithRefunds + """
