@@ -86,8 +86,7 @@ internal static class IssuerConfigReader
             JwksUrl = url,
             Audience = audience,
             Algorithms = algorithms ?? defaults.Algorithms,
-            // JWT-SVID §2.3: a JWT-SVID's typ, when set, is JWT or JOSE; both are conforming SVIDs.
-            Types = types ?? (profile.Profile == IssuerProfile.JwtSvid ? ["JWT", "JOSE"] : defaults.Types),
+            Types = types ?? profile.Types,
             AllowMissingType = allowMissingType ?? defaults.AllowMissingType,
             ClockSkew = skew ?? defaults.ClockSkew,
             TenantClaim = tenantClaim ?? defaults.TenantClaim,

@@ -74,6 +74,8 @@ internal static class IssuerProfileConfigReader
             RequiredClaims = required,
             Namespaces = namespaces ?? defaults.Namespaces,
             RequirePodBinding = podBinding ?? defaults.RequirePodBinding,
+            // A conforming JWT-SVID may carry either typ (JWT-SVID §2.3); the other profiles' tokens are JWTs.
+            Types = effective == IssuerProfile.JwtSvid ? Spiffe.JwtSvid.Types : defaults.Types,
         };
     }
 

@@ -9,7 +9,7 @@ namespace Mandate.Core.Revocation;
 /// (<see cref="PrincipalStanding.CoveringCredentialAsync"/>) reads the audit trail once per credential: an issuance
 /// record never changes. Thread-safe.
 /// </summary>
-public sealed class CredentialUserTokens
+internal sealed class CredentialUserTokens
 {
     /// <summary>Credentials remembered before starting over.</summary>
     public const int MaxEntries = 65_536;

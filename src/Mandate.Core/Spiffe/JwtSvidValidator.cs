@@ -13,8 +13,7 @@ namespace Mandate.Core.Spiffe;
 /// </summary>
 public sealed class JwtSvidValidator
 {
-    // JWT-SVID §2.2: typ, when present, is JWT or JOSE. §3: the signing key is an EC key here, so ES256 alone can verify.
-    private static readonly string[] Types = ["JWT", "JOSE"];
+    // JWT-SVID §3: the signing key is an EC key here, so ES256 alone can verify.
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly SpiffeAuthority _authority;
     private readonly TimeProvider _time;
@@ -54,7 +53,7 @@ public sealed class JwtSvidValidator
             IgnoreTrailingSlashWhenValidatingAudience = false,
             IssuerSigningKeys = _authority.Current.JwtPublished,
             ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-            TypeValidator = (type, _, _) => string.IsNullOrEmpty(type) || Types.Contains(type, StringComparer.Ordinal)
+            TypeValidator = (type, _, _) => string.IsNullOrEmpty(type) || JwtSvid.Types.Contains(type, StringComparer.Ordinal)
                 ? type
                 : throw new SecurityTokenInvalidTypeException($"typ must be JWT or JOSE, not '{type}'"),
             RequireExpirationTime = true,

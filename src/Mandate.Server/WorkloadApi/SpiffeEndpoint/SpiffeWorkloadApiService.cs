@@ -161,7 +161,7 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
 
     private async Task StreamBundlesAsync<T>(IServerStreamWriter<T> stream, Func<SpiffeKeys, T> build, CancellationToken ct)
     {
-        do
+        while (true)
         {
             var keys = _authority.Current;
             await stream.WriteAsync(build(keys), ct);
@@ -170,7 +170,6 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
                 return;
             }
         }
-        while (true);
     }
 
     /// <summary>
