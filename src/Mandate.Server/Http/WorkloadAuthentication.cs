@@ -34,6 +34,13 @@ public sealed class WorkloadAuthentication
         }
 
         var header = request.Headers.Authorization;
+        if (header.Count > 1)
+        {
+            // RFC 9110 §11.6.2: one Authorization header carries the client's one credential.
+            return (null, ClientChecks.AuthorizationRepeated.Refuse(
+                $"the Authorization header was sent {header.Count} times; authenticate once, with one 'Authorization: Bearer <workload identity JWT>' header (or the X.509-SVID over mutual TLS alone)"));
+        }
+
         if (header.Count == 0 && certified is not null)
         {
             return (certified, null);

@@ -24,10 +24,11 @@ public static class WorkloadTokenRequest
         var (caller, authError) = await auth.AuthenticateAsync(http.Request, http.RequestAborted);
         if (authError is not null)
         {
-            // The body is RFC 6749 §5.2's invalid_client (RFC 7009 §2.2.1). The challenge speaks of the bearer token the
-            // caller authorizes with (RFC 7662 §2.3 → RFC 6750 §3.1): invalid_token for one that did not attest, no error
-            // code when none was sent or the refusal is not the token's (a refused certificate beside it). A client that
-            // tried another scheme is challenged in that scheme too (RFC 6749 §5.2).
+            // The body is RFC 6749 §5.2's invalid_client (RFC 7009 §2.2.1), or invalid_request (400, no challenge) for two
+            // Authorization headers. The challenge speaks of the bearer token the caller authorizes with (RFC 7662 §2.3 →
+            // RFC 6750 §3.1): invalid_token for one that did not attest, no error code when none was sent or the refusal
+            // is not the token's (a refused certificate beside it). A client that tried another scheme is challenged in
+            // that scheme too (RFC 6749 §5.2).
             var scheme = OAuthResponses.ClientScheme(http.Request);
             var bearerSent = scheme is not null && scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase);
             var bearer = bearerSent && authError.CheckId == ClientChecks.WorkloadTokenInvalid.Id ? "Bearer error=\"invalid_token\"" : "Bearer";

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Globalization;
+using System.Text;
 using Mandate.Server.Tests.Harness;
 using static Mandate.Server.Tests.Harness.TestBroker;
 
@@ -8,7 +10,8 @@ namespace Mandate.Server.Tests.Introspection;
 /// Client authentication at introspection and revocation, from RFC 6749 §2.3 and §3.2.1: the caller authenticates with
 /// its workload identity as a bearer token, and nothing else. A second method beside it, or a client_id naming another
 /// client, gets invalid_client with 401 and changes nothing, as at the token endpoint. The bearer token sent a second
-/// time, as <c>access_token</c> in the body (RFC 6750 §2.2), is a malformed request: invalid_request with 400.
+/// time, as <c>access_token</c> in the body (RFC 6750 §2.2), or a second Authorization header, is a malformed request:
+/// invalid_request with 400.
 /// </summary>
 [Trait("Invariant", "7")]
 public sealed class WorkloadClientAuthenticationTests : BrokerTest
@@ -47,6 +50,36 @@ public sealed class WorkloadClientAuthenticationTests : BrokerTest
 
         Expect.Refused(reply, "invalid_request", "access_token");
         Assert.Equal("request.access_token_in_body", reply.Member("check_id"));
+        Assert.True(await Broker.ActiveAsync(token));
+    }
+
+    [Theory]
+    [InlineData("oauth2/introspect", "Bearer {0}", "Bearer {0}")]
+    [InlineData("oauth2/introspect", "Bearer {0}", "Basic dGVzdDp0ZXN0")]
+    [InlineData("oauth2/introspect", "Basic dGVzdDp0ZXN0", "Bearer {0}")]
+    [InlineData("oauth2/revoke", "Bearer {0}", "Bearer {0}")]
+    [InlineData("oauth2/revoke", "DPoP {0}", "Bearer {0}")]
+    public async Task Invariant7_TwoAuthorizationHeaders_Returns400InvalidRequestAndChangesNothing(string path, string first, string second)
+    {
+        // RFC 6749 §5.2: invalid_request for a request that "utilizes more than one mechanism for authenticating the
+        // client, or is otherwise malformed"; RFC 6750 §3.1 answers a malformed request with 400. Sent as two header
+        // lines over a raw socket: HTTP clients fold repeated values into one line.
+        var token = await Broker.IssueAsync();
+        var caller = Broker.Svid(path == "oauth2/revoke" ? SupportAgent : RefundsWorkload);
+        var body = Encoding.ASCII.GetBytes("token=" + token);
+        var address = Broker.Http.BaseAddress!;
+        var head = $"POST /{path} HTTP/1.1\r\nHost: {address.Authority}\r\n"
+            + $"Authorization: {string.Format(CultureInfo.InvariantCulture, first, caller)}\r\nAuthorization: {string.Format(CultureInfo.InvariantCulture, second, caller)}\r\n"
+            + $"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {body.Length}\r\n";
+        var auditBefore = (await Broker.ReadAuditAsync()).Select(r => r.Hash).ToList();
+
+        var reply = await RawHttp.SendAsync(RawHttp.Tcp(address), head, body);
+
+        Assert.True(reply.Status == (int)HttpStatusCode.BadRequest, reply.ToString());
+        Assert.Contains("\"error\":\"invalid_request\"", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("\"check_id\":\"client.authorization_repeated\"", reply.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(caller, reply.Text, StringComparison.Ordinal);
+        Assert.Equal(auditBefore, (await Broker.ReadAuditAsync()).Select(r => r.Hash));
         Assert.True(await Broker.ActiveAsync(token));
     }
 
