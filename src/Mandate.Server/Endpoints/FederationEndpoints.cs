@@ -51,7 +51,7 @@ public static class FederationEndpoints
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(keys);
         var set = await keys.GetAsync(http.RequestAborted);
-        http.Response.Headers.CacheControl = "public, max-age=300";
-        return Results.Content(set.JwksJson, "application/jwk-set+json");
+        // Cached as the token JWKS is: a key is published keys.publish_ahead before it signs, which may be under 5 minutes.
+        return MetadataEndpoints.KeySet(http, set.JwksJson);
     }
 }
