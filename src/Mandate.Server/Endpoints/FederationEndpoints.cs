@@ -14,8 +14,10 @@ namespace Mandate.Server.Endpoints;
 /// </summary>
 public static class FederationEndpoints
 {
-    public const string DiscoveryPath = "/federation/.well-known/openid-configuration";
-    public const string JwksPath = "/federation/jwks";
+    /// <summary>The path of the federation issuer below Mandate's issuer.</summary>
+    public const string Prefix = "/federation";
+    public const string DiscoveryPath = Prefix + "/.well-known/openid-configuration";
+    public const string JwksPath = Prefix + "/jwks";
 
     private static readonly string[] Algorithms = [FederationKeyRing.Algorithm];
     private static readonly string[] SubjectTypes = ["public"];

@@ -84,6 +84,20 @@ public sealed class FederationDiscoveryTests : BrokerTest
         Assert.True(federation.Headers.CacheControl?.MaxAge <= Broker.Options.Keys.PublishAheadOrDefault);
     }
 
+    [Fact]
+    public async Task Jwks_StoreUnavailableBeforeTheKeyExists_Is503ProblemWithRetryAfter_NoKeyCreated()
+    {
+        // The first fetch creates the node's federation key; with the store locked it cannot, and a verifier should retry.
+        using var response = await Broker.WhileStoreLockedAsync(() => Broker.Http.GetAsync(FederationEndpoints.JwksPath.TrimStart('/')));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(response.Headers.RetryAfter);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("store.unavailable", problem.RootElement.GetProperty("check_id").GetString());
+        Assert.DoesNotContain(await Broker.AuditEventsAsync(Mandate.Core.Audit.AuditKinds.KeyRotation), e => e.Evidence.GetValueOrDefault("purpose") == "federation-signing");
+    }
+
     [Theory]
     [InlineData(FederationEndpoints.DiscoveryPath, "federation/.well-known/openid-configuration?x=1", "text/html")]
     [InlineData(FederationEndpoints.DiscoveryPath, "federation/.well-known/openid-configuration/", "application/xml")]
