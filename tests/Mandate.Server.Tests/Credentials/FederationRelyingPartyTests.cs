@@ -13,6 +13,7 @@ namespace Mandate.Server.Tests.Credentials;
 public sealed class FederationRelyingPartyTests : CredentialKindTest
 {
     private static readonly string[] Rs256Only = ["RS256"];
+    private static readonly string[] NumericDates = ["exp", "iat", "nbf"];
 
     protected override bool UsesPostgres => false;
 
@@ -37,7 +38,10 @@ public sealed class FederationRelyingPartyTests : CredentialKindTest
         // OIDC Core 1.0 §2: aud holds the client id (one value, so no azp); exp and iat are JSON numbers.
         Assert.Equal([CredentialKindsBroker.AwsAudience], jwt.Audiences);
         Assert.False(jwt.TryGetPayloadValue<string>("azp", out _));
-        Assert.True(jwt.TryGetPayloadValue<long>("exp", out var exp) && jwt.TryGetPayloadValue<long>("iat", out var iat) && iat < exp);
+        using var payload = System.Text.Json.JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
+        Assert.All(NumericDates, claim => Assert.Equal(System.Text.Json.JsonValueKind.Number, payload.RootElement.GetProperty(claim).ValueKind));
+        Assert.Equal(System.Text.Json.JsonValueKind.String, payload.RootElement.GetProperty("aud").ValueKind);
+        Assert.True(jwt.IssuedAt < jwt.ValidTo);
         Assert.InRange(jwt.Subject.Length, 1, 255);
     }
 
