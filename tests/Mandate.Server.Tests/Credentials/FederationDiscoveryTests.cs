@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text.Json;
 using Mandate.Server.Endpoints;
 using Mandate.Server.Tests.Harness;
+using Mandate.Server.Tests.Metadata;
 using Microsoft.IdentityModel.Tokens;
 using static Mandate.Server.Tests.Harness.TestBroker;
 
@@ -34,13 +35,13 @@ public sealed class FederationDiscoveryTests : BrokerTest
         Assert.Equal(("", ""), (issuer.Query, issuer.Fragment));
         // Discovery §3: jwks_uri REQUIRED; response_types_supported and subject_types_supported REQUIRED.
         Assert.Equal(FederationIssuer + "/jwks", m.GetProperty("jwks_uri").GetString());
-        Assert.Equal(["id_token"], Strings(m.GetProperty("response_types_supported")));
-        Assert.Equal(["public"], Strings(m.GetProperty("subject_types_supported")));
+        Assert.Equal(["id_token"], MetadataTests.Strings(m.GetProperty("response_types_supported")));
+        Assert.Equal(["public"], MetadataTests.Strings(m.GetProperty("subject_types_supported")));
         // Discovery §3: id_token_signing_alg_values_supported REQUIRED; RS256 MUST be included; none only with code-only flows.
-        var algorithms = Strings(m.GetProperty("id_token_signing_alg_values_supported"));
+        var algorithms = MetadataTests.Strings(m.GetProperty("id_token_signing_alg_values_supported"));
         Assert.Contains("RS256", algorithms);
         Assert.DoesNotContain("none", algorithms);
-        Assert.Subset(Strings(m.GetProperty("claims_supported")).ToHashSet(), new HashSet<string> { "iss", "sub", "aud", "exp", "iat" });
+        Assert.Subset(MetadataTests.Strings(m.GetProperty("claims_supported")).ToHashSet(), new HashSet<string> { "iss", "sub", "aud", "exp", "iat" });
         // No authorization endpoint: the ID token comes from a token exchange, and the STSs read only issuer and jwks_uri (credential-kinds.md).
         Assert.False(m.TryGetProperty("authorization_endpoint", out _));
     }
@@ -150,6 +151,4 @@ public sealed class FederationDiscoveryTests : BrokerTest
     }
 
     private static Uri Relative(string url) => new(new Uri(url).PathAndQuery.TrimStart('/'), UriKind.Relative);
-
-    private static string[] Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();
 }
