@@ -141,6 +141,7 @@ public sealed class OidcFederationTests : CredentialKindTest
         var reply = await Broker.ExchangeAsync(request);
 
         Expect.Refused(reply, "invalid_target", "1 to 255 ASCII characters");
+        Assert.Equal("issue.federation_subject_invalid", reply.Member("check_id"));
         Assert.DoesNotContain("\u00e5sa", reply.Description, StringComparison.Ordinal);
         await Broker.AssertNothingIssuedAsync();
         Assert.Equal("acme:alice", new JsonWebToken(await Broker.IssueAsync(Request(CredentialKindsBroker.Azure, "azure:federate"))).Subject);
