@@ -168,6 +168,13 @@ public sealed class CredentialKindConfigTests
     }
 
     [Fact]
+    public void OidcFederation_SubjectTextOver255Characters_IsRefused()
+    {
+        // OIDC Core 1.0 §2: sub MUST NOT exceed 255 ASCII characters, which 256 characters of fixed text never meet.
+        OidcFederation_Invalid_IsRefused($"{{ audience: a, subject: \"{new string('s', 256)}:{{agent}}\" }}", "subject", "1 to 255 ASCII characters");
+    }
+
+    [Fact]
     public void X509_WithoutSpiffeCa_IsRefusedAtItsKind()
     {
         // docs/configuration.md: a tool of kind x509 "needs spiffe.enabled: true"; without the CA it could never issue.
