@@ -146,6 +146,13 @@ internal static partial class CredentialKindConfigReader
                     m.Problem("subject", $"'{p.Value}' is not a placeholder; use {string.Join(", ", OidcFederationToolOptions.Placeholders)}");
                 }
             }
+
+            var text = Placeholder().Replace(subject, "");
+            if (!System.Text.Ascii.IsValid(text) || text.Length > 255)
+            {
+                // OIDC Core 1.0 §2: sub MUST NOT exceed 255 ASCII characters; a template whose own text breaks that never mints.
+                m.Problem("subject", "renders the ID token's sub, which is 1 to 255 ASCII characters (OpenID Connect Core 1.0 §2); its fixed text is not");
+            }
         }
 
         if (lifetime is { } l && (l < TimeSpan.FromSeconds(30) || l > TimeSpan.FromHours(1)))

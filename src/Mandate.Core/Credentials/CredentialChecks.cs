@@ -20,4 +20,7 @@ public static class CredentialChecks
 
     /// <summary>The federation signing key could not be loaded or created in the store.</summary>
     public static readonly Check FederationKeyUnavailable = new("issue.federation_key_unavailable", E.TemporarilyUnavailable);
+
+    /// <summary>An oidc-federation tool's subject template rendered an ID token <c>sub</c> that is empty, over 255 characters or not ASCII.</summary>
+    public static readonly Check FederationSubjectInvalid = new("issue.federation_subject_invalid", E.InvalidTarget);
 }

@@ -14,8 +14,10 @@ namespace Mandate.Server.Endpoints;
 /// </summary>
 public static class FederationEndpoints
 {
-    public const string DiscoveryPath = "/federation/.well-known/openid-configuration";
-    public const string JwksPath = "/federation/jwks";
+    /// <summary>The path of the federation issuer below Mandate's issuer.</summary>
+    public const string Prefix = "/federation";
+    public const string DiscoveryPath = Prefix + "/.well-known/openid-configuration";
+    public const string JwksPath = Prefix + "/jwks";
 
     private static readonly string[] Algorithms = [FederationKeyRing.Algorithm];
     private static readonly string[] SubjectTypes = ["public"];
@@ -51,7 +53,7 @@ public static class FederationEndpoints
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(keys);
         var set = await keys.GetAsync(http.RequestAborted);
-        http.Response.Headers.CacheControl = "public, max-age=300";
-        return Results.Content(set.JwksJson, "application/jwk-set+json");
+        // Cached as the token JWKS is: a key is published keys.publish_ahead before it signs, which may be under 5 minutes.
+        return MetadataEndpoints.KeySet(http, set.JwksJson);
     }
 }

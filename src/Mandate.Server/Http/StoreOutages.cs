@@ -14,7 +14,8 @@ namespace Mandate.Server.Http;
 /// The one place a store outage becomes an answer. A <see cref="StoreUnavailableException"/> that escapes any
 /// endpoint is answered 503 with check id <c>store.unavailable</c> and <c>Retry-After</c>, in the shape of the
 /// endpoint's family: RFC 6749 §5.2 JSON <c>temporarily_unavailable</c> on the OAuth endpoints and evidence, RFC
-/// 9457 Problem Details on the admin and workload sockets, the proxy's own refusal on proxied calls. Never a 500.
+/// 9457 Problem Details on the admin and workload sockets and the federation documents, the proxy's own refusal on
+/// proxied calls. Never a 500.
 /// The outage itself is logged once, with its cause, by the store's health log; each refused request only at debug.
 /// </summary>
 public static partial class StoreOutages
@@ -66,6 +67,12 @@ public static partial class StoreOutages
         if (path.StartsWithSegments(AdminEndpoints.Prefix, StringComparison.Ordinal))
         {
             return ProblemAsync(http, outage.Message);
+        }
+
+        if (path.StartsWithSegments(FederationEndpoints.Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            // A public document (the federation JWKS loads its key ring) errs as the public documents do, in Problem Details.
+            return ProblemAsync(http, "the federation keys could not be loaded from the store; retry shortly");
         }
 
         return OAuthResponses.WriteErrorAsync(http, StoreChecks.Unavailable.Refuse(Description(path), outage.Message));

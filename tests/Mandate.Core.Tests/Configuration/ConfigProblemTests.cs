@@ -265,6 +265,8 @@ public sealed class ConfigProblemTests
     [InlineData("ftp://mandate.acme.example")]
     [InlineData("https://mandate.acme.example/?tenant=acme")]
     [InlineData("https://mandate.acme.example/#top")]
+    [InlineData("https://mandate.acme.example/?")]
+    [InlineData("https://mandate.acme.example/#")]
     public void Parse_IssuerNotAnHttpsUrl_IsRefused(string issuer)
     {
         var problem = SingleProblem($"issuer: {issuer}\n" + Minimal);

@@ -156,12 +156,22 @@ public sealed class CredentialKindConfigTests
     [InlineData("{ subject: x }", "audience", "is required")]
     [InlineData("{ audience: a, subject: \"{tenant}:{secret}\" }", "subject", "'{secret}' is not a placeholder")]
     [InlineData("{ audience: a, lifetime: 2h }", "lifetime", "between 30s and 1h")]
+    [InlineData("{ audience: \"\" }", "audience", "must be a non-empty string")]
+    [InlineData("{ audience: a, subject: \"\" }", "subject", "must be a non-empty string")]
+    [InlineData("{ audience: a, subject: \"équipe:{agent}\" }", "subject", "1 to 255 ASCII characters")]
     public void OidcFederation_Invalid_IsRefused(string section, string key, string rule)
     {
         var problem = SingleProblem(WithRefunds.Replace("scopes: [refunds:read]", $"scopes: [refunds:read]\n    kind: oidc-federation\n    oidc_federation: {section}", StringComparison.Ordinal));
 
         Assert.Equal("tools[0].oidc_federation." + key, problem.Path);
         Assert.Contains(rule, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OidcFederation_SubjectTextOver255Characters_IsRefused()
+    {
+        // OIDC Core 1.0 §2: sub MUST NOT exceed 255 ASCII characters, which 256 characters of fixed text never meet.
+        OidcFederation_Invalid_IsRefused($"{{ audience: a, subject: \"{new string('s', 256)}:{{agent}}\" }}", "subject", "1 to 255 ASCII characters");
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Mandate.Core.Configuration;
 using Mandate.Core.Credentials;
 using Mandate.Core.Credentials.Federation;
 using Mandate.Core.Keys;
+using Mandate.Core.Protocol;
 using Mandate.Core.Tests.Keys;
 using Microsoft.Data.Sqlite;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -114,6 +115,42 @@ public sealed class OidcFederationCredentialKindTests : IAsyncLifetime, IDisposa
         Assert.True(result.Failed(out var refusal, out _));
         Assert.Equal(("issue.federation_key_unavailable", "temporarily_unavailable"), (refusal.CheckId, refusal.Error));
         Assert.Equal("the federation signing key could not be loaded from the store, so no credential was issued; retry shortly", refusal.Description);
+    }
+
+    [Theory]
+    [InlineData("{user}", "ålice")]
+    [InlineData("{user}", "")]
+    [InlineData("user:{user}", "\u0430lice")]
+    public async Task Invariant7_SubjectEmptyOrNotAscii_RefusesFederationSubjectInvalid_NothingSigned(string template, string user)
+    {
+        // OIDC Core 1.0 §2: sub is REQUIRED and MUST NOT exceed 255 ASCII characters.
+        var kind = new OidcFederationCredentialKind(_keys, Options);
+
+        var result = await kind.MintAsync(KindRequests.For(Tool(subject: template), _env.Clock.GetUtcNow(), Lifetime) with { User = user }, _env.Ct);
+
+        AssertSubjectRefused(result);
+    }
+
+    [Fact]
+    public async Task Invariant7_SubjectOver255Characters_RefusesFederationSubjectInvalid_NothingSigned()
+    {
+        // OIDC Core 1.0 §2: sub MUST NOT exceed 255 ASCII characters; cutting it would make two subjects one.
+        var kind = new OidcFederationCredentialKind(_keys, Options);
+        var user = new string('u', 256 - "acme:".Length);
+
+        var exactly255 = await kind.MintAsync(KindRequests.For(Tool(subject: "acme:{user}"), _env.Clock.GetUtcNow(), Lifetime) with { User = user[1..] }, _env.Ct);
+        var over = await kind.MintAsync(KindRequests.For(Tool(subject: "acme:{user}"), _env.Clock.GetUtcNow(), Lifetime) with { User = user }, _env.Ct);
+
+        Assert.False(exactly255.Failed(out _, out var minted));
+        Assert.Equal(255, new JsonWebToken(minted.Value).Subject.Length);
+        AssertSubjectRefused(over);
+    }
+
+    private static void AssertSubjectRefused(Result<MintedCredential> result)
+    {
+        Assert.True(result.Failed(out var refusal, out _));
+        Assert.Equal(("issue.federation_subject_invalid", "invalid_target"), (refusal.CheckId, refusal.Error));
+        Assert.Contains("1 to 255 ASCII characters", refusal.Description, StringComparison.Ordinal);
     }
 
     private static ToolOptions Tool(string subject = "{agent}", TimeSpan? lifetime = null) => new()

@@ -5,8 +5,8 @@ namespace Mandate.Server.Tests.Credentials;
 
 /// <summary>
 /// A fresh broker with the credential-kind tools per test. With PostgreSQL (<see cref="UsesPostgres"/>) it
-/// gets its own schemas and role prefix. The clock starts at the real time, because PostgreSQL enforces
-/// VALID UNTIL by its own clock.
+/// gets its own schemas and role prefix. The clock starts at the real time (or <see cref="ClockBehind"/> it), because
+/// PostgreSQL enforces VALID UNTIL by its own clock.
 /// </summary>
 public abstract class CredentialKindTest : IAsyncLifetime
 {
@@ -20,6 +20,12 @@ public abstract class CredentialKindTest : IAsyncLifetime
     protected TestPostgres Pg => _pg ?? throw new InvalidOperationException("this test class does not use PostgreSQL");
 
     protected virtual bool UsesPostgres => true;
+
+    /// <summary>Whether the broker's issuer is its own address on 127.0.0.1, so a client can discover it from the issuer alone.</summary>
+    protected virtual bool AtItsIssuer => false;
+
+    /// <summary>How far the broker's clock starts behind the real time (which a third-party client validates by).</summary>
+    protected virtual TimeSpan ClockBehind => TimeSpan.Zero;
 
     public async Task InitializeAsync()
     {
@@ -38,8 +44,11 @@ public abstract class CredentialKindTest : IAsyncLifetime
 
         // Port 1 on loopback: nothing listens, so every admin connection is refused at once.
         await File.WriteAllTextAsync(_downFile, "Host=127.0.0.1;Port=1;Username=admin;Password=admin-secret-never-shown;Database=nowhere;Timeout=3");
-        _broker = await BrokerHarness.StartAsync(CredentialKindsBroker.Policy, configuration: CredentialKindsBroker.Configuration(_adminFile, _downFile, prefix, host, port, database, sales));
-        _broker.Clock.Advance(DateTimeOffset.UtcNow - _broker.Now);
+        var configuration = CredentialKindsBroker.Configuration(_adminFile, _downFile, prefix, host, port, database, sales);
+        _broker = AtItsIssuer
+            ? await BrokerHarness.StartAtIssuerAsync(CredentialKindsBroker.Policy, configuration, DateTimeOffset.UtcNow - ClockBehind)
+            : await BrokerHarness.StartAsync(CredentialKindsBroker.Policy, configuration: configuration);
+        _broker.Clock.Advance(DateTimeOffset.UtcNow - ClockBehind - _broker.Now);
     }
 
     /// <summary>An exchange of the support agent (for alice, tenant acme) for <paramref name="resource"/>.</summary>

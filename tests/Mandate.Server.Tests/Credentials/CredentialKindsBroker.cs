@@ -4,8 +4,8 @@ namespace Mandate.Server.Tests.Credentials;
 
 /// <summary>
 /// The test broker plus tools of the other kinds: <c>warehouse</c> (postgres, on the test server),
-/// <c>warehouse-down</c> (postgres whose admin connection points at a closed port), and two
-/// oidc-federation tools, <c>aws</c> and <c>gcp</c>, with different audiences.
+/// <c>warehouse-down</c> (postgres whose admin connection points at a closed port), and three
+/// oidc-federation tools, <c>aws</c>, <c>gcp</c> and <c>azure</c> (whose subject names the user), with different audiences.
 /// </summary>
 internal static class CredentialKindsBroker
 {
@@ -13,6 +13,7 @@ internal static class CredentialKindsBroker
     public const string WarehouseDown = "https://warehouse-down.acme.example";
     public const string Aws = "https://aws.acme.example";
     public const string Gcp = "https://gcp.acme.example";
+    public const string Azure = "https://azure.acme.example";
     public const string AwsAudience = "sts.amazonaws.com";
     public const string GcpAudience = "//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/agents/providers/mandate";
 
@@ -48,9 +49,14 @@ internal static class CredentialKindsBroker
                     kind: oidc-federation
                     scopes: [gcp:impersonate]
                     oidc_federation: { audience: "{{GcpAudience}}" }
+                  - name: azure
+                    resource: {{Azure}}
+                    kind: oidc-federation
+                    scopes: [azure:federate]
+                    oidc_federation: { audience: "api://AzureADTokenExchange", subject: "{tenant}:{user}" }
                   - { name: crm,
                 """, StringComparison.Ordinal)
-            .Replace("tools: [refunds, crm], max_lifetime: 3m", "tools: [refunds, crm, warehouse, warehouse-down, aws, gcp], max_lifetime: 3m", StringComparison.Ordinal);
+            .Replace("tools: [refunds, crm], max_lifetime: 3m", "tools: [refunds, crm, warehouse, warehouse-down, aws, gcp, azure], max_lifetime: 3m", StringComparison.Ordinal);
 
     public const string Policy = TestBroker.Policy + """
 
@@ -65,7 +71,7 @@ internal static class CredentialKindsBroker
             reason: Support agents assume their cloud roles through federation.
             effect: allow
             agents: ["spiffe://acme.example/agents/support"]
-            tools: [aws, gcp]
-            scopes: [aws:assume, gcp:impersonate]
+            tools: [aws, gcp, azure]
+            scopes: [aws:assume, gcp:impersonate, azure:federate]
         """;
 }

@@ -132,6 +132,21 @@ public sealed class OidcFederationTests : CredentialKindTest
         await Broker.AssertNothingIssuedAsync();
     }
 
+    [Fact]
+    public async Task Invariant7_UserWhoseSubjectIsNotAscii_RefusedInvalidTarget_NothingIssued()
+    {
+        // OIDC Core 1.0 §2: sub MUST NOT exceed 255 ASCII characters; the azure tool's sub is {tenant}:{user}.
+        var request = Request(CredentialKindsBroker.Azure, "azure:federate") with { SubjectToken = Broker.UserToken("\u00e5sa") };
+
+        var reply = await Broker.ExchangeAsync(request);
+
+        Expect.Refused(reply, "invalid_target", "1 to 255 ASCII characters");
+        Assert.Equal("issue.federation_subject_invalid", reply.Member("check_id"));
+        Assert.DoesNotContain("\u00e5sa", reply.Description, StringComparison.Ordinal);
+        await Broker.AssertNothingIssuedAsync();
+        Assert.Equal("acme:alice", new JsonWebToken(await Broker.IssueAsync(Request(CredentialKindsBroker.Azure, "azure:federate"))).Subject);
+    }
+
     /// <summary>What a cloud does: discovery, then jwks_uri, then signature, issuer, audience and lifetime checks.</summary>
     private async Task<TokenValidationResult> ValidateAsRelyingPartyAsync(string token, string audience)
     {

@@ -92,8 +92,9 @@ public sealed partial class BrokerHarness : IAsyncDisposable
     /// <summary>
     /// A broker whose issuer is its own address (a free port on 127.0.0.1) and whose clock starts at the real time:
     /// what a third-party client needs, which discovers the issuer and dates its DPoP proofs by its own clock.
+    /// <paramref name="start"/> starts it earlier, so what it issues at once is already old by the client's clock.
     /// </summary>
-    public static async Task<BrokerHarness> StartAtIssuerAsync(string policy = TestBroker.Policy, string configuration = TestBroker.Configuration)
+    public static async Task<BrokerHarness> StartAtIssuerAsync(string policy = TestBroker.Policy, string configuration = TestBroker.Configuration, DateTimeOffset? start = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -101,7 +102,7 @@ public sealed partial class BrokerHarness : IAsyncDisposable
             var atIssuer = configuration.Replace("issuer: " + TestBroker.Issuer, "issuer: " + issuer, StringComparison.Ordinal);
             try
             {
-                return await StartAsync(policy, configuration: atIssuer, listenUrl: issuer, clock: new ManualTimeProvider(DateTimeOffset.UtcNow));
+                return await StartAsync(policy, configuration: atIssuer, listenUrl: issuer, clock: new ManualTimeProvider(start ?? DateTimeOffset.UtcNow));
             }
             catch (ListenerInUseException) when (attempt < 5)
             {

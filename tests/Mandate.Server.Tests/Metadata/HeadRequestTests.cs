@@ -10,6 +10,8 @@ public sealed class HeadRequestTests : BrokerTest
     [InlineData(".well-known/oauth-authorization-server")]
     [InlineData(".well-known/jwks.json")]
     [InlineData("audit/jwks")]
+    [InlineData("federation/.well-known/openid-configuration")]
+    [InlineData("federation/jwks")]
     [InlineData("healthz")]
     public async Task Head_PublicDocument_SameStatusAndTypeAsGetWithoutBody(string path)
     {
@@ -25,6 +27,8 @@ public sealed class HeadRequestTests : BrokerTest
     [Theory]
     [InlineData(".well-known/oauth-authorization-server")]
     [InlineData("audit/jwks")]
+    [InlineData("federation/.well-known/openid-configuration")]
+    [InlineData("federation/jwks")]
     public async Task Put_PublicDocument_Returns405AllowingGetAndHead(string path)
     {
         using var put = await Broker.Http.PutAsync(path, new StringContent(""));

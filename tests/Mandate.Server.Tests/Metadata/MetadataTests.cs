@@ -64,5 +64,5 @@ public sealed class MetadataTests : BrokerTest
         }
     }
 
-    private static List<string> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
+    internal static List<string> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Protocol;
@@ -16,6 +17,7 @@ namespace Mandate.Core.Credentials.Federation;
 /// </summary>
 public sealed class OidcFederationCredentialKind : ICredentialKind
 {
+    private const int MaxSubjectLength = 255;
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly FederationKeyRing _keys;
     private readonly MandateOptions _options;
@@ -43,6 +45,14 @@ public sealed class OidcFederationCredentialKind : ICredentialKind
 
         var issuer = FederationKeyRing.IssuerOf(_options);
         var subject = federation.RenderSubject(claims.Tenant, claims.Agent, claims.Run, tool.Name, request.User);
+        if (subject.Length is 0 or > MaxSubjectLength || !Ascii.IsValid(subject))
+        {
+            // OIDC Core 1.0 §2: sub is REQUIRED and MUST NOT exceed 255 ASCII characters; cutting it would make two subjects one.
+            return CredentialChecks.FederationSubjectInvalid.Refuse(
+                $"tool '{tool.Name}' renders the ID token's sub from '{federation.Subject}' for this caller outside 1 to 255 ASCII characters, so no credential was issued; use a template whose values fit",
+                $"rendered sub has {subject.Length} characters, ASCII: {Ascii.IsValid(subject)}");
+        }
+
         KeySet keys;
         try
         {
