@@ -34,7 +34,7 @@ public sealed class Rs256CredentialTests : ToolTest
 
     [Theory]
     [MemberData(nameof(ForgeryNames))]
-    public async Task ForgedRs256Credential_IsRefusedAndCreatesNothing(string forgery)
+    public async Task Invariant7_ForgedRs256Credential_IsRefusedAndCreatesNothing(string forgery)
     {
         var genuine = await Harness.CredentialAsync(ToolKind.Refunds, "refunds:write");
         var forged = Forgeries().Create(forgery, genuine);
