@@ -39,6 +39,7 @@ public sealed class ProxyRs256Tests : ProxyTest
         using var response = await CallAsync(HttpMethod.Get, "ledger/entries/2026/11", forged);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer" && (h.Parameter ?? "").Contains("error=\"invalid_token\"", StringComparison.Ordinal));
         Assert.Empty(Upstream.Received);
     }
 
