@@ -101,6 +101,20 @@ public sealed class Rs256CredentialTests : BrokerTest
     }
 
     [Fact]
+    public async Task Maintenance_RotationDue_PublishesTheNextRsaKeyAheadBesideTheCurrentOne()
+    {
+        var kid = Broker.Runtime.RsaKeys!.Current.Active.Kid;
+
+        // The maintenance loop ticks on the broker's clock; a due key is published keys.publish_ahead before it signs.
+        Broker.Clock.Advance(RotateEvery);
+
+        await Cluster.ClusterHarness.EventuallyAsync(
+            async () => (await RsaKidsAsync()).Count == 2, TimeSpan.FromSeconds(10), "the next RSA key is not published");
+        Assert.Equal(kid, Broker.Runtime.RsaKeys.Current.Active.Kid);
+        Assert.Contains(kid, await RsaKidsAsync());
+    }
+
+    [Fact]
     public async Task Introspect_Rs256Credential_IsActive()
     {
         var token = await Broker.IssueAsync();
@@ -130,6 +144,9 @@ public sealed class Rs256CredentialTests : BrokerTest
         Assert.Equal((AuditKinds.Introspection, "rejected"), (refusal.Kind, refusal.Outcome));
         Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance));
     }
+
+    private async Task<List<string>> RsaKidsAsync() =>
+        [.. new JsonWebKeySet(await Broker.Http.GetStringAsync(".well-known/jwks.json")).Keys.Where(k => k.Kty == "RSA").Select(k => k.Kid)];
 
     public static TheoryData<string> ForgeryNames() => new(Rs256Forgeries.Names);
 
