@@ -40,8 +40,12 @@ public sealed class MandateTokenOptions : AuthenticationSchemeOptions
     /// </summary>
     public Func<HttpContext, string?>? TenantFromRequest { get; set; }
 
-    /// <summary>Accepted signature algorithms; asymmetric only. Default ES256, the only one Mandate signs with.</summary>
-    public IList<string> ValidAlgorithms { get; } = ["ES256"];
+    /// <summary>
+    /// Accepted signature algorithms; asymmetric only. Default ES256 and RS256, the two Mandate signs with (RS256 for tools
+    /// configured with <c>signing_alg: RS256</c>; RFC 9068 §2.1). Each verifies only with a key of its own type from the
+    /// broker's JWKS (EC for ES256, RSA of 2048 bits or more for RS256).
+    /// </summary>
+    public IList<string> ValidAlgorithms { get; } = ["ES256", "RS256"];
 
     /// <summary>Tolerance for clock differences on <c>exp</c>/<c>nbf</c>. Default 30 s.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);

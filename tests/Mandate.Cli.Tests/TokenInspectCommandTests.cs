@@ -113,7 +113,44 @@ public sealed class TokenInspectCommandTests
         Assert.DoesNotContain("inner exception", output, StringComparison.Ordinal);
     }
 
-    private static (string Config, string Url) WriteConfig(TempFolder dir)
+    [Fact]
+    public async Task Inspect_Rs256Credential_VerifiesWithTheBrokersRsaKey()
+    {
+        using var dir = new TempFolder();
+        var (config, url) = WriteConfig(dir, ", signing_alg: RS256");
+        await using var broker = await StartAsync(config, url);
+        var credential = await IssueAsync(dir, config, url);
+
+        var (exit, output) = await CliRunner.RunAsync("token", "inspect", "-c", config, credential);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("\"alg\":\"RS256\"", output, StringComparison.Ordinal);
+        Assert.Contains("valid", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inspect_Hs256WithTheRsaPublicKeyAsSecret_IsInvalid()
+    {
+        using var dir = new TempFolder();
+        var (config, url) = WriteConfig(dir, ", signing_alg: RS256");
+        await using var broker = await StartAsync(config, url);
+        var credential = await IssueAsync(dir, config, url);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var jwks = JsonDocument.Parse(await http.GetStringAsync(new Uri(url + "/.well-known/jwks.json")));
+        var rsa = jwks.RootElement.GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("kty").GetString() == "RSA");
+        var parts = credential.Split('.');
+        // RFC 8725 §2.1: the published RSA key misused as an HMAC secret must not verify (algorithm confusion).
+        var header = System.Buffers.Text.Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new { alg = "HS256", kid = rsa.GetProperty("kid").GetString(), typ = "at+jwt" }));
+        var mac = System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(rsa.GetRawText()), System.Text.Encoding.ASCII.GetBytes(header + "." + parts[1]));
+        var forged = header + "." + parts[1] + "." + System.Buffers.Text.Base64Url.EncodeToString(mac);
+
+        var (exit, output) = await CliRunner.RunAsync("token", "inspect", "-c", config, forged);
+
+        Assert.True(exit == 1, output);
+        Assert.Contains("invalid", output, StringComparison.Ordinal);
+    }
+
+    private static (string Config, string Url) WriteConfig(TempFolder dir, string crmSettings = "")
     {
         var url = $"http://127.0.0.1:{LoopbackPort.Free()}";
         dir.Write("policy.yaml", """
@@ -136,7 +173,7 @@ public sealed class TokenInspectCommandTests
             issuers:
               - { name: workloads, kind: workload, issuer: https://spire.acme.example, jwks_file: data/workloads.jwks.json, dev_signer: true }
             tools:
-              - { name: crm, resource: https://crm.acme.example, scopes: [crm:read] }
+              - { name: crm, resource: https://crm.acme.example, scopes: [crm:read]{{crmSettings}} }
             agents:
               - { id: spiffe://acme.example/agents/a, tenants: [acme], tools: [crm] }
             """);

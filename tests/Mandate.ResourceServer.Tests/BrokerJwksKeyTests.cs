@@ -11,7 +11,7 @@ namespace Mandate.ResourceServer.Tests;
 /// <summary>
 /// Which keys of the broker's JWKS a tool trusts. RFC 7518 §3.3: RS256 MUST use an RSA key of 2048 bits or more, so a
 /// shorter key is never trusted, even when the tool accepts RS256. RFC 7517 §4.2/§4.3: a key published for another use
-/// (<c>use</c> other than <c>sig</c>, <c>key_ops</c> without <c>verify</c>) verifies nothing. Credentials are signed by
+/// (<c>use</c> other than <c>sig</c>, <c>key_ops</c> without <c>verify</c>) verifies nothing. Tools accept RS256 by default. Credentials are signed by
 /// hand because IdentityModel will not sign with a short key.
 /// </summary>
 public sealed class BrokerJwksKeyTests : ToolTest
@@ -65,7 +65,6 @@ public sealed class BrokerJwksKeyTests : ToolTest
 
     private Task<ToolClient> ToolTrusting(RSA rsa, JsonObject? members = null) => Harness.StartToolAsync(ToolKind.Refunds, o =>
     {
-        o.ValidAlgorithms.Add("RS256");
         o.Backchannel = new HttpClient(new ExtraJwkHandler(rsa, members ?? []));
     });
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Mandate.Testing;
 
 /// <summary>
-/// The Node.js projects the tests drive (tests/mcp-clients/typescript, tests/oauth-clients/oauth4webapi,
+/// The Node.js projects the tests drive (tests/mcp-clients/typescript, tests/oauth-clients/oauth4webapi, tests/resource-server-clients/node,
 /// tests/oidc-provider), installed with <c>npm ci</c> from their pinned lock files on first use, so <c>dotnet test</c>
 /// on a fresh clone needs nothing but Node.js and npm. A named mutex per project, shared by every test process on the machine, lets the first install
 /// while the others wait for it.

@@ -77,7 +77,8 @@ internal static class TokenCommands
             {
                 ValidIssuer = issuer,
                 ValidateAudience = false,
-                ValidAlgorithms = ["ES256"],
+                // RFC 9068 §2.1: ES256, or RS256 for tools that ask for it; IdentityModel verifies each only with a key of its type.
+                ValidAlgorithms = ["ES256", "RS256"],
                 // Tool credentials (RFC 9068) and run tokens (Transaction Tokens draft): both are Mandate's own tokens.
                 ValidTypes = ["at+jwt", "txntoken+jwt"],
                 IssuerSigningKeys = jwks.Keys,

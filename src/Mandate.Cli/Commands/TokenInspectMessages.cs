@@ -34,7 +34,7 @@ internal static class TokenInspectMessages
             $"signed with key '{jwt.Kid}', which the broker at {broker} does not publish (another broker, or a key retired since)",
         SecurityTokenInvalidSignatureException => "the signature does not verify with the broker's key: the token was altered or signed by someone else",
         SecurityTokenInvalidTypeException => $"typ '{jwt.Typ}' is neither a Mandate credential (at+jwt) nor a run token (txntoken+jwt)",
-        SecurityTokenInvalidAlgorithmException => $"alg '{jwt.Alg}' is not ES256, the only algorithm Mandate signs with",
+        SecurityTokenInvalidAlgorithmException => $"alg '{jwt.Alg}' is neither ES256 nor RS256, the algorithms Mandate signs with",
         { } other => other.GetType().Name.Replace("SecurityToken", "", StringComparison.Ordinal).Replace("Exception", "", StringComparison.Ordinal),
         null => "unknown",
     };

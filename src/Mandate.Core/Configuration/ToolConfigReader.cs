@@ -13,6 +13,7 @@ internal static class ToolConfigReader
         var workloads = m.StringList("workloads") ?? [];
         var detailTypes = m.List("authorization_details_types", AuthorizationDetailsConfig.ReadType);
         var kind = ReadKind(m);
+        var signingAlgorithm = ReadSigningAlgorithm(m, kind);
         var (postgres, federation) = CredentialKindConfigReader.Read(m, kind, scopes ?? [], baseDir);
         var (upstream, secret) = ToolProxyConfigReader.Read(m, kind);
         var mcp = ToolMcpConfigReader.Read(m, kind, resource ?? "", scopes ?? [], upstream);
@@ -28,7 +29,7 @@ internal static class ToolConfigReader
 
         return name is null || resource is null || scopes is null
             ? null
-            : new ToolOptions { Name = name, Resource = resource, Scopes = scopes, Workloads = workloads, AuthorizationDetailsTypes = detailTypes, Kind = kind, Postgres = postgres, OidcFederation = federation, Upstream = upstream, Secret = secret, Mcp = mcp };
+            : new ToolOptions { Name = name, Resource = resource, Scopes = scopes, Workloads = workloads, AuthorizationDetailsTypes = detailTypes, Kind = kind, SigningAlgorithm = signingAlgorithm, Postgres = postgres, OidcFederation = federation, Upstream = upstream, Secret = secret, Mcp = mcp };
     }
 
     private static CredentialKind ReadKind(YamlMapping m)
@@ -49,5 +50,33 @@ internal static class ToolConfigReader
         }
 
         return kind ?? CredentialKind.Jwt;
+    }
+
+    private static string ReadSigningAlgorithm(YamlMapping m, CredentialKind kind)
+    {
+        var text = m.String("signing_alg");
+        if (text is null)
+        {
+            return TokenSigningAlgorithms.ES256;
+        }
+
+        if (kind != CredentialKind.Jwt)
+        {
+            // Only a jwt tool verifies Mandate's access tokens itself; a secret tool's token is verified by Mandate's own
+            // egress proxy, and the other kinds hand out no Mandate access token at all.
+            m.Problem("signing_alg", $"only applies to tools of kind: jwt (this tool's kind is {m.String("kind")}); remove it");
+            return TokenSigningAlgorithms.ES256;
+        }
+
+        switch (text)
+        {
+            case TokenSigningAlgorithms.ES256:
+                return TokenSigningAlgorithms.ES256;
+            case TokenSigningAlgorithms.RS256:
+                return TokenSigningAlgorithms.RS256;
+            default:
+                m.Problem("signing_alg", $"'{text}' is not an algorithm Mandate signs access tokens with; use ES256 (default) or RS256 (for verifiers that accept only RSA)");
+                return TokenSigningAlgorithms.ES256;
+        }
     }
 }

@@ -21,6 +21,12 @@ public sealed record ToolOptions
     /// <summary>What the tool accepts; decides what an allowed exchange hands out. Default <see cref="CredentialKind.Jwt"/>.</summary>
     public CredentialKind Kind { get; init; } = CredentialKind.Jwt;
 
+    /// <summary>
+    /// Kind jwt: the algorithm its access tokens are signed with (<c>signing_alg:</c>), <see cref="TokenSigningAlgorithms.ES256"/>
+    /// (default) or <see cref="TokenSigningAlgorithms.RS256"/> for a tool whose verifier accepts only RSA.
+    /// </summary>
+    public string SigningAlgorithm { get; init; } = TokenSigningAlgorithms.ES256;
+
     /// <summary>Kind postgres: how roles are created and what they are granted; null for other kinds.</summary>
     public PostgresToolOptions? Postgres { get; init; }
 

@@ -15,15 +15,26 @@ namespace Mandate.Core.Introspection;
 /// </summary>
 public sealed class IssuedTokenValidator
 {
+    // RFC 8725 §3.1: each key verifies the one algorithm it was made for, never one the token's header names.
+    private static readonly string[] EcAlgorithms = [TokenSigningAlgorithms.ES256];
+    private static readonly string[] RsaAlgorithms = [TokenSigningAlgorithms.RS256];
+
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly SigningKeyRing _keys;
+    private readonly RsaTokenKeyRing? _rsaKeys;
     private readonly string _issuer;
     private readonly TimeProvider _time;
     private readonly IssuedTokenCache _verified;
 
-    public IssuedTokenValidator(SigningKeyRing keys, MandateOptions options, TimeProvider time)
+    /// <param name="keys">The ES256 token keys.</param>
+    /// <param name="options">The broker's configuration (its issuer).</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="rsaKeys">The RS256 token keys; null when no tool asks for RS256.</param>
+    public IssuedTokenValidator(SigningKeyRing keys, MandateOptions options, TimeProvider time, RsaTokenKeyRing? rsaKeys = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _keys = keys;
+        _rsaKeys = rsaKeys;
         _issuer = options.Issuer;
         _time = time;
         _verified = new IssuedTokenCache(time);
@@ -33,7 +44,7 @@ public sealed class IssuedTokenValidator
     public async Task<(IssuedToken? Token, string Reason)> ValidateAsync(string token, bool allowExpired)
     {
         var cacheKey = IssuedTokenCache.Key(token);
-        if (_verified.Find(cacheKey, kid => _keys.Current.ByKid.GetValueOrDefault(kid)) is { } remembered)
+        if (_verified.Find(cacheKey, KnownKey) is { } remembered)
         {
             return (remembered, "");
         }
@@ -50,7 +61,7 @@ public sealed class IssuedTokenValidator
         }
 
         // Another node's key may be seconds old: an unknown kid re-reads the keys (rate-limited) before refusing.
-        if (await _keys.FindPublicKeyAsync(jwt.Kid ?? "", CancellationToken.None) is not { } key)
+        if (await FindKeyAsync(jwt.Kid ?? "") is not { } key)
         {
             return (null, "unknown signing key");
         }
@@ -59,7 +70,7 @@ public sealed class IssuedTokenValidator
         {
             ValidIssuer = _issuer,
             ValidateAudience = false,
-            ValidAlgorithms = ["ES256"],
+            ValidAlgorithms = key.Kty == JsonWebAlgorithmsKeyTypes.RSA ? RsaAlgorithms : EcAlgorithms,
             ValidTypes = [OAuthConstants.JwtTypes.AccessToken],
             IssuerSigningKey = key,
             RequireExpirationTime = true,
@@ -84,6 +95,22 @@ public sealed class IssuedTokenValidator
 
         _verified.Add(cacheKey, issued, key);
         return (issued, "");
+    }
+
+    private JsonWebKey? KnownKey(string kid) =>
+        _keys.Current.ByKid.GetValueOrDefault(kid) ?? _rsaKeys?.Current.ByKid.GetValueOrDefault(kid);
+
+    /// <summary>The public key <paramref name="kid"/> names among the ES256 keys, then the RS256 keys (each re-read, rate-limited, when unknown).</summary>
+    private async Task<JsonWebKey?> FindKeyAsync(string kid)
+    {
+        if (_rsaKeys is null)
+        {
+            return await _keys.FindPublicKeyAsync(kid, CancellationToken.None);
+        }
+
+        return KnownKey(kid)
+            ?? await _keys.FindPublicKeyAsync(kid, CancellationToken.None)
+            ?? await _rsaKeys.FindPublicKeyAsync(kid, CancellationToken.None);
     }
 
     private static IssuedToken? Read(JsonWebToken jwt)

@@ -24,6 +24,17 @@ public static class KeyProfiles
     }
 
     /// <summary>
+    /// Access tokens of tools with <c>signing_alg: RS256</c> (RFC 9068 §2.1): RS256 (RSA-2048), a key per node on the ES256
+    /// token keys' schedule and with their overlap, published beside them in the broker's JWKS.
+    /// </summary>
+    public static KeyProfile RsaTokenSigning(MandateOptions options) => TokenSigning(options) with
+    {
+        Purpose = KeyPurposes.TokenSigningRs256,
+        Algorithm = TokenSigningAlgorithms.RS256,
+        RecordsCreation = true,
+    };
+
+    /// <summary>
     /// Federation ID tokens: RS256 (every cloud accepts it, Azure only RSA), a key per node on the token keys'
     /// schedule; federation tokens never outlive <c>lifetimes.max</c>.
     /// </summary>

@@ -6,6 +6,12 @@ public static class KeyPurposes
     /// <summary>ES256, one per node: access tokens and run tokens, published at <c>/.well-known/jwks.json</c>.</summary>
     public const string TokenSigning = "token-signing";
 
+    /// <summary>
+    /// RS256 (RSA-2048), one per node: access tokens of the tools that ask for <c>signing_alg: RS256</c>, published beside
+    /// the ES256 keys at <c>/.well-known/jwks.json</c>. Only when some tool asks for it.
+    /// </summary>
+    public const string TokenSigningRs256 = "token-signing-rs256";
+
     /// <summary>RS256, one per node: OIDC federation ID tokens, published at <c>/federation/jwks</c>.</summary>
     public const string FederationSigning = "federation-signing";
 

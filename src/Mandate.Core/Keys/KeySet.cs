@@ -15,4 +15,17 @@ public sealed record KeySet(SigningKey Active, IReadOnlyList<JsonWebKey> Publish
     /// <summary>Public keys by kid, for verifying Mandate's own tokens. Computed at construction: build a new KeySet rather than copy one with <c>with</c>.</summary>
     public IReadOnlyDictionary<string, JsonWebKey> ByKid { get; } =
         Published.Where(k => k.KeyId is not null).ToDictionary(k => k.KeyId, StringComparer.Ordinal);
+
+    /// <summary>RFC 7517 §5: one JWKS document of both sets' published keys (the ES256 and RS256 token keys at one <c>jwks_uri</c>).</summary>
+    public static string MergeJwks(KeySet first, KeySet second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        var a = Keys(first.JwksJson);
+        var b = Keys(second.JwksJson);
+        return "{\"keys\":[" + a + (a.Length > 0 && b.Length > 0 ? "," : "") + b + "]}";
+    }
+
+    // The key objects between the brackets of a JWKS as KeyRing writes it: {"keys":[...]}.
+    private static string Keys(string jwks) => jwks["{\"keys\":[".Length..^"]}".Length];
 }

@@ -4,13 +4,17 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Protocol;
 using C = Mandate.Core.Protocol.OAuthConstants.Claims;
 
 namespace Mandate.Core.Minting;
 
-/// <summary>Signs RFC 9068 access tokens (<c>typ at+jwt</c>, ES256) with this node's active key.</summary>
+/// <summary>
+/// Signs RFC 9068 access tokens (<c>typ at+jwt</c>) with this node's active key: ES256, or RS256 for a tool that asks
+/// for it (<see cref="RsaTokenKeyRing"/>).
+/// </summary>
 /// <remarks>
 /// The claims are written straight into a reused buffer and the header is encoded once per key; IdentityModel signs
 /// the JWS signing input with the key's own <see cref="SigningKey.Signer"/>.
@@ -33,12 +37,17 @@ public sealed class AccessTokenMinter
 
     private readonly ConcurrentDictionary<(string Kid, string Algorithm), byte[]> _headers = new();
     private readonly SigningKeyRing _keys;
+    private readonly RsaTokenKeyRing? _rsaKeys;
     private readonly string _issuer;
 
-    public AccessTokenMinter(SigningKeyRing keys, string issuer)
+    /// <param name="keys">The ES256 keys.</param>
+    /// <param name="issuer">The <c>iss</c> of every token.</param>
+    /// <param name="rsaKeys">The RS256 keys; null when no tool asks for RS256.</param>
+    public AccessTokenMinter(SigningKeyRing keys, string issuer, RsaTokenKeyRing? rsaKeys = null)
     {
         _keys = keys;
         _issuer = issuer;
+        _rsaKeys = rsaKeys;
     }
 
     /// <summary>The key the next token will be signed with (its kid goes into the audit record).</summary>
@@ -46,6 +55,17 @@ public sealed class AccessTokenMinter
 
     /// <summary>Signs the token; returns it with the kid that signed it (for the audit record).</summary>
     public (string Token, string Kid) Mint(CredentialClaims c) => Mint(c, ActiveKey);
+
+    /// <summary>Signs the token for <paramref name="tool"/> with the algorithm it asks for (<see cref="ToolOptions.SigningAlgorithm"/>).</summary>
+    /// <exception cref="InvalidOperationException">The tool asks for RS256 and this minter has no RS256 keys.</exception>
+    public (string Token, string Kid) Mint(CredentialClaims c, ToolOptions tool)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        // RFC 9068 §2.1: RS256 for the tools whose verifiers accept only it; ES256 (the hot path) costs this one comparison.
+        return tool.SigningAlgorithm == TokenSigningAlgorithms.RS256
+            ? Mint(c, (_rsaKeys ?? throw new InvalidOperationException($"tool {tool.Name} asks for RS256 but the broker holds no RS256 keys")).Current.Active)
+            : Mint(c, ActiveKey);
+    }
 
     /// <summary>Signs the token with <paramref name="key"/>.</summary>
     public (string Token, string Kid) Mint(CredentialClaims c, SigningKey key)

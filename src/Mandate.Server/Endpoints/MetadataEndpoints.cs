@@ -2,6 +2,7 @@ using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Protocol;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mandate.Server.Endpoints;
 
@@ -18,7 +19,8 @@ public static class MetadataEndpoints
     private static readonly string[] BearerAuthentication = ["bearer"];
     private static readonly string[] TlsAuthentication = ["none", "tls_client_auth"];
     private static readonly string[] BearerOrTlsAuthentication = ["bearer", "tls_client_auth"];
-    private static readonly string[] SigningAlgorithms = ["ES256"];
+    private static readonly string[] SigningAlgorithms = [TokenSigningAlgorithms.ES256];
+    private static readonly string[] SigningAlgorithmsWithRsa = [TokenSigningAlgorithms.ES256, TokenSigningAlgorithms.RS256];
 
     /// <summary>
     /// Where the metadata is served: the root well-known path, and for an issuer with a path component also the
@@ -59,7 +61,7 @@ public static class MetadataEndpoints
             ["response_types_supported"] = Array.Empty<string>(),
             // No token_endpoint_auth_signing_alg_values_supported: RFC 8414 ties it to private_key_jwt and
             // client_secret_jwt, and the token endpoint refuses client assertions.
-            ["access_token_signing_alg_values_supported"] = SigningAlgorithms,
+            ["access_token_signing_alg_values_supported"] = RsaTokenKeyRing.IsWanted(options) ? SigningAlgorithmsWithRsa : SigningAlgorithms,
             ["mandate_trust_domain"] = options.TrustDomain,
             // RFC 9449 §5.1 and RFC 8705 §3.3.
             ["dpop_signing_alg_values_supported"] = options.SenderConstraint.Dpop.AllowedAlgorithms,
@@ -91,7 +93,10 @@ public static class MetadataEndpoints
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(keys);
         // RFC 8725 §3.12: different keys for different kinds of JWTs; the checkpoint keys are at AuditJwksEndpoint.Path, never here.
-        return KeySet(http, keys.Current.JwksJson);
+        // RFC 9068 §2.1: the RS256 access-token keys, when a tool asks for them, are published beside the ES256 ones.
+        return KeySet(http, http.RequestServices.GetService<RsaTokenKeyRing>() is { } rsaKeys
+            ? Core.Keys.KeySet.MergeJwks(keys.Current, rsaKeys.Current)
+            : keys.Current.JwksJson);
     }
 
     /// <summary>

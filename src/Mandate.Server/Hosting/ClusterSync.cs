@@ -13,7 +13,7 @@ namespace Mandate.Server.Hosting;
 /// <summary>
 /// Follows the change feed for the life of the node: on <see cref="ChangeTopic.Revocations"/> it reads the revocation
 /// changes it has not applied (other nodes' revocations and lifts); on <see cref="ChangeTopic.Keys"/> it re-reads every
-/// key ring, so the key sets (token, federation, audit checkpoint) and the SPIFFE bundle list other nodes' keys. A
+/// key ring, so the key sets (token ES256 and RS256, federation, audit checkpoint) and the SPIFFE bundle list other nodes' keys. A
 /// failure here propagates to the feed, which marks itself not current (the revocation list then fails closed) and
 /// catches up again.
 /// </summary>
@@ -51,6 +51,11 @@ internal sealed partial class ClusterSync : BackgroundService
                 break;
             case ChangeTopic.Keys:
                 await _keys.ReloadAsync(cancellationToken);
+                if (_services.GetService<RsaTokenKeyRing>() is { } rsaKeys)
+                {
+                    await rsaKeys.ReloadAsync(cancellationToken);
+                }
+
                 // Federation keys are made on first use; a node that never issued one has nothing to follow yet.
                 if (_services.GetService<FederationKeyRing>() is { IsLoaded: true } federation)
                 {

@@ -121,6 +121,11 @@ public sealed class MandateBuilder
         Services.Replace(ServiceDescriptor.Singleton(runtime.Locks));
         Services.Replace(ServiceDescriptor.Singleton(runtime.ReplayGuard));
         Services.AddSingleton(runtime.RevocationFollower);
+        if (runtime.RsaKeys is { } rsaKeys)
+        {
+            Services.AddSingleton(rsaKeys);
+        }
+
         if (runtime.Spiffe is { } authority)
         {
             Services.AddSingleton(authority);

@@ -63,6 +63,9 @@ public sealed partial class MandateRuntime : IAsyncDisposable
     /// <summary>The SPIFFE issuer (CA, JWT-SVID key, bundle) when <c>spiffe.enabled</c>; otherwise null.</summary>
     public SpiffeAuthority? Spiffe { get; private set; }
 
+    /// <summary>This node's RS256 access-token keys when a tool asks for <c>signing_alg: RS256</c>; otherwise null (no RSA key is made).</summary>
+    public RsaTokenKeyRing? RsaKeys { get; private set; }
+
     /// <summary>This node's audit checkpoint keys when <c>audit.checkpoints.file</c> is set; otherwise null.</summary>
     public Core.Audit.Checkpoints.AuditCheckpointKeyRing? CheckpointKeys { get; private set; }
 
@@ -115,6 +118,12 @@ public sealed partial class MandateRuntime : IAsyncDisposable
 
             var writer = new AuditWriter(store, options.AuditWriter);
             var runtime = new MandateRuntime(options, host.Time, connection, kek, keys, policy, revocations, writer) { StoreHealth = health, RevocationFollower = follower };
+            if (RsaTokenKeyRing.IsWanted(options))
+            {
+                runtime.RsaKeys = new RsaTokenKeyRing(store, kek, options, host.Time, connection.Locks);
+                await runtime.RsaKeys.RefreshAsync(cancellationToken);
+            }
+
             if (options.Spiffe.Enabled)
             {
                 runtime.Spiffe = new SpiffeAuthority(store, kek, options, host.Time, connection.Locks);
@@ -186,6 +195,7 @@ public sealed partial class MandateRuntime : IAsyncDisposable
         Policy.Dispose();
         await AuditWriter.DisposeAsync();
         Keys.Dispose();
+        RsaKeys?.Dispose();
         Spiffe?.Dispose();
         CheckpointKeys?.Dispose();
         Kek.Dispose();

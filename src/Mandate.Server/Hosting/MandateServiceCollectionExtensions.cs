@@ -83,7 +83,7 @@ public static class MandateServiceCollectionExtensions
         services.TryAddSingleton<IssueStage>();
 
         // issue: one credential kind per tool kind
-        services.TryAddSingleton(sp => new AccessTokenMinter(sp.GetRequiredService<SigningKeyRing>(), options.Issuer));
+        services.TryAddSingleton(sp => new AccessTokenMinter(sp.GetRequiredService<SigningKeyRing>(), options.Issuer, sp.GetService<RsaTokenKeyRing>()));
         // jwt and secret tools both get a Mandate access token (a secret tool's goes to the egress proxy, which injects the secret)
         services.AddSingleton<ICredentialKind>(sp => new JwtCredentialKind(sp.GetRequiredService<AccessTokenMinter>(), CredentialKind.Jwt));
         services.AddSingleton<ICredentialKind>(sp => new JwtCredentialKind(sp.GetRequiredService<AccessTokenMinter>(), CredentialKind.Secret));

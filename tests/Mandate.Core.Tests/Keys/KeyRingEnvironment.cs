@@ -64,6 +64,16 @@ internal sealed class KeyRingEnvironment : IAsyncDisposable
         return ring;
     }
 
+    /// <summary>The RS256 access-token ring a node would build when a tool asks for RS256: same store, key-encryption key, node and clock.</summary>
+    public RsaTokenKeyRing NewRsaRing()
+    {
+        var kek = new KeyEncryptionKey(_kekBytes);
+        _owned.Add(kek);
+        var ring = new RsaTokenKeyRing(Store, kek, Options, Clock);
+        _owned.Add(ring);
+        return ring;
+    }
+
     /// <summary>A ring of <paramref name="profile"/> over this environment's store and key-encryption key, on <paramref name="clock"/>.</summary>
     public KeyRing NewRing(KeyProfile profile, TimeProvider clock, string node = "node-a", Mandate.Core.Cluster.IClusterLocks? locks = null)
     {

@@ -31,6 +31,7 @@ public sealed class KeyRingTests : IAsyncLifetime
     [Theory]
     [InlineData(KeyPurposes.TokenSigning, "ES256", "sig", "rotated")]
     [InlineData(KeyPurposes.FederationSigning, "RS256", "sig", "created")]
+    [InlineData(KeyPurposes.TokenSigningRs256, "RS256", "sig", "created")]
     [InlineData(KeyPurposes.SpiffeJwt, "ES256", "jwt-svid", "rotated")]
     [InlineData(KeyPurposes.SpiffeCa, "ES256", "x509-svid", "rotated")]
     public async Task GetAsync_EmptyStore_CreatesOneSealedKeyPublishedUnderItsThumbprint(string purpose, string alg, string use, string outcome)
@@ -58,6 +59,7 @@ public sealed class KeyRingTests : IAsyncLifetime
     [Theory]
     [InlineData(KeyPurposes.TokenSigning)]
     [InlineData(KeyPurposes.FederationSigning)]
+    [InlineData(KeyPurposes.TokenSigningRs256)]
     [InlineData(KeyPurposes.SpiffeJwt)]
     public async Task RefreshAsync_AnotherRingOnTheSameStore_LoadsTheKeyAndItsSignaturesVerify(string purpose)
     {
@@ -75,6 +77,8 @@ public sealed class KeyRingTests : IAsyncLifetime
     [Theory]
     [InlineData(KeyPurposes.TokenSigning, 45 * 60)]
     [InlineData(KeyPurposes.FederationSigning, 15 * 60)]
+    // The RS256 token keys keep the ES256 token keys' overlap: run tokens are ES256 only, but one rule for both.
+    [InlineData(KeyPurposes.TokenSigningRs256, 45 * 60)]
     [InlineData(KeyPurposes.SpiffeJwt, 60 * 60)]
     public async Task RefreshAsync_AtRotateEvery_RotatesAndKeepsTheOldKeyPublishedForItsOverlap(string purpose, int overlapSeconds)
     {
@@ -101,6 +105,7 @@ public sealed class KeyRingTests : IAsyncLifetime
     [Theory]
     [InlineData(KeyPurposes.TokenSigning)]
     [InlineData(KeyPurposes.FederationSigning)]
+    [InlineData(KeyPurposes.TokenSigningRs256)]
     [InlineData(KeyPurposes.SpiffeJwt)]
     public async Task NextKey_PublishedAheadOfSigning_ItsFirstTokenVerifiesWithTheKeySetCachedBeforeTheSwitch(string purpose)
     {
@@ -138,6 +143,7 @@ public sealed class KeyRingTests : IAsyncLifetime
     [Theory]
     [InlineData(KeyPurposes.TokenSigning)]
     [InlineData(KeyPurposes.FederationSigning)]
+    [InlineData(KeyPurposes.TokenSigningRs256)]
     [InlineData(KeyPurposes.SpiffeJwt)]
     public async Task RefreshAsync_AfterPublishUntil_RetiredKeyLeavesTheJwks(string purpose)
     {
@@ -204,6 +210,7 @@ public sealed class KeyRingTests : IAsyncLifetime
     [Theory]
     [InlineData(KeyPurposes.TokenSigning, 2)]
     [InlineData(KeyPurposes.FederationSigning, 2)]
+    [InlineData(KeyPurposes.TokenSigningRs256, 2)]
     [InlineData(KeyPurposes.SpiffeJwt, 1)]
     [InlineData(KeyPurposes.SpiffeCa, 1)]
     public async Task RefreshAsync_SecondNode_PerNodeProfilesGetTheirOwnKey_SharedProfilesUseTheExisting(string purpose, int keys)
@@ -220,6 +227,7 @@ public sealed class KeyRingTests : IAsyncLifetime
     [Theory]
     [InlineData(KeyPurposes.TokenSigning, new[] { "kty", "crv", "x", "y", "kid", "use", "alg" })]
     [InlineData(KeyPurposes.FederationSigning, new[] { "kty", "n", "e", "kid", "use", "alg" })]
+    [InlineData(KeyPurposes.TokenSigningRs256, new[] { "kty", "n", "e", "kid", "use", "alg" })]
     [InlineData(KeyPurposes.SpiffeCa, new[] { "kty", "crv", "x", "y", "use", "x5c", "kid" })]
     public async Task GetAsync_PublishedJwk_HasExactlyThePublicMembers(string purpose, string[] members)
     {
@@ -268,6 +276,7 @@ public sealed class KeyRingTests : IAsyncLifetime
     {
         KeyPurposes.TokenSigning => KeyProfiles.TokenSigning(Options),
         KeyPurposes.FederationSigning => KeyProfiles.FederationSigning(Options),
+        KeyPurposes.TokenSigningRs256 => KeyProfiles.RsaTokenSigning(Options),
         KeyPurposes.SpiffeJwt => KeyProfiles.SpiffeJwt(Options),
         _ => KeyProfiles.SpiffeCa(Options),
     };

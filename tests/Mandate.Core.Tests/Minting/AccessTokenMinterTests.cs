@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Minting;
 using Mandate.Core.Tests.Keys;
@@ -84,6 +85,48 @@ public sealed class AccessTokenMinterTests
         Assert.Contains("\"sub\":\"zoë+<admin>\\\"x\"", Base64UrlEncoder.Decode(token.EncodedPayload), StringComparison.Ordinal);
         Assert.Equal("zoë+<admin>\"x", token.Subject);
     }
+
+    [Fact]
+    public async Task Mint_Rs256Tool_SignsWithTheRsaKeyAndTheSamePayloadAsES256()
+    {
+        await using var env = await KeyRingEnvironment.StartAsync();
+        var (_, ring) = await MinterAsync(env);
+        var rsa = env.NewRsaRing();
+        await rsa.RefreshAsync(env.Ct);
+        var minter = new AccessTokenMinter(ring, Issuer, rsa);
+        var claims = TestCredentialClaims.At(env.Clock.GetUtcNow()) with { Confirmation = Mandate.SenderConstraint.ConfirmationClaim.ForDpopKey("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I") };
+
+        var (token, kid) = minter.Mint(claims, Tool(TokenSigningAlgorithms.RS256));
+        var es256 = new JsonWebToken(minter.Mint(claims, Tool(TokenSigningAlgorithms.ES256)).Token);
+
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = Issuer,
+            ValidAudience = claims.Audience,
+            IssuerSigningKey = rsa.Current.Active.Credentials.Key,
+            ValidTypes = ["at+jwt"],
+            ValidAlgorithms = ["RS256"],
+            LifetimeValidator = (_, _, _, _) => true,
+        });
+        Assert.True(result.IsValid, result.Exception?.Message);
+        var jwt = (JsonWebToken)result.SecurityToken;
+        Assert.Equal((rsa.Current.Active.Kid, "RS256", "at+jwt"), (jwt.Kid, jwt.Alg, jwt.Typ));
+        Assert.Equal(kid, jwt.Kid);
+        Assert.Equal((ring.Current.Active.Kid, "ES256"), (es256.Kid, es256.Alg));
+        Assert.Equal(es256.EncodedPayload, jwt.EncodedPayload);
+    }
+
+    [Fact]
+    public async Task Mint_Rs256ToolWithoutRsaKeys_Throws()
+    {
+        await using var env = await KeyRingEnvironment.StartAsync();
+        var (minter, _) = await MinterAsync(env);
+
+        Assert.Throws<InvalidOperationException>(() => minter.Mint(TestCredentialClaims.At(env.Clock.GetUtcNow()), Tool(TokenSigningAlgorithms.RS256)));
+    }
+
+    private static ToolOptions Tool(string algorithm) =>
+        new() { Name = "refunds", Resource = "https://refunds.example", Scopes = ["refunds:read"], SigningAlgorithm = algorithm };
 
     private static async Task<(AccessTokenMinter Minter, SigningKeyRing Ring)> MinterAsync(KeyRingEnvironment env)
     {

@@ -47,15 +47,16 @@ public sealed class ToolHarness : IAsyncDisposable
           jwt_svid_ttl: 5m
         """;
 
-    /// <param name="extraConfiguration">YAML appended to <see cref="ToolBroker.Configuration"/>.</param>
-    public static async Task<ToolHarness> StartAsync(string extraConfiguration = "")
+    /// <param name="extraConfiguration">YAML appended to <paramref name="configuration"/>.</param>
+    /// <param name="configuration">mandate.yaml before <paramref name="extraConfiguration"/>; default <see cref="ToolBroker.Configuration"/>.</param>
+    public static async Task<ToolHarness> StartAsync(string extraConfiguration = "", string configuration = ToolBroker.Configuration)
     {
         var directory = Path.Combine(Path.GetTempPath(), "mrs-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
         try
         {
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), ToolBroker.Policy);
-            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), ToolBroker.Configuration + extraConfiguration);
+            await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), configuration + extraConfiguration);
             var options = ConfigLoader.LoadFile(Path.Combine(directory, "mandate.yaml"));
             var clock = new ManualTimeProvider();
             var broker = await MandateServer.CreateAsync(options, new MandateHostOptions

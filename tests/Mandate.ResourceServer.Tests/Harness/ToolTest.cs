@@ -22,9 +22,12 @@ public abstract class ToolTest : IAsyncLifetime
     /// <summary>YAML appended to the broker's configuration (e.g. <see cref="ToolHarness.WorkloadEndpointConfiguration"/>).</summary>
     protected virtual string ExtraBrokerConfiguration => "";
 
+    /// <summary>The broker's configuration before <see cref="ExtraBrokerConfiguration"/>.</summary>
+    protected virtual string BrokerConfiguration => ToolBroker.Configuration;
+
     public async Task InitializeAsync()
     {
-        _harness = await ToolHarness.StartAsync(ExtraBrokerConfiguration);
+        _harness = await ToolHarness.StartAsync(ExtraBrokerConfiguration, BrokerConfiguration);
         _refunds = await _harness.StartToolAsync(ToolKind.Refunds, ConfigureRefunds);
     }
 

@@ -90,7 +90,7 @@ public sealed class DuendeClientTests : ThirdPartyClientTest
         var introspected = await Http.IntrospectTokenAsync(Authorized(new TokenIntrospectionRequest
         {
             Address = discovery.IntrospectionEndpoint,
-            Token = token[..^4] + (token.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA"),
+            Token = Tampered(token),
         }, RefundsWorkload));
 
         Assert.False(introspected.IsError, introspected.Error);

@@ -40,4 +40,22 @@ public abstract class ThirdPartyClientTest : BrokerTest
     /// <summary>Introspection or revocation (<paramref name="op"/>) of <paramref name="token"/> by <paramref name="caller"/>'s workload token.</summary>
     protected object Call(string op, string caller, string token) =>
         new { op, issuer = Broker.Options.Issuer, clientId = caller, bearer = Broker.Svid(caller), token };
+
+    /// <summary>With <see cref="Credentials.Rs256CredentialTests.RsaRefunds"/>: a credential for refunds (RS256) or crm (ES256), and its audience.</summary>
+    protected async Task<(string Token, string Audience)> IssueAsync(string alg)
+    {
+        var request = alg == "RS256" ? Broker.RefundRequest() : Broker.RefundRequest() with { Resource = Crm, Scope = "crm:read" };
+        return (await Broker.IssueAsync(request), request.Resource!);
+    }
+
+    /// <summary>The other tool's audience.</summary>
+    protected static string Other(string audience) => audience == Refunds ? Crm : Refunds;
+
+    /// <summary>One signature character changed in the middle, where every bit of it counts.</summary>
+    protected static string Tampered(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var at = token.LastIndexOf('.') + 10;
+        return token[..at] + (token[at] == 'A' ? 'B' : 'A') + token[(at + 1)..];
+    }
 }

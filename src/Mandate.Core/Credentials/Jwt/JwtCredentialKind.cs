@@ -14,7 +14,7 @@ public sealed class JwtCredentialKind : ICredentialKind
 {
     private readonly AccessTokenMinter _minter;
 
-    /// <param name="minter">Signs with this node's active key.</param>
+    /// <param name="minter">Signs with this node's active key of the tool's algorithm.</param>
     /// <param name="kind"><see cref="CredentialKind.Jwt"/> or <see cref="CredentialKind.Secret"/>.</param>
     public JwtCredentialKind(AccessTokenMinter minter, CredentialKind kind)
     {
@@ -34,7 +34,7 @@ public sealed class JwtCredentialKind : ICredentialKind
     public ValueTask<Result<MintedCredential>> MintAsync(CredentialRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (token, kid) = _minter.Mint(request.Claims);
+        var (token, kid) = _minter.Mint(request.Claims, request.Tool);
         return ValueTask.FromResult<Result<MintedCredential>>(new MintedCredential
         {
             Value = token,
