@@ -6,8 +6,12 @@
 //       express-oauth2-jwt-bearer: auth({ issuerBaseURL, audience, strict, tokenSigningAlg }) run on a request carrying the
 //       credential; it discovers the broker itself. Without tokenSigningAlg the library's default applies
 //       ($TOKEN_SIGNING_ALG, else any asymmetric algorithm the key fits).
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { auth } from 'express-oauth2-jwt-bearer';
+import { webcrypto } from 'node:crypto';
+
+// jose 6 needs the global WebCrypto, which Node.js 18 (Debian 12's package) has only behind a flag.
+globalThis.crypto ??= webcrypto;
+const { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } = await import('jose');
+const { auth } = await import('express-oauth2-jwt-bearer');
 
 const command = JSON.parse(process.argv[2]);
 
