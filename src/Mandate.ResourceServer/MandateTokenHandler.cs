@@ -117,6 +117,12 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
         var keys = await Shared.Keys.GetAsync(token.Kid ?? "", ct);
         var key = keys.Find(token.Kid ?? "")
             ?? throw MandateTokenFailure.Token("the credential's signing key (kid) is not in the broker's JWKS; it was not issued by this broker, or its key was retired");
+        if (!string.IsNullOrEmpty(key.Alg) && !string.Equals(key.Alg, token.Alg, StringComparison.Ordinal))
+        {
+            // RFC 8725 §3.1: each key is used with exactly one algorithm, the one its JWK names, whatever ValidAlgorithms allows.
+            throw MandateTokenFailure.Token($"alg '{Printable(token.Alg)}' is not the algorithm of the broker's key '{Printable(token.Kid)}' ({key.Alg}); the credential was not signed by the broker");
+        }
+
 
         var result = await Jwt.ValidateTokenAsync(token, new TokenValidationParameters
         {

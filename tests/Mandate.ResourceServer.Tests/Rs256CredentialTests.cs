@@ -49,6 +49,23 @@ public sealed class Rs256CredentialTests : ToolTest
         Assert.Equal("rf_1", first.Json.GetProperty("id").GetString());
     }
 
+    [Theory]
+    [InlineData("ps256-over-rsa-key", "PS256")]
+    [InlineData("rs384-over-rsa-key", "RS384")]
+    public async Task Invariant7_AnotherAlgorithmOverTheBrokersRsaKey_IsRefusedEvenWhenTheServiceAllowsIt(string forgery, string algorithm)
+    {
+        // RFC 8725 §3.1: "each key MUST be used with exactly one algorithm"; the JWKS names RS256 for this key, so a
+        // service that also lists PS256 or RS384 must still refuse them over it.
+        var wider = await Harness.StartToolAsync(ToolKind.Refunds, o => o.ValidAlgorithms.Add(algorithm));
+        var genuine = await Harness.CredentialAsync(ToolKind.Refunds, "refunds:write");
+
+        var reply = await wider.PostAsync("/refunds", Forgeries().Create(forgery, genuine), RefundBody);
+
+        CredentialValidationTests.AssertInvalidToken(reply, "not the algorithm of the broker's key");
+        var first = await wider.PostAsync("/refunds", genuine, RefundBody);
+        Assert.Equal("rf_1", first.Json.GetProperty("id").GetString());
+    }
+
     public static TheoryData<string> ForgeryNames() => new(Rs256Forgeries.Names);
 
     private Rs256Forgeries Forgeries()
