@@ -42,8 +42,8 @@ public sealed class MandateTokenOptions : AuthenticationSchemeOptions
 
     /// <summary>
     /// Accepted signature algorithms; asymmetric only. Default ES256 and RS256, the two Mandate signs with (RS256 for tools
-    /// configured with <c>signing_alg: RS256</c>; RFC 9068 §2.1). Each verifies only with a key of its own type from the
-    /// broker's JWKS (EC for ES256, RSA of 2048 bits or more for RS256).
+    /// configured with <c>signing_alg: RS256</c>; RFC 9068 §2.1). Each verifies only with the broker key whose JWK names it
+    /// (RFC 8725 §3.1), whatever else this list holds.
     /// </summary>
     public IList<string> ValidAlgorithms { get; } = ["ES256", "RS256"];
 
