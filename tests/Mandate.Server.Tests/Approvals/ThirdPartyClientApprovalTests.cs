@@ -1,3 +1,4 @@
+using Duende.IdentityModel.Client;
 using Mandate.Server.Tests.Harness;
 using Mandate.Server.Tests.Protocol;
 using Mandate.Testing;
@@ -7,12 +8,14 @@ using static Mandate.Server.Tests.Harness.TestBroker;
 namespace Mandate.Server.Tests.Approvals;
 
 /// <summary>
-/// The human-approval flow as oauth4webapi 3.8.9 sees it: the exchange is answered authorization_pending with an
-/// auth_req_id, and the client's own OpenID CIBA poll (§10.1) gets authorization_pending until a human approves,
-/// then the credential.
+/// The human-approval flow as oauth4webapi 3.8.9 and Duende.IdentityModel 8.1 see it: the exchange is answered
+/// authorization_pending with an auth_req_id, and the client's own OpenID CIBA poll (§10.1) gets authorization_pending
+/// until a human approves, then the credential.
 /// </summary>
 public sealed class ThirdPartyClientApprovalTests : ThirdPartyClientTest
 {
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
     protected override string Policy => ApprovalTest.ApprovalPolicy;
 
     protected override string Configuration => ApprovalTest.ApprovalConfiguration;
@@ -37,4 +40,49 @@ public sealed class ThirdPartyClientApprovalTests : ThirdPartyClientTest
         Assert.Equal("refunds:write", Text(collected, "scope"));
         Assert.Equal([Refunds], IssuedTokens.Read(Text(collected, "access_token")!).Audiences);
     }
+
+    [Fact]
+    public async Task Duende_ExchangeHeldForApproval_PollsWithCibaUntilAHumanApprovesThenGetsTheCredential()
+    {
+        var tokenEndpoint = Broker.Options.Issuer + "/oauth2/token";
+        var asked = await Http.RequestTokenExchangeTokenAsync(new TokenExchangeTokenRequest
+        {
+            Address = tokenEndpoint,
+            ClientId = SupportAgent,
+            ClientCredentialStyle = ClientCredentialStyle.PostBody,
+            SubjectToken = Broker.UserToken(),
+            SubjectTokenType = ExchangeRequest.JwtType,
+            ActorToken = Broker.Svid(SupportAgent),
+            ActorTokenType = ExchangeRequest.JwtType,
+            Resource = Refunds,
+            Scope = "refunds:write",
+            Parameters = { { "authorization_details", ApprovalTest.BigRefund } },
+        });
+        Assert.Equal("authorization_pending", asked.Error);
+        var id = asked.Json!.Value.GetProperty("auth_req_id").GetString()!;
+
+        var early = await Http.RequestBackchannelAuthenticationTokenAsync(Poll(tokenEndpoint, id));
+        using (var admin = Broker.Admin())
+        {
+            await admin.DecideApprovalAsync(id, approve: true, "admin:carol", "checked the order");
+        }
+
+        var collected = await Http.RequestBackchannelAuthenticationTokenAsync(Poll(tokenEndpoint, id));
+
+        // OpenID CIBA §11: authorization_pending while the human has not answered, as an error response the client reads.
+        Assert.Equal((ResponseErrorType.Protocol, "authorization_pending"), (early.ErrorType, early.Error));
+        Assert.False(collected.IsError, $"{collected.Error}: {collected.ErrorDescription}");
+        Assert.Equal("refunds:write", collected.Scope);
+        Assert.Equal([Refunds], IssuedTokens.Read(collected.AccessToken!).Audiences);
+    }
+
+    /// <summary>The CIBA poll, the agent authenticating with its workload token as on every token request.</summary>
+    private BackchannelAuthenticationTokenRequest Poll(string tokenEndpoint, string id) => new()
+    {
+        Address = tokenEndpoint,
+        ClientId = SupportAgent,
+        ClientCredentialStyle = ClientCredentialStyle.PostBody,
+        AuthenticationRequestId = id,
+        Parameters = { { "actor_token", Broker.Svid(SupportAgent) }, { "actor_token_type", ExchangeRequest.JwtType } },
+    };
 }
