@@ -11,6 +11,9 @@ namespace Mandate.Core.Revocation;
 /// </summary>
 public sealed class PrincipalStanding
 {
+    /// <summary>The resolution of a JWT's <c>iat</c>.</summary>
+    private static readonly TimeSpan WholeSecond = TimeSpan.FromSeconds(1);
+
     private readonly IMandateStore _store;
     private readonly RevocationList _revocations;
     private readonly RunAncestry _ancestry;
@@ -121,8 +124,11 @@ public sealed class PrincipalStanding
     // Everything in a recorded run rests on the identity presented when it started: a tenant or user revocation made after
     // that start covers the run's later tokens and credentials too, also one another node issued before it heard of the
     // revocation (whose own issue time is after it), so a renewal in that window cannot carry the run past the revocation.
+    // A token's iat is whole seconds and the start precise: a start within the second after iat is that token's own
+    // second (nothing of a run is issued before it starts), so the start counts, and a run started just after a kill
+    // switch was lifted is not judged as older than the kill switch.
     private static DateTimeOffset Since(DateTimeOffset issuedAt, DateTimeOffset? runStartedAt) =>
-        runStartedAt is { } started && started < issuedAt ? started : issuedAt;
+        runStartedAt is { } started && started < issuedAt + WholeSecond ? started : issuedAt;
 
     private StandingRefusal? RunRefusal(RunRecord run, DateTimeOffset now)
     {

@@ -82,6 +82,46 @@ public sealed class RunKillSwitchGrantTests : BrokerTest
         Expect.Refused(reply, "invalid_request", "was revoked (agent revocation");
     }
 
+    [Fact]
+    public async Task KillSwitchLiftedWithinTheSecond_RunStartedAfterTheLift_GetsItsCredential()
+    {
+        // A run token's iat is whole seconds, the run's recorded start precise: a run started after the lift, in the
+        // kill switch's own second, is judged from its start, not from an iat that reads as before the kill switch.
+        await LiftedWithinOneSecondAsync(startRunFirst: false);
+        var runToken = await Broker.StartRunAsync();
+
+        var reply = await Broker.ExchangeAsync(Broker.InRunRequest(runToken));
+
+        Expect.Issued(reply);
+    }
+
+    [Fact]
+    public async Task Invariant6_KillSwitchWithinTheSecond_RunStartedBeforeIt_StaysRevokedAfterTheLift()
+    {
+        var runToken = await LiftedWithinOneSecondAsync(startRunFirst: true);
+
+        var reply = await Broker.ExchangeAsync(Broker.InRunRequest(runToken!));
+
+        Expect.Refused(reply, "invalid_request", "was revoked (agent revocation");
+    }
+
+    /// <summary>At 100 ms past a whole second: (a run started,) the kill switch 100 ms later, lifted 100 ms after that.</summary>
+    private async Task<string?> LiftedWithinOneSecondAsync(bool startRunFirst)
+    {
+        Broker.Clock.Advance(TimeSpan.FromMilliseconds(1100) - TimeSpan.FromTicks(Broker.Now.Ticks % TimeSpan.TicksPerSecond));
+        var runToken = startRunFirst ? await Broker.StartRunAsync() : null;
+        Broker.Clock.Advance(TimeSpan.FromMilliseconds(100));
+        await RevokeAgentAsync(SupportAgent);
+        Broker.Clock.Advance(TimeSpan.FromMilliseconds(100));
+        using (var admin = Broker.Admin())
+        {
+            await admin.EnableAgentAsync(SupportAgent, "false alarm");
+        }
+
+        Broker.Clock.Advance(TimeSpan.FromMilliseconds(100));
+        return runToken;
+    }
+
     private async Task RevokeAgentAsync(string agent)
     {
         using var admin = Broker.Admin();
