@@ -68,15 +68,12 @@ internal static class ToolConfigReader
             return TokenSigningAlgorithms.ES256;
         }
 
-        switch (text)
+        if (text is TokenSigningAlgorithms.ES256 or TokenSigningAlgorithms.RS256)
         {
-            case TokenSigningAlgorithms.ES256:
-                return TokenSigningAlgorithms.ES256;
-            case TokenSigningAlgorithms.RS256:
-                return TokenSigningAlgorithms.RS256;
-            default:
-                m.Problem("signing_alg", $"'{text}' is not an algorithm Mandate signs access tokens with; use ES256 (default) or RS256 (for verifiers that accept only RSA)");
-                return TokenSigningAlgorithms.ES256;
+            return text;
         }
+
+        m.Problem("signing_alg", $"'{text}' is not an algorithm Mandate signs access tokens with; use ES256 (default) or RS256 (for verifiers that accept only RSA)");
+        return TokenSigningAlgorithms.ES256;
     }
 }

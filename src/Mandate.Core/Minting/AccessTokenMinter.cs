@@ -53,9 +53,6 @@ public sealed class AccessTokenMinter
     /// <summary>The key the next token will be signed with (its kid goes into the audit record).</summary>
     public SigningKey ActiveKey => _keys.Current.Active;
 
-    /// <summary>Signs the token; returns it with the kid that signed it (for the audit record).</summary>
-    public (string Token, string Kid) Mint(CredentialClaims c) => Mint(c, ActiveKey);
-
     /// <summary>Signs the token for <paramref name="tool"/> with the algorithm it asks for (<see cref="ToolOptions.SigningAlgorithm"/>).</summary>
     /// <exception cref="InvalidOperationException">The tool asks for RS256 and this minter has no RS256 keys.</exception>
     public (string Token, string Kid) Mint(CredentialClaims c, ToolOptions tool)

@@ -29,7 +29,7 @@ public sealed class AccessTokenMinterTests
             Approver = "bob",
         };
 
-        var (token, kid) = minter.Mint(claims);
+        var (token, kid) = minter.Mint(claims, minter.ActiveKey);
 
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
         {
@@ -62,8 +62,8 @@ public sealed class AccessTokenMinterTests
         var (minter, _) = await MinterAsync(env);
         var claims = TestCredentialClaims.At(env.Clock.GetUtcNow());
 
-        var first = new JsonWebToken(minter.Mint(claims).Token);
-        var second = new JsonWebToken(minter.Mint(claims with { Jti = "jti_2", Subject = "bob" }).Token);
+        var first = new JsonWebToken(minter.Mint(claims, minter.ActiveKey).Token);
+        var second = new JsonWebToken(minter.Mint(claims with { Jti = "jti_2", Subject = "bob" }, minter.ActiveKey).Token);
 
         Assert.Equal(first.EncodedHeader, second.EncodedHeader);
         Assert.Equal(("jti_1", "alice"), (first.Id, first.Subject));
@@ -78,7 +78,7 @@ public sealed class AccessTokenMinterTests
         await using var env = await KeyRingEnvironment.StartAsync();
         var (minter, _) = await MinterAsync(env);
 
-        var token = new JsonWebToken(minter.Mint(TestCredentialClaims.At(env.Clock.GetUtcNow()) with { Subject = "zoë+<admin>\"x" }).Token);
+        var token = new JsonWebToken(minter.Mint(TestCredentialClaims.At(env.Clock.GetUtcNow()) with { Subject = "zoë+<admin>\"x" }, minter.ActiveKey).Token);
 
         // RFC 9068 §2.1 spells the header "typ":"at+jwt"; a checker that compares the decoded text must see exactly that.
         Assert.Contains("\"typ\":\"at+jwt\"", Base64UrlEncoder.Decode(token.EncodedHeader), StringComparison.Ordinal);

@@ -14,8 +14,6 @@ namespace Mandate.Server.Tests.Approvals;
 /// </summary>
 public sealed class ThirdPartyClientApprovalTests : ThirdPartyClientTest
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
-
     protected override string Policy => ApprovalTest.ApprovalPolicy;
 
     protected override string Configuration => ApprovalTest.ApprovalConfiguration;
@@ -45,19 +43,9 @@ public sealed class ThirdPartyClientApprovalTests : ThirdPartyClientTest
     public async Task Duende_ExchangeHeldForApproval_PollsWithCibaUntilAHumanApprovesThenGetsTheCredential()
     {
         var tokenEndpoint = Broker.Options.Issuer + "/oauth2/token";
-        var asked = await Http.RequestTokenExchangeTokenAsync(new TokenExchangeTokenRequest
-        {
-            Address = tokenEndpoint,
-            ClientId = SupportAgent,
-            ClientCredentialStyle = ClientCredentialStyle.PostBody,
-            SubjectToken = Broker.UserToken(),
-            SubjectTokenType = ExchangeRequest.JwtType,
-            ActorToken = Broker.Svid(SupportAgent),
-            ActorTokenType = ExchangeRequest.JwtType,
-            Resource = Refunds,
-            Scope = "refunds:write",
-            Parameters = { { "authorization_details", ApprovalTest.BigRefund } },
-        });
+        var exchange = DuendeExchange(tokenEndpoint);
+        exchange.Parameters.Add("authorization_details", ApprovalTest.BigRefund);
+        var asked = await Http.RequestTokenExchangeTokenAsync(exchange);
         Assert.Equal("authorization_pending", asked.Error);
         var id = asked.Json!.Value.GetProperty("auth_req_id").GetString()!;
 

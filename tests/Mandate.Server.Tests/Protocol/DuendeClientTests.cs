@@ -15,9 +15,6 @@ namespace Mandate.Server.Tests.Protocol;
 /// </summary>
 public sealed class DuendeClientTests : ThirdPartyClientTest
 {
-    /// <summary>One client for every test, as a service would hold one.</summary>
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
-
     [Fact]
     public async Task Duende_DiscoversTheBrokerUnderItsStrictPolicy()
     {
@@ -37,7 +34,7 @@ public sealed class DuendeClientTests : ThirdPartyClientTest
     {
         var discovery = await DiscoverAsync();
 
-        var exchanged = await Http.RequestTokenExchangeTokenAsync(Exchange(discovery, "refunds:write"));
+        var exchanged = await Http.RequestTokenExchangeTokenAsync(DuendeExchange(discovery.TokenEndpoint!));
 
         Assert.False(exchanged.IsError, $"{exchanged.Error}: {exchanged.ErrorDescription}");
         Assert.Equal("urn:ietf:params:oauth:token-type:access_token", exchanged.IssuedTokenType);
@@ -70,7 +67,7 @@ public sealed class DuendeClientTests : ThirdPartyClientTest
     {
         var discovery = await DiscoverAsync();
 
-        var refused = await Http.RequestTokenExchangeTokenAsync(Exchange(discovery, "refunds:everything"));
+        var refused = await Http.RequestTokenExchangeTokenAsync(DuendeExchange(discovery.TokenEndpoint!, "refunds:everything"));
 
         // RFC 6749 §5.2 / RFC 8693 §2.2.2: a JSON error response with the code the client can act on.
         Assert.True(refused.IsError);
@@ -85,7 +82,7 @@ public sealed class DuendeClientTests : ThirdPartyClientTest
     public async Task Duende_IntrospectionOfAnAlteredCredential_IsInactive()
     {
         var discovery = await DiscoverAsync();
-        var token = (await Http.RequestTokenExchangeTokenAsync(Exchange(discovery, "refunds:write"))).AccessToken!;
+        var token = (await Http.RequestTokenExchangeTokenAsync(DuendeExchange(discovery.TokenEndpoint!))).AccessToken!;
 
         var introspected = await Http.IntrospectTokenAsync(Authorized(new TokenIntrospectionRequest
         {
@@ -105,19 +102,6 @@ public sealed class DuendeClientTests : ThirdPartyClientTest
             // RFC 8414 §3; the rest of the policy is the library's default (http allowed on loopback only).
             Policy = new DiscoveryPolicy { DiscoveryDocumentPath = ".well-known/oauth-authorization-server" },
         });
-
-    private TokenExchangeTokenRequest Exchange(DiscoveryDocumentResponse discovery, string scope) => new()
-    {
-        Address = discovery.TokenEndpoint,
-        ClientId = SupportAgent,
-        ClientCredentialStyle = ClientCredentialStyle.PostBody,
-        SubjectToken = Broker.UserToken(),
-        SubjectTokenType = ExchangeRequest.JwtType,
-        ActorToken = Broker.Svid(SupportAgent),
-        ActorTokenType = ExchangeRequest.JwtType,
-        Resource = Refunds,
-        Scope = scope,
-    };
 
     /// <summary>The caller authenticates with its workload identity as a bearer token, and no client secret.</summary>
     private T Authorized<T>(T request, string caller) where T : ProtocolRequest

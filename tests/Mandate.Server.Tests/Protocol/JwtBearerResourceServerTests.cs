@@ -19,8 +19,6 @@ namespace Mandate.Server.Tests.Protocol;
 /// </summary>
 public sealed class JwtBearerResourceServerTests : ThirdPartyClientTest
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
-
     protected override string Configuration => Rs256CredentialTests.RsaRefunds;
 
     [Theory]

@@ -1,3 +1,4 @@
+using Duende.IdentityModel.Client;
 using Mandate.Server.Tests.Harness;
 using Mandate.Testing;
 using static Mandate.Server.Tests.Harness.TestBroker;
@@ -10,6 +11,9 @@ namespace Mandate.Server.Tests.Protocol;
 /// </summary>
 public abstract class ThirdPartyClientTest : BrokerTest
 {
+    /// <summary>One HTTP client for the .NET peers (Duende.IdentityModel, calls to a tool), as a service holds one.</summary>
+    protected static HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
     protected override Task<BrokerHarness> StartBrokerAsync() => BrokerHarness.StartAtIssuerAsync(Policy, Configuration);
 
     /// <summary>An RFC 8693 exchange for alice's <paramref name="clientId"/> agent, as a public client naming it.</summary>
@@ -58,4 +62,18 @@ public abstract class ThirdPartyClientTest : BrokerTest
         var at = token.LastIndexOf('.') + 10;
         return token[..at] + (token[at] == 'A' ? 'B' : 'A') + token[(at + 1)..];
     }
+
+    /// <summary>The exchange of <see cref="Exchange"/> as Duende.IdentityModel sends it: a public client naming its agent.</summary>
+    protected TokenExchangeTokenRequest DuendeExchange(string tokenEndpoint, string scope = "refunds:write") => new()
+    {
+        Address = tokenEndpoint,
+        ClientId = SupportAgent,
+        ClientCredentialStyle = ClientCredentialStyle.PostBody,
+        SubjectToken = Broker.UserToken(),
+        SubjectTokenType = ExchangeRequest.JwtType,
+        ActorToken = Broker.Svid(SupportAgent),
+        ActorTokenType = ExchangeRequest.JwtType,
+        Resource = Refunds,
+        Scope = scope,
+    };
 }

@@ -129,7 +129,7 @@ public sealed class AuditCheckpointTests
         var validator = new IssuedTokenValidator(tokens, options, env.Clock);
         var claims = Minting.TestCredentialClaims.At(env.Clock.GetUtcNow());
 
-        var (genuine, _) = minter.Mint(claims);
+        var (genuine, _) = minter.Mint(claims, minter.ActiveKey);
         var (signedByCheckpointKey, _) = minter.Mint(claims with { Jti = "jti_2" }, checkpoints.Current.Active);
 
         Assert.NotNull((await validator.ValidateAsync(genuine, allowExpired: false)).Token);
