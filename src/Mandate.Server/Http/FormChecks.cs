@@ -16,6 +16,9 @@ public static class FormChecks
     /// <summary>415: a charset other than UTF-8.</summary>
     public static readonly Check UnsupportedCharset = new("request.unsupported_charset", OAuthConstants.Errors.InvalidRequest);
 
+    /// <summary>415: a compressed body (a <c>Content-Encoding</c> other than identity).</summary>
+    public static readonly Check UnsupportedContentEncoding = new("request.unsupported_content_encoding", OAuthConstants.Errors.InvalidRequest);
+
     /// <summary>413: the body is larger than the form reader accepts.</summary>
     public static readonly Check BodyTooLarge = new("request.body_too_large", OAuthConstants.Errors.InvalidRequest);
 

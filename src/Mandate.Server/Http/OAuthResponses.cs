@@ -35,6 +35,7 @@ public static class OAuthResponses
     {
         [FormChecks.UnsupportedMediaType.Id] = StatusCodes.Status415UnsupportedMediaType,
         [FormChecks.UnsupportedCharset.Id] = StatusCodes.Status415UnsupportedMediaType,
+        [FormChecks.UnsupportedContentEncoding.Id] = StatusCodes.Status415UnsupportedMediaType,
         [FormChecks.BodyTooLarge.Id] = StatusCodes.Status413PayloadTooLarge,
         [FormChecks.BodyTimeout.Id] = StatusCodes.Status408RequestTimeout,
         [FormChecks.MethodNotAllowed.Id] = StatusCodes.Status405MethodNotAllowed,

@@ -90,6 +90,13 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
             return false;
         }
 
+        if (scrubber.Active && CarriesEncodedBody(httpContext.Request, proxyResponse))
+        {
+            // Asked for identity, it compressed anyway: the secret could pass the scrubber inside bytes it cannot read.
+            Refusal = ProxyRefusal.BadGateway(ProxyChecks.UpstreamCompressed, "the upstream compressed its answer (a Content-Encoding other than identity) although the proxy asked for Accept-Encoding: identity; a compressed body cannot be scrubbed of the injected secret, so it was not relayed; an operator configures the tool's upstream to honour Accept-Encoding: identity");
+            return false;
+        }
+
         if (upstream.UpstreamChallengesAreOurs && proxyResponse.StatusCode == HttpStatusCode.Unauthorized)
         {
             // The agent's credential passed; the upstream's challenge (its own resource_metadata) would send the agent's client astray.
@@ -146,6 +153,13 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         proxyResponse.Content = new ProxyRelayContent(Relay);
         return true;
     }
+
+    /// <summary>A body with a content coding other than identity (RFC 9110 §8.4); HEAD, 204 and 304 answers have none.</summary>
+    private static bool CarriesEncodedBody(HttpRequest request, HttpResponseMessage response) =>
+        !HttpMethods.IsHead(request.Method)
+        && response.StatusCode is not (HttpStatusCode.NoContent or HttpStatusCode.NotModified)
+        && response.Content.Headers.NonValidated.TryGetValues("Content-Encoding", out var codings)
+        && Http.ContentCoding.AnyBesidesIdentity(codings);
 
     // Trailers were never relayed: nothing scrubs them, and no proxied API needs them.
     public override ValueTask TransformResponseTrailersAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken) => default;
