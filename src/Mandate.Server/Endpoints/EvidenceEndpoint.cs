@@ -49,6 +49,12 @@ public static class EvidenceEndpoint
             return;
         }
 
+        if (ContentCoding.RefuseCompressedBody(http.Request) is { } compressed)
+        {
+            await OAuthResponses.WriteErrorAsync(http, compressed);
+            return;
+        }
+
         if (await ClientRequestBody.ReadBoundedAsync(http.Request, FormReader.MaxBodyBytes, http.RequestAborted) is not { } body)
         {
             await OAuthResponses.WriteErrorAsync(http, ClientRequestBody.Refusal(StatusCodes.Status413PayloadTooLarge));

@@ -54,12 +54,10 @@ public static class FormReader
             return (null, FormChecks.UnsupportedCharset.Refuse("only charset=utf-8 is accepted, given once"), StatusCodes.Status415UnsupportedMediaType);
         }
 
-        // RFC 9110 §8.4: the form is read as it arrives, so a compressed body would be misread as text.
-        if (ContentCoding.AnyBesidesIdentity(request.Headers.ContentEncoding))
+        // RFC 9110 §8.4: a body with a content coding is not the form itself.
+        if (ContentCoding.RefuseCompressedBody(request) is { } compressed)
         {
-            // RFC 7694 §3: the 415 names the content codings the server accepts.
-            request.HttpContext.Response.Headers.AcceptEncoding = "identity";
-            return (null, FormChecks.UnsupportedContentEncoding.Refuse("the body must not be compressed: send it without Content-Encoding"), StatusCodes.Status415UnsupportedMediaType);
+            return (null, compressed, StatusCodes.Status415UnsupportedMediaType);
         }
 
         byte[]? body;

@@ -13,6 +13,8 @@ namespace Mandate.Server.Tests.Protocol;
 [Trait("Invariant", "7")]
 public sealed class ContentEncodingTests : BrokerTest
 {
+    protected override string Configuration => CiPoster.AddTo(TestBroker.Configuration);
+
     [Theory]
     [InlineData("gzip", true)]
     [InlineData("gzip", false)]
@@ -44,6 +46,17 @@ public sealed class ContentEncodingTests : BrokerTest
         Assert.True(IntrospectionReply.Active(await Broker.IntrospectAsync(credential, Broker.Svid(TestBroker.RefundsWorkload))), "the credential must still be active");
     }
 
+    [Fact]
+    public async Task Invariant7_EvidenceBodyCompressed_Returns415AndRecordsNothing()
+    {
+        var json = """{"kind":"eval","subject":"acme/shop@4f2a9c1","result":"pass"}"""u8.ToArray();
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() =>
+            PostAsync("evidence", Gzip(json), "gzip", "Bearer " + CiPoster.Token(Broker), "application/json"));
+
+        AssertRefused(reply);
+    }
+
     [Theory]
     [InlineData("identity")]
     [InlineData("Identity")]
@@ -62,10 +75,11 @@ public sealed class ContentEncodingTests : BrokerTest
         Assert.Equal("identity", reply.Header("Accept-Encoding"));
     }
 
-    private Task<OAuthReply> PostAsync(string path, byte[] body, string coding, string? authorization = null)
+    private Task<OAuthReply> PostAsync(
+        string path, byte[] body, string coding, string? authorization = null, string contentType = "application/x-www-form-urlencoded")
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-www-form-urlencoded");
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         request.Content.Headers.TryAddWithoutValidation("Content-Encoding", coding);
         if (authorization is not null)
         {
