@@ -8,11 +8,9 @@ public static partial class PolicyExplainer
 {
     public static (Decision Decision, IReadOnlyList<RuleExplanation> Rules) ExplainMcpCall(PolicySnapshot policy, McpCallInput input)
     {
-        ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(input);
         var variables = McpCallContext.Build(input);
-        var rules = policy.Rules.Select(rule => ExplainMcpCall(rule, input, variables)).ToList();
-        return (McpCallEngine.Evaluate(policy, input), rules);
+        return (McpCallEngine.Evaluate(policy, input), [.. policy.Rules.Select(rule => ExplainMcpCall(rule, input, variables))]);
     }
 
     private static RuleExplanation ExplainMcpCall(PolicyRule rule, McpCallInput input, IReadOnlyDictionary<string, object?> variables)
