@@ -56,6 +56,9 @@ internal static class PostgresRoles
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // REASSIGN OWNED and DROP OWNED need the privileges of the role: an admin with CREATEROLE but not SUPERUSER
+        // first takes its membership (CREATEROLE may grant it up to PostgreSQL 15; from 16 the creator holds ADMIN OPTION).
+        await ExecuteAsync(connection, transaction, $"GRANT {Quote(role)} TO CURRENT_USER", cancellationToken);
         await ExecuteAsync(connection, transaction, $"REASSIGN OWNED BY {Quote(role)} TO CURRENT_USER", cancellationToken);
         await ExecuteAsync(connection, transaction, $"DROP OWNED BY {Quote(role)}", cancellationToken);
         await ExecuteAsync(connection, transaction, $"DROP ROLE {Quote(role)}", cancellationToken);

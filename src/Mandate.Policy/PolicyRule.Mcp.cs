@@ -18,11 +18,14 @@ public sealed partial class PolicyRule
         && MatchesAgent(input.Agent)
         && MatchesEnvironment(input.Environment)
         && MatchesSubject(input.Subject)
-        && Tenant switch
-        {
-            // The user's tenant is the credential's: the exchange that issued it already held it to its rule.
-            TenantMatch.SameAsUser => input.Subject == SubjectKind.User,
-            TenantMatch.Listed => TenantSet.Contains(input.Tenant),
-            _ => true,
-        };
+        && MatchesMcpTenant(input);
+
+    /// <summary>Whether this rule's tenant check holds for an MCP call, which reads the credential's tenant.</summary>
+    internal bool MatchesMcpTenant(McpCallInput input) => Tenant switch
+    {
+        // The user's tenant is the credential's: the exchange that issued it already held it to its rule.
+        TenantMatch.SameAsUser => input.Subject == SubjectKind.User,
+        TenantMatch.Listed => TenantSet.Contains(input.Tenant),
+        _ => true,
+    };
 }

@@ -84,7 +84,7 @@ internal static class PolicyTestCommands
     public static Command Explain()
     {
         var policy = new Option<string>("--policy", "-p") { Description = "Policy file (YAML)", Required = true };
-        var request = new Option<string>("--request", "-r") { Description = "Request file: the same mapping as a test case's 'request' (agent, tool, scopes, tenant, user, user_claims, authorization_details, evidence, now, …)", Required = true };
+        var request = new Option<string>("--request", "-r") { Description = "Request file: the same mapping as a test case's 'request' (agent, tool, scopes, tenant, user, user_claims, authorization_details, evidence, now, …; mcp: {tool, arguments} for an MCP tools/call)", Required = true };
         var command = new Command("explain", "Show which rules matched a request, which checks failed and why, and the decision") { policy, request };
         command.SetAction(parse =>
         {
@@ -111,7 +111,15 @@ internal static class PolicyTestCommands
                 return ExitCodes.Usage;
             }
 
-            var (decision, rules) = PolicyExplainer.Explain(snapshot, input);
+            // A request with mcp: is a tools/call, which only the rules with mcp: decide (as in a test case).
+            var mcpCall = PolicyTestReader.TryReadMcpCall(RequestOf(root), "dev", out var mcpProblem);
+            if (mcpProblem is not null)
+            {
+                Output.Error($"{requestPath}: a value in the request cannot be read: {mcpProblem}");
+                return ExitCodes.Usage;
+            }
+
+            var (decision, rules) = mcpCall is null ? PolicyExplainer.Explain(snapshot, input) : PolicyExplainer.ExplainMcpCall(snapshot, mcpCall);
             foreach (var rule in rules)
             {
                 var mark = rule.Matched ? "[green]✓ matched[/]" : "[grey]✗ no match[/]";
@@ -196,7 +204,7 @@ internal static class PolicyTestCommands
     /// <summary>The request as a policy input; a value that cannot be read (now, rate_counts, …) is said, never a stack trace.</summary>
     private static PolicyInput? ReadInput(string path, YamlMappingNode root)
     {
-        var request = root.Children.TryGetValue("request", out var inner) && inner is YamlMappingNode m ? m : root;
+        var request = RequestOf(root);
         if (PolicyTestReader.UnknownRequestKeys(request) is { Count: > 0 } unknown)
         {
             foreach (var key in unknown)
@@ -215,6 +223,10 @@ internal static class PolicyTestCommands
         Output.Error($"{path}: a value in the request cannot be read: {problem} (now: an ISO 8601 time such as 2026-12-05T14:00:00Z; rate_counts: whole numbers; sender_constraint: bearer, mtls or dpop)");
         return null;
     }
+
+    /// <summary>A request file is the request mapping itself, or a test case's (<c>request:</c> inside it).</summary>
+    private static YamlMappingNode RequestOf(YamlMappingNode root) =>
+        root.Children.TryGetValue("request", out var inner) && inner is YamlMappingNode m ? m : root;
 
     private static PolicySnapshot? LoadPolicy(string path)
     {

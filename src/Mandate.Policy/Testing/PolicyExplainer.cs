@@ -15,7 +15,7 @@ public sealed record RuleExplanation(string RuleId, string Effect, int Line, IRe
 /// Shows, for every rule, which checks passed and which failed and why (conditions with their value or error),
 /// next to the decision the engine makes. Pure, like the engine; for people, not for the request path.
 /// </summary>
-public static class PolicyExplainer
+public static partial class PolicyExplainer
 {
     public static (Decision Decision, IReadOnlyList<RuleExplanation> Rules) Explain(PolicySnapshot policy, PolicyInput input)
     {
@@ -29,12 +29,9 @@ public static class PolicyExplainer
     private static RuleExplanation Explain(PolicyRule rule, PolicyInput input, IReadOnlyDictionary<string, object?> variables)
     {
         var isDeny = rule.Effect == DecisionEffect.Deny;
-        var checks = new List<RuleCheckResult>
-        {
-            new("agent", rule.MatchesAgent(input.Agent), $"agents {string.Join(", ", rule.Agents)}"),
-            new("tool", rule.Tools.Contains(input.Tool) || rule.Tools.Contains(PolicyRule.AnyTool), $"tools {string.Join(", ", rule.Tools)}"),
-            new("environment", rule.MatchesEnvironment(input.Environment), rule.Environments is null ? "any environment" : $"environments {string.Join(", ", rule.Environments)}"),
-            new("subject", rule.MatchesSubject(input.Subject), $"subject {rule.Subject.ToString().ToLowerInvariant()}"),
+        var checks = CallerChecks(rule, input.Agent, input.Tool, input.Environment, input.Subject);
+        checks.AddRange(
+        [
             new("tenant", rule.MatchesTenant(input), rule.Tenant switch
             {
                 TenantMatch.SameAsUser => $"tenant same_as_user (requested '{input.Tenant}', user's '{input.UserTenant ?? "none"}')",
@@ -43,7 +40,7 @@ public static class PolicyExplainer
             }),
             new("scopes", isDeny ? rule.ListsAnyScope(input.Scopes) : rule.AllowsAllScopes(input.Scopes) && (rule.GrantScopeSet is null || input.Scopes.Any(rule.GrantScopeSet.Contains)),
                 rule.Scopes is null ? "any scope" : $"{(isDeny ? "denies any of" : "allows")} {string.Join(", ", rule.Scopes)} (requested {string.Join(", ", input.Scopes)})"),
-        };
+        ]);
         if (rule.Mcp is { } mcp)
         {
             // Never considered for an exchange; its condition reads a tools/call's variables, so it is not evaluated here.
@@ -67,6 +64,15 @@ public static class PolicyExplainer
 
         return new RuleExplanation(rule.Id, Effect(rule.Effect), rule.Line, checks);
     }
+
+    /// <summary>The checks of agent, tool, environment and subject, which a token request and an MCP call share.</summary>
+    private static List<RuleCheckResult> CallerChecks(PolicyRule rule, string agent, string tool, string environment, SubjectKind subject) =>
+    [
+        new("agent", rule.MatchesAgent(agent), $"agents {string.Join(", ", rule.Agents)}"),
+        new("tool", rule.Tools.Contains(tool) || rule.Tools.Contains(PolicyRule.AnyTool), $"tools {string.Join(", ", rule.Tools)}"),
+        new("environment", rule.MatchesEnvironment(environment), rule.Environments is null ? "any environment" : $"environments {string.Join(", ", rule.Environments)}"),
+        new("subject", rule.MatchesSubject(subject), $"subject {rule.Subject.ToString().ToLowerInvariant()}"),
+    ];
 
     private static string Effect(DecisionEffect effect) => effect switch
     {

@@ -94,12 +94,23 @@ public static partial class PolicyTestReader
     /// <see cref="ReadRequest"/> for a request file (<c>mandate policy explain</c>): a value that cannot be read (<c>now</c>,
     /// <c>rate_counts</c>, <c>sender_constraint</c>, …) comes back as <paramref name="problem"/>, never as an exception.
     /// </summary>
-    public static PolicyInput? TryReadRequest(YamlMappingNode r, string environment, out string? problem)
+    public static PolicyInput? TryReadRequest(YamlMappingNode r, string environment, out string? problem) =>
+        TryRead(() => ReadRequest(r, environment), out problem);
+
+    /// <summary>
+    /// The MCP <c>tools/call</c> a request file describes with <c>mcp: {tool, arguments}</c>, or null (and no
+    /// <paramref name="problem"/>) when it has no <c>mcp:</c> and is a token request.
+    /// </summary>
+    public static McpCallInput? TryReadMcpCall(YamlMappingNode r, string environment, out string? problem) =>
+        TryRead(() => ReadMcpCall(r, environment), out problem);
+
+    private static T? TryRead<T>(Func<T?> read, out string? problem)
+        where T : class
     {
         problem = null;
         try
         {
-            return ReadRequest(r, environment);
+            return read();
         }
         catch (FormatException e)
         {
