@@ -1,6 +1,6 @@
 # Sourced by .ci/run: a private PostgreSQL cluster for the postgres credential kind's tests.
 # Installs PostgreSQL with apt when its binaries are missing (that needs root), initialises a throwaway
-# cluster in a temp folder (as the postgres user under root, as the current user otherwise), starts it on 127.0.0.1:${MANDATE_TEST_PG_PORT:-55432} and exports MANDATE_TEST_PG. Auth is
+# cluster in a temp folder (as the postgres user under root, as the current user otherwise), starts it on 127.0.0.1:${MANDATE_TEST_PG_PORT:-55432} (or, that default taken, the next free one) and exports MANDATE_TEST_PG. Auth is
 # scram-sha-256 over TCP with a generated superuser password (not trust): the tests prove that a dropped
 # or expired role cannot log in, which only means something when the server checks passwords.
 # The Unix socket lives in the private folder and uses peer auth, so no other local user gets in.
@@ -35,13 +35,25 @@ start_test_postgres() {
   as_pg_owner "'$PG_BIN/initdb' -D '$PG_ROOT/data' -U postgres -E UTF8 --locale=C.UTF-8 --no-sync \
     --auth-host=scram-sha-256 --auth-local=peer --pwfile='$PG_ROOT/pwfile'" >/dev/null
   rm -f "$PG_ROOT/pwfile"
-  as_pg_owner "'$PG_BIN/pg_ctl' -D '$PG_ROOT/data' -l '$PG_ROOT/server.log' -w -o \
-    \"-p $port -k '$PG_ROOT' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start" >/dev/null || {
+  # The default port may be held by another process on a shared machine: then the next ones are tried. A port named
+  # in MANDATE_TEST_PG_PORT is the only one tried.
+  local tries=10
+  if [ -n "${MANDATE_TEST_PG_PORT:-}" ]; then
+    tries=1
+  fi
+  while rm -f "$PG_ROOT/server.log" && ! as_pg_owner "'$PG_BIN/pg_ctl' -D '$PG_ROOT/data' -l '$PG_ROOT/server.log' -w -o \
+    \"-p $port -k '$PG_ROOT' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start" >/dev/null; do
+    tries=$((tries - 1))
+    if [ "$tries" -gt 0 ] && grep -q 'Address already in use' "$PG_ROOT/server.log" 2>/dev/null; then
+      echo "postgres: 127.0.0.1:$port is taken, trying $((port + 1))"
+      port=$((port + 1))
+      continue
+    fi
     # The folder (and its log) goes with the run: show why the server did not start while it is still there.
     echo "postgres: the private cluster did not start on 127.0.0.1:$port; its log:" >&2
     cat "$PG_ROOT/server.log" >&2 2>/dev/null
     return 1
-  }
+  done
   PGPASSWORD="$password" "$PG_BIN/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -c 'CREATE DATABASE mandate_test' >/dev/null
   export MANDATE_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Password=$password;Database=mandate_test"
   export PG_BIN PG_ROOT

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Mandate.Core.Audit;
 using Mandate.Testing;
 using Microsoft.Data.Sqlite;
@@ -52,7 +50,7 @@ public sealed class StoreOutageExitCodeTests
     public async Task RunsList_PostgresOnAClosedPort_OneLineErrorExitThree()
     {
         using var dir = new TempFolder();
-        var config = WritePostgres(dir, $"Host=127.0.0.1;Port={ClosedPort()};Username=mandate;Password=never-shown;Database=mandate;Timeout=2");
+        var config = WritePostgres(dir, $"Host=127.0.0.1;Port={LoopbackPort.Refused};Username=mandate;Password=never-shown;Database=mandate;Timeout=2");
 
         var (exit, output) = await CliRunner.RunAsync("runs", "list", "-c", config);
 
@@ -89,11 +87,4 @@ public sealed class StoreOutageExitCodeTests
             .Replace("connection_string_env: MANDATE_TEST_PG", "connection_string_file: pg.conn", StringComparison.Ordinal));
     }
 
-    // A loopback port nothing listens on: bound, read, released.
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

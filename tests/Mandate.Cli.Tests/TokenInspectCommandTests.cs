@@ -13,8 +13,8 @@ public sealed class TokenInspectCommandTests
     public async Task Inspect_WithConfig_VerifiesAtTheConfiguredListenAddress()
     {
         using var dir = new TempFolder();
-        var (config, url) = WriteConfig(dir);
-        await using var broker = await StartAsync(config, url);
+        var (app, config, url) = await StartOnFreePortAsync(dir);
+        await using var broker = app;
         var credential = await IssueAsync(dir, config, url);
 
         var (exit, output) = await CliRunner.RunAsync("token", "inspect", "-c", config, credential);
@@ -28,8 +28,8 @@ public sealed class TokenInspectCommandTests
     public async Task Inspect_ClaimWithConfig_PrintsOnlyTheValue()
     {
         using var dir = new TempFolder();
-        var (config, url) = WriteConfig(dir);
-        await using var broker = await StartAsync(config, url);
+        var (app, config, url) = await StartOnFreePortAsync(dir);
+        await using var broker = app;
         var credential = await IssueAsync(dir, config, url);
 
         var (exit, output) = await CliRunner.RunAsync("token", "inspect", "-c", config, "--claim", "aud", credential);
@@ -42,7 +42,7 @@ public sealed class TokenInspectCommandTests
     public async Task Inspect_BrokerNotListening_ExitsThreeAndSaysHowToNameIt()
     {
         using var dir = new TempFolder();
-        var (config, _) = WriteConfig(dir);
+        var (config, _) = WriteConfig(dir, port: LoopbackPort.Refused);
         var (_, token) = await CliRunner.RunAsync("dev", "token", "-c", config, "--issuer", "workloads", "--sub", "spiffe://acme.example/agents/a");
 
         var (exit, output) = await CliRunner.RunAsync("token", "inspect", "-c", config, token.Trim());
@@ -82,10 +82,10 @@ public sealed class TokenInspectCommandTests
     {
         using var issuing = new TempFolder();
         using var other = new TempFolder();
-        var (issuingConfig, issuingUrl) = WriteConfig(issuing);
-        var (otherConfig, otherUrl) = WriteConfig(other);
-        await using var issuingBroker = await StartAsync(issuingConfig, issuingUrl);
-        await using var otherBroker = await StartAsync(otherConfig, otherUrl);
+        var (issuingApp, issuingConfig, issuingUrl) = await StartOnFreePortAsync(issuing);
+        await using var issuingBroker = issuingApp;
+        var (otherApp, otherConfig, otherUrl) = await StartOnFreePortAsync(other);
+        await using var otherBroker = otherApp;
         var credential = await IssueAsync(issuing, issuingConfig, issuingUrl);
 
         var (exit, output) = await CliRunner.RunAsync("token", "inspect", "-c", otherConfig, credential);
@@ -102,8 +102,8 @@ public sealed class TokenInspectCommandTests
     public async Task Inspect_HttpsToAPlainHttpBroker_NamesTheTlsCauseInsteadOfAnInnerException()
     {
         using var dir = new TempFolder();
-        var (config, url) = WriteConfig(dir);
-        await using var broker = await StartAsync(config, url);
+        var (app, config, url) = await StartOnFreePortAsync(dir);
+        await using var broker = app;
         var credential = await IssueAsync(dir, config, url);
 
         var (exit, output) = await CliRunner.RunAsync("token", "inspect", "--broker", url.Replace("http://", "https://", StringComparison.Ordinal), credential);
@@ -117,8 +117,8 @@ public sealed class TokenInspectCommandTests
     public async Task Inspect_Rs256Credential_VerifiesWithTheBrokersRsaKey()
     {
         using var dir = new TempFolder();
-        var (config, url) = WriteConfig(dir, ", signing_alg: RS256");
-        await using var broker = await StartAsync(config, url);
+        var (app, config, url) = await StartOnFreePortAsync(dir, ", signing_alg: RS256");
+        await using var broker = app;
         var credential = await IssueAsync(dir, config, url);
 
         var (exit, output) = await CliRunner.RunAsync("token", "inspect", "-c", config, credential);
@@ -132,8 +132,8 @@ public sealed class TokenInspectCommandTests
     public async Task Inspect_Hs256WithTheRsaPublicKeyAsSecret_IsInvalid()
     {
         using var dir = new TempFolder();
-        var (config, url) = WriteConfig(dir, ", signing_alg: RS256");
-        await using var broker = await StartAsync(config, url);
+        var (app, config, url) = await StartOnFreePortAsync(dir, ", signing_alg: RS256");
+        await using var broker = app;
         var credential = await IssueAsync(dir, config, url);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         using var jwks = JsonDocument.Parse(await http.GetStringAsync(new Uri(url + "/.well-known/jwks.json")));
@@ -150,9 +150,9 @@ public sealed class TokenInspectCommandTests
         Assert.Contains("invalid", output, StringComparison.Ordinal);
     }
 
-    private static (string Config, string Url) WriteConfig(TempFolder dir, string crmSettings = "")
+    private static (string Config, string Url) WriteConfig(TempFolder dir, string crmSettings = "", int? port = null)
     {
-        var url = $"http://127.0.0.1:{LoopbackPort.Free()}";
+        var url = $"http://127.0.0.1:{port ?? LoopbackPort.Free()}";
         dir.Write("policy.yaml", """
             rules:
               - id: nightly-reads-crm
@@ -180,11 +180,32 @@ public sealed class TokenInspectCommandTests
         return (config, url);
     }
 
-    private static async Task<MandateApp> StartAsync(string config, string url)
+    /// <summary>A broker listening at its configured address, a port free when chosen: another may take it first, then it retries.</summary>
+    private static async Task<(MandateApp App, string Config, string Url)> StartOnFreePortAsync(TempFolder dir, string crmSettings = "")
     {
-        var app = await MandateServer.CreateAsync(ConfigLoader.LoadFile(config), TestBroker.Options() with { ListenUrl = url });
-        await app.StartAsync();
-        return app;
+        for (var attempt = 1; ; attempt++)
+        {
+            var (config, url) = WriteConfig(dir, crmSettings);
+            try
+            {
+                var app = await MandateServer.CreateAsync(ConfigLoader.LoadFile(config), TestBroker.Options() with { ListenUrl = url });
+                try
+                {
+                    await app.StartAsync();
+                }
+                catch
+                {
+                    await app.DisposeAsync();
+                    throw;
+                }
+
+                return (app, config, url);
+            }
+            catch (ListenerInUseException) when (attempt < 5)
+            {
+                // Taken between the probe and the bind: try another.
+            }
+        }
     }
 
     /// <summary>A background exchange: the agent's own JWT-SVID is the subject.</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Mandate.Server.Tests.Harness;
 using Mandate.Testing;
@@ -44,30 +42,24 @@ public sealed class ConsoleSite : IAsyncDisposable
         Directory.CreateDirectory(directory);
         try
         {
-            // The provider must know the exact redirect URI before the broker (which needs the client id) starts.
-            var port = FreeLoopbackPort();
-            var client = await provider.RegisterClientAsync(new Uri($"http://127.0.0.1:{port}/signin-oidc"));
-            var secretFile = Path.Combine(directory, "console-client-secret");
-            await File.WriteAllTextAsync(secretFile, client.ClientSecret + "\n");
             await File.WriteAllTextAsync(Path.Combine(directory, "policy.yaml"), policy);
             foreach (var (name, text) in files ?? new Dictionary<string, string>())
             {
                 await File.WriteAllTextAsync(Path.Combine(directory, name), text);
             }
 
-            var broker = await BrokerHarness.StartNodeAsync(directory, "mandate.yaml", configuration + $$"""
-
-                console:
-                  listen: http://127.0.0.1:{{port}}
-                  oidc:
-                    issuer: {{provider.IssuerText}}
-                    client_id: {{client.ClientId}}
-                    client_secret_file: {{secretFile}}
-                    scopes: [openid, profile, roles]
-                    role_claim: roles
-                    roles: { viewer: [mandate-viewers], approver: [mandate-approvers], admin: [mandate-admins] }
-                """, new ManualTimeProvider(DateTimeOffset.UtcNow));
-            return new ConsoleSite(provider, broker, directory);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    var broker = await StartBrokerAsync(provider, directory, configuration);
+                    return new ConsoleSite(provider, broker, directory);
+                }
+                catch (Mandate.Server.Hosting.ListenerInUseException) when (attempt < 5)
+                {
+                    // The console's port was taken between the probe and the bind: register another redirect URI and retry.
+                }
+            }
         }
         catch
         {
@@ -75,6 +67,28 @@ public sealed class ConsoleSite : IAsyncDisposable
             Directory.Delete(directory, recursive: true);
             throw;
         }
+    }
+
+    /// <summary>The broker over <paramref name="directory"/>, its console on a free port the provider redirects to.</summary>
+    private static async Task<BrokerHarness> StartBrokerAsync(OidcProviderProcess provider, string directory, string configuration)
+    {
+        // The provider must know the exact redirect URI before the broker (which needs the client id) starts.
+        var port = LoopbackPort.Free();
+        var client = await provider.RegisterClientAsync(new Uri($"http://127.0.0.1:{port}/signin-oidc"));
+        var secretFile = Path.Combine(directory, "console-client-secret");
+        await File.WriteAllTextAsync(secretFile, client.ClientSecret + "\n");
+        return await BrokerHarness.StartNodeAsync(directory, "mandate.yaml", configuration + $$"""
+
+            console:
+              listen: http://127.0.0.1:{{port}}
+              oidc:
+                issuer: {{provider.IssuerText}}
+                client_id: {{client.ClientId}}
+                client_secret_file: {{secretFile}}
+                scopes: [openid, profile, roles]
+                role_claim: roles
+                roles: { viewer: [mandate-viewers], approver: [mandate-approvers], admin: [mandate-admins] }
+            """, new ManualTimeProvider(DateTimeOffset.UtcNow));
     }
 
     /// <summary>Opens the console in <paramref name="context"/> and signs <paramref name="user"/> in at the provider.</summary>
@@ -118,11 +132,4 @@ public sealed class ConsoleSite : IAsyncDisposable
     private static PageAssertionsToHaveURLOptions Patiently => new() { Timeout = 90_000 };
 
     private static Regex StartingWith(string address) => new("^" + Regex.Escape(address));
-
-    private static int FreeLoopbackPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

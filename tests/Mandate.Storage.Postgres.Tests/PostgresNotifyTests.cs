@@ -14,6 +14,8 @@ namespace Mandate.Storage.Postgres.Tests;
 public sealed class PostgresNotifyTests : IAsyncLifetime, IAsyncDisposable
 {
     private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(1);
     private readonly Channel<string> _heard = Channel.CreateUnbounded<string>();
     private TestDatabase? _database;
     private PostgresDatabase? _node;
@@ -65,7 +67,7 @@ public sealed class PostgresNotifyTests : IAsyncLifetime, IAsyncDisposable
     {
         await Store.CommitAsync(StoreTestData.Events(1, 2).Append(StoreTestData.Revocation("rev-1"), StoreTestData.Revocation("rev-2")), None);
 
-        Assert.Equal(["mandate_changes:revocations"], await HeardAsync(TimeSpan.FromSeconds(1)));
+        Assert.Equal(["mandate_changes:revocations"], await HeardAsync(expected: 1));
     }
 
     [PostgresFact]
@@ -73,7 +75,7 @@ public sealed class PostgresNotifyTests : IAsyncLifetime, IAsyncDisposable
     {
         await Store.CommitAsync(new Mandate.Core.Storage.StoreBatch(StoreTestData.Key("k1"), StoreTestData.Event(1)), None);
 
-        Assert.Equal(["mandate_changes:keys"], await HeardAsync(TimeSpan.FromSeconds(1)));
+        Assert.Equal(["mandate_changes:keys"], await HeardAsync(expected: 1));
     }
 
     [PostgresFact]
@@ -81,7 +83,7 @@ public sealed class PostgresNotifyTests : IAsyncLifetime, IAsyncDisposable
     {
         await Store.CommitAsync(new StoreBatch(StoreTestData.Key("k1"), StoreTestData.Revocation("rev-1")), None);
 
-        Assert.Equal(["mandate_changes:keys", "mandate_changes:revocations"], (await HeardAsync(TimeSpan.FromSeconds(1))).Order(StringComparer.Ordinal));
+        Assert.Equal(["mandate_changes:keys", "mandate_changes:revocations"], (await HeardAsync(expected: 2)).Order(StringComparer.Ordinal));
     }
 
     [PostgresFact]
@@ -91,7 +93,7 @@ public sealed class PostgresNotifyTests : IAsyncLifetime, IAsyncDisposable
 
         await Assert.ThrowsAsync<StoreUnavailableException>(() => Store.CommitAsync(new StoreBatch(StoreTestData.Revocation("rev-1"), StoreTestData.Key("k1"), broken), None));
 
-        Assert.Empty(await HeardAsync(TimeSpan.FromMilliseconds(500)));
+        Assert.Empty(await HeardAsync(expected: 0));
         Assert.Empty(await Store.ListRevocationsAsync(StoreTestData.Epoch, None));
     }
 
@@ -100,7 +102,7 @@ public sealed class PostgresNotifyTests : IAsyncLifetime, IAsyncDisposable
     {
         await Store.CommitAsync(StoreTestData.Events(1, 3).Append(new Mandate.Core.RateLimits.RateIncrement("r|a|0", StoreTestData.Epoch)), None);
 
-        Assert.Empty(await HeardAsync(TimeSpan.FromMilliseconds(500)));
+        Assert.Empty(await HeardAsync(expected: 0));
     }
 
     [PostgresFact]
@@ -108,27 +110,41 @@ public sealed class PostgresNotifyTests : IAsyncLifetime, IAsyncDisposable
     {
         var kill = StoreTestData.Revocation("rev-agent", Mandate.Core.Revocation.RevocationTarget.Agent, "spiffe://acme.example/agents/x");
         await Store.CommitAsync(new StoreBatch(kill), None);
-        Assert.Single(await HeardAsync(TimeSpan.FromSeconds(1)));
+        Assert.Single(await HeardAsync(expected: 1));
 
         await Store.CommitAsync(new StoreBatch(kill with { LiftedAt = StoreTestData.Epoch.AddMinutes(1) }), None);
 
-        Assert.Equal(["mandate_changes:revocations"], await HeardAsync(TimeSpan.FromSeconds(1)));
+        Assert.Equal(["mandate_changes:revocations"], await HeardAsync(expected: 1));
     }
 
-    /// <summary>Every notification that arrives until none has for <paramref name="quiet"/>.</summary>
-    private async Task<List<string>> HeardAsync(TimeSpan quiet)
+    /// <summary>
+    /// Every notification heard: first (within a bound) the <paramref name="expected"/> ones, which the server sends
+    /// to the listener's backend after the commit returned, then any more until none has arrived for <see cref="Quiet"/>.
+    /// </summary>
+    private async Task<List<string>> HeardAsync(int expected)
     {
-        while (await _listener!.WaitAsync(quiet))
+        var heard = new List<string>();
+        var deadline = DateTime.UtcNow + Bound;
+        while (heard.Count < expected && DateTime.UtcNow < deadline)
+        {
+            await _listener!.WaitAsync(Quiet);
+            Drain(heard);
+        }
+
+        while (await _listener!.WaitAsync(Quiet))
         {
             // Each wait delivers at most one notification to the handler.
         }
 
-        var heard = new List<string>();
+        Drain(heard);
+        return heard;
+    }
+
+    private void Drain(List<string> heard)
+    {
         while (_heard.Reader.TryRead(out var payload))
         {
             heard.Add(payload);
         }
-
-        return heard;
     }
 }

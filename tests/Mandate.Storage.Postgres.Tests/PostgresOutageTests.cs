@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Mandate.Core.Approvals;
 using Mandate.Core.Audit;
 using Mandate.Core.Storage;
@@ -23,7 +21,7 @@ public sealed class PostgresOutageTests : IAsyncDisposable
     {
         await using var database = new PostgresDatabase(new PostgresStoreOptions
         {
-            ConnectionString = $"Host=127.0.0.1;Port={ClosedPort()};Username=mandate;Password={Password};Database=mandate",
+            ConnectionString = $"Host=127.0.0.1;Port={LoopbackPort.Refused};Username=mandate;Password={Password};Database=mandate",
             Schema = "mandate",
             Node = "node-a",
             ConnectTimeout = TimeSpan.FromSeconds(2),
@@ -148,13 +146,4 @@ public sealed class PostgresOutageTests : IAsyncDisposable
         Assert.Equal(0, (await AuditVerifier.VerifyAsync(store, null, None)).RecordCount);
     }
 
-    private static int ClosedPort()
-    {
-        // Bound and released: nothing listens there now, so a connect is refused at once.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

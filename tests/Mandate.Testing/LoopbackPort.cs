@@ -9,6 +9,18 @@ namespace Mandate.Testing;
 /// </summary>
 public static class LoopbackPort
 {
+    // Bound for the life of the process and never listening: connecting is refused at once, and no other listener
+    // (another test's, another process's) can take the port meanwhile, as it could one that was merely closed.
+    private static readonly Lazy<Socket> Reserved = new(() =>
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
+    });
+
+    /// <summary>A port on 127.0.0.1 that refuses every connection, for a server that must be unreachable.</summary>
+    public static int Refused => ((IPEndPoint)Reserved.Value.LocalEndPoint!).Port;
+
     public static int Free()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -8,6 +8,8 @@ public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _lock = new();
     private readonly List<ManualTimer> _timers = [];
+    private readonly List<(TimeSpan DueIn, TaskCompletionSource Armed)> _dueInWaiters = [];
+    private readonly List<(TimeSpan Period, TaskCompletionSource Armed)> _periodWaiters = [];
     private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private TaskCompletionSource _armed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -47,6 +49,41 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>
+    /// Completes once a timer is armed, after this call, to fire <paramref name="dueIn"/> from then: how a test learns that
+    /// code on another thread has started one particular wait (a deadline of that length) before it moves the clock.
+    /// </summary>
+    public Task WhenTimerArmedAsync(TimeSpan dueIn)
+    {
+        var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            _dueInWaiters.Add((dueIn, armed));
+        }
+
+        return armed.Task;
+    }
+
+    /// <summary>
+    /// Completes once a periodic timer of <paramref name="period"/> is armed, now or later: code that starts its timer on
+    /// another thread (a hosted service) has started it, so moving the clock by a period ticks it.
+    /// </summary>
+    public Task WhenPeriodicTimerArmedAsync(TimeSpan period)
+    {
+        var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (_timers.Any(t => t.Due is not null && t.Period == period))
+            {
+                return Task.CompletedTask;
+            }
+
+            _periodWaiters.Add((period, armed));
+        }
+
+        return armed.Task;
+    }
+
     /// <summary>Moves the clock forward and runs every timer that came due, in due order.</summary>
     public void Advance(TimeSpan by)
     {
@@ -84,6 +121,17 @@ public sealed class ManualTimeProvider : TimeProvider
                 if (Due is not null)
                 {
                     owner._armed.TrySetResult();
+                    foreach (var waiter in owner._dueInWaiters.Where(w => w.DueIn == dueTime).ToList())
+                    {
+                        owner._dueInWaiters.Remove(waiter);
+                        waiter.Armed.TrySetResult();
+                    }
+
+                    foreach (var waiter in owner._periodWaiters.Where(w => w.Period == Period).ToList())
+                    {
+                        owner._periodWaiters.Remove(waiter);
+                        waiter.Armed.TrySetResult();
+                    }
                 }
             }
 

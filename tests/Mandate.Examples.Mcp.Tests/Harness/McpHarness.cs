@@ -51,8 +51,24 @@ public sealed class McpHarness : IAsyncDisposable
     /// <summary>Starts both; the clock starts at <paramref name="clockStart"/> (a fixed day unless given).</summary>
     public static async Task<McpHarness> StartAsync(DateTimeOffset? clockStart = null)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync(clockStart);
+            }
+            catch (IOException e) when (attempt < 5 && (e is ListenerInUseException || e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException))
+            {
+                // A port was taken between the probe and the bind: try others.
+            }
+        }
+    }
+
+    private static async Task<McpHarness> StartOnFreePortsAsync(DateTimeOffset? clockStart)
+    {
         var directory = Path.Combine(Path.GetTempPath(), "mmcp-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
+        MandateApp? broker = null;
         WebApplication? server = null;
         try
         {
@@ -65,7 +81,7 @@ public sealed class McpHarness : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(directory, "mandate.yaml"), McpBroker.Configuration(issuer, resource));
             var options = ConfigLoader.LoadFile(Path.Combine(directory, "mandate.yaml"));
             var clock = clockStart is { } start ? new ManualTimeProvider(start) : new ManualTimeProvider();
-            var broker = await MandateServer.CreateAsync(options, new MandateHostOptions
+            broker = await MandateServer.CreateAsync(options, new MandateHostOptions
             {
                 ListenUrl = issuer,
                 Time = clock,
@@ -89,6 +105,11 @@ public sealed class McpHarness : IAsyncDisposable
             if (server is not null)
             {
                 await server.DisposeAsync();
+            }
+
+            if (broker is not null)
+            {
+                await broker.DisposeAsync();
             }
 
             System.IO.Directory.Delete(directory, recursive: true);

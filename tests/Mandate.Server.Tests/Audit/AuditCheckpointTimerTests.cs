@@ -21,7 +21,9 @@ public sealed class AuditCheckpointTimerTests
         var file = Path.Combine(broker.Directory, "checkpoints", "audit.jsonl");
         Assert.False(File.Exists(file));
 
-        // First tick: start-up wrote records (policy loaded, keys), so the head has moved since no checkpoint at all.
+        // First tick: start-up wrote records (policy loaded, keys), so the head has moved since no checkpoint at all. The
+        // service starts its timer on its own thread, maybe after start-up returned: the clock moves once it exists.
+        await broker.Clock.WhenPeriodicTimerArmedAsync(Interval).WaitAsync(TimeSpan.FromSeconds(10));
         broker.Clock.Advance(Interval);
         await TicksAsync(broker, written: 1, unchanged: 0);
         var first = AuditCheckpoint.TryReadHead(Assert.Single(await File.ReadAllLinesAsync(file))) ?? throw new Xunit.Sdk.XunitException("the line is not a checkpoint");

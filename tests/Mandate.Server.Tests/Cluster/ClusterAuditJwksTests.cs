@@ -13,7 +13,6 @@ namespace Mandate.Server.Tests.Cluster;
 /// </summary>
 public sealed class ClusterAuditJwksTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(2);
     private ClusterHarness? _cluster;
 
     private ClusterHarness Cluster => _cluster ?? throw new InvalidOperationException("not started");
@@ -45,7 +44,7 @@ public sealed class ClusterAuditJwksTests : IAsyncLifetime
         {
             await ClusterHarness.EventuallyAsync(
                 async () => kids.All((await AuditJwksTests.KeysAsync(node, AuditJwksEndpoint.Path)).Select(k => k.Kid).Contains),
-                Propagation,
+                ClusterHarness.Propagation,
                 $"{node.Options.Node} does not publish both nodes' checkpoint keys");
         }
 
@@ -67,7 +66,7 @@ public sealed class ClusterAuditJwksTests : IAsyncLifetime
         AuditCheckpointFile? read = null;
         await ClusterHarness.EventuallyAsync(
             async () => (read = await AuditCheckpointFile.ReadAsync(checkpoints, (await AuditJwksTests.KeysAsync(Cluster.A, AuditJwksEndpoint.Path)).ToDictionary(k => k.Kid, StringComparer.Ordinal), CancellationToken.None)).Refusal is null,
-            Propagation,
+            ClusterHarness.Propagation,
             "node-a does not publish the key node-b signed its checkpoint with");
 
         Assert.Equal(Cluster.B.Runtime.CheckpointKeys!.Current.Active.Kid, new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(Assert.Single(read!.Checkpoints).Jws).Kid);

@@ -14,7 +14,6 @@ namespace Mandate.Server.Tests.Cluster;
 /// </summary>
 public sealed class ClusterFederationJwksTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(2);
     private readonly string _adminFile = Path.Combine(Path.GetTempPath(), "mdt-fed-" + Guid.NewGuid().ToString("N")[..10]);
     private ClusterHarness? _cluster;
 
@@ -52,7 +51,7 @@ public sealed class ClusterFederationJwksTests : IAsyncLifetime
         IList<JsonWebKey> published = [];
         await ClusterHarness.EventuallyAsync(
             async () => (published = await AuditJwksTests.KeysAsync(Cluster.A, FederationEndpoints.JwksPath)).Any(k => k.Kid == token.Kid),
-            Propagation,
+            ClusterHarness.Propagation,
             "node-a does not publish the federation key node-b signed with");
         Assert.Subset(published.Select(k => k.Kid).ToHashSet(), before.Select(k => k.Kid).ToHashSet());
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(token.EncodedToken, new TokenValidationParameters

@@ -102,6 +102,12 @@ public sealed class ClusterHarness : IAsyncDisposable
         await node.StopAsync();
     }
 
+    /// <summary>
+    /// How long a test waits for a change made on one node to act on the others: a bound for a loaded machine, not the
+    /// propagation target (PostgresNodeTests and the change feed's latency tests measure that).
+    /// </summary>
+    public static readonly TimeSpan Propagation = TimeSpan.FromSeconds(10);
+
     /// <summary>Polls <paramref name="condition"/> every 5 ms until it holds or <paramref name="timeout"/> passes; returns how long it took.</summary>
     public static async Task<TimeSpan> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {

@@ -12,7 +12,6 @@ namespace Mandate.Server.Tests.Cluster;
 /// </summary>
 public sealed class ClusterRs256KeyTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(2);
     private ClusterHarness? _cluster;
 
     private ClusterHarness Cluster => _cluster ?? throw new InvalidOperationException("not started");
@@ -44,7 +43,7 @@ public sealed class ClusterRs256KeyTests : IAsyncLifetime
         {
             await ClusterHarness.EventuallyAsync(
                 async () => kids.All(RsaKids(await node.Http.GetStringAsync(".well-known/jwks.json")).Contains),
-                Propagation,
+                ClusterHarness.Propagation,
                 $"{node.Options.Node} does not publish both nodes' RSA keys");
         }
     }

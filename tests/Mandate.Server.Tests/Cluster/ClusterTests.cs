@@ -12,7 +12,6 @@ namespace Mandate.Server.Tests.Cluster;
 /// </summary>
 public sealed class ClusterTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(2);
     private static readonly string[] OutageChecks = ["store.unavailable", "issue.not_recorded"];
     private ClusterHarness? _cluster;
 
@@ -57,7 +56,7 @@ public sealed class ClusterTests : IAsyncLifetime
             await admin.RevokeAsync("token", IssuedTokens.Read(token).Id, "incident");
         }
 
-        await ClusterHarness.EventuallyAsync(async () => !await Cluster.C.ActiveAsync(token), Propagation, "introspection on node C still says active");
+        await ClusterHarness.EventuallyAsync(async () => !await Cluster.C.ActiveAsync(token), ClusterHarness.Propagation, "introspection on node C still says active");
         IntrospectionReply.AssertInactive(await Cluster.C.IntrospectAsync(token, Cluster.C.Svid(RefundsWorkload)));
         IntrospectionReply.AssertInactive(await Cluster.A.IntrospectAsync(token, Cluster.A.Svid(RefundsWorkload)));
     }
@@ -75,7 +74,7 @@ public sealed class ClusterTests : IAsyncLifetime
 
         // Nodes A and C apply it from the change feed; B made it and already holds it. The nodes share one clock that
         // does not move here, so each delay is zero; other tests' clusters may add theirs, never fewer.
-        await ClusterHarness.EventuallyAsync(() => Task.FromResult(delays.Values.Count(d => Equals(d.Tags["mandate.revocation.target"], "token")) >= 2), Propagation, "two nodes recording the delay");
+        await ClusterHarness.EventuallyAsync(() => Task.FromResult(delays.Values.Count(d => Equals(d.Tags["mandate.revocation.target"], "token")) >= 2), ClusterHarness.Propagation, "two nodes recording the delay");
         Assert.All(delays.Values, d => Assert.True(d.Value >= 0));
     }
 
@@ -89,7 +88,7 @@ public sealed class ClusterTests : IAsyncLifetime
 
         foreach (var node in Cluster.Nodes)
         {
-            await ClusterHarness.EventuallyAsync(async () => (await node.ExchangeAsync(node.RefundRequest())).Status != HttpStatusCode.OK, Propagation, $"{node.Options.Node} still issues to the disabled agent");
+            await ClusterHarness.EventuallyAsync(async () => (await node.ExchangeAsync(node.RefundRequest())).Status != HttpStatusCode.OK, ClusterHarness.Propagation, $"{node.Options.Node} still issues to the disabled agent");
             var refused = await node.ExchangeAsync(node.RefundRequest());
             Assert.Equal("attest.agent_disabled", refused.Member("check_id"));
         }
@@ -99,7 +98,7 @@ public sealed class ClusterTests : IAsyncLifetime
             await admin.EnableAgentAsync(SupportAgent, "rotated");
         }
 
-        await ClusterHarness.EventuallyAsync(async () => (await Cluster.A.ExchangeAsync(Cluster.A.RefundRequest())).Status == HttpStatusCode.OK, Propagation, "node A still refuses the re-enabled agent");
+        await ClusterHarness.EventuallyAsync(async () => (await Cluster.A.ExchangeAsync(Cluster.A.RefundRequest())).Status == HttpStatusCode.OK, ClusterHarness.Propagation, "node A still refuses the re-enabled agent");
     }
 
     [PostgresFact]
@@ -113,7 +112,7 @@ public sealed class ClusterTests : IAsyncLifetime
         var ended = await Cluster.C.EndRunAsync(run, SupportAgent);
         Assert.Equal(HttpStatusCode.OK, ended.Status);
 
-        await ClusterHarness.EventuallyAsync(async () => !await Cluster.A.ActiveAsync(credential), Propagation, "the credential of the ended run is still active on node A");
+        await ClusterHarness.EventuallyAsync(async () => !await Cluster.A.ActiveAsync(credential), ClusterHarness.Propagation, "the credential of the ended run is still active on node A");
         Expect.Refused(await Cluster.A.ExchangeAsync(Cluster.A.InRunRequest(child, ExecutorAgent)), "invalid_request", $"run '{RunExchanges.RunId(child)}' has ended");
         Expect.Refused(await Cluster.B.ExchangeAsync(Cluster.B.RunTokenRequest(run, SupportAgent)), "invalid_request", $"run '{RunExchanges.RunId(run)}' has ended");
     }

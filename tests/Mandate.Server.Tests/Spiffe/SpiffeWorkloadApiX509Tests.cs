@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Mandate.Core.Spiffe;
-using Mandate.Server.Tests.Client;
 using Mandate.Server.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -48,16 +47,20 @@ public sealed class SpiffeWorkloadApiX509Tests : SpiffeBrokerTest
     {
         await RegisterThisProcessAsync(Agent);
         using var client = new SpiffeEndpointClient(EndpointSocket);
+        // After its first message the stream waits on the broker's clock, a bundle refresh hint at a time.
+        var waiting = Broker.Clock.WhenTimerArmedAsync(Broker.Options.Spiffe.BundleRefreshHint);
         using var call = client.FetchX509Svid();
         var first = await SpiffeEndpointClient.FirstAsync(call);
 
         // §4.3: a complete message whenever something in it changes (a bundle key may come first); the SVID is renewed
-        // at half of its 1h lifetime.
+        // at half of its 1h lifetime. The clock moves there once the stream waits, and no further: one renewal.
         using var before = SpiffeEndpointClient.Certificates(first.Svids[0].X509Svid)[0];
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Broker.Clock.Advance(TimeSpan.FromMinutes(30));
         X509Certificate2? after = null;
         for (var messages = 0; after is null && messages < 10; messages++)
         {
-            Assert.True(await ClockDriver.RunAsync(Broker.Clock, call.ResponseStream.MoveNext(CancellationToken.None), TimeSpan.Zero), "the stream ended instead of carrying a renewed SVID");
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)), "the stream ended instead of carrying a renewed SVID");
             var next = Assert.Single(call.ResponseStream.Current.Svids);
             Assert.Equal(Agent, next.SpiffeId);
             var leaf = SpiffeEndpointClient.Certificates(next.X509Svid)[0];

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
+using Mandate.Testing;
 using Npgsql;
 using Xunit;
 
@@ -12,10 +11,10 @@ internal static class ClusterTestServer
     /// <summary>A channel no other test listens or notifies on, so a test hears only its own notifications.</summary>
     public static string PrivateChannel() => "mt_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
 
-    /// <summary>Options for a server nobody listens on (a port just closed): connecting is refused at once.</summary>
+    /// <summary>Options for a server nobody listens on (a port held, never listening): connecting is refused at once.</summary>
     public static PostgresStoreOptions Unreachable(string password = "unreachable-secret") => new()
     {
-        ConnectionString = $"Host=127.0.0.1;Port={ClosedPort()};Username=mandate;Password={password};Database=mandate",
+        ConnectionString = $"Host=127.0.0.1;Port={LoopbackPort.Refused};Username=mandate;Password={password};Database=mandate",
         Schema = "mandate",
         Node = "node-x",
         ConnectTimeout = TimeSpan.FromSeconds(1),
@@ -71,12 +70,4 @@ internal static class ClusterTestServer
         }
     }
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -52,32 +52,55 @@ public sealed class PostgresChangeFeedLatencyTests(ITestOutputHelper output)
         var channel = ClusterTestServer.PrivateChannel();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var blocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var feed = FeedHarness.Start(schema.Options(), channel);
+        // No heartbeat in this test: the feed reads the clock only when it hears a notification, so the clock counts them.
+        var heard = new ReadCountingClock();
+        await using var feed = FeedHarness.Start(schema.Options(), channel, heard, configure: f => f.HeartbeatInterval = TimeSpan.FromMinutes(10));
         await feed.WaitCurrentAsync();
         var before = feed.Count(ChangeTopic.Revocations);
-        feed.Handler = async _ =>
+        var keysBefore = feed.Count(ChangeTopic.Keys);
+        feed.Handler = async topic =>
         {
-            blocked.TrySetResult();
-            await gate.Task;
+            if (topic == ChangeTopic.Revocations)
+            {
+                blocked.TrySetResult();
+                await gate.Task;
+            }
         };
 
         await using var notifier = await ClusterTestServer.OpenAsync();
         await ClusterTestServer.NotifyAsync(notifier, channel, "revocations");
         await blocked.Task.WaitAsync(Bound);
+        var readsBefore = heard.Reads;
 
-        // Fifty separate commits (one transaction would fold identical notifications into one by itself).
+        // Fifty separate commits (one transaction would fold identical notifications into one by itself), then one of
+        // another topic: notifications arrive in commit order, so once that one is heard the burst has been read.
         for (var i = 0; i < 50; i++)
         {
             await ClusterTestServer.NotifyAsync(notifier, channel, "revocations");
         }
 
-        // Let the listen connection read them all while the handler is still busy, then release it.
-        await Task.Delay(300);
+        await ClusterTestServer.NotifyAsync(notifier, channel, "keys");
+        await ClusterTestServer.WaitUntilAsync(() => heard.Reads >= readsBefore + 51, Bound, "the burst read while the handler is busy");
         gate.SetResult();
 
-        await ClusterTestServer.WaitUntilAsync(() => feed.Count(ChangeTopic.Revocations) >= before + 2, Bound, "the burst handled");
+        await ClusterTestServer.WaitUntilAsync(
+            () => feed.Count(ChangeTopic.Revocations) >= before + 2 && feed.Count(ChangeTopic.Keys) > keysBefore, Bound, "the burst handled");
         await Task.Delay(200);
         Assert.Equal(before + 2, feed.Count(ChangeTopic.Revocations));
         Assert.True(feed.Feed.IsCurrent);
+    }
+
+    /// <summary>The system clock, counting how often the time is read.</summary>
+    private sealed class ReadCountingClock : TimeProvider
+    {
+        private int _reads;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            Interlocked.Increment(ref _reads);
+            return base.GetUtcNow();
+        }
     }
 }
