@@ -68,7 +68,7 @@ public sealed class MandateRun : IAsyncDisposable
             new("actor_token", await _identity.GetTokenAsync(cancellationToken)),
             new("actor_token_type", MandateClient.JwtTokenType),
             new(Uri.IsWellFormedUriString(tool, UriKind.Absolute) ? "resource" : "audience", tool),
-            new("scope", string.Join(' ', scopes)),
+            new("scope", ScopeParameter.Join(scopes)),
         ], cancellationToken);
         _credentials[key] = new IssuedCredentialLease(issued, _time.GetUtcNow());
         return issued;
@@ -95,7 +95,7 @@ public sealed class MandateRun : IAsyncDisposable
         };
         if (scopes is { Count: > 0 })
         {
-            form.Add(new("scope", string.Join(' ', scopes)));
+            form.Add(new("scope", ScopeParameter.Join(scopes)));
         }
 
         return new MandateRun(_client, subAgent, await _client.PostTokenAsync(form, cancellationToken), _time);
@@ -121,9 +121,13 @@ public sealed class MandateRun : IAsyncDisposable
         {
             await EndAsync();
         }
-        catch (Exception e) when (e is MandateErrorException or HttpRequestException)
+        catch (MandateErrorException)
         {
             // Disposal must not throw; the run still ends by itself at its maximum duration.
+        }
+        catch (HttpRequestException)
+        {
+            // Unreachable broker: the same, the run ends by itself.
         }
 
         _renewLock.Dispose();
