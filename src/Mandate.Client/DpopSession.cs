@@ -9,7 +9,6 @@ namespace Mandate.Client;
 /// </summary>
 internal sealed class DpopSession
 {
-    private const string TokenPath = "oauth2/token";
     private const string MetadataPath = ".well-known/oauth-authorization-server";
     private readonly TimeProvider _time;
     private Uri? _tokenEndpoint;
@@ -45,7 +44,7 @@ internal sealed class DpopSession
 
     private async Task<HttpResponseMessage> SendAsync(HttpClient http, IReadOnlyList<KeyValuePair<string, string>> form, Uri htu, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, TokenPath) { Content = new FormUrlEncodedContent(form) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, MandateClient.TokenPath) { Content = new FormUrlEncodedContent(form) };
         request.Headers.Add("DPoP", DpopProofSigner.Create(Key, "POST", htu, _time.GetUtcNow(), nonce: _nonce));
         var response = await http.SendAsync(request, cancellationToken);
         // §8.2: the latest nonce a server sent is the one to use next.

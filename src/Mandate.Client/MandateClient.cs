@@ -11,6 +11,7 @@ public sealed partial class MandateClient
 {
     internal const string TxnTokenType = "urn:ietf:params:oauth:token-type:txn_token";
     internal const string JwtTokenType = "urn:ietf:params:oauth:token-type:jwt";
+    internal const string TokenPath = "oauth2/token";
     internal const string ExchangeGrantType = "urn:ietf:params:oauth:grant-type:token-exchange";
     private readonly HttpClient _http;
     private readonly IWorkloadIdentitySource? _identity;
@@ -109,8 +110,9 @@ public sealed partial class MandateClient
     {
         var fields = form.Prepend(new("grant_type", grantType)).Where(f => !string.IsNullOrEmpty(f.Value)).ToList();
         using var response = Dpop is null
-            ? await _http.PostAsync("oauth2/token", new FormUrlEncodedContent(fields), cancellationToken)
+            ? await _http.PostAsync(TokenPath, new FormUrlEncodedContent(fields), cancellationToken)
             : await Dpop.PostTokenAsync(_http, fields, cancellationToken);
+        RefuseRedirect(response, TokenPath);
         using var json = await ReadAsync(response, cancellationToken);
         var scope = fields.FirstOrDefault(f => f.Key == "scope").Value;
         return TokenResponse.Read(json.RootElement, (int)response.StatusCode, scope, exchange);
@@ -119,12 +121,14 @@ public sealed partial class MandateClient
     /// <summary>Asks whether <paramref name="token"/> is active; <paramref name="callerToken"/> is the asking tool's workload identity.</summary>
     public async Task<IntrospectionResponse> IntrospectAsync(string token, string callerToken, CancellationToken cancellationToken = default)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, "oauth2/introspect")
+        const string path = "oauth2/introspect";
+        using var message = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new FormUrlEncodedContent([new("token", token)]),
         };
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", callerToken);
         using var response = await _http.SendAsync(message, cancellationToken);
+        RefuseRedirect(response, path);
         using var json = await ReadAsync(response, cancellationToken);
         // RFC 7662 §2.2: active is a REQUIRED boolean.
         if (json.RootElement.ValueKind != JsonValueKind.Object || !json.RootElement.TryGetProperty("active", out var active)
@@ -139,15 +143,35 @@ public sealed partial class MandateClient
     /// <summary>Revokes <paramref name="token"/>; <paramref name="callerToken"/> is the workload identity of its agent or tool.</summary>
     public async Task RevokeAsync(string token, string callerToken, CancellationToken cancellationToken = default)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, "oauth2/revoke")
+        const string path = "oauth2/revoke";
+        using var message = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new FormUrlEncodedContent([new("token", token)]),
         };
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", callerToken);
         using var response = await _http.SendAsync(message, cancellationToken);
+        RefuseRedirect(response, path);
         if (!response.IsSuccessStatusCode)
         {
             (await ReadAsync(response, cancellationToken)).Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Only the broker's own address answers: a redirect (followed by the HttpClient or not) is refused, so no credential
+    /// from another address is taken, and the refusal says how to stop identity tokens from being re-sent at all.
+    /// </summary>
+    private void RefuseRedirect(HttpResponseMessage response, string path)
+    {
+        var status = (int)response.StatusCode;
+        var asked = _http.BaseAddress is { } broker ? new Uri(broker, path) : null;
+        var answered = response.RequestMessage?.RequestUri;
+        if (status is >= 300 and < 400 || (asked is not null && answered is not null && answered != asked))
+        {
+            throw new MandateErrorException(
+                "invalid_response",
+                $"the broker at {asked} redirected the request (HTTP {status}{(answered != asked ? ", answered by another address" : "")}); set the HttpClient's BaseAddress to the broker itself and give it a handler with AllowAutoRedirect = false, so identity tokens are never sent on to another address",
+                status);
         }
     }
 
