@@ -46,7 +46,7 @@ internal sealed class DpopSession
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, MandateClient.TokenPath) { Content = new FormUrlEncodedContent(form) };
         request.Headers.Add("DPoP", DpopProofSigner.Create(Key, "POST", htu, _time.GetUtcNow(), nonce: _nonce));
-        var response = await http.SendAsync(request, cancellationToken);
+        var response = await BoundedAnswer.SendAsync(http, request, cancellationToken);
         // §8.2: the latest nonce a server sent is the one to use next.
         if (response.Headers.TryGetValues("DPoP-Nonce", out var nonces) && nonces.FirstOrDefault() is { Length: > 0 } nonce)
         {
@@ -63,7 +63,7 @@ internal sealed class DpopSession
             return false;
         }
 
-        // The body is buffered by HttpClient, so the caller can read it again.
+        // The body is buffered (BoundedAnswer), so the caller can read it again.
         try
         {
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
@@ -87,7 +87,8 @@ internal sealed class DpopSession
 
         // The broker checks htu against its advertised token_endpoint (RFC 8414), not the address the
         // client happened to connect to, which differs behind proxies and port mappings.
-        using var response = await http.GetAsync(MetadataPath, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, MetadataPath);
+        using var response = await BoundedAnswer.SendAsync(http, request, cancellationToken);
         using var json = await MandateClient.ReadAsync(response, cancellationToken);
         if (!json.RootElement.TryGetProperty("token_endpoint", out var endpoint) || endpoint.ValueKind != JsonValueKind.String
             || !Uri.TryCreate(endpoint.GetString(), UriKind.Absolute, out var uri))

@@ -110,12 +110,18 @@ public sealed partial class MandateClient
     {
         var fields = form.Prepend(new("grant_type", grantType)).Where(f => !string.IsNullOrEmpty(f.Value)).ToList();
         using var response = Dpop is null
-            ? await _http.PostAsync(TokenPath, new FormUrlEncodedContent(fields), cancellationToken)
+            ? await PostFormAsync(fields, cancellationToken)
             : await Dpop.PostTokenAsync(_http, fields, cancellationToken);
         RefuseRedirect(response, TokenPath);
         using var json = await ReadAsync(response, cancellationToken);
         var scope = fields.FirstOrDefault(f => f.Key == "scope").Value;
         return TokenResponse.Read(json.RootElement, (int)response.StatusCode, scope, exchange);
+    }
+
+    private async Task<HttpResponseMessage> PostFormAsync(IReadOnlyList<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, TokenPath) { Content = new FormUrlEncodedContent(fields) };
+        return await BoundedAnswer.SendAsync(_http, request, cancellationToken);
     }
 
     /// <summary>Asks whether <paramref name="token"/> is active; <paramref name="callerToken"/> is the asking tool's workload identity.</summary>
@@ -127,7 +133,7 @@ public sealed partial class MandateClient
             Content = new FormUrlEncodedContent([new("token", token)]),
         };
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", callerToken);
-        using var response = await _http.SendAsync(message, cancellationToken);
+        using var response = await BoundedAnswer.SendAsync(_http, message, cancellationToken);
         RefuseRedirect(response, path);
         using var json = await ReadAsync(response, cancellationToken);
         // RFC 7662 §2.2: active is a REQUIRED boolean.
@@ -149,7 +155,7 @@ public sealed partial class MandateClient
             Content = new FormUrlEncodedContent([new("token", token)]),
         };
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", callerToken);
-        using var response = await _http.SendAsync(message, cancellationToken);
+        using var response = await BoundedAnswer.SendAsync(_http, message, cancellationToken);
         RefuseRedirect(response, path);
         if (!response.IsSuccessStatusCode)
         {

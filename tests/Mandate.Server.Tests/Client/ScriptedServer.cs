@@ -9,10 +9,17 @@ using Microsoft.Extensions.Logging;
 
 namespace Mandate.Server.Tests.Client;
 
-/// <summary>One scripted answer: status, body and its content type, extra response headers; <see cref="Hang"/> never answers.</summary>
+/// <summary>
+/// One scripted answer: status, body and its content type, extra response headers. <see cref="Hang"/> never answers;
+/// <see cref="BodyRepeats"/> sends the body that many times (chunked); <see cref="StallAfterBody"/> then never ends it.
+/// </summary>
 internal sealed record ScriptedAnswer(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null)
 {
     public bool Hang { get; init; }
+
+    public int BodyRepeats { get; init; } = 1;
+
+    public bool StallAfterBody { get; init; }
 
     public static ScriptedAnswer Json(int status, string body, params (string Name, string Value)[] headers) =>
         new(status, body, Headers: headers.ToDictionary(h => h.Name, h => h.Value));
@@ -92,13 +99,7 @@ internal sealed class ScriptedServer : IAsyncDisposable
         var answer = _answers[Math.Min(Interlocked.Increment(ref _next) - 1, _answers.Length - 1)];
         if (answer.Hang)
         {
-            // Never answers: the client's own timeout or cancellation must end the call.
-            var abandoned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            await using (http.RequestAborted.Register(() => abandoned.TrySetResult()))
-            {
-                await abandoned.Task;
-            }
-
+            await AbandonedAsync(http);
             return;
         }
 
@@ -109,6 +110,25 @@ internal sealed class ScriptedServer : IAsyncDisposable
             http.Response.Headers.Append(name, value);
         }
 
-        await http.Response.WriteAsync(answer.Body);
+        for (var i = 0; i < answer.BodyRepeats && !http.RequestAborted.IsCancellationRequested; i++)
+        {
+            await http.Response.WriteAsync(answer.Body, http.RequestAborted);
+        }
+
+        if (answer.StallAfterBody)
+        {
+            await http.Response.Body.FlushAsync(http.RequestAborted);
+            await AbandonedAsync(http);
+        }
+    }
+
+    /// <summary>Waits until the client gives up: its own timeout or cancellation must end the call.</summary>
+    private static async Task AbandonedAsync(HttpContext http)
+    {
+        var abandoned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (http.RequestAborted.Register(() => abandoned.TrySetResult()))
+        {
+            await abandoned.Task;
+        }
     }
 }

@@ -101,6 +101,31 @@ public sealed class TokenResponseClientTests
         Assert.Contains(described, failure.Description, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(200)]
+    [InlineData(502)]
+    public async Task Exchange_AnswerThatNeverEnds_ThrowsInvalidResponseAfterAtMostOneMebibyte(int status)
+    {
+        // Chunked, no Content-Length: 64 MiB of padding unless the client stops reading.
+        await using var broker = await ScriptedServer.StartAsync(new ScriptedAnswer(status, new string(' ', 64 * 1024)) { BodyRepeats = 1024 });
+
+        var failure = await Assert.ThrowsAsync<MandateErrorException>(() => Client(broker).ExchangeAsync(Request()));
+
+        Assert.Equal(("invalid_response", status), (failure.Error, failure.Status));
+        Assert.Contains("larger than 1024 KiB", failure.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exchange_AnswerThatStallsMidBody_EndsWithTheHttpClientsTimeout()
+    {
+        await using var broker = await ScriptedServer.StartAsync(new ScriptedAnswer(200, """{"access_token":""") { StallAfterBody = true });
+        using var http = new HttpClient { BaseAddress = broker.Address, Timeout = TimeSpan.FromMilliseconds(300) };
+
+        var timeout = await Assert.ThrowsAsync<TaskCanceledException>(() => new MandateClient(http).ExchangeAsync(Request()));
+
+        Assert.IsType<TimeoutException>(timeout.InnerException);
+    }
+
     [Fact]
     public async Task Exchange_PendingWithANonNumericInterval_IsPendingWithTheDefaultInterval()
     {
