@@ -13,7 +13,8 @@ public sealed partial class MandateClient
     /// <see cref="TimeProvider"/>) before each poll, and returns the credential once approved. <c>slow_down</c> adds
     /// 5 seconds to the interval (CIBA §11); <c>authorization_pending</c> keeps waiting. Throws
     /// <see cref="MandateErrorException"/> with <c>access_denied</c> when denied, <c>expired_token</c> when the approval
-    /// expired unanswered (also without asking once its <c>expires_in</c> has passed), and any other refusal as is.
+    /// expired unanswered (also without waiting when the next poll would come after its <c>expires_in</c>), and any other
+    /// refusal as is. A client with a DPoP key polls with a proof by it (RFC 9449 §5).
     /// </summary>
     /// <param name="pending">From <see cref="MandateApprovalPendingException.Pending"/>.</param>
     /// <param name="actorToken">The agent's workload identity (JWT-SVID) that asked; only it may collect.</param>

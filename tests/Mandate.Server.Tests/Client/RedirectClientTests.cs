@@ -8,17 +8,15 @@ namespace Mandate.Server.Tests.Client;
 /// </summary>
 public sealed class RedirectClientTests
 {
-    private const string Issued = """{"access_token":"test-value-1","issued_token_type":"urn:ietf:params:oauth:token-type:access_token","token_type":"Bearer","expires_in":300,"scope":"refunds:write"}""";
-
     [Theory]
     [InlineData(307)]
     [InlineData(308)]
     public async Task Exchange_RedirectFollowedByTheHttpClient_TakesNoCredentialFromTheOtherAddress(int status)
     {
-        await using var elsewhere = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, Issued));
+        await using var elsewhere = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, ScriptedExchange.Issued));
         await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(status, "", ("Location", new Uri(elsewhere.Address, "oauth2/token").ToString())));
 
-        var refusal = await Assert.ThrowsAsync<MandateErrorException>(() => new MandateClient(broker.Client()).ExchangeAsync(Request()));
+        var refusal = await Assert.ThrowsAsync<MandateErrorException>(() => new MandateClient(broker.Client()).ExchangeAsync(ScriptedExchange.Request()));
 
         Assert.Equal("invalid_response", refusal.Error);
         Assert.Contains("AllowAutoRedirect = false", refusal.Description, StringComparison.Ordinal);
@@ -31,13 +29,13 @@ public sealed class RedirectClientTests
     [InlineData(308)]
     public async Task Exchange_RedirectWithAHandlerThatDoesNotFollow_SendsNothingOnAndThrowsInvalidResponse(int status)
     {
-        await using var elsewhere = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, Issued));
+        await using var elsewhere = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, ScriptedExchange.Issued));
         await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(status, "", ("Location", new Uri(elsewhere.Address, "oauth2/token").ToString())));
         using var key = DpopKey.Create();
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = broker.Address };
         var client = new MandateClient(http, new MandateClientOptions { DpopKey = key, TokenEndpoint = new Uri(broker.Address, "oauth2/token") });
 
-        var refusal = await Assert.ThrowsAsync<MandateErrorException>(() => client.ExchangeAsync(Request()));
+        var refusal = await Assert.ThrowsAsync<MandateErrorException>(() => client.ExchangeAsync(ScriptedExchange.Request()));
 
         Assert.Equal(("invalid_response", status), (refusal.Error, refusal.Status));
         Assert.Single(broker.Received);
@@ -54,12 +52,4 @@ public sealed class RedirectClientTests
 
         Assert.Equal("invalid_response", refusal.Error);
     }
-
-    private static CredentialRequest Request() => new()
-    {
-        ActorToken = "test-value-2",
-        SubjectToken = "test-value-3",
-        Tool = "https://refunds.acme.example",
-        Scopes = ["refunds:write"],
-    };
 }

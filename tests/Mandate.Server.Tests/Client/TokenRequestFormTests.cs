@@ -12,15 +12,13 @@ namespace Mandate.Server.Tests.Client;
 /// </summary>
 public sealed class TokenRequestFormTests
 {
-    private const string Issued = """{"access_token":"test-value-1","issued_token_type":"urn:ietf:params:oauth:token-type:access_token","token_type":"Bearer","expires_in":300,"scope":"refunds:write"}""";
-
     [Fact]
     public async Task Exchange_ReservedCharactersInScopeAndResource_AreFormEncodedAndArriveIntact()
     {
-        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, Issued));
+        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, ScriptedExchange.Issued));
         const string resource = "https://refunds.acme.example/v1?region=eu&tier=a+b";
 
-        await new MandateClient(broker.Client()).ExchangeAsync(Request() with { Tool = resource, Scopes = ["refunds:write", "files:/a?b=c&d+e%f"] });
+        await new MandateClient(broker.Client()).ExchangeAsync(ScriptedExchange.Request() with { Tool = resource, Scopes = ["refunds:write", "files:/a?b=c&d+e%f"] });
 
         var sent = Assert.Single(broker.Received);
         Assert.Equal(resource, Single(sent, "resource"));
@@ -32,9 +30,9 @@ public sealed class TokenRequestFormTests
     [Fact]
     public async Task Exchange_EmptyTenantAndRepeatedScopes_SendsEveryParameterOnceAndNoneEmpty()
     {
-        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, Issued));
+        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, ScriptedExchange.Issued));
 
-        await new MandateClient(broker.Client()).ExchangeAsync(Request() with { Tenant = "", Run = "", Scopes = ["refunds:write", "refunds:write"] });
+        await new MandateClient(broker.Client()).ExchangeAsync(ScriptedExchange.Request() with { Tenant = "", Run = "", Scopes = ["refunds:write", "refunds:write"] });
 
         var form = Assert.Single(broker.Received).Form;
         // RFC 6749 §3.1: a parameter sent without a value counts as omitted, and none may be sent twice.
@@ -51,10 +49,10 @@ public sealed class TokenRequestFormTests
     [InlineData("réfunds:write")]
     public async Task Exchange_ScopeThatIsNotOneScopeToken_IsRefusedBeforeAnythingIsSent(string scope)
     {
-        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, Issued));
+        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, ScriptedExchange.Issued));
 
         // RFC 6749 §3.3: scope-token = 1*NQCHAR; a space would split it into two scopes the caller did not name.
-        await Assert.ThrowsAsync<ArgumentException>(() => new MandateClient(broker.Client()).ExchangeAsync(Request() with { Scopes = [scope] }));
+        await Assert.ThrowsAsync<ArgumentException>(() => new MandateClient(broker.Client()).ExchangeAsync(ScriptedExchange.Request() with { Scopes = [scope] }));
 
         Assert.Empty(broker.Received);
     }
@@ -65,7 +63,7 @@ public sealed class TokenRequestFormTests
     public async Task CredentialHandler_TokenTypeBearerInAnyCase_SendsTheCredentialAsBearer(string tokenType, string authorization)
     {
         await using var tool = await ScriptedServer.StartAsync(new ScriptedAnswer(200, "ok", "text/plain"));
-        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, RunToken()), ScriptedAnswer.Json(200, Issued.Replace("\"Bearer\"", $"\"{tokenType}\"", StringComparison.Ordinal)));
+        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, RunToken()), ScriptedAnswer.Json(200, ScriptedExchange.Issued.Replace("\"Bearer\"", $"\"{tokenType}\"", StringComparison.Ordinal)));
         await using var run = await Client(broker).StartRunAsync(null, ["refunds:write"]);
         using var http = new HttpClient(new MandateCredentialHandler(run, tool.Address.ToString(), ["refunds:write"]) { InnerHandler = new SocketsHttpHandler() });
 
@@ -81,7 +79,7 @@ public sealed class TokenRequestFormTests
     {
         // RFC 6749 §7.1: the client MUST NOT use an access token if it does not understand the token type.
         await using var tool = await ScriptedServer.StartAsync(new ScriptedAnswer(200, "ok", "text/plain"));
-        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, RunToken()), ScriptedAnswer.Json(200, Issued.Replace("\"Bearer\"", $"\"{tokenType}\"", StringComparison.Ordinal)));
+        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, RunToken()), ScriptedAnswer.Json(200, ScriptedExchange.Issued.Replace("\"Bearer\"", $"\"{tokenType}\"", StringComparison.Ordinal)));
         await using var run = await Client(broker).StartRunAsync(null, ["refunds:write"]);
         using var http = new HttpClient(new MandateCredentialHandler(run, tool.Address.ToString(), ["refunds:write"]) { InnerHandler = new SocketsHttpHandler() });
 
@@ -100,7 +98,7 @@ public sealed class TokenRequestFormTests
         using var key = DpopKey.Create();
         var client = new MandateClient(broker.Client(), new MandateClientOptions { DpopKey = key, TokenEndpoint = new Uri(broker.Address, "oauth2/token?x=1#f") });
 
-        var refusal = await Assert.ThrowsAsync<MandateErrorException>(() => client.ExchangeAsync(Request()));
+        var refusal = await Assert.ThrowsAsync<MandateErrorException>(() => client.ExchangeAsync(ScriptedExchange.Request()));
 
         Assert.Equal(("use_dpop_nonce", 400), (refusal.Error, refusal.Status));
         Assert.Equal(2, broker.Received.Count);
@@ -119,16 +117,8 @@ public sealed class TokenRequestFormTests
     private static string RunToken()
     {
         var token = "e30." + Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes("""{"txn":"run_1"}""")) + ".c2ln";
-        return Issued.Replace("test-value-1", token, StringComparison.Ordinal).Replace("urn:ietf:params:oauth:token-type:access_token", "urn:ietf:params:oauth:token-type:txn_token", StringComparison.Ordinal);
+        return ScriptedExchange.Issued.Replace("test-value-1", token, StringComparison.Ordinal).Replace("urn:ietf:params:oauth:token-type:access_token", "urn:ietf:params:oauth:token-type:txn_token", StringComparison.Ordinal);
     }
 
     private static string Single(ScriptedRequest request, string name) => Assert.Single(request.Form, f => f.Name == name).Value;
-
-    private static CredentialRequest Request() => new()
-    {
-        ActorToken = "test-value-2",
-        SubjectToken = "test-value-3",
-        Tool = "https://refunds.acme.example",
-        Scopes = ["refunds:write"],
-    };
 }

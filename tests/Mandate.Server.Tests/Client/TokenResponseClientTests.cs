@@ -8,8 +8,6 @@ namespace Mandate.Server.Tests.Client;
 /// </summary>
 public sealed class TokenResponseClientTests
 {
-    private const string Issued = """{"access_token":"test-value-1","issued_token_type":"urn:ietf:params:oauth:token-type:access_token","token_type":"Bearer","expires_in":300,"scope":"refunds:write"}""";
-
     public static TheoryData<string, string> BrokenSuccesses => new()
     {
         // RFC 8693 §2.2.1: issued_token_type is REQUIRED.
@@ -32,7 +30,7 @@ public sealed class TokenResponseClientTests
     {
         await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, body));
 
-        var failure = await Assert.ThrowsAsync<MandateErrorException>(() => Client(broker).ExchangeAsync(Request()));
+        var failure = await Assert.ThrowsAsync<MandateErrorException>(() => Client(broker).ExchangeAsync(ScriptedExchange.Request()));
 
         Assert.Equal(("invalid_response", 200), (failure.Error, failure.Status));
         Assert.Contains(named, failure.Description, StringComparison.Ordinal);
@@ -50,7 +48,7 @@ public sealed class TokenResponseClientTests
         var body = """{"access_token":"test-value-1","issued_token_type":"urn:ietf:params:oauth:token-type:access_token","token_type":"Bearer","scope":"refunds:write" """ + member + "}";
         await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, body));
 
-        var credential = await Client(broker).ExchangeAsync(Request());
+        var credential = await Client(broker).ExchangeAsync(ScriptedExchange.Request());
 
         Assert.Equal(seconds, credential.ExpiresIn);
     }
@@ -61,7 +59,7 @@ public sealed class TokenResponseClientTests
         // RFC 8693 §2.2.1: scope is OPTIONAL when identical to the scope requested.
         await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, """{"access_token":"test-value-1","issued_token_type":"urn:ietf:params:oauth:token-type:access_token","token_type":"Bearer","expires_in":60}"""));
 
-        var credential = await Client(broker).ExchangeAsync(Request() with { Scopes = ["refunds:read", "refunds:write"] });
+        var credential = await Client(broker).ExchangeAsync(ScriptedExchange.Request() with { Scopes = ["refunds:read", "refunds:write"] });
 
         Assert.Equal("refunds:read refunds:write", credential.Scope);
     }
@@ -70,9 +68,9 @@ public sealed class TokenResponseClientTests
     public async Task Exchange_TokenTypeInAnotherCase_IsStillDpop()
     {
         // RFC 6749 §7.1 / RFC 9449 §5: token_type values are compared case-insensitively.
-        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, Issued.Replace("\"Bearer\"", "\"dpop\"", StringComparison.Ordinal)));
+        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, ScriptedExchange.Issued.Replace("\"Bearer\"", "\"dpop\"", StringComparison.Ordinal)));
 
-        var credential = await Client(broker).ExchangeAsync(Request());
+        var credential = await Client(broker).ExchangeAsync(ScriptedExchange.Request());
 
         Assert.True(credential.IsDpopBound);
     }
@@ -95,7 +93,7 @@ public sealed class TokenResponseClientTests
     {
         await using var broker = await ScriptedServer.StartAsync(new ScriptedAnswer(status, body, contentType));
 
-        var failure = await Assert.ThrowsAsync<MandateErrorException>(() => Client(broker).ExchangeAsync(Request()));
+        var failure = await Assert.ThrowsAsync<MandateErrorException>(() => Client(broker).ExchangeAsync(ScriptedExchange.Request()));
 
         Assert.Equal((error, status), (failure.Error, failure.Status));
         Assert.Contains(described, failure.Description, StringComparison.Ordinal);
@@ -109,7 +107,7 @@ public sealed class TokenResponseClientTests
         // Chunked, no Content-Length: 64 MiB of padding unless the client stops reading.
         await using var broker = await ScriptedServer.StartAsync(new ScriptedAnswer(status, new string(' ', 64 * 1024)) { BodyRepeats = 1024 });
 
-        var failure = await Assert.ThrowsAsync<MandateErrorException>(() => Client(broker).ExchangeAsync(Request()));
+        var failure = await Assert.ThrowsAsync<MandateErrorException>(() => Client(broker).ExchangeAsync(ScriptedExchange.Request()));
 
         Assert.Equal(("invalid_response", status), (failure.Error, failure.Status));
         Assert.Contains("larger than 1024 KiB", failure.Description, StringComparison.Ordinal);
@@ -121,7 +119,7 @@ public sealed class TokenResponseClientTests
         await using var broker = await ScriptedServer.StartAsync(new ScriptedAnswer(200, """{"access_token":""") { StallAfterBody = true });
         using var http = new HttpClient { BaseAddress = broker.Address, Timeout = TimeSpan.FromMilliseconds(300) };
 
-        var timeout = await Assert.ThrowsAsync<TaskCanceledException>(() => new MandateClient(http).ExchangeAsync(Request()));
+        var timeout = await Assert.ThrowsAsync<TaskCanceledException>(() => new MandateClient(http).ExchangeAsync(ScriptedExchange.Request()));
 
         Assert.IsType<TimeoutException>(timeout.InnerException);
     }
@@ -132,7 +130,7 @@ public sealed class TokenResponseClientTests
         // CIBA §7.3: interval is a number of seconds, 5 when absent.
         await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(400, """{"error":"authorization_pending","auth_req_id":"areq_1","interval":"soon","expires_in":-1}"""));
 
-        var pending = await Assert.ThrowsAsync<MandateApprovalPendingException>(() => Client(broker).ExchangeAsync(Request()));
+        var pending = await Assert.ThrowsAsync<MandateApprovalPendingException>(() => Client(broker).ExchangeAsync(ScriptedExchange.Request()));
 
         Assert.Equal(("areq_1", TimeSpan.FromSeconds(5), TimeSpan.Zero), (pending.Pending.AuthReqId, pending.Pending.Interval, pending.Pending.ExpiresIn));
     }
@@ -157,7 +155,7 @@ public sealed class TokenResponseClientTests
     [InlineData("a.eyJ0eG4iOjd9.c")]
     public async Task StartRun_RunTokenWithoutAReadableTxn_ThrowsInvalidResponse(string runToken)
     {
-        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, Issued.Replace("test-value-1", runToken, StringComparison.Ordinal)));
+        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, ScriptedExchange.Issued.Replace("test-value-1", runToken, StringComparison.Ordinal)));
         var client = new MandateClient(broker.Client(), WorkloadIdentity.From(_ => ValueTask.FromResult("test-value-2")));
 
         var failure = await Assert.ThrowsAsync<MandateErrorException>(() => client.StartRunAsync(null, ["refunds:write"]));
@@ -166,12 +164,4 @@ public sealed class TokenResponseClientTests
     }
 
     private static MandateClient Client(ScriptedServer broker) => new(broker.Client());
-
-    private static CredentialRequest Request() => new()
-    {
-        ActorToken = "test-value-2",
-        SubjectToken = "test-value-3",
-        Tool = "https://refunds.acme.example",
-        Scopes = ["refunds:write"],
-    };
 }
