@@ -78,7 +78,7 @@ public sealed partial class MandateClient
             new("subject_token_type", JwtTokenType),
             new("actor_token", request.ActorToken),
             new("actor_token_type", JwtTokenType),
-            new(Uri.IsWellFormedUriString(request.Tool, UriKind.Absolute) ? "resource" : "audience", request.Tool),
+            ToolParameter.For(request.Tool),
             new("scope", ScopeParameter.Join(request.Scopes)),
         };
         if (request.Tenant is not null)

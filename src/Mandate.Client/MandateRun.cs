@@ -54,6 +54,8 @@ public sealed class MandateRun : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(scopes);
         ObjectDisposedException.ThrowIf(_ended, this);
+        var toolParameter = ToolParameter.For(tool);
+        var scope = ScopeParameter.Join(scopes);
         var key = CacheKey(tool, scopes);
         if (_credentials.TryGetValue(key, out var cached) && cached.IsFresh(_time.GetUtcNow()))
         {
@@ -67,8 +69,8 @@ public sealed class MandateRun : IAsyncDisposable
             new("subject_token_type", MandateClient.TxnTokenType),
             new("actor_token", await _identity.GetTokenAsync(cancellationToken)),
             new("actor_token_type", MandateClient.JwtTokenType),
-            new(Uri.IsWellFormedUriString(tool, UriKind.Absolute) ? "resource" : "audience", tool),
-            new("scope", ScopeParameter.Join(scopes)),
+            toolParameter,
+            new("scope", scope),
         ], cancellationToken);
         _credentials[key] = new IssuedCredentialLease(issued, _time.GetUtcNow());
         return issued;

@@ -57,6 +57,17 @@ public sealed class TokenRequestFormTests
         Assert.Empty(broker.Received);
     }
 
+    [Fact]
+    public async Task Exchange_ResourceWithAFragment_IsRefusedBeforeAnythingIsSent()
+    {
+        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, ScriptedExchange.Issued));
+
+        // RFC 8707 §2: the resource URI MUST NOT include a fragment component.
+        await Assert.ThrowsAsync<ArgumentException>(() => new MandateClient(broker.Client()).ExchangeAsync(ScriptedExchange.Request() with { Tool = "https://refunds.acme.example/#v1" }));
+
+        Assert.Empty(broker.Received);
+    }
+
     [Theory]
     [InlineData("bearer", "Bearer test-value-1")]
     [InlineData("BEARER", "Bearer test-value-1")]
