@@ -5,11 +5,22 @@ namespace Mandate.Client;
 /// <summary>Puts a credential on a request: <c>Bearer</c>, or <c>DPoP</c> with a fresh proof for this method and URL (RFC 9449 §7.1).</summary>
 internal static class CredentialAttachment
 {
+    private const string BearerTokenType = "Bearer";
+
     public static void Apply(HttpRequestMessage request, IssuedCredential credential, MandateRun run)
     {
         request.Headers.Remove("DPoP");
         if (!credential.IsDpopBound)
         {
+            // RFC 6749 §7.1: the client MUST NOT use an access token if it does not understand the token type.
+            if (!string.Equals(credential.TokenType, BearerTokenType, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new MandateErrorException(
+                    "invalid_response",
+                    $"the broker issued a credential of token_type '{credential.TokenType}', which is not an access token to send on a request (RFC 6749 §7.1); read it with GetIssuedCredentialAsync instead",
+                    0);
+            }
+
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential.AccessToken);
             return;
         }

@@ -9,7 +9,6 @@ namespace Mandate.Client;
 /// </summary>
 internal sealed class DpopSession
 {
-    private const string TokenPath = "oauth2/token";
     private const string MetadataPath = ".well-known/oauth-authorization-server";
     private readonly TimeProvider _time;
     private Uri? _tokenEndpoint;
@@ -45,9 +44,9 @@ internal sealed class DpopSession
 
     private async Task<HttpResponseMessage> SendAsync(HttpClient http, IReadOnlyList<KeyValuePair<string, string>> form, Uri htu, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, TokenPath) { Content = new FormUrlEncodedContent(form) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, MandateClient.TokenPath) { Content = new FormUrlEncodedContent(form) };
         request.Headers.Add("DPoP", DpopProofSigner.Create(Key, "POST", htu, _time.GetUtcNow(), nonce: _nonce));
-        var response = await http.SendAsync(request, cancellationToken);
+        var response = await BoundedAnswer.SendAsync(http, request, cancellationToken);
         // §8.2: the latest nonce a server sent is the one to use next.
         if (response.Headers.TryGetValues("DPoP-Nonce", out var nonces) && nonces.FirstOrDefault() is { Length: > 0 } nonce)
         {
@@ -64,7 +63,7 @@ internal sealed class DpopSession
             return false;
         }
 
-        // The body is buffered by HttpClient, so the caller can read it again.
+        // The body is buffered (BoundedAnswer), so the caller can read it again.
         try
         {
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
@@ -88,7 +87,8 @@ internal sealed class DpopSession
 
         // The broker checks htu against its advertised token_endpoint (RFC 8414), not the address the
         // client happened to connect to, which differs behind proxies and port mappings.
-        using var response = await http.GetAsync(MetadataPath, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, MetadataPath);
+        using var response = await BoundedAnswer.SendAsync(http, request, cancellationToken);
         using var json = await MandateClient.ReadAsync(response, cancellationToken);
         if (!json.RootElement.TryGetProperty("token_endpoint", out var endpoint) || endpoint.ValueKind != JsonValueKind.String
             || !Uri.TryCreate(endpoint.GetString(), UriKind.Absolute, out var uri))

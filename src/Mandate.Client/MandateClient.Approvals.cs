@@ -13,7 +13,8 @@ public sealed partial class MandateClient
     /// <see cref="TimeProvider"/>) before each poll, and returns the credential once approved. <c>slow_down</c> adds
     /// 5 seconds to the interval (CIBA §11); <c>authorization_pending</c> keeps waiting. Throws
     /// <see cref="MandateErrorException"/> with <c>access_denied</c> when denied, <c>expired_token</c> when the approval
-    /// expired unanswered (also without asking once its <c>expires_in</c> has passed), and any other refusal as is.
+    /// expired unanswered (also without waiting when the next poll would come after its <c>expires_in</c>), and any other
+    /// refusal as is. A client with a DPoP key polls with a proof by it (RFC 9449 §5).
     /// </summary>
     /// <param name="pending">From <see cref="MandateApprovalPendingException.Pending"/>.</param>
     /// <param name="actorToken">The agent's workload identity (JWT-SVID) that asked; only it may collect.</param>
@@ -23,19 +24,26 @@ public sealed partial class MandateClient
         ArgumentNullException.ThrowIfNull(pending);
         ArgumentException.ThrowIfNullOrEmpty(actorToken);
         var interval = pending.Interval > TimeSpan.Zero ? pending.Interval : SlowDownIncrement;
-        var deadline = pending.ExpiresIn > TimeSpan.Zero ? _time.GetUtcNow() + pending.ExpiresIn : (DateTimeOffset?)null;
+        var deadline = pending.ExpiresIn > TimeSpan.Zero ? _time.GetUtcNow() + pending.ExpiresIn : DateTimeOffset.MaxValue;
         while (true)
         {
-            await Task.Delay(interval, _time, cancellationToken);
-            if (_time.GetUtcNow() > deadline)
+            if (deadline - _time.GetUtcNow() < interval)
             {
-                // The broker would answer expired_token; no need to ask it past the approval's lifetime.
+                // The next poll would come after the approval expired: the broker would answer expired_token, so the
+                // wait ends now instead of outliving the approval's expires_in.
                 throw new MandateErrorException("expired_token", $"approval '{pending.AuthReqId}' expired unanswered; make a new token request", 0);
             }
 
+            await WaitAsync(interval, cancellationToken);
             try
             {
-                return await PostPollAsync(pending.AuthReqId, actorToken, cancellationToken);
+                // CIBA §10.1 token request; the actor_token proves the poller is the agent that asked, and a DPoP
+                // client's proof collects the credential bound to the key the request was made with (RFC 9449 §5).
+                return await SendTokenRequestAsync(
+                    CibaGrantType,
+                    [new("auth_req_id", pending.AuthReqId), new("actor_token", actorToken), new("actor_token_type", JwtTokenType)],
+                    exchange: false,
+                    cancellationToken);
             }
             catch (MandateErrorException e) when (e.Error == MandateApprovalPendingException.AuthorizationPending)
             {
@@ -48,20 +56,16 @@ public sealed partial class MandateClient
         }
     }
 
-    private async Task<IssuedCredential> PostPollAsync(string authReqId, string actorToken, CancellationToken cancellationToken)
+    /// <summary>Waits on the client's clock, in steps a timer accepts, however long an interval the broker asked for.</summary>
+    private async Task WaitAsync(TimeSpan interval, CancellationToken cancellationToken)
     {
-        // CIBA §10.1 token request; the actor_token proves the poller is the agent that asked.
-        using var response = await _http.PostAsync(
-            "oauth2/token",
-            new FormUrlEncodedContent(
-            [
-                new("grant_type", CibaGrantType),
-                new("auth_req_id", authReqId),
-                new("actor_token", actorToken),
-                new("actor_token_type", JwtTokenType),
-            ]),
-            cancellationToken);
-        using var json = await ReadAsync(response, cancellationToken);
-        return ReadCredential(json.RootElement);
+        var until = _time.GetUtcNow() + interval;
+        for (var left = interval; left > TimeSpan.Zero; left = until - _time.GetUtcNow())
+        {
+            await Task.Delay(left < MaxTimerWait ? left : MaxTimerWait, _time, cancellationToken);
+        }
     }
+
+    /// <summary>Task.Delay refuses waits beyond about 49 days; a day at a time stays well within.</summary>
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(1);
 }

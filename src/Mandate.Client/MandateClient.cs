@@ -11,6 +11,8 @@ public sealed partial class MandateClient
 {
     internal const string TxnTokenType = "urn:ietf:params:oauth:token-type:txn_token";
     internal const string JwtTokenType = "urn:ietf:params:oauth:token-type:jwt";
+    internal const string TokenPath = "oauth2/token";
+    internal const string ExchangeGrantType = "urn:ietf:params:oauth:grant-type:token-exchange";
     private readonly HttpClient _http;
     private readonly IWorkloadIdentitySource? _identity;
     private readonly TimeProvider _time;
@@ -59,7 +61,7 @@ public sealed partial class MandateClient
             new("actor_token", actor),
             new("actor_token_type", JwtTokenType),
             new("requested_token_type", TxnTokenType),
-            new("scope", string.Join(' ', scopes)),
+            new("scope", ScopeParameter.Join(scopes)),
         ], cancellationToken);
         return new MandateRun(this, identity, runToken, _time);
     }
@@ -73,11 +75,11 @@ public sealed partial class MandateClient
         var form = new List<KeyValuePair<string, string>>
         {
             new("subject_token", request.SubjectToken),
-            new("subject_token_type", "urn:ietf:params:oauth:token-type:jwt"),
+            new("subject_token_type", JwtTokenType),
             new("actor_token", request.ActorToken),
-            new("actor_token_type", "urn:ietf:params:oauth:token-type:jwt"),
-            new(Uri.IsWellFormedUriString(request.Tool, UriKind.Absolute) ? "resource" : "audience", request.Tool),
-            new("scope", string.Join(' ', request.Scopes)),
+            new("actor_token_type", JwtTokenType),
+            ToolParameter.For(request.Tool),
+            new("scope", ScopeParameter.Join(request.Scopes)),
         };
         if (request.Tenant is not null)
         {
@@ -97,50 +99,85 @@ public sealed partial class MandateClient
         return await PostTokenAsync(form, cancellationToken);
     }
 
-    internal async Task<IssuedCredential> PostTokenAsync(IEnumerable<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
+    internal Task<IssuedCredential> PostTokenAsync(IEnumerable<KeyValuePair<string, string>> form, CancellationToken cancellationToken) =>
+        SendTokenRequestAsync(ExchangeGrantType, form, exchange: true, cancellationToken);
+
+    /// <summary>
+    /// POSTs one token request (with a DPoP proof when the client has a key) and reads the credential. Parameters
+    /// without a value are left out (RFC 6749 §3.1: they count as omitted), so none is sent empty or twice.
+    /// </summary>
+    internal async Task<IssuedCredential> SendTokenRequestAsync(string grantType, IEnumerable<KeyValuePair<string, string>> form, bool exchange, CancellationToken cancellationToken)
     {
-        var fields = form.Prepend(new("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange")).ToList();
+        var fields = form.Prepend(new("grant_type", grantType)).Where(f => !string.IsNullOrEmpty(f.Value)).ToList();
         using var response = Dpop is null
-            ? await _http.PostAsync("oauth2/token", new FormUrlEncodedContent(fields), cancellationToken)
+            ? await PostFormAsync(fields, cancellationToken)
             : await Dpop.PostTokenAsync(_http, fields, cancellationToken);
+        RefuseRedirect(response, TokenPath);
         using var json = await ReadAsync(response, cancellationToken);
-        return ReadCredential(json.RootElement);
+        var scope = fields.FirstOrDefault(f => f.Key == "scope").Value;
+        return TokenResponse.Read(json.RootElement, (int)response.StatusCode, scope, exchange);
     }
 
-    /// <summary>RFC 8693 §2.2.1 response members.</summary>
-    private static IssuedCredential ReadCredential(System.Text.Json.JsonElement root) =>
-        new IssuedCredential(
-            root.GetProperty("access_token").GetString()!,
-            root.GetProperty("issued_token_type").GetString()!,
-            root.GetProperty("token_type").GetString()!,
-            root.GetProperty("expires_in").GetInt32(),
-            root.GetProperty("scope").GetString()!);
+    private async Task<HttpResponseMessage> PostFormAsync(IReadOnlyList<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, TokenPath) { Content = new FormUrlEncodedContent(fields) };
+        return await BoundedAnswer.SendAsync(_http, request, cancellationToken);
+    }
 
     /// <summary>Asks whether <paramref name="token"/> is active; <paramref name="callerToken"/> is the asking tool's workload identity.</summary>
     public async Task<IntrospectionResponse> IntrospectAsync(string token, string callerToken, CancellationToken cancellationToken = default)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, "oauth2/introspect")
+        const string path = "oauth2/introspect";
+        using var message = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new FormUrlEncodedContent([new("token", token)]),
         };
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", callerToken);
-        using var response = await _http.SendAsync(message, cancellationToken);
+        using var response = await BoundedAnswer.SendAsync(_http, message, cancellationToken);
+        RefuseRedirect(response, path);
         using var json = await ReadAsync(response, cancellationToken);
-        return new IntrospectionResponse(json.RootElement.GetProperty("active").GetBoolean(), json.RootElement.Clone());
+        // RFC 7662 §2.2: active is a REQUIRED boolean.
+        if (json.RootElement.ValueKind != JsonValueKind.Object || !json.RootElement.TryGetProperty("active", out var active)
+            || active.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            throw new MandateErrorException("invalid_response", "the broker's introspection response has no boolean active (RFC 7662 §2.2)", (int)response.StatusCode);
+        }
+
+        return new IntrospectionResponse(active.GetBoolean(), json.RootElement.Clone());
     }
 
     /// <summary>Revokes <paramref name="token"/>; <paramref name="callerToken"/> is the workload identity of its agent or tool.</summary>
     public async Task RevokeAsync(string token, string callerToken, CancellationToken cancellationToken = default)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, "oauth2/revoke")
+        const string path = "oauth2/revoke";
+        using var message = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new FormUrlEncodedContent([new("token", token)]),
         };
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", callerToken);
-        using var response = await _http.SendAsync(message, cancellationToken);
+        using var response = await BoundedAnswer.SendAsync(_http, message, cancellationToken);
+        RefuseRedirect(response, path);
         if (!response.IsSuccessStatusCode)
         {
             (await ReadAsync(response, cancellationToken)).Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Only the broker's own address answers: a redirect (followed by the HttpClient or not) is refused, so no credential
+    /// from another address is taken, and the refusal says how to stop identity tokens from being re-sent at all.
+    /// </summary>
+    private void RefuseRedirect(HttpResponseMessage response, string path)
+    {
+        var status = (int)response.StatusCode;
+        var asked = _http.BaseAddress is { } broker ? new Uri(broker, path) : null;
+        var answered = response.RequestMessage?.RequestUri;
+        if (status is >= 300 and < 400 || (asked is not null && answered is not null && answered != asked))
+        {
+            throw new MandateErrorException(
+                "invalid_response",
+                $"the broker at {asked} redirected the request (HTTP {status}{(answered != asked ? ", answered by another address" : "")}); set the HttpClient's BaseAddress to the broker itself and give it a handler with AllowAutoRedirect = false, so identity tokens are never sent on to another address",
+                status);
         }
     }
 
@@ -172,7 +209,7 @@ public sealed partial class MandateClient
     private static MandateErrorException Refusal(JsonElement root, int status)
     {
         string? S(string n) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        int? N(string n) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(n, out var v) && v.TryGetInt32(out var i) ? i : null;
+        int? N(string n) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) && i > 0 ? i : null;
         var error = S("error") ?? S("title") ?? "http_error";
         var description = S("error_description") ?? S("detail") ?? $"HTTP {status}";
         var checkId = S("check_id");

@@ -54,6 +54,8 @@ public sealed class MandateRun : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(scopes);
         ObjectDisposedException.ThrowIf(_ended, this);
+        var toolParameter = ToolParameter.For(tool);
+        var scope = ScopeParameter.Join(scopes);
         var key = CacheKey(tool, scopes);
         if (_credentials.TryGetValue(key, out var cached) && cached.IsFresh(_time.GetUtcNow()))
         {
@@ -67,8 +69,8 @@ public sealed class MandateRun : IAsyncDisposable
             new("subject_token_type", MandateClient.TxnTokenType),
             new("actor_token", await _identity.GetTokenAsync(cancellationToken)),
             new("actor_token_type", MandateClient.JwtTokenType),
-            new(Uri.IsWellFormedUriString(tool, UriKind.Absolute) ? "resource" : "audience", tool),
-            new("scope", string.Join(' ', scopes)),
+            toolParameter,
+            new("scope", scope),
         ], cancellationToken);
         _credentials[key] = new IssuedCredentialLease(issued, _time.GetUtcNow());
         return issued;
@@ -95,7 +97,7 @@ public sealed class MandateRun : IAsyncDisposable
         };
         if (scopes is { Count: > 0 })
         {
-            form.Add(new("scope", string.Join(' ', scopes)));
+            form.Add(new("scope", ScopeParameter.Join(scopes)));
         }
 
         return new MandateRun(_client, subAgent, await _client.PostTokenAsync(form, cancellationToken), _time);
@@ -121,9 +123,13 @@ public sealed class MandateRun : IAsyncDisposable
         {
             await EndAsync();
         }
-        catch (Exception e) when (e is MandateErrorException or HttpRequestException)
+        catch (MandateErrorException)
         {
             // Disposal must not throw; the run still ends by itself at its maximum duration.
+        }
+        catch (HttpRequestException)
+        {
+            // Unreachable broker: the same, the run ends by itself.
         }
 
         _renewLock.Dispose();

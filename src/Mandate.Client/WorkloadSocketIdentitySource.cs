@@ -14,24 +14,39 @@ public sealed class WorkloadSocketIdentitySource : IWorkloadIdentitySource, IDis
     /// <summary>A cached JWT-SVID is replaced this long before it expires.</summary>
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long one request to the workload endpoint may take unless the constructor says otherwise.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
     private readonly string _socketPath;
     private readonly string _audience;
     private readonly TimeProvider _time;
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private (string Token, DateTimeOffset ExpiresAt)? _cached;
+    // A reference, swapped whole: readers outside the lock never see one SVID's token with another's expiry.
+    private volatile CachedSvid? _cached;
 
     /// <param name="socketPath">The broker's <c>spiffe.workload_socket</c>, e.g. <c>.mandate/workload.sock</c>.</param>
     /// <param name="audience">Who the JWT-SVID is for: the broker's <c>issuer</c> when it is the actor token.</param>
     /// <param name="time">Clock for the cache; default the system clock.</param>
     public WorkloadSocketIdentitySource(string socketPath, string audience, TimeProvider? time = null)
+        : this(socketPath, audience, time, DefaultTimeout)
+    {
+    }
+
+    /// <param name="socketPath">The broker's <c>spiffe.workload_socket</c>.</param>
+    /// <param name="audience">Who the JWT-SVID is for.</param>
+    /// <param name="time">Clock for the cache; default the system clock.</param>
+    /// <param name="timeout">How long one request to the endpoint may take (default 30 s); past it the call fails naming the socket.</param>
+    public WorkloadSocketIdentitySource(string socketPath, string audience, TimeProvider? time, TimeSpan timeout)
     {
         ArgumentException.ThrowIfNullOrEmpty(socketPath);
         ArgumentException.ThrowIfNullOrEmpty(audience);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         _socketPath = socketPath;
         _audience = audience;
         _time = time ?? TimeProvider.System;
         _http = UnixSocketHttpClient.Create(socketPath);
+        _http.Timeout = timeout;
     }
 
     /// <summary>The SPIFFE ID of the last JWT-SVID obtained; null before the first.</summary>
@@ -72,7 +87,7 @@ public sealed class WorkloadSocketIdentitySource : IWorkloadIdentitySource, IDis
 
     private bool IsFresh(DateTimeOffset expiresAt) => _time.GetUtcNow() < expiresAt - RefreshMargin;
 
-    private async Task<(string Token, DateTimeOffset ExpiresAt)> FetchAsync(CancellationToken cancellationToken)
+    private async Task<CachedSvid> FetchAsync(CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
@@ -86,6 +101,11 @@ public sealed class WorkloadSocketIdentitySource : IWorkloadIdentitySource, IDis
         catch (HttpRequestException e)
         {
             throw new WorkloadIdentityException($"cannot reach the Mandate workload endpoint at {_socketPath} ({e.Message}); check that the broker runs and this user may open the socket", 0, e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The client's timeout, not the caller's cancellation: a hung endpoint is named, not a bare cancellation.
+            throw new WorkloadIdentityException($"the Mandate workload endpoint at {_socketPath} did not answer within {_http.Timeout.TotalSeconds:0.###} s; check that the broker behind the socket is healthy", 0, e);
         }
 
         using (response)
@@ -104,19 +124,35 @@ public sealed class WorkloadSocketIdentitySource : IWorkloadIdentitySource, IDis
                 throw new WorkloadIdentityException($"the Mandate workload endpoint answered HTTP {(int)response.StatusCode}: {Detail(body) ?? "no detail"}", (int)response.StatusCode);
             }
 
-            try
-            {
-                using var json = JsonDocument.Parse(body);
-                var root = json.RootElement;
-                SpiffeId = root.GetProperty("spiffe_id").GetString();
-                return (root.GetProperty("token").GetString()!, root.GetProperty("expires_at").GetDateTimeOffset());
-            }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-            {
-                throw new WorkloadIdentityException("the Mandate workload endpoint's answer is not a JWT-SVID response ({spiffe_id, token, expires_at})", (int)response.StatusCode, e);
-            }
+            return Svid(body, (int)response.StatusCode);
         }
     }
+
+    private CachedSvid Svid(string body, int status)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            if (root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("spiffe_id", out var spiffeId) && spiffeId.ValueKind == JsonValueKind.String
+                && root.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.String && token.GetString() is { Length: > 0 } svid
+                && root.TryGetProperty("expires_at", out var expiresAt) && expiresAt.ValueKind == JsonValueKind.String && expiresAt.TryGetDateTimeOffset(out var expiry))
+            {
+                SpiffeId = spiffeId.GetString();
+                return new CachedSvid(svid, expiry);
+            }
+        }
+        catch (JsonException e)
+        {
+            throw NotAnSvid(status, e);
+        }
+
+        throw NotAnSvid(status, null);
+    }
+
+    private static WorkloadIdentityException NotAnSvid(int status, Exception? cause) =>
+        new("the Mandate workload endpoint's answer is not a JWT-SVID response ({spiffe_id, token, expires_at})", status, cause);
 
     private static string? Detail(string body)
     {
@@ -132,4 +168,6 @@ public sealed class WorkloadSocketIdentitySource : IWorkloadIdentitySource, IDis
             return null;
         }
     }
+
+    private sealed record CachedSvid(string Token, DateTimeOffset ExpiresAt);
 }

@@ -14,7 +14,8 @@ internal sealed record BearerChallenge(string? Error, IReadOnlyList<string> Scop
             if (string.Equals(challenge.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase))
             {
                 var parameters = Parse(challenge.Parameter ?? "");
-                var scopes = parameters.GetValueOrDefault("scope")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+                // A token the server could not have meant as one scope is not asked for.
+                var scopes = parameters.GetValueOrDefault("scope")?.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(ScopeParameter.IsToken).ToArray() ?? [];
                 return new BearerChallenge(parameters.GetValueOrDefault("error"), scopes);
             }
         }

@@ -64,6 +64,35 @@ public sealed class ApprovalPollBackoffTests
     }
 
     [Fact]
+    public async Task PollApprovalAsync_NextPollWouldComeAfterTheApprovalExpired_ThrowsExpiredTokenWithoutOutlivingIt()
+    {
+        var broker = new ScriptedBroker(_clock, Error("authorization_pending"));
+        var start = _clock.GetUtcNow();
+
+        var expired = await Assert.ThrowsAsync<MandateErrorException>(() =>
+            ClockDriver.RunAsync(_clock, Client(broker).PollApprovalAsync(Pending() with { ExpiresIn = TimeSpan.FromSeconds(12) }, "svid"), TimeSpan.Zero));
+
+        Assert.Equal("expired_token", expired.Error);
+        Assert.Equal([5, 10], broker.Polls.Select(t => (int)(t - start).TotalSeconds));
+        // The poll at 15 s would come after the approval's 12 s: the wait ends at the last poll, not past the expiry.
+        Assert.Equal(TimeSpan.FromSeconds(10), _clock.GetUtcNow() - start);
+    }
+
+    [Fact]
+    public async Task PollApprovalAsync_IntervalBeyondWhatATimerTakes_WaitsUntilCancelledWithoutFailing()
+    {
+        var broker = new ScriptedBroker(_clock, Error("authorization_pending"));
+        using var cancel = new CancellationTokenSource();
+        var poll = Client(broker).PollApprovalAsync(new ApprovalPending("areq_1", TimeSpan.FromSeconds(int.MaxValue), TimeSpan.Zero, "waiting"), "svid", cancel.Token);
+        await Task.WhenAny(_clock.WhenTimerArmedAsync(), poll);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => poll);
+        Assert.Empty(broker.Polls);
+    }
+
+    [Fact]
     public async Task PollApprovalAsync_Cancelled_StopsWaiting()
     {
         var broker = new ScriptedBroker(_clock, Error("authorization_pending"));
