@@ -8,7 +8,7 @@ namespace Mandate.Client;
 /// </summary>
 internal static class TokenResponse
 {
-    /// <summary>RFC 8693 §3: the type a CIBA poll's answer has when it names none.</summary>
+    /// <summary>An access token (RFC 8693 §3's identifier): what a CIBA poll's answer holds when it names no type.</summary>
     private const string AccessTokenType = "urn:ietf:params:oauth:token-type:access_token";
 
     /// <param name="root">The answer's JSON.</param>
