@@ -11,27 +11,9 @@ namespace Mandate.Server.Tests.Cluster;
 /// learnt from the change feed, so a checkpoint one node signed verifies with the keys the other publishes; neither
 /// node's token JWKS holds a checkpoint key.
 /// </summary>
-public sealed class ClusterAuditJwksTests : IAsyncLifetime
+public sealed class ClusterAuditJwksTests : ClusterTest
 {
-    private ClusterHarness? _cluster;
-
-    private ClusterHarness Cluster => _cluster ?? throw new InvalidOperationException("not started");
-
-    public async Task InitializeAsync()
-    {
-        if (TestPostgresServer.ConnectionStringOrNull is not null || TestPostgresServer.InCi)
-        {
-            _cluster = await ClusterHarness.StartAsync(nodes: 2, configuration: TestBroker.Configuration + "\n" + AuditCheckpointServerTests.CheckpointConfiguration);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
+    protected override Task<ClusterHarness> StartClusterAsync() => ClusterHarness.StartAsync(nodes: 2, configuration: TestBroker.Configuration + "\n" + AuditCheckpointServerTests.CheckpointConfiguration);
 
     [PostgresFact]
     public async Task AuditJwks_TwoNodes_EachPublishesBothNodesCheckpointKeys_TheTokenJwksNone()

@@ -12,31 +12,20 @@ namespace Mandate.Server.Tests.Cluster;
 /// Two nodes behind one federation issuer on one PostgreSQL: each signs ID tokens with its own key, and a cloud may fetch
 /// the JWKS from either, so a node that already loaded its federation keys learns the other's new key from the change feed.
 /// </summary>
-public sealed class ClusterFederationJwksTests : IAsyncLifetime
+public sealed class ClusterFederationJwksTests : ClusterTest
 {
     private readonly string _adminFile = Path.Combine(Path.GetTempPath(), "mdt-fed-" + Guid.NewGuid().ToString("N")[..10]);
-    private ClusterHarness? _cluster;
-
-    private ClusterHarness Cluster => _cluster ?? throw new InvalidOperationException("not started");
-
-    public async Task InitializeAsync()
+    protected override async Task<ClusterHarness> StartClusterAsync()
     {
-        if (TestPostgresServer.ConnectionStringOrNull is not null || TestPostgresServer.InCi)
-        {
-            // The postgres tools of the catalogue are never asked for here; their admin connection points nowhere.
-            await File.WriteAllTextAsync(_adminFile, "Host=127.0.0.1;Port=1;Username=nobody;Database=nowhere");
-            var configuration = CredentialKindsBroker.Configuration(_adminFile, _adminFile, "mdt_", "127.0.0.1", 5432, "unused", "sales");
-            _cluster = await ClusterHarness.StartAsync(nodes: 2, policy: CredentialKindsBroker.Policy, configuration: configuration);
-        }
+        // The postgres tools of the catalogue are never asked for here; their admin connection points nowhere.
+        await File.WriteAllTextAsync(_adminFile, "Host=127.0.0.1;Port=1;Username=nobody;Database=nowhere");
+        var configuration = CredentialKindsBroker.Configuration(_adminFile, _adminFile, "mdt_", "127.0.0.1", 5432, "unused", "sales");
+        return await ClusterHarness.StartAsync(nodes: 2, policy: CredentialKindsBroker.Policy, configuration: configuration);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-
+        await base.DisposeAsync();
         File.Delete(_adminFile);
     }
 

@@ -10,27 +10,9 @@ namespace Mandate.Server.Tests.Cluster;
 /// Two nodes on one PostgreSQL with a tool that asks for RS256: each node signs with its own RSA key, every node's JWKS
 /// publishes both (learnt from the change feed), and a credential one node signed is active at the other's introspection.
 /// </summary>
-public sealed class ClusterRs256KeyTests : IAsyncLifetime
+public sealed class ClusterRs256KeyTests : ClusterTest
 {
-    private ClusterHarness? _cluster;
-
-    private ClusterHarness Cluster => _cluster ?? throw new InvalidOperationException("not started");
-
-    public async Task InitializeAsync()
-    {
-        if (TestPostgresServer.ConnectionStringOrNull is not null || TestPostgresServer.InCi)
-        {
-            _cluster = await ClusterHarness.StartAsync(nodes: 2, configuration: Rs256CredentialTests.RsaRefunds);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
+    protected override Task<ClusterHarness> StartClusterAsync() => ClusterHarness.StartAsync(nodes: 2, configuration: Rs256CredentialTests.RsaRefunds);
 
     [PostgresFact]
     public async Task Jwks_TwoNodes_EachPublishesBothNodesRsaKeys()

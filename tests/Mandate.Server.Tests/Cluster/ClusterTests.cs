@@ -10,28 +10,10 @@ namespace Mandate.Server.Tests.Cluster;
 /// Three stateless broker nodes on one PostgreSQL: whatever one node records, every other node acts on, and a
 /// revocation made through any node bites on every node at once.
 /// </summary>
-public sealed class ClusterTests : IAsyncLifetime
+public sealed class ClusterTests : ClusterTest
 {
     private static readonly string[] OutageChecks = ["store.unavailable", "issue.not_recorded"];
-    private ClusterHarness? _cluster;
-
-    private ClusterHarness Cluster => _cluster ?? throw new InvalidOperationException("not started");
-
-    public async Task InitializeAsync()
-    {
-        if (TestPostgresServer.ConnectionStringOrNull is not null || TestPostgresServer.InCi)
-        {
-            _cluster = await ClusterHarness.StartAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
+    protected override Task<ClusterHarness> StartClusterAsync() => ClusterHarness.StartAsync();
 
     [PostgresFact]
     public async Task Credential_IssuedOnA_IsActiveOnC_AndItsKeyIsPublishedByEveryNode()
