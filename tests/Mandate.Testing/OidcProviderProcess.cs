@@ -43,9 +43,10 @@ public sealed class OidcProviderProcess : IAsyncDisposable
             users = users.Select(u => new { id = u.Id, password = u.Password, name = u.Name, roles = u.Roles }),
         });
 
-        // On a loaded machine a Node start-up now and then stalls before it listens; one more try, then fail.
+        // On a loaded machine a Node start-up now and then stalls before it listens (seen twice in a row, between loading
+        // the module and listening, while CI ran other test projects beside it): two more tries, then fail.
         TimeoutException? stalled = null;
-        for (var attempt = 0; attempt < 2; attempt++)
+        for (var attempt = 0; attempt < 3; attempt++)
         {
             try
             {
