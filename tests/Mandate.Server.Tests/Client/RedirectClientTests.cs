@@ -52,4 +52,32 @@ public sealed class RedirectClientTests
 
         Assert.Equal("invalid_response", refusal.Error);
     }
+
+    [Theory]
+    [InlineData(307)]
+    [InlineData(308)]
+    public async Task Exchange_ThroughMandateHttpClient_RedirectIsNotFollowedAndNothingReachesTheOtherAddress(int status)
+    {
+        await using var elsewhere = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, ScriptedExchange.Issued));
+        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(status, "", ("Location", new Uri(elsewhere.Address, "oauth2/token").ToString())));
+        using var http = MandateHttpClient.Create(broker.Address);
+
+        var refusal = await Assert.ThrowsAsync<MandateErrorException>(() => new MandateClient(http).ExchangeAsync(ScriptedExchange.Request()));
+
+        Assert.Equal(("invalid_response", status), (refusal.Error, refusal.Status));
+        Assert.Single(broker.Received);
+        Assert.Empty(elsewhere.Received);
+    }
+
+    [Fact]
+    public async Task MandateHttpClient_BrokerUnderAPathWithoutTrailingSlash_SendsTokenRequestsBelowIt()
+    {
+        await using var broker = await ScriptedServer.StartAsync(ScriptedAnswer.Json(200, ScriptedExchange.Issued));
+        using var http = MandateHttpClient.Create(new Uri(broker.Address, "mandate"));
+
+        await new MandateClient(http).ExchangeAsync(ScriptedExchange.Request());
+
+        Assert.Equal("/mandate/oauth2/token", Assert.Single(broker.Received).Path);
+        Assert.Equal(MandateHttpClient.DefaultTimeout, http.Timeout);
+    }
 }
