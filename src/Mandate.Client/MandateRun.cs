@@ -1,10 +1,9 @@
-using System.Collections.Concurrent;
-
 namespace Mandate.Client;
 
 /// <summary>
 /// One agent run: holds the run token (renewed before it expires) and hands out tool credentials,
-/// each cached until shortly before its expiry and never shared with another run or user. Disposing
+/// each cached until shortly before its expiry (the earlier of <c>expires_in</c> and the JWT's <c>exp</c>) and never
+/// shared with another run or user; concurrent requests for one credential share one exchange. Disposing
 /// ends the run, which revokes every credential issued in it and every sub-agent run below it.
 /// </summary>
 public sealed class MandateRun : IAsyncDisposable
@@ -15,9 +14,9 @@ public sealed class MandateRun : IAsyncDisposable
     private readonly MandateClient _client;
     private readonly IWorkloadIdentitySource _identity;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, IssuedCredentialLease> _credentials = new(StringComparer.Ordinal);
+    private readonly CredentialCache _credentials;
     private readonly SemaphoreSlim _renewLock = new(1, 1);
-    private IssuedCredentialLease _runToken;
+    private CredentialLease _runToken;
     private bool _ended;
 
     internal MandateRun(MandateClient client, IWorkloadIdentitySource identity, IssuedCredential runToken, TimeProvider time)
@@ -25,7 +24,8 @@ public sealed class MandateRun : IAsyncDisposable
         _client = client;
         _identity = identity;
         _time = time;
-        _runToken = new IssuedCredentialLease(runToken, time.GetUtcNow());
+        _credentials = new CredentialCache(time);
+        _runToken = new CredentialLease(runToken, time.GetUtcNow());
         Id = RunTokenClaims.RunId(runToken.AccessToken);
         Scope = runToken.Scope;
     }
@@ -56,14 +56,13 @@ public sealed class MandateRun : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_ended, this);
         var toolParameter = ToolParameter.For(tool);
         var scope = ScopeParameter.Join(scopes);
-        var key = CacheKey(tool, scopes);
-        if (_credentials.TryGetValue(key, out var cached) && cached.IsFresh(_time.GetUtcNow()))
-        {
-            return cached.Credential;
-        }
+        return await _credentials.GetAsync(CacheKey(tool, scopes), ct => ExchangeAsync(toolParameter, scope, ct), cancellationToken);
+    }
 
+    private async Task<IssuedCredential> ExchangeAsync(KeyValuePair<string, string> toolParameter, string scope, CancellationToken cancellationToken)
+    {
         var runToken = await RunTokenAsync(cancellationToken);
-        var issued = await _client.PostTokenAsync(
+        return await _client.PostTokenAsync(
         [
             new("subject_token", runToken),
             new("subject_token_type", MandateClient.TxnTokenType),
@@ -72,12 +71,10 @@ public sealed class MandateRun : IAsyncDisposable
             toolParameter,
             new("scope", scope),
         ], cancellationToken);
-        _credentials[key] = new IssuedCredentialLease(issued, _time.GetUtcNow());
-        return issued;
     }
 
     /// <summary>Drops the cached credential for <paramref name="tool"/> and <paramref name="scopes"/> (a service refused it), so the next call exchanges anew.</summary>
-    internal void Forget(string tool, IReadOnlyList<string> scopes) => _credentials.TryRemove(CacheKey(tool, scopes), out _);
+    internal void Forget(string tool, IReadOnlyList<string> scopes) => _credentials.Forget(CacheKey(tool, scopes));
 
     /// <summary>
     /// Hands work to a sub-agent: a child run for <paramref name="subAgent"/> with at most
@@ -157,7 +154,7 @@ public sealed class MandateRun : IAsyncDisposable
                     new("actor_token_type", MandateClient.JwtTokenType),
                     new("requested_token_type", MandateClient.TxnTokenType),
                 ], cancellationToken);
-                _runToken = new IssuedCredentialLease(renewed, _time.GetUtcNow());
+                _runToken = new CredentialLease(renewed, _time.GetUtcNow());
             }
 
             return _runToken.Credential.AccessToken;
@@ -166,10 +163,5 @@ public sealed class MandateRun : IAsyncDisposable
         {
             _renewLock.Release();
         }
-    }
-
-    private sealed record IssuedCredentialLease(IssuedCredential Credential, DateTimeOffset ObtainedAt)
-    {
-        public bool IsFresh(DateTimeOffset now) => now < ObtainedAt + TimeSpan.FromSeconds(Credential.ExpiresIn) - RefreshMargin;
     }
 }

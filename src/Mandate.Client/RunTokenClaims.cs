@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Mandate.Client;
@@ -8,35 +7,19 @@ internal static class RunTokenClaims
 {
     public static string RunId(string token)
     {
-        var parts = token.Split('.');
-        if (parts.Length != 3)
+        if (token.Split('.').Length != 3)
         {
             throw new MandateErrorException("invalid_response", "the broker returned a run token that is not a JWT", 0);
         }
 
-        try
+        using var json = JwtPayload.TryRead(token)
+            ?? throw new MandateErrorException("invalid_response", "the broker returned a run token whose payload is not base64url JSON", 0);
+        if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("txn", out var txn)
+            && txn.ValueKind == JsonValueKind.String && txn.GetString() is { Length: > 0 } id)
         {
-            var payload = parts[1].Replace('-', '+').Replace('_', '/');
-            payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
-            using var json = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
-            if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("txn", out var txn)
-                && txn.ValueKind == JsonValueKind.String && txn.GetString() is { Length: > 0 } id)
-            {
-                return id;
-            }
-        }
-        catch (FormatException)
-        {
-            throw NotJson();
-        }
-        catch (JsonException)
-        {
-            throw NotJson();
+            return id;
         }
 
         throw new MandateErrorException("invalid_response", "the run token has no txn claim", 0);
     }
-
-    private static MandateErrorException NotJson() =>
-        new("invalid_response", "the broker returned a run token whose payload is not base64url JSON", 0);
 }

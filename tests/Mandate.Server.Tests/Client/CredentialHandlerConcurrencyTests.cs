@@ -13,18 +13,9 @@ public sealed class CredentialHandlerConcurrencyTests
     public async Task CredentialHandler_ConcurrentRequests_EachCarriesTheCredentialAndItsOwnProof()
     {
         await using var tool = await ScriptedServer.StartAsync(new ScriptedAnswer(200, "ok", "text/plain"));
-        var runToken = "e30." + Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes("""{"txn":"run_1"}""")) + ".c2ln";
-        await using var broker = await ScriptedServer.StartAsync(
-            ScriptedAnswer.Json(200, ScriptedExchange.Issued.Replace("test-value-1", runToken, StringComparison.Ordinal)),
-            ScriptedAnswer.Json(200, ScriptedExchange.Issued.Replace("\"Bearer\"", "\"DPoP\"", StringComparison.Ordinal)));
+        await using var broker = await ScriptedServer.StartAsync(ScriptedExchange.RunStarted(), ScriptedExchange.Credential(tokenType: "DPoP"));
         using var key = DpopKey.Create();
-        var client = new MandateClient(broker.Client(), new MandateClientOptions
-        {
-            Identity = WorkloadIdentity.From(_ => ValueTask.FromResult("test-value-2")),
-            DpopKey = key,
-            TokenEndpoint = new Uri(broker.Address, "oauth2/token"),
-        });
-        await using var run = await client.StartRunAsync(null, ["refunds:write"]);
+        await using var run = await ScriptedExchange.Client(broker, key).StartRunAsync(null, ["refunds:write"]);
         using var http = new HttpClient(new MandateCredentialHandler(run, tool.Address.ToString(), ["refunds:write"]) { InnerHandler = new SocketsHttpHandler() });
 
         await Task.WhenAll(Enumerable.Range(0, 24).Select(async i => (await http.GetAsync(new Uri(tool.Address, $"refunds/{i}?q=1"))).Dispose()));

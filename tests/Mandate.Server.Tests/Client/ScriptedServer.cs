@@ -11,11 +11,14 @@ namespace Mandate.Server.Tests.Client;
 
 /// <summary>
 /// One scripted answer: status, body and its content type, extra response headers. <see cref="Hang"/> never answers;
-/// <see cref="BodyRepeats"/> sends the body that many times (chunked); <see cref="StallAfterBody"/> then never ends it.
+/// <see cref="Gate"/> answers once it completes; <see cref="BodyRepeats"/> sends the body that many times (chunked);
+/// <see cref="StallAfterBody"/> then never ends it.
 /// </summary>
 internal sealed record ScriptedAnswer(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null)
 {
     public bool Hang { get; init; }
+
+    public Task? Gate { get; init; }
 
     public int BodyRepeats { get; init; } = 1;
 
@@ -101,6 +104,11 @@ internal sealed class ScriptedServer : IAsyncDisposable
         {
             await AbandonedAsync(http);
             return;
+        }
+
+        if (answer.Gate is { } gate)
+        {
+            await gate.WaitAsync(http.RequestAborted);
         }
 
         http.Response.StatusCode = answer.Status;
