@@ -115,7 +115,13 @@ public sealed partial class MandateClient
         RefuseRedirect(response, TokenPath);
         using var json = await ReadAsync(response, cancellationToken);
         var scope = fields.FirstOrDefault(f => f.Key == "scope").Value;
-        return TokenResponse.Read(json.RootElement, (int)response.StatusCode, scope, exchange);
+        var issued = TokenResponse.Read(json.RootElement, (int)response.StatusCode, scope, exchange);
+        if (Dpop is not null)
+        {
+            TokenResponse.RefuseDowngrade(issued, (int)response.StatusCode);
+        }
+
+        return issued;
     }
 
     private async Task<HttpResponseMessage> PostFormAsync(IReadOnlyList<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
@@ -181,7 +187,13 @@ public sealed partial class MandateClient
         }
     }
 
-    internal static async Task<JsonDocument> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal static Task<JsonDocument> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        ReadAsync(response, null, cancellationToken);
+
+    /// <param name="response">The broker's answer.</param>
+    /// <param name="endpoint">The endpoint asked (e.g. <c>GET /admin/status</c>), named in an <c>invalid_response</c>.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    internal static async Task<JsonDocument> ReadAsync(HttpResponseMessage response, string? endpoint, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         JsonDocument json;
@@ -191,7 +203,8 @@ public sealed partial class MandateClient
         }
         catch (JsonException)
         {
-            throw new MandateErrorException("invalid_response", $"the broker answered HTTP {(int)response.StatusCode} with a body that is not JSON", (int)response.StatusCode);
+            var asked = endpoint is null ? "" : $" to {endpoint}";
+            throw new MandateErrorException("invalid_response", $"the broker answered{asked} HTTP {(int)response.StatusCode} with a body that is not JSON", (int)response.StatusCode);
         }
 
         if (!response.IsSuccessStatusCode)

@@ -11,6 +11,9 @@ internal static class TokenResponse
     /// <summary>An access token (RFC 8693 §3's identifier): what a CIBA poll's answer holds when it names no type.</summary>
     private const string AccessTokenType = "urn:ietf:params:oauth:token-type:access_token";
 
+    /// <summary>RFC 8693 §2.2.1 <c>token_type</c> of an issued token that is not an access token.</summary>
+    private const string NotAnAccessTokenType = "N_A";
+
     /// <param name="root">The answer's JSON.</param>
     /// <param name="status">Its HTTP status, for the refusal.</param>
     /// <param name="requestedScope">The scope asked for: RFC 8693 §2.2.1 lets the answer omit an identical one.</param>
@@ -34,6 +37,22 @@ internal static class TokenResponse
     /// RFC 6749 §5.1 <c>expires_in</c> (RECOMMENDED): absent means an unknown lifetime, read as 0 so the credential is
     /// never cached; a negative one is 0 too; one beyond <see cref="int.MaxValue"/> seconds is capped there.
     /// </summary>
+    /// <summary>
+    /// RFC 9449 §5: a token request with a DPoP proof is answered <c>token_type: DPoP</c> for the access token bound to
+    /// the proof's key. Any other access-token type (<c>Bearer</c>) would silently drop the binding, so it is refused;
+    /// <c>N_A</c> (RFC 8693 §2.2.1: not an access token, e.g. a run token or a certificate) is never sent as one.
+    /// </summary>
+    public static void RefuseDowngrade(IssuedCredential issued, int status)
+    {
+        if (!issued.IsDpopBound && !string.Equals(issued.TokenType, NotAnAccessTokenType, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new MandateErrorException(
+                "invalid_response",
+                $"the client sent a DPoP proof but the broker answered token_type '{issued.TokenType}' instead of DPoP (RFC 9449 §5); a credential not bound to the client's key is not used. Check that the broker accepts DPoP (dpop_signing_alg_values_supported in its metadata)",
+                status);
+        }
+    }
+
     private static int ExpiresIn(JsonElement root, int status)
     {
         if (!root.TryGetProperty("expires_in", out var value) || value.ValueKind == JsonValueKind.Null)
