@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 
 namespace Mandate.Client;
@@ -36,4 +37,16 @@ internal static class CredentialAttachment
         request.Headers.Authorization = new AuthenticationHeaderValue("DPoP", credential.AccessToken);
         request.Headers.Add("DPoP", dpop.ResourceProof(request.Method, url, credential.AccessToken));
     }
+
+    /// <summary>
+    /// RFC 9449 §8.2/§9: remembers a resource server's latest <c>DPoP-Nonce</c> (on any answer) for the next proofs to its
+    /// origin. True when <paramref name="credential"/> is DPoP-bound and the answer carried a nonce.
+    /// </summary>
+    public static bool RememberNonce(HttpRequestMessage request, HttpResponseMessage response, IssuedCredential credential, MandateRun run) =>
+        credential.IsDpopBound && run.Client.Dpop is { } dpop && request.RequestUri is { IsAbsoluteUri: true } url
+            && dpop.RememberResourceNonce(url, response);
+
+    /// <summary>RFC 9449 §9: a 401 whose DPoP challenge says <c>use_dpop_nonce</c>: the server wants a proof with its nonce.</summary>
+    public static bool IsUseNonce(HttpResponseMessage response) =>
+        response.StatusCode == HttpStatusCode.Unauthorized && AuthChallenge.From(response, AuthChallenge.Dpop) is { Error: "use_dpop_nonce" };
 }

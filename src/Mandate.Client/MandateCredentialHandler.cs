@@ -1,9 +1,14 @@
+using System.Net.Http.Json;
+
 namespace Mandate.Client;
 
 /// <summary>
 /// Attaches the run's credential for one tool to every outgoing request, so tool wrappers never see or
 /// store a credential. Use one handler (one HttpClient) per tool per run. A DPoP-bound credential is sent
 /// as <c>Authorization: DPoP</c> with a fresh proof for that request (RFC 9449 §7.1); others as <c>Bearer</c>.
+/// A tool's <c>DPoP-Nonce</c> is remembered per origin for later proofs, and a 401 <c>use_dpop_nonce</c> is retried
+/// once with a proof carrying it (§9) when the request's content can be sent twice (none, bytes or a string, form or
+/// JSON content); a request with stream content gets the 401 back, and its caller's retry carries the nonce.
 /// </summary>
 public sealed class MandateCredentialHandler : DelegatingHandler
 {
@@ -27,6 +32,21 @@ public sealed class MandateCredentialHandler : DelegatingHandler
         ArgumentNullException.ThrowIfNull(request);
         var credential = await _run.GetIssuedCredentialAsync(_tool, _scopes, cancellationToken);
         CredentialAttachment.Apply(request, credential, _run);
-        return await base.SendAsync(request, cancellationToken);
+        var response = await base.SendAsync(request, cancellationToken);
+        if (!CredentialAttachment.RememberNonce(request, response, credential, _run) || !CredentialAttachment.IsUseNonce(response)
+            || !CanResend(request.Content))
+        {
+            return response;
+        }
+
+        // RFC 9449 §9: the tool demands its nonce; one retry with a fresh proof carrying it, never a loop.
+        response.Dispose();
+        CredentialAttachment.Apply(request, credential, _run);
+        var retried = await base.SendAsync(request, cancellationToken);
+        CredentialAttachment.RememberNonce(request, retried, credential, _run);
+        return retried;
     }
+
+    /// <summary>Content that holds its bytes (or serializes its value again) can be sent twice; a stream is read once.</summary>
+    private static bool CanResend(HttpContent? content) => content is null or ByteArrayContent or ReadOnlyMemoryContent or JsonContent;
 }

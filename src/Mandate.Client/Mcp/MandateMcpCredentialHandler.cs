@@ -7,7 +7,7 @@ namespace Mandate.Client;
 /// Gives an MCP client Mandate credentials with no code of its own: put it under the <see cref="HttpClient"/> the
 /// C# MCP SDK's <c>HttpClientTransport</c> uses. Each request gets a credential from the run for the MCP server's
 /// resource (cached until shortly before expiry), with the scopes of the tool it calls; a 401/403 challenge naming
-/// <c>scope</c> is answered once by stepping up (MCP authorization, "step-up authorization flow"). Tokens are never logged.
+/// <c>scope</c> (<c>Bearer</c>, or <c>DPoP</c> for a DPoP-bound credential) is answered once by stepping up (MCP authorization, "step-up authorization flow"). Tokens are never logged.
 /// </summary>
 public sealed class MandateMcpCredentialHandler : DelegatingHandler
 {
@@ -47,8 +47,10 @@ public sealed class MandateMcpCredentialHandler : DelegatingHandler
         var credential = await _run.GetIssuedCredentialAsync(_options.Resource, scopes, cancellationToken);
         CredentialAttachment.Apply(request, credential, _run);
         var response = await base.SendAsync(request, cancellationToken);
+        CredentialAttachment.RememberNonce(request, response, credential, _run);
+        // RFC 9449 §7.1: a DPoP-bound credential is challenged under the DPoP scheme with RFC 6750 §3's parameters.
         if (!_options.StepUp || response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-            || BearerChallenge.From(response) is not { } challenge)
+            || AuthChallenge.For(response, credential) is not { } challenge)
         {
             return response;
         }
@@ -81,7 +83,9 @@ public sealed class MandateMcpCredentialHandler : DelegatingHandler
         response.Dispose();
         _steppedUp[tool] = wanted;
         CredentialAttachment.Apply(request, stepped, _run);
-        return await base.SendAsync(request, cancellationToken);
+        var retried = await base.SendAsync(request, cancellationToken);
+        CredentialAttachment.RememberNonce(request, retried, stepped, _run);
+        return retried;
     }
 
     /// <summary>The base scopes, the tool's, and what an earlier challenge for this tool taught.</summary>

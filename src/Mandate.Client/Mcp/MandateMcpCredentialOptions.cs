@@ -19,7 +19,7 @@ public sealed class MandateMcpCredentialOptions
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ToolScopes { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
     /// <summary>
-    /// MCP "step-up authorization": on a 401/403 whose Bearer challenge names <c>scope</c>, exchange once for the
+    /// MCP "step-up authorization": on a 401/403 whose Bearer (or, for a DPoP-bound credential, DPoP) challenge names <c>scope</c>, exchange once for the
     /// union of what was asked and what was challenged, retry once, and remember it for that tool. Default true.
     /// </summary>
     public bool StepUp { get; init; } = true;
