@@ -88,7 +88,7 @@ internal sealed partial class DemoMcpSteps
             Scopes = [PaymentsScopes.OrdersRead],
             ToolScopes = PaymentsScopes.ByTool,
         })
-        { InnerHandler = new SocketsHttpHandler() };
+        { InnerHandler = MandateHttpClient.Handler() };
         var http = new HttpClient(handler) { Timeout = CallTimeout };
         var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = _env.PaymentsGateway }, http, ownsHttpClient: true);
         return await McpClient.CreateAsync(transport, cancellationToken: ct).WaitAsync(CallTimeout, ct);

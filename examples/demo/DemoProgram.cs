@@ -23,7 +23,7 @@ public static class DemoProgram
         Output.Line($"[grey]MCP gateway (the egress proxy) on {app.ProxyListener.Address}, in front of the example payments MCP server on {broker.PaymentsMcp.Address()}[/]");
         await using var tools = await DemoTools.StartAsync(env, app.BaseAddress, ct);
         Output.Line($"[grey]Tools accepting Mandate credentials: refunds API on {tools.Refunds}, CRM on {tools.Crm}[/]");
-        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        using var http = Mandate.Client.MandateHttpClient.Create(app.BaseAddress);
         bool ok;
         try
         {

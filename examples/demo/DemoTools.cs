@@ -53,7 +53,7 @@ internal sealed class DemoTools : IAsyncDisposable
 
     /// <summary>An HttpClient for <paramref name="baseAddress"/> whose requests carry the run's credential for <paramref name="tool"/>.</summary>
     public static HttpClient Client(MandateRun run, string tool, IReadOnlyList<string> scopes, Uri baseAddress) =>
-        new(new MandateCredentialHandler(run, tool, scopes) { InnerHandler = new SocketsHttpHandler() }) { BaseAddress = baseAddress };
+        new(new MandateCredentialHandler(run, tool, scopes) { InnerHandler = MandateHttpClient.Handler() }) { BaseAddress = baseAddress };
 
     /// <summary>Sends one call and prints what the tool answered; true when the status is <paramref name="expected"/>.</summary>
     public static async Task<bool> CallAsync(HttpClient http, HttpMethod method, string path, object? body, int expected, CancellationToken ct)
