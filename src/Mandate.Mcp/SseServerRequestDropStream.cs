@@ -10,25 +10,8 @@ internal sealed class SseServerRequestDropStream(Stream inner, int maxEventBytes
 {
     protected override byte[]? Transform(ReadOnlySpan<byte> rawEvent) => IsRequest(EventData(rawEvent, out _)) ? [] : null;
 
-    private static bool IsRequest(string? data)
-    {
-        if (data is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            using var json = JsonDocument.Parse(data);
-            var root = json.RootElement;
-            // A batch may hold a request too.
-            return root.ValueKind == JsonValueKind.Array
-                || (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("method", out _) && root.TryGetProperty("id", out _));
-        }
-        catch (JsonException)
-        {
-            // Not JSON: no request a client could act on; relayed as it came.
-            return false;
-        }
-    }
+    /// <summary>A JSON-RPC request (an object with a method and an id), or a batch, which may hold one.</summary>
+    private static bool IsRequest(string? data) => DataIs(data, root =>
+        root.ValueKind == JsonValueKind.Array
+        || (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("method", out _) && root.TryGetProperty("id", out _)));
 }
