@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace Mandate.Mcp;
 
@@ -158,6 +159,28 @@ internal abstract class SseEventStream : Stream
         var rewritten = Transform(raw.Span);
         _ready.Write(rewritten ?? raw.Span);
         _event.SetLength(0);
+    }
+
+    /// <summary>
+    /// Whether an event's <paramref name="data"/> is JSON whose root has <paramref name="shape"/>; false for no data and
+    /// for data that is not JSON (nothing a client could act on as a JSON-RPC message).
+    /// </summary>
+    protected static bool DataIs(string? data, Func<JsonElement, bool> shape)
+    {
+        if (data is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(data);
+            return shape(json.RootElement);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>An event's data (its <c>data:</c> lines joined by LF), or null when it has none; its other lines in <paramref name="others"/>.</summary>

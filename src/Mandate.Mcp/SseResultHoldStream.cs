@@ -29,29 +29,16 @@ internal sealed class SseResultHoldStream(Stream inner, Func<CancellationToken, 
         return _held.Length == 0 ? null : _held.ToArray();
     }
 
-    /// <summary>A JSON-RPC response: an object with an id and a result or an error, and no method.</summary>
-    private static bool IsResponse(string? data)
-    {
-        if (data is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            using var json = JsonDocument.Parse(data);
-            var root = json.RootElement;
-            return root.ValueKind == JsonValueKind.Object
-                && root.TryGetProperty("id", out _)
-                && !root.TryGetProperty("method", out _)
-                && (root.TryGetProperty("result", out _) || root.TryGetProperty("error", out _));
-        }
-        catch (JsonException)
-        {
-            // Not JSON: not a response the agent could act on; relayed as it came.
-            return false;
-        }
-    }
+    /// <summary>
+    /// A JSON-RPC response (an object with an id and a result or an error, and no method), or a batch: a client that reads
+    /// 2025-03-26 batches takes a result out of one.
+    /// </summary>
+    private static bool IsResponse(string? data) => DataIs(data, root =>
+        root.ValueKind == JsonValueKind.Array
+        || root.ValueKind == JsonValueKind.Object
+        && root.TryGetProperty("id", out _)
+        && !root.TryGetProperty("method", out _)
+        && (root.TryGetProperty("result", out _) || root.TryGetProperty("error", out _)));
 
     protected override void Dispose(bool disposing)
     {

@@ -7,7 +7,7 @@ namespace Mandate.Mcp;
 /// <summary>
 /// Rewrites one JSON-RPC message: when it is a response whose <c>result.tools</c> is an array, only the tools whose
 /// name passes the predicate stay; every other member is written back unchanged in meaning. A tool without a string
-/// <c>name</c> is dropped (it cannot be decided, so it is not shown).
+/// <c>name</c> is dropped (it cannot be decided, so it is not shown), and a batch is unreadable.
 /// </summary>
 internal static class ToolsListRewriter
 {
@@ -25,6 +25,13 @@ internal static class ToolsListRewriter
 
         using var document = Parse(json);
         var root = document.RootElement;
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            // Streamable HTTP 2025-06-18 removed batches and the gateway forwards none, so no batch answers it; a client
+            // still reading 2025-03-26 batches would see an unfiltered list inside one.
+            throw new JsonException("the message is a JSON-RPC batch, which no request the gateway forwarded can be answered with");
+        }
+
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("result", out var result) ||
             result.ValueKind != JsonValueKind.Object || !result.TryGetProperty("tools", out var tools) ||
             tools.ValueKind != JsonValueKind.Array)

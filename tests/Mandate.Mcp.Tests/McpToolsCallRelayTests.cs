@@ -41,6 +41,25 @@ public sealed class McpToolsCallRelayTests
     }
 
     [Fact]
+    public async Task HoldResult_SseBatchHoldingTheResponse_IsHeldUntilTheCallbackToo()
+    {
+        // A client that reads 2025-03-26 batches takes the result out of one: it is a result, held like any other.
+        var batch = "data: [{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[]}}]\n\n";
+        var events = new List<string>();
+        using var relay = McpToolsCallRelay.HoldResult("text/event-stream", new MemoryStream(Encoding.UTF8.GetBytes(batch + Progress)), _ =>
+        {
+            events.Add("recorded");
+            return Task.CompletedTask;
+        }, 64 * 1024);
+
+        using var reader = new StreamReader(relay);
+        var text = await reader.ReadToEndAsync();
+
+        Assert.Equal(Progress + batch, text);
+        Assert.Equal(["recorded"], events);
+    }
+
+    [Fact]
     public async Task HoldResult_SseWithoutResponseEvent_StillCallsBackOnceAtTheEnd()
     {
         var calls = 0;

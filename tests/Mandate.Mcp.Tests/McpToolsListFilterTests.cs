@@ -138,6 +138,25 @@ public sealed class McpToolsListFilterTests
         Assert.Equal(["lookup_order"], ToolNames(text["data: ".Length..]));
     }
 
+    [Fact]
+    public async Task FilterAsync_JsonBatchHoldingAToolsList_BecomesInternalErrorNotRelayedUnfiltered()
+    {
+        // The gateway forwards no batch (2025-06-18 removed them), so an array answer is never one it asked for; a client
+        // that still reads batches (2025-03-26) would otherwise see every tool.
+        var filtered = await FilterAsync("application/json", "[" + ToolsList + "]");
+
+        Assert.Equal(JsonRpcErrorCodes.InternalError, JsonDocument.Parse(filtered).RootElement.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.DoesNotContain("refund", filtered, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FilterAsync_SseBatchHoldingAToolsList_IsDropped()
+    {
+        var filtered = await FilterAsync("text/event-stream", $"data: [{ToolsList}]\n\ndata: {{\"jsonrpc\":\"2.0\",\"method\":\"n\"}}\n\n");
+
+        Assert.Equal("data: {\"jsonrpc\":\"2.0\",\"method\":\"n\"}\n\n", filtered);
+    }
+
     [Theory]
     [InlineData("text/plain")]
     [InlineData("application/json-rpc")]

@@ -33,6 +33,40 @@ public sealed class McpGatewayConformanceTests : McpGatewayTest
         Assert.Contains(Gateway.Upstream.Received, r => r.Body == notification);
     }
 
+    [Theory]
+    [InlineData("tools/list")]
+    [InlineData("ping")]
+    [InlineData("tools/call")]
+    public async Task Post_UpstreamRequestInTheSseAnswerUnder20260728_IsNotRelayed(string method)
+    {
+        // Streamable HTTP 2026-07-28 §Receiving Messages: "The server MUST NOT send independent JSON-RPC requests on this
+        // stream"; notifications about the request and the response still pass.
+        var credential = await Gateway.CredentialAsync();
+        var body = method == "tools/call" ? Request(method, "lookup_order", """{"orderId":"o-1"}""") : Request(method);
+        var headers = ModernHeaders(body);
+        headers[UpstreamMcpServer.SendServerRequest] = "1";
+
+        using var response = await PostAsync(body, credential, headers);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("sampling/createMessage", text, StringComparison.Ordinal);
+        Assert.Contains("notifications/progress", text, StringComparison.Ordinal);
+        Assert.Contains("\"id\":1,\"result\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_UpstreamRequestInTheSseAnswerUnderAnOlderRevision_IsRelayed()
+    {
+        // Streamable HTTP 2025-11-25 §Sending Messages: the server MAY send requests before the response.
+        var credential = await Gateway.CredentialAsync();
+        var older = new Dictionary<string, string?> { ["MCP-Protocol-Version"] = Older, [UpstreamMcpServer.SendServerRequest] = "1" };
+
+        using var response = await PostAsync(Initialize, credential, older);
+
+        Assert.Equal(UpstreamMcpServer.ServerRequestStream, await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Post_UpstreamCredentialReplayedAtTheGateway_Returns401InvalidTokenAndForwardsNothing()
     {

@@ -55,6 +55,22 @@ public sealed class McpGatewaySessionRevisionTests : McpGatewayTest
         Assert.StartsWith("upstream-session-2.", control.Headers.GetValues("Mcp-Session-Id").Single(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("upstream session")]
+    [InlineData("upstream\tsession")]
+    [InlineData("")]
+    public async Task Post_UpstreamSessionIdOutsideVisibleAscii_IsNotRelayed(string planted)
+    {
+        // Streamable HTTP 2025-11-25 §Session Management: "The session ID MUST only contain visible ASCII characters
+        // (ranging from 0x21 to 0x7E)"; the gateway answers the agent, so it relays no id a hostile MCP server minted otherwise.
+        var credential = await Gateway.CredentialAsync();
+
+        using var response = await PostAsync(Initialize, credential, new Dictionary<string, string?> { ["MCP-Protocol-Version"] = Older, [UpstreamMcpServer.PlantSessionId] = planted });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Mcp-Session-Id"), string.Join(", ", response.Headers.Select(h => h.Key + ": " + string.Join(",", h.Value))));
+    }
+
     [Fact]
     public async Task Invariant7_PostWithUnboundSessionIdUnderAnOlderRevision_Returns404AndChangesNothingButItsRecord()
     {

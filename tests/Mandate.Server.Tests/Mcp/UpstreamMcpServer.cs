@@ -50,6 +50,18 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
 
     public const string InternalEndpoint = "http://mcp.internal.example/mcp";
 
+    /// <summary>
+    /// A request header that makes the server answer a request with id 1 as an SSE stream holding a sampling request of
+    /// its own, a progress notification and the result, as a hostile MCP server would under a revision without such requests.
+    /// </summary>
+    public const string SendServerRequest = "X-Send-Server-Request";
+
+    /// <summary>The SSE answer <see cref="SendServerRequest"/> asks for.</summary>
+    public const string ServerRequestStream =
+        "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":\"srv-1\",\"method\":\"sampling/createMessage\",\"params\":{\"messages\":[],\"maxTokens\":1}}\n\n"
+        + "event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progressToken\":1,\"progress\":1}}\n\n"
+        + "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n";
+
     public IReadOnlyList<UpstreamMcpRequest> Received => [.. _received];
 
     /// <summary>The MCP endpoint, e.g. http://127.0.0.1:5100/mcp.</summary>
@@ -104,6 +116,13 @@ public sealed class UpstreamMcpServer : IAsyncDisposable
             {
                 http.Response.StatusCode = redirect;
                 http.Response.Headers.Location = InternalEndpoint;
+                return;
+            }
+
+            if (http.Request.Headers.ContainsKey(SendServerRequest))
+            {
+                http.Response.ContentType = "text/event-stream";
+                await http.Response.WriteAsync(ServerRequestStream);
                 return;
             }
 

@@ -80,6 +80,13 @@ internal sealed class McpGateway
         }
 
         call.Rule = credential!.Rule;
+        // RFC 9110 §15.5.16, RFC 7694 §3: the message is read as sent and never decoded, so a coded body is a 415 (with
+        // Accept-Encoding: identity) before it is read or relayed: the gateway and the server must read the same message.
+        if (Http.ContentCoding.RefuseCompressedBody(request) is { } coded)
+        {
+            return await McpReplies.WireErrorAsync(http, new McpWireError(JsonRpcErrorCodes.InvalidRequest, "Invalid Request: " + coded.Description, StatusCodes.Status415UnsupportedMediaType), coded.CheckId);
+        }
+
         if (!sessionDelete)
         {
             return await HandlePostAsync(http, call, tool, target, credential);

@@ -12,9 +12,9 @@ namespace Mandate.Server.Proxy.Mcp;
 /// </summary>
 internal static class McpReplies
 {
-    public static async Task<ProxyRefusal> WireErrorAsync(HttpContext http, McpWireError error)
+    public static async Task<ProxyRefusal> WireErrorAsync(HttpContext http, McpWireError error, string? checkId = null)
     {
-        var checkId = error.Code switch
+        checkId ??= error.Code switch
         {
             JsonRpcErrorCodes.ParseError => McpGatewayChecks.ParseError,
             JsonRpcErrorCodes.HeaderMismatch => McpGatewayChecks.HeaderMismatch,
@@ -22,7 +22,8 @@ internal static class McpReplies
             _ => McpGatewayChecks.InvalidRequest,
         };
         await WriteAsync(http, error.HttpStatus, JsonRpcErrorWriter.Write(error, new JsonObject { ["check_id"] = checkId }));
-        return ProxyRefusal.BadRequest(checkId, error.Message);
+        // The record keeps the status the agent was answered (415 for a content type or coding), not a generic 400.
+        return ProxyRefusal.BadRequest(checkId, error.Message) with { Status = error.HttpStatus };
     }
 
     /// <summary>403 with a JSON-RPC error: a policy refusal or a pending approval, naming the rule and the fix in <c>data</c>.</summary>

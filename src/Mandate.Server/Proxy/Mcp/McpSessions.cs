@@ -74,8 +74,13 @@ internal sealed class McpSessions
     /// </summary>
     public static string? NotRelayed(string upstreamId) => null;
 
-    /// <summary>The session id the agent gets for the upstream's <paramref name="upstreamId"/>.</summary>
-    public string Bind(string tool, IssuedToken caller, string upstreamId) => upstreamId + "." + Tag(tool, caller, upstreamId);
+    /// <summary>
+    /// The session id the agent gets for the upstream's <paramref name="upstreamId"/>; null (not relayed, so the client
+    /// opens no session) for an id that is empty or has a character outside visible ASCII.
+    /// </summary>
+    public string? Bind(string tool, IssuedToken caller, string upstreamId) =>
+        // Streamable HTTP 2025-11-25 §Session Management: the session ID MUST only contain visible ASCII (0x21 to 0x7E).
+        upstreamId.Length > 0 && upstreamId.All(c => c is >= '\x21' and <= '\x7E') ? upstreamId + "." + Tag(tool, caller, upstreamId) : null;
 
     /// <summary>The upstream's session id, or null when <paramref name="presented"/> was not bound to this caller for this server.</summary>
     public string? Unbind(string tool, IssuedToken caller, string presented)

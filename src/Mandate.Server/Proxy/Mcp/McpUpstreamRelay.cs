@@ -80,16 +80,35 @@ internal sealed class McpUpstreamRelay
 
         var upstream = new Uri(tool.Upstream! + (target.Query is null ? "" : "?" + target.Query), UriKind.Absolute);
         call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
-        var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, BufferedContentType = body is null ? null : McpContentType.Json, ResponseFilter = Filter(call, tool, credential, method),
+        var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, BufferedContentType = body is null ? null : McpContentType.Json, ResponseFilter = Filter(call, tool, credential, method, dropServerRequests: !sessions),
             // A revision without sessions gets no upstream Mcp-Session-Id, bound or not.
             BindSessionId = sessions ? id => _sessions.Bind(tool.Name, credential.Claims, id) : McpSessions.NotRelayed, UpstreamChallengesAreOurs = true,
             RefuseRedirectsAs = McpGatewayChecks.UpstreamRedirect, DropCookies = true, DropUpstreamAddresses = true };
         return await _forwarder.ForwardAsync(http, call, upstreamCall, new SecretScrubber(secret));
     }
 
-    private ProxyResponseFilter? Filter(ProxyCall call, ToolOptions tool, ProxyCredential credential, string? method)
+    /// <summary>
+    /// What the answer goes through: the method's filter, after dropping server-initiated requests from an SSE answer when
+    /// <paramref name="dropServerRequests"/> (2026-07-28, which has none: <see cref="McpServerRequestFilter"/>).
+    /// </summary>
+    private ProxyResponseFilter? Filter(ProxyCall call, ToolOptions tool, ProxyCredential credential, string? method, bool dropServerRequests)
     {
         var limit = (int)Math.Min(_options.MaxResponseBody ?? 16L * 1024 * 1024, int.MaxValue);
+        var byMethod = MethodFilter(call, tool, credential, method, limit);
+        if (!dropServerRequests)
+        {
+            return byMethod;
+        }
+
+        return (contentType, upstreamBody, ct) =>
+        {
+            var relayed = McpServerRequestFilter.DropRequests(contentType, upstreamBody, limit);
+            return byMethod is null ? Task.FromResult(relayed) : byMethod(contentType, relayed, ct);
+        };
+    }
+
+    private ProxyResponseFilter? MethodFilter(ProxyCall call, ToolOptions tool, ProxyCredential credential, string? method, int limit)
+    {
         return method switch
         {
             McpMethods.ToolsList => (contentType, body, ct) => McpToolsListFilter.FilterAsync(contentType, body, name => _policy.MayList(credential.Claims, tool.Name, name), limit, ct),
