@@ -114,7 +114,8 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         string? location = null;
         if (upstream.Relocation is { } relocation && proxyResponse.Headers.NonValidated.TryGetValues("Location", out var locations))
         {
-            location = locations.Count == 1 ? relocation.Relocate(upstream.Uri, locations.ToString()) : null;
+            // Scrubbed before it is parsed too: re-serialised, a key it escapes only in part is in no form the scrubber knows.
+            location = locations.Count == 1 ? relocation.Relocate(upstream.Uri, scrubber.Header(locations.ToString())) : null;
             if (location is null)
             {
                 Refusal = ProxyRefusal.BadGateway(ProxyChecks.UpstreamLocation, $"the upstream answered {(int)proxyResponse.StatusCode} with a Location on its own address outside the tool's upstream (or more than one, or unreadable), which no proxy path reaches; it was not relayed, since following it would go past the proxy; an operator sets the tool's upstream in mandate.yaml to cover that path");
