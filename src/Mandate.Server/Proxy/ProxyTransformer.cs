@@ -90,7 +90,17 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
             return false;
         }
 
-        if (scrubber.Active && CarriesEncodedBody(httpContext.Request, proxyResponse))
+        if (HasBody(httpContext.Request, proxyResponse) && proxyResponse.Headers.NonValidated.TryGetValues("Transfer-Encoding", out var transfer)
+            && !Http.ClientRequestBody.OnlyChunked(new Microsoft.Extensions.Primitives.StringValues([.. transfer])))
+        {
+            // RFC 9112 §7.4: codings besides chunked need the client's TE, which the proxy never sends; undecoded, the body
+            // would reach the agent as other bytes than the tool meant, and the secret pass the scrubber inside them.
+            Refusal = ProxyRefusal.BadGateway(ProxyChecks.UpstreamCompressed, "the upstream applied a transfer coding other than chunked (RFC 9112 section 7.4: only for a client that offered it in TE, which the proxy never does); the proxy decodes only chunked and cannot scrub the injected secret from such a body, so it was not relayed; an operator configures the tool's upstream to send its body with Content-Length or chunked alone");
+            return false;
+        }
+
+        if (scrubber.Active && HasBody(httpContext.Request, proxyResponse)
+            && proxyResponse.Content.Headers.NonValidated.TryGetValues("Content-Encoding", out var codings) && Http.ContentCoding.AnyBesidesIdentity(codings))
         {
             // Asked for identity, it compressed anyway: the secret could pass the scrubber inside bytes it cannot read.
             Refusal = ProxyRefusal.BadGateway(ProxyChecks.UpstreamCompressed, "the upstream compressed its answer (a Content-Encoding other than identity) although the proxy asked for Accept-Encoding: identity; a compressed body cannot be scrubbed of the injected secret, so it was not relayed; an operator configures the tool's upstream to honour Accept-Encoding: identity");
@@ -155,12 +165,9 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         return true;
     }
 
-    /// <summary>A body with a content coding other than identity (RFC 9110 §8.4); HEAD, 204 and 304 answers have none.</summary>
-    private static bool CarriesEncodedBody(HttpRequest request, HttpResponseMessage response) =>
-        !HttpMethods.IsHead(request.Method)
-        && response.StatusCode is not (HttpStatusCode.NoContent or HttpStatusCode.NotModified)
-        && response.Content.Headers.NonValidated.TryGetValues("Content-Encoding", out var codings)
-        && Http.ContentCoding.AnyBesidesIdentity(codings);
+    /// <summary>Whether the answer has a body to code at all: HEAD, 204 and 304 answers have none (RFC 9112 §6.3).</summary>
+    private static bool HasBody(HttpRequest request, HttpResponseMessage response) =>
+        !HttpMethods.IsHead(request.Method) && response.StatusCode is not (HttpStatusCode.NoContent or HttpStatusCode.NotModified);
 
     // Trailers were never relayed: nothing scrubs them, and no proxied API needs them.
     public override ValueTask TransformResponseTrailersAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken) => default;
