@@ -145,7 +145,9 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         // The upstream's reason phrase is free text it chose (it could repeat the secret); the agent gets the standard one.
         httpContext.Features.GetRequiredFeature<IHttpResponseFeature>().ReasonPhrase = null;
         // A filtered body has another length. RFC 9112 §6.3: a Content-Length beside Transfer-Encoding is removed before forwarding.
-        var keepLength = upstream.ResponseFilter is null && !proxyResponse.Headers.NonValidated.Contains("Transfer-Encoding");
+        // RFC 9110 §8.6: a server MUST NOT send Content-Length in a 204 (Kestrel would answer 500 for one it cannot satisfy).
+        var keepLength = upstream.ResponseFilter is null && !proxyResponse.Headers.NonValidated.Contains("Transfer-Encoding")
+            && proxyResponse.StatusCode != HttpStatusCode.NoContent;
         CopyResponseHeaders(proxyResponse, httpContext.Response, keepLength);
         if (location is not null)
         {
