@@ -184,7 +184,9 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
                 || (upstream.DropCookies && ProxyHeaders.IsCookie(name))
                 || (upstream.DropUpstreamAddresses && ProxyHeaders.MayNameUpstream(name))
                 || (upstream.UpstreamChallengesAreOurs && name.Equals("WWW-Authenticate", StringComparison.OrdinalIgnoreCase))
-                || (!keepContentLength && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
+                || (!keepContentLength && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                // A name cannot be masked and stay a name: a field named with the secret is dropped whole.
+                || !string.Equals(scrubber.Header(name), name, StringComparison.Ordinal))
             {
                 continue;
             }

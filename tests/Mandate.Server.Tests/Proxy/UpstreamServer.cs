@@ -52,7 +52,7 @@ public sealed class UpstreamServer : IAsyncDisposable
 
     /// <summary>
     /// The prefix of request headers (<c>X-Answer-Field-1: Name: value</c>, …) whose values the tool adds to its answer as
-    /// fields, in order, with <see cref="Injected"/> replaced by the injected header's value (a tool that echoes its key).
+    /// fields, in order, with <see cref="Injected"/> (in a name or a value) replaced by the injected header's value (a tool that echoes its key).
     /// </summary>
     public const string AnswerField = "X-Answer-Field";
 
@@ -106,10 +106,11 @@ public sealed class UpstreamServer : IAsyncDisposable
         if (int.TryParse(headers.GetValueOrDefault(AnswerStatus), out var status))
         {
             http.Response.StatusCode = status;
-            foreach (var (_, field) in headers.Where(h => h.Key.StartsWith(AnswerField, StringComparison.OrdinalIgnoreCase)).OrderBy(h => h.Key, StringComparer.Ordinal))
+            foreach (var (_, asked) in headers.Where(h => h.Key.StartsWith(AnswerField, StringComparison.OrdinalIgnoreCase)).OrderBy(h => h.Key, StringComparer.Ordinal))
             {
+                var field = asked.Replace(Injected, headers.GetValueOrDefault(SecretHeader, ""), StringComparison.Ordinal);
                 var colon = field.IndexOf(':', StringComparison.Ordinal);
-                http.Response.Headers.Append(field[..colon], field[(colon + 1)..].Trim().Replace(Injected, headers.GetValueOrDefault(SecretHeader, ""), StringComparison.Ordinal));
+                http.Response.Headers.Append(field[..colon], field[(colon + 1)..].Trim());
             }
         }
         else if (path.EndsWith("/v1/echo-secret", StringComparison.Ordinal))
