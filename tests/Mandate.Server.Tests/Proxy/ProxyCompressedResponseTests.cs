@@ -41,7 +41,7 @@ public sealed class ProxyCompressedResponseTests
         // RFC 9112 §7.4: codings besides chunked are for a client that offered them in TE, which the proxy never sends;
         // the client decodes only chunked, so the secret would pass the scrubber in bytes it cannot read.
         await using var raw = RawUpstream.Start($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: {codings}\r\n\r\n{Chunked(Gzip($"{{\"echo\":\"{ForwarderHarness.Secret}\"}}"))}");
-        await using var harness = await ForwarderHarness.StartAsync(_ => Task.CompletedTask, call => call with { Uri = raw.Uri("/mcp") });
+        await using var harness = await ForwarderHarness.InFrontOfAsync(raw);
 
         using var response = await harness.Client.GetAsync(harness.Address);
 

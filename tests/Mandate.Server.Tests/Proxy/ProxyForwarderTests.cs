@@ -172,7 +172,7 @@ public sealed class ProxyForwarderTests
     public async Task Forward_UpstreamSwitchesProtocols_502NoTunnel()
     {
         await using var raw = RawUpstream.Start("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nraw tunnel bytes");
-        await using var harness = await ForwarderHarness.StartAsync(_ => Task.CompletedTask, call => call with { Uri = raw.Uri("/mcp") });
+        await using var harness = await ForwarderHarness.InFrontOfAsync(raw);
 
         using var response = await harness.Client.GetAsync(harness.Address);
 
@@ -188,7 +188,7 @@ public sealed class ProxyForwarderTests
     {
         // RFC 9110 §8.6: a server MUST NOT send Content-Length in a 204; to the agent the proxy is that server.
         await using var raw = RawUpstream.Start("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\nX-Up: passes\r\n\r\n");
-        await using var harness = await ForwarderHarness.StartAsync(_ => Task.CompletedTask, call => call with { Uri = raw.Uri("/mcp") });
+        await using var harness = await ForwarderHarness.InFrontOfAsync(raw);
 
         using var response = await harness.Client.DeleteAsync(harness.Address);
 
