@@ -92,7 +92,7 @@ internal static class ProxyChecks
     /// <summary>502: the upstream could not be reached or broke the connection.</summary>
     public const string UpstreamFailed = "proxy.upstream_failed";
 
-    /// <summary>502: the upstream compressed a body the proxy must scrub, although it asked for <c>identity</c>.</summary>
+    /// <summary>502: the upstream compressed a body the proxy must scrub, although it asked for <c>identity</c>, or applied a transfer coding besides chunked.</summary>
     public const string UpstreamCompressed = "proxy.upstream_compressed";
 
     /// <summary>504: the upstream did not answer within <c>proxy.timeout</c>.</summary>

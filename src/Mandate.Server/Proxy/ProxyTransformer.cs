@@ -90,7 +90,17 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
             return false;
         }
 
-        if (scrubber.Active && CarriesEncodedBody(httpContext.Request, proxyResponse))
+        if (HasBody(httpContext.Request, proxyResponse) && proxyResponse.Headers.NonValidated.TryGetValues("Transfer-Encoding", out var transfer)
+            && !Http.ClientRequestBody.OnlyChunked(new Microsoft.Extensions.Primitives.StringValues([.. transfer])))
+        {
+            // RFC 9112 §7.4: codings besides chunked need the client's TE, which the proxy never sends; undecoded, the body
+            // would reach the agent as other bytes than the tool meant, and the secret pass the scrubber inside them.
+            Refusal = ProxyRefusal.BadGateway(ProxyChecks.UpstreamCompressed, "the upstream applied a transfer coding other than chunked (RFC 9112 section 7.4: only for a client that offered it in TE, which the proxy never does); the proxy decodes only chunked and cannot scrub the injected secret from such a body, so it was not relayed; an operator configures the tool's upstream to send its body with Content-Length or chunked alone");
+            return false;
+        }
+
+        if (scrubber.Active && HasBody(httpContext.Request, proxyResponse)
+            && proxyResponse.Content.Headers.NonValidated.TryGetValues("Content-Encoding", out var codings) && Http.ContentCoding.AnyBesidesIdentity(codings))
         {
             // Asked for identity, it compressed anyway: the secret could pass the scrubber inside bytes it cannot read.
             Refusal = ProxyRefusal.BadGateway(ProxyChecks.UpstreamCompressed, "the upstream compressed its answer (a Content-Encoding other than identity) although the proxy asked for Accept-Encoding: identity; a compressed body cannot be scrubbed of the injected secret, so it was not relayed; an operator configures the tool's upstream to honour Accept-Encoding: identity");
@@ -114,7 +124,8 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         string? location = null;
         if (upstream.Relocation is { } relocation && proxyResponse.Headers.NonValidated.TryGetValues("Location", out var locations))
         {
-            location = locations.Count == 1 ? relocation.Relocate(upstream.Uri, locations.ToString()) : null;
+            // Scrubbed before it is parsed too: re-serialised, a key it escapes only in part is in no form the scrubber knows.
+            location = locations.Count == 1 ? relocation.Relocate(upstream.Uri, scrubber.Header(locations.ToString())) : null;
             if (location is null)
             {
                 Refusal = ProxyRefusal.BadGateway(ProxyChecks.UpstreamLocation, $"the upstream answered {(int)proxyResponse.StatusCode} with a Location on its own address outside the tool's upstream (or more than one, or unreadable), which no proxy path reaches; it was not relayed, since following it would go past the proxy; an operator sets the tool's upstream in mandate.yaml to cover that path");
@@ -134,7 +145,9 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         // The upstream's reason phrase is free text it chose (it could repeat the secret); the agent gets the standard one.
         httpContext.Features.GetRequiredFeature<IHttpResponseFeature>().ReasonPhrase = null;
         // A filtered body has another length. RFC 9112 §6.3: a Content-Length beside Transfer-Encoding is removed before forwarding.
-        var keepLength = upstream.ResponseFilter is null && !proxyResponse.Headers.NonValidated.Contains("Transfer-Encoding");
+        // RFC 9110 §8.6: a server MUST NOT send Content-Length in a 204 (Kestrel would answer 500 for one it cannot satisfy).
+        var keepLength = upstream.ResponseFilter is null && !proxyResponse.Headers.NonValidated.Contains("Transfer-Encoding")
+            && proxyResponse.StatusCode != HttpStatusCode.NoContent;
         CopyResponseHeaders(proxyResponse, httpContext.Response, keepLength);
         if (location is not null)
         {
@@ -154,12 +167,9 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         return true;
     }
 
-    /// <summary>A body with a content coding other than identity (RFC 9110 §8.4); HEAD, 204 and 304 answers have none.</summary>
-    private static bool CarriesEncodedBody(HttpRequest request, HttpResponseMessage response) =>
-        !HttpMethods.IsHead(request.Method)
-        && response.StatusCode is not (HttpStatusCode.NoContent or HttpStatusCode.NotModified)
-        && response.Content.Headers.NonValidated.TryGetValues("Content-Encoding", out var codings)
-        && Http.ContentCoding.AnyBesidesIdentity(codings);
+    /// <summary>Whether the answer has a body to code at all: HEAD, 204 and 304 answers have none (RFC 9112 §6.3).</summary>
+    private static bool HasBody(HttpRequest request, HttpResponseMessage response) =>
+        !HttpMethods.IsHead(request.Method) && response.StatusCode is not (HttpStatusCode.NoContent or HttpStatusCode.NotModified);
 
     // Trailers were never relayed: nothing scrubs them, and no proxied API needs them.
     public override ValueTask TransformResponseTrailersAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken) => default;
@@ -174,7 +184,9 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
                 || (upstream.DropCookies && ProxyHeaders.IsCookie(name))
                 || (upstream.DropUpstreamAddresses && ProxyHeaders.MayNameUpstream(name))
                 || (upstream.UpstreamChallengesAreOurs && name.Equals("WWW-Authenticate", StringComparison.OrdinalIgnoreCase))
-                || (!keepContentLength && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
+                || (!keepContentLength && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                // A name cannot be masked and stay a name: a field named with the secret is dropped whole.
+                || !string.Equals(scrubber.Header(name), name, StringComparison.Ordinal))
             {
                 continue;
             }

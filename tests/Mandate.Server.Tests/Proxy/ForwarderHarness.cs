@@ -54,6 +54,10 @@ internal sealed class ForwarderHarness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>The forwarder in front of a raw-socket upstream, which answers every call with its scripted bytes.</summary>
+    public static Task<ForwarderHarness> InFrontOfAsync(RawUpstream upstream) =>
+        StartAsync(_ => Task.CompletedTask, call => call with { Uri = upstream.Uri("/mcp") });
+
     private async Task ForwardAsync(HttpContext http, ProxyUpstreamCall upstream)
     {
         var call = new ProxyCall { Method = http.Request.Method, Started = DateTimeOffset.UtcNow };

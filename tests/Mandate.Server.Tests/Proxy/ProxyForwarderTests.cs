@@ -171,18 +171,8 @@ public sealed class ProxyForwarderTests
     [Fact]
     public async Task Forward_UpstreamSwitchesProtocols_502NoTunnel()
     {
-        using var raw = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        raw.Start();
-        var answering = Task.Run(async () =>
-        {
-            using var socket = await raw.AcceptTcpClientAsync();
-            await using var stream = socket.GetStream();
-            _ = await stream.ReadAsync(new byte[4096]);
-            await stream.WriteAsync("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nraw tunnel bytes"u8.ToArray());
-            _ = await stream.ReadAsync(new byte[16]);
-        });
-        var rawUri = new Uri($"http://127.0.0.1:{((IPEndPoint)raw.LocalEndpoint).Port}/mcp");
-        await using var harness = await ForwarderHarness.StartAsync(_ => Task.CompletedTask, call => call with { Uri = rawUri });
+        await using var raw = RawUpstream.Start("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nraw tunnel bytes");
+        await using var harness = await ForwarderHarness.InFrontOfAsync(raw);
 
         using var response = await harness.Client.GetAsync(harness.Address);
 
@@ -191,7 +181,22 @@ public sealed class ProxyForwarderTests
         Assert.Contains("switched protocols", problem, StringComparison.Ordinal);
         Assert.DoesNotContain("raw tunnel", problem, StringComparison.Ordinal);
         Assert.False(Assert.Single(harness.Calls).Forwarded);
-        await answering.WaitAsync(TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task Forward_Upstream204WithContentLength_Relayed204WithoutContentLengthNeverA500()
+    {
+        // RFC 9110 §8.6: a server MUST NOT send Content-Length in a 204; to the agent the proxy is that server.
+        await using var raw = RawUpstream.Start("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\nX-Up: passes\r\n\r\n");
+        await using var harness = await ForwarderHarness.InFrontOfAsync(raw);
+
+        using var response = await harness.Client.DeleteAsync(harness.Address);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.False(response.Content.Headers.Contains("Content-Length"));
+        Assert.Equal("passes", Assert.Single(response.Headers.GetValues("X-Up")));
+        var call = Assert.Single(harness.Calls);
+        Assert.Equal((true, 204, null), (call.Forwarded, call.Status, call.Refusal));
     }
 
     /// <summary>An upstream answering <paramref name="json"/> with its Content-Length.</summary>

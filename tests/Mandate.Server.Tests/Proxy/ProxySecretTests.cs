@@ -61,6 +61,20 @@ public sealed class ProxySecretTests : ProxyTest
     }
 
     [Fact]
+    public async Task Invariant8_UpstreamEchoesSecretInAHeaderName_ThatHeaderIsNotRelayed()
+    {
+        // A vaulted key is token characters, so it can stand in a field name, where scrubbing values does not reach.
+        var credential = await StripeCredentialAsync();
+
+        var (status, text) = await RawAsync("/stripe/v1/charges/ch_1", credential, $"{UpstreamServer.AnswerStatus}: 200\r\n{UpstreamServer.AnswerField}-0: X-Echo-{UpstreamServer.Injected}: 1\r\n{UpstreamServer.AnswerField}-1: X-Kept: 2\r\n");
+
+        Assert.Equal(200, status);
+        Assert.Equal(Secret, Assert.Single(Upstream.Received).Headers["X-Api-Key"]);
+        Assert.Contains("X-Kept: 2", text, StringComparison.Ordinal);
+        await AssertSecretNowhereAsync(text);
+    }
+
+    [Fact]
     public async Task Proxy_AfterCallsAndRefusals_SecretIsInNoLogAuditRecordErrorOrAdminOutput()
     {
         var credential = await StripeCredentialAsync();

@@ -70,6 +70,29 @@ public sealed partial class ProxyUpstreamAddressTests : ProxyTest
     }
 
     [Fact]
+    public async Task Invariant8_LocationUnderTheUpstreamEchoingTheSecret_RelocatedWithTheSecretRedacted()
+    {
+        // A key with characters a URI escapes ('{', '}') beside one it keeps in a query ('+'): relocated, the
+        // Location carries it partly escaped, a form the scrubber does not know, unless it was scrubbed first.
+        var secret = "key+with{braces}_" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+        using (var admin = Broker.Admin())
+        {
+            await admin.SetSecretAsync("stripe", System.Text.Encoding.UTF8.GetBytes(secret));
+        }
+
+        var credential = await StripeCredentialAsync();
+
+        var (status, text) = await AnswerAsync(credential, 302, $"Location: {UpstreamBase}/v1/charges/ch_2?key={UpstreamServer.Injected}");
+
+        Assert.Equal(302, status);
+        Assert.Equal(secret, Assert.Single(Upstream.Received).Headers["X-Api-Key"]);
+        Assert.StartsWith("/stripe/v1/charges/ch_2?key=", LocationOf(text), StringComparison.Ordinal);
+        // Every encoding of the key spells "braces" as it is.
+        Assert.DoesNotContain("braces", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("braces", await Broker.AuditTableTextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Proxy_AltSvcAndHttp2Settings_NotRelayedEitherWay()
     {
         var credential = await StripeCredentialAsync();

@@ -50,8 +50,14 @@ public sealed class UpstreamServer : IAsyncDisposable
     /// <summary>A request header whose value the tool answers as its status.</summary>
     public const string AnswerStatus = "X-Answer-Status";
 
-    /// <summary>The prefix of request headers (<c>X-Answer-Field-1: Name: value</c>, …) whose values the tool adds to its answer as fields, in order.</summary>
+    /// <summary>
+    /// The prefix of request headers (<c>X-Answer-Field-1: Name: value</c>, …) whose values the tool adds to its answer as
+    /// fields, in order, with <see cref="Injected"/> (in a name or a value) replaced by the injected header's value (a tool that echoes its key).
+    /// </summary>
     public const string AnswerField = "X-Answer-Field";
+
+    /// <summary>In an <see cref="AnswerField"/>, the place of the injected header's value.</summary>
+    public const string Injected = "{injected}";
 
     /// <summary>The Server-Sent Events /v1/events sends, given the injected header's value.</summary>
     public static IReadOnlyList<string> Events(string injected) =>
@@ -100,8 +106,9 @@ public sealed class UpstreamServer : IAsyncDisposable
         if (int.TryParse(headers.GetValueOrDefault(AnswerStatus), out var status))
         {
             http.Response.StatusCode = status;
-            foreach (var (_, field) in headers.Where(h => h.Key.StartsWith(AnswerField, StringComparison.OrdinalIgnoreCase)).OrderBy(h => h.Key, StringComparer.Ordinal))
+            foreach (var (_, asked) in headers.Where(h => h.Key.StartsWith(AnswerField, StringComparison.OrdinalIgnoreCase)).OrderBy(h => h.Key, StringComparer.Ordinal))
             {
+                var field = asked.Replace(Injected, headers.GetValueOrDefault(SecretHeader, ""), StringComparison.Ordinal);
                 var colon = field.IndexOf(':', StringComparison.Ordinal);
                 http.Response.Headers.Append(field[..colon], field[(colon + 1)..].Trim());
             }
