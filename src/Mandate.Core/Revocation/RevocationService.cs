@@ -145,8 +145,12 @@ public sealed class RevocationService
             Value = value,
             RevokedAt = now,
             // Once every credential it could cover has expired, the row has nothing left to do; an agent
-            // revocation is also a kill switch, kept until an operator lifts it.
-            KeepUntil = target == RevocationTarget.Agent ? KeptUntilLifted : (tokenExpiresAt ?? now + _options.Runs.MaxDuration) + Slack,
+            // revocation is also a kill switch, kept until an operator lifts it. A tenant's or user's also takes the
+            // identity provider's tokens issued before it, which live as long as the provider says (no bound here),
+            // so it is kept for good too: a day-long user token must not come back when the row is purged.
+            KeepUntil = target is RevocationTarget.Agent or RevocationTarget.Tenant or RevocationTarget.User
+                ? KeptUntilLifted
+                : (tokenExpiresAt ?? now + _options.Runs.MaxDuration) + Slack,
             RevokedBy = revokedBy,
             Reason = reason ?? (cascadedFrom is null ? null : $"ancestor run {cascadedFrom} revoked"),
         };
