@@ -144,13 +144,14 @@ public sealed class RevocationService
             Target = target,
             Value = value,
             RevokedAt = now,
-            // Once every credential it could cover has expired, the row has nothing left to do; an agent
+            // Once every credential it could cover has expired, the row has nothing left to do (a credential of a plain
+            // exchange's run is bounded by lifetimes.max alone, which may exceed runs.max_duration); an agent
             // revocation is also a kill switch, kept until an operator lifts it. A tenant's or user's also takes the
             // identity provider's tokens issued before it, which live as long as the provider says (no bound here),
             // so it is kept for good too: a day-long user token must not come back when the row is purged.
             KeepUntil = target is RevocationTarget.Agent or RevocationTarget.Tenant or RevocationTarget.User
                 ? KeptUntilLifted
-                : (tokenExpiresAt ?? now + _options.Runs.MaxDuration) + Slack,
+                : (tokenExpiresAt ?? now + Longest(_options.Runs.MaxDuration, _options.Lifetimes.Max)) + Slack,
             RevokedBy = revokedBy,
             Reason = reason ?? (cascadedFrom is null ? null : $"ancestor run {cascadedFrom} revoked"),
         };
