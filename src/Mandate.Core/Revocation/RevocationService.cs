@@ -1,5 +1,6 @@
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
+using Mandate.Core.Policy;
 using Mandate.Core.Runs;
 using Mandate.Core.Storage;
 
@@ -22,6 +23,7 @@ public sealed class RevocationService
     private readonly TimeProvider _time;
     private readonly PendingRevocations? _pending;
     private readonly IRunStore? _runs;
+    private readonly PolicyProvider? _policy;
 
     /// <param name="trail">Where the revocation row and its audit record are written.</param>
     /// <param name="list">The in-memory revocations every request consults.</param>
@@ -29,8 +31,10 @@ public sealed class RevocationService
     /// <param name="time">The clock.</param>
     /// <param name="pending">Where revocations wait while the store fails; without one, a failing store fails the revocation.</param>
     /// <param name="runs">Where a revoked run's sub-runs are found; without it a run's revocation covers that run alone.</param>
-    public RevocationService(IUnitOfWork trail, RevocationList list, MandateOptions options, TimeProvider time, PendingRevocations? pending = null, IRunStore? runs = null)
+    /// <param name="policy">The policy, whose longest <c>approval_expires_in</c> a revocation is kept for; without it, runs and lifetimes alone.</param>
+    public RevocationService(IUnitOfWork trail, RevocationList list, MandateOptions options, TimeProvider time, PendingRevocations? pending = null, IRunStore? runs = null, PolicyProvider? policy = null)
     {
+        _policy = policy;
         _trail = trail;
         _list = list;
         _options = options;
@@ -94,9 +98,9 @@ public sealed class RevocationService
         }
 
         var now = _time.GetUtcNow();
-        // Kept as long as a tenant's or user's revocation: a run token issued before the kill switch lives
+        // Kept while anything granted before the kill switch can still be presented (Retention): a run token lives
         // runs.token_lifetime (which may exceed lifetimes.max) and must not come back to life when the row is purged.
-        var lifted = disabled with { LiftedAt = now, KeepUntil = now + Longest(_options.Runs.MaxDuration, _options.Lifetimes.Max) + Slack };
+        var lifted = disabled with { LiftedAt = now, KeepUntil = now + Retention() + Slack };
         var audit = new AuditEvent
         {
             Kind = AuditKinds.Revocation,
@@ -144,9 +148,14 @@ public sealed class RevocationService
             Target = target,
             Value = value,
             RevokedAt = now,
-            // Once every credential it could cover has expired, the row has nothing left to do; an agent
-            // revocation is also a kill switch, kept until an operator lifts it.
-            KeepUntil = target == RevocationTarget.Agent ? KeptUntilLifted : (tokenExpiresAt ?? now + _options.Runs.MaxDuration) + Slack,
+            // Once every credential it could cover has expired, the row has nothing left to do (a credential of a plain
+            // exchange's run is bounded by lifetimes.max alone, which may exceed runs.max_duration); an agent
+            // revocation is also a kill switch, kept until an operator lifts it. A tenant's or user's also takes the
+            // identity provider's tokens issued before it, which live as long as the provider says (no bound here),
+            // so it is kept for good too: a day-long user token must not come back when the row is purged.
+            KeepUntil = target is RevocationTarget.Agent or RevocationTarget.Tenant or RevocationTarget.User
+                ? KeptUntilLifted
+                : (tokenExpiresAt ?? now + Retention()) + Slack,
             RevokedBy = revokedBy,
             Reason = reason ?? (cascadedFrom is null ? null : $"ancestor run {cascadedFrom} revoked"),
         };
@@ -177,6 +186,15 @@ public sealed class RevocationService
             Evidence = evidence,
         };
         return (revocation, audit);
+    }
+
+    // How long a run's revocation or a lifted kill switch can still cover something granted before it: a run's tokens, a
+    // credential (lifetimes.max may exceed runs.max_duration), and an approval asked before it, which waits as long as its
+    // rule says and must not be approved and collected once the row is gone (invariant 6).
+    private TimeSpan Retention()
+    {
+        var longestWait = _policy?.Current.Rules.Select(r => r.ApprovalExpiresIn).DefaultIfEmpty().Max() ?? TimeSpan.Zero;
+        return Longest(Longest(_options.Runs.MaxDuration, _options.Lifetimes.Max), longestWait);
     }
 
     private static TimeSpan Longest(TimeSpan a, TimeSpan b) => a > b ? a : b;

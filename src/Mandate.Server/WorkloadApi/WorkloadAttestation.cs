@@ -3,6 +3,7 @@ using Mandate.Core;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Protocol;
+using Mandate.Core.Revocation;
 using Mandate.Core.Spiffe;
 using Mandate.Core.Storage;
 
@@ -19,9 +20,11 @@ internal sealed class WorkloadAttestation
     private readonly IUnitOfWork _audit;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
+    private readonly RevocationList _revocations;
 
-    public WorkloadAttestation(UnixProcessAttestor attestor, IMandateStore store, IUnitOfWork audit, MandateOptions options, TimeProvider time)
+    public WorkloadAttestation(UnixProcessAttestor attestor, IMandateStore store, IUnitOfWork audit, MandateOptions options, TimeProvider time, RevocationList revocations)
     {
+        _revocations = revocations;
         _attestor = attestor;
         _store = store;
         _audit = audit;
@@ -46,7 +49,13 @@ internal sealed class WorkloadAttestation
         var entries = await _store.ListRegistrationEntriesAsync(cancellationToken);
         if (EntryMatcher.Match(entries.Where(InTrustDomain), process) is { } entry)
         {
-            return new WorkloadCaller(peer, process, entry, null);
+            // Kill switch: a disabled agent gets nothing new until it is enabled, its identity included; an SVID would
+            // still open every tool that trusts this trust domain's bundle directly (mTLS, JWT-SVID audiences).
+            return _revocations.DisabledBy(entry.SpiffeId) is { } disabled
+                ? new WorkloadCaller(peer, process, entry,
+                    $"agent '{entry.SpiffeId}' is disabled (revocation {disabled.Id}); no SVID is issued for it until an operator re-enables it with 'mandate agents enable'")
+                { CheckId = Core.Attestation.AttestChecks.AgentDisabled.Id }
+                : new WorkloadCaller(peer, process, entry, null);
         }
 
         var stale = EntryMatcher.Match(entries.Where(e => !InTrustDomain(e)), process);

@@ -41,7 +41,7 @@ internal static class WorkloadEndpoints
     private static async Task<IResult> X509Async(HttpContext http, WorkloadAttestation attestation, SvidIssuer issuer, SpiffeAuthority authority, CancellationToken ct)
     {
         var caller = await attestation.AttestAsync(http.Features.Get<WorkloadConnection>()!, ct);
-        if (caller.Entry is not { } entry)
+        if (caller.Entitled is not { } entry)
         {
             await attestation.RecordRefusalAsync(caller, "x509", ct);
             return Refused(caller);
@@ -94,7 +94,7 @@ internal static class WorkloadEndpoints
         }
 
         var caller = await attestation.AttestAsync(http.Features.Get<WorkloadConnection>()!, ct);
-        if (caller.Entry is not { } entry)
+        if (caller.Entitled is not { } entry)
         {
             await attestation.RecordRefusalAsync(caller, "jwt", ct);
             return Refused(caller);
@@ -106,7 +106,7 @@ internal static class WorkloadEndpoints
     }
 
     private static IResult Refused(WorkloadCaller caller) =>
-        ProblemChecks.Problem(WorkloadChecks.NoEntry, "no SVID for this process", caller.Refusal ?? "no registration entry matches this process", StatusCodes.Status403Forbidden);
+        ProblemChecks.Problem(caller.CheckId, "no SVID for this process", caller.Refusal ?? "no registration entry matches this process", StatusCodes.Status403Forbidden);
 
     private static void NoStore(HttpContext http)
     {

@@ -150,7 +150,7 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
     private async Task<(WorkloadCaller Caller, RegistrationEntry Entry)> EntitledAsync(ServerCallContext context, string svidType, CancellationToken ct)
     {
         var caller = await _attestation.AttestAsync(context.GetHttpContext().Features.Get<WorkloadConnection>()!, ct);
-        if (caller.Entry is { } entry)
+        if (caller.Entitled is { } entry)
         {
             return (caller, entry);
         }
