@@ -6,7 +6,7 @@ namespace Mandate.Server.Proxy;
 /// The response body as the agent gets it: read from the upstream (or the gateway's filter), the secret masked
 /// even across reads, counted, and cut past <c>proxy.max_response_body</c>. Each read hands on what has
 /// arrived at once, holding back only a possible start of the secret, so streamed answers (Server-Sent
-/// Events) stay live. Owns <paramref name="source"/> and <paramref name="upstream"/>.
+/// Events) stay live; a body that ends in half the secret or more has that start masked too. Owns <paramref name="source"/> and <paramref name="upstream"/>.
 /// </summary>
 internal sealed class ScrubbedBodyStream(Stream source, SecretScrubber scrubber, long? limit, IDisposable upstream) : Stream
 {
@@ -47,7 +47,8 @@ internal sealed class ScrubbedBodyStream(Stream source, SecretScrubber scrubber,
             var filled = _held + read;
             if (read == 0)
             {
-                // The end: a held partial secret was not the secret after all.
+                // The end: a held start of the secret is relayed when short (ordinary text), masked from half the secret on.
+                scrubber.MaskCutAtEnd(buffer.AsSpan(0, filled));
                 _sourceEnded = true;
                 (_readyFrom, _readyTo, _held) = (0, filled, 0);
                 break;

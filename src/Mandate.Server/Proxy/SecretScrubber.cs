@@ -71,6 +71,29 @@ internal sealed class SecretScrubber
         return longest;
     }
 
+    /// <summary>
+    /// The shortest start of a form of the secret (in bytes) that <see cref="MaskCutAtEnd"/> masks: half the form, rounded
+    /// up, and at least 4. Shorter starts are relayed: ordinary text often ends in a few bytes that begin the secret.
+    /// </summary>
+    public static int MinCutBytes(int formBytes) => Math.Max(4, (formBytes + 1) / 2);
+
+    /// <summary>
+    /// At the end of a body: overwrites a tail that is the secret cut off (a start of one of its forms, at least
+    /// <see cref="MinCutBytes"/> long) with <c>*</c>, as a whole occurrence would be (same length). An upstream that echoes
+    /// the request would otherwise hand the agent most of the secret in a body that ends before the secret does.
+    /// </summary>
+    public void MaskCutAtEnd(Span<byte> data)
+    {
+        foreach (var form in _formBytes)
+        {
+            var cut = PartialAtEnd(data, form);
+            if (cut >= MinCutBytes(form.Length))
+            {
+                data[^cut..].Fill((byte)'*');
+            }
+        }
+    }
+
     private static int PartialAtEnd(ReadOnlySpan<byte> data, byte[] form)
     {
         var tail = data[Math.Max(0, data.Length - (form.Length - 1))..];

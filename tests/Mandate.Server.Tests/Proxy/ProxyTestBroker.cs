@@ -36,6 +36,7 @@ internal static class ProxyTestBroker
               - { method: POST, path: /v1/refunds }
               - POST /v1/echo
               - GET /v1/echo-secret
+              - GET /v1/echo-cut
               - GET /v1/big
               - GET /v1/big-known
               - GET /v1/slow

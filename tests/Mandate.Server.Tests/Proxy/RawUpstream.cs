@@ -7,7 +7,7 @@ namespace Mandate.Server.Tests.Proxy;
 /// <summary>
 /// An upstream on a raw socket at 127.0.0.1:0, for answers Kestrel would normalise or refuse to send (a 101, a
 /// Content-Length on a 204, a transfer coding besides chunked): every connection gets <see cref="Answer"/>, byte for
-/// byte, once its request head arrived, and is held open until the proxy closes it.
+/// byte, once its request head arrived, and is held open until the proxy closes it (or closed at once, when asked).
 /// </summary>
 internal sealed class RawUpstream : IAsyncDisposable
 {
@@ -16,9 +16,12 @@ internal sealed class RawUpstream : IAsyncDisposable
     private readonly Task _serving;
     private int _requests;
 
-    private RawUpstream(string answer)
+    private readonly bool _closeAfterAnswer;
+
+    private RawUpstream(string answer, bool closeAfterAnswer)
     {
         Answer = answer;
+        _closeAfterAnswer = closeAfterAnswer;
         _listener.Start();
         _serving = Task.Run(ServeAsync);
     }
@@ -29,7 +32,8 @@ internal sealed class RawUpstream : IAsyncDisposable
     /// <summary>Request heads that reached this upstream.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
-    public static RawUpstream Start(string answer) => new(answer);
+    /// <summary>Answers every request with <paramref name="answer"/>; with <paramref name="closeAfterAnswer"/>, then closes the connection (a body that ends there).</summary>
+    public static RawUpstream Start(string answer, bool closeAfterAnswer = false) => new(answer, closeAfterAnswer);
 
     public Uri Uri(string path) => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}{path}");
 
@@ -68,6 +72,11 @@ internal sealed class RawUpstream : IAsyncDisposable
 
                 Interlocked.Increment(ref _requests);
                 await stream.WriteAsync(Encoding.Latin1.GetBytes(Answer), _stop.Token);
+                if (_closeAfterAnswer)
+                {
+                    return;
+                }
+
                 while (await stream.ReadAsync(buffer, _stop.Token) > 0)
                 {
                     // Held open until the proxy lets go, as a live upstream connection would be.

@@ -86,6 +86,20 @@ public sealed class ScrubbedBodyStreamTests
         Assert.Equal("ok " + Secret[..6], await RelayAsync(["ok ", Secret[..6]]));
     }
 
+    [Theory]
+    [InlineData(Secret)]
+    [InlineData("sk+live/9a&b=c~d")] // ends in its JSON-escaped form: sk\u002Blive...
+    public async Task Invariant8_BodyEndsInAStartOfTheSecret_MaskedOnceItIsHalfTheSecret(string secret)
+    {
+        var form = secret == Secret ? secret : System.Text.Json.JsonEncodedText.Encode(secret).ToString();
+        for (var cut = 1; cut < form.Length; cut++)
+        {
+            var masked = cut >= SecretScrubber.MinCutBytes(form.Length);
+
+            Assert.Equal("ok " + (masked ? new string('*', cut) : form[..cut]), await RelayAsync(["ok ", form[..cut]], secret));
+        }
+    }
+
     [Fact]
     public async Task Read_PastTheLimit_ThrowsTheResponseTooLargeRefusal()
     {

@@ -15,7 +15,8 @@ public sealed record UpstreamRequest(string Method, string Target, IReadOnlyDict
 
 /// <summary>
 /// A real tool on Kestrel at 127.0.0.1:0 that records what reaches it. Paths choose its behaviour:
-/// <c>/v1/echo-secret</c> echoes the injected header back in headers and body, <c>/v1/big</c> streams 8 MiB,
+/// <c>/v1/echo-secret</c> echoes the injected header back in headers and body, <c>/v1/echo-cut?n=N</c> answers a body
+/// (with its Content-Length) that ends in the injected header's first N characters, <c>/v1/big</c> streams 8 MiB,
 /// <c>/v1/slow</c> waits until the call is abandoned, <c>/v1/hop</c> sends hop-by-hop headers, <c>/v1/events</c> streams
 /// <see cref="Events"/> as Server-Sent Events (the next only once the test released <see cref="EventRead"/>),
 /// <c>/v1/stall</c> sends part of a body then waits, <c>/v1/break</c> sends part then drops the connection when told (<see cref="BreakNow"/>);
@@ -120,6 +121,13 @@ public sealed class UpstreamServer : IAsyncDisposable
             http.Response.Headers.SetCookie = "session=" + injected + "; HttpOnly";
             http.Response.Headers["WWW-Authenticate"] = $"Bearer realm=\"{injected}\"";
             await http.Response.WriteAsync("{\"echo\":\"" + injected + "\",\"again\":\"" + injected + "\"}");
+        }
+        else if (path.EndsWith("/v1/echo-cut", StringComparison.Ordinal))
+        {
+            var cut = int.Parse(http.Request.Query["n"].ToString(), System.Globalization.CultureInfo.InvariantCulture);
+            var body = System.Text.Encoding.UTF8.GetBytes("{\"echo\":\"" + headers.GetValueOrDefault(SecretHeader, "")[..cut]);
+            http.Response.ContentLength = body.Length;
+            await http.Response.Body.WriteAsync(body);
         }
         else if (path.EndsWith("/v1/big", StringComparison.Ordinal) || path.EndsWith("/v1/big-known", StringComparison.Ordinal))
         {
