@@ -219,6 +219,7 @@ internal sealed partial class EgressProxy
         return await _forwarder.ForwardAsync(http, call, new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody)
         {
             Relocation = new ProxyLocation(new Uri(tool.Upstream, UriKind.Absolute), "/" + tool.Name),
+            InjectsAgentCredential = tool.Kind == CredentialKind.Jwt,
         }, new SecretScrubber(secret));
     }
 

@@ -95,6 +95,9 @@ internal static class ProxyChecks
     /// <summary>502: the upstream compressed a body the proxy must scrub, although it asked for <c>identity</c>, or applied a transfer coding besides chunked.</summary>
     public const string UpstreamCompressed = "proxy.upstream_compressed";
 
+    /// <summary>502: a partial answer (<c>206</c>, or <c>multipart/byteranges</c>) to a call whose <c>Range</c> the proxy removed, since it injects a secret.</summary>
+    public const string UpstreamPartial = "proxy.upstream_partial";
+
     /// <summary>504: the upstream did not answer within <c>proxy.timeout</c>.</summary>
     public const string UpstreamTimeout = "proxy.upstream_timeout";
 

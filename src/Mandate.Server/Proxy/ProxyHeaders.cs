@@ -56,6 +56,10 @@ internal static class ProxyHeaders
     /// <summary>Whether a header is a cookie, either way (dropped where <see cref="ProxyUpstreamCall.DropCookies"/> is set).</summary>
     public static bool IsCookie(string name) => Cookies.Contains(name);
 
+    /// <summary>Whether a request header asks for part of the answer (<c>Range</c>, or <c>If-Range</c>, which only qualifies one).</summary>
+    public static bool AsksForRange(string name) =>
+        name.Equals("Range", StringComparison.OrdinalIgnoreCase) || name.Equals("If-Range", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Whether a request header goes upstream.</summary>
     public static bool ForwardRequest(string name, ISet<string> listedInConnection, string injectedHeader) =>
         !HopByHop.Contains(name) && !AgentOnly.Contains(name) && !ProxyStatements.Contains(name) && !listedInConnection.Contains(name)

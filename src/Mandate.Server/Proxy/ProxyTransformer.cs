@@ -35,7 +35,9 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         {
             if (!ProxyHeaders.ForwardRequest(name, listed, upstream.InjectHeader)
                 || (upstream.DropCookies && ProxyHeaders.IsCookie(name))
-                || (scrubber.Active && name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase)))
+                || (scrubber.Active && name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase))
+                // RFC 9110 §14.2: a server MAY ignore Range, so the agent still gets the whole answer, scrubbed, not the secret in pieces.
+                || (RefusesRanges && ProxyHeaders.AsksForRange(name)))
             {
                 continue;
             }
@@ -107,6 +109,13 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
             return false;
         }
 
+        if (RefusesRanges && (proxyResponse.StatusCode == HttpStatusCode.PartialContent || IsByteRanges(proxyResponse)))
+        {
+            // Never asked for (Range was removed): a part of the body could hold a piece of the secret, which no scrubber sees whole.
+            Refusal = ProxyRefusal.BadGateway(ProxyChecks.UpstreamPartial, $"the upstream answered with part of the body ({(IsByteRanges(proxyResponse) ? "multipart/byteranges" : "206 Partial Content")}) although the proxy removed Range from the request, since it injects a secret; a part could hold a piece of the secret, so nothing was relayed; an operator configures the tool's upstream to answer requests without Range in full");
+            return false;
+        }
+
         if (upstream.UpstreamChallengesAreOurs && proxyResponse.StatusCode == HttpStatusCode.Unauthorized)
         {
             // The agent's credential passed; the upstream's challenge (its own resource_metadata) would send the agent's client astray.
@@ -166,6 +175,14 @@ internal sealed class ProxyTransformer(ProxyCall call, ProxyUpstreamCall upstrea
         proxyResponse.Content = new ProxyRelayContent(Relay);
         return true;
     }
+
+    /// <summary>Whether byte ranges are kept from the upstream: a value is scrubbed that the agent does not hold itself.</summary>
+    private bool RefusesRanges => scrubber.Active && !upstream.InjectsAgentCredential;
+
+    // RFC 9110 §14.6: the media type of several parts; read as sent, so a value the parser rejects is no way past the check.
+    private static bool IsByteRanges(HttpResponseMessage response) =>
+        response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var types)
+        && types.Any(t => t.TrimStart().StartsWith("multipart/byteranges", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Whether the answer has a body to code at all: HEAD, 204 and 304 answers have none (RFC 9112 §6.3).</summary>
     private static bool HasBody(HttpRequest request, HttpResponseMessage response) =>

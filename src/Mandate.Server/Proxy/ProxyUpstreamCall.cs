@@ -46,6 +46,13 @@ internal sealed record ProxyUpstreamCall(Uri Uri, string InjectHeader, string In
     /// <summary>When set, an upstream <c>Location</c> is mapped to the proxy path that reaches it (the plain proxy).</summary>
     public ProxyLocation? Relocation { get; init; }
 
+    /// <summary>
+    /// When set, the injected value is the agent's own credential (kind jwt), which the scrubber masks but the agent holds
+    /// already: its <c>Range</c> and <c>If-Range</c> go upstream as sent, and a partial answer is relayed. Otherwise, with a
+    /// value to scrub, they are dropped, since byte ranges would hand the agent the secret in pieces no answer holds whole.
+    /// </summary>
+    public bool InjectsAgentCredential { get; init; }
+
     /// <summary>Never print the injected value.</summary>
     public override string ToString() => $"{Uri.GetLeftPart(UriPartial.Path)} ({InjectHeader}: [redacted])";
 }

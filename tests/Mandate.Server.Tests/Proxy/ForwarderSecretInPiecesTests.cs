@@ -1,11 +1,12 @@
 using System.Net;
 using Mandate.Server.Proxy;
+using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Tests.Proxy;
 
 /// <summary>
-/// Scripted upstream answers (<see cref="RawUpstream"/>) that end in a cut-off secret, however the body ends, through
-/// <see cref="ForwarderHarness"/>.
+/// Scripted upstream answers (<see cref="RawUpstream"/>) that end in a cut-off secret, however the body ends, and the byte
+/// ranges of a call whose injected value is the agent's own credential, through <see cref="ForwarderHarness"/>.
 /// </summary>
 public sealed class ForwarderSecretInPiecesTests
 {
@@ -54,6 +55,29 @@ public sealed class ForwarderSecretInPiecesTests
             Assert.Equal(cut < MinCut ? sent : Echo + new string('*', cut), await response.Content.ReadAsStringAsync());
             Assert.Equal(sent.Length, response.Content.Headers.ContentLength);
         }
+    }
+
+    [Fact]
+    public async Task AgentsOwnCredentialInjected_RangeGoesUpstreamAndThePartIsRelayed()
+    {
+        string? range = null;
+        await using var harness = await ForwarderHarness.StartAsync(
+            async http =>
+            {
+                range = http.Request.Headers.Range;
+                http.Response.StatusCode = StatusCodes.Status206PartialContent;
+                http.Response.Headers.ContentRange = "bytes 0-1/10";
+                await http.Response.WriteAsync("ok");
+            },
+            call => call with { InjectsAgentCredential = true });
+        using var request = new HttpRequestMessage(HttpMethod.Get, harness.Address);
+        request.Headers.TryAddWithoutValidation("Range", "bytes=0-1");
+
+        using var response = await harness.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal("bytes=0-1", range);
+        Assert.Equal("ok", await response.Content.ReadAsStringAsync());
     }
 
     private static string Answer(string framing, string body) =>
