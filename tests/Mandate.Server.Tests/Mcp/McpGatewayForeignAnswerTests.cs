@@ -16,7 +16,8 @@ public sealed class McpGatewayForeignAnswerTests : McpGatewayTest
         ? """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"lookup_order","arguments":{"orderId":"o-1"}}}"""
         : "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\"}";
 
-    private async Task<HttpResponseMessage> PostAnsweredWithAnotherRequestsResponseAsync(string method, string revision, string shape)
+    /// <summary>POSTs <paramref name="method"/> (id 1) under <paramref name="revision"/>, asking the MCP server for a scripted answer.</summary>
+    private async Task<HttpResponseMessage> PostScriptedAsync(string method, string revision, string script, string shape)
     {
         var credential = await Gateway.CredentialAsync();
         Dictionary<string, string?> headers;
@@ -32,7 +33,7 @@ public sealed class McpGatewayForeignAnswerTests : McpGatewayTest
             headers = new Dictionary<string, string?> { ["MCP-Protocol-Version"] = revision };
         }
 
-        headers[UpstreamMcpServer.AnswerAnotherRequest] = shape;
+        headers[script] = shape;
         return await PostAsync(body, credential, headers);
     }
 
@@ -46,7 +47,7 @@ public sealed class McpGatewayForeignAnswerTests : McpGatewayTest
     {
         // JSON-RPC 2.0 §5: the response id "MUST be the same as the value of the id member in the Request Object"; a
         // response for id 2 on the answer to id 1 would show the agent a tool list no filter has seen.
-        using var response = await PostAnsweredWithAnotherRequestsResponseAsync(method, revision, "sse");
+        using var response = await PostScriptedAsync(method, revision, UpstreamMcpServer.AnswerAnotherRequest, "sse");
 
         var text = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -63,7 +64,7 @@ public sealed class McpGatewayForeignAnswerTests : McpGatewayTest
     public async Task Invariant1_ResponseToAnotherRequestAsTheJsonAnswer_BecomesAnInternalErrorForThePostsId(string method, string revision)
     {
         // JSON-RPC 2.0 §5: the response id "MUST be the same as the value of the id member in the Request Object".
-        using var response = await PostAnsweredWithAnotherRequestsResponseAsync(method, revision, "json");
+        using var response = await PostScriptedAsync(method, revision, UpstreamMcpServer.AnswerAnotherRequest, "json");
 
         var text = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("admin_reset", text, StringComparison.Ordinal);
@@ -76,7 +77,7 @@ public sealed class McpGatewayForeignAnswerTests : McpGatewayTest
     [Fact]
     public async Task Invariant1_ResponseToAnotherRequestInAToolsCallAnswer_StillWaitsForTheCallsRecord()
     {
-        using var response = await PostAnsweredWithAnotherRequestsResponseAsync("tools/call", Modern, "sse");
+        using var response = await PostScriptedAsync("tools/call", Modern, UpstreamMcpServer.AnswerAnotherRequest, "sse");
 
         Assert.Contains("\"id\":1,\"result\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var record = Assert.Single(await McpCallRecordsAsync());
@@ -104,12 +105,7 @@ public sealed class McpGatewayForeignAnswerTests : McpGatewayTest
     public async Task Post_UpstreamRequestAsTheJsonAnswerUnder20260728_IsNotRelayed()
     {
         // Streamable HTTP 2026-07-28 §Receiving Messages: "The server MUST NOT send independent JSON-RPC requests on this stream."
-        var credential = await Gateway.CredentialAsync();
-        var body = Request("ping");
-        var headers = ModernHeaders(body);
-        headers[UpstreamMcpServer.SendServerRequest] = "json";
-
-        using var response = await PostAsync(body, credential, headers);
+        using var response = await PostScriptedAsync("ping", Modern, UpstreamMcpServer.SendServerRequest, "json");
 
         var text = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("sampling/createMessage", text, StringComparison.Ordinal);
@@ -119,10 +115,7 @@ public sealed class McpGatewayForeignAnswerTests : McpGatewayTest
     [Fact]
     public async Task Post_UpstreamRequestAsTheJsonAnswerUnderAnOlderRevision_IsRelayed()
     {
-        var credential = await Gateway.CredentialAsync();
-        var headers = new Dictionary<string, string?> { ["MCP-Protocol-Version"] = Older, [UpstreamMcpServer.SendServerRequest] = "json" };
-
-        using var response = await PostAsync(OlderRequest("ping"), credential, headers);
+        using var response = await PostScriptedAsync("ping", Older, UpstreamMcpServer.SendServerRequest, "json");
 
         Assert.Equal(UpstreamMcpServer.ServerRequest, await response.Content.ReadAsStringAsync());
     }
