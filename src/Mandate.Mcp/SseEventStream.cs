@@ -163,7 +163,7 @@ internal abstract class SseEventStream : Stream
 
     /// <summary>
     /// Whether an event's <paramref name="data"/> is JSON whose root has <paramref name="shape"/>; false for no data and
-    /// for data that is not JSON (nothing a client could act on as a JSON-RPC message).
+    /// for data that is not JSON even as leniently as a client might read it (nothing a client could act on as a JSON-RPC message).
     /// </summary>
     protected static bool DataIs(string? data, Func<JsonElement, bool> shape)
     {
@@ -174,7 +174,7 @@ internal abstract class SseEventStream : Stream
 
         try
         {
-            using var json = JsonDocument.Parse(data);
+            using var json = JsonDocument.Parse(data, McpForeignMessages.ClientReading);
             return shape(json.RootElement);
         }
         catch (JsonException)

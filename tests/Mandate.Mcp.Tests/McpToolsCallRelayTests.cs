@@ -40,11 +40,20 @@ public sealed class McpToolsCallRelayTests
         Assert.Equal(0, await relay.ReadAsync(buffer, timeout.Token));
     }
 
-    [Fact]
-    public async Task HoldResult_SseBatchHoldingTheResponse_IsHeldUntilTheCallbackToo()
+    [Theory]
+    // A client that reads 2025-03-26 batches takes the result out of one: it is a result, held like any other.
+    [InlineData("batch")]
+    // Clients read JSON nested deeper than the parser's default 64 levels, or with a trailing comma.
+    [InlineData("deep")]
+    [InlineData("lenient")]
+    public async Task HoldResult_SseResponseInAnyShapeAClientReads_IsHeldUntilTheCallbackToo(string shape)
     {
-        // A client that reads 2025-03-26 batches takes the result out of one: it is a result, held like any other.
-        var batch = "data: [{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[]}}]\n\n";
+        var batch = shape switch
+        {
+            "batch" => "data: [{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[]}}]\n\n",
+            "deep" => "data: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":" + new string('[', 100) + new string(']', 100) + "}}\n\n",
+            _ => "data: {\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[]},}\n\n",
+        };
         var events = new List<string>();
         using var relay = McpToolsCallRelay.HoldResult("text/event-stream", new MemoryStream(Encoding.UTF8.GetBytes(batch + Progress)), _ =>
         {

@@ -174,7 +174,7 @@ internal sealed class McpGateway
         }
 
         var (scopes, refused) = await _authorization.AuthorizeAsync(http, call, tool, credential, message);
-        return refused ?? await _relay.ForwardAsync(http, call, tool, target, credential, body, message.Method, scopes, sessions);
+        return refused ?? await _relay.ForwardAsync(http, call, tool, target, credential, body, message, scopes, sessions);
     }
 
     /// <summary>

@@ -10,8 +10,8 @@ namespace Mandate.Server.Proxy.Mcp;
 /// How a message the gateway let through reaches the MCP server and its answer comes back: the upstream's own
 /// credential injected (the vaulted key, or a fresh Mandate credential; never the agent's: no token passthrough), the
 /// body the gateway read sent as read, an upstream <c>Mcp-Session-Id</c> bound to the caller (or dropped under a
-/// revision without sessions), and the answer filtered: a <c>tools/list</c> to the tools the caller may call, a
-/// <c>tools/call</c> result held until its <c>mcp_call</c> record is durable.
+/// revision without sessions), and the answer filtered: to what belongs to the POST, then a <c>tools/list</c> to the tools
+/// the caller may call, a <c>tools/call</c> result held until its <c>mcp_call</c> record is durable.
 /// </summary>
 internal sealed class McpUpstreamRelay
 {
@@ -36,8 +36,8 @@ internal sealed class McpUpstreamRelay
         _time = time;
     }
 
-    /// <summary>Forwards the request (with <paramref name="body"/> when the gateway read one, of JSON-RPC <paramref name="method"/>).</summary>
-    public async Task<ProxyRefusal?> ForwardAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target, ProxyCredential credential, byte[]? body, string? method, IReadOnlyList<string> scopes, bool sessions)
+    /// <summary>Forwards the request (with <paramref name="body"/> when the gateway read one, holding <paramref name="message"/>).</summary>
+    public async Task<ProxyRefusal?> ForwardAsync(HttpContext http, ProxyCall call, ToolOptions tool, ProxyTarget target, ProxyCredential credential, byte[]? body, McpMessage? message, IReadOnlyList<string> scopes, bool sessions)
     {
         string header;
         string value;
@@ -80,7 +80,7 @@ internal sealed class McpUpstreamRelay
 
         var upstream = new Uri(tool.Upstream! + (target.Query is null ? "" : "?" + target.Query), UriKind.Absolute);
         call.Upstream = upstream.GetLeftPart(UriPartial.Authority);
-        var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, BufferedContentType = body is null ? null : McpContentType.Json, ResponseFilter = Filter(call, tool, credential, method, dropServerRequests: !sessions),
+        var upstreamCall = new ProxyUpstreamCall(upstream, header, value, _options.MaxRequestBody) { BufferedBody = body, BufferedContentType = body is null ? null : McpContentType.Json, ResponseFilter = Filter(call, tool, credential, message, dropServerRequests: !sessions),
             // A revision without sessions gets no upstream Mcp-Session-Id, bound or not.
             BindSessionId = sessions ? id => _sessions.Bind(tool.Name, credential.Claims, id) : McpSessions.NotRelayed, UpstreamChallengesAreOurs = true,
             RefuseRedirectsAs = McpGatewayChecks.UpstreamRedirect, DropCookies = true, DropUpstreamAddresses = true };
@@ -88,22 +88,25 @@ internal sealed class McpUpstreamRelay
     }
 
     /// <summary>
-    /// What the answer goes through: the method's filter, after dropping server-initiated requests from an SSE answer when
-    /// <paramref name="dropServerRequests"/> (2026-07-28, which has none: <see cref="McpServerRequestFilter"/>).
+    /// What a POST's answer goes through: first <see cref="McpAnswerFilter"/> (no response to another request; no server
+    /// request either when <paramref name="dropServerRequests"/>, under 2026-07-28), then the method's filter. A session
+    /// DELETE (no <paramref name="message"/>) gets the method filter alone, which is none.
     /// </summary>
-    private ProxyResponseFilter? Filter(ProxyCall call, ToolOptions tool, ProxyCredential credential, string? method, bool dropServerRequests)
+    private ProxyResponseFilter? Filter(ProxyCall call, ToolOptions tool, ProxyCredential credential, McpMessage? message, bool dropServerRequests)
     {
         var limit = (int)Math.Min(_options.MaxResponseBody ?? 16L * 1024 * 1024, int.MaxValue);
-        var byMethod = MethodFilter(call, tool, credential, method, limit);
-        if (!dropServerRequests)
+        var byMethod = MethodFilter(call, tool, credential, message?.Method, limit);
+        if (message is null)
         {
             return byMethod;
         }
 
-        return (contentType, upstreamBody, ct) =>
+        // A POST holding a notification or a response has no own id: every response on its answer is another's.
+        var ownId = message.Kind == McpMessageKind.Request ? message.IdJson : null;
+        return async (contentType, upstreamBody, ct) =>
         {
-            var relayed = McpServerRequestFilter.DropRequests(contentType, upstreamBody, limit);
-            return byMethod is null ? Task.FromResult(relayed) : byMethod(contentType, relayed, ct);
+            var relayed = await McpAnswerFilter.DropForeignAsync(contentType, upstreamBody, ownId, dropServerRequests, limit, ct);
+            return byMethod is null ? relayed : await byMethod(contentType, relayed, ct);
         };
     }
 
