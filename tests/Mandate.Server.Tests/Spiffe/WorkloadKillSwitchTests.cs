@@ -4,6 +4,7 @@ using Grpc.Core;
 using Mandate.Core.Spiffe;
 using Mandate.Server.Tests.Harness;
 using Mandate.Server.WorkloadApi.SpiffeEndpoint;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Mandate.Server.Tests.Spiffe;
 
@@ -15,6 +16,7 @@ namespace Mandate.Server.Tests.Spiffe;
 public sealed class WorkloadKillSwitchTests : SpiffeBrokerTest
 {
     private const string Agent = TestBroker.SupportAgent;
+    private const string Audience = "https://ledger.acme.example";
 
     [Fact]
     public async Task Invariant6_AgentDisabled_WorkloadEndpointJwtSvid_Refused403AndNothingIssued()
@@ -77,6 +79,80 @@ public sealed class WorkloadKillSwitchTests : SpiffeBrokerTest
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Single(await Broker.AuditEventsAsync(SpiffeAuditKinds.Svid), e => e.Outcome == "issued");
+    }
+
+    [Fact]
+    public async Task Invariant6_AgentDisabled_ValidateJwtSvidItHeldBefore_InvalidArgumentNamingTheKillSwitchAndRecorded()
+    {
+        await RegisterThisProcessAsync(Agent);
+        using var client = new SpiffeEndpointClient(Broker.Options.Spiffe.EndpointSocket);
+        var (svid, jti) = await FetchJwtSvidAsync(client);
+        await DisableAsync();
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.ValidateJwtSvidAsync(Audience, svid));
+
+        // SPIFFE Workload API §6.2.3: the server validates on the client's behalf; an SVID that does not validate is
+        // InvalidArgument like every other (PermissionDenied, Workload Endpoint §6, is for a caller without an identity).
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains($"agent '{Agent}' is disabled", refused.Status.Detail, StringComparison.Ordinal);
+        await AssertValidationRefusedAsync(jti);
+    }
+
+    [Fact]
+    public async Task Invariant6_AgentEnabledAgain_JwtSvidFromBeforeTheKillSwitchStaysInvalid_ANewOneValidates()
+    {
+        await RegisterThisProcessAsync(Agent);
+        using var client = new SpiffeEndpointClient(Broker.Options.Spiffe.EndpointSocket);
+        var (before, jti) = await FetchJwtSvidAsync(client);
+        await DisableAsync();
+        // iat has whole seconds: one issued in the kill switch's second cannot be told from one issued before it.
+        Broker.Clock.Advance(TimeSpan.FromSeconds(2));
+        using (var admin = Broker.Admin())
+        {
+            await admin.EnableAgentAsync(Agent, "fixed");
+        }
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.ValidateJwtSvidAsync(Audience, before));
+        var (after, _) = await FetchJwtSvidAsync(client);
+        var valid = await client.ValidateJwtSvidAsync(Audience, after);
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains("issued before agent", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(Agent, valid.SpiffeId);
+        await AssertValidationRefusedAsync(jti);
+    }
+
+    [Fact]
+    public async Task Invariant6_JwtSvidRevokedByItsJti_ValidateJwtSvidRefusesItAlone()
+    {
+        await RegisterThisProcessAsync(Agent);
+        using var client = new SpiffeEndpointClient(Broker.Options.Spiffe.EndpointSocket);
+        var (revoked, jti) = await FetchJwtSvidAsync(client);
+        var (other, _) = await FetchJwtSvidAsync(client);
+        using (var admin = Broker.Admin())
+        {
+            await admin.RevokeAsync("token", jti, "leaked");
+        }
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.ValidateJwtSvidAsync(Audience, revoked));
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains("the SVID was revoked", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(Agent, (await client.ValidateJwtSvidAsync(Audience, other)).SpiffeId);
+        await AssertValidationRefusedAsync(jti);
+    }
+
+    private static async Task<(string Svid, string Jti)> FetchJwtSvidAsync(SpiffeEndpointClient client)
+    {
+        var svid = (await client.FetchJwtSvidAsync(new JWTSVIDRequest { Audience = { Audience } })).Svids[0].Svid;
+        return (svid, new JsonWebToken(svid).Id);
+    }
+
+    /// <summary>The one validation refusal is recorded with the SVID's agent and jti; nothing else was refused.</summary>
+    private async Task AssertValidationRefusedAsync(string jti)
+    {
+        var record = Assert.Single(await Broker.AuditEventsAsync(SpiffeAuditKinds.Svid), e => e.Outcome == "refused");
+        Assert.Equal(("validate", Agent, jti, Audience), (record.Evidence["operation"], record.Agent, record.Jti, record.Evidence["audience"]));
     }
 
     private async Task DisableAsync()
