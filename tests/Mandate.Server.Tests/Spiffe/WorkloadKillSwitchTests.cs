@@ -65,6 +65,26 @@ public sealed class WorkloadKillSwitchTests : SpiffeBrokerTest
     }
 
     [Fact]
+    public async Task Invariant6_AgentDisabled_OpenX509SvidStreamEndsPermissionDeniedAtOnce()
+    {
+        await RegisterThisProcessAsync(Agent);
+        using var client = new SpiffeEndpointClient(Broker.Options.Spiffe.EndpointSocket);
+        using var stream = client.FetchX509Svid();
+        Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None));
+
+        await DisableAsync();
+        // No clock moves: the renewal (half the 1h X.509-SVID TTL) is far off, so only the kill switch can end the stream.
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var ended = await Assert.ThrowsAsync<RpcException>(() => stream.ResponseStream.MoveNext(bound.Token));
+
+        // SPIFFE Workload API §5.1.1: PermissionDenied tells the client to cease using the SVIDs it was sent.
+        Assert.Equal(StatusCode.PermissionDenied, ended.StatusCode);
+        Assert.Contains("is disabled", ended.Status.Detail, StringComparison.Ordinal);
+        var svids = await Broker.AuditEventsAsync(SpiffeAuditKinds.Svid);
+        Assert.Equal(["issued", "refused"], svids.Select(e => e.Outcome).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Invariant6_AgentEnabledAgain_WorkloadEndpointIssuesItsSvidAgain()
     {
         await RegisterThisProcessAsync(Agent);

@@ -43,8 +43,8 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
 
     /// <summary>
     /// §4.3: the first answer at once, then a complete one whenever it changes: a renewed SVID at half its lifetime, or
-    /// a new bundle. Entitlement is checked again at each wake-up; an entry that no longer matches ends the stream with
-    /// <c>PermissionDenied</c> (§5.1.1: the client stops using the SVID).
+    /// a new bundle. Entitlement is checked again at each wake-up, and at once when an agent is disabled; an entry that no
+    /// longer matches, or a disabled agent, ends the stream with <c>PermissionDenied</c> (§5.1.1: the client stops using the SVID).
     /// </summary>
     public override async Task FetchX509SVID(X509SVIDRequest request, IServerStreamWriter<X509SVIDResponse> responseStream, ServerCallContext context)
     {
@@ -52,10 +52,12 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
         X509Svid? svid = null;
         string? entryId = null;
         var renewAt = DateTimeOffset.MinValue;
+        using var wake = new AgentDisabledWake(_revocations);
         try
         {
             while (true)
             {
+                var disabled = wake.Arm();
                 var (caller, entry) = await EntitledAsync(context, "x509", ct);
                 if (svid is null || entry.Id != entryId || _time.GetUtcNow() >= renewAt)
                 {
@@ -80,7 +82,7 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
                         },
                     },
                 }, ct);
-                if (!await WaitForChangeAsync(keys.Sequence, renewAt, ct))
+                if (!await WaitForChangeAsync(keys.Sequence, renewAt, ct, disabled))
                 {
                     return;
                 }
@@ -214,14 +216,14 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
     }
 
     /// <summary>
-    /// Waits until <paramref name="until"/> or until the bundle's sequence moves past <paramref name="sequence"/>,
-    /// looking at the bundle once per <c>spiffe.bundle_refresh_hint</c> (the pace relying parties are told to keep);
-    /// false when the client has gone or the broker is stopping.
+    /// Waits until <paramref name="until"/>, until the bundle's sequence moves past <paramref name="sequence"/>, or until
+    /// <paramref name="wake"/> is cancelled, looking at the bundle once per <c>spiffe.bundle_refresh_hint</c> (the pace
+    /// relying parties are told to keep); false when the client has gone or the broker is stopping.
     /// </summary>
-    private async Task<bool> WaitForChangeAsync(long sequence, DateTimeOffset until, CancellationToken callEnded)
+    private async Task<bool> WaitForChangeAsync(long sequence, DateTimeOffset until, CancellationToken callEnded, CancellationToken wake = default)
     {
         // A stopping broker ends its streams at once (the clients reconnect, §4.3), rather than holding shutdown open.
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(callEnded, _lifetime.ApplicationStopping);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(callEnded, _lifetime.ApplicationStopping, wake);
         var ct = stopping.Token;
         try
         {
@@ -235,7 +237,7 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return false;
+            return !callEnded.IsCancellationRequested && !_lifetime.ApplicationStopping.IsCancellationRequested;
         }
     }
 
