@@ -25,7 +25,7 @@ public sealed class WorkloadKillSwitchTests : SpiffeBrokerTest
         await DisableAsync();
         using var client = WorkloadSocketClient.Connect(WorkloadSocket);
 
-        using var response = await client.PostAsJsonAsync("v1/svid/jwt", new { audience = "https://ledger.acme.example" });
+        using var response = await client.PostAsJsonAsync("v1/svid/jwt", new { audience = Audience });
 
         var detail = await AssertProblemAsync(response, HttpStatusCode.Forbidden, "attest.agent_disabled");
         Assert.Contains($"agent '{Agent}' is disabled", detail, StringComparison.Ordinal);
@@ -52,7 +52,7 @@ public sealed class WorkloadKillSwitchTests : SpiffeBrokerTest
         await DisableAsync();
         using var client = new SpiffeEndpointClient(Broker.Options.Spiffe.EndpointSocket);
 
-        var jwt = await Assert.ThrowsAsync<RpcException>(() => client.FetchJwtSvidAsync(new JWTSVIDRequest { Audience = { "https://ledger.acme.example" } }));
+        var jwt = await Assert.ThrowsAsync<RpcException>(() => client.FetchJwtSvidAsync(new JWTSVIDRequest { Audience = { Audience } }));
         using var stream = client.FetchX509Svid();
         var x509 = await Assert.ThrowsAsync<RpcException>(() => stream.ResponseStream.MoveNext(CancellationToken.None));
 
@@ -109,13 +109,7 @@ public sealed class WorkloadKillSwitchTests : SpiffeBrokerTest
         var (svid, jti) = await FetchJwtSvidAsync(client);
         await DisableAsync();
 
-        var refused = await Assert.ThrowsAsync<RpcException>(() => client.ValidateJwtSvidAsync(Audience, svid));
-
-        // SPIFFE Workload API §6.2.3: the server validates on the client's behalf; an SVID that does not validate is
-        // InvalidArgument like every other (PermissionDenied, Workload Endpoint §6, is for a caller without an identity).
-        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
-        Assert.Contains($"agent '{Agent}' is disabled", refused.Status.Detail, StringComparison.Ordinal);
-        await AssertValidationRefusedAsync(jti);
+        await AssertValidationRefusedAsync(client, svid, jti, $"agent '{Agent}' is disabled");
     }
 
     [Fact]
@@ -132,14 +126,10 @@ public sealed class WorkloadKillSwitchTests : SpiffeBrokerTest
             await admin.EnableAgentAsync(Agent, "fixed");
         }
 
-        var refused = await Assert.ThrowsAsync<RpcException>(() => client.ValidateJwtSvidAsync(Audience, before));
+        await AssertValidationRefusedAsync(client, before, jti, "issued before agent");
         var (after, _) = await FetchJwtSvidAsync(client);
-        var valid = await client.ValidateJwtSvidAsync(Audience, after);
 
-        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
-        Assert.Contains("issued before agent", refused.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal(Agent, valid.SpiffeId);
-        await AssertValidationRefusedAsync(jti);
+        Assert.Equal(Agent, (await client.ValidateJwtSvidAsync(Audience, after)).SpiffeId);
     }
 
     [Fact]
@@ -154,12 +144,8 @@ public sealed class WorkloadKillSwitchTests : SpiffeBrokerTest
             await admin.RevokeAsync("token", jti, "leaked");
         }
 
-        var refused = await Assert.ThrowsAsync<RpcException>(() => client.ValidateJwtSvidAsync(Audience, revoked));
-
-        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
-        Assert.Contains("the SVID was revoked", refused.Status.Detail, StringComparison.Ordinal);
+        await AssertValidationRefusedAsync(client, revoked, jti, "the SVID was revoked");
         Assert.Equal(Agent, (await client.ValidateJwtSvidAsync(Audience, other)).SpiffeId);
-        await AssertValidationRefusedAsync(jti);
     }
 
     private static async Task<(string Svid, string Jti)> FetchJwtSvidAsync(SpiffeEndpointClient client)
@@ -168,9 +154,17 @@ public sealed class WorkloadKillSwitchTests : SpiffeBrokerTest
         return (svid, new JsonWebToken(svid).Id);
     }
 
-    /// <summary>The one validation refusal is recorded with the SVID's agent and jti; nothing else was refused.</summary>
-    private async Task AssertValidationRefusedAsync(string jti)
+    /// <summary>
+    /// ValidateJWTSVID refuses <paramref name="svid"/> with a detail holding <paramref name="detail"/>, and that refusal is
+    /// the one recorded, with the SVID's agent and jti.
+    /// </summary>
+    private async Task AssertValidationRefusedAsync(SpiffeEndpointClient client, string svid, string jti, string detail)
     {
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.ValidateJwtSvidAsync(Audience, svid));
+        // SPIFFE Workload API §6.2.3: the server validates on the client's behalf; an SVID that does not validate is
+        // InvalidArgument like every other (PermissionDenied, Workload Endpoint §6, is for a caller without an identity).
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Contains(detail, refused.Status.Detail, StringComparison.Ordinal);
         var record = Assert.Single(await Broker.AuditEventsAsync(SpiffeAuditKinds.Svid), e => e.Outcome == "refused");
         Assert.Equal(("validate", Agent, jti, Audience), (record.Evidence["operation"], record.Agent, record.Jti, record.Evidence["audience"]));
     }
