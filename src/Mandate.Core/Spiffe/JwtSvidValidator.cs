@@ -63,6 +63,10 @@ public sealed class JwtSvidValidator
         });
         return result.IsValid
             ? new JwtSvidValidation(subject, Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload)), null)
+            {
+                Jti = jwt.TryGetPayloadValue<string>("jti", out var jti) ? jti : null,
+                IssuedAt = jwt.TryGetPayloadValue<long>("iat", out var iat) ? DateTimeOffset.FromUnixTimeSeconds(iat) : null,
+            }
             : JwtSvidValidation.Invalid(Describe(result.Exception));
     }
 
@@ -80,5 +84,11 @@ public sealed class JwtSvidValidator
 /// <summary>The outcome of <see cref="JwtSvidValidator.ValidateAsync"/>: the SPIFFE ID and payload, or the reason.</summary>
 public sealed record JwtSvidValidation(string? SpiffeId, string? PayloadJson, string? Failure)
 {
+    /// <summary>The valid SVID's <c>jti</c>, if it has one: how its issuance and any refusal of it are found in the audit trail.</summary>
+    public string? Jti { get; init; }
+
+    /// <summary>The valid SVID's <c>iat</c>, if it has one: whether it was issued before a kill switch that has since been lifted.</summary>
+    public DateTimeOffset? IssuedAt { get; init; }
+
     public static JwtSvidValidation Invalid(string failure) => new(null, null, failure);
 }

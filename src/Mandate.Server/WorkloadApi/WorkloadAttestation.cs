@@ -72,6 +72,20 @@ internal sealed class WorkloadAttestation
     public Task RecordRefusalAsync(WorkloadCaller caller, string svidType, CancellationToken cancellationToken) =>
         _audit.CommitAsync(new StoreBatch(Event(caller, svidType, "refused", null, null, caller.Refusal)), cancellationToken);
 
+    /// <summary>
+    /// Records that <c>ValidateJWTSVID</c> refused a genuine JWT-SVID because a revocation covers it: attributed to the
+    /// SVID's agent and jti, with the validating caller's peer credentials and the audience it validated for.
+    /// </summary>
+    public Task RecordValidationRefusalAsync(PeerCredentials? validator, string agent, string? jti, string audience, string reason, CancellationToken cancellationToken)
+    {
+        var refusal = Event(new WorkloadCaller(validator, null, null, reason), "jwt", "refused", jti, new Dictionary<string, string>
+        {
+            ["operation"] = "validate",
+            ["audience"] = audience,
+        }, reason) with { Agent = agent };
+        return _audit.CommitAsync(new StoreBatch(refusal), cancellationToken);
+    }
+
     /// <summary>Records an issuance; must complete before the SVID leaves the process.</summary>
     public Task RecordIssuanceAsync(WorkloadCaller caller, string svidType, string? jti, IDictionary<string, string> details, CancellationToken cancellationToken) =>
         _audit.CommitAsync(new StoreBatch(Event(caller, svidType, "issued", jti, details, null)), cancellationToken);

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mandate.Core.Configuration;
+using Mandate.Core.Revocation;
 using Mandate.Core.Spiffe;
 using Microsoft.Extensions.Hosting;
 
@@ -22,10 +23,13 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
     private readonly IHostApplicationLifetime _lifetime;
+    private readonly RevocationList _revocations;
 
     public SpiffeWorkloadApiService(
-        WorkloadAttestation attestation, SvidIssuer issuer, SpiffeAuthority authority, JwtSvidValidator validator, MandateOptions options, TimeProvider time, IHostApplicationLifetime lifetime)
+        WorkloadAttestation attestation, SvidIssuer issuer, SpiffeAuthority authority, JwtSvidValidator validator, MandateOptions options, TimeProvider time, IHostApplicationLifetime lifetime,
+        RevocationList revocations)
     {
+        _revocations = revocations;
         _attestation = attestation;
         _issuer = issuer;
         _authority = authority;
@@ -39,8 +43,8 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
 
     /// <summary>
     /// §4.3: the first answer at once, then a complete one whenever it changes: a renewed SVID at half its lifetime, or
-    /// a new bundle. Entitlement is checked again at each wake-up; an entry that no longer matches ends the stream with
-    /// <c>PermissionDenied</c> (§5.1.1: the client stops using the SVID).
+    /// a new bundle. Entitlement is checked again at each wake-up, and at once when an agent is disabled; an entry that no
+    /// longer matches, or a disabled agent, ends the stream with <c>PermissionDenied</c> (§5.1.1: the client stops using the SVID).
     /// </summary>
     public override async Task FetchX509SVID(X509SVIDRequest request, IServerStreamWriter<X509SVIDResponse> responseStream, ServerCallContext context)
     {
@@ -48,10 +52,12 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
         X509Svid? svid = null;
         string? entryId = null;
         var renewAt = DateTimeOffset.MinValue;
+        using var wake = new AgentDisabledWake(_revocations);
         try
         {
             while (true)
             {
+                var disabled = wake.Arm();
                 var (caller, entry) = await EntitledAsync(context, "x509", ct);
                 if (svid is null || entry.Id != entryId || _time.GetUtcNow() >= renewAt)
                 {
@@ -76,7 +82,7 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
                         },
                     },
                 }, ct);
-                if (!await WaitForChangeAsync(keys.Sequence, renewAt, ct))
+                if (!await WaitForChangeAsync(keys.Sequence, renewAt, ct, disabled))
                 {
                     return;
                 }
@@ -124,7 +130,10 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
         return new JWTSVIDResponse { Svids = { new JWTSVID { SpiffeId = svid.SpiffeId, Svid = svid.Token } } };
     }
 
-    /// <summary>§6.4: validated by the JWT-SVID spec; the SPIFFE ID and the payload's claims, or InvalidArgument with the reason.</summary>
+    /// <summary>
+    /// §6.2.3: validated by the JWT-SVID spec; the SPIFFE ID and the payload's claims, or InvalidArgument with the reason.
+    /// A genuine SVID a revocation covers (its agent disabled, or it revoked by jti) is refused too, and recorded.
+    /// </summary>
     public override async Task<ValidateJWTSVIDResponse> ValidateJWTSVID(ValidateJWTSVIDRequest request, ServerCallContext context)
     {
         if (request.Audience.Length == 0)
@@ -143,7 +152,41 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
             throw Invalid(failure);
         }
 
+        if (await RevokedAsync(result, request.Audience, context) is { } revoked)
+        {
+            throw Invalid(revoked);
+        }
+
         return new ValidateJWTSVIDResponse { SpiffeId = result.SpiffeId, Claims = JsonParser.Default.Parse<Struct>(result.PayloadJson) };
+    }
+
+    /// <summary>
+    /// Why a valid SVID must not be vouched for, recorded first; null when no revocation covers it. Checked only after the
+    /// signature verifies, so a forged <c>sub</c> never writes a record attributed to an agent.
+    /// </summary>
+    private async Task<string?> RevokedAsync(JwtSvidValidation result, string audience, ServerCallContext context)
+    {
+        var agent = result.SpiffeId!;
+        // A JWT-SVID names no tenant, run or user: only its agent's kill switch or its own jti can cover it. Once the switch
+        // is lifted, an SVID issued up to it stays revoked (as every credential the agent held then); one without iat
+        // cannot be told apart from those, so it is refused too.
+        var facts = new CredentialFacts(result.Jti ?? "", agent, Tenant: "", Run: "", User: null, result.IssuedAt ?? DateTimeOffset.MinValue);
+        if (_revocations.Find(facts) is not { } revocation)
+        {
+            return null;
+        }
+
+        var reason = revocation switch
+        {
+            { Target: RevocationTarget.Agent, LiftedAt: null } =>
+                $"agent '{agent}' is disabled (revocation {revocation.Id}): the kill switch revokes its SVIDs; none validates until an operator re-enables it with 'mandate agents enable'",
+            { Target: RevocationTarget.Agent } =>
+                $"the SVID was issued before agent '{agent}' was disabled (revocation {revocation.Id}): the kill switch revoked it for good; the agent fetches a new SVID",
+            _ => $"the SVID was revoked (revocation {revocation.Id})",
+        };
+        await _attestation.RecordValidationRefusalAsync(
+            context.GetHttpContext().Features.Get<WorkloadConnection>()?.Peer, agent, result.Jti, audience, reason, context.CancellationToken);
+        return reason;
     }
 
     /// <summary>The caller's entry; otherwise the refusal is recorded and the call ends with PermissionDenied (§6).</summary>
@@ -173,14 +216,14 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
     }
 
     /// <summary>
-    /// Waits until <paramref name="until"/> or until the bundle's sequence moves past <paramref name="sequence"/>,
-    /// looking at the bundle once per <c>spiffe.bundle_refresh_hint</c> (the pace relying parties are told to keep);
-    /// false when the client has gone or the broker is stopping.
+    /// Waits until <paramref name="until"/>, until the bundle's sequence moves past <paramref name="sequence"/>, or until
+    /// <paramref name="wake"/> is cancelled, looking at the bundle once per <c>spiffe.bundle_refresh_hint</c> (the pace
+    /// relying parties are told to keep); false when the client has gone or the broker is stopping.
     /// </summary>
-    private async Task<bool> WaitForChangeAsync(long sequence, DateTimeOffset until, CancellationToken callEnded)
+    private async Task<bool> WaitForChangeAsync(long sequence, DateTimeOffset until, CancellationToken callEnded, CancellationToken wake = default)
     {
         // A stopping broker ends its streams at once (the clients reconnect, §4.3), rather than holding shutdown open.
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(callEnded, _lifetime.ApplicationStopping);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(callEnded, _lifetime.ApplicationStopping, wake);
         var ct = stopping.Token;
         try
         {
@@ -194,7 +237,7 @@ internal sealed class SpiffeWorkloadApiService : SpiffeWorkloadAPI.SpiffeWorkloa
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return false;
+            return !callEnded.IsCancellationRequested && !_lifetime.ApplicationStopping.IsCancellationRequested;
         }
     }
 
