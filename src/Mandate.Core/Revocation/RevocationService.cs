@@ -189,12 +189,14 @@ public sealed class RevocationService
     }
 
     // How long a run's revocation or a lifted kill switch can still cover something granted before it: a run's tokens, a
-    // credential (lifetimes.max may exceed runs.max_duration), and an approval asked before it, which waits as long as its
-    // rule says and must not be approved and collected once the row is gone (invariant 6).
+    // credential (lifetimes.max may exceed runs.max_duration), an approval asked before it, which waits as long as its
+    // rule says and must not be approved and collected once the row is gone, and a JWT-SVID the broker issued, which
+    // ValidateJWTSVID must keep refusing while it lives (an entry may ask for up to an hour) (invariant 6).
     private TimeSpan Retention()
     {
         var longestWait = _policy?.Current.Rules.Select(r => r.ApprovalExpiresIn).DefaultIfEmpty().Max() ?? TimeSpan.Zero;
-        return Longest(Longest(_options.Runs.MaxDuration, _options.Lifetimes.Max), longestWait);
+        var longestSvid = _options.Spiffe.Enabled ? SpiffeOptions.MaxJwtSvidTtl : TimeSpan.Zero;
+        return Longest(Longest(_options.Runs.MaxDuration, _options.Lifetimes.Max), Longest(longestWait, longestSvid));
     }
 
     private static TimeSpan Longest(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -21,9 +21,12 @@ public abstract class SpiffeBrokerTest : IAsyncLifetime
 
     protected string WorkloadSocket => Broker.Options.Spiffe.WorkloadSocket;
 
+    /// <summary>What the broker is started with beside the test policy: the SPIFFE issuer, and anything a test class adds.</summary>
+    protected virtual string Configuration => SpiffeConfiguration;
+
     public async Task InitializeAsync()
     {
-        _broker = await BrokerHarness.StartAsync(TestBroker.Policy, extraConfiguration: SpiffeConfiguration);
+        _broker = await BrokerHarness.StartAsync(TestBroker.Policy, extraConfiguration: Configuration);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(_broker.Directory, (UnixFileMode)0b111_101_101);
