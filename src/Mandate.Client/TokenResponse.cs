@@ -34,13 +34,10 @@ internal static class TokenResponse
     }
 
     /// <summary>
-    /// RFC 6749 §5.1 <c>expires_in</c> (RECOMMENDED): absent means an unknown lifetime, read as 0 so the credential is
-    /// never cached; a negative one is 0 too; one beyond <see cref="int.MaxValue"/> seconds is capped there.
-    /// </summary>
-    /// <summary>
-    /// RFC 9449 §5: a token request with a DPoP proof is answered <c>token_type: DPoP</c> for the access token bound to
-    /// the proof's key. Any other access-token type (<c>Bearer</c>) would silently drop the binding, so it is refused;
-    /// <c>N_A</c> (RFC 8693 §2.2.1: not an access token, e.g. a run token or a certificate) is never sent as one.
+    /// A client that sent a DPoP proof takes only <c>token_type: DPoP</c> (RFC 9449 §5: a token bound to the proof's key).
+    /// RFC 9449 lets a server answer an unbound <c>Bearer</c> token instead; this client refuses it rather than silently
+    /// drop the binding. <c>N_A</c> (RFC 8693 §2.2.1: not an access token, e.g. a run token or a certificate) is never
+    /// sent as one, so it is taken.
     /// </summary>
     public static void RefuseDowngrade(IssuedCredential issued, int status)
     {
@@ -53,6 +50,10 @@ internal static class TokenResponse
         }
     }
 
+    /// <summary>
+    /// RFC 6749 §5.1 <c>expires_in</c> (RECOMMENDED): absent means an unknown lifetime, read as 0 so the credential is
+    /// never cached; a negative one is 0 too; one beyond <see cref="int.MaxValue"/> seconds is capped there.
+    /// </summary>
     private static int ExpiresIn(JsonElement root, int status)
     {
         if (!root.TryGetProperty("expires_in", out var value) || value.ValueKind == JsonValueKind.Null)
