@@ -84,7 +84,7 @@ internal static class RevokeCommand
                 + (name == "agent" ? "; the agent gets nothing new until 'mandate agents enable'" : ""));
             if (result.TryGetProperty("issued", out var issued) && issued.ValueKind == System.Text.Json.JsonValueKind.False)
             {
-                Output.Line("[yellow]note:[/] no credential with this jti is in the audit trail: check the jti (mandate audit query --jti); the revocation stands either way");
+                Output.Line("[yellow]note:[/] no credential or JWT-SVID with this jti is in the audit trail: check the jti (mandate audit query --jti); the revocation stands either way");
             }
 
             if (result.TryGetProperty("seen", out var seen) && seen.ValueKind == System.Text.Json.JsonValueKind.False)

@@ -5,6 +5,7 @@ using Mandate.Core.Keys;
 using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
 using Mandate.Core.Secrets;
+using Mandate.Core.Spiffe;
 using Mandate.Core.Storage;
 using Mandate.Policy;
 using Mandate.Server.Http;
@@ -79,9 +80,7 @@ public static class AdminEndpoints
             ? await SeenAsync(store, Carrying(target, request.Value), cancellationToken)
             : null;
         var (r, recorded) = await revocations.RevokeAsync(target, request.Value, request.By ?? "admin", request.Reason, null, cancellationToken);
-        var issued = target == RevocationTarget.Token
-            ? await SeenAsync(store, new AuditQuery { Jti = request.Value, Kind = AuditKinds.Issuance, Limit = 1 }, cancellationToken)
-            : null;
+        var issued = target == RevocationTarget.Token ? await IssuedAsync(store, request.Value, cancellationToken) : null;
 
         // 201: in force and durable. 202: in force in this broker now, written when the store returns.
         return Results.Json(
@@ -91,6 +90,18 @@ public static class AdminEndpoints
                 status = recorded ? RevocationStatus.Recorded : RevocationStatus.Pending,
             },
             statusCode: recorded ? StatusCodes.Status201Created : StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// Whether the broker issued <paramref name="jti"/>: a credential (an issuance record) or a JWT-SVID (an svid record;
+    /// ValidateJWTSVID refuses it once revoked); null when the store cannot say.
+    /// </summary>
+    private static async Task<bool?> IssuedAsync(IMandateStore store, string jti, CancellationToken cancellationToken)
+    {
+        var credential = await SeenAsync(store, new AuditQuery { Jti = jti, Kind = AuditKinds.Issuance, Limit = 1 }, cancellationToken);
+        return credential is false
+            ? await SeenAsync(store, new AuditQuery { Jti = jti, Kind = SpiffeAuditKinds.Svid, Limit = 1 }, cancellationToken)
+            : credential;
     }
 
     /// <summary>
