@@ -3,9 +3,9 @@ using System.Text.Json;
 namespace Mandate.Client;
 
 /// <summary>
-/// Reads the admin API's answers into what <see cref="MandateAdminClient"/> returns. A reader throws only the parser's
-/// own exceptions (<see cref="JsonException"/>, <see cref="InvalidOperationException"/>, <see cref="FormatException"/>,
-/// <see cref="KeyNotFoundException"/>), which the client turns into one <c>invalid_response</c> naming the endpoint.
+/// Reads the admin API's answers into what <see cref="MandateAdminClient"/> returns. Every reader checks the shape it
+/// reads and throws <see cref="JsonException"/> for any other, which the client turns into one <c>invalid_response</c>
+/// naming the endpoint.
 /// </summary>
 internal static class AdminAnswer
 {
@@ -21,15 +21,17 @@ internal static class AdminAnswer
     public static (Uri Url, DateTimeOffset ExpiresAt) ConsoleLogin(JsonElement root)
     {
         var url = Kind(Member(root, "url"), JsonValueKind.String).GetString();
-        return (Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new FormatException("url is not an absolute URI"),
-            Member(root, "expires_at").GetDateTimeOffset());
+        return (Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new JsonException("url is not an absolute URI"),
+            Kind(Member(root, "expires_at"), JsonValueKind.String).TryGetDateTimeOffset(out var expiresAt)
+                ? expiresAt
+                : throw new JsonException("expires_at is not an RFC 3339 date-time"));
     }
 
     /// <summary>Member <paramref name="name"/> of an object answer.</summary>
     private static JsonElement Member(JsonElement root, string name) =>
-        Kind(root, JsonValueKind.Object).TryGetProperty(name, out var value) ? value : throw new KeyNotFoundException($"no member {name}");
+        Kind(root, JsonValueKind.Object).TryGetProperty(name, out var value) ? value : throw new JsonException($"no member {name}");
 
-    /// <summary><paramref name="element"/> when it is of <paramref name="kind"/>; JSON of another shape is a parser error.</summary>
+    /// <summary><paramref name="element"/> when it is of <paramref name="kind"/>; JSON of another shape is not the admin API's answer.</summary>
     private static JsonElement Kind(JsonElement element, JsonValueKind kind) =>
-        element.ValueKind == kind ? element : throw new InvalidOperationException($"expected a JSON {kind}, got {element.ValueKind}");
+        element.ValueKind == kind ? element : throw new JsonException($"expected a JSON {kind}, got {element.ValueKind}");
 }

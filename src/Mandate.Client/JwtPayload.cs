@@ -1,5 +1,5 @@
+using System.Buffers.Text;
 using System.Text.Json;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Mandate.Client;
 
@@ -16,16 +16,16 @@ internal static class JwtPayload
     public static JsonDocument? TryRead(string token)
     {
         var parts = token.Split('.');
-        if (parts.Length != 3)
+        if (parts.Length != 3 || !Base64Url.IsValid(parts[1]))
         {
             return null;
         }
 
         try
         {
-            return JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parts[1]));
+            return JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or JsonException)
+        catch (JsonException)
         {
             return null;
         }

@@ -108,7 +108,7 @@ public sealed class MandateAdminClient : IDisposable
             using var json = await MandateClient.ReadAsync(response, endpoint, cancellationToken);
             return read(json.RootElement);
         }
-        catch (Exception e) when (e is KeyNotFoundException or JsonException or FormatException or InvalidOperationException)
+        catch (JsonException e)
         {
             throw new MandateErrorException(
                 "invalid_response",
