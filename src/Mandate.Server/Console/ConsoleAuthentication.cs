@@ -69,6 +69,11 @@ internal static class ConsoleAuthentication
         o.ClaimActions.Clear();
         o.RequireHttpsMetadata = !oidc.IsLoopbackIssuer;
         o.CallbackPath = CallbackPath;
+        // RFC 9110 §9.2.1: GET is safe. The handler would otherwise end the session at any GET of /signout-oidc naming the
+        // issuer (front-channel logout, which the console does not offer), so a link on another site could sign users out;
+        // signing out is the console's own POST, and it never sends anyone to the provider's end-session endpoint.
+        o.RemoteSignOutPath = PathString.Empty;
+        o.SignedOutCallbackPath = PathString.Empty;
         o.Scope.Clear();
         foreach (var scope in oidc.Scopes)
         {

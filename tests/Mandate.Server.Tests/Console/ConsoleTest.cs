@@ -76,11 +76,14 @@ public abstract class ConsoleTest : ApprovalTest
         return browser;
     }
 
-    /// <summary>Goes to the provider as <paramref name="user"/> and brings its answer back to the console's callback.</summary>
-    internal async Task<(ConsoleBrowser Browser, ConsoleBrowser.Page Callback)> CallbackAsync(TestUser user)
+    /// <summary>
+    /// Goes to the provider as <paramref name="user"/> from the page at <paramref name="start"/> (where the console sends the
+    /// browser back after the sign-in) and brings the provider's answer back to the console's callback.
+    /// </summary>
+    internal async Task<(ConsoleBrowser Browser, ConsoleBrowser.Page Callback)> CallbackAsync(TestUser user, string start = "/runs")
     {
         var browser = NewBrowser();
-        var challenge = await browser.GetAsync("/runs");
+        var challenge = await browser.GetAsync(start);
         Assert.True(challenge.Status == HttpStatusCode.Found, challenge.ToString());
         Idp.NextUser = user;
         using var idpHttp = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
