@@ -5,7 +5,8 @@ namespace Mandate.Server.Console;
 
 /// <summary>
 /// Headers on every console response: a strict Content-Security-Policy (no inline script or style, forms only to
-/// the console and the identity provider, never framed), no MIME sniffing, no referrer, and no caching of pages.
+/// the console and the identity provider, never framed), no MIME sniffing, no referrer, no caching of pages, and HSTS when
+/// people reach the console over https.
 /// </summary>
 internal static class ConsoleSecurityHeaders
 {
@@ -27,6 +28,12 @@ internal static class ConsoleSecurityHeaders
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                if (http.Request.IsHttps)
+                {
+                    // OWASP ASVS 5.0 3.4.1: a year of HSTS. RFC 6797 §7.2: never over plain http (a browser ignores it there anyway).
+                    headers.StrictTransportSecurity = "max-age=31536000";
+                }
+
                 if (!http.Request.Path.StartsWithSegments(ConsoleStatic.Prefix, StringComparison.Ordinal))
                 {
                     headers.CacheControl = "no-store";

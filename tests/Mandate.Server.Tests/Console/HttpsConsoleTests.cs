@@ -58,4 +58,18 @@ public sealed class HttpsConsoleTests : IAsyncLifetime, IDisposable
         Assert.Contains(browser.SetCookies, c => c.StartsWith("__Host-mandate-csrf", StringComparison.Ordinal) && c.Contains("samesite=strict", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(browser.SetCookies, c => c.StartsWith("__Host-mandate-console", StringComparison.Ordinal) && c.Contains("samesite=lax", StringComparison.OrdinalIgnoreCase));
     }
+
+    [Fact]
+    public async Task Over_https_every_response_asks_the_browser_to_keep_to_https_for_a_year()
+    {
+        // OWASP ASVS 5.0 3.4.1: every response carries Strict-Transport-Security with a max-age of at least a year, so a
+        // browser that has been here never again sends the session cookie's requests through a plain-http downgrade.
+        using var browser = new ConsoleBrowser(Broker.App.ConsoleAddress!, _listenerCa.Authority);
+        foreach (var path in new[] { "/runs", "/signin", "/static/console.css", "/no-such-page", "/login/one-time?code=x" })
+        {
+            var page = await browser.GetAsync(path);
+            Assert.True(page.Headers.TryGetValue("Strict-Transport-Security", out var hsts), $"{path}: {page}");
+            Assert.Equal("max-age=31536000", hsts);
+        }
+    }
 }

@@ -42,5 +42,7 @@ public sealed class ProxiedConsoleTests : IAsyncLifetime
         Assert.Contains("__Host-mandate-console", browser.Cookies.Keys);
         Assert.Contains("__Host-mandate-csrf", browser.Cookies.Keys);
         browser.AssertEveryCookieIsASecureHostCookie();
+        // People reach it over https (OWASP ASVS 5.0 3.4.1); RFC 6797 §8.1 has a browser ignore it on the loopback listener's plain http.
+        Assert.Equal("max-age=31536000", (await browser.GetAsync("/runs")).Headers["Strict-Transport-Security"]);
     }
 }

@@ -37,6 +37,8 @@ public sealed class SecurityHeaderTests : ConsoleTest
             Assert.Equal("DENY", page.Headers["X-Frame-Options"]);
             Assert.Equal("no-store", page.Headers["Cache-Control"]);
             Assert.False(page.Headers.ContainsKey("Server"), what);
+            // RFC 6797 §7.2: never over plain http (the loopback listener without an https public_url).
+            Assert.False(page.Headers.ContainsKey("Strict-Transport-Security"), what);
             // No inline script or style anywhere: the CSP would block it, so none is written.
             Assert.DoesNotContain("<script", page.Html, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("style=", page.Html, StringComparison.OrdinalIgnoreCase);
