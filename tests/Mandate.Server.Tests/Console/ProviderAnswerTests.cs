@@ -51,6 +51,27 @@ public sealed class ProviderAnswerTests : ConsoleTest
     }
 
     [Fact]
+    public async Task OidcCore3137_an_expired_id_token_signs_nobody_in()
+    {
+        // OpenID Connect Core 1.0 §3.1.3.7 (9): the current time MUST be before exp.
+        Idp.IdTokenAge = TimeSpan.FromHours(1);
+        var (browser, callback) = await CallbackAsync(Admin);
+
+        await AssertNobodySignedInAsync(browser, callback);
+    }
+
+    [Fact]
+    public async Task OidcCore3137_an_hs256_id_token_keyed_with_the_providers_public_key_signs_nobody_in()
+    {
+        // OpenID Connect Core 1.0 §3.1.3.7 (6): validated with the alg the provider uses and its keys; RFC 8725 §2.1, no
+        // MAC keyed with a public key.
+        Idp.SignsWithPublicKeyAsHmac = true;
+        var (browser, callback) = await CallbackAsync(Admin);
+
+        await AssertNobodySignedInAsync(browser, callback);
+    }
+
+    [Fact]
     public async Task OidcCore3137_an_id_token_issued_a_day_in_the_future_signs_nobody_in()
     {
         Idp.IdTokenIssuedAtShift = TimeSpan.FromDays(1);

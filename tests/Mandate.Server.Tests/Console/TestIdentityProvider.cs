@@ -52,6 +52,12 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
     /// <summary>How far from now the ID token's <c>iat</c> is (the descriptor's time wins over a claim of that name).</summary>
     public TimeSpan IdTokenIssuedAtShift { get; set; }
 
+    /// <summary>How long before now the ID token was made: its <c>iat</c>, <c>nbf</c> and five-minute <c>exp</c> move back by this.</summary>
+    public TimeSpan IdTokenAge { get; set; }
+
+    /// <summary>Whether ID tokens are HS256, keyed with the provider's published RSA key (algorithm confusion, RFC 8725 §2.1).</summary>
+    public bool SignsWithPublicKeyAsHmac { get; set; }
+
     /// <summary>Every authorization request's query, as the console's challenge sent it.</summary>
     public List<IQueryCollection> AuthorizationRequests { get; } = [];
 
@@ -117,7 +123,7 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
 
     private string IdToken(TestUser user, string nonce)
     {
-        var now = DateTime.UtcNow;
+        var now = DateTime.UtcNow - IdTokenAge;
         var claims = new Dictionary<string, object> { ["sub"] = user.Subject, ["name"] = user.Name, ["nonce"] = nonce, ["roles"] = user.Roles };
         foreach (var (name, value) in IdTokenClaims)
         {
@@ -132,7 +138,9 @@ internal sealed class TestIdentityProvider : IAsyncDisposable
             NotBefore = now,
             Expires = now.AddMinutes(5),
             Claims = claims,
-            SigningCredentials = SignsIdTokens ? new SigningCredentials(new RsaSecurityKey(_key) { KeyId = "idp-1" }, SecurityAlgorithms.RsaSha256) : null,
+            SigningCredentials = !SignsIdTokens ? null
+                : SignsWithPublicKeyAsHmac ? new SigningCredentials(new SymmetricSecurityKey(_key.ExportSubjectPublicKeyInfo()) { KeyId = "idp-1" }, SecurityAlgorithms.HmacSha256)
+                : new SigningCredentials(new RsaSecurityKey(_key) { KeyId = "idp-1" }, SecurityAlgorithms.RsaSha256),
         });
     }
 
