@@ -81,6 +81,33 @@ public sealed class ConsoleWorkflowTests(ChromiumBrowser chromium) : IAsyncLifet
     }
 
     [ChromiumFact]
+    public async Task MarkupAnAgentWroteIntoAnApproval_IsShownAsText_AndRunsNothing()
+    {
+        // The agent writes authorization_details; markup in them must reach the approver as the text it is, in the inbox
+        // and on the confirmation page, so it can neither run script nor change what the approver reads or clicks.
+        const string Hostile = """</code><img src=x onerror="document.title='pwned'"><script>document.title='pwned'</script><a id="approve-x" href="javascript:document.title='pwned'">""";
+        var details = $$"""[{"type":"refund","amount":250,"currency":{{System.Text.Json.JsonSerializer.Serialize(Hostile)}}}]""";
+        var reply = await Broker.PostFormAsync("oauth2/token", Broker.RefundRequest().ToForm().Append(new("authorization_details", details)));
+        Assert.True(reply.Error == "authorization_pending", reply.ToString());
+        var id = reply.Member("auth_req_id")!;
+        var dialogs = 0;
+        var page = await _site.SignInAsync(_context, ConsoleSite.Approver, "/approvals");
+        page.Dialog += (_, dialog) => dialogs++;
+
+        foreach (var path in new[] { "/approvals", $"/approvals/{id}/approve" })
+        {
+            await page.GotoAsync(new Uri(_site.Url, path).AbsoluteUri);
+            // The tool call's summary quotes the details as the agent wrote them: the markup is there, as text.
+            Assert.Contains("</code><img src=x onerror=", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+            Assert.Equal(0, await page.Locator("main img, main script, a[href^='javascript:'], #approve-x").CountAsync());
+            Assert.DoesNotContain("pwned", await page.TitleAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, dialogs);
+        Assert.Empty(_policyViolations);
+    }
+
+    [ChromiumFact]
     public async Task DisablingAnAgent_RefusesItsNextExchange()
     {
         Expect.Issued(await Broker.ExchangeAsync(Broker.RefundRequest()));
