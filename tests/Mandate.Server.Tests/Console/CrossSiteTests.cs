@@ -93,6 +93,34 @@ public sealed class CrossSiteTests : ConsoleTest
         Assert.Contains("&lt;svg onload=alert(3)&gt;", pages[1].Html, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string> ReflectingPaths => new()
+    {
+        "/runs?agent={x}&tenant={x}&user={x}",
+        "/runs?agent={x}&live=1",
+        "/runs/{x}",
+        "/audit?run={x}&agent={x}&user={x}&tenant={x}&tool={x}&trace={x}&since={x}&until={x}",
+        "/revocations/confirm?target=user&value={x}",
+        "/revocations/confirm?target={x}&value=alice",
+        "/agents/disable?agent={x}",
+        "/approvals/{x}/approve",
+        "/login/one-time?code={x}",
+    };
+
+    [Theory]
+    [MemberData(nameof(ReflectingPaths))]
+    public async Task A_query_or_path_carrying_markup_is_written_back_only_as_text(string template)
+    {
+        const string Markup = "\"'><img src=x onerror=alert(1)><script>alert(2)</script>";
+        var admin = await OneTimeAdminAsync();
+        var page = await admin.GetAsync(template.Replace("{x}", Uri.EscapeDataString(Markup), StringComparison.Ordinal));
+
+        Assert.True((int)page.Status < 500 && page.Html.Length > 0, page.ToString());
+        Assert.DoesNotContain("<img", page.Html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<script", page.Html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("'>", page.Html, StringComparison.Ordinal);
+        Assert.Equal(0, Broker.Runtime.Revocations.Count);
+    }
+
     public static TheoryData<string> StaticPaths => new()
     {
         "/static/../appsettings.json",
