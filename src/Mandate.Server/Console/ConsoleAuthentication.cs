@@ -1,3 +1,4 @@
+using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -94,6 +95,15 @@ internal static class ConsoleAuthentication
             var name = principal.FindFirst("name")?.Value ?? principal.FindFirst("preferred_username")?.Value ?? principal.FindFirst("email")?.Value ?? subject;
             var issuer = principal.FindFirst(ConsoleUser.IssuerClaim)?.Value ?? oidc.Issuer.ToString();
             var user = new ConsoleUser(issuer, subject, name, ConsoleUser.RoleFrom(principal, oidc));
+            // The user is the actor the audit trail keeps for their sign-in and changes, under the rule for actors (refused, never
+            // cut): a display name with a line break, a bidirectional override or a token in it starts no session and records nothing.
+            if (OperatorText.ActorProblem("the console user", user.Actor) is { } problem)
+            {
+                context.HandleResponse();
+                await SignInFailedAsync(context.HttpContext, $"the name, issuer and subject the identity provider gave cannot be recorded: {problem}; ask its administrator to correct the name");
+                return;
+            }
+
             try
             {
                 await context.HttpContext.RequestServices.GetRequiredService<ConsoleSignInAudit>().RecordAsync(user, ConsoleSignInAudit.ByIdentityProvider, context.HttpContext.RequestAborted);
@@ -116,10 +126,10 @@ internal static class ConsoleAuthentication
         };
     }
 
-    private static Task SignInFailedAsync(HttpContext http)
+    private static Task SignInFailedAsync(HttpContext http, string why = "the identity provider's answer could not be accepted; start again from the console's home page")
     {
         http.Response.StatusCode = StatusCodes.Status400BadRequest;
-        return ConsolePages.ErrorAsync(http, "sign-in failed", "the identity provider's answer could not be accepted; start again from the console's home page");
+        return ConsolePages.ErrorAsync(http, "sign-in failed", why);
     }
 
     /// <summary>

@@ -50,6 +50,29 @@ public sealed class ProviderAnswerTests : ConsoleTest
         await AssertNobodySignedInAsync(browser, callback);
     }
 
+    [Theory]
+    [InlineData("Mallory\nkind=approval_decided approver=console:Alice")]
+    [InlineData("Alice\u202Eecila")]
+    [InlineData("Al\u200Bice")]
+    [InlineData("Bob\u001b[2J")]
+    public async Task Invariant8_a_display_name_breaking_the_actor_rule_signs_nobody_in_and_records_nothing(string name)
+    {
+        // docs/threat-model.md: an approver follows one rule on the admin API, the console and the CLI, with no control or
+        // format characters, refused and never cut; the console user is the approver of every decision they make.
+        var (browser, callback) = await CallbackAsync(new TestUser("approver-9", name, ["approvers"]));
+
+        await AssertNobodySignedInAsync(browser, callback);
+        Assert.Contains("no control characters", callback.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invariant8_a_display_name_over_500_characters_signs_nobody_in_and_records_nothing()
+    {
+        var (browser, callback) = await CallbackAsync(new TestUser("approver-9", new string('a', 501), ["approvers"]));
+
+        await AssertNobodySignedInAsync(browser, callback);
+    }
+
     [Fact]
     public async Task OidcCore3137_an_expired_id_token_signs_nobody_in()
     {
