@@ -10,16 +10,8 @@ namespace Mandate.Storage.Sqlite.Tests;
 /// verifies (there is nothing to detect), one that changes what a reader sees breaks the hash at that record, and a
 /// copy or a fresh chain is caught as far as the chain and a checkpoint can prove.
 /// </summary>
-public sealed class SqliteAuditRespellingTests : SqliteTestBase
+public sealed class SqliteAuditRespellingTests : SqliteAuditTamperTest
 {
-    private const string DropGuards = """
-        DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;
-        DROP TRIGGER audit_shapes_no_update; DROP TRIGGER audit_shapes_no_delete;
-        """;
-
-    // Record 3 is the only denial of the five, so its shape is its own.
-    private const string ShapeOf3 = "(SELECT shape FROM audit WHERE seq = 3)";
-
     [Theory]
     [InlineData("replace(body, ',', ' , ')")]
     [InlineData("replace(body, '\"deny\"', '\"\\u0064eny\"')")]
@@ -95,20 +87,5 @@ public sealed class SqliteAuditRespellingTests : SqliteTestBase
         var againstCheckpoint = await VerifyAsync(path, new AuditTail(5, records[4].Hash));
         Assert.True(alone.IsValid, alone.Message);
         Assert.Equal((AuditProblemKind.CheckpointMismatch, 5L), (againstCheckpoint.Problem, againstCheckpoint.Sequence));
-    }
-
-    /// <summary>Five records, committed through the store and verified intact before any tampering.</summary>
-    private async Task<(string Path, List<AuditRecord> Records)> CreateLogAsync()
-    {
-        var path = NewDatabasePath();
-        await using var store = await OpenMigratedStoreAsync(path);
-        await store.CommitAsync(StoreTestData.Events(1, 5), Cancellation);
-        return (path, await ReadAllAsync(store));
-    }
-
-    private async Task<AuditVerificationResult> VerifyAsync(string path, AuditTail? checkpoint = null)
-    {
-        await using var store = OpenStore(path);
-        return await AuditVerifier.VerifyAsync(store, checkpoint, Cancellation);
     }
 }
