@@ -43,6 +43,35 @@ public sealed class PostgresReadCommandTests
     }
 
     [PostgresFact]
+    public async Task Invariant5_AuditVerify_RecordEditedWithTheTriggersOff_ExitsOneNamingTheRecord()
+    {
+        var schema = NewSchema();
+        using var dir = new TempFolder();
+        try
+        {
+            var config = Write(dir, schema, "node-a");
+            await (await StartAsync(config, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)))).DisposeAsync();
+            await using (var connection = new NpgsqlConnection(TestPostgresServer.ConnectionString))
+            {
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand(
+                    $"SET search_path TO \"{schema}\"; ALTER TABLE audit DISABLE TRIGGER USER; UPDATE audit SET time = time + 1 WHERE seq = 1; ALTER TABLE audit ENABLE TRIGGER USER;",
+                    connection);
+                await command.ExecuteNonQueryAsync();
+            }
+
+            var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config);
+
+            Assert.True(exit == 1, output);
+            Assert.Contains("audit chain broken at record #1", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await DropSchemaAsync(schema);
+        }
+    }
+
+    [PostgresFact]
     public async Task AuditVerify_SchemaNeverMigrated_RefusesInOneLineAndCreatesNothing()
     {
         var schema = NewSchema();

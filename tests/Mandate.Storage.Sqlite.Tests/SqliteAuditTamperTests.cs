@@ -5,17 +5,8 @@ using Xunit;
 namespace Mandate.Storage.Sqlite.Tests;
 
 /// <summary>Someone with the database file edits the audit table behind the store; the verifier must say where.</summary>
-public sealed class SqliteAuditTamperTests : SqliteTestBase
+public sealed class SqliteAuditTamperTests : SqliteAuditTamperTest
 {
-    // Whoever tampers with the file can drop the append-only triggers first; the chain must still tell.
-    private const string DropGuards = """
-        DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;
-        DROP TRIGGER audit_shapes_no_update; DROP TRIGGER audit_shapes_no_delete;
-        """;
-
-    // Record 3 is the only denial, so its shape is its own; records 2 and 4 share one.
-    private const string ShapeOf3 = "(SELECT shape FROM audit WHERE seq = 3)";
-
     private const string DeleteShapeOf3 = "PRAGMA foreign_keys = OFF;" + DropGuards + $"DELETE FROM audit_shapes WHERE id = {ShapeOf3};";
 
     [Fact]
@@ -192,22 +183,5 @@ public sealed class SqliteAuditTamperTests : SqliteTestBase
         Assert.True(withoutCheckpoint.IsValid, withoutCheckpoint.Message);
         Assert.Equal(AuditProblemKind.CheckpointMismatch, withCheckpoint.Problem);
         Assert.Equal(5, withCheckpoint.Sequence);
-    }
-
-    /// <summary>Five records, committed through the store and verified intact before any tampering.</summary>
-    private async Task<(string Path, List<AuditRecord> Records)> CreateLogAsync()
-    {
-        var path = NewDatabasePath();
-        await using var store = await OpenMigratedStoreAsync(path);
-        await store.CommitAsync(StoreTestData.Events(1, 5), Cancellation);
-        var intact = await AuditVerifier.VerifyAsync(store, null, Cancellation);
-        Assert.True(intact.IsValid, intact.Message);
-        return (path, await ReadAllAsync(store));
-    }
-
-    private async Task<AuditVerificationResult> VerifyAsync(string path, AuditTail? checkpoint = null)
-    {
-        await using var store = OpenStore(path);
-        return await AuditVerifier.VerifyAsync(store, checkpoint, Cancellation);
     }
 }

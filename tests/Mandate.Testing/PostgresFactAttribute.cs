@@ -12,9 +12,12 @@ public sealed class PostgresFactAttribute : FactAttribute
 {
     public PostgresFactAttribute()
     {
-        if (TestPostgresServer.ConnectionStringOrNull is null && !TestPostgresServer.InCi)
-        {
-            Skip = "MANDATE_TEST_PG is not set: start PostgreSQL as .ci/postgres.sh does (source it, run start_test_postgres) to run this test";
-        }
+        Skip = SkipReason;
     }
+
+    /// <summary>Why a PostgreSQL test is skipped here, or null when it runs.</summary>
+    internal static string? SkipReason =>
+        TestPostgresServer.ConnectionStringOrNull is null && !TestPostgresServer.InCi
+            ? "MANDATE_TEST_PG is not set: start PostgreSQL as .ci/postgres.sh does (source it, run start_test_postgres) to run this test"
+            : null;
 }

@@ -217,7 +217,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             Subject = approval.User ?? approval.Agent,
             Audience = tool.Resource,
             Agent = approval.Agent,
-            Actors = [approval.Agent],
+            Actors = run?.Actors ?? [approval.Agent], // Invariant 5: a sub-agent's act chain, approved or not
             Scopes = approval.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries),
             Tenant = approval.Tenant,
             Run = approval.Run,

@@ -161,7 +161,7 @@ public partial class KeyRing : IDisposable
             active = Open(mine);
         }
 
-        var published = stored.Where(k => k.PublishUntil is null || k.PublishUntil > now).ToList();
+        var published = stored.Where(k => (k.PublishUntil is null || k.PublishUntil > now) && IsAuthentic(k)).ToList();
         // A new KeySet, not 'with': ByKid is computed when a KeySet is constructed.
         var set = new KeySet(active, published.Select(k => new JsonWebKey(k.PublicJwk)).ToList(), ToJwks(published), stored) { ActAt = schedule.ActAt };
         _current = set;

@@ -7,6 +7,10 @@ namespace Mandate.Core.Protocol;
 /// </summary>
 public sealed record Check(string Id, string Error)
 {
-    /// <summary>The refusal: <paramref name="hint"/> is client-safe (names the rule and the fix), <paramref name="detail"/> is for logs and audit only.</summary>
-    public OAuthError Refuse(string hint, string? detail = null) => new(Error, hint) { CheckId = Id, Detail = detail };
+    /// <summary>
+    /// The refusal: <paramref name="hint"/> is client-safe (names the rule and the fix), <paramref name="detail"/> is for logs
+    /// and audit only. A token either repeats from the request is redacted (<see cref="TokenRedaction"/>).
+    /// </summary>
+    public OAuthError Refuse(string hint, string? detail = null) =>
+        new(Error, TokenRedaction.Redact(hint)) { CheckId = Id, Detail = detail is null ? null : TokenRedaction.Redact(detail) };
 }

@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Mandate.Core.Keys;
+
+/// <summary>Which stored keys a ring publishes and verifies with: only those a node holding the key-encryption key made.</summary>
+public partial class KeyRing
+{
+    // Kid → public JWK already proven, so a reload (every key change in the cluster, an unknown kid at most once a
+    // second) opens only rows it has not seen in that form.
+    private readonly Dictionary<string, string> _authentic = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// True when <paramref name="key"/>'s sealed private key opens under this ring's key-encryption key (AES-GCM with
+    /// the kid as associated data) and its public half is the one the row publishes under that kid. Whoever can write
+    /// the store but does not hold the key-encryption key can add a row, or re-point one at a public key of their own,
+    /// but cannot seal a private key: without this, the ring would publish their key at the JWKS (and the audit
+    /// checkpoint JWKS) and accept what it signs.
+    /// </summary>
+    private bool IsAuthentic(StoredKey key)
+    {
+        if (_authentic.TryGetValue(key.Kid, out var proven) && string.Equals(proven, key.PublicJwk, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        string? opened;
+        try
+        {
+            opened = key.Algorithm == "RS256" ? RsaThumbprint(key) : EcdsaThumbprint(key);
+        }
+        catch (Exception e) when (e is CryptographicException or Configuration.MandateConfigException)
+        {
+            return false;
+        }
+
+        string? published;
+        try
+        {
+            var jwk = new JsonWebKey(key.PublicJwk);
+            published = jwk.Kid == key.Kid ? Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint()) : null;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+
+        // The kid is the profile's prefix and the RFC 7638 thumbprint of the key it names.
+        if (published is null || published != opened || key.Kid != Profile.KidPrefix + opened)
+        {
+            return false;
+        }
+
+        _authentic[key.Kid] = key.PublicJwk;
+        return true;
+    }
+
+    private string EcdsaThumbprint(StoredKey key)
+    {
+        using var ecdsa = _kek.OpenEcdsa(key);
+        return Base64UrlEncoder.Encode(JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ecdsa)).ComputeJwkThumbprint());
+    }
+
+    private string RsaThumbprint(StoredKey key)
+    {
+        using var rsa = _kek.OpenRsa(key);
+        return Base64UrlEncoder.Encode(JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false))).ComputeJwkThumbprint());
+    }
+}
