@@ -134,6 +134,43 @@ public sealed class ServeStartupTests
     }
 
     [Fact]
+    public async Task Serve_StaleAdminSocketLeftByACrash_IsReplacedAndAnswers()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var options = ConfigLoader.LoadFile(config);
+        Directory.CreateDirectory(Path.GetDirectoryName(options.AdminSocket)!);
+        using (var crashed = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            // Bound, then closed without unlinking: the file a killed broker leaves, with nothing listening on it.
+            crashed.Bind(new UnixDomainSocketEndPoint(options.AdminSocket));
+        }
+
+        await using var broker = await StartAsync(options);
+
+        var (exit, output) = await CliRunner.RunAsync("approvals", "list", "-c", config);
+        Assert.True(exit == 0, output);
+    }
+
+    [Fact]
+    public async Task AdminSocket_PublishedOwnerOnly_AndNothingLeftBesideIt()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var dir = new TempFolder();
+        var options = ConfigLoader.LoadFile(TestConfig.Write(dir));
+        var broker = await StartAsync(options);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(options.AdminSocket));
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(options.DataDirectory), e => e.StartsWith(options.AdminSocket + ".", StringComparison.Ordinal));
+        await broker.DisposeAsync();
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(options.DataDirectory), e => e.StartsWith(options.AdminSocket, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task DataDirectoryAndStoreFiles_AreOwnerOnly()
     {
         if (OperatingSystem.IsWindows())
