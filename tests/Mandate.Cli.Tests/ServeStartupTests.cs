@@ -133,6 +133,49 @@ public sealed class ServeStartupTests
         Assert.False(File.Exists(options.StorePath), "a start that could not listen opened the store");
     }
 
+    [Theory]
+    [InlineData("a file")]
+    [InlineData("a folder this user cannot write")]
+    public async Task Serve_DataDirectoryItCannotUse_OneLineNamingItExit2AndNothingStarted(string what)
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var data = what == "a file" ? dir.Write("data", "") : UnwritableFolder(dir);
+        if (data is null)
+        {
+            return;
+        }
+
+        File.WriteAllText(config, File.ReadAllText(config).Replace("data_dir: data", $"data_dir: {data}", StringComparison.Ordinal));
+
+        var (exit, output) = await CliRunner.RunAsync("serve", "-c", config, "--listen", "http://127.0.0.1:0");
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"cannot use data directory {data}", line, StringComparison.Ordinal);
+        Assert.Contains("data_dir", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_AdminSocketInAFolderItCannotWrite_OneLineNamingThePathExit2()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        if (UnwritableFolder(dir) is not { } folder)
+        {
+            return;
+        }
+
+        File.AppendAllText(config, $"\nadmin_socket: {folder}/admin.sock\n");
+
+        var (exit, output) = await CliRunner.RunAsync("serve", "-c", config, "--listen", "http://127.0.0.1:0");
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains(folder, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Serve_StaleAdminSocketLeftByACrash_IsReplacedAndAnswers()
     {
@@ -188,6 +231,30 @@ public sealed class ServeStartupTests
             Assert.True(File.Exists(file), file);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         }
+    }
+
+    /// <summary>A folder this process cannot create files in: mode 0500, or for root (whom modes do not stop) sysfs; null when neither.</summary>
+    private static string? UnwritableFolder(TempFolder dir)
+    {
+        var folder = Path.Combine(dir.Path, "read-only");
+        Directory.CreateDirectory(folder);
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "probe"), "");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return folder;
+        }
+
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return OperatingSystem.IsLinux() && Directory.Exists("/sys/kernel") ? "/sys/kernel" : null;
     }
 
     private static async Task<MandateApp> StartAsync(MandateOptions options, string? proxyUrl = null)
