@@ -183,11 +183,7 @@ public sealed class ServeStartupTests
         var config = TestConfig.Write(dir);
         var options = ConfigLoader.LoadFile(config);
         Directory.CreateDirectory(Path.GetDirectoryName(options.AdminSocket)!);
-        using (var crashed = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
-        {
-            // Bound, then closed without unlinking: the file a killed broker leaves, with nothing listening on it.
-            crashed.Bind(new UnixDomainSocketEndPoint(options.AdminSocket));
-        }
+        StaleSocket.LeaveAt(options.AdminSocket);
 
         await using var broker = await StartAsync(options);
 
