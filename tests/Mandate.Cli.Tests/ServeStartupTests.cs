@@ -192,7 +192,7 @@ public sealed class ServeStartupTests
     }
 
     [Fact]
-    public async Task AdminSocket_PublishedOwnerOnly_AndNothingLeftBesideIt()
+    public async Task DataDirectoryStoreFilesAndAdminSocket_AreOwnerOnly_AndNothingIsLeftBesideTheSocket()
     {
         if (OperatingSystem.IsWindows())
         {
@@ -203,30 +203,17 @@ public sealed class ServeStartupTests
         var options = ConfigLoader.LoadFile(TestConfig.Write(dir));
         var broker = await StartAsync(options);
 
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(options.AdminSocket));
-        Assert.DoesNotContain(Directory.GetFileSystemEntries(options.DataDirectory), e => e.StartsWith(options.AdminSocket + ".", StringComparison.Ordinal));
-        await broker.DisposeAsync();
-        Assert.DoesNotContain(Directory.GetFileSystemEntries(options.DataDirectory), e => e.StartsWith(options.AdminSocket, StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task DataDirectoryAndStoreFiles_AreOwnerOnly()
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
-        using var dir = new TempFolder();
-        var options = ConfigLoader.LoadFile(TestConfig.Write(dir));
-        await using var broker = await StartAsync(options);
-
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(options.DataDirectory));
-        foreach (var file in new[] { options.StorePath, options.StorePath + "-wal", options.StorePath + "-shm", options.Keys.KekFile!, Path.Combine(options.DataDirectory, BrokerLock.LockFileName) })
+        foreach (var file in new[] { options.StorePath, options.StorePath + "-wal", options.StorePath + "-shm", options.Keys.KekFile!, Path.Combine(options.DataDirectory, BrokerLock.LockFileName), options.AdminSocket })
         {
             Assert.True(File.Exists(file), file);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         }
+
+        // The folder the socket was bound in is gone once it is published, and the socket once the broker stops.
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(options.DataDirectory), e => e.StartsWith(options.AdminSocket + ".", StringComparison.Ordinal));
+        await broker.DisposeAsync();
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(options.DataDirectory), e => e.StartsWith(options.AdminSocket, StringComparison.Ordinal));
     }
 
     /// <summary>A folder this process cannot create files in: mode 0500, or for root (whom modes do not stop) sysfs; null when neither.</summary>
