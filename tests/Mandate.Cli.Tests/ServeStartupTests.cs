@@ -133,8 +133,66 @@ public sealed class ServeStartupTests
         Assert.False(File.Exists(options.StorePath), "a start that could not listen opened the store");
     }
 
+    [Theory]
+    [InlineData("a file")]
+    [InlineData("a folder this user cannot write")]
+    public async Task Serve_DataDirectoryItCannotUse_OneLineNamingItExit2AndNothingStarted(string what)
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var data = what == "a file" ? dir.Write("data", "") : UnwritableFolder(dir);
+        if (data is null)
+        {
+            return;
+        }
+
+        File.WriteAllText(config, File.ReadAllText(config).Replace("data_dir: data", $"data_dir: {data}", StringComparison.Ordinal));
+
+        var (exit, output) = await CliRunner.RunAsync("serve", "-c", config, "--listen", "http://127.0.0.1:0");
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"cannot use data directory {data}", line, StringComparison.Ordinal);
+        Assert.Contains("data_dir", line, StringComparison.Ordinal);
+    }
+
     [Fact]
-    public async Task DataDirectoryAndStoreFiles_AreOwnerOnly()
+    public async Task Serve_AdminSocketInAFolderItCannotWrite_OneLineNamingThePathExit2()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        if (UnwritableFolder(dir) is not { } folder)
+        {
+            return;
+        }
+
+        File.AppendAllText(config, $"\nadmin_socket: {folder}/admin.sock\n");
+
+        var (exit, output) = await CliRunner.RunAsync("serve", "-c", config, "--listen", "http://127.0.0.1:0");
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains(folder, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_StaleAdminSocketLeftByACrash_IsReplacedAndAnswers()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        var options = ConfigLoader.LoadFile(config);
+        Directory.CreateDirectory(Path.GetDirectoryName(options.AdminSocket)!);
+        StaleSocket.LeaveAt(options.AdminSocket);
+
+        await using var broker = await StartAsync(options);
+
+        var (exit, output) = await CliRunner.RunAsync("approvals", "list", "-c", config);
+        Assert.True(exit == 0, output);
+    }
+
+    [Fact]
+    public async Task DataDirectoryStoreFilesAndAdminSocket_AreOwnerOnly_AndNothingIsLeftBesideTheSocket()
     {
         if (OperatingSystem.IsWindows())
         {
@@ -143,14 +201,43 @@ public sealed class ServeStartupTests
 
         using var dir = new TempFolder();
         var options = ConfigLoader.LoadFile(TestConfig.Write(dir));
-        await using var broker = await StartAsync(options);
+        var broker = await StartAsync(options);
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(options.DataDirectory));
-        foreach (var file in new[] { options.StorePath, options.StorePath + "-wal", options.StorePath + "-shm", options.Keys.KekFile!, Path.Combine(options.DataDirectory, BrokerLock.LockFileName) })
+        foreach (var file in new[] { options.StorePath, options.StorePath + "-wal", options.StorePath + "-shm", options.Keys.KekFile!, Path.Combine(options.DataDirectory, BrokerLock.LockFileName), options.AdminSocket })
         {
             Assert.True(File.Exists(file), file);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         }
+
+        // The folder the socket was bound in is gone once it is published, and the socket once the broker stops.
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(options.DataDirectory), e => e.StartsWith(options.AdminSocket + ".", StringComparison.Ordinal));
+        await broker.DisposeAsync();
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(options.DataDirectory), e => e.StartsWith(options.AdminSocket, StringComparison.Ordinal));
+    }
+
+    /// <summary>A folder this process cannot create files in: mode 0500, or for root (whom modes do not stop) sysfs; null when neither.</summary>
+    private static string? UnwritableFolder(TempFolder dir)
+    {
+        var folder = Path.Combine(dir.Path, "read-only");
+        Directory.CreateDirectory(folder);
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "probe"), "");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return folder;
+        }
+
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return OperatingSystem.IsLinux() && Directory.Exists("/sys/kernel") ? "/sys/kernel" : null;
     }
 
     private static async Task<MandateApp> StartAsync(MandateOptions options, string? proxyUrl = null)

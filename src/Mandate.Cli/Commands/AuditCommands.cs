@@ -120,7 +120,7 @@ internal static class AuditCommands
         var until = AuditTimeOption.Create("--until", "Only records before this time");
         var limit = CommonOptions.Limit("At most this many records", 100);
         var newest = new Option<bool>("--newest") { Description = "The newest --limit matching records instead of the oldest (still printed oldest first)" };
-        var json = CommonOptions.Json();
+        var json = new Option<bool>("--json") { Description = "Print JSON Lines instead of a table: one {seq, hash, event} object per record, a line each" };
         var command = new Command("query", "List audit records matching every filter given, oldest first")
         {
             config, agent, tenant, user, run, jti, kind, trace, since, until, limit, newest, json,

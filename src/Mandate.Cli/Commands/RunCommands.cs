@@ -109,9 +109,9 @@ internal static class RunCommands
             using var admin = new MandateAdminClient(options.AdminSocket);
             return await action(admin, options);
         }
-        catch (HttpRequestException e) when (e.InnerException is SocketException)
+        catch (HttpRequestException e) when (e.InnerException is SocketException socket)
         {
-            Output.Error($"cannot reach the broker's admin socket {options.AdminSocket}: is 'mandate serve' running with this configuration, as this user? Nothing was done; run the command again once it is");
+            Output.Error(AdminSocketUnreachable.Message(options.AdminSocket, socket.SocketErrorCode));
             return ExitCodes.Unavailable;
         }
         catch (TaskCanceledException e) when (e.InnerException is TimeoutException)

@@ -60,6 +60,11 @@ internal static class ServeCommand
             {
                 return Refused(e);
             }
+            catch (UnauthorizedAccessException e)
+            {
+                // A path in the configuration this user may not create (admin_socket, a key file): it names the path.
+                return Refused(e);
+            }
             catch (BackgroundServiceFailedException e)
             {
                 Output.Error(e.Message);
@@ -69,7 +74,7 @@ internal static class ServeCommand
         return command;
     }
 
-    // A store that cannot be used, a policy that does not load, a file that cannot be read: one line, exit 2.
+    // A store that cannot be used, a policy that does not load, a file that cannot be read or written: one line, exit 2.
     private static int Refused(Exception e)
     {
         Output.Error(e.Message);

@@ -15,8 +15,9 @@ internal static class SecretAdminEndpoints
     public static void MapSecrets(this RouteGroupBuilder admin)
     {
         admin.MapGetAndHead("/secrets", ListAsync);
-        admin.MapPut("/secrets/{tool}", SetAsync);
-        admin.MapDelete("/secrets/{tool}", DeleteAsync);
+        // Who acted comes in the query: a misspelt or repeated by must be refused, not recorded as "admin" or "a,b".
+        admin.MapPut("/secrets/{tool}", SetAsync).Strict(1, "by");
+        admin.MapDelete("/secrets/{tool}", DeleteAsync).Strict(1, "by");
     }
 
     private static async Task<IResult> ListAsync(SecretVault vault, CancellationToken ct) =>

@@ -24,10 +24,26 @@ public sealed class BrokerLock : IDisposable
         _pidPath = pidPath;
     }
 
-    /// <summary>Takes the lock, or throws <see cref="DataDirectoryInUseException"/> naming the PID that holds it.</summary>
+    /// <summary>
+    /// Takes the lock, or throws <see cref="DataDirectoryInUseException"/> naming the PID that holds it, or an
+    /// <see cref="IOException"/> naming the data directory when this user cannot create it or write in it.
+    /// </summary>
     public static BrokerLock Acquire(string dataDirectory)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        try
+        {
+            return AcquireIn(dataDirectory);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or (IOException and not DataDirectoryInUseException))
+        {
+            // The first thing serve writes: a folder it cannot use is a set-up error, said in one line, not a stack trace.
+            throw new IOException($"cannot use data directory {dataDirectory}: {e.Message} Make it a folder this user can create files in, or set data_dir to one", e);
+        }
+    }
+
+    private static BrokerLock AcquireIn(string dataDirectory)
+    {
         Core.Keys.PrivateFile.CreateDirectory(dataDirectory);
         var lockPath = Path.Combine(dataDirectory, LockFileName);
         var pidPath = Path.Combine(dataDirectory, PidFileName);

@@ -6,8 +6,9 @@ namespace Mandate.Server.Hosting;
 
 /// <summary>
 /// A Unix socket path this process serves, and deletes on exit only if the file there is still the one it made.
-/// Kestrel binds a private name beside the path (.NET deletes a bound socket's path on dispose, whatever file is
-/// there by then); after start the socket is renamed into place and the file's identity remembered.
+/// Kestrel binds a private name in a 0700 folder beside the path (.NET deletes a bound socket's path on dispose,
+/// whatever file is there by then); after start the socket gets its mode, is renamed into place and the file's
+/// identity remembered.
 /// </summary>
 internal sealed class UnixSocketFile
 {
@@ -17,7 +18,8 @@ internal sealed class UnixSocketFile
     private UnixSocketFile(string path)
     {
         Path = path;
-        BindPath = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        BindDirectory = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".d";
+        BindPath = System.IO.Path.Combine(BindDirectory, System.IO.Path.GetFileName(path));
     }
 
     /// <summary>Where clients connect.</summary>
@@ -25,6 +27,12 @@ internal sealed class UnixSocketFile
 
     /// <summary>The private name Kestrel binds; renamed to <see cref="Path"/> by <see cref="Publish"/>.</summary>
     public string BindPath { get; }
+
+    /// <summary>
+    /// The owner-only folder of <see cref="BindPath"/>. The bound socket's mode comes from the umask until
+    /// <see cref="Publish"/> sets it, and a connection made meanwhile would stay open; nobody else can reach it in here.
+    /// </summary>
+    public string BindDirectory { get; }
 
     /// <summary>
     /// Refuses a path another process is serving (a live socket is never taken over) and removes a stale one
@@ -44,7 +52,13 @@ internal sealed class UnixSocketFile
             File.Delete(path);
         }
 
-        File.Delete(socket.BindPath);
+        // A folder left by a start that failed before publishing (in a container, with this same PID) goes first.
+        if (Directory.Exists(socket.BindDirectory))
+        {
+            Directory.Delete(socket.BindDirectory, recursive: true);
+        }
+
+        Core.Keys.PrivateFile.CreateDirectory(socket.BindDirectory);
         return socket;
     }
 
@@ -60,6 +74,7 @@ internal sealed class UnixSocketFile
         File.Move(BindPath, Path, overwrite: false);
         _identity = FileIdentity.Of(Path);
         _published = true;
+        DeleteBindDirectory();
     }
 
     /// <summary>Deletes the socket file if it is still the one this process published.</summary>
@@ -72,6 +87,20 @@ internal sealed class UnixSocketFile
         }
 
         _published = false;
+        DeleteBindDirectory();
+    }
+
+    // Empty once the socket is published or disposed; anything else in it is not this process's to delete.
+    private void DeleteBindDirectory()
+    {
+        try
+        {
+            Directory.Delete(BindDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Already gone (DirectoryNotFoundException is an IOException), or not empty: left as it is.
+        }
     }
 
     private static bool IsServed(string path)
