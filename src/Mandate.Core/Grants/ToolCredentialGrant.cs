@@ -108,6 +108,9 @@ public sealed class ToolCredentialGrant : IGrantHandler
             RateIncrements = DecideStage.RateIncrements(decision, rateInput, now),
             Csr = request[X509CredentialKind.CsrParameter],
             Rule = decision.RuleId,
+            Recheck = subject.Run is null && request.Run is { } named
+                ? ct => _resolve.NamedRunTakenAsync(named, actor.SpiffeId, placement.Tenant, subject.User?.Subject, ct)
+                : null,
         }, cancellationToken);
         return AsRequested(request, issued);
     }
