@@ -47,6 +47,53 @@ public sealed class ClusterRevocationRaceTests : ClusterTest
         }
     }
 
+    [PostgresFact]
+    public async Task Invariant6_KillSwitchOnAAndLiftedOnBAtOnce_BothNodesSettleOnWhatTheStoreHolds()
+    {
+        using var adminA = Cluster.A.Admin();
+        using var adminB = Cluster.B.Admin();
+        for (var round = 0; round < Rounds; round++)
+        {
+            // A kill switch is lifted at least a second after it was set (docs/runs.md).
+            Cluster.Clock.Advance(TimeSpan.FromSeconds(2));
+            var outcomes = await ClusterRace.AtOnceAsync(
+                async () =>
+                {
+                    await adminA.RevokeAsync("agent", SupportAgent, "raced");
+                    return true;
+                },
+                async () =>
+                {
+                    try
+                    {
+                        await adminB.EnableAgentAsync(SupportAgent, "raced");
+                        return true;
+                    }
+                    catch (Mandate.Client.MandateErrorException e) when (e.Status == 409)
+                    {
+                        // The switch was not set yet when B was asked to lift it.
+                        return false;
+                    }
+                });
+
+            var disabled = !outcomes[1];
+            foreach (var node in Cluster.Nodes)
+            {
+                await ClusterHarness.EventuallyAsync(
+                    async () => (await node.ExchangeAsync(node.RefundRequest())).Status == (disabled ? HttpStatusCode.BadRequest : HttpStatusCode.OK),
+                    ClusterHarness.Propagation,
+                    $"round {round}: {node.Options.Node} does not settle on the agent being {(disabled ? "disabled" : "enabled")}");
+            }
+
+            if (disabled)
+            {
+                Cluster.Clock.Advance(TimeSpan.FromSeconds(2));
+                await adminA.EnableAgentAsync(SupportAgent, "next round");
+                await ClusterHarness.EventuallyAsync(async () => (await Cluster.B.ExchangeAsync(Cluster.B.RefundRequest())).Status == HttpStatusCode.OK, ClusterHarness.Propagation, "node B still refuses the re-enabled agent");
+            }
+        }
+    }
+
     /// <summary>
     /// Node A revokes through its admin socket while node B keeps issuing; then checks the documented bound exactly:
     /// A refuses at once, B within <see cref="ClusterHarness.Propagation"/>, and every credential B issued is inactive.
