@@ -1,4 +1,5 @@
 using System.Net;
+using Mandate.Server.Tests.Approvals;
 using Mandate.Server.Tests.Harness;
 using Mandate.Testing;
 using static Mandate.Server.Tests.Harness.TestBroker;
@@ -29,6 +30,35 @@ public sealed class ClusterRunRaceTests : ClusterTest
             var refused = Assert.Single(replies, r => r.Status != HttpStatusCode.OK);
             Expect.Refused(refused, "invalid_request");
             Assert.Equal("resolve.named_run_taken", refused.Member("check_id"));
+        }
+    }
+
+    [PostgresFact]
+    public async Task Invariant5_RunIdNamedByAnApprovalOnOneNodeAndAnExchangeOnTheOtherAtOnce_OnlyOneHasIt()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(nodes: 2, policy: ApprovalTest.ApprovalPolicy, configuration: ApprovalTest.ApprovalConfiguration);
+        for (var round = 0; round < ClusterRace.Rounds; round++)
+        {
+            var run = $"run-raced-{round}";
+            var aliceAsks = (cluster.A.RefundRequest() with { Run = run }).ToForm().Append(new("authorization_details", ApprovalTest.BigRefund)).ToList();
+            var bobExchanges = (cluster.B.RefundRequest() with { SubjectToken = cluster.B.UserToken("bob"), Run = run })
+                .ToForm().Append(new("authorization_details", """[{"type":"refund","amount":25,"currency":"EUR"}]""")).ToList();
+
+            var replies = await ClusterRace.AtOnceAsync(() => cluster.A.PostFormAsync("oauth2/token", aliceAsks), () => cluster.B.PostFormAsync("oauth2/token", bobExchanges));
+
+            // Either alice's approval holds the run (bob refused) or bob's credential does (alice refused): never both.
+            var aliceHasIt = replies[0].Error == "authorization_pending";
+            var bobHasIt = replies[1].Status == HttpStatusCode.OK;
+            Assert.True(aliceHasIt != bobHasIt, $"round {round}: alice {replies[0]}, bob {replies[1]}");
+            var refused = aliceHasIt ? replies[1] : replies[0];
+            Expect.Refused(refused, "invalid_request");
+            Assert.Equal("resolve.named_run_taken", refused.Member("check_id"));
+            if (!aliceHasIt)
+            {
+                // An approval recorded for the run bob got first is withdrawn, so no approver can hand alice a credential in it.
+                var approvals = await cluster.A.Runtime.Store.ListApprovalsAsync(null, 100, CancellationToken.None);
+                Assert.All(approvals.Where(a => a.Run == run), a => Assert.Equal(Mandate.Core.Approvals.ApprovalStatus.Withdrawn, a.Status));
+            }
         }
     }
 
