@@ -46,9 +46,13 @@ public sealed class ApprovalRequests
     /// Records the pending approval with its decision record; the answer is always a refusal (pending). A retry of a
     /// request whose approval is still pending gets that approval's <c>auth_req_id</c> again, so approvers see one
     /// request, not one per retry; also when two nodes are asked at the same instant (the store inserts an approval only
-    /// when no pending one answers for the request, checked inside its serialized write).
+    /// when no pending one answers for the request, checked inside its serialized write). A <c>recheck</c> must still hold
+    /// once the approval is durable (a caller-named run still this principal's); its refusal withdraws the approval and is
+    /// the answer.
     /// </summary>
-    public async Task<OAuthError> RequestAsync(GrantFacts facts, ResolvedTool tool, RequestDetails details, ToolDecision decided, TimeSpan lifetime, CancellationToken cancellationToken)
+    public async Task<OAuthError> RequestAsync(
+        GrantFacts facts, ResolvedTool tool, RequestDetails details, ToolDecision decided, TimeSpan lifetime, CancellationToken cancellationToken,
+        Func<CancellationToken, Task<OAuthError?>>? recheck = null)
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(decided);
@@ -57,7 +61,7 @@ public sealed class ApprovalRequests
         var twin = await PendingTwinAsync(approval, facts.Now, cancellationToken);
         if (twin is null && await _store.TryInsertApprovalAsync(approval, [pending, ApprovalAuditEvents.Requested(approval, _options.Node)], cancellationToken))
         {
-            return Pending(approval, facts.Now, decided.Decision);
+            return await RecordedAsync(approval, facts.Now, decided.Decision, recheck, cancellationToken);
         }
 
         // Another node recorded this request's approval first. When that one no longer stands (revoked meanwhile), this
@@ -66,7 +70,7 @@ public sealed class ApprovalRequests
         if (twin is null)
         {
             await _trail.CommitAsync(new StoreBatch(approval, pending, ApprovalAuditEvents.Requested(approval, _options.Node)), cancellationToken);
-            return Pending(approval, facts.Now, decided.Decision);
+            return await RecordedAsync(approval, facts.Now, decided.Decision, recheck, cancellationToken);
         }
 
         await _trail.CommitAsync(new StoreBatch(pending, ApprovalAuditEvents.Repeated(twin, facts.DecisionId, facts.Now, _options.Node)), cancellationToken);
@@ -90,6 +94,23 @@ public sealed class ApprovalRequests
 
         var (_, refusal) = await _attest.StandingAsync(found.Principal(), "the pending approval", now, cancellationToken);
         return refusal is null ? found : null;
+    }
+
+    /// <summary>
+    /// The answer for a newly recorded approval: pending, unless <paramref name="recheck"/> refuses now that it is durable
+    /// (another node's record came first); then it is withdrawn with its record, so it can never be collected.
+    /// </summary>
+    private async Task<OAuthError> RecordedAsync(Approval approval, DateTimeOffset now, Decision decision, Func<CancellationToken, Task<OAuthError?>>? recheck, CancellationToken cancellationToken)
+    {
+        if (recheck is null || await recheck(cancellationToken) is not { } lost)
+        {
+            return Pending(approval, now, decision);
+        }
+
+        var withdrawn = ApprovalAuditEvents.Withdrawn(approval, lost.CheckId ?? lost.Error, lost.Description, null, now, _options.Node);
+        var transition = new ApprovalTransition { Id = approval.Id, From = ApprovalStatus.Pending, To = ApprovalStatus.Withdrawn, At = now };
+        await _store.TryTransitionApprovalAsync(transition, [withdrawn], cancellationToken);
+        return lost;
     }
 
     private static OAuthError Pending(Approval approval, DateTimeOffset now, Decision decision) =>

@@ -79,9 +79,13 @@ public sealed class ToolCredentialGrant : IGrantHandler
             return error;
         }
 
+        // A caller-named run is checked again once the record is durable: another node may have given it to another principal.
+        Func<CancellationToken, Task<OAuthError?>>? namedRunStillOurs = subject.Run is null && request.Run is { } named
+            ? ct => _resolve.NamedRunTakenAsync(named, actor.SpiffeId, placement.Tenant, subject.User?.Subject, ct)
+            : null;
         if (decision.RequiresApproval)
         {
-            return await _approvals.RequestAsync(facts, tool, details, decided, lifetime, cancellationToken);
+            return await _approvals.RequestAsync(facts, tool, details, decided, lifetime, cancellationToken, namedRunStillOurs);
         }
 
         var claims = new CredentialClaims
@@ -108,6 +112,7 @@ public sealed class ToolCredentialGrant : IGrantHandler
             RateIncrements = DecideStage.RateIncrements(decision, rateInput, now),
             Csr = request[X509CredentialKind.CsrParameter],
             Rule = decision.RuleId,
+            Recheck = namedRunStillOurs,
         }, cancellationToken);
         return AsRequested(request, issued);
     }

@@ -1,6 +1,7 @@
 using Mandate.Core.Approvals;
 using Mandate.Core.Configuration;
 using Mandate.Core.Minting;
+using Mandate.Core.Protocol;
 using Mandate.Core.RateLimits;
 
 namespace Mandate.Core.Issuance;
@@ -19,4 +20,10 @@ public sealed record CredentialIssue(CredentialClaims Claims, ToolOptions Tool, 
 
     /// <summary>The rule that allowed it, handed back server-side with the response.</summary>
     public string? Rule { get; init; }
+
+    /// <summary>
+    /// A check that must still hold once the record is durable (a caller-named run still this principal's, whatever
+    /// another node committed meanwhile); its refusal withholds the credential. Null for none.
+    /// </summary>
+    public Func<CancellationToken, Task<OAuthError?>>? Recheck { get; init; }
 }

@@ -74,6 +74,11 @@ public sealed class IssueStage
             return IssueChecks.NotRecorded.Refuse($"the audit store could not record decision {claims.DecisionId}, so no {IssuanceRecord.Noun(issue.Tool.Kind)} was issued; retry shortly");
         }
 
+        if (await RecheckAsync(issue, minted, cancellationToken) is { } lost)
+        {
+            return lost;
+        }
+
         var expiresIn = (int)Math.Max(0, (claims.ExpiresAt - claims.IssuedAt).TotalSeconds);
         return new TokenResponse(minted.Value, minted.IssuedTokenType, minted.TokenType, expiresIn, claims.Scope) { Rule = issue.Rule };
     }
@@ -107,6 +112,36 @@ public sealed class IssueStage
 
         await _trail.CommitAsync(minted.SideRows.Append([.. issue.RateIncrements, record]), cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Asks <see cref="CredentialIssue.Recheck"/> after the commit; when it refuses, the credential never leaves (its
+    /// record stays, as for a reply lost on the way: recorded, never used). A store failure fails closed the same way.
+    /// </summary>
+    private static async Task<OAuthError?> RecheckAsync(CredentialIssue issue, MintedCredential minted, CancellationToken cancellationToken)
+    {
+        if (issue.Recheck is not { } recheck)
+        {
+            return null;
+        }
+
+        OAuthError? refused;
+        try
+        {
+            refused = await recheck(cancellationToken);
+        }
+        catch (Exception e) when (e is StoreUnavailableException or OperationCanceledException)
+        {
+            await CompensateAsync(minted);
+            throw;
+        }
+
+        if (refused is not null)
+        {
+            await CompensateAsync(minted);
+        }
+
+        return refused;
     }
 
     private static async Task CompensateAsync(MintedCredential minted)

@@ -97,6 +97,16 @@ public sealed partial class ResolveStage
             return ResolveChecks.NamedRunRecorded.Refuse($"run '{run}' is a recorded run; present its run token as subject_token instead of naming it");
         }
 
+        return await NamedRunTakenAsync(run, agent, tenant, user, cancellationToken);
+    }
+
+    /// <summary>
+    /// The refusal when the audit trail's first record in caller-named <paramref name="run"/> is another agent's, tenant's
+    /// or user's; null when it is this principal's or there is none. Asked before the decision and again once the issuance
+    /// record is durable: two requests racing for one id both pass the first ask, and the trail's order decides the second.
+    /// </summary>
+    public async Task<OAuthError?> NamedRunTakenAsync(string run, string agent, string tenant, string? user, CancellationToken cancellationToken)
+    {
         await foreach (var first in _store.ReadAuditAsync(new AuditQuery { Run = run, Limit = 1 }, cancellationToken))
         {
             // A record that cannot be read (an edited store, which `audit verify` names) proves no owner: the id stays taken.

@@ -125,6 +125,20 @@ public sealed class IssueStageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CredentialAsync_RecheckRefusesAfterTheCommit_RecordStaysCompensatesAndReleasesNothing()
+    {
+        var kind = new FakeKind();
+        var taken = ResolveChecks.NamedRunTaken.Refuse("run 'run-7' is already the run of another agent, tenant or user");
+
+        var result = await Stage(kind).CredentialAsync(Issue() with { Recheck = _ => Task.FromResult<OAuthError?>(taken) }, CancellationToken.None);
+
+        Assert.True(result.Failed(out var error, out _));
+        Assert.Same(taken, error);
+        Assert.Single(_f.Trail.Batches);
+        Assert.True(kind.Compensated);
+    }
+
+    [Fact]
     public async Task RunTokenAsync_StoreGoneAtCommit_RefusedNotRecorded()
     {
         _f.Trail.Fail = true;

@@ -14,8 +14,6 @@ namespace Mandate.Server.Tests.Cluster;
 /// </summary>
 public sealed class ClusterStateTests
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(6);
-
     private const string RateLimitedPolicy = """
         rules:
           - id: support-refunds-five-per-user
@@ -35,17 +33,17 @@ public sealed class ClusterStateTests
         Assert.True(ask.Error == "authorization_pending", ask.ToString());
         var id = ask.Member("auth_req_id") ?? throw new Xunit.Sdk.XunitException("no auth_req_id");
 
-        cluster.Clock.Advance(PollInterval);
-        Expect.Refused(await PollAsync(cluster.B, id), "authorization_pending");
+        cluster.Clock.Advance(ClusterApprovals.PollInterval);
+        Expect.Refused(await ClusterApprovals.PollAsync(cluster.B, id), "authorization_pending");
         using (var admin = cluster.C.Admin())
         {
             await admin.DecideApprovalAsync(id, approve: true, "admin:carol", "checked the order");
         }
 
-        cluster.Clock.Advance(PollInterval);
-        Expect.Issued(await PollAsync(cluster.B, id));
-        cluster.Clock.Advance(PollInterval);
-        Expect.Refused(await PollAsync(cluster.A, id), "invalid_grant");
+        cluster.Clock.Advance(ClusterApprovals.PollInterval);
+        Expect.Issued(await ClusterApprovals.PollAsync(cluster.B, id));
+        cluster.Clock.Advance(ClusterApprovals.PollInterval);
+        Expect.Refused(await ClusterApprovals.PollAsync(cluster.A, id), "invalid_grant");
     }
 
     [PostgresFact]
@@ -54,15 +52,15 @@ public sealed class ClusterStateTests
         await using var cluster = await ClusterHarness.StartAsync(policy: ApprovalTest.ApprovalPolicy, configuration: ApprovalTest.ApprovalConfiguration);
         var ask = await cluster.A.PostFormAsync("oauth2/token", cluster.A.RefundRequest().ToForm().Append(new("authorization_details", ApprovalTest.BigRefund)));
         var id = ask.Member("auth_req_id") ?? throw new Xunit.Sdk.XunitException(ask.ToString());
-        Expect.Refused(await PollAsync(cluster.A, id), "authorization_pending");
+        Expect.Refused(await ClusterApprovals.PollAsync(cluster.A, id), "authorization_pending");
 
         cluster.Clock.Advance(TimeSpan.FromSeconds(1));
-        Expect.Refused(await PollAsync(cluster.B, id), "slow_down", "poll at most every 10 seconds");
+        Expect.Refused(await ClusterApprovals.PollAsync(cluster.B, id), "slow_down", "poll at most every 10 seconds");
         cluster.Clock.Advance(TimeSpan.FromSeconds(6));
-        Expect.Refused(await PollAsync(cluster.A, id), "slow_down", "sooner than 10 seconds", "poll at most every 15 seconds");
+        Expect.Refused(await ClusterApprovals.PollAsync(cluster.A, id), "slow_down", "sooner than 10 seconds", "poll at most every 15 seconds");
 
         cluster.Clock.Advance(TimeSpan.FromSeconds(15));
-        var replies = await Task.WhenAll(Enumerable.Range(0, 4).SelectMany(_ => new[] { PollAsync(cluster.A, id), PollAsync(cluster.B, id) }));
+        var replies = await Task.WhenAll(Enumerable.Range(0, 4).SelectMany(_ => new[] { ClusterApprovals.PollAsync(cluster.A, id), ClusterApprovals.PollAsync(cluster.B, id) }));
         Assert.Single(replies, r => r.Error == "authorization_pending");
         Assert.All(replies, r => Assert.True(r.Error is "authorization_pending" or "slow_down", r.ToString()));
     }
@@ -145,13 +143,4 @@ public sealed class ClusterStateTests
 
         Expect.Issued(await DpopRequests.ExchangeAsync(cluster.B, cluster.B.RefundRequest(), key.Create("POST", tokenUrl, cluster.Clock.GetUtcNow(), nonce: nonce)));
     }
-
-    private static Task<OAuthReply> PollAsync(BrokerHarness node, string id) =>
-        node.PostFormAsync("oauth2/token",
-        [
-            new("grant_type", "urn:openid:params:grant-type:ciba"),
-            new("auth_req_id", id),
-            new("actor_token", node.Svid(SupportAgent)),
-            new("actor_token_type", ExchangeRequest.JwtType),
-        ]);
 }

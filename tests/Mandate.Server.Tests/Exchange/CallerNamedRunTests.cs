@@ -68,6 +68,24 @@ public sealed class CallerNamedRunTests : BrokerTest
     }
 
     [Fact]
+    public async Task Invariant5_SameNewRunNamedByTwoUsersAtOnce_OnlyOneGetsACredentialInIt()
+    {
+        for (var round = 0; round < Cluster.ClusterRace.Rounds; round++)
+        {
+            var run = $"run-raced-{round}";
+            var alice = Broker.RefundRequest() with { Run = run };
+            var bob = Broker.RefundRequest() with { SubjectToken = Broker.UserToken("bob"), Run = run };
+
+            var replies = await Cluster.ClusterRace.AtOnceAsync(() => Broker.ExchangeAsync(alice), () => Broker.ExchangeAsync(bob));
+
+            // Both pass the check before the decision; the one whose record is second in the trail gets nothing.
+            Assert.Single(replies, r => r.Status == System.Net.HttpStatusCode.OK);
+            var refused = Assert.Single(replies, r => r.Status != System.Net.HttpStatusCode.OK);
+            Expect.Refused(refused, "invalid_request", $"run '{run}' is already the run of another agent, tenant or user");
+        }
+    }
+
+    [Fact]
     public async Task Exchange_NamingItsOwnRunAgain_IsIssuedInThatRun()
     {
         await Broker.IssueAsync(Broker.RefundRequest() with { Run = "run-incident-10" });
