@@ -6,9 +6,6 @@ namespace Mandate.Core.Configuration;
 /// <summary>Reads <c>audit.stream</c> (the audit stream for SIEMs) from mandate.yaml.</summary>
 internal static class AuditStreamConfigReader
 {
-    /// <summary>Longest Unix socket path: sockaddr_un holds 108 bytes on Linux and 104 on macOS, terminator included.</summary>
-    private const int MaxUnixSocketPathBytes = 103;
-
     public static AuditStreamOptions Read(YamlMapping m, string baseDir, string dataDir, bool telemetryOn, string? checkpointFile)
     {
         var file = m.String("file");
@@ -55,12 +52,12 @@ internal static class AuditStreamConfigReader
         if (socket.StartsWith("unix:", StringComparison.Ordinal) && socket.Length > "unix:".Length)
         {
             var path = ConfigLoader.Resolve(baseDir, socket["unix:".Length..]);
-            if (System.Text.Encoding.UTF8.GetByteCount(path) <= MaxUnixSocketPathBytes)
+            if (UnixSocketPath.Fits(path))
             {
                 return new AuditStreamDestination(AuditStreamDestinationKind.UnixSocket, path);
             }
 
-            m.Problem("socket", $"the Unix socket path is longer than {MaxUnixSocketPathBytes} bytes; use a shorter one");
+            m.Problem("socket", $"the Unix socket path is longer than {UnixSocketPath.MaxBytes} bytes; use a shorter one");
             return null;
         }
 

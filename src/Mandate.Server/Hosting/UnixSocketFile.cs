@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using Mandate.Core.Configuration;
 using Mandate.Core.Storage;
 
 namespace Mandate.Server.Hosting;
@@ -18,8 +19,9 @@ internal sealed class UnixSocketFile
     private UnixSocketFile(string path)
     {
         Path = path;
-        BindDirectory = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".d";
-        BindPath = System.IO.Path.Combine(BindDirectory, System.IO.Path.GetFileName(path));
+        // Two bytes longer than the path plus ".{pid}": a path that fits a socket should still fit while it is bound.
+        BindDirectory = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        BindPath = System.IO.Path.Combine(BindDirectory, "s");
     }
 
     /// <summary>Where clients connect.</summary>
@@ -36,12 +38,18 @@ internal sealed class UnixSocketFile
 
     /// <summary>
     /// Refuses a path another process is serving (a live socket is never taken over) and removes a stale one
-    /// a crashed broker left behind, which would otherwise make the bind fail.
+    /// a crashed broker left behind, which would otherwise make the bind fail. A path too long to bind is refused
+    /// before anything is created.
     /// </summary>
     public static UnixSocketFile Prepare(string path)
     {
-        Core.Keys.PrivateFile.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         var socket = new UnixSocketFile(path);
+        if (!UnixSocketPath.Fits(socket.BindPath))
+        {
+            throw new IOException($"the socket path {path} is too long: it is bound first as {socket.BindPath}, and a Unix socket path holds at most {UnixSocketPath.MaxBytes} bytes; configure a shorter path or data_dir");
+        }
+
+        Core.Keys.PrivateFile.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         if (File.Exists(path))
         {
             if (IsServed(path))
@@ -52,10 +60,15 @@ internal sealed class UnixSocketFile
             File.Delete(path);
         }
 
-        // A folder left by a start that failed before publishing (in a container, with this same PID) goes first.
+        // A folder left by a start that failed before publishing (in a container, with this same PID) goes first, as does
+        // a socket an older broker bound under that name.
         if (Directory.Exists(socket.BindDirectory))
         {
             Directory.Delete(socket.BindDirectory, recursive: true);
+        }
+        else
+        {
+            File.Delete(socket.BindDirectory);
         }
 
         Core.Keys.PrivateFile.CreateDirectory(socket.BindDirectory);

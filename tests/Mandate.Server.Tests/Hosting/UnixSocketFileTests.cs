@@ -1,3 +1,4 @@
+using Mandate.Core.Configuration;
 using Mandate.Server.Hosting;
 
 namespace Mandate.Server.Tests.Hosting;
@@ -55,6 +56,31 @@ public sealed class UnixSocketFileTests : IDisposable
 
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(socket.BindPath)!));
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(Path.GetDirectoryName(socket.BindPath)!));
+    }
+
+    [Fact]
+    public void Prepare_PathThatFitsOnceBound_IsPrepared_OneByteLonger_IsRefusedNamingItAndNothingIsCreated()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        // The bound name is the path plus ".{pid}/s"; the longest path that fits binds at exactly the limit.
+        var bindOverhead = 1 + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture).Length + 2;
+        var folder = Path.Combine(_dir, "sub");
+        var longest = UnixSocketPath.MaxBytes - bindOverhead - folder.Length - 1;
+        var fits = Path.Combine(folder, new string('a', longest));
+        var tooLong = Path.Combine(folder, new string('b', longest + 1));
+
+        var error = Assert.Throws<IOException>(() => UnixSocketFile.Prepare(tooLong));
+        Assert.Contains(tooLong, error.Message, StringComparison.Ordinal);
+        Assert.Contains("too long", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder));
+
+        var socket = UnixSocketFile.Prepare(fits);
+        Assert.Equal(UnixSocketPath.MaxBytes, System.Text.Encoding.UTF8.GetByteCount(socket.BindPath));
+        Assert.True(Directory.Exists(socket.BindDirectory));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
