@@ -27,12 +27,12 @@ public static class AdminEndpoints
     {
         var admin = app.MapGroup(Prefix).AddEndpointFilter(async (context, next) =>
             IsAdminSocket(context.HttpContext) ? await next(context) : Results.NotFound());
-        admin.MapPost("/revocations", RevokeAsync);
+        admin.MapPost("/revocations", RevokeAsync).NoQuery();
         admin.MapGetAndHead("/audit", AdminAuditQuery.Answer).Strict(10_000, "agent", "tenant", "user", "run", "jti", "kind", "trace", "since", "until", "order", AdminQuery.Limit);
-        admin.MapPost("/audit/checkpoint", AuditCheckpointEndpoint.WriteAsync);
-        admin.MapGetAndHead("/status", Status);
+        admin.MapPost("/audit/checkpoint", AuditCheckpointEndpoint.WriteAsync).NoQuery();
+        admin.MapGetAndHead("/status", Status).NoQuery();
         admin.MapApprovals();
-        admin.MapPost("/agents/enable", EnableAgentAsync);
+        admin.MapPost("/agents/enable", EnableAgentAsync).NoQuery();
         admin.MapRuns();
         admin.MapEntries();
         admin.MapSecrets();

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace Mandate.Server.Admin;
 
 /// <summary>
-/// The query strings of the admin API's list endpoints, read strictly: a parameter the endpoint does not know, one
+/// The query strings of the admin API's endpoints, read strictly: a parameter the endpoint does not know, one
 /// given twice, or a <c>limit</c> that is not a whole number from 1 to the endpoint's maximum is refused with a Problem
 /// naming it (<see cref="Invalid"/>, which an endpoint also answers its own parameters' bad values with). A misspelt
 /// filter must never widen an audit query to every record.
@@ -19,6 +19,10 @@ internal static class AdminQuery
     public static RouteHandlerBuilder Strict(this RouteHandlerBuilder endpoint, int maxLimit, params string[] known) =>
         endpoint.AddEndpointFilter(async (context, next) =>
             Problem(context.HttpContext.Request.Query, maxLimit, known) is { } detail ? Invalid(detail) : await next(context));
+
+    /// <summary>Refuses any query at all: for an endpoint that reads none, a parameter is a caller's mistake (a filter it
+    /// thinks narrows a listing, a reason it thinks is recorded) and must not be ignored.</summary>
+    public static RouteHandlerBuilder NoQuery(this RouteHandlerBuilder endpoint) => endpoint.Strict(1);
 
     /// <summary>400 <c>admin.query_invalid</c> with <paramref name="detail"/>.</summary>
     public static IResult Invalid(string detail) =>
@@ -34,7 +38,9 @@ internal static class AdminQuery
         {
             if (!known.Contains(name, StringComparer.Ordinal))
             {
-                return $"unknown parameter '{Shown(name)}'; this endpoint takes {string.Join(", ", known)}";
+                return known.Length == 0
+                    ? $"unknown parameter '{Shown(name)}'; this endpoint takes no query parameters"
+                    : $"unknown parameter '{Shown(name)}'; this endpoint takes {string.Join(", ", known)}";
             }
 
             if (values.Count > 1)

@@ -20,8 +20,8 @@ public static class ApprovalAdminEndpoints
     {
         ArgumentNullException.ThrowIfNull(admin);
         admin.MapGetAndHead("/approvals", ListAsync).Strict(1000, "status", AdminQuery.Limit);
-        admin.MapPost("/approvals/{id}/approve", (string id, HttpRequest http, ApprovalService service, SecretVault vault, CancellationToken ct) => DecideAsync(id, true, http, service, vault, ct));
-        admin.MapPost("/approvals/{id}/deny", (string id, HttpRequest http, ApprovalService service, SecretVault vault, CancellationToken ct) => DecideAsync(id, false, http, service, vault, ct));
+        admin.MapPost("/approvals/{id}/approve", (string id, HttpRequest http, ApprovalService service, SecretVault vault, CancellationToken ct) => DecideAsync(id, true, http, service, vault, ct)).NoQuery();
+        admin.MapPost("/approvals/{id}/deny", (string id, HttpRequest http, ApprovalService service, SecretVault vault, CancellationToken ct) => DecideAsync(id, false, http, service, vault, ct)).NoQuery();
     }
 
     /// <summary>The status names the list takes, from the enum, so a new status is named without another edit here.</summary>

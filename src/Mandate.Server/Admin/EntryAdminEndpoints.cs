@@ -13,8 +13,8 @@ internal static class EntryAdminEndpoints
 {
     public static void MapEntries(this RouteGroupBuilder admin)
     {
-        admin.MapPost("/entries", CreateAsync);
-        admin.MapGetAndHead("/entries", ListAsync);
+        admin.MapPost("/entries", CreateAsync).NoQuery();
+        admin.MapGetAndHead("/entries", ListAsync).NoQuery();
         admin.MapDelete("/entries/{id}", DeleteAsync).Strict(1, "by", "reason");
     }
 

@@ -15,9 +15,9 @@ internal static class RunAdminEndpoints
     public static void MapRuns(this RouteGroupBuilder admin)
     {
         admin.MapGetAndHead("/runs", ListAsync).Strict(1000, "agent", "tenant", "user", "open", AdminQuery.Limit);
-        admin.MapGetAndHead("/runs/{id}", ShowAsync);
-        admin.MapGetAndHead("/runs/{id}/trace", TraceAsync);
-        admin.MapPost("/runs/{id}/end", EndAsync);
+        admin.MapGetAndHead("/runs/{id}", ShowAsync).NoQuery();
+        admin.MapGetAndHead("/runs/{id}/trace", TraceAsync).NoQuery();
+        admin.MapPost("/runs/{id}/end", EndAsync).NoQuery();
     }
 
     // open is read as text: a bound bool? would answer "yes" with a bare 400 that names nothing.

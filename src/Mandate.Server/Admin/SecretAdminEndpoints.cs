@@ -14,7 +14,7 @@ internal static class SecretAdminEndpoints
 {
     public static void MapSecrets(this RouteGroupBuilder admin)
     {
-        admin.MapGetAndHead("/secrets", ListAsync);
+        admin.MapGetAndHead("/secrets", ListAsync).NoQuery();
         // Who acted comes in the query: a misspelt or repeated by must be refused, not recorded as "admin" or "a,b".
         admin.MapPut("/secrets/{tool}", SetAsync).Strict(1, "by");
         admin.MapDelete("/secrets/{tool}", DeleteAsync).Strict(1, "by");
