@@ -37,12 +37,14 @@ start_test_postgres() {
   rm -f "$PG_ROOT/pwfile"
   # The default port may be held by another process on a shared machine: then the next ones are tried. A port named
   # in MANDATE_TEST_PG_PORT is the only one tried.
+  # max_connections: the test projects run side by side, and each node of a cluster test has its own pool (up to 50
+  # connections), so the default of 100 runs out.
   local tries=10
   if [ -n "${MANDATE_TEST_PG_PORT:-}" ]; then
     tries=1
   fi
   while rm -f "$PG_ROOT/server.log" && ! as_pg_owner "'$PG_BIN/pg_ctl' -D '$PG_ROOT/data' -l '$PG_ROOT/server.log' -w -o \
-    \"-p $port -k '$PG_ROOT' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start" >/dev/null; do
+    \"-p $port -k '$PG_ROOT' -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start" >/dev/null; do
     tries=$((tries - 1))
     if [ "$tries" -gt 0 ] && grep -q 'Address already in use' "$PG_ROOT/server.log" 2>/dev/null; then
       echo "postgres: 127.0.0.1:$port is taken, trying $((port + 1))"
