@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Mandate.Core.Protocol;
 using Mandate.SenderConstraint.Jose;
 
 namespace Mandate.Core.Audit;
@@ -10,7 +10,7 @@ namespace Mandate.Core.Audit;
 /// bidirectional and zero-width format characters) is refused, and so is a whole token pasted in (invariant 8), rather
 /// than cleaned or cut: what is recorded is exactly what was typed.
 /// </summary>
-public static partial class OperatorText
+public static class OperatorText
 {
     /// <summary>Longest text accepted, in UTF-16 code units; the console's reason field holds as much.</summary>
     public const int MaxLength = 500;
@@ -40,7 +40,7 @@ public static partial class OperatorText
             return $"{field} holds a control or format character; it must be {Rule}";
         }
 
-        return HoldsToken(value) ? $"{field} holds a whole token; it must be {Rule}" : null;
+        return TokenRedaction.Holds(value) ? $"{field} holds a whole token; it must be {Rule}" : null;
     }
 
     /// <summary>
@@ -52,13 +52,4 @@ public static partial class OperatorText
         value is not null && string.IsNullOrWhiteSpace(value)
             ? $"{field} is blank, which would record nobody as the actor; name who acts, or leave {field} out for the default"
             : Problem(field, value);
-
-    /// <summary>
-    /// Invariant 8: a compact JWS or JWE anywhere in the text (<c>Bearer eyJ…</c>, a JWT pasted into a reason): a base64url JSON
-    /// header (<c>eyJ</c> is <c>{"</c>) followed by two dots, the payload between them possibly empty (a JWE's key).
-    /// </summary>
-    public static bool HoldsToken(string value) => CompactToken().IsMatch(value);
-
-    [GeneratedRegex(@"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.", RegexOptions.CultureInvariant)]
-    private static partial Regex CompactToken();
 }

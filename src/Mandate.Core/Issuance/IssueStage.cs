@@ -130,8 +130,14 @@ public sealed class IssueStage
         {
             refused = await recheck(cancellationToken);
         }
-        catch (Exception e) when (e is StoreUnavailableException or OperationCanceledException)
+        catch (OperationCanceledException)
         {
+            await CompensateAsync(minted);
+            throw;
+        }
+        catch (StoreUnavailableException)
+        {
+            // Whose run it is cannot be read: fail closed, the credential never leaves.
             await CompensateAsync(minted);
             throw;
         }

@@ -29,21 +29,29 @@ public partial class KeyRing
         {
             opened = key.Algorithm == "RS256" ? RsaThumbprint(key) : EcdsaThumbprint(key);
         }
-        catch (Exception e) when (e is CryptographicException or Configuration.MandateConfigException)
+        catch (Configuration.MandateConfigException)
         {
+            // Sealed under another key-encryption key, or not sealed at all.
+            return false;
+        }
+        catch (CryptographicException)
+        {
+            // Opened, but not a private key of the row's algorithm.
             return false;
         }
 
-        string? published;
+        JsonWebKey jwk;
         try
         {
-            var jwk = new JsonWebKey(key.PublicJwk);
-            published = jwk.Kid == key.Kid ? Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint()) : null;
+            jwk = new JsonWebKey(key.PublicJwk);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        catch (ArgumentException)
         {
+            // Not a JWK's JSON (the library wraps every reading error in this one type).
             return false;
         }
+
+        var published = jwk.Kid == key.Kid && jwk.CanComputeJwkThumbprint() ? Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint()) : null;
 
         // The kid is the profile's prefix and the RFC 7638 thumbprint of the key it names.
         if (published is null || published != opened || key.Kid != Profile.KidPrefix + opened)

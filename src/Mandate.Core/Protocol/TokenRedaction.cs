@@ -12,12 +12,16 @@ public static partial class TokenRedaction
 {
     public const string Placeholder = "[token]";
 
+    /// <summary>Whether <paramref name="text"/> holds a compact JWS or JWE anywhere (<c>Bearer eyJ…</c>, a JWT pasted into a reason).</summary>
+    public static bool Holds(string text) => CompactToken().IsMatch(text);
+
     public static string Redact(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         return text.Contains("eyJ", StringComparison.Ordinal) ? CompactToken().Replace(text, Placeholder) : text;
     }
 
+    // The payload between the dots may be empty (a JWE's encrypted key).
     [GeneratedRegex(@"eyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}", RegexOptions.CultureInvariant)]
     private static partial Regex CompactToken();
 }

@@ -35,12 +35,19 @@ public sealed class BrokerLock : IDisposable
         {
             return AcquireIn(dataDirectory);
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or (IOException and not DataDirectoryInUseException))
+        catch (UnauthorizedAccessException e)
         {
-            // The first thing serve writes: a folder it cannot use is a set-up error, said in one line, not a stack trace.
-            throw new IOException($"cannot use data directory {dataDirectory}: {e.Message} Make it a folder this user can create files in, or set data_dir to one", e);
+            throw Unusable(dataDirectory, e);
+        }
+        catch (IOException e) when (e is not DataDirectoryInUseException)
+        {
+            throw Unusable(dataDirectory, e);
         }
     }
+
+    // The first thing serve writes: a folder it cannot use is a set-up error, said in one line, not a stack trace.
+    private static IOException Unusable(string dataDirectory, Exception e) =>
+        new($"cannot use data directory {dataDirectory}: {e.Message} Make it a folder this user can create files in, or set data_dir to one", e);
 
     private static BrokerLock AcquireIn(string dataDirectory)
     {

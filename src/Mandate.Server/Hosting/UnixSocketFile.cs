@@ -110,9 +110,13 @@ internal sealed class UnixSocketFile
         {
             Directory.Delete(BindDirectory);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (IOException)
         {
             // Already gone (DirectoryNotFoundException is an IOException), or not empty: left as it is.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Its folder no longer lets this user remove it: left as it is.
         }
     }
 

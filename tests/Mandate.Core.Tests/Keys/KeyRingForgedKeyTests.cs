@@ -63,6 +63,24 @@ public sealed class KeyRingForgedKeyTests : IAsyncLifetime
         Assert.Null(await reader.FindPublicKeyAsync(real.Active.Kid, _env.Ct));
     }
 
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("""{"kid":5}""")]
+    [InlineData("""{"kty":"EC"}""")]
+    public async Task Invariant5_Reload_GenuineSealedKeyBesideAPublicJwkThatCannotBeRead_IsNeitherPublishedNorTrusted(string jwk)
+    {
+        var profile = KeyProfiles.TokenSigning(_env.Options);
+        var real = await _env.NewRing(profile, _clock, node: "node-b").GetAsync(_env.Ct);
+        var stored = Assert.Single(await _env.StoredKeysAsync(KeyPurposes.TokenSigning));
+        await _env.Store.CommitAsync(new StoreBatch([stored with { PublicJwk = jwk }]), _env.Ct);
+        var reader = _env.NewRing(profile, _clock);
+
+        var set = await reader.RefreshAsync(_env.Ct);
+
+        Assert.DoesNotContain(real.Active.Kid, set.JwksJson, StringComparison.Ordinal);
+        Assert.Null(await reader.FindPublicKeyAsync(real.Active.Kid, _env.Ct));
+    }
+
     private KeyProfile Profile(string purpose) => purpose == KeyPurposes.AuditCheckpoint
         ? KeyProfiles.AuditCheckpoint(_env.Options)
         : KeyProfiles.TokenSigning(_env.Options);
