@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Mandate.Core.Keys;
@@ -10,6 +12,12 @@ public partial class KeyRing
     // second) opens only rows it has not seen in that form.
     private readonly Dictionary<string, string> _authentic = new(StringComparer.Ordinal);
 
+    // Kid → public JWK already reported as refused, so a planted row is logged once, not at every reload.
+    private readonly Dictionary<string, string> _refused = new(StringComparer.Ordinal);
+
+    /// <summary>Where a stored key this ring refuses to trust is reported: such a row is a sign of a tampered store (or a node with another key-encryption key).</summary>
+    public ILogger Log { get; init; } = NullLogger.Instance;
+
     /// <summary>
     /// True when <paramref name="key"/>'s sealed private key opens under this ring's key-encryption key (AES-GCM with
     /// the kid as associated data) and its public half is the one the row publishes under that kid. Whoever can write
@@ -18,6 +26,22 @@ public partial class KeyRing
     /// checkpoint JWKS) and accept what it signs.
     /// </summary>
     private bool IsAuthentic(StoredKey key)
+    {
+        if (Proves(key))
+        {
+            return true;
+        }
+
+        if (!_refused.TryGetValue(key.Kid, out var reported) || !string.Equals(reported, key.PublicJwk, StringComparison.Ordinal))
+        {
+            _refused[key.Kid] = key.PublicJwk;
+            KeyRingLog.StoredKeyRefused(Log, Profile.Purpose, key.Kid, key.Node);
+        }
+
+        return false;
+    }
+
+    private bool Proves(StoredKey key)
     {
         if (_authentic.TryGetValue(key.Kid, out var proven) && string.Equals(proven, key.PublicJwk, StringComparison.Ordinal))
         {

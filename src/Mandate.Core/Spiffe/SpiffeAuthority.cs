@@ -5,6 +5,8 @@ using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -29,12 +31,15 @@ public sealed class SpiffeAuthority : IDisposable
     private volatile SpiffeKeys? _current;
     private SpiffeKeys? _previous;
 
-    /// <summary>The authority over <paramref name="store"/>; <paramref name="locks"/> lets one node at a time create or renew the shared CA and JWT-SVID keys.</summary>
-    public SpiffeAuthority(IMandateStore store, KeyEncryptionKey kek, MandateOptions options, TimeProvider time, Mandate.Core.Cluster.IClusterLocks? locks = null)
+    /// <summary>
+    /// The authority over <paramref name="store"/>; <paramref name="locks"/> lets one node at a time create or renew the
+    /// shared CA and JWT-SVID keys; <paramref name="log"/> hears of stored keys refused as not made by a node.
+    /// </summary>
+    public SpiffeAuthority(IMandateStore store, KeyEncryptionKey kek, MandateOptions options, TimeProvider time, Mandate.Core.Cluster.IClusterLocks? locks = null, ILogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _ca = new KeyRing(KeyProfiles.SpiffeCa(options), store, kek, options.Node, time, locks);
-        _jwt = new KeyRing(KeyProfiles.SpiffeJwt(options), store, kek, options.Node, time, locks);
+        _ca = new KeyRing(KeyProfiles.SpiffeCa(options), store, kek, options.Node, time, locks) { Log = log ?? NullLogger.Instance };
+        _jwt = new KeyRing(KeyProfiles.SpiffeJwt(options), store, kek, options.Node, time, locks) { Log = log ?? NullLogger.Instance };
         _options = options;
         _time = time;
         JwtIssuer = SpiffeConfigReader.JwtSvidIssuer(options);

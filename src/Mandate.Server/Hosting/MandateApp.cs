@@ -34,6 +34,9 @@ public sealed class MandateApp : IAsyncDisposable
     /// <summary>Held for the process's life: no second broker on this data directory.</summary>
     internal BrokerLock? Lock { get; init; }
 
+    /// <summary>The loggers the runtime was opened with, disposed after it.</summary>
+    internal Microsoft.Extensions.Logging.ILoggerFactory? RuntimeLoggers { get; init; }
+
     /// <summary>The Unix sockets this broker serves, published under their paths once bound.</summary>
     internal IReadOnlyList<(UnixSocketFile File, UnixFileMode Mode)> Sockets { get; init; } = [];
 
@@ -116,6 +119,7 @@ public sealed class MandateApp : IAsyncDisposable
         }
 
         await Runtime.DisposeAsync();
+        RuntimeLoggers?.Dispose();
         Lock?.Dispose();
     }
 }

@@ -110,7 +110,7 @@ public sealed partial class MandateRuntime : IAsyncDisposable
             LogStoreOpened(logger, store.Description, options.Node);
             // Nodes sharing a store must share the key-encryption key: one made up here would seal keys no other node opens.
             kek = KeyEncryptionKey.Load(options.Keys, host.GetEnvironment, mayGenerate: options.Postgres is null);
-            keys = new SigningKeyRing(store, kek, options, host.Time, connection.Locks);
+            keys = new SigningKeyRing(store, kek, options, host.Time, connection.Locks) { Log = loggers.CreateLogger<KeyRing>() };
             await keys.RefreshAsync(cancellationToken);
             var revocations = new RevocationList(connection.ChangeFeed);
             follower = new RevocationFollower(store, revocations, host.Time);
@@ -120,18 +120,18 @@ public sealed partial class MandateRuntime : IAsyncDisposable
             var runtime = new MandateRuntime(options, host.Time, connection, kek, keys, policy, revocations, writer) { StoreHealth = health, RevocationFollower = follower };
             if (RsaTokenKeyRing.IsWanted(options))
             {
-                runtime.RsaKeys = new RsaTokenKeyRing(store, kek, options, host.Time, connection.Locks);
+                runtime.RsaKeys = new RsaTokenKeyRing(store, kek, options, host.Time, connection.Locks) { Log = loggers.CreateLogger<KeyRing>() };
                 await runtime.RsaKeys.RefreshAsync(cancellationToken);
             }
 
             if (options.Spiffe.Enabled)
             {
-                runtime.Spiffe = new SpiffeAuthority(store, kek, options, host.Time, connection.Locks);
+                runtime.Spiffe = new SpiffeAuthority(store, kek, options, host.Time, connection.Locks, loggers.CreateLogger<KeyRing>());
                 await runtime.Spiffe.RefreshAsync(cancellationToken);
             }
             if (options.AuditCheckpoints.File is not null)
             {
-                runtime.CheckpointKeys = new Core.Audit.Checkpoints.AuditCheckpointKeyRing(store, kek, options, host.Time, connection.Locks);
+                runtime.CheckpointKeys = new Core.Audit.Checkpoints.AuditCheckpointKeyRing(store, kek, options, host.Time, connection.Locks) { Log = loggers.CreateLogger<KeyRing>() };
                 await runtime.CheckpointKeys.RefreshAsync(cancellationToken);
             }
 

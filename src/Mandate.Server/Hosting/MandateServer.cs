@@ -45,6 +45,7 @@ public static class MandateServer
         // Before anything is opened or written: one broker per data directory, and a port that is free.
         var brokerLock = BrokerLock.Acquire(options.DataDirectory);
         MandateRuntime? runtime = null;
+        ILoggerFactory? runtimeLoggers = null;
         try
         {
             EnsureFree(listen, listenUrl, "listen");
@@ -54,9 +55,9 @@ public static class MandateServer
             }
 
             var mandate = builder.Services.AddMandate(options, host).UseConfiguredStore();
-            using var startupLoggers = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(host.LogLevel));
-            runtime = await MandateRuntime.OpenAsync(mandate, startupLoggers, cancellationToken);
-            Proxy.ProxyOriginCheck.Log(startupLoggers, options.Proxy, host.ProxyListenUrl ?? options.Proxy.Listen);
+            runtimeLoggers = RuntimeLoggers(host);
+            runtime = await MandateRuntime.OpenAsync(mandate, runtimeLoggers, cancellationToken);
+            Proxy.ProxyOriginCheck.Log(runtimeLoggers, options.Proxy, host.ProxyListenUrl ?? options.Proxy.Listen);
             mandate.UseRuntime(runtime);
             if (options.Console.Listen is { } consoleUrl)
             {
@@ -65,7 +66,7 @@ public static class MandateServer
 
             var app = Build(builder, options, host, listen, out var sockets, out var proxyListener);
             var console = Console.ConsoleHost.Build(options, host, app.Services);
-            return new MandateApp(app, runtime) { ProxyListener = proxyListener, Lock = brokerLock, Sockets = sockets, ListenUrl = listenUrl, Console = console };
+            return new MandateApp(app, runtime) { ProxyListener = proxyListener, Lock = brokerLock, Sockets = sockets, ListenUrl = listenUrl, Console = console, RuntimeLoggers = runtimeLoggers };
         }
         catch
         {
@@ -74,6 +75,7 @@ public static class MandateServer
                 await runtime.DisposeAsync();
             }
 
+            runtimeLoggers?.Dispose();
             brokerLock.Dispose();
             throw;
         }
@@ -250,4 +252,16 @@ public static class MandateServer
             ? OAuthResponses.WriteErrorAsync(http, ClientRequestBody.Refusal(status), status)
             : OAuthResponses.WriteErrorAsync(http, new Core.Protocol.OAuthError(Core.Protocol.OAuthConstants.Errors.ServerError, "internal error; nothing was issued"), StatusCodes.Status500InternalServerError);
     }
+
+    /// <summary>
+    /// The loggers of what the runtime opens before the app exists (the policy provider, the store, the key rings). They
+    /// log for the broker's whole life (a policy rejected at reload, a key refused), so they go where the app's logs go,
+    /// including <see cref="MandateHostOptions.ConfigureLogging"/>, and live until the app is disposed.
+    /// </summary>
+    private static ILoggerFactory RuntimeLoggers(MandateHostOptions host) => LoggerFactory.Create(logging =>
+    {
+        logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        logging.SetMinimumLevel(host.LogLevel);
+        host.ConfigureLogging?.Invoke(logging);
+    });
 }

@@ -23,6 +23,7 @@ using Mandate.SenderConstraint;
 using Mandate.Server.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Mandate.Server.Hosting;
 
@@ -89,7 +90,7 @@ public static class MandateServiceCollectionExtensions
         services.AddSingleton<ICredentialKind>(sp => new JwtCredentialKind(sp.GetRequiredService<AccessTokenMinter>(), CredentialKind.Secret));
         services.TryAddSingleton<PostgresAdminConnections>();
         builder.AddCredentialKind<PostgresCredentialKind>();
-        services.TryAddSingleton(sp => new Core.Credentials.Federation.FederationKeyRing(sp.GetRequiredService<IMandateStore>(), sp.GetRequiredService<KeyEncryptionKey>(), options, time, sp.GetRequiredService<IClusterLocks>()));
+        services.TryAddSingleton(sp => new Core.Credentials.Federation.FederationKeyRing(sp.GetRequiredService<IMandateStore>(), sp.GetRequiredService<KeyEncryptionKey>(), options, time, sp.GetRequiredService<IClusterLocks>()) { Log = sp.GetRequiredService<ILoggerFactory>().CreateLogger<KeyRing>() });
         builder.AddCredentialKind<Core.Credentials.Federation.OidcFederationCredentialKind>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICredentialKind, Core.Credentials.X509.X509CredentialKind>(sp =>
             new Core.Credentials.X509.X509CredentialKind(sp.GetService<Mandate.Core.Spiffe.SpiffeAuthority>())));

@@ -4,6 +4,8 @@ using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Storage.Sqlite;
 using Mandate.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mandate.Core.Tests.Keys;
 
@@ -75,11 +77,11 @@ internal sealed class KeyRingEnvironment : IAsyncDisposable
     }
 
     /// <summary>A ring of <paramref name="profile"/> over this environment's store and key-encryption key, on <paramref name="clock"/>.</summary>
-    public KeyRing NewRing(KeyProfile profile, TimeProvider clock, string node = "node-a", Mandate.Core.Cluster.IClusterLocks? locks = null)
+    public KeyRing NewRing(KeyProfile profile, TimeProvider clock, string node = "node-a", Mandate.Core.Cluster.IClusterLocks? locks = null, ILogger? log = null)
     {
         var kek = new KeyEncryptionKey(_kekBytes);
         _owned.Add(kek);
-        var ring = new KeyRing(profile, Store, kek, node, clock, locks);
+        var ring = new KeyRing(profile, Store, kek, node, clock, locks) { Log = log ?? NullLogger.Instance };
         _owned.Add(ring);
         return ring;
     }

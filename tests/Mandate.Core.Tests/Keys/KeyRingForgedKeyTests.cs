@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Mandate.Core.Keys;
 using Mandate.Core.Storage;
+using Mandate.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 
@@ -79,6 +80,27 @@ public sealed class KeyRingForgedKeyTests : IAsyncLifetime
 
         Assert.DoesNotContain(real.Active.Kid, set.JwksJson, StringComparison.Ordinal);
         Assert.Null(await reader.FindPublicKeyAsync(real.Active.Kid, _env.Ct));
+    }
+
+    [Fact]
+    public async Task Invariant5_Reload_KeyWrittenIntoTheStoreWithoutTheKek_IsLoggedOnceAsAWarning_WithAForgedLineNotShown()
+    {
+        // The refusal is the only sign of a tampered store an operator sees, so it is said, once per row; the row's
+        // kid and node are the writer's text, so one that could forge a log line is not repeated.
+        var profile = KeyProfiles.TokenSigning(_env.Options);
+        using var logs = new CapturedLogs();
+        var ring = _env.NewRing(profile, _clock, log: logs.CreateLogger("keys"));
+        await ring.GetAsync(_env.Ct);
+        using var attacker = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var (kid, jwk) = PublicJwk(attacker, profile);
+        await _env.Store.CommitAsync(new StoreBatch([Row(profile, kid, jwk, RandomNumberGenerator.GetBytes(64), "node-b\nWarning keys: all keys verified")]), _env.Ct);
+
+        await ring.ReloadAsync(_env.Ct);
+        await ring.ReloadAsync(_env.Ct);
+
+        var line = Assert.Single(logs.Lines, l => l.Contains(kid, StringComparison.Ordinal));
+        Assert.StartsWith("Warning keys: Stored token-signing key " + kid, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("all keys verified", logs.Text, StringComparison.Ordinal);
     }
 
     private KeyProfile Profile(string purpose) => purpose == KeyPurposes.AuditCheckpoint

@@ -36,6 +36,8 @@ public sealed class PolicyReloadTests : BrokerTest
         Expect.Refused(write, "invalid_scope", "'research-reads-crm'", before);
         Assert.Equal(before, IssuedTokens.Read(refund).GetPayloadValue<string>("pol"));
         Assert.Single(await Broker.AuditEventsAsync(AuditKinds.PolicyLoaded));
+        // The operator hears of it where the broker's logs go, not only when asking for a reload.
+        Assert.Contains(Broker.Logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("keeping " + before, StringComparison.Ordinal));
     }
 
     [Theory]
