@@ -39,6 +39,21 @@ public sealed class RequestShapeLimitTests : BrokerTest
         await Broker.AssertNothingIssuedAsync();
     }
 
+    [Theory]
+    [InlineData("POST", "oauth2/token")]
+    [InlineData("GET", ".well-known/oauth-authorization-server")]
+    [InlineData("GET", ".well-known/jwks.json")]
+    public async Task Invariant7_RequestTargetOverTheListenerLimit_Returns414AndChangesNothing(string method, string path)
+    {
+        // RFC 9112 §3: a server that receives a request-target longer than it wishes to parse MUST respond 414.
+        using var request = new HttpRequestMessage(new HttpMethod(method), path + "?q=" + new string('a', 9 * 1024));
+
+        var reply = await Broker.AssertAuditUnchangedAsync(() => Broker.SendAsync(request));
+
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, reply.Status);
+        await Broker.AssertNothingIssuedAsync();
+    }
+
     [Fact]
     public async Task Invariant7_FormOfAHundredThousandParameters_Returns413AndChangesNothing()
     {
