@@ -80,6 +80,24 @@ public sealed class RefusalShapeTests : ToolTest
     }
 
     [Fact]
+    public async Task Invariant7_AccessTokenInAFormBody_IsNotACredential_NoErrorCodeAndNothingIsDone()
+    {
+        // RFC 6750 §2.2: a resource server MAY accept the form body; this one does not. §3.1: a request that
+        // "attempted using an unsupported authentication method" SHOULD get no error code.
+        var credential = await Harness.CredentialAsync(ToolKind.Refunds, "refunds:write");
+
+        var reply = await Refunds.SendAsync(HttpMethod.Post, "/refunds", null, "Bearer", null,
+            r => r.Content = new FormUrlEncodedContent([new("access_token", credential), new("order", "o-1001"), new("amount", "25.5")]));
+
+        // A JSON endpoint's routing answers 415 before authentication runs; either way the body is not a credential.
+        Assert.True(reply.Status is 401 or 415, $"status {reply.Status}");
+        Assert.Null(reply.Error);
+        Assert.DoesNotContain(credential.Split('.')[2], reply.Body, StringComparison.Ordinal);
+        var next = await Refunds.PostAsync("/refunds", credential, RefundBody);
+        Assert.Contains("rf_1", next.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CredentialTooLong_Is400_BeforeParsing()
     {
         var reply = await Refunds.PostAsync("/refunds", new string('a', 20_000), RefundBody);

@@ -48,6 +48,20 @@ public sealed class CallerTraceTests : BrokerTest
         Assert.All((await Broker.ReadAuditAsync()).Select(r => r.Event), e => Assert.Null(e.TraceId));
     }
 
+    [Theory]
+    [InlineData("=,,==;;{}\"\\ ,UPPER=1,@@@")]
+    [InlineData("")]
+    [InlineData(null)] // oversized and over 32 members
+    public async Task Exchange_TelemetryOff_HostileTracestate_CallersTraceIsStillNamed(string? traceState)
+    {
+        // W3C Trace Context §3.3: "failure to parse tracestate MUST NOT affect the parsing of traceparent."
+        traceState ??= string.Join(',', Enumerable.Range(0, 100).Select(i => $"vendor{i}={new string('v', 100)}"));
+
+        Expect.Issued(await ExchangeAsync($"00-{Trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01", traceState));
+
+        Assert.Equal(Trace.ToHexString(), Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance)).TraceId);
+    }
+
     [Fact]
     public void Continue_TwoTraceparentHeaders_AreNotBelieved()
     {
@@ -68,7 +82,23 @@ public sealed class CallerTraceTests : BrokerTest
         Assert.Equal((Trace, span, ActivityTraceFlags.Recorded, "vendor=opaque", true), (context.TraceId, context.SpanId, context.TraceFlags, context.TraceState, context.IsRemote));
     }
 
-    private async Task<OAuthReply> ExchangeAsync(string? traceParent)
+    [Fact]
+    public void Continue_TwoTracestateHeaders_AreCombinedInOrder()
+    {
+        // W3C Trace Context §3.3.1.2: "When receiving multiple tracestate header fields, they MUST be combined into a
+        // single header according to RFC7230."
+        var headers = new HeaderDictionary
+        {
+            ["traceparent"] = $"00-{Trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01",
+            ["tracestate"] = new(["congo=t61rcWkgMzE", "rojo=00f067aa0ba902b7"]),
+        };
+
+        var context = Assert.NotNull(CallerTrace.Continue(headers));
+
+        Assert.Equal("congo=t61rcWkgMzE,rojo=00f067aa0ba902b7", context.TraceState);
+    }
+
+    private async Task<OAuthReply> ExchangeAsync(string? traceParent, string? traceState = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "oauth2/token")
         {
@@ -77,6 +107,11 @@ public sealed class CallerTraceTests : BrokerTest
         if (traceParent is not null)
         {
             request.Headers.TryAddWithoutValidation("traceparent", traceParent);
+        }
+
+        if (traceState is not null)
+        {
+            request.Headers.TryAddWithoutValidation("tracestate", traceState);
         }
 
         return await Broker.SendAsync(request);

@@ -47,4 +47,41 @@ public sealed class MetricTests : TelemetryTest
         Assert.Single(runs);
         Assert.Equal(0, Assert.Single(Points("mandate.approvals.pending")).GetGaugeLastValueLong());
     }
+
+    [Fact]
+    public async Task Invariant7_FloodOfDistinctHostileValues_AddsNoMetricSeries()
+    {
+        // Tag values come from fixed sets (outcome, check id, endpoint, status): a caller's tenant, user, tool, scope,
+        // description or path never becomes a series, so a flood of distinct ones cannot grow the SDK's memory.
+        var hostile = new List<string>();
+        for (var i = 0; i < 120; i++)
+        {
+            var value = $"hostile-{i}-{Guid.NewGuid():N}";
+            hostile.Add(value);
+            var request = (i % 4) switch
+            {
+                0 => Broker.RefundRequest() with { Tenant = value },
+                1 => Broker.RefundRequest() with { Scope = value },
+                2 => Broker.RefundRequest() with { Resource = "https://" + value + ".example/api" },
+                _ => Broker.RefundRequest() with { SubjectToken = value, Run = value },
+            };
+            Assert.NotEqual(200, (int)(await Broker.ExchangeAsync(request)).Status);
+            await Broker.PostFormAsync(value, [new("token", value)]);
+        }
+
+        Expect.Issued(await Broker.ExchangeAsync(Broker.RefundRequest()));
+        Assert.NotEmpty(Eventually(() => Points("mandate.exchanges").Where(p => Tag(p, SpanAttributes.Outcome) == "issued").ToList()));
+
+        var all = AllPoints();
+        var series = all.Where(p => p.Metric is "mandate.exchanges" or "mandate.request.duration").ToList();
+        Assert.InRange(series.Count, 2, 12);
+        foreach (var (metric, point) in all)
+        {
+            foreach (var tag in point.Tags)
+            {
+                var text = tag.Value?.ToString() ?? "";
+                Assert.False(hostile.Any(h => text.Contains(h, StringComparison.Ordinal)), $"{metric} tag {tag.Key} carries a caller's value");
+            }
+        }
+    }
 }

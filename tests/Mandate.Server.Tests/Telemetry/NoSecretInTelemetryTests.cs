@@ -1,4 +1,7 @@
 using System.Text;
+using Mandate.Server.AuditStream;
+using Mandate.Server.Tests.AuditStream;
+using Mandate.Server.Tests.Cluster;
 using Mandate.Server.Tests.Harness;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
@@ -7,7 +10,7 @@ using static Mandate.Server.Tests.Harness.TestBroker;
 
 namespace Mandate.Server.Tests.Telemetry;
 
-/// <summary>Invariant 8 for traces and metrics: what the broker exports over OTLP names tokens by id only.</summary>
+/// <summary>Invariant 8 for traces, metrics and audit log records: what the broker exports over OTLP names tokens by id only.</summary>
 [Trait("Invariant", "8")]
 [Collection(TelemetryTestsRunAlone.Name)]
 public sealed class NoSecretInTelemetryTests
@@ -16,7 +19,8 @@ public sealed class NoSecretInTelemetryTests
     public async Task Invariant8_FullFlow_NoTokenAppearsInAnyExportedSpanOrMetric()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        await using var broker = await BrokerHarness.StartAsync(extraConfiguration: $"telemetry: {{ otlp_endpoint: {receiver.Address} }}");
+        await using var broker = await BrokerHarness.StartAsync(
+            extraConfiguration: $"telemetry: {{ otlp_endpoint: {receiver.Address} }}\naudit:\n  stream:\n    file: siem/audit.jsonl\n    otlp_logs: true\n");
         var actor = broker.Svid(SupportAgent);
         var user = broker.UserToken();
         var tool = broker.Svid(RefundsWorkload);
@@ -33,10 +37,15 @@ public sealed class NoSecretInTelemetryTests
         await broker.IntrospectAsync(credential, tool);
         Assert.True(broker.App.App.Services.GetRequiredService<TracerProvider>().ForceFlush(5000));
         Assert.True(broker.App.App.Services.GetRequiredService<MeterProvider>().ForceFlush(5000));
+        var records = await broker.ReadAuditAsync();
+        var stream = broker.App.App.Services.GetRequiredService<AuditStreamMetrics>();
+        await ClusterHarness.EventuallyAsync(() => Task.FromResult(stream.DeliveredCount >= records.Count), StreamedLines.Timeout, "records handed to the log exporter");
+        await broker.StopAsync(); // the audit log exporter sends what it holds as it stops
 
         var exported = receiver.Received;
         Assert.Contains(exported, e => e.Path == "/v1/traces");
         Assert.Contains(exported, e => e.Path == "/v1/metrics");
+        Assert.Contains(exported, e => e.Path == "/v1/logs" && Has(e.Body, IssuedTokens.Read(credential).Id));
         Assert.Contains(exported, e => Has(e.Body, IssuedTokens.Read(credential).Id));
         foreach (var token in new[] { credential, actor, user, tool, forged, expired })
         {

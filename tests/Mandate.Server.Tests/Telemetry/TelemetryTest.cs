@@ -72,16 +72,19 @@ public abstract class TelemetryTest : IAsyncLifetime
     }
 
     /// <summary>Collects the metrics now and returns the points of <paramref name="name"/>.</summary>
-    protected List<MetricPoint> Points(string name)
+    protected List<MetricPoint> Points(string name) => [.. AllPoints().Where(p => p.Metric == name).Select(p => p.Point)];
+
+    /// <summary>Collects the metrics now and returns every point of every Mandate instrument, with its instrument's name.</summary>
+    protected List<(string Metric, MetricPoint Point)> AllPoints()
     {
         _metrics.Clear();
         Broker.App.App.Services.GetRequiredService<MeterProvider>().ForceFlush();
-        var points = new List<MetricPoint>();
-        foreach (var metric in _metrics.Where(m => m.Name == name))
+        var points = new List<(string, MetricPoint)>();
+        foreach (var metric in _metrics)
         {
             foreach (ref readonly var point in metric.GetMetricPoints())
             {
-                points.Add(point);
+                points.Add((metric.Name, point));
             }
         }
 
