@@ -13,7 +13,7 @@ namespace Mandate.SenderConstraint;
 /// the result carries that key's RFC 7638 thumbprint for <c>cnf.jkt</c>. One instance (and its
 /// replay cache) should serve all requests of an endpoint: it is thread-safe.
 /// </summary>
-public sealed class DpopProofValidator
+public sealed partial class DpopProofValidator
 {
     /// <summary>Longest proof jti accepted: a random id needs far less, and each one is kept in the replay cache.</summary>
     private const int MaxJtiLength = 256;
@@ -51,10 +51,11 @@ public sealed class DpopProofValidator
     public IReadOnlyCollection<string> Algorithms => _algorithms;
 
     /// <summary>
-    /// Runs every check of RFC 9449 §4.3 against <paramref name="request"/>; the replay check last. When the replay
-    /// guard cannot tell (its store is down) its exception propagates: the proof is never accepted unchecked.
+    /// Every check of RFC 9449 §4.3 but the replay check, which <see cref="RecordAsync"/> makes. An endpoint that
+    /// authenticates its caller after reading the proof records it only then, so callers who prove no identity cannot
+    /// fill the replay cache with proofs of their own keys; it must record it before acting on the request.
     /// </summary>
-    public async Task<DpopValidationResult> ValidateAsync(DpopProofRequest request, CancellationToken cancellationToken = default)
+    public async Task<DpopValidationResult> CheckAsync(DpopProofRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
@@ -124,16 +125,7 @@ public sealed class DpopProofValidator
         }
 
         var thumbprint = Base64UrlEncoder.Encode(key!.ComputeJwkThumbprint());
-
-        // Step 11 / §11.1: each proof is accepted once while its iat is within the window.
-        var expiresAt = iat + _options.IatWindow;
-        var outcome = await _replayGuard.TryAddAsync(thumbprint + " " + jti, expiresAt, _time.GetUtcNow(), cancellationToken);
-        return outcome switch
-        {
-            ReplayCacheOutcome.Added => new DpopValidationResult(DpopFailure.None, null, thumbprint, jti),
-            ReplayCacheOutcome.Replayed => DpopValidationResult.Invalid(BindingChecks.DpopProofReplayed, "the DPoP proof was already used (jti replay, RFC 9449 section 11.1); create a fresh proof with a new jti for every request"),
-            _ => DpopValidationResult.Invalid(BindingChecks.DpopReplayCacheFull, "the DPoP replay cache is full; retry shortly with a fresh proof"),
-        };
+        return new DpopValidationResult(DpopFailure.None, null, thumbprint, jti) { ReplayExpiresAt = iat + _options.IatWindow };
     }
 
     private string? CheckHeader(JsonElement header, out JsonWebKey? key, out string? algorithm)

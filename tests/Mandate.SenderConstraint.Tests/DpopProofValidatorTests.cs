@@ -60,6 +60,23 @@ public sealed class DpopProofValidatorTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_RemembersNothing_RecordAcceptsTheProofOnceThenRefusesItsReplay()
+    {
+        // RFC 9449 §11.1 for an endpoint that records the proof only once its caller proved who it is.
+        var proof = _client.Create("POST", Url, _time.GetUtcNow());
+        var request = new DpopProofRequest(proof, "POST", new Uri(Url));
+        var first = await _validator.CheckAsync(request);
+        var second = await _validator.CheckAsync(request);
+
+        Assert.True(first.IsValid && second.IsValid, first.FailureReason);
+        Assert.True((await _validator.RecordAsync(first)).IsValid);
+        AssertRefused(await _validator.RecordAsync(second), "jti replay");
+        AssertRefused(await Validate(proof), "jti replay");
+        var refused = await _validator.CheckAsync(request with { HttpMethod = "GET" });
+        await Assert.ThrowsAsync<ArgumentException>(() => _validator.RecordAsync(refused));
+    }
+
+    [Fact]
     public async Task Validate_SameJtiAfterWindow_IsRefusedAsStale()
     {
         var proof = _client.Create("POST", Url, _time.GetUtcNow());

@@ -21,21 +21,37 @@ public sealed class AttestStage
     private readonly JwtAttestor _attestor;
     private readonly RunTokenValidator _runTokens;
     private readonly PrincipalStanding _standing;
+    private readonly DpopProofValidator _proofs;
 
-    public AttestStage(ActorAttestor actors, JwtAttestor attestor, RunTokenValidator runTokens, PrincipalStanding standing)
+    public AttestStage(ActorAttestor actors, JwtAttestor attestor, RunTokenValidator runTokens, PrincipalStanding standing, DpopProofValidator proofs)
     {
         _actors = actors;
         _attestor = attestor;
         _runTokens = runTokens;
         _standing = standing;
+        _proofs = proofs;
     }
 
     /// <summary>
-    /// Attests the caller from its actor_token, or over mutual TLS from the client certificate's X.509-SVID; a
-    /// <paramref name="clientId"/> the request sent must name the same workload.
+    /// Attests the caller of <paramref name="request"/> from its actor_token, or over mutual TLS from the client
+    /// certificate's X.509-SVID (a client_id the request sent must name the same workload); then, for an allowed caller,
+    /// records the request's DPoP proof, refusing a replay (RFC 9449 §11.1).
     /// </summary>
-    public Task<ActorAttestation> ActorAsync(string? actorToken, WorkloadIdentity? certificate, string? clientId, CancellationToken cancellationToken) =>
-        _actors.AttestAsync(actorToken, certificate, clientId, cancellationToken);
+    public async Task<ActorAttestation> ActorAsync(TokenRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var attested = await _actors.AttestAsync(request.ActorToken, request.Binding.CertificateIdentity, request.ClientId, cancellationToken);
+        if (attested.Actor is null || request.Binding.Proof is not { } proof)
+        {
+            return attested;
+        }
+
+        // Only now, so a caller with no identity cannot fill the replay cache with proofs of keys of its own.
+        var recorded = await _proofs.RecordAsync(proof, cancellationToken);
+        return recorded.IsValid
+            ? attested
+            : attested with { Actor = null, Agent = null, Error = new Check(recorded.CheckId ?? BindingChecks.DpopProofReplayed, ConfirmationNames.InvalidDpopProof).Refuse(recorded.FailureReason ?? "the DPoP proof was already used") };
+    }
 
     /// <summary>Attests the subject_token of <paramref name="request"/> for <paramref name="actor"/>.</summary>
     public async Task<Result<AttestedSubject>> SubjectAsync(TokenRequest request, AttestedActor actor, CancellationToken cancellationToken)

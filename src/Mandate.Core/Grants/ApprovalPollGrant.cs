@@ -75,7 +75,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             return malformed;
         }
 
-        var attested = await _attest.ActorAsync(request.ActorToken, request.Binding.CertificateIdentity, request.ClientId, cancellationToken);
+        var attested = await _attest.ActorAsync(request, cancellationToken);
         if (attested.Failed(out var refused, out var actor))
         {
             if (attested.Identity is { } identity)

@@ -46,7 +46,7 @@ public sealed class RunTokenGrant : IGrantHandler
         }
 
         var now = _time.GetUtcNow();
-        if ((await _attest.ActorAsync(request.ActorToken, request.Binding.CertificateIdentity, request.ClientId, cancellationToken)).Failed(out var error, out var actor)
+        if ((await _attest.ActorAsync(request, cancellationToken)).Failed(out var error, out var actor)
             || (await _attest.SubjectAsync(request, actor, cancellationToken)).Failed(out error, out var subject)
             || ResolveStage.Details(request, tool: null).Failed(out error, out var details)
             || ResolveStage.RunPlacement(request, actor, subject).Failed(out error, out var placement))

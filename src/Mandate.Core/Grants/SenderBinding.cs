@@ -18,6 +18,12 @@ public sealed record SenderBinding(WorkloadIdentity? CertificateIdentity, string
     /// <summary>A plain bearer request: no client certificate, no proof.</summary>
     public static SenderBinding None { get; } = new(null, null, null);
 
+    /// <summary>
+    /// The DPoP proof, checked but not yet remembered: the Attest stage records its jti (RFC 9449 §11.1) once the caller
+    /// has proven who it is, so callers with no identity cannot fill the replay cache. Null without a proof.
+    /// </summary>
+    public DpopValidationResult? Proof { get; init; }
+
     /// <summary>How the issued credential will be bound.</summary>
     public SenderConstraintKind Kind =>
         DpopJkt is not null ? SenderConstraintKind.Dpop : CertificateThumbprint is not null ? SenderConstraintKind.Mtls : SenderConstraintKind.None;

@@ -50,7 +50,7 @@ public sealed class ToolCredentialGrant : IGrantHandler
         }
 
         var now = _time.GetUtcNow();
-        if ((await _attest.ActorAsync(request.ActorToken, request.Binding.CertificateIdentity, request.ClientId, cancellationToken)).Failed(out var error, out var actor)
+        if ((await _attest.ActorAsync(request, cancellationToken)).Failed(out var error, out var actor)
             || (await _attest.SubjectAsync(request, actor, cancellationToken)).Failed(out error, out var subject)
             || _resolve.Tool(request, actor, subject).Failed(out error, out var tool)
             || ResolveStage.Details(request, tool.Tool).Failed(out error, out var details)

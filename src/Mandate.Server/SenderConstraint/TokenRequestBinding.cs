@@ -61,12 +61,13 @@ public sealed class TokenRequestBinding
             return (SenderBinding.None, InvalidProof(BindingChecks.DpopHeaderRepeated, "send exactly one DPoP header (RFC 9449 section 4.3)"), null);
         }
 
-        var result = await _dpop.ValidateAsync(
+        // The replay check waits for the Attest stage (SenderBinding.Proof): only a caller that proved who it is has its jti remembered.
+        var result = await _dpop.CheckAsync(
             new DpopProofRequest(headers[0] ?? "", HttpMethods.Post, _tokenEndpoint) { AcceptNonce = _requireNonce ? _nonces.IsAcceptable : null },
             cancellationToken);
         return result.Failure switch
         {
-            DpopFailure.None => (new SenderBinding(identity, thumbprint, result.JwkThumbprint), null, null),
+            DpopFailure.None => (new SenderBinding(identity, thumbprint, result.JwkThumbprint) { Proof = result }, null, null),
             DpopFailure.UseNonce => (SenderBinding.None, Refusal(ConfirmationNames.UseDpopNonce, result), _nonces.Current()),
             _ => (SenderBinding.None, Refusal(ConfirmationNames.InvalidDpopProof, result), null),
         };

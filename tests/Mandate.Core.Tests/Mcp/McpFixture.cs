@@ -132,7 +132,8 @@ internal sealed class McpFixture : IAsyncDisposable
         var attestor = new JwtAttestor([], Clock);
         var standing = new PrincipalStanding(Store, Revocations);
         return new AttestStage(
-            new ActorAttestor(attestor, new Registry(Options), Revocations, Options), attestor, new RunTokenValidator(_keys, Store, standing, Options, Clock), standing);
+            new ActorAttestor(attestor, new Registry(Options), Revocations, Options), attestor, new RunTokenValidator(_keys, Store, standing, Options, Clock), standing,
+            new Mandate.SenderConstraint.DpopProofValidator(new Mandate.SenderConstraint.DpopValidationOptions(), Clock));
     }
 
     public async ValueTask DisposeAsync()

@@ -4,7 +4,9 @@ using Mandate.Core.Policy;
 using Mandate.Core.Revocation;
 using Mandate.Core.Runs;
 using Mandate.Core.Tests.Attestation;
+using Mandate.Core.Grants;
 using Mandate.Policy;
+using Mandate.SenderConstraint;
 using E = Mandate.Core.Protocol.OAuthConstants.Errors;
 using P = Mandate.Core.Protocol.OAuthConstants.Parameters;
 using T = Mandate.Core.Protocol.OAuthConstants.TokenTypes;
@@ -36,7 +38,7 @@ public sealed class AttestStageTests : IAsyncLifetime
     [Fact]
     public async Task ActorAsync_RegisteredAgent_Attested()
     {
-        var attested = await Stage().ActorAsync(_env.WorkloadToken(), null, null, CancellationToken.None);
+        var attested = await Stage().ActorAsync(Request(_env.WorkloadToken(), null), CancellationToken.None);
 
         Assert.False(attested.Failed(out _, out var actor));
         Assert.Equal((StageFixture.Support, StageFixture.Support), (actor.SpiffeId, actor.Agent.Id));
@@ -47,7 +49,7 @@ public sealed class AttestStageTests : IAsyncLifetime
     [InlineData("")]
     public async Task ActorAsync_ClientIdOfTheAuthenticatedWorkloadOrEmpty_Attested(string clientId)
     {
-        var attested = await Stage().ActorAsync(_env.WorkloadToken(), null, clientId, CancellationToken.None);
+        var attested = await Stage().ActorAsync(Request(_env.WorkloadToken(), clientId), CancellationToken.None);
 
         Assert.False(attested.Failed(out _, out var actor));
         Assert.Equal(StageFixture.Support, actor.SpiffeId);
@@ -60,7 +62,7 @@ public sealed class AttestStageTests : IAsyncLifetime
     [InlineData("support")]
     public async Task ActorAsync_ClientIdNamingAnotherClient_RefusedInvalidClientWithIdentity(string clientId)
     {
-        var attested = await Stage().ActorAsync(_env.WorkloadToken(), null, clientId, CancellationToken.None);
+        var attested = await Stage().ActorAsync(Request(_env.WorkloadToken(), clientId), CancellationToken.None);
 
         Assert.True(attested.Failed(out var error, out _));
         Assert.Equal((AttestChecks.ClientId.Id, E.InvalidClient), (error.CheckId, error.Error));
@@ -73,7 +75,7 @@ public sealed class AttestStageTests : IAsyncLifetime
     {
         _f.Revocations.Add(new Revocation.Revocation { Id = "rev_k", Target = RevocationTarget.Agent, Value = StageFixture.Support, RevokedAt = _f.Now, KeepUntil = _f.Now.AddHours(1), RevokedBy = "admin", Reason = "incident" });
 
-        var attested = await Stage().ActorAsync(_env.WorkloadToken(), null, null, CancellationToken.None);
+        var attested = await Stage().ActorAsync(Request(_env.WorkloadToken(), null), CancellationToken.None);
 
         Assert.True(attested.Failed(out var error, out _));
         Assert.Equal((AttestChecks.AgentDisabled.Id, E.InvalidRequest), (error.CheckId, error.Error));
@@ -113,7 +115,7 @@ public sealed class AttestStageTests : IAsyncLifetime
     {
         var token = _env.Workloads.Token("spiffe://globex.example/agents/support", AttestorEnvironment.Audience, _env.Now);
 
-        var attested = await Stage().ActorAsync(token, null, null, CancellationToken.None);
+        var attested = await Stage().ActorAsync(Request(token, null), CancellationToken.None);
 
         Assert.True(attested.Failed(out var error, out _));
         Assert.Equal((AttestChecks.TrustDomain.Id, E.InvalidRequest), (error.CheckId, error.Error));
@@ -124,7 +126,7 @@ public sealed class AttestStageTests : IAsyncLifetime
     {
         var token = _env.Workloads.Token("spiffe://acme.example/agents/stranger", AttestorEnvironment.Audience, _env.Now);
 
-        var attested = await Stage().ActorAsync(token, null, null, CancellationToken.None);
+        var attested = await Stage().ActorAsync(Request(token, null), CancellationToken.None);
 
         Assert.True(attested.Failed(out var error, out _));
         Assert.Equal((AttestChecks.AgentUnregistered.Id, E.InvalidRequest), (error.CheckId, error.Error));
@@ -133,7 +135,7 @@ public sealed class AttestStageTests : IAsyncLifetime
     [Fact]
     public async Task ActorAsync_NoTokenNoCertificate_RefusedActorToken()
     {
-        var attested = await Stage().ActorAsync(null, null, null, CancellationToken.None);
+        var attested = await Stage().ActorAsync(Request(null, null), CancellationToken.None);
 
         Assert.True(attested.Failed(out var error, out _));
         Assert.Equal(AttestChecks.ActorToken.Id, error.CheckId);
@@ -190,7 +192,25 @@ public sealed class AttestStageTests : IAsyncLifetime
             new ActorAttestor(attestor, _f.Registry, _f.Revocations, _f.Options),
             attestor,
             new RunTokenValidator(ring, _f.Store, standing, _f.Options, _f.Clock),
-            standing);
+            standing,
+            new DpopProofValidator(new DpopValidationOptions(), _f.Clock));
+    }
+
+    // A token request carrying only the caller's identity: its actor_token and client_id, each left out when null.
+    private static TokenRequest Request(string? actorToken, string? clientId)
+    {
+        var parameters = new Dictionary<string, string>();
+        if (actorToken is not null)
+        {
+            parameters[P.ActorToken] = actorToken;
+        }
+
+        if (clientId is not null)
+        {
+            parameters[P.ClientId] = clientId;
+        }
+
+        return new TokenRequest(parameters);
     }
 
     private sealed class BehindFeed : Cluster.IChangeFeed

@@ -43,7 +43,7 @@ public sealed class UnauthenticatedFloodTests : BrokerTest, IDisposable
         await Broker.AssertNothingIssuedAsync();
     }
 
-    [Fact(Skip = "Open defect: the token endpoint records a DPoP proof's jti (TokenRequestBinding, DpopProofValidator) before the grant attests the caller")]
+    [Fact]
     public async Task Invariant7_DpopProofsBesideAnInvalidActorToken_AreNotRemembered()
     {
         var guard = Assert.IsType<DpopReplayCache>(Broker.Runtime.ReplayGuard);

@@ -54,6 +54,33 @@ public sealed class DpopTokenEndpointTests : BrokerTest, IDisposable
     }
 
     [Fact]
+    public async Task Invariant7_StartRun_ReplayedProof_IsRefusedAndNoSecondRunStarts()
+    {
+        // RFC 9449 §11.1: every grant refuses a proof it has accepted before, the run token grant as the exchange.
+        var proof = _key.Create("POST", TokenUrl, Broker.Now);
+        Expect.Issued(await ExchangeWithProofAsync(proof, Broker.StartRunRequest()));
+
+        var replayed = await ExchangeWithProofAsync(proof, Broker.StartRunRequest());
+
+        Expect.Refused(replayed, "invalid_dpop_proof", "jti replay");
+        Assert.Equal("binding.dpop_proof_replayed", replayed.Member("check_id"));
+        Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Run));
+    }
+
+    [Fact]
+    public async Task Invariant7_ProofBesideAnActorTokenThatIsRefused_IsNotRemembered_ThenServesItsHolderOnce()
+    {
+        // The jti is remembered only once the caller proved who it is: a caller with no identity cannot fill the replay
+        // cache, and RFC 9449 §11.1 still holds for the proof's one accepted use.
+        var proof = _key.Create("POST", TokenUrl, Broker.Now);
+        Expect.Refused(await ExchangeWithProofAsync(proof, Broker.RefundRequest() with { ActorToken = "not-a-jwt" }), "invalid_request");
+
+        Expect.Issued(await ExchangeWithProofAsync(proof));
+        Expect.Refused(await ExchangeWithProofAsync(proof), "invalid_dpop_proof", "jti replay");
+        Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance));
+    }
+
+    [Fact]
     public async Task Exchange_ProofSignedWithAnotherKeyThanItsJwk_IsRefused()
     {
         using var attacker = new DpopProofs();
