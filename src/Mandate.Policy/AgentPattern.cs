@@ -76,11 +76,11 @@ internal sealed class AgentPattern
 
             if (expected == "**")
             {
-                return !rest.IsEmpty;
+                return AreSpiffeSegments(rest);
             }
 
             hasMore = NextSegment(ref rest, out var segment);
-            var matches = expected == "*" ? !segment.IsEmpty : segment.SequenceEqual(expected);
+            var matches = expected == "*" ? IsSpiffeSegment(segment) : segment.SequenceEqual(expected);
             if (!matches)
             {
                 return false;
@@ -105,6 +105,39 @@ internal sealed class AgentPattern
 
         segment = rest[..slash];
         rest = rest[(slash + 1)..];
+        return true;
+    }
+
+    // A wildcard stands for SPIFFE path segments only, so it never matches what no SPIFFE ID holds ('..', '', '%2e').
+    private static bool AreSpiffeSegments(ReadOnlySpan<char> rest)
+    {
+        foreach (var range in rest.Split('/'))
+        {
+            if (!IsSpiffeSegment(rest[range]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // SPIFFE ID spec §2.2: path segments are letters, digits, '.', '-' and '_', never empty, '.' or '..'.
+    private static bool IsSpiffeSegment(ReadOnlySpan<char> segment)
+    {
+        if (segment.IsEmpty || segment is "." or "..")
+        {
+            return false;
+        }
+
+        foreach (var c in segment)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 
@@ -166,9 +199,7 @@ internal sealed class AgentPattern
             return $"has '*' inside segment '{segment}'; a wildcard must be a whole segment ('*' or '**')";
         }
 
-        // SPIFFE ID spec §2.2: path segments are letters, digits, '.', '-' and '_', and never '.' or '..'.
-        if (segment is "." or ".."
-            || !segment.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+        if (!IsSpiffeSegment(segment))
         {
             return $"has an invalid path segment '{segment}' (letters, digits, '.', '-', '_')";
         }

@@ -84,7 +84,7 @@ internal static class PolicyExplanations
                 $"request one of those tenants, or add '{input.Tenant}' to the tenants of rule '{rule.Id}'");
         }
 
-        return input.UserTenant is null
+        return string.IsNullOrEmpty(input.UserTenant)
             ? ($"rule '{rule.Id}' requires tenant == the user's tenant, but the request has no user tenant (requested '{input.Tenant}')",
                "send a user token that carries a tenant, or add a rule that lists the tenants background work may use")
             : ($"rule '{rule.Id}' requires tenant == the user's tenant (requested '{input.Tenant}', user's '{input.UserTenant}')",

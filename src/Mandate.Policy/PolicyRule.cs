@@ -124,7 +124,8 @@ public sealed partial class PolicyRule
 
     internal bool MatchesTenant(PolicyInput input) => Tenant switch
     {
-        TenantMatch.SameAsUser => input.UserTenant is not null
+        // Invariant 1: an empty user tenant is a missing one, never a tenant an empty request tenant can equal.
+        TenantMatch.SameAsUser => !string.IsNullOrEmpty(input.UserTenant)
             && string.Equals(input.Tenant, input.UserTenant, StringComparison.Ordinal),
         TenantMatch.Listed => TenantSet.Contains(input.Tenant),
         _ => true,

@@ -27,7 +27,13 @@ internal static class PolicyYamlReader
             }
 
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, lines, string.Empty, 0, problems);
+            var read = new ReadState(lines, problems);
+            var root = ReadNode(parser, read, string.Empty, 0);
+            if (read.Stopped)
+            {
+                return null;
+            }
+
             parser.Consume<DocumentEnd>();
             if (parser.Current is DocumentStart extra)
             {
@@ -55,8 +61,9 @@ internal static class PolicyYamlReader
         }
     }
 
-    private static PolicyYamlNode? ReadNode(IParser parser, string[] lines, string path, int depth, List<PolicyProblem> problems)
+    private static PolicyYamlNode? ReadNode(IParser parser, ReadState read, string path, int depth)
     {
+        var problems = read.Problems;
         var current = parser.Current ?? throw new YamlException("unexpected end of the YAML stream");
         if (current is AnchorAlias alias)
         {
@@ -70,10 +77,20 @@ internal static class PolicyYamlReader
             problems.Add(Problem(path, anchored.Start, "YAML anchors ('&name') are not supported in policy files; repeat the value"));
         }
 
+        // A tag ('!!null 5m', '!!python/object') gives the value another meaning to every other YAML reader of the
+        // file, so a review could read the rule differently from the broker; the policy format has no use for one.
+        if (current is NodeEvent { Tag.IsEmpty: false } tagged)
+        {
+            var tag = tagged.Tag.Value.Replace("tag:yaml.org,2002:", "!!", StringComparison.Ordinal);
+            problems.Add(Problem(path, tagged.Start, $"YAML tags ('{tag}') are not supported in policy files; remove the tag"));
+        }
+
         if (depth > MaxDepth)
         {
-            problems.Add(Problem(path, current.Start, $"nested deeper than {MaxDepth} levels"));
-            parser.SkipThisAndNestedEvents();
+            // Stop rather than skip: the YAML scanner's work per token grows with the nesting, so reading a
+            // deeply nested value to its end takes time quadratic in its depth (minutes for a few hundred KiB).
+            problems.Add(Problem(path, current.Start, $"nested deeper than {MaxDepth} levels; the file is not read past this point"));
+            read.Stopped = true;
             return null;
         }
 
@@ -81,25 +98,24 @@ internal static class PolicyYamlReader
         {
             case Scalar scalar:
                 parser.MoveNext();
-                return new PolicyYamlScalar(path, Line(scalar.Start), Column(scalar.Start), scalar.Value, IsNull(scalar), StyleOf(scalar), BlockIndent(scalar, lines));
+                return new PolicyYamlScalar(path, Line(scalar.Start), Column(scalar.Start), scalar.Value, IsNull(scalar), StyleOf(scalar), BlockIndent(scalar, read.Lines));
             case SequenceStart start:
                 parser.MoveNext();
-                return ReadSequence(parser, lines, path, start, depth, problems);
+                return ReadSequence(parser, read, path, start, depth);
             case MappingStart start:
                 parser.MoveNext();
-                return ReadMapping(parser, lines, path, start, depth, problems);
+                return ReadMapping(parser, read, path, start, depth);
             default:
                 throw new YamlException(current.Start, current.End, $"unexpected YAML event {current.GetType().Name}");
         }
     }
 
-    private static PolicyYamlSequence ReadSequence(
-        IParser parser, string[] lines, string path, SequenceStart start, int depth, List<PolicyProblem> problems)
+    private static PolicyYamlSequence ReadSequence(IParser parser, ReadState read, string path, SequenceStart start, int depth)
     {
         var items = new List<PolicyYamlNode>();
-        while (!parser.TryConsume<SequenceEnd>(out _))
+        while (!read.Stopped && !parser.TryConsume<SequenceEnd>(out _))
         {
-            var item = ReadNode(parser, lines, $"{path}[{items.Count}]", depth + 1, problems);
+            var item = ReadNode(parser, read, $"{path}[{items.Count}]", depth + 1);
             if (item is not null)
             {
                 items.Add(item);
@@ -109,17 +125,17 @@ internal static class PolicyYamlReader
         return new PolicyYamlSequence(path, Line(start.Start), Column(start.Start), items);
     }
 
-    private static PolicyYamlMapping ReadMapping(
-        IParser parser, string[] lines, string path, MappingStart start, int depth, List<PolicyProblem> problems)
+    private static PolicyYamlMapping ReadMapping(IParser parser, ReadState read, string path, MappingStart start, int depth)
     {
+        var problems = read.Problems;
         var entries = new List<KeyValuePair<PolicyYamlScalar, PolicyYamlNode>>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        while (!parser.TryConsume<MappingEnd>(out _))
+        while (!read.Stopped && !parser.TryConsume<MappingEnd>(out _))
         {
-            var keyNode = ReadNode(parser, lines, path, depth + 1, problems);
+            var keyNode = ReadNode(parser, read, path, depth + 1);
             var key = keyNode as PolicyYamlScalar;
             var childPath = key is null ? path : Join(path, key.Value);
-            var value = ReadNode(parser, lines, childPath, depth + 1, problems);
+            var value = read.Stopped ? null : ReadNode(parser, read, childPath, depth + 1);
             if (key is null)
             {
                 if (keyNode is not null)
@@ -186,4 +202,14 @@ internal static class PolicyYamlReader
     private static int Line(Mark mark) => (int)Math.Min(mark.Line, int.MaxValue);
 
     private static int Column(Mark mark) => (int)Math.Min(mark.Column, int.MaxValue);
+
+    /// <summary>What one read shares: the text's lines, the problems found, and whether the read has stopped.</summary>
+    private sealed class ReadState(string[] lines, List<PolicyProblem> problems)
+    {
+        public string[] Lines { get; } = lines;
+
+        public List<PolicyProblem> Problems { get; } = problems;
+
+        public bool Stopped { get; set; }
+    }
 }

@@ -59,6 +59,7 @@ public static partial class YamlText
     private static string HintFor(string message) => message switch
     {
         _ when message.Contains("anchor or alias", StringComparison.Ordinal) => " (a bare '*' starts a YAML alias; quote it: '*')",
+        _ when message.Contains("nested deeper", StringComparison.Ordinal) => "; the file is not read past this point",
         _ when message.Contains("flow sequence", StringComparison.Ordinal) => "; check that the list's '[' is closed with ']' and its items are separated by commas",
         _ when message.Contains("flow mapping", StringComparison.Ordinal) => "; check that the mapping's '{' is closed with '}' and its entries are separated by commas",
         _ when message.Contains("quoted scalar", StringComparison.Ordinal) => "; check that every quote is closed on the same value",
@@ -70,9 +71,15 @@ public static partial class YamlText
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*")]
     private static partial Regex LocationPrefix();
 
-    /// <summary>Remembers which collections are open, so a syntax error can point at the '[' or '{' left unclosed.</summary>
+    /// <summary>
+    /// Remembers which collections are open, so a syntax error can point at the '[' or '{' left unclosed, and stops
+    /// at <see cref="MaxDepth"/>: the scanner's work per token grows with the nesting and loading recurses per level.
+    /// </summary>
     private sealed class CollectionTrackingParser(IParser inner) : IParser
     {
+        // Configuration and policy test files nest a handful of levels (authorization_details and MCP arguments up to 32).
+        private const int MaxDepth = 64;
+
         private readonly Stack<NodeEvent> _open = new();
 
         public ParsingEvent? Current => inner.Current;
@@ -88,6 +95,12 @@ public static partial class YamlText
             {
                 case SequenceStart or MappingStart:
                     _open.Push((NodeEvent)inner.Current);
+                    if (_open.Count > MaxDepth)
+                    {
+                        _open.Clear();
+                        throw new YamlException(inner.Current.Start, inner.Current.End, $"nested deeper than {MaxDepth} levels");
+                    }
+
                     break;
                 case SequenceEnd or MappingEnd when _open.Count > 0:
                     _open.Pop();

@@ -116,10 +116,17 @@ internal sealed class PolicyBroker : IAsyncDisposable
 
     /// <summary>A token exchange for the refunds tool as Alice (acme), with extra form fields.</summary>
     public async Task<(int Status, JsonElement Body)> ExchangeAsync(params (string Name, string Value)[] extra) =>
+        await ExchangeAsync(UserToken(), extra);
+
+    /// <summary>A token exchange for the refunds tool as Alice (acme), whose token carries the claim <c>tier</c>.</summary>
+    public async Task<(int Status, JsonElement Body)> ExchangeWithTierAsync(string tier) =>
+        await ExchangeAsync(UserToken(claims: new Dictionary<string, object> { ["tier"] = tier }), []);
+
+    private async Task<(int Status, JsonElement Body)> ExchangeAsync(string subjectToken, (string Name, string Value)[] extra) =>
         await PostAsync(
         [
             ("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"),
-            ("subject_token", UserToken()),
+            ("subject_token", subjectToken),
             ("subject_token_type", "urn:ietf:params:oauth:token-type:jwt"),
             ("actor_token", AgentToken()),
             ("actor_token_type", "urn:ietf:params:oauth:token-type:jwt"),

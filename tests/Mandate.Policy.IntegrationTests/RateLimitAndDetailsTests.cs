@@ -47,19 +47,8 @@ public sealed class RateLimitAndDetailsTests
     public async Task User_claims_reach_conditions()
     {
         await using var broker = await PolicyBroker.StartAsync(PolicyTexts.Claims);
-        (string, string)[] Form(string tier) =>
-        [
-            ("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"),
-            ("subject_token", broker.UserToken(claims: new Dictionary<string, object> { ["tier"] = tier })),
-            ("subject_token_type", "urn:ietf:params:oauth:token-type:jwt"),
-            ("actor_token", broker.AgentToken()),
-            ("actor_token_type", "urn:ietf:params:oauth:token-type:jwt"),
-            ("resource", "https://refunds.acme.example"),
-            ("scope", "refunds:write"),
-        ];
-
-        Assert.Equal(200, (await broker.PostAsync(Form("gold"))).Status);
-        var (status, body) = await broker.PostAsync(Form("free"));
+        Assert.Equal(200, (await broker.ExchangeWithTierAsync("gold")).Status);
+        var (status, body) = await broker.ExchangeWithTierAsync("free");
         Assert.Equal(400, status);
         Assert.Contains("rule 'gold-users-refund' requires when:", body.GetProperty("error_description").GetString(), StringComparison.Ordinal);
     }

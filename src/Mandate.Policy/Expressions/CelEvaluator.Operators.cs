@@ -70,7 +70,9 @@ internal sealed partial class CelEvaluator
             case K.Less or K.LessEqual or K.Greater or K.GreaterEqual:
                 if (CelValues.Compare(left, right) is not { } order)
                 {
-                    return new CelError($"cannot order {CelValues.TypeName(left)} and {CelValues.TypeName(right)}");
+                    return new CelError(left is double.NaN || right is double.NaN
+                        ? "NaN is not a number and cannot be ordered"
+                        : $"cannot order {CelValues.TypeName(left)} and {CelValues.TypeName(right)}");
                 }
 
                 return b.Operator switch

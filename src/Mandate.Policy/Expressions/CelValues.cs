@@ -118,6 +118,9 @@ public static class CelValues
     public static int? Compare(object? a, object? b) => (a, b) switch
     {
         (long x, long y) => x.CompareTo(y),
+        // double.CompareTo orders NaN below every number, so NaN <= 100 would be true: a NaN from the host
+        // (a claim, a test file's .nan) cannot be ordered, as the docs promise no condition compares a non-number.
+        (long or double, long or double) when double.IsNaN(ToDouble(a)) || double.IsNaN(ToDouble(b)) => null,
         (long or double, long or double) => ToDouble(a).CompareTo(ToDouble(b)),
         (string x, string y) => string.CompareOrdinal(x, y),
         (bool x, bool y) => x.CompareTo(y),
