@@ -32,8 +32,8 @@ internal static class PostgresRoles
     }
 
     /// <summary>
-    /// Stops the role logging in, ends its sessions, hands anything it created to the admin, revokes what it
-    /// was granted and drops it. Returns false when the role did not exist (already dropped).
+    /// Stops the role logging in, ends its sessions, drops anything it created, revokes what it was granted and
+    /// drops it. Returns false when the role did not exist (already dropped).
     /// </summary>
     public static async Task<bool> DropAsync(NpgsqlDataSource admin, string role, CancellationToken cancellationToken)
     {
@@ -56,10 +56,11 @@ internal static class PostgresRoles
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // REASSIGN OWNED and DROP OWNED need the privileges of the role: an admin with CREATEROLE but not SUPERUSER
-        // first takes its membership (CREATEROLE may grant it up to PostgreSQL 15; from 16 the creator holds ADMIN OPTION).
+        // DROP OWNED needs the privileges of the role: an admin with CREATEROLE but not SUPERUSER first takes its
+        // membership (CREATEROLE may grant it up to PostgreSQL 15; from 16 the creator holds ADMIN OPTION).
         await ExecuteAsync(connection, transaction, $"GRANT {Quote(role)} TO CURRENT_USER", cancellationToken);
-        await ExecuteAsync(connection, transaction, $"REASSIGN OWNED BY {Quote(role)} TO CURRENT_USER", cancellationToken);
+        // What the role created is dropped, never handed to the admin: a SECURITY DEFINER function, a view or a trigger
+        // the agent wrote would otherwise run with the admin's rights for every later caller.
         await ExecuteAsync(connection, transaction, $"DROP OWNED BY {Quote(role)}", cancellationToken);
         await ExecuteAsync(connection, transaction, $"DROP ROLE {Quote(role)}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -99,6 +99,30 @@ public sealed class PostgresBoundaryTests : CredentialKindTest
     }
 
     [PostgresFact]
+    public async Task Invariant3_FunctionALoginCreated_DiesWithIt_NeverRunsLaterWithTheAdminsRights()
+    {
+        // PostgreSQL up to 14 lets every role create in schema public, and an operator's grant may allow CREATE anywhere.
+        await Pg.ExecuteAsync($"GRANT CREATE ON SCHEMA {Pg.Sales} TO PUBLIC");
+        var first = await Broker.IssueAsync(Request(CredentialKindsBroker.Warehouse, "warehouse:read"));
+        await using (var session = await TestPostgres.ConnectAsync(first))
+        {
+            await using var create = new NpgsqlCommand($"CREATE FUNCTION {Pg.Sales}.peek() RETURNS int LANGUAGE plpgsql SECURITY DEFINER AS 'BEGIN RETURN (SELECT amount FROM {Pg.Hr}.salaries LIMIT 1); END'", session);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var lease = Assert.Single(await Broker.Runtime.Store.ListDatabaseLeasesAsync(liveOnly: true, CancellationToken.None));
+        await Broker.Admin().RevokeAsync("token", lease.Jti, "incident");
+        await Reaper.RunOnceAsync(CancellationToken.None);
+        var later = await Broker.IssueAsync(Request(CredentialKindsBroker.Warehouse, "warehouse:read"));
+
+        // Handed to the admin, the function would read hr for every later caller (EXECUTE is PUBLIC's by default).
+        await using var connection = await TestPostgres.ConnectAsync(later);
+        await using var call = new NpgsqlCommand($"SELECT {Pg.Sales}.peek()", connection);
+        Assert.Equal(PostgresErrorCodes.UndefinedFunction, (await Assert.ThrowsAsync<PostgresException>(() => call.ExecuteScalarAsync())).SqlState);
+        Assert.False(await Pg.RoleExistsAsync(lease.Role));
+    }
+
+    [PostgresFact]
     public async Task Invariant6_UserRevoked_RoleDropped_SessionEnded_LoginRefused()
     {
         var uri = await Broker.IssueAsync(Request(CredentialKindsBroker.Warehouse, "warehouse:read"));
