@@ -38,7 +38,9 @@ internal static class PostgresRoles
     public static async Task<bool> DropAsync(NpgsqlDataSource admin, string role, CancellationToken cancellationToken)
     {
         await using var connection = await admin.OpenConnectionAsync(cancellationToken);
-        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = $1", connection))
+        // Every name is schema-qualified: a function or operator an agent planted in schema public (open to every role up
+        // to PostgreSQL 14) would otherwise be a closer match than pg_catalog's and run with the admin's rights (CVE-2018-1058).
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) $1", connection))
         {
             exists.Parameters.Add(new NpgsqlParameter { Value = role });
             if (await exists.ExecuteScalarAsync(cancellationToken) is null)
@@ -49,7 +51,8 @@ internal static class PostgresRoles
 
         // NOLOGIN first, so no new session starts between terminating the old ones and the drop.
         await ExecuteAsync(connection, null, $"ALTER ROLE {Quote(role)} NOLOGIN", cancellationToken);
-        await using (var terminate = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = $1", connection))
+        await using (var terminate = new NpgsqlCommand(
+            "SELECT pg_catalog.count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity WHERE usename OPERATOR(pg_catalog.=) $1", connection))
         {
             terminate.Parameters.Add(new NpgsqlParameter { Value = role });
             await terminate.ExecuteScalarAsync(cancellationToken);

@@ -123,6 +123,35 @@ public sealed class PostgresBoundaryTests : CredentialKindTest
     }
 
     [PostgresFact]
+    public async Task Invariant3_FunctionALoginPlantedOnTheAdminsSearchPath_NeverRunsWhenTheReaperDropsIt()
+    {
+        // Schema public is on every session's search_path and, up to PostgreSQL 14, open to every role: a function there
+        // that matches the reaper's call better than pg_catalog's would run with the admin's rights (CVE-2018-1058).
+        await Pg.ExecuteAsync($"CREATE TABLE {Pg.Sales}.ran_as (who text); GRANT CREATE ON SCHEMA public TO PUBLIC");
+        try
+        {
+            var uri = await Broker.IssueAsync(Request(CredentialKindsBroker.Warehouse, "warehouse:read"));
+            // The session stays open, so the reaper has a backend of the role to end.
+            await using var session = await TestPostgres.ConnectAsync(uri);
+            await using (var plant = new NpgsqlCommand(
+                $"CREATE FUNCTION public.count(boolean) RETURNS bigint LANGUAGE plpgsql AS 'BEGIN INSERT INTO {Pg.Sales}.ran_as VALUES (current_user); RETURN 0; END'", session))
+            {
+                await plant.ExecuteNonQueryAsync();
+            }
+
+            Broker.Clock.Advance(TestBroker.SupportMaxLifetime + TimeSpan.FromSeconds(1));
+            await Reaper.RunOnceAsync(CancellationToken.None);
+
+            Assert.False(await Pg.RoleExistsAsync(TestPostgres.RoleOf(uri)));
+            Assert.Equal(0L, await Pg.ScalarAsync($"SELECT pg_catalog.count(*) FROM {Pg.Sales}.ran_as"));
+        }
+        finally
+        {
+            await Pg.ExecuteAsync("REVOKE CREATE ON SCHEMA public FROM PUBLIC; DROP FUNCTION IF EXISTS public.count(boolean)");
+        }
+    }
+
+    [PostgresFact]
     public async Task Invariant6_UserRevoked_RoleDropped_SessionEnded_LoginRefused()
     {
         var uri = await Broker.IssueAsync(Request(CredentialKindsBroker.Warehouse, "warehouse:read"));
