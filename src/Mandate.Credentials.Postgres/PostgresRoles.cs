@@ -32,13 +32,15 @@ internal static class PostgresRoles
     }
 
     /// <summary>
-    /// Stops the role logging in, ends its sessions, hands anything it created to the admin, revokes what it
-    /// was granted and drops it. Returns false when the role did not exist (already dropped).
+    /// Stops the role logging in, ends its sessions, drops anything it created, revokes what it was granted and
+    /// drops it. Returns false when the role did not exist (already dropped).
     /// </summary>
     public static async Task<bool> DropAsync(NpgsqlDataSource admin, string role, CancellationToken cancellationToken)
     {
         await using var connection = await admin.OpenConnectionAsync(cancellationToken);
-        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = $1", connection))
+        // Every name is schema-qualified: a function or operator an agent planted in schema public (open to every role up
+        // to PostgreSQL 14) would otherwise be a closer match than pg_catalog's and run with the admin's rights (CVE-2018-1058).
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) $1", connection))
         {
             exists.Parameters.Add(new NpgsqlParameter { Value = role });
             if (await exists.ExecuteScalarAsync(cancellationToken) is null)
@@ -49,17 +51,19 @@ internal static class PostgresRoles
 
         // NOLOGIN first, so no new session starts between terminating the old ones and the drop.
         await ExecuteAsync(connection, null, $"ALTER ROLE {Quote(role)} NOLOGIN", cancellationToken);
-        await using (var terminate = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = $1", connection))
+        await using (var terminate = new NpgsqlCommand(
+            "SELECT pg_catalog.count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity WHERE usename OPERATOR(pg_catalog.=) $1", connection))
         {
             terminate.Parameters.Add(new NpgsqlParameter { Value = role });
             await terminate.ExecuteScalarAsync(cancellationToken);
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // REASSIGN OWNED and DROP OWNED need the privileges of the role: an admin with CREATEROLE but not SUPERUSER
-        // first takes its membership (CREATEROLE may grant it up to PostgreSQL 15; from 16 the creator holds ADMIN OPTION).
+        // DROP OWNED needs the privileges of the role: an admin with CREATEROLE but not SUPERUSER first takes its
+        // membership (CREATEROLE may grant it up to PostgreSQL 15; from 16 the creator holds ADMIN OPTION).
         await ExecuteAsync(connection, transaction, $"GRANT {Quote(role)} TO CURRENT_USER", cancellationToken);
-        await ExecuteAsync(connection, transaction, $"REASSIGN OWNED BY {Quote(role)} TO CURRENT_USER", cancellationToken);
+        // What the role created is dropped, never handed to the admin: a SECURITY DEFINER function, a view or a trigger
+        // the agent wrote would otherwise run with the admin's rights for every later caller.
         await ExecuteAsync(connection, transaction, $"DROP OWNED BY {Quote(role)}", cancellationToken);
         await ExecuteAsync(connection, transaction, $"DROP ROLE {Quote(role)}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);

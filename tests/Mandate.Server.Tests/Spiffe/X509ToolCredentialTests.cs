@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -8,7 +9,10 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Mandate.Server.Tests.Spiffe;
 
-/// <summary>Tools of kind x509: the agent sends a CSR in the token exchange and gets a short-lived client certificate for its own SPIFFE ID.</summary>
+/// <summary>
+/// Tools of kind x509: the agent sends a CSR in the token exchange and gets a short-lived client certificate for its own SPIFFE ID,
+/// whatever else the CSR asks for, no CA and never longer-lived than the decided credential.
+/// </summary>
 public sealed class X509ToolCredentialTests : IAsyncLifetime
 {
     private BrokerHarness? _broker;
@@ -174,9 +178,75 @@ public sealed class X509ToolCredentialTests : IAsyncLifetime
         Assert.Empty(await Broker.AuditEventsAsync("issuance"));
     }
 
-    private Task<OAuthReply> ExchangeAsync(string? csr, string scope = "crm:read")
+    [Fact]
+    public async Task Invariant3_CsrAskingForAnotherIdentityNamesAndCaRights_CertificateHoldsOnlyTheAgentsOwnId()
     {
-        var form = (Broker.RefundRequest() with { Resource = TestBroker.Crm, Scope = scope }).ToForm().ToList();
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCommonName("admin,O=evil=1\nCN=x\0y" + new string('z', 4096));
+        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
+        var sans = new SubjectAlternativeNameBuilder();
+        sans.AddUri(new Uri(TestBroker.OrchestratorAgent));
+        sans.AddDnsName("ledger.acme.example");
+        request.CertificateExtensions.Add(sans.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+
+        using var cert = X509Certificate2.CreateFromPem(Expect.Issued(await ExchangeAsync(Base64UrlEncoder.Encode(request.CreateSigningRequest()))));
+
+        Assert.Equal("O=Mandate", cert.Subject);
+        var san = new AsnReader(cert.Extensions.Single(e => e.Oid?.Value == "2.5.29.17").RawData, AsnEncodingRules.DER).ReadSequence();
+        Assert.Equal(TestBroker.SupportAgent, san.ReadCharacterString(UniversalTagNumber.IA5String, new Asn1Tag(TagClass.ContextSpecific, 6)));
+        Assert.False(san.HasData);
+        Assert.False(cert.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
+        Assert.Equal(X509KeyUsageFlags.DigitalSignature, cert.Extensions.OfType<X509KeyUsageExtension>().Single().KeyUsages);
+    }
+
+    [Fact]
+    public async Task Invariant4_RequestedLifetimeAboveTheRulesMaxLifetime_InvalidRequest_NoCertificate()
+    {
+        // support-reads-crm says max_lifetime: 90s.
+        var reply = await ExchangeAsync(NewCsr(), lifetime: 91);
+
+        Expect.Refused(reply, "invalid_request", "support-reads-crm");
+        Assert.DoesNotContain("CERTIFICATE", reply.Body, StringComparison.Ordinal);
+        await Broker.AssertNothingIssuedAsync();
+    }
+
+    [Fact]
+    public async Task Invariant4_ShorterRequestedLifetime_NotAfterIsExactlyIt()
+    {
+        var reply = await ExchangeAsync(NewCsr(), lifetime: 30);
+
+        using var cert = X509Certificate2.CreateFromPem(Expect.Issued(reply));
+        Assert.Equal(Broker.Now.UtcDateTime.AddSeconds(30), cert.NotAfter.ToUniversalTime());
+        Assert.Equal(30, reply.Json.GetProperty("expires_in").GetInt32());
+        var exp = Assert.Single(await Broker.AuditEventsAsync("issuance")).Evidence["exp"];
+        Assert.Equal(new DateTimeOffset(cert.NotAfter.ToUniversalTime()).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), exp);
+    }
+
+    [Fact]
+    public async Task Invariant3_ToolOfAnotherKindWithACsr_GetsItsOwnKindsCredential_NoCertificate()
+    {
+        var form = Broker.RefundRequest().ToForm().ToList();
+        form.Add(new(X509CredentialKind.CsrParameter, NewCsr()));
+
+        var reply = await Broker.PostFormAsync("oauth2/token", form);
+
+        Assert.Equal("urn:ietf:params:oauth:token-type:access_token", reply.Member("issued_token_type"));
+        Assert.DoesNotContain("CERTIFICATE", reply.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("serial", Assert.Single(await Broker.AuditEventsAsync("issuance")).Evidence.Keys);
+    }
+
+    private static string NewCsr()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return Base64UrlEncoder.Encode(new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).CreateSigningRequest());
+    }
+
+    private Task<OAuthReply> ExchangeAsync(string? csr, string scope = "crm:read", int? lifetime = null)
+    {
+        var form = (Broker.RefundRequest() with { Resource = TestBroker.Crm, Scope = scope, RequestedLifetime = lifetime }).ToForm().ToList();
         if (csr is not null)
         {
             form.Add(new(X509CredentialKind.CsrParameter, csr));
