@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 using Mandate.Testing;
 
 namespace Mandate.SenderConstraint.Tests;
@@ -62,6 +64,36 @@ public sealed class DpopProofKeyAndTimeTests
         Assert.True(result.IsValid, result.FailureReason);
     }
 
+    [Theory]
+    [InlineData(16384, 17)]
+    [InlineData(8200, 17)]
+    [InlineData(2048, 2048)]
+    [InlineData(2048, 257)]
+    public async Task Invariant7_RsaKeyTooCostlyToVerify_IsRefusedBeforeItsSignatureIsChecked(int modulusBits, int exponentBits)
+    {
+        // Verified before its sender is authenticated: a modulus over 8192 bits or an exponent of 2^256 or more (FIPS 186-5
+        // §A.1.1) is a cost the client chooses, so the key is refused unverified (the signature here is not even valid).
+        var jwk = new Dictionary<string, string> { ["kty"] = "RSA", ["n"] = Base64UrlEncoder.Encode(Integer(modulusBits)), ["e"] = Base64UrlEncoder.Encode(Integer(exponentBits)) };
+        var header = new Dictionary<string, object> { ["typ"] = "dpop+jwt", ["alg"] = "RS256", ["jwk"] = jwk };
+        var claims = DpopProofs.PostClaims(Url, _time.GetUtcNow().ToUnixTimeSeconds());
+        var proof = Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(header)) + "." + Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(claims)) + "." + Base64UrlEncoder.Encode(new byte[modulusBits / 8]);
+
+        var result = await Validate(proof);
+
+        Assert.Equal(BindingChecks.DpopProofMalformed, result.CheckId);
+        Assert.Contains(modulusBits > 8192 ? "at most 8192" : "under 2^256", result.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_Rsa4096_IsAccepted()
+    {
+        using var rsa = RSA.Create(4096);
+
+        var result = await Validate(DpopProofs.SignedWithRsa(rsa, "RS256", DpopProofs.PostClaims(Url, _time.GetUtcNow().ToUnixTimeSeconds())));
+
+        Assert.True(result.IsValid, result.FailureReason);
+    }
+
     [Fact]
     public async Task Validate_FractionalIat_IsAccepted()
     {
@@ -98,6 +130,15 @@ public sealed class DpopProofKeyAndTimeTests
 
         Assert.False(result.IsValid);
         Assert.Contains("htu", result.FailureReason, StringComparison.Ordinal);
+    }
+
+    // An odd integer of exactly this many bits, written in the fewest octets.
+    private static byte[] Integer(int bits)
+    {
+        var bytes = RandomNumberGenerator.GetBytes((bits + 7) / 8);
+        bytes[0] = (byte)((bytes[0] & (0xFF >> ((8 - (bits % 8)) % 8))) | (1 << ((bits - 1) % 8)));
+        bytes[^1] |= 1;
+        return bytes;
     }
 
     private Task<DpopValidationResult> Validate(string proof) =>
