@@ -90,7 +90,7 @@ internal static class PolicyYamlReader
             // Stop rather than skip: the YAML scanner's work per token grows with the nesting, so reading a
             // deeply nested value to its end takes time quadratic in its depth (minutes for a few hundred KiB).
             problems.Add(Problem(path, current.Start, $"nested deeper than {MaxDepth} levels; the file is not read past this point"));
-            read.Stopped = true;
+            read.Stop();
             return null;
         }
 
@@ -210,6 +210,9 @@ internal static class PolicyYamlReader
 
         public List<PolicyProblem> Problems { get; } = problems;
 
-        public bool Stopped { get; set; }
+        /// <summary>True once a value nested too deeply was met: nothing after it is read.</summary>
+        public bool Stopped { get; private set; }
+
+        public void Stop() => Stopped = true;
     }
 }
