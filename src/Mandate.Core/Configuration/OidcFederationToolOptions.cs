@@ -1,10 +1,12 @@
+using System.Text.RegularExpressions;
+
 namespace Mandate.Core.Configuration;
 
 /// <summary>
 /// The <c>oidc_federation:</c> section of a <c>kind: oidc-federation</c> tool: the ID token's audience
 /// (the cloud's federation endpoint expects it) and subject (what the cloud's trust policy matches).
 /// </summary>
-public sealed record OidcFederationToolOptions
+public sealed partial record OidcFederationToolOptions
 {
     /// <summary>Placeholders a subject template may use.</summary>
     public static readonly IReadOnlyList<string> Placeholders = ["{tenant}", "{agent}", "{run}", "{tool}", "{user}"];
@@ -18,11 +20,20 @@ public sealed record OidcFederationToolOptions
     /// <summary>Upper bound on the token's lifetime for this tool (policy and lifetimes.max may shorten it further). Optional.</summary>
     public TimeSpan? Lifetime { get; init; }
 
-    /// <summary>The subject for one credential; a missing user renders as <c>none</c>.</summary>
+    /// <summary>
+    /// The subject for one credential; a missing user renders as <c>none</c>. One pass over the template: a value that
+    /// holds a placeholder's text (a caller-named run, a tenant) is written as it is, never substituted in turn.
+    /// </summary>
     public string RenderSubject(string tenant, string agent, string run, string tool, string? user) =>
-        Subject.Replace("{tenant}", tenant, StringComparison.Ordinal)
-            .Replace("{agent}", agent, StringComparison.Ordinal)
-            .Replace("{run}", run, StringComparison.Ordinal)
-            .Replace("{tool}", tool, StringComparison.Ordinal)
-            .Replace("{user}", user ?? "none", StringComparison.Ordinal);
+        PlaceholderPattern().Replace(Subject, m => m.Value switch
+        {
+            "{tenant}" => tenant,
+            "{agent}" => agent,
+            "{run}" => run,
+            "{tool}" => tool,
+            _ => user ?? "none",
+        });
+
+    [GeneratedRegex(@"\{(?:tenant|agent|run|tool|user)\}")]
+    private static partial Regex PlaceholderPattern();
 }

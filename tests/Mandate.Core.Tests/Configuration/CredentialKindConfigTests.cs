@@ -150,6 +150,8 @@ public sealed class CredentialKindConfigTests
 
         Assert.Equal(("sts.amazonaws.com", "{agent}", TimeSpan.FromMinutes(5)), (tool.OidcFederation!.Audience, tool.OidcFederation.Subject, tool.OidcFederation.Lifetime));
         Assert.Equal("acme:a", tool.OidcFederation with { Subject = "{tenant}:{agent}" } is { } t ? t.RenderSubject("acme", "a", "r", "refunds", null) : null);
+        // One pass: a value holding a placeholder's text stays text (a caller-named run, a tenant).
+        Assert.Equal("acme:{user}:bob", tool.OidcFederation with { Subject = "{tenant}:{run}:{user}" } is { } u ? u.RenderSubject("acme", "a", "{user}", "refunds", "bob") : null);
     }
 
     [Theory]
