@@ -8,7 +8,7 @@ namespace Mandate.Cli.Tests.Durability;
 /// </summary>
 internal sealed class BrokerProcess : IDisposable
 {
-    private const string Listening = "listening on ";
+    private const string Listening = "Mandate broker listening on ";
     private readonly Process _process;
 
     private BrokerProcess(Process process, Uri address)
@@ -20,7 +20,7 @@ internal sealed class BrokerProcess : IDisposable
     public Uri Address { get; }
 
     /// <summary>Starts the broker and waits (bounded) for its banner; fails with its output if it exits or hangs.</summary>
-    public static async Task<BrokerProcess> StartAsync(string configPath, TimeSpan timeout)
+    public static async Task<BrokerProcess> StartAsync(string configPath, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -34,6 +34,11 @@ internal sealed class BrokerProcess : IDisposable
         }
 
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var errors = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);
@@ -43,12 +48,11 @@ internal sealed class BrokerProcess : IDisposable
             while (await process.StandardOutput.ReadLineAsync(cancel.Token) is { } line)
             {
                 seen.AppendLine(line);
-                var at = line.IndexOf(Listening, StringComparison.Ordinal);
-                if (at >= 0)
+                if (line.StartsWith(Listening, StringComparison.Ordinal))
                 {
                     // Keep draining stdout so the child never blocks on a full pipe.
                     _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-                    return new BrokerProcess(process, new Uri(line[(at + Listening.Length)..].Trim()));
+                    return new BrokerProcess(process, new Uri(line[Listening.Length..].Trim()));
                 }
             }
         }

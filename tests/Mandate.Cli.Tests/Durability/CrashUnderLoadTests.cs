@@ -1,7 +1,6 @@
-using System.Collections.Concurrent;
-using System.Net;
-using Mandate.Core.Audit;
-using Mandate.Storage.Sqlite;
+using System.Security.Cryptography;
+using Mandate.Testing;
+using Npgsql;
 
 namespace Mandate.Cli.Tests.Durability;
 
@@ -11,92 +10,36 @@ namespace Mandate.Cli.Tests.Durability;
 /// </summary>
 public sealed class CrashUnderLoadTests
 {
-    private const int Clients = 8;
-    private const int ReceivedBeforeKill = 120;
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task Invariant2_SqliteBrokerKilledUnderLoad_EveryReceivedCredentialHasItsIssuanceRecord()
     {
         using var dir = new TempFolder();
-        var config = DurabilityConfig.Write(dir);
-        var client = await ExchangeClient.CreateAsync(config);
 
-        var received = new ConcurrentDictionary<string, byte>();
-        var statuses = new ConcurrentBag<HttpStatusCode>();
-        using (var broker = await BrokerProcess.StartAsync(config, Bound))
-        {
-            await LoadUntilKilledAsync(broker, client, received, statuses);
-        }
-
-        // Only 200 before the kill; a 500 (or any other answer) would be a defect of its own.
-        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
-        Assert.True(received.Count >= ReceivedBeforeKill, $"only {received.Count} credentials were received before the kill");
-
-        // The stale lock, admin socket and WAL of the killed broker need no manual step: it starts and issues.
-        using (var restarted = await BrokerProcess.StartAsync(config, Bound))
-        {
-            using var http = new HttpClient { Timeout = Bound };
-            var after = await client.ExchangeAsync(http, restarted.Address, CancellationToken.None);
-            Assert.True(after.Status == HttpStatusCode.OK, after.Body);
-            received.TryAdd(after.Jti!, 0);
-        }
-
-        var recorded = await IssuanceJtisAsync(Path.Combine(dir.Path, "data", "mandate.db"));
-        // docs/audit.md "Audit before credential": the record is committed before the credential leaves the process.
-        Assert.Empty(received.Keys.Except(recorded));
-        // A record without a received credential is one committed whose reply the kill cut off: one per client at most.
-        Assert.InRange(recorded.Except(received.Keys).Count(), 0, Clients);
-
-        var (exit, output) = await CliRunner.RunAsync("audit", "verify", "-c", config);
-        Assert.True(exit == 0, output);
+        await CrashDrill.RunAsync(DurabilityConfig.Write(dir));
     }
 
-    /// <summary>Concurrent clients exchange until <see cref="ReceivedBeforeKill"/> credentials arrived, then the broker is killed mid-load.</summary>
-    private static async Task LoadUntilKilledAsync(BrokerProcess broker, ExchangeClient client, ConcurrentDictionary<string, byte> received, ConcurrentBag<HttpStatusCode> statuses)
+    [PostgresFact]
+    public async Task Invariant2_PostgresBrokerKilledUnderLoad_EveryReceivedCredentialHasItsIssuanceRecord()
     {
-        using var stop = new CancellationTokenSource(Bound);
-        using var http = new HttpClient { Timeout = Bound };
-        var killed = 0;
-        var load = Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
+        var schema = "mk" + Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant();
+        using var dir = new TempFolder();
+        var store = $"""
+            store: postgres
+            postgres:
+              connection_string_env: MANDATE_TEST_PG
+              schema: {schema}
+            """;
+        try
         {
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    var (status, jti, _) = await client.ExchangeAsync(http, broker.Address, stop.Token);
-                    if (jti is not null)
-                    {
-                        received.TryAdd(jti, 0);
-                    }
-
-                    statuses.Add(status);
-                }
-                catch (HttpRequestException) when (Volatile.Read(ref killed) == 1)
-                {
-                    return;
-                }
-
-                if (received.Count >= ReceivedBeforeKill && Interlocked.Exchange(ref killed, 1) == 0)
-                {
-                    // Killed while the other clients' requests are in flight.
-                    await broker.KillHardAsync();
-                }
-            }
-        })).ToArray();
-        await Task.WhenAll(load);
-        Assert.Equal(1, killed);
-    }
-
-    private static async Task<HashSet<string>> IssuanceJtisAsync(string database)
-    {
-        await using var store = new SqliteMandateStore(new SqliteStoreOptions { FilePath = database, ReadOnly = true });
-        var jtis = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var record in store.ReadAuditAsync(new AuditQuery { Kind = AuditKinds.Issuance }, CancellationToken.None))
-        {
-            jtis.Add(record.Event.Jti!);
+            var kek = new Dictionary<string, string> { ["MANDATE_KEK"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
+            await CrashDrill.RunAsync(DurabilityConfig.Write(dir, store), kek);
         }
-
-        return jtis;
+        finally
+        {
+            await using var connection = new NpgsqlConnection(TestPostgresServer.ConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 }
