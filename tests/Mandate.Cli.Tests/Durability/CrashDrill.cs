@@ -84,7 +84,7 @@ internal static class CrashDrill
     }
 
     /// <summary>The jti of every issuance record, read as an operator would: <c>mandate audit query --kind issuance --json</c>.</summary>
-    private static async Task<HashSet<string>> IssuanceJtisAsync(string config)
+    public static async Task<HashSet<string>> IssuanceJtisAsync(string config)
     {
         var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--kind", "issuance", "--json", "--limit", "100000");
         Assert.True(exit == 0, output);
