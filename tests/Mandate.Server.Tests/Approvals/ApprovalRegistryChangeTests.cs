@@ -1,7 +1,5 @@
-using Mandate.Core.Approvals;
 using Mandate.Core.Audit;
 using Mandate.Server.Tests.Harness;
-using static Mandate.Server.Tests.Harness.TestBroker;
 
 namespace Mandate.Server.Tests.Approvals;
 
@@ -26,13 +24,7 @@ public sealed class ApprovalRegistryChangeTests : ApprovalTest
         await Broker.StopAsync();
         await using var restarted = await BrokerHarness.StartNodeAsync(Broker.Directory, "mandate.yaml", ApprovalConfiguration.Replace(was, now, StringComparison.Ordinal), Broker.Clock);
 
-        var reply = await restarted.PostFormAsync("oauth2/token",
-        [
-            new("grant_type", "urn:openid:params:grant-type:ciba"),
-            new("auth_req_id", id),
-            new("actor_token", restarted.Svid(SupportAgent)),
-            new("actor_token_type", ExchangeRequest.JwtType),
-        ]);
+        var reply = await PollAsync(id, node: restarted);
 
         Expect.Refused(reply, error, "nothing was issued");
         Assert.Equal(check, reply.Member("check_id"));
