@@ -177,7 +177,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
 
         if (approval.Status == ApprovalStatus.Approved)
         {
-            return await CollectAsync(approval, request.Binding, run, policy.Version, now, cancellationToken);
+            return await CollectAsync(approval, actor.Agent, request.Binding, run, policy.Version, now, cancellationToken);
         }
 
         // CIBA §11: slow_down is "a variant of authorization_pending": a decided approval was answered above at any pace.
@@ -189,7 +189,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
         return ApprovalChecks.Pending.Refuse($"approval '{id}' is still waiting for a human: {approval.BindingMessage}");
     }
 
-    private async Task<Result<TokenResponse>> CollectAsync(Approval approval, SenderBinding binding, RunRecord? run, string policyInForce, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Result<TokenResponse>> CollectAsync(Approval approval, AgentOptions agent, SenderBinding binding, RunRecord? run, string policyInForce, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // A request bound to a key is approved for that key: collecting it as bearer (or with another key) would hand out
         // the credential that the policy's sender_constraint, or the agent's own choice, meant to be useless if stolen.
@@ -200,15 +200,9 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
                 $"but this poll is {(binding.Holder is { } other ? "bound to " + other : "a bearer request")}; {fix}; nothing was issued");
         }
 
-        var tool = _registry.FindTool(approval.Tool);
-        if (tool is null)
+        if (ApprovalRegistration.Tool(approval, agent, _registry, _issue).Failed(out var unregistered, out var tool))
         {
-            return ApprovalChecks.ToolUnregistered.Refuse($"tool '{approval.Tool}' is no longer registered; nothing was issued");
-        }
-
-        if (!_issue.IssuableAfterApproval(tool.Kind))
-        {
-            return ApprovalChecks.KindNotIssuable.Refuse($"tool '{approval.Tool}' now takes credentials of kind {tool.Kind}, which cannot be issued through an approval; nothing was issued");
+            return unregistered;
         }
 
         var claims = new CredentialClaims

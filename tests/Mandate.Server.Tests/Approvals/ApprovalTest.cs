@@ -58,13 +58,13 @@ public abstract class ApprovalTest : BrokerTest
         await admin.DecideApprovalAsync(id, approve: true, "admin:carol", "checked the order");
     }
 
-    /// <summary>The OpenID CIBA §10.1 token request for <paramref name="id"/> as <paramref name="agent"/>.</summary>
-    protected Task<OAuthReply> PollAsync(string id, string agent = SupportAgent) =>
-        Broker.PostFormAsync("oauth2/token",
+    /// <summary>The OpenID CIBA §10.1 token request for <paramref name="id"/> as <paramref name="agent"/>, to <paramref name="node"/> (default the test's broker).</summary>
+    protected Task<OAuthReply> PollAsync(string id, string agent = SupportAgent, BrokerHarness? node = null) =>
+        (node ?? Broker).PostFormAsync("oauth2/token",
         [
             new("grant_type", "urn:openid:params:grant-type:ciba"),
             new("auth_req_id", id),
-            new("actor_token", Broker.Svid(agent)),
+            new("actor_token", (node ?? Broker).Svid(agent)),
             new("actor_token_type", ExchangeRequest.JwtType),
         ]);
 

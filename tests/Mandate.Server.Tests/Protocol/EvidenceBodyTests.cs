@@ -42,6 +42,19 @@ public sealed class EvidenceBodyTests : BrokerTest
     }
 
     [Fact]
+    public async Task Invariant7_EvidenceWithDetailsOverTheLimit_Returns400SayingTheLimitAndRecordsNothing()
+    {
+        var details = new string('x', Mandate.Core.Evidence.EvidenceRequest.MaxDetails);
+        var body = System.Text.Encoding.UTF8.GetBytes($$$"""{"kind":"eval","subject":"acme/shop@4f2a9c1","result":"pass","details":{"note":"{{{details}}}"}}""");
+
+        var reply = await PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.Equal(("invalid_request", "evidence.body_invalid"), (reply.Error, reply.Member("check_id")));
+        Assert.Contains($"details must be at most {Mandate.Core.Evidence.EvidenceRequest.MaxDetails} characters", reply.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Evidence_WellFormedFact_IsRecorded()
     {
         var reply = await RawRequests.SendAsync(Broker, HttpMethod.Post, "evidence", """{"kind":"eval","subject":"acme/shop@4f2a9c1","result":"pass","note":"ok"}"""u8.ToArray(), "application/json", authorization: "Bearer " + CiPoster.Token(Broker));
