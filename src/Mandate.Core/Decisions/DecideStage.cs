@@ -44,7 +44,10 @@ public sealed partial class DecideStage
             return await RefuseAsync(facts, decided, cancellationToken);
         }
 
-        return decided;
+        // A root run (the common path) has no delegator to ask.
+        return facts.Subject.Run is { Run: { Depth: > 0 } child }
+            ? await WithinDelegatorsAsync(facts, decided, child, details, state, cancellationToken)
+            : decided;
     }
 
     /// <summary>One decision per tool of a run's envelope; every one must allow (a run cannot wait for an approval).</summary>
