@@ -9,6 +9,39 @@ namespace Mandate.Core.Decisions;
 public sealed partial class DecideStage
 {
     /// <summary>
+    /// Delegation (invariant 3): the delegating agent, and every agent above it in the chain, must still be allowed every
+    /// tool and scope of the child envelope, each decided as for its own run (its agent, run and depth) against the same
+    /// snapshot. A run's envelope is fixed when it starts, so without this a parent could hand on a scope that a later deny
+    /// rule or a narrowed rule took from it, or from an agent above it.
+    /// </summary>
+    public async Task<OAuthError?> DelegatorAsync(GrantFacts facts, RunRecord parent, RunEnvelope envelope, RequestDetails details, PolicyState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(parent);
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (Chain(parent, parent.Depth).Failed(out var broken, out var chain))
+        {
+            return broken;
+        }
+
+        foreach (var (agent, at) in chain)
+        {
+            foreach (var tool in envelope.Tools)
+            {
+                var decided = Decide(facts with { Placement = at }, tool, envelope.ScopesOf(tool).ToList(), details, state, null, agent);
+                if (!decided.Decision.IsAllowed)
+                {
+                    var refusal = await RefuseAsync(facts, decided, cancellationToken, agent);
+                    return DecideChecks.DelegatorNotAllowed.Refuse(
+                        $"the delegating agent '{agent}' of run '{at.Run}' may no longer use {tool}/{string.Join(' ', decided.Scopes)} itself, so it cannot hand it on: {refusal.Description}");
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Invariant 3 per credential: inside a child run, every agent up the delegation chain must be allowed the same
     /// request (tool, scopes, authorization_details, evidence, sender binding) in its own run and at its own depth, since
     /// a delegate never holds more than its delegator. The strictest outcome wins: any refusal refuses, a require_approval
@@ -16,21 +49,17 @@ public sealed partial class DecideStage
     /// </summary>
     private async Task<Result<ToolDecision>> WithinDelegatorsAsync(GrantFacts facts, ToolDecision own, RunRecord run, RequestDetails details, PolicyState state, CancellationToken cancellationToken)
     {
-        var runs = run.Lineage.Split('/');
-        if (runs.Length != run.Depth + 1 || run.Actors.Count != run.Depth + 1)
+        if (Chain(run, run.Depth - 1).Failed(out var broken, out var chain))
         {
-            // Recorded by the broker itself, so this is a damaged store; with no delegator to ask, nothing is allowed.
-            return DecideChecks.DelegatorNotAllowed.Refuse($"run '{run.Id}' records a delegation chain that does not match its depth, so its delegating agents cannot be asked");
+            return broken;
         }
 
         var decision = own.Decision;
         string? approvalBy = null;
         var delegators = new List<string>(run.Depth);
-        for (var depth = run.Depth - 1; depth >= 0; depth--)
+        foreach (var (agent, at) in chain)
         {
-            var agent = run.Actors[depth];
-            var asDelegator = facts with { Placement = new Placement(run.Tenant, runs[depth], run.Actors.Take(depth + 1).ToList(), depth) };
-            var theirs = Decide(asDelegator, own.Tool, own.Scopes, details, state, facts.Binding.Kind, agent);
+            var theirs = Decide(facts with { Placement = at }, own.Tool, own.Scopes, details, state, facts.Binding.Kind, agent);
             var d = theirs.Decision;
             delegators.Add($"{agent}: {d.RuleId ?? "no rule"} ({EffectName(d.Effect)})");
             var scopes = d.IsAllowed || d.RequiresApproval ? decision.GrantedScopes.Intersect(d.GrantedScopes, StringComparer.Ordinal).ToList() : [];
@@ -41,7 +70,7 @@ public sealed partial class DecideStage
                     : d;
                 var refusal = await RefuseAsync(facts, theirs with { Decision = denied, Delegators = delegators }, cancellationToken, agent);
                 return DecideChecks.DelegatorNotAllowed.Refuse(
-                    $"the delegating agent '{agent}' of run '{runs[depth]}' may not use {own.Tool}/{string.Join(' ', own.Scopes)} itself for this request, so no agent it delegated to may: {refusal.Description}");
+                    $"the delegating agent '{agent}' of run '{at.Run}' may not use {own.Tool}/{string.Join(' ', own.Scopes)} itself for this request, so no agent it delegated to may: {refusal.Description}");
             }
 
             var lifetime = d.MaxLifetime is { } cap && (decision.MaxLifetime is null || cap < decision.MaxLifetime) ? cap : decision.MaxLifetime;
@@ -54,6 +83,28 @@ public sealed partial class DecideStage
         }
 
         return own with { Decision = decision, Delegators = delegators, ApprovalRequiredBy = approvalBy };
+    }
+
+    /// <summary>
+    /// The agents of <paramref name="run"/>'s chain from depth <paramref name="top"/> up to the root, nearest first, each
+    /// placed in its own run (the lineage's id at that depth) with the chain as it stood there.
+    /// </summary>
+    private static Result<IReadOnlyList<(string Agent, Placement At)>> Chain(RunRecord run, int top)
+    {
+        var runs = run.Lineage.Split('/');
+        if (runs.Length != run.Depth + 1 || run.Actors.Count != run.Depth + 1)
+        {
+            // Recorded by the broker itself, so this is a damaged store; with no delegator to ask, nothing is allowed.
+            return DecideChecks.DelegatorNotAllowed.Refuse($"run '{run.Id}' records a delegation chain that does not match its depth, so its delegating agents cannot be asked");
+        }
+
+        var chain = new List<(string, Placement)>(top + 1);
+        for (var depth = top; depth >= 0; depth--)
+        {
+            chain.Add((run.Actors[depth], new Placement(run.Tenant, runs[depth], run.Actors.Take(depth + 1).ToList(), depth)));
+        }
+
+        return chain;
     }
 
     private static string EffectName(DecisionEffect effect) => effect switch

@@ -143,7 +143,7 @@ public sealed class DelegatorRuleTests : BrokerTest
     {
         var root = await StartOrchestratorRunAsync("refunds:read");
         var child = await DelegateWithEvidenceAsync(root, CheckerAgent);
-        var grandchild = await Broker.DelegateAsync(child, ExecutorAgent);
+        var grandchild = await DelegateWithEvidenceAsync(child, ExecutorAgent);
         var before = await Broker.ReadAuditAsync();
 
         var reply = await Broker.ExchangeAsync(Broker.InRunRequest(grandchild, ExecutorAgent, scope: "refunds:read") with { EvidenceSubject = Failed });
@@ -157,7 +157,7 @@ public sealed class DelegatorRuleTests : BrokerTest
     {
         var root = await StartOrchestratorRunAsync("refunds:read");
         var child = await DelegateWithEvidenceAsync(root, CheckerAgent);
-        var grandchild = await Broker.DelegateAsync(child, ExecutorAgent);
+        var grandchild = await DelegateWithEvidenceAsync(child, ExecutorAgent);
 
         Expect.Issued(await Broker.ExchangeAsync(Broker.InRunRequest(grandchild, ExecutorAgent, scope: "refunds:read") with { EvidenceSubject = Passed }));
 
