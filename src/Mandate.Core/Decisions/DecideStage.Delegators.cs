@@ -9,17 +9,18 @@ namespace Mandate.Core.Decisions;
 public sealed partial class DecideStage
 {
     /// <summary>
-    /// Delegation (invariant 3): the delegating agent, and every agent above it in the chain, must still be allowed every
-    /// tool and scope of the child envelope, each decided as for its own run (its agent, run and depth) against the same
-    /// snapshot. A run's envelope is fixed when it starts, so without this a parent could hand on a scope that a later deny
-    /// rule or a narrowed rule took from it, or from an agent above it.
+    /// Delegation and a sub-agent's renewal (invariant 3): the agents of <paramref name="run"/>'s chain from depth
+    /// <paramref name="top"/> up to the root (the delegating agent and every agent above it) must still be allowed every
+    /// tool and scope of the envelope, each decided as for its own run (its agent, run and depth) against the same
+    /// snapshot. A run's envelope is fixed when it starts, so without this a sub-agent could be handed, or keep renewing,
+    /// a scope that a later deny rule or a narrowed rule took from an agent above it.
     /// </summary>
-    public async Task<OAuthError?> DelegatorAsync(GrantFacts facts, RunRecord parent, RunEnvelope envelope, RequestDetails details, PolicyState state, CancellationToken cancellationToken)
+    public async Task<OAuthError?> DelegatorAsync(GrantFacts facts, RunRecord run, int top, RunEnvelope envelope, RequestDetails details, PolicyState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        ArgumentNullException.ThrowIfNull(parent);
+        ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(envelope);
-        if (Chain(parent, parent.Depth).Failed(out var broken, out var chain))
+        if (Chain(run, top).Failed(out var broken, out var chain))
         {
             return broken;
         }

@@ -80,6 +80,22 @@ public sealed class DelegatorPolicyTests : BrokerTest
     }
 
     [Fact]
+    public async Task Invariant3_DenyRuleOnTheParentAddedAfterTheChildStarted_ChildCannotRenewTheScope()
+    {
+        var parent = await Broker.StartRunAsync();
+        var child = await Broker.DelegateAsync(parent, ExecutorAgent, "refunds:write");
+        await ReloadAsync(Policy + DenySupportWrites);
+
+        var reply = await Broker.ExchangeAsync(Broker.RunTokenRequest(child, ExecutorAgent));
+
+        Expect.Refused(reply, "invalid_scope", $"delegating agent '{SupportAgent}'", "'deny-support-refund-writes'");
+        Assert.Equal("decide.delegator_not_allowed", reply.Member("check_id"));
+        var refusal = Assert.Single(await Broker.AuditEventsAsync(Mandate.Core.Audit.AuditKinds.Decision), e => e.Outcome == "deny");
+        Assert.Equal((ExecutorAgent, SupportAgent), (refusal.Agent, refusal.Evidence["delegator"]));
+        Assert.DoesNotContain(await Broker.AuditEventsAsync(Mandate.Core.Audit.AuditKinds.Run), e => e.Outcome == "renewed");
+    }
+
+    [Fact]
     public async Task Delegate_ParentStillAllowedTheDelegatedScope_ChildIsCreatedUnderTheNewPolicy()
     {
         var parent = await Broker.StartRunAsync();
