@@ -13,7 +13,7 @@ namespace Mandate.Server.Tests.Runs;
 /// credential cannot be side-stepped by a sub-agent whose own rule is a plain allow.
 /// </summary>
 [Trait("Invariant", "3")]
-public sealed class DelegatorRuleTests : BrokerTest
+public sealed class DelegatorRuleTests : ApprovalTest
 {
     private const string SmallRefund = """[{"type":"refund","amount":40,"currency":"EUR"}]""";
     private const string Passed = "acme/shop@4f2a9c1";
@@ -21,7 +21,7 @@ public sealed class DelegatorRuleTests : BrokerTest
 
     /// <summary>
     /// The support agent refunds up to 100 alone and bigger ones after a human approves; the orchestrator refunds up to
-    /// 100 and only for a build whose evals passed; the executor and the checker are allowed plainly.
+    /// 100, only for a build whose evals passed and for 90 seconds at most; the executor and the checker are allowed plainly.
     /// </summary>
     private const string ChainPolicy = """
         rules:
@@ -45,6 +45,7 @@ public sealed class DelegatorRuleTests : BrokerTest
             tools: [refunds]
             scopes: [refunds:read, refunds:write]
             when: authorization_details.all(d, d.amount <= 100) && evidence.eval == "pass"
+            max_lifetime: 90s
           - id: executor-refunds
             reason: The refund executor carries out refunds a supervisor delegated.
             effect: allow
@@ -59,7 +60,7 @@ public sealed class DelegatorRuleTests : BrokerTest
             scopes: [refunds:read]
         """;
 
-    protected override string Configuration => CiPoster.AddTo(ApprovalTest.ApprovalConfiguration);
+    protected override string Configuration => CiPoster.AddTo(ApprovalConfiguration);
 
     protected override string Policy => ChainPolicy;
 
@@ -78,7 +79,7 @@ public sealed class DelegatorRuleTests : BrokerTest
         var parent = await Broker.StartRunAsync();
         var child = await Broker.DelegateAsync(parent, ExecutorAgent, "refunds:write");
 
-        var reply = await ExchangeAsync(Broker.InRunRequest(child, ExecutorAgent), ApprovalTest.BigRefund);
+        var reply = await ExchangeAsync(Broker.InRunRequest(child, ExecutorAgent), BigRefund);
 
         Assert.True(reply.Error == "authorization_pending", reply.ToString());
         Assert.Contains("'support-big-refunds-need-approval'", reply.Description, StringComparison.Ordinal);
@@ -95,11 +96,8 @@ public sealed class DelegatorRuleTests : BrokerTest
     {
         var parent = await Broker.StartRunAsync();
         var child = await Broker.DelegateAsync(parent, ExecutorAgent, "refunds:write");
-        var id = (await ExchangeAsync(Broker.InRunRequest(child, ExecutorAgent), ApprovalTest.BigRefund)).Member("auth_req_id")!;
-        using (var admin = Broker.Admin())
-        {
-            await admin.DecideApprovalAsync(id, approve: true, "admin:carol", "checked the order");
-        }
+        var id = await AskAsync(Broker.InRunRequest(child, ExecutorAgent));
+        await ApproveAsync(id);
 
         var credential = Expect.Issued(await PollAsync(id, ExecutorAgent));
 
@@ -117,7 +115,7 @@ public sealed class DelegatorRuleTests : BrokerTest
         var before = await Broker.ReadAuditAsync();
 
         // RFC 8693 §2.2.2 / RFC 6749 §5.2: a scope the subject may not have is invalid_scope.
-        var reply = await ExchangeAsync(Broker.InRunRequest(child, ExecutorAgent) with { EvidenceSubject = Passed }, ApprovalTest.BigRefund);
+        var reply = await ExchangeAsync(Broker.InRunRequest(child, ExecutorAgent) with { EvidenceSubject = Passed }, BigRefund);
 
         Expect.Refused(reply, "invalid_scope", $"delegating agent '{OrchestratorAgent}'", RunId(parent), "refunds:write");
         Assert.Equal("decide.delegator_not_allowed", reply.Member("check_id"));
@@ -153,13 +151,16 @@ public sealed class DelegatorRuleTests : BrokerTest
     }
 
     [Fact]
-    public async Task Invariant3_EveryAgentUpTheChainAllowsTheRequest_ChildGetsTheCredentialAndTheRecordNamesEachRule()
+    public async Task Invariant3_EveryAgentUpTheChainAllowsTheRequest_ChildGetsTheCredentialForTheShortestRuleLifetimeAndTheRecordNamesEachRule()
     {
         var root = await StartOrchestratorRunAsync("refunds:read");
         var child = await DelegateWithEvidenceAsync(root, CheckerAgent);
         var grandchild = await DelegateWithEvidenceAsync(child, ExecutorAgent);
 
-        Expect.Issued(await Broker.ExchangeAsync(Broker.InRunRequest(grandchild, ExecutorAgent, scope: "refunds:read") with { EvidenceSubject = Passed }));
+        var reply = await Broker.ExchangeAsync(Broker.InRunRequest(grandchild, ExecutorAgent, scope: "refunds:read") with { EvidenceSubject = Passed });
+
+        Expect.Issued(reply);
+        Assert.Equal(90, reply.Json.GetProperty("expires_in").GetInt32());
 
         var issued = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance));
         Assert.Equal("executor-refunds", issued.Rule);
@@ -189,15 +190,6 @@ public sealed class DelegatorRuleTests : BrokerTest
 
     private Task<OAuthReply> ExchangeAsync(ExchangeRequest request, string authorizationDetails) =>
         Broker.PostFormAsync("oauth2/token", request.ToForm().Append(new("authorization_details", authorizationDetails)));
-
-    private Task<OAuthReply> PollAsync(string id, string agent) =>
-        Broker.PostFormAsync("oauth2/token",
-        [
-            new("grant_type", "urn:openid:params:grant-type:ciba"),
-            new("auth_req_id", id),
-            new("actor_token", Broker.Svid(agent)),
-            new("actor_token_type", ExchangeRequest.JwtType),
-        ]);
 
     private async Task PostEvidenceAsync(string authorization, string subject, string result)
     {
