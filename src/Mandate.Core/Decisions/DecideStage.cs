@@ -44,7 +44,10 @@ public sealed partial class DecideStage
             return await RefuseAsync(facts, decided, cancellationToken);
         }
 
-        return decided;
+        // A root run (the common path) has no delegator to ask.
+        return facts.Subject.Run is { Run: { Depth: > 0 } child }
+            ? await WithinDelegatorsAsync(facts, decided, child, details, state, cancellationToken)
+            : decided;
     }
 
     /// <summary>One decision per tool of a run's envelope; every one must allow (a run cannot wait for an approval).</summary>
@@ -65,31 +68,6 @@ public sealed partial class DecideStage
         }
 
         return decisions;
-    }
-
-    /// <summary>
-    /// Delegation (invariant 3): the delegating agent must still be allowed every tool and scope of the child envelope,
-    /// decided as for its own run (its agent, run and depth) against the same snapshot. A run's envelope is fixed when it
-    /// starts, so without this a parent could hand on a scope that a later deny rule or a narrowed rule took from it.
-    /// </summary>
-    public async Task<OAuthError?> DelegatorAsync(GrantFacts facts, RunRecord parent, RunEnvelope envelope, RequestDetails details, PolicyState state, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(facts);
-        ArgumentNullException.ThrowIfNull(parent);
-        ArgumentNullException.ThrowIfNull(envelope);
-        var asParent = facts with { Placement = new Placement(parent.Tenant, parent.Id, parent.Actors, parent.Depth) };
-        foreach (var tool in envelope.Tools)
-        {
-            var decided = Decide(asParent, tool, envelope.ScopesOf(tool).ToList(), details, state, null, parent.Agent);
-            if (!decided.Decision.IsAllowed)
-            {
-                var refusal = await RefuseAsync(facts, decided, cancellationToken, parent.Agent);
-                return DecideChecks.DelegatorNotAllowed.Refuse(
-                    $"the delegating agent '{parent.Agent}' of run '{parent.Id}' may no longer use {tool}/{string.Join(' ', decided.Scopes)} itself, so it cannot hand it on: {refusal.Description}");
-            }
-        }
-
-        return null;
     }
 
     /// <summary>The identity part of a tool credential's policy input: enough to key rate-limit counters.</summary>

@@ -18,6 +18,7 @@ public static class GrantAuditEvents
         var evidence = Evidence(f);
         evidence["requested_scope"] = string.Join(' ', td.Scopes);
         Add(evidence, "remedy", d.Remedy);
+        AddDelegators(evidence, td);
         return new AuditEvent
         {
             Kind = AuditKinds.Decision,
@@ -106,6 +107,19 @@ public static class GrantAuditEvents
         }
 
         return evidence;
+    }
+
+    /// <summary>Inside a child run: the rule that decided for each delegating agent, and whose rule asked for a human.</summary>
+    public static void AddDelegators(Dictionary<string, string> evidence, ToolDecision td)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        ArgumentNullException.ThrowIfNull(td);
+        if (td.Delegators.Count > 0)
+        {
+            evidence["delegator_rules"] = string.Join("; ", td.Delegators);
+        }
+
+        Add(evidence, "approval_required_by", td.ApprovalRequiredBy);
     }
 
     private static void Add(Dictionary<string, string> evidence, string key, string? value)

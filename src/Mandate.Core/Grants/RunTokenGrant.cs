@@ -62,8 +62,16 @@ public sealed class RunTokenGrant : IGrantHandler
             return error;
         }
 
-        if (plan.Mode == RunRequestMode.Delegate && subject.Run is { } delegator
-            && await _decide.DelegatorAsync(facts, delegator.Run, plan.Envelope, details, state, cancellationToken) is { } notAllowed)
+        // A child's envelope must stay within what every agent above it may still use: asked when it is handed on and
+        // at every renewal of a sub-agent's run token. A root run has no one above it, so asks nothing.
+        var top = plan.Mode switch
+        {
+            RunRequestMode.Delegate => subject.Run?.Run.Depth,
+            RunRequestMode.Renew => subject.Run?.Run.Depth - 1,
+            _ => null,
+        };
+        if (top >= 0 && subject.Run is { } presented
+            && await _decide.DelegatorAsync(facts, presented.Run, top.Value, plan.Envelope, details, state, cancellationToken) is { } notAllowed)
         {
             return notAllowed;
         }

@@ -107,6 +107,7 @@ public sealed class ToolCredentialGrant : IGrantHandler
         };
         var evidence = GrantAuditEvents.Evidence(facts);
         evidence["requested_scope"] = string.Join(' ', decided.Scopes);
+        GrantAuditEvents.AddDelegators(evidence, decided);
         var issued = await _issue.CredentialAsync(new CredentialIssue(claims, tool.Tool, new IssuanceGrounds(evidence, tool.Tool.Name, facts.User, decision.RuleId, decision.Reason))
         {
             RateIncrements = DecideStage.RateIncrements(decision, rateInput, now),

@@ -18,6 +18,7 @@ public sealed record ExchangeRequest
     public string? Tenant { get; init; }
     public string? Run { get; init; }
     public string? RequestedTokenType { get; init; }
+    public string? EvidenceSubject { get; init; }
 
     /// <summary>requested_lifetime in seconds.</summary>
     public int? RequestedLifetime { get; init; }
@@ -29,6 +30,7 @@ public sealed record ExchangeRequest
             ("grant_type", GrantType), ("subject_token", SubjectToken), ("subject_token_type", SubjectTokenType),
             ("actor_token", ActorToken), ("actor_token_type", ActorTokenType), ("resource", Resource), ("audience", Audience),
             ("scope", Scope), ("tenant", Tenant), ("run", Run), ("requested_token_type", RequestedTokenType),
+            ("evidence_subject", EvidenceSubject),
             ("requested_lifetime", RequestedLifetime?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ];
         return all.Where(p => p.Value is not null).Select(p => new KeyValuePair<string, string>(p.Name, p.Value!));

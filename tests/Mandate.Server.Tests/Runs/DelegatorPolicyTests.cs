@@ -22,6 +22,16 @@ public sealed class DelegatorPolicyTests : BrokerTest
             scopes: [refunds:write]
         """;
 
+    private const string DenyOrchestratorReads = """
+
+          - id: deny-orchestrator-refund-reads
+            reason: The orchestrator may no longer read refunds.
+            effect: deny
+            agents: ["spiffe://acme.example/agents/orchestrator"]
+            tools: [refunds]
+            scopes: [refunds:read]
+        """;
+
     [Fact]
     public async Task Invariant3_DenyRuleOnTheParentAddedAfterTheRunStarted_DelegatingTheDeniedScopeIsRefused()
     {
@@ -53,6 +63,36 @@ public sealed class DelegatorPolicyTests : BrokerTest
         Expect.Refused(refused, "invalid_scope", $"delegating agent '{SupportAgent}'", "'support-refunds-own-tenant'", "refunds:write");
         Expect.Refused(inherited, "invalid_scope", $"delegating agent '{SupportAgent}'", "refunds:write");
         Assert.Single(await RunsAsync());
+    }
+
+    [Fact]
+    public async Task Invariant3_DenyRuleOnTheRootAddedAfterTheTreeStarted_MiddleAgentCannotHandTheScopeOn()
+    {
+        var root = Expect.Issued(await Broker.ExchangeAsync(Broker.StartRunRequest(OrchestratorAgent, "refunds:read")));
+        var middle = await Broker.DelegateAsync(root, CheckerAgent);
+        await ReloadAsync(Policy + DenyOrchestratorReads);
+
+        var reply = await Broker.ExchangeAsync(Broker.RunTokenRequest(middle, ExecutorAgent));
+
+        Expect.Refused(reply, "invalid_scope", $"delegating agent '{OrchestratorAgent}'", RunId(root), "'deny-orchestrator-refund-reads'");
+        Assert.Equal("decide.delegator_not_allowed", reply.Member("check_id"));
+        Assert.Equal(2, (await RunsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Invariant3_DenyRuleOnTheParentAddedAfterTheChildStarted_ChildCannotRenewTheScope()
+    {
+        var parent = await Broker.StartRunAsync();
+        var child = await Broker.DelegateAsync(parent, ExecutorAgent, "refunds:write");
+        await ReloadAsync(Policy + DenySupportWrites);
+
+        var reply = await Broker.ExchangeAsync(Broker.RunTokenRequest(child, ExecutorAgent));
+
+        Expect.Refused(reply, "invalid_scope", $"delegating agent '{SupportAgent}'", "'deny-support-refund-writes'");
+        Assert.Equal("decide.delegator_not_allowed", reply.Member("check_id"));
+        var refusal = Assert.Single(await Broker.AuditEventsAsync(Mandate.Core.Audit.AuditKinds.Decision), e => e.Outcome == "deny");
+        Assert.Equal((ExecutorAgent, SupportAgent), (refusal.Agent, refusal.Evidence["delegator"]));
+        Assert.DoesNotContain(await Broker.AuditEventsAsync(Mandate.Core.Audit.AuditKinds.Run), e => e.Outcome == "renewed");
     }
 
     [Fact]

@@ -1,0 +1,117 @@
+using Mandate.Core.Grants;
+using Mandate.Core.Protocol;
+using Mandate.Core.Resolution;
+using Mandate.Core.Runs;
+using Mandate.Policy;
+
+namespace Mandate.Core.Decisions;
+
+public sealed partial class DecideStage
+{
+    /// <summary>
+    /// Delegation and a sub-agent's renewal (invariant 3): the agents of <paramref name="run"/>'s chain from depth
+    /// <paramref name="top"/> up to the root (the delegating agent and every agent above it) must still be allowed every
+    /// tool and scope of the envelope, each decided as for its own run (its agent, run and depth) against the same
+    /// snapshot. A run's envelope is fixed when it starts, so without this a sub-agent could be handed, or keep renewing,
+    /// a scope that a later deny rule or a narrowed rule took from an agent above it.
+    /// </summary>
+    public async Task<OAuthError?> DelegatorAsync(GrantFacts facts, RunRecord run, int top, RunEnvelope envelope, RequestDetails details, PolicyState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (Chain(run, top).Failed(out var broken, out var chain))
+        {
+            return broken;
+        }
+
+        foreach (var (agent, at) in chain)
+        {
+            foreach (var tool in envelope.Tools)
+            {
+                var decided = Decide(facts with { Placement = at }, tool, envelope.ScopesOf(tool).ToList(), details, state, null, agent);
+                if (!decided.Decision.IsAllowed)
+                {
+                    var refusal = await RefuseAsync(facts, decided, cancellationToken, agent);
+                    return DecideChecks.DelegatorNotAllowed.Refuse(
+                        $"the delegating agent '{agent}' of run '{at.Run}' may no longer use {tool}/{string.Join(' ', decided.Scopes)} itself, so it cannot hand it on: {refusal.Description}");
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Invariant 3 per credential: inside a child run, every agent up the delegation chain must be allowed the same
+    /// request (tool, scopes, authorization_details, evidence, sender binding) in its own run and at its own depth, since
+    /// a delegate never holds more than its delegator. The strictest outcome wins: any refusal refuses, a require_approval
+    /// makes the request wait for a human, and the scopes and the rule lifetime are the narrowest any of them grants.
+    /// </summary>
+    private async Task<Result<ToolDecision>> WithinDelegatorsAsync(GrantFacts facts, ToolDecision own, RunRecord run, RequestDetails details, PolicyState state, CancellationToken cancellationToken)
+    {
+        if (Chain(run, run.Depth - 1).Failed(out var broken, out var chain))
+        {
+            return broken;
+        }
+
+        var decision = own.Decision;
+        string? approvalBy = null;
+        var delegators = new List<string>(run.Depth);
+        foreach (var (agent, at) in chain)
+        {
+            var theirs = Decide(facts with { Placement = at }, own.Tool, own.Scopes, details, state, facts.Binding.Kind, agent);
+            var d = theirs.Decision;
+            delegators.Add($"{agent}: {d.RuleId ?? "no rule"} ({EffectName(d.Effect)})");
+            var scopes = d.IsAllowed || d.RequiresApproval ? decision.GrantedScopes.Intersect(d.GrantedScopes, StringComparer.Ordinal).ToList() : [];
+            if (scopes.Count == 0)
+            {
+                var denied = d.IsAllowed || d.RequiresApproval
+                    ? d with { Effect = DecisionEffect.Deny, ScopeDenied = true, GrantedScopes = [], Reason = $"it grants '{agent}' none of the scopes the sub-agent's rule grants" }
+                    : d;
+                var refusal = await RefuseAsync(facts, theirs with { Decision = denied, Delegators = delegators }, cancellationToken, agent);
+                return DecideChecks.DelegatorNotAllowed.Refuse(
+                    $"the delegating agent '{agent}' of run '{at.Run}' may not use {own.Tool}/{string.Join(' ', own.Scopes)} itself for this request, so no agent it delegated to may: {refusal.Description}");
+            }
+
+            var lifetime = d.MaxLifetime is { } cap && (decision.MaxLifetime is null || cap < decision.MaxLifetime) ? cap : decision.MaxLifetime;
+            if (d.RequiresApproval && !decision.RequiresApproval)
+            {
+                (decision, approvalBy) = (d, agent);
+            }
+
+            decision = decision with { GrantedScopes = scopes, MaxLifetime = lifetime };
+        }
+
+        return own with { Decision = decision, Delegators = delegators, ApprovalRequiredBy = approvalBy };
+    }
+
+    /// <summary>
+    /// The agents of <paramref name="run"/>'s chain from depth <paramref name="top"/> up to the root, nearest first, each
+    /// placed in its own run (the lineage's id at that depth) with the chain as it stood there.
+    /// </summary>
+    private static Result<IReadOnlyList<(string Agent, Placement At)>> Chain(RunRecord run, int top)
+    {
+        var runs = run.Lineage.Split('/');
+        if (runs.Length != run.Depth + 1 || run.Actors.Count != run.Depth + 1)
+        {
+            // Recorded by the broker itself, so this is a damaged store; with no delegator to ask, nothing is allowed.
+            return DecideChecks.DelegatorNotAllowed.Refuse($"run '{run.Id}' records a delegation chain that does not match its depth, so its delegating agents cannot be asked");
+        }
+
+        var chain = new List<(string, Placement)>(top + 1);
+        for (var depth = top; depth >= 0; depth--)
+        {
+            chain.Add((run.Actors[depth], new Placement(run.Tenant, runs[depth], run.Actors.Take(depth + 1).ToList(), depth)));
+        }
+
+        return chain;
+    }
+
+    private static string EffectName(DecisionEffect effect) => effect switch
+    {
+        DecisionEffect.Allow => "allow",
+        DecisionEffect.RequireApproval => "require_approval",
+        _ => "deny",
+    };
+}
