@@ -143,7 +143,7 @@ public sealed class ApprovalRequests
         var (tenant, run, name) = (facts.Placement.Tenant, facts.Placement.Run, tool.Tool.Name);
         return new Approval
         {
-            Id = Ids.New("areq"),
+            Id = Ids.NewHandle("areq", facts.Now),
             Status = ApprovalStatus.Pending,
             Agent = agent,
             Run = run,

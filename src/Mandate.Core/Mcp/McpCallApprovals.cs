@@ -116,7 +116,7 @@ internal sealed class McpCallApprovals
 
         return new Approval
         {
-            Id = Ids.New(IdPrefix, now),
+            Id = Ids.NewHandle(IdPrefix, now),
             Status = ApprovalStatus.Pending,
             Agent = caller.Agent,
             Run = caller.Run,

@@ -42,6 +42,27 @@ public static class Ids
         return string.Concat(prefix, "_", text);
     }
 
+    /// <summary>
+    /// An id that alone lets its holder ask for something (an approval's <c>auth_req_id</c>): OpenID CIBA Core §7.3 asks
+    /// for at least 128 bits of entropy, so 128 random bits follow the 48 bits of milliseconds (30 digits, time-ordered).
+    /// </summary>
+    public static string NewHandle(string prefix, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        Span<byte> bytes = stackalloc byte[24];
+        BinaryPrimitives.WriteInt64BigEndian(bytes[..8], now.ToUnixTimeMilliseconds() << 16);
+        RandomNumberGenerator.Fill(bytes[6..22]);
+        Span<char> text = stackalloc char[32];
+        Base64Url.EncodeToChars(bytes, text);
+        foreach (ref var c in text)
+        {
+            c = SortedDigits[c];
+        }
+
+        // 22 bytes are 30 digits; the two zero bytes after them only pad the encoding to whole digits.
+        return string.Concat(prefix, "_", text[..30]);
+    }
+
     // Base64url's digits in ASCII order: '0'-'9' encode values above the letters, so plain base64url text does not
     // sort as its bytes do, and the time prefix would only order ids most of the time. Each digit is replaced by the
     // one of the same value in "-0-9A-Z_a-z", which does (URL-safe and the same length, as in ULID-style ids).

@@ -49,6 +49,21 @@ public sealed class IdsTests
         Assert.DoesNotContain(new string('0', 20), randomParts);
     }
 
+    [Fact]
+    public void NewHandle_CarriesTheTimeAndAHundredAndTwentyEightRandomBits_AndSortsByTime()
+    {
+        // OpenID CIBA Core §7.3: an auth_req_id "MUST contain sufficient entropy (a minimum of 128 bits ...)".
+        var now = DateTimeOffset.UtcNow;
+        var handles = Enumerable.Range(0, 1_000).Select(_ => Ids.NewHandle("areq", now)).ToList();
+
+        Assert.All(handles, h => Assert.Equal(22, Bytes(h).Length));
+        Assert.Equal(handles.Count, handles.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(Bytes(Ids.New("dec", now))[..6], Bytes(handles[0])[..6]);
+        var randomBits = handles.Select(h => Bytes(h)[6..]).ToList();
+        Assert.All(Enumerable.Range(0, 128), bit => Assert.Contains(randomBits, r => (r[bit / 8] >> (bit % 8) & 1) == 1));
+        Assert.True(string.CompareOrdinal(handles[0], Ids.NewHandle("areq", now.AddMilliseconds(1))) < 0);
+    }
+
     // The id's text back to base64url's own digits, then its bytes.
     private static byte[] Bytes(string id)
     {
