@@ -43,19 +43,21 @@ public static class RsaKeyStrength
             return null;
         }
 
-        if (IsTooShort(key))
+        var bits = ModulusBits(key);
+        if (bits < MinimumBits)
         {
-            return $"RSA key has {ModulusBits(key)} bits; RSA keys must have at least {MinimumBits} (RFC 7518 section 3.3)";
+            return $"RSA key has {bits} bits; RSA keys must have at least {MinimumBits} (RFC 7518 section 3.3)";
         }
 
-        if (ModulusBits(key) > MaximumClientBits)
+        if (bits > MaximumClientBits)
         {
-            return $"RSA key has {ModulusBits(key)} bits; a DPoP key may have at most {MaximumClientBits} (use a 2048- to 4096-bit key, or ES256)";
+            return $"RSA key has {bits} bits; a DPoP key may have at most {MaximumClientBits} (use a 2048- to 4096-bit key, or ES256)";
         }
 
-        if (Bits(key.E) > MaximumExponentBits)
+        var exponentBits = Bits(key.E);
+        if (exponentBits > MaximumExponentBits)
         {
-            return $"RSA key's public exponent e has {Bits(key.E)} bits; it must be under 2^{MaximumExponentBits} (FIPS 186-5 section A.1.1; 65537 is usual)";
+            return $"RSA key's public exponent e has {exponentBits} bits; it must be under 2^{MaximumExponentBits} (FIPS 186-5 section A.1.1; 65537 is usual)";
         }
 
         return HasLeadingZero(key.N) || HasLeadingZero(key.E)
