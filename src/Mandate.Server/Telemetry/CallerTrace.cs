@@ -28,9 +28,7 @@ internal static class CallerTrace
             return null;
         }
 
-        // W3C Trace Context §3.3.1.2: several tracestate fields MUST be combined into one, in order (RFC 9110 §5.3).
-        var traceState = headers.TraceState;
-        return ActivityContext.TryParse(traceParent[0], traceState.Count == 0 ? null : traceState.ToString(), isRemote: true, out var context)
+        return ActivityContext.TryParse(traceParent[0], TraceStateList.Valid(headers.TraceState), isRemote: true, out var context)
             ? context
             : null;
     }
