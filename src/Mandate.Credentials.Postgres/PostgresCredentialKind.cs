@@ -28,6 +28,8 @@ public sealed partial class PostgresCredentialKind : ICredentialKind
 
     public CredentialKind Kind => CredentialKind.Postgres;
 
+    public string IssuedTokenType => CredentialTokenTypes.PostgresCredentials;
+
     public bool IssuableAfterApproval => false;
 
     public async ValueTask<Result<MintedCredential>> MintAsync(CredentialRequest request, CancellationToken cancellationToken)
@@ -72,7 +74,7 @@ public sealed partial class PostgresCredentialKind : ICredentialKind
         return new MintedCredential
         {
             Value = ConnectionUri(pg, role, password),
-            IssuedTokenType = CredentialTokenTypes.PostgresCredentials,
+            IssuedTokenType = IssuedTokenType,
             TokenType = CredentialTokenTypes.NotApplicable,
             Evidence = new Dictionary<string, string>(StringComparer.Ordinal)
             {

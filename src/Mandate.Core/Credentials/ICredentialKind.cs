@@ -15,6 +15,9 @@ public interface ICredentialKind
     /// <summary>The tool kind this mints for.</summary>
     CredentialKind Kind { get; }
 
+    /// <summary>The RFC 8693 token type it issues (<c>issued_token_type</c>), which a caller may also name as <c>requested_token_type</c>.</summary>
+    string IssuedTokenType { get; }
+
     /// <summary>Whether an approved request for a tool of this kind can be collected through the approval poll.</summary>
     bool IssuableAfterApproval { get; }
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Mandate.Core.Credentials;
 using Mandate.Core.Protocol;
 using T = Mandate.Core.Protocol.OAuthConstants.TokenTypes;
 
@@ -77,9 +78,10 @@ public static partial class ExchangeParameters
             return RequestChecks.ActorTokenType.Refuse("actor_token_type must be urn:ietf:params:oauth:token-type:jwt when actor_token is sent (RFC 8693 section 2.1)");
         }
 
-        if (r.RequestedTokenType is { } requested && requested is not (T.AccessToken or T.Jwt or T.TxnToken))
+        if (r.RequestedTokenType is { } requested && requested is not (T.AccessToken or T.Jwt or T.TxnToken
+            or CredentialTokenTypes.IdToken or CredentialTokenTypes.PostgresCredentials or CredentialTokenTypes.X509Certificate))
         {
-            return RequestChecks.RequestedTokenType.Refuse("requested_token_type must be urn:ietf:params:oauth:token-type:access_token or :jwt (a tool credential, the default) or :txn_token (a run token)");
+            return RequestChecks.RequestedTokenType.Refuse("requested_token_type must be urn:ietf:params:oauth:token-type:access_token or :jwt (a tool credential, the default), :txn_token (a run token), or the type the tool's kind issues (:id_token, urn:mandate:params:oauth:token-type:postgres-credentials or :x509-certificate)");
         }
 
         if (r.Scope is { } scope && !string.IsNullOrWhiteSpace(scope) && !ScopePattern().IsMatch(scope))

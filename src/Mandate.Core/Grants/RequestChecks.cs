@@ -14,6 +14,7 @@ public static class RequestChecks
     public static readonly Check ActorTokenTypeAlone = new("request.actor_token_type_alone", E.InvalidRequest);
     public static readonly Check ActorTokenType = new("request.actor_token_type", E.InvalidRequest);
     public static readonly Check RequestedTokenType = new("request.requested_token_type", E.InvalidRequest);
+    public static readonly Check RequestedTokenTypeOfAnotherKind = new("request.requested_token_type_not_issued", E.InvalidRequest);
     public static readonly Check ScopeMalformed = new("request.scope_malformed", E.InvalidScope);
     public static readonly Check ScopeMissing = new("request.scope_missing", E.InvalidScope);
     public static readonly Check TenantMalformed = new("request.tenant_malformed", E.InvalidRequest);

@@ -53,6 +53,7 @@ public sealed class ToolCredentialGrant : IGrantHandler
         if ((await _attest.ActorAsync(request, cancellationToken)).Failed(out var error, out var actor)
             || (await _attest.SubjectAsync(request, actor, cancellationToken)).Failed(out error, out var subject)
             || _resolve.Tool(request, actor, subject).Failed(out error, out var tool)
+            || IssuesRequestedType(request, tool).Failed(out error, out _)
             || ResolveStage.Details(request, tool.Tool).Failed(out error, out var details)
             || (await _resolve.CredentialPlacementAsync(request, actor, subject, cancellationToken)).Failed(out error, out var placement))
         {
@@ -117,6 +118,16 @@ public sealed class ToolCredentialGrant : IGrantHandler
         }, cancellationToken);
         return AsRequested(request, issued);
     }
+
+    /// <summary>
+    /// RFC 8693 §2.1: requested_token_type names the type the caller wants. :access_token and :jwt ask for whatever the
+    /// tool's kind issues (its issued_token_type says which); a kind's own type is served only by that kind.
+    /// </summary>
+    private Result<ResolvedTool> IssuesRequestedType(TokenRequest request, ResolvedTool tool) =>
+        request.RequestedTokenType is { } requested and not (T.AccessToken or T.Jwt)
+        && _issue.IssuedTokenType(tool.Tool.Kind) is { } issued && issued != requested
+            ? RequestChecks.RequestedTokenTypeOfAnotherKind.Refuse($"tool '{tool.Tool.Name}' is issued as {issued}, not {requested}: ask for that type, or for urn:ietf:params:oauth:token-type:access_token")
+            : tool;
 
     /// <summary>
     /// RFC 8693 §2.2.1: issued_token_type names the token's representation. An access token Mandate issues is a JWT

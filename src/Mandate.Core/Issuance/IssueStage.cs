@@ -33,6 +33,9 @@ public sealed class IssueStage
         _options = options;
     }
 
+    /// <summary>The token type a tool of <paramref name="kind"/> is issued as; null when the broker has no issuer for it.</summary>
+    public string? IssuedTokenType(CredentialKind kind) => _kinds.For(kind)?.IssuedTokenType;
+
     /// <summary>Whether a tool of <paramref name="kind"/> can be issued through an approval.</summary>
     public bool IssuableAfterApproval(CredentialKind kind) => _kinds.For(kind) is { IssuableAfterApproval: true };
 

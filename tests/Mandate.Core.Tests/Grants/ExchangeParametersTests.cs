@@ -23,6 +23,9 @@ public sealed class ExchangeParametersTests
     [InlineData(P.Resource, "https://refunds.acme.example/api?v=2")]
     [InlineData(P.RequestedTokenType, T.AccessToken)]
     [InlineData(P.RequestedTokenType, T.Jwt)]
+    [InlineData(P.RequestedTokenType, T.IdToken)] // a kind's own type: the tool decides whether it issues it
+    [InlineData(P.RequestedTokenType, "urn:mandate:params:oauth:token-type:postgres-credentials")]
+    [InlineData(P.RequestedTokenType, "urn:mandate:params:oauth:token-type:x509-certificate")]
     [InlineData(P.SubjectTokenType, T.AccessToken)]
     [InlineData(P.SubjectTokenType, T.IdToken)]
     [InlineData(P.Scope, "refunds:read refunds:write")]
@@ -78,7 +81,8 @@ public sealed class ExchangeParametersTests
 
     [Theory]
     [InlineData("urn:ietf:params:oauth:token-type:refresh_token")]
-    [InlineData(T.IdToken)]
+    [InlineData("urn:ietf:params:oauth:token-type:ID_TOKEN")]
+    [InlineData("urn:mandate:params:oauth:token-type:postgres")]
     [InlineData("access_token")]
     public async Task Check_BadRequestedTokenType_IsInvalidRequest(string type)
     {
@@ -92,7 +96,7 @@ public sealed class ExchangeParametersTests
         await AssertRejectedAsync(
             p => p[P.RequestedTokenType] = "urn:ietf:params:oauth:token-type:saml2",
             E.InvalidRequest,
-            "urn:ietf:params:oauth:token-type:access_token or :jwt (a tool credential, the default) or :txn_token (a run token)");
+            "urn:ietf:params:oauth:token-type:access_token or :jwt (a tool credential, the default), :txn_token (a run token), or the type the tool's kind issues");
     }
 
     [Fact]

@@ -183,6 +183,8 @@ public sealed class IssueStageTests : IAsyncLifetime
     {
         public CredentialKind Kind => CredentialKind.Jwt;
 
+        public string IssuedTokenType => OAuthConstants.TokenTypes.AccessToken;
+
         public bool IssuableAfterApproval => true;
 
         public OAuthError? Refusal { get; init; }

@@ -64,7 +64,8 @@ public sealed class PostgresBoundaryTests : CredentialKindTest
     [PostgresTheory]
     [InlineData("urn:ietf:params:oauth:token-type:access_token")]
     [InlineData("urn:ietf:params:oauth:token-type:jwt")]
-    public async Task Invariant3_RequestedTokenTypeOfTheJwtKind_IsNeverABearerToken_IssuedTokenTypeSaysWhatItIs(string requested)
+    [InlineData(Mandate.Core.Credentials.CredentialTokenTypes.PostgresCredentials)]
+    public async Task Invariant3_RequestedAccessTokenOrItsOwnType_IsNeverABearerToken_IssuedTokenTypeSaysWhatItIs(string requested)
     {
         var reply = await Broker.ExchangeAsync(Request(CredentialKindsBroker.Warehouse, "warehouse:read") with { RequestedTokenType = requested });
 

@@ -119,6 +119,8 @@ public sealed class MandateBuilderTests
     {
         public CredentialKind Kind => CredentialKind.Jwt;
 
+        public string IssuedTokenType => OAuthConstants.TokenTypes.AccessToken;
+
         public bool IssuableAfterApproval => true;
 
         public ValueTask<Result<MintedCredential>> MintAsync(CredentialRequest request, CancellationToken cancellationToken) =>

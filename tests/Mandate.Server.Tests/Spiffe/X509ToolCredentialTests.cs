@@ -244,9 +244,24 @@ public sealed class X509ToolCredentialTests : IAsyncLifetime
         return Base64UrlEncoder.Encode(new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).CreateSigningRequest());
     }
 
-    private Task<OAuthReply> ExchangeAsync(string? csr, string scope = "crm:read", int? lifetime = null)
+    [Fact]
+    public async Task Exchange_X509ToolAskedForItsOwnTokenType_IssuesTheCertificateAsThatType()
     {
-        var form = (Broker.RefundRequest() with { Resource = TestBroker.Crm, Scope = scope, RequestedLifetime = lifetime }).ToForm().ToList();
+        // RFC 8693 §2.1: requested_token_type names the type wanted; the kind's own type is served as that type.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = Base64UrlEncoder.Encode(new CertificateRequest("CN=ignored", key, HashAlgorithmName.SHA256).CreateSigningRequest());
+
+        var reply = await ExchangeAsync(csr, requestedType: X509CredentialKind.X509TokenType);
+
+        Assert.True(reply.Status == HttpStatusCode.OK, reply.ToString());
+        Assert.Equal(X509CredentialKind.X509TokenType, reply.Member("issued_token_type"));
+        using var cert = X509Certificate2.CreateFromPem(reply.AccessToken);
+        Assert.Equal(TestBroker.SupportAgent, SpiffeCertificates.SpiffeIdOf(cert));
+    }
+
+    private Task<OAuthReply> ExchangeAsync(string? csr, string scope = "crm:read", int? lifetime = null, string? requestedType = null)
+    {
+        var form = (Broker.RefundRequest() with { Resource = TestBroker.Crm, Scope = scope, RequestedLifetime = lifetime, RequestedTokenType = requestedType }).ToForm().ToList();
         if (csr is not null)
         {
             form.Add(new(X509CredentialKind.CsrParameter, csr));

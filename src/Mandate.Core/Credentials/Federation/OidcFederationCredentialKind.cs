@@ -30,6 +30,8 @@ public sealed class OidcFederationCredentialKind : ICredentialKind
 
     public CredentialKind Kind => CredentialKind.OidcFederation;
 
+    public string IssuedTokenType => CredentialTokenTypes.IdToken;
+
     public bool IssuableAfterApproval => false;
 
     public async ValueTask<Result<MintedCredential>> MintAsync(CredentialRequest request, CancellationToken cancellationToken)
@@ -90,7 +92,7 @@ public sealed class OidcFederationCredentialKind : ICredentialKind
         return new MintedCredential
         {
             Value = token,
-            IssuedTokenType = CredentialTokenTypes.IdToken,
+            IssuedTokenType = IssuedTokenType,
             TokenType = CredentialTokenTypes.NotApplicable,
             Claims = claims,
             Kid = keys.Active.Kid,

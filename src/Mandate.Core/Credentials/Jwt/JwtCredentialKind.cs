@@ -29,6 +29,8 @@ public sealed class JwtCredentialKind : ICredentialKind
 
     public CredentialKind Kind { get; }
 
+    public string IssuedTokenType => OAuthConstants.TokenTypes.AccessToken;
+
     public bool IssuableAfterApproval => true;
 
     public ValueTask<Result<MintedCredential>> MintAsync(CredentialRequest request, CancellationToken cancellationToken)
@@ -38,7 +40,7 @@ public sealed class JwtCredentialKind : ICredentialKind
         return ValueTask.FromResult<Result<MintedCredential>>(new MintedCredential
         {
             Value = token,
-            IssuedTokenType = OAuthConstants.TokenTypes.AccessToken,
+            IssuedTokenType = IssuedTokenType,
             // RFC 9449 §5: DPoP for a DPoP-bound token; RFC 8705 keeps Bearer for a certificate-bound one.
             TokenType = request.Claims.Confirmation?.Jkt is not null ? ConfirmationNames.DpopTokenType : "Bearer",
             Kid = kid,

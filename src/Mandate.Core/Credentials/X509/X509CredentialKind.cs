@@ -17,7 +17,7 @@ public sealed class X509CredentialKind : ICredentialKind
     public const string CsrParameter = "mandate_csr";
 
     /// <summary>The <c>issued_token_type</c> of a certificate: the PEM chain is in <c>access_token</c>.</summary>
-    public const string X509TokenType = "urn:mandate:params:oauth:token-type:x509-certificate";
+    public const string X509TokenType = CredentialTokenTypes.X509Certificate;
 
     private const int MaxCsrLength = 8 * 1024;
     private readonly SpiffeAuthority? _authority;
@@ -26,6 +26,8 @@ public sealed class X509CredentialKind : ICredentialKind
     public X509CredentialKind(SpiffeAuthority? authority) => _authority = authority;
 
     public CredentialKind Kind => CredentialKind.X509;
+
+    public string IssuedTokenType => X509TokenType;
 
     public bool IssuableAfterApproval => false;
 
@@ -67,7 +69,7 @@ public sealed class X509CredentialKind : ICredentialKind
             return new MintedCredential
             {
                 Value = svid.CertificateChainPem(),
-                IssuedTokenType = X509TokenType,
+                IssuedTokenType = IssuedTokenType,
                 // RFC 8693 §2.2.1: token_type N_A, the issued token is not an access token.
                 TokenType = CredentialTokenTypes.NotApplicable,
                 Claims = claims with { Jti = "x509_" + svid.Serial.ToLowerInvariant(), ExpiresAt = svid.ExpiresAt, Confirmation = null },
