@@ -8,6 +8,9 @@ namespace Mandate.Core.Configuration;
 /// </summary>
 public sealed partial record OidcFederationToolOptions
 {
+    /// <summary>What <c>{user}</c> renders as for work without a user.</summary>
+    public const string NoUser = "none";
+
     /// <summary>Placeholders a subject template may use.</summary>
     public static readonly IReadOnlyList<string> Placeholders = ["{tenant}", "{agent}", "{run}", "{tool}", "{user}"];
 
@@ -20,6 +23,9 @@ public sealed partial record OidcFederationToolOptions
     /// <summary>Upper bound on the token's lifetime for this tool (policy and lifetimes.max may shorten it further). Optional.</summary>
     public TimeSpan? Lifetime { get; init; }
 
+    /// <summary>Whether the subject names the user, so work without one renders <see cref="NoUser"/>.</summary>
+    public bool NamesUser => Subject.Contains("{user}", StringComparison.Ordinal);
+
     /// <summary>
     /// The subject for one credential; a missing user renders as <c>none</c>. One pass over the template: a value that
     /// holds a placeholder's text (a caller-named run, a tenant) is written as it is, never substituted in turn.
@@ -31,7 +37,7 @@ public sealed partial record OidcFederationToolOptions
             "{agent}" => agent,
             "{run}" => run,
             "{tool}" => tool,
-            _ => user ?? "none",
+            _ => user ?? NoUser,
         });
 
     [GeneratedRegex(@"\{(?:tenant|agent|run|tool|user)\}")]

@@ -81,6 +81,18 @@ public sealed class FederationBoundaryTests : CredentialKindTest
     }
 
     [Fact]
+    public async Task Invariant5_UserWhoseIdIsTheTextForNoUser_InvalidTarget_NeverSharesTheSubOfWorkWithoutAUser()
+    {
+        // OIDC Core 1.0 §2: sub is never reassigned. The azure tool's sub is {tenant}:{user}; background work renders acme:none.
+        var reply = await Broker.ExchangeAsync(Request(CredentialKindsBroker.Azure, "azure:federate") with { SubjectToken = Broker.UserToken("none") });
+
+        Expect.Refused(reply, "invalid_target", "would share that sub");
+        Assert.Equal("issue.federation_subject_invalid", reply.Member("check_id"));
+        await Broker.AssertNothingIssuedAsync();
+        Assert.Equal("acme:None", new JsonWebToken(await Broker.IssueAsync(Request(CredentialKindsBroker.Azure, "azure:federate") with { SubjectToken = Broker.UserToken("None") })).Subject);
+    }
+
+    [Fact]
     public async Task Invariant8_IdToken_NeverInLogsOrTheAuditTrail_OnlyItsJti()
     {
         var raw = await Broker.IssueAsync(Request(CredentialKindsBroker.Aws, "aws:assume"));

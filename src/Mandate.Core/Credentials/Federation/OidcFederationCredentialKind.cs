@@ -55,6 +55,13 @@ public sealed class OidcFederationCredentialKind : ICredentialKind
                 $"rendered sub has {subject.Length} characters, ASCII: {Ascii.IsValid(subject)}");
         }
 
+        if (request.User == OidcFederationToolOptions.NoUser && federation.NamesUser)
+        {
+            // OIDC Core 1.0 §2: a sub is never reassigned; this user's would be the sub of the tool's work without a user.
+            return CredentialChecks.FederationSubjectInvalid.Refuse(
+                $"tool '{tool.Name}' renders {{user}} as '{OidcFederationToolOptions.NoUser}' for work without a user, so the user '{OidcFederationToolOptions.NoUser}' would share that sub; no credential was issued (a sub is never reassigned)");
+        }
+
         KeySet keys;
         try
         {
