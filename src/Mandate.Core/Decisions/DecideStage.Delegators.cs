@@ -20,9 +20,9 @@ public sealed partial class DecideStage
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(envelope);
-        if (Chain(run, top).Failed(out var broken, out var chain))
+        if (DelegationChain.From(run, top) is not { } chain)
         {
-            return broken;
+            return DecideChecks.DelegatorNotAllowed.Refuse(DelegationChain.Damaged(run));
         }
 
         foreach (var (agent, at) in chain)
@@ -50,9 +50,9 @@ public sealed partial class DecideStage
     /// </summary>
     private async Task<Result<ToolDecision>> WithinDelegatorsAsync(GrantFacts facts, ToolDecision own, RunRecord run, RequestDetails details, PolicyState state, CancellationToken cancellationToken)
     {
-        if (Chain(run, run.Depth - 1).Failed(out var broken, out var chain))
+        if (DelegationChain.From(run, run.Depth - 1) is not { } chain)
         {
-            return broken;
+            return DecideChecks.DelegatorNotAllowed.Refuse(DelegationChain.Damaged(run));
         }
 
         var decision = own.Decision;
@@ -62,7 +62,7 @@ public sealed partial class DecideStage
         {
             var theirs = Decide(facts with { Placement = at }, own.Tool, own.Scopes, details, state, facts.Binding.Kind, agent);
             var d = theirs.Decision;
-            delegators.Add($"{agent}: {d.RuleId ?? "no rule"} ({EffectName(d.Effect)})");
+            delegators.Add(DelegationChain.Describe(agent, d));
             var scopes = d.IsAllowed || d.RequiresApproval ? decision.GrantedScopes.Intersect(d.GrantedScopes, StringComparer.Ordinal).ToList() : [];
             if (scopes.Count == 0)
             {
@@ -85,33 +85,4 @@ public sealed partial class DecideStage
 
         return own with { Decision = decision, Delegators = delegators, ApprovalRequiredBy = approvalBy };
     }
-
-    /// <summary>
-    /// The agents of <paramref name="run"/>'s chain from depth <paramref name="top"/> up to the root, nearest first, each
-    /// placed in its own run (the lineage's id at that depth) with the chain as it stood there.
-    /// </summary>
-    private static Result<IReadOnlyList<(string Agent, Placement At)>> Chain(RunRecord run, int top)
-    {
-        var runs = run.Lineage.Split('/');
-        if (runs.Length != run.Depth + 1 || run.Actors.Count != run.Depth + 1)
-        {
-            // Recorded by the broker itself, so this is a damaged store; with no delegator to ask, nothing is allowed.
-            return DecideChecks.DelegatorNotAllowed.Refuse($"run '{run.Id}' records a delegation chain that does not match its depth, so its delegating agents cannot be asked");
-        }
-
-        var chain = new List<(string, Placement)>(top + 1);
-        for (var depth = top; depth >= 0; depth--)
-        {
-            chain.Add((run.Actors[depth], new Placement(run.Tenant, runs[depth], run.Actors.Take(depth + 1).ToList(), depth)));
-        }
-
-        return chain;
-    }
-
-    private static string EffectName(DecisionEffect effect) => effect switch
-    {
-        DecisionEffect.Allow => "allow",
-        DecisionEffect.RequireApproval => "require_approval",
-        _ => "deny",
-    };
 }

@@ -10,13 +10,18 @@ namespace Mandate.Core.Mcp;
 public interface IMcpCallPolicy
 {
     /// <summary>
-    /// Decides one <c>tools/call</c>. When the deciding rule requires approval, an approved approval bound to this
-    /// exact call (caller, server, tool and argument hash) is consumed and the call allowed; otherwise a pending
-    /// approval is recorded (or the pending one for the same call returned). Throws
-    /// <see cref="Storage.StoreUnavailableException"/> when an approval cannot be read or written.
+    /// Decides one <c>tools/call</c>, inside a child run for every agent up the delegation chain too. When the deciding
+    /// rule requires approval, an approved approval bound to this exact call (caller, server, tool and argument hash) is
+    /// consumed and the call allowed; otherwise a pending approval is recorded (or the pending one for the same call
+    /// returned). Throws <see cref="Storage.StoreUnavailableException"/> when an approval or a child run cannot be read
+    /// or written.
     /// </summary>
     Task<McpCallDecision> DecideAsync(IssuedToken caller, McpToolCall toolCall, CancellationToken cancellationToken);
 
-    /// <summary>Whether <c>tools/list</c> shows <paramref name="tool"/> of <paramref name="server"/> to the caller: some allow or approval rule names it for them.</summary>
-    bool MayList(IssuedToken caller, string server, string tool);
+    /// <summary>
+    /// Which tools of <paramref name="server"/> <c>tools/list</c> shows the caller: those some allow or approval rule names
+    /// for them and, inside a child run, for every agent up the delegation chain too. Throws
+    /// <see cref="Storage.StoreUnavailableException"/> when a child run cannot be read.
+    /// </summary>
+    Task<Func<string, bool>> ListFilterAsync(IssuedToken caller, string server, CancellationToken cancellationToken);
 }

@@ -34,7 +34,11 @@ internal sealed class McpCallApprovals
     public static bool IsToolCallApproval(Approval approval) =>
         approval.Id.StartsWith(IdPrefix + "_", StringComparison.Ordinal);
 
-    public async Task<McpCallDecision> DecideAsync(IssuedToken caller, McpToolCall call, McpArguments arguments, Decision decision, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The answer to a call whose <paramref name="decision"/> requires approval; <paramref name="requiredBy"/> is the agent
+    /// up the delegation chain whose rule that is (the approval and its record name it), null for the caller's own rule.
+    /// </summary>
+    public async Task<McpCallDecision> DecideAsync(IssuedToken caller, McpToolCall call, McpArguments arguments, Decision decision, string? requiredBy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var binding = ApprovalBinding.ToolCallHash(caller.Agent, caller.Run, call.Server, call.Tool, arguments.Hash, caller.Tenant, caller.User);
         var existing = await _approvals.FindApprovalByBindingAsync(binding, cancellationToken);
@@ -65,8 +69,14 @@ internal sealed class McpCallApprovals
                 };
         }
 
-        var approval = Create(caller, call, arguments, decision, binding, now);
-        if (await _approvals.TryInsertApprovalAsync(approval, [ApprovalAuditEvents.Requested(approval, _options.Node)], cancellationToken))
+        var approval = Create(caller, call, arguments, decision, requiredBy, binding, now);
+        var requested = ApprovalAuditEvents.Requested(approval, _options.Node);
+        if (requiredBy is not null)
+        {
+            requested = requested with { Evidence = new Dictionary<string, string>(requested.Evidence, StringComparer.Ordinal) { ["approval_required_by"] = requiredBy } };
+        }
+
+        if (await _approvals.TryInsertApprovalAsync(approval, [requested], cancellationToken))
         {
             return Pending(result, approval, now, decision);
         }
@@ -78,7 +88,7 @@ internal sealed class McpCallApprovals
             return Pending(result, first, now, decision);
         }
 
-        await _trail.CommitAsync(new StoreBatch(approval, ApprovalAuditEvents.Requested(approval, _options.Node)), cancellationToken);
+        await _trail.CommitAsync(new StoreBatch(approval, requested), cancellationToken);
         return Pending(result, approval, now, decision);
     }
 
@@ -101,7 +111,7 @@ internal sealed class McpCallApprovals
             + $"(`mandate approvals approve {approval.Id}`); retry the identical call once it is approved",
     };
 
-    private static Approval Create(IssuedToken caller, McpToolCall call, McpArguments arguments, Decision decision, string binding, DateTimeOffset now)
+    private static Approval Create(IssuedToken caller, McpToolCall call, McpArguments arguments, Decision decision, string? requiredBy, string binding, DateTimeOffset now)
     {
         var detail = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
@@ -126,7 +136,7 @@ internal sealed class McpCallApprovals
             Scope = caller.Scope,
             AuthorizationDetails = ApprovalBinding.CanonicalJson([detail]),
             BindingHash = binding,
-            BindingMessage = Message(caller, call, arguments, decision.RecordArguments),
+            BindingMessage = Message(caller, call, arguments, decision.RecordArguments, requiredBy is null ? null : $"rule '{decision.RuleId}' of delegating agent '{requiredBy}' requires this approval"),
             Rule = decision.RuleId ?? "",
             PolicyVersion = decision.PolicyVersion,
             DecisionId = Ids.New("dec", now),
@@ -136,11 +146,15 @@ internal sealed class McpCallApprovals
         };
     }
 
-    /// <summary>The line an approver reads; the arguments themselves only when the rule opted in (bounded length).</summary>
-    private static string Message(IssuedToken caller, McpToolCall call, McpArguments arguments, bool recordArguments)
+    /// <summary>
+    /// The line an approver reads: whose rule asks when it is a delegator's (before the arguments, which the length bound
+    /// may cut), and the arguments themselves only when the rule opted in (bounded length).
+    /// </summary>
+    private static string Message(IssuedToken caller, McpToolCall call, McpArguments arguments, bool recordArguments, string? requiredBy)
     {
         var who = caller.User is null ? "background work" : $"user '{caller.User}'";
-        var text = $"agent '{caller.Agent}' calls MCP tool '{call.Tool}' of '{call.Server}' in tenant '{caller.Tenant}' for {who} (arguments sha256 {arguments.Hash})";
+        var text = $"agent '{caller.Agent}' calls MCP tool '{call.Tool}' of '{call.Server}' in tenant '{caller.Tenant}' for {who} (arguments sha256 {arguments.Hash})"
+            + (requiredBy is null ? "" : $"; {requiredBy}");
         if (recordArguments)
         {
             text += ": " + string.Join(", ", arguments.Values.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={CelValues.Format(e.Value)}"));

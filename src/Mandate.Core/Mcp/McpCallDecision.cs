@@ -35,4 +35,16 @@ public sealed record McpCallDecision
 
     /// <summary>The deciding rule opted in to recording the arguments themselves in the audit record.</summary>
     public bool RecordArguments { get; init; }
+
+    /// <summary>
+    /// Inside a child run: the rule that decided the same call for each agent up the delegation chain, nearest first
+    /// (<c>agent: rule (effect)</c>); empty for a root run.
+    /// </summary>
+    public IReadOnlyList<string> Delegators { get; init; } = [];
+
+    /// <summary>The agent up the chain whose rule refused the call or made it wait for a human; null when the caller's own rule decided.</summary>
+    public string? Delegator { get; init; }
+
+    /// <summary>The run of <see cref="Delegator"/>.</summary>
+    public string? DelegatorRun { get; init; }
 }

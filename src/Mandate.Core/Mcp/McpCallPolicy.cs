@@ -2,6 +2,7 @@ using Mandate.Core.Approvals;
 using Mandate.Core.Configuration;
 using Mandate.Core.Introspection;
 using Mandate.Core.Policy;
+using Mandate.Core.Runs;
 using Mandate.Core.Storage;
 using Mandate.Policy;
 
@@ -10,19 +11,22 @@ namespace Mandate.Core.Mcp;
 /// <summary>
 /// Decides MCP <c>tools/call</c> requests at the gateway against the policy in force (one snapshot per call) and the
 /// caller's verified credential: agent, tenant, user, run and scopes. Rules with <c>mcp:</c> decide (see
-/// <see cref="McpCallEngine"/>); a require_approval decision becomes a human approval bound to this exact call.
+/// <see cref="McpCallEngine"/>), inside a child run for every agent up the delegation chain too (invariant 3); a
+/// require_approval decision becomes a human approval bound to this exact call.
 /// </summary>
 public sealed class McpCallPolicy : IMcpCallPolicy
 {
     private readonly PolicyProvider _policy;
     private readonly McpCallApprovals _approvals;
+    private readonly McpCallDelegators _delegators;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
 
-    public McpCallPolicy(PolicyProvider policy, IApprovalStore approvals, IUnitOfWork trail, MandateOptions options, TimeProvider time)
+    public McpCallPolicy(PolicyProvider policy, IApprovalStore approvals, IUnitOfWork trail, IRunStore runs, MandateOptions options, TimeProvider time)
     {
         _policy = policy;
         _approvals = new McpCallApprovals(approvals, trail, options);
+        _delegators = new McpCallDelegators(runs);
         _options = options;
         _time = time;
     }
@@ -46,8 +50,24 @@ public sealed class McpCallPolicy : IMcpCallPolicy
         }
 
         var now = _time.GetUtcNow();
-        var decision = McpCallEngine.Evaluate(policy, Input(caller, toolCall.Server, toolCall.Tool, now) with { Arguments = arguments.Values });
-        return decision.Effect switch
+        var input = Input(caller, toolCall.Server, toolCall.Tool, now) with { Arguments = arguments.Values };
+        var decision = McpCallEngine.Evaluate(policy, input);
+        McpCallDelegators.Outcome? chain = null;
+        // A root run (the common path) has no delegator to ask; a call the caller's own rule refuses needs none asked.
+        if (decision.Effect != DecisionEffect.Deny && McpCallDelegators.InChildRun(caller))
+        {
+            if (await _delegators.ChainAsync(caller, cancellationToken) is not { } agents)
+            {
+                return Refused(null, policy.Version, arguments, McpCallChecks.DelegatorNotAllowed,
+                    $"run '{caller.Run}' is not recorded with the delegation chain this credential carries, so its delegating agents cannot be asked and the call is refused");
+            }
+
+            chain = McpCallDelegators.Decide(policy, input, decision, agents);
+            decision = chain.Decision;
+        }
+
+        var by = chain?.DecidedBy;
+        var result = decision.Effect switch
         {
             DecisionEffect.Allow => new McpCallDecision
             {
@@ -58,25 +78,34 @@ public sealed class McpCallPolicy : IMcpCallPolicy
                 ArgumentsHash = arguments.Hash,
                 RecordArguments = decision.RecordArguments,
             },
-            DecisionEffect.RequireApproval => await _approvals.DecideAsync(caller, toolCall, arguments, decision, now, cancellationToken),
-            _ => new McpCallDecision
-            {
-                Verdict = McpCallVerdict.Denied,
-                Rule = decision.RuleId,
-                PolicyVersion = decision.PolicyVersion,
-                CheckId = decision.RuleId is null ? McpCallChecks.ToolNotAllowed : McpCallChecks.RuleDenied,
-                Description = decision.Remedy is null ? decision.Reason : $"{decision.Reason}. To fix: {decision.Remedy}",
-                ArgumentsHash = arguments.Hash,
-            },
+            DecisionEffect.RequireApproval => await _approvals.DecideAsync(caller, toolCall, arguments, decision, by?.Agent, now, cancellationToken),
+            _ when by is { } refuser => Refused(decision.RuleId, decision.PolicyVersion, arguments, McpCallChecks.DelegatorNotAllowed,
+                $"the delegating agent '{refuser.Agent}' of run '{refuser.Run}' may not make this call itself, so no agent it delegated to may: "
+                + Explain(decision)),
+            _ => Refused(decision.RuleId, decision.PolicyVersion, arguments, decision.RuleId is null ? McpCallChecks.ToolNotAllowed : McpCallChecks.RuleDenied, Explain(decision)),
         };
+        return chain is null ? result : result with { Delegators = chain.Delegators, Delegator = by?.Agent, DelegatorRun = by?.Run };
     }
 
-    public bool MayList(IssuedToken caller, string server, string tool)
+    public async Task<Func<string, bool>> ListFilterAsync(IssuedToken caller, string server, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentException.ThrowIfNullOrEmpty(server);
-        ArgumentException.ThrowIfNullOrEmpty(tool);
-        return McpCallEngine.MayList(_policy.Current, Input(caller, server, tool, _time.GetUtcNow()));
+        var policy = _policy.Current;
+        var own = Input(caller, server, "", _time.GetUtcNow());
+        if (!McpCallDelegators.InChildRun(caller))
+        {
+            return tool => McpCallEngine.MayList(policy, own with { Tool = tool });
+        }
+
+        // Invariant 3: a tool an agent up the chain may not call is not shown to its sub-agents either.
+        if (await _delegators.ChainAsync(caller, cancellationToken) is not { } chain)
+        {
+            return _ => false;
+        }
+
+        var callers = chain.Select(c => own with { Agent = c.Agent, RunId = c.At.Run }).Prepend(own).ToList();
+        return tool => callers.TrueForAll(c => McpCallEngine.MayList(policy, c with { Tool = tool }));
     }
 
     /// <summary>Approvals of MCP tool calls never yield a credential; the CIBA poll asks this.</summary>
@@ -85,6 +114,18 @@ public sealed class McpCallPolicy : IMcpCallPolicy
         ArgumentNullException.ThrowIfNull(approval);
         return McpCallApprovals.IsToolCallApproval(approval);
     }
+
+    private static McpCallDecision Refused(string? rule, string policyVersion, McpArguments arguments, string check, string description) => new()
+    {
+        Verdict = McpCallVerdict.Denied,
+        Rule = rule,
+        PolicyVersion = policyVersion,
+        CheckId = check,
+        Description = description,
+        ArgumentsHash = arguments.Hash,
+    };
+
+    private static string Explain(Decision decision) => decision.Remedy is null ? decision.Reason : $"{decision.Reason}. To fix: {decision.Remedy}";
 
     private McpCallInput Input(IssuedToken caller, string server, string tool, DateTimeOffset now) => new()
     {

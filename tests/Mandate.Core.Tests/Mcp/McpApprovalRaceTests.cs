@@ -18,7 +18,7 @@ public sealed class McpApprovalRaceTests
     {
         await using var f = await new McpFixture().MigrateAsync();
         var first = await f.DecideAsync(LargeRefund);
-        var otherNode = new McpCallPolicy(f.Provider, new LookupBeforeTheOtherNodeCommitted(f.Store), f.Store, f.Options, f.Clock);
+        var otherNode = new McpCallPolicy(f.Provider, new LookupBeforeTheOtherNodeCommitted(f.Store), f.Store, f.Store, f.Options, f.Clock);
 
         var second = await otherNode.DecideAsync(f.Caller, LargeRefund, CancellationToken.None);
 

@@ -115,14 +115,16 @@ public sealed class McpCallPolicyTests
     }
 
     [Fact]
-    public async Task MayList_ListsToolsSomeRuleNames_ForThisCaller()
+    public async Task ListFilter_ListsToolsSomeRuleNames_ForThisCaller()
     {
         await using var f = await new McpFixture().MigrateAsync();
+        var payments = await f.CallPolicy.ListFilterAsync(f.Caller, "payments-mcp", CancellationToken.None);
+        var crm = await f.CallPolicy.ListFilterAsync(f.Caller, "crm-mcp", CancellationToken.None);
 
-        Assert.True(f.CallPolicy.MayList(f.Caller, "payments-mcp", "refund"));
-        Assert.True(f.CallPolicy.MayList(f.Caller, "payments-mcp", "lookup_order"));
-        Assert.False(f.CallPolicy.MayList(f.Caller, "payments-mcp", "delete_customer"));
-        Assert.False(f.CallPolicy.MayList(f.Caller, "crm-mcp", "lookup_order"));
+        Assert.True(payments("refund"));
+        Assert.True(payments("lookup_order"));
+        Assert.False(payments("delete_customer"));
+        Assert.False(crm("lookup_order"));
     }
 
     [Fact]

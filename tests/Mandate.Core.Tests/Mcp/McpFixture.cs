@@ -65,7 +65,7 @@ internal sealed class McpFixture : IAsyncDisposable
         File.WriteAllText(path, Policy);
         Provider = PolicyProvider.Load(path, Clock);
         Options = new MandateOptions { TrustDomain = "acme.example", Node = "node-test", Environment = "prod" };
-        CallPolicy = new McpCallPolicy(Provider, Store, Store, Options, Clock);
+        CallPolicy = new McpCallPolicy(Provider, Store, Store, Store, Options, Clock);
         _keys = new SigningKeyRing(Store, new KeyEncryptionKey(new byte[32]), Options, Clock);
         Approvals = new ApprovalService(Store, Attest(), Provider, Options, Clock);
     }

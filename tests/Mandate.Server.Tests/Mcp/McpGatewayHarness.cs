@@ -45,12 +45,13 @@ public sealed class McpGatewayHarness : IAsyncDisposable
     /// Listen on the configured issuer's address, so a client that knows nothing but the gateway URL can follow the
     /// protected resource metadata to the broker (the default issuer is a fixed address nothing listens on).
     /// </param>
-    public static async Task<McpGatewayHarness> StartAsync(bool brokerAtIssuer = false)
+    /// <param name="policy">policy.yaml; <see cref="Policy"/> unless a test needs other rules.</param>
+    public static async Task<McpGatewayHarness> StartAsync(bool brokerAtIssuer = false, string policy = Policy)
     {
         var upstream = await UpstreamMcpServer.StartAsync();
         try
         {
-            var broker = await StartBrokerAsync(upstream, brokerAtIssuer);
+            var broker = await StartBrokerAsync(upstream, brokerAtIssuer, policy);
             var secret = "vault_key_" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
             using var admin = broker.Admin();
             await admin.SetSecretAsync(Vault, Encoding.UTF8.GetBytes(secret));
@@ -67,7 +68,7 @@ public sealed class McpGatewayHarness : IAsyncDisposable
     /// The proxy needs a port known before the configuration is written (the tools' resources name it); another
     /// listener may take a probed free port first, so a few ports are tried.
     /// </summary>
-    private static async Task<BrokerHarness> StartBrokerAsync(UpstreamMcpServer upstream, bool brokerAtIssuer)
+    private static async Task<BrokerHarness> StartBrokerAsync(UpstreamMcpServer upstream, bool brokerAtIssuer, string policy)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -82,7 +83,7 @@ public sealed class McpGatewayHarness : IAsyncDisposable
 
             try
             {
-                return await BrokerHarness.StartAsync(Policy, configuration: configuration, listenUrl: listen, proxyListenUrl: proxy.ToString().TrimEnd('/'));
+                return await BrokerHarness.StartAsync(policy, configuration: configuration, listenUrl: listen, proxyListenUrl: proxy.ToString().TrimEnd('/'));
             }
             catch (global::Mandate.Server.Hosting.ListenerInUseException) when (attempt < 5)
             {
@@ -122,6 +123,9 @@ public sealed class McpGatewayHarness : IAsyncDisposable
 
             """, StringComparison.Ordinal)
         .Replace("tools: [refunds, crm], max_lifetime: 3m", $"tools: [refunds, crm, {Payments}, {Vault}], max_lifetime: 3m", StringComparison.Ordinal)
+        // The orchestrator and the sub-agents may be handed the vaulted-key server in a delegation tree (its scopes name it alone).
+        .Replace("tools: [refunds, crm], max_delegation_depth: 2", $"tools: [refunds, crm, {Vault}], max_delegation_depth: 2", StringComparison.Ordinal)
+        .Replace("tenants: [acme], tools: [refunds] }", $"tenants: [acme], tools: [refunds, {Vault}] }}", StringComparison.Ordinal)
         + $"\nproxy: {{ listen: {proxy.ToString().TrimEnd('/')}, max_request_body: 64KiB, timeout: 30s }}\n";
 
     public const string Policy = TestBroker.Policy + """

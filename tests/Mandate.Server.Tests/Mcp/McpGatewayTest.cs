@@ -15,9 +15,12 @@ public abstract class McpGatewayTest : IAsyncLifetime
 
     protected HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The broker's policy.yaml.</summary>
+    protected virtual string Policy => McpGatewayHarness.Policy;
+
     public async Task InitializeAsync()
     {
-        Gateway = await McpGatewayHarness.StartAsync();
+        Gateway = await McpGatewayHarness.StartAsync(policy: Policy);
         // No cookie jar: the tests set and read Cookie and Set-Cookie themselves.
         Http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { Timeout = TimeSpan.FromSeconds(30) };
     }

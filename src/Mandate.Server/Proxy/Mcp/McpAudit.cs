@@ -6,8 +6,8 @@ namespace Mandate.Server.Proxy.Mcp;
 /// <summary>
 /// One <c>mcp_call</c> audit record per <c>tools/call</c> through the gateway: who (agent, run, tenant, user), which
 /// MCP server (the Mandate tool) and MCP tool, the arguments' SHA-256 (the arguments themselves only when the deciding
-/// rule sets <c>record_arguments</c>), the decision (outcome, rule, policy version, approval), the upstream status and
-/// the duration. Never a token or a secret.
+/// rule sets <c>record_arguments</c>), the decision (outcome, rule, policy version, approval; inside a child run, the rule
+/// of every agent up the chain), the upstream status and the duration. Never a token or a secret.
 /// </summary>
 internal sealed class McpAudit
 {
@@ -39,6 +39,14 @@ internal sealed class McpAudit
         Add(evidence, "upstream_status", call.Forwarded ? call.Status.ToString(CultureInfo.InvariantCulture) : null);
         Add(evidence, "upstream_jti", mcp.UpstreamJti);
         Add(evidence, "secret_version", call.SecretVersion?.ToString(CultureInfo.InvariantCulture));
+        if (d is { Delegators.Count: > 0 })
+        {
+            // Invariant 3, R6: inside a child run, which rule decided the call for each agent up the chain, and whose refused or asked a human.
+            evidence["delegator_rules"] = string.Join("; ", d.Delegators);
+            Add(evidence, d.CheckId == Core.Mcp.McpCallChecks.DelegatorNotAllowed ? "delegator" : "approval_required_by", d.Delegator);
+            Add(evidence, "delegator_run", d.DelegatorRun);
+        }
+
         if (d is { RecordArguments: true })
         {
             evidence["arguments"] = mcp.ArgumentsJson.Length <= MaxRecordedArguments ? mcp.ArgumentsJson : mcp.ArgumentsJson[..MaxRecordedArguments] + "…(cut)";

@@ -49,6 +49,13 @@ internal sealed class McpCallAuthorization
             ["rule"] = decision.Rule,
             ["policy_version"] = decision.PolicyVersion,
         };
+        if (decision.Delegator is { } delegator)
+        {
+            // Inside a child run: the agent up the chain whose rule refused the call or made it wait, and its run.
+            data[decision.CheckId == McpCallChecks.DelegatorNotAllowed ? "delegator" : "approval_required_by"] = delegator;
+            data["delegator_run"] = decision.DelegatorRun;
+        }
+
         switch (decision.Verdict)
         {
             case McpCallVerdict.Denied:

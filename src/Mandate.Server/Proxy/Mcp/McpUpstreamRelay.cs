@@ -114,7 +114,8 @@ internal sealed class McpUpstreamRelay
     {
         return method switch
         {
-            McpMethods.ToolsList => (contentType, body, ct) => McpToolsListFilter.FilterAsync(contentType, body, name => _policy.MayList(credential.Claims, tool.Name, name), limit, ct),
+            McpMethods.ToolsList => async (contentType, body, ct) =>
+                await McpToolsListFilter.FilterAsync(contentType, body, await _policy.ListFilterAsync(credential.Claims, tool.Name, ct), limit, ct),
             // Relayed through a filter (so without Content-Length), a JSON answer completes only after its mcp_call
             // record; an SSE answer's result event waits for the record (written once the upstream body has ended).
             McpMethods.ToolsCall => (contentType, upstreamBody, _) => Task.FromResult(McpToolsCallRelay.HoldResult(
