@@ -54,10 +54,7 @@ public sealed partial class DocCommandLineTests
 
     private static IEnumerable<(string Where, string Line)> CommandLines()
     {
-        var files = new[] { Path.Combine(DocLinkTests.Root, "README.md") }
-            .Concat(Directory.GetDirectories(Path.Combine(DocLinkTests.Root, "examples")).Select(d => Path.Combine(d, "README.md")).Where(File.Exists))
-            .Concat(Directory.GetFiles(Path.Combine(DocLinkTests.Root, "docs"), "*.md"));
-        foreach (var file in files)
+        foreach (var file in DocPages.All())
         {
             var where = Path.GetRelativePath(DocLinkTests.Root, file);
             var fenced = false;

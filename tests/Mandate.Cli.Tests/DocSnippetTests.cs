@@ -1,14 +1,15 @@
 using System.Text.RegularExpressions;
 using Mandate.Core.Configuration;
+using Mandate.Policy;
 using YamlDotNet.RepresentationModel;
 
-namespace Mandate.Core.Tests.Configuration;
+namespace Mandate.Cli.Tests;
 
 /// <summary>
-/// Every configuration snippet in the READMEs and docs/ loads as written once added to the quickstart's
-/// mandate.yaml, the way a reader adds it to theirs: a documented key the loader refuses is caught here.
+/// Every configuration and policy snippet of the READMEs and docs/ loads as written, the way a reader uses it: a
+/// configuration snippet added to the quickstart's mandate.yaml, rules added under <c>rules:</c>.
 /// </summary>
-public sealed partial class ConfigDocSnippetTests
+public sealed partial class DocSnippetTests
 {
     /// <summary>Top-level keys of mandate.yaml; a block whose keys are all among them is a configuration snippet.</summary>
     private static readonly HashSet<string> TopLevelKeys =
@@ -18,23 +19,16 @@ public sealed partial class ConfigDocSnippetTests
         "issuers", "tools", "agents", "proxy", "console", "telemetry",
     ];
 
-    public static TheoryData<string> Snippets()
-    {
-        var data = new TheoryData<string>();
-        foreach (var (where, _) in Blocks())
-        {
-            data.Add(where);
-        }
+    public static TheoryData<string> ConfigSnippets() => [.. ConfigBlocks().Select(b => b.Where)];
 
-        return data;
-    }
+    public static TheoryData<string> PolicySnippets() => [.. PolicyBlocks().Select(b => b.Where)];
 
     [Theory]
-    [MemberData(nameof(Snippets))]
-    public void Parse_QuickstartWithDocSnippet_IsValidConfiguration(string where)
+    [MemberData(nameof(ConfigSnippets))]
+    public void Parse_QuickstartWithDocConfigSnippet_IsValidConfiguration(string where)
     {
-        var snippet = Blocks().Single(b => b.Where == where).Yaml;
-        var quickstart = Path.Combine(Root(), "examples", "quickstart", "mandate.yaml");
+        var snippet = ConfigBlocks().Single(b => b.Where == where).Yaml;
+        var quickstart = Path.Combine(DocLinkTests.Root, "examples", "quickstart", "mandate.yaml");
         var merged = Merge(Load(File.ReadAllText(quickstart)), Load(snippet));
 
         var error = Record.Exception(() => ConfigLoader.Parse(Text(merged), quickstart));
@@ -45,6 +39,45 @@ public sealed partial class ConfigDocSnippetTests
             : [];
         Assert.True(error is null or MandateConfigException, $"{where}: {error}");
         Assert.True(problems.Count == 0, $"{where}:\n" + string.Join('\n', problems));
+    }
+
+    [Theory]
+    [MemberData(nameof(PolicySnippets))]
+    public void Parse_DocPolicySnippet_IsValidPolicy(string where)
+    {
+        var yaml = PolicyBlocks().Single(b => b.Where == where).Yaml;
+
+        var result = PolicyParser.Parse(yaml, where);
+
+        Assert.True(result.IsValid, $"{where}:\n" + string.Join('\n', result.Problems));
+    }
+
+    private static List<(string Where, string Yaml)> ConfigBlocks()
+    {
+        var blocks = DocPages.YamlBlocks().Where(b => TopKey().Matches(b.Yaml).Select(k => k.Groups["key"].Value).ToList() is { Count: > 0 } keys && keys.All(TopLevelKeys.Contains)).ToList();
+        Assert.NotEmpty(blocks);
+        return blocks;
+    }
+
+    /// <summary>The blocks that hold rules; rules given alone are put under <c>rules:</c>, as a reader adds them.</summary>
+    private static List<(string Where, string Yaml)> PolicyBlocks()
+    {
+        var blocks = new List<(string, string)>();
+        foreach (var (where, yaml) in DocPages.YamlBlocks())
+        {
+            var first = yaml.Split('\n').FirstOrDefault(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#')) ?? "";
+            if (first.StartsWith("rules:", StringComparison.Ordinal))
+            {
+                blocks.Add((where, yaml));
+            }
+            else if (first.TrimStart().StartsWith("- id:", StringComparison.Ordinal))
+            {
+                blocks.Add((where, "rules:\n" + yaml));
+            }
+        }
+
+        Assert.NotEmpty(blocks);
+        return blocks;
     }
 
     /// <summary>
@@ -100,49 +133,6 @@ public sealed partial class ConfigDocSnippetTests
         new YamlStream(new YamlDocument(node)).Save(writer, assignAnchors: false);
         return writer.ToString();
     }
-
-    /// <summary>The yaml blocks of the READMEs and docs/*.md whose top-level keys are all configuration keys, named by file and line.</summary>
-    private static List<(string Where, string Yaml)> Blocks()
-    {
-        var root = Root();
-        var blocks = new List<(string, string)>();
-        var files = new[] { Path.Combine(root, "README.md") }
-            .Concat(Directory.GetDirectories(Path.Combine(root, "examples")).Select(d => Path.Combine(d, "README.md")).Where(File.Exists))
-            .Concat(Directory.GetFiles(Path.Combine(root, "docs"), "*.md"))
-            .Order(StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            var text = File.ReadAllText(file).ReplaceLineEndings("\n");
-            foreach (Match m in YamlBlock().Matches(text))
-            {
-                var keys = TopKey().Matches(m.Groups["yaml"].Value).Select(k => k.Groups["key"].Value).ToList();
-                if (keys.Count > 0 && keys.All(TopLevelKeys.Contains))
-                {
-                    var line = text.AsSpan(0, m.Index).Count('\n') + 1;
-                    blocks.Add(($"{Path.GetRelativePath(root, file).Replace('\\', '/')}:{line}", m.Groups["yaml"].Value));
-                }
-            }
-        }
-
-        Assert.NotEmpty(blocks);
-        return blocks;
-    }
-
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Mandate.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no Mandate.slnx above {AppContext.BaseDirectory}: run the tests from the repository");
-    }
-
-    [GeneratedRegex(@"^```yaml\n(?<yaml>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
-    private static partial Regex YamlBlock();
 
     [GeneratedRegex(@"^(?<key>[a-z_0-9]+):", RegexOptions.Multiline)]
     private static partial Regex TopKey();
