@@ -84,12 +84,16 @@ internal static class CrashDrill
     }
 
     /// <summary>The jti of every issuance record, read as an operator would: <c>mandate audit query --kind issuance --json</c>.</summary>
-    public static async Task<HashSet<string>> IssuanceJtisAsync(string config)
+    public static async Task<HashSet<string>> IssuanceJtisAsync(string config) =>
+        (await AuditEventsAsync(config, "issuance")).Select(e => e.GetProperty("jti").GetString()!).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The events of every record of <paramref name="kind"/>: <c>mandate audit query --kind KIND --json</c>.</summary>
+    public static async Task<List<JsonElement>> AuditEventsAsync(string config, string kind)
     {
-        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--kind", "issuance", "--json", "--limit", "100000");
+        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--kind", kind, "--json", "--limit", "100000");
         Assert.True(exit == 0, output);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("event").GetProperty("jti").GetString()!)
-            .ToHashSet(StringComparer.Ordinal);
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("event").Clone())
+            .ToList();
     }
 }
