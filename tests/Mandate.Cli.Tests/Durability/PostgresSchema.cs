@@ -21,10 +21,17 @@ internal sealed class PostgresSchema : IAsyncDisposable
     public static IReadOnlyDictionary<string, string> Kek() =>
         new Dictionary<string, string> { ["MANDATE_KEK"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
 
+    /// <summary>A connection whose search path is this schema.</summary>
+    public async Task<NpgsqlConnection> OpenAsync()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestPostgresServer.ConnectionString) { SearchPath = _name, Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await using var connection = new NpgsqlConnection(TestPostgresServer.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{_name}\" CASCADE", connection);
         await drop.ExecuteNonQueryAsync();
     }
