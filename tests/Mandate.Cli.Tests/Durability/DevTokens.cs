@@ -21,14 +21,15 @@ internal sealed class DevTokens : IDisposable
         _workloads = DevIssuer.Ensure(_options.Issuers.Single(i => i.Name == "workloads"), _options.DataDirectory);
     }
 
-    /// <summary>A user token of tenant <c>acme</c>.</summary>
-    public string User(string user) => Sign(_users, user, new Dictionary<string, object> { [_users.Options.TenantClaim] = "acme" });
+    /// <summary>A user token of tenant <c>acme</c>, issued now or at <paramref name="issuedAt"/> (valid until 10 minutes from now).</summary>
+    public string User(string user, DateTimeOffset? issuedAt = null) =>
+        Sign(_users, user, new Dictionary<string, object> { [_users.Options.TenantClaim] = "acme" }, issuedAt ?? DateTimeOffset.UtcNow);
 
     /// <summary>A workload token (JWT-SVID style) for <paramref name="spiffeId"/>.</summary>
-    public string Workload(string spiffeId) => Sign(_workloads, spiffeId, null);
+    public string Workload(string spiffeId) => Sign(_workloads, spiffeId, null, DateTimeOffset.UtcNow);
 
-    private string Sign(DevIssuer issuer, string subject, Dictionary<string, object>? claims) =>
-        issuer.CreateToken(subject, issuer.Options.Audience ?? _options.Issuer, TimeSpan.FromMinutes(10), claims, DateTimeOffset.UtcNow);
+    private string Sign(DevIssuer issuer, string subject, Dictionary<string, object>? claims, DateTimeOffset issuedAt) =>
+        issuer.CreateToken(subject, issuer.Options.Audience ?? _options.Issuer, DateTimeOffset.UtcNow.AddMinutes(10) - issuedAt, claims, issuedAt);
 
     public void Dispose()
     {
