@@ -9,6 +9,9 @@ internal sealed class PostgresSchema : IAsyncDisposable
 {
     private readonly string _name = "mk" + Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant();
 
+    /// <summary>The schema's name (lower-case letters and digits: no quoting needed).</summary>
+    public string Name => _name;
+
     /// <summary>The top-level <c>store:</c> and <c>postgres:</c> blocks for <see cref="DurabilityConfig.Write"/>.</summary>
     public string Store => $"""
         store: postgres
