@@ -21,7 +21,16 @@ internal static class CrashDrill
         var statuses = new ConcurrentBag<HttpStatusCode>();
         using (var broker = await BrokerProcess.StartAsync(config, Bound, environment))
         {
-            await LoadUntilKilledAsync(broker, client, received, statuses);
+            await LoadUntilKilledAsync(broker, client, answer =>
+            {
+                if (answer.Jti is not null)
+                {
+                    received.TryAdd(answer.Jti, 0);
+                }
+
+                statuses.Add(answer.Status);
+                return received.Count >= ReceivedBeforeKill;
+            });
         }
 
         // Only 200 before the kill; a 500 (or any other answer) would be a defect of its own.
@@ -47,8 +56,11 @@ internal static class CrashDrill
         Assert.True(exit == 0, output);
     }
 
-    /// <summary>Concurrent clients exchange until <see cref="ReceivedBeforeKill"/> credentials arrived, then the broker is killed mid-load.</summary>
-    private static async Task LoadUntilKilledAsync(BrokerProcess broker, ExchangeClient client, ConcurrentDictionary<string, byte> received, ConcurrentBag<HttpStatusCode> statuses)
+    /// <summary>
+    /// Concurrent clients exchange, each answer handed to <paramref name="answered"/>, until it says to kill; then the
+    /// broker is killed with the other clients' requests in flight.
+    /// </summary>
+    public static async Task LoadUntilKilledAsync(BrokerProcess broker, ExchangeClient client, Func<(HttpStatusCode Status, string? Jti, string Body), bool> answered)
     {
         using var stop = new CancellationTokenSource(Bound);
         using var http = new HttpClient { Timeout = Bound };
@@ -57,24 +69,18 @@ internal static class CrashDrill
         {
             while (!stop.IsCancellationRequested)
             {
+                bool kill;
                 try
                 {
-                    var (status, jti, _) = await client.ExchangeAsync(http, broker.Address, stop.Token);
-                    if (jti is not null)
-                    {
-                        received.TryAdd(jti, 0);
-                    }
-
-                    statuses.Add(status);
+                    kill = answered(await client.ExchangeAsync(http, broker.Address, stop.Token));
                 }
                 catch (HttpRequestException) when (Volatile.Read(ref killed) == 1)
                 {
                     return;
                 }
 
-                if (received.Count >= ReceivedBeforeKill && Interlocked.Exchange(ref killed, 1) == 0)
+                if (kill && Interlocked.Exchange(ref killed, 1) == 0)
                 {
-                    // Killed while the other clients' requests are in flight.
                     await broker.KillHardAsync();
                 }
             }
@@ -84,12 +90,16 @@ internal static class CrashDrill
     }
 
     /// <summary>The jti of every issuance record, read as an operator would: <c>mandate audit query --kind issuance --json</c>.</summary>
-    public static async Task<HashSet<string>> IssuanceJtisAsync(string config)
+    public static async Task<HashSet<string>> IssuanceJtisAsync(string config) =>
+        (await AuditEventsAsync(config, "issuance")).Select(e => e.GetProperty("jti").GetString()!).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The events of every record of <paramref name="kind"/>: <c>mandate audit query --kind KIND --json</c>.</summary>
+    public static async Task<List<JsonElement>> AuditEventsAsync(string config, string kind)
     {
-        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--kind", "issuance", "--json", "--limit", "100000");
+        var (exit, output) = await CliRunner.RunAsync("audit", "query", "-c", config, "--kind", kind, "--json", "--limit", "100000");
         Assert.True(exit == 0, output);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("event").GetProperty("jti").GetString()!)
-            .ToHashSet(StringComparer.Ordinal);
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("event").Clone())
+            .ToList();
     }
 }

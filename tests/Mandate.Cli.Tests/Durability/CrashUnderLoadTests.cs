@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using Mandate.Testing;
-using Npgsql;
 
 namespace Mandate.Cli.Tests.Durability;
 
@@ -21,25 +19,9 @@ public sealed class CrashUnderLoadTests
     [PostgresFact]
     public async Task Invariant2_PostgresBrokerKilledUnderLoad_EveryReceivedCredentialHasItsIssuanceRecord()
     {
-        var schema = "mk" + Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant();
+        await using var schema = new PostgresSchema();
         using var dir = new TempFolder();
-        var store = $"""
-            store: postgres
-            postgres:
-              connection_string_env: MANDATE_TEST_PG
-              schema: {schema}
-            """;
-        try
-        {
-            var kek = new Dictionary<string, string> { ["MANDATE_KEK"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) };
-            await CrashDrill.RunAsync(DurabilityConfig.Write(dir, store), kek);
-        }
-        finally
-        {
-            await using var connection = new NpgsqlConnection(TestPostgresServer.ConnectionString);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
+
+        await CrashDrill.RunAsync(DurabilityConfig.Write(dir, schema.Store), PostgresSchema.Kek());
     }
 }

@@ -5,6 +5,9 @@ internal static class DurabilityConfig
 {
     public const string Agent = "spiffe://acme.example/agents/a";
 
+    /// <summary>The CRM's own workload identity, which may introspect its credentials.</summary>
+    public const string Tool = "spiffe://acme.example/tools/crm";
+
     /// <summary>Writes the configuration; <paramref name="store"/> is an extra top-level <c>store:</c> block, or null for SQLite.</summary>
     public static string Write(TempFolder dir, string? store = null)
     {
@@ -27,7 +30,7 @@ internal static class DurabilityConfig
               - { name: workloads, kind: workload, issuer: https://spire.acme.example, jwks_file: data/workloads.jwks.json, dev_signer: true }
               - { name: idp, kind: user, issuer: https://idp.acme.example, jwks_file: data/idp.jwks.json, tenant_claim: tenant, dev_signer: true }
             tools:
-              - { name: crm, resource: https://crm.acme.example, scopes: [crm:read] }
+              - { name: crm, resource: https://crm.acme.example, scopes: [crm:read], workloads: [{{Tool}}] }
             agents:
               - { id: {{Agent}}, tenants: [acme], tools: [crm] }
             """);

@@ -69,7 +69,7 @@ internal sealed class SmallDisk : IDisposable
         }
     });
 
-    private static void Run(string command, params string[] args)
+    internal static void Run(string command, params string[] args)
     {
         var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
