@@ -35,6 +35,24 @@ public sealed class DevTokenTests
         Assert.Contains("workloads", output);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----\n")]
+    public async Task DevToken_IssuersKeyFileDamaged_ExitsTwoWithOneLineNamingTheFile(string damaged)
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        Assert.Equal(0, (await CliRunner.RunAsync("dev", "token", "-c", config, "--issuer", "workloads", "--sub", "spiffe://acme.example/agents/a")).ExitCode);
+        var keyFile = Path.Combine(dir.Path, "data", "dev-issuers", "workloads.key.pem");
+        File.WriteAllText(keyFile, damaged);
+
+        var (exit, output) = await CliRunner.RunAsync("dev", "token", "-c", config, "--issuer", "workloads", "--sub", "spiffe://acme.example/agents/a");
+
+        Assert.Equal(2, exit);
+        Assert.Contains(keyFile, output);
+        Assert.DoesNotContain("   at ", output); // one line, never a stack trace
+    }
+
     [Fact]
     public async Task DevToken_BadTtl_ExitsTwo()
     {

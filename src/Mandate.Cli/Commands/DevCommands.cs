@@ -68,8 +68,22 @@ internal static class DevCommands
                 extra[pair[..eq]] = pair[(eq + 1)..];
             }
 
-            using var dev = DevIssuer.Ensure(issuerOptions, options.DataDirectory);
-            Output.Plain(dev.CreateToken(parse.GetValue(subject)!, parse.GetValue(audience) ?? issuerOptions.Audience ?? options.Issuer, lifetime, extra, now));
+            DevIssuer dev;
+            try
+            {
+                dev = DevIssuer.Ensure(issuerOptions, options.DataDirectory);
+            }
+            catch (MandateConfigException e)
+            {
+                CommonOptions.Report(e);
+                return ExitCodes.Usage;
+            }
+
+            using (dev)
+            {
+                Output.Plain(dev.CreateToken(parse.GetValue(subject)!, parse.GetValue(audience) ?? issuerOptions.Audience ?? options.Issuer, lifetime, extra, now));
+            }
+
             return ExitCodes.Ok;
         });
         return new Command("dev", "Development helpers (test identities for the quickstart and your own experiments)") { token };

@@ -39,7 +39,14 @@ public sealed class DevIssuer : IDisposable
         var key = ECDsa.Create();
         if (File.Exists(keyPath))
         {
-            key.ImportFromPem(File.ReadAllText(keyPath));
+            try
+            {
+                key.ImportFromPem(File.ReadAllText(keyPath));
+            }
+            catch (Exception e) when (e is ArgumentException or CryptographicException)
+            {
+                throw new MandateConfigException($"development issuer '{issuer.Name}': its key file {keyPath} holds no EC private key in PEM ({e.Message}); delete the file and a new key is made at the next start (tokens signed with the old one stop verifying)");
+            }
         }
         else
         {

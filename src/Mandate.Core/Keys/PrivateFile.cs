@@ -68,17 +68,41 @@ public static class PrivateFile
         }
     }
 
+    /// <summary>
+    /// Creates <paramref name="path"/> (0600) holding <paramref name="contents"/>, durably: the text goes to a temporary
+    /// file flushed to disk, which is then renamed into place and its folder flushed. A crash leaves no file or the whole
+    /// one, never an empty one, and the caller may rely on the file once this returns (keys are sealed under a
+    /// key-encryption key written here; losing it would lose them all). Throws <see cref="IOException"/> when
+    /// <paramref name="path"/> already exists.
+    /// </summary>
     public static void WriteAllText(string path, string contents)
     {
-        CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        CreateDirectory(folder);
+        var temporary = full + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = OwnerOnlyFile;
         }
 
-        using var stream = new FileStream(path, options);
-        using var writer = new StreamWriter(stream);
-        writer.Write(contents);
+        using (var stream = new FileStream(temporary, options))
+        {
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(contents));
+            stream.Flush(flushToDisk: true);
+        }
+
+        try
+        {
+            File.Move(temporary, full, overwrite: false);
+        }
+        catch (IOException)
+        {
+            File.Delete(temporary);
+            throw;
+        }
+
+        FolderSync.Flush(folder);
     }
 }

@@ -15,9 +15,9 @@ public sealed class ReadOnlyDataDirectoryTests
     }
 
     // A fresh broker's first start generates the key-encryption key file (keys.kek_file) and commits its signing key,
-    // sealed under it, with fsync. An error (or power cut) before the journal's next commit keeps the sealed key and
-    // loses the file: the broker cannot start again, or starts under a new key that opens none of the stored keys.
-    [ErroredDiskFact(Skip = "defect in src/Mandate.Core/Keys: KeyEncryptionKey.Load writes a generated kek file through PrivateFile.WriteAllText without fsync of the file or its folder, so a crash soon after the first start loses the key every stored key is sealed under")]
+    // sealed under it, with fsync. An error (or power cut) before the journal's next commit must not keep the sealed key
+    // and lose the file: the broker could not start again, or would start under a new key that opens none of them.
+    [ErroredDiskFact]
     public async Task Invariant2_DataDirectoryFailsRightAfterTheFirstStart_KeyEncryptionKeyFileSurvives()
     {
         await RunAsync(syncedAfterStart: false);
