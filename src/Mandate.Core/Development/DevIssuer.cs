@@ -83,7 +83,11 @@ public sealed class DevIssuer : IDisposable
         {
             Claims = payload,
             TokenType = "JWT",
-            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = _kid }, SecurityAlgorithms.EcdsaSha256),
+            // Not from the process-wide signer cache, keyed by kid: the same key file opened again after a Dispose
+            // (tests, a host that signs in-process twice) would get a signer over the disposed key.
+            SigningCredentials = new SigningCredentials(
+                new ECDsaSecurityKey(_key) { KeyId = _kid, CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false } },
+                SecurityAlgorithms.EcdsaSha256),
         });
     }
 

@@ -70,6 +70,25 @@ public sealed class JwtAttestorTests
     }
 
     [Fact]
+    public async Task AttestWorkload_DevIssuerOpenedAgainInTheSameProcess_SignsTokensThatAreAccepted()
+    {
+        using var env = new AttestorEnvironment();
+        using var data = new TempDirectory();
+        var options = env.WorkloadOptions with { DevSigner = true, JwksFile = data.File("dev-issuers", "workloads.jwks.json") };
+        var attestor = new JwtAttestor([new TrustedIssuer(options, new FileJwksSource(options.JwksFile), Audience)], env.Clock);
+        using (var first = DevIssuer.Ensure(options, data.Path))
+        {
+            _ = first.CreateToken(Agent, Audience, TimeSpan.FromMinutes(5), null, env.Now);
+        }
+
+        // The same key file, the same kid: a signer cached for the first, disposed key must not be reused.
+        using var again = DevIssuer.Ensure(options, data.Path);
+        var result = await attestor.AttestWorkloadAsync(again.CreateToken(Agent, Audience, TimeSpan.FromMinutes(5), null, env.Now), Parameter, CancellationToken.None);
+
+        Assert.Null(result.Failure);
+    }
+
+    [Fact]
     public async Task AttestWorkload_UntrustedIssuer_IsRefused()
     {
         using var env = new AttestorEnvironment();
