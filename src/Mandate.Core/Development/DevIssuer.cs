@@ -43,9 +43,13 @@ public sealed class DevIssuer : IDisposable
             {
                 key.ImportFromPem(File.ReadAllText(keyPath));
             }
-            catch (Exception e) when (e is ArgumentException or CryptographicException)
+            catch (ArgumentException e)
             {
-                throw new MandateConfigException($"development issuer '{issuer.Name}': its key file {keyPath} holds no EC private key in PEM ({e.Message}); delete the file and a new key is made at the next start (tokens signed with the old one stop verifying)");
+                throw Damaged(issuer, keyPath, e);
+            }
+            catch (CryptographicException e)
+            {
+                throw Damaged(issuer, keyPath, e);
             }
         }
         else
@@ -92,4 +96,7 @@ public sealed class DevIssuer : IDisposable
     }
 
     public void Dispose() => _key.Dispose();
+
+    private static MandateConfigException Damaged(TrustedIssuerOptions issuer, string keyPath, Exception e) =>
+        new($"development issuer '{issuer.Name}': its key file {keyPath} holds no EC private key in PEM ({e.Message}); delete the file and a new key is made at the next start (tokens signed with the old one stop verifying)");
 }
