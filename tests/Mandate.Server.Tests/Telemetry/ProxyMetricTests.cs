@@ -51,6 +51,19 @@ public sealed class ProxyMetricTests : TelemetryTest, IAsyncLifetime
     }
 
     [Fact]
+    public async Task ProxyCall_ToAPathLikeTheTokenEndpoint_IsAProxyCallNotAnExchange()
+    {
+        // A call on the proxy listener is never a token request, whatever its path: counted once, as a proxy call.
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Broker.App.ProxyListener.Address!, "oauth2/token"));
+        using var http = new HttpClient();
+        using var refused = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.NotEmpty(Eventually(() => Points("mandate.proxy_calls").Where(p => Tag(p, SpanAttributes.Outcome) == "refused").ToList()));
+        Assert.Empty(Points("mandate.exchanges"));
+    }
+
+    [Fact]
     public async Task DpopReplays_AtTheProxy_CountedByWhere()
     {
         using var key = new DpopProofs();
