@@ -152,6 +152,7 @@ public static class MandateServer
         {
             app.UseMandateSpans();
             _ = app.Services.GetRequiredService<Telemetry.TelemetryGauges>();
+            _ = app.Services.GetRequiredService<Telemetry.KeyAndPolicyGauges>();
         }
         else
         {

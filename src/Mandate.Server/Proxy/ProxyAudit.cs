@@ -78,6 +78,7 @@ internal sealed partial class ProxyAudit
     /// </summary>
     internal async Task CommitAsync(AuditEvent record, ProxyCall call)
     {
+        Telemetry.RequestMetrics.CountCall(record);
         try
         {
             await _trail.CommitAsync(new StoreBatch(record), CancellationToken.None);

@@ -99,7 +99,7 @@ internal sealed class ProxyCredentialResolver
         // RFC 9449 §4.3 step 9: htu is the URL the agent called. An MCP tool's resource is the URL agents reach the gateway
         // at (RFC 9728 §3.1); a plain call's is proxy.public_origin when set, so a Host the agent chose cannot stand in for it.
         var publicOrigin = tool.Mcp is null ? _publicOrigin : Uri.TryCreate(tool.Resource, UriKind.Absolute, out var resource) ? resource : null;
-        if (await _senderConstraint.CheckAsync(request, token, presentedAsDpop, publicOrigin, cancellationToken) is { } notHolder)
+        if (await _senderConstraint.CheckAsync(request, token, presentedAsDpop, publicOrigin, cancellationToken, mcp: tool.Mcp is not null) is { } notHolder)
         {
             return (null, notHolder);
         }

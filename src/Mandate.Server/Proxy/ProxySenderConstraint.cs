@@ -40,9 +40,10 @@ internal sealed class ProxySenderConstraint
     /// with it and the request's path, never with the <c>Host</c> the request arrived with; null: the request as it arrived.
     /// </param>
     /// <param name="cancellationToken">The call's abort.</param>
-    public async Task<ProxyRefusal?> CheckAsync(HttpRequest request, string token, bool presentedAsDpop, Uri? publicOrigin, CancellationToken cancellationToken)
+    /// <param name="mcp">Whether the call is to an MCP tool (where a replayed proof is counted).</param>
+    public async Task<ProxyRefusal?> CheckAsync(HttpRequest request, string token, bool presentedAsDpop, Uri? publicOrigin, CancellationToken cancellationToken, bool mcp = false)
     {
-        var (reason, proofError, dpopBound) = await ReasonAsync(request, token, presentedAsDpop, publicOrigin, cancellationToken);
+        var (reason, proofError, dpopBound) = await ReasonAsync(request, token, presentedAsDpop, publicOrigin, mcp, cancellationToken);
         if (reason is null)
         {
             return null;
@@ -53,7 +54,7 @@ internal sealed class ProxySenderConstraint
             : ProxyRefusal.InvalidToken(ProxyChecks.NotHolder, reason) with { DpopAlgorithms = presentedAsDpop || dpopBound ? _algorithms : null };
     }
 
-    private async Task<(string? Reason, bool ProofError, bool DpopBound)> ReasonAsync(HttpRequest request, string token, bool presentedAsDpop, Uri? publicOrigin, CancellationToken cancellationToken)
+    private async Task<(string? Reason, bool ProofError, bool DpopBound)> ReasonAsync(HttpRequest request, string token, bool presentedAsDpop, Uri? publicOrigin, bool mcp, CancellationToken cancellationToken)
     {
         var jwt = new JsonWebToken(token);
         var cnf = ConfirmationClaim.FromToken(jwt);
@@ -99,6 +100,7 @@ internal sealed class ProxySenderConstraint
         var result = await _dpop.ValidateAsync(new DpopProofRequest(proofs[0]!, request.Method, uri) { AccessToken = token }, cancellationToken);
         if (!result.IsValid)
         {
+            Telemetry.RequestMetrics.CountDpopReplay(result.CheckId, mcp ? Telemetry.RequestMetrics.AtMcp : Telemetry.RequestMetrics.AtProxy);
             return (result.FailureReason ?? "the DPoP proof is invalid", true, true);
         }
 

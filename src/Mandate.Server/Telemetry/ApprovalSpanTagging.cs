@@ -22,11 +22,18 @@ internal sealed class ApprovalSpanTagging : IApprovalStore
         return _inner.TryInsertApprovalAsync(approval, auditEvents, cancellationToken);
     }
 
-    public Task<bool> TryTransitionApprovalAsync(ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
+    public async Task<bool> TryTransitionApprovalAsync(ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(auditEvents);
         MandateSpan.DescribeOnRecording(auditEvents);
-        return _inner.TryTransitionApprovalAsync(transition, auditEvents, cancellationToken);
+        var changed = await _inner.TryTransitionApprovalAsync(transition, auditEvents, cancellationToken);
+        if (changed)
+        {
+            // Counted once the decision is durable: a transition that lost a race decided nothing.
+            RequestMetrics.CountDecided(auditEvents);
+        }
+
+        return changed;
     }
 
     public Task<Approval?> GetApprovalAsync(string id, CancellationToken cancellationToken) => _inner.GetApprovalAsync(id, cancellationToken);

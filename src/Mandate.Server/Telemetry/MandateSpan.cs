@@ -74,7 +74,7 @@ public static class MandateSpan
 
     /// <summary>
     /// Marks the request as refused by <paramref name="checkId"/> with <paramref name="error"/>: on the span (error
-    /// status) and for the exchange counter. Called where OAuth errors and Problem Details are written.
+    /// status) and for the request counters. Called where OAuth errors and Problem Details are written.
     /// </summary>
     public static void Refuse(HttpContext http, string? error, string? checkId)
     {

@@ -98,9 +98,21 @@ public static class MandateSpans
             RequestDuration.Record(seconds, new KeyValuePair<string, object?>(SpanAttributes.Endpoint, name), new KeyValuePair<string, object?>("http.response.status_code", status));
         }
 
-        if (Exchanges.Enabled && http.Request.Path.Equals(TokenEndpoint.Path, StringComparison.Ordinal))
+        if (name == MandateSpan.Exchange)
         {
-            Exchanges.Add(1, new KeyValuePair<string, object?>(SpanAttributes.Outcome, status is >= 200 and < 300 ? "issued" : "refused"), new KeyValuePair<string, object?>(SpanAttributes.CheckId, request.CheckId ?? ""));
+            if (Exchanges.Enabled)
+            {
+                Exchanges.Add(1, new KeyValuePair<string, object?>(SpanAttributes.Outcome, status is >= 200 and < 300 ? "issued" : "refused"), new KeyValuePair<string, object?>(SpanAttributes.CheckId, request.CheckId ?? ""));
+            }
+
+            if (request.CheckId is not null)
+            {
+                RequestMetrics.CountDpopReplay(request.CheckId, RequestMetrics.AtTokenEndpoint);
+            }
+        }
+        else
+        {
+            RequestMetrics.CountAnswered(name, request, status);
         }
 
         request.Span?.SetTag("http.response.status_code", status);

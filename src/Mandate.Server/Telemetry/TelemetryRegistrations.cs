@@ -14,7 +14,8 @@ namespace Mandate.Server.Telemetry;
 
 /// <summary>
 /// Wires the OpenTelemetry SDK when telemetry is on (<c>telemetry.otlp_endpoint</c>, or a host that adds its own
-/// exporters): the Mandate source and meter, ASP.NET Core and HttpClient spans, parent-based sampling, OTLP export.
+/// exporters): the Mandate source and meter, ASP.NET Core and HttpClient spans, ASP.NET Core's and Kestrel's meters,
+/// parent-based sampling, OTLP export.
 /// When off nothing is registered, so no span is ever started.
 /// </summary>
 internal static class TelemetryRegistrations
@@ -46,12 +47,16 @@ internal static class TelemetryRegistrations
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(MandateTelemetry.Name);
+                // The host's own request and connection metrics; http.route is the endpoint's template (never a raw path).
+                metrics.AddMeter("Microsoft.AspNetCore.Hosting");
+                metrics.AddMeter("Microsoft.AspNetCore.Server.Kestrel");
                 if (telemetry.Enabled)
                 {
                     metrics.AddOtlpExporter(o => Configure(o, telemetry, headers, "v1/metrics"));
                 }
             });
         host.ConfigureTelemetry?.Invoke(builder);
+        services.AddSingleton<KeyAndPolicyGauges>();
         services.AddSingleton<TelemetryGauges>();
     }
 

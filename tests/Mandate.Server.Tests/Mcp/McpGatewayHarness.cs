@@ -46,12 +46,13 @@ public sealed class McpGatewayHarness : IAsyncDisposable
     /// protected resource metadata to the broker (the default issuer is a fixed address nothing listens on).
     /// </param>
     /// <param name="policy">policy.yaml; <see cref="Policy"/> unless a test needs other rules.</param>
-    public static async Task<McpGatewayHarness> StartAsync(bool brokerAtIssuer = false, string policy = Policy)
+    /// <param name="telemetry">Turns telemetry on with these exporters.</param>
+    public static async Task<McpGatewayHarness> StartAsync(bool brokerAtIssuer = false, string policy = Policy, Action<OpenTelemetry.IOpenTelemetryBuilder>? telemetry = null)
     {
         var upstream = await UpstreamMcpServer.StartAsync();
         try
         {
-            var broker = await StartBrokerAsync(upstream, brokerAtIssuer, policy);
+            var broker = await StartBrokerAsync(upstream, brokerAtIssuer, policy, telemetry);
             var secret = "vault_key_" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
             using var admin = broker.Admin();
             await admin.SetSecretAsync(Vault, Encoding.UTF8.GetBytes(secret));
@@ -68,7 +69,7 @@ public sealed class McpGatewayHarness : IAsyncDisposable
     /// The proxy needs a port known before the configuration is written (the tools' resources name it); another
     /// listener may take a probed free port first, so a few ports are tried.
     /// </summary>
-    private static async Task<BrokerHarness> StartBrokerAsync(UpstreamMcpServer upstream, bool brokerAtIssuer, string policy)
+    private static async Task<BrokerHarness> StartBrokerAsync(UpstreamMcpServer upstream, bool brokerAtIssuer, string policy, Action<OpenTelemetry.IOpenTelemetryBuilder>? telemetry)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -83,7 +84,7 @@ public sealed class McpGatewayHarness : IAsyncDisposable
 
             try
             {
-                return await BrokerHarness.StartAsync(policy, configuration: configuration, listenUrl: listen, proxyListenUrl: proxy.ToString().TrimEnd('/'));
+                return await BrokerHarness.StartAsync(policy, configuration: configuration, listenUrl: listen, proxyListenUrl: proxy.ToString().TrimEnd('/'), telemetry: telemetry);
             }
             catch (global::Mandate.Server.Hosting.ListenerInUseException) when (attempt < 5)
             {

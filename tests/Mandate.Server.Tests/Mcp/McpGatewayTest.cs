@@ -47,7 +47,7 @@ public abstract class McpGatewayTest : IAsyncLifetime
     }
 
     /// <summary>A 2026-07-28 JSON-RPC request body (with the protocol version in <c>_meta</c>).</summary>
-    protected static string Request(string method, string? name = null, string arguments = "{}", int id = 1)
+    protected internal static string Request(string method, string? name = null, string arguments = "{}", int id = 1)
     {
         var nameMember = name is null ? "" : $"\"name\":{JsonSerializer.Serialize(name)},\"arguments\":{arguments},";
         var meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"" + Modern + "\",\"io.modelcontextprotocol/clientInfo\":{\"name\":\"raw\",\"version\":\"1\"},\"io.modelcontextprotocol/clientCapabilities\":{}}";
@@ -77,7 +77,7 @@ public abstract class McpGatewayTest : IAsyncLifetime
     }
 
     /// <summary>The headers a 2026-07-28 client sends for <paramref name="body"/>.</summary>
-    protected static Dictionary<string, string?> ModernHeaders(string body)
+    protected internal static Dictionary<string, string?> ModernHeaders(string body)
     {
         using var json = JsonDocument.Parse(body);
         var root = json.RootElement;

@@ -38,6 +38,7 @@ public sealed partial class TelemetryDocsTests : TelemetryTest
     public async Task Metrics_EveryDocumentedInstrumentExistsWithItsKindAndUnit()
     {
         Expect.Issued(await Broker.ExchangeAsync(Broker.RefundRequest()));
+        await Broker.IntrospectAsync("not-a-credential", Broker.Svid(TestBroker.RefundsWorkload));
         var published = new Dictionary<string, Instrument>();
         using (var listener = new MeterListener())
         {

@@ -20,10 +20,12 @@ public abstract class TelemetryTest : IAsyncLifetime
 
     protected virtual string Configuration => TestBroker.Configuration;
 
-    public async Task InitializeAsync() =>
-        Broker = await BrokerHarness.StartAsync(Policy, configuration: Configuration, telemetry: Exporters);
+    public async Task InitializeAsync() => Broker = await StartBrokerAsync();
 
-    public async Task DisposeAsync() => await Broker.DisposeAsync();
+    public virtual async Task DisposeAsync() => await Broker.DisposeAsync();
+
+    /// <summary>Starts the broker with <see cref="Exporters"/>; a test that needs more around it (an MCP gateway) starts it its own way.</summary>
+    protected virtual Task<BrokerHarness> StartBrokerAsync() => BrokerHarness.StartAsync(Policy, configuration: Configuration, telemetry: Exporters);
 
     protected void Exporters(IOpenTelemetryBuilder builder)
     {
@@ -89,6 +91,13 @@ public abstract class TelemetryTest : IAsyncLifetime
         }
 
         return points;
+    }
+
+    /// <summary>The count of <paramref name="metric"/>'s series whose <paramref name="attribute"/> is <paramref name="value"/>, once it reaches <paramref name="expected"/> (bounded wait: a counter is added as the response completes).</summary>
+    protected long CountOf(string metric, string attribute, string value, long expected = 1)
+    {
+        var points = Eventually(() => Points(metric).Where(p => Tag(p, attribute) == value && p.GetSumLong() >= expected).ToList());
+        return points.Count == 0 ? 0 : Assert.Single(points).GetSumLong();
     }
 
     protected static string? Tag(Activity span, string name) => span.GetTagItem(name)?.ToString();
