@@ -120,13 +120,4 @@ public sealed class ApprovalPolicyChangeTests : ApprovalTest
         var record = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance), e => e.Evidence.GetValueOrDefault("approval_id") == id);
         Assert.Equal((version, version, version), (record.PolicyVersion, record.Evidence["approval_policy_version"], record.Evidence["policy_version_in_force"]));
     }
-
-    private async Task ReloadAsync(string policy)
-    {
-        var before = Broker.Runtime.Policy.Current.Version;
-        await Broker.WritePolicyAsync(policy);
-        var result = await Broker.Runtime.Policy.ReloadAsync();
-        Assert.True(result.IsValid, string.Join("; ", result.Problems));
-        Assert.NotEqual(before, Broker.Runtime.Policy.Current.Version);
-    }
 }

@@ -90,4 +90,14 @@ public abstract class ApprovalTest : BrokerTest
         Assert.Equal(withdrawn ? ApprovalStatus.Withdrawn : ApprovalStatus.Approved, approval!.Status);
         Assert.Null(approval.Jti);
     }
+
+    /// <summary>Reloads <paramref name="policy"/> as a change of the policy file would; it must be valid and a new version.</summary>
+    protected async Task ReloadAsync(string policy)
+    {
+        var before = Broker.Runtime.Policy.Current.Version;
+        await Broker.WritePolicyAsync(policy);
+        var result = await Broker.Runtime.Policy.ReloadAsync();
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+        Assert.NotEqual(before, Broker.Runtime.Policy.Current.Version);
+    }
 }
