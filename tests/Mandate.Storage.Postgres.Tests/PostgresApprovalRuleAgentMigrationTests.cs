@@ -25,12 +25,7 @@ public sealed class PostgresApprovalRuleAgentMigrationTests : IAsyncDisposable
     public async Task Migrate_ApprovalFromBeforeTheRuleAgent_ReadsBackWholeAndIsJudgedAgainstItsOwnAgent()
     {
         var created = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
-        var sql = new System.Text.StringBuilder($"CREATE SCHEMA \"{_schema.Name}\"; SET search_path TO \"{_schema.Name}\";");
-        sql.Append("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());");
-        foreach (var migration in PostgresMigration.Embedded.Where(m => m.Version < RuleAgentVersion))
-        {
-            sql.Append(migration.Sql).Append($"INSERT INTO schema_migrations (version, name) VALUES ({migration.Version}, '{migration.Name}');");
-        }
+        var sql = _schema.BeforeVersionSql(RuleAgentVersion);
 
         sql.Append($"""
             INSERT INTO approvals (id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash, binding_message,

@@ -40,22 +40,13 @@ public sealed class ApprovalDelegatorPolicyChangeTests : ApprovalTest
 
         """ + ParentRule;
 
-    private const string UnrelatedRule = """
-          - id: research-reads-refunds
-            reason: Research may read refunds.
-            effect: allow
-            agents: ["spiffe://acme.example/agents/research/*"]
-            tools: [refunds]
-            scopes: [refunds:read]
-        """;
-
     protected override string Policy => ChainPolicy;
 
     [Fact]
     public async Task Invariant3_Approve_ReloadChangedOnlyAnUnrelatedRule_ApprovedAndTheSubAgentCollects()
     {
         var id = await AskInChildRunAsync();
-        await ReloadAsync(ChainPolicy + "\n" + UnrelatedRule);
+        await ReloadAsync(ChainPolicy + "\n" + ResearchReadsRefunds);
 
         await ApproveAsync(id);
         Expect.Issued(await PollAsync(id, ExecutorAgent));
@@ -69,7 +60,7 @@ public sealed class ApprovalDelegatorPolicyChangeTests : ApprovalTest
     {
         var id = await AskInChildRunAsync();
         await ApproveAsync(id);
-        await ReloadAsync(ChainPolicy + "\n" + UnrelatedRule);
+        await ReloadAsync(ChainPolicy + "\n" + ResearchReadsRefunds);
 
         Expect.Issued(await PollAsync(id, ExecutorAgent));
         Assert.Equal(ApprovalStatus.Consumed, (await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None))!.Status);

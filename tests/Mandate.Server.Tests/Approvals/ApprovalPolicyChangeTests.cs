@@ -78,14 +78,7 @@ public sealed class ApprovalPolicyChangeTests : ApprovalTest
     {
         var id = await AskAsync(Broker.RefundRequest());
         await ApproveAsync(id);
-        await ReloadAsync(ApprovalPolicy + "\n" + """
-              - id: research-reads-refunds
-                reason: Research may read refunds.
-                effect: allow
-                agents: ["spiffe://acme.example/agents/research/*"]
-                tools: [refunds]
-                scopes: [refunds:read]
-            """);
+        await ReloadAsync(ApprovalPolicy + "\n" + ResearchReadsRefunds);
 
         Expect.Issued(await PollAsync(id));
         Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.ApprovalRefused));

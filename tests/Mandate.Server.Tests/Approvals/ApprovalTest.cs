@@ -39,6 +39,16 @@ public abstract class ApprovalTest : BrokerTest
             approval_expires_in: 10m
         """;
 
+    /// <summary>A rule for another agent: a reload that adds it changes no rule an approval was asked under.</summary>
+    internal const string ResearchReadsRefunds = """
+          - id: research-reads-refunds
+            reason: Research may read refunds.
+            effect: allow
+            agents: ["spiffe://acme.example/agents/research/*"]
+            tools: [refunds]
+            scopes: [refunds:read]
+        """;
+
     protected override string Configuration => ApprovalConfiguration;
 
     protected override string Policy => ApprovalPolicy;
