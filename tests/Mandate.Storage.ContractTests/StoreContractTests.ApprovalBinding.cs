@@ -131,4 +131,21 @@ public abstract partial class StoreContractTests
         Assert.Equal("https://idp.acme.example", (await store.ListApprovalsAsync(ApprovalStatus.Pending, 10, Cancellation)).Single(a => a.Id == "a1").UserIssuer);
         Assert.Null((await store.GetApprovalAsync("a2", Cancellation))!.UserIssuer);
     }
+
+    [StoreFact]
+    public async Task InsertApproval_RuleAgent_ReadsBackThroughEveryReadAndBothInserts_NullStaysNull()
+    {
+        await using var store = await CreateMigratedStoreAsync();
+        var asked = Approval("a1") with { BindingHash = "call-1", RuleAgent = "spiffe://acme.example/agents/supervisor" };
+        var conditional = Approval("a3") with { BindingHash = "call-3", RuleAgent = "spiffe://acme.example/agents/supervisor" };
+        await store.CommitAsync(new StoreBatch(asked, Approval("a2")), Cancellation);
+        Assert.True(await store.TryInsertApprovalAsync(conditional, [], Cancellation));
+
+        Assert.Equal(asked, await store.GetApprovalAsync("a1", Cancellation));
+        Assert.Equal(asked, await store.FindApprovalByBindingAsync("call-1", Cancellation));
+        Assert.Equal(conditional, await store.GetApprovalAsync("a3", Cancellation));
+        Assert.Equal(asked.RuleAgent, (await store.ListApprovalsAsync(ApprovalStatus.Pending, 10, Cancellation)).Single(a => a.Id == "a1").RuleAgent);
+        var own = (await store.GetApprovalAsync("a2", Cancellation))!;
+        Assert.Equal((null, own.Agent), (own.RuleAgent, own.AskedBy));
+    }
 }

@@ -84,12 +84,7 @@ public sealed class PostgresAuditMigrationTests : IAsyncDisposable
     {
         var events = Enumerable.Range(1, count).Select(n => StoreTestData.Event(n) with { TraceId = TraceOf(n) }).ToList();
         var records = AuditChain.Link(AuditTail.Genesis, events);
-        var sql = new System.Text.StringBuilder($"CREATE SCHEMA \"{_schema.Name}\"; SET search_path TO \"{_schema.Name}\";");
-        sql.Append("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());");
-        foreach (var migration in PostgresMigration.Embedded.Where(m => m.Version < CompactVersion))
-        {
-            sql.Append(migration.Sql).Append($"INSERT INTO schema_migrations (version, name) VALUES ({migration.Version}, '{migration.Name}');");
-        }
+        var sql = _schema.BeforeVersionSql(CompactVersion);
 
         for (var i = 0; i < records.Count; i++)
         {

@@ -24,6 +24,19 @@ public sealed class TestSchema : IAsyncDisposable
     public PostgresStoreOptions Options(string node = "node-a") =>
         new() { ConnectionString = ServerConnectionString, Schema = Name, Node = node, MaxPoolSize = 10 };
 
+    /// <summary>SQL that creates this schema as a build that knew the migrations before <paramref name="version"/> left it.</summary>
+    public System.Text.StringBuilder BeforeVersionSql(int version)
+    {
+        var sql = new System.Text.StringBuilder($"CREATE SCHEMA \"{Name}\"; SET search_path TO \"{Name}\";");
+        sql.Append("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());");
+        foreach (var migration in PostgresMigration.Embedded.Where(m => m.Version < version))
+        {
+            sql.Append(migration.Sql).Append($"INSERT INTO schema_migrations (version, name) VALUES ({migration.Version}, '{migration.Name}');");
+        }
+
+        return sql;
+    }
+
     /// <summary>Runs SQL as the server's superuser with this schema on the search path (to tamper, to inspect).</summary>
     public async Task<int> ExecuteAsync(string sql)
     {

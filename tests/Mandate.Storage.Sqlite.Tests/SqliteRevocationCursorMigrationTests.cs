@@ -31,15 +31,4 @@ public sealed class SqliteRevocationCursorMigrationTests : SqliteTestBase
         Assert.Equal("rev-new", Assert.Single(after).Revocation.Id);
         Assert.Equal(0L, await ScalarRawAsync(path, "SELECT COUNT(*) FROM revocations WHERE change_seq IS NULL;"));
     }
-
-    /// <summary>A database as a build that knew migrations up to <paramref name="version"/> left it.</summary>
-    private async Task CreateAtVersionAsync(string path, int version)
-    {
-        await ExecuteRawAsync(path, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;");
-        foreach (var migration in SqliteMigration.Embedded.Where(m => m.Version <= version))
-        {
-            await ExecuteRawAsync(path, migration.Sql);
-            await ExecuteRawAsync(path, $"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({migration.Version}, '{migration.Name}', '2030-01-01T00:00:00.0000000Z');");
-        }
-    }
 }

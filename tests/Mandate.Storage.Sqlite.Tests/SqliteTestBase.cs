@@ -47,6 +47,17 @@ public abstract class SqliteTestBase : IDisposable
         return connection;
     }
 
+    /// <summary>A database as a build that knew migrations up to <paramref name="version"/> left it.</summary>
+    protected async Task CreateAtVersionAsync(string path, int version)
+    {
+        await ExecuteRawAsync(path, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;");
+        foreach (var migration in SqliteMigration.Embedded.Where(m => m.Version <= version))
+        {
+            await ExecuteRawAsync(path, migration.Sql);
+            await ExecuteRawAsync(path, $"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({migration.Version}, '{migration.Name}', '2030-01-01T00:00:00.0000000Z');");
+        }
+    }
+
     protected async Task ExecuteRawAsync(string path, string sql)
     {
         await using var connection = await OpenRawAsync(path);

@@ -48,6 +48,16 @@ public sealed record Approval : IStoreChange
     public required string BindingMessage { get; init; }
 
     public required string Rule { get; init; }
+
+    /// <summary>
+    /// The agent whose <see cref="Rule"/> asked for the approval: a delegating agent up the chain when its rule made a
+    /// sub-agent's request wait (invariant 3), else null, meaning <see cref="Agent"/> itself (also for approvals asked
+    /// before it was recorded). A reload is judged against this agent's rules (<see cref="ApprovalPolicyCheck"/>).
+    /// </summary>
+    public string? RuleAgent { get; init; }
+
+    /// <summary>The agent whose rule asked for the approval: <see cref="RuleAgent"/>, else the approval's own agent.</summary>
+    public string AskedBy => RuleAgent ?? Agent;
     public required string PolicyVersion { get; init; }
     public required string DecisionId { get; init; }
 

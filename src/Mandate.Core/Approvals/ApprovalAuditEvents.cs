@@ -38,9 +38,12 @@ public static class ApprovalAuditEvents
             ["policy_version_in_force"] = policyInForce,
         });
 
-    /// <summary>Collecting the approval was refused by <paramref name="check"/> (an attestation or standing check id); nothing was issued.</summary>
-    public static AuditEvent Refused(Approval a, string check, string reason, string? revocation, DateTimeOffset at, string node) =>
-        Refused(a, "refused", check, reason, revocation, at, node, null);
+    /// <summary>
+    /// Collecting the approval was refused by <paramref name="check"/> (an attestation, standing or registration check id),
+    /// or <paramref name="approver"/> was refused approving it; nothing was issued.
+    /// </summary>
+    public static AuditEvent Refused(Approval a, string check, string reason, string? revocation, DateTimeOffset at, string node, string? approver = null) =>
+        Refused(a, "refused", check, reason, revocation, at, node, approver);
 
     /// <summary>
     /// A standing check (<paramref name="check"/>) refused collecting the approval, and the approval was withdrawn with

@@ -6,7 +6,8 @@ namespace Mandate.Core.Approvals;
 /// <summary>
 /// "A versioned policy decides", also when an approval is approved or collected: one asked under an earlier policy
 /// version stands under the version in force only while the rule that asked for it is still there and still requires a
-/// human for its agent, tool, tenant and scopes. The rest of the request (conditions, evidence, rates) is not stored
+/// human for the agent it was asked for, tool, tenant and scopes. A delegating agent's rule that made a sub-agent's request
+/// wait is judged against that delegating agent (<see cref="Approval.AskedBy"/>), the agent it was decided for. The rest of the request (conditions, evidence, rates) is not stored
 /// with the approval, so the rule is judged on those facts alone; a reload that changes nothing else leaves it standing.
 /// </summary>
 public static class ApprovalPolicyCheck
@@ -22,14 +23,15 @@ public static class ApprovalPolicyCheck
         }
 
         var index = McpCallApprovals.IsToolCallApproval(approval) ? policy.McpIndex : policy.Index;
-        var rule = index.Find(approval.Tool, approval.Agent).Allows.FirstOrDefault(r => r.Id == approval.Rule && r.MatchesAgent(approval.Agent));
+        var asker = approval.AskedBy;
+        var rule = index.Find(approval.Tool, asker).Allows.FirstOrDefault(r => r.Id == approval.Rule && r.MatchesAgent(asker));
         if (rule is { Effect: DecisionEffect.RequireApproval } && Covers(rule, approval))
         {
             return null;
         }
 
         var change = policy.Rules.Any(r => r.Id == approval.Rule)
-            ? $"no longer requires an approval for agent '{approval.Agent}' on tool '{approval.Tool}' with scope '{approval.Scope}' in tenant '{approval.Tenant}'"
+            ? $"no longer requires an approval for agent '{asker}' on tool '{approval.Tool}' with scope '{approval.Scope}' in tenant '{approval.Tenant}'"
             : "no longer exists";
         return $"rule '{approval.Rule}' of policy {approval.PolicyVersion}, under which approval '{approval.Id}' was asked for, {change} in policy {policy.Version} now in force";
     }

@@ -1,6 +1,10 @@
 using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
+using Mandate.Core.Grants;
+using Mandate.Core.Issuance;
+using Mandate.Core.Mcp;
 using Mandate.Core.Policy;
+using Mandate.Core.Protocol;
 using Mandate.Core.Revocation;
 using Mandate.Core.Storage;
 
@@ -9,21 +13,30 @@ namespace Mandate.Core.Approvals;
 /// <summary>
 /// What a human does with a pending approval: approve or deny it, once, before it expires. Approving re-checks,
 /// through the Attest stage, that the agent, run, tenant and user still stand, as every poll does; when they do not,
-/// the approval is withdrawn instead (invariant 6). Denying needs no standing: it grants nothing.
+/// the approval is withdrawn instead (invariant 6). Nor is one approved that the registration in force could not give
+/// the agent (<see cref="ApprovalRegistration"/>): that refusal is audited and the approval stays pending, as a restart
+/// may restore the registration. Denying needs no standing: it grants nothing.
 /// </summary>
 public sealed class ApprovalService
 {
     private readonly IApprovalStore _store;
     private readonly AttestStage _attest;
     private readonly PolicyProvider _policy;
+    private readonly IUnitOfWork _trail;
+    private readonly Registry _registry;
+    private readonly IssueStage _issue;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
 
-    public ApprovalService(IApprovalStore store, AttestStage attest, PolicyProvider policy, MandateOptions options, TimeProvider time)
+    public ApprovalService(
+        IApprovalStore store, IUnitOfWork trail, AttestStage attest, PolicyProvider policy, Registry registry, IssueStage issue, MandateOptions options, TimeProvider time)
     {
         _store = store;
+        _trail = trail;
         _attest = attest;
         _policy = policy;
+        _registry = registry;
+        _issue = issue;
         _options = options;
         _time = time;
     }
@@ -55,6 +68,11 @@ public sealed class ApprovalService
             return withdrawn;
         }
 
+        if (approve && RegistrationRefusal(approval) is { } unregistered)
+        {
+            return await RefuseAsync(approval, unregistered, approver, now, cancellationToken);
+        }
+
         var to = approve ? ApprovalStatus.Approved : ApprovalStatus.Denied;
         var changed = await _store.TryTransitionApprovalAsync(
             new ApprovalTransition { Id = id, From = ApprovalStatus.Pending, To = to, At = now, Approver = approver, Reason = reason },
@@ -76,7 +94,38 @@ public sealed class ApprovalService
     {
         ArgumentNullException.ThrowIfNull(approval);
         var (refusal, policyChange) = await WhyNotStandingAsync(approval, _time.GetUtcNow(), cancellationToken);
-        return refusal?.Description ?? policyChange;
+        return refusal?.Description ?? policyChange ?? RegistrationRefusal(approval)?.Description;
+    }
+
+    /// <summary>
+    /// R12: the registration in force could not give the agent what it would approve, so the collection would be refused
+    /// (<see cref="ApprovalRegistration"/>). Not approved, the refusal audited once; it stays pending, neither approved nor
+    /// withdrawn, since a restart may restore the registration.
+    /// </summary>
+    private async Task<ApprovalDecisionResult> RefuseAsync(Approval approval, OAuthError refusal, string approver, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var detail = $"approval '{approval.Id}' was not approved: {refusal.Description}";
+        await _trail.CommitAsync(new StoreBatch(ApprovalAuditEvents.Refused(approval, refusal.CheckId ?? refusal.Error, detail, null, now, _options.Node, approver)), cancellationToken);
+        return new(approval, detail) { CheckId = refusal.CheckId };
+    }
+
+    /// <summary>
+    /// Why the registration in force would refuse collecting <paramref name="approval"/>, or null. An approval of one MCP
+    /// tool call issues no credential (the gateway judges the call's registration when it is retried).
+    /// </summary>
+    private OAuthError? RegistrationRefusal(Approval approval)
+    {
+        if (McpCallApprovals.IsToolCallApproval(approval))
+        {
+            return null;
+        }
+
+        if (_registry.FindAgent(approval.Agent) is not { } agent)
+        {
+            return AttestChecks.AgentUnregistered.Refuse($"agent '{approval.Agent}' is no longer registered, so approval '{approval.Id}' cannot be collected");
+        }
+
+        return ApprovalRegistration.Tool(approval, agent, _registry, _issue).Failed(out var refusal, out _) ? refusal : null;
     }
 
     /// <summary>

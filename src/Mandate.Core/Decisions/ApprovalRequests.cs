@@ -56,7 +56,7 @@ public sealed class ApprovalRequests
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(decided);
-        var approval = Create(facts, tool, details, decided.Decision, lifetime);
+        var approval = Create(facts, tool, details, decided.Decision, lifetime) with { RuleAgent = decided.ApprovalRequiredBy };
         var pending = GrantAuditEvents.Decision(facts, decided, _options.Node) with { Outcome = "pending", Scope = approval.Scope };
         var twin = await PendingTwinAsync(approval, facts.Now, cancellationToken);
         if (twin is null && await _store.TryInsertApprovalAsync(approval, [pending, ApprovalAuditEvents.Requested(approval, _options.Node)], cancellationToken))

@@ -175,6 +175,12 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
             return error;
         }
 
+        // R12: one the registration in force (a restart since) could never let the agent collect is answered as collecting it would be.
+        if (approval.Status == ApprovalStatus.Pending && ApprovalRegistration.Tool(approval, actor.Agent, _registry, _issue).Failed(out var unregistered, out _))
+        {
+            return unregistered;
+        }
+
         if (approval.Status == ApprovalStatus.Approved)
         {
             return await CollectAsync(approval, actor.Agent, request.Binding, run, policy.Version, now, cancellationToken);

@@ -138,6 +138,7 @@ internal sealed class McpCallApprovals
             BindingHash = binding,
             BindingMessage = Message(caller, call, arguments, decision.RecordArguments, requiredBy is null ? null : $"rule '{decision.RuleId}' of delegating agent '{requiredBy}' requires this approval"),
             Rule = decision.RuleId ?? "",
+            RuleAgent = requiredBy,
             PolicyVersion = decision.PolicyVersion,
             DecisionId = Ids.New("dec", now),
             LifetimeSeconds = 0,

@@ -70,8 +70,9 @@ public static class ApprovalAdminEndpoints
 
         if (error is not null)
         {
+            // A registration refusal leaves the approval pending: not approved, but not withdrawn either.
             return decided.CheckId is { } check
-                ? ProblemChecks.Problem(check, "approval withdrawn", error, StatusCodes.Status409Conflict)
+                ? ProblemChecks.Problem(check, approval.Status == ApprovalStatus.Withdrawn ? "approval withdrawn" : "approval not approved", error, StatusCodes.Status409Conflict)
                 : ProblemChecks.Problem(AdminChecks.ApprovalNotPending, "approval not changed", error, StatusCodes.Status409Conflict);
         }
 

@@ -117,7 +117,7 @@ internal static class ApprovalPages
         var (approval, error) = decided;
         if (approval is null || error is not null)
         {
-            var title = decided.CheckId is null ? "Approval not changed" : "Approval withdrawn";
+            var title = decided.CheckId is null ? "Approval not changed" : approval?.Status == ApprovalStatus.Withdrawn ? "Approval withdrawn" : "Approval not approved";
             return ConsolePages.Error(http, StatusCodes.Status409Conflict, title, error ?? $"no approval '{id}'");
         }
 

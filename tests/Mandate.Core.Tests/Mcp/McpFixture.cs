@@ -3,7 +3,9 @@ using Mandate.Core.Approvals;
 using Mandate.Core.Attestation;
 using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
+using Mandate.Core.Credentials;
 using Mandate.Core.Introspection;
+using Mandate.Core.Issuance;
 using Mandate.Core.Keys;
 using Mandate.Core.Mcp;
 using Mandate.Core.Policy;
@@ -67,7 +69,8 @@ internal sealed class McpFixture : IAsyncDisposable
         Options = new MandateOptions { TrustDomain = "acme.example", Node = "node-test", Environment = "prod" };
         CallPolicy = new McpCallPolicy(Provider, Store, Store, Store, Options, Clock);
         _keys = new SigningKeyRing(Store, new KeyEncryptionKey(new byte[32]), Options, Clock);
-        Approvals = new ApprovalService(Store, Attest(), Provider, Options, Clock);
+        var issue = new IssueStage(new CredentialKinds([]), new RunTokenMinter(_keys, Options), Store, Store, Options);
+        Approvals = new ApprovalService(Store, Store, Attest(), Provider, new Registry(Options), issue, Options, Clock);
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));

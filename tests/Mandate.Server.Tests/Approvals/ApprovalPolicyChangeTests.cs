@@ -78,14 +78,7 @@ public sealed class ApprovalPolicyChangeTests : ApprovalTest
     {
         var id = await AskAsync(Broker.RefundRequest());
         await ApproveAsync(id);
-        await ReloadAsync(ApprovalPolicy + "\n" + """
-              - id: research-reads-refunds
-                reason: Research may read refunds.
-                effect: allow
-                agents: ["spiffe://acme.example/agents/research/*"]
-                tools: [refunds]
-                scopes: [refunds:read]
-            """);
+        await ReloadAsync(ApprovalPolicy + "\n" + ResearchReadsRefunds);
 
         Expect.Issued(await PollAsync(id));
         Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.ApprovalRefused));
@@ -119,14 +112,5 @@ public sealed class ApprovalPolicyChangeTests : ApprovalTest
 
         var record = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance), e => e.Evidence.GetValueOrDefault("approval_id") == id);
         Assert.Equal((version, version, version), (record.PolicyVersion, record.Evidence["approval_policy_version"], record.Evidence["policy_version_in_force"]));
-    }
-
-    private async Task ReloadAsync(string policy)
-    {
-        var before = Broker.Runtime.Policy.Current.Version;
-        await Broker.WritePolicyAsync(policy);
-        var result = await Broker.Runtime.Policy.ReloadAsync();
-        Assert.True(result.IsValid, string.Join("; ", result.Problems));
-        Assert.NotEqual(before, Broker.Runtime.Policy.Current.Version);
     }
 }

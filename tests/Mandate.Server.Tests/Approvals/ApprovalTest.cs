@@ -39,6 +39,16 @@ public abstract class ApprovalTest : BrokerTest
             approval_expires_in: 10m
         """;
 
+    /// <summary>A rule for another agent: a reload that adds it changes no rule an approval was asked under.</summary>
+    internal const string ResearchReadsRefunds = """
+          - id: research-reads-refunds
+            reason: Research may read refunds.
+            effect: allow
+            agents: ["spiffe://acme.example/agents/research/*"]
+            tools: [refunds]
+            scopes: [refunds:read]
+        """;
+
     protected override string Configuration => ApprovalConfiguration;
 
     protected override string Policy => ApprovalPolicy;
@@ -89,5 +99,15 @@ public abstract class ApprovalTest : BrokerTest
         var approval = await Broker.Runtime.Store.GetApprovalAsync(id, CancellationToken.None);
         Assert.Equal(withdrawn ? ApprovalStatus.Withdrawn : ApprovalStatus.Approved, approval!.Status);
         Assert.Null(approval.Jti);
+    }
+
+    /// <summary>Reloads <paramref name="policy"/> as a change of the policy file would; it must be valid and a new version.</summary>
+    protected async Task ReloadAsync(string policy)
+    {
+        var before = Broker.Runtime.Policy.Current.Version;
+        await Broker.WritePolicyAsync(policy);
+        var result = await Broker.Runtime.Policy.ReloadAsync();
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+        Assert.NotEqual(before, Broker.Runtime.Policy.Current.Version);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Mandate.Client;
 using Mandate.Core.Approvals;
 using Mandate.Core.Audit;
 using static Mandate.Server.Tests.Harness.RunExchanges;
@@ -75,6 +76,48 @@ public sealed class McpGatewayDelegationApprovalTests : McpGatewayChainTest
         Assert.Empty(Gateway.Upstream.Calls("refund"));
     }
 
+    [Fact]
+    public async Task Invariant3_ReloadChangedOnlyAnUnrelatedRule_ApprovalUnderTheParentsRuleStandsAndTheCallGoesThrough()
+    {
+        var credential = await CredentialInAsync(await DelegateAsync(await RootRunAsync()));
+        var approvalId = await PendingAsync(credential, Refund(500));
+        await ReloadAsync(Policy + """
+
+              - id: research-looks-orders-up
+                reason: Research may look orders up.
+                effect: allow
+                agents: ["spiffe://acme.example/agents/research/*"]
+                tools: [vault-mcp]
+                mcp: { tools: [lookup_order] }
+            """);
+
+        await ApproveAsync(approvalId);
+        using var approved = await CallAsync(credential, "refund", Refund(500));
+
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal(ApprovalStatus.Consumed, (await Gateway.Broker.Runtime.Store.GetApprovalAsync(approvalId, CancellationToken.None))!.Status);
+        Assert.Empty(await Gateway.Broker.AuditEventsAsync(AuditKinds.ApprovalRefused));
+    }
+
+    [Fact]
+    public async Task Invariant3_ReloadNarrowedTheParentsRuleToAnotherTenant_ApprovingIsRefusedPolicyChangedAndNothingCalled()
+    {
+        var credential = await CredentialInAsync(await DelegateAsync(await RootRunAsync()));
+        var approvalId = await PendingAsync(credential, Refund(500));
+        const string Rule = "mcp: { tools: [refund], record_arguments: true }";
+        await ReloadAsync(Policy.Replace(Rule, Rule + "\n    tenant: [globex]", StringComparison.Ordinal));
+
+        using (var admin = Gateway.Broker.Admin())
+        {
+            var conflict = await Assert.ThrowsAsync<MandateErrorException>(() => admin.DecideApprovalAsync(approvalId, approve: true, "admin:alice", "customer called"));
+            Assert.Equal((409, ApprovalChecks.PolicyChanged.Id), (conflict.Status, conflict.CheckId));
+            Assert.Contains($"agent '{SupportAgent}'", conflict.Description, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(ApprovalStatus.Withdrawn, (await Gateway.Broker.Runtime.Store.GetApprovalAsync(approvalId, CancellationToken.None))!.Status);
+        Assert.Empty(Gateway.Upstream.Calls("refund"));
+    }
+
     /// <summary>The call is answered 403 -31428 mcp.approval_pending under the parent's rule; returns the approval id.</summary>
     private async Task<string> PendingAsync(string credential, string arguments)
     {
@@ -84,6 +127,13 @@ public sealed class McpGatewayDelegationApprovalTests : McpGatewayChainTest
         var data = error.GetProperty("data");
         Assert.Equal(("mcp.approval_pending", "mcp-large-refunds"), (data.GetProperty("check_id").GetString(), data.GetProperty("rule").GetString()));
         return data.GetProperty("approval_id").GetString()!;
+    }
+
+    private async Task ReloadAsync(string policy)
+    {
+        await Gateway.Broker.WritePolicyAsync(policy);
+        var reloaded = await Gateway.Broker.Runtime.Policy.ReloadAsync();
+        Assert.True(reloaded.IsValid, string.Join("; ", reloaded.Problems));
     }
 
     private async Task ApproveAsync(string approvalId)
