@@ -56,12 +56,16 @@ public sealed class AuditStreamCheckpointTests
         var metrics = broker.App.App.Services.GetRequiredService<AuditStreamMetrics>();
         await ClusterHarness.EventuallyAsync(() => Task.FromResult(metrics.DeliveredCount >= records.Count), StreamedLines.Timeout, "records handed to the log exporter");
         var checkpoint = (await File.ReadAllLinesAsync(Path.Combine(broker.Directory, "checkpoints", "audit.jsonl"))).Single();
+        var jws = JsonDocument.Parse(checkpoint).RootElement.GetProperty("jws").GetString()!;
+        // The checkpoint may be streamed in a later pass than the records: wait for it at the receiver before stopping.
+        await ClusterHarness.EventuallyAsync(
+            () => Task.FromResult(receiver.Received.Any(e => e.Path == "/v1/logs" && Has(e.Body, jws))), StreamedLines.Timeout, "checkpoint exported as a log record");
 
         await broker.StopAsync();
 
         var logs = receiver.Received.Where(e => e.Path == "/v1/logs").Select(e => e.Body).ToList();
         Assert.All(records, r => Assert.Contains(logs, b => Has(b, r.Hash)));
-        Assert.Contains(logs, b => Has(b, JsonDocument.Parse(checkpoint).RootElement.GetProperty("jws").GetString()!));
+        Assert.Contains(logs, b => Has(b, jws));
         Assert.Contains(logs, b => Has(b, AuditLogExport.Category) && Has(b, "mandate.audit.sequence"));
         Assert.DoesNotContain(logs, b => Has(b, "Audit stream to"));
         Assert.Contains(receiver.Received, e => e.Path == "/v1/metrics" && Has(e.Body, "mandate.audit.stream.delivered"));
