@@ -37,7 +37,7 @@ public sealed class DevTokenTests
 
     [Theory]
     [InlineData("")]
-    [InlineData("-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----\n")]
+    [InlineData("text that is no PEM block")]
     public async Task DevToken_IssuersKeyFileDamaged_ExitsTwoWithOneLineNamingTheFile(string damaged)
     {
         using var dir = new TempFolder();

@@ -58,6 +58,7 @@ public sealed record Approval : IStoreChange
 
     /// <summary>The agent whose rule asked for the approval: <see cref="RuleAgent"/>, else the approval's own agent.</summary>
     public string AskedBy => RuleAgent ?? Agent;
+
     public required string PolicyVersion { get; init; }
     public required string DecisionId { get; init; }
 

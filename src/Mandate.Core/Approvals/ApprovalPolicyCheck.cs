@@ -6,9 +6,10 @@ namespace Mandate.Core.Approvals;
 /// <summary>
 /// "A versioned policy decides", also when an approval is approved or collected: one asked under an earlier policy
 /// version stands under the version in force only while the rule that asked for it is still there and still requires a
-/// human for the agent it was asked for, tool, tenant and scopes. A delegating agent's rule that made a sub-agent's request
-/// wait is judged against that delegating agent (<see cref="Approval.AskedBy"/>), the agent it was decided for. The rest of the request (conditions, evidence, rates) is not stored
-/// with the approval, so the rule is judged on those facts alone; a reload that changes nothing else leaves it standing.
+/// human for the agent it decided for, tool, tenant and scopes: a delegating agent's rule that made a sub-agent's request
+/// wait is judged against that delegating agent (<see cref="Approval.AskedBy"/>). The rest of the request (conditions,
+/// evidence, rates) is not stored with the approval, so the rule is judged on those facts alone; a reload that changes
+/// nothing else leaves it standing.
 /// </summary>
 public static class ApprovalPolicyCheck
 {
