@@ -1,3 +1,5 @@
+using Mandate.Core.Storage;
+
 namespace Mandate.Core.Keys;
 
 /// <summary>
@@ -69,19 +71,18 @@ public static class PrivateFile
     }
 
     /// <summary>
-    /// Creates <paramref name="path"/> (0600) holding <paramref name="contents"/>, durably: the text goes to a temporary
-    /// file flushed to disk, which is then renamed into place and its folder flushed. A crash leaves no file or the whole
-    /// one, never an empty one, and the caller may rely on the file once this returns (keys are sealed under a
-    /// key-encryption key written here; losing it would lose them all). Throws <see cref="IOException"/> when
-    /// <paramref name="path"/> already exists.
+    /// Creates <paramref name="path"/> (0600) holding <paramref name="contents"/>, durably (<see cref="DurableFile"/>): the
+    /// text goes to a temporary file flushed to disk, which is then renamed into place and its folder flushed. A crash
+    /// leaves no file or the whole one, never an empty one, and the caller may rely on the file once this returns (keys are
+    /// sealed under a key-encryption key written here; losing it would lose them all). Throws <see cref="IOException"/>
+    /// when <paramref name="path"/> already exists.
     /// </summary>
     public static void WriteAllText(string path, string contents)
     {
         var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        CreateDirectory(folder);
-        var temporary = full + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        CreateDirectory(Path.GetDirectoryName(full)!);
+        var temporary = DurableFile.TemporaryNameFor(full);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = OwnerOnlyFile;
@@ -95,14 +96,12 @@ public static class PrivateFile
 
         try
         {
-            File.Move(temporary, full, overwrite: false);
+            DurableFile.Publish(temporary, full);
         }
         catch (IOException)
         {
             File.Delete(temporary);
             throw;
         }
-
-        FolderSync.Flush(folder);
     }
 }

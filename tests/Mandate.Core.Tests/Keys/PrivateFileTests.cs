@@ -37,14 +37,15 @@ public sealed class PrivateFileTests : IDisposable
     }
 
     [Fact]
-    public void WriteAllText_TemporaryFileLeftByACrash_IsReplaced()
+    public void WriteAllText_TemporaryFileLeftByACrash_DoesNotStandInTheWay()
     {
         var path = _dir.File("kek");
-        File.WriteAllText(path + ".tmp", "half-written");
+        var leftover = _dir.File(".kek.0a0b0c0d0e0f.partial");
+        File.WriteAllText(leftover, "half-written");
 
         PrivateFile.WriteAllText(path, "text-1");
 
         Assert.Equal("text-1", File.ReadAllText(path));
-        Assert.False(File.Exists(path + ".tmp"));
+        Assert.Equal([leftover, path], Directory.GetFiles(_dir.Path).Order(StringComparer.Ordinal));
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Mandate.Core.Audit.Checkpoints;
+using Mandate.Core.Storage;
 
 namespace Mandate.Core.Audit.Retention;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Mandate.Core.Audit.Retention;
+namespace Mandate.Core.Storage;
 
 /// <summary>
 /// Puts a finished file in place so that it is either wholly there after a crash or not there at all: the temporary
