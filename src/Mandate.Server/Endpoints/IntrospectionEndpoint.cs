@@ -21,7 +21,7 @@ public static class IntrospectionEndpoint
 
         // An active answer that cannot be recorded escapes to the host (StoreOutages): 503 store.unavailable.
         var result = await handler.IntrospectAsync(caller, token, http.RequestAborted);
-        Telemetry.RequestMetrics.Introspected(http, result.Active);
+        Telemetry.RequestMetrics.Introspected(result.Active);
 
         await OAuthResponses.WriteJsonAsync(http, StatusCodes.Status200OK, w =>
         {

@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using Mandate.Core.Audit;
 using Mandate.Core.Telemetry;
 using Mandate.SenderConstraint;
-using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Telemetry;
 
@@ -49,16 +48,13 @@ internal static class RequestMetrics
     public static readonly KeyValuePair<string, object?> AtProxy = new(DpopWhere, "proxy");
     public static readonly KeyValuePair<string, object?> AtMcp = new(DpopWhere, "mcp");
 
-    /// <summary>Notes the introspection answer of <paramref name="http"/>'s request, counted as the request ends.</summary>
-    public static void Introspected(HttpContext http, bool active)
-    {
-        if (http.Features.Get<RequestTelemetry>() is { } request)
-        {
-            request.Outcome = active ? Active : Inactive;
-        }
-    }
+    /// <summary>Counts an introspection answered <c>active</c> or not; a refused one is counted as its request ends.</summary>
+    public static void Introspected(bool active) => Introspections.Add(1, active ? Active : Inactive, NoCheck);
 
-    /// <summary>Counts an introspection or revocation request as it ends (called by <see cref="MandateSpans"/>).</summary>
+    /// <summary>
+    /// Counts a revocation as its request ends, and a refused introspection (an answered one is counted by
+    /// <see cref="Introspected"/>); called by <see cref="MandateSpans"/>.
+    /// </summary>
     public static void CountAnswered(string span, RequestTelemetry request, int status)
     {
         var counter = span == MandateSpan.Introspect ? Introspections : span == MandateSpan.Revoke ? Revocations : null;
@@ -68,13 +64,13 @@ internal static class RequestMetrics
         }
 
         // A refusal names its check; a 4xx/5xx the host wrote without one (an oversized body, say) is a refusal too.
-        if (request.CheckId is not null || status >= 400 || (counter == Introspections && request.Outcome is null))
+        if (request.CheckId is not null || status >= 400)
         {
             counter.Add(1, Refused, new KeyValuePair<string, object?>(SpanAttributes.CheckId, request.CheckId ?? ""));
         }
-        else
+        else if (counter == Revocations)
         {
-            counter.Add(1, request.Outcome ?? Revoked, NoCheck);
+            counter.Add(1, Revoked, NoCheck);
         }
     }
 

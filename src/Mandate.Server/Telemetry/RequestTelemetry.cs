@@ -12,7 +12,4 @@ internal sealed class RequestTelemetry
 
     /// <summary>The check that refused the request, if one did.</summary>
     public string? CheckId { get; set; }
-
-    /// <summary>The answer's outcome tag, when the endpoint notes one before answering (introspection: active or inactive).</summary>
-    public KeyValuePair<string, object?>? Outcome { get; set; }
 }
