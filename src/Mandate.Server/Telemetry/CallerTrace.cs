@@ -28,10 +28,41 @@ internal static class CallerTrace
             return null;
         }
 
-        return ActivityContext.TryParse(traceParent[0], TraceStateList.Valid(headers.TraceState), isRemote: true, out var context)
+        return AsVersion00(traceParent[0]) is { } parent
+            && ActivityContext.TryParse(parent, TraceStateList.Valid(headers.TraceState), isRemote: true, out var context)
             ? context
             : null;
     }
+
+    /// <summary>
+    /// The header as version 00 reads it (W3C Trace Context §3.2.2, §4.3), or null: a higher version is used when its
+    /// first 55 characters have version 00's layout and are followed by the end or a dash, keeping only the sampled
+    /// flag (its other bits may mean something else there). The dashes are checked here; the fields' hex, by TryParse.
+    /// </summary>
+    internal static string? AsVersion00(string? value)
+    {
+        const int Length = 55;
+        if (value is null || value.Length < Length || value[2] != '-' || value[35] != '-' || value[52] != '-'
+            || !IsLowerHex(value[0]) || !IsLowerHex(value[1]) || value.StartsWith("ff", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        if (value.StartsWith("00", StringComparison.Ordinal))
+        {
+            return value.Length == Length ? value : null;
+        }
+
+        if ((value.Length > Length && value[Length] != '-') || !IsLowerHex(value[53]) || !IsLowerHex(value[54]))
+        {
+            return null;
+        }
+
+        var sampled = (Convert.ToByte(value.Substring(53, 2), 16) & (byte)ActivityTraceFlags.Recorded) != 0;
+        return string.Concat("00", value.AsSpan(2, 51), sampled ? "01" : "00");
+    }
+
+    private static bool IsLowerHex(char c) => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f';
 
     private static async Task RunAsync(HttpContext http, RequestDelegate next, ActivityContext parent)
     {

@@ -153,6 +153,9 @@ public sealed partial class BrokerHarness : IAsyncDisposable
             {
                 builder.AddProvider(logs);
                 builder.AddFilter<CapturedLogs>(null, LogLevel.Trace);
+
+                // As in production: a request log scope would start an activity per request, where only CallerTrace may.
+                builder.AddFilter<CapturedLogs>("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
             },
             ListenUrl = listenUrl,
             ProxyListenUrl = options.Proxy.Enabled ? proxyListenUrl ?? "http://127.0.0.1:0" : null,

@@ -41,6 +41,8 @@ public sealed class CallerTraceTests : BrokerTest
     [InlineData("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")] // version ff is forbidden
     [InlineData("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01")] // upper-case hex
     [InlineData("00-4bf92f3577b34da6a3ce929d0e0e47-00f067aa0ba902b7-01")] // short trace id
+    [InlineData("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7.01")] // fields not separated by dashes
+    [InlineData("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x")] // version 00 has exactly four fields
     public async Task Exchange_TelemetryOff_InvalidTraceparent_IsIgnoredAndTheExchangeStillServed(string traceParent)
     {
         Expect.Issued(await ExchangeAsync(traceParent));
@@ -60,6 +62,46 @@ public sealed class CallerTraceTests : BrokerTest
         Expect.Issued(await ExchangeAsync($"00-{Trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01", traceState));
 
         Assert.Equal(Trace.ToHexString(), Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance)).TraceId);
+    }
+
+    [Theory]
+    [InlineData("01", "")]
+    [InlineData("cc", "")]
+    [InlineData("01", "-a-field-of-a-future-version")]
+    [InlineData("fe", "-")]
+    public async Task Exchange_TelemetryOff_TraceparentOfAFutureVersion_IssuanceRecordNamesTheCallersTrace(string version, string rest)
+    {
+        // W3C Trace Context §4.3: a higher version is parsed as version 00 when its first 55 characters are one,
+        // followed by the end or a dash.
+        var reply = await ExchangeAsync($"{version}-{Trace.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01{rest}");
+
+        Expect.Issued(reply);
+        Assert.Equal(Trace.ToHexString(), Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance)).TraceId);
+    }
+
+    [Theory]
+    [InlineData("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x")] // flags not followed by the end or a dash
+    [InlineData("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0")] // shorter than 55 characters
+    [InlineData("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7.01")] // parent-id not followed by a dash
+    [InlineData("01-4bf92f3577b34da6a3ce929d0e0e4736-00F067AA0BA902B7-01")] // upper-case hex
+    [InlineData("01-00000000000000000000000000000000-00f067aa0ba902b7-01")] // all-zero trace id
+    [InlineData("0g-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")] // version not hex
+    [InlineData("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x")] // version ff is forbidden at any length
+    public void Continue_TraceparentOfAFutureVersionNotParsableAsVersion00_IsIgnored(string traceParent)
+    {
+        Assert.Null(CallerTrace.Continue(new HeaderDictionary { ["traceparent"] = traceParent }));
+    }
+
+    [Fact]
+    public void Continue_TraceparentOfAFutureVersion_KeepsOnlyTheSampledFlag()
+    {
+        // §4.3: of a higher version's flags only the sampled bit is parsed; the other bits may mean something else there.
+        var span = ActivitySpanId.CreateRandom();
+        var headers = new HeaderDictionary { ["traceparent"] = $"02-{Trace.ToHexString()}-{span.ToHexString()}-ff-more" };
+
+        var context = Assert.NotNull(CallerTrace.Continue(headers));
+
+        Assert.Equal((Trace, span, ActivityTraceFlags.Recorded), (context.TraceId, context.SpanId, context.TraceFlags));
     }
 
     [Fact]

@@ -29,6 +29,8 @@ public sealed class HostileTraceContextTests : TelemetryTest
     [InlineData("00-4bf92f3577b34da6a3ce929d0e0e473g-" + CallerSpan + "-01")]
     [InlineData("00-" + CallerTrace + "-" + CallerSpan + "-01-extra")] // version 00 has exactly four fields
     [InlineData("00-" + CallerTrace + "-" + CallerSpan)]
+    [InlineData("00-" + CallerTrace + "-" + CallerSpan + ".01")] // §3.2: the fields are separated by dashes
+    [InlineData("01-" + CallerTrace + "-" + CallerSpan + "-01x")] // §4.3: a higher version's flags end or meet a dash
     public async Task Invariant7_TraceparentToIgnore_ExchangeServed_RecordNamesTheSpansOwnTrace(string traceParent)
     {
         // W3C Trace Context §3.2.2.3: "If the trace-id value is invalid ... vendors MUST ignore the traceparent."
@@ -60,6 +62,20 @@ public sealed class HostileTraceContextTests : TelemetryTest
         });
 
         Expect.Issued(reply);
+        var span = ExchangeSpan();
+        Assert.Equal(CallerTrace, span.TraceId.ToHexString());
+        Assert.Equal(CallerSpan, ServerSpanOf(span).ParentSpanId.ToHexString());
+        await AssertRecordsNameTheTraceOfAsync(span);
+    }
+
+    [Theory]
+    [InlineData("01-" + CallerTrace + "-" + CallerSpan + "-01")]
+    [InlineData("cc-" + CallerTrace + "-" + CallerSpan + "-01-a-field-of-a-future-version")]
+    public async Task TraceparentOfAFutureVersion_CallersTraceIsContinued(string traceParent)
+    {
+        // W3C Trace Context §4.3: a higher version whose first 55 characters parse as version 00 is used as such.
+        Expect.Issued(await ExchangeAsync(r => r.Headers.TryAddWithoutValidation("traceparent", traceParent)));
+
         var span = ExchangeSpan();
         Assert.Equal(CallerTrace, span.TraceId.ToHexString());
         Assert.Equal(CallerSpan, ServerSpanOf(span).ParentSpanId.ToHexString());
