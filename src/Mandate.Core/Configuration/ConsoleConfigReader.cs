@@ -34,6 +34,7 @@ internal static class ConsoleConfigReader
             {
                 Tenants = a.StringList("tenants") ?? [],
                 Tools = a.StringList("tools") ?? [],
+                AllowSelf = a.Bool("allow_self") ?? false,
             }),
             IdleTimeout = idle,
             SessionMax = max,

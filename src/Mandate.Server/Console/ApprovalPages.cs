@@ -66,13 +66,14 @@ internal static class ApprovalPages
         Markup.Of($"""<span class="muted" id="stale-{a.Id}">no longer stands: {reason}</span>""");
 
     private static Markup Buttons(ConsoleUser user, ConsoleApproverLimits limits, Approval a) =>
-        user.MayDecide(limits, a.Tenant, a.Tool)
-            ? Markup.Of($"""<a class="button" id="approve-{a.Id}" href="/approvals/{a.Id}/approve">Approve</a> <a class="button danger" id="deny-{a.Id}" href="/approvals/{a.Id}/deny">Deny</a>""")
-            : Markup.Empty;
+        !user.MayDecide(limits, a.Tenant, a.Tool) ? Markup.Empty
+        : user.IsAskedFor(a) && !limits.AllowSelf
+            ? Markup.Of($"""<span class="muted" id="own-{a.Id}">asked for you: another approver approves</span> <a class="button danger" id="deny-{a.Id}" href="/approvals/{a.Id}/deny">Deny</a>""")
+            : Markup.Of($"""<a class="button" id="approve-{a.Id}" href="/approvals/{a.Id}/approve">Approve</a> <a class="button danger" id="deny-{a.Id}" href="/approvals/{a.Id}/deny">Deny</a>""");
 
     private static async Task<IResult> ConfirmAsync(HttpContext http, string id, string verb, IMandateStore store, MandateOptions options, TimeProvider time)
     {
-        var (approval, refusal) = await PendingYouMayDecideAsync(http, id, store, options, time);
+        var (approval, refusal) = await PendingYouMayDecideAsync(http, id, verb, store, options, time);
         if (refusal is not null)
         {
             return refusal;
@@ -100,7 +101,7 @@ internal static class ApprovalPages
             return ConsoleForms.Rejected(http);
         }
 
-        var (_, refusal) = await PendingYouMayDecideAsync(http, id, store, options, time);
+        var (_, refusal) = await PendingYouMayDecideAsync(http, id, verb, store, options, time);
         if (refusal is not null)
         {
             return refusal;
@@ -127,8 +128,8 @@ internal static class ApprovalPages
             """));
     }
 
-    /// <summary>The approval when it is pending and this user may decide it; otherwise the page that says why not (403, 404, 409).</summary>
-    private static async Task<(Approval? Approval, IResult? Refusal)> PendingYouMayDecideAsync(HttpContext http, string id, IMandateStore store, MandateOptions options, TimeProvider time)
+    /// <summary>The approval when it is pending and this user may decide it so (<paramref name="verb"/>); otherwise the page that says why not (403, 404, 409).</summary>
+    private static async Task<(Approval? Approval, IResult? Refusal)> PendingYouMayDecideAsync(HttpContext http, string id, string verb, IMandateStore store, MandateOptions options, TimeProvider time)
     {
         var user = ConsoleUser.Current(http);
         if (!user.CanApprove)
@@ -145,6 +146,13 @@ internal static class ApprovalPages
         if (!user.MayDecide(options.Console.Approvers, approval.Tenant, approval.Tool))
         {
             return (null, ConsolePages.Error(http, StatusCodes.Status403Forbidden, "Forbidden", $"you may not decide approvals for tenant '{approval.Tenant}' and tool '{approval.Tool}' (console.approvers)"));
+        }
+
+        // Separation of duties: the human check a rule asks for is someone else's. Denying one's own request stays open.
+        if (verb == "approve" && user.IsAskedFor(approval) && !options.Console.Approvers.AllowSelf)
+        {
+            return (null, ConsolePages.Error(http, StatusCodes.Status403Forbidden, "Forbidden",
+                $"approval '{id}' was asked on your behalf (user '{approval.User}'), so another approver must approve it; to let people approve their own agents' requests, set console.approvers.allow_self: true"));
         }
 
         if (approval.Status != ApprovalStatus.Pending || approval.IsExpired(time.GetUtcNow()))

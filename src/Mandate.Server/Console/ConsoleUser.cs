@@ -25,6 +25,13 @@ internal sealed record ConsoleUser(string Issuer, string Subject, string Name, C
     public bool MayDecide(ConsoleApproverLimits limits, string tenant, string tool) =>
         IsAdmin || (CanApprove && limits.Allows(tenant, tool));
 
+    /// <summary>
+    /// Whether <paramref name="approval"/> was asked on this person's behalf: its user token came from the issuer they
+    /// signed in at (compared exactly, as OpenID Connect compares <c>iss</c>), for their subject.
+    /// </summary>
+    public bool IsAskedFor(Mandate.Core.Approvals.Approval approval) =>
+        approval.UserIssuer == Issuer && approval.User == Subject;
+
     public ClaimsPrincipal ToPrincipal(string authenticationType) =>
         new(new ClaimsIdentity(
             [

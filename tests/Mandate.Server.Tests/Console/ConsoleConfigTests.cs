@@ -16,6 +16,7 @@ public sealed class ConsoleConfigTests
         var options = ConfigLoader.Parse(TestBroker.Configuration, "mandate.yaml");
         Assert.False(options.Console.Enabled);
         Assert.Null(options.Console.Oidc);
+        Assert.False(options.Console.Approvers.AllowSelf);
     }
 
     [Fact]
@@ -27,7 +28,7 @@ public sealed class ConsoleConfigTests
               public_url: https://console.acme.example
               idle_timeout: 5m
               session_max: 2h
-              approvers: { tenants: [acme], tools: [refunds] }
+              approvers: { tenants: [acme], tools: [refunds], allow_self: true }
               oidc:
                 issuer: https://login.acme.example
                 client_id: mandate
@@ -43,6 +44,7 @@ public sealed class ConsoleConfigTests
         Assert.True(options.Approvers.Allows("acme", "refunds"));
         Assert.False(options.Approvers.Allows("globex", "refunds"));
         Assert.False(options.Approvers.Allows("acme", "crm"));
+        Assert.True(options.Approvers.AllowSelf);
         var oidc = options.Oidc!;
         Assert.Equal(("groups", "MANDATE_CONSOLE_SECRET", false), (oidc.RoleClaim, oidc.ClientSecret?.EnvironmentVariable, oidc.IsLoopbackIssuer));
         Assert.Equal(["ops"], oidc.Viewers);
@@ -62,6 +64,8 @@ public sealed class ConsoleConfigTests
     [InlineData("console: { listen: http://127.0.0.1:8470, oidc: { issuer: https://l.example, client_id: c, client_secret_env: A, client_secret_file: b, roles: { admin: [a] } } }", "not both")]
     [InlineData("console: { listen: http://127.0.0.1:8470, oidc: { issuer: https://l.example, client_id: c, scopes: [profile], roles: { admin: [a] } } }", "must include openid")]
     [InlineData("console: { listen: http://127.0.0.1:8470, colour: blue }", "colour")]
+    [InlineData("console: { listen: http://127.0.0.1:8470, approvers: { allow_self: maybe } }", "allow_self")]
+    [InlineData("console: { listen: http://127.0.0.1:8470, approvers: { allow_selfs: true } }", "allow_self")]
     [InlineData("console: { listen: http://127.0.0.1:8470, idle_timeout: 30m, session_max: 10m }", "session_max: must be at least idle_timeout (30m)")]
     public void Mistakes_are_reported_with_their_place(string console, string expected)
     {

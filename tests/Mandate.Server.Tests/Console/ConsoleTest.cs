@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using Mandate.Server.Tests.Approvals;
 using Mandate.Server.Tests.Harness;
 
@@ -66,6 +67,25 @@ public abstract class ConsoleTest : ApprovalTest
         var browser = new ConsoleBrowser(ConsoleAddress);
         _browsers.Add(browser);
         return browser;
+    }
+
+    /// <summary>
+    /// A pending approval asked with a user token that <paramref name="user"/>'s own identity provider issued for them: a
+    /// real approval asked by the agent, stored again as the same person's (the test provider issues no user tokens).
+    /// </summary>
+    internal async Task<string> AskedForAsync(TestUser user, string? issuer = null)
+    {
+        var store = Broker.Runtime.Store;
+        var asked = (await store.GetApprovalAsync(await AskAsync(Broker.RefundRequest()), CancellationToken.None))!;
+        var mine = asked with
+        {
+            Id = "areq_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            BindingHash = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            User = user.Subject,
+            UserIssuer = issuer ?? Idp.Issuer.ToString(),
+        };
+        Assert.True(await store.TryInsertApprovalAsync(mine, [], CancellationToken.None));
+        return mine.Id;
     }
 
     /// <summary>Signs <paramref name="user"/> in through the identity provider (code + PKCE), as a browser follows the redirects.</summary>
