@@ -38,6 +38,9 @@ public static class AttestChecks
     /// <summary>A sender-constrained run token presented without proof of its key or certificate.</summary>
     public static readonly Check RunTokenHolder = new("attest.run_token_holder", E.InvalidRequest);
 
+    /// <summary>A broker-signed run token whose max_depth or tools differ from its stored run: not minted for that record.</summary>
+    public static readonly Check RunTokenDiffers = new("attest.run_token_differs", E.InvalidRequest);
+
     public static readonly Check RunEnded = new("standing.run_ended", E.InvalidRequest);
     public static readonly Check RunExpired = new("standing.run_expired", E.InvalidRequest);
 

@@ -1,5 +1,6 @@
 using Mandate.Core.Grants;
 using Mandate.Core.Protocol;
+using Mandate.Core.RateLimits;
 using Mandate.Core.Resolution;
 using Mandate.Core.Runs;
 using Mandate.Policy;
@@ -58,9 +59,13 @@ public sealed partial class DecideStage
         var decision = own.Decision;
         string? approvalBy = null;
         var delegators = new List<string>(run.Depth);
+        var increments = new List<RateIncrement>();
+        var rateInput = RateInput(facts, own.Tool, own.Scopes);
         foreach (var (agent, at) in chain)
         {
-            var theirs = Decide(facts with { Placement = at }, own.Tool, own.Scopes, details, state, facts.Binding.Kind, agent);
+            // Each delegator's rule reads (rate_limit and rate in when:) its own counters, as for a request of its own.
+            var counts = state.ChainRateCounts.GetValueOrDefault(at.Run) ?? NoCounts;
+            var theirs = Decide(facts with { Placement = at }, own.Tool, own.Scopes, details, state, facts.Binding.Kind, agent, counts);
             var d = theirs.Decision;
             delegators.Add(DelegationChain.Describe(agent, d));
             var scopes = d.IsAllowed || d.RequiresApproval ? decision.GrantedScopes.Intersect(d.GrantedScopes, StringComparer.Ordinal).ToList() : [];
@@ -81,8 +86,12 @@ public sealed partial class DecideStage
             }
 
             decision = decision with { GrantedScopes = scopes, MaxLifetime = lifetime };
+            if (Increment(d, rateInput with { Agent = agent, RunId = at.Run }, facts.Now) is { } increment)
+            {
+                increments.Add(increment);
+            }
         }
 
-        return own with { Decision = decision, Delegators = delegators, ApprovalRequiredBy = approvalBy };
+        return own with { Decision = decision, Delegators = delegators, ApprovalRequiredBy = approvalBy, DelegatorRateIncrements = increments };
     }
 }

@@ -20,6 +20,7 @@ namespace Mandate.Core.Decisions;
 public sealed partial class DecideStage
 {
     private static readonly IReadOnlyDictionary<string, object?> NoClaims = new Dictionary<string, object?>();
+    private static readonly IReadOnlyDictionary<string, long> NoCounts = new Dictionary<string, long>();
     private readonly IPolicyDecisionPoint _policy;
     private readonly IUnitOfWork _trail;
     private readonly MandateOptions _options;
@@ -75,33 +76,61 @@ public sealed partial class DecideStage
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(tool);
-        return new PolicyInput
-        {
-            Agent = facts.Actor.SpiffeId,
-            Tool = tool.Tool.Name,
-            Scopes = tool.Scopes,
-            Tenant = facts.Placement.Tenant,
-            Subject = facts.Subject.Kind,
-            UserTenant = facts.Subject.User?.Tenant,
-            User = facts.User,
-            Environment = "",
-            RunId = facts.Placement.Run,
-        };
+        return RateInput(facts, tool.Tool.Name, tool.Scopes);
     }
 
-    /// <summary>The counter increment for the deciding rule's rate limit, committed with the issuance record.</summary>
-    public static IReadOnlyList<RateIncrement> RateIncrements(Decision decision, PolicyInput rateInput, DateTimeOffset now)
+    /// <summary>
+    /// Inside a child run: the rate input of each agent up the delegation chain, nearest first, keyed as that agent's rules
+    /// key a request of its own: its agent id and its own run (the run its rule governs), the rest as the caller's.
+    /// Empty for a root run, and for a damaged chain (which the Decide stage refuses).
+    /// </summary>
+    public static IReadOnlyList<PolicyInput> ChainRateInputs(GrantFacts facts, PolicyInput rateInput)
     {
-        ArgumentNullException.ThrowIfNull(decision);
-        if (decision is not { RuleId: { } rule, RateLimit: { } limit })
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(rateInput);
+        return facts.Subject.Run is { Run: { Depth: > 0 } child } && DelegationChain.From(child, child.Depth - 1) is { } chain
+            ? chain.Select(c => rateInput with { Agent = c.Agent, RunId = c.At.Run }).ToList()
+            : [];
+    }
+
+    /// <summary>
+    /// The counter increments committed with the issuance record: the deciding rule's, and inside a child run each
+    /// delegator rule's (invariant 3). A counter is moved once per credential even when two agents' rules share it.
+    /// </summary>
+    public static IReadOnlyList<RateIncrement> RateIncrements(ToolDecision decided, PolicyInput rateInput, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(decided);
+        var own = Increment(decided.Decision, rateInput, now);
+        if (decided.DelegatorRateIncrements.Count == 0)
         {
-            return [];
+            return own is null ? [] : [own];
         }
 
-        return [new RateIncrement(limit.CounterKey(rule, rateInput, now), limit.WindowStart(now) + limit.Window)];
+        var all = own is null ? decided.DelegatorRateIncrements : decided.DelegatorRateIncrements.Prepend(own);
+        return all.DistinctBy(i => i.Key, StringComparer.Ordinal).ToList();
     }
 
-    private ToolDecision Decide(GrantFacts f, string tool, IReadOnlyList<string> scopes, RequestDetails details, PolicyState state, SenderConstraintKind? senderConstraint, string? agent = null)
+    private static RateIncrement? Increment(Decision decision, PolicyInput rateInput, DateTimeOffset now) =>
+        decision is { RuleId: { } rule, RateLimit: { } limit }
+            ? new RateIncrement(limit.CounterKey(rule, rateInput, now), limit.WindowStart(now) + limit.Window)
+            : null;
+
+    private static PolicyInput RateInput(GrantFacts facts, string tool, IReadOnlyList<string> scopes) => new()
+    {
+        Agent = facts.Actor.SpiffeId,
+        Tool = tool,
+        Scopes = scopes,
+        Tenant = facts.Placement.Tenant,
+        Subject = facts.Subject.Kind,
+        UserTenant = facts.Subject.User?.Tenant,
+        User = facts.User,
+        Environment = "",
+        RunId = facts.Placement.Run,
+    };
+
+    private ToolDecision Decide(
+        GrantFacts f, string tool, IReadOnlyList<string> scopes, RequestDetails details, PolicyState state, SenderConstraintKind? senderConstraint,
+        string? agent = null, IReadOnlyDictionary<string, long>? rateCounts = null)
     {
         var decision = _policy.Evaluate(state.Policy, new PolicyInput
         {
@@ -121,7 +150,7 @@ public sealed partial class DecideStage
             AuthorizationDetails = details.AuthorizationDetails,
             EvidenceSubject = details.EvidenceSubject,
             Evidence = state.Evidence,
-            RateCounts = state.RateCounts,
+            RateCounts = rateCounts ?? state.RateCounts,
         });
         return new ToolDecision(tool, scopes, decision);
     }

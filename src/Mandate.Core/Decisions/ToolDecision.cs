@@ -1,3 +1,4 @@
+using Mandate.Core.RateLimits;
 using Mandate.Policy;
 
 namespace Mandate.Core.Decisions;
@@ -13,4 +14,10 @@ public sealed record ToolDecision(string Tool, IReadOnlyList<string> Scopes, Dec
 
     /// <summary>The delegator whose rule made this decision wait for a human, when it is not the caller's own rule.</summary>
     public string? ApprovalRequiredBy { get; init; }
+
+    /// <summary>
+    /// Inside a child run: one increment for each delegator rule with a rate_limit that allowed this request, keyed as that
+    /// rule keys a request of its own agent in its own run, so the credential counts against every budget above it.
+    /// </summary>
+    public IReadOnlyList<RateIncrement> DelegatorRateIncrements { get; init; } = [];
 }

@@ -62,7 +62,7 @@ public sealed class ToolCredentialGrant : IGrantHandler
 
         var facts = new GrantFacts(now, Ids.New("dec"), actor, subject, request.Binding, placement);
         var rateInput = DecideStage.RateInput(facts, tool);
-        var state = await _state.LoadAsync(details.EvidenceSubject, rateInput, now, cancellationToken);
+        var state = await _state.LoadAsync(details.EvidenceSubject, rateInput, DecideStage.ChainRateInputs(facts, rateInput), now, cancellationToken);
         if ((await _decide.CredentialAsync(facts, tool, details, state, cancellationToken)).Failed(out error, out var decided))
         {
             return error;
@@ -111,7 +111,7 @@ public sealed class ToolCredentialGrant : IGrantHandler
         GrantAuditEvents.AddDelegators(evidence, decided);
         var issued = await _issue.CredentialAsync(new CredentialIssue(claims, tool.Tool, new IssuanceGrounds(evidence, tool.Tool.Name, facts.User, decision.RuleId, decision.Reason))
         {
-            RateIncrements = DecideStage.RateIncrements(decision, rateInput, now),
+            RateIncrements = DecideStage.RateIncrements(decided, rateInput, now),
             Csr = request[X509CredentialKind.CsrParameter],
             Rule = decision.RuleId,
             Recheck = namedRunStillOurs,

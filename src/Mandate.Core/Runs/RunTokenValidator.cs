@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mandate.Core.Attestation;
 using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Protocol;
@@ -14,7 +15,7 @@ namespace Mandate.Core.Runs;
 /// <summary>
 /// Verifies a presented run token: Mandate's signature and issuer, <c>typ txntoken+jwt</c>, this trust
 /// domain as audience, not expired; then that its run exists, is open, is not revoked, and that every
-/// claim (agent, tenant, user, depth, actor chain) matches the stored run. A chain is trusted only as
+/// claim (agent, tenant, user, depth, actor chain, max_depth, tools) matches the stored run. A chain is trusted only as
 /// Mandate signed and recorded it, so forged or spliced chains fail here.
 /// </summary>
 public sealed class RunTokenValidator
@@ -112,6 +113,14 @@ public sealed class RunTokenValidator
             return Bad($"{parameter} does not match any run this broker recorded; its delegation chain cannot be trusted");
         }
 
+        // Defence in depth: the stored run's max_depth and envelope are the ones used, so a broker-signed token that says
+        // otherwise was never minted for this record; refuse it rather than let a later reader trust the token's copy.
+        if (DifferingLimit(jwt, run) is { } claim)
+        {
+            return AttestChecks.RunTokenDiffers.Refuse(
+                $"the {claim} claim of {parameter} differs from run '{run.Id}' as this broker recorded it; present the run token the broker issued for this run");
+        }
+
         // The run, its delegation chain and every revocation since this token was issued: the check every grant shares.
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(jwt.TryGetPayloadValue<long>(C.IssuedAt, out var iat) ? iat : 0);
         if (_standing.Check(run, jwt.Id, issuedAt, parameter, now) is { } refusal)
@@ -129,7 +138,35 @@ public sealed class RunTokenValidator
         return new PresentedRunToken(run, jwt.Id, issuedAt, expires, confirmation);
     }
 
-    private static OAuthError Bad(string failure) => Attestation.AttestChecks.SubjectToken.Refuse(failure);
+    private static OAuthError Bad(string failure) => AttestChecks.SubjectToken.Refuse(failure);
+
+    // Which of azd.max_depth and azd.tools (tool → scopes, compared as sets) does not match the stored run, or null.
+    private static string? DifferingLimit(JsonWebToken jwt, RunRecord run)
+    {
+        var azd = jwt.GetPayloadValue<JsonElement>(C.AuthorizationContext);
+        if (!azd.TryGetProperty("max_depth", out var maxDepth) || !maxDepth.TryGetInt32(out var claimed) || claimed != run.MaxDepth)
+        {
+            return "max_depth";
+        }
+
+        if (!azd.TryGetProperty("tools", out var tools) || tools.ValueKind != JsonValueKind.Object
+            || tools.EnumerateObject().Count() != run.Envelope.Tools.Count())
+        {
+            return "tools";
+        }
+
+        foreach (var tool in tools.EnumerateObject())
+        {
+            if (tool.Value.ValueKind != JsonValueKind.Array || tool.Value.EnumerateArray().Any(s => s.ValueKind != JsonValueKind.String)
+                || !run.Envelope.ScopesOf(tool.Name).ToHashSet(StringComparer.Ordinal).SetEquals(tool.Value.EnumerateArray().Select(s => s.GetString()!))
+                || !run.Envelope.Tools.Contains(tool.Name, StringComparer.Ordinal))
+            {
+                return "tools";
+            }
+        }
+
+        return null;
+    }
 
     private static bool MatchesRecord(JsonWebToken jwt, RunRecord run)
     {

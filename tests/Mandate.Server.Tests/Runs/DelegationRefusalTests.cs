@@ -42,8 +42,9 @@ public sealed class DelegationRefusalTests : BrokerTest
         var record = await ForgedRunTokens.RecordOfAsync(Broker, child);
         var forged = ForgedRunTokens.SignWithBrokerKey(Broker, record with { MaxDepth = 5 });
 
-        // The limit is read from the stored run, never from the token: the support agent's trees are one level deep.
-        await RefusedWithoutChangeAsync(Broker.RunTokenRequest(forged, CheckerAgent), "invalid_request", "resolve.depth_exceeded");
+        // The limit is read from the stored run, never from the token (the support agent's trees are one level deep), and
+        // a token whose limit differs from its run's was not minted for it, so it is refused before that.
+        await RefusedWithoutChangeAsync(Broker.RunTokenRequest(forged, CheckerAgent), "invalid_request", "attest.run_token_differs");
         await RefusedWithoutChangeAsync(Broker.RunTokenRequest(child, CheckerAgent), "invalid_request", "resolve.depth_exceeded");
     }
 

@@ -100,6 +100,35 @@ public sealed class RunTokenForgeryTests : BrokerTest
     }
 
     [Fact]
+    public async Task InRun_BrokerSignedRunTokenClaimingAnotherMaxDepth_IsRefusedAsNotTheRecordedRun()
+    {
+        var record = await ForgedRunTokens.RecordOfAsync(Broker, await Broker.StartRunAsync());
+        var forged = ForgedRunTokens.SignWithBrokerKey(Broker, record with { MaxDepth = record.MaxDepth + 4 });
+
+        var reply = await Broker.ExchangeAsync(Broker.InRunRequest(forged));
+
+        Expect.Refused(reply, "invalid_request", $"the max_depth claim of subject_token differs from run '{record.Id}' as this broker recorded it");
+        Assert.Equal("attest.run_token_differs", reply.Member("check_id"));
+        await Broker.AssertNothingIssuedAsync();
+    }
+
+    [Theory]
+    [InlineData("refunds:read refunds:write refunds:admin")]
+    [InlineData("refunds:read")]
+    public async Task InRun_BrokerSignedRunTokenClaimingAnotherEnvelope_IsRefusedAsNotTheRecordedRun(string scopes)
+    {
+        var record = await ForgedRunTokens.RecordOfAsync(Broker, await Broker.StartRunAsync());
+        var envelope = new Mandate.Core.Runs.RunEnvelope([new("refunds", scopes.Split(' '))]);
+        var forged = ForgedRunTokens.SignWithBrokerKey(Broker, record with { Envelope = envelope });
+
+        var reply = await Broker.ExchangeAsync(Broker.InRunRequest(forged, scope: "refunds:read"));
+
+        Expect.Refused(reply, "invalid_request", $"the tools claim of subject_token differs from run '{record.Id}'");
+        Assert.Equal("attest.run_token_differs", reply.Member("check_id"));
+        await Broker.AssertNothingIssuedAsync();
+    }
+
+    [Fact]
     public async Task InRun_RunTokenForAnotherTrustDomain_IsRefused()
     {
         // Signed with this broker's own key, so only the audience can tell it is not for this trust domain.
