@@ -55,34 +55,15 @@ public sealed partial class DecideStage
             return DecideChecks.DelegatorNotAllowed.Refuse(DelegationChain.Damaged(run));
         }
 
-        var decision = own.Decision;
-        string? approvalBy = null;
-        var delegators = new List<string>(run.Depth);
-        foreach (var (agent, at) in chain)
+        var outcome = DelegatedDecision.ForCredential(own.Decision, DelegationChain.Agents(chain),
+            i => Decide(facts with { Placement = chain[i].At }, own.Tool, own.Scopes, details, state, facts.Binding.Kind, chain[i].Agent).Decision);
+        if (outcome.RefusedBy is { } refuser)
         {
-            var theirs = Decide(facts with { Placement = at }, own.Tool, own.Scopes, details, state, facts.Binding.Kind, agent);
-            var d = theirs.Decision;
-            delegators.Add(DelegationChain.Describe(agent, d));
-            var scopes = d.IsAllowed || d.RequiresApproval ? decision.GrantedScopes.Intersect(d.GrantedScopes, StringComparer.Ordinal).ToList() : [];
-            if (scopes.Count == 0)
-            {
-                var denied = d.IsAllowed || d.RequiresApproval
-                    ? d with { Effect = DecisionEffect.Deny, ScopeDenied = true, GrantedScopes = [], Reason = $"it grants '{agent}' none of the scopes the sub-agent's rule grants" }
-                    : d;
-                var refusal = await RefuseAsync(facts, theirs with { Decision = denied, Delegators = delegators }, cancellationToken, agent);
-                return DecideChecks.DelegatorNotAllowed.Refuse(
-                    $"the delegating agent '{agent}' of run '{at.Run}' may not use {own.Tool}/{string.Join(' ', own.Scopes)} itself for this request, so no agent it delegated to may: {refusal.Description}");
-            }
-
-            var lifetime = d.MaxLifetime is { } cap && (decision.MaxLifetime is null || cap < decision.MaxLifetime) ? cap : decision.MaxLifetime;
-            if (d.RequiresApproval && !decision.RequiresApproval)
-            {
-                (decision, approvalBy) = (d, agent);
-            }
-
-            decision = decision with { GrantedScopes = scopes, MaxLifetime = lifetime };
+            var refusal = await RefuseAsync(facts, own with { Decision = outcome.Decision, Delegators = outcome.Delegators }, cancellationToken, refuser.Agent);
+            return DecideChecks.DelegatorNotAllowed.Refuse(
+                $"the delegating agent '{refuser.Agent}' of run '{refuser.Run}' may not use {own.Tool}/{string.Join(' ', own.Scopes)} itself for this request, so no agent it delegated to may: {refusal.Description}");
         }
 
-        return own with { Decision = decision, Delegators = delegators, ApprovalRequiredBy = approvalBy };
+        return own with { Decision = outcome.Decision, Delegators = outcome.Delegators, ApprovalRequiredBy = outcome.DecidedBy?.Agent };
     }
 }
