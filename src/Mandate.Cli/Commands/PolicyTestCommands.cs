@@ -143,12 +143,17 @@ internal static class PolicyTestCommands
         }
 
         PrintRules(explained.Rules);
+        if (explained.Delegators.Count > 0)
+        {
+            PrintOwn(explained.Own);
+        }
+
         foreach (var d in explained.Delegators)
         {
             var at = d.Delegator;
             Output.Line($"[bold]delegating agent {Output.Escape(at.Agent)}[/] (run '{Output.Escape(at.Run)}', depth {at.Depth})");
             PrintRules(d.Rules);
-            Output.Line($"  its decision: {PolicyTestResult.OutcomeOf(d.Decision)} by {Output.Escape(d.Decision.RuleId ?? "none (default deny)")}: {Output.Escape(d.Decision.Reason)}");
+            PrintOwn(d.Decision);
         }
 
         var (decision, by) = (explained.Outcome.Decision, explained.Outcome.DecidedBy);
@@ -159,6 +164,9 @@ internal static class PolicyTestCommands
             Output.Line($"  to fix: {Output.Escape(decision.Remedy)}");
         }
     }
+
+    private static void PrintOwn(Decision decision) =>
+        Output.Line($"  its decision: {PolicyTestResult.OutcomeOf(decision)} by {Output.Escape(decision.RuleId ?? "none (default deny)")}: {Output.Escape(decision.Reason)}");
 
     private static void PrintRules(IReadOnlyList<RuleExplanation> rules)
     {
