@@ -66,7 +66,7 @@ public sealed class PolicyTestReaderKeyTests
         var input = PolicyTestReader.TryReadRequest((YamlMappingNode)yaml.Documents[0].RootNode, "dev", out var problem);
 
         Assert.Null(input);
-        Assert.Equal("3:1: request: unknown key 'bogus' (it takes agent, tool, scopes, tenant, subject, user, user_tenant, user_claims, authorization_details, evidence_subject, evidence, rate_counts, run, environment, now, sender_constraint, mcp); "
+        Assert.Equal("3:1: request: unknown key 'bogus' (it takes agent, tool, scopes, tenant, subject, user, user_tenant, user_claims, authorization_details, evidence_subject, evidence, rate_counts, run, environment, now, sender_constraint, mcp, delegators, depth); "
             + "4:21: request.mcp: unknown key 'argumnets' (did you mean 'arguments'?)", problem);
     }
 }

@@ -15,7 +15,7 @@ internal static class PolicyTestCommands
     public static Command Test()
     {
         var target = new Argument<string>("path") { Description = "A test file (YAML) or a folder of them (*.yaml, *.yml, recursively)" };
-        var command = new Command("test", "Run policy test cases (request → expected allow/deny/pending and deciding rule); exit 1 on any failure") { target };
+        var command = new Command("test", "Run policy test cases (request → expected allow/deny/pending and deciding rule; delegators: decides a sub-agent's request up its chain, as the broker does); exit 1 on any failure") { target };
         command.SetAction(parse => Run(parse.GetValue(target)!));
         return command;
     }
@@ -84,8 +84,8 @@ internal static class PolicyTestCommands
     public static Command Explain()
     {
         var policy = new Option<string>("--policy", "-p") { Description = "Policy file (YAML)", Required = true };
-        var request = new Option<string>("--request", "-r") { Description = "Request file: the same mapping as a test case's 'request' (agent, tool, scopes, tenant, user, user_claims, authorization_details, evidence, now, …; mcp: {tool, arguments} for an MCP tools/call)", Required = true };
-        var command = new Command("explain", "Show which rules matched a request, which checks failed and why, and the decision") { policy, request };
+        var request = new Option<string>("--request", "-r") { Description = "Request file: the same mapping as a test case's 'request' (agent, tool, scopes, tenant, user, user_claims, authorization_details, evidence, now, …; mcp: {tool, arguments} for an MCP tools/call; delegators: [{agent, run}, …] for a sub-agent's request, nearest first)", Required = true };
+        var command = new Command("explain", "Show which rules matched a request, which checks failed and why, and the decision; with delegators, each delegating agent's checks too and the combined decision") { policy, request };
         command.SetAction(parse =>
         {
             var policyPath = parse.GetValue(policy)!;
@@ -119,27 +119,66 @@ internal static class PolicyTestCommands
                 return ExitCodes.Usage;
             }
 
-            var (decision, rules) = mcpCall is null ? PolicyExplainer.Explain(snapshot, input) : PolicyExplainer.ExplainMcpCall(snapshot, mcpCall);
-            foreach (var rule in rules)
+            if (PolicyTestReader.TryReadDelegators(RequestOf(root), out var chainProblem) is not { } delegators)
             {
-                var mark = rule.Matched ? "[green]✓ matched[/]" : "[grey]✗ no match[/]";
-                Output.Line($"{mark} [bold]{Output.Escape(rule.RuleId)}[/] ({rule.Effect}, line {rule.Line})");
-                foreach (var check in rule.Checks)
-                {
-                    Output.Line($"    {(check.Passed ? "[green]pass[/]" : "[red]fail[/]")} {check.Check}: {Output.Escape(check.Detail)}");
-                }
+                Output.Error($"{requestPath}: a value in the request cannot be read: {chainProblem}");
+                return ExitCodes.Usage;
             }
 
-            var outcome = PolicyTestResult.OutcomeOf(decision);
-            Output.Line($"decision: [bold]{outcome}[/] by {Output.Escape(decision.RuleId ?? "none (default deny)")}: {Output.Escape(decision.Reason)}");
-            if (decision.Remedy is not null)
-            {
-                Output.Line($"  to fix: {Output.Escape(decision.Remedy)}");
-            }
-
+            PrintExplanation(PolicyExplainer.ExplainChain(snapshot, input, mcpCall, delegators), input);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The caller's rules, then (for a sub-agent's request) each delegating agent's under its own heading, nearest first,
+    /// then the combined decision the broker would make.
+    /// </summary>
+    private static void PrintExplanation(ChainExplanation explained, PolicyInput input)
+    {
+        if (explained.Delegators.Count > 0)
+        {
+            Output.Line($"[bold]calling agent {Output.Escape(input.Agent)}[/] (run '{Output.Escape(input.RunId ?? "")}', depth {input.DelegationDepth})");
+        }
+
+        PrintRules(explained.Rules);
+        if (explained.Delegators.Count > 0)
+        {
+            PrintOwn(explained.Own);
+        }
+
+        foreach (var d in explained.Delegators)
+        {
+            var at = d.Delegator;
+            Output.Line($"[bold]delegating agent {Output.Escape(at.Agent)}[/] (run '{Output.Escape(at.Run)}', depth {at.Depth})");
+            PrintRules(d.Rules);
+            PrintOwn(d.Decision);
+        }
+
+        var (decision, by) = (explained.Outcome.Decision, explained.Outcome.DecidedBy);
+        var outcome = PolicyTestResult.OutcomeOf(decision);
+        Output.Line($"decision: [bold]{outcome}[/] by {Output.Escape(PolicyTestRunner.DecidedByText(decision, by))}: {Output.Escape(decision.Reason)}");
+        if (decision.Remedy is not null)
+        {
+            Output.Line($"  to fix: {Output.Escape(decision.Remedy)}");
+        }
+    }
+
+    private static void PrintOwn(Decision decision) =>
+        Output.Line($"  its decision: {PolicyTestResult.OutcomeOf(decision)} by {Output.Escape(decision.RuleId ?? "none (default deny)")}: {Output.Escape(decision.Reason)}");
+
+    private static void PrintRules(IReadOnlyList<RuleExplanation> rules)
+    {
+        foreach (var rule in rules)
+        {
+            var mark = rule.Matched ? "[green]✓ matched[/]" : "[grey]✗ no match[/]";
+            Output.Line($"{mark} [bold]{Output.Escape(rule.RuleId)}[/] ({rule.Effect}, line {rule.Line})");
+            foreach (var check in rule.Checks)
+            {
+                Output.Line($"    {(check.Passed ? "[green]pass[/]" : "[red]fail[/]")} {check.Check}: {Output.Escape(check.Detail)}");
+            }
+        }
     }
 
     /// <summary>Runs one test file; <c>Loaded</c> is false when the file or its policy could not be read.</summary>
@@ -162,7 +201,7 @@ internal static class PolicyTestCommands
         foreach (var r in results)
         {
             var outcome = PolicyTestResult.OutcomeOf(r.Decision);
-            var by = r.Decision.RuleId ?? "default deny";
+            var by = r.DecidedBy is null ? r.Decision.RuleId ?? "default deny" : PolicyTestRunner.DecidedByText(r.Decision, r.DecidedBy);
             Output.Line(r.Passed
                 ? $"  [green]PASS[/] {Output.Escape(r.Case.Name)} [grey]({outcome} by {Output.Escape(by)})[/]"
                 : $"  [red]FAIL[/] {Output.Escape(r.Case.Name)} [grey](line {r.Case.Line})[/]\n       {Output.Escape(r.Failure!)}");

@@ -56,42 +56,31 @@ public sealed partial class DecideStage
             return DecideChecks.DelegatorNotAllowed.Refuse(DelegationChain.Damaged(run));
         }
 
-        var decision = own.Decision;
-        string? approvalBy = null;
-        var delegators = new List<string>(run.Depth);
-        var increments = new List<RateIncrement>();
         var rateInput = RateInput(facts, own.Tool, own.Scopes);
-        foreach (var (agent, at) in chain)
+        var decisions = new Decision[chain.Count];
+        var outcome = DelegatedDecision.ForCredential(own.Decision, DelegationChain.Agents(chain), i =>
         {
             // Each delegator's rule reads (rate_limit and rate in when:) its own counters, as for a request of its own.
-            var counts = state.ChainRateCounts.GetValueOrDefault(at.Run) ?? NoCounts;
-            var theirs = Decide(facts with { Placement = at }, own.Tool, own.Scopes, details, state, facts.Binding.Kind, agent, counts);
-            var d = theirs.Decision;
-            delegators.Add(DelegationChain.Describe(agent, d));
-            var scopes = d.IsAllowed || d.RequiresApproval ? decision.GrantedScopes.Intersect(d.GrantedScopes, StringComparer.Ordinal).ToList() : [];
-            if (scopes.Count == 0)
-            {
-                var denied = d.IsAllowed || d.RequiresApproval
-                    ? d with { Effect = DecisionEffect.Deny, ScopeDenied = true, GrantedScopes = [], Reason = $"it grants '{agent}' none of the scopes the sub-agent's rule grants" }
-                    : d;
-                var refusal = await RefuseAsync(facts, theirs with { Decision = denied, Delegators = delegators }, cancellationToken, agent);
-                return DecideChecks.DelegatorNotAllowed.Refuse(
-                    $"the delegating agent '{agent}' of run '{at.Run}' may not use {own.Tool}/{string.Join(' ', own.Scopes)} itself for this request, so no agent it delegated to may: {refusal.Description}");
-            }
+            var counts = state.ChainRateCounts.GetValueOrDefault(chain[i].At.Run) ?? NoCounts;
+            return decisions[i] = Decide(facts with { Placement = chain[i].At }, own.Tool, own.Scopes, details, state, facts.Binding.Kind, chain[i].Agent, counts).Decision;
+        });
+        if (outcome.RefusedBy is { } refuser)
+        {
+            var refusal = await RefuseAsync(facts, own with { Decision = outcome.Decision, Delegators = outcome.Delegators }, cancellationToken, refuser.Agent);
+            return DecideChecks.DelegatorNotAllowed.Refuse(
+                $"the delegating agent '{refuser.Agent}' of run '{refuser.Run}' may not use {own.Tool}/{string.Join(' ', own.Scopes)} itself for this request, so no agent it delegated to may: {refusal.Description}");
+        }
 
-            var lifetime = d.MaxLifetime is { } cap && (decision.MaxLifetime is null || cap < decision.MaxLifetime) ? cap : decision.MaxLifetime;
-            if (d.RequiresApproval && !decision.RequiresApproval)
-            {
-                (decision, approvalBy) = (d, agent);
-            }
-
-            decision = decision with { GrantedScopes = scopes, MaxLifetime = lifetime };
-            if (Increment(d, rateInput with { Agent = agent, RunId = at.Run }, facts.Now) is { } increment)
+        // Every agent up the chain allowed it: each delegator rule with a rate_limit counts the credential too.
+        var increments = new List<RateIncrement>();
+        for (var i = 0; i < chain.Count; i++)
+        {
+            if (Increment(decisions[i], rateInput with { Agent = chain[i].Agent, RunId = chain[i].At.Run }, facts.Now) is { } increment)
             {
                 increments.Add(increment);
             }
         }
 
-        return own with { Decision = decision, Delegators = delegators, ApprovalRequiredBy = approvalBy, DelegatorRateIncrements = increments };
+        return own with { Decision = outcome.Decision, Delegators = outcome.Delegators, ApprovalRequiredBy = outcome.DecidedBy?.Agent, DelegatorRateIncrements = increments };
     }
 }

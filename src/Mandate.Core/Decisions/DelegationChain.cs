@@ -36,13 +36,7 @@ internal static class DelegationChain
     public static string Damaged(RunRecord run) =>
         $"run '{run.Id}' records a delegation chain that does not match its depth, so its delegating agents cannot be asked";
 
-    /// <summary>How audit records name the rule that decided for an agent up the chain: <c>agent: rule (effect)</c>.</summary>
-    public static string Describe(string agent, Decision decision) => $"{agent}: {decision.RuleId ?? "no rule"} ({EffectName(decision.Effect)})";
-
-    private static string EffectName(DecisionEffect effect) => effect switch
-    {
-        DecisionEffect.Allow => "allow",
-        DecisionEffect.RequireApproval => "require_approval",
-        _ => "deny",
-    };
+    /// <summary>The chain as the policy sees it: each agent with its run and depth, nearest first.</summary>
+    public static IReadOnlyList<DelegatingAgent> Agents(IReadOnlyList<(string Agent, Placement At)> chain) =>
+        [.. chain.Select(c => new DelegatingAgent(c.Agent, c.At.Run, c.At.DelegationDepth))];
 }

@@ -37,33 +37,9 @@ internal sealed class McpCallDelegators
     }
 
     /// <summary>The decision once every agent of <paramref name="chain"/> has been asked about the call <paramref name="input"/> describes.</summary>
-    public static Outcome Decide(PolicySnapshot policy, McpCallInput input, Decision own, IReadOnlyList<(string Agent, Placement At)> chain)
+    public static DelegatedOutcome Decide(PolicySnapshot policy, McpCallInput input, Decision own, IReadOnlyList<(string Agent, Placement At)> chain)
     {
-        var decision = own;
-        var delegators = new List<string>(chain.Count);
-        (string Agent, string Run)? waitsFor = null;
-        foreach (var (agent, at) in chain)
-        {
-            var theirs = McpCallEngine.Evaluate(policy, input with { Agent = agent, RunId = at.Run });
-            delegators.Add(DelegationChain.Describe(agent, theirs));
-            if (!theirs.IsAllowed && !theirs.RequiresApproval)
-            {
-                return new Outcome(theirs, delegators, (agent, at.Run));
-            }
-
-            if (theirs.RequiresApproval && !decision.RequiresApproval)
-            {
-                (decision, waitsFor) = (theirs, (agent, at.Run));
-            }
-        }
-
-        return new Outcome(decision, delegators, waitsFor);
+        var agents = DelegationChain.Agents(chain);
+        return DelegatedDecision.ForMcpCall(own, agents, i => McpCallEngine.Evaluate(policy, DelegatedDecision.For(input, agents[i])));
     }
-
-    /// <summary>
-    /// What the chain decided: <paramref name="Decision"/> (a refusal, the approval an agent up the chain requires, or the
-    /// caller's own), the rule of each agent up the chain (<c>agent: rule (effect)</c>, nearest first), and the agent and run
-    /// whose rule refused the call or made it wait (null when the caller's own rule decided).
-    /// </summary>
-    public sealed record Outcome(Decision Decision, IReadOnlyList<string> Delegators, (string Agent, string Run)? DecidedBy);
 }

@@ -52,7 +52,7 @@ public sealed class McpCallPolicy : IMcpCallPolicy
         var now = _time.GetUtcNow();
         var input = Input(caller, toolCall.Server, toolCall.Tool, now) with { Arguments = arguments.Values };
         var decision = McpCallEngine.Evaluate(policy, input);
-        McpCallDelegators.Outcome? chain = null;
+        DelegatedOutcome? chain = null;
         // A root run (the common path) has no delegator to ask; a call the caller's own rule refuses needs none asked.
         if (decision.Effect != DecisionEffect.Deny && McpCallDelegators.InChildRun(caller))
         {

@@ -10,12 +10,12 @@ public static partial class PolicyTestReader
 {
     private static readonly string[] FileKeys = ["policy", "environment", "cases"];
 
-    private static readonly string[] CaseKeys = ["name", "request", "expect", "rule", "reason_contains"];
+    private static readonly string[] CaseKeys = ["name", "request", "expect", "rule", "decided_by", "reason_contains"];
 
     private static readonly string[] RequestKeys =
     [
         "agent", "tool", "scopes", "tenant", "subject", "user", "user_tenant", "user_claims", "authorization_details",
-        "evidence_subject", "evidence", "rate_counts", "run", "environment", "now", "sender_constraint", "mcp",
+        "evidence_subject", "evidence", "rate_counts", "run", "environment", "now", "sender_constraint", "mcp", "delegators", "depth",
     ];
 
     private static readonly string[] McpKeys = ["tool", "arguments"];
@@ -30,14 +30,14 @@ public static partial class PolicyTestReader
                 + ")");
 
     /// <summary>
-    /// Each key of a request (and of its <c>mcp</c> mapping) that it does not take, as <c>line:column: what: unknown key …</c>,
+    /// Each key of a request (and of its <c>mcp</c> mapping and <c>delegators</c> entries) that it does not take, as <c>line:column: what: unknown key …</c>,
     /// so a request file's reader can report them apart from values that cannot be read.
     /// </summary>
     /// <param name="r">The request mapping.</param>
     public static IReadOnlyList<string> UnknownRequestKeys(YamlMappingNode r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        var unknown = UnknownKeys(r, "request", RequestKeys);
+        var unknown = UnknownKeys(r, "request", RequestKeys).Concat(UnknownDelegatorKeys(r));
         if (r.Children.TryGetValue("mcp", out var mcp) && mcp is YamlMappingNode m)
         {
             unknown = unknown.Concat(UnknownKeys(m, "request.mcp", McpKeys));

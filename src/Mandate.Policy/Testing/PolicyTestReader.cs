@@ -6,7 +6,7 @@ namespace Mandate.Policy.Testing;
 /// <summary>
 /// Reads the text of a policy test file (see docs/policy.md, "Testing policies"): <c>policy:</c> (path relative to
 /// the file, returned as written) and <c>cases:</c>, each with a <c>request</c> and <c>expect: allow|deny|pending</c>,
-/// optionally the deciding <c>rule</c> and <c>reason_contains</c>. Pure: the caller reads the file and resolves the
+/// optionally the deciding <c>rule</c>, the agent the decision is <c>decided_by</c> and <c>reason_contains</c>. Pure: the caller reads the file and resolves the
 /// policy path.
 /// </summary>
 public static partial class PolicyTestReader
@@ -136,6 +136,8 @@ public static partial class PolicyTestReader
         var user = Scalar(r, "user");
         var subject = Scalar(r, "subject") ?? (user is null ? "agent" : "user");
         var userTenant = Scalar(r, "user_tenant") ?? (user is null ? null : Scalar(r, "tenant"));
+        var delegators = ReadDelegators(r);
+        var depth = ReadDepth(r, delegators.Count);
         return new PolicyInput
         {
             Agent = Scalar(r, "agent") ?? "",
@@ -147,7 +149,8 @@ public static partial class PolicyTestReader
             UserTenant = subject == "agent" ? null : userTenant,
             Environment = Scalar(r, "environment") ?? environment,
             Now = Scalar(r, "now") is { } now ? DateTimeOffset.Parse(now, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : DateTimeOffset.UnixEpoch,
-            RunId = Scalar(r, "run"),
+            RunId = Scalar(r, "run") ?? (depth > 0 ? GeneratedRun(depth) : null),
+            DelegationDepth = depth,
             UserClaims = r.Children.TryGetValue("user_claims", out var claims) && YamlValues.ToValue(claims) is IReadOnlyDictionary<string, object?> map ? map : new Dictionary<string, object?>(),
             AuthorizationDetails = r.Children.TryGetValue("authorization_details", out var details) && YamlValues.ToValue(details) is IReadOnlyList<object?> l ? l : [],
             EvidenceSubject = Scalar(r, "evidence_subject"),
@@ -196,10 +199,12 @@ public static partial class PolicyTestReader
                 Name = name,
                 Input = ReadRequest(r, environment),
                 McpCall = ReadMcpCall(r, environment),
+                Delegators = ReadDelegators(r),
                 Expect = expect.Value,
                 Rule = rule == "none" ? null : rule,
                 ExpectNoRule = rule == "none",
                 ReasonContains = Scalar(item, "reason_contains"),
+                DecidedBy = Scalar(item, "decided_by"),
                 Line = line,
             };
         }
