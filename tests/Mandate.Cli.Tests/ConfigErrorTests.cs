@@ -50,6 +50,20 @@ public sealed class ConfigErrorTests
     }
 
     [Fact]
+    public async Task Serve_LimitOutOfRange_ExitsTwoWithOneErrorNamingTheKeyAndRange()
+    {
+        using var dir = new TempFolder();
+        var config = TestConfig.Write(dir);
+        File.AppendAllText(config, "\nlimits:\n  max_connections: 0\n");
+
+        var (exit, output) = await CliRunner.RunAsync("serve", "--config", config);
+
+        Assert.Equal(2, exit);
+        Assert.Single(output.Split('\n'), l => l.Contains("error:", StringComparison.Ordinal));
+        Assert.Contains("limits.max_connections: must be a whole number from 1 to 1000000", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_MissingConfiguration_ExitsTwo()
     {
         var (exit, output) = await CliRunner.RunAsync("serve", "--config", "/nonexistent/mandate.yaml");

@@ -151,6 +151,7 @@ public static class ConfigLoader
             Proxy = root.Map("proxy", ProxyConfigReader.Read),
             Console = root.Map("console", m => ConsoleConfigReader.Read(m, root, baseDir)),
             Telemetry = telemetry,
+            Limits = root.Map("limits", LimitsConfigReader.Read),
             AuditCheckpoints = checkpoints,
             AuditStream = auditStream,
             AuditWriter = auditWriter,

@@ -67,6 +67,9 @@ public sealed record MandateOptions
     /// <summary>OpenTelemetry export; off unless <c>telemetry.otlp_endpoint</c> is set.</summary>
     public TelemetryOptions Telemetry { get; init; } = new();
 
+    /// <summary>Connection caps, slow-client timeouts and the DPoP replay cache's size (<c>limits:</c>).</summary>
+    public LimitOptions Limits { get; init; } = new();
+
     /// <summary>Signed audit checkpoints; off unless <c>audit.checkpoints.file</c> is set.</summary>
     public Audit.Checkpoints.AuditCheckpointOptions AuditCheckpoints { get; init; } = new();
 

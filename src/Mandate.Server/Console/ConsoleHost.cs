@@ -55,9 +55,11 @@ internal static class ConsoleHost
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = 64 * 1024;
+            ListenerLimits.Apply(k.Limits, options.Limits);
             Http.ContentLengthDigits.Apply(k);
             k.Listen(listen.Address, listen.Port, l =>
             {
+                ListenerLimits.CapConnections(l, options.Limits, "console");
                 if (listen.Https)
                 {
                     SenderConstraint.TlsListener.Configure(l, options.SenderConstraint.Tls!);

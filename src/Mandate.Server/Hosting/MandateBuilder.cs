@@ -46,7 +46,7 @@ public sealed class MandateBuilder
     {
         OpenStore = configure is null
             ? DefaultSqliteStore
-            : (health, _) => StoreConnection.Local(new SqliteMandateStore(configure(SqliteOptions(health)) with { Health = health }, Host.Time));
+            : (health, _) => StoreConnection.Local(new SqliteMandateStore(configure(SqliteOptions(health)) with { Health = health }, Host.Time), Options.Limits.DpopReplayCacheEntries);
         return this;
     }
 
@@ -151,5 +151,5 @@ public sealed class MandateBuilder
     };
 
     private StoreConnection DefaultSqliteStore(StoreHealth health, ILoggerFactory loggers) =>
-        StoreConnection.Local(new SqliteMandateStore(SqliteOptions(health), Host.Time));
+        StoreConnection.Local(new SqliteMandateStore(SqliteOptions(health), Host.Time), Options.Limits.DpopReplayCacheEntries);
 }

@@ -91,6 +91,7 @@ public static class MandateServer
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = FormReader.MaxBodyBytes;
             k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            ListenerLimits.Apply(k.Limits, options.Limits);
             ContentLengthDigits.Apply(k);
         });
         var admin = host.AdminSocket ? UnixSocketFile.Prepare(options.AdminSocket) : null;
@@ -99,7 +100,14 @@ public static class MandateServer
         var proxy = new Proxy.ProxyListener();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(listen.Address, listen.Port, l => { if (listen.Https) { SenderConstraint.TlsListener.Configure(l, options.SenderConstraint.Tls!); } });
+            k.Listen(listen.Address, listen.Port, l =>
+            {
+                ListenerLimits.CapConnections(l, options.Limits, "oauth");
+                if (listen.Https)
+                {
+                    SenderConstraint.TlsListener.Configure(l, options.SenderConstraint.Tls!);
+                }
+            });
             if (admin is not null)
             {
                 k.ListenUnixSocket(admin.BindPath);
@@ -121,7 +129,7 @@ public static class MandateServer
                 });
             }
 
-            proxy.Listen(k, options.Proxy, host.ProxyListenUrl);
+            proxy.Listen(k, options.Proxy, options.Limits, host.ProxyListenUrl);
         });
         proxyListener = proxy;
 

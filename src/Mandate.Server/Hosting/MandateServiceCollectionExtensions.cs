@@ -57,7 +57,7 @@ public static class MandateServiceCollectionExtensions
         // cluster: one node on an embedded store hears nothing and leads everything; UseRuntime puts in what the store chose
         services.TryAddSingleton<IChangeFeed, LocalChangeFeed>();
         services.TryAddSingleton<IClusterLocks, LocalClusterLocks>();
-        services.TryAddSingleton<IProofReplayGuard>(_ => new DpopReplayCache());
+        services.TryAddSingleton<IProofReplayGuard>(_ => new DpopReplayCache(options.Limits.DpopReplayCacheEntries));
         services.TryAddSingleton<ClusterLeadership>();
         services.AddHostedService<ClusterSync>();
 

@@ -32,12 +32,12 @@ public sealed class StoreConnection
         }
     }
 
-    /// <summary>The parts of one node on an embedded store.</summary>
-    public static StoreConnection Local(IMandateStore store) => new()
+    /// <summary>The parts of one node on an embedded store, its DPoP replay cache holding at most <paramref name="replayCacheEntries"/> proofs.</summary>
+    public static StoreConnection Local(IMandateStore store, int replayCacheEntries) => new()
     {
         Store = store,
         ChangeFeed = new LocalChangeFeed(),
         Locks = new LocalClusterLocks(),
-        ReplayGuard = new DpopReplayCache(),
+        ReplayGuard = new DpopReplayCache(replayCacheEntries),
     };
 }

@@ -19,8 +19,8 @@ public sealed class ProxyListener
     /// <summary>The bound address once Kestrel started (resolves port 0), or null when the proxy is disabled.</summary>
     public Uri? Address => _listen?.IPEndPoint is { } ep ? new Uri($"http://{ep}") : null;
 
-    /// <summary>Adds the listener when <c>proxy.listen</c> (or <paramref name="overrideUrl"/>) is set.</summary>
-    public void Listen(KestrelServerOptions kestrel, ProxyOptions options, string? overrideUrl)
+    /// <summary>Adds the listener, with its own connection cap, when <c>proxy.listen</c> (or <paramref name="overrideUrl"/>) is set.</summary>
+    public void Listen(KestrelServerOptions kestrel, ProxyOptions options, LimitOptions limits, string? overrideUrl)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         ArgumentNullException.ThrowIfNull(options);
@@ -34,6 +34,7 @@ public sealed class ProxyListener
         kestrel.Listen(address.Address, address.Port, l =>
         {
             _listen = l;
+            Hosting.ListenerLimits.CapConnections(l, limits, "proxy");
             l.Use(next => connection =>
             {
                 connection.Items[Marker] = true;

@@ -14,7 +14,9 @@ namespace Mandate.Server.SenderConstraint;
 /// <summary>
 /// Authenticates a workload by the X.509-SVID it presented in the TLS handshake (RFC 8705 §2.1.2 style,
 /// with SPIFFE rules instead of a registered subject). Kestrel accepts any client certificate; this is
-/// where it is judged. A refused certificate is invalid_client (RFC 6749 §5.2) and is audited.
+/// where it is judged. A refused certificate is invalid_client (RFC 6749 §5.2) on every request, and is audited once
+/// per TLS connection (<see cref="RefusedCertificateRecord"/>); the refusals after the first are counted in
+/// <c>mandate.client_certificates.refused</c>.
 /// </summary>
 public sealed partial class ClientCertificateAuthenticator
 {
@@ -62,6 +64,14 @@ public sealed partial class ClientCertificateAuthenticator
         var path = http.Request.Path.ToString();
         var thumbprint = CertificateThumbprint.X5tS256(certificate);
         LogRefused(_logger, path, thumbprint, failure, detail ?? "");
+        var connection = RefusedCertificateRecord.Of(http);
+        var record = connection?.TryClaim() ?? true;
+        Telemetry.ListenerMetrics.CertificateRefused(record);
+        if (!record)
+        {
+            return;
+        }
+
         var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["endpoint"] = path,
@@ -69,6 +79,7 @@ public sealed partial class ClientCertificateAuthenticator
             ["client_cert_issuer"] = certificate.Issuer,
             ["client_cert_not_after"] = certificate.NotAfter.ToUniversalTime().ToString("O"),
         };
+        var written = false;
         try
         {
             await _trail.CommitAsync(new StoreBatch(new AuditEvent
@@ -80,11 +91,20 @@ public sealed partial class ClientCertificateAuthenticator
                         Node = _options.Node,
                         Evidence = evidence,
                     }), cancellationToken);
+            written = true;
         }
         catch (StoreUnavailableException e)
         {
             // The refusal stands either way; the outage itself is logged once, at error level, by the store's health log.
             LogNotRecorded(_logger, e.Message);
+        }
+        finally
+        {
+            if (!written)
+            {
+                // Not in the log (an outage, a request aborted mid-commit): the next refusal on the connection tries again.
+                connection?.Release();
+            }
         }
     }
 

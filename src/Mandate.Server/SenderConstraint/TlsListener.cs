@@ -18,6 +18,11 @@ internal static class TlsListener
     public static void Configure(ListenOptions listen, TlsOptions tls)
     {
         var certificate = X509Certificate2.CreateFromPemFile(tls.CertificateFile, tls.KeyFile);
+        listen.Use(next => connection =>
+        {
+            RefusedCertificateRecord.Attach(connection);
+            return next(connection);
+        });
         listen.UseHttps(new HttpsConnectionAdapterOptions
         {
             ServerCertificate = certificate,

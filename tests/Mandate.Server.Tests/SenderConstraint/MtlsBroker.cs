@@ -57,10 +57,13 @@ internal sealed class MtlsBroker : IAsyncDisposable
     public X509Certificate2 Svid(string spiffeId) =>
         Acme.IssueSvid(Broker.Now.AddMinutes(-5), Broker.Now.AddHours(1), uris: spiffeId);
 
-    /// <summary>An HTTPS client trusting only the listener's test CA, presenting <paramref name="certificate"/> if given.</summary>
-    public HttpClient Client(X509Certificate2? certificate)
+    /// <summary>
+    /// An HTTPS client trusting only the listener's test CA, presenting <paramref name="certificate"/> if given; with
+    /// <paramref name="maxConnections"/> 1 its sequential requests share one keep-alive TLS connection.
+    /// </summary>
+    public HttpClient Client(X509Certificate2? certificate, int maxConnections = int.MaxValue)
     {
-        var handler = new SocketsHttpHandler();
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = maxConnections };
         handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => TrustsListener(presented);
         if (certificate is not null)
         {

@@ -36,7 +36,7 @@ public sealed class StoreOutageAnswerTests : IAsyncLifetime, IDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, 0);
-            proxy.Listen(k, new ProxyOptions { Listen = "http://127.0.0.1:0" }, null);
+            proxy.Listen(k, new ProxyOptions { Listen = "http://127.0.0.1:0" }, new LimitOptions(), null);
         });
         builder.Services.AddProblemDetails();
         var app = builder.Build();
