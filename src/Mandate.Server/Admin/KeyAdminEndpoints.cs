@@ -17,10 +17,6 @@ namespace Mandate.Server.Admin;
 /// <summary>Signing keys on the admin socket: list them, and rotate them on demand (early, or after a suspected leak).</summary>
 internal static class KeyAdminEndpoints
 {
-    /// <summary>The purposes a rotation may name, in the order the answer lists them.</summary>
-    public static readonly IReadOnlyList<string> Purposes =
-        [KeyPurposes.TokenSigning, KeyPurposes.TokenSigningRs256, KeyPurposes.FederationSigning, KeyPurposes.AuditCheckpoint, KeyPurposes.SpiffeCa, KeyPurposes.SpiffeJwt];
-
     public static void MapKeys(this RouteGroupBuilder admin)
     {
         admin.MapGetAndHead("/keys", ListAsync).NoQuery();
@@ -62,9 +58,9 @@ internal static class KeyAdminEndpoints
         {
             chosen = rings.Where(r => r.Profile.Purpose is KeyPurposes.TokenSigning or KeyPurposes.TokenSigningRs256).ToList();
         }
-        else if (!Purposes.Contains(purpose, StringComparer.Ordinal))
+        else if (!KeyPurposes.All.Contains(purpose, StringComparer.Ordinal))
         {
-            return ProblemChecks.Problem(AdminChecks.KeyPurposeInvalid, "unknown key purpose", $"purpose must be one of {string.Join(", ", Purposes)}; nothing was changed", StatusCodes.Status400BadRequest);
+            return ProblemChecks.Problem(AdminChecks.KeyPurposeInvalid, "unknown key purpose", $"purpose must be one of {string.Join(", ", KeyPurposes.All)}; nothing was changed", StatusCodes.Status400BadRequest);
         }
         else if (rings.FirstOrDefault(r => r.Profile.Purpose == purpose) is { } ring)
         {
