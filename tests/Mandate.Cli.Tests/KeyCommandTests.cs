@@ -1,6 +1,5 @@
 using Mandate.Core.Audit;
 using Mandate.Core.Keys;
-using Mandate.Core.Storage;
 
 namespace Mandate.Cli.Tests;
 
