@@ -93,6 +93,17 @@ public sealed class MandateAdminClient : IDisposable
     public Task<JsonElement> DeleteSecretAsync(string tool, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, $"admin/secrets/{Uri.EscapeDataString(tool)}?by={Uri.EscapeDataString(By)}", null, AdminAnswer.Object, cancellationToken);
 
+    /// <summary>
+    /// Rotates signing keys now: <paramref name="purpose"/> (null: the token-signing keys); <paramref name="compromised"/>
+    /// makes a new key sign at once and stops the broker trusting the old ones. The answer lists each rotation.
+    /// </summary>
+    public Task<JsonElement> RotateKeysAsync(string? purpose, bool compromised, string? reason, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "admin/keys/rotate", JsonContent.Create(new { purpose, compromised, reason, by = By }), AdminAnswer.Object, cancellationToken);
+
+    /// <summary>Every stored key of the purposes the broker holds, with its state (next, active, superseded, retired).</summary>
+    public Task<JsonElement> ListKeysAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, "admin/keys", null, AdminAnswer.Array, cancellationToken);
+
     /// <summary>Closes the connection pool.</summary>
     public void Dispose() => _http.Dispose();
 

@@ -29,6 +29,12 @@ internal static class HelpExamples
             "mandate revoke -c mandate.yaml --jti jti_-P89TEb1vj8XqgQT_j8Mu- --reason \"token pasted in a ticket\"",
             "mandate revoke -c mandate.yaml --user alice --reason \"account compromised\"",
         ],
+        ["mandate keys rotate"] =
+        [
+            "mandate keys rotate -c mandate.yaml --reason \"quarterly rotation\"",
+            "mandate keys rotate -c mandate.yaml --compromised --reason \"key file seen in a crash dump\" --yes",
+        ],
+        ["mandate keys list"] = ["mandate keys list -c mandate.yaml", "mandate keys list -c mandate.yaml --json"],
         ["mandate approvals list"] = ["mandate approvals list -c mandate.yaml", "mandate approvals list -c mandate.yaml --status all --json"],
         ["mandate approvals approve"] = ["mandate approvals approve -c mandate.yaml areq_-P89TVvcqo3OiBVEMRxbFV --reason \"customer asked to change their email\""],
         ["mandate approvals deny"] = ["mandate approvals deny -c mandate.yaml areq_-P89TVvcqo3OiBVEMRxbFV --reason \"not this customer's record\""],

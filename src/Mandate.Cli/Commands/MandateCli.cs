@@ -41,5 +41,6 @@ internal static class MandateCli
             TokenCommands.Create(),
             DevCommands.Create(),
             SecretCommands.Create(),
+            KeyCommands.Create(),
         };
 }

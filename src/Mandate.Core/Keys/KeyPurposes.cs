@@ -26,4 +26,7 @@ public static class KeyPurposes
     /// never in <c>/.well-known/jwks.json</c>, so nothing that accepts Mandate's tokens accepts a checkpoint key.
     /// </summary>
     public const string AuditCheckpoint = "audit-checkpoint";
+
+    /// <summary>Every purpose, in the order <c>mandate keys</c> names them.</summary>
+    public static readonly IReadOnlyList<string> All = [TokenSigning, TokenSigningRs256, FederationSigning, AuditCheckpoint, SpiffeCa, SpiffeJwt];
 }

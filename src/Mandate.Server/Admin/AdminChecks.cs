@@ -63,4 +63,10 @@ public static class AdminChecks
 
     /// <summary>404: the tool has no vaulted secret.</summary>
     public const string SecretUnknown = "admin.secret_unknown";
+
+    /// <summary>400: a key rotation names a purpose that is not one of the key purposes.</summary>
+    public const string KeyPurposeInvalid = "admin.key_purpose_invalid";
+
+    /// <summary>409: a key rotation names a purpose this broker holds no key ring for (not configured, or not rotated on demand).</summary>
+    public const string KeyPurposeUnavailable = "admin.key_purpose_unavailable";
 }

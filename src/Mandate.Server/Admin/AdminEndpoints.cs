@@ -36,6 +36,7 @@ public static class AdminEndpoints
         admin.MapRuns();
         admin.MapEntries();
         admin.MapSecrets();
+        admin.MapKeys();
         Console.ConsoleAdminEndpoints.MapConsoleLogin(admin);
     }
 
