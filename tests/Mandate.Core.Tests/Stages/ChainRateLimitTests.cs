@@ -16,10 +16,9 @@ namespace Mandate.Core.Tests.Stages;
 /// agent in its own run, Decide judges each delegator against them, and the increments name every delegator budget.
 /// </summary>
 [Trait("Invariant", "3")]
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync")]
-public sealed class ChainRateLimitTests : IAsyncLifetime
+public sealed class ChainRateLimitTests : PolicyStageTest
 {
-    private const string Policy = """
+    protected override string Policy => """
         rules:
           - id: support-twice-per-run
             reason: Support refunds at most twice in each of its runs.
@@ -37,26 +36,6 @@ public sealed class ChainRateLimitTests : IAsyncLifetime
             rate_limit: {per: agent, max: 100, window: 1h}
         """;
 
-    private readonly TempDirectory _dir = new();
-    private StageFixture _f = new();
-    private PolicyProvider? _provider;
-
-    public async Task InitializeAsync()
-    {
-        _f = await _f.MigrateAsync();
-        await File.WriteAllTextAsync(_dir.File("policy.yaml"), Policy);
-        _provider = PolicyProvider.Load(_dir.File("policy.yaml"), _f.Clock);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _provider?.Dispose();
-        await _f.DisposeAsync();
-        _dir.Dispose();
-    }
-
-    private PolicyProvider Provider => _provider ?? throw new InvalidOperationException("loaded in InitializeAsync");
-
     [Fact]
     public void ChainRateInputs_ChildRun_TheDelegatorKeyedByItsAgentAndItsOwnRun()
     {
@@ -70,7 +49,7 @@ public sealed class ChainRateLimitTests : IAsyncLifetime
     [Fact]
     public void ChainRateInputs_RootRun_NoneSoLoadStateReadsWhatItAlwaysDid()
     {
-        var facts = _f.Facts(_f.UserSubject(), new Placement("acme", "run_root", [StageFixture.Support], 0));
+        var facts = F.Facts(F.UserSubject(), new Placement("acme", "run_root", [StageFixture.Support], 0));
 
         Assert.Empty(DecideStage.ChainRateInputs(facts, DecideStage.RateInput(facts, Refunds())));
     }
@@ -86,7 +65,7 @@ public sealed class ChainRateLimitTests : IAsyncLifetime
         Assert.Equal(DecideChecks.DelegatorNotAllowed.Id, error.CheckId);
         Assert.Contains($"the delegating agent '{StageFixture.Support}' of run 'run_root'", error.Description, StringComparison.Ordinal);
         Assert.Contains("'support-twice-per-run' allows at most 2 credentials per run per 1h", error.Description, StringComparison.Ordinal);
-        Assert.Empty(Assert.Single(_f.Trail.Batches).Of<RateIncrement>());
+        Assert.Empty(Assert.Single(F.Trail.Batches).Of<RateIncrement>());
     }
 
     [Fact]
@@ -97,7 +76,7 @@ public sealed class ChainRateLimitTests : IAsyncLifetime
         var (result, rateInput) = await DecideChildAsync();
 
         Assert.False(result.Failed(out _, out var decided));
-        var keys = DecideStage.RateIncrements(decided, rateInput, _f.Now).Select(i => i.Key).ToList();
+        var keys = DecideStage.RateIncrements(decided, rateInput, F.Now).Select(i => i.Key).ToList();
         Assert.Equal(2, keys.Count);
         Assert.Contains(SupportRunKey(), keys);
         Assert.Contains(keys, k => k.StartsWith($"executor-refunds|agent:{StageFixture.Executor}|", StringComparison.Ordinal));
@@ -109,13 +88,13 @@ public sealed class ChainRateLimitTests : IAsyncLifetime
         var limit = new RateLimit(RateLimitPer.User, 5, TimeSpan.FromHours(1));
         var facts = ChildFacts();
         var input = DecideStage.RateInput(facts, Refunds());
-        var shared = new RateIncrement(limit.CounterKey("shared", input, _f.Now), _f.Now.AddHours(1));
+        var shared = new RateIncrement(limit.CounterKey("shared", input, F.Now), F.Now.AddHours(1));
         var decided = new ToolDecision("refunds", ["refunds:write"], new Decision { Effect = DecisionEffect.Allow, RuleId = "shared", RateLimit = limit, PolicyVersion = "v1", Reason = "" })
         {
             DelegatorRateIncrements = [shared],
         };
 
-        Assert.Equal([shared.Key], DecideStage.RateIncrements(decided, input, _f.Now).Select(i => i.Key));
+        Assert.Equal([shared.Key], DecideStage.RateIncrements(decided, input, F.Now).Select(i => i.Key));
     }
 
     private async Task<(Mandate.Core.Protocol.Result<ToolDecision> Result, PolicyInput RateInput)> DecideChildAsync()
@@ -123,8 +102,8 @@ public sealed class ChainRateLimitTests : IAsyncLifetime
         var facts = ChildFacts();
         var tool = Refunds();
         var rateInput = DecideStage.RateInput(facts, tool);
-        var state = await new LoadStateStage(_f.Store, Provider).LoadAsync(null, rateInput, DecideStage.ChainRateInputs(facts, rateInput), _f.Now, CancellationToken.None);
-        var stage = new DecideStage(new CurrentPolicyDecisionPoint(Provider), _f.Trail, _f.Options, NullLogger<DecideStage>.Instance);
+        var state = await new LoadStateStage(F.Store, Provider).LoadAsync(null, rateInput, DecideStage.ChainRateInputs(facts, rateInput), F.Now, CancellationToken.None);
+        var stage = new DecideStage(new CurrentPolicyDecisionPoint(Provider), F.Trail, F.Options, NullLogger<DecideStage>.Instance);
         return (await stage.CredentialAsync(facts, tool, RequestDetails.None, state, CancellationToken.None), rateInput);
     }
 
@@ -132,7 +111,7 @@ public sealed class ChainRateLimitTests : IAsyncLifetime
     {
         for (var i = 0; i < times; i++)
         {
-            await _f.Store.CommitAsync(new StoreBatch(new RateIncrement(key, _f.Now.AddHours(2))), CancellationToken.None);
+            await F.Store.CommitAsync(new StoreBatch(new RateIncrement(key, F.Now.AddHours(2))), CancellationToken.None);
         }
     }
 
@@ -142,18 +121,18 @@ public sealed class ChainRateLimitTests : IAsyncLifetime
         var rule = Provider.Current.Rules.Single(r => r.Id == "support-twice-per-run");
         var facts = ChildFacts();
         var input = DecideStage.RateInput(facts, Refunds()) with { Agent = StageFixture.Support, RunId = "run_root" };
-        return rule.RateLimit!.CounterKey(rule.Id, input, _f.Now);
+        return rule.RateLimit!.CounterKey(rule.Id, input, F.Now);
     }
 
-    private ResolvedTool Refunds() => new(_f.Registry.FindTool("refunds") ?? throw new InvalidOperationException("refunds"), ["refunds:write"]);
+    private ResolvedTool Refunds() => new(F.Registry.FindTool("refunds") ?? throw new InvalidOperationException("refunds"), ["refunds:write"]);
 
     // The executor in run_child, which the support agent delegated from its run_root.
     private GrantFacts ChildFacts()
     {
-        var token = _f.RunToken(StageFixture.Executor, depth: 1);
+        var token = F.RunToken(StageFixture.Executor, depth: 1);
         var child = token with { Run = token.Run with { Id = "run_child", Lineage = "run_root/run_child", ParentId = "run_root", Actors = [StageFixture.Support, StageFixture.Executor] } };
-        var subject = _f.UserSubject() with { Run = child };
+        var subject = F.UserSubject() with { Run = child };
         var placement = new Placement("acme", "run_child", [StageFixture.Support, StageFixture.Executor], 1);
-        return new GrantFacts(_f.Now, "dec_test", _f.Actor(StageFixture.Executor), subject, SenderBinding.None, placement);
+        return new GrantFacts(F.Now, "dec_test", F.Actor(StageFixture.Executor), subject, SenderBinding.None, placement);
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Mandate.Server.Tests.Harness;
-using static Mandate.Server.Tests.Limits.LimitSockets;
+using static Mandate.Server.Tests.Harness.RawSockets;
 
 namespace Mandate.Server.Tests.Limits;
 

@@ -1,5 +1,5 @@
 using Mandate.Server.Tests.Harness;
-using static Mandate.Server.Tests.Limits.LimitSockets;
+using static Mandate.Server.Tests.Harness.RawSockets;
 
 namespace Mandate.Server.Tests.Limits;
 

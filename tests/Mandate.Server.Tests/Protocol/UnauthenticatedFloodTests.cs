@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Mandate.Core.Attestation;
 using Mandate.SenderConstraint;
 using Mandate.Server.Tests.Harness;
@@ -67,11 +65,11 @@ public sealed class UnauthenticatedFloodTests : BrokerTest, IDisposable
     [Fact]
     public async Task Token_HeadersThatNeverEnd_AreCutByTheListener()
     {
-        using var socket = await ConnectAsync();
-        await SendAsync(socket, "POST /oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Trickle: a");
+        using var socket = await RawSockets.ConnectAsync(Broker.Http.BaseAddress!);
+        await RawSockets.SendAsync(socket, "POST /oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Trickle: a");
 
         // Kestrel's RequestHeadersTimeout (30 s) answers 408 and closes the connection.
-        var answer = await ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(45));
+        var answer = await RawSockets.ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(45));
 
         Assert.StartsWith("HTTP/1.1 408", answer, StringComparison.Ordinal);
         await Broker.AssertNothingIssuedAsync();
@@ -83,47 +81,15 @@ public sealed class UnauthenticatedFloodTests : BrokerTest, IDisposable
     public async Task Invariant7_TokenBodyThatStalls_IsCutByTheMinimumDataRateAndChangesNothing(bool chunked)
     {
         var before = await Broker.ReadAuditAsync();
-        using var socket = await ConnectAsync();
+        using var socket = await RawSockets.ConnectAsync(Broker.Http.BaseAddress!);
         var framing = chunked ? "Transfer-Encoding: chunked\r\n\r\n10\r\ngrant_type=urn:i" : "Content-Length: 1000\r\n\r\ngrant_type=urn:i";
-        await SendAsync(socket, $"POST /oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n{framing}");
+        await RawSockets.SendAsync(socket, $"POST /oauth2/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n{framing}");
 
         // Kestrel's MinRequestBodyDataRate (240 bytes/s after a 5 s grace period) ends the read; the refusal is 408.
-        var answer = await ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(30));
+        var answer = await RawSockets.ReadUntilClosedAsync(socket, TimeSpan.FromSeconds(30));
 
         Assert.StartsWith("HTTP/1.1 408", answer, StringComparison.Ordinal);
         Assert.Contains("request.body_timeout", answer, StringComparison.Ordinal);
         Assert.Equal(before.Select(r => r.Hash), (await Broker.ReadAuditAsync()).Select(r => r.Hash));
-    }
-
-    private async Task<Socket> ConnectAsync()
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(RawHttp.Tcp(Broker.Http.BaseAddress!));
-        return socket;
-    }
-
-    private static async Task SendAsync(Socket socket, string text) =>
-        await socket.SendAsync(Encoding.ASCII.GetBytes(text).AsMemory(), SocketFlags.None);
-
-    /// <summary>Everything the server sends until it closes the connection; fails if it is still open after <paramref name="bound"/>.</summary>
-    private static async Task<string> ReadUntilClosedAsync(Socket socket, TimeSpan bound)
-    {
-        using var timeout = new CancellationTokenSource(bound);
-        using var received = new MemoryStream();
-        var buffer = new byte[4096];
-        try
-        {
-            int read;
-            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
-            {
-                received.Write(buffer, 0, read);
-            }
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
-        {
-            // Closed with a reset after the answer: the answer read so far is what counts.
-        }
-
-        return Encoding.ASCII.GetString(received.ToArray());
     }
 }

@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Mandate.Server.Tests.Limits;
+namespace Mandate.Server.Tests.Harness;
 
 /// <summary>Raw TCP connections to a listener, for what no HTTP client does: hold a connection, stall mid-request.</summary>
-internal static class LimitSockets
+internal static class RawSockets
 {
     /// <summary>How long any one wait for the server may take.</summary>
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
@@ -45,10 +45,10 @@ internal static class LimitSockets
         return received.ToString();
     }
 
-    /// <summary>Everything the server sends until it closes the connection; fails if it is still open after <see cref="Bound"/>.</summary>
-    public static async Task<string> ReadUntilClosedAsync(Socket socket)
+    /// <summary>Everything the server sends until it closes the connection; fails if it is still open after <paramref name="bound"/> (default <see cref="Bound"/>).</summary>
+    public static async Task<string> ReadUntilClosedAsync(Socket socket, TimeSpan? bound = null)
     {
-        using var timeout = new CancellationTokenSource(Bound);
+        using var timeout = new CancellationTokenSource(bound ?? Bound);
         using var received = new MemoryStream();
         var buffer = new byte[4096];
         try
