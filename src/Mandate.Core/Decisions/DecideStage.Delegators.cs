@@ -83,6 +83,12 @@ public sealed partial class DecideStage
             if (d.RequiresApproval && !decision.RequiresApproval)
             {
                 (decision, approvalBy) = (d, agent);
+
+                // The delegator's rule decides from here on, but the caller's own rule still counts the approved credential.
+                if (Increment(own.Decision, rateInput, facts.Now) is { } callers)
+                {
+                    increments.Insert(0, callers);
+                }
             }
 
             decision = decision with { GrantedScopes = scopes, MaxLifetime = lifetime };
