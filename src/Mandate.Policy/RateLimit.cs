@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Mandate.Policy;
 
 /// <summary>What a rate limit counts per: each user, agent, tenant, run or tool has its own counter.</summary>
@@ -40,6 +42,32 @@ public sealed record RateLimit(RateLimitPer Per, int Max, TimeSpan Window)
     /// <summary>The counter's key: rule, what it counts per, and the window, so a new window starts at zero.</summary>
     public string CounterKey(string ruleId, PolicyInput input, DateTimeOffset now) =>
         $"{ruleId}|{Per.ToString().ToLowerInvariant()}:{KeyValue(input)}|{WindowStart(now).ToUnixTimeSeconds()}";
+
+    /// <summary>
+    /// The key and end of the window holding <paramref name="now"/> for a counter keyed by <see cref="CounterKey"/> for the
+    /// window ending at <paramref name="windowEnd"/>: the same rule and key in the window <paramref name="now"/> falls in.
+    /// A key that is not of that shape, or a window not yet ended, is returned as it is.
+    /// </summary>
+    public static (string Key, DateTimeOffset WindowEnd) CounterKeyAt(string counterKey, DateTimeOffset windowEnd, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(counterKey);
+        var cut = counterKey.LastIndexOf('|');
+        if (now < windowEnd || cut < 0 || !long.TryParse(counterKey.AsSpan(cut + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return (counterKey, windowEnd);
+        }
+
+        var start = DateTimeOffset.FromUnixTimeSeconds(seconds);
+        var window = windowEnd - start;
+        if (window <= TimeSpan.Zero)
+        {
+            return (counterKey, windowEnd);
+        }
+
+        // Windows are aligned to the epoch and the key's start is one, so whole windows on from it are aligned too.
+        var moved = start.AddTicks((now - start).Ticks / window.Ticks * window.Ticks);
+        return ($"{counterKey[..cut]}|{moved.ToUnixTimeSeconds()}", moved + window);
+    }
 
     public override string ToString() => $"{Max} per {Per.ToString().ToLowerInvariant()} per {PolicyDuration.Format(Window)}";
 }

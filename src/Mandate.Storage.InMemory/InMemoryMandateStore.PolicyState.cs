@@ -1,6 +1,7 @@
 using Mandate.Core.Approvals;
 using Mandate.Core.Audit;
 using Mandate.Core.Evidence;
+using Mandate.Core.Storage;
 
 namespace Mandate.Storage.InMemory;
 
@@ -87,6 +88,7 @@ public sealed partial class InMemoryMandateStore
                 return false;
             }
 
+            writer.Write(new StoreBatch(transition.RateIncrements));
             foreach (var e in auditEvents)
             {
                 writer.AppendAudit(e);

@@ -40,7 +40,7 @@ internal sealed class PostgresBatchWriter
         return writer;
     }
 
-    /// <summary>Prepares audit events alone (an approval transition's).</summary>
+    /// <summary>Prepares audit events alone (a conditional approval insert's).</summary>
     public static PostgresBatchWriter Prepare(IReadOnlyList<AuditEvent> events)
     {
         var writer = new PostgresBatchWriter();

@@ -1,6 +1,7 @@
 using Mandate.Core.Approvals;
 using Mandate.Core.Audit;
 using Mandate.Core.Evidence;
+using Mandate.Core.Storage;
 using Npgsql;
 
 namespace Mandate.Storage.Postgres;
@@ -37,28 +38,29 @@ public sealed partial class PostgresMandateStore
     {
         ArgumentNullException.ThrowIfNull(approval);
         ArgumentNullException.ThrowIfNull(auditEvents);
-        return TryConditionalWriteAsync("record an approval", "The approval was not recorded.", PostgresPolicyStateSql.InsertApprovalUnlessPendingCommand(approval), auditEvents, cancellationToken);
+        return TryConditionalWriteAsync(
+            "record an approval", "The approval was not recorded.", PostgresPolicyStateSql.InsertApprovalUnlessPendingCommand(approval), PostgresBatchWriter.Prepare(auditEvents), cancellationToken);
     }
 
     /// <summary>
-    /// The conditional update and its audit events in one transaction under the audit lock, like a commit; when the
-    /// approval is not in the transition's <c>From</c> state (or has expired) the transaction rolls back, writing nothing.
+    /// The conditional update, its rate counters and its audit events in one transaction under the audit lock, like a
+    /// commit; when the approval is not in the transition's <c>From</c> state (or has expired) the transaction rolls back,
+    /// writing nothing.
     /// </summary>
     public Task<bool> TryTransitionApprovalAsync(ApprovalTransition transition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transition);
         ArgumentNullException.ThrowIfNull(auditEvents);
-        return TryConditionalWriteAsync("update an approval", "The approval was not changed.", PostgresPolicyStateSql.TransitionCommand(transition), auditEvents, cancellationToken);
+        var writes = PostgresBatchWriter.Prepare(new StoreBatch([.. transition.RateIncrements, .. auditEvents]));
+        return TryConditionalWriteAsync("update an approval", "The approval was not changed.", PostgresPolicyStateSql.TransitionCommand(transition), writes, cancellationToken);
     }
 
     /// <summary>
     /// Sends <paramref name="condition"/> under the audit lock (every commit holds it, so it sees what every node committed
-    /// before) and appends <paramref name="auditEvents"/> only when it affected one row; otherwise writes nothing.
+    /// before) and writes <paramref name="writer"/>'s changes only when it affected one row; otherwise writes nothing.
     /// </summary>
-    private Task<bool> TryConditionalWriteAsync(string action, string consequence, NpgsqlBatchCommand condition, IReadOnlyList<AuditEvent> auditEvents, CancellationToken cancellationToken)
-    {
-        var writer = PostgresBatchWriter.Prepare(auditEvents);
-        return WriteAsync(
+    private Task<bool> TryConditionalWriteAsync(string action, string consequence, NpgsqlBatchCommand condition, PostgresBatchWriter writer, CancellationToken cancellationToken) =>
+        WriteAsync(
             action,
             consequence,
             async (connection, transaction) =>
@@ -73,7 +75,6 @@ public sealed partial class PostgresMandateStore
                 return (true, true);
             },
             cancellationToken);
-    }
 
     public Task<bool> TryTouchApprovalAsync(string id, DateTimeOffset? lastPolledAt, DateTimeOffset polledAt, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ internal static class PostgresPolicyStateSql
     private const string ApprovalColumns = """
         id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash, binding_message, rule,
         policy_version, decision_id, lifetime_seconds, created_at, expires_at, last_polled_at, approver, decided_reason, decided_at, jti,
-        identity_issued_at, sender_binding, user_issuer, poll_interval_seconds, rule_agent
+        identity_issued_at, sender_binding, user_issuer, poll_interval_seconds, rule_agent, rate_increments
         """;
 
     // The window's retention is set by its first increment. One statement for all of a batch's counters, each key
@@ -24,16 +24,16 @@ internal static class PostgresPolicyStateSql
     // A new approval has not been polled or decided: those columns are only ever set by later updates.
     private const string InsertApproval = """
         INSERT INTO approvals (id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash,
-            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at, identity_issued_at, sender_binding, user_issuer, rule_agent)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21);
+            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at, identity_issued_at, sender_binding, user_issuer, rule_agent, rate_increments)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22);
         """;
 
     // The insert of IApprovalStore.TryInsertApprovalAsync: nothing when a pending approval answers for the same request.
     // Sent after the audit lock, so it sees every approval another node committed before.
     private const string InsertApprovalUnlessPending = """
         INSERT INTO approvals (id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash,
-            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at, identity_issued_at, sender_binding, user_issuer, rule_agent)
-        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21
+            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at, identity_issued_at, sender_binding, user_issuer, rule_agent, rate_increments)
+        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22
         WHERE NOT EXISTS (
             SELECT 1 FROM approvals WHERE binding_hash = $10 AND status = 'pending' AND expires_at > $16 AND agent = $3
                 AND policy_version = $13 AND rule = $12 AND sender_binding IS NOT DISTINCT FROM $19 AND lifetime_seconds <= $15);
@@ -99,7 +99,7 @@ internal static class PostgresPolicyStateSql
             PostgresValues.Text(a.Rule), PostgresValues.Text(a.PolicyVersion), PostgresValues.Text(a.DecisionId),
             PostgresValues.Integer(a.LifetimeSeconds), PostgresValues.Time(a.CreatedAt), PostgresValues.Time(a.ExpiresAt),
             PostgresValues.Time(a.IdentityIssuedAt), PostgresValues.Text(a.SenderBinding), PostgresValues.Text(a.UserIssuer),
-            PostgresValues.Text(a.RuleAgent));
+            PostgresValues.Text(a.RuleAgent), PostgresValues.Text(a.RateIncrements));
     }
 
     /// <summary>The conditional update of <see cref="IApprovalStore.TryTransitionApprovalAsync"/>; it changed the approval when it affects one row.</summary>
@@ -193,6 +193,7 @@ internal static class PostgresPolicyStateSql
                 UserIssuer = PostgresValues.ReadOptionalText(reader, 24),
                 PollIntervalSeconds = reader.IsDBNull(25) ? null : reader.GetInt32(25),
                 RuleAgent = PostgresValues.ReadOptionalText(reader, 26),
+                RateIncrements = PostgresValues.ReadOptionalText(reader, 27),
             });
         }
 

@@ -10,7 +10,7 @@ internal static class SqlitePolicyStateReader
     private const string ApprovalColumns = """
         id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash, binding_message, rule,
         policy_version, decision_id, lifetime_seconds, created_at, expires_at, last_polled_at, approver, decided_reason, decided_at, jti,
-        identity_issued_at, sender_binding, user_issuer, poll_interval_seconds, rule_agent
+        identity_issued_at, sender_binding, user_issuer, poll_interval_seconds, rule_agent, rate_increments
         """;
 
     public static async Task<IReadOnlyDictionary<string, long>> RateCountsAsync(SqliteConnection connection, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
@@ -86,6 +86,7 @@ internal static class SqlitePolicyStateReader
                 UserIssuer = Text(reader, 24),
                 PollIntervalSeconds = reader.IsDBNull(25) ? null : reader.GetInt32(25),
                 RuleAgent = Text(reader, 26),
+                RateIncrements = Text(reader, 27),
             });
         }
 

@@ -17,18 +17,18 @@ internal static class SqlitePolicyStateWriter
 
     private const string InsertApproval = """
         INSERT INTO approvals (id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash,
-            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at, identity_issued_at, sender_binding, user_issuer, rule_agent)
+            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at, identity_issued_at, sender_binding, user_issuer, rule_agent, rate_increments)
         VALUES ($id, $status, $agent, $run, $tool, $tenant, $user, $scope, $details, $hash,
-            $message, $rule, $policyVersion, $decisionId, $lifetime, $createdAt, $expiresAt, $identityIssuedAt, $senderBinding, $userIssuer, $ruleAgent);
+            $message, $rule, $policyVersion, $decisionId, $lifetime, $createdAt, $expiresAt, $identityIssuedAt, $senderBinding, $userIssuer, $ruleAgent, $rateIncrements);
         """;
 
     // IApprovalStore.TryInsertApprovalAsync: nothing when a pending approval answers for the same request. SQLite has one
     // writer per file and this runs in its write transaction, so no other insert comes between the check and the insert.
     private const string InsertApprovalUnlessPending = """
         INSERT INTO approvals (id, status, agent, run, tool, tenant, "user", scope, authorization_details, binding_hash,
-            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at, identity_issued_at, sender_binding, user_issuer, rule_agent)
+            binding_message, rule, policy_version, decision_id, lifetime_seconds, created_at, expires_at, identity_issued_at, sender_binding, user_issuer, rule_agent, rate_increments)
         SELECT $id, $status, $agent, $run, $tool, $tenant, $user, $scope, $details, $hash,
-            $message, $rule, $policyVersion, $decisionId, $lifetime, $createdAt, $expiresAt, $identityIssuedAt, $senderBinding, $userIssuer, $ruleAgent
+            $message, $rule, $policyVersion, $decisionId, $lifetime, $createdAt, $expiresAt, $identityIssuedAt, $senderBinding, $userIssuer, $ruleAgent, $rateIncrements
         WHERE NOT EXISTS (
             SELECT 1 FROM approvals WHERE binding_hash = $hash AND status = 'pending' AND expires_at > $createdAt AND agent = $agent
                 AND policy_version = $policyVersion AND rule = $rule AND sender_binding IS $senderBinding AND lifetime_seconds <= $lifetime);
@@ -65,7 +65,7 @@ internal static class SqlitePolicyStateWriter
             ("$message", a.BindingMessage), ("$rule", a.Rule), ("$policyVersion", a.PolicyVersion), ("$decisionId", a.DecisionId),
             ("$lifetime", a.LifetimeSeconds), ("$createdAt", SqliteValues.Time(a.CreatedAt)), ("$expiresAt", SqliteValues.Time(a.ExpiresAt)),
             ("$identityIssuedAt", SqliteValues.Time(a.IdentityIssuedAt)), ("$senderBinding", SqliteValues.Nullable(a.SenderBinding)),
-            ("$userIssuer", SqliteValues.Nullable(a.UserIssuer)), ("$ruleAgent", SqliteValues.Nullable(a.RuleAgent)));
+            ("$userIssuer", SqliteValues.Nullable(a.UserIssuer)), ("$ruleAgent", SqliteValues.Nullable(a.RuleAgent)), ("$rateIncrements", SqliteValues.Nullable(a.RateIncrements)));
 
     public static Task InsertEvidenceAsync(SqliteConnection connection, EvidenceRecord e, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, InsertEvidence, cancellationToken,
@@ -91,7 +91,7 @@ internal static class SqlitePolicyStateWriter
             return false;
         }
 
-        await SqliteBatchWriter.WriteAsync(connection, transaction, new StoreBatch(events), cancellationToken);
+        await SqliteBatchWriter.WriteAsync(connection, transaction, new StoreBatch([.. t.RateIncrements, .. events]), cancellationToken);
         return true;
     }
 

@@ -104,6 +104,13 @@ public sealed record Approval : IStoreChange
     public string? DecidedReason { get; init; }
     public DateTimeOffset? DecidedAt { get; init; }
 
+    /// <summary>
+    /// The rate-limit counters the credential counts against once collected, as <see cref="ApprovalRateIncrements"/>
+    /// stores them: the asking rule's and, in a child run, every delegator rule's with a rate_limit. Null when none has
+    /// one, and for approvals asked before they were recorded (collected without counting, as then).
+    /// </summary>
+    public string? RateIncrements { get; init; }
+
     /// <summary>The credential minted from the approval, once consumed.</summary>
     public string? Jti { get; init; }
 

@@ -1,3 +1,5 @@
+using Mandate.Core.RateLimits;
+
 namespace Mandate.Core.Approvals;
 
 /// <summary>
@@ -13,4 +15,10 @@ public sealed record ApprovalTransition
     public string? Approver { get; init; }
     public string? Reason { get; init; }
     public string? Jti { get; init; }
+
+    /// <summary>
+    /// Rate-limit counters moved in the same transaction when, and only when, the transition applies: those of the
+    /// credential an approved → consumed collection issues. Empty for every other transition.
+    /// </summary>
+    public IReadOnlyList<RateIncrement> RateIncrements { get; init; } = [];
 }

@@ -56,7 +56,12 @@ public sealed class ApprovalRequests
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(decided);
-        var approval = Create(facts, tool, details, decided.Decision, lifetime) with { RuleAgent = decided.ApprovalRequiredBy };
+        var approval = Create(facts, tool, details, decided.Decision, lifetime) with
+        {
+            RuleAgent = decided.ApprovalRequiredBy,
+            // The counters the credential would move if issued now; the collection commits them (docs/policy.md, Rate limits).
+            RateIncrements = ApprovalRateIncrements.Serialize(DecideStage.RateIncrements(decided, DecideStage.RateInput(facts, tool), facts.Now)),
+        };
         var pending = GrantAuditEvents.Decision(facts, decided, _options.Node) with { Outcome = "pending", Scope = approval.Scope };
         var twin = await PendingTwinAsync(approval, facts.Now, cancellationToken);
         if (twin is null && await _store.TryInsertApprovalAsync(approval, [pending, ApprovalAuditEvents.Requested(approval, _options.Node)], cancellationToken))

@@ -71,8 +71,14 @@ public sealed partial class DecideStage
                 $"the delegating agent '{refuser.Agent}' of run '{refuser.Run}' may not use {own.Tool}/{string.Join(' ', own.Scopes)} itself for this request, so no agent it delegated to may: {refusal.Description}");
         }
 
-        // Every agent up the chain allowed it: each delegator rule with a rate_limit counts the credential too.
+        // Every agent up the chain allowed it: each delegator rule with a rate_limit counts the credential too. When a
+        // delegator's rule made it wait, the decision is that rule's from here on, but the caller's own rule still counts.
         var increments = new List<RateIncrement>();
+        if (outcome.DecidedBy is not null && Increment(own.Decision, rateInput, facts.Now) is { } callers)
+        {
+            increments.Add(callers);
+        }
+
         for (var i = 0; i < chain.Count; i++)
         {
             if (Increment(decisions[i], rateInput with { Agent = chain[i].Agent, RunId = chain[i].At.Run }, facts.Now) is { } increment)

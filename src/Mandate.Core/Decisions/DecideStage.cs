@@ -100,7 +100,8 @@ public sealed partial class DecideStage
     public static IReadOnlyList<RateIncrement> RateIncrements(ToolDecision decided, PolicyInput rateInput, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(decided);
-        var own = Increment(decided.Decision, rateInput, now);
+        // When a delegator's rule made the request wait, Decision is that rule's and the caller's own increment is in the list.
+        var own = decided.ApprovalRequiredBy is null ? Increment(decided.Decision, rateInput, now) : null;
         if (decided.DelegatorRateIncrements.Count == 0)
         {
             return own is null ? [] : [own];

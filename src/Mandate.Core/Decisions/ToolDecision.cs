@@ -17,7 +17,9 @@ public sealed record ToolDecision(string Tool, IReadOnlyList<string> Scopes, Dec
 
     /// <summary>
     /// Inside a child run: one increment for each delegator rule with a rate_limit that allowed this request, keyed as that
-    /// rule keys a request of its own agent in its own run, so the credential counts against every budget above it.
+    /// rule keys a request of its own agent in its own run, so the credential counts against every budget above it. When a
+    /// delegator's rule made the request wait (<see cref="ApprovalRequiredBy"/>), <see cref="Decision"/> is that rule's, so
+    /// the caller's own rule's increment comes first here.
     /// </summary>
     public IReadOnlyList<RateIncrement> DelegatorRateIncrements { get; init; } = [];
 }

@@ -239,7 +239,7 @@ public sealed partial class ApprovalPollGrant : IGrantHandler
         SenderBindingEvidence.Add(evidence, binding);
         var grounds = new IssuanceGrounds(evidence, approval.Tool, approval.User, approval.Rule, $"approved by {approval.Approver}");
         var transition = new ApprovalTransition { Id = approval.Id, From = ApprovalStatus.Approved, To = ApprovalStatus.Consumed, At = now };
-        return await _issue.CredentialAsync(new CredentialIssue(claims, tool, grounds) { Consume = transition, Rule = approval.Rule }, cancellationToken);
+        return await _issue.CredentialAsync(new CredentialIssue(claims, tool, grounds) { Consume = transition, Rule = approval.Rule, RateIncrements = ApprovalRateIncrements.ForCollection(approval, now) }, cancellationToken);
     }
 
     /// <summary>A caller the Attest stage refused polled for an approval it had asked for: recorded against that approval.</summary>

@@ -9,7 +9,7 @@ namespace Mandate.Core.Issuance;
 /// <summary>A tool credential to issue: the decided claims, the tool, what it rests on, and what commits with its record.</summary>
 public sealed record CredentialIssue(CredentialClaims Claims, ToolOptions Tool, IssuanceGrounds Grounds)
 {
-    /// <summary>Rate-limit counter increments committed with the record.</summary>
+    /// <summary>Rate-limit counter increments committed with the record (after an approval, with its consumption).</summary>
     public IReadOnlyList<RateIncrement> RateIncrements { get; init; } = [];
 
     /// <summary>The approval consumed in the same transaction as the record (single use), or null.</summary>

@@ -109,8 +109,9 @@ public sealed class IssueStage
     {
         if (issue.Consume is { } transition)
         {
-            // Invariant 2 and single use together: the consume and the issuance record commit in one transaction.
-            return await _approvals.TryTransitionApprovalAsync(transition with { Jti = jti }, [record], cancellationToken);
+            // Invariant 2 and single use together: the consume, the rate counters and the issuance record commit in one
+            // transaction, so a second collection of the same approval counts nothing.
+            return await _approvals.TryTransitionApprovalAsync(transition with { Jti = jti, RateIncrements = issue.RateIncrements }, [record], cancellationToken);
         }
 
         await _trail.CommitAsync(minted.SideRows.Append([.. issue.RateIncrements, record]), cancellationToken);
