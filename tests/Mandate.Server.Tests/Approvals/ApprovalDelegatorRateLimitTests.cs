@@ -1,4 +1,3 @@
-using Mandate.Policy;
 using Mandate.Server.Tests.Harness;
 using static Mandate.Server.Tests.Harness.RunExchanges;
 using static Mandate.Server.Tests.Harness.TestBroker;
@@ -53,9 +52,9 @@ public sealed class ApprovalDelegatorRateLimitTests : ApprovalTest
         await ApproveAsync(id);
         Expect.Issued(await PollAsync(id, ExecutorAgent));
 
-        Assert.Equal(1, await CountAsync(DelegatorRule, SupportAgent, RunId(parent)));
-        Assert.Equal(1, await CountAsync(OwnRule, ExecutorAgent, RunId(child)));
-        Assert.Equal(0, await CountAsync(DelegatorRule, ExecutorAgent, RunId(child)));
+        Assert.Equal(1, await Broker.RateCountAsync(DelegatorRule, SupportAgent, RunId(parent)));
+        Assert.Equal(1, await Broker.RateCountAsync(OwnRule, ExecutorAgent, RunId(child)));
+        Assert.Equal(0, await Broker.RateCountAsync(DelegatorRule, ExecutorAgent, RunId(child)));
     }
 
     [Fact]
@@ -74,14 +73,5 @@ public sealed class ApprovalDelegatorRateLimitTests : ApprovalTest
 
         Expect.Refused(reply, "invalid_scope", $"delegating agent '{SupportAgent}'", $"'{DelegatorRule}' allows at most 2 credentials per agent");
         Assert.Null(reply.Member("auth_req_id"));
-    }
-
-    // The counter of rule, keyed as that rule keys a request of agent in run for alice in acme, in the current window.
-    private async Task<long> CountAsync(string ruleId, string agent, string run)
-    {
-        var limit = Broker.Runtime.Policy.Current.Rules.Single(r => r.Id == ruleId).RateLimit!;
-        var input = new PolicyInput { Agent = agent, Tool = "refunds", Scopes = [], Tenant = "acme", Subject = SubjectKind.User, User = "alice", Environment = "", RunId = run };
-        var key = limit.CounterKey(ruleId, input, Broker.Now);
-        return (await Broker.Runtime.Store.ReadRateCountsAsync([key], CancellationToken.None)).GetValueOrDefault(key);
     }
 }

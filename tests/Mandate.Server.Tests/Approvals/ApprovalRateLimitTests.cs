@@ -1,7 +1,6 @@
 using Mandate.Core.Approvals;
 using Mandate.Core.Audit;
 using Mandate.Core.Storage;
-using Mandate.Policy;
 using Mandate.Server.Tests.Harness;
 using static Mandate.Server.Tests.Harness.TestBroker;
 
@@ -29,7 +28,7 @@ public sealed class ApprovalRateLimitTests : ApprovalTest
             Expect.Issued(await PollAsync(id));
         }
 
-        Assert.Equal(2, await CountAsync(Broker.Now));
+        Assert.Equal(2, await Broker.RateCountAsync(Rule, SupportAgent, at: Broker.Now));
         var approvals = (await Broker.Runtime.Store.ListApprovalsAsync(null, 100, CancellationToken.None)).Count;
 
         var third = await Broker.PostFormAsync("oauth2/token", Broker.RefundRequest().ToForm().Append(new("authorization_details", BigRefund)));
@@ -48,7 +47,7 @@ public sealed class ApprovalRateLimitTests : ApprovalTest
 
         Expect.Refused(await PollAsync(id), "invalid_grant", "already used");
 
-        Assert.Equal(1, await CountAsync(Broker.Now));
+        Assert.Equal(1, await Broker.RateCountAsync(Rule, SupportAgent, at: Broker.Now));
     }
 
     [Fact]
@@ -62,7 +61,7 @@ public sealed class ApprovalRateLimitTests : ApprovalTest
 
         Expect.Refused(await PollAsync(id), "access_denied", "admin:carol");
 
-        Assert.Equal(0, await CountAsync(Broker.Now));
+        Assert.Equal(0, await Broker.RateCountAsync(Rule, SupportAgent, at: Broker.Now));
     }
 
     [Fact]
@@ -74,7 +73,7 @@ public sealed class ApprovalRateLimitTests : ApprovalTest
 
         Expect.Refused(await PollAsync(id), "expired_token", "expired unanswered");
 
-        Assert.Equal((0, 0), (await CountAsync(askedAt), await CountAsync(Broker.Now)));
+        Assert.Equal((0, 0), (await Broker.RateCountAsync(Rule, SupportAgent, at: askedAt), await Broker.RateCountAsync(Rule, SupportAgent, at: Broker.Now)));
     }
 
     [Fact]
@@ -89,7 +88,7 @@ public sealed class ApprovalRateLimitTests : ApprovalTest
 
         Expect.Issued(await PollAsync(id));
 
-        Assert.Equal((0, 1), (await CountAsync(askedAt), await CountAsync(Broker.Now)));
+        Assert.Equal((0, 1), (await Broker.RateCountAsync(Rule, SupportAgent, at: askedAt), await Broker.RateCountAsync(Rule, SupportAgent, at: Broker.Now)));
     }
 
     [Fact]
@@ -105,17 +104,8 @@ public sealed class ApprovalRateLimitTests : ApprovalTest
 
         Expect.Issued(await PollAsync(legacy.Id));
 
-        Assert.Equal(0, await CountAsync(Broker.Now));
+        Assert.Equal(0, await Broker.RateCountAsync(Rule, SupportAgent, at: Broker.Now));
         Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance), e => e.Evidence.GetValueOrDefault("approval_id") == legacy.Id);
         Assert.Equal(ApprovalStatus.Consumed, (await Broker.Runtime.Store.GetApprovalAsync(legacy.Id, CancellationToken.None))!.Status);
-    }
-
-    // The rule's counter for alice's requests in the window holding at.
-    private async Task<long> CountAsync(DateTimeOffset at)
-    {
-        var limit = Broker.Runtime.Policy.Current.Rules.Single(r => r.Id == Rule).RateLimit!;
-        var input = new PolicyInput { Agent = SupportAgent, Tool = "refunds", Scopes = [], Tenant = "acme", Subject = SubjectKind.User, User = "alice", Environment = "" };
-        var key = limit.CounterKey(Rule, input, at);
-        return (await Broker.Runtime.Store.ReadRateCountsAsync([key], CancellationToken.None)).GetValueOrDefault(key);
     }
 }

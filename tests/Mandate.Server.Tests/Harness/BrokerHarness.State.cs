@@ -1,4 +1,5 @@
 using Mandate.Core.Audit;
+using Mandate.Policy;
 using Microsoft.Data.Sqlite;
 
 namespace Mandate.Server.Tests.Harness;
@@ -32,6 +33,20 @@ public sealed partial class BrokerHarness
         var after = await ReadAuditAsync();
         Assert.Equal(before.Select(r => r.Hash), after.Select(r => r.Hash));
         return reply;
+    }
+
+    /// <summary>
+    /// The rate counter of rule <paramref name="ruleId"/>, keyed as that rule keys a refunds request of
+    /// <paramref name="agent"/> in <paramref name="run"/> for <paramref name="user"/> in acme, in the window holding
+    /// <paramref name="at"/> (default now).
+    /// </summary>
+    public async Task<long> RateCountAsync(string ruleId, string agent, string? run = null, string user = "alice", DateTimeOffset? at = null)
+    {
+        var limit = Runtime.Policy.Current.Rules.Single(r => r.Id == ruleId).RateLimit
+            ?? throw new InvalidOperationException($"rule '{ruleId}' has no rate limit");
+        var input = new PolicyInput { Agent = agent, Tool = "refunds", Scopes = [], Tenant = "acme", Subject = SubjectKind.User, User = user, Environment = "", RunId = run };
+        var key = limit.CounterKey(ruleId, input, at ?? Now);
+        return (await Runtime.Store.ReadRateCountsAsync([key], CancellationToken.None)).GetValueOrDefault(key);
     }
 
     /// <summary>A connection that bypasses the store, as an operator or attacker with the file would have.</summary>

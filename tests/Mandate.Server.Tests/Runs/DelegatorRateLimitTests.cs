@@ -1,5 +1,4 @@
 using Mandate.Core.Audit;
-using Mandate.Policy;
 using Mandate.Server.Tests.Harness;
 using static Mandate.Server.Tests.Harness.RunExchanges;
 using static Mandate.Server.Tests.Harness.TestBroker;
@@ -109,9 +108,9 @@ public sealed class DelegatorRateLimitTests : BrokerTest
 
         await Broker.IssueInRunAsync(grandchild, ExecutorAgent);
 
-        Assert.Equal(1, await CountAsync("orchestrator-two-refunds-per-user", OrchestratorAgent, RunId(root)));
-        Assert.Equal(1, await CountAsync("checker-refunds", CheckerAgent, RunId(child)));
-        Assert.Equal(1, await CountAsync("executor-refunds", ExecutorAgent, RunId(grandchild)));
+        Assert.Equal(1, await Broker.RateCountAsync("orchestrator-two-refunds-per-user", OrchestratorAgent, RunId(root)));
+        Assert.Equal(1, await Broker.RateCountAsync("checker-refunds", CheckerAgent, RunId(child)));
+        Assert.Equal(1, await Broker.RateCountAsync("executor-refunds", ExecutorAgent, RunId(grandchild)));
 
         await Broker.IssueInRunAsync(grandchild, ExecutorAgent);
         var reply = await Broker.ExchangeAsync(Broker.InRunRequest(grandchild, ExecutorAgent));
@@ -148,9 +147,9 @@ public sealed class DelegatorRateLimitTests : BrokerTest
 
         Expect.Refused(await Broker.ExchangeAsync(Broker.InRunRequest(grandchild, ExecutorAgent)), "invalid_scope", OrchestratorAgent);
 
-        Assert.Equal(Budget, await CountAsync("orchestrator-two-refunds-per-user", OrchestratorAgent, RunId(root)));
-        Assert.Equal(Budget, await CountAsync("checker-refunds", CheckerAgent, RunId(child)));
-        Assert.Equal(Budget, await CountAsync("executor-refunds", ExecutorAgent, RunId(grandchild)));
+        Assert.Equal(Budget, await Broker.RateCountAsync("orchestrator-two-refunds-per-user", OrchestratorAgent, RunId(root)));
+        Assert.Equal(Budget, await Broker.RateCountAsync("checker-refunds", CheckerAgent, RunId(child)));
+        Assert.Equal(Budget, await Broker.RateCountAsync("executor-refunds", ExecutorAgent, RunId(grandchild)));
     }
 
     [Fact]
@@ -171,7 +170,7 @@ public sealed class DelegatorRateLimitTests : BrokerTest
 
         var issued = (await Broker.AuditEventsAsync(AuditKinds.Issuance)).Count(e => e.Outcome == "issued");
         Assert.InRange(issued, Budget, Budget + InFlight);
-        Assert.Equal(issued, await CountAsync("orchestrator-two-refunds-per-user", OrchestratorAgent, RunId(parent)));
+        Assert.Equal(issued, await Broker.RateCountAsync("orchestrator-two-refunds-per-user", OrchestratorAgent, RunId(parent)));
         Expect.Refused(await Broker.ExchangeAsync(Broker.InRunRequest(siblings[0], ExecutorAgent)), "invalid_scope", OrchestratorAgent);
     }
 
@@ -185,7 +184,7 @@ public sealed class DelegatorRateLimitTests : BrokerTest
         var reply = await Broker.ExchangeAsync(Broker.InRunRequest(child, InternAgent));
 
         Expect.Refused(reply, "invalid_scope", $"delegating agent '{SupportAgent}'", "support-first-refund");
-        Assert.Equal(1, await CountAsync("support-first-refund", SupportAgent, RunId(parent)));
+        Assert.Equal(1, await Broker.RateCountAsync("support-first-refund", SupportAgent, RunId(parent)));
     }
 
     [Fact]
@@ -195,22 +194,8 @@ public sealed class DelegatorRateLimitTests : BrokerTest
 
         await Broker.IssueInRunAsync(run, OrchestratorAgent);
 
-        Assert.Equal(1, await CountAsync("orchestrator-two-refunds-per-user", OrchestratorAgent, RunId(run)));
+        Assert.Equal(1, await Broker.RateCountAsync("orchestrator-two-refunds-per-user", OrchestratorAgent, RunId(run)));
         var issued = Assert.Single(await Broker.AuditEventsAsync(AuditKinds.Issuance));
         Assert.False(issued.Evidence.ContainsKey("delegator_rules"));
-    }
-
-    // The counter of rule, keyed as that rule keys a request of agent in run for alice in acme, in the current window.
-    private async Task<long> CountAsync(string ruleId, string agent, string run, string user = "alice")
-    {
-        var rule = Broker.Runtime.Policy.Current.Rules.Single(r => r.Id == ruleId);
-        var limit = rule.RateLimit ?? throw new InvalidOperationException($"rule '{ruleId}' has no rate limit");
-        var input = new PolicyInput
-        {
-            Agent = agent, Tool = "refunds", Scopes = [], Tenant = "acme", Subject = SubjectKind.User, User = user, Environment = "", RunId = run,
-        };
-        var key = limit.CounterKey(rule.Id, input, Broker.Now);
-        var counts = await Broker.Runtime.Store.ReadRateCountsAsync([key], CancellationToken.None);
-        return counts.GetValueOrDefault(key);
     }
 }
