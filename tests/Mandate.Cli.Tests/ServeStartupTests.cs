@@ -4,6 +4,7 @@ using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Server.Hosting;
 using Mandate.Storage.Sqlite;
+using Mandate.Testing;
 
 namespace Mandate.Cli.Tests;
 
@@ -131,6 +132,22 @@ public sealed class ServeStartupTests
         Assert.Contains("'proxy.listen:' in the configuration", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("--listen", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(options.StorePath), "a start that could not listen opened the store");
+    }
+
+    [Fact]
+    public async Task Serve_RefusedAfterThePolicyLoaded_SaysOnlyItsOneErrorLine()
+    {
+        using var dir = new TempFolder();
+        // The policy loads first; the store, opened next, is a PostgreSQL server that cannot be reached.
+        var config = StoreOutageExitCodeTests.WritePostgres(dir, $"Host=127.0.0.1;Port={LoopbackPort.Refused};Username=mandate;Password=never-shown;Database=mandate;Timeout=2");
+
+        // A child process: the log lines go to the process's console, which an in-process run does not capture.
+        var (exit, output) = await Durability.BrokerProcess.RefusedAsync(config, TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, exit);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains("cannot be reached", line, StringComparison.Ordinal);
     }
 
     [Theory]

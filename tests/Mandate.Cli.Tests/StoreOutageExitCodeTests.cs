@@ -74,7 +74,7 @@ public sealed class StoreOutageExitCodeTests
         Assert.DoesNotContain("not-the-password", output, StringComparison.Ordinal);
     }
 
-    private static string WritePostgres(TempFolder dir, string connectionString)
+    internal static string WritePostgres(TempFolder dir, string connectionString)
     {
         var file = dir.Write("pg.conn", connectionString);
         if (!OperatingSystem.IsWindows())

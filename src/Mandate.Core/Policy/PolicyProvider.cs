@@ -57,6 +57,12 @@ public sealed class PolicyProvider : IDisposable
     public PolicySnapshot Current => _current;
 
     /// <summary>
+    /// Logs which policy is in force. Left to the caller, so a start refused after the policy loaded says only its
+    /// one error line.
+    /// </summary>
+    public void LogLoaded() => PolicyLog.Loaded(_logger, _current.Version, Path, _current.Rules.Length);
+
+    /// <summary>
     /// Loads the policy at startup. Throws <see cref="PolicyLoadException"/> listing every problem
     /// when the file is invalid or unreadable, since there is no older policy to keep.
     /// </summary>
@@ -211,9 +217,7 @@ public sealed class PolicyProvider : IDisposable
             throw new PolicyLoadException(path, result.Problems);
         }
 
-        logger ??= NullLogger.Instance;
-        PolicyLog.Loaded(logger, result.Snapshot.Version, path, result.Snapshot.Rules.Length);
-        return new PolicyProvider(path, result.Snapshot, timeProvider, logger, knownTools);
+        return new PolicyProvider(path, result.Snapshot, timeProvider, logger ?? NullLogger.Instance, knownTools);
     }
 
     private async Task ReloadAfterFileChangeAsync()

@@ -54,6 +54,8 @@ public sealed partial class MandateRuntime : IAsyncDisposable
     /// <summary>Where DPoP proof ids are remembered (in memory on SQLite, in the store on PostgreSQL).</summary>
     public IProofReplayGuard ReplayGuard => _connection.ReplayGuard;
 
+    private ILogger Log { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
     /// <summary>Keeps <see cref="Revocations"/> up to date with the store's revocation changes.</summary>
     public RevocationFollower RevocationFollower { get; private init; } = null!;
 
@@ -106,8 +108,6 @@ public sealed partial class MandateRuntime : IAsyncDisposable
             connection = builder.OpenStore(health, loggers);
             var store = connection.Store;
             await store.MigrateAsync(cancellationToken);
-            var logger = loggers.CreateLogger<MandateRuntime>();
-            LogStoreOpened(logger, store.Description, options.Node);
             // Nodes sharing a store must share the key-encryption key: one made up here would seal keys no other node opens.
             kek = KeyEncryptionKey.Load(options.Keys, host.GetEnvironment, mayGenerate: options.Postgres is null);
             keys = new SigningKeyRing(store, kek, options, host.Time, connection.Locks) { Log = loggers.CreateLogger<KeyRing>() };
@@ -117,7 +117,10 @@ public sealed partial class MandateRuntime : IAsyncDisposable
             await follower.CatchUpAsync(cancellationToken);
 
             var writer = new AuditWriter(store, options.AuditWriter);
-            var runtime = new MandateRuntime(options, host.Time, connection, kek, keys, policy, revocations, writer) { StoreHealth = health, RevocationFollower = follower };
+            var runtime = new MandateRuntime(options, host.Time, connection, kek, keys, policy, revocations, writer)
+            {
+                StoreHealth = health, RevocationFollower = follower, Log = loggers.CreateLogger<MandateRuntime>(),
+            };
             if (RsaTokenKeyRing.IsWanted(options))
             {
                 runtime.RsaKeys = new RsaTokenKeyRing(store, kek, options, host.Time, connection.Locks) { Log = loggers.CreateLogger<KeyRing>() };
@@ -159,6 +162,9 @@ public sealed partial class MandateRuntime : IAsyncDisposable
     /// </summary>
     public async Task RecordStartAsync(CancellationToken cancellationToken)
     {
+        // Logged now rather than as each opened, so a refused start prints only its one error line.
+        LogStoreOpened(Log, Store.Description, Options.Node);
+        Policy.LogLoaded();
         await RecordPolicyAsync(Policy.Current.Version, null, cancellationToken);
         Policy.Changed += (_, e) => _ = RecordPolicyAsync(e.NewVersion, e.OldVersion, CancellationToken.None);
         if (_watchPolicy)

@@ -21,6 +21,7 @@ internal static class ShadowPolicy
         var time = services.GetRequiredService<TimeProvider>();
         var loggers = services.GetRequiredService<ILoggerFactory>();
         var candidate = PolicyProvider.Load(path, time, options.ToolCatalog(), loggers.CreateLogger<PolicyProvider>());
+        candidate.LogLoaded();
         candidate.StartWatching();
         return new ShadowDecisionPoint(active, candidate, services.GetRequiredService<IUnitOfWork>(), time, options.Node, loggers.CreateLogger<ShadowDecisionPoint>());
     }
