@@ -21,6 +21,12 @@ public sealed record AgentOptions
     /// </summary>
     public int MaxDelegationDepth { get; init; }
 
+    /// <summary>
+    /// The agents that may act as this agent's sub-agents (present its run token to get a child run); null: any
+    /// registered agent the policy allows, empty: none. Checked at delegation and on every request in a child run.
+    /// </summary>
+    public IReadOnlyList<string>? SubAgents { get; init; }
+
     /// <summary>Who owns the agent (team or person), for audit and operators.</summary>
     public string? Owner { get; init; }
 }

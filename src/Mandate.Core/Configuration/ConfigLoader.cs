@@ -169,6 +169,7 @@ public static class ConfigLoader
         var max = m.Duration("max_lifetime");
         var owner = m.String("owner");
         var maxDepth = m.Integer("max_delegation_depth", 0, 8);
+        var subAgents = m.StringList("sub_agents");
         if (id is not null && !SpiffeId.IsValid(id))
         {
             m.Problem("id", $"'{id}' is not a SPIFFE ID; write spiffe://<trust-domain>/<path>");
@@ -186,7 +187,7 @@ public static class ConfigLoader
 
         return id is null || tenants is null || tools is null
             ? null
-            : new AgentOptions { Id = id, Tenants = tenants, Tools = tools, MaxLifetime = max, Owner = owner, MaxDelegationDepth = maxDepth ?? 0 };
+            : new AgentOptions { Id = id, Tenants = tenants, Tools = tools, MaxLifetime = max, Owner = owner, MaxDelegationDepth = maxDepth ?? 0, SubAgents = subAgents };
     }
 
     // A NUL cannot be in a path; it stays in the name so the file check reports it instead of GetFullPath throwing.

@@ -86,6 +86,7 @@ internal static class ConfigRules
             root.Problem("issuers", $"dev_signer is for development only and is refused when environment is '{o.Environment}'; remove dev_signer from the issuer and trust the real issuer's keys");
         }
 
+        var agentIds = o.Agents.Select(a => a.Id).ToList();
         foreach (var agent in o.Agents)
         {
             // Entries the reader refused are not in o.Agents, so the file's own position is looked up.
@@ -99,6 +100,13 @@ internal static class ConfigRules
             if (agent.MaxLifetime > o.Lifetimes.Max)
             {
                 root.Problem(["agents", i, "max_lifetime"], $"agent '{agent.Id}' max_lifetime exceeds lifetimes.max ({Duration.Format(o.Lifetimes.Max)})");
+            }
+
+            // A misspelt sub-agent would refuse the one meant, with nothing to say why.
+            foreach (var sub in (agent.SubAgents ?? []).Where(s => !agentIds.Contains(s, StringComparer.Ordinal)))
+            {
+                root.Problem(["agents", i, "sub_agents"], $"sub-agent '{sub}' of agent '{agent.Id}' is not registered under agents" +
+                    (NameSuggestions.Closest(sub, agentIds) is { } suggestion ? $"; did you mean '{suggestion}'?" : string.Empty));
             }
         }
 

@@ -26,6 +26,9 @@ public static class ResolveChecks
     public static readonly Check RunScopeMissing = new("resolve.run_scope_missing", E.InvalidScope);
     public static readonly Check RenewAddsScope = new("resolve.renew_adds_scope", E.InvalidScope);
     public static readonly Check DepthExceeded = new("resolve.depth_exceeded", E.InvalidRequest);
+
+    /// <summary>An agent of the delegation chain acts as the sub-agent of one whose <c>sub_agents</c> does not name it.</summary>
+    public static readonly Check SubAgentNotAllowed = new("resolve.sub_agent_not_allowed", E.InvalidRequest);
     public static readonly Check EnvelopeExceedsParent = new("resolve.envelope_exceeds_parent", E.InvalidScope);
     public static readonly Check NoParentTools = new("resolve.no_parent_tools", E.InvalidScope);
     public static readonly Check ScopeUnowned = new("resolve.scope_unowned", E.InvalidScope);

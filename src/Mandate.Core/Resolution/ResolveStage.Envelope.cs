@@ -24,6 +24,11 @@ public sealed partial class ResolveStage
             return Start(request, actor.Agent);
         }
 
+        if (SubAgentRefusal(placement.Actors) is { } refused)
+        {
+            return refused;
+        }
+
         return parent.Agent == actor.SpiffeId ? Renew(request, parent) : Delegate(request, actor.Agent, parent, placement.DelegationDepth);
     }
 
@@ -85,6 +90,25 @@ public sealed partial class ResolveStage
         }
 
         return new RunPlan(RunRequestMode.Delegate, envelope);
+    }
+
+    /// <summary>
+    /// The refusal when an agent of <paramref name="chain"/> (root first) acts as the sub-agent of one whose
+    /// <c>sub_agents</c> does not name it; null when every link is allowed. Asked on every request in a child run, so a
+    /// registration that drops a sub-agent takes effect on its runs too, not only on new delegations.
+    /// </summary>
+    private OAuthError? SubAgentRefusal(IReadOnlyList<string> chain)
+    {
+        for (var i = 1; i < chain.Count; i++)
+        {
+            if (_registry.FindAgent(chain[i - 1])?.SubAgents is { } allowed && !allowed.Contains(chain[i], StringComparer.Ordinal))
+            {
+                return ResolveChecks.SubAgentNotAllowed.Refuse(
+                    $"agent '{chain[i]}' may not act as a sub-agent of '{chain[i - 1]}': it is not among that agent's agents[].sub_agents; an operator must add it there");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Maps each scope to the one tool, among those the agent declared, that defines it.</summary>

@@ -23,7 +23,8 @@ public sealed partial class ResolveStage
         ArgumentNullException.ThrowIfNull(subject);
         if (subject.Run is { } presented)
         {
-            return InsideRun(request, actor, presented.Run, delegating: false);
+            var inside = InsideRun(request, actor, presented.Run, delegating: false);
+            return !inside.Failed(out _, out _) && SubAgentRefusal(presented.Run.Actors) is { } refused ? refused : inside;
         }
 
         var tenant = Tenant(request, actor, subject);
