@@ -72,7 +72,7 @@ internal sealed class DemoEnvironment : IDisposable
                   upstream_resource: {{mcpUpstream}}
                   tool_scopes: { lookup_order: [orders:read], refund: [refunds:write] }
             agents:
-              - { id: {{SupportAgent}}, tenants: [acme, globex], tools: [refunds, crm], max_lifetime: 5m, max_delegation_depth: 1 }
+              - { id: {{SupportAgent}}, tenants: [acme, globex], tools: [refunds, crm], max_lifetime: 5m, max_delegation_depth: 1, sub_agents: [{{RefundExecutor}}] }
               - { id: {{PaymentsSupportAgent}}, tenants: [acme], tools: [{{PaymentsMcp}}], max_lifetime: 5m }
               - { id: {{RefundExecutor}}, tenants: [acme, globex], tools: [refunds] }
               - { id: {{ResearchAgent}}, tenants: [acme], tools: [crm] }
