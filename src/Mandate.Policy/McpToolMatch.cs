@@ -27,6 +27,6 @@ public sealed class McpToolMatch
     /// <summary>When this rule decides a call, its audit record (and approval) may hold the arguments themselves. Default false.</summary>
     public bool RecordArguments { get; }
 
-    /// <summary>Whether the rule names <paramref name="tool"/>.</summary>
-    public bool Names(string tool) => _tools.Contains(AnyTool) || _tools.Contains(tool);
+    /// <summary>Whether the rule names <paramref name="tool"/>; an empty name is no tool, so not even <see cref="AnyTool"/> names it.</summary>
+    public bool Names(string tool) => tool.Length > 0 && (_tools.Contains(AnyTool) || _tools.Contains(tool));
 }

@@ -3,13 +3,20 @@ namespace Mandate.Policy;
 /// <summary>Refusal text for rules that failed their condition, their rate limit or granted nothing.</summary>
 internal static class PolicyConditionExplanations
 {
-    public static (string Reason, string Remedy) Condition(PolicyRule rule, PolicyInput input)
+    /// <summary>
+    /// Names the rule and that its condition is false (or erred), which is how the caller fixes its request; the caller's
+    /// text quotes at most <see cref="QuotedText.MaxQuotedCondition"/> characters of the source, the operator's all of it.
+    /// </summary>
+    public static RefusalText Condition(PolicyRule rule, PolicyInput input)
     {
         var result = rule.EvaluateCondition(PolicyExpressionContext.Build(input));
-        var reason = result.Error is { } error
-            ? $"the condition of rule '{rule.Id}' could not be evaluated ({error.Message}), so the rule does not apply: when: {rule.Condition!.Source}"
-            : $"rule '{rule.Id}' requires when: {rule.Condition!.Source} (it is false for this request)";
-        return (reason, $"make the request satisfy the condition of rule '{rule.Id}' (see `mandate policy explain`)");
+        var source = rule.Condition!.Source;
+        var remedy = $"make the request satisfy the condition of rule '{rule.Id}' (see `mandate policy explain`)";
+        return new(Why(source), remedy) { CallerReason = Why(QuotedText.Capped(source, QuotedText.MaxQuotedCondition)) };
+
+        string Why(string quoted) => result.Error is { } error
+            ? $"the condition of rule '{rule.Id}' could not be evaluated ({error.Message}), so the rule does not apply: when: {quoted}"
+            : $"rule '{rule.Id}' requires when: {quoted} (it is false for this request)";
     }
 
     public static (string Reason, string Remedy) Rate(PolicyRule rule, PolicyInput input)

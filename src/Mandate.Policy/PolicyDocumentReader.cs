@@ -50,7 +50,7 @@ internal static class PolicyDocumentReader
         }
 
         var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var item in sequence.Items)
+        foreach (var item in sequence.Items.TakeWhile(_ => !PolicyParser.TooMany(problems)))
         {
             var rule = PolicyRuleReader.Read(item, seenIds, problems);
             if (rule is not null)

@@ -3,6 +3,8 @@ namespace Mandate.Policy;
 /// <summary>
 /// Writes refusals so the person reading one knows which check failed and what would make it
 /// pass. The text names rules, agents, tools, tenants and scopes; the input holds nothing secret.
+/// Where the operator's text quotes policy content the caller has no business reading (the other
+/// tenants a rule covers, a long condition), the caller's text names the rule and its own request only.
 /// </summary>
 internal static class PolicyExplanations
 {
@@ -43,20 +45,25 @@ internal static class PolicyExplanations
 
     public static Decision NearMiss(PolicySnapshot policy, PolicyRule rule, RuleCheck failed, PolicyInput input)
     {
-        var (reason, remedy) = failed switch
+        var text = failed switch
         {
-            RuleCheck.Environment => Environment(rule, input),
-            RuleCheck.Subject => Subject(rule, input),
+            RuleCheck.Environment => RefusalText.Same(Environment(rule, input)),
+            RuleCheck.Subject => RefusalText.Same(Subject(rule, input)),
             RuleCheck.Tenant => Tenant(rule, input),
             RuleCheck.Condition => PolicyConditionExplanations.Condition(rule, input),
-            RuleCheck.Rate => PolicyConditionExplanations.Rate(rule, input),
-            RuleCheck.SenderConstraint => rule.ExplainSenderConstraint(input),
-            _ when rule.ScopeSet is null || rule.AllowsAllScopes(input.Scopes) => PolicyConditionExplanations.NothingGranted(rule, input),
-            _ => Scopes(rule, input),
+            RuleCheck.Rate => RefusalText.Same(PolicyConditionExplanations.Rate(rule, input)),
+            RuleCheck.SenderConstraint => RefusalText.Same(rule.ExplainSenderConstraint(input)),
+            _ when rule.ScopeSet is null || rule.AllowsAllScopes(input.Scopes) => RefusalText.Same(PolicyConditionExplanations.NothingGranted(rule, input)),
+            _ => RefusalText.Same(Scopes(rule, input)),
         };
 
         // Default deny: no rule decided, so RuleId stays null even though the text names the nearest rule.
-        return Deny(policy, ruleId: null, reason, remedy) with { ScopeDenied = failed == RuleCheck.Scopes };
+        return Deny(policy, ruleId: null, text.Reason, text.Remedy) with
+        {
+            CallerReason = text.CallerReason ?? text.Reason,
+            CallerRemedy = text.CallerRemedy ?? text.Remedy,
+            ScopeDenied = failed == RuleCheck.Scopes,
+        };
     }
 
     private static (string Reason, string Remedy) Environment(PolicyRule rule, PolicyInput input)
@@ -74,21 +81,27 @@ internal static class PolicyExplanations
             : ($"rule '{rule.Id}' applies only to background work (subject: agent), but this request is on behalf of a user",
                "request as the agent itself, or add a rule with subject: user");
 
-    private static (string Reason, string Remedy) Tenant(PolicyRule rule, PolicyInput input)
+    private static RefusalText Tenant(PolicyRule rule, PolicyInput input)
     {
         if (rule.Tenant == TenantMatch.Listed)
         {
+            // The list names other customers: the operator reads it, the caller of another tenant does not.
             var noun = rule.Tenants.Length == 1 ? "tenant" : "tenants";
-            return (
+            return new(
                 $"rule '{rule.Id}' allows {noun} {string.Join(", ", rule.Tenants)} (requested '{input.Tenant}')",
-                $"request one of those tenants, or add '{input.Tenant}' to the tenants of rule '{rule.Id}'");
+                $"request one of those tenants, or add '{input.Tenant}' to the tenants of rule '{rule.Id}'")
+            {
+                CallerReason = $"rule '{rule.Id}' does not cover tenant '{input.Tenant}'",
+                CallerRemedy = $"request a tenant rule '{rule.Id}' covers, or ask an operator to add '{input.Tenant}' to its tenants",
+            };
         }
 
-        return string.IsNullOrEmpty(input.UserTenant)
+        // The only tenants named are the caller's own: the one it asked for and its user's.
+        return RefusalText.Same(string.IsNullOrEmpty(input.UserTenant)
             ? ($"rule '{rule.Id}' requires tenant == the user's tenant, but the request has no user tenant (requested '{input.Tenant}')",
                "send a user token that carries a tenant, or add a rule that lists the tenants background work may use")
             : ($"rule '{rule.Id}' requires tenant == the user's tenant (requested '{input.Tenant}', user's '{input.UserTenant}')",
-               "request the user's own tenant, or add a rule that allows cross-tenant access");
+               "request the user's own tenant, or add a rule that allows cross-tenant access"));
     }
 
     private static (string Reason, string Remedy) Scopes(PolicyRule rule, PolicyInput input)

@@ -12,6 +12,12 @@ public static class PolicyParser
     /// <summary>Largest policy accepted, in bytes (4 MiB); a thousand rules take well under 1 MiB.</summary>
     public const int MaxPolicyBytes = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Most problems one load reports (100); past them reading stops and one more line says so, so a file with a
+    /// million mistakes fails as fast and as small as one with a hundred.
+    /// </summary>
+    public const int MaxProblems = 100;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Parses policy text. The version hashes the text's UTF-8 encoding.</summary>
@@ -85,11 +91,22 @@ public static class PolicyParser
         }
     }
 
-    /// <summary>A failed load: the problems ordered by position, each naming <paramref name="sourcePath"/>.</summary>
-    public static PolicyLoadResult Failed(IEnumerable<PolicyProblem> problems, string? version, string? sourcePath) => new()
+    /// <summary>
+    /// A failed load: the problems ordered by position, each naming <paramref name="sourcePath"/>; past
+    /// <see cref="MaxProblems"/>, the first of them and a last line saying the read stopped.
+    /// </summary>
+    public static PolicyLoadResult Failed(IEnumerable<PolicyProblem> problems, string? version, string? sourcePath)
     {
-        Problems = [.. problems.OrderBy(p => p.Line).ThenBy(p => p.Column).Select(p => p with { File = sourcePath })],
-        Version = version,
-        SourcePath = sourcePath,
-    };
+        var ordered = problems.OrderBy(p => p.Line).ThenBy(p => p.Column).Select(p => p with { File = sourcePath }).ToList();
+        if (ordered.Count > MaxProblems)
+        {
+            ordered.RemoveRange(MaxProblems, ordered.Count - MaxProblems);
+            ordered.Add(new PolicyProblem(string.Empty, 0, 0, $"stopped after {MaxProblems} problems; fix these and check the file again") { File = sourcePath });
+        }
+
+        return new() { Problems = ordered, Version = version, SourcePath = sourcePath };
+    }
+
+    /// <summary>True once a load has found more problems than it reports: every reader stops there.</summary>
+    internal static bool TooMany(List<PolicyProblem> problems) => problems.Count > MaxProblems;
 }

@@ -14,7 +14,7 @@ public sealed partial class PolicyRule
     internal bool MatchesMcpCall(McpCallInput input) =>
         Mcp is { } mcp
         && mcp.Names(input.Tool)
-        && (Tools.Contains(input.Server) || Tools.Contains(AnyTool))
+        && MatchesTool(input.Server)
         && MatchesAgent(input.Agent)
         && MatchesEnvironment(input.Environment)
         && MatchesSubject(input.Subject)

@@ -112,8 +112,16 @@ public sealed partial class PolicyRule
         return false;
     }
 
+    /// <summary>
+    /// An empty environment is no environment: outside the <c>environments</c> of an allow rule, inside those of a deny
+    /// rule (fail closed), so a broker or a test that names none can never step around a deny.
+    /// </summary>
     internal bool MatchesEnvironment(string environment) =>
-        EnvironmentSet is null || EnvironmentSet.Contains(environment);
+        EnvironmentSet is null || (environment.Length == 0 ? Effect == DecisionEffect.Deny : EnvironmentSet.Contains(environment));
+
+    /// <summary>Whether the rule names <paramref name="tool"/>; an empty name is no tool, so not even <see cref="AnyTool"/> names it.</summary>
+    internal bool MatchesTool(string tool) =>
+        tool.Length > 0 && (Tools.Contains(tool) || Tools.Contains(AnyTool));
 
     internal bool MatchesSubject(SubjectKind subject) => Subject switch
     {

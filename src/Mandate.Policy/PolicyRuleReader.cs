@@ -49,7 +49,7 @@ internal sealed partial class PolicyRuleReader
         }
 
         var reader = new PolicyRuleReader(mapping, problems);
-        foreach (var (key, value) in mapping.Entries)
+        foreach (var (key, value) in mapping.Entries.TakeWhile(_ => !PolicyParser.TooMany(problems)))
         {
             reader.ReadEntry(key, value, seenIds);
         }
@@ -208,7 +208,7 @@ internal sealed partial class PolicyRuleReader
     {
         var items = PolicyYamlValues.ReadList(node, "list at least one agent SPIFFE ID or pattern", _problems, out var complete);
         var patterns = new List<AgentPattern>(items.Count);
-        foreach (var item in items)
+        foreach (var item in items.TakeWhile(_ => !PolicyParser.TooMany(_problems)))
         {
             if (AgentPattern.TryParse(item.Value, out var pattern, out var error))
             {
@@ -227,7 +227,7 @@ internal sealed partial class PolicyRuleReader
     {
         var items = PolicyYamlValues.ReadList(node, emptyHint, _problems, out var complete);
         var names = new List<string>(items.Count);
-        foreach (var item in items)
+        foreach (var item in items.TakeWhile(_ => !PolicyParser.TooMany(_problems)))
         {
             var error = validate(item.Value);
             if (error is null)

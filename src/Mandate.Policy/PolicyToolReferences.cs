@@ -16,7 +16,7 @@ internal static class PolicyToolReferences
 
         var rules = document.Entries.Where(e => e.Key.Value == "rules").Select(e => e.Value).OfType<PolicyYamlSequence>()
             .SelectMany(r => r.Items).OfType<PolicyYamlMapping>();
-        foreach (var rule in rules)
+        foreach (var rule in rules.TakeWhile(_ => !PolicyParser.TooMany(problems)))
         {
             var tools = Value(rule, "tools") is PolicyYamlSequence list
                 ? list.Items.OfType<PolicyYamlScalar>().Where(tool => !tool.IsNull && tool.Value != PolicyRule.AnyTool).ToList()

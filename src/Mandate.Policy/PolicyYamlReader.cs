@@ -64,6 +64,12 @@ internal static class PolicyYamlReader
     private static PolicyYamlNode? ReadNode(IParser parser, ReadState read, string path, int depth)
     {
         var problems = read.Problems;
+        if (PolicyParser.TooMany(problems))
+        {
+            read.Stop();
+            return null;
+        }
+
         var current = parser.Current ?? throw new YamlException("unexpected end of the YAML stream");
         if (current is AnchorAlias alias)
         {
@@ -210,7 +216,7 @@ internal static class PolicyYamlReader
 
         public List<PolicyProblem> Problems { get; } = problems;
 
-        /// <summary>True once a value nested too deeply was met: nothing after it is read.</summary>
+        /// <summary>True once a value nested too deeply or too many problems were met: nothing after it is read.</summary>
         public bool Stopped { get; private set; }
 
         public void Stop() => Stopped = true;

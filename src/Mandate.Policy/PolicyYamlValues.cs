@@ -46,7 +46,7 @@ internal static class PolicyYamlValues
         }
 
         var items = new List<PolicyYamlScalar>(sequence.Items.Count);
-        foreach (var item in sequence.Items)
+        foreach (var item in sequence.Items.TakeWhile(_ => !PolicyParser.TooMany(problems)))
         {
             if (item is PolicyYamlScalar { IsNull: false } scalar && !string.IsNullOrWhiteSpace(scalar.Value))
             {

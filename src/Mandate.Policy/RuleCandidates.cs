@@ -3,6 +3,9 @@ namespace Mandate.Policy;
 /// <summary>The deny and allow rules that may apply to one (tool, agent) pair, each in file order.</summary>
 public sealed class RuleCandidates
 {
+    /// <summary>No rule at all.</summary>
+    internal static readonly RuleCandidates None = new([]);
+
     internal RuleCandidates(IReadOnlyCollection<PolicyRule> rules)
     {
         Denies = [.. rules.Where(r => r.Effect == DecisionEffect.Deny)];

@@ -27,9 +27,15 @@ public sealed class RuleIndex
                 StringComparer.Ordinal);
     }
 
-    /// <summary>Rules that may apply; callers still check the agent, since patterns are only candidates.</summary>
-    public RuleCandidates Find(string tool, string agent) =>
-        (_byTool.TryGetValue(tool, out var agents) ? agents : _otherTools).Find(agent);
+    /// <summary>
+    /// Rules that may apply; callers still check the agent, since patterns are only candidates. An empty tool name is
+    /// no tool: no rule applies to it, not even one for every tool.
+    /// </summary>
+    public RuleCandidates Find(string tool, string agent)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        return tool.Length == 0 ? RuleCandidates.None : (_byTool.TryGetValue(tool, out var agents) ? agents : _otherTools).Find(agent);
+    }
 
     private sealed class AgentIndex
     {

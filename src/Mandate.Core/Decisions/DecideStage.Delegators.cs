@@ -34,8 +34,8 @@ public sealed partial class DecideStage
                 if (!decided.Decision.IsAllowed)
                 {
                     var refusal = await RefuseAsync(facts, decided, cancellationToken, agent);
-                    return DecideChecks.DelegatorNotAllowed.Refuse(
-                        $"the delegating agent '{agent}' of run '{at.Run}' may no longer use {tool}/{string.Join(' ', decided.Scopes)} itself, so it cannot hand it on: {refusal.Description}");
+                    var why = $"the delegating agent '{agent}' of run '{at.Run}' may no longer use {tool}/{string.Join(' ', decided.Scopes)} itself, so it cannot hand it on: ";
+                    return DecideChecks.DelegatorNotAllowed.Refuse(why + refusal.Description, refusal.Detail is { } detail ? why + detail : null);
                 }
             }
         }
@@ -67,8 +67,8 @@ public sealed partial class DecideStage
         if (outcome.RefusedBy is { } refuser)
         {
             var refusal = await RefuseAsync(facts, own with { Decision = outcome.Decision, Delegators = outcome.Delegators }, cancellationToken, refuser.Agent);
-            return DecideChecks.DelegatorNotAllowed.Refuse(
-                $"the delegating agent '{refuser.Agent}' of run '{refuser.Run}' may not use {own.Tool}/{string.Join(' ', own.Scopes)} itself for this request, so no agent it delegated to may: {refusal.Description}");
+            var why = $"the delegating agent '{refuser.Agent}' of run '{refuser.Run}' may not use {own.Tool}/{string.Join(' ', own.Scopes)} itself for this request, so no agent it delegated to may: ";
+            return DecideChecks.DelegatorNotAllowed.Refuse(why + refusal.Description, refusal.Detail is { } detail ? why + detail : null);
         }
 
         // Every agent up the chain allowed it: each delegator rule with a rate_limit counts the credential too. When a

@@ -177,13 +177,23 @@ public sealed partial class DecideStage
         return Describe(decided.Decision, facts.DecisionId);
     }
 
+    /// <summary>
+    /// The caller reads the decision's caller text; the operator's (the whole of the policy's detail, as the audit record
+    /// holds it) goes to the log line as the refusal's detail when it says more.
+    /// </summary>
     private static OAuthError Describe(Decision decision, string decisionId)
     {
-        var rule = decision.RuleId is null ? "no policy rule allows this request" : $"policy rule '{decision.RuleId}' denied";
-        var description = $"{rule}: {Sentence(decision.Reason)}" + (decision.Remedy is null ? "" : $" To fix: {Sentence(decision.Remedy)}")
-            + $" (decision {decisionId}, policy {decision.PolicyVersion})";
         var check = decision.ScopeDenied ? DecideChecks.ScopeDenied : decision.RuleId is null ? DecideChecks.NoRule : DecideChecks.RuleDenied;
-        return check.Refuse(description);
+        var caller = Text(decision, decision.CallerReason, decision.CallerRemedy, decisionId);
+        var operatorText = Text(decision, decision.Reason, decision.Remedy, decisionId);
+        return check.Refuse(caller, operatorText == caller ? null : operatorText);
+    }
+
+    private static string Text(Decision decision, string reason, string? remedy, string decisionId)
+    {
+        var rule = decision.RuleId is null ? "no policy rule allows this request" : $"policy rule '{decision.RuleId}' denied";
+        return $"{rule}: {Sentence(reason)}" + (remedy is null ? "" : $" To fix: {Sentence(remedy)}")
+            + $" (decision {decisionId}, policy {decision.PolicyVersion})";
     }
 
     private static string Sentence(string text) => text.EndsWith('.') ? text : text + ".";

@@ -24,6 +24,12 @@ public sealed record McpCallDecision
     /// <summary>For a refusal or a pending approval: which rule decided and how to fix it. Never repeats the arguments.</summary>
     public string? Description { get; init; }
 
+    /// <summary>
+    /// The operator's text of a refusal, for its audit record, when it says more than <see cref="Description"/> (which
+    /// the caller reads): the policy's whole detail. Null when the two are the same.
+    /// </summary>
+    public string? Detail { get; init; }
+
     /// <summary>Lowercase hex SHA-256 of the canonical JSON of the arguments (object keys sorted, no whitespace).</summary>
     public required string ArgumentsHash { get; init; }
 

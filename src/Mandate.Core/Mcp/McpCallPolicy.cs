@@ -80,9 +80,8 @@ public sealed class McpCallPolicy : IMcpCallPolicy
             },
             DecisionEffect.RequireApproval => await _approvals.DecideAsync(caller, toolCall, arguments, decision, by?.Agent, now, cancellationToken),
             _ when by is { } refuser => Refused(decision.RuleId, decision.PolicyVersion, arguments, McpCallChecks.DelegatorNotAllowed,
-                $"the delegating agent '{refuser.Agent}' of run '{refuser.Run}' may not make this call itself, so no agent it delegated to may: "
-                + Explain(decision)),
-            _ => Refused(decision.RuleId, decision.PolicyVersion, arguments, decision.RuleId is null ? McpCallChecks.ToolNotAllowed : McpCallChecks.RuleDenied, Explain(decision)),
+                $"the delegating agent '{refuser.Agent}' of run '{refuser.Run}' may not make this call itself, so no agent it delegated to may: ", decision),
+            _ => Refused(decision.RuleId, decision.PolicyVersion, arguments, decision.RuleId is null ? McpCallChecks.ToolNotAllowed : McpCallChecks.RuleDenied, "", decision),
         };
         return chain is null ? result : result with { Delegators = chain.Delegators, Delegator = by?.Agent, DelegatorRun = by?.Run };
     }
@@ -125,7 +124,15 @@ public sealed class McpCallPolicy : IMcpCallPolicy
         ArgumentsHash = arguments.Hash,
     };
 
-    private static string Explain(Decision decision) => decision.Remedy is null ? decision.Reason : $"{decision.Reason}. To fix: {decision.Remedy}";
+    /// <summary>A refusal by the policy: the caller reads the decision's caller text, the audit record the operator's.</summary>
+    private static McpCallDecision Refused(string? rule, string policyVersion, McpArguments arguments, string check, string prefix, Decision decision)
+    {
+        var caller = prefix + Explain(decision.CallerReason, decision.CallerRemedy);
+        var operatorText = prefix + Explain(decision.Reason, decision.Remedy);
+        return Refused(rule, policyVersion, arguments, check, caller) with { Detail = operatorText == caller ? null : operatorText };
+    }
+
+    private static string Explain(string reason, string? remedy) => remedy is null ? reason : $"{reason}. To fix: {remedy}";
 
     private McpCallInput Input(IssuedToken caller, string server, string tool, DateTimeOffset now) => new()
     {

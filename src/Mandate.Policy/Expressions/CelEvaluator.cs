@@ -82,7 +82,7 @@ internal sealed partial class CelEvaluator
                     return present && value is not null;
                 }
 
-                return present ? CelValues.FromHost(value) : new CelError($"no such key '{s.Field}'");
+                return present ? CelValues.FromHost(value) : NoSuchKey(s.Field);
             default:
                 return new CelError($"cannot select '{s.Field}' from {CelValues.TypeName(operand)}");
         }
@@ -109,7 +109,7 @@ internal sealed partial class CelEvaluator
             case (IReadOnlyList<object?> list, double d) when d == Math.Floor(d):
                 return d >= 0 && d < list.Count ? list[(int)d] : new CelError($"index {d} out of range (list has {list.Count} items)");
             case (IReadOnlyDictionary<string, object?> map, string key):
-                return map.TryGetValue(key, out var value) ? CelValues.FromHost(value) : new CelError($"no such key '{key}'");
+                return map.TryGetValue(key, out var value) ? CelValues.FromHost(value) : NoSuchKey(key);
             default:
                 return new CelError($"cannot index {CelValues.TypeName(operand)} with {CelValues.TypeName(index)}");
         }
@@ -202,12 +202,15 @@ internal sealed partial class CelEvaluator
 
             if (!map.TryAdd(k, value))
             {
-                return new CelError($"duplicate map key \"{k}\"");
+                return new CelError($"duplicate map key \"{QuotedText.Capped(k, QuotedText.MaxQuotedValue)}\"");
             }
         }
 
         return map;
     }
+
+    // The key may be the caller's (a claim, an argument): quoted capped, as every value an error shows.
+    private static CelError NoSuchKey(string key) => new($"no such key '{QuotedText.Capped(key, QuotedText.MaxQuotedValue)}'");
 
     private bool Charge(int steps)
     {

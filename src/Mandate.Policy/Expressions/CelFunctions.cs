@@ -89,7 +89,8 @@ internal static class CelFunctions
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
-            return new CelError($"matches(): invalid regular expression ({e.Message})");
+            // .NET's message quotes the pattern, which may be the caller's.
+            return new CelError($"matches(): invalid regular expression ({QuotedText.Capped(e.Message, 2 * QuotedText.MaxQuotedValue)})");
         }
     }
 

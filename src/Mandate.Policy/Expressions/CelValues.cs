@@ -146,7 +146,7 @@ public static class CelValues
             CelError e => "error(" + e.Message + ")",
             _ => TypeName(value),
         };
-        return text.Length > 80 ? text[..77] + "…" : text;
+        return QuotedText.Capped(text, QuotedText.MaxQuotedValue);
     }
 
     /// <summary>

@@ -69,7 +69,7 @@ public static partial class PolicyExplainer
     private static List<RuleCheckResult> CallerChecks(PolicyRule rule, string agent, string tool, string environment, SubjectKind subject) =>
     [
         new("agent", rule.MatchesAgent(agent), $"agents {string.Join(", ", rule.Agents)}"),
-        new("tool", rule.Tools.Contains(tool) || rule.Tools.Contains(PolicyRule.AnyTool), $"tools {string.Join(", ", rule.Tools)}"),
+        new("tool", rule.MatchesTool(tool), $"tools {string.Join(", ", rule.Tools)}"),
         new("environment", rule.MatchesEnvironment(environment), rule.Environments is null ? "any environment" : $"environments {string.Join(", ", rule.Environments)}"),
         new("subject", rule.MatchesSubject(subject), $"subject {rule.Subject.ToString().ToLowerInvariant()}"),
     ];

@@ -52,7 +52,8 @@ internal sealed class McpAudit
             evidence["arguments"] = mcp.ArgumentsJson.Length <= MaxRecordedArguments ? mcp.ArgumentsJson : mcp.ArgumentsJson[..MaxRecordedArguments] + "…(cut)";
         }
 
-        var reason = d?.Verdict == Core.Mcp.McpCallVerdict.Allowed ? call.Refusal?.Detail : d?.Description ?? call.Refusal?.Detail;
+        // The operator's text of a policy refusal (its Detail) when it says more than the caller was told.
+        var reason = d?.Verdict == Core.Mcp.McpCallVerdict.Allowed ? call.Refusal?.Detail : d?.Detail ?? d?.Description ?? call.Refusal?.Detail;
         var record = _audit.Event(EgressAuditKinds.McpCall, call, mcp.Outcome(call), reason, evidence);
         await _audit.CommitAsync(record with { PolicyVersion = d?.PolicyVersion ?? record.PolicyVersion, Rule = d?.Rule }, call);
     }
