@@ -13,12 +13,18 @@ namespace Mandate.Credentials.Postgres;
 /// <summary>
 /// Drops the roles of leases whose credential expired or was revoked (by jti, run, agent, tenant or user)
 /// and marks them dropped with an audit record. All state is in the store, so a restarted broker finishes
-/// what a stopped one left; database errors are retried with exponential backoff (5 s doubling to 5 min).
+/// what a stopped one left; database errors are retried with backoff from 5 s doubling to <see cref="PassInterval"/>,
+/// so a long outage never delays a drop by more than one pass once the database is back.
 /// </summary>
 public sealed partial class DatabaseLeaseReaper : IDisposable
 {
+    /// <summary>
+    /// Time between passes, and the longest a failed drop waits for its retry: the documented bound between a credential's
+    /// expiry (or another node's revocation) and its role being dropped.
+    /// </summary>
+    public static readonly TimeSpan PassInterval = TimeSpan.FromSeconds(15);
+
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan LastRetry = TimeSpan.FromMinutes(5);
     private readonly IMandateStore _store;
     private readonly IUnitOfWork _trail;
     private readonly PrincipalStanding _standing;
@@ -100,7 +106,8 @@ public sealed partial class DatabaseLeaseReaper : IDisposable
         catch (Exception e) when (e is PostgresAdminUnavailableException or NpgsqlException or TimeoutException)
         {
             var attempts = _backoff.TryGetValue(lease.Role, out var previous) ? previous.Attempts + 1 : 1;
-            var delay = TimeSpan.FromTicks(Math.Min(LastRetry.Ticks, FirstRetry.Ticks << Math.Min(attempts - 1, 16)));
+            // Capped at one pass: a longer wait would break the 15 s bound after an outage, and one failed connection per role per pass is cheap.
+            var delay = TimeSpan.FromTicks(Math.Min(PassInterval.Ticks, FirstRetry.Ticks << Math.Min(attempts - 1, 16)));
             _backoff[lease.Role] = (attempts, now + delay);
             LogDropFailed(_logger, lease.Role, lease.Tool, attempts, PostgresCredentialKind.Describe(e), delay);
             return false;

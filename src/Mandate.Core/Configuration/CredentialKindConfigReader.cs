@@ -147,6 +147,12 @@ internal static partial class CredentialKindConfigReader
                 }
             }
 
+            if (OidcFederationToolOptions.TemplateProblem(subject) is { } ambiguous)
+            {
+                // A cloud's trust policy matches the sub as a string: two callers rendering one sub would share a cloud role.
+                m.Problem("subject", ambiguous);
+            }
+
             var text = Placeholder().Replace(subject, "");
             if (!System.Text.Ascii.IsValid(text) || text.Length > 255)
             {

@@ -3,15 +3,18 @@ using Mandate.Core.Audit;
 using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mandate.Core.Secrets;
 
 /// <summary>
 /// Tools' static secrets (R11: the agent asks for capability, not secrets). Set and deleted by operators,
 /// opened only by the egress proxy. Every change is audited with metadata only; the value never leaves
-/// except into the proxied request's header.
+/// except into the proxied request's header. Each value is sealed to its tool and its version, so a sealed
+/// value put back over a newer row (a rotated-out key) does not open for the row's version and is refused.
 /// </summary>
-public sealed class SecretVault
+public sealed partial class SecretVault
 {
     /// <summary>Largest secret accepted, in bytes (API keys are far smaller; this bounds header size).</summary>
     public const int MaxSecretBytes = 4096;
@@ -26,10 +29,12 @@ public sealed class SecretVault
     private readonly Registry _registry;
     private readonly MandateOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (StoredSecret? Secret, DateTimeOffset ReadAt)> _cache = new(StringComparer.Ordinal);
 
-    public SecretVault(IMandateStore store, IUnitOfWork trail, KeyEncryptionKey kek, Registry registry, MandateOptions options, TimeProvider time)
+    public SecretVault(IMandateStore store, IUnitOfWork trail, KeyEncryptionKey kek, Registry registry, MandateOptions options, TimeProvider time, ILogger<SecretVault>? logger = null)
     {
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
         _store = store;
         _trail = trail;
         _kek = kek;
@@ -52,11 +57,12 @@ public sealed class SecretVault
     {
         ArgumentNullException.ThrowIfNull(tool);
         var previous = await _store.GetSecretAsync(tool, cancellationToken);
-        var sealedBlob = _kek.Seal(value.Span, AssociatedData(tool));
+        var version = (previous?.Version ?? 0) + 1;
+        var sealedBlob = _kek.Seal(value.Span, AssociatedData(tool, version));
         var secret = new StoredSecret
         {
             Tool = tool,
-            Version = (previous?.Version ?? 0) + 1,
+            Version = version,
             Nonce = sealedBlob[..12],
             Tag = sealedBlob[12..28],
             Ciphertext = sealedBlob[28..],
@@ -88,16 +94,19 @@ public sealed class SecretVault
 
     /// <summary>
     /// The plaintext for the proxy; <c>Value</c> is null when none is set, and <c>Version</c> is -1 when the row
-    /// exists but does not open (another key-encryption key, or a row altered or moved from another tool). The
-    /// sealed row is cached for a few seconds, so a change made on another node bites within that.
+    /// exists but does not open for its tool and version (another key-encryption key, a row altered or moved from
+    /// another tool, or an older sealed value put back over a newer one). The sealed row is cached for a few seconds,
+    /// so a change made on another node bites within that; a refusal is logged and audited once per read of the row.
     /// </summary>
     public async Task<(string? Value, int Version)> OpenAsync(string tool, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        var fresh = false;
         if (!_cache.TryGetValue(tool, out var cached) || now - cached.ReadAt >= CacheFor || now < cached.ReadAt)
         {
             cached = (await _store.GetSecretAsync(tool, cancellationToken), now);
             _cache[tool] = cached;
+            fresh = true;
         }
 
         if (cached.Secret is not { } s)
@@ -105,15 +114,29 @@ public sealed class SecretVault
             return (null, 0);
         }
 
-        try
+        byte[] sealedBlob = [.. s.Nonce, .. s.Tag, .. s.Ciphertext];
+        if (TryOpen(sealedBlob, AssociatedData(tool, s.Version)) is { } plain)
         {
-            var plain = _kek.Open([.. s.Nonce, .. s.Tag, .. s.Ciphertext], AssociatedData(tool));
-            return (System.Text.Encoding.UTF8.GetString(plain), s.Version);
+            return (plain, s.Version);
         }
-        catch (CryptographicException)
+
+        if (TryOpen(sealedBlob, LegacyAssociatedData(tool)) is { } legacy)
         {
-            return (null, -1);
+            // Sealed before values were bound to their version: still served, and bound at the next 'mandate secrets set'.
+            if (fresh)
+            {
+                LogUnversioned(_logger, tool, s.Version);
+            }
+
+            return (legacy, s.Version);
         }
+
+        if (fresh)
+        {
+            await ReportUnreadableAsync(s, now, cancellationToken);
+        }
+
+        return (null, -1);
     }
 
     /// <summary>
@@ -140,8 +163,57 @@ public sealed class SecretVault
         return null;
     }
 
-    // Domain-separated from key sealing (whose associated data is a kid), and bound to the tool.
-    private static string AssociatedData(string tool) => "secret:" + tool;
+    // Domain-separated from key sealing (whose associated data is a kid) and from the unversioned form below, and bound
+    // to the version as well as the tool: the version comes first and has no ':', so no two (tool, version) pairs meet.
+    private static string AssociatedData(string tool, int version) =>
+        "secret.v:" + version.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + tool;
+
+    // What values sealed before the version binding carry: the tool only.
+    private static string LegacyAssociatedData(string tool) => "secret:" + tool;
+
+    private string? TryOpen(byte[] sealedBlob, string associatedData)
+    {
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(_kek.Open(sealedBlob, associatedData));
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    private async Task ReportUnreadableAsync(StoredSecret secret, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        LogUnreadable(_logger, secret.Tool, secret.Version);
+        var refused = new AuditEvent
+        {
+            Kind = EgressAuditKinds.Secret,
+            Time = now,
+            Outcome = "refused",
+            Tool = secret.Tool,
+            Node = _options.Node,
+            Reason = UnreadableReason,
+            Evidence = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["version"] = secret.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        };
+        try
+        {
+            await _trail.CommitAsync(new StoreBatch(refused), cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            // The refusal stands either way (fail closed); the log line above still says why.
+        }
+    }
+
+    private const string UnreadableReason = "the sealed value does not open for its tool and version: another key-encryption key, "
+        + "a row altered or moved from another tool, or an older value put back over a newer one";
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Vaulted secret of tool {Tool} (version {Version}) refused: " + UnreadableReason + "; set it again with mandate secrets set")]
+    private static partial void LogUnreadable(ILogger logger, string tool, int version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Vaulted secret of tool {Tool} (version {Version}) is sealed without its version; run mandate secrets set {Tool} to bind it, so an older value put back over it is refused")]
+    private static partial void LogUnversioned(ILogger logger, string tool, int version);
 
     private AuditEvent Event(string outcome, SecretMetadata m, int? previousVersion)
     {

@@ -14,8 +14,6 @@ namespace Mandate.Server.Hosting;
 /// </summary>
 internal sealed partial class DatabaseLeaseReaperService : BackgroundService
 {
-    /// <summary>Upper bound between a credential's expiry (or another node's revocation) and its role being dropped, plus the drop itself.</summary>
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
     private readonly DatabaseLeaseReaper _reaper;
     private readonly RevocationList _revocations;
     private readonly TimeProvider _time;
@@ -58,7 +56,7 @@ internal sealed partial class DatabaseLeaseReaperService : BackgroundService
                 }
 
                 using var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                var delay = Task.Delay(Interval, _time, tick.Token);
+                var delay = Task.Delay(DatabaseLeaseReaper.PassInterval, _time, tick.Token);
                 await Task.WhenAny(delay, _wake.WaitAsync(tick.Token));
                 await tick.CancelAsync();
             }

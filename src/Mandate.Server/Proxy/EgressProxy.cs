@@ -199,7 +199,7 @@ internal sealed partial class EgressProxy
             if (opened is null)
             {
                 return version < 0
-                    ? ProxyRefusal.Unavailable(ProxyChecks.SecretUnreadable, $"the vaulted secret of tool '{tool.Name}' does not open (another key-encryption key, or the stored row was altered); an operator sets it again with: mandate secrets set {tool.Name}")
+                    ? ProxyRefusal.Unavailable(ProxyChecks.SecretUnreadable, $"the vaulted secret of tool '{tool.Name}' does not open for its version (another key-encryption key, or the stored row was altered or an older value put back over it); an operator sets it again with: mandate secrets set {tool.Name}")
                     : ProxyRefusal.Unavailable(ProxyChecks.SecretMissing, $"tool '{tool.Name}' has no vaulted secret; an operator stores one with: mandate secrets set {tool.Name}");
             }
 

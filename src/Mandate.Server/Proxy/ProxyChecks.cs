@@ -83,7 +83,7 @@ internal static class ProxyChecks
     /// <summary>503: the tool has no vaulted secret.</summary>
     public const string SecretMissing = "proxy.secret_missing";
 
-    /// <summary>503: the vaulted secret does not open (another key-encryption key, or an altered row).</summary>
+    /// <summary>503: the vaulted secret does not open for its tool and version (another key-encryption key, an altered row, or an older value put back).</summary>
     public const string SecretUnreadable = "proxy.secret_unreadable";
 
     /// <summary>502: the upstream response is over <c>proxy.max_response_body</c>.</summary>

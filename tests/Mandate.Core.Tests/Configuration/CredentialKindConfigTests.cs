@@ -150,8 +150,20 @@ public sealed class CredentialKindConfigTests
 
         Assert.Equal(("sts.amazonaws.com", "{agent}", TimeSpan.FromMinutes(5)), (tool.OidcFederation!.Audience, tool.OidcFederation.Subject, tool.OidcFederation.Lifetime));
         Assert.Equal("acme:a", tool.OidcFederation with { Subject = "{tenant}:{agent}" } is { } t ? t.RenderSubject("acme", "a", "r", "refunds", null) : null);
-        // One pass: a value holding a placeholder's text stays text (a caller-named run, a tenant).
-        Assert.Equal("acme:{user}:bob", tool.OidcFederation with { Subject = "{tenant}:{run}:{user}" } is { } u ? u.RenderSubject("acme", "a", "{user}", "refunds", "bob") : null);
+    }
+
+    [Theory]
+    [InlineData("{tenant}{user}", "puts {tenant} and {user} side by side")]
+    [InlineData("{tenant}-{user}", "puts {tenant} and {user} side by side")]
+    [InlineData("{agent}:{tenant}:{agent}", "names {agent} more than once")]
+    public void OidcFederation_SubjectThatCouldRenderOneSubForTwoCallers_IsRefused(string subject, string rule)
+    {
+        // A cloud's trust policy matches the sub as a string: tenant 'a-b' user 'c' and tenant 'a' user 'b-c' must not meet.
+        var problem = SingleProblem(WithRefunds.Replace("scopes: [refunds:read]", $"scopes: [refunds:read]\n    kind: oidc-federation\n    oidc_federation: {{ audience: a, subject: \"{subject}\" }}", StringComparison.Ordinal));
+
+        Assert.Equal("tools[0].oidc_federation.subject", problem.Path);
+        Assert.Contains(rule, problem.Message, StringComparison.Ordinal);
+        Assert.Contains("separated by fixed text holding ':' or '/'", problem.Message, StringComparison.Ordinal);
     }
 
     [Theory]

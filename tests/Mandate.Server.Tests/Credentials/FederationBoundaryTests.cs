@@ -58,12 +58,14 @@ public sealed class FederationBoundaryTests : CredentialKindTest
     }
 
     [Theory]
-    [InlineData("{tenant}", "acme:{tenant}")]
-    [InlineData("{agent}:{run}", "acme:{agent}:{run}")]
+    [InlineData("{tenant}", "acme:%7Btenant%7D")]
+    [InlineData("{agent}:{run}", "acme:%7Bagent%7D%3A%7Brun%7D")]
+    [InlineData("b:none", "acme:b%3Anone")]
     [InlineData("CN=x, O=y=z", "acme:CN=x, O=y=z")]
-    public async Task Invariant7_UserHoldingTemplatePlaceholders_RenderedAsText_NeverSubstituted(string user, string sub)
+    public async Task Invariant7_UserHoldingTemplatePlaceholdersOrSeparators_RenderedEscaped_NeverSubstituted(string user, string sub)
     {
-        // The azure tool's sub is {tenant}:{user}: a user id that looks like a placeholder must not become another value.
+        // The azure tool's sub is {tenant}:{user}: a user id that looks like a placeholder must not become another value,
+        // and one holding ':' must not read as another tenant's (tenant 'acme:b' without a user renders acme%3Ab:none).
         var token = new JsonWebToken(await Broker.IssueAsync(Request(CredentialKindsBroker.Azure, "azure:federate") with { SubjectToken = Broker.UserToken(user) }));
 
         Assert.Equal(sub, token.Subject);
