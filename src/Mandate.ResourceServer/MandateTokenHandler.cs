@@ -35,7 +35,7 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
     {
         try
         {
-            if (Request.Query.ContainsKey("access_token"))
+            if (Request.Query.ContainsKey(FormBodyCredential.Parameter))
             {
                 // RFC 6750 §2.3 / RFC 9700 §4.3.2: a token in the URL is written to every log on its way; §2: one method only.
                 throw MandateTokenFailure.Request("an access_token in the query string is refused: it leaks into logs; send the credential only in the Authorization header");
@@ -45,6 +45,15 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
             if (malformed is not null)
             {
                 throw MandateTokenFailure.Request(malformed);
+            }
+
+            // The body is read only beside a header credential: a body access_token alone is no credential here (§2.2 is
+            // a MAY; §3.1: an unsupported method gets no error code), and a request without one reads nothing.
+            if (presented is not null && await FormBodyCredential.IsPresentAsync(Request))
+            {
+                // RFC 6750 §2: "Clients MUST NOT use more than one method to transmit the token in each request."
+                throw MandateTokenFailure.Request("the request carries a credential both in the Authorization header and as access_token in the form body; "
+                    + "RFC 6750 section 2 allows one method per request: remove access_token from the body");
             }
 
             if (presented is null)

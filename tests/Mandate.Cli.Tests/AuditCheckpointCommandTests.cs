@@ -116,6 +116,24 @@ public sealed class AuditCheckpointCommandTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Verify_CheckpointSignedForAnotherIssuer_ExitsOneNamingTheLineAndTheIssuerExpected(bool withJwks)
+    {
+        // Another deployment's checkpoint key in the key set vouches for its own chain, never for this broker's.
+        using var dir = new TempFolder();
+        var (config, checkpoints, jwks) = await BrokerAsync(dir, ["alice", "bob", "carol"], issuer: "https://mandate.globex.example");
+
+        var (exit, output) = withJwks
+            ? await CliRunner.RunAsync("audit", "verify", "-c", config, "--checkpoint", checkpoints, "--jwks", jwks)
+            : await CliRunner.RunAsync("audit", "verify", "-c", config, "--checkpoint", checkpoints);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("line 1: checkpoint signed for issuer 'https://mandate.globex.example', not this broker's issuer 'http://127.0.0.1:8080'", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("audit chain matches", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("garbage")]
     [InlineData("{\"sequence\":5}")]
     public async Task Verify_MalformedLine_ExitsOneAndNamesTheLine(string appended)
@@ -222,9 +240,10 @@ public sealed class AuditCheckpointCommandTests
 
     /// <summary>
     /// A broker's store in <paramref name="dir"/>: one decision per user, then the checkpoint key's creation record, then a
-    /// checkpoint of that head; returns the config, the checkpoint file and the checkpoint keys' JWKS file.
+    /// checkpoint of that head, signed for <paramref name="issuer"/> (default the config's); returns the config, the
+    /// checkpoint file and the checkpoint keys' JWKS file.
     /// </summary>
-    private static async Task<(string Config, string Checkpoints, string Jwks)> BrokerAsync(TempFolder dir, string[] users)
+    private static async Task<(string Config, string Checkpoints, string Jwks)> BrokerAsync(TempFolder dir, string[] users, string? issuer = null)
     {
         var config = TestConfig.Write(dir);
         var db = Path.Combine(dir.Path, "data", "mandate.db");
@@ -238,7 +257,7 @@ public sealed class AuditCheckpointCommandTests
         using var keys = new KeyRing(KeyProfiles.AuditCheckpoint(options), store, kek, options.Node, TimeProvider.System);
         await keys.RefreshAsync(CancellationToken.None);
         var checkpoints = Path.Combine(dir.Path, "checkpoints.jsonl");
-        using var writer = new AuditCheckpointWriter(store, keys, checkpoints, options.Node, options.Issuer, TimeProvider.System);
+        using var writer = new AuditCheckpointWriter(store, keys, checkpoints, options.Node, issuer ?? options.Issuer, TimeProvider.System);
         Assert.NotNull((await writer.WriteAsync(CancellationToken.None)).Written);
         return (config, checkpoints, dir.Write("checkpoint-keys.jwks.json", keys.Current.JwksJson));
     }

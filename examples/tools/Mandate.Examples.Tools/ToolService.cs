@@ -78,6 +78,7 @@ public static class ToolService
             app.MapCodeHostApi();
         }
 
+        options.Endpoints?.Invoke(app);
         return app;
     }
 

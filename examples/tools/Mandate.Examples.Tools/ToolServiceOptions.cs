@@ -43,4 +43,7 @@ public sealed record ToolServiceOptions
 
     /// <summary>Further handler settings, applied last.</summary>
     public Action<MandateTokenOptions>? Configure { get; init; }
+
+    /// <summary>More endpoints, mapped after the tool's own (tests add ones that read a form body).</summary>
+    public Action<Microsoft.AspNetCore.Routing.IEndpointRouteBuilder>? Endpoints { get; init; }
 }

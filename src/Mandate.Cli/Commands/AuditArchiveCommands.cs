@@ -72,7 +72,7 @@ internal static class AuditArchiveCommands
                 return ExitCodes.Usage;
             }
 
-            var request = new AuditArchiveRequest { Before = before, Target = target, CheckpointFile = options.AuditCheckpoints.File!, Keys = keys, Node = options.Node + "-cli" };
+            var request = new AuditArchiveRequest { Before = before, Target = target, CheckpointFile = options.AuditCheckpoints.File!, Keys = keys, Issuer = options.Issuer, Node = options.Node + "-cli" };
             var outcome = await AuditArchiver.ArchiveAsync(store, request, TimeProvider.System, ct);
             if (outcome.Refusal is { } refusal)
             {
@@ -93,23 +93,25 @@ internal static class AuditArchiveCommands
         if (jwksPath is not null)
         {
             var keys = await CheckpointKeys.LoadAsync(null, jwksPath, ct);
-            return keys is null ? ExitCodes.Usage : await VerifyWithKeysAsync(archives, keys, true, ct);
+            // No configuration is read here (an archive is checked from the files alone), so no issuer is compared.
+            return keys is null ? ExitCodes.Usage : await VerifyWithKeysAsync(archives, keys, null, true, ct);
         }
 
         // No JWKS: the checkpoint keys the broker keeps in its store (retired ones too).
-        return await OfflineStore.ReadAsync(CommonOptions.LoadConfig(configPath), async store =>
+        var options = CommonOptions.LoadConfig(configPath);
+        return await OfflineStore.ReadAsync(options, async store =>
         {
             var keys = await CheckpointKeys.LoadAsync(store, null, ct);
-            return await VerifyWithKeysAsync(archives, keys!, false, ct);
+            return await VerifyWithKeysAsync(archives, keys!, options!.Issuer, false, ct);
         }, ct);
     }
 
-    private static async Task<int> VerifyWithKeysAsync(string[] archives, IReadOnlyDictionary<string, Microsoft.IdentityModel.Tokens.JsonWebKey> keys, bool keysFromOutside, CancellationToken ct)
+    private static async Task<int> VerifyWithKeysAsync(string[] archives, IReadOnlyDictionary<string, Microsoft.IdentityModel.Tokens.JsonWebKey> keys, string? issuer, bool keysFromOutside, CancellationToken ct)
     {
         AuditTail? previous = null;
         foreach (var path in archives)
         {
-            var result = await AuditArchiveVerifier.VerifyAsync(path, keys, previous, ct);
+            var result = await AuditArchiveVerifier.VerifyAsync(path, keys, issuer, previous, ct);
             if (!result.IsValid)
             {
                 Output.Error($"archive does not verify: {result.Problem}");

@@ -7,13 +7,14 @@ namespace Mandate.Cli.Commands;
 
 /// <summary>
 /// <c>mandate audit verify --checkpoint FILE</c>: every line of the checkpoint file must carry a valid signature of a
-/// published checkpoint key, and the store's chain must verify and hold exactly each checkpoint's hash at its sequence.
+/// published checkpoint key, for this broker's issuer, and the store's chain must verify and hold exactly each
+/// checkpoint's hash at its sequence.
 /// On a pruned store the chain starts at the prune anchor, which must be one of the signed checkpoints; checkpoints
 /// before it vouch for archived records (<c>verify --archive</c> checks those).
 /// </summary>
 internal static class AuditCheckpointVerification
 {
-    public static async Task<int> RunAsync(IMandateStore store, string checkpointPath, string? jwksPath, CancellationToken ct)
+    public static async Task<int> RunAsync(IMandateStore store, string checkpointPath, string? jwksPath, string issuer, CancellationToken ct)
     {
         var keys = await CheckpointKeys.LoadAsync(store, jwksPath, ct);
         if (keys is null)
@@ -21,7 +22,7 @@ internal static class AuditCheckpointVerification
             return ExitCodes.Usage;
         }
 
-        var file = await AuditCheckpointFile.ReadAsync(checkpointPath, keys, ct);
+        var file = await AuditCheckpointFile.ReadAsync(checkpointPath, keys, issuer, ct);
         if (file.Refusal is { } refusal)
         {
             Output.Error(refusal);

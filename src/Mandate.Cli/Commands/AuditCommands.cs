@@ -98,9 +98,10 @@ internal static class AuditCommands
                 return ExitCodes.Usage;
             }
 
-            return await OfflineStore.ReadAsync(CommonOptions.LoadConfig(parse.GetValue(config)!), store =>
+            var options = CommonOptions.LoadConfig(parse.GetValue(config)!);
+            return await OfflineStore.ReadAsync(options, store =>
                 checkpointPath is not null
-                    ? AuditCheckpointVerification.RunAsync(store, checkpointPath, parse.GetValue(jwks), ct)
+                    ? AuditCheckpointVerification.RunAsync(store, checkpointPath, parse.GetValue(jwks), options!.Issuer, ct)
                     : AuditArchiveCommands.VerifyStoreAsync(store, ct), ct);
         });
         return command;

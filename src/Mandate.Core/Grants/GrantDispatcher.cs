@@ -1,6 +1,7 @@
 using Mandate.Core.Audit;
 using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
+using Mandate.SenderConstraint;
 using Microsoft.Extensions.Logging;
 
 namespace Mandate.Core.Grants;
@@ -47,7 +48,10 @@ public sealed partial class GrantDispatcher
         if (result.Failed(out var error, out _))
         {
             // Descriptions never contain token text, so they are safe to log; the detail is the library's own reason.
-            LogRefused(_logger, error.Error, error.CheckId ?? "-", error.Description, error.Detail ?? "");
+            // Both may quote what the caller sent (a scope list up to the form limit): capped and one line, as the client reads them.
+            var description = OAuthErrorText.Sanitize(error.Description);
+            var detail = OAuthErrorText.Sanitize(error.Detail);
+            LogRefused(_logger, error.Error, error.CheckId ?? "-", description, detail);
         }
 
         return result;

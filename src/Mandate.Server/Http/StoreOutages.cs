@@ -1,4 +1,5 @@
 using Mandate.Core.Storage;
+using Mandate.SenderConstraint;
 using Mandate.Server.Admin;
 using Mandate.Server.Endpoints;
 using Mandate.Server.Proxy;
@@ -39,7 +40,10 @@ public static partial class StoreOutages
             }
             catch (StoreUnavailableException e) when (!http.Response.HasStarted)
             {
-                LogRefused(logger, http.Request.Method, http.Request.Path.Value ?? "", e.Cause);
+                // The method and path are the caller's text: capped and printable, so a long or crafted URL cannot flood or forge a line.
+                var method = OAuthErrorText.Sanitize(http.Request.Method);
+                var path = OAuthErrorText.Sanitize(http.Request.Path.Value);
+                LogRefused(logger, method, path, e.Cause);
                 await WriteAsync(http, e);
             }
         });

@@ -4,6 +4,7 @@ using Mandate.Core.Policy;
 using Mandate.Core.Secrets;
 using Mandate.Core.Storage;
 using Mandate.Policy;
+using Mandate.SenderConstraint;
 using Mandate.Server.Proxy.Mcp;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -64,7 +65,8 @@ internal sealed partial class EgressProxy
             return;
         }
 
-        var call = new ProxyCall { Method = http.Request.Method, Started = _time.GetUtcNow() };
+        // The method is the caller's text (any token up to the request line limit): logged and audited capped.
+        var call = new ProxyCall { Method = OAuthErrorText.Sanitize(http.Request.Method), Started = _time.GetUtcNow() };
         var clock = Stopwatch.StartNew();
         try
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Mandate.Core.Audit;
+using Mandate.SenderConstraint;
 using Microsoft.AspNetCore.Http;
 
 namespace Mandate.Server.Telemetry;
@@ -99,7 +100,9 @@ public static class MandateSpan
     {
         if (value is not null)
         {
-            span.SetTag(name, value);
+            // Records carry what callers chose (a user's subject, a requested scope): a tag never holds more than an
+            // error description would, so one request cannot make every span exported after it heavy.
+            span.SetTag(name, value.Length <= OAuthErrorText.MaxLength ? value : OAuthErrorText.Sanitize(value));
         }
     }
 }

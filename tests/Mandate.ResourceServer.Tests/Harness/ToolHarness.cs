@@ -78,7 +78,7 @@ public sealed class ToolHarness : IAsyncDisposable
     }
 
     /// <summary>Starts an example tool service against this broker; <paramref name="configure"/> adjusts the handler.</summary>
-    public async Task<ToolClient> StartToolAsync(ToolKind tool, Action<MandateTokenOptions>? configure = null, MandateIntrospectionOptions? introspection = null, IReadOnlyList<string>? tenants = null, System.Security.Cryptography.X509Certificates.X509Certificate2? serverCertificate = null, ToolIdentity? identity = null, ILoggerProvider? logs = null)
+    public async Task<ToolClient> StartToolAsync(ToolKind tool, Action<MandateTokenOptions>? configure = null, MandateIntrospectionOptions? introspection = null, IReadOnlyList<string>? tenants = null, System.Security.Cryptography.X509Certificates.X509Certificate2? serverCertificate = null, ToolIdentity? identity = null, ILoggerProvider? logs = null, Action<Microsoft.AspNetCore.Routing.IEndpointRouteBuilder>? endpoints = null)
     {
         var app = ToolService.Build(new ToolServiceOptions
         {
@@ -91,6 +91,7 @@ public sealed class ToolHarness : IAsyncDisposable
             Introspection = introspection,
             Tenants = tenants,
             Configure = configure,
+            Endpoints = endpoints,
             ServerCertificate = serverCertificate,
             Url = serverCertificate is null ? "http://127.0.0.1:0" : "https://127.0.0.1:0",
         }, logs is null ? LogLevel.Warning : LogLevel.Information);

@@ -80,8 +80,8 @@ public sealed class AuditJwksTests
         var saved = Path.Combine(broker.Directory, "audit-jwks.json");
         await File.WriteAllTextAsync(saved, await broker.Http.GetStringAsync(new Uri(AuditJwksEndpoint.Path.TrimStart('/'), UriKind.Relative)));
 
-        var verified = await AuditCheckpointFile.ReadAsync(checkpoints, ByKid(new JsonWebKeySet(await File.ReadAllTextAsync(saved)).Keys), CancellationToken.None);
-        var withTokenKeys = await AuditCheckpointFile.ReadAsync(checkpoints, ByKid(await KeysAsync(broker, MetadataEndpoints.JwksPath)), CancellationToken.None);
+        var verified = await AuditCheckpointFile.ReadAsync(checkpoints, ByKid(new JsonWebKeySet(await File.ReadAllTextAsync(saved)).Keys), broker.Options.Issuer, CancellationToken.None);
+        var withTokenKeys = await AuditCheckpointFile.ReadAsync(checkpoints, ByKid(await KeysAsync(broker, MetadataEndpoints.JwksPath)), broker.Options.Issuer, CancellationToken.None);
 
         Assert.Null(verified.Refusal);
         Assert.Single(verified.Checkpoints);

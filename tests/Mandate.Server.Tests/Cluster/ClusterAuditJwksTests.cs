@@ -47,7 +47,7 @@ public sealed class ClusterAuditJwksTests : ClusterTest
         var checkpoints = Cluster.B.Options.AuditCheckpoints.File!;
         AuditCheckpointFile? read = null;
         await ClusterHarness.EventuallyAsync(
-            async () => (read = await AuditCheckpointFile.ReadAsync(checkpoints, (await AuditJwksTests.KeysAsync(Cluster.A, AuditJwksEndpoint.Path)).ToDictionary(k => k.Kid, StringComparer.Ordinal), CancellationToken.None)).Refusal is null,
+            async () => (read = await AuditCheckpointFile.ReadAsync(checkpoints, (await AuditJwksTests.KeysAsync(Cluster.A, AuditJwksEndpoint.Path)).ToDictionary(k => k.Kid, StringComparer.Ordinal), Cluster.A.Options.Issuer, CancellationToken.None)).Refusal is null,
             ClusterHarness.Propagation,
             "node-a does not publish the key node-b signed its checkpoint with");
 

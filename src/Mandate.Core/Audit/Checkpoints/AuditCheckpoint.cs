@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Mandate.Core.Keys;
+using Mandate.SenderConstraint;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -87,8 +88,8 @@ public sealed record AuditCheckpoint(long Sequence, string Hash, DateTimeOffset 
 
         var result = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
-            ValidIssuer = issuer,
-            ValidateIssuer = issuer is not null,
+            // iss is compared below, once the signature holds, so the refusal can say whose checkpoint it is.
+            ValidateIssuer = false,
             ValidateAudience = false,
             ValidateLifetime = false,
             RequireExpirationTime = false,
@@ -100,6 +101,13 @@ public sealed record AuditCheckpoint(long Sequence, string Hash, DateTimeOffset 
         if (!result.IsValid)
         {
             return AuditCheckpointReading.Refused("checkpoint signature does not verify");
+        }
+
+        if (issuer is not null && !string.Equals(token.Issuer, issuer, StringComparison.Ordinal))
+        {
+            // A key set may hold another deployment's checkpoint keys; its checkpoints vouch for its chain, not this one.
+            return AuditCheckpointReading.Refused($"checkpoint signed for issuer '{OAuthErrorText.Sanitize(token.Issuer)}', not this broker's issuer '{issuer}': "
+                + "it comes from another Mandate deployment (its key is in the key set); verify with this deployment's /audit/jwks only");
         }
 
         var signed = token.TryGetPayloadValue<long>(SequenceClaim, out var signedSequence)

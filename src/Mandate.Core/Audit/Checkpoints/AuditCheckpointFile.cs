@@ -6,10 +6,11 @@ namespace Mandate.Core.Audit.Checkpoints;
 public sealed record AuditCheckpointFile(IReadOnlyList<AuditCheckpoint> Checkpoints, string? Refusal)
 {
     /// <summary>
-    /// Reads <paramref name="path"/> and verifies each line's signature against <paramref name="keys"/>: one forged,
-    /// edited or malformed line refuses the whole file, since whoever wrote it may have written others.
+    /// Reads <paramref name="path"/> and verifies each line's signature against <paramref name="keys"/> and its
+    /// <c>iss</c> against <paramref name="issuer"/> (the broker's <c>issuer</c>; null checks no issuer): one forged,
+    /// edited, malformed or foreign line refuses the whole file, since whoever wrote it may have written others.
     /// </summary>
-    public static async Task<AuditCheckpointFile> ReadAsync(string path, IReadOnlyDictionary<string, JsonWebKey> keys, CancellationToken cancellationToken)
+    public static async Task<AuditCheckpointFile> ReadAsync(string path, IReadOnlyDictionary<string, JsonWebKey> keys, string? issuer, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
         {
@@ -21,7 +22,7 @@ public sealed record AuditCheckpointFile(IReadOnlyList<AuditCheckpoint> Checkpoi
         foreach (var line in await File.ReadAllLinesAsync(path, cancellationToken))
         {
             number++;
-            var reading = await AuditCheckpoint.VerifyAsync(line, keys, issuer: null);
+            var reading = await AuditCheckpoint.VerifyAsync(line, keys, issuer);
             if (reading.Refusal is { } refusal)
             {
                 return new([], $"{path} line {number}: {refusal}");

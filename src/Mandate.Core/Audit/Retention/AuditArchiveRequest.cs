@@ -17,6 +17,9 @@ public sealed record AuditArchiveRequest
     /// <summary>Checkpoint keys by kid, to verify the checkpoints and the previous prune anchor.</summary>
     public required IReadOnlyDictionary<string, JsonWebKey> Keys { get; init; }
 
+    /// <summary>The broker's <c>issuer</c>: every checkpoint must be signed for it (null checks no issuer).</summary>
+    public string? Issuer { get; init; }
+
     /// <summary>The node named in the <c>audit_archived</c> record.</summary>
     public string? Node { get; init; }
 }

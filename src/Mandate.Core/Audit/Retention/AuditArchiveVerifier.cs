@@ -14,10 +14,11 @@ public static class AuditArchiveVerifier
 {
     /// <param name="path">The archive.</param>
     /// <param name="keys">Checkpoint keys by kid (a JWKS saved from the broker, or the store's).</param>
+    /// <param name="issuer">The broker's <c>issuer</c> every checkpoint must be signed for; null checks no issuer.</param>
     /// <param name="previous">The end of the previous archive of the series (its covering checkpoint), if any.</param>
     /// <param name="cancellationToken">Stops the walk.</param>
     public static async Task<AuditArchiveVerification> VerifyAsync(
-        string path, IReadOnlyDictionary<string, JsonWebKey> keys, AuditTail? previous, CancellationToken cancellationToken)
+        string path, IReadOnlyDictionary<string, JsonWebKey> keys, string? issuer, AuditTail? previous, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
         {
@@ -36,7 +37,7 @@ public static class AuditArchiveVerifier
         }
 
         await lines.NextAsync(cancellationToken);
-        var preamble = await ReadPreambleAsync(lines, keys, cancellationToken);
+        var preamble = await ReadPreambleAsync(lines, keys, issuer, cancellationToken);
         if ((lines.Malformed ? $"line {lines.Number} is not JSON" : preamble.Problem) is { } problem)
         {
             return AuditArchiveVerification.Refused($"{path} {problem}");
@@ -84,7 +85,7 @@ public static class AuditArchiveVerifier
             : $"no signed checkpoint covers the last archived record {last}";
     }
 
-    private static async Task<Preamble> ReadPreambleAsync(LineReader lines, IReadOnlyDictionary<string, JsonWebKey> keys, CancellationToken cancellationToken)
+    private static async Task<Preamble> ReadPreambleAsync(LineReader lines, IReadOnlyDictionary<string, JsonWebKey> keys, string? issuer, CancellationToken cancellationToken)
     {
         var preamble = new Preamble();
         while (lines.Peek(out var line) && AuditArchiveFormat.TypeOf(line) is AuditArchiveFormat.AnchorType or AuditArchiveFormat.CheckpointType)
@@ -95,7 +96,7 @@ public static class AuditArchiveVerifier
                 return preamble with { Problem = $"line {lines.Number}: an anchor line must come once, before the checkpoints" };
             }
 
-            var reading = await AuditCheckpoint.VerifyAsync(line.GetRawText(), keys, issuer: null);
+            var reading = await AuditCheckpoint.VerifyAsync(line.GetRawText(), keys, issuer);
             if (reading.Refusal is { } refusal)
             {
                 return preamble with { Problem = $"line {lines.Number}: {refusal}" };

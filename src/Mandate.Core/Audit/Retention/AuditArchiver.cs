@@ -42,7 +42,7 @@ public static class AuditArchiver
             return AuditArchiveOutcome.Refused($"{badAnchor}; the store's prune anchor was altered, run 'mandate audit verify' before archiving");
         }
 
-        var file = await AuditCheckpointFile.ReadAsync(request.CheckpointFile, request.Keys, cancellationToken);
+        var file = await AuditCheckpointFile.ReadAsync(request.CheckpointFile, request.Keys, request.Issuer, cancellationToken);
         if (file.Refusal is { } refusal)
         {
             return AuditArchiveOutcome.Refused($"{refusal}; archiving needs the signed checkpoints intact");
