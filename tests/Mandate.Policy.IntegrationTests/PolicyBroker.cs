@@ -42,7 +42,8 @@ internal sealed class PolicyBroker : IAsyncDisposable
     public HttpClient Http { get; private set; }
     public IServiceProvider Services => _app.App.Services;
 
-    public static async Task<PolicyBroker> StartAsync(string policy, ManualTimeProvider? time = null, bool adminSocket = false)
+    /// <summary>Starts a broker on <paramref name="policy"/>; <paramref name="evidenceSubjects"/> (a YAML flow list) is what its CI jobs may vouch for.</summary>
+    public static async Task<PolicyBroker> StartAsync(string policy, ManualTimeProvider? time = null, bool adminSocket = false, string evidenceSubjects = "['{repository}@{sha}']")
     {
         var directory = Path.Combine(Path.GetTempPath(), "mandate-pit-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
@@ -56,7 +57,7 @@ internal sealed class PolicyBroker : IAsyncDisposable
             issuers:
               - { name: workloads, kind: workload, issuer: https://spire.acme.example, jwks_file: workloads.jwks.json, dev_signer: true }
               - { name: idp, kind: user, issuer: https://idp.acme.example, jwks_file: idp.jwks.json, dev_signer: true }
-              - { name: ci, kind: ci, issuer: https://token.actions.example, jwks_file: ci.jwks.json, dev_signer: true }
+              - { name: ci, kind: ci, issuer: https://token.actions.example, jwks_file: ci.jwks.json, dev_signer: true, evidence_subjects: {{evidenceSubjects}} }
             tools:
               - name: refunds
                 resource: https://refunds.acme.example
@@ -90,9 +91,13 @@ internal sealed class PolicyBroker : IAsyncDisposable
     public string AgentToken(string agent = Support) =>
         _workloads.CreateToken(agent, Options.Issuer, TimeSpan.FromMinutes(10), null, Time.GetUtcNow());
 
-    /// <summary>A CI workload's OIDC token (GitHub Actions style subject).</summary>
-    public string CiToken(string sub = "repo:acme/shop:ref:refs/heads/main") =>
-        _ci.CreateToken(sub, Options.Issuer, TimeSpan.FromMinutes(10), null, Time.GetUtcNow());
+    /// <summary>
+    /// A CI job's OIDC token, GitHub Actions style: <c>sub</c>, <c>repository</c> and <c>sha</c> claims, or exactly
+    /// <paramref name="claims"/> beside <c>sub</c> when given.
+    /// </summary>
+    public string CiToken(string repository = "acme/shop", string sha = "4f2a9c1", IReadOnlyDictionary<string, object>? claims = null) =>
+        _ci.CreateToken($"repo:{repository}:ref:refs/heads/main", Options.Issuer, TimeSpan.FromMinutes(10),
+            claims ?? new Dictionary<string, object> { ["repository"] = repository, ["sha"] = sha }, Time.GetUtcNow());
 
     /// <summary>Posts evidence with <paramref name="bearer"/> as the poster's identity.</summary>
     public async Task<(int Status, JsonElement Body)> PostEvidenceAsync(string bearer, string json)

@@ -142,31 +142,6 @@ public sealed partial class JwtAttestor
         CompactJwt.TryRead(token, out var jwt) && jwt.TryGetPayloadValue<string>("iss", out var iss) && iss is not null
         && _byIssuer.TryGetValue(iss, out var issuer) && issuer.Options.Kind == kind;
 
-    /// <summary>Attests a poster of evidence: a token from an issuer of kind <c>ci</c>; its <c>sub</c> names the poster.</summary>
-    public async Task<AttestationResult<WorkloadIdentity>> AttestEvidencePosterAsync(string token, CancellationToken cancellationToken)
-    {
-        if (!CompactJwt.TryRead(token, out var read))
-        {
-            return Unreadable<WorkloadIdentity>(token, "the bearer token");
-        }
-
-        var (jwt, issuer, failure) = await ValidateAsync(read, RememberedHash(token), IssuerKind.Ci, "the bearer token", cancellationToken);
-        if (failure is not null)
-        {
-            return new AttestationResult<WorkloadIdentity> { Failure = failure.Value.Failure, Detail = failure.Value.Detail };
-        }
-
-        if (issuer!.Options.Profile is { } profile)
-        {
-            // A CI issuer with a profile names its poster the way it names workloads (e.g. spiffe://acme.example/ci/github/org/repo).
-            return MapWorkload(jwt!, issuer, profile, "the bearer token");
-        }
-
-        return jwt!.TryGetPayloadValue<string>("sub", out var sub) && !string.IsNullOrEmpty(sub)
-            ? new AttestationResult<WorkloadIdentity> { Identity = new WorkloadIdentity(sub, Evidence(jwt, issuer)) }
-            : new AttestationResult<WorkloadIdentity> { Failure = "the bearer token has no 'sub' claim naming the poster" };
-    }
-
     // JsonWebToken reads a missing iat as DateTime.MinValue; the JOSE rules already refused one that is not a number.
     private static DateTimeOffset? IssuedAt(JsonWebToken jwt) =>
         jwt.IssuedAt == DateTime.MinValue ? null : new DateTimeOffset(DateTime.SpecifyKind(jwt.IssuedAt, DateTimeKind.Utc));

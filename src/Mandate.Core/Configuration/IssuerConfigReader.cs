@@ -72,6 +72,7 @@ internal static class IssuerConfigReader
         }
 
         var profile = IssuerProfileConfigReader.Read(m, kind);
+        var evidenceSubjects = ReadEvidenceSubjects(m, name, kind);
         if (name is null || kind is null || issuer is null)
         {
             return null;
@@ -94,6 +95,41 @@ internal static class IssuerConfigReader
             DevSigner = devSigner,
             JwksRefresh = refresh ?? defaults.JwksRefresh,
             JwksMinRefreshInterval = minRefresh ?? defaults.JwksMinRefreshInterval,
+            EvidenceSubjects = evidenceSubjects,
         };
+    }
+
+    /// <summary>
+    /// evidence_subjects: required of a ci issuer, so no CI job can vouch for every change by default; refused on other kinds.
+    /// </summary>
+    private static IReadOnlyList<string> ReadEvidenceSubjects(YamlMapping m, string? name, IssuerKind? kind)
+    {
+        var subjects = m.StringList("evidence_subjects");
+        if (kind is { } k && k != IssuerKind.Ci)
+        {
+            if (subjects is not null)
+            {
+                m.Problem("evidence_subjects", "applies to issuers of kind ci only (who may post evidence, and for which subjects)");
+            }
+
+            return [];
+        }
+
+        if (kind == IssuerKind.Ci && (subjects is null || subjects.Count == 0))
+        {
+            m.Problem("evidence_subjects", $"issuer '{name}' is of kind ci but does not say which subjects its tokens may post evidence for; "
+                + "add evidence_subjects, e.g. [\"{repository}@{sha}\"], or evidence_subjects: [\"*\"] to accept any subject knowingly");
+            return [];
+        }
+
+        foreach (var text in subjects ?? [])
+        {
+            if (!EvidenceSubjectTemplate.TryParse(text, out _, out var problem))
+            {
+                m.Problem("evidence_subjects", $"'{text}' {problem}");
+            }
+        }
+
+        return subjects ?? [];
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Mandate.Core.Protocol;
 
 namespace Mandate.Core.Configuration;
@@ -11,57 +10,26 @@ namespace Mandate.Core.Configuration;
 /// </summary>
 public sealed class SpiffeIdTemplate
 {
-    private readonly List<(string Text, bool IsClaim)> _parts;
+    private readonly ClaimTemplate _template;
 
-    private SpiffeIdTemplate(string text, List<(string Text, bool IsClaim)> parts)
-    {
-        Text = text;
-        _parts = parts;
-    }
+    private SpiffeIdTemplate(ClaimTemplate template) => _template = template;
 
     /// <summary>The template as configured.</summary>
-    public string Text { get; }
+    public string Text => _template.Text;
 
     /// <summary>The claim names the template reads, in order.</summary>
-    public IEnumerable<string> Claims => _parts.Where(p => p.IsClaim).Select(p => p.Text);
+    public IEnumerable<string> Claims => _template.Claims;
 
     /// <summary>Parses <paramref name="text"/>; on failure <paramref name="problem"/> says what is wrong and how to write it.</summary>
     public static bool TryParse(string text, out SpiffeIdTemplate? template, out string? problem)
     {
         template = null;
-        problem = null;
-        var parts = new List<(string, bool)>();
-        var literal = new StringBuilder();
-        for (var i = 0; i < text.Length; i++)
+        if (!ClaimTemplate.TryParse(text, out var parsed, out problem))
         {
-            if (text[i] == '}')
-            {
-                problem = "has a '}' without a '{'; write placeholders as {claim}";
-                return false;
-            }
-
-            if (text[i] != '{')
-            {
-                literal.Append(text[i]);
-                continue;
-            }
-
-            var end = text.IndexOf('}', i + 1);
-            var name = end < 0 ? "" : text[(i + 1)..end];
-            if (end < 0 || name.Length == 0 || !name.All(IsClaimNameChar))
-            {
-                problem = "has a placeholder that is not {claim} (a claim name of letters, digits, '_', '-', '.' or ':')";
-                return false;
-            }
-
-            parts.Add((literal.ToString(), false));
-            literal.Clear();
-            parts.Add((name, true));
-            i = end;
+            return false;
         }
 
-        parts.Add((literal.ToString(), false));
-        var candidate = new SpiffeIdTemplate(text, parts);
+        var candidate = new SpiffeIdTemplate(parsed!);
         if (!candidate.Claims.Any())
         {
             problem = "has no {claim} placeholder, so every token would map to the same workload; name the claims that tell workloads apart";
@@ -84,32 +52,8 @@ public sealed class SpiffeIdTemplate
     /// <summary>
     /// Substitutes claims; <paramref name="failedClaim"/> names the first claim that is missing or not a safe path value.
     /// </summary>
-    public bool TryExpand(Func<string, string?> claim, out string spiffeId, out string? failedClaim)
-    {
-        var result = new StringBuilder();
-        foreach (var (text, isClaim) in _parts)
-        {
-            if (!isClaim)
-            {
-                result.Append(text);
-                continue;
-            }
-
-            var value = claim(text);
-            if (value is null || !IsSafePathValue(value))
-            {
-                spiffeId = "";
-                failedClaim = text;
-                return false;
-            }
-
-            result.Append(value);
-        }
-
-        spiffeId = result.ToString();
-        failedClaim = null;
-        return true;
-    }
+    public bool TryExpand(Func<string, string?> claim, out string spiffeId, out string? failedClaim) =>
+        _template.TryExpand(claim, IsSafePathValue, out spiffeId, out failedClaim);
 
     /// <summary>One or more SPIFFE path segments joined by '/': no empty, '.' or '..' segment, only unreserved characters.</summary>
     public static bool IsSafePathValue(string value) =>
@@ -118,6 +62,4 @@ public sealed class SpiffeIdTemplate
     /// <summary>One SPIFFE path segment (SPIFFE-ID spec §2.2): letters, digits, '.', '-', '_'; not empty, '.' or '..'.</summary>
     public static bool IsSafeSegment(string segment) =>
         segment.Length > 0 && segment is not ("." or "..") && segment.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
-
-    private static bool IsClaimNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ':';
 }

@@ -6,7 +6,10 @@ public enum IssuerKind
     Workload,
     User,
 
-    /// <summary>A CI or automation issuer (GitHub-Actions-style OIDC) whose workloads may post evidence; any <c>sub</c>.</summary>
+    /// <summary>
+    /// A CI or automation issuer (GitHub-Actions-style OIDC) whose workloads may post evidence, any <c>sub</c>, each for
+    /// the subjects its <see cref="TrustedIssuerOptions.EvidenceSubjects"/> allow.
+    /// </summary>
     Ci,
 }
 
@@ -80,6 +83,13 @@ public sealed record TrustedIssuerOptions
     /// Empty (the default) requires nothing beyond the profile's own checks.
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> RequiredClaims { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>
+    /// <see cref="IssuerKind.Ci"/> issuers (required): the subjects this issuer's tokens may post evidence for, as
+    /// <see cref="EvidenceSubjectTemplate"/>s over the token's claims (<c>{repository}@{sha}</c>); <c>["*"]</c> allows any
+    /// subject. Empty for other kinds.
+    /// </summary>
+    public IReadOnlyList<string> EvidenceSubjects { get; init; } = [];
 
     /// <summary><see cref="IssuerProfile.Kubernetes"/>: namespaces whose service accounts may authenticate. Empty (the default) allows any.</summary>
     public IReadOnlyList<string> Namespaces { get; init; } = [];

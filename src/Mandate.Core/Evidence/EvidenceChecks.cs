@@ -14,6 +14,12 @@ public static class EvidenceChecks
     /// <summary>401: the identity token did not attest (signature, expiry, audience...).</summary>
     public static readonly Check TokenInvalid = new("evidence.token_invalid", "invalid_token");
 
+    /// <summary>403: the subject is none the poster's issuer lets its tokens vouch for (issuers[].evidence_subjects).</summary>
+    public static readonly Check SubjectNotAllowed = new("evidence.subject_not_allowed", "insufficient_scope");
+
+    /// <summary>403: the token lacks a claim an evidence_subjects template reads, so no subject can be checked against it.</summary>
+    public static readonly Check SubjectClaimMissing = new("evidence.subject_claim_missing", "insufficient_scope");
+
     /// <summary>400: the body is not a JSON object, or a member is missing or out of bounds.</summary>
     public static readonly Check BodyInvalid = new("evidence.body_invalid", OAuthConstants.Errors.InvalidRequest);
 }

@@ -9,7 +9,8 @@ namespace Mandate.Server.Endpoints;
 
 /// <summary>
 /// POST /evidence: a workload from an issuer of kind <c>ci</c> (e.g. GitHub Actions OIDC) posts a fact such as
-/// "evals passed for acme/shop@4f2a9c1". Policies read the latest result per kind for a request's evidence_subject.
+/// "evals passed for acme/shop@4f2a9c1", for a subject its issuer's evidence_subjects allow. Policies read the latest
+/// result per kind for a request's evidence_subject.
 /// </summary>
 public static class EvidenceEndpoint
 {
@@ -69,7 +70,12 @@ public static class EvidenceEndpoint
         }
 
         // A store outage escapes to the host (StoreOutages): 503 store.unavailable, nothing recorded.
-        var record = await evidence.RecordAsync(identity, request, http.RequestAborted);
+        if ((await evidence.RecordAsync(identity, request, http.RequestAborted)).Failed(out var refused, out var record))
+        {
+            await OAuthResponses.WriteErrorAsync(http, refused);
+            return;
+        }
+
         await OAuthResponses.WriteJsonAsync(http, StatusCodes.Status201Created, w =>
         {
             w.WriteString("id", record.Id);

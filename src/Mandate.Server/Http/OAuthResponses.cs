@@ -43,6 +43,8 @@ public static class OAuthResponses
         [EvidenceChecks.TokenInvalid.Id] = StatusCodes.Status401Unauthorized,
         // RFC 6750 §3.1: a valid-looking caller without the right to do this is 403.
         [EvidenceChecks.IssuerNotTrusted.Id] = StatusCodes.Status403Forbidden,
+        [EvidenceChecks.SubjectNotAllowed.Id] = StatusCodes.Status403Forbidden,
+        [EvidenceChecks.SubjectClaimMissing.Id] = StatusCodes.Status403Forbidden,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static int? StatusForCheck(string? checkId) => checkId is not null && CheckStatus.TryGetValue(checkId, out var status) ? status : null;

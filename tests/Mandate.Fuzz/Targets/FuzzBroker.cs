@@ -56,7 +56,7 @@ internal sealed class FuzzBroker : IAsyncDisposable
     {
         // One signer for the broker's life: the token library caches a signer per key and would use a disposed one.
         _ci ??= DevIssuer.Ensure(Broker.Options.Issuers.Single(i => i.Issuer == CiIssuer), Broker.Options.DataDirectory);
-        return _ci.CreateToken("repo:acme/shop:ref:refs/heads/main", Broker.Options.Issuer, TimeSpan.FromMinutes(10), null, Broker.Now);
+        return _ci.CreateToken("repo:acme/shop:ref:refs/heads/main", Broker.Options.Issuer, TimeSpan.FromMinutes(10), new Dictionary<string, object> { ["repository"] = "acme/shop" }, Broker.Now);
     }
 
     public string TokenUrl => Broker.Options.Issuer.TrimEnd('/') + "/oauth2/token";
@@ -69,7 +69,7 @@ internal sealed class FuzzBroker : IAsyncDisposable
                 $"workloads: [{TestBroker.RefundsWorkload}], authorization_details_types: [{{ type: refund, fields: {{ amount: number, currency: string, note: string? }} }}] }}",
                 StringComparison.Ordinal)
             .Replace($"workloads: [{TestBroker.CrmWorkload}] }}", $"workloads: [{TestBroker.CrmWorkload}], kind: x509 }}", StringComparison.Ordinal)
-            .Replace("tenants: [acme, partner] }\n", $"tenants: [acme, partner] }}\n  - {{ name: ci, kind: ci, issuer: {CiIssuer}, jwks_file: ci.jwks.json, dev_signer: true }}\n", StringComparison.Ordinal);
+            .Replace("tenants: [acme, partner] }\n", $"tenants: [acme, partner] }}\n  - {{ name: ci, kind: ci, issuer: {CiIssuer}, jwks_file: ci.jwks.json, dev_signer: true, evidence_subjects: ['{{repository}}@*'] }}\n", StringComparison.Ordinal);
         if (!configuration.Contains("authorization_details_types", StringComparison.Ordinal) || !configuration.Contains("kind: x509", StringComparison.Ordinal)
             || !configuration.Contains("kind: ci", StringComparison.Ordinal))
         {

@@ -198,11 +198,13 @@ public sealed class TemplateProfileTests : IDisposable
     [Fact]
     public async Task AttestEvidencePoster_CiIssuerWithGitHubProfile_NamesThePosterByTemplate()
     {
-        var attestor = _f.Attestor(GitHub with { Kind = IssuerKind.Ci });
+        var attestor = _f.Attestor(GitHub with { Kind = IssuerKind.Ci, EvidenceSubjects = ["{repository}@{workflow}", "{run_attempt}/{repository}"] });
 
         var result = await attestor.AttestEvidencePosterAsync(Token(), CancellationToken.None);
 
-        Assert.Equal("spiffe://acme.example/ci/github/acme/refund-bot", result.Identity?.SpiffeId);
+        Assert.Equal("spiffe://acme.example/ci/github/acme/refund-bot", result.Identity?.Identity.SpiffeId);
+        // The claims the subject templates read come along, strings only: run_attempt is a number, so it is absent.
+        Assert.Equal(new Dictionary<string, string> { ["repository"] = Repository, ["workflow"] = "release" }, result.Identity?.Claims);
     }
 
     [Fact]
