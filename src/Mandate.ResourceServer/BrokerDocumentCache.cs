@@ -52,6 +52,9 @@ internal sealed class BrokerDocumentCache<TDocument> : IDisposable
         _parse = parse;
     }
 
+    /// <summary>How many times the document was fetched (successfully or not); for tests and diagnostics.</summary>
+    public int FetchCount { get; private set; }
+
     public async Task<BrokerEndpoints> EndpointsAsync(CancellationToken ct)
     {
         if (_endpoints is { } known)
@@ -89,6 +92,7 @@ internal sealed class BrokerDocumentCache<TDocument> : IDisposable
             }
 
             _lastAttempt = now;
+            FetchCount++;
             try
             {
                 _endpoints ??= await BrokerEndpoints.ResolveAsync(_http, _options, ct);

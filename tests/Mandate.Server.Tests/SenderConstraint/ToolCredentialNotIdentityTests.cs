@@ -42,7 +42,7 @@ public sealed class ToolCredentialNotIdentityTests : IAsyncLifetime
     [InlineData("revoke")]
     public async Task ToolCredentialPresentedAsTheAgentsIdentity_InvalidClientAuditedAndNothingChanges(string endpoint)
     {
-        var credential = await Broker.IssueAsync();
+        var credential = Expect.Issued(await Mtls.ExchangeAsync(null, Broker.RefundRequest()));
         using var toolCertificate = await ToolCredentialAsync();
         var issued = (await Broker.AuditEventsAsync(AuditKinds.Issuance)).Count;
         var (path, form) = endpoint switch
@@ -61,7 +61,7 @@ public sealed class ToolCredentialNotIdentityTests : IAsyncLifetime
         Assert.Equal(issued, (await Broker.AuditEventsAsync(AuditKinds.Issuance)).Count);
         Assert.Empty(await Broker.AuditEventsAsync(AuditKinds.Revocation));
         // The credential the refused revocation named is still active for its tool.
-        var active = await Broker.IntrospectAsync(credential, Broker.Svid(TestBroker.RefundsWorkload));
+        var active = await Mtls.PostAsync(null, "oauth2/introspect", [new("token", credential)], bearer: Broker.Svid(TestBroker.RefundsWorkload));
         Assert.True(active.Json.GetProperty("active").GetBoolean(), active.ToString());
     }
 
