@@ -2,18 +2,22 @@ using System.Text.Json;
 
 namespace Mandate.ResourceServer;
 
-/// <summary>The broker's JWKS and introspection endpoints: configured, or discovered from its RFC 8414 metadata.</summary>
+/// <summary>The broker's JWKS, introspection and SPIFFE bundle endpoints: configured, or discovered from its RFC 8414 metadata.</summary>
 internal sealed record BrokerEndpoints(Uri JwksUri, Uri? IntrospectionEndpoint)
 {
+    /// <summary>Mandate's SPIFFE trust bundle (metadata <c>spiffe_bundle_endpoint</c>), needed only to accept tool credential certificates.</summary>
+    public Uri? SpiffeBundleUri { get; init; }
+
     /// <summary>Metadata documents are small; a huge one is a misconfigured or hostile endpoint.</summary>
     private const int MaxDocumentBytes = 256 * 1024;
 
     public static async Task<BrokerEndpoints> ResolveAsync(HttpClient http, MandateTokenOptions options, CancellationToken ct)
     {
         var needIntrospection = options.Introspection.Mode != IntrospectionMode.Never;
-        if (options.JwksUri is { } configured && (!needIntrospection || options.Introspection.Endpoint is not null))
+        var needBundle = options.AcceptToolCertificates;
+        if (options.JwksUri is { } configured && (!needIntrospection || options.Introspection.Endpoint is not null) && (!needBundle || options.SpiffeBundleUri is not null))
         {
-            return new BrokerEndpoints(configured, options.Introspection.Endpoint);
+            return new BrokerEndpoints(configured, options.Introspection.Endpoint) { SpiffeBundleUri = options.SpiffeBundleUri };
         }
 
         var metadataUri = MetadataUri(options);
@@ -34,7 +38,13 @@ internal sealed record BrokerEndpoints(Uri JwksUri, Uri? IntrospectionEndpoint)
             throw new BrokerUnavailableException($"the metadata at {metadataUri} has no introspection_endpoint; set Introspection.Endpoint");
         }
 
-        return new BrokerEndpoints(jwks, introspection);
+        var bundle = options.SpiffeBundleUri ?? Rebase(S("spiffe_bundle_endpoint"), options);
+        if (needBundle && bundle is null)
+        {
+            throw new BrokerUnavailableException($"the metadata at {metadataUri} has no spiffe_bundle_endpoint (the broker's spiffe.enabled is off?); set SpiffeBundleUri");
+        }
+
+        return new BrokerEndpoints(jwks, introspection) { SpiffeBundleUri = bundle };
     }
 
     public static async Task<JsonDocument> GetJsonAsync(HttpClient http, Uri uri, CancellationToken ct)

@@ -5,8 +5,11 @@ using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Mandate.ResourceServer;
 
-/// <summary>The claims every Mandate credential carries (docs/token-format.md); one missing means it is not one.</summary>
-internal sealed record CredentialClaims(string Jti, string Agent, string Subject, string Tenant, string Run, string Scope, IReadOnlyList<string> Actors)
+/// <summary>
+/// The claims every Mandate credential carries (docs/token-format.md); one missing means it is not one. A tool credential
+/// certificate states the same (<see cref="ToolCertificateValidator"/>), with no run when issued outside one.
+/// </summary>
+internal sealed record CredentialClaims(string Jti, string Agent, string Subject, string Tenant, string? Run, string Scope, IReadOnlyList<string> Actors)
 {
     /// <summary>Delegation chains are short (max_delegation_depth); a deep one is hostile input, not a chain.</summary>
     private const int MaxActorDepth = 16;
@@ -75,9 +78,13 @@ internal sealed record CredentialClaims(string Jti, string Agent, string Subject
             new(MandateClaimTypes.Agent, Agent),
             new(MandateClaimTypes.Subject, Subject),
             new(MandateClaimTypes.Tenant, Tenant),
-            new(MandateClaimTypes.Run, Run),
             new(MandateClaimTypes.Binding, binding),
         };
+        if (Run is not null)
+        {
+            claims.Add(new(MandateClaimTypes.Run, Run));
+        }
+
         claims.AddRange(Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).Select(s => new Claim(MandateClaimTypes.Scope, s)));
         claims.AddRange(Actors.Select(a => new Claim(MandateClaimTypes.Actor, a)));
         if (PolicyVersion is not null)

@@ -33,6 +33,6 @@ public static class MandateClaimTypes
     /// <summary>The broker's decision id (<c>mandate audit query</c> finds it).</summary>
     public const string DecisionId = "dec";
 
-    /// <summary>How the credential was bound: <c>bearer</c>, <c>mtls</c> or <c>dpop</c>.</summary>
+    /// <summary>How the credential was bound: <c>bearer</c>, <c>mtls</c> or <c>dpop</c>; <c>x509</c> when the credential is a tool credential certificate.</summary>
     public const string Binding = "mandate_binding";
 }

@@ -47,6 +47,10 @@ internal sealed class MandateTokenFailure : Exception
     /// <summary>RFC 6750 §3.1: the credential is expired, revoked, malformed, or not for this service.</summary>
     public static MandateTokenFailure Token(string description) => new(InvalidToken, description);
 
+    /// <summary>RFC 6750 §3.1: the credential is for another tool (its audience is not <paramref name="audience"/>).</summary>
+    public static MandateTokenFailure WrongAudience(string audience) =>
+        Token($"the credential is for another tool; this service accepts audience '{audience}': ask the broker with resource={audience}");
+
     /// <summary>RFC 6750 §3.1: the request itself is malformed (400).</summary>
     public static MandateTokenFailure Request(string description) => new(InvalidRequest, description, 400);
 

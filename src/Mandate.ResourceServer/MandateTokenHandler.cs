@@ -19,6 +19,9 @@ namespace Mandate.ResourceServer;
 internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOptions>
 {
     private static readonly JsonWebTokenHandler Jwt = new() { MapInboundClaims = false };
+    /// <summary>The binding of a tool credential certificate: the credential is the certificate, proven by the TLS handshake.</summary>
+    private const string CertificateBinding = "x509";
+
     private readonly MandateTokenState _state;
 
     /// <summary>Created per request by ASP.NET Core authentication.</summary>
@@ -56,12 +59,23 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
                     + "RFC 6750 section 2 allows one method per request: remove access_token from the body");
             }
 
-            if (presented is null)
+            CredentialClaims claims;
+            string binding;
+            if (presented is not null)
+            {
+                (claims, binding) = await ValidateAsync(presented);
+            }
+            else if (Options.AcceptToolCertificates && await Context.Connection.GetClientCertificateAsync(Context.RequestAborted) is { } certificate)
+            {
+                // No Authorization header: the TLS client certificate is the credential (a tool of kind x509).
+                claims = await ToolCertificateValidator.ValidateAsync(certificate, Options, Shared.Bundle, TimeProvider.GetUtcNow(), Context.RequestAborted);
+                binding = CertificateBinding;
+            }
+            else
             {
                 return AuthenticateResult.NoResult();
             }
 
-            var (claims, binding) = await ValidateAsync(presented);
             MandateTokenLog.Accepted(Logger, claims.Jti, claims.Agent, claims.Tenant, binding);
             var identity = claims.ToIdentity(Scheme.Name, binding);
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
@@ -225,7 +239,7 @@ internal sealed class MandateTokenHandler : AuthenticationHandler<MandateTokenOp
 
     private MandateTokenFailure Describe(Exception? e) => e switch
     {
-        SecurityTokenInvalidAudienceException => MandateTokenFailure.Token($"the credential is for another tool; this service accepts audience '{Options.Audience}': ask the broker with resource={Options.Audience}"),
+        SecurityTokenInvalidAudienceException => MandateTokenFailure.WrongAudience(Options.Audience),
         SecurityTokenInvalidIssuerException => MandateTokenFailure.Token($"the credential was not issued by '{Options.Issuer}'"),
         SecurityTokenInvalidAlgorithmException => MandateTokenFailure.Token($"the signature algorithm is not accepted; expected {string.Join(", ", Options.ValidAlgorithms)}"),
         SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => MandateTokenFailure.Token("the credential's signature does not verify with the broker's key; it was altered or forged"),

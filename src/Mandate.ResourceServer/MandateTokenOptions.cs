@@ -31,6 +31,18 @@ public sealed class MandateTokenOptions : AuthenticationSchemeOptions
     /// <summary>The broker's JWKS; default the metadata's <c>jwks_uri</c> (RFC 8414 §2).</summary>
     public Uri? JwksUri { get; set; }
 
+    /// <summary>
+    /// Also accept Mandate tool credential certificates (tools of kind <c>x509</c>) presented as the TLS client certificate
+    /// of a request that sends no <c>Authorization</c> header: chained to the broker's SPIFFE bundle, within validity, for
+    /// clientAuth, and stating this service's <see cref="Audience"/> in Mandate's tool credential extension. The host must
+    /// ask for client certificates (Kestrel <c>ClientCertificateMode.AllowCertificate</c>) and leave judging them here.
+    /// Default false.
+    /// </summary>
+    public bool AcceptToolCertificates { get; set; }
+
+    /// <summary>The broker's SPIFFE trust bundle, for <see cref="AcceptToolCertificates"/>; default the metadata's <c>spiffe_bundle_endpoint</c>.</summary>
+    public Uri? SpiffeBundleUri { get; set; }
+
     /// <summary>Tenants this service serves; a credential for any other is refused with 403. Default: any tenant.</summary>
     public IReadOnlyList<string>? Tenants { get; set; }
 
@@ -50,7 +62,7 @@ public sealed class MandateTokenOptions : AuthenticationSchemeOptions
     /// <summary>Tolerance for clock differences on <c>exp</c>/<c>nbf</c>. Default 30 s.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long fetched keys are used before they are fetched again. Default 10 minutes.</summary>
+    /// <summary>How long fetched keys (and the SPIFFE bundle) are used before they are fetched again. Default 10 minutes.</summary>
     public TimeSpan KeyCacheDuration { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
@@ -87,7 +99,7 @@ public sealed class MandateTokenOptions : AuthenticationSchemeOptions
     /// </summary>
     public MandateResourceMetadataOptions? ResourceMetadata { get; set; }
 
-    /// <summary>The HttpClient for metadata, JWKS and introspection. Default: one owned by the handler's state.</summary>
+    /// <summary>The HttpClient for metadata, JWKS, SPIFFE bundle and introspection. Default: one owned by the handler's state.</summary>
     public HttpClient? Backchannel { get; set; }
 
     /// <summary>Throws when a required option is missing or unsafe.</summary>

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace Mandate.ResourceServer;
 
 /// <summary>
-/// What outlives one request, per authentication scheme: the key cache, the introspection cache and the DPoP
-/// replay cache. Handlers are created per request; this singleton keeps their shared state.
+/// What outlives one request, per authentication scheme: the key cache, the SPIFFE bundle cache, the introspection
+/// cache and the DPoP replay cache. Handlers are created per request; this singleton keeps their shared state.
 /// </summary>
 internal sealed class MandateTokenState : IDisposable
 {
@@ -36,12 +36,16 @@ internal sealed class MandateTokenState : IDisposable
         public Entry(MandateTokenOptions options, TimeProvider time, ILogger logger)
         {
             var http = options.Backchannel ?? (_ownedHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) });
-            Keys = new BrokerKeyCache(http, options, time, logger);
+            Keys = new BrokerDocumentCache<BrokerKeys>(http, options, time, logger, e => e.JwksUri, BrokerKeys.Parse);
+            Bundle = new BrokerDocumentCache<BrokerBundle>(http, options, time, logger, e => e.SpiffeBundleUri, BrokerBundle.Parse);
             Introspection = new IntrospectionCache(http, options.Introspection, time);
             Confirmation = new ConfirmationState(options, time);
         }
 
-        public BrokerKeyCache Keys { get; }
+        public BrokerDocumentCache<BrokerKeys> Keys { get; }
+
+        /// <summary>Mandate's SPIFFE bundle, fetched only when a tool credential certificate is presented.</summary>
+        public BrokerDocumentCache<BrokerBundle> Bundle { get; }
 
         public IntrospectionCache Introspection { get; }
 
@@ -50,6 +54,7 @@ internal sealed class MandateTokenState : IDisposable
         public void Dispose()
         {
             Keys.Dispose();
+            Bundle.Dispose();
             _ownedHttp?.Dispose();
         }
     }

@@ -172,7 +172,7 @@ public sealed class SenderConstraintTests : ToolTest
         }
     }
 
-    private static X509Certificate2 Certificate(string subject)
+    internal static X509Certificate2 Certificate(string subject)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);

@@ -30,7 +30,8 @@ public static class ToolService
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
             {
                 https.ServerCertificate = certificate;
-                // Any client certificate may be presented; the handler accepts it only if a credential's cnf names it.
+                // Any client certificate may be presented; the handler accepts it only if a credential's cnf names it, or
+                // (AcceptToolCertificates) when it is a Mandate tool credential for this tool.
                 https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
                 https.AllowAnyClientCertificate();
             }));

@@ -16,6 +16,12 @@ public static class AttestChecks
     /// <summary>RFC 6749 §3.2.1: the request's client_id names another client than the workload that authenticated.</summary>
     public static readonly Check ClientId = new("attest.client_id", E.InvalidClient);
 
+    /// <summary>
+    /// The client certificate is a tool credential (kind <c>x509</c>, with Mandate's tool credential extension): it
+    /// authorises one action at one tool and is never a workload identity (docs/spiffe-ca.md).
+    /// </summary>
+    public static readonly Check ToolCredentialNotIdentity = new("attest.tool_credential_not_identity", E.InvalidClient);
+
     /// <summary>The workload belongs to another trust domain.</summary>
     public static readonly Check TrustDomain = new("attest.trust_domain", E.InvalidRequest);
 

@@ -1,4 +1,3 @@
-using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Mandate.Core.Configuration;
@@ -15,9 +14,7 @@ namespace Mandate.Core.Attestation;
 /// </summary>
 public sealed class X509SvidValidator
 {
-    private const string SanOid = "2.5.29.17";
     private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
-    private static readonly Asn1Tag UriTag = new(TagClass.ContextSpecific, 6);
 
     private readonly Dictionary<string, X509Certificate2Collection> _bundles;
     private readonly TimeProvider _time;
@@ -45,12 +42,24 @@ public sealed class X509SvidValidator
     public AttestationResult<WorkloadIdentity> Validate(X509Certificate2 leaf, X509Certificate2Collection? presentedIntermediates = null)
     {
         ArgumentNullException.ThrowIfNull(leaf);
+        // First, whatever else is wrong: a tool credential authorises one decided action at one tool, and taken as the
+        // agent's identity a leaked one would carry the agent's whole authority (token exchange, runs, revocation).
+        if (ToolCredentialExtension.IsPresent(leaf))
+        {
+            return new AttestationResult<WorkloadIdentity>
+            {
+                Failure = "X.509-SVID refused: the client certificate is a Mandate tool credential (it carries the tool credential extension), "
+                    + "not a workload identity; authenticate with the workload's own X.509-SVID from the Workload API, or its JWT-SVID",
+                Check = AttestChecks.ToolCredentialNotIdentity,
+            };
+        }
+
         if (X509LeafExtensions.Read(leaf, out var extensionError) is not { } extensions)
         {
             return Fail(extensionError!);
         }
 
-        var uris = ReadUriSans(leaf, out var sanError);
+        var uris = SubjectAltNames.ReadUris(leaf, out var sanError);
         if (sanError is not null)
         {
             return Fail(sanError);
@@ -149,43 +158,6 @@ public sealed class X509SvidValidator
 
         var statuses = string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
         return ("the client certificate does not chain to the trust bundle of its trust domain; present an SVID issued by that domain's CA", statuses);
-    }
-
-    /// <summary>Reads the uniformResourceIdentifier ([6] IA5String) entries of the SAN extension (RFC 5280 §4.2.1.6).</summary>
-    internal static List<string> ReadUriSans(X509Certificate2 certificate, out string? error)
-    {
-        error = null;
-        var uris = new List<string>();
-        var extension = certificate.Extensions[SanOid];
-        if (extension is null)
-        {
-            return uris;
-        }
-
-        try
-        {
-            var reader = new AsnReader(extension.RawData, AsnEncodingRules.DER);
-            var names = reader.ReadSequence();
-            reader.ThrowIfNotEmpty();
-            while (names.HasData)
-            {
-                var tag = names.PeekTag();
-                if (tag.HasSameClassAndValue(UriTag))
-                {
-                    uris.Add(names.ReadCharacterString(UniversalTagNumber.IA5String, UriTag));
-                }
-                else
-                {
-                    names.ReadEncodedValue();
-                }
-            }
-        }
-        catch (AsnContentException)
-        {
-            error = "the client certificate's subjectAltName extension is not valid DER";
-        }
-
-        return uris;
     }
 
     private static AttestationResult<WorkloadIdentity> Fail(string failure, string? detail = null) =>

@@ -5,6 +5,7 @@ using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Protocol;
 using Mandate.Core.Storage;
+using Mandate.SenderConstraint;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -108,10 +109,15 @@ public sealed class SpiffeAuthority : IDisposable
         }
     }
 
-    /// <summary>A leaf for <paramref name="spiffeId"/> over the public key of a PKCS#10 request whose signature verifies; the requester keeps its key.</summary>
+    /// <summary>
+    /// A tool credential for <paramref name="spiffeId"/> over the public key of a PKCS#10 request whose signature verifies;
+    /// the requester keeps its key. The leaf is a client certificate only and states <paramref name="grant"/>, which is
+    /// given the credential's id (<c>x509_&lt;serial&gt;</c>) in <see cref="ToolCredentialExtension"/>.
+    /// </summary>
     /// <exception cref="CryptographicException">The CSR is malformed, its signature does not verify, or its key is not EC P-256/P-384.</exception>
-    public X509Svid IssueX509SvidForCsr(string spiffeId, ReadOnlySpan<byte> pkcs10Der, TimeSpan lifetime)
+    public X509Svid IssueToolCredentialForCsr(string spiffeId, ReadOnlySpan<byte> pkcs10Der, TimeSpan lifetime, Func<string, ToolCertificateClaims> grant)
     {
+        ArgumentNullException.ThrowIfNull(grant);
         // Proof of possession: the CSR's self-signature must verify; only its key is used, never its names or extensions.
         CertificateRequest csr;
         ECDsa? key;
@@ -134,12 +140,17 @@ public sealed class SpiffeAuthority : IDisposable
             throw new CryptographicException("the CSR's key must be on P-256 or P-384");
         }
 
-        var leaf = IssueLeaf(spiffeId, csr.PublicKey, lifetime);
+        var serial = SpiffeCertificates.NewSerial();
+        var extension = ToolCredentialExtension.Create(grant(ToolCredentialExtension.JtiOf(Convert.ToHexString(serial))));
+        var leaf = IssueLeaf(spiffeId, csr.PublicKey, lifetime, serial, extension);
         return new X509Svid(spiffeId, leaf, null, [leaf]);
     }
 
-    /// <summary>Signs a leaf certificate for <paramref name="spiffeId"/> over <paramref name="publicKey"/>.</summary>
-    public X509Certificate2 IssueLeaf(string spiffeId, PublicKey publicKey, TimeSpan lifetime)
+    /// <summary>Signs a workload's X.509-SVID (TLS client and server) for <paramref name="spiffeId"/> over <paramref name="publicKey"/>.</summary>
+    public X509Certificate2 IssueLeaf(string spiffeId, PublicKey publicKey, TimeSpan lifetime) =>
+        IssueLeaf(spiffeId, publicKey, lifetime, SpiffeCertificates.NewSerial(), toolCredential: null);
+
+    private X509Certificate2 IssueLeaf(string spiffeId, PublicKey publicKey, TimeSpan lifetime, byte[] serial, X509Extension? toolCredential)
     {
         ArgumentNullException.ThrowIfNull(publicKey);
         RequireInDomain(spiffeId);
@@ -150,7 +161,7 @@ public sealed class SpiffeAuthority : IDisposable
 
         var keys = Current;
         using var caKey = keys.Ca.GetECDsaPrivateKey() ?? throw new InvalidOperationException("the SPIFFE CA has no private key loaded");
-        return SpiffeCertificates.IssueLeaf(keys.Ca, caKey, spiffeId, publicKey, _time.GetUtcNow(), lifetime);
+        return SpiffeCertificates.IssueLeaf(keys.Ca, caKey, spiffeId, publicKey, _time.GetUtcNow(), lifetime, serial, toolCredential);
     }
 
     /// <summary>A JWT-SVID (ES256, <c>typ</c> JWT) for <paramref name="spiffeId"/>, addressed to <paramref name="audience"/>.</summary>

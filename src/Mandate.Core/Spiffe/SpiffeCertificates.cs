@@ -1,13 +1,15 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Mandate.SenderConstraint;
 
 namespace Mandate.Core.Spiffe;
 
 /// <summary>
 /// Builds the CA certificate and X.509-SVID leaves with the BCL, following the SPIFFE X509-SVID spec:
 /// the CA names the trust domain; a leaf names exactly one SPIFFE ID as its only URI SAN, is not a CA,
-/// and may only sign (digitalSignature) for TLS clients and servers.
+/// and may only sign (digitalSignature) for TLS clients and servers. A tool credential is a leaf too, but a client
+/// certificate only, stating its decision in <see cref="ToolCredentialExtension"/>.
 /// </summary>
 public static class SpiffeCertificates
 {
@@ -31,9 +33,18 @@ public static class SpiffeCertificates
     }
 
     /// <summary>
-    /// Signs a leaf for <paramref name="spiffeId"/> over <paramref name="publicKey"/>. The leaf never outlives the CA.
+    /// Signs a workload's X.509-SVID for <paramref name="spiffeId"/> over <paramref name="publicKey"/>: a TLS client and
+    /// server certificate. The leaf never outlives the CA.
     /// </summary>
-    public static X509Certificate2 IssueLeaf(X509Certificate2 ca, ECDsa caKey, string spiffeId, PublicKey publicKey, DateTimeOffset now, TimeSpan lifetime)
+    public static X509Certificate2 IssueLeaf(X509Certificate2 ca, ECDsa caKey, string spiffeId, PublicKey publicKey, DateTimeOffset now, TimeSpan lifetime) =>
+        IssueLeaf(ca, caKey, spiffeId, publicKey, now, lifetime, NewSerial(), toolCredential: null);
+
+    /// <summary>
+    /// Signs a leaf for <paramref name="spiffeId"/> over <paramref name="publicKey"/> with <paramref name="serial"/>
+    /// (<see cref="NewSerial"/>). With <paramref name="toolCredential"/> (<see cref="ToolCredentialExtension.Create"/>) it is a
+    /// tool credential: clientAuth only, so it can never serve TLS as the agent. The leaf never outlives the CA.
+    /// </summary>
+    public static X509Certificate2 IssueLeaf(X509Certificate2 ca, ECDsa caKey, string spiffeId, PublicKey publicKey, DateTimeOffset now, TimeSpan lifetime, byte[] serial, X509Extension? toolCredential)
     {
         ArgumentNullException.ThrowIfNull(ca);
         ArgumentNullException.ThrowIfNull(caKey);
@@ -42,10 +53,14 @@ public static class SpiffeCertificates
         // X509-SVID spec §4.1/§4.3: leaves are not CAs and carry digitalSignature; §2: exactly one URI SAN.
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ClientAuth, ServerAuth], false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(toolCredential is null ? [ClientAuth, ServerAuth] : [ClientAuth], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(publicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerial: false));
         request.CertificateExtensions.Add(UriSan(spiffeId));
+        if (toolCredential is not null)
+        {
+            request.CertificateExtensions.Add(toolCredential);
+        }
 
         var notAfter = now + lifetime;
         var caNotAfter = new DateTimeOffset(ca.NotAfter.ToUniversalTime(), TimeSpan.Zero);
@@ -54,11 +69,17 @@ public static class SpiffeCertificates
             notAfter = caNotAfter;
         }
 
+        return request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), now - Backdate, notAfter, serial);
+    }
+
+    /// <summary>A fresh leaf serial, known before signing so a tool credential can state its own id (<c>x509_&lt;serial&gt;</c>).</summary>
+    public static byte[] NewSerial()
+    {
         // RFC 5280 §4.1.2.2: a positive serial of at most 20 octets; 16 random bytes, top bit clear.
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
         serial[0] |= 0x01;
-        return request.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), now - Backdate, notAfter, serial);
+        return serial;
     }
 
     /// <summary>
@@ -79,26 +100,7 @@ public static class SpiffeCertificates
     /// <summary>The only URI SAN of <paramref name="certificate"/>, or null when it has none or several (then it is no SVID).</summary>
     public static string? SpiffeIdOf(X509Certificate2 certificate)
     {
-        ArgumentNullException.ThrowIfNull(certificate);
-        var uris = new List<string>();
-        foreach (var ext in certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>())
-        {
-            // GeneralNames ::= SEQUENCE OF GeneralName; uniformResourceIdentifier is [6] IMPLICIT IA5String (RFC 5280 §4.2.1.6).
-            var reader = new AsnReader(ext.RawData, AsnEncodingRules.DER).ReadSequence();
-            var uriTag = new Asn1Tag(TagClass.ContextSpecific, 6);
-            while (reader.HasData)
-            {
-                if (reader.PeekTag().HasSameClassAndValue(uriTag))
-                {
-                    uris.Add(reader.ReadCharacterString(UniversalTagNumber.IA5String, uriTag));
-                }
-                else
-                {
-                    reader.ReadEncodedValue();
-                }
-            }
-        }
-
-        return uris.Count == 1 ? uris[0] : null;
+        var uris = SubjectAltNames.ReadUris(certificate, out var error);
+        return error is null && uris.Count == 1 ? uris[0] : null;
     }
 }

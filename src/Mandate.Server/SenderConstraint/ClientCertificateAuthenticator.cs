@@ -55,11 +55,13 @@ public sealed partial class ClientCertificateAuthenticator
             return (result.Identity, certificate, null);
         }
 
-        await RecordRefusalAsync(http, certificate, result.Failure!, result.Detail, cancellationToken);
-        return (null, null, Http.ClientChecks.CertificateInvalid.Refuse(result.Failure + "; see docs/sender-constraint.md", result.Detail));
+        // A specific check (a tool credential presented as an identity) keeps its own id; any other refusal is certificate_invalid.
+        var check = result.Check ?? Http.ClientChecks.CertificateInvalid;
+        await RecordRefusalAsync(http, certificate, check, result.Failure!, result.Detail, cancellationToken);
+        return (null, null, check.Refuse(result.Failure + "; see docs/sender-constraint.md", result.Detail));
     }
 
-    private async Task RecordRefusalAsync(HttpContext http, X509Certificate2 certificate, string failure, string? detail, CancellationToken cancellationToken)
+    private async Task RecordRefusalAsync(HttpContext http, X509Certificate2 certificate, Check check, string failure, string? detail, CancellationToken cancellationToken)
     {
         var path = http.Request.Path.ToString();
         var thumbprint = CertificateThumbprint.X5tS256(certificate);
@@ -75,6 +77,7 @@ public sealed partial class ClientCertificateAuthenticator
         var evidence = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["endpoint"] = path,
+            ["check"] = check.Id,
             ["client_cert_x5t_s256"] = thumbprint,
             ["client_cert_issuer"] = certificate.Issuer,
             ["client_cert_not_after"] = certificate.NotAfter.ToUniversalTime().ToString("O"),

@@ -8,6 +8,7 @@ using Mandate.Core.Keys;
 using Mandate.Core.Protocol;
 using Mandate.Core.Spiffe;
 using Mandate.Core.Tests.Keys;
+using Mandate.SenderConstraint;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Mandate.Core.Tests.Credentials;
@@ -60,10 +61,37 @@ public sealed class X509CredentialKindTests : IAsyncLifetime, IDisposable
         Assert.Equal(leaf.SerialNumber, minted.Evidence["serial"]);
         Assert.Equal(KindRequests.Agent, minted.Evidence["spiffe_id"]);
         Assert.Equal(Base64UrlEncoder.Encode(SHA256.HashData(_agentKey.ExportSubjectPublicKeyInfo())), minted.Evidence["public_key_sha256"]);
+        // The certificate states the decided action, as the JWT kinds' claims do, and is for TLS clients only.
+        var stated = ToolCredentialExtension.Read(leaf, out var error);
+        Assert.Null(error);
+        Assert.Equal(
+            new ToolCertificateClaims
+            {
+                Audience = Tool.Resource, Tool = Tool.Name, Tenant = "acme", User = "alice", Run = "run_1", Scope = "cloud:assume",
+                Jti = claims.Jti, PolicyVersion = "pv1", DecisionId = "dec_1",
+            },
+            stated);
+        Assert.False(leaf.Extensions[ToolCredentialExtension.Oid]!.Critical);
+        Assert.Equal(["1.3.6.1.5.5.7.3.2"], leaf.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value));
         Assert.Empty(minted.SideRows.Of<Mandate.Core.Audit.AuditEvent>());
         Assert.Null(minted.Compensate);
         Assert.Equal(auditBefore, await AuditCountAsync());
         Assert.False(kind.IssuableAfterApproval);
+    }
+
+    [Fact]
+    public async Task MintAsync_BackgroundWorkOutsideUser_StatesNoUser()
+    {
+        var request = Request(Base64UrlEncoder.Encode(Csr(_agentKey))) with { User = null };
+
+        var result = await new X509CredentialKind(_authority).MintAsync(request, _env.Ct);
+
+        Assert.False(result.Failed(out _, out var minted));
+        using var leaf = X509Certificate2.CreateFromPem(minted.Value);
+        var stated = ToolCredentialExtension.Read(leaf, out _);
+        Assert.NotNull(stated);
+        Assert.Null(stated.User);
+        Assert.Equal("run_1", stated.Run);
     }
 
     [Fact]

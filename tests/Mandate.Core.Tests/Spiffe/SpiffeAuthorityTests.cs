@@ -4,6 +4,7 @@ using System.Text.Json;
 using Mandate.Core.Configuration;
 using Mandate.Core.Keys;
 using Mandate.Core.Spiffe;
+using Mandate.SenderConstraint;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -38,6 +39,8 @@ public sealed class SpiffeAuthorityTests : SpiffeAuthorityTest
         Assert.Equal(X509KeyUsageFlags.DigitalSignature, Assert.Single(leaf.Extensions.OfType<X509KeyUsageExtension>()).KeyUsages);
         var eku = Assert.Single(leaf.Extensions.OfType<X509EnhancedKeyUsageExtension>()).EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value).ToList();
         Assert.Equal(["1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1"], eku);
+        // A workload's own SVID is its identity, never a tool credential: the broker would refuse it as one.
+        Assert.False(ToolCredentialExtension.IsPresent(leaf));
         var aki = Assert.Single(leaf.Extensions.OfType<X509AuthorityKeyIdentifierExtension>());
         var caSki = Assert.Single(Authority.CaCertificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>());
         Assert.Equal(caSki.SubjectKeyIdentifier, Convert.ToHexString(aki.KeyIdentifier!.Value.Span));
@@ -81,7 +84,7 @@ public sealed class SpiffeAuthorityTests : SpiffeAuthorityTest
         Assert.Throws<ArgumentOutOfRangeException>(() => Authority.IssueX509Svid(Agent, TimeSpan.FromHours(25)));
 
     [Fact]
-    public void IssueX509SvidForCsr_UsesOnlyTheCsrKeyAndIgnoresItsNames()
+    public void IssueToolCredentialForCsr_UsesOnlyTheCsrKeyAndIgnoresItsNames()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=evil", key, HashAlgorithmName.SHA256);
@@ -90,35 +93,48 @@ public sealed class SpiffeAuthorityTests : SpiffeAuthorityTest
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
 
-        using var svid = Authority.IssueX509SvidForCsr(Agent, request.CreateSigningRequest(), TimeSpan.FromMinutes(10));
+        using var svid = Authority.IssueToolCredentialForCsr(Agent, request.CreateSigningRequest(), TimeSpan.FromMinutes(10), Grant);
 
         Assert.Null(svid.PrivateKey);
         Assert.Equal(Agent, SpiffeCertificates.SpiffeIdOf(svid.Certificate));
         Assert.False(svid.Certificate.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
         Assert.Equal(key.ExportSubjectPublicKeyInfo(), svid.Certificate.PublicKey.ExportSubjectPublicKeyInfo());
+        // The extension states the id the certificate's own serial gives it.
+        Assert.Equal(ToolCredentialExtension.JtiOf(svid.Serial), ToolCredentialExtension.Read(svid.Certificate, out _)?.Jti);
     }
+
+    private static ToolCertificateClaims Grant(string jti) => new()
+    {
+        Audience = "https://tool.example",
+        Tool = "tool",
+        Tenant = "acme",
+        Scope = "tool:read",
+        Jti = jti,
+        PolicyVersion = "pv1",
+        DecisionId = "dec_1",
+    };
 
     [Theory]
     [InlineData("1.3.132.0.10")]            // secp256k1
     [InlineData("1.3.36.3.3.2.8.1.1.7")]    // brainpoolP256r1
-    public void IssueX509SvidForCsr_256BitKeyOnAnotherCurve_Throws(string curveOid)
+    public void IssueToolCredentialForCsr_256BitKeyOnAnotherCurve_Throws(string curveOid)
     {
         // Only P-256 and P-384 are certified; another 256-bit curve is not P-256 because its key is as long.
         using var key = ECDsa.Create(ECCurve.CreateFromValue(curveOid));
         var csr = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).CreateSigningRequest();
 
-        var e = Assert.ThrowsAny<CryptographicException>(() => Authority.IssueX509SvidForCsr(Agent, csr, TimeSpan.FromMinutes(10)));
+        var e = Assert.ThrowsAny<CryptographicException>(() => Authority.IssueToolCredentialForCsr(Agent, csr, TimeSpan.FromMinutes(10), Grant));
         Assert.Contains("P-256 or P-384", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void IssueX509SvidForCsr_TamperedSignature_Throws()
+    public void IssueToolCredentialForCsr_TamperedSignature_Throws()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var csr = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256).CreateSigningRequest();
         csr[^3] ^= 0x5A;
 
-        Assert.ThrowsAny<CryptographicException>(() => Authority.IssueX509SvidForCsr(Agent, csr, TimeSpan.FromMinutes(10)));
+        Assert.ThrowsAny<CryptographicException>(() => Authority.IssueToolCredentialForCsr(Agent, csr, TimeSpan.FromMinutes(10), Grant));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ internal sealed class CsrTarget(FuzzBroker broker) : FuzzTarget<byte[]>, IDispos
 
     public override string Name => "csr";
 
-    public override string Covers => "SpiffeAuthority.IssueX509SvidForCsr (PKCS#10 from mandate_csr)";
+    public override string Covers => "SpiffeAuthority.IssueToolCredentialForCsr (PKCS#10 from mandate_csr)";
 
     public void Dispose() => _csrs.Dispose();
 
@@ -27,7 +27,10 @@ internal sealed class CsrTarget(FuzzBroker broker) : FuzzTarget<byte[]>, IDispos
         var authority = broker.Broker.Runtime.Spiffe ?? throw new InvalidOperationException("the fuzz broker runs without its SPIFFE CA");
         try
         {
-            using var svid = authority.IssueX509SvidForCsr(TestBroker.SupportAgent, input, TimeSpan.FromMinutes(1));
+            using var svid = authority.IssueToolCredentialForCsr(TestBroker.SupportAgent, input, TimeSpan.FromMinutes(1), jti => new()
+            {
+                Audience = TestBroker.Crm, Tool = "crm", Tenant = "acme", Scope = "crm:read", Jti = jti, PolicyVersion = "fuzz", DecisionId = "fuzz",
+            });
             return Verdict.Task(svid.SpiffeId == TestBroker.SupportAgent ? Verdict.Accepted : Verdict.Broken("a certificate for another identity"));
         }
         catch (CryptographicException)

@@ -39,7 +39,8 @@ internal sealed class MtlsBroker : IAsyncDisposable
 
     /// <param name="policy">policy.yaml.</param>
     /// <param name="configuration">The TLS part of mandate.yaml; default <see cref="Configuration"/> (two configured bundles).</param>
-    public static async Task<MtlsBroker> StartAsync(string policy = TestBroker.Policy, string configuration = Configuration)
+    /// <param name="brokerConfiguration">The rest of mandate.yaml; default <see cref="TestBroker.Configuration"/>.</param>
+    public static async Task<MtlsBroker> StartAsync(string policy = TestBroker.Policy, string configuration = Configuration, string brokerConfiguration = TestBroker.Configuration)
     {
         var acme = new TestPki("acme.example");
         var partner = new TestPki("partner.example");
@@ -49,7 +50,7 @@ internal sealed class MtlsBroker : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(dir, "acme-ca.pem"), acme.AuthorityPem);
             await File.WriteAllTextAsync(Path.Combine(dir, "partner-ca.pem"), partner.AuthorityPem);
             await serverCa.WriteServerCertificateAsync(Path.Combine(dir, "server.pem"), Path.Combine(dir, "server.key"));
-        });
+        }, brokerConfiguration);
         return new MtlsBroker(broker, acme, partner, serverCa);
     }
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Mandate.Core.Credentials.X509;
 using Mandate.Core.Spiffe;
+using Mandate.SenderConstraint;
 using Mandate.Server.Tests.Harness;
 using Microsoft.IdentityModel.Tokens;
 
@@ -20,7 +21,7 @@ public sealed class X509ToolCredentialTests : IAsyncLifetime
     private BrokerHarness Broker => _broker!;
 
     /// <summary>The test broker with the crm tool as an mTLS tool: same resource and scopes, credential kind x509.</summary>
-    private static string X509CrmConfiguration
+    internal static string X509CrmConfiguration
     {
         get
         {
@@ -58,16 +59,31 @@ public sealed class X509ToolCredentialTests : IAsyncLifetime
         Assert.Equal(TestBroker.SupportAgent, SpiffeCertificates.SpiffeIdOf(cert));
         Assert.Equal(key.ExportSubjectPublicKeyInfo(), cert.PublicKey.ExportSubjectPublicKeyInfo());
         Assert.Equal(Broker.Now.UtcDateTime.AddSeconds(90), cert.NotAfter.ToUniversalTime());
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = Broker.Now.UtcDateTime;
-        chain.ChainPolicy.CustomTrustStore.Add(Broker.Runtime.Spiffe!.CaCertificate);
+        using var chain = NewChain();
         Assert.True(chain.Build(cert));
         var issued = Assert.Single(await Broker.AuditEventsAsync("issuance"));
         Assert.Equal("x509", issued.Evidence["credential_kind"]);
         Assert.Equal(cert.SerialNumber, issued.Evidence["serial"]);
         Assert.Equal("crm", issued.Tool);
+        // The certificate states the decision the audit recorded: this tool, tenant, user, run, scope, credential id and policy.
+        var stated = ToolCredentialExtension.Read(cert, out var error);
+        Assert.True(stated is not null, error);
+        Assert.Equal(
+            (TestBroker.Crm, "crm", "acme", "alice", issued.Run, "crm:read", issued.Jti, issued.PolicyVersion, issued.DecisionId),
+            (stated.Audience, stated.Tool, stated.Tenant, stated.User, stated.Run, stated.Scope, stated.Jti, stated.PolicyVersion, stated.DecisionId));
+        Assert.Equal(ToolCredentialExtension.JtiOf(cert.SerialNumber), stated.Jti);
+        Assert.False(string.IsNullOrEmpty(stated.Run));
+        Assert.Equal("crm", issued.Tool);
+    }
+
+    private X509Chain NewChain()
+    {
+        var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = Broker.Now.UtcDateTime;
+        chain.ChainPolicy.CustomTrustStore.Add(Broker.Runtime.Spiffe!.CaCertificate);
+        return chain;
     }
 
     [Theory]

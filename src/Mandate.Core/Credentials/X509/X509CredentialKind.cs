@@ -2,14 +2,17 @@ using System.Security.Cryptography;
 using Mandate.Core.Configuration;
 using Mandate.Core.Protocol;
 using Mandate.Core.Spiffe;
+using Mandate.SenderConstraint;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Mandate.Core.Credentials.X509;
 
 /// <summary>
 /// Kind <c>x509</c>: signs a short-lived client certificate for the agent's own SPIFFE ID over the key of the
-/// PKCS#10 request it sent in <c>mandate_csr</c>. The certificate's lifetime is the decided credential lifetime;
-/// its serial is the credential's id in the audit, and the CA's serial stands in the record's <c>kid</c>.
+/// PKCS#10 request it sent in <c>mandate_csr</c>, stating the decided action (tool, tenant, user, run, scope) in
+/// <see cref="ToolCredentialExtension"/>, so it authorises that action only and is never the agent's identity.
+/// The certificate's lifetime is the decided credential lifetime; its serial is the credential's id in the audit,
+/// and the CA's serial stands in the record's <c>kid</c>.
 /// </summary>
 public sealed class X509CredentialKind : ICredentialKind
 {
@@ -57,7 +60,18 @@ public sealed class X509CredentialKind : ICredentialKind
         try
         {
             // Proof of possession: the request's own signature must verify; only its key is certified.
-            svid = _authority.IssueX509SvidForCsr(claims.Agent, csr, claims.ExpiresAt - claims.IssuedAt);
+            svid = _authority.IssueToolCredentialForCsr(claims.Agent, csr, claims.ExpiresAt - claims.IssuedAt, jti => new ToolCertificateClaims
+            {
+                Audience = claims.Audience,
+                Tool = tool,
+                Tenant = claims.Tenant,
+                User = request.User,
+                Run = string.IsNullOrEmpty(claims.Run) ? null : claims.Run,
+                Scope = claims.Scope,
+                Jti = jti,
+                PolicyVersion = claims.PolicyVersion,
+                DecisionId = claims.DecisionId,
+            });
         }
         catch (CryptographicException e)
         {
@@ -72,7 +86,7 @@ public sealed class X509CredentialKind : ICredentialKind
                 IssuedTokenType = IssuedTokenType,
                 // RFC 8693 §2.2.1: token_type N_A, the issued token is not an access token.
                 TokenType = CredentialTokenTypes.NotApplicable,
-                Claims = claims with { Jti = "x509_" + svid.Serial.ToLowerInvariant(), ExpiresAt = svid.ExpiresAt, Confirmation = null },
+                Claims = claims with { Jti = ToolCredentialExtension.JtiOf(svid.Serial), ExpiresAt = svid.ExpiresAt, Confirmation = null },
                 Kid = _authority.CaCertificate.SerialNumber,
                 Evidence = new Dictionary<string, string>(StringComparer.Ordinal)
                 {
