@@ -11,9 +11,10 @@ namespace Mandate.Fuzz.Targets;
 /// </summary>
 internal sealed class FuzzBroker : IAsyncDisposable
 {
-    /// <summary>Audit kinds that record a change of state; decisions, introspections and client authentications only log a look.</summary>
+    /// <summary>Audit kinds that record a change of state; decisions, introspections, client authentications and refused evidence postings only log a look.</summary>
     private const string StateSql = """
-        SELECT (SELECT count(*) FROM audit JOIN audit_shapes s ON s.id = audit.shape WHERE s.kind NOT IN ('decision', 'introspection', 'client_authentication', 'shadow_decision')),
+        SELECT (SELECT count(*) FROM audit JOIN audit_shapes s ON s.id = audit.shape WHERE s.kind NOT IN ('decision', 'introspection', 'client_authentication', 'shadow_decision')
+                    AND NOT (s.kind = 'evidence_posted' AND s.outcome = 'refused')),
                (SELECT count(*) FROM runs), (SELECT count(*) FROM revocations), (SELECT count(*) FROM approvals),
                (SELECT count(*) FROM evidence), (SELECT count(*) FROM rate_counters), (SELECT count(*) FROM keys),
                (SELECT count(*) FROM registration_entries), (SELECT count(*) FROM secrets), (SELECT count(*) FROM database_leases);
